@@ -1,0 +1,136 @@
+"""Shared measuring and reporting for every benchmark script.
+
+Each figure is a `Measurement`: warm-up runs first, then `repeat` timed runs, reported
+as the median with the spread (min, max). Ratios are only ever computed between
+measurements taken in the same run of the same script.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import platform
+import statistics
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+@dataclass
+class Measurement:
+    median_s: float
+    min_s: float
+    max_s: float
+    repeat: int
+    peak_bytes: int | None = None
+
+    def ms(self) -> str:
+        return f"{self.median_s * 1e3:.3f} ms [{self.min_s * 1e3:.3f}-{self.max_s * 1e3:.3f}]"
+
+
+def measure(fn: Callable[[], Any], *, warmup: int = 1, repeat: int = 5, number: int = 1,
+            track_memory: bool = False) -> Measurement:
+    """Time `fn` (called `number` times per sample); median and spread per call.
+
+    `track_memory=True` adds one extra run under `tracemalloc` to record the peak of
+    Python-visible allocations (NumPy buffers included; torch's C++ allocator is not).
+    """
+    for _ in range(warmup):
+        fn()
+    samples = []
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            samples.append((time.perf_counter() - start) / number)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    peak = None
+    if track_memory:
+        tracemalloc.start()
+        fn()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return Measurement(statistics.median(samples), min(samples), max(samples), repeat, peak)
+
+
+def machine_info() -> dict[str, Any]:
+    """Machine, Python, NumPy and (if importable) torch versions, recorded with every result."""
+    import os
+
+    import numpy as np
+
+    info: dict[str, Any] = {
+        "machine": platform.machine(),
+        "processor": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+        info["cuda"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    except ImportError:
+        info["torch"] = None
+    return info
+
+
+def markdown_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """Render rows (dicts) as a GitHub markdown table; floats get 4 significant digits."""
+    if not rows:
+        return "(no rows)\n"
+    columns = list(columns or rows[0].keys())
+
+    def cell(value: Any) -> str:
+        if isinstance(value, float):
+            return f"{value:.4g}"
+        return "" if value is None else str(value)
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row.get(c)) for c in columns) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(name: str, rows: Sequence[dict[str, Any]], *, out_dir: Path | None = None,
+                 columns: Sequence[str] | None = None, notes: Sequence[str] = (),
+                 plot: Callable[[Path], None] | None = None) -> Path:
+    """Print the table and save `<name>.json`, `<name>.md` (and `<name>.png` via `plot`)."""
+    out_dir = Path(out_dir or RESULTS_DIR)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    info = machine_info()
+    table = markdown_table(rows, columns)
+    payload = {"benchmark": name, "machine": info, "rows": list(rows), "notes": list(notes)}
+    (out_dir / f"{name}.json").write_text(json.dumps(payload, indent=2, default=_jsonable))
+    header = f"# {name}\n\n" + ", ".join(f"{k}: {v}" for k, v in info.items()) + "\n\n"
+    (out_dir / f"{name}.md").write_text(header + table + "".join(f"\n- {n}" for n in notes) + "\n")
+    print(table)
+    for note in notes:
+        print(f"- {note}")
+    if plot is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        png = out_dir / f"{name}.png"
+        plot(png)
+        print(f"plot: {png}")
+    print(f"results: {out_dir / (name + '.json')}")
+    return out_dir
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Measurement):
+        return asdict(value)
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)

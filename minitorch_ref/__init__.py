@@ -1,0 +1,50 @@
+"""minitorch_ref: PyTorch's core API re-implemented on NumPy, small enough to read.
+
+    import minitorch_ref as torch
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (x * x).sum().backward()
+    print(x.grad)          # tensor([2., 4., 6.])
+
+Only NumPy and the standard library are imported here, never torch.
+"""
+from __future__ import annotations
+
+from . import cuda
+from ._dtype import (
+    Size, bool_ as bool, device, dtype, float16, float32, float64, int8, int16, int32, int64, uint8,
+)
+from ._dtype import float16 as half, float32 as float, float64 as double, int16 as short, int32 as int, int64 as long
+from ._tensor import Tensor, matmul, where
+from ._creation import (
+    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand,
+    rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
+)
+from ._printing import get_printoptions, printoptions, set_printoptions
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from ._functions import *  # noqa: F401,F403  (torch.softmax, torch.cat, torch.max, ...)
+from ._functions import __all__ as _function_names
+from . import autograd, random  # noqa: E402
+
+sparse_coo = "sparse_coo"
+strided = "strided"
+__version__ = "0.1.0"
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def get_default_dtype() -> dtype:
+    return float32
+
+
+def __getattr__(name: str):
+    # nn, optim, utils and friends are imported on first use to keep `import minitorch_ref` fast.
+    import importlib
+
+    if name in {"nn", "optim", "utils", "models", "graph", "serialization"}:
+        return importlib.import_module(f".{name}", __name__)
+    if name in {"save", "load"}:
+        return getattr(importlib.import_module(".serialization", __name__), name)
+    raise AttributeError(f"module 'minitorch_ref' has no attribute '{name}'")

@@ -1,0 +1,188 @@
+"""dtypes, `Size` and `device`: the small value types every tensor carries.
+
+A `dtype` wraps a NumPy dtype under torch's name. Type promotion follows torch's rules
+(not NumPy's): categories bool < integer < floating; dimensioned tensors outrank 0-d
+tensors, which outrank Python numbers; a Python float meeting an integer tensor gives
+the default float dtype (float32), where NumPy would give float64.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+PACKAGE = "minitorch_ref"
+
+
+class dtype:
+    """A tensor element type, printed as `minitorch_ref.float32` (torch prints `torch.float32`)."""
+
+    __slots__ = ("name", "numpy_dtype", "is_floating_point", "is_signed", "itemsize", "_category")
+
+    def __init__(self, name: str, numpy_dtype) -> None:
+        self.name = name
+        self.numpy_dtype = np.dtype(numpy_dtype)
+        kind = self.numpy_dtype.kind
+        self.is_floating_point = kind == "f"
+        self.is_signed = kind in "fi"
+        self.itemsize = self.numpy_dtype.itemsize
+        self._category = {"b": 0, "u": 1, "i": 1, "f": 2}[kind]
+
+    def __repr__(self) -> str:
+        return f"{PACKAGE}.{self.name}"
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self.name,))
+
+
+float16 = dtype("float16", np.float16)
+float32 = dtype("float32", np.float32)
+float64 = dtype("float64", np.float64)
+uint8 = dtype("uint8", np.uint8)
+int8 = dtype("int8", np.int8)
+int16 = dtype("int16", np.int16)
+int32 = dtype("int32", np.int32)
+int64 = dtype("int64", np.int64)
+bool_ = dtype("bool", np.bool_)
+ALL_DTYPES = (float16, float32, float64, uint8, int8, int16, int32, int64, bool_)
+
+_BY_NUMPY = {d.numpy_dtype: d for d in ALL_DTYPES}
+_BY_NAME = {d.name: d for d in ALL_DTYPES}
+_BY_NAME.update(half=float16, float=float32, double=float64, short=int16, int=int32, long=int64)
+_PY_TYPES = {builtins.float: float64, builtins.int: int64, builtins.bool: bool_}
+DEFAULT_FLOAT = float32
+
+
+def _dtype_by_name(name: str) -> dtype:
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    """The minitorch_ref dtype of a NumPy dtype; TypeError for types torch has no equal of here."""
+    try:
+        return _BY_NUMPY[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types are: "
+            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+def to_numpy_dtype(d) -> np.dtype:
+    """Accept a minitorch_ref dtype, a Python type (`float`, `int`, `bool`) or a NumPy dtype."""
+    if isinstance(d, dtype):
+        return d.numpy_dtype
+    if d in _PY_TYPES:
+        return _PY_TYPES[d].numpy_dtype
+    if isinstance(d, str) and d in _BY_NAME:
+        return _BY_NAME[d].numpy_dtype
+    try:
+        return from_numpy_dtype(d).numpy_dtype
+    except TypeError:
+        raise TypeError(f"dtype must be a minitorch_ref.dtype, not {type(d).__name__} ({d!r})") from None
+
+
+def category(np_dtype: np.dtype) -> int:
+    """0 for bool, 1 for integers, 2 for floating point."""
+    return _BY_NUMPY[np_dtype]._category
+
+
+def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """torch.promote_types: within a category the wider type wins; across categories the higher category's type."""
+    if a is b or a == b:
+        return a
+    ca, cb = category(a), category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
+_SCALAR_DTYPE = {builtins.bool: np.dtype(np.bool_), builtins.int: np.dtype(np.int64)}
+
+
+def scalar_dtype(value) -> np.dtype:
+    """The dtype a Python number takes when it meets tensors (floats use the default float dtype)."""
+    t = type(value)
+    if t in _SCALAR_DTYPE:
+        return _SCALAR_DTYPE[t]
+    if isinstance(value, (builtins.float, np.floating)):
+        return DEFAULT_FLOAT.numpy_dtype
+    if isinstance(value, np.integer):
+        return np.dtype(np.int64)
+    if isinstance(value, np.bool_):
+        return np.dtype(np.bool_)
+    raise TypeError(f"unsupported operand type: {t.__name__}")
+
+
+def _combine(higher, lower):
+    """torch's combine_categories: a higher-priority group keeps its type unless outranked in category."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if category(higher) == 2:
+        return higher
+    if category(higher) == 0 or category(lower) == 2:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(dimensioned, zero_dim, scalars) -> np.dtype:
+    """torch.result_type over three priority groups (each the promoted dtype of that group, or None)."""
+    return _combine(dimensioned, _combine(zero_dim, scalars))
+
+
+class Size(tuple):
+    """A shape: a tuple that prints like `minitorch_ref.Size([3, 4])`."""
+
+    def __repr__(self) -> str:
+        return f"{PACKAGE}.Size([{', '.join(map(str, self))}])"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        result = tuple.__getitem__(self, item)
+        return Size(result) if isinstance(item, slice) else result
+
+
+class device:
+    """Where a tensor lives. minitorch_ref computes with NumPy, so only `cpu` exists."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: str | "device" = "cpu", index: int | None = None) -> None:
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        name = str(type)
+        if ":" in name:
+            name, _, idx = name.partition(":")
+            index = int(idx)
+        if name != "cpu":
+            raise RuntimeError(
+                f"minitorch_ref runs on the CPU only (it computes with NumPy): device '{type}' is not available. "
+                "Use device='cpu' here, or torch_impl for CUDA."
+            )
+        self.type, self.index = name, index
+
+    def __repr__(self) -> str:
+        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")

@@ -1,0 +1,13 @@
+"""Reverse-mode automatic differentiation: `Function`, the backward engine, grad modes, `gradcheck`."""
+from .function import Function
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+
+__all__ = ["Function", "enable_grad", "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled", "backward"]
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None) -> None:
+    """`autograd.backward(loss)`: the function form of `loss.backward()`."""
+    tensors = tensors if isinstance(tensors, (list, tuple)) else [tensors]
+    grads = grad_tensors if isinstance(grad_tensors, (list, tuple)) else [grad_tensors] * len(tensors)
+    for t, g in zip(tensors, grads):
+        t.backward(g, retain_graph=retain_graph)

@@ -1,0 +1,116 @@
+"""`Function`: how every differentiable op is written, and the node it leaves in the graph.
+
+An op is a subclass with two static methods, as in `torch.autograd.Function`:
+
+    class Mul(Function):
+        @staticmethod
+        def forward(ctx, a, b):               # NumPy arrays in, NumPy array out
+            ctx.save_for_backward(a, b)
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad):              # d(loss)/d(out) in, one gradient per input out
+            a, b = ctx.saved_tensors
+            return grad * b, grad * a
+
+    out = Mul.apply(x, y)                     # Tensors in, Tensor out (with grad_fn=<MulBackward0>)
+
+`forward` and `backward` see NumPy arrays: that is where the math is. `apply` unwraps the
+tensors, runs `forward`, and (when some input requires grad and grad mode is on) keeps the
+`ctx` object as the output's `grad_fn`: the graph node that remembers its parents.
+
+Gradients may come back with the broadcast shape; the engine sums them back to each
+input's shape in one place (`sum_to_shape` in engine.py), so rules never deal with it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import grad_mode
+
+Tensor: Any = None  # the Tensor class; set by _tensor.py (a module-level name keeps `apply` fast)
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward."
+)
+
+
+class Function:
+    """Base class of differentiable ops. An instance is the `ctx` and, after `apply`, the graph node."""
+
+    #: name shown as `grad_fn=<...>`; defaults to `<ClassName>Backward0`, torch's naming.
+    node_name: str | None = None
+
+    # Filled in by `apply` when the graph is recorded:
+    next_functions: tuple = ()  # per input: the parent node, the leaf Tensor, or None
+    input_shapes: tuple = ()  # per input: its shape (to undo broadcasting)
+    _saved: tuple = ()
+    _freed = False
+    _retained = None  # weak reference to an output that called `retain_grad()`
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Keep what `backward` will need; freed after backward unless `retain_graph=True`."""
+        self._saved = arrays
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._freed:
+            raise RuntimeError(_FREED_MESSAGE)
+        return self._saved
+
+    def needs_input_grad(self, i: int) -> bool:
+        """Whether input `i` wants a gradient (lets a rule skip work, like torch's ctx.needs_input_grad)."""
+        return self.next_functions[i] is not None
+
+    def name(self) -> str:
+        return self.node_name or f"{type(self).__name__}Backward0"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    @staticmethod
+    def forward(ctx: "Function", *args: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx: "Function", grad: np.ndarray) -> Any:
+        raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
+
+    @classmethod
+    def apply(cls, *args: Any):
+        """Run the op on tensors; record it in the graph when any input requires grad."""
+        ctx = cls()
+        arrays = []
+        record = False
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a._data)
+                record = record or a._requires_grad
+            else:
+                arrays.append(a)
+        out = cls.forward(ctx, *arrays)
+        extra = ()
+        if type(out) is tuple:  # (differentiable output, *non-differentiable outputs such as indices)
+            out, *extra = out
+        if record and grad_mode._enabled:
+            edges, shapes = [], []
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    edges.append(a.grad_fn if a.grad_fn is not None else a)  # the parent node, or the leaf itself
+                    shapes.append(a._data.shape)
+                else:
+                    edges.append(None)
+                    shapes.append(None)
+            ctx.next_functions, ctx.input_shapes = edges, shapes
+            result = Tensor._make(out, True, ctx)
+        else:
+            ctx._saved = ()
+            result = Tensor._make(out)
+        if extra:
+            return (result, *(Tensor._make(e) for e in extra))
+        return result

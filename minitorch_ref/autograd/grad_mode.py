@@ -1,0 +1,82 @@
+"""Switching graph recording on and off: `no_grad`, `enable_grad`, `set_grad_enabled`.
+
+One module-level flag, read by `Function.apply` on every op: when it is off, ops compute
+their result and record nothing (no graph, no saved arrays kept alive).
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    return _enabled
+
+
+class _GradMode:
+    """Base of the context managers; each also works as a decorator, as in torch."""
+
+    mode: bool
+
+    def __enter__(self) -> None:
+        global _enabled
+        self._previous = _enabled
+        _enabled = self.mode
+
+    def __exit__(self, *exc: Any) -> None:
+        global _enabled
+        _enabled = self._previous
+
+    def __call__(self, func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with type(self)():
+                return func(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Compute without recording the graph (evaluation, optimizer steps, weight init)."""
+
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """Record the graph again, e.g. inside a `no_grad` block."""
+
+    mode = True
+
+
+class inference_mode(no_grad):
+    """Same as `no_grad` here (torch's extra view/version-counter savings have no NumPy equal)."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = not mode
+
+
+class set_grad_enabled(_GradMode):
+    """`set_grad_enabled(False)` switches recording off at once, and restores it as a context manager."""
+
+    def __init__(self, mode: bool) -> None:
+        global _enabled
+        self._previous = _enabled
+        self.mode = bool(mode)
+        _enabled = self.mode
+
+    def __enter__(self) -> None:
+        pass
+
+    def __call__(self, func: Callable) -> Callable:
+        global _enabled
+        _enabled = self._previous
+        mode = self.mode
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return func(*args, **kwargs)
+
+        return wrapper

@@ -1,0 +1,285 @@
+"""Element-wise ops. Each backward is the local derivative times the incoming gradient.
+
+Inputs may have different (broadcastable) shapes: the rules return gradients in the
+broadcast shape and the engine sums them back to each input's shape.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class Add(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class Sub(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        return a - b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, -grad
+
+
+class Rsub(Function):
+    """`number - tensor`."""
+
+    node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        return number - a
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad, None
+
+
+class Mul(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return (grad * b if ctx.needs_input_grad(0) else None), (grad * a if ctx.needs_input_grad(1) else None)
+
+
+class Div(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        grad_a = grad / b
+        return grad_a, (-grad_a * a / b if ctx.needs_input_grad(1) else None)
+
+
+class Neg(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return -a
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Reciprocal(Function):
+    @staticmethod
+    def forward(ctx, a):
+        out = 1 / a
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return -grad * out * out
+
+
+class Pow(Function):
+    """`tensor ** exponent`; torch names it PowBackward0 for a number exponent, PowBackward1 for a tensor."""
+
+    @staticmethod
+    def forward(ctx, base, exponent):
+        out = np.power(base, exponent)
+        ctx.save_for_backward(base, exponent, out)
+        if not np.isscalar(exponent):
+            ctx.node_name = "PowBackward1"
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        base, exponent, out = ctx.saved_tensors
+        grad_base = grad * exponent * np.power(base, exponent - 1) if ctx.needs_input_grad(0) else None
+        grad_exp = None
+        if ctx.needs_input_grad(1):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grad_exp = grad * out * np.where(base > 0, np.log(np.where(base > 0, base, 1)), np.log(base + 0j).real)
+        return grad_base, grad_exp
+
+
+class Rpow(Function):
+    """`number ** tensor`."""
+
+    node_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, exponent, number):
+        out = np.power(number, exponent)
+        ctx.save_for_backward(out, number)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, number = ctx.saved_tensors
+        return grad * out * np.log(number), None
+
+
+class Exp(Function):
+    @staticmethod
+    def forward(ctx, a):
+        out = np.exp(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.log(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad / a
+
+
+class Sqrt(Function):
+    @staticmethod
+    def forward(ctx, a):
+        out = np.sqrt(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad / (2 * out)
+
+
+class Abs(Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.abs(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad * np.sign(a)
+
+
+class Relu(Function):
+    @staticmethod
+    def forward(ctx, a):
+        out = np.maximum(a, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (out > 0)
+
+
+class Sigmoid(Function):
+    @staticmethod
+    def forward(ctx, a):
+        # exp of a non-positive number never overflows: pick the stable form per element.
+        e = np.exp(-np.abs(a))
+        out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out * (1 - out)
+
+
+class Tanh(Function):
+    @staticmethod
+    def forward(ctx, a):
+        out = np.tanh(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Clamp(Function):
+    """Gradient flows where the input was inside [min, max] (torch also passes it at the bounds)."""
+
+    node_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, a, low, high):
+        ctx.save_for_backward(a, low, high)
+        out = a
+        if low is not None:
+            out = np.maximum(out, low)
+        if high is not None:
+            out = np.minimum(out, high)
+        return out.astype(a.dtype, copy=False) if out is not a else out.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, low, high = ctx.saved_tensors
+        mask = np.ones(a.shape, dtype=bool)
+        if low is not None:
+            mask &= a >= low
+        if high is not None:
+            mask &= a <= high
+        return grad * mask, None, None
+
+
+class ToCopy(Function):
+    """A dtype conversion (`x.double()`); the gradient is converted back."""
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        ctx.save_for_backward(a.dtype)
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (dtype,) = ctx.saved_tensors
+        return grad.astype(dtype), None
+
+
+class Clone(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+class Where(Function):
+    @staticmethod
+    def forward(ctx, condition, a, b):
+        ctx.save_for_backward(condition)
+        return np.where(condition, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (condition,) = ctx.saved_tensors
+        zero = np.zeros((), dtype=grad.dtype)
+        return None, np.where(condition, grad, zero), np.where(condition, zero, grad)

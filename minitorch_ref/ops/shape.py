@@ -1,0 +1,172 @@
+"""Ops that move elements around without changing them: the backward moves the gradient back."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class View(Function):
+    """reshape / view / flatten: the gradient is reshaped back to the input's shape."""
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.save_for_backward(a.shape)
+        if not a.flags.c_contiguous:
+            ctx.node_name = "UnsafeViewBackward0"
+        return a.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (shape,) = ctx.saved_tensors
+        return grad.reshape(shape), None
+
+
+class Expand(Function):
+    @staticmethod
+    def forward(ctx, a, shape):
+        return np.broadcast_to(a, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None  # the engine sums the broadcast dimensions away
+
+
+class Permute(Function):
+    """permute / transpose / t / .T: the gradient is permuted back with the inverse permutation."""
+
+    @staticmethod
+    def forward(ctx, a, axes, name):
+        ctx.save_for_backward(axes)
+        ctx.node_name = name
+        return np.transpose(a, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (axes,) = ctx.saved_tensors
+        return np.transpose(grad, np.argsort(axes)), None, None
+
+
+class Squeeze(Function):
+    @staticmethod
+    def forward(ctx, a, dims, name):
+        ctx.save_for_backward(a.shape)
+        ctx.node_name = name
+        return a.reshape([n for i, n in enumerate(a.shape) if i not in dims])
+
+    @staticmethod
+    def backward(ctx, grad):
+        (shape,) = ctx.saved_tensors
+        return grad.reshape(shape), None, None
+
+
+class Unsqueeze(Function):
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.save_for_backward(a.shape)
+        return np.expand_dims(a, dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (shape,) = ctx.saved_tensors
+        return grad.reshape(shape), None
+
+
+class Index(Function):
+    """`x[key]` for ints, slices, None, Ellipsis, bool masks and integer arrays.
+
+    Backward scatters the gradient into zeros with `np.add.at`, so repeated indices
+    (`x[[0, 0, 1]]`) add up, as torch's index backward does.
+    """
+
+    @staticmethod
+    def forward(ctx, a, key, name):
+        ctx.save_for_backward(a.shape, key)
+        ctx.node_name = name
+        out = a[key]
+        return out.copy() if isinstance(out, np.ndarray) and out.base is not None else np.asarray(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, key = ctx.saved_tensors
+        full = np.zeros(shape, dtype=grad.dtype)
+        np.add.at(full, key, grad)
+        return full, None, None
+
+
+class IndexPut(Function):
+    """Out-of-place `x[key] = value`: the overwritten positions pass no gradient to `x`."""
+
+    @staticmethod
+    def forward(ctx, a, key, value):
+        out = a.copy()
+        out[key] = value
+        ctx.save_for_backward(key, np.shape(value))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        key, value_shape = ctx.saved_tensors
+        grad_a = grad.copy()
+        grad_a[key] = 0
+        grad_value = None
+        if ctx.needs_input_grad(2):
+            picked = grad[key]
+            grad_value = picked  # the engine sums it back to value's shape
+        return grad_a, None, grad_value
+
+
+class Cat(Function):
+    @staticmethod
+    def forward(ctx, dim, *arrays):
+        ctx.save_for_backward(dim, np.cumsum([a.shape[dim] for a in arrays])[:-1])
+        return np.concatenate(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        dim, splits = ctx.saved_tensors
+        return (None, *np.split(grad, splits, axis=dim))
+
+
+class Stack(Function):
+    @staticmethod
+    def forward(ctx, dim, *arrays):
+        ctx.save_for_backward(dim)
+        return np.stack(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (dim,) = ctx.saved_tensors
+        return (None, *(np.take(grad, i, axis=dim) for i in range(grad.shape[dim])))
+
+
+class Gather(Function):
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.save_for_backward(a.shape, dim, index)
+        return np.take_along_axis(a, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, dim, index = ctx.saved_tensors
+        full = np.zeros(shape, dtype=grad.dtype)
+        # add (not assign) so that repeated indices accumulate
+        idx = list(np.indices(index.shape, sparse=True))
+        idx[dim] = index
+        np.add.at(full, tuple(idx), grad)
+        return full, None, None
+
+
+class IndexSelect(Function):
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.save_for_backward(a.shape, dim, index)
+        return np.take(a, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, dim, index = ctx.saved_tensors
+        full = np.zeros(shape, dtype=grad.dtype)
+        moved = np.moveaxis(full, dim, 0)
+        np.add.at(moved, index, np.moveaxis(grad, dim, 0))
+        return full, None, None
