@@ -24,7 +24,9 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
         array = array.astype(dt.to_numpy_dtype(dtype), copy=False)
     t = Tensor._make(array)
     if requires_grad:
-        t.requires_grad = True  # validates the dtype with torch's message
+        if array.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
     return t
 
 
@@ -127,8 +129,8 @@ def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = No
 def randint(low: int, high: int | None = None, size: Sequence = (), *, generator: Any = None, dtype: Any = None,
             device: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers in [low, high); `randint(high, size)` as torch allows."""
-    if high is None:
-        low, high = 0, low
+    if high is None or isinstance(high, (tuple, list)):  # randint(high, size)
+        low, high, size = 0, low, (size if high is None else high)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     shape, np_dtype = _sized((size,), dtype, dt.int64)

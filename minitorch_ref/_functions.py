@@ -9,8 +9,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._tensor import Tensor, _as_tensor, _check_broadcast, _dim, matmul, where
-from .ops import shape
+from ._dtype import PACKAGE
+from ._tensor import Tensor, _as_tensor, _check_broadcast, _dim, _promote, matmul, where
+from .ops import pointwise, shape
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "clamp", "clip",
@@ -41,11 +42,15 @@ for _name in ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "a
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
-    return where(input >= other, input, other)
+    """Element-wise larger of two tensors (broadcast); a tie sends half the gradient to each."""
+    a, b = _promote(input, other)
+    return pointwise.Maximum.apply(a, b, True)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
-    return where(input <= other, input, other)
+    """Element-wise smaller of two tensors (broadcast); a tie sends half the gradient to each."""
+    a, b = _promote(input, other)
+    return pointwise.Maximum.apply(a, b, False)
 
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
@@ -64,7 +69,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"cat() received an invalid combination of arguments - got ({type(tensors).__name__}, ...)")
     if len(tensors) == 0:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError(f"{PACKAGE}.cat(): expected a non-empty list of Tensors")
     tensors = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])  # legacy empty rule
     ref = tensors[0]
     for i, t in enumerate(tensors):

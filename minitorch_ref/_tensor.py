@@ -7,6 +7,7 @@ normalisation, Python numbers, and torch's error messages.
 from __future__ import annotations
 
 import builtins
+import warnings
 import weakref
 from typing import Any, Sequence
 
@@ -19,12 +20,18 @@ from .autograd import grad_mode
 from .ops import linalg, pointwise, reduction, shape
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
+_NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
+    "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
+    "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information."
+)
 
 
 class Tensor:
     """An n-dimensional array that can record the operations applied to it."""
 
-    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "__weakref__")
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "__weakref__")
     __hash__ = object.__hash__  # tensors are dict keys by identity, as in torch
     __array_priority__ = 1000  # `ndarray + Tensor` calls Tensor.__radd__
 
@@ -34,7 +41,7 @@ class Tensor:
             array = np.array(args[0], dtype=np.float32)
         else:
             array = np.empty(args, dtype=np.float32)
-        self._data, self._requires_grad, self.grad, self.grad_fn = array, False, None, None
+        self._data, self._requires_grad, self._grad, self.grad_fn = array, False, None, None
 
     @classmethod
     def _make(cls, array: Any, requires_grad: bool = False, grad_fn: Any = None) -> "Tensor":
@@ -42,7 +49,7 @@ class Tensor:
         t = object.__new__(cls)
         t._data = array if type(array) is np.ndarray else np.asarray(array)
         t._requires_grad = requires_grad
-        t.grad = None
+        t._grad = None
         t.grad_fn = grad_fn
         return t
 
@@ -104,8 +111,21 @@ class Tensor:
         self._requires_grad = builtins.bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if requires_grad and self._data.dtype.kind != "f":  # (torch's wording differs from the setter's)
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
+
+    @property
+    def grad(self) -> "Tensor | None":
+        """The gradient backward() accumulated here; only leaves (and `retain_grad()` tensors) get one."""
+        if self.grad_fn is not None and self._grad is None and self.grad_fn._retained is None:
+            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        self._grad = value
 
     @property
     def is_leaf(self) -> bool:
@@ -398,10 +418,14 @@ class Tensor:
 
     def clamp(self, min: Any = None, max: Any = None) -> "Tensor":
         if min is None and max is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+            raise RuntimeError(f"{dt.PACKAGE}.clamp: At least one of 'min' or 'max' must not be None")
         low = min.item() if isinstance(min, Tensor) else min
         high = max.item() if isinstance(max, Tensor) else max
-        return pointwise.Clamp.apply(self, low, high)
+        x = self
+        for bound in (low, high):
+            if bound is not None:
+                x, _ = _promote(x, bound)  # an int tensor with a float bound becomes float32, as torch
+        return pointwise.Clamp.apply(x, low, high)
 
     clip = clamp
 
@@ -510,10 +534,7 @@ class Tensor:
         d = _dim(dim, self.ndim)
         if self._data.ndim and self._data.shape[d] == 0:
             raise IndexError(f"{'max' if largest else 'min'}(): Expected reduction dim {d} to have non-zero size.")
-        values, indices = reduction.MaxDim.apply(self if self.ndim else self.reshape(1), d if self.ndim else 0,
-                                                 keepdim or not self.ndim, largest)
-        if not self.ndim:
-            values, indices = values.reshape(()), indices.reshape(())
+        values, indices = reduction.MaxDim.apply(self, d, keepdim, largest)
         return _MaxResult(values, indices, "max" if largest else "min")
 
     def max(self, dim: Any = None, keepdim: bool = False):
@@ -548,12 +569,7 @@ class Tensor:
     def view(self, *shape: Any) -> "Tensor":
         if len(shape) == 1 and isinstance(shape[0], dt.dtype):
             raise NotImplementedError("view(dtype) is not supported by minitorch_ref")
-        if not self._data.flags.c_contiguous and self._data.size > 1:
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
-                "two contiguous subspaces). Use .reshape(...) instead."
-            )
-        return shape_op_view(self, _shape_args(shape))
+        return shape_op_view(self, _shape_args(shape), "view")
 
     def view_as(self, other: "Tensor") -> "Tensor":
         return self.view(other.shape)
@@ -633,6 +649,13 @@ class Tensor:
 
     @property
     def T(self) -> "Tensor":
+        if self.ndim != 2:  # torch's deprecation warnings, so that course code learns to use .mT / permute
+            warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases."
+                          if self.ndim == 0 else
+                          "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+                          "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+                          "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+                          "tensor.", UserWarning, stacklevel=2)
         return shape.Permute.apply(self, tuple(reversed(range(self.ndim))), "PermuteBackward0")
 
     @property
@@ -660,18 +683,29 @@ class Tensor:
         return shape.IndexSelect.apply(self, d, idx)
 
     def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
-        return where(mask, _as_tensor(value, like=self), self)
+        cond = _as_tensor(mask)
+        if cond._data.dtype != np.bool_:
+            raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                               f"{_torch_type_name(cond._data.dtype).lower()}")
+        fill = value.item() if isinstance(value, Tensor) else value
+        return pointwise.Where.apply(cond, np.asarray(fill, dtype=self._data.dtype), self, "MaskedFillBackward0")
 
     def __getitem__(self, key: Any) -> "Tensor":
         np_key, name = _index_key(key, self._data.shape)
         return shape.Index.apply(self, np_key, name)
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        np_key, _ = _index_key(key, self._data.shape)
-        _check_inplace(self)
+        np_key, name = _index_key(key, self._data.shape)
         value_t = value if isinstance(value, Tensor) else None
+        if name != "IndexBackward0":  # torch writes through a view of self: its error and node names say so
+            _check_inplace(self, "a view of a leaf Variable")
+            name = "CopySlices" if name != "AliasBackward0" else ("CopyBackwards" if value_t is not None else
+                                                                   "FillBackward3")
+        else:
+            _check_inplace(self)
+            name = "IndexPutBackward0"
         if grad_mode._enabled and (self._requires_grad or (value_t is not None and value_t._requires_grad)):
-            out = shape.IndexPut.apply(self, np_key, value_t if value_t is not None else value)
+            out = shape.IndexPut.apply(self, np_key, value_t if value_t is not None else value, name)
             self._data, self.grad_fn, self._requires_grad = out._data, out.grad_fn, True
         else:
             self._data[np_key] = value_t._data if value_t is not None else value
@@ -775,7 +809,7 @@ def _opt_dims(dim: Any, ndim: int):
         return None
     if ndim == 0:
         _dim(dim if isinstance(dim, builtins.int) else dim[0], 0)
-        return None
+        return ()  # NumPy's "reduce over no axis": the value itself
     if isinstance(dim, (tuple, list)):
         return tuple(_dim(d, ndim) for d in dim)
     return _dim(dim, ndim)
@@ -787,7 +821,7 @@ def _shape_args(shape: Sequence) -> tuple:
     return tuple(builtins.int(s) for s in shape)
 
 
-def shape_op_view(t: Tensor, shape_: tuple) -> Tensor:
+def shape_op_view(t: Tensor, shape_: tuple, method: str = "reshape") -> Tensor:
     n = t._data.size
     known = 1
     unknown = [i for i, s in enumerate(shape_) if s == -1]
@@ -798,7 +832,7 @@ def shape_op_view(t: Tensor, shape_: tuple) -> Tensor:
         raise RuntimeError("only one dimension can be inferred")
     if (unknown and (known == 0 or n % known)) or (not unknown and known != n):
         raise RuntimeError(f"shape '{list(shape_)}' is invalid for input of size {n}")
-    return shape.View.apply(t, shape_)
+    return shape.View.apply(t, shape_, method)
 
 
 def _torch_type_name(np_dtype: np.dtype) -> str:
@@ -826,8 +860,8 @@ def _promote(a: Tensor, b: Any, floating: bool = False):
     """Cast a binary op's operands to torch's result dtype; Python numbers stay Python numbers."""
     if isinstance(b, Tensor):
         da, db = a._data.dtype, b._data.dtype
-        if da is db and a._data.shape == b._data.shape:  # the common case: nothing to convert or check
-            return a, b
+        if da is db and a._data.shape == b._data.shape and (da.kind == "f" or not floating):
+            return a, b  # the common case: nothing to convert or check
         if da == db:
             target = da
         else:
@@ -838,10 +872,14 @@ def _promote(a: Tensor, b: Any, floating: bool = False):
             target = dt.DEFAULT_FLOAT.numpy_dtype
         _check_broadcast(a._data.shape, b._data.shape)
         return _cast(a, target), _cast(b, target)
+    if a._data.dtype.kind == "f" and (type(b) is builtins.float or type(b) is builtins.int):
+        return a, b  # the common case: a float tensor and a Python number keep the tensor's dtype
     if not isinstance(b, _Number):
         if isinstance(b, (np.ndarray, list, tuple)):
             return _promote(a, _as_tensor(b, like=a), floating)
         return NotImplemented_(b)
+    if isinstance(b, np.generic):
+        b = b.item()  # a NumPy scalar counts as a Python number (NumPy would let its dtype win)
     da = a._data.dtype
     scalar = dt.scalar_dtype(b)
     target = dt.result_type(da if a._data.ndim else None, None if a._data.ndim else da, scalar)
@@ -906,14 +944,14 @@ def _check_same_dtype(a: Tensor, b: Tensor, name: str) -> None:
 def _check_index_dtype(index: Any, name: str) -> None:
     if not isinstance(index, Tensor):
         raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
-    if index._data.dtype != np.int64 and not (name == "index_select" and index._data.dtype == np.int32):
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index._data.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32{'/' if name == 'gather' else ' or '}int64 for index")
 
 
-def _check_inplace(t: Tensor) -> None:
+def _check_inplace(t: Tensor, what: str = "a leaf Variable") -> None:
     """torch's rule: a leaf that requires grad cannot be changed in place while grad mode is on."""
     if t._requires_grad and t.grad_fn is None and grad_mode._enabled:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
 
 
 def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:
@@ -929,11 +967,16 @@ def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:
 
 
 def _index_key(key: Any, shape_: tuple):
-    """Translate a torch index into a NumPy one, checking bounds with torch's IndexError."""
+    """Translate a torch index into a NumPy one, checking bounds with torch's IndexError.
+
+    Also returns the name torch gives the result's grad_fn: torch applies the index item by
+    item (select for an int, slice, unsqueeze for None; a full slice does nothing) and names
+    the last step, IndexBackward0 when any tensor/mask takes part, AliasBackward0 when no step did.
+    """
     items = key if isinstance(key, tuple) else (key,)
     out = []
-    simple = True
-    only_ints = True
+    name = "AliasBackward0"
+    advanced = False
     dim = 0
     for item in items:
         if isinstance(item, Tensor):
@@ -948,19 +991,21 @@ def _index_key(key: Any, shape_: tuple):
             size = shape_[dim]
             if not -size <= item < size:
                 raise IndexError(f"index {item} is out of bounds for dimension {dim} with size {size}")
+            name = "SelectBackward0"
             dim += 1
         elif isinstance(item, slice):
-            only_ints = False
             if item.step is not None and item.step <= 0:
                 raise ValueError("step must be greater than zero")
+            size = shape_[dim] if dim < len(shape_) else 0
+            if item.start not in (None, 0) or item.step not in (None, 1) or (item.stop is not None and item.stop < size):
+                name = "SliceBackward0"
             dim += 1
         elif item is None:
-            only_ints = False
+            name = "UnsqueezeBackward0"
         elif item is Ellipsis:
-            only_ints = False
             dim += len(shape_) - sum(1 for i in items if i is not None and i is not Ellipsis)
         else:
-            only_ints = simple = False
+            advanced = True
             array = np.asarray(item)
             if array.dtype == object or array.dtype.kind not in "biu":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -974,8 +1019,7 @@ def _index_key(key: Any, shape_: tuple):
         out.append(item)
     if dim > len(shape_):
         raise IndexError(f"too many indices for tensor of dimension {len(shape_)}")
-    name = "SelectBackward0" if only_ints else ("SliceBackward0" if simple else "IndexBackward0")
-    return (tuple(out) if isinstance(key, tuple) else out[0]), name
+    return (tuple(out) if isinstance(key, tuple) else out[0]), ("IndexBackward0" if advanced else name)
 
 
 # ---------------------------------------------------------------------- functions used by methods

@@ -1,8 +1,10 @@
 """Reverse-mode automatic differentiation: `Function`, the backward engine, grad modes, `gradcheck`."""
 from .function import Function
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .gradcheck import GradcheckError, gradcheck  # the function shadows its module, as torch.autograd.gradcheck
 
-__all__ = ["Function", "enable_grad", "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled", "backward"]
+__all__ = ["Function", "GradcheckError", "backward", "enable_grad", "gradcheck", "inference_mode", "is_grad_enabled",
+           "no_grad", "set_grad_enabled"]
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None) -> None:

@@ -67,15 +67,16 @@ def run_backward(root, grad: Any, retain_graph: bool = False, user_grad: bool = 
         input_grads = node.backward(node, grad)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
-        for parent, shape, g in zip(node.next_functions, node.input_shapes, input_grads):
+        for parent, g in zip(node.next_functions, input_grads):
             if parent is None or g is None:
                 continue
+            shape = parent._data.shape if isinstance(parent, Tensor) else parent.output_shape
             if isinstance(g, np.ndarray) and g.shape != shape:
                 g = sum_to_shape(g, shape)
             key = id(parent)
             grads[key] = g if key not in grads else grads[key] + g
-        if not retain_graph:
-            node._saved = ()
+        if not retain_graph and any(isinstance(x, np.ndarray) for x in node._saved):
+            node._saved = ()  # free the saved arrays; shapes and dims alone cost nothing to keep, as in torch
             node._freed = True
 
 

@@ -48,13 +48,14 @@ class Function:
 
     # Filled in by `apply` when the graph is recorded:
     next_functions: tuple = ()  # per input: the parent node, the leaf Tensor, or None
-    input_shapes: tuple = ()  # per input: its shape (to undo broadcasting)
+    output_shape: tuple = ()  # the shape of the tensor this node produced
     _saved: tuple = ()
     _freed = False
     _retained = None  # weak reference to an output that called `retain_grad()`
 
     def save_for_backward(self, *arrays: Any) -> None:
-        """Keep what `backward` will need; freed after backward unless `retain_graph=True`."""
+        """Keep what `backward` will need. After backward (unless `retain_graph=True`) the engine frees
+        them if any is an array: a second backward through this node then raises, as in torch."""
         self._saved = arrays
 
     @property
@@ -83,34 +84,46 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any):
-        """Run the op on tensors; record it in the graph when any input requires grad."""
-        ctx = cls()
+        """Run the op on tensors; record it in the graph when any input requires grad.
+
+        This is the hot path of every op, so it does the least it can: one pass over the
+        arguments, and when nothing will be recorded a shared throw-away `ctx` (whatever
+        `forward` saves on it is never read).
+        """
         arrays = []
         record = False
         for a in args:
             if isinstance(a, Tensor):
                 arrays.append(a._data)
-                record = record or a._requires_grad
+                if a._requires_grad:
+                    record = True
             else:
                 arrays.append(a)
+        record = record and grad_mode._enabled
+        ctx = cls() if record else _UNUSED_CTX
         out = cls.forward(ctx, *arrays)
         extra = ()
         if type(out) is tuple:  # (differentiable output, *non-differentiable outputs such as indices)
             out, *extra = out
-        if record and grad_mode._enabled:
-            edges, shapes = [], []
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    edges.append(a.grad_fn if a.grad_fn is not None else a)  # the parent node, or the leaf itself
-                    shapes.append(a._data.shape)
-                else:
-                    edges.append(None)
-                    shapes.append(None)
-            ctx.next_functions, ctx.input_shapes = edges, shapes
+        if record:
+            # Per input: the node that produced it, the leaf itself, or None (no gradient wanted).
+            ctx.next_functions = tuple([
+                (a.grad_fn or a) if isinstance(a, Tensor) and a._requires_grad else None for a in args])
             result = Tensor._make(out, True, ctx)
+            # The engine sums each gradient back to its input's shape (a parent's output_shape).
+            ctx.output_shape = result._data.shape
         else:
-            ctx._saved = ()
             result = Tensor._make(out)
         if extra:
             return (result, *(Tensor._make(e) for e in extra))
         return result
+
+
+class _Unused(Function):
+    """The `ctx` handed to `forward` when no graph is recorded."""
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        pass
+
+
+_UNUSED_CTX = _Unused()

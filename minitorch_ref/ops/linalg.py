@@ -5,7 +5,7 @@ import numpy as np
 
 from ..autograd.function import Function
 
-_NAMES = {(2, 2): "MmBackward0", (1, 1): "DotBackward0", (2, 1): "MvBackward0", (3, 3): "BmmBackward0"}
+_NAMES = {(1, 1): "DotBackward0", (1, 2): "SqueezeBackward4", (2, 1): "MvBackward0", (2, 2): "MmBackward0"}
 
 
 class Matmul(Function):
@@ -14,30 +14,26 @@ class Matmul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ctx.node_name = _NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0")
+        # torch's names: what its matmul decomposes into for these ranks (bmm behind a reshape when batched).
+        ctx.node_name = _NAMES.get((a.ndim, b.ndim), "CloneBackward0" if a.ndim == 2 else "UnsafeViewBackward0")
         return np.matmul(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        a2 = a[None, :] if a.ndim == 1 else a  # promote 1-D operands as matmul did
+        # Redo what matmul did: a 1-D `a` is a row (1, k), a 1-D `b` a column (k, 1), and the
+        # gradient gets those size-1 dims back. The engine then sums away broadcast batch dims.
+        a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        g = grad
-        if a.ndim == 1:
-            g = np.expand_dims(g, -2)
-        if b.ndim == 1:
-            g = np.expand_dims(g, -1)
+        batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+        g = grad.reshape(batch + (a2.shape[-2], b2.shape[-1]))
         grad_a = grad_b = None
         if ctx.needs_input_grad(0):
             grad_a = np.matmul(g, np.swapaxes(b2, -1, -2))
-            grad_a = grad_a.squeeze(-2) if a.ndim == 1 else grad_a
-            if a.ndim == 1 and grad_a.ndim > 1:
-                grad_a = grad_a.reshape(-1, a.shape[0]).sum(0)
+            grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
         if ctx.needs_input_grad(1):
             grad_b = np.matmul(np.swapaxes(a2, -1, -2), g)
-            grad_b = grad_b.squeeze(-1) if b.ndim == 1 else grad_b
-            if b.ndim == 1 and grad_b.ndim > 1:
-                grad_b = grad_b.reshape(-1, b.shape[0]).sum(0)
+            grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
         return grad_a, grad_b
 
 
@@ -50,6 +46,8 @@ class Addmm(Function):
         out = x @ weight.T
         if bias is not None:
             out += bias
+        else:
+            ctx.node_name = "MmBackward0"  # torch's Linear(bias=False) records a plain mm
         return out
 
     @staticmethod

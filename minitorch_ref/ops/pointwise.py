@@ -60,7 +60,8 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return a / b
+        with np.errstate(divide="ignore", invalid="ignore"):  # x/0 = inf, 0/0 = nan, silently, as torch
+            return a / b
 
     @staticmethod
     def backward(ctx, grad):
@@ -106,18 +107,19 @@ class Pow(Function):
     @staticmethod
     def backward(ctx, grad):
         base, exponent, out = ctx.saved_tensors
-        grad_base = grad * exponent * np.power(base, exponent - 1) if ctx.needs_input_grad(0) else None
-        grad_exp = None
-        if ctx.needs_input_grad(1):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                grad_exp = grad * out * np.where(base > 0, np.log(np.where(base > 0, base, 1)), np.log(base + 0j).real)
+        grad_base = grad_exp = None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if ctx.needs_input_grad(0):  # d(b**e)/db = e * b**(e-1); torch defines it as 0 where e == 0
+                grad_base = np.where(exponent == 0, 0.0, grad * exponent * np.power(base, exponent - 1))
+            if ctx.needs_input_grad(1):  # d(b**e)/de = b**e * log(b); 0 where b == 0 and e >= 0
+                grad_exp = np.where((base == 0) & (exponent >= 0), 0.0, grad * out * np.log(base))
         return grad_base, grad_exp
 
 
 class Rpow(Function):
     """`number ** tensor`."""
 
-    node_name = "PowBackward1"
+    node_name = "PowBackward2"
 
     @staticmethod
     def forward(ctx, exponent, number):
@@ -178,7 +180,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        return grad * np.sign(a)
+        return grad * np.sign(np.where(np.isnan(a), 0, a))  # torch: sign(nan) counts as 0 here
 
 
 class Relu(Function):
@@ -191,7 +193,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * (out > 0)
+        return np.where(out <= 0, 0, grad)  # (not `out > 0`: a NaN input passes its gradient, as in torch)
 
 
 class Sigmoid(Function):
@@ -273,13 +275,32 @@ class Clone(Function):
 
 
 class Where(Function):
+    """`where(condition, a, b)`; also `masked_fill` (named MaskedFillBackward0 then, as torch)."""
+
     @staticmethod
-    def forward(ctx, condition, a, b):
+    def forward(ctx, condition, a, b, name="WhereBackward0"):
         ctx.save_for_backward(condition)
+        ctx.node_name = name
         return np.where(condition, a, b)
 
     @staticmethod
     def backward(ctx, grad):
         (condition,) = ctx.saved_tensors
         zero = np.zeros((), dtype=grad.dtype)
-        return None, np.where(condition, grad, zero), np.where(condition, zero, grad)
+        return None, np.where(condition, grad, zero), np.where(condition, zero, grad), None
+
+
+class Maximum(Function):
+    """`maximum(a, b)` (or minimum): the larger one gets the gradient; a tie splits it in halves."""
+
+    @staticmethod
+    def forward(ctx, a, b, largest):
+        ctx.save_for_backward(a, b)
+        ctx.node_name = "MaximumBackward0" if largest else "MinimumBackward0"
+        return np.maximum(a, b) if largest else np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        share_a = np.where(a == b, 0.5, ((a > b) == (ctx.node_name == "MaximumBackward0")) * 1.0)
+        return grad * share_a.astype(grad.dtype), grad * (1 - share_a).astype(grad.dtype), None

@@ -23,7 +23,7 @@ class Sum(Function):
         ctx.save_for_backward(a.shape, dim, keepdim)
         if dim is not None:
             ctx.node_name = "SumBackward1"
-        return np.asarray(np.sum(a, axis=dim, keepdims=keepdim, dtype=dtype))
+        return np.asarray(np.add.reduce(a, axis=dim, dtype=dtype, keepdims=keepdim))  # np.sum minus its overhead
 
     @staticmethod
     def backward(ctx, grad):
@@ -68,10 +68,13 @@ class MaxDim(Function):
 
     @staticmethod
     def forward(ctx, a, dim, keepdim, largest):
+        ctx.node_name = "MaxBackward0" if largest else "MinBackward0"
+        if a.ndim == 0:  # a 0-d tensor is its own max; its index is 0
+            ctx.save_for_backward((), dim, None)
+            return a.copy(), np.zeros((), dtype=np.int64)
         indices = np.expand_dims(np.argmax(a, axis=dim) if largest else np.argmin(a, axis=dim), dim)
         values = np.take_along_axis(a, indices, axis=dim)
         ctx.save_for_backward(a.shape, dim, indices)
-        ctx.node_name = "MaxBackward0" if largest else "MinBackward0"
         if not keepdim:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
         return values, indices
@@ -79,6 +82,8 @@ class MaxDim(Function):
     @staticmethod
     def backward(ctx, grad):
         shape, dim, indices = ctx.saved_tensors
+        if indices is None:
+            return grad, None, None, None
         full = np.zeros(shape, dtype=grad.dtype)
         np.put_along_axis(full, indices, grad.reshape(indices.shape), axis=dim)
         return full, None, None, None
@@ -118,9 +123,11 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, a, dim, dtype):
         ctx.save_for_backward(dim)
-        return np.cumsum(a, axis=dim, dtype=dtype)
+        return np.cumsum(a, axis=dim, dtype=dtype).reshape(a.shape)  # (reshape: a 0-d stays 0-d)
 
     @staticmethod
     def backward(ctx, grad):
         (dim,) = ctx.saved_tensors
-        return np.flip(np.cumsum(np.flip(grad, dim), axis=dim), dim), None, None
+        if grad.ndim == 0:
+            return grad, None, None
+        return np.flip(np.cumsum(np.flip(grad, dim), axis=dim), dim), None, None  # sums from the end

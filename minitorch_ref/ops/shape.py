@@ -6,20 +6,35 @@ import numpy as np
 from ..autograd.function import Function
 
 
+_VIEW_ERROR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans across "
+               "two contiguous subspaces). Use .reshape(...) instead.")
+
+
 class View(Function):
-    """reshape / view / flatten: the gradient is reshaped back to the input's shape."""
+    """reshape / view / flatten: the gradient is reshaped back to the input's shape.
+
+    Like torch, NumPy reshapes without copying whenever the strides allow it; `view` (the
+    method) insists on that, `reshape` copies when it must. torch names the three cases
+    ViewBackward0 (contiguous input), ReshapeAliasBackward0 (strided, no copy) and
+    UnsafeViewBackward0 (copied).
+    """
 
     @staticmethod
-    def forward(ctx, a, shape):
+    def forward(ctx, a, shape, method="reshape"):
         ctx.save_for_backward(a.shape)
+        out = a.reshape(shape)
         if not a.flags.c_contiguous:
-            ctx.node_name = "UnsafeViewBackward0"
-        return a.reshape(shape)
+            shares = np.may_share_memory(out, a)
+            if method == "view" and not shares:
+                raise RuntimeError(_VIEW_ERROR)
+            if method == "reshape":
+                ctx.node_name = "ReshapeAliasBackward0" if shares else "UnsafeViewBackward0"
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         (shape,) = ctx.saved_tensors
-        return grad.reshape(shape), None
+        return grad.reshape(shape), None, None
 
 
 class Expand(Function):
@@ -98,10 +113,11 @@ class IndexPut(Function):
     """Out-of-place `x[key] = value`: the overwritten positions pass no gradient to `x`."""
 
     @staticmethod
-    def forward(ctx, a, key, value):
+    def forward(ctx, a, key, value, name="IndexPutBackward0"):
         out = a.copy()
         out[key] = value
         ctx.save_for_backward(key, np.shape(value))
+        ctx.node_name = name
         return out
 
     @staticmethod
@@ -111,8 +127,10 @@ class IndexPut(Function):
         grad_a[key] = 0
         grad_value = None
         if ctx.needs_input_grad(2):
-            picked = grad[key]
-            grad_value = picked  # the engine sums it back to value's shape
+            grad_value = grad[key]  # the engine sums it back to value's shape (value was broadcast)
+            missing = len(value_shape) - grad_value.ndim
+            if missing > 0:  # NumPy also lets a value with extra leading 1s be assigned
+                grad_value = grad_value.reshape((1,) * missing + grad_value.shape)
         return grad_a, None, grad_value
 
 
@@ -144,7 +162,9 @@ class Gather(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.save_for_backward(a.shape, dim, index)
-        return np.take_along_axis(a, index, axis=dim)
+        # torch allows an index smaller than `a` in the other dims: use only that corner of `a`.
+        corner = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(index.shape))
+        return np.take_along_axis(a[corner], index, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):

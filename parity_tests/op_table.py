@@ -1,0 +1,275 @@
+"""THE table of ops that minitorch_ref must compute exactly as torch does (in the spirit of OpInfo).
+
+One `OpInfo` per op (or per way of calling it). `call(m, *tensors, **kwargs)` is written
+once against the torch API and run with `m = torch` and `m = minitorch_ref`; `sample(dtype)`
+is a hypothesis strategy of `Sample`s (see strategies.py). `test_ops.py` checks, for each
+entry: values, shape and dtype; gradients (when `differentiable`); `gradcheck` in float64;
+and that every `ErrorInput` raises torch's exception type (and torch's message where
+`same_message`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from . import strategies as S
+
+F = (np.float32, np.float64)
+FI = (np.float32, np.float64, np.int64)
+
+
+@dataclass
+class ErrorInput:
+    """A call that must fail: `call(m)` builds its tensors with `m` and calls the op."""
+
+    name: str
+    call: Callable[[Any], Any]
+    error: type  # torch's exception type (test_ops checks torch really raises it)
+    same_message: bool = True  # minitorch_ref's message equals torch's ("torch." read as "minitorch_ref.")
+
+
+@dataclass
+class OpInfo:
+    name: str
+    call: Callable[..., Any]
+    sample: Callable[[Any], Any]  # dtype -> hypothesis strategy of Sample
+    dtypes: tuple = F
+    differentiable: bool = True
+    gradcheck: bool = True  # differentiable at the (smoothed, tie-free) gradcheck samples
+    rtol: dict = field(default_factory=dict)  # dtype name -> relative tolerance (defaults below)
+    # torch's grad_fn name for the output: checked "always", or only for "contiguous" inputs (where
+    # torch's name depends on the strides it was given, as matmul's)
+    grad_fn_name: str = "always"
+    errors: list = field(default_factory=list)
+
+    def tolerance(self, dtype: np.dtype) -> float:
+        default = {"float64": 1e-12, "float32": 1e-5, "float16": 1e-3}.get(np.dtype(dtype).name, 0.0)
+        return self.rtol.get(np.dtype(dtype).name, default)
+
+
+def _t(m: Any, values: Any, dtype: str = "float32"):
+    return m.tensor(values, dtype=getattr(m, dtype))
+
+
+
+
+def _setitem(x: Any, key: Any, value: Any):
+    y = x.clone()  # a non-leaf copy: `leaf[key] = v` on a leaf that requires grad is an error
+    y[key] = value
+    return y
+
+
+def _index(m: Any, x: Any, key: Any):
+    return x[S.to_key(m, key)]
+
+
+# --- error inputs shared by many ops -------------------------------------------------------
+def _broadcast_error(op: Callable) -> ErrorInput:
+    return ErrorInput("shapes-3-vs-4", lambda m: op(m, m.ones(2, 3), m.ones(2, 4)), RuntimeError)
+
+
+def _dim_error(op: Callable) -> ErrorInput:
+    return ErrorInput("dim-out-of-range", lambda m: op(m, m.ones(2, 3), 2), IndexError)
+
+
+OPS: list[OpInfo] = [
+    # ---- arithmetic: tensor with tensor (broadcasting), tensor with number (both sides)
+    OpInfo("add", lambda m, x, y: x + y, lambda d: S.binary(d), FI,
+           errors=[_broadcast_error(lambda m, x, y: x + y)]),
+    OpInfo("add-alpha", lambda m, x, y: m.add(x, y, alpha=2), lambda d: S.binary(d), FI),
+    OpInfo("sub", lambda m, x, y: x - y, lambda d: S.binary(d), FI,
+           errors=[_broadcast_error(lambda m, x, y: x - y),
+                   ErrorInput("bool-minus-bool", lambda m: m.tensor([True]) - m.tensor([False]), RuntimeError)]),
+    OpInfo("mul", lambda m, x, y: x * y, lambda d: S.binary(d), FI,
+           errors=[_broadcast_error(lambda m, x, y: m.mul(x, y))]),
+    OpInfo("div", lambda m, x, y: x / y, lambda d: S.binary(d, rhs_low=0.5), FI,
+           errors=[_broadcast_error(lambda m, x, y: x / y)]),
+    OpInfo("pow-tensor", lambda m, x, y: x ** y, lambda d: S.binary(d, low=0.1, high=3), F),
+    OpInfo("mixed-dtypes", lambda m, x, y: x * y + x, lambda d: S.binary(d, other_dtype=np.int64), F),
+    OpInfo("add-number", lambda m, x, number: x + number, lambda d: S.with_scalar(d), FI),
+    OpInfo("radd-number", lambda m, x, number: number + x, lambda d: S.with_scalar(d), FI),
+    OpInfo("rsub-number", lambda m, x, number: number - x, lambda d: S.with_scalar(d), FI),
+    OpInfo("mul-number", lambda m, x, number: x * number, lambda d: S.with_scalar(d), FI),
+    OpInfo("rmul-number", lambda m, x, number: number * x, lambda d: S.with_scalar(d), FI),
+    OpInfo("div-number", lambda m, x, number: x / (number or 1), lambda d: S.with_scalar(d), FI),
+    OpInfo("rdiv-number", lambda m, x, number: number / x, lambda d: S.with_scalar(d, low=0.5), F),
+    OpInfo("pow-number", lambda m, x, number: x ** number, lambda d: S.with_scalar(d, 0.1, 3), F),
+    OpInfo("pow-int", lambda m, x, number: x ** abs(number), lambda d: S.with_scalar(d, -3, 3, True), FI,
+           errors=[ErrorInput("int-negative-power", lambda m: m.tensor([2]) ** -1, RuntimeError)]),
+    OpInfo("rpow-number", lambda m, x, number: (abs(number) + 0.5) ** x, lambda d: S.with_scalar(d, -3, 3), F),
+    OpInfo("neg", lambda m, x: -x, lambda d: S.unary(d, special=True), FI,
+           errors=[ErrorInput("bool", lambda m: -m.tensor([True]), RuntimeError)]),
+    # ---- matrix products
+    OpInfo("matmul", lambda m, x, y: m.matmul(x, y), lambda d: S.matmul_pair(d), F, rtol={"float64": 1e-11},
+           grad_fn_name="contiguous",
+           errors=[
+               ErrorInput("mm-shapes", lambda m: m.ones(2, 3) @ m.ones(4, 5), RuntimeError),
+               ErrorInput("mv-shapes", lambda m: m.ones(2, 3) @ m.ones(4), RuntimeError),
+               ErrorInput("vm-shapes", lambda m: m.ones(3) @ m.ones(4, 5), RuntimeError),
+               ErrorInput("dot-shapes", lambda m: m.ones(3) @ m.ones(4), RuntimeError),
+               ErrorInput("batched-shapes", lambda m: m.ones(2, 2, 3) @ m.ones(2, 4, 5), RuntimeError),
+               ErrorInput("0-d", lambda m: m.matmul(m.tensor(1.0), m.ones(3)), RuntimeError),
+               ErrorInput("dtypes", lambda m: m.ones(2, 3) @ m.ones(3, 2, dtype=m.float64), RuntimeError),
+           ]),
+    OpInfo("mm", lambda m, x, y: x.mm(y), lambda d: S.matmul_pair(d).filter(
+        lambda s: s.args[0].values.ndim == 2 and s.args[1].values.ndim == 2), F, rtol={"float64": 1e-11}),
+    # ---- pointwise math
+    OpInfo("exp", lambda m, x: m.exp(x), lambda d: S.unary(d, special=True), FI, rtol={"float64": 1e-15}),
+    OpInfo("log", lambda m, x: x.log(), lambda d: S.unary(d, low=0.01), FI),
+    OpInfo("sqrt", lambda m, x: m.sqrt(x), lambda d: S.unary(d, low=0.01), FI),
+    OpInfo("abs", lambda m, x: x.abs(), lambda d: S.unary(d, special=True), FI),
+    OpInfo("relu", lambda m, x: m.relu(x), lambda d: S.unary(d, special=True), FI),
+    OpInfo("sigmoid", lambda m, x: m.sigmoid(x), lambda d: S.unary(d, low=-40, high=40, special=True), FI,
+           rtol={"float64": 1e-14}),
+    OpInfo("tanh", lambda m, x: x.tanh(), lambda d: S.unary(d, special=True), FI, rtol={"float64": 1e-15}),
+    OpInfo("clamp", lambda m, x: m.clamp(x, -0.5, 1.0), lambda d: S.unary(d), FI,
+           errors=[ErrorInput("no-bounds", lambda m: m.clamp(m.ones(2)), RuntimeError)]),
+    OpInfo("clamp-min", lambda m, x: x.clamp(min=0.25), lambda d: S.unary(d), F),
+    OpInfo("where", lambda m, c, x, y: m.where(c > 0, x, y),
+           lambda d: S.binary(d).flatmap(lambda s: S.args(d, s.args[0].values.shape).map(
+               lambda c: S.Sample((c, *s.args)))), F,
+           errors=[ErrorInput("condition-not-bool", lambda m: m.where(m.ones(2), m.ones(2), m.zeros(2)),
+                              RuntimeError)]),
+    OpInfo("maximum", lambda m, x, y: m.maximum(x, y), lambda d: S.binary(d), F),
+    # ---- reductions
+    OpInfo("sum", lambda m, x: x.sum(), lambda d: S.unary(d), FI + (np.bool_,), rtol={"float64": 1e-13}),
+    OpInfo("sum-dim", lambda m, x, dim, keepdim: m.sum(x, dim, keepdim=keepdim), lambda d: S.reduction(d), FI,
+           rtol={"float64": 1e-13}, errors=[_dim_error(lambda m, x, d: x.sum(d))]),
+    OpInfo("sum-dims", lambda m, x, dim, keepdim: x.sum((0, dim), keepdim=keepdim) if x.ndim and dim % x.ndim
+           else x.sum(dim), lambda d: S.reduction(d), F, rtol={"float64": 1e-13}),
+    OpInfo("mean", lambda m, x: x.mean(), lambda d: S.unary(d), F, rtol={"float64": 1e-13},
+           errors=[ErrorInput("int-input", lambda m: m.tensor([1, 2]).mean(), RuntimeError)]),
+    OpInfo("mean-dim", lambda m, x, dim, keepdim: x.mean(dim, keepdim), lambda d: S.reduction(d), F,
+           rtol={"float64": 1e-13}, errors=[_dim_error(lambda m, x, d: x.mean(d))]),
+    OpInfo("max", lambda m, x: x.max(), lambda d: S.unary(d), FI,
+           errors=[ErrorInput("empty", lambda m: m.ones(0).max(), RuntimeError)]),
+    OpInfo("min", lambda m, x: m.min(x), lambda d: S.unary(d), FI),
+    OpInfo("max-dim", lambda m, x, dim, keepdim: m.max(x, dim, keepdim), lambda d: S.reduction(d), FI,
+           errors=[_dim_error(lambda m, x, d: x.max(d)),
+                                    ErrorInput("empty-dim", lambda m: m.ones(0, 3).max(0), IndexError)]),
+    OpInfo("min-dim", lambda m, x, dim, keepdim: x.min(dim=dim, keepdim=keepdim), lambda d: S.reduction(d), FI),
+    OpInfo("argmax", lambda m, x: m.argmax(x), lambda d: S.unary(d), FI, differentiable=False),
+    OpInfo("argmax-dim", lambda m, x, dim, keepdim: x.argmax(dim, keepdim), lambda d: S.reduction(d), FI,
+           differentiable=False, errors=[_dim_error(lambda m, x, d: m.argmax(x, d))]),
+    OpInfo("argmin-dim", lambda m, x, dim, keepdim: m.argmin(x, dim=dim, keepdim=keepdim),
+           lambda d: S.reduction(d), FI, differentiable=False),
+    OpInfo("softmax", lambda m, x, dim: m.softmax(x, dim=dim), lambda d: S.reduction(d, keepdim=False), F,
+           rtol={"float64": 1e-13}, errors=[_dim_error(lambda m, x, d: x.softmax(d))]),
+    OpInfo("log_softmax", lambda m, x, dim: x.log_softmax(dim), lambda d: S.reduction(d, keepdim=False), F,
+           rtol={"float64": 1e-13}),
+    OpInfo("cumsum", lambda m, x, dim: m.cumsum(x, dim), lambda d: S.reduction(d, keepdim=False), FI,
+           rtol={"float64": 1e-13}),
+    # ---- shape
+    OpInfo("reshape", lambda m, x, shape: x.reshape(shape), lambda d: S.reshape_sample(d), FI,
+           errors=[ErrorInput("numel", lambda m: m.ones(2, 3).reshape(4, 2), RuntimeError),
+                   ErrorInput("two-inferred", lambda m: m.ones(2, 3).reshape(-1, -1), RuntimeError)]),
+    OpInfo("view", lambda m, x, shape: x.contiguous().view(*shape), lambda d: S.reshape_sample(d), FI,
+           errors=[ErrorInput("non-contiguous", lambda m: m.ones(2, 3).t().view(6), RuntimeError)]),
+    OpInfo("flatten", lambda m, x: m.flatten(x), lambda d: S.unary(d), FI),
+    OpInfo("flatten-1", lambda m, x, dim: x.flatten(dim if x.ndim else 0), lambda d: S.reduction(d, keepdim=False),
+           FI),
+    OpInfo("squeeze", lambda m, x: x.squeeze(), lambda d: S.unary(d), FI),
+    OpInfo("squeeze-dim", lambda m, x, dim: m.squeeze(x, dim), lambda d: S.reduction(d, keepdim=False), FI),
+    OpInfo("unsqueeze", lambda m, x, dim: x.unsqueeze(dim), lambda d: S.reduction(d, keepdim=False), FI,
+           errors=[ErrorInput("dim", lambda m: m.ones(2, 3).unsqueeze(4), IndexError)]),
+    OpInfo("expand", lambda m, x: x.reshape(-1)[:1].expand(3, 2), lambda d: S.unary(d), FI,
+           errors=[ErrorInput("size", lambda m: m.ones(2).expand(3, 3), RuntimeError)]),
+    OpInfo("transpose", lambda m, x: m.transpose(x, 0, -1), lambda d: S.unary(d), FI,
+           errors=[ErrorInput("dim", lambda m: m.ones(2, 3).transpose(0, 2), IndexError)]),
+    OpInfo("permute", lambda m, x: x.permute(tuple(reversed(range(x.ndim)))), lambda d: S.unary(d), FI,
+           errors=[ErrorInput("length", lambda m: m.ones(2, 3).permute(0), RuntimeError),
+                   ErrorInput("duplicate", lambda m: m.ones(2, 3).permute(0, 0), RuntimeError)]),
+    OpInfo("T", lambda m, x: x.T, lambda d: S.unary(d, min_dims=2, max_dims=2), FI),
+    OpInfo("t", lambda m, x: m.t(x), lambda d: S.unary(d, max_dims=2), FI,
+           errors=[ErrorInput("3-d", lambda m: m.ones(2, 3, 4).t(), RuntimeError)]),
+    OpInfo("cat", lambda m, x, y, dim: m.cat([x, y], dim=dim),
+           lambda d: S.reduction(d, keepdim=False, min_dims=1).flatmap(lambda s: S.args(
+               d, s.args[0].values.shape).map(lambda y: S.Sample((s.args[0], y), s.kwargs))), FI,
+           errors=[ErrorInput("sizes", lambda m: m.cat([m.ones(2, 3), m.ones(2, 4)]), RuntimeError),
+                   ErrorInput("empty-list", lambda m: m.cat([]), ValueError),
+                   ErrorInput("0-d", lambda m: m.cat([m.tensor(1.0)]), RuntimeError)]),
+    OpInfo("stack", lambda m, x, y, dim: m.stack([x, y], dim=dim),
+           lambda d: S.reduction(d, keepdim=False).flatmap(lambda s: S.args(
+               d, s.args[0].values.shape).map(lambda y: S.Sample((s.args[0], y), s.kwargs))), FI,
+           errors=[ErrorInput("sizes", lambda m: m.stack([m.ones(2, 3), m.ones(2, 4)]), RuntimeError)]),
+    # ---- indexing
+    OpInfo("getitem", _index, lambda d: S.index_sample(d), FI,
+           errors=[ErrorInput("int-out-of-range", lambda m: m.ones(2, 3)[2], IndexError),
+                   ErrorInput("dim1-out-of-range", lambda m: m.ones(2, 3)[:, 3], IndexError),
+                   ErrorInput("too-many", lambda m: m.ones(2)[0, 0], IndexError),
+                   ErrorInput("tensor-out-of-range", lambda m: m.ones(2, 3)[m.tensor([0, 5])], IndexError),
+                   ErrorInput("float-index", lambda m: m.ones(2, 3)[m.tensor([0.0])], IndexError)]),
+    OpInfo("setitem", lambda m, x, v, key: _setitem(x, S.to_key(m, key), v),
+           lambda d: S.index_sample(d).flatmap(lambda s: S.args(
+               d, s.args[0].values[s.kwargs["key"]].shape[-1:] if s.args[0].values[s.kwargs["key"]].ndim
+               else ()).map(lambda v: S.Sample((s.args[0], v), s.kwargs))).filter(
+               _writes_each_element_once), F,
+           errors=[ErrorInput("leaf", lambda m: m.ones(2, requires_grad=True).__setitem__(0, 1.0), RuntimeError)]),
+    OpInfo("gather", lambda m, x, index, dim: m.gather(x, dim, S.to_key(m, index)),
+           lambda d: S.reduction(d, keepdim=False, min_dims=1).flatmap(lambda s: _gather_index(s)), F,
+           errors=[ErrorInput("out-of-range", lambda m: m.ones(2, 3).gather(1, m.tensor([[3]])), RuntimeError),
+                   ErrorInput("int16-index", lambda m: m.ones(2, 3).gather(1, _t(m, [[0]], "int16")),
+                              RuntimeError)]),
+    OpInfo("index_select", lambda m, x, index, dim: m.index_select(x, dim, S.to_key(m, index)),
+           lambda d: S.reduction(d, keepdim=False, min_dims=1).flatmap(lambda s: _select_index(s)), F,
+           errors=[ErrorInput("out-of-range", lambda m: m.ones(2, 3).index_select(0, m.tensor([2])), IndexError),
+                   ErrorInput("float-index", lambda m: m.ones(2, 3).index_select(0, m.tensor([0.0])),
+                              RuntimeError)]),
+    OpInfo("masked_fill", lambda m, x, y: x.masked_fill(y > 0, -1.5), lambda d: S.binary(d).filter(
+        lambda s: np.broadcast_shapes(s.args[0].values.shape, s.args[1].values.shape) == s.args[0].values.shape),
+           F),
+    # ---- no gradient: comparisons, logic, predicates
+    *[OpInfo(name, call, lambda d: S.binary(d, special=True), FI, differentiable=False,
+             errors=[_broadcast_error(call)]) for name, call in [
+        ("eq", lambda m, x, y: x == y), ("ne", lambda m, x, y: m.ne(x, y)), ("lt", lambda m, x, y: x < y),
+        ("le", lambda m, x, y: x.le(y)), ("gt", lambda m, x, y: m.gt(x, y)), ("ge", lambda m, x, y: x >= y)]],
+    OpInfo("eq-number", lambda m, x, number: x == number, lambda d: S.with_scalar(d), FI, differentiable=False),
+    *[OpInfo(name, call, lambda d: S.binary(d, special=True), FI + (np.bool_,), differentiable=False)
+      for name, call in [("logical_and", lambda m, x, y: m.logical_and(x, y)),
+                         ("logical_or", lambda m, x, y: x.logical_or(y)),
+                         ("logical_xor", lambda m, x, y: m.logical_xor(x, y))]],
+    OpInfo("logical_not", lambda m, x: m.logical_not(x), lambda d: S.unary(d, special=True), FI + (np.bool_,),
+           differentiable=False),
+    OpInfo("and-or-bool", lambda m, x, y: (x & y) | ~x, lambda d: S.binary(d), (np.bool_,), differentiable=False),
+    *[OpInfo(name, call, lambda d: S.unary(d, special=True), FI, differentiable=False) for name, call in [
+        ("isnan", lambda m, x: m.isnan(x)), ("isinf", lambda m, x: x.isinf()), ("isfinite", lambda m, x: x.isfinite())]],
+    OpInfo("allclose", lambda m, x, y: m.tensor(m.allclose(x, y + 1e-9)), lambda d: S.binary(d), F,
+           differentiable=False,
+           errors=[ErrorInput("dtypes", lambda m: m.allclose(m.ones(2), m.ones(2, dtype=m.float64)), RuntimeError)]),
+    OpInfo("equal", lambda m, x, y: m.tensor([m.equal(x, y), m.equal(x, x)]), lambda d: S.binary(d), FI,
+           differentiable=False),
+]
+
+
+def _writes_each_element_once(s: S.Sample) -> bool:
+    """`x[idx] = v` with a repeated index: which write wins is unspecified in torch, so skip those."""
+    x = s.args[0].values
+    targets = np.arange(x.size).reshape(x.shape)[s.kwargs["key"]]
+    return np.unique(targets).size == np.size(targets)
+
+
+def _gather_index(s: S.Sample):
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+
+    x = s.args[0].values
+    dim = s.kwargs["dim"] % x.ndim
+    return S.shapes(min_dims=x.ndim, max_dims=x.ndim).flatmap(lambda shape: hnp.arrays(
+        np.int64, tuple(min(a, b) if i != dim else a for i, (a, b) in enumerate(zip(shape, x.shape))),
+        elements=st.integers(0, x.shape[dim] - 1))).map(
+        lambda index: S.Sample((s.args[0],), {"index": index, "dim": s.kwargs["dim"]}))
+
+
+def _select_index(s: S.Sample):
+    from hypothesis import strategies as st
+
+    x = s.args[0].values
+    size = x.shape[s.kwargs["dim"] % x.ndim]
+    return st.lists(st.integers(0, size - 1), max_size=5).map(
+        lambda index: S.Sample((s.args[0],), {"index": np.array(index, dtype=np.int64), "dim": s.kwargs["dim"]}))
+
+
+OPS_BY_NAME = {op.name: op for op in OPS}
+assert len(OPS_BY_NAME) == len(OPS), "op names must be unique"

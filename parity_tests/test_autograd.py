@@ -1,0 +1,305 @@
+"""Autograd behaviour learners meet, run on torch and minitorch_ref side by side.
+
+Each test is written once against the torch API (`lib` is torch or minitorch_ref) and the
+observable results (values, gradients, None-ness, exception type and message) must agree.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch_ref as mt
+from minitorch_ref import graph
+
+LIBS = [torch, mt]
+
+
+def _same_error(fn) -> None:
+    """`fn(lib)` raises in both libraries: same exception type, same message."""
+    errors = []
+    for lib in LIBS:
+        with pytest.raises(Exception) as info:
+            fn(lib)
+        errors.append(info.value)
+    assert type(errors[1]) is type(errors[0])
+    assert str(errors[1]) == str(errors[0]).replace("torch.", "minitorch_ref.")
+
+
+def _grad(t) -> list | None:
+    return None if t.grad is None else t.grad.tolist()
+
+
+def both(fn):
+    """Run `fn(lib)` for both libraries and check their (nested) results are equal."""
+    results = [fn(lib) for lib in LIBS]
+    assert results[1] == results[0]
+    return results[0]
+
+
+def test_scalar_backward_and_accumulation():
+    def run(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        (x * x).sum().backward()
+        first = _grad(x)
+        (x * 3).sum().backward()  # gradients add up until zeroed
+        return first, _grad(x)
+
+    assert both(run) == ([2.0, 4.0, 6.0], [5.0, 7.0, 9.0])
+
+
+def test_backward_with_gradient_argument():
+    def run(lib):
+        x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        y = x * x
+        y.backward(lib.tensor([[1.0, 0.5], [0.0, 2.0]]))
+        return _grad(x)
+
+    both(run)
+
+
+def test_non_scalar_backward_without_gradient_raises():
+    _same_error(lambda lib: (lib.ones(2, requires_grad=True) * 2).backward())
+
+
+def test_backward_on_tensor_without_grad_raises():
+    _same_error(lambda lib: lib.ones(2).sum().backward())
+
+
+def test_gradient_shape_mismatch_raises():
+    _same_error(lambda lib: (lib.ones(2, requires_grad=True) * 2).backward(lib.ones(3)))
+
+
+def test_reused_node_gets_the_sum_of_its_paths():
+    def run(lib):
+        a = lib.tensor(1.0, requires_grad=True)
+        b = a + a
+        c = b + b
+        c.backward()
+        return a.grad.item()
+
+    assert both(run) == 4.0
+
+
+def test_only_leaves_keep_grad_and_non_leaf_access_warns():
+    for lib in LIBS:
+        x = lib.ones(2, requires_grad=True)
+        y = x * 2
+        y.sum().backward()
+        with pytest.warns(UserWarning, match="is not a leaf Tensor is being accessed"):
+            assert y.grad is None
+        assert x.is_leaf and not y.is_leaf
+        assert x.grad is not None
+
+
+def test_retain_grad_keeps_non_leaf_grad():
+    def run(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        y.retain_grad()
+        (y * y).sum().backward()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return _grad(y), _grad(x), y.retains_grad
+
+    both(run)
+
+
+def test_unused_input_keeps_none():
+    def run(lib):
+        x = lib.ones(2, requires_grad=True)
+        unused = lib.ones(2, requires_grad=True)
+        (x * 2).sum().backward()
+        return _grad(x), _grad(unused)
+
+    assert both(run)[1] is None
+
+
+def test_second_backward_through_freed_graph_raises():
+    def run(lib):
+        x = lib.ones(2, requires_grad=True)
+        y = (x * x).sum()  # MulBackward0 saves its inputs: the second pass needs them
+        y.backward()
+        y.backward()
+
+    _same_error(run)
+
+
+def test_second_backward_without_saved_tensors_works():
+    def run(lib):
+        x = lib.ones(2, requires_grad=True)
+        y = (x + x).sum()  # nothing saved: torch lets the graph run again
+        y.backward()
+        y.backward()
+        return _grad(x)
+
+    assert both(run) == [4.0, 4.0]
+
+
+def test_retain_graph_allows_second_backward():
+    def run(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = (x * x).sum()
+        y.backward(retain_graph=True)
+        y.backward()
+        return _grad(x)
+
+    assert both(run) == [4.0, 8.0]
+
+
+def test_no_grad_context_and_decorator_and_enable_grad():
+    def run(lib):
+        x = lib.ones(2, requires_grad=True)
+        with lib.no_grad():
+            a = x * 2
+            with lib.enable_grad():
+                b = x * 2
+
+        @lib.no_grad()
+        def f(t):
+            return t * 2
+
+        c = f(x)
+        with lib.set_grad_enabled(False):
+            d = x * 2
+        return [a.requires_grad, b.requires_grad, c.requires_grad, d.requires_grad, lib.is_grad_enabled()]
+
+    assert both(run) == [False, True, False, False, True]
+
+
+def test_detach_and_requires_grad_():
+    def run(lib):
+        x = lib.ones(2, requires_grad=True)
+        d = x.detach()
+        d[0] = 5.0  # same memory as x
+        y = lib.zeros(2).requires_grad_()
+        return d.requires_grad, x.tolist(), y.requires_grad, y.is_leaf
+
+    both(run)
+    _same_error(lambda lib: lib.ones(2, dtype=lib.int64).requires_grad_())
+    _same_error(lambda lib: setattr(lib.ones(2, requires_grad=True) * 2, "requires_grad", False))
+
+
+def test_deep_chain_of_10000_ops():
+    x = mt.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(10_000):
+        y = y * 1.0001
+    y.backward()
+    assert x.grad.item() == pytest.approx(1.0001 ** 10_000, rel=1e-3)
+    assert graph.to_text(y).count("\n") == 10_000  # the drawing is iterative too
+
+
+@pytest.mark.parametrize("op", ["add_", "mul_", "zero_", "fill_", "uniform_", "normal_", "setitem"])
+def test_in_place_on_leaf_requiring_grad_raises(op):
+    calls = {"add_": lambda t: t.add_(1), "mul_": lambda t: t.mul_(2), "zero_": lambda t: t.zero_(),
+             "fill_": lambda t: t.fill_(1.0), "uniform_": lambda t: t.uniform_(-1, 1),
+             "normal_": lambda t: t.normal_(), "setitem": lambda t: t.__setitem__(0, 3.0)}
+    _same_error(lambda lib: calls[op](lib.ones(3, requires_grad=True)))
+
+    def allowed(lib):  # the same edits under no_grad are how optimizers and init change weights
+        t = lib.ones(3, requires_grad=True)
+        with lib.no_grad():
+            calls[op](t)
+        return t.requires_grad, t.is_leaf
+
+    both(allowed)
+
+
+def test_in_place_on_non_leaf_is_recorded():
+    def run(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 2
+        y.mul_(3)
+        y[0] = 0.0
+        y.sum().backward()
+        return _grad(x), y.tolist()
+
+    assert both(run) == ([0.0, 6.0, 6.0], [0.0, 12.0, 18.0])
+
+
+def test_broadcast_gradient_is_reduced_to_each_input_shape():
+    def run(lib):
+        a = lib.ones(3, 1, requires_grad=True)
+        b = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        ((a * b) ** 2).sum().backward()
+        return _grad(a), _grad(b)
+
+    both(run)
+
+
+def test_sparse_row_gradients_accumulate_with_dense():
+    """The engine accepts RowSparseGrad (EmbeddingBag(sparse=True)) and densifies on mixing."""
+    from minitorch_ref._sparse import RowSparseGrad
+
+    class TakeRows(mt.autograd.Function):
+        @staticmethod
+        def forward(ctx, w, rows):
+            ctx.save_for_backward(rows, w.shape)
+            return w[rows]
+
+        @staticmethod
+        def backward(ctx, grad):
+            rows, shape = ctx.saved_tensors
+            return RowSparseGrad(rows, grad, shape), None
+
+    w = mt.ones(4, 2, requires_grad=True)
+    TakeRows.apply(w, np.array([1, 1, 3])).sum().backward()
+    assert w.grad.is_sparse and w.grad.to_dense().tolist() == [[0, 0], [2, 2], [0, 0], [1, 1]]
+    (w * 1).sum().backward()
+    assert w.grad.tolist() == [[1, 1], [3, 3], [1, 1], [2, 2]]
+
+
+def test_graph_text_and_dot():
+    w = mt.tensor([2.0], requires_grad=True)
+    b = mt.tensor([0.5], requires_grad=True)
+    x = mt.tensor([1.0, 2.0, 3.0])
+    loss = ((w * x + b) ** 2).mean()
+    before = graph.to_text(loss, params={"w": w, "b": b})
+    assert before.splitlines() == [
+        "MeanBackward0 -> []",
+        "    PowBackward0 -> [3]",
+        "        AddBackward0 -> [3]",
+        "            MulBackward0 -> [3]",
+        "                w [1]",
+        "            b [1]",
+    ]
+    loss.backward()
+    after = graph.to_text(loss, params={"w": w, "b": b})
+    assert f"w [1] grad=[{w.grad.item():.4f}]" in after and f"b [1] grad=[{b.grad.item():.0f}.]" in after
+    dot = graph.to_dot(loss, params={"w": w, "b": b})
+    assert dot.startswith("digraph") and dot.rstrip().endswith("}")
+    assert dot.count("shape=box") == 4 and dot.count("shape=ellipse") == 2
+    assert 'label="MulBackward0\\nin: [1]\\nout: [3]"' in dot and "grad=" in dot
+    assert "grad=" not in graph.to_dot(loss, show_grads=False)
+
+
+def test_graph_of_shared_node_is_printed_once():
+    x = mt.ones(2, requires_grad=True)
+    y = x * 2
+    text = graph.to_text(y * y)
+    assert text.count("MulBackward0 (see above)") == 1
+
+
+def test_custom_function_matches_torch():
+    """A learner's Function: same forward/backward shape in both (torch's on tensors, ours on arrays)."""
+
+    class Cube(mt.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 3 * x ** 2
+
+    x = mt.tensor([1.0, -2.0], requires_grad=True)
+    y = Cube.apply(x)
+    assert y.grad_fn.name() == "CubeBackward0"
+    y.sum().backward()
+    assert x.grad.tolist() == [3.0, 12.0]
+    assert mt.autograd.gradcheck(Cube.apply, (mt.tensor([0.3, -1.2], dtype=mt.float64, requires_grad=True),))
