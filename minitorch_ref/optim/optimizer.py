@@ -1,0 +1,200 @@
+"""`Optimizer`: parameter groups, per-parameter state, `zero_grad`, `state_dict`.
+
+The update rules live in the subclasses (`SGD`, `Adam`, `RMSprop`). They work directly on
+the NumPy arrays behind the parameters (`p._data`), in place and outside autograd: an
+optimizer step is plain arithmetic, and for small models the Python overhead of going
+through tensor operations would cost more than the arithmetic itself.
+
+Everything else follows torch: `param_groups` is a list of dicts (each with its own
+options, defaults filled in from the constructor), `state` maps each parameter to a dict
+of tensors, and `state_dict()` replaces parameters by their position so that it can be
+saved and loaded into a fresh optimizer over a fresh model.
+"""
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from .._sparse import RowSparseGrad
+from .._tensor import Tensor
+from ..autograd import enable_grad
+
+
+class _RequiredParameter:
+    """Marks a constructor option that has no default (torch's `optim.optimizer.required`)."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
+def _typename(obj: Any) -> str:
+    return obj.type() if isinstance(obj, Tensor) else f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+
+class Optimizer:
+    """Base class: keeps `param_groups` and `state`; subclasses define `_update_group(group)`."""
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
+                + _typename(params)
+            )
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        groups = list(params)
+        if len(groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
+        return "\n".join(lines) + "\n)"
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own options (missing options take the defaults)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the ordering of tensors in "
+                "sets will change between runs. Please use a list instead."
+            )
+        params = list(params)
+        # `model.named_parameters()` gives (name, tensor) pairs: keep the names, as torch does.
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        params = [p[1] if isinstance(p, tuple) else p for p in params]
+        if names and len(names) != len(params):
+            raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+        param_group["params"] = params
+        if names:
+            param_group["param_names"] = names
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + _typename(p))
+            if not (p.is_leaf or p.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
+            param_group.setdefault(name, default)
+        existing = {id(p) for group in self.param_groups for p in group["params"]}
+        if any(id(p) in existing for p in params):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients: `None` (the default, cheapest) or zeros of the same shape."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                elif isinstance(p.grad, RowSparseGrad):  # a sparse zero has no rows at all
+                    values = p.grad.values
+                    p.grad = RowSparseGrad(np.empty(0, np.int64), np.empty((0,) + values.shape[1:], values.dtype),
+                                           p.grad.shape, coalesced=True)
+                else:
+                    p.grad._data.fill(0)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; `closure` (if given) recomputes the loss first."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            self._update_group(group)
+        return loss
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        raise NotImplementedError(f"{type(self).__name__} does not define its update rule")
+
+    def _dense_grads(self, group: dict[str, Any], message: str) -> list[tuple[Tensor, np.ndarray]]:
+        """(param, grad array) pairs of the group; a sparse gradient raises `message` before any update."""
+        pairs = [(p, p.grad) for p in group["params"] if p.grad is not None]
+        if any(isinstance(g, RowSparseGrad) for _, g in pairs):
+            raise RuntimeError(message)
+        return [(p, g._data) for p, g in pairs]
+
+    # ------------------------------------------------------------------ saving and loading
+    def state_dict(self) -> dict[str, Any]:
+        """`{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}`, torch's format.
+
+        Parameters are numbered in the order of the groups, so the dict refers to no object
+        of this model and can be loaded into an optimizer over an identical fresh model.
+        """
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+            packed = {k: v for k, v in group.items() if k != "params"}
+            packed["params"] = [index[id(p)] for p in group["params"]]
+            groups.append(packed)
+        state = {index[id(p)] if isinstance(p, Tensor) else p: v for p, v in self.state.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore options and state saved by `state_dict()` (of this class, over the same shapes)."""
+        saved_groups = copy.deepcopy(state_dict["param_groups"])
+        if len(self.param_groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(self.param_groups, saved_groups)):
+            raise ValueError(
+                "loaded state dict contains a parameter group that doesn't match the size of optimizer's group")
+        params_by_index = dict(zip(chain.from_iterable(s["params"] for s in saved_groups),
+                                   chain.from_iterable(g["params"] for g in self.param_groups)))
+        state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        for key, value in state_dict["state"].items():
+            if key in params_by_index:
+                param = params_by_index[key]
+                state[param] = {name: _copy_state_value(param, name, v) for name, v in value.items()}
+            else:  # state that belongs to no parameter is kept as it is, as torch does
+                state[key] = copy.deepcopy(value)
+        new_groups = []
+        for group, saved in zip(self.param_groups, saved_groups):
+            saved["params"] = group["params"]
+            new_groups.append(saved)
+        self.state = state
+        self.param_groups = new_groups
+
+
+def _copy_state_value(param: Tensor, name: str, value: Any) -> Any:
+    """A private copy of one state entry; float buffers take the parameter's dtype (not the `step` count)."""
+    if isinstance(value, RowSparseGrad):
+        return RowSparseGrad(value.indices.copy(), value.values.astype(param._data.dtype), value.shape,
+                             value.is_coalesced())
+    if isinstance(value, Tensor):
+        array = value._data
+        if name != "step" and array.dtype.kind == "f":
+            return Tensor._make(array.astype(param._data.dtype))
+        return Tensor._make(array.copy())
+    return copy.deepcopy(value)
+
+
+def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
+    """`start.lerp_(end, weight)` in place, with torch's two formulas (the accurate one for each half)."""
+    if abs(weight) < 0.5:
+        start += weight * (end - start)
+    else:
+        np.subtract(end, (end - start) * (1 - weight), out=start)

@@ -1,0 +1,216 @@
+"""`save` / `load` without pickle: tensors in the safetensors format, written with NumPy + json + struct.
+
+`torch.save` pickles, and unpickling a file can run any code its author chose (which is
+why `torch.load` has defaulted to `weights_only=True` since PyTorch 2.6). Here a file is
+only ever *parsed*:
+
+    8 bytes      N, the header length (unsigned little-endian)
+    N bytes      a JSON header: {name: {"dtype": "F32", "shape": [5, 10], "data_offsets": [start, end]}, ...}
+                 plus an optional "__metadata__": {str: str}
+    the rest     the raw little-endian bytes of every tensor, back to back
+
+A flat `{name: tensor}` dict (a model's `state_dict()`) is a plain safetensors file that
+`safetensors.torch.load_file` reads directly, and a file written by
+`safetensors.torch.save_file` loads here. Anything else made of tensors, numbers, strings,
+None, dicts, lists and tuples (an optimizer's `state_dict()`, a training checkpoint) keeps
+its shape as a JSON description in the metadata, each tensor replaced by its name.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import struct
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from ._sparse import RowSparseGrad
+from ._tensor import Tensor
+
+# safetensors dtype names <-> NumPy (always little-endian in the file).
+_DTYPES: dict[str, np.dtype] = {
+    "F64": np.dtype("<f8"), "F32": np.dtype("<f4"), "F16": np.dtype("<f2"),
+    "I64": np.dtype("<i8"), "I32": np.dtype("<i4"), "I16": np.dtype("<i2"), "I8": np.dtype("i1"),
+    "U8": np.dtype("u1"), "BOOL": np.dtype("?"),
+}
+_NAMES = {dtype.newbyteorder("="): name for name, dtype in _DTYPES.items()}
+_STRUCTURE = "minitorch_ref.structure"  # metadata key holding the JSON shape of a nested object
+_MAX_HEADER = 100_000_000  # safetensors' own limit: a larger "header" means a foreign or damaged file
+
+
+class SerializationError(ValueError):
+    """The file is not a complete safetensors file (truncated, damaged or another format)."""
+
+
+# ---------------------------------------------------------------------------------- save
+def save(obj: Any, f: str | os.PathLike | BinaryIO) -> None:
+    """Write `obj` (a state dict, or nested dicts/lists/tuples of tensors and plain values) to `f`."""
+    tensors: dict[str, np.ndarray] = {}
+    metadata = {"format": "pt"}  # what safetensors.torch writes: some readers insist on it
+    if _is_flat_state_dict(obj):
+        tensors = {name: t._data for name, t in obj.items()}
+    else:
+        metadata[_STRUCTURE] = json.dumps(_encode(obj, "", tensors))
+    data = _serialize(tensors, metadata)
+    if isinstance(f, (str, os.PathLike)):
+        Path(f).write_bytes(data)
+    else:
+        f.write(data)
+
+
+def _is_flat_state_dict(obj: Any) -> bool:
+    return isinstance(obj, dict) and len(obj) > 0 and "__metadata__" not in obj and all(
+        isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items())
+
+
+def _encode(obj: Any, path: str, tensors: dict[str, np.ndarray]) -> Any:
+    """A JSON-able description of `obj`; each tensor's array goes into `tensors` under a unique name."""
+    def add(array: np.ndarray) -> str:
+        name, n = path or "tensor", 1
+        while name in tensors or name == "__metadata__":  # that key is the header's own
+            name, n = f"{path or 'tensor'}#{n}", n + 1
+        tensors[name] = array
+        return name
+
+    if isinstance(obj, Tensor):
+        return {"tensor": add(obj._data)}
+    if isinstance(obj, RowSparseGrad):
+        return {"row_sparse": [add(obj.indices), add(obj.values)], "shape": list(obj.shape)}
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, (np.number, np.bool_)):
+        return obj.item()
+    if isinstance(obj, dict):
+        for key in obj:
+            if not (key is None or isinstance(key, (bool, int, float, str))):
+                raise TypeError(f"save: dict keys must be str, int, float, bool or None, got {type(key).__name__}")
+        return {"dict": [[key, _encode(value, f"{path}.{key}".lstrip("."), tensors)] for key, value in obj.items()]}
+    if isinstance(obj, (list, tuple)):
+        kind = "list" if isinstance(obj, list) else "tuple"
+        return {kind: [_encode(value, f"{path}.{i}".lstrip("."), tensors) for i, value in enumerate(obj)]}
+    raise TypeError(
+        f"save stores tensors, numbers, strings, None and dicts, lists or tuples of them (no pickle); got "
+        f"{type(obj).__module__}.{type(obj).__qualname__}. To save a model, save its state_dict()."
+    )
+
+
+def _serialize(tensors: dict[str, np.ndarray], metadata: dict[str, str]) -> bytes:
+    header: dict[str, Any] = {"__metadata__": metadata}
+    chunks, offset = [], 0
+    for name, array in tensors.items():
+        if array.dtype not in _NAMES:
+            raise TypeError(f"save: dtype {array.dtype} of {name!r} has no safetensors equivalent")
+        raw = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()
+        header[name] = {"dtype": _NAMES[array.dtype], "shape": list(array.shape),
+                        "data_offsets": [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)  # pad so the data starts 8-byte aligned, as safetensors does
+    return struct.pack("<Q", len(text)) + text + b"".join(chunks)
+
+
+# ---------------------------------------------------------------------------------- load
+def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, *, weights_only: bool = True) -> Any:
+    """Read what `save` wrote (or any safetensors file): a dict of tensors, or the saved nested object.
+
+    Nothing in the file is ever executed: the header is JSON and the rest is raw numbers.
+    Everything loads on the CPU, the only device (`map_location` is accepted for
+    compatibility). A damaged or foreign file raises `SerializationError` naming the
+    file and the problem.
+    """
+    if not weights_only:
+        raise ValueError("minitorch_ref.load never unpickles: only weights_only=True is supported")
+    if isinstance(f, (str, os.PathLike)):
+        where, raw = str(f), Path(f).read_bytes()
+    else:
+        where, raw = getattr(f, "name", "<stream>"), f.read()
+    tensors, metadata = _parse(raw, where)
+    if _STRUCTURE not in metadata:
+        return {name: Tensor._make(array) for name, array in tensors.items()}
+    try:
+        return _decode(json.loads(metadata[_STRUCTURE]), tensors)
+    except (ValueError, KeyError, TypeError, IndexError) as error:
+        raise SerializationError(f"{where}: damaged structure description ({error})") from None
+
+
+def _parse(raw: bytes, where: str) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """Check every field of the header before touching the data; return arrays and metadata."""
+    def fail(problem: str) -> SerializationError:
+        return SerializationError(f"{where}: {problem}")
+
+    if len(raw) < 8:
+        raise fail(f"not a safetensors file: only {len(raw)} bytes{_guess(raw)}")
+    (size,) = struct.unpack("<Q", raw[:8])
+    if size > min(_MAX_HEADER, len(raw) - 8):
+        raise fail(f"not a safetensors file, or truncated: the header length field says {size} bytes but "
+                   f"{len(raw) - 8} follow{_guess(raw)}")
+    try:
+        header = json.loads(raw[8:8 + size].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise fail(f"not a safetensors file: the header is not valid JSON{_guess(raw)}") from None
+    if not isinstance(header, dict):
+        raise fail("not a safetensors file: the header is not a JSON object")
+    metadata = header.pop("__metadata__", None) or {}
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise fail("damaged header: __metadata__ must map strings to strings")
+    data = memoryview(raw)[8 + size:]
+    tensors, spans = {}, []
+    for name, info in header.items():
+        try:
+            dtype = _DTYPES[info["dtype"]]
+            shape = [int(n) for n in info["shape"]]
+            start, end = (int(n) for n in info["data_offsets"])
+        except (KeyError, TypeError, ValueError):
+            raise fail(f"damaged header entry for {name!r}: {info!r} "
+                       f"(supported dtypes: {', '.join(_DTYPES)})") from None
+        if any(n < 0 for n in shape) or not 0 <= start <= end or end - start != math.prod(shape) * dtype.itemsize:
+            raise fail(f"damaged header entry for {name!r}: shape {shape} of {info['dtype']} does not fit "
+                       f"data_offsets [{start}, {end}]")
+        if end > len(data):
+            raise fail(f"truncated: tensor {name!r} needs bytes up to {end} of the data section, which has {len(data)}")
+        array = np.frombuffer(data, dtype=dtype, count=math.prod(shape), offset=start)
+        tensors[name] = array.reshape(shape).astype(dtype.newbyteorder("="), copy=True)
+        spans.append((start, end))
+    position = 0
+    for start, end in sorted(spans):
+        if start != position:
+            raise fail(f"damaged: tensor data overlaps or leaves a gap at byte {position} of the data section")
+        position = end
+    if position != len(data):
+        raise fail(f"damaged: {len(data) - position} bytes after the last tensor belong to no tensor")
+    return tensors, metadata
+
+
+def _guess(raw: bytes) -> str:
+    """A hint for the formats people most often pass by mistake."""
+    if raw[:1] == b"\x80":
+        return " (it looks like a pickle file, e.g. from torch.save with the legacy format; it was not unpickled)"
+    if raw[:4] == b"PK\x03\x04":
+        return " (it looks like a zip archive, e.g. from torch.save; it was not unpickled)"
+    return ""
+
+
+def _decode(node: Any, tensors: dict[str, np.ndarray]) -> Any:
+    """The inverse of `_encode`; an unknown node raises (and nothing is ever evaluated)."""
+    if node is None or isinstance(node, (bool, int, float, str)):
+        return node
+    if isinstance(node, dict) and len(node) == 1:
+        ((kind, value),) = node.items()
+        if kind == "tensor":
+            return Tensor._make(tensors[value])
+        if kind == "dict":
+            return {key: _decode(item, tensors) for key, item in value}
+        if kind == "list":
+            return [_decode(item, tensors) for item in value]
+        if kind == "tuple":
+            return tuple(_decode(item, tensors) for item in value)
+    if isinstance(node, dict) and set(node) == {"row_sparse", "shape"}:
+        indices, values = (tensors[name] for name in node["row_sparse"])
+        return RowSparseGrad(indices, values, tuple(node["shape"]))
+    raise ValueError(f"unknown node {str(node)[:80]}")
+
+
+__all__ = ["SerializationError", "load", "save"]

@@ -1,0 +1,4 @@
+"""`utils`: data loading (`utils.data`)."""
+from . import data
+
+__all__ = ["data"]

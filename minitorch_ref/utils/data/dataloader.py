@@ -1,0 +1,145 @@
+"""`DataLoader`: walk a dataset in (optionally shuffled) mini-batches.
+
+A loader is a loop, written out: a sampler gives indices, a `BatchSampler` groups them,
+`dataset[i]` fetches each sample and `collate_fn` turns the list of samples into a batch.
+`default_collate` stacks like with like: tensors into one tensor with a new first
+dimension, numbers into a 1-D tensor, and tuples, lists and dicts field by field.
+Everything runs in the main process (torch's `num_workers=0`).
+"""
+from __future__ import annotations
+
+import collections.abc
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from ..._creation import as_tensor, tensor
+from ..._dtype import float64
+from ..._functions import stack
+from ..._tensor import Tensor
+from ...random import Generator
+from .dataset import IterableDataset
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+
+_COLLATE_ERROR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
+
+
+def default_collate(batch: list) -> Any:
+    """Merge a list of samples into a batch, recursively, as torch's `default_collate`.
+
+    Tensors are stacked; NumPy arrays and NumPy scalars become tensors first; Python floats
+    give a float64 tensor and ints an int64 tensor; strings stay a list; a dict is collated
+    key by key; a tuple or list field by field (a tuple gives a list, as in torch).
+    """
+    elem = batch[0]
+    if isinstance(elem, Tensor):
+        return stack(batch, 0)
+    if isinstance(elem, np.ndarray):
+        if elem.dtype.kind in "USO":
+            raise TypeError(_COLLATE_ERROR.format(elem.dtype))
+        return default_collate([as_tensor(b) for b in batch])
+    if isinstance(elem, (np.number, np.bool_)):
+        return as_tensor(np.array(batch))
+    if isinstance(elem, float):
+        return tensor(batch, dtype=float64)
+    if isinstance(elem, int):  # bool included: a bool tensor, as torch
+        return tensor(batch)
+    if isinstance(elem, (str, bytes)):
+        return batch
+    if isinstance(elem, collections.abc.Mapping):
+        return {key: default_collate([sample[key] for sample in batch]) for key in elem}
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple: keep its type
+        return type(elem)(*(default_collate(list(field)) for field in zip(*batch)))
+    if isinstance(elem, collections.abc.Sequence):
+        size = len(elem)
+        if any(len(sample) != size for sample in batch):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        return [default_collate(list(field)) for field in zip(*batch)]
+    raise TypeError(_COLLATE_ERROR.format(type(elem)))
+
+
+def default_convert(data: Any) -> Any:
+    """Without batching (`batch_size=None`): turn NumPy arrays into tensors, recursively; keep the rest."""
+    if (isinstance(data, np.ndarray) and data.dtype.kind not in "USO") or isinstance(data, (np.number, np.bool_)):
+        return as_tensor(data)
+    if isinstance(data, collections.abc.Mapping):
+        return {key: default_convert(value) for key, value in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(default_convert(d) for d in data))
+    if isinstance(data, (list, tuple)):
+        return type(data)(default_convert(d) for d in data)
+    return data
+
+
+class DataLoader:
+    """Iterate over `dataset` in batches of `batch_size` (`batch_size=None`: one sample at a time).
+
+    `shuffle=True` draws a new order every epoch from `generator` (or the default generator,
+    so `manual_seed` makes it reproducible); `sampler` gives the order yourself;
+    `drop_last` skips a last, incomplete batch; `collate_fn` builds a batch from a list of samples.
+    """
+
+    def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Sampler | None = None, batch_sampler: Any = None, *,
+                 collate_fn: Callable[[list], Any] | None = None, drop_last: bool = False,
+                 generator: Generator | None = None) -> None:
+        if isinstance(dataset, IterableDataset):
+            if shuffle not in {False, None}:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified shuffle option, but got "
+                                 f"shuffle={shuffle}")
+            if sampler is not None:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified sampler option, but got "
+                                 f"sampler={sampler}")
+            if batch_sampler is not None:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified batch_sampler option, but got "
+                                 f"batch_sampler={batch_sampler}")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError(
+                    "batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last")
+            batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last")
+        if sampler is None and not isinstance(dataset, IterableDataset):
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None and sampler is not None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.generator = generator
+        self.collate_fn = collate_fn or (default_convert if batch_size is None and batch_sampler is None
+                                         else default_collate)
+
+    def __iter__(self) -> Iterator[Any]:
+        if isinstance(self.dataset, IterableDataset):
+            return self._iterate_stream()
+        if self.batch_sampler is None:
+            return (self.collate_fn(self.dataset[i]) for i in self.sampler)
+        return (self.collate_fn([self.dataset[i] for i in indices]) for indices in self.batch_sampler)
+
+    def _iterate_stream(self) -> Iterator[Any]:
+        if self.batch_size is None:
+            yield from (self.collate_fn(sample) for sample in self.dataset)
+            return
+        batch = []
+        for sample in self.dataset:
+            batch.append(sample)
+            if len(batch) == self.batch_size:
+                yield self.collate_fn(batch)
+                batch = []
+        if batch and not self.drop_last:
+            yield self.collate_fn(batch)
+
+    def __len__(self) -> int:
+        if isinstance(self.dataset, IterableDataset):
+            n = len(self.dataset)
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+        return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)

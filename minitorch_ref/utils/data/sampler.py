@@ -1,0 +1,70 @@
+"""Samplers: the order in which a DataLoader visits the indices of a map-style dataset."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sized
+
+from ...random import Generator, _generator
+
+
+class Sampler:
+    """Yields dataset indices; subclasses define `__iter__` (and `__len__` when known)."""
+
+    def __iter__(self) -> Iterator[int]:
+        raise NotImplementedError
+
+
+class SequentialSampler(Sampler):
+    """0, 1, ..., len(data_source) - 1."""
+
+    def __init__(self, data_source: Sized) -> None:
+        self.data_source = data_source
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self.data_source)))
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class RandomSampler(Sampler):
+    """A new random permutation every epoch, drawn from `generator` (or the default generator).
+
+    Seeding the generator (`manual_seed`) makes the sequence of epochs reproducible.
+    """
+
+    def __init__(self, data_source: Sized, generator: Generator | None = None) -> None:
+        self.data_source = data_source
+        self.generator = generator
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(_generator(self.generator).permutation(len(self.data_source)).tolist())
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class BatchSampler(Sampler):
+    """Groups the indices of `sampler` into lists of `batch_size` (the last one shorter unless dropped)."""
+
+    def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+        if not isinstance(drop_last, bool):
+            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
+        self.sampler = sampler
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+
+    def __iter__(self) -> Iterator[list[int]]:
+        batch: list[int] = []
+        for index in self.sampler:
+            batch.append(index)
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
+
+    def __len__(self) -> int:
+        n = len(self.sampler)  # type: ignore[arg-type]
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
