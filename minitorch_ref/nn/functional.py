@@ -1,0 +1,685 @@
+"""`nn.functional`: the computations behind the layers and losses, as plain functions.
+
+Modules hold parameters and call these (`nn.Linear.forward` is `F.linear(x, self.weight,
+self.bias)`), so each computation exists once. Layers with a dedicated backward are
+`Function`s here: embeddings (their weight gradient is a scatter, or a `RowSparseGrad`
+with `sparse=True`) and the losses (fused, so a loss is one graph node as in torch, and
+cross-entropy works on log-probabilities computed stably from the logits).
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .. import random as _random
+from .._dtype import PACKAGE
+from .._sparse import RowSparseGrad
+from .._tensor import Tensor, _check_broadcast, _check_inplace, _promote
+from ..autograd.function import Function
+from ..ops import linalg, pointwise
+
+__all__ = [
+    "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "embedding", "embedding_bag",
+    "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+]
+
+_TYPE_WORD = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+              "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+# ====================================================================== layers
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """`input @ weight.T + bias`. Inputs of any rank: the leading dims are flattened into one batch dim."""
+    x = input if input.ndim == 2 else input.reshape(-1, input.shape[-1])
+    rows, cols = x.shape
+    if cols != weight.shape[1]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
+                           f"{weight.shape[1]}x{weight.shape[0]})")
+    if x._data.dtype != weight._data.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_TYPE_WORD[x.dtype.name]} and "
+                           f"{_TYPE_WORD[weight.dtype.name]}")
+    out = linalg.Addmm.apply(x, weight, bias)
+    return out if input.ndim == 2 else out.reshape(*input.shape[:-1], weight.shape[0])
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    if inplace:
+        _check_inplace(input)
+        return input._inplace(pointwise.Relu.apply(input))
+    return input.relu()
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    return input.tanh()
+
+
+def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """torch's legacy choice when `dim` is not given (deprecated, hence the warning)."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
+                  "as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    if dim is None:
+        dim = _softmax_dim("softmax", input.ndim, _stacklevel)
+    return input.softmax(dim, dtype=dtype)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
+    return input.log_softmax(dim, dtype=dtype)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability p and scale the survivors by 1/(1-p), so the expected value is
+    unchanged and evaluation (no dropout) needs no rescaling. Identity when not training."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    keep = 1.0 - p
+    noise = (_random._generator(None).random(input._data.shape) < keep).astype(input._data.dtype)
+    if keep > 0:
+        noise /= keep
+    mask = Tensor._make(noise)
+    return input.mul_(mask) if inplace else input * mask
+
+
+# ====================================================================== embeddings
+def _check_indices(indices: Tensor, name: str, fn: str) -> np.ndarray:
+    """Integer indices only (Long or Int), with torch's message."""
+    if indices._data.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"Expected tensor for argument #1 '{name}' to have one of the following scalar types: "
+                           f"Long, Int; but got {indices.type()} instead (while checking arguments for {fn})")
+    return indices._data.astype(np.int64, copy=False)
+
+
+def _normalize_padding_idx(padding_idx: int | None, num_embeddings: int, message: str) -> int | None:
+    """A negative padding_idx counts from the end, as a Python index."""
+    if padding_idx is None:
+        return None
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise AssertionError(message)
+    return padding_idx % num_embeddings
+
+
+def _rows_summed(indices: np.ndarray, values: np.ndarray, num_rows: int) -> np.ndarray:
+    """Dense (num_rows, D) array whose row r is the sum of values[k] over k with indices[k] == r.
+
+    Sort + reduceat (via `RowSparseGrad.coalesce`), then one fancy assignment: much faster
+    than `np.add.at` on a 2-D array.
+    """
+    dense = np.zeros((num_rows,) + values.shape[1:], dtype=values.dtype)
+    if len(indices):
+        summed = RowSparseGrad(indices, values, dense.shape).coalesce()
+        dense[summed.indices] = summed.values
+    return dense
+
+
+class _EmbeddingOp(Function):
+    """`weight[indices]`: backward sends each output row's gradient to the row it was read from."""
+
+    node_name = "EmbeddingBackward0"
+
+    @staticmethod
+    def forward(ctx, weight, indices, padding_idx, sparse):
+        ctx.save_for_backward(indices, weight.shape, padding_idx, sparse)
+        return weight[indices]
+
+    @staticmethod
+    def backward(ctx, grad):
+        indices, shape, padding_idx, sparse = ctx.saved_tensors
+        flat = indices.reshape(-1)
+        values = grad.reshape(-1, shape[1])
+        if padding_idx is not None:  # the padding row gets no gradient
+            keep = flat != padding_idx
+            flat, values = flat[keep], values[keep]
+        else:
+            values = values.copy()  # a RowSparseGrad owns its values (clipping scales them in place)
+        g = RowSparseGrad(flat, values, shape) if sparse else _rows_summed(flat, values, shape[0])
+        return g, None, None, None
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Look up rows of `weight`: output shape is input.shape + (embedding_dim,)."""
+    if max_norm is not None or scale_grad_by_freq:
+        raise NotImplementedError("minitorch_ref's embedding does not implement max_norm or scale_grad_by_freq")
+    indices = _check_indices(input, "indices", "embedding")
+    padding_idx = _normalize_padding_idx(padding_idx, weight.shape[0], "Padding_idx must be within num_embeddings")
+    if indices.size and (indices.min() < 0 or indices.max() >= weight.shape[0]):
+        raise IndexError("index out of range in self")
+    return _EmbeddingOp.apply(weight, indices, padding_idx, sparse)
+
+
+def _segment_sums(rows: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Row k of the result is rows[starts[k]:starts[k + 1]].sum(axis=0) (the last segment runs to the end).
+
+    `np.add.reduceat` walks down each column separately, so its cost grows with the number
+    of columns. Viewing each pair of float columns as one complex number halves the walks
+    (and the time): complex addition adds real and imaginary parts independently, so these
+    are the same sums (NumPy may order the additions differently: last-bit differences).
+    """
+    pair = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128}.get(rows.dtype)
+    if pair is not None and rows.shape[1] % 2 == 0 and rows.flags.c_contiguous:
+        return np.add.reduceat(rows.view(pair), starts, axis=0).view(rows.dtype)
+    return np.add.reduceat(rows, starts, axis=0)
+
+
+class _EmbeddingBagOp(Function):
+    """Reduce the embeddings of each bag (a run of `counts[b]` consecutive tokens) to one row.
+
+    Forward gathers the token rows and sums each bag with one `np.add.reduceat`. For
+    sum/mean the backward is simple: every token of bag b receives bag b's output
+    gradient (divided by the bag size for mean): `np.repeat`, no scatter. Sparse mode
+    hands those per-token rows to the optimizer as a `RowSparseGrad`; dense mode sums
+    them into a (V, D) array.
+    """
+
+    node_name = "EmbeddingBagBackward0"
+
+    @staticmethod
+    def forward(ctx, weight, indices, counts, mode, per_sample_weights, padding_idx, sparse):
+        keep = None
+        if padding_idx is not None:  # padding tokens are dropped: they count neither in sums nor in means
+            keep = indices != padding_idx
+            if keep.all():
+                keep = None
+            else:
+                bag_of_token = np.repeat(np.arange(len(counts)), counts)
+                counts = np.bincount(bag_of_token[keep], minlength=len(counts))
+                indices = indices[keep]
+        psw = per_sample_weights
+        if psw is not None and keep is not None:
+            psw = psw[keep]
+
+        rows = weight[indices]  # (tokens, D), a copy
+        if psw is not None:
+            rows *= psw[:, None]
+        nonempty = counts > 0
+        all_full = bool(nonempty.all())
+        starts = (np.cumsum(counts) - counts)[nonempty]  # each non-empty bag's first token
+        out = np.zeros((len(counts), weight.shape[1]), dtype=weight.dtype)
+        winners = None
+        if len(indices):
+            if mode == "max":
+                peaks = np.maximum.reduceat(rows, starts, axis=0)
+                # for the backward: the first token reaching the max, per (bag, column), as torch picks
+                at_peak = rows == np.repeat(peaks, counts[nonempty], axis=0)
+                position = np.where(at_peak, np.arange(len(indices))[:, None], len(indices))
+                winners = indices[np.minimum.reduceat(position, starts, axis=0)]
+                reduced = peaks
+            else:
+                reduced = _segment_sums(rows, starts)
+            if all_full:
+                out = reduced
+            else:
+                out[nonempty] = reduced
+        divisor = np.maximum(counts, 1).astype(weight.dtype)[:, None]
+        if mode == "mean":
+            out /= divisor
+        ctx.save_for_backward(weight, indices, counts, keep, psw, divisor, winners, nonempty)
+        ctx.mode, ctx.sparse = mode, sparse
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        weight, indices, counts, keep, psw, divisor, winners, nonempty = ctx.saved_tensors
+        num_rows, dim = weight.shape
+        if ctx.mode == "max":  # each (bag, column) gradient goes to its winning row, same column
+            dense = np.zeros(weight.shape, dtype=grad.dtype)
+            if winners is not None:
+                flat = (winners * dim + np.arange(dim)).ravel()
+                np.add.at(dense.reshape(-1), flat, grad[nonempty].ravel())
+            return dense, None, None, None, None, None, None
+        per_bag = grad / divisor if ctx.mode == "mean" else grad
+        values = np.repeat(per_bag, counts, axis=0)  # one row per token: its bag's gradient
+        grad_psw = None
+        if psw is not None:
+            if ctx.needs_input_grad(4):  # d(out)/d(psw[k]) = weight[indices[k]]
+                grad_psw = np.einsum("ij,ij->i", values, weight[indices])
+                if keep is not None:
+                    full = np.zeros(keep.shape, dtype=grad_psw.dtype)
+                    full[keep] = grad_psw
+                    grad_psw = full
+            values *= psw[:, None]
+        grad_weight = None
+        if ctx.needs_input_grad(0):
+            grad_weight = (RowSparseGrad(indices, values, weight.shape) if ctx.sparse
+                           else _rows_summed(indices, values, num_rows))
+        return grad_weight, None, None, None, grad_psw, None, None
+
+
+_MODES = ("sum", "mean", "max")
+
+
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, max_norm: float | None = None,
+                  norm_type: float = 2, scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
+                  per_sample_weights: Tensor | None = None, include_last_offset: bool = False,
+                  padding_idx: int | None = None) -> Tensor:
+    """One row per bag: the sum, mean or max of the embeddings of the bag's tokens.
+
+    1-D `input` holds all bags back to back; `offsets[b]` is where bag b starts (with
+    `include_last_offset=True` a final entry marks the end). 2-D input is a batch of
+    equal-length bags. Empty bags give zeros.
+    """
+    if max_norm is not None or scale_grad_by_freq:
+        raise NotImplementedError("minitorch_ref's embedding_bag does not implement max_norm or scale_grad_by_freq")
+    if per_sample_weights is not None and input.shape != per_sample_weights.shape:
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it "
+                         f"must have the same shape as the input ({input.shape})")
+    if weight.ndim != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.ndim}")
+    if input.ndim == 2:
+        if offsets is not None:
+            kind = f"<class '{PACKAGE}.Tensor'>" if isinstance(offsets, Tensor) else str(type(offsets))
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {kind}")
+        if input.shape[1] == 0:
+            raise RuntimeError("step must be nonzero")  # torch's own error for (B, 0) input
+        starts = np.arange(0, input.numel(), input.shape[1])
+        include_last_offset = False
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.ndim == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.ndim != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+        starts = None
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.ndim}")
+    if mode not in _MODES:
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max" and sparse:
+        raise ValueError("max mode does not support sparse weights")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(
+            "embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' "
+            f"(got mode='{mode}'). Please open a feature request on GitHub.")
+
+    indices = _check_indices(input, "indices", "embedding_bag").reshape(-1)
+    if starts is None:
+        starts = _check_indices(offsets, "indices", "embedding_bag")
+        if include_last_offset:
+            starts = starts[:-1]
+    if per_sample_weights is not None and per_sample_weights._data.dtype != weight._data.dtype:
+        raise RuntimeError(
+            "Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
+            f"'per_sample_weights'; but type {weight.type()} does not equal {per_sample_weights.type()} "
+            "(while checking arguments for embedding_bag)")
+    counts = _bag_sizes(starts, offsets, len(indices), include_last_offset)
+    used = int(counts.sum())
+    if used < len(indices):  # tokens after the last bag's end belong to no bag
+        indices = indices[:used]
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights[:used]
+    num_rows = weight.shape[0]
+    if indices.size and (indices.min() < 0 or indices.max() >= num_rows):
+        first_bad = int(np.flatnonzero((indices < 0) | (indices >= num_rows))[0])
+        value = int(indices[first_bad])
+        if mode != "max" and weight._data.dtype == np.float32:  # torch's fast path words it differently
+            raise RuntimeError(f"Index {first_bad} of input takes value {value} which is not in the valid range "
+                               f"[0, {num_rows})")
+        raise RuntimeError(f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {value}")
+    padding_idx = _normalize_padding_idx(padding_idx, num_rows, "padding_idx must be within num_embeddings")
+    return _EmbeddingBagOp.apply(weight, indices, counts, mode, per_sample_weights, padding_idx, sparse)
+
+
+def _bag_sizes(starts: np.ndarray, offsets: Tensor | None, num_tokens: int, include_last_offset: bool) -> np.ndarray:
+    """Tokens per bag from the bag starts, with torch's checks on the offsets."""
+    if offsets is not None and len(starts):
+        if starts[0] != 0:
+            raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
+                               f"position 0. However, got {int(starts[0])}\n[ {offsets.type()}{{}} ]")
+        last = int(offsets._data[-1])
+        if last > num_tokens:
+            raise RuntimeError(f"offsets[-1] can not be greater than input's length {num_tokens} but got "
+                               f"offsets[-1] of {last}")
+    end = int(offsets._data[-1]) if include_last_offset and offsets is not None and len(offsets._data) else num_tokens
+    counts = np.diff(starts, append=end) if len(starts) else np.zeros(0, dtype=np.int64)
+    if (counts < 0).any():
+        raise RuntimeError("offsets must be non-decreasing: bag b covers input[offsets[b]:offsets[b + 1]]")
+    return counts
+
+
+# ====================================================================== losses
+def _check_reduction(reduction: str) -> None:
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _reduce(values: np.ndarray, reduction: str) -> np.ndarray:
+    if reduction == "mean":
+        return np.asarray(values.mean(), dtype=values.dtype)
+    if reduction == "sum":
+        return np.asarray(values.sum(), dtype=values.dtype)
+    return values
+
+
+def _reduce_grad(grad: np.ndarray, reduction: str, count: int) -> np.ndarray:
+    """d(reduced)/d(each element): grad/count for mean, grad itself (broadcast) for sum and none."""
+    return grad / count if reduction == "mean" else grad
+
+
+class _MseLossOp(Function):
+    node_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction):
+        diff = input - target
+        ctx.save_for_backward(diff, reduction)
+        return _reduce(diff * diff, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        diff, reduction = ctx.saved_tensors
+        g = 2 * diff * _reduce_grad(grad, reduction, diff.size)
+        return g, (-g if ctx.needs_input_grad(1) else None), None
+
+
+def _warn_size(input: Tensor, target: Tensor) -> None:
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", stacklevel=3)
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean (or sum, or none) of the squared differences."""
+    _check_reduction(reduction)
+    _warn_size(input, target)
+    _check_broadcast(tuple(input.shape), tuple(target.shape))
+    input, target = _promote(input, target)
+    return _MseLossOp.apply(input, target, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean (or sum, or none) of the absolute differences; built from tensor ops, as torch does."""
+    _check_reduction(reduction)
+    _warn_size(input, target)
+    _check_broadcast(tuple(input.shape), tuple(target.shape))
+    losses = (input - target).abs()
+    return losses if reduction == "none" else (losses.mean() if reduction == "mean" else losses.sum())
+
+
+def _class_rows(array: np.ndarray) -> np.ndarray:
+    """(N, C, d1, ...) -> (N*d1*..., C); (C,) -> (1, C): one row of class scores per prediction."""
+    if array.ndim > 2:
+        array = np.moveaxis(array, 1, -1)
+    return array.reshape(-1, array.shape[-1])
+
+
+def _unrows(rows: np.ndarray, shape: tuple) -> np.ndarray:
+    """Inverse of `_class_rows`."""
+    if len(shape) > 2:
+        moved = (shape[0],) + shape[2:] + (shape[1],)
+        return np.moveaxis(rows.reshape(moved), -1, 1)
+    return rows.reshape(shape)
+
+
+def _class_target_weights(target: np.ndarray, num_classes: int, weight: np.ndarray | None, ignore_index: int,
+                          label_smoothing: float, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Express an index-target loss as `-sum_c A[i, c] * log_p[i, c]`; returns A and the 'mean' divisor.
+
+    Without smoothing, row i of A is weight[t_i] at column t_i (zero for ignored targets),
+    which is NLL. Label smoothing e moves e/C of the mass (times the class weights) onto
+    every class. 'mean' divides by the summed weights of the non-ignored targets.
+    """
+    t = target.reshape(-1).astype(np.int64, copy=False)
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= num_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
+    safe = np.where(valid, t, 0)
+    class_w = np.ones(num_classes, dtype=dtype) if weight is None else weight.astype(dtype, copy=False)
+    w_t = class_w[safe] * valid
+    a = np.zeros((len(t), num_classes), dtype=dtype)
+    a[np.arange(len(t)), safe] = w_t * (1 - label_smoothing)
+    if label_smoothing:
+        a += (label_smoothing / num_classes) * class_w * valid[:, None]
+    return a, w_t.sum()
+
+
+def _weighted_neg_sum(a: np.ndarray, log_p: np.ndarray) -> np.ndarray:
+    """-sum_c a[i, c] * log_p[i, c], skipping a == 0 (so a -inf log-probability of a class that is not the
+    target does not turn the loss into nan)."""
+    with np.errstate(invalid="ignore"):
+        terms = a * log_p
+    terms[a == 0] = 0
+    return -terms.sum(axis=1)
+
+
+def _finish_loss(ctx, per_row: np.ndarray, a: np.ndarray, divisor: Any, reduction: str, out_shape: tuple,
+                 probs: np.ndarray | None) -> np.ndarray:
+    """Reduce the per-prediction losses; remember what the backward needs."""
+    ctx.save_for_backward(a, probs, divisor, reduction)
+    if reduction == "none":
+        return per_row.reshape(out_shape)
+    total = per_row.sum()
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):  # everything ignored: 0/0 = nan, as torch
+            total = total / divisor
+    return np.asarray(total, dtype=per_row.dtype)
+
+
+def _row_scale(grad: np.ndarray, reduction: str, divisor: Any) -> np.ndarray:
+    """The loss gradient per prediction row, as a column to broadcast over classes."""
+    if reduction == "none":
+        return grad.reshape(-1, 1)
+    if reduction == "mean":  # every target ignored: the loss is nan but, as in torch, the gradient is zero
+        grad = grad / divisor if divisor else np.zeros_like(grad)
+    return np.asarray(grad, dtype=grad.dtype).reshape(1, 1)
+
+
+class _CrossEntropyOp(Function):
+    """log_softmax and the weighted pick in one node: loss_i = -sum_c A[i,c] log p[i,c].
+
+    Gradient with respect to the logits: p_i * sum_c A[i,c] - A[i]  (softmax minus target,
+    for one-hot targets). log p = x - max - log(sum(exp(x - max))): finite for logits of 1e4.
+    """
+
+    @staticmethod
+    def forward(ctx, input, target, weight, ignore_index, reduction, label_smoothing, prob_target):
+        x = _class_rows(input)
+        num_classes = x.shape[1]
+        shifted = x - x.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        sum_exp = exp.sum(axis=1, keepdims=True)
+        log_p = shifted - np.log(sum_exp)
+        if prob_target:
+            a = _class_rows(target).astype(x.dtype, copy=False)
+            if label_smoothing:
+                a = a * (1 - label_smoothing) + label_smoothing / num_classes
+            if weight is not None:
+                a = a * weight.astype(x.dtype, copy=False)
+            divisor = x.shape[0]
+            out_shape = target.shape[:1] + target.shape[2:] if target.ndim > 1 else ()
+            ctx.node_name = "DivBackward1" if reduction == "mean" else "NegBackward0"
+        else:
+            a, divisor = _class_target_weights(target, num_classes, weight, ignore_index, label_smoothing, x.dtype)
+            out_shape = target.shape
+            ctx.node_name = "AddBackward0" if label_smoothing else _nll_node_name(input.ndim, reduction)
+        ctx.input_shape = input.shape
+        per_row = _weighted_neg_sum(a, log_p)
+        return _finish_loss(ctx, per_row, a, divisor, reduction, out_shape, exp / sum_exp)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, probs, divisor, reduction = ctx.saved_tensors
+        g = (probs * a.sum(axis=1, keepdims=True) - a) * _row_scale(grad, reduction, divisor)
+        return _unrows(g, ctx.input_shape), None, None, None, None, None, None
+
+
+def _nll_node_name(ndim: int, reduction: str) -> str:
+    """torch runs images (N, C, H, W) through nll_loss2d, and other N-D inputs reshaped to 4-D."""
+    if ndim <= 2:
+        return "NllLossBackward0"
+    return "ViewBackward0" if reduction == "none" and ndim != 4 else "NllLoss2DBackward0"
+
+
+class _NllLossOp(Function):
+    """loss_i = -weight[t_i] * input[i, t_i]: `input` holds log-probabilities (e.g. from LogSoftmax)."""
+
+    @staticmethod
+    def forward(ctx, input, target, weight, ignore_index, reduction):
+        ctx.node_name = _nll_node_name(input.ndim, reduction)
+        x = _class_rows(input)
+        a, divisor = _class_target_weights(target, x.shape[1], weight, ignore_index, 0.0, x.dtype)
+        ctx.input_shape = input.shape
+        return _finish_loss(ctx, _weighted_neg_sum(a, x), a, divisor, reduction, target.shape, None)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, _, divisor, reduction = ctx.saved_tensors
+        return _unrows(-a * _row_scale(grad, reduction, divisor), ctx.input_shape), None, None, None, None
+
+
+def _check_class_target(input: Tensor, target: Tensor, weight: Tensor | None) -> np.ndarray | None:
+    """torch's checks (and their order) for index targets; returns the weight array."""
+    shape, target_shape = input._data.shape, target._data.shape
+    if len(shape) < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {len(shape)})")
+    if len(shape) != 1 and target_shape and shape[0] != target_shape[0]:
+        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target batch_size ({target_shape[0]}).")
+    if len(shape) <= 2:
+        if len(target_shape) > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    elif target_shape != shape[:1] + shape[2:]:
+        raise RuntimeError(f"Expected target size {[shape[0], *shape[2:]]}, got {list(target_shape)}")
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_TYPE_WORD[target.dtype.name]}")
+    num_classes = shape[1] if len(shape) > 1 else shape[0]
+    if weight is not None and (weight.ndim != 1 or weight.shape[0] != num_classes):
+        raise RuntimeError(f"weight tensor should be defined either for all {num_classes} classes or no classes but "
+                           f"got weight tensor of shape: {list(weight.shape)}")
+    return None if weight is None else weight._data
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices, given log-probabilities (N, C) or (N, C, d1, ...)."""
+    _check_reduction(reduction)
+    w = _check_class_target(input, target, weight)
+    return _NllLossOp.apply(input, target._data, w, ignore_index, reduction)
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy from raw logits: class-index targets, or class probabilities of the input's shape."""
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    prob_target = target.is_floating_point() and target.shape == input.shape
+    if prob_target:
+        if ignore_index != -100:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        num_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+        if weight is not None and (weight.ndim != 1 or weight.shape[0] != num_classes):
+            raise RuntimeError(f"weight tensor should be defined either for all {num_classes} classes or no classes "
+                               f"but got weight tensor of shape: {list(weight.shape)}")
+        input, target = _promote(input, target)
+        w = None if weight is None else weight._data  # classes are the last axis of the rows: broadcasts
+    else:
+        w = _check_class_target(input, target, weight)
+    return _CrossEntropyOp.apply(input, target._data, w, ignore_index, reduction, label_smoothing, prob_target)
+
+
+def _check_bce_reduction_and_size(input: Tensor, target: Tensor, reduction: str, message: str) -> None:
+    _check_reduction(reduction)
+    if target.shape != input.shape:
+        raise ValueError(message)
+
+
+_BCE_EPSILON = float(np.float32(1e-12))  # torch's guard against 0/0 at x = 0 or 1 (a C float, hence the cast)
+
+
+class _BinaryCrossEntropyOp(Function):
+    """-w [t log x + (1-t) log(1-x)], each log clamped at -100 so x = 0 or 1 gives a finite loss (as torch)."""
+
+    node_name = "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, weight, reduction):
+        with np.errstate(divide="ignore"):
+            log_x = np.maximum(np.log(input), -100)
+            log_1mx = np.maximum(np.log(1 - input), -100)
+        losses = -(target * log_x + (1 - target) * log_1mx)
+        if weight is not None:
+            losses = losses * weight
+        ctx.save_for_backward(input, target, weight, log_x, log_1mx, reduction)
+        return _reduce(losses.astype(input.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t, weight, log_x, log_1mx, reduction = ctx.saved_tensors
+        g = _reduce_grad(grad, reduction, x.size)
+        if weight is not None:
+            g = g * weight
+        grad_x = g * (x - t) / np.maximum((1 - x) * x, _BCE_EPSILON)
+        grad_t = g * (log_1mx - log_x) if ctx.needs_input_grad(1) else None
+        return grad_x, grad_t, None, None
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy of probabilities `input` (in [0, 1], e.g. after a sigmoid)."""
+    _check_bce_reduction_and_size(
+        input, target, reduction,
+        f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is deprecated. "
+        "Please ensure they have the same size.")
+    if ((input._data < 0) | (input._data > 1)).any():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    input, target = _promote(input, target)
+    return _BinaryCrossEntropyOp.apply(input, target, None if weight is None else weight._data, reduction)
+
+
+class _BCEWithLogitsOp(Function):
+    """Sigmoid + binary cross-entropy in one stable formula:
+
+        loss = (1 - t) x + lw * softplus(-x),  lw = 1 + (pos_weight - 1) t,
+        softplus(-x) = log(1 + exp(-|x|)) + max(-x, 0)   (no overflow for any x).
+    """
+
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t, weight, pos_weight, reduction):
+        softplus = np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)
+        lw = 1 if pos_weight is None else 1 + (pos_weight - 1) * t
+        losses = (1 - t) * x + lw * softplus
+        if weight is not None:
+            losses = losses * weight
+        ctx.save_for_backward(x, t, weight, pos_weight, lw, softplus, reduction)
+        return _reduce(losses.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t, weight, pos_weight, lw, softplus, reduction = ctx.saved_tensors
+        g = _reduce_grad(grad, reduction, x.size)
+        if weight is not None:
+            g = g * weight
+        e = np.exp(-np.abs(x))
+        sig = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        pw = 1 if pos_weight is None else pos_weight
+        grad_x = g * (lw * sig - pw * t)
+        grad_t = g * ((pw - 1) * softplus - x) if ctx.needs_input_grad(1) else None
+        return grad_x, grad_t, None, None, None
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
+    """Binary cross-entropy of logits: stable for any logit; `pos_weight` scales the positive term."""
+    _check_bce_reduction_and_size(input, target, reduction,
+                                  f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    input, target = _promote(input, target)
+    return _BCEWithLogitsOp.apply(input, target, None if weight is None else weight._data,
+                                  None if pos_weight is None else pos_weight._data, reduction)

@@ -1,0 +1,50 @@
+"""`Parameter`: a tensor that a `Module` treats as one of its weights.
+
+A Parameter is an ordinary tensor (same array, same autograd) with two differences:
+it requires grad by default, and assigning it as a module attribute registers it, so
+`model.parameters()` finds it and the optimizer updates it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A learnable tensor: `nn.Parameter(torch.randn(3))` shares the memory of the tensor it wraps."""
+
+    __slots__ = ()
+
+    def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> "Parameter":
+        array = np.empty(0, dtype=np.float32) if data is None else (
+            data._data if isinstance(data, Tensor) else np.asarray(data))
+        if requires_grad and array.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        return cls._make(array, bool(requires_grad))
+
+    def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
+        pass  # everything happened in __new__ (Tensor.__init__ is the legacy constructor)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        # pickling and copy.deepcopy keep the class (Tensor.__reduce__ would give a plain Tensor)
+        return (_rebuild_parameter, (self._data, self._requires_grad))
+
+
+def _rebuild_parameter(array: np.ndarray, requires_grad: bool) -> Parameter:
+    return Parameter(Tensor._make(array), requires_grad)
+
+
+def _typename(obj: Any) -> str:
+    """torch.typename: `minitorch_ref.FloatTensor` for tensors, the qualified class name otherwise."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ in ("", "builtins") else f"{cls.__module__}.{cls.__qualname__}"
