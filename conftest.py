@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import os
 
+# One BLAS/OpenMP thread for NumPy and torch in tests: on 2 shared cores a second thread
+# mostly spins, making the tiny models of the test suite several times slower.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import pytest
 from hypothesis import HealthCheck, settings
 

@@ -771,7 +771,7 @@ def _rebuild(array: np.ndarray, requires_grad: bool) -> Tensor:
     return Tensor._make(array, requires_grad)
 
 
-_function.Tensor = Tensor
+_function.Tensor = engine.Tensor = Tensor
 
 
 class _MaxResult(tuple):

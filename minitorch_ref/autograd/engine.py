@@ -15,7 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from .._sparse import RowSparseGrad
 from .function import Function
+
+Tensor: Any = None  # the Tensor class; set by _tensor.py (a module-level name keeps the walk fast)
 
 
 def sum_to_shape(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -30,17 +33,21 @@ def sum_to_shape(grad: np.ndarray, shape: tuple) -> np.ndarray:
 
 
 def topological_order(root: Function) -> list:
-    """Nodes (and leaf tensors) reachable from `root`, every consumer before what it consumes."""
+    """The graph's nodes reachable from `root`, every consumer before what it consumes.
+
+    Leaves (tensors) are not listed: they have no parents, so their gradient is complete
+    once every node has been visited, and the engine handles them at the end.
+    """
     order, visited = [], {id(root)}
     stack = [(root, False)]
     while stack:
-        node, children_done = stack.pop()
-        if children_done:
+        node, parents_done = stack.pop()
+        if parents_done:
             order.append(node)
             continue
         stack.append((node, True))
-        for parent in getattr(node, "next_functions", ()):
-            if parent is not None and id(parent) not in visited:
+        for parent in node.next_functions:
+            if parent is not None and not isinstance(parent, Tensor) and id(parent) not in visited:
                 visited.add(id(parent))
                 stack.append((parent, False))
     order.reverse()
@@ -49,49 +56,62 @@ def topological_order(root: Function) -> list:
 
 def run_backward(root, grad: Any, retain_graph: bool = False, user_grad: bool = False) -> None:
     """Propagate `grad` (the gradient of some scalar with respect to `root`) to every leaf."""
-    from .._tensor import Tensor
-
-    start = root.grad_fn if root.grad_fn is not None else root
-    grads = {id(start): grad}
-    given = {id(grad)} if user_grad else set()  # arrays already stored in some .grad during this pass
-    for node in topological_order(start):
+    if root.grad_fn is None:  # backward() called on a leaf itself
+        _accumulate(root, grad, {id(grad)} if user_grad else set())
+        return
+    grads = {id(root.grad_fn): grad}  # node -> the gradient of its output collected so far
+    leaves = {}  # id(leaf) -> [leaf, gradient collected so far]
+    for node in topological_order(root.grad_fn):
         grad = grads.pop(id(node), None)
         if grad is None:
             continue
-        if isinstance(node, Tensor):  # a leaf: the total gradient for it is complete now
-            _accumulate(node, grad, given)
-            continue
-        retained = node._retained() if node._retained is not None else None
-        if retained is not None:
-            retained.grad = Tensor._make(np.array(grad, copy=True))
+        if node._retained is not None and node._retained() is not None:
+            node._retained().grad = Tensor._make(np.array(grad, copy=True))
         input_grads = node.backward(node, grad)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
         for parent, g in zip(node.next_functions, input_grads):
             if parent is None or g is None:
                 continue
-            shape = parent._data.shape if isinstance(parent, Tensor) else parent.output_shape
-            if isinstance(g, np.ndarray) and g.shape != shape:
-                g = sum_to_shape(g, shape)
-            key = id(parent)
-            grads[key] = g if key not in grads else grads[key] + g
-        if not retain_graph and any(isinstance(x, np.ndarray) for x in node._saved):
-            node._saved = ()  # free the saved arrays; shapes and dims alone cost nothing to keep, as in torch
+            if isinstance(parent, Tensor):  # a leaf
+                if type(g) is np.ndarray and g.shape != parent._data.shape:
+                    g = sum_to_shape(g, parent._data.shape)
+                entry = leaves.get(id(parent))
+                if entry is None:
+                    leaves[id(parent)] = [parent, g]
+                else:
+                    entry[1] = entry[1] + g
+            else:
+                if type(g) is np.ndarray and g.shape != parent.output_shape:
+                    g = sum_to_shape(g, parent.output_shape)
+                key = id(parent)
+                grads[key] = g if key not in grads else grads[key] + g
+        if not retain_graph:
+            _free_saved(node)
+    given = {id(grad)} if user_grad else set()  # arrays already stored in some .grad during this pass
+    for leaf, g in leaves.values():
+        _accumulate(leaf, g, given)
+
+
+def _free_saved(node: Function) -> None:
+    """Drop the arrays a node saved for backward. Nodes that saved only shapes or dims keep
+    them (as torch does), so a second backward through them still works."""
+    for saved in node._saved:
+        if type(saved) is np.ndarray:
+            node._saved = ()
             node._freed = True
+            return
 
 
 def _accumulate(leaf, grad: Any, given: set) -> None:
     """`leaf.grad += grad`, keeping each leaf's `.grad` array its own (in-place updates stay local)."""
-    from .._sparse import RowSparseGrad
-    from .._tensor import Tensor
-
     if isinstance(grad, RowSparseGrad):
         leaf.grad = grad if leaf.grad is None else leaf.grad + grad
         return
-    grad = np.asarray(grad)
     if leaf.grad is None:
-        own = grad.flags.owndata and grad.flags.writeable and grad.dtype == leaf._data.dtype and id(grad) not in given
-        if not own:
+        grad = np.asarray(grad)
+        flags = grad.flags
+        if not (flags.owndata and flags.writeable and grad.dtype == leaf._data.dtype and id(grad) not in given):
             grad = np.array(grad, dtype=leaf._data.dtype, copy=True)
         given.add(id(grad))
         leaf.grad = Tensor._make(grad)

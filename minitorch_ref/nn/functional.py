@@ -32,16 +32,17 @@ _TYPE_WORD = {"float32": "Float", "float64": "Double", "float16": "Half", "int64
 # ====================================================================== layers
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """`input @ weight.T + bias`. Inputs of any rank: the leading dims are flattened into one batch dim."""
-    x = input if input.ndim == 2 else input.reshape(-1, input.shape[-1])
-    rows, cols = x.shape
-    if cols != weight.shape[1]:
+    x = input if input._data.ndim == 2 else input.reshape(-1, input._data.shape[-1])
+    rows, cols = x._data.shape
+    out_features, in_features = weight._data.shape
+    if cols != in_features:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
-                           f"{weight.shape[1]}x{weight.shape[0]})")
+                           f"{in_features}x{out_features})")
     if x._data.dtype != weight._data.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_TYPE_WORD[x.dtype.name]} and "
                            f"{_TYPE_WORD[weight.dtype.name]}")
     out = linalg.Addmm.apply(x, weight, bias)
-    return out if input.ndim == 2 else out.reshape(*input.shape[:-1], weight.shape[0])
+    return out if input._data.ndim == 2 else out.reshape(*input._data.shape[:-1], out_features)
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -241,6 +242,8 @@ class _EmbeddingBagOp(Function):
                 np.add.at(dense.reshape(-1), flat, grad[nonempty].ravel())
             return dense, None, None, None, None, None, None
         per_bag = grad / divisor if ctx.mode == "mean" else grad
+        if ctx.sparse and not ctx.needs_input_grad(4):
+            return _bag_rows_grad(indices, counts, per_bag, psw, weight.shape), None, None, None, None, None, None
         values = np.repeat(per_bag, counts, axis=0)  # one row per token: its bag's gradient
         grad_psw = None
         if psw is not None:
@@ -256,6 +259,30 @@ class _EmbeddingBagOp(Function):
             grad_weight = (RowSparseGrad(indices, values, weight.shape) if ctx.sparse
                            else _rows_summed(indices, values, num_rows))
         return grad_weight, None, None, None, grad_psw, None, None
+
+
+def _bag_rows_grad(indices: np.ndarray, counts: np.ndarray, per_bag: np.ndarray, psw: np.ndarray | None,
+                   shape: tuple) -> RowSparseGrad:
+    """The sparse weight gradient of a sum/mean bag, already coalesced (one entry per distinct row).
+
+    Row r's gradient is the sum, over the bags b, of (times r occurs in b, weighted by
+    per_sample_weights) * per_bag[b]: a small (distinct rows x bags) count matrix times the
+    (bags x D) bag gradients. One matrix product instead of repeating every bag's row per
+    token and then sorting and summing the repeats (torch keeps those repeats: its sparse
+    gradient is uncoalesced). A batch of 64 documents touches ~1k distinct rows, so the
+    count matrix is small; for very large batches we fall back to sort-and-sum.
+    """
+    rows, row_of_token = np.unique(indices, return_inverse=True)
+    num_bags = len(counts)
+    if len(rows) * num_bags > 4_000_000:
+        values = np.repeat(per_bag, counts, axis=0)
+        if psw is not None:
+            values = values * psw[:, None]
+        return RowSparseGrad(indices, values, shape).coalesce()
+    bag_of_token = np.repeat(np.arange(num_bags), counts)
+    uses = np.bincount(row_of_token * num_bags + bag_of_token, weights=psw,
+                       minlength=len(rows) * num_bags).reshape(len(rows), num_bags)
+    return RowSparseGrad(rows, uses.astype(per_bag.dtype, copy=False) @ per_bag, shape, coalesced=True)
 
 
 _MODES = ("sum", "mean", "max")
@@ -358,8 +385,8 @@ def _check_reduction(reduction: str) -> None:
 
 
 def _reduce(values: np.ndarray, reduction: str) -> np.ndarray:
-    if reduction == "mean":
-        return np.asarray(values.mean(), dtype=values.dtype)
+    if reduction == "mean":  # sum / count: the same as values.mean(), without its Python-level overhead
+        return np.asarray(np.add.reduce(values, axis=None) / values.size, dtype=values.dtype)
     if reduction == "sum":
         return np.asarray(values.sum(), dtype=values.dtype)
     return values
