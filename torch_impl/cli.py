@@ -1,0 +1,219 @@
+"""Command line: `python -m torch_impl` (or `minitorch-course`) train | evaluate | predict | push.
+
+    python -m torch_impl train                        # synthetic data, offline, a few seconds
+    python -m torch_impl train --dataset ag_news --data-dir ../shared/data/ag_news
+    python -m torch_impl predict "Stocks fell as oil prices rose"
+    python -m torch_impl evaluate
+    python -m torch_impl push user/my-model
+
+`train` writes into `--out` (default `runs/<dataset>`): `checkpoint.pt` (after every epoch,
+for `--resume`), `history.json`, `history.png` and `pretrained/` (a `save_pretrained`
+folder that `evaluate`, `predict` and `push` read). Expected problems (missing data, bad
+arguments, no CUDA, unreadable files, no network) print one line and exit with status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+EXIT_USAGE = 2
+
+
+class CLIError(Exception):
+    """An expected problem with the user's input; printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the full usage is in `--help`)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from torch_impl.training import COMPILE_MODES, DATASETS
+
+    parser = _Parser(prog="minitorch-course", description="The course's text classifier on PyTorch.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def data_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--dataset", choices=DATASETS, default="synthetic",
+                       help="synthetic (built in, offline; default), ag_news or dbpedia")
+        p.add_argument("--data-dir", type=Path, default=None,
+                       help="folder with train.csv (or train_first10000.csv) and test.csv")
+
+    def run_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--device", default="auto", help="auto (CUDA if available), cpu or cuda")
+        p.add_argument("--batch-size", type=_positive_int, default=64)
+
+    def model_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--model", type=Path, default=None,
+                       help="a save_pretrained folder, or a train --out folder (default: runs/<dataset>)")
+
+    train = commands.add_parser("train", help="train with the tutorial's recipe")
+    data_options(train)
+    run_options(train)
+    train.add_argument("--compile", nargs="?", const="default", default=None, choices=COMPILE_MODES,
+                       metavar="MODE", help=f"torch.compile the model; MODE one of {', '.join(COMPILE_MODES)}")
+    train.add_argument("--epochs", type=_positive_int, default=10)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--out", type=Path, default=None, help="output folder (default: runs/<dataset>)")
+    train.add_argument("--resume", action="store_true", help="continue from --out/checkpoint.pt")
+    train.add_argument("--no-progress", action="store_true", help="no progress bars")
+    train.add_argument("--threads", type=_positive_int, default=1,
+                       help="CPU threads (default 1: this model's operations are too small to split)")
+
+    evaluate = commands.add_parser("evaluate", help="accuracy of a trained model on the test split")
+    data_options(evaluate)
+    run_options(evaluate)
+    model_option(evaluate)
+
+    predict = commands.add_parser("predict", help="classify texts given on the command line")
+    predict.add_argument("texts", nargs="+", metavar="TEXT")
+    predict.add_argument("--dataset", choices=DATASETS, default="synthetic",
+                         help="only used for the default --model folder")
+    model_option(predict)
+
+    push = commands.add_parser("push", help="upload a trained model to the Hugging Face Hub")
+    push.add_argument("repo_id", help="user/name on the Hub")
+    push.add_argument("--dataset", choices=DATASETS, default="synthetic",
+                      help="only used for the default --model folder")
+    model_option(push)
+    push.add_argument("--token", default=None, help="Hub token (default: HF_TOKEN or `hf auth login`)")
+    push.add_argument("--private", action="store_true")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _pretrained_folder(args: argparse.Namespace) -> Path:
+    """`--model` as given (a train --out folder means its `pretrained/`), or the default."""
+    folder = args.model if args.model is not None else Path("runs") / args.dataset
+    if (folder / "pretrained").is_dir():
+        folder = folder / "pretrained"
+    if not folder.is_dir():
+        raise CLIError(f"no trained model at {folder} (run `python -m torch_impl train` first, or pass --model DIR)")
+    return folder
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_train(args: argparse.Namespace) -> None:
+    from torch_impl.checkpoint import load_checkpoint
+    from torch_impl.hub import save_pretrained
+    from torch_impl.text import Vocab
+    from torch_impl.training import (
+        TrainConfig,
+        format_epoch,
+        plot_history,
+        prepare_data,
+        resolve_device,
+        run_recipe,
+    )
+
+    resolve_device(args.device)  # fail before reading any data
+    out = args.out if args.out is not None else Path("runs") / args.dataset
+    checkpoint_path = out / "checkpoint.pt"
+    config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, device=args.device,
+                         compile=args.compile, progress=not args.no_progress, cpu_threads=args.threads)
+    vocab = None
+    if args.resume:
+        if not checkpoint_path.is_file():
+            raise CLIError(f"--resume: no checkpoint at {checkpoint_path}")
+        saved = load_checkpoint(checkpoint_path, required=("epoch", "vocab", "dataset"))
+        if saved["dataset"] != args.dataset:
+            raise CLIError(f"--resume: {checkpoint_path} was trained on {saved['dataset']}, not {args.dataset}")
+        vocab = Vocab.from_dict(saved["vocab"])  # the same token ids as before the interruption
+        print(f"resuming from {checkpoint_path} (epoch {saved['epoch']} done)")
+    data = prepare_data(args.dataset, args.data_dir, vocab=vocab)
+    print(f"{args.dataset}: {len(data.train)} train / {len(data.test)} test rows, vocabulary {len(data.vocab)}, "
+          f"device {resolve_device(args.device)}" + (f", compile={args.compile}" if args.compile else ""))
+
+    result = run_recipe(data, config, checkpoint_path=checkpoint_path, resume=args.resume,
+                        checkpoint_extra={"dataset": args.dataset},
+                        on_epoch_end=lambda record: print(format_epoch(record, config.epochs), flush=True))
+    print(f"test accuracy {result.test.accuracy:.4f} (loss {result.test.loss:.4f}, {result.test.count} rows)")
+
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {"dataset": args.dataset, "config": config.to_dict(), "history": result.history,
+               "test": result.test._asdict()}
+    (out / "history.json").write_text(json.dumps(summary, indent=2) + "\n")
+    plot_history(result.history, out / "history.png")
+    save_pretrained(result.model.cpu(), out / "pretrained", vocab=data.vocab, class_names=data.class_names,
+                    metrics={"test_accuracy": result.test.accuracy, "test_loss": result.test.loss})
+    print(f"wrote {checkpoint_path}, {out / 'history.json'}, {out / 'history.png'}, {out / 'pretrained'}/")
+
+
+def cmd_evaluate(args: argparse.Namespace) -> None:
+    from torch import nn
+
+    from torch_impl.hub import from_pretrained
+    from torch_impl.text import CLASS_NAMES, EncodedCorpus, get_tokenizer
+    from torch_impl.training import dataset_splits, evaluate, resolve_device
+
+    device = resolve_device(args.device)
+    folder = _pretrained_folder(args)
+    loaded = from_pretrained(folder, map_location=device)
+    if loaded.vocab is None:
+        raise CLIError(f"{folder}: has no vocabulary, so it cannot read text")
+    _, test_rows = dataset_splits(args.dataset, args.data_dir)
+    test = EncodedCorpus.from_dataset(test_rows, get_tokenizer(loaded.tokenizer or "basic_english"), loaded.vocab)
+    expected = CLASS_NAMES[args.dataset]
+    if loaded.class_names is not None and len(loaded.class_names) != len(expected):
+        raise CLIError(f"{folder}: the model knows {len(loaded.class_names)} classes, {args.dataset} has {len(expected)}")
+    metrics = evaluate(test.batches(args.batch_size), loaded.model, nn.CrossEntropyLoss(), device=device)
+    print(f"{args.dataset} test: accuracy {metrics.accuracy:.4f}, loss {metrics.loss:.4f}, {metrics.count} rows")
+
+
+def cmd_predict(args: argparse.Namespace) -> None:
+    from torch_impl.predict import TextClassificationPipeline
+
+    classify = TextClassificationPipeline.from_pretrained(_pretrained_folder(args))
+    for text, prediction in zip(args.texts, classify(args.texts)):
+        print(f"{prediction.label}\t{prediction.confidence:.3f}\t{text}")
+
+
+def cmd_push(args: argparse.Namespace) -> None:
+    from torch_impl.hub import push_folder_to_hub
+
+    url = push_folder_to_hub(_pretrained_folder(args), args.repo_id, token=args.token,
+                             private=True if args.private else None)
+    print(f"pushed to {url}")
+
+
+COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict, "push": cmd_push}
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean "your input or environment is not right", not "the program has a bug"."""
+    from torch_impl.checkpoint import CheckpointError
+    from torch_impl.hub import HubError
+    from torch_impl.training import DeviceError
+
+    return (CLIError, CheckpointError, HubError, DeviceError, FileNotFoundError, ConnectionError, ValueError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit status (0 ok, 2 expected error with a one-line message)."""
+    args = build_parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except _expected_errors() as error:
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(f"minitorch-course {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        hint = " (finished epochs are in the checkpoint: continue with --resume)" if args.command == "train" else ""
+        print(f"minitorch-course {args.command}: interrupted{hint}", file=sys.stderr)
+        return 130
+    return 0
