@@ -39,6 +39,17 @@ def get_default_dtype() -> dtype:
     return float32
 
 
+def compile(model, **kwargs):
+    """`torch.compile(model, ...)`: here the model itself, unchanged.
+
+    minitorch_ref has no compiler (no graph capture, no code generation): it runs every
+    operation eagerly with NumPy. Returning the model lets the course's torch.compile
+    chapter run on both backends; options (mode, dynamic, backend, ...) are accepted and
+    ignored. Compiling never changes what a model computes, only how fast.
+    """
+    return model
+
+
 def __getattr__(name: str):
     # nn, optim, utils and friends are imported on first use to keep `import minitorch_ref` fast.
     import importlib

@@ -1,0 +1,73 @@
+"""Capítulos "Almacenamiento con torch.save() y state_dict()" y "Carga con torch.load()".
+
+    python -m examples.10_guardar_cargar --backend torch
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from course.backend import parse_command_line
+from course.batching import EncodedCorpus, build_vocab_and_encode
+from course.datasets import CLASS_NAMES, SyntheticNews
+from course.text import get_tokenizer
+from course.workflows import evaluate, reference_init_state, train_text_classification
+
+
+def main(argv: list[str] | None = None) -> None:
+    backend, args = parse_command_line(__doc__.splitlines()[0], argv, lambda parser: (
+        parser.add_argument("--carpeta", type=Path, default=None,
+                            help="dónde guardar el archivo (por defecto, una carpeta temporal)"),
+    ))
+    torch = backend.torch
+
+    # Un modelo entrenado con la receta del tutorial (corpus sintético, 2 épocas).
+    tokenizador = get_tokenizer("basic_english")
+    vocab, corpus = build_vocab_and_encode(SyntheticNews("train", 2000), tokenizador)
+    prueba = EncodedCorpus.from_dataset(SyntheticNews("test", 500), tokenizador, vocab)
+    VOCAB_SIZE, EMBED_DIM, NUM_CLASS = len(vocab), 64, len(CLASS_NAMES["ag_news"])
+    init = reference_init_state("TextClassificationModel", VOCAB_SIZE, EMBED_DIM, NUM_CLASS, seed=0)
+    model = train_text_classification(backend, corpus, VOCAB_SIZE, embed_dim=EMBED_DIM, num_class=NUM_CLASS,
+                                      epochs=2, init_state=init).model
+
+    # El state_dict: un diccionario nombre -> tensor con todos los pesos aprendidos.
+    print("Contenido del state_dict:")
+    for nombre, tensor in model.state_dict().items():
+        print(f"  {nombre}: {tensor.shape}, {tensor.dtype}")
+
+    with tempfile.TemporaryDirectory() as temporal:
+        carpeta = args.carpeta or Path(temporal)
+        carpeta.mkdir(parents=True, exist_ok=True)
+        archivo = carpeta / "modelo_clasificacion_texto.pth"
+        torch.save(model.state_dict(), archivo)  # solo los pesos, no el código del modelo
+        print("Modelo guardado exitosamente.")
+
+        # Para cargar: la misma arquitectura, y luego sus pesos.
+        model_cargado = backend.models.TextClassificationModel(VOCAB_SIZE, EMBED_DIM, NUM_CLASS)
+        model_cargado.load_state_dict(torch.load(archivo))
+        model_cargado.eval()  # para inferencia
+        print("Modelo cargado y listo para inferencia.")
+
+    iguales = all(bool((a == b).all()) for a, b in zip(model.state_dict().values(),
+                                                       model_cargado.state_dict().values()))
+    print("¿Pesos idénticos a los guardados?", iguales)
+    original, cargado = evaluate(backend, model, prueba), evaluate(backend, model_cargado, prueba)
+    print("¿Mismas predicciones en prueba?", bool(np.array_equal(original.predictions, cargado.predictions)))
+    print(f"Precisión en prueba del modelo cargado: {cargado.accuracy:.4f}")
+
+    # Inferencia con el modelo cargado sobre un texto nuevo.
+    def predict(text, offsets) -> int:
+        with torch.no_grad():
+            return model_cargado(text, offsets).argmax(1).item()
+
+    ids = torch.from_numpy(np.array(vocab(tokenizador("Investors cheered as bank profit and shares rose")),
+                                    dtype=np.int64))
+    print("Predicción:", CLASS_NAMES["ag_news"][predict(ids, torch.tensor([0]))])
+    # Guardar el modelo completo (torch.save(model, ...)) usa pickle: depende del código y
+    # ejecutar un pickle ajeno es inseguro. Por eso se recomienda guardar el state_dict.
+
+
+if __name__ == "__main__":
+    main()
