@@ -197,14 +197,7 @@ class Tensor:
 
     def to(self, *args: Any, **kwargs: Any) -> "Tensor":
         """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other_tensor)`; returns self if nothing changes."""
-        target = kwargs.get("dtype")
-        for a in list(args) + [kwargs.get("device")]:
-            if isinstance(a, dt.dtype):
-                target = a
-            elif isinstance(a, Tensor):
-                target = a.dtype
-            elif a is not None:
-                dt.device(a)  # validates: only the CPU exists
+        target = to_args_dtype(args, kwargs)
         if target is None or target.numpy_dtype == self._data.dtype:
             return self
         return pointwise.ToCopy.apply(self, target.numpy_dtype)
@@ -765,6 +758,19 @@ class Tensor:
         _check_inplace(self)
         self._data[...] = random._generator(generator).normal(mean, std, self._data.shape)
         return self
+
+
+def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":
+    """The dtype asked for by `.to(...)` arguments (tensor or module), checking any device: CPU only."""
+    target = kwargs.get("dtype")
+    for a in list(args) + [kwargs.get("device")]:
+        if isinstance(a, dt.dtype):
+            target = a
+        elif isinstance(a, Tensor):
+            target = a.dtype
+        elif a is not None:
+            dt.device(a)  # validates: only the CPU exists
+    return target
 
 
 def _rebuild(array: np.ndarray, requires_grad: bool) -> Tensor:

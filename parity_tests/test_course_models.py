@@ -30,15 +30,6 @@ LOSS_TOLERANCE = {"float64": dict(rtol=1e-9, atol=1e-12), "float32": dict(rtol=1
 BATCH = 16
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Run torch on one thread here: on a small shared CPU its spinning OpenMP threads make these
-    tiny steps about 10x slower, and the results do not depend on it."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def copy_weights(torch_model, mt_model, dtype: str):
     """Put torch's initial weights (in `dtype`) into the minitorch_ref model."""

@@ -33,17 +33,6 @@ RTOL = {"float64": 1e-9, "float32": 1e-4}
 VOCAB_TOKENS = 1000  # keeps the per-step copies of the embedding table small
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Run torch on one thread: on a small shared CPU its spinning OpenMP threads make these tiny
-    models' steps 10-50x slower; results agree either way (the tolerances do not depend on it)."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 @pytest.fixture(scope="module")
 def backends() -> dict[str, Backend]:

@@ -42,15 +42,6 @@ CONFIGS = {
 }
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Run torch on one thread here: on a small shared CPU its spinning OpenMP threads make these
-    tiny steps about 10x slower, and the results do not depend on it."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def make_problem(seed: int = 0, steps: int = 50) -> tuple[dict[str, np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
     """Initial weights of a 3 -> 4 linear map and `steps` batches of (inputs, targets)."""

@@ -36,17 +36,6 @@ ARGS = {
 }
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Run torch on one thread: on a small shared CPU its spinning OpenMP threads make these tiny
-    models' steps 10-50x slower; results agree either way (the tolerances do not depend on it)."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def run_example(name: str, backend: str, *args: str) -> str:
     """Run `examples/<name>.py` with `--backend backend` here and return what it printed."""

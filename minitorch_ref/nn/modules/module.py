@@ -20,7 +20,7 @@ import numpy as np
 
 from ... import _dtype as dt
 from ..._sparse import RowSparseGrad
-from ..._tensor import Tensor
+from ..._tensor import Tensor, to_args_dtype
 from ...autograd.grad_mode import no_grad
 from ..parameter import Parameter, _typename
 
@@ -285,14 +285,7 @@ class Module:
 
     def to(self, *args: Any, **kwargs: Any) -> "Module":
         """`to(dtype)`, `to(device)`, `to(device, dtype)`: floating-point tensors change dtype; CPU only."""
-        target = kwargs.get("dtype")
-        for a in list(args) + [kwargs.get("device")]:
-            if isinstance(a, dt.dtype):
-                target = a
-            elif isinstance(a, Tensor):
-                target = a.dtype
-            elif a is not None:
-                dt.device(a)  # validates: only the CPU exists
+        target = to_args_dtype(args, kwargs)
         if target is None:
             return self
         if not target.is_floating_point:
