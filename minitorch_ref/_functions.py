@@ -24,8 +24,10 @@ __all__ = [
 
 
 def _method(name: str):
+    method = getattr(Tensor, name)
+
     def fn(input: Tensor, *args: Any, **kwargs: Any):
-        return getattr(_as_tensor(input), name)(*args, **kwargs)
+        return method(input if isinstance(input, Tensor) else _as_tensor(input), *args, **kwargs)
 
     fn.__name__ = name
     fn.__doc__ = f"`torch.{name}(input, ...)` = `input.{name}(...)`."

@@ -501,6 +501,8 @@ class Tensor:
 
     # ------------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
+        if dim is None and dtype is None and self._data.dtype.kind == "f":  # the common case, kept short
+            return reduction.Sum.apply(self, None, keepdim, None)
         np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else (
             np.int64 if self._data.dtype.kind in "biu" else None)
         return reduction.Sum.apply(self, _opt_dims(dim, self.ndim), keepdim, np_dtype)
@@ -690,6 +692,8 @@ class Tensor:
     def __setitem__(self, key: Any, value: Any) -> None:
         np_key, name = _index_key(key, self._data.shape)
         value_t = value if isinstance(value, Tensor) else None
+        if name == "IndexBackward0" and _views_before_advanced(key, self._data.shape):
+            name = "SliceBackward0"  # torch first takes a view (int, None or partial slice), then index_put_ on it
         if name != "IndexBackward0":  # torch writes through a view of self: its error and node names say so
             _check_inplace(self, "a view of a leaf Variable")
             name = "CopySlices" if name != "AliasBackward0" else ("CopyBackwards" if value_t is not None else
@@ -1025,7 +1029,59 @@ def _index_key(key: Any, shape_: tuple):
         out.append(item)
     if dim > len(shape_):
         raise IndexError(f"too many indices for tensor of dimension {len(shape_)}")
-    return (tuple(out) if isinstance(key, tuple) else out[0]), ("IndexBackward0" if advanced else name)
+    np_key = tuple(out) if isinstance(key, tuple) else out[0]
+    if advanced:
+        np_key = _torch_order(out) or np_key
+    return np_key, ("IndexBackward0" if advanced else name)
+
+
+def _is_int(item: Any) -> bool:
+    return isinstance(item, (builtins.int, np.integer)) and not isinstance(item, (builtins.bool, np.bool_))
+
+
+def _torch_order(items: list):
+    """A `TwoStepKey` when an index mixes arrays with ints or None (see ops.shape.TwoStepKey), else None."""
+    if not any(item is None or _is_int(item) for item in items):
+        return None
+    basic, advanced = [], []
+    for item in items:
+        if item is None:
+            basic.append(None)
+            advanced.append(slice(None))
+        elif _is_int(item):
+            basic.append(item)  # the dimension disappears in the first step
+        elif isinstance(item, slice) or item is Ellipsis:
+            basic.append(item)
+            advanced.append(slice(None) if isinstance(item, slice) else Ellipsis)
+        else:  # an index array (a bool mask spans mask.ndim dimensions)
+            basic.extend([slice(None)] * (item.ndim if item.dtype == np.bool_ else 1))
+            advanced.append(item)
+    return shape.TwoStepKey(tuple(basic), tuple(advanced))
+
+
+def _views_before_advanced(key: Any, shape_: tuple) -> bool:
+    """Whether an advanced-index key also has a part that makes torch take a view first.
+
+    torch applies ints, None and slices as views (a slice covering the whole dimension is
+    skipped), then the tensor indices; a write through such a view records `CopySlices`.
+    """
+    items = key if isinstance(key, tuple) else (key,)
+    dim = 0
+    for item in items:
+        if item is None or isinstance(item, (builtins.int, np.integer)) and not isinstance(item, (builtins.bool, np.bool_)):
+            if item is not None:
+                dim += 1
+            return True
+        if isinstance(item, slice):
+            if dim < len(shape_) and range(*item.indices(shape_[dim])) != range(shape_[dim]):
+                return True
+            dim += 1
+        elif item is Ellipsis:
+            dim += len(shape_) - sum(1 for i in items if i is not None and i is not Ellipsis)
+        else:
+            dim += np.ndim(item._data if isinstance(item, Tensor) else item) if np.asarray(
+                item._data if isinstance(item, Tensor) else item).dtype == np.bool_ else 1
+    return False
 
 
 # ---------------------------------------------------------------------- functions used by methods

@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+import minitorch_ref as mt
+
 from . import strategies as S
 
 F = (np.float32, np.float64)
@@ -59,6 +61,12 @@ def _setitem(x: Any, key: Any, value: Any):
     y = x.clone()  # a non-leaf copy: `leaf[key] = v` on a leaf that requires grad is an error
     y[key] = value
     return y
+
+
+def _indexed_shape(values: np.ndarray, key: Any) -> tuple:
+    """The shape of `values[key]` under torch's indexing rules (which minitorch_ref follows; NumPy
+    places the dims differently when ints or None sit next to index arrays)."""
+    return tuple(mt.from_numpy(values)[S.to_key(mt, key)].shape)
 
 
 def _index(m: Any, x: Any, key: Any):
@@ -203,8 +211,8 @@ OPS: list[OpInfo] = [
                    ErrorInput("float-index", lambda m: m.ones(2, 3)[m.tensor([0.0])], IndexError)]),
     OpInfo("setitem", lambda m, x, v, key: _setitem(x, S.to_key(m, key), v),
            lambda d: S.index_sample(d).flatmap(lambda s: S.args(
-               d, s.args[0].values[s.kwargs["key"]].shape[-1:] if s.args[0].values[s.kwargs["key"]].ndim
-               else ()).map(lambda v: S.Sample((s.args[0], v), s.kwargs))).filter(
+               d, _indexed_shape(s.args[0].values, s.kwargs["key"])[-1:]).map(
+               lambda v: S.Sample((s.args[0], v), s.kwargs))).filter(
                _writes_each_element_once), F,
            errors=[ErrorInput("leaf", lambda m: m.ones(2, requires_grad=True).__setitem__(0, 1.0), RuntimeError)]),
     OpInfo("gather", lambda m, x, index, dim: m.gather(x, dim, S.to_key(m, index)),

@@ -187,6 +187,7 @@ def index_sample(draw, dtype: Any):
         return Sample((a,), {"key": idx})
     items = []
     dims_left = len(shape)
+    array_length = draw(st.integers(1, 3))  # all index arrays of one key must broadcast together
     for size in shape:
         choice = draw(st.sampled_from(["int", "slice", "none", "full"] + (["array"] if kind == "mixed" else [])))
         if choice == "int":
@@ -198,7 +199,8 @@ def index_sample(draw, dtype: Any):
         elif choice == "none":
             items.extend([None, slice(None)])
         elif choice == "array":
-            items.append(np.array(draw(st.lists(st.integers(0, size - 1), min_size=1, max_size=3)), dtype=np.int64))
+            items.append(np.array(draw(st.lists(st.integers(0, size - 1), min_size=array_length,
+                                                max_size=array_length)), dtype=np.int64))
         else:
             items.append(slice(None))
         dims_left -= 1

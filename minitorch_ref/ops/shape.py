@@ -87,6 +87,24 @@ class Unsqueeze(Function):
         return grad.reshape(shape), None
 
 
+class TwoStepKey:
+    """An index that torch applies in two steps: views first (ints, None, slices), then tensors.
+
+    NumPy would treat an int next to an index array as one more array, and could place the
+    result's dimensions differently (`x[0, :, [1, 2]]`). Applying the view part first, then
+    the array part, gives torch's result. `a[key]`, `a[key] = v` and `np.add.at(a, key, g)`
+    all go through `view`, so the ops below read the same for both kinds of key.
+    """
+
+    def __init__(self, basic: tuple, advanced: tuple) -> None:
+        self.basic, self.advanced = basic, advanced
+
+
+def _split(a: np.ndarray, key):
+    """(the array to index, the key to use on it): a NumPy view for a two-step key."""
+    return (a[key.basic], key.advanced) if isinstance(key, TwoStepKey) else (a, key)
+
+
 class Index(Function):
     """`x[key]` for ints, slices, None, Ellipsis, bool masks and integer arrays.
 
@@ -98,14 +116,15 @@ class Index(Function):
     def forward(ctx, a, key, name):
         ctx.save_for_backward(a.shape, key)
         ctx.node_name = name
-        out = a[key]
+        target, k = _split(a, key)
+        out = target[k]
         return out.copy() if isinstance(out, np.ndarray) and out.base is not None else np.asarray(out)
 
     @staticmethod
     def backward(ctx, grad):
         shape, key = ctx.saved_tensors
         full = np.zeros(shape, dtype=grad.dtype)
-        np.add.at(full, key, grad)
+        np.add.at(*_split(full, key), grad)
         return full, None, None
 
 
@@ -115,7 +134,8 @@ class IndexPut(Function):
     @staticmethod
     def forward(ctx, a, key, value, name="IndexPutBackward0"):
         out = a.copy()
-        out[key] = value
+        target, k = _split(out, key)
+        target[k] = value
         ctx.save_for_backward(key, np.shape(value))
         ctx.node_name = name
         return out
@@ -124,10 +144,12 @@ class IndexPut(Function):
     def backward(ctx, grad):
         key, value_shape = ctx.saved_tensors
         grad_a = grad.copy()
-        grad_a[key] = 0
+        target, k = _split(grad_a, key)
+        target[k] = 0
         grad_value = None
         if ctx.needs_input_grad(2):
-            grad_value = grad[key]  # the engine sums it back to value's shape (value was broadcast)
+            source, k = _split(grad, key)
+            grad_value = source[k]  # the engine sums it back to value's shape (value was broadcast)
             missing = len(value_shape) - grad_value.ndim
             if missing > 0:  # NumPy also lets a value with extra leading 1s be assigned
                 grad_value = grad_value.reshape((1,) * missing + grad_value.shape)
