@@ -4,13 +4,11 @@ Most are the tensor method called on the first argument; a few (cat, stack) buil
 """
 from __future__ import annotations
 
-import builtins
 from typing import Any, Sequence
 
-import numpy as np
 
 from ._dtype import PACKAGE
-from ._tensor import Tensor, _as_tensor, _check_broadcast, _dim, _promote, matmul, where
+from ._tensor import Tensor, _as_tensor, _dim, _promote
 from .ops import pointwise, shape
 
 __all__ = [

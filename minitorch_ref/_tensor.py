@@ -182,7 +182,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return builtins.bool(self._data)
 
     def __len__(self) -> int:
@@ -375,7 +375,7 @@ class Tensor:
 
     def mm(self, other: "Tensor") -> "Tensor":
         if self.ndim != 2 or other.ndim != 2:
-            raise RuntimeError(f"self must be a matrix")
+            raise RuntimeError("self must be a matrix")
         return matmul(self, other)
 
     def dot(self, other: "Tensor") -> "Tensor":
@@ -887,7 +887,7 @@ def _promote(a: Tensor, b: Any, floating: bool = False):
     if not isinstance(b, _Number):
         if isinstance(b, (np.ndarray, list, tuple)):
             return _promote(a, _as_tensor(b, like=a), floating)
-        return NotImplemented_(b)
+        _unsupported_operand(b)
     if isinstance(b, np.generic):
         b = b.item()  # a NumPy scalar counts as a Python number (NumPy would let its dtype win)
     da = a._data.dtype
@@ -900,7 +900,7 @@ def _promote(a: Tensor, b: Any, floating: bool = False):
     return _cast(a, target), b
 
 
-def NotImplemented_(b: Any):
+def _unsupported_operand(b: Any) -> None:
     raise TypeError(f"unsupported operand type for tensor arithmetic: '{type(b).__name__}'")
 
 
@@ -928,10 +928,6 @@ def _check_broadcast(sa: tuple, sb: tuple) -> None:
             raise RuntimeError(
                 f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {dim}"
             )
-
-
-def _check_bool_sub(a: Tensor, b: Any) -> None:
-    pass
 
 
 def _check_not_bool_sub(a: Tensor, b: Any) -> None:
