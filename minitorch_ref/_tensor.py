@@ -737,7 +737,7 @@ class Tensor:
         return self._inplace(self.clamp(min, max))
 
     def copy_(self, src: "Tensor") -> "Tensor":
-        _check_inplace(self)
+        _check_raw_write(self, "copy_")
         self._data[...] = src._data if isinstance(src, Tensor) else src
         return self
 
@@ -745,21 +745,21 @@ class Tensor:
         return self.fill_(0)
 
     def fill_(self, value: Any) -> "Tensor":
-        _check_inplace(self)
+        _check_raw_write(self, "fill_")
         self._data[...] = value.item() if isinstance(value, Tensor) else value
         return self
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
-        _check_inplace(self)
+        _check_raw_write(self, "uniform_")
         self._data[...] = random._generator(generator).uniform(a, b, self._data.shape)
         return self
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
-        _check_inplace(self)
+        _check_raw_write(self, "normal_")
         self._data[...] = random._generator(generator).normal(mean, std, self._data.shape)
         return self
 
@@ -958,6 +958,21 @@ def _check_inplace(t: Tensor, what: str = "a leaf Variable") -> None:
     """torch's rule: a leaf that requires grad cannot be changed in place while grad mode is on."""
     if t._requires_grad and t.grad_fn is None and grad_mode._enabled:
         raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
+
+
+def _check_raw_write(t: Tensor, op: str) -> None:
+    """fill_/copy_/uniform_/normal_ write the array directly, recording nothing in the graph.
+
+    That is right for leaves (under no_grad, or through `.data`) and for tensors outside any
+    graph. torch would record the write on a tensor that is part of a graph (and write
+    through views of it); minitorch_ref refuses instead of silently giving wrong gradients.
+    """
+    _check_inplace(t)
+    if t._requires_grad and t.grad_fn is not None and grad_mode._enabled:
+        raise RuntimeError(
+            f"minitorch_ref does not record {op}() on a tensor that is part of the autograd graph "
+            f"({t.grad_fn.name()}); compute the value out of place, or call it inside no_grad()."
+        )
 
 
 def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:

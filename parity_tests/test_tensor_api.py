@@ -214,3 +214,31 @@ COURSE_SNIPPETS = {
 def test_course_snippets_print_like_torch(name):
     snippet, random_values = COURSE_SNIPPETS[name]
     assert _printed(snippet, mt, random_values) == _printed(snippet, torch, random_values)
+
+
+@pytest.mark.parametrize("key", [0, (1, 2), (slice(None), 1), (slice(1, None), None), (Ellipsis, 0)])
+def test_basic_indexing_returns_a_view_as_torch_does(key):
+    """x[key].add_(v) writes into x for ints, slices, None and Ellipsis (shared memory), as in torch."""
+    results = []
+    for lib in (mt, torch):
+        x = lib.zeros(3, 4)
+        x[key].add_(5)
+        x[key].mul_(2)
+        results.append(x.numpy().copy())
+    np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_advanced_indexing_returns_a_copy_as_torch_does():
+    for lib in (mt, torch):
+        x = lib.zeros(3)
+        x[lib.tensor([0, 2])].fill_(1)
+        assert x.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_raw_writes_on_a_graph_tensor_are_refused_but_work_under_no_grad():
+    w = mt.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="fill_"):
+        w[0].fill_(2)  # torch records this write through a view; minitorch_ref refuses rather than lose it
+    with mt.no_grad():
+        w[0].fill_(2)
+    assert w.tolist() == [2.0, 1.0, 1.0] and w.requires_grad

@@ -117,8 +117,10 @@ class Index(Function):
         ctx.save_for_backward(a.shape, key)
         ctx.node_name = name
         target, k = _split(a, key)
-        out = target[k]
-        return out.copy() if isinstance(out, np.ndarray) and out.base is not None else np.asarray(out)
+        out = target[k]  # ints, slices and None give a view of `a` (shared memory), as in torch
+        if not isinstance(out, np.ndarray):  # one int per dimension: NumPy copies out a scalar; `...` keeps a 0-d view
+            out = target[(k if isinstance(k, tuple) else (k,)) + (Ellipsis,)]
+        return out
 
     @staticmethod
     def backward(ctx, grad):
