@@ -1,4 +1,4 @@
-"""The documentation is executable: every code block in docs/**/*.md runs here.
+"""The documentation is executable: every code block in docs/**/*.md and README.md runs here.
 
 - ```python blocks of one page share a namespace and run in order, in a temporary working
   directory, with matplotlib's Agg backend. A block fenced as ```python no-run is skipped
@@ -24,7 +24,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DOCS = REPO_ROOT / "docs"
-PAGES = sorted(DOCS.rglob("*.md"))
+PAGES = sorted(DOCS.rglob("*.md")) + [REPO_ROOT / "README.md"]
 SEED = REPO_ROOT.parent / "shared" / "seed" / "curso-redes-neuronales-pytorch.md"
 
 _FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -37,14 +37,14 @@ def code_blocks(page: Path) -> list[tuple[str, str, int]]:
 
 
 def _page_id(page: Path) -> str:
-    return str(page.relative_to(DOCS))
+    return str(page.relative_to(REPO_ROOT))
 
 
 def test_docs_exist():
     names = {_page_id(p) for p in PAGES}
     for required in ("README.md", "architecture.md", "autograd.md", "es/autograd.md", "embeddingbag.md",
                      "parity-and-benchmarks.md", "es/mapa-del-curso.md"):
-        assert required in names, f"docs/{required} is missing"
+        assert f"docs/{required}" in names, f"docs/{required} is missing"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_page_id)
