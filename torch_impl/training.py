@@ -30,7 +30,6 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from torch_impl.checkpoint import (
     CheckpointError,
@@ -105,6 +104,17 @@ class DeviceError(RuntimeError):
 
 # --------------------------------------------------------------------------- set-up helpers
 
+
+
+def _progress(iterable: Iterable, desc: str, enabled: bool) -> Iterable:
+    """A tqdm progress bar when tqdm is installed and `enabled` (a bare GPU image may lack it)."""
+    if not enabled:
+        return iterable
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return iterable
+    return tqdm(iterable, desc=desc, leave=False)
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
     """"auto" -> CUDA when available, else CPU; "cuda" without a GPU is a clear error."""
@@ -243,7 +253,7 @@ def train(
     total_loss = torch.zeros((), device=device)
     total_correct = torch.zeros((), dtype=torch.int64, device=device)
     count = 0
-    for labels, text, offsets in tqdm(dataloader, desc=desc, disable=not progress, leave=False):
+    for labels, text, offsets in _progress(dataloader, desc, progress):
         labels, text, offsets = to_torch_batch((labels, text, offsets), device)
         optimizer.zero_grad()
         predicted = model(text, offsets)
