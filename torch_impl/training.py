@@ -105,7 +105,6 @@ class DeviceError(RuntimeError):
 # --------------------------------------------------------------------------- set-up helpers
 
 
-
 def _progress(iterable: Iterable, desc: str, enabled: bool) -> Iterable:
     """A tqdm progress bar when tqdm is installed and `enabled` (a bare GPU image may lack it)."""
     if not enabled:
@@ -115,6 +114,7 @@ def _progress(iterable: Iterable, desc: str, enabled: bool) -> Iterable:
     except ImportError:
         return iterable
     return tqdm(iterable, desc=desc, leave=False)
+
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
     """"auto" -> CUDA when available, else CPU; "cuda" without a GPU is a clear error."""
