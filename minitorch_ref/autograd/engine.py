@@ -55,7 +55,15 @@ def topological_order(root: Function) -> list:
 
 
 def run_backward(root, grad: Any, retain_graph: bool = False, user_grad: bool = False) -> None:
-    """Propagate `grad` (the gradient of some scalar with respect to `root`) to every leaf."""
+    """Propagate `grad` (the gradient of some scalar with respect to `root`) to every leaf.
+
+    inf and nan propagate silently, as in torch (NumPy would warn about inf - inf, 0 * inf...).
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        _run_backward(root, grad, retain_graph, user_grad)
+
+
+def _run_backward(root, grad: Any, retain_graph: bool, user_grad: bool) -> None:
     if root.grad_fn is None:  # backward() called on a leaf itself
         _accumulate(root, grad, {id(grad)} if user_grad else set())
         return

@@ -10,6 +10,12 @@ import numpy as np
 from ..autograd.function import Function
 
 
+def quiet() -> np.errstate:
+    """Silence NumPy's RuntimeWarnings for inf/nan results (1/0, log(0), exp(1000)): torch gives
+    the same values without a word. Used only by ops that can produce them, as it costs ~1 us."""
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
+
+
 class Add(Function):
     @staticmethod
     def forward(ctx, a, b):
@@ -83,7 +89,8 @@ class Neg(Function):
 class Reciprocal(Function):
     @staticmethod
     def forward(ctx, a):
-        out = 1 / a
+        with quiet():
+            out = 1 / a
         ctx.save_for_backward(out)
         return out
 
@@ -136,7 +143,8 @@ class Rpow(Function):
 class Exp(Function):
     @staticmethod
     def forward(ctx, a):
-        out = np.exp(a)
+        with quiet():
+            out = np.exp(a)
         ctx.save_for_backward(out)
         return out
 
@@ -150,25 +158,29 @@ class Log(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.log(a)
+        with quiet():  # log(0) = -inf, log(-1) = nan, silently, as torch
+            return np.log(a)
 
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        return grad / a
+        with quiet():
+            return grad / a
 
 
 class Sqrt(Function):
     @staticmethod
     def forward(ctx, a):
-        out = np.sqrt(a)
+        with quiet():
+            out = np.sqrt(a)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad / (2 * out)
+        with quiet():
+            return grad / (2 * out)
 
 
 class Abs(Function):
