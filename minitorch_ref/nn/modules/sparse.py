@@ -72,10 +72,7 @@ class EmbeddingBag(Module):
         self.weight = Parameter(_creation.empty(num_embeddings, embedding_dim, dtype=dtype, device=device))
         self.reset_parameters()
 
-    def reset_parameters(self) -> None:
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            self.weight._data[self.padding_idx] = 0
+    reset_parameters = Embedding.reset_parameters  # N(0, 1), the padding row zeroed: as Embedding
 
     def forward(self, input: Tensor, offsets: Tensor | None = None,
                 per_sample_weights: Tensor | None = None) -> Tensor:
