@@ -35,6 +35,13 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
+def check_non_negative(values: dict[str, float]) -> None:
+    """torch's constructor checks (Adam, RMSprop): each value must be >= 0 (NaN fails too)."""
+    for what, value in values.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {what}: {value}")
+
+
 def _typename(obj: Any) -> str:
     return obj.type() if isinstance(obj, Tensor) else f"{type(obj).__module__}.{type(obj).__qualname__}"
 
