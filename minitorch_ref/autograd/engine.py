@@ -38,17 +38,19 @@ def topological_order(root: Function) -> list:
     Leaves (tensors) are not listed: they have no parents, so their gradient is complete
     once every node has been visited, and the engine handles them at the end.
     """
-    order, visited = [], {id(root)}
+    order, expanded = [], set()
     stack = [(root, False)]
     while stack:
         node, parents_done = stack.pop()
-        if parents_done:
+        if parents_done:  # everything `node` consumes is already listed: list it
             order.append(node)
             continue
+        if id(node) in expanded:  # reached again by another path: it is already taken care of
+            continue
+        expanded.add(id(node))
         stack.append((node, True))
         for parent in node.next_functions:
-            if parent is not None and not isinstance(parent, Tensor) and id(parent) not in visited:
-                visited.add(id(parent))
+            if parent is not None and not isinstance(parent, Tensor) and id(parent) not in expanded:
                 stack.append((parent, False))
     order.reverse()
     return order
