@@ -30,8 +30,9 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
     return t
 
 
-def _infer_array(data: Any) -> np.ndarray:
-    """NumPy array with torch's inferred dtype (Python floats -> float32)."""
+def _infer_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """NumPy array with torch's inferred dtype (Python floats -> float32), or straight in `dtype`
+    when one is asked for (no detour through float32: `tensor([0.1], dtype=float64)` is exact)."""
     if isinstance(data, Tensor):
         return data._data.copy()
     if isinstance(data, np.ndarray):
@@ -46,6 +47,8 @@ def _infer_array(data: Any) -> np.ndarray:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
     if array.dtype.kind in "US":
         raise TypeError("new(): invalid data type 'str'")
+    if dtype is not None:
+        return array.astype(dt.to_numpy_dtype(dtype), copy=False)
     if array.dtype == np.float64 and not isinstance(data, np.floating):
         array = array.astype(dt.DEFAULT_FLOAT.numpy_dtype)
     elif array.dtype.kind in "iu" and not isinstance(data, np.generic) and array.dtype != np.uint8:
@@ -61,7 +64,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
             "sourceTensor.clone().detach().requires_grad_(True), rather than minitorch_ref.tensor(sourceTensor).",
             UserWarning, stacklevel=2,
         )
-    return _finish(_infer_array(data), dtype, device, requires_grad)
+    return _finish(_infer_array(data, dtype), dtype, device, requires_grad)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -70,7 +73,7 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
         return data
     if isinstance(data, np.ndarray):
         return _finish(data, dtype, device, False)
-    return _finish(_infer_array(data), dtype, device, False)
+    return _finish(_infer_array(data, dtype), dtype, device, False)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:

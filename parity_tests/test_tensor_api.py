@@ -242,3 +242,13 @@ def test_raw_writes_on_a_graph_tensor_are_refused_but_work_under_no_grad():
     with mt.no_grad():
         w[0].fill_(2)
     assert w.tolist() == [2.0, 1.0, 1.0] and w.requires_grad
+
+
+def test_explicit_dtype_takes_python_floats_exactly():
+    """`tensor([0.1], dtype=float64)` holds the double 0.1, not 0.1 rounded through float32."""
+    def run(m):
+        return (m.tensor([[0.5, -0.3]], dtype=m.float64).tolist(), m.tensor(0.1, dtype=m.float64).item(),
+                m.as_tensor([1e-40, 3.3], dtype=m.float64).tolist(), m.tensor([0.1, 2.7], dtype=m.int64).tolist())
+
+    both(run)
+    assert run(mt)[1] == 0.1
