@@ -186,3 +186,9 @@ class device:
 
 
 CPU = device("cpu")
+
+
+def torch_type_name(np_dtype: np.dtype) -> str:
+    """The legacy name torch uses in messages and `Tensor.type()`: Float, Double, Long..."""
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[np.dtype(np_dtype).name]

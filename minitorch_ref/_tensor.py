@@ -16,7 +16,7 @@ import numpy as np
 from . import _dtype as dt
 from .autograd import engine
 from .autograd import function as _function
-from .autograd import grad_mode
+from .autograd import grad_mode, inplace
 from .ops import linalg, pointwise, reduction, shape
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
@@ -31,7 +31,9 @@ _NON_LEAF_GRAD_WARNING = (
 class Tensor:
     """An n-dimensional array that can record the operations applied to it."""
 
-    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "__weakref__")
+    # _base: the tensor whose memory this one views (None if it is not a view); _storage: the
+    # version counter shared with its views (None until needed). See autograd/inplace.py.
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_base", "_storage", "__weakref__")
     __hash__ = object.__hash__  # tensors are dict keys by identity, as in torch
     __array_priority__ = 1000  # `ndarray + Tensor` calls Tensor.__radd__
 
@@ -42,6 +44,7 @@ class Tensor:
         else:
             array = np.empty(args, dtype=np.float32)
         self._data, self._requires_grad, self._grad, self.grad_fn = array, False, None, None
+        self._base = self._storage = None
 
     @classmethod
     def _make(cls, array: Any, requires_grad: bool = False, grad_fn: Any = None) -> "Tensor":
@@ -51,6 +54,8 @@ class Tensor:
         t._requires_grad = requires_grad
         t._grad = None
         t.grad_fn = grad_fn
+        t._base = None
+        t._storage = None
         return t
 
     # ------------------------------------------------------------------ attributes
@@ -204,10 +209,7 @@ class Tensor:
 
     def type(self, dtype: Any = None):
         if dtype is None:
-            return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
-                    "int32": "torch.IntTensor", "bool": "torch.BoolTensor", "float16": "torch.HalfTensor",
-                    "uint8": "torch.ByteTensor", "int8": "torch.CharTensor", "int16": "torch.ShortTensor",
-                    }[self.dtype.name].replace("torch", dt.PACKAGE)
+            return f"{dt.PACKAGE}.{dt.torch_type_name(self._data.dtype)}Tensor"
         return self.to(dt.from_numpy_dtype(dt.to_numpy_dtype(dtype)))
 
     def float(self) -> "Tensor":
@@ -236,8 +238,16 @@ class Tensor:
         return self
 
     def detach(self) -> "Tensor":
-        """Same memory, no history: gradients stop here."""
-        return Tensor._make(self._data)
+        """Same memory, no history: gradients stop here. (It shares the version counter, so an
+        in-place change of the detached tensor is still caught if backward needs the old values.)"""
+        out = Tensor._make(self._data)
+        out._storage = inplace.storage_of(self)
+        return out
+
+    @property
+    def _version(self) -> int:
+        """How many in-place writes this tensor's memory has had (shared with its views)."""
+        return 0 if self._storage is None else self._storage.version
 
     def detach_(self) -> "Tensor":
         self.grad_fn, self._requires_grad = None, False
@@ -511,7 +521,7 @@ class Tensor:
         if dtype is None and self._data.dtype.kind != "f":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
-                f"Got: {_torch_type_name(self._data.dtype)}"
+                f"Got: {dt.torch_type_name(self._data.dtype)}"
             )
         np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else None
         return reduction.Mean.apply(self, _opt_dims(dim, self.ndim), keepdim, np_dtype)
@@ -681,7 +691,7 @@ class Tensor:
         cond = _as_tensor(mask)
         if cond._data.dtype != np.bool_:
             raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                               f"{_torch_type_name(cond._data.dtype).lower()}")
+                               f"{dt.torch_type_name(cond._data.dtype).lower()}")
         fill = value.item() if isinstance(value, Tensor) else value
         return pointwise.Where.apply(cond, np.asarray(fill, dtype=self._data.dtype), self, "MaskedFillBackward0")
 
@@ -695,26 +705,22 @@ class Tensor:
         if name == "IndexBackward0" and _views_before_advanced(key, self._data.shape):
             name = "SliceBackward0"  # torch first takes a view (int, None or partial slice), then index_put_ on it
         if name != "IndexBackward0":  # torch writes through a view of self: its error and node names say so
-            _check_inplace(self, "a view of a leaf Variable")
+            _check_inplace(self, through_view=True)
             name = "CopySlices" if name != "AliasBackward0" else ("CopyBackwards" if value_t is not None else
                                                                    "FillBackward3")
         else:
             _check_inplace(self)
             name = "IndexPutBackward0"
         if grad_mode._enabled and (self._requires_grad or (value_t is not None and value_t._requires_grad)):
-            out = shape.IndexPut.apply(self, np_key, value_t if value_t is not None else value, name)
-            self._data, self.grad_fn, self._requires_grad = out._data, out.grad_fn, True
+            inplace.commit(self, shape.IndexPut.apply(self, np_key, value_t if value_t is not None else value, name))
         else:
             self._data[np_key] = value_t._data if value_t is not None else value
+            inplace.bump_version(self)
 
-    # ------------------------------------------------------------------ in-place (torch's leaf rule applies)
+    # ------------------------------------------------------------------ in-place (see autograd/inplace.py)
     def _inplace(self, result: "Tensor") -> "Tensor":
-        """Make `self` hold `result`: same Tensor object, new value (and new grad_fn if recorded)."""
-        if result.grad_fn is not None:
-            self._data, self.grad_fn, self._requires_grad = result._data, result.grad_fn, True
-        else:
-            self._data[...] = result._data
-        return self
+        """Make `self` hold `result`: same Tensor object and memory, new value (and new grad_fn if recorded)."""
+        return inplace.commit(self, result)
 
     def add_(self, other: Any, *, alpha: Any = 1) -> "Tensor":
         _check_inplace(self)
@@ -732,36 +738,52 @@ class Tensor:
         _check_inplace(self)
         return self._inplace(self / other)
 
+    # `a += b` is in place, as in torch: `w -= lr * w.grad` (under no_grad) updates the weight itself.
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
     def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
         _check_inplace(self)
         return self._inplace(self.clamp(min, max))
 
+    def relu_(self) -> "Tensor":
+        _check_inplace(self)
+        return self._inplace(pointwise.Relu.apply(self))
+
+    def _overwrite(self, value: Any, name: str) -> "Tensor":
+        """fill_/zero_/copy_/uniform_/normal_: new values that do not depend on the old ones."""
+        _check_inplace(self)
+        if isinstance(value, Tensor) and value._data.shape != self._data.shape:
+            _check_broadcast(self._data.shape, value._data.shape)
+            full = np.broadcast_shapes(self._data.shape, value._data.shape)
+            if full != self._data.shape:
+                raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                                   f"{list(full)}")
+        return self._inplace(shape.Overwrite.apply(self, value, name))
+
     def copy_(self, src: "Tensor") -> "Tensor":
-        _check_raw_write(self, "copy_")
-        self._data[...] = src._data if isinstance(src, Tensor) else src
-        return self
+        return self._overwrite(src if isinstance(src, Tensor) else np.asarray(src), "CopyBackwards")
 
     def zero_(self) -> "Tensor":
-        return self.fill_(0)
+        return self._overwrite(0, "ZeroBackward0")
 
     def fill_(self, value: Any) -> "Tensor":
-        _check_raw_write(self, "fill_")
-        self._data[...] = value.item() if isinstance(value, Tensor) else value
-        return self
+        if isinstance(value, Tensor) and value.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
+                               "dimensions.")
+        return self._overwrite(value, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
-        _check_raw_write(self, "uniform_")
-        self._data[...] = random._generator(generator).uniform(a, b, self._data.shape)
-        return self
+        return self._overwrite(random._generator(generator).uniform(a, b, self._data.shape), "UniformBackward0")
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
-        _check_raw_write(self, "normal_")
-        self._data[...] = random._generator(generator).normal(mean, std, self._data.shape)
-        return self
+        return self._overwrite(random._generator(generator).normal(mean, std, self._data.shape), "NormalBackward0")
 
 
 def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":
@@ -781,7 +803,7 @@ def _rebuild(array: np.ndarray, requires_grad: bool) -> Tensor:
     return Tensor._make(array, requires_grad)
 
 
-_function.Tensor = engine.Tensor = Tensor
+_function.Tensor = engine.Tensor = inplace.Tensor = Tensor
 
 
 class _MaxResult(tuple):
@@ -843,11 +865,6 @@ def shape_op_view(t: Tensor, shape_: tuple, method: str = "reshape") -> Tensor:
     if (unknown and (known == 0 or n % known)) or (not unknown and known != n):
         raise RuntimeError(f"shape '{list(shape_)}' is invalid for input of size {n}")
     return shape.View.apply(t, shape_, method)
-
-
-def _torch_type_name(np_dtype: np.dtype) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[np_dtype.name]
 
 
 def _as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
@@ -954,25 +971,8 @@ def _check_index_dtype(index: Any, name: str) -> None:
         raise RuntimeError(f"{name}(): Expected dtype int32{'/' if name == 'gather' else ' or '}int64 for index")
 
 
-def _check_inplace(t: Tensor, what: str = "a leaf Variable") -> None:
-    """torch's rule: a leaf that requires grad cannot be changed in place while grad mode is on."""
-    if t._requires_grad and t.grad_fn is None and grad_mode._enabled:
-        raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
-
-
-def _check_raw_write(t: Tensor, op: str) -> None:
-    """fill_/copy_/uniform_/normal_ write the array directly, recording nothing in the graph.
-
-    That is right for leaves (under no_grad, or through `.data`) and for tensors outside any
-    graph. torch would record the write on a tensor that is part of a graph (and write
-    through views of it); minitorch_ref refuses instead of silently giving wrong gradients.
-    """
-    _check_inplace(t)
-    if t._requires_grad and t.grad_fn is not None and grad_mode._enabled:
-        raise RuntimeError(
-            f"minitorch_ref does not record {op}() on a tensor that is part of the autograd graph "
-            f"({t.grad_fn.name()}); compute the value out of place, or call it inside no_grad()."
-        )
+def _check_inplace(t: Tensor, through_view: bool = False) -> None:
+    inplace.check_inplace(t, through_view)
 
 
 def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:
@@ -1141,7 +1141,7 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
     cond = _as_tensor(condition)
     if cond._data.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                           f"{_torch_type_name(cond._data.dtype)}")
+                           f"{dt.torch_type_name(cond._data.dtype)}")
     if isinstance(input, Tensor):
         a, b = _promote(input, other)
     elif isinstance(other, Tensor):

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._sparse import RowSparseGrad
+from . import inplace
 from .function import Function
 
 Tensor: Any = None  # the Tensor class; set by _tensor.py (a module-level name keeps the walk fast)
@@ -77,6 +78,8 @@ def _run_backward(root, grad: Any, retain_graph: bool, user_grad: bool) -> None:
             continue
         if node._retained is not None and node._retained() is not None:
             node._retained().grad = Tensor._make(np.array(grad, copy=True))
+        if node._saved_versions:
+            inplace.check_saved_versions(node)
         input_grads = node.backward(node, grad)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
@@ -109,6 +112,7 @@ def _free_saved(node: Function) -> None:
     for saved in node._saved:
         if type(saved) is np.ndarray:
             node._saved = ()
+            node._saved_versions = ()
             node._freed = True
             return
 

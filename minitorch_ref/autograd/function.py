@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from . import grad_mode
+from . import grad_mode, inplace
 
 Tensor: Any = None  # the Tensor class; set by _tensor.py (a module-level name keeps `apply` fast)
 
@@ -52,6 +52,11 @@ class Function:
     _saved: tuple = ()
     _freed = False
     _retained = None  # weak reference to an output that called `retain_grad()`
+    _saved_versions: list = ()  # (index in _saved, storage, version then, producer): see inplace.py
+
+    #: True for ops whose output may share the input's memory (slices, reshape, transpose...):
+    #: an in-place change of the output then changes the input too (see inplace.py).
+    is_view = False
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep what `backward` will need. After backward (unless `retain_graph=True`) the engine frees
@@ -99,24 +104,45 @@ class Function:
                     record = True
             else:
                 arrays.append(a)
-        record = record and grad_mode._enabled
-        ctx = cls() if record else _UNUSED_CTX
-        out = cls.forward(ctx, *arrays)
-        extra = ()
-        if type(out) is tuple:  # (differentiable output, *non-differentiable outputs such as indices)
-            out, *extra = out
-        if record:
+        if not (record and grad_mode._enabled):  # nothing to record: run the rule, wrap what it returns
+            out = cls.forward(_UNUSED_CTX, *arrays)
+            if type(out) is tuple:  # (differentiable output, *non-differentiable outputs such as indices)
+                return tuple([_wrap(o) for o in out])
+            result = _wrap(out)
+        else:
+            ctx = cls()
+            out = cls.forward(ctx, *arrays)
+            extra = ()
+            if type(out) is tuple:
+                out, *extra = out
             # Per input: the node that produced it, the leaf itself, or None (no gradient wanted).
             ctx.next_functions = tuple([
                 (a.grad_fn or a) if isinstance(a, Tensor) and a._requires_grad else None for a in args])
             result = Tensor._make(out, True, ctx)
             # The engine sums each gradient back to its input's shape (a parent's output_shape).
             ctx.output_shape = result._data.shape
-        else:
-            result = Tensor._make(out)
-        if extra:
-            return (result, *(Tensor._make(e) for e in extra))
+            if ctx._saved:
+                inplace.remember_saved_versions(ctx, args, result)
+            if extra:
+                return (result, *(_wrap(e) for e in extra))
+        if cls.is_view and np.may_share_memory(result._data, arrays[0]):
+            inplace.mark_view(result, args[0])
         return result
+
+
+def _wrap(array: Any):
+    """A new Tensor around `array` outside the graph (`Tensor._make` inlined: this runs once per op)."""
+    t = _new(Tensor)
+    t._data = array if type(array) is np.ndarray else np.asarray(array)
+    t._requires_grad = False
+    t._grad = None
+    t.grad_fn = None
+    t._base = None
+    t._storage = None
+    return t
+
+
+_new = object.__new__
 
 
 class _Unused(Function):

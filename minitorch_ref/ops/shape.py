@@ -19,6 +19,8 @@ class View(Function):
     UnsafeViewBackward0 (copied).
     """
 
+    is_view = True
+
     @staticmethod
     def forward(ctx, a, shape, method="reshape"):
         ctx.save_for_backward(a.shape)
@@ -38,6 +40,8 @@ class View(Function):
 
 
 class Expand(Function):
+    is_view = True
+
     @staticmethod
     def forward(ctx, a, shape):
         return np.broadcast_to(a, shape)
@@ -49,6 +53,8 @@ class Expand(Function):
 
 class Permute(Function):
     """permute / transpose / t / .T: the gradient is permuted back with the inverse permutation."""
+
+    is_view = True
 
     @staticmethod
     def forward(ctx, a, axes, name):
@@ -63,6 +69,8 @@ class Permute(Function):
 
 
 class Squeeze(Function):
+    is_view = True
+
     @staticmethod
     def forward(ctx, a, dims, name):
         ctx.save_for_backward(a.shape)
@@ -76,6 +84,8 @@ class Squeeze(Function):
 
 
 class Unsqueeze(Function):
+    is_view = True
+
     @staticmethod
     def forward(ctx, a, dim):
         ctx.save_for_backward(a.shape)
@@ -111,6 +121,8 @@ class Index(Function):
     Backward scatters the gradient into zeros with `np.add.at`, so repeated indices
     (`x[[0, 0, 1]]`) add up, as torch's index backward does.
     """
+
+    is_view = True
 
     @staticmethod
     def forward(ctx, a, key, name):
@@ -214,3 +226,63 @@ class IndexSelect(Function):
         moved = np.moveaxis(full, dim, 0)
         np.add.at(moved, index, np.moveaxis(grad, dim, 0))
         return full, None, None
+
+
+# ---------------------------------------------------------------------- in-place ops (see autograd/inplace.py)
+class Overwrite(Function):
+    """fill_ / zero_ / copy_ / uniform_ / normal_: the new values do not depend on the old ones,
+    so the old tensor gets a zero gradient; a tensor `value` (copy_'s source, fill_'s 0-d value)
+    gets the gradient, summed back to its shape by the engine."""
+
+    @staticmethod
+    def forward(ctx, a, value, name):
+        ctx.node_name = name
+        ctx.save_for_backward(getattr(value, "dtype", None))
+        out = np.empty_like(a)
+        out[...] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (value_dtype,) = ctx.saved_tensors
+        grad_value = grad.astype(value_dtype, copy=False) if value_dtype is not None else grad
+        return np.zeros_like(grad), grad_value, None
+
+
+class CopySlices(Function):
+    """The root tensor after an in-place op on one of its views: the old root, with the view's
+    elements (at flat `positions`) replaced by the op's result."""
+
+    node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, root, value, positions):
+        ctx.save_for_backward(positions)
+        out = root.copy()
+        out.reshape(-1)[positions] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (positions,) = ctx.saved_tensors
+        grad_root = grad.copy()
+        flat = grad_root.reshape(-1)
+        grad_value = flat[positions]  # (a copy: fancy indexing)
+        flat[positions] = 0  # overwritten elements of the old root get nothing
+        return grad_root, grad_value, None
+
+
+class AsStrided(Function):
+    """A view, once its root changed in place: the elements of the root at flat `positions`."""
+
+    @staticmethod
+    def forward(ctx, root, positions):
+        ctx.save_for_backward(root.shape, positions)
+        return root.reshape(-1)[positions]
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, positions = ctx.saved_tensors
+        grad_root = np.zeros(shape, dtype=grad.dtype)
+        grad_root.reshape(-1)[positions] = grad  # a view has no repeated element
+        return grad_root, None

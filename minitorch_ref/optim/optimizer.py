@@ -23,6 +23,7 @@ import numpy as np
 from .._sparse import RowSparseGrad
 from .._tensor import Tensor
 from ..autograd import enable_grad
+from ..autograd.inplace import bump_version
 
 
 class _RequiredParameter:
@@ -131,6 +132,9 @@ class Optimizer:
                 loss = closure()
         for group in self.param_groups:
             self._update_group(group)
+            for p in group["params"]:  # each update was an in-place write, as torch's are: count it
+                if p.grad is not None:
+                    bump_version(p)
         return loss
 
     def _update_group(self, group: dict[str, Any]) -> None:
