@@ -155,3 +155,14 @@ def test_gradcheck_argument_errors_match_torch() -> None:
             lib.autograd.gradcheck(lambda x: x * 2, (lib.ones(2, dtype=lib.float64),))
         with pytest.warns(UserWarning, match="not a double precision floating point"):
             lib.autograd.gradcheck(lambda x: x * 2, (lib.ones(2, requires_grad=True),), raise_exception=False)
+
+
+@pytest.mark.parametrize("sa, sb", [((1, 1), (1, 1, 1)), ((2, 3), (4, 3, 5)), ((5, 3), (4, 3, 1)), ((0, 3), (2, 3, 4)),
+                                    ((3,), (4, 3, 5)), ((2, 2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 2))])
+def test_matmul_node_names_follow_torch_decomposition(sa, sb):
+    """torch names matmul's node after what it decomposed into (mm, mv, bmm, a transpose, a copy)."""
+    names = []
+    for lib in (torch, mt):
+        out = lib.zeros(*sa, requires_grad=True) @ lib.zeros(*sb, requires_grad=True)
+        names.append(out.grad_fn.name())
+    assert names[1] == names[0]

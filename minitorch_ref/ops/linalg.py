@@ -15,7 +15,7 @@ class Matmul(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         # torch's names: what its matmul decomposes into for these ranks (bmm behind a reshape when batched).
-        ctx.node_name = _NAMES.get((a.ndim, b.ndim), "CloneBackward0" if a.ndim == 2 else "UnsafeViewBackward0")
+        ctx.node_name = _NAMES.get((a.ndim, b.ndim)) or _batched_name(a.shape, b.shape)
         return np.matmul(a, b)
 
     @staticmethod
@@ -35,6 +35,14 @@ class Matmul(Function):
             grad_b = np.matmul(np.swapaxes(a2, -1, -2), g)
             grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
         return grad_a, grad_b
+
+
+def _batched_name(sa: tuple, sb: tuple) -> str:
+    """torch computes a 2-D `a` times a batch `b` as (b^T @ a^T)^T and copies the result to make it
+    contiguous (CloneBackward0) unless it already is: one row, one column, or empty."""
+    if len(sa) != 2:
+        return "UnsafeViewBackward0"
+    return "TransposeBackward0" if sa[0] <= 1 or sb[-1] <= 1 else "CloneBackward0"
 
 
 class Addmm(Function):
