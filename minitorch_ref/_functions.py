@@ -25,7 +25,9 @@ def _method(name: str):
     method = getattr(Tensor, name)
 
     def fn(input: Tensor, *args: Any, **kwargs: Any):
-        return method(input if isinstance(input, Tensor) else _as_tensor(input), *args, **kwargs)
+        if isinstance(input, Tensor):
+            return method(input, *args, **kwargs)
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
 
     fn.__name__ = name
     fn.__doc__ = f"`torch.{name}(input, ...)` = `input.{name}(...)`."

@@ -16,6 +16,7 @@ import numpy as np
 from . import _dtype as dt
 from .autograd import engine
 from .autograd import function as _function
+from .autograd.function import _UNUSED_CTX, _wrap
 from .autograd import grad_mode, inplace
 from .ops import linalg, pointwise, reduction, shape
 
@@ -299,20 +300,16 @@ class Tensor:
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: Any) -> "Tensor":
-        a, b = _promote(self, other)
-        return pointwise.Add.apply(a, b)
+        return _binary(pointwise.Add, *_promote(self, other))
 
-    def __radd__(self, other: Any) -> "Tensor":
-        a, b = _promote(self, other)
-        return pointwise.Add.apply(a, b)
+    __radd__ = __add__
 
     def add(self, other: Any, *, alpha: Any = 1) -> "Tensor":
         return self + (other * alpha if alpha != 1 else other)
 
     def __sub__(self, other: Any) -> "Tensor":
         _check_not_bool_sub(self, other)
-        a, b = _promote(self, other)
-        return pointwise.Sub.apply(a, b)
+        return _binary(pointwise.Sub, *_promote(self, other))
 
     def __rsub__(self, other: Any) -> "Tensor":
         a, b = _promote(self, other)
@@ -324,15 +321,13 @@ class Tensor:
         return self - (other * alpha if alpha != 1 else other)
 
     def __mul__(self, other: Any) -> "Tensor":
-        a, b = _promote(self, other)
-        return pointwise.Mul.apply(a, b)
+        return _binary(pointwise.Mul, *_promote(self, other))
 
     __rmul__ = __mul__
     mul = __mul__
 
     def __truediv__(self, other: Any) -> "Tensor":
-        a, b = _promote(self, other, floating=True)
-        return pointwise.Div.apply(a, b)
+        return _binary(pointwise.Div, *_promote(self, other, floating=True))
 
     div = __truediv__
 
@@ -356,7 +351,7 @@ class Tensor:
                 "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, "
                 "use the `~` or `logical_not()` operator instead."
             )
-        return pointwise.Neg.apply(self)
+        return _run(pointwise.Neg, self)
 
     neg = __neg__
 
@@ -394,30 +389,30 @@ class Tensor:
         return matmul(self, other)
 
     def reciprocal(self) -> "Tensor":
-        return pointwise.Reciprocal.apply(_floating(self))
+        return _run(pointwise.Reciprocal, _floating(self))
 
     def exp(self) -> "Tensor":
-        return pointwise.Exp.apply(_floating(self))
+        return _run(pointwise.Exp, _floating(self))
 
     def log(self) -> "Tensor":
-        return pointwise.Log.apply(_floating(self))
+        return _run(pointwise.Log, _floating(self))
 
     def sqrt(self) -> "Tensor":
-        return pointwise.Sqrt.apply(_floating(self))
+        return _run(pointwise.Sqrt, _floating(self))
 
     def abs(self) -> "Tensor":
-        return pointwise.Abs.apply(self)
+        return _run(pointwise.Abs, self)
 
     __abs__ = abs
 
     def relu(self) -> "Tensor":
-        return pointwise.Relu.apply(self)
+        return _run(pointwise.Relu, self)
 
     def sigmoid(self) -> "Tensor":
-        return pointwise.Sigmoid.apply(_floating(self))
+        return _run(pointwise.Sigmoid, _floating(self))
 
     def tanh(self) -> "Tensor":
-        return pointwise.Tanh.apply(_floating(self))
+        return _run(pointwise.Tanh, _floating(self))
 
     def clamp(self, min: Any = None, max: Any = None) -> "Tensor":
         if min is None and max is None:
@@ -512,10 +507,10 @@ class Tensor:
     # ------------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
         if dim is None and dtype is None and self._data.dtype.kind == "f":  # the common case, kept short
-            return reduction.Sum.apply(self, None, keepdim, None)
+            return _run(reduction.Sum, self, None, keepdim, None)
         np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else (
             np.int64 if self._data.dtype.kind in "biu" else None)
-        return reduction.Sum.apply(self, _opt_dims(dim, self.ndim), keepdim, np_dtype)
+        return _run(reduction.Sum, self, _opt_dims(dim, self.ndim), keepdim, np_dtype)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
         if dtype is None and self._data.dtype.kind != "f":
@@ -524,7 +519,7 @@ class Tensor:
                 f"Got: {dt.torch_type_name(self._data.dtype)}"
             )
         np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else None
-        return reduction.Mean.apply(self, _opt_dims(dim, self.ndim), keepdim, np_dtype)
+        return _run(reduction.Mean, self, _opt_dims(dim, self.ndim), keepdim, np_dtype)
 
     def _max_or_min(self, dim: Any, keepdim: bool, largest: bool, other: Any = None):
         if isinstance(dim, Tensor):  # torch.max(a, b): element-wise
@@ -556,11 +551,11 @@ class Tensor:
 
     def softmax(self, dim: int, dtype: Any = None) -> "Tensor":
         x = self.to(dtype) if dtype is not None else _floating(self)
-        return reduction.Softmax.apply(x, _dim(dim, max(self.ndim, 1)) if self.ndim else None)
+        return _run(reduction.Softmax, x, _dim(dim, max(self.ndim, 1)) if self.ndim else None)
 
     def log_softmax(self, dim: int, dtype: Any = None) -> "Tensor":
         x = self.to(dtype) if dtype is not None else _floating(self)
-        return reduction.LogSoftmax.apply(x, _dim(dim, max(self.ndim, 1)) if self.ndim else None)
+        return _run(reduction.LogSoftmax, x, _dim(dim, max(self.ndim, 1)) if self.ndim else None)
 
     def cumsum(self, dim: int, *, dtype: Any = None) -> "Tensor":
         np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else (
@@ -881,6 +876,29 @@ def _as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
 def _floating(t: Tensor) -> Tensor:
     """Integer inputs of exp/log/sigmoid... are computed in the default float dtype, as torch does."""
     return t if t._data.dtype.kind == "f" else t.to(dt.DEFAULT_FLOAT)
+
+
+def _run(op: Any, t: Tensor, *rest: Any) -> Tensor:
+    """`op.apply(t, *rest)` for a one-output, non-view op whose only tensor argument is `t`.
+
+    The same result; when no graph will be recorded (grad mode off, or `t` does not require
+    grad) it skips `apply`'s general pass over the arguments, which on a small tensor costs
+    about as much as NumPy's own work. The op's rule (`forward`) is the one `apply` would run.
+    """
+    if t._requires_grad and grad_mode._enabled:
+        return op.apply(t, *rest)
+    return _wrap(op.forward(_UNUSED_CTX, t._data, *rest))
+
+
+def _binary(op: Any, a: Tensor, b: Any) -> Tensor:
+    """`op.apply(a, b)` for arithmetic operators (after `_promote`), with `_run`'s shortcut."""
+    if isinstance(b, Tensor):
+        if (a._requires_grad or b._requires_grad) and grad_mode._enabled:
+            return op.apply(a, b)
+        return _wrap(op.forward(_UNUSED_CTX, a._data, b._data))
+    if a._requires_grad and grad_mode._enabled:
+        return op.apply(a, b)
+    return _wrap(op.forward(_UNUSED_CTX, a._data, b))
 
 
 def _promote(a: Tensor, b: Any, floating: bool = False):

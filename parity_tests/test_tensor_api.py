@@ -255,3 +255,30 @@ def test_explicit_dtype_takes_python_floats_exactly():
 
     both(run)
     assert run(mt)[1] == 0.1
+
+
+@pytest.mark.parametrize("name", ["relu", "sum", "max", "exp", "softmax", "t", "numel", "logical_and", "gather"])
+def test_function_forms_require_a_tensor(name):
+    messages = []
+    for lib in (torch, mt):
+        with pytest.raises(TypeError) as info:
+            getattr(lib, name)([1.0, 2.0])
+        messages.append(str(info.value))
+    assert messages[1] == messages[0]
+
+
+def test_no_graph_shortcut_gives_what_apply_gives():
+    """Operators and one-tensor methods skip Function.apply when nothing is recorded: same values,
+    dtypes and no grad_fn; with grad they record the same node as apply."""
+    x = mt.tensor([[-1.5, 0.5], [2.0, -0.25]])
+    cases = {"add": lambda t: t + t, "radd": lambda t: 1 + t, "sub": lambda t: t - 1, "mul": lambda t: t * t,
+             "div": lambda t: t / 2, "neg": lambda t: -t, "relu": lambda t: t.relu(), "exp": lambda t: t.exp(),
+             "sigmoid": lambda t: t.sigmoid(), "sum": lambda t: t.sum(), "sum-dim": lambda t: t.sum(1),
+             "mean": lambda t: t.mean(0, keepdim=True), "softmax": lambda t: t.softmax(1),
+             "log_softmax": lambda t: t.log_softmax(0), "abs": lambda t: t.abs(), "tanh": lambda t: t.tanh()}
+    for name, fn in cases.items():
+        plain = fn(x)
+        recorded = fn(x.detach().requires_grad_())
+        assert plain.grad_fn is None and not plain.requires_grad, name
+        assert recorded.grad_fn is not None, name
+        assert plain.dtype == recorded.dtype and plain.tolist() == recorded.tolist(), name

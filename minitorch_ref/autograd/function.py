@@ -54,10 +54,6 @@ class Function:
     _retained = None  # weak reference to an output that called `retain_grad()`
     _saved_versions: list = ()  # (index in _saved, storage, version then, producer): see inplace.py
 
-    #: True for ops whose output may share the input's memory (slices, reshape, transpose...):
-    #: an in-place change of the output then changes the input too (see inplace.py).
-    is_view = False
-
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep what `backward` will need. After backward (unless `retain_graph=True`) the engine frees
         them if any is an array: a second backward through this node then raises, as in torch."""
@@ -127,7 +123,20 @@ class Function:
                     break
             if extra:
                 return (result, *(_wrap(e) for e in extra))
-        if cls.is_view and np.may_share_memory(result._data, arrays[0]):
+        return result
+
+
+class ViewFunction(Function):
+    """An op whose output may share its input's memory (slicing, reshape, transpose...).
+
+    When it does, the output is linked to the input's root tensor, so that an in-place
+    change of one is seen in the graph of the other (see inplace.py).
+    """
+
+    @classmethod
+    def apply(cls, *args: Any):
+        result = super().apply(*args)
+        if np.may_share_memory(result._data, args[0]._data):
             inplace.mark_view(result, args[0])
         return result
 

@@ -198,7 +198,7 @@ class Abs(Function):
 class Relu(Function):
     @staticmethod
     def forward(ctx, a):
-        out = np.maximum(a, 0)
+        out = np.maximum(a, np.zeros((), a.dtype))  # (a typed zero: faster than the Python int 0)
         ctx.save_for_backward(out)
         return out
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, ViewFunction
 
 
 _VIEW_ERROR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans across "
                "two contiguous subspaces). Use .reshape(...) instead.")
 
 
-class View(Function):
+class View(ViewFunction):
     """reshape / view / flatten: the gradient is reshaped back to the input's shape.
 
     Like torch, NumPy reshapes without copying whenever the strides allow it; `view` (the
@@ -18,8 +18,6 @@ class View(Function):
     ViewBackward0 (contiguous input), ReshapeAliasBackward0 (strided, no copy) and
     UnsafeViewBackward0 (copied).
     """
-
-    is_view = True
 
     @staticmethod
     def forward(ctx, a, shape, method="reshape"):
@@ -39,9 +37,7 @@ class View(Function):
         return grad.reshape(shape), None, None
 
 
-class Expand(Function):
-    is_view = True
-
+class Expand(ViewFunction):
     @staticmethod
     def forward(ctx, a, shape):
         return np.broadcast_to(a, shape)
@@ -51,10 +47,8 @@ class Expand(Function):
         return grad, None  # the engine sums the broadcast dimensions away
 
 
-class Permute(Function):
+class Permute(ViewFunction):
     """permute / transpose / t / .T: the gradient is permuted back with the inverse permutation."""
-
-    is_view = True
 
     @staticmethod
     def forward(ctx, a, axes, name):
@@ -68,9 +62,7 @@ class Permute(Function):
         return np.transpose(grad, np.argsort(axes)), None, None
 
 
-class Squeeze(Function):
-    is_view = True
-
+class Squeeze(ViewFunction):
     @staticmethod
     def forward(ctx, a, dims, name):
         ctx.save_for_backward(a.shape)
@@ -83,9 +75,7 @@ class Squeeze(Function):
         return grad.reshape(shape), None, None
 
 
-class Unsqueeze(Function):
-    is_view = True
-
+class Unsqueeze(ViewFunction):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.save_for_backward(a.shape)
@@ -115,14 +105,12 @@ def _split(a: np.ndarray, key):
     return (a[key.basic], key.advanced) if isinstance(key, TwoStepKey) else (a, key)
 
 
-class Index(Function):
+class Index(ViewFunction):
     """`x[key]` for ints, slices, None, Ellipsis, bool masks and integer arrays.
 
     Backward scatters the gradient into zeros with `np.add.at`, so repeated indices
     (`x[[0, 0, 1]]`) add up, as torch's index backward does.
     """
-
-    is_view = True
 
     @staticmethod
     def forward(ctx, a, key, name):
