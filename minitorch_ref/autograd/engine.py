@@ -46,12 +46,12 @@ def topological_order(root: Function) -> list:
         if parents_done:  # everything `node` consumes is already listed: list it
             order.append(node)
             continue
-        if id(node) in expanded:  # reached again by another path: it is already taken care of
+        if node in expanded:  # reached again by another path: it is already taken care of
             continue
-        expanded.add(id(node))
+        expanded.add(node)
         stack.append((node, True))
         for parent in node.next_functions:
-            if parent is not None and not isinstance(parent, Tensor) and id(parent) not in expanded:
+            if parent is not None and not isinstance(parent, Tensor) and parent not in expanded:
                 stack.append((parent, False))
     order.reverse()
     return order
@@ -70,10 +70,10 @@ def _run_backward(root, grad: Any, retain_graph: bool, user_grad: bool) -> None:
     if root.grad_fn is None:  # backward() called on a leaf itself
         _accumulate(root, grad, {id(grad)} if user_grad else set())
         return
-    grads = {id(root.grad_fn): grad}  # node -> the gradient of its output collected so far
+    grads = {root.grad_fn: grad}  # node -> the gradient of its output collected so far (nodes hash by identity)
     leaves = {}  # id(leaf) -> [leaf, gradient collected so far]
     for node in topological_order(root.grad_fn):
-        grad = grads.pop(id(node), None)
+        grad = grads.pop(node, None)
         if grad is None:
             continue
         if node._retained is not None and node._retained() is not None:
@@ -98,7 +98,7 @@ def _run_backward(root, grad: Any, retain_graph: bool, user_grad: bool) -> None:
             else:
                 if type(g) is np.ndarray and g.shape != parent.output_shape:
                     g = sum_to_shape(g, parent.output_shape)
-                key = id(parent)
+                key = parent
                 grads[key] = g if key not in grads else grads[key] + g
         if not retain_graph:
             _free_saved(node)
@@ -120,17 +120,18 @@ def _free_saved(node: Function) -> None:
 
 def _accumulate(leaf, grad: Any, given: set) -> None:
     """`leaf.grad += grad`, keeping each leaf's `.grad` array its own (in-place updates stay local)."""
+    current = leaf._grad  # (the slot behind the `grad` property: leaves need none of its checks)
     if isinstance(grad, RowSparseGrad):
-        leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+        leaf._grad = grad if current is None else current + grad
         return
-    if leaf.grad is None:
+    if current is None:
         grad = np.asarray(grad)
         flags = grad.flags
         if not (flags.owndata and flags.writeable and grad.dtype == leaf._data.dtype and id(grad) not in given):
             grad = np.array(grad, dtype=leaf._data.dtype, copy=True)
         given.add(id(grad))
-        leaf.grad = Tensor._make(grad)
-    elif isinstance(leaf.grad, RowSparseGrad):
-        leaf.grad = Tensor._make(leaf.grad.to_dense_array() + grad)
+        leaf._grad = Tensor._make(grad)
+    elif isinstance(current, RowSparseGrad):
+        leaf._grad = Tensor._make(current.to_dense_array() + grad)
     else:
-        leaf.grad._data += grad
+        current._data += grad

@@ -72,7 +72,9 @@ def remember_saved_versions(ctx, args: tuple, result) -> None:
     """Note the version of every input or output tensor that `ctx` saved for backward."""
     records = []
     out = result._data
-    for i, saved in enumerate(ctx._saved):
+    i = -1
+    for saved in ctx._saved:
+        i += 1
         if type(saved) is not np.ndarray:
             continue
         if saved is out:
@@ -80,11 +82,13 @@ def remember_saved_versions(ctx, args: tuple, result) -> None:
         else:
             for owner in args:
                 if isinstance(owner, Tensor) and owner._data is saved:
-                    producer = owner.grad_fn
                     break
             else:
                 continue
-        storage = storage_of(owner)
+            producer = owner.grad_fn
+        storage = owner._storage
+        if storage is None:
+            storage = owner._storage = Storage()
         records.append((i, storage, storage.version, producer))
     if records:
         ctx._saved_versions = records

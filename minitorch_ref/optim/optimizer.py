@@ -133,7 +133,7 @@ class Optimizer:
         for group in self.param_groups:
             self._update_group(group)
             for p in group["params"]:  # each update was an in-place write, as torch's are: count it
-                if p.grad is not None:
+                if p._grad is not None:
                     bump_version(p)
         return loss
 
@@ -142,7 +142,7 @@ class Optimizer:
 
     def _dense_grads(self, group: dict[str, Any], message: str) -> list[tuple[Tensor, np.ndarray]]:
         """(param, grad array) pairs of the group; a sparse gradient raises `message` before any update."""
-        pairs = [(p, p.grad) for p in group["params"] if p.grad is not None]
+        pairs = [(p, p._grad) for p in group["params"] if p._grad is not None]
         if any(isinstance(g, RowSparseGrad) for _, g in pairs):
             raise RuntimeError(message)
         return [(p, g._data) for p, g in pairs]

@@ -42,12 +42,13 @@ class SGD(Optimizer):
 
     def _update_group(self, group: dict[str, Any]) -> None:
         for p in group["params"]:
-            if p.grad is None:
+            grad = p._grad  # (params are leaves: the slot behind `grad`, without the property's checks)
+            if grad is None:
                 continue
-            if isinstance(p.grad, RowSparseGrad):
-                self._sparse_update(p, p.grad, group)
+            if isinstance(grad, RowSparseGrad):
+                self._sparse_update(p, grad, group)
             else:
-                self._dense_update(p, p.grad._data, group)
+                self._dense_update(p, grad._data, group)
 
     def _dense_update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
