@@ -114,7 +114,8 @@ class Function:
             # Per input: the node that produced it, the leaf itself, or None (no gradient wanted).
             ctx.next_functions = tuple([
                 (a.grad_fn or a) if isinstance(a, Tensor) and a._requires_grad else None for a in args])
-            result = Tensor._make(out, True, ctx)
+            result = _wrap(out)
+            result._requires_grad, result.grad_fn = True, ctx
             # The engine sums each gradient back to its input's shape (a parent's output_shape).
             ctx.output_shape = result._data.shape
             for saved in ctx._saved:  # an array it saved may be an input's or the output's: note its version

@@ -37,13 +37,13 @@ _NO_GRAD_VIEW_MESSAGE = (
 
 
 class Storage:
-    """What a tensor shares with its views: the version counter and the list of live views."""
+    """What a tensor shares with its views: the version counter and the list of live views.
 
-    __slots__ = ("version", "views")
+    (Class-level defaults instead of an `__init__`: one is made for every tensor an op saves.)
+    """
 
-    def __init__(self) -> None:
-        self.version = 0
-        self.views = None  # a WeakSet of the views, made when the first one is
+    version = 0
+    views = None  # a WeakSet of the views, made when the first one is
 
 
 def storage_of(t) -> Storage:
