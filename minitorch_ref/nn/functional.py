@@ -414,7 +414,7 @@ class _MseLossOp(Function):
 
 
 def _warn_size(input: Tensor, target: Tensor) -> None:
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
                       "same size.", stacklevel=3)
@@ -424,7 +424,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean (or sum, or none) of the squared differences."""
     _check_reduction(reduction)
     _warn_size(input, target)
-    _check_broadcast(tuple(input.shape), tuple(target.shape))
+    _check_broadcast(input._data.shape, target._data.shape)
     input, target = _promote(input, target)
     return _MseLossOp.apply(input, target, reduction)
 
@@ -433,7 +433,7 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean (or sum, or none) of the absolute differences; built from tensor ops, as torch does."""
     _check_reduction(reduction)
     _warn_size(input, target)
-    _check_broadcast(tuple(input.shape), tuple(target.shape))
+    _check_broadcast(input._data.shape, target._data.shape)
     losses = (input - target).abs()
     return losses if reduction == "none" else (losses.mean() if reduction == "mean" else losses.sum())
 
