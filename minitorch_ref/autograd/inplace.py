@@ -27,13 +27,13 @@ from . import grad_mode
 
 Tensor: Any = None  # the Tensor class; set by _tensor.py
 
-_THIS_NODE = object()
+_THIS_NODE = object()  # in a saved-version record: "the tensor is this node's own output"
 _NO_GRAD_VIEW_MESSAGE = (
     "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use "
     "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the "
     "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if "
     "you want the inplace to be tracked)."
-)  # in a saved-version record: "the tensor is this node's own output"
+)
 
 
 class Storage:
@@ -72,9 +72,7 @@ def remember_saved_versions(ctx, args: tuple, result) -> None:
     """Note the version of every input or output tensor that `ctx` saved for backward."""
     records = []
     out = result._data
-    i = -1
-    for saved in ctx._saved:
-        i += 1
+    for i, saved in enumerate(ctx._saved):
         if type(saved) is not np.ndarray:
             continue
         if saved is out:
