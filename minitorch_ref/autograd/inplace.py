@@ -54,7 +54,10 @@ def storage_of(t) -> Storage:
 
 def bump_version(t) -> None:
     """Count one more in-place write into `t`'s memory (seen by its views too)."""
-    storage_of(t).version += 1
+    storage = t._storage
+    if storage is None:
+        storage = t._storage = Storage()
+    storage.version += 1
 
 
 def mark_view(view, source) -> None:

@@ -113,16 +113,17 @@ class Optimizer:
         """Forget the gradients: `None` (the default, cheapest) or zeros of the same shape."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
+                grad = p._grad  # (params are leaves: the slot behind `grad`, without the property's checks)
+                if grad is None:
                     continue
                 if set_to_none:
-                    p.grad = None
-                elif isinstance(p.grad, RowSparseGrad):  # a sparse zero has no rows at all
-                    values = p.grad.values
-                    p.grad = RowSparseGrad(np.empty(0, np.int64), np.empty((0,) + values.shape[1:], values.dtype),
-                                           p.grad.shape, coalesced=True)
+                    p._grad = None
+                elif isinstance(grad, RowSparseGrad):  # a sparse zero has no rows at all
+                    values = grad.values
+                    p._grad = RowSparseGrad(np.empty(0, np.int64), np.empty((0,) + values.shape[1:], values.dtype),
+                                            grad.shape, coalesced=True)
                 else:
-                    p.grad._data.fill(0)
+                    grad._data.fill(0)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; `closure` (if given) recomputes the loss first."""
