@@ -92,14 +92,18 @@ class Function:
         `forward` saves on it is never read).
         """
         arrays = []
+        parents = []  # per input: the node that produced it, the leaf itself, or None (no gradient wanted)
         record = False
         for a in args:
             if isinstance(a, Tensor):
                 arrays.append(a._data)
                 if a._requires_grad:
                     record = True
+                    parents.append(a.grad_fn or a)
+                    continue
             else:
                 arrays.append(a)
+            parents.append(None)
         if not (record and grad_mode._enabled):  # nothing to record: run the rule, wrap what it returns
             out = cls.forward(_UNUSED_CTX, *arrays)
             if type(out) is tuple:  # (differentiable output, *non-differentiable outputs such as indices)
@@ -111,9 +115,7 @@ class Function:
             extra = ()
             if type(out) is tuple:
                 out, *extra = out
-            # Per input: the node that produced it, the leaf itself, or None (no gradient wanted).
-            ctx.next_functions = tuple([
-                (a.grad_fn or a) if isinstance(a, Tensor) and a._requires_grad else None for a in args])
+            ctx.next_functions = tuple(parents)
             result = _wrap(out)
             result._requires_grad, result.grad_fn = True, ctx
             # The engine sums each gradient back to its input's shape (a parent's output_shape).
