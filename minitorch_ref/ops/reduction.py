@@ -29,7 +29,8 @@ class Sum(Function):
         ctx.save_for_backward(a.shape, dim, keepdim)
         if dim is not None:
             ctx.node_name = "SumBackward1"
-        return np.asarray(np.add.reduce(a, axis=dim, dtype=dtype, keepdims=keepdim))  # np.sum minus its overhead
+        # np.sum minus its Python wrapper (positional arguments: axis, dtype, out, keepdims)
+        return np.asarray(np.add.reduce(a, dim, dtype, None, keepdim))
 
     @staticmethod
     def backward(ctx, grad):
