@@ -49,14 +49,11 @@ class Tensor:
 
     @classmethod
     def _make(cls, array: Any, requires_grad: bool = False, grad_fn: Any = None) -> "Tensor":
-        """Wrap an array without copying (the fast path every op uses)."""
-        t = object.__new__(cls)
-        t._data = array if type(array) is np.ndarray else np.asarray(array)
-        t._requires_grad = requires_grad
-        t._grad = None
-        t.grad_fn = grad_fn
-        t._base = None
-        t._storage = None
+        """Wrap an array without copying (ops use `_wrap`, the same thing without the options)."""
+        t = _wrap(array)
+        if cls is not Tensor:
+            t.__class__ = cls  # (a Parameter: same slots)
+        t._requires_grad, t.grad_fn = requires_grad, grad_fn
         return t
 
     # ------------------------------------------------------------------ attributes
@@ -989,8 +986,7 @@ def _check_index_dtype(index: Any, name: str) -> None:
         raise RuntimeError(f"{name}(): Expected dtype int32{'/' if name == 'gather' else ' or '}int64 for index")
 
 
-def _check_inplace(t: Tensor, through_view: bool = False) -> None:
-    inplace.check_inplace(t, through_view)
+_check_inplace = inplace.check_inplace  # (torch's leaf, view and overlap rules for in-place writes)
 
 
 def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:

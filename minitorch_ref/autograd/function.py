@@ -145,7 +145,8 @@ class ViewFunction(Function):
 
 
 def _wrap(array: Any):
-    """A new Tensor around `array` outside the graph (`Tensor._make` inlined: this runs once per op)."""
+    """A new Tensor around `array`, outside the graph: every op's result starts here (`Tensor._make`
+    adds the options). A plain function, as this runs once per op."""
     t = _new(Tensor)
     t._data = array if type(array) is np.ndarray else np.asarray(array)
     t._requires_grad = False
