@@ -187,20 +187,31 @@ def _refresh_views(root) -> None:
         return
     from ..ops.shape import AsStrided
 
+    locate = Positions(root._data)  # (sorted once for all the views)
     for view in list(storage.views):
-        view.grad_fn = AsStrided.apply(root, positions_in(root._data, view._data)).grad_fn
+        view.grad_fn = AsStrided.apply(root, locate(view._data)).grad_fn
         view._requires_grad = True
 
 
 def positions_in(base: np.ndarray, view: np.ndarray) -> np.ndarray:
-    """For each element of `view` (a NumPy view of `base`'s memory), its flat index in `base`.
+    """For each element of `view` (a NumPy view of `base`'s memory), its flat index in `base`."""
+    return Positions(base)(view)
 
-    Found from memory addresses, so it works for any chain of slices, transposes and reshapes.
+
+class Positions:
+    """Finds where the elements of views of `base` sit in `base` (flat C-order indices).
+
+    From memory addresses, so it works for any chain of slices, transposes and reshapes:
+    `base`'s element addresses are sorted once, then each view's are looked up.
     """
-    base_addresses = _addresses(base).ravel()
-    order = np.argsort(base_addresses, kind="stable")
-    where = np.searchsorted(base_addresses[order], _addresses(view))
-    return order[where]
+
+    def __init__(self, base: np.ndarray) -> None:
+        addresses = _addresses(base).ravel()
+        self.order = np.argsort(addresses, kind="stable")
+        self.sorted_addresses = addresses[self.order]
+
+    def __call__(self, view: np.ndarray) -> np.ndarray:
+        return self.order[np.searchsorted(self.sorted_addresses, _addresses(view))]
 
 
 def _addresses(array: np.ndarray) -> np.ndarray:
