@@ -329,3 +329,35 @@ def train_text_classification(backend: Backend, corpus: EncodedCorpus, vocab_siz
             best_accuracy = valid_accuracy
         result.record(train_accuracy=train_accuracy, valid_accuracy=valid_accuracy, lr=epoch_lr)
     return result
+
+
+@dataclass
+class DemoClassifier:
+    """A small `TextClassificationModel` trained with the tutorial's recipe on the synthetic
+    corpus, and what made it: the starting point of the chapters on saving and compiling."""
+
+    tokenizer: Callable[[str], list[str]]
+    vocab: Any
+    train: EncodedCorpus
+    test: EncodedCorpus
+    vocab_size: int
+    embed_dim: int
+    num_class: int
+    init_state: dict[str, np.ndarray]
+    model: Any
+
+
+def demo_text_classifier(backend: Backend, *, epochs: int = 2, embed_dim: int = 64, seed: int = 0) -> DemoClassifier:
+    """Train the demo model (2,000 synthetic training rows, 500 test rows) from `reference_init_state`."""
+    from course.batching import build_vocab_and_encode
+    from course.datasets import CLASS_NAMES, SyntheticNews
+    from course.text import get_tokenizer
+
+    tokenizer = get_tokenizer("basic_english")
+    vocab, train = build_vocab_and_encode(SyntheticNews("train", 2000), tokenizer)
+    test = EncodedCorpus.from_dataset(SyntheticNews("test", 500), tokenizer, vocab)
+    vocab_size, num_class = len(vocab), len(CLASS_NAMES["ag_news"])
+    init = reference_init_state("TextClassificationModel", vocab_size, embed_dim, num_class, seed=seed)
+    model = train_text_classification(backend, train, vocab_size, embed_dim=embed_dim, num_class=num_class,
+                                      epochs=epochs, seed=seed, init_state=init).model
+    return DemoClassifier(tokenizer, vocab, train, test, vocab_size, embed_dim, num_class, init, model)

@@ -10,10 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from course.backend import parse_command_line
-from course.batching import EncodedCorpus, build_vocab_and_encode
-from course.datasets import CLASS_NAMES, SyntheticNews
-from course.text import get_tokenizer
-from course.workflows import evaluate, reference_init_state, train_text_classification
+from course.datasets import CLASS_NAMES
+from course.workflows import demo_text_classifier, evaluate
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,13 +22,9 @@ def main(argv: list[str] | None = None) -> None:
     torch = backend.torch
 
     # Un modelo entrenado con la receta del tutorial (corpus sintético, 2 épocas).
-    tokenizador = get_tokenizer("basic_english")
-    vocab, corpus = build_vocab_and_encode(SyntheticNews("train", 2000), tokenizador)
-    prueba = EncodedCorpus.from_dataset(SyntheticNews("test", 500), tokenizador, vocab)
-    VOCAB_SIZE, EMBED_DIM, NUM_CLASS = len(vocab), 64, len(CLASS_NAMES["ag_news"])
-    init = reference_init_state("TextClassificationModel", VOCAB_SIZE, EMBED_DIM, NUM_CLASS, seed=0)
-    model = train_text_classification(backend, corpus, VOCAB_SIZE, embed_dim=EMBED_DIM, num_class=NUM_CLASS,
-                                      epochs=2, init_state=init).model
+    demo = demo_text_classifier(backend)
+    model, tokenizador, vocab, prueba = demo.model, demo.tokenizer, demo.vocab, demo.test
+    VOCAB_SIZE, EMBED_DIM, NUM_CLASS = demo.vocab_size, demo.embed_dim, demo.num_class
 
     # El state_dict: un diccionario nombre -> tensor con todos los pesos aprendidos.
     print("Contenido del state_dict:")

@@ -13,23 +13,17 @@ import time
 import numpy as np
 
 from course.backend import parse_command_line
-from course.batching import EncodedCorpus, build_vocab_and_encode
-from course.datasets import CLASS_NAMES, SyntheticNews
-from course.text import get_tokenizer
-from course.workflows import evaluate, reference_init_state, train_text_classification
+from course.datasets import CLASS_NAMES
+from course.workflows import demo_text_classifier, evaluate, train_text_classification
 
 
 def main(argv: list[str] | None = None) -> None:
     backend, _ = parse_command_line(__doc__.splitlines()[0], argv)
     torch = backend.torch
 
-    tokenizador = get_tokenizer("basic_english")
-    vocab, corpus = build_vocab_and_encode(SyntheticNews("train", 2000), tokenizador)
-    prueba = EncodedCorpus.from_dataset(SyntheticNews("test", 500), tokenizador, vocab)
-    VOCAB_SIZE, EMBED_DIM, NUM_CLASS = len(vocab), 64, len(CLASS_NAMES["ag_news"])
-    init = reference_init_state("TextClassificationModel", VOCAB_SIZE, EMBED_DIM, NUM_CLASS, seed=0)
-    model = train_text_classification(backend, corpus, VOCAB_SIZE, embed_dim=EMBED_DIM, num_class=NUM_CLASS,
-                                      epochs=2, init_state=init).model
+    # Paso 1: un modelo entrenado con la receta del tutorial (corpus sintético, 2 épocas).
+    demo = demo_text_classifier(backend)
+    model, tokenizador, vocab, prueba = demo.model, demo.tokenizer, demo.vocab, demo.test
 
     # Paso 2: una línea compila el modelo. dynamic=True porque cada lote trae un número
     # distinto de tokens (sin él, cada longitud nueva provocaría otra compilación).
@@ -56,8 +50,9 @@ def main(argv: list[str] | None = None) -> None:
           bool(np.array_equal(normal.predictions, compilado.predictions)))
 
     # Paso 3: también se puede entrenar con el modelo compilado (mismo punto de partida).
-    con_compile = train_text_classification(backend, corpus, VOCAB_SIZE, embed_dim=EMBED_DIM,
-                                            num_class=NUM_CLASS, epochs=2, init_state=init, compile=True)
+    con_compile = train_text_classification(backend, demo.train, demo.vocab_size, embed_dim=demo.embed_dim,
+                                            num_class=demo.num_class, epochs=2, init_state=demo.init_state,
+                                            compile=True)
     diferencia = abs(evaluate(backend, con_compile.model, prueba).accuracy - normal.accuracy)
     print(f"Precisión en prueba sin compilar: {normal.accuracy:.4f}; "
           f"¿entrenando compilado se obtiene casi la misma (diferencia < 0.01)? {diferencia < 0.01}")
