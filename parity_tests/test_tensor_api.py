@@ -282,3 +282,20 @@ def test_no_graph_shortcut_gives_what_apply_gives():
         assert plain.grad_fn is None and not plain.requires_grad, name
         assert recorded.grad_fn is not None, name
         assert plain.dtype == recorded.dtype and plain.tolist() == recorded.tolist(), name
+
+
+@pytest.mark.parametrize("array_out", [..., None], ids=["numpy>=2.3", "older numpy"])
+def test_sum_is_a_0d_tensor_with_either_numpy_reduction_result(monkeypatch, array_out):
+    """Sum asks NumPy for a 0-d array with `out=...` (NumPy >= 2.3); where NumPy returns a scalar
+    instead, the wrapper makes it an array: the same tensor as torch's either way, with and without grad."""
+    from minitorch_ref.ops import reduction
+
+    monkeypatch.setattr(reduction, "ARRAY", array_out)
+    rows = [[1, 0, 3], [4, 5, 0]]
+    for name in ("float32", "float64", "int32", "uint8", "bool"):
+        ours, theirs = mt.tensor(rows, dtype=getattr(mt, name)).sum(), torch.tensor(rows, dtype=getattr(torch, name)).sum()
+        assert type(ours._data) is np.ndarray and ours.shape == (), name
+        assert (str(ours.dtype), ours.item()) == (str(theirs.dtype).replace("torch", "minitorch_ref"), theirs.item())
+    w = mt.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    w.sum().backward()
+    assert w.grad.tolist() == [[1.0, 1.0], [1.0, 1.0]]
