@@ -706,7 +706,8 @@ class Tensor:
         if grad_mode._enabled and (self._requires_grad or (value_t is not None and value_t._requires_grad)):
             inplace.commit(self, shape.IndexPut.apply(self, np_key, value_t if value_t is not None else value, name))
         else:
-            self._data[np_key] = value_t._data if value_t is not None else value
+            target, key_rest = shape.split_key(self._data, np_key)  # (a two-step key: its view part first)
+            target[key_rest] = value_t._data if value_t is not None else value
             inplace.bump_version(self)
 
     # ------------------------------------------------------------------ in-place (see autograd/inplace.py)

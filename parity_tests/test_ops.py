@@ -61,6 +61,11 @@ def check_against_torch(op: OpInfo, sample: Sample, dtype) -> None:
         contiguous = all(a.layout == "contiguous" for a in sample.args)
         if t.grad_fn is not None and (op.grad_fn_name == "always" or contiguous):
             assert m.grad_fn.name() == type(t.grad_fn).__name__, f"output {k}: grad_fn {m.grad_fn.name()} != torch's {type(t.grad_fn).__name__}"
+    if grad:  # the same op on inputs that require no grad: minitorch_ref's no-graph path, same values
+        _, plain = run(mt, op, sample, grad=False)
+        for k, (m, t) in enumerate(zip(_outputs(plain), t_outs)):
+            assert not m.requires_grad and m.grad_fn is None, f"output {k} without grad: recorded a graph"
+            assert_close(_numpy(m), _numpy(t), op.tolerance(_numpy(t).dtype), f"output {k} of {op.name} without grad")
     if not grad or not t_outs[0].requires_grad:
         return
     seed = np.random.default_rng(0).standard_normal(tuple(t_outs[0].shape)).astype(_numpy(t_outs[0]).dtype)

@@ -93,14 +93,14 @@ class TwoStepKey:
     NumPy would treat an int next to an index array as one more array, and could place the
     result's dimensions differently (`x[0, :, [1, 2]]`). Applying the view part first, then
     the array part, gives torch's result. `a[key]`, `a[key] = v` and `np.add.at(a, key, g)`
-    all go through `view`, so the ops below read the same for both kinds of key.
+    all go through `split_key`, so the ops below read the same for both kinds of key.
     """
 
     def __init__(self, basic: tuple, advanced: tuple) -> None:
         self.basic, self.advanced = basic, advanced
 
 
-def _split(a: np.ndarray, key):
+def split_key(a: np.ndarray, key):
     """(the array to index, the key to use on it): a NumPy view for a two-step key."""
     return (a[key.basic], key.advanced) if isinstance(key, TwoStepKey) else (a, key)
 
@@ -116,7 +116,7 @@ class Index(ViewFunction):
     def forward(ctx, a, key, name):
         ctx.save_for_backward(a.shape, key)
         ctx.node_name = name
-        target, k = _split(a, key)
+        target, k = split_key(a, key)
         out = target[k]  # ints, slices and None give a view of `a` (shared memory), as in torch
         if not isinstance(out, np.ndarray):  # one int per dimension: NumPy copies out a scalar; `...` keeps a 0-d view
             out = target[(k if isinstance(k, tuple) else (k,)) + (Ellipsis,)]
@@ -126,7 +126,7 @@ class Index(ViewFunction):
     def backward(ctx, grad):
         shape, key = ctx.saved_tensors
         full = np.zeros(shape, dtype=grad.dtype)
-        np.add.at(*_split(full, key), grad)
+        np.add.at(*split_key(full, key), grad)
         return full, None, None
 
 
@@ -136,7 +136,7 @@ class IndexPut(Function):
     @staticmethod
     def forward(ctx, a, key, value, name="IndexPutBackward0"):
         out = a.copy()
-        target, k = _split(out, key)
+        target, k = split_key(out, key)
         target[k] = value
         ctx.save_for_backward(key, np.shape(value))
         ctx.node_name = name
@@ -146,11 +146,11 @@ class IndexPut(Function):
     def backward(ctx, grad):
         key, value_shape = ctx.saved_tensors
         grad_a = grad.copy()
-        target, k = _split(grad_a, key)
+        target, k = split_key(grad_a, key)
         target[k] = 0
         grad_value = None
         if ctx.needs_input_grad(2):
-            source, k = _split(grad, key)
+            source, k = split_key(grad, key)
             grad_value = source[k]  # the engine sums it back to value's shape (value was broadcast)
             missing = len(value_shape) - grad_value.ndim
             if missing > 0:  # NumPy also lets a value with extra leading 1s be assigned
