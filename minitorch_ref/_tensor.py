@@ -203,11 +203,18 @@ class Tensor:
         target = to_args_dtype(args, kwargs)
         if target is None or target.numpy_dtype == self._data.dtype:
             return self
+        if target.numpy_dtype.kind not in "fc":  # integers and bools have no gradient: the result leaves the graph
+            return pointwise.ToCopy.apply(self.detach(), target.numpy_dtype)
         return pointwise.ToCopy.apply(self, target.numpy_dtype)
 
     def type(self, dtype: Any = None):
         if dtype is None:
             return f"{dt.PACKAGE}.{dt.torch_type_name(self._data.dtype)}Tensor"
+        if isinstance(dtype, str) and dtype.endswith("Tensor"):  # x.type("torch.LongTensor")
+            names = {f"{dt.PACKAGE}.{dt.torch_type_name(d)}Tensor": d for d in _TYPE_NAMED_DTYPES}
+            if dtype.replace("torch.", f"{dt.PACKAGE}.", 1) not in names:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = names[dtype.replace("torch.", f"{dt.PACKAGE}.", 1)]
         return self.to(dt.from_numpy_dtype(dt.to_numpy_dtype(dtype)))
 
     def float(self) -> "Tensor":
@@ -336,11 +343,28 @@ class Tensor:
 
     def __floordiv__(self, other: Any) -> "Tensor":
         a, b = _promote(self, other)
-        return Tensor._make(np.floor_divide(a._data, b._data if isinstance(b, Tensor) else b))
+        _check_integer_division(a, b, "div_floor")
+        return pointwise.FloorDivide.apply(a, b)
+
+    floor_divide = __floordiv__
+
+    def __rfloordiv__(self, other: Any) -> "Tensor":
+        a, b = _promote(self, other)
+        return _as_tensor(b, like=a).to(a.dtype) // a
 
     def __mod__(self, other: Any) -> "Tensor":
         a, b = _promote(self, other)
-        return Tensor._make(np.mod(a._data, b._data if isinstance(b, Tensor) else b))
+        _check_integer_division(a, b, "remainder")
+        if isinstance(b, Tensor):
+            return pointwise.RemainderTensor.apply(a, b)
+        return pointwise.Remainder.apply(a, b)
+
+    remainder = __mod__
+
+    def __rmod__(self, other: Any) -> "Tensor":
+        a, b = _promote(self, other)
+        _check_integer_division(a, a, "remainder")
+        return pointwise.RemainderOfNumber.apply(a, b)
 
     def __neg__(self) -> "Tensor":
         if self._data.dtype == np.bool_:
@@ -414,6 +438,15 @@ class Tensor:
     def clamp(self, min: Any = None, max: Any = None) -> "Tensor":
         if min is None and max is None:
             raise RuntimeError(f"{dt.PACKAGE}.clamp: At least one of 'min' or 'max' must not be None")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            if not (_tensor_or_none(min) and _tensor_or_none(max)):  # torch: a 0-d tensor passes as a number
+                bound = min if isinstance(min, Tensor) else max
+                if bound.ndim or bound.requires_grad:
+                    raise TypeError("clamp() received an invalid combination of arguments - got (Tensor, "
+                                    f"{type(max if bound is min else min).__name__}), but expected "
+                                    "(Tensor min = None, Tensor max = None) or (Number min = None, Number max = None)")
+            else:
+                return _clamp_tensor(self, min, max)
         low = min.item() if isinstance(min, Tensor) else min
         high = max.item() if isinstance(max, Tensor) else max
         x = self
@@ -519,8 +552,16 @@ class Tensor:
         return _reduce(reduction.Mean, self, _opt_dims(dim, self.ndim), keepdim, np_dtype)
 
     def _max_or_min(self, dim: Any, keepdim: bool, largest: bool, other: Any = None):
-        if isinstance(dim, Tensor):  # torch.max(a, b): element-wise
-            return where(self >= dim if largest else self <= dim, self, dim)
+        if other is not None or isinstance(dim, Tensor):  # torch.max(a, b): element-wise, as torch.maximum
+            other = dim if other is None else other
+            if not isinstance(other, Tensor):
+                raise TypeError(f"{'max' if largest else 'min'}(): argument 'other' (position 2) must be Tensor, "
+                                f"not {type(other).__name__}")
+            a, b = _promote(self, other)
+            return (pointwise.Maximum if largest else pointwise.Minimum).apply(a, b)
+        if dim is not None and not isinstance(dim, (builtins.int, np.integer)):
+            raise TypeError(f"{'max' if largest else 'min'}() received an invalid combination of arguments - got "
+                            f"(Tensor, {type(dim).__name__})")
         if dim is None:
             if self._data.size == 0:
                 raise RuntimeError(
@@ -534,11 +575,11 @@ class Tensor:
         values, indices = reduction.MaxDim.apply(self, d, keepdim, largest)
         return _MaxResult(values, indices, "max" if largest else "min")
 
-    def max(self, dim: Any = None, keepdim: bool = False):
-        return self._max_or_min(dim, keepdim, True)
+    def max(self, dim: Any = None, keepdim: bool = False, *, other: Any = None):
+        return self._max_or_min(dim, keepdim, True, other)
 
-    def min(self, dim: Any = None, keepdim: bool = False):
-        return self._max_or_min(dim, keepdim, False)
+    def min(self, dim: Any = None, keepdim: bool = False, *, other: Any = None):
+        return self._max_or_min(dim, keepdim, False, other)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
         return _arg_reduce(self, dim, keepdim, np.argmax)
@@ -662,8 +703,14 @@ class Tensor:
     def gather(self, dim: int, index: "Tensor") -> "Tensor":
         _check_index_dtype(index, "gather")
         d = _dim(dim, max(self.ndim, 1))
-        if index.ndim != self.ndim:
+        if max(index.ndim, 1) != max(self.ndim, 1):  # (a 0-d tensor counts as one dim here, as in torch)
             raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        if self.ndim == 0 or index.ndim == 0:
+            size = self._data.shape[d] if self.ndim else 1
+            if index._data.size and not -size <= builtins.int(index._data.reshape(-1)[0]) < size:
+                bad = builtins.int(index._data.reshape(-1)[0])
+                raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+            return shape.Gather.apply(self, d, index._data)
         size = self._data.shape[d] if self.ndim else 1
         if index._data.size and (index._data.min() < -size or index._data.max() >= size):
             bad = index._data[(index._data < -size) | (index._data >= size)].flat[0]
@@ -673,7 +720,15 @@ class Tensor:
     def index_select(self, dim: int, index: "Tensor") -> "Tensor":
         _check_index_dtype(index, "index_select")
         d = _dim(dim, max(self.ndim, 1))
+        if index.ndim > 1:
+            raise IndexError("index_select(): Index is supposed to be a vector")
         idx = index._data.reshape(-1)
+        if self.ndim == 0:  # a 0-d tensor: the index must be one 0 (or -1); the result stays 0-d
+            if idx.size != 1:
+                raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
+            if not -1 <= idx[0] < 1:
+                raise IndexError("index out of range in self")
+            return shape.IndexSelect.apply(self, 0, idx)
         size = self._data.shape[d]
         if idx.size and (idx.min() < 0 or idx.max() >= size):
             raise IndexError("index out of range in self")
@@ -694,6 +749,8 @@ class Tensor:
     def __setitem__(self, key: Any, value: Any) -> None:
         np_key, name = _index_key(key, self._data.shape)
         value_t = value if isinstance(value, Tensor) else None
+        if value_t is not None:
+            _check_setitem_shape(self, np_key, value_t, advanced=name == "IndexBackward0")
         if name == "IndexBackward0" and _views_before_advanced(key, self._data.shape):
             name = "SliceBackward0"  # torch first takes a view (int, None or partial slice), then index_put_ on it
         if name != "IndexBackward0":  # torch writes through a view of self: its error and node names say so
@@ -832,12 +889,16 @@ def _opt_dims(dim: Any, ndim: int):
     """None (all), an int, or a tuple of ints, normalised; a 0-d tensor reduces over 'dim 0' as torch allows."""
     if dim is None:
         return None
-    if ndim == 0:
-        _dim(dim if isinstance(dim, builtins.int) else dim[0], 0)
-        return ()  # NumPy's "reduce over no axis": the value itself
     if isinstance(dim, (tuple, list)):
-        return tuple(_dim(d, ndim) for d in dim)
-    return _dim(dim, ndim)
+        if len(dim) == 0:  # torch reads `dim=()` as every dim
+            return tuple(range(ndim))
+        dims = [_dim(d, ndim) for d in dim]
+        for d in dims:
+            if dims.count(d) > 1:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        return () if ndim == 0 else tuple(dims)  # (a 0-d tensor: NumPy's "reduce over no axis", the value)
+    d = _dim(dim, ndim)
+    return () if ndim == 0 else d
 
 
 def _shape_args(shape: Sequence) -> tuple:
@@ -942,6 +1003,59 @@ def _promote(a: Tensor, b: Any, floating: bool = False):
     return _cast(a, target), b
 
 
+def _check_integer_division(a: Tensor, b: Any, kernel: str) -> None:
+    """torch's errors for `//` and `%` that NumPy lets through: bool operands, and an integer
+    division by zero (NumPy returns 0 with a warning; torch raises)."""
+    if a._data.dtype == np.bool_:
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
+    divisor = b._data if isinstance(b, Tensor) else b
+    if a._data.dtype.kind in "iu" and a._data.size and np.any(np.asarray(divisor) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _check_setitem_shape(t: Tensor, np_key: Any, value: Tensor, advanced: bool) -> None:
+    """torch's errors for `t[key] = value` when value's shape does not fit (leading 1s of value
+    are dropped first): index_put's "shape mismatch" for an index with tensors, else copy_'s expand."""
+    target, rest = shape.split_key(t._data, np_key)
+    want = list(np.shape(target[rest]))
+    have = list(value._data.shape)
+    while have and have[0] == 1:
+        have.pop(0)
+    fits = len(have) <= len(want) and all(h in (1, w) for h, w in zip(have[::-1], want[::-1]))
+    if fits:
+        return
+    if advanced:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {have} cannot be broadcast to indexing result of "
+                           f"shape {want}")
+    if len(have) > len(want):
+        raise RuntimeError(f"expand({dt.PACKAGE}.{dt.torch_type_name(value._data.dtype)}Tensor{{{have}}}, "
+                           f"size={want}): the number of sizes provided ({len(want)}) must be greater or equal to the "
+                           f"number of dimensions in the tensor ({len(have)})")
+    for i in range(1, len(have) + 1):
+        if have[-i] not in (1, want[-i]):
+            raise RuntimeError(f"The expanded size of the tensor ({want[-i]}) must match the existing size "
+                               f"({have[-i]}) at non-singleton dimension {len(want) - i}.  Target sizes: {want}.  "
+                               f"Tensor sizes: {have}")
+
+
+def _tensor_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, Tensor)
+
+
+def _clamp_tensor(x: Tensor, low: Tensor | None, high: Tensor | None) -> Tensor:
+    """`clamp` with tensor bounds: all three broadcast together, and each bound gets a gradient."""
+    bounds = [b for b in (low, high) if b is not None]
+    for b in bounds:
+        x, _ = _promote(x, b)  # the result dtype of all three (a 0-d bound counts less, as in torch)
+    if len(bounds) == 2:  # (each bound was checked against x by _promote)
+        _check_broadcast(bounds[0]._data.shape, bounds[1]._data.shape)
+    low, high = (None if b is None else _promote(x, b)[1] for b in (low, high))
+    return pointwise.ClampTensor.apply(x, low, high)
+
+
+_TYPE_NAMED_DTYPES = (np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64, np.uint8, np.bool_)
+
+
 def _unsupported_operand(b: Any) -> None:
     raise TypeError(f"unsupported operand type for tensor arithmetic: '{type(b).__name__}'")
 
@@ -1002,12 +1116,14 @@ _check_inplace = inplace.check_inplace  # (torch's leaf, view and overlap rules 
 def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:
     if dim is None:
         if t._data.size == 0:
-            raise RuntimeError(f"{fn.__name__}(): Expected reduction dim to be specified for input.numel() == 0.")
+            raise IndexError(f"{fn.__name__}(): Expected reduction dim to be specified for input.numel() == 0.")
         out = np.asarray(fn(t._data))
         return Tensor._make(out.reshape((1,) * t.ndim) if keepdim else out)
     d = _dim(dim, t.ndim)
     if not t.ndim:
         return Tensor._make(np.asarray(0))
+    if t._data.shape[d] == 0:
+        raise IndexError(f"{fn.__name__}(): Expected reduction dim {d} to have non-zero size.")
     return Tensor._make(np.asarray(fn(t._data, axis=d, keepdims=keepdim)))
 
 

@@ -32,6 +32,14 @@ _TYPE_WORD = {"float32": "Float", "float64": "Double", "float16": "Half", "int64
 # ====================================================================== layers
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """`input @ weight.T + bias`. Inputs of any rank: the leading dims are flattened into one batch dim."""
+    if input._data.ndim == 0 or weight._data.ndim == 0:
+        raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
+                           f"{input._data.ndim}D and {weight._data.ndim}D")
+    if weight._data.ndim == 1:  # a weight vector: one output feature, dropped from the shape (torch's matmul)
+        if input._data.ndim == 2 and bias is not None:
+            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")  # (torch's addmm path)
+        out = input @ weight
+        return out if bias is None else out + bias
     x = input if input._data.ndim == 2 else input.reshape(-1, input._data.shape[-1])
     rows, cols = x._data.shape
     out_features, in_features = weight._data.shape

@@ -115,12 +115,82 @@ class Reciprocal(Function):
         return -grad * out * out
 
 
+class FloorDivide(Function):
+    """`a // b`. torch defines no derivative: the node is there, and backward through it raises."""
+
+    node_name = "NotImplemented"
+    aten_name = "floor_divide"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        with quiet():  # x // 0 = inf or nan for floats, silently, as torch
+            return np.floor_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError(f"derivative for aten::{ctx.aten_name} is not implemented")
+
+
+class RemainderOfNumber(FloorDivide):
+    """`number % tensor`: no derivative in torch either."""
+
+    aten_name = "remainder"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        with quiet():
+            return np.mod(number, a)
+
+
+class Remainder(Function):
+    """`a % number` = a - floor(a / number) * number: the floor is a step, so d/da = 1."""
+
+    @staticmethod
+    def forward(ctx, a, number):
+        with quiet():
+            return np.mod(a, number)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+class RemainderTensor(Function):
+    """`a % b` for two tensors: d/da = 1, d/db = -floor(a / b)."""
+
+    node_name = "RemainderBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with quiet():
+            return np.mod(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        with quiet():
+            return grad, -grad * np.floor_divide(a, b)
+
+
+def integer_power(base: np.ndarray, exponent):
+    """`base ** exponent` for integers, with torch's answer for negative exponents (NumPy raises):
+    1 ** -n = 1, (-1) ** -n = +-1, any other base ** -n truncates to 0."""
+    negative = np.asarray(exponent) < 0
+    if not negative.any():
+        return np.power(base, exponent)
+    safe = np.power(base, np.where(negative, 0, exponent))
+    odd = np.abs(exponent) % 2 == 1
+    small = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0))
+    return np.where(negative, small, safe).astype(safe.dtype, copy=False)
+
+
 class Pow(Function):
     """`tensor ** exponent`; torch names it PowBackward0 for a number exponent, PowBackward1 for a tensor."""
 
     @staticmethod
     def forward(ctx, base, exponent):
-        out = np.power(base, exponent)
+        out = integer_power(base, exponent) if base.dtype.kind in "biu" else np.power(base, exponent)
         ctx.save_for_backward(base, exponent, out)
         if not np.isscalar(exponent):
             ctx.node_name = "PowBackward1"
@@ -145,7 +215,8 @@ class Rpow(Function):
 
     @staticmethod
     def forward(ctx, exponent, number):
-        out = np.power(number, exponent)
+        out = integer_power(np.asarray(number, exponent.dtype), exponent) if exponent.dtype.kind in "biu" else \
+            np.power(number, exponent)
         ctx.save_for_backward(out, number)
         return out
 
@@ -277,6 +348,39 @@ class Clamp(Function):
         return grad * mask, None, None
 
 
+class ClampTensor(Function):
+    """`clamp(x, min, max)` with tensor bounds (either may be None); all three broadcast.
+    x keeps the gradient where min <= x <= max; where x is below min the output is min, which
+    gets it (unless min >= max: then max wins); where x is above max, or max < min, max gets it."""
+
+    node_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, a, low, high):
+        ctx.save_for_backward(a, low, high)
+        out = a if low is None else np.maximum(a, low)
+        return out if high is None else np.minimum(out, high)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, low, high = ctx.saved_tensors
+        zero = ZERO[grad.dtype]
+        keep = True
+        if low is not None:
+            keep = keep & (a >= low)
+        if high is not None:
+            keep = keep & (a <= high)
+        grad_a = np.where(keep, grad, zero)
+        grad_low = grad_high = None
+        if low is not None:
+            below = (a < low) & (low < high) if high is not None else a < low
+            grad_low = np.where(below, grad, zero)
+        if high is not None:
+            above = (a > high) | (high < low) if low is not None else a > high
+            grad_high = np.where(above, grad, zero)
+        return grad_a, grad_low, grad_high
+
+
 class ToCopy(Function):
     """A dtype conversion (`x.double()`); the gradient is converted back."""
 
@@ -318,16 +422,33 @@ class Where(Function):
 
 
 class Maximum(Function):
-    """`maximum(a, b)` (or minimum): the larger one gets the gradient; a tie splits it in halves."""
+    """`maximum(a, b)`: the larger one gets the gradient; a tie splits it in halves; NaN (which
+    propagates) passes it to both, as torch's rule `where(a == b, grad / 2, grad)` masked where a < b."""
 
     @staticmethod
-    def forward(ctx, a, b, largest):
+    def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ctx.node_name = "MaximumBackward0" if largest else "MinimumBackward0"
-        return np.maximum(a, b) if largest else np.minimum(a, b)
+        return np.maximum(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        share_a = np.where(a == b, 0.5, ((a > b) == (ctx.node_name == "MaximumBackward0")) * 1.0)
-        return grad * share_a.astype(grad.dtype), grad * (1 - share_a).astype(grad.dtype), None
+        zero = ZERO[grad.dtype]
+        shared = np.where(a == b, grad / 2, grad)
+        return np.where(a < b, zero, shared), np.where(a > b, zero, shared)
+
+
+class Minimum(Function):
+    """`minimum(a, b)`: Maximum's rule with the comparisons turned round."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        zero = ZERO[grad.dtype]
+        shared = np.where(a == b, grad / 2, grad)
+        return np.where(a > b, zero, shared), np.where(a < b, zero, shared)

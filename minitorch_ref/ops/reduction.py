@@ -107,7 +107,8 @@ class MaxDim(Function):
 class Softmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
-        shifted = np.exp(a - a.max(axis=dim, keepdims=True))
+        # (initial=-inf: the max of an empty slice, so that an empty tensor gives an empty result)
+        shifted = np.exp(a - a.max(axis=dim, keepdims=True, initial=-np.inf))
         out = shifted / shifted.sum(axis=dim, keepdims=True)
         ctx.save_for_backward(out, dim)
         return out
@@ -123,8 +124,9 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        shifted = a - a.max(axis=dim, keepdims=True)
-        out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        shifted = a - a.max(axis=dim, keepdims=True, initial=-np.inf)
+        with np.errstate(divide="ignore"):  # (an empty slice sums to 0; its log is never used)
+            out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         ctx.save_for_backward(out, dim)
         return out
 

@@ -186,18 +186,21 @@ class Gather(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.save_for_backward(a.shape, dim, index)
+        ctx.out_shape = index.shape
+        a, index = np.atleast_1d(a), np.atleast_1d(index)  # (torch reads a 0-d tensor as one element here)
         # torch allows an index smaller than `a` in the other dims: use only that corner of `a`.
         corner = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(index.shape))
-        return np.take_along_axis(a[corner], index, axis=dim)
+        return np.take_along_axis(a[corner], index, axis=dim).reshape(ctx.out_shape)
 
     @staticmethod
     def backward(ctx, grad):
         shape, dim, index = ctx.saved_tensors
         full = np.zeros(shape, dtype=grad.dtype)
+        index = np.atleast_1d(index)
         # add (not assign) so that repeated indices accumulate
         idx = list(np.indices(index.shape, sparse=True))
         idx[dim] = index
-        np.add.at(full, tuple(idx), grad)
+        np.add.at(np.atleast_1d(full), tuple(idx), grad.reshape(index.shape))
         return full, None, None
 
 
@@ -205,14 +208,15 @@ class IndexSelect(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.save_for_backward(a.shape, dim, index)
-        return np.take(a, index, axis=dim)
+        out = np.take(np.atleast_1d(a), index, axis=dim)
+        return out.reshape(()) if a.ndim == 0 else out  # (a 0-d input gives a 0-d result, as in torch)
 
     @staticmethod
     def backward(ctx, grad):
         shape, dim, index = ctx.saved_tensors
         full = np.zeros(shape, dtype=grad.dtype)
-        moved = np.moveaxis(full, dim, 0)
-        np.add.at(moved, index, np.moveaxis(grad, dim, 0))
+        moved = np.moveaxis(np.atleast_1d(full), dim, 0)
+        np.add.at(moved, index, np.moveaxis(np.atleast_1d(grad), dim, 0))
         return full, None, None
 
 
