@@ -588,10 +588,12 @@ class Tensor:
         return _arg_reduce(self, dim, keepdim, np.argmin)
 
     def softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        _check_floating_kernel(self, dtype, "softmax")
         x = self.to(dtype) if dtype is not None else _floating(self)
         return reduction.Softmax.apply(x, _dim(dim, max(self.ndim, 1)) if self.ndim else None)
 
     def log_softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        _check_floating_kernel(self, dtype, "log_softmax")
         x = self.to(dtype) if dtype is not None else _floating(self)
         return reduction.LogSoftmax.apply(x, _dim(dim, max(self.ndim, 1)) if self.ndim else None)
 
@@ -1036,6 +1038,13 @@ def _check_setitem_shape(t: Tensor, np_key: Any, value: Tensor, advanced: bool) 
             raise RuntimeError(f"The expanded size of the tensor ({want[-i]}) must match the existing size "
                                f"({have[-i]}) at non-singleton dimension {len(want) - i}.  Target sizes: {want}.  "
                                f"Tensor sizes: {have}")
+
+
+def _check_floating_kernel(t: Tensor, dtype: Any, name: str) -> None:
+    """softmax/log_softmax have no integer kernel in torch (unless a float `dtype=` is asked for)."""
+    if dtype is None and t._data.dtype.kind in "biu":
+        raise NotImplementedError(f'"{name}_lastdim_kernel_impl" not implemented for '
+                                  f"'{dt.torch_type_name(t._data.dtype)}'")
 
 
 def _tensor_or_none(value: Any) -> bool:

@@ -1,0 +1,269 @@
+"""Differential fuzzing: random short programs, run on torch and on minitorch_ref, must agree.
+
+A program starts from 1-3 leaf tensors (shapes with 0 to 3 dims, sizes 0 to 3, so 0-d and
+empty tensors come often; dtypes float32/float64/int64/bool; values with ties, -0.0, nan
+and +-inf; float leaves may require grad) and applies 1-4 ops, each drawn from the op table
+(`op_table.OPS` entries that take only tensors) or from the Tensor API list below, on tensors
+drawn from everything computed so far. After every step both libraries must give the same
+values, dtype, shape and `requires_grad`, or raise the same exception type (the program ends
+there). Finally the sum of every result that requires grad goes through `backward()` on both,
+and every leaf's gradient must agree (or both raise the same type).
+
+Time: the CI profile (CI=true: derandomize, a fixed seed) runs `FUZZ_EXAMPLES` programs, about
+a minute on the 2-core CI machine; HYPOTHESIS_PROFILE=thorough runs 20x more, for local runs.
+"""
+from __future__ import annotations
+
+import inspect
+import math
+import os
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import minitorch_ref as mt
+
+from .op_table import OPS
+
+LIBS = (torch, mt)
+FUZZ_EXAMPLES = 6000 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 300
+DTYPES = ("float32", "float64", "int64", "bool")
+FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, math.inf, -math.inf]) | st.floats(
+    -4, 4, width=32)
+
+# Exclusions: cases that helper core11 fixes in the autograd core (issue 11); each is kept out of
+# the generator here, with the reason, until that work is merged.
+#  - in-place ops on tensors with zero elements (`torch.zeros(2, 0).add_(1)` raises today): in-place
+#    steps only run on tensors with at least one element (see `_inplace`);
+#  - in-place change of a tensor an op saved as its output (`y = x.exp(); y *= 2`): in-place steps only
+#    run on a fresh `clone()`, whose output no op has saved;
+#  - writing into a 0-d view then backward: setitem steps never write through an int key into a 1-d
+#    tensor (see `_setitem_keys`).
+
+
+def _table_ops():
+    """The op table's entries that take tensors only (`call(m, x)`, `call(m, x, y)`, `call(m, c, x, y)`)."""
+    ops = []
+    for op in OPS:
+        params = list(inspect.signature(op.call).parameters)[1:]
+        if params and all(p in ("x", "y", "c") for p in params):
+            ops.append((f"table:{op.name}", len(params), op.call))
+    return ops
+
+
+NUMBERS = [0, 1, -1, 2, 0.5, -2.5, 3, True]
+DIMS = [None, (), 0, -1, 1, (0, 1), (0, 0), (-1, 0)]
+
+
+def _api_ops(draw):
+    """(name, arity, call) for one Tensor-API op with its non-tensor arguments drawn now."""
+    number = draw(st.sampled_from(NUMBERS))
+    dim = draw(st.sampled_from(DIMS))
+    one_dim = draw(st.sampled_from([0, -1, 1, 2]))
+    keepdim = draw(st.booleans())
+    lo, hi = draw(st.sampled_from([(-0.5, 1.0), (None, 0.0), (1.0, None), (2.0, -1.0), (0, 2)]))
+    index = draw(hnp.arrays(np.int64, hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3),
+                            elements=st.integers(-1, 2)))
+    return [
+        (f"x + {number!r}", 1, lambda m, x: x + number),
+        (f"{number!r} - x", 1, lambda m, x: number - x),
+        (f"x * {number!r}", 1, lambda m, x: x * number),
+        (f"x / {number!r}", 1, lambda m, x: x / number),
+        (f"x // {number!r}", 1, lambda m, x: x // number),
+        (f"x % {number!r}", 1, lambda m, x: x % number),
+        (f"x ** {number!r}", 1, lambda m, x: x ** number),
+        (f"{number!r} ** x", 1, lambda m, x: number ** x),
+        (f"{number!r} // x", 1, lambda m, x: number // x),
+        ("x // y", 2, lambda m, x, y: x // y),
+        ("x % y", 2, lambda m, x, y: x % y),
+        ("max(x, y)", 2, lambda m, x, y: m.max(x, y)),
+        ("min(x, y)", 2, lambda m, x, y: m.min(x, y)),
+        ("x.minimum(y)", 2, lambda m, x, y: m.minimum(x, y)),
+        ("x < y", 2, lambda m, x, y: x < y),
+        ("x == y", 2, lambda m, x, y: x == y),
+        ("x.long()", 1, lambda m, x: x.long()),
+        ("x.int()", 1, lambda m, x: x.int()),
+        ("x.bool()", 1, lambda m, x: x.bool()),
+        ("x.float()", 1, lambda m, x: x.float()),
+        ("x.double()", 1, lambda m, x: x.double()),
+        ("x.to(int64)", 1, lambda m, x: x.to(m.int64)),
+        ("x.type(float64)", 1, lambda m, x: x.type(m.float64)),
+        (f"x.clamp({lo}, {hi})", 1, lambda m, x: x.clamp(lo, hi)),
+        ("x.clamp(y, z)", 3, lambda m, x, y, z: x.clamp(y, z)),
+        ("x.clip(min=y)", 2, lambda m, x, y: x.clip(min=y)),
+        ("clamp(x, max=y)", 2, lambda m, x, y: m.clamp(x, max=y)),
+        (f"x.sum({dim}, {keepdim})", 1, lambda m, x: x.sum(dim, keepdim) if dim is not None else x.sum()),
+        (f"x.mean({dim}, {keepdim})", 1, lambda m, x: x.mean(dim, keepdim) if dim is not None else x.mean()),
+        (f"x.softmax({one_dim})", 1, lambda m, x: x.softmax(one_dim)),
+        (f"x.log_softmax({one_dim})", 1, lambda m, x: m.log_softmax(x, one_dim)),
+        (f"x.argmax({one_dim}, {keepdim})", 1, lambda m, x: x.argmax(one_dim, keepdim)),
+        ("x.argmin()", 1, lambda m, x: x.argmin()),
+        (f"x.max({one_dim})[0]", 1, lambda m, x: x.max(one_dim)[0]),
+        (f"x.cumsum({one_dim})", 1, lambda m, x: x.cumsum(one_dim)),
+        (f"x.gather({one_dim}, {index.tolist()})", 1, lambda m, x: x.gather(one_dim, m.from_numpy(index.copy()))),
+        (f"x.index_select({one_dim}, {index.tolist()})", 1,
+         lambda m, x: x.index_select(one_dim, m.from_numpy(index.copy()))),
+        ("x.reshape(-1)", 1, lambda m, x: x.reshape(-1)),
+        (f"x.unsqueeze({one_dim})", 1, lambda m, x: x.unsqueeze(one_dim)),
+        ("x[0]", 1, lambda m, x: x[0]),
+        ("x[..., :1]", 1, lambda m, x: x[..., :1]),
+        ("x[None, -1:]", 1, lambda m, x: x[None, -1:]),
+        ("x.abs()", 1, lambda m, x: x.abs()),
+        ("x.sqrt()", 1, lambda m, x: x.sqrt()),
+        ("x.detach()", 1, lambda m, x: x.detach()),
+        ("linear(x, y)", 2, lambda m, x, y: m.nn.functional.linear(x, y)),
+        ("x[key] = y", 2, _setitem),
+        ("x.clone().add_(y)", 2, _inplace(lambda x, y: x.add_(y))),
+        ("x.clone().mul_(y)", 2, _inplace(lambda x, y: x.mul_(y))),
+        (f"x.clone().clamp_({lo}, {hi})", 1, _inplace(lambda x: x.clamp_(lo, hi))),
+        ("x.clone().clamp_(y, z)", 3, _inplace(lambda x, y, z: x.clamp_(y, z))),
+    ]
+
+
+class Skip(Exception):
+    """A step the generator excludes (see the exclusion list): the step is not run on either side."""
+
+
+def _inplace(write):
+    def call(m, x, *others):
+        if x.numel() == 0:  # (exclusion: in-place ops on zero-element tensors, core11's case)
+            raise Skip
+        y = x.clone()  # (exclusion: a fresh clone, so no op has saved it as its output)
+        write(y, *others)
+        return y
+    return call
+
+
+def _setitem(m, x, y):
+    if x.ndim < 2:  # (exclusion: `y[0] = v` on a 1-d tensor writes into a 0-d view, core11's case)
+        raise Skip
+    out = x.clone()
+    out[0] = y
+    return out
+
+
+@st.composite
+def leaves(draw):
+    dtype = draw(st.sampled_from(DTYPES))
+    shape = draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3))
+    if dtype == "bool":
+        values = draw(hnp.arrays(np.bool_, shape))
+    elif dtype == "int64":
+        values = draw(hnp.arrays(np.int64, shape, elements=st.integers(-3, 3)))
+    else:
+        values = draw(hnp.arrays(np.float64, shape, elements=FLOATS)).astype(dtype)
+    requires_grad = dtype.startswith("float") and draw(st.booleans())
+    return values, requires_grad
+
+
+def _outcome(call, lib, args):
+    try:
+        return call(lib, *args), None
+    except Skip:
+        raise
+    except Exception as error:  # noqa: BLE001 (the exception type is what is compared)
+        return None, error
+
+
+def _tolerance(dtype: str) -> tuple:
+    return {"float32": (2e-4, 2e-4), "float64": (1e-9, 1e-9)}.get(dtype, (0, 0))
+
+
+def _assert_same_tensor(expected, actual, where):
+    assert isinstance(actual, mt.Tensor), f"{where}: {type(actual).__name__} where torch gives a Tensor"
+    e_dtype, a_dtype = str(expected.dtype).split(".")[-1], str(actual.dtype).split(".")[-1]
+    assert (a_dtype, tuple(actual.shape)) == (e_dtype, tuple(expected.shape)), (
+        f"{where}: dtype/shape {a_dtype} {tuple(actual.shape)} != torch's {e_dtype} {tuple(expected.shape)}")
+    assert actual.requires_grad == expected.requires_grad, f"{where}: requires_grad {actual.requires_grad}"
+    e_values = expected.detach().numpy()
+    a_values = actual.detach().numpy()
+    rtol, atol = _tolerance(e_dtype)
+    finite = e_values[np.isfinite(e_values)] if e_values.dtype.kind == "f" else e_values
+    scale = max(1.0, float(np.abs(finite).max())) if finite.size else 1.0
+    np.testing.assert_allclose(a_values, e_values, rtol=rtol, atol=atol * scale, equal_nan=True, err_msg=where)
+
+
+def _assert_same_error(expected, actual, where):
+    assert expected is not None and actual is not None, (
+        f"{where}: torch {'raises ' + repr(expected) if expected else 'works'}, "
+        f"minitorch_ref {'raises ' + repr(actual) if actual else 'works'}")
+    assert type(actual).__name__ == type(expected).__name__, f"{where}: {actual!r} where torch raises {expected!r}"
+
+
+TABLE_OPS = _table_ops()
+
+
+@settings(max_examples=FUZZ_EXAMPLES)
+@given(st.data())
+def test_random_programs_match_torch(data):
+    draw = data.draw
+    pools = {torch: [], mt: []}  # every tensor so far, same positions in both
+    leaves_by_lib = {torch: [], mt: []}
+    for values, requires_grad in draw(st.lists(leaves(), min_size=1, max_size=3), label="leaves"):
+        for lib in LIBS:
+            t = lib.from_numpy(values.copy())
+            if requires_grad:
+                t.requires_grad_()
+            pools[lib].append(t)
+            leaves_by_lib[lib].append(t)
+    for step in range(draw(st.integers(1, 4), label="steps")):
+        ops = TABLE_OPS + _api_ops(draw)
+        name, arity, call = draw(st.sampled_from(ops), label=f"op {step}")
+        picks = [draw(st.integers(0, len(pools[torch]) - 1), label="operand") for _ in range(arity)]
+        where = f"step {step}: {name} on tensors {picks}"
+        note(where)
+        try:
+            expected, torch_error = _outcome(call, torch, [pools[torch][i] for i in picks])
+            actual, our_error = _outcome(call, mt, [pools[mt][i] for i in picks])
+        except Skip:
+            continue
+        if torch_error is not None or our_error is not None:
+            _assert_same_error(torch_error, our_error, where)
+            return  # both raised the same type: the program ends here
+        results = (expected, actual)
+        if not isinstance(expected, torch.Tensor):  # (allclose/equal give a bool)
+            assert actual == expected, f"{where}: {actual!r} != torch's {expected!r}"
+            continue
+        _assert_same_tensor(expected, actual, where)
+        for lib, result in zip(LIBS, results):
+            pools[lib].append(result)
+    _check_backward(pools, leaves_by_lib)
+
+
+def _check_backward(pools, leaves_by_lib):
+    """Sum every result that requires grad (as float64) and backpropagate on both sides."""
+    outcomes = []
+    for lib in LIBS:
+        wanted = [t for t in pools[lib] if t.requires_grad]
+        if not wanted:
+            return
+        loss = sum(t.double().sum() for t in wanted)
+        outcomes.append(_outcome(lambda m: loss.backward(), lib, ()))
+    (_, torch_error), (_, our_error) = outcomes
+    if torch_error is not None or our_error is not None:
+        _assert_same_error(torch_error, our_error, "backward")
+        return
+    for i, (leaf_t, leaf_m) in enumerate(zip(leaves_by_lib[torch], leaves_by_lib[mt])):
+        if leaf_t.grad is None:
+            assert leaf_m.grad is None, f"leaf {i}: a gradient where torch has none"
+            continue
+        assert leaf_m.grad is not None, f"leaf {i}: no gradient where torch has one"
+        _assert_same_tensor(leaf_t.grad, leaf_m.grad, f"leaf {i}'s gradient")
+
+
+@pytest.mark.parametrize("lib", LIBS, ids=["torch", "minitorch_ref"])
+def test_fuzz_op_list_runs_on_both_libraries(lib):
+    """The generator's ops exist on both sides (a typo would otherwise only show as equal errors)."""
+    x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    assert len(TABLE_OPS) > 30
+    failures = []
+    for name, arity, call in TABLE_OPS:
+        try:
+            call(lib, *[x] * arity)
+        except Exception as error:  # noqa: BLE001
+            failures.append((name, error))
+    assert not failures, failures
