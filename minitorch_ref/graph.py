@@ -1,7 +1,7 @@
 """See the graph autograd recorded: as an indented text tree, or as Graphviz DOT source.
 
 Every tensor computed from tensors that require grad has a `grad_fn`: the node (a
-`Function`) that made it. The node's `next_functions` lead to the nodes (or leaf tensors)
+`Function`) that made it. The node's `next_functions` lead to the nodes (a leaf's is its AccumulateGrad)
 that made its inputs, so walking them from a loss visits the whole computation, back to
 the parameters. Inputs that do not require grad (constants, data) are not in the graph,
 exactly as in torch.
@@ -18,10 +18,19 @@ from typing import Any
 import numpy as np
 
 from ._tensor import Tensor
+from .autograd.function import AccumulateGrad
+
+
+def _leaf(node: Any) -> Tensor | None:
+    """The leaf tensor a node stands for (a leaf's AccumulateGrad node, or a leaf given as the root)."""
+    if isinstance(node, AccumulateGrad):
+        return node.variable
+    return node if isinstance(node, Tensor) else None
 
 
 def _shape(node: Any) -> list:
-    return list(node._data.shape if isinstance(node, Tensor) else node.output_shape)
+    leaf = _leaf(node)
+    return list(leaf._data.shape if leaf is not None else node.output_shape)
 
 
 def _grad_text(leaf: Tensor, limit: int = 60) -> str:
@@ -53,9 +62,10 @@ def to_text(tensor: Tensor, params: dict | None = None) -> str:
     while stack:
         node, depth = stack.pop()
         pad = "    " * depth
-        if isinstance(node, Tensor):
-            label = names.get(id(node), "leaf")
-            lines.append(f"{pad}{label} {_shape(node)} {_grad_text(node)}".rstrip())
+        leaf = _leaf(node)
+        if leaf is not None:
+            label = names.get(id(leaf), "leaf")
+            lines.append(f"{pad}{label} {_shape(node)} {_grad_text(leaf)}".rstrip())
             continue
         if id(node) in seen:
             lines.append(f"{pad}{node.name()} (see above)")
@@ -80,11 +90,12 @@ def to_dot(tensor: Tensor, show_grads: bool = True, params: dict | None = None) 
     seen, stack = {id(root)}, [root]
     while stack:
         node = stack.pop()
-        if isinstance(node, Tensor):
-            label = f"{names.get(id(node), 'leaf')}\\n{_shape(node)}"
-            if show_grads and node._grad is not None:
-                label += "\\n" + _grad_text(node)
-            fill = "lightblue" if id(node) in names else "lightgrey"
+        leaf = _leaf(node)
+        if leaf is not None:
+            label = f"{names.get(id(leaf), 'leaf')}\\n{_shape(node)}"
+            if show_grads and leaf._grad is not None:
+                label += "\\n" + _grad_text(leaf)
+            fill = "lightblue" if id(leaf) in names else "lightgrey"
             lines.append(f'    n{id(node)} [label="{label}", shape=ellipse, style=filled, fillcolor={fill}];')
             continue
         parents = [p for p in node.next_functions if p is not None]  # constants are not in the graph

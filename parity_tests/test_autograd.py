@@ -283,13 +283,14 @@ def test_sparse_row_gradients_accumulate_with_dense():
     class TakeRows(mt.autograd.Function):
         @staticmethod
         def forward(ctx, w, rows):
-            ctx.save_for_backward(rows, w.shape)
+            ctx.save_for_backward(rows)
+            ctx.shape = w.shape  # not an array: an attribute, as in torch
             return w[rows]
 
         @staticmethod
         def backward(ctx, grad):
-            rows, shape = ctx.saved_tensors
-            return RowSparseGrad(rows, grad, shape), None
+            (rows,) = ctx.saved_tensors
+            return RowSparseGrad(rows, grad, ctx.shape), None
 
     w = mt.ones(4, 2, requires_grad=True)
     TakeRows.apply(w, np.array([1, 1, 3])).sum().backward()
