@@ -77,12 +77,19 @@ def to_text(tensor: Tensor, params: dict | None = None) -> str:
     return "\n".join(lines)
 
 
+# Where minitorch_ref records one node and torch two, the node torch records first (its input side):
+# cross-entropy is one rule here (softmax - target), torch's LogSoftmaxBackward0 -> NllLossBackward0.
+_TORCH_FIRST_NODE = {("_CrossEntropyOp", "NllLossBackward0"): "LogSoftmaxBackward0",
+                     ("_CrossEntropyOp", "NllLoss2DBackward0"): "LogSoftmaxBackward0"}
+
+
 def to_dot(tensor: Tensor, show_grads: bool = True, params: dict | None = None) -> str:
     """Graphviz DOT source of the graph behind `tensor` (render with `dot -Tpng`).
 
-    Ops are boxes (name, shapes of the inputs in the graph, output shape); leaves are ellipses (name from `params`,
-    e.g. `dict(model.named_parameters())`, shape, and gradient when `show_grads`); arrows
-    follow the data, from the leaves to the output.
+    Ops are boxes (name, shapes of all their tensor inputs, output shape); leaves are ellipses (name from `params`,
+    e.g. `dict(model.named_parameters())`, shape, and gradient when `show_grads`); inputs that need no
+    gradient (data, constants) are notes, outside the graph proper; arrows follow the data, from the
+    leaves to the output. A node that stands for two of torch's (cross-entropy) is drawn as torch's two.
     """
     names = _names(params)
     lines = ["digraph autograd {", '    rankdir="BT";', '    node [fontname="monospace", fontsize=10];']
@@ -98,11 +105,25 @@ def to_dot(tensor: Tensor, show_grads: bool = True, params: dict | None = None) 
             fill = "lightblue" if id(leaf) in names else "lightgrey"
             lines.append(f'    n{id(node)} [label="{label}", shape=ellipse, style=filled, fillcolor={fill}];')
             continue
-        parents = [p for p in node.next_functions if p is not None]  # constants are not in the graph
-        inputs = ", ".join(str(_shape(p)) for p in parents)
+        parents = [p for p in node.next_functions if p is not None]
+        shapes = [list(s) for s in node.input_shapes if s is not None]
+        inputs = ", ".join(map(str, shapes)) if shapes else ", ".join(str(_shape(p)) for p in parents)
+        target = f"n{id(node)}"
+        first = _TORCH_FIRST_NODE.get((type(node).__name__, node.name()))
+        if first is not None:  # torch's first node, then this one on top of it
+            target = f"n{id(node)}_first"
+            lines.append(f'    {target} [label="{first}\\nin: {inputs}\\nout: {shapes[0] if shapes else ""}", '
+                         'shape=box];')
+            lines.append(f"    {target} -> n{id(node)};")
+            inputs = str(shapes[0]) if shapes else inputs
         lines.append(f'    n{id(node)} [label="{node.name()}\\nin: {inputs}\\nout: {_shape(node)}", shape=box];')
+        for i, (edge, shape) in enumerate(zip(node.next_functions, node.input_shapes)):
+            if edge is None and shape is not None and (first is None or i == 0):  # data: no gradient goes there
+                lines.append(f'    n{id(node)}_in{i} [label="no grad\\n{list(shape)}", shape=note, color=grey, '
+                             'fontcolor=grey];')
+                lines.append(f"    n{id(node)}_in{i} -> {target} [style=dashed, color=grey];")
         for p in parents:
-            lines.append(f"    n{id(p)} -> n{id(node)};")
+            lines.append(f"    n{id(p)} -> {target};")
             if id(p) not in seen:
                 seen.add(id(p))
                 stack.append(p)

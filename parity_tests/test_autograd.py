@@ -319,7 +319,8 @@ def test_graph_text_and_dot():
     dot = graph.to_dot(loss, params={"w": w, "b": b})
     assert dot.startswith("digraph") and dot.rstrip().endswith("}")
     assert dot.count("shape=box") == 4 and dot.count("shape=ellipse") == 2
-    assert 'label="MulBackward0\\nin: [1]\\nout: [3]"' in dot and "grad=" in dot
+    assert 'label="MulBackward0\\nin: [1], [3]\\nout: [3]"' in dot and "grad=" in dot
+    assert dot.count("shape=note") == 1 and 'label="no grad\\n[3]"' in dot  # x: an input outside the graph
     assert "grad=" not in graph.to_dot(loss, show_grads=False)
 
 

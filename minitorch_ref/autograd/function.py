@@ -60,6 +60,7 @@ class Function:
     needs_input_grad: tuple = ()  # per forward argument: does it want a gradient?
     next_functions: tuple = ()  # per forward argument: the node its gradient goes to, or None
     output_shape: tuple = ()  # the shape of the tensor this node produced
+    input_shapes: tuple = ()  # per forward argument: its shape if it was a tensor, else None (for pictures)
     _saved: tuple | None = ()  # what save_for_backward kept (None once freed)
     _saved_versions: tuple = ()  # (index in _saved, storage, version then, producer node)
     _retained = None  # weak reference to an output that called `retain_grad()`
@@ -132,6 +133,7 @@ class Function:
             ctx.next_functions = tuple(gradient_edge(a) if wanted else None
                                        for a, wanted in zip(args, ctx.needs_input_grad))
             ctx.output_shape = result._data.shape
+            ctx.input_shapes = tuple(a._data.shape if isinstance(a, TensorBase) else None for a in args)
             if ctx._saved:
                 _remember_versions(ctx, args, outputs[0], result)
         return tuple(results) if type(out) is tuple else results[0]
