@@ -16,21 +16,6 @@ def quiet() -> np.errstate:
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
-class _Zeros(dict):
-    """`ZERO[dtype]`: a read-only 0-d zero of that dtype, made once. NumPy compares an array with
-    a zero of its own dtype fastest; a Python `0` is converted on every call (~0.3 us, as much as
-    ReLU's whole work on a small tensor), and `np.zeros((), dtype)` each call costs half that."""
-
-    def __missing__(self, dtype: np.dtype) -> np.ndarray:
-        zero = np.zeros((), dtype)
-        zero.flags.writeable = False
-        self[dtype] = zero
-        return zero
-
-
-ZERO = _Zeros()
-
-
 class Add(Function):
     @staticmethod
     def forward(ctx, a, b):
@@ -74,7 +59,7 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return (grad * b if ctx.needs_input_grad(0) else None), (grad * a if ctx.needs_input_grad(1) else None)
+        return (grad * b if ctx.needs_input_grad[0] else None), (grad * a if ctx.needs_input_grad[1] else None)
 
 
 class Div(Function):
@@ -88,7 +73,7 @@ class Div(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         grad_a = grad / b
-        return grad_a, (-grad_a * a / b if ctx.needs_input_grad(1) else None)
+        return grad_a, (-grad_a * a / b if ctx.needs_input_grad[1] else None)
 
 
 class Neg(Function):
@@ -186,26 +171,45 @@ def integer_power(base: np.ndarray, exponent):
 
 
 class Pow(Function):
-    """`tensor ** exponent`; torch names it PowBackward0 for a number exponent, PowBackward1 for a tensor."""
+    """`tensor ** number`: d(b**e)/db = e * b**(e-1) (torch defines it as 0 where e == 0)."""
+
+    @staticmethod
+    def forward(ctx, base, exponent):
+        ctx.save_for_backward(base)
+        ctx.exponent = exponent
+        return np.power(base, exponent)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (base,) = ctx.saved_tensors
+        return _grad_base(grad, base, ctx.exponent), None
+
+
+class PowTensor(Function):
+    """`tensor ** tensor`; also d(b**e)/de = b**e * log(b) (0 where b == 0 and e >= 0)."""
+
+    node_name = "PowBackward1"
 
     @staticmethod
     def forward(ctx, base, exponent):
         out = integer_power(base, exponent) if base.dtype.kind in "biu" else np.power(base, exponent)
         ctx.save_for_backward(base, exponent, out)
-        if not np.isscalar(exponent):
-            ctx.node_name = "PowBackward1"
         return out
 
     @staticmethod
     def backward(ctx, grad):
         base, exponent, out = ctx.saved_tensors
-        grad_base = grad_exp = None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if ctx.needs_input_grad(0):  # d(b**e)/db = e * b**(e-1); torch defines it as 0 where e == 0
-                grad_base = np.where(exponent == 0, 0.0, grad * exponent * np.power(base, exponent - 1))
-            if ctx.needs_input_grad(1):  # d(b**e)/de = b**e * log(b); 0 where b == 0 and e >= 0
+        grad_base = _grad_base(grad, base, exponent) if ctx.needs_input_grad[0] else None
+        grad_exp = None
+        if ctx.needs_input_grad[1]:
+            with quiet():
                 grad_exp = np.where((base == 0) & (exponent >= 0), 0.0, grad * out * np.log(base))
         return grad_base, grad_exp
+
+
+def _grad_base(grad, base, exponent):
+    with quiet():
+        return np.where(exponent == 0, 0.0, grad * exponent * np.power(base, exponent - 1))
 
 
 class Rpow(Function):
@@ -217,13 +221,14 @@ class Rpow(Function):
     def forward(ctx, exponent, number):
         out = integer_power(np.asarray(number, exponent.dtype), exponent) if exponent.dtype.kind in "biu" else \
             np.power(number, exponent)
-        ctx.save_for_backward(out, number)
+        ctx.save_for_backward(out)
+        ctx.number = number
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        out, number = ctx.saved_tensors
-        return grad * out * np.log(number), None
+        (out,) = ctx.saved_tensors
+        return grad * out * np.log(ctx.number), None
 
 
 class Exp(Function):
@@ -284,7 +289,7 @@ class Abs(Function):
 class Relu(Function):
     @staticmethod
     def forward(ctx, a):
-        out = np.maximum(a, ZERO[a.dtype])
+        out = np.maximum(a, 0).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -329,7 +334,8 @@ class Clamp(Function):
 
     @staticmethod
     def forward(ctx, a, low, high):
-        ctx.save_for_backward(a, low, high)
+        ctx.save_for_backward(a)
+        ctx.low, ctx.high = low, high
         out = a
         if low is not None:
             out = np.maximum(out, low)
@@ -339,7 +345,7 @@ class Clamp(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, low, high = ctx.saved_tensors
+        (a,), low, high = ctx.saved_tensors, ctx.low, ctx.high
         mask = np.ones(a.shape, dtype=bool)
         if low is not None:
             mask &= a >= low
@@ -364,20 +370,19 @@ class ClampTensor(Function):
     @staticmethod
     def backward(ctx, grad):
         a, low, high = ctx.saved_tensors
-        zero = ZERO[grad.dtype]
         keep = True
         if low is not None:
             keep = keep & (a >= low)
         if high is not None:
             keep = keep & (a <= high)
-        grad_a = np.where(keep, grad, zero)
+        grad_a = np.where(keep, grad, 0)
         grad_low = grad_high = None
         if low is not None:
             below = (a < low) & (low < high) if high is not None else a < low
-            grad_low = np.where(below, grad, zero)
+            grad_low = np.where(below, grad, 0)
         if high is not None:
             above = (a > high) | (high < low) if low is not None else a > high
-            grad_high = np.where(above, grad, zero)
+            grad_high = np.where(above, grad, 0)
         return grad_a, grad_low, grad_high
 
 
@@ -386,13 +391,12 @@ class ToCopy(Function):
 
     @staticmethod
     def forward(ctx, a, dtype):
-        ctx.save_for_backward(a.dtype)
+        ctx.input_dtype = a.dtype
         return a.astype(dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        (dtype,) = ctx.saved_tensors
-        return grad.astype(dtype), None
+        return grad.astype(ctx.input_dtype), None
 
 
 class Clone(Function):
@@ -406,49 +410,43 @@ class Clone(Function):
 
 
 class Where(Function):
-    """`where(condition, a, b)`; also `masked_fill` (named MaskedFillBackward0 then, as torch)."""
+    """`where(condition, a, b)`."""
 
     @staticmethod
-    def forward(ctx, condition, a, b, name="WhereBackward0"):
+    def forward(ctx, condition, a, b):
         ctx.save_for_backward(condition)
-        ctx.node_name = name
         return np.where(condition, a, b)
 
     @staticmethod
     def backward(ctx, grad):
         (condition,) = ctx.saved_tensors
-        zero = ZERO[grad.dtype]
-        return None, np.where(condition, grad, zero), np.where(condition, zero, grad), None
+        return None, np.where(condition, grad, 0), np.where(condition, 0, grad)
+
+
+class MaskedFill(Where):
+    """`masked_fill(mask, value)`: `where(mask, value, x)`, under torch's name for it."""
+
+    node_name = "MaskedFillBackward0"
 
 
 class Maximum(Function):
     """`maximum(a, b)`: the larger one gets the gradient; a tie splits it in halves; NaN (which
-    propagates) passes it to both, as torch's rule `where(a == b, grad / 2, grad)` masked where a < b."""
+    propagates) passes it to both, as torch's rule `where(a == b, grad / 2, grad)` zeroed where a < b."""
+
+    largest = True
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.maximum(a, b)
+        return np.maximum(a, b) if ctx.largest else np.minimum(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        zero = ZERO[grad.dtype]
         shared = np.where(a == b, grad / 2, grad)
-        return np.where(a < b, zero, shared), np.where(a > b, zero, shared)
+        a_lost, b_lost = (a < b, a > b) if ctx.largest else (a > b, a < b)
+        return np.where(a_lost, 0, shared), np.where(b_lost, 0, shared)
 
 
-class Minimum(Function):
-    """`minimum(a, b)`: Maximum's rule with the comparisons turned round."""
-
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        return np.minimum(a, b)
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        zero = ZERO[grad.dtype]
-        shared = np.where(a == b, grad / 2, grad)
-        return np.where(a > b, zero, shared), np.where(a < b, zero, shared)
+class Minimum(Maximum):
+    largest = False
