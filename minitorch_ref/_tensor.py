@@ -311,20 +311,21 @@ class Tensor(TensorBase):
     __radd__ = __add__
 
     def add(self, other: Any, *, alpha: Any = 1) -> "Tensor":
-        return self + (other * alpha if alpha != 1 else other)
+        return self + (_scaled(other, alpha) if alpha != 1 else other)
 
     def __sub__(self, other: Any) -> "Tensor":
         _check_not_bool_sub(self, other)
         return _binary(pointwise.Sub, self, other)
 
     def __rsub__(self, other: Any) -> "Tensor":
+        _check_not_bool_sub(self, other)
         a, b = _promote(self, other)
         if isinstance(b, Tensor):
             return pointwise.Sub.apply(b, a)
         return pointwise.Rsub.apply(a, b)
 
     def sub(self, other: Any, *, alpha: Any = 1) -> "Tensor":
-        return self - (other * alpha if alpha != 1 else other)
+        return self - (_scaled(other, alpha) if alpha != 1 else other)
 
     def __mul__(self, other: Any) -> "Tensor":
         return _binary(pointwise.Mul, self, other)
@@ -382,6 +383,8 @@ class Tensor(TensorBase):
         return self
 
     def __pow__(self, exponent: Any) -> "Tensor":
+        if self._data.dtype == np.bool_ and isinstance(exponent, Tensor) and exponent._data.dtype == np.bool_:
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
         a, b = _promote(self, exponent)
         if isinstance(b, Tensor) or a._data.dtype.kind == "f" or b >= 0:
             return (pointwise.PowTensor if isinstance(b, Tensor) else pointwise.Pow).apply(a, b)
@@ -424,11 +427,15 @@ class Tensor(TensorBase):
         return pointwise.Sqrt.apply(_floating(self))
 
     def abs(self) -> "Tensor":
+        if self._data.dtype == np.bool_:
+            raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
         return pointwise.Abs.apply(self)
 
     __abs__ = abs
 
     def relu(self) -> "Tensor":
+        if self._data.dtype == np.bool_:
+            raise RuntimeError("Boolean inputs not supported for relu")
         return pointwise.Relu.apply(self)
 
     def sigmoid(self) -> "Tensor":
@@ -489,13 +496,13 @@ class Tensor(TensorBase):
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def __and__(self, other: Any) -> "Tensor":
-        return self._compare(other, np.bitwise_and)
+        return _bitwise(self, other, np.bitwise_and)
 
     def __or__(self, other: Any) -> "Tensor":
-        return self._compare(other, np.bitwise_or)
+        return _bitwise(self, other, np.bitwise_or)
 
     def __xor__(self, other: Any) -> "Tensor":
-        return self._compare(other, np.bitwise_xor)
+        return _bitwise(self, other, np.bitwise_xor)
 
     def __invert__(self) -> "Tensor":
         if self._data.dtype.kind == "f":
@@ -503,13 +510,13 @@ class Tensor(TensorBase):
         return Tensor._make(np.invert(self._data))
 
     def logical_and(self, other: "Tensor") -> "Tensor":
-        return Tensor._make(np.logical_and(self._data, _as_tensor(other)._data))
+        return Tensor._make(np.logical_and(self._data, _broadcastable(self, other)._data))
 
     def logical_or(self, other: "Tensor") -> "Tensor":
-        return Tensor._make(np.logical_or(self._data, _as_tensor(other)._data))
+        return Tensor._make(np.logical_or(self._data, _broadcastable(self, other)._data))
 
     def logical_xor(self, other: "Tensor") -> "Tensor":
-        return Tensor._make(np.logical_xor(self._data, _as_tensor(other)._data))
+        return Tensor._make(np.logical_xor(self._data, _broadcastable(self, other)._data))
 
     def logical_not(self) -> "Tensor":
         return Tensor._make(np.logical_not(self._data))
@@ -592,14 +599,18 @@ class Tensor(TensorBase):
         return _arg_reduce(self, dim, keepdim, np.argmin)
 
     def softmax(self, dim: int, dtype: Any = None) -> "Tensor":
-        _check_floating_kernel(self, dtype, "softmax")
+        d = _dim(dim, self.ndim)
+        if _check_floating_kernel(self, dtype, d, "softmax"):
+            return self.clone()  # (torch: an empty integer tensor comes back as it is)
         x = self.to(dtype) if dtype is not None else _floating(self)
-        return reduction.Softmax.apply(x, _dim(dim, max(self.ndim, 1)) if self.ndim else None)
+        return reduction.Softmax.apply(x, d if self.ndim else None)
 
     def log_softmax(self, dim: int, dtype: Any = None) -> "Tensor":
-        _check_floating_kernel(self, dtype, "log_softmax")
+        d = _dim(dim, self.ndim)
+        if _check_floating_kernel(self, dtype, d, "log_softmax"):
+            return self.clone()  # (torch: an empty integer tensor comes back as it is)
         x = self.to(dtype) if dtype is not None else _floating(self)
-        return reduction.LogSoftmax.apply(x, _dim(dim, max(self.ndim, 1)) if self.ndim else None)
+        return reduction.LogSoftmax.apply(x, d if self.ndim else None)
 
     def cumsum(self, dim: int, *, dtype: Any = None) -> "Tensor":
         np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else (
@@ -709,17 +720,20 @@ class Tensor(TensorBase):
     def gather(self, dim: int, index: "Tensor") -> "Tensor":
         _check_index_dtype(index, "gather")
         d = _dim(dim, max(self.ndim, 1))
+        if index._data.size == 0:  # nothing to read: torch checks nothing more
+            return shape.Gather.apply(self, d, index._data)
         if max(index.ndim, 1) != max(self.ndim, 1):  # (a 0-d tensor counts as one dim here, as in torch)
             raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
         if self.ndim == 0 or index.ndim == 0:
             size = self._data.shape[d] if self.ndim else 1
-            if index._data.size and not -size <= builtins.int(index._data.reshape(-1)[0]) < size:
-                bad = builtins.int(index._data.reshape(-1)[0])
+            flat = index._data.reshape(-1)
+            if flat.min() < 0 or flat.max() >= size:
+                bad = builtins.int(flat[(flat < 0) | (flat >= size)][0])
                 raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
             return shape.Gather.apply(self, d, index._data)
         size = self._data.shape[d] if self.ndim else 1
-        if index._data.size and (index._data.min() < -size or index._data.max() >= size):
-            bad = index._data[(index._data < -size) | (index._data >= size)].flat[0]
+        if index._data.size and (index._data.min() < 0 or index._data.max() >= size):
+            bad = index._data[(index._data < 0) | (index._data >= size)].flat[0]
             raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
         return shape.Gather.apply(self, d, index._data)
 
@@ -732,10 +746,12 @@ class Tensor(TensorBase):
         if self.ndim == 0:  # a 0-d tensor: the index must be one 0 (or -1); the result stays 0-d
             if idx.size != 1:
                 raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
-            if not -1 <= idx[0] < 1:
+            if not 0 <= idx[0] < 1:
                 raise IndexError("index out of range in self")
             return shape.IndexSelect.apply(self, 0, idx)
         size = self._data.shape[d]
+        if size == 0 and idx.size:
+            raise RuntimeError("index_select(): self indexing axis dim should be positive")
         if idx.size and (idx.min() < 0 or idx.max() >= size):
             raise IndexError("index out of range in self")
         return shape.IndexSelect.apply(self, d, idx)
@@ -745,6 +761,7 @@ class Tensor(TensorBase):
         if cond._data.dtype != np.bool_:
             raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
                                f"{dt.torch_type_name(cond._data.dtype).lower()}")
+        _check_broadcast(self._data.shape, cond._data.shape)
         fill = value.item() if isinstance(value, Tensor) else value
         return pointwise.MaskedFill.apply(cond, np.asarray(fill, dtype=self._data.dtype), self)
 
@@ -1018,11 +1035,36 @@ def _check_setitem_shape(t: Tensor, np_key: Any, value: Tensor, advanced: bool) 
                                f"Tensor sizes: {have}")
 
 
-def _check_floating_kernel(t: Tensor, dtype: Any, name: str) -> None:
-    """softmax/log_softmax have no integer kernel in torch (unless a float `dtype=` is asked for)."""
+def _check_floating_kernel(t: Tensor, dtype: Any, dim: int, name: str) -> bool:
+    """softmax/log_softmax have no integer kernel in torch (unless a float `dtype=` is asked for);
+    True for an empty integer tensor, which torch returns unchanged."""
     if dtype is None and t._data.dtype.kind in "biu":
-        raise NotImplementedError(f'"{name}_lastdim_kernel_impl" not implemented for '
-                                  f"'{dt.torch_type_name(t._data.dtype)}'")
+        if t._data.size == 0:
+            return True
+        kernel = "lastdim_kernel_impl" if dim == max(t.ndim, 1) - 1 else "kernel_impl"
+        raise NotImplementedError(f'"{name}_{kernel}" not implemented for \'{dt.torch_type_name(t._data.dtype)}\'')
+    return False
+
+
+def _scaled(other: Any, alpha: Any) -> Any:
+    """`other * alpha` for add/sub's `alpha=`: alpha takes no part in the result dtype (bools stay bools)."""
+    scaled = other * alpha
+    return scaled.to(other.dtype) if isinstance(other, Tensor) else scaled
+
+
+def _bitwise(a: Tensor, b: Any, ufunc) -> Tensor:
+    """`&`, `|`, `^`: bools and integers only, with torch's error for floats."""
+    a, b = _promote(a, b)
+    if a._data.dtype.kind == "f":
+        raise NotImplementedError(f'"{ufunc.__name__}_cpu" not implemented for \'{dt.torch_type_name(a._data.dtype)}\'')
+    return Tensor._make(ufunc(a._data, b._data if isinstance(b, Tensor) else b))
+
+
+def _broadcastable(t: Tensor, other: Any) -> Tensor:
+    """`other` as a tensor, with torch's error when it cannot broadcast with `t`."""
+    other = _as_tensor(other)
+    _check_broadcast(t._data.shape, other._data.shape)
+    return other
 
 
 def _tensor_or_none(value: Any) -> bool:
@@ -1034,6 +1076,8 @@ def _clamp_tensor(x: Tensor, low: Tensor | None, high: Tensor | None) -> Tensor:
     bounds = [b for b in (low, high) if b is not None]
     for b in bounds:
         x, _ = _promote(x, b)  # the result dtype of all three (a 0-d bound counts less, as in torch)
+    if len(bounds) == 2 and x._data.dtype == np.bool_:
+        raise NotImplementedError('"clamp_cpu" not implemented for \'Bool\'')
     if len(bounds) == 2:  # (each bound was checked against x by _promote)
         _check_broadcast(bounds[0]._data.shape, bounds[1]._data.shape)
     low, high = (None if b is None else _promote(x, b)[1] for b in (low, high))
@@ -1080,6 +1124,11 @@ def _check_not_bool_sub(a: Tensor, b: Any) -> None:
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
             "operator instead."
         )
+    if a._data.dtype == np.bool_ or b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
+            "use the `~` or `logical_not()` operator instead."
+        )
 
 
 def _check_same_dtype(a: Tensor, b: Tensor, name: str) -> None:
@@ -1101,6 +1150,8 @@ _check_inplace = inplace.check_inplace  # (torch's leaf, view and overlap rules 
 
 
 def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:
+    if t._data.dtype == np.bool_:
+        raise RuntimeError(f"{fn.__name__}(): does not support bool input")
     if dim is None:
         if t._data.size == 0:
             raise IndexError(f"{fn.__name__}(): Expected reduction dim to be specified for input.numel() == 0.")

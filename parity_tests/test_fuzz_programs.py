@@ -9,8 +9,8 @@ values, dtype, shape and `requires_grad`, or raise the same exception type (the 
 there). Finally the sum of every result that requires grad goes through `backward()` on both,
 and every leaf's gradient must agree (or both raise the same type).
 
-Time: the CI profile (CI=true: derandomize, a fixed seed) runs `FUZZ_EXAMPLES` programs, about
-a minute on the 2-core CI machine; HYPOTHESIS_PROFILE=thorough runs 20x more, for local runs.
+Time: with a fixed seed (derandomize; every profile but `thorough`) it runs `FUZZ_EXAMPLES` programs,
+1500, about 30 s on the 2-core machine while loaded by other work; HYPOTHESIS_PROFILE=thorough runs 10,000, for local runs.
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ import math
 import os
 
 import numpy as np
-import pytest
 import torch
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
@@ -30,7 +29,7 @@ import minitorch_ref as mt
 from .op_table import OPS
 
 LIBS = (torch, mt)
-FUZZ_EXAMPLES = 6000 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 300
+FUZZ_EXAMPLES = 10000 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 1500
 DTYPES = ("float32", "float64", "int64", "bool")
 FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, math.inf, -math.inf]) | st.floats(
     -4, 4, width=32)
@@ -42,7 +41,9 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 #  - in-place change of a tensor an op saved as its output (`y = x.exp(); y *= 2`): in-place steps only
 #    run on a fresh `clone()`, whose output no op has saved;
 #  - writing into a 0-d view then backward: setitem steps never write through an int key into a 1-d
-#    tensor (see `_setitem_keys`).
+#    tensor (see `_setitem`).
+# And one of torch's: a backward where torch fails its own INTERNAL ASSERT (a torch bug, "please report
+# a bug to PyTorch") is not a reference to compare with: the program's gradients are not compared.
 
 
 def _table_ops():
@@ -197,7 +198,9 @@ def _assert_same_error(expected, actual, where):
 TABLE_OPS = _table_ops()
 
 
-@settings(max_examples=FUZZ_EXAMPLES)
+# A fixed seed unless the thorough profile asks for new programs: a plain local `pytest` run sees the
+# same programs as CI (a new failure there is a finding to fix, not noise).
+@settings(max_examples=FUZZ_EXAMPLES, derandomize=os.environ.get("HYPOTHESIS_PROFILE") != "thorough")
 @given(st.data())
 def test_random_programs_match_torch(data):
     draw = data.draw
@@ -244,6 +247,9 @@ def _check_backward(pools, leaves_by_lib):
         loss = sum(t.double().sum() for t in wanted)
         outcomes.append(_outcome(lambda m: loss.backward(), lib, ()))
     (_, torch_error), (_, our_error) = outcomes
+    if torch_error is not None and "INTERNAL ASSERT FAILED" in str(torch_error):
+        note(f"torch's own bug, not a reference: {torch_error}")  # (exclusion: torch's internal asserts)
+        return
     if torch_error is not None or our_error is not None:
         _assert_same_error(torch_error, our_error, "backward")
         return
@@ -253,17 +259,3 @@ def _check_backward(pools, leaves_by_lib):
             continue
         assert leaf_m.grad is not None, f"leaf {i}: no gradient where torch has one"
         _assert_same_tensor(leaf_t.grad, leaf_m.grad, f"leaf {i}'s gradient")
-
-
-@pytest.mark.parametrize("lib", LIBS, ids=["torch", "minitorch_ref"])
-def test_fuzz_op_list_runs_on_both_libraries(lib):
-    """The generator's ops exist on both sides (a typo would otherwise only show as equal errors)."""
-    x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
-    assert len(TABLE_OPS) > 30
-    failures = []
-    for name, arity, call in TABLE_OPS:
-        try:
-            call(lib, *[x] * arity)
-        except Exception as error:  # noqa: BLE001
-            failures.append((name, error))
-    assert not failures, failures

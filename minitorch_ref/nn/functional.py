@@ -35,9 +35,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if input._data.ndim == 0 or weight._data.ndim == 0:
         raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
                            f"{input._data.ndim}D and {weight._data.ndim}D")
+    if weight._data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {weight._data.ndim}D")
     if weight._data.ndim == 1:  # a weight vector: one output feature, dropped from the shape (torch's matmul)
         if input._data.ndim == 2 and bias is not None:
             raise RuntimeError("mat2 must be a matrix, got 1-D tensor")  # (torch's addmm path)
+        if input._data.dtype == np.bool_ or weight._data.dtype == np.bool_:
+            raise NotImplementedError("\"dot\" not implemented for 'Bool'")
         out = input @ weight
         return out if bias is None else out + bias
     x = input if input._data.ndim == 2 else input.reshape(-1, input._data.shape[-1])
@@ -49,6 +53,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if x._data.dtype != weight._data.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_TYPE_WORD[x.dtype.name]} and "
                            f"{_TYPE_WORD[weight.dtype.name]}")
+    if x._data.dtype == np.bool_:
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     out = linalg.Addmm.apply(x, weight, bias)
     return out if input._data.ndim == 2 else out.reshape(*input._data.shape[:-1], out_features)
 

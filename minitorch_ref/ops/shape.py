@@ -229,6 +229,8 @@ class Gather(Function):
     def forward(ctx, a, dim, index):
         ctx.save_for_backward(index)
         ctx.input_shape, ctx.dim, ctx.out_shape = a.shape, dim, index.shape
+        if index.size == 0:  # (an empty index reads nothing, whatever its shape)
+            return np.zeros(index.shape, a.dtype)
         a, index = np.atleast_1d(a), np.atleast_1d(index)  # (torch reads a 0-d tensor as one element here)
         # torch allows an index smaller than `a` in the other dims: use only that corner of `a`.
         corner = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(index.shape))
@@ -239,6 +241,8 @@ class Gather(Function):
         (index,), shape, dim = ctx.saved_tensors, ctx.input_shape, ctx.dim
         full = np.zeros(shape, dtype=grad.dtype)
         index = np.atleast_1d(index)
+        if index.size == 0:
+            return full, None, None
         # add (not assign) so that repeated indices accumulate
         idx = list(np.indices(index.shape, sparse=True))
         idx[dim] = index
