@@ -532,6 +532,7 @@ class Tensor(TensorBase):
 
     def allclose(self, other: "Tensor", rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         _check_same_dtype(self, other, "allclose")
+        _check_broadcast(self._data.shape, other._data.shape)
         return builtins.bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def equal(self, other: "Tensor") -> bool:

@@ -209,7 +209,9 @@ class PowTensor(Function):
 
 def _grad_base(grad, base, exponent):
     with quiet():
-        return np.where(exponent == 0, 0.0, grad * exponent * np.power(base, exponent - 1))
+        # (torch computes b ** -0.5 as rsqrt(b): -inf at -0.0, where NumPy's power gives +inf)
+        power = 1 / np.sqrt(base) if np.isscalar(exponent) and exponent == 0.5 else np.power(base, exponent - 1)
+        return np.where(exponent == 0, 0.0, grad * exponent * power)
 
 
 class Rpow(Function):
