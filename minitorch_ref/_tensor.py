@@ -383,9 +383,9 @@ class Tensor(TensorBase):
         return self
 
     def __pow__(self, exponent: Any) -> "Tensor":
-        if self._data.dtype == np.bool_ and isinstance(exponent, Tensor) and exponent._data.dtype == np.bool_:
-            raise NotImplementedError('"pow" not implemented for \'Bool\'')
         a, b = _promote(self, exponent)
+        if a._data.dtype == np.bool_ and isinstance(b, Tensor):
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
         if isinstance(b, Tensor) or a._data.dtype.kind == "f" or b >= 0:
             return (pointwise.PowTensor if isinstance(b, Tensor) else pointwise.Pow).apply(a, b)
         raise RuntimeError("Integers to negative integer powers are not allowed.")
