@@ -28,6 +28,8 @@ from . import autograd, random  # noqa: E402
 
 sparse_coo = "sparse_coo"
 strided = "strided"
+# memory formats: accepted by .to()/.float()/... ; a NumPy-backed tensor here is always dense
+contiguous_format, preserve_format, channels_last = "contiguous_format", "preserve_format", "channels_last"
 __version__ = "0.1.0"
 
 

@@ -118,3 +118,14 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"stack expects each tensor to be equal size, but got {list(ref.shape)} at entry 0 and "
                 f"{list(t.shape)} at entry {i}")
     return shape.Stack.apply(_dim(dim, ref.ndim + 1), *_same_dtype(tensors))
+
+
+# --- functions added for issue 12 ---
+_ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix",
+                  "sign"]
+_ISSUE12 = ["round", "atan2", "arctan2", "lerp", "nan_to_num", "clamp_min", "clamp_max", "divide"]
+for _name in _ISSUE12_UNARY:
+    globals()[_name] = _method(_name, unary=True)
+for _name in _ISSUE12:
+    globals()[_name] = _method(_name)
+__all__ += _ISSUE12_UNARY + _ISSUE12

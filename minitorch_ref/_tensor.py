@@ -200,9 +200,10 @@ class Tensor:
 
     def to(self, *args: Any, **kwargs: Any) -> "Tensor":
         """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other_tensor)`; returns self if nothing changes."""
+        args, kwargs, copy = _to_flags(args, kwargs)
         target = to_args_dtype(args, kwargs)
         if target is None or target.numpy_dtype == self._data.dtype:
-            return self
+            return pointwise.ToCopy.apply(self, self._data.dtype) if copy else self
         return pointwise.ToCopy.apply(self, target.numpy_dtype)
 
     def type(self, dtype: Any = None):
@@ -210,22 +211,22 @@ class Tensor:
             return f"{dt.PACKAGE}.{dt.torch_type_name(self._data.dtype)}Tensor"
         return self.to(dt.from_numpy_dtype(dt.to_numpy_dtype(dtype)))
 
-    def float(self) -> "Tensor":
+    def float(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.float32)
 
-    def double(self) -> "Tensor":
+    def double(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.float64)
 
-    def half(self) -> "Tensor":
+    def half(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.float16)
 
-    def long(self) -> "Tensor":
+    def long(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.int64)
 
-    def int(self) -> "Tensor":
+    def int(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.int32)
 
-    def bool(self) -> "Tensor":
+    def bool(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.bool_)
 
     def cpu(self) -> "Tensor":
@@ -326,7 +327,17 @@ class Tensor:
     def __truediv__(self, other: Any) -> "Tensor":
         return _binary(pointwise.Div, self, other, True)
 
-    div = __truediv__
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> "Tensor":
+        """`a / b`; with `rounding_mode='trunc'` or `'floor'` the quotient rounded (integers stay integers)."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("trunc", "floor"):
+            raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                               f"'{rounding_mode}'")
+        a, b = _promote(self, other)
+        return pointwise.DivRounding.apply(a, b, rounding_mode)
+
+    divide = div
 
     def __rtruediv__(self, other: Any) -> "Tensor":
         a, b = _promote(self, other, floating=True)
@@ -777,6 +788,111 @@ class Tensor:
         from . import random
 
         return self._overwrite(random._generator(generator).normal(mean, std, self._data.shape), "NormalBackward0")
+
+
+    # --- ops added for issue 12 ---
+    # (pointwise)
+    def sin(self) -> "Tensor":
+        return pointwise.Sin.apply(_floating(self))
+
+    def cos(self) -> "Tensor":
+        return pointwise.Cos.apply(_floating(self))
+
+    def rsqrt(self) -> "Tensor":
+        return pointwise.Rsqrt.apply(_floating(self))
+
+    def log1p(self) -> "Tensor":
+        return pointwise.Log1p.apply(_floating(self))
+
+    def log2(self) -> "Tensor":
+        return pointwise.Log2.apply(_floating(self))
+
+    def expm1(self) -> "Tensor":
+        return pointwise.Expm1.apply(_floating(self))
+
+    def erf(self) -> "Tensor":
+        return pointwise.Erf.apply(_floating(self))
+
+    def square(self) -> "Tensor":
+        if self._data.dtype == np.bool_:
+            return pointwise.Square.apply(self.long())
+        return pointwise.Square.apply(self)
+
+    def floor(self) -> "Tensor":
+        return pointwise.Floor.apply(self)
+
+    def ceil(self) -> "Tensor":
+        return pointwise.Ceil.apply(self)
+
+    def trunc(self) -> "Tensor":
+        return pointwise.Trunc.apply(self)
+
+    fix = trunc
+
+    def sign(self) -> "Tensor":
+        return pointwise.Sign.apply(self)
+
+    def round(self, decimals: int = 0) -> "Tensor":
+        if decimals:
+            return pointwise.RoundDecimals.apply(self, builtins.int(decimals))
+        return pointwise.Round.apply(self)
+
+    def atan2(self, other: "Tensor") -> "Tensor":
+        if not isinstance(other, Tensor):
+            raise TypeError(f"atan2(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        a, b = _promote(self, other, floating=True)
+        return pointwise.Atan2.apply(a, b)
+
+    arctan2 = atan2
+
+    def lerp(self, end: "Tensor", weight: Any) -> "Tensor":
+        if not isinstance(end, Tensor):
+            raise TypeError(f"lerp(): argument 'end' (position 1) must be Tensor, not {type(end).__name__}")
+        if self._data.dtype != end._data.dtype or (isinstance(weight, Tensor) and weight.dtype != self.dtype):
+            other = end.dtype if self._data.dtype == end._data.dtype else self.dtype
+            raise RuntimeError(f"expected dtype {other} for `end` but got dtype "
+                               f"{(end if self._data.dtype != end._data.dtype else weight).dtype}")
+        if isinstance(weight, Tensor):
+            for shape_ in (end._data.shape, weight._data.shape):
+                _check_broadcast(self._data.shape, shape_)
+            return pointwise.LerpTensor.apply(self, end, weight)
+        _check_broadcast(self._data.shape, end._data.shape)
+        return pointwise.Lerp.apply(self, end, weight)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> "Tensor":
+        return pointwise.NanToNum.apply(self, nan, posinf, neginf)
+
+    def clamp_min(self, min: Any) -> "Tensor":
+        return self._clamp_one(min, pointwise.ClampMin, pointwise.ClampMinTensor)
+
+    def clamp_max(self, max: Any) -> "Tensor":
+        return self._clamp_one(max, pointwise.ClampMax, pointwise.ClampMaxTensor)
+
+    def _clamp_one(self, bound: Any, op: Any, tensor_op: Any) -> "Tensor":
+        if isinstance(bound, Tensor):
+            a, b = _promote(self, bound)
+            return tensor_op.apply(a, b)
+        if isinstance(bound, np.generic):
+            bound = bound.item()
+        x, _ = _promote(self, bound)  # an int tensor with a float bound becomes float32, as torch
+        return op.apply(x, bound)
+
+    def short(self, memory_format: Any = None) -> "Tensor":
+        return self.to(dt.int16)
+
+    def byte(self, memory_format: Any = None) -> "Tensor":
+        return self.to(dt.uint8)
+
+
+def _to_flags(args: tuple, kwargs: dict) -> tuple:
+    """Split `.to(...)`'s flags from its target: `non_blocking` and `copy` (positional after the
+    dtype/device, or keywords) and `memory_format=`. Only `copy=True` changes anything on a CPU
+    library whose tensors are always dense: it forces a new tensor."""
+    flags = [a for a in args if isinstance(a, builtins.bool)]  # (non_blocking, copy)
+    copy = kwargs.get("copy", flags[1] if len(flags) == 2 else False)
+    args = tuple(a for a in args if not isinstance(a, builtins.bool))
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("non_blocking", "copy", "memory_format")}
+    return args, kwargs, builtins.bool(copy)
 
 
 def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":
