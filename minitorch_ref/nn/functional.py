@@ -132,12 +132,13 @@ class _EmbeddingOp(Function):
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, sparse):
-        ctx.save_for_backward(indices, weight.shape, padding_idx, sparse)
+        ctx.save_for_backward(indices)
+        ctx.weight_shape, ctx.padding_idx, ctx.sparse = weight.shape, padding_idx, sparse
         return weight[indices]
 
     @staticmethod
     def backward(ctx, grad):
-        indices, shape, padding_idx, sparse = ctx.saved_tensors
+        (indices,), shape, padding_idx, sparse = ctx.saved_tensors, ctx.weight_shape, ctx.padding_idx, ctx.sparse
         flat = indices.reshape(-1)
         values = grad.reshape(-1, shape[1])
         if padding_idx is not None:  # the padding row gets no gradient
@@ -242,12 +243,12 @@ class _EmbeddingBagOp(Function):
                 np.add.at(dense.reshape(-1), flat, grad[nonempty].ravel())
             return dense, None, None, None, None, None, None
         per_bag = grad / divisor if ctx.mode == "mean" else grad
-        if ctx.sparse and not ctx.needs_input_grad(4):
+        if ctx.sparse and not ctx.needs_input_grad[4]:
             return _bag_rows_grad(indices, counts, per_bag, psw, weight.shape), None, None, None, None, None, None
         values = np.repeat(per_bag, counts, axis=0)  # one row per token: its bag's gradient
         grad_psw = None
         if psw is not None:
-            if ctx.needs_input_grad(4):  # d(out)/d(psw[k]) = weight[indices[k]]
+            if ctx.needs_input_grad[4]:  # d(out)/d(psw[k]) = weight[indices[k]]
                 grad_psw = np.einsum("ij,ij->i", values, weight[indices])
                 if keep is not None:
                     full = np.zeros(keep.shape, dtype=grad_psw.dtype)
@@ -255,7 +256,7 @@ class _EmbeddingBagOp(Function):
                     grad_psw = full
             values *= psw[:, None]
         grad_weight = None
-        if ctx.needs_input_grad(0):
+        if ctx.needs_input_grad[0]:
             grad_weight = (RowSparseGrad(indices, values, weight.shape) if ctx.sparse
                            else _rows_summed(indices, values, num_rows))
         return grad_weight, None, None, None, grad_psw, None, None
@@ -403,14 +404,15 @@ class _MseLossOp(Function):
     @staticmethod
     def forward(ctx, input, target, reduction):
         diff = input - target
-        ctx.save_for_backward(diff, reduction)
+        ctx.save_for_backward(diff)
+        ctx.reduction = reduction
         return _reduce(diff * diff, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        diff, reduction = ctx.saved_tensors
+        (diff,), reduction = ctx.saved_tensors, ctx.reduction
         g = 2 * diff * _reduce_grad(grad, reduction, diff.size)
-        return g, (-g if ctx.needs_input_grad(1) else None), None
+        return g, (-g if ctx.needs_input_grad[1] else None), None
 
 
 def _warn_size(input: Tensor, target: Tensor) -> None:
@@ -488,7 +490,8 @@ def _weighted_neg_sum(a: np.ndarray, log_p: np.ndarray) -> np.ndarray:
 def _finish_loss(ctx, per_row: np.ndarray, a: np.ndarray, divisor: Any, reduction: str, out_shape: tuple,
                  probs: np.ndarray | None) -> np.ndarray:
     """Reduce the per-prediction losses; remember what the backward needs."""
-    ctx.save_for_backward(a, probs, divisor, reduction)
+    ctx.save_for_backward(a, probs)
+    ctx.divisor, ctx.reduction = divisor, reduction
     if reduction == "none":
         return per_row.reshape(out_shape)
     total = per_row.sum()
@@ -541,7 +544,7 @@ class _CrossEntropyOp(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, probs, divisor, reduction = ctx.saved_tensors
+        (a, probs), divisor, reduction = ctx.saved_tensors, ctx.divisor, ctx.reduction
         g = (probs * a.sum(axis=1, keepdims=True) - a) * _row_scale(grad, reduction, divisor)
         return _unrows(g, ctx.input_shape), None, None, None, None, None, None
 
@@ -566,7 +569,7 @@ class _NllLossOp(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, _, divisor, reduction = ctx.saved_tensors
+        (a, _), divisor, reduction = ctx.saved_tensors, ctx.divisor, ctx.reduction
         return _unrows(-a * _row_scale(grad, reduction, divisor), ctx.input_shape), None, None, None, None
 
 
@@ -642,17 +645,18 @@ class _BinaryCrossEntropyOp(Function):
         losses = -(target * log_x + (1 - target) * log_1mx)
         if weight is not None:
             losses = losses * weight
-        ctx.save_for_backward(input, target, weight, log_x, log_1mx, reduction)
+        ctx.save_for_backward(input, target, weight, log_x, log_1mx)
+        ctx.reduction = reduction
         return _reduce(losses.astype(input.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, t, weight, log_x, log_1mx, reduction = ctx.saved_tensors
+        (x, t, weight, log_x, log_1mx), reduction = ctx.saved_tensors, ctx.reduction
         g = _reduce_grad(grad, reduction, x.size)
         if weight is not None:
             g = g * weight
         grad_x = g * (x - t) / np.maximum((1 - x) * x, _BCE_EPSILON)
-        grad_t = g * (log_1mx - log_x) if ctx.needs_input_grad(1) else None
+        grad_t = g * (log_1mx - log_x) if ctx.needs_input_grad[1] else None
         return grad_x, grad_t, None, None
 
 
@@ -685,12 +689,13 @@ class _BCEWithLogitsOp(Function):
         losses = (1 - t) * x + lw * softplus
         if weight is not None:
             losses = losses * weight
-        ctx.save_for_backward(x, t, weight, pos_weight, lw, softplus, reduction)
+        ctx.save_for_backward(x, t, weight, pos_weight, softplus)
+        ctx.lw, ctx.reduction = lw, reduction
         return _reduce(losses.astype(x.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, t, weight, pos_weight, lw, softplus, reduction = ctx.saved_tensors
+        (x, t, weight, pos_weight, softplus), lw, reduction = ctx.saved_tensors, ctx.lw, ctx.reduction
         g = _reduce_grad(grad, reduction, x.size)
         if weight is not None:
             g = g * weight
@@ -698,7 +703,7 @@ class _BCEWithLogitsOp(Function):
         sig = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
         pw = 1 if pos_weight is None else pos_weight
         grad_x = g * (lw * sig - pw * t)
-        grad_t = g * ((pw - 1) * softplus - x) if ctx.needs_input_grad(1) else None
+        grad_t = g * ((pw - 1) * softplus - x) if ctx.needs_input_grad[1] else None
         return grad_x, grad_t, None, None, None
 
 
