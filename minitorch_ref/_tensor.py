@@ -887,6 +887,88 @@ class Tensor(TensorBase):
     def byte(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.uint8)
 
+    # (reductions)
+    def _int_sum_dtype(self, dtype: Any):
+        if dtype is not None:
+            return dt.to_numpy_dtype(dtype)
+        return np.dtype(np.int64) if self._data.dtype.kind in "biu" else None
+
+    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
+        np_dtype = self._int_sum_dtype(dtype)
+        x = self.to(dt.from_numpy_dtype(np_dtype)) if np_dtype is not None and self._data.dtype.kind == "f" else self
+        if dim is None:
+            return reduction.Prod.apply(x, np_dtype)
+        return reduction.ProdDim.apply(x, _dim(dim, self.ndim), keepdim, np_dtype)
+
+    def _var_args(self, name: str, dim: Any, unbiased: Any, keepdim: bool, correction: Any):
+        if isinstance(dim, builtins.bool):  # x.var(False): the legacy `unbiased` positional
+            dim, unbiased = None, dim
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(f"{name}(): input dtype should be either floating point or complex dtypes. "
+                               f"Got {dt.torch_type_name(self._data.dtype)} instead.")
+        if correction is None:
+            correction = 1 if unbiased is None or unbiased else 0
+        dims = _opt_dims(dim, self.ndim)
+        if isinstance(dims, list):
+            dims = tuple(dims)
+        if dims == () and self.ndim:  # dim=[] reduces over every dim, as torch
+            dims = None
+        return dims, keepdim, correction
+
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
+        dims, keepdim, correction = self._var_args("var", dim, unbiased, keepdim, correction)
+        return reduction.Var.apply(self, dims, keepdim, correction)
+
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
+        dims, keepdim, correction = self._var_args("std", dim, unbiased, keepdim, correction)
+        return reduction.Std.apply(self, dims, keepdim, correction)
+
+    def _amax(self, op: Any, name: str, dim: Any, keepdim: bool) -> "Tensor":
+        dims = _reduce_dims(dim, self.ndim)
+        for d in range(self.ndim) if dims is None else dims:
+            if self._data.shape[d] == 0:  # (torch: IndexError for a named dim, RuntimeError for "all")
+                error = RuntimeError if dims is None else IndexError
+                raise error(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        return op.apply(self, dims, keepdim)
+
+    def amax(self, dim: Any = (), keepdim: bool = False) -> "Tensor":
+        return self._amax(reduction.Amax, "amax", dim, keepdim)
+
+    def amin(self, dim: Any = (), keepdim: bool = False) -> "Tensor":
+        return self._amax(reduction.Amin, "amin", dim, keepdim)
+
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> "Tensor":
+        dims = _reduce_dims(dim, self.ndim)
+        return reduction.Logsumexp.apply(_floating(self), dims, keepdim)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> "Tensor":
+        if p == "fro" or p is None:
+            p = 2
+        if isinstance(p, str):
+            raise RuntimeError(f"minitorch_ref.norm: p='{p}' (a matrix norm) is not supported; use a number")
+        from . import linalg as _linalg
+
+        return _linalg.vector_norm(self, p, dim, keepdim, dtype=dtype)
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> "Tensor":
+        np_dtype = self._int_sum_dtype(dtype)
+        x = self.to(dt.from_numpy_dtype(np_dtype)) if np_dtype is not None and self._data.dtype.kind == "f" else self
+        return reduction.Cumprod.apply(x, _dim(dim, max(self.ndim, 1)), np_dtype)
+
+
+def _reduce_dims(dim: Any, ndim: int) -> "tuple | None":
+    """A reduction's `dim` as a tuple of normalised dims, or None for all (None, () or [] mean all)."""
+    if dim is None or ndim == 0 or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        if ndim == 0 and isinstance(dim, (builtins.int, tuple, list)) and dim != () and dim != []:
+            _opt_dims(dim, 0)  # (range check: a 0-d tensor accepts dim 0 and -1)
+        return None
+    dims = _opt_dims(dim, ndim)
+    dims = (dims,) if isinstance(dims, builtins.int) else tuple(dims)
+    for d in dims:
+        if dims.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return dims
+
 
 def _to_flags(args: tuple, kwargs: dict) -> tuple:
     """Split `.to(...)`'s flags from its target: `non_blocking` and `copy` (positional after the
