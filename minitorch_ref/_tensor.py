@@ -955,6 +955,161 @@ class Tensor(TensorBase):
         x = self.to(dt.from_numpy_dtype(np_dtype)) if np_dtype is not None and self._data.dtype.kind == "f" else self
         return reduction.Cumprod.apply(x, _dim(dim, max(self.ndim, 1)), np_dtype)
 
+    # (matrices)
+    def bmm(self, mat2: "Tensor") -> "Tensor":
+        if self.ndim != 3 or mat2.ndim != 3:
+            raise RuntimeError(f"batch1 must be a 3D tensor" if self.ndim != 3 else "batch2 must be a 3D tensor")
+        if self.shape[0] != mat2.shape[0] or self.shape[2] != mat2.shape[1]:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+        _check_same_dtype(self, mat2, "bmm")
+        return linalg.Bmm.apply(self, mat2)
+
+    def mv(self, vec: "Tensor") -> "Tensor":
+        if self.ndim != 2 or vec.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got 1, {self.ndim}, {vec.ndim}")
+        if self.shape[1] != vec.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({self.shape[0]}), mat ({self.shape[0]}x{self.shape[1]}), "
+                               f"vec ({vec.shape[0]})")
+        _check_same_dtype(self, vec, "mv")
+        return linalg.Mv.apply(self, vec)
+
+    def outer(self, vec2: "Tensor") -> "Tensor":
+        if self.ndim != 1 or vec2.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument self, but got {self.ndim}-D" if self.ndim != 1 else
+                               f"outer: Expected 1-D argument vec2, but got {vec2.ndim}-D")
+        return self.reshape(-1, 1) * vec2  # torch decomposes it the same way (MulBackward0)
+
+    ger = outer
+
+    def addmm(self, mat1: "Tensor", mat2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
+        if mat1.ndim != 2 or mat2.ndim != 2:
+            raise RuntimeError(f"{'mat1' if mat1.ndim != 2 else 'mat2'} must be a matrix, got "
+                               f"{mat1.ndim if mat1.ndim != 2 else mat2.ndim}-D tensor")
+        if mat1.shape[1] != mat2.shape[0]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and "
+                               f"{mat2.shape[0]}x{mat2.shape[1]})")
+        _check_broadcast(self._data.shape, (mat1.shape[0], mat2.shape[1]))
+        if np.broadcast_shapes(self._data.shape, (mat1.shape[0], mat2.shape[1])) != (mat1.shape[0], mat2.shape[1]):
+            raise RuntimeError(f"The expanded size of the tensor ({mat2.shape[1]}) must match the existing size "
+                               f"({self.shape[-1]}) at non-singleton dimension 1")
+        _check_same_dtype(mat1, mat2, "addmm")
+        _check_same_dtype(self, mat1, "addmm")
+        return linalg.AddmmFull.apply(self, mat1, mat2, beta, alpha)
+
+    # (shape)
+    def flip(self, *dims: Any, **kwargs: Any) -> "Tensor":
+        dims = _shape_args(dims) if dims else tuple(kwargs.get("dims", ()))
+        norm = tuple(_dim(d, self.ndim) for d in dims)
+        if len(set(norm)) != len(norm):
+            raise RuntimeError(f"dims has duplicates, original flip dims size={len(dims)}, but unique flip dims "
+                               f"size={len(set(norm))}")
+        return shape.Flip.apply(self, norm if self.ndim else ())
+
+    def roll(self, shifts: Any, dims: Any = None) -> "Tensor":
+        shifts_t = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+        if dims is None:
+            if len(shifts_t) != 1:
+                raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:0")
+            return shape.Roll.apply(self.flatten(), shifts_t[0], 0).view(self.shape)
+        dims_t = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+        if len(shifts_t) != len(dims_t):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
+        return shape.Roll.apply(self, shifts_t, tuple(_dim(d, self.ndim) for d in dims_t))
+
+    def tril(self, diagonal: int = 0) -> "Tensor":
+        if self.ndim < 2:
+            raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+        return shape.Tril.apply(self, builtins.int(diagonal))
+
+    def triu(self, diagonal: int = 0) -> "Tensor":
+        if self.ndim < 2:
+            raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+        return shape.Triu.apply(self, builtins.int(diagonal))
+
+    def repeat(self, *sizes: Any) -> "Tensor":
+        sizes = _shape_args(sizes)
+        if len(sizes) < self.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+                               "tensor")
+        if any(n < 0 for n in sizes):
+            raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: {list(sizes)}")
+        return shape.Repeat.apply(self, sizes)
+
+    def tile(self, *dims: Any) -> "Tensor":
+        dims = _shape_args(dims)
+        return self.repeat((1,) * (self.ndim - len(dims)) + dims)
+
+    def narrow(self, dim: int, start: Any, length: int) -> "Tensor":
+        if self.ndim == 0:
+            raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+        if length < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+        if isinstance(start, Tensor) and (start.ndim or start._data.dtype.kind not in "iu"):
+            raise RuntimeError("start must be an 0-dim integral Tensor.")
+        d = _dim(dim, self.ndim)
+        size = self.shape[d]
+        start = builtins.int(start)
+        if not -size <= start <= size:
+            raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+        if start < 0:
+            start += size
+        if start + length > size:
+            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+        return self[(slice(None),) * d + (slice(start, start + length),)]
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple:
+        d = _dim(dim, self.ndim)
+        size = self.shape[d]
+        if isinstance(split_size, (list, tuple)):
+            if sum(split_size) != size:
+                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                                   f"size at dimension {d}), but got split_sizes={list(split_size)}")
+            bounds = np.cumsum([0, *split_size]).tolist()
+        else:
+            if split_size < 0 or (split_size == 0 and size != 0):
+                raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
+            bounds = list(range(0, size, split_size)) + [size] if split_size else [0, 0]
+        return tuple(self[(slice(None),) * d + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:]))
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        if chunks <= 0:
+            raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+        size = self.shape[_dim(dim, self.ndim)]
+        if size == 0:  # torch: `chunks` empty pieces
+            return self.split([0] * chunks, dim)
+        return self.split(-(-size // chunks), dim)  # pieces of ceil(size / chunks); the last may be smaller
+
+    def unbind(self, dim: int = 0) -> tuple:
+        d = _dim(dim, self.ndim)
+        return tuple(self[(slice(None),) * d + (i,)] for i in range(self.shape[d]))
+
+    def movedim(self, source: Any, destination: Any) -> "Tensor":
+        src = [source] if isinstance(source, builtins.int) else list(source)
+        dst = [destination] if isinstance(destination, builtins.int) else list(destination)
+        if len(src) != len(dst):
+            raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
+                               f"the same number of dims as destination ({dst} dims)")
+        n = self.ndim
+        src, dst = [_dim(s, n) for s in src], [_dim(d, n) for d in dst]
+        if len(set(src)) != len(src):
+            raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
+        if len(set(dst)) != len(dst):
+            raise RuntimeError(f"movedim: repeated dim in `destination` ({dst})")
+        perm = [None] * n
+        for s_, d_ in zip(src, dst):
+            perm[d_] = s_
+        rest = iter(d for d in range(n) if d not in src)
+        perm = [p if p is not None else next(rest) for p in perm]
+        return self.permute(perm) if n else self.view(())
+
+    moveaxis = movedim
+
+    # (nn.functional activations, as Tensor methods where torch has them)
+    def _check_float_activation(self, name: str) -> None:
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(f'"{name}" not implemented for \'{dt.torch_type_name(self._data.dtype)}\'')
+
 
 def _reduce_dims(dim: Any, ndim: int) -> "tuple | None":
     """A reduction's `dim` as a tuple of normalised dims, or None for all (None, () or [] mean all)."""

@@ -632,3 +632,92 @@ class ClampMaxTensor(Function):
         a, bound = ctx.saved_tensors
         keep = a <= bound
         return np.where(keep, grad, 0).astype(grad.dtype), np.where(keep, 0, grad).astype(grad.dtype)
+
+
+# activations of nn.functional (issue 12)
+class Gelu(_Unary):
+    """x * Phi(x), Phi the standard normal CDF (approximate='none')."""
+
+    node_name = "GeluBackward0"
+    f = staticmethod(lambda a: 0.5 * a * (1 + _erf(a / np.sqrt(2.0).astype(a.dtype))))
+    df = staticmethod(lambda a, out: 0.5 * (1 + _erf(a / np.sqrt(2.0).astype(a.dtype)))
+                      + a * np.exp(-0.5 * a * a) / np.sqrt(2 * np.pi))
+
+
+_GELU_K = np.sqrt(2 / np.pi)
+
+
+class GeluTanh(_Unary):
+    """approximate='tanh': 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+
+    node_name = "GeluBackward0"
+    f = staticmethod(lambda a: 0.5 * a * (1 + np.tanh(_GELU_K * (a + 0.044715 * a ** 3))))
+
+    @staticmethod
+    def df(a, out):
+        t = np.tanh(_GELU_K * (a + 0.044715 * a ** 3))
+        return 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * _GELU_K * (1 + 3 * 0.044715 * a * a)
+
+
+class Silu(_Unary):
+    node_name = "SiluBackward0"
+    f = staticmethod(lambda a: a / (1 + np.exp(-a)))
+
+    @staticmethod
+    def df(a, out):
+        s = 1 / (1 + np.exp(-a))
+        return s * (1 + a * (1 - s))
+
+
+class LeakyRelu(Function):
+    node_name = "LeakyReluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, slope):
+        ctx.save_for_backward(a)
+        ctx.slope = slope
+        return np.where(a > 0, a, a * slope).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return np.where(a > 0, grad, grad * ctx.slope).astype(grad.dtype, copy=False), None
+
+
+class Elu(Function):
+    """x for x > 0, alpha * (exp(x) - 1) below."""
+
+    node_name = "EluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, alpha):
+        with quiet():
+            out = np.where(a > 0, a, alpha * np.expm1(a)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, out)
+        ctx.alpha = alpha
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        return np.where(a > 0, grad, grad * (out + ctx.alpha)).astype(grad.dtype, copy=False), None
+
+
+class Softplus(Function):
+    """log(1 + exp(beta x)) / beta; x itself where beta x > threshold (no overflow)."""
+
+    node_name = "SoftplusBackward0"
+
+    @staticmethod
+    def forward(ctx, a, beta, threshold):
+        ctx.save_for_backward(a)
+        ctx.beta, ctx.threshold = beta, threshold
+        with quiet():
+            return np.where(a * beta > threshold, a, np.log1p(np.exp(a * beta)) / beta).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with quiet():
+            z = np.exp(a * ctx.beta)
+            return np.where(a * ctx.beta > ctx.threshold, grad, grad * z / (z + 1)).astype(grad.dtype), None, None
