@@ -715,3 +715,100 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     input, target = _promote(input, target)
     return _BCEWithLogitsOp.apply(input, target, None if weight is None else weight._data,
                                   None if pos_weight is None else pos_weight._data, reduction)
+
+
+# ====================================================================== added for issue 12
+def _float_activation(input: Tensor, name: str) -> None:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if input._data.dtype.kind != "f":
+        kernel = {"gelu": "GeluKernelImpl", "silu": "silu_cpu", "elu": "elu_cpu", "softplus": "softplus_cpu",
+                  "leaky_relu": "leaky_relu_cpu"}[name]
+        raise RuntimeError(f'"{kernel}" not implemented for \'{_TYPE_WORD[input._data.dtype.name]}\'')
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x) (Phi: the standard normal CDF); approximate='tanh' uses tanh's approximation of it."""
+    _float_activation(input, "gelu")
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return (pointwise.GeluTanh if approximate == "tanh" else pointwise.Gelu).apply(input)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x) (also called swish)."""
+    _float_activation(input, "silu")
+    return pointwise.Silu.apply(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, negative_slope * x below."""
+    _float_activation(input, "leaky_relu")
+    return pointwise.LeakyRelu.apply(input, negative_slope)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, alpha * (exp(x) - 1) below."""
+    _float_activation(input, "elu")
+    return pointwise.Elu.apply(input, alpha)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta: a smooth relu (x itself where beta x > threshold)."""
+    _float_activation(input, "softplus")
+    return pointwise.Softplus.apply(input, beta, threshold)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices (int64) -> rows of 0/1 (int64), one more dim of size num_classes."""
+    if tensor._data.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    values = tensor._data
+    if num_classes == -1:
+        if values.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(values.max()) + 1
+    if values.size and values.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if values.size and values.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._make((values[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
+    """input / max(||input||_p over dim, eps): rows (by default) scaled to unit norm."""
+    norm = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    return input / norm
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Constant padding: `pad` = (left, right) of the last dim, then of the one before, ...; negative crops."""
+    if mode != "constant":
+        raise NotImplementedError(f"minitorch_ref pads in 'constant' mode only, not '{mode}'")
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(pad)} and input of dimension {input.ndim}")
+    out = input
+    for i in range(len(pad) // 2):
+        d = input.ndim - 1 - i
+        left, right = int(pad[2 * i]), int(pad[2 * i + 1])
+        size = out.shape[d]
+        if size + left + right < 0:
+            raise RuntimeError(f"The input size {size}, plus negative padding {left} and {right} resulted in a "
+                               f"negative output size, which is invalid. Check dimension {d} of your input.")
+        out = out.narrow(d, max(-left, 0), size - max(-left, 0) - max(-right, 0)) if min(left, right) < 0 else out
+        pieces = []
+        for n in (max(left, 0), max(right, 0)):
+            shape_ = list(out.shape)
+            shape_[d] = n
+            pieces.append(Tensor._make(np.full(shape_, 0 if value is None else value, dtype=out._data.dtype)))
+        if left > 0 or right > 0:
+            from .._functions import cat
+
+            out = cat([pieces[0], out, pieces[1]], dim=d)
+    return out if out is not input else input.clone()
+
+
+__all__ += ["gelu", "silu", "leaky_relu", "elu", "softplus", "one_hot", "normalize", "pad"]

@@ -369,7 +369,7 @@ class _Unary(Function):
     @classmethod
     def forward(cls, ctx, a):
         with quiet():
-            out = cls.f(a)
+            out = np.asarray(cls.f(a)).astype(a.dtype, copy=False)  # (NumPy 2 lets float64 constants win)
         ctx.save_for_backward(a, out)
         return out
 

@@ -351,7 +351,7 @@ class VectorNorm(Function):
             elif ord == 1:
                 local = np.sign(a)
             else:
-                local = np.where(full == 0, 0, a * np.abs(a) ** (ord - 2) / full ** (ord - 1))
+                local = np.where((full == 0) | (a == 0), 0, np.sign(a) * np.abs(a) ** (ord - 1) / full ** (ord - 1))
         return (g * local).astype(grad.dtype, copy=False), None, None, None
 
 
