@@ -117,26 +117,35 @@ class Function:
     def apply(cls, *args: Any) -> Any:
         """Run the op on tensors (and plain values); record it in the graph when a gradient is wanted."""
         ctx = cls()
-        tensors = [a for a in args if isinstance(a, TensorBase)]
-        record = grad_mode._enabled and any(t._requires_grad for t in tensors)
-        if record:
-            ctx.needs_input_grad = tuple(isinstance(a, TensorBase) and a._requires_grad for a in args)
-        else:
-            ctx.needs_input_grad = (False,) * len(args)
-        out = cls.forward(ctx, *[a._data if isinstance(a, TensorBase) else a for a in args])
+        arrays, wants, first = [], [], None  # per argument: what forward gets, whether it wants a gradient
+        for a in args:
+            if isinstance(a, TensorBase):
+                arrays.append(a._data)
+                wants.append(a._requires_grad)
+                if first is None:
+                    first = a
+            else:
+                arrays.append(a)
+                wants.append(False)
+        record = grad_mode._enabled and True in wants
+        ctx.needs_input_grad = tuple(wants) if record else (False,) * len(args)
+        out = cls.forward(ctx, *arrays)
         outputs = out if type(out) is tuple else (out,)
-        make = tensors[0]._make
-        results = [make(o if type(o) is np.ndarray else np.asarray(o)) for o in outputs]
+        results = [first._make(o if type(o) is np.ndarray else np.asarray(o)) for o in outputs]
         if record:
-            result = results[0]
-            result._requires_grad, result.grad_fn = True, ctx
-            ctx.next_functions = tuple(gradient_edge(a) if wanted else None
-                                       for a, wanted in zip(args, ctx.needs_input_grad))
-            ctx.output_shape = result._data.shape
-            ctx.input_shapes = tuple(a._data.shape if isinstance(a, TensorBase) else None for a in args)
-            if ctx._saved:
-                _remember_versions(ctx, args, outputs[0], result)
+            _record(ctx, args, outputs[0], results[0])
         return tuple(results) if type(out) is tuple else results[0]
+
+
+def _record(ctx: Function, args: tuple, out: Any, result: TensorBase) -> None:
+    """Make `ctx` the node that produced `result`: its edges to the inputs' nodes, and the
+    versions of the tensors it saved (checked when `ctx.saved_tensors` is read)."""
+    result._requires_grad, result.grad_fn = True, ctx
+    ctx.next_functions = tuple([gradient_edge(a) if wanted else None for a, wanted in zip(args, ctx.needs_input_grad)])
+    ctx.output_shape = result._data.shape
+    ctx.input_shapes = tuple([a._data.shape if isinstance(a, TensorBase) else None for a in args])  # (for pictures)
+    if ctx._saved:
+        _remember_versions(ctx, args, out, result)
 
 
 class ViewFunction(Function):
@@ -206,8 +215,10 @@ def _remember_versions(ctx: Function, args: tuple, out: Any, result: TensorBase)
             owner, producer = result, _THIS_NODE
             saved[i] = result._data
         else:
-            owner = next((a for a in args if isinstance(a, TensorBase) and a._data is array), None)
-            if owner is None:
+            for owner in args:
+                if isinstance(owner, TensorBase) and owner._data is array:
+                    break
+            else:
                 continue
             producer = owner.grad_fn
         storage = owner._storage

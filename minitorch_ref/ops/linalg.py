@@ -57,8 +57,6 @@ class Addmm(Function):
         out = x @ weight.T
         if bias is not None:
             out += bias
-        else:
-            ctx.node_name = "MmBackward0"  # torch's Linear(bias=False) records a plain mm
         return out
 
     @staticmethod
@@ -68,6 +66,12 @@ class Addmm(Function):
         grad_w = grad.T @ x if ctx.needs_input_grad[1] else None
         grad_b = grad.sum(0) if ctx.needs_input_grad[2] else None
         return grad_x, grad_w, grad_b
+
+
+class LinearNoBias(Addmm):
+    """`x @ weight.T` (`Linear(bias=False)`): torch records a plain mm."""
+
+    node_name = "MmBackward0"
 
 
 # --- ops added for issue 12 -------------------------------------------------------------------

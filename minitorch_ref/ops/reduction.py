@@ -22,7 +22,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim, dtype):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
-        return np.sum(a, axis=dim, dtype=dtype, keepdims=keepdim)
+        return a.sum(axis=dim, dtype=dtype, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -40,7 +40,7 @@ class Mean(Function):
     def forward(ctx, a, dim, keepdim, dtype):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
         ctx.count = a.size if dim is None else int(np.prod([a.shape[d] for d in np.atleast_1d(dim)]))
-        return np.mean(a, axis=dim, keepdims=keepdim, dtype=dtype)
+        return a.mean(axis=dim, dtype=dtype, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
