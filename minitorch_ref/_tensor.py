@@ -1056,7 +1056,7 @@ class Tensor(TensorBase):
             start += size
         if start + length > size:
             raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-        return self[(slice(None),) * d + (slice(start, start + length),)]
+        return shape.Slice.apply(self, (slice(None),) * d + (slice(start, start + length),))  # (always a slice)
 
     def split(self, split_size: Any, dim: int = 0) -> tuple:
         d = _dim(dim, self.ndim)

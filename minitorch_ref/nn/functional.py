@@ -18,7 +18,7 @@ from .._dtype import PACKAGE
 from .._sparse import RowSparseGrad
 from .._tensor import Tensor, _check_broadcast, _check_inplace, _promote
 from ..autograd.function import Function
-from ..ops import linalg, pointwise
+from ..ops import linalg, pointwise, shape
 
 __all__ = [
     "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "embedding", "embedding_bag",
@@ -790,25 +790,15 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     if len(pad) // 2 > input.ndim:
         raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
                            f"padding length {len(pad)} and input of dimension {input.ndim}")
-    out = input
+    widths = [(0, 0)] * input.ndim
     for i in range(len(pad) // 2):
         d = input.ndim - 1 - i
         left, right = int(pad[2 * i]), int(pad[2 * i + 1])
-        size = out.shape[d]
-        if size + left + right < 0:
-            raise RuntimeError(f"The input size {size}, plus negative padding {left} and {right} resulted in a "
-                               f"negative output size, which is invalid. Check dimension {d} of your input.")
-        out = out.narrow(d, max(-left, 0), size - max(-left, 0) - max(-right, 0)) if min(left, right) < 0 else out
-        pieces = []
-        for n in (max(left, 0), max(right, 0)):
-            shape_ = list(out.shape)
-            shape_[d] = n
-            pieces.append(Tensor._make(np.full(shape_, 0 if value is None else value, dtype=out._data.dtype)))
-        if left > 0 or right > 0:
-            from .._functions import cat
-
-            out = cat([pieces[0], out, pieces[1]], dim=d)
-    return out if out is not input else input.clone()
+        if input.shape[d] + left + right < 0:
+            raise RuntimeError(f"The input size {input.shape[d]}, plus negative padding {left} and {right} resulted "
+                               f"in a negative output size, which is invalid. Check dimension {d} of your input.")
+        widths[d] = (left, right)
+    return shape.ConstantPad.apply(input, tuple(widths), 0 if value is None else value)
 
 
 __all__ += ["gelu", "silu", "leaky_relu", "elu", "softplus", "one_hot", "normalize", "pad"]

@@ -352,7 +352,7 @@ def _erf(a: np.ndarray) -> np.ndarray:
     """NumPy has no erf: the standard library's `math.erf`, element by element (exact in float64)."""
     import math
 
-    return np.frompyfunc(math.erf, 1, 1)(a).astype(a.dtype) if a.size else a.copy()
+    return np.asarray(np.frompyfunc(math.erf, 1, 1)(a)).astype(a.dtype) if a.size else a.copy()
 
 
 class _Unary(Function):
@@ -463,7 +463,8 @@ class Trunc(_Step):
 
 class Sign(_Step):
     node_name = "SignBackward0"
-    f = staticmethod(lambda a: np.sign(a) if a.dtype != np.bool_ else a.copy())
+    f = staticmethod(lambda a: a.copy() if a.dtype == np.bool_ else np.where(a != a, 0, np.sign(a)).astype(a.dtype))
+    # (torch: sign(nan) = 0)
 
 
 class Round(_Step):

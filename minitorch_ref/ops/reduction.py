@@ -224,6 +224,9 @@ class Var(Function):
     def forward(ctx, a, dim, keepdim, correction):
         count = a.size if dim is None else int(np.prod([a.shape[d] for d in np.atleast_1d(dim)]))
         centered = a - a.mean(axis=dim, keepdims=True) if a.size else a
+        if a.size:  # a constant slice deviates by exactly 0 (torch's Welford mean is exact there; NumPy's may not be)
+            constant = np.max(a, axis=dim, keepdims=True) == np.min(a, axis=dim, keepdims=True)
+            centered = np.where(constant, 0, centered).astype(a.dtype, copy=False)
         with _quiet():
             out = _keep(np.asarray((centered * centered).sum(axis=dim, keepdims=True) / (count - correction)
                                    ).astype(a.dtype), dim, keepdim)
@@ -253,8 +256,8 @@ class Std(Var):
 
     @staticmethod
     def backward(ctx, grad):
-        with _quiet():
-            return Var.backward(ctx, grad / (2 * ctx.out))
+        with _quiet():  # where std is 0 torch's gradient is 0
+            return Var.backward(ctx, np.where(ctx.out == 0, 0, grad / (2 * ctx.out)).astype(grad.dtype))
 
 
 class Amax(Function):

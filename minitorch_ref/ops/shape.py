@@ -368,3 +368,23 @@ class Repeat(Function):
         split = [n for pair in zip(ctx.sizes, ctx.shape) for n in pair]  # (r0, s0, r1, s1, ...)
         summed = grad.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
         return summed.reshape(ctx.input_shape), None
+
+
+class ConstantPad(Function):
+    """`F.pad(x, pad, value=v)`: `widths` = (before, after) per dim; a negative width crops."""
+
+    node_name = "ConstantPadNdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, widths, value):
+        crop = tuple(slice(max(-lo, 0), a.shape[d] - max(-hi, 0)) for d, (lo, hi) in enumerate(widths))
+        grow = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
+        ctx.widths, ctx.crop, ctx.shape = widths, crop, a.shape
+        return np.pad(a[crop], grow, constant_values=value)
+
+    @staticmethod
+    def backward(ctx, grad):
+        inner = tuple(slice(max(lo, 0), grad.shape[d] - max(hi, 0)) for d, (lo, hi) in enumerate(ctx.widths))
+        full = np.zeros(ctx.shape, grad.dtype)
+        full[ctx.crop] = grad[inner]
+        return full, None, None
