@@ -404,6 +404,9 @@ def run_errors(op) -> list[Outcome]:
 
 def run_op(op) -> list[Outcome]:
     outcomes = []
+    if not op_dtypes(op):  # (a complex-only variant such as nn.functional.silu.complex)
+        outcomes.append(Outcome(op_id(op), family(op), "sample", "-", "excluded",
+                                f"no dtype in {[str(d)[6:] for d in DTYPES]} among the op's dtypes"))
     for dtype in op_dtypes(op):
         outcomes += run_samples(op, dtype)
     return outcomes + run_errors(op)
