@@ -955,6 +955,26 @@ class Tensor(TensorBase):
         x = self.to(dt.from_numpy_dtype(np_dtype)) if np_dtype is not None and self._data.dtype.kind == "f" else self
         return reduction.Cumprod.apply(x, _dim(dim, max(self.ndim, 1)), np_dtype)
 
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        values, indices = reduction.Sort.apply(self, _dim(dim, self.ndim), descending, None)
+        return _MaxResult(values, indices, "sort")
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> "Tensor":
+        return self.detach().sort(dim, descending)[1]
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+        d = _dim(dim, self.ndim)
+        size = self.shape[d] if self.ndim else 1
+        if not 0 <= k <= size:
+            raise RuntimeError("selected index k out of range")
+        values, indices = reduction.Topk.apply(self, d, largest, builtins.int(k))
+        return _MaxResult(values, indices, "topk")
+
+    def count_nonzero(self, dim: Any = None) -> "Tensor":
+        dims = _reduce_dims(dim, self.ndim)
+        return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=dims), dtype=np.int64))
+
+
     # (matrices)
     def bmm(self, mat2: "Tensor") -> "Tensor":
         if self.ndim != 3 or mat2.ndim != 3:

@@ -355,6 +355,13 @@ OPS += [
            lambda d: S.reduction(d), F, rtol={"float64": 1e-13}),
     OpInfo("vector_norm-3", lambda m, x, dim, keepdim: m.linalg.vector_norm(x, 3, dim, keepdim),
            lambda d: S.reduction(d), F, rtol={"float64": 1e-13}),
+    OpInfo("sort", lambda m, x, dim: m.sort(x, dim, descending=True)[0], lambda d: S.reduction(d, keepdim=False), F),
+    OpInfo("argsort", lambda m, x, dim: m.argsort(x, dim), lambda d: S.reduction(d, keepdim=False).filter(
+        lambda s: np.unique(s.args[0].values).size == s.args[0].values.size), F, differentiable=False),
+    OpInfo("topk", lambda m, x, dim: m.topk(x, 1, dim), lambda d: S.reduction(d, keepdim=False).filter(
+        lambda s: np.unique(s.args[0].values).size == s.args[0].values.size), F,
+           errors=[ErrorInput("k", lambda m: m.ones(3).topk(4), RuntimeError)]),
+    OpInfo("count_nonzero", lambda m, x: m.count_nonzero(x), lambda d: _U(d, special=True), FI, differentiable=False),
     OpInfo("cumprod", lambda m, x, dim: m.cumprod(x, dim), lambda d: S.reduction(d, keepdim=False, low=-2, high=2),
            FI, rtol={"float64": 1e-12}),
     # matrices

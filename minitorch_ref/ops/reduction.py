@@ -382,3 +382,39 @@ class Cumprod(Function):
             after = np.cumprod(np.concatenate([np.ones_like(x[..., :1]), x[..., i + 1:]], axis=-1), axis=-1)
             out[..., i] = left[..., i] * np.sum(g[..., i:] * after, axis=-1)
         return np.moveaxis(out, -1, ctx.dim), None, None
+
+
+class Sort(Function):
+    """(values, indices) sorted along `dim` (stable: ties keep their order); the gradient goes back
+    to where each value came from."""
+
+    node_name = "SortBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, descending, k):
+        if a.ndim == 0:
+            ctx.dim, ctx.indices, ctx.shape = None, None, a.shape
+            return a.copy(), np.zeros((), np.int64)
+        keys = a.astype(np.int64) if a.dtype == np.bool_ else a
+        indices = np.argsort(-keys if descending else keys, axis=dim, kind="stable")
+        if descending and keys.dtype.kind == "f":  # nan sorts first when descending, last ascending (torch)
+            indices = np.argsort(np.where(np.isnan(keys), -np.inf, -keys), axis=dim, kind="stable")
+            nan_first = np.take_along_axis(np.isnan(keys), indices, axis=dim)
+            order = np.argsort(~nan_first, axis=dim, kind="stable")
+            indices = np.take_along_axis(indices, order, axis=dim)
+        if k is not None:
+            indices = np.take(indices, np.arange(k), axis=dim)
+        ctx.dim, ctx.indices, ctx.shape = dim, indices, a.shape
+        return np.take_along_axis(a, indices, axis=dim), indices.astype(np.int64)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.indices is None:
+            return grad, None, None, None
+        full = np.zeros(ctx.shape, grad.dtype)
+        np.put_along_axis(full, ctx.indices, grad, axis=ctx.dim)
+        return full, None, None, None
+
+
+class Topk(Sort):
+    node_name = "TopkBackward0"
