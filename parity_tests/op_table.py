@@ -406,6 +406,12 @@ OPS += [
            errors=[ErrorInput("float", lambda m: m.nn.functional.one_hot(m.ones(2)), RuntimeError)]),
     OpInfo("normalize", lambda m, x, dim: m.nn.functional.normalize(x, dim=dim),
            lambda d: S.reduction(d, keepdim=False, min_dims=1), F),
+    OpInfo("smooth_l1_loss", lambda m, x, y: m.nn.SmoothL1Loss(beta=0.5)(x, y.expand_as(x) if y.ndim <= x.ndim else y),
+           lambda d: S.binary(d).filter(lambda s: np.broadcast_shapes(s.args[0].values.shape, s.args[1].values.shape)
+                                        == s.args[0].values.shape), F, **_NOGRADCHECK),
+    OpInfo("huber_loss", lambda m, x, y: m.nn.functional.huber_loss(x, y.expand_as(x), reduction="sum", delta=2.0),
+           lambda d: S.binary(d).filter(lambda s: np.broadcast_shapes(s.args[0].values.shape, s.args[1].values.shape)
+                                        == s.args[0].values.shape), F, **_NOGRADCHECK),
     OpInfo("pad-constant", lambda m, x: m.nn.functional.pad(x, (1, 2), value=0.5), lambda d: _U(d, min_dims=1), F),
     OpInfo("pad-crop", lambda m, x: m.nn.functional.pad(x, (-1, 1)), lambda d: _U(d, min_dims=1), F),
     # conversions and keywords

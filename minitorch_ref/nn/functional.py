@@ -802,3 +802,76 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
 
 
 __all__ += ["gelu", "silu", "leaky_relu", "elu", "softplus", "one_hot", "normalize", "pad"]
+
+
+class _SmoothL1LossOp(Function):
+    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta beyond (d = input - target)."""
+
+    node_name = "SmoothL1LossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction, beta):
+        diff = input - target
+        ctx.save_for_backward(diff)
+        ctx.reduction, ctx.beta = reduction, beta
+        absolute = np.abs(diff)
+        if beta == 0:
+            return _reduce(absolute, reduction)
+        return _reduce(np.where(absolute < beta, 0.5 * diff * diff / beta, absolute - 0.5 * beta).astype(
+            diff.dtype), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (diff,) = ctx.saved_tensors
+        beta = ctx.beta
+        local = np.sign(diff) if beta == 0 else np.where(np.abs(diff) < beta, diff / beta, np.sign(diff))
+        g = (local * _reduce_grad(grad, ctx.reduction, diff.size)).astype(diff.dtype)
+        return g, -g, None, None
+
+
+class _HuberLossOp(Function):
+    """0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) beyond: smooth_l1 times delta."""
+
+    node_name = "HuberLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction, delta):
+        diff = input - target
+        ctx.save_for_backward(diff)
+        ctx.reduction, ctx.delta = reduction, delta
+        absolute = np.abs(diff)
+        return _reduce(np.where(absolute <= delta, 0.5 * diff * diff, delta * (absolute - 0.5 * delta)).astype(
+            diff.dtype), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (diff,) = ctx.saved_tensors
+        delta = ctx.delta
+        local = np.where(np.abs(diff) <= delta, diff, delta * np.sign(diff))
+        g = (local * _reduce_grad(grad, ctx.reduction, diff.size)).astype(diff.dtype)
+        return g, -g, None, None
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Squared error near zero, absolute error beyond `beta`: robust regression (Fast R-CNN's box loss)."""
+    _check_reduction(reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    _warn_size(input, target)
+    _check_broadcast(input._data.shape, target._data.shape)
+    input, target = _promote(input, target)
+    return _SmoothL1LossOp.apply(input, target, reduction, beta)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """Squared error near zero, `delta` times the absolute error beyond `delta`."""
+    _check_reduction(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    _warn_size(input, target)
+    _check_broadcast(input._data.shape, target._data.shape)
+    input, target = _promote(input, target)
+    return _HuberLossOp.apply(input, target, reduction, delta)
+
+
+__all__ += ["smooth_l1_loss", "huber_loss"]

@@ -4,7 +4,7 @@ from .container import ModuleList, Sequential
 from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Identity, Linear
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
 from .module import Module
 from .sparse import Embedding, EmbeddingBag
 
@@ -12,5 +12,5 @@ __all__ = [
     "Module", "Linear", "Identity", "Flatten", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Dropout",
     "Embedding", "EmbeddingBag", "Sequential", "ModuleList", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss",
     "BCELoss", "BCEWithLogitsLoss",
-    "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus",  # (issue 12)
+    "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "SmoothL1Loss", "HuberLoss",  # (issue 12)
 ]
