@@ -412,6 +412,14 @@ OPS += [
     OpInfo("huber_loss", lambda m, x, y: m.nn.functional.huber_loss(x, y.expand_as(x), reduction="sum", delta=2.0),
            lambda d: S.binary(d).filter(lambda s: np.broadcast_shapes(s.args[0].values.shape, s.args[1].values.shape)
                                         == s.args[0].values.shape), F, **_NOGRADCHECK),
+    OpInfo("cosine_similarity", lambda m, x, y: m.nn.functional.cosine_similarity(x, y, dim=-1),
+           lambda d: S.binary(d, low=0.5, high=5).filter(  # (zero vectors: see the eps note in docs/ops.md)
+               lambda s: s.args[0].values.ndim >= 1 and s.args[1].values.ndim >= 1), F,
+           rtol={"float64": 1e-11}),
+    OpInfo("kl_div", lambda m, x, y: m.nn.functional.kl_div(x, y.abs(), reduction="batchmean"),
+           lambda d: S.binary(d, low=0.5, high=5).filter(  # (a target of 0: its own gradient is nan in torch)
+               lambda s: s.args[0].values.shape == s.args[1].values.shape), F,
+           rtol={"float64": 1e-12}, **_NOGRADCHECK),
     OpInfo("pad-constant", lambda m, x: m.nn.functional.pad(x, (1, 2), value=0.5), lambda d: _U(d, min_dims=1), F),
     OpInfo("pad-crop", lambda m, x: m.nn.functional.pad(x, (-1, 1)), lambda d: _U(d, min_dims=1), F),
     # conversions and keywords

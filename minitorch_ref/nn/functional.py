@@ -875,3 +875,35 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
 
 
 __all__ += ["smooth_l1_loss", "huber_loss"]
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along `dim` (broadcast): each side normalised first."""
+    _check_broadcast(x1._data.shape, x2._data.shape)
+    x1, x2 = _promote(x1, x2)
+    shape_ = np.broadcast_shapes(x1._data.shape, x2._data.shape)  # (norms of the broadcast vectors, as torch)
+    x1, x2 = x1.expand(shape_), x2.expand(shape_)
+    n1 = x1.norm(2, dim, keepdim=True).clamp_min(eps)
+    n2 = x2.norm(2, dim, keepdim=True).clamp_min(eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
+           log_target: bool = False) -> Tensor:
+    """KL(target || exp(input)) per element: target * (log(target) - input) (0 where target is 0);
+    `input` holds log-probabilities. reduction='batchmean' divides the sum by the batch size (the true KL)."""
+    if reduction not in ("none", "mean", "sum", "batchmean"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if log_target:
+        losses = target.exp() * (target - input)
+    else:
+        safe = target.masked_fill(target == 0, 1.0)
+        losses = (target * safe.log()) - target * input
+    if reduction == "none":
+        return losses
+    if reduction == "batchmean":
+        return losses.sum() / input.shape[0] if input.ndim else losses.sum()  # (torch: no division for 0-d)
+    return losses.mean() if reduction == "mean" else losses.sum()
+
+
+__all__ += ["cosine_similarity", "kl_div"]
