@@ -276,7 +276,7 @@ class Amax(Function):
     @staticmethod
     def backward(ctx, grad):
         a, full = ctx.saved_tensors
-        g = grad if ctx.keepdim or not a.ndim else np.expand_dims(grad, ctx.dim)
+        g = grad if ctx.keepdim or not a.ndim or ctx.dim is None else np.expand_dims(grad, ctx.dim)
         winners = (a == full) | (np.isnan(a) & np.isnan(full))
         return (g * winners / winners.sum(axis=ctx.dim, keepdims=True)).astype(grad.dtype), None, None
 
@@ -307,7 +307,7 @@ class Logsumexp(Function):
     @staticmethod
     def backward(ctx, grad):
         a, full = ctx.saved_tensors
-        g = grad if ctx.keepdim or not a.ndim else np.expand_dims(grad, ctx.dim)
+        g = grad if ctx.keepdim or not a.ndim or ctx.dim is None else np.expand_dims(grad, ctx.dim)
         with _quiet():
             return (g * np.exp(a - full)).astype(grad.dtype, copy=False), None, None
 
