@@ -28,6 +28,8 @@ from . import autograd, random  # noqa: E402
 
 sparse_coo = "sparse_coo"
 strided = "strided"
+# memory formats: accepted by .to()/.float()/... ; a NumPy-backed tensor here is always dense
+contiguous_format, preserve_format, channels_last = "contiguous_format", "preserve_format", "channels_last"
 __version__ = "0.1.0"
 
 
@@ -54,7 +56,7 @@ def __getattr__(name: str):
     # nn, optim, utils and friends are imported on first use to keep `import minitorch_ref` fast.
     import importlib
 
-    if name in {"nn", "optim", "utils", "models", "graph", "serialization"}:
+    if name in {"nn", "optim", "utils", "models", "graph", "serialization", "linalg"}:
         return importlib.import_module(f".{name}", __name__)
     if name in {"save", "load"}:
         return getattr(importlib.import_module(".serialization", __name__), name)

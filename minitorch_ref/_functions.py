@@ -118,3 +118,53 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"stack expects each tensor to be equal size, but got {list(ref.shape)} at entry 0 and "
                 f"{list(t.shape)} at entry {i}")
     return shape.Stack.apply(_dim(dim, ref.ndim + 1), *_same_dtype(tensors))
+
+
+# --- functions added for issue 12 ---
+_ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix",
+                  "sign"]
+_ISSUE12 = ["sort", "argsort", "topk", "count_nonzero", "bmm", "mv", "outer", "ger", "addmm", "flip", "roll", "tril", "triu", "tile",
+            "narrow", "split", "chunk", "unbind", "movedim", "moveaxis", "prod", "var", "std", "amax", "amin", "logsumexp", "norm", "cumprod", "round", "atan2", "arctan2", "lerp", "nan_to_num", "clamp_min", "clamp_max", "divide"]
+for _name in _ISSUE12_UNARY:
+    globals()[_name] = _method(_name, unary=True)
+for _name in _ISSUE12:
+    globals()[_name] = _method(_name)
+__all__ += _ISSUE12_UNARY + _ISSUE12
+
+
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along dim 1 (dim 0 for 1-D tensors)."""
+    if not tensors:
+        raise RuntimeError("hstack expects a non-empty TensorList")
+    tensors = [t.reshape(1) if t.ndim == 0 else t for t in tensors]
+    return cat(tensors, dim=0 if tensors and tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along dim 0, 0-d and 1-D tensors first made rows."""
+    if not tensors:
+        raise RuntimeError("vstack expects a non-empty TensorList")
+    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], dim=0)
+
+
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
+    """Coordinate grids of 1-D tensors (`indexing='xy'` swaps the first two axes, as NumPy)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")
+    for t in tensors:
+        if t.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    flat = [t.reshape(-1) for t in tensors]
+    swap = indexing == "xy" and len(flat) >= 2
+    if swap:
+        flat[0], flat[1] = flat[1], flat[0]
+    shape_ = tuple(t.shape[0] for t in flat)
+    grids = [t.reshape([-1 if i == k else 1 for i in range(len(flat))]).expand(shape_) for k, t in enumerate(flat)]
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+__all__ += ["hstack", "vstack", "meshgrid"]

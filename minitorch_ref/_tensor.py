@@ -202,9 +202,10 @@ class Tensor(TensorBase):
 
     def to(self, *args: Any, **kwargs: Any) -> "Tensor":
         """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other_tensor)`; returns self if nothing changes."""
+        args, kwargs, copy = _to_flags(args, kwargs)
         target = to_args_dtype(args, kwargs)
         if target is None or target.numpy_dtype == self._data.dtype:
-            return self
+            return pointwise.ToCopy.apply(self, self._data.dtype) if copy else self
         if target.numpy_dtype.kind not in "fc":  # integers and bools have no gradient: the result leaves the graph
             return pointwise.ToCopy.apply(self.detach(), target.numpy_dtype)
         return pointwise.ToCopy.apply(self, target.numpy_dtype)
@@ -219,22 +220,22 @@ class Tensor(TensorBase):
             dtype = names[dtype.replace("torch.", f"{dt.PACKAGE}.", 1)]
         return self.to(dt.from_numpy_dtype(dt.to_numpy_dtype(dtype)))
 
-    def float(self) -> "Tensor":
+    def float(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.float32)
 
-    def double(self) -> "Tensor":
+    def double(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.float64)
 
-    def half(self) -> "Tensor":
+    def half(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.float16)
 
-    def long(self) -> "Tensor":
+    def long(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.int64)
 
-    def int(self) -> "Tensor":
+    def int(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.int32)
 
-    def bool(self) -> "Tensor":
+    def bool(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.bool_)
 
     def cpu(self) -> "Tensor":
@@ -336,7 +337,17 @@ class Tensor(TensorBase):
     def __truediv__(self, other: Any) -> "Tensor":
         return _binary(pointwise.Div, self, other, True)
 
-    div = __truediv__
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> "Tensor":
+        """`a / b`; with `rounding_mode='trunc'` or `'floor'` the quotient rounded (integers stay integers)."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("trunc", "floor"):
+            raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                               f"'{rounding_mode}'")
+        a, b = _promote(self, other)
+        return pointwise.DivRounding.apply(a, b, rounding_mode)
+
+    divide = div
 
     def __rtruediv__(self, other: Any) -> "Tensor":
         a, b = _promote(self, other, floating=True)
@@ -858,6 +869,368 @@ class Tensor(TensorBase):
         from . import random
 
         return self._overwrite(random._generator(generator).normal(mean, std, self._data.shape), shape.Normal)
+
+
+    # --- ops added for issue 12 ---
+    # (pointwise)
+    def sin(self) -> "Tensor":
+        return pointwise.Sin.apply(_floating(self))
+
+    def cos(self) -> "Tensor":
+        return pointwise.Cos.apply(_floating(self))
+
+    def rsqrt(self) -> "Tensor":
+        return pointwise.Rsqrt.apply(_floating(self))
+
+    def log1p(self) -> "Tensor":
+        return pointwise.Log1p.apply(_floating(self))
+
+    def log2(self) -> "Tensor":
+        return pointwise.Log2.apply(_floating(self))
+
+    def expm1(self) -> "Tensor":
+        return pointwise.Expm1.apply(_floating(self))
+
+    def erf(self) -> "Tensor":
+        return pointwise.Erf.apply(_floating(self))
+
+    def square(self) -> "Tensor":
+        if self._data.dtype == np.bool_:
+            return pointwise.Square.apply(self.long())
+        return pointwise.Square.apply(self)
+
+    def floor(self) -> "Tensor":
+        return pointwise.Floor.apply(self)
+
+    def ceil(self) -> "Tensor":
+        return pointwise.Ceil.apply(self)
+
+    def trunc(self) -> "Tensor":
+        return pointwise.Trunc.apply(self)
+
+    fix = trunc
+
+    def sign(self) -> "Tensor":
+        return pointwise.Sign.apply(self)
+
+    def round(self, decimals: int = 0) -> "Tensor":
+        if decimals:
+            return pointwise.RoundDecimals.apply(self, builtins.int(decimals))
+        return pointwise.Round.apply(self)
+
+    def atan2(self, other: "Tensor") -> "Tensor":
+        if not isinstance(other, Tensor):
+            raise TypeError(f"atan2(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        a, b = _promote(self, other, floating=True)
+        return pointwise.Atan2.apply(a, b)
+
+    arctan2 = atan2
+
+    def lerp(self, end: "Tensor", weight: Any) -> "Tensor":
+        if not isinstance(end, Tensor):
+            raise TypeError(f"lerp(): argument 'end' (position 1) must be Tensor, not {type(end).__name__}")
+        if self._data.dtype != end._data.dtype or (isinstance(weight, Tensor) and weight.dtype != self.dtype):
+            other = end.dtype if self._data.dtype == end._data.dtype else self.dtype
+            raise RuntimeError(f"expected dtype {other} for `end` but got dtype "
+                               f"{(end if self._data.dtype != end._data.dtype else weight).dtype}")
+        if isinstance(weight, Tensor):
+            for shape_ in (end._data.shape, weight._data.shape):
+                _check_broadcast(self._data.shape, shape_)
+            return pointwise.LerpTensor.apply(self, end, weight)
+        _check_broadcast(self._data.shape, end._data.shape)
+        return pointwise.Lerp.apply(self, end, weight)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> "Tensor":
+        return pointwise.NanToNum.apply(self, nan, posinf, neginf)
+
+    def clamp_min(self, min: Any) -> "Tensor":
+        return self._clamp_one(min, pointwise.ClampMin, pointwise.ClampMinTensor)
+
+    def clamp_max(self, max: Any) -> "Tensor":
+        return self._clamp_one(max, pointwise.ClampMax, pointwise.ClampMaxTensor)
+
+    def _clamp_one(self, bound: Any, op: Any, tensor_op: Any) -> "Tensor":
+        if isinstance(bound, Tensor):
+            a, b = _promote(self, bound)
+            return tensor_op.apply(a, b)
+        if isinstance(bound, np.generic):
+            bound = bound.item()
+        x, _ = _promote(self, bound)  # an int tensor with a float bound becomes float32, as torch
+        return op.apply(x, bound)
+
+    def short(self, memory_format: Any = None) -> "Tensor":
+        return self.to(dt.int16)
+
+    def byte(self, memory_format: Any = None) -> "Tensor":
+        return self.to(dt.uint8)
+
+    # (reductions)
+    def _int_sum_dtype(self, dtype: Any):
+        if dtype is not None:
+            return dt.to_numpy_dtype(dtype)
+        return np.dtype(np.int64) if self._data.dtype.kind in "biu" else None
+
+    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
+        np_dtype = self._int_sum_dtype(dtype)
+        x = self.to(dt.from_numpy_dtype(np_dtype)) if np_dtype is not None and self._data.dtype.kind == "f" else self
+        if dim is None:
+            return reduction.Prod.apply(x, np_dtype)
+        return reduction.ProdDim.apply(x, _dim(dim, self.ndim), keepdim, np_dtype)
+
+    def _var_args(self, name: str, dim: Any, unbiased: Any, keepdim: bool, correction: Any):
+        if isinstance(dim, builtins.bool):  # x.var(False): the legacy `unbiased` positional
+            dim, unbiased = None, dim
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(f"{name}(): input dtype should be either floating point or complex dtypes. "
+                               f"Got {dt.torch_type_name(self._data.dtype)} instead.")
+        if correction is None:
+            correction = 1 if unbiased is None or unbiased else 0
+        dims = _opt_dims(dim, self.ndim)
+        if isinstance(dims, list):
+            dims = tuple(dims)
+        if dims == () and self.ndim:  # dim=[] reduces over every dim, as torch
+            dims = None
+        return dims, keepdim, correction
+
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
+        dims, keepdim, correction = self._var_args("var", dim, unbiased, keepdim, correction)
+        return reduction.Var.apply(self, dims, keepdim, correction)
+
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
+        dims, keepdim, correction = self._var_args("std", dim, unbiased, keepdim, correction)
+        return reduction.Std.apply(self, dims, keepdim, correction)
+
+    def _amax(self, op: Any, name: str, dim: Any, keepdim: bool) -> "Tensor":
+        dims = _reduce_dims(dim, self.ndim)
+        for d in range(self.ndim) if dims is None else dims:
+            if self._data.shape[d] == 0:  # (torch: IndexError for a named dim, RuntimeError for "all")
+                error = RuntimeError if dims is None else IndexError
+                raise error(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        return op.apply(self, dims, keepdim)
+
+    def amax(self, dim: Any = (), keepdim: bool = False) -> "Tensor":
+        return self._amax(reduction.Amax, "amax", dim, keepdim)
+
+    def amin(self, dim: Any = (), keepdim: bool = False) -> "Tensor":
+        return self._amax(reduction.Amin, "amin", dim, keepdim)
+
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> "Tensor":
+        dims = _reduce_dims(dim, self.ndim)
+        return reduction.Logsumexp.apply(_floating(self), dims, keepdim)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> "Tensor":
+        if p == "fro" or p is None:
+            p = 2
+        if isinstance(p, str):
+            raise RuntimeError(f"minitorch_ref.norm: p='{p}' (a matrix norm) is not supported; use a number")
+        from . import linalg as _linalg
+
+        return _linalg.vector_norm(self, p, dim, keepdim, dtype=dtype)
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> "Tensor":
+        np_dtype = self._int_sum_dtype(dtype)
+        x = self.to(dt.from_numpy_dtype(np_dtype)) if np_dtype is not None and self._data.dtype.kind == "f" else self
+        return reduction.Cumprod.apply(x, _dim(dim, max(self.ndim, 1)), np_dtype)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        values, indices = reduction.Sort.apply(self, _dim(dim, self.ndim), descending, None)
+        return _MaxResult(values, indices, "sort")
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> "Tensor":
+        return self.detach().sort(dim, descending)[1]
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+        d = _dim(dim, self.ndim)
+        size = self.shape[d] if self.ndim else 1
+        if not 0 <= k <= size:
+            raise RuntimeError("selected index k out of range")
+        values, indices = reduction.Topk.apply(self, d, largest, builtins.int(k))
+        return _MaxResult(values, indices, "topk")
+
+    def count_nonzero(self, dim: Any = None) -> "Tensor":
+        dims = _reduce_dims(dim, self.ndim)
+        return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=dims), dtype=np.int64))
+
+
+    # (matrices)
+    def bmm(self, mat2: "Tensor") -> "Tensor":
+        if self.ndim != 3 or mat2.ndim != 3:
+            raise RuntimeError(f"batch1 must be a 3D tensor" if self.ndim != 3 else "batch2 must be a 3D tensor")
+        if self.shape[0] != mat2.shape[0] or self.shape[2] != mat2.shape[1]:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+        _check_same_dtype(self, mat2, "bmm")
+        return linalg.Bmm.apply(self, mat2)
+
+    def mv(self, vec: "Tensor") -> "Tensor":
+        if self.ndim != 2 or vec.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got 1, {self.ndim}, {vec.ndim}")
+        if self.shape[1] != vec.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({self.shape[0]}), mat ({self.shape[0]}x{self.shape[1]}), "
+                               f"vec ({vec.shape[0]})")
+        _check_same_dtype(self, vec, "mv")
+        return linalg.Mv.apply(self, vec)
+
+    def outer(self, vec2: "Tensor") -> "Tensor":
+        if self.ndim != 1 or vec2.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument self, but got {self.ndim}-D" if self.ndim != 1 else
+                               f"outer: Expected 1-D argument vec2, but got {vec2.ndim}-D")
+        return self.reshape(-1, 1) * vec2  # torch decomposes it the same way (MulBackward0)
+
+    ger = outer
+
+    def addmm(self, mat1: "Tensor", mat2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
+        if mat1.ndim != 2 or mat2.ndim != 2:
+            raise RuntimeError(f"{'mat1' if mat1.ndim != 2 else 'mat2'} must be a matrix, got "
+                               f"{mat1.ndim if mat1.ndim != 2 else mat2.ndim}-D tensor")
+        if mat1.shape[1] != mat2.shape[0]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and "
+                               f"{mat2.shape[0]}x{mat2.shape[1]})")
+        _check_broadcast(self._data.shape, (mat1.shape[0], mat2.shape[1]))
+        if np.broadcast_shapes(self._data.shape, (mat1.shape[0], mat2.shape[1])) != (mat1.shape[0], mat2.shape[1]):
+            raise RuntimeError(f"The expanded size of the tensor ({mat2.shape[1]}) must match the existing size "
+                               f"({self.shape[-1]}) at non-singleton dimension 1")
+        _check_same_dtype(mat1, mat2, "addmm")
+        _check_same_dtype(self, mat1, "addmm")
+        return linalg.AddmmFull.apply(self, mat1, mat2, beta, alpha)
+
+    # (shape)
+    def flip(self, *dims: Any, **kwargs: Any) -> "Tensor":
+        dims = _shape_args(dims) if dims else tuple(kwargs.get("dims", ()))
+        norm = tuple(_dim(d, self.ndim) for d in dims)
+        if len(set(norm)) != len(norm):
+            raise RuntimeError(f"dims has duplicates, original flip dims size={len(dims)}, but unique flip dims "
+                               f"size={len(set(norm))}")
+        return shape.Flip.apply(self, norm if self.ndim else ())
+
+    def roll(self, shifts: Any, dims: Any = None) -> "Tensor":
+        shifts_t = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+        if dims is None:
+            if len(shifts_t) != 1:
+                raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:0")
+            return shape.Roll.apply(self.flatten(), shifts_t[0], 0).view(self.shape)
+        dims_t = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+        if len(shifts_t) != len(dims_t):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
+        return shape.Roll.apply(self, shifts_t, tuple(_dim(d, self.ndim) for d in dims_t))
+
+    def tril(self, diagonal: int = 0) -> "Tensor":
+        if self.ndim < 2:
+            raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+        return shape.Tril.apply(self, builtins.int(diagonal))
+
+    def triu(self, diagonal: int = 0) -> "Tensor":
+        if self.ndim < 2:
+            raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+        return shape.Triu.apply(self, builtins.int(diagonal))
+
+    def repeat(self, *sizes: Any) -> "Tensor":
+        sizes = _shape_args(sizes)
+        if len(sizes) < self.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+                               "tensor")
+        if any(n < 0 for n in sizes):
+            raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: {list(sizes)}")
+        return shape.Repeat.apply(self, sizes)
+
+    def tile(self, *dims: Any) -> "Tensor":
+        dims = _shape_args(dims)
+        return self.repeat((1,) * (self.ndim - len(dims)) + dims)
+
+    def narrow(self, dim: int, start: Any, length: int) -> "Tensor":
+        if self.ndim == 0:
+            raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+        if length < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+        if isinstance(start, Tensor) and (start.ndim or start._data.dtype.kind not in "iu"):
+            raise RuntimeError("start must be an 0-dim integral Tensor.")
+        d = _dim(dim, self.ndim)
+        size = self.shape[d]
+        start = builtins.int(start)
+        if not -size <= start <= size:
+            raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+        if start < 0:
+            start += size
+        if start + length > size:
+            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+        return shape.Slice.apply(self, (slice(None),) * d + (slice(start, start + length),))  # (always a slice)
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple:
+        d = _dim(dim, self.ndim)
+        size = self.shape[d]
+        if isinstance(split_size, (list, tuple)):
+            if sum(split_size) != size:
+                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                                   f"size at dimension {d}), but got split_sizes={list(split_size)}")
+            bounds = np.cumsum([0, *split_size]).tolist()
+        else:
+            if split_size < 0 or (split_size == 0 and size != 0):
+                raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
+            bounds = list(range(0, size, split_size)) + [size] if split_size else [0, 0]
+        return tuple(self[(slice(None),) * d + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:]))
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        if chunks <= 0:
+            raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+        size = self.shape[_dim(dim, self.ndim)]
+        if size == 0:  # torch: `chunks` empty pieces
+            return self.split([0] * chunks, dim)
+        return self.split(-(-size // chunks), dim)  # pieces of ceil(size / chunks); the last may be smaller
+
+    def unbind(self, dim: int = 0) -> tuple:
+        d = _dim(dim, self.ndim)
+        return tuple(self[(slice(None),) * d + (i,)] for i in range(self.shape[d]))
+
+    def movedim(self, source: Any, destination: Any) -> "Tensor":
+        src = [source] if isinstance(source, builtins.int) else list(source)
+        dst = [destination] if isinstance(destination, builtins.int) else list(destination)
+        if len(src) != len(dst):
+            raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
+                               f"the same number of dims as destination ({dst} dims)")
+        n = self.ndim
+        src, dst = [_dim(s, n) for s in src], [_dim(d, n) for d in dst]
+        if len(set(src)) != len(src):
+            raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
+        if len(set(dst)) != len(dst):
+            raise RuntimeError(f"movedim: repeated dim in `destination` ({dst})")
+        perm = [None] * n
+        for s_, d_ in zip(src, dst):
+            perm[d_] = s_
+        rest = iter(d for d in range(n) if d not in src)
+        perm = [p if p is not None else next(rest) for p in perm]
+        return self.permute(perm) if n else self.view(())
+
+    moveaxis = movedim
+
+    # (nn.functional activations, as Tensor methods where torch has them)
+    def _check_float_activation(self, name: str) -> None:
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(f'"{name}" not implemented for \'{dt.torch_type_name(self._data.dtype)}\'')
+
+
+def _reduce_dims(dim: Any, ndim: int) -> "tuple | None":
+    """A reduction's `dim` as a tuple of normalised dims, or None for all (None, () or [] mean all)."""
+    if dim is None or ndim == 0 or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        if ndim == 0 and isinstance(dim, (builtins.int, tuple, list)) and dim != () and dim != []:
+            _opt_dims(dim, 0)  # (range check: a 0-d tensor accepts dim 0 and -1)
+        return None
+    dims = _opt_dims(dim, ndim)
+    dims = (dims,) if isinstance(dims, builtins.int) else tuple(dims)
+    for d in dims:
+        if dims.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return dims
+
+
+def _to_flags(args: tuple, kwargs: dict) -> tuple:
+    """Split `.to(...)`'s flags from its target: `non_blocking` and `copy` (positional after the
+    dtype/device, or keywords) and `memory_format=`. Only `copy=True` changes anything on a CPU
+    library whose tensors are always dense: it forces a new tensor."""
+    flags = [a for a in args if isinstance(a, builtins.bool)]  # (non_blocking, copy)
+    copy = kwargs.get("copy", flags[1] if len(flags) == 2 else False)
+    args = tuple(a for a in args if not isinstance(a, builtins.bool))
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("non_blocking", "copy", "memory_format")}
+    return args, kwargs, builtins.bool(copy)
 
 
 def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":

@@ -279,5 +279,158 @@ def _select_index(s: S.Sample):
         lambda index: S.Sample((s.args[0],), {"index": np.array(index, dtype=np.int64), "dim": s.kwargs["dim"]}))
 
 
+# ---- ops added for issue 12 (docs/ops.md says what each is for) ---------------------------------
+def _pair_3d(d):
+    from hypothesis import strategies as st
+
+    return st.tuples(*[st.integers(1, 3)] * 4).flatmap(lambda n: st.tuples(
+        S.args(d, (n[0], n[1], n[2])), S.args(d, (n[0], n[2], n[3])))).map(lambda ab: S.Sample(ab))
+
+
+def _mat_vec(d):
+    from hypothesis import strategies as st
+
+    return st.tuples(st.integers(1, 4), st.integers(1, 4)).flatmap(lambda n: st.tuples(
+        S.args(d, n), S.args(d, (n[1],)))).map(lambda ab: S.Sample(ab))
+
+
+def _addmm_triple(d):
+    from hypothesis import strategies as st
+
+    return st.tuples(*[st.integers(1, 4)] * 3).flatmap(lambda n: st.tuples(
+        S.args(d, (n[2],)), S.args(d, (n[0], n[1])), S.args(d, (n[1], n[2])))).map(lambda abc: S.Sample(abc))
+
+
+def _vectors(d):
+    return S.unary(d, min_dims=1, max_dims=1).flatmap(lambda s: S.unary(d, min_dims=1, max_dims=1).map(
+        lambda t: S.Sample((s.args[0], t.args[0]))))
+
+
+_U = S.unary
+_NOGRADCHECK = {"gradcheck": False}  # piecewise constant (zero gradient) or kinks at the drawn points
+OPS += [
+    # pointwise
+    OpInfo("sin", lambda m, x: m.sin(x), lambda d: _U(d), FI),
+    OpInfo("cos", lambda m, x: x.cos(), lambda d: _U(d), FI),
+    OpInfo("floor", lambda m, x: m.floor(x), lambda d: _U(d, special=True), FI, **_NOGRADCHECK),
+    OpInfo("ceil", lambda m, x: x.ceil(), lambda d: _U(d, special=True), FI, **_NOGRADCHECK),
+    OpInfo("trunc", lambda m, x: m.trunc(x), lambda d: _U(d, special=True), FI, **_NOGRADCHECK),
+    OpInfo("round", lambda m, x: m.round(x), lambda d: _U(d), FI, **_NOGRADCHECK),
+    OpInfo("round-decimals", lambda m, x: x.round(decimals=2), lambda d: _U(d), F, **_NOGRADCHECK),
+    OpInfo("sign", lambda m, x: m.sign(x), lambda d: _U(d, special=True), FI, **_NOGRADCHECK),
+    OpInfo("square", lambda m, x: m.square(x), lambda d: _U(d), FI),
+    OpInfo("rsqrt", lambda m, x: m.rsqrt(x), lambda d: _U(d, low=0.1), F),
+    OpInfo("log1p", lambda m, x: m.log1p(x), lambda d: _U(d, low=-0.9), F, **_NOGRADCHECK),
+    OpInfo("log1p-positive", lambda m, x: x.log1p(), lambda d: _U(d, low=0.01), F),
+    OpInfo("log2", lambda m, x: x.log2(), lambda d: _U(d, low=0.01), F),
+    OpInfo("expm1", lambda m, x: m.expm1(x), lambda d: _U(d), F, rtol={"float64": 1e-14}),
+    OpInfo("erf", lambda m, x: m.erf(x), lambda d: _U(d), FI, rtol={"float64": 1e-14}),
+    OpInfo("atan2", lambda m, x, y: m.atan2(x, y), lambda d: S.binary(d, rhs_low=0.5), F,
+           errors=[ErrorInput("number-other", lambda m: m.atan2(m.ones(2), 2), TypeError, same_message=False)]),
+    OpInfo("lerp", lambda m, x, y: m.lerp(x, y, 0.3), lambda d: S.binary(d), F),
+    OpInfo("lerp-tensor-weight", lambda m, x, y: x.lerp(y, y.sigmoid()), lambda d: S.binary(d), F),
+    OpInfo("nan_to_num", lambda m, x: m.nan_to_num(x, posinf=7.0), lambda d: _U(d, special=True), F),
+    OpInfo("clamp_min", lambda m, x: m.clamp_min(x, 0.25), lambda d: _U(d), FI),
+    OpInfo("clamp_max-tensor", lambda m, x, y: m.clamp_max(x, y), lambda d: S.binary(d), F, **_NOGRADCHECK),
+    OpInfo("div-floor", lambda m, x, y: m.div(x, y, rounding_mode="floor"), lambda d: S.binary(d, rhs_low=0.5), F,
+           **_NOGRADCHECK, errors=[ErrorInput("mode", lambda m: m.ones(2).div(2, rounding_mode="x"), RuntimeError,
+                                              same_message=False)]),
+    OpInfo("div-trunc", lambda m, x, y: x.div(y, rounding_mode="trunc"), lambda d: S.binary(d, rhs_low=0.5), F,
+           **_NOGRADCHECK),
+    # reductions
+    OpInfo("prod", lambda m, x: x.prod(), lambda d: _U(d, -2, 2), FI),
+    OpInfo("prod-dim", lambda m, x, dim, keepdim: m.prod(x, dim, keepdim), lambda d: S.reduction(d, low=-2, high=2),
+           FI),
+    OpInfo("var", lambda m, x, dim, keepdim: x.var(dim, keepdim=keepdim), lambda d: S.reduction(d, min_side=2, min_dims=1), F,
+           rtol={"float64": 1e-12}),
+    OpInfo("std-correction0", lambda m, x, dim, keepdim: m.std(x, dim, keepdim=keepdim, correction=0),
+           lambda d: S.reduction(d, min_side=2), F, **_NOGRADCHECK,
+           errors=[ErrorInput("int", lambda m: m.tensor([1, 2]).std(), RuntimeError, same_message=False)]),
+    OpInfo("amax", lambda m, x, dim, keepdim: m.amax(x, dim, keepdim), lambda d: S.reduction(d), FI),
+    OpInfo("amin", lambda m, x, dim, keepdim: x.amin(dim, keepdim), lambda d: S.reduction(d), FI),
+    OpInfo("logsumexp", lambda m, x, dim, keepdim: m.logsumexp(x, dim, keepdim), lambda d: S.reduction(d), F,
+           rtol={"float64": 1e-13}),
+    # (norm, normalize: near a tiny vector the gradient is x/||x|| of rounded values; torch's differs by ~1e-8)
+    OpInfo("norm", lambda m, x: x.norm(), lambda d: _U(d), F, rtol={"float64": 1e-7}),
+    OpInfo("vector_norm-1", lambda m, x, dim, keepdim: m.linalg.vector_norm(x, 1, dim, keepdim),
+           lambda d: S.reduction(d), F, rtol={"float64": 1e-13}),
+    OpInfo("vector_norm-3", lambda m, x, dim, keepdim: m.linalg.vector_norm(x, 3, dim, keepdim),
+           lambda d: S.reduction(d), F, rtol={"float64": 1e-13}),
+    OpInfo("sort", lambda m, x, dim: m.sort(x, dim, descending=True)[0], lambda d: S.reduction(d, keepdim=False), F),
+    OpInfo("argsort", lambda m, x, dim: m.argsort(x, dim), lambda d: S.reduction(d, keepdim=False).filter(
+        lambda s: np.unique(s.args[0].values).size == s.args[0].values.size), F, differentiable=False),
+    OpInfo("topk", lambda m, x, dim: m.topk(x, 1, dim), lambda d: S.reduction(d, keepdim=False).filter(
+        lambda s: np.unique(s.args[0].values).size == s.args[0].values.size), F,
+           errors=[ErrorInput("k", lambda m: m.ones(3).topk(4), RuntimeError)]),
+    OpInfo("count_nonzero", lambda m, x: m.count_nonzero(x), lambda d: _U(d, special=True), FI, differentiable=False),
+    OpInfo("cumprod", lambda m, x, dim: m.cumprod(x, dim), lambda d: S.reduction(d, keepdim=False, low=-2, high=2),
+           FI, rtol={"float64": 1e-12}),
+    # matrices
+    OpInfo("bmm", lambda m, x, y: m.bmm(x, y), _pair_3d, F, rtol={"float64": 1e-11},
+           errors=[ErrorInput("2-d", lambda m: m.bmm(m.ones(2, 2), m.ones(2, 2)), RuntimeError,
+                              same_message=False)]),
+    OpInfo("mv", lambda m, x, y: m.mv(x, y), _mat_vec, F, rtol={"float64": 1e-11}),
+    OpInfo("outer", lambda m, x, y: m.outer(x, y), _vectors, F),
+    OpInfo("addmm", lambda m, b, x, y: m.addmm(b, x, y, beta=0.5, alpha=2.0), _addmm_triple, F,
+           rtol={"float64": 1e-11}),
+    # shape and indexing
+    OpInfo("flip", lambda m, x, dim: x.flip(dim), lambda d: S.reduction(d, keepdim=False), FI),
+    OpInfo("roll", lambda m, x, dim: m.roll(x, 1, dim), lambda d: S.reduction(d, keepdim=False, min_dims=1), FI),
+    OpInfo("tril", lambda m, x: m.tril(x), lambda d: _U(d, min_dims=2), FI),
+    OpInfo("triu-1", lambda m, x: x.triu(1), lambda d: _U(d, min_dims=2), FI,
+           errors=[ErrorInput("1-d", lambda m: m.ones(3).triu(), RuntimeError, same_message=False)]),
+    OpInfo("repeat", lambda m, x: x.repeat(2, *([1] * x.ndim)), lambda d: _U(d), FI),
+    OpInfo("tile", lambda m, x: m.tile(x, (2,)), lambda d: _U(d), FI),
+    OpInfo("narrow", lambda m, x, dim: x.narrow(dim, 0, 1), lambda d: S.reduction(d, keepdim=False, min_dims=1), FI),
+    OpInfo("split", lambda m, x, dim: m.cat(m.split(x, 2, dim), dim),
+           lambda d: S.reduction(d, keepdim=False, min_dims=1), FI),
+    OpInfo("chunk", lambda m, x, dim: m.cat(x.chunk(2, dim), dim), lambda d: S.reduction(d, keepdim=False, min_dims=1),
+           FI),
+    OpInfo("unbind", lambda m, x, dim: m.stack(x.unbind(dim), dim),
+           lambda d: S.reduction(d, keepdim=False, min_dims=1), FI),
+    OpInfo("movedim", lambda m, x: m.movedim(x, 0, -1), lambda d: _U(d, min_dims=1), FI),
+    OpInfo("hstack", lambda m, x: m.hstack([x, x * 2]), lambda d: _U(d), FI),
+    OpInfo("vstack", lambda m, x: m.vstack([x, x * 2]), lambda d: _U(d), FI),
+    OpInfo("meshgrid", lambda m, x: m.stack(m.meshgrid(x.reshape(-1), x.reshape(-1)[:2], indexing="ij")),
+           lambda d: _U(d), FI),
+    # nn.functional
+    OpInfo("gelu", lambda m, x: m.nn.functional.gelu(x), lambda d: _U(d), F, rtol={"float64": 1e-14}),
+    OpInfo("gelu-tanh", lambda m, x: m.nn.functional.gelu(x, approximate="tanh"), lambda d: _U(d), F,
+           rtol={"float64": 1e-14}),
+    OpInfo("silu", lambda m, x: m.nn.functional.silu(x), lambda d: _U(d), F, rtol={"float64": 1e-14}),
+    OpInfo("leaky_relu", lambda m, x: m.nn.functional.leaky_relu(x, 0.2), lambda d: _U(d), F),
+    OpInfo("elu", lambda m, x: m.nn.functional.elu(x), lambda d: _U(d), F, rtol={"float64": 1e-14}),
+    OpInfo("softplus", lambda m, x: m.nn.functional.softplus(x, beta=2.0), lambda d: _U(d), F,
+           rtol={"float64": 1e-14}),
+    OpInfo("one_hot", lambda m, x: m.nn.functional.one_hot(x.abs(), 11), lambda d: _U(d), (np.int64,),
+           differentiable=False,
+           errors=[ErrorInput("float", lambda m: m.nn.functional.one_hot(m.ones(2)), RuntimeError)]),
+    OpInfo("normalize", lambda m, x, dim: m.nn.functional.normalize(x, dim=dim),
+           lambda d: S.reduction(d, keepdim=False, min_dims=1), F, rtol={"float64": 1e-7}),
+    OpInfo("smooth_l1_loss", lambda m, x, y: m.nn.SmoothL1Loss(beta=0.5)(x, y.expand_as(x) if y.ndim <= x.ndim else y),
+           lambda d: S.binary(d).filter(lambda s: np.broadcast_shapes(s.args[0].values.shape, s.args[1].values.shape)
+                                        == s.args[0].values.shape), F, **_NOGRADCHECK),
+    OpInfo("huber_loss", lambda m, x, y: m.nn.functional.huber_loss(x, y.expand_as(x), reduction="sum", delta=2.0),
+           lambda d: S.binary(d).filter(lambda s: np.broadcast_shapes(s.args[0].values.shape, s.args[1].values.shape)
+                                        == s.args[0].values.shape), F, **_NOGRADCHECK),
+    OpInfo("cosine_similarity", lambda m, x, y: m.nn.functional.cosine_similarity(x, y, dim=-1),
+           lambda d: S.binary(d, low=0.5, high=5).filter(  # (zero vectors: see the eps note in docs/ops.md)
+               lambda s: s.args[0].values.ndim >= 1 and s.args[1].values.ndim >= 1), F,
+           rtol={"float64": 1e-11}),
+    OpInfo("kl_div", lambda m, x, y: m.nn.functional.kl_div(x, y.abs(), reduction="batchmean"),
+           lambda d: S.binary(d, low=0.5, high=5).filter(  # (a target of 0: its own gradient is nan in torch)
+               lambda s: s.args[0].values.shape == s.args[1].values.shape), F,
+           rtol={"float64": 1e-12}, **_NOGRADCHECK),
+    OpInfo("pad-constant", lambda m, x: m.nn.functional.pad(x, (1, 2), value=0.5), lambda d: _U(d, min_dims=1), F),
+    OpInfo("pad-crop", lambda m, x: m.nn.functional.pad(x, (-1, 1)), lambda d: _U(d, min_dims=1), F),
+    # conversions and keywords
+    OpInfo("to-positional-copy", lambda m, x: x.to("cpu", m.float64, False, True), lambda d: _U(d), FI),
+    OpInfo("float-memory_format", lambda m, x: x.float(memory_format=m.preserve_format), lambda d: _U(d), FI,
+           **_NOGRADCHECK),  # (float64 -> float32: finite differences in float32 are too coarse)
+    OpInfo("short", lambda m, x: x.short(), lambda d: _U(d, -100, 100), (np.int64,), differentiable=False),
+    OpInfo("byte", lambda m, x: x.byte(), lambda d: _U(d, -100, 100), (np.int64,), differentiable=False),
+]
+
+
 OPS_BY_NAME = {op.name: op for op in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "op names must be unique"

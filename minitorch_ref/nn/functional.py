@@ -18,7 +18,7 @@ from .._dtype import PACKAGE
 from .._sparse import RowSparseGrad
 from .._tensor import Tensor, _check_broadcast, _check_inplace, _promote
 from ..autograd.function import Function
-from ..ops import linalg, pointwise
+from ..ops import linalg, pointwise, shape
 
 __all__ = [
     "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "embedding", "embedding_bag",
@@ -729,3 +729,195 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     input, target = _promote(input, target)
     return _BCEWithLogitsOp.apply(input, target, None if weight is None else weight._data,
                                   None if pos_weight is None else pos_weight._data, reduction)
+
+
+# ====================================================================== added for issue 12
+def _float_activation(input: Tensor, name: str) -> None:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if input._data.dtype.kind != "f":
+        kernel = {"gelu": "GeluKernelImpl", "silu": "silu_cpu", "elu": "elu_cpu", "softplus": "softplus_cpu",
+                  "leaky_relu": "leaky_relu_cpu"}[name]
+        raise RuntimeError(f'"{kernel}" not implemented for \'{_TYPE_WORD[input._data.dtype.name]}\'')
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x) (Phi: the standard normal CDF); approximate='tanh' uses tanh's approximation of it."""
+    _float_activation(input, "gelu")
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return (pointwise.GeluTanh if approximate == "tanh" else pointwise.Gelu).apply(input)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x) (also called swish)."""
+    _float_activation(input, "silu")
+    return pointwise.Silu.apply(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, negative_slope * x below."""
+    _float_activation(input, "leaky_relu")
+    return pointwise.LeakyRelu.apply(input, negative_slope)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, alpha * (exp(x) - 1) below."""
+    _float_activation(input, "elu")
+    return pointwise.Elu.apply(input, alpha)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta: a smooth relu (x itself where beta x > threshold)."""
+    _float_activation(input, "softplus")
+    return pointwise.Softplus.apply(input, beta, threshold)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices (int64) -> rows of 0/1 (int64), one more dim of size num_classes."""
+    if tensor._data.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    values = tensor._data
+    if num_classes == -1:
+        if values.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(values.max()) + 1
+    if values.size and values.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if values.size and values.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._make((values[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
+    """input / max(||input||_p over dim, eps): rows (by default) scaled to unit norm."""
+    norm = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    return input / norm
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Constant padding: `pad` = (left, right) of the last dim, then of the one before, ...; negative crops."""
+    if mode != "constant":
+        raise NotImplementedError(f"minitorch_ref pads in 'constant' mode only, not '{mode}'")
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(pad)} and input of dimension {input.ndim}")
+    widths = [(0, 0)] * input.ndim
+    for i in range(len(pad) // 2):
+        d = input.ndim - 1 - i
+        left, right = int(pad[2 * i]), int(pad[2 * i + 1])
+        if input.shape[d] + left + right < 0:
+            raise RuntimeError(f"The input size {input.shape[d]}, plus negative padding {left} and {right} resulted "
+                               f"in a negative output size, which is invalid. Check dimension {d} of your input.")
+        widths[d] = (left, right)
+    return shape.ConstantPad.apply(input, tuple(widths), 0 if value is None else value)
+
+
+__all__ += ["gelu", "silu", "leaky_relu", "elu", "softplus", "one_hot", "normalize", "pad"]
+
+
+class _SmoothL1LossOp(Function):
+    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta beyond (d = input - target)."""
+
+    node_name = "SmoothL1LossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction, beta):
+        diff = input - target
+        ctx.save_for_backward(diff)
+        ctx.reduction, ctx.beta = reduction, beta
+        absolute = np.abs(diff)
+        if beta == 0:
+            return _reduce(absolute, reduction)
+        return _reduce(np.where(absolute < beta, 0.5 * diff * diff / beta, absolute - 0.5 * beta).astype(
+            diff.dtype), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (diff,) = ctx.saved_tensors
+        beta = ctx.beta
+        local = np.sign(diff) if beta == 0 else np.where(np.abs(diff) < beta, diff / beta, np.sign(diff))
+        g = (local * _reduce_grad(grad, ctx.reduction, diff.size)).astype(diff.dtype)
+        return g, -g, None, None
+
+
+class _HuberLossOp(Function):
+    """0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) beyond: smooth_l1 times delta."""
+
+    node_name = "HuberLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction, delta):
+        diff = input - target
+        ctx.save_for_backward(diff)
+        ctx.reduction, ctx.delta = reduction, delta
+        absolute = np.abs(diff)
+        return _reduce(np.where(absolute <= delta, 0.5 * diff * diff, delta * (absolute - 0.5 * delta)).astype(
+            diff.dtype), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (diff,) = ctx.saved_tensors
+        delta = ctx.delta
+        local = np.where(np.abs(diff) <= delta, diff, delta * np.sign(diff))
+        g = (local * _reduce_grad(grad, ctx.reduction, diff.size)).astype(diff.dtype)
+        return g, -g, None, None
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Squared error near zero, absolute error beyond `beta`: robust regression (Fast R-CNN's box loss)."""
+    _check_reduction(reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    _warn_size(input, target)
+    _check_broadcast(input._data.shape, target._data.shape)
+    input, target = _promote(input, target)
+    return _SmoothL1LossOp.apply(input, target, reduction, beta)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """Squared error near zero, `delta` times the absolute error beyond `delta`."""
+    _check_reduction(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    _warn_size(input, target)
+    _check_broadcast(input._data.shape, target._data.shape)
+    input, target = _promote(input, target)
+    return _HuberLossOp.apply(input, target, reduction, delta)
+
+
+__all__ += ["smooth_l1_loss", "huber_loss"]
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along `dim` (broadcast): each side normalised first."""
+    _check_broadcast(x1._data.shape, x2._data.shape)
+    x1, x2 = _promote(x1, x2)
+    shape_ = np.broadcast_shapes(x1._data.shape, x2._data.shape)  # (norms of the broadcast vectors, as torch)
+    x1, x2 = x1.expand(shape_), x2.expand(shape_)
+    n1 = x1.norm(2, dim, keepdim=True).clamp_min(eps)
+    n2 = x2.norm(2, dim, keepdim=True).clamp_min(eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
+           log_target: bool = False) -> Tensor:
+    """KL(target || exp(input)) per element: target * (log(target) - input) (0 where target is 0);
+    `input` holds log-probabilities. reduction='batchmean' divides the sum by the batch size (the true KL)."""
+    if reduction not in ("none", "mean", "sum", "batchmean"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if log_target:
+        losses = target.exp() * (target - input)
+    else:
+        safe = target.masked_fill(target == 0, 1.0)
+        losses = (target * safe.log()) - target * input
+    if reduction == "none":
+        return losses
+    if reduction == "batchmean":
+        return losses.sum() / input.shape[0] if input.ndim else losses.sum()  # (torch: no division for 0-d)
+    return losses.mean() if reduction == "mean" else losses.sum()
+
+
+__all__ += ["cosine_similarity", "kl_div"]

@@ -72,3 +72,51 @@ class LinearNoBias(Addmm):
     """`x @ weight.T` (`Linear(bias=False)`): torch records a plain mm."""
 
     node_name = "MmBackward0"
+
+
+# --- ops added for issue 12 -------------------------------------------------------------------
+class Bmm(Function):
+    """Batched matrix product of two 3-D tensors (no broadcasting, as torch.bmm)."""
+
+    node_name = "BmmBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return np.matmul(grad, np.swapaxes(b, -1, -2)), np.matmul(np.swapaxes(a, -1, -2), grad)
+
+
+class Mv(Bmm):
+    node_name = "MvBackward0"
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return np.outer(grad, b), a.T @ grad
+
+
+class AddmmFull(Function):
+    """`beta * input + alpha * (m1 @ m2)`: torch.addmm."""
+
+    node_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, bias, m1, m2, beta, alpha):
+        ctx.save_for_backward(m1, m2)
+        ctx.beta, ctx.alpha = beta, alpha
+        product = m1 @ m2
+        out = product * alpha if alpha != 1 else product
+        if beta != 0:
+            out = out + (bias * beta if beta != 1 else bias)
+        return np.asarray(out).astype(np.result_type(bias, m1), copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        m1, m2 = ctx.saved_tensors
+        g = grad * ctx.alpha if ctx.alpha != 1 else grad
+        return grad * ctx.beta, g @ m2.T, m1.T @ g, None, None

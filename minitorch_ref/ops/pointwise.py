@@ -452,3 +452,380 @@ class Maximum(Function):
 
 class Minimum(Maximum):
     largest = False
+
+
+# --- ops added for issue 12 -------------------------------------------------------------------
+def _erf(a: np.ndarray) -> np.ndarray:
+    """NumPy has no erf: the standard library's `math.erf`, element by element (exact in float64)."""
+    import math
+
+    return np.asarray(np.frompyfunc(math.erf, 1, 1)(a)).astype(a.dtype) if a.size else a.copy()
+
+
+class _Unary(Function):
+    """One-input op `out = f(a)` whose gradient is `grad * f'(a)` (subclasses give `f` and `df`)."""
+
+    @staticmethod
+    def f(a):
+        raise NotImplementedError
+
+    @staticmethod
+    def df(a, out):
+        raise NotImplementedError
+
+    @classmethod
+    def forward(cls, ctx, a):
+        with quiet():
+            out = np.asarray(cls.f(a)).astype(a.dtype, copy=False)  # (NumPy 2 lets float64 constants win)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        a, out = ctx.saved_tensors
+        with quiet():
+            return (grad * cls.df(a, out)).astype(grad.dtype, copy=False)
+
+
+class Sin(_Unary):
+    node_name = "SinBackward0"
+    f = staticmethod(np.sin)
+    df = staticmethod(lambda a, out: np.cos(a))
+
+
+class Cos(_Unary):
+    node_name = "CosBackward0"
+    f = staticmethod(np.cos)
+    df = staticmethod(lambda a, out: -np.sin(a))
+
+
+class Rsqrt(_Unary):
+    node_name = "RsqrtBackward0"
+    f = staticmethod(lambda a: 1 / np.sqrt(a))
+    df = staticmethod(lambda a, out: -0.5 * out * out * out)  # d(a^-1/2) = -1/2 a^-3/2
+
+
+class Log1p(_Unary):
+    node_name = "Log1PBackward0"
+    f = staticmethod(np.log1p)
+    df = staticmethod(lambda a, out: 1 / (1 + a))
+
+
+class Log2(_Unary):
+    node_name = "Log2Backward0"
+    f = staticmethod(np.log2)
+    df = staticmethod(lambda a, out: 1 / (a * np.log(2.0)))
+
+
+class Expm1(_Unary):
+    node_name = "Expm1Backward0"
+    f = staticmethod(np.expm1)
+    df = staticmethod(lambda a, out: out + 1)
+
+
+class Erf(_Unary):
+    node_name = "ErfBackward0"
+    f = staticmethod(_erf)
+    df = staticmethod(lambda a, out: 2 / np.sqrt(np.pi) * np.exp(-a * a))
+
+
+class Square(_Unary):
+    """`square(x)` = `x ** 2`: torch records it as a pow."""
+
+    node_name = "PowBackward0"
+    f = staticmethod(np.square)
+    df = staticmethod(lambda a, out: 2 * a)
+
+
+class _Step(Function):
+    """floor, ceil, trunc, sign, round: piecewise constant, so the gradient is zero everywhere."""
+
+    @staticmethod
+    def f(a):
+        raise NotImplementedError
+
+    @classmethod
+    def forward(cls, ctx, a):
+        return cls.f(a) if a.dtype.kind in "fc" or cls is Sign else a.copy()  # ints are already whole
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad)
+
+
+class Floor(_Step):
+    node_name = "FloorBackward0"
+    f = staticmethod(np.floor)
+
+
+class Ceil(_Step):
+    node_name = "CeilBackward0"
+    f = staticmethod(np.ceil)
+
+
+class Trunc(_Step):
+    node_name = "TruncBackward0"
+    f = staticmethod(np.trunc)
+
+
+class Sign(_Step):
+    node_name = "SignBackward0"
+    f = staticmethod(lambda a: a.copy() if a.dtype == np.bool_ else np.where(a != a, 0, np.sign(a)).astype(a.dtype))
+    # (torch: sign(nan) = 0)
+
+
+class Round(_Step):
+    """Round half to even, as torch (and NumPy): 0.5 -> 0, 1.5 -> 2."""
+
+    node_name = "RoundBackward0"
+    f = staticmethod(np.round)
+
+
+class RoundDecimals(Function):
+    """`round(x, decimals=d)`: x * 10^d rounded half to even, divided by 10^d (torch's formula)."""
+
+    node_name = "RoundBackward1"
+
+    @staticmethod
+    def forward(ctx, a, decimals):
+        if a.dtype.kind != "f":
+            return a.copy()
+        scale = a.dtype.type(10.0) ** abs(decimals)
+        with quiet():
+            return (np.round(a * scale) / scale if decimals >= 0 else np.round(a / scale) * scale).astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad), None
+
+
+class DivRounding(Function):
+    """`div(a, b, rounding_mode='trunc' | 'floor')`: the quotient rounded; its gradient is zero."""
+
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b, mode):
+        if a.dtype.kind in "iub":
+            if np.any(np.asarray(b) == 0):
+                raise RuntimeError("ZeroDivisionError")
+            quotient = np.floor_divide(a, b)
+            if mode == "trunc":  # floor rounds negative quotients down: step back up where inexact
+                quotient = quotient + ((np.remainder(a, b) != 0) & ((a < 0) != (np.asarray(b) < 0)))
+            return quotient.astype(np.result_type(a, b), copy=False)
+        with quiet():
+            return np.floor_divide(a, b) if mode == "floor" else np.trunc(a / b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad), np.zeros_like(grad), None
+
+
+class Atan2(Function):
+    node_name = "Atan2Backward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        with quiet():
+            scale = grad / (a * a + b * b)
+        return scale * b, -scale * a
+
+
+class Lerp(Function):
+    """`start + weight * (end - start)`, computed from the nearer end as torch does (exact at weight 1)."""
+
+    node_name = "LerpBackward0"  # a number weight; LerpTensor for a tensor weight
+
+    @staticmethod
+    def forward(ctx, start, end, weight):
+        ctx.save_for_backward(start, end, weight)
+        diff = end - start
+        out = np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+        return out.astype(np.result_type(start, end), copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        start, end, weight = ctx.saved_tensors
+        grad_weight = grad * (end - start) if isinstance(weight, np.ndarray) else None
+        return grad * (1 - weight), grad * weight, grad_weight
+
+
+class LerpTensor(Lerp):
+    node_name = "LerpBackward1"
+
+
+class NanToNum(Function):
+    """nan -> `nan`, +inf -> `posinf`, -inf -> `neginf` (defaults: 0, the dtype's largest, its lowest)."""
+
+    node_name = "NanToNumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, nan, posinf, neginf):
+        if a.dtype.kind != "f":
+            return a.copy()
+        ctx.save_for_backward(a)
+        return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return np.where(np.isfinite(a), grad, grad.dtype.type(0)), None, None, None
+
+
+class ClampMin(Function):
+    """`clamp_min(x, number)`: the gradient passes where x >= min (at the bound too, as torch)."""
+
+    node_name = "ClampMinBackward0"
+
+    @staticmethod
+    def forward(ctx, a, bound):
+        ctx.save_for_backward(a)
+        ctx.bound = bound
+        return np.maximum(a, bound).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return np.where(a >= ctx.bound, grad, grad.dtype.type(0)), None
+
+
+class ClampMax(Function):
+    node_name = "ClampMaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, bound):
+        ctx.save_for_backward(a)
+        ctx.bound = bound
+        return np.minimum(a, bound).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return np.where(a <= ctx.bound, grad, grad.dtype.type(0)), None
+
+
+class ClampMinTensor(Function):
+    """`clamp_min(x, min_tensor)`: x gets the gradient where x >= min, the bound where x < min."""
+
+    node_name = "ClampMinBackward1"
+
+    @staticmethod
+    def forward(ctx, a, bound):
+        ctx.save_for_backward(a, bound)
+        return np.where(np.isnan(bound) | (a < bound), bound, a) if a.dtype.kind == "f" else np.maximum(a, bound)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, bound = ctx.saved_tensors
+        keep = a >= bound
+        return np.where(keep, grad, 0).astype(grad.dtype), np.where(keep, 0, grad).astype(grad.dtype)
+
+
+class ClampMaxTensor(Function):
+    node_name = "ClampMaxBackward1"
+
+    @staticmethod
+    def forward(ctx, a, bound):
+        ctx.save_for_backward(a, bound)
+        return np.where(np.isnan(bound) | (a > bound), bound, a) if a.dtype.kind == "f" else np.minimum(a, bound)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, bound = ctx.saved_tensors
+        keep = a <= bound
+        return np.where(keep, grad, 0).astype(grad.dtype), np.where(keep, 0, grad).astype(grad.dtype)
+
+
+# activations of nn.functional (issue 12)
+class Gelu(_Unary):
+    """x * Phi(x), Phi the standard normal CDF (approximate='none')."""
+
+    node_name = "GeluBackward0"
+    f = staticmethod(lambda a: 0.5 * a * (1 + _erf(a / np.sqrt(2.0).astype(a.dtype))))
+    df = staticmethod(lambda a, out: 0.5 * (1 + _erf(a / np.sqrt(2.0).astype(a.dtype)))
+                      + a * np.exp(-0.5 * a * a) / np.sqrt(2 * np.pi))
+
+
+_GELU_K = np.sqrt(2 / np.pi)
+
+
+class GeluTanh(_Unary):
+    """approximate='tanh': 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+
+    node_name = "GeluBackward0"
+    f = staticmethod(lambda a: 0.5 * a * (1 + np.tanh(_GELU_K * (a + 0.044715 * a ** 3))))
+
+    @staticmethod
+    def df(a, out):
+        t = np.tanh(_GELU_K * (a + 0.044715 * a ** 3))
+        return 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * _GELU_K * (1 + 3 * 0.044715 * a * a)
+
+
+class Silu(_Unary):
+    node_name = "SiluBackward0"
+    f = staticmethod(lambda a: a / (1 + np.exp(-a)))
+
+    @staticmethod
+    def df(a, out):
+        s = 1 / (1 + np.exp(-a))
+        return s * (1 + a * (1 - s))
+
+
+class LeakyRelu(Function):
+    node_name = "LeakyReluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, slope):
+        ctx.save_for_backward(a)
+        ctx.slope = slope
+        return np.where(a > 0, a, a * slope).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return np.where(a > 0, grad, grad * ctx.slope).astype(grad.dtype, copy=False), None
+
+
+class Elu(Function):
+    """x for x > 0, alpha * (exp(x) - 1) below."""
+
+    node_name = "EluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, alpha):
+        with quiet():
+            out = np.where(a > 0, a, alpha * np.expm1(a)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, out)
+        ctx.alpha = alpha
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        return np.where(a > 0, grad, grad * (out + ctx.alpha)).astype(grad.dtype, copy=False), None
+
+
+class Softplus(Function):
+    """log(1 + exp(beta x)) / beta; x itself where beta x > threshold (no overflow)."""
+
+    node_name = "SoftplusBackward0"
+
+    @staticmethod
+    def forward(ctx, a, beta, threshold):
+        ctx.save_for_backward(a)
+        ctx.beta, ctx.threshold = beta, threshold
+        with quiet():
+            return np.where(a * beta > threshold, a, np.log1p(np.exp(a * beta)) / beta).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with quiet():
+            z = np.exp(a * ctx.beta)
+            return np.where(a * ctx.beta > ctx.threshold, grad, grad * z / (z + 1)).astype(grad.dtype), None, None

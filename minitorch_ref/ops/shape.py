@@ -308,3 +308,90 @@ class Uniform(Overwrite):
 
 class Normal(Overwrite):
     pass
+
+
+# --- ops added for issue 12 -------------------------------------------------------------------
+class Flip(Function):
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return np.flip(a, dims).copy() if dims else a.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (np.flip(grad, ctx.dims) if ctx.dims else grad), None
+
+
+class Roll(Function):
+    node_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return np.roll(a, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        back = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
+        return np.roll(grad, back, ctx.dims), None, None
+
+
+class Tril(Function):
+    """Keep the lower triangle (on and below diagonal `k`) of the last two dims; zeros elsewhere."""
+
+    node_name = "TrilBackward0"
+    rule = staticmethod(np.tril)
+
+    @classmethod
+    def forward(cls, ctx, a, k):
+        ctx.k = k
+        return cls.rule(a, k)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        return cls.rule(grad, ctx.k), None
+
+
+class Triu(Tril):
+    node_name = "TriuBackward0"
+    rule = staticmethod(np.triu)
+
+
+class Repeat(Function):
+    """`x.repeat(*sizes)`: the tensor tiled; each input element's gradient sums its copies."""
+
+    node_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, a, sizes):
+        shape = (1,) * (len(sizes) - a.ndim) + a.shape
+        ctx.shape, ctx.sizes, ctx.input_shape = shape, sizes, a.shape
+        return np.tile(a.reshape(shape), sizes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        split = [n for pair in zip(ctx.sizes, ctx.shape) for n in pair]  # (r0, s0, r1, s1, ...)
+        summed = grad.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
+        return summed.reshape(ctx.input_shape), None
+
+
+class ConstantPad(Function):
+    """`F.pad(x, pad, value=v)`: `widths` = (before, after) per dim; a negative width crops."""
+
+    node_name = "ConstantPadNdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, widths, value):
+        crop = tuple(slice(max(-lo, 0), a.shape[d] - max(-hi, 0)) for d, (lo, hi) in enumerate(widths))
+        grow = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
+        ctx.widths, ctx.crop, ctx.shape = widths, crop, a.shape
+        return np.pad(a[crop], grow, constant_values=value)
+
+    @staticmethod
+    def backward(ctx, grad):
+        inner = tuple(slice(max(lo, 0), grad.shape[d] - max(hi, 0)) for d, (lo, hi) in enumerate(ctx.widths))
+        full = np.zeros(ctx.shape, grad.dtype)
+        full[ctx.crop] = grad[inner]
+        return full, None, None
