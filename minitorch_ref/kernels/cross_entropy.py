@@ -46,7 +46,7 @@ def cross_entropy_grad(p: np.ndarray, target: np.ndarray, valid: np.ndarray, sca
     """d loss / d x = (p - one_hot) * scale, ignored rows 0; `scale` is per row (n, 1) or one number (1, 1)."""
     grad = p * scale
     rows = np.flatnonzero(valid)
-    grad[rows, target[rows]] -= scale[rows, 0] if scale.shape[0] > 1 else scale[0, 0]
+    grad[rows, target[rows]] -= np.broadcast_to(scale, (len(p), 1))[rows, 0]
     if not valid.all():
         grad[~valid] = 0
     return grad

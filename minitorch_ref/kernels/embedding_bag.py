@@ -36,9 +36,11 @@ def one_hot_bags(indices: np.ndarray, counts: np.ndarray, num_rows: int, psw: np
 def bag_forward_reference(weight: np.ndarray, indices: np.ndarray, counts: np.ndarray, mode: str,
                           psw: np.ndarray | None = None) -> np.ndarray:
     if mode == "max":
-        starts = np.cumsum(counts) - counts
-        return np.array([weight[indices[s:s + n]].max(axis=0) if n else np.zeros(weight.shape[1], weight.dtype)
-                         for s, n in zip(starts, counts)], dtype=weight.dtype).reshape(len(counts), -1)
+        out = np.zeros((len(counts), weight.shape[1]), dtype=weight.dtype)
+        for b, (start, n) in enumerate(zip(np.cumsum(counts) - counts, counts)):
+            if n:
+                out[b] = weight[indices[start:start + n]].max(axis=0)
+        return out
     out = one_hot_bags(indices, counts, len(weight), psw) @ weight
     if mode == "mean":
         out = out / np.maximum(counts, 1)[:, None]
