@@ -179,3 +179,14 @@ def test_sparse_clip_and_sgd_step_equal_their_dense_versions(case, max_norm, mom
         sparse_opt.step()
         dense_opt.step()
         np.testing.assert_allclose(sparse_w.detach().numpy(), dense_w.detach().numpy(), **TOL)
+
+
+@given(bags(), st.floats(-3, 3))
+def test_add_rows_equals_its_loop(case, alpha):
+    table, ids, _, _ = case
+    rows = np.unique(ids)
+    values = np.random.default_rng(len(rows)).standard_normal((len(rows), table.shape[1])).astype(np.float32)
+    fast, slow = table.copy(), table.copy()
+    sparse_rows.add_rows_(fast, rows, values, alpha)
+    sparse_rows.add_rows_reference(slow, rows, values, alpha)
+    np.testing.assert_allclose(fast, slow, **TOL)

@@ -48,13 +48,17 @@ def max_runs_reference(table: np.ndarray, refs: np.ndarray, starts: np.ndarray,
 
 
 def _buckets(lengths: np.ndarray):
-    """Yield (runs, P): the indices of the non-empty runs of each length bucket, and its longest length."""
-    nonempty = lengths > 0
-    exponent = np.frexp(np.where(nonempty, lengths - 1, 0))[1]  # length 1 -> 0, 2 -> 1, 3..4 -> 2, 5..8 -> 3...
-    exponent[~nonempty] = -1
-    for e in np.unique(exponent):
-        if e >= 0:
-            runs = np.flatnonzero(exponent == e)
+    """Yield (runs, P): the indices of the non-empty runs of each length bucket, and its longest length.
+
+    Bucket e holds the lengths in (2^(e-1), 2^e]. One linear-time stable sort of the
+    bucket numbers (small integers: a counting sort) lists each bucket's runs in order."""
+    exponent = np.frexp(np.maximum(lengths, 1) - 1)[1]  # length 1 -> 0, 2 -> 1, 3..4 -> 2, 5..8 -> 3...
+    exponent = np.where(lengths > 0, exponent + 1, 0).astype(np.uint8)  # 0: empty runs, skipped
+    order = np.argsort(exponent, kind="stable")
+    ends = np.cumsum(np.bincount(exponent))
+    for e in range(1, len(ends)):
+        runs = order[ends[e - 1]:ends[e]]
+        if len(runs):
             yield runs, int(lengths[runs].max())
 
 
@@ -73,7 +77,7 @@ def _positions(starts: np.ndarray, lengths: np.ndarray, width: int) -> tuple[np.
 #: Largest temporary block, in elements. A fresh multi-megabyte array costs page faults on first touch
 #: (here about as much as the arithmetic on it), while blocks of a few hundred kB are recycled by the
 #: allocator and stay in cache: big buckets are done in slices of at most this many elements.
-BLOCK_ELEMENTS = 1 << 16
+BLOCK_ELEMENTS = 1 << 18
 
 
 def _slices(runs: np.ndarray, width: int, dim: int):
@@ -83,37 +87,43 @@ def _slices(runs: np.ndarray, width: int, dim: int):
         yield runs[i:i + step]
 
 
+def _gather(table: np.ndarray, refs: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
+    """`table[refs[positions]]` (`table[positions]` if refs is None). `np.take` is about twice as fast as
+    the same fancy index on rows."""
+    return np.take(table, positions if refs is None else np.take(refs, positions), axis=0)
+
+
 def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, lengths: np.ndarray,
              weights: np.ndarray | None = None) -> np.ndarray:
     """`out[s] = sum of weights[k] * table[refs[k]]` over run s (refs None: `table[k]` itself); empty runs give 0.
 
-    The first entry of every run is gathered straight into `out` (most runs of a sparse
-    gradient have a single entry, and that is then all there is to do); the rest of each
-    run is added by length buckets.
+    Runs of one entry (most runs of a sparse gradient) are one gather. Longer runs go by
+    length buckets: one (n, P, D) block per slice of a bucket, reduced by a product with
+    the weights (ones if none; 0 on the padding slots).
     """
     dim = table.shape[1]
-    count = len(refs) if refs is not None else len(table)
-    if count == 0:
-        return np.zeros((len(starts), dim), dtype=table.dtype)
-    first = np.minimum(starts, count - 1)  # (an empty run's start may be the end of the list)
-    out = table[first if refs is None else refs[first]]
-    if weights is not None:
-        out *= weights[first].astype(out.dtype, copy=False)[:, None]
+    out = np.empty((len(starts), dim), dtype=table.dtype)
     if not lengths.all():
         out[lengths == 0] = 0
-    rest = np.maximum(lengths - 1, 0)
-    for bucket, width in _buckets(rest):
+    for bucket, width in _buckets(lengths):
         for runs in _slices(bucket, width, dim):
-            positions, pad = _positions(starts[runs] + 1, rest[runs], width)
-            block = table[positions if refs is None else refs[positions]]  # (n, width, D)
-            if weights is not None:
-                w = weights[positions]
-                if pad is not None:
-                    w[pad] = 0
-                block *= w[:, :, None]
-            elif pad is not None:
-                block[pad] = 0
-            out[runs] += block[:, 0] if width == 1 else block.sum(axis=1)
+            if width == 1:
+                first = starts[runs]
+                rows = _gather(table, refs, first)
+                out[runs] = rows if weights is None else rows * weights[first].astype(rows.dtype)[:, None]
+                continue
+            positions, pad = _positions(starts[runs], lengths[runs], width)
+            block = _gather(table, refs, positions)  # (n, width, D)
+            if weights is None:
+                w = np.ones(positions.shape, dtype=table.dtype)
+            else:
+                w = weights[positions].astype(table.dtype)
+            if pad is not None:
+                w[pad] = 0
+            if width >= 64:  # long runs: one (1 x P) @ (P x D) product each (BLAS)
+                out[runs] = np.matmul(w[:, None, :], block)[:, 0]
+            else:  # many short runs: a product per run would cost more than its arithmetic
+                out[runs] = np.einsum("np,npd->nd", w, block)
     return out
 
 
@@ -126,7 +136,7 @@ def max_runs(table: np.ndarray, refs: np.ndarray, starts: np.ndarray,
     for bucket, width in _buckets(lengths):
         for runs in _slices(bucket, width, dim):
             positions, pad = _positions(starts[runs], lengths[runs], width)
-            block = table[refs[positions]]
+            block = _gather(table, refs, positions)
             if pad is not None:
                 block[pad] = -np.inf
             best = block.argmax(axis=1)  # (n, D): the first maximum, as torch picks
@@ -135,14 +145,31 @@ def max_runs(table: np.ndarray, refs: np.ndarray, starts: np.ndarray,
     return out, where
 
 
+def argsort_ids(ids: np.ndarray) -> np.ndarray:
+    """A stable argsort of non-negative integer ids, in O(n): a radix sort, 16 bits per pass.
+
+    NumPy's stable sort of 16-bit integers is a counting sort (linear time), while sorting
+    64-bit integers is O(n log n). Sorting by the low 16 bits, then (stably) by the next 16
+    bits... orders the ids completely: two passes cover any vocabulary below 4 billion.
+    """
+    order = np.argsort(ids.astype(np.uint16), kind="stable")  # the low 16 bits (astype wraps)
+    bound = int(ids.max()) + 1 if len(ids) else 0
+    shift = 16
+    while bound > (1 << shift):
+        digit = (np.take(ids, order) >> shift).astype(np.uint16)
+        order = np.take(order, np.argsort(digit, kind="stable"))
+        shift += 16
+    return order
+
+
 def sorted_runs(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sort `ids` into runs of equal ids: (order, distinct ids, run starts, run lengths).
 
     `ids[order]` is sorted; run s covers `order[starts[s]:starts[s] + lengths[s]]`, the
-    positions of `distinct[s]` in `ids`. O(n log n), the one sort a coalesce needs.
+    positions of `distinct[s]` in `ids`. The one sort a coalesce needs (`argsort_ids`).
     """
-    order = np.argsort(ids, kind="stable")
-    ranked = ids[order]
+    order = argsort_ids(ids)
+    ranked = np.take(ids, order)
     first = np.empty(len(ids), dtype=bool)
     first[:1] = True
     np.not_equal(ranked[1:], ranked[:-1], out=first[1:])

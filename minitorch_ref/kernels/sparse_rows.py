@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .runs import sorted_runs, sum_runs
+from .runs import BLOCK_ELEMENTS, sorted_runs, sum_runs
 
 
 def coalesce_reference(indices: np.ndarray, values: np.ndarray, num_rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -32,3 +32,18 @@ def coalesce(indices: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.nd
     order, rows, starts, lengths = sorted_runs(indices)
     flat = values.reshape(len(values), int(np.prod(values.shape[1:])))
     return rows, sum_runs(flat, order, starts, lengths).reshape((len(rows),) + values.shape[1:])
+
+
+def add_rows_reference(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: float) -> None:
+    """`table[rows[i]] += alpha * values[i]`, one row at a time (rows distinct: a coalesced gradient)."""
+    for r, v in zip(rows, values):
+        table[r] += alpha * v
+
+
+def add_rows_(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: float) -> None:
+    """`add_rows_reference` in slices of rows: `table[r] += alpha * v` builds two temporaries the size of
+    the slice, and slices of a few hundred kB stay in cache (one multi-megabyte update costs
+    twice as much, mostly page faults on its fresh temporaries)."""
+    step = max(1, BLOCK_ELEMENTS // max(1, values[0].size if len(values) else 1))
+    for i in range(0, len(rows), step):
+        table[rows[i:i + step]] += alpha * values[i:i + step]
