@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .runs import BLOCK_ELEMENTS, sorted_runs, sum_runs
+from .runs import sorted_runs, sum_runs
 
 
 def coalesce_reference(indices: np.ndarray, values: np.ndarray, num_rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -41,9 +41,14 @@ def add_rows_reference(table: np.ndarray, rows: np.ndarray, values: np.ndarray, 
 
 
 def add_rows_(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: float) -> None:
-    """`add_rows_reference` in slices of rows: `table[r] += alpha * v` builds two temporaries the size of
-    the slice, and slices of a few hundred kB stay in cache (one multi-megabyte update costs
-    twice as much, mostly page faults on its fresh temporaries)."""
-    step = max(1, BLOCK_ELEMENTS // max(1, values[0].size if len(values) else 1))
+    """`add_rows_reference` in slices of rows: gather the rows, add, write them back. Slices of
+    128 kB keep the temporaries in cache and below the allocator's threshold for fresh
+    memory (a multi-megabyte temporary costs page faults on first touch, here about as
+    much as the update itself)."""
+    dim = max(1, values[0].size if len(values) else 1)
+    step = max(1, (1 << 15) // dim)
     for i in range(0, len(rows), step):
-        table[rows[i:i + step]] += alpha * values[i:i + step]
+        r = rows[i:i + step]
+        block = np.take(table, r, axis=0)
+        block += alpha * values[i:i + step]
+        table[r] = block
