@@ -60,13 +60,13 @@ for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "sum", "mean",
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """Element-wise larger of two tensors (broadcast); a tie sends half the gradient to each."""
     a, b = _promote(input, other)
-    return pointwise.Maximum.apply(a, b, True)
+    return pointwise.Maximum.apply(a, b)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """Element-wise smaller of two tensors (broadcast); a tie sends half the gradient to each."""
     a, b = _promote(input, other)
-    return pointwise.Maximum.apply(a, b, False)
+    return pointwise.Minimum.apply(a, b)
 
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ._dtype import CPU, Size, from_numpy_dtype
+from ._tensor import Tensor
 from .kernels import sparse_rows
 
 
@@ -31,19 +33,13 @@ class RowSparseGrad:
 
     @property
     def dtype(self):
-        from ._dtype import from_numpy_dtype
-
         return from_numpy_dtype(self.values.dtype)
 
     @property
     def device(self):
-        from ._dtype import CPU
-
         return CPU
 
     def size(self, dim: int | None = None):
-        from ._dtype import Size
-
         return Size(self.shape) if dim is None else self.shape[dim]
 
     def is_coalesced(self) -> bool:
@@ -65,18 +61,12 @@ class RowSparseGrad:
         return dense
 
     def to_dense(self):
-        from ._tensor import Tensor
-
         return Tensor._make(self.to_dense_array())
 
     def _indices(self):
-        from ._tensor import Tensor
-
         return Tensor._make(self.indices[None, :])
 
     def _values(self):
-        from ._tensor import Tensor
-
         return Tensor._make(self.values)
 
     def _nnz(self) -> int:
@@ -98,7 +88,5 @@ class RowSparseGrad:
     __radd__ = __add__
 
     def __repr__(self) -> str:
-        from ._tensor import Tensor
-
         return (f"tensor(indices={Tensor._make(self.indices[None, :])!r},\n       values={Tensor._make(self.values)!r},\n"
                 f"       size={self.shape}, nnz={len(self.indices)}, layout=minitorch_ref.sparse_coo)")

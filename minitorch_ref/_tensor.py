@@ -15,9 +15,9 @@ import numpy as np
 
 from . import _dtype as dt
 from .autograd import engine
-from .autograd import function as _function
-from .autograd.function import _UNUSED_CTX, _wrap
 from .autograd import grad_mode, inplace
+from .autograd.function import gradient_edge
+from .autograd.tensor_base import TensorBase
 from .ops import linalg, pointwise, reduction, shape
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
@@ -29,12 +29,14 @@ _NON_LEAF_GRAD_WARNING = (
 )
 
 
-class Tensor:
-    """An n-dimensional array that can record the operations applied to it."""
+class Tensor(TensorBase):
+    """An n-dimensional array that can record the operations applied to it.
 
-    # _base: the tensor whose memory this one views (None if it is not a view); _storage: the
-    # version counter shared with its views (None until needed). See autograd/inplace.py.
-    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_base", "_storage", "__weakref__")
+    Its fields (the array, requires_grad, grad, grad_fn, the view and version links) are
+    declared in `TensorBase` (autograd/tensor_base.py), the part the autograd machinery sees.
+    """
+
+    __slots__ = ()
     __hash__ = object.__hash__  # tensors are dict keys by identity, as in torch
     __array_priority__ = 1000  # `ndarray + Tensor` calls Tensor.__radd__
 
@@ -45,15 +47,15 @@ class Tensor:
         else:
             array = np.empty(args, dtype=np.float32)
         self._data, self._requires_grad, self._grad, self.grad_fn = array, False, None, None
-        self._base = self._storage = None
+        self._base = self._storage = self._accumulator = None
 
-    @classmethod
-    def _make(cls, array: Any, requires_grad: bool = False, grad_fn: Any = None) -> "Tensor":
-        """Wrap an array without copying (ops use `_wrap`, the same thing without the options)."""
-        t = _wrap(array)
-        if cls is not Tensor:
-            t.__class__ = cls  # (a Parameter: same slots)
-        t._requires_grad, t.grad_fn = requires_grad, grad_fn
+    @staticmethod
+    def _make(array: Any, requires_grad: bool = False) -> "Tensor":
+        """The one way a Tensor is made (by ops, constructors, Parameter): wrap `array`, no copy."""
+        t = _new(Tensor)
+        t._data = array if type(array) is np.ndarray else np.asarray(array)
+        t._requires_grad = requires_grad
+        t._grad = t.grad_fn = t._base = t._storage = t._accumulator = None
         return t
 
     # ------------------------------------------------------------------ attributes
@@ -293,7 +295,7 @@ class Tensor:
                     f"Mismatch in shape: grad_output[0] has a shape of {dt.Size(grad.shape)} and output[0] has a "
                     f"shape of {dt.Size(self._data.shape)}."
                 )
-        engine.run_backward(self, grad, retain_graph=builtins.bool(retain_graph), user_grad=gradient is not None)
+        engine.backward(gradient_edge(self), grad, retain_graph=builtins.bool(retain_graph))
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: Any) -> "Tensor":
@@ -348,7 +350,7 @@ class Tensor:
                 "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, "
                 "use the `~` or `logical_not()` operator instead."
             )
-        return _run(pointwise.Neg, self)
+        return pointwise.Neg.apply(self)
 
     neg = __neg__
 
@@ -358,7 +360,7 @@ class Tensor:
     def __pow__(self, exponent: Any) -> "Tensor":
         a, b = _promote(self, exponent)
         if isinstance(b, Tensor) or a._data.dtype.kind == "f" or b >= 0:
-            return pointwise.Pow.apply(a, b)
+            return (pointwise.PowTensor if isinstance(b, Tensor) else pointwise.Pow).apply(a, b)
         raise RuntimeError("Integers to negative integer powers are not allowed.")
 
     pow = __pow__
@@ -386,30 +388,30 @@ class Tensor:
         return matmul(self, other)
 
     def reciprocal(self) -> "Tensor":
-        return _run(pointwise.Reciprocal, _floating(self))
+        return pointwise.Reciprocal.apply(_floating(self))
 
     def exp(self) -> "Tensor":
-        return _run(pointwise.Exp, _floating(self))
+        return pointwise.Exp.apply(_floating(self))
 
     def log(self) -> "Tensor":
-        return _run(pointwise.Log, _floating(self))
+        return pointwise.Log.apply(_floating(self))
 
     def sqrt(self) -> "Tensor":
-        return _run(pointwise.Sqrt, _floating(self))
+        return pointwise.Sqrt.apply(_floating(self))
 
     def abs(self) -> "Tensor":
-        return _run(pointwise.Abs, self)
+        return pointwise.Abs.apply(self)
 
     __abs__ = abs
 
     def relu(self) -> "Tensor":
-        return _run(pointwise.Relu, self)
+        return pointwise.Relu.apply(self)
 
     def sigmoid(self) -> "Tensor":
-        return _run(pointwise.Sigmoid, _floating(self))
+        return pointwise.Sigmoid.apply(_floating(self))
 
     def tanh(self) -> "Tensor":
-        return _run(pointwise.Tanh, _floating(self))
+        return pointwise.Tanh.apply(_floating(self))
 
     def clamp(self, min: Any = None, max: Any = None) -> "Tensor":
         if min is None and max is None:
@@ -504,10 +506,11 @@ class Tensor:
     # ------------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
         if dim is None and dtype is None and self._data.dtype.kind == "f":  # the common case, kept short
-            return _reduce(reduction.Sum, self, None, keepdim, None)
+            return reduction.Sum.apply(self, None, keepdim, None)
         np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else (
             np.int64 if self._data.dtype.kind in "biu" else None)
-        return _reduce(reduction.Sum, self, _opt_dims(dim, self.ndim), keepdim, np_dtype)
+        dims = _opt_dims(dim, self.ndim)
+        return (reduction.Sum if dims is None else reduction.SumDim).apply(self, dims, keepdim, np_dtype)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
         if dtype is None and self._data.dtype.kind != "f":
@@ -516,7 +519,8 @@ class Tensor:
                 f"Got: {dt.torch_type_name(self._data.dtype)}"
             )
         np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else None
-        return _reduce(reduction.Mean, self, _opt_dims(dim, self.ndim), keepdim, np_dtype)
+        dims = _opt_dims(dim, self.ndim)
+        return (reduction.Mean if dims is None else reduction.MeanDim).apply(self, dims, keepdim, np_dtype)
 
     def _max_or_min(self, dim: Any, keepdim: bool, largest: bool, other: Any = None):
         if isinstance(dim, Tensor):  # torch.max(a, b): element-wise
@@ -527,11 +531,11 @@ class Tensor:
                     f"{'max' if largest else 'min'}(): Expected reduction dim to be specified for input.numel() == 0. "
                     "Specify the reduction dim with the 'dim' argument."
                 )
-            return reduction.MaxAll.apply(self, largest)
+            return (reduction.MaxAll if largest else reduction.MinAll).apply(self)
         d = _dim(dim, self.ndim)
         if self._data.ndim and self._data.shape[d] == 0:
             raise IndexError(f"{'max' if largest else 'min'}(): Expected reduction dim {d} to have non-zero size.")
-        values, indices = reduction.MaxDim.apply(self, d, keepdim, largest)
+        values, indices = (reduction.MaxDim if largest else reduction.MinDim).apply(self, d, keepdim)
         return _MaxResult(values, indices, "max" if largest else "min")
 
     def max(self, dim: Any = None, keepdim: bool = False):
@@ -589,10 +593,10 @@ class Tensor:
         shp = self._data.shape
         if dim is None:
             dims = tuple(i for i, n in enumerate(shp) if n == 1)
-            return shape.Squeeze.apply(self, dims, "SqueezeBackward0")
+            return shape.Squeeze.apply(self, dims)
         wanted = (dim,) if isinstance(dim, builtins.int) else tuple(dim)
         dims = tuple(d for d in (_dim(w, max(self.ndim, 1)) for w in wanted) if self.ndim and shp[d] == 1)
-        return shape.Squeeze.apply(self, dims, "SqueezeBackward1" if isinstance(dim, builtins.int) else "SqueezeBackward2")
+        return (shape.SqueezeDim if isinstance(dim, builtins.int) else shape.SqueezeDims).apply(self, dims)
 
     def unsqueeze(self, dim: int) -> "Tensor":
         return shape.Unsqueeze.apply(self, _dim(dim, self.ndim + 1))
@@ -626,23 +630,23 @@ class Tensor:
                 f"desired ordering of dimensions i.e. input.dim() = {self.ndim} is not equal to len(dims) = {len(dims)}"
                 if len(dims) != self.ndim else "permute(): duplicate dims are not allowed."
             )
-        return shape.Permute.apply(self, dims, "PermuteBackward0")
+        return shape.Permute.apply(self, dims)
 
     def transpose(self, dim0: int, dim1: int) -> "Tensor":
         n = max(self.ndim, 1)
         axes = list(range(self.ndim))
         d0, d1 = _dim(dim0, n), _dim(dim1, n)
         if self.ndim == 0:
-            return shape.Permute.apply(self, (), "TransposeBackward0")
+            return shape.Transpose.apply(self, ())
         axes[d0], axes[d1] = axes[d1], axes[d0]
-        return shape.Permute.apply(self, tuple(axes), "TransposeBackward0")
+        return shape.Transpose.apply(self, tuple(axes))
 
     swapaxes = transpose
 
     def t(self) -> "Tensor":
         if self.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
-        return shape.Permute.apply(self, tuple(reversed(range(self.ndim))), "TBackward0")
+        return shape.TransposeT.apply(self, tuple(reversed(range(self.ndim))))
 
     @property
     def T(self) -> "Tensor":
@@ -653,7 +657,7 @@ class Tensor:
                           "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
                           "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
                           "tensor.", UserWarning, stacklevel=2)
-        return shape.Permute.apply(self, tuple(reversed(range(self.ndim))), "PermuteBackward0")
+        return shape.Permute.apply(self, tuple(reversed(range(self.ndim))))
 
     @property
     def mT(self) -> "Tensor":
@@ -685,26 +689,26 @@ class Tensor:
             raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
                                f"{dt.torch_type_name(cond._data.dtype).lower()}")
         fill = value.item() if isinstance(value, Tensor) else value
-        return pointwise.Where.apply(cond, np.asarray(fill, dtype=self._data.dtype), self, "MaskedFillBackward0")
+        return pointwise.MaskedFill.apply(cond, np.asarray(fill, dtype=self._data.dtype), self)
 
     def __getitem__(self, key: Any) -> "Tensor":
-        np_key, name = _index_key(key, self._data.shape)
-        return shape.Index.apply(self, np_key, name)
+        np_key, op = _index_key(key, self._data.shape)
+        return op.apply(self, np_key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        np_key, name = _index_key(key, self._data.shape)
+        np_key, op = _index_key(key, self._data.shape)
         value_t = value if isinstance(value, Tensor) else None
-        if name == "IndexBackward0" and _views_before_advanced(key, self._data.shape):
-            name = "SliceBackward0"  # torch first takes a view (int, None or partial slice), then index_put_ on it
-        if name != "IndexBackward0":  # torch writes through a view of self: its error and node names say so
+        if op is shape.Index and _views_before_advanced(key, self._data.shape):
+            op = shape.Slice  # torch first takes a view (int, None or partial slice), then index_put_ on it
+        if op is not shape.Index:  # torch writes through a view of self: its error and node names say so
             _check_inplace(self, through_view=True)
-            name = "CopySlices" if name != "AliasBackward0" else ("CopyBackwards" if value_t is not None else
-                                                                   "FillBackward3")
+            put = shape.IndexPutCopySlices if op is not shape.Alias else (
+                shape.IndexPutCopy if value_t is not None else shape.IndexPutFill)
         else:
             _check_inplace(self)
-            name = "IndexPutBackward0"
+            put = shape.IndexPut
         if grad_mode._enabled and (self._requires_grad or (value_t is not None and value_t._requires_grad)):
-            inplace.commit(self, shape.IndexPut.apply(self, np_key, value_t if value_t is not None else value, name))
+            inplace.commit(self, put.apply(self, np_key, value_t if value_t is not None else value))
         else:
             target, key_rest = shape.split_key(self._data, np_key)  # (a two-step key: its view part first)
             target[key_rest] = value_t._data if value_t is not None else value
@@ -745,7 +749,7 @@ class Tensor:
         _check_inplace(self)
         return self._inplace(pointwise.Relu.apply(self))
 
-    def _overwrite(self, value: Any, name: str) -> "Tensor":
+    def _overwrite(self, value: Any, op: Any) -> "Tensor":
         """fill_/zero_/copy_/uniform_/normal_: new values that do not depend on the old ones."""
         _check_inplace(self)
         if isinstance(value, Tensor) and value._data.shape != self._data.shape:
@@ -754,29 +758,29 @@ class Tensor:
             if full != self._data.shape:
                 raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
                                    f"{list(full)}")
-        return self._inplace(shape.Overwrite.apply(self, value, name))
+        return self._inplace(op.apply(self, value))
 
     def copy_(self, src: "Tensor") -> "Tensor":
-        return self._overwrite(src if isinstance(src, Tensor) else np.asarray(src), "CopyBackwards")
+        return self._overwrite(src if isinstance(src, Tensor) else np.asarray(src), shape.Copy)
 
     def zero_(self) -> "Tensor":
-        return self._overwrite(0, "ZeroBackward0")
+        return self._overwrite(0, shape.Zero)
 
     def fill_(self, value: Any) -> "Tensor":
         if isinstance(value, Tensor) and value.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
                                "dimensions.")
-        return self._overwrite(value, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
+        return self._overwrite(value, shape.FillTensor if isinstance(value, Tensor) else shape.Fill)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
-        return self._overwrite(random._generator(generator).uniform(a, b, self._data.shape), "UniformBackward0")
+        return self._overwrite(random._generator(generator).uniform(a, b, self._data.shape), shape.Uniform)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
-        return self._overwrite(random._generator(generator).normal(mean, std, self._data.shape), "NormalBackward0")
+        return self._overwrite(random._generator(generator).normal(mean, std, self._data.shape), shape.Normal)
 
 
 def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":
@@ -796,7 +800,7 @@ def _rebuild(array: np.ndarray, requires_grad: bool) -> Tensor:
     return Tensor._make(array, requires_grad)
 
 
-_function.Tensor = engine.Tensor = inplace.Tensor = Tensor
+_new = object.__new__
 
 
 class _MaxResult(tuple):
@@ -876,36 +880,10 @@ def _floating(t: Tensor) -> Tensor:
     return t if t._data.dtype.kind == "f" else t.to(dt.DEFAULT_FLOAT)
 
 
-def _run(op: Any, t: Tensor) -> Tensor:
-    """`op.apply(t)` for a one-output, non-view op whose only argument is the tensor `t`.
-
-    The same result; when no graph will be recorded (grad mode off, or `t` does not require
-    grad) it skips `apply`'s general pass over the arguments, which on a small tensor costs
-    about as much as NumPy's own work. The op's rule (`forward`) is the one `apply` would run.
-    (No `*args` here or in `_reduce`: a call that unpacks them costs another 0.15 us.)
-    """
-    if t._requires_grad and grad_mode._enabled:
-        return op.apply(t)
-    return _wrap(op.forward(_UNUSED_CTX, t._data))
-
-
-def _reduce(op: Any, t: Tensor, dim: Any, keepdim: bool, dtype: Any) -> Tensor:
-    """`op.apply(t, dim, keepdim, dtype)` for sum and mean, with `_run`'s shortcut."""
-    if t._requires_grad and grad_mode._enabled:
-        return op.apply(t, dim, keepdim, dtype)
-    return _wrap(op.forward(_UNUSED_CTX, t._data, dim, keepdim, dtype))
-
-
 def _binary(op: Any, a: Tensor, b: Any, floating: bool = False) -> Tensor:
-    """`op.apply(a, b)` for arithmetic operators: torch's type promotion, then `_run`'s shortcut."""
+    """`op.apply(a, b)` for arithmetic operators, after torch's type promotion."""
     a, b = _promote(a, b, floating)
-    if isinstance(b, Tensor):
-        if (a._requires_grad or b._requires_grad) and grad_mode._enabled:
-            return op.apply(a, b)
-        return _wrap(op.forward(_UNUSED_CTX, a._data, b._data))
-    if a._requires_grad and grad_mode._enabled:
-        return op.apply(a, b)
-    return _wrap(op.forward(_UNUSED_CTX, a._data, b))
+    return op.apply(a, b)
 
 
 def _promote(a: Tensor, b: Any, floating: bool = False):
@@ -1014,13 +992,13 @@ def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:
 def _index_key(key: Any, shape_: tuple):
     """Translate a torch index into a NumPy one, checking bounds with torch's IndexError.
 
-    Also returns the name torch gives the result's grad_fn: torch applies the index item by
-    item (select for an int, slice, unsqueeze for None; a full slice does nothing) and names
+    Also returns the op, named as torch names the result's grad_fn: torch applies the index item
+    by item (select for an int, slice, unsqueeze for None; a full slice does nothing) and names
     the last step, IndexBackward0 when any tensor/mask takes part, AliasBackward0 when no step did.
     """
     items = key if isinstance(key, tuple) else (key,)
     out = []
-    name = "AliasBackward0"
+    op = shape.Alias
     advanced = False
     dim = 0
     for item in items:
@@ -1036,17 +1014,17 @@ def _index_key(key: Any, shape_: tuple):
             size = shape_[dim]
             if not -size <= item < size:
                 raise IndexError(f"index {item} is out of bounds for dimension {dim} with size {size}")
-            name = "SelectBackward0"
+            op = shape.Select
             dim += 1
         elif isinstance(item, slice):
             if item.step is not None and item.step <= 0:
                 raise ValueError("step must be greater than zero")
             size = shape_[dim] if dim < len(shape_) else 0
             if item.start not in (None, 0) or item.step not in (None, 1) or (item.stop is not None and item.stop < size):
-                name = "SliceBackward0"
+                op = shape.Slice
             dim += 1
         elif item is None:
-            name = "UnsqueezeBackward0"
+            op = shape.UnsqueezeIndex
         elif item is Ellipsis:
             dim += len(shape_) - sum(1 for i in items if i is not None and i is not Ellipsis)
         else:
@@ -1067,7 +1045,7 @@ def _index_key(key: Any, shape_: tuple):
     np_key = tuple(out) if isinstance(key, tuple) else out[0]
     if advanced:
         np_key = _torch_order(out) or np_key
-    return np_key, ("IndexBackward0" if advanced else name)
+    return np_key, (shape.Index if advanced else op)
 
 
 def _is_int(item: Any) -> bool:

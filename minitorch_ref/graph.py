@@ -1,7 +1,7 @@
 """See the graph autograd recorded: as an indented text tree, or as Graphviz DOT source.
 
 Every tensor computed from tensors that require grad has a `grad_fn`: the node (a
-`Function`) that made it. The node's `next_functions` lead to the nodes (or leaf tensors)
+`Function`) that made it. The node's `next_functions` lead to the nodes (a leaf's is its AccumulateGrad)
 that made its inputs, so walking them from a loss visits the whole computation, back to
 the parameters. Inputs that do not require grad (constants, data) are not in the graph,
 exactly as in torch.
@@ -18,10 +18,19 @@ from typing import Any
 import numpy as np
 
 from ._tensor import Tensor
+from .autograd.function import AccumulateGrad
+
+
+def _leaf(node: Any) -> Tensor | None:
+    """The leaf tensor a node stands for (a leaf's AccumulateGrad node, or a leaf given as the root)."""
+    if isinstance(node, AccumulateGrad):
+        return node.variable
+    return node if isinstance(node, Tensor) else None
 
 
 def _shape(node: Any) -> list:
-    return list(node._data.shape if isinstance(node, Tensor) else node.output_shape)
+    leaf = _leaf(node)
+    return list(leaf._data.shape if leaf is not None else node.output_shape)
 
 
 def _grad_text(leaf: Tensor, limit: int = 60) -> str:
@@ -53,9 +62,10 @@ def to_text(tensor: Tensor, params: dict | None = None) -> str:
     while stack:
         node, depth = stack.pop()
         pad = "    " * depth
-        if isinstance(node, Tensor):
-            label = names.get(id(node), "leaf")
-            lines.append(f"{pad}{label} {_shape(node)} {_grad_text(node)}".rstrip())
+        leaf = _leaf(node)
+        if leaf is not None:
+            label = names.get(id(leaf), "leaf")
+            lines.append(f"{pad}{label} {_shape(node)} {_grad_text(leaf)}".rstrip())
             continue
         if id(node) in seen:
             lines.append(f"{pad}{node.name()} (see above)")
@@ -67,12 +77,19 @@ def to_text(tensor: Tensor, params: dict | None = None) -> str:
     return "\n".join(lines)
 
 
+# Where minitorch_ref records one node and torch two, the node torch records first (its input side):
+# cross-entropy is one rule here (softmax - target), torch's LogSoftmaxBackward0 -> NllLossBackward0.
+_TORCH_FIRST_NODE = {("_CrossEntropyOp", "NllLossBackward0"): "LogSoftmaxBackward0",
+                     ("_CrossEntropyOp", "NllLoss2DBackward0"): "LogSoftmaxBackward0"}
+
+
 def to_dot(tensor: Tensor, show_grads: bool = True, params: dict | None = None) -> str:
     """Graphviz DOT source of the graph behind `tensor` (render with `dot -Tpng`).
 
-    Ops are boxes (name, shapes of the inputs in the graph, output shape); leaves are ellipses (name from `params`,
-    e.g. `dict(model.named_parameters())`, shape, and gradient when `show_grads`); arrows
-    follow the data, from the leaves to the output.
+    Ops are boxes (name, shapes of all their tensor inputs, output shape); leaves are ellipses (name from `params`,
+    e.g. `dict(model.named_parameters())`, shape, and gradient when `show_grads`); inputs that need no
+    gradient (data, constants) are notes, outside the graph proper; arrows follow the data, from the
+    leaves to the output. A node that stands for two of torch's (cross-entropy) is drawn as torch's two.
     """
     names = _names(params)
     lines = ["digraph autograd {", '    rankdir="BT";', '    node [fontname="monospace", fontsize=10];']
@@ -80,18 +97,33 @@ def to_dot(tensor: Tensor, show_grads: bool = True, params: dict | None = None) 
     seen, stack = {id(root)}, [root]
     while stack:
         node = stack.pop()
-        if isinstance(node, Tensor):
-            label = f"{names.get(id(node), 'leaf')}\\n{_shape(node)}"
-            if show_grads and node._grad is not None:
-                label += "\\n" + _grad_text(node)
-            fill = "lightblue" if id(node) in names else "lightgrey"
+        leaf = _leaf(node)
+        if leaf is not None:
+            label = f"{names.get(id(leaf), 'leaf')}\\n{_shape(node)}"
+            if show_grads and leaf._grad is not None:
+                label += "\\n" + _grad_text(leaf)
+            fill = "lightblue" if id(leaf) in names else "lightgrey"
             lines.append(f'    n{id(node)} [label="{label}", shape=ellipse, style=filled, fillcolor={fill}];')
             continue
-        parents = [p for p in node.next_functions if p is not None]  # constants are not in the graph
-        inputs = ", ".join(str(_shape(p)) for p in parents)
+        parents = [p for p in node.next_functions if p is not None]
+        shapes = [list(s) for s in node.input_shapes if s is not None]
+        inputs = ", ".join(map(str, shapes)) if shapes else ", ".join(str(_shape(p)) for p in parents)
+        target = f"n{id(node)}"
+        first = _TORCH_FIRST_NODE.get((type(node).__name__, node.name()))
+        if first is not None:  # torch's first node, then this one on top of it
+            target = f"n{id(node)}_first"
+            lines.append(f'    {target} [label="{first}\\nin: {inputs}\\nout: {shapes[0] if shapes else ""}", '
+                         'shape=box];')
+            lines.append(f"    {target} -> n{id(node)};")
+            inputs = str(shapes[0]) if shapes else inputs
         lines.append(f'    n{id(node)} [label="{node.name()}\\nin: {inputs}\\nout: {_shape(node)}", shape=box];')
+        for i, (edge, shape) in enumerate(zip(node.next_functions, node.input_shapes)):
+            if edge is None and shape is not None and (first is None or i == 0):  # data: no gradient goes there
+                lines.append(f'    n{id(node)}_in{i} [label="no grad\\n{list(shape)}", shape=note, color=grey, '
+                             'fontcolor=grey];')
+                lines.append(f"    n{id(node)}_in{i} -> {target} [style=dashed, color=grey];")
         for p in parents:
-            lines.append(f"    n{id(p)} -> n{id(node)};")
+            lines.append(f"    n{id(p)} -> {target};")
             if id(p) not in seen:
                 seen.add(id(p))
                 stack.append(p)

@@ -283,13 +283,14 @@ def test_sparse_row_gradients_accumulate_with_dense():
     class TakeRows(mt.autograd.Function):
         @staticmethod
         def forward(ctx, w, rows):
-            ctx.save_for_backward(rows, w.shape)
+            ctx.save_for_backward(rows)
+            ctx.shape = w.shape  # not an array: an attribute, as in torch
             return w[rows]
 
         @staticmethod
         def backward(ctx, grad):
-            rows, shape = ctx.saved_tensors
-            return RowSparseGrad(rows, grad, shape), None
+            (rows,) = ctx.saved_tensors
+            return RowSparseGrad(rows, grad, ctx.shape), None
 
     w = mt.ones(4, 2, requires_grad=True)
     TakeRows.apply(w, np.array([1, 1, 3])).sum().backward()
@@ -318,7 +319,8 @@ def test_graph_text_and_dot():
     dot = graph.to_dot(loss, params={"w": w, "b": b})
     assert dot.startswith("digraph") and dot.rstrip().endswith("}")
     assert dot.count("shape=box") == 4 and dot.count("shape=ellipse") == 2
-    assert 'label="MulBackward0\\nin: [1]\\nout: [3]"' in dot and "grad=" in dot
+    assert 'label="MulBackward0\\nin: [1], [3]\\nout: [3]"' in dot and "grad=" in dot
+    assert dot.count("shape=note") == 1 and 'label="no grad\\n[3]"' in dot  # x: an input outside the graph
     assert "grad=" not in graph.to_dot(loss, show_grads=False)
 
 

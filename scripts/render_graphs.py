@@ -304,7 +304,7 @@ def stable_ids(dot_text: str) -> str:
     committed .dot files should only change when the graph does.
     """
     mapping: dict = {}
-    return re.sub(r"\bn(\d+)\b", lambda m: mapping.setdefault(m.group(0), f"n{len(mapping)}"), dot_text)
+    return re.sub(r"\bn(\d+)(?=_|\b)", lambda m: mapping.setdefault(m.group(0), f"n{len(mapping)}"), dot_text)
 
 
 def render_matplotlib(dot_text: str, path: Path) -> None:

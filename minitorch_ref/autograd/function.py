@@ -1,36 +1,46 @@
 """`Function`: how every differentiable op is written, and the node it leaves in the graph.
 
-An op is a subclass with two static methods, as in `torch.autograd.Function`:
+API contract (how to write an op), as `torch.autograd.Function`:
 
     class Mul(Function):
         @staticmethod
-        def forward(ctx, a, b):               # NumPy arrays in, NumPy array out
-            ctx.save_for_backward(a, b)
+        def forward(ctx, a, b):               # NumPy arrays (and plain values) in, NumPy array out
+            ctx.save_for_backward(a, b)       # arrays only; shapes, dims, flags: `ctx.dim = dim`
             return a * b
 
         @staticmethod
-        def backward(ctx, grad):              # d(loss)/d(out) in, one gradient per input out
+        def backward(ctx, grad):              # d(loss)/d(out) in, one gradient per forward argument out
             a, b = ctx.saved_tensors
-            return grad * b, grad * a
+            return grad * b, grad * a         # None for an argument that gets none (a dim, a flag...)
 
-    out = Mul.apply(x, y)                     # Tensors in, Tensor out (with grad_fn=<MulBackward0>)
+    out = Mul.apply(x, y)                     # Tensors (or values) in, Tensor out, grad_fn=<MulBackward0>
 
-`forward` and `backward` see NumPy arrays: that is where the math is. `apply` unwraps the
-tensors, runs `forward`, and (when some input requires grad and grad mode is on) keeps the
-`ctx` object as the output's `grad_fn`: the graph node that remembers its parents.
-
-Gradients may come back with the broadcast shape; the engine sums them back to each
-input's shape in one place (`sum_to_shape` in engine.py), so rules never deal with it.
+- Every op, recorded or not, runs through `apply`: a fresh `ctx` per call, the rule's
+  `forward` on the arrays, the result wrapped in a new Tensor. When grad mode is on and
+  some input requires grad, `ctx` becomes the result's `grad_fn`: the graph node.
+- `ctx.needs_input_grad` is a tuple of bools, one per forward argument (set before `forward`).
+- `save_for_backward` takes arrays (or None, or a number in an array's place: `x * 2`);
+  shapes, dims, flags and strings are attributes of `ctx` (`ctx.dim = dim`).
+  `ctx.saved_tensors` checks, when read, that none of them was changed in place since.
+- torch's name for the node is the class attribute `node_name` (default `<ClassName>Backward0`).
+  Where torch has several names for one rule, a small subclass sets another `node_name`
+  (`class Transpose(Permute): node_name = "TransposeBackward0"`).
+- `forward` may return a tuple: the first array is the differentiable output, the others
+  are returned as tensors outside the graph (the indices of `max(dim)`).
+- Gradients may come back in the broadcast shape: the engine sums them back to each
+  input's shape in one place (`sum_to_shape` in engine.py), so rules never deal with it.
+- An op whose output may share its input's memory subclasses `ViewFunction`.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
 
-from . import grad_mode, inplace
-
-Tensor: Any = None  # the Tensor class; set by _tensor.py (a module-level name keeps `apply` fast)
+from .._dtype import PACKAGE, torch_type_name
+from . import grad_mode
+from .tensor_base import Storage, TensorBase, mark_view
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -41,33 +51,52 @@ _FREED_MESSAGE = (
 
 
 class Function:
-    """Base class of differentiable ops. An instance is the `ctx` and, after `apply`, the graph node."""
+    """Base class of differentiable ops. An instance is the `ctx` and, once recorded, the graph node."""
 
-    #: name shown as `grad_fn=<...>`; defaults to `<ClassName>Backward0`, torch's naming.
+    #: torch's name for the node (`grad_fn=<...>`); None means `<ClassName>Backward0`.
     node_name: str | None = None
 
-    # Filled in by `apply` when the graph is recorded:
-    next_functions: tuple = ()  # per input: the parent node, the leaf Tensor, or None
+    # Per call (class-level defaults, so that making a ctx costs nothing):
+    needs_input_grad: tuple = ()  # per forward argument: does it want a gradient?
+    next_functions: tuple = ()  # per forward argument: the node its gradient goes to, or None
     output_shape: tuple = ()  # the shape of the tensor this node produced
-    _saved: tuple = ()
-    _freed = False
+    input_shapes: tuple = ()  # per forward argument: its shape if it was a tensor, else None (for pictures)
+    _saved: tuple | None = ()  # what save_for_backward kept (None once freed)
+    _saved_versions: tuple = ()  # (index in _saved, storage, version then, producer node)
     _retained = None  # weak reference to an output that called `retain_grad()`
-    _saved_versions: list = ()  # (index in _saved, storage, version then, producer): see inplace.py
 
+    # ------------------------------------------------------------------ used by rules
     def save_for_backward(self, *arrays: Any) -> None:
-        """Keep what `backward` will need. After backward (unless `retain_graph=True`) the engine frees
-        them if any is an array: a second backward through this node then raises, as in torch."""
+        """Keep the arrays `backward` will need (or None, or a number standing for a tensor: `x * 2`
+        saves the 2). Shapes, dims and options go on ctx as attributes, as in torch."""
+        for i, a in enumerate(arrays):
+            if a is not None and not isinstance(a, (np.ndarray, np.generic, int, float, complex)):
+                raise TypeError(f"save_for_backward can only save arrays, but argument {i} is of type "
+                                f"{type(a).__name__}")
         self._saved = arrays
 
     @property
     def saved_tensors(self) -> tuple:
-        if self._freed:
+        """The saved arrays, after checking that none was freed or changed in place since it was saved."""
+        if self._saved is None:
             raise RuntimeError(_FREED_MESSAGE)
+        for i, storage, version, producer in self._saved_versions:
+            if storage.version != version:
+                raise_modified(self, self._saved[i], storage.version, version, producer)
         return self._saved
 
-    def needs_input_grad(self, i: int) -> bool:
-        """Whether input `i` wants a gradient (lets a rule skip work, like torch's ctx.needs_input_grad)."""
-        return self.next_functions[i] is not None
+    # ------------------------------------------------------------------ used by the engine
+    def run_backward(self, grad: Any) -> tuple:
+        """This node's rule applied to `grad`: one gradient per forward argument, as a tuple."""
+        if self._retained is not None and self._retained() is not None:  # `retain_grad()` on the output
+            self._retained()._grad = self._retained()._make(np.array(grad, copy=True))
+        grads = type(self).backward(self, grad)
+        return grads if type(grads) is tuple else (grads,)
+
+    def free_saved(self) -> None:
+        """Drop the saved arrays (after backward, unless retain_graph): a second backward then raises."""
+        if self._saved:
+            self._saved = None
 
     def name(self) -> str:
         return self.node_name or f"{type(self).__name__}Backward0"
@@ -75,6 +104,7 @@ class Function:
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
 
+    # ------------------------------------------------------------------ the op
     @staticmethod
     def forward(ctx: "Function", *args: Any) -> Any:
         raise NotImplementedError("a Function subclass must define forward(ctx, ...)")
@@ -84,49 +114,38 @@ class Function:
         raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
 
     @classmethod
-    def apply(cls, *args: Any):
-        """Run the op on tensors; record it in the graph when any input requires grad.
-
-        This is the hot path of every op, so it does the least it can: one pass over the
-        arguments, and when nothing will be recorded a shared throw-away `ctx` (whatever
-        `forward` saves on it is never read).
-        """
-        arrays = []
-        parents = []  # per input: the node that produced it, the leaf itself, or None (no gradient wanted)
-        record = False
+    def apply(cls, *args: Any) -> Any:
+        """Run the op on tensors (and plain values); record it in the graph when a gradient is wanted."""
+        ctx = cls()
+        arrays, wants, first = [], [], None  # per argument: what forward gets, whether it wants a gradient
         for a in args:
-            if isinstance(a, Tensor):
+            if isinstance(a, TensorBase):
                 arrays.append(a._data)
-                if a._requires_grad:
-                    record = True
-                    parents.append(a.grad_fn or a)
-                    continue
+                wants.append(a._requires_grad)
+                if first is None:
+                    first = a
             else:
                 arrays.append(a)
-            parents.append(None)
-        if not (record and grad_mode._enabled):  # nothing to record: run the rule, wrap what it returns
-            out = cls.forward(_UNUSED_CTX, *arrays)
-            if type(out) is tuple:  # (differentiable output, *non-differentiable outputs such as indices)
-                return tuple([_wrap(o) for o in out])
-            result = _wrap(out)
-        else:
-            ctx = cls()
-            out = cls.forward(ctx, *arrays)
-            extra = ()
-            if type(out) is tuple:
-                out, *extra = out
-            ctx.next_functions = tuple(parents)
-            result = _wrap(out)
-            result._requires_grad, result.grad_fn = True, ctx
-            # The engine sums each gradient back to its input's shape (a parent's output_shape).
-            ctx.output_shape = result._data.shape
-            for saved in ctx._saved:  # an array it saved may be an input's or the output's: note its version
-                if type(saved) is np.ndarray:
-                    inplace.remember_saved_versions(ctx, args, result)
-                    break
-            if extra:
-                return (result, *(_wrap(e) for e in extra))
-        return result
+                wants.append(False)
+        record = grad_mode._enabled and True in wants
+        ctx.needs_input_grad = tuple(wants) if record else (False,) * len(args)
+        out = cls.forward(ctx, *arrays)
+        outputs = out if type(out) is tuple else (out,)
+        results = [first._make(o if type(o) is np.ndarray else np.asarray(o)) for o in outputs]
+        if record:
+            _record(ctx, args, outputs[0], results[0])
+        return tuple(results) if type(out) is tuple else results[0]
+
+
+def _record(ctx: Function, args: tuple, out: Any, result: TensorBase) -> None:
+    """Make `ctx` the node that produced `result`: its edges to the inputs' nodes, and the
+    versions of the tensors it saved (checked when `ctx.saved_tensors` is read)."""
+    result._requires_grad, result.grad_fn = True, ctx
+    ctx.next_functions = tuple([gradient_edge(a) if wanted else None for a, wanted in zip(args, ctx.needs_input_grad)])
+    ctx.output_shape = result._data.shape
+    ctx.input_shapes = tuple([a._data.shape if isinstance(a, TensorBase) else None for a in args])  # (for pictures)
+    if ctx._saved:
+        _remember_versions(ctx, args, out, result)
 
 
 class ViewFunction(Function):
@@ -137,34 +156,87 @@ class ViewFunction(Function):
     """
 
     @classmethod
-    def apply(cls, *args: Any):
+    def apply(cls, *args: Any) -> Any:
         result = super().apply(*args)
         if np.may_share_memory(result._data, args[0]._data):
-            inplace.mark_view(result, args[0])
+            mark_view(result, args[0])
         return result
 
 
-def _wrap(array: Any):
-    """A new Tensor around `array`, outside the graph: every op's result starts here (`Tensor._make`
-    adds the options). A plain function, as this runs once per op."""
-    t = _new(Tensor)
-    t._data = array if type(array) is np.ndarray else np.asarray(array)
-    t._requires_grad = False
-    t._grad = None
-    t.grad_fn = None
-    t._base = None
-    t._storage = None
-    return t
+class AccumulateGrad(Function):
+    """The node of a leaf: what reaches it is added into `leaf.grad` (torch's AccumulateGrad).
+
+    One per leaf while a graph uses it (the leaf keeps a weak reference), so the engine sums
+    every path's contribution first and the leaf receives its gradient once, when the walk
+    reaches this node: after every node that uses the leaf, before the nodes the leaf
+    does not feed.
+    """
+
+    node_name = "AccumulateGrad"
+
+    def __init__(self, leaf: TensorBase) -> None:
+        self.variable = leaf
+        self.output_shape = leaf._data.shape
+
+    @staticmethod
+    def backward(ctx: "AccumulateGrad", grad: Any) -> tuple:
+        leaf, current = ctx.variable, ctx.variable._grad
+        if getattr(grad, "is_sparse", False):  # a row-sparse gradient (EmbeddingBag(sparse=True))
+            leaf._grad = grad if current is None else current + grad
+        elif current is None:  # a copy: `grad` may be shared with another leaf or the caller
+            leaf._grad = leaf._make(np.array(grad, dtype=leaf._data.dtype))
+        elif getattr(current, "is_sparse", False):
+            leaf._grad = leaf._make(current.to_dense_array() + grad)
+        else:
+            current._data += grad
+        return ()
 
 
-_new = object.__new__
+def gradient_edge(t: TensorBase) -> Function:
+    """Where the gradient of input `t` goes: the node that made it, or its leaf's AccumulateGrad."""
+    if t.grad_fn is not None:
+        return t.grad_fn
+    node = t._accumulator() if t._accumulator is not None else None
+    if node is None:
+        node = AccumulateGrad(t)
+        t._accumulator = weakref.ref(node)
+    return node
 
 
-class _Unused(Function):
-    """The `ctx` handed to `forward` when no graph is recorded."""
-
-    def save_for_backward(self, *arrays: Any) -> None:
-        pass
+# ---------------------------------------------------------------------- saved values and in-place changes
+_THIS_NODE = object()  # in a saved-version record: "the array is this node's own output"
 
 
-_UNUSED_CTX = _Unused()
+def _remember_versions(ctx: Function, args: tuple, out: Any, result: TensorBase) -> None:
+    """Note the version of every input or output tensor that `ctx` saved, to check it when read."""
+    records, saved = [], list(ctx._saved)
+    for i, array in enumerate(saved):
+        if array is out:  # the output (a 0-d result may have been a NumPy scalar: save the tensor's array)
+            owner, producer = result, _THIS_NODE
+            saved[i] = result._data
+        else:
+            for owner in args:
+                if isinstance(owner, TensorBase) and owner._data is array:
+                    break
+            else:
+                continue
+            producer = owner.grad_fn
+        storage = owner._storage
+        if storage is None:
+            storage = owner._storage = Storage()
+        records.append((i, storage, storage.version, producer))
+    ctx._saved, ctx._saved_versions = tuple(saved), tuple(records)
+
+
+def raise_modified(node: Function, saved: np.ndarray, now: int, then: int, producer: Any) -> None:
+    """torch's error for a tensor that `node` saved and that was changed in place since."""
+    what = f"[{PACKAGE}.{torch_type_name(saved.dtype)}Tensor [{', '.join(map(str, saved.shape))}]]"
+    if producer is not None:
+        name = (node if producer is _THIS_NODE else producer).name()
+        what += f", which is output 0 of {name.split('Backward')[0]},"
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"{what} is at version {now}; expected version {then} instead. Hint: the value "
+        "was saved for backward and then changed in place; clone() it before changing it, or change "
+        "it out of place."
+    )

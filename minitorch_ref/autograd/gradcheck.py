@@ -17,6 +17,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .grad_mode import enable_grad, no_grad
+from .tensor_base import TensorBase
+
 
 class GradcheckError(RuntimeError):
     """Raised when the analytical and numerical Jacobians differ (torch's GradcheckError)."""
@@ -31,10 +34,8 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: f
     with torch's defaults. On failure it raises `GradcheckError` showing both Jacobians (rows:
     input elements, columns: output elements), or returns False if `raise_exception=False`.
     """
-    from .._tensor import Tensor
-
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    inputs = (inputs,) if isinstance(inputs, TensorBase) else tuple(inputs)
+    checked = [i for i, x in enumerate(inputs) if isinstance(x, TensorBase) and x.requires_grad]
     if not checked:
         raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of them have "
                          "requires_grad=True.")
@@ -54,23 +55,19 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: f
                     return False
                 raise GradcheckError(
                     f"Jacobian mismatch for output {k} with respect to input {i},\n"
-                    f"numerical:{Tensor._make(n)!r}\nanalytical:{Tensor._make(a)!r}\n")
+                    f"numerical:{inputs[i]._make(n)!r}\nanalytical:{inputs[i]._make(a)!r}\n")
     return True
 
 
 def _outputs(fn: Callable[..., Any], inputs: Sequence) -> list:
     """The floating-point tensor outputs of `fn` (a single tensor counts as a 1-tuple)."""
-    from .._tensor import Tensor
-
     out = fn(*inputs)
     out = out if isinstance(out, (tuple, list)) else (out,)
-    return [o for o in out if isinstance(o, Tensor) and o.is_floating_point()]
+    return [o for o in out if isinstance(o, TensorBase) and o.is_floating_point()]
 
 
 def _numerical_jacobian(fn: Callable[..., Any], inputs: Sequence, i: int, k: int, eps: float) -> np.ndarray:
     """J[p, q] = d output_k[q] / d input_i[p] by central differences, nudging input i in place."""
-    from .grad_mode import no_grad
-
     x = inputs[i]._data
     columns = []
     with no_grad():
@@ -88,9 +85,6 @@ def _numerical_jacobian(fn: Callable[..., Any], inputs: Sequence, i: int, k: int
 
 def _analytical_jacobians(fn: Callable[..., Any], inputs: Sequence, checked: list, k: int) -> list:
     """One Jacobian per checked input, built row by row with `out.backward(gradient=one_hot)`."""
-    from .._tensor import Tensor
-    from .grad_mode import enable_grad
-
     saved = [inputs[i]._grad for i in checked]  # leave the learner's .grad untouched
     with enable_grad():
         out = _outputs(fn, inputs)[k]
@@ -101,10 +95,10 @@ def _analytical_jacobians(fn: Callable[..., Any], inputs: Sequence, checked: lis
             seed[q] = 1
             for i in checked:
                 inputs[i]._grad = None
-            out.backward(Tensor._make(seed.reshape(out._data.shape)), retain_graph=True)
+            out.backward(out._make(seed.reshape(out._data.shape)), retain_graph=True)
             for jac, i in zip(jacobians, checked):
                 if inputs[i]._grad is not None:
-                    jac[:, q] = np.asarray(inputs[i]._grad._data if isinstance(inputs[i]._grad, Tensor)
+                    jac[:, q] = np.asarray(inputs[i]._grad._data if isinstance(inputs[i]._grad, TensorBase)
                                            else inputs[i]._grad.to_dense_array(), dtype=np.float64).reshape(-1)
     finally:
         for i, g in zip(checked, saved):

@@ -18,100 +18,19 @@ Three ideas, each as torch has them:
 """
 from __future__ import annotations
 
-import weakref
-from typing import Any
-
 import numpy as np
 
+from .._dtype import torch_type_name
 from . import grad_mode
+from .function import Function
+from .tensor_base import Storage, TensorBase, bump_version, mark_view, storage_of  # noqa: F401 (re-exported)
 
-Tensor: Any = None  # the Tensor class; set by _tensor.py
-
-_THIS_NODE = object()  # in a saved-version record: "the tensor is this node's own output"
 _NO_GRAD_VIEW_MESSAGE = (
     "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use "
     "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the "
     "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if "
     "you want the inplace to be tracked)."
 )
-
-
-class Storage:
-    """What a tensor shares with its views: the version counter and the list of live views.
-
-    (Class-level defaults instead of an `__init__`: one is made for every tensor an op saves.)
-    """
-
-    version = 0
-    views = None  # a WeakSet of the views, made when the first one is
-
-
-def storage_of(t) -> Storage:
-    if t._storage is None:
-        t._storage = Storage()
-    return t._storage
-
-
-def bump_version(t) -> None:
-    """Count one more in-place write into `t`'s memory (seen by its views too)."""
-    storage = t._storage
-    if storage is None:
-        storage = t._storage = Storage()
-    storage.version += 1
-
-
-def mark_view(view, source) -> None:
-    """`view` (just made by a view op) shares `source`'s memory: link it to the root tensor."""
-    base = source if source._base is None else source._base
-    storage = storage_of(base)
-    if storage.views is None:
-        storage.views = weakref.WeakSet()
-    storage.views.add(view)
-    view._base, view._storage = base, storage
-
-
-# ---------------------------------------------------------------------- the version check
-def remember_saved_versions(ctx, args: tuple, result) -> None:
-    """Note the version of every input or output tensor that `ctx` saved for backward."""
-    records = []
-    out = result._data
-    for i, saved in enumerate(ctx._saved):
-        if type(saved) is not np.ndarray:
-            continue
-        if saved is out:
-            owner, producer = result, _THIS_NODE
-        else:
-            for owner in args:
-                if isinstance(owner, Tensor) and owner._data is saved:
-                    break
-            else:
-                continue
-            producer = owner.grad_fn
-        storage = owner._storage
-        if storage is None:
-            storage = owner._storage = Storage()
-        records.append((i, storage, storage.version, producer))
-    if records:
-        ctx._saved_versions = records
-
-
-def raise_modified(node) -> None:
-    """torch's error for a tensor that `node` saved and that was changed in place since."""
-    for i, storage, version, producer in node._saved_versions:
-        if storage.version != version:
-            saved = node._saved[i]
-            from .._dtype import PACKAGE, torch_type_name
-
-            what = f"[{PACKAGE}.{torch_type_name(saved.dtype)}Tensor [{', '.join(map(str, saved.shape))}]]"
-            if producer is not None:
-                name = (node if producer is _THIS_NODE else producer).name()
-                what += f", which is output 0 of {name.split('Backward')[0]},"
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an inplace operation: "
-                f"{what} is at version {storage.version}; expected version {version} instead. Hint: the value "
-                "was saved for backward and then changed in place; clone() it before changing it, or change "
-                "it out of place."
-            )
 
 
 # ---------------------------------------------------------------------- in-place ops
@@ -126,7 +45,7 @@ def check_inplace(t, through_view: bool = False) -> None:
         if not t._requires_grad:  # a view of a graph tensor taken under no_grad
             raise RuntimeError(_NO_GRAD_VIEW_MESSAGE)
     array = t._data
-    if any(stride == 0 and n > 1 for n, stride in zip(array.shape, array.strides)):
+    if array.size and any(stride == 0 and n > 1 for n, stride in zip(array.shape, array.strides)):
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a single memory "
             "location. Please clone() the tensor before performing the operation."
@@ -140,8 +59,6 @@ def commit(t, result):
         raise RuntimeError(f"output with shape {list(target.shape)} doesn't match the broadcast shape "
                            f"{list(value.shape)}")
     if value.dtype != target.dtype and not _can_cast(value.dtype, target.dtype):
-        from .._dtype import torch_type_name
-
         raise RuntimeError(f"result type {torch_type_name(value.dtype)} can't be cast to the desired output type "
                            f"{torch_type_name(target.dtype)}")
     node = result.grad_fn
@@ -156,8 +73,6 @@ def commit(t, result):
         t.grad_fn, t._requires_grad = node, True
         root = t
     else:
-        from ..ops.shape import CopySlices
-
         new_root = CopySlices.apply(root, result, positions_in(root._data, target))
         root.grad_fn, root._requires_grad = new_root.grad_fn, True
     _refresh_views(root)
@@ -177,7 +92,7 @@ def _keep_old_values(node, array: np.ndarray) -> None:
     replaced = {i for i, s in enumerate(saved) if s is array}
     if replaced:
         node._saved = tuple(s.copy() if i in replaced else s for i, s in enumerate(saved))
-        node._saved_versions = [r for r in node._saved_versions if r[0] not in replaced]
+        node._saved_versions = tuple(r for r in node._saved_versions if r[0] not in replaced)
 
 
 def _refresh_views(root) -> None:
@@ -185,8 +100,6 @@ def _refresh_views(root) -> None:
     storage = root._storage
     if storage.views is None:
         return
-    from ..ops.shape import AsStrided
-
     locate = Positions(root._data)  # (sorted once for all the views)
     for view in list(storage.views):
         view.grad_fn = AsStrided.apply(root, locate(view._data)).grad_fn
@@ -220,3 +133,44 @@ def _addresses(array: np.ndarray) -> np.ndarray:
     for dim, (n, stride) in enumerate(zip(array.shape, array.strides)):
         addresses += (np.arange(n, dtype=np.intp) * stride).reshape((-1,) + (1,) * (array.ndim - dim - 1))
     return addresses
+
+
+# ---------------------------------------------------------------------- the nodes of writes through views
+class CopySlices(Function):
+    """The root tensor after an in-place op on one of its views: the old root, with the view's
+    elements (at flat `positions`) replaced by the op's result."""
+
+    node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, root, value, positions):
+        ctx.save_for_backward(positions)
+        out = root.copy()
+        out.reshape(-1)[positions] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (positions,) = ctx.saved_tensors
+        grad_root = np.array(grad)  # (a copy)
+        flat = grad_root.reshape(-1)
+        grad_value = flat[positions].reshape(np.shape(positions))  # (a copy; 0-d positions give a 0-d array)
+        flat[positions] = 0  # overwritten elements of the old root get nothing
+        return grad_root, grad_value, None
+
+
+class AsStrided(Function):
+    """A view, once its root changed in place: the elements of the root at flat `positions`."""
+
+    @staticmethod
+    def forward(ctx, root, positions):
+        ctx.save_for_backward(positions)
+        ctx.shape = root.shape
+        return root.reshape(-1)[positions]
+
+    @staticmethod
+    def backward(ctx, grad):
+        (positions,) = ctx.saved_tensors
+        grad_root = np.zeros(ctx.shape, dtype=grad.dtype)
+        grad_root.reshape(-1)[positions] = grad  # a view has no repeated element
+        return grad_root, None

@@ -44,7 +44,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if x._data.dtype != weight._data.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_TYPE_WORD[x.dtype.name]} and "
                            f"{_TYPE_WORD[weight.dtype.name]}")
-    out = linalg.Addmm.apply(x, weight, bias)
+    out = (linalg.Addmm if bias is not None else linalg.LinearNoBias).apply(x, weight, bias)
     return out if input._data.ndim == 2 else out.reshape(*input._data.shape[:-1], out_features)
 
 
@@ -341,14 +341,15 @@ class _MseLossOp(Function):
     @staticmethod
     def forward(ctx, input, target, reduction):
         diff = input - target
-        ctx.save_for_backward(diff, reduction)
+        ctx.save_for_backward(diff)
+        ctx.reduction = reduction
         return _reduce(diff * diff, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        diff, reduction = ctx.saved_tensors
+        (diff,), reduction = ctx.saved_tensors, ctx.reduction
         g = 2 * diff * _reduce_grad(grad, reduction, diff.size)
-        return g, (-g if ctx.needs_input_grad(1) else None), None
+        return g, (-g if ctx.needs_input_grad[1] else None), None
 
 
 def _warn_size(input: Tensor, target: Tensor) -> None:
@@ -426,7 +427,8 @@ def _weighted_neg_sum(a: np.ndarray, log_p: np.ndarray) -> np.ndarray:
 def _finish_loss(ctx, per_row: np.ndarray, a: np.ndarray, divisor: Any, reduction: str, out_shape: tuple,
                  probs: np.ndarray | None) -> np.ndarray:
     """Reduce the per-prediction losses; remember what the backward needs."""
-    ctx.save_for_backward(a, probs, divisor, reduction)
+    ctx.save_for_backward(a, probs)
+    ctx.divisor, ctx.reduction = divisor, reduction
     if reduction == "none":
         return per_row.reshape(out_shape)
     total = per_row.sum()
@@ -488,7 +490,7 @@ class _CrossEntropyOp(Function):
             g = cross_entropy_kernels.cross_entropy_grad(probs, target, valid,
                                                          _row_scale(grad, ctx.reduction, ctx.divisor))
             return _unrows(g, ctx.input_shape), None, None, None, None, None, None
-        a, probs, divisor, reduction = ctx.saved_tensors
+        (a, probs), divisor, reduction = ctx.saved_tensors, ctx.divisor, ctx.reduction
         g = (probs * a.sum(axis=1, keepdims=True) - a) * _row_scale(grad, reduction, divisor)
         return _unrows(g, ctx.input_shape), None, None, None, None, None, None
 
@@ -535,7 +537,7 @@ class _NllLossOp(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, _, divisor, reduction = ctx.saved_tensors
+        (a, _), divisor, reduction = ctx.saved_tensors, ctx.divisor, ctx.reduction
         return _unrows(-a * _row_scale(grad, reduction, divisor), ctx.input_shape), None, None, None, None
 
 
@@ -611,17 +613,18 @@ class _BinaryCrossEntropyOp(Function):
         losses = -(target * log_x + (1 - target) * log_1mx)
         if weight is not None:
             losses = losses * weight
-        ctx.save_for_backward(input, target, weight, log_x, log_1mx, reduction)
+        ctx.save_for_backward(input, target, weight, log_x, log_1mx)
+        ctx.reduction = reduction
         return _reduce(losses.astype(input.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, t, weight, log_x, log_1mx, reduction = ctx.saved_tensors
+        (x, t, weight, log_x, log_1mx), reduction = ctx.saved_tensors, ctx.reduction
         g = _reduce_grad(grad, reduction, x.size)
         if weight is not None:
             g = g * weight
         grad_x = g * (x - t) / np.maximum((1 - x) * x, _BCE_EPSILON)
-        grad_t = g * (log_1mx - log_x) if ctx.needs_input_grad(1) else None
+        grad_t = g * (log_1mx - log_x) if ctx.needs_input_grad[1] else None
         return grad_x, grad_t, None, None
 
 
@@ -654,12 +657,13 @@ class _BCEWithLogitsOp(Function):
         losses = (1 - t) * x + lw * softplus
         if weight is not None:
             losses = losses * weight
-        ctx.save_for_backward(x, t, weight, pos_weight, lw, softplus, reduction)
+        ctx.save_for_backward(x, t, weight, pos_weight, softplus)
+        ctx.lw, ctx.reduction = lw, reduction
         return _reduce(losses.astype(x.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, t, weight, pos_weight, lw, softplus, reduction = ctx.saved_tensors
+        (x, t, weight, pos_weight, softplus), lw, reduction = ctx.saved_tensors, ctx.lw, ctx.reduction
         g = _reduce_grad(grad, reduction, x.size)
         if weight is not None:
             g = g * weight
@@ -667,7 +671,7 @@ class _BCEWithLogitsOp(Function):
         sig = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
         pw = 1 if pos_weight is None else pos_weight
         grad_x = g * (lw * sig - pw * t)
-        grad_t = g * ((pw - 1) * softplus - x) if ctx.needs_input_grad(1) else None
+        grad_t = g * ((pw - 1) * softplus - x) if ctx.needs_input_grad[1] else None
         return grad_x, grad_t, None, None, None
 
 

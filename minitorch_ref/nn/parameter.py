@@ -23,7 +23,9 @@ class Parameter(Tensor):
             data._data if isinstance(data, Tensor) else np.asarray(data))
         if requires_grad and array.dtype.kind != "f":
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        return cls._make(array, bool(requires_grad))
+        param = Tensor._make(array, bool(requires_grad))
+        param.__class__ = cls  # (the same fields as a Tensor: only the class differs)
+        return param
 
     def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
         pass  # everything happened in __new__ (Tensor.__init__ is the legacy constructor)

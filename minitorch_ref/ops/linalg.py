@@ -5,17 +5,20 @@ import numpy as np
 
 from ..autograd.function import Function
 
-_NAMES = {(1, 1): "DotBackward0", (1, 2): "SqueezeBackward4", (2, 1): "MvBackward0", (2, 2): "MmBackward0"}
-
-
 class Matmul(Function):
-    """torch.matmul for every rank: 1-D operands get a temporary dim, batches broadcast."""
+    """torch.matmul for every rank: 1-D operands get a temporary dim, batches broadcast.
+
+    torch names the node after what its matmul decomposes into for these ranks: a dot, a
+    matrix-vector product, a matrix product, a vector-matrix product computed as an mm and
+    then squeezed (torch 2.13 reports SqueezeBackward4), a bmm behind a reshape when batched.
+    """
+
+    NAMES = {(1, 1): "DotBackward0", (1, 2): "SqueezeBackward4", (2, 1): "MvBackward0", (2, 2): "MmBackward0"}
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        # torch's names: what its matmul decomposes into for these ranks (bmm behind a reshape when batched).
-        ctx.node_name = _NAMES.get((a.ndim, b.ndim)) or _batched_name(a.shape, b.shape)
+        ctx.node_name = ctx.NAMES.get((a.ndim, b.ndim)) or _batched_name(a.shape, b.shape)
         return np.matmul(a, b)
 
     @staticmethod
@@ -28,10 +31,10 @@ class Matmul(Function):
         batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
         g = grad.reshape(batch + (a2.shape[-2], b2.shape[-1]))
         grad_a = grad_b = None
-        if ctx.needs_input_grad(0):
+        if ctx.needs_input_grad[0]:
             grad_a = np.matmul(g, np.swapaxes(b2, -1, -2))
             grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
-        if ctx.needs_input_grad(1):
+        if ctx.needs_input_grad[1]:
             grad_b = np.matmul(np.swapaxes(a2, -1, -2), g)
             grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
         return grad_a, grad_b
@@ -54,14 +57,18 @@ class Addmm(Function):
         out = x @ weight.T
         if bias is not None:
             out += bias
-        else:
-            ctx.node_name = "MmBackward0"  # torch's Linear(bias=False) records a plain mm
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        grad_x = grad @ weight if ctx.needs_input_grad(0) else None
-        grad_w = grad.T @ x if ctx.needs_input_grad(1) else None
-        grad_b = np.add.reduce(grad, axis=0) if ctx.needs_input_grad(2) else None  # (grad.sum(0) minus its wrapper)
+        grad_x = grad @ weight if ctx.needs_input_grad[0] else None
+        grad_w = grad.T @ x if ctx.needs_input_grad[1] else None
+        grad_b = grad.sum(0) if ctx.needs_input_grad[2] else None
         return grad_x, grad_w, grad_b
+
+
+class LinearNoBias(Addmm):
+    """`x @ weight.T` (`Linear(bias=False)`): torch records a plain mm."""
+
+    node_name = "MmBackward0"

@@ -16,21 +16,6 @@ def quiet() -> np.errstate:
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
-class _Zeros(dict):
-    """`ZERO[dtype]`: a read-only 0-d zero of that dtype, made once. NumPy compares an array with
-    a zero of its own dtype fastest; a Python `0` is converted on every call (~0.3 us, as much as
-    ReLU's whole work on a small tensor), and `np.zeros((), dtype)` each call costs half that."""
-
-    def __missing__(self, dtype: np.dtype) -> np.ndarray:
-        zero = np.zeros((), dtype)
-        zero.flags.writeable = False
-        self[dtype] = zero
-        return zero
-
-
-ZERO = _Zeros()
-
-
 class Add(Function):
     @staticmethod
     def forward(ctx, a, b):
@@ -74,7 +59,7 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return (grad * b if ctx.needs_input_grad(0) else None), (grad * a if ctx.needs_input_grad(1) else None)
+        return (grad * b if ctx.needs_input_grad[0] else None), (grad * a if ctx.needs_input_grad[1] else None)
 
 
 class Div(Function):
@@ -88,7 +73,7 @@ class Div(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         grad_a = grad / b
-        return grad_a, (-grad_a * a / b if ctx.needs_input_grad(1) else None)
+        return grad_a, (-grad_a * a / b if ctx.needs_input_grad[1] else None)
 
 
 class Neg(Function):
@@ -116,26 +101,45 @@ class Reciprocal(Function):
 
 
 class Pow(Function):
-    """`tensor ** exponent`; torch names it PowBackward0 for a number exponent, PowBackward1 for a tensor."""
+    """`tensor ** number`: d(b**e)/db = e * b**(e-1) (torch defines it as 0 where e == 0)."""
+
+    @staticmethod
+    def forward(ctx, base, exponent):
+        ctx.save_for_backward(base)
+        ctx.exponent = exponent
+        return np.power(base, exponent)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (base,) = ctx.saved_tensors
+        return _grad_base(grad, base, ctx.exponent), None
+
+
+class PowTensor(Function):
+    """`tensor ** tensor`; also d(b**e)/de = b**e * log(b) (0 where b == 0 and e >= 0)."""
+
+    node_name = "PowBackward1"
 
     @staticmethod
     def forward(ctx, base, exponent):
         out = np.power(base, exponent)
         ctx.save_for_backward(base, exponent, out)
-        if not np.isscalar(exponent):
-            ctx.node_name = "PowBackward1"
         return out
 
     @staticmethod
     def backward(ctx, grad):
         base, exponent, out = ctx.saved_tensors
-        grad_base = grad_exp = None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if ctx.needs_input_grad(0):  # d(b**e)/db = e * b**(e-1); torch defines it as 0 where e == 0
-                grad_base = np.where(exponent == 0, 0.0, grad * exponent * np.power(base, exponent - 1))
-            if ctx.needs_input_grad(1):  # d(b**e)/de = b**e * log(b); 0 where b == 0 and e >= 0
+        grad_base = _grad_base(grad, base, exponent) if ctx.needs_input_grad[0] else None
+        grad_exp = None
+        if ctx.needs_input_grad[1]:
+            with quiet():
                 grad_exp = np.where((base == 0) & (exponent >= 0), 0.0, grad * out * np.log(base))
         return grad_base, grad_exp
+
+
+def _grad_base(grad, base, exponent):
+    with quiet():
+        return np.where(exponent == 0, 0.0, grad * exponent * np.power(base, exponent - 1))
 
 
 class Rpow(Function):
@@ -146,13 +150,14 @@ class Rpow(Function):
     @staticmethod
     def forward(ctx, exponent, number):
         out = np.power(number, exponent)
-        ctx.save_for_backward(out, number)
+        ctx.save_for_backward(out)
+        ctx.number = number
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        out, number = ctx.saved_tensors
-        return grad * out * np.log(number), None
+        (out,) = ctx.saved_tensors
+        return grad * out * np.log(ctx.number), None
 
 
 class Exp(Function):
@@ -213,7 +218,7 @@ class Abs(Function):
 class Relu(Function):
     @staticmethod
     def forward(ctx, a):
-        out = np.maximum(a, ZERO[a.dtype])
+        out = np.maximum(a, 0).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -258,7 +263,8 @@ class Clamp(Function):
 
     @staticmethod
     def forward(ctx, a, low, high):
-        ctx.save_for_backward(a, low, high)
+        ctx.save_for_backward(a)
+        ctx.low, ctx.high = low, high
         out = a
         if low is not None:
             out = np.maximum(out, low)
@@ -268,7 +274,7 @@ class Clamp(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, low, high = ctx.saved_tensors
+        (a,), low, high = ctx.saved_tensors, ctx.low, ctx.high
         mask = np.ones(a.shape, dtype=bool)
         if low is not None:
             mask &= a >= low
@@ -282,13 +288,12 @@ class ToCopy(Function):
 
     @staticmethod
     def forward(ctx, a, dtype):
-        ctx.save_for_backward(a.dtype)
+        ctx.input_dtype = a.dtype
         return a.astype(dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        (dtype,) = ctx.saved_tensors
-        return grad.astype(dtype), None
+        return grad.astype(ctx.input_dtype), None
 
 
 class Clone(Function):
@@ -302,32 +307,41 @@ class Clone(Function):
 
 
 class Where(Function):
-    """`where(condition, a, b)`; also `masked_fill` (named MaskedFillBackward0 then, as torch)."""
+    """`where(condition, a, b)`."""
 
     @staticmethod
-    def forward(ctx, condition, a, b, name="WhereBackward0"):
+    def forward(ctx, condition, a, b):
         ctx.save_for_backward(condition)
-        ctx.node_name = name
         return np.where(condition, a, b)
 
     @staticmethod
     def backward(ctx, grad):
         (condition,) = ctx.saved_tensors
-        zero = ZERO[grad.dtype]
-        return None, np.where(condition, grad, zero), np.where(condition, zero, grad), None
+        return None, np.where(condition, grad, 0), np.where(condition, 0, grad)
+
+
+class MaskedFill(Where):
+    """`masked_fill(mask, value)`: `where(mask, value, x)`, under torch's name for it."""
+
+    node_name = "MaskedFillBackward0"
 
 
 class Maximum(Function):
-    """`maximum(a, b)` (or minimum): the larger one gets the gradient; a tie splits it in halves."""
+    """`maximum(a, b)`: the larger one gets the gradient; a tie splits it in halves."""
+
+    largest = True
 
     @staticmethod
-    def forward(ctx, a, b, largest):
+    def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ctx.node_name = "MaximumBackward0" if largest else "MinimumBackward0"
-        return np.maximum(a, b) if largest else np.minimum(a, b)
+        return np.maximum(a, b) if ctx.largest else np.minimum(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        share_a = np.where(a == b, 0.5, ((a > b) == (ctx.node_name == "MaximumBackward0")) * 1.0)
-        return grad * share_a.astype(grad.dtype), grad * (1 - share_a).astype(grad.dtype), None
+        share_a = np.where(a == b, 0.5, ((a > b) == ctx.largest) * 1.0)
+        return grad * share_a.astype(grad.dtype), grad * (1 - share_a).astype(grad.dtype)
+
+
+class Minimum(Maximum):
+    largest = False

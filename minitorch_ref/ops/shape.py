@@ -21,7 +21,7 @@ class View(ViewFunction):
 
     @staticmethod
     def forward(ctx, a, shape, method="reshape"):
-        ctx.save_for_backward(a.shape)
+        ctx.input_shape = a.shape
         out = a.reshape(shape)
         if not a.flags.c_contiguous:
             shares = np.may_share_memory(out, a)
@@ -33,8 +33,7 @@ class View(ViewFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        (shape,) = ctx.saved_tensors
-        return grad.reshape(shape), None, None
+        return grad.reshape(ctx.input_shape), None, None
 
 
 class Expand(ViewFunction):
@@ -44,47 +43,62 @@ class Expand(ViewFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, None  # the engine sums the broadcast dimensions away
+        return grad, None  # expand is broadcasting: the engine sums the stretched dimensions back
 
 
 class Permute(ViewFunction):
-    """permute / transpose / t / .T: the gradient is permuted back with the inverse permutation."""
+    """permute / .T: the gradient is permuted back with the inverse permutation."""
 
     @staticmethod
-    def forward(ctx, a, axes, name):
-        ctx.save_for_backward(axes)
-        ctx.node_name = name
+    def forward(ctx, a, axes):
+        ctx.axes = axes
         return np.transpose(a, axes)
 
     @staticmethod
     def backward(ctx, grad):
-        (axes,) = ctx.saved_tensors
-        return np.transpose(grad, np.argsort(axes)), None, None
+        return np.transpose(grad, np.argsort(ctx.axes)), None
+
+
+class Transpose(Permute):
+    node_name = "TransposeBackward0"
+
+
+class TransposeT(Permute):
+    """`t()`."""
+
+    node_name = "TBackward0"
 
 
 class Squeeze(ViewFunction):
+    """squeeze() (SqueezeBackward0); `squeeze(dim)` and `squeeze(dims)` are the subclasses below."""
+
     @staticmethod
-    def forward(ctx, a, dims, name):
-        ctx.save_for_backward(a.shape)
-        ctx.node_name = name
+    def forward(ctx, a, dims):
+        ctx.input_shape = a.shape
         return a.reshape([n for i, n in enumerate(a.shape) if i not in dims])
 
     @staticmethod
     def backward(ctx, grad):
-        (shape,) = ctx.saved_tensors
-        return grad.reshape(shape), None, None
+        return grad.reshape(ctx.input_shape), None
+
+
+class SqueezeDim(Squeeze):
+    node_name = "SqueezeBackward1"
+
+
+class SqueezeDims(Squeeze):
+    node_name = "SqueezeBackward2"
 
 
 class Unsqueeze(ViewFunction):
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.save_for_backward(a.shape)
+        ctx.input_shape = a.shape
         return np.expand_dims(a, dim)
 
     @staticmethod
     def backward(ctx, grad):
-        (shape,) = ctx.saved_tensors
-        return grad.reshape(shape), None
+        return grad.reshape(ctx.input_shape), None
 
 
 class TwoStepKey:
@@ -113,9 +127,8 @@ class Index(ViewFunction):
     """
 
     @staticmethod
-    def forward(ctx, a, key, name):
-        ctx.save_for_backward(a.shape, key)
-        ctx.node_name = name
+    def forward(ctx, a, key):
+        ctx.input_shape, ctx.key = a.shape, key
         target, k = split_key(a, key)
         out = target[k]  # ints, slices and None give a view of `a` (shared memory), as in torch
         if not isinstance(out, np.ndarray):  # one int per dimension: NumPy copies out a scalar; `...` keeps a 0-d view
@@ -124,32 +137,48 @@ class Index(ViewFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        shape, key = ctx.saved_tensors
-        full = np.zeros(shape, dtype=grad.dtype)
-        np.add.at(*split_key(full, key), grad)
-        return full, None, None
+        full = np.zeros(ctx.input_shape, dtype=grad.dtype)
+        np.add.at(*split_key(full, ctx.key), grad)
+        return full, None
+
+
+# torch names the node after the last step of the index: a tensor/mask (IndexBackward0), an int, a
+# partial slice, None, or no step at all (`x[:]`, `x[...]`).
+class Select(Index):
+    node_name = "SelectBackward0"
+
+
+class Slice(Index):
+    node_name = "SliceBackward0"
+
+
+class UnsqueezeIndex(Index):
+    node_name = "UnsqueezeBackward0"
+
+
+class Alias(Index):
+    node_name = "AliasBackward0"
 
 
 class IndexPut(Function):
     """Out-of-place `x[key] = value`: the overwritten positions pass no gradient to `x`."""
 
     @staticmethod
-    def forward(ctx, a, key, value, name="IndexPutBackward0"):
+    def forward(ctx, a, key, value):
         out = a.copy()
         target, k = split_key(out, key)
         target[k] = value
-        ctx.save_for_backward(key, np.shape(value))
-        ctx.node_name = name
+        ctx.key, ctx.value_shape = key, np.shape(value)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        key, value_shape = ctx.saved_tensors
-        grad_a = grad.copy()
+        key, value_shape = ctx.key, ctx.value_shape
+        grad_a = np.array(grad)  # (a copy, and an array even for a 0-d gradient)
         target, k = split_key(grad_a, key)
         target[k] = 0
         grad_value = None
-        if ctx.needs_input_grad(2):
+        if ctx.needs_input_grad[2]:
             source, k = split_key(grad, key)
             grad_value = source[k]  # the engine sums it back to value's shape (value was broadcast)
             missing = len(value_shape) - grad_value.ndim
@@ -158,41 +187,55 @@ class IndexPut(Function):
         return grad_a, None, grad_value
 
 
+# A write through a view of `x` (`x[1:] = v`) is recorded by torch as CopySlices; a write of the
+# whole tensor (`x[...] = v`) as a copy (a tensor value) or a fill (a number).
+class IndexPutCopySlices(IndexPut):
+    node_name = "CopySlices"
+
+
+class IndexPutCopy(IndexPut):
+    node_name = "CopyBackwards"
+
+
+class IndexPutFill(IndexPut):
+    node_name = "FillBackward3"
+
+
 class Cat(Function):
     @staticmethod
     def forward(ctx, dim, *arrays):
-        ctx.save_for_backward(dim, np.cumsum([a.shape[dim] for a in arrays])[:-1])
+        ctx.dim, ctx.splits = dim, np.cumsum([a.shape[dim] for a in arrays])[:-1]
         return np.concatenate(arrays, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
-        dim, splits = ctx.saved_tensors
-        return (None, *np.split(grad, splits, axis=dim))
+        return (None, *np.split(grad, ctx.splits, axis=ctx.dim))
 
 
 class Stack(Function):
     @staticmethod
     def forward(ctx, dim, *arrays):
-        ctx.save_for_backward(dim)
+        ctx.dim = dim
         return np.stack(arrays, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
-        (dim,) = ctx.saved_tensors
+        dim = ctx.dim
         return (None, *(np.take(grad, i, axis=dim) for i in range(grad.shape[dim])))
 
 
 class Gather(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
-        ctx.save_for_backward(a.shape, dim, index)
+        ctx.save_for_backward(index)
+        ctx.input_shape, ctx.dim = a.shape, dim
         # torch allows an index smaller than `a` in the other dims: use only that corner of `a`.
         corner = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(index.shape))
         return np.take_along_axis(a[corner], index, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
-        shape, dim, index = ctx.saved_tensors
+        (index,), shape, dim = ctx.saved_tensors, ctx.input_shape, ctx.dim
         full = np.zeros(shape, dtype=grad.dtype)
         # add (not assign) so that repeated indices accumulate
         idx = list(np.indices(index.shape, sparse=True))
@@ -204,12 +247,13 @@ class Gather(Function):
 class IndexSelect(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
-        ctx.save_for_backward(a.shape, dim, index)
+        ctx.save_for_backward(index)
+        ctx.input_shape, ctx.dim = a.shape, dim
         return np.take(a, index, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
-        shape, dim, index = ctx.saved_tensors
+        (index,), shape, dim = ctx.saved_tensors, ctx.input_shape, ctx.dim
         full = np.zeros(shape, dtype=grad.dtype)
         moved = np.moveaxis(full, dim, 0)
         np.add.at(moved, index, np.moveaxis(grad, dim, 0))
@@ -223,54 +267,37 @@ class Overwrite(Function):
     gets the gradient, summed back to its shape by the engine."""
 
     @staticmethod
-    def forward(ctx, a, value, name):
-        ctx.node_name = name
-        ctx.save_for_backward(getattr(value, "dtype", None))
+    def forward(ctx, a, value):
+        ctx.value_dtype = getattr(value, "dtype", None)
         out = np.empty_like(a)
         out[...] = value
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (value_dtype,) = ctx.saved_tensors
-        grad_value = grad.astype(value_dtype, copy=False) if value_dtype is not None else grad
-        return np.zeros_like(grad), grad_value, None
+        grad_value = grad.astype(ctx.value_dtype, copy=False) if ctx.value_dtype is not None else grad
+        return np.zeros_like(grad), grad_value
 
 
-class CopySlices(Function):
-    """The root tensor after an in-place op on one of its views: the old root, with the view's
-    elements (at flat `positions`) replaced by the op's result."""
-
-    node_name = "CopySlices"
-
-    @staticmethod
-    def forward(ctx, root, value, positions):
-        ctx.save_for_backward(positions)
-        out = root.copy()
-        out.reshape(-1)[positions] = value
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (positions,) = ctx.saved_tensors
-        grad_root = grad.copy()
-        flat = grad_root.reshape(-1)
-        grad_value = flat[positions]  # (a copy: fancy indexing)
-        flat[positions] = 0  # overwritten elements of the old root get nothing
-        return grad_root, grad_value, None
+class Copy(Overwrite):
+    node_name = "CopyBackwards"
 
 
-class AsStrided(Function):
-    """A view, once its root changed in place: the elements of the root at flat `positions`."""
+class Zero(Overwrite):
+    pass
 
-    @staticmethod
-    def forward(ctx, root, positions):
-        ctx.save_for_backward(root.shape, positions)
-        return root.reshape(-1)[positions]
 
-    @staticmethod
-    def backward(ctx, grad):
-        shape, positions = ctx.saved_tensors
-        grad_root = np.zeros(shape, dtype=grad.dtype)
-        grad_root.reshape(-1)[positions] = grad  # a view has no repeated element
-        return grad_root, None
+class Fill(Overwrite):
+    node_name = "FillBackward2"
+
+
+class FillTensor(Overwrite):
+    node_name = "FillBackward3"
+
+
+class Uniform(Overwrite):
+    pass
+
+
+class Normal(Overwrite):
+    pass

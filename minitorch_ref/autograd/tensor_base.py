@@ -1,0 +1,62 @@
+"""What autograd knows of a tensor: its array, its history, and a version counter.
+
+`TensorBase` is the part of `Tensor` that the autograd machinery reads and writes. It
+lives here, below everything else, so that `Function.apply`, the engine and the ops can
+recognise and make tensors without importing `_tensor.py` (which imports all the ops):
+the modules of minitorch_ref form no import cycle.
+
+The version counter (`Storage`) is torch's: every in-place write into a tensor's memory
+bumps a counter shared by the tensor and its views, so that a node which saved the tensor
+for backward can tell that the values it saved have changed since (see function.py).
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+
+class TensorBase:
+    """The fields of every tensor. `Tensor` (in _tensor.py) adds the math on top.
+
+    _data: the NumPy array. _requires_grad, _grad, grad_fn: as torch's. _base: the tensor
+    whose memory this one views (None if it is not a view). _storage: the version counter
+    shared with its views (None until needed). _accumulator: a weak reference to the leaf's
+    `AccumulateGrad` node, so that every use of a leaf in one graph meets the same node.
+    """
+
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_base", "_storage", "_accumulator", "__weakref__")
+
+    @staticmethod
+    def _make(array: np.ndarray, requires_grad: bool = False) -> Any:
+        """A new `Tensor` around `array` (no copy): the one way tensors are made. `Tensor` defines it."""
+        raise NotImplementedError
+
+
+class Storage:
+    """What a tensor shares with its views: the version counter and the list of live views."""
+
+    version = 0
+    views = None  # a WeakSet of the views, made when the first one is
+
+
+def storage_of(t: TensorBase) -> Storage:
+    if t._storage is None:
+        t._storage = Storage()
+    return t._storage
+
+
+def bump_version(t: TensorBase) -> None:
+    """Count one more in-place write into `t`'s memory (seen by its views too)."""
+    storage_of(t).version += 1
+
+
+def mark_view(view: TensorBase, source: TensorBase) -> None:
+    """`view` (just made by a view op) shares `source`'s memory: link it to the root tensor."""
+    base = source if source._base is None else source._base
+    storage = storage_of(base)
+    if storage.views is None:
+        storage.views = weakref.WeakSet()
+    storage.views.add(view)
+    view._base, view._storage = base, storage
