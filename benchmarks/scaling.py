@@ -48,7 +48,7 @@ SWEEPS = {  # parameter -> (full run, --quick)
 BACKENDS = (("minitorch_ref", "minitorch_ref"), ("torch", "torch"))
 CLIPS = (False, True)
 COLUMNS = ["sweep", "value", "clip", "tokens_per_batch", "minitorch_ref_us", "torch_us", "ratio",
-           "minitorch_ref_range_us", "torch_range_us"]
+           "minitorch_ref_cpu_us", "torch_cpu_us", "cpu_ratio", "minitorch_ref_range_us", "torch_range_us"]
 
 
 def synthetic_batches(steps: int, batch_size: int, doc_length: int, id_bound: int, seed: int = 0) -> list[tuple]:
@@ -70,23 +70,27 @@ def trainer(backend_name: str, point: dict, batches: list, clip: bool, seed: int
                    to_backend(tm, batches), clip=clip_function(backend_name, True) if clip else None)
 
 
-def interleaved_step_times(trainers: dict[str, Trainer], repeat: int) -> dict[str, list[float]]:
-    """Seconds per step of each trainer: one warm-up epoch each, then `repeat` epochs each, taken in turn."""
+def interleaved_step_times(trainers: dict[str, Trainer], repeat: int) -> tuple[dict, dict]:
+    """Seconds per step of each trainer, wall-clock and CPU (this process's): one warm-up epoch each,
+    then `repeat` epochs each, taken in turn. With one thread each, CPU time is what a quiet
+    machine's wall-clock time would be; on a loaded machine it is the steadier figure."""
     for t in trainers.values():
         t.epoch()
     samples = {name: [] for name in trainers}
+    cpu = {name: [] for name in trainers}
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         for _ in range(repeat):
             for name, t in trainers.items():
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 t.epoch()
                 samples[name].append((time.perf_counter() - start) / len(t.batches))
+                cpu[name].append((time.process_time() - start_cpu) / len(t.batches))
     finally:
         if gc_was_enabled:
             gc.enable()
-    return samples
+    return samples, cpu
 
 
 def sweep_rows(parameter: str, values: list[int], quick: bool) -> list[dict]:
@@ -98,7 +102,7 @@ def sweep_rows(parameter: str, values: list[int], quick: bool) -> list[dict]:
         batches = synthetic_batches(2 if quick else 3, point["batch_size"], point["doc_length"], id_bound)
         for clip in CLIPS:
             trainers = {label: trainer(name, point, batches, clip) for label, name in BACKENDS}
-            samples = interleaved_step_times(trainers, repeat=2 if quick else 5)
+            samples, cpu = interleaved_step_times(trainers, repeat=2 if quick else 5)
             del trainers
             row = {"sweep": parameter, "value": value, "clip": clip,
                    "tokens_per_batch": point["batch_size"] * point["doc_length"]}
@@ -108,9 +112,12 @@ def sweep_rows(parameter: str, values: list[int], quick: bool) -> list[dict]:
                 row[f"{label}_range_us"] = f"{min(times) * 1e6:.4g}-{max(times) * 1e6:.4g}"
                 row[f"min_{label}_us"], row[f"max_{label}_us"] = min(times) * 1e6, max(times) * 1e6
             row["ratio"] = row["minitorch_ref_us"] / row["torch_us"]
+            for label, _ in BACKENDS:
+                row[f"{label}_cpu_us"] = statistics.median(cpu[label]) * 1e6
+            row["cpu_ratio"] = row["minitorch_ref_cpu_us"] / row["torch_cpu_us"]
             rows.append(row)
             print(f"{parameter}={value:,} clip={clip}: minitorch_ref {row['minitorch_ref_us']:.0f} us, "
-                  f"torch {row['torch_us']:.0f} us, ratio {row['ratio']:.2f}", flush=True)
+                  f"torch {row['torch_us']:.0f} us, ratio {row['ratio']:.2f} (CPU time: {row['cpu_ratio']:.2f})", flush=True)
     return rows
 
 
@@ -119,17 +126,17 @@ def slope(rows: list[dict], key: str) -> float:
     return float(np.polyfit(np.log([r["value"] for r in rows]), np.log([r[key] for r in rows]), 1)[0])
 
 
-def slope_notes(rows: list[dict]) -> list[str]:
+def slope_notes(rows: list[dict], suffix: str = "_us", ratio: str = "ratio", what: str = "wall") -> list[str]:
     notes = []
     for parameter in dict.fromkeys(r["sweep"] for r in rows):
         for clip in CLIPS:
             mine = [r for r in rows if r["sweep"] == parameter and r["clip"] == clip]
             if len(mine) < 2:
                 continue
-            ref, tch = slope(mine, "minitorch_ref_us"), slope(mine, "torch_us")
-            worst = max(mine, key=lambda r: r["ratio"])
-            notes.append(f"{parameter} ({'clip 0.1' if clip else 'no clip'}): log-log slope minitorch_ref {ref:.2f}, "
-                         f"torch {tch:.2f}; worst ratio {worst['ratio']:.2f} at {worst['value']:,}")
+            ref, tch = slope(mine, "minitorch_ref" + suffix), slope(mine, "torch" + suffix)
+            worst = max(mine, key=lambda r: r[ratio])
+            notes.append(f"{parameter} ({'clip 0.1' if clip else 'no clip'}, {what}): log-log slope minitorch_ref "
+                         f"{ref:.2f}, torch {tch:.2f}; worst ratio {worst[ratio]:.2f} at {worst['value']:,}")
     return notes
 
 
@@ -185,7 +192,8 @@ def run(quick: bool = False, out_dir: Path | None = None, threads: int | None = 
         rows += sweep_rows(parameter, small if quick else full, quick)
     notes = [f"base point {BASE}; synthetic ids drawn uniformly (below {VOCAB_SWEEP_IDS:,} in the vocabulary "
              f"sweep); sparse=True on both; torch threads: {torch.get_num_threads()}; ratio = minitorch_ref / torch, "
-             "both timed in turn in this one run", *slope_notes(rows)]
+             "both timed in turn in this one run; cpu = process CPU time (one thread each)", *slope_notes(rows),
+             *slope_notes(rows, "_cpu_us", "cpu_ratio", "CPU time")]
     write_report("scaling", rows, out_dir=out_dir, columns=COLUMNS, notes=notes, plot=_plot(rows))
     return rows
 
