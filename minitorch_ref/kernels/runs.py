@@ -82,7 +82,7 @@ BLOCK_ELEMENTS = 1 << 18
 
 def _slices(runs: np.ndarray, width: int, dim: int):
     """`runs` cut into consecutive pieces whose (n, width, dim) blocks stay within BLOCK_ELEMENTS."""
-    step = max(1, BLOCK_ELEMENTS // (width * dim))
+    step = max(1, BLOCK_ELEMENTS // max(1, width * dim))
     for i in range(0, len(runs), step):
         yield runs[i:i + step]
 
