@@ -14,6 +14,7 @@ import numpy as np
 
 from ._dtype import CPU, Size, from_numpy_dtype
 from ._tensor import Tensor
+from .kernels import sparse_rows
 
 
 class RowSparseGrad:
@@ -45,18 +46,18 @@ class RowSparseGrad:
         return self._coalesced
 
     def coalesce(self) -> "RowSparseGrad":
-        """Sort the rows and sum repeated indices (what the true gradient of each row is)."""
+        """Sort the rows and sum repeated indices (what the true gradient of each row is).
+
+        The kernel (sort once, sum each run of equal rows) is in kernels/sparse_rows.py."""
         if self._coalesced:
             return self
-        order = np.argsort(self.indices, kind="stable")
-        rows = self.indices[order]
-        starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1]))) if rows.size else rows
-        values = np.add.reduceat(self.values[order], starts, axis=0) if rows.size else self.values
-        return RowSparseGrad(rows[starts] if rows.size else rows, values, self.shape, coalesced=True)
+        rows, values = sparse_rows.coalesce(self.indices, self.values)
+        return RowSparseGrad(rows, values, self.shape, coalesced=True)
 
     def to_dense_array(self) -> np.ndarray:
         dense = np.zeros(self.shape, dtype=self.values.dtype)
-        np.add.at(dense, self.indices, self.values)
+        summed = self.coalesce()
+        dense[summed.indices] = summed.values
         return dense
 
     def to_dense(self):
@@ -80,7 +81,8 @@ class RowSparseGrad:
             return RowSparseGrad(np.concatenate([self.indices, other.indices]),
                                  np.concatenate([self.values, other.values]), self.shape)
         dense = np.array(other, copy=True)
-        np.add.at(dense, self.indices, self.values)
+        summed = self.coalesce()  # distinct rows: a plain fancy-index += is right
+        dense[summed.indices] += summed.values
         return dense
 
     __radd__ = __add__

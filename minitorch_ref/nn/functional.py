@@ -18,6 +18,9 @@ from .._dtype import PACKAGE
 from .._sparse import RowSparseGrad
 from .._tensor import Tensor, _check_broadcast, _check_inplace, _promote
 from ..autograd.function import Function
+from ..kernels import cross_entropy as cross_entropy_kernels
+from ..kernels import embedding_bag as embedding_bag_kernels
+from ..kernels import sparse_rows
 from ..ops import linalg, pointwise, shape
 
 __all__ = [
@@ -127,15 +130,12 @@ def _normalize_padding_idx(padding_idx: int | None, num_embeddings: int, message
 
 
 def _rows_summed(indices: np.ndarray, values: np.ndarray, num_rows: int) -> np.ndarray:
-    """Dense (num_rows, D) array whose row r is the sum of values[k] over k with indices[k] == r.
-
-    Sort + reduceat (via `RowSparseGrad.coalesce`), then one fancy assignment: much faster
-    than `np.add.at` on a 2-D array.
-    """
+    """Dense (num_rows, D) array whose row r is the sum of values[k] over k with indices[k] == r
+    (coalesce, then one fancy assignment: no `np.add.at`)."""
     dense = np.zeros((num_rows,) + values.shape[1:], dtype=values.dtype)
     if len(indices):
-        summed = RowSparseGrad(indices, values, dense.shape).coalesce()
-        dense[summed.indices] = summed.values
+        rows, summed = sparse_rows.coalesce(indices, values)
+        dense[rows] = summed
     return dense
 
 
@@ -147,12 +147,13 @@ class _EmbeddingOp(Function):
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, sparse):
         ctx.save_for_backward(indices)
-        ctx.weight_shape, ctx.padding_idx, ctx.sparse = weight.shape, padding_idx, sparse
+        ctx.shape, ctx.padding_idx, ctx.sparse = weight.shape, padding_idx, sparse
         return weight[indices]
 
     @staticmethod
     def backward(ctx, grad):
-        (indices,), shape, padding_idx, sparse = ctx.saved_tensors, ctx.weight_shape, ctx.padding_idx, ctx.sparse
+        (indices,) = ctx.saved_tensors
+        shape, padding_idx = ctx.shape, ctx.padding_idx
         flat = indices.reshape(-1)
         values = grad.reshape(-1, shape[1])
         if padding_idx is not None:  # the padding row gets no gradient
@@ -160,7 +161,7 @@ class _EmbeddingOp(Function):
             flat, values = flat[keep], values[keep]
         else:
             values = values.copy()  # a RowSparseGrad owns its values (clipping scales them in place)
-        g = RowSparseGrad(flat, values, shape) if sparse else _rows_summed(flat, values, shape[0])
+        g = RowSparseGrad(flat, values, shape) if ctx.sparse else _rows_summed(flat, values, shape[0])
         return g, None, None, None
 
 
@@ -176,34 +177,20 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
     return _EmbeddingOp.apply(weight, indices, padding_idx, sparse)
 
 
-def _segment_sums(rows: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Row k of the result is rows[starts[k]:starts[k + 1]].sum(axis=0) (the last segment runs to the end).
-
-    `np.add.reduceat` walks down each column separately, so its cost grows with the number
-    of columns. Viewing each pair of float columns as one complex number halves the walks
-    (and the time): complex addition adds real and imaginary parts independently, so these
-    are the same sums (NumPy may order the additions differently: last-bit differences).
-    """
-    pair = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128}.get(rows.dtype)
-    if pair is not None and rows.shape[1] % 2 == 0 and rows.flags.c_contiguous:
-        return np.add.reduceat(rows.view(pair), starts, axis=0).view(rows.dtype)
-    return np.add.reduceat(rows, starts, axis=0)
-
-
 class _EmbeddingBagOp(Function):
     """Reduce the embeddings of each bag (a run of `counts[b]` consecutive tokens) to one row.
 
-    Forward gathers the token rows and sums each bag with one `np.add.reduceat`. For
-    sum/mean the backward is simple: every token of bag b receives bag b's output
-    gradient (divided by the bag size for mean): `np.repeat`, no scatter. Sparse mode
-    hands those per-token rows to the optimizer as a `RowSparseGrad`; dense mode sums
-    them into a (V, D) array.
+    The arithmetic is in `minitorch_ref/kernels/embedding_bag.py`, beside its reference rule
+    (the one-hot bags x vocabulary matrix): the forward sums (or maxes) each bag's rows, the
+    weight gradient is built already coalesced, one row per distinct token id (a
+    `RowSparseGrad` with sparse=True, scattered into a dense (V, D) array otherwise). Every
+    step costs tokens x width, plus one sort of the token ids.
     """
 
     node_name = "EmbeddingBagBackward0"
 
     @staticmethod
-    def forward(ctx, weight, indices, counts, mode, per_sample_weights, padding_idx, sparse):
+    def forward(ctx, weight, indices, counts, mode, per_sample_weights, padding_idx, sparse, wanted):
         keep = None
         if padding_idx is not None:  # padding tokens are dropped: they count neither in sums nor in means
             keep = indices != padding_idx
@@ -216,88 +203,37 @@ class _EmbeddingBagOp(Function):
         psw = per_sample_weights
         if psw is not None and keep is not None:
             psw = psw[keep]
-
-        rows = weight[indices]  # (tokens, D), a copy
-        if psw is not None:
-            rows *= psw[:, None]
-        nonempty = counts > 0
-        all_full = bool(nonempty.all())
-        starts = (np.cumsum(counts) - counts)[nonempty]  # each non-empty bag's first token
-        out = np.zeros((len(counts), weight.shape[1]), dtype=weight.dtype)
-        winners = None
-        if len(indices):
-            if mode == "max":
-                peaks = np.maximum.reduceat(rows, starts, axis=0)
-                # for the backward: the first token reaching the max, per (bag, column), as torch picks
-                at_peak = rows == np.repeat(peaks, counts[nonempty], axis=0)
-                position = np.where(at_peak, np.arange(len(indices))[:, None], len(indices))
-                winners = indices[np.minimum.reduceat(position, starts, axis=0)]
-                reduced = peaks
-            else:
-                reduced = _segment_sums(rows, starts)
-            if all_full:
-                out = reduced
-            else:
-                out[nonempty] = reduced
-        divisor = np.maximum(counts, 1).astype(weight.dtype)[:, None]
-        if mode == "mean":
-            out /= divisor
-        ctx.save_for_backward(weight, indices, counts, keep, psw, divisor, winners, nonempty)
-        ctx.mode, ctx.sparse = mode, sparse
+        out, winners = embedding_bag_kernels.bag_forward(weight, indices, counts, mode, psw)
+        ctx.save_for_backward(weight, indices, counts)
+        ctx.mode, ctx.sparse, ctx.wanted = mode, sparse, wanted  # wanted: (weight, psw) need a gradient
+        ctx.keep, ctx.psw, ctx.winners = keep, psw, winners
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        weight, indices, counts, keep, psw, divisor, winners, nonempty = ctx.saved_tensors
-        num_rows, dim = weight.shape
+        weight, indices, counts = ctx.saved_tensors
+        psw, keep = ctx.psw, ctx.keep
+        want_weight, want_psw = ctx.wanted
+        none = (None,) * 6
         if ctx.mode == "max":  # each (bag, column) gradient goes to its winning row, same column
-            dense = np.zeros(weight.shape, dtype=grad.dtype)
-            if winners is not None:
-                flat = (winners * dim + np.arange(dim)).ravel()
-                np.add.at(dense.reshape(-1), flat, grad[nonempty].ravel())
-            return dense, None, None, None, None, None, None
-        per_bag = grad / divisor if ctx.mode == "mean" else grad
-        if ctx.sparse and not ctx.needs_input_grad[4]:
-            return _bag_rows_grad(indices, counts, per_bag, psw, weight.shape), None, None, None, None, None, None
-        values = np.repeat(per_bag, counts, axis=0)  # one row per token: its bag's gradient
-        grad_psw = None
-        if psw is not None:
-            if ctx.needs_input_grad[4]:  # d(out)/d(psw[k]) = weight[indices[k]]
-                grad_psw = np.einsum("ij,ij->i", values, weight[indices])
-                if keep is not None:
-                    full = np.zeros(keep.shape, dtype=grad_psw.dtype)
-                    full[keep] = grad_psw
-                    grad_psw = full
-            values *= psw[:, None]
-        grad_weight = None
-        if ctx.needs_input_grad[0]:
-            grad_weight = (RowSparseGrad(indices, values, weight.shape) if ctx.sparse
-                           else _rows_summed(indices, values, num_rows))
-        return grad_weight, None, None, None, grad_psw, None, None
-
-
-def _bag_rows_grad(indices: np.ndarray, counts: np.ndarray, per_bag: np.ndarray, psw: np.ndarray | None,
-                   shape: tuple) -> RowSparseGrad:
-    """The sparse weight gradient of a sum/mean bag, already coalesced (one entry per distinct row).
-
-    Row r's gradient is the sum, over the bags b, of (times r occurs in b, weighted by
-    per_sample_weights) * per_bag[b]: a small (distinct rows x bags) count matrix times the
-    (bags x D) bag gradients. One matrix product instead of repeating every bag's row per
-    token and then sorting and summing the repeats (torch keeps those repeats: its sparse
-    gradient is uncoalesced). A batch of 64 documents touches ~1k distinct rows, so the
-    count matrix is small; for very large batches we fall back to sort-and-sum.
-    """
-    rows, row_of_token = np.unique(indices, return_inverse=True)
-    num_bags = len(counts)
-    if len(rows) * num_bags > 4_000_000:
-        values = np.repeat(per_bag, counts, axis=0)
-        if psw is not None:
-            values = values * psw[:, None]
-        return RowSparseGrad(indices, values, shape).coalesce()
-    bag_of_token = np.repeat(np.arange(num_bags), counts)
-    uses = np.bincount(row_of_token * num_bags + bag_of_token, weights=psw,
-                       minlength=len(rows) * num_bags).reshape(len(rows), num_bags)
-    return RowSparseGrad(rows, uses.astype(per_bag.dtype, copy=False) @ per_bag, shape, coalesced=True)
+            return (embedding_bag_kernels.bag_max_grad(ctx.winners, grad, weight.shape[0]),) + none + (None,)
+        per_bag = grad / np.maximum(counts, 1).astype(grad.dtype)[:, None] if ctx.mode == "mean" else grad
+        grad_weight = grad_psw = None
+        if want_weight:
+            rows, values = embedding_bag_kernels.bag_weight_grad(indices, counts, per_bag, psw)
+            if ctx.sparse:
+                grad_weight = RowSparseGrad(rows, values, weight.shape, coalesced=True)
+            else:
+                grad_weight = np.zeros(weight.shape, dtype=values.dtype)
+                grad_weight[rows] = values
+        if psw is not None and want_psw:  # d(out[b])/d(psw[k]) = weight[indices[k]], for the token's bag b
+            bag_of_token = np.repeat(np.arange(len(counts)), counts)
+            grad_psw = np.einsum("ij,ij->i", per_bag[bag_of_token], weight[indices])
+            if keep is not None:
+                full = np.zeros(keep.shape, dtype=grad_psw.dtype)
+                full[keep] = grad_psw
+                grad_psw = full
+        return grad_weight, None, None, None, grad_psw, None, None, None
 
 
 _MODES = ("sum", "mean", "max")
@@ -373,7 +309,8 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
                                f"[0, {num_rows})")
         raise RuntimeError(f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {value}")
     padding_idx = _normalize_padding_idx(padding_idx, num_rows, "padding_idx must be within num_embeddings")
-    return _EmbeddingBagOp.apply(weight, indices, counts, mode, per_sample_weights, padding_idx, sparse)
+    wanted = (weight.requires_grad, per_sample_weights is not None and per_sample_weights.requires_grad)
+    return _EmbeddingBagOp.apply(weight, indices, counts, mode, per_sample_weights, padding_idx, sparse, wanted)
 
 
 def _bag_sizes(starts: np.ndarray, offsets: Tensor | None, num_tokens: int, include_last_offset: bool) -> np.ndarray:
@@ -535,6 +472,10 @@ class _CrossEntropyOp(Function):
     def forward(ctx, input, target, weight, ignore_index, reduction, label_smoothing, prob_target):
         x = _class_rows(input)
         num_classes = x.shape[1]
+        ctx.input_shape = input.shape
+        if not (prob_target or label_smoothing) and weight is None:  # plain class indices: no A matrix
+            ctx.node_name = _nll_node_name(input.ndim, reduction)
+            return _picked_cross_entropy(ctx, x, target, ignore_index, reduction)
         shifted = x - x.max(axis=1, keepdims=True)
         exp = np.exp(shifted)
         sum_exp = exp.sum(axis=1, keepdims=True)
@@ -558,9 +499,36 @@ class _CrossEntropyOp(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        if ctx.picked:
+            probs, target, valid = ctx.saved_tensors
+            g = cross_entropy_kernels.cross_entropy_grad(probs, target, valid,
+                                                         _row_scale(grad, ctx.reduction, ctx.divisor))
+            return _unrows(g, ctx.input_shape), None, None, None, None, None, None
         (a, probs), divisor, reduction = ctx.saved_tensors, ctx.divisor, ctx.reduction
         g = (probs * a.sum(axis=1, keepdims=True) - a) * _row_scale(grad, reduction, divisor)
         return _unrows(g, ctx.input_shape), None, None, None, None, None, None
+
+    picked = False  # True when the loss came from `_picked_cross_entropy`
+
+
+def _picked_cross_entropy(ctx, x: np.ndarray, target: np.ndarray, ignore_index: int, reduction: str) -> np.ndarray:
+    """Cross-entropy against class indices, without class weights or smoothing: kernels/cross_entropy.py."""
+    t = target.reshape(-1).astype(np.int64, copy=False)
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= x.shape[1]))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
+    per_row, probs, valid = cross_entropy_kernels.cross_entropy_rows(x, t, ignore_index)
+    ctx.save_for_backward(probs, t, valid)
+    ctx.picked, ctx.reduction = True, reduction
+    ctx.divisor = x.dtype.type(np.count_nonzero(valid))
+    if reduction == "none":
+        return per_row.reshape(target.shape)
+    total = per_row.sum()
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):  # everything ignored: 0/0 = nan, as torch
+            total = total / ctx.divisor
+    return np.asarray(total, dtype=per_row.dtype)
 
 
 def _nll_node_name(ndim: int, reduction: str) -> str:

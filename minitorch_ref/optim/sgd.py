@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .._sparse import RowSparseGrad
+from ..kernels import sparse_rows
 from .._tensor import Tensor
 from .optimizer import Optimizer
 
@@ -97,4 +98,4 @@ class SGD(Optimizer):
                 rows, values = both.indices, both.values
             else:
                 rows, values = buf.indices, buf.values
-        p._data[rows] -= group["lr"] * values
+        sparse_rows.add_rows_(p._data, rows, values, -group["lr"])  # rows distinct: a plain fancy-index update

@@ -22,6 +22,9 @@ from ..._tensor import Tensor
 
 def _vector_norm(x: np.ndarray, ord: float) -> np.ndarray:
     """`torch.linalg.vector_norm(x, ord)` of all the elements, as a 0-d array of x's dtype."""
+    if ord == 2:  # the common case: one dot product, no |x| copy
+        flat = x.ravel()
+        return np.asarray(np.sqrt(np.dot(flat, flat)), dtype=x.dtype)
     a = np.abs(x.ravel())
     if ord == math.inf:
         norm = a.max(initial=0)
@@ -31,8 +34,6 @@ def _vector_norm(x: np.ndarray, ord: float) -> np.ndarray:
         norm = np.count_nonzero(a)
     elif ord == 1:
         norm = a.sum()
-    elif ord == 2:
-        norm = np.sqrt(np.dot(a, a))
     else:
         norm = np.sum(a**ord) ** (1.0 / ord)
     return np.asarray(norm, dtype=x.dtype)

@@ -1,0 +1,54 @@
+"""Coalescing a row-sparse gradient: sum the values of repeated row indices.
+
+Reference rule: add every `(indices[k], values[k])` into a dense (rows x D) table, then
+keep the rows that some index names:
+
+    dense = zeros(shape); for k: dense[indices[k]] += values[k]
+    rows = sorted distinct indices;  values = dense[rows]
+
+The kernel never builds the dense table (it can have a million rows): it sorts the
+indices once (`runs.sorted_runs`) and sums each run of equal indices (`runs.sum_runs`).
+Once coalesced, clipping (the norm of the values, then scaling them) and SGD's update
+(`weight[rows] -= lr * values`: no repeated row, so a plain fancy-index update is right)
+cost rows x D.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .runs import sorted_runs, sum_runs
+
+
+def coalesce_reference(indices: np.ndarray, values: np.ndarray, num_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    dense = np.zeros((num_rows,) + values.shape[1:], dtype=values.dtype)
+    for i, v in zip(indices, values):
+        dense[i] += v
+    rows = np.unique(indices)
+    return rows, dense[rows]
+
+
+def coalesce(indices: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct indices, summed values)."""
+    order, rows, starts, lengths = sorted_runs(indices)
+    flat = values.reshape(len(values), int(np.prod(values.shape[1:])))
+    return rows, sum_runs(flat, order, starts, lengths).reshape((len(rows),) + values.shape[1:])
+
+
+def add_rows_reference(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: float) -> None:
+    """`table[rows[i]] += alpha * values[i]`, one row at a time (rows distinct: a coalesced gradient)."""
+    for r, v in zip(rows, values):
+        table[r] += alpha * v
+
+
+def add_rows_(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: float) -> None:
+    """`add_rows_reference` in slices of rows: gather the rows, add, write them back. Slices of
+    128 kB keep the temporaries in cache and below the allocator's threshold for fresh
+    memory (a multi-megabyte temporary costs page faults on first touch, here about as
+    much as the update itself)."""
+    dim = max(1, values[0].size if len(values) else 1)
+    step = max(1, (1 << 15) // dim)
+    for i in range(0, len(rows), step):
+        r = rows[i:i + step]
+        block = np.take(table, r, axis=0)
+        block += alpha * values[i:i + step]
+        table[r] = block

@@ -1,0 +1,192 @@
+"""Each kernel of minitorch_ref.kernels equals its reference rule on random inputs.
+
+Random bags (empty ones included), repeated ids, per_sample_weights, every mode; the
+reference rules are the textbook versions (loops, one-hot matrices) in the same modules.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import minitorch_ref as mt
+from minitorch_ref._sparse import RowSparseGrad
+from minitorch_ref.kernels import cross_entropy, embedding_bag, runs, sparse_rows
+
+TOL = dict(rtol=1e-5, atol=1e-5)
+
+
+@st.composite
+def bags(draw, max_rows: int = 30):
+    """(table, ids, counts, psw): a float32 table, token ids with repeats, bag sizes (some 0), weights."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    num_rows = draw(st.integers(1, max_rows))
+    dim = draw(st.integers(1, 7))
+    counts = np.array(draw(st.lists(st.integers(0, 20), min_size=0, max_size=12)), dtype=np.int64)
+    ids = rng.integers(0, draw(st.integers(1, num_rows)), int(counts.sum()))  # a small id range: many repeats
+    table = rng.standard_normal((num_rows, dim)).astype(np.float32)
+    psw = rng.standard_normal(len(ids)).astype(np.float32)
+    return table, ids, counts, psw
+
+
+@given(bags(), st.booleans())
+def test_sum_runs_equals_its_loop(case, weighted):
+    table, ids, counts, psw = case
+    starts = np.cumsum(counts) - counts
+    weights = psw if weighted else None
+    np.testing.assert_allclose(runs.sum_runs(table, ids, starts, counts, weights),
+                               runs.sum_runs_reference(table, ids, starts, counts, weights), **TOL)
+
+
+@given(bags())
+def test_max_runs_equals_its_loop(case):
+    table, ids, counts, _ = case
+    table = np.round(table)  # ties: the first maximum wins in both
+    starts = np.cumsum(counts) - counts
+    out, where = runs.max_runs(table, ids, starts, counts)
+    expected, expected_where = runs.max_runs_reference(table, ids, starts, counts)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(where, expected_where)
+
+
+def test_long_runs_are_cut_into_blocks(monkeypatch):
+    """A run far longer than the block budget, beside short ones: still the loop's sums."""
+    monkeypatch.setattr(runs, "BLOCK_ELEMENTS", 64)
+    rng = np.random.default_rng(1)
+    counts = np.array([1, 700, 0, 3, 33, 2, 1, 129])
+    table = rng.standard_normal((50, 5))
+    ids = rng.integers(0, 50, counts.sum())
+    starts = np.cumsum(counts) - counts
+    np.testing.assert_allclose(runs.sum_runs(table, ids, starts, counts),
+                               runs.sum_runs_reference(table, ids, starts, counts))
+    np.testing.assert_array_equal(runs.max_runs(table, ids, starts, counts)[0],
+                                  runs.max_runs_reference(table, ids, starts, counts)[0])
+
+
+@given(bags(), st.sampled_from(["sum", "mean", "max"]), st.booleans())
+def test_bag_forward_equals_the_one_hot_rule(case, mode, weighted):
+    table, ids, counts, psw = case
+    psw = psw if weighted and mode == "sum" else None
+    out, winners = embedding_bag.bag_forward(table, ids, counts, mode, psw)
+    np.testing.assert_allclose(out, embedding_bag.bag_forward_reference(table, ids, counts, mode, psw), **TOL)
+    if mode == "max":  # every winner is an id of its bag whose row holds the maximum
+        starts = np.cumsum(counts) - counts
+        for b, (s, n) in enumerate(zip(starts, counts)):
+            assert (winners[b] == -1).all() if n == 0 else np.isin(winners[b], ids[s:s + n]).all()
+            if n:
+                np.testing.assert_array_equal(table[winners[b], np.arange(table.shape[1])], out[b])
+
+
+@given(bags(), st.booleans())
+def test_bag_weight_grad_equals_the_one_hot_rule(case, weighted):
+    table, ids, counts, psw = case
+    per_bag = np.random.default_rng(len(ids)).standard_normal((len(counts), table.shape[1])).astype(np.float32)
+    psw = psw if weighted else None
+    rows, values = embedding_bag.bag_weight_grad(ids, counts, per_bag, psw)
+    expected_rows, expected = embedding_bag.bag_weight_grad_reference(ids, counts, per_bag, len(table), psw)
+    np.testing.assert_array_equal(rows, expected_rows)  # one row per distinct id, sorted: coalesced
+    np.testing.assert_allclose(values, expected, **TOL)
+
+
+@given(bags())
+def test_bag_max_grad_equals_its_loop(case):
+    table, ids, counts, _ = case
+    _, winners = embedding_bag.bag_forward(np.round(table), ids, counts, "max")
+    grad = np.random.default_rng(3).standard_normal((len(counts), table.shape[1])).astype(np.float32)
+    np.testing.assert_allclose(embedding_bag.bag_max_grad(winners, grad, len(table)),
+                               embedding_bag.bag_max_grad_reference(winners, grad, len(table)), **TOL)
+
+
+@given(bags())
+def test_coalesce_equals_the_dense_rule(case):
+    table, ids, _, _ = case
+    values = table[ids % len(table)] * 3
+    rows, summed = sparse_rows.coalesce(ids, values)
+    expected_rows, expected = sparse_rows.coalesce_reference(ids, values, len(table))
+    np.testing.assert_array_equal(rows, expected_rows)
+    np.testing.assert_allclose(summed, expected, **TOL)
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(0, 40), st.integers(1, 6), st.booleans())
+def test_cross_entropy_equals_the_one_hot_rule(seed, n, classes, some_ignored):
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal((n, classes)) * 5).astype(np.float32)
+    target = rng.integers(0, classes, n)
+    if some_ignored:
+        target[rng.random(n) < 0.3] = -100
+    losses, p, valid = cross_entropy.cross_entropy_rows(x, target)
+    expected_losses, expected_grad = cross_entropy.cross_entropy_reference(x, target)
+    np.testing.assert_allclose(losses, expected_losses, **TOL)
+    scale = rng.random((n, 1)).astype(np.float32)
+    np.testing.assert_allclose(cross_entropy.cross_entropy_grad(p, target, valid, scale), expected_grad * scale,
+                               **TOL)
+    np.testing.assert_allclose(cross_entropy.cross_entropy_grad(p, target, valid, scale[:1]),
+                               expected_grad * scale[:1], **TOL)
+
+
+# ---------------------------------------------------------------- through the library's ops
+
+
+@given(bags(), st.sampled_from(["sum", "mean"]), st.booleans(), st.booleans())
+def test_embedding_bag_op_with_padding_matches_the_rule_on_the_kept_tokens(case, mode, sparse, weighted):
+    """padding_idx: the padding tokens leave the sums, the means' counts and the gradient."""
+    table, ids, counts, psw = case
+    padding_idx = 0
+    weight = mt.from_numpy(table.copy()).requires_grad_()
+    offsets = np.cumsum(counts) - counts
+    w = mt.from_numpy(psw.copy()) if weighted and mode == "sum" else None
+    out = mt.nn.functional.embedding_bag(mt.from_numpy(ids), weight, mt.from_numpy(offsets), mode=mode,
+                                         sparse=sparse, per_sample_weights=w, padding_idx=padding_idx)
+    keep = ids != padding_idx
+    kept_counts = np.bincount(np.repeat(np.arange(len(counts)), counts)[keep], minlength=len(counts))
+    kept_psw = None if w is None else psw[keep]
+    np.testing.assert_allclose(out.detach().numpy(),
+                               embedding_bag.bag_forward_reference(table, ids[keep], kept_counts, mode, kept_psw),
+                               **TOL)
+    if not len(counts):
+        return
+    upstream = np.random.default_rng(5).standard_normal(out.shape).astype(np.float32)
+    out.backward(mt.from_numpy(upstream))
+    per_bag = upstream / np.maximum(kept_counts, 1)[:, None] if mode == "mean" else upstream
+    expected = embedding_bag.one_hot_bags(ids[keep], kept_counts, len(table), kept_psw).T @ per_bag
+    grad = weight.grad
+    dense = grad.to_dense_array() if isinstance(grad, RowSparseGrad) else grad.numpy()
+    assert isinstance(grad, RowSparseGrad) == sparse
+    np.testing.assert_allclose(dense, expected, **TOL)
+    assert not dense[padding_idx].any()
+
+
+@given(bags(), st.floats(0.01, 10), st.sampled_from([0.0, 0.9]))
+def test_sparse_clip_and_sgd_step_equal_their_dense_versions(case, max_norm, momentum):
+    """Clipping a row-sparse gradient and SGD's sparse step: the same numbers as on the dense gradient."""
+    table, ids, _, psw = case
+    values = table[ids] * psw[:, None]
+    sparse_w = mt.from_numpy(table.copy()).requires_grad_()
+    dense_w = mt.from_numpy(table.copy()).requires_grad_()
+    sparse_opt = mt.optim.SGD([sparse_w], lr=0.5, momentum=momentum)
+    dense_opt = mt.optim.SGD([dense_w], lr=0.5, momentum=momentum)
+    for step in range(2):  # two steps: the momentum buffers too
+        sparse_w.grad = RowSparseGrad(ids, values.copy(), table.shape)
+        dense = np.zeros_like(table)
+        rows, summed = sparse_rows.coalesce_reference(ids, values, len(table))
+        dense[rows] = summed
+        dense_w.grad = mt.from_numpy(dense)
+        sparse_norm = mt.nn.utils.clip_grad_norm_([sparse_w], max_norm)
+        dense_norm = mt.nn.utils.clip_grad_norm_([dense_w], max_norm)
+        np.testing.assert_allclose(float(sparse_norm), float(dense_norm), rtol=1e-5)
+        sparse_opt.step()
+        dense_opt.step()
+        np.testing.assert_allclose(sparse_w.detach().numpy(), dense_w.detach().numpy(), **TOL)
+
+
+@given(bags(), st.floats(-3, 3))
+def test_add_rows_equals_its_loop(case, alpha):
+    table, ids, _, _ = case
+    rows = np.unique(ids)
+    values = np.random.default_rng(len(rows)).standard_normal((len(rows), table.shape[1])).astype(np.float32)
+    fast, slow = table.copy(), table.copy()
+    sparse_rows.add_rows_(fast, rows, values, alpha)
+    sparse_rows.add_rows_reference(slow, rows, values, alpha)
+    np.testing.assert_allclose(fast, slow, **TOL)
