@@ -768,15 +768,57 @@ class Tensor:
                                "dimensions.")
         return self._overwrite(value, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
 
+    # ---- random fills: torch's numbers for the same seed (minitorch_ref/_generator.py)
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
-        return self._overwrite(random._generator(generator).uniform(a, b, self._data.shape), "UniformBackward0")
+        values = random._generator(generator).uniform(self._data.size, self._data.dtype, a, b)
+        return self._overwrite(values.reshape(self._data.shape), "UniformBackward0")
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
-        return self._overwrite(random._generator(generator).normal(mean, std, self._data.shape), "NormalBackward0")
+        values = random._generator(generator).normal(self._data.size, self._data.dtype, mean, std,
+                                                      contiguous=self._data.flags.c_contiguous)
+        return self._overwrite(values.reshape(self._data.shape), "NormalBackward0")
+
+    def random_(self, low: int | None = None, high: int | None = None, *, generator: Any = None) -> "Tensor":
+        """Integers: [0, 2**mantissa] (floats) or [0, max] without bounds; [0, low) with one; [low, high)."""
+        from . import random
+
+        source, n = random._generator(generator), self._data.size
+        if low is None:
+            values = source.random_default(n, self._data.dtype)
+        else:
+            low, high = (0, low) if high is None else (low, high)
+            values = source.integers(n, int(low), int(high), self._data.dtype)
+        return self._overwrite(values.reshape(self._data.shape), "RandomBackward0")
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> "Tensor":
+        from . import random
+
+        source = random._generator(generator)
+        if isinstance(p, Tensor):
+            values = source.bernoulli_tensor(np.broadcast_to(p._data, self._data.shape))
+        else:
+            values = source.bernoulli_scalar(self._data.size, float(p)).reshape(self._data.shape)
+        return self._overwrite(values.astype(self._data.dtype), "BernoulliBackward0")
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> "Tensor":
+        from ._creation import bernoulli
+
+        return bernoulli(self, p, generator=generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> "Tensor":
+        from . import random
+
+        values = random._generator(generator).exponential(self._data.size, self._data.dtype, lambd)
+        return self._overwrite(values.reshape(self._data.shape), "ExponentialBackward0")
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> "Tensor":
+        from ._creation import multinomial
+
+        return multinomial(self, num_samples, replacement, generator=generator)
 
 
 def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":
