@@ -60,7 +60,7 @@ class Generator:
     def manual_seed(self, seed: int) -> "Generator":
         seed = int(seed)
         if not -0x8000_0000_0000_0000 <= seed <= _MAX_UINT64:
-            raise RuntimeError(f"Overflow when unpacking long long: seed {seed} is out of range")
+            raise ValueError("Overflow when unpacking long long")  # torch's message for seeds outside int64/uint64
         self._seed = seed & _MAX_UINT64  # torch keeps a uint64: manual_seed(-1) gives 2**64 - 1
         self._bits.state = {"bit_generator": "MT19937", "state": {"key": _init_genrand(self._seed), "pos": _N}}
         self._fresh = True  # torch's `next` field is 0 until the first draw

@@ -769,18 +769,29 @@ class Tensor:
         return self._overwrite(value, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
 
     # ---- random fills: torch's numbers for the same seed (minitorch_ref/_generator.py)
+    def _in_memory_order(self, values: np.ndarray) -> np.ndarray:
+        """Place a flat run of random values as torch's kernels write them: in memory order (a transposed
+        view is filled along its storage), which is the logical order for contiguous tensors."""
+        data = self._data
+        if data.flags.c_contiguous:
+            return values.reshape(data.shape)
+        outer_first = sorted(range(data.ndim), key=lambda d: -abs(data.strides[d]))
+        out = np.empty(data.shape, values.dtype)
+        out.transpose(outer_first)[...] = values.reshape([data.shape[d] for d in outer_first])
+        return out
+
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
         values = random._generator(generator).uniform(self._data.size, self._data.dtype, a, b)
-        return self._overwrite(values.reshape(self._data.shape), "UniformBackward0")
+        return self._overwrite(self._in_memory_order(values), "UniformBackward0")
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
         values = random._generator(generator).normal(self._data.size, self._data.dtype, mean, std,
                                                       contiguous=self._data.flags.c_contiguous)
-        return self._overwrite(values.reshape(self._data.shape), "NormalBackward0")
+        return self._overwrite(self._in_memory_order(values), "NormalBackward0")
 
     def random_(self, low: int | None = None, high: int | None = None, *, generator: Any = None) -> "Tensor":
         """Integers: [0, 2**mantissa] (floats) or [0, max] without bounds; [0, low) with one; [low, high)."""
@@ -792,7 +803,7 @@ class Tensor:
         else:
             low, high = (0, low) if high is None else (low, high)
             values = source.integers(n, int(low), int(high), self._data.dtype)
-        return self._overwrite(values.reshape(self._data.shape), "RandomBackward0")
+        return self._overwrite(self._in_memory_order(values), "RandomBackward0")
 
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> "Tensor":
         from . import random
@@ -801,7 +812,7 @@ class Tensor:
         if isinstance(p, Tensor):
             values = source.bernoulli_tensor(np.broadcast_to(p._data, self._data.shape))
         else:
-            values = source.bernoulli_scalar(self._data.size, float(p)).reshape(self._data.shape)
+            values = self._in_memory_order(source.bernoulli_scalar(self._data.size, float(p)))
         return self._overwrite(values.astype(self._data.dtype), "BernoulliBackward0")
 
     def bernoulli(self, p: Any = None, *, generator: Any = None) -> "Tensor":
@@ -813,7 +824,7 @@ class Tensor:
         from . import random
 
         values = random._generator(generator).exponential(self._data.size, self._data.dtype, lambd)
-        return self._overwrite(values.reshape(self._data.shape), "ExponentialBackward0")
+        return self._overwrite(self._in_memory_order(values), "ExponentialBackward0")
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> "Tensor":
         from ._creation import multinomial

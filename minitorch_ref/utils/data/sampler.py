@@ -45,7 +45,11 @@ class RandomSampler(Sampler):
         if generator is None:
             seed = int(_creation.empty((), dtype=int64).random_().item())
             generator = Generator().manual_seed(seed)
-        yield from _generator(generator).randperm(len(self.data_source)).tolist()
+        n = len(self.data_source)
+        yield from _generator(generator).randperm(n).tolist()
+        # torch then draws one more permutation for the `num_samples % n` leftover indices (none here):
+        # drawn all the same, so that a shared `generator` stays in step with torch's
+        _generator(generator).randperm(n)
 
     def __len__(self) -> int:
         return len(self.data_source)
