@@ -135,6 +135,8 @@ class Generator:
     def uniform(self, n: int, np_dtype: Any, low: float = 0.0, high: float = 1.0) -> np.ndarray:
         """`uniform_(low, high)`: `u * (high - low) + low`, rounded once (torch's compiled FMA)."""
         np_dtype = np.dtype(np_dtype)
+        if low > high:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
         u = self.uniform01(n, np_dtype)
         if low == 0.0 and high == 1.0:
             return u.astype(np_dtype, copy=False)

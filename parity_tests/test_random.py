@@ -284,3 +284,37 @@ def test_random_split(lengths):
         got = [list(part) for part in mdata.random_split(range(10), lengths,
                                                          generator=mt.Generator().manual_seed(seed))]
         assert got == expected
+
+
+# --------------------------------------------------------------------------- the exact arithmetic underneath
+def test_fused_multiply_add_helpers_round_once():
+    """`fma32`/`fma64` (torch's compiled `x * y + z`) equal exact rational arithmetic rounded once,
+    including near-cancellations, where rounding twice goes wrong most often."""
+    from fractions import Fraction
+
+    from minitorch_ref._rng_math import fma32, fma64
+
+    rng = np.random.default_rng(3)
+    a, b, c = rng.random(3000), rng.standard_normal(3000) * 0.37, rng.standard_normal(3000)
+    c[:1000] = -(a[:1000] * b[:1000])
+    c[1000:2000] = np.nextafter(-(a[1000:2000] * b[1000:2000]), 0)
+    for dtype, fma in ((np.float64, fma64), (np.float32, fma32)):
+        x, y = a.astype(dtype), b.astype(dtype)
+        z = c.astype(dtype) if dtype == np.float64 else (-(x.astype(np.float64) * y)).astype(dtype)
+        exact = [dtype(float(Fraction(float(p)) * Fraction(float(q)) + Fraction(float(r)))) for p, q, r in zip(x, y, z)]
+        np.testing.assert_array_equal(fma(x, y, z), np.array(exact, dtype))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.empty(3).uniform_(2, 1),
+    lambda lib: lib.empty(3).normal_(0, -1),
+    lambda lib: lib.randint(5, 5, (2,)),
+    lambda lib: lib.empty(3).bernoulli_(1.5),
+    lambda lib: lib.rand(2, dtype=lib.int64),
+], ids=["uniform_ from > to", "normal_ std < 0", "randint empty range", "bernoulli_ p > 1", "rand int64"])
+def test_bad_arguments_raise_torchs_error(call):
+    with pytest.raises(RuntimeError) as expected:
+        call(torch)
+    with pytest.raises(RuntimeError) as got:
+        call(mt)
+    assert str(got.value) == str(expected.value)
