@@ -39,7 +39,8 @@ def _rows(quick: bool) -> list[dict]:
                 identical = bool(np.array_equal(draw(torch).numpy(), draw(mt).numpy()))
                 on_torch, on_mt = measure(lambda: draw(torch), repeat=repeat), measure(lambda: draw(mt), repeat=repeat)
                 rows.append({"op": op, "dtype": dtype, "numel": n, "bit_identical": identical,
-                             "median_ms_torch": on_torch.median_s * 1e3, "median_ms_minitorch_ref": on_mt.median_s * 1e3,
+                             "median_ms_torch": on_torch.median_s * 1e3,
+                             "median_ms_minitorch_ref": on_mt.median_s * 1e3,
                              "min_ms_torch": on_torch.min_s * 1e3, "min_ms_minitorch_ref": on_mt.min_s * 1e3,
                              "ratio": on_mt.median_s / on_torch.median_s,
                              "within_goal": on_mt.median_s / on_torch.median_s <= GOAL_RATIO})
