@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import struct
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -164,12 +163,10 @@ class Generator:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         if n >= 16 and contiguous:
             return self._normal_fill(n, np_dtype, mean, std)
-        values = []
-        for _ in range(n):
-            z = self._normal_double()
-            exact = Fraction(z) * Fraction(std) + Fraction(mean)  # `z * std + mean`, one rounding (FMA)
-            values.append(float(exact))
-        return np.array(values, dtype=np.float64).astype(np_dtype)
+        normals = np.array([self._normal_double() for _ in range(n)], dtype=np.float64)
+        if not (mean == 0.0 and std == 1.0):
+            normals = _rng_math.fma64(normals, std, mean)  # `z * std + mean`, rounded once (an FMA)
+        return normals.astype(np_dtype)
 
     def _normal_fill(self, n: int, np_dtype: np.dtype, mean: float, std: float) -> np.ndarray:
         """torch's `normal_fill`: uniforms first, then Box-Muller on blocks of 16, the ragged tail redone."""
