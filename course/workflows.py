@@ -8,7 +8,10 @@ with NumPy and converted with `backend.from_numpy`:
 - the data (the regression points, the random inputs of SimpleNN),
 - the order of the batches (a NumPy permutation per epoch, from `seed`),
 - the train/validation split of the text corpus,
-- and, when `init_state` is given, the initial weights (`reference_init_state` makes one).
+
+The initial weights come from `manual_seed(seed)`: minitorch_ref draws torch's random numbers,
+so both backends start from the same weights with no copying (`init_state` can still load
+given weights, e.g. to restart from a checkpoint).
 
 Each workflow returns a `RunResult`: the trained model and a `history`, one list per
 metric. `callback(step, loss, model)` is called after every optimizer step, when the
@@ -56,12 +59,8 @@ class RunResult:
 
 
 def reference_init_state(model_name: str, *args: Any, seed: int = 0, **kwargs: Any) -> dict[str, np.ndarray]:
-    """Initial weights drawn once, as NumPy arrays, so that both backends can start from them.
-
-    The model is built by minitorch_ref (it needs only NumPy, so this works everywhere)
-    with its own initialisation code after `manual_seed(seed)`: the weights follow the
-    course's distributions, but they are the same numbers whichever backend loads them.
-    """
+    """A model's initial weights after `manual_seed(seed)`, as NumPy arrays (built by minitorch_ref,
+    which needs only NumPy; torch draws the very same numbers)."""
     reference = get_backend("numpy")
     reference.torch.manual_seed(seed)
     model = getattr(reference.models, model_name)(*args, **kwargs)
@@ -343,12 +342,12 @@ class DemoClassifier:
     vocab_size: int
     embed_dim: int
     num_class: int
-    init_state: dict[str, np.ndarray]
+    seed: int
     model: Any
 
 
 def demo_text_classifier(backend: Backend, *, epochs: int = 2, embed_dim: int = 64, seed: int = 0) -> DemoClassifier:
-    """Train the demo model (2,000 synthetic training rows, 500 test rows) from `reference_init_state`."""
+    """Train the demo model (2,000 synthetic training rows, 500 test rows) from `manual_seed(seed)`."""
     from course.batching import build_vocab_and_encode
     from course.datasets import CLASS_NAMES, SyntheticNews
     from course.text import get_tokenizer
@@ -357,7 +356,6 @@ def demo_text_classifier(backend: Backend, *, epochs: int = 2, embed_dim: int = 
     vocab, train = build_vocab_and_encode(SyntheticNews("train", 2000), tokenizer)
     test = EncodedCorpus.from_dataset(SyntheticNews("test", 500), tokenizer, vocab)
     vocab_size, num_class = len(vocab), len(CLASS_NAMES["ag_news"])
-    init = reference_init_state("TextClassificationModel", vocab_size, embed_dim, num_class, seed=seed)
     model = train_text_classification(backend, train, vocab_size, embed_dim=embed_dim, num_class=num_class,
-                                      epochs=epochs, seed=seed, init_state=init).model
-    return DemoClassifier(tokenizer, vocab, train, test, vocab_size, embed_dim, num_class, init, model)
+                                      epochs=epochs, seed=seed).model
+    return DemoClassifier(tokenizer, vocab, train, test, vocab_size, embed_dim, num_class, seed, model)

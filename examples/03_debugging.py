@@ -12,11 +12,11 @@ from course.backend import parse_command_line
 def main(argv: list[str] | None = None) -> None:
     backend, _ = parse_command_line(__doc__.splitlines()[0], argv)
     torch = backend.torch
-    rng = np.random.default_rng(3)
+    torch.manual_seed(3)  # la misma semilla da los mismos números en ambas bibliotecas
 
     # 1. La forma es lo primero que hay que mirar cuando una operación falla.
-    a = torch.from_numpy(rng.random((3, 4), dtype=np.float32))
-    b = torch.from_numpy(rng.random((3, 4), dtype=np.float32))
+    a = torch.rand(3, 4)
+    b = torch.rand(3, 4)
     print("1. Formas:", a.shape, b.shape)
     try:
         torch.matmul(a, b)
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
 
     # 7. Opciones de impresión para tensores grandes.
     torch.set_printoptions(precision=3, edgeitems=2, linewidth=75)
-    print("7. Un tensor de 1000x4 resumido:\n", torch.from_numpy(rng.random((1000, 4), dtype=np.float32)))
+    print("7. Un tensor de 1000x4 resumido:\n", torch.rand(1000, 4))
     torch.set_printoptions(profile="default")  # volver a las opciones por defecto
 
     # 8. Para inspeccionar un tensor de la GPU se copia a la CPU con .cpu() (como en 4).

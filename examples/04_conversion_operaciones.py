@@ -12,31 +12,27 @@ from course.backend import parse_command_line
 def main(argv: list[str] | None = None) -> None:
     backend, _ = parse_command_line(__doc__.splitlines()[0], argv)
     torch = backend.torch
-    rng = np.random.default_rng(4)
-
-    def aleatorio(*forma: int):
-        """Como torch.rand(*forma), pero con los mismos números en ambas bibliotecas."""
-        return torch.from_numpy(rng.random(forma, dtype=np.float32))
+    torch.manual_seed(4)  # la misma semilla da los mismos números en ambas bibliotecas
 
     # 1. Creación.
     print("1. Formas de empty, zeros y ones:", torch.empty(3, 4).shape, torch.zeros(3, 4).shape,
           torch.ones(3, 4).shape)
 
     # 2. Conversión entre tensores y NumPy.
-    tensor = aleatorio(3, 3)
+    tensor = torch.rand(3, 3)
     array_numpy = tensor.numpy()
     print("2. De tensor a NumPy:", type(array_numpy).__name__, array_numpy.dtype, array_numpy.shape)
     print("   De NumPy a tensor:", torch.from_numpy(np.array([[1, 2], [3, 4]])))
 
     # 3. Operaciones elemento a elemento y producto matricial.
-    x, y = aleatorio(2, 3), aleatorio(2, 3)
+    x, y = torch.rand(2, 3), torch.rand(2, 3)
     print("3. x + y:\n", x + y)
     print("   x * y (Hadamard):\n", x * y)
-    print("   matmul(3x2, 2x4):\n", torch.matmul(aleatorio(3, 2), aleatorio(2, 4)))
+    print("   matmul(3x2, 2x4):\n", torch.matmul(torch.rand(3, 2), torch.rand(2, 4)))
 
     # 4. Tipos de datos.
     print("4. ones con dtype float32:", torch.ones(3, dtype=torch.float32).dtype)
-    escalado = aleatorio(2, 3) * 10
+    escalado = torch.rand(2, 3) * 10
     print("   A enteros con .to(torch.int32) (trunca hacia cero):", escalado.to(torch.int32))
 
     # 5. CPU y GPU: .to("cuda") solo si hay una; aquí todo vuelve a la CPU.
@@ -45,9 +41,9 @@ def main(argv: list[str] | None = None) -> None:
           bool((x.to(dispositivo).to("cpu") == x).all()))
 
     # 6. Forma: view y transpose.
-    cuadrado = aleatorio(4, 4)
+    cuadrado = torch.rand(4, 4)
     print("6. view(2, 8):", cuadrado.view(2, 8).shape, "| transpose(0, 1) de 2x3:",
-          torch.transpose(aleatorio(2, 3), 0, 1).shape)
+          torch.transpose(torch.rand(2, 3), 0, 1).shape)
 
     # 7. Agregados.
     t = torch.from_numpy(np.arange(9, dtype=np.float32).reshape(3, 3))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from course.backend import parse_command_line
-from course.workflows import load_numpy_state, reference_init_state
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -30,14 +29,15 @@ def main(argv: list[str] | None = None) -> None:
 
     # El modelo: una clase que hereda de nn.Module, con sus capas en __init__ y el
     # cálculo en forward (definida una sola vez en course/models.py para ambas bibliotecas).
+    # Con la misma semilla, ambas bibliotecas sortean los mismos pesos iniciales: minitorch_ref
+    # reproduce el generador de números aleatorios de torch (docs/es/aleatorio.md).
+    torch.manual_seed(0)
     model = backend.models.SimpleNN(input_size=10, hidden_size=5, output_size=1)
     print(model)
     for nombre, parametro in model.named_parameters():
         print(f"  {nombre}: forma {tuple(parametro.shape)}")
     print("Número de parámetros:", sum(p.numel() for p in model.parameters()))
 
-    # Los pesos iniciales se sortean una vez con NumPy para que ambas bibliotecas impriman lo mismo.
-    load_numpy_state(backend, model, reference_init_state("SimpleNN", 10, 5, 1))
     entrada = torch.from_numpy(rng.standard_normal((1, 10)).astype(np.float32))  # un lote de tamaño 1
     salida = model(entrada)
     print("Salida:", salida)

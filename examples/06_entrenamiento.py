@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from course.backend import parse_command_line
-from course.workflows import make_simple_nn_data, reference_init_state, train_simple_nn
+from course.workflows import make_simple_nn_data, train_simple_nn
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,11 +17,11 @@ def main(argv: list[str] | None = None) -> None:
     ))
     torch = backend.torch
 
-    # 100 ejemplos ficticios de 10 características (NumPy, semilla fija) y pesos iniciales comunes.
+    # 100 ejemplos ficticios de 10 características (NumPy, semilla fija). Los pesos iniciales salen de
+    # torch.manual_seed(0): los mismos números en ambas bibliotecas.
     inputs, targets = make_simple_nn_data(num_samples=100, input_size=10, output_size=1, seed=0)
-    init = reference_init_state("SimpleNN", 10, 5, 1, seed=0)
     # El bucle (forward, pérdida, zero_grad, backward, step) está en course/workflows.py.
-    result = train_simple_nn(backend, inputs, targets, lr=args.lr, epochs=args.epocas, init_state=init)
+    result = train_simple_nn(backend, inputs, targets, lr=args.lr, epochs=args.epocas, seed=0)
     for epoca, perdida in enumerate(result.history["loss"], start=1):
         if epoca % 10 == 0:
             print(f"Época [{epoca}/{args.epocas}], Pérdida: {perdida:.4f}")

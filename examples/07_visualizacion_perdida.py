@@ -9,7 +9,6 @@ from pathlib import Path
 from course.backend import parse_command_line
 from course.workflows import (
     make_regression_data,
-    reference_init_state,
     train_linear_regression,
 )
 
@@ -48,10 +47,12 @@ def main(argv: list[str] | None = None) -> None:
     # Los puntos de y = 0.7 * X + 0.3 con algo de ruido, divididos 80/20 (NumPy, semilla 42).
     data = make_regression_data(weight=WEIGHT, bias=BIAS, seed=42)
     print(f"Puntos de entrenamiento: {len(data.X_train)}, de prueba: {len(data.X_test)}")
-    init = reference_init_state("LinearRegressionModel", seed=42)
-    print(f"Parámetros iniciales: peso = {init['weight'][0]:.4f}, sesgo = {init['bias'][0]:.4f}")
+    # Pesos iniciales de torch.manual_seed(42): los mismos números en ambas bibliotecas.
+    backend.torch.manual_seed(42)
+    inicial = backend.models.LinearRegressionModel()
+    print(f"Parámetros iniciales: peso = {inicial.weight.item():.4f}, sesgo = {inicial.bias.item():.4f}")
 
-    result = train_linear_regression(backend, data, loss="l1", lr=0.01, epochs=args.epocas, init_state=init)
+    result = train_linear_regression(backend, data, loss="l1", lr=0.01, epochs=args.epocas, seed=42)
     history = result.history
     for epoca in range(19, args.epocas, 20):
         print(f"Época [{epoca + 1}/{args.epocas}], Pérdida entrenamiento: {history['train_loss'][epoca]:.4f}, "

@@ -9,7 +9,6 @@ import numpy as np
 from course.backend import parse_command_line
 from course.workflows import (
     make_regression_data,
-    reference_init_state,
     train_linear_regression,
 )
 
@@ -20,8 +19,7 @@ def main(argv: list[str] | None = None) -> None:
 
     # Regresión: entrenamos model_1 sobre y = 0.7 * X + 0.3 (como en el capítulo anterior).
     data = make_regression_data(weight=0.7, bias=0.3, seed=42)
-    init = reference_init_state("LinearRegressionModel", seed=42)
-    model_1 = train_linear_regression(backend, data, loss="l1", lr=0.01, epochs=300, init_state=init).model
+    model_1 = train_linear_regression(backend, data, loss="l1", lr=0.01, epochs=300, seed=42).model
 
     model_1.eval()  # modo evaluación: Dropout o BatchNorm, si los hubiera, dejan de entrenar
     X_nuevos = torch.from_numpy(np.array([[0.25], [0.5], [1.5]], dtype=np.float32))

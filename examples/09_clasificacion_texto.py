@@ -16,7 +16,6 @@ from course.datasets import AG_NEWS, CLASS_NAMES, SyntheticNews
 from course.text import get_tokenizer
 from course.workflows import (
     evaluate,
-    reference_init_state,
     train_text_classification,
     train_text_classifier,
 )
@@ -67,9 +66,8 @@ def main(argv: list[str] | None = None) -> None:
     # 5. El modelo del tutorial (EmbeddingBag + Linear) con su receta: SGD lr=5, recorte del
     #    gradiente a 0.1, StepLR si baja la precisión de validación, lotes de 64, split 95/5.
     num_clases, dim = len(clases), 64
-    init = reference_init_state("TextClassificationModel", len(vocab), dim, num_clases, seed=0)
     result = train_text_classification(backend, corpus, len(vocab), num_class=num_clases, embed_dim=dim,
-                                       epochs=args.epocas, init_state=init)
+                                       epochs=args.epocas, seed=0)
     h = result.history
     for epoca in range(args.epocas):
         print(f"Época {epoca + 1}: precisión entrenamiento {h['train_accuracy'][epoca]:.4f}, "
@@ -87,9 +85,8 @@ def main(argv: list[str] | None = None) -> None:
 
     # 7. El modelo de "Creación de modelo de clasificación de texto": media de embeddings,
     #    Linear-ReLU-Linear y LogSoftmax, con NLLLoss y Adam sobre lotes rellenados (padding).
-    init = reference_init_state("TextClassifier", len(vocab), dim, num_clases, seed=0)
     result = train_text_classifier(backend, corpus, len(vocab), num_classes=num_clases, embed_dim=dim,
-                                   epochs=2, batch_size=16, init_state=init)
+                                   epochs=2, batch_size=16, seed=0)
     print(f"TextClassifier: pérdida media de la última época "
           f"{np.mean(result.history['loss'][-(len(corpus) // 16):]):.4f}, precisión en prueba "
           f"{evaluate(backend, result.model, prueba, batch_size=16).accuracy:.4f}")

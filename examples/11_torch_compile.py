@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
 
     # Paso 3: también se puede entrenar con el modelo compilado (mismo punto de partida).
     con_compile = train_text_classification(backend, demo.train, demo.vocab_size, embed_dim=demo.embed_dim,
-                                            num_class=demo.num_class, epochs=2, init_state=demo.init_state,
+                                            num_class=demo.num_class, epochs=2, seed=demo.seed,
                                             compile=True)
     diferencia = abs(evaluate(backend, con_compile.model, prueba).accuracy - normal.accuracy)
     print(f"Precisión en prueba sin compilar: {normal.accuracy:.4f}; "

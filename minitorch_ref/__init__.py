@@ -19,9 +19,10 @@ from ._creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand,
     rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
+from ._creation import bernoulli, multinomial, randint_like
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._functions import *  # noqa: F401,F403  (torch.softmax, torch.cat, torch.max, ...)
 from ._functions import __all__ as _function_names
 from . import autograd, random  # noqa: E402

@@ -115,18 +115,31 @@ def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = No
     return _finish(np.full(shape, fill_value, np_dtype), None, device, requires_grad)
 
 
+def _numel(shape: tuple) -> int:
+    return int(np.prod(shape, dtype=np.int64))
+
+
+def _float_dtype(np_dtype: np.dtype, fn: str) -> None:
+    if np_dtype.kind != "f":
+        raise RuntimeError(f"\"{fn}\" not implemented for '{dt.torch_type_name(np_dtype)}'")
+
+
 def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
-    """Uniform on [0, 1)."""
+    """Uniform on [0, 1): torch's numbers for the same seed (24 random bits for float32, 53 for float64)."""
     shape, np_dtype = _sized(size, dtype)
-    return _finish(_random._generator(generator).random(shape).astype(np_dtype), None, device, requires_grad)
+    _float_dtype(np_dtype, "check_uniform_bounds")
+    values = _random._generator(generator).uniform(_numel(shape), np_dtype).reshape(shape)
+    return _finish(values, None, device, requires_grad)
 
 
 def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
-    """Standard normal (mean 0, std 1)."""
+    """Standard normal (mean 0, std 1), by torch's Box-Muller (see docs/random.md)."""
     shape, np_dtype = _sized(size, dtype)
-    return _finish(_random._generator(generator).standard_normal(shape).astype(np_dtype), None, device, requires_grad)
+    _float_dtype(np_dtype, "normal_kernel_cpu")
+    values = _random._generator(generator).normal(_numel(shape), np_dtype).reshape(shape)
+    return _finish(values, None, device, requires_grad)
 
 
 def randint(low: int, high: int | None = None, size: Sequence = (), *, generator: Any = None, dtype: Any = None,
@@ -137,12 +150,44 @@ def randint(low: int, high: int | None = None, size: Sequence = (), *, generator
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     shape, np_dtype = _sized((size,), dtype, dt.int64)
-    return _finish(_random._generator(generator).integers(low, high, shape).astype(np_dtype), None, device,
-                   requires_grad)
+    values = _random._generator(generator).integers(_numel(shape), int(low), int(high), np_dtype).reshape(shape)
+    return _finish(values, None, device, requires_grad)
 
 
-def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None) -> Tensor:
-    return _finish(_random._generator(generator).permutation(n).astype(np.int64), dtype, device, False)
+def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """A random order of 0 .. n-1 (torch's Fisher-Yates shuffle and draws)."""
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    return _finish(_random._generator(generator).randperm(int(n)), dtype, device, requires_grad)
+
+
+def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
+    """0/1 draws: each element is 1 with probability `input` (or `p`), in input's dtype."""
+    if p is not None:
+        return empty_like(input).bernoulli_(p, generator=generator)
+    values = _random._generator(generator).bernoulli_tensor(input._data)
+    return Tensor._make(values.astype(input._data.dtype))
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
+    """Indices drawn from the rows of `input` (non-negative weights), torch's CPU algorithm."""
+    weights = input._data
+    if weights.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if weights.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{dt.torch_type_name(weights.dtype)}")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > weights.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if (weights < 0).any() or not np.isfinite(weights).all():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (weights.reshape(-1, weights.shape[-1]).sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    picks = _random._generator(generator).multinomial(weights, int(num_samples), replacement)
+    return Tensor._make(picks)
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
@@ -191,9 +236,20 @@ def full_like(t: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = No
     return full(t.shape, fill_value, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
 
 
-def rand_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return rand(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+def rand_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+              generator: Any = None) -> Tensor:
+    return rand(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad, generator=generator)
 
 
-def randn_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return randn(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+def randn_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+               generator: Any = None) -> Tensor:
+    return randn(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad, generator=generator)
+
+
+def randint_like(t: Tensor, low: int, high: int | None = None, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False, generator: Any = None) -> Tensor:
+    """`randint` with t's shape and dtype; `randint_like(t, high)` draws from [0, high)."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad,
+                   generator=generator)

@@ -860,15 +860,68 @@ class Tensor(TensorBase):
                                "dimensions.")
         return self._overwrite(value, shape.FillTensor if isinstance(value, Tensor) else shape.Fill)
 
+    # ---- random fills: torch's numbers for the same seed (minitorch_ref/_generator.py)
+    def _in_memory_order(self, values: np.ndarray) -> np.ndarray:
+        """Place a flat run of random values as torch's kernels write them: in memory order (a transposed
+        view is filled along its storage), which is the logical order for contiguous tensors."""
+        data = self._data
+        if data.flags.c_contiguous:
+            return values.reshape(data.shape)
+        outer_first = sorted(range(data.ndim), key=lambda d: -abs(data.strides[d]))
+        out = np.empty(data.shape, values.dtype)
+        out.transpose(outer_first)[...] = values.reshape([data.shape[d] for d in outer_first])
+        return out
+
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
-        return self._overwrite(random._generator(generator).uniform(a, b, self._data.shape), shape.Uniform)
+        values = random._generator(generator).uniform(self._data.size, self._data.dtype, a, b)
+        return self._overwrite(self._in_memory_order(values), shape.Uniform)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
 
-        return self._overwrite(random._generator(generator).normal(mean, std, self._data.shape), shape.Normal)
+        values = random._generator(generator).normal(self._data.size, self._data.dtype, mean, std,
+                                                      contiguous=self._data.flags.c_contiguous)
+        return self._overwrite(self._in_memory_order(values), shape.Normal)
+
+    def random_(self, low: int | None = None, high: int | None = None, *, generator: Any = None) -> "Tensor":
+        """Integers: [0, 2**mantissa] (floats) or [0, max] without bounds; [0, low) with one; [low, high)."""
+        from . import random
+
+        source, n = random._generator(generator), self._data.size
+        if low is None:
+            values = source.random_default(n, self._data.dtype)
+        else:
+            low, high = (0, low) if high is None else (low, high)
+            values = source.integers(n, int(low), int(high), self._data.dtype)
+        return self._overwrite(self._in_memory_order(values), shape.Random)
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> "Tensor":
+        from . import random
+
+        source = random._generator(generator)
+        if isinstance(p, Tensor):
+            values = source.bernoulli_tensor(np.broadcast_to(p._data, self._data.shape))
+        else:
+            values = self._in_memory_order(source.bernoulli_scalar(self._data.size, float(p)))
+        return self._overwrite(values.astype(self._data.dtype), shape.Bernoulli)
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> "Tensor":
+        from ._creation import bernoulli
+
+        return bernoulli(self, p, generator=generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> "Tensor":
+        from . import random
+
+        values = random._generator(generator).exponential(self._data.size, self._data.dtype, lambd)
+        return self._overwrite(self._in_memory_order(values), shape.Exponential)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> "Tensor":
+        from ._creation import multinomial
+
+        return multinomial(self, num_samples, replacement, generator=generator)
 
 
     # --- ops added for issue 12 ---

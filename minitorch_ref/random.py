@@ -1,48 +1,16 @@
 """Random numbers: one default generator, seeded by `manual_seed`, as in torch.
 
-minitorch_ref draws from NumPy's PCG64, so `manual_seed(0)` makes runs repeatable here
-but does not reproduce torch's exact numbers (torch uses its own Mersenne Twister
-stream). Parity tests therefore copy weights between backends instead of re-drawing them.
+The generator (`_generator.Generator`) reproduces torch's CPU generator bit for bit: after
+`manual_seed(s)` on both backends, the same calls give the same numbers (see docs/random.md).
 """
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
+from ._generator import DEFAULT_SEED, Generator
 
-
-class Generator:
-    """A seeded random source (`torch.Generator`): pass it as `generator=` to keep streams apart."""
-
-    def __init__(self, device: Any = "cpu") -> None:
-        self._seed = 67280421310721  # torch's default seed
-        self._rng = np.random.default_rng(self._seed)
-
-    def manual_seed(self, seed: int) -> "Generator":
-        self._seed = int(seed)
-        self._rng = np.random.default_rng(self._seed)
-        return self
-
-    def seed(self) -> int:
-        self._seed = int(np.random.SeedSequence().entropy % (2**63))
-        self._rng = np.random.default_rng(self._seed)
-        return self._seed
-
-    def initial_seed(self) -> int:
-        return self._seed
-
-    def get_state(self) -> dict:
-        return self._rng.bit_generator.state
-
-    def set_state(self, state: dict) -> "Generator":
-        self._rng.bit_generator.state = state
-        return self
-
-    @property
-    def numpy(self) -> np.random.Generator:
-        """The NumPy generator underneath (for code that needs a NumPy API)."""
-        return self._rng
-
+__all__ = ["DEFAULT_SEED", "Generator", "default_generator", "get_rng_state", "initial_seed", "manual_seed", "seed",
+           "set_rng_state"]
 
 default_generator = Generator()
 
@@ -53,6 +21,7 @@ def manual_seed(seed: int) -> Generator:
 
 
 def seed() -> int:
+    """Seed the default generator from the operating system (non-deterministic); returns the seed."""
     return default_generator.seed()
 
 
@@ -60,13 +29,15 @@ def initial_seed() -> int:
     return default_generator.initial_seed()
 
 
-def get_rng_state() -> dict:
+def get_rng_state() -> Any:
+    """The default generator's state: a uint8 tensor in torch's layout (5056 bytes)."""
     return default_generator.get_state()
 
 
-def set_rng_state(state: dict) -> None:
-    default_generator.set_state(state)
+def set_rng_state(new_state: Any) -> None:
+    default_generator.set_state(new_state)
 
 
-def _generator(generator: Generator | None) -> np.random.Generator:
-    return (generator or default_generator)._rng
+def _generator(generator: Generator | None) -> Generator:
+    """The generator to draw from: the one given, else the default one."""
+    return generator if generator is not None else default_generator

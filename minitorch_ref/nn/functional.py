@@ -104,8 +104,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not training or p == 0.0:
         return input
     keep = 1.0 - p
-    noise = (_random._generator(None).random(input._data.shape) < keep).astype(input._data.dtype)
-    if keep > 0:
+    if keep == 0.0:  # as torch: everything dropped, no random draw
+        noise = np.zeros(input._data.shape, input._data.dtype)
+    else:  # torch's CPU rule: noise = empty_like(input).bernoulli_(1 - p); noise.div_(1 - p)
+        noise = _random._generator(None).bernoulli_scalar(input._data.size, keep)
+        noise = noise.reshape(input._data.shape).astype(input._data.dtype)
         noise /= keep
     mask = Tensor._make(noise)
     return input.mul_(mask) if inplace else input * mask

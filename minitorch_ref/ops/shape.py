@@ -310,6 +310,18 @@ class Normal(Overwrite):
     pass
 
 
+class Random(Overwrite):
+    pass
+
+
+class Bernoulli(Overwrite):
+    pass
+
+
+class Exponential(Overwrite):
+    pass
+
+
 # --- ops added for issue 12 -------------------------------------------------------------------
 class Flip(Function):
     node_name = "FlipBackward0"

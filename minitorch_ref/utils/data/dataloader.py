@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from ... import _creation
 from ..._creation import as_tensor, tensor
-from ..._dtype import float64
+from ..._dtype import float64, int64
 from ..._functions import stack
 from ..._tensor import Tensor
 from ...random import Generator
@@ -118,10 +119,18 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         if isinstance(self.dataset, IterableDataset):
+            self._draw_base_seed()
             return self._iterate_stream()
+        order = iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+        self._draw_base_seed()
         if self.batch_sampler is None:
-            return (self.collate_fn(self.dataset[i]) for i in self.sampler)
-        return (self.collate_fn([self.dataset[i] for i in indices]) for indices in self.batch_sampler)
+            return (self.collate_fn(self.dataset[i]) for i in order)
+        return (self.collate_fn([self.dataset[i] for i in indices]) for indices in order)
+
+    def _draw_base_seed(self) -> None:
+        """torch draws one int64 from `generator` (or the default generator) each time a loader is
+        iterated (its workers' base seed); we draw it too, so later random numbers stay torch's."""
+        self._base_seed = int(_creation.empty((), dtype=int64).random_(generator=self.generator).item())
 
     def _iterate_stream(self) -> Iterator[Any]:
         if self.batch_size is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sized
 
 from ...random import Generator, _generator
+from ... import _creation
+from ..._dtype import int64
 
 
 class Sampler:
@@ -27,17 +29,27 @@ class SequentialSampler(Sampler):
 
 
 class RandomSampler(Sampler):
-    """A new random permutation every epoch, drawn from `generator` (or the default generator).
+    """A new random permutation every epoch, as torch draws it.
 
-    Seeding the generator (`manual_seed`) makes the sequence of epochs reproducible.
+    With `generator`, the permutation comes from it. Without, each epoch first draws a seed from
+    the default generator (a random int64) and shuffles with a fresh generator seeded by it:
+    so `manual_seed` makes the epochs reproducible, and the order is torch's.
     """
 
     def __init__(self, data_source: Sized, generator: Generator | None = None) -> None:
         self.data_source = data_source
         self.generator = generator
 
-    def __iter__(self) -> Iterator[int]:
-        return iter(_generator(self.generator).permutation(len(self.data_source)).tolist())
+    def __iter__(self) -> Iterator[int]:  # a generator function: nothing is drawn before the first index
+        generator = self.generator
+        if generator is None:
+            seed = int(_creation.empty((), dtype=int64).random_().item())
+            generator = Generator().manual_seed(seed)
+        n = len(self.data_source)
+        yield from _generator(generator).randperm(n).tolist()
+        # torch then draws one more permutation for the `num_samples % n` leftover indices (none here):
+        # drawn all the same, so that a shared `generator` stays in step with torch's
+        _generator(generator).randperm(n)
 
     def __len__(self) -> int:
         return len(self.data_source)

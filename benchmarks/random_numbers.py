@@ -1,0 +1,99 @@
+"""Random numbers: `rand` / `randn` of 1M elements, minitorch_ref against torch, side by side.
+
+    python -m benchmarks.random_numbers [--quick] [--out-dir DIR] [--threads N]
+
+Both draw the very same numbers (checked in every run: `bit_identical`). minitorch_ref reads the
+Mersenne Twister in bulk from NumPy's MT19937; float32 `randn` also repeats torch's AVX2
+log/sin/cos polynomials and fused multiply-adds step by step in NumPy (docs/random.md), which is
+where it pays most. The goal is at most 3x torch's time.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from benchmarks.common import measure, write_report
+
+GOAL_RATIO = 3.0
+
+
+def _rows(quick: bool) -> list[dict]:
+    import torch
+
+    import minitorch_ref as mt
+
+    sizes = [100_000] if quick else [1_000, 1_000_000]
+    repeat = 3 if quick else 7
+    rows = []
+    for op in ("rand", "randn"):
+        for dtype in ("float32", "float64"):
+            for n in sizes:
+                def draw(lib, op=op, dtype=dtype, n=n):
+                    return getattr(lib, op)(n, dtype=getattr(lib, dtype))
+
+                torch.manual_seed(0)
+                mt.manual_seed(0)
+                identical = bool(np.array_equal(draw(torch).numpy(), draw(mt).numpy()))
+                on_torch, on_mt = measure(lambda: draw(torch), repeat=repeat), measure(lambda: draw(mt), repeat=repeat)
+                rows.append({"op": op, "dtype": dtype, "numel": n, "bit_identical": identical,
+                             "median_ms_torch": on_torch.median_s * 1e3,
+                             "median_ms_minitorch_ref": on_mt.median_s * 1e3,
+                             "min_ms_torch": on_torch.min_s * 1e3, "min_ms_minitorch_ref": on_mt.min_s * 1e3,
+                             "ratio": on_mt.median_s / on_torch.median_s,
+                             "within_goal": on_mt.median_s / on_torch.median_s <= GOAL_RATIO})
+    return rows
+
+
+def _plot(rows: list[dict]) -> Callable[[Path], None]:
+    def plot(path: Path) -> None:
+        import matplotlib.pyplot as plt
+
+        biggest = max(r["numel"] for r in rows)
+        shown = [r for r in rows if r["numel"] == biggest]
+        labels = [f"{r['op']}\n{r['dtype']}" for r in shown]
+        x = np.arange(len(shown))
+        fig, ax = plt.subplots(figsize=(6.5, 3.8))
+        ax.bar(x - 0.2, [r["median_ms_torch"] for r in shown], 0.4, label="torch")
+        ax.bar(x + 0.2, [r["median_ms_minitorch_ref"] for r in shown], 0.4, label="minitorch_ref")
+        for i, r in enumerate(shown):
+            ax.annotate(f"{r['ratio']:.1f}x", (i + 0.2, r["median_ms_minitorch_ref"]), ha="center", va="bottom")
+        ax.set_xticks(x, labels)
+        ax.set_ylabel("ms (median)")
+        ax.set_title(f"{biggest:,} random numbers, same values on both")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+
+    return plot
+
+
+def run(quick: bool = False, out_dir: Path | None = None, threads: int | None = None) -> list[dict]:
+    """Measure, write `random_numbers.json/.md/.png` and return the rows."""
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
+    rows = _rows(quick)
+    notes = [f"ratio = minitorch_ref / torch (medians, measured side by side in this run); goal <= {GOAL_RATIO:g}x",
+             "torch's random kernels run on one thread (the Mersenne Twister is sequential); "
+             f"torch threads: {torch.get_num_threads()}",
+             "float32 randn of >= 16 elements emulates torch's AVX2 polynomials with exact float32 FMAs in NumPy"]
+    write_report("random_numbers", rows, out_dir=out_dir, notes=notes, plot=_plot(rows))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="100k elements, fewer repeats")
+    parser.add_argument("--out-dir", type=Path, default=None, help="where the reports go (benchmarks/results)")
+    parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's)")
+    args = parser.parse_args(argv)
+    run(quick=args.quick, out_dir=args.out_dir, threads=args.threads)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,320 @@
+"""Random numbers: after the same `manual_seed`, minitorch_ref gives torch's CPU numbers bit for bit.
+
+Every case seeds both backends, makes the same call on each, and checks that the values are
+equal bit for bit (same dtype, `np.array_equal`) and that both generators end in the same state
+(same 5056-byte `get_rng_state()`: the same number of draws, the same cached normal). Sizes
+straddle torch's thresholds (normal_ changes algorithm at 16 elements), for float32 and float64.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from torch.utils import data as tdata
+
+import minitorch_ref as mt
+from minitorch_ref.utils import data as mdata
+
+SEEDS = [0, 1, 42, 2**32 + 7, 67280421310721]
+SIZES = [0, 1, 15, 16, 17, 33, 1000]
+DTYPES = ["float32", "float64"]
+
+
+def _torch_bernoulli_uses_mkl() -> bool:
+    """torch's `bernoulli_(p)` with a number p (and so dropout) draws from MKL's own stream on Intel CPUs
+    (`bernoulli_scalar_kernel` checks the vendor); elsewhere it uses the generator like every other op."""
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "GenuineIntel" in cpuinfo and torch.backends.mkl.is_available()
+
+
+MKL_BERNOULLI = pytest.mark.skipif(
+    _torch_bernoulli_uses_mkl(),
+    reason="on Intel CPUs torch's bernoulli_(p: float) and dropout use MKL's MCG31 stream, not the generator; "
+           "minitorch_ref follows torch's generic CPU path (AMD, ARM)")
+
+
+def as_numpy(value) -> np.ndarray:
+    if isinstance(value, (list, tuple)):  # several results: one flat array
+        return np.concatenate([as_numpy(v).ravel() for v in value])
+    return value.detach().numpy() if hasattr(value, "detach") else np.asarray(value)
+
+
+def assert_bit_identical(got, expected) -> None:
+    got, expected = as_numpy(got), as_numpy(expected)
+    assert got.dtype == expected.dtype and got.shape == expected.shape, (got.dtype, expected.dtype, got.shape)
+    assert np.array_equal(got, expected, equal_nan=True), (got.ravel()[:6], expected.ravel()[:6])
+
+
+def same_numbers(call, seed: int) -> None:
+    """`call(lib)` after `manual_seed(seed)` on each backend: equal values and equal generator states."""
+    torch.manual_seed(seed)
+    expected = call(torch)
+    mt.manual_seed(seed)
+    got = call(mt)
+    assert_bit_identical(got, expected)
+    assert_bit_identical(mt.get_rng_state(), torch.get_rng_state())
+
+
+def dt(lib, name: str):
+    return getattr(lib, name)
+
+
+# --------------------------------------------------------------------------- one table of streams
+FLOAT_CASES = {
+    "rand": lambda lib, n, d: lib.rand(n, dtype=dt(lib, d)),
+    "rand_like": lambda lib, n, d: lib.rand_like(lib.zeros(n, dtype=dt(lib, d))),
+    "uniform_": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).uniform_(-0.37, 0.81),
+    "randn": lambda lib, n, d: lib.randn(n, dtype=dt(lib, d)),
+    "randn_like": lambda lib, n, d: lib.randn_like(lib.zeros(n, dtype=dt(lib, d))),
+    "normal_": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(0.5, 0.02),
+    "normal_ twice (cached normal)": lambda lib, n, d: [lib.randn(n, dtype=dt(lib, d)),
+                                                        lib.randn(3, dtype=dt(lib, d))],
+    # a transposed view is filled in memory order; n >= 1 (minitorch_ref's overlap check rejects an empty view)
+    "normal_ non-contiguous": lambda lib, n, d: lib.zeros(max(n, 1), 3, dtype=dt(lib, d)).t().normal_(1.0, 3.0),
+    "uniform_ non-contiguous": lambda lib, n, d: lib.zeros(max(n, 1), 2, dtype=dt(lib, d)).t().uniform_(-1, 2),
+    "exponential_": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).exponential_(2.5),
+    "random_()": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).random_(),
+    "random_(to)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).random_(100),
+    "bernoulli(p tensor)": lambda lib, n, d: lib.bernoulli(lib.linspace(0, 1, n, dtype=dt(lib, d))),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("case", list(FLOAT_CASES))
+def test_float_streams(case, size, dtype):
+    for seed in SEEDS[:3]:
+        same_numbers(lambda lib: FLOAT_CASES[case](lib, size, dtype), seed)
+
+
+INT_CASES = {
+    "randint": lambda lib, n: lib.randint(3, 17, (n,)),
+    "randint(high)": lambda lib, n: lib.randint(10, (n, 2)),
+    "randint, 64-bit range": lambda lib, n: lib.randint(-5, 2**40, (n,)),
+    "randint int32": lambda lib, n: lib.randint(-7, 7, (n,), dtype=lib.int32),
+    "randint_like": lambda lib, n: lib.randint_like(lib.zeros(n, dtype=lib.int64), 4, 9),
+    "random_() int64": lambda lib, n: lib.empty(n, dtype=lib.int64).random_(),
+    "random_() int32": lambda lib, n: lib.empty(n, dtype=lib.int32).random_(),
+    "random_(from, to)": lambda lib, n: lib.empty(n, dtype=lib.int64).random_(-3, 5),
+    "randperm": lambda lib, n: lib.randperm(n),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("case", list(INT_CASES))
+def test_integer_streams(case, size):
+    for seed in SEEDS:
+        same_numbers(lambda lib: INT_CASES[case](lib, size), seed)
+
+
+@MKL_BERNOULLI
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("dtype", DTYPES + ["int64", "bool"])
+def test_bernoulli_with_a_number(size, dtype):
+    for seed in SEEDS[:3]:
+        same_numbers(lambda lib: lib.empty(size, dtype=dt(lib, dtype)).bernoulli_(0.3), seed)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("num_samples, replacement", [(1, False), (1, True), (3, False), (5, False), (9, True)])
+def test_multinomial(dtype, num_samples, replacement):
+    weights = np.random.default_rng(0).random((4, 7)) ** 2
+    weights[1, :2] = 0  # impossible categories are never drawn
+    for seed in SEEDS:
+        same_numbers(lambda lib: lib.multinomial(lib.from_numpy(weights).to(dt(lib, dtype)), num_samples,
+                                                 replacement), seed)
+        same_numbers(lambda lib: lib.from_numpy(weights[0]).to(dt(lib, dtype)).multinomial(num_samples,
+                                                                                            replacement), seed)
+
+
+def test_a_mixed_sequence_of_calls_stays_in_step():
+    def sequence(lib):
+        return [lib.randn(5), lib.rand(3, dtype=lib.float64).float(), lib.randn(40), lib.randint(0, 9, (4,)).float(),
+                lib.randn(1, dtype=lib.float64).float(), lib.randperm(12).float(), lib.empty(20).uniform_(-2, 2)]
+    for seed in SEEDS:
+        same_numbers(sequence, seed)
+
+
+# --------------------------------------------------------------------------- seeding and state
+def test_seeding_and_initial_seed():
+    assert mt.Generator().initial_seed() == torch.Generator().initial_seed() == 67280421310721
+    for seed in SEEDS + [-1, -(2**63), 2**63, 2**64 - 1]:
+        assert mt.manual_seed(seed).initial_seed() == torch.manual_seed(seed).initial_seed() == mt.initial_seed()
+    for bad in (2**64, -(2**63) - 1):
+        with pytest.raises(ValueError, match="Overflow"):
+            torch.manual_seed(bad)
+        with pytest.raises(ValueError, match="Overflow"):
+            mt.manual_seed(bad)
+    new_seed = mt.seed()
+    assert mt.initial_seed() == new_seed and 0 <= new_seed < 2**64
+    torch.manual_seed(new_seed)
+    assert_bit_identical(mt.rand(5), torch.rand(5))
+
+
+def test_rng_state_in_torch_layout_round_trips_across_backends():
+    torch.manual_seed(11)
+    mt.manual_seed(11)
+    for lib in (torch, mt):
+        lib.rand(700)  # past one regeneration of the 624-word state
+        lib.randn(3)  # leaves a cached normal
+    state = torch.get_rng_state()
+    assert_bit_identical(mt.get_rng_state(), state)
+    assert mt.get_rng_state().dtype == mt.uint8 and tuple(mt.get_rng_state().shape) == (5056,)
+    expected = torch.randn(21)
+    mt.set_rng_state(mt.from_numpy(state.numpy()))  # torch's bytes load into minitorch_ref
+    assert_bit_identical(mt.randn(21), expected)
+    saved = mt.get_rng_state()
+    first = mt.rand(9)
+    mt.set_rng_state(saved)
+    assert_bit_identical(mt.rand(9), first)
+    with pytest.raises(RuntimeError, match="RNG state size"):
+        mt.set_rng_state(mt.zeros(10, dtype=mt.uint8))
+
+
+def test_generator_keyword_keeps_streams_apart():
+    for seed in SEEDS[:3]:
+        torch.manual_seed(99)
+        mt.manual_seed(99)
+        gens = torch.Generator().manual_seed(seed), mt.Generator().manual_seed(seed)
+        for lib, g in zip((torch, mt), gens):
+            assert g.initial_seed() == seed
+        calls = [lambda lib, g: lib.rand(20, generator=g), lambda lib, g: lib.randn(7, generator=g),
+                 lambda lib, g: lib.randint(0, 5, (9,), generator=g), lambda lib, g: lib.randperm(10, generator=g),
+                 lambda lib, g: lib.empty(18).normal_(generator=g), lambda lib, g: lib.empty(4).uniform_(generator=g),
+                 lambda lib, g: lib.bernoulli(lib.full((6,), 0.5), generator=g),
+                 lambda lib, g: lib.multinomial(lib.ones(5), 2, generator=g)]
+        for call in calls:
+            assert_bit_identical(call(mt, gens[1]), call(torch, gens[0]))
+        assert_bit_identical(gens[1].get_state(), gens[0].get_state())
+        assert_bit_identical(mt.get_rng_state(), torch.get_rng_state())  # the default one was not touched
+
+
+# --------------------------------------------------------------------------- built on the streams
+INIT_CASES = {
+    "uniform_": lambda init, w: init.uniform_(w, -0.1, 0.3),
+    "normal_": lambda init, w: init.normal_(w, 0.2, 0.05),
+    "xavier_uniform_": lambda init, w: init.xavier_uniform_(w, gain=1.7),
+    "xavier_normal_": lambda init, w: init.xavier_normal_(w),
+    "kaiming_uniform_": lambda init, w: init.kaiming_uniform_(w, a=math.sqrt(5)),
+    "kaiming_uniform_ relu fan_out": lambda init, w: init.kaiming_uniform_(w, mode="fan_out", nonlinearity="relu"),
+    "kaiming_normal_": lambda init, w: init.kaiming_normal_(w, nonlinearity="relu"),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(3, 5), (1, 15), (4, 4), (300, 17)])
+@pytest.mark.parametrize("case", list(INIT_CASES))
+def test_nn_init(case, shape, dtype):
+    same_numbers(lambda lib: INIT_CASES[case](lib.nn.init, lib.empty(*shape, dtype=dt(lib, dtype))), seed=5)
+
+
+MODULES = {
+    "Linear": lambda lib: lib.nn.Linear(13, 7),
+    "Linear without bias": lambda lib: lib.nn.Linear(3, 2, bias=False),
+    "Embedding": lambda lib: lib.nn.Embedding(20, 6, padding_idx=3),
+    "EmbeddingBag": lambda lib: lib.nn.EmbeddingBag(50, 8, mode="mean"),
+    "Sequential": lambda lib: lib.nn.Sequential(lib.nn.Linear(4, 16), lib.nn.ReLU(), lib.nn.Linear(16, 1)),
+}
+COURSE_MODELS = {
+    "LinearRegressionModel": (), "SimpleNN": (10, 5, 1), "TextClassifier": (50, 8, 4),
+    "TextClassificationModel": (50, 8, 4),
+}
+
+
+def state_values(module) -> list:
+    return [v for _, v in sorted(module.state_dict().items())]
+
+
+@pytest.mark.parametrize("name", list(MODULES) + list(COURSE_MODELS))
+def test_default_initialisation_of_modules_and_course_models(name):
+    from minitorch_ref import models as mt_models
+    from torch_impl import models as torch_models
+
+    def build(lib):
+        if name in MODULES:
+            return state_values(MODULES[name](lib))
+        return state_values(getattr(mt_models if lib is mt else torch_models, name)(*COURSE_MODELS[name]))
+    for seed in SEEDS[:3]:
+        same_numbers(build, seed)
+
+
+@MKL_BERNOULLI
+@pytest.mark.parametrize("size", [1, 15, 16, 100])
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.9, 1.0])
+def test_dropout_masks(size, p):
+    for seed in SEEDS[:3]:
+        same_numbers(lambda lib: lib.nn.functional.dropout(lib.ones(size, 3), p), seed)
+        same_numbers(lambda lib: lib.nn.Dropout(p)(lib.ones(size, dtype=lib.float64)), seed)
+
+
+def loader_orders(lib, data_module, n: int, epochs: int = 2, **kwargs) -> list:
+    dataset = data_module.TensorDataset(lib.arange(n))
+    loader = data_module.DataLoader(dataset, batch_size=4, shuffle=True, **kwargs)
+    orders = [[batch[0].tolist() for batch in loader] for _ in range(epochs)]
+    return orders + [lib.rand(3).tolist()]  # the default stream after the epochs is torch's too
+
+
+@pytest.mark.parametrize("n", [1, 10, 23])
+def test_dataloader_shuffle_order(n):
+    for seed in SEEDS:
+        torch.manual_seed(seed)
+        expected = loader_orders(torch, tdata, n)
+        mt.manual_seed(seed)
+        assert loader_orders(mt, mdata, n) == expected
+        generators = torch.Generator().manual_seed(seed + 1), mt.Generator().manual_seed(seed + 1)
+        expected = loader_orders(torch, tdata, n, generator=generators[0])
+        assert loader_orders(mt, mdata, n, generator=generators[1]) == expected
+
+
+@pytest.mark.parametrize("lengths", [[3, 7], [0.3, 0.3, 0.4], [10]])
+def test_random_split(lengths):
+    for seed in SEEDS:
+        torch.manual_seed(seed)
+        expected = [list(part) for part in tdata.random_split(range(10), lengths)]
+        mt.manual_seed(seed)
+        assert [list(part) for part in mdata.random_split(range(10), lengths)] == expected
+        expected = [list(part) for part in tdata.random_split(range(10), lengths,
+                                                               generator=torch.Generator().manual_seed(seed))]
+        got = [list(part) for part in mdata.random_split(range(10), lengths,
+                                                         generator=mt.Generator().manual_seed(seed))]
+        assert got == expected
+
+
+# --------------------------------------------------------------------------- the exact arithmetic underneath
+def test_fused_multiply_add_helpers_round_once():
+    """`fma32`/`fma64` (torch's compiled `x * y + z`) equal exact rational arithmetic rounded once,
+    including near-cancellations, where rounding twice goes wrong most often."""
+    from fractions import Fraction
+
+    from minitorch_ref._rng_math import fma32, fma64
+
+    rng = np.random.default_rng(3)
+    a, b, c = rng.random(3000), rng.standard_normal(3000) * 0.37, rng.standard_normal(3000)
+    c[:1000] = -(a[:1000] * b[:1000])
+    c[1000:2000] = np.nextafter(-(a[1000:2000] * b[1000:2000]), 0)
+    for dtype, fma in ((np.float64, fma64), (np.float32, fma32)):
+        x, y = a.astype(dtype), b.astype(dtype)
+        z = c.astype(dtype) if dtype == np.float64 else (-(x.astype(np.float64) * y)).astype(dtype)
+        exact = [dtype(float(Fraction(float(p)) * Fraction(float(q)) + Fraction(float(r)))) for p, q, r in zip(x, y, z)]
+        np.testing.assert_array_equal(fma(x, y, z), np.array(exact, dtype))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.empty(3).uniform_(2, 1),
+    lambda lib: lib.empty(3).normal_(0, -1),
+    lambda lib: lib.randint(5, 5, (2,)),
+    lambda lib: lib.empty(3).bernoulli_(1.5),
+    lambda lib: lib.rand(2, dtype=lib.int64),
+], ids=["uniform_ from > to", "normal_ std < 0", "randint empty range", "bernoulli_ p > 1", "rand int64"])
+def test_bad_arguments_raise_torchs_error(call):
+    with pytest.raises(RuntimeError) as expected:
+        call(torch)
+    with pytest.raises(RuntimeError) as got:
+        call(mt)
+    assert str(got.value) == str(expected.value)
