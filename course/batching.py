@@ -7,6 +7,12 @@ once (instead of once per epoch) and cuts batches out of flat arrays with NumPy.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
+import warnings
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
@@ -21,6 +27,7 @@ from course.text import (
     _normalize,
     _split_tokenizer,
     basic_english,
+    get_tokenizer,
     vocab_from_counts,
 )
 
@@ -140,7 +147,6 @@ def _flat_tokens(texts: Sequence[str], tokenizer: Tokenizer) -> tuple[list[str],
 
 class _TokenIds(dict):
     """token -> dense id in order of first occurrence; a new token gets the next id."""
-
     def __missing__(self, token: str) -> int:
         self[token] = index = len(self)
         return index
@@ -187,7 +193,7 @@ class _Progress:
 
 
 def _concatenate(chunks: list[np.ndarray], total: int | None = None) -> np.ndarray:
-    """Concatenate int64 chunks, releasing each one once copied (peak: about one copy)."""
+    """Concatenate integer chunks into one int64 array, releasing each chunk once copied."""
     total = sum(map(len, chunks)) if total is None else total
     out = np.empty(total, dtype=np.int64)  # pages are committed as they are written
     position = 0
@@ -227,9 +233,10 @@ def _encoder(vocab: Vocab) -> tuple[Callable[[list[str]], np.ndarray], int]:
     end_id = table.setdefault(_DOC_END, -1)  # a real "\x00" token keeps its id (see _flat_tokens)
     default = vocab.get_default_index()
     missing = -2 if default is None else default
+    id_type = np.int32 if len(table) < 2**31 - 1 else np.int64  # chunks stay small until concatenated
 
     def ids_of(tokens: list[str]) -> np.ndarray:
-        ids = np.fromiter(map(table.get, tokens, repeat(missing)), dtype=np.int64, count=len(tokens))
+        ids = np.fromiter(map(table.get, tokens, repeat(missing)), dtype=id_type, count=len(tokens))
         if default is None and missing in ids:
             token = tokens[int(np.argmax(ids == missing))]
             raise RuntimeError(f"Token {token} not found and default index is not set")
@@ -274,7 +281,8 @@ def build_vocab_and_encode(
     token_ids = _TokenIds({_DOC_END: 0})  # temporary ids, in order of first occurrence
 
     def ids_of(tokens: list[str]) -> np.ndarray:
-        return np.fromiter(map(token_ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        # int32 while streaming (distinct tokens < 2**31): half the memory until the final int64 array.
+        return np.fromiter(map(token_ids.__getitem__, tokens), dtype=np.int32, count=len(tokens))
 
     ids, doc_offsets, labels = _encode_stream(rows, tokenizer, ids_of, 0, progress, "vocabulary")
     counts = np.bincount(ids, minlength=len(token_ids)).tolist()
@@ -328,8 +336,6 @@ def encode_dataset(
     settings (or the given vocabulary) are unchanged; a cache file that fails its checks is
     rebuilt. Writes are atomic; a cache that cannot be written only gives a warning.
     """
-    from course.text import get_tokenizer
-
     tokenize = get_tokenizer(tokenizer) if tokenizer is None or isinstance(tokenizer, str) else tokenizer
     settings: dict = {"vocab": None if vocab is None else _vocab_digest(vocab)}
     if vocab is None:
@@ -351,8 +357,6 @@ def encode_dataset(
 
 
 def _vocab_digest(vocab: Vocab) -> str:
-    import hashlib
-    import json
 
     return hashlib.sha256(json.dumps(vocab.to_dict(), ensure_ascii=False).encode("utf-8")).hexdigest()
 
@@ -360,10 +364,6 @@ def _vocab_digest(vocab: Vocab) -> str:
 def _cache_path(dataset: Iterable[Row], tokenizer: Tokenizer, settings: dict,
                 cache_dir: str | Path | None) -> tuple[Path, dict] | None:
     """Where the cache file of this dataset and these settings lives, and its key; None if not cacheable."""
-    import hashlib
-    import json
-    import os
-
     source = getattr(dataset, "path", None)
     name = _TOKENIZER_NAMES.get(tokenizer)
     if source is None or name is None:
@@ -385,9 +385,6 @@ def _cache_path(dataset: Iterable[Row], tokenizer: Tokenizer, settings: dict,
 
 def _load_cache(path: Path, key: dict, vocab: Vocab | None) -> tuple[Vocab, EncodedCorpus] | None:
     """The cached `(vocab, corpus)` if `path` holds exactly `key`'s result and passes its checks."""
-    import json
-    import warnings
-
     if not path.is_file():
         return None
     try:
@@ -406,7 +403,7 @@ def _load_cache(path: Path, key: dict, vocab: Vocab | None) -> tuple[Vocab, Enco
                  and (vocab is None or stored == vocab))
         if valid:
             return (stored if vocab is None else vocab), corpus
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError) as error:  # zip/json/np problems
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError, zipfile.BadZipFile) as error:
         warnings.warn(f"{path}: unreadable encoded-corpus cache ({error}); rebuilding it", stacklevel=3)
         return None
     warnings.warn(f"{path}: encoded-corpus cache failed its checks; rebuilding it", stacklevel=3)
@@ -415,10 +412,6 @@ def _load_cache(path: Path, key: dict, vocab: Vocab | None) -> tuple[Vocab, Enco
 
 def _save_cache(path: Path, key: dict, vocab: Vocab, corpus: EncodedCorpus) -> None:
     """Write the cache file atomically; remove leftovers of killed writes and stale entries of the same CSV."""
-    import json
-    import os
-    import warnings
-
     def as_bytes(value: object) -> np.ndarray:
         return np.frombuffer(json.dumps(value, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
 
@@ -435,15 +428,14 @@ def _save_cache(path: Path, key: dict, vocab: Vocab, corpus: EncodedCorpus) -> N
         os.replace(temporary, path)
         _remove_stale(path, key)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
         warnings.warn(f"could not write the encoded-corpus cache {path} ({error}); continuing without it",
                       stacklevel=3)
 
 
 def _remove_stale(path: Path, key: dict) -> None:
     """Delete cache files made from an older version of the same CSV file (they can never hit again)."""
-    import json
-
     for other in path.parent.glob(f"{key['file']}.*.npz"):
         if other == path:
             continue
@@ -452,7 +444,7 @@ def _remove_stale(path: Path, key: dict) -> None:
                 other_key = json.loads(data["key"].tobytes().decode("utf-8"))
             stale = other_key.get("folder") == key["folder"] and (
                 (other_key.get("size"), other_key.get("mtime_ns")) != (key["size"], key["mtime_ns"]))
-        except (OSError, ValueError, KeyError, EOFError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             stale = False  # not ours to judge: leave it
         if stale:
             other.unlink(missing_ok=True)
