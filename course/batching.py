@@ -1,6 +1,6 @@
 """Turning (label, text) rows into the `(labels, text, offsets)` batches `EmbeddingBag` eats.
 
-Everything here returns NumPy int64 arrays; each backend wraps them with its own
+Every batch is NumPy int64 arrays; each backend wraps them with its own
 `from_numpy`. `collate_batch` is the PyTorch tutorial's collate function, step for step.
 `EncodedCorpus` gives the same batches, but tokenizes and looks up every document only
 once (instead of once per epoch) and cuts batches out of flat arrays with NumPy.
@@ -50,8 +50,9 @@ def collate_batch(batch: Sequence[Row], vocab: Vocab, tokenizer: Tokenizer) -> B
 class EncodedCorpus:
     """A tokenized, numericalized dataset: document `i` is `ids[doc_offsets[i]:doc_offsets[i + 1]]`.
 
-    `ids`: all token ids, int64, documents one after another; `doc_offsets`: int64, N + 1
-    entries; `labels`: int64, 0-based (the dataset's label minus 1).
+    `ids`: all token ids, documents one after another, int32 (half the memory of int64; any
+    vocabulary under 2**31 tokens fits); `doc_offsets`: int64, N + 1 entries; `labels`: int64,
+    0-based (the dataset's label minus 1). Batches are always int64, as `collate_batch`'s.
     """
 
     ids: np.ndarray
@@ -61,7 +62,7 @@ class EncodedCorpus:
     @classmethod
     def from_tokens(cls, token_lists: Sequence[Sequence[str]], labels: Sequence[int], vocab: Vocab) -> EncodedCorpus:
         """Encode already tokenized documents; `labels` are 0-based."""
-        ids = np.array(vocab(chain.from_iterable(token_lists)), dtype=np.int64)
+        ids = np.array(vocab(chain.from_iterable(token_lists)), dtype=id_dtype(len(vocab)))
         return cls(ids, _offsets_from_lengths(map(len, token_lists), len(token_lists)),
                    np.array(labels, dtype=np.int64))
 
@@ -74,7 +75,7 @@ class EncodedCorpus:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def _gather(self, indices: np.ndarray) -> Batch:
+    def _gather(self, indices: np.ndarray, ids_dtype: np.dtype | type = np.int64) -> Batch:
         """Labels, concatenated ids and start offsets of documents `indices`, in that order."""
         starts = self.doc_offsets[indices]
         lengths = self.doc_offsets[indices + 1] - starts
@@ -82,11 +83,11 @@ class EncodedCorpus:
         np.cumsum(lengths[:-1], out=offsets[1:])
         # Token k of the batch comes from ids[k + (start of its document - its batch offset)].
         positions = np.repeat(starts - offsets, lengths) + np.arange(lengths.sum(), dtype=np.int64)
-        return self.labels[indices], self.ids[positions], offsets
+        return self.labels[indices], self.ids[positions].astype(ids_dtype, copy=False), offsets
 
     def subset(self, indices: Sequence[int] | np.ndarray) -> EncodedCorpus:
         """A new corpus holding documents `indices`, in that order (e.g. a train/valid split)."""
-        labels, ids, offsets = self._gather(np.asarray(indices, dtype=np.int64))
+        labels, ids, offsets = self._gather(np.asarray(indices, dtype=np.int64), self.ids.dtype)
         return EncodedCorpus(ids, np.append(offsets, len(ids)), labels)
 
     def batches(self, batch_size: int, order: Sequence[int] | np.ndarray | None = None,
@@ -107,6 +108,7 @@ class EncodedCorpus:
 # Only one chunk of rows is ever held as strings; what grows with the corpus is the token
 # ids (compact arrays), the per-document lengths and labels, and the vocabulary itself.
 CHUNK_ROWS = 4096
+_SLICE = 1 << 20  # tokens per slice in whole-corpus NumPy passes (bounded temporaries)
 _DOC_END = "\x00"  # marks the end of each document in a flat token stream (see _flat_tokens)
 
 
@@ -152,10 +154,10 @@ class _TokenIds(dict):
         return index
 
 
-def _chunk_ids(tokens: list[str], lengths: list[int] | None, ids_of: Callable[[list[str]], np.ndarray],
+def _chunk_ids(tokens: list[str], lengths: list[int] | None, ids_of: Callable[[list[str], bool], np.ndarray],
                end_id: int) -> tuple[np.ndarray, np.ndarray]:
     """Ids of `tokens` and per-document lengths, with the `_DOC_END` tokens (id `end_id`) removed."""
-    ids = ids_of(tokens)
+    ids = ids_of(tokens, lengths is None)
     if lengths is not None:
         return ids, np.array(lengths, dtype=np.int64)
     ends = np.flatnonzero(ids == end_id)
@@ -192,10 +194,15 @@ class _Progress:
             self._bar.close()
 
 
-def _concatenate(chunks: list[np.ndarray], total: int | None = None) -> np.ndarray:
-    """Concatenate integer chunks into one int64 array, releasing each chunk once copied."""
+def id_dtype(vocab_size: int) -> type:
+    """The compact dtype of token ids: int32, or int64 for a vocabulary of 2**31 tokens or more."""
+    return np.int32 if vocab_size < 2**31 else np.int64
+
+
+def _concatenate(chunks: list[np.ndarray], total: int | None = None, dtype: type = np.int64) -> np.ndarray:
+    """Concatenate integer chunks into one array, releasing each chunk once copied."""
     total = sum(map(len, chunks)) if total is None else total
-    out = np.empty(total, dtype=np.int64)  # pages are committed as they are written
+    out = np.empty(total, dtype=dtype)  # pages are committed as they are written
     position = 0
     chunks.reverse()
     while chunks:
@@ -205,7 +212,7 @@ def _concatenate(chunks: list[np.ndarray], total: int | None = None) -> np.ndarr
     return out
 
 
-def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, ids_of: Callable[[list[str]], np.ndarray],
+def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, ids_of: Callable[[list[str], bool], np.ndarray],
                    end_id: int, progress: bool | None, desc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Stream `rows` through `ids_of`: `(ids, doc_offsets, labels)`, labels 0-based."""
     id_chunks: list[np.ndarray] = []
@@ -224,19 +231,23 @@ def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, ids_of: Callable[[
     lengths = _concatenate(length_chunks)
     doc_offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=doc_offsets[1:])
-    return _concatenate(id_chunks, int(doc_offsets[-1])), doc_offsets, _concatenate(label_chunks)
+    ids = _concatenate(id_chunks, int(doc_offsets[-1]), id_chunks[0].dtype if id_chunks else np.int32)
+    return ids, doc_offsets, _concatenate(label_chunks)
 
 
-def _encoder(vocab: Vocab) -> tuple[Callable[[list[str]], np.ndarray], int]:
+def _encoder(vocab: Vocab) -> tuple[Callable[[list[str], bool], np.ndarray], int]:
     """`ids_of(tokens)` for a fixed vocabulary (torchtext's unknown-token rules), and the marker's id."""
     table = vocab.get_stoi()
     end_id = table.setdefault(_DOC_END, -1)  # a real "\x00" token keeps its id (see _flat_tokens)
+    real_end = end_id != -1
     default = vocab.get_default_index()
     missing = -2 if default is None else default
-    id_type = np.int32 if len(table) < 2**31 - 1 else np.int64  # chunks stay small until concatenated
+    id_type = id_dtype(len(table) + 1)
 
-    def ids_of(tokens: list[str]) -> np.ndarray:
+    def ids_of(tokens: list[str], with_markers: bool) -> np.ndarray:
         ids = np.fromiter(map(table.get, tokens, repeat(missing)), dtype=id_type, count=len(tokens))
+        if not with_markers and not real_end:  # here "\x00" is a token of the text: an unknown one
+            ids[ids == -1] = missing
         if default is None and missing in ids:
             token = tokens[int(np.argmax(ids == missing))]
             raise RuntimeError(f"Token {token} not found and default index is not set")
@@ -275,23 +286,25 @@ def build_vocab_and_encode(
     Why it is faster: counting and looking up are one dict pass instead of two. Every
     distinct token gets a temporary id (in order of first occurrence), NumPy counts those
     ids, and the final ids are a table lookup on the temporary ones. It streams: rows are
-    read, tokenized and encoded a chunk at a time, so memory holds the ids (8 bytes a
+    read, tokenized and encoded a chunk at a time, so memory holds the ids (4 bytes a
     token), not the texts. `progress`: a tqdm bar (None: only on a terminal).
     """
     token_ids = _TokenIds({_DOC_END: 0})  # temporary ids, in order of first occurrence
 
-    def ids_of(tokens: list[str]) -> np.ndarray:
-        # int32 while streaming (distinct tokens < 2**31): half the memory until the final int64 array.
+    def ids_of(tokens: list[str], with_markers: bool) -> np.ndarray:
         return np.fromiter(map(token_ids.__getitem__, tokens), dtype=np.int32, count=len(tokens))
 
     ids, doc_offsets, labels = _encode_stream(rows, tokenizer, ids_of, 0, progress, "vocabulary")
-    counts = np.bincount(ids, minlength=len(token_ids)).tolist()
+    counts_array = np.zeros(len(token_ids), dtype=np.int64)
+    for start in range(0, len(ids), _SLICE):  # bincount copies int32 input to int64: a slice at a time
+        counts_array += np.bincount(ids[start:start + _SLICE], minlength=len(token_ids))
+    counts = counts_array.tolist()
     seen = [token for token, n in zip(token_ids, counts) if n]  # the end marker is never counted
     vocab = vocab_from_counts(dict(zip(seen, filter(None, counts))), min_freq, specials, special_first, max_tokens)
     if default_token is not None:
         vocab.set_default_index(vocab[default_token])
-    table = np.zeros(len(token_ids), dtype=np.int64)
-    table[np.flatnonzero(counts)] = vocab(seen)
+    table = np.zeros(len(token_ids), dtype=ids.dtype)
+    table[np.flatnonzero(counts_array)] = vocab(seen)
     _remap(ids, table)
     return vocab, EncodedCorpus(ids, doc_offsets, labels)
 
@@ -395,7 +408,7 @@ def _load_cache(path: Path, key: dict, vocab: Vocab | None) -> tuple[Vocab, Enco
             corpus = EncodedCorpus(data["ids"], data["doc_offsets"], data["labels"])
         offsets, ids, labels = corpus.doc_offsets, corpus.ids, corpus.labels
         num_classes = key["num_classes"] or np.iinfo(np.int64).max
-        valid = (ids.dtype == offsets.dtype == labels.dtype == np.int64 and ids.ndim == offsets.ndim == labels.ndim == 1
+        valid = (ids.dtype in (np.int32, np.int64) and offsets.dtype == labels.dtype == np.int64 and ids.ndim == offsets.ndim == labels.ndim == 1
                  and len(offsets) == len(labels) + 1 and offsets[0] == 0 and offsets[-1] == len(ids)
                  and bool((np.diff(offsets) >= 0).all())
                  and (len(ids) == 0 or 0 <= ids.min() <= ids.max() < len(stored))

@@ -29,7 +29,7 @@ def two_step(rows, tokenizer, **kwargs):
 
 
 def assert_corpus(corpus, ids, offsets, labels):
-    assert corpus.ids.dtype == corpus.doc_offsets.dtype == corpus.labels.dtype == np.int64
+    assert corpus.ids.dtype == np.int32 and corpus.doc_offsets.dtype == corpus.labels.dtype == np.int64
     assert corpus.ids.tolist() == ids and corpus.doc_offsets.tolist() == offsets and corpus.labels.tolist() == labels
 
 
@@ -126,7 +126,7 @@ def test_damaged_or_tampered_cache_is_rebuilt(data, tmp_path):
     with np.load(entry) as stored:
         arrays = dict(stored)
     arrays["ids"] = arrays["ids"].copy()
-    arrays["ids"][0] = 10**9  # an id beyond the vocabulary
+    arrays["ids"][0] = 10**9  # an id beyond the vocabulary (int32 holds it)
     np.savez(entry, **arrays)
     with pytest.warns(UserWarning, match="failed its checks"):
         assert same(encode_dataset(train, cache_dir=cache), expected)
@@ -168,3 +168,10 @@ def test_progress_bar_goes_to_stderr_and_changes_nothing(data, capsys):
     result = encode_dataset(train, cache=False, progress=True)
     assert "vocabulary" in capsys.readouterr().err
     assert same(result, build_vocab_and_encode(train, basic_english))
+
+
+def test_separator_character_in_a_text_is_an_ordinary_unknown_token():
+    vocab = build_vocab_from_iterator([["a", "b"]], specials=["<unk>"])
+    vocab.set_default_index(0)
+    corpus = EncodedCorpus.from_dataset([(1, "a \x00 b"), (2, "b")], basic_english, vocab)
+    assert corpus.ids.tolist() == [1, 0, 2, 2] and corpus.doc_offsets.tolist() == [0, 3, 4]
