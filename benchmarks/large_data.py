@@ -168,7 +168,7 @@ def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None 
         growth = (large["pipeline_mb"] - small["pipeline_mb"]) / max(large["encoded_mb"] - small["encoded_mb"], 1e-9)
         slope_note = (f"Slope (stream, {small['data']} -> {large['data']}): pipeline memory grew "
                       f"{growth:.2f} MB per MB of encoded corpus (target: at most about 1-2, i.e. no faster "
-                      f"than the corpus; the encoded ids are int64, 8 bytes a token).")
+                      f"than the corpus; the encoded ids are int32, 4 bytes a token).")
     real_stream = [r for r in stream if r["data"].startswith("AG_NEWS")]
     best = max(stream, key=lambda r: r["x torchtext (CPU)"], default=None)
     real_ratios = ", ".join(f"{r['data']} {r['x torchtext (CPU)']:.1f}x" for r in real_stream)

@@ -203,12 +203,13 @@ def _concatenate(chunks: list[np.ndarray], total: int | None = None, dtype: type
     """Concatenate integer chunks into one array, releasing each chunk once copied."""
     total = sum(map(len, chunks)) if total is None else total
     out = np.empty(total, dtype=dtype)  # pages are committed as they are written
-    position = 0
-    chunks.reverse()
+    # Last chunk first: the most recently allocated memory is at the top of the C heap, so
+    # each free can go back to the system at once and the peak stays near one copy.
+    end = total
     while chunks:
         chunk = chunks.pop()
-        out[position:position + len(chunk)] = chunk
-        position += len(chunk)
+        out[end - len(chunk):end] = chunk
+        end -= len(chunk)
     return out
 
 
