@@ -3,7 +3,8 @@
     python -m benchmarks.run_all [--quick] [--out-dir DIR] [--data-dir DIR] [--threads N] [--only NAME ...]
 
 Runs, in this order: op_overhead (per-op overhead), text_pipeline (tokenize / vocabulary /
-batches against torchtext's recorded figures), training (epochs, vocabulary size, memory),
+batches against torchtext's recorded figures), large_data (peak memory and
+throughput of the text pipeline against dataset size), training (epochs, vocabulary size, memory),
 scaling (step time against the work), tutorial_recipe (the full recipe end to end),
 random_numbers (rand/randn of 1M elements, bit-identical to torch's) and,
 when a CUDA GPU is present, gpu_check (skipped with a note otherwise). Every script writes
@@ -30,7 +31,8 @@ from typing import Any
 from benchmarks import common
 from benchmarks.common import machine_info, markdown_table
 
-SCRIPTS = ("op_overhead", "text_pipeline", "training", "scaling", "tutorial_recipe", "random_numbers", "gpu_check")
+SCRIPTS = ("op_overhead", "text_pipeline", "large_data", "training", "scaling", "tutorial_recipe", "random_numbers",
+           "gpu_check")
 QUICK_DIR = common.RESULTS_DIR / "local" / "quick"
 
 

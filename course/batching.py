@@ -1,19 +1,35 @@
 """Turning (label, text) rows into the `(labels, text, offsets)` batches `EmbeddingBag` eats.
 
-Everything here returns NumPy int64 arrays; each backend wraps them with its own
+Every batch is NumPy int64 arrays; each backend wraps them with its own
 `from_numpy`. `collate_batch` is the PyTorch tutorial's collate function, step for step.
 `EncodedCorpus` gives the same batches, but tokenizes and looks up every document only
 once (instead of once per epoch) and cuts batches out of flat arrays with NumPy.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import contextlib
+import hashlib
+import json
+import os
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, count
+from itertools import chain, islice, repeat
+from pathlib import Path
 
 import numpy as np
 
-from course.text import Tokenizer, Vocab, tokenize_lines, vocab_from_counts
+from course.text import (
+    _BLOCK_LINES,
+    Tokenizer,
+    Vocab,
+    _normalize,
+    _split_tokenizer,
+    basic_english,
+    get_tokenizer,
+    vocab_from_counts,
+)
 
 Batch = tuple[np.ndarray, np.ndarray, np.ndarray]
 Row = tuple[int, str]
@@ -34,8 +50,9 @@ def collate_batch(batch: Sequence[Row], vocab: Vocab, tokenizer: Tokenizer) -> B
 class EncodedCorpus:
     """A tokenized, numericalized dataset: document `i` is `ids[doc_offsets[i]:doc_offsets[i + 1]]`.
 
-    `ids`: all token ids, int64, documents one after another; `doc_offsets`: int64, N + 1
-    entries; `labels`: int64, 0-based (the dataset's label minus 1).
+    `ids`: all token ids, documents one after another, int32 (half the memory of int64; any
+    vocabulary under 2**31 tokens fits); `doc_offsets`: int64, N + 1 entries; `labels`: int64,
+    0-based (the dataset's label minus 1). Batches are always int64, as `collate_batch`'s.
     """
 
     ids: np.ndarray
@@ -45,20 +62,20 @@ class EncodedCorpus:
     @classmethod
     def from_tokens(cls, token_lists: Sequence[Sequence[str]], labels: Sequence[int], vocab: Vocab) -> EncodedCorpus:
         """Encode already tokenized documents; `labels` are 0-based."""
-        ids = np.array(vocab(chain.from_iterable(token_lists)), dtype=np.int64)
+        ids = np.array(vocab(chain.from_iterable(token_lists)), dtype=id_dtype(len(vocab)))
         return cls(ids, _offsets_from_lengths(map(len, token_lists), len(token_lists)),
                    np.array(labels, dtype=np.int64))
 
     @classmethod
-    def from_dataset(cls, rows: Iterable[Row], tokenizer: Tokenizer, vocab: Vocab) -> EncodedCorpus:
-        """Tokenize (fast batch path for `basic_english`) and encode `(label, text)` rows."""
-        labels, texts = _split_rows(rows)
-        return cls.from_tokens(tokenize_lines(texts, tokenizer), labels, vocab)
+    def from_dataset(cls, rows: Iterable[Row], tokenizer: Tokenizer, vocab: Vocab,
+                     progress: bool | None = False) -> EncodedCorpus:
+        """Tokenize (fast batch path for `basic_english`) and encode `(label, text)` rows, streaming."""
+        return encode_rows(rows, tokenizer, vocab, progress)
 
     def __len__(self) -> int:
         return len(self.labels)
 
-    def _gather(self, indices: np.ndarray) -> Batch:
+    def _gather(self, indices: np.ndarray, ids_dtype: np.dtype | type = np.int64) -> Batch:
         """Labels, concatenated ids and start offsets of documents `indices`, in that order."""
         starts = self.doc_offsets[indices]
         lengths = self.doc_offsets[indices + 1] - starts
@@ -66,11 +83,11 @@ class EncodedCorpus:
         np.cumsum(lengths[:-1], out=offsets[1:])
         # Token k of the batch comes from ids[k + (start of its document - its batch offset)].
         positions = np.repeat(starts - offsets, lengths) + np.arange(lengths.sum(), dtype=np.int64)
-        return self.labels[indices], self.ids[positions], offsets
+        return self.labels[indices], self.ids[positions].astype(ids_dtype, copy=False), offsets
 
     def subset(self, indices: Sequence[int] | np.ndarray) -> EncodedCorpus:
         """A new corpus holding documents `indices`, in that order (e.g. a train/valid split)."""
-        labels, ids, offsets = self._gather(np.asarray(indices, dtype=np.int64))
+        labels, ids, offsets = self._gather(np.asarray(indices, dtype=np.int64), self.ids.dtype)
         return EncodedCorpus(ids, np.append(offsets, len(ids)), labels)
 
     def batches(self, batch_size: int, order: Sequence[int] | np.ndarray | None = None,
@@ -87,6 +104,172 @@ class EncodedCorpus:
             yield self._gather(order[start:start + batch_size])
 
 
+# --- Streaming: read, tokenize, count and encode in chunks ------------------------------
+# Only one chunk of rows is ever held as strings; what grows with the corpus is the token
+# ids (compact arrays), the per-document lengths and labels, and the vocabulary itself.
+CHUNK_ROWS = 4096
+_SLICE = 1 << 20  # tokens per slice in whole-corpus NumPy passes (bounded temporaries)
+_DOC_END = "\x00"  # marks the end of each document in a flat token stream (see _flat_tokens)
+
+
+def _row_chunks(rows: Iterable[Row], chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[list[int], list[str]]]:
+    """`(labels, texts)` lists of up to `chunk_rows` rows; CSV datasets give them directly."""
+    iter_chunks = getattr(rows, "iter_chunks", None)
+    if callable(iter_chunks):
+        yield from iter_chunks(chunk_rows)
+        return
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, chunk_rows)):
+        yield [int(label) for label, _ in chunk], [text for _, text in chunk]
+
+
+def _flat_tokens(texts: Sequence[str], tokenizer: Tokenizer) -> tuple[list[str], list[int] | None]:
+    """The tokens of all `texts` in one flat list, and how to find where each text ends.
+
+    Fast path (`basic_english` and `str.split`): blocks of texts joined with " \\x00 " are
+    normalised and split at once, so every text is followed by a `"\\x00"` token and the
+    lengths come back as None. The separator cannot be produced or consumed by any rule,
+    and a text that contains it sends the chunk to the per-text path, which returns the
+    lengths instead. Both paths give exactly `[tokenizer(text) for text in texts]`.
+    """
+    if tokenizer is basic_english or tokenizer is _split_tokenizer:
+        normalize = _normalize if tokenizer is basic_english else str
+        tokens: list[str] = []
+        for start in range(0, len(texts), _BLOCK_LINES):
+            block = texts[start:start + _BLOCK_LINES]
+            joined = f" {_DOC_END} ".join(block) + f" {_DOC_END}"
+            if joined.count(_DOC_END) != len(block):
+                break
+            tokens += normalize(joined).split()
+        else:
+            return tokens, None
+    token_lists = [tokenizer(text) for text in texts]
+    return list(chain.from_iterable(token_lists)), [len(tokens) for tokens in token_lists]
+
+
+class _TokenIds(dict):
+    """token -> dense id in order of first occurrence; a new token gets the next id."""
+    def __missing__(self, token: str) -> int:
+        self[token] = index = len(self)
+        return index
+
+
+def _chunk_ids(tokens: list[str], lengths: list[int] | None, ids_of: Callable[[list[str], bool], np.ndarray],
+               end_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """Ids of `tokens` and per-document lengths, with the `_DOC_END` tokens (id `end_id`) removed."""
+    ids = ids_of(tokens, lengths is None)
+    if lengths is not None:
+        return ids, np.array(lengths, dtype=np.int64)
+    ends = np.flatnonzero(ids == end_id)
+    doc_lengths = np.diff(ends, prepend=-1) - 1
+    return np.delete(ids, ends), doc_lengths
+
+
+class _Progress:
+    """A tqdm bar over the bytes of a CSV file (or the rows of another iterable), if wanted.
+
+    `enabled=None` shows it when tqdm is installed and stderr is a terminal (tqdm's rule).
+    """
+
+    def __init__(self, rows: Iterable[Row], desc: str, enabled: bool | None) -> None:
+        self._bar = None
+        path = getattr(rows, "path", None)
+        self._bytes = path is not None
+        if enabled is False:
+            return
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            return
+        total = Path(path).stat().st_size if self._bytes else None
+        self._bar = tqdm(total=total, desc=desc, unit="B" if self._bytes else " rows",
+                         unit_scale=True, disable=None if enabled is None else False, leave=False)
+
+    def update(self, texts: Sequence[str]) -> None:
+        if self._bar is not None:  # bytes: the text's UTF-8 size is close enough to the row's
+            self._bar.update(sum(map(len, texts)) + 10 * len(texts) if self._bytes else len(texts))
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def id_dtype(vocab_size: int) -> type:
+    """The compact dtype of token ids: int32, or int64 for a vocabulary of 2**31 tokens or more."""
+    return np.int32 if vocab_size < 2**31 else np.int64
+
+
+def _concatenate(chunks: list[np.ndarray], total: int | None = None, dtype: type = np.int64) -> np.ndarray:
+    """Concatenate integer chunks into one array, releasing each chunk once copied."""
+    total = sum(map(len, chunks)) if total is None else total
+    out = np.empty(total, dtype=dtype)  # pages are committed as they are written
+    # Last chunk first: the most recently allocated memory is at the top of the C heap, so
+    # each free can go back to the system at once and the peak stays near one copy.
+    end = total
+    while chunks:
+        chunk = chunks.pop()
+        out[end - len(chunk):end] = chunk
+        end -= len(chunk)
+    return out
+
+
+def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, ids_of: Callable[[list[str], bool], np.ndarray],
+                   end_id: int, progress: bool | None, desc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stream `rows` through `ids_of`: `(ids, doc_offsets, labels)`, labels 0-based."""
+    id_chunks: list[np.ndarray] = []
+    length_chunks: list[np.ndarray] = []
+    label_chunks: list[np.ndarray] = []
+    bar = _Progress(rows, desc, progress)
+    try:
+        for labels, texts in _row_chunks(rows):
+            ids, lengths = _chunk_ids(*_flat_tokens(texts, tokenizer), ids_of, end_id)
+            id_chunks.append(ids)
+            length_chunks.append(lengths)
+            label_chunks.append(np.array(labels, dtype=np.int64) - 1)
+            bar.update(texts)
+    finally:
+        bar.close()
+    lengths = _concatenate(length_chunks)
+    doc_offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=doc_offsets[1:])
+    ids = _concatenate(id_chunks, int(doc_offsets[-1]), id_chunks[0].dtype if id_chunks else np.int32)
+    return ids, doc_offsets, _concatenate(label_chunks)
+
+
+def _encoder(vocab: Vocab) -> tuple[Callable[[list[str], bool], np.ndarray], int]:
+    """`ids_of(tokens)` for a fixed vocabulary (torchtext's unknown-token rules), and the marker's id."""
+    table = vocab.get_stoi()
+    end_id = table.setdefault(_DOC_END, -1)  # a real "\x00" token keeps its id (see _flat_tokens)
+    real_end = end_id != -1
+    default = vocab.get_default_index()
+    missing = -2 if default is None else default
+    id_type = id_dtype(len(table) + 1)
+
+    def ids_of(tokens: list[str], with_markers: bool) -> np.ndarray:
+        ids = np.fromiter(map(table.get, tokens, repeat(missing)), dtype=id_type, count=len(tokens))
+        if not with_markers and not real_end:  # here "\x00" is a token of the text: an unknown one
+            ids[ids == -1] = missing
+        if default is None and missing in ids:
+            token = tokens[int(np.argmax(ids == missing))]
+            raise RuntimeError(f"Token {token} not found and default index is not set")
+        return ids
+
+    return ids_of, end_id
+
+
+def encode_rows(rows: Iterable[Row], tokenizer: Tokenizer, vocab: Vocab, progress: bool | None = False
+                ) -> EncodedCorpus:
+    """Encode `(label, text)` rows with a fixed vocabulary, streaming (what `from_dataset` does)."""
+    ids_of, end_id = _encoder(vocab)
+    return EncodedCorpus(*_encode_stream(rows, tokenizer, ids_of, end_id, progress, "encode"))
+
+
+def _remap(ids: np.ndarray, table: np.ndarray, step: int = 1 << 20) -> None:
+    """`ids[:] = table[ids]` in place, a slice at a time (no second corpus-sized array)."""
+    for start in range(0, len(ids), step):
+        ids[start:start + step] = table[ids[start:start + step]]
+
+
 def build_vocab_and_encode(
     rows: Iterable[Row],
     tokenizer: Tokenizer,
@@ -95,40 +278,36 @@ def build_vocab_and_encode(
     special_first: bool = True,
     max_tokens: int | None = None,
     default_token: str | None = "<unk>",
+    progress: bool | None = False,
 ) -> tuple[Vocab, EncodedCorpus]:
     """Build the vocabulary from `rows` and encode them, touching each token only once.
 
     Gives exactly `build_vocab_from_iterator(tokens, min_freq, specials, special_first,
     max_tokens)` followed by `set_default_index(vocab[default_token])` and `from_dataset`.
     Why it is faster: counting and looking up are one dict pass instead of two. Every
-    distinct token gets a temporary id (the position where it first occurs), NumPy counts
-    those ids, and the final ids are a table lookup on the temporary ones.
+    distinct token gets a temporary id (in order of first occurrence), NumPy counts those
+    ids, and the final ids are a table lookup on the temporary ones. It streams: rows are
+    read, tokenized and encoded a chunk at a time, so memory holds the ids (4 bytes a
+    token), not the texts. `progress`: a tqdm bar (None: only on a terminal).
     """
-    labels, texts = _split_rows(rows)
-    token_lists = tokenize_lines(texts, tokenizer)
-    doc_offsets = _offsets_from_lengths(map(len, token_lists), len(token_lists))
-    num_tokens = int(doc_offsets[-1])
-    first_seen: dict[str, int] = {}  # token -> position of its first occurrence
-    tokens = chain.from_iterable(token_lists)
-    temp_ids = np.fromiter(map(first_seen.setdefault, tokens, count()), dtype=np.int64, count=num_tokens)
-    first_positions = np.fromiter(first_seen.values(), dtype=np.int64, count=len(first_seen))
-    counts = np.bincount(temp_ids, minlength=num_tokens)[first_positions]
-    vocab = vocab_from_counts(dict(zip(first_seen, counts.tolist())), min_freq, specials, special_first, max_tokens)
+    token_ids = _TokenIds({_DOC_END: 0})  # temporary ids, in order of first occurrence
+
+    def ids_of(tokens: list[str], with_markers: bool) -> np.ndarray:
+        return np.fromiter(map(token_ids.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+
+    ids, doc_offsets, labels = _encode_stream(rows, tokenizer, ids_of, 0, progress, "vocabulary")
+    counts_array = np.zeros(len(token_ids), dtype=np.int64)
+    for start in range(0, len(ids), _SLICE):  # bincount copies int32 input to int64: a slice at a time
+        counts_array += np.bincount(ids[start:start + _SLICE], minlength=len(token_ids))
+    counts = counts_array.tolist()
+    seen = [token for token, n in zip(token_ids, counts) if n]  # the end marker is never counted
+    vocab = vocab_from_counts(dict(zip(seen, filter(None, counts))), min_freq, specials, special_first, max_tokens)
     if default_token is not None:
         vocab.set_default_index(vocab[default_token])
-    final_ids = np.zeros(num_tokens, dtype=np.int64)
-    final_ids[first_positions] = vocab(first_seen)
-    return vocab, EncodedCorpus(final_ids[temp_ids], doc_offsets, np.array(labels, dtype=np.int64))
-
-
-def _split_rows(rows: Iterable[Row]) -> tuple[list[int], list[str]]:
-    """0-based labels and texts of `(label, text)` rows."""
-    labels: list[int] = []
-    texts: list[str] = []
-    for label, text in rows:
-        labels.append(int(label) - 1)
-        texts.append(text)
-    return labels, texts
+    table = np.zeros(len(token_ids), dtype=ids.dtype)
+    table[np.flatnonzero(counts_array)] = vocab(seen)
+    _remap(ids, table)
+    return vocab, EncodedCorpus(ids, doc_offsets, labels)
 
 
 def _offsets_from_lengths(lengths: Iterable[int], n: int) -> np.ndarray:
@@ -136,3 +315,150 @@ def _offsets_from_lengths(lengths: Iterable[int], n: int) -> np.ndarray:
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.fromiter(lengths, dtype=np.int64, count=n), out=offsets[1:])
     return offsets
+
+
+# --- The encoded-corpus cache ------------------------------------------------------------
+CACHE_FORMAT = 1
+CACHE_FOLDER = ".encoded"  # next to the CSV files
+_TOKENIZER_NAMES = {basic_english: "basic_english", _split_tokenizer: "split"}
+
+
+def encode_dataset(
+    dataset: Iterable[Row],
+    tokenizer: str | Tokenizer | None = "basic_english",
+    vocab: Vocab | None = None,
+    *,
+    min_freq: int = 1,
+    specials: Sequence[str] | None = ("<unk>",),
+    special_first: bool = True,
+    max_tokens: int | None = None,
+    default_token: str | None = "<unk>",
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    progress: bool | None = None,
+) -> tuple[Vocab, EncodedCorpus]:
+    """Encode a dataset, building its vocabulary unless `vocab` is given; cached on disk.
+
+    Without `vocab`: exactly `build_vocab_and_encode(dataset, tokenizer, min_freq, ...)`;
+    with it: `(vocab, EncodedCorpus.from_dataset(dataset, tokenizer, vocab))`. Both stream.
+
+    Cache: for a CSV dataset (`AG_NEWS`, `DBpedia`) and a named tokenizer ("basic_english",
+    None for `str.split`), the result is saved as one `.npz` file (ids, offsets, labels,
+    vocabulary) in `cache_dir`, by default the `.encoded/` folder next to the CSV file, or
+    `$XDG_CACHE_HOME/minitorch-course/encoded` when that folder is not writable. It is
+    reused while the file's size and modification time, the tokenizer and the vocabulary
+    settings (or the given vocabulary) are unchanged; a cache file that fails its checks is
+    rebuilt. Writes are atomic; a cache that cannot be written only gives a warning.
+    """
+    tokenize = get_tokenizer(tokenizer) if tokenizer is None or isinstance(tokenizer, str) else tokenizer
+    settings: dict = {"vocab": None if vocab is None else _vocab_digest(vocab)}
+    if vocab is None:
+        settings.update(min_freq=min_freq, specials=list(specials or []), special_first=special_first,
+                        max_tokens=max_tokens, default_token=default_token)
+    path = _cache_path(dataset, tokenize, settings, cache_dir) if cache else None
+    if path is not None:
+        cached = _load_cache(path[0], path[1], vocab)
+        if cached is not None:
+            return cached
+    if vocab is None:
+        vocab, corpus = build_vocab_and_encode(dataset, tokenize, min_freq, specials, special_first, max_tokens,
+                                               default_token, progress)
+    else:
+        corpus = encode_rows(dataset, tokenize, vocab, progress)
+    if path is not None:
+        _save_cache(path[0], path[1], vocab, corpus)
+    return vocab, corpus
+
+
+def _vocab_digest(vocab: Vocab) -> str:
+
+    return hashlib.sha256(json.dumps(vocab.to_dict(), ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _cache_path(dataset: Iterable[Row], tokenizer: Tokenizer, settings: dict,
+                cache_dir: str | Path | None) -> tuple[Path, dict] | None:
+    """Where the cache file of this dataset and these settings lives, and its key; None if not cacheable."""
+    source = getattr(dataset, "path", None)
+    name = _TOKENIZER_NAMES.get(tokenizer)
+    if source is None or name is None:
+        return None
+    source = Path(source)
+    info = source.stat()
+    key = {"format": CACHE_FORMAT, "folder": str(source.parent.resolve()), "file": source.name, "size": info.st_size, "mtime_ns": info.st_mtime_ns,
+           "num_classes": getattr(dataset, "num_classes", None), "tokenizer": name, **settings}
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()[:20]
+    if cache_dir is None:
+        folder = source.parent / CACHE_FOLDER
+        if not os.access(source.parent, os.W_OK) and not os.access(folder, os.W_OK):
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+            folder = base / "minitorch-course" / "encoded"
+    else:
+        folder = Path(cache_dir)
+    return folder / f"{source.name}.{digest}.npz", key
+
+
+def _load_cache(path: Path, key: dict, vocab: Vocab | None) -> tuple[Vocab, EncodedCorpus] | None:
+    """The cached `(vocab, corpus)` if `path` holds exactly `key`'s result and passes its checks."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if json.loads(data["key"].tobytes().decode("utf-8")) != key:
+                return None
+            stored = Vocab.from_dict(json.loads(data["vocab"].tobytes().decode("utf-8")))
+            corpus = EncodedCorpus(data["ids"], data["doc_offsets"], data["labels"])
+        offsets, ids, labels = corpus.doc_offsets, corpus.ids, corpus.labels
+        num_classes = key["num_classes"] or np.iinfo(np.int64).max
+        valid = (ids.dtype in (np.int32, np.int64) and offsets.dtype == labels.dtype == np.int64 and ids.ndim == offsets.ndim == labels.ndim == 1
+                 and len(offsets) == len(labels) + 1 and offsets[0] == 0 and offsets[-1] == len(ids)
+                 and bool((np.diff(offsets) >= 0).all())
+                 and (len(ids) == 0 or 0 <= ids.min() <= ids.max() < len(stored))
+                 and (len(labels) == 0 or 0 <= labels.min() <= labels.max() < num_classes)
+                 and (vocab is None or stored == vocab))
+        if valid:
+            return (stored if vocab is None else vocab), corpus
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError, zipfile.BadZipFile) as error:
+        warnings.warn(f"{path}: unreadable encoded-corpus cache ({error}); rebuilding it", stacklevel=3)
+        return None
+    warnings.warn(f"{path}: encoded-corpus cache failed its checks; rebuilding it", stacklevel=3)
+    return None
+
+
+def _save_cache(path: Path, key: dict, vocab: Vocab, corpus: EncodedCorpus) -> None:
+    """Write the cache file atomically; remove leftovers of killed writes and stale entries of the same CSV."""
+    def as_bytes(value: object) -> np.ndarray:
+        return np.frombuffer(json.dumps(value, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in path.parent.glob(f".{key['file']}.*.npz.tmp-*"):
+            leftover.unlink(missing_ok=True)
+        with open(temporary, "wb") as file:
+            np.savez(file, ids=corpus.ids, doc_offsets=corpus.doc_offsets, labels=corpus.labels,
+                     vocab=as_bytes(vocab.to_dict()), key=as_bytes(key))
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+        _remove_stale(path, key)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        warnings.warn(f"could not write the encoded-corpus cache {path} ({error}); continuing without it",
+                      stacklevel=3)
+
+
+def _remove_stale(path: Path, key: dict) -> None:
+    """Delete cache files made from an older version of the same CSV file (they can never hit again)."""
+    for other in path.parent.glob(f"{key['file']}.*.npz"):
+        if other == path:
+            continue
+        try:
+            with np.load(other, allow_pickle=False) as data:
+                other_key = json.loads(data["key"].tobytes().decode("utf-8"))
+            stale = other_key.get("folder") == key["folder"] and (
+                (other_key.get("size"), other_key.get("mtime_ns")) != (key["size"], key["mtime_ns"]))
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            stale = False  # not ours to judge: leave it
+        if stale:
+            other.unlink(missing_ok=True)

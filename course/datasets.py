@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import operator
+import os
 import random
 import shutil
 import tarfile
 import urllib.error
 import urllib.request
+from array import array
 from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
+from typing import BinaryIO
+
+from course.errors import DataFileError
 
 Row = tuple[int, str]
 
@@ -50,50 +59,188 @@ TRAIN_SAMPLE_NAME = "train_first10000.csv"
 class CSVTextDataset:
     """The `(label, text)` rows of one classification CSV (`"label","title","description"`).
 
-    Re-iterable: every `iter()` reads the file again. Rows are checked while reading: a
-    wrong number of fields, a label that is not an integer or not in `1..num_classes`
-    raises ValueError naming the file and line.
+    torchtext's datasets were iterable datapipes with `len()` that `DataLoader(...,
+    shuffle=True)` could shuffle; this one is both iterable and map-style, so any
+    `DataLoader` (torch's or minitorch_ref's) shuffles it with its ordinary sampler:
+
+    - `iter(ds)` streams the file (re-iterable: every `iter()` reads it again);
+    - `len(ds)` and `ds[i]` use an index of where each row starts in the file (8 bytes a
+      row, built in one pass on first use), so no row is held in memory.
+
+    The file must be UTF-8 (a leading BOM, as spreadsheets write, is skipped). An empty
+    file is refused when the dataset is created; a bad row (wrong number of fields, a label
+    that is not an integer in `1..num_classes`, bytes that are not UTF-8) raises
+    `course.errors.DataFileError` (a ValueError) naming the file and line.
     """
 
     def __init__(self, path: str | Path, num_classes: int, num_fields: int = 3) -> None:
         self.path = Path(path)
         self.num_classes = num_classes
         self.num_fields = num_fields
-        self._length: int | None = None
+        self._row_starts: array | None = None  # byte offset of every row, then of the end
+        self._stamp: tuple[int, int] | None = None  # (size, mtime_ns) the index describes
+        self._handle: tuple[int, BinaryIO] | None = None  # (pid, file) for __getitem__
+        _check_has_data(self.path)
 
+    # --- streaming ---------------------------------------------------------------------
     def __iter__(self) -> Iterator[Row]:
-        with open(self.path, encoding="utf-8", newline="") as file:
-            reader = csv.reader(file)
-            line = 1  # first line of the next record (a quoted field may span lines)
+        for labels, texts in self.iter_chunks():
+            yield from zip(labels, texts)
+
+    def iter_chunks(self, rows_per_chunk: int = 4096) -> Iterator[tuple[list[int], list[str]]]:
+        """Yield `(labels, texts)` lists of up to `rows_per_chunk` rows, streaming the file.
+
+        The fast path checks whole chunks at C speed (field counts, `int` labels, their
+        range); any problem sends the file to the careful row-by-row reader, which raises
+        the precise error with its line.
+        """
+        any_rows = False
+        try:
+            with open(self.path, encoding="utf-8-sig", newline="") as file:
+                reader = csv.reader(file)
+                while records := list(islice(reader, rows_per_chunk)):
+                    if set(map(len, records)) != {self.num_fields}:
+                        raise ValueError
+                    labels = list(map(int, map(itemgetter(0), records)))
+                    if not 1 <= min(labels) <= max(labels) <= self.num_classes:
+                        raise ValueError
+                    any_rows = True
+                    yield labels, list(map(" ".join, map(itemgetter(slice(1, None)), records)))
+        except (ValueError, csv.Error):  # UnicodeDecodeError is a ValueError
+            for _ in self._records():  # raises the precise DataFileError
+                pass
+            raise DataFileError(f"{self.path}: unreadable CSV file") from None
+        if not any_rows:
+            raise _empty(self.path)
+
+    def _records(self) -> Iterator[tuple[int, Row]]:
+        """The careful reader: `(byte offset of the row, row)`, checking every line.
+
+        Lines are read as bytes and decoded one by one, so a decoding error names its line;
+        `csv.reader` pulls exactly the lines of one record at a time, so the byte position
+        after each record is where the next one starts.
+        """
+        position = 0
+        line = 0
+
+        def lines() -> Iterator[str]:
+            nonlocal position, line
+            for raw in file:
+                line += 1
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise DataFileError(
+                        f"{self.path}, line {line}: not UTF-8 text (byte 0x{raw[error.start]:02x} at column "
+                        f"{error.start + 1}); save the file as UTF-8") from None
+                if position == 0 and text.startswith("\ufeff"):
+                    text = text[1:]
+                position += len(raw)
+                yield text
+
+        with open(self.path, "rb") as file:
+            reader = csv.reader(lines())
+            start = 0
             while True:
+                first_line = line + 1
                 try:
                     fields = next(reader)
                 except StopIteration:
                     return
                 except csv.Error as error:
-                    raise ValueError(f"{self.path}, line {line}: unreadable CSV row ({error})") from None
-                yield self._parse(fields, line)
-                line = reader.line_num + 1
+                    raise DataFileError(f"{self.path}, line {first_line}: unreadable CSV row ({error})") from None
+                yield start, self._parse(fields, f"{self.path}, line {first_line}")
+                start = position
 
-    def _parse(self, fields: list[str], line: int) -> Row:
-        where = f"{self.path}, line {line}"
+    def _parse(self, fields: list[str], where: str) -> Row:
         if len(fields) != self.num_fields:
-            raise ValueError(f"{where}: expected {self.num_fields} fields (label, title, description), got {len(fields)}")
+            raise DataFileError(f"{where}: expected {self.num_fields} fields (label, title, description), "
+                                f"got {len(fields)}")
         try:
             label = int(fields[0])
         except ValueError:
-            raise ValueError(f"{where}: label {fields[0]!r} is not an integer") from None
+            raise DataFileError(f"{where}: label {fields[0]!r} is not an integer") from None
         if not 1 <= label <= self.num_classes:
-            raise ValueError(f"{where}: label {label} is outside 1..{self.num_classes}")
+            raise DataFileError(f"{where}: label {label} is outside 1..{self.num_classes}")
         return label, " ".join(fields[1:])
 
+    # --- map-style access ----------------------------------------------------------------
+    def _index(self) -> array:
+        """Byte offsets of every row and of the end of the last one, built on first use."""
+        stamp = _stamp(self.path)
+        if self._row_starts is None or stamp != self._stamp:
+            starts = array("q")
+            for start, _ in self._records():
+                starts.append(start)
+            if not starts:
+                raise _empty(self.path)
+            starts.append(stamp[0])
+            self._row_starts, self._stamp = starts, stamp
+            self._close()
+        return self._row_starts
+
     def __len__(self) -> int:
-        if self._length is None:
-            self._length = sum(1 for _ in self)
-        return self._length
+        return len(self._index()) - 1
+
+    def __getitem__(self, index: int) -> Row:
+        starts = self._index()
+        size = len(starts) - 1
+        position = operator.index(index)
+        if position < 0:
+            position += size
+        if not 0 <= position < size:
+            raise IndexError(f"index {index} is out of range for {size} rows of {self.path}")
+        file = self._file()
+        file.seek(starts[position])
+        text = file.read(starts[position + 1] - starts[position]).decode("utf-8")
+        if position == 0 and text.startswith("\ufeff"):
+            text = text[1:]
+        # The index checked every row; a problem here means the file changed meanwhile.
+        return self._parse(next(csv.reader(io.StringIO(text, newline="")), []), f"{self.path}, row {position + 1}")
+
+    def _file(self) -> BinaryIO:
+        """An open handle for `__getitem__`, reopened in a new process (DataLoader workers)."""
+        if self._handle is None or self._handle[0] != os.getpid():
+            self._handle = (os.getpid(), open(self.path, "rb"))
+        return self._handle[1]
+
+    def _close(self) -> None:
+        if self._handle is not None and self._handle[0] == os.getpid():
+            self._handle[1].close()
+        self._handle = None
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_handle"] = None  # file handles do not pickle; workers reopen the file
+        return state
+
+    def __del__(self) -> None:
+        self._close()
 
     def __repr__(self) -> str:
         return f"CSVTextDataset({str(self.path)!r}, num_classes={self.num_classes})"
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns
+
+
+def _empty(path: Path) -> DataFileError:
+    return DataFileError(f"{path}: no data rows (empty file); an empty split can be used neither "
+                         f"for training nor for evaluation")
+
+
+def _check_has_data(path: Path) -> None:
+    """Refuse a file with nothing but whitespace (or a BOM) in it, before any work is done."""
+    try:
+        with open(path, "rb") as file:
+            while chunk := file.read(1 << 16):
+                if chunk.replace(b"\xef\xbb\xbf", b"").strip():
+                    return
+    except IsADirectoryError:
+        raise DataFileError(f"{path}: is a folder, not a CSV file") from None
+    raise _empty(path)
 
 
 def AG_NEWS(
@@ -299,6 +446,10 @@ class SyntheticNews:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def __getitem__(self, index: int) -> Row:
+        label, title, text = self.records[index]
+        return label, f"{title} {text}"
 
 
 def _pick(rng: random.Random, items: Sequence[str]) -> str:

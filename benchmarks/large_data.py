@@ -1,0 +1,236 @@
+"""Large data with bounded memory: peak RSS and throughput of the text pipeline against dataset size.
+
+    python -m benchmarks.large_data [--data-dir DIR] [--quick] [--sizes 120000 1000000]
+
+The whole pipeline (read the CSV, tokenize with `basic_english`, build the vocabulary,
+encode) runs in a fresh subprocess per file, so each peak RSS belongs to one size. Files:
+AG_NEWS `test.csv` (7,600 rows) and `train_first10000.csv` (10,000 rows) when present,
+then synthetic corpora of 120,000 and 1,000,000 rows written to a temporary folder (the
+full 120k AG_NEWS train split is not on this machine): documents drawn from the real
+rows' token frequencies plus a long Zipf tail of new words, so the vocabulary keeps
+growing with size as real text does. Modes, each in its own subprocess:
+
+- `stream`: `encode_dataset(..., cache=False)`: streams the file chunk by chunk;
+- `lists`: the earlier way, `build_vocab_and_encode(list(dataset))` (every row held as a
+  string first), to show what streaming saves;
+- `cached`: `encode_dataset` a second time, answered from the `.npz` cache.
+
+Reported: peak RSS, peak minus the interpreter's RSS after imports ("pipeline memory"),
+the encoded corpus' own bytes (ids + offsets + labels), their ratio, and throughput in
+tokens per second of wall time and of CPU time, against torchtext 0.18.0's recorded
+1.05 M tokens/s on one core (target: 5x).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.common import write_report
+from course.paths import ag_news_dir
+
+TORCHTEXT_TOKENS_PER_S = 1.05e6
+TARGET_SPEEDUP = 5.0
+MODES = ("stream", "lists", "cached")
+
+
+# --- the measured child -------------------------------------------------------------------
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS: VmHWM (getrusage's ru_maxrss would include the parent's, from before exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def child(path: str, mode: str, cache_dir: str) -> dict:
+    """Run one mode on one file in this (fresh) process; return the figures as a dict."""
+    from course.batching import build_vocab_and_encode, encode_dataset
+    from course.datasets import CSVTextDataset
+    from course.text import basic_english
+
+    dataset = CSVTextDataset(path, num_classes=4)
+    baseline_mb = peak_rss_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    if mode == "stream":
+        vocab, corpus = encode_dataset(dataset, cache=False, progress=False)
+    elif mode == "lists":
+        vocab, corpus = build_vocab_and_encode(list(dataset), basic_english)
+    else:
+        vocab, corpus = encode_dataset(dataset, cache_dir=cache_dir, progress=False)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak_mb = peak_rss_mb()
+    return {"rows": len(corpus), "tokens": len(corpus.ids), "vocab": len(vocab), "wall_s": wall, "cpu_s": cpu,
+            "baseline_mb": baseline_mb, "peak_mb": peak_mb,
+            "encoded_mb": (corpus.ids.nbytes + corpus.doc_offsets.nbytes + corpus.labels.nbytes) / 2**20}
+
+
+def measure_in_subprocess(path: Path, mode: str, cache_dir: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]),
+                                                                      os.environ.get("PYTHONPATH")])))
+    result = subprocess.run([sys.executable, "-m", "benchmarks.large_data", "--child", str(path), mode,
+                             str(cache_dir)], capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"child {mode} on {path} failed: {result.stderr.strip()[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- synthetic corpora ----------------------------------------------------------------------
+
+def write_synthetic(path: Path, rows: int, seed_file: Path | None, seed: int = 0) -> None:
+    """`rows` AG_NEWS-format rows: words drawn from real token frequencies plus a growing Zipf tail."""
+    rng = np.random.default_rng(seed)
+    if seed_file is not None and seed_file.is_file():
+        from course.batching import build_vocab_and_encode
+        from course.datasets import CSVTextDataset
+        from course.text import basic_english
+
+        vocab, corpus = build_vocab_and_encode(CSVTextDataset(seed_file, 4), basic_english)
+        words = [w for w in vocab.get_itos()[1:]]
+        weights = np.bincount(corpus.ids, minlength=len(vocab))[1:].astype(float)
+        lengths = np.diff(corpus.doc_offsets)
+    else:  # no real rows: a plain Zipf vocabulary
+        words = [f"word{i}" for i in range(20_000)]
+        weights = 1.0 / np.arange(1, len(words) + 1)
+        lengths = rng.integers(20, 66, size=1000)
+    probabilities = weights / weights.sum()
+    tail_share = 0.03  # one token in 33 is a rare word: the vocabulary keeps growing
+    chunk = 20_000
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        for start in range(0, rows, chunk):
+            n = min(chunk, rows - start)
+            doc_lengths = rng.choice(lengths, size=n)
+            total = int(doc_lengths.sum())
+            picks = rng.choice(len(words), size=total, p=probabilities)
+            tokens = np.array(words, dtype=object)[picks]
+            tail = rng.random(total) < tail_share
+            tokens[tail] = [f"w{z}" for z in rng.zipf(1.2, size=int(tail.sum())) % 10_000_000]
+            ends = np.cumsum(doc_lengths)
+            labels = rng.integers(1, 5, size=n)
+            texts = (" ".join(tokens[end - length:end]) for end, length in zip(ends, doc_lengths))
+            writer.writerows((label, text[:40], text[40:]) for label, text in zip(labels.tolist(), texts))
+
+
+# --- the report -----------------------------------------------------------------------------
+
+def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None = None,
+        sizes: list[int] | None = None) -> None:
+    data_dir = Path(data_dir) if data_dir is not None else ag_news_dir()
+    real = [data_dir / "test.csv", data_dir / "train_first10000.csv"]
+    if sizes is None:  # quick (CI smoke run): the real files, or one small synthetic corpus without them
+        sizes = ([] if all(path.is_file() for path in real) else [20_000]) if quick else [120_000, 1_000_000]
+    rows_out = []
+    with tempfile.TemporaryDirectory(prefix="large_data_") as temp:
+        temp = Path(temp)
+        files = [(path, f"AG_NEWS {path.name}") for path in real if path.is_file()]
+        for size in sizes:
+            path = temp / f"synthetic_{size}.csv"
+            start = time.perf_counter()
+            write_synthetic(path, size, real[1] if real[1].is_file() else None)
+            print(f"wrote {path.name} ({path.stat().st_size / 2**20:.0f} MB) in {time.perf_counter() - start:.0f} s",
+                  flush=True)
+            files.append((path, f"synthetic {size:,} rows"))
+        for path, label in files:
+            modes = ("stream", "cached") if quick else MODES
+            for mode in modes:
+                if mode == "cached":  # fill the cache first (not measured), then time the hit
+                    measure_in_subprocess(path, mode, temp / "cache")
+                figures = measure_in_subprocess(path, mode, temp / "cache")
+                pipeline_mb = max(figures["peak_mb"] - figures["baseline_mb"], 0.0)
+                row = {"data": label, "mode": mode, "MB on disk": path.stat().st_size / 2**20, **figures,
+                       "pipeline_mb": pipeline_mb, "pipeline / encoded": pipeline_mb / figures["encoded_mb"],
+                       "M tokens/s (wall)": figures["tokens"] / figures["wall_s"] / 1e6,
+                       "M tokens/s (CPU)": figures["tokens"] / figures["cpu_s"] / 1e6}
+                row["x torchtext (CPU)"] = row["M tokens/s (CPU)"] * 1e6 / TORCHTEXT_TOKENS_PER_S
+                rows_out.append(row)
+                print(f"{label:28s} {mode:7s} {figures['tokens']:>11,} tokens  peak {figures['peak_mb']:7.1f} MB  "
+                      f"{row['M tokens/s (wall)']:.2f} M tok/s wall, {row['M tokens/s (CPU)']:.2f} CPU", flush=True)
+
+    stream = [r for r in rows_out if r["mode"] == "stream"]
+    slope_note = ""
+    if len(stream) >= 2:
+        small, large = stream[0], stream[-1]
+        growth = (large["pipeline_mb"] - small["pipeline_mb"]) / max(large["encoded_mb"] - small["encoded_mb"], 1e-9)
+        slope_note = (f"Slope (stream, {small['data']} -> {large['data']}): pipeline memory grew "
+                      f"{growth:.2f} MB per MB of encoded corpus (target: at most about 1-2, i.e. no faster "
+                      f"than the corpus; the encoded ids are int32, 4 bytes a token).")
+    real_stream = [r for r in stream if r["data"].startswith("AG_NEWS")]
+    best = max(stream, key=lambda r: r["x torchtext (CPU)"], default=None)
+    real_ratios = ", ".join(f"{r['data']} {r['x torchtext (CPU)']:.1f}x" for r in real_stream)
+    notes = [
+        ("Each row is one fresh subprocess (peak RSS per size: VmHWM of /proc/self/status); 'pipeline_mb' is the "
+         "peak minus the RSS after imports; 'encoded_mb' is the result's own arrays."),
+        ("Synthetic corpora are generated into a temporary folder (the full 120k-row AG_NEWS train split is not on "
+         "this machine); their words follow the real rows' token frequencies plus a Zipf tail of new words."),
+        slope_note,
+        (f"Throughput target: >= {TARGET_SPEEDUP:.0f}x torchtext 0.18.0's recorded {TORCHTEXT_TOKENS_PER_S / 1e6:.2f} "
+         f"M tokens/s on one core for the whole pipeline (read, tokenize, vocabulary, encode). "
+         + (f"AG_NEWS rows here: {real_ratios} (CPU time). " if real_stream else "")
+         + (f"Best: {best['x torchtext (CPU)']:.1f}x." if best else "")),
+        ("Timings are one run each, on whatever load the machine had: CPU time (process_time) is the fairer figure "
+         "on a shared machine; wall time is what a user waits."),
+    ]
+
+    def plot(path: Path) -> None:
+        import matplotlib.pyplot as plt
+
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+        for mode, marker in zip(MODES, "os^"):
+            picked = [r for r in rows_out if r["mode"] == mode]
+            if picked:
+                left.plot([r["tokens"] for r in picked], [r["pipeline_mb"] for r in picked], marker=marker, label=mode)
+                right.plot([r["tokens"] for r in picked], [r["M tokens/s (CPU)"] for r in picked], marker=marker,
+                           label=mode)
+        left.plot([r["tokens"] for r in stream], [r["encoded_mb"] for r in stream], "k--", label="encoded corpus")
+        right.axhline(TORCHTEXT_TOKENS_PER_S / 1e6, color="grey", linestyle=":", label="torchtext 0.18 (recorded)")
+        right.axhline(TARGET_SPEEDUP * TORCHTEXT_TOKENS_PER_S / 1e6, color="red", linestyle=":", label="target (5x)")
+        for ax in (left, right):
+            ax.set_xscale("log")
+            ax.set_xlabel("tokens in the dataset")
+            ax.legend(fontsize=8)
+        left.set_yscale("log")
+        left.set_ylabel("MB (peak RSS above the interpreter's)")
+        right.set_ylabel("M tokens / s of CPU time")
+        left.set_title("Memory against size")
+        right.set_title("Throughput against size")
+        fig.tight_layout()
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+
+    columns = ["data", "mode", "MB on disk", "rows", "tokens", "vocab", "wall_s", "cpu_s", "peak_mb", "pipeline_mb",
+               "encoded_mb", "pipeline / encoded", "M tokens/s (wall)", "M tokens/s (CPU)", "x torchtext (CPU)"]
+    name = "large_data_quick" if quick else "large_data"
+    write_report(name, rows_out, out_dir=out_dir, columns=columns, notes=[n for n in notes if n], plot=plot)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        print(json.dumps(child(*argv[1:4])))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=None, help="folder with AG_NEWS test.csv, train_first10000.csv")
+    parser.add_argument("--quick", action="store_true", help="the real files only (a 20k-row synthetic one without them)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=None, help="synthetic corpus sizes (rows)")
+    parser.add_argument("--out-dir", type=Path, default=None, help="where results go (default benchmarks/results)")
+    args = parser.parse_args(argv)
+    run(quick=args.quick, out_dir=args.out_dir, data_dir=args.data_dir, sizes=args.sizes)
+
+
+if __name__ == "__main__":
+    main()
