@@ -213,8 +213,10 @@ class Vocab:
         return cls(data["itos"], data.get("default_index"))
 
     def save(self, path: str | Path) -> None:
-        """Write the vocabulary as UTF-8 JSON (what `to_dict` returns)."""
-        Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False), encoding="utf-8")
+        """Write the vocabulary as UTF-8 JSON (what `to_dict` returns), atomically."""
+        from course.fileio import atomic_write_text
+
+        atomic_write_text(path, json.dumps(self.to_dict(), ensure_ascii=False))
 
     @classmethod
     def load(cls, path: str | Path) -> Vocab:
