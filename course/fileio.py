@@ -164,7 +164,7 @@ def vocab_from_data(data: Any, where: str, *, size: int | None = None) -> Any:
         return CorruptFileError(f"{where}: not a vocabulary written by Vocab.save ({problem})")
 
     if not isinstance(data, dict):
-        raise fail(f"expected a JSON object with 'itos' and 'default_index', got {type(data).__name__}")
+        raise fail(f"expected a mapping with 'itos' and 'default_index', got {type(data).__name__}")
     itos, default_index = data.get("itos"), data.get("default_index")
     if not isinstance(itos, list) or not all(isinstance(token, str) for token in itos):
         raise fail("'itos' must be a list of strings")
