@@ -90,7 +90,8 @@ def no_known_word_message(text: str, tokens: Sequence[str], vocab: Vocab, label:
                 "alone (an empty bag of words): the same for every such text")
     default = vocab.get_default_index()
     unknown = repr(vocab.lookup_token(default)) if default is not None else "the default token"
-    return (f"{shown!r} has no known word (none of its {len(tokens)} tokens is in the vocabulary), so the "
+    which = "its only token is not" if len(tokens) == 1 else f"none of its {len(tokens)} tokens is"
+    return (f"{shown!r} has no known word ({which} in the vocabulary), so the "
             f"prediction {label!r} is the model's answer for {unknown} alone: the same for every such text")
 
 
