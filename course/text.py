@@ -220,7 +220,10 @@ class Vocab:
 
     @classmethod
     def load(cls, path: str | Path) -> Vocab:
-        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        """Read what `save` wrote; a damaged file is a one-line `course.errors.CorruptFileError`."""
+        from course.fileio import read_json, vocab_from_data
+
+        return vocab_from_data(read_json(path, what="vocabulary"), str(path))
 
 
 def vocab(

@@ -313,3 +313,17 @@ def test_save_pretrained_writes_atomically_and_cleans_up(run_copy):
     assert not stale.exists()
     assert sorted(p.name for p in (run_copy / "pretrained").iterdir()) == [
         "README.md", "config.json", "model.safetensors", "vocab.json"]
+
+
+def test_vocab_load_checks_the_file(tmp_path):
+    from course.text import Vocab
+
+    path = tmp_path / "vocab.json"
+    Vocab(["<unk>", "a"], 0).save(path)
+    assert Vocab.load(path) == Vocab(["<unk>", "a"], 0)
+    path.write_bytes(b'{"itos": ["<unk>", "a"], "default_index": 0')  # cut short
+    with pytest.raises(CorruptFileError, match=r"vocab.json: not a vocabulary \(invalid JSON at line 1"):
+        Vocab.load(path)
+    path.write_text('{"itos": [1, 2]}')
+    with pytest.raises(CorruptFileError, match="'itos' must be a list of strings"):
+        Vocab.load(path)
