@@ -185,11 +185,9 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 
 
 def cmd_predict(args: argparse.Namespace) -> None:
-    from torch_impl.predict import TextClassificationPipeline
-
     import warnings
 
-    from torch_impl.predict import NoKnownWordWarning
+    from torch_impl.predict import NoKnownWordWarning, TextClassificationPipeline
 
     classify = TextClassificationPipeline.from_pretrained(_pretrained_folder(args))
     with warnings.catch_warnings():
