@@ -17,3 +17,13 @@ class DataFileError(CourseError, ValueError):
 
 class ConfigError(CourseError, ValueError):
     """A training or model setting is out of range (learning rate, epochs, sizes...)."""
+
+
+class CorruptFileError(CourseError, ValueError):
+    """A saved file (checkpoint, model folder, vocabulary) is damaged, truncated, of another format,
+    or does not fit what it is loaded into (wrong shapes, types or sizes)."""
+
+
+class RunFolderError(CourseError, OSError):
+    """An output folder cannot be used as asked: it holds another run (use `--resume` or
+    `--overwrite`), it is a file, or it cannot be written."""

@@ -213,12 +213,17 @@ class Vocab:
         return cls(data["itos"], data.get("default_index"))
 
     def save(self, path: str | Path) -> None:
-        """Write the vocabulary as UTF-8 JSON (what `to_dict` returns)."""
-        Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False), encoding="utf-8")
+        """Write the vocabulary as UTF-8 JSON (what `to_dict` returns), atomically."""
+        from course.fileio import atomic_write_text
+
+        atomic_write_text(path, json.dumps(self.to_dict(), ensure_ascii=False))
 
     @classmethod
     def load(cls, path: str | Path) -> Vocab:
-        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        """Read what `save` wrote; a damaged file is a one-line `course.errors.CorruptFileError`."""
+        from course.fileio import read_json, vocab_from_data
+
+        return vocab_from_data(read_json(path, what="vocabulary"), str(path))
 
 
 def vocab(

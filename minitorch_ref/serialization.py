@@ -14,13 +14,25 @@ A flat `{name: tensor}` dict (a model's `state_dict()`) is a plain safetensors f
 `safetensors.torch.save_file` loads here. Anything else made of tensors, numbers, strings,
 None, dicts, lists and tuples (an optimizer's `state_dict()`, a training checkpoint) keeps
 its shape as a JSON description in the metadata, each tensor replaced by its name.
+
+Saving to a path is atomic, as `torch_impl`'s checkpoints are: the bytes go to a temporary
+file in the same folder, are flushed and `fsync`ed, and `os.replace` puts them in place, so a
+crash mid-save leaves the previous file whole; the next save to that path removes temporary
+files that killed saves left. Loading checks every header field before any allocation:
+header size, JSON nesting, dtypes, shapes (bounded, also for empty tensors) and offsets.
+A bad file raises `SerializationError`, a `RuntimeError` like torch.load's errors for a
+damaged archive (and a `ValueError`, as before).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import re
 import struct
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -40,8 +52,15 @@ _STRUCTURE = "minitorch_ref.structure"  # metadata key holding the JSON shape of
 _MAX_HEADER = 100_000_000  # safetensors' own limit: a larger "header" means a foreign or damaged file
 
 
-class SerializationError(ValueError):
-    """The file is not a complete safetensors file (truncated, damaged or another format)."""
+_MAX_NDIM = 32  # NumPy allows 64 dimensions; no tensor of the course comes close
+_MAX_NESTING = 200  # depth of a saved nested structure (dicts in lists in dicts...)
+
+
+class SerializationError(RuntimeError, ValueError):
+    """The file is not a complete safetensors file (truncated, damaged or another format).
+
+    A `RuntimeError`, like what `torch.load` raises for a damaged archive, and a `ValueError`.
+    """
 
 
 # ---------------------------------------------------------------------------------- save
@@ -55,9 +74,57 @@ def save(obj: Any, f: str | os.PathLike | BinaryIO) -> None:
         metadata[_STRUCTURE] = json.dumps(_encode(obj, "", tensors))
     data = _serialize(tensors, metadata)
     if isinstance(f, (str, os.PathLike)):
-        Path(f).write_bytes(data)
+        _atomic_write_bytes(Path(f), data)
     else:
         f.write(data)
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, fsync it, then `os.replace` it into place.
+
+    The temporary name carries the writer's process id, so the next write can tell the
+    leftovers of a killed writer (removed) from a write still under way (left alone).
+    """
+    _remove_stale_temporaries(path)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    if os.name == "posix":  # make the rename itself durable
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)-\w+\.tmp$")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            found = pattern.match(entry.name)
+            if found and int(found.group(1)) != os.getpid() and not _process_alive(int(found.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # cannot ask cheaply: keep the file
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _is_flat_state_dict(obj: Any) -> bool:
@@ -127,13 +194,18 @@ def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, *, weights_o
         where, raw = str(f), Path(f).read_bytes()
     else:
         where, raw = getattr(f, "name", "<stream>"), f.read()
-    tensors, metadata = _parse(raw, where)
+    try:
+        tensors, metadata = _parse(raw, where)
+    except RecursionError:
+        raise SerializationError(f"{where}: damaged header: its JSON is nested too deeply") from None
     if _STRUCTURE not in metadata:
         return {name: Tensor._make(array) for name, array in tensors.items()}
     try:
         return _decode(json.loads(metadata[_STRUCTURE]), tensors)
+    except RecursionError:
+        raise SerializationError(f"{where}: damaged structure description (nested too deeply)") from None
     except (ValueError, KeyError, TypeError, IndexError) as error:
-        raise SerializationError(f"{where}: damaged structure description ({error})") from None
+        raise SerializationError(f"{where}: damaged structure description ({str(error)[:200]})") from None
 
 
 def _parse(raw: bytes, where: str) -> tuple[dict[str, np.ndarray], dict[str, str]]:
@@ -149,6 +221,8 @@ def _parse(raw: bytes, where: str) -> tuple[dict[str, np.ndarray], dict[str, str
                    f"{len(raw) - 8} follow{_guess(raw)}")
     try:
         header = json.loads(raw[8:8 + size].decode("utf-8"))
+    except RecursionError:
+        raise fail("damaged header: its JSON is nested too deeply") from None
     except (UnicodeDecodeError, ValueError):
         raise fail(f"not a safetensors file: the header is not valid JSON{_guess(raw)}") from None
     if not isinstance(header, dict):
@@ -161,11 +235,15 @@ def _parse(raw: bytes, where: str) -> tuple[dict[str, np.ndarray], dict[str, str
     for name, info in header.items():
         try:
             dtype = _DTYPES[info["dtype"]]
-            shape = [int(n) for n in info["shape"]]
-            start, end = (int(n) for n in info["data_offsets"])
+            shape = [_exact_int(n) for n in info["shape"]]
+            start, end = (_exact_int(n) for n in info["data_offsets"])
         except (KeyError, TypeError, ValueError):
-            raise fail(f"damaged header entry for {name!r}: {info!r} "
+            raise fail(f"damaged header entry for {name!r}: {str(info)[:120]} "
                        f"(supported dtypes: {', '.join(_DTYPES)})") from None
+        # Bound what the entry may ask for before NumPy sees it: an empty tensor of shape
+        # [2**62, 2**62, 0] has 0 bytes, but no array of that shape can exist.
+        if len(shape) > _MAX_NDIM or math.prod(max(n, 1) for n in shape) * dtype.itemsize > sys.maxsize:
+            raise fail(f"damaged header entry for {name!r}: shape {str(shape)[:120]} is larger than any array can be")
         if any(n < 0 for n in shape) or not 0 <= start <= end or end - start != math.prod(shape) * dtype.itemsize:
             raise fail(f"damaged header entry for {name!r}: shape {shape} of {info['dtype']} does not fit "
                        f"data_offsets [{start}, {end}]")
@@ -184,6 +262,13 @@ def _parse(raw: bytes, where: str) -> tuple[dict[str, np.ndarray], dict[str, str
     return tensors, metadata
 
 
+def _exact_int(value: Any) -> int:
+    """An integer field of the header (JSON numbers like 2.5 or true are damage, not sizes)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"not an integer: {value!r}")
+    return value
+
+
 def _guess(raw: bytes) -> str:
     """A hint for the formats people most often pass by mistake."""
     if raw[:1] == b"\x80":
@@ -193,8 +278,11 @@ def _guess(raw: bytes) -> str:
     return ""
 
 
-def _decode(node: Any, tensors: dict[str, np.ndarray]) -> Any:
+def _decode(node: Any, tensors: dict[str, np.ndarray], depth: int = 0) -> Any:
     """The inverse of `_encode`; an unknown node raises (and nothing is ever evaluated)."""
+    if depth > _MAX_NESTING:
+        raise ValueError(f"structure nested deeper than {_MAX_NESTING} levels")
+    depth += 1
     if node is None or isinstance(node, (bool, int, float, str)):
         return node
     if isinstance(node, dict) and len(node) == 1:
@@ -202,14 +290,19 @@ def _decode(node: Any, tensors: dict[str, np.ndarray]) -> Any:
         if kind == "tensor":
             return Tensor._make(tensors[value])
         if kind == "dict":
-            return {key: _decode(item, tensors) for key, item in value}
+            return {key: _decode(item, tensors, depth) for key, item in value}
         if kind == "list":
-            return [_decode(item, tensors) for item in value]
+            return [_decode(item, tensors, depth) for item in value]
         if kind == "tuple":
-            return tuple(_decode(item, tensors) for item in value)
+            return tuple(_decode(item, tensors, depth) for item in value)
     if isinstance(node, dict) and set(node) == {"row_sparse", "shape"}:
         indices, values = (tensors[name] for name in node["row_sparse"])
-        return RowSparseGrad(indices, values, tuple(node["shape"]))
+        shape = tuple(_exact_int(n) for n in node["shape"])
+        in_range = len(indices) == 0 or 0 <= indices.min() <= indices.max() < shape[0]
+        if (indices.ndim != 1 or values.ndim != len(shape) or len(indices) != len(values)
+                or tuple(values.shape[1:]) != shape[1:] or not in_range):
+            raise ValueError(f"row-sparse tensor of shape {list(shape)[:8]} does not fit its indices and values")
+        return RowSparseGrad(indices, values, shape)
     raise ValueError(f"unknown node {str(node)[:80]}")
 
 

@@ -12,18 +12,20 @@ Three kinds of file, from safest to riskiest:
   anything your user account can. Both functions refuse unless explicitly told otherwise.
 
 Every write is atomic (temporary file in the same folder, `fsync`, `os.replace`): a crash or
-Ctrl-C in the middle of a save leaves the previous file intact instead of a truncated one.
-Every read turns the many low-level failures of `torch.load` (zip, pickle, EOF errors) into
-one `CheckpointError` whose message is a single line saying what is wrong with which file.
+Ctrl-C in the middle of a save leaves the previous file intact instead of a truncated one, and
+the next save to the same place removes the temporary file a killed save left behind.
+Every read checks the file before trusting it (its zip structure, every member's CRC, sizes
+against the file's own size) and turns the many low-level failures of `torch.load` (zip,
+pickle, EOF errors) into one `CheckpointError` (a `course.errors.CorruptFileError`) whose
+message is a single line saying what is wrong with which file. A training checkpoint is also
+checked field by field (`check_training_state`) before `--resume` uses it.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 import random
 import re
-import tempfile
 import warnings
 import zipfile
 from pathlib import Path
@@ -32,12 +34,18 @@ from typing import Any
 import numpy as np
 import torch
 
+from course.errors import CorruptFileError
+from course.fileio import atomic_write, fsync_directory, vocab_from_data
+
 CHECKPOINT_FORMAT = "minitorch-course/training-checkpoint"
 CHECKPOINT_VERSION = 1
 
 
-class CheckpointError(Exception):
-    """A file that cannot be used as asked; the message is one line naming the file and the reason."""
+class CheckpointError(CorruptFileError):
+    """A file that cannot be used as asked; the message is one line naming the file and the reason.
+
+    A `course.errors.CorruptFileError` (so also a `CourseError` and a `ValueError`).
+    """
 
 
 class UnsafeCheckpointError(CheckpointError):
@@ -54,32 +62,10 @@ def atomic_torch_save(obj: Any, path: str | os.PathLike) -> Path:
     file system), is flushed to disk with `fsync`, and only then replaces `path` with
     `os.replace`, which is atomic on POSIX and Windows.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            torch.save(obj, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_directory(path.parent)
-    return path
+    return atomic_write(path, lambda file: torch.save(obj, file))
 
 
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows cannot open folders, and needs no such step."""
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+_fsync_directory = fsync_directory  # the old private name
 
 
 # --------------------------------------------------------------------------- reading
@@ -87,14 +73,17 @@ def _fsync_directory(directory: Path) -> None:
 
 def _first_sentence(error: BaseException) -> str:
     text = " ".join(str(error).split()) or type(error).__name__
-    return text.split(". ")[0].rstrip(".")
+    text = text.split(". ")[0].rstrip(".")
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
-def safe_torch_load(path: str | os.PathLike, map_location: Any = "cpu") -> Any:
-    """`torch.load(path, weights_only=True, map_location=...)` with one-line `CheckpointError`s.
+def check_zip_archive(path: str | os.PathLike) -> None:
+    """Check that `path` is a complete, undamaged zip archive as `torch.save` writes them.
 
-    The file is checked before unpickling: `torch.save` writes a zip archive, so a file that
-    is not one is either truncated (the zip directory sits at the end) or not a PyTorch file.
+    Every member's CRC is verified (flipped bytes inside tensor data would otherwise load as
+    silently wrong weights), and the sizes the archive declares must fit in the file
+    (`torch.save` stores members uncompressed), so a crafted archive cannot make the reader
+    inflate or allocate more than the file holds.
     """
     path = Path(path)
     if not path.is_file():
@@ -104,10 +93,39 @@ def safe_torch_load(path: str | os.PathLike, map_location: Any = "cpu") -> Any:
         raise CheckpointError(f"{path}: the file is empty (an interrupted save?)")
     with open(path, "rb") as file:
         magic = file.read(4)
-    if not zipfile.is_zipfile(path):
-        if magic == b"PK\x03\x04":
-            raise CheckpointError(f"{path}: truncated or corrupt (its zip archive is incomplete, {size} bytes)")
+    if magic != b"PK\x03\x04":
+        if magic[:1] == b"\x80":
+            raise CheckpointError(f"{path}: a legacy pickle file, not a zip archive written by torch.save >= 1.6; "
+                                  "it was not unpickled")
         raise CheckpointError(f"{path}: not a file written by torch.save (it is not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            declared = sum(member.file_size for member in members)
+            if declared > size:
+                raise CheckpointError(f"{path}: corrupt (its zip directory declares {declared} bytes of content in a "
+                                      f"{size}-byte file)")
+            damaged = archive.testzip()
+    except CheckpointError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
+            RuntimeError, KeyError, OverflowError) as error:
+        raise CheckpointError(f"{path}: truncated or corrupt ({size} bytes; its zip archive cannot be read: "
+                              f"{_first_sentence(error)})") from None
+    if damaged is not None:
+        raise CheckpointError(f"{path}: corrupt (member {damaged} fails its CRC check: bytes were changed "
+                              "after it was written)")
+
+
+def safe_torch_load(path: str | os.PathLike, map_location: Any = "cpu") -> Any:
+    """`torch.load(path, weights_only=True, map_location=...)` with one-line `CheckpointError`s.
+
+    The file is checked before unpickling (`check_zip_archive`): `torch.save` writes a zip
+    archive, so a file that is not a complete one with intact CRCs is truncated, damaged or
+    not a PyTorch file.
+    """
+    path = Path(path)
+    check_zip_archive(path)
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as error:
@@ -121,8 +139,9 @@ def safe_torch_load(path: str | os.PathLike, map_location: Any = "cpu") -> Any:
                 "load_whole_model(path, trust_pickle=True)"
             ) from None
         raise CheckpointError(f"{path}: corrupt ({_first_sentence(error)})") from None
-    except (RuntimeError, EOFError, KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
-        raise CheckpointError(f"{path}: corrupt or unreadable ({_first_sentence(error)})") from None
+    except Exception as error:  # noqa: BLE001 - whatever torch.load meets in a damaged file, one line
+        raise CheckpointError(f"{path}: corrupt or unreadable ({type(error).__name__}: "
+                              f"{_first_sentence(error)})") from None
 
 
 # --------------------------------------------------------------------------- weights only
@@ -232,6 +251,51 @@ def load_checkpoint(path: str | os.PathLike, map_location: Any = "cpu", required
     if missing:
         raise CheckpointError(f"{Path(path)}: checkpoint lacks {missing}")
     return payload
+
+
+def check_training_state(payload: dict[str, Any], path: str | os.PathLike) -> None:
+    """Check the fields of a training checkpoint before `--resume` trusts them.
+
+    Types and shapes only (the weights' fit to the model is `apply_state_dict`'s job): a
+    dict of tensors for `model`, a list of epoch records for `history` with `epoch` equal
+    to its length, dicts for optimizer/scheduler/rng/config, and, when present, a
+    vocabulary (`Vocab.to_dict()` form) with as many tokens as the embedding has rows.
+    """
+    def fail(problem: str) -> CheckpointError:
+        return CheckpointError(f"{Path(path)}: damaged training checkpoint: {problem}")
+
+    def kind(value: Any) -> str:
+        return type(value).__name__
+
+    model = payload.get("model")
+    if not isinstance(model, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
+                                              for k, v in model.items()):
+        raise fail(f"'model' must be a state_dict (a dict of tensors), got {kind(model)}")
+    for key in ("optimizer", "scheduler", "rng", "config"):
+        if key in payload and not isinstance(payload[key], dict):
+            raise fail(f"{key!r} must be a dict, got {kind(payload[key])}")
+    history = payload.get("history")
+    if "history" in payload:
+        if not isinstance(history, list):
+            raise fail(f"'history' must be a list of epoch records, got {kind(history)}")
+        for number, record in enumerate(history, start=1):
+            if not isinstance(record, dict) or record.get("epoch") != number or not all(
+                    isinstance(record.get(k), (int, float)) for k in ("train_loss", "valid_acc", "lr")):
+                raise fail(f"history entry {number} is not the record of epoch {number}: {str(record)[:80]}")
+    epoch = payload.get("epoch")
+    if "epoch" in payload and (type(epoch) is not int or (isinstance(history, list) and epoch != len(history))):
+        raise fail(f"'epoch' is {epoch!r} but the history has {len(history) if isinstance(history, list) else '?'} "
+                   "epochs")
+    if "vocab" in payload:
+        embedding = model.get("embedding.weight")
+        rows = int(embedding.shape[0]) if embedding is not None and embedding.dim() == 2 else None
+        try:
+            vocab_from_data(payload["vocab"], f"{Path(path)}: 'vocab'", size=rows)
+        except CorruptFileError as error:
+            raise CheckpointError(str(error)) from None
+    names = payload.get("class_names")
+    if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
+        raise fail(f"'class_names' must be a list of strings, got {kind(names)}")
 
 
 # --------------------------------------------------------------------------- whole pickled models

@@ -8,8 +8,11 @@
 
 `train` writes into `--out` (default `runs/<dataset>`): `checkpoint.pt` (after every epoch,
 for `--resume`), `history.json`, `history.png` and `pretrained/` (a `save_pretrained`
-folder that `evaluate`, `predict` and `push` read). Expected problems (missing data, bad
-arguments, no CUDA, unreadable files, no network) print one line and exit with status 2.
+folder that `evaluate`, `predict` and `push` read). A folder that already holds a run is
+refused unless `--resume` (continue it) or `--overwrite` (delete it and start again) is given.
+Expected problems (missing data, bad arguments or settings, no CUDA, damaged files, an
+occupied `--out`, no network; `course.errors.CourseError` and a few others) print one line
+and exit with status 2.
 """
 from __future__ import annotations
 
@@ -63,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", type=Path, default=None, help="output folder (default: runs/<dataset>)")
     train.add_argument("--resume", action="store_true", help="continue from --out/checkpoint.pt")
+    train.add_argument("--overwrite", action="store_true",
+                       help="delete the run already in --out (checkpoint, history, plot, pretrained/) and start again")
     train.add_argument("--no-progress", action="store_true", help="no progress bars")
     train.add_argument("--threads", type=_positive_int, default=1,
                        help="CPU threads (default 1: this model's operations are too small to split)")
@@ -109,8 +114,10 @@ def _pretrained_folder(args: argparse.Namespace) -> Path:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    from torch_impl.checkpoint import load_checkpoint
+    from course.fileio import atomic_write_text
+    from torch_impl.checkpoint import check_training_state, load_checkpoint
     from torch_impl.hub import save_pretrained
+    from torch_impl.runs import clear_run, prepare_run_folder
     from torch_impl.text import Vocab
     from torch_impl.training import (
         TrainConfig,
@@ -126,16 +133,18 @@ def cmd_train(args: argparse.Namespace) -> None:
     checkpoint_path = out / "checkpoint.pt"
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, device=args.device,
                          compile=args.compile, progress=not args.no_progress, cpu_threads=args.threads)
+    prepare_run_folder(out, resume=args.resume, overwrite=args.overwrite)  # before any data or training
     vocab = None
     if args.resume:
-        if not checkpoint_path.is_file():
-            raise CLIError(f"--resume: no checkpoint at {checkpoint_path}")
-        saved = load_checkpoint(checkpoint_path, required=("epoch", "vocab", "dataset"))
+        saved = load_checkpoint(checkpoint_path, required=("epoch", "vocab", "dataset", "model", "history"))
+        check_training_state(saved, checkpoint_path)
         if saved["dataset"] != args.dataset:
             raise CLIError(f"--resume: {checkpoint_path} was trained on {saved['dataset']}, not {args.dataset}")
         vocab = Vocab.from_dict(saved["vocab"])  # the same token ids as before the interruption
         print(f"resuming from {checkpoint_path} (epoch {saved['epoch']} done)")
     data = prepare_data(args.dataset, args.data_dir, vocab=vocab)
+    if args.overwrite and (removed := clear_run(out)):
+        print(f"--overwrite: deleted the previous run in {out} ({', '.join(removed)})")
     print(f"{args.dataset}: {len(data.train)} train / {len(data.test)} test rows, vocabulary {len(data.vocab)}, "
           f"device {resolve_device(args.device)}" + (f", compile={args.compile}" if args.compile else ""))
 
@@ -147,7 +156,7 @@ def cmd_train(args: argparse.Namespace) -> None:
     out.mkdir(parents=True, exist_ok=True)
     summary = {"dataset": args.dataset, "config": config.to_dict(), "history": result.history,
                "test": result.test._asdict()}
-    (out / "history.json").write_text(json.dumps(summary, indent=2) + "\n")
+    atomic_write_text(out / "history.json", json.dumps(summary, indent=2) + "\n")
     plot_history(result.history, out / "history.png")
     save_pretrained(result.model.cpu(), out / "pretrained", vocab=data.vocab, class_names=data.class_names,
                     metrics={"test_accuracy": result.test.accuracy, "test_loss": result.test.loss})
@@ -176,11 +185,18 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 
 
 def cmd_predict(args: argparse.Namespace) -> None:
-    from torch_impl.predict import TextClassificationPipeline
+    import warnings
+
+    from torch_impl.predict import NoKnownWordWarning, TextClassificationPipeline
 
     classify = TextClassificationPipeline.from_pretrained(_pretrained_folder(args))
-    for text, prediction in zip(args.texts, classify(args.texts)):
-        print(f"{prediction.label}\t{prediction.confidence:.3f}\t{text}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NoKnownWordWarning)  # printed below as one line per text instead
+        predictions = classify(args.texts)
+    for text, prediction in zip(args.texts, predictions):
+        if prediction.warning is not None:
+            print(f"minitorch-course predict: warning: {prediction.warning}", file=sys.stderr, flush=True)
+        print(f"{prediction.label}\t{prediction.confidence:.3f}\t{text}", flush=True)
 
 
 def cmd_push(args: argparse.Namespace) -> None:
@@ -196,11 +212,13 @@ COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean "your input or environment is not right", not "the program has a bug"."""
+    from course.errors import CourseError
     from torch_impl.checkpoint import CheckpointError
     from torch_impl.hub import HubError
     from torch_impl.training import DeviceError
 
-    return (CLIError, CheckpointError, HubError, DeviceError, FileNotFoundError, ConnectionError, ValueError)
+    return (CLIError, CourseError, CheckpointError, HubError, DeviceError, FileNotFoundError, ConnectionError,
+            ValueError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,7 +12,13 @@ any PyTorch model:
 The mixin itself needs the model class to inherit from it; the course's classes come
 unchanged from `course.models`, so these functions do the same work from outside.
 `from_pretrained` loads with `strict=True` (the mixin's default is False): a missing
-weight would otherwise stay randomly initialised without any message.
+weight would otherwise stay randomly initialised without any message. It checks before it
+trusts: `config.json` and `vocab.json` are read with size bounds, the constructor arguments
+must be positive integers that agree with the weight shapes in `model.safetensors` (compared
+on the `meta` device, so no allocation a file asks for happens before that), and the
+vocabulary must have exactly as many tokens as the embedding has rows. A damaged folder
+raises `ModelFolderError` (a `HubError` and a `course.errors.CorruptFileError`); every file
+`save_pretrained` writes is written atomically.
 """
 from __future__ import annotations
 
@@ -25,6 +31,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from course.errors import CorruptFileError, CourseError
+from course.fileio import atomic_write_bytes, atomic_write_text, read_json, vocab_from_data
 from torch_impl import models
 from torch_impl.checkpoint import CheckpointError, apply_state_dict
 from torch_impl.text import Vocab
@@ -41,8 +49,16 @@ MODEL_CLASSES: dict[str, type[nn.Module]] = {
 }
 
 
-class HubError(Exception):
+class HubError(CourseError):
     """Saving, loading or pushing a model folder failed; the message is one line saying why."""
+
+
+class ModelFolderError(HubError, CorruptFileError):
+    """A model folder's files are damaged or do not fit together (config, weights, vocabulary)."""
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+MAX_VOCAB_BYTES = 1024 * 1024 * 1024
 
 
 @dataclass
@@ -89,7 +105,7 @@ def save_pretrained(
     repo_id: str | None = None,
 ) -> Path:
     """Write the model folder (weights, config, vocabulary, model card) and return its path."""
-    from safetensors.torch import save_file
+    from safetensors.torch import save as safetensors_bytes
 
     model = getattr(model, "_orig_mod", model)  # a torch.compile wrapper saves as its model
     config: dict[str, Any] = {
@@ -102,11 +118,11 @@ def save_pretrained(
     directory = Path(save_directory)
     directory.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
-    save_file(tensors, directory / WEIGHTS_NAME, metadata={"format": "pt"})
-    (directory / CONFIG_NAME).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    atomic_write_bytes(directory / WEIGHTS_NAME, safetensors_bytes(tensors, metadata={"format": "pt"}))
+    atomic_write_text(directory / CONFIG_NAME, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
     if vocab is not None:
-        vocab.save(directory / VOCAB_NAME)
-    (directory / MODEL_CARD_NAME).write_text(model_card(config, metrics, repo_id), encoding="utf-8")
+        atomic_write_text(directory / VOCAB_NAME, json.dumps(vocab.to_dict(), ensure_ascii=False))
+    atomic_write_text(directory / MODEL_CARD_NAME, model_card(config, metrics, repo_id))
     return directory
 
 
@@ -218,34 +234,90 @@ def from_pretrained(
         if not needed.is_file():
             raise HubError(f"{folder}: no {needed.name}; is this a folder written by save_pretrained?")
     try:
-        config = json.loads(config_path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise HubError(f"{config_path}: not valid JSON ({error})") from None
+        config = read_json(config_path, max_bytes=MAX_CONFIG_BYTES, what="model config")
+    except CorruptFileError as error:
+        raise ModelFolderError(str(error)) from None
     if not isinstance(config, dict):
-        raise HubError(f"{config_path}: expected a JSON object")
-    cls = MODEL_CLASSES.get(config.get("model_class"))
+        raise ModelFolderError(f"{config_path}: expected a JSON object, got {type(config).__name__}")
+    model_class = config.get("model_class")
+    cls = MODEL_CLASSES.get(model_class) if isinstance(model_class, str) else None
     if cls is None:
-        raise HubError(f"{config_path}: model_class {config.get('model_class')!r} is not one of {', '.join(MODEL_CLASSES)}")
-    args = {key: config[key] for key in _constructor_parameters(cls) if key in config}
-    try:
-        model = cls(**args)
-    except TypeError as error:
-        raise HubError(f"{config_path}: cannot build {cls.__name__} from it ({error})") from None
+        raise ModelFolderError(f"{config_path}: model_class {model_class!r} is not one of {', '.join(MODEL_CLASSES)}")
+    args = _checked_constructor_args(cls, config, config_path)
+    file_shapes = _safetensors_shapes(weights_path)
+    _check_config_fits_weights(cls, args, file_shapes, config_path, weights_path)
+    model = cls(**args)  # sizes now known to match the file's tensors
     try:
         state = load_file(weights_path, device=str(map_location))
-    except (SafetensorError, OSError, ValueError) as error:
-        raise HubError(f"{weights_path}: corrupt or unreadable safetensors file ({_one_line(error)})") from None
+    except (SafetensorError, OSError, ValueError, RuntimeError) as error:
+        raise ModelFolderError(f"{weights_path}: corrupt or unreadable safetensors file ({_one_line(error)})") from None
     try:
         apply_state_dict(model, state, strict=True, source=str(weights_path))
     except CheckpointError as error:
-        raise HubError(str(error)) from None
+        raise ModelFolderError(str(error)) from None
     model.to(map_location).eval()
     vocab_path = folder / VOCAB_NAME
+    vocab = None
+    if vocab_path.is_file():
+        embedding = state.get("embedding.weight")
+        rows = int(embedding.shape[0]) if embedding is not None and embedding.dim() == 2 else None
+        try:
+            vocab = vocab_from_data(read_json(vocab_path, max_bytes=MAX_VOCAB_BYTES, what="vocabulary"),
+                                    str(vocab_path), size=rows)
+        except CorruptFileError as error:
+            raise ModelFolderError(str(error)) from None
+    class_names = config.get("class_names")
+    if class_names is not None and (not isinstance(class_names, list)
+                                    or not all(isinstance(name, str) for name in class_names)):
+        raise ModelFolderError(f"{config_path}: class_names must be a list of strings")
+    tokenizer = config.get("tokenizer")
+    if tokenizer is not None and not isinstance(tokenizer, str):
+        raise ModelFolderError(f"{config_path}: tokenizer must be a name such as 'basic_english'")
+    return Pretrained(model, config, vocab, class_names, tokenizer, folder)
+
+
+_MAX_DIMENSION = 2**40  # far above any course model; keeps the meta-device check below clear of overflow
+
+
+def _checked_constructor_args(cls: type, config: dict[str, Any], config_path: Path) -> dict[str, Any]:
+    """The constructor arguments from `config`: sizes must be integers >= 1, flags booleans."""
+    args = {key: config[key] for key in _constructor_parameters(cls) if key in config}
+    for key, value in args.items():
+        if key == "sparse":
+            if not isinstance(value, bool):
+                raise ModelFolderError(f"{config_path}: sparse must be true or false, got {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_DIMENSION:
+            raise ModelFolderError(f"{config_path}: {key} must be a positive integer (at most {_MAX_DIMENSION}), "
+                                   f"got {value!r}")
+    return args
+
+
+def _safetensors_shapes(weights_path: Path) -> dict[str, tuple[int, ...]]:
+    """Names and shapes of the tensors in a safetensors file, read from its header only."""
+    from safetensors import SafetensorError, safe_open
+
     try:
-        vocab = Vocab.load(vocab_path) if vocab_path.is_file() else None
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, RuntimeError) as error:
-        raise HubError(f"{vocab_path}: not a vocabulary written by Vocab.save ({_one_line(error)})") from None
-    return Pretrained(model, config, vocab, config.get("class_names"), config.get("tokenizer"), folder)
+        with safe_open(weights_path, framework="pt") as file:
+            return {name: tuple(file.get_slice(name).get_shape()) for name in file.keys()}  # noqa: SIM118
+    except (SafetensorError, OSError, ValueError, RuntimeError) as error:
+        raise ModelFolderError(f"{weights_path}: corrupt or unreadable safetensors file ({_one_line(error)})") from None
+
+
+def _check_config_fits_weights(cls: type, args: dict[str, Any], file_shapes: dict[str, tuple[int, ...]],
+                               config_path: Path, weights_path: Path) -> None:
+    """Build the model on the meta device (no memory) and compare its shapes with the file's."""
+    try:
+        with torch.device("meta"):
+            skeleton = cls(**args)
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise ModelFolderError(f"{config_path}: cannot build {cls.__name__} from it ({_one_line(error)})") from None
+    for name, tensor in skeleton.state_dict().items():
+        expected = tuple(tensor.shape)
+        found = file_shapes.get(name)
+        if found is not None and found != expected:
+            settings = ", ".join(f"{k}={v}" for k, v in args.items() if k != "sparse")
+            raise ModelFolderError(f"{config_path} does not match {weights_path.name}: {settings} means {name} "
+                                   f"of shape {expected}, the weights have {found}")
 
 
 def _constructor_parameters(cls: type) -> list[str]:

@@ -4,9 +4,16 @@ The course's version takes already-encoded `text, offsets` and returns an index.
 text goes through the same tokenizer and vocabulary as in training (the same
 `collate_batch`), the model runs in eval mode without gradients, and softmax turns its
 scores into probabilities, so the answer is a class name with its confidence.
+
+A text with no word the vocabulary knows (an empty text, or only unknown words) still gets
+an answer, but not one about its content: an empty bag of words averages to zeros, so the
+model answers with its bias alone; unknown words all become the default token (`<unk>`),
+so the answer is the model's answer for `<unk>`. Either way every such text gets the same
+prediction. `Prediction.known_words` is then 0 and a `NoKnownWordWarning` says which case.
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +25,20 @@ from torch import nn
 from torch_impl.text import Tokenizer, Vocab, collate_batch, get_tokenizer
 
 
+class NoKnownWordWarning(UserWarning):
+    """The text has no word in the vocabulary, so its prediction does not depend on its content."""
+
+
 @dataclass(frozen=True)
 class Prediction:
-    """The most likely class (name and index) and every class's probability."""
+    """The most likely class (name and index), every class's probability, and how many of
+    the text's tokens the vocabulary knows (0: the prediction says nothing about this text)."""
 
     label: str
     index: int
     probabilities: dict[str, float]
+    known_words: int | None = None
+    warning: str | None = None
 
     @property
     def confidence(self) -> float:
@@ -57,10 +71,28 @@ def predict_texts(
     if probabilities.shape[1] != len(class_names):
         raise ValueError(f"the model has {probabilities.shape[1]} outputs but {len(class_names)} class names were given")
     predictions = []
-    for row in probabilities.tolist():
+    for text, row in zip(texts, probabilities.tolist()):
         index = max(range(len(row)), key=row.__getitem__)
-        predictions.append(Prediction(class_names[index], index, dict(zip(class_names, row))))
+        tokens = tokenizer(text)
+        known = sum(token in vocab for token in tokens)
+        warning = no_known_word_message(text, tokens, vocab, class_names[index]) if known == 0 else None
+        if warning is not None:
+            warnings.warn(warning, NoKnownWordWarning, stacklevel=2)
+        predictions.append(Prediction(class_names[index], index, dict(zip(class_names, row)), known, warning))
     return predictions
+
+
+def no_known_word_message(text: str, tokens: Sequence[str], vocab: Vocab, label: str) -> str:
+    """One line saying that `text` has no known word and what the prediction is then based on."""
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    if not tokens:
+        return (f"{shown!r} has no words (no known word), so the prediction {label!r} comes from the model's bias "
+                "alone (an empty bag of words): the same for every such text")
+    default = vocab.get_default_index()
+    unknown = repr(vocab.lookup_token(default)) if default is not None else "the default token"
+    which = "its only token is not" if len(tokens) == 1 else f"none of its {len(tokens)} tokens is"
+    return (f"{shown!r} has no known word ({which} in the vocabulary), so the "
+            f"prediction {label!r} is the model's answer for {unknown} alone: the same for every such text")
 
 
 def predict(model: nn.Module, text: str, *, vocab: Vocab, tokenizer: Tokenizer, class_names: Sequence[str]) -> Prediction:

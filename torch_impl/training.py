@@ -31,8 +31,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from course.errors import ConfigError
+from course.fileio import atomic_write
 from torch_impl.checkpoint import (
     CheckpointError,
+    apply_state_dict,
+    check_training_state,
     get_rng_states,
     load_checkpoint,
     save_checkpoint,
@@ -83,6 +87,16 @@ class TrainConfig:
     # progress do not change the numbers on CPU.
     RESULT_FIELDS: ClassVar[tuple[str, ...]] = ("batch_size", "lr", "gamma", "clip_norm", "embed_dim", "valid_fraction", "sparse", "seed")
 
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise `course.errors.ConfigError` (a ValueError) naming the first setting out of range.
+
+        Called on construction and again by `fit`, so a value changed afterwards is caught too.
+        """
+        check_train_config(self)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -90,6 +104,49 @@ class TrainConfig:
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def check_train_config(config: TrainConfig) -> None:
+    """The checks behind `TrainConfig.validate`, with messages in torch's words where torch has them."""
+    def number(name: str) -> float:
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"TrainConfig: {name} must be a number, got {type(value).__name__} {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(f"TrainConfig: Invalid {name.replace('_', ' ')}: {value} (must be finite)")
+        return float(value)
+
+    def integer(name: str, minimum: int, optional: bool = False) -> None:
+        value = getattr(config, name)
+        if optional and value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ConfigError(f"TrainConfig: {name} must be an integer, got {type(value).__name__} {value!r}")
+        if value < minimum:
+            raise ConfigError(f"TrainConfig: {name} should be an integer >= {minimum}, but got {name}={value}")
+
+    integer("epochs", 1)
+    integer("batch_size", 1)
+    integer("embed_dim", 1)
+    integer("seed", 0)
+    integer("cpu_threads", 1, optional=True)
+    if number("lr") <= 0:
+        raise ConfigError(f"TrainConfig: Invalid learning rate: {config.lr} (must be > 0)")
+    if number("gamma") <= 0:
+        raise ConfigError(f"TrainConfig: Invalid gamma: {config.gamma} (must be > 0; the tutorial uses 0.1)")
+    if config.clip_norm is not None and number("clip_norm") <= 0:
+        raise ConfigError(f"TrainConfig: clip_norm must be > 0 (or None for no clipping), got {config.clip_norm}")
+    if not 0 < number("valid_fraction") < 1:
+        raise ConfigError(f"TrainConfig: valid_fraction must be between 0 and 1 (exclusive), got "
+                          f"{config.valid_fraction}")
+    for name in ("sparse", "progress"):
+        if not isinstance(getattr(config, name), bool):
+            raise ConfigError(f"TrainConfig: {name} must be True or False, got {getattr(config, name)!r}")
+    if config.compile is not None and config.compile not in COMPILE_MODES:
+        raise ConfigError(f"TrainConfig: unknown compile mode {config.compile!r}; choose one of "
+                          f"{', '.join(COMPILE_MODES)} (or None)")
+    if not isinstance(config.device, (str, torch.device)):
+        raise ConfigError(f"TrainConfig: device must be a string such as 'cpu' or 'cuda', got {config.device!r}")
 
 
 class Metrics(NamedTuple):
@@ -310,6 +367,7 @@ def fit(
     `on_epoch_end(record)` is called after each epoch's checkpoint (for printing, or to
     stop by raising).
     """
+    config.validate()
     device = resolve_device(config.device)
     model.to(device)
     step_model = compile_model(model, config.compile, config.batch_size)
@@ -322,12 +380,8 @@ def fit(
     if resume and checkpoint_path is not None and Path(checkpoint_path).exists():
         state = load_checkpoint(checkpoint_path, map_location=device,
                                 required=("model", "optimizer", "scheduler", "history", "rng", "config"))
-        _check_same_recipe(TrainConfig.from_dict(state["config"]), config, checkpoint_path)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        history = list(state["history"])
-        set_rng_states(state["rng"], shuffle_generator)
+        history = _restore_training_state(state, checkpoint_path, config, model, optimizer, scheduler,
+                                          shuffle_generator)
 
     best_valid_acc = max((r["valid_acc"] for r in history), default=None)
     with cpu_threads(config.cpu_threads if device.type == "cpu" else None):
@@ -372,6 +426,27 @@ def fit(
             if on_epoch_end is not None:
                 on_epoch_end(record)
     return history
+
+
+def _restore_training_state(state: dict[str, Any], path: str | Path, config: TrainConfig, model: nn.Module,
+                            optimizer: torch.optim.Optimizer, scheduler: Any,
+                            generator: torch.Generator) -> list[dict[str, Any]]:
+    """Load a checked checkpoint into the run's objects; any misfit is one `CheckpointError` line."""
+    check_training_state(state, path)
+    try:
+        saved_config = TrainConfig.from_dict(state["config"])
+    except (ConfigError, TypeError) as error:
+        raise CheckpointError(f"{path}: damaged training checkpoint: its config is invalid ({error})") from None
+    _check_same_recipe(saved_config, config, path)
+    apply_state_dict(model, state["model"], source=str(path))
+    try:
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        set_rng_states(state["rng"], generator)
+    except (ValueError, KeyError, TypeError, RuntimeError, IndexError) as error:
+        raise CheckpointError(f"{path}: damaged training checkpoint: its optimizer, scheduler or random states "
+                              f"do not fit this run ({type(error).__name__}: {str(error)[:160]})") from None
+    return list(state["history"])
 
 
 def _check_same_recipe(saved: TrainConfig, current: TrainConfig, path: str | Path) -> None:
@@ -453,6 +528,9 @@ def run_recipe(
 ) -> RecipeResult:
     """The whole tutorial: split 95/5, build the model, `fit`, then evaluate on the test split."""
     train_data, valid_data = split_train_valid(data.train, config.valid_fraction, config.seed)
+    if len(train_data) == 0 or len(valid_data) == 0:
+        raise ConfigError(f"valid_fraction={config.valid_fraction} of {len(data.train)} training rows leaves "
+                          f"{len(train_data)} for training and {len(valid_data)} for validation; both need rows")
     model = make_model(len(data.vocab), len(data.class_names), config)
     extra = {"vocab": data.vocab.to_dict(), "class_names": data.class_names, **(checkpoint_extra or {})}
     history = fit(model, train_data, valid_data, config, checkpoint_path=checkpoint_path,
@@ -498,6 +576,5 @@ def plot_history(history: Sequence[dict[str, Any]], path: str | Path) -> Path:
         ax.legend()
     figure.tight_layout()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
+    atomic_write(path, lambda file: figure.savefig(file, format=path.suffix.lstrip(".") or "png"))
     return path
