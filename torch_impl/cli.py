@@ -1,10 +1,13 @@
-"""Command line: `python -m torch_impl` (or `minitorch-course`) train | evaluate | predict | push.
+"""Command line: `python -m torch_impl` (or `minitorch-course`) train | evaluate | predict | push | export.
 
     python -m torch_impl train                        # synthetic data, offline, a few seconds
     python -m torch_impl train --dataset ag_news --data-dir ../shared/data/ag_news
     python -m torch_impl predict "Stocks fell as oil prices rose"
     python -m torch_impl evaluate
     python -m torch_impl push user/my-model
+    torchrun --nproc_per_node=2 -m torch_impl train   # DistributedDataParallel (see torch_impl.distributed)
+    python -m torch_impl export --model runs/synthetic --format onnx --out model.onnx
+    python -m torch_impl predict --model model.onnx "Stocks fell as oil prices rose"
 
 `train` writes into `--out` (default `runs/<dataset>`): `checkpoint.pt` (after every epoch,
 for `--resume`), `history.json`, `history.png` and `pretrained/` (a `save_pretrained`
@@ -66,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--no-progress", action="store_true", help="no progress bars")
     train.add_argument("--threads", type=_positive_int, default=1,
                        help="CPU threads (default 1: this model's operations are too small to split)")
+    train.add_argument("--backend", choices=("auto", "gloo", "nccl"), default="auto",
+                       help="process group under torchrun: auto (nccl on CUDA, gloo on CPU), gloo or nccl")
 
     evaluate = commands.add_parser("evaluate", help="accuracy of a trained model on the test split")
     data_options(evaluate)
@@ -76,7 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("texts", nargs="+", metavar="TEXT")
     predict.add_argument("--dataset", choices=DATASETS, default="synthetic",
                          help="only used for the default --model folder")
-    model_option(predict)
+    model_option(predict)  # a FILE.onnx written by `export` works too
+
+    export = commands.add_parser("export", help="export a trained model (ONNX) for deployment")
+    export.add_argument("--dataset", choices=DATASETS, default="synthetic",
+                        help="only used for the default --model folder")
+    model_option(export)
+    export.add_argument("--format", choices=("onnx",), default="onnx")
+    export.add_argument("--out", type=Path, required=True, help="the file to write, e.g. model.onnx")
 
     push = commands.add_parser("push", help="upload a trained model to the Hugging Face Hub")
     push.add_argument("repo_id", help="user/name on the Hub")
@@ -109,7 +121,7 @@ def _pretrained_folder(args: argparse.Namespace) -> Path:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    from torch_impl.checkpoint import load_checkpoint
+    from torch_impl.distributed import init_from_environment
     from torch_impl.hub import save_pretrained
     from torch_impl.text import Vocab
     from torch_impl.training import (
@@ -121,29 +133,33 @@ def cmd_train(args: argparse.Namespace) -> None:
         run_recipe,
     )
 
-    resolve_device(args.device)  # fail before reading any data
+    # Fail before reading any data; under torchrun, join the process group (else one process).
+    run = init_from_environment(resolve_device(args.device), args.backend)
+    say = run.print  # only rank 0 prints
     out = args.out if args.out is not None else Path("runs") / args.dataset
     checkpoint_path = out / "checkpoint.pt"
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, device=args.device,
                          compile=args.compile, progress=not args.no_progress, cpu_threads=args.threads)
     vocab = None
     if args.resume:
-        if not checkpoint_path.is_file():
+        if not run.exists(checkpoint_path):
             raise CLIError(f"--resume: no checkpoint at {checkpoint_path}")
-        saved = load_checkpoint(checkpoint_path, required=("epoch", "vocab", "dataset"))
+        saved = run.load_checkpoint(checkpoint_path, required=("epoch", "vocab", "dataset"))
         if saved["dataset"] != args.dataset:
             raise CLIError(f"--resume: {checkpoint_path} was trained on {saved['dataset']}, not {args.dataset}")
         vocab = Vocab.from_dict(saved["vocab"])  # the same token ids as before the interruption
-        print(f"resuming from {checkpoint_path} (epoch {saved['epoch']} done)")
+        say(f"resuming from {checkpoint_path} (epoch {saved['epoch']} done)")
     data = prepare_data(args.dataset, args.data_dir, vocab=vocab)
-    print(f"{args.dataset}: {len(data.train)} train / {len(data.test)} test rows, vocabulary {len(data.vocab)}, "
-          f"device {resolve_device(args.device)}" + (f", compile={args.compile}" if args.compile else ""))
+    say(f"{args.dataset}: {len(data.train)} train / {len(data.test)} test rows, vocabulary {len(data.vocab)}, "
+          f"device {resolve_device(args.device)}" + (f", compile={args.compile}" if args.compile else "")
+        + (f", {run.world_size} processes ({run.backend})" if run.world_size > 1 else ""))
 
     result = run_recipe(data, config, checkpoint_path=checkpoint_path, resume=args.resume,
-                        checkpoint_extra={"dataset": args.dataset},
-                        on_epoch_end=lambda record: print(format_epoch(record, config.epochs), flush=True))
-    print(f"test accuracy {result.test.accuracy:.4f} (loss {result.test.loss:.4f}, {result.test.count} rows)")
-
+                        checkpoint_extra={"dataset": args.dataset}, distributed=run,
+                        on_epoch_end=lambda record: say(format_epoch(record, config.epochs), flush=True))
+    say(f"test accuracy {result.test.accuracy:.4f} (loss {result.test.loss:.4f}, {result.test.count} rows)")
+    if not run.is_main:
+        return  # rank 0 alone writes the history, the plot and the model
     out.mkdir(parents=True, exist_ok=True)
     summary = {"dataset": args.dataset, "config": config.to_dict(), "history": result.history,
                "test": result.test._asdict()}
@@ -178,7 +194,10 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 def cmd_predict(args: argparse.Namespace) -> None:
     from torch_impl.predict import TextClassificationPipeline
 
-    classify = TextClassificationPipeline.from_pretrained(_pretrained_folder(args))
+    if args.model is not None and args.model.suffix == ".onnx":
+        classify = TextClassificationPipeline.from_onnx(args.model)
+    else:
+        classify = TextClassificationPipeline.from_pretrained(_pretrained_folder(args))
     for text, prediction in zip(args.texts, classify(args.texts)):
         print(f"{prediction.label}\t{prediction.confidence:.3f}\t{text}")
 
@@ -191,16 +210,26 @@ def cmd_push(args: argparse.Namespace) -> None:
     print(f"pushed to {url}")
 
 
-COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict, "push": cmd_push}
+def cmd_export(args: argparse.Namespace) -> None:
+    from torch_impl.export import export_pretrained
+
+    written = export_pretrained(_pretrained_folder(args), args.out, args.format)
+    print(f"wrote {written['path']} ({written['bytes'] / 1e6:.1f} MB, {written['model_class']}, "
+          f"vocabulary {written['vocab_size']}, inputs text and offsets with dynamic sizes)")
+
+
+COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict, "push": cmd_push,
+            "export": cmd_export}
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean "your input or environment is not right", not "the program has a bug"."""
     from torch_impl.checkpoint import CheckpointError
+    from torch_impl.export import OnnxUnavailableError
     from torch_impl.hub import HubError
     from torch_impl.training import DeviceError
 
-    return (CLIError, CheckpointError, HubError, DeviceError, FileNotFoundError, ConnectionError, ValueError)
+    return (CLIError, CheckpointError, HubError, DeviceError, OnnxUnavailableError, FileNotFoundError, ConnectionError, ValueError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
