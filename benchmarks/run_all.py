@@ -4,7 +4,8 @@
 
 Runs, in this order: op_overhead (per-op overhead), text_pipeline (tokenize / vocabulary /
 batches against torchtext's recorded figures), training (epochs, vocabulary size, memory),
-scaling (step time against the work), tutorial_recipe (the full recipe end to end) and,
+scaling (step time against the work), tutorial_recipe (the full recipe end to end), distributed
+(documents per second with 1 and 2 processes under torchrun) and,
 when a CUDA GPU is present, gpu_check (skipped with a note otherwise). Every script writes
 its own `<name>.json/.md/.png` (median, spread, peak memory, ratios measured side by side
 in that run); this one adds `SUMMARY.md` and `summary.json`: the machine, torch and NumPy
@@ -29,7 +30,7 @@ from typing import Any
 from benchmarks import common
 from benchmarks.common import machine_info, markdown_table
 
-SCRIPTS = ("op_overhead", "text_pipeline", "training", "scaling", "tutorial_recipe", "gpu_check")
+SCRIPTS = ("op_overhead", "text_pipeline", "training", "scaling", "tutorial_recipe", "distributed", "gpu_check")
 QUICK_DIR = common.RESULTS_DIR / "local" / "quick"
 
 
