@@ -159,7 +159,8 @@ def cmd_train(args: argparse.Namespace) -> None:
                         on_epoch_end=lambda record: say(format_epoch(record, config.epochs), flush=True))
     say(f"test accuracy {result.test.accuracy:.4f} (loss {result.test.loss:.4f}, {result.test.count} rows)")
     if not run.is_main:
-        return  # rank 0 alone writes the history, the plot and the model
+        run.close()  # rank 0 alone writes the history, the plot and the model; all leave together
+        return
     out.mkdir(parents=True, exist_ok=True)
     summary = {"dataset": args.dataset, "config": config.to_dict(), "history": result.history,
                "test": result.test._asdict()}
@@ -168,6 +169,7 @@ def cmd_train(args: argparse.Namespace) -> None:
     save_pretrained(result.model.cpu(), out / "pretrained", vocab=data.vocab, class_names=data.class_names,
                     metrics={"test_accuracy": result.test.accuracy, "test_loss": result.test.loss})
     print(f"wrote {checkpoint_path}, {out / 'history.json'}, {out / 'history.png'}, {out / 'pretrained'}/")
+    run.close()
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:

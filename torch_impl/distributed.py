@@ -110,6 +110,9 @@ class SingleProcess:
     def print(self, *args: Any, **kwargs: Any) -> None:
         builtins.print(*args, **kwargs)
 
+    def close(self) -> None:
+        """End this process's part of the job (nothing to do for one process)."""
+
 
 class DistributedRun(SingleProcess):
     """This process's part of a torchrun job (see the module docstring for the design)."""
@@ -220,6 +223,15 @@ class DistributedRun(SingleProcess):
         """Only rank 0 prints: the other processes stay quiet."""
         if self.is_main:
             builtins.print(*args, **kwargs)
+
+
+    def close(self) -> None:
+        """Wait for every process (rank 0 may still be writing), then leave the process group."""
+        import torch.distributed as dist
+
+        if dist.is_initialized():
+            dist.barrier()
+            dist.destroy_process_group()
 
 
 class _ZeroOnEmpty(nn.Module):
