@@ -1,24 +1,34 @@
-"""GPU check for torch_impl: the recipe on CUDA, torch.compile modes, and one AG_NEWS-size epoch.
+"""GPU check for torch_impl: the recipe on CUDA, torch.compile modes, DDP on nccl, ONNX, one AG_NEWS-size epoch.
 
     PYTHONPATH=. python benchmarks/gpu_check.py            # on a CUDA machine, under 5 minutes
 
 1. The recipe (`run_recipe`) on CUDA for 2 epochs, on AG_NEWS if `../shared/data/ag_news`
    exists, else on the built-in synthetic corpus: eager, `compile="default"` and
    `compile="reduce-overhead"` (CUDA graphs), with test accuracy.
-2. One epoch the size of full AG_NEWS: 120,000 pre-tokenized documents, about 5.2M tokens,
+2. Device selection and the command line on CUDA: `--device auto` resolves to CUDA; `train
+   --device cuda` in one process and under `torchrun --nproc_per_node=N --backend nccl`
+   (N = number of GPUs, at most 2; NCCL needs one GPU per process), 2 epochs each on the
+   synthetic corpus: documents per second, and the largest weight difference between the
+   two (DDP on nccl trains the embedding with dense gradients: see torch_impl.distributed).
+3. ONNX: the one-process model exported with `python -m torch_impl export`, run by
+   onnxruntime with the CUDA execution provider when it has one (onnxruntime-gpu), else CPU:
+   largest logit difference from torch on CUDA over the test batches.
+4. One epoch the size of full AG_NEWS: 120,000 pre-tokenized documents, about 5.2M tokens,
    vocabulary 95,812, batches of 64 (1,875 steps of forward, backward, clip 0.1, SGD), timed
    after a warm-up of 200 steps that includes compilation: eager (sparse and dense
    embedding gradients), compile default, reduce-overhead. The token ids are random
    (Zipf-distributed, like words) and so are the labels: this part measures speed only.
 
 Without CUDA it prints a message and exits with status 0. `--device cpu --docs 3000` runs
-the same code on CPU with a small corpus, to check the script itself (its report then goes
-to the git-ignored `benchmarks/results/local/`). The exit status is 1 if any check failed.
+the same code on CPU with a small corpus, to check the script itself (DDP then uses 2
+processes on gloo; its report goes to the git-ignored `benchmarks/results/local/`). The exit
+status is 1 if any check failed.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -40,6 +50,7 @@ from torch_impl.training import (
     TrainConfig,
     compile_model,
     prepare_data,
+    resolve_device,
     run_recipe,
     train,
 )
@@ -84,6 +95,75 @@ def recipe_rows(device: str, deadline: float) -> list[dict]:
         except Exception as error:  # noqa: BLE001 - report every failure, keep going
             rows.append({"check": f"recipe 2 epochs, compile={mode}", "result": _failure(error)})
     return rows
+
+
+def cli_rows(device: str, deadline: float, work_dir: Path) -> list[dict]:
+    """`--device auto`, `train` on `device` in one process and under torchrun (nccl on CUDA), then ONNX."""
+    from benchmarks.distributed import run_training
+
+    rows = []
+    auto = resolve_device("auto")
+    rows.append({"check": "device auto", "result": f"ok: {auto}" if auto.type == device.split(":")[0]
+                 else f"FAILED: auto resolved to {auto}, expected {device}"})
+    on_cuda = device.startswith("cuda")
+    processes = max(1, min(2, torch.cuda.device_count())) if on_cuda else 2
+    backend = "nccl" if on_cuda else "gloo"
+    data = ["--dataset", "synthetic", "--device", device]
+    runs = {}
+    for label, nproc, extra in (("one process", None, []), (f"torchrun {processes} x {backend}", processes,
+                                                            ["--backend", backend])):
+        check = f"train --device {device} 2 epochs, {label}"
+        if time.perf_counter() > deadline:
+            rows.append({"check": check, "result": "skipped (time budget)"})
+            continue
+        try:
+            result = run_training(nproc, data + extra, 2, work_dir / label.replace(" ", "_"), timeout=240)
+            docs = 11_400  # 95% of the synthetic corpus's 12,000 training rows
+            runs[label] = work_dir / label.replace(" ", "_")
+            rows.append({"check": check, "result": f"ok: {docs / result['history'][-1]['seconds']:,.0f} docs/s "
+                                                   f"(epoch 2), test acc {result['test']['accuracy']:.4f}"})
+        except Exception as error:  # noqa: BLE001 - report every failure, keep going
+            rows.append({"check": check, "result": _failure(error)})
+    if len(runs) == 2:
+        from safetensors.torch import load_file
+
+        first, second = (load_file(folder / "pretrained" / "model.safetensors") for folder in runs.values())
+        worst = max((first[k] - second[k]).abs().max().item() for k in first)
+        rows.append({"check": f"DDP ({backend}) weights vs one process", "result":
+                     f"{'ok' if worst < 1e-4 else 'FAILED'}: max abs difference {worst:.2e}"})
+    rows.append(onnx_row(device, runs.get("one process")))
+    return rows
+
+
+def onnx_row(device: str, run_dir: Path | None) -> dict:
+    """Export the trained model, run it with onnxruntime (CUDA provider if present), compare logits."""
+    from torch_impl import export as onnx_export
+
+    missing = onnx_export.missing_onnx_packages()
+    if missing or run_dir is None:
+        why = f"{', '.join(missing)} not installed" if missing else "no trained model (see above)"
+        return {"check": "ONNX export + onnxruntime", "result": f"skipped ({why})"}
+    try:
+        from torch_impl.hub import from_pretrained
+
+        path = onnx_export.export_pretrained(run_dir / "pretrained", run_dir / "model.onnx")["path"]
+        providers = onnx_export.default_providers()
+        onnx_model = onnx_export.OnnxModel(path, providers=providers)
+        model = from_pretrained(run_dir / "pretrained", map_location=device).model
+        test = prepare_data("synthetic", vocab=onnx_model.text_metadata()[0]).test
+        worst = 0.0
+        start = time.perf_counter()
+        with torch.no_grad():
+            for _, text, offsets in test.batches(64):
+                text, offsets = torch.from_numpy(text), torch.from_numpy(offsets)
+                expected = model(text.to(device), offsets.to(device)).cpu()
+                worst = max(worst, (onnx_model(text, offsets) - expected).abs().max().item())
+        used = onnx_model.session.get_providers()[0]
+        return {"check": f"ONNX export + onnxruntime ({used})",
+                "result": f"{'ok' if worst < 1e-4 else 'FAILED'}: max |logit difference| {worst:.2e} over "
+                          f"{len(test)} test rows, {time.perf_counter() - start:.2f} s"}
+    except Exception as error:  # noqa: BLE001 - report every failure, keep going
+        return {"check": "ONNX export + onnxruntime", "result": _failure(error)}
 
 
 def epoch_rows(device: str, num_docs: int, deadline: float) -> list[dict]:
@@ -138,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     name = torch.cuda.get_device_name(0) if args.device.startswith("cuda") else "cpu"
     print(f"torch {torch.__version__}, device {args.device} ({name}), python {sys.version.split()[0]}", flush=True)
     rows = recipe_rows(args.device, deadline)
+    with tempfile.TemporaryDirectory(prefix="gpu-check-") as tmp:
+        rows += cli_rows(args.device, deadline, Path(tmp))
     for row in rows:
         print(f"{row['check']}: {row['result']}", flush=True)
     more = epoch_rows(args.device, args.docs, deadline)

@@ -6,7 +6,8 @@ Runs, in this order: op_overhead (per-op overhead), text_pipeline (tokenize / vo
 batches against torchtext's recorded figures), large_data (peak memory and
 throughput of the text pipeline against dataset size), training (epochs, vocabulary size, memory),
 scaling (step time against the work), tutorial_recipe (the full recipe end to end),
-random_numbers (rand/randn of 1M elements, bit-identical to torch's) and,
+random_numbers (rand/randn of 1M elements, bit-identical to torch's), distributed
+(documents per second with 1 and 2 processes under torchrun) and,
 when a CUDA GPU is present, gpu_check (skipped with a note otherwise). Every script writes
 its own `<name>.json/.md/.png` (median, spread, peak memory, ratios measured side by side
 in that run); this one adds `SUMMARY.md` and `summary.json`: the machine, torch and NumPy
@@ -32,7 +33,7 @@ from benchmarks import common
 from benchmarks.common import machine_info, markdown_table
 
 SCRIPTS = ("op_overhead", "text_pipeline", "large_data", "training", "scaling", "tutorial_recipe", "random_numbers",
-           "gpu_check")
+           "distributed", "gpu_check")
 QUICK_DIR = common.RESULTS_DIR / "local" / "quick"
 
 

@@ -1,10 +1,13 @@
-"""Command line: `python -m torch_impl` (or `minitorch-course`) train | evaluate | predict | push.
+"""Command line: `python -m torch_impl` (or `minitorch-course`) train | evaluate | predict | push | export.
 
     python -m torch_impl train                        # synthetic data, offline, a few seconds
     python -m torch_impl train --dataset ag_news --data-dir ../shared/data/ag_news
     python -m torch_impl predict "Stocks fell as oil prices rose"
     python -m torch_impl evaluate
     python -m torch_impl push user/my-model
+    torchrun --nproc_per_node=2 -m torch_impl train   # DistributedDataParallel (see torch_impl.distributed)
+    python -m torch_impl export --model runs/synthetic --format onnx --out model.onnx
+    python -m torch_impl predict --model model.onnx "Stocks fell as oil prices rose"
 
 `train` writes into `--out` (default `runs/<dataset>`): `checkpoint.pt` (after every epoch,
 for `--resume`), `history.json`, `history.png` and `pretrained/` (a `save_pretrained`
@@ -71,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--no-progress", action="store_true", help="no progress bars")
     train.add_argument("--threads", type=_positive_int, default=1,
                        help="CPU threads (default 1: this model's operations are too small to split)")
+    train.add_argument("--backend", choices=("auto", "gloo", "nccl"), default="auto",
+                       help="process group under torchrun: auto (nccl on CUDA, gloo on CPU), gloo or nccl")
 
     evaluate = commands.add_parser("evaluate", help="accuracy of a trained model on the test split")
     data_options(evaluate)
@@ -81,7 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("texts", nargs="+", metavar="TEXT")
     predict.add_argument("--dataset", choices=DATASETS, default="synthetic",
                          help="only used for the default --model folder")
-    model_option(predict)
+    model_option(predict)  # a FILE.onnx written by `export` works too
+
+    export = commands.add_parser("export", help="export a trained model (ONNX) for deployment")
+    export.add_argument("--dataset", choices=DATASETS, default="synthetic",
+                        help="only used for the default --model folder")
+    model_option(export)
+    export.add_argument("--format", choices=("onnx",), default="onnx")
+    export.add_argument("--out", type=Path, required=True, help="the file to write, e.g. model.onnx")
 
     push = commands.add_parser("push", help="upload a trained model to the Hugging Face Hub")
     push.add_argument("repo_id", help="user/name on the Hub")
@@ -115,7 +127,8 @@ def _pretrained_folder(args: argparse.Namespace) -> Path:
 
 def cmd_train(args: argparse.Namespace) -> None:
     from course.fileio import atomic_write_text
-    from torch_impl.checkpoint import check_training_state, load_checkpoint
+    from torch_impl.checkpoint import check_training_state
+    from torch_impl.distributed import init_from_environment
     from torch_impl.hub import save_pretrained
     from torch_impl.runs import clear_run, prepare_run_folder
     from torch_impl.text import Vocab
@@ -128,31 +141,37 @@ def cmd_train(args: argparse.Namespace) -> None:
         run_recipe,
     )
 
-    resolve_device(args.device)  # fail before reading any data
+    # Fail before reading any data; under torchrun, join the process group (else one process).
+    run = init_from_environment(resolve_device(args.device), args.backend)
+    say = run.print  # only rank 0 prints
     out = args.out if args.out is not None else Path("runs") / args.dataset
     checkpoint_path = out / "checkpoint.pt"
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, device=args.device,
                          compile=args.compile, progress=not args.no_progress, cpu_threads=args.threads)
-    prepare_run_folder(out, resume=args.resume, overwrite=args.overwrite)  # before any data or training
+    if run.is_main:  # rank 0 alone owns the run folder (other machines need none)
+        prepare_run_folder(out, resume=args.resume, overwrite=args.overwrite)  # before any data or training
     vocab = None
     if args.resume:
-        saved = load_checkpoint(checkpoint_path, required=("epoch", "vocab", "dataset", "model", "history"))
+        saved = run.load_checkpoint(checkpoint_path, required=("epoch", "vocab", "dataset", "model", "history"))
         check_training_state(saved, checkpoint_path)
         if saved["dataset"] != args.dataset:
             raise CLIError(f"--resume: {checkpoint_path} was trained on {saved['dataset']}, not {args.dataset}")
         vocab = Vocab.from_dict(saved["vocab"])  # the same token ids as before the interruption
-        print(f"resuming from {checkpoint_path} (epoch {saved['epoch']} done)")
+        say(f"resuming from {checkpoint_path} (epoch {saved['epoch']} done)")
     data = prepare_data(args.dataset, args.data_dir, vocab=vocab)
-    if args.overwrite and (removed := clear_run(out)):
-        print(f"--overwrite: deleted the previous run in {out} ({', '.join(removed)})")
-    print(f"{args.dataset}: {len(data.train)} train / {len(data.test)} test rows, vocabulary {len(data.vocab)}, "
-          f"device {resolve_device(args.device)}" + (f", compile={args.compile}" if args.compile else ""))
+    if args.overwrite and run.is_main and (removed := clear_run(out)):
+        say(f"--overwrite: deleted the previous run in {out} ({', '.join(removed)})")
+    say(f"{args.dataset}: {len(data.train)} train / {len(data.test)} test rows, vocabulary {len(data.vocab)}, "
+        f"device {resolve_device(args.device)}" + (f", compile={args.compile}" if args.compile else "")
+        + (f", {run.world_size} processes ({run.backend})" if run.world_size > 1 else ""))
 
     result = run_recipe(data, config, checkpoint_path=checkpoint_path, resume=args.resume,
-                        checkpoint_extra={"dataset": args.dataset},
-                        on_epoch_end=lambda record: print(format_epoch(record, config.epochs), flush=True))
-    print(f"test accuracy {result.test.accuracy:.4f} (loss {result.test.loss:.4f}, {result.test.count} rows)")
-
+                        checkpoint_extra={"dataset": args.dataset}, distributed=run,
+                        on_epoch_end=lambda record: say(format_epoch(record, config.epochs), flush=True))
+    say(f"test accuracy {result.test.accuracy:.4f} (loss {result.test.loss:.4f}, {result.test.count} rows)")
+    if not run.is_main:
+        run.close()  # rank 0 alone writes the history, the plot and the model; all leave together
+        return
     out.mkdir(parents=True, exist_ok=True)
     summary = {"dataset": args.dataset, "config": config.to_dict(), "history": result.history,
                "test": result.test._asdict()}
@@ -161,6 +180,7 @@ def cmd_train(args: argparse.Namespace) -> None:
     save_pretrained(result.model.cpu(), out / "pretrained", vocab=data.vocab, class_names=data.class_names,
                     metrics={"test_accuracy": result.test.accuracy, "test_loss": result.test.loss})
     print(f"wrote {checkpoint_path}, {out / 'history.json'}, {out / 'history.png'}, {out / 'pretrained'}/")
+    run.close()
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
@@ -189,7 +209,10 @@ def cmd_predict(args: argparse.Namespace) -> None:
 
     from torch_impl.predict import NoKnownWordWarning, TextClassificationPipeline
 
-    classify = TextClassificationPipeline.from_pretrained(_pretrained_folder(args))
+    if args.model is not None and args.model.suffix == ".onnx":
+        classify = TextClassificationPipeline.from_onnx(args.model)
+    else:
+        classify = TextClassificationPipeline.from_pretrained(_pretrained_folder(args))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NoKnownWordWarning)  # printed below as one line per text instead
         predictions = classify(args.texts)
@@ -207,18 +230,28 @@ def cmd_push(args: argparse.Namespace) -> None:
     print(f"pushed to {url}")
 
 
-COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict, "push": cmd_push}
+def cmd_export(args: argparse.Namespace) -> None:
+    from torch_impl.export import export_pretrained
+
+    written = export_pretrained(_pretrained_folder(args), args.out, args.format)
+    print(f"wrote {written['path']} ({written['bytes'] / 1e6:.1f} MB, {written['model_class']}, "
+          f"vocabulary {written['vocab_size']}, inputs text and offsets with dynamic sizes)")
+
+
+COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict, "push": cmd_push,
+            "export": cmd_export}
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean "your input or environment is not right", not "the program has a bug"."""
     from course.errors import CourseError
     from torch_impl.checkpoint import CheckpointError
+    from torch_impl.export import OnnxUnavailableError
     from torch_impl.hub import HubError
     from torch_impl.training import DeviceError
 
-    return (CLIError, CourseError, CheckpointError, HubError, DeviceError, FileNotFoundError, ConnectionError,
-            ValueError)
+    return (CLIError, CourseError, CheckpointError, HubError, DeviceError, OnnxUnavailableError, FileNotFoundError,
+            ConnectionError, ValueError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -58,7 +58,7 @@ def predict_texts(
         raise TypeError("predict_texts takes a list of texts; use predict(model, text, ...) for one")
     if not texts:
         return []
-    device = next(model.parameters()).device
+    device = next((p.device for p in model.parameters()), torch.device("cpu"))  # none: an ONNX model
     # collate_batch wants (label, text) rows with 1-based labels; the label is unused here.
     _, text, offsets = collate_batch([(1, t) for t in texts], vocab, tokenizer)
     was_training = model.training
@@ -124,6 +124,15 @@ class TextClassificationPipeline:
         if loaded.vocab is None or not loaded.class_names:
             raise HubError(f"{loaded.path}: has no vocabulary or class names, so it cannot classify raw text")
         return cls(loaded.model, loaded.vocab, loaded.class_names, loaded.tokenizer or "basic_english")
+
+    @classmethod
+    def from_onnx(cls, path: str | Path) -> TextClassificationPipeline:
+        """Load a file written by `torch_impl.export.export_onnx` (vocabulary in its metadata)."""
+        from torch_impl.export import OnnxModel
+
+        model = OnnxModel(path)
+        vocab, class_names, tokenizer = model.text_metadata()
+        return cls(model, vocab, class_names, tokenizer)
 
     def __call__(self, text: str | Sequence[str]) -> Prediction | list[Prediction]:
         """One text -> one `Prediction`; a list of texts -> a list."""

@@ -38,11 +38,11 @@ from torch_impl.checkpoint import (
     apply_state_dict,
     check_training_state,
     get_rng_states,
-    load_checkpoint,
     save_checkpoint,
     set_rng_states,
 )
 from torch_impl.clip import clip_grad_norm_
+from torch_impl.distributed import SingleProcess
 from torch_impl.models import TextClassificationModel
 from torch_impl.text import (
     AG_NEWS,
@@ -298,12 +298,14 @@ def train(
     device: torch.device | str = "cpu",
     progress: bool = False,
     desc: str = "train",
+    loss_scale: Callable[[int], float] | None = None,
 ) -> Metrics:
     """The course's `train(dataloader, model, criterion, optimizer)` for one epoch.
 
     `dataloader` yields `(labels, text, offsets)` as torch tensors or NumPy arrays. Loss and
     accuracy are summed on the device and read once at the end, so a GPU is not made to
-    wait for the CPU at every step.
+    wait for the CPU at every step. `loss_scale(rows)`, if given, multiplies the loss that is
+    back-propagated (not the one reported): see `torch_impl.distributed`.
     """
     model.train()
     parameters = [p for p in model.parameters() if p.requires_grad]
@@ -315,7 +317,7 @@ def train(
         optimizer.zero_grad()
         predicted = model(text, offsets)
         loss = criterion(predicted, labels)
-        loss.backward()
+        (loss if loss_scale is None else loss * loss_scale(labels.numel())).backward()
         if clip_norm is not None:
             clip_grad_norm_(parameters, clip_norm)  # handles the sparse embedding gradient
         optimizer.step()
@@ -356,6 +358,7 @@ def fit(
     checkpoint_extra: dict[str, Any] | None = None,
     resume: bool = False,
     on_epoch_end: Callable[[dict[str, Any]], None] | None = None,
+    distributed: SingleProcess | None = None,
 ) -> list[dict[str, Any]]:
     """Train `model` for `config.epochs` epochs with the tutorial's schedule; return the history.
 
@@ -366,19 +369,22 @@ def fit(
     only `seconds` differs).
     `on_epoch_end(record)` is called after each epoch's checkpoint (for printing, or to
     stop by raising).
+    `distributed` (from `torch_impl.distributed.init_from_environment`, under torchrun):
+    DDP on the same global batches, metrics summed over processes, rank 0 alone saving.
     """
     config.validate()
-    device = resolve_device(config.device)
+    run = distributed if distributed is not None else SingleProcess()
+    device = run.local_device(resolve_device(config.device))
     model.to(device)
-    step_model = compile_model(model, config.compile, config.batch_size)
-    criterion = nn.CrossEntropyLoss()
+    step_model = compile_model(run.wrap(model), config.compile, config.batch_size)
+    criterion = run.criterion(nn.CrossEntropyLoss())
     optimizer = torch.optim.SGD(model.parameters(), lr=config.lr)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=config.gamma)
     shuffle_generator = torch.Generator().manual_seed(config.seed + 1)
     history: list[dict[str, Any]] = []
 
-    if resume and checkpoint_path is not None and Path(checkpoint_path).exists():
-        state = load_checkpoint(checkpoint_path, map_location=device,
+    if resume and checkpoint_path is not None and run.exists(checkpoint_path):
+        state = run.load_checkpoint(checkpoint_path, map_location=device,
                                 required=("model", "optimizer", "scheduler", "history", "rng", "config"))
         history = _restore_training_state(state, checkpoint_path, config, model, optimizer, scheduler,
                                           shuffle_generator)
@@ -389,12 +395,13 @@ def fit(
             start = time.perf_counter()
             lr = optimizer.param_groups[0]["lr"]
             order = torch.randperm(len(train_data), generator=shuffle_generator).numpy()
-            train_metrics = train(
-                train_data.batches(config.batch_size, order=order), step_model, criterion, optimizer,
-                clip_norm=config.clip_norm, device=device, progress=config.progress,
-                desc=f"epoch {epoch}/{config.epochs}",
-            )
-            valid_metrics = evaluate(valid_data.batches(config.batch_size), step_model, criterion, device=device)
+            train_metrics = run.reduce(train(
+                run.batches(train_data, config.batch_size, order=order, keep_empty=True), step_model, criterion,
+                optimizer, clip_norm=config.clip_norm, device=device, progress=config.progress and run.is_main,
+                desc=f"epoch {epoch}/{config.epochs}", loss_scale=run.loss_scale,
+            ))
+            valid_metrics = run.reduce(evaluate(run.batches(valid_data, config.batch_size), step_model, criterion,
+                                                device=device))
             # The tutorial's schedule: divide the learning rate by 10 whenever validation
             # accuracy is below the best seen so far, otherwise remember the new best.
             if best_valid_acc is not None and valid_metrics.accuracy < best_valid_acc:
@@ -411,7 +418,7 @@ def fit(
                 "seconds": time.perf_counter() - start,
             }
             history.append(record)
-            if checkpoint_path is not None:
+            if checkpoint_path is not None and run.is_main:
                 save_checkpoint(
                     checkpoint_path,
                     epoch=epoch,
@@ -425,6 +432,7 @@ def fit(
                 )
             if on_epoch_end is not None:
                 on_epoch_end(record)
+    run.release(model)
     return history
 
 
@@ -525,6 +533,7 @@ def run_recipe(
     resume: bool = False,
     checkpoint_extra: dict[str, Any] | None = None,
     on_epoch_end: Callable[[dict[str, Any]], None] | None = None,
+    distributed: SingleProcess | None = None,
 ) -> RecipeResult:
     """The whole tutorial: split 95/5, build the model, `fit`, then evaluate on the test split."""
     train_data, valid_data = split_train_valid(data.train, config.valid_fraction, config.seed)
@@ -534,10 +543,12 @@ def run_recipe(
     model = make_model(len(data.vocab), len(data.class_names), config)
     extra = {"vocab": data.vocab.to_dict(), "class_names": data.class_names, **(checkpoint_extra or {})}
     history = fit(model, train_data, valid_data, config, checkpoint_path=checkpoint_path,
-                  checkpoint_extra=extra, resume=resume, on_epoch_end=on_epoch_end)
+                  checkpoint_extra=extra, resume=resume, on_epoch_end=on_epoch_end, distributed=distributed)
+    run = distributed if distributed is not None else SingleProcess()
     device = next(model.parameters()).device
     with cpu_threads(config.cpu_threads if device.type == "cpu" else None):
-        test = evaluate(data.test.batches(config.batch_size), model, nn.CrossEntropyLoss(), device=device)
+        test = run.reduce(evaluate(run.batches(data.test, config.batch_size), model, nn.CrossEntropyLoss(),
+                                   device=device))
     return RecipeResult(model, history, test)
 
 
