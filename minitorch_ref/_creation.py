@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import _dtype as dt
-from . import random as _random
+from ._generator import resolve as _random_source
 from ._tensor import Tensor, _shape_args
 
 
@@ -129,7 +129,7 @@ def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = Non
     """Uniform on [0, 1): torch's numbers for the same seed (24 random bits for float32, 53 for float64)."""
     shape, np_dtype = _sized(size, dtype)
     _float_dtype(np_dtype, "check_uniform_bounds")
-    values = _random._generator(generator).uniform(_numel(shape), np_dtype).reshape(shape)
+    values = _random_source(generator).uniform(_numel(shape), np_dtype).reshape(shape)
     return _finish(values, None, device, requires_grad)
 
 
@@ -138,7 +138,7 @@ def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = No
     """Standard normal (mean 0, std 1), by torch's Box-Muller (see docs/random.md)."""
     shape, np_dtype = _sized(size, dtype)
     _float_dtype(np_dtype, "normal_kernel_cpu")
-    values = _random._generator(generator).normal(_numel(shape), np_dtype).reshape(shape)
+    values = _random_source(generator).normal(_numel(shape), np_dtype).reshape(shape)
     return _finish(values, None, device, requires_grad)
 
 
@@ -150,7 +150,7 @@ def randint(low: int, high: int | None = None, size: Sequence = (), *, generator
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     shape, np_dtype = _sized((size,), dtype, dt.int64)
-    values = _random._generator(generator).integers(_numel(shape), int(low), int(high), np_dtype).reshape(shape)
+    values = _random_source(generator).integers(_numel(shape), int(low), int(high), np_dtype).reshape(shape)
     return _finish(values, None, device, requires_grad)
 
 
@@ -159,35 +159,17 @@ def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = 
     """A random order of 0 .. n-1 (torch's Fisher-Yates shuffle and draws)."""
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
-    return _finish(_random._generator(generator).randperm(int(n)), dtype, device, requires_grad)
+    return _finish(_random_source(generator).randperm(int(n)), dtype, device, requires_grad)
 
 
 def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
     """0/1 draws: each element is 1 with probability `input` (or `p`), in input's dtype."""
-    if p is not None:
-        return empty_like(input).bernoulli_(p, generator=generator)
-    values = _random._generator(generator).bernoulli_tensor(input._data)
-    return Tensor._make(values.astype(input._data.dtype))
+    return input.bernoulli(p, generator=generator)
 
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
     """Indices drawn from the rows of `input` (non-negative weights), torch's CPU algorithm."""
-    weights = input._data
-    if weights.ndim not in (1, 2):
-        raise RuntimeError("prob_dist must be 1 or 2 dim")
-    if weights.dtype.kind != "f":
-        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
-                           f"{dt.torch_type_name(weights.dtype)}")
-    if num_samples <= 0:
-        raise RuntimeError("cannot sample n_sample <= 0 samples")
-    if not replacement and num_samples > weights.shape[-1]:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    if (weights < 0).any() or not np.isfinite(weights).all():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    if (weights.reshape(-1, weights.shape[-1]).sum(axis=1) <= 0).any():
-        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    picks = _random._generator(generator).multinomial(weights, int(num_samples), replacement)
-    return Tensor._make(picks)
+    return input.multinomial(num_samples, replacement, generator=generator)
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,

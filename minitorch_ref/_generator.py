@@ -45,9 +45,10 @@ def _init_genrand(seed: int) -> np.ndarray:
     return np.array(key, dtype=np.uint32)
 
 
-class Generator:
-    """A random source that gives torch's CPU numbers (`torch.Generator`). Pass it as `generator=`
-    to keep a stream apart from the default one."""
+class Engine:
+    """The Mersenne Twister behind a `torch.Generator`, giving torch's CPU numbers. Users hold a
+    `random.Generator` (a handle on one engine, as torch's Generator wraps a GeneratorImpl);
+    ops ask `resolve(generator)` for the engine to draw from."""
 
     def __init__(self, device: Any = "cpu") -> None:
         self.device = device
@@ -56,7 +57,7 @@ class Generator:
         self.manual_seed(DEFAULT_SEED)
 
     # ------------------------------------------------------------------ seeding and state
-    def manual_seed(self, seed: int) -> "Generator":
+    def manual_seed(self, seed: int) -> "Engine":
         seed = int(seed)
         if not -0x8000_0000_0000_0000 <= seed <= _MAX_UINT64:
             raise ValueError("Overflow when unpacking long long")  # torch's message for seeds outside int64/uint64
@@ -76,11 +77,9 @@ class Generator:
     def initial_seed(self) -> int:
         return self._seed
 
-    def get_state(self):
-        """torch's layout (`CPUGeneratorImplState`, 5056 bytes) as a uint8 tensor: seed, `left`, `seeded`,
+    def get_state(self) -> np.ndarray:
+        """torch's layout (`CPUGeneratorImplState`, 5056 bytes) as uint8 bytes: seed, `left`, `seeded`,
         `next`, the 624 state words (as uint64), the cached float64 normal, the cached float32 normal."""
-        from ._tensor import Tensor
-
         state = self._bits.state["state"]
         pos = int(state["pos"])
         left = _N + 1 - pos
@@ -93,9 +92,9 @@ class Generator:
         struct.pack_into("<dddi", raw, offset, 0.0, cached or 0.0, 0.0, int(cached is not None))
         cached32 = self._next_float_normal
         struct.pack_into("<f?", raw, offset + 32, cached32 or 0.0, cached32 is not None)
-        return Tensor._make(np.frombuffer(bytes(raw), np.uint8).copy())
+        return np.frombuffer(bytes(raw), np.uint8).copy()
 
-    def set_state(self, new_state: Any) -> "Generator":
+    def set_state(self, new_state: Any) -> "Engine":
         data = getattr(new_state, "_data", new_state)
         raw = np.asarray(data, np.uint8).tobytes() if not isinstance(data, (bytes, bytearray)) else bytes(data)
         if len(raw) != _STATE_BYTES:
@@ -286,3 +285,11 @@ def _box_muller_16(u: np.ndarray, work: type, mean: float, std: float) -> np.nda
     if mean == 0.0 and std == 1.0:
         return normals.reshape(-1)
     return _rng_math.fma64(normals, std, mean).reshape(-1)
+
+
+default_engine = Engine()
+
+
+def resolve(generator: Any) -> Engine:
+    """The engine to draw from: the given `Generator`'s, else the default generator's."""
+    return default_engine if generator is None else generator._engine

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import _dtype as dt
+from ._generator import resolve as _random_source
 from .autograd import engine
 from .autograd import grad_mode, inplace
 from .autograd.function import gradient_edge
@@ -873,23 +874,17 @@ class Tensor(TensorBase):
         return out
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
-        from . import random
-
-        values = random._generator(generator).uniform(self._data.size, self._data.dtype, a, b)
+        values = _random_source(generator).uniform(self._data.size, self._data.dtype, a, b)
         return self._overwrite(self._in_memory_order(values), shape.Uniform)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
-        from . import random
-
-        values = random._generator(generator).normal(self._data.size, self._data.dtype, mean, std,
+        values = _random_source(generator).normal(self._data.size, self._data.dtype, mean, std,
                                                       contiguous=self._data.flags.c_contiguous)
         return self._overwrite(self._in_memory_order(values), shape.Normal)
 
     def random_(self, low: int | None = None, high: int | None = None, *, generator: Any = None) -> "Tensor":
         """Integers: [0, 2**mantissa] (floats) or [0, max] without bounds; [0, low) with one; [low, high)."""
-        from . import random
-
-        source, n = random._generator(generator), self._data.size
+        source, n = _random_source(generator), self._data.size
         if low is None:
             values = source.random_default(n, self._data.dtype)
         else:
@@ -898,9 +893,7 @@ class Tensor(TensorBase):
         return self._overwrite(self._in_memory_order(values), shape.Random)
 
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> "Tensor":
-        from . import random
-
-        source = random._generator(generator)
+        source = _random_source(generator)
         if isinstance(p, Tensor):
             values = source.bernoulli_tensor(np.broadcast_to(p._data, self._data.shape))
         else:
@@ -908,20 +901,34 @@ class Tensor(TensorBase):
         return self._overwrite(values.astype(self._data.dtype), shape.Bernoulli)
 
     def bernoulli(self, p: Any = None, *, generator: Any = None) -> "Tensor":
-        from ._creation import bernoulli
-
-        return bernoulli(self, p, generator=generator)
+        """0/1 draws: each element is 1 with probability `self` (or `p`), in self's dtype."""
+        if p is not None:
+            return Tensor._make(np.empty_like(self._data)).bernoulli_(p, generator=generator)
+        values = _random_source(generator).bernoulli_tensor(self._data)
+        return Tensor._make(values.astype(self._data.dtype))
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> "Tensor":
-        from . import random
-
-        values = random._generator(generator).exponential(self._data.size, self._data.dtype, lambd)
+        values = _random_source(generator).exponential(self._data.size, self._data.dtype, lambd)
         return self._overwrite(self._in_memory_order(values), shape.Exponential)
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> "Tensor":
-        from ._creation import multinomial
-
-        return multinomial(self, num_samples, replacement, generator=generator)
+        """Indices drawn from the rows of `self` (non-negative weights), torch's CPU algorithm."""
+        weights = self._data
+        if weights.ndim not in (1, 2):
+            raise RuntimeError("prob_dist must be 1 or 2 dim")
+        if weights.dtype.kind != "f":
+            raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                               f"{dt.torch_type_name(weights.dtype)}")
+        if num_samples <= 0:
+            raise RuntimeError("cannot sample n_sample <= 0 samples")
+        if not replacement and num_samples > weights.shape[-1]:
+            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        if (weights < 0).any() or not np.isfinite(weights).all():
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if (weights.reshape(-1, weights.shape[-1]).sum(axis=1) <= 0).any():
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        picks = _random_source(generator).multinomial(weights, builtins.int(num_samples), replacement)
+        return Tensor._make(picks)
 
 
     # --- ops added for issue 12 ---
@@ -1076,9 +1083,28 @@ class Tensor(TensorBase):
             p = 2
         if isinstance(p, str):
             raise RuntimeError(f"minitorch_ref.norm: p='{p}' (a matrix norm) is not supported; use a number")
-        from . import linalg as _linalg
+        return self._vector_norm(p, dim, keepdim, dtype)
 
-        return _linalg.vector_norm(self, p, dim, keepdim, dtype=dtype)
+    def _vector_norm(self, ord: Any = 2, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> "Tensor":
+        """(sum |x|^ord)^(1/ord) over `dim` (every element when None); ord=inf/-inf: max/min |x|, 0: count."""
+        x = self.to(dtype) if dtype is not None else self
+        if x._data.dtype.kind != "f":
+            raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                               f"{dt.torch_type_name(x._data.dtype)}")
+        dims = _opt_dims(dim, x.ndim)
+        dims = (dims,) if isinstance(dims, builtins.int) else (tuple(dims) if dims is not None else None)
+        if dims == () and x.ndim:
+            dims = None
+        ord = builtins.float(ord)
+        if ord < 0 and x._data.size == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because the "
+                               "operation does not have an identity")
+        if dims is not None and x.ndim and ord == np.inf:
+            for d in dims:
+                if x._data.shape[d] == 0:
+                    raise RuntimeError(f"linalg.vector_norm cannot compute the inf norm on the dimension {d} "
+                                       "because this dimension is empty and the operation does not have an identity")
+        return reduction.VectorNorm.apply(x, ord, dims if x.ndim else None, keepdim)
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> "Tensor":
         np_dtype = self._int_sum_dtype(dtype)

@@ -7,12 +7,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._generator import DEFAULT_SEED, Generator
+from ._generator import DEFAULT_SEED, Engine, default_engine, resolve
+from ._tensor import Tensor
 
 __all__ = ["DEFAULT_SEED", "Generator", "default_generator", "get_rng_state", "initial_seed", "manual_seed", "seed",
            "set_rng_state"]
 
-default_generator = Generator()
+
+class Generator:
+    """`torch.Generator`: a handle on one Mersenne Twister (`_generator.Engine`). Pass it as
+    `generator=` to keep a stream apart from the default one."""
+
+    def __init__(self, device: Any = "cpu", *, _engine: Engine | None = None) -> None:
+        self.device = device
+        self._engine = _engine if _engine is not None else Engine()
+
+    def manual_seed(self, seed: int) -> "Generator":
+        self._engine.manual_seed(seed)
+        return self
+
+    def seed(self) -> int:
+        return self._engine.seed()
+
+    def initial_seed(self) -> int:
+        return self._engine.initial_seed()
+
+    def get_state(self) -> Tensor:
+        """torch's state layout (5056 bytes) as a uint8 tensor."""
+        return Tensor._make(self._engine.get_state())
+
+    def set_state(self, new_state: Any) -> "Generator":
+        self._engine.set_state(new_state)
+        return self
+
+
+default_generator = Generator(_engine=default_engine)
 
 
 def manual_seed(seed: int) -> Generator:
@@ -29,15 +58,10 @@ def initial_seed() -> int:
     return default_generator.initial_seed()
 
 
-def get_rng_state() -> Any:
+def get_rng_state() -> Tensor:
     """The default generator's state: a uint8 tensor in torch's layout (5056 bytes)."""
     return default_generator.get_state()
 
 
 def set_rng_state(new_state: Any) -> None:
     default_generator.set_state(new_state)
-
-
-def _generator(generator: Generator | None) -> Generator:
-    """The generator to draw from: the one given, else the default one."""
-    return generator if generator is not None else default_generator

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import random as _random
+from .._generator import resolve as _random_source
 from .._dtype import PACKAGE
 from .._sparse import RowSparseGrad
 from .._tensor import Tensor, _check_broadcast, _check_inplace, _promote
@@ -107,7 +107,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if keep == 0.0:  # as torch: everything dropped, no random draw
         noise = np.zeros(input._data.shape, input._data.dtype)
     else:  # torch's CPU rule: noise = empty_like(input).bernoulli_(1 - p); noise.div_(1 - p)
-        noise = _random._generator(None).bernoulli_scalar(input._data.size, keep)
+        noise = _random_source(None).bernoulli_scalar(input._data.size, keep)
         noise = noise.reshape(input._data.shape).astype(input._data.dtype)
         noise /= keep
     mask = Tensor._make(noise)

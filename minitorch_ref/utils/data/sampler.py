@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sized
 
-from ...random import Generator, _generator
+from ..._generator import resolve
+from ...random import Generator
 from ... import _creation
 from ..._dtype import int64
 
@@ -46,10 +47,10 @@ class RandomSampler(Sampler):
             seed = int(_creation.empty((), dtype=int64).random_().item())
             generator = Generator().manual_seed(seed)
         n = len(self.data_source)
-        yield from _generator(generator).randperm(n).tolist()
+        yield from resolve(generator).randperm(n).tolist()
         # torch then draws one more permutation for the `num_samples % n` leftover indices (none here):
         # drawn all the same, so that a shared `generator` stays in step with torch's
-        _generator(generator).randperm(n)
+        resolve(generator).randperm(n)
 
     def __len__(self) -> int:
         return len(self.data_source)
