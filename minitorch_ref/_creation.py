@@ -121,7 +121,7 @@ def _numel(shape: tuple) -> int:
 
 def _float_dtype(np_dtype: np.dtype, fn: str) -> None:
     if np_dtype.kind != "f":
-        raise RuntimeError(f"\"{fn}\" not implemented for '{dt.torch_type_name(np_dtype)}'")
+        raise NotImplementedError(f"\"{fn}\" not implemented for '{dt.torch_type_name(np_dtype)}'")
 
 
 def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,

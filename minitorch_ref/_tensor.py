@@ -377,6 +377,8 @@ class Tensor(TensorBase):
     remainder = __mod__
 
     def __rmod__(self, other: Any) -> "Tensor":
+        if isinstance(other, Tensor):  # x.__rmod__(y) is y % x
+            return other.__mod__(self)
         a, b = _promote(self, other)
         _check_integer_division(a, a, "remainder")
         return pointwise.RemainderOfNumber.apply(a, b)
@@ -959,14 +961,19 @@ class Tensor(TensorBase):
             return pointwise.Square.apply(self.long())
         return pointwise.Square.apply(self)
 
+    def _no_bool(self, kernel: str) -> "Tensor":
+        if self._data.dtype == np.bool_:
+            raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+        return self
+
     def floor(self) -> "Tensor":
-        return pointwise.Floor.apply(self)
+        return pointwise.Floor.apply(self._no_bool("floor_vml_cpu"))
 
     def ceil(self) -> "Tensor":
-        return pointwise.Ceil.apply(self)
+        return pointwise.Ceil.apply(self._no_bool("ceil_vml_cpu"))
 
     def trunc(self) -> "Tensor":
-        return pointwise.Trunc.apply(self)
+        return pointwise.Trunc.apply(self._no_bool("trunc_vml_cpu"))
 
     fix = trunc
 
@@ -975,8 +982,10 @@ class Tensor(TensorBase):
 
     def round(self, decimals: int = 0) -> "Tensor":
         if decimals:
+            if self._data.dtype.kind != "f":
+                raise NotImplementedError(f'"round_cpu" not implemented for \'{dt.torch_type_name(self._data.dtype)}\'')
             return pointwise.RoundDecimals.apply(self, builtins.int(decimals))
-        return pointwise.Round.apply(self)
+        return pointwise.Round.apply(self._no_bool("round_vml_cpu"))
 
     def atan2(self, other: "Tensor") -> "Tensor":
         if not isinstance(other, Tensor):
@@ -1142,6 +1151,8 @@ class Tensor(TensorBase):
         return linalg.Bmm.apply(self, mat2)
 
     def mv(self, vec: "Tensor") -> "Tensor":
+        if self.ndim == 0:  # (torch reads the matrix's size(0) first)
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         if self.ndim != 2 or vec.ndim != 1:
             raise RuntimeError(f"vector + matrix @ vector expected, got 1, {self.ndim}, {vec.ndim}")
         if self.shape[1] != vec.shape[0]:
@@ -1267,7 +1278,9 @@ class Tensor(TensorBase):
             raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
                                f"the same number of dims as destination ({dst} dims)")
         n = self.ndim
-        src, dst = [_dim(s, n) for s in src], [_dim(d, n) for d in dst]
+        src, dst = [_dim(s, max(n, 1)) for s in src], [_dim(d, max(n, 1)) for d in dst]
+        if n == 0:  # a 0-d tensor: dim 0 (or -1) names the tensor itself, as in torch
+            return self.view(())
         if len(set(src)) != len(src):
             raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
         if len(set(dst)) != len(dst):
@@ -1284,7 +1297,7 @@ class Tensor(TensorBase):
     # (nn.functional activations, as Tensor methods where torch has them)
     def _check_float_activation(self, name: str) -> None:
         if self._data.dtype.kind != "f":
-            raise RuntimeError(f'"{name}" not implemented for \'{dt.torch_type_name(self._data.dtype)}\'')
+            raise NotImplementedError(f'"{name}" not implemented for \'{dt.torch_type_name(self._data.dtype)}\'')
 
 
 def _reduce_dims(dim: Any, ndim: int) -> "tuple | None":
@@ -1760,6 +1773,9 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(a)} != {_dtype_word(b)}"
         )
+    if a._data.dtype == np.bool_:  # torch has no bool kernel for any matrix product
+        kernel = "dot" if a.ndim == b.ndim == 1 else ("addmv_impl_cpu" if a.ndim == 2 and b.ndim == 1 else "addmm_impl_cpu_")
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     return linalg.Matmul.apply(a, b)
 
 

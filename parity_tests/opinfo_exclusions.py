@@ -33,7 +33,8 @@ def _err_regex(*words: str) -> Callable[[Any, Any], bool]:
     return lambda e, dtype: any(w in (e.error_regex or "") for w in words)
 
 
-RANDOM = "random values: the generators differ (bit-identical RNG is helper rng13's issue); shapes are tested elsewhere"
+RANDOM = ("random values: OpInfo draws its samples without seeding both libraries alike; torch-identical streams are "
+          "proven seed by seed in parity_tests/test_random.py")
 
 # Whole ops (every sample and error input).
 OP_EXCLUSIONS: list[Exclusion] = [
@@ -42,6 +43,8 @@ OP_EXCLUSIONS: list[Exclusion] = [
     Exclusion("rand_like", RANDOM),
     Exclusion("randint", RANDOM),
     Exclusion("nn.functional.dropout", RANDOM),
+    Exclusion("bernoulli", RANDOM),
+    Exclusion("multinomial", RANDOM),
     Exclusion("norm.nuc", "matrix norms (nuclear) are outside issue 12 (vector norms only)"),
     *[Exclusion(f"nn.functional.pad.{mode}", "only constant padding is part of issue 12 (reflect, replicate and "
                 "circular modes raise NotImplementedError)") for mode in ("reflect", "replicate", "replicate_negative",
@@ -67,10 +70,9 @@ ERROR_EXCLUSIONS: list[Exclusion] = [
 
 # Ops that still disagree on some samples (tested as xfail, counted as disagreements in the report):
 # op -> what is missing. Remove an entry once the op agrees (the report shows which still fail).
-SEM = "existing op, semantics helper sem11's area: "
+SEM = "existing op, semantics still to match (issue 11): "
 KNOWN_GAPS: dict[str, str] = {
     "arange": SEM + "a float start/end with an int dtype gives one more element; inf bounds raise OverflowError",
-    "clamp": SEM + "tensor min/max bounds are not supported",
     "linspace": SEM + "1-D start/end tensors are not refused",
     "masked_fill": SEM + "a 0-d tensor value gets no gradient; a 1-D value tensor is not refused",
     "maximum": SEM + "a Python number as `other` is accepted (torch raises TypeError)",
@@ -78,18 +80,13 @@ KNOWN_GAPS: dict[str, str] = {
     "logical_and": SEM + "a Python number as `other` is accepted (torch raises TypeError)",
     "logical_or": SEM + "a Python number as `other` is accepted (torch raises TypeError)",
     "logical_xor": SEM + "a Python number as `other` is accepted (torch raises TypeError)",
-    "softmax": SEM + "a dim of size 0 fails in NumPy's max",
-    "log_softmax": SEM + "a dim of size 0 fails in NumPy's max",
     "pow": SEM + "float32 gradient of broadcast inputs rounds differently beyond torch's tolerance",
     "__ror__": SEM + "Tensor.__ror__ is missing",
     "__rpow__": SEM + "tensor.__rpow__(tensor) gives the exponent no gradient; int negative powers",
     "gather": SEM + "uint8 index dtype, and a 0-d input with a 1-D index",
-    "index_select": SEM + "a 0-d input",
     "cat": SEM + "an empty legacy (0,) tensor beside an n-d one",
-    "all": SEM + "a tuple of dims",
-    "any": SEM + "a tuple of dims",
     "mean": SEM + "mean(dim=[], dtype=int64) is not refused",
     "sum": SEM + "sum(dim=[]) of a 0-d tensor (thorough profile only)",
-    "nn.functional.cross_entropy": "existing op, helper kern15's area: class-probability (float) targets get no "
+    "nn.functional.cross_entropy": "existing op (issue 15's loss kernels): class-probability (float) targets get no "
                                    "gradient",
 }

@@ -709,7 +709,7 @@ def _float_activation(input: Tensor, name: str) -> None:
     if input._data.dtype.kind != "f":
         kernel = {"gelu": "GeluKernelImpl", "silu": "silu_cpu", "elu": "elu_cpu", "softplus": "softplus_cpu",
                   "leaky_relu": "leaky_relu_cpu"}[name]
-        raise RuntimeError(f'"{kernel}" not implemented for \'{_TYPE_WORD[input._data.dtype.name]}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TYPE_WORD[input._data.dtype.name]}\'')
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
