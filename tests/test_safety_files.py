@@ -6,7 +6,6 @@ files on disk are exactly as before (the previous checkpoint still loads).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -27,28 +26,7 @@ from torch_impl.checkpoint import CheckpointError, load_checkpoint, save_checkpo
 from torch_impl.cli import main
 from torch_impl.hub import HubError, ModelFolderError, from_pretrained
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under `folder` (hidden ones too) with the hash of its bytes."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = exit_.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def run_cli_subprocess(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "torch_impl", *argv], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+from cli_helpers import REPO_ROOT, run_cli, run_cli_subprocess, snapshot
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,9 @@
 and `predict` says when a text has no word it knows."""
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,27 +17,7 @@ from torch_impl.predict import NoKnownWordWarning, TextClassificationPipeline
 from torch_impl.runs import prepare_run_folder
 from torch_impl.training import TrainConfig, fit
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = exit_.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def run_cli_subprocess(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "torch_impl", *argv], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+from cli_helpers import run_cli, run_cli_subprocess, snapshot
 
 
 @pytest.fixture(scope="module")
