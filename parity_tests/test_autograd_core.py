@@ -7,8 +7,6 @@ or raise the same exception type with the same message.
 """
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 import torch
@@ -16,22 +14,7 @@ import torch
 import minitorch_ref as mt
 from minitorch_ref.autograd import engine
 from minitorch_ref.autograd.function import AccumulateGrad, Function
-
-
-def _summary(value):
-    if isinstance(value, (torch.Tensor, mt.Tensor)):
-        return ("tensor", value.detach().tolist(), list(value.shape), str(value.dtype).split(".")[-1])
-    if isinstance(value, (list, tuple)):
-        return [_summary(v) for v in value]
-    return value
-
-
-def _outcome(scenario, lib):
-    try:
-        return "ok", _summary(scenario(lib))
-    except Exception as error:  # noqa: BLE001 - the exception itself is what is compared
-        message = str(error).replace("torch.", "minitorch_ref.")
-        return type(error).__name__, re.sub(r" Hint: .*", "", message)
+from parity_tests.outcomes import outcome as _outcome
 
 
 def _same(scenario):

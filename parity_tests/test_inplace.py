@@ -5,35 +5,17 @@ requires_grad flags and versions, or raise the same exception with the same mess
 """
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 import torch
 
 import minitorch_ref as mt
 from minitorch_ref.autograd import gradcheck
+from parity_tests.outcomes import outcome as _outcome
 
 
 def _names(*tensors) -> list:
     return [t.grad_fn.name().replace("torch::autograd::", "") if t.grad_fn is not None else None for t in tensors]
-
-
-def _summary(value):
-    """Something comparable across the libraries: nested lists of floats, names, flags."""
-    if isinstance(value, (torch.Tensor, mt.Tensor)):
-        return ("tensor", value.detach().tolist(), str(value.dtype).split(".")[-1])
-    if isinstance(value, (list, tuple)):
-        return [_summary(v) for v in value]
-    return value
-
-
-def _outcome(scenario, lib):
-    try:
-        return "ok", _summary(scenario(lib))
-    except Exception as error:  # noqa: BLE001 - the exception itself is what is compared
-        message = str(error).replace("torch.", "minitorch_ref.")
-        return type(error).__name__, re.sub(r" Hint: .*", "", message)  # (the hints differ: torch's names tools we lack)
 
 
 def _ones(lib, *shape, grad=False):
