@@ -21,7 +21,7 @@ from ..autograd.function import Function
 from ..kernels import cross_entropy as cross_entropy_kernels
 from ..kernels import embedding_bag as embedding_bag_kernels
 from ..kernels import sparse_rows
-from ..ops import linalg, pointwise, shape
+from ..ops import linalg, normalization, pointwise, shape
 
 __all__ = [
     "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "embedding", "embedding_bag",
@@ -892,3 +892,25 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
 
 
 __all__ += ["cosine_similarity", "kl_div"]
+
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """Standardise each sample over its last `len(normalized_shape)` dims (biased variance), then
+    `* weight + bias`: the transformer's normalisation, independent of the batch."""
+    shape_ = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    n = len(shape_)
+    if n == 0:
+        raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           f"element, but got normalized_shape = {list(shape_)}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape_:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                               f"{list(t.shape)} and normalized_shape = {list(shape_)}")
+    if input.ndim < n or tuple(input.shape[input.ndim - n:]) != shape_:
+        raise RuntimeError(f"Given normalized_shape={list(shape_)}, expected input with shape [*, "
+                           f"{', '.join(str(s) for s in shape_)}], but got input of size{list(input.shape)}")
+    return normalization.LayerNorm.apply(input, n, weight, bias, eps)
+
+
+__all__ += ["layer_norm"]
