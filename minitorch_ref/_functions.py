@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 
 from ._dtype import PACKAGE
-from ._tensor import Tensor, _as_tensor, _dim, _promote
+from ._tensor import Tensor, _as_tensor, _dim, _promote, _require_tensor
 from .ops import pointwise, shape
 
 __all__ = [
@@ -59,12 +59,16 @@ for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "sum", "mean",
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """Element-wise larger of two tensors (broadcast); a tie sends half the gradient to each."""
+    _require_tensor(input, "maximum", "input", 1)
+    _require_tensor(other, "maximum", "other", 2)
     a, b = _promote(input, other)
     return pointwise.Maximum.apply(a, b)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """Element-wise smaller of two tensors (broadcast); a tie sends half the gradient to each."""
+    _require_tensor(input, "minimum", "input", 1)
+    _require_tensor(other, "minimum", "other", 2)
     a, b = _promote(input, other)
     return pointwise.Minimum.apply(a, b)
 
@@ -86,6 +90,9 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         raise TypeError(f"cat() received an invalid combination of arguments - got ({type(tensors).__name__}, ...)")
     if len(tensors) == 0:
         raise ValueError(f"{PACKAGE}.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     tensors = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])  # legacy empty rule
     ref = tensors[0]
     for i, t in enumerate(tensors):

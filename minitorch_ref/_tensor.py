@@ -407,6 +407,8 @@ class Tensor(TensorBase):
     pow = __pow__
 
     def __rpow__(self, number: Any) -> "Tensor":
+        if isinstance(number, Tensor):  # `tensor.__rpow__(base)` called directly: base ** tensor (PowBackward1)
+            return number.pow(self)
         a, b = _promote(self, number)
         return pointwise.Rpow.apply(a, b)
 
@@ -518,18 +520,24 @@ class Tensor(TensorBase):
     def __xor__(self, other: Any) -> "Tensor":
         return _bitwise(self, other, np.bitwise_xor)
 
+    def __ror__(self, other: Any) -> "Tensor":  # (`True | mask`; without it Python finds `type.__ror__`)
+        return _bitwise(self, other, np.bitwise_or)
+
     def __invert__(self) -> "Tensor":
         if self._data.dtype.kind == "f":
             raise TypeError("bitwise_not_cpu not implemented for 'Float'")
         return Tensor._make(np.invert(self._data))
 
     def logical_and(self, other: "Tensor") -> "Tensor":
+        _require_tensor(other, "logical_and", "other", 1)
         return Tensor._make(np.logical_and(self._data, _broadcastable(self, other)._data))
 
     def logical_or(self, other: "Tensor") -> "Tensor":
+        _require_tensor(other, "logical_or", "other", 1)
         return Tensor._make(np.logical_or(self._data, _broadcastable(self, other)._data))
 
     def logical_xor(self, other: "Tensor") -> "Tensor":
+        _require_tensor(other, "logical_xor", "other", 1)
         return Tensor._make(np.logical_xor(self._data, _broadcastable(self, other)._data))
 
     def logical_not(self) -> "Tensor":
@@ -574,6 +582,9 @@ class Tensor(TensorBase):
                 f"Got: {dt.torch_type_name(self._data.dtype)}"
             )
         np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else None
+        if np_dtype is not None and np.dtype(np_dtype).kind != "f":
+            raise RuntimeError("mean(): could not infer output dtype. Optional dtype must be either a floating point "
+                               f"or complex dtype. Got: {dt.torch_type_name(np_dtype)}")
         dims = _opt_dims(dim, self.ndim)
         return (reduction.Mean if dims is None else reduction.MeanDim).apply(self, dims, keepdim, np_dtype)
 
@@ -733,7 +744,8 @@ class Tensor(TensorBase):
         return self.transpose(-2, -1)
 
     def gather(self, dim: int, index: "Tensor") -> "Tensor":
-        _check_index_dtype(index, "gather")
+        if not (isinstance(index, Tensor) and index._data.size == 0):  # (an empty index of any dtype reads nothing)
+            _check_index_dtype(index, "gather")
         d = _dim(dim, max(self.ndim, 1))
         if index._data.size == 0:  # nothing to read: torch checks nothing more
             return shape.Gather.apply(self, d, index._data)
@@ -777,8 +789,15 @@ class Tensor(TensorBase):
             raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
                                f"{dt.torch_type_name(cond._data.dtype).lower()}")
         _check_broadcast(self._data.shape, cond._data.shape)
-        fill = value.item() if isinstance(value, Tensor) else value
-        return pointwise.MaskedFill.apply(cond, np.asarray(fill, dtype=self._data.dtype), self)
+        if isinstance(value, Tensor):
+            if value.ndim:
+                raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                                   f"{value.ndim} dimension(s).")
+            return pointwise.MaskedFillTensor.apply(cond, value, self)
+        if isinstance(value, builtins.complex) and self._data.dtype.kind != "c":
+            raise RuntimeError(f"value cannot be converted to type {dt.torch_type_name(self._data.dtype).lower()} "
+                               "without overflow")
+        return pointwise.MaskedFill.apply(cond, np.asarray(value, dtype=self._data.dtype), self)
 
     def __getitem__(self, key: Any) -> "Tensor":
         np_key, op = _index_key(key, self._data.shape)
@@ -1713,6 +1732,12 @@ def _bitwise(a: Tensor, b: Any, ufunc) -> Tensor:
     if a._data.dtype.kind == "f":
         raise NotImplementedError(f'"{ufunc.__name__}_cpu" not implemented for \'{dt.torch_type_name(a._data.dtype)}\'')
     return Tensor._make(ufunc(a._data, b._data if isinstance(b, Tensor) else b))
+
+
+def _require_tensor(value: Any, fn: str, name: str, position: int) -> None:
+    """torch's TypeError for a Python number where only a tensor is accepted (`torch.maximum(x, 2)`)."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
 
 
 def _broadcastable(t: Tensor, other: Any) -> Tensor:

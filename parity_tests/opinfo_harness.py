@@ -199,7 +199,14 @@ class Outcome:
     detail: str = ""
 
 
-TOLERANCES: dict[str, dict] = {  # op -> assert_close keywords, where float rounding differs by design
+# op -> dtype -> assert_close keywords, where float rounding differs by design (and no order of operations
+# would match torch's): each entry with the measurement that justifies it.
+# pow/__rpow__: a broadcast base's float32 gradient sums up to 50 terms of +-1e5 that cancel (grad * e * b^(e-1));
+# torch's and minitorch_ref's float32 sums differ by up to 4e-5 relative, both as far from the float64 sum
+# (e.g. torch 3158.51, minitorch_ref 3158.63, float64 3158.42).
+TOLERANCES: dict[str, dict] = {
+    "pow": {"float32": {"rtol": 1e-4, "atol": 1e-4}},
+    "__rpow__": {"float32": {"rtol": 1e-4, "atol": 1e-4}},
 }
 
 
@@ -213,7 +220,7 @@ def _compare(actual: Any, expected: Any, what: str, op_name: str) -> None:
         if got.dtype != expected.dtype:
             raise AssertionError(f"{what}: dtype {got.dtype} != torch's {expected.dtype}")
         torch.testing.assert_close(got, expected.detach(), equal_nan=True, msg=lambda m: f"{what}: {m}",
-                                   **TOLERANCES.get(op_name, {}))
+                                   **TOLERANCES.get(op_name, {}).get(str(expected.dtype)[6:], {}))
     elif isinstance(expected, (bool, int, float)) and not isinstance(actual, mt.Tensor):
         if type(actual) is not type(expected) and not (isinstance(actual, (int, float)) and
                                                         isinstance(expected, (int, float))):

@@ -492,6 +492,8 @@ class _CrossEntropyOp(Function):
             divisor = x.shape[0]
             out_shape = target.shape[:1] + target.shape[2:] if target.ndim > 1 else ()
             ctx.node_name = "DivBackward1" if reduction == "mean" else "NegBackward0"
+            # d loss / d target[i, c] = -(1 - smoothing) * weight[c] * log p[i, c] (probabilities get a gradient)
+            ctx.target_grad = -(1 - label_smoothing) * log_p * (1 if weight is None else weight.astype(x.dtype))
         else:
             a, divisor = _class_target_weights(target, num_classes, weight, ignore_index, label_smoothing, x.dtype)
             out_shape = target.shape
@@ -508,8 +510,10 @@ class _CrossEntropyOp(Function):
                                                          _row_scale(grad, ctx.reduction, ctx.divisor))
             return _unrows(g, ctx.input_shape), None, None, None, None, None, None
         (a, probs), divisor, reduction = ctx.saved_tensors, ctx.divisor, ctx.reduction
-        g = (probs * a.sum(axis=1, keepdims=True) - a) * _row_scale(grad, reduction, divisor)
-        return _unrows(g, ctx.input_shape), None, None, None, None, None, None
+        scale = _row_scale(grad, reduction, divisor)
+        g = (probs * a.sum(axis=1, keepdims=True) - a) * scale
+        grad_target = _unrows(ctx.target_grad * scale, ctx.input_shape) if ctx.needs_input_grad[1] else None
+        return _unrows(g, ctx.input_shape), grad_target, None, None, None, None, None
 
     picked = False  # True when the loss came from `_picked_cross_entropy`
 
@@ -605,7 +609,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *
         w = None if weight is None else weight._data  # classes are the last axis of the rows: broadcasts
     else:
         w = _check_class_target(input, target, weight)
-    return _CrossEntropyOp.apply(input, target._data, w, ignore_index, reduction, label_smoothing, prob_target)
+    # (probability targets are an input with a gradient, as in torch; class indices are not)
+    return _CrossEntropyOp.apply(input, target if prob_target else target._data, w, ignore_index, reduction,
+                                 label_smoothing, prob_target)
 
 
 def _check_bce_reduction_and_size(input: Tensor, target: Tensor, reduction: str, message: str) -> None:
