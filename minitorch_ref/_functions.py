@@ -186,15 +186,15 @@ from .autograd import grad_mode, inplace  # noqa: E402
 from .ops import linalg  # noqa: E402
 
 
-def _write_out(out: Any, result: Any) -> Any:
+def _write_out(out: Any, result: Any, name: str) -> Any:
     """`out=`: the result written into the given tensor(s) (resized if its shape differs, as torch does)."""
     if isinstance(result, _MaxResult):  # (values, indices) into a pair of tensors
-        return _MaxResult(_write_out(out[0], result[0]), _write_out(out[1], result[1]), result._kind)
+        return _MaxResult(_write_out(out[0], result[0], name), _write_out(out[1], result[1], name), result._kind)
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
     if grad_mode.is_grad_enabled() and (out._requires_grad or result._requires_grad):
-        raise RuntimeError("functions with out=... arguments don't support automatic differentiation, but one of "
-                           "the arguments requires grad.")
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
     if out._data.dtype != result._data.dtype:
         raise RuntimeError(f"Expected out tensor to have dtype {result.dtype}, but got {out.dtype} instead")
     if out._data.shape != result._data.shape:
@@ -217,7 +217,7 @@ def _method_out(name: str):
 
     def fn(input: Tensor, *args: Any, out: Any = None, **kwargs: Any):
         result = method(input, *args, **kwargs)
-        return result if out is None else _write_out(out, result)
+        return result if out is None else _write_out(out, result, name)
 
     fn.__name__, fn.__doc__ = name, method.__doc__
     return fn

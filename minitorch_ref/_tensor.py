@@ -560,11 +560,11 @@ class Tensor(TensorBase):
     def equal(self, other: "Tensor") -> bool:
         return self._data.shape == other._data.shape and builtins.bool(np.array_equal(self._data, other._data))
 
-    def all(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
-        return Tensor._make(np.all(self._data, axis=_opt_dim(dim, self.ndim), keepdims=keepdim))
+    def all(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return Tensor._make(np.all(self._data, axis=_logical_dims(dim, self.ndim), keepdims=keepdim))
 
-    def any(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
-        return Tensor._make(np.any(self._data, axis=_opt_dim(dim, self.ndim), keepdims=keepdim))
+    def any(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return Tensor._make(np.any(self._data, axis=_logical_dims(dim, self.ndim), keepdims=keepdim))
 
     # ------------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
@@ -1375,7 +1375,7 @@ class Tensor(TensorBase):
                 raise RuntimeError("allocated size does not match required size")
             return shape.IndexSelect.apply(x, d, np.repeat(np.arange(size), r))  # (IndexSelectBackward0, as torch)
         if repeats < 0:
-            raise RuntimeError("repeats can not be negative")
+            raise RuntimeError("Repeats must be non-negative")
         # an int: torch expands a new dim after `dim`, copies, and views it flat (CloneBackward0, ViewBackward0)
         stretched = x.unsqueeze(d + 1).expand(*x.shape[:d + 1], repeats, *x.shape[d + 1:]).contiguous()
         return stretched.view(*x.shape[:d], size * repeats, *x.shape[d + 1:])
@@ -1421,7 +1421,7 @@ class Tensor(TensorBase):
 
     def scatter_add(self, dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
         """A copy with `src` added at out[index[i][j]][j] (dim 0): repeated indices accumulate."""
-        d = self._scatter_checks("scatter_add", dim, index, src)
+        d = self._scatter_checks("scatter", dim, index, src)  # (torch's messages say scatter() for both)
         if index._data.size == 0:
             return self.clone()
         return shape.ScatterAdd.apply(self, d, index._data, src)
@@ -1576,6 +1576,13 @@ def _dim(dim: Any, ndim: int) -> int:
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
+
+
+def _logical_dims(dim: Any, ndim: int):
+    """all/any's `dim`: None (every dim), an int, or a list of dims; an empty list reduces nothing."""
+    if isinstance(dim, (tuple, list)):
+        return () if len(dim) == 0 else _opt_dims(dim, ndim)
+    return _opt_dim(dim, ndim)
 
 
 def _opt_dim(dim: Any, ndim: int):

@@ -133,7 +133,7 @@ def einsum_subscripts(equation: str, ndims: list) -> tuple:
     lhs, arrow, rhs = equation.partition("->")
     inputs = lhs.split(",")
     if len(inputs) != len(ndims):
-        raise ValueError(f"einsum(): more operands were provided than specified in the equation"
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
                          if len(ndims) > len(inputs) else
                          "einsum(): fewer operands were provided than specified in the equation")
     for term in inputs + [rhs]:
