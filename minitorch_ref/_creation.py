@@ -177,23 +177,52 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
     """[start, end) with `step`; int64 when all arguments are integers, else float32."""
     if end is None:
         start, end = 0, start
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if (end - start) / step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     all_int = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
     np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else (np.int64 if all_int else np.float32)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if (end - start) / step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     n = math.ceil((end - start) / step)
+    if np.dtype(np_dtype).kind in "iub":  # torch truncates the bounds and step to integers first...
+        start, end, step = builtins.int(start), builtins.int(end), builtins.int(step)
+        if np_dtype == np.int64:  # ...and, for int64, counts in integers: (end - start + step - sign) / step
+            if step == 0:
+                raise ValueError("step must be nonzero")
+            span = end - start + step - (1 if step > 0 else -1)
+            n = abs(span) // abs(step) * (1 if (span >= 0) == (step > 0) else -1)
     array = (start + step * np.arange(n, dtype=np.float64)) if not all_int else np.arange(start, end, step)
     return _finish(array.astype(np_dtype), None, device, requires_grad)
 
 
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
+    """`steps` evenly spaced values from start to end, computed as torch's kernel does: the first half
+    counted up from start, the second half down from end (so both ends are exact); in the output dtype
+    (integer outputs: from truncated ends, with a float64 step)."""
+    if not isinstance(steps, (builtins.int, np.integer)):
+        raise TypeError(f"linspace() received an invalid combination of arguments - got (steps={type(steps).__name__})"
+                        ", but expected (..., int steps, ...)")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else dt.DEFAULT_FLOAT.numpy_dtype
-    return _finish(np.linspace(start, end, steps).astype(np_dtype), None, device, requires_grad)
+    if any(isinstance(v, Tensor) and v.ndim for v in (start, end)):
+        raise RuntimeError(f"linspace only supports 0-dimensional start and end tensors, but got start with "
+                           f"{getattr(start, 'ndim', 0)} dimension(s) and end with {getattr(end, 'ndim', 0)} "
+                           "dimension(s).")
+    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    np_dtype = np.dtype(dt.to_numpy_dtype(dtype) if dtype is not None else dt.DEFAULT_FLOAT.numpy_dtype)
+    integral = np_dtype.kind in "iub"
+    compute = np.dtype(np.float64) if integral else np_dtype
+    first = compute.type(builtins.int(start) if integral else start)
+    last = compute.type(builtins.int(end) if integral else end)
+    index = np.arange(steps).astype(compute)
+    step = (last - first) / compute.type(max(steps - 1, 1))
+    with np.errstate(invalid="ignore", over="ignore"):
+        values = np.where(np.arange(steps) < max(steps // 2, 1), first + step * index,
+                          last - step * (steps - 1 - index))
+    return _finish(values.astype(np_dtype), None, device, requires_grad)
 
 
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 
 from ._dtype import PACKAGE
-from ._tensor import Tensor, _as_tensor, _dim, _promote
+from ._tensor import Tensor, _as_tensor, _dim, _promote, _require_tensor
 from .ops import pointwise, shape
 
 __all__ = [
@@ -59,12 +59,16 @@ for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "sum", "mean",
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """Element-wise larger of two tensors (broadcast); a tie sends half the gradient to each."""
+    _require_tensor(input, "maximum", "input", 1)
+    _require_tensor(other, "maximum", "other", 2)
     a, b = _promote(input, other)
     return pointwise.Maximum.apply(a, b)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """Element-wise smaller of two tensors (broadcast); a tie sends half the gradient to each."""
+    _require_tensor(input, "minimum", "input", 1)
+    _require_tensor(other, "minimum", "other", 2)
     a, b = _promote(input, other)
     return pointwise.Minimum.apply(a, b)
 
@@ -86,6 +90,9 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         raise TypeError(f"cat() received an invalid combination of arguments - got ({type(tensors).__name__}, ...)")
     if len(tensors) == 0:
         raise ValueError(f"{PACKAGE}.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     tensors = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])  # legacy empty rule
     ref = tensors[0]
     for i, t in enumerate(tensors):
@@ -168,3 +175,84 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
 
 
 __all__ += ["hstack", "vstack", "meshgrid"]
+
+
+# --- issue 12, second part: the function forms (with `out=` where torch has it) ---
+import warnings  # noqa: E402
+
+from ._dtype import torch_type_name  # noqa: E402
+from ._tensor import _MaxResult  # noqa: E402
+from .autograd import grad_mode, inplace  # noqa: E402
+from .ops import linalg  # noqa: E402
+
+
+def _write_out(out: Any, result: Any, name: str) -> Any:
+    """`out=`: the result written into the given tensor(s) (resized if its shape differs, as torch does)."""
+    if isinstance(result, _MaxResult):  # (values, indices) into a pair of tensors
+        return _MaxResult(_write_out(out[0], result[0], name), _write_out(out[1], result[1], name), result._kind)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    if grad_mode.is_grad_enabled() and (out._requires_grad or result._requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    if out._data.dtype != result._data.dtype:
+        raise RuntimeError(f"Expected out tensor to have dtype {result.dtype}, but got {out.dtype} instead")
+    if out._data.shape != result._data.shape:
+        if out._data.size:
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                          f"which does not match the required output shape {list(result.shape)}. This behavior is "
+                          "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
+                          "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                          "elements with t.resize_(0).", UserWarning, stacklevel=3)
+        out._data = result._data.copy()
+    else:
+        out._data[...] = result._data
+    inplace.bump_version(out)
+    return out
+
+
+def _method_out(name: str):
+    """`torch.name(input, ..., out=None)`: the tensor method, its result written into `out` if given."""
+    method = _method(name)
+
+    def fn(input: Tensor, *args: Any, out: Any = None, **kwargs: Any):
+        result = method(input, *args, **kwargs)
+        return result if out is None else _write_out(out, result, name)
+
+    fn.__name__, fn.__doc__ = name, method.__doc__
+    return fn
+
+
+for _name in ["median", "diag", "scatter", "scatter_add", "index_add", "masked_select", "nonzero"]:
+    globals()[_name] = _method_out(_name)
+unique = _method("unique")
+
+
+def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
+    """`torch.repeat_interleave(x, repeats, dim)`; `torch.repeat_interleave(counts)` alone gives the
+    indices 0, 1, ... each repeated counts[i] times."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"repeat_interleave(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return input.repeat_interleave(repeats, dim, output_size=output_size)
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Sums of products named by letters: `einsum('bij,bjk->bik', a, b)` is a batched matmul,
+    `einsum('ii', m)` a trace, `einsum('i,j->ij', u, v)` an outer product; `...` stands for the
+    remaining (broadcast) dims. Operands may also be given as one list."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    if not operands:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    for t in operands[1:]:
+        if t._data.dtype != operands[0]._data.dtype:
+            raise RuntimeError(f"expected scalar type {torch_type_name(operands[0]._data.dtype)} but found "
+                               f"{torch_type_name(t._data.dtype)}")
+    inputs, out = linalg.einsum_subscripts(equation, [t.ndim for t in operands])
+    return linalg.Einsum.apply(inputs, out, *operands)
+
+
+__all__ += ["median", "unique", "diag", "repeat_interleave", "scatter", "scatter_add", "index_add", "masked_select",
+            "nonzero", "einsum"]

@@ -407,6 +407,8 @@ class Tensor(TensorBase):
     pow = __pow__
 
     def __rpow__(self, number: Any) -> "Tensor":
+        if isinstance(number, Tensor):  # `tensor.__rpow__(base)` called directly: base ** tensor (PowBackward1)
+            return number.pow(self)
         a, b = _promote(self, number)
         return pointwise.Rpow.apply(a, b)
 
@@ -518,18 +520,24 @@ class Tensor(TensorBase):
     def __xor__(self, other: Any) -> "Tensor":
         return _bitwise(self, other, np.bitwise_xor)
 
+    def __ror__(self, other: Any) -> "Tensor":  # (`True | mask`; without it Python finds `type.__ror__`)
+        return _bitwise(self, other, np.bitwise_or)
+
     def __invert__(self) -> "Tensor":
         if self._data.dtype.kind == "f":
             raise TypeError("bitwise_not_cpu not implemented for 'Float'")
         return Tensor._make(np.invert(self._data))
 
     def logical_and(self, other: "Tensor") -> "Tensor":
+        _require_tensor(other, "logical_and", "other", 1)
         return Tensor._make(np.logical_and(self._data, _broadcastable(self, other)._data))
 
     def logical_or(self, other: "Tensor") -> "Tensor":
+        _require_tensor(other, "logical_or", "other", 1)
         return Tensor._make(np.logical_or(self._data, _broadcastable(self, other)._data))
 
     def logical_xor(self, other: "Tensor") -> "Tensor":
+        _require_tensor(other, "logical_xor", "other", 1)
         return Tensor._make(np.logical_xor(self._data, _broadcastable(self, other)._data))
 
     def logical_not(self) -> "Tensor":
@@ -552,11 +560,11 @@ class Tensor(TensorBase):
     def equal(self, other: "Tensor") -> bool:
         return self._data.shape == other._data.shape and builtins.bool(np.array_equal(self._data, other._data))
 
-    def all(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
-        return Tensor._make(np.all(self._data, axis=_opt_dim(dim, self.ndim), keepdims=keepdim))
+    def all(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return Tensor._make(np.all(self._data, axis=_logical_dims(dim, self.ndim), keepdims=keepdim))
 
-    def any(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
-        return Tensor._make(np.any(self._data, axis=_opt_dim(dim, self.ndim), keepdims=keepdim))
+    def any(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return Tensor._make(np.any(self._data, axis=_logical_dims(dim, self.ndim), keepdims=keepdim))
 
     # ------------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
@@ -574,6 +582,9 @@ class Tensor(TensorBase):
                 f"Got: {dt.torch_type_name(self._data.dtype)}"
             )
         np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else None
+        if np_dtype is not None and np.dtype(np_dtype).kind != "f":
+            raise RuntimeError("mean(): could not infer output dtype. Optional dtype must be either a floating point "
+                               f"or complex dtype. Got: {dt.torch_type_name(np_dtype)}")
         dims = _opt_dims(dim, self.ndim)
         return (reduction.Mean if dims is None else reduction.MeanDim).apply(self, dims, keepdim, np_dtype)
 
@@ -733,7 +744,8 @@ class Tensor(TensorBase):
         return self.transpose(-2, -1)
 
     def gather(self, dim: int, index: "Tensor") -> "Tensor":
-        _check_index_dtype(index, "gather")
+        if not (isinstance(index, Tensor) and index._data.size == 0):  # (an empty index of any dtype reads nothing)
+            _check_index_dtype(index, "gather")
         d = _dim(dim, max(self.ndim, 1))
         if index._data.size == 0:  # nothing to read: torch checks nothing more
             return shape.Gather.apply(self, d, index._data)
@@ -777,8 +789,15 @@ class Tensor(TensorBase):
             raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
                                f"{dt.torch_type_name(cond._data.dtype).lower()}")
         _check_broadcast(self._data.shape, cond._data.shape)
-        fill = value.item() if isinstance(value, Tensor) else value
-        return pointwise.MaskedFill.apply(cond, np.asarray(fill, dtype=self._data.dtype), self)
+        if isinstance(value, Tensor):
+            if value.ndim:
+                raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                                   f"{value.ndim} dimension(s).")
+            return pointwise.MaskedFillTensor.apply(cond, value, self)
+        if isinstance(value, builtins.complex) and self._data.dtype.kind != "c":
+            raise RuntimeError(f"value cannot be converted to type {dt.torch_type_name(self._data.dtype).lower()} "
+                               "without overflow")
+        return pointwise.MaskedFill.apply(cond, np.asarray(value, dtype=self._data.dtype), self)
 
     def __getitem__(self, key: Any) -> "Tensor":
         np_key, op = _index_key(key, self._data.shape)
@@ -1299,6 +1318,195 @@ class Tensor(TensorBase):
         if self._data.dtype.kind != "f":
             raise NotImplementedError(f'"{name}" not implemented for \'{dt.torch_type_name(self._data.dtype)}\'')
 
+    # (issue 12, second part: median, unique, diag, repeat_interleave, scatter, index_add, masked_select,
+    # nonzero, new_*)
+    def median(self, dim: Any = None, keepdim: bool = False):
+        """The lower middle value (`median()`), or (values, indices) of each slice along `dim`."""
+        if dim is None:
+            return reduction.MedianAll.apply(self)
+        d = _dim(dim, self.ndim)
+        if self.ndim and self._data.shape[d] == 0:
+            raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+        values, indices = reduction.MedianDim.apply(self, d, keepdim)
+        return _MaxResult(values, indices, "median")
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+               dim: int | None = None):
+        """The distinct values, sorted (torch sorts on the CPU whatever `sorted` says), or the distinct
+        slices along `dim`; with the inverse (where each element went) and counts on request."""
+        d = None if dim is None else _dim(dim, self.ndim)
+        if d is not None and self._data.size == 0 and self.ndim and self._data.shape[d] != 0:
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        values, inverse, counts = reduction.unique(self._data, d)
+        out = (Tensor._make(values),)
+        if return_inverse:
+            out += (Tensor._make(inverse.astype(np.int64)),)
+        if return_counts:
+            out += (Tensor._make(counts.astype(np.int64)),)
+        return out[0] if len(out) == 1 else out
+
+    def diag(self, diagonal: int = 0) -> "Tensor":
+        """A vector -> the square matrix with it on diagonal `diagonal`; a matrix -> that diagonal."""
+        if self.ndim == 1:
+            return shape.DiagEmbed.apply(self, builtins.int(diagonal))
+        if self.ndim == 2:
+            return shape.Diagonal.apply(self, builtins.int(diagonal))
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+
+    def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None):
+        """Each element (or slice along `dim`) repeated `repeats` times in place: [a, b] -> [a, a, b, b]."""
+        if repeats is None:  # torch.repeat_interleave(counts): the indices 0, 1, ... each repeated
+            counts = self._data.reshape(-1)
+            return Tensor._make(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
+        x = self.flatten() if dim is None else self
+        d = 0 if dim is None else _dim(dim, self.ndim)
+        size = x._data.shape[d] if x.ndim else 1
+        if isinstance(repeats, Tensor):
+            r = repeats._data
+            if r.ndim > 1:
+                raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+            r = np.broadcast_to(r.reshape(-1), (size,)) if r.size == 1 else r
+            if r.shape[0] != size:
+                raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                                   f"{r.shape[0]} and input.size({d}) = {size}")
+            if r.size and r.min() < 0:
+                raise RuntimeError("repeats can not be negative")
+            if output_size is not None and builtins.int(r.sum()) != output_size:
+                raise RuntimeError("allocated size does not match required size")
+            return shape.IndexSelect.apply(x, d, np.repeat(np.arange(size), r))  # (IndexSelectBackward0, as torch)
+        if repeats < 0:
+            raise RuntimeError("Repeats must be non-negative")
+        # an int: torch expands a new dim after `dim`, copies, and views it flat (CloneBackward0, ViewBackward0)
+        stretched = x.unsqueeze(d + 1).expand(*x.shape[:d + 1], repeats, *x.shape[d + 1:]).contiguous()
+        return stretched.view(*x.shape[:d], size * repeats, *x.shape[d + 1:])
+
+    def _scatter_checks(self, name: str, dim: Any, index: "Tensor", src: Any) -> int:
+        if not isinstance(index, Tensor) or index._data.dtype not in (np.int64, np.int32):
+            raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+        if isinstance(src, Tensor) and src._data.dtype != self._data.dtype:
+            raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+        d = _dim(dim, self.ndim)
+        if index._data.size == 0:
+            return d
+        if max(index.ndim, 1) != max(self.ndim, 1):
+            raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+        if isinstance(src, Tensor) and max(index.ndim, 1) != max(src.ndim, 1):
+            raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+        ishape, sshape = index._data.shape or (1,), self._data.shape or (1,)
+        too_big = any(i > s for k, (i, s) in enumerate(zip(ishape, sshape)) if k != d) or (
+            isinstance(src, Tensor) and any(i > s for i, s in zip(ishape, src._data.shape or (1,))))
+        if too_big:
+            raise RuntimeError(f"Expected index {list(ishape)} to be no larger than self {list(sshape)} apart from "
+                               f"dimension {d}" + (f" and to be no larger size than src {list(src._data.shape)}"
+                                                   if isinstance(src, Tensor) else ""))
+        bad = (index._data < 0) | (index._data >= sshape[d])
+        if bad.any():
+            raise RuntimeError(f"index {index._data[bad].flat[0]} is out of bounds for dimension {d} with size "
+                               f"{sshape[d]}")
+        return d
+
+    def scatter(self, dim: int, index: "Tensor", src: Any = None, value: Any = None, *, reduce: str | None = None):
+        """A copy with `src` (a tensor, or a number `value`) written at out[index[i][j]][j] (dim 0)."""
+        src = value if src is None else src
+        if reduce not in (None, "add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        d = self._scatter_checks("scatter", dim, index, src)
+        if index._data.size == 0:
+            return self.clone()
+        if reduce is not None:
+            return shape.ScatterReduce.apply(self, d, index._data, src, reduce)
+        if isinstance(src, Tensor):
+            return shape.Scatter.apply(self, d, index._data, src)
+        return shape.ScatterValue.apply(self, d, index._data, np.asarray(src, self._data.dtype))
+
+    def scatter_add(self, dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
+        """A copy with `src` added at out[index[i][j]][j] (dim 0): repeated indices accumulate."""
+        d = self._scatter_checks("scatter", dim, index, src)  # (torch's messages say scatter() for both)
+        if index._data.size == 0:
+            return self.clone()
+        return shape.ScatterAdd.apply(self, d, index._data, src)
+
+    def scatter_(self, dim: int, index: "Tensor", src: Any = None, value: Any = None, *, reduce: str | None = None):
+        _check_inplace(self)
+        return self._inplace(self.scatter(dim, index, src, value, reduce=reduce))
+
+    def scatter_add_(self, dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
+        _check_inplace(self)
+        return self._inplace(self.scatter_add(dim, index, src))
+
+    def index_add(self, dim: int, index: "Tensor", source: "Tensor", *, alpha: Any = 1) -> "Tensor":
+        """A copy with slice i of `source` (times alpha) added to slice index[i] along `dim`."""
+        if not isinstance(index, Tensor) or index._data.dtype not in (np.int64, np.int32):
+            raise RuntimeError("index_add_(): Expected dtype int32/int64 for index")
+        if index.ndim > 1:
+            raise IndexError("index_add_(): Index is supposed to be a vector")
+        d = _dim(dim, self.ndim)
+        if source._data.dtype != self._data.dtype:
+            raise RuntimeError(f"index_add_(): self ({dt.torch_type_name(self._data.dtype)}) and source "
+                               f"({dt.torch_type_name(source._data.dtype)}) must have the same scalar type")
+        sshape, oshape = self._data.shape or (1,), source._data.shape or (1,)
+        if len(sshape) != len(oshape) or any(a != b for k, (a, b) in enumerate(zip(sshape, oshape)) if k != d):
+            raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
+                               f"Got self.shape = {list(self.shape)} source.shape = {list(source.shape)}")
+        idx = index._data.reshape(-1)
+        if idx.size != oshape[d]:
+            raise IndexError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim) "
+                             f"({oshape[d]})")
+        if idx.size and (idx.min() < 0 or idx.max() >= sshape[d]):
+            raise IndexError(f"index out of range in self")
+        return shape.IndexAdd.apply(self, d, idx, source, alpha)
+
+    def index_add_(self, dim: int, index: "Tensor", source: "Tensor", *, alpha: Any = 1) -> "Tensor":
+        _check_inplace(self)
+        return self._inplace(self.index_add(dim, index, source, alpha=alpha))
+
+    def masked_select(self, mask: "Tensor") -> "Tensor":
+        """The elements where `mask` (broadcast with self) is True, as a 1-D tensor."""
+        if not isinstance(mask, Tensor) or mask._data.dtype != np.bool_:
+            raise RuntimeError("masked_select: expected BoolTensor for mask")
+        _check_broadcast(self._data.shape, mask._data.shape)
+        return shape.MaskedSelect.apply(self, mask._data)
+
+    def nonzero(self, *, as_tuple: bool = False):
+        """The indices of the nonzero elements: one row each (n, ndim), or one tensor per dim (`as_tuple`)."""
+        if self.ndim == 0 and not as_tuple:  # (one row with no columns if the value is nonzero)
+            return Tensor._make(np.zeros((builtins.int(self._data != 0), 0), np.int64))
+        where = np.nonzero(self._data.reshape(1) if self.ndim == 0 else self._data)
+        if as_tuple:
+            return tuple(Tensor._make(w.astype(np.int64)) for w in where)
+        return Tensor._make(np.stack(where, axis=1).astype(np.int64).reshape(-1, self.ndim))
+
+    def _new(self, fill: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool) -> "Tensor":
+        from . import _creation
+
+        return _creation.full(_shape_args(size), fill, dtype=dtype or self.dtype, device=device,
+                              requires_grad=requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        """Zeros of `size`, with this tensor's dtype unless `dtype` is given."""
+        return self._new(0, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return self._new(1, size, dtype, device, requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return self._new(0, size, dtype, device, requires_grad)  # (torch leaves the values unset)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> "Tensor":
+        return self._new(fill_value, (size,), dtype, device, requires_grad)
+
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        """A new tensor of `data` (always a copy, never part of a graph) with this tensor's dtype by default."""
+        from . import _creation
+
+        if isinstance(data, Tensor):
+            warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+                          "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+                          "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
+            data = data.detach().numpy().copy()
+        return _creation.tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
 
 def _reduce_dims(dim: Any, ndim: int) -> "tuple | None":
     """A reduction's `dim` as a tuple of normalised dims, or None for all (None, () or [] mean all)."""
@@ -1368,6 +1576,13 @@ def _dim(dim: Any, ndim: int) -> int:
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
+
+
+def _logical_dims(dim: Any, ndim: int):
+    """all/any's `dim`: None (every dim), an int, or a list of dims; an empty list reduces nothing."""
+    if isinstance(dim, (tuple, list)):
+        return () if len(dim) == 0 else _opt_dims(dim, ndim)
+    return _opt_dim(dim, ndim)
 
 
 def _opt_dim(dim: Any, ndim: int):
@@ -1524,6 +1739,12 @@ def _bitwise(a: Tensor, b: Any, ufunc) -> Tensor:
     if a._data.dtype.kind == "f":
         raise NotImplementedError(f'"{ufunc.__name__}_cpu" not implemented for \'{dt.torch_type_name(a._data.dtype)}\'')
     return Tensor._make(ufunc(a._data, b._data if isinstance(b, Tensor) else b))
+
+
+def _require_tensor(value: Any, fn: str, name: str, position: int) -> None:
+    """torch's TypeError for a Python number where only a tensor is accepted (`torch.maximum(x, 2)`)."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
 
 
 def _broadcastable(t: Tensor, other: Any) -> Tensor:

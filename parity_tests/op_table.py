@@ -42,7 +42,8 @@ class OpInfo:
     gradcheck: bool = True  # differentiable at the (smoothed, tie-free) gradcheck samples
     rtol: dict = field(default_factory=dict)  # dtype name -> relative tolerance (defaults below)
     # torch's grad_fn name for the output: checked "always", or only for "contiguous" inputs (where
-    # torch's name depends on the strides it was given, as matmul's)
+    # torch's name depends on the strides it was given, as matmul's), or "never" (einsum: torch records the
+    # nodes of the permutes, bmm and views it decomposes each equation into; minitorch_ref one EinsumBackward)
     grad_fn_name: str = "always"
     errors: list = field(default_factory=list)
 
@@ -308,6 +309,66 @@ def _vectors(d):
         lambda t: S.Sample((s.args[0], t.args[0]))))
 
 
+def _distinct(s: S.Sample) -> bool:
+    """No tied values (which of tied elements torch's median/sort picks is unspecified)."""
+    values = s.args[0].values
+    return np.unique(values).size == values.size
+
+
+def _scatter_sample(d, with_src: bool = True, repeats: bool = False):
+    """x, dim and an index along dim (a prefix of a random permutation per slice, so that no two writes
+    land on one element, unless `repeats`), plus `src` of the index's shape."""
+    from hypothesis import strategies as st
+
+    def build(s, seed):
+        x = s.args[0].values
+        dim = s.kwargs["dim"] % x.ndim
+        rng = np.random.default_rng(seed)
+        k = int(rng.integers(1, x.shape[dim] + 1))
+        if repeats:
+            index = rng.integers(0, x.shape[dim], size=x.shape[:dim] + (k,) + x.shape[dim + 1:])
+        else:
+            index = np.take(np.argsort(rng.random(x.shape), axis=dim), np.arange(k), axis=dim)
+        kwargs = {"dim": s.kwargs["dim"], "index": index.astype(np.int64)}
+        if not with_src:
+            return st.just(S.Sample(s.args, kwargs))
+        return S.args(d, index.shape).map(lambda src: S.Sample((s.args[0], src), kwargs))
+
+    return S.reduction(d, keepdim=False, min_dims=1).flatmap(
+        lambda s: st.integers(0, 2**16).flatmap(lambda seed: build(s, seed)))
+
+
+def _index_add_sample(d):
+    """x, dim, an index (repeats allowed) and a source with len(index) slices along dim."""
+    from hypothesis import strategies as st
+
+    def build(s, index):
+        x = s.args[0].values
+        dim = s.kwargs["dim"] % x.ndim
+        shape = x.shape[:dim] + (len(index),) + x.shape[dim + 1:]
+        return S.args(d, shape).map(lambda src: S.Sample((s.args[0], src), {
+            "dim": s.kwargs["dim"], "index": np.array(index, dtype=np.int64)}))
+
+    return S.reduction(d, keepdim=False, min_dims=1).flatmap(lambda s: st.lists(
+        st.integers(0, s.args[0].values.shape[s.kwargs["dim"] % s.args[0].values.ndim] - 1), max_size=4).flatmap(
+        lambda index: build(s, index)))
+
+
+def _layer_norm_sample(d):
+    """x of rank 1-4 and a weight and bias of its last dim (or of its last two dims)."""
+    from hypothesis import strategies as st
+
+    return st.tuples(S.shapes(min_dims=1), st.integers(1, 2)).flatmap(lambda sn: st.tuples(
+        S.args(d, sn[0]), S.args(d, sn[0][-min(sn[1], len(sn[0])):]), S.args(d, sn[0][-min(sn[1], len(sn[0])):]))).map(
+        lambda xwb: S.Sample(xwb))
+
+
+def _square(d):
+    from hypothesis import strategies as st
+
+    return st.integers(1, 4).flatmap(lambda n: S.args(d, (n, n))).map(lambda a: S.Sample((a,)))
+
+
 _U = S.unary
 _NOGRADCHECK = {"gradcheck": False}  # piecewise constant (zero gradient) or kinks at the drawn points
 OPS += [
@@ -431,6 +492,55 @@ OPS += [
            **_NOGRADCHECK),  # (float64 -> float32: finite differences in float32 are too coarse)
     OpInfo("short", lambda m, x: x.short(), lambda d: _U(d, -100, 100), (np.int64,), differentiable=False),
     OpInfo("byte", lambda m, x: x.byte(), lambda d: _U(d, -100, 100), (np.int64,), differentiable=False),
+    # (issue 12, second part)
+    OpInfo("median", lambda m, x: m.median(x), lambda d: _U(d).filter(_distinct), FI),
+    OpInfo("median-dim", lambda m, x, dim, keepdim: x.median(dim, keepdim),
+           lambda d: S.reduction(d).filter(_distinct), FI,
+           errors=[ErrorInput("empty-dim", lambda m: m.ones(0, 3).median(0), IndexError)]),
+    OpInfo("unique", lambda m, x: m.unique(x, return_inverse=True, return_counts=True),
+           lambda d: _U(d, -3, 3, special=d == np.float64), FI, differentiable=False),
+    OpInfo("unique-dim", lambda m, x, dim: x.unique(dim=dim, return_inverse=True, return_counts=True),
+           lambda d: S.reduction(d, keepdim=False, min_dims=1, low=-1, high=1), FI, differentiable=False),
+    OpInfo("einsum-bmm", lambda m, x, y: m.einsum("bij,bjk->bik", x, y), _pair_3d, F, rtol={"float64": 1e-11},
+           grad_fn_name="never"),
+    OpInfo("einsum-outer-implicit", lambda m, x, y: m.einsum("j,i", [x, y]), _vectors, F, grad_fn_name="never"),
+    OpInfo("einsum-diagonal", lambda m, x: m.einsum("ii->i", x), _square, FI, grad_fn_name="never",
+           errors=[ErrorInput("subscripts", lambda m: m.einsum("ij->i", m.ones(3)), RuntimeError,
+                              same_message=False)]),
+    OpInfo("einsum-ellipsis-sum", lambda m, x: m.einsum("...ij->...j", x), lambda d: _U(d, min_dims=2), F,
+           rtol={"float64": 1e-13}, grad_fn_name="never"),
+    OpInfo("layer_norm", lambda m, x, w, b: m.nn.functional.layer_norm(x, tuple(w.shape), w, b),
+           _layer_norm_sample, F, rtol={"float64": 1e-10, "float32": 1e-4},
+           errors=[ErrorInput("shape", lambda m: m.nn.functional.layer_norm(m.ones(2, 3), (2,)), RuntimeError)]),
+    OpInfo("diag", lambda m, x: m.diag(x, 1), lambda d: _U(d, min_dims=1, max_dims=2), FI,
+           errors=[ErrorInput("3-d", lambda m: m.diag(m.ones(2, 2, 2)), RuntimeError)]),
+    OpInfo("diag-vector", lambda m, x: x.diag(-1), lambda d: _U(d, min_dims=1, max_dims=1), FI),
+    OpInfo("repeat_interleave", lambda m, x: x.repeat_interleave(2, dim=0), lambda d: _U(d, min_dims=1), FI,
+           errors=[ErrorInput("negative", lambda m: m.ones(2).repeat_interleave(-1), RuntimeError)]),
+    OpInfo("repeat_interleave-tensor", lambda m, x: m.repeat_interleave(x, m.arange(x.shape[0]) % 3, dim=0),
+           lambda d: _U(d, min_dims=1), FI),
+    OpInfo("scatter", lambda m, x, src, dim, index: x.scatter(dim, S.to_key(m, index), src), _scatter_sample, FI,
+           errors=[ErrorInput("out-of-range", lambda m: m.ones(2, 3).scatter(0, m.tensor([[2]]), m.ones(1, 1)),
+                              RuntimeError)]),
+    OpInfo("scatter-value", lambda m, x, dim, index: m.scatter(x, dim, S.to_key(m, index), 1.5),
+           lambda d: _scatter_sample(d, with_src=False), F),
+    OpInfo("scatter_add", lambda m, x, src, dim, index: m.scatter_add(x, dim, S.to_key(m, index), src),
+           lambda d: _scatter_sample(d, repeats=True), FI,
+           errors=[ErrorInput("dtype", lambda m: m.ones(2).scatter_add(0, m.tensor([0]), m.ones(1, dtype=m.float64)),
+                              RuntimeError)]),
+    OpInfo("index_add", lambda m, x, src, dim, index: x.index_add(dim, S.to_key(m, index), src, alpha=2),
+           _index_add_sample, FI,
+           errors=[ErrorInput("source-shape", lambda m: m.ones(3, 2).index_add(0, m.tensor([0, 1]), m.ones(2)),
+                              RuntimeError)]),
+    OpInfo("masked_select", lambda m, x, y: m.masked_select(x, y > 0), lambda d: S.binary(d), FI,
+           errors=[ErrorInput("float-mask", lambda m: m.ones(2).masked_select(m.ones(2)), RuntimeError)]),
+    OpInfo("nonzero", lambda m, x: m.nonzero(x), lambda d: _U(d, -1, 1, special=True), FI, differentiable=False),
+    OpInfo("nonzero-as_tuple", lambda m, x: x.nonzero(as_tuple=True), lambda d: _U(d, -1, 1), FI,
+           differentiable=False),
+    OpInfo("new_zeros", lambda m, x: x.new_zeros(2, x.ndim), lambda d: _U(d), FI, differentiable=False),
+    OpInfo("new_full", lambda m, x: x.new_full((x.ndim, 2), 1.5, dtype=m.float64), lambda d: _U(d), FI,
+           differentiable=False),
+    OpInfo("new_tensor", lambda m, x: x.new_tensor([[1, 2], [3, 4]]), lambda d: _U(d), FI, differentiable=False),
 ]
 
 

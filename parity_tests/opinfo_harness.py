@@ -120,6 +120,7 @@ OVERRIDES: dict[str, Callable] = {
     "where": lambda self, condition, other: mt.where(condition, self, other),
     "expand": lambda self, shape: self.expand(shape),
     "zero_": lambda self: self.clone().zero_(),
+    "einsum": lambda tensors, equation: mt.einsum(equation, tensors),
 }
 
 
@@ -198,7 +199,14 @@ class Outcome:
     detail: str = ""
 
 
-TOLERANCES: dict[str, dict] = {  # op -> assert_close keywords, where float rounding differs by design
+# op -> dtype -> assert_close keywords, where float rounding differs by design (and no order of operations
+# would match torch's): each entry with the measurement that justifies it.
+# pow/__rpow__: a broadcast base's float32 gradient sums up to 50 terms of +-1e5 that cancel (grad * e * b^(e-1));
+# torch's and minitorch_ref's float32 sums differ by up to 4e-5 relative, both as far from the float64 sum
+# (e.g. torch 3158.51, minitorch_ref 3158.63, float64 3158.42).
+TOLERANCES: dict[str, dict] = {
+    "pow": {"float32": {"rtol": 1e-4, "atol": 1e-4}},
+    "__rpow__": {"float32": {"rtol": 1e-4, "atol": 1e-4}},
 }
 
 
@@ -212,7 +220,7 @@ def _compare(actual: Any, expected: Any, what: str, op_name: str) -> None:
         if got.dtype != expected.dtype:
             raise AssertionError(f"{what}: dtype {got.dtype} != torch's {expected.dtype}")
         torch.testing.assert_close(got, expected.detach(), equal_nan=True, msg=lambda m: f"{what}: {m}",
-                                   **TOLERANCES.get(op_name, {}))
+                                   **TOLERANCES.get(op_name, {}).get(str(expected.dtype)[6:], {}))
     elif isinstance(expected, (bool, int, float)) and not isinstance(actual, mt.Tensor):
         if type(actual) is not type(expected) and not (isinstance(actual, (int, float)) and
                                                         isinstance(expected, (int, float))):
@@ -263,7 +271,6 @@ def compare_sample(op, fn: Callable, sample, check_grad: bool) -> None:
     if not t_inputs or not pairs:
         return
     grads = [_upstream(t, 1000 + k) for k, (t, _) in enumerate(pairs)]
-    t_grads = torch.autograd.grad([t for t, _ in pairs], t_inputs, grads, allow_unused=True)
     for _, m in pairs:
         if not m.requires_grad:
             raise AssertionError("output does not require grad, torch's does")
@@ -274,6 +281,17 @@ def compare_sample(op, fn: Callable, sample, check_grad: bool) -> None:
     m_inputs = [leaves[id(t)] for t in t_inputs]
     for m in m_inputs:
         m.grad = None
+    try:
+        t_grads = torch.autograd.grad([t for t, _ in pairs], t_inputs, grads, allow_unused=True)
+    except Exception as e:  # torch has no derivative here (scatter's reduce=): minitorch_ref's backward must refuse too
+        try:
+            total.backward()
+        except Exception as m_e:
+            if not isinstance(m_e, type(e)):
+                raise AssertionError(f"backward raised {type(m_e).__name__}, torch's raises {type(e).__name__}") \
+                    from m_e
+            return
+        raise AssertionError(f"backward returned, torch's raises {type(e).__name__}: {e}")
     total.backward()
     for i, (m, t_grad) in enumerate(zip(m_inputs, t_grads)):
         if t_grad is None:
@@ -287,7 +305,7 @@ def compare_sample(op, fn: Callable, sample, check_grad: bool) -> None:
         _compare(m.grad, t_grad, f"gradient of input {i}", op.name)
 
 
-VALUES_UNDEFINED = {"empty", "empty_like"}  # only shape and dtype are defined
+VALUES_UNDEFINED = {"empty", "empty_like", "new_empty"}  # only shape and dtype are defined
 
 
 def _compare_meta(m: Any, t: Any, what: str) -> None:

@@ -21,19 +21,21 @@ def table(outcomes: list) -> tuple[str, dict]:
         for key in (o.family, "all"):
             rows[key][f"{o.kind}-{o.status}"] += 1
     figures = {}
-    lines = ["| family | samples | agree | excluded | disagree | agreement | error inputs | raise torch's type |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| family | samples | agree | excluded | disagree | agree / all | agree / compared | error inputs | "
+             "raise torch's type |", "|---|---|---|---|---|---|---|---|---|"]
     for fam in sorted(k for k in rows if k != "all") + ["all"]:
         r = rows[fam]
         n = r["sample-agree"] + r["sample-excluded"] + r["sample-disagree"]
         e = r["error-agree"] + r["error-excluded"] + r["error-disagree"]
         share = r["sample-agree"] / n if n else 1.0
+        compared = r["sample-agree"] + r["sample-disagree"]  # (excluded samples are out of scope, each with its reason)
+        cshare = r["sample-agree"] / compared if compared else 1.0
         eshare = r["error-agree"] / (e - r["error-excluded"]) if e - r["error-excluded"] else 1.0
         figures[fam] = {"samples": n, "agree": r["sample-agree"], "excluded": r["sample-excluded"],
-                        "disagree": r["sample-disagree"], "agreement": share, "errors": e,
+                        "disagree": r["sample-disagree"], "agreement": share, "agreement_compared": cshare, "errors": e,
                         "errors_agree": r["error-agree"], "errors_excluded": r["error-excluded"]}
         lines.append(f"| {fam} | {n} | {r['sample-agree']} | {r['sample-excluded']} | {r['sample-disagree']} | "
-                     f"{share:.1%} | {e} ({r['error-excluded']} excluded) | {eshare:.1%} |")
+                     f"{share:.1%} | {cshare:.1%} | {e} ({r['error-excluded']} excluded) | {eshare:.1%} |")
     return "\n".join(lines), figures
 
 

@@ -21,7 +21,7 @@ from ..autograd.function import Function
 from ..kernels import cross_entropy as cross_entropy_kernels
 from ..kernels import embedding_bag as embedding_bag_kernels
 from ..kernels import sparse_rows
-from ..ops import linalg, pointwise, shape
+from ..ops import linalg, normalization, pointwise, shape
 
 __all__ = [
     "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "embedding", "embedding_bag",
@@ -492,6 +492,8 @@ class _CrossEntropyOp(Function):
             divisor = x.shape[0]
             out_shape = target.shape[:1] + target.shape[2:] if target.ndim > 1 else ()
             ctx.node_name = "DivBackward1" if reduction == "mean" else "NegBackward0"
+            # d loss / d target[i, c] = -(1 - smoothing) * weight[c] * log p[i, c] (probabilities get a gradient)
+            ctx.target_grad = -(1 - label_smoothing) * log_p * (1 if weight is None else weight.astype(x.dtype))
         else:
             a, divisor = _class_target_weights(target, num_classes, weight, ignore_index, label_smoothing, x.dtype)
             out_shape = target.shape
@@ -508,8 +510,10 @@ class _CrossEntropyOp(Function):
                                                          _row_scale(grad, ctx.reduction, ctx.divisor))
             return _unrows(g, ctx.input_shape), None, None, None, None, None, None
         (a, probs), divisor, reduction = ctx.saved_tensors, ctx.divisor, ctx.reduction
-        g = (probs * a.sum(axis=1, keepdims=True) - a) * _row_scale(grad, reduction, divisor)
-        return _unrows(g, ctx.input_shape), None, None, None, None, None, None
+        scale = _row_scale(grad, reduction, divisor)
+        g = (probs * a.sum(axis=1, keepdims=True) - a) * scale
+        grad_target = _unrows(ctx.target_grad * scale, ctx.input_shape) if ctx.needs_input_grad[1] else None
+        return _unrows(g, ctx.input_shape), grad_target, None, None, None, None, None
 
     picked = False  # True when the loss came from `_picked_cross_entropy`
 
@@ -605,7 +609,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *
         w = None if weight is None else weight._data  # classes are the last axis of the rows: broadcasts
     else:
         w = _check_class_target(input, target, weight)
-    return _CrossEntropyOp.apply(input, target._data, w, ignore_index, reduction, label_smoothing, prob_target)
+    # (probability targets are an input with a gradient, as in torch; class indices are not)
+    return _CrossEntropyOp.apply(input, target if prob_target else target._data, w, ignore_index, reduction,
+                                 label_smoothing, prob_target)
 
 
 def _check_bce_reduction_and_size(input: Tensor, target: Tensor, reduction: str, message: str) -> None:
@@ -892,3 +898,25 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
 
 
 __all__ += ["cosine_similarity", "kl_div"]
+
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """Standardise each sample over its last `len(normalized_shape)` dims (biased variance), then
+    `* weight + bias`: the transformer's normalisation, independent of the batch."""
+    shape_ = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    n = len(shape_)
+    if n == 0:
+        raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           f"element, but got normalized_shape = {list(shape_)}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape_:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                               f"{list(t.shape)} and normalized_shape = {list(shape_)}")
+    if input.ndim < n or tuple(input.shape[input.ndim - n:]) != shape_:
+        raise RuntimeError(f"Given normalized_shape={list(shape_)}, expected input with shape [*, "
+                           f"{', '.join(str(s) for s in shape_)}], but got input of size{list(input.shape)}")
+    return normalization.LayerNorm.apply(input, n, weight, bias, eps)
+
+
+__all__ += ["layer_norm"]

@@ -120,3 +120,94 @@ class AddmmFull(Function):
         m1, m2 = ctx.saved_tensors
         g = grad * ctx.alpha if ctx.alpha != 1 else grad
         return grad * ctx.beta, g @ m2.T, m1.T @ g, None, None
+
+
+# --- issue 12: einsum ---------------------------------------------------------------------------
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def einsum_subscripts(equation: str, ndims: list) -> tuple:
+    """(one subscript string per operand, the output's) with `...` written out as letters and the
+    implicit output (`'ij,jk'`) made explicit: the ellipsis dims, then the labels used once, sorted."""
+    equation = equation.replace(" ", "")
+    lhs, arrow, rhs = equation.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) != len(ndims):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
+                         if len(ndims) > len(inputs) else
+                         "einsum(): fewer operands were provided than specified in the equation")
+    for term in inputs + [rhs]:
+        bad = [c for c in term.replace("...", "") if c not in _LETTERS]
+        if bad:
+            raise RuntimeError(f"einsum(): invalid subscript given at index {equation.index(bad[0])} in the equation "
+                               f"string, subscripts must be in [a-zA-Z]")
+    used = set(c for c in equation if c in _LETTERS)
+    spare = [c for c in _LETTERS if c not in used]
+    n_ellipsis = 0
+    for k, (term, n) in enumerate(zip(inputs, ndims)):
+        labels = len(term.replace("...", ""))
+        if "..." in term:
+            n_ellipsis = max(n_ellipsis, n - labels)
+            if n < labels:
+                raise RuntimeError(f"einsum(): the number of subscripts in the equation ({labels}) is more than the "
+                                   f"number of dimensions ({n}) for operand {k}")
+        elif labels != n:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({labels}) does not match the "
+                               f"number of dimensions ({n}) for operand {k} and no ellipsis was given")
+    ellipsis = "".join(spare[:n_ellipsis])
+    explicit = [t.replace("...", ellipsis[n_ellipsis - (n - len(t.replace("...", ""))):] if n_ellipsis else "")
+                for t, n in zip(inputs, ndims)]
+    if arrow:
+        out = rhs.replace("...", ellipsis)
+    else:
+        counts = {c: lhs.count(c) for c in set(lhs.replace("...", "").replace(",", ""))}
+        out = ellipsis + "".join(sorted(c for c, n in counts.items() if n == 1))
+    return explicit, out
+
+
+class Einsum(Function):
+    """`einsum(equation, *operands)`: a sum of products over the labels. The gradient of an operand
+    is the einsum of the upstream gradient with the other operands, onto that operand's labels
+    (spread over labels that only it has, and put back on the diagonal where a label repeats)."""
+
+    node_name = "EinsumBackward"
+
+    @staticmethod
+    def forward(ctx, inputs, out, *arrays):
+        ctx.inputs, ctx.out, ctx.shapes = inputs, out, [a.shape for a in arrays]
+        ctx.save_for_backward(*arrays)
+        sizes = _label_sizes(inputs, arrays)  # (size-1 dims broadcast, as torch's einsum allows)
+        arrays = [np.broadcast_to(a, [sizes[c] for c in term]) for a, term in zip(arrays, inputs)]
+        return np.asarray(np.einsum(f"{','.join(inputs)}->{out}", *arrays, optimize=len(arrays) > 2))
+
+    @staticmethod
+    def backward(ctx, grad):
+        arrays = ctx.saved_tensors
+        sizes = _label_sizes(ctx.inputs, arrays)
+        grads = []
+        for i, term in enumerate(ctx.inputs):
+            if not ctx.needs_input_grad[i + 2]:
+                grads.append(None)
+                continue
+            others = [(ctx.out, grad)] + [(t, np.broadcast_to(a, [sizes[c] for c in t]))
+                                          for j, (t, a) in enumerate(zip(ctx.inputs, arrays)) if j != i]
+            labels = "".join(dict.fromkeys(term))
+            reached = "".join(c for c in labels if any(c in t for t, _ in others))
+            g = np.einsum(f"{','.join(t for t, _ in others)}->{reached}", *[a for _, a in others])
+            g = np.broadcast_to(g.reshape([sizes[c] if c in reached else 1 for c in labels]),
+                                [sizes[c] for c in labels])
+            full = np.zeros([sizes[c] for c in term], grad.dtype)  # (a repeated label: its diagonal)
+            axes = np.indices([sizes[c] for c in labels], sparse=True)
+            full[tuple(axes[labels.index(c)] for c in term)] = g
+            grads.append(full)  # (the engine sums broadcast size-1 dims back)
+        return (None, None, *grads)
+
+
+def _label_sizes(inputs: list, arrays: tuple) -> dict:
+    sizes: dict = {}
+    for term, a in zip(inputs, arrays):
+        for c, n in zip(term, a.shape):
+            if sizes.get(c, 1) not in (1, n) and n != 1:
+                raise RuntimeError(f"einsum(): operands do not broadcast with remapped shapes (original->remapped)")
+            sizes[c] = max(sizes.get(c, 1), n) if n != 0 and sizes.get(c, 1) != 0 else 0
+    return sizes

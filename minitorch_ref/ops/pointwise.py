@@ -203,7 +203,7 @@ class PowTensor(Function):
         grad_exp = None
         if ctx.needs_input_grad[1]:
             with quiet():
-                grad_exp = np.where((base == 0) & (exponent >= 0), 0.0, grad * out * np.log(base))
+                grad_exp = grad * np.where((base == 0) & (exponent >= 0), 0.0, out * np.log(base))  # (torch's order)
         return grad_base, grad_exp
 
 
@@ -211,7 +211,7 @@ def _grad_base(grad, base, exponent):
     with quiet():
         # (torch computes b ** -0.5 as rsqrt(b): -inf at -0.0, where NumPy's power gives +inf)
         power = 1 / np.sqrt(base) if np.isscalar(exponent) and exponent == 0.5 else np.power(base, exponent - 1)
-        return np.where(exponent == 0, 0.0, grad * exponent * power)
+        return np.where(exponent == 0, 0.0, grad * (exponent * power))  # (torch's order: float32 rounds alike)
 
 
 class Rpow(Function):
@@ -230,7 +230,7 @@ class Rpow(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * out * np.log(ctx.number), None
+        return grad * (out * np.log(ctx.number)), None
 
 
 class Exp(Function):
@@ -429,6 +429,24 @@ class MaskedFill(Where):
     """`masked_fill(mask, value)`: `where(mask, value, x)`, under torch's name for it."""
 
     node_name = "MaskedFillBackward0"
+
+
+class MaskedFillTensor(Function):
+    """`masked_fill(mask, value)` with a 0-d tensor `value`: it gets the sum of the gradient where mask is True."""
+
+    node_name = "MaskedFillBackward1"
+
+    @staticmethod
+    def forward(ctx, condition, value, a):
+        ctx.save_for_backward(condition)
+        ctx.value_dtype = value.dtype
+        return np.where(condition, value.astype(a.dtype), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (condition,) = ctx.saved_tensors
+        grad_value = np.asarray(np.where(condition, grad, 0).sum()).astype(ctx.value_dtype)
+        return None, grad_value, np.where(condition, 0, grad)
 
 
 class Maximum(Function):

@@ -420,3 +420,73 @@ class Sort(Function):
 
 class Topk(Sort):
     node_name = "TopkBackward0"
+
+
+class MedianAll(Function):
+    """`x.median()`: the lower of the two middle values (nan if any is nan); ties share the gradient, as in amax."""
+
+    node_name = "MedianBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        flat = a.reshape(-1)
+        if flat.size == 0:  # torch: nan for floats, the lowest integer otherwise
+            out = np.asarray(np.nan if a.dtype.kind == "f" else np.iinfo(a.dtype).min, dtype=a.dtype)
+        elif a.dtype.kind == "f" and np.isnan(flat).any():
+            out = np.asarray(np.nan, dtype=a.dtype)
+        else:
+            out = np.asarray(np.partition(flat, (flat.size - 1) // 2)[(flat.size - 1) // 2])
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        winners = np.isnan(a) if np.isnan(out) else a == out
+        return (grad * winners / max(winners.sum(), 1)).astype(grad.dtype, copy=False)
+
+
+class MedianDim(MaxDim):
+    """`x.median(dim)` -> (values, indices): the lower middle value of each slice (the first nan if there is
+    one); the gradient goes to the returned index, as for `max(dim)`."""
+
+    node_name = "MedianBackward1"
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim):
+        ctx.input_shape, ctx.dim = a.shape, dim
+        if a.ndim == 0:
+            return a.copy(), np.zeros((), dtype=np.int64)
+        order = np.argsort(a, axis=dim, kind="stable")  # (nan sorts last)
+        indices = np.take(order, [(a.shape[dim] - 1) // 2], axis=dim)
+        if a.dtype.kind == "f":  # a slice with a nan: its median is nan, at the first nan
+            nan = np.isnan(a)
+            has_nan = nan.any(axis=dim, keepdims=True)
+            indices = np.where(has_nan, np.argmax(nan, axis=dim, keepdims=True), indices)
+        values = np.take_along_axis(a, indices, axis=dim)
+        ctx.save_for_backward(indices)
+        if not keepdim:
+            values, indices = values.squeeze(dim), indices.squeeze(dim)
+        return values, indices.astype(np.int64, copy=False)
+
+
+def unique(a: np.ndarray, dim: int | None) -> tuple:
+    """(sorted unique values, inverse, counts) of a flat array, or of the slices along `dim` (no gradient:
+    which element a value came from is not one position). Every nan is its own value, as in torch."""
+    if dim is None:
+        values, inverse, counts = np.unique(a.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
+        return values, inverse.reshape(a.shape), counts
+    moved = np.moveaxis(a, dim, 0)
+    if moved.shape[0] == 0:
+        return a.copy(), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    rows = moved.reshape(moved.shape[0], -1)
+    order = np.lexsort(rows.T[::-1]) if rows.shape[1] else np.zeros(rows.shape[0], np.int64)
+    sorted_rows = rows[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (sorted_rows[1:] != sorted_rows[:-1]).any(axis=1)
+    group = np.cumsum(new) - 1
+    inverse = np.empty(len(order), np.int64)
+    inverse[order] = group
+    counts = np.bincount(group)
+    values = np.moveaxis(moved[order[new]], 0, dim)
+    return values, inverse, counts

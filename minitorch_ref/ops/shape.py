@@ -407,3 +407,163 @@ class ConstantPad(Function):
         full = np.zeros(ctx.shape, grad.dtype)
         full[ctx.crop] = grad[inner]
         return full, None, None
+
+
+# --- issue 12: diag, scatter, index_add, masked_select ------------------------------------------
+class DiagEmbed(Function):
+    """`diag(v, k)` of a vector: a square matrix with `v` on diagonal `k`; the gradient is that diagonal."""
+
+    node_name = "DiagEmbedBackward0"
+
+    @staticmethod
+    def forward(ctx, a, k):
+        ctx.k = k
+        return np.diag(a, k)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.diagonal(grad, ctx.k).copy(), None
+
+
+class Diagonal(Function):
+    """`diag(m, k)` of a matrix: a copy of diagonal `k`; the gradient goes back onto that diagonal."""
+
+    node_name = "DiagonalBackward0_copy"
+
+    @staticmethod
+    def forward(ctx, a, k):
+        ctx.k, ctx.input_shape = k, a.shape
+        return np.diagonal(a, k).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        full = np.zeros(ctx.input_shape, grad.dtype)
+        rows = np.arange(grad.shape[0]) + max(-ctx.k, 0)
+        full[rows, rows + ctx.k] = grad
+        return full, None
+
+
+def scatter_key(index: np.ndarray, dim: int) -> tuple:
+    """The positions `scatter`/`gather` address: element i of `index` names row index[i] along `dim`
+    and keeps its own coordinates in the other dims."""
+    key = list(np.indices(index.shape, sparse=True))
+    key[dim] = index
+    return tuple(key)
+
+
+def corner(a: np.ndarray, shape: tuple) -> tuple:
+    """The leading block of `a` of the given shape (torch lets `src` be larger than `index`)."""
+    return tuple(slice(0, n) for n in shape)
+
+
+class Scatter(Function):
+    """`x.scatter(dim, index, src)`: a copy of x with src's values written where index points; the
+    overwritten elements of x get no gradient, each used element of src gets the gradient of where it went."""
+
+    node_name = "ScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src):
+        a1, index = np.atleast_1d(a), np.atleast_1d(index)
+        ctx.key, ctx.corner, ctx.src_shape = scatter_key(index, dim), corner(src, index.shape), np.shape(src)
+        out = a1.copy()
+        out[ctx.key] = np.atleast_1d(src)[ctx.corner] if np.ndim(src) else src
+        return out.reshape(a.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_a = np.atleast_1d(grad).copy()
+        grad_a[ctx.key] = 0
+        grad_src = None
+        if ctx.needs_input_grad[3]:
+            grad_src = np.zeros(ctx.src_shape, grad.dtype)
+            np.atleast_1d(grad_src)[ctx.corner] = np.atleast_1d(grad)[ctx.key]
+        return grad_a.reshape(grad.shape), None, None, grad_src
+
+
+class ScatterValue(Scatter):
+    """`x.scatter(dim, index, value)` with a number: only x gets a gradient."""
+
+    node_name = "ScatterBackward1"
+
+
+class ScatterAdd(Function):
+    """`x.scatter_add(dim, index, src)`: src's values added where index points (repeats accumulate);
+    x's gradient passes unchanged, src's is gathered from where each element went."""
+
+    node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src):
+        a1, index = np.atleast_1d(a), np.atleast_1d(index)
+        ctx.key, ctx.corner, ctx.src_shape = scatter_key(index, dim), corner(src, index.shape), src.shape
+        out = a1.copy()
+        np.add.at(out, ctx.key, np.atleast_1d(src)[ctx.corner])
+        return out.reshape(a.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_src = np.zeros(ctx.src_shape, grad.dtype)
+        np.atleast_1d(grad_src)[ctx.corner] = np.atleast_1d(grad)[ctx.key]
+        return grad, None, None, grad_src
+
+
+class ScatterReduce(Function):
+    """`x.scatter(dim, index, src, reduce='add' | 'multiply')`: torch records no derivative for it."""
+
+    node_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src, reduce):
+        a1, index = np.atleast_1d(a), np.atleast_1d(index)
+        key = scatter_key(index, dim)
+        values = np.atleast_1d(src)[corner(src, index.shape)] if np.ndim(src) else src
+        out = a1.copy()
+        (np.add if reduce == "add" else np.multiply).at(out, key, values)
+        return out.reshape(a.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("the derivative for 'scatter' with the reduce argument is not implemented")
+
+
+class IndexAdd(Function):
+    """`x.index_add(dim, index, source, alpha=a)`: slice i of source (times a) added to slice index[i] of x."""
+
+    node_name = "IndexAddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index, source, alpha):
+        ctx.save_for_backward(index)
+        ctx.dim, ctx.alpha, ctx.source_shape = dim, alpha, source.shape
+        out = np.atleast_1d(a).copy()
+        np.add.at(np.moveaxis(out, dim, 0), index, np.moveaxis(np.atleast_1d(source), dim, 0) * alpha)
+        return out.reshape(a.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (index,) = ctx.saved_tensors
+        grad_source = None
+        if ctx.needs_input_grad[3]:
+            grad_source = (np.take(np.atleast_1d(grad), index, axis=ctx.dim) * ctx.alpha).astype(grad.dtype)
+            grad_source = grad_source.reshape(ctx.source_shape)
+        return grad, None, None, grad_source, None
+
+
+class MaskedSelect(Function):
+    """`x.masked_select(mask)`: the elements where the (broadcast) mask is True, as one row; the gradient
+    goes back to those positions (and is summed back over broadcasting by the engine)."""
+
+    node_name = "MaskedSelectBackward0"
+
+    @staticmethod
+    def forward(ctx, a, mask):
+        shape = np.broadcast_shapes(a.shape, mask.shape)
+        ctx.mask = np.broadcast_to(mask, shape)
+        return np.broadcast_to(a, shape)[ctx.mask]
+
+    @staticmethod
+    def backward(ctx, grad):
+        full = np.zeros(ctx.mask.shape, grad.dtype)
+        full[ctx.mask] = grad
+        return full, None

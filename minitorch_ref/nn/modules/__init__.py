@@ -6,11 +6,12 @@ from .flatten import Flatten
 from .linear import Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
 from .module import Module
+from .normalization import LayerNorm
 from .sparse import Embedding, EmbeddingBag
 
 __all__ = [
     "Module", "Linear", "Identity", "Flatten", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Dropout",
     "Embedding", "EmbeddingBag", "Sequential", "ModuleList", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss",
     "BCELoss", "BCEWithLogitsLoss",
-    "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "SmoothL1Loss", "HuberLoss",  # (issue 12)
+    "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "SmoothL1Loss", "HuberLoss", "LayerNorm",  # (issue 12)
 ]
