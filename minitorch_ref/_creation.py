@@ -14,46 +14,7 @@ import numpy as np
 
 from . import _dtype as dt
 from ._generator import resolve as _random_source
-from ._tensor import Tensor, _shape_args
-
-
-def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
-    if device is not None:
-        dt.device(device)  # only the CPU exists: a clear error otherwise
-    if dtype is not None:
-        array = array.astype(dt.to_numpy_dtype(dtype), copy=False)
-    t = Tensor._make(array)
-    if requires_grad:
-        if array.dtype.kind != "f":
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        t._requires_grad = True
-    return t
-
-
-def _infer_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """NumPy array with torch's inferred dtype (Python floats -> float32), or straight in `dtype`
-    when one is asked for (no detour through float32: `tensor([0.1], dtype=float64)` is exact)."""
-    if isinstance(data, Tensor):
-        return data._data.copy()
-    if isinstance(data, np.ndarray):
-        return data.copy()
-    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
-        data = [x._data if isinstance(x, Tensor) else x for x in data]
-    try:
-        array = np.array(data)
-    except ValueError as e:
-        raise ValueError(f"expected sequence of equal-length lists: {e}") from None
-    if array.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-    if array.dtype.kind in "US":
-        raise TypeError("new(): invalid data type 'str'")
-    if dtype is not None:
-        return array.astype(dt.to_numpy_dtype(dtype), copy=False)
-    if array.dtype == np.float64 and not isinstance(data, np.floating):
-        array = array.astype(dt.DEFAULT_FLOAT.numpy_dtype)
-    elif array.dtype.kind in "iu" and not isinstance(data, np.generic) and array.dtype != np.uint8:
-        array = array.astype(np.int64)
-    return array
+from ._tensor import Tensor, _finish, _infer_array, _shape_args, _sized
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -82,14 +43,6 @@ def from_numpy(array: np.ndarray) -> Tensor:
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     dt.from_numpy_dtype(array.dtype)  # torch's error for unsupported dtypes
     return Tensor._make(array)
-
-
-def _sized(size: Sequence, dtype: Any, default: Any = None):
-    shape = _shape_args(size)
-    for s in shape:
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
-    return shape, dt.to_numpy_dtype(dtype if dtype is not None else (default or dt.DEFAULT_FLOAT))
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:

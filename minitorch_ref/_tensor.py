@@ -1477,10 +1477,8 @@ class Tensor(TensorBase):
         return Tensor._make(np.stack(where, axis=1).astype(np.int64).reshape(-1, self.ndim))
 
     def _new(self, fill: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool) -> "Tensor":
-        from . import _creation
-
-        return _creation.full(_shape_args(size), fill, dtype=dtype or self.dtype, device=device,
-                              requires_grad=requires_grad)
+        shape, np_dtype = _sized(size, dtype or self.dtype)
+        return _finish(np.full(shape, fill, np_dtype), None, device, requires_grad)
 
     def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
         """Zeros of `size`, with this tensor's dtype unless `dtype` is given."""
@@ -1498,14 +1496,12 @@ class Tensor(TensorBase):
 
     def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
         """A new tensor of `data` (always a copy, never part of a graph) with this tensor's dtype by default."""
-        from . import _creation
-
         if isinstance(data, Tensor):
             warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
                           "or sourceTensor.detach().clone().requires_grad_(True), rather than "
                           "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
             data = data.detach().numpy().copy()
-        return _creation.tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+        return _finish(_infer_array(data, dtype or self.dtype), None, device, requires_grad)
 
 
 def _reduce_dims(dim: Any, ndim: int) -> "tuple | None":
@@ -1609,6 +1605,56 @@ def _shape_args(shape: Sequence) -> tuple:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list, dt.Size)):
         shape = shape[0]
     return tuple(builtins.int(s) for s in shape)
+
+
+# ---------------------------------------------------------------- making tensors from data
+# The building blocks of minitorch_ref's creation functions (_creation.py) and of Tensor.new_*:
+# they live here, beside Tensor, so that both can use them without an import cycle.
+def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
+    if device is not None:
+        dt.device(device)  # only the CPU exists: a clear error otherwise
+    if dtype is not None:
+        array = array.astype(dt.to_numpy_dtype(dtype), copy=False)
+    t = Tensor._make(array)
+    if requires_grad:
+        if array.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
+    return t
+
+
+def _infer_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """NumPy array with torch's inferred dtype (Python floats -> float32), or straight in `dtype`
+    when one is asked for (no detour through float32: `tensor([0.1], dtype=float64)` is exact)."""
+    if isinstance(data, Tensor):
+        return data._data.copy()
+    if isinstance(data, np.ndarray):
+        return data.copy()
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+        data = [x._data if isinstance(x, Tensor) else x for x in data]
+    try:
+        array = np.array(data)
+    except ValueError as e:
+        raise ValueError(f"expected sequence of equal-length lists: {e}") from None
+    if array.dtype == object:
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if array.dtype.kind in "US":
+        raise TypeError("new(): invalid data type 'str'")
+    if dtype is not None:
+        return array.astype(dt.to_numpy_dtype(dtype), copy=False)
+    if array.dtype == np.float64 and not isinstance(data, np.floating):
+        array = array.astype(dt.DEFAULT_FLOAT.numpy_dtype)
+    elif array.dtype.kind in "iu" and not isinstance(data, np.generic) and array.dtype != np.uint8:
+        array = array.astype(np.int64)
+    return array
+
+
+def _sized(size: Sequence, dtype: Any, default: Any = None):
+    shape = _shape_args(size)
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+    return shape, dt.to_numpy_dtype(dtype if dtype is not None else (default or dt.DEFAULT_FLOAT))
 
 
 def shape_op_view(t: Tensor, shape_: tuple, method: str = "reshape") -> Tensor:
