@@ -49,6 +49,9 @@ def assert_bit_identical(got, expected) -> None:
     got, expected = as_numpy(got), as_numpy(expected)
     assert got.dtype == expected.dtype and got.shape == expected.shape, (got.dtype, expected.dtype, got.shape)
     assert np.array_equal(got, expected, equal_nan=True), (got.ravel()[:6], expected.ravel()[:6])
+    if got.dtype.kind == "f":  # bits too: -0.0 is not +0.0
+        as_bits = np.dtype(f"u{got.dtype.itemsize}")
+        assert np.array_equal(got.view(as_bits), expected.view(as_bits)), "same values, other bits (a signed zero?)"
 
 
 def same_numbers(call, seed: int) -> None:
@@ -91,6 +94,43 @@ FLOAT_CASES = {
 def test_float_streams(case, size, dtype):
     for seed in SEEDS[:3]:
         same_numbers(lambda lib: FLOAT_CASES[case](lib, size, dtype), seed)
+
+
+# sizes past one pass of the float32 kernel (`_rng_math._LANES` radii: 65536 elements) and of the
+# float64 chunks, whole and ragged; means and stds that take each of the kernel's last steps
+LARGE_NORMAL_CASES = {
+    "randn": lambda lib, n, d: lib.randn(n, dtype=dt(lib, d)),
+    "normal_(0.5, 0.02)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(0.5, 0.02),
+    "normal_(-3, 1)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(-3.0, 1.0),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("size", [65536 + 16, 3 * 65536 + 16 * 7 + 5])
+@pytest.mark.parametrize("case", list(LARGE_NORMAL_CASES))
+def test_large_normal_streams(case, size, dtype):
+    for seed in SEEDS[1:3]:
+        same_numbers(lambda lib: LARGE_NORMAL_CASES[case](lib, size, dtype), seed)
+
+
+def test_fast_box_muller_equals_the_reference_rule_for_every_input():
+    """float32 `normal_fill` runs `_rng_math.box_muller_avx2`, the reference rule
+    `_generator._box_muller_16` (log256 and sincos256 step by step, each FMA rounded by `fma32`)
+    reorganised for speed. Its inputs are u = k * 2**-24 for k < 2**24: here every k goes through
+    both, once as a radius lane and once as an angle lane, and every result agrees bit for bit."""
+    from minitorch_ref._generator import _box_muller_16
+    from minitorch_ref._rng_math import box_muller_avx2
+
+    step = 1 << 20
+    for start in range(0, 1 << 24, step):
+        lanes = (np.arange(start, start + step).astype(np.float32) * np.float32(2.0 ** -24)).reshape(-1, 8)
+        u = np.concatenate([lanes, lanes[::-1]], axis=1).reshape(-1)  # radii from lanes, angles from lanes reversed
+        fast, reference = box_muller_avx2(u), _box_muller_16(u, np.float32, 0.0, 1.0)
+        assert np.array_equal(fast.view(np.int32), reference.view(np.int32)), start
+    u = u[:1 << 16]
+    for mean, std in ((0.5, 0.02), (-3.0, 1.0), (0.0, 0.0), (1e-3, 7.5)):  # the last step: z * std + mean
+        fast, reference = box_muller_avx2(u, mean, std), _box_muller_16(u, np.float32, mean, std)
+        assert np.array_equal(fast.view(np.int32), reference.view(np.int32)), (mean, std)
 
 
 INT_CASES = {
