@@ -126,27 +126,25 @@ def sincos256(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------------------- the same, fast (float32 normal_fill)
-_TWO_PI = _F32(2.0 * np.pi)
+_TWO_PI_24 = _F32(2.0 * np.pi) * _F32(2.0 ** -24)  # 2*pi*u = (2*pi * 2**-24) * k, the same rounding
 _LOG_P64 = [np.float64(_F32(c)) for c in _LOG_P]  # the float32 coefficients, held exactly in float64
 _COS_P64 = [np.float64(_F32(c)) for c in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
 _SIN_P64 = [np.float64(_F32(c)) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
-_LANES = 1 << 15
-_HALF = np.dtype((np.void, 32))  # 8 float32 lanes as one item: half a block of 16, copied whole  # radii (and angles) per pass: the buffers stay in the CPU cache
+_LANES = 1 << 15  # radii (and angles) per pass, in reused buffers that stay in the CPU cache
+_HALF = np.dtype((np.void, 32))  # 8 lanes of 4 bytes as one item: half a block of 16, copied whole
 
 
 class _Buffers:
     """Scratch arrays for one pass of `box_muller_avx2`, reused pass after pass (no temporaries)."""
 
     def __init__(self, lanes: int) -> None:
-        f32 = lambda: np.empty(lanes, _F32)  # noqa: E731
-        self.u, self.x, self.y, self.z, self.e, self.a, self.b, self.radius = (f32() for _ in range(8))
-        self.i, self.j = np.empty(lanes, np.int32), np.empty(lanes, np.int32)
+        self.x, self.y, self.z, self.e, self.a, self.b, self.radius = (np.empty(lanes, _F32) for _ in range(7))
+        self.k, self.i, self.j = (np.empty(lanes, np.int32) for _ in range(3))
         self.t, self.x64 = np.empty(lanes), np.empty(lanes)
-        self.small = np.empty(lanes, np.bool_)
 
-    def cut(self, k: int) -> "_Buffers":
+    def cut(self, lanes: int) -> "_Buffers":
         part = object.__new__(_Buffers)
-        part.__dict__.update({name: array[:k] for name, array in self.__dict__.items()})
+        part.__dict__.update({name: array[:lanes] for name, array in self.__dict__.items()})
         return part
 
 
@@ -156,22 +154,23 @@ def _fma_to(y32: np.ndarray, t: np.ndarray) -> np.ndarray:
     return y32
 
 
-def _radius(u: np.ndarray, r: _Buffers) -> np.ndarray:
-    """sqrt(-2 log(1 - u)) into r.radius: `log256` step by step, for u = k * 2**-24 in [0, 1)."""
-    x, y, z, e, t, bits = r.x, r.y, r.z, r.e, r.t, r.i
-    np.subtract(_F32(1), u, out=x)  # in (0, 1]: a normal number, so no clamp and no NaN
+def _radius(k: np.ndarray, r: _Buffers) -> np.ndarray:
+    """sqrt(-2 log(1 - u)) into r.radius, for u = k * 2**-24 (k: the draws' low 24 bits): `log256` step by step."""
+    x, y, z, e, t, bits, x64 = r.x, r.y, r.z, r.e, r.t, r.i, r.x64
+    np.bitwise_and(k, 0xFFFFFF, out=bits)
+    np.subtract(1 << 24, bits, out=bits)  # 1 - u = bits * 2**-24, bits in [1, 2**24]
+    np.copyto(x, bits, casting="unsafe")  # exact: 1 - u, with 24 added to its exponent
     # 1 - u = 2**e * v with v in [sqrt(1/2), sqrt(2)): log256's mantissa m in [0.5, 1), doubled (and e
     # lowered by one) when m < sqrt(1/2), done on the bits in one go: the carry out of the added
     # mantissa bits happens exactly when m >= sqrt(1/2)
     np.add(x.view(np.int32), 0x3F800000 - 0x3F3504F3, out=bits)
     np.right_shift(bits, 23, out=r.j)
     np.copyto(e, r.j, casting="unsafe")
-    e -= _F32(0x7F)
+    e -= _F32(0x7F + 24)
     bits &= 0x007FFFFF
     bits += 0x3F3504F3
     np.subtract(bits.view(_F32), _F32(1), out=x)  # v - 1, exact
     np.multiply(x, x, out=z)
-    x64 = r.x64
     np.copyto(x64, x)
     np.multiply(x64, _LOG_P64[0], out=t)
     for coefficient in _LOG_P64[1:]:  # y = fma(y, x, c): exact product and sum in float64, one rounding
@@ -193,10 +192,12 @@ def _radius(u: np.ndarray, r: _Buffers) -> np.ndarray:
     return np.sqrt(r.radius, out=r.radius)
 
 
-def _sincos_times_radius(u: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.ndarray]:
-    """radius * cos and radius * sin of 2*pi*u (in r.a and r.b): `sincos256` step by step, for u in [0, 1)."""
-    x, y, z, j, t = r.x, r.y, r.z, r.j, r.t
-    np.multiply(u, _TWO_PI, out=x)  # the angle, >= 0: the sine's input sign is +
+def _sincos_times_radius(k: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.ndarray]:
+    """radius * cos and radius * sin of 2*pi*u (in r.a and r.b), for u = k * 2**-24: `sincos256` step by step."""
+    x, y, z, j, t, x64 = r.x, r.y, r.z, r.j, r.t, r.x64
+    np.bitwise_and(k, 0xFFFFFF, out=j)
+    np.copyto(x, j, casting="unsafe")
+    x *= _TWO_PI_24  # the angle, >= 0: the sine's input sign is +
     np.multiply(x, _F32(1.27323954473516), out=y)
     np.copyto(j, y, casting="unsafe")  # truncate, as _mm256_cvttps_epi32
     j += 1
@@ -207,11 +208,11 @@ def _sincos_times_radius(u: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.nda
     np.multiply(y, _F32(2.4187564849853515625e-4), out=z)
     x -= z
     np.multiply(y, np.float64(_F32(-3.77489497744594108e-8)), out=t)  # the last one is an FMA
-    np.copyto(r.x64, x)
-    t += r.x64
+    np.copyto(x64, x)
+    t += x64
     _fma_to(x, t)
     np.multiply(x, x, out=z)
-    z64 = r.x64
+    z64 = x64
     np.copyto(z64, z)
     c, s = r.a, r.b
     np.multiply(z64, _COS_P64[0], out=t)  # cosine polynomial
@@ -229,9 +230,9 @@ def _sincos_times_radius(u: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.nda
     np.multiply(_fma_to(s, t), z64, out=t)
     t += _SIN_P64[2]
     np.multiply(_fma_to(s, t), z, out=s)
-    np.copyto(z64, x)
-    np.multiply(s, z64, out=t)
-    t += z64
+    np.copyto(x64, x)
+    np.multiply(s, x64, out=t)
+    t += x64
     _fma_to(s, t)
     c *= r.radius  # times the radius first: a sign flip or a swap commutes with the product
     s *= r.radius
@@ -252,33 +253,36 @@ def _sincos_times_radius(u: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.nda
     return c, s
 
 
-def box_muller_avx2(uniforms: np.ndarray, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
-    """The float32 `normal_fill` transform of whole blocks of 16 uniforms, fast: the very arithmetic of
-    `log256`, `sincos256` and the Box-Muller rule in `_generator._box_muller_16`, reorganised to cost less.
+def box_muller_avx2(draws: np.ndarray, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
+    """float32 normals from whole blocks of 16 32-bit draws: `_generator._box_muller_16` applied to
+    the uniforms u = (draw & 0xFFFFFF) * 2**-24, with the very arithmetic of `log256` and
+    `sincos256`, reorganised to cost less (tested equal to them, bit for bit, for every input):
 
-    - It works on passes of `_LANES` values in reused buffers, with in-place ufuncs (no temporaries).
-    - Each float32 FMA is its exact value in float64 (the product of two float32 numbers is exact
-      there), rounded once to float32, without `fma32`'s check for a sum that falls exactly halfway
-      between two float32 numbers: the inputs are k * 2**-24 for k < 2**24, and the test
-      `test_fast_box_muller_equals_the_reference_rule_for_every_input` runs all 2**24 of them through
-      both versions and finds every result equal, bit for bit.
-    - Steps whose product is exact in float32 (small integers times short constants) are plain
-      float32 operations; lane selects are masked copies.
+    - passes of `_LANES` values through reused buffers, in-place ufuncs, no temporaries; half
+      blocks of 8 lanes are moved as single 32-byte items, and 1 - u and 2*pi*u are made from
+      the integers k directly (exactly: every step only scales by a power of two);
+    - each float32 FMA is computed exactly in float64 (a product of two float32 numbers is exact
+      there) and rounded once to float32, without `fma32`'s check for a sum that falls exactly
+      halfway between two float32 numbers: with only 2**24 possible inputs,
+      `test_fast_box_muller_equals_the_reference_rule_for_every_input` runs them all through
+      both versions and finds every result equal, bit for bit;
+    - steps whose product is exact in float32 (small integers times short constants) are plain
+      float32 operations; octant swaps and signs are integer operations on the bits.
     """
-    halves = np.ascontiguousarray(uniforms, _F32).view(_HALF).reshape(-1, 2)  # blocks of 16: (u[0:8], u[8:16])
+    halves = np.ascontiguousarray(draws).view(np.int32).view(_HALF).reshape(-1, 2)  # (draws[0:8], draws[8:16])
     out = np.empty_like(halves)
     rows = max(1, min(_LANES // 8, len(halves)))
     buffers = _Buffers(rows * 8)
     for start in range(0, len(halves), rows):
         stop = min(start + rows, len(halves))
         r = buffers if stop - start == rows else buffers.cut((stop - start) * 8)
-        np.copyto(r.u.view(_HALF), halves[start:stop, 0])  # radii from u[0:8] (whole halves: fast copies)
-        _radius(r.u, r)
-        np.copyto(r.u.view(_HALF), halves[start:stop, 1])  # angles from u[8:16]
-        normal_cos, normal_sin = _sincos_times_radius(r.u, r)
-        np.copyto(out[start:stop, 0], normal_cos.view(_HALF))
-        np.copyto(out[start:stop, 1], normal_sin.view(_HALF))
-    out = out.view(_F32).reshape(-1)
-    if std == 1.0:  # n * 1 + mean: the product is exact, so one float32 addition is the FMA
-        return np.add(out, _F32(mean), out=out)
-    return fma32(out, _F32(std), _F32(mean))
+        np.copyto(r.k.view(_HALF), halves[start:stop, 0])  # the radii from draws[0:8]
+        _radius(r.k, r)
+        np.copyto(r.k.view(_HALF), halves[start:stop, 1])  # the angles from draws[8:16]
+        for normals, half in zip(_sincos_times_radius(r.k, r), (0, 1)):  # cosines first
+            if std == 1.0:  # n * 1 + mean: the product is exact, so one float32 addition is the FMA
+                np.add(normals, _F32(mean), out=normals)  # (with mean 0 too: -0.0 becomes +0.0, as in torch)
+            else:
+                normals = fma32(normals, _F32(std), _F32(mean))
+            np.copyto(out[start:stop, half], normals.view(_HALF))
+    return out.view(_F32).reshape(-1)
