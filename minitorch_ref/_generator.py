@@ -132,9 +132,14 @@ class Engine:
     # ------------------------------------------------------------------ distributions (flat float64/float32 arrays)
     def uniform01(self, n: int, np_dtype: Any) -> np.ndarray:
         """[0, 1): 24 random bits for float32 (and smaller floats), 53 for float64."""
-        if np.dtype(np_dtype) == np.float64:
-            return (self.random64(n) & np.uint64((1 << 53) - 1)).astype(np.float64) * 2.0 ** -53
-        return (self.random32(n) & np.uint32((1 << 24) - 1)).astype(np.float32) * np.float32(2.0 ** -24)
+        if np.dtype(np_dtype) == np.float64:  # (bits & (2**53 - 1)) * 2**-53, in place
+            bits, keep, scale = self.random64(n), np.uint64((1 << 53) - 1), np.float64(2.0 ** -53)
+        else:  # (word & (2**24 - 1)) * 2**-24
+            bits, keep, scale = self.random32(n), np.uint32((1 << 24) - 1), np.float32(2.0 ** -24)
+        bits &= keep
+        uniforms = bits.astype(scale.dtype)
+        uniforms *= scale
+        return uniforms
 
     def uniform(self, n: int, np_dtype: Any, low: float = 0.0, high: float = 1.0) -> np.ndarray:
         """`uniform_(low, high)`: `u * (high - low) + low`, rounded once (torch's compiled FMA)."""

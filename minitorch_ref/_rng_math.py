@@ -130,7 +130,7 @@ _TWO_PI_24 = _F32(2.0 * np.pi) * _F32(2.0 ** -24)  # 2*pi*u = (2*pi * 2**-24) * 
 _LOG_P64 = [np.float64(_F32(c)) for c in _LOG_P]  # the float32 coefficients, held exactly in float64
 _COS_P64 = [np.float64(_F32(c)) for c in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
 _SIN_P64 = [np.float64(_F32(c)) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
-_LANES = 1 << 15  # radii (and angles) per pass, in reused buffers that stay in the CPU cache
+_LANES = 1 << 16  # radii (and angles) per pass, in reused buffers that stay in the CPU cache
 _HALF = np.dtype((np.void, 32))  # 8 lanes of 4 bytes as one item: half a block of 16, copied whole
 
 
@@ -150,7 +150,7 @@ class _Buffers:
 
 def _fma_to(y32: np.ndarray, t: np.ndarray) -> np.ndarray:
     """y32 = float32(t): the one rounding of a float32 FMA whose exact value t holds (see `box_muller_avx2`)."""
-    np.copyto(y32, t, casting="unsafe")
+    y32[...] = t
     return y32
 
 
@@ -159,19 +159,19 @@ def _radius(k: np.ndarray, r: _Buffers) -> np.ndarray:
     x, y, z, e, t, bits, x64 = r.x, r.y, r.z, r.e, r.t, r.i, r.x64
     np.bitwise_and(k, 0xFFFFFF, out=bits)
     np.subtract(1 << 24, bits, out=bits)  # 1 - u = bits * 2**-24, bits in [1, 2**24]
-    np.copyto(x, bits, casting="unsafe")  # exact: 1 - u, with 24 added to its exponent
+    x[...] = bits  # exact: 1 - u, with 24 added to its exponent
     # 1 - u = 2**e * v with v in [sqrt(1/2), sqrt(2)): log256's mantissa m in [0.5, 1), doubled (and e
     # lowered by one) when m < sqrt(1/2), done on the bits in one go: the carry out of the added
     # mantissa bits happens exactly when m >= sqrt(1/2)
     np.add(x.view(np.int32), 0x3F800000 - 0x3F3504F3, out=bits)
     np.right_shift(bits, 23, out=r.j)
-    np.copyto(e, r.j, casting="unsafe")
+    e[...] = r.j
     e -= _F32(0x7F + 24)
     bits &= 0x007FFFFF
     bits += 0x3F3504F3
     np.subtract(bits.view(_F32), _F32(1), out=x)  # v - 1, exact
     np.multiply(x, x, out=z)
-    np.copyto(x64, x)
+    x64[...] = x
     np.multiply(x64, _LOG_P64[0], out=t)
     for coefficient in _LOG_P64[1:]:  # y = fma(y, x, c): exact product and sum in float64, one rounding
         t += coefficient
@@ -196,24 +196,24 @@ def _sincos_times_radius(k: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.nda
     """radius * cos and radius * sin of 2*pi*u (in r.a and r.b), for u = k * 2**-24: `sincos256` step by step."""
     x, y, z, j, t, x64 = r.x, r.y, r.z, r.j, r.t, r.x64
     np.bitwise_and(k, 0xFFFFFF, out=j)
-    np.copyto(x, j, casting="unsafe")
+    x[...] = j
     x *= _TWO_PI_24  # the angle, >= 0: the sine's input sign is +
     np.multiply(x, _F32(1.27323954473516), out=y)
-    np.copyto(j, y, casting="unsafe")  # truncate, as _mm256_cvttps_epi32
+    j[...] = y  # truncate, as _mm256_cvttps_epi32
     j += 1
     j &= ~1  # octant, even: 0, 2, 4, 6 or 8
-    np.copyto(y, j, casting="unsafe")
+    y[...] = j
     np.multiply(y, _F32(0.78515625), out=z)  # x - y * pi/4 in three pieces; the first two products are exact
     x -= z
     np.multiply(y, _F32(2.4187564849853515625e-4), out=z)
     x -= z
     np.multiply(y, np.float64(_F32(-3.77489497744594108e-8)), out=t)  # the last one is an FMA
-    np.copyto(x64, x)
+    x64[...] = x
     t += x64
     _fma_to(x, t)
     np.multiply(x, x, out=z)
     z64 = x64
-    np.copyto(z64, z)
+    z64[...] = z
     c, s = r.a, r.b
     np.multiply(z64, _COS_P64[0], out=t)  # cosine polynomial
     t += _COS_P64[1]
@@ -230,7 +230,7 @@ def _sincos_times_radius(k: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.nda
     np.multiply(_fma_to(s, t), z64, out=t)
     t += _SIN_P64[2]
     np.multiply(_fma_to(s, t), z, out=s)
-    np.copyto(x64, x)
+    x64[...] = x
     np.multiply(s, x64, out=t)
     t += x64
     _fma_to(s, t)
@@ -276,13 +276,13 @@ def box_muller_avx2(draws: np.ndarray, mean: float = 0.0, std: float = 1.0) -> n
     for start in range(0, len(halves), rows):
         stop = min(start + rows, len(halves))
         r = buffers if stop - start == rows else buffers.cut((stop - start) * 8)
-        np.copyto(r.k.view(_HALF), halves[start:stop, 0])  # the radii from draws[0:8]
+        r.k.view(_HALF)[...] = halves[start:stop, 0]  # the radii from draws[0:8]
         _radius(r.k, r)
-        np.copyto(r.k.view(_HALF), halves[start:stop, 1])  # the angles from draws[8:16]
+        r.k.view(_HALF)[...] = halves[start:stop, 1]  # the angles from draws[8:16]
         for normals, half in zip(_sincos_times_radius(r.k, r), (0, 1)):  # cosines first
             if std == 1.0:  # n * 1 + mean: the product is exact, so one float32 addition is the FMA
                 np.add(normals, _F32(mean), out=normals)  # (with mean 0 too: -0.0 becomes +0.0, as in torch)
             else:
                 normals = fma32(normals, _F32(std), _F32(mean))
-            np.copyto(out[start:stop, half], normals.view(_HALF))
+            out[start:stop, half] = normals.view(_HALF)
     return out.view(_F32).reshape(-1)
