@@ -12,13 +12,43 @@ plain NumPy arithmetic:
   with the multiply-adds that the compiler fuses fused here too.
 
 These are the kernels that pay (they make the reference rule in `_generator.py` exact); read
-`_generator.py` first.
+`_generator.py` first. `box_muller_avx2`, at the end, is float32 `normal_fill` made fast: the
+same arithmetic as `log256`, `sincos256` and `_generator._box_muller_16`, reorganised, and
+tested equal to them for every possible input.
 """
 from __future__ import annotations
+
+import functools
+import math
 
 import numpy as np
 
 _F32 = np.float32
+
+
+_PIECE = 1 << 14  # elements per piece in `_in_pieces` (measured best)
+
+
+def _in_pieces(fma):
+    """Run an elementwise `fma(a, b, c, ...)` over pieces of `_PIECE` elements: its dozens of
+    temporaries then stay small (in the CPU cache, reused by the allocator, no fresh pages to fault
+    in), which on large arrays is several times faster. Scalars stay scalars."""
+    @functools.wraps(fma)
+    def run(a, b, c, *args):
+        a, b, c = (np.asarray(v) for v in (a, b, c))
+        shape = np.broadcast_shapes(a.shape, b.shape, c.shape)
+        n = math.prod(shape)
+        if n <= _PIECE:
+            return fma(a, b, c, *args)
+        flat = [v.reshape(-1) if v.size == 1 else np.broadcast_to(v, shape).reshape(-1) for v in (a, b, c)]
+        out = None
+        for start in range(0, n, _PIECE):
+            piece = fma(*(v if v.size == 1 else v[start:start + _PIECE] for v in flat), *args)
+            if out is None:
+                out = np.empty(n, piece.dtype)
+            out[start:start + _PIECE] = piece
+        return out.reshape(shape)
+    return run
 
 
 def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -27,6 +57,7 @@ def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return s, (a - (s - bb)) + (b - bb)
 
 
+@_in_pieces
 def fma32(a, b, c, maybe_tiny: bool = True) -> np.ndarray:
     """float32 a*b + c rounded once. In float64 the product is exact (24 + 24 bits) and the sum is
     rounded once; rounding that again to float32 can only go wrong when the float64 sum lies exactly
@@ -57,20 +88,29 @@ def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return hi, a - hi
 
 
+@_in_pieces
 def fma64(a, b, c) -> np.ndarray:
     """float64 a*b + c rounded once (Boldo and Melquiond's emulation: exact product and sum, then
     the small parts added with round-to-odd, then one round-to-nearest). Finite values of moderate
     size, as random numbers are."""
-    a, b, c = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (a, b, c)))
+    a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
     p = a * b
     ah, al = _split(a)
     bh, bl = _split(b)
     p_err = ((ah * bh - p) + ah * bl + al * bh) + al * bl  # a*b == p + p_err exactly
     s, s_err = _two_sum(c, p)
     v, v_err = _two_sum(s_err, p_err)
-    inexact_even = (v_err != 0) & ((v.view(np.uint64) & 1) == 0)
-    v = np.where(inexact_even, np.nextafter(v, v + v_err), v)  # round to odd
-    return s + v
+    return s + _round_to_odd(v, v_err)
+
+
+def _round_to_odd(v: np.ndarray, v_err: np.ndarray) -> np.ndarray:
+    """v + v_err (v rounded to nearest, v_err its error) rounded to odd: when inexact and v's last
+    bit is even, the float one step from v towards v + v_err (a step of the bits: +1 moves away
+    from zero, -1 towards it), which is odd."""
+    bits = np.asarray(v).view(np.int64)
+    step = ((bits ^ np.asarray(v_err).view(np.int64)) >> 63) | 1  # +1 when v_err has v's sign, else -1
+    inexact_even = (v_err != 0) & ((bits & 1) == 0)
+    return (bits + step * inexact_even).view(np.float64)
 
 
 # ---------------------------------------------------------------------------- avx_mathfun.h, in float32
@@ -130,7 +170,7 @@ _TWO_PI_24 = _F32(2.0 * np.pi) * _F32(2.0 ** -24)  # 2*pi*u = (2*pi * 2**-24) * 
 _LOG_P64 = [np.float64(_F32(c)) for c in _LOG_P]  # the float32 coefficients, held exactly in float64
 _COS_P64 = [np.float64(_F32(c)) for c in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
 _SIN_P64 = [np.float64(_F32(c)) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
-_LANES = 1 << 16  # radii (and angles) per pass, in reused buffers that stay in the CPU cache
+_LANES = 1 << 16  # radii (and angles) per pass through the reused buffers (measured best)
 _HALF = np.dtype((np.void, 32))  # 8 lanes of 4 bytes as one item: half a block of 16, copied whole
 
 

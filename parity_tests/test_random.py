@@ -354,6 +354,21 @@ def test_fused_multiply_add_helpers_round_once():
         np.testing.assert_array_equal(fma(x, y, z), np.array(exact, dtype))
 
 
+def test_fused_multiply_adds_in_pieces_equal_one_pass():
+    """Large arrays go through `fma32`/`fma64` in pieces (`_rng_math._in_pieces`); broadcast and
+    scalar operands are cut the same way, so the result equals one pass over the whole array."""
+    from minitorch_ref import _rng_math
+
+    rng = np.random.default_rng(5)
+    n = 3 * _rng_math._PIECE + 17
+    for dtype, fma in ((np.float64, _rng_math.fma64), (np.float32, _rng_math.fma32)):
+        a = rng.standard_normal((n // 17, 17)).astype(dtype)
+        b, c = rng.standard_normal(17).astype(dtype), dtype(-0.37)  # a row, broadcast; a scalar
+        got = fma(a, b, c)
+        assert got.shape == a.shape and got.dtype == dtype
+        assert np.array_equal(got, fma.__wrapped__(a, b, c))
+
+
 @pytest.mark.parametrize("call", [
     lambda lib: lib.empty(3).uniform_(2, 1),
     lambda lib: lib.empty(3).normal_(0, -1),
