@@ -40,7 +40,8 @@ def _in_pieces(fma):
         n = math.prod(shape)
         if n <= _PIECE:
             return fma(a, b, c, *args)
-        flat = [v.reshape(-1) if v.size == 1 else np.broadcast_to(v, shape).reshape(-1) for v in (a, b, c)]
+        flat = [v.reshape(-1) if v.size == 1 or v.shape == shape else np.broadcast_to(v, shape).reshape(-1)
+                for v in (a, b, c)]
         out = None
         for start in range(0, n, _PIECE):
             piece = fma(*(v if v.size == 1 else v[start:start + _PIECE] for v in flat), *args)
@@ -69,10 +70,10 @@ def fma32(a, b, c, maybe_tiny: bool = True) -> np.ndarray:
     total = np.multiply(a, b, dtype=np.float64)
     total += c
     out = total.astype(_F32)
-    flat_total = total.reshape(-1)
-    suspicious = (flat_total.view(np.uint64) & 0x1FFFFFFF) == 0x10000000
-    if maybe_tiny:
-        suspicious |= np.abs(flat_total) < 2.0 ** -125
+    bits = total.reshape(-1).view(np.uint64)
+    suspicious = (bits & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)  # the 29 bits float32 drops: 1 then 0s
+    if maybe_tiny:  # |total| < 2**-125: the exponent bits (the sign shifted out) below 1023 - 125
+        suspicious |= (bits << np.uint64(1)) < np.uint64(1023 - 125 << 53)
     if suspicious.any():
         i = np.flatnonzero(suspicious)
         a, b, c = (np.broadcast_to(v, total.shape).reshape(-1)[i] if v.size > 1 else v.reshape(-1) for v in (a, b, c))
