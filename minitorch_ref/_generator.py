@@ -181,8 +181,9 @@ class Engine:
     def _normal_fill(self, n: int, np_dtype: np.dtype, mean: float, std: float) -> np.ndarray:
         """torch's `normal_fill`: uniforms first, then Box-Muller on blocks of 16, the ragged tail redone."""
         float64 = np_dtype == np.float64
-        draw = (lambda k: self.uniform01(k, np.float64)) if float64 else self.random32  # float32: the kernel
-        data = draw(n)                                                                  # makes the uniforms
+        # float64 makes its uniforms here; float32 hands the raw words to its kernel, which makes them
+        draw = (lambda k: self.uniform01(k, np.float64)) if float64 else self.random32
+        data = draw(n)
         whole = n - n % 16
         if n % 16:  # torch refills the last 16 and transforms them again: one more block
             data = np.concatenate([data[:whole], draw(16)])
