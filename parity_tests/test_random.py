@@ -126,6 +126,21 @@ def test_a_zero_radius_gives_plus_zero_as_in_torch():
     assert_bit_identical(mt.randn(size)[block:block + 16], expected[block:block + 16])
 
 
+def test_float32_normals_drawn_in_several_threads_at_once():
+    """The fast kernel keeps its scratch buffers per thread: streams drawn at the same time in
+    several threads equal the same streams drawn one after another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def draw(seed):
+        return mt.randn(200_003, generator=mt.Generator().manual_seed(seed)).numpy()
+
+    expected = [draw(seed) for seed in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(draw, range(4)))
+    for one, other in zip(got, expected):
+        assert np.array_equal(one.view(np.int32), other.view(np.int32))
+
+
 def test_fast_box_muller_equals_the_reference_rule_for_every_input():
     """float32 `normal_fill` runs `_rng_math.box_muller_avx2`, the reference rule
     `_generator._box_muller_16` (log256 and sincos256 step by step, each FMA rounded by `fma32`)
