@@ -183,6 +183,7 @@ class _Buffers:
         self.x, self.y, self.z, self.e, self.a, self.b, self.radius = (np.empty(lanes, _F32) for _ in range(7))
         self.k, self.i, self.j = (np.empty(lanes, np.int32) for _ in range(3))
         self.t, self.x64 = np.empty(lanes), np.empty(lanes)
+        self.flag, self.flag2 = np.empty(lanes, np.bool_), np.empty(lanes, np.bool_)
 
     def cut(self, lanes: int) -> "_Buffers":
         part = object.__new__(_Buffers)
@@ -307,6 +308,26 @@ def _sincos_times_radius(k: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.nda
     return c, s
 
 
+def _times_std_plus_mean(n: np.ndarray, std: float, mean: float, r: _Buffers) -> None:
+    """n = n * std + mean in place, rounded once (torch's FMA): `fma32`'s method on the kernel's
+    buffers. The float64 product is exact and the sum rounds once; only where that float64 sum lies
+    exactly halfway between two float32 numbers (or below float32's normal range) could the
+    rounding to float32 differ, and `fma32` redoes those few lanes."""
+    t, bits, redo, tiny = r.t, r.x64.view(np.uint64), r.flag, r.flag2
+    r.x64[...] = n
+    np.multiply(r.x64, np.float64(_F32(std)), out=t)
+    t += np.float64(_F32(mean))
+    np.bitwise_and(t.view(np.uint64), 0x1FFFFFFF, out=bits)  # the 29 bits that float32 drops
+    np.equal(bits, 0x10000000, out=redo)  # halfway: 1 then 0s
+    np.left_shift(t.view(np.uint64), 1, out=bits)  # the exponent, the sign shifted out
+    redo |= np.less(bits, np.uint64(1023 - 125 << 53), out=tiny)
+    lanes = np.flatnonzero(redo)
+    exact = fma32(n[lanes], _F32(std), _F32(mean)) if len(lanes) else None
+    n[...] = t
+    if exact is not None:
+        n[lanes] = exact
+
+
 def box_muller_avx2(draws: np.ndarray, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
     """float32 normals from whole blocks of 16 32-bit draws: `_generator._box_muller_16` applied to
     the uniforms u = (draw & 0xFFFFFF) * 2**-24, with the very arithmetic of `log256` and
@@ -337,6 +358,6 @@ def box_muller_avx2(draws: np.ndarray, mean: float = 0.0, std: float = 1.0) -> n
             if std == 1.0:  # n * 1 + mean: the product is exact, so one float32 addition is the FMA
                 np.add(normals, _F32(mean), out=normals)  # (with mean 0 too: -0.0 becomes +0.0, as in torch)
             else:
-                normals = fma32(normals, _F32(std), _F32(mean))
+                _times_std_plus_mean(normals, std, mean, r)
             out[start:stop, half] = normals.view(_HALF)
     return out.view(_F32).reshape(-1)

@@ -381,6 +381,23 @@ def test_fused_multiply_add_helpers_round_once():
         np.testing.assert_array_equal(fma(x, y, z), np.array(exact, dtype))
 
 
+def test_the_kernels_last_step_is_fma32():
+    """float32 normal_ with std != 1 ends with `n * std + mean` on the kernel's buffers
+    (`_rng_math._times_std_plus_mean`); it equals `fma32`, also where sums cancel to tiny values
+    (the lanes it hands back to `fma32`)."""
+    from minitorch_ref import _rng_math
+
+    rng = np.random.default_rng(11)
+    for std, mean in ((0.02, 0.5), (7.5, -1e-3), (1e-30, 3e-38), (0.37, -0.37)):
+        n = rng.standard_normal(5000).astype(np.float32)
+        n[:50] = np.float32(-mean / std)  # n * std + mean: zero or tiny
+        n[50:100] = np.nextafter(n[:50], np.float32(0))
+        got = n.copy()
+        _rng_math._times_std_plus_mean(got, std, mean, _rng_math._Buffers(len(n)))
+        expected = _rng_math.fma32(n, np.float32(std), np.float32(mean))
+        assert np.array_equal(got.view(np.int32), expected.view(np.int32)), (std, mean)
+
+
 def test_fused_multiply_adds_in_pieces_equal_one_pass():
     """Large arrays go through `fma32`/`fma64` in pieces (`_rng_math._in_pieces`); broadcast and
     scalar operands are cut the same way, so the result equals one pass over the whole array."""
