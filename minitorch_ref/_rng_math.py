@@ -172,7 +172,7 @@ _TWO_PI_24 = _F32(2.0 * np.pi) * _F32(2.0 ** -24)  # 2*pi*u = (2*pi * 2**-24) * 
 _LOG_P64 = [np.float64(_F32(c)) for c in _LOG_P]  # the float32 coefficients, held exactly in float64
 _COS_P64 = [np.float64(_F32(c)) for c in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
 _SIN_P64 = [np.float64(_F32(c)) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
-_LANES = 1 << 16  # radii (and angles) per pass through the reused buffers (measured best)
+_LANES = 1 << 15  # radii (and angles) per pass through the reused buffers (measured best)
 _HALF = np.dtype((np.void, 32))  # 8 lanes of 4 bytes as one item: half a block of 16, copied whole
 
 
@@ -191,7 +191,7 @@ class _Buffers:
         return part
 
 
-_SCRATCH = threading.local()  # each thread's `_Buffers`, kept between calls (about 3.8 MB)
+_SCRATCH = threading.local()  # each thread's `_Buffers`, kept between calls (about 1.9 MB)
 
 
 def _scratch(lanes: int) -> _Buffers:
