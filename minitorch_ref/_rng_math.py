@@ -37,10 +37,10 @@ def _in_pieces(fma):
     @functools.wraps(fma)
     def run(a, b, c, *args):
         a, b, c = (np.asarray(v) for v in (a, b, c))
+        if max(a.size, b.size, c.size) <= _PIECE:  # small operands: one call (correct for any broadcast)
+            return fma(a, b, c, *args)
         shape = np.broadcast_shapes(a.shape, b.shape, c.shape)
         n = math.prod(shape)
-        if n <= _PIECE:
-            return fma(a, b, c, *args)
         flat = [v.reshape(-1) if v.size == 1 or v.shape == shape else np.broadcast_to(v, shape).reshape(-1)
                 for v in (a, b, c)]
         out = None
