@@ -69,7 +69,7 @@ def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = No
 
 
 def _numel(shape: tuple) -> int:
-    return int(np.prod(shape, dtype=np.int64))
+    return int(math.prod(shape))
 
 
 def _float_dtype(np_dtype: np.dtype, fn: str) -> None:

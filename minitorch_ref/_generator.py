@@ -33,6 +33,7 @@ DEFAULT_SEED = 67280421310721  # torch's default_rng_seed_val
 _N = 624  # words of Mersenne Twister state
 _MAX_UINT64 = 0xFFFF_FFFF_FFFF_FFFF
 _CHUNK = 1 << 16  # elements per pass of the vectorized Box-Muller (a multiple of 16; measured best)
+_FEW = 1 << 12  # below this many draws, `random32` reads them with `random_raw`
 _STATE_BYTES = 5056  # sizeof(CPUGeneratorImplState): what torch.get_rng_state() returns
 
 
@@ -116,19 +117,29 @@ class Engine:
     def random32(self, n: int) -> np.ndarray:
         """`n` draws of the Mersenne Twister (uint32)."""
         self._fresh = self._fresh and n == 0
+        if n < _FEW:  # the same words; `random_raw` costs less per call, `integers` less per word
+            return self._bits.random_raw(n).astype(np.uint32)
         return self._numpy.integers(0, 1 << 32, size=n, dtype=np.uint32)
 
     def random64(self, n: int) -> np.ndarray:
         """`n` 64-bit numbers, each from two draws, the first one high (torch's `random64`)."""
         self._fresh = self._fresh and n == 0
+        if n < _FEW:
+            words = self._bits.random_raw(2 * n)
+            return (words[0::2] << np.uint64(32)) | words[1::2]
         return self._numpy.integers(0, 1 << 64, size=n, dtype=np.uint64)
 
     # ------------------------------------------------------------------ distributions (flat float64/float32 arrays)
     def uniform01(self, n: int, np_dtype: Any) -> np.ndarray:
         """[0, 1): 24 random bits for float32 (and smaller floats), 53 for float64."""
-        if np.dtype(np_dtype) == np.float64:
-            return (self.random64(n) & np.uint64((1 << 53) - 1)).astype(np.float64) * 2.0 ** -53
-        return (self.random32(n) & np.uint32((1 << 24) - 1)).astype(np.float32) * np.float32(2.0 ** -24)
+        if np.dtype(np_dtype) == np.float64:  # (bits & (2**53 - 1)) * 2**-53, in place
+            bits, keep, scale = self.random64(n), np.uint64((1 << 53) - 1), np.float64(2.0 ** -53)
+        else:  # (word & (2**24 - 1)) * 2**-24
+            bits, keep, scale = self.random32(n), np.uint32((1 << 24) - 1), np.float32(2.0 ** -24)
+        bits &= keep
+        uniforms = bits.astype(scale.dtype)
+        uniforms *= scale
+        return uniforms
 
     def uniform(self, n: int, np_dtype: Any, low: float = 0.0, high: float = 1.0) -> np.ndarray:
         """`uniform_(low, high)`: `u * (high - low) + low`, rounded once (torch's compiled FMA)."""
@@ -169,15 +180,21 @@ class Engine:
 
     def _normal_fill(self, n: int, np_dtype: np.dtype, mean: float, std: float) -> np.ndarray:
         """torch's `normal_fill`: uniforms first, then Box-Muller on blocks of 16, the ragged tail redone."""
-        work = np.float64 if np_dtype == np.float64 else np.float32
-        data = self.uniform01(n, work)
-        out = np.empty(n, work)
+        float64 = np_dtype == np.float64
+        # float64 makes its uniforms here; float32 hands the raw words to its kernel, which makes them
+        draw = (lambda k: self.uniform01(k, np.float64)) if float64 else self.random32
+        data = draw(n)
         whole = n - n % 16
-        for start in range(0, whole, _CHUNK):  # chunks that stay in the CPU cache
-            stop = min(start + _CHUNK, whole)
-            out[start:stop] = _box_muller_16(data[start:stop], work, mean, std)
+        if n % 16:  # torch refills the last 16 and transforms them again: one more block
+            data = np.concatenate([data[:whole], draw(16)])
+        if float64:
+            out = np.empty(len(data))
+            for start in range(0, len(data), _CHUNK):  # chunks that stay in the CPU cache
+                out[start:start + _CHUNK] = _box_muller_16(data[start:start + _CHUNK], np.float64, mean, std)
+        else:  # the rule of `_box_muller_16`, by its fast kernel (equal to it for every input: tested)
+            out = _rng_math.box_muller_avx2(data, mean, std)
         if n % 16:
-            out[n - 16:] = _box_muller_16(self.uniform01(16, work), work, mean, std)
+            out = np.concatenate([out[:n - 16], out[whole:]])
         return out.astype(np_dtype, copy=False)
 
     def integers(self, n: int, low: int, high: int, np_dtype: Any) -> np.ndarray:
@@ -276,8 +293,7 @@ def _box_muller_16(u: np.ndarray, work: type, mean: float, std: float) -> np.nda
         radius = np.sqrt(np.float32(-2.0) * _rng_math.log256(u1))
         sine, cosine = _rng_math.sincos256(np.float32(2.0 * math.pi) * u2)
         normals = np.concatenate([radius * cosine, radius * sine], axis=1)
-        if mean == 0.0 and std == 1.0:
-            return normals.reshape(-1)
+        # always the FMA, as torch: with mean 0 and std 1 it still turns a -0 (radius 0 when u = 0) into +0
         return _rng_math.fma32(normals, np.float32(std), np.float32(mean)).reshape(-1)
     radius = np.sqrt(-2.0 * np.log(u1))
     theta = 2.0 * math.pi * u2

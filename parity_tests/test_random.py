@@ -8,6 +8,7 @@ straddle torch's thresholds (normal_ changes algorithm at 16 elements), for floa
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,9 @@ def assert_bit_identical(got, expected) -> None:
     got, expected = as_numpy(got), as_numpy(expected)
     assert got.dtype == expected.dtype and got.shape == expected.shape, (got.dtype, expected.dtype, got.shape)
     assert np.array_equal(got, expected, equal_nan=True), (got.ravel()[:6], expected.ravel()[:6])
+    if got.dtype.kind == "f":  # bits too: -0.0 is not +0.0
+        as_bits = np.dtype(f"u{got.dtype.itemsize}")
+        assert np.array_equal(got.view(as_bits), expected.view(as_bits)), "same values, other bits (a signed zero?)"
 
 
 def same_numbers(call, seed: int) -> None:
@@ -91,6 +95,78 @@ FLOAT_CASES = {
 def test_float_streams(case, size, dtype):
     for seed in SEEDS[:3]:
         same_numbers(lambda lib: FLOAT_CASES[case](lib, size, dtype), seed)
+
+
+# sizes past one pass of the float32 kernel (`_rng_math._LANES` radii: 65536 elements) and of the
+# float64 chunks, whole and ragged; means and stds that take each of the kernel's last steps
+LARGE_NORMAL_CASES = {
+    "randn": lambda lib, n, d: lib.randn(n, dtype=dt(lib, d)),
+    "normal_(0.5, 0.02)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(0.5, 0.02),
+    "normal_(-3, 1)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(-3.0, 1.0),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("size", [131072 + 16, 3 * 65536 + 16 * 7 + 5])
+@pytest.mark.parametrize("case", list(LARGE_NORMAL_CASES))
+def test_large_normal_streams(case, size, dtype):
+    for seed in SEEDS[1:3]:
+        same_numbers(lambda lib: LARGE_NORMAL_CASES[case](lib, size, dtype), seed)
+
+
+def test_a_zero_radius_gives_plus_zero_as_in_torch():
+    """A draw whose low 24 bits are 0 in a radius lane gives radius sqrt(-2 log 1) = -0.0; torch's
+    final `n * std + mean` (an FMA, even for mean 0 and std 1) turns both normals into +0.0.
+    With seed 12 that happens at element 411302 of a float32 randn (a block of 16 from 411296)."""
+    size, block = 411312, 411296
+    torch.manual_seed(12)
+    expected = torch.randn(size)
+    assert expected[block + 6].item() == 0.0 and expected[block + 14].item() == 0.0  # the case is there
+    mt.manual_seed(12)
+    assert_bit_identical(mt.randn(size)[block:block + 16], expected[block:block + 16])
+
+
+def test_float32_normals_drawn_in_several_threads_at_once():
+    """The fast kernel keeps its scratch buffers per thread: streams drawn at the same time in
+    several threads equal the same streams drawn one after another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def draw(seed):
+        return mt.randn(200_003, generator=mt.Generator().manual_seed(seed)).numpy()
+
+    expected = [draw(seed) for seed in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(draw, range(4)))
+    for one, other in zip(got, expected):
+        assert np.array_equal(one.view(np.int32), other.view(np.int32))
+
+
+def test_fast_box_muller_equals_the_reference_rule_for_every_input():
+    """float32 `normal_fill` runs `_rng_math.box_muller_avx2`, the reference rule
+    `_generator._box_muller_16` (log256 and sincos256 step by step, each FMA rounded by `fma32`)
+    reorganised for speed. A draw enters only through its low 24 bits k (u = k * 2**-24), so there
+    are 2**24 inputs per lane: with MINITORCH_EXHAUSTIVE=1 every k goes through both, once as a
+    radius lane and once as an angle lane (10-20 s: run it after any change to the kernel);
+    otherwise every 5th k (all octants and exponents) and the 2**16 k at each end of the range."""
+    from minitorch_ref._generator import _box_muller_16
+    from minitorch_ref._rng_math import box_muller_avx2
+
+    everything = np.arange(1 << 24, dtype=np.uint32)
+    if os.environ.get("MINITORCH_EXHAUSTIVE") != "1":
+        everything = np.concatenate([everything[:1 << 16], everything[1 << 16:-(1 << 16):5], everything[-(1 << 16):]])
+    everything = everything[:len(everything) - len(everything) % 8]
+    high_bytes = np.random.default_rng(0).integers(0, 256, 2 * len(everything), dtype=np.uint32) << 24  # dropped
+    step = 1 << 20
+    for start in range(0, len(everything), step):
+        lanes = everything[start:start + step].reshape(-1, 8)
+        k = np.concatenate([lanes, lanes[::-1]], axis=1).reshape(-1)  # radii from lanes, angles from lanes reversed
+        u = k.astype(np.float32) * np.float32(2.0 ** -24)
+        fast, reference = box_muller_avx2(k | high_bytes[:len(k)]), _box_muller_16(u, np.float32, 0.0, 1.0)
+        assert np.array_equal(fast.view(np.int32), reference.view(np.int32)), start
+    k, u = k[:1 << 16], u[:1 << 16]
+    for mean, std in ((0.5, 0.02), (-3.0, 1.0), (0.0, 0.0), (1e-3, 7.5)):  # the last step: z * std + mean
+        fast, reference = box_muller_avx2(k, mean, std), _box_muller_16(u, np.float32, mean, std)
+        assert np.array_equal(fast.view(np.int32), reference.view(np.int32)), (mean, std)
 
 
 INT_CASES = {
@@ -303,6 +379,38 @@ def test_fused_multiply_add_helpers_round_once():
         z = c.astype(dtype) if dtype == np.float64 else (-(x.astype(np.float64) * y)).astype(dtype)
         exact = [dtype(float(Fraction(float(p)) * Fraction(float(q)) + Fraction(float(r)))) for p, q, r in zip(x, y, z)]
         np.testing.assert_array_equal(fma(x, y, z), np.array(exact, dtype))
+
+
+def test_the_kernels_last_step_is_fma32():
+    """float32 normal_ with std != 1 ends with `n * std + mean` on the kernel's buffers
+    (`_rng_math._times_std_plus_mean`); it equals `fma32`, also where sums cancel to tiny values
+    (the lanes it hands back to `fma32`)."""
+    from minitorch_ref import _rng_math
+
+    rng = np.random.default_rng(11)
+    for std, mean in ((0.02, 0.5), (7.5, -1e-3), (1e-30, 3e-38), (0.37, -0.37)):
+        n = rng.standard_normal(5000).astype(np.float32)
+        n[:50] = np.float32(-mean / std)  # n * std + mean: zero or tiny
+        n[50:100] = np.nextafter(n[:50], np.float32(0))
+        got = n.copy()
+        _rng_math._times_std_plus_mean(got, std, mean, _rng_math._Buffers(len(n)))
+        expected = _rng_math.fma32(n, np.float32(std), np.float32(mean))
+        assert np.array_equal(got.view(np.int32), expected.view(np.int32)), (std, mean)
+
+
+def test_fused_multiply_adds_in_pieces_equal_one_pass():
+    """Large arrays go through `fma32`/`fma64` in pieces (`_rng_math._in_pieces`); broadcast and
+    scalar operands are cut the same way, so the result equals one pass over the whole array."""
+    from minitorch_ref import _rng_math
+
+    rng = np.random.default_rng(5)
+    n = 3 * _rng_math._PIECE + 17
+    for dtype, fma in ((np.float64, _rng_math.fma64), (np.float32, _rng_math.fma32)):
+        a = rng.standard_normal((n // 17, 17)).astype(dtype)
+        b, c = rng.standard_normal(17).astype(dtype), dtype(-0.37)  # a row, broadcast; a scalar
+        got = fma(a, b, c)
+        assert got.shape == a.shape and got.dtype == dtype
+        assert np.array_equal(got, fma.__wrapped__(a, b, c))
 
 
 @pytest.mark.parametrize("call", [
