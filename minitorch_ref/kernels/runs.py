@@ -11,12 +11,20 @@ Reference rule (what the kernels must equal):
 
 The obvious NumPy kernel, `np.add.reduceat(table[refs], starts, axis=0)`, is slow when
 there are many runs: it makes one inner-loop call per (run, column), tens of nanoseconds
-each, whatever the run's length. Coalescing 32k token gradients of width 64 into 18k rows
-took 170 ms that way. Instead, runs are put in buckets of similar length (lengths in
-(2^(e-1), 2^e]); each bucket is one gather into an (n, P, D) block, P being the longest run
-of the bucket, with the few padding slots zeroed, then one `sum(axis=1)`. At most about
-log2(longest run) buckets, and padding at most doubles a bucket: the cost stays
-proportional to (entries x width), and the same 18k rows take about 20 ms.
+each, whatever the run's length, and it walks each column with a stride (slow even for
+long runs once the rows are wide). Instead, runs become padded blocks: a *group* of runs is
+one gather into an (n, P, D) block, P being the group's longest run, reduced by one batched
+product with the weights (0 on the padding slots). The rule that forms the groups
+(`_groups`) keeps the padding at most equal to the real entries (so the cost stays
+proportional to entries x width) while making as few groups as possible, because each
+group costs a dozen NumPy calls (~20 us) whatever its size:
+
+- runs of one entry (most runs of a sparse gradient) are one plain gather, never padded;
+- longer runs start in buckets by length ((2^(e-1), 2^e]); from the longest bucket down,
+  a bucket joins the group above it if the group's padded slots stay <= 2 x its entries.
+
+Bags of similar length (the course's documents) are one group, one gather and one
+product; the runs of a sorted gradient (lengths 1 to a few hundred) are a few groups.
 """
 from __future__ import annotations
 
@@ -47,19 +55,30 @@ def max_runs_reference(table: np.ndarray, refs: np.ndarray, starts: np.ndarray,
     return out, where
 
 
-def _buckets(lengths: np.ndarray):
-    """Yield (runs, P): the indices of the non-empty runs of each length bucket, and its longest length.
+def _groups(lengths: np.ndarray):
+    """Yield (runs, P): the indices of a group of non-empty runs and its longest length (see the module's rule).
 
-    Bucket e holds the lengths in (2^(e-1), 2^e]. One linear-time stable sort of the
-    bucket numbers (small integers: a counting sort) lists each bucket's runs in order."""
+    Bucket e holds the lengths in (2^(e-1), 2^e] (e = 0: empty runs, skipped; e = 1: single
+    entries). One linear-time stable sort of the bucket numbers (small integers: a counting
+    sort) lists each bucket's runs in order, so a group of adjacent buckets is one slice."""
     exponent = np.frexp(np.maximum(lengths, 1) - 1)[1]  # length 1 -> 0, 2 -> 1, 3..4 -> 2, 5..8 -> 3...
-    exponent = np.where(lengths > 0, exponent + 1, 0).astype(np.uint8)  # 0: empty runs, skipped
+    exponent = np.where(lengths > 0, exponent + 1, 0).astype(np.uint8)
     order = np.argsort(exponent, kind="stable")
-    ends = np.cumsum(np.bincount(exponent))
-    for e in range(1, len(ends)):
-        runs = order[ends[e - 1]:ends[e]]
-        if len(runs):
-            yield runs, int(lengths[runs].max())
+    runs_in = np.bincount(exponent).tolist()
+    entries_in = np.bincount(exponent, weights=lengths).tolist()
+    ends = np.cumsum(runs_in).tolist()
+    top = len(runs_in) - 1  # the group being formed: buckets lo..top
+    while top >= 1:
+        if not runs_in[top]:
+            top -= 1
+            continue
+        widest = int(lengths[order[ends[top - 1]:ends[top]]].max())
+        lo, runs, entries = top, runs_in[top], entries_in[top]
+        while lo > 2 and (runs + runs_in[lo - 1]) * widest <= 2 * (entries + entries_in[lo - 1]):
+            lo -= 1  # (bucket 1, the single entries, is never padded)
+            runs, entries = runs + runs_in[lo], entries + entries_in[lo]
+        yield order[ends[lo - 1]:ends[top]], widest
+        top = lo - 1
 
 
 def _positions(starts: np.ndarray, lengths: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -93,24 +112,54 @@ def _gather(table: np.ndarray, refs: np.ndarray | None, positions: np.ndarray) -
     return np.take(table, positions if refs is None else np.take(refs, positions), axis=0)
 
 
+#: A (runs x table rows) count matrix pays while it has at most this many cells per entry summed.
+COUNT_CELLS_PER_ENTRY = 16
+
+
+def _entries(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions of every entry of the runs, run after run."""
+    before = np.cumsum(lengths) - lengths
+    return np.arange(int(lengths.sum())) + np.repeat(starts - before, lengths)
+
+
+def _sum_by_counts(table: np.ndarray, refs: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
+                   weights: np.ndarray | None) -> np.ndarray:
+    """The runs' sums as one product `C @ table`, `C[s, r]` = the weights (or the count) of run s's entries
+    with `refs[k] == r` (one `np.bincount`)."""
+    positions = _entries(starts, lengths)
+    run_of_entry = np.repeat(np.arange(len(starts)), lengths)
+    cells = np.bincount(run_of_entry * len(table) + np.take(refs, positions),
+                        weights=None if weights is None else weights[positions], minlength=len(starts) * len(table))
+    return cells.reshape(len(starts), len(table)).astype(table.dtype) @ table
+
+
 def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, lengths: np.ndarray,
              weights: np.ndarray | None = None) -> np.ndarray:
     """`out[s] = sum of weights[k] * table[refs[k]]` over run s (refs None: `table[k]` itself); empty runs give 0.
 
     Runs of one entry (most runs of a sparse gradient) are one gather. Longer runs go by
-    length buckets: one (n, P, D) block per slice of a bucket, reduced by a product with
-    the weights (ones if none; 0 on the padding slots).
+    groups (`_groups`): one (n, P, D) block per slice of a group, reduced by a product with
+    the weights (ones if none; 0 on the padding slots). When the table has few rows (the
+    bag gradients that a weight gradient reads), the longer runs are instead one count
+    matrix times the table, if that matrix has at most COUNT_CELLS_PER_ENTRY cells per entry:
+    a BLAS product does its multiply-adds about that much faster than the blocks' gathers.
     """
     dim = table.shape[1]
     out = np.empty((len(starts), dim), dtype=table.dtype)
     if not lengths.all():
         out[lengths == 0] = 0
-    for bucket, width in _buckets(lengths):
-        for runs in _slices(bucket, width, dim):
+    if refs is not None:
+        several = np.flatnonzero(lengths > 1)
+        entries = int(lengths[several].sum())
+        if len(several) and len(several) * len(table) <= COUNT_CELLS_PER_ENTRY * entries:
+            out[several] = _sum_by_counts(table, refs, starts[several], lengths[several], weights)
+            single = np.flatnonzero(lengths == 1)
+            out[single] = _sum_single(table, refs, starts[single], weights)
+            return out
+    for group, width in _groups(lengths):
+        for runs in _slices(group, width, dim):
             if width == 1:
-                first = starts[runs]
-                rows = _gather(table, refs, first)
-                out[runs] = rows if weights is None else rows * weights[first].astype(rows.dtype)[:, None]
+                out[runs] = _sum_single(table, refs, starts[runs], weights)
                 continue
             positions, pad = _positions(starts[runs], lengths[runs], width)
             block = _gather(table, refs, positions)  # (n, width, D)
@@ -120,21 +169,28 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
                 w = weights[positions].astype(table.dtype)
             if pad is not None:
                 w[pad] = 0
-            if width >= 64:  # long runs: one (1 x P) @ (P x D) product each (BLAS)
+            if width >= 4:  # one (1 x P) @ (P x D) product per run (BLAS): twice einsum's speed
                 out[runs] = np.matmul(w[:, None, :], block)[:, 0]
-            else:  # many short runs: a product per run would cost more than its arithmetic
+            else:  # runs of 2..4: a product per run would cost more than its arithmetic
                 out[runs] = np.einsum("np,npd->nd", w, block)
     return out
 
 
+def _sum_single(table: np.ndarray, refs: np.ndarray | None, first: np.ndarray,
+                weights: np.ndarray | None) -> np.ndarray:
+    """The sums of runs of one entry (at positions `first`): one gather."""
+    rows = _gather(table, refs, first)
+    return rows if weights is None else rows * weights[first].astype(rows.dtype)[:, None]
+
+
 def max_runs(table: np.ndarray, refs: np.ndarray, starts: np.ndarray,
              lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`max_runs_reference` by length buckets: the same (n, P, D) blocks, padding at -inf, max and argmax."""
+    """`max_runs_reference` by the same groups: the same (n, P, D) blocks, padding at -inf, max and argmax."""
     dim = table.shape[1]
     out = np.zeros((len(starts), dim), dtype=table.dtype)
     where = np.full(out.shape, -1, dtype=np.int64)
-    for bucket, width in _buckets(lengths):
-        for runs in _slices(bucket, width, dim):
+    for group, width in _groups(lengths):
+        for runs in _slices(group, width, dim):
             positions, pad = _positions(starts[runs], lengths[runs], width)
             block = _gather(table, refs, positions)
             if pad is not None:
