@@ -137,7 +137,8 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
              weights: np.ndarray | None = None) -> np.ndarray:
     """`out[s] = sum of weights[k] * table[refs[k]]` over run s (refs None: `table[k]` itself); empty runs give 0.
 
-    Runs of one entry (most runs of a sparse gradient) are one gather. Longer runs go by
+    Runs of one entry (most runs of a sparse gradient) are one gather, straight into the
+    result (every run's first entry; the longer runs are then overwritten). Longer runs go by
     groups (`_groups`): one (n, P, D) block per slice of a group, reduced by a product with
     the weights (ones if none; 0 on the padding slots). When the table has few rows (the
     bag gradients that a weight gradient reads), the longer runs are instead one count
@@ -145,22 +146,24 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
     a BLAS product does its multiply-adds about that much faster than the blocks' gathers.
     """
     dim = table.shape[1]
-    out = np.empty((len(starts), dim), dtype=table.dtype)
+    single = lengths == 1
+    if single.any():  # every run starts as its first entry: the single ones are then done, in one gather
+        first = starts if lengths.all() else np.where(lengths > 0, starts, 0)  # (empty runs: any valid position)
+        out = _sum_single(table, refs, first, weights)
+    else:
+        out = np.empty((len(starts), dim), dtype=table.dtype)
     if not lengths.all():
         out[lengths == 0] = 0
-    if refs is not None:
-        several = np.flatnonzero(lengths > 1)
-        entries = int(lengths[several].sum())
-        if len(several) and len(several) * len(table) <= COUNT_CELLS_PER_ENTRY * entries:
-            out[several] = _sum_by_counts(table, refs, starts[several], lengths[several], weights)
-            single = np.flatnonzero(lengths == 1)
-            out[single] = _sum_single(table, refs, starts[single], weights)
-            return out
+    several = np.flatnonzero(lengths > 1)
+    if not len(several):
+        return out
+    if refs is not None and len(several) * len(table) <= COUNT_CELLS_PER_ENTRY * int(lengths[several].sum()):
+        out[several] = _sum_by_counts(table, refs, starts[several], lengths[several], weights)
+        return out
     for group, width in _groups(lengths):
+        if width == 1:
+            continue
         for runs in _slices(group, width, dim):
-            if width == 1:
-                out[runs] = _sum_single(table, refs, starts[runs], weights)
-                continue
             positions, pad = _positions(starts[runs], lengths[runs], width)
             block = _gather(table, refs, positions)  # (n, width, D)
             if weights is None:
@@ -178,9 +181,11 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
 
 def _sum_single(table: np.ndarray, refs: np.ndarray | None, first: np.ndarray,
                 weights: np.ndarray | None) -> np.ndarray:
-    """The sums of runs of one entry (at positions `first`): one gather."""
+    """The sums of runs of one entry (at positions `first`): one gather (scaled in place by the weights)."""
     rows = _gather(table, refs, first)
-    return rows if weights is None else rows * weights[first].astype(rows.dtype)[:, None]
+    if weights is not None:
+        rows *= weights[first].astype(rows.dtype)[:, None]
+    return rows
 
 
 def max_runs(table: np.ndarray, refs: np.ndarray, starts: np.ndarray,
