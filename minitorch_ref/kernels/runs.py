@@ -61,6 +61,9 @@ def _groups(lengths: np.ndarray):
     Bucket e holds the lengths in (2^(e-1), 2^e] (e = 0: empty runs, skipped; e = 1: single
     entries). One linear-time stable sort of the bucket numbers (small integers: a counting
     sort) lists each bucket's runs in order, so a group of adjacent buckets is one slice."""
+    if len(lengths) and lengths.min() > 1 and len(lengths) * int(lengths.max()) <= 2 * int(lengths.sum()):
+        yield np.arange(len(lengths)), int(lengths.max())  # bags of similar lengths: one group, no sort
+        return
     exponent = np.frexp(np.maximum(lengths, 1) - 1)[1]  # length 1 -> 0, 2 -> 1, 3..4 -> 2, 5..8 -> 3...
     exponent = np.where(lengths > 0, exponent + 1, 0).astype(np.uint8)
     order = np.argsort(exponent, kind="stable")
@@ -95,8 +98,9 @@ def _positions(starts: np.ndarray, lengths: np.ndarray, width: int) -> tuple[np.
 
 #: Largest temporary block, in elements. A fresh multi-megabyte array costs page faults on first touch
 #: (here about as much as the arithmetic on it), while blocks of a few hundred kB are recycled by the
-#: allocator and stay in cache: big buckets are done in slices of at most this many elements.
-BLOCK_ELEMENTS = 1 << 18
+#: allocator and stay in cache: big groups are done in slices of at most this many elements (2 MB of
+#: float32: the course's batch, 64 documents padded to ~75 tokens x 64, is one slice).
+BLOCK_ELEMENTS = 1 << 19
 
 
 def _slices(runs: np.ndarray, width: int, dim: int):
