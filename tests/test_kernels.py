@@ -32,17 +32,18 @@ def bags(draw, max_rows: int = 30):
 
 
 class both_branches:
-    """Run a block once with each of sum_runs's two algorithms for runs of several entries:
-    padded blocks (no count matrix ever pays) and the count matrix (it always pays)."""
+    """Run a block once with each of sum_runs's algorithms for runs of several entries: padded
+    blocks only, rounds only, the default mix of rounds and blocks (no count matrix ever pays),
+    and the count matrix (it always pays)."""
 
     def __iter__(self):
-        saved = runs.COUNT_CELLS_PER_ENTRY
+        saved = runs.COUNT_CELLS_PER_ENTRY, runs.SHORT_RUN
         try:
-            for cells in (0, 10**9):
-                runs.COUNT_CELLS_PER_ENTRY = cells
-                yield cells
+            for cells, short in ((0, 1), (0, 10**9), (0, saved[1]), (10**9, saved[1])):
+                runs.COUNT_CELLS_PER_ENTRY, runs.SHORT_RUN = cells, short
+                yield cells, short
         finally:
-            runs.COUNT_CELLS_PER_ENTRY = saved
+            runs.COUNT_CELLS_PER_ENTRY, runs.SHORT_RUN = saved
 
 
 @given(bags(), st.booleans())

@@ -25,6 +25,12 @@ group costs a dozen NumPy calls (~20 us) whatever its size:
 
 Bags of similar length (the course's documents) are one group, one gather and one
 product; the runs of a sorted gradient (lengths 1 to a few hundred) are a few groups.
+
+One more exact algorithm pays when the table has few rows (the bag gradients that
+EmbeddingBag's weight gradient reads): the runs of several entries are then a count matrix
+`C[s, r]` (one `np.bincount`) times the table, a single BLAS product, used while C has at
+most COUNT_CELLS_PER_ENTRY cells per entry summed (C grows like runs x table rows: with a
+large batch the blocks take over). `docs/embeddingbag.md` states the whole rule.
 """
 from __future__ import annotations
 
@@ -142,16 +148,16 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
     """`out[s] = sum of weights[k] * table[refs[k]]` over run s (refs None: `table[k]` itself); empty runs give 0.
 
     Runs of one entry (most runs of a sparse gradient) are one gather, straight into the
-    result (every run's first entry; the longer runs are then overwritten). Longer runs go by
-    groups (`_groups`): one (n, P, D) block per slice of a group, reduced by a product with
-    the weights (ones if none; 0 on the padding slots). When the table has few rows (the
+    result (every run's first entry). Runs of 2..SHORT_RUN entries add their other entries
+    in rounds (`_add_by_rounds`). Longer runs go by groups (`_groups`): one (n, P, D) block
+    per slice of a group, reduced by a product with the weights (ones if none; 0 on the
+    padding slots), overwriting the first entry. When the table has few rows (the
     bag gradients that a weight gradient reads), the longer runs are instead one count
     matrix times the table, if that matrix has at most COUNT_CELLS_PER_ENTRY cells per entry:
     a BLAS product does its multiply-adds about that much faster than the blocks' gathers.
     """
     dim = table.shape[1]
-    single = lengths == 1
-    if single.any():  # every run starts as its first entry: the single ones are then done, in one gather
+    if ((lengths > 0) & (lengths <= SHORT_RUN)).any():  # every run starts as its first entry, one gather
         first = starts if lengths.all() else np.where(lengths > 0, starts, 0)  # (empty runs: any valid position)
         out = _sum_single(table, refs, first, weights)
     else:
@@ -164,6 +170,12 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
     if refs is not None and len(several) * len(table) <= COUNT_CELLS_PER_ENTRY * int(lengths[several].sum()):
         out[several] = _sum_by_counts(table, refs, starts[several], lengths[several], weights)
         return out
+    short = several[lengths[several] <= SHORT_RUN]
+    if len(short):
+        _add_by_rounds(out, table, refs, starts, lengths, weights, short)
+        if len(short) == len(several):
+            return out
+        lengths = np.where(lengths > SHORT_RUN, lengths, 0)  # what is left for the blocks
     for group, width in _groups(lengths):
         if width == 1:
             continue
@@ -176,11 +188,28 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
                 w = weights[positions].astype(table.dtype)
             if pad is not None:
                 w[pad] = 0
-            if width >= 4:  # one (1 x P) @ (P x D) product per run (BLAS): twice einsum's speed
-                out[runs] = np.matmul(w[:, None, :], block)[:, 0]
-            else:  # runs of 2..4: a product per run would cost more than its arithmetic
-                out[runs] = np.einsum("np,npd->nd", w, block)
+            out[runs] = np.matmul(w[:, None, :], block)[:, 0]  # one (1 x P) @ (P x D) product per run (BLAS)
     return out
+
+
+#: Runs of at most this many entries (but more than one) are summed in rounds, not in blocks.
+SHORT_RUN = 8
+
+
+def _add_by_rounds(out: np.ndarray, table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray,
+                   lengths: np.ndarray, weights: np.ndarray | None, runs: np.ndarray) -> None:
+    """Sum the short `runs` (each already holding its first entry in `out`) in rounds: round j adds the
+    j-th entry of every run longer than j. With the runs sorted longest first (`argsort_ids`, a
+    linear-time sort) those runs are a prefix, so each round is one gather and one in-place add on a
+    slice: no padding and no block, at most SHORT_RUN - 1 rounds."""
+    order = runs[argsort_ids(lengths[runs].max() - lengths[runs])]
+    first, length = starts[order], lengths[order]
+    longer = np.searchsorted(-length, -np.arange(int(length[0])), side="left")  # longer[j]: runs with > j entries
+    acc = np.take(out, order, axis=0)
+    for j in range(1, int(length[0])):
+        n = int(longer[j])
+        acc[:n] += _sum_single(table, refs, first[:n] + j, weights)
+    out[order] = acc
 
 
 def _sum_single(table: np.ndarray, refs: np.ndarray | None, first: np.ndarray,
