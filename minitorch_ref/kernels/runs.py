@@ -12,25 +12,25 @@ Reference rule (what the kernels must equal):
 The obvious NumPy kernel, `np.add.reduceat(table[refs], starts, axis=0)`, is slow when
 there are many runs: it makes one inner-loop call per (run, column), tens of nanoseconds
 each, whatever the run's length, and it walks each column with a stride (slow even for
-long runs once the rows are wide). Instead, runs become padded blocks: a *group* of runs is
-one gather into an (n, P, D) block, P being the group's longest run, reduced by one batched
-product with the weights (0 on the padding slots). The rule that forms the groups
-(`_groups`) keeps the padding at most equal to the real entries (so the cost stays
-proportional to entries x width) while making as few groups as possible, because each
-group costs a dozen NumPy calls (~20 us) whatever its size:
+long runs once the rows are wide). `sum_runs` picks instead, by a short cost rule, between
+exact algorithms whose work is proportional to entries x width, with few NumPy calls (each
+costs microseconds whatever its size):
 
-- runs of one entry (most runs of a sparse gradient) are one plain gather, never padded;
-- longer runs start in buckets by length ((2^(e-1), 2^e]); from the longest bucket down,
-  a bucket joins the group above it if the group's padded slots stay <= 2 x its entries.
+1. runs of one entry (most runs of a sparse gradient): one gather, straight into the result;
+2. a table with few rows (the bag gradients that EmbeddingBag's weight gradient reads): the
+   other runs are a count matrix `C[s, r]` (one `np.bincount`) times the table, a single BLAS
+   product, while C has at most COUNT_CELLS_PER_ENTRY cells per entry summed (C grows like
+   runs x table rows: with a large batch the next two take over);
+3. runs of 2..SHORT_RUN entries: in rounds, round j adding the j-th entry of every run
+   longer than j (a slice of the runs sorted longest first): no padding, few rounds;
+4. longer runs: padded blocks. A *group* of runs is one gather into an (n, P, D) block, P
+   being the group's longest run, reduced by one batched product with the weights (0 on
+   the padding slots). Groups start as buckets of similar length ((2^(e-1), 2^e]); from the
+   longest bucket down, a bucket joins the group above it while the group's padded slots
+   stay <= 2 x its entries (`_groups`): bags of similar length (the course's documents)
+   are one group, one gather and one product.
 
-Bags of similar length (the course's documents) are one group, one gather and one
-product; the runs of a sorted gradient (lengths 1 to a few hundred) are a few groups.
-
-One more exact algorithm pays when the table has few rows (the bag gradients that
-EmbeddingBag's weight gradient reads): the runs of several entries are then a count matrix
-`C[s, r]` (one `np.bincount`) times the table, a single BLAS product, used while C has at
-most COUNT_CELLS_PER_ENTRY cells per entry summed (C grows like runs x table rows: with a
-large batch the blocks take over). `docs/embeddingbag.md` states the whole rule.
+`docs/embeddingbag.md` explains the rule with the figures behind it.
 """
 from __future__ import annotations
 
