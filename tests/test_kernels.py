@@ -31,13 +31,60 @@ def bags(draw, max_rows: int = 30):
     return table, ids, counts, psw
 
 
+class both_branches:
+    """Run a block once with each of sum_runs's algorithms for runs of several entries: padded
+    blocks only, rounds only, the default mix of rounds and blocks (no count matrix ever pays),
+    and the count matrix (it always pays)."""
+
+    def __iter__(self):
+        saved = runs.COUNT_CELLS_PER_ENTRY, runs.SHORT_RUN
+        try:
+            for cells, short in ((0, 1), (0, 10**9), (0, saved[1]), (10**9, saved[1])):
+                runs.COUNT_CELLS_PER_ENTRY, runs.SHORT_RUN = cells, short
+                yield cells, short
+        finally:
+            runs.COUNT_CELLS_PER_ENTRY, runs.SHORT_RUN = saved
+
+
 @given(bags(), st.booleans())
 def test_sum_runs_equals_its_loop(case, weighted):
     table, ids, counts, psw = case
     starts = np.cumsum(counts) - counts
     weights = psw if weighted else None
-    np.testing.assert_allclose(runs.sum_runs(table, ids, starts, counts, weights),
-                               runs.sum_runs_reference(table, ids, starts, counts, weights), **TOL)
+    expected = runs.sum_runs_reference(table, ids, starts, counts, weights)
+    for _ in both_branches():
+        np.testing.assert_allclose(runs.sum_runs(table, ids, starts, counts, weights), expected, **TOL)
+        np.testing.assert_allclose(runs.sum_runs(table[ids], None, starts, counts, weights), expected, **TOL)
+
+
+@given(st.lists(st.integers(0, 300), max_size=40))
+def test_groups_cover_each_run_once_with_at_most_as_much_padding_as_entries(lengths):
+    """The rule that forms sum_runs's blocks: every non-empty run in exactly one group, single entries
+    never padded, and each group's padded slots (runs x longest) at most twice its entries."""
+    lengths = np.array(lengths, dtype=np.int64)
+    seen = []
+    for group, width in runs._groups(lengths):
+        assert width == lengths[group].max()
+        assert (lengths[group] == 1).all() or (lengths[group] > 1).all()
+        assert len(group) * width <= 2 * lengths[group].sum()
+        seen += group.tolist()
+    assert sorted(seen) == np.flatnonzero(lengths).tolist()
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sum_runs_at_a_large_size(weighted):
+    """1,500 runs of lengths 0..400 (a sorted gradient's mix: most of one entry, a long tail): every
+    algorithm equals the loop."""
+    rng = np.random.default_rng(7)
+    counts = np.minimum(rng.zipf(1.6, 1500), 400)
+    counts[rng.random(1500) < 0.05] = 0
+    table = rng.standard_normal((200, 6))
+    ids = rng.integers(0, 200, counts.sum())
+    starts = np.cumsum(counts) - counts
+    weights = rng.standard_normal(len(ids)) if weighted else None
+    expected = runs.sum_runs_reference(table, ids, starts, counts, weights)
+    for _ in both_branches():
+        np.testing.assert_allclose(runs.sum_runs(table, ids, starts, counts, weights), expected, rtol=1e-10, atol=1e-10)
 
 
 @given(bags())
@@ -84,10 +131,27 @@ def test_bag_weight_grad_equals_the_one_hot_rule(case, weighted):
     table, ids, counts, psw = case
     per_bag = np.random.default_rng(len(ids)).standard_normal((len(counts), table.shape[1])).astype(np.float32)
     psw = psw if weighted else None
-    rows, values = embedding_bag.bag_weight_grad(ids, counts, per_bag, psw)
     expected_rows, expected = embedding_bag.bag_weight_grad_reference(ids, counts, per_bag, len(table), psw)
-    np.testing.assert_array_equal(rows, expected_rows)  # one row per distinct id, sorted: coalesced
-    np.testing.assert_allclose(values, expected, **TOL)
+    for _ in both_branches():
+        rows, values = embedding_bag.bag_weight_grad(ids, counts, per_bag, psw)
+        np.testing.assert_array_equal(rows, expected_rows)  # one row per distinct id, sorted: coalesced
+        np.testing.assert_allclose(values, expected, **TOL)
+
+
+@pytest.mark.parametrize("num_bags, vocabulary", [(64, 26_000), (700, 3_000)])
+def test_bag_weight_grad_at_course_and_large_sizes(num_bags, vocabulary):
+    """The course's batch (64 documents of ~42 Zipf-distributed ids: a few long runs, many single ones)
+    and a large batch, with per_sample_weights: both algorithms equal the one-hot rule."""
+    rng = np.random.default_rng(num_bags)
+    counts = rng.integers(0, 80, num_bags)
+    ids = np.minimum(rng.zipf(1.3, counts.sum()), vocabulary) - 1
+    per_bag = rng.standard_normal((num_bags, 16)).astype(np.float32)
+    psw = rng.standard_normal(len(ids)).astype(np.float32)
+    expected_rows, expected = embedding_bag.bag_weight_grad_reference(ids, counts, per_bag, vocabulary, psw)
+    for _ in both_branches():
+        rows, values = embedding_bag.bag_weight_grad(ids, counts, per_bag, psw)
+        np.testing.assert_array_equal(rows, expected_rows)
+        np.testing.assert_allclose(values, expected, rtol=1e-4, atol=1e-4)
 
 
 @given(bags())

@@ -11,12 +11,26 @@ Reference rule (what the kernels must equal):
 
 The obvious NumPy kernel, `np.add.reduceat(table[refs], starts, axis=0)`, is slow when
 there are many runs: it makes one inner-loop call per (run, column), tens of nanoseconds
-each, whatever the run's length. Coalescing 32k token gradients of width 64 into 18k rows
-took 170 ms that way. Instead, runs are put in buckets of similar length (lengths in
-(2^(e-1), 2^e]); each bucket is one gather into an (n, P, D) block, P being the longest run
-of the bucket, with the few padding slots zeroed, then one `sum(axis=1)`. At most about
-log2(longest run) buckets, and padding at most doubles a bucket: the cost stays
-proportional to (entries x width), and the same 18k rows take about 20 ms.
+each, whatever the run's length, and it walks each column with a stride (slow even for
+long runs once the rows are wide). `sum_runs` picks instead, by a short cost rule, between
+exact algorithms whose work is proportional to entries x width, with few NumPy calls (each
+costs microseconds whatever its size):
+
+1. runs of one entry (most runs of a sparse gradient): one gather, straight into the result;
+2. a table with few rows (the bag gradients that EmbeddingBag's weight gradient reads): the
+   other runs are a count matrix `C[s, r]` (one `np.bincount`) times the table, a single BLAS
+   product, while C has at most COUNT_CELLS_PER_ENTRY cells per entry summed (C grows like
+   runs x table rows: with a large batch the next two take over);
+3. runs of 2..SHORT_RUN entries: in rounds, round j adding the j-th entry of every run
+   longer than j (a slice of the runs sorted longest first): no padding, few rounds;
+4. longer runs: padded blocks. A *group* of runs is one gather into an (n, P, D) block, P
+   being the group's longest run, reduced by one batched product with the weights (0 on
+   the padding slots). Groups start as buckets of similar length ((2^(e-1), 2^e]); from the
+   longest bucket down, a bucket joins the group above it while the group's padded slots
+   stay <= 2 x its entries (`_groups`): bags of similar length (the course's documents)
+   are one group, one gather and one product.
+
+`docs/embeddingbag.md` explains the rule with the figures behind it.
 """
 from __future__ import annotations
 
@@ -47,19 +61,33 @@ def max_runs_reference(table: np.ndarray, refs: np.ndarray, starts: np.ndarray,
     return out, where
 
 
-def _buckets(lengths: np.ndarray):
-    """Yield (runs, P): the indices of the non-empty runs of each length bucket, and its longest length.
+def _groups(lengths: np.ndarray):
+    """Yield (runs, P): the indices of a group of non-empty runs and its longest length (see the module's rule).
 
-    Bucket e holds the lengths in (2^(e-1), 2^e]. One linear-time stable sort of the
-    bucket numbers (small integers: a counting sort) lists each bucket's runs in order."""
+    Bucket e holds the lengths in (2^(e-1), 2^e] (e = 0: empty runs, skipped; e = 1: single
+    entries). One linear-time stable sort of the bucket numbers (small integers: a counting
+    sort) lists each bucket's runs in order, so a group of adjacent buckets is one slice."""
+    if len(lengths) and lengths.min() > 1 and len(lengths) * int(lengths.max()) <= 2 * int(lengths.sum()):
+        yield np.arange(len(lengths)), int(lengths.max())  # bags of similar lengths: one group, no sort
+        return
     exponent = np.frexp(np.maximum(lengths, 1) - 1)[1]  # length 1 -> 0, 2 -> 1, 3..4 -> 2, 5..8 -> 3...
-    exponent = np.where(lengths > 0, exponent + 1, 0).astype(np.uint8)  # 0: empty runs, skipped
+    exponent = np.where(lengths > 0, exponent + 1, 0).astype(np.uint8)
     order = np.argsort(exponent, kind="stable")
-    ends = np.cumsum(np.bincount(exponent))
-    for e in range(1, len(ends)):
-        runs = order[ends[e - 1]:ends[e]]
-        if len(runs):
-            yield runs, int(lengths[runs].max())
+    runs_in = np.bincount(exponent).tolist()
+    entries_in = np.bincount(exponent, weights=lengths).tolist()
+    ends = np.cumsum(runs_in).tolist()
+    top = len(runs_in) - 1  # the group being formed: buckets lo..top
+    while top >= 1:
+        if not runs_in[top]:
+            top -= 1
+            continue
+        widest = int(lengths[order[ends[top - 1]:ends[top]]].max())
+        lo, runs, entries = top, runs_in[top], entries_in[top]
+        while lo > 2 and (runs + runs_in[lo - 1]) * widest <= 2 * (entries + entries_in[lo - 1]):
+            lo -= 1  # (bucket 1, the single entries, is never padded)
+            runs, entries = runs + runs_in[lo], entries + entries_in[lo]
+        yield order[ends[lo - 1]:ends[top]], widest
+        top = lo - 1
 
 
 def _positions(starts: np.ndarray, lengths: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -76,8 +104,9 @@ def _positions(starts: np.ndarray, lengths: np.ndarray, width: int) -> tuple[np.
 
 #: Largest temporary block, in elements. A fresh multi-megabyte array costs page faults on first touch
 #: (here about as much as the arithmetic on it), while blocks of a few hundred kB are recycled by the
-#: allocator and stay in cache: big buckets are done in slices of at most this many elements.
-BLOCK_ELEMENTS = 1 << 18
+#: allocator and stay in cache: big groups are done in slices of at most this many elements (2 MB of
+#: float32: the course's batch, 64 documents padded to ~75 tokens x 64, is one slice).
+BLOCK_ELEMENTS = 1 << 19
 
 
 def _slices(runs: np.ndarray, width: int, dim: int):
@@ -93,25 +122,64 @@ def _gather(table: np.ndarray, refs: np.ndarray | None, positions: np.ndarray) -
     return np.take(table, positions if refs is None else np.take(refs, positions), axis=0)
 
 
+#: A (runs x table rows) count matrix pays while it has at most this many cells per entry summed.
+COUNT_CELLS_PER_ENTRY = 16
+
+
+def _entries(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions of every entry of the runs, run after run."""
+    before = np.cumsum(lengths) - lengths
+    return np.arange(int(lengths.sum())) + np.repeat(starts - before, lengths)
+
+
+def _sum_by_counts(table: np.ndarray, refs: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
+                   weights: np.ndarray | None) -> np.ndarray:
+    """The runs' sums as one product `C @ table`, `C[s, r]` = the weights (or the count) of run s's entries
+    with `refs[k] == r` (one `np.bincount`)."""
+    positions = _entries(starts, lengths)
+    run_of_entry = np.repeat(np.arange(len(starts)), lengths)
+    cells = np.bincount(run_of_entry * len(table) + np.take(refs, positions),
+                        weights=None if weights is None else weights[positions], minlength=len(starts) * len(table))
+    return cells.reshape(len(starts), len(table)).astype(table.dtype) @ table
+
+
 def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, lengths: np.ndarray,
              weights: np.ndarray | None = None) -> np.ndarray:
     """`out[s] = sum of weights[k] * table[refs[k]]` over run s (refs None: `table[k]` itself); empty runs give 0.
 
-    Runs of one entry (most runs of a sparse gradient) are one gather. Longer runs go by
-    length buckets: one (n, P, D) block per slice of a bucket, reduced by a product with
-    the weights (ones if none; 0 on the padding slots).
+    Runs of one entry (most runs of a sparse gradient) are one gather, straight into the
+    result (every run's first entry). Runs of 2..SHORT_RUN entries add their other entries
+    in rounds (`_add_by_rounds`). Longer runs go by groups (`_groups`): one (n, P, D) block
+    per slice of a group, reduced by a product with the weights (ones if none; 0 on the
+    padding slots), overwriting the first entry. When the table has few rows (the
+    bag gradients that a weight gradient reads), the longer runs are instead one count
+    matrix times the table, if that matrix has at most COUNT_CELLS_PER_ENTRY cells per entry:
+    a BLAS product does its multiply-adds about that much faster than the blocks' gathers.
     """
     dim = table.shape[1]
-    out = np.empty((len(starts), dim), dtype=table.dtype)
+    if ((lengths > 0) & (lengths <= SHORT_RUN)).any():  # every run starts as its first entry, one gather
+        first = starts if lengths.all() else np.where(lengths > 0, starts, 0)  # (empty runs: any valid position)
+        out = _sum_single(table, refs, first, weights)
+    else:
+        out = np.empty((len(starts), dim), dtype=table.dtype)
     if not lengths.all():
         out[lengths == 0] = 0
-    for bucket, width in _buckets(lengths):
-        for runs in _slices(bucket, width, dim):
-            if width == 1:
-                first = starts[runs]
-                rows = _gather(table, refs, first)
-                out[runs] = rows if weights is None else rows * weights[first].astype(rows.dtype)[:, None]
-                continue
+    several = np.flatnonzero(lengths > 1)
+    if not len(several):
+        return out
+    if refs is not None and len(several) * len(table) <= COUNT_CELLS_PER_ENTRY * int(lengths[several].sum()):
+        out[several] = _sum_by_counts(table, refs, starts[several], lengths[several], weights)
+        return out
+    short = several[lengths[several] <= SHORT_RUN]
+    if len(short):
+        _add_by_rounds(out, table, refs, starts, lengths, weights, short)
+        if len(short) == len(several):
+            return out
+        lengths = np.where(lengths > SHORT_RUN, lengths, 0)  # what is left for the blocks
+    for group, width in _groups(lengths):
+        if width == 1:
+            continue
+        for runs in _slices(group, width, dim):
             positions, pad = _positions(starts[runs], lengths[runs], width)
             block = _gather(table, refs, positions)  # (n, width, D)
             if weights is None:
@@ -120,21 +188,47 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
                 w = weights[positions].astype(table.dtype)
             if pad is not None:
                 w[pad] = 0
-            if width >= 64:  # long runs: one (1 x P) @ (P x D) product each (BLAS)
-                out[runs] = np.matmul(w[:, None, :], block)[:, 0]
-            else:  # many short runs: a product per run would cost more than its arithmetic
-                out[runs] = np.einsum("np,npd->nd", w, block)
+            out[runs] = np.matmul(w[:, None, :], block)[:, 0]  # one (1 x P) @ (P x D) product per run (BLAS)
     return out
+
+
+#: Runs of at most this many entries (but more than one) are summed in rounds, not in blocks.
+SHORT_RUN = 8
+
+
+def _add_by_rounds(out: np.ndarray, table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray,
+                   lengths: np.ndarray, weights: np.ndarray | None, runs: np.ndarray) -> None:
+    """Sum the short `runs` (each already holding its first entry in `out`) in rounds: round j adds the
+    j-th entry of every run longer than j. With the runs sorted longest first (`argsort_ids`, a
+    linear-time sort) those runs are a prefix, so each round is one gather and one in-place add on a
+    slice: no padding and no block, at most SHORT_RUN - 1 rounds."""
+    order = runs[argsort_ids(lengths[runs].max() - lengths[runs])]
+    first, length = starts[order], lengths[order]
+    longer = np.searchsorted(-length, -np.arange(int(length[0])), side="left")  # longer[j]: runs with > j entries
+    acc = np.take(out, order, axis=0)
+    for j in range(1, int(length[0])):
+        n = int(longer[j])
+        acc[:n] += _sum_single(table, refs, first[:n] + j, weights)
+    out[order] = acc
+
+
+def _sum_single(table: np.ndarray, refs: np.ndarray | None, first: np.ndarray,
+                weights: np.ndarray | None) -> np.ndarray:
+    """The sums of runs of one entry (at positions `first`): one gather (scaled in place by the weights)."""
+    rows = _gather(table, refs, first)
+    if weights is not None:
+        rows *= weights[first].astype(rows.dtype)[:, None]
+    return rows
 
 
 def max_runs(table: np.ndarray, refs: np.ndarray, starts: np.ndarray,
              lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`max_runs_reference` by length buckets: the same (n, P, D) blocks, padding at -inf, max and argmax."""
+    """`max_runs_reference` by the same groups: the same (n, P, D) blocks, padding at -inf, max and argmax."""
     dim = table.shape[1]
     out = np.zeros((len(starts), dim), dtype=table.dtype)
     where = np.full(out.shape, -1, dtype=np.int64)
-    for bucket, width in _buckets(lengths):
-        for runs in _slices(bucket, width, dim):
+    for group, width in _groups(lengths):
+        for runs in _slices(group, width, dim):
             positions, pad = _positions(starts[runs], lengths[runs], width)
             block = _gather(table, refs, positions)
             if pad is not None:
