@@ -426,8 +426,10 @@ OPS += [
         lambda s: np.unique(s.args[0].values).size == s.args[0].values.size), F,
            errors=[ErrorInput("k", lambda m: m.ones(3).topk(4), RuntimeError)]),
     OpInfo("count_nonzero", lambda m, x: m.count_nonzero(x), lambda d: _U(d, special=True), FI, differentiable=False),
+    # (1e-9: with subnormal inputs such as 2e-313 the gradient, a sum of products divided by the input, keeps
+    # only a few significant bits in both libraries, which round them in a different order: 5e-11 apart seen)
     OpInfo("cumprod", lambda m, x, dim: m.cumprod(x, dim), lambda d: S.reduction(d, keepdim=False, low=-2, high=2),
-           FI, rtol={"float64": 1e-12}),
+           FI, rtol={"float64": 1e-9}),
     # matrices
     OpInfo("bmm", lambda m, x, y: m.bmm(x, y), _pair_3d, F, rtol={"float64": 1e-11},
            errors=[ErrorInput("2-d", lambda m: m.bmm(m.ones(2, 2), m.ones(2, 2)), RuntimeError,

@@ -361,29 +361,40 @@ class VectorNorm(Function):
 
 
 class Cumprod(Function):
-    """Running product; each input's gradient sums, over the outputs it feeds, grad * (the other factors)."""
+    """Running product; input i's gradient sums, over the outputs j >= i it feeds, grad_j * out_j / x_i.
+
+    torch's O(n) rule, followed here so that both round alike (subnormal inputs keep few bits):
+    before the first zero of a row, `reversed_cumsum(grad * out) / x`; at the first zero, the
+    explicit sum of grad_j * (x_0 ... x_{z-1}) * (x_{z+1} ... x_j) up to the second zero; after
+    it, 0 (every output it feeds holds the first zero as another factor)."""
 
     node_name = "CumprodBackward0"
 
     @staticmethod
     def forward(ctx, a, dim, dtype):
-        ctx.save_for_backward(a)
+        out = np.cumprod(a, axis=dim, dtype=dtype).reshape(a.shape)
+        ctx.save_for_backward(a, out)
         ctx.dim = dim
-        return np.cumprod(a, axis=dim, dtype=dtype).reshape(a.shape)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        (a,) = ctx.saved_tensors
-        if a.ndim == 0 or a.size == 0:
+        a, result = ctx.saved_tensors
+        if a.size <= 1 or a.shape[ctx.dim] == 1:
             return grad.reshape(a.shape), None, None
-        x, g = np.moveaxis(a, ctx.dim, -1), np.moveaxis(grad, ctx.dim, -1)
-        n = x.shape[-1]
-        left = np.cumprod(np.concatenate([np.ones_like(x[..., :1]), x[..., :-1]], axis=-1), axis=-1)
-        out = np.empty_like(g)
-        for i in range(n):  # d out_j / d x_i = (x_0 ... x_{i-1}) * (x_{i+1} ... x_j) for j >= i
-            after = np.cumprod(np.concatenate([np.ones_like(x[..., :1]), x[..., i + 1:]], axis=-1), axis=-1)
-            out[..., i] = left[..., i] * np.sum(g[..., i:] * after, axis=-1)
-        return np.moveaxis(out, -1, ctx.dim), None, None
+        x, g, out = (np.moveaxis(v, ctx.dim, -1) for v in (a, grad, result))
+        zeros_so_far = np.cumsum(x == 0, axis=-1)
+        before = zeros_so_far == 0  # before a row's first zero
+        w = np.where(before, out * g, 0)
+        grad_x = np.where(before, np.flip(np.cumsum(np.flip(w, -1), axis=-1), -1) / np.where(before, x, 1), 0)
+        first_zero = (zeros_so_far == 1) & (x == 0)
+        if first_zero.any():
+            between = (zeros_so_far == 1) & ~first_zero  # after the first zero, before the second
+            after = np.cumprod(np.where(between, x, 1), axis=-1)  # x_{z+1} ... x_j
+            total = np.sum(np.where(zeros_so_far == 1, g, 0) * after, axis=-1, keepdims=True)
+            prefix = np.concatenate([np.ones_like(out[..., :1]), out[..., :-1]], axis=-1)  # x_0 ... x_{z-1}
+            grad_x = np.where(first_zero, total * prefix, grad_x)
+        return np.moveaxis(grad_x.astype(grad.dtype, copy=False), -1, ctx.dim), None, None
 
 
 class Sort(Function):
