@@ -390,12 +390,31 @@ def _cache_path(dataset: Iterable[Row], tokenizer: Tokenizer, settings: dict,
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()[:20]
     if cache_dir is None:
         folder = source.parent / CACHE_FOLDER
-        if not os.access(source.parent, os.W_OK) and not os.access(folder, os.W_OK):
+        if not _writable(source.parent) and not _writable(folder):
             base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
             folder = base / "minitorch-course" / "encoded"
     else:
         folder = Path(cache_dir)
     return folder / f"{source.name}.{digest}.npz", key
+
+
+def _writable(folder: Path) -> bool:
+    """Whether we may write in `folder`: allowed, and not marked read-only (root may write anywhere)."""
+    try:
+        return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & 0o222)
+    except OSError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs (then its temporary cache file is not a leftover)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours
+        return True
+    return True
 
 
 def _load_cache(path: Path, key: dict, vocab: Vocab | None) -> tuple[Vocab, EncodedCorpus] | None:
@@ -434,7 +453,9 @@ def _save_cache(path: Path, key: dict, vocab: Vocab, corpus: EncodedCorpus) -> N
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for leftover in path.parent.glob(f".{key['file']}.*.npz.tmp-*"):
-            leftover.unlink(missing_ok=True)
+            pid = leftover.name.rpartition("-")[2]
+            if not (pid.isdigit() and _alive(int(pid))):  # another process (e.g. a DDP rank) may be writing it
+                leftover.unlink(missing_ok=True)
         with open(temporary, "wb") as file:
             np.savez(file, ids=corpus.ids, doc_offsets=corpus.doc_offsets, labels=corpus.labels,
                      vocab=as_bytes(vocab.to_dict()), key=as_bytes(key))
