@@ -21,15 +21,15 @@ from pathlib import Path
 import numpy as np
 
 from course.text import (
+    BASIC_ENGLISH_RULES,
     Tokenizer,
     Vocab,
-    _normalize,
     _split_tokenizer,
     basic_english,
     get_tokenizer,
     vocab_from_counts,
 )
-from course.token_kernel import TokenIds, chunk_ids
+from course.token_kernel import SPLIT, ByteRules, TokenIds, byte_rules, chunk_ids
 
 Batch = tuple[np.ndarray, np.ndarray, np.ndarray]
 Row = tuple[int, str]
@@ -109,7 +109,9 @@ class EncodedCorpus:
 # ids (compact arrays), the per-document lengths and labels, and the vocabulary itself.
 CHUNK_ROWS = 4096
 _SLICE = 1 << 20  # tokens per slice in whole-corpus NumPy passes (bounded temporaries)
-_NORMALIZERS: dict[Callable, Callable[[str], str]] = {basic_english: _normalize, _split_tokenizer: str}
+_KERNEL_RULES: dict[Callable, ByteRules] = {_split_tokenizer: SPLIT}
+if (_BASIC_ENGLISH_BYTES := byte_rules(BASIC_ENGLISH_RULES)) is not None:  # (it is: tests check)
+    _KERNEL_RULES[basic_english] = _BASIC_ENGLISH_BYTES
 
 
 def _row_chunks(rows: Iterable[Row], chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[list[int], list[str]]]:
@@ -130,9 +132,9 @@ def _chunk_ids(texts: Sequence[str], tokenizer: Tokenizer, table: TokenIds
     `basic_english` and `str.split` go through the NumPy kernel (`course.token_kernel`); any
     other tokenizer, or a chunk whose texts contain the kernel's separator, text by text.
     """
-    normalize = _NORMALIZERS.get(tokenizer)
-    if normalize is not None:
-        result = chunk_ids(texts, normalize, table)
+    rules = _KERNEL_RULES.get(tokenizer)
+    if rules is not None:
+        result = chunk_ids(texts, rules, table)
         if result is not None:
             return result
     token_lists = [tokenizer(text) for text in texts]
@@ -196,7 +198,7 @@ def _token_bound(rows: Iterable[Row], tokenizer: Tokenizer) -> int | None:
     least one byte of the file. Other tokenizers (or plain rows) have no bound.
     """
     path = getattr(rows, "path", None)
-    if path is None or tokenizer not in _NORMALIZERS:
+    if path is None or tokenizer not in _KERNEL_RULES:
         return None
     return Path(path).stat().st_size
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -60,23 +61,26 @@ class _KeyTable:
             hashed = (hashed ^ word) * _FIBONACCI
         return (hashed >> np.uint64(65 - len(self._values).bit_length())).astype(np.intp)
 
-    def _equal(self, slots: np.ndarray, keys: list[np.ndarray], rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-        equal = self._keys[0][slots] == keys[0][rows]
+    def _equal(self, slots: np.ndarray, keys: list[np.ndarray], rows: np.ndarray | slice = slice(None)
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Whether the slots hold the keys, and the slots' first words (0: empty)."""
+        first = self._keys[0][slots]
+        equal = first == keys[0][rows]
         for stored, word in zip(self._keys[1:], keys[1:]):
             equal &= stored[slots] == word[rows]
-        return equal
+        return equal, first
 
     def _find(self, keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The slot of each key (or the empty slot that ends its probe) and whether it was found."""
         mask = len(self._values) - 1
         slots = self._home(keys)
-        found = self._equal(slots, keys)
-        probing = np.flatnonzero(~found & (self._keys[0][slots] != 0))
+        found, first = self._equal(slots, keys)
+        probing = np.flatnonzero(~found & (first != 0))
         while len(probing):
             slots[probing] = (slots[probing] + 1) & mask
-            hit = self._equal(slots[probing], keys, probing)
+            hit, first = self._equal(slots[probing], keys, probing)
             found[probing[hit]] = True
-            probing = probing[~hit & (self._keys[0][slots[probing]] != 0)]
+            probing = probing[~hit & (first != 0)]
         return slots, found
 
     def _insert(self, keys: list[np.ndarray], values: np.ndarray) -> None:
@@ -185,30 +189,110 @@ class TokenIds:
         return ids
 
 
-def chunk_ids(texts: Sequence[str], normalize: Callable[[str], str], table: TokenIds
+@dataclass(frozen=True)
+class ByteRules:
+    """Replacement rules in the shapes the kernel applies to bytes (see `byte_rules`)."""
+
+    lowercase: bool = False
+    deleted: bytes = b""  # characters replaced by nothing
+    singletons: bytes = b""  # characters replaced by themselves with spaces around: tokens of their own
+    spaces: bytes = b""  # characters replaced by a space
+    pattern: bytes = b""  # one longer string replaced by a space ("" for none)
+
+
+SPLIT = ByteRules()  # `str.split`: no lowercasing, no rules
+
+
+def byte_rules(rules: Sequence[tuple[str, str]], lowercase: bool = True) -> ByteRules | None:
+    """`rules` (literal replacements applied in order) as `ByteRules`, or None if the kernel cannot apply them.
+
+    Applying the kinds at once gives the same tokens as applying the rules one by one when:
+    each character has one rule, all ASCII and not whitespace; deletions come before the
+    pattern (so it is searched after them, as in order); the pattern does not begin or end
+    with whitespace, holds no character of an earlier rule and cannot overlap itself (then
+    no earlier rule can create or break a match, and its matches are disjoint); later rules
+    act on its replacement (a space) not at all.
+    """
+    kinds: dict[str, str] = {}
+    pattern, seen_before_pattern = "", ""
+    for old, new in rules:
+        if not old.isascii() or old.strip() != old or SEPARATOR in old:
+            return None
+        if len(old) == 1:
+            kind = ("deleted" if new == "" else "singletons" if new.split() == [old] and new.strip() == old
+                    else "spaces" if new.isspace() else None)
+            if kind is None or old in kinds or (kind == "deleted" and pattern):
+                return None
+            kinds[old] = kind
+            if not pattern:
+                seen_before_pattern += old
+        elif new.isspace() and not pattern and old.strip() == old:
+            if any(old[:k] == old[-k:] for k in range(1, len(old))) or set(old) & set(seen_before_pattern):
+                return None
+            pattern = old
+        else:
+            return None
+
+    def of(kind: str) -> bytes:
+        return "".join(c for c, k in kinds.items() if k == kind).encode("ascii")
+
+    return ByteRules(lowercase, of("deleted"), of("singletons"), of("spaces"), pattern.encode("ascii"))
+
+
+def _any_of(chars: np.ndarray, values: bytes) -> np.ndarray:
+    found = np.zeros(len(chars), dtype=bool)
+    for value in values:
+        found |= chars == value
+    return found
+
+
+def chunk_ids(texts: Sequence[str], rules: ByteRules, table: TokenIds
               ) -> tuple[np.ndarray, np.ndarray, Callable[[int], str]] | None:
     """`(ids, lengths, token_at)` of `texts`: int64 ids of all tokens, tokens per text.
 
-    Exactly `[table[t] for text in texts for t in normalize(text).split()]` and the token
-    counts; `token_at(i)` is token i as a string (for error messages). None when a text
-    contains the separator character (the caller then tokenizes text by text).
+    Exactly `[table[t] for text in texts for t in normalize(text).split()]` (`normalize`:
+    lowercase if `rules.lowercase`, then the rules) and the token counts; `token_at(i)` is
+    token i as a string (for error messages). None when a text contains the separator
+    character (the caller then tokenizes text by text).
     """
     joined = SEPARATOR.join(texts)
     if joined.count(SEPARATOR) != len(texts) - 1:
         return None
-    text = normalize(joined)
-    if not text.isascii():
-        text = _NON_ASCII_SPACES.sub(" ", text)
-    data = text.encode("utf-8") + bytes(_KEY_BYTES)  # zero padding: a key read near the end stays inside
-    size = len(data) - _KEY_BYTES
-    chars = np.frombuffer(data, dtype=np.uint8, count=size)
-    # Delimiter flags with a delimiter before and after: tokens begin and end where they change.
+    text = joined.lower() if rules.lowercase else joined
+    if not text.isascii():  # a tab, not a space: the pattern must not match across it
+        text = _NON_ASCII_SPACES.sub("\t", text)
+    data = text.encode("utf-8")
+    chars = np.frombuffer(data, dtype=np.uint8)
+    if rules.deleted and any(value in data for value in rules.deleted):
+        chars = chars[~_any_of(chars, rules.deleted)]
+        data = chars.tobytes()
+    data += bytes(_KEY_BYTES)  # zero padding: a key read near the end stays inside
+    size = len(chars)
+    # Per byte: delimiter (whitespace, the separator, `spaces`, pattern matches) or singleton;
+    # with a delimiter before and after the text.
     delimiter = np.ones(size + 2, dtype=bool)
-    np.less_equal(chars, 32, out=delimiter[1:-1])  # every delimiter is <= 32, but not every such byte:
+    inner = delimiter[1:-1]
+    np.less_equal(chars, 32, out=inner)  # every delimiter is <= 32, but not every such byte:
     if ((chars - np.uint8(1)) < 8).any() or ((chars - np.uint8(14)) < 14).any():  # 1-8 and 14-27 are not
-        delimiter[1:-1] = _IS_DELIMITER[chars]
-    edges = np.flatnonzero(delimiter[1:] != delimiter[:-1])
-    starts, ends = edges[0::2], edges[1::2]
+        inner[:] = _IS_DELIMITER[chars]
+    if rules.spaces:
+        inner |= _any_of(chars, rules.spaces)
+    if rules.pattern:
+        width = len(rules.pattern)
+        first = np.flatnonzero(chars[:size - width + 1] == rules.pattern[0])
+        for k in range(1, width):
+            first = first[chars[first + k] == rules.pattern[k]]
+        for k in range(width):
+            inner[first + k] = True
+    if rules.singletons:
+        cut = delimiter.copy()  # a cut before and after every delimiter and singleton
+        cut[1:-1] |= _any_of(chars, rules.singletons)
+        cut = cut[:-1] | cut[1:]  # cut[j]: between byte j - 1 and byte j
+        starts = np.flatnonzero(cut[:-1] & ~inner)
+        ends = np.flatnonzero(cut[1:] & ~inner) + 1
+    else:
+        edges = np.flatnonzero(delimiter[1:] != delimiter[:-1])
+        starts, ends = edges[0::2], edges[1::2]
     separators = np.flatnonzero(chars == 0)
     cuts = np.searchsorted(starts, separators)  # tokens before each separator
     lengths = np.diff(cuts, prepend=0, append=len(starts))

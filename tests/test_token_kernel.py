@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from course import token_kernel
 from course.batching import build_vocab_and_encode, encode_rows
 from course.datasets import CSVTextDataset
-from course.text import _normalize, _split_tokenizer, basic_english, build_vocab_from_iterator
-from course.token_kernel import TokenIds, chunk_ids
+from course.text import BASIC_ENGLISH_RULES, _split_tokenizer, basic_english, build_vocab_from_iterator
+from course.token_kernel import SPLIT, ByteRules, TokenIds, byte_rules, chunk_ids
 
 PIECES = ["<br />", "<br/>", "<BR />", '<br "/>', "'", '"', '""', ".", ",", "(", ")", "!", "?", ";", ":", " ", "\t",
           "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x01", "\x7f", "\x85", "\u00a0", "\u2003", "\u3000", "İ",
@@ -40,9 +40,9 @@ def kernel_tokens(chunks, tokenizer):
     numbering = Recorder()
     table = TokenIds(numbering)
     tokens, lengths = [], []
-    normalize = _normalize if tokenizer is basic_english else str
+    rules = byte_rules(BASIC_ENGLISH_RULES) if tokenizer is basic_english else SPLIT
     for chunk in chunks:
-        ids, chunk_lengths, token_at = chunk_ids(chunk, normalize, table)
+        ids, chunk_lengths, token_at = chunk_ids(chunk, rules, table)
         tokens += [numbering.tokens[i] for i in ids.tolist()]
         lengths += chunk_lengths.tolist()
         assert [token_at(i) for i in range(len(ids))] == [numbering.tokens[i] for i in ids.tolist()]
@@ -60,8 +60,9 @@ def test_kernel_equals_the_reference_tokenizers(chunks):
 
 def test_separator_in_a_text_is_left_to_the_caller():
     table = TokenIds(Recorder())
-    assert chunk_ids(["a\x00b", "c"], _normalize, table) is None
-    assert chunk_ids(["", ""], _normalize, table)[1].tolist() == [0, 0]
+    rules = byte_rules(BASIC_ENGLISH_RULES)
+    assert chunk_ids(["a\x00b", "c"], rules, table) is None
+    assert chunk_ids(["", ""], rules, table)[1].tolist() == [0, 0]
 
 
 def test_every_non_ascii_whitespace_character_is_known():
@@ -76,7 +77,7 @@ def test_tables_grow_and_mixed_routes_give_one_id_per_token():
     numbering = Recorder()
     table = TokenIds(numbering)
     words = [f"w{i}" for i in range(70_000)] + [f"word-number-{i}" for i in range(5_000)]  # > 2**16 keys
-    ids, lengths, _ = chunk_ids([" ".join(words)], str, table)
+    ids, lengths, _ = chunk_ids([" ".join(words)], SPLIT, table)
     assert sorted(numbering.tokens) == sorted(words)
     assert [numbering.tokens[i] for i in ids.tolist()] == words and lengths.tolist() == [len(words)]
     # Strings from another tokenizer take the same routes: known tokens keep their ids.
@@ -106,3 +107,13 @@ def test_pipeline_on_csv_fields_with_quotes_newlines_and_unicode(tmp_path):
     assert corpus.ids.tolist() == [vocab[t] for text_tokens in tokens for t in text_tokens]
     assert np.diff(corpus.doc_offsets).tolist() == [len(t) for t in tokens]
     assert encode_rows(dataset, basic_english, vocab).ids.tolist() == corpus.ids.tolist()
+
+
+def test_byte_rules_of_basic_english_and_rules_the_kernel_refuses():
+    assert byte_rules(BASIC_ENGLISH_RULES) == ByteRules(True, b'"', b"'.,()!?", b";:", b"<br />")
+    assert byte_rules([("ab", " "), ('"', "")]) is None  # a deletion after the pattern could create matches
+    assert byte_rules([(":", " "), ("a:b", " ")]) is None  # an earlier rule would break matches
+    assert byte_rules([("abab", " ")]) is None  # could overlap itself
+    assert byte_rules([(" x", " ")]) is None  # begins with whitespace
+    assert byte_rules([("é", " ")]) is None and byte_rules([(".", "x")]) is None
+    assert byte_rules([(".", " . "), (".", "")]) is None  # one rule per character
