@@ -303,9 +303,9 @@ def build_vocab_and_encode(
     vocab = vocab_from_counts(dict(zip(seen, counts_array.tolist())), min_freq, specials, special_first, max_tokens)
     if default_token is not None:
         vocab.set_default_index(vocab[default_token])
-    stoi, default = vocab.get_stoi(), vocab.get_default_index()
-    table = np.fromiter(map(stoi.get, seen, repeat(-1 if default is None else default)), dtype=ids.dtype,
-                        count=len(seen))
+    default = vocab.get_default_index()
+    table = np.fromiter(vocab.lookup_indices(seen) if default is not None else
+                        map(vocab.get_stoi().get, seen, repeat(-1)), dtype=ids.dtype, count=len(seen))
     if default is None and (table < 0).any():  # a dropped token (min_freq, max_tokens): the first in text order
         first = seen[int(ids[np.argmax(table[ids] < 0)])]
         raise RuntimeError(f"Token {first} not found and default index is not set")
