@@ -52,7 +52,7 @@ class _KeyTable:
         self.width = width
         self._lookup = lookup
         self._keys = [np.zeros(1 << bits, dtype=np.uint64) for _ in range(width)]
-        self._values = np.zeros(1 << bits, dtype=np.int64)
+        self._values = np.zeros(1 << bits, dtype=np.int32)  # ids < 2**31 (see batching.id_dtype)
         self._count = 0
 
     def _home(self, keys: list[np.ndarray]) -> np.ndarray:
@@ -92,7 +92,7 @@ class _KeyTable:
             while 2 * (self._count + len(values)) > size:
                 size *= 2
             self._keys = [np.zeros(size, dtype=np.uint64) for _ in range(self.width)]
-            self._values = np.zeros(size, dtype=np.int64)
+            self._values = np.zeros(size, dtype=np.int32)
             self._count = 0
             self._insert(old_keys, old_values)
         mask = len(self._values) - 1
@@ -128,7 +128,7 @@ class _KeyTable:
             for column in columns:
                 distinct[1:] |= column[1:] != column[:-1]
             columns = [column[distinct] for column in columns]
-            self._insert(columns, np.asarray(self._lookup(_decode_keys(np.stack(columns, axis=1))), dtype=np.int64))
+            self._insert(columns, np.asarray(self._lookup(_decode_keys(np.stack(columns, axis=1))), dtype=np.int32))
             slots[missing] = self._find([word[missing] for word in keys])[0]
         return self._values[slots]
 
