@@ -213,7 +213,10 @@ def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, d
     collected a chunk at a time and concatenated.
     """
     bound = _token_bound(rows, tokenizer)
-    out = np.empty(bound if bound is not None else 0, dtype=dtype)
+    try:
+        out = np.empty(bound if bound is not None else 0, dtype=dtype)
+    except MemoryError:  # the system refuses to reserve that much address space: collect chunks instead
+        bound, out = None, np.empty(0, dtype=dtype)
     filled = 0
     id_chunks: list[np.ndarray] = []
     length_chunks: list[np.ndarray] = []

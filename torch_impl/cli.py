@@ -9,6 +9,7 @@
     python -m torch_impl export --model runs/synthetic --format onnx --out model.onnx
     python -m torch_impl predict --model model.onnx "Stocks fell as oil prices rose"
 
+CSV data is encoded once and cached (`.encoded/` next to it; `--cache-dir DIR`, `--no-cache`).
 `train` writes into `--out` (default `runs/<dataset>`): `checkpoint.pt` (after every epoch,
 for `--resume`), `history.json`, `history.png` and `pretrained/` (a `save_pretrained`
 folder that `evaluate`, `predict` and `push` read). A folder that already holds a run is
