@@ -215,7 +215,7 @@ def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, d
     bound = _token_bound(rows, tokenizer)
     try:
         out = np.empty(bound if bound is not None else 0, dtype=dtype)
-    except MemoryError:  # the system refuses to reserve that much address space: collect chunks instead
+    except (MemoryError, ValueError):  # the system refuses that much address space: collect chunks instead
         bound, out = None, np.empty(0, dtype=dtype)
     filled = 0
     id_chunks: list[np.ndarray] = []

@@ -174,3 +174,10 @@ def test_separator_character_in_a_text_is_an_ordinary_unknown_token():
     vocab.set_default_index(0)
     corpus = EncodedCorpus.from_dataset([(1, "a \x00 b"), (2, "b")], basic_english, vocab)
     assert corpus.ids.tolist() == [1, 0, 2, 2] and corpus.doc_offsets.tolist() == [0, 3, 4]
+
+
+def test_ids_are_collected_in_chunks_when_the_bound_cannot_be_reserved(data, monkeypatch):
+    train, _ = data
+    expected = build_vocab_and_encode(train, basic_english)
+    monkeypatch.setattr(batching, "_token_bound", lambda rows, tokenizer: 2**62)  # beyond any address space
+    assert same(build_vocab_and_encode(train, basic_english), expected)
