@@ -13,6 +13,7 @@ import json
 import os
 import warnings
 import zipfile
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
@@ -219,8 +220,7 @@ def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, d
         bound, out = None, np.empty(0, dtype=dtype)
     filled = 0
     id_chunks: list[np.ndarray] = []
-    length_chunks: list[np.ndarray] = []
-    label_chunks: list[np.ndarray] = []
+    offsets, zero_based = array("q", [0]), array("q")  # grown in place, then viewed by NumPy: no final copy
     bar = _Progress(rows, desc, progress)
     try:
         for labels, texts in _row_chunks(rows):
@@ -233,20 +233,18 @@ def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, d
                 filled += len(ids)
             else:
                 id_chunks.append(ids.astype(dtype))
-            length_chunks.append(lengths)
-            label_chunks.append(np.array(labels, dtype=np.int64) - 1)
+            offsets.frombytes((np.cumsum(lengths, dtype=np.int64) + offsets[-1]).tobytes())
+            zero_based.frombytes((np.array(labels, dtype=np.int64) - 1).tobytes())
             bar.update(texts)
     finally:
         bar.close()
-    lengths = _concatenate(length_chunks)
-    doc_offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=doc_offsets[1:])
+    doc_offsets = np.frombuffer(offsets, dtype=np.int64)
     if id_chunks:  # no bound (or, impossibly, over it)
         ids = _concatenate([out[:filled].copy(), *id_chunks], int(doc_offsets[-1]), dtype)
     else:
         out.resize(filled, refcheck=False)  # we hold the only reference
         ids = out
-    return ids, doc_offsets, _concatenate(label_chunks)
+    return ids, doc_offsets, np.frombuffer(zero_based, dtype=np.int64)
 
 
 def encode_rows(rows: Iterable[Row], tokenizer: Tokenizer, vocab: Vocab, progress: bool | None = False
