@@ -7,17 +7,20 @@ string and a dict lookup, about 200-400 ns a token. This kernel gives exactly th
 without a Python object per token:
 
 1. the texts of a chunk are joined with "\\x00" (no text contains it, or the chunk goes the
-   reference way) and normalised at once by the same `normalize` (no rule can match across
-   the separator, and lowercasing treats it as the end of a text), then encoded to UTF-8;
-2. token boundaries are where "is a delimiter" changes: `str.split`'s whitespace (the
-   non-ASCII kinds are first turned into spaces) and the separator. Tokens and documents are
-   then just start/end positions;
+   reference way), lowercased at once (lowercasing treats the separator as the end of a
+   text) and encoded to UTF-8;
+2. the rules are applied to the bytes by kind (`byte_rules` derives the kinds from
+   `course.text.BASIC_ENGLISH_RULES` and checks when that equals applying them in order):
+   deleted characters are removed, the pattern (`<br />`) and the characters replaced by a
+   space become delimiters, the characters replaced by " c " become tokens of their own.
+   Tokens start and end where delimiters and those characters cut the bytes; documents end
+   at the separators. `str.split`'s non-ASCII whitespace is first made a tab;
 3. a token of up to 8 bytes *is* its own key: its bytes read as one little-endian 64-bit
-   integer (no token contains a zero byte, so the zero padding is unambiguous). Keys are
-   looked up in bulk in an open-addressing hash table of NumPy arrays. Only keys never seen
-   before are decoded back to strings and sent to `lookup` (the vocabulary or the
-   first-seen numbering), once per distinct token for the whole corpus;
-4. longer tokens (about 1 in 10 in news text) are decoded together and looked up in a dict.
+   integer (no token contains a zero byte, so the zero padding is unambiguous); 9 to 16
+   bytes make a key of two words. Keys are looked up in bulk in open-addressing hash
+   tables of NumPy arrays. Only keys never seen before are decoded back to strings and
+   sent to `lookup` (the vocabulary or the first-seen numbering), once per distinct token;
+4. longer tokens (rare) are decoded together and looked up in a dict.
 """
 from __future__ import annotations
 
