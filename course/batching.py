@@ -13,6 +13,7 @@ import json
 import os
 import warnings
 import zipfile
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
@@ -21,15 +22,15 @@ from pathlib import Path
 import numpy as np
 
 from course.text import (
-    _BLOCK_LINES,
+    BASIC_ENGLISH_RULES,
     Tokenizer,
     Vocab,
-    _normalize,
     _split_tokenizer,
     basic_english,
     get_tokenizer,
     vocab_from_counts,
 )
+from course.token_kernel import SPLIT, ByteRules, TokenIds, byte_rules, chunk_ids
 
 Batch = tuple[np.ndarray, np.ndarray, np.ndarray]
 Row = tuple[int, str]
@@ -109,7 +110,9 @@ class EncodedCorpus:
 # ids (compact arrays), the per-document lengths and labels, and the vocabulary itself.
 CHUNK_ROWS = 4096
 _SLICE = 1 << 20  # tokens per slice in whole-corpus NumPy passes (bounded temporaries)
-_DOC_END = "\x00"  # marks the end of each document in a flat token stream (see _flat_tokens)
+_KERNEL_RULES: dict[Callable, ByteRules] = {_split_tokenizer: SPLIT}
+if (_BASIC_ENGLISH_BYTES := byte_rules(BASIC_ENGLISH_RULES)) is not None:  # (it is: tests check)
+    _KERNEL_RULES[basic_english] = _BASIC_ENGLISH_BYTES
 
 
 def _row_chunks(rows: Iterable[Row], chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[list[int], list[str]]]:
@@ -123,46 +126,21 @@ def _row_chunks(rows: Iterable[Row], chunk_rows: int = CHUNK_ROWS) -> Iterator[t
         yield [int(label) for label, _ in chunk], [text for _, text in chunk]
 
 
-def _flat_tokens(texts: Sequence[str], tokenizer: Tokenizer) -> tuple[list[str], list[int] | None]:
-    """The tokens of all `texts` in one flat list, and how to find where each text ends.
+def _chunk_ids(texts: Sequence[str], tokenizer: Tokenizer, table: TokenIds
+               ) -> tuple[np.ndarray, np.ndarray, Callable[[int], str]]:
+    """Ids of all tokens of `texts`, tokens per text, and token i as a string (for errors).
 
-    Fast path (`basic_english` and `str.split`): blocks of texts joined with " \\x00 " are
-    normalised and split at once, so every text is followed by a `"\\x00"` token and the
-    lengths come back as None. The separator cannot be produced or consumed by any rule,
-    and a text that contains it sends the chunk to the per-text path, which returns the
-    lengths instead. Both paths give exactly `[tokenizer(text) for text in texts]`.
+    `basic_english` and `str.split` go through the NumPy kernel (`course.token_kernel`); any
+    other tokenizer, or a chunk whose texts contain the kernel's separator, text by text.
     """
-    if tokenizer is basic_english or tokenizer is _split_tokenizer:
-        normalize = _normalize if tokenizer is basic_english else str
-        tokens: list[str] = []
-        for start in range(0, len(texts), _BLOCK_LINES):
-            block = texts[start:start + _BLOCK_LINES]
-            joined = f" {_DOC_END} ".join(block) + f" {_DOC_END}"
-            if joined.count(_DOC_END) != len(block):
-                break
-            tokens += normalize(joined).split()
-        else:
-            return tokens, None
+    rules = _KERNEL_RULES.get(tokenizer)
+    if rules is not None:
+        result = chunk_ids(texts, rules, table)
+        if result is not None:
+            return result
     token_lists = [tokenizer(text) for text in texts]
-    return list(chain.from_iterable(token_lists)), [len(tokens) for tokens in token_lists]
-
-
-class _TokenIds(dict):
-    """token -> dense id in order of first occurrence; a new token gets the next id."""
-    def __missing__(self, token: str) -> int:
-        self[token] = index = len(self)
-        return index
-
-
-def _chunk_ids(tokens: list[str], lengths: list[int] | None, ids_of: Callable[[list[str], bool], np.ndarray],
-               end_id: int) -> tuple[np.ndarray, np.ndarray]:
-    """Ids of `tokens` and per-document lengths, with the `_DOC_END` tokens (id `end_id`) removed."""
-    ids = ids_of(tokens, lengths is None)
-    if lengths is not None:
-        return ids, np.array(lengths, dtype=np.int64)
-    ends = np.flatnonzero(ids == end_id)
-    doc_lengths = np.diff(ends, prepend=-1) - 1
-    return np.delete(ids, ends), doc_lengths
+    tokens = list(chain.from_iterable(token_lists))
+    return table.ids(tokens), np.array([len(t) for t in token_lists], dtype=np.int64), tokens.__getitem__
 
 
 class _Progress:
@@ -213,55 +191,78 @@ def _concatenate(chunks: list[np.ndarray], total: int | None = None, dtype: type
     return out
 
 
-def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, ids_of: Callable[[list[str], bool], np.ndarray],
-                   end_id: int, progress: bool | None, desc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Stream `rows` through `ids_of`: `(ids, doc_offsets, labels)`, labels 0-based."""
+def _token_bound(rows: Iterable[Row], tokenizer: Tokenizer) -> int | None:
+    """An upper bound on the number of tokens of a CSV dataset: its size in bytes.
+
+    For `basic_english` and `str.split`, every token holds at least one character of the
+    text (rules only add spaces around a character or delete one), and a character is at
+    least one byte of the file. Other tokenizers (or plain rows) have no bound.
+    """
+    path = getattr(rows, "path", None)
+    if path is None or tokenizer not in _KERNEL_RULES:
+        return None
+    return Path(path).stat().st_size
+
+
+def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, dtype: type,
+                   progress: bool | None, desc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stream `rows` through `table`: `(ids, doc_offsets, labels)`, labels 0-based.
+
+    With a known bound (a CSV file), the ids go straight into one `np.empty` array of that
+    many entries: the system gives it pages only as they are written, and the final shrink
+    (`realloc`) does not copy, so memory holds one copy of the ids. Otherwise they are
+    collected a chunk at a time and concatenated.
+    """
+    bound = _token_bound(rows, tokenizer)
+    try:
+        out = np.empty(bound if bound is not None else 0, dtype=dtype)
+    except (MemoryError, ValueError):  # the system refuses that much address space: collect chunks instead
+        bound, out = None, np.empty(0, dtype=dtype)
+    filled = 0
     id_chunks: list[np.ndarray] = []
-    length_chunks: list[np.ndarray] = []
-    label_chunks: list[np.ndarray] = []
+    offsets, zero_based = array("q", [0]), array("q")  # grown in place, then viewed by NumPy: no final copy
     bar = _Progress(rows, desc, progress)
     try:
         for labels, texts in _row_chunks(rows):
-            ids, lengths = _chunk_ids(*_flat_tokens(texts, tokenizer), ids_of, end_id)
-            id_chunks.append(ids)
-            length_chunks.append(lengths)
-            label_chunks.append(np.array(labels, dtype=np.int64) - 1)
+            ids, lengths, token_at = _chunk_ids(texts, tokenizer, table)
+            if len(ids) and ids.min() < 0:  # the lookup's mark for an unknown token without a default
+                token = token_at(int(np.argmax(ids < 0)))
+                raise RuntimeError(f"Token {token} not found and default index is not set")
+            if bound is not None and filled + len(ids) <= len(out):
+                out[filled:filled + len(ids)] = ids
+                filled += len(ids)
+            else:
+                id_chunks.append(ids.astype(dtype))
+            offsets.frombytes((np.cumsum(lengths, dtype=np.int64) + offsets[-1]).tobytes())
+            zero_based.frombytes((np.array(labels, dtype=np.int64) - 1).tobytes())
             bar.update(texts)
     finally:
         bar.close()
-    lengths = _concatenate(length_chunks)
-    doc_offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=doc_offsets[1:])
-    ids = _concatenate(id_chunks, int(doc_offsets[-1]), id_chunks[0].dtype if id_chunks else np.int32)
-    return ids, doc_offsets, _concatenate(label_chunks)
-
-
-def _encoder(vocab: Vocab) -> tuple[Callable[[list[str], bool], np.ndarray], int]:
-    """`ids_of(tokens)` for a fixed vocabulary (torchtext's unknown-token rules), and the marker's id."""
-    table = vocab.get_stoi()
-    end_id = table.setdefault(_DOC_END, -1)  # a real "\x00" token keeps its id (see _flat_tokens)
-    real_end = end_id != -1
-    default = vocab.get_default_index()
-    missing = -2 if default is None else default
-    id_type = id_dtype(len(table) + 1)
-
-    def ids_of(tokens: list[str], with_markers: bool) -> np.ndarray:
-        ids = np.fromiter(map(table.get, tokens, repeat(missing)), dtype=id_type, count=len(tokens))
-        if not with_markers and not real_end:  # here "\x00" is a token of the text: an unknown one
-            ids[ids == -1] = missing
-        if default is None and missing in ids:
-            token = tokens[int(np.argmax(ids == missing))]
-            raise RuntimeError(f"Token {token} not found and default index is not set")
-        return ids
-
-    return ids_of, end_id
+    doc_offsets = np.frombuffer(offsets, dtype=np.int64)
+    if id_chunks:  # no bound (or, impossibly, over it)
+        ids = _concatenate([out[:filled].copy(), *id_chunks], int(doc_offsets[-1]), dtype)
+    else:
+        out.resize(filled, refcheck=False)  # we hold the only reference
+        ids = out
+    return ids, doc_offsets, np.frombuffer(zero_based, dtype=np.int64)
 
 
 def encode_rows(rows: Iterable[Row], tokenizer: Tokenizer, vocab: Vocab, progress: bool | None = False
                 ) -> EncodedCorpus:
-    """Encode `(label, text)` rows with a fixed vocabulary, streaming (what `from_dataset` does)."""
-    ids_of, end_id = _encoder(vocab)
-    return EncodedCorpus(*_encode_stream(rows, tokenizer, ids_of, end_id, progress, "encode"))
+    """Encode `(label, text)` rows with a fixed vocabulary, streaming (what `from_dataset` does).
+
+    Unknown tokens get the default index; without one, the first unknown token (in text
+    order) raises torchtext's RuntimeError.
+    """
+    stoi = vocab.get_stoi()
+    default = vocab.get_default_index()
+    missing = -1 if default is None else default
+
+    def lookup(tokens: list[str]) -> np.ndarray:
+        return np.fromiter(map(stoi.get, tokens, repeat(missing)), dtype=np.int64, count=len(tokens))
+
+    dtype = id_dtype(len(vocab))
+    return EncodedCorpus(*_encode_stream(rows, tokenizer, TokenIds(lookup), dtype, progress, "encode"))
 
 
 def _remap(ids: np.ndarray, table: np.ndarray, step: int = 1 << 20) -> None:
@@ -284,28 +285,31 @@ def build_vocab_and_encode(
 
     Gives exactly `build_vocab_from_iterator(tokens, min_freq, specials, special_first,
     max_tokens)` followed by `set_default_index(vocab[default_token])` and `from_dataset`.
-    Why it is faster: counting and looking up are one dict pass instead of two. Every
-    distinct token gets a temporary id (in order of first occurrence), NumPy counts those
-    ids, and the final ids are a table lookup on the temporary ones. It streams: rows are
-    read, tokenized and encoded a chunk at a time, so memory holds the ids (4 bytes a
-    token), not the texts. `progress`: a tqdm bar (None: only on a terminal).
+    Why it is faster: counting and looking up are one pass instead of two. Every distinct
+    token gets a temporary id (in order of first occurrence), NumPy counts those ids, and
+    the final ids are a table lookup on the temporary ones. It streams: rows are read,
+    tokenized and encoded a chunk at a time, so memory holds the ids (4 bytes a token),
+    not the texts. `progress`: a tqdm bar (None: only on a terminal).
     """
-    token_ids = _TokenIds({_DOC_END: 0})  # temporary ids, in order of first occurrence
+    seen: list[str] = []  # the distinct tokens, by temporary id
 
-    def ids_of(tokens: list[str], with_markers: bool) -> np.ndarray:
-        return np.fromiter(map(token_ids.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+    def number(tokens: list[str]) -> np.ndarray:  # called once per new distinct token
+        seen.extend(tokens)
+        return np.arange(len(seen) - len(tokens), len(seen), dtype=np.int64)
 
-    ids, doc_offsets, labels = _encode_stream(rows, tokenizer, ids_of, 0, progress, "vocabulary")
-    counts_array = np.zeros(len(token_ids), dtype=np.int64)
+    ids, doc_offsets, labels = _encode_stream(rows, tokenizer, TokenIds(number), np.int32, progress, "vocabulary")
+    counts_array = np.zeros(len(seen), dtype=np.int64)
     for start in range(0, len(ids), _SLICE):  # bincount copies int32 input to int64: a slice at a time
-        counts_array += np.bincount(ids[start:start + _SLICE], minlength=len(token_ids))
-    counts = counts_array.tolist()
-    seen = [token for token, n in zip(token_ids, counts) if n]  # the end marker is never counted
-    vocab = vocab_from_counts(dict(zip(seen, filter(None, counts))), min_freq, specials, special_first, max_tokens)
+        counts_array += np.bincount(ids[start:start + _SLICE], minlength=len(seen))
+    vocab = vocab_from_counts(dict(zip(seen, counts_array.tolist())), min_freq, specials, special_first, max_tokens)
     if default_token is not None:
         vocab.set_default_index(vocab[default_token])
-    table = np.zeros(len(token_ids), dtype=ids.dtype)
-    table[np.flatnonzero(counts_array)] = vocab(seen)
+    default = vocab.get_default_index()
+    table = np.fromiter(vocab.lookup_indices(seen) if default is not None else
+                        map(vocab.get_stoi().get, seen, repeat(-1)), dtype=ids.dtype, count=len(seen))
+    if default is None and (table < 0).any():  # a dropped token (min_freq, max_tokens): the first in text order
+        first = seen[int(ids[np.argmax(table[ids] < 0)])]
+        raise RuntimeError(f"Token {first} not found and default index is not set")
     _remap(ids, table)
     return vocab, EncodedCorpus(ids, doc_offsets, labels)
 
@@ -389,12 +393,31 @@ def _cache_path(dataset: Iterable[Row], tokenizer: Tokenizer, settings: dict,
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()[:20]
     if cache_dir is None:
         folder = source.parent / CACHE_FOLDER
-        if not os.access(source.parent, os.W_OK) and not os.access(folder, os.W_OK):
+        if not _writable(source.parent) and not _writable(folder):
             base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
             folder = base / "minitorch-course" / "encoded"
     else:
         folder = Path(cache_dir)
     return folder / f"{source.name}.{digest}.npz", key
+
+
+def _writable(folder: Path) -> bool:
+    """Whether we may write in `folder`: allowed, and not marked read-only (root may write anywhere)."""
+    try:
+        return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & 0o222)
+    except OSError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs (then its temporary cache file is not a leftover)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours
+        return True
+    return True
 
 
 def _load_cache(path: Path, key: dict, vocab: Vocab | None) -> tuple[Vocab, EncodedCorpus] | None:
@@ -433,7 +456,9 @@ def _save_cache(path: Path, key: dict, vocab: Vocab, corpus: EncodedCorpus) -> N
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for leftover in path.parent.glob(f".{key['file']}.*.npz.tmp-*"):
-            leftover.unlink(missing_ok=True)
+            pid = leftover.name.rpartition("-")[2]
+            if not (pid.isdigit() and _alive(int(pid))):  # another process (e.g. a DDP rank) may be writing it
+                leftover.unlink(missing_ok=True)
         with open(temporary, "wb") as file:
             np.savez(file, ids=corpus.ids, doc_offsets=corpus.doc_offsets, labels=corpus.labels,
                      vocab=as_bytes(vocab.to_dict()), key=as_bytes(key))

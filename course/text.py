@@ -245,7 +245,10 @@ def _assemble(ordered_tokens: Iterable[str], counts: Mapping[str, int], min_freq
     """The `min_freq` and specials rules shared by `vocab` and `vocab_from_counts`."""
     specials = list(specials or [])
     special_set = set(specials)
-    tokens = [token for token in ordered_tokens if counts[token] >= min_freq and token not in special_set]
+    if (not counts or min(counts.values()) >= min_freq) and special_set.isdisjoint(counts):
+        tokens = list(ordered_tokens)  # every token passes: skip the per-token checks
+    else:
+        tokens = [token for token in ordered_tokens if counts[token] >= min_freq and token not in special_set]
     return Vocab(specials + tokens if special_first else tokens + specials)
 
 

@@ -38,10 +38,9 @@ def custom_tokenizer(text):
 
 
 @pytest.mark.parametrize("tokenizer", [basic_english, get_tokenizer(None), custom_tokenizer])
-@pytest.mark.parametrize("chunk_rows, block_lines", [(1, 1), (2, 3), (4096, 256)])
-def test_streaming_equals_the_two_step_recipe_at_every_chunk_size(monkeypatch, tokenizer, chunk_rows, block_lines):
+@pytest.mark.parametrize("chunk_rows", [1, 2, 3, 4096])
+def test_streaming_equals_the_two_step_recipe_at_every_chunk_size(monkeypatch, tokenizer, chunk_rows):
     monkeypatch.setattr(batching, "CHUNK_ROWS", chunk_rows)
-    monkeypatch.setattr(batching, "_BLOCK_LINES", block_lines)
     rows = TRICKY + list(SyntheticNews("train", num_rows=30))
     monkeypatch.setattr(batching._row_chunks, "__defaults__", (chunk_rows,))
     vocab, ids, offsets, labels = two_step(rows, tokenizer)
@@ -175,3 +174,10 @@ def test_separator_character_in_a_text_is_an_ordinary_unknown_token():
     vocab.set_default_index(0)
     corpus = EncodedCorpus.from_dataset([(1, "a \x00 b"), (2, "b")], basic_english, vocab)
     assert corpus.ids.tolist() == [1, 0, 2, 2] and corpus.doc_offsets.tolist() == [0, 3, 4]
+
+
+def test_ids_are_collected_in_chunks_when_the_bound_cannot_be_reserved(data, monkeypatch):
+    train, _ = data
+    expected = build_vocab_and_encode(train, basic_english)
+    monkeypatch.setattr(batching, "_token_bound", lambda rows, tokenizer: 2**62)  # beyond any address space
+    assert same(build_vocab_and_encode(train, basic_english), expected)

@@ -39,10 +39,10 @@ from torch_impl.checkpoint import atomic_torch_save
 prepared = training.prepare_data("synthetic")
 real_prepare_data = training.prepare_data
 
-def prepare_once(dataset="synthetic", data_dir=None, *, vocab=None):
+def prepare_once(dataset="synthetic", data_dir=None, *, vocab=None, **options):
     if dataset == "synthetic" and data_dir is None and (vocab is None or vocab == prepared.vocab):
         return prepared
-    return real_prepare_data(dataset, data_dir, vocab=vocab)
+    return real_prepare_data(dataset, data_dir, vocab=vocab, **options)
 
 training.prepare_data = prepare_once
 # The optimizer imports torch._dynamo on first use (seconds): do it here, not in every child.

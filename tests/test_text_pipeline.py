@@ -210,6 +210,7 @@ def test_vocab_factory_keeps_insertion_order():
     assert vocab(counts, min_freq=3, specials=["<unk>"]).get_itos() == ["<unk>", "z", "x"]
     assert vocab(counts, specials=["<s>"], special_first=False).get_itos() == ["z", "<unk>", "y", "x", "<s>"]
     assert "<unk>" in counts  # the caller's mapping is left alone
+    assert vocab(OrderedDict([("a", 0), ("b", 1)])).get_itos() == ["b"]  # a zero count is below min_freq=1
 
 
 # --- collate_batch and EncodedCorpus -----------------------------------------------------

@@ -9,6 +9,7 @@
     python -m torch_impl export --model runs/synthetic --format onnx --out model.onnx
     python -m torch_impl predict --model model.onnx "Stocks fell as oil prices rose"
 
+CSV data is encoded once and cached (`.encoded/` next to it; `--cache-dir DIR`, `--no-cache`).
 `train` writes into `--out` (default `runs/<dataset>`): `checkpoint.pt` (after every epoch,
 for `--resume`), `history.json`, `history.png` and `pretrained/` (a `save_pretrained`
 folder that `evaluate`, `predict` and `push` read). A folder that already holds a run is
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -72,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--overwrite", action="store_true",
                        help="delete the run already in --out (checkpoint, history, plot, pretrained/) and start again")
     train.add_argument("--no-progress", action="store_true", help="no progress bars")
+    caching = train.add_mutually_exclusive_group()
+    caching.add_argument("--cache-dir", type=Path, default=None,
+                         help="where the encoded CSV data is cached (default: .encoded/ next to the data)")
+    caching.add_argument("--no-cache", action="store_true", help="encode the CSV data again, without the cache")
     train.add_argument("--threads", type=_positive_int, default=1,
                        help="CPU threads (default 1: this model's operations are too small to split)")
     train.add_argument("--backend", choices=("auto", "gloo", "nccl"), default="auto",
@@ -158,7 +164,11 @@ def cmd_train(args: argparse.Namespace) -> None:
             raise CLIError(f"--resume: {checkpoint_path} was trained on {saved['dataset']}, not {args.dataset}")
         vocab = Vocab.from_dict(saved["vocab"])  # the same token ids as before the interruption
         say(f"resuming from {checkpoint_path} (epoch {saved['epoch']} done)")
-    data = prepare_data(args.dataset, args.data_dir, vocab=vocab)
+    with warnings.catch_warnings(record=True) as problems:  # e.g. a damaged cache, rebuilt: one line each
+        data = prepare_data(args.dataset, args.data_dir, vocab=vocab, cache=not args.no_cache,
+                            cache_dir=args.cache_dir, progress=False if args.no_progress else None)
+    for problem in problems:
+        say(f"warning: {problem.message}", file=sys.stderr)
     if args.overwrite and run.is_main and (removed := clear_run(out)):
         say(f"--overwrite: deleted the previous run in {out} ({', '.join(removed)})")
     say(f"{args.dataset}: {len(data.train)} train / {len(data.test)} test rows, vocabulary {len(data.vocab)}, "

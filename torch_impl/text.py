@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from course.batching import EncodedCorpus, build_vocab_and_encode
+from course.batching import EncodedCorpus, build_vocab_and_encode, encode_dataset
 from course.batching import collate_batch as collate_batch_numpy
 from course.datasets import (
     AG_NEWS,
@@ -40,7 +40,7 @@ from course.text import (
 
 __all__ = [
     "AG_NEWS", "CLASS_NAMES", "DBpedia", "EncodedCorpus", "SyntheticNews", "Tokenizer", "Vocab",
-    "build_vocab_and_encode", "build_vocab_from_iterator", "collate_batch", "get_tokenizer", "ngrams_iterator",
+    "build_vocab_and_encode", "build_vocab_from_iterator", "collate_batch", "encode_dataset", "get_tokenizer", "ngrams_iterator",
     "to_map_style_dataset", "to_torch_batch", "tokenize_lines", "vocab", "write_synthetic_csv",
 ]
 

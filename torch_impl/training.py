@@ -52,7 +52,7 @@ from torch_impl.text import (
     SyntheticNews,
     Tokenizer,
     Vocab,
-    build_vocab_and_encode,
+    encode_dataset,
     get_tokenizer,
     to_torch_batch,
 )
@@ -496,19 +496,21 @@ def dataset_splits(dataset: str = "synthetic", data_dir: str | Path | None = Non
 
 
 def prepare_data(dataset: str = "synthetic", data_dir: str | Path | None = None, *,
-                 vocab: Vocab | None = None) -> PreparedData:
+                 vocab: Vocab | None = None, cache: bool = True, cache_dir: str | Path | None = None,
+                 progress: bool | None = False) -> PreparedData:
     """Read, tokenize (`basic_english`) and encode both splits, building the vocabulary from train.
 
     The vocabulary is the tutorial's: `build_vocab_from_iterator(..., specials=["<unk>"])`
     with `<unk>` as default index. Pass `vocab` to reuse a saved one (e.g. when resuming).
+    CSV datasets stream through `encode_dataset`, whose result is cached (in `cache_dir`, by
+    default `.encoded/` next to the CSV files) and reused while the files are unchanged;
+    `cache=False` always re-reads them. `progress`: tqdm bars (None: on a terminal).
     """
     train_rows, test_rows = dataset_splits(dataset, data_dir)
     tokenizer = get_tokenizer("basic_english")
-    if vocab is None:
-        vocab, train = build_vocab_and_encode(train_rows, tokenizer)
-    else:
-        train = EncodedCorpus.from_dataset(train_rows, tokenizer, vocab)
-    test = EncodedCorpus.from_dataset(test_rows, tokenizer, vocab)
+    options = {"cache": cache, "cache_dir": cache_dir, "progress": progress}
+    vocab, train = encode_dataset(train_rows, tokenizer, vocab, **options)
+    _, test = encode_dataset(test_rows, tokenizer, vocab, **options)
     return PreparedData(train, test, vocab, tokenizer, list(CLASS_NAMES[dataset]))
 
 

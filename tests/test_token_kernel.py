@@ -1,0 +1,119 @@
+"""The NumPy token kernel equals its reference rule: `[table[t] for text in texts for t in tokenizer(text)]`."""
+from __future__ import annotations
+
+import csv
+import io
+import sys
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from course import token_kernel
+from course.batching import build_vocab_and_encode, encode_rows
+from course.datasets import CSVTextDataset
+from course.text import BASIC_ENGLISH_RULES, _split_tokenizer, basic_english, build_vocab_from_iterator
+from course.token_kernel import SPLIT, ByteRules, TokenIds, byte_rules, chunk_ids
+
+PIECES = ["<br />", "<br/>", "<BR />", '<br "/>', "'", '"', '""', ".", ",", "(", ")", "!", "?", ";", ":", " ", "\t",
+          "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x01", "\x7f", "\x85", "\u00a0", "\u2003", "\u3000", "İ",
+          "Σ", "ΑΣ", "ß", "é", "«", "»", "‘", "’", "don't", "U.S.", "A", "b", "<", ">", "/", "-", "🙂",
+          "internationalization", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq", "ééééé"]
+texts = st.lists(st.one_of(st.sampled_from(PIECES), st.characters(exclude_characters="\x00")),
+                 max_size=30).map("".join)
+
+
+class Recorder:
+    """A first-seen numbering that also checks each distinct token is asked for only once."""
+
+    def __init__(self):
+        self.tokens: list[str] = []
+
+    def __call__(self, new: list[str]) -> np.ndarray:
+        assert not set(new) & set(self.tokens) and len(set(new)) == len(new)
+        self.tokens += new
+        return np.arange(len(self.tokens) - len(new), len(self.tokens))
+
+
+def kernel_tokens(chunks, tokenizer):
+    """The tokens the kernel finds (ids mapped back through the numbering) and the lengths."""
+    numbering = Recorder()
+    table = TokenIds(numbering)
+    tokens, lengths = [], []
+    rules = byte_rules(BASIC_ENGLISH_RULES) if tokenizer is basic_english else SPLIT
+    for chunk in chunks:
+        ids, chunk_lengths, token_at = chunk_ids(chunk, rules, table)
+        tokens += [numbering.tokens[i] for i in ids.tolist()]
+        lengths += chunk_lengths.tolist()
+        assert [token_at(i) for i in range(len(ids))] == [numbering.tokens[i] for i in ids.tolist()]
+    return tokens, lengths
+
+
+@given(st.lists(st.lists(texts, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_kernel_equals_the_reference_tokenizers(chunks):
+    for tokenizer in (basic_english, _split_tokenizer):
+        expected = [tokenizer(text) for chunk in chunks for text in chunk]
+        tokens, lengths = kernel_tokens(chunks, tokenizer)
+        assert tokens == [t for text_tokens in expected for t in text_tokens]
+        assert lengths == [len(t) for t in expected]
+
+
+def test_separator_in_a_text_is_left_to_the_caller():
+    table = TokenIds(Recorder())
+    rules = byte_rules(BASIC_ENGLISH_RULES)
+    assert chunk_ids(["a\x00b", "c"], rules, table) is None
+    assert chunk_ids(["", ""], rules, table)[1].tolist() == [0, 0]
+
+
+def test_every_non_ascii_whitespace_character_is_known():
+    spaces = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()]
+    assert max(map(ord, spaces)) < 0x3001  # the kernel's table stops there
+    assert all(token_kernel._NON_ASCII_SPACES.fullmatch(c) for c in spaces if ord(c) >= 128)
+    ascii_delimiters = {c for c in spaces if ord(c) < 128} | {"\x00"}
+    assert set(np.flatnonzero(token_kernel._IS_DELIMITER).tolist()) == set(map(ord, ascii_delimiters))
+
+
+def test_tables_grow_and_mixed_routes_give_one_id_per_token():
+    numbering = Recorder()
+    table = TokenIds(numbering)
+    words = [f"w{i}" for i in range(70_000)] + [f"word-number-{i}" for i in range(5_000)]  # > 2**16 keys
+    ids, lengths, _ = chunk_ids([" ".join(words)], SPLIT, table)
+    assert sorted(numbering.tokens) == sorted(words)
+    assert [numbering.tokens[i] for i in ids.tolist()] == words and lengths.tolist() == [len(words)]
+    # Strings from another tokenizer take the same routes: known tokens keep their ids.
+    others = ["w5", "word-number-7", "x y", "", "a\x00", "🙂" * 5, "w5"]
+    other_ids = table.ids(others).tolist()
+    assert [numbering.tokens[i] for i in other_ids] == others
+    assert other_ids[0] == other_ids[-1] == ids[words.index("w5")]
+    assert other_ids[1] == ids[words.index("word-number-7")]
+
+
+def test_pipeline_on_csv_fields_with_quotes_newlines_and_unicode(tmp_path):
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(300):
+        pieces = rng.choice(PIECES, size=12).tolist()
+        rows.append((int(rng.integers(1, 5)), "".join(pieces[:4]), " ".join(pieces[4:])))
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+    path = tmp_path / "tricky.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    dataset = CSVTextDataset(path, num_classes=4)
+    texts = [f"{title} {body}" for _, title, body in rows]
+    tokens = [basic_english(text) for text in texts]
+    vocab, corpus = build_vocab_and_encode(dataset, basic_english)
+    expected = build_vocab_from_iterator(tokens, specials=["<unk>"])
+    assert vocab.get_itos() == expected.get_itos()
+    assert corpus.ids.tolist() == [vocab[t] for text_tokens in tokens for t in text_tokens]
+    assert np.diff(corpus.doc_offsets).tolist() == [len(t) for t in tokens]
+    assert encode_rows(dataset, basic_english, vocab).ids.tolist() == corpus.ids.tolist()
+
+
+def test_byte_rules_of_basic_english_and_rules_the_kernel_refuses():
+    assert byte_rules(BASIC_ENGLISH_RULES) == ByteRules(True, b'"', b"'.,()!?", b";:", b"<br />")
+    assert byte_rules([("ab", " "), ('"', "")]) is None  # a deletion after the pattern could create matches
+    assert byte_rules([(":", " "), ("a:b", " ")]) is None  # an earlier rule would break matches
+    assert byte_rules([("abab", " ")]) is None  # could overlap itself
+    assert byte_rules([(" x", " ")]) is None  # begins with whitespace
+    assert byte_rules([("é", " ")]) is None and byte_rules([(".", "x")]) is None
+    assert byte_rules([(".", " . "), (".", "")]) is None  # one rule per character
