@@ -1,7 +1,9 @@
 """Test-wide configuration: hypothesis profiles and the `../shared` fixtures.
 
-CI sets CI=true: hypothesis then runs with a fixed seed (derandomize), a bounded number
-of examples and no deadline, so the suite is deterministic and fits in CI's time.
+Hypothesis runs with a fixed seed (derandomize) and a bounded number of examples, in CI
+(CI=true) and by default everywhere else too, so that a learner's run gives the same result
+as CI's. `HYPOTHESIS_PROFILE=explore` draws fresh random examples (to hunt for new
+disagreements with torch); `thorough` draws many more.
 """
 from __future__ import annotations
 
@@ -23,11 +25,24 @@ settings.register_profile(
     print_blob=True,
 )
 settings.register_profile(
-    "dev", max_examples=30, deadline=None,
+    "explore", max_examples=30, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile("thorough", max_examples=500, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_folder(tmp_path_factory):
+    """The encoded-corpus cache falls back to $XDG_CACHE_HOME for read-only data folders: during the tests
+    (CLI subprocesses included) that is a temporary folder, so the suite writes nothing into the user's home."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture(scope="session")

@@ -1132,7 +1132,7 @@ class Tensor(TensorBase):
                 if x._data.shape[d] == 0:
                     raise RuntimeError(f"linalg.vector_norm cannot compute the inf norm on the dimension {d} "
                                        "because this dimension is empty and the operation does not have an identity")
-        return reduction.VectorNorm.apply(x, ord, dims if x.ndim else None, keepdim)
+        return reduction.VectorNorm.apply(x, ord, dims if x.ndim or dims is None else (), keepdim)  # (0-d: () for a dim)
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> "Tensor":
         np_dtype = self._int_sum_dtype(dtype)

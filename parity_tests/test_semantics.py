@@ -241,3 +241,36 @@ def test_clamp_tensor_bounds_where_torch_backward_fails(rg):
     out, grad = grads(mt, expand=False)
     np.testing.assert_array_equal(out, expected_out)
     np.testing.assert_array_equal(grad, expected_grad)
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (1, 2), (2, 1)])
+@pytest.mark.parametrize("dim", [None, 0, -1])
+@pytest.mark.parametrize("ord", [3, 2, 1, float("inf"), 0.5])
+def test_vector_norm_of_tiny_values_rounds_as_torch(shape, dim, ord):
+    """1e-200 ** 2 underflows: torch takes |x| itself when each norm has one element (except a 0-d input
+    with a dim), and its backward gives nan (0 * inf) or 0 exactly where minitorch_ref's must."""
+    results = []
+    for lib in (torch, mt):
+        x = lib.full(shape, 1e-200, dtype=lib.float64, requires_grad=True)
+        y = lib.linalg.vector_norm(x, ord, dim)
+        y.sum().backward()
+        results.append((y.tolist(), x.grad.tolist()))
+    assert str(results[1]) == str(results[0])  # (str: nan equals nan)
+
+
+@pytest.mark.parametrize("values", [[2e-300, 3.0, 0.5], [1e-310, 1e-310], [2.0, 0.0, 3.0, 0.0, 4.0]])
+def test_cumprod_gradient_rounds_as_torch(values):
+    """torch's O(n) cumprod backward (divide by x before the first zero): same bits, subnormals included."""
+    grads = []
+    for lib in (torch, mt):
+        x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        lib.cumprod(x, 0).backward(lib.tensor([0.3, -1.7, 2.2, 0.9, 1.1][:len(values)], dtype=lib.float64))
+        grads.append(x.grad.tolist())
+    assert str(grads[1]) == str(grads[0])
+
+
+def test_cumsum_never_gives_negative_zero():
+    """torch's running sum starts from +0: cumsum([-0., -0.]) is [0., 0.], not NumPy's [-0., -0.]."""
+    ours = mt.cumsum(mt.tensor([-0.0, -0.0, 1.0]), 0).numpy()
+    theirs = torch.cumsum(torch.tensor([-0.0, -0.0, 1.0]), 0).numpy()
+    assert np.array_equal(np.signbit(ours), np.signbit(theirs)) and np.array_equal(ours, theirs)

@@ -142,18 +142,28 @@ class LogSoftmax(Function):
         return grad - np.exp(out) * grad.sum(axis=ctx.dim, keepdims=True), None
 
 
+def _running_sum(a: np.ndarray, axis: int, dtype=None) -> np.ndarray:
+    """np.cumsum as torch's: its accumulator starts at +0, so a -0.0 never comes out (0 + -0 = +0)."""
+    out = np.cumsum(a, axis=axis, dtype=dtype)
+    return np.add(out, 0, out=out) if out.dtype.kind == "f" else out
+
+
+def _reversed_running_sum(a: np.ndarray, axis: int) -> np.ndarray:
+    """Running sums from the end of `axis`."""
+    return np.flip(_running_sum(np.flip(a, axis), axis), axis)
+
+
 class Cumsum(Function):
     @staticmethod
     def forward(ctx, a, dim, dtype):
         ctx.dim = dim
-        return np.cumsum(a, axis=dim, dtype=dtype).reshape(a.shape)  # (reshape: a 0-d stays 0-d)
+        return _running_sum(a, dim, dtype).reshape(a.shape)  # (reshape: a 0-d stays 0-d)
 
     @staticmethod
     def backward(ctx, grad):
-        dim = ctx.dim
         if grad.ndim == 0:
             return grad, None, None
-        return np.flip(np.cumsum(np.flip(grad, dim), axis=dim), dim), None, None  # sums from the end
+        return _reversed_running_sum(grad, ctx.dim), None, None
 
 
 # --- ops added for issue 12 -------------------------------------------------------------------
@@ -334,6 +344,10 @@ class VectorNorm(Function):
                 full = np.sqrt(np.sum(absolute * absolute, axis=dim, keepdims=True))
             else:
                 full = np.sum(absolute ** ord, axis=dim, keepdims=True) ** (1.0 / ord)
+            # one element per norm (reducing dims of size 1): |x| itself, as torch (no 1e-300 ** 2 = 0); torch
+            # does not take this path for a 0-d input with an explicit dim
+            if a.size and a.size == full.size and (a.ndim or dim is None):
+                full = absolute.reshape(full.shape)
         full = full.astype(a.dtype, copy=False)
         ctx.save_for_backward(a, full)
         ctx.ord, ctx.dim, ctx.keepdim = ord, dim, keepdim
@@ -355,8 +369,12 @@ class VectorNorm(Function):
                 local = np.where(full == 0, 0, a / full)
             elif ord == 1:
                 local = np.sign(a)
-            else:
-                local = np.where((full == 0) | (a == 0), 0, np.sign(a) * np.abs(a) ** (ord - 1) / full ** (ord - 1))
+            elif ord < 1:  # torch's norm_backward, term by term (so that 0 * inf gives nan where torch's does)
+                local = np.where(a == 0, 0, np.sign(a) * np.abs(a) ** (ord - 1)) * full ** (1 - ord)
+            else:  # x |x|^(p-2) * grad / ||x||^(p-1), and 0 where the norm is 0
+                self_scaled = np.sign(a) * np.abs(a) ** (ord - 1) if ord < 2 else a * np.abs(a) ** (ord - 2)
+                scale = np.where(full == 0, 0, g / full ** (ord - 1))
+                return (self_scaled * scale).astype(grad.dtype, copy=False), None, None, None
         return (g * local).astype(grad.dtype, copy=False), None, None, None
 
 
@@ -386,7 +404,7 @@ class Cumprod(Function):
         zeros_so_far = np.cumsum(x == 0, axis=-1)
         before = zeros_so_far == 0  # before a row's first zero
         w = np.where(before, out * g, 0)
-        grad_x = np.where(before, np.flip(np.cumsum(np.flip(w, -1), axis=-1), -1) / np.where(before, x, 1), 0)
+        grad_x = np.where(before, _reversed_running_sum(w, -1) / np.where(before, x, 1), 0)
         first_zero = (zeros_so_far == 1) & (x == 0)
         if first_zero.any():
             between = (zeros_so_far == 1) & ~first_zero  # after the first zero, before the second
