@@ -184,6 +184,37 @@ CASES = {
         m, lambda m, x, w, b: m.nn.functional.linear(x, w, b), [[1.0, 2.0, 3.0], [0.5, -1.0, 2.0], 0.25]),
     "linear-2d-input-1d-weight-error": lambda m: m.nn.functional.linear(m.ones(2, 3), m.ones(3), m.ones(1)),
     "linear-2d-input-1d-weight": lambda m: m.nn.functional.linear(m.ones(2, 3), m.ones(3)),
+    # --- found by the differential fuzz test (test_fuzz_programs.py)
+    "bool-pow-true-stays-bool": lambda m: m.tensor([True, False]) ** True,
+    "bool-pow-false-stays-bool": lambda m: m.tensor([True, False]) ** False,
+    "bool-number-pow-bool-tensor-error": lambda m: True ** m.tensor([True, False]),
+    "pow-minus-half-of-negative-zero": lambda m: m.tensor([-0.0, 4.0]) ** -0.5,
+    "add-alpha-scales-a-bool-other-as-float": lambda m: m.tensor([1.5, 2.0]).add(m.tensor([True, False]), alpha=2.5),
+    "add-alpha-scales-an-int-other-as-float": lambda m: _backward_grads(
+        m, lambda m, x: x.add(m.tensor([1, 2]), alpha=2.5), [[1.5, 2.0]]),
+    "add-alpha-bool-result-stays-bool": lambda m: m.tensor([True, False]).add(True, alpha=2),
+    "add-alpha-float-on-integers-error": lambda m: m.tensor([1, 2]).add(m.tensor([3, 4]), alpha=2.5),
+    "add-alpha-bool-on-floats-error": lambda m: m.tensor([1.5]).add(m.tensor([1.0]), alpha=True),
+    "sub-alpha-bool-number-error": lambda m: m.tensor([1.5]).sub(True, alpha=2),
+    "index_select-dim-1-out-of-range": lambda m: m.zeros(2, 3).index_select(1, m.tensor([0, 5, -1])),
+    "index_select-3d-dim-1-out-of-range": lambda m: m.zeros(2, 3, 4).index_select(1, m.tensor([3])),
+    "index_select-empty-1d-out-of-range": lambda m: m.zeros(0).index_select(0, m.tensor(0)),
+    "index_select-empty-2d-out-of-range": lambda m: m.zeros(3, 0).index_select(0, m.tensor([-1])),
+    "matmul-bool-empty-result": lambda m: m.zeros(0, 2, dtype=m.bool) @ m.zeros(2, 3, dtype=m.bool),
+    "matmul-bool-no-inner-dim": lambda m: m.zeros(2, 0, dtype=m.bool) @ m.zeros(0, 3, dtype=m.bool),
+    "matmul-bool-batched-error": lambda m: m.zeros(2, 2, dtype=m.bool) @ m.zeros(1, 2, 2, dtype=m.bool),
+    "linear-bool-empty-batch": lambda m: m.nn.functional.linear(m.zeros(0, 2, dtype=m.bool), m.zeros(3, 2, dtype=m.bool)),
+    "linear-1d-input-no-features": lambda m: m.nn.functional.linear(m.zeros(0), m.zeros(2, 0)),
+    "linear-3d-input-no-features": lambda m: m.nn.functional.linear(m.zeros(1, 2, 0), m.zeros(2, 0)),
+    "linear-bool-no-features-bias-error": lambda m: m.nn.functional.linear(
+        m.zeros(2, 0, dtype=m.bool), m.zeros(2, 0, dtype=m.bool), m.zeros(2, dtype=m.bool)),
+    "setitem-one-element-leading-ones": lambda m: _setitem(m, m.zeros(2, dtype=m.int64), 0, m.tensor([[5]])),
+    "setitem-one-element-leading-ones-grad": lambda m: _backward_grads(
+        m, lambda m, x, v: _setitem(m, x.clone(), 0, v.reshape(1, 1)), [[0.0, 0.0], 1.5]),
+    "setitem-grad-value-into-int": lambda m: _setitem(m, m.zeros(2, dtype=m.int64), 0, _leaf(m, 1.5)),
+    "clamp-tensor-bounds-dtype-of-all-three": lambda m: m.tensor(0.5, dtype=m.float64).clamp(
+        m.tensor(0.0, dtype=m.float64), m.tensor([1.0, 2.0])),
+    "clamp_-bool-bigger-bounds-error": lambda m: m.tensor(True).clamp_(m.zeros(3, dtype=m.bool), m.ones(3, dtype=m.bool)),
 }
 
 # Cases whose message also equals torch's (the others: same exception type, our own clear message).

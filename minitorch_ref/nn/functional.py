@@ -47,7 +47,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             raise NotImplementedError("\"dot\" not implemented for 'Bool'")
         out = input @ weight
         return out if bias is None else out + bias
-    x = input if input._data.ndim == 2 else input.reshape(-1, input._data.shape[-1])
+    batch = int(np.prod(input._data.shape[:-1]))  # (not -1: with no features it would be ambiguous)
+    x = input if input._data.ndim == 2 else input.reshape(batch, input._data.shape[-1])
     rows, cols = x._data.shape
     out_features, in_features = weight._data.shape
     if cols != in_features:
@@ -56,8 +57,11 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if x._data.dtype != weight._data.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_TYPE_WORD[x.dtype.name]} and "
                            f"{_TYPE_WORD[weight.dtype.name]}")
-    if x._data.dtype == np.bool_:
-        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+    if x._data.dtype == np.bool_ and rows * out_features:  # (torch returns an empty result before its kernel)
+        if cols:
+            raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+        if bias is not None:  # (no features: torch's addmm computes `1 * bias` in Long)
+            raise RuntimeError("result type Long can't be cast to the desired output type Bool")
     out = (linalg.Addmm if bias is not None else linalg.LinearNoBias).apply(x, weight, bias)
     return out if input._data.ndim == 2 else out.reshape(*input._data.shape[:-1], out_features)
 

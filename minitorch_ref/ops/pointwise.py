@@ -177,7 +177,10 @@ class Pow(Function):
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base)
         ctx.exponent = exponent
-        return np.power(base, exponent)
+        with quiet():
+            if exponent == -0.5 and base.dtype.kind == "f":  # torch's rsqrt: -0.0 ** -0.5 = -inf (NumPy: +inf)
+                return 1 / np.sqrt(base)
+            return np.power(base, exponent).astype(base.dtype, copy=False)  # (bool ** True stays bool)
 
     @staticmethod
     def backward(ctx, grad):
