@@ -189,6 +189,11 @@ CASES = {
     "bool-pow-false-stays-bool": lambda m: m.tensor([True, False]) ** False,
     "bool-number-pow-bool-tensor-error": lambda m: True ** m.tensor([True, False]),
     "pow-minus-half-of-negative-zero": lambda m: m.tensor([-0.0, 4.0]) ** -0.5,
+    "zero-pow-tensor-grad": lambda m: _backward_grads(m, lambda m, x: 0 ** x, [[-1.0, 0.0, 2.0, NAN, INF, -INF]]),
+    "clamp-nan-incoming-grad-outside-bounds": lambda m: _backward_grads(
+        m, lambda m, x: x.clamp(min=0.25).sqrt(), [[NAN, -1.0, 4.0]]),
+    "max-all-nan-shares-grad": lambda m: _backward_grads(m, lambda m, x: x.max(), [[NAN, 1.0, NAN]]),
+    "min-all-nan-shares-grad": lambda m: _backward_grads(m, lambda m, x: m.min(x), [[[NAN], [-INF]]]),
     "add-alpha-scales-a-bool-other-as-float": lambda m: m.tensor([1.5, 2.0]).add(m.tensor([True, False]), alpha=2.5),
     "add-alpha-scales-an-int-other-as-float": lambda m: _backward_grads(
         m, lambda m, x: x.add(m.tensor([1, 2]), alpha=2.5), [[1.5, 2.0]]),
