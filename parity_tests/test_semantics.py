@@ -277,3 +277,17 @@ def test_clamp_tensor_bounds_where_torch_backward_fails(rg):
     out, grad = grads(mt, expand=False)
     np.testing.assert_array_equal(out, expected_out)
     np.testing.assert_array_equal(grad, expected_grad)
+
+
+def test_pow_bool_exponent_where_torch_backward_fails():
+    """torch 2.13's pow backward computes `exponent - 1`, which it refuses for a bool exponent tensor
+    ("Subtraction, the `-` operator, with a bool tensor is not supported"): an artefact of its formula,
+    not a rule. minitorch_ref gives the gradient torch gives for the same exponent as floats."""
+    def grad(m, exponent_dtype):
+        x = m.tensor([2.0, 3.0, -1.5], requires_grad=True)
+        (x ** m.tensor([True, False, True]).to(exponent_dtype)).sum().backward()
+        return x.grad.numpy()
+
+    with pytest.raises(RuntimeError, match="Subtraction"):
+        grad(torch, torch.bool)  # (if this starts passing, torch fixed it: compare directly then)
+    np.testing.assert_array_equal(grad(mt, mt.bool), grad(torch, torch.float32))
