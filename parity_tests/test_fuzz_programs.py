@@ -41,9 +41,6 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 #    (error types such as lerp or smooth_l1_loss on Long/Bool), which is open work of issue 12;
 #  - in-place steps run on a fresh `clone()` (an in-place change of a saved output, `y = x.exp(); y *= 2`,
 #    is proven in parity_tests/test_autograd_core.py; here it would end most programs at their first write).
-# Known divergences left for later (found by this test, not fixed in time; see issue 11's report):
-#  - F.linear with a 1-d weight: torch's error types depend on its dispatch (dot, mv, addmm), e.g. a float
-#    input and a bool weight raise RuntimeError in torch, NotImplementedError here: no 1-d weights drawn.
 # And torch's own failures in backward, which are not a reference to compare with (`_torch_fails_itself`):
 #  - torch fails its own INTERNAL ASSERT (a torch bug, "please report a bug to PyTorch");
 #  - clamp with two tensor bounds, when (input, one bound) broadcast to less than all three: torch's backward
@@ -145,8 +142,6 @@ def _inplace(write):
 
 
 def _linear(m, x, y):
-    if y.ndim == 1:  # (exclusion: a 1-d weight, see the list at the top)
-        raise Skip
     return m.nn.functional.linear(x, y)
 
 

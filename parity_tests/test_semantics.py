@@ -213,6 +213,8 @@ CASES = {
     "linear-3d-input-no-features": lambda m: m.nn.functional.linear(m.zeros(1, 2, 0), m.zeros(2, 0)),
     "linear-bool-no-features-bias-error": lambda m: m.nn.functional.linear(
         m.zeros(2, 0, dtype=m.bool), m.zeros(2, 0, dtype=m.bool), m.zeros(2, dtype=m.bool)),
+    "linear-1d-weight-1d-bias-error": lambda m: m.nn.functional.linear(m.ones(3), m.ones(3), m.ones(1)),
+    "linear-float-input-bool-1d-weight-error": lambda m: m.nn.functional.linear(m.ones(2, 3), m.ones(3, dtype=m.bool)),
     "setitem-one-element-leading-ones": lambda m: _setitem(m, m.zeros(2, dtype=m.int64), 0, m.tensor([[5]])),
     "setitem-one-element-leading-ones-grad": lambda m: _backward_grads(
         m, lambda m, x, v: _setitem(m, x.clone(), 0, v.reshape(1, 1)), [[0.0, 0.0], 1.5]),
@@ -224,7 +226,7 @@ CASES = {
 
 # Cases whose message also equals torch's (the others: same exception type, our own clear message).
 DIFFERENT_MESSAGE = {"clamp-tensor-and-number-error", "clamp-grad-0d-tensor-and-number-error", "max-number-error",
-                     "clamp_-broadcast-bigger-error"}
+                     "clamp_-broadcast-bigger-error", "linear-float-input-bool-1d-weight-error"}
 
 
 def _setitem(m, x, key, value):

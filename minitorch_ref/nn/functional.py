@@ -41,11 +41,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if weight._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {weight._data.ndim}D")
     if weight._data.ndim == 1:  # a weight vector: one output feature, dropped from the shape (torch's matmul)
-        if input._data.ndim == 2 and bias is not None:
-            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")  # (torch's addmm path)
-        if input._data.dtype == np.bool_ or weight._data.dtype == np.bool_:
-            raise NotImplementedError("\"dot\" not implemented for 'Bool'")
-        out = input @ weight
+        if bias is not None and (input._data.ndim == 2 or bias._data.ndim == 1):  # (torch's addmm paths)
+            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
+        out = input @ weight  # (matmul's checks: shapes, then dtypes, then its kernel's dtype)
         return out if bias is None else out + bias
     batch = int(np.prod(input._data.shape[:-1]))  # (not -1: with no features it would be ambiguous)
     x = input if input._data.ndim == 2 else input.reshape(batch, input._data.shape[-1])
