@@ -192,6 +192,10 @@ CASES = {
     "zero-pow-tensor-grad": lambda m: _backward_grads(m, lambda m, x: 0 ** x, [[-1.0, 0.0, 2.0, NAN, INF, -INF]]),
     "clamp-nan-incoming-grad-outside-bounds": lambda m: _backward_grads(
         m, lambda m, x: x.clamp(min=0.25).sqrt(), [[NAN, -1.0, 4.0]]),
+    "zero-pow-tensor-nan-incoming-grad": lambda m: _backward_grads(
+        m, lambda m, x: (0 ** x).log_softmax(0), [[-1.0, 0.0, 2.0]]),
+    "zero-pow-tensor-exponent-nan-incoming-grad": lambda m: _backward_grads(
+        m, lambda m, b, x: (b ** x).log_softmax(0), [[0.0, 0.0, 0.0], [-1.0, 0.0, 2.0]]),
     "max-all-nan-shares-grad": lambda m: _backward_grads(m, lambda m, x: x.max(), [[NAN, 1.0, NAN]]),
     "min-all-nan-shares-grad": lambda m: _backward_grads(m, lambda m, x: m.min(x), [[[NAN], [-INF]]]),
     "add-alpha-scales-a-bool-other-as-float": lambda m: m.tensor([1.5, 2.0]).add(m.tensor([True, False]), alpha=2.5),

@@ -206,7 +206,7 @@ class PowTensor(Function):
         grad_exp = None
         if ctx.needs_input_grad[1]:
             with quiet():
-                grad_exp = np.where((base == 0) & (exponent >= 0), 0.0, grad * out * np.log(base))
+                grad_exp = grad * np.where((base == 0) & (exponent >= 0), 0.0, out * np.log(base))
         return grad_base, grad_exp
 
 
@@ -235,10 +235,10 @@ class Rpow(Function):
     def backward(ctx, grad):
         exponent, out = ctx.saved_tensors
         with quiet():
-            grad_exponent = grad * out * np.log(ctx.number)
-        if ctx.number == 0:  # 0 ** e is flat (0, or 1 at e = 0) for e >= 0: torch's derivative there is 0
-            grad_exponent = np.where(exponent >= 0, 0.0, grad_exponent)
-        return grad_exponent, None
+            local = out * np.log(ctx.number)
+            if ctx.number == 0:  # 0 ** e is flat (0, or 1 at e = 0) for e >= 0: torch's derivative there is 0
+                local = np.where(exponent >= 0, 0.0, local)
+            return grad * local, None
 
 
 class Exp(Function):
