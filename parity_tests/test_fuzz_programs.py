@@ -10,7 +10,10 @@ there). Finally the sum of every result that requires grad goes through `backwar
 and every leaf's gradient must agree (or both raise the same type).
 
 Time: with a fixed seed (derandomize; every profile but `thorough`) it runs `FUZZ_EXAMPLES` programs,
-1500, about 30 s on the 2-core machine while loaded by other work; HYPOTHESIS_PROFILE=thorough runs 10,000, for local runs.
+1500, about 45 s of CPU on the 2-core machine (longer in wall-clock time when other work loads it);
+HYPOTHESIS_PROFILE=thorough runs 10,000 new programs each run (`--hypothesis-seed=N` repeats one), for local runs.
+It is a gate: any divergence fails it. Fix minitorch_ref (and add a focused case to test_semantics.py);
+only what is truly out of scope goes in the exclusion list below, with its reason.
 """
 from __future__ import annotations
 
@@ -206,8 +209,12 @@ TABLE_OPS = _table_ops()
 
 # A fixed seed unless the thorough profile asks for new programs: a plain local `pytest` run sees the
 # same programs as CI (a new failure there is a finding to fix, not noise); no example database, so
-# that failures saved by earlier local runs do not make a local run differ from CI.
-@settings(max_examples=FUZZ_EXAMPLES, derandomize=os.environ.get("HYPOTHESIS_PROFILE") != "thorough", database=None)
+# that failures saved by earlier local runs do not make a local run differ from CI; and one failure
+# reported, not several: after a first failure Hypothesis looks for others for 10 s of wall-clock
+# time, so a failing run used to report different failures alone and after the rest of the suite
+# (on a loaded machine), which read as an order-dependent failure. There was no leaked global state.
+@settings(max_examples=FUZZ_EXAMPLES, derandomize=os.environ.get("HYPOTHESIS_PROFILE") != "thorough", database=None,
+          report_multiple_bugs=False)
 @given(st.data())
 def test_random_programs_match_torch(data):
     draw = data.draw
