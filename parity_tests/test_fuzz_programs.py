@@ -49,6 +49,9 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 #  - clamp with two tensor bounds, when (input, one bound) broadcast to less than all three: torch's backward
 #    raises "output with shape [..] doesn't match the broadcast shape [..]" from its in-place masks
 #    (parity_tests/test_semantics.py::test_clamp_tensor_bounds_where_torch_backward_fails checks our gradient);
+#  - `x[0] = y` with an integer x and a 0-d y that requires grad: torch's fill path marks the integer
+#    tensor as requiring grad (CopySlices), which no integer tensor can do; that step is not drawn
+#    (test_semantics.py::test_setitem_grad_number_into_int_where_torch_marks_int_requires_grad);
 #  - a tensor ** a bool tensor: torch's backward computes `exponent - 1` and refuses it for bools
 #    (test_semantics.py::test_pow_bool_exponent_where_torch_backward_fails checks our gradient).
 
@@ -151,6 +154,8 @@ def _linear(m, x, y):
 def _setitem(m, x, y):
     if x.ndim == 0:  # (a 0-d tensor has no [0]: both raise IndexError, which ends the program early)
         raise Skip
+    if not x.is_floating_point() and y.ndim == 0 and y.requires_grad:  # (exclusion: torch's integer tensor
+        raise Skip                                                     # that requires grad, see the list)
     out = x.clone()
     out[0] = y
     return out

@@ -297,3 +297,22 @@ def test_pow_bool_exponent_where_torch_backward_fails():
     with pytest.raises(RuntimeError, match="Subtraction"):
         grad(torch, torch.bool)  # (if this starts passing, torch fixed it: compare directly then)
     np.testing.assert_array_equal(grad(mt, mt.bool), grad(torch, torch.float32))
+
+
+def test_setitem_grad_number_into_int_where_torch_marks_int_requires_grad():
+    """torch 2.13 writes a 0-d tensor into a slice with fill_, recorded as CopySlices even when the
+    target is an integer tensor: `x_int[0] = y` (y 0-d, requiring grad) leaves x_int with
+    requires_grad=True, which torch refuses everywhere else ("only Tensors of floating point dtype can
+    require gradients"). minitorch_ref keeps integer tensors out of the graph, as torch does for a
+    value with dims; the values written are torch's."""
+    def write(m, value_shape):
+        x = m.zeros(2, 3, dtype=m.int64)
+        x[0] = m.full(value_shape, 2.5, requires_grad=True)
+        return x
+
+    assert write(torch, ()).requires_grad  # (if this starts failing, torch fixed it: compare directly then)
+    assert not write(torch, (3,)).requires_grad
+    for shape in [(), (3,)]:
+        ours = write(mt, shape)
+        assert not ours.requires_grad and ours.grad_fn is None
+        np.testing.assert_array_equal(ours.numpy(), write(torch, shape).detach().numpy())
