@@ -313,7 +313,7 @@ class Tensor(TensorBase):
     __radd__ = __add__
 
     def add(self, other: Any, *, alpha: Any = 1) -> "Tensor":
-        return self + (_scaled(other, alpha) if alpha != 1 else other)
+        return self + (other if _is_one(alpha) else _scaled(self, other, alpha))
 
     def __sub__(self, other: Any) -> "Tensor":
         _check_not_bool_sub(self, other)
@@ -327,7 +327,8 @@ class Tensor(TensorBase):
         return pointwise.Rsub.apply(a, b)
 
     def sub(self, other: Any, *, alpha: Any = 1) -> "Tensor":
-        return self - (_scaled(other, alpha) if alpha != 1 else other)
+        _check_not_bool_sub(self, other)  # (before alpha scales a bool `other` into a number)
+        return self - (other if _is_one(alpha) else _scaled(self, other, alpha))
 
     def __mul__(self, other: Any) -> "Tensor":
         return _binary(pointwise.Mul, self, other)
@@ -410,6 +411,8 @@ class Tensor(TensorBase):
         if isinstance(number, Tensor):  # `tensor.__rpow__(base)` called directly: base ** tensor (PowBackward1)
             return number.pow(self)
         a, b = _promote(self, number)
+        if a._data.dtype == np.bool_:  # (`True ** bool_tensor`: torch has no bool pow kernel)
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
         return pointwise.Rpow.apply(a, b)
 
     def __matmul__(self, other: "Tensor") -> "Tensor":
@@ -777,9 +780,13 @@ class Tensor(TensorBase):
                 raise IndexError("index out of range in self")
             return shape.IndexSelect.apply(self, 0, idx)
         size = self._data.shape[d]
-        if size == 0 and idx.size:
+        if idx.size and self.ndim > 1 and size == 0:
             raise RuntimeError("index_select(): self indexing axis dim should be positive")
         if idx.size and (idx.min() < 0 or idx.max() >= size):
+            # torch's kernels for an empty tensor or dim 1 (of 2+ dims) raise their own error
+            if self.ndim > 1 and (d == 1 or self._data.size == 0):
+                bad = idx[(idx < 0) | (idx >= size)][0]
+                raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
             raise IndexError("index out of range in self")
         return shape.IndexSelect.apply(self, d, idx)
 
@@ -821,7 +828,7 @@ class Tensor(TensorBase):
             inplace.commit(self, put.apply(self, np_key, value_t if value_t is not None else value))
         else:
             target, key_rest = shape.split_key(self._data, np_key)  # (a two-step key: its view part first)
-            target[key_rest] = value_t._data if value_t is not None else value
+            target[key_rest] = shape.without_leading_ones(value_t._data) if value_t is not None else value
             inplace.bump_version(self)
 
     # ------------------------------------------------------------------ in-place (see autograd/inplace.py)
@@ -853,6 +860,7 @@ class Tensor(TensorBase):
 
     def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
         _check_inplace(self)
+        _check_output_shape(self, min, max)
         return self._inplace(self.clamp(min, max))
 
     def relu_(self) -> "Tensor":
@@ -1773,10 +1781,22 @@ def _check_floating_kernel(t: Tensor, dtype: Any, dim: int, name: str) -> bool:
     return False
 
 
-def _scaled(other: Any, alpha: Any) -> Any:
-    """`other * alpha` for add/sub's `alpha=`: alpha takes no part in the result dtype (bools stay bools)."""
-    scaled = other * alpha
-    return scaled.to(other.dtype) if isinstance(other, Tensor) else scaled
+def _is_one(alpha: Any) -> bool:
+    return type(alpha) is builtins.int and alpha == 1
+
+
+def _scaled(a: Tensor, other: Any, alpha: Any) -> Any:
+    """`other * alpha` for add/sub's `alpha=`, computed in the result dtype of `a` and `other` (alpha takes
+    no part in it: bools stay bools), after torch's checks of alpha's type against that dtype."""
+    a, other = _promote(a, other)
+    dtype = a._data.dtype
+    if isinstance(alpha, (builtins.bool, np.bool_)) and dtype != np.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if dtype.kind != "f" and isinstance(alpha, (builtins.float, np.floating)):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if isinstance(other, Tensor):
+        return _cast(other * alpha, dtype)
+    return (dtype.type(other) * alpha).astype(dtype).item()  # a Python number of the result's kind
 
 
 def _bitwise(a: Tensor, b: Any, ufunc) -> Tensor:
@@ -1808,12 +1828,16 @@ def _clamp_tensor(x: Tensor, low: Tensor | None, high: Tensor | None) -> Tensor:
     """`clamp` with tensor bounds: all three broadcast together, and each bound gets a gradient."""
     bounds = [b for b in (low, high) if b is not None]
     for b in bounds:
-        x, _ = _promote(x, b)  # the result dtype of all three (a 0-d bound counts less, as in torch)
-    if len(bounds) == 2 and x._data.dtype == np.bool_:
-        raise NotImplementedError('"clamp_cpu" not implemented for \'Bool\'')
-    if len(bounds) == 2:  # (each bound was checked against x by _promote)
+        _check_broadcast(x._data.shape, b._data.shape)
+    if len(bounds) == 2:
         _check_broadcast(bounds[0]._data.shape, bounds[1]._data.shape)
-    low, high = (None if b is None else _promote(x, b)[1] for b in (low, high))
+    # the result dtype of all three at once (0-d tensors count less, as in torch)
+    dims = [t._data.dtype for t in (x, *bounds) if t._data.ndim]
+    zeros = [t._data.dtype for t in (x, *bounds) if not t._data.ndim]
+    target = dt.result_type(_fold(dims), _fold(zeros), None)
+    if len(bounds) == 2 and target == np.bool_:
+        raise NotImplementedError('"clamp_cpu" not implemented for \'Bool\'')
+    x, low, high = (None if t is None else _cast(t, target) for t in (x, low, high))
     return pointwise.ClampTensor.apply(x, low, high)
 
 
@@ -1835,6 +1859,18 @@ def _cast(t: Tensor, np_dtype: np.dtype) -> Tensor:
     if t._data.dtype == np_dtype:
         return t
     return pointwise.ToCopy.apply(t, np_dtype)
+
+
+def _check_output_shape(t: Tensor, *others: Any) -> None:
+    """An in-place op writes into `t`: torch checks that its operands' broadcast shape is `t`'s
+    before it looks at dtypes."""
+    shapes = [o._data.shape for o in others if isinstance(o, Tensor)]
+    try:
+        full = np.broadcast_shapes(t._data.shape, *shapes)
+    except ValueError:
+        return  # (the op itself raises torch's error for shapes that do not broadcast)
+    if full != t._data.shape:
+        raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape {list(full)}")
 
 
 def _check_broadcast(sa: tuple, sb: tuple) -> None:
@@ -2040,10 +2076,20 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(a)} != {_dtype_word(b)}"
         )
-    if a._data.dtype == np.bool_:  # torch has no bool kernel for any matrix product
-        kernel = "dot" if a.ndim == b.ndim == 1 else ("addmv_impl_cpu" if a.ndim == 2 and b.ndim == 1 else "addmm_impl_cpu_")
+    if a._data.dtype == np.bool_ and _runs_a_kernel(a, b):  # torch has no bool kernel for any matrix product
+        kernel = "dot" if a.ndim == b.ndim == 1 else (
+            "addmv_impl_cpu" if b.ndim == 1 else "bmm" if b.ndim > 2 else "addmm_impl_cpu_")
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     return linalg.Matmul.apply(a, b)
+
+
+def _runs_a_kernel(a: Tensor, b: Tensor) -> bool:
+    """Whether torch's matrix product reaches its dtype-specific kernel: a vector dot always does; the others
+    return early (an empty result, or zeros when the summed dimension is empty)."""
+    if a.ndim == b.ndim == 1:
+        return True
+    other_dims = a._data.shape[:-1] + (b._data.shape[:-2] + b._data.shape[-1:] if b.ndim > 1 else ())
+    return a._data.shape[-1] > 0 and 0 not in other_dims
 
 
 def _dtype_word(t: Tensor) -> str:

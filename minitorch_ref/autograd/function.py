@@ -132,7 +132,7 @@ class Function:
         out = cls.forward(ctx, *arrays)
         outputs = out if type(out) is tuple else (out,)
         results = [first._make(o if type(o) is np.ndarray else np.asarray(o)) for o in outputs]
-        if record:
+        if record and results[0]._data.dtype.kind == "f":  # (integers and bools have no gradient, as in torch)
             _record(ctx, args, outputs[0], results[0])
         return tuple(results) if type(out) is tuple else results[0]
 

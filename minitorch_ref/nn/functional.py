@@ -41,13 +41,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if weight._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {weight._data.ndim}D")
     if weight._data.ndim == 1:  # a weight vector: one output feature, dropped from the shape (torch's matmul)
-        if input._data.ndim == 2 and bias is not None:
-            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")  # (torch's addmm path)
-        if input._data.dtype == np.bool_ or weight._data.dtype == np.bool_:
-            raise NotImplementedError("\"dot\" not implemented for 'Bool'")
-        out = input @ weight
+        if bias is not None and (input._data.ndim == 2 or bias._data.ndim == 1):  # (torch's addmm paths)
+            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
+        out = input @ weight  # (matmul's checks: shapes, then dtypes, then its kernel's dtype)
         return out if bias is None else out + bias
-    x = input if input._data.ndim == 2 else input.reshape(-1, input._data.shape[-1])
+    batch = int(np.prod(input._data.shape[:-1]))  # (not -1: with no features it would be ambiguous)
+    x = input if input._data.ndim == 2 else input.reshape(batch, input._data.shape[-1])
     rows, cols = x._data.shape
     out_features, in_features = weight._data.shape
     if cols != in_features:
@@ -56,8 +55,11 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if x._data.dtype != weight._data.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_TYPE_WORD[x.dtype.name]} and "
                            f"{_TYPE_WORD[weight.dtype.name]}")
-    if x._data.dtype == np.bool_:
-        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+    if x._data.dtype == np.bool_ and rows * out_features:  # (torch returns an empty result before its kernel)
+        if cols:
+            raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+        if bias is not None:  # (no features: torch's addmm computes `1 * bias` in Long)
+            raise RuntimeError("result type Long can't be cast to the desired output type Bool")
     out = (linalg.Addmm if bias is not None else linalg.LinearNoBias).apply(x, weight, bias)
     return out if input._data.ndim == 2 else out.reshape(*input._data.shape[:-1], out_features)
 

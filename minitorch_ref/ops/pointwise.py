@@ -177,7 +177,10 @@ class Pow(Function):
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base)
         ctx.exponent = exponent
-        return np.power(base, exponent)
+        with quiet():
+            if exponent == -0.5 and base.dtype.kind == "f":  # torch's rsqrt: -0.0 ** -0.5 = -inf (NumPy: +inf)
+                return 1 / np.sqrt(base)
+            return np.power(base, exponent).astype(base.dtype, copy=False)  # (bool ** True stays bool)
 
     @staticmethod
     def backward(ctx, grad):
@@ -221,16 +224,21 @@ class Rpow(Function):
 
     @staticmethod
     def forward(ctx, exponent, number):
-        out = integer_power(np.asarray(number, exponent.dtype), exponent) if exponent.dtype.kind in "biu" else \
-            np.power(number, exponent)
-        ctx.save_for_backward(out)
+        with quiet():
+            out = integer_power(np.asarray(number, exponent.dtype), exponent) if exponent.dtype.kind in "biu" else \
+                np.power(number, exponent)
+        ctx.save_for_backward(exponent, out)
         ctx.number = number
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return grad * (out * np.log(ctx.number)), None
+        exponent, out = ctx.saved_tensors
+        with quiet():
+            local = out * np.log(ctx.number)
+            if ctx.number == 0:  # 0 ** e is flat (0, or 1 at e = 0) for e >= 0: torch's derivative there is 0
+                local = np.where(exponent >= 0, 0.0, local)
+            return grad * local, None
 
 
 class Exp(Function):
@@ -353,7 +361,7 @@ class Clamp(Function):
             mask &= a >= low
         if high is not None:
             mask &= a <= high
-        return grad * mask, None, None
+        return np.where(mask, grad, grad.dtype.type(0)), None, None  # (not grad * mask: a NaN grad stays out)
 
 
 class ClampTensor(Function):

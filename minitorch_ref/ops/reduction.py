@@ -66,8 +66,8 @@ class MaxAll(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        winners = a == out
-        return grad * winners / winners.sum()
+        winners = np.isnan(a) if np.isnan(out) else a == out  # (a NaN wins: every NaN shares the gradient)
+        return np.where(winners, grad / winners.sum(), 0.0)
 
 
 class MinAll(MaxAll):

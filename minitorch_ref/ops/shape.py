@@ -160,6 +160,16 @@ class Alias(Index):
     node_name = "AliasBackward0"
 
 
+def without_leading_ones(value):
+    """A value to write with its leading 1-sized dims dropped, as torch does (NumPy does too, except
+    when it writes one element: `x[0] = [[5]]`)."""
+    shape = np.shape(value)
+    ones = 0
+    while ones < len(shape) and shape[ones] == 1:
+        ones += 1
+    return np.reshape(value, shape[ones:]) if ones else value
+
+
 class IndexPut(Function):
     """Out-of-place `x[key] = value`: the overwritten positions pass no gradient to `x`."""
 
@@ -167,7 +177,7 @@ class IndexPut(Function):
     def forward(ctx, a, key, value):
         out = a.copy()
         target, k = split_key(out, key)
-        target[k] = value
+        target[k] = without_leading_ones(value)
         ctx.key, ctx.value_shape = key, np.shape(value)
         return out
 
