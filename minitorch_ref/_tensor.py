@@ -761,6 +761,10 @@ class Tensor(TensorBase):
                 bad = builtins.int(flat[(flat < 0) | (flat >= size)][0])
                 raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
             return shape.Gather.apply(self, d, index._data)
+        for k, (wanted, have) in enumerate(zip(index._data.shape, self._data.shape)):
+            if k != d and wanted > have:
+                raise RuntimeError(f"Size does not match at dimension {k} expected index {list(index._data.shape)} to "
+                                   f"be no larger than self {list(self._data.shape)} apart from dimension {d}")
         size = self._data.shape[d] if self.ndim else 1
         if index._data.size and (index._data.min() < 0 or index._data.max() >= size):
             bad = index._data[(index._data < 0) | (index._data >= size)].flat[0]

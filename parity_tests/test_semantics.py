@@ -349,3 +349,13 @@ def test_setitem_grad_number_into_int_where_torch_marks_int_requires_grad():
         ours = write(mt, shape)
         assert not ours.requires_grad and ours.grad_fn is None
         np.testing.assert_array_equal(ours.numpy(), write(torch, shape).detach().numpy())
+
+
+@pytest.mark.parametrize("shape, index, dim", [((0, 0, 1), [[[0]]], -1), ((2, 3), [[0, 1, 0], [1, 0, 1], [0, 0, 0]], 1)])
+def test_gather_refuses_an_index_larger_than_the_input_off_its_dim(shape, index, dim):
+    """Found by the fuzz test: torch's size check, not NumPy's reshape error."""
+    with pytest.raises(RuntimeError) as theirs:
+        torch.zeros(shape).gather(dim, torch.tensor(index))
+    with pytest.raises(RuntimeError) as ours:
+        mt.zeros(shape).gather(dim, mt.tensor(index))
+    assert str(ours.value) == str(theirs.value)
