@@ -8,6 +8,7 @@ cross-entropy works on log-probabilities computed stably from the logits).
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -45,8 +46,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
         out = input @ weight  # (matmul's checks: shapes, then dtypes, then its kernel's dtype)
         return out if bias is None else out + bias
-    batch = int(np.prod(input._data.shape[:-1]))  # (not -1: with no features it would be ambiguous)
-    x = input if input._data.ndim == 2 else input.reshape(batch, input._data.shape[-1])
+    if input._data.ndim == 2:
+        x = input
+    else:  # (the batch size spelled out, not -1: with no features -1 would be ambiguous)
+        x = input.reshape(math.prod(input._data.shape[:-1]), input._data.shape[-1])
     rows, cols = x._data.shape
     out_features, in_features = weight._data.shape
     if cols != in_features:
