@@ -82,16 +82,12 @@ def run(quick: bool = False, out_dir: Path | None = None, threads: int | None = 
     """Measure, write `random_numbers.json/.md/.png` and return the rows."""
     import torch
 
-    import minitorch_ref
-
     if threads:
         torch.set_num_threads(threads)
-    minitorch_ref.set_num_threads(torch.get_num_threads())  # the same number of threads on both sides
     rows = _rows(quick)
     notes = [f"ratio = minitorch_ref / torch (medians, measured side by side in this run); goal <= {GOAL_RATIO:g}x",
              "torch's random kernels run on one thread (the Mersenne Twister is sequential); "
-             f"threads (both libraries): {torch.get_num_threads()}; minitorch_ref's float32 kernel spreads "
-             "its passes over them",
+             f"torch threads: {torch.get_num_threads()}",
              "float32 randn/normal_ of >= 16 elements: torch's AVX2 polynomials with exact float32 FMAs, "
              "in passes of NumPy ufuncs (_rng_math.box_muller_avx2)"]
     write_report("random_numbers", rows, out_dir=out_dir, notes=notes, plot=_plot(rows))
@@ -102,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="100k elements, fewer repeats")
     parser.add_argument("--out-dir", type=Path, default=None, help="where the reports go (benchmarks/results)")
-    parser.add_argument("--threads", type=int, default=None, help="threads of both libraries (default: torch's)")
+    parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's)")
     args = parser.parse_args(argv)
     run(quick=args.quick, out_dir=args.out_dir, threads=args.threads)
 

@@ -21,7 +21,6 @@ from ._creation import (
 )
 from ._creation import bernoulli, multinomial, randint_like
 from ._printing import get_printoptions, printoptions, set_printoptions
-from ._threads import get_num_threads, set_num_threads
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._functions import *  # noqa: F401,F403  (torch.softmax, torch.cat, torch.max, ...)

@@ -24,8 +24,6 @@ import threading
 
 import numpy as np
 
-from ._threads import run_in_threads
-
 _F32 = np.float32
 
 
@@ -349,10 +347,9 @@ def box_muller_avx2(draws: np.ndarray, mean: float = 0.0, std: float = 1.0) -> n
     halves = np.ascontiguousarray(draws).view(np.int32).view(_HALF).reshape(-1, 2)  # (draws[0:8], draws[8:16])
     out = np.empty_like(halves)
     rows = max(1, min(_LANES // 8, len(halves)))
-
-    def one_pass(start: int) -> None:  # passes are independent: each writes its own rows of `out`
+    buffers = _scratch(rows * 8)
+    for start in range(0, len(halves), rows):
         stop = min(start + rows, len(halves))
-        buffers = _scratch(rows * 8)  # (this thread's own buffers)
         r = buffers if len(buffers.x) == (stop - start) * 8 else buffers.cut((stop - start) * 8)
         r.k.view(_HALF)[...] = halves[start:stop, 0]  # the radii from draws[0:8]
         _radius(r.k, r)
@@ -363,6 +360,4 @@ def box_muller_avx2(draws: np.ndarray, mean: float = 0.0, std: float = 1.0) -> n
             else:
                 _times_std_plus_mean(normals, std, mean, r)
             out[start:stop, half] = normals.view(_HALF)
-
-    run_in_threads(one_pass, range(0, len(halves), rows))  # (NumPy releases the GIL: passes run side by side)
     return out.view(_F32).reshape(-1)

@@ -426,28 +426,3 @@ def test_bad_arguments_raise_torchs_error(call):
     with pytest.raises(RuntimeError) as got:
         call(mt)
     assert str(got.value) == str(expected.value)
-
-
-def test_float32_normals_are_the_same_with_one_thread_or_several():
-    """The fast kernel's passes may run in threads (`set_num_threads`): the numbers must not change."""
-    before = mt.get_num_threads()
-    try:
-        results = []
-        for threads in (1, 2, 3):
-            mt.set_num_threads(threads)
-            assert mt.get_num_threads() == threads
-            results.append(mt.randn(200_003, generator=mt.Generator().manual_seed(5)).numpy())
-        torch_result = torch.randn(200_003, generator=torch.Generator().manual_seed(5)).numpy()
-        for result in results:
-            assert np.array_equal(result.view(np.int32), torch_result.view(np.int32))
-    finally:
-        mt.set_num_threads(before)
-
-
-@pytest.mark.parametrize("bad", [0, -1, 1.5])
-def test_set_num_threads_refuses_what_torch_refuses(bad):
-    with pytest.raises(RuntimeError) as theirs:
-        torch.set_num_threads(bad)
-    with pytest.raises(RuntimeError) as ours:
-        mt.set_num_threads(bad)
-    assert str(ours.value) == str(theirs.value)
