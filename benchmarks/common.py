@@ -61,6 +61,37 @@ def measure(fn: Callable[[], Any], *, warmup: int = 1, repeat: int = 5, number: 
     return Measurement(statistics.median(samples), min(samples), max(samples), repeat, peak)
 
 
+def measure_side_by_side(fns: dict[str, Callable[[], Any]], *, repeat: int = 7, numbers: dict[str, int] | None = None,
+                         ) -> tuple[dict[str, Measurement], dict[str, list[float]]]:
+    """Time several functions in alternation: round after round, each runs one sample in turn.
+
+    A slow moment of the machine (another process, a frequency change) then hits every
+    function of that round alike, instead of whichever happened to be measured then. Returns
+    each function's `Measurement` and, per function, its time divided by the first one's in
+    each round: the median of those per-round ratios is the robust ratio to report.
+    """
+    numbers = numbers or {}
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            for name, fn in fns.items():
+                number = numbers.get(name, 1)
+                start = time.perf_counter()
+                for _ in range(number):
+                    fn()
+                samples[name].append((time.perf_counter() - start) / number)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    first = samples[next(iter(fns))]
+    ratios = {name: [s / f for s, f in zip(times, first)] for name, times in samples.items()}
+    timings = {name: Measurement(statistics.median(times), min(times), max(times), repeat)
+               for name, times in samples.items()}
+    return timings, ratios
+
+
 def machine_info() -> dict[str, Any]:
     """Machine, Python, NumPy and (if importable) torch versions, recorded with every result."""
     import os

@@ -17,7 +17,9 @@ in two child processes, one per backend):
    over an epoch, weak references to graph nodes), and the peak memory of an epoch on
    each backend, measured the same way for both (see `memory_child`).
 
-Every timing is the median of several repeats after a warm-up, with its spread (min-max).
+Every timing is the median of several repeats after a warm-up, with its spread (min-max); the
+variants of figure 1 are timed in alternation (`measure_side_by_side`), their ratio the median
+of the per-round ratios.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ import gc
 import importlib
 import json
 import math
+import statistics
 import subprocess
 import sys
 import time
@@ -38,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import Measurement, measure, write_report
+from benchmarks.common import Measurement, measure, measure_side_by_side, write_report
 from course.batching import EncodedCorpus, build_vocab_and_encode
 from course.datasets import AG_NEWS, SyntheticNews
 from course.paths import ag_news_dir
@@ -297,11 +300,12 @@ def variants(case: ModelCase, with_compile: bool) -> list[tuple[str, str, dict]]
     return rows
 
 
-def timed_epochs(trainer: Trainer, quick: bool) -> tuple[Measurement, float, float]:
-    """(epoch time, first-epoch wall time, first-epoch mean loss).
+def first_epochs(trainer: Trainer, quick: bool) -> tuple[float, float, int]:
+    """(first-epoch wall time, first-epoch mean loss, epochs per timed sample).
 
-    The first epoch runs outside `measure`: for a compiled model it includes compilation.
-    A tiny epoch is run `number` times per sample, so that each sample lasts long enough.
+    The first epoch runs untimed by the side-by-side rounds: for a compiled model it includes
+    compilation. A tiny epoch is run several times per sample, so that each sample lasts long
+    enough for the clock (0.1 s; 0.02 s with --quick).
     """
     start = time.perf_counter()
     first_loss = trainer.epoch()
@@ -310,35 +314,51 @@ def timed_epochs(trainer: Trainer, quick: bool) -> tuple[Measurement, float, flo
     trainer.epoch()
     second_s = time.perf_counter() - start
     min_sample_s = 0.02 if quick else 0.1
-    number = max(1, math.ceil(min_sample_s / max(second_s, 1e-9)))
-    timing = measure(trainer.epoch, warmup=1 if number > 1 else 0, repeat=3 if quick else 7, number=number)
-    return timing, first_s, first_loss
+    return first_s, first_loss, max(1, math.ceil(min_sample_s / max(second_s, 1e-9)))
 
 
 def epoch_rows(text: TextData, quick: bool, with_compile: bool) -> tuple[list[dict], list[str]]:
-    """Figure 1: one epoch per course model and variant, same batches, same initial weights."""
+    """Figure 1: one epoch per course model and variant, same batches, same initial weights.
+
+    The variants of a model are timed side by side (`measure_side_by_side`): round after
+    round, each runs one sample in turn, and a variant's ratio to torch eager is the median of
+    its per-round ratios, so that a slow moment of the machine cannot favour either backend.
+    """
     rows, notes = [], []
     for case in course_cases(text, quick):
         state = initial_state(case)
-        base = None
+        trainers, firsts, compiled_labels = {}, {}, {}
         for label, backend_name, options in variants(case, with_compile):
+            compiled_labels[label] = options.get("compile_model", False)
             try:
                 trainer = build_trainer(backend_name, case, state, **options)
-                timing, first_s, first_loss = timed_epochs(trainer, quick)
+                firsts[label] = first_epochs(trainer, quick)
             except Exception as error:  # noqa: BLE001 - report what does not work (e.g. compile without a C++ compiler)
                 notes.append(f"{case.name} / {label}: failed: {type(error).__name__}: {str(error).splitlines()[0][:200]}")
                 continue
-            base = base or timing.median_s
-            compiled = options.get("compile_model", False)
+            trainers[label] = trainer
+        if not trainers:
+            continue
+        tiny = len(case.batches) == 1  # one step per epoch: many short rounds average the machine's moods
+        timings, ratios = measure_side_by_side(
+            {label: trainer.epoch for label, trainer in trainers.items()},
+            repeat=3 if quick else (21 if tiny else 7),
+            numbers={label: first[2] for label, first in firsts.items()})
+        for label, timing in timings.items():
+            first_s, first_loss, _ = firsts[label]
+            compiled = compiled_labels.get(label, False)
             rows.append({
                 "figure": "epoch", "model": case.name, "variant": label, "steps": len(case.batches),
                 "median_s": timing.median_s, "min_s": timing.min_s, "max_s": timing.max_s, "repeat": timing.repeat,
                 "us_per_step": timing.median_s / len(case.batches) * 1e6,
-                "ratio_vs_torch_eager": timing.median_s / base,
+                "ratio_vs_torch_eager": statistics.median(ratios[label]),
+                "ratio_range": f"{min(ratios[label]):.2f}-{max(ratios[label]):.2f}",
                 "first_epoch_loss": first_loss,
                 "compile_s": max(first_s - timing.median_s, 0.0) if compiled else None,
             })
         notes.append(f"{case.name}: an epoch is {case.epoch_meaning}; {case.loss}, {case.optimizer}(lr={case.lr}).")
+    notes.append("Variants of a model are timed in alternation, round after round; ratio_vs_torch_eager is the "
+                 "median of the per-round ratios to the first torch eager row, ratio_range their spread.")
     return rows, notes
 
 
@@ -664,7 +684,7 @@ def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None 
 
     write_report("training", epochs, out_dir=out_dir, notes=notes + epoch_notes, plot=_plot_epochs(epochs),
                  columns=["model", "variant", "steps", "median_s", "min_s", "max_s", "us_per_step",
-                          "ratio_vs_torch_eager", "first_epoch_loss", "compile_s"])
+                          "ratio_vs_torch_eager", "ratio_range", "first_epoch_loss", "compile_s"])
     write_report("training_vocab", vocab, out_dir=out_dir, notes=[VOCAB_NOTE], plot=_plot_vocab(vocab))
     write_report("training_memory", memory, out_dir=out_dir, notes=[GRAPH_FREED_NOTE, PEAK_MEMORY_NOTE],
                  columns=["figure", "variant", "steps", "method", "epoch_peak_bytes", "ratio_vs_torch_eager",
