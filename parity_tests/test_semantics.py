@@ -359,3 +359,28 @@ def test_gather_refuses_an_index_larger_than_the_input_off_its_dim(shape, index,
     with pytest.raises(RuntimeError) as ours:
         mt.zeros(shape).gather(dim, mt.tensor(index))
     assert str(ours.value) == str(theirs.value)
+
+
+SILENT_NAN_INF = {  # torch computes these without a word; NumPy would warn about each
+    "inf - inf": lambda m: m.tensor([INF]) - m.tensor([INF]),
+    "0 * inf": lambda m: m.tensor([0.0, 1.0]) * INF,
+    "1 / 0 and 0 / 0": lambda m: m.tensor([1.0, 0.0]) / 0,
+    "exp overflow": lambda m: m.tensor([1000.0], dtype=m.float32).exp(),
+    "log of 0 and -1": lambda m: m.tensor([0.0, -1.0]).log(),
+    "sqrt of -1": lambda m: m.tensor([-1.0]).sqrt(),
+    "mean of nothing": lambda m: m.zeros(0).mean(),
+    "mean over an empty dim": lambda m: m.zeros(3, 0).mean(1),
+    "sum with nan and inf": lambda m: m.tensor([INF, -INF, 1.0]).sum(),
+    "nan to int": lambda m: m.tensor([NAN]).long(),
+    "backward through inf": lambda m: _backward_grads(m, lambda m, a: (a * a).exp() - (a * a).exp(), [[1000.0]]),
+}
+
+
+@pytest.mark.parametrize("case", list(SILENT_NAN_INF))
+def test_nan_and_inf_arise_silently_as_in_torch(case, recwarn):
+    fn = SILENT_NAN_INF[case]
+    expected = _outcome(fn, torch)
+    torch_warnings = len(recwarn)
+    actual = _outcome(fn, mt)
+    _assert_same(expected, actual)
+    assert [str(w.message) for w in recwarn][torch_warnings:] == [], "minitorch_ref warned where torch did not"

@@ -129,7 +129,8 @@ class Function:
                 wants.append(False)
         record = grad_mode._enabled and True in wants
         ctx.needs_input_grad = tuple(wants) if record else (False,) * len(args)
-        out = cls.forward(ctx, *arrays)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # inf and nan arise silently, as in torch
+            out = cls.forward(ctx, *arrays)
         outputs = out if type(out) is tuple else (out,)
         results = [first._make(o if type(o) is np.ndarray else np.asarray(o)) for o in outputs]
         if record and results[0]._data.dtype.kind == "f":  # (integers and bools have no gradient, as in torch)

@@ -10,12 +10,6 @@ import numpy as np
 from ..autograd.function import Function
 
 
-def quiet() -> np.errstate:
-    """Silence NumPy's RuntimeWarnings for inf/nan results (1/0, log(0), exp(1000)): torch gives
-    the same values without a word. Used only by ops that can produce them, as it costs ~1 us."""
-    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
-
-
 class Add(Function):
     @staticmethod
     def forward(ctx, a, b):
@@ -89,8 +83,7 @@ class Neg(Function):
 class Reciprocal(Function):
     @staticmethod
     def forward(ctx, a):
-        with quiet():
-            out = 1 / a
+        out = 1 / a
         ctx.save_for_backward(out)
         return out
 
@@ -108,8 +101,7 @@ class FloorDivide(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        with quiet():  # x // 0 = inf or nan for floats, silently, as torch
-            return np.floor_divide(a, b)
+        return np.floor_divide(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -123,8 +115,7 @@ class RemainderOfNumber(FloorDivide):
 
     @staticmethod
     def forward(ctx, a, number):
-        with quiet():
-            return np.mod(number, a)
+        return np.mod(number, a)
 
 
 class Remainder(Function):
@@ -132,8 +123,7 @@ class Remainder(Function):
 
     @staticmethod
     def forward(ctx, a, number):
-        with quiet():
-            return np.mod(a, number)
+        return np.mod(a, number)
 
     @staticmethod
     def backward(ctx, grad):
@@ -148,14 +138,12 @@ class RemainderTensor(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with quiet():
-            return np.mod(a, b)
+        return np.mod(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        with quiet():
-            return grad, -grad * np.floor_divide(a, b)
+        return grad, -grad * np.floor_divide(a, b)
 
 
 def integer_power(base: np.ndarray, exponent):
@@ -177,10 +165,9 @@ class Pow(Function):
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base)
         ctx.exponent = exponent
-        with quiet():
-            if exponent == -0.5 and base.dtype.kind == "f":  # torch's rsqrt: -0.0 ** -0.5 = -inf (NumPy: +inf)
-                return 1 / np.sqrt(base)
-            return np.power(base, exponent).astype(base.dtype, copy=False)  # (bool ** True stays bool)
+        if exponent == -0.5 and base.dtype.kind == "f":  # torch's rsqrt: -0.0 ** -0.5 = -inf (NumPy: +inf)
+            return 1 / np.sqrt(base)
+        return np.power(base, exponent).astype(base.dtype, copy=False)  # (bool ** True stays bool)
 
     @staticmethod
     def backward(ctx, grad):
@@ -205,16 +192,14 @@ class PowTensor(Function):
         grad_base = _grad_base(grad, base, exponent) if ctx.needs_input_grad[0] else None
         grad_exp = None
         if ctx.needs_input_grad[1]:
-            with quiet():
-                grad_exp = grad * np.where((base == 0) & (exponent >= 0), 0.0, out * np.log(base))  # (torch's order)
+            grad_exp = grad * np.where((base == 0) & (exponent >= 0), 0.0, out * np.log(base))  # (torch's order)
         return grad_base, grad_exp
 
 
 def _grad_base(grad, base, exponent):
-    with quiet():
-        # (torch computes b ** -0.5 as rsqrt(b): -inf at -0.0, where NumPy's power gives +inf)
-        power = 1 / np.sqrt(base) if np.isscalar(exponent) and exponent == 0.5 else np.power(base, exponent - 1)
-        return np.where(exponent == 0, 0.0, grad * (exponent * power))  # (torch's order: float32 rounds alike)
+    # (torch computes b ** -0.5 as rsqrt(b): -inf at -0.0, where NumPy's power gives +inf)
+    power = 1 / np.sqrt(base) if np.isscalar(exponent) and exponent == 0.5 else np.power(base, exponent - 1)
+    return np.where(exponent == 0, 0.0, grad * (exponent * power))  # (torch's order: float32 rounds alike)
 
 
 class Rpow(Function):
@@ -224,9 +209,8 @@ class Rpow(Function):
 
     @staticmethod
     def forward(ctx, exponent, number):
-        with quiet():
-            out = integer_power(np.asarray(number, exponent.dtype), exponent) if exponent.dtype.kind in "biu" else \
-                np.power(number, exponent)
+        out = integer_power(np.asarray(number, exponent.dtype), exponent) if exponent.dtype.kind in "biu" else \
+            np.power(number, exponent)
         ctx.save_for_backward(exponent, out)
         ctx.number = number
         return out
@@ -234,18 +218,16 @@ class Rpow(Function):
     @staticmethod
     def backward(ctx, grad):
         exponent, out = ctx.saved_tensors
-        with quiet():
-            local = out * np.log(ctx.number)
-            if ctx.number == 0:  # 0 ** e is flat (0, or 1 at e = 0) for e >= 0: torch's derivative there is 0
-                local = np.where(exponent >= 0, 0.0, local)
-            return grad * local, None
+        local = out * np.log(ctx.number)
+        if ctx.number == 0:  # 0 ** e is flat (0, or 1 at e = 0) for e >= 0: torch's derivative there is 0
+            local = np.where(exponent >= 0, 0.0, local)
+        return grad * local, None
 
 
 class Exp(Function):
     @staticmethod
     def forward(ctx, a):
-        with quiet():
-            out = np.exp(a)
+        out = np.exp(a)
         ctx.save_for_backward(out)
         return out
 
@@ -259,29 +241,25 @@ class Log(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        with quiet():  # log(0) = -inf, log(-1) = nan, silently, as torch
-            return np.log(a)
+        return np.log(a)
 
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        with quiet():
-            return grad / a
+        return grad / a
 
 
 class Sqrt(Function):
     @staticmethod
     def forward(ctx, a):
-        with quiet():
-            out = np.sqrt(a)
+        out = np.sqrt(a)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        with quiet():
-            return grad / (2 * out)
+        return grad / (2 * out)
 
 
 class Abs(Function):
@@ -501,16 +479,14 @@ class _Unary(Function):
 
     @classmethod
     def forward(cls, ctx, a):
-        with quiet():
-            out = np.asarray(cls.f(a)).astype(a.dtype, copy=False)  # (NumPy 2 lets float64 constants win)
+        out = np.asarray(cls.f(a)).astype(a.dtype, copy=False)  # (NumPy 2 lets float64 constants win)
         ctx.save_for_backward(a, out)
         return out
 
     @classmethod
     def backward(cls, ctx, grad):
         a, out = ctx.saved_tensors
-        with quiet():
-            return (grad * cls.df(a, out)).astype(grad.dtype, copy=False)
+        return (grad * cls.df(a, out)).astype(grad.dtype, copy=False)
 
 
 class Sin(_Unary):
@@ -617,8 +593,7 @@ class RoundDecimals(Function):
         if a.dtype.kind != "f":
             return a.copy()
         scale = a.dtype.type(10.0) ** abs(decimals)
-        with quiet():
-            return (np.round(a * scale) / scale if decimals >= 0 else np.round(a / scale) * scale).astype(a.dtype)
+        return (np.round(a * scale) / scale if decimals >= 0 else np.round(a / scale) * scale).astype(a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -639,8 +614,7 @@ class DivRounding(Function):
             if mode == "trunc":  # floor rounds negative quotients down: step back up where inexact
                 quotient = quotient + ((np.remainder(a, b) != 0) & ((a < 0) != (np.asarray(b) < 0)))
             return quotient.astype(np.result_type(a, b), copy=False)
-        with quiet():
-            return np.floor_divide(a, b) if mode == "floor" else np.trunc(a / b)
+        return np.floor_divide(a, b) if mode == "floor" else np.trunc(a / b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -658,8 +632,7 @@ class Atan2(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        with quiet():
-            scale = grad / (a * a + b * b)
+        scale = grad / (a * a + b * b)
         return scale * b, -scale * a
 
 
@@ -825,8 +798,7 @@ class Elu(Function):
 
     @staticmethod
     def forward(ctx, a, alpha):
-        with quiet():
-            out = np.where(a > 0, a, alpha * np.expm1(a)).astype(a.dtype, copy=False)
+        out = np.where(a > 0, a, alpha * np.expm1(a)).astype(a.dtype, copy=False)
         ctx.save_for_backward(a, out)
         ctx.alpha = alpha
         return out
@@ -846,12 +818,10 @@ class Softplus(Function):
     def forward(ctx, a, beta, threshold):
         ctx.save_for_backward(a)
         ctx.beta, ctx.threshold = beta, threshold
-        with quiet():
-            return np.where(a * beta > threshold, a, np.log1p(np.exp(a * beta)) / beta).astype(a.dtype, copy=False)
+        return np.where(a * beta > threshold, a, np.log1p(np.exp(a * beta)) / beta).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        with quiet():
-            z = np.exp(a * ctx.beta)
-            return np.where(a * ctx.beta > ctx.threshold, grad, grad * z / (z + 1)).astype(grad.dtype), None, None
+        z = np.exp(a * ctx.beta)
+        return np.where(a * ctx.beta > ctx.threshold, grad, grad * z / (z + 1)).astype(grad.dtype), None, None

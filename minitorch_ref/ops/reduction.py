@@ -40,6 +40,8 @@ class Mean(Function):
     def forward(ctx, a, dim, keepdim, dtype):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
         ctx.count = a.size if dim is None else int(np.prod([a.shape[d] for d in np.atleast_1d(dim)]))
+        if a.size == 0:  # nan where a slice is empty, silently as torch (NumPy's mean warns "Mean of empty slice")
+            return a.sum(axis=dim, dtype=dtype, keepdims=keepdim) / ctx.count
         return a.mean(axis=dim, dtype=dtype, keepdims=keepdim)
 
     @staticmethod
@@ -167,10 +169,6 @@ class Cumsum(Function):
 
 
 # --- ops added for issue 12 -------------------------------------------------------------------
-def _quiet() -> np.errstate:
-    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
-
-
 def _keep(out: np.ndarray, dim, keepdim: bool) -> np.ndarray:
     """`out` was reduced with keepdims=True: drop the reduced dims unless `keepdim`."""
     if keepdim:
@@ -239,9 +237,8 @@ class Var(Function):
         if a.size:  # a constant slice deviates by exactly 0 (torch's Welford mean is exact there; NumPy's may not be)
             constant = np.max(a, axis=dim, keepdims=True) == np.min(a, axis=dim, keepdims=True)
             centered = np.where(constant, 0, centered).astype(a.dtype, copy=False)
-        with _quiet():
-            out = _keep(np.asarray((centered * centered).sum(axis=dim, keepdims=True) / (count - correction)
-                                   ).astype(a.dtype), dim, keepdim)
+        out = _keep(np.asarray((centered * centered).sum(axis=dim, keepdims=True) / (count - correction)
+                               ).astype(a.dtype), dim, keepdim)
         ctx.save_for_backward(centered)
         ctx.dim, ctx.keepdim, ctx.divisor = dim, keepdim, count - correction
         return out
@@ -250,8 +247,7 @@ class Var(Function):
     def backward(ctx, grad):
         (centered,) = ctx.saved_tensors
         g = grad if ctx.keepdim or ctx.dim is None else np.expand_dims(grad, ctx.dim)
-        with _quiet():
-            return (g * 2 * centered / ctx.divisor).astype(grad.dtype, copy=False), None, None, None
+        return (g * 2 * centered / ctx.divisor).astype(grad.dtype, copy=False), None, None, None
 
 
 class Std(Var):
@@ -261,15 +257,14 @@ class Std(Var):
 
     @staticmethod
     def forward(ctx, a, dim, keepdim, correction):
-        with _quiet():
-            out = np.sqrt(Var.forward(ctx, a, dim, keepdim, correction))
+        out = np.sqrt(Var.forward(ctx, a, dim, keepdim, correction))
         ctx.out = out
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        with _quiet():  # where std is 0 torch's gradient is 0
-            return Var.backward(ctx, np.where(ctx.out == 0, 0, grad / (2 * ctx.out)).astype(grad.dtype))
+        # where std is 0 torch's gradient is 0
+        return Var.backward(ctx, np.where(ctx.out == 0, 0, grad / (2 * ctx.out)).astype(grad.dtype))
 
 
 class Amax(Function):
@@ -305,13 +300,12 @@ class Logsumexp(Function):
 
     @staticmethod
     def forward(ctx, a, dim, keepdim):
-        with _quiet():
-            if a.size == 0:
-                full = np.log(np.sum(np.exp(a), axis=dim, keepdims=True))
-            else:
-                m = np.max(a, axis=dim, keepdims=True)
-                m = np.where(np.isinf(m), 0, m)  # all -inf (or +inf) slices: no shift
-                full = m + np.log(np.sum(np.exp(a - m), axis=dim, keepdims=True))
+        if a.size == 0:
+            full = np.log(np.sum(np.exp(a), axis=dim, keepdims=True))
+        else:
+            m = np.max(a, axis=dim, keepdims=True)
+            m = np.where(np.isinf(m), 0, m)  # all -inf (or +inf) slices: no shift
+            full = m + np.log(np.sum(np.exp(a - m), axis=dim, keepdims=True))
         ctx.save_for_backward(a, full)
         ctx.dim, ctx.keepdim = dim, keepdim
         return _keep(full.astype(a.dtype, copy=False), dim, keepdim) if a.ndim else full.reshape(())
@@ -320,8 +314,7 @@ class Logsumexp(Function):
     def backward(ctx, grad):
         a, full = ctx.saved_tensors
         g = grad if ctx.keepdim or not a.ndim or ctx.dim is None else np.expand_dims(grad, ctx.dim)
-        with _quiet():
-            return (g * np.exp(a - full)).astype(grad.dtype, copy=False), None, None
+        return (g * np.exp(a - full)).astype(grad.dtype, copy=False), None, None
 
 
 class VectorNorm(Function):
@@ -332,22 +325,21 @@ class VectorNorm(Function):
     @staticmethod
     def forward(ctx, a, ord, dim, keepdim):
         absolute = np.abs(a)
-        with _quiet():
-            if ord == np.inf:
-                full = np.max(absolute, axis=dim, keepdims=True) if a.size else np.zeros_like(
-                    np.sum(absolute, axis=dim, keepdims=True))
-            elif ord == -np.inf:
-                full = np.min(absolute, axis=dim, keepdims=True)
-            elif ord == 0:
-                full = np.sum(absolute != 0, axis=dim, keepdims=True).astype(a.dtype)
-            elif ord == 2:
-                full = np.sqrt(np.sum(absolute * absolute, axis=dim, keepdims=True))
-            else:
-                full = np.sum(absolute ** ord, axis=dim, keepdims=True) ** (1.0 / ord)
-            # one element per norm (reducing dims of size 1): |x| itself, as torch (no 1e-300 ** 2 = 0); torch
-            # does not take this path for a 0-d input with an explicit dim
-            if a.size and a.size == full.size and (a.ndim or dim is None):
-                full = absolute.reshape(full.shape)
+        if ord == np.inf:
+            full = np.max(absolute, axis=dim, keepdims=True) if a.size else np.zeros_like(
+                np.sum(absolute, axis=dim, keepdims=True))
+        elif ord == -np.inf:
+            full = np.min(absolute, axis=dim, keepdims=True)
+        elif ord == 0:
+            full = np.sum(absolute != 0, axis=dim, keepdims=True).astype(a.dtype)
+        elif ord == 2:
+            full = np.sqrt(np.sum(absolute * absolute, axis=dim, keepdims=True))
+        else:
+            full = np.sum(absolute ** ord, axis=dim, keepdims=True) ** (1.0 / ord)
+        # one element per norm (reducing dims of size 1): |x| itself, as torch (no 1e-300 ** 2 = 0); torch
+        # does not take this path for a 0-d input with an explicit dim
+        if a.size and a.size == full.size and (a.ndim or dim is None):
+            full = absolute.reshape(full.shape)
         full = full.astype(a.dtype, copy=False)
         ctx.save_for_backward(a, full)
         ctx.ord, ctx.dim, ctx.keepdim = ord, dim, keepdim
@@ -359,22 +351,21 @@ class VectorNorm(Function):
         ord, dim = ctx.ord, ctx.dim
         g = grad if ctx.keepdim or dim is None else np.expand_dims(grad, dim)
         g = g.reshape(full.shape)
-        with _quiet():
-            if ord == 0:
-                local = np.zeros_like(a)
-            elif ord in (np.inf, -np.inf):
-                winners = np.abs(a) == full
-                local = np.sign(a) * winners / winners.sum(axis=dim, keepdims=True)
-            elif ord == 2:
-                local = np.where(full == 0, 0, a / full)
-            elif ord == 1:
-                local = np.sign(a)
-            elif ord < 1:  # torch's norm_backward, term by term (so that 0 * inf gives nan where torch's does)
-                local = np.where(a == 0, 0, np.sign(a) * np.abs(a) ** (ord - 1)) * full ** (1 - ord)
-            else:  # x |x|^(p-2) * grad / ||x||^(p-1), and 0 where the norm is 0
-                self_scaled = np.sign(a) * np.abs(a) ** (ord - 1) if ord < 2 else a * np.abs(a) ** (ord - 2)
-                scale = np.where(full == 0, 0, g / full ** (ord - 1))
-                return (self_scaled * scale).astype(grad.dtype, copy=False), None, None, None
+        if ord == 0:
+            local = np.zeros_like(a)
+        elif ord in (np.inf, -np.inf):
+            winners = np.abs(a) == full
+            local = np.sign(a) * winners / winners.sum(axis=dim, keepdims=True)
+        elif ord == 2:
+            local = np.where(full == 0, 0, a / full)
+        elif ord == 1:
+            local = np.sign(a)
+        elif ord < 1:  # torch's norm_backward, term by term (so that 0 * inf gives nan where torch's does)
+            local = np.where(a == 0, 0, np.sign(a) * np.abs(a) ** (ord - 1)) * full ** (1 - ord)
+        else:  # x |x|^(p-2) * grad / ||x||^(p-1), and 0 where the norm is 0
+            self_scaled = np.sign(a) * np.abs(a) ** (ord - 1) if ord < 2 else a * np.abs(a) ** (ord - 2)
+            scale = np.where(full == 0, 0, g / full ** (ord - 1))
+            return (self_scaled * scale).astype(grad.dtype, copy=False), None, None, None
         return (g * local).astype(grad.dtype, copy=False), None, None, None
 
 
