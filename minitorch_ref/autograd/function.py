@@ -18,6 +18,8 @@ API contract (how to write an op), as `torch.autograd.Function`:
 - Every op, recorded or not, runs through `apply`: a fresh `ctx` per call, the rule's
   `forward` on the arrays, the result wrapped in a new Tensor. When grad mode is on and
   some input requires grad, `ctx` becomes the result's `grad_fn`: the graph node.
+  `forward` runs with NumPy's floating-point warnings off (the engine does the same for
+  `backward`): inf and nan arise silently, as in torch, so rules need no guard of their own.
 - `ctx.needs_input_grad` is a tuple of bools, one per forward argument (set before `forward`).
 - `save_for_backward` takes arrays (or None, or a number in an array's place: `x * 2`);
   shapes, dims, flags and strings are attributes of `ctx` (`ctx.dim = dim`).
