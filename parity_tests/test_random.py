@@ -97,12 +97,15 @@ def test_float_streams(case, size, dtype):
         same_numbers(lambda lib: FLOAT_CASES[case](lib, size, dtype), seed)
 
 
-# sizes past one pass of the float32 kernel (`_rng_math._LANES` radii: 65536 elements) and of the
-# float64 chunks, whole and ragged; means and stds that take each of the kernel's last steps
+# sizes past one pass of the float32 kernel (`_rng_math._LANES` radii: 32768 elements) and of the
+# float64 chunks, whole and ragged; means and stds that take each of the kernel's last steps (std 1;
+# mean 0; mean +- 6 std in two binades; the general one)
 LARGE_NORMAL_CASES = {
     "randn": lambda lib, n, d: lib.randn(n, dtype=dt(lib, d)),
     "normal_(0.5, 0.02)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(0.5, 0.02),
     "normal_(-3, 1)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(-3.0, 1.0),
+    "normal_(0, 0.02)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(0.0, 0.02),
+    "normal_(-0.5, 3)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(-0.5, 3.0),
 }
 
 
