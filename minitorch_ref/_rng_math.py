@@ -221,8 +221,8 @@ _SIN_ROUNDING = [_rounding_constants(c, *r) for c, r in _SIN_STEPS]
 _LOG_P0, _COS_P0, _SIN_P0 = (_c64(float(_F32(c))) for c in (_LOG_P[0], 2.443315711809948E-005, -1.9515295891E-4))
 
 _TWO_PI_24 = _c32(_F32(2.0 * np.pi) * _F32(2.0 ** -24))  # 2*pi*u = (2*pi * 2**-24) * k, the same rounding
-_PI_2_HI = _c64(-2.0 * (float(_F32(0.78515625)) + float(_F32(2.4187564849853515625e-4))))  # -(pi/2), high part
-_PI_2_LO = _c64(-2.0 * float(_F32(3.77489497744594108e-8)))  # and its low part
+_MINUS_PI_2 = _c64(-2.0 * sum(float(_F32(piece)) for piece in (0.78515625, 2.4187564849853515625e-4,
+                                                               3.77489497744594108e-8)))  # exact: 48 bits
 _LN2_LO, _MINUS_2_LN2_HI = _c32(-2.12194440e-4), _c32(-2.0 * 0.693359375)
 _HALF, _ONE, _MINUS_2, _ZERO = _c32(0.5), _c32(1.0), _c32(-2.0), _c32(0.0)
 _HALF_64, _ONE_64 = _c64(0.5), _c64(1.0)
@@ -310,12 +310,13 @@ def _cos_sin(k: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.ndarray]:
     # grows with the angle, and it steps exactly at the odd multiples of 2**21 (checked for every input)
     np.add(low, _EIGHTH_TURN, low)
     np.right_shift(low, _SHIFT[22], q)
+    # x - j * pi/4 in three float32 pieces: sincos256's first two steps are exact here (tested for
+    # every input) and its third is an FMA, so the result is x - q * (pi/2), with pi/2 the sum of the
+    # three pieces times 2 (48 bits: exact in float64, and times q <= 4 too), rounded once to float32
     t[...] = q
-    np.multiply(t, _PI_2_LO, z64)
-    np.multiply(t, _PI_2_HI, t)
+    np.multiply(t, _MINUS_PI_2, t)
     x64[...] = x
-    np.add(t, x64, t)  # x - j * (pi/4 in two float32 pieces): sincos256's two steps are exact here
-    np.add(t, z64, t)  # its third, an FMA: the exact product plus the addend, rounded once to float32
+    np.add(t, x64, t)
     x[...] = t
     x64[...] = x
     np.multiply(x, x, z)
