@@ -185,8 +185,10 @@ def _i32(value: int) -> np.ndarray:
 
 def _in_two_binades(low: float, high: float) -> bool:
     """Whether [low, high] lies in some [2**(m-1), 2**(m+1)) (or its negative): see `_rounding_constants`."""
-    m = math.floor(math.log2(max(abs(low), abs(high)))) if low * high > 0 else 0
-    return low * high > 0 and min(abs(low), abs(high)) >= 2.0 ** (m - 1)
+    if not (low * high > 0 and math.isfinite(low) and math.isfinite(high)):
+        return False
+    m = math.floor(math.log2(max(abs(low), abs(high))))
+    return min(abs(low), abs(high)) >= 2.0 ** (m - 1)
 
 
 def _rounding_constants(addend: float, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:

@@ -117,6 +117,14 @@ def test_large_normal_streams(case, size, dtype):
         same_numbers(lambda lib: LARGE_NORMAL_CASES[case](lib, size, dtype), seed)
 
 
+@pytest.mark.parametrize("mean, std", [(float("inf"), 2.0), (3.0, float("inf")), (float("nan"), 0.5), (2.0, 0.0),
+                                       (0.0, 0.0), (-0.0, 0.3), (-0.0, 1.0), (1e-30, 1e-31)])
+def test_float32_normal_fill_with_edge_means_and_stds(mean, std):
+    """The float32 kernel's last step `n * std + mean` picks a path by mean and std (`_rng_math._last_step`):
+    infinite, NaN, zero and signed-zero means, zero and infinite stds, tiny results; bits equal torch's."""
+    same_numbers(lambda lib: lib.empty(1000).normal_(mean, std), 1)
+
+
 def test_a_zero_radius_gives_plus_zero_as_in_torch():
     """A draw whose low 24 bits are 0 in a radius lane gives radius sqrt(-2 log 1) = -0.0; torch's
     final `n * std + mean` (an FMA, even for mean 0 and std 1) turns both normals into +0.0.
