@@ -5,7 +5,8 @@
 Both draw the very same numbers (checked in every run: `bit_identical`). minitorch_ref reads the
 Mersenne Twister in bulk from NumPy's MT19937; float32 `randn`/`normal_` also repeat torch's AVX2
 log/sin/cos polynomials and fused multiply-adds in NumPy (`_rng_math.box_muller_avx2`, about
-110 in-place ufunc passes over the numbers; docs/random.md), which is where it pays most. The
+100 in-place ufunc passes over the numbers, a third of them in float64; docs/random.md), which is
+where it pays most. The
 goal is at most 3x torch's time.
 """
 from __future__ import annotations

@@ -14,7 +14,7 @@ plain NumPy arithmetic:
 These are the kernels that pay (they make the reference rule in `_generator.py` exact); read
 `_generator.py` first. `box_muller_avx2`, at the end, is float32 `normal_fill` made fast: the
 same arithmetic as `log256`, `sincos256` and `_generator._box_muller_16`, reorganised, and
-tested equal to them for every possible input.
+tested equal to them for every possible input; each of its shortcuts says why it is exact.
 """
 from __future__ import annotations
 
@@ -168,161 +168,242 @@ def sincos256(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------------------- the same, fast (float32 normal_fill)
-_TWO_PI_24 = _F32(2.0 * np.pi) * _F32(2.0 ** -24)  # 2*pi*u = (2*pi * 2**-24) * k, the same rounding
-_LOG_P64 = [np.float64(_F32(c)) for c in _LOG_P]  # the float32 coefficients, held exactly in float64
-_COS_P64 = [np.float64(_F32(c)) for c in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
-_SIN_P64 = [np.float64(_F32(c)) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
-_LANES = 1 << 15  # radii (and angles) per pass through the reused buffers (measured best)
-_HALF = np.dtype((np.void, 32))  # 8 lanes of 4 bytes as one item: half a block of 16, copied whole
+def _c32(value: float) -> np.ndarray:
+    """A float32 constant as a 0-d array: NumPy's ufuncs take one about three times faster than a
+    Python or NumPy scalar (no conversion, no type promotion to work out), and the kernel makes
+    over a hundred calls per pass."""
+    return np.array(value, _F32)
+
+
+def _c64(value: float) -> np.ndarray:
+    return np.array(value, np.float64)
+
+
+def _i32(value: int) -> np.ndarray:
+    return np.array(value, np.int32)
+
+
+def _in_two_binades(low: float, high: float) -> bool:
+    """Whether [low, high] lies in some [2**(m-1), 2**(m+1)) (or its negative): see `_rounding_constants`."""
+    if not (low * high > 0 and math.isfinite(low) and math.isfinite(high)):
+        return False
+    m = math.floor(math.log2(max(abs(low), abs(high))))
+    return min(abs(low), abs(high)) >= 2.0 ** (m - 1)
+
+
+def _rounding_constants(addend: float, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+    """(K, M) that make `t = a * b + K; t -= M` equal float32's `fma(a, b, addend)`, held in float64.
+
+    a * b is exact in float64 (24 + 24 bits), so only the rounding is left. Every result of the
+    step lies in [low, high] (measured over all 2**24 inputs; the parity tests check it), which sits
+    in [2**(m-1), 2**(m+1)), on one side of zero. With M = +-(2**(m+29) - 2**m), the sum
+    a * b + addend + M lands in float64's binade [2**(m+28), 2**(m+29)) exactly when the result is
+    below 2**m, where float64's spacing is 2**(m-24), float32's spacing below 2**m, and in the next
+    binade, spacing 2**(m-23), exactly when it is 2**m or more: so the one float64 rounding of
+    a * b + K is float32's rounding of a * b + addend (ties to even too: M is an even multiple of both
+    spacings), and subtracting M is exact. One rounding, as in the FMA: no double-rounding case."""
+    c = float(_F32(addend))
+    m = math.floor(math.log2(max(abs(low), abs(high))))
+    if not _in_two_binades(low, high):
+        raise ValueError(f"[{low}, {high}] does not fit in two binades on one side of zero")
+    magic = math.copysign(2.0 ** (m + 29) - 2.0 ** m, low)
+    if (c + magic) - magic != c:
+        raise ValueError(f"{c} + {magic} is not exact")
+    return _c64(c + magic), _c64(magic)
+
+
+# the FMA steps of `log256` and `sincos256` done with `_rounding_constants`: (addend, every result's range)
+_LOG_STEPS = list(zip(_LOG_P[1:], [(-0.1358, -0.0859), (0.0811, 0.1566), (-0.1701, -0.0905), (0.1049, 0.1924),
+                                   (-0.2231, -0.1231), (0.1489, 0.2654), (-0.3278, -0.1882), (0.2553, 0.4294)]))
+_COS_STEPS = [(-1.388731625493765E-003, (-1.3888e-3, -1.3736e-3)), (4.166664568298827E-002, (0.04081, 0.04167))]
+_SIN_STEPS = [(8.3321608736E-3, (8.2100e-3, 8.3322e-3)), (-1.6666654611E-1, (-0.16667, -0.16157))]
+_LOG_ROUNDING = [_rounding_constants(c, *r) for c, r in _LOG_STEPS]
+_COS_ROUNDING = [_rounding_constants(c, *r) for c, r in _COS_STEPS]
+_SIN_ROUNDING = [_rounding_constants(c, *r) for c, r in _SIN_STEPS]
+_LOG_P0, _COS_P0, _SIN_P0 = (_c64(float(_F32(c))) for c in (_LOG_P[0], 2.443315711809948E-005, -1.9515295891E-4))
+
+_TWO_PI_24 = _c32(_F32(2.0 * np.pi) * _F32(2.0 ** -24))  # 2*pi*u = (2*pi * 2**-24) * k, the same rounding
+_MINUS_PI_2 = _c64(-2.0 * sum(float(_F32(piece)) for piece in (0.78515625, 2.4187564849853515625e-4,
+                                                               3.77489497744594108e-8)))  # exact: 48 bits
+_LN2_LO, _MINUS_2_LN2_HI = _c32(-2.12194440e-4), _c32(-2.0 * 0.693359375)
+_HALF, _ONE, _MINUS_2, _ZERO = _c32(0.5), _c32(1.0), _c32(-2.0), _c32(0.0)
+_HALF_64, _ONE_64 = _c64(0.5), _c64(1.0)
+_TOP_BYTE, _LOW_24 = _i32(-0x1000000), _i32(0xFFFFFF)
+_SQRT_HALF_BITS = 0x3F3504F3  # float32 sqrt(1/2): log256 doubles mantissas below it
+_MANTISSA, _SQRT_HALF = _i32(0x007FFFFF), _i32(_SQRT_HALF_BITS)
+_CARRY_AND_BIAS = _i32(0x3F800000 - _SQRT_HALF_BITS + (105 << 23))  # see `_radii`
+_EIGHTH_TURN = _i32(1 << 21)
+_SIGN = _i32(-0x80000000)
+_SHIFT = {bits: _i32(bits) for bits in (22, 23, 30, 31)}
+_LANES = 1 << 14  # radii (and angles) per pass: the float64 buffers stay in the L2 cache (12k-32k measured alike)
+_HALF_BLOCK = np.dtype((np.void, 32))  # 8 lanes of 4 bytes as one item: half a block of 16, copied whole
 
 
 class _Buffers:
     """Scratch arrays for one pass of `box_muller_avx2`, reused pass after pass (no temporaries)."""
 
     def __init__(self, lanes: int) -> None:
-        self.x, self.y, self.z, self.e, self.a, self.b, self.radius = (np.empty(lanes, _F32) for _ in range(7))
-        self.k, self.i, self.j = (np.empty(lanes, np.int32) for _ in range(3))
-        self.t, self.x64 = np.empty(lanes), np.empty(lanes)
-        self.flag, self.flag2 = np.empty(lanes, np.bool_), np.empty(lanes, np.bool_)
-
-    def cut(self, lanes: int) -> "_Buffers":
-        part = object.__new__(_Buffers)
-        part.__dict__.update({name: array[:lanes] for name, array in self.__dict__.items()})
-        return part
+        self.k, self.i, self.j, self.q = (np.empty(lanes, np.int32) for _ in range(4))
+        self.x, self.y, self.z, self.e, self.a, self.c, self.s, self.radius = (np.empty(lanes, _F32) for _ in range(8))
+        self.t, self.x64, self.z64 = (np.empty(lanes) for _ in range(3))
+        self.x_bits, self.c_bits, self.s_bits = self.x.view(np.int32), self.c.view(np.int32), self.s.view(np.int32)
 
 
-_SCRATCH = threading.local()  # each thread's `_Buffers`, kept between calls (about 1.9 MB)
+_SCRATCH = threading.local()  # each thread's `_Buffers` by length, kept between calls (about 1 MB)
 
 
 def _scratch(lanes: int) -> _Buffers:
-    """This thread's buffers, at least `lanes` long: kept, because fresh pages cost more to fault
-    in than the work done on them."""
-    buffers = getattr(_SCRATCH, "buffers", None)
-    if buffers is None or len(buffers.x) < lanes:
-        buffers = _SCRATCH.buffers = _Buffers(lanes)
-    return buffers
+    """This thread's buffers of `lanes` lanes: kept, because fresh pages cost more to fault in than
+    the work done on them."""
+    kept = _SCRATCH.__dict__.setdefault("by_length", {})
+    if lanes not in kept:
+        if len(kept) > 4:  # a few lengths: the full pass and the last, shorter ones of recent calls
+            kept.clear()
+        kept[lanes] = _Buffers(lanes)
+    return kept[lanes]
 
 
-def _fma_to(y32: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """y32 = float32(t): the one rounding of a float32 FMA whose exact value t holds (see `box_muller_avx2`)."""
-    y32[...] = t
-    return y32
-
-
-def _radius(k: np.ndarray, r: _Buffers) -> np.ndarray:
-    """sqrt(-2 log(1 - u)) into r.radius, for u = k * 2**-24 (k: the draws' low 24 bits): `log256` step by step."""
-    x, y, z, e, t, bits, x64 = r.x, r.y, r.z, r.e, r.t, r.i, r.x64
-    np.bitwise_and(k, 0xFFFFFF, out=bits)
-    np.subtract(1 << 24, bits, out=bits)  # 1 - u = bits * 2**-24, bits in [1, 2**24]
-    x[...] = bits  # exact: 1 - u, with 24 added to its exponent
+def _radii(k: np.ndarray, r: _Buffers) -> np.ndarray:
+    """sqrt(-2 log(1 - u)) into r.radius, for u = (k & 0xFFFFFF) * 2**-24: `log256` step by step."""
+    bits, x, z, e, a, y, t, x64, x_bits = r.i, r.x, r.z, r.e, r.a, r.y, r.t, r.x64, r.x_bits
+    np.bitwise_or(k, _TOP_BYTE, bits)  # -(2**24 - low 24 bits) = -(1 - u) * 2**24, in [-2**24, -1]
+    x[...] = bits  # exact
     # 1 - u = 2**e * v with v in [sqrt(1/2), sqrt(2)): log256's mantissa m in [0.5, 1), doubled (and e
     # lowered by one) when m < sqrt(1/2), done on the bits in one go: the carry out of the added
-    # mantissa bits happens exactly when m >= sqrt(1/2)
-    np.add(x.view(np.int32), 0x3F800000 - 0x3F3504F3, out=bits)
-    np.right_shift(bits, 23, out=r.j)
-    e[...] = r.j
-    e -= _F32(0x7F + 24)
-    bits &= 0x007FFFFF
-    bits += 0x3F3504F3
-    np.subtract(bits.view(_F32), _F32(1), out=x)  # v - 1, exact
-    np.multiply(x, x, out=z)
+    # mantissa bits happens exactly when m >= sqrt(1/2). The sign bit and the 2**24 come off with
+    # the bias: (bits + carry + (105 << 23)) >> 23 is exponent + carry - 151 = e.
+    np.add(x_bits, _CARRY_AND_BIAS, x_bits)
+    np.right_shift(x_bits, _SHIFT[23], bits)
+    e[...] = bits
+    np.bitwise_and(x_bits, _MANTISSA, x_bits)
+    np.add(x_bits, _SQRT_HALF, x_bits)  # v
+    np.subtract(x, _ONE, x)  # x = v - 1, exact
     x64[...] = x
-    np.multiply(x64, _LOG_P64[0], out=t)
-    for coefficient in _LOG_P64[1:]:  # y = fma(y, x, c): exact product and sum in float64, one rounding
-        t += coefficient
-        _fma_to(y, t)
-        if coefficient is not _LOG_P64[-1]:
-            np.multiply(y, x64, out=t)
-    y *= x
-    np.multiply(y, z, out=t, dtype=np.float64)  # y = fma(y, z, e * -2.12194440e-4)
-    np.multiply(e, _F32(-2.12194440e-4), out=r.a)
-    t += r.a
-    _fma_to(y, t)
-    np.multiply(z, _F32(0.5), out=r.a)
-    y -= r.a
-    y += x
-    np.multiply(e, _F32(0.693359375), out=r.a)  # fma(e, ln2_hi, x + y): the product is exact
-    np.add(y, r.a, out=r.radius)
-    r.radius *= _F32(-2)
-    return np.sqrt(r.radius, out=r.radius)
+    np.multiply(x, x, z)
+    np.multiply(x64, _LOG_P0, t)
+    for add, magic in _LOG_ROUNDING:  # y = fma(y, x, c): see `_rounding_constants`
+        np.add(t, add, t)
+        np.subtract(t, magic, t)
+        np.multiply(t, x64, t)  # the next product; after the last step, y * x (exact)
+    y[...] = t  # y * x, rounded once
+    t[...] = y
+    x64[...] = z  # x64 now holds z
+    np.multiply(t, x64, t)
+    np.multiply(e, _LN2_LO, a)
+    x64[...] = a
+    np.add(t, x64, t)  # fma(y, z, e * ln2_lo): the exact product plus the addend, rounded once to float32
+    y[...] = t
+    np.multiply(z, _HALF, a)
+    np.subtract(y, a, y)
+    np.add(y, x, y)
+    np.multiply(y, _MINUS_2, y)  # times -2 now: exact, and it commutes with the roundings that follow
+    np.multiply(e, _MINUS_2_LN2_HI, a)  # fma(e, ln2_hi, x + y): the product is exact
+    np.add(y, a, y)
+    return np.sqrt(y, r.radius)
 
 
-def _sincos_times_radius(k: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.ndarray]:
-    """radius * cos and radius * sin of 2*pi*u (in r.a and r.b), for u = k * 2**-24: `sincos256` step by step."""
-    x, y, z, j, t, x64 = r.x, r.y, r.z, r.j, r.t, r.x64
-    np.bitwise_and(k, 0xFFFFFF, out=j)
-    x[...] = j
-    x *= _TWO_PI_24  # the angle, >= 0: the sine's input sign is +
-    np.multiply(x, _F32(1.27323954473516), out=y)
-    j[...] = y  # truncate, as _mm256_cvttps_epi32
-    j += 1
-    j &= ~1  # octant, even: 0, 2, 4, 6 or 8
-    y[...] = j
-    np.multiply(y, _F32(0.78515625), out=z)  # x - y * pi/4 in three pieces; the first two products are exact
-    x -= z
-    np.multiply(y, _F32(2.4187564849853515625e-4), out=z)
-    x -= z
-    np.multiply(y, np.float64(_F32(-3.77489497744594108e-8)), out=t)  # the last one is an FMA
+def _cos_sin(k: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.ndarray]:
+    """cos and sin of 2*pi*u (in r.c and r.s), for u = (k & 0xFFFFFF) * 2**-24: `sincos256` step by step."""
+    low, q, x, z, c, s, t, x64, z64 = r.i, r.q, r.x, r.z, r.c, r.s, r.t, r.x64, r.z64
+    np.bitwise_and(k, _LOW_24, low)
+    x[...] = low
+    np.multiply(x, _TWO_PI_24, x)  # the angle, >= 0: the sine's input sign is +
+    # sincos256's octant j = (int(x * 4/pi) + 1) & ~1 is 2q, with q = (low + 2**21) >> 22 in 0..4: j only
+    # grows with the angle, and it steps exactly at the odd multiples of 2**21 (checked for every input)
+    np.add(low, _EIGHTH_TURN, low)
+    np.right_shift(low, _SHIFT[22], q)
+    # x - j * pi/4 in three float32 pieces: sincos256's first two steps are exact here (tested for
+    # every input) and its third is an FMA, so the result is x - q * (pi/2), with pi/2 the sum of the
+    # three pieces times 2 (48 bits: exact in float64, and times q <= 4 too), rounded once to float32
+    t[...] = q
+    np.multiply(t, _MINUS_PI_2, t)
     x64[...] = x
-    t += x64
-    _fma_to(x, t)
-    np.multiply(x, x, out=z)
-    z64 = x64
+    np.add(t, x64, t)
+    x[...] = t
+    x64[...] = x
+    np.multiply(x, x, z)
     z64[...] = z
-    c, s = r.a, r.b
-    np.multiply(z64, _COS_P64[0], out=t)  # cosine polynomial
-    t += _COS_P64[1]
-    np.multiply(_fma_to(c, t), z64, out=t)
-    t += _COS_P64[2]
-    np.multiply(_fma_to(c, t), z, out=c)
-    np.multiply(c, z64, out=t)
-    np.multiply(z, _F32(0.5), out=y)
-    t -= y
-    _fma_to(c, t)
-    c += _F32(1)
-    np.multiply(z64, _SIN_P64[0], out=t)  # sine polynomial
-    t += _SIN_P64[1]
-    np.multiply(_fma_to(s, t), z64, out=t)
-    t += _SIN_P64[2]
-    np.multiply(_fma_to(s, t), z, out=s)
-    x64[...] = x
-    np.multiply(s, x64, out=t)
-    t += x64
-    _fma_to(s, t)
-    c *= r.radius  # times the radius first: a sign flip or a swap commutes with the product
-    s *= r.radius
-    # the octant's bits, moved to the top: bit 31 of j << 29 is the sine's sign (octants 4, 6), bit 30
-    # says the polynomials trade places (octants 2, 6), and their xor is the cosine's sign (octants 2, 4)
-    c_bits, s_bits, octant, shifted, trade = c.view(np.int32), s.view(np.int32), r.i, j, y.view(np.int32)
-    np.left_shift(j, 29, out=octant)
-    np.left_shift(octant, 1, out=shifted)
-    np.bitwise_xor(c_bits, s_bits, out=trade)
-    trade &= np.right_shift(shifted, 31, out=z.view(np.int32))
-    c_bits ^= trade
-    s_bits ^= trade
-    shifted ^= octant
-    shifted &= np.int32(-0x80000000)
-    c_bits ^= shifted
-    octant &= np.int32(-0x80000000)
-    s_bits ^= octant
+    np.multiply(z64, _COS_P0, t)  # cosine polynomial
+    for add, magic in _COS_ROUNDING:
+        np.add(t, add, t)
+        np.subtract(t, magic, t)
+        np.multiply(t, z64, t)
+    c[...] = t
+    t[...] = c
+    np.subtract(t, _HALF_64, t)  # fma(c * z, z, -z/2), as (c*z - 1/2) * z (equal for every input: tested)
+    np.multiply(t, z64, t)
+    c[...] = t
+    np.add(c, _ONE, c)
+    np.multiply(z64, _SIN_P0, t)  # sine polynomial
+    for add, magic in _SIN_ROUNDING:
+        np.add(t, add, t)
+        np.subtract(t, magic, t)
+        np.multiply(t, z64, t)
+    s[...] = t
+    t[...] = s
+    np.add(t, _ONE_64, t)  # fma(s * z, x, x), as (s*z + 1) * x (equal for every input: tested)
+    np.multiply(t, x64, t)
+    s[...] = t
+    # the octant's bits: q & 1 says the polynomials trade places (j = 2, 6), q & 2 flips the sine's
+    # sign (j = 4, 6), and their xor the cosine's (j = 2, 4); j = 8 is j = 0
+    sine_sign, swap, trade, c_bits, s_bits = r.j, r.k, r.i, r.c_bits, r.s_bits
+    np.left_shift(q, _SHIFT[30], sine_sign)  # bit 31: q & 2
+    np.left_shift(q, _SHIFT[31], swap)  # bit 31: q & 1
+    np.bitwise_xor(sine_sign, swap, q)  # bit 31: the cosine's sign
+    np.right_shift(swap, _SHIFT[31], swap)  # all ones where they trade places
+    np.bitwise_xor(c_bits, s_bits, trade)
+    np.bitwise_and(trade, swap, trade)
+    np.bitwise_xor(c_bits, trade, c_bits)
+    np.bitwise_xor(s_bits, trade, s_bits)
+    np.bitwise_and(q, _SIGN, q)
+    np.bitwise_xor(c_bits, q, c_bits)
+    np.bitwise_and(sine_sign, _SIGN, sine_sign)
+    np.bitwise_xor(s_bits, sine_sign, s_bits)
     return c, s
 
 
+_MAX_NORMAL = 6.0  # every |normal| of the kernel is below 5.77 = sqrt(-2 log256(2**-24))
+
+
+@functools.lru_cache(maxsize=64)
+def _last_step(std: float, mean: float) -> tuple[np.ndarray, ...]:
+    """The constants of `_times_std_plus_mean` for float32 std and mean, worked out once."""
+    low, high = sorted((mean - _MAX_NORMAL * abs(std), mean + _MAX_NORMAL * abs(std)))
+    if mean == 0 or not _in_two_binades(low, high):
+        return _c32(std), _c64(std), _c64(mean)
+    return (_c32(std), _c64(std)) + _rounding_constants(mean, low, high)
+
+
 def _times_std_plus_mean(n: np.ndarray, std: float, mean: float, r: _Buffers) -> None:
-    """n = n * std + mean in place, rounded once (torch's FMA): `fma32`'s method on the kernel's
-    buffers. The float64 product is exact and the sum rounds once; only where that float64 sum lies
-    exactly halfway between two float32 numbers (or below float32's normal range) could the
-    rounding to float32 differ, and `fma32` redoes those few lanes."""
-    t, bits, redo, tiny = r.t, r.x64.view(np.uint64), r.flag, r.flag2
-    r.x64[...] = n
-    np.multiply(r.x64, np.float64(_F32(std)), out=t)
-    t += np.float64(_F32(mean))
-    np.bitwise_and(t.view(np.uint64), 0x1FFFFFFF, out=bits)  # the 29 bits that float32 drops
-    np.equal(bits, 0x10000000, out=redo)  # halfway: 1 then 0s
-    np.left_shift(t.view(np.uint64), 1, out=bits)  # the exponent, the sign shifted out
-    redo |= np.less(bits, np.uint64(1023 - 125 << 53), out=tiny)
+    """n = n * std + mean in place, rounded once (torch's FMA), for the kernel's normals (|n| < 6).
+    n * std is exact in float64, so only the one rounding to float32 needs care:
+    - mean 0: a float32 product is that rounding (plus +0.0, which turns -0.0 into +0.0 as the FMA does);
+    - every result in two binades on one side of zero (mean +- 6 std, as normal_(0.5, 0.02) has):
+      `_rounding_constants`, exact;
+    - otherwise the float64 sum rounds once, and rounding that to float32 can only go wrong where it
+      lies exactly halfway between two float32 numbers (or below float32's normal range):
+      `fma32` redoes those few lanes."""
+    std32, mean32 = _F32(std), _F32(mean)
+    constants = _last_step(float(std32), float(mean32))
+    if mean32 == 0:
+        np.multiply(n, constants[0], n)
+        if not np.signbit(mean32):  # + (+0.0); with mean -0.0 the FMA keeps the product's sign
+            np.add(n, _ZERO, n)
+        return
+    t = r.t[:len(n)]
+    t[...] = n
+    np.multiply(t, constants[1], t)
+    if len(constants) == 4:  # every result in two binades
+        np.add(t, constants[2], t)
+        np.subtract(t, constants[3], t)
+        n[...] = t  # exact
+        return
+    np.add(t, constants[2], t)
+    dropped = t.view(np.uint64) & np.uint64(0x1FFFFFFF)  # the 29 bits that float32 drops
+    redo = dropped == np.uint64(0x10000000)  # halfway: 1 then 0s
+    redo |= (t.view(np.uint64) << np.uint64(1)) < np.uint64(1023 - 125 << 53)  # tiny: the exponent, sign shifted out
     lanes = np.flatnonzero(redo)
-    exact = fma32(n[lanes], _F32(std), _F32(mean)) if len(lanes) else None
+    exact = fma32(n[lanes], std32, mean32) if len(lanes) else None
     n[...] = t
     if exact is not None:
         n[lanes] = exact
@@ -333,31 +414,32 @@ def box_muller_avx2(draws: np.ndarray, mean: float = 0.0, std: float = 1.0) -> n
     the uniforms u = (draw & 0xFFFFFF) * 2**-24, with the very arithmetic of `log256` and
     `sincos256`, reorganised to cost less (tested equal to them, bit for bit, for every input):
 
-    - passes of `_LANES` values through buffers kept between calls, in-place ufuncs, no temporaries; half
-      blocks of 8 lanes are moved as single 32-byte items, and 1 - u and 2*pi*u are made from
-      the integers k directly (exactly: every step only scales by a power of two);
-    - each float32 FMA is computed exactly in float64 (a product of two float32 numbers is exact
-      there) and rounded once to float32, without `fma32`'s check for a sum that falls exactly
-      halfway between two float32 numbers: with only 2**24 possible inputs,
-      `test_fast_box_muller_equals_the_reference_rule_for_every_input` runs them all through
-      both versions and finds every result equal, bit for bit;
+    - passes of `_LANES` values through buffers kept between calls, in-place ufuncs with constants
+      as 0-d arrays, no temporaries; half blocks of 8 lanes are moved as single 32-byte items, and
+      1 - u and 2*pi*u are made from the integers k directly (exactly: only powers of two differ);
+    - each polynomial step, a float32 FMA, is computed in float64, where the product of two float32
+      numbers is exact, and rounded once to float32 by adding and subtracting a constant
+      (`_rounding_constants`, exact for every result in two binades: these steps' results are);
+      the other FMAs are rounded to float32 by a cast (their float64 sum, rounded, never lies
+      halfway between two float32 numbers for these inputs: the tests run all 2**24 of them);
     - steps whose product is exact in float32 (small integers times short constants) are plain
       float32 operations; octant swaps and signs are integer operations on the bits.
     """
-    halves = np.ascontiguousarray(draws).view(np.int32).view(_HALF).reshape(-1, 2)  # (draws[0:8], draws[8:16])
+    halves = np.ascontiguousarray(draws).view(np.int32).view(_HALF_BLOCK).reshape(-1, 2)  # (draws[0:8], [8:16])
     out = np.empty_like(halves)
-    rows = max(1, min(_LANES // 8, len(halves)))
-    buffers = _scratch(rows * 8)
+    rows = _LANES // 8
+    mean32 = _c32(mean)
     for start in range(0, len(halves), rows):
         stop = min(start + rows, len(halves))
-        r = buffers if len(buffers.x) == (stop - start) * 8 else buffers.cut((stop - start) * 8)
-        r.k.view(_HALF)[...] = halves[start:stop, 0]  # the radii from draws[0:8]
-        _radius(r.k, r)
-        r.k.view(_HALF)[...] = halves[start:stop, 1]  # the angles from draws[8:16]
-        for normals, half in zip(_sincos_times_radius(r.k, r), (0, 1)):  # cosines first
+        r = _scratch((stop - start) * 8)
+        r.k.view(_HALF_BLOCK)[...] = halves[start:stop, 0]  # the radii from draws[0:8]
+        radius = _radii(r.k, r)
+        r.k.view(_HALF_BLOCK)[...] = halves[start:stop, 1]  # the angles from draws[8:16]
+        for normals, half in zip(_cos_sin(r.k, r), (0, 1)):  # cosines first
+            np.multiply(normals, radius, normals)  # a sign flip or a swap commutes with the product
             if std == 1.0:  # n * 1 + mean: the product is exact, so one float32 addition is the FMA
-                np.add(normals, _F32(mean), out=normals)  # (with mean 0 too: -0.0 becomes +0.0, as in torch)
+                np.add(normals, mean32, normals)  # (with mean 0 too: -0.0 becomes +0.0, as in torch)
             else:
                 _times_std_plus_mean(normals, std, mean, r)
-            out[start:stop, half] = normals.view(_HALF)
+            out[start:stop, half] = normals.view(_HALF_BLOCK)
     return out.view(_F32).reshape(-1)

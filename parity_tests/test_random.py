@@ -97,12 +97,15 @@ def test_float_streams(case, size, dtype):
         same_numbers(lambda lib: FLOAT_CASES[case](lib, size, dtype), seed)
 
 
-# sizes past one pass of the float32 kernel (`_rng_math._LANES` radii: 65536 elements) and of the
-# float64 chunks, whole and ragged; means and stds that take each of the kernel's last steps
+# sizes past one pass of the float32 kernel (`_rng_math._LANES` radii: 32768 elements) and of the
+# float64 chunks, whole and ragged; means and stds that take each of the kernel's last steps (std 1;
+# mean 0; mean +- 6 std in two binades; the general one)
 LARGE_NORMAL_CASES = {
     "randn": lambda lib, n, d: lib.randn(n, dtype=dt(lib, d)),
     "normal_(0.5, 0.02)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(0.5, 0.02),
     "normal_(-3, 1)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(-3.0, 1.0),
+    "normal_(0, 0.02)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(0.0, 0.02),
+    "normal_(-0.5, 3)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(-0.5, 3.0),
 }
 
 
@@ -112,6 +115,14 @@ LARGE_NORMAL_CASES = {
 def test_large_normal_streams(case, size, dtype):
     for seed in SEEDS[1:3]:
         same_numbers(lambda lib: LARGE_NORMAL_CASES[case](lib, size, dtype), seed)
+
+
+@pytest.mark.parametrize("mean, std", [(float("inf"), 2.0), (3.0, float("inf")), (float("nan"), 0.5), (2.0, 0.0),
+                                       (0.0, 0.0), (-0.0, 0.3), (-0.0, 1.0), (1e-30, 1e-31)])
+def test_float32_normal_fill_with_edge_means_and_stds(mean, std):
+    """The float32 kernel's last step `n * std + mean` picks a path by mean and std (`_rng_math._last_step`):
+    infinite, NaN, zero and signed-zero means, zero and infinite stds, tiny results; bits equal torch's."""
+    same_numbers(lambda lib: lib.empty(1000).normal_(mean, std), 1)
 
 
 def test_a_zero_radius_gives_plus_zero_as_in_torch():
@@ -167,6 +178,65 @@ def test_fast_box_muller_equals_the_reference_rule_for_every_input():
     for mean, std in ((0.5, 0.02), (-3.0, 1.0), (0.0, 0.0), (1e-3, 7.5)):  # the last step: z * std + mean
         fast, reference = box_muller_avx2(k, mean, std), _box_muller_16(u, np.float32, mean, std)
         assert np.array_equal(fast.view(np.int32), reference.view(np.int32)), (mean, std)
+
+
+def _every_kernel_input() -> np.ndarray:
+    """The low 24 bits k a float32 kernel lane sees: all 2**24 with MINITORCH_EXHAUSTIVE=1, otherwise
+    every 5th k (all octants and exponents) and the 2**16 k at each end of the range."""
+    everything = np.arange(1 << 24, dtype=np.uint32)
+    if os.environ.get("MINITORCH_EXHAUSTIVE") != "1":
+        everything = np.concatenate([everything[:1 << 16], everything[1 << 16:-(1 << 16):5], everything[-(1 << 16):]])
+    return everything
+
+
+def test_kernel_lanes_equal_log256_and_sincos256_for_every_input():
+    """Lane by lane: the fast kernel's radius (`_rng_math._radii`) is sqrt(-2 log256(1 - u)) and its
+    cosine and sine (`_cos_sin`, signs and octant swaps done) are sincos256(2 pi u), bit for bit, for
+    every k (u = k * 2**-24; the draw's top byte is ignored). The kernel's normals are these
+    multiplied, one float32 product each, so they are right for every pair of lanes."""
+    from minitorch_ref import _rng_math
+
+    k = _every_kernel_input()
+    k = k | (np.random.default_rng(1).integers(0, 256, len(k), dtype=np.uint32) << 24)  # the ignored byte
+    step = 1 << 16
+    for start in range(0, len(k), step):
+        part = k[start:start + step]
+        lanes = _rng_math._Buffers(len(part))
+        u = (part & 0xFFFFFF).astype(np.float32) * np.float32(2.0 ** -24)
+        radius = _rng_math._radii(part.view(np.int32), lanes)
+        expected = np.sqrt(np.float32(-2.0) * _rng_math.log256(np.float32(1.0) - u))
+        assert np.array_equal(radius.view(np.int32), expected.view(np.int32)), start
+        cosine, sine = _rng_math._cos_sin(part.view(np.int32), lanes)
+        expected_sine, expected_cosine = _rng_math.sincos256(np.float32(2.0 * math.pi) * u)
+        assert np.array_equal(cosine.view(np.int32), expected_cosine.view(np.int32)), start
+        assert np.array_equal(sine.view(np.int32), expected_sine.view(np.int32)), start
+
+
+def test_each_rounded_step_stays_in_its_two_binades():
+    """The kernel rounds the polynomial steps of log256 and sincos256 with constants that are exact
+    only while a step's results stay in the range it declares (`_rng_math._rounding_constants`):
+    every input's results, computed step by step with `fma32`, do."""
+    from minitorch_ref import _rng_math
+    from minitorch_ref._rng_math import fma32
+
+    u = _every_kernel_input().astype(np.float32) * np.float32(2.0 ** -24)
+    mantissa, _ = np.frexp(np.float32(1.0) - u)  # log256's x: the mantissa in [sqrt(1/2), sqrt(2)), minus 1
+    x = np.where(mantissa < np.float32(0.707106781186547524), mantissa + mantissa - 1, mantissa - 1)
+    y = np.full_like(x, np.float32(_rng_math._LOG_P[0]))
+    for addend, (low, high) in _rng_math._LOG_STEPS:
+        y = fma32(y, x, addend, False)
+        assert low <= y.min() and y.max() <= high, (addend, y.min(), y.max())
+    angle = np.float32(2.0 * math.pi) * u  # sincos256's reduction, then z = x * x
+    octant = ((angle * np.float32(1.27323954473516)).astype(np.int32) + 1) & ~1
+    j = octant.astype(np.float32)
+    for piece in (0.78515625, 2.4187564849853515625e-4, 3.77489497744594108e-8):
+        angle = fma32(j, np.float32(-piece), angle)
+    z = angle * angle
+    for first, steps in ((2.443315711809948E-005, _rng_math._COS_STEPS), (-1.9515295891E-4, _rng_math._SIN_STEPS)):
+        y = np.full_like(z, np.float32(first))
+        for addend, (low, high) in steps:
+            y = fma32(y, z, addend, False)
+            assert low <= y.min() and y.max() <= high, (addend, y.min(), y.max())
 
 
 INT_CASES = {
@@ -383,15 +453,21 @@ def test_fused_multiply_add_helpers_round_once():
 
 def test_the_kernels_last_step_is_fma32():
     """float32 normal_ with std != 1 ends with `n * std + mean` on the kernel's buffers
-    (`_rng_math._times_std_plus_mean`); it equals `fma32`, also where sums cancel to tiny values
-    (the lanes it hands back to `fma32`)."""
+    (`_rng_math._times_std_plus_mean`, for the kernel's normals: |n| < 5.77); it equals `fma32`
+    on each of its three paths: mean 0 (a float32 product), every result in two binades (the
+    rounding constants), and the general one, also where sums cancel to tiny values (the lanes it
+    hands back to `fma32`)."""
     from minitorch_ref import _rng_math
 
     rng = np.random.default_rng(11)
-    for std, mean in ((0.02, 0.5), (7.5, -1e-3), (1e-30, 3e-38), (0.37, -0.37)):
-        n = rng.standard_normal(5000).astype(np.float32)
-        n[:50] = np.float32(-mean / std)  # n * std + mean: zero or tiny
-        n[50:100] = np.nextafter(n[:50], np.float32(0))
+    largest = np.float32(5.768)  # sqrt(-2 log256(2**-24)), the largest |normal| the kernel makes
+    for std, mean in ((0.02, 0.5), (0.5, -10.0), (0.02, 0.0), (7.5, -0.0),  # mean 0; two binades
+                      (7.5, -1e-3), (1e-30, 3e-38), (0.37, -0.37), (0.02, 1e-30)):  # the general path
+        n = np.clip(rng.standard_normal(5000), -largest, largest).astype(np.float32)
+        n[:4] = [largest, -largest, 0.0, -0.0]
+        if abs(mean / std) < largest:  # n * std + mean: zero or tiny
+            n[50:100] = np.float32(-mean / std)
+            n[100:150] = np.nextafter(n[50:100], np.float32(0))
         got = n.copy()
         _rng_math._times_std_plus_mean(got, std, mean, _rng_math._Buffers(len(n)))
         expected = _rng_math.fma32(n, np.float32(std), np.float32(mean))
