@@ -87,6 +87,25 @@ def test_sum_runs_at_a_large_size(weighted):
         np.testing.assert_allclose(runs.sum_runs(table, ids, starts, counts, weights), expected, rtol=1e-10, atol=1e-10)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("lengths", [(32,) * 40, (4,) * 50, (2,) * 30, (9, 40, 17, 33, 25, 12, 40, 38)],
+                         ids=["equal", "equal-short", "pairs", "similar"])
+@pytest.mark.parametrize("block_elements", [64, runs.BLOCK_ELEMENTS])
+def test_sum_runs_of_long_similar_runs_in_one_group(monkeypatch, lengths, weighted, block_elements):
+    """Bags of equal lengths, or of similar lengths all longer than SHORT_RUN, read from a large table (the
+    course's forward): sum_runs's direct path (one group of blocks, in slices) equals the loop."""
+    monkeypatch.setattr(runs, "BLOCK_ELEMENTS", block_elements)
+    rng = np.random.default_rng(len(lengths))
+    counts = np.array(lengths)
+    table = rng.standard_normal((5_000, 6)).astype(np.float32)
+    ids = rng.integers(0, len(table), counts.sum())
+    starts = np.cumsum(counts) - counts
+    weights = rng.standard_normal(len(ids)).astype(np.float32) if weighted else None
+    expected = runs.sum_runs_reference(table, ids, starts, counts, weights)
+    np.testing.assert_allclose(runs.sum_runs(table, ids, starts, counts, weights), expected, **TOL)
+    np.testing.assert_allclose(runs.sum_runs(table[ids], None, starts, counts, weights), expected, **TOL)
+
+
 @given(bags())
 def test_max_runs_equals_its_loop(case):
     table, ids, counts, _ = case
