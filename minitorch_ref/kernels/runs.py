@@ -30,6 +30,12 @@ costs microseconds whatever its size):
    stay <= 2 x its entries (`_groups`): bags of similar length (the course's documents)
    are one group, one gather and one product.
 
+The common case is checked first, from the runs' shortest, longest and total length alone
+(three reductions): bags all of one length (2 or more), or all longer than SHORT_RUN and
+similar (one group), go straight to the blocks (`_sum_blocks`), without the bookkeeping of
+the other rules. A training step is a few dozen NumPy calls of microseconds each, so at
+the course's batch sizes the number of calls counts as much as the arithmetic.
+
 `docs/embeddingbag.md` explains the rule with the figures behind it.
 """
 from __future__ import annotations
@@ -151,7 +157,8 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
     result (every run's first entry). Runs of 2..SHORT_RUN entries add their other entries
     in rounds (`_add_by_rounds`). Longer runs go by groups (`_groups`): one (n, P, D) block
     per slice of a group, reduced by a product with the weights (ones if none; 0 on the
-    padding slots), overwriting the first entry. When the table has few rows (the
+    padding slots), overwriting the first entry; bags of one length, or all long and alike,
+    go straight there (`_sum_blocks`). When the table has few rows (the
     bag gradients that a weight gradient reads), the longer runs are instead one count
     matrix times the table, if that matrix has at most COUNT_CELLS_PER_ENTRY cells per entry:
     a BLAS product does its multiply-adds about that much faster than the blocks' gathers.
