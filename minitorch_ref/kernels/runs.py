@@ -40,6 +40,9 @@ the course's batch sizes the number of calls counts as much as the arithmetic.
 """
 from __future__ import annotations
 
+import math
+import threading
+
 import numpy as np
 
 
@@ -120,6 +123,26 @@ def _slices(runs: np.ndarray, width: int, dim: int):
     step = max(1, BLOCK_ELEMENTS // max(1, width * dim))
     for i in range(0, len(runs), step):
         yield runs[i:i + step]
+
+
+#: The (n, P, D) blocks of `sum_runs` are gathered into one reused buffer (per thread and dtype) of
+#: at most this many elements, or one run if larger: it stays in the core's cache, where a fresh
+#: block each time costs cache misses on first write (and page faults once it is megabytes).
+SCRATCH_ELEMENTS = 1 << 17
+_scratch = threading.local()
+
+
+def _gather_block(table: np.ndarray, refs: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
+    """`_gather` into the reused scratch buffer: valid only until the next call in this thread.
+    (`mode="clip"` lets `np.take` write into it directly; the ids are valid rows: the callers check.)"""
+    shape = positions.shape + table.shape[1:]
+    size = math.prod(shape)
+    buffers = _scratch.__dict__.setdefault("buffers", {})
+    buffer = buffers.get(table.dtype)
+    if buffer is None or buffer.size < size:
+        buffer = buffers[table.dtype] = np.empty(max(size, SCRATCH_ELEMENTS), dtype=table.dtype)
+    return np.take(table, positions if refs is None else np.take(refs, positions), axis=0, mode="clip",
+                   out=buffer[:size].reshape(shape))
 
 
 def _gather(table: np.ndarray, refs: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
@@ -213,14 +236,14 @@ def _sum_blocks(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, 
     n, dim = len(starts), table.shape[1]
     out = np.empty((n, dim), dtype=table.dtype)
     steps = np.arange(width)
-    step = max(1, BLOCK_ELEMENTS // max(1, width * dim))
+    step = max(1, SCRATCH_ELEMENTS // max(1, width * dim))
     ones = np.ones((1, 1, width), dtype=table.dtype) if weights is None and equal else None
     for i in range(0, n, step):
         positions = starts[i:i + step, None] + steps
         if not equal:
             pad = steps >= lengths[i:i + step, None]
             np.minimum(positions, (starts[i:i + step] + lengths[i:i + step] - 1)[:, None], out=positions)
-        block = _gather(table, refs, positions)  # (n, width, D)
+        block = _gather_block(table, refs, positions)  # (n, width, D)
         if ones is not None:
             w = ones
         else:
