@@ -20,8 +20,10 @@ One parameter is swept at a time around the base point (V=25,000 rows, D=64, bat
 Both backends train on the same batches in this one run, each with one thread
 (BENCH_THREADS); their epochs are timed in turn (A, B, A, B...), so a load that comes and
 goes on the machine hits both alike. Each figure is the median time per step over the
-repeats, with the spread; the ratio is minitorch_ref / torch. The log-log slope of each
-curve (time ~ x^slope, least squares over the sweep) is in the notes, next to torch's.
+repeats (7 to 41 epochs of 3 steps per backend: as many as fit in half a second, so the
+small steps, whose times vary most, get the most), with the spread; the ratio is
+minitorch_ref / torch. The log-log slope of each curve (time ~ x^slope, least squares
+over the sweep) is in the notes, next to torch's.
 """
 from __future__ import annotations
 
@@ -48,7 +50,7 @@ SWEEPS = {  # parameter -> (full run, --quick)
 BACKENDS = (("minitorch_ref", "minitorch_ref"), ("torch", "torch"))
 CLIPS = (False, True)
 COLUMNS = ["sweep", "value", "clip", "tokens_per_batch", "minitorch_ref_us", "torch_us", "ratio",
-           "minitorch_ref_cpu_us", "torch_cpu_us", "cpu_ratio", "minitorch_ref_range_us", "torch_range_us"]
+           "minitorch_ref_cpu_us", "torch_cpu_us", "cpu_ratio", "minitorch_ref_range_us", "torch_range_us", "epochs"]
 
 
 def synthetic_batches(steps: int, batch_size: int, doc_length: int, id_bound: int, seed: int = 0) -> list[tuple]:
@@ -70,12 +72,26 @@ def trainer(backend_name: str, point: dict, batches: list, clip: bool, seed: int
                    to_backend(tm, batches), clip=clip_function(backend_name, True) if clip else None)
 
 
-def interleaved_step_times(trainers: dict[str, Trainer], repeat: int) -> tuple[dict, dict]:
+#: Timed epochs per backend and point: as many as fit in REPEAT_SECONDS (per backend), within these bounds.
+#: Small steps (~1 ms) vary most from one epoch to the next, so they get the most epochs.
+REPEATS = {False: (7, 41), True: (2, 3)}  # (fewest, most): full run, --quick
+REPEAT_SECONDS = 0.5
+
+
+def interleaved_step_times(trainers: dict[str, Trainer], repeat: int | tuple[int, int]) -> tuple[dict, dict]:
     """Seconds per step of each trainer, wall-clock and CPU (this process's): one warm-up epoch each,
-    then `repeat` epochs each, taken in turn. With one thread each, CPU time is what a quiet
-    machine's wall-clock time would be; on a loaded machine it is the steadier figure."""
+    then `repeat` epochs each, taken in turn (A, B, A, B...). A (fewest, most) pair picks the count
+    from the warm-up epochs' time: as many as fit in REPEAT_SECONDS. With one thread each, CPU
+    time is what a quiet machine's wall-clock time would be; on a loaded machine it is the
+    steadier figure."""
+    slowest = 0.0
     for t in trainers.values():
+        start = time.perf_counter()
         t.epoch()
+        slowest = max(slowest, time.perf_counter() - start)
+    if isinstance(repeat, tuple):
+        fewest, most = repeat
+        repeat = max(fewest, min(most, int(REPEAT_SECONDS / max(slowest, 1e-9))))
     samples = {name: [] for name in trainers}
     cpu = {name: [] for name in trainers}
     gc_was_enabled = gc.isenabled()
@@ -102,10 +118,10 @@ def sweep_rows(parameter: str, values: list[int], quick: bool) -> list[dict]:
         batches = synthetic_batches(2 if quick else 3, point["batch_size"], point["doc_length"], id_bound)
         for clip in CLIPS:
             trainers = {label: trainer(name, point, batches, clip) for label, name in BACKENDS}
-            samples, cpu = interleaved_step_times(trainers, repeat=2 if quick else 5)
+            samples, cpu = interleaved_step_times(trainers, repeat=REPEATS[quick])
             del trainers
             row = {"sweep": parameter, "value": value, "clip": clip,
-                   "tokens_per_batch": point["batch_size"] * point["doc_length"]}
+                   "tokens_per_batch": point["batch_size"] * point["doc_length"], "epochs": len(samples["torch"])}
             for label, _ in BACKENDS:
                 times = samples[label]
                 row[f"{label}_us"] = statistics.median(times) * 1e6

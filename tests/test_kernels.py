@@ -5,6 +5,9 @@ reference rules are the textbook versions (loops, one-hot matrices) in the same 
 """
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -85,6 +88,44 @@ def test_sum_runs_at_a_large_size(weighted):
     expected = runs.sum_runs_reference(table, ids, starts, counts, weights)
     for _ in both_branches():
         np.testing.assert_allclose(runs.sum_runs(table, ids, starts, counts, weights), expected, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("lengths", [(32,) * 40, (4,) * 50, (2,) * 30, (9, 40, 17, 33, 25, 12, 40, 38)],
+                         ids=["equal", "equal-short", "pairs", "similar"])
+@pytest.mark.parametrize("block_elements", [64, runs.SCRATCH_ELEMENTS])
+def test_sum_runs_of_long_similar_runs_in_one_group(monkeypatch, lengths, weighted, block_elements):
+    """Bags of equal lengths, or of similar lengths all longer than SHORT_RUN, read from a large table (the
+    course's forward): sum_runs's direct path (one group of blocks, in slices) equals the loop."""
+    monkeypatch.setattr(runs, "SCRATCH_ELEMENTS", block_elements)  # 64: many slices, runs larger than the buffer
+    monkeypatch.setattr(runs, "_scratch", threading.local())
+    rng = np.random.default_rng(len(lengths))
+    counts = np.array(lengths)
+    table = rng.standard_normal((5_000, 6)).astype(np.float32)
+    ids = rng.integers(0, len(table), counts.sum())
+    starts = np.cumsum(counts) - counts
+    weights = rng.standard_normal(len(ids)).astype(np.float32) if weighted else None
+    expected = runs.sum_runs_reference(table, ids, starts, counts, weights)
+    first = runs.sum_runs(table, ids, starts, counts, weights)
+    np.testing.assert_allclose(runs.sum_runs(table[ids], None, starts, counts, weights), expected, **TOL)
+    np.testing.assert_allclose(first, expected, **TOL)  # (the reused gather buffer is not part of a result)
+
+
+def test_sum_runs_in_threads_at_once():
+    """The gather buffer that sum_runs reuses is per thread: runs summed in several threads at once
+    each equal the loop."""
+    rng = np.random.default_rng(3)
+    table = rng.standard_normal((20_000, 64)).astype(np.float32)
+    cases = [(rng.integers(0, len(table), 64 * 32), np.full(64, 32)) for _ in range(4)]
+    expected = [runs.sum_runs_reference(table, ids, np.cumsum(c) - c, c) for ids, c in cases]
+
+    def work(k: int) -> bool:
+        ids, counts = cases[k]
+        return all(np.allclose(runs.sum_runs(table, ids, np.cumsum(counts) - counts, counts), expected[k],
+                               rtol=1e-5, atol=1e-5) for _ in range(20))
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(work, range(4)))
 
 
 @given(bags())

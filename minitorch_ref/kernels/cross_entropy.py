@@ -34,19 +34,29 @@ def cross_entropy_reference(x: np.ndarray, target: np.ndarray, ignore_index: int
 
 def cross_entropy_rows(x: np.ndarray, target: np.ndarray, ignore_index: int = -100
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(per-row losses, softmax p, valid rows): what the loss and its gradient need."""
+    """(per-row losses, softmax p, valid rows): what the loss and its gradient need.
+
+    loss_i = -log_p[i, t_i] = log(sum(exp(shifted_i))) - shifted[i, t_i]: the same float
+    (a negated difference is exact), without the (rows x classes) log_p."""
     valid = target != ignore_index
-    log_p, p = log_softmax_rows(x)
-    rows = np.arange(len(target))
-    picked = log_p[rows, np.where(valid, target, 0)]
-    return np.where(valid, -picked, 0).astype(x.dtype, copy=False), p, valid
+    all_valid = bool(valid.all())
+    shifted = x - x.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    total = exp.sum(axis=1, keepdims=True)
+    picked = shifted[np.arange(len(target)), target if all_valid else np.where(valid, target, 0)]
+    losses = np.log(total[:, 0]) - picked
+    if not all_valid:
+        losses = np.where(valid, losses, 0)
+    return losses.astype(x.dtype, copy=False), exp / total, valid
 
 
 def cross_entropy_grad(p: np.ndarray, target: np.ndarray, valid: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """d loss / d x = (p - one_hot) * scale, ignored rows 0; `scale` is per row (n, 1) or one number (1, 1)."""
     grad = p * scale
+    if valid.all():  # (the usual case: no row ignored)
+        grad[np.arange(len(p)), target] -= scale.reshape(-1)
+        return grad
     rows = np.flatnonzero(valid)
     grad[rows, target[rows]] -= np.broadcast_to(scale, (len(p), 1))[rows, 0]
-    if not valid.all():
-        grad[~valid] = 0
+    grad[~valid] = 0
     return grad

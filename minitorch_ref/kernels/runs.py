@@ -30,9 +30,18 @@ costs microseconds whatever its size):
    stay <= 2 x its entries (`_groups`): bags of similar length (the course's documents)
    are one group, one gather and one product.
 
+The common case is checked first, from the runs' shortest, longest and total length alone
+(three reductions): bags all of one length (2 or more), or all longer than SHORT_RUN and
+similar (one group), go straight to the blocks (`_sum_blocks`), without the bookkeeping of
+the other rules. A training step is a few dozen NumPy calls of microseconds each, so at
+the course's batch sizes the number of calls counts as much as the arithmetic.
+
 `docs/embeddingbag.md` explains the rule with the figures behind it.
 """
 from __future__ import annotations
+
+import math
+import threading
 
 import numpy as np
 
@@ -116,6 +125,26 @@ def _slices(runs: np.ndarray, width: int, dim: int):
         yield runs[i:i + step]
 
 
+#: The (n, P, D) blocks of `sum_runs` are gathered into one reused buffer (per thread and dtype) of
+#: at most this many elements, or one run if larger: it stays in the core's cache, where a fresh
+#: block each time costs cache misses on first write (and page faults once it is megabytes).
+SCRATCH_ELEMENTS = 1 << 17
+_scratch = threading.local()
+
+
+def _gather_block(table: np.ndarray, refs: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
+    """`_gather` into the reused scratch buffer: valid only until the next call in this thread.
+    (`mode="clip"` lets `np.take` write into it directly; the ids are valid rows: the callers check.)"""
+    shape = positions.shape + table.shape[1:]
+    size = math.prod(shape)
+    buffers = _scratch.__dict__.setdefault("buffers", {})
+    buffer = buffers.get(table.dtype)
+    if buffer is None or buffer.size < size:
+        buffer = buffers[table.dtype] = np.empty(max(size, SCRATCH_ELEMENTS), dtype=table.dtype)
+    return np.take(table, positions if refs is None else np.take(refs, positions), axis=0, mode="clip",
+                   out=buffer[:size].reshape(shape))
+
+
 def _gather(table: np.ndarray, refs: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
     """`table[refs[positions]]` (`table[positions]` if refs is None). `np.take` is about twice as fast as
     the same fancy index on rows."""
@@ -151,26 +180,34 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
     result (every run's first entry). Runs of 2..SHORT_RUN entries add their other entries
     in rounds (`_add_by_rounds`). Longer runs go by groups (`_groups`): one (n, P, D) block
     per slice of a group, reduced by a product with the weights (ones if none; 0 on the
-    padding slots), overwriting the first entry. When the table has few rows (the
+    padding slots), overwriting the first entry; bags of one length, or all long and alike,
+    go straight there (`_sum_blocks`). When the table has few rows (the
     bag gradients that a weight gradient reads), the longer runs are instead one count
     matrix times the table, if that matrix has at most COUNT_CELLS_PER_ENTRY cells per entry:
     a BLAS product does its multiply-adds about that much faster than the blocks' gathers.
     """
     dim = table.shape[1]
-    if ((lengths > 0) & (lengths <= SHORT_RUN)).any():  # every run starts as its first entry, one gather
-        first = starts if lengths.all() else np.where(lengths > 0, starts, 0)  # (empty runs: any valid position)
-        out = _sum_single(table, refs, first, weights)
+    if not len(lengths):
+        return np.empty((0, dim), dtype=table.dtype)
+    shortest, longest, entries = int(lengths.min()), int(lengths.max()), int(lengths.sum())
+    if ((shortest == longest > 1 or (shortest > SHORT_RUN and len(lengths) * longest <= 2 * entries))
+            and (refs is None or len(lengths) * len(table) > COUNT_CELLS_PER_ENTRY * entries)):
+        return _sum_blocks(table, refs, starts, lengths, weights, longest, shortest == longest)  # bags alike
+    if 0 < shortest <= SHORT_RUN or (not shortest and ((lengths > 0) & (lengths <= SHORT_RUN)).any()):
+        first = starts if shortest else np.where(lengths > 0, starts, 0)  # (empty runs: any valid position)
+        out = _sum_single(table, refs, first, weights)  # every run starts as its first entry, one gather
     else:
         out = np.empty((len(starts), dim), dtype=table.dtype)
-    if not lengths.all():
+    if not shortest:
         out[lengths == 0] = 0
+    if longest <= 1:
+        return out
     several = np.flatnonzero(lengths > 1)
-    if not len(several):
+    several_lengths = np.take(lengths, several)
+    if refs is not None and len(several) * len(table) <= COUNT_CELLS_PER_ENTRY * int(several_lengths.sum()):
+        out[several] = _sum_by_counts(table, refs, starts[several], several_lengths, weights)
         return out
-    if refs is not None and len(several) * len(table) <= COUNT_CELLS_PER_ENTRY * int(lengths[several].sum()):
-        out[several] = _sum_by_counts(table, refs, starts[several], lengths[several], weights)
-        return out
-    short = several[lengths[several] <= SHORT_RUN]
+    short = several if longest <= SHORT_RUN else several[several_lengths <= SHORT_RUN]
     if len(short):
         _add_by_rounds(out, table, refs, starts, lengths, weights, short)
         if len(short) == len(several):
@@ -189,6 +226,32 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
             if pad is not None:
                 w[pad] = 0
             out[runs] = np.matmul(w[:, None, :], block)[:, 0]  # one (1 x P) @ (P x D) product per run (BLAS)
+    return out
+
+
+def _sum_blocks(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, lengths: np.ndarray,
+                weights: np.ndarray | None, width: int, equal: bool) -> np.ndarray:
+    """All runs as one group of width `width` (`equal`: every run has exactly `width` entries, no padding):
+    the blocks of `sum_runs`, written straight into the result."""
+    n, dim = len(starts), table.shape[1]
+    out = np.empty((n, dim), dtype=table.dtype)
+    steps = np.arange(width)
+    step = max(1, SCRATCH_ELEMENTS // max(1, width * dim))
+    ones = np.ones((1, 1, width), dtype=table.dtype) if weights is None and equal else None
+    for i in range(0, n, step):
+        positions = starts[i:i + step, None] + steps
+        if not equal:
+            pad = steps >= lengths[i:i + step, None]
+            np.minimum(positions, (starts[i:i + step] + lengths[i:i + step] - 1)[:, None], out=positions)
+        block = _gather_block(table, refs, positions)  # (n, width, D)
+        if ones is not None:
+            w = ones
+        else:
+            w = np.ones(positions.shape, dtype=table.dtype) if weights is None else weights[positions].astype(table.dtype)
+            if not equal:
+                w[pad] = 0
+            w = w[:, None, :]
+        np.matmul(w, block, out=out[i:i + step, None, :])
     return out
 
 
@@ -264,8 +327,9 @@ def sorted_runs(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     """
     order = argsort_ids(ids)
     ranked = np.take(ids, order)
-    first = np.empty(len(ids), dtype=bool)
-    first[:1] = True
-    np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    return order, ranked[starts], starts, np.diff(starts, append=len(ids))
+    first = np.empty(len(ids) + 1, dtype=bool)  # first[k]: a run starts at k (k = len(ids): the end)
+    first[0] = first[-1] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=first[1:-1])
+    bounds = np.flatnonzero(first)
+    starts = bounds[:-1]
+    return order, np.take(ranked, starts), starts, bounds[1:] - starts

@@ -77,7 +77,7 @@ class SGD(Optimizer):
         """
         if group["weight_decay"] != 0:
             raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
-        grad = grad.coalesce()
+        grad = grad.coalesce()  # (free for EmbeddingBag's gradient: it is built coalesced)
         rows, values = grad.indices, grad.values
         if group["maximize"]:
             values = -values
