@@ -332,10 +332,7 @@ def _bag_sizes(starts: np.ndarray, offsets: Tensor | None, num_tokens: int, incl
             raise RuntimeError(f"offsets[-1] can not be greater than input's length {num_tokens} but got "
                                f"offsets[-1] of {last}")
     end = int(offsets._data[-1]) if include_last_offset and offsets is not None and len(offsets._data) else num_tokens
-    counts = np.empty(len(starts), dtype=np.int64)  # (np.diff with append= costs several times more)
-    if len(starts):
-        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
-        counts[-1] = end - starts[-1]
+    counts = np.diff(starts, append=end) if len(starts) else np.zeros(0, dtype=np.int64)
     if (counts < 0).any():
         raise RuntimeError("offsets must be non-decreasing: bag b covers input[offsets[b]:offsets[b + 1]]")
     return counts
