@@ -30,7 +30,17 @@ from course.text import (
     get_tokenizer,
     vocab_from_counts,
 )
-from course.token_kernel import SPLIT, ByteRules, TokenIds, byte_rules, chunk_ids
+from course.datasets import CSVTextDataset
+from course.token_kernel import (
+    SPLIT,
+    ByteRules,
+    TokenIds,
+    byte_rules,
+    chunk_ids,
+    count_order,
+    normalize,
+    normalized_ids,
+)
 
 Batch = tuple[np.ndarray, np.ndarray, np.ndarray]
 Row = tuple[int, str]
@@ -115,8 +125,16 @@ if (_BASIC_ENGLISH_BYTES := byte_rules(BASIC_ENGLISH_RULES)) is not None:  # (it
     _KERNEL_RULES[basic_english] = _BASIC_ENGLISH_BYTES
 
 
-def _row_chunks(rows: Iterable[Row], chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[list[int], list[str]]]:
-    """`(labels, texts)` lists of up to `chunk_rows` rows; CSV datasets give them directly."""
+def _row_chunks(rows: Iterable[Row], chunk_rows: int | None = None, drop_quotes: bool = False
+                ) -> Iterator[tuple[list[int], list[str] | bytes]]:
+    """`(labels, texts)` lists of up to `chunk_rows` rows (default `CHUNK_ROWS`); CSV datasets give them directly.
+
+    `drop_quotes`: a CSV dataset may give a chunk's texts as bytes (see `CSVTextDataset.iter_chunks`).
+    """
+    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
+    if isinstance(rows, CSVTextDataset):
+        yield from rows.iter_chunks(chunk_rows, drop_quotes=drop_quotes)
+        return
     iter_chunks = getattr(rows, "iter_chunks", None)
     if callable(iter_chunks):
         yield from iter_chunks(chunk_rows)
@@ -163,9 +181,10 @@ class _Progress:
         self._bar = tqdm(total=total, desc=desc, unit="B" if self._bytes else " rows",
                          unit_scale=True, disable=None if enabled is None else False, leave=False)
 
-    def update(self, texts: Sequence[str]) -> None:
+    def update(self, labels: Sequence[int], texts: Sequence[str] | bytes) -> None:
         if self._bar is not None:  # bytes: the text's UTF-8 size is close enough to the row's
-            self._bar.update(sum(map(len, texts)) + 10 * len(texts) if self._bytes else len(texts))
+            size = len(texts) if isinstance(texts, bytes) else sum(map(len, texts))
+            self._bar.update(size + 10 * len(labels) if self._bytes else len(labels))
 
     def close(self) -> None:
         if self._bar is not None:
@@ -222,9 +241,13 @@ def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, d
     id_chunks: list[np.ndarray] = []
     offsets, zero_based = array("q", [0]), array("q")  # grown in place, then viewed by NumPy: no final copy
     bar = _Progress(rows, desc, progress)
+    rules = _KERNEL_RULES.get(tokenizer)
     try:
-        for labels, texts in _row_chunks(rows):
-            ids, lengths, token_at = _chunk_ids(texts, tokenizer, table)
+        for labels, texts in _row_chunks(rows, drop_quotes=rules is not None and b'"' in rules.deleted):
+            if isinstance(texts, bytes):  # ASCII texts without quotes, joined: straight to the kernel
+                ids, lengths, token_at = normalized_ids(normalize(texts, rules), rules, table)
+            else:
+                ids, lengths, token_at = _chunk_ids(texts, tokenizer, table)
             if len(ids) and ids.min() < 0:  # the lookup's mark for an unknown token without a default
                 token = token_at(int(np.argmax(ids < 0)))
                 raise RuntimeError(f"Token {token} not found and default index is not set")
@@ -235,7 +258,7 @@ def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, d
                 id_chunks.append(ids.astype(dtype))
             offsets.frombytes((np.cumsum(lengths, dtype=np.int64) + offsets[-1]).tobytes())
             zero_based.frombytes((np.array(labels, dtype=np.int64) - 1).tobytes())
-            bar.update(texts)
+            bar.update(labels, texts)
     finally:
         bar.close()
     doc_offsets = np.frombuffer(offsets, dtype=np.int64)
@@ -298,20 +321,50 @@ def build_vocab_and_encode(
         return np.arange(len(seen) - len(tokens), len(seen), dtype=np.int64)
 
     ids, doc_offsets, labels = _encode_stream(rows, tokenizer, TokenIds(number), np.int32, progress, "vocabulary")
-    counts_array = np.zeros(len(seen), dtype=np.int64)
+    counts = np.zeros(len(seen), dtype=np.int64)
     for start in range(0, len(ids), _SLICE):  # bincount copies int32 input to int64: a slice at a time
-        counts_array += np.bincount(ids[start:start + _SLICE], minlength=len(seen))
-    vocab = vocab_from_counts(dict(zip(seen, counts_array.tolist())), min_freq, specials, special_first, max_tokens)
-    if default_token is not None:
-        vocab.set_default_index(vocab[default_token])
+        counts += np.bincount(ids[start:start + _SLICE], minlength=len(seen))
+    vocab, table = _vocab_of_counts(seen, counts, min_freq, specials, special_first, max_tokens, default_token)
     default = vocab.get_default_index()
-    table = np.fromiter(vocab.lookup_indices(seen) if default is not None else
-                        map(vocab.get_stoi().get, seen, repeat(-1)), dtype=ids.dtype, count=len(seen))
     if default is None and (table < 0).any():  # a dropped token (min_freq, max_tokens): the first in text order
         first = seen[int(ids[np.argmax(table[ids] < 0)])]
         raise RuntimeError(f"Token {first} not found and default index is not set")
-    _remap(ids, table)
+    _remap(ids, table.astype(ids.dtype))
     return vocab, EncodedCorpus(ids, doc_offsets, labels)
+
+
+def _vocab_of_counts(seen: list[str], counts: np.ndarray, min_freq: int, specials: Sequence[str] | None,
+                     special_first: bool, max_tokens: int | None, default_token: str | None
+                     ) -> tuple[Vocab, np.ndarray]:
+    """`vocab_from_counts(dict(zip(seen, counts)), ...)` with its default index, and each seen token's index (-1: none).
+
+    The order comes from `count_order` (NumPy, equal to `vocab_from_counts`'s sort), and
+    the indices from that order, without a dict of counts or a lookup per token. A special
+    that was also counted takes the reference way (`vocab_from_counts` removes it there).
+    """
+    specials = list(specials or [])
+    if any(special in seen for special in specials):
+        vocab = vocab_from_counts(dict(zip(seen, counts.tolist())), min_freq, specials, special_first, max_tokens)
+        if default_token is not None:
+            vocab.set_default_index(vocab[default_token])
+        default = vocab.get_default_index()
+        return vocab, np.fromiter(vocab.lookup_indices(seen) if default is not None else
+                                  map(vocab.get_stoi().get, seen, repeat(-1)), dtype=np.int64, count=len(seen))
+    if max_tokens is not None and len(specials) >= max_tokens:
+        raise ValueError("len(specials) >= max_tokens, so the vocab will be entirely special tokens.")
+    order = count_order(seen, counts)
+    if max_tokens is not None:
+        order = order[:max_tokens - len(specials)]  # before the min_freq filter, as the reference
+    if min_freq > 1:
+        order = order[counts[order] >= min_freq]
+    tokens = list(map(seen.__getitem__, order.tolist()))
+    vocab = Vocab(specials + tokens if special_first else tokens + specials)
+    if default_token is not None:
+        vocab.set_default_index(vocab[default_token])
+    default = vocab.get_default_index()
+    table = np.full(len(seen), -1 if default is None else default, dtype=np.int64)
+    table[order] = np.arange(len(order)) + (len(specials) if special_first else 0)
+    return vocab, table
 
 
 def _offsets_from_lengths(lengths: Iterable[int], n: int) -> np.ndarray:

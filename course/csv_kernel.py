@@ -26,6 +26,53 @@ def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
 
 def clean_records(block: bytes, num_fields: int) -> tuple[list[int], list[str]] | None:
     """`(labels, texts)` of `block` (whole lines), exactly as `csv.reader` would give them; None if not clean."""
+    parsed = _parse(block, num_fields)
+    if parsed is None:
+        return None
+    data, labels, field_separators, newlines, removed = parsed
+    # Texts: drop each record's label field and its comma and the quoting quotes; commas
+    # between fields become spaces (`" ".join`), newlines the separator of records.
+    text = data.copy()
+    text[field_separators] = 32
+    text[newlines] = 0
+    keep = np.ones(len(data), dtype=bool)
+    for positions in removed:
+        keep[positions] = False
+    try:
+        joined = text[keep][:-1].tobytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return labels, joined.split("\x00")
+
+
+def clean_texts_without_quotes(block: bytes, num_fields: int) -> tuple[list[int], bytes | list[str]] | None:
+    """`clean_records`, but an ASCII block's texts come as one bytes object without their `"` characters.
+
+    That object is `"\\x00".join(texts).replace('"', "").encode()`: what a tokenizer that
+    deletes `"` (`basic_english`) needs, without a string per row. A block that is not ASCII
+    gives its texts as `clean_records` does (lowercasing other scripts must see the quotes).
+    """
+    if not block.isascii():
+        return clean_records(block, num_fields)
+    parsed = _parse(block, num_fields)
+    if parsed is None:
+        return None
+    data, labels, field_separators, newlines, removed = parsed
+    text = data.copy()
+    text[field_separators] = 32
+    text[newlines] = 0
+    text[removed[0]] = _QUOTE  # the label fields go with the quotes (removed[1:] are quotes already)
+    text[-1] = _QUOTE  # the last newline
+    return labels, text.tobytes().replace(b'"', b"")
+
+
+def _parse(block: bytes, num_fields: int
+           ) -> tuple[np.ndarray, list[int], np.ndarray, np.ndarray, list[np.ndarray]] | None:
+    """The structure of a clean block: `(bytes, labels, field separators, newlines, removed)`; None if not clean.
+
+    `removed`: positions of the label fields with their commas, of the closing quotes and of
+    the opening ones (all that is not text).
+    """
     if b"\r" in block or b"\x00" in block:
         return None
     if not block.endswith(b"\n"):
@@ -36,7 +83,8 @@ def clean_records(block: bytes, num_fields: int) -> tuple[list[int], list[str]] 
     newlines = np.flatnonzero(data == _NEWLINE)
     if len(quotes) % 2 or (np.searchsorted(quotes, newlines) % 2).any():
         return None  # a quoted field spans lines: leave it to csv.reader
-    commas = commas[np.searchsorted(quotes, commas) % 2 == 0]  # those outside quotes separate fields
+    if len(quotes):
+        commas = commas[np.searchsorted(quotes, commas) % 2 == 0]  # those outside quotes separate fields
     ends = np.sort(np.concatenate([commas, newlines]))  # where each field ends
     rows = len(newlines)
     if len(ends) != rows * num_fields or not (ends[num_fields - 1::num_fields] == newlines).all():
@@ -67,18 +115,5 @@ def clean_records(block: bytes, num_fields: int) -> tuple[list[int], list[str]] 
     if not ((size >= 1) & (size <= 2) & (digit <= 9) & ((size == 1) | (second <= 9))).all():
         return None
     labels = np.where(size == 1, digit, digit.astype(np.int64) * 10 + second).tolist()
-    # Texts: drop each record's label field and its comma and the quoting quotes (closing
-    # ones, opening ones at a field start); commas between fields become spaces
-    # (`" ".join`), newlines the separator of records.
-    text = data.copy()
-    text[commas] = 32
-    text[newlines] = 0
-    keep = np.ones(len(data), dtype=bool)
-    keep[_ranges(starts[::num_fields], starts[1::num_fields])] = False
-    keep[closing] = False
-    keep[opening[at_start]] = False
-    try:
-        joined = text[keep][:-1].tobytes().decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return labels, joined.split("\x00")
+    removed = [_ranges(starts[::num_fields], starts[1::num_fields]), closing, opening[at_start]]
+    return data, labels, commas, newlines, removed
