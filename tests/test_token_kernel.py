@@ -117,3 +117,13 @@ def test_byte_rules_of_basic_english_and_rules_the_kernel_refuses():
     assert byte_rules([(" x", " ")]) is None  # begins with whitespace
     assert byte_rules([("é", " ")]) is None and byte_rules([(".", "x")]) is None
     assert byte_rules([(".", " . "), (".", "")]) is None  # one rule per character
+
+
+def test_known_tokens_keep_their_ids_when_a_chunk_grows_the_table():
+    numbering = Recorder()
+    table = TokenIds(numbering)
+    first = [f"a{i}" for i in range(30_000)]  # just under half of the first table (2**16 slots)
+    chunk_ids([" ".join(first)], SPLIT, table)
+    second = first[::7] + [f"b{i}" for i in range(20_000)] + first[::5]  # known, then enough new to grow it
+    ids, _, _ = chunk_ids([" ".join(second)], SPLIT, table)
+    assert [numbering.tokens[i] for i in ids.tolist()] == second
