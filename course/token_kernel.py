@@ -105,12 +105,12 @@ class _KeyTable:
         return slots, np.concatenate(missing)
 
     def _insert(self, keys: list[np.ndarray], values: np.ndarray) -> None:
-        """Add distinct keys that are not in the table yet (doubling it to keep the load under 1/2)."""
-        if 2 * (self._count + len(values)) > len(self._values):
+        """Add distinct keys that are not in the table yet (doubling it to keep the load under 1/4: short probes)."""
+        if 4 * (self._count + len(values)) > len(self._values):
             used = self._keys[0] != _EMPTY
             old_keys, old_values = [column[used] for column in self._keys], self._values[used]
             size = len(self._values)
-            while 2 * (self._count + len(values)) > size:
+            while 4 * (self._count + len(values)) > size:
                 size *= 2
             self._allocate(size)
             self._insert(old_keys, old_values)
@@ -120,8 +120,13 @@ class _KeyTable:
         while len(waiting):
             claims = slots[waiting]
             free = self._keys[0][claims] == _EMPTY
-            claims, first = np.unique(claims[free], return_index=True)  # one claimant per free slot wins
-            winners = waiting[free][first]
+            claimants = waiting[free]
+            claims = claims[free]
+            order = np.argsort(claims, kind="stable")  # one claimant per free slot wins: the first
+            claims, claimants = claims[order], claimants[order]
+            first = np.ones(len(claims), dtype=bool)
+            first[1:] = claims[1:] != claims[:-1]
+            claims, winners = claims[first], claimants[first]
             for stored, word in zip(self._keys, keys):
                 stored[claims] = word[winners]
             self._values[claims] = values[winners]
@@ -138,15 +143,15 @@ class _KeyTable:
         if len(missing):
             columns = [word[missing] for word in keys]
             if self.width == 1:
-                distinct = [np.unique(columns[0])]
+                sorted_columns = [np.sort(columns[0])]  # (np.unique would import numpy.ma: 15 ms, once)
             else:
                 order = np.lexsort(columns[::-1])
                 sorted_columns = [column[order] for column in columns]
-                new = np.zeros(len(missing), dtype=bool)
-                new[0] = True
-                for column in sorted_columns:
-                    new[1:] |= column[1:] != column[:-1]
-                distinct = [column[new] for column in sorted_columns]
+            new = np.ones(len(missing), dtype=bool)
+            new[1:] = sorted_columns[0][1:] != sorted_columns[0][:-1]
+            for column in sorted_columns[1:]:
+                new[1:] |= column[1:] != column[:-1]
+            distinct = [column[new] for column in sorted_columns]
             self._insert(distinct, np.asarray(self._lookup(_decode_keys(np.stack(distinct, axis=1))), dtype=np.int32))
             ids[missing] = self._values[self._find(columns)[0]]  # (the table may have grown: slots moved)
         return ids
