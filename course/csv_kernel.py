@@ -85,13 +85,14 @@ def _parse(block: bytes, num_fields: int
         return None  # a quoted field spans lines: leave it to csv.reader
     if len(quotes):
         commas = commas[np.searchsorted(quotes, commas) % 2 == 0]  # those outside quotes separate fields
-    ends = np.sort(np.concatenate([commas, newlines]))  # where each field ends
     rows = len(newlines)
-    if len(ends) != rows * num_fields or not (ends[num_fields - 1::num_fields] == newlines).all():
+    if len(commas) != rows * (num_fields - 1) or (
+            num_fields > 1 and (np.searchsorted(commas, newlines) != np.arange(1, rows + 1) * (num_fields - 1)).any()):
         return None  # some record has another number of fields
-    starts = np.empty_like(ends)
-    starts[:1] = 0
-    starts[1:] = ends[:-1] + 1
+    record_starts = np.empty_like(newlines)
+    record_starts[:1] = 0
+    record_starts[1:] = newlines[:-1] + 1
+    label_ends = commas[::num_fields - 1] if num_fields > 1 else newlines  # the label field's comma
     # An opening quote begins a field or is the second of a doubled pair; a closing quote
     # ends a field or is the first of a pair. Any other quote csv.reader reads differently.
     # (A comma next to an opening or closing quote is outside quotes: a field separator.)
@@ -106,7 +107,7 @@ def _parse(block: bytes, num_fields: int
     if not ((at_start | second_of_pair).all() and (first_of_pair | (after == _COMMA) | (after == _NEWLINE)).all()):
         return None
     # Labels: the first field of each record, one or two ASCII digits once unquoted.
-    first, last = starts[::num_fields], ends[::num_fields]
+    first, last = record_starts, label_ends
     quoted = data[first] == _QUOTE
     first, last = first + quoted, last - quoted
     size = last - first
@@ -115,5 +116,5 @@ def _parse(block: bytes, num_fields: int
     if not ((size >= 1) & (size <= 2) & (digit <= 9) & ((size == 1) | (second <= 9))).all():
         return None
     labels = np.where(size == 1, digit, digit.astype(np.int64) * 10 + second).tolist()
-    removed = [_ranges(starts[::num_fields], starts[1::num_fields]), closing, opening[at_start]]
+    removed = [_ranges(record_starts, label_ends + 1), closing, opening[at_start]]
     return data, labels, commas, newlines, removed
