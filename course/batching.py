@@ -137,7 +137,7 @@ def _reuse_chunk_memory() -> None:
     """
     global _REUSING_CHUNK_MEMORY
     if not _REUSING_CHUNK_MEMORY:
-        block = np.empty(16 << 20, dtype=np.uint8)
+        block = np.empty(4 << 20, dtype=np.uint8)
         del block
         _REUSING_CHUNK_MEMORY = True
 
@@ -243,23 +243,47 @@ def _token_bound(rows: Iterable[Row], tokenizer: Tokenizer) -> int | None:
     return Path(path).stat().st_size
 
 
+class _Column:
+    """Integers appended a chunk at a time, ending as one array, with at most one copy of them in memory.
+
+    With a known bound (from the CSV file's size), they go straight into one `np.empty` array
+    of that many entries: the system gives it pages only as they are written, and the final
+    shrink (`realloc`) does not copy. Otherwise (or if the system refuses that much address
+    space) chunks are collected and concatenated at the end.
+    """
+
+    def __init__(self, bound: int | None, dtype: type, first: Sequence[int] = ()) -> None:
+        self.dtype = dtype
+        try:
+            self._out = np.empty(0 if bound is None else bound + len(first), dtype=dtype)
+        except (MemoryError, ValueError):
+            self._out = np.empty(0, dtype=dtype)
+        self._filled = 0
+        self._chunks: list[np.ndarray] = []
+        self.append(np.asarray(first, dtype=dtype))
+
+    def append(self, values: np.ndarray) -> None:
+        if not self._chunks and self._filled + len(values) <= len(self._out):
+            self._out[self._filled:self._filled + len(values)] = values
+            self._filled += len(values)
+        else:
+            self._chunks.append(values.astype(self.dtype))
+
+    def result(self) -> np.ndarray:
+        if self._chunks:
+            return _concatenate([self._out[:self._filled].copy(), *self._chunks], None, self.dtype)
+        self._out.resize(self._filled, refcheck=False)  # we hold the only reference
+        return self._out
+
+
 def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, dtype: type,
                    progress: bool | None, desc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Stream `rows` through `table`: `(ids, doc_offsets, labels)`, labels 0-based.
-
-    With a known bound (a CSV file), the ids go straight into one `np.empty` array of that
-    many entries: the system gives it pages only as they are written, and the final shrink
-    (`realloc`) does not copy, so memory holds one copy of the ids. Otherwise they are
-    collected a chunk at a time and concatenated.
-    """
-    bound = _token_bound(rows, tokenizer)
-    try:
-        out = np.empty(bound if bound is not None else 0, dtype=dtype)
-    except (MemoryError, ValueError):  # the system refuses that much address space: collect chunks instead
-        bound, out = None, np.empty(0, dtype=dtype)
-    filled = 0
-    id_chunks: list[np.ndarray] = []
-    offsets, zero_based = array("q", [0]), array("q")  # grown in place, then viewed by NumPy: no final copy
+    """Stream `rows` through `table`: `(ids, doc_offsets, labels)`, labels 0-based, each one `_Column`."""
+    path = getattr(rows, "path", None)
+    row_bound = Path(path).stat().st_size if path is not None else None  # a row takes at least one byte
+    ids_out = _Column(_token_bound(rows, tokenizer), dtype)
+    offsets, zero_based = _Column(row_bound, np.int64, [0]), _Column(row_bound, np.int64)
+    tokens_so_far = 0
     bar = _Progress(rows, desc, progress)
     rules = _KERNEL_RULES.get(tokenizer)
     _reuse_chunk_memory()
@@ -272,23 +296,14 @@ def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, d
             if len(ids) and ids.min() < 0:  # the lookup's mark for an unknown token without a default
                 token = token_at(int(np.argmax(ids < 0)))
                 raise RuntimeError(f"Token {token} not found and default index is not set")
-            if bound is not None and filled + len(ids) <= len(out):
-                out[filled:filled + len(ids)] = ids
-                filled += len(ids)
-            else:
-                id_chunks.append(ids.astype(dtype))
-            offsets.frombytes((np.cumsum(lengths, dtype=np.int64) + offsets[-1]).tobytes())
-            zero_based.frombytes((np.array(labels, dtype=np.int64) - 1).tobytes())
+            ids_out.append(ids)
+            offsets.append(np.cumsum(lengths, dtype=np.int64) + tokens_so_far)
+            tokens_so_far += len(ids)
+            zero_based.append(np.array(labels, dtype=np.int64) - 1)
             bar.update(labels, texts)
     finally:
         bar.close()
-    doc_offsets = np.frombuffer(offsets, dtype=np.int64)
-    if id_chunks:  # no bound (or, impossibly, over it)
-        ids = _concatenate([out[:filled].copy(), *id_chunks], int(doc_offsets[-1]), dtype)
-    else:
-        out.resize(filled, refcheck=False)  # we hold the only reference
-        ids = out
-    return ids, doc_offsets, np.frombuffer(zero_based, dtype=np.int64)
+    return ids_out.result(), offsets.result(), zero_based.result()
 
 
 def encode_rows(rows: Iterable[Row], tokenizer: Tokenizer, vocab: Vocab, progress: bool | None = False
@@ -378,10 +393,15 @@ def _vocab_of_counts(seen: list[str], counts: np.ndarray, min_freq: int, special
         order = order[:max_tokens - len(specials)]  # before the min_freq filter, as the reference
     if min_freq > 1:
         order = order[counts[order] >= min_freq]
-    tokens = list(map(seen.__getitem__, order.tolist()))
-    vocab = Vocab(specials + tokens if special_first else tokens + specials)
+    if len(set(specials)) != len(specials):
+        Vocab(specials)  # raises torchtext's error
+    tokens = np.array(seen, dtype=object)[order].tolist()  # (no Python int per token, as order.tolist() would make)
+    vocab = Vocab._of_distinct(specials + tokens if special_first else tokens + specials)
+    del tokens
     if default_token is not None:
-        vocab.set_default_index(vocab[default_token])
+        offset = 0 if special_first else len(order)
+        vocab.set_default_index(specials.index(default_token) + offset if default_token in specials
+                                else vocab[default_token])
     default = vocab.get_default_index()
     table = np.full(len(seen), -1 if default is None else default, dtype=np.int64)
     table[order] = np.arange(len(order)) + (len(specials) if special_first else 0)

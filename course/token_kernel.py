@@ -397,25 +397,37 @@ def count_order(tokens: Sequence[str], counts: np.ndarray) -> np.ndarray:
     """
     counts = np.asarray(counts, dtype=np.int64)
     joined = SEPARATOR.join(tokens)
-    try:
-        blob = joined.encode("utf-8") if joined.count(SEPARATOR) == len(tokens) - 1 else None
+    try:  # (16 bytes of padding: two words read from any start stay inside)
+        padded = (joined + SEPARATOR * 2 * _KEY_BYTES).encode("utf-8") if joined.count(SEPARATOR) == len(tokens) - 1 else None
     except UnicodeEncodeError:
-        blob = None
-    if blob is None or not tokens:
+        padded = None
+    del joined
+    if padded is None or not tokens:
         by_string = np.empty(len(tokens), dtype=np.int64)
         by_string[sorted(range(len(tokens)), key=tokens.__getitem__)] = np.arange(len(tokens))
         return np.lexsort((by_string, -counts))
-    size = len(blob)
-    padded = blob + bytes(2 * _KEY_BYTES)
-    separators = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 0)
-    starts = np.concatenate(([0], separators + 1))
-    token_bytes = np.concatenate((separators, [size])) - starts
+    size = len(padded) - 2 * _KEY_BYTES
+    separators = np.flatnonzero(np.frombuffer(padded, dtype=np.uint8, count=size) == 0)
+    starts = np.zeros(len(tokens), dtype=np.int64)
+    starts[1:] = separators + 1
+    token_bytes = np.full(len(tokens), size, dtype=np.int64)
+    token_bytes[:-1] = separators
+    token_bytes -= starts
+    del separators
     words = np.ndarray((size + _KEY_BYTES + 1,), dtype="<u8", buffer=padded, strides=(1,))
-    first = words[starts] & _KEY_MASKS[np.minimum(token_bytes, _KEY_BYTES)]
-    second = words[starts + _KEY_BYTES] & _KEY_MASKS[np.clip(token_bytes - _KEY_BYTES, 0, _KEY_BYTES)]
-    longer = np.zeros(len(tokens), dtype=np.int64)  # 0, or 1 + rank among the tokens over 16 bytes
+    first = words[starts]
+    first &= _KEY_MASKS[np.minimum(token_bytes, _KEY_BYTES)]
+    first.byteswap(inplace=True)  # big-endian: numeric order is byte order
+    starts += _KEY_BYTES
+    second = words[starts]
+    second &= _KEY_MASKS[np.clip(token_bytes - _KEY_BYTES, 0, _KEY_BYTES)]
+    second.byteswap(inplace=True)
+    del words, padded, starts
+    keys = [second, first, -counts]
     rows = np.flatnonzero(token_bytes > 2 * _KEY_BYTES)
-    if len(rows):
+    if len(rows):  # 1 + rank among the tokens over 16 bytes (0 for the others)
+        longer = np.zeros(len(tokens), dtype=np.int64)
         longer[rows[sorted(range(len(rows)), key=[tokens[row] for row in rows.tolist()].__getitem__)]] = (
             np.arange(1, len(rows) + 1))
-    return np.lexsort((longer, second.byteswap(), first.byteswap(), -counts))
+        keys.insert(0, longer)
+    return np.lexsort(keys)
