@@ -122,11 +122,11 @@ class _KeyTable:
             free = self._keys[0][claims] == _EMPTY
             claimants = waiting[free]
             claims = claims[free]
-            order = np.argsort(claims, kind="stable")  # one claimant per free slot wins: the first
-            claims, claimants = claims[order], claimants[order]
-            first = np.ones(len(claims), dtype=bool)
-            first[1:] = claims[1:] != claims[:-1]
-            claims, winners = claims[first], claimants[first]
+            # One claimant per free slot wins: each writes its number there (an empty slot's value
+            # is unused), one write per slot survives, and the survivors are the winners.
+            self._values[claims] = claimants
+            won = self._values[claims] == claimants
+            claims, winners = claims[won], claimants[won]
             for stored, word in zip(self._keys, keys):
                 stored[claims] = word[winners]
             self._values[claims] = values[winners]
@@ -142,18 +142,17 @@ class _KeyTable:
         ids = self._values[slots]
         if len(missing):
             columns = [word[missing] for word in keys]
-            if self.width == 1:
-                sorted_columns = [np.sort(columns[0])]  # (np.unique would import numpy.ma: 15 ms, once)
-            else:
-                order = np.lexsort(columns[::-1])
-                sorted_columns = [column[order] for column in columns]
+            # The distinct missing keys, sorted (np.unique would import numpy.ma: 15 ms, once).
+            order = np.argsort(columns[0]) if self.width == 1 else np.lexsort(columns[::-1])
+            sorted_columns = [column[order] for column in columns]
             new = np.ones(len(missing), dtype=bool)
             new[1:] = sorted_columns[0][1:] != sorted_columns[0][:-1]
             for column in sorted_columns[1:]:
                 new[1:] |= column[1:] != column[:-1]
             distinct = [column[new] for column in sorted_columns]
-            self._insert(distinct, np.asarray(self._lookup(_decode_keys(np.stack(distinct, axis=1))), dtype=np.int32))
-            ids[missing] = self._values[self._find(columns)[0]]  # (the table may have grown: slots moved)
+            values = np.asarray(self._lookup(_decode_keys(np.stack(distinct, axis=1))), dtype=np.int32)
+            self._insert(distinct, values)
+            ids[missing[order]] = values[np.cumsum(new) - 1]  # each missing row: its distinct key's value
         return ids
 
 
