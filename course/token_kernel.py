@@ -105,12 +105,12 @@ class _KeyTable:
         return slots, np.concatenate(missing)
 
     def _insert(self, keys: list[np.ndarray], values: np.ndarray) -> None:
-        """Add distinct keys that are not in the table yet (doubling it to keep the load under 1/4: short probes)."""
-        if 4 * (self._count + len(values)) > len(self._values):
+        """Add distinct keys that are not in the table yet (doubling it to keep the load under 1/2)."""
+        if 2 * (self._count + len(values)) > len(self._values):
             used = self._keys[0] != _EMPTY
             old_keys, old_values = [column[used] for column in self._keys], self._values[used]
             size = len(self._values)
-            while 4 * (self._count + len(values)) > size:
+            while 2 * (self._count + len(values)) > size:
                 size *= 2
             self._allocate(size)
             self._insert(old_keys, old_values)
