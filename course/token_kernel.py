@@ -104,16 +104,15 @@ class _KeyTable:
             probing = probing[~(found | empty)]
         return slots, np.concatenate(missing)
 
+    def _grow(self, size: int) -> None:
+        """Move every key into a table of `size` slots."""
+        used = self._keys[0] != _EMPTY
+        old_keys, old_values = [column[used] for column in self._keys], self._values[used]
+        self._allocate(size)
+        self._insert(old_keys, old_values)
+
     def _insert(self, keys: list[np.ndarray], values: np.ndarray) -> None:
-        """Add distinct keys that are not in the table yet (doubling it to keep the load under 1/2)."""
-        if 2 * (self._count + len(values)) > len(self._values):
-            used = self._keys[0] != _EMPTY
-            old_keys, old_values = [column[used] for column in self._keys], self._values[used]
-            size = len(self._values)
-            while 2 * (self._count + len(values)) > size:
-                size *= 2
-            self._allocate(size)
-            self._insert(old_keys, old_values)
+        """Add distinct keys that are not in the table yet (there is room: see `ids`)."""
         mask = len(self._values) - 1
         slots = self._home(keys)
         waiting = np.arange(len(values))
@@ -136,23 +135,52 @@ class _KeyTable:
             slots[waiting] = (slots[waiting] + 1) & mask
         self._count += len(values)
 
+    def _add(self, keys: list[np.ndarray], slots: np.ndarray, missing: np.ndarray) -> None:
+        """Insert the keys of rows `missing` (repeats included), each distinct one with its id from `lookup`.
+
+        `slots[missing]` are the empty slots that ended their probes. Rows claim free slots as
+        in `_insert`; a row whose slot then holds its key (it won, or a row with the same key
+        did: equal keys probe in step) is placed, the others probe on. No sort is needed.
+        """
+        mask = len(self._values) - 1
+        first = self._keys[0]
+        pending, winners = missing, []
+        while len(pending):
+            at = slots[pending]
+            free = first[at] == _EMPTY
+            claimants, claims = pending[free], at[free]
+            self._values[claims] = claimants  # one write per slot survives: the winner
+            won = self._values[claims] == claimants
+            for stored, word in zip(self._keys, keys):
+                stored[claims[won]] = word[claimants[won]]
+            winners.append(claimants[won])
+            placed = first[at] == keys[0][pending]
+            for stored, word in zip(self._keys[1:], keys[1:]):
+                placed &= stored[at] == word[pending]
+            pending = pending[~placed]
+            slots[pending] = (slots[pending] + 1) & mask
+        new = np.concatenate(winners)
+        distinct = np.stack([word[new] for word in keys], axis=1)
+        self._values[slots[new]] = np.asarray(self._lookup(_decode_keys(distinct)), dtype=np.int32)
+        self._count += len(new)
+
     def ids(self, keys: list[np.ndarray]) -> np.ndarray:
         """Ids (int32) of the keys; keys not seen yet are decoded, sent to `lookup` once and remembered."""
         slots, missing = self._find(keys)
-        ids = self._values[slots]
         if len(missing):
-            columns = [word[missing] for word in keys]
-            # The distinct missing keys, sorted (np.unique would import numpy.ma: 15 ms, once).
-            order = np.argsort(columns[0]) if self.width == 1 else np.lexsort(columns[::-1])
-            sorted_columns = [column[order] for column in columns]
-            new = np.ones(len(missing), dtype=bool)
-            new[1:] = sorted_columns[0][1:] != sorted_columns[0][:-1]
-            for column in sorted_columns[1:]:
-                new[1:] |= column[1:] != column[:-1]
-            distinct = [column[new] for column in sorted_columns]
-            values = np.asarray(self._lookup(_decode_keys(np.stack(distinct, axis=1))), dtype=np.int32)
-            self._insert(distinct, values)
-            ids[missing[order]] = values[np.cumsum(new) - 1]  # each missing row: its distinct key's value
+            if 5 * (self._count + len(missing)) > 4 * len(self._values):  # room even if all are distinct
+                size = len(self._values)
+                while 5 * (self._count + len(missing)) > 4 * size:
+                    size *= 2
+                self._grow(size)
+                slots, missing = self._find(keys)
+            self._add(keys, slots, missing)
+        ids = self._values[slots]
+        if 2 * self._count > len(self._values):  # keep the load under 1/2 (short probes)
+            size = len(self._values)
+            while 2 * self._count > size:
+                size *= 2
+            self._grow(size)
         return ids
 
 
