@@ -83,10 +83,10 @@ class _KeyTable:
         mask = len(self._values) - 1
         slots = self._home(keys)
         first = self._keys[0]
-        stored = first[slots]
+        stored = first.take(slots)  # (take: faster than indexing with an array)
         differs = stored != keys[0]
         for table_word, word in zip(self._keys[1:], keys[1:]):
-            differs |= table_word[slots] != word
+            differs |= table_word.take(slots) != word
         pending = np.flatnonzero(differs)
         if not len(pending):
             return slots, pending
@@ -175,7 +175,7 @@ class _KeyTable:
                 self._grow(size)
                 slots, missing = self._find(keys)
             self._add(keys, slots, missing)
-        ids = self._values[slots]
+        ids = self._values.take(slots)
         if 2 * self._count > len(self._values):  # keep the load under 1/2 (short probes)
             size = len(self._values)
             while 2 * self._count > size:
@@ -382,8 +382,8 @@ def normalized_ids(data: bytes, rules: ByteRules, table: TokenIds
 
     token_bytes = ends - starts
     words = np.ndarray((size + 1,), dtype="<u8", buffer=padded, offset=1, strides=(1,))  # 8 bytes from each position
-    keys = words[starts]
-    keys &= _KEY_MASKS[np.minimum(token_bytes, _KEY_BYTES + 1)]  # longer tokens: key 0, their ids come below
+    keys = words.take(starts)
+    keys &= _KEY_MASKS.take(np.minimum(token_bytes, _KEY_BYTES + 1))  # longer tokens: key 0, their ids come below
     ids = table.tables[0].ids([keys])
     longer = np.flatnonzero(token_bytes > _KEY_BYTES)
     if len(longer):
