@@ -7,9 +7,11 @@ string and a dict lookup, about 200-400 ns a token. This kernel gives exactly th
 without a Python object per token, in a few passes over the bytes of a whole chunk:
 
 1. the texts of a chunk are UTF-8 bytes joined by "\\x00" (no text contains it, or the
-   chunk goes the reference way). `normalize` lowercases and deletes characters in one
-   `bytes.translate` when the chunk is ASCII (lowercasing by text otherwise: it treats the
-   separator as the end of a text); `str.split`'s non-ASCII whitespace becomes a tab;
+   chunk goes the reference way; ASCII CSV blocks come so, without their quotes, from
+   `course.csv_kernel`). `normalize` lowercases an ASCII chunk with `bytes.lower` and
+   deletes characters with `bytes.replace`; other chunks are lowercased as one string
+   (which treats the separator as the end of a text) and `str.split`'s non-ASCII
+   whitespace becomes a tab;
 2. the rules are applied to the bytes by kind (`byte_rules` derives the kinds from
    `course.text.BASIC_ENGLISH_RULES` and checks when that equals applying them in order):
    the pattern (`<br />`) becomes delimiters, and one more `translate` gives each byte its
@@ -20,8 +22,9 @@ without a Python object per token, in a few passes over the bytes of a whole chu
 3. a token of up to 8 bytes *is* its own key: its bytes read as one little-endian 64-bit
    integer (no token contains a zero byte, so the zero padding is unambiguous); 9 to 16
    bytes make a key of two words. Keys are looked up in bulk in open-addressing hash
-   tables of NumPy arrays. Only keys never seen before are decoded back to strings and
-   sent to `lookup` (the vocabulary or the first-seen numbering), once per distinct token;
+   tables of NumPy arrays (`np.take` gathers, vectorized linear probing). Only keys never
+   seen before are decoded back to strings and sent to `lookup` (the vocabulary or the
+   first-seen numbering), once per distinct token;
 4. longer tokens (rare) are decoded together and looked up in a dict.
 
 `count_order` sorts a vocabulary's tokens (count descending, then string order) the same
