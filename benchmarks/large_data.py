@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import resource
@@ -95,7 +96,10 @@ def child(path: str, mode: str, cache_dir: str) -> dict:
     peak_mb = peak_rss_mb()
     itos = vocab.get_itos()  # what the vocabulary itself holds: its strings, its list and its dict
     vocab_mb = (sum(map(sys.getsizeof, itos)) + sys.getsizeof(itos) + sys.getsizeof(vocab.get_stoi())) / 2**20
-    return {"vocab_mb": vocab_mb, "rows": len(corpus), "tokens": len(corpus.ids), "vocab": len(vocab), "wall_s": wall, "cpu_s": cpu,
+    digest = hashlib.sha256(json.dumps(itos).encode("utf-8"))  # the result itself, to compare modes
+    for array_ in (corpus.ids.astype(np.int32), corpus.doc_offsets, corpus.labels):
+        digest.update(np.ascontiguousarray(array_).tobytes())
+    return {"digest": digest.hexdigest(), "vocab_mb": vocab_mb, "rows": len(corpus), "tokens": len(corpus.ids), "vocab": len(vocab), "wall_s": wall, "cpu_s": cpu,
             "baseline_mb": baseline_mb, "peak_mb": peak_mb,
             "encoded_mb": (corpus.ids.nbytes + corpus.doc_offsets.nbytes + corpus.labels.nbytes) / 2**20}
 
@@ -197,6 +201,10 @@ def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None 
                       f"per MB of arrays plus vocabulary ('vocab_mb': its strings, list and dict, which grow "
                       f"with the corpus too). Target: no faster than the encoded corpus (about 1).")
     recipe = {r["data"]: r for r in rows_out if r["mode"] == "recipe"}
+    differing = sorted({f"{r['data']} ({r['mode']})" for r in rows_out
+                        if r["data"] in recipe and r["digest"] != recipe[r["data"]]["digest"]})
+    if differing:
+        print(f"WARNING: these results differ from the per-token recipe's: {', '.join(differing)}", flush=True)
     side_by_side = ", ".join(f"{r['data']} {r['M tokens/s (CPU)'] / recipe[r['data']]['M tokens/s (CPU)']:.1f}x"
                              for r in stream if r["data"] in recipe)
     real_stream = [r for r in stream if r["data"].startswith("AG_NEWS")]
@@ -214,6 +222,9 @@ def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None 
          + (f"Best: {best['x torchtext (CPU)']:.1f}x." if best else "")),
         (f"Side by side, stream vs the per-token recipe (CPU time, same machine and load): {side_by_side}."
          if side_by_side else ""),
+        (("Every mode gave the same vocabulary, ids, offsets and labels as the per-token recipe on "
+          + ", ".join(sorted(recipe)) + "." if not differing else
+          "RESULTS DIFFER from the per-token recipe's: " + ", ".join(differing) + ".") if recipe else ""),
         ("Timings are one run each, on whatever load the machine had: CPU time (process_time) is the fairer figure "
          "on a shared machine; wall time is what a user waits."),
     ]

@@ -13,7 +13,6 @@ import json
 import os
 import warnings
 import zipfile
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
@@ -30,7 +29,17 @@ from course.text import (
     get_tokenizer,
     vocab_from_counts,
 )
-from course.token_kernel import SPLIT, ByteRules, TokenIds, byte_rules, chunk_ids
+from course.datasets import CSVTextDataset
+from course.token_kernel import (
+    SPLIT,
+    ByteRules,
+    TokenIds,
+    byte_rules,
+    chunk_ids,
+    count_order,
+    normalize,
+    normalized_ids,
+)
 
 Batch = tuple[np.ndarray, np.ndarray, np.ndarray]
 Row = tuple[int, str]
@@ -108,15 +117,44 @@ class EncodedCorpus:
 # --- Streaming: read, tokenize, count and encode in chunks ------------------------------
 # Only one chunk of rows is ever held as strings; what grows with the corpus is the token
 # ids (compact arrays), the per-document lengths and labels, and the vocabulary itself.
-CHUNK_ROWS = 4096
+CHUNK_ROWS = 2048
 _SLICE = 1 << 20  # tokens per slice in whole-corpus NumPy passes (bounded temporaries)
 _KERNEL_RULES: dict[Callable, ByteRules] = {_split_tokenizer: SPLIT}
 if (_BASIC_ENGLISH_BYTES := byte_rules(BASIC_ENGLISH_RULES)) is not None:  # (it is: tests check)
     _KERNEL_RULES[basic_english] = _BASIC_ENGLISH_BYTES
 
 
-def _row_chunks(rows: Iterable[Row], chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[list[int], list[str]]]:
-    """`(labels, texts)` lists of up to `chunk_rows` rows; CSV datasets give them directly."""
+def _reuse_chunk_memory() -> None:
+    """Let a chunk's NumPy temporaries (about 1 MB each) reuse heap memory instead of fresh pages.
+
+    glibc's malloc maps blocks over its threshold (128 KB at start) from the system and
+    unmaps them when freed, so every temporary of every chunk page-faults on first touch:
+    measured, 2 to 3 times the pipeline's page faults and a fifth of its time on 10,000
+    rows. glibc raises the threshold to the size of the last mapped block freed (mallopt(3),
+    "dynamic mmap threshold"): one 4 MiB block allocated (never touched) and freed keeps
+    smaller blocks on the heap, where freed memory is reused, while larger ones (the
+    corpus' arrays, big hash tables) still go back to the system. Elsewhere a no-op.
+    """
+    global _REUSING_CHUNK_MEMORY
+    if not _REUSING_CHUNK_MEMORY:
+        block = np.empty(4 << 20, dtype=np.uint8)
+        del block
+        _REUSING_CHUNK_MEMORY = True
+
+
+_REUSING_CHUNK_MEMORY = False
+
+
+def _row_chunks(rows: Iterable[Row], chunk_rows: int | None = None, drop_quotes: bool = False
+                ) -> Iterator[tuple[list[int], list[str] | bytes]]:
+    """`(labels, texts)` lists of up to `chunk_rows` rows (default `CHUNK_ROWS`); CSV datasets give them directly.
+
+    `drop_quotes`: a CSV dataset may give a chunk's texts as bytes (see `CSVTextDataset.iter_chunks`).
+    """
+    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
+    if isinstance(rows, CSVTextDataset):
+        yield from rows.iter_chunks(chunk_rows, drop_quotes=drop_quotes)
+        return
     iter_chunks = getattr(rows, "iter_chunks", None)
     if callable(iter_chunks):
         yield from iter_chunks(chunk_rows)
@@ -163,9 +201,10 @@ class _Progress:
         self._bar = tqdm(total=total, desc=desc, unit="B" if self._bytes else " rows",
                          unit_scale=True, disable=None if enabled is None else False, leave=False)
 
-    def update(self, texts: Sequence[str]) -> None:
+    def update(self, labels: Sequence[int], texts: Sequence[str] | bytes) -> None:
         if self._bar is not None:  # bytes: the text's UTF-8 size is close enough to the row's
-            self._bar.update(sum(map(len, texts)) + 10 * len(texts) if self._bytes else len(texts))
+            size = len(texts) if isinstance(texts, bytes) else sum(map(len, texts))
+            self._bar.update(size + 10 * len(labels) if self._bytes else len(labels))
 
     def close(self) -> None:
         if self._bar is not None:
@@ -204,47 +243,67 @@ def _token_bound(rows: Iterable[Row], tokenizer: Tokenizer) -> int | None:
     return Path(path).stat().st_size
 
 
+class _Column:
+    """Integers appended a chunk at a time, ending as one array, with at most one copy of them in memory.
+
+    With a known bound (from the CSV file's size), they go straight into one `np.empty` array
+    of that many entries: the system gives it pages only as they are written, and the final
+    shrink (`realloc`) does not copy. Otherwise (or if the system refuses that much address
+    space) chunks are collected and concatenated at the end.
+    """
+
+    def __init__(self, bound: int | None, dtype: type, first: Sequence[int] = ()) -> None:
+        self.dtype = dtype
+        try:
+            self._out = np.empty(0 if bound is None else bound + len(first), dtype=dtype)
+        except (MemoryError, ValueError):
+            self._out = np.empty(0, dtype=dtype)
+        self._filled = 0
+        self._chunks: list[np.ndarray] = []
+        self.append(np.asarray(first, dtype=dtype))
+
+    def append(self, values: np.ndarray) -> None:
+        if not self._chunks and self._filled + len(values) <= len(self._out):
+            self._out[self._filled:self._filled + len(values)] = values
+            self._filled += len(values)
+        else:
+            self._chunks.append(values.astype(self.dtype))
+
+    def result(self) -> np.ndarray:
+        if self._chunks:
+            return _concatenate([self._out[:self._filled].copy(), *self._chunks], None, self.dtype)
+        self._out.resize(self._filled, refcheck=False)  # we hold the only reference
+        return self._out
+
+
 def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, dtype: type,
                    progress: bool | None, desc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Stream `rows` through `table`: `(ids, doc_offsets, labels)`, labels 0-based.
-
-    With a known bound (a CSV file), the ids go straight into one `np.empty` array of that
-    many entries: the system gives it pages only as they are written, and the final shrink
-    (`realloc`) does not copy, so memory holds one copy of the ids. Otherwise they are
-    collected a chunk at a time and concatenated.
-    """
-    bound = _token_bound(rows, tokenizer)
-    try:
-        out = np.empty(bound if bound is not None else 0, dtype=dtype)
-    except (MemoryError, ValueError):  # the system refuses that much address space: collect chunks instead
-        bound, out = None, np.empty(0, dtype=dtype)
-    filled = 0
-    id_chunks: list[np.ndarray] = []
-    offsets, zero_based = array("q", [0]), array("q")  # grown in place, then viewed by NumPy: no final copy
+    """Stream `rows` through `table`: `(ids, doc_offsets, labels)`, labels 0-based, each one `_Column`."""
+    path = getattr(rows, "path", None)
+    row_bound = Path(path).stat().st_size if path is not None else None  # a row takes at least one byte
+    ids_out = _Column(_token_bound(rows, tokenizer), dtype)
+    offsets, zero_based = _Column(row_bound, np.int64, [0]), _Column(row_bound, np.int64)
+    tokens_so_far = 0
     bar = _Progress(rows, desc, progress)
+    rules = _KERNEL_RULES.get(tokenizer)
+    _reuse_chunk_memory()
     try:
-        for labels, texts in _row_chunks(rows):
-            ids, lengths, token_at = _chunk_ids(texts, tokenizer, table)
+        for labels, texts in _row_chunks(rows, drop_quotes=rules is not None and b'"' in rules.deleted):
+            if isinstance(texts, bytes):  # ASCII texts without quotes, joined: straight to the kernel
+                ids, lengths, token_at = normalized_ids(normalize(texts, rules), rules, table)
+            else:
+                ids, lengths, token_at = _chunk_ids(texts, tokenizer, table)
             if len(ids) and ids.min() < 0:  # the lookup's mark for an unknown token without a default
                 token = token_at(int(np.argmax(ids < 0)))
                 raise RuntimeError(f"Token {token} not found and default index is not set")
-            if bound is not None and filled + len(ids) <= len(out):
-                out[filled:filled + len(ids)] = ids
-                filled += len(ids)
-            else:
-                id_chunks.append(ids.astype(dtype))
-            offsets.frombytes((np.cumsum(lengths, dtype=np.int64) + offsets[-1]).tobytes())
-            zero_based.frombytes((np.array(labels, dtype=np.int64) - 1).tobytes())
-            bar.update(texts)
+            ids_out.append(ids)
+            offsets.append(np.cumsum(lengths, dtype=np.int64) + tokens_so_far)
+            tokens_so_far += len(ids)
+            zero_based.append(np.array(labels, dtype=np.int64) - 1)
+            bar.update(labels, texts)
     finally:
         bar.close()
-    doc_offsets = np.frombuffer(offsets, dtype=np.int64)
-    if id_chunks:  # no bound (or, impossibly, over it)
-        ids = _concatenate([out[:filled].copy(), *id_chunks], int(doc_offsets[-1]), dtype)
-    else:
-        out.resize(filled, refcheck=False)  # we hold the only reference
-        ids = out
-    return ids, doc_offsets, np.frombuffer(zero_based, dtype=np.int64)
+    return ids_out.result(), offsets.result(), zero_based.result()
 
 
 def encode_rows(rows: Iterable[Row], tokenizer: Tokenizer, vocab: Vocab, progress: bool | None = False
@@ -298,20 +357,55 @@ def build_vocab_and_encode(
         return np.arange(len(seen) - len(tokens), len(seen), dtype=np.int64)
 
     ids, doc_offsets, labels = _encode_stream(rows, tokenizer, TokenIds(number), np.int32, progress, "vocabulary")
-    counts_array = np.zeros(len(seen), dtype=np.int64)
+    counts = np.zeros(len(seen), dtype=np.int64)
     for start in range(0, len(ids), _SLICE):  # bincount copies int32 input to int64: a slice at a time
-        counts_array += np.bincount(ids[start:start + _SLICE], minlength=len(seen))
-    vocab = vocab_from_counts(dict(zip(seen, counts_array.tolist())), min_freq, specials, special_first, max_tokens)
-    if default_token is not None:
-        vocab.set_default_index(vocab[default_token])
+        counts += np.bincount(ids[start:start + _SLICE], minlength=len(seen))
+    vocab, table = _vocab_of_counts(seen, counts, min_freq, specials, special_first, max_tokens, default_token)
     default = vocab.get_default_index()
-    table = np.fromiter(vocab.lookup_indices(seen) if default is not None else
-                        map(vocab.get_stoi().get, seen, repeat(-1)), dtype=ids.dtype, count=len(seen))
     if default is None and (table < 0).any():  # a dropped token (min_freq, max_tokens): the first in text order
         first = seen[int(ids[np.argmax(table[ids] < 0)])]
         raise RuntimeError(f"Token {first} not found and default index is not set")
-    _remap(ids, table)
+    _remap(ids, table.astype(ids.dtype))
     return vocab, EncodedCorpus(ids, doc_offsets, labels)
+
+
+def _vocab_of_counts(seen: list[str], counts: np.ndarray, min_freq: int, specials: Sequence[str] | None,
+                     special_first: bool, max_tokens: int | None, default_token: str | None
+                     ) -> tuple[Vocab, np.ndarray]:
+    """`vocab_from_counts(dict(zip(seen, counts)), ...)` with its default index, and each seen token's index (-1: none).
+
+    The order comes from `count_order` (NumPy, equal to `vocab_from_counts`'s sort), and
+    the indices from that order, without a dict of counts or a lookup per token. A special
+    that was also counted takes the reference way (`vocab_from_counts` removes it there).
+    """
+    specials = list(specials or [])
+    if any(special in seen for special in specials):
+        vocab = vocab_from_counts(dict(zip(seen, counts.tolist())), min_freq, specials, special_first, max_tokens)
+        if default_token is not None:
+            vocab.set_default_index(vocab[default_token])
+        default = vocab.get_default_index()
+        return vocab, np.fromiter(vocab.lookup_indices(seen) if default is not None else
+                                  map(vocab.get_stoi().get, seen, repeat(-1)), dtype=np.int64, count=len(seen))
+    if max_tokens is not None and len(specials) >= max_tokens:
+        raise ValueError("len(specials) >= max_tokens, so the vocab will be entirely special tokens.")
+    order = count_order(seen, counts)
+    if max_tokens is not None:
+        order = order[:max_tokens - len(specials)]  # before the min_freq filter, as the reference
+    if min_freq > 1:
+        order = order[counts[order] >= min_freq]
+    if len(set(specials)) != len(specials):
+        Vocab(specials)  # raises torchtext's error
+    tokens = np.array(seen, dtype=object)[order].tolist()  # (no Python int per token, as order.tolist() would make)
+    vocab = Vocab._of_distinct(specials + tokens if special_first else tokens + specials)
+    del tokens
+    if default_token is not None:
+        offset = 0 if special_first else len(order)
+        vocab.set_default_index(specials.index(default_token) + offset if default_token in specials
+                                else vocab[default_token])
+    default = vocab.get_default_index()
+    table = np.full(len(seen), -1 if default is None else default, dtype=np.int64)
+    table[order] = np.arange(len(order)) + (len(specials) if special_first else 0)
+    return vocab, table
 
 
 def _offsets_from_lengths(lengths: Iterable[int], n: int) -> np.ndarray:

@@ -26,6 +26,53 @@ def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
 
 def clean_records(block: bytes, num_fields: int) -> tuple[list[int], list[str]] | None:
     """`(labels, texts)` of `block` (whole lines), exactly as `csv.reader` would give them; None if not clean."""
+    parsed = _parse(block, num_fields)
+    if parsed is None:
+        return None
+    data, labels, field_separators, newlines, removed = parsed
+    # Texts: drop each record's label field and its comma and the quoting quotes; commas
+    # between fields become spaces (`" ".join`), newlines the separator of records.
+    text = data.copy()
+    text[field_separators] = 32
+    text[newlines] = 0
+    keep = np.ones(len(data), dtype=bool)
+    for positions in removed:
+        keep[positions] = False
+    try:
+        joined = text[keep][:-1].tobytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return labels, joined.split("\x00")
+
+
+def clean_texts_without_quotes(block: bytes, num_fields: int) -> tuple[list[int], bytes | list[str]] | None:
+    """`clean_records`, but an ASCII block's texts come as one bytes object without their `"` characters.
+
+    That object is `"\\x00".join(texts).replace('"', "").encode()`: what a tokenizer that
+    deletes `"` (`basic_english`) needs, without a string per row. A block that is not ASCII
+    gives its texts as `clean_records` does (lowercasing other scripts must see the quotes).
+    """
+    if not block.isascii():
+        return clean_records(block, num_fields)
+    parsed = _parse(block, num_fields)
+    if parsed is None:
+        return None
+    data, labels, field_separators, newlines, removed = parsed
+    text = data.copy()
+    text[field_separators] = 32
+    text[newlines] = 0
+    text[removed[0]] = _QUOTE  # the label fields go with the quotes (removed[1:] are quotes already)
+    text[-1] = _QUOTE  # the last newline
+    return labels, text.tobytes().replace(b'"', b"")
+
+
+def _parse(block: bytes, num_fields: int
+           ) -> tuple[np.ndarray, list[int], np.ndarray, np.ndarray, list[np.ndarray]] | None:
+    """The structure of a clean block: `(bytes, labels, field separators, newlines, removed)`; None if not clean.
+
+    `removed`: positions of the label fields with their commas, of the closing quotes and of
+    the opening ones (all that is not text).
+    """
     if b"\r" in block or b"\x00" in block:
         return None
     if not block.endswith(b"\n"):
@@ -36,14 +83,16 @@ def clean_records(block: bytes, num_fields: int) -> tuple[list[int], list[str]] 
     newlines = np.flatnonzero(data == _NEWLINE)
     if len(quotes) % 2 or (np.searchsorted(quotes, newlines) % 2).any():
         return None  # a quoted field spans lines: leave it to csv.reader
-    commas = commas[np.searchsorted(quotes, commas) % 2 == 0]  # those outside quotes separate fields
-    ends = np.sort(np.concatenate([commas, newlines]))  # where each field ends
+    if len(quotes):
+        commas = commas[np.searchsorted(quotes, commas) % 2 == 0]  # those outside quotes separate fields
     rows = len(newlines)
-    if len(ends) != rows * num_fields or not (ends[num_fields - 1::num_fields] == newlines).all():
+    if len(commas) != rows * (num_fields - 1) or (
+            num_fields > 1 and (np.searchsorted(commas, newlines) != np.arange(1, rows + 1) * (num_fields - 1)).any()):
         return None  # some record has another number of fields
-    starts = np.empty_like(ends)
-    starts[:1] = 0
-    starts[1:] = ends[:-1] + 1
+    record_starts = np.empty_like(newlines)
+    record_starts[:1] = 0
+    record_starts[1:] = newlines[:-1] + 1
+    label_ends = commas[::num_fields - 1] if num_fields > 1 else newlines  # the label field's comma
     # An opening quote begins a field or is the second of a doubled pair; a closing quote
     # ends a field or is the first of a pair. Any other quote csv.reader reads differently.
     # (A comma next to an opening or closing quote is outside quotes: a field separator.)
@@ -58,7 +107,7 @@ def clean_records(block: bytes, num_fields: int) -> tuple[list[int], list[str]] 
     if not ((at_start | second_of_pair).all() and (first_of_pair | (after == _COMMA) | (after == _NEWLINE)).all()):
         return None
     # Labels: the first field of each record, one or two ASCII digits once unquoted.
-    first, last = starts[::num_fields], ends[::num_fields]
+    first, last = record_starts, label_ends
     quoted = data[first] == _QUOTE
     first, last = first + quoted, last - quoted
     size = last - first
@@ -67,18 +116,5 @@ def clean_records(block: bytes, num_fields: int) -> tuple[list[int], list[str]] 
     if not ((size >= 1) & (size <= 2) & (digit <= 9) & ((size == 1) | (second <= 9))).all():
         return None
     labels = np.where(size == 1, digit, digit.astype(np.int64) * 10 + second).tolist()
-    # Texts: drop each record's label field and its comma and the quoting quotes (closing
-    # ones, opening ones at a field start); commas between fields become spaces
-    # (`" ".join`), newlines the separator of records.
-    text = data.copy()
-    text[commas] = 32
-    text[newlines] = 0
-    keep = np.ones(len(data), dtype=bool)
-    keep[_ranges(starts[::num_fields], starts[1::num_fields])] = False
-    keep[closing] = False
-    keep[opening[at_start]] = False
-    try:
-        joined = text[keep][:-1].tobytes().decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return labels, joined.split("\x00")
+    removed = [_ranges(record_starts, label_ends + 1), closing, opening[at_start]]
+    return data, labels, commas, newlines, removed

@@ -25,7 +25,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
-from course.csv_kernel import clean_records
+from course.csv_kernel import clean_records, clean_texts_without_quotes
 from course.errors import DataFileError
 
 Row = tuple[int, str]
@@ -88,17 +88,21 @@ class CSVTextDataset:
         for labels, texts in self.iter_chunks():
             yield from zip(labels, texts)
 
-    def iter_chunks(self, rows_per_chunk: int = 4096) -> Iterator[tuple[list[int], list[str]]]:
+    def iter_chunks(self, rows_per_chunk: int = 4096, *, drop_quotes: bool = False
+                    ) -> Iterator[tuple[list[int], list[str] | bytes]]:
         """Yield `(labels, texts)` lists of up to `rows_per_chunk` rows, streaming the file.
 
         The fast path checks whole chunks at C speed (field counts, `int` labels, their
         range); any problem sends the file to the careful row-by-row reader, which raises
-        the precise error with its line.
+        the precise error with its line. With `drop_quotes`, the texts of a clean ASCII
+        block (about `rows_per_chunk` rows) come as one bytes object instead of a list:
+        `"\\x00".join(texts)` without its `"` characters (see `course.csv_kernel`), what a
+        tokenizer that deletes `"` (`basic_english`) needs.
         """
         any_rows = False
         try:
             with open(self.path, "rb") as file:
-                for labels, texts in chain(_clean_chunks(file, self.num_fields, rows_per_chunk),
+                for labels, texts in chain(_clean_chunks(file, self.num_fields, rows_per_chunk, drop_quotes),
                                            self._csv_chunks(file, rows_per_chunk)):
                     if not 1 <= min(labels) <= max(labels) <= self.num_classes:
                         raise ValueError
@@ -230,12 +234,14 @@ class CSVTextDataset:
         return f"CSVTextDataset({str(self.path)!r}, num_classes={self.num_classes})"
 
 
-def _clean_chunks(file: BinaryIO, num_fields: int, rows_per_chunk: int) -> Iterator[tuple[list[int], list[str]]]:
+def _clean_chunks(file: BinaryIO, num_fields: int, rows_per_chunk: int, drop_quotes: bool = False
+                  ) -> Iterator[tuple[list[int], list[str] | bytes]]:
     """Chunks parsed by `course.csv_kernel` while the file is clean; stops at the start of the first other block.
 
     Blocks of about 256 bytes a row (whole lines) are parsed at once, then cut into chunks of
-    `rows_per_chunk` rows.
+    `rows_per_chunk` rows (with `drop_quotes`, a block whose texts come as bytes is one chunk).
     """
+    parse = clean_texts_without_quotes if drop_quotes else clean_records
     start = 3 if file.read(3) == b"\xef\xbb\xbf" else 0  # a BOM, as utf-8-sig skips it
     file.seek(start)
     pending = b""
@@ -248,11 +254,14 @@ def _clean_chunks(file: BinaryIO, num_fields: int, rows_per_chunk: int) -> Itera
             if more:
                 continue  # a line longer than the read: read on
             break
-        parsed = clean_records(block, num_fields)
+        parsed = parse(block, num_fields)
         if parsed is None:
             break
         start += len(block)
         labels, texts = parsed
+        if isinstance(texts, bytes):
+            yield labels, texts
+            continue
         for first in range(0, len(labels), rows_per_chunk):
             yield labels[first:first + rows_per_chunk], texts[first:first + rows_per_chunk]
     file.seek(start)

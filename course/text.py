@@ -124,11 +124,36 @@ class Vocab:
 
     def __init__(self, tokens: Iterable[str], default_index: int | None = None) -> None:
         self._itos: list[str] = list(tokens)
-        self._stoi: dict[str, int] = dict(zip(self._itos, range(len(self._itos))))
-        if len(self._stoi) != len(self._itos):
-            duplicate = next(token for token, n in Counter(self._itos).items() if n > 1)
-            raise RuntimeError(f"Duplicate token found in tokens list: {duplicate}")
+        self._index: dict[str, int] | None = None
+        self._stoi  # noqa: B018  (builds the index now: a duplicate is an error here, as in torchtext)
         self._default_index = default_index
+
+    @classmethod
+    def _of_distinct(cls, tokens: list[str]) -> Vocab:
+        """A vocabulary of tokens the caller knows to be distinct (`batching` checks that).
+
+        Its token -> index dict is built on the first lookup by string: encoding a corpus
+        with the NumPy kernel never needs it, and it is most of a large vocabulary's memory.
+        """
+        vocab = cls.__new__(cls)
+        vocab._itos, vocab._index, vocab._default_index = tokens, None, None
+        return vocab
+
+    @property
+    def _stoi(self) -> dict[str, int]:
+        """token -> index, built on first use."""
+        if self._index is None:
+            index = dict(zip(self._itos, range(len(self._itos))))
+            if len(index) != len(self._itos):
+                duplicate = next(token for token, n in Counter(self._itos).items() if n > 1)
+                raise RuntimeError(f"Duplicate token found in tokens list: {duplicate}")
+            self._index = index
+        return self._index
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if "_stoi" in state:  # pickled before the index was built lazily
+            state["_index"] = state.pop("_stoi")
+        self.__dict__.update(state)
 
     def __len__(self) -> int:
         return len(self._itos)

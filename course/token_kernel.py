@@ -4,23 +4,31 @@ The reference rule is short: `ids = [table[token] for text in texts for token in
 normalize(text).split()]` (`normalize` is `basic_english`'s lowercasing and replacements
 from `course.text`, or nothing for `str.split`). Done that way, every token becomes a Python
 string and a dict lookup, about 200-400 ns a token. This kernel gives exactly the same ids
-without a Python object per token:
+without a Python object per token, in a few passes over the bytes of a whole chunk:
 
-1. the texts of a chunk are joined with "\\x00" (no text contains it, or the chunk goes the
-   reference way), lowercased at once (lowercasing treats the separator as the end of a
-   text) and encoded to UTF-8;
+1. the texts of a chunk are UTF-8 bytes joined by "\\x00" (no text contains it, or the
+   chunk goes the reference way; ASCII CSV blocks come so, without their quotes, from
+   `course.csv_kernel`). `normalize` lowercases an ASCII chunk with `bytes.lower` and
+   deletes characters with `bytes.replace`; other chunks are lowercased as one string
+   (which treats the separator as the end of a text) and `str.split`'s non-ASCII
+   whitespace becomes a tab;
 2. the rules are applied to the bytes by kind (`byte_rules` derives the kinds from
    `course.text.BASIC_ENGLISH_RULES` and checks when that equals applying them in order):
-   deleted characters are removed, the pattern (`<br />`) and the characters replaced by a
-   space become delimiters, the characters replaced by " c " become tokens of their own.
-   Tokens start and end where delimiters and those characters cut the bytes; documents end
-   at the separators. `str.split`'s non-ASCII whitespace is first made a tab;
+   the pattern (`<br />`) becomes delimiters, and one more `translate` gives each byte its
+   class: delimiter (whitespace, the separator, characters replaced by a space), token
+   byte, or singleton (a character replaced by " c ", a token of its own). A token starts
+   where a byte's class exceeds its left neighbour's "token byte" bit, and ends likewise
+   on the right: two comparisons find every token. Documents end at the separators;
 3. a token of up to 8 bytes *is* its own key: its bytes read as one little-endian 64-bit
    integer (no token contains a zero byte, so the zero padding is unambiguous); 9 to 16
    bytes make a key of two words. Keys are looked up in bulk in open-addressing hash
-   tables of NumPy arrays. Only keys never seen before are decoded back to strings and
-   sent to `lookup` (the vocabulary or the first-seen numbering), once per distinct token;
+   tables of NumPy arrays (`np.take` gathers, vectorized linear probing). Only keys never
+   seen before are decoded back to strings and sent to `lookup` (the vocabulary or the
+   first-seen numbering), once per distinct token;
 4. longer tokens (rare) are decoded together and looked up in a dict.
+
+`count_order` sorts a vocabulary's tokens (count descending, then string order) the same
+way, on their bytes.
 """
 from __future__ import annotations
 
@@ -32,13 +40,16 @@ import numpy as np
 
 SEPARATOR = "\x00"
 # `str.split()` splits on `str.isspace()` characters. The ASCII ones (and our separator) are
-# found in the bytes; the others (all below U+3001, checked by a test) are first made spaces.
+# found in the bytes; the others (all below U+3001, checked by a test) are first made tabs.
 _ASCII_DELIMITERS = bytes([0]) + "".join(chr(c) for c in range(128) if chr(c).isspace()).encode("ascii")
 _NON_ASCII_SPACES = re.compile("[" + "".join(chr(c) for c in range(128, 0x3001) if chr(c).isspace()) + "]")
 _IS_DELIMITER = np.zeros(256, dtype=bool)
 _IS_DELIMITER[list(_ASCII_DELIMITERS)] = True
 _KEY_BYTES = 8
-_KEY_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(_KEY_BYTES)] + [2**64 - 1], dtype=np.uint64)
+# The mask of a key's first n bytes (n = 0..8); n = 9 (a longer token) gives 0, a key no
+# short token has (the short table holds 0 as a placeholder, so longer tokens cost no branch).
+_KEY_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(_KEY_BYTES)] + [2**64 - 1, 0], dtype=np.uint64)
+_EMPTY = np.uint64(2**64 - 1)  # an empty slot: byte 0xff never occurs in UTF-8, so no key is all 0xff
 _FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: multiplicative hashing
 
 Lookup = Callable[[list[str]], np.ndarray]  # distinct token strings -> their ids
@@ -47,65 +58,77 @@ Lookup = Callable[[list[str]], np.ndarray]  # distinct token strings -> their id
 class _KeyTable:
     """An open-addressing hash table (linear probing) from byte keys to ids, every step in NumPy.
 
-    A key is `width` 64-bit words: the token's UTF-8 bytes, zero-padded. Its first word is
-    never 0 (tokens are not empty and hold no zero byte), so 0 marks an empty slot.
+    A key is `width` 64-bit words: the token's UTF-8 bytes, zero-padded. A first word of all
+    0xff bytes marks an empty slot (no UTF-8 text has such a byte).
     """
 
     def __init__(self, width: int, lookup: Lookup, bits: int = 16) -> None:
         self.width = width
         self._lookup = lookup
-        self._keys = [np.zeros(1 << bits, dtype=np.uint64) for _ in range(width)]
-        self._values = np.zeros(1 << bits, dtype=np.int32)  # ids < 2**31 (see batching.id_dtype)
+        self._allocate(1 << bits)
+
+    def _allocate(self, size: int) -> None:
+        self._keys = [np.full(size, _EMPTY)] + [np.zeros(size, dtype=np.uint64) for _ in range(self.width - 1)]
+        self._values = np.zeros(size, dtype=np.int32)  # ids < 2**31 (see batching.id_dtype)
+        self._shift = np.uint64(65 - size.bit_length())
         self._count = 0
 
     def _home(self, keys: list[np.ndarray]) -> np.ndarray:
         hashed = keys[0] * _FIBONACCI
         for word in keys[1:]:
-            hashed = (hashed ^ word) * _FIBONACCI
-        return (hashed >> np.uint64(65 - len(self._values).bit_length())).astype(np.intp)
-
-    def _equal(self, slots: np.ndarray, keys: list[np.ndarray], rows: np.ndarray | slice = slice(None)
-               ) -> tuple[np.ndarray, np.ndarray]:
-        """Whether the slots hold the keys, and the slots' first words (0: empty)."""
-        first = self._keys[0][slots]
-        equal = first == keys[0][rows]
-        for stored, word in zip(self._keys[1:], keys[1:]):
-            equal &= stored[slots] == word[rows]
-        return equal, first
+            hashed ^= word
+            hashed *= _FIBONACCI
+        hashed >>= self._shift
+        return hashed.view(np.int64)
 
     def _find(self, keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """The slot of each key (or the empty slot that ends its probe) and whether it was found."""
+        """The slot of each key, and the rows whose key is missing (their slot: the empty one ending the probe)."""
         mask = len(self._values) - 1
         slots = self._home(keys)
-        found, first = self._equal(slots, keys)
-        probing = np.flatnonzero(~found & (first != 0))
+        first = self._keys[0]
+        stored = first.take(slots)  # (take: faster than indexing with an array)
+        differs = stored != keys[0]
+        for table_word, word in zip(self._keys[1:], keys[1:]):
+            differs |= table_word.take(slots) != word
+        pending = np.flatnonzero(differs)
+        if not len(pending):
+            return slots, pending
+        empty = stored[pending] == _EMPTY
+        missing = [pending[empty]]
+        probing = pending[~empty]
         while len(probing):
-            slots[probing] = (slots[probing] + 1) & mask
-            hit, first = self._equal(slots[probing], keys, probing)
-            found[probing[hit]] = True
-            probing = probing[~hit & (first != 0)]
-        return slots, found
+            slots[probing] = candidate = (slots[probing] + 1) & mask
+            stored = first[candidate]
+            found = stored == keys[0][probing]
+            for table_word, word in zip(self._keys[1:], keys[1:]):
+                found &= table_word[candidate] == word[probing]
+            empty = stored == _EMPTY
+            missing.append(probing[empty])
+            probing = probing[~(found | empty)]
+        return slots, np.concatenate(missing)
+
+    def _grow(self, size: int) -> None:
+        """Move every key into a table of `size` slots."""
+        used = self._keys[0] != _EMPTY
+        old_keys, old_values = [column[used] for column in self._keys], self._values[used]
+        self._allocate(size)
+        self._insert(old_keys, old_values)
 
     def _insert(self, keys: list[np.ndarray], values: np.ndarray) -> None:
-        """Add distinct keys that are not in the table yet (doubling it to keep the load under 1/2)."""
-        if 2 * (self._count + len(values)) > len(self._values):
-            used = self._keys[0] != 0
-            old_keys, old_values = [column[used] for column in self._keys], self._values[used]
-            size = len(self._values)
-            while 2 * (self._count + len(values)) > size:
-                size *= 2
-            self._keys = [np.zeros(size, dtype=np.uint64) for _ in range(self.width)]
-            self._values = np.zeros(size, dtype=np.int32)
-            self._count = 0
-            self._insert(old_keys, old_values)
+        """Add distinct keys that are not in the table yet (there is room: see `ids`)."""
         mask = len(self._values) - 1
         slots = self._home(keys)
         waiting = np.arange(len(values))
         while len(waiting):
             claims = slots[waiting]
-            free = self._keys[0][claims] == 0
-            claims, first = np.unique(claims[free], return_index=True)  # one claimant per free slot wins
-            winners = waiting[free][first]
+            free = self._keys[0][claims] == _EMPTY
+            claimants = waiting[free]
+            claims = claims[free]
+            # One claimant per free slot wins: each writes its number there (an empty slot's value
+            # is unused), one write per slot survives, and the survivors are the winners.
+            self._values[claims] = claimants
+            won = self._values[claims] == claimants
+            claims, winners = claims[won], claimants[won]
             for stored, word in zip(self._keys, keys):
                 stored[claims] = word[winners]
             self._values[claims] = values[winners]
@@ -115,25 +138,53 @@ class _KeyTable:
             slots[waiting] = (slots[waiting] + 1) & mask
         self._count += len(values)
 
+    def _add(self, keys: list[np.ndarray], slots: np.ndarray, missing: np.ndarray) -> None:
+        """Insert the keys of rows `missing` (repeats included), each distinct one with its id from `lookup`.
+
+        `slots[missing]` are the empty slots that ended their probes. Rows claim free slots as
+        in `_insert`; a row whose slot then holds its key (it won, or a row with the same key
+        did: equal keys probe in step) is placed, the others probe on. No sort is needed.
+        """
+        mask = len(self._values) - 1
+        first = self._keys[0]
+        pending, winners = missing, []
+        while len(pending):
+            at = slots[pending]
+            free = first[at] == _EMPTY
+            claimants, claims = pending[free], at[free]
+            self._values[claims] = claimants  # one write per slot survives: the winner
+            won = self._values[claims] == claimants
+            for stored, word in zip(self._keys, keys):
+                stored[claims[won]] = word[claimants[won]]
+            winners.append(claimants[won])
+            placed = first[at] == keys[0][pending]
+            for stored, word in zip(self._keys[1:], keys[1:]):
+                placed &= stored[at] == word[pending]
+            pending = pending[~placed]
+            slots[pending] = (slots[pending] + 1) & mask
+        new = np.concatenate(winners)
+        distinct = np.stack([word[new] for word in keys], axis=1)
+        self._values[slots[new]] = np.asarray(self._lookup(_decode_keys(distinct)), dtype=np.int32)
+        self._count += len(new)
+
     def ids(self, keys: list[np.ndarray]) -> np.ndarray:
-        """Ids of the keys; keys not seen yet are decoded, sent to `lookup` once and remembered."""
-        slots, found = self._find(keys)
-        if not found.all():
-            missing = np.flatnonzero(~found)
-            columns = [word[missing] for word in keys]
-            if self.width == 1:
-                columns[0] = np.sort(columns[0])  # the fastest way to distinct keys here
-            else:
-                order = np.lexsort(columns[::-1])
-                columns = [column[order] for column in columns]
-            distinct = np.zeros(len(missing), dtype=bool)
-            distinct[0] = True
-            for column in columns:
-                distinct[1:] |= column[1:] != column[:-1]
-            columns = [column[distinct] for column in columns]
-            self._insert(columns, np.asarray(self._lookup(_decode_keys(np.stack(columns, axis=1))), dtype=np.int32))
-            slots[missing] = self._find([word[missing] for word in keys])[0]
-        return self._values[slots]
+        """Ids (int32) of the keys; keys not seen yet are decoded, sent to `lookup` once and remembered."""
+        slots, missing = self._find(keys)
+        if len(missing):
+            if 5 * (self._count + len(missing)) > 4 * len(self._values):  # room even if all are distinct
+                size = len(self._values)
+                while 5 * (self._count + len(missing)) > 4 * size:
+                    size *= 2
+                self._grow(size)
+                slots, missing = self._find(keys)
+            self._add(keys, slots, missing)
+        ids = self._values.take(slots)
+        if 2 * self._count > len(self._values):  # keep the load under 1/2 (short probes)
+            size = len(self._values)
+            while 2 * self._count > size:
+                size *= 2
+            self._grow(size)
+        return ids
 
 
 def _decode_keys(keys: np.ndarray) -> list[str]:
@@ -148,6 +199,16 @@ def _decode_keys(keys: np.ndarray) -> list[str]:
     return rows.tobytes().decode("utf-8").split()
 
 
+def _table_key(token: str) -> bytes | None:
+    """The UTF-8 bytes of a token the kernel could find (no whitespace, no "\\x00", encodable), else None."""
+    if SEPARATOR in token or token.split() != [token]:
+        return None
+    try:
+        return token.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+
+
 class TokenIds:
     """Token -> id for one pass over a corpus; `lookup` gives the ids of tokens not seen yet.
 
@@ -159,6 +220,7 @@ class TokenIds:
     def __init__(self, lookup: Lookup) -> None:
         self._lookup = lookup
         self.tables = [_KeyTable(1, lookup), _KeyTable(2, lookup)]
+        self.tables[0]._insert([np.zeros(1, dtype=np.uint64)], np.full(1, -1, dtype=np.int32))  # the key 0
         self._long: dict[str, int] = {}
 
     def long_ids(self, tokens: list[str]) -> np.ndarray:
@@ -175,9 +237,8 @@ class TokenIds:
         A table key is a token of 1 to 16 UTF-8 bytes without whitespace or "\\x00": the
         kernel's tokens of that size, and only such strings, so no token has two ids.
         """
-        encoded = [token.encode("utf-8") for token in tokens]
-        width = np.array([(len(b) + _KEY_BYTES - 1) // _KEY_BYTES if b"\0" not in b and token.split() == [token]
-                          else 0 for token, b in zip(tokens, encoded)], dtype=np.int64)
+        encoded = list(map(_table_key, tokens))
+        width = np.array([0 if b is None else (len(b) + _KEY_BYTES - 1) // _KEY_BYTES for b in encoded], dtype=np.int64)
         width[width > len(self.tables)] = 0
         ids = np.empty(len(tokens), dtype=np.int64)
         for table in self.tables:
@@ -242,78 +303,102 @@ def byte_rules(rules: Sequence[tuple[str, str]], lowercase: bool = True) -> Byte
     return ByteRules(lowercase, of("deleted"), of("singletons"), of("spaces"), pattern.encode("ascii"))
 
 
-def _any_of(chars: np.ndarray, values: bytes) -> np.ndarray:
-    found = np.zeros(len(chars), dtype=bool)
-    for value in values:
-        found |= chars == value
-    return found
+_CLASS_TABLES: dict[ByteRules, bytes] = {}
+_DELIMITER, _TOKEN_BYTE, _SINGLETON = 0, 1, 2  # byte classes: a token starts where class > left's & 1
+
+
+def _class_table(rules: ByteRules) -> bytes:
+    """The `bytes.translate` table from a byte to its class under `rules` (deleted bytes are gone by then)."""
+    if rules not in _CLASS_TABLES:
+        table = bytearray([_TOKEN_BYTE]) * 256
+        for byte in _ASCII_DELIMITERS + rules.spaces:
+            table[byte] = _DELIMITER
+        for byte in rules.singletons:
+            table[byte] = _SINGLETON
+        _CLASS_TABLES[rules] = bytes(table)
+    return _CLASS_TABLES[rules]
+
+
+def normalize(data: bytes, rules: ByteRules) -> bytes | None:
+    """UTF-8 texts joined by "\\x00", lowercased if `rules.lowercase`, `rules.deleted` removed; None if not UTF-8.
+
+    Non-ASCII whitespace becomes a tab (a delimiter the pattern cannot match across). ASCII
+    bytes take one `bytes.translate`; others are lowercased as a string (before deleting:
+    "Σ" lowercases by what follows it).
+    """
+    if data.isascii():
+        if rules.lowercase:
+            data = data.lower()  # ASCII letters only: str.lower() on ASCII
+        for byte in rules.deleted:
+            if byte in data:
+                data = data.replace(bytes([byte]), b"")
+        return data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return normalize_text(text, rules)
+
+
+def normalize_text(text: str, rules: ByteRules) -> bytes:
+    """`normalize` of texts joined by "\\x00" as a string (raises UnicodeEncodeError on a lone surrogate)."""
+    if text.isascii():
+        return normalize(text.encode("ascii"), rules)
+    if rules.lowercase:
+        text = text.lower()
+    return _NON_ASCII_SPACES.sub("\t", text).encode("utf-8").translate(None, rules.deleted)
 
 
 def chunk_ids(texts: Sequence[str], rules: ByteRules, table: TokenIds
               ) -> tuple[np.ndarray, np.ndarray, Callable[[int], str]] | None:
-    """`(ids, lengths, token_at)` of `texts`: int64 ids of all tokens, tokens per text.
+    """`(ids, lengths, token_at)` of `texts`: ids of all tokens, tokens per text.
 
     Exactly `[table[t] for text in texts for t in normalize(text).split()]` (`normalize`:
     lowercase if `rules.lowercase`, then the rules) and the token counts; `token_at(i)` is
     token i as a string (for error messages). None when a text contains the separator
-    character (the caller then tokenizes text by text).
+    character or a lone surrogate (the caller then tokenizes text by text).
     """
     joined = SEPARATOR.join(texts)
     if joined.count(SEPARATOR) != len(texts) - 1:
         return None
-    text = joined.lower() if rules.lowercase else joined
-    if not text.isascii():  # a tab, not a space: the pattern must not match across it
-        text = _NON_ASCII_SPACES.sub("\t", text)
-    data = text.encode("utf-8")
-    chars = np.frombuffer(data, dtype=np.uint8)
-    if rules.deleted and any(value in data for value in rules.deleted):
-        chars = chars[~_any_of(chars, rules.deleted)]
-        data = chars.tobytes()
-    data += bytes(_KEY_BYTES)  # zero padding: a key read near the end stays inside
-    size = len(chars)
-    # Per byte: delimiter (whitespace, the separator, `spaces`, pattern matches) or singleton;
-    # with a delimiter before and after the text.
-    delimiter = np.ones(size + 2, dtype=bool)
-    inner = delimiter[1:-1]
-    np.less_equal(chars, 32, out=inner)  # every delimiter is <= 32, but not every such byte:
-    if ((chars - np.uint8(1)) < 8).any() or ((chars - np.uint8(14)) < 14).any():  # 1-8 and 14-27 are not
-        inner[:] = _IS_DELIMITER[chars]
-    if rules.spaces:
-        inner |= _any_of(chars, rules.spaces)
-    if rules.pattern:
-        width = len(rules.pattern)
-        first = np.flatnonzero(chars[:size - width + 1] == rules.pattern[0])
-        for k in range(1, width):
-            first = first[chars[first + k] == rules.pattern[k]]
-        for k in range(width):
-            inner[first + k] = True
-    if rules.singletons:
-        cut = delimiter.copy()  # a cut before and after every delimiter and singleton
-        cut[1:-1] |= _any_of(chars, rules.singletons)
-        cut = cut[:-1] | cut[1:]  # cut[j]: between byte j - 1 and byte j
-        starts = np.flatnonzero(cut[:-1] & ~inner)
-        ends = np.flatnonzero(cut[1:] & ~inner) + 1
-    else:
-        edges = np.flatnonzero(delimiter[1:] != delimiter[:-1])
-        starts, ends = edges[0::2], edges[1::2]
-    separators = np.flatnonzero(chars == 0)
+    try:
+        data = normalize_text(joined, rules)
+    except UnicodeEncodeError:
+        return None
+    return normalized_ids(data, rules, table)
+
+
+def normalized_ids(data: bytes, rules: ByteRules, table: TokenIds
+                   ) -> tuple[np.ndarray, np.ndarray, Callable[[int], str]]:
+    """`chunk_ids` of texts already joined and normalized (`normalize`): one text per "\\x00"-separated part."""
+    if rules.pattern and rules.pattern in data:
+        data = data.replace(rules.pattern, b"\t" * len(rules.pattern))  # delimiters, as the rule's space
+    size = len(data)
+    padded = b"".join((b"\0", data, bytes(2 * _KEY_BYTES)))  # a delimiter before; keys read past the end stay inside
+    classes = np.frombuffer(padded.translate(_class_table(rules)), dtype=np.uint8)
+    in_word = classes & _TOKEN_BYTE  # a singleton is a token of its own: it neither continues nor joins a word
+    starts = np.flatnonzero(classes[1:] > in_word[:-1])  # data position p is padded position p + 1
+    ends = np.flatnonzero(classes[:-1] > in_word[1:])
+    separators = np.flatnonzero(np.frombuffer(padded, dtype=np.uint8, count=size, offset=1) == 0)
     cuts = np.searchsorted(starts, separators)  # tokens before each separator
     lengths = np.diff(cuts, prepend=0, append=len(starts))
 
     token_bytes = ends - starts
-    ids = np.empty(len(starts), dtype=np.int64)
-    words = np.ndarray((size,), dtype="<u8", buffer=data, strides=(1,))  # 8 bytes from each position
-    width = (token_bytes + (_KEY_BYTES - 1)) // _KEY_BYTES  # 64-bit words per token
-    for key_table in table.tables:
-        rows = np.flatnonzero(width == key_table.width)
-        if len(rows):
-            first, last_bytes = starts[rows], token_bytes[rows] - (key_table.width - 1) * _KEY_BYTES
-            keys = [words[first + j * _KEY_BYTES] for j in range(key_table.width - 1)]
-            keys.append(words[first + (key_table.width - 1) * _KEY_BYTES] & _KEY_MASKS[last_bytes])
-            ids[rows] = key_table.ids(keys)
-    longer = np.flatnonzero(width > len(table.tables))
+    words = np.ndarray((size + 1,), dtype="<u8", buffer=padded, offset=1, strides=(1,))  # 8 bytes from each position
+    keys = words.take(starts)
+    keys &= _KEY_MASKS.take(np.minimum(token_bytes, _KEY_BYTES + 1))  # longer tokens: key 0, their ids come below
+    ids = table.tables[0].ids([keys])
+    longer = np.flatnonzero(token_bytes > _KEY_BYTES)
     if len(longer):
-        ids[longer] = table.long_ids(_gather_tokens(data, starts[longer], ends[longer]))
+        two_words = token_bytes[longer] <= 2 * _KEY_BYTES
+        rows = longer[two_words]
+        if len(rows):
+            first = starts[rows]
+            second = words[first + _KEY_BYTES] & _KEY_MASKS[token_bytes[rows] - _KEY_BYTES]
+            ids[rows] = table.tables[1].ids([words[first], second])
+        rows = longer[~two_words]
+        if len(rows):
+            ids[rows] = table.long_ids(_gather_tokens(padded, starts[rows] + 1, ends[rows] + 1))
 
     def token_at(index: int) -> str:
         return data[starts[index]:ends[index]].decode("utf-8")
@@ -329,3 +414,50 @@ def _gather_tokens(data: bytes, starts: np.ndarray, ends: np.ndarray) -> list[st
     gathered = np.frombuffer(data, dtype=np.uint8)[positions]
     gathered[first + sizes - 1] = 32
     return gathered.tobytes().decode("utf-8").split()
+
+
+def count_order(tokens: Sequence[str], counts: np.ndarray) -> np.ndarray:
+    """Indices of `tokens` by descending count, ties in string order: `vocab_from_counts`'s order.
+
+    The reference (`course.text.vocab_from_counts`) sorts the strings, then sorts stably by
+    count. Here the strings are compared by their UTF-8 bytes (the same order as code points),
+    the first 16 read as two big-endian words: one `np.lexsort`. Tokens longer than 16 bytes
+    that share those words are ranked among themselves by Python. Tokens holding "\\x00" or a
+    lone surrogate are sorted by Python.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    joined = SEPARATOR.join(tokens)
+    try:  # (16 bytes of padding: two words read from any start stay inside)
+        padded = (joined + SEPARATOR * 2 * _KEY_BYTES).encode("utf-8") if joined.count(SEPARATOR) == len(tokens) - 1 else None
+    except UnicodeEncodeError:
+        padded = None
+    del joined
+    if padded is None or not tokens:
+        by_string = np.empty(len(tokens), dtype=np.int64)
+        by_string[sorted(range(len(tokens)), key=tokens.__getitem__)] = np.arange(len(tokens))
+        return np.lexsort((by_string, -counts))
+    size = len(padded) - 2 * _KEY_BYTES
+    separators = np.flatnonzero(np.frombuffer(padded, dtype=np.uint8, count=size) == 0)
+    starts = np.zeros(len(tokens), dtype=np.int64)
+    starts[1:] = separators + 1
+    token_bytes = np.full(len(tokens), size, dtype=np.int64)
+    token_bytes[:-1] = separators
+    token_bytes -= starts
+    del separators
+    words = np.ndarray((size + _KEY_BYTES + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    first = words[starts]
+    first &= _KEY_MASKS[np.minimum(token_bytes, _KEY_BYTES)]
+    first.byteswap(inplace=True)  # big-endian: numeric order is byte order
+    starts += _KEY_BYTES
+    second = words[starts]
+    second &= _KEY_MASKS[np.clip(token_bytes - _KEY_BYTES, 0, _KEY_BYTES)]
+    second.byteswap(inplace=True)
+    del words, padded, starts
+    keys = [second, first, -counts]
+    rows = np.flatnonzero(token_bytes > 2 * _KEY_BYTES)
+    if len(rows):  # 1 + rank among the tokens over 16 bytes (0 for the others)
+        longer = np.zeros(len(tokens), dtype=np.int64)
+        longer[rows[sorted(range(len(rows)), key=[tokens[row] for row in rows.tolist()].__getitem__)]] = (
+            np.arange(1, len(rows) + 1))
+        keys.insert(0, longer)
+    return np.lexsort(keys)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from course import datasets
-from course.csv_kernel import clean_records
+from course.csv_kernel import clean_records, clean_texts_without_quotes
 from course.datasets import CSVTextDataset
 from course.errors import DataFileError
 
@@ -72,3 +72,16 @@ def test_bad_label_after_clean_blocks_names_its_line(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="line 5001: label 9 is outside 1..4"):
         list(CSVTextDataset(path, num_classes=4).iter_chunks())
+
+
+@given(st.lists(st.tuples(labels, fields, fields), min_size=1, max_size=12), st.booleans())
+def test_texts_without_quotes_equal_the_joined_texts_without_quotes(rows, quote_all):
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL, lineterminator="\n").writerows(rows)
+    block = buffer.getvalue().encode("utf-8")
+    expected = clean_records(block, 3)
+    got = clean_texts_without_quotes(block, 3)
+    if expected is None or not block.isascii():
+        assert got == expected  # not clean: None; not ASCII: the texts as strings
+    else:
+        assert got == (expected[0], "\x00".join(expected[1]).replace('"', "").encode("ascii"))

@@ -42,7 +42,6 @@ def custom_tokenizer(text):
 def test_streaming_equals_the_two_step_recipe_at_every_chunk_size(monkeypatch, tokenizer, chunk_rows):
     monkeypatch.setattr(batching, "CHUNK_ROWS", chunk_rows)
     rows = TRICKY + list(SyntheticNews("train", num_rows=30))
-    monkeypatch.setattr(batching._row_chunks, "__defaults__", (chunk_rows,))
     vocab, ids, offsets, labels = two_step(rows, tokenizer)
     built_vocab, corpus = build_vocab_and_encode(rows, tokenizer)
     assert built_vocab == vocab

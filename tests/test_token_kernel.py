@@ -3,16 +3,24 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course import token_kernel
+from course import batching, token_kernel
 from course.batching import build_vocab_and_encode, encode_rows
 from course.datasets import CSVTextDataset
-from course.text import BASIC_ENGLISH_RULES, _split_tokenizer, basic_english, build_vocab_from_iterator
+from course.text import (
+    BASIC_ENGLISH_RULES,
+    _split_tokenizer,
+    basic_english,
+    build_vocab_from_iterator,
+    vocab_from_counts,
+)
 from course.token_kernel import SPLIT, ByteRules, TokenIds, byte_rules, chunk_ids
 
 PIECES = ["<br />", "<br/>", "<BR />", '<br "/>', "'", '"', '""', ".", ",", "(", ")", "!", "?", ";", ":", " ", "\t",
@@ -42,7 +50,11 @@ def kernel_tokens(chunks, tokenizer):
     tokens, lengths = [], []
     rules = byte_rules(BASIC_ENGLISH_RULES) if tokenizer is basic_english else SPLIT
     for chunk in chunks:
-        ids, chunk_lengths, token_at = chunk_ids(chunk, rules, table)
+        result = chunk_ids(chunk, rules, table)
+        if result is None:  # only for a text with the separator or a lone surrogate: then text by text
+            assert any("\x00" in text or any(0xD800 <= ord(c) < 0xE000 for c in text) for text in chunk)
+            result = batching._chunk_ids(chunk, tokenizer, table)
+        ids, chunk_lengths, token_at = result
         tokens += [numbering.tokens[i] for i in ids.tolist()]
         lengths += chunk_lengths.tolist()
         assert [token_at(i) for i in range(len(ids))] == [numbering.tokens[i] for i in ids.tolist()]
@@ -88,17 +100,20 @@ def test_tables_grow_and_mixed_routes_give_one_id_per_token():
     assert other_ids[1] == ids[words.index("word-number-7")]
 
 
-def test_pipeline_on_csv_fields_with_quotes_newlines_and_unicode(tmp_path):
+@pytest.mark.parametrize("ascii_only", [False, True])  # ASCII blocks reach the kernel as bytes without quotes
+def test_pipeline_on_csv_fields_with_quotes_newlines_and_unicode(tmp_path, ascii_only):
     rng = np.random.default_rng(0)
+    pieces_used = [p for p in PIECES if p.isascii() and "\n" not in p] if ascii_only else PIECES
     rows = []
     for i in range(300):
-        pieces = rng.choice(PIECES, size=12).tolist()
+        pieces = rng.choice(pieces_used, size=12).tolist()
         rows.append((int(rng.integers(1, 5)), "".join(pieces[:4]), " ".join(pieces[4:])))
     buffer = io.StringIO(newline="")
     csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
     path = tmp_path / "tricky.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
     dataset = CSVTextDataset(path, num_classes=4)
+    assert isinstance(next(dataset.iter_chunks(drop_quotes=True))[1], bytes) == ascii_only
     texts = [f"{title} {body}" for _, title, body in rows]
     tokens = [basic_english(text) for text in texts]
     vocab, corpus = build_vocab_and_encode(dataset, basic_english)
@@ -117,3 +132,37 @@ def test_byte_rules_of_basic_english_and_rules_the_kernel_refuses():
     assert byte_rules([(" x", " ")]) is None  # begins with whitespace
     assert byte_rules([("é", " ")]) is None and byte_rules([(".", "x")]) is None
     assert byte_rules([(".", " . "), (".", "")]) is None  # one rule per character
+
+
+def test_known_tokens_keep_their_ids_when_a_chunk_grows_the_table():
+    numbering = Recorder()
+    table = TokenIds(numbering)
+    first = [f"a{i}" for i in range(30_000)]  # just under half of the first table (2**16 slots)
+    chunk_ids([" ".join(first)], SPLIT, table)
+    second = first[::7] + [f"b{i}" for i in range(20_000)] + first[::5]  # known, then enough new to grow it
+    ids, _, _ = chunk_ids([" ".join(second)], SPLIT, table)
+    assert [numbering.tokens[i] for i in ids.tolist()] == second
+
+
+LONG = "abcdefghijklmnop"  # 16 bytes: tokens sharing it as a prefix are ordered past the two words
+token_strings = st.one_of(st.sampled_from(["", "a", "b", "ab", "é", "\ud800", "a\x00", LONG, LONG + "a", LONG + "b",
+                                           LONG + "ab", LONG[:8], LONG[:9], "🙂", "<unk>"]), st.text(max_size=20))
+
+
+@given(st.dictionaries(token_strings, st.integers(1, 4), max_size=30), st.integers(1, 3),
+       st.sampled_from([None, 1, 3, 10]), st.sampled_from([[], ["<unk>"], ["<unk>", "<pad>"]]), st.booleans())
+def test_vocabulary_from_counts_kernel_equals_the_reference(counts, min_freq, max_tokens, specials, special_first):
+    seen = list(counts)
+    order = token_kernel.count_order(seen, np.array(list(counts.values()), dtype=np.int64))
+    assert [seen[i] for i in order.tolist()] == sorted(sorted(counts), key=counts.__getitem__, reverse=True)
+    try:
+        expected = vocab_from_counts(counts, min_freq, specials, special_first, max_tokens)
+    except ValueError as error:
+        with pytest.raises(ValueError, match=re.escape(str(error))):
+            batching._vocab_of_counts(seen, np.array(list(counts.values())), min_freq, specials, special_first,
+                                      max_tokens, None)
+        return
+    vocab, table = batching._vocab_of_counts(seen, np.array(list(counts.values()), dtype=np.int64), min_freq,
+                                             specials, special_first, max_tokens, None)
+    assert vocab.get_itos() == expected.get_itos()
+    assert table.tolist() == [expected.get_stoi().get(token, -1) for token in seen]
