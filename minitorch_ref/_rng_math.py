@@ -220,6 +220,15 @@ _SIN_STEPS = [(8.3321608736E-3, (8.2100e-3, 8.3322e-3)), (-1.6666654611E-1, (-0.
 _LOG_ROUNDING = [_rounding_constants(c, *r) for c, r in _LOG_STEPS]
 _COS_ROUNDING = [_rounding_constants(c, *r) for c, r in _COS_STEPS]
 _SIN_ROUNDING = [_rounding_constants(c, *r) for c, r in _SIN_STEPS]
+
+
+def _rounded_horner_(t: np.ndarray, x64: np.ndarray, steps: list) -> None:
+    """In place, for each step: t = fma32(t, x, c) (rounded to float32 by `_rounding_constants`'
+    add-and-subtract), then times x for the next step; after the last step t holds y * x, exact."""
+    for add, magic in steps:
+        np.add(t, add, t)
+        np.subtract(t, magic, t)
+        np.multiply(t, x64, t)
 _LOG_P0, _COS_P0, _SIN_P0 = (_c64(float(_F32(c))) for c in (_LOG_P[0], 2.443315711809948E-005, -1.9515295891E-4))
 
 _TWO_PI_24 = _c32(_F32(2.0 * np.pi) * _F32(2.0 ** -24))  # 2*pi*u = (2*pi * 2**-24) * k, the same rounding
@@ -281,10 +290,7 @@ def _radii(k: np.ndarray, r: _Buffers) -> np.ndarray:
     x64[...] = x
     np.multiply(x, x, z)
     np.multiply(x64, _LOG_P0, t)
-    for add, magic in _LOG_ROUNDING:  # y = fma(y, x, c): see `_rounding_constants`
-        np.add(t, add, t)
-        np.subtract(t, magic, t)
-        np.multiply(t, x64, t)  # the next product; after the last step, y * x (exact)
+    _rounded_horner_(t, x64, _LOG_ROUNDING)  # y = fma(y, x, c) per step; then y * x (exact)
     y[...] = t  # y * x, rounded once
     t[...] = y
     x64[...] = z  # x64 now holds z
@@ -324,10 +330,7 @@ def _cos_sin(k: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.ndarray]:
     np.multiply(x, x, z)
     z64[...] = z
     np.multiply(z64, _COS_P0, t)  # cosine polynomial
-    for add, magic in _COS_ROUNDING:
-        np.add(t, add, t)
-        np.subtract(t, magic, t)
-        np.multiply(t, z64, t)
+    _rounded_horner_(t, z64, _COS_ROUNDING)
     c[...] = t
     t[...] = c
     np.subtract(t, _HALF_64, t)  # fma(c * z, z, -z/2), as (c*z - 1/2) * z (equal for every input: tested)
@@ -335,10 +338,7 @@ def _cos_sin(k: np.ndarray, r: _Buffers) -> tuple[np.ndarray, np.ndarray]:
     c[...] = t
     np.add(c, _ONE, c)
     np.multiply(z64, _SIN_P0, t)  # sine polynomial
-    for add, magic in _SIN_ROUNDING:
-        np.add(t, add, t)
-        np.subtract(t, magic, t)
-        np.multiply(t, z64, t)
+    _rounded_horner_(t, z64, _SIN_ROUNDING)
     s[...] = t
     t[...] = s
     np.add(t, _ONE_64, t)  # fma(s * z, x, x), as (s*z + 1) * x (equal for every input: tested)
