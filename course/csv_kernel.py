@@ -24,18 +24,26 @@ def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
     return np.repeat(starts - offsets, sizes) + np.arange(int(sizes.sum()))
 
 
-def clean_records(block: bytes, num_fields: int) -> tuple[list[int], list[str]] | None:
-    """`(labels, texts)` of `block` (whole lines), exactly as `csv.reader` would give them; None if not clean."""
+def _joined_texts(block: bytes, num_fields: int) -> tuple[list[int], np.ndarray, list] | None:
+    """`(labels, text bytes, removed positions)`: commas between text fields become spaces (`" ".join`),
+    newlines the records' separator (0); the label fields and quoting quotes are still in, at `removed`."""
     parsed = _parse(block, num_fields)
     if parsed is None:
         return None
     data, labels, field_separators, newlines, removed = parsed
-    # Texts: drop each record's label field and its comma and the quoting quotes; commas
-    # between fields become spaces (`" ".join`), newlines the separator of records.
     text = data.copy()
     text[field_separators] = 32
     text[newlines] = 0
-    keep = np.ones(len(data), dtype=bool)
+    return labels, text, removed
+
+
+def clean_records(block: bytes, num_fields: int) -> tuple[list[int], list[str]] | None:
+    """`(labels, texts)` of `block` (whole lines), exactly as `csv.reader` would give them; None if not clean."""
+    parsed = _joined_texts(block, num_fields)
+    if parsed is None:
+        return None
+    labels, text, removed = parsed
+    keep = np.ones(len(text), dtype=bool)
     for positions in removed:
         keep[positions] = False
     try:
@@ -54,13 +62,10 @@ def clean_texts_without_quotes(block: bytes, num_fields: int) -> tuple[list[int]
     """
     if not block.isascii():
         return clean_records(block, num_fields)
-    parsed = _parse(block, num_fields)
+    parsed = _joined_texts(block, num_fields)
     if parsed is None:
         return None
-    data, labels, field_separators, newlines, removed = parsed
-    text = data.copy()
-    text[field_separators] = 32
-    text[newlines] = 0
+    labels, text, removed = parsed
     text[removed[0]] = _QUOTE  # the label fields go with the quotes (removed[1:] are quotes already)
     text[-1] = _QUOTE  # the last newline
     return labels, text.tobytes().replace(b'"', b"")
