@@ -106,6 +106,9 @@ def machine_info() -> dict[str, Any]:
         "numpy": np.__version__,
         "platform": platform.platform(),
         "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+        # How busy the machine was (1, 5, 15 min): ratios of tiny steps move with it (a loaded
+        # machine slows torch's SimpleNN step more than minitorch_ref's), so a reader can tell.
+        "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
     }
     try:
         import torch

@@ -24,6 +24,7 @@ import argparse
 import importlib
 import inspect
 import json
+import os
 import time
 import traceback
 from pathlib import Path
@@ -122,6 +123,7 @@ def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None 
             entry.update(status="failed", note=f"{type(error).__name__}: {str(error).strip().splitlines()[0][:300]}")
             traceback.print_exc()
         entry["wall_s"] = time.perf_counter() - start
+        entry["load_1min"] = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
         entry["reports"] = reports_written(out_dir, before)
         if entry["status"] == "ok" and not entry["reports"]:
             entry.update(status="failed", note="finished but wrote no report")
@@ -134,10 +136,12 @@ def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None 
 def summary_markdown(summary: dict[str, Any]) -> str:
     """One page: machine and versions, each script's status, then every report's table and notes."""
     machine = summary["machine"]
+    # load_1min: the machine's load average when the script ended; on 2 cores, above ~1 means
+    # other work competed with the benchmark (ratios measured side by side still hold best).
     lines = [f"# Benchmark summary{' (--quick: smoke run, not the reported figures)' if summary['quick'] else ''}",
              "", ", ".join(f"{k}: {v}" for k, v in machine.items()), "",
              markdown_table([{"script": e["script"], "status": e["status"], "wall_s": e["wall_s"],
-                              "reports": ", ".join(r["file"] for r in e["reports"]), "note": e["note"]}
+                              "load_1min": e.get("load_1min"), "reports": ", ".join(r["file"] for r in e["reports"]), "note": e["note"]}
                              for e in summary["scripts"]])]
     for entry in summary["scripts"]:
         for report in entry["reports"]:

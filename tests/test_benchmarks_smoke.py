@@ -47,6 +47,9 @@ def test_every_script_ran_and_the_summary_lists_it(quick_run):
         assert name in markdown
     on_disk = json.loads((out_dir / "summary.json").read_text())
     assert on_disk["machine"]["numpy"] and on_disk["machine"]["torch"]
+    load_average = on_disk["machine"]["load_average"]  # how busy the machine was, for the reader
+    assert len(load_average) == 3 and all(x >= 0 for x in load_average)
+    assert all(e["load_1min"] >= 0 for e in on_disk["scripts"] if e["status"] != "skipped")
     assert on_disk["quick"] is True
 
 
