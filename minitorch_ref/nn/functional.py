@@ -440,8 +440,7 @@ def _class_target_weights(target: np.ndarray, num_classes: int, weight: np.ndarr
 def _weighted_neg_sum(a: np.ndarray, log_p: np.ndarray) -> np.ndarray:
     """-sum_c a[i, c] * log_p[i, c], skipping a == 0 (so a -inf log-probability of a class that is not the
     target does not turn the loss into nan)."""
-    with np.errstate(invalid="ignore"):
-        terms = a * log_p
+    terms = a * log_p
     terms[a == 0] = 0
     return -terms.sum(axis=1)
 
@@ -455,8 +454,7 @@ def _finish_loss(ctx, per_row: np.ndarray, a: np.ndarray, divisor: Any, reductio
         return per_row.reshape(out_shape)
     total = per_row.sum()
     if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):  # everything ignored: 0/0 = nan, as torch
-            total = total / divisor
+        total = total / divisor  # everything ignored: 0/0 = nan, as torch
     return np.asarray(total, dtype=per_row.dtype)
 
 
@@ -538,8 +536,7 @@ def _picked_cross_entropy(ctx, x: np.ndarray, target: np.ndarray, ignore_index: 
         return per_row.reshape(target.shape)
     total = per_row.sum()
     if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):  # everything ignored: 0/0 = nan, as torch
-            total = total / ctx.divisor
+        total = total / ctx.divisor  # everything ignored: 0/0 = nan, as torch
     return np.asarray(total, dtype=per_row.dtype)
 
 
@@ -635,9 +632,8 @@ class _BinaryCrossEntropyOp(Function):
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction):
-        with np.errstate(divide="ignore"):
-            log_x = np.maximum(np.log(input), -100)
-            log_1mx = np.maximum(np.log(1 - input), -100)
+        log_x = np.maximum(np.log(input), -100)
+        log_1mx = np.maximum(np.log(1 - input), -100)
         losses = -(target * log_x + (1 - target) * log_1mx)
         if weight is not None:
             losses = losses * weight

@@ -26,12 +26,12 @@ class LayerNorm(Function):
     @staticmethod
     def forward(ctx, a, n_dims, weight, bias, eps):
         axes = tuple(range(a.ndim - n_dims, a.ndim))
-        with np.errstate(invalid="ignore", divide="ignore"):  # (an empty batch; a negative eps gives nan as torch)
-            mean = a.mean(axis=axes, keepdims=True) if a.size else np.zeros(a.shape[:a.ndim - n_dims] + (1,) * n_dims,
-                                                                           a.dtype)
-            centered = a - mean
-            var = (centered * centered).mean(axis=axes, keepdims=True) if a.size else mean
-            rstd = (1 / np.sqrt(var + eps)).astype(a.dtype, copy=False)
+        # (an empty batch has mean 0; a negative eps gives nan, as torch)
+        mean = a.mean(axis=axes, keepdims=True) if a.size else np.zeros(a.shape[:a.ndim - n_dims] + (1,) * n_dims,
+                                                                       a.dtype)
+        centered = a - mean
+        var = (centered * centered).mean(axis=axes, keepdims=True) if a.size else mean
+        rstd = (1 / np.sqrt(var + eps)).astype(a.dtype, copy=False)
         shift = -rstd * mean
         x_hat = a * rstd + shift  # (torch's kernel computes x * scale + shift)
         ctx.save_for_backward(a, rstd, shift, weight)
@@ -47,9 +47,8 @@ class LayerNorm(Function):
         g = grad * weight if weight is not None else grad
         grad_input = None
         if ctx.needs_input_grad[0]:
-            with np.errstate(invalid="ignore"):
-                grad_input = rstd * (g - g.mean(axis=axes, keepdims=True)
-                                     - x_hat * (g * x_hat).mean(axis=axes, keepdims=True)) if g.size else g
+            grad_input = rstd * (g - g.mean(axis=axes, keepdims=True)
+                                 - x_hat * (g * x_hat).mean(axis=axes, keepdims=True)) if g.size else g
         # weight and bias were broadcast over the batch dims: the engine sums these back
         grad_weight = grad * x_hat if ctx.needs_input_grad[2] else None
         grad_bias = grad if ctx.needs_input_grad[3] else None

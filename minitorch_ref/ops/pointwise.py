@@ -60,8 +60,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):  # x/0 = inf, 0/0 = nan, silently, as torch
-            return a / b
+        return a / b  # x/0 = inf, 0/0 = nan, silently, as torch (apply silences NumPy's warnings)
 
     @staticmethod
     def backward(ctx, grad):

@@ -132,8 +132,7 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         shifted = a - a.max(axis=dim, keepdims=True, initial=-np.inf)
-        with np.errstate(divide="ignore"):  # (an empty slice sums to 0; its log is never used)
-            out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))  # (an empty slice: log 0, unused)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
