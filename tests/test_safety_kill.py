@@ -28,7 +28,7 @@ from torch_impl.hub import from_pretrained
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 SERVER = r"""
-import json, os, sys
+import json, os, signal, sys, time
 import torch
 import matplotlib.backends.backend_agg, matplotlib.figure  # what the end of a run imports: not per child
 import torch_impl.cli as cli
@@ -59,17 +59,28 @@ def write_loop(path):
 
 print("ready", flush=True)
 for line in sys.stdin:
-    request = json.loads(line)
+    request = json.loads(line)  # {"argv": [...], "kill_after": seconds or null}
     pid = os.fork()
     if pid == 0:
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
-        if request[0] == "write_loop":
-            write_loop(request[1])
-        os._exit(cli.main(request))
-    print(pid, flush=True)
-    print(os.waitpid(pid, 0)[1], flush=True)
+        if request["argv"][0] == "write_loop":
+            write_loop(request["argv"][1])
+        os._exit(cli.main(request["argv"]))
+    # The server kills its own child, before reaping it: a pid is never used after it could be reused.
+    deadline = None if request["kill_after"] is None else time.monotonic() + request["kill_after"]
+    killed, status = False, None
+    while status is None:
+        done, wait_status = os.waitpid(pid, os.WNOHANG if deadline is not None else 0)
+        if done:
+            status = wait_status
+        elif time.monotonic() >= deadline:
+            os.kill(pid, signal.SIGKILL)
+            killed, status = True, os.waitpid(pid, 0)[1]
+        else:
+            time.sleep(0.005)
+    print(json.dumps({"status": status, "killed": killed}), flush=True)
 """
 
 
@@ -80,14 +91,14 @@ class ForkServer:
                                         stdout=subprocess.PIPE, text=True)
         assert self.process.stdout.readline().strip() == "ready"
 
-    def start(self, argv: list[str]) -> int:
-        self.process.stdin.write(json.dumps(argv) + "\n")
-        self.process.stdin.flush()
-        return int(self.process.stdout.readline())
+    def run(self, argv: list[str], kill_after: float | None = None) -> dict:
+        """Fork a child that runs `argv`; SIGKILL it after `kill_after` seconds unless it ended first.
 
-    def wait(self) -> int:
-        """The child's raw wait status (0: exited with status 0)."""
-        return int(self.process.stdout.readline())
+        Returns `{"status": raw wait status, "killed": whether the SIGKILL ended it}`.
+        """
+        self.process.stdin.write(json.dumps({"argv": argv, "kill_after": kill_after}) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
 
     def close(self) -> None:
         self.process.stdin.close()
@@ -115,12 +126,11 @@ def test_training_killed_at_random_moments_always_leaves_a_loadable_checkpoint(s
     started = time.perf_counter()
     for _ in range(kills):
         resume = ["--resume"] if checkpoint.exists() else []
-        pid = server.start(["train", "--epochs", "100", "--batch-size", "1024", "--out", str(out),
-                            "--no-progress", *resume])
-        time.sleep(rng.uniform(0.05, 2.0))
-        os.kill(pid, signal.SIGKILL)
-        status = server.wait()
-        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
+        # (more epochs than any child can finish before its kill, on a fast machine too)
+        result = server.run(["train", "--epochs", "100000", "--batch-size", "1024", "--out", str(out),
+                             "--no-progress", *resume], kill_after=rng.uniform(0.05, 2.0))
+        status = result["status"]
+        assert result["killed"] and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, result
         temporaries_after_kills += len(temporaries(out)) if out.exists() else 0
         if checkpoint.exists():
             state = load_checkpoint(checkpoint, required=("model", "history", "epoch", "vocab"))
@@ -133,9 +143,9 @@ def test_training_killed_at_random_moments_always_leaves_a_loadable_checkpoint(s
     kill_seconds = time.perf_counter() - started
     # The next run (one more epoch) finishes, and leaves a consistent run and no temporary file.
     resume = ["--resume"] if checkpoint.exists() else []
-    server.start(["train", "--epochs", str(last_epoch + 1), "--batch-size", "1024", "--out", str(out),
-                  "--no-progress", *resume])
-    assert server.wait() == 0
+    result = server.run(["train", "--epochs", str(last_epoch + 1), "--batch-size", "1024", "--out", str(out),
+                         "--no-progress", *resume])
+    assert result == {"status": 0, "killed": False}
     assert temporaries(out) == []
     state = load_checkpoint(checkpoint)
     history = json.loads((out / "history.json").read_text())["history"]
@@ -154,10 +164,7 @@ def test_checkpoint_writes_killed_mid_write_leave_the_old_file_and_no_temporary_
     rng = random.Random(15)
     caught_mid_write = 0
     for _ in range(8):
-        pid = server.start(["write_loop", str(path)])
-        time.sleep(rng.uniform(0.05, 0.4))
-        os.kill(pid, signal.SIGKILL)
-        server.wait()
+        assert server.run(["write_loop", str(path)], kill_after=rng.uniform(0.05, 0.4))["killed"]
         caught_mid_write += len(temporaries(tmp_path)) > 0
         loaded = safe_torch_load(path)  # always a whole file: the first one or a complete new one
         assert tuple(loaded["w"].shape) in ((3,), (1000, 1000))
