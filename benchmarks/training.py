@@ -11,6 +11,8 @@ in two child processes, one per backend):
    0.1, batch 64) trains on the AG_NEWS test rows, pre-tokenized, with the vocabulary of
    the AG_NEWS train rows; torch runs it with `sparse=True` (and `torch_impl`'s sparse-aware
    clipping) and with `sparse=False` (and torch's own clipping).
+   1b. The SimpleNN step phase by phase (zero_grad, forward, loss, backward, optimizer
+   step, loss.item()) on both backends: where per-op overhead goes (`training_phases`).
 2. Step time of the text classifier against the vocabulary size (10k, 100k, 1M rows), with
    `sparse=True`: the same batches at every size, so only the table grows.
 3. Memory: that the autograd graph is freed after backward (tracemalloc's current memory
@@ -362,6 +364,81 @@ def epoch_rows(text: TextData, quick: bool, with_compile: bool) -> tuple[list[di
     return rows, notes
 
 
+# --------------------------------------------------------------------------- SimpleNN step, phase by phase
+
+STEP_PHASES = ("zero_grad", "forward", "loss", "backward", "optimizer step", "loss.item()")
+
+
+def phase_rows(text: TextData, quick: bool) -> list[dict]:
+    """Figure 1b: where the SimpleNN step's time goes, phase by phase, on both backends.
+
+    The step is tiny (batch 100x10, 10-5-1), so it measures per-op overhead: Python and
+    NumPy calls for minitorch_ref, the dispatcher and the C++ autograd engine for torch.
+    Rounds alternate the backends; each round times `steps` steps of each, every phase
+    apart (perf_counter around each phase), and a phase's ratio is the median per-round ratio.
+    """
+    case = next(c for c in course_cases(text, quick) if c.name == "SimpleNN")
+    state = initial_state(case)
+    trainers = {name: build_trainer(name, case, state) for name in ("torch", "minitorch_ref")}
+    rounds, steps = (3, 50) if quick else (15, 300)
+    per_round: dict[str, list[list[float]]] = {name: [] for name in trainers}
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # (as measure_side_by_side: no collection lands in one backend's phase)
+    try:
+        for round_index in range(rounds + 1):  # round 0 warms up, unrecorded
+            for name, trainer in trainers.items():
+                phases = _time_phases(trainer, steps)
+                if round_index:
+                    per_round[name].append(phases)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    rows = []
+    for name in trainers:
+        for i, phase in enumerate(STEP_PHASES + ("whole step",)):
+            def value(r: list[float]) -> float:
+                return sum(r) if phase == "whole step" else r[i]
+            mine = [value(r) for r in per_round[name]]
+            ratios = [value(m) / max(value(t), 1e-12) for m, t in zip(per_round[name], per_round["torch"])]
+            rows.append({"figure": "SimpleNN step phases", "backend": name, "phase": phase,
+                         "median_us": statistics.median(mine) * 1e6, "min_us": min(mine) * 1e6,
+                         "ratio_vs_torch": statistics.median(ratios)})
+    return rows
+
+
+def _time_phases(trainer: Trainer, steps: int) -> list[float]:
+    """`steps` training steps on the trainer's first batch: the mean seconds of each of STEP_PHASES."""
+    clock = time.perf_counter
+    target, x = trainer.batches[0]
+    totals = [0.0] * len(STEP_PHASES)
+    for _ in range(steps):
+        t0 = clock()
+        trainer.optimizer.zero_grad()
+        t1 = clock()
+        output = trainer.model(x)
+        t2 = clock()
+        loss = trainer.criterion(output, target)
+        t3 = clock()
+        loss.backward()
+        t4 = clock()
+        trainer.optimizer.step()
+        t5 = clock()
+        loss.item()
+        t6 = clock()
+        for i, (a, b) in enumerate(((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5), (t5, t6))):
+            totals[i] += b - a
+    return [t / steps for t in totals]
+
+
+PHASES_NOTE = (
+    "SimpleNN(10, 5, 1), MSELoss, SGD(lr=0.01), batch 100x10: one step split into its phases, each timed apart "
+    "(perf_counter around each), the two backends alternating round after round; ratio_vs_torch is the median "
+    "per-round ratio. The whole step is about four ops forward and eight graph nodes backward, so it measures "
+    "per-op overhead, not arithmetic: a loaded machine slows torch's step more than minitorch_ref's "
+    "(see load_average in the header)."
+)
+
+
 # --------------------------------------------------------------------------- vocabulary size
 
 
@@ -633,6 +710,27 @@ def _plot_epochs(rows: list[dict]) -> Callable[[Path], None]:
     return plot
 
 
+def _plot_phases(rows: list[dict]) -> Callable[[Path], None]:
+    def plot(path: Path) -> None:
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(7, 3.6))
+        phases = [p for p in STEP_PHASES]
+        width = 0.4
+        for k, (name, color) in enumerate((("torch", "tab:blue"), ("minitorch_ref", "tab:orange"))):
+            us = [next(r["median_us"] for r in rows if r["backend"] == name and r["phase"] == p) for p in phases]
+            ax.bar([i + (k - 0.5) * width for i in range(len(phases))], us, width, color=color, label=name)
+        ax.set_xticks(range(len(phases)), phases, fontsize=8)
+        ax.set_ylabel("us per step (median)")
+        ax.set_title("SimpleNN training step, phase by phase")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+
+    return plot
+
+
 def _plot_vocab(rows: list[dict]) -> Callable[[Path], None]:
     def plot(path: Path) -> None:
         import matplotlib.pyplot as plt
@@ -678,6 +776,7 @@ def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None 
         COMPILE_NOTE if with_compile else "torch.compile rows skipped (--quick or --no-compile)",
     ]
     epochs, epoch_notes = epoch_rows(text, quick, with_compile)
+    phases = phase_rows(text, quick)
     vocab = vocab_rows(text, quick)
     memory = graph_freed_rows(text, quick) + peak_memory_rows(data_dir, quick, threads)
     targets = target_rows(epochs, vocab, memory)
@@ -685,6 +784,7 @@ def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None 
     write_report("training", epochs, out_dir=out_dir, notes=notes + epoch_notes, plot=_plot_epochs(epochs),
                  columns=["model", "variant", "steps", "median_s", "min_s", "max_s", "us_per_step",
                           "ratio_vs_torch_eager", "ratio_range", "first_epoch_loss", "compile_s"])
+    write_report("training_phases", phases, out_dir=out_dir, notes=[PHASES_NOTE], plot=_plot_phases(phases))
     write_report("training_vocab", vocab, out_dir=out_dir, notes=[VOCAB_NOTE], plot=_plot_vocab(vocab))
     write_report("training_memory", memory, out_dir=out_dir, notes=[GRAPH_FREED_NOTE, PEAK_MEMORY_NOTE],
                  columns=["figure", "variant", "steps", "method", "epoch_peak_bytes", "ratio_vs_torch_eager",
@@ -692,7 +792,7 @@ def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None 
                           "growth_bytes", "graph_nodes", "nodes_alive_after_step"])
     write_report("training_targets", targets, out_dir=out_dir,
                  notes=["the issue's targets, checked against this run's figures (reported, never asserted by tests)"])
-    return epochs + vocab + memory + targets
+    return epochs + phases + vocab + memory + targets
 
 
 def main(argv: list[str] | None = None) -> None:

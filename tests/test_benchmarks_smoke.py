@@ -85,8 +85,16 @@ def test_training_reports_cover_every_model_on_both_backends(quick_run):
     for model in COURSE_MODELS:
         losses = [r["first_epoch_loss"] for r in rows if r["model"] == model]
         assert max(losses) - min(losses) < 1e-3 * max(1.0, abs(losses[0])), (model, losses)
-    for name in ("training.png", "training_vocab.png", "scaling.png"):
+    for name in ("training.png", "training_phases.png", "training_vocab.png", "scaling.png"):
         assert (out_dir / name).stat().st_size > 0
+
+    # The SimpleNN step split into phases, on both backends; the phases add up to the whole step.
+    phases = load(out_dir, "training_phases")["rows"]
+    for backend in ("torch", "minitorch_ref"):
+        mine = {r["phase"]: r["median_us"] for r in phases if r["backend"] == backend}
+        assert set(mine) == {"zero_grad", "forward", "loss", "backward", "optimizer step", "loss.item()",
+                             "whole step"}, mine
+        assert mine["whole step"] >= max(v for k, v in mine.items() if k != "whole step") > 0
 
     vocab = load(out_dir, "training_vocab")["rows"]
     assert {r["variant"] for r in vocab} >= {"minitorch_ref", "torch eager (sparse=True)"}
