@@ -409,7 +409,8 @@ def _times_std_plus_mean(n: np.ndarray, std: float, mean: float, r: _Buffers) ->
         n[lanes] = exact
 
 
-def box_muller_avx2(draws: np.ndarray, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
+def box_muller_avx2(draws: np.ndarray, mean: float = 0.0, std: float = 1.0, out: np.ndarray | None = None
+                    ) -> np.ndarray:
     """float32 normals from whole blocks of 16 32-bit draws: `_generator._box_muller_16` applied to
     the uniforms u = (draw & 0xFFFFFF) * 2**-24, with the very arithmetic of `log256` and
     `sincos256`, reorganised to cost less (tested equal to them, bit for bit, for every input):
@@ -424,9 +425,13 @@ def box_muller_avx2(draws: np.ndarray, mean: float = 0.0, std: float = 1.0) -> n
       halfway between two float32 numbers for these inputs: the tests run all 2**24 of them);
     - steps whose product is exact in float32 (small integers times short constants) are plain
       float32 operations; octant swaps and signs are integer operations on the bits.
+
+    `out` (float32, as many as the draws) may be the draws' own memory: each pass reads its draws
+    before it writes its normals there (pages already touched: no fresh 4 MB to fault in).
     """
     halves = np.ascontiguousarray(draws).view(np.int32).view(_HALF_BLOCK).reshape(-1, 2)  # (draws[0:8], [8:16])
-    out = np.empty_like(halves)
+    out = np.empty(len(halves) * 16, _F32) if out is None else out
+    out_halves = out.view(np.int32).view(_HALF_BLOCK).reshape(-1, 2)
     rows = _LANES // 8
     mean32 = _c32(mean)
     for start in range(0, len(halves), rows):
@@ -441,5 +446,5 @@ def box_muller_avx2(draws: np.ndarray, mean: float = 0.0, std: float = 1.0) -> n
                 np.add(normals, mean32, normals)  # (with mean 0 too: -0.0 becomes +0.0, as in torch)
             else:
                 _times_std_plus_mean(normals, std, mean, r)
-            out[start:stop, half] = normals.view(_HALF_BLOCK)
-    return out.view(_F32).reshape(-1)
+            out_halves[start:stop, half] = normals.view(_HALF_BLOCK)
+    return out
