@@ -248,13 +248,25 @@ _LANES = 1 << 15  # radii (and angles) per pass: fewer NumPy calls per value, bu
 _HALF_BLOCK = np.dtype((np.void, 32))  # 8 lanes of 4 bytes as one item: half a block of 16, copied whole
 
 
+def _apart(lanes: int, dtype: type, place: int) -> np.ndarray:
+    """An empty array that starts `place * 320` bytes into a 4 KB page (place < 12: a different
+    offset for each buffer, 64-byte aligned). Large allocations all start at about the same offset
+    within a page, and a load from one array soon after a store to another at the same offset
+    waits on a false dependency ("4K aliasing"): spread apart, the kernel ran 2-4% faster here."""
+    size = lanes * np.dtype(dtype).itemsize
+    raw = np.empty(size + 4096, np.uint8)
+    start = (place * 320 - raw.ctypes.data) % 4096  # the array starts at byte place * 320 of a page
+    return raw[start:start + size].view(dtype)
+
+
 class _Buffers:
     """Scratch arrays for one pass of `box_muller_avx2`, reused pass after pass (no temporaries)."""
 
     def __init__(self, lanes: int) -> None:
-        self.k, self.q = (np.empty(lanes, np.int32) for _ in range(2))
-        self.x, self.y, self.z, self.e, self.a, self.radius = (np.empty(lanes, _F32) for _ in range(6))
-        self.t, self.x64, self.z64 = (np.empty(lanes) for _ in range(3))
+        place = iter(range(11))
+        self.k, self.q = (_apart(lanes, np.int32, next(place)) for _ in range(2))
+        self.x, self.y, self.z, self.e, self.a, self.radius = (_apart(lanes, _F32, next(place)) for _ in range(6))
+        self.t, self.x64, self.z64 = (_apart(lanes, np.float64, next(place)) for _ in range(3))
         # `_cos_sin` reuses what only `_radii` needs: fewer buffers, so more lanes per pass stay in the cache
         self.c, self.s, self.j = self.y, self.a, self.e.view(np.int32)
         self.x_bits, self.c_bits, self.s_bits = self.x.view(np.int32), self.c.view(np.int32), self.s.view(np.int32)
