@@ -319,7 +319,7 @@ class RandomFill(Overwrite):
 
     @staticmethod
     def forward(ctx, a, value):
-        if value.shape == a.shape and value.dtype == a.dtype:
+        if isinstance(value, np.ndarray) and value.shape == a.shape and value.dtype == a.dtype:
             ctx.value_dtype = value.dtype
             return value
         return Overwrite.forward(ctx, a, value)
