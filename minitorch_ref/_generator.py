@@ -191,8 +191,8 @@ class Engine:
             out = np.empty(len(data))
             for start in range(0, len(data), _CHUNK):  # chunks that stay in the CPU cache
                 out[start:start + _CHUNK] = _box_muller_16(data[start:start + _CHUNK], np.float64, mean, std)
-        else:  # the rule of `_box_muller_16`, by its fast kernel (equal to it for every input: tested)
-            out = _rng_math.box_muller_avx2(data, mean, std)
+        else:  # the rule of `_box_muller_16`, by its fast kernel (equal to it for every input: tested),
+            out = _rng_math.box_muller_avx2(data, mean, std, out=data.view(np.float32))  # over the draws
         if n % 16:
             out = np.concatenate([out[:n - 16], out[whole:]])
         return out.astype(np_dtype, copy=False)

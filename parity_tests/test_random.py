@@ -97,7 +97,7 @@ def test_float_streams(case, size, dtype):
         same_numbers(lambda lib: FLOAT_CASES[case](lib, size, dtype), seed)
 
 
-# sizes past one pass of the float32 kernel (`_rng_math._LANES` radii: 32768 elements) and of the
+# sizes past one pass of the float32 kernel (`_rng_math._LANES` radii: 65536 elements) and of the
 # float64 chunks, whole and ragged; means and stds that take each of the kernel's last steps (std 1;
 # mean 0; mean +- 6 std in two binades; the general one)
 LARGE_NORMAL_CASES = {

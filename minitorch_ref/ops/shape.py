@@ -312,23 +312,36 @@ class FillTensor(Overwrite):
     node_name = "FillBackward3"
 
 
-class Uniform(Overwrite):
+class RandomFill(Overwrite):
+    """uniform_ / normal_ / random_ / bernoulli_ / exponential_: `value` is an array the generator has
+    just made, in `a`'s shape and dtype, owned by no one else: it is the result as it is (a copy of
+    millions of numbers into fresh memory saved; `commit` then writes it into `a`)."""
+
+    @staticmethod
+    def forward(ctx, a, value):
+        if isinstance(value, np.ndarray) and value.shape == a.shape and value.dtype == a.dtype:
+            ctx.value_dtype = value.dtype
+            return value
+        return Overwrite.forward(ctx, a, value)
+
+
+class Uniform(RandomFill):
     pass
 
 
-class Normal(Overwrite):
+class Normal(RandomFill):
     pass
 
 
-class Random(Overwrite):
+class Random(RandomFill):
     pass
 
 
-class Bernoulli(Overwrite):
+class Bernoulli(RandomFill):
     pass
 
 
-class Exponential(Overwrite):
+class Exponential(RandomFill):
     pass
 
 
