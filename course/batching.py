@@ -33,10 +33,10 @@ from course.datasets import CSVTextDataset
 from course.token_kernel import (
     SPLIT,
     ByteRules,
+    DistinctTokens,
     TokenIds,
     byte_rules,
     chunk_ids,
-    count_order,
     normalize,
     normalized_ids,
 )
@@ -117,8 +117,11 @@ class EncodedCorpus:
 # --- Streaming: read, tokenize, count and encode in chunks ------------------------------
 # Only one chunk of rows is ever held as strings; what grows with the corpus is the token
 # ids (compact arrays), the per-document lengths and labels, and the vocabulary itself.
-CHUNK_ROWS = 2048
-_SLICE = 1 << 20  # tokens per slice in whole-corpus NumPy passes (bounded temporaries)
+# A chunk's NumPy temporaries (about 20 bytes per byte of text) are memory touched for the
+# first time in a fresh process: 1,024 rows (a 256 KB block) keep that near 5 MB, half the
+# page faults of a small file at 2,048 rows, at the same throughput on large ones.
+CHUNK_ROWS = 1024
+_SLICE = 1 << 18  # tokens per slice in whole-corpus NumPy passes: temporaries of 1 or 2 MB (see `_reuse_chunk_memory`)
 _KERNEL_RULES: dict[Callable, ByteRules] = {_split_tokenizer: SPLIT}
 if (_BASIC_ENGLISH_BYTES := byte_rules(BASIC_ENGLISH_RULES)) is not None:  # (it is: tests check)
     _KERNEL_RULES[basic_english] = _BASIC_ENGLISH_BYTES
@@ -296,11 +299,13 @@ def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, d
             if len(ids) and ids.min() < 0:  # the lookup's mark for an unknown token without a default
                 token = token_at(int(np.argmax(ids < 0)))
                 raise RuntimeError(f"Token {token} not found and default index is not set")
+            del token_at  # (it holds the chunk's bytes and token bounds: free them before the next chunk)
             ids_out.append(ids)
             offsets.append(np.cumsum(lengths, dtype=np.int64) + tokens_so_far)
             tokens_so_far += len(ids)
             zero_based.append(np.array(labels, dtype=np.int64) - 1)
             bar.update(labels, texts)
+            del ids, lengths, labels, texts
     finally:
         bar.close()
     return ids_out.result(), offsets.result(), zero_based.result()
@@ -324,10 +329,10 @@ def encode_rows(rows: Iterable[Row], tokenizer: Tokenizer, vocab: Vocab, progres
     return EncodedCorpus(*_encode_stream(rows, tokenizer, TokenIds(lookup), dtype, progress, "encode"))
 
 
-def _remap(ids: np.ndarray, table: np.ndarray, step: int = 1 << 20) -> None:
+def _remap(ids: np.ndarray, table: np.ndarray) -> None:
     """`ids[:] = table[ids]` in place, a slice at a time (no second corpus-sized array)."""
-    for start in range(0, len(ids), step):
-        ids[start:start + step] = table[ids[start:start + step]]
+    for start in range(0, len(ids), _SLICE):
+        ids[start:start + _SLICE] = table.take(ids[start:start + _SLICE])
 
 
 def build_vocab_and_encode(
@@ -350,54 +355,61 @@ def build_vocab_and_encode(
     tokenized and encoded a chunk at a time, so memory holds the ids (4 bytes a token),
     not the texts. `progress`: a tqdm bar (None: only on a terminal).
     """
-    seen: list[str] = []  # the distinct tokens, by temporary id
-
-    def number(tokens: list[str]) -> np.ndarray:  # called once per new distinct token
-        seen.extend(tokens)
-        return np.arange(len(seen) - len(tokens), len(seen), dtype=np.int64)
-
-    ids, doc_offsets, labels = _encode_stream(rows, tokenizer, TokenIds(number), np.int32, progress, "vocabulary")
+    seen = DistinctTokens()  # the distinct tokens, by temporary id (as bytes until the vocabulary is built)
+    ids, doc_offsets, labels = _encode_stream(rows, tokenizer, TokenIds(seen.number), np.int32, progress,
+                                              "vocabulary")
     counts = np.zeros(len(seen), dtype=np.int64)
     for start in range(0, len(ids), _SLICE):  # bincount copies int32 input to int64: a slice at a time
         counts += np.bincount(ids[start:start + _SLICE], minlength=len(seen))
     vocab, table = _vocab_of_counts(seen, counts, min_freq, specials, special_first, max_tokens, default_token)
+    del counts
     default = vocab.get_default_index()
     if default is None and (table < 0).any():  # a dropped token (min_freq, max_tokens): the first in text order
-        first = seen[int(ids[np.argmax(table[ids] < 0)])]
+        first = seen.strings()[int(ids[np.argmax(table[ids] < 0)])]
         raise RuntimeError(f"Token {first} not found and default index is not set")
+    del seen
     _remap(ids, table.astype(ids.dtype))
     return vocab, EncodedCorpus(ids, doc_offsets, labels)
 
 
-def _vocab_of_counts(seen: list[str], counts: np.ndarray, min_freq: int, specials: Sequence[str] | None,
+def _vocab_of_counts(seen: DistinctTokens, counts: np.ndarray, min_freq: int, specials: Sequence[str] | None,
                      special_first: bool, max_tokens: int | None, default_token: str | None
                      ) -> tuple[Vocab, np.ndarray]:
     """`vocab_from_counts(dict(zip(seen, counts)), ...)` with its default index, and each seen token's index (-1: none).
 
-    The order comes from `count_order` (NumPy, equal to `vocab_from_counts`'s sort), and
-    the indices from that order, without a dict of counts or a lookup per token. A special
-    that was also counted takes the reference way (`vocab_from_counts` removes it there).
+    The order comes from `seen.order` (NumPy on the tokens' bytes, equal to `vocab_from_counts`'s
+    sort), and the indices from that order, without a dict of counts or a lookup per token;
+    the vocabulary's strings are made once, in their final order. A special that was also
+    counted takes the reference way (`vocab_from_counts` removes it there).
     """
     specials = list(specials or [])
     if any(special in seen for special in specials):
-        vocab = vocab_from_counts(dict(zip(seen, counts.tolist())), min_freq, specials, special_first, max_tokens)
+        strings = seen.strings()
+        vocab = vocab_from_counts(dict(zip(strings, counts.tolist())), min_freq, specials, special_first, max_tokens)
         if default_token is not None:
             vocab.set_default_index(vocab[default_token])
         default = vocab.get_default_index()
-        return vocab, np.fromiter(vocab.lookup_indices(seen) if default is not None else
-                                  map(vocab.get_stoi().get, seen, repeat(-1)), dtype=np.int64, count=len(seen))
+        return vocab, np.fromiter(vocab.lookup_indices(strings) if default is not None else
+                                  map(vocab.get_stoi().get, strings, repeat(-1)), dtype=np.int64, count=len(strings))
     if max_tokens is not None and len(specials) >= max_tokens:
         raise ValueError("len(specials) >= max_tokens, so the vocab will be entirely special tokens.")
-    order = count_order(seen, counts)
+    order = seen.order(counts)
     if max_tokens is not None:
         order = order[:max_tokens - len(specials)]  # before the min_freq filter, as the reference
     if min_freq > 1:
         order = order[counts[order] >= min_freq]
     if len(set(specials)) != len(specials):
         Vocab(specials)  # raises torchtext's error
-    tokens = np.array(seen, dtype=object)[order].tolist()  # (no Python int per token, as order.tolist() would make)
-    vocab = Vocab._of_distinct(specials + tokens if special_first else tokens + specials)
-    del tokens
+    # The strings, made now, reordered in an object array (no Python int per token, as order.tolist() would
+    # make), specials in place: one list of pointers besides the strings at a time, and then the vocabulary's.
+    by_id = np.array(seen.strings(), dtype=object)
+    itos = np.empty(len(specials) + len(order), dtype=object)
+    special_at, tokens_at = (0, len(specials)) if special_first else (len(order), 0)
+    itos[special_at:special_at + len(specials)] = specials
+    itos[tokens_at:tokens_at + len(order)] = by_id[order]
+    del by_id
+    vocab = Vocab._of_distinct(itos.tolist())
+    del itos
     if default_token is not None:
         offset = 0 if special_first else len(order)
         vocab.set_default_index(specials.index(default_token) + offset if default_token in specials

@@ -219,7 +219,9 @@ class TokenIds:
 
     def __init__(self, lookup: Lookup) -> None:
         self._lookup = lookup
-        self.tables = [_KeyTable(1, lookup), _KeyTable(2, lookup)]
+        # Sized for a small corpus' vocabulary (about 30,000 short tokens and a quarter as many of
+        # 9 to 16 bytes under half load); they double as it grows.
+        self.tables = [_KeyTable(1, lookup, bits=16), _KeyTable(2, lookup, bits=14)]
         self.tables[0]._insert([np.zeros(1, dtype=np.uint64)], np.full(1, -1, dtype=np.int32))  # the key 0
         self._long: dict[str, int] = {}
 
@@ -406,44 +408,55 @@ def normalized_ids(data: bytes, rules: ByteRules, table: TokenIds
     return ids, lengths, token_at
 
 
-def _gather_tokens(data: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
-    """The tokens `data[starts[i]:ends[i]]` as strings: copied after each other with a space, then split."""
+def _gather_tokens(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """The tokens `data[starts[i]:ends[i]]` as strings (none holds "\\x00"): copied after each other with a "\\x00", then split."""
     sizes = ends - starts + 1  # each token and the byte after it (padding, for the last token)
     first = np.cumsum(sizes) - sizes
     positions = np.repeat(starts - first, sizes) + np.arange(int(sizes.sum()))
     gathered = np.frombuffer(data, dtype=np.uint8)[positions]
-    gathered[first + sizes - 1] = 32
-    return gathered.tobytes().decode("utf-8").split()
+    gathered[first + sizes - 1] = 0
+    return gathered[:-1].tobytes().decode("utf-8").split(SEPARATOR)
 
 
 def count_order(tokens: Sequence[str], counts: np.ndarray) -> np.ndarray:
     """Indices of `tokens` by descending count, ties in string order: `vocab_from_counts`'s order.
 
     The reference (`course.text.vocab_from_counts`) sorts the strings, then sorts stably by
-    count. Here the strings are compared by their UTF-8 bytes (the same order as code points),
-    the first 16 read as two big-endian words: one `np.lexsort`. Tokens longer than 16 bytes
-    that share those words are ranked among themselves by Python. Tokens holding "\\x00" or a
-    lone surrogate are sorted by Python.
+    count. Here the strings are compared by their UTF-8 bytes (see `encoded_count_order`).
+    Tokens holding "\\x00" or a lone surrogate are sorted by Python.
     """
     counts = np.asarray(counts, dtype=np.int64)
-    joined = SEPARATOR.join(tokens)
-    try:  # (16 bytes of padding: two words read from any start stay inside)
-        padded = (joined + SEPARATOR * 2 * _KEY_BYTES).encode("utf-8") if joined.count(SEPARATOR) == len(tokens) - 1 else None
-    except UnicodeEncodeError:
-        padded = None
-    del joined
-    if padded is None or not tokens:
+    encoded = _encode_joined(tokens) if tokens else None
+    if encoded is None:
         by_string = np.empty(len(tokens), dtype=np.int64)
         by_string[sorted(range(len(tokens)), key=tokens.__getitem__)] = np.arange(len(tokens))
         return np.lexsort((by_string, -counts))
-    size = len(padded) - 2 * _KEY_BYTES
+    return encoded_count_order(encoded + bytes(2 * _KEY_BYTES), counts)
+
+
+def encoded_count_order(padded: bytes | bytearray, counts: np.ndarray) -> np.ndarray:
+    """`count_order` of the tokens in `padded`: their UTF-8 bytes, each followed by "\\x00", then 15 more zero bytes.
+
+    The first 16 bytes of each token are read as two big-endian words (numeric order is byte
+    order, which is code point order): one `np.lexsort` with the counts. Tokens longer than
+    16 bytes that share those words are ranked among themselves by Python.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    size = len(padded) - 2 * _KEY_BYTES  # the end of the last token
     separators = np.flatnonzero(np.frombuffer(padded, dtype=np.uint8, count=size) == 0)
-    starts = np.zeros(len(tokens), dtype=np.int64)
+    starts = np.zeros(len(counts), dtype=np.int64)
     starts[1:] = separators + 1
-    token_bytes = np.full(len(tokens), size, dtype=np.int64)
+    token_bytes = np.full(len(counts), size, dtype=np.int64)
     token_bytes[:-1] = separators
     token_bytes -= starts
     del separators
+    rows = np.flatnonzero(token_bytes > 2 * _KEY_BYTES)
+    longer = None
+    if len(rows):  # 1 + rank among the tokens over 16 bytes (0 for the others)
+        long_tokens = _gather_tokens(padded, starts[rows], starts[rows] + token_bytes[rows])
+        longer = np.zeros(len(counts), dtype=np.int64)
+        longer[rows[sorted(range(len(rows)), key=long_tokens.__getitem__)]] = np.arange(1, len(rows) + 1)
+        del long_tokens
     words = np.ndarray((size + _KEY_BYTES + 1,), dtype="<u8", buffer=padded, strides=(1,))
     first = words[starts]
     first &= _KEY_MASKS[np.minimum(token_bytes, _KEY_BYTES)]
@@ -452,12 +465,82 @@ def count_order(tokens: Sequence[str], counts: np.ndarray) -> np.ndarray:
     second = words[starts]
     second &= _KEY_MASKS[np.clip(token_bytes - _KEY_BYTES, 0, _KEY_BYTES)]
     second.byteswap(inplace=True)
-    del words, padded, starts
+    del words, starts, token_bytes
     keys = [second, first, -counts]
-    rows = np.flatnonzero(token_bytes > 2 * _KEY_BYTES)
-    if len(rows):  # 1 + rank among the tokens over 16 bytes (0 for the others)
-        longer = np.zeros(len(tokens), dtype=np.int64)
-        longer[rows[sorted(range(len(rows)), key=[tokens[row] for row in rows.tolist()].__getitem__)]] = (
-            np.arange(1, len(rows) + 1))
+    if longer is not None:
         keys.insert(0, longer)
     return np.lexsort(keys)
+
+
+def _encode_joined(tokens: Sequence[str]) -> bytes | None:
+    """`"\\x00".join(tokens)` in UTF-8; None if a token holds "\\x00" or a lone surrogate."""
+    joined = SEPARATOR.join(tokens)
+    if joined.count(SEPARATOR) != len(tokens) - 1:
+        return None
+    try:
+        return joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+
+
+class DistinctTokens:
+    """Distinct tokens in order of first occurrence, kept as UTF-8 bytes (each followed by "\\x00").
+
+    A str object costs about 50 bytes besides its characters: most of a large vocabulary's
+    memory. While a corpus streams, its new tokens wait here at one byte a character (plus
+    the separator) and become strings once, for the vocabulary. `number` is a `TokenIds`
+    lookup: new tokens get the next ids. If a token cannot be kept so (it holds "\\x00" or a
+    lone surrogate: only other tokenizers make such), all are kept as a list of strings.
+    """
+
+    def __init__(self, tokens: Sequence[str] = ()) -> None:
+        self._encoded: bytearray | None = bytearray()
+        self._strings: list[str] = []  # used instead of `_encoded` once it is None
+        self._count = 0
+        if tokens:
+            self.number(list(tokens))
+
+    def __len__(self) -> int:
+        return self._count
+
+    def number(self, tokens: list[str]) -> np.ndarray:
+        """Remember `tokens` (new, distinct) and give them the next ids."""
+        if self._encoded is not None:
+            encoded = _encode_joined(tokens)
+            if encoded is not None:
+                self._encoded += encoded
+                self._encoded += b"\0"
+            else:
+                self._strings, self._encoded = self.strings(), None
+        if self._encoded is None:
+            self._strings.extend(tokens)
+        self._count += len(tokens)
+        return np.arange(self._count - len(tokens), self._count, dtype=np.int64)
+
+    def strings(self) -> list[str]:
+        """The tokens as a list of strings, by id."""
+        if self._encoded is None:
+            return list(self._strings)
+        if not self._count:
+            return []
+        strings = self._encoded.decode("utf-8").split(SEPARATOR)
+        strings.pop()  # the empty string after the last separator
+        return strings
+
+    def __contains__(self, token: str) -> bool:
+        if self._encoded is None:
+            return token in self._strings
+        key = _encode_joined([token])
+        if key is None:  # (then it is not among the tokens kept as bytes)
+            return False
+        return self._encoded.startswith(key + b"\0") or b"\0" + key + b"\0" in self._encoded
+
+    def order(self, counts: np.ndarray) -> np.ndarray:
+        """`count_order(self.strings(), counts)`, from the bytes when they are kept (no string per token)."""
+        if self._encoded is None or not self._count:
+            return count_order(self.strings(), counts)
+        self._encoded += bytes(2 * _KEY_BYTES - 1)  # the zero padding `encoded_count_order` reads
+        try:
+            return encoded_count_order(self._encoded, counts)
+        finally:
+            del self._encoded[-(2 * _KEY_BYTES - 1):]
