@@ -519,13 +519,30 @@ class DistinctTokens:
 
     def strings(self) -> list[str]:
         """The tokens as a list of strings, by id."""
+        return list(self._strings) if self._encoded is None else self.string_array().tolist()
+
+    def string_array(self, piece_bytes: int = 1 << 20) -> np.ndarray:
+        """The tokens as a NumPy object array of strings, by id.
+
+        Made a piece of about `piece_bytes` bytes at a time: no list of them all (whose growth,
+        one reallocation after another, would touch several times its size) and no decoded
+        copy of all the bytes besides the strings themselves.
+        """
         if self._encoded is None:
-            return list(self._strings)
-        if not self._count:
-            return []
-        strings = self._encoded.decode("utf-8").split(SEPARATOR)
-        strings.pop()  # the empty string after the last separator
-        return strings
+            out = np.empty(len(self._strings), dtype=object)
+            out[:] = self._strings
+            return out
+        out = np.empty(self._count, dtype=object)
+        start, filled = 0, 0
+        with memoryview(self._encoded) as encoded:
+            while filled < self._count:
+                stop = self._encoded.find(b"\0", start + piece_bytes - 1)  # each token ends with a "\x00"
+                stop = len(encoded) - 1 if stop < 0 else stop
+                piece = str(encoded[start:stop], "utf-8").split(SEPARATOR)
+                out[filled:filled + len(piece)] = piece
+                filled += len(piece)
+                start = stop + 1
+        return out
 
     def __contains__(self, token: str) -> bool:
         if self._encoded is None:

@@ -181,6 +181,8 @@ def test_distinct_tokens_keep_what_a_list_keeps(batches, counts, probe):
             assert store.number(batch).tolist() == list(range(len(expected), len(expected) + len(batch)))
             expected += batch
     assert len(store) == len(expected) and store.strings() == expected
+    for piece_bytes in (1, 3, 10):  # made piece by piece: every cut falls after a token's separator
+        assert store.string_array(piece_bytes).tolist() == expected
     assert (probe in store) == (probe in expected)
     counts = np.array(counts[:len(expected)], dtype=np.int64)
     by_reference = sorted(range(len(expected)), key=lambda i: (-counts[i], expected[i]))  # descending count, then string
