@@ -155,15 +155,21 @@ def _release_free_heap() -> None:
     With the threshold `_reuse_chunk_memory` raises, freed temporaries (a chunk's, the hash
     tables' smaller arrays, the vocabulary's sort keys) stay mapped for reuse: glibc returns
     only a free top of the heap. The vocabulary's strings do not reuse that memory (Python
-    keeps small objects apart), so they would come on top of it: at a million rows, about
-    15 MB of free heap in the peak. `build_vocab_and_encode` calls this after the stream
-    and after the sort, before making strings (a few milliseconds each).
+    keeps small objects apart), so they come on top of it: at a million rows (261,000
+    distinct tokens), about 9 MB of free heap in the peak. `_vocab_of_counts` calls this
+    before it makes the strings of a large vocabulary (a few milliseconds). For a small one
+    it would not lower the peak (the chunks' memory is the peak then), and the memory it
+    unmaps would only be touched again: in a fresh process, first touches (page faults)
+    are much of a small file's time.
     """
     try:
         trim = ctypes.CDLL(None).malloc_trim
     except (AttributeError, OSError, TypeError):
         return
     trim(0)
+
+
+_TRIM_BEFORE_STRINGS = 100_000  # distinct tokens from which the vocabulary phase's peak is above the chunks'
 
 
 def _row_chunks(rows: Iterable[Row], chunk_rows: int | None = None, drop_quotes: bool = False
@@ -376,7 +382,6 @@ def build_vocab_and_encode(
     seen = DistinctTokens()  # the distinct tokens, by temporary id (as bytes until the vocabulary is built)
     ids, doc_offsets, labels = _encode_stream(rows, tokenizer, TokenIds(seen.number), np.int32, progress,
                                               "vocabulary")
-    _release_free_heap()  # (the tables and the chunks' temporaries are freed: the vocabulary needs none)
     vocab, table = _vocab_of_counts(seen, _counts(ids, len(seen)), min_freq, specials, special_first, max_tokens,
                                     default_token)
     default = vocab.get_default_index()
@@ -425,7 +430,8 @@ def _vocab_of_counts(seen: DistinctTokens, counts: np.ndarray, min_freq: int, sp
     del counts  # (the caller passes the only other reference: see `build_vocab_and_encode`)
     if len(set(specials)) != len(specials):
         Vocab(specials)  # raises torchtext's error
-    _release_free_heap()  # (the sort's temporaries, before the strings)
+    if len(seen) >= _TRIM_BEFORE_STRINGS:
+        _release_free_heap()  # (the chunks' and the sort's temporaries, before the strings)
     # The strings, made now, reordered in an object array (no Python int per token, as order.tolist() would
     # make), specials in place: two arrays of pointers besides the strings at a time.
     by_id = seen.string_array()

@@ -521,7 +521,7 @@ class DistinctTokens:
         """The tokens as a list of strings, by id."""
         return list(self._strings) if self._encoded is None else self.string_array().tolist()
 
-    def string_array(self, piece_bytes: int = 1 << 20) -> np.ndarray:
+    def string_array(self, piece_bytes: int = 1 << 18) -> np.ndarray:
         """The tokens as a NumPy object array of strings, by id.
 
         Made a piece of about `piece_bytes` bytes at a time: no list of them all (whose growth,
