@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -559,6 +560,20 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _cached_vocab(data: dict) -> Vocab:
+    """`Vocab.from_dict(data)` without keeping its token -> index dict (built on the first lookup by string).
+
+    As the vocabulary `build_vocab_and_encode` returns: the dict would be a third of a large
+    vocabulary's memory, in the peak beside the corpus, and encoding never needs it.
+    """
+    itos, default = data["itos"], data.get("default_index")
+    if not isinstance(itos, list) or len(set(itos)) != len(itos) or not (default is None or type(default) is int):
+        raise ValueError("not a vocabulary of distinct tokens")
+    vocab = Vocab._of_distinct(itos)
+    vocab.set_default_index(default)
+    return vocab
+
+
 def _load_cache(path: Path, key: dict, vocab: Vocab | None) -> tuple[Vocab, EncodedCorpus] | None:
     """The cached `(vocab, corpus)` if `path` holds exactly `key`'s result and passes its checks."""
     if not path.is_file():
@@ -567,13 +582,13 @@ def _load_cache(path: Path, key: dict, vocab: Vocab | None) -> tuple[Vocab, Enco
         with np.load(path, allow_pickle=False) as data:
             if json.loads(data["key"].tobytes().decode("utf-8")) != key:
                 return None
-            stored = Vocab.from_dict(json.loads(data["vocab"].tobytes().decode("utf-8")))
+            stored = _cached_vocab(json.loads(data["vocab"].tobytes().decode("utf-8")))  # (before the arrays)
             corpus = EncodedCorpus(data["ids"], data["doc_offsets"], data["labels"])
         offsets, ids, labels = corpus.doc_offsets, corpus.ids, corpus.labels
         num_classes = key["num_classes"] or np.iinfo(np.int64).max
         valid = (ids.dtype in (np.int32, np.int64) and offsets.dtype == labels.dtype == np.int64 and ids.ndim == offsets.ndim == labels.ndim == 1
                  and len(offsets) == len(labels) + 1 and offsets[0] == 0 and offsets[-1] == len(ids)
-                 and bool((np.diff(offsets) >= 0).all())
+                 and bool((offsets[1:] >= offsets[:-1]).all())  # (no int64 temporary as np.diff's)
                  and (len(ids) == 0 or 0 <= ids.min() <= ids.max() < len(stored))
                  and (len(labels) == 0 or 0 <= labels.min() <= labels.max() < num_classes)
                  and (vocab is None or stored == vocab))
@@ -599,8 +614,8 @@ def _save_cache(path: Path, key: dict, vocab: Vocab, corpus: EncodedCorpus) -> N
             if not (pid.isdigit() and _alive(int(pid))):  # another process (e.g. a DDP rank) may be writing it
                 leftover.unlink(missing_ok=True)
         with open(temporary, "wb") as file:
-            np.savez(file, ids=corpus.ids, doc_offsets=corpus.doc_offsets, labels=corpus.labels,
-                     vocab=as_bytes(vocab.to_dict()), key=as_bytes(key))
+            _write_npz(file, {"vocab": as_bytes(vocab.to_dict()), "key": as_bytes(key), "ids": corpus.ids,
+                              "doc_offsets": corpus.doc_offsets, "labels": corpus.labels})
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -610,6 +625,23 @@ def _save_cache(path: Path, key: dict, vocab: Vocab, corpus: EncodedCorpus) -> N
             temporary.unlink(missing_ok=True)
         warnings.warn(f"could not write the encoded-corpus cache {path} ({error}); continuing without it",
                       stacklevel=3)
+
+
+def _write_npz(file: BinaryIO, arrays: dict[str, np.ndarray], step_bytes: int = 1 << 20) -> None:
+    """`np.savez(file, **arrays)` (what `np.load` reads), each array written from its own memory a slice at a time.
+
+    `np.savez` copies an array into 16 MB `bytes` pieces to write it into the archive: a
+    transient beside the corpus. Here each slice's buffer goes to the archive as it is.
+    """
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in arrays.items():
+            array = np.ascontiguousarray(array)
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array_header_1_0(member, np.lib.format.header_data_from_array_1_0(array))
+                flat = array.reshape(-1)
+                step = max(step_bytes // max(array.itemsize, 1), 1)
+                for start in range(0, len(flat), step):
+                    member.write(memoryview(flat[start:start + step]).cast("B"))
 
 
 def _remove_stale(path: Path, key: dict) -> None:

@@ -131,6 +131,20 @@ def test_damaged_or_tampered_cache_is_rebuilt(data, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert same(encode_dataset(train, cache_dir=cache), expected)  # rewritten, valid again
+    with np.load(entry) as stored:
+        arrays = dict(stored)
+    stored_vocab = json.loads(arrays["vocab"].tobytes().decode("utf-8"))
+    stored_vocab["itos"][2] = stored_vocab["itos"][1]  # a duplicate token
+    np.savez(entry, **{**arrays, "vocab": np.frombuffer(json.dumps(stored_vocab).encode("utf-8"), dtype=np.uint8)})
+    with pytest.warns(UserWarning, match="unreadable encoded-corpus cache"):
+        assert same(encode_dataset(train, cache_dir=cache), expected)
+    with np.load(entry) as stored:
+        arrays = dict(stored)
+    arrays["doc_offsets"] = arrays["doc_offsets"].copy()
+    arrays["doc_offsets"][1] = arrays["doc_offsets"][2] + 1  # offsets that go back
+    np.savez(entry, **arrays)
+    with pytest.warns(UserWarning, match="failed its checks"):
+        assert same(encode_dataset(train, cache_dir=cache), expected)
 
 
 def test_leftovers_of_killed_writes_are_removed_by_the_next_write(data, tmp_path):
