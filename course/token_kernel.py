@@ -377,19 +377,22 @@ def normalized_ids(data: bytes, rules: ByteRules, table: TokenIds
         data = data.replace(rules.pattern, b"\t" * len(rules.pattern))  # delimiters, as the rule's space
     size = len(data)
     padded = b"".join((b"\0", data, bytes(2 * _KEY_BYTES)))  # a delimiter before; keys read past the end stay inside
+    del data  # (the chunk's temporaries are dropped as soon as they are used: less memory touched per chunk)
     classes = np.frombuffer(padded.translate(_class_table(rules)), dtype=np.uint8)
     in_word = classes & _TOKEN_BYTE  # a singleton is a token of its own: it neither continues nor joins a word
     starts = np.flatnonzero(classes[1:] > in_word[:-1])  # data position p is padded position p + 1
-    ends = np.flatnonzero(classes[:-1] > in_word[1:])
+    token_bytes = np.flatnonzero(classes[:-1] > in_word[1:])  # where tokens end, made their lengths below
+    del classes, in_word
+    token_bytes -= starts
     separators = np.flatnonzero(np.frombuffer(padded, dtype=np.uint8, count=size, offset=1) == 0)
     cuts = np.searchsorted(starts, separators)  # tokens before each separator
     lengths = np.diff(cuts, prepend=0, append=len(starts))
 
-    token_bytes = ends - starts
     words = np.ndarray((size + 1,), dtype="<u8", buffer=padded, offset=1, strides=(1,))  # 8 bytes from each position
     keys = words.take(starts)
-    keys &= _KEY_MASKS.take(np.minimum(token_bytes, _KEY_BYTES + 1))  # longer tokens: key 0, their ids come below
+    keys &= _KEY_MASKS.take(token_bytes, mode="clip")  # over 8 bytes: mask 0, key 0 (their ids come below)
     ids = table.tables[0].ids([keys])
+    del keys
     longer = np.flatnonzero(token_bytes > _KEY_BYTES)
     if len(longer):
         two_words = token_bytes[longer] <= 2 * _KEY_BYTES
@@ -400,10 +403,11 @@ def normalized_ids(data: bytes, rules: ByteRules, table: TokenIds
             ids[rows] = table.tables[1].ids([words[first], second])
         rows = longer[~two_words]
         if len(rows):
-            ids[rows] = table.long_ids(_gather_tokens(padded, starts[rows] + 1, ends[rows] + 1))
+            ids[rows] = table.long_ids(_gather_tokens(padded, starts[rows] + 1, starts[rows] + 1 + token_bytes[rows]))
 
     def token_at(index: int) -> str:
-        return data[starts[index]:ends[index]].decode("utf-8")
+        start = starts[index] + 1
+        return padded[start:start + token_bytes[index]].decode("utf-8")
 
     return ids, lengths, token_at
 

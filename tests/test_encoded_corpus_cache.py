@@ -54,6 +54,9 @@ def test_fixed_vocabulary_without_default_index_raises_like_torchtext():
     assert EncodedCorpus.from_dataset([(1, "a b a")], get_tokenizer(None), vocab).ids.tolist() == [0, 1, 0]
     with pytest.raises(RuntimeError, match="Token zzz not found and default index is not set"):
         EncodedCorpus.from_dataset([(1, "a b"), (2, "b zzz")], get_tokenizer(None), vocab)
+    for unknown in ("Zz", "twelve-bytes", "a-token-of-twenty-two"):  # the kernel's three key widths
+        with pytest.raises(RuntimeError, match=f"^Token {unknown.lower()} not found and default index is not set$"):
+            EncodedCorpus.from_dataset([(1, "a b"), (2, f"b {unknown} a")], basic_english, vocab)
 
 
 def test_streaming_from_csv_equals_torchtext_golden(golden_path, ag_news_path):
