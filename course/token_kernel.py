@@ -497,8 +497,10 @@ class DistinctTokens:
     lone surrogate: only other tokenizers make such), all are kept as a list of strings.
     """
 
+    _PADDING = 2 * _KEY_BYTES - 1  # zero bytes after the last token's "\x00": what `encoded_count_order` reads
+
     def __init__(self, tokens: Sequence[str] = ()) -> None:
-        self._encoded: bytearray | None = bytearray()
+        self._encoded: bytearray | None = bytearray(self._PADDING)
         self._strings: list[str] = []  # used instead of `_encoded` once it is None
         self._count = 0
         if tokens:
@@ -512,8 +514,9 @@ class DistinctTokens:
         if self._encoded is not None:
             encoded = _encode_joined(tokens)
             if encoded is not None:
+                del self._encoded[-self._PADDING:]
                 self._encoded += encoded
-                self._encoded += b"\0"
+                self._encoded += bytes(1 + self._PADDING)  # the last token's "\x00", then the padding
             else:
                 self._strings, self._encoded = self.strings(), None
         if self._encoded is None:
@@ -537,11 +540,12 @@ class DistinctTokens:
             out[:] = self._strings
             return out
         out = np.empty(self._count, dtype=object)
+        last = len(self._encoded) - self._PADDING - 1  # the last token's "\x00"
         start, filled = 0, 0
         with memoryview(self._encoded) as encoded:
             while filled < self._count:
-                stop = self._encoded.find(b"\0", start + piece_bytes - 1)  # each token ends with a "\x00"
-                stop = len(encoded) - 1 if stop < 0 else stop
+                stop = self._encoded.find(b"\0", start + piece_bytes - 1, last + 1)  # each token ends with a "\x00"
+                stop = last if stop < 0 else stop
                 piece = str(encoded[start:stop], "utf-8").split(SEPARATOR)
                 out[filled:filled + len(piece)] = piece
                 filled += len(piece)
@@ -554,14 +558,11 @@ class DistinctTokens:
         key = _encode_joined([token])
         if key is None:  # (then it is not among the tokens kept as bytes)
             return False
-        return self._encoded.startswith(key + b"\0") or b"\0" + key + b"\0" in self._encoded
+        end = len(self._encoded) - self._PADDING
+        return self._encoded.startswith(key + b"\0", 0, end) or self._encoded.find(b"\0" + key + b"\0", 0, end) >= 0
 
     def order(self, counts: np.ndarray) -> np.ndarray:
         """`count_order(self.strings(), counts)`, from the bytes when they are kept (no string per token)."""
         if self._encoded is None or not self._count:
             return count_order(self.strings(), counts)
-        self._encoded += bytes(2 * _KEY_BYTES - 1)  # the zero padding `encoded_count_order` reads
-        try:
-            return encoded_count_order(self._encoded, counts)
-        finally:
-            del self._encoded[-(2 * _KEY_BYTES - 1):]
+        return encoded_count_order(self._encoded, counts)
