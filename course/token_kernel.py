@@ -413,7 +413,8 @@ def normalized_ids(data: bytes, rules: ByteRules, table: TokenIds
 
 
 def _gather_tokens(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
-    """The tokens `data[starts[i]:ends[i]]` as strings (none holds "\\x00"): copied after each other with a "\\x00", then split."""
+    """The tokens `data[starts[i]:ends[i]]` (none holds "\\x00") as strings: copied one after another, each
+    followed by a "\\x00", then split."""
     sizes = ends - starts + 1  # each token and the byte after it (padding, for the last token)
     first = np.cumsum(sizes) - sizes
     positions = np.repeat(starts - first, sizes) + np.arange(int(sizes.sum()))

@@ -163,8 +163,8 @@ def test_vocabulary_from_counts_kernel_equals_the_reference(counts, min_freq, ma
                                       special_first,
                                       max_tokens, None)
         return
-    vocab, table = batching._vocab_of_counts(DistinctTokens(seen), np.array(list(counts.values()), dtype=np.int64), min_freq,
-                                             specials, special_first, max_tokens, None)
+    vocab, table = batching._vocab_of_counts(DistinctTokens(seen), np.array(list(counts.values()), dtype=np.int64),
+                                             min_freq, specials, special_first, max_tokens, None)
     assert vocab.get_itos() == expected.get_itos()
     assert table.tolist() == [expected.get_stoi().get(token, -1) for token in seen]
 
@@ -185,6 +185,6 @@ def test_distinct_tokens_keep_what_a_list_keeps(batches, counts, probe):
         assert store.string_array(piece_bytes).tolist() == expected
     assert (probe in store) == (probe in expected)
     counts = np.array(counts[:len(expected)], dtype=np.int64)
-    by_reference = sorted(range(len(expected)), key=lambda i: (-counts[i], expected[i]))  # descending count, then string
+    by_reference = sorted(range(len(expected)), key=lambda i: (-counts[i], expected[i]))  # count down, then string
     assert store.order(counts).tolist() == token_kernel.count_order(expected, counts).tolist() == by_reference
     assert store.strings() == expected  # ordering leaves the store as it was
