@@ -8,6 +8,7 @@ once (instead of once per epoch) and cuts batches out of flat arrays with NumPy.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import json
 import os
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -33,10 +35,10 @@ from course.datasets import CSVTextDataset
 from course.token_kernel import (
     SPLIT,
     ByteRules,
+    DistinctTokens,
     TokenIds,
     byte_rules,
     chunk_ids,
-    count_order,
     normalize,
     normalized_ids,
 )
@@ -117,8 +119,12 @@ class EncodedCorpus:
 # --- Streaming: read, tokenize, count and encode in chunks ------------------------------
 # Only one chunk of rows is ever held as strings; what grows with the corpus is the token
 # ids (compact arrays), the per-document lengths and labels, and the vocabulary itself.
-CHUNK_ROWS = 2048
-_SLICE = 1 << 20  # tokens per slice in whole-corpus NumPy passes (bounded temporaries)
+# A chunk's NumPy temporaries (about 13 bytes per byte of text) are memory touched for the
+# first time in a fresh process, and first touches are much of a small file's time: 1,024
+# rows (a 256 KB block) keep them near 3.5 MB; 2,048 rows doubled the page faults of the
+# 7,600-row AG_NEWS file for about the same throughput on large files.
+CHUNK_ROWS = 1024
+_SLICE = 1 << 18  # tokens per slice in whole-corpus NumPy passes: temporaries of 1 or 2 MB (see `_reuse_chunk_memory`)
 _KERNEL_RULES: dict[Callable, ByteRules] = {_split_tokenizer: SPLIT}
 if (_BASIC_ENGLISH_BYTES := byte_rules(BASIC_ENGLISH_RULES)) is not None:  # (it is: tests check)
     _KERNEL_RULES[basic_english] = _BASIC_ENGLISH_BYTES
@@ -143,6 +149,29 @@ def _reuse_chunk_memory() -> None:
 
 
 _REUSING_CHUNK_MEMORY = False
+
+
+def _release_free_heap() -> None:
+    """Give the heap's free memory back to the system (glibc's `malloc_trim`); elsewhere a no-op.
+
+    With the threshold `_reuse_chunk_memory` raises, freed temporaries (a chunk's, the hash
+    tables' smaller arrays, the vocabulary's sort keys) stay mapped for reuse: glibc returns
+    only a free top of the heap. The vocabulary's strings do not reuse that memory (Python
+    keeps small objects apart), so they come on top of it: at a million rows (261,000
+    distinct tokens), about 9 MB of free heap in the peak. `_vocab_of_counts` calls this
+    before it makes the strings of a large vocabulary (a few milliseconds). For a small one
+    it would not lower the peak (the chunks' memory is the peak then), and the memory it
+    unmaps would only be touched again: in a fresh process, first touches (page faults)
+    are much of a small file's time.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError, TypeError):
+        return
+    trim(0)
+
+
+_TRIM_BEFORE_STRINGS = 100_000  # distinct tokens from which the vocabulary phase's peak is above the chunks'
 
 
 def _row_chunks(rows: Iterable[Row], chunk_rows: int | None = None, drop_quotes: bool = False
@@ -296,11 +325,13 @@ def _encode_stream(rows: Iterable[Row], tokenizer: Tokenizer, table: TokenIds, d
             if len(ids) and ids.min() < 0:  # the lookup's mark for an unknown token without a default
                 token = token_at(int(np.argmax(ids < 0)))
                 raise RuntimeError(f"Token {token} not found and default index is not set")
+            del token_at  # (it holds the chunk's bytes and token bounds: free them before the next chunk)
             ids_out.append(ids)
             offsets.append(np.cumsum(lengths, dtype=np.int64) + tokens_so_far)
             tokens_so_far += len(ids)
             zero_based.append(np.array(labels, dtype=np.int64) - 1)
             bar.update(labels, texts)
+            del ids, lengths, labels, texts
     finally:
         bar.close()
     return ids_out.result(), offsets.result(), zero_based.result()
@@ -324,10 +355,10 @@ def encode_rows(rows: Iterable[Row], tokenizer: Tokenizer, vocab: Vocab, progres
     return EncodedCorpus(*_encode_stream(rows, tokenizer, TokenIds(lookup), dtype, progress, "encode"))
 
 
-def _remap(ids: np.ndarray, table: np.ndarray, step: int = 1 << 20) -> None:
+def _remap(ids: np.ndarray, table: np.ndarray) -> None:
     """`ids[:] = table[ids]` in place, a slice at a time (no second corpus-sized array)."""
-    for start in range(0, len(ids), step):
-        ids[start:start + step] = table[ids[start:start + step]]
+    for start in range(0, len(ids), _SLICE):
+        ids[start:start + _SLICE] = table.take(ids[start:start + _SLICE])
 
 
 def build_vocab_and_encode(
@@ -350,61 +381,77 @@ def build_vocab_and_encode(
     tokenized and encoded a chunk at a time, so memory holds the ids (4 bytes a token),
     not the texts. `progress`: a tqdm bar (None: only on a terminal).
     """
-    seen: list[str] = []  # the distinct tokens, by temporary id
-
-    def number(tokens: list[str]) -> np.ndarray:  # called once per new distinct token
-        seen.extend(tokens)
-        return np.arange(len(seen) - len(tokens), len(seen), dtype=np.int64)
-
-    ids, doc_offsets, labels = _encode_stream(rows, tokenizer, TokenIds(number), np.int32, progress, "vocabulary")
-    counts = np.zeros(len(seen), dtype=np.int64)
-    for start in range(0, len(ids), _SLICE):  # bincount copies int32 input to int64: a slice at a time
-        counts += np.bincount(ids[start:start + _SLICE], minlength=len(seen))
-    vocab, table = _vocab_of_counts(seen, counts, min_freq, specials, special_first, max_tokens, default_token)
+    seen = DistinctTokens()  # the distinct tokens, by temporary id (as bytes until the vocabulary is built)
+    ids, doc_offsets, labels = _encode_stream(rows, tokenizer, TokenIds(seen.number), np.int32, progress,
+                                              "vocabulary")
+    vocab, table = _vocab_of_counts(seen, _counts(ids, len(seen)), min_freq, specials, special_first, max_tokens,
+                                    default_token)
     default = vocab.get_default_index()
     if default is None and (table < 0).any():  # a dropped token (min_freq, max_tokens): the first in text order
-        first = seen[int(ids[np.argmax(table[ids] < 0)])]
+        first = seen.strings()[int(ids[np.argmax(table[ids] < 0)])]
         raise RuntimeError(f"Token {first} not found and default index is not set")
-    _remap(ids, table.astype(ids.dtype))
+    del seen
+    _remap(ids, table.astype(ids.dtype, copy=False))
     return vocab, EncodedCorpus(ids, doc_offsets, labels)
 
 
-def _vocab_of_counts(seen: list[str], counts: np.ndarray, min_freq: int, specials: Sequence[str] | None,
+def _counts(ids: np.ndarray, size: int) -> np.ndarray:
+    """How many times each id in `range(size)` occurs in `ids`."""
+    counts = np.zeros(size, dtype=np.int64)
+    for start in range(0, len(ids), _SLICE):  # bincount copies int32 input to int64: a slice at a time
+        counts += np.bincount(ids[start:start + _SLICE], minlength=size)
+    return counts
+
+
+def _vocab_of_counts(seen: DistinctTokens, counts: np.ndarray, min_freq: int, specials: Sequence[str] | None,
                      special_first: bool, max_tokens: int | None, default_token: str | None
                      ) -> tuple[Vocab, np.ndarray]:
     """`vocab_from_counts(dict(zip(seen, counts)), ...)` with its default index, and each seen token's index (-1: none).
 
-    The order comes from `count_order` (NumPy, equal to `vocab_from_counts`'s sort), and
-    the indices from that order, without a dict of counts or a lookup per token. A special
-    that was also counted takes the reference way (`vocab_from_counts` removes it there).
+    The order comes from `seen.order` (NumPy on the tokens' bytes, equal to `vocab_from_counts`'s
+    sort), and the indices from that order, without a dict of counts or a lookup per token;
+    the vocabulary's strings are made once, in their final order. A special that was also
+    counted takes the reference way (`vocab_from_counts` removes it there).
     """
     specials = list(specials or [])
     if any(special in seen for special in specials):
-        vocab = vocab_from_counts(dict(zip(seen, counts.tolist())), min_freq, specials, special_first, max_tokens)
+        strings = seen.strings()
+        vocab = vocab_from_counts(dict(zip(strings, counts.tolist())), min_freq, specials, special_first, max_tokens)
         if default_token is not None:
             vocab.set_default_index(vocab[default_token])
         default = vocab.get_default_index()
-        return vocab, np.fromiter(vocab.lookup_indices(seen) if default is not None else
-                                  map(vocab.get_stoi().get, seen, repeat(-1)), dtype=np.int64, count=len(seen))
+        return vocab, np.fromiter(vocab.lookup_indices(strings) if default is not None else
+                                  map(vocab.get_stoi().get, strings, repeat(-1)), dtype=np.int64, count=len(strings))
     if max_tokens is not None and len(specials) >= max_tokens:
         raise ValueError("len(specials) >= max_tokens, so the vocab will be entirely special tokens.")
-    order = count_order(seen, counts)
+    order = seen.order(counts)
     if max_tokens is not None:
         order = order[:max_tokens - len(specials)]  # before the min_freq filter, as the reference
     if min_freq > 1:
         order = order[counts[order] >= min_freq]
+    del counts  # (the caller passes the only other reference: see `build_vocab_and_encode`)
     if len(set(specials)) != len(specials):
         Vocab(specials)  # raises torchtext's error
-    tokens = np.array(seen, dtype=object)[order].tolist()  # (no Python int per token, as order.tolist() would make)
-    vocab = Vocab._of_distinct(specials + tokens if special_first else tokens + specials)
-    del tokens
+    if len(seen) >= _TRIM_BEFORE_STRINGS:
+        _release_free_heap()  # (the chunks' and the sort's temporaries, before the strings)
+    # The strings, made now, reordered in an object array (no Python int per token, as order.tolist() would
+    # make), specials in place: two arrays of pointers besides the strings at a time.
+    by_id = seen.string_array()
+    itos = np.empty(len(specials) + len(order), dtype=object)
+    special_at, tokens_at = (0, len(specials)) if special_first else (len(order), 0)
+    itos[special_at:special_at + len(specials)] = specials
+    np.take(by_id, order, out=itos[tokens_at:tokens_at + len(order)], mode="clip")  # ("clip": no buffer; all valid)
+    del by_id
+    vocab = Vocab._of_distinct(itos.tolist())
+    del itos
     if default_token is not None:
         offset = 0 if special_first else len(order)
         vocab.set_default_index(specials.index(default_token) + offset if default_token in specials
                                 else vocab[default_token])
     default = vocab.get_default_index()
-    table = np.full(len(seen), -1 if default is None else default, dtype=np.int64)
-    table[order] = np.arange(len(order)) + (len(specials) if special_first else 0)
+    table = np.full(len(seen), -1 if default is None else default, dtype=id_dtype(len(vocab)))
+    first_index = len(specials) if special_first else 0
+    table[order] = np.arange(first_index, first_index + len(order))
     return vocab, table
 
 
@@ -514,6 +561,20 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _cached_vocab(data: dict) -> Vocab:
+    """`Vocab.from_dict(data)` without keeping its token -> index dict (built on the first lookup by string).
+
+    As the vocabulary `build_vocab_and_encode` returns: the dict would be a third of a large
+    vocabulary's memory, in the peak beside the corpus, and encoding never needs it.
+    """
+    itos, default = data["itos"], data.get("default_index")
+    if not isinstance(itos, list) or len(set(itos)) != len(itos) or not (default is None or type(default) is int):
+        raise ValueError("not a vocabulary of distinct tokens")
+    vocab = Vocab._of_distinct(itos)
+    vocab.set_default_index(default)
+    return vocab
+
+
 def _load_cache(path: Path, key: dict, vocab: Vocab | None) -> tuple[Vocab, EncodedCorpus] | None:
     """The cached `(vocab, corpus)` if `path` holds exactly `key`'s result and passes its checks."""
     if not path.is_file():
@@ -522,13 +583,13 @@ def _load_cache(path: Path, key: dict, vocab: Vocab | None) -> tuple[Vocab, Enco
         with np.load(path, allow_pickle=False) as data:
             if json.loads(data["key"].tobytes().decode("utf-8")) != key:
                 return None
-            stored = Vocab.from_dict(json.loads(data["vocab"].tobytes().decode("utf-8")))
+            stored = _cached_vocab(json.loads(data["vocab"].tobytes().decode("utf-8")))  # (before the arrays)
             corpus = EncodedCorpus(data["ids"], data["doc_offsets"], data["labels"])
         offsets, ids, labels = corpus.doc_offsets, corpus.ids, corpus.labels
         num_classes = key["num_classes"] or np.iinfo(np.int64).max
         valid = (ids.dtype in (np.int32, np.int64) and offsets.dtype == labels.dtype == np.int64 and ids.ndim == offsets.ndim == labels.ndim == 1
                  and len(offsets) == len(labels) + 1 and offsets[0] == 0 and offsets[-1] == len(ids)
-                 and bool((np.diff(offsets) >= 0).all())
+                 and bool((offsets[1:] >= offsets[:-1]).all())  # (no int64 temporary as np.diff's)
                  and (len(ids) == 0 or 0 <= ids.min() <= ids.max() < len(stored))
                  and (len(labels) == 0 or 0 <= labels.min() <= labels.max() < num_classes)
                  and (vocab is None or stored == vocab))
@@ -554,8 +615,8 @@ def _save_cache(path: Path, key: dict, vocab: Vocab, corpus: EncodedCorpus) -> N
             if not (pid.isdigit() and _alive(int(pid))):  # another process (e.g. a DDP rank) may be writing it
                 leftover.unlink(missing_ok=True)
         with open(temporary, "wb") as file:
-            np.savez(file, ids=corpus.ids, doc_offsets=corpus.doc_offsets, labels=corpus.labels,
-                     vocab=as_bytes(vocab.to_dict()), key=as_bytes(key))
+            _write_npz(file, {"vocab": as_bytes(vocab.to_dict()), "key": as_bytes(key), "ids": corpus.ids,
+                              "doc_offsets": corpus.doc_offsets, "labels": corpus.labels})
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -565,6 +626,23 @@ def _save_cache(path: Path, key: dict, vocab: Vocab, corpus: EncodedCorpus) -> N
             temporary.unlink(missing_ok=True)
         warnings.warn(f"could not write the encoded-corpus cache {path} ({error}); continuing without it",
                       stacklevel=3)
+
+
+def _write_npz(file: BinaryIO, arrays: dict[str, np.ndarray], step_bytes: int = 1 << 20) -> None:
+    """`np.savez(file, **arrays)` (what `np.load` reads), each array written from its own memory a slice at a time.
+
+    `np.savez` copies an array into 16 MB `bytes` pieces to write it into the archive: a
+    transient beside the corpus. Here each slice's buffer goes to the archive as it is.
+    """
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in arrays.items():
+            array = np.ascontiguousarray(array)
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array_header_1_0(member, np.lib.format.header_data_from_array_1_0(array))
+                flat = array.reshape(-1)
+                step = max(step_bytes // max(array.itemsize, 1), 1)
+                for start in range(0, len(flat), step):
+                    member.write(memoryview(flat[start:start + step]).cast("B"))
 
 
 def _remove_stale(path: Path, key: dict) -> None:

@@ -219,7 +219,9 @@ class TokenIds:
 
     def __init__(self, lookup: Lookup) -> None:
         self._lookup = lookup
-        self.tables = [_KeyTable(1, lookup), _KeyTable(2, lookup)]
+        # Sized for a small corpus' vocabulary (about 30,000 short tokens and a quarter as many of
+        # 9 to 16 bytes under half load); they double as it grows.
+        self.tables = [_KeyTable(1, lookup, bits=16), _KeyTable(2, lookup, bits=14)]
         self.tables[0]._insert([np.zeros(1, dtype=np.uint64)], np.full(1, -1, dtype=np.int32))  # the key 0
         self._long: dict[str, int] = {}
 
@@ -375,19 +377,22 @@ def normalized_ids(data: bytes, rules: ByteRules, table: TokenIds
         data = data.replace(rules.pattern, b"\t" * len(rules.pattern))  # delimiters, as the rule's space
     size = len(data)
     padded = b"".join((b"\0", data, bytes(2 * _KEY_BYTES)))  # a delimiter before; keys read past the end stay inside
+    del data  # (the chunk's temporaries are dropped as soon as they are used: less memory touched per chunk)
     classes = np.frombuffer(padded.translate(_class_table(rules)), dtype=np.uint8)
     in_word = classes & _TOKEN_BYTE  # a singleton is a token of its own: it neither continues nor joins a word
     starts = np.flatnonzero(classes[1:] > in_word[:-1])  # data position p is padded position p + 1
-    ends = np.flatnonzero(classes[:-1] > in_word[1:])
+    token_bytes = np.flatnonzero(classes[:-1] > in_word[1:])  # where tokens end, made their lengths below
+    del classes, in_word
+    token_bytes -= starts
     separators = np.flatnonzero(np.frombuffer(padded, dtype=np.uint8, count=size, offset=1) == 0)
     cuts = np.searchsorted(starts, separators)  # tokens before each separator
     lengths = np.diff(cuts, prepend=0, append=len(starts))
 
-    token_bytes = ends - starts
     words = np.ndarray((size + 1,), dtype="<u8", buffer=padded, offset=1, strides=(1,))  # 8 bytes from each position
     keys = words.take(starts)
-    keys &= _KEY_MASKS.take(np.minimum(token_bytes, _KEY_BYTES + 1))  # longer tokens: key 0, their ids come below
+    keys &= _KEY_MASKS.take(token_bytes, mode="clip")  # over 8 bytes: mask 0, key 0 (their ids come below)
     ids = table.tables[0].ids([keys])
+    del keys
     longer = np.flatnonzero(token_bytes > _KEY_BYTES)
     if len(longer):
         two_words = token_bytes[longer] <= 2 * _KEY_BYTES
@@ -398,52 +403,65 @@ def normalized_ids(data: bytes, rules: ByteRules, table: TokenIds
             ids[rows] = table.tables[1].ids([words[first], second])
         rows = longer[~two_words]
         if len(rows):
-            ids[rows] = table.long_ids(_gather_tokens(padded, starts[rows] + 1, ends[rows] + 1))
+            ids[rows] = table.long_ids(_gather_tokens(padded, starts[rows] + 1, starts[rows] + 1 + token_bytes[rows]))
 
     def token_at(index: int) -> str:
-        return data[starts[index]:ends[index]].decode("utf-8")
+        start = starts[index] + 1
+        return padded[start:start + token_bytes[index]].decode("utf-8")
 
     return ids, lengths, token_at
 
 
-def _gather_tokens(data: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
-    """The tokens `data[starts[i]:ends[i]]` as strings: copied after each other with a space, then split."""
+def _gather_tokens(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """The tokens `data[starts[i]:ends[i]]` (none holds "\\x00") as strings: copied one after another, each
+    followed by a "\\x00", then split."""
     sizes = ends - starts + 1  # each token and the byte after it (padding, for the last token)
     first = np.cumsum(sizes) - sizes
     positions = np.repeat(starts - first, sizes) + np.arange(int(sizes.sum()))
     gathered = np.frombuffer(data, dtype=np.uint8)[positions]
-    gathered[first + sizes - 1] = 32
-    return gathered.tobytes().decode("utf-8").split()
+    gathered[first + sizes - 1] = 0
+    return gathered[:-1].tobytes().decode("utf-8").split(SEPARATOR)
 
 
 def count_order(tokens: Sequence[str], counts: np.ndarray) -> np.ndarray:
     """Indices of `tokens` by descending count, ties in string order: `vocab_from_counts`'s order.
 
     The reference (`course.text.vocab_from_counts`) sorts the strings, then sorts stably by
-    count. Here the strings are compared by their UTF-8 bytes (the same order as code points),
-    the first 16 read as two big-endian words: one `np.lexsort`. Tokens longer than 16 bytes
-    that share those words are ranked among themselves by Python. Tokens holding "\\x00" or a
-    lone surrogate are sorted by Python.
+    count. Here the strings are compared by their UTF-8 bytes (see `encoded_count_order`).
+    Tokens holding "\\x00" or a lone surrogate are sorted by Python.
     """
     counts = np.asarray(counts, dtype=np.int64)
-    joined = SEPARATOR.join(tokens)
-    try:  # (16 bytes of padding: two words read from any start stay inside)
-        padded = (joined + SEPARATOR * 2 * _KEY_BYTES).encode("utf-8") if joined.count(SEPARATOR) == len(tokens) - 1 else None
-    except UnicodeEncodeError:
-        padded = None
-    del joined
-    if padded is None or not tokens:
+    encoded = _encode_joined(tokens) if tokens else None
+    if encoded is None:
         by_string = np.empty(len(tokens), dtype=np.int64)
         by_string[sorted(range(len(tokens)), key=tokens.__getitem__)] = np.arange(len(tokens))
         return np.lexsort((by_string, -counts))
-    size = len(padded) - 2 * _KEY_BYTES
+    return encoded_count_order(encoded + bytes(2 * _KEY_BYTES), counts)
+
+
+def encoded_count_order(padded: bytes | bytearray, counts: np.ndarray) -> np.ndarray:
+    """`count_order` of the tokens in `padded`: their UTF-8 bytes, each followed by "\\x00", then 15 more zero bytes.
+
+    The first 16 bytes of each token are read as two big-endian words (numeric order is byte
+    order, which is code point order): one `np.lexsort` with the counts. Tokens longer than
+    16 bytes that share those words are ranked among themselves by Python.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    size = len(padded) - 2 * _KEY_BYTES  # the end of the last token
     separators = np.flatnonzero(np.frombuffer(padded, dtype=np.uint8, count=size) == 0)
-    starts = np.zeros(len(tokens), dtype=np.int64)
+    starts = np.zeros(len(counts), dtype=np.int64)
     starts[1:] = separators + 1
-    token_bytes = np.full(len(tokens), size, dtype=np.int64)
+    token_bytes = np.full(len(counts), size, dtype=np.int64)
     token_bytes[:-1] = separators
     token_bytes -= starts
     del separators
+    rows = np.flatnonzero(token_bytes > 2 * _KEY_BYTES)
+    longer = None
+    if len(rows):  # 1 + rank among the tokens over 16 bytes (0 for the others)
+        long_tokens = _gather_tokens(padded, starts[rows], starts[rows] + token_bytes[rows])
+        longer = np.zeros(len(counts), dtype=np.int64)
+        longer[rows[sorted(range(len(rows)), key=long_tokens.__getitem__)]] = np.arange(1, len(rows) + 1)
+        del long_tokens
     words = np.ndarray((size + _KEY_BYTES + 1,), dtype="<u8", buffer=padded, strides=(1,))
     first = words[starts]
     first &= _KEY_MASKS[np.minimum(token_bytes, _KEY_BYTES)]
@@ -452,12 +470,100 @@ def count_order(tokens: Sequence[str], counts: np.ndarray) -> np.ndarray:
     second = words[starts]
     second &= _KEY_MASKS[np.clip(token_bytes - _KEY_BYTES, 0, _KEY_BYTES)]
     second.byteswap(inplace=True)
-    del words, padded, starts
+    del words, starts, token_bytes
     keys = [second, first, -counts]
-    rows = np.flatnonzero(token_bytes > 2 * _KEY_BYTES)
-    if len(rows):  # 1 + rank among the tokens over 16 bytes (0 for the others)
-        longer = np.zeros(len(tokens), dtype=np.int64)
-        longer[rows[sorted(range(len(rows)), key=[tokens[row] for row in rows.tolist()].__getitem__)]] = (
-            np.arange(1, len(rows) + 1))
+    if longer is not None:
         keys.insert(0, longer)
     return np.lexsort(keys)
+
+
+def _encode_joined(tokens: Sequence[str]) -> bytes | None:
+    """`"\\x00".join(tokens)` in UTF-8; None if a token holds "\\x00" or a lone surrogate."""
+    joined = SEPARATOR.join(tokens)
+    if joined.count(SEPARATOR) != len(tokens) - 1:
+        return None
+    try:
+        return joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+
+
+class DistinctTokens:
+    """Distinct tokens in order of first occurrence, kept as UTF-8 bytes (each followed by "\\x00").
+
+    A str object costs about 50 bytes besides its characters: most of a large vocabulary's
+    memory. While a corpus streams, its new tokens wait here at one byte a character (plus
+    the separator) and become strings once, for the vocabulary. `number` is a `TokenIds`
+    lookup: new tokens get the next ids. If a token cannot be kept so (it holds "\\x00" or a
+    lone surrogate: only other tokenizers make such), all are kept as a list of strings.
+    """
+
+    _PADDING = 2 * _KEY_BYTES - 1  # zero bytes after the last token's "\x00": what `encoded_count_order` reads
+
+    def __init__(self, tokens: Sequence[str] = ()) -> None:
+        self._encoded: bytearray | None = bytearray(self._PADDING)
+        self._strings: list[str] = []  # used instead of `_encoded` once it is None
+        self._count = 0
+        if tokens:
+            self.number(list(tokens))
+
+    def __len__(self) -> int:
+        return self._count
+
+    def number(self, tokens: list[str]) -> np.ndarray:
+        """Remember `tokens` (new, distinct) and give them the next ids."""
+        if self._encoded is not None:
+            encoded = _encode_joined(tokens)
+            if encoded is not None:
+                del self._encoded[-self._PADDING:]
+                self._encoded += encoded
+                self._encoded += bytes(1 + self._PADDING)  # the last token's "\x00", then the padding
+            else:
+                self._strings, self._encoded = self.strings(), None
+        if self._encoded is None:
+            self._strings.extend(tokens)
+        self._count += len(tokens)
+        return np.arange(self._count - len(tokens), self._count, dtype=np.int64)
+
+    def strings(self) -> list[str]:
+        """The tokens as a list of strings, by id."""
+        return list(self._strings) if self._encoded is None else self.string_array().tolist()
+
+    def string_array(self, piece_bytes: int = 1 << 18) -> np.ndarray:
+        """The tokens as a NumPy object array of strings, by id.
+
+        Made a piece of about `piece_bytes` bytes at a time: no list of them all (whose growth,
+        one reallocation after another, would touch several times its size) and no decoded
+        copy of all the bytes besides the strings themselves.
+        """
+        if self._encoded is None:
+            out = np.empty(len(self._strings), dtype=object)
+            out[:] = self._strings
+            return out
+        out = np.empty(self._count, dtype=object)
+        last = len(self._encoded) - self._PADDING - 1  # the last token's "\x00"
+        start, filled = 0, 0
+        with memoryview(self._encoded) as encoded:
+            while filled < self._count:
+                stop = self._encoded.find(b"\0", start + piece_bytes - 1, last + 1)  # each token ends with a "\x00"
+                stop = last if stop < 0 else stop
+                piece = str(encoded[start:stop], "utf-8").split(SEPARATOR)
+                out[filled:filled + len(piece)] = piece
+                filled += len(piece)
+                start = stop + 1
+        return out
+
+    def __contains__(self, token: str) -> bool:
+        if self._encoded is None:
+            return token in self._strings
+        key = _encode_joined([token])
+        if key is None:  # (then it is not among the tokens kept as bytes)
+            return False
+        end = len(self._encoded) - self._PADDING
+        return self._encoded.startswith(key + b"\0", 0, end) or self._encoded.find(b"\0" + key + b"\0", 0, end) >= 0
+
+    def order(self, counts: np.ndarray) -> np.ndarray:
+        """`count_order(self.strings(), counts)`, from the bytes when they are kept (no string per token)."""
+        if self._encoded is None or not self._count:
+            return count_order(self.strings(), counts)
+        return encoded_count_order(self._encoded, counts)

@@ -54,6 +54,9 @@ def test_fixed_vocabulary_without_default_index_raises_like_torchtext():
     assert EncodedCorpus.from_dataset([(1, "a b a")], get_tokenizer(None), vocab).ids.tolist() == [0, 1, 0]
     with pytest.raises(RuntimeError, match="Token zzz not found and default index is not set"):
         EncodedCorpus.from_dataset([(1, "a b"), (2, "b zzz")], get_tokenizer(None), vocab)
+    for unknown in ("Zz", "twelve-bytes", "a-token-of-twenty-two"):  # the kernel's three key widths
+        with pytest.raises(RuntimeError, match=f"^Token {unknown.lower()} not found and default index is not set$"):
+            EncodedCorpus.from_dataset([(1, "a b"), (2, f"b {unknown} a")], basic_english, vocab)
 
 
 def test_streaming_from_csv_equals_torchtext_golden(golden_path, ag_news_path):
@@ -131,6 +134,20 @@ def test_damaged_or_tampered_cache_is_rebuilt(data, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert same(encode_dataset(train, cache_dir=cache), expected)  # rewritten, valid again
+    with np.load(entry) as stored:
+        arrays = dict(stored)
+    stored_vocab = json.loads(arrays["vocab"].tobytes().decode("utf-8"))
+    stored_vocab["itos"][2] = stored_vocab["itos"][1]  # a duplicate token
+    np.savez(entry, **{**arrays, "vocab": np.frombuffer(json.dumps(stored_vocab).encode("utf-8"), dtype=np.uint8)})
+    with pytest.warns(UserWarning, match="unreadable encoded-corpus cache"):
+        assert same(encode_dataset(train, cache_dir=cache), expected)
+    with np.load(entry) as stored:
+        arrays = dict(stored)
+    arrays["doc_offsets"] = arrays["doc_offsets"].copy()
+    arrays["doc_offsets"][1] = arrays["doc_offsets"][2] + 1  # offsets that go back
+    np.savez(entry, **arrays)
+    with pytest.warns(UserWarning, match="failed its checks"):
+        assert same(encode_dataset(train, cache_dir=cache), expected)
 
 
 def test_leftovers_of_killed_writes_are_removed_by_the_next_write(data, tmp_path):

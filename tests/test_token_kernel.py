@@ -21,7 +21,7 @@ from course.text import (
     build_vocab_from_iterator,
     vocab_from_counts,
 )
-from course.token_kernel import SPLIT, ByteRules, TokenIds, byte_rules, chunk_ids
+from course.token_kernel import SPLIT, ByteRules, DistinctTokens, TokenIds, byte_rules, chunk_ids
 
 PIECES = ["<br />", "<br/>", "<BR />", '<br "/>', "'", '"', '""', ".", ",", "(", ")", "!", "?", ";", ":", " ", "\t",
           "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x01", "\x7f", "\x85", "\u00a0", "\u2003", "\u3000", "İ",
@@ -159,10 +159,32 @@ def test_vocabulary_from_counts_kernel_equals_the_reference(counts, min_freq, ma
         expected = vocab_from_counts(counts, min_freq, specials, special_first, max_tokens)
     except ValueError as error:
         with pytest.raises(ValueError, match=re.escape(str(error))):
-            batching._vocab_of_counts(seen, np.array(list(counts.values())), min_freq, specials, special_first,
+            batching._vocab_of_counts(DistinctTokens(seen), np.array(list(counts.values())), min_freq, specials,
+                                      special_first,
                                       max_tokens, None)
         return
-    vocab, table = batching._vocab_of_counts(seen, np.array(list(counts.values()), dtype=np.int64), min_freq,
-                                             specials, special_first, max_tokens, None)
+    vocab, table = batching._vocab_of_counts(DistinctTokens(seen), np.array(list(counts.values()), dtype=np.int64),
+                                             min_freq, specials, special_first, max_tokens, None)
     assert vocab.get_itos() == expected.get_itos()
     assert table.tolist() == [expected.get_stoi().get(token, -1) for token in seen]
+
+
+@given(st.lists(st.lists(token_strings | st.sampled_from(["a b", " ", "\t"]), min_size=1, max_size=8, unique=True),
+                max_size=5, unique_by=tuple), st.lists(st.integers(1, 4), min_size=40, max_size=40),
+       st.sampled_from(["<unk>", "a", "", "a\x00", "\ud800", LONG + "a"]))
+def test_distinct_tokens_keep_what_a_list_keeps(batches, counts, probe):
+    """The bytes store gives the strings, ids, membership and count order a plain list would."""
+    store, expected = DistinctTokens(), []
+    for batch in batches:
+        batch = [token for token in batch if token not in expected]
+        if batch:
+            assert store.number(batch).tolist() == list(range(len(expected), len(expected) + len(batch)))
+            expected += batch
+    assert len(store) == len(expected) and store.strings() == expected
+    for piece_bytes in (1, 3, 10):  # made piece by piece: every cut falls after a token's separator
+        assert store.string_array(piece_bytes).tolist() == expected
+    assert (probe in store) == (probe in expected)
+    counts = np.array(counts[:len(expected)], dtype=np.int64)
+    by_reference = sorted(range(len(expected)), key=lambda i: (-counts[i], expected[i]))  # count down, then string
+    assert store.order(counts).tolist() == token_kernel.count_order(expected, counts).tolist() == by_reference
+    assert store.strings() == expected  # ordering leaves the store as it was
