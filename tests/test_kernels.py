@@ -295,3 +295,26 @@ def test_add_rows_equals_its_loop(case, alpha):
     sparse_rows.add_rows_(fast, rows, values, alpha)
     sparse_rows.add_rows_reference(slow, rows, values, alpha)
     np.testing.assert_allclose(fast, slow, **TOL)
+
+
+@pytest.mark.parametrize("slice_elements", [8, sparse_rows.SLICE_ELEMENTS])
+@pytest.mark.parametrize("layout", ["contiguous", "strided", "3-d", "float64 values"])
+def test_add_rows_in_slices_and_layouts_equals_its_loop(monkeypatch, slice_elements, layout):
+    """Many slices (8 values each) or one; rows written back as whole-row items (a C-contiguous table,
+    2-D or 3-D) or by fancy assignment (a strided table, which has no such view)."""
+    monkeypatch.setattr(sparse_rows, "SLICE_ELEMENTS", slice_elements)
+    rng = np.random.default_rng(11)
+    shape = {"3-d": (300, 2, 3)}.get(layout, (300, 5))
+    table = rng.standard_normal((300, 10)).astype(np.float32)[:, ::2] if layout == "strided" else \
+        rng.standard_normal(shape).astype(np.float32)
+    assert (sparse_rows.rows_as_items(table) is None) == (layout == "strided")
+    rows = np.unique(rng.integers(0, 300, 120))
+    values = rng.standard_normal((len(rows),) + table.shape[1:])
+    if layout != "float64 values":
+        values = values.astype(np.float32)
+    fast, slow = table.copy(order="K"), table.copy()
+    if layout == "strided":
+        fast = np.asfortranarray(table)  # strided rows too: no whole-row view
+    sparse_rows.add_rows_(fast, rows, values, -0.7)
+    sparse_rows.add_rows_reference(slow, rows, values, -0.7)
+    np.testing.assert_allclose(fast, slow, **TOL)
