@@ -307,7 +307,7 @@ def test_add_rows_in_slices_and_layouts_equals_its_loop(monkeypatch, slice_eleme
     shape = {"3-d": (300, 2, 3)}.get(layout, (300, 5))
     table = rng.standard_normal((300, 10)).astype(np.float32)[:, ::2] if layout == "strided" else \
         rng.standard_normal(shape).astype(np.float32)
-    assert (sparse_rows.rows_as_items(table) is None) == (layout == "strided")
+    assert (runs.rows_as_items(table) is None) == (layout == "strided")
     rows = np.unique(rng.integers(0, 300, 120))
     values = rng.standard_normal((len(rows),) + table.shape[1:])
     if layout != "float64 values":

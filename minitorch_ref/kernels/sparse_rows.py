@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from .runs import sorted_runs, sum_runs
+from .runs import put_rows, rows_as_items, sorted_runs, sum_runs
 
 
 def coalesce_reference(indices: np.ndarray, values: np.ndarray, num_rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -46,15 +46,6 @@ def add_rows_reference(table: np.ndarray, rows: np.ndarray, values: np.ndarray, 
 SLICE_ELEMENTS = 1 << 17
 
 
-def rows_as_items(table: np.ndarray) -> np.ndarray | None:
-    """A view of a C-contiguous table whose items are its whole rows (a void dtype of one row's bytes),
-    shape (rows, 1); None if there is no such view (a strided table, or rows of zero bytes)."""
-    row_bytes = table.strides[0] if table.ndim else 0
-    if not row_bytes or not table.flags.c_contiguous:
-        return None
-    return (table if table.ndim == 2 else table.reshape(len(table), -1)).view(f"V{row_bytes}")
-
-
 def add_rows_(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: float) -> None:
     """`add_rows_reference` in slices of rows: gather the rows, add, write them back.
 
@@ -62,9 +53,7 @@ def add_rows_(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: fl
     2^17 values (512 kB of float32) keep the temporaries in cache (a multi-megabyte temporary
     costs page faults on first touch, here about as much as the update itself), while the
     course's update (~2k rows x 64) stays one slice: measured best of 2^15..2^18. The rows are
-    written back with `np.put` on `rows_as_items(table)`, one copy per row, where
-    `table[rows] = block` goes through NumPy's general fancy-index assignment (about 1.8x
-    slower for 256-byte rows)."""
+    written back whole (`put_rows`: one `np.put` of row-sized items, not a fancy assignment)."""
     if not len(rows):
         return
     items = rows_as_items(table)
@@ -72,7 +61,7 @@ def add_rows_(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: fl
     if len(rows) <= step:  # one slice (the course's update): four NumPy calls
         block = np.take(table, rows, axis=0)
         block += np.multiply(values, alpha, dtype=table.dtype)
-        _write_rows(table, items, rows, block)
+        put_rows(table, rows, block, items)
         return
     block = np.empty((step,) + table.shape[1:], dtype=table.dtype)  # reused: stays in cache
     scaled = np.empty_like(block)
@@ -80,12 +69,5 @@ def add_rows_(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: fl
         r = rows[i:i + step]
         gathered = np.take(table, r, axis=0, mode="clip", out=block[:len(r)])  # (clip: lets take write into `out`)
         gathered += np.multiply(values[i:i + step], alpha, out=scaled[:len(r)])
-        _write_rows(table, items, r, gathered)
+        put_rows(table, r, gathered, items)
 
-
-def _write_rows(table: np.ndarray, items: np.ndarray | None, rows: np.ndarray, block: np.ndarray) -> None:
-    """`table[rows] = block`, as one `np.put` of whole rows when the table has a `rows_as_items` view."""
-    if items is None:
-        table[rows] = block
-    else:
-        np.put(items, rows, block.reshape(len(rows), -1).view(items.dtype), mode="clip")
