@@ -265,8 +265,9 @@ def _add_by_rounds(out: np.ndarray, table: np.ndarray, refs: np.ndarray | None, 
     With the runs sorted longest first (`argsort_ids`, a linear-time sort) those runs are a prefix, so
     each round is one gather and one in-place add on a slice: no padding and no block, at most
     SHORT_RUN - 1 rounds. The sums are then written to their rows of `out` at once (`put_rows`)."""
-    order = runs[argsort_ids(lengths[runs].max() - lengths[runs])]
-    first, length = starts[order], lengths[order]
+    run_lengths = np.take(lengths, runs)
+    order = np.take(runs, argsort_ids(run_lengths.max() - run_lengths))
+    first, length = np.take(starts, order), np.take(lengths, order)
     longer = np.searchsorted(-length, -np.arange(int(length[0])), side="left")  # longer[j]: runs with > j entries
     acc = _sum_single(table, refs, first, weights)
     for j in range(1, int(length[0])):
