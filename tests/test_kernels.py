@@ -167,6 +167,30 @@ def test_bag_forward_equals_the_one_hot_rule(case, mode, weighted):
                 np.testing.assert_array_equal(table[winners[b], np.arange(table.shape[1])], out[b])
 
 
+@given(bags(), st.integers(1, 40), st.sampled_from(["sum", "mean", "max"]), st.booleans(),
+       st.sampled_from([64, runs.SCRATCH_ELEMENTS]))
+def test_bag_forward_of_bags_of_one_length_equals_the_one_hot_rule(case, length, mode, weighted, scratch):
+    """Bags all of one length (a 2-D input: `sum_equal_runs`, no offsets), in slices of whole bags
+    (scratch 64: one bag per slice, and bags larger than the buffer)."""
+    table, _, counts, _ = case
+    rng = np.random.default_rng(length)
+    counts = np.full(len(counts), length)
+    ids = rng.integers(0, len(table), counts.sum())
+    psw = rng.standard_normal(len(ids)).astype(np.float32) if weighted and mode == "sum" else None
+    saved = runs.SCRATCH_ELEMENTS, runs._scratch
+    runs.SCRATCH_ELEMENTS, runs._scratch = scratch, threading.local()
+    try:
+        out, _ = embedding_bag.bag_forward(table, ids, counts, mode, psw)
+        np.testing.assert_allclose(out, embedding_bag.bag_forward_reference(table, ids, counts, mode, psw), **TOL)
+        if len(counts):
+            by_bag = None if psw is None else psw.reshape(len(counts), length)
+            np.testing.assert_allclose(runs.sum_equal_runs(table, ids.reshape(len(counts), length), by_bag, 0.5),
+                                       0.5 * runs.sum_runs_reference(table, ids, np.cumsum(counts) - counts, counts,
+                                                                     psw), **TOL)
+    finally:
+        runs.SCRATCH_ELEMENTS, runs._scratch = saved
+
+
 @given(bags(), st.booleans())
 def test_bag_weight_grad_equals_the_one_hot_rule(case, weighted):
     table, ids, counts, psw = case
