@@ -308,7 +308,7 @@ def _add_by_rounds(out: np.ndarray, table: np.ndarray, refs: np.ndarray | None, 
 def rows_as_items(table: np.ndarray) -> np.ndarray | None:
     """A view of a C-contiguous table whose items are its whole rows (a void dtype of one row's bytes),
     shape (rows, 1); None if there is no such view (a strided table, or rows of zero bytes)."""
-    row_bytes = table.strides[0] if table.ndim else 0
+    row_bytes = table.itemsize * math.prod(table.shape[1:]) if table.ndim else 0
     if not row_bytes or not table.flags.c_contiguous:
         return None
     return (table if table.ndim == 2 else table.reshape(len(table), -1)).view(f"V{row_bytes}")
