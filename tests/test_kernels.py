@@ -167,6 +167,30 @@ def test_bag_forward_equals_the_one_hot_rule(case, mode, weighted):
                 np.testing.assert_array_equal(table[winners[b], np.arange(table.shape[1])], out[b])
 
 
+@given(bags(), st.integers(1, 40), st.sampled_from(["sum", "mean", "max"]), st.booleans(),
+       st.sampled_from([64, runs.SCRATCH_ELEMENTS]))
+def test_bag_forward_of_bags_of_one_length_equals_the_one_hot_rule(case, length, mode, weighted, scratch):
+    """Bags all of one length (a 2-D input: `sum_equal_runs`, no offsets), in slices of whole bags
+    (scratch 64: one bag per slice, and bags larger than the buffer)."""
+    table, _, counts, _ = case
+    rng = np.random.default_rng(length)
+    counts = np.full(len(counts), length)
+    ids = rng.integers(0, len(table), counts.sum())
+    psw = rng.standard_normal(len(ids)).astype(np.float32) if weighted and mode == "sum" else None
+    saved = runs.SCRATCH_ELEMENTS, runs._scratch
+    runs.SCRATCH_ELEMENTS, runs._scratch = scratch, threading.local()
+    try:
+        out, _ = embedding_bag.bag_forward(table, ids, counts, mode, psw)
+        np.testing.assert_allclose(out, embedding_bag.bag_forward_reference(table, ids, counts, mode, psw), **TOL)
+        if len(counts):
+            by_bag = None if psw is None else psw.reshape(len(counts), length)
+            np.testing.assert_allclose(runs.sum_equal_runs(table, ids.reshape(len(counts), length), by_bag, 0.5),
+                                       0.5 * runs.sum_runs_reference(table, ids, np.cumsum(counts) - counts, counts,
+                                                                     psw), **TOL)
+    finally:
+        runs.SCRATCH_ELEMENTS, runs._scratch = saved
+
+
 @given(bags(), st.booleans())
 def test_bag_weight_grad_equals_the_one_hot_rule(case, weighted):
     table, ids, counts, psw = case
@@ -294,4 +318,27 @@ def test_add_rows_equals_its_loop(case, alpha):
     fast, slow = table.copy(), table.copy()
     sparse_rows.add_rows_(fast, rows, values, alpha)
     sparse_rows.add_rows_reference(slow, rows, values, alpha)
+    np.testing.assert_allclose(fast, slow, **TOL)
+
+
+@pytest.mark.parametrize("slice_elements", [8, sparse_rows.SLICE_ELEMENTS])
+@pytest.mark.parametrize("layout", ["contiguous", "strided", "3-d", "float64 values"])
+def test_add_rows_in_slices_and_layouts_equals_its_loop(monkeypatch, slice_elements, layout):
+    """Many slices (8 values each) or one; rows written back as whole-row items (a C-contiguous table,
+    2-D or 3-D) or by fancy assignment (a strided table, which has no such view)."""
+    monkeypatch.setattr(sparse_rows, "SLICE_ELEMENTS", slice_elements)
+    rng = np.random.default_rng(11)
+    shape = {"3-d": (300, 2, 3)}.get(layout, (300, 5))
+    table = rng.standard_normal((300, 10)).astype(np.float32)[:, ::2] if layout == "strided" else \
+        rng.standard_normal(shape).astype(np.float32)
+    assert (runs.rows_as_items(table) is None) == (layout == "strided")
+    rows = np.unique(rng.integers(0, 300, 120))
+    values = rng.standard_normal((len(rows),) + table.shape[1:])
+    if layout != "float64 values":
+        values = values.astype(np.float32)
+    fast, slow = table.copy(order="K"), table.copy()
+    if layout == "strided":
+        fast = np.asfortranarray(table)  # strided rows too: no whole-row view
+    sparse_rows.add_rows_(fast, rows, values, -0.7)
+    sparse_rows.add_rows_reference(slow, rows, values, -0.7)
     np.testing.assert_allclose(fast, slow, **TOL)

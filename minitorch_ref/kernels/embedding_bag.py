@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .runs import max_runs, sorted_runs, sum_runs
+from .runs import max_runs, sorted_runs, sum_equal_runs, sum_runs
 
 
 def one_hot_bags(indices: np.ndarray, counts: np.ndarray, num_rows: int, psw: np.ndarray | None = None,
@@ -58,6 +58,11 @@ def bag_forward(weight: np.ndarray, indices: np.ndarray, counts: np.ndarray, mod
                 psw: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """(out, winners): each bag's sum, mean or max; for max, `winners[b, c]` is the id whose row gave
     out[b, c] (the first such token of the bag), -1 for an empty bag."""
+    if mode != "max" and len(counts) and counts[0] > 0 and (counts == counts[0]).all():
+        length = int(counts[0])  # bags of one length: (bags, length) ids, no offsets to follow
+        return sum_equal_runs(weight, indices.reshape(len(counts), length),
+                              None if psw is None else psw.reshape(len(counts), length),
+                              1 / length if mode == "mean" else 1.0), None
     starts = np.cumsum(counts) - counts
     if mode == "max":
         out, where = max_runs(weight, indices, starts, counts)

@@ -9,14 +9,16 @@ keep the rows that some index names:
 The kernel never builds the dense table (it can have a million rows): it sorts the
 indices once (`runs.sorted_runs`) and sums each run of equal indices (`runs.sum_runs`).
 Once coalesced, clipping (the norm of the values, then scaling them) and SGD's update
-(`weight[rows] -= lr * values`: no repeated row, so a plain fancy-index update is right)
-cost rows x D.
+(`weight[rows] -= lr * values`: no repeated row, so a plain gather-add-write is right,
+`add_rows_`) cost rows x D.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .runs import sorted_runs, sum_runs
+from .runs import put_rows, rows_as_items, sorted_runs, sum_runs
 
 
 def coalesce_reference(indices: np.ndarray, values: np.ndarray, num_rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -45,21 +47,27 @@ SLICE_ELEMENTS = 1 << 17
 
 
 def add_rows_(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: float) -> None:
-    """`add_rows_reference` in slices of rows: gather the rows, add, write them back. Slices of
-    at most 2^17 values (512 kB of float32) keep the temporaries in cache (a multi-megabyte
-    temporary costs page faults on first touch, here about as much as the update itself),
-    while the course's update (~1k rows x 64) stays one slice: measured best of 2^15..2^18."""
-    dim = max(1, values[0].size if len(values) else 1)
-    step = max(1, SLICE_ELEMENTS // dim)
-    if len(rows) <= step:  # one slice (the course's update): three NumPy calls
-        scaled = values * alpha
-        block = np.take(table, rows, axis=0)
-        block += scaled if scaled.dtype == table.dtype else scaled.astype(table.dtype)
-        table[rows] = block
+    """`add_rows_reference` in slices of rows: gather the rows, add, write them back.
+
+    The rows must be valid, distinct row numbers (a coalesced gradient's). Slices of at most
+    2^17 values (512 kB of float32) keep the temporaries in cache (a multi-megabyte temporary
+    costs page faults on first touch, here about as much as the update itself), while the
+    course's update (~2k rows x 64) stays one slice: measured best of 2^15..2^18. The rows are
+    written back whole (`put_rows`: one `np.put` of row-sized items, not a fancy assignment)."""
+    if not len(rows):
         return
-    scaled = np.empty((min(step, len(rows)),) + values.shape[1:], dtype=table.dtype)  # reused: stays in cache
+    items = rows_as_items(table)
+    step = max(1, SLICE_ELEMENTS // max(1, values[0].size))
+    if len(rows) <= step:  # one slice (the course's update): four NumPy calls
+        block = np.take(table, rows, axis=0)
+        block += np.multiply(values, alpha, dtype=table.dtype)
+        put_rows(table, rows, block, items)
+        return
+    block = np.empty((step,) + table.shape[1:], dtype=table.dtype)  # reused: stays in cache
+    scaled = np.empty_like(block)
     for i in range(0, len(rows), step):
         r = rows[i:i + step]
-        block = np.take(table, r, axis=0)
-        block += np.multiply(values[i:i + step], alpha, out=scaled[:len(r)])
-        table[r] = block
+        gathered = np.take(table, r, axis=0, mode="clip", out=block[:len(r)])  # (clip: lets take write into `out`)
+        gathered += np.multiply(values[i:i + step], alpha, out=scaled[:len(r)])
+        put_rows(table, r, gathered, items)
+
