@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import atexit
 import builtins
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -156,9 +157,16 @@ class DistributedRun(SingleProcess):
         return DistributedDataParallel(model, device_ids=device_ids)
 
     def release(self, model: nn.Module) -> None:
+        """After training: sparse embeddings back to sparse, and the dropped DDP wrapper collected now.
+
+        DDP's reducer keeps the process group alive; collected here, the group ends in
+        `close()` (`destroy_process_group`) and not during interpreter shutdown, where gloo's
+        teardown once aborted a finished rank ("terminate called without an active exception").
+        """
         for module in self._densified:
             module.sparse = True
         self._densified.clear()
+        gc.collect()
 
     def criterion(self, criterion: nn.Module) -> nn.Module:
         return _ZeroOnEmpty(criterion)

@@ -432,6 +432,7 @@ def fit(
                 )
             if on_epoch_end is not None:
                 on_epoch_end(record)
+    del step_model  # (under torchrun: the DDP wrapper, whose reducer holds the process group)
     run.release(model)
     return history
 
