@@ -6,6 +6,7 @@ measurements taken in the same run of the same script.
 """
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import platform
@@ -168,3 +169,13 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return str(value)
+
+
+def run_from_command_line(run: Callable[..., Any], doc: str, quick_help: str, argv: list[str] | None = None) -> None:
+    """`python -m benchmarks.<name> [--quick] [--out-dir DIR] [--threads N]`: parse those flags and call `run`."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--out-dir", type=Path, default=None, help="where the reports go (benchmarks/results)")
+    parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: BENCH_THREADS)")
+    args = parser.parse_args(argv)
+    run(quick=args.quick, out_dir=args.out_dir, threads=args.threads)

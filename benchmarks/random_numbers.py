@@ -11,14 +11,13 @@ goal is at most 3x torch's time.
 """
 from __future__ import annotations
 
-import argparse
 import statistics
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from benchmarks.common import measure_side_by_side, write_report
+from benchmarks.common import measure_side_by_side, run_from_command_line, write_report
 
 GOAL_RATIO = 3.0
 OPS = {  # what is timed: the two draws of the issue, and the in-place fills that nn.init uses
@@ -101,12 +100,7 @@ def run(quick: bool = False, out_dir: Path | None = None, threads: int | None = 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="100k elements, fewer repeats")
-    parser.add_argument("--out-dir", type=Path, default=None, help="where the reports go (benchmarks/results)")
-    parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's)")
-    args = parser.parse_args(argv)
-    run(quick=args.quick, out_dir=args.out_dir, threads=args.threads)
+    run_from_command_line(run, __doc__, "100k elements, fewer repeats", argv)
 
 
 if __name__ == "__main__":

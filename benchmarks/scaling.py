@@ -27,7 +27,6 @@ over the sweep) is in the notes, next to torch's.
 """
 from __future__ import annotations
 
-import argparse
 import gc
 import statistics
 import time
@@ -36,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import write_report
+from benchmarks.common import run_from_command_line, write_report
 from benchmarks.training import LR, NUM_CLASS, VOCAB_SWEEP_IDS, Trainer, backend, clip_function, course_models, \
     to_backend
 
@@ -215,12 +214,7 @@ def run(quick: bool = False, out_dir: Path | None = None, threads: int | None = 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="two points per sweep, fewer repeats")
-    parser.add_argument("--out-dir", type=Path, default=None, help="where the reports go (benchmarks/results)")
-    parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: BENCH_THREADS)")
-    args = parser.parse_args(argv)
-    run(quick=args.quick, out_dir=args.out_dir, threads=args.threads)
+    run_from_command_line(run, __doc__, "two points per sweep, fewer repeats", argv)
 
 
 if __name__ == "__main__":
