@@ -262,25 +262,22 @@ def _sum_blocks(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, 
                 weights: np.ndarray | None, width: int, equal: bool) -> np.ndarray:
     """All runs as one group of width `width` (`equal`: every run has exactly `width` entries, no padding):
     the blocks of `sum_runs`, written straight into the result."""
+    steps = np.arange(width)
+    if equal:  # no padding: the runs' entries are one (runs, width) block of ids, as `sum_equal_runs` takes
+        positions = starts[:, None] + steps
+        return sum_equal_runs(table, positions if refs is None else np.take(refs, positions),
+                              None if weights is None else np.take(weights, positions))
     n, dim = len(starts), table.shape[1]
     out = np.empty((n, dim), dtype=table.dtype)
-    steps = np.arange(width)
     step = max(1, SCRATCH_ELEMENTS // max(1, width * dim))
-    ones = np.ones((1, 1, width), dtype=table.dtype) if weights is None and equal else None
     for i in range(0, n, step):
         positions = starts[i:i + step, None] + steps
-        if not equal:
-            pad = steps >= lengths[i:i + step, None]
-            np.minimum(positions, (starts[i:i + step] + lengths[i:i + step] - 1)[:, None], out=positions)
+        pad = steps >= lengths[i:i + step, None]
+        np.minimum(positions, (starts[i:i + step] + lengths[i:i + step] - 1)[:, None], out=positions)
         block = _gather_block(table, refs, positions)  # (n, width, D)
-        if ones is not None:
-            w = ones
-        else:
-            w = np.ones(positions.shape, dtype=table.dtype) if weights is None else weights[positions].astype(table.dtype)
-            if not equal:
-                w[pad] = 0
-            w = w[:, None, :]
-        np.matmul(w, block, out=out[i:i + step, None, :])
+        w = np.ones(positions.shape, dtype=table.dtype) if weights is None else weights[positions].astype(table.dtype)
+        w[pad] = 0  # (padding slots repeat the run's last entry: weight 0)
+        np.matmul(w[:, None, :], block, out=out[i:i + step, None, :])
     return out
 
 
