@@ -14,8 +14,6 @@ Once coalesced, clipping (the norm of the values, then scaling them) and SGD's u
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .runs import put_rows, rows_as_items, sorted_runs, sum_runs
@@ -54,20 +52,12 @@ def add_rows_(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: fl
     costs page faults on first touch, here about as much as the update itself), while the
     course's update (~2k rows x 64) stays one slice: measured best of 2^15..2^18. The rows are
     written back whole (`put_rows`: one `np.put` of row-sized items, not a fancy assignment)."""
-    if not len(rows):
-        return
     items = rows_as_items(table)
-    step = max(1, SLICE_ELEMENTS // max(1, values[0].size))
-    if len(rows) <= step:  # one slice (the course's update): four NumPy calls
-        block = np.take(table, rows, axis=0)
-        block += np.multiply(values, alpha, dtype=table.dtype)
-        put_rows(table, rows, block, items)
-        return
-    block = np.empty((step,) + table.shape[1:], dtype=table.dtype)  # reused: stays in cache
+    step = max(1, SLICE_ELEMENTS // max(1, values[0].size if len(values) else 1))
+    block = np.empty((min(step, len(rows)),) + table.shape[1:], dtype=table.dtype)  # reused: stays in cache
     scaled = np.empty_like(block)
-    for i in range(0, len(rows), step):
+    for i in range(0, len(rows), step):  # (the course's update, ~2k rows x 64, is one slice)
         r = rows[i:i + step]
         gathered = np.take(table, r, axis=0, mode="clip", out=block[:len(r)])  # (clip: lets take write into `out`)
         gathered += np.multiply(values[i:i + step], alpha, out=scaled[:len(r)])
         put_rows(table, r, gathered, items)
-
