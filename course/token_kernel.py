@@ -171,20 +171,22 @@ class _KeyTable:
         """Ids (int32) of the keys; keys not seen yet are decoded, sent to `lookup` once and remembered."""
         slots, missing = self._find(keys)
         if len(missing):
-            if 5 * (self._count + len(missing)) > 4 * len(self._values):  # room even if all are distinct
-                size = len(self._values)
-                while 5 * (self._count + len(missing)) > 4 * size:
-                    size *= 2
-                self._grow(size)
+            if self._make_room(self._count + len(missing), 4, 5):  # room even if all are distinct
                 slots, missing = self._find(keys)
             self._add(keys, slots, missing)
         ids = self._values.take(slots)
-        if 2 * self._count > len(self._values):  # keep the load under 1/2 (short probes)
-            size = len(self._values)
-            while 2 * self._count > size:
-                size *= 2
-            self._grow(size)
+        self._make_room(self._count, 1, 2)  # keep the load under 1/2 (short probes)
         return ids
+
+    def _make_room(self, keys: int, numerator: int, denominator: int) -> bool:
+        """Double the table until `keys` keys fill at most numerator/denominator of it; whether it grew."""
+        size = len(self._values)
+        while denominator * keys > numerator * size:
+            size *= 2
+        if size == len(self._values):
+            return False
+        self._grow(size)
+        return True
 
 
 def _decode_keys(keys: np.ndarray) -> list[str]:
