@@ -13,9 +13,10 @@ import platform
 import statistics
 import time
 import tracemalloc
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -32,6 +33,19 @@ class Measurement:
         return f"{self.median_s * 1e3:.3f} ms [{self.min_s * 1e3:.3f}-{self.max_s * 1e3:.3f}]"
 
 
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off inside (as it was after): no collection lands in a timed sample."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def measure(fn: Callable[[], Any], *, warmup: int = 1, repeat: int = 5, number: int = 1,
             track_memory: bool = False) -> Measurement:
     """Time `fn` (called `number` times per sample); median and spread per call.
@@ -42,17 +56,12 @@ def measure(fn: Callable[[], Any], *, warmup: int = 1, repeat: int = 5, number: 
     for _ in range(warmup):
         fn()
     samples = []
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         for _ in range(repeat):
             start = time.perf_counter()
             for _ in range(number):
                 fn()
             samples.append((time.perf_counter() - start) / number)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     peak = None
     if track_memory:
         tracemalloc.start()
@@ -73,9 +82,7 @@ def measure_side_by_side(fns: dict[str, Callable[[], Any]], *, repeat: int = 7, 
     """
     numbers = numbers or {}
     samples: dict[str, list[float]] = {name: [] for name in fns}
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         for _ in range(repeat):
             for name, fn in fns.items():
                 number = numbers.get(name, 1)
@@ -83,9 +90,6 @@ def measure_side_by_side(fns: dict[str, Callable[[], Any]], *, repeat: int = 7, 
                 for _ in range(number):
                     fn()
                 samples[name].append((time.perf_counter() - start) / number)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     first = samples[next(iter(fns))]
     ratios = {name: [s / f for s, f in zip(times, first)] for name, times in samples.items()}
     timings = {name: Measurement(statistics.median(times), min(times), max(times), repeat)

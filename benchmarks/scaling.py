@@ -27,7 +27,6 @@ over the sweep) is in the notes, next to torch's.
 """
 from __future__ import annotations
 
-import gc
 import statistics
 import time
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import run_from_command_line, write_report
+from benchmarks.common import gc_paused, run_from_command_line, write_report
 from benchmarks.training import LR, NUM_CLASS, VOCAB_SWEEP_IDS, Trainer, backend, clip_function, course_models, \
     to_backend
 
@@ -93,18 +92,13 @@ def interleaved_step_times(trainers: dict[str, Trainer], repeat: int | tuple[int
         repeat = max(fewest, min(most, int(REPEAT_SECONDS / max(slowest, 1e-9))))
     samples = {name: [] for name in trainers}
     cpu = {name: [] for name in trainers}
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         for _ in range(repeat):
             for name, t in trainers.items():
                 start, start_cpu = time.perf_counter(), time.process_time()
                 t.epoch()
                 samples[name].append((time.perf_counter() - start) / len(t.batches))
                 cpu[name].append((time.process_time() - start_cpu) / len(t.batches))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return samples, cpu
 
 

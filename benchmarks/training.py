@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import Measurement, measure, measure_side_by_side, write_report
+from benchmarks.common import Measurement, gc_paused, measure, measure_side_by_side, write_report
 from course.batching import EncodedCorpus, build_vocab_and_encode
 from course.datasets import AG_NEWS, SyntheticNews
 from course.paths import ag_news_dir
@@ -382,17 +382,12 @@ def phase_rows(text: TextData, quick: bool) -> list[dict]:
     trainers = {name: build_trainer(name, case, state) for name in ("torch", "minitorch_ref")}
     rounds, steps = (3, 50) if quick else (15, 300)
     per_round: dict[str, list[list[float]]] = {name: [] for name in trainers}
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # (as measure_side_by_side: no collection lands in one backend's phase)
-    try:
+    with gc_paused():  # (no collection lands in one backend's phase)
         for round_index in range(rounds + 1):  # round 0 warms up, unrecorded
             for name, trainer in trainers.items():
                 phases = _time_phases(trainer, steps)
                 if round_index:
                     per_round[name].append(phases)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     rows = []
     for name in trainers:
         for i, phase in enumerate(STEP_PHASES + ("whole step",)):
@@ -517,8 +512,7 @@ def graph_freed_rows(text: TextData, quick: bool) -> list[dict]:
     # One step with the cyclic garbage collector off: nodes must die by reference counting alone.
     labels, text_ids, offsets = trainer.batches[0]
     gc.collect()
-    gc.disable()
-    try:
+    with gc_paused():
         trainer.optimizer.zero_grad()
         output = trainer.model(text_ids, offsets)
         loss = trainer.criterion(output, labels)
@@ -527,8 +521,6 @@ def graph_freed_rows(text: TextData, quick: bool) -> list[dict]:
         trainer.optimizer.step()
         del output, loss
         alive = sum(ref() is not None for ref in refs)
-    finally:
-        gc.enable()
     return [{"figure": "graph freed", "variant": "minitorch_ref (sparse=True)", "steps": len(trainer.batches),
              "traced_before_bytes": before, "traced_after_bytes": after, "growth_bytes": after - before,
              "epoch_traced_peak_bytes": peak, "graph_nodes": len(refs), "nodes_alive_after_step": alive}]
