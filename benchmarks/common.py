@@ -183,3 +183,10 @@ def run_from_command_line(run: Callable[..., Any], doc: str, quick_help: str, ar
     parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: BENCH_THREADS)")
     args = parser.parse_args(argv)
     run(quick=args.quick, out_dir=args.out_dir, threads=args.threads)
+
+
+def fitted_slope(x: Sequence[float], y: Sequence[float]) -> float:
+    """Least-squares slope of y against x (of log y against log x: a log-log slope)."""
+    import numpy as np
+
+    return float(np.polyfit(np.asarray(x, dtype=float), np.asarray(y, dtype=float), 1)[0])

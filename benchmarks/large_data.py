@@ -47,7 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import write_report
+from benchmarks.common import fitted_slope, write_report
 from course.paths import ag_news_dir
 
 TORCHTEXT_TOKENS_PER_S = 1.05e6
@@ -177,11 +177,6 @@ def combine(samples: list[dict]) -> dict:
             "wall_s": float(np.median([sample["wall_s"] for sample in samples])),
             "cpu_s": float(np.median([sample["cpu_s"] for sample in samples])),
             "cpu_s_min": min(sample["cpu_s"] for sample in samples)}
-
-
-def fitted_slope(x: list[float], y: list[float]) -> float:
-    """Least-squares slope of y against x."""
-    return float(np.polyfit(np.asarray(x, dtype=float), np.asarray(y, dtype=float), 1)[0])
 
 
 def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None = None,

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import gc_paused, run_from_command_line, write_report
+from benchmarks.common import fitted_slope, gc_paused, run_from_command_line, write_report
 from benchmarks.training import LR, NUM_CLASS, VOCAB_SWEEP_IDS, Trainer, backend, clip_function, course_models, \
     to_backend
 
@@ -132,7 +132,7 @@ def sweep_rows(parameter: str, values: list[int], quick: bool) -> list[dict]:
 
 def slope(rows: list[dict], key: str) -> float:
     """Least-squares slope of log(time) against log(value)."""
-    return float(np.polyfit(np.log([r["value"] for r in rows]), np.log([r[key] for r in rows]), 1)[0])
+    return fitted_slope(np.log([r["value"] for r in rows]), np.log([r[key] for r in rows]))
 
 
 def slope_notes(rows: list[dict], suffix: str = "_us", ratio: str = "ratio", what: str = "wall") -> list[str]:
