@@ -388,13 +388,12 @@ def phase_rows(text: TextData, quick: bool) -> list[dict]:
                 phases = _time_phases(trainer, steps)
                 if round_index:
                     per_round[name].append(phases)
+    with_step = {name: [phases + [sum(phases)] for phases in rounds_] for name, rounds_ in per_round.items()}
     rows = []
     for name in trainers:
         for i, phase in enumerate(STEP_PHASES + ("whole step",)):
-            def value(r: list[float]) -> float:
-                return sum(r) if phase == "whole step" else r[i]
-            mine = [value(r) for r in per_round[name]]
-            ratios = [value(m) / max(value(t), 1e-12) for m, t in zip(per_round[name], per_round["torch"])]
+            mine = [phases[i] for phases in with_step[name]]
+            ratios = [m[i] / max(t[i], 1e-12) for m, t in zip(with_step[name], with_step["torch"])]
             rows.append({"figure": "SimpleNN step phases", "backend": name, "phase": phase,
                          "median_us": statistics.median(mine) * 1e6, "min_us": min(mine) * 1e6,
                          "ratio_vs_torch": statistics.median(ratios)})
