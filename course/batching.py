@@ -124,7 +124,7 @@ class EncodedCorpus:
 # rows (a 256 KB block) keep them near 3.5 MB; 2,048 rows doubled the page faults of the
 # 7,600-row AG_NEWS file for about the same throughput on large files.
 CHUNK_ROWS = 1024
-_SLICE = 1 << 18  # tokens per slice in whole-corpus NumPy passes: temporaries of 1 or 2 MB (see `_reuse_chunk_memory`)
+_SLICE = 1 << 16  # tokens per slice in whole-corpus NumPy passes: temporaries of 256 or 512 KB (see `_reuse_chunk_memory`)
 _KERNEL_RULES: dict[Callable, ByteRules] = {_split_tokenizer: SPLIT}
 if (_BASIC_ENGLISH_BYTES := byte_rules(BASIC_ENGLISH_RULES)) is not None:  # (it is: tests check)
     _KERNEL_RULES[basic_english] = _BASIC_ENGLISH_BYTES
@@ -139,7 +139,9 @@ def _reuse_chunk_memory() -> None:
     rows. glibc raises the threshold to the size of the last mapped block freed (mallopt(3),
     "dynamic mmap threshold"): one 4 MiB block allocated (never touched) and freed keeps
     smaller blocks on the heap, where freed memory is reused, while larger ones (the
-    corpus' arrays, big hash tables) still go back to the system. Elsewhere a no-op.
+    corpus' arrays) still go back to the system. (Large hash tables and the distinct
+    tokens' bytes take their own mappings: see `course.token_kernel._mapped_zeros`.)
+    Elsewhere a no-op.
     """
     global _REUSING_CHUNK_MEMORY
     if not _REUSING_CHUNK_MEMORY:
@@ -154,15 +156,15 @@ _REUSING_CHUNK_MEMORY = False
 def _release_free_heap() -> None:
     """Give the heap's free memory back to the system (glibc's `malloc_trim`); elsewhere a no-op.
 
-    With the threshold `_reuse_chunk_memory` raises, freed temporaries (a chunk's, the hash
-    tables' smaller arrays, the vocabulary's sort keys) stay mapped for reuse: glibc returns
-    only a free top of the heap. The vocabulary's strings do not reuse that memory (Python
-    keeps small objects apart), so they come on top of it: at a million rows (261,000
-    distinct tokens), about 9 MB of free heap in the peak. `_vocab_of_counts` calls this
-    before it makes the strings of a large vocabulary (a few milliseconds). For a small one
-    it would not lower the peak (the chunks' memory is the peak then), and the memory it
-    unmaps would only be touched again: in a fresh process, first touches (page faults)
-    are much of a small file's time.
+    With the threshold `_reuse_chunk_memory` raises, freed temporaries (a chunk's, the
+    vocabulary's sort keys) stay mapped for reuse: glibc returns only a free top of the heap.
+    The vocabulary's strings cannot reuse that memory (Python keeps small objects apart), so
+    they would come on top of it. `build_vocab_and_encode` calls this after the stream and
+    before the strings of a large vocabulary: at a million rows (261,000 distinct tokens) the
+    end of the pipeline then peaks no higher than the stream did. For a small vocabulary it
+    would not lower the peak (the stream is the peak then), and the memory it unmaps would
+    only be touched again: in a fresh process, first touches (page faults) are much of a
+    small file's time (measured on 10,000 rows: 2 ms, 6%).
     """
     try:
         trim = ctypes.CDLL(None).malloc_trim
@@ -171,7 +173,7 @@ def _release_free_heap() -> None:
     trim(0)
 
 
-_TRIM_BEFORE_STRINGS = 100_000  # distinct tokens from which the vocabulary phase's peak is above the chunks'
+_LARGE_VOCABULARY = 50_000  # distinct tokens from which the vocabulary's strings outgrow the stream's tables
 
 
 def _row_chunks(rows: Iterable[Row], chunk_rows: int | None = None, drop_quotes: bool = False
@@ -384,6 +386,8 @@ def build_vocab_and_encode(
     seen = DistinctTokens()  # the distinct tokens, by temporary id (as bytes until the vocabulary is built)
     ids, doc_offsets, labels = _encode_stream(rows, tokenizer, TokenIds(seen.number), np.int32, progress,
                                               "vocabulary")
+    if len(seen) >= _LARGE_VOCABULARY:
+        _release_free_heap()  # (the free heap the chunks' temporaries left, before the vocabulary's memory)
     vocab, table = _vocab_of_counts(seen, _counts(ids, len(seen)), min_freq, specials, special_first, max_tokens,
                                     default_token)
     default = vocab.get_default_index()
@@ -396,10 +400,12 @@ def build_vocab_and_encode(
 
 
 def _counts(ids: np.ndarray, size: int) -> np.ndarray:
-    """How many times each id in `range(size)` occurs in `ids`."""
+    """How many times each id in `range(size)` occurs in `ids`.
+
+    (`np.add.at` reads int32 ids as they are; `np.bincount` would copy them to int64 first.)
+    """
     counts = np.zeros(size, dtype=np.int64)
-    for start in range(0, len(ids), _SLICE):  # bincount copies int32 input to int64: a slice at a time
-        counts += np.bincount(ids[start:start + _SLICE], minlength=size)
+    np.add.at(counts, ids, 1)
     return counts
 
 
@@ -432,26 +438,27 @@ def _vocab_of_counts(seen: DistinctTokens, counts: np.ndarray, min_freq: int, sp
     del counts  # (the caller passes the only other reference: see `build_vocab_and_encode`)
     if len(set(specials)) != len(specials):
         Vocab(specials)  # raises torchtext's error
-    if len(seen) >= _TRIM_BEFORE_STRINGS:
-        _release_free_heap()  # (the chunks' and the sort's temporaries, before the strings)
-    # The strings, made now, reordered in an object array (no Python int per token, as order.tolist() would
-    # make), specials in place: two arrays of pointers besides the strings at a time.
-    by_id = seen.string_array()
-    itos = np.empty(len(specials) + len(order), dtype=object)
+    # Each seen token's index in the vocabulary (-1: dropped), then the strings, made once, straight
+    # into their places in the vocabulary's list (no Python int per token, as order.tolist() would make).
+    size = len(specials) + len(order)
     special_at, tokens_at = (0, len(specials)) if special_first else (len(order), 0)
+    table = np.full(len(seen), -1, dtype=id_dtype(size))
+    table[order] = np.arange(tokens_at, tokens_at + len(order))
+    del order
+    if len(seen) >= _LARGE_VOCABULARY:
+        _release_free_heap()  # (the sort's temporaries, before the strings)
+    itos: list[str | None] = [None] * size
     itos[special_at:special_at + len(specials)] = specials
-    np.take(by_id, order, out=itos[tokens_at:tokens_at + len(order)], mode="clip")  # ("clip": no buffer; all valid)
-    del by_id
-    vocab = Vocab._of_distinct(itos.tolist())
-    del itos
+    # The tokens' bytes go back to the system as their strings are made, unless a dropped token's
+    # string may still be needed: for the error without a default index (see `build_vocab_and_encode`).
+    seen.place(itos, table, consume=default_token is not None or size - len(specials) == len(seen))
+    vocab = Vocab._of_distinct(itos)  # type: ignore[arg-type]
     if default_token is not None:
-        offset = 0 if special_first else len(order)
-        vocab.set_default_index(specials.index(default_token) + offset if default_token in specials
+        vocab.set_default_index(specials.index(default_token) + special_at if default_token in specials
                                 else vocab[default_token])
     default = vocab.get_default_index()
-    table = np.full(len(seen), -1 if default is None else default, dtype=id_dtype(len(vocab)))
-    first_index = len(specials) if special_first else 0
-    table[order] = np.arange(first_index, first_index + len(order))
+    if default is not None:
+        table[table < 0] = default
     return vocab, table
 
 

@@ -278,6 +278,26 @@ def test_build_vocab_and_encode_equals_two_step_pipeline(rows, min_freq):
     np.testing.assert_array_equal(corpus.labels, expected.labels)
 
 
+@given(st.lists(st.tuples(st.integers(1, 4), texts), max_size=20), st.integers(1, 3), st.booleans())
+def test_build_vocab_and_encode_without_default_raises_like_the_two_steps(rows, min_freq, vocab_from_bytes):
+    """Without a default index, a token under min_freq raises torchtext's error, naming the same token.
+
+    `vocab_from_bytes`: no special was counted, so the vocabulary comes from the tokens' bytes
+    (`DistinctTokens.place`), which must keep them for the message."""
+    specials = ["<unk>"] if vocab_from_bytes else [token for _, text in rows for token in basic_english(text)][:1]
+    expected_vocab = build_vocab_from_iterator(tokenize_lines([t for _, t in rows]), min_freq, specials)
+    try:
+        expected = EncodedCorpus.from_dataset(rows, basic_english, expected_vocab)
+    except RuntimeError as error:
+        with pytest.raises(RuntimeError, match=re.escape(str(error))):
+            build_vocab_and_encode(rows, basic_english, min_freq=min_freq, specials=specials, default_token=None)
+        return
+    vocab_, corpus = build_vocab_and_encode(rows, basic_english, min_freq=min_freq, specials=specials,
+                                            default_token=None)
+    assert vocab_ == expected_vocab and vocab_.get_default_index() is None
+    np.testing.assert_array_equal(corpus.ids, expected.ids)
+
+
 def test_batches_rejects_bad_batch_size():
     corpus = EncodedCorpus.from_dataset(ROWS, basic_english, small_vocab())
     with pytest.raises(ValueError, match="batch_size"):

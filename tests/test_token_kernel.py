@@ -182,9 +182,32 @@ def test_distinct_tokens_keep_what_a_list_keeps(batches, counts, probe):
             expected += batch
     assert len(store) == len(expected) and store.strings() == expected
     for piece_bytes in (1, 3, 10):  # made piece by piece: every cut falls after a token's separator
-        assert store.string_array(piece_bytes).tolist() == expected
+        reversed_, positions = [None] * len(expected), np.arange(len(expected))[::-1].copy()
+        store.place(reversed_, positions, piece_bytes)
+        assert reversed_ == expected[::-1]
+        every_other, expected_every_other = ["kept"] * len(expected), ["kept"] * len(expected)
+        positions[1::2] = -1  # a negative position: that token is skipped
+        for i in range(0, len(expected), 2):
+            expected_every_other[len(expected) - 1 - i] = expected[i]
+        store.place(every_other, positions, piece_bytes)
+        assert every_other == expected_every_other
     assert (probe in store) == (probe in expected)
     counts = np.array(counts[:len(expected)], dtype=np.int64)
     by_reference = sorted(range(len(expected)), key=lambda i: (-counts[i], expected[i]))  # count down, then string
     assert store.order(counts).tolist() == token_kernel.count_order(expected, counts).tolist() == by_reference
     assert store.strings() == expected  # ordering leaves the store as it was
+    consumed = [None] * len(expected)
+    store.place(consumed, np.arange(len(expected)), 3, consume=True)  # bytes given back piece by piece
+    assert consumed == expected and len(store) == 0 and store.strings() == []
+
+
+def test_consuming_a_store_of_many_pages_gives_every_string():
+    """`place(..., consume=True)` gives pages back behind the pieces it has decoded, never ahead of them."""
+    tokens = [f"token{i:06d}" for i in range(20_000)]  # 240 KB: dozens of pages
+    for piece_bytes in (1000, 4096, 1 << 16):
+        store = DistinctTokens()
+        for start in range(0, len(tokens), 777):
+            store.number(tokens[start:start + 777])
+        out = [None] * len(tokens)
+        store.place(out, np.arange(len(tokens))[::-1].copy(), piece_bytes, consume=True)
+        assert out == tokens[::-1] and len(store) == 0
