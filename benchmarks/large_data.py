@@ -10,7 +10,7 @@ rows) and `train_first10000.csv` (10,000 rows) when present, then synthetic corp
 is not on this machine): documents drawn from the real rows' token frequencies plus a long
 Zipf tail of new words, so the vocabulary keeps growing with size as real text does. Modes,
 each in its own subprocess, alternating round after round (`--rounds`, by default 5 for
-the real files, 3 at 120k rows, 1 at 1M):
+the real files, 3 at 120k rows, 2 at 1M):
 
 - `stream`: `encode_dataset(..., cache=False)`: streams the file chunk by chunk (NumPy CSV
   reader and token kernel, one pass);
@@ -177,7 +177,7 @@ def write_synthetic(path: Path, rows: int, seed_file: Path | None, seed: int = 0
 
 def default_rounds(rows: int) -> int:
     """Fresh subprocesses per mode and file: more where one run is short (and noisier)."""
-    return 5 if rows <= 20_000 else 3 if rows <= RECIPE_MAX_ROWS else 1
+    return 5 if rows <= 20_000 else 3 if rows <= RECIPE_MAX_ROWS else 2
 
 
 def combine(samples: list[dict]) -> dict:
