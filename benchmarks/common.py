@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import platform
 import statistics
 import time
@@ -31,7 +32,6 @@ class Measurement:
 
     def ms(self) -> str:
         return f"{self.median_s * 1e3:.3f} ms [{self.min_s * 1e3:.3f}-{self.max_s * 1e3:.3f}]"
-
 
 
 @contextmanager
@@ -97,10 +97,16 @@ def measure_side_by_side(fns: dict[str, Callable[[], Any]], *, repeat: int = 7, 
     return timings, ratios
 
 
+def load_average() -> list[float] | None:
+    """How busy the machine is: its load average over 1, 5 and 15 minutes (None where the OS has none).
+
+    Ratios of tiny steps move with it (a loaded machine slows torch's SimpleNN step more than
+    minitorch_ref's), so every report records it for the reader."""
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+
+
 def machine_info() -> dict[str, Any]:
     """Machine, Python, NumPy and (if importable) torch versions, recorded with every result."""
-    import os
-
     import numpy as np
 
     info: dict[str, Any] = {
@@ -111,9 +117,7 @@ def machine_info() -> dict[str, Any]:
         "numpy": np.__version__,
         "platform": platform.platform(),
         "time": time.strftime("%Y-%m-%d %H:%M:%S"),
-        # How busy the machine was (1, 5, 15 min): ratios of tiny steps move with it (a loaded
-        # machine slows torch's SimpleNN step more than minitorch_ref's), so a reader can tell.
-        "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+        "load_average": load_average(),
     }
     try:
         import torch

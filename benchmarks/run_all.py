@@ -24,14 +24,13 @@ import argparse
 import importlib
 import inspect
 import json
-import os
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 from benchmarks import common
-from benchmarks.common import machine_info, markdown_table
+from benchmarks.common import load_average, machine_info, markdown_table
 
 SCRIPTS = ("op_overhead", "text_pipeline", "large_data", "training", "scaling", "tutorial_recipe", "random_numbers",
            "distributed", "gpu_check")
@@ -123,7 +122,7 @@ def run(quick: bool = False, out_dir: Path | None = None, data_dir: Path | None 
             entry.update(status="failed", note=f"{type(error).__name__}: {str(error).strip().splitlines()[0][:300]}")
             traceback.print_exc()
         entry["wall_s"] = time.perf_counter() - start
-        entry["load_1min"] = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+        entry["load_1min"] = (load_average() or [None])[0]
         entry["reports"] = reports_written(out_dir, before)
         if entry["status"] == "ok" and not entry["reports"]:
             entry.update(status="failed", note="finished but wrote no report")

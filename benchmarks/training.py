@@ -706,7 +706,7 @@ def _plot_phases(rows: list[dict]) -> Callable[[Path], None]:
         import matplotlib.pyplot as plt
 
         fig, ax = plt.subplots(figsize=(7, 3.6))
-        phases = [p for p in STEP_PHASES]
+        phases = list(STEP_PHASES)
         width = 0.4
         for k, (name, color) in enumerate((("torch", "tab:blue"), ("minitorch_ref", "tab:orange"))):
             us = [next(r["median_us"] for r in rows if r["backend"] == name and r["phase"] == p) for p in phases]

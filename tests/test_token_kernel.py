@@ -160,8 +160,7 @@ def test_vocabulary_from_counts_kernel_equals_the_reference(counts, min_freq, ma
     except ValueError as error:
         with pytest.raises(ValueError, match=re.escape(str(error))):
             batching._vocab_of_counts(DistinctTokens(seen), np.array(list(counts.values())), min_freq, specials,
-                                      special_first,
-                                      max_tokens, None)
+                                      special_first, max_tokens, None)
         return
     vocab, table = batching._vocab_of_counts(DistinctTokens(seen), np.array(list(counts.values()), dtype=np.int64),
                                              min_freq, specials, special_first, max_tokens, None)
