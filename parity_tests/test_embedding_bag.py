@@ -160,6 +160,8 @@ ERRORS = {
     "index out of range, 2-D input": ([[1, 4, 3]], None),
     "index out of range, float64": ([1, 4, 3], [0, 2], "float64"),
     "negative index, max": ([1, 2, -1], [0, 2], "float32", dict(mode="max")),
+    "negative index, float32 mean": ([1, -2, 3], [0, 2]),
+    "negative index, 2-D input, float64 sum": ([[1, 3, -1]], None, "float64", dict(mode="sum")),
     "float indices": ([1.0, 2.0], [0]),
     "float offsets": ([1, 2], [0.0]),
     "2-D input with offsets": ([[1, 2]], [0]),

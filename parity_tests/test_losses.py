@@ -227,6 +227,7 @@ def _t(values: Any, dtype: str = "float32") -> Callable:
 LOGITS = lambda lib: lib.ones(3, 4)  # noqa: E731
 ERRORS = {
     "target out of bounds": ("cross_entropy", LOGITS, _t([0, 1, 7], "int64")),
+    "negative target": ("cross_entropy", LOGITS, _t([0, -3, 1], "int64")),
     "negative target": ("cross_entropy", LOGITS, _t([0, 1, -2], "int64")),
     "nll target out of bounds": ("nll_loss", LOGITS, _t([4, 1, 0], "int64")),
     "batch mismatch": ("cross_entropy", LOGITS, _t([0, 1], "int64")),

@@ -32,28 +32,29 @@ def cross_entropy_reference(x: np.ndarray, target: np.ndarray, ignore_index: int
     return -(one_hot * log_p).sum(axis=1), (p - one_hot) * valid[:, None]
 
 
-def cross_entropy_rows(x: np.ndarray, target: np.ndarray, ignore_index: int = -100
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(per-row losses, softmax p, valid rows): what the loss and its gradient need.
+def cross_entropy_rows(x: np.ndarray, target: np.ndarray, valid: np.ndarray | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """(per-row losses, softmax p): what the loss and its gradient need. `valid` marks the rows
+    that count (None: every row); the others (an ignored target) get loss 0.
 
     loss_i = -log_p[i, t_i] = log(sum(exp(shifted_i))) - shifted[i, t_i]: the same float
     (a negated difference is exact), without the (rows x classes) log_p."""
-    valid = target != ignore_index
-    all_valid = bool(valid.all())
     shifted = x - x.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     total = exp.sum(axis=1, keepdims=True)
-    picked = shifted[np.arange(len(target)), target if all_valid else np.where(valid, target, 0)]
+    picked = shifted[np.arange(len(target)), target if valid is None else np.where(valid, target, 0)]
     losses = np.log(total[:, 0]) - picked
-    if not all_valid:
+    if valid is not None:
         losses = np.where(valid, losses, 0)
-    return losses.astype(x.dtype, copy=False), exp / total, valid
+    exp /= total  # the softmax, in place
+    return losses.astype(x.dtype, copy=False), exp
 
 
-def cross_entropy_grad(p: np.ndarray, target: np.ndarray, valid: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """d loss / d x = (p - one_hot) * scale, ignored rows 0; `scale` is per row (n, 1) or one number (1, 1)."""
+def cross_entropy_grad(p: np.ndarray, target: np.ndarray, valid: np.ndarray | None, scale: np.ndarray) -> np.ndarray:
+    """d loss / d x = (p - one_hot) * scale, rows not `valid` 0 (valid None: every row counts);
+    `scale` is per row (n, 1) or one number (1, 1)."""
     grad = p * scale
-    if valid.all():  # (the usual case: no row ignored)
+    if valid is None:  # (the usual case: no row ignored)
         grad[np.arange(len(p)), target] -= scale.reshape(-1)
         return grad
     rows = np.flatnonzero(valid)

@@ -309,7 +309,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         if per_sample_weights is not None:
             per_sample_weights = per_sample_weights[:used]
     num_rows = weight.shape[0]
-    if indices.size and (indices.min() < 0 or indices.max() >= num_rows):
+    if indices.size and indices.view(np.uint64).max() >= num_rows:  # (unsigned, a negative id is huge: one pass)
         first_bad = int(np.flatnonzero((indices < 0) | (indices >= num_rows))[0])
         value = int(indices[first_bad])
         if mode != "max" and weight._data.dtype == np.float32:  # torch's fast path words it differently
@@ -332,8 +332,10 @@ def _bag_sizes(starts: np.ndarray, offsets: Tensor | None, num_tokens: int, incl
             raise RuntimeError(f"offsets[-1] can not be greater than input's length {num_tokens} but got "
                                f"offsets[-1] of {last}")
     end = int(offsets._data[-1]) if include_last_offset and offsets is not None and len(offsets._data) else num_tokens
-    counts = np.diff(starts, append=end) if len(starts) else np.zeros(0, dtype=np.int64)
-    if (counts < 0).any():
+    if not len(starts):
+        return np.zeros(0, dtype=np.int64)
+    counts = np.concatenate((starts[1:], [end])) - starts  # (np.diff(starts, append=end), in two C calls)
+    if counts.min() < 0:
         raise RuntimeError("offsets must be non-decreasing: bag b covers input[offsets[b]:offsets[b + 1]]")
     return counts
 
@@ -524,14 +526,17 @@ class _CrossEntropyOp(Function):
 def _picked_cross_entropy(ctx, x: np.ndarray, target: np.ndarray, ignore_index: int, reduction: str) -> np.ndarray:
     """Cross-entropy against class indices, without class weights or smoothing: kernels/cross_entropy.py."""
     t = target.reshape(-1).astype(np.int64, copy=False)
-    valid = t != ignore_index
-    bad = valid & ((t < 0) | (t >= x.shape[1]))
-    if bad.any():
-        raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
-    per_row, probs, valid = cross_entropy_kernels.cross_entropy_rows(x, t, ignore_index)
+    num_classes, valid = x.shape[1], None  # valid None: every row counts
+    # (viewed as unsigned, a negative target is huge: one comparison finds every target outside [0, C))
+    if 0 <= ignore_index < num_classes or (t.view(np.uint64) >= num_classes).any():
+        valid = t != ignore_index
+        bad = valid & ((t < 0) | (t >= num_classes))
+        if bad.any():
+            raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
+    per_row, probs = cross_entropy_kernels.cross_entropy_rows(x, t, valid)
     ctx.save_for_backward(probs, t, valid)
     ctx.picked, ctx.reduction = True, reduction
-    ctx.divisor = x.dtype.type(np.count_nonzero(valid))
+    ctx.divisor = x.dtype.type(len(t) if valid is None else np.count_nonzero(valid))
     if reduction == "none":
         return per_row.reshape(target.shape)
     total = per_row.sum()
