@@ -119,7 +119,7 @@ class Function:
     def apply(cls, *args: Any) -> Any:
         """Run the op on tensors (and plain values); record it in the graph when a gradient is wanted."""
         ctx = cls()
-        arrays, wants, first = [], [], None  # per argument: what forward gets, whether it wants a gradient
+        arrays, wants, first, others = [], [], None, None  # per argument: what forward gets, whether it wants a gradient
         for a in args:
             if isinstance(a, TensorBase):
                 arrays.append(a._data)
@@ -132,11 +132,14 @@ class Function:
         record = grad_mode._enabled and True in wants
         ctx.needs_input_grad = tuple(wants) if record else (False,) * len(args)
         out = _silently(cls.forward, ctx, arrays)
-        outputs = out if type(out) is tuple else (out,)
-        results = [first._make(o if type(o) is np.ndarray else np.asarray(o)) for o in outputs]
-        if record and results[0]._data.dtype.kind == "f":  # (integers and bools have no gradient, as in torch)
-            _record(ctx, args, outputs[0], results[0])
-        return tuple(results) if type(out) is tuple else results[0]
+        if type(out) is tuple:  # the first output is differentiable, the others are not (max's indices)
+            result, *others = [first._make(o) for o in out]
+            out = out[0]
+        else:
+            result = first._make(out)
+        if record and result._data.dtype.kind == "f":  # (integers and bools have no gradient, as in torch)
+            _record(ctx, args, out, result)
+        return (result, *others) if others is not None else result
 
 
 @np.errstate(divide="ignore", invalid="ignore", over="ignore")
