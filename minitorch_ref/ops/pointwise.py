@@ -276,7 +276,7 @@ class Abs(Function):
 class Relu(Function):
     @staticmethod
     def forward(ctx, a):
-        out = np.maximum(a, 0).astype(a.dtype, copy=False)
+        out = np.maximum(a, 0)
         ctx.save_for_backward(out)
         return out
 
