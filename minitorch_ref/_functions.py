@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 
 from ._dtype import PACKAGE
-from ._tensor import Tensor, _as_tensor, _dim, _promote, _require_tensor
+from ._tensor import Tensor, _as_tensor, _cast, _dim, _fold, _promote, _require_tensor
 from .ops import pointwise, shape
 
 __all__ = [
@@ -78,8 +78,6 @@ def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
 
 
 def _same_dtype(tensors: Sequence[Tensor]) -> list:
-    from ._tensor import _cast, _fold
-
     target = _fold([t._data.dtype for t in tensors])
     return [_cast(t, target) for t in tensors]
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _dtype as dt
 from ._generator import resolve as _random_source
+from ._printing import format_tensor
 from .autograd import engine
 from .autograd import grad_mode, inplace
 from .autograd.function import gradient_edge
@@ -272,8 +273,6 @@ class Tensor(TensorBase):
         return self._data.flags.c_contiguous
 
     def __repr__(self) -> str:
-        from ._printing import format_tensor
-
         name = self.grad_fn.name() if self.grad_fn is not None else None
         return format_tensor(self._data, dtype_name=self.dtype.name, requires_grad=self._requires_grad,
                              grad_fn_name=name)

@@ -5,6 +5,8 @@ broadcast shape and the engine sums them back to each input's shape.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..autograd.function import Function
@@ -460,8 +462,6 @@ class Minimum(Maximum):
 # --- ops added for issue 12 -------------------------------------------------------------------
 def _erf(a: np.ndarray) -> np.ndarray:
     """NumPy has no erf: the standard library's `math.erf`, element by element (exact in float64)."""
-    import math
-
     return np.asarray(np.frompyfunc(math.erf, 1, 1)(a)).astype(a.dtype) if a.size else a.copy()
 
 
