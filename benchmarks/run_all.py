@@ -5,7 +5,8 @@
 Runs, in this order: op_overhead (per-op overhead), text_pipeline (tokenize / vocabulary /
 batches against torchtext's recorded figures), large_data (peak memory and
 throughput of the text pipeline against dataset size), training (epochs, vocabulary size, memory),
-scaling (step time against the work), tutorial_recipe (the full recipe end to end),
+scaling (step time against the work), memory_primitives (the gather and the sparse update
+under a step, NumPy against torch, out of and in the caches), tutorial_recipe (the full recipe end to end),
 random_numbers (rand/randn of 1M elements, bit-identical to torch's), distributed
 (documents per second with 1 and 2 processes under torchrun) and,
 when a CUDA GPU is present, gpu_check (skipped with a note otherwise). Every script writes
@@ -32,8 +33,8 @@ from typing import Any
 from benchmarks import common
 from benchmarks.common import load_average, machine_info, markdown_table
 
-SCRIPTS = ("op_overhead", "text_pipeline", "large_data", "training", "scaling", "tutorial_recipe", "random_numbers",
-           "distributed", "gpu_check")
+SCRIPTS = ("op_overhead", "text_pipeline", "large_data", "training", "scaling", "memory_primitives", "tutorial_recipe",
+           "random_numbers", "distributed", "gpu_check")
 QUICK_DIR = common.RESULTS_DIR / "local" / "quick"
 
 
