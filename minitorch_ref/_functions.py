@@ -4,8 +4,10 @@ Most are the tensor method called on the first argument; a few (cat, stack) buil
 """
 from __future__ import annotations
 
+import builtins
 from typing import Any, Sequence
 
+import numpy as np
 
 from ._dtype import PACKAGE
 from ._tensor import Tensor, _as_tensor, _cast, _dim, _fold, _promote, _require_tensor
@@ -91,6 +93,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    target = _fold([t._data.dtype for t in tensors])  # (every tensor counts for the dtype, the skipped ones too)
     tensors = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])  # legacy empty rule
     ref = tensors[0]
     for i, t in enumerate(tensors):
@@ -106,7 +109,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} but got size "
                     f"{t.shape[k]} for tensor number {i} in the list.")
-    return shape.Cat.apply(d, *_same_dtype(tensors))
+    return shape.Cat.apply(d, *[_cast(t, target) for t in tensors])
 
 
 concat = concatenate = cat
@@ -244,12 +247,52 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         operands = tuple(operands[0])
     if not operands:
         raise RuntimeError("einsum(): must provide at least one operand")
-    for t in operands[1:]:
-        if t._data.dtype != operands[0]._data.dtype:
-            raise RuntimeError(f"expected scalar type {torch_type_name(operands[0]._data.dtype)} but found "
-                               f"{torch_type_name(t._data.dtype)}")
     inputs, out = linalg.einsum_subscripts(equation, [t.ndim for t in operands])
+    for k, (term, t) in enumerate(zip(inputs, operands)):  # a repeated label takes a diagonal: same sizes
+        first: dict = {}
+        for label, n in zip(term, t._data.shape):
+            if first.setdefault(label, n) != n:
+                raise RuntimeError(f"einsum(): subscript {label} is repeated for operand {k} but the sizes don't "
+                                   f"match, {n} != {first[label]}")
+    dtypes = {t._data.dtype for t in operands}
+    if len(dtypes) > 1 or builtins.any(d.kind in "biu" and d != np.int64 for d in dtypes):  # (sums count in int64)
+        operands = _einsum_operands_as_torch(inputs, out, list(operands))
     return linalg.Einsum.apply(inputs, out, *operands)
+
+
+def _summed_in_operand(label: str, k: int, inputs: list, sizes: list) -> bool:
+    """Whether torch sums summed label `label` within operand k before contracting: when no other operand
+    has it, or the others have it with size 1 only (and operand k does not)."""
+    elsewhere = [sizes[j][label] for j, term in enumerate(inputs) if j != k and label in term]
+    return not elsewhere or (sizes[k][label] != 1 and builtins.all(n == 1 for n in elsewhere))
+
+
+def _einsum_operands_as_torch(inputs: list, out: str, operands: list) -> list:
+    """Operands of mixed dtypes (or bool, or small integers) as torch's einsum treats them. It first sums the
+    labels that only one operand has, in that operand's dtype (a sum of bools or integers counts in int64);
+    it then contracts two operands with `bmm` where a summed label is not 1 long in both (one dtype only,
+    no bool: bmm's errors; an empty product has the second operand's dtype), else multiplies them (the
+    dtypes promote)."""
+    summed = set("".join(inputs)) - set(out)
+    sizes = [dict(zip(term, t._data.shape)) for term, t in zip(inputs, operands)]
+    for k, term in enumerate(inputs):
+        alone = [label for label in term if label in summed and _summed_in_operand(label, k, inputs, sizes)]
+        if alone and operands[k]._data.dtype.kind in "biu":
+            operands[k] = _cast(operands[k], np.dtype(np.int64))
+        once = tuple(d for d, label in enumerate(term) if label in alone and term.count(label) == 1)  # (not a diagonal)
+        if once:
+            operands[k] = operands[k].sum(once, keepdim=True)  # (size 1 left: the einsum broadcasts it)
+    target = _fold([t._data.dtype for t in operands])
+    if len(operands) == 2 and builtins.any(sizes[0].get(label, 1) != 1 and sizes[1].get(label, 1) != 1
+                                           for label in summed):  # (torch's bmm)
+        first, second = (t._data.dtype for t in operands)
+        if not (operands[0]._data.size and operands[1]._data.size):
+            target = second  # (an empty product: bmm returns at once, in the second operand's dtype)
+        elif first == np.bool_:
+            raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+        elif first != second:
+            raise RuntimeError(f"expected scalar type {torch_type_name(first)} but found {torch_type_name(second)}")
+    return [_cast(t, target) for t in operands]
 
 
 __all__ += ["median", "unique", "diag", "repeat_interleave", "scatter", "scatter_add", "index_add", "masked_select",

@@ -7,6 +7,7 @@ normalisation, Python numbers, and torch's error messages.
 from __future__ import annotations
 
 import builtins
+import math
 import warnings
 import weakref
 from typing import Any, Sequence
@@ -346,6 +347,7 @@ class Tensor(TensorBase):
             raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                                f"'{rounding_mode}'")
         a, b = _promote(self, other)
+        _check_integer_division(a, b, f"div_{rounding_mode}")
         return pointwise.DivRounding.apply(a, b, rounding_mode)
 
     divide = div
@@ -487,7 +489,7 @@ class Tensor(TensorBase):
     # ------------------------------------------------------------------ comparisons (no gradient)
     def _compare(self, other: Any, ufunc) -> "Tensor":
         a, b = _promote(self, other)
-        return Tensor._make(ufunc(a._data, b._data if isinstance(b, Tensor) else b))
+        return pointwise.NoGradient.apply(ufunc, a, b)
 
     def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
         if other is None:
@@ -528,31 +530,31 @@ class Tensor(TensorBase):
     def __invert__(self) -> "Tensor":
         if self._data.dtype.kind == "f":
             raise TypeError("bitwise_not_cpu not implemented for 'Float'")
-        return Tensor._make(np.invert(self._data))
+        return pointwise.NoGradient.apply(np.invert, self)
 
     def logical_and(self, other: "Tensor") -> "Tensor":
         _require_tensor(other, "logical_and", "other", 1)
-        return Tensor._make(np.logical_and(self._data, _broadcastable(self, other)._data))
+        return pointwise.NoGradient.apply(np.logical_and, self, _broadcastable(self, other))
 
     def logical_or(self, other: "Tensor") -> "Tensor":
         _require_tensor(other, "logical_or", "other", 1)
-        return Tensor._make(np.logical_or(self._data, _broadcastable(self, other)._data))
+        return pointwise.NoGradient.apply(np.logical_or, self, _broadcastable(self, other))
 
     def logical_xor(self, other: "Tensor") -> "Tensor":
         _require_tensor(other, "logical_xor", "other", 1)
-        return Tensor._make(np.logical_xor(self._data, _broadcastable(self, other)._data))
+        return pointwise.NoGradient.apply(np.logical_xor, self, _broadcastable(self, other))
 
     def logical_not(self) -> "Tensor":
-        return Tensor._make(np.logical_not(self._data))
+        return pointwise.NoGradient.apply(np.logical_not, self)
 
     def isnan(self) -> "Tensor":
-        return Tensor._make(np.isnan(self._data))
+        return pointwise.NoGradient.apply(np.isnan, self)
 
     def isinf(self) -> "Tensor":
-        return Tensor._make(np.isinf(self._data))
+        return pointwise.NoGradient.apply(np.isinf, self)
 
     def isfinite(self) -> "Tensor":
-        return Tensor._make(np.isfinite(self._data))
+        return pointwise.NoGradient.apply(np.isfinite, self)
 
     def allclose(self, other: "Tensor", rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         _check_same_dtype(self, other, "allclose")
@@ -563,10 +565,12 @@ class Tensor(TensorBase):
         return self._data.shape == other._data.shape and builtins.bool(np.array_equal(self._data, other._data))
 
     def all(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return Tensor._make(np.all(self._data, axis=_logical_dims(dim, self.ndim), keepdims=keepdim))
+        axis = _logical_dims(dim, self.ndim)
+        return pointwise.NoGradient.apply(lambda a: np.all(a, axis=axis, keepdims=keepdim), self)
 
     def any(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return Tensor._make(np.any(self._data, axis=_logical_dims(dim, self.ndim), keepdims=keepdim))
+        axis = _logical_dims(dim, self.ndim)
+        return pointwise.NoGradient.apply(lambda a: np.any(a, axis=axis, keepdims=keepdim), self)
 
     # ------------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
@@ -804,10 +808,7 @@ class Tensor(TensorBase):
                 raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                    f"{value.ndim} dimension(s).")
             return pointwise.MaskedFillTensor.apply(cond, value, self)
-        if isinstance(value, builtins.complex) and self._data.dtype.kind != "c":
-            raise RuntimeError(f"value cannot be converted to type {dt.torch_type_name(self._data.dtype).lower()} "
-                               "without overflow")
-        return pointwise.MaskedFill.apply(cond, np.asarray(value, dtype=self._data.dtype), self)
+        return pointwise.MaskedFill.apply(cond, _checked_scalar(value, self._data.dtype), self)
 
     def __getitem__(self, key: Any) -> "Tensor":
         np_key, op = _index_key(key, self._data.shape)
@@ -1028,15 +1029,18 @@ class Tensor(TensorBase):
     def lerp(self, end: "Tensor", weight: Any) -> "Tensor":
         if not isinstance(end, Tensor):
             raise TypeError(f"lerp(): argument 'end' (position 1) must be Tensor, not {type(end).__name__}")
-        if self._data.dtype != end._data.dtype or (isinstance(weight, Tensor) and weight.dtype != self.dtype):
-            other = end.dtype if self._data.dtype == end._data.dtype else self.dtype
-            raise RuntimeError(f"expected dtype {other} for `end` but got dtype "
-                               f"{(end if self._data.dtype != end._data.dtype else weight).dtype}")
+        if self._data.dtype != end._data.dtype:
+            raise RuntimeError(f"expected dtype {_dtype_word(self)} for `end` but got dtype {_dtype_word(end)}")
         if isinstance(weight, Tensor):
+            if weight._data.ndim and weight._data.dtype != self._data.dtype:  # (a 0-d weight may differ)
+                raise RuntimeError(f"expected dtype {_dtype_word(self)} for `weight` but got dtype {_dtype_word(weight)}")
             for shape_ in (end._data.shape, weight._data.shape):
                 _check_broadcast(self._data.shape, shape_)
-            return pointwise.LerpTensor.apply(self, end, weight)
+            start, weight = _promote(self, weight)  # (a 0-d float weight makes integer ends float, as in torch)
+            _check_lerp_kernel("lerp_kernel_tensor", start)
+            return pointwise.LerpTensor.apply(start, _cast(end, start._data.dtype), weight)
         _check_broadcast(self._data.shape, end._data.shape)
+        _check_lerp_kernel("lerp_kernel_scalar", self)
         return pointwise.Lerp.apply(self, end, weight)
 
     def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> "Tensor":
@@ -1167,7 +1171,7 @@ class Tensor(TensorBase):
 
     def count_nonzero(self, dim: Any = None) -> "Tensor":
         dims = _reduce_dims(dim, self.ndim)
-        return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=dims), dtype=np.int64))
+        return pointwise.NoGradient.apply(lambda a: np.asarray(np.count_nonzero(a, axis=dims), dtype=np.int64), self)
 
 
     # (matrices)
@@ -1177,8 +1181,13 @@ class Tensor(TensorBase):
         if self.shape[0] != mat2.shape[0] or self.shape[2] != mat2.shape[1]:
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                                f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
-        _check_same_dtype(self, mat2, "bmm")
-        return linalg.Bmm.apply(self, mat2)
+        if _runs_a_kernel(self, mat2):  # (else torch returns an empty or zero result at once, in mat2's dtype)
+            if self._data.dtype == np.bool_:  # (the kernel is chosen by the first operand's dtype, then checks)
+                raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+            if self._data.dtype != mat2._data.dtype:
+                raise RuntimeError(f"expected scalar type {dt.torch_type_name(self._data.dtype)} but found "
+                                   f"{dt.torch_type_name(mat2._data.dtype)}")
+        return linalg.Bmm.apply(_cast(self, mat2._data.dtype), mat2)
 
     def mv(self, vec: "Tensor") -> "Tensor":
         if self.ndim == 0:  # (torch reads the matrix's size(0) first)
@@ -1188,7 +1197,13 @@ class Tensor(TensorBase):
         if self.shape[1] != vec.shape[0]:
             raise RuntimeError(f"size mismatch, got input ({self.shape[0]}), mat ({self.shape[0]}x{self.shape[1]}), "
                                f"vec ({vec.shape[0]})")
-        _check_same_dtype(self, vec, "mv")
+        if self._data.dtype != vec._data.dtype:
+            names = [dt.torch_type_name(d) for d in (_fold([self._data.dtype, vec._data.dtype]), self._data.dtype,
+                                                     vec._data.dtype)]
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {names[0]}, {names[1]}, "
+                               f"and {names[2]}")
+        if self._data.dtype == np.bool_ and _runs_a_kernel(self, vec):
+            raise NotImplementedError('"addmv_impl_cpu" not implemented for \'Bool\'')
         return linalg.Mv.apply(self, vec)
 
     def outer(self, vec2: "Tensor") -> "Tensor":
@@ -1210,8 +1225,10 @@ class Tensor(TensorBase):
         if np.broadcast_shapes(self._data.shape, (mat1.shape[0], mat2.shape[1])) != (mat1.shape[0], mat2.shape[1]):
             raise RuntimeError(f"The expanded size of the tensor ({mat2.shape[1]}) must match the existing size "
                                f"({self.shape[-1]}) at non-singleton dimension 1")
-        _check_same_dtype(mat1, mat2, "addmm")
-        _check_same_dtype(self, mat1, "addmm")
+        for first, name in ((mat1, "mat1"), (self, "self")):
+            if first._data.dtype != mat2._data.dtype:
+                raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                                   f"{dt.torch_type_name(first._data.dtype)} and {dt.torch_type_name(mat2._data.dtype)}")
         return linalg.AddmmFull.apply(self, mat1, mat2, beta, alpha)
 
     # (shape)
@@ -1333,6 +1350,8 @@ class Tensor(TensorBase):
     # nonzero, new_*)
     def median(self, dim: Any = None, keepdim: bool = False):
         """The lower middle value (`median()`), or (values, indices) of each slice along `dim`."""
+        if self._data.dtype == np.bool_ and (dim is not None or self._data.size):  # (no bool kernel in torch)
+            raise NotImplementedError(f'"{"median_cpu" if dim is None else "median_out"}" not implemented for \'Bool\'')
         if dim is None:
             return reduction.MedianAll.apply(self)
         d = _dim(dim, self.ndim)
@@ -1348,12 +1367,8 @@ class Tensor(TensorBase):
         d = None if dim is None else _dim(dim, self.ndim)
         if d is not None and self._data.size == 0 and self.ndim and self._data.shape[d] != 0:
             raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
-        values, inverse, counts = reduction.unique(self._data, d)
-        out = (Tensor._make(values),)
-        if return_inverse:
-            out += (Tensor._make(inverse.astype(np.int64)),)
-        if return_counts:
-            out += (Tensor._make(counts.astype(np.int64)),)
+        values, inverse, counts = (reduction.Unique if d is None else reduction.UniqueDim).apply(self, d)
+        out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
         return out[0] if len(out) == 1 else out
 
     def diag(self, diagonal: int = 0) -> "Tensor":
@@ -1367,8 +1382,8 @@ class Tensor(TensorBase):
     def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None):
         """Each element (or slice along `dim`) repeated `repeats` times in place: [a, b] -> [a, a, b, b]."""
         if repeats is None:  # torch.repeat_interleave(counts): the indices 0, 1, ... each repeated
-            counts = self._data.reshape(-1)
-            return Tensor._make(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
+            return pointwise.NoGradient.apply(lambda c: np.repeat(np.arange(c.size, dtype=np.int64), c.reshape(-1)),
+                                              self)
         x = self.flatten() if dim is None else self
         d = 0 if dim is None else _dim(dim, self.ndim)
         size = x._data.shape[d] if x.ndim else 1
@@ -1480,12 +1495,7 @@ class Tensor(TensorBase):
 
     def nonzero(self, *, as_tuple: bool = False):
         """The indices of the nonzero elements: one row each (n, ndim), or one tensor per dim (`as_tuple`)."""
-        if self.ndim == 0 and not as_tuple:  # (one row with no columns if the value is nonzero)
-            return Tensor._make(np.zeros((builtins.int(self._data != 0), 0), np.int64))
-        where = np.nonzero(self._data.reshape(1) if self.ndim == 0 else self._data)
-        if as_tuple:
-            return tuple(Tensor._make(w.astype(np.int64)) for w in where)
-        return Tensor._make(np.stack(where, axis=1).astype(np.int64).reshape(-1, self.ndim))
+        return pointwise.NoGradient.apply(_nonzero_as_tuple if as_tuple else _nonzero, self)
 
     def _new(self, fill: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool) -> "Tensor":
         shape, np_dtype = _sized(size, dtype or self.dtype)
@@ -1807,7 +1817,7 @@ def _bitwise(a: Tensor, b: Any, ufunc) -> Tensor:
     a, b = _promote(a, b)
     if a._data.dtype.kind == "f":
         raise NotImplementedError(f'"{ufunc.__name__}_cpu" not implemented for \'{dt.torch_type_name(a._data.dtype)}\'')
-    return Tensor._make(ufunc(a._data, b._data if isinstance(b, Tensor) else b))
+    return pointwise.NoGradient.apply(ufunc, a, b)
 
 
 def _require_tensor(value: Any, fn: str, name: str, position: int) -> None:
@@ -1903,12 +1913,49 @@ def _check_not_bool_sub(a: Tensor, b: Any) -> None:
         )
 
 
+_C_TYPE = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+           "float16": "c10::Half", "float32": "float", "float64": "double", "bool": "bool"}
+
+
+def _checked_scalar(value: Any, np_dtype: np.dtype) -> np.ndarray:
+    """`value` as a 0-d array of `np_dtype`, with torch's overflow check (c10's `checked_convert`): a number
+    must fit the type's range (a float into an integer type too: nan and inf never do); an unsigned type also
+    takes integers down to -max, which wrap (-1 -> 255), but no negative float. Anything fits bool."""
+    value = value.item() if isinstance(value, np.generic) else value
+    if np_dtype == np.bool_:
+        return np.asarray(builtins.bool(value))
+    if isinstance(value, builtins.complex) and np_dtype.kind != "c":
+        fits = False
+    elif np_dtype.kind in "iu":
+        info = np.iinfo(np_dtype)
+        low = builtins.int(info.min) if np_dtype.kind == "i" else 0 if isinstance(value, builtins.float) else -info.max
+        fits = math.isfinite(value) and low <= value <= builtins.int(info.max)
+    else:
+        fits = not math.isfinite(value) or abs(value) <= np.finfo(np_dtype).max
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPE[np_dtype.name]} without overflow")
+    with np.errstate(over="ignore"):
+        return np.asarray(value).astype(np_dtype)
+
+
 def _check_same_dtype(a: Tensor, b: Tensor, name: str) -> None:
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(
             f"{a.dtype.name.capitalize()} did not match {b.dtype.name.capitalize()}".replace("Float32", "Float")
             .replace("Float64", "Double").replace("Int64", "Long")
         )
+
+
+def _nonzero(a: np.ndarray) -> np.ndarray:
+    """The (n, ndim) indices of the nonzero elements (a 0-d tensor: one row with no columns if nonzero)."""
+    if a.ndim == 0:
+        return np.zeros((builtins.int(a != 0), 0), np.int64)
+    return np.stack(np.nonzero(a), axis=1).astype(np.int64).reshape(-1, a.ndim)
+
+
+def _nonzero_as_tuple(a: np.ndarray) -> tuple:
+    """One index array per dim (a 0-d tensor counts as 1-D)."""
+    return tuple(w.astype(np.int64) for w in np.nonzero(a.reshape(1) if a.ndim == 0 else a))
 
 
 def _check_index_dtype(index: Any, name: str) -> None:
@@ -1927,14 +1974,13 @@ def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:
     if dim is None:
         if t._data.size == 0:
             raise IndexError(f"{fn.__name__}(): Expected reduction dim to be specified for input.numel() == 0.")
-        out = np.asarray(fn(t._data))
-        return Tensor._make(out.reshape((1,) * t.ndim) if keepdim else out)
+        return pointwise.NoGradient.apply(lambda a: np.asarray(fn(a)).reshape((1,) * a.ndim if keepdim else ()), t)
     d = _dim(dim, t.ndim)
     if not t.ndim:
-        return Tensor._make(np.asarray(0))
+        return pointwise.NoGradient.apply(lambda a: np.asarray(0), t)
     if t._data.shape[d] == 0:
         raise IndexError(f"{fn.__name__}(): Expected reduction dim {d} to have non-zero size.")
-    return Tensor._make(np.asarray(fn(t._data, axis=d, keepdims=keepdim)))
+    return pointwise.NoGradient.apply(lambda a: np.asarray(fn(a, axis=d, keepdims=keepdim)), t)
 
 
 def _index_key(key: Any, shape_: tuple):
@@ -2096,7 +2142,15 @@ def _runs_a_kernel(a: Tensor, b: Tensor) -> bool:
 
 
 def _dtype_word(t: Tensor) -> str:
-    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int"}.get(t.dtype.name, t.dtype.name)
+    """The C++ name of the dtype, as torch's checks print it."""
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}.get(t.dtype.name, t.dtype.name)
+
+
+def _check_lerp_kernel(kernel: str, start: Tensor) -> None:
+    """torch's lerp kernels are floating-point only."""
+    if start._data.dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dt.torch_type_name(start._data.dtype)}\'')
 
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:

@@ -281,8 +281,6 @@ def _select_index(s: S.Sample):
 
 
 # ---- ops added for issue 12 (docs/ops.md says what each is for) ---------------------------------
-ISSUE_12_FIRST_ROW = len(OPS)  # the rows before this one are the ones the fuzz test draws from (see there)
-
 def _pair_3d(d):
     from hypothesis import strategies as st
 

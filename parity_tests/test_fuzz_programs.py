@@ -30,18 +30,17 @@ from hypothesis.extra import numpy as hnp
 
 import minitorch_ref as mt
 
-from .op_table import ISSUE_12_FIRST_ROW, OPS
+from .op_table import OPS
 
 LIBS = (torch, mt)
 FUZZ_EXAMPLES = 10000 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 1000
 DTYPES = ("float32", "float64", "int64", "bool")
+# (No magnitudes below 2**-10 but zero: gradients of about 1/x then cancel each other in float32, and two
+# engines that add the same contributions in another order differ in every digit: noise, not semantics.)
 FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, math.inf, -math.inf]) | st.floats(
-    -4, 4, width=32)
+    -4, 4, width=32).filter(lambda v: v == 0 or abs(v) >= 2**-10)
 
 # Exclusions, each with its reason:
-#  - the op-table rows added for issue 12 (sin, gelu, mv, lerp, smooth_l1_loss...): they are proven on torch's
-#    own OpInfo samples (test_opinfo.py); run through this fuzzer they still disagree on int/bool inputs
-#    (error types such as lerp or smooth_l1_loss on Long/Bool), which is open work of issue 12;
 #  - in-place steps run on a fresh `clone()` (an in-place change of a saved output, `y = x.exp(); y *= 2`,
 #    is proven in parity_tests/test_autograd_core.py; here it would end most programs at their first write).
 # A known divergence left open (found by the thorough profile, not fixed in time):
@@ -57,13 +56,19 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 #    tensor as requiring grad (CopySlices), which no integer tensor can do; that step is not drawn
 #    (test_semantics.py::test_setitem_grad_number_into_int_where_torch_marks_int_requires_grad);
 #  - a tensor ** a bool tensor: torch's backward computes `exponent - 1` and refuses it for bools
-#    (test_semantics.py::test_pow_bool_exponent_where_torch_backward_fails checks our gradient).
+#    (test_semantics.py::test_pow_bool_exponent_where_torch_backward_fails checks our gradient);
+#  - atan2(a bool tensor, a float tensor that requires grad): torch's backward negates the bool tensor;
+#  - huber_loss of two dtypes: torch's backward refuses its own mixed-dtype gradient ("Found dtype
+#    Float but expected Double").
+# And one freedom of order: a graph with two ops that have no derivative (`//` and `unique`, say) fails in
+# backward on both sides, but each engine may reach the other one first (torch goes by creation order,
+# minitorch_ref by a topological order), so the error types may differ (`_both_lack_a_derivative`).
 
 
 def _table_ops():
     """The op table's entries that take tensors only (`call(m, x)`, `call(m, x, y)`, `call(m, c, x, y)`)."""
     ops = []
-    for op in OPS[:ISSUE_12_FIRST_ROW]:
+    for op in OPS:
         params = list(inspect.signature(op.call).parameters)[1:]
         if params and all(p in ("x", "y", "c") for p in params):
             ops.append((f"table:{op.name}", len(params), op.call))
@@ -200,7 +205,9 @@ def _tolerance(dtype: str) -> tuple:
     return {"float32": (2e-4, 2e-4), "float64": (1e-9, 1e-9)}.get(dtype, (0, 0))
 
 
-def _assert_same_tensor(expected, actual, where):
+def _assert_same_tensor(expected, actual, where, single_precision=False):
+    """Same dtype, shape, requires_grad and values. `single_precision`: the value went through float32
+    on its way (a float64 result of float32 math carries float32 rounding), so float32's tolerance."""
     assert isinstance(actual, mt.Tensor), f"{where}: {type(actual).__name__} where torch gives a Tensor"
     e_dtype, a_dtype = str(expected.dtype).split(".")[-1], str(actual.dtype).split(".")[-1]
     assert (a_dtype, tuple(actual.shape)) == (e_dtype, tuple(expected.shape)), (
@@ -208,7 +215,7 @@ def _assert_same_tensor(expected, actual, where):
     assert actual.requires_grad == expected.requires_grad, f"{where}: requires_grad {actual.requires_grad}"
     e_values = expected.detach().numpy()
     a_values = actual.detach().numpy()
-    rtol, atol = _tolerance(e_dtype)
+    rtol, atol = _tolerance("float32" if single_precision and e_dtype == "float64" else e_dtype)
     finite = e_values[np.isfinite(e_values)] if e_values.dtype.kind == "f" else e_values
     scale = max(1.0, float(np.abs(finite).max())) if finite.size else 1.0
     np.testing.assert_allclose(a_values, e_values, rtol=rtol, atol=atol * scale, equal_nan=True, err_msg=where)
@@ -236,6 +243,7 @@ TABLE_OPS = _table_ops()
 def test_random_programs_match_torch(data):
     draw = data.draw
     pools = {torch: [], mt: []}  # every tensor so far, same positions in both
+    via_float32 = []  # per position: whether float32 math made it (its values carry float32 rounding)
     leaves_by_lib = {torch: [], mt: []}
     for values, requires_grad in draw(st.lists(leaves(), min_size=1, max_size=3), label="leaves"):
         for lib in LIBS:
@@ -244,6 +252,7 @@ def test_random_programs_match_torch(data):
                 t.requires_grad_()
             pools[lib].append(t)
             leaves_by_lib[lib].append(t)
+        via_float32.append(values.dtype == np.float32)
     steps_run = []
     for step in range(draw(st.integers(1, 4), label="steps")):
         ops = TABLE_OPS + _api_ops(draw)
@@ -262,14 +271,29 @@ def test_random_programs_match_torch(data):
         if torch_error is not None or our_error is not None:
             _assert_same_error(torch_error, our_error, where)
             return  # both raised the same type: the program ends here
-        results = (expected, actual)
-        if not isinstance(expected, torch.Tensor):  # (allclose/equal give a bool)
-            assert actual == expected, f"{where}: {actual!r} != torch's {expected!r}"
-            continue
-        _assert_same_tensor(expected, actual, where)
-        for lib, result in zip(LIBS, results):
-            pools[lib].append(result)
-    _check_backward(pools, leaves_by_lib, steps_run)
+        inherited = any(via_float32[i] for i in picks)
+        expected, actual = _as_results(expected, actual, where, inherited)
+        if expected is not None:
+            pools[torch] += expected
+            pools[mt] += actual
+            via_float32 += [inherited or t.dtype == torch.float32 for t in expected]
+    _check_backward(pools, leaves_by_lib, steps_run, any(via_float32))
+
+
+def _as_results(expected, actual, where, single_precision=False):
+    """Check a step's result against torch's: one tensor, a tuple of tensors (`unique`, `nonzero(as_tuple=True)`)
+    or a plain value (`allclose` gives a bool). Returns the tensors to add to the pools (None for a plain value)."""
+    if isinstance(expected, (tuple, list)):
+        assert isinstance(actual, (tuple, list)) and len(actual) == len(expected), (
+            f"{where}: {actual!r} where torch gives {len(expected)} results")
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            _assert_same_tensor(e, a, f"{where}, result {i}", single_precision)
+        return list(expected), list(actual)
+    if not isinstance(expected, torch.Tensor):
+        assert actual == expected, f"{where}: {actual!r} != torch's {expected!r}"
+        return None, None
+    _assert_same_tensor(expected, actual, where, single_precision)
+    return [expected], [actual]
 
 
 def _torch_fails_itself(error, steps_run) -> bool:
@@ -279,10 +303,20 @@ def _torch_fails_itself(error, steps_run) -> bool:
     two_tensor_bounds = any(name.endswith("clamp(y, z)") or name.endswith("clamp_(y, z)") for name in steps_run)
     if two_tensor_bounds and "doesn't match the broadcast shape" in str(error):
         return True
-    return "table:pow-tensor" in steps_run and "Subtraction, the `-` operator, with a bool tensor" in str(error)
+    if "table:pow-tensor" in steps_run and "Subtraction, the `-` operator, with a bool tensor" in str(error):
+        return True
+    if "table:atan2" in steps_run and "Negation, the `-` operator, on a bool tensor" in str(error):
+        return True
+    return "table:huber_loss" in steps_run and str(error).startswith("Found dtype")
 
 
-def _check_backward(pools, leaves_by_lib, steps_run):
+def _both_lack_a_derivative(torch_error, our_error) -> bool:
+    """Both backward passes stopped at a node without a derivative, perhaps not the same one."""
+    return all(e is not None and "derivative for" in str(e) and "not implemented" in str(e)
+               for e in (torch_error, our_error))
+
+
+def _check_backward(pools, leaves_by_lib, steps_run, single_precision=False):
     """Sum every result that requires grad (as float64) and backpropagate on both sides."""
     outcomes = []
     for lib in LIBS:
@@ -296,6 +330,8 @@ def _check_backward(pools, leaves_by_lib, steps_run):
         note(f"torch's own failure, not a reference: {torch_error}")  # (exclusion: see the list at the top)
         return
     if torch_error is not None or our_error is not None:
+        if _both_lack_a_derivative(torch_error, our_error):
+            return  # (exclusion: see the list at the top)
         _assert_same_error(torch_error, our_error, "backward")
         return
     for i, (leaf_t, leaf_m) in enumerate(zip(leaves_by_lib[torch], leaves_by_lib[mt])):
@@ -303,4 +339,4 @@ def _check_backward(pools, leaves_by_lib, steps_run):
             assert leaf_m.grad is None, f"leaf {i}: a gradient where torch has none"
             continue
         assert leaf_m.grad is not None, f"leaf {i}: no gradient where torch has one"
-        _assert_same_tensor(leaf_t.grad, leaf_m.grad, f"leaf {i}'s gradient")
+        _assert_same_tensor(leaf_t.grad, leaf_m.grad, f"leaf {i}'s gradient", single_precision)

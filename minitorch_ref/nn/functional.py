@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from .._generator import resolve as _random_source
-from .._dtype import PACKAGE
+from .._dtype import PACKAGE, torch_type_name
 from .._sparse import RowSparseGrad
-from .._tensor import Tensor, _check_broadcast, _check_inplace, _promote
+from .._tensor import Tensor, _cast, _check_broadcast, _check_inplace, _fold, _promote
 from ..autograd.function import Function
 from ..kernels import cross_entropy as cross_entropy_kernels
 from ..kernels import embedding_bag as embedding_bag_kernels
@@ -388,8 +388,17 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     _check_reduction(reduction)
     _warn_size(input, target)
     _check_broadcast(input._data.shape, target._data.shape)
-    input, target = _promote(input, target)
+    input, target = _loss_operands(input, target, "mse")
     return _MseLossOp.apply(input, target, reduction)
+
+
+def _loss_operands(input: Tensor, target: Tensor, kernel: str) -> tuple[Tensor, Tensor]:
+    """Both sides of a pointwise loss in their common dtype. torch broadcasts them to one shape first
+    (`torch.broadcast_tensors`), so a 0-d side counts with its full dtype; its kernels are floating-point only."""
+    common = _fold([input._data.dtype, target._data.dtype])
+    if common.kind != "f":
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'{torch_type_name(common)}\'')
+    return _cast(input, common), _cast(target, common)
 
 
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
@@ -769,7 +778,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         raise RuntimeError("Class values must be non-negative.")
     if values.size and values.max() >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
-    return Tensor._make((values[..., None] == np.arange(num_classes)).astype(np.int64))
+    return pointwise.NoGradient.apply(lambda v: (v[..., None] == np.arange(num_classes)).astype(np.int64), tensor)
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
@@ -795,6 +804,9 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
             raise RuntimeError(f"The input size {input.shape[d]}, plus negative padding {left} and {right} resulted "
                                f"in a negative output size, which is invalid. Check dimension {d} of your input.")
         widths[d] = (left, right)
+    for d, (left, right) in enumerate(widths):  # torch crops first (narrow), then pads: each crop must fit alone
+        if input.shape[d] + min(left, 0) < 0 or input.shape[d] + min(left, 0) + min(right, 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
     return shape.ConstantPad.apply(input, tuple(widths), 0 if value is None else value)
 
 
@@ -832,13 +844,13 @@ class _HuberLossOp(Function):
     node_name = "HuberLossBackward0"
 
     @staticmethod
-    def forward(ctx, input, target, reduction, delta):
+    def forward(ctx, input, target, reduction, delta, out_dtype):
         diff = input - target
         ctx.save_for_backward(diff)
         ctx.reduction, ctx.delta = reduction, delta
         absolute = np.abs(diff)
         return _reduce(np.where(absolute <= delta, 0.5 * diff * diff, delta * (absolute - 0.5 * delta)).astype(
-            diff.dtype), reduction)
+            out_dtype), reduction)
 
     @staticmethod
     def backward(ctx, grad):
@@ -846,7 +858,7 @@ class _HuberLossOp(Function):
         delta = ctx.delta
         local = np.where(np.abs(diff) <= delta, diff, delta * np.sign(diff))
         g = (local * _reduce_grad(grad, ctx.reduction, diff.size)).astype(diff.dtype)
-        return g, -g, None, None
+        return g, -g, None, None, None
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:
@@ -856,7 +868,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     _warn_size(input, target)
     _check_broadcast(input._data.shape, target._data.shape)
-    input, target = _promote(input, target)
+    input, target = _loss_operands(input, target, "smooth_l1")
     return _SmoothL1LossOp.apply(input, target, reduction, beta)
 
 
@@ -867,8 +879,12 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _warn_size(input, target)
     _check_broadcast(input._data.shape, target._data.shape)
-    input, target = _promote(input, target)
-    return _HuberLossOp.apply(input, target, reduction, delta)
+    common, out_dtype = _fold([input._data.dtype, target._data.dtype]), input._data.dtype
+    if not np.can_cast(common, out_dtype, "same_kind"):  # (torch's result has the input's dtype)
+        raise RuntimeError(f"result type {torch_type_name(common)} can't be cast to the desired output type "
+                           f"{torch_type_name(out_dtype)}")
+    input, target = _loss_operands(input, target, "huber")
+    return _HuberLossOp.apply(input, target, reduction, delta, out_dtype)
 
 
 __all__ += ["smooth_l1_loss", "huber_loss"]
@@ -877,7 +893,11 @@ __all__ += ["smooth_l1_loss", "huber_loss"]
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along `dim` (broadcast): each side normalised first."""
     _check_broadcast(x1._data.shape, x2._data.shape)
-    x1, x2 = _promote(x1, x2)
+    common = _promote(x1, x2)[0]._data.dtype
+    if common.kind != "f":
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {torch_type_name(common)}")
+    # (as torch: integer sides become the common dtype; each float side is normalised in its own dtype)
+    x1, x2 = (x if x._data.dtype.kind == "f" else _cast(x, common) for x in (x1, x2))
     shape_ = np.broadcast_shapes(x1._data.shape, x2._data.shape)  # (norms of the broadcast vectors, as torch)
     x1, x2 = x1.expand(shape_), x2.expand(shape_)
     n1 = x1.norm(2, dim, keepdim=True).clamp_min(eps)
@@ -891,11 +911,12 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
     `input` holds log-probabilities. reduction='batchmean' divides the sum by the batch size (the true KL)."""
     if reduction not in ("none", "mean", "sum", "batchmean"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    if input._data.dtype.kind != "f" or target._data.dtype.kind != "f":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         losses = target.exp() * (target - input)
     else:
-        safe = target.masked_fill(target == 0, 1.0)
-        losses = (target * safe.log()) - target * input
+        losses = pointwise.Xlogy.apply(target, target) - target * input  # (0 log 0 = 0)
     if reduction == "none":
         return losses
     if reduction == "batchmean":

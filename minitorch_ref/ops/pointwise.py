@@ -94,6 +94,15 @@ class Reciprocal(Function):
         return -grad * out * out
 
 
+class NoGradient(Function):
+    """An op whose result has no gradient: a comparison, a logical or bitwise op, an index, a count.
+    Its result is bool or integer, so `apply` records no node (as torch). `compute` is the NumPy function."""
+
+    @staticmethod
+    def forward(ctx, compute, *arrays):
+        return compute(*arrays)
+
+
 class FloorDivide(Function):
     """`a // b`. torch defines no derivative: the node is there, and backward through it raises."""
 
@@ -109,6 +118,15 @@ class FloorDivide(Function):
         raise RuntimeError(f"derivative for aten::{ctx.aten_name} is not implemented")
 
 
+def _remainder(a, b):
+    """`a % b` with the sign of `b`, as torch computes it: fmod, then `+ b` where the signs differ.
+    (A zero result keeps the sign of `a`: torch's 0.0 % -1 is 0.0, NumPy's np.mod gives -0.0.)"""
+    mod = np.fmod(a, b)
+    if mod.dtype.kind != "f":
+        return np.mod(a, b)  # (integers: no signed zero, and NumPy's mod is Python's, as torch's)
+    return np.where((mod != 0) & ((np.asarray(b) < 0) != (mod < 0)), mod + b, mod).astype(mod.dtype, copy=False)
+
+
 class RemainderOfNumber(FloorDivide):
     """`number % tensor`: no derivative in torch either."""
 
@@ -116,7 +134,7 @@ class RemainderOfNumber(FloorDivide):
 
     @staticmethod
     def forward(ctx, a, number):
-        return np.mod(number, a)
+        return _remainder(number, a)
 
 
 class Remainder(Function):
@@ -124,7 +142,7 @@ class Remainder(Function):
 
     @staticmethod
     def forward(ctx, a, number):
-        return np.mod(a, number)
+        return _remainder(a, number)
 
     @staticmethod
     def backward(ctx, grad):
@@ -139,7 +157,7 @@ class RemainderTensor(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.mod(a, b)
+        return _remainder(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -606,9 +624,7 @@ class DivRounding(Function):
 
     @staticmethod
     def forward(ctx, a, b, mode):
-        if a.dtype.kind in "iub":
-            if np.any(np.asarray(b) == 0):
-                raise RuntimeError("ZeroDivisionError")
+        if a.dtype.kind in "iu":  # (integer division by zero is refused before: Tensor.div)
             quotient = np.floor_divide(a, b)
             if mode == "trunc":  # floor rounds negative quotients down: step back up where inexact
                 quotient = quotient + ((np.remainder(a, b) != 0) & ((a < 0) != (np.asarray(b) < 0)))
@@ -618,6 +634,27 @@ class DivRounding(Function):
     @staticmethod
     def backward(ctx, grad):
         return np.zeros_like(grad), np.zeros_like(grad), None
+
+
+def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x * log(y), and 0 where x is 0 (unless y is nan): torch.xlogy, so that 0 log 0 = 0."""
+    return np.where((x == 0) & ~np.isnan(y), 0, x * np.log(y))
+
+
+class Xlogy(Function):
+    """`xlogy(x, y)`: d/dx = log(y) (0 where x is 0), d/dy = x / y (torch's rules, nan at x = y = 0)."""
+
+    node_name = "XlogyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return _xlogy(x, y).astype(np.result_type(x, y), copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        return grad * _xlogy((x != 0).astype(grad.dtype), y), grad * x / y
 
 
 class Atan2(Function):
@@ -630,9 +667,10 @@ class Atan2(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        scale = grad / (a * a + b * b)
-        return scale * b, -scale * a
+        a, b = (np.asarray(v, dtype=grad.dtype) for v in ctx.saved_tensors)
+        squared_norm = a * a + b * b
+        recip = np.divide(1, squared_norm, out=np.zeros_like(squared_norm), where=squared_norm != 0)  # (0 at 0, 0)
+        return grad * b * recip, grad * -a * recip
 
 
 class Lerp(Function):
@@ -719,10 +757,9 @@ class ClampMinTensor(Function):
         return np.where(np.isnan(bound) | (a < bound), bound, a) if a.dtype.kind == "f" else np.maximum(a, bound)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx, grad):  # (a nan on either side: neither gets the gradient, as in torch)
         a, bound = ctx.saved_tensors
-        keep = a >= bound
-        return np.where(keep, grad, 0).astype(grad.dtype), np.where(keep, 0, grad).astype(grad.dtype)
+        return np.where(a >= bound, grad, 0).astype(grad.dtype), np.where(a < bound, grad, 0).astype(grad.dtype)
 
 
 class ClampMaxTensor(Function):
@@ -734,18 +771,26 @@ class ClampMaxTensor(Function):
         return np.where(np.isnan(bound) | (a > bound), bound, a) if a.dtype.kind == "f" else np.minimum(a, bound)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx, grad):  # (a nan on either side: neither gets the gradient, as in torch)
         a, bound = ctx.saved_tensors
-        keep = a <= bound
-        return np.where(keep, grad, 0).astype(grad.dtype), np.where(keep, 0, grad).astype(grad.dtype)
+        return np.where(a <= bound, grad, 0).astype(grad.dtype), np.where(a > bound, grad, 0).astype(grad.dtype)
 
 
 # activations of nn.functional (issue 12)
+def _gelu(a: np.ndarray) -> np.ndarray:
+    out = 0.5 * a * (1 + _erf(a / np.sqrt(2.0).astype(a.dtype)))
+    if a.dtype == np.float32 and a.size > 1 and a.flags.c_contiguous:
+        # torch's vectorized float32 kernel (2+ contiguous elements) gives nan at +inf; its scalar
+        # path (one element, or a strided input) gives inf, as the formula does
+        out = np.where(a == np.inf, np.nan, out)
+    return out
+
+
 class Gelu(_Unary):
     """x * Phi(x), Phi the standard normal CDF (approximate='none')."""
 
     node_name = "GeluBackward0"
-    f = staticmethod(lambda a: 0.5 * a * (1 + _erf(a / np.sqrt(2.0).astype(a.dtype))))
+    f = staticmethod(_gelu)
     df = staticmethod(lambda a, out: 0.5 * (1 + _erf(a / np.sqrt(2.0).astype(a.dtype)))
                       + a * np.exp(-0.5 * a * a) / np.sqrt(2 * np.pi))
 
@@ -805,7 +850,7 @@ class Elu(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        return np.where(a > 0, grad, grad * (out + ctx.alpha)).astype(grad.dtype, copy=False), None
+        return np.where(a <= 0, grad * (out + ctx.alpha), grad).astype(grad.dtype, copy=False), None  # (nan: grad)
 
 
 class Softplus(Function):

@@ -186,42 +186,58 @@ def _exclusive_products(a: np.ndarray, axis: int) -> np.ndarray:
 
 
 class Prod(Function):
-    """Product of all elements; the gradient of each is the product of the others."""
+    """Product of all elements; the gradient of each is the product of the others.
+
+    As torch: `result / x` when no element is 0 (so an inf or nan elsewhere gives nan); with one
+    zero, the products of the others (`_exclusive_products`); with several zeros, all zero."""
 
     node_name = "ProdBackward0"
 
     @staticmethod
     def forward(ctx, a, dtype):
-        ctx.save_for_backward(a)
-        return np.asarray(np.prod(a, dtype=dtype))
+        out = np.asarray(np.prod(a, dtype=dtype))
+        ctx.save_for_backward(a, out)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        (a,) = ctx.saved_tensors
-        if a.size == 0:
+        a, out = ctx.saved_tensors
+        if a.ndim == 0:
+            return grad, None
+        zeros = np.count_nonzero(a == 0)
+        if zeros > 1:  # every product of the others has a zero: torch returns zeros, whatever `grad` is
             return np.zeros(a.shape, grad.dtype), None
-        others = _exclusive_products(a.reshape(-1), 0).reshape(a.shape)
+        others = out / a if zeros == 0 else _exclusive_products(a.reshape(-1), 0).reshape(a.shape)
         return (grad * others).astype(grad.dtype, copy=False), None
 
 
 class ProdDim(Function):
+    """Product along `dim`: the same rule as `Prod`, except that any zero (in any slice) takes the
+    products of the others in every slice (torch's `prod_backward` with a dim)."""
+
     node_name = "ProdBackward1"
 
     @staticmethod
     def forward(ctx, a, dim, keepdim, dtype):
-        ctx.save_for_backward(a)
+        out = np.prod(a, axis=dim, keepdims=keepdim, dtype=dtype) if a.ndim else a.astype(dtype or a.dtype)
+        ctx.save_for_backward(a, out)
         ctx.dim, ctx.keepdim = dim, keepdim
-        return np.prod(a, axis=dim, keepdims=keepdim, dtype=dtype) if a.ndim else a.astype(dtype or a.dtype)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        (a,) = ctx.saved_tensors
+        a, out = ctx.saved_tensors
         if a.ndim == 0:
             return grad, None, None, None
-        if a.shape[ctx.dim] == 0:
-            return np.zeros(a.shape, grad.dtype), None, None, None
-        g = grad if ctx.keepdim else np.expand_dims(grad, ctx.dim)
-        return (g * _exclusive_products(a, ctx.dim)).astype(grad.dtype, copy=False), None, None, None
+        if not ctx.keepdim:
+            grad, out = np.expand_dims(grad, ctx.dim), np.expand_dims(out, ctx.dim)
+        if not np.any(a == 0):
+            others = out / a
+        elif a.shape[ctx.dim] == 1:
+            others = np.ones_like(a)
+        else:
+            others = _exclusive_products(a, ctx.dim)
+        return (grad * others).astype(grad.dtype, copy=False), None, None, None
 
 
 class Var(Function):
@@ -449,8 +465,9 @@ class MedianAll(Function):
     @staticmethod
     def forward(ctx, a):
         flat = a.reshape(-1)
-        if flat.size == 0:  # torch: nan for floats, the lowest integer otherwise
-            out = np.asarray(np.nan if a.dtype.kind == "f" else np.iinfo(a.dtype).min, dtype=a.dtype)
+        if flat.size == 0:  # torch fills in nan cast to the dtype: the lowest int64 or int32, 0 for smaller ones
+            with np.errstate(invalid="ignore"):
+                out = np.asarray(np.nan).astype(a.dtype)
         elif a.dtype.kind == "f" and np.isnan(flat).any():
             out = np.asarray(np.nan, dtype=a.dtype)
         else:
@@ -462,7 +479,7 @@ class MedianAll(Function):
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
         winners = np.isnan(a) if np.isnan(out) else a == out
-        return (grad * winners / max(winners.sum(), 1)).astype(grad.dtype, copy=False)
+        return np.where(winners, grad / max(winners.sum(), 1), 0).astype(grad.dtype, copy=False)  # (as x.max())
 
 
 class MedianDim(MaxDim):
@@ -487,6 +504,30 @@ class MedianDim(MaxDim):
         if not keepdim:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
         return values, indices.astype(np.int64, copy=False)
+
+
+class Unique(Function):
+    """`x.unique(...)`: the sorted distinct values, where each element went (inverse) and the counts.
+
+    torch records the node but defines no derivative (which element a value came from is not
+    one position): backward through it raises."""
+
+    node_name = "Unique2Backward0"
+    aten_name = "_unique2"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        values, inverse, counts = unique(a, dim)
+        return values, inverse.astype(np.int64), counts.astype(np.int64)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise NotImplementedError(f"the derivative for '{ctx.aten_name}' is not implemented.")
+
+
+class UniqueDim(Unique):
+    node_name = "UniqueDimBackward0"
+    aten_name = "unique_dim"
 
 
 def unique(a: np.ndarray, dim: int | None) -> tuple:
