@@ -163,7 +163,8 @@ def run(quick: bool = False, out_dir: Path | None = None, threads: int | None = 
     notes = ["ratio = minitorch_ref / torch, medians of calls timed in alternation in this run; "
              f"torch threads: {torch.get_num_threads()}",
              "cold: a 64 MB buffer is read before each call (the table is out of the caches, as a big table is "
-             "between two training steps); warm: calls in a burst on the same ids, the first two untimed"] + summary_notes(rows)
+             "between two training steps); warm: calls in a burst on the same ids, the first two untimed"]
+    notes += summary_notes(rows)
     write_report("memory_primitives", rows, out_dir=out_dir, notes=notes, plot=_plot(rows), columns=COLUMNS)
     return rows
 

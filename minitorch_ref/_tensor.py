@@ -1033,7 +1033,8 @@ class Tensor(TensorBase):
             raise RuntimeError(f"expected dtype {_dtype_word(self)} for `end` but got dtype {_dtype_word(end)}")
         if isinstance(weight, Tensor):
             if weight._data.ndim and weight._data.dtype != self._data.dtype:  # (a 0-d weight may differ)
-                raise RuntimeError(f"expected dtype {_dtype_word(self)} for `weight` but got dtype {_dtype_word(weight)}")
+                raise RuntimeError(f"expected dtype {_dtype_word(self)} for `weight` but got dtype "
+                                   f"{_dtype_word(weight)}")
             for shape_ in (end._data.shape, weight._data.shape):
                 _check_broadcast(self._data.shape, shape_)
             start, weight = _promote(self, weight)  # (a 0-d float weight makes integer ends float, as in torch)
@@ -1227,8 +1228,8 @@ class Tensor(TensorBase):
                                f"({self.shape[-1]}) at non-singleton dimension 1")
         for first, name in ((mat1, "mat1"), (self, "self")):
             if first._data.dtype != mat2._data.dtype:
-                raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
-                                   f"{dt.torch_type_name(first._data.dtype)} and {dt.torch_type_name(mat2._data.dtype)}")
+                names = [dt.torch_type_name(t._data.dtype) for t in (first, mat2)]
+                raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {names[0]} and {names[1]}")
         return linalg.AddmmFull.apply(self, mat1, mat2, beta, alpha)
 
     # (shape)

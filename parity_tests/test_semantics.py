@@ -238,7 +238,8 @@ CASES = {
     "lerp-0d-weight-makes-long-float": lambda m: m.tensor([1, 2]).lerp(m.tensor([3, 4]), m.tensor(0.5)),
     "lerp-0d-double-weight": lambda m: m.tensor([1, 2]).lerp(m.tensor([3, 4]), m.tensor(0.5, dtype=m.float64)),
     "lerp-0d-int-weight-on-longs-error": lambda m: m.tensor([1, 2]).lerp(m.tensor([3, 4]), m.tensor(1)),
-    "lerp-weight-dtype-error": lambda m: m.tensor([1.0, 2]).lerp(m.tensor([3.0, 3]), m.tensor([0.5, 0.5], dtype=m.float64)),
+    "lerp-weight-dtype-error": lambda m: m.tensor([1.0, 2]).lerp(m.tensor([3.0, 3]),
+                                                                 m.tensor([0.5, 0.5], dtype=m.float64)),
     "lerp-end-dtype-error": lambda m: m.tensor([1, 2]).lerp(m.tensor([1.0, 2.0]), m.tensor(0.5)),
     "div-trunc-bool-error": lambda m: m.tensor([True]).div(m.tensor([True]), rounding_mode="trunc"),
     "div-floor-empty-by-zero": lambda m: m.zeros(2, 0, dtype=m.int64).div(m.tensor(0), rounding_mode="floor"),
@@ -273,7 +274,8 @@ CASES = {
         m, lambda m, x: m.median(x) * m.tensor(INF) * 0, [[0.0, 1.0, 0.0, 2.0]]),
     "median-bool-error": lambda m: m.tensor([True, False]).median(),
     "median-empty-bool": lambda m: m.zeros(0, dtype=m.bool).median(),
-    "median-empty-integers": lambda m: tuple(m.zeros(0, dtype=d).median() for d in (m.int64, m.int32, m.int16, m.uint8)),
+    "median-empty-integers": lambda m: tuple(m.zeros(0, dtype=d).median()
+                                             for d in (m.int64, m.int32, m.int16, m.uint8)),
     "bmm-bool-error": lambda m: m.bmm(m.ones(1, 1, 1, dtype=m.bool), m.ones(1, 1, 1, dtype=m.bool)),
     "bmm-bool-empty": lambda m: m.bmm(m.ones(1, 2, 0, dtype=m.bool), m.ones(1, 0, 2, dtype=m.bool)),
     "mv-bool-error": lambda m: m.mv(m.ones(2, 2, dtype=m.bool), m.ones(2, dtype=m.bool)),
@@ -283,22 +285,25 @@ CASES = {
     "mv-dtypes-error": lambda m: m.mv(m.ones(2, 3, dtype=m.int64), m.ones(3)),
     "mv-dtypes-empty-error": lambda m: m.mv(m.ones(0, 3), m.ones(3, dtype=m.float64)),
     "addmm-mat-dtypes-error": lambda m: m.addmm(m.ones(2, 2), m.ones(2, 3, dtype=m.float64), m.ones(3, 2)),
-    "addmm-bias-dtype-error": lambda m: m.addmm(m.ones(2, 2), m.ones(2, 3, dtype=m.float64), m.ones(3, 2, dtype=m.float64)),
-    "clamp_max-tensor-nan-grads": lambda m: _backward_grads(m, lambda m, x, b: m.clamp_max(x, b), [[NAN, 1.0, 2.0], [1.0, NAN, 1.0]]),
-    "clamp_min-tensor-nan-grads": lambda m: _backward_grads(m, lambda m, x, b: m.clamp_min(x, b), [[NAN, 1.0, 2.0], [1.0, NAN, 3.0]]),
+    "addmm-bias-dtype-error": lambda m: m.addmm(m.ones(2, 2), m.ones(2, 3, dtype=m.float64),
+                                                m.ones(3, 2, dtype=m.float64)),
+    "clamp_max-tensor-nan-grads": lambda m: _backward_grads(
+        m, lambda m, x, b: m.clamp_max(x, b), [[NAN, 1.0, 2.0], [1.0, NAN, 1.0]]),
+    "clamp_min-tensor-nan-grads": lambda m: _backward_grads(
+        m, lambda m, x, b: m.clamp_min(x, b), [[NAN, 1.0, 2.0], [1.0, NAN, 3.0]]),
     "einsum-bool-size-one-label-in-both-stays-bool": lambda m: m.einsum(
         "bij,bjk->bik", m.ones(0, 1, 1, dtype=m.bool), m.ones(0, 1, 1, dtype=m.bool)),
     "einsum-bool-int-bmm-error-order": lambda m: m.einsum("i,i->", m.ones(3, dtype=m.bool), m.ones(3, dtype=m.int64)),
     "bmm-bool-int-error-order": lambda m: m.bmm(m.ones(1, 1, 1, dtype=m.bool), m.ones(1, 1, 1, dtype=m.int64)),
     "einsum-int32-sum-counts-in-int64": lambda m: m.einsum("...ij->...j", m.ones(2, 3, dtype=m.int32)),
-    "masked_fill-value-ranges": lambda m: tuple(m.zeros(2, dtype=d).masked_fill(m.tensor([True, False]), v) for d, v in (
+    "masked_fill-value-ranges": lambda m: tuple(_fill_first(m, d, v) for d, v in (
         (m.uint8, -1), (m.uint8, -129), (m.int8, -1), (m.int16, 1.9), (m.bool, 2), (m.float16, INF), (m.int64, 2**40))),
-    "masked_fill-uint8-negative-float-error": lambda m: m.zeros(2, dtype=m.uint8).masked_fill(m.tensor([True, False]), -0.5),
-    "masked_fill-uint8-float-above-error": lambda m: m.zeros(2, dtype=m.uint8).masked_fill(m.tensor([True, False]), 255.5),
-    "masked_fill-uint8-overflow-error": lambda m: m.zeros(2, dtype=m.uint8).masked_fill(m.tensor([True, False]), 256),
-    "masked_fill-int8-overflow-error": lambda m: m.zeros(2, dtype=m.int8).masked_fill(m.tensor([True, False]), -129),
-    "masked_fill-int-nan-error": lambda m: m.zeros(2, dtype=m.int32).masked_fill(m.tensor([True, False]), NAN),
-    "masked_fill-half-overflow-error": lambda m: m.zeros(2, dtype=m.float16).masked_fill(m.tensor([True, False]), 2**40),
+    "masked_fill-uint8-negative-float-error": lambda m: _fill_first(m, m.uint8, -0.5),
+    "masked_fill-uint8-float-above-error": lambda m: _fill_first(m, m.uint8, 255.5),
+    "masked_fill-uint8-overflow-error": lambda m: _fill_first(m, m.uint8, 256),
+    "masked_fill-int8-overflow-error": lambda m: _fill_first(m, m.int8, -129),
+    "masked_fill-int-nan-error": lambda m: _fill_first(m, m.int32, NAN),
+    "masked_fill-half-overflow-error": lambda m: _fill_first(m, m.float16, 2**40),
     "elu-grad-of-nan": lambda m: _backward_grads(m, lambda m, x: m.nn.functional.elu(x), [[NAN, -1.0, INF, -INF]]),
     "median-dim-bool-error": lambda m: m.tensor([[True, False]]).median(1),
     "einsum-diagonal-sizes-error": lambda m: m.einsum("ii->i", m.ones(1, 3)),
@@ -309,8 +314,9 @@ CASES = {
         "bij,bjk->bik", m.ones(2, 1, 3), m.ones(2, 1, 3, dtype=m.float64)),
     "einsum-mixed-dtypes-bmm-error": lambda m: m.einsum("ij,jk->ik", m.ones(2, 3), m.ones(3, 2, dtype=m.int64)),
     "einsum-bool-bmm-error": lambda m: m.einsum("i,i->", m.ones(3, dtype=m.bool), m.ones(3, dtype=m.bool)),
-    "einsum-empty-bmm-takes-second-dtype": lambda m: (m.einsum("bij,bjk->bik", m.ones(0, 0, 0), m.ones(0, 0, 0, dtype=m.int64)),
-                                                      m.einsum("i,i->", m.ones(0), m.ones(0, dtype=m.float64))),
+    "einsum-empty-bmm-takes-second-dtype": lambda m: (
+        m.einsum("bij,bjk->bik", m.ones(0, 0, 0), m.ones(0, 0, 0, dtype=m.int64)),
+        m.einsum("i,i->", m.ones(0), m.ones(0, dtype=m.float64))),
     "unique-is-recorded-without-derivative": lambda m: m.tensor([1.0, 2.0, 2.0], requires_grad=True).unique(
         return_counts=True),
     "unique-backward-error": lambda m: m.tensor([1.0, 2.0, 2.0], requires_grad=True).unique().sum().backward(),
@@ -320,6 +326,11 @@ CASES = {
 # Cases whose message also equals torch's (the others: same exception type, our own clear message).
 DIFFERENT_MESSAGE = {"clamp-tensor-and-number-error", "clamp-grad-0d-tensor-and-number-error", "max-number-error",
                      "clamp_-broadcast-bigger-error", "linear-float-input-bool-1d-weight-error"}
+
+
+def _fill_first(m, dtype, value):
+    """`masked_fill` of the first of two zeros of `dtype` with `value`."""
+    return m.zeros(2, dtype=dtype).masked_fill(m.tensor([True, False]), value)
 
 
 def _setitem(m, x, key, value):

@@ -119,7 +119,7 @@ class Function:
     def apply(cls, *args: Any) -> Any:
         """Run the op on tensors (and plain values); record it in the graph when a gradient is wanted."""
         ctx = cls()
-        arrays, wants, first, others = [], [], None, None  # per argument: what forward gets, whether it wants a gradient
+        arrays, wants, first, others = [], [], None, None  # per argument: what forward gets, wants a gradient?
         for a in args:
             if isinstance(a, TensorBase):
                 arrays.append(a._data)

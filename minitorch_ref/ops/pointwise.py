@@ -121,9 +121,9 @@ class FloorDivide(Function):
 def _remainder(a, b):
     """`a % b` with the sign of `b`, as torch computes it: fmod, then `+ b` where the signs differ.
     (A zero result keeps the sign of `a`: torch's 0.0 % -1 is 0.0, NumPy's np.mod gives -0.0.)"""
-    mod = np.fmod(a, b)
-    if mod.dtype.kind != "f":
+    if np.result_type(a, b).kind != "f":
         return np.mod(a, b)  # (integers: no signed zero, and NumPy's mod is Python's, as torch's)
+    mod = np.fmod(a, b)
     return np.where((mod != 0) & ((np.asarray(b) < 0) != (mod < 0)), mod + b, mod).astype(mod.dtype, copy=False)
 
 
