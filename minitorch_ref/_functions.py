@@ -248,16 +248,37 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     if not operands:
         raise RuntimeError("einsum(): must provide at least one operand")
     inputs, out = linalg.einsum_subscripts(equation, [t.ndim for t in operands])
-    for k, (term, t) in enumerate(zip(inputs, operands)):  # a repeated label takes a diagonal: same sizes
-        first: dict = {}
-        for label, n in zip(term, t._data.shape):
-            if first.setdefault(label, n) != n:
-                raise RuntimeError(f"einsum(): subscript {label} is repeated for operand {k} but the sizes don't "
-                                   f"match, {n} != {first[label]}")
+    _check_einsum_sizes(equation, inputs, operands)
     dtypes = {t._data.dtype for t in operands}
     if len(dtypes) > 1 or builtins.any(d.kind in "biu" and d != np.int64 for d in dtypes):  # (sums count in int64)
         operands = _einsum_operands_as_torch(inputs, out, list(operands))
     return linalg.Einsum.apply(inputs, out, *operands)
+
+
+def _check_einsum_sizes(equation: str, inputs: list, operands: Sequence[Tensor]) -> None:
+    """torch's checks, operand by operand: a label repeated in one operand (a diagonal) has one size there,
+    and a label's sizes across operands broadcast (equal, or 1). The letters that stand for `...` are not in
+    the equation: their error names the dimension of the ellipsis instead (torch's message, its typo kept)."""
+    seen: dict = {}
+    for k, (term, t) in enumerate(zip(inputs, operands)):
+        here: dict = {}
+        for label, n in zip(term, t._data.shape):
+            if label in here:
+                if here[label] != n:
+                    raise RuntimeError(f"einsum(): subscript {label} is repeated for operand {k} but the sizes "
+                                       f"don't match, {n} != {here[label]}")
+                continue
+            here[label], before = n, seen.get(label, 1)
+            if n != before and 1 not in (n, before):
+                if label in equation:
+                    raise RuntimeError(f"einsum(): subscript {label} has size {n} for operand {k} which does not "
+                                       f"broadcast with previously seen size {before}")
+                dim = [c for c in term if c not in equation].index(label)
+                raise RuntimeError(f"einsum(): dimension {dim} covered by ellipsis in operand {k}has size {n} which "
+                                   f"does not broadcast with previously seen ellipsis with size {before} for the "
+                                   "respective dimension")
+            if before == 1:
+                seen[label] = n
 
 
 def _summed_in_operand(label: str, k: int, inputs: list, sizes: list) -> bool:

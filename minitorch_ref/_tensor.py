@@ -482,6 +482,8 @@ class Tensor(TensorBase):
         for bound in (low, high):
             if bound is not None:
                 x, _ = _promote(x, bound)  # an int tensor with a float bound becomes float32, as torch
+        if x._data.dtype.kind in "iu":  # (integer bounds wrap into the dtype, as torch's scalars do)
+            low, high = (_wrapped(b, x._data.dtype) if type(b) is builtins.int else b for b in (low, high))
         return pointwise.Clamp.apply(x, low, high)
 
     clip = clamp
@@ -1746,7 +1748,18 @@ def _promote(a: Tensor, b: Any, floating: bool = False):
         target = dt.DEFAULT_FLOAT.numpy_dtype
     if target.kind != "f" and isinstance(b, (builtins.float, np.floating)):
         target = dt.DEFAULT_FLOAT.numpy_dtype
+    if target.kind in "iu" and type(b) is builtins.int:
+        b = _wrapped(b, target)
     return _cast(a, target), b
+
+
+def _wrapped(number: int, np_dtype: np.dtype) -> int:
+    """A Python int taken into an integer dtype as torch takes a scalar: modulo 2**bits, two's complement
+    (uint8: -1 -> 255, 300 -> 44; int8: 200 -> -56). NumPy 2 would raise OverflowError instead."""
+    info = np.iinfo(np_dtype)
+    if info.min <= number <= info.max:
+        return number
+    return (number - builtins.int(info.min)) % (1 << info.bits) + builtins.int(info.min)
 
 
 def _check_integer_division(a: Tensor, b: Any, kernel: str) -> None:
