@@ -10,7 +10,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._dtype import PACKAGE
-from ._tensor import Tensor, _as_tensor, _cast, _dim, _fold, _promote, _require_tensor
+from ._tensor import Tensor, _as_tensor, _cast, _check_differentiable_result, _dim, _fold, _promote, _require_tensor
 from .ops import pointwise, shape
 
 __all__ = [
@@ -309,6 +309,7 @@ def _einsum_operands_as_torch(inputs: list, out: str, operands: list) -> list:
         first, second = (t._data.dtype for t in operands)
         if not (operands[0]._data.size and operands[1]._data.size):
             target = second  # (an empty product: bmm returns at once, in the second operand's dtype)
+            _check_differentiable_result(target, *operands)
         elif first == np.bool_:
             raise NotImplementedError('"bmm" not implemented for \'Bool\'')
         elif first != second:

@@ -1190,6 +1190,7 @@ class Tensor(TensorBase):
             if self._data.dtype != mat2._data.dtype:
                 raise RuntimeError(f"expected scalar type {dt.torch_type_name(self._data.dtype)} but found "
                                    f"{dt.torch_type_name(mat2._data.dtype)}")
+        _check_differentiable_result(mat2._data.dtype, self, mat2)
         return linalg.Bmm.apply(_cast(self, mat2._data.dtype), mat2)
 
     def mv(self, vec: "Tensor") -> "Tensor":
@@ -2144,6 +2145,13 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
             "addmv_impl_cpu" if b.ndim == 1 else "bmm" if b.ndim > 2 else "addmm_impl_cpu_")
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     return linalg.Matmul.apply(a, b)
+
+
+def _check_differentiable_result(np_dtype: np.dtype, *inputs: Tensor) -> None:
+    """torch's error for a differentiable op whose result could not carry the gradient an input wants
+    (a float input that requires grad, an integer result: bmm's empty product in the second operand's dtype)."""
+    if np_dtype.kind != "f" and grad_mode._enabled and builtins.any(t._requires_grad for t in inputs):
+        raise RuntimeError(f"Autograd not support dtype: {dt.torch_type_name(np_dtype)}")
 
 
 def _runs_a_kernel(a: Tensor, b: Tensor) -> bool:

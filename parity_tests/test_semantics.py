@@ -316,6 +316,11 @@ CASES = {
     "einsum-sizes-error-ellipsis": lambda m: m.einsum("...i,...i->...", m.ones(2, 3), m.ones(3, 3)),
     "einsum-diagonal-in-second-operand-error": lambda m: m.einsum("ij,ii->j", m.ones(2, 3), m.ones(2, 3)),
     "einsum-size-one-broadcasts": lambda m: m.einsum("ij,j->i", m.ones(2, 1), m.ones(3)),
+    "einsum-empty-integer-result-with-grad-error": lambda m: m.einsum(
+        "bij,bjk->bik", m.zeros(1, 2, 0, requires_grad=True), m.zeros(1, 0, 2, dtype=m.int64)),
+    "bmm-empty-integer-result-with-grad-error": lambda m: m.bmm(m.zeros(1, 2, 0, requires_grad=True),
+                                                               m.zeros(1, 0, 2, dtype=m.int64)),
+    "einsum-empty-integer-result-no-grad": lambda m: m.einsum("i,i->", m.zeros(0), m.zeros(0, dtype=m.int64)),
     "einsum-bool-sum-counts": lambda m: (m.einsum("ij->j", m.ones(2, 3, dtype=m.bool)), m.einsum("ii", m.eye(2) > 0)),
     "einsum-bool-diagonal-stays-bool": lambda m: m.einsum("ii->i", m.eye(2) > 0),
     "einsum-mixed-dtypes-multiply": lambda m: m.einsum("i,j->ij", m.ones(2), m.ones(3, dtype=m.int64)),
