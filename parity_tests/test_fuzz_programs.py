@@ -46,7 +46,10 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 # A known divergence left open (found by the thorough profile, not fixed in time):
 #  - matmul with mixed dtypes and an operand of 3+ dims: torch's error type depends on the batched kernel it
 #    folds to (bmm's NotImplementedError for a bool first operand, addmv's RuntimeError for a vector), and it
-#    returns an empty result of the second operand's dtype without any check; not drawn (`_known_gap`).
+#    returns an empty result of the second operand's dtype without any check; not drawn (`_known_gap`);
+#  - median of a tensor holding both 0.0 and -0.0: the two compare equal, and which one is returned depends
+#    on the selection algorithm (torch's std::nth_element, NumPy's introselect), which a later division
+#    sees (1 / median); not drawn (`_known_gap`).
 # And torch's own failures in backward, which are not a reference to compare with (`_torch_fails_itself`):
 #  - torch fails its own INTERNAL ASSERT (a torch bug, "please report a bug to PyTorch");
 #  - clamp with two tensor bounds, when (input, one bound) broadcast to less than all three: torch's backward
@@ -149,6 +152,9 @@ def _known_gap(name, args) -> bool:
     if name == "table:matmul":
         x, y = args
         return x.dtype != y.dtype and max(x.ndim, y.ndim) > 2
+    if name.startswith("table:median") and args[0].is_floating_point():
+        zeros = args[0].detach()[args[0].detach() == 0]
+        return bool(torch.signbit(zeros).any() and not torch.signbit(zeros).all())
     return False
 
 
