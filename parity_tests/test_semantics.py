@@ -300,6 +300,10 @@ CASES = {
                                        m.tensor([1], dtype=m.int64) + 2**63, -1 - m.tensor([1], dtype=m.uint8),
                                        m.tensor([1], dtype=m.uint8) < -1, m.tensor([1], dtype=m.uint8) // -1,
                                        m.tensor([3], dtype=m.uint8).clamp(-1, 2), m.tensor([3], dtype=m.int8).mul_(200)),
+    "signed-zero-ties-keep-the-input": lambda m: tuple(1 / r for r in (  # (1 / r shows the zero's sign)
+        _zeros(m).relu(), _zeros(m).clamp(0.0, 0.0), _zeros(m).clone().clamp_(None, 0.0), _zeros(m).clamp_min(0.0),
+        _zeros(m).clamp_max(-0.0), m.maximum(_zeros(m), -_zeros(m)), m.minimum(_zeros(m), -_zeros(m)),
+        _zeros(m).clamp(m.tensor(0.0), m.tensor([0.0, 0.0])))),
     "masked_fill-value-ranges": lambda m: tuple(_fill_first(m, d, v) for d, v in (
         (m.uint8, -1), (m.uint8, -129), (m.int8, -1), (m.int16, 1.9), (m.bool, 2), (m.float16, INF), (m.int64, 2**40))),
     "masked_fill-uint8-negative-float-error": lambda m: _fill_first(m, m.uint8, -0.5),
@@ -340,6 +344,11 @@ CASES = {
 # Cases whose message also equals torch's (the others: same exception type, our own clear message).
 DIFFERENT_MESSAGE = {"clamp-tensor-and-number-error", "clamp-grad-0d-tensor-and-number-error", "max-number-error",
                      "clamp_-broadcast-bigger-error", "linear-float-input-bool-1d-weight-error"}
+
+
+def _zeros(m):
+    """-0.0 and 0.0: equal, but 1 / x tells them apart."""
+    return m.tensor([-0.0, 0.0])
 
 
 def _fill_first(m, dtype, value):

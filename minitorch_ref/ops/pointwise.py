@@ -296,7 +296,7 @@ class Abs(Function):
 class Relu(Function):
     @staticmethod
     def forward(ctx, a):
-        out = np.maximum(a, 0)
+        out = np.maximum(0, a)  # (NumPy returns the second argument on a tie: relu(-0.0) is -0.0, as torch)
         ctx.save_for_backward(out)
         return out
 
@@ -344,10 +344,10 @@ class Clamp(Function):
         ctx.save_for_backward(a)
         ctx.low, ctx.high = low, high
         out = a
-        if low is not None:
-            out = np.maximum(out, low)
+        if low is not None:  # (bound first: on a tie NumPy returns the second argument, x, as torch does)
+            out = np.maximum(low, out)
         if high is not None:
-            out = np.minimum(out, high)
+            out = np.minimum(high, out)
         return out.astype(a.dtype, copy=False) if out is not a else out.copy()
 
     @staticmethod
@@ -371,8 +371,8 @@ class ClampTensor(Function):
     @staticmethod
     def forward(ctx, a, low, high):
         ctx.save_for_backward(a, low, high)
-        out = a if low is None else np.maximum(a, low)
-        return out if high is None else np.minimum(out, high)
+        out = a if low is None else np.maximum(low, a)  # (on a tie, x: see Clamp)
+        return out if high is None else np.minimum(high, out)
 
     @staticmethod
     def backward(ctx, grad):
@@ -463,7 +463,7 @@ class Maximum(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.maximum(a, b) if ctx.largest else np.minimum(a, b)
+        return np.maximum(b, a) if ctx.largest else np.minimum(b, a)  # (on a tie torch returns a: NumPy, its 2nd)
 
     @staticmethod
     def backward(ctx, grad):
@@ -723,7 +723,7 @@ class ClampMin(Function):
     def forward(ctx, a, bound):
         ctx.save_for_backward(a)
         ctx.bound = bound
-        return np.maximum(a, bound).astype(a.dtype, copy=False)
+        return np.maximum(bound, a).astype(a.dtype, copy=False)  # (on a tie, x: see Clamp)
 
     @staticmethod
     def backward(ctx, grad):
@@ -738,7 +738,7 @@ class ClampMax(Function):
     def forward(ctx, a, bound):
         ctx.save_for_backward(a)
         ctx.bound = bound
-        return np.minimum(a, bound).astype(a.dtype, copy=False)
+        return np.minimum(bound, a).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
