@@ -47,6 +47,13 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 #  - matmul with mixed dtypes and an operand of 3+ dims: torch's error type depends on the batched kernel it
 #    folds to (bmm's NotImplementedError for a bool first operand, addmv's RuntimeError for a vector), and it
 #    returns an empty result of the second operand's dtype without any check; not drawn (`_known_gap`);
+#  - the sign of an exact zero out of a matrix product: NumPy's BLAS adds the products to a +0.0 accumulator,
+#    torch's kernels start from the first product (so 0.0 * -1.0 alone gives -0.0 there); the values are equal,
+#    but a later division sees the sign. Matrix products' results are pooled as `result + 0.0` on both sides;
+#  - elu of a tensor holding nan: torch's vectorized backward kernel gives nan there, its scalar one (tensors of
+#    fewer than 2 vectors, and the remainder past the last pair) passes the incoming gradient, and the split
+#    depends on the CPU's vector width; minitorch_ref gives the scalar kernel's answer (test_semantics.py);
+#    not drawn (`_known_gap`);
 #  - median of a tensor holding both 0.0 and -0.0: the two compare equal, and which one is returned depends
 #    on the selection algorithm (torch's std::nth_element, NumPy's introselect), which a later division
 #    sees (1 / median); not drawn (`_known_gap`).
@@ -152,6 +159,8 @@ def _known_gap(name, args) -> bool:
     if name == "table:matmul":
         x, y = args
         return x.dtype != y.dtype and max(x.ndim, y.ndim) > 2
+    if name == "table:elu" and args[0].is_floating_point() and bool(torch.isnan(args[0].detach()).any()):
+        return True
     if name.startswith("table:median") and args[0].is_floating_point():
         zeros = args[0].detach()[args[0].detach() == 0]
         return bool(torch.signbit(zeros).any() and not torch.signbit(zeros).all())
@@ -280,10 +289,21 @@ def test_random_programs_match_torch(data):
         inherited = any(via_float32[i] for i in picks)
         expected, actual = _as_results(expected, actual, where, inherited)
         if expected is not None:
+            if name in MATRIX_PRODUCTS:  # (exclusion: the sign of an exact zero, see the list at the top)
+                expected, actual = [_unsigned_zeros(t) for t in expected], [_unsigned_zeros(t) for t in actual]
             pools[torch] += expected
             pools[mt] += actual
             via_float32 += [inherited or t.dtype == torch.float32 for t in expected]
     _check_backward(pools, leaves_by_lib, steps_run, any(via_float32))
+
+
+MATRIX_PRODUCTS = {"table:matmul", "table:mm", "table:bmm", "table:mv", "table:addmm", "table:einsum-bmm",
+                   "linear(x, y)"}
+
+
+def _unsigned_zeros(t):
+    """`t + 0.0` for a float tensor: -0.0 becomes 0.0, everything else (and the graph) stays."""
+    return t + 0.0 if t.is_floating_point() else t
 
 
 def _as_results(expected, actual, where, single_precision=False):
