@@ -1724,12 +1724,7 @@ def _promote(a: Tensor, b: Any, floating: bool = False):
         da, db = a._data.dtype, b._data.dtype
         if da is db and a._data.shape == b._data.shape and (da.kind == "f" or not floating):
             return a, b  # the common case: nothing to convert or check
-        if da == db:
-            target = da
-        else:
-            dims = [t._data.dtype for t in (a, b) if t._data.ndim]
-            zeros = [t._data.dtype for t in (a, b) if not t._data.ndim]
-            target = dt.result_type(_fold(dims), _fold(zeros), None)
+        target = da if da == db else _result_dtype(a, b)
         if floating and target.kind != "f":
             target = dt.DEFAULT_FLOAT.numpy_dtype
         _check_broadcast(a._data.shape, b._data.shape)
@@ -1859,10 +1854,7 @@ def _clamp_tensor(x: Tensor, low: Tensor | None, high: Tensor | None) -> Tensor:
         _check_broadcast(x._data.shape, b._data.shape)
     if len(bounds) == 2:
         _check_broadcast(bounds[0]._data.shape, bounds[1]._data.shape)
-    # the result dtype of all three at once (0-d tensors count less, as in torch)
-    dims = [t._data.dtype for t in (x, *bounds) if t._data.ndim]
-    zeros = [t._data.dtype for t in (x, *bounds) if not t._data.ndim]
-    target = dt.result_type(_fold(dims), _fold(zeros), None)
+    target = _result_dtype(x, *bounds)  # (all three at once)
     if len(bounds) == 2 and target == np.bool_:
         raise NotImplementedError('"clamp_cpu" not implemented for \'Bool\'')
     x, low, high = (None if t is None else _cast(t, target) for t in (x, low, high))
@@ -1874,6 +1866,14 @@ _TYPE_NAMED_DTYPES = (np.float16, np.float32, np.float64, np.int8, np.int16, np.
 
 def _unsupported_operand(b: Any) -> None:
     raise TypeError(f"unsupported operand type for tensor arithmetic: '{type(b).__name__}'")
+
+
+def _result_dtype(*tensors: Tensor) -> np.dtype:
+    """torch's result dtype of tensors combined: 0-d tensors count only where their kind (bool < integer < float)
+    is above every dimensioned tensor's."""
+    dims = [t._data.dtype for t in tensors if t._data.ndim]
+    zeros = [t._data.dtype for t in tensors if not t._data.ndim]
+    return dt.result_type(_fold(dims), _fold(zeros), None)
 
 
 def _fold(dtypes: list):
@@ -1928,6 +1928,7 @@ def _check_not_bool_sub(a: Tensor, b: Any) -> None:
         )
 
 
+# c10's names of the types, as its overflow check prints them (torch's dtype checks print others: `_dtype_word`)
 _C_TYPE = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
            "float16": "c10::Half", "float32": "float", "float64": "double", "bool": "bool"}
 

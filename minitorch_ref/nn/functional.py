@@ -17,7 +17,7 @@ import numpy as np
 from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, torch_type_name
 from .._sparse import RowSparseGrad
-from .._tensor import Tensor, _cast, _check_broadcast, _check_inplace, _fold, _promote
+from .._tensor import Tensor, _cast, _check_broadcast, _check_inplace, _fold, _promote, _result_dtype
 from ..autograd.function import Function
 from ..kernels import cross_entropy as cross_entropy_kernels
 from ..kernels import embedding_bag as embedding_bag_kernels
@@ -395,6 +395,8 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
 def _loss_operands(input: Tensor, target: Tensor, kernel: str) -> tuple[Tensor, Tensor]:
     """Both sides of a pointwise loss in their common dtype. torch broadcasts them to one shape first
     (`torch.broadcast_tensors`), so a 0-d side counts with its full dtype; its kernels are floating-point only."""
+    if input._data.dtype is target._data.dtype and input._data.dtype.kind == "f":
+        return input, target  # (the usual case: nothing to convert)
     common = _fold([input._data.dtype, target._data.dtype])
     if common.kind != "f":
         raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'{torch_type_name(common)}\'')
@@ -893,7 +895,7 @@ __all__ += ["smooth_l1_loss", "huber_loss"]
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along `dim` (broadcast): each side normalised first."""
     _check_broadcast(x1._data.shape, x2._data.shape)
-    common = _promote(x1, x2)[0]._data.dtype
+    common = _result_dtype(x1, x2)
     if common.kind != "f":
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {torch_type_name(common)}")
     # (as torch: integer sides become the common dtype; each float side is normalised in its own dtype)
