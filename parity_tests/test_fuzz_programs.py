@@ -57,6 +57,10 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 #  - median of a tensor holding both 0.0 and -0.0: the two compare equal, and which one is returned depends
 #    on the selection algorithm (torch's std::nth_element, NumPy's introselect), which a later division
 #    sees (1 / median); not drawn (`_known_gap`).
+#  - integer division (`//`, `%`, div with a rounding mode) of a tensor holding its dtype's minimum
+#    (`nan.long()` gives it): the minimum divided by -1 overflows, and torch's process dies of SIGFPE
+#    (C++'s undefined behaviour, x86's trap), so there is no reference to compare with; not drawn
+#    (`_known_gap`). Found by `--hypothesis-seed=61` of the thorough profile.
 # And torch's own failures in backward, which are not a reference to compare with (`_torch_fails_itself`):
 #  - torch fails its own INTERNAL ASSERT (a torch bug, "please report a bug to PyTorch");
 #  - clamp with two tensor bounds, when (input, one bound) broadcast to less than all three: torch's backward
@@ -154,8 +158,20 @@ def _api_ops(draw):
     ]
 
 
+INTEGER_DIVISIONS = ("//", "%", "table:div-floor", "table:div-trunc")
+
+
+def _holds_integer_minimum(t) -> bool:
+    """Whether an integer tensor holds its dtype's smallest value (`nan.long()` gives it, on x86)."""
+    if t.is_floating_point() or t.dtype == torch.bool or not t.numel():
+        return False
+    return bool((t.detach() == torch.iinfo(t.dtype).min).any())
+
+
 def _known_gap(name, args) -> bool:
     """A step whose divergence is left open (see the list at the top): not run on either side."""
+    if any(part in name for part in INTEGER_DIVISIONS) and any(_holds_integer_minimum(a) for a in args):
+        return True  # (torch's process dies of SIGFPE on the integer minimum divided by -1)
     if name == "table:matmul":
         x, y = args
         return x.dtype != y.dtype and max(x.ndim, y.ndim) > 2
