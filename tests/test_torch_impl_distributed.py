@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -164,6 +165,50 @@ def test_each_global_batch_is_split_across_processes_and_weighted_to_its_mean(wo
         assert sorted(rows) == sorted(order[start:start + 5].tolist())
         # DDP averages over processes: the scaled local means average to the global mean.
         assert sum(steps[step][1] for steps in shares) == pytest.approx(world_size)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gloo_runs_its_collectives_on_one_worker_thread(monkeypatch):
+    # (torch's two threads run DDP's sparse and dense all-reduces at once, which now and then
+    # corrupts the heap on torch 2.13: see `_gloo_with_one_thread`)
+    environment = {"RANK": "0", "WORLD_SIZE": "1", "LOCAL_RANK": "0", "MASTER_ADDR": "127.0.0.1",
+                   "MASTER_PORT": str(_free_port())}
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    run = DistributedRun("gloo", torch.device("cpu"))
+    try:
+        assert torch.distributed.get_backend() == "gloo_one_thread" and run.backend == "gloo"
+        assert run.sparse_allreduce  # (gloo's sparse all-reduce, for the course's sparse embedding)
+        group = torch.distributed.distributed_c10d._get_default_group()
+        assert group._get_backend(torch.device("cpu")).options._threads == 1
+        sparse = torch.sparse_coo_tensor([[0, 2]], torch.ones(2, 3), (4, 3), check_invariants=True)
+        dense = torch.arange(3.0)
+        torch.distributed.all_reduce(sparse)
+        torch.distributed.all_reduce(dense)
+        assert torch.equal(sparse.to_dense()[[0, 2]], torch.ones(2, 3)) and torch.equal(dense, torch.arange(3.0))
+    finally:
+        run.close()
+    assert not torch.distributed.is_initialized()
+
+
+def test_under_torchrun_the_cli_ends_its_process_itself_with_its_status_and_output(tmp_path):
+    # (it leaves with os._exit, skipping the interpreter's teardown, where torch 2.13's gloo can
+    # abort a finished process: see `end_torchrun_process`; the torchrun tests above check a
+    # successful run's status and output, this one an error's)
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "RANK": "0", "WORLD_SIZE": "1", "LOCAL_RANK": "0",
+           "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "29999"}
+    script = ("import atexit, sys; from torch_impl.cli import main; "
+              "atexit.register(lambda: print('teardown ran')); print('before'); main(sys.argv[1:])")
+    done = subprocess.run([sys.executable, "-c", script, "train", "--backend", "nccl", "--out", str(tmp_path)],
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout == "before\n"  # flushed before leaving (a pipe buffers it), and no teardown
+    assert "--backend nccl" in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")

@@ -267,6 +267,15 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit status (0 ok, 2 expected error with a one-line message)."""
     args = build_parser().parse_args(argv)
+    status = _run(args)
+    from torch_impl.distributed import end_torchrun_process, under_torchrun
+
+    if under_torchrun():  # (torch 2.13's gloo can abort a finished process at interpreter exit)
+        end_torchrun_process(status)
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         COMMANDS[args.command](args)
     except _expected_errors() as error:
