@@ -129,7 +129,8 @@ class DistributedRun(SingleProcess):
             self._device = torch.device("cuda", self.local_rank if device.index is None else device.index)
             torch.cuda.set_device(self._device)
         if not dist.is_initialized():
-            dist.init_process_group(_gloo_with_one_thread() if backend == "gloo" else backend)
+            one_thread = backend == "gloo" and device.type == "cpu"  # (measured on CPU; see the function)
+            dist.init_process_group(_gloo_with_one_thread() if one_thread else backend)
             atexit.register(_destroy_process_group)
         self.backend = backend
         self.rank = dist.get_rank()
@@ -297,7 +298,7 @@ def _gloo_with_one_thread() -> str:
         return dist.ProcessGroupGloo(store, rank, size, options)
 
     if GLOO_ONE_THREAD not in dist.Backend.backend_list:
-        dist.Backend.register_backend(GLOO_ONE_THREAD, create, devices=["cpu", "cuda"])
+        dist.Backend.register_backend(GLOO_ONE_THREAD, create, devices=["cpu"])
     return GLOO_ONE_THREAD
 
 
