@@ -19,6 +19,7 @@ from .._dtype import PACKAGE, torch_type_name
 from .._sparse import RowSparseGrad
 from .._tensor import Tensor, _cast, _check_broadcast, _check_inplace, _fold, _promote, _result_dtype
 from ..autograd.function import Function
+from ..autograd.grad_mode import no_grad
 from ..kernels import cross_entropy as cross_entropy_kernels
 from ..kernels import embedding_bag as embedding_bag_kernels
 from ..kernels import sparse_rows
@@ -902,8 +903,11 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     x1, x2 = (x if x._data.dtype.kind == "f" else _cast(x, common) for x in (x1, x2))
     shape_ = np.broadcast_shapes(x1._data.shape, x2._data.shape)  # (norms of the broadcast vectors, as torch)
     x1, x2 = x1.expand(shape_), x2.expand(shape_)
-    n1 = x1.norm(2, dim, keepdim=True).clamp_min(eps)
-    n2 = x2.norm(2, dim, keepdim=True).clamp_min(eps)
+    n1 = x1.norm(2, dim, keepdim=True).clone()
+    n2 = x2.norm(2, dim, keepdim=True).clone()
+    with no_grad():  # (as torch: the clamp is hidden from autograd, the gradient flows as through the norm)
+        n1.clamp_(min=eps)
+        n2.clamp_(min=eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 

@@ -711,7 +711,7 @@ class NanToNum(Function):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        return np.where(np.isfinite(a), grad, grad.dtype.type(0)), None, None, None
+        return grad * np.isfinite(a), None, None, None  # (torch's formula: a nan gradient stays nan everywhere)
 
 
 class ClampMin(Function):
