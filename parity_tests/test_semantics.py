@@ -341,25 +341,15 @@ CASES = {
     "unique-backward-error": lambda m: m.tensor([1.0, 2.0, 2.0], requires_grad=True).unique().sum().backward(),
     "unique-dim-backward-error": lambda m: m.tensor([[1.0], [1.0]], requires_grad=True).unique(dim=0).sum().backward(),
     # cosine_similarity clamps the norms at eps out of autograd's sight: the gradient flows as through the norms
-    "cosine_similarity-grad-through-a-norm-below-eps": lambda m: _gradients(
-        m, lambda x, y: m.nn.functional.cosine_similarity(x, y, dim=-1), [[1.0, 2.0, 0.0]], [[0.0, 1e-9, 0.0]]),
-    "cosine_similarity-grad-zero-row-against-inf": lambda m: _gradients(
-        m, lambda x, y: m.nn.functional.cosine_similarity(x, y, dim=-1), [[0.0, 0.0, 0.0]], [[0.0, 0.0, INF]]),
+    "cosine_similarity-grad-through-a-norm-below-eps": lambda m: _backward_grads(
+        m, lambda m, x, y: m.nn.functional.cosine_similarity(x, y, dim=-1), [[[1.0, 2.0, 0.0]], [[0.0, 1e-9, 0.0]]]),
+    "cosine_similarity-grad-zero-row-against-inf": lambda m: _backward_grads(
+        m, lambda m, x, y: m.nn.functional.cosine_similarity(x, y, dim=-1), [[[0.0, 0.0, 0.0]], [[0.0, 0.0, INF]]]),
     # nan_to_num's gradient is `grad * isfinite(x)`: a nan arriving at a non-finite x stays nan
-    "nan_to_num-nan-grad-stays-nan": lambda m: _gradients(
-        m, lambda x: m.nan_to_num(x, posinf=7.0), [NAN, 1.0, INF, -INF], out_grad=[NAN, NAN, NAN, 2.0]),
+    "nan_to_num-nan-grad-stays-nan": lambda m: _backward_grads(
+        m, lambda m, x, g: m.nan_to_num(x, posinf=7.0) * g, [[NAN, 1.0, INF, -INF], [NAN, NAN, NAN, 2.0]]),
 }
 
-
-def _gradients(m, fn, *values, out_grad=None):
-    """`fn` of float32 leaves made from `values`, then backward (of the sum, or with `out_grad`): result and grads."""
-    leaves = [m.tensor(v, requires_grad=True) for v in values]
-    out = fn(*leaves)
-    if out_grad is None:
-        out.sum().backward()
-    else:
-        out.backward(m.tensor(out_grad))
-    return (out, *[leaf.grad for leaf in leaves])
 
 # Cases whose message also equals torch's (the others: same exception type, our own clear message).
 DIFFERENT_MESSAGE = {"clamp-tensor-and-number-error", "clamp-grad-0d-tensor-and-number-error", "max-number-error",
