@@ -44,8 +44,9 @@ def topological_order(root: Function) -> list:
         elif node not in expanded:
             expanded.add(node)
             stack.append((node, True))
-            stack.extend((parent, False) for parent in node.next_functions
-                         if parent is not None and parent not in expanded)
+            for parent in node.next_functions:
+                if parent is not None and parent not in expanded:
+                    stack.append((parent, False))
     order.reverse()
     return order
 

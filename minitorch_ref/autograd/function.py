@@ -222,16 +222,17 @@ _THIS_NODE = object()  # in a saved-version record: "the array is this node's ow
 def _remember_versions(ctx: Function, args: tuple, out: Any, result: TensorBase) -> None:
     """Note the version of every input or output tensor that `ctx` saved, to check it when read."""
     records, saved = [], list(ctx._saved)
+    inputs = [a for a in args if isinstance(a, TensorBase)]
     for i, array in enumerate(saved):
         if array is out:  # the output (a 0-d result may have been a NumPy scalar: save the tensor's array)
             owner, producer = result, _THIS_NODE
             saved[i] = result._data
         else:
-            for owner in args:
-                if isinstance(owner, TensorBase) and owner._data is array:
+            for owner in inputs:
+                if owner._data is array:
                     break
             else:
-                continue
+                continue  # an array of the op's own (no tensor holds it: nothing can change it in place)
             producer = owner.grad_fn
         storage = owner._storage
         if storage is None:

@@ -303,8 +303,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
             "Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
             f"'per_sample_weights'; but type {weight.type()} does not equal {per_sample_weights.type()} "
             "(while checking arguments for embedding_bag)")
-    counts = _bag_sizes(starts, offsets, len(indices), include_last_offset)
-    used = int(counts.sum())
+    counts, used = _bag_sizes(starts, offsets, len(indices), include_last_offset)
     if used < len(indices):  # tokens after the last bag's end belong to no bag
         indices = indices[:used]
         if per_sample_weights is not None:
@@ -322,8 +321,10 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     return _EmbeddingBagOp.apply(weight, indices, counts, mode, per_sample_weights, padding_idx, sparse, wanted)
 
 
-def _bag_sizes(starts: np.ndarray, offsets: Tensor | None, num_tokens: int, include_last_offset: bool) -> np.ndarray:
-    """Tokens per bag from the bag starts, with torch's checks on the offsets."""
+def _bag_sizes(starts: np.ndarray, offsets: Tensor | None, num_tokens: int,
+               include_last_offset: bool) -> tuple[np.ndarray, int]:
+    """(tokens per bag, tokens the bags cover) from the bag starts, with torch's checks on the offsets.
+    The bags cover tokens 0 to `end` (the first bag starts at 0): any after belong to no bag."""
     if offsets is not None and len(starts):
         if starts[0] != 0:
             raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
@@ -334,11 +335,11 @@ def _bag_sizes(starts: np.ndarray, offsets: Tensor | None, num_tokens: int, incl
                                f"offsets[-1] of {last}")
     end = int(offsets._data[-1]) if include_last_offset and offsets is not None and len(offsets._data) else num_tokens
     if not len(starts):
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), 0
     counts = np.concatenate((starts[1:], [end])) - starts  # (np.diff(starts, append=end), in two C calls)
     if counts.min() < 0:
         raise RuntimeError("offsets must be non-decreasing: bag b covers input[offsets[b]:offsets[b + 1]]")
-    return counts
+    return counts, end
 
 
 # ====================================================================== losses
@@ -540,7 +541,7 @@ def _picked_cross_entropy(ctx, x: np.ndarray, target: np.ndarray, ignore_index: 
     t = target.reshape(-1).astype(np.int64, copy=False)
     num_classes, valid = x.shape[1], None  # valid None: every row counts
     # (viewed as unsigned, a negative target is huge: one comparison finds every target outside [0, C))
-    if 0 <= ignore_index < num_classes or (t.view(np.uint64) >= num_classes).any():
+    if 0 <= ignore_index < num_classes or (len(t) and t.view(np.uint64).max() >= num_classes):
         valid = t != ignore_index
         bad = valid & ((t < 0) | (t >= num_classes))
         if bad.any():
