@@ -104,6 +104,39 @@ def test_empty_input_and_no_bags():
         assert_close(*outs)
 
 
+@pytest.mark.parametrize(("mode", "sparse"), [("sum", False), ("sum", True), ("mean", False), ("mean", True),
+                                             ("max", False)])  # (max mode does not support sparse weights)
+def test_tokens_after_the_last_offset_belong_to_no_bag(mode, sparse):
+    """include_last_offset=True with a last offset before the end of the input: the tokens after it belong
+    to no bag. Everything (outputs, the weight's and per_sample_weights' gradients) equals the same bags
+    given without those tokens; for "sum" the output equals torch's too. torch's documentation says the last
+    offset *is* the input's length; given less, torch 2.13 is inconsistent: "mean" sums the bag but divides
+    by the tokens up to the input's end, "max" reads up to the input's end, the dense weight gradient leaves
+    the trailing tokens' rows uninitialised and the sparse backward raises IndexError (docs/ops.md)."""
+    ids, offsets = np.array([1, 2, 3, 4, 0]), np.array([0, 2, 3])  # bags [1, 2] and [3]; tokens 4 and 0 in none
+    psw = np.array([1.0, 2.0, 3.0, 4.0, 5.0], np.float32) if mode == "sum" else None
+    upstream = np.array([[1.0, 2.0], [3.0, 4.0]], np.float32)
+    results = []
+    for tokens, bag_offsets, last in ((ids, offsets, True), (ids[:3], offsets[:2], False)):
+        layer, reference = build(lambda lib: lib.nn.EmbeddingBag(5, 2, mode=mode, include_last_offset=last,
+                                                                 sparse=sparse))
+        weights = None if psw is None else mt.from_numpy(psw[:len(tokens)].copy()).requires_grad_()
+        out = layer(mt.from_numpy(tokens.copy()), mt.from_numpy(bag_offsets.copy()), per_sample_weights=weights)
+        out.backward(mt.from_numpy(upstream))
+        grad = layer.weight.grad.to_dense() if sparse else layer.weight.grad
+        results.append((out.detach().numpy(), grad.numpy(), None if psw is None else weights.grad.numpy()))
+        if last and mode == "sum":
+            torch_out = reference(torch.from_numpy(tokens.copy()), torch.from_numpy(bag_offsets.copy()),
+                                  per_sample_weights=torch.from_numpy(psw.copy()))
+            assert_close(out, torch_out)
+    (out, grad, psw_grad), (expected_out, expected_grad, expected_psw_grad) = results
+    np.testing.assert_array_equal(out, expected_out)
+    np.testing.assert_array_equal(grad, expected_grad)
+    assert not grad[[4, 0]].any()  # the trailing tokens' rows (unused by the bags)
+    if psw is not None:
+        np.testing.assert_array_equal(psw_grad, np.append(expected_psw_grad, [0.0, 0.0]))
+
+
 def test_int32_indices_and_offsets_are_accepted():
     a, b = build(lambda lib: lib.nn.EmbeddingBag(6, 2, mode="sum"))
     ids, offsets = np.array([1, 5, 5, 0], np.int32), np.array([0, 1], np.int32)
