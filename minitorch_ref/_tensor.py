@@ -133,6 +133,10 @@ class Tensor(TensorBase):
 
     @grad.setter
     def grad(self, value: "Tensor | None") -> None:
+        """None, or a gradient of this tensor's shape and dtype (torch's checks: a wrong one would
+        be broadcast or cast silently by the optimizer)."""
+        if value is not None:
+            _check_assigned_grad(self, value)
         self._grad = value
 
     @property
@@ -1565,6 +1569,43 @@ def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":
         elif a is not None:
             dt.device(a)  # validates: only the CPU exists
     return target
+
+
+_C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+                 "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
+def _check_assigned_grad(t: Tensor, grad: Any) -> None:
+    """torch's checks on `t.grad = grad`: a tensor (or a row-sparse gradient) of t's shape and dtype."""
+    if getattr(grad, "is_sparse", False):  # a RowSparseGrad (EmbeddingBag(sparse=True))
+        shape, dtype = tuple(grad.shape), grad.values.dtype
+    elif isinstance(grad, Tensor):
+        shape, dtype = grad._data.shape, grad._data.dtype
+    else:
+        raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(grad).__name__}")
+    if shape != t._data.shape:
+        raise RuntimeError(f"attempting to assign a gradient of size '{list(shape)}' to a tensor of size "
+                           f"'{list(t._data.shape)}'. Please ensure that the gradient and the tensor are the same size")
+    if dtype != t._data.dtype:
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype '{_C_TYPE_NAMES[dtype.name]}' to a tensor with grad_dtype "
+            f"'{dt.torch_type_name(t._data.dtype)}'. The gradient must match the tensor's grad_dtype (defaults to the "
+            "tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
+            "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break "
+            "downstream systems that assume they match.")
+
+
+def typename(obj: Any) -> str:
+    """torch.typename: `minitorch_ref.FloatTensor` for a tensor, else the qualified name of the object
+    (a class or function) or of its class, without the module for builtins (`float`, `list`)."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module, qualname = getattr(obj, "__module__", "") or "", getattr(obj, "__qualname__", None)
+    if qualname is None:
+        qualname = getattr(obj, "__name__", None)
+    if qualname is None:
+        module, qualname = type(obj).__module__ or "", type(obj).__qualname__
+    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
 def _rebuild(array: np.ndarray, requires_grad: bool) -> Tensor:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ import torch
 import minitorch_ref as mt
 from minitorch_ref._sparse import RowSparseGrad
 from minitorch_ref.nn.utils import clip_grad_norm_, clip_grad_value_
+from parity_tests.test_nn_modules import same_error
 from torch_impl.clip import clip_grad_norm_ as torch_sparse_clip_grad_norm_
 
 TOLERANCE = {"float64": dict(rtol=1e-10, atol=1e-12), "float32": dict(rtol=1e-5, atol=1e-6)}
@@ -159,6 +161,11 @@ def test_add_param_group_and_defaults():
     lambda t: t.optim.SGD([{"params": {t.zeros(2, requires_grad=True)}}], lr=0.1),
     lambda t: t.optim.Adam([t.zeros(2, requires_grad=True)], betas=(1.0, 0.9)),
     lambda t: t.optim.RMSprop([t.zeros(2, requires_grad=True)], alpha=-0.1),
+    lambda t: t.optim.SGD([1.0], lr=0.1),  # (torch.typename: "float", not "builtins.float")
+    lambda t: t.optim.SGD([{"params": [("a", t.nn.Parameter(t.ones(1)))]}, {"params": [t.nn.Parameter(t.ones(1))]}],
+                          lr=0.1),
+    lambda t: t.optim.SGD([{"params": [t.nn.Parameter(t.ones(1))]}, {"params": [("b", t.nn.Parameter(t.ones(1)))]}],
+                          lr=0.1),
 ])
 def test_constructor_errors_match_torch(make):
     with pytest.raises(Exception) as expected:
@@ -338,3 +345,103 @@ def test_step_lr_state_dict_round_trip():
     scheduler2.step()
     assert scheduler2.get_last_lr() == scheduler.get_last_lr() == [optimizer2.param_groups[0]["lr"]]
     assert scheduler2.last_epoch == 3
+
+
+# --------------------------------------------------------------------------- edge cases found by a differential probe
+def test_duplicate_parameters_in_a_group_warn_as_torch():
+    for backend in (torch, mt):
+        p = backend.nn.Parameter(backend.ones(1))
+        with pytest.warns(UserWarning, match="duplicate parameters; in future, this will cause an error"):
+            backend.optim.SGD([p, p], lr=0.1)
+
+
+@pytest.mark.parametrize("name, missing", [
+    ("SGD", ["maximize", "nesterov"]),
+    ("Adam", ["maximize", "amsgrad", "decoupled_weight_decay"]),
+    ("AdamW", ["maximize", "amsgrad", "decoupled_weight_decay"]),
+    ("RMSprop", ["momentum", "centered", "maximize"]),
+])
+def test_a_checkpoint_of_an_older_torch_loads_as_torch_loads_it(name, missing):
+    """Older checkpoints lack newer options (torch fills them in with their defaults) and saved Adam's and
+    RMSprop's `step` as a number (torch makes it a tensor): the next steps continue identically."""
+    def resumed(backend):
+        options = dict(lr=0.1, momentum=0.9) if name == "SGD" else dict(lr=0.1)
+        p = backend.nn.Parameter(backend.ones(3))
+        optimizer = getattr(backend.optim, name)([p], **options)
+        p.grad = backend.full((3,), 0.5)
+        optimizer.step()
+        state = optimizer.state_dict()
+        for key in missing:
+            del state["param_groups"][0][key]
+        for entry in state["state"].values():
+            if "step" in entry:
+                entry["step"] = int(entry["step"].item())
+        q = backend.nn.Parameter(p.detach().clone())
+        fresh = getattr(backend.optim, name)([q], **options)
+        fresh.load_state_dict(state)
+        for _ in range(3):
+            q.grad = backend.full((3,), 0.5)
+            fresh.step()
+        group = fresh.param_groups[0]
+        return q.detach().numpy(), {key: group[key] for key in missing}, [
+            float(entry["step"].item()) for entry in fresh.state.values() if "step" in entry]
+
+    (expected, expected_options, expected_steps), (got, got_options, got_steps) = resumed(torch), resumed(mt)
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    assert got_options == expected_options
+    assert got_steps == expected_steps
+
+
+@pytest.mark.parametrize("norm_type", [math.inf, -math.inf])
+@pytest.mark.parametrize("shapes", [[(0,)], [(2,), (0,)], [(0, 3)]])
+def test_clip_grad_norm_of_an_empty_gradient_has_no_infinity_norm(norm_type, shapes):
+    def clip(backend):
+        params = []
+        for shape in shapes:
+            p = backend.nn.Parameter(backend.ones(shape))
+            p.grad = backend.ones(shape)
+            params.append(p)
+        return backend.nn.utils.clip_grad_norm_(params, 1.0, norm_type=norm_type)
+
+    same_error(lambda: clip(mt), lambda: clip(torch))
+
+
+@pytest.mark.parametrize("make_grad", [
+    lambda t: t.ones(1),
+    lambda t: t.ones(3, 1),
+    lambda t: t.ones(3, dtype=t.float64),
+    lambda t: t.ones(3, dtype=t.int64),
+    lambda t: [1.0, 2.0, 3.0],
+])
+def test_assigning_a_gradient_of_another_shape_or_dtype_raises_as_torch(make_grad):
+    """Without the check, the optimizer would broadcast or cast it silently (`p` would become [0.9, 0.9, 0.9])."""
+    def assign(backend):
+        p = backend.nn.Parameter(backend.ones(3))
+        p.grad = make_grad(backend)
+
+    same_error(lambda: assign(mt), lambda: assign(torch))
+
+
+def test_step_lr_step_with_an_epoch_uses_the_closed_form_and_warns_as_torch():
+    def schedule(backend):
+        optimizer = backend.optim.SGD([backend.nn.Parameter(backend.ones(1))], lr=0.1)
+        scheduler = backend.optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            scheduler.step()  # before any optimizer.step(): torch warns about the order
+            optimizer.step()
+            scheduler.step(5)  # deprecated, still accepted: jumps to epoch 5
+            scheduler.get_lr()  # called directly: torch points to get_last_lr()
+        return scheduler.get_last_lr(), scheduler.last_epoch, [str(w.message) for w in caught]
+
+    expected, got = schedule(torch), schedule(mt)
+    assert got == expected
+    assert got[0] == [0.1 * 0.5 ** (5 // 2)] and len(got[2]) == 3
+
+
+def test_step_lr_resuming_without_initial_lr_names_the_two_usual_causes():
+    def resume(backend):
+        optimizer = backend.optim.SGD([backend.nn.Parameter(backend.ones(1))], lr=0.1)
+        backend.optim.lr_scheduler.StepLR(optimizer, 2, last_epoch=3)
+
+    same_error(lambda: resume(mt), lambda: resume(torch))

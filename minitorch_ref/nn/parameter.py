@@ -6,8 +6,6 @@ it requires grad by default, and assigning it as a module attribute registers it
 """
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from .._tensor import Tensor
@@ -42,11 +40,3 @@ class Parameter(Tensor):
 
 def _rebuild_parameter(array: np.ndarray, requires_grad: bool) -> Parameter:
     return Parameter(Tensor._make(array), requires_grad)
-
-
-def _typename(obj: Any) -> str:
-    """torch.typename: `minitorch_ref.FloatTensor` for tensors, the qualified class name otherwise."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    cls = type(obj)
-    return cls.__qualname__ if cls.__module__ in ("", "builtins") else f"{cls.__module__}.{cls.__qualname__}"

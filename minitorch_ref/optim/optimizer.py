@@ -13,6 +13,7 @@ saved and loaded into a fresh optimizer over a fresh model.
 from __future__ import annotations
 
 import copy
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import chain
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .._sparse import RowSparseGrad
-from .._tensor import Tensor
+from .._tensor import Tensor, typename
 from ..autograd import enable_grad
 from ..autograd.inplace import bump_version
 
@@ -43,19 +44,18 @@ def check_non_negative(values: dict[str, float]) -> None:
             raise ValueError(f"Invalid {what}: {value}")
 
 
-def _typename(obj: Any) -> str:
-    return obj.type() if isinstance(obj, Tensor) else f"{type(obj).__module__}.{type(obj).__qualname__}"
-
-
 class Optimizer:
     """Base class: keeps `param_groups` and `state`; subclasses define `_update_group(group)`."""
+
+    #: Options that a checkpoint of an older torch may lack, with the value torch gives them on loading.
+    _checkpoint_defaults: dict[str, Any] = {}
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
-                + _typename(params)
+                + typename(params)
             )
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
@@ -97,13 +97,22 @@ class Optimizer:
             param_group["param_names"] = names
         for p in params:
             if not isinstance(p, Tensor):
-                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + _typename(p))
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + typename(p))
             if not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
                 raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
             param_group.setdefault(name, default)
+        if len({id(p) for p in params}) != len(params):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will "
+                          "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                          stacklevel=3)
+        for group in self.param_groups:
+            if ("param_names" in param_group) != ("param_names" in group):
+                kind = "with names" if "param_names" in param_group else "without names"
+                raise ValueError(f"all optimizer param groups should be with/without names. cannot add param group "
+                                 f"{kind} to the optimizer")
         existing = {id(p) for group in self.param_groups for p in group["params"]}
         if any(id(p) in existing for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
@@ -127,6 +136,7 @@ class Optimizer:
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; `closure` (if given) recomputes the loss first."""
+        self._opt_called = True  # (a scheduler warns if its step() comes before the optimizer's first)
         loss = None
         if closure is not None:
             with enable_grad():
@@ -186,13 +196,18 @@ class Optimizer:
         new_groups = []
         for group, saved in zip(self.param_groups, saved_groups):
             saved["params"] = group["params"]
+            for key, value in self._checkpoint_defaults.items():
+                saved.setdefault(key, value)
             new_groups.append(saved)
         self.state = state
         self.param_groups = new_groups
 
 
 def _copy_state_value(param: Tensor, name: str, value: Any) -> Any:
-    """A private copy of one state entry; float buffers take the parameter's dtype (not the `step` count)."""
+    """A private copy of one state entry; float buffers take the parameter's dtype (not the `step` count,
+    a float32 tensor, which older checkpoints saved as a number)."""
+    if name == "step" and isinstance(value, (int, float)):
+        return Tensor._make(np.array(float(value), dtype=np.float32))
     if isinstance(value, RowSparseGrad):
         return RowSparseGrad(value.indices.copy(), value.values.astype(param._data.dtype), value.shape,
                              value.is_coalesced())

@@ -27,6 +27,8 @@ from .optimizer import Optimizer
 class SGD(Optimizer):
     """`SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False)`."""
 
+    _checkpoint_defaults = {"nesterov": False, "maximize": False}
+
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False) -> None:
         if lr < 0.0:

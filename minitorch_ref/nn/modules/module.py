@@ -20,9 +20,9 @@ import numpy as np
 
 from ... import _dtype as dt
 from ..._sparse import RowSparseGrad
-from ..._tensor import Tensor, to_args_dtype
+from ..._tensor import Tensor, to_args_dtype, typename
 from ...autograd.grad_mode import no_grad
-from ..parameter import Parameter, _typename
+from ..parameter import Parameter
 
 _PKG = dt.PACKAGE
 
@@ -80,7 +80,7 @@ class Module:
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' "
+                raise TypeError(f"cannot assign '{typename(value)}' as parameter '{name}' "
                                 f"({_PKG}.nn.Parameter or None expected)")
             params[name] = None
         elif isinstance(value, Module):
@@ -90,12 +90,12 @@ class Module:
             d["_modules"][name] = value
         elif d.get("_modules") is not None and name in d["_modules"]:
             if value is not None:
-                raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' "
+                raise TypeError(f"cannot assign '{typename(value)}' as child module '{name}' "
                                 f"({_PKG}.nn.Module or None expected)")
             d["_modules"][name] = None
         elif d.get("_buffers") is not None and name in d["_buffers"]:
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
+                raise TypeError(f"cannot assign '{typename(value)}' as buffer '{name}' "
                                 f"({_PKG}.Tensor or None expected)")
             d["_buffers"][name] = value
         else:
@@ -129,7 +129,7 @@ class Module:
         if store not in self.__dict__:
             raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
         if not isinstance(name, str):
-            raise TypeError(f"{kind} name should be a string. Got {_typename(name)}")
+            raise TypeError(f"{kind} name should be a string. Got {typename(name)}")
         if "." in name:
             raise KeyError(f'{kind} name can\'t contain "."' + (f", got: {name}" if kind == "module" else ""))
         if name == "":
@@ -141,7 +141,7 @@ class Module:
         """Add a parameter (what `self.name = nn.Parameter(...)` does)."""
         self._check_name(name, "parameter", "_parameters")
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' "
+            raise TypeError(f"cannot assign '{typename(param)}' object to parameter '{name}' "
                             f"({_PKG}.nn.Parameter or None required)")
         if param is not None and param.grad_fn is not None:
             raise ValueError(
@@ -153,7 +153,7 @@ class Module:
         """Add state that is not learned (saved in `state_dict` unless `persistent=False`)."""
         self._check_name(name, "buffer", "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
+            raise TypeError(f"cannot assign '{typename(tensor)}' object to buffer '{name}' "
                             f"({_PKG} Tensor or None required)")
         self._buffers[name] = tensor
         if persistent:
@@ -164,7 +164,7 @@ class Module:
     def add_module(self, name: str, module: "Module | None") -> None:
         """Add a child module under `name` (what `self.name = layer` does)."""
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{_typename(module)} is not a Module subclass")
+            raise TypeError(f"{typename(module)} is not a Module subclass")
         self._check_name(name, "module", "_modules")
         self._modules[name] = module
 

@@ -67,6 +67,12 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
     if not params:
         return Tensor._make(np.array(0.0, dtype=np.float32))
     arrays = [p.grad.values if isinstance(p.grad, RowSparseGrad) else p.grad._data for p in params]
+    if math.isinf(norm_type) and any(not isinstance(p.grad, RowSparseGrad) and not p.grad._data.size for p in params):
+        # (torch's max and min have no identity: an empty gradient has no such norm)
+        raise RuntimeError("_foreach_norm cannot compute the infinity norm on an empty tensor because the operation "
+                           "does not have an identity" if norm_type > 0 else
+                           "linalg.vector_norm cannot compute the -inf norm on an empty tensor because the operation "
+                           "does not have an identity")
     total_norm = _vector_norm(np.stack([_vector_norm(a, norm_type) for a in arrays]), norm_type)
     if error_if_nonfinite and not np.isfinite(total_norm):
         raise RuntimeError(
