@@ -678,8 +678,8 @@ class Tensor(TensorBase):
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         if s == e:
             return self
-        shp = self._data.shape
-        return self.reshape(shp[:s] + (-1,) + shp[e + 1:])
+        shp = self._data.shape  # (the flattened size spelled out: with 0 elements, -1 would be ambiguous)
+        return self.reshape(shp[:s] + (math.prod(shp[s:e + 1]),) + shp[e + 1:])
 
     def squeeze(self, dim: Any = None) -> "Tensor":
         shp = self._data.shape

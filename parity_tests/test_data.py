@@ -193,3 +193,40 @@ def test_random_split_reproducible_and_errors():
         with pytest.raises(ValueError) as got:
             mdata.random_split(range(10), lengths)
         assert str(got.value) == str(expected.value)
+
+
+# --------------------------------------------------------------------------- found by a differential probe
+def test_unbatched_loading_and_collation_keep_torch_container_types():
+    """Without batching a tuple sample becomes a list (torch's "backwards compatibility"); a mapping keeps
+    its type (an OrderedDict stays one) when converted and when collated; a field of strings collated
+    from tuple samples stays a tuple."""
+    from collections import OrderedDict
+
+    def containers(lib, data):
+        loaded = next(iter(data.DataLoader(data.TensorDataset(lib.arange(3)), batch_size=None)))
+        return (type(loaded).__name__, type(data.default_convert((np.ones(1), 2))).__name__,
+                type(data.default_convert(OrderedDict(a=np.ones(1)))).__name__,
+                type(data.default_collate([OrderedDict(a=1), OrderedDict(a=2)])).__name__,
+                data.default_collate([(1, "a"), (2, "b")])[1])
+
+    assert containers(mt, mdata) == containers(torch, tdata) == ("list", "list", "OrderedDict", "OrderedDict",
+                                                                 ("a", "b"))
+
+
+def test_shuffling_an_empty_dataset_raises_as_torch():
+    def make(lib, data):
+        data.DataLoader(data.TensorDataset(lib.zeros(0)), shuffle=True)
+
+    with pytest.raises(ValueError) as expected:
+        make(torch, tdata)
+    with pytest.raises(ValueError, match="num_samples should be a positive integer value") as got:
+        make(mt, mdata)
+    assert str(got.value) == str(expected.value)
+
+
+def test_a_loader_iterator_has_the_loaders_length():
+    for lib, data in ((mt, mdata), (torch, tdata)):
+        batches = iter(data.DataLoader(list(range(5)), batch_size=2))
+        assert len(batches) == 3
+        next(batches)
+        assert len(batches) == 3 and len(list(batches)) == 2

@@ -496,3 +496,110 @@ def test_init_distributions():
     assert np.abs(layer.bias._data).max() <= 1 / math.sqrt(400)
     emb = mt.nn.EmbeddingBag(1000, 50)
     assert abs(emb.weight._data.std() - 1.0) < 0.02  # N(0, 1), as torch
+
+
+# ---------------------------------------------------------------------- found by a differential probe
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.nn.SiLU(inplace=True),
+    lambda lib: lib.nn.LeakyReLU(0.2, inplace=True),
+    lambda lib: lib.nn.ELU(0.5, inplace=True),
+    lambda lib: lib.nn.ReLU(inplace=True),
+])
+def test_inplace_activations_write_into_their_input(make):
+    """`inplace=True` returns the input itself, changed, with torch's node (leaky_relu_ and elu_ record
+    LeakyReluBackward1 and EluBackward1); a leaf that requires grad refuses; the repr says it."""
+    results = {}
+    for lib in (mt, torch):
+        leaf = lib.tensor([-1.0, 2.0, -3.0], requires_grad=True)
+        x = leaf * 1
+        y = make(lib)(x)
+        y.backward(lib.tensor([1.0, 2.0, 3.0]))
+        name = y.grad_fn.name() if lib is mt else type(y.grad_fn).__name__
+        results[lib] = (y is x, name, x.detach().numpy().copy(), leaf.grad.numpy().copy(), repr(make(lib)))
+    (same_a, name_a, x_a, grad_a, repr_a), (same_b, name_b, x_b, grad_b, repr_b) = results[mt], results[torch]
+    assert same_a and same_b and name_a == name_b and repr_a == repr_b
+    assert_close(x_a, x_b)
+    assert_close(grad_a, grad_b)
+    same_error(lambda: make(mt)(mt.ones(2, requires_grad=True)), lambda: make(torch)(torch.ones(2, requires_grad=True)))
+
+
+@pytest.mark.parametrize("shape, start, end", [((0, 3, 1), 1, -1), ((0, 3, 4), 1, 2), ((2, 0, 3), 0, -1),
+                                               ((4, 0), 0, 1)])
+def test_flatten_of_tensors_with_no_elements(shape, start, end):
+    xa, xb = pair(np.zeros(shape, np.float32), requires_grad=True)
+    ya, yb = xa.flatten(start, end), xb.flatten(start, end)
+    assert tuple(ya.shape) == tuple(yb.shape) and ya.grad_fn.name() == type(yb.grad_fn).__name__
+    ya.sum().backward()
+    assert tuple(xa.grad.shape) == shape
+    assert tuple(mt.nn.Flatten()(mt.zeros(0, 3, 4)).shape) == tuple(torch.nn.Flatten()(torch.zeros(0, 3, 4)).shape)
+
+
+def test_module_to_its_own_dtype_keeps_parameters_and_buffers_shared():
+    """torch's `Tensor.to` returns the tensor itself when nothing changes: a state_dict taken before
+    `model.float()` still shares the weights' memory, and a buffer stays the same tensor."""
+    for lib in (mt, torch):
+        model = lib.nn.Linear(2, 2)
+        buffer = lib.zeros(2)
+        model.register_buffer("counts", buffer)
+        state = model.state_dict()
+        model.float()
+        model.to(lib.float32)
+        state["weight"].fill_(7.0)
+        buffer.fill_(1.0)
+        assert model.weight[0, 0].item() == 7.0 and model.counts is buffer
+        model.double()  # a real conversion makes new arrays (and a new buffer tensor), as in torch
+        assert model.counts is not buffer and model.weight.dtype == lib.float64
+
+
+@pytest.mark.parametrize("dtypes", [
+    ("float64", "float32", "float32"), ("float32", "float64", "float64"), ("float32", "float64", None),
+    ("float32", "float32", "float64"), ("int64", "float32", "float32"), ("int64", None, None), ("bool", None, None),
+])
+def test_layer_norm_dtype_rules_match_torch(dtypes):
+    input_dtype, weight_dtype, bias_dtype = dtypes
+
+    def call(lib):
+        x = lib.ones(2, 3, dtype=getattr(lib, input_dtype))
+        w = None if weight_dtype is None else lib.ones(3, dtype=getattr(lib, weight_dtype))
+        b = None if bias_dtype is None else lib.zeros(3, dtype=getattr(lib, bias_dtype))
+        return lib.nn.functional.layer_norm(x, (3,), w, b)
+
+    same_error(lambda: call(mt), lambda: call(torch))
+
+
+def test_layer_norm_of_float16_with_float32_parameters_is_computed_in_float32_and_returns_float16():
+    x = np.array([[1.0, 2.0, 4.0], [0.5, -1.0, 3.0]], np.float16)
+    outputs = []
+    for lib, layer in zip((mt, torch), build(lambda lib: lib.nn.LayerNorm(3))):
+        xa = lib.from_numpy(x.copy()).requires_grad_()
+        out = layer(xa)
+        out.sum().backward()
+        outputs.append((out.detach().numpy(), xa.grad.numpy(), layer.weight.grad.numpy()))
+    (out_a, grad_a, wgrad_a), (out_b, grad_b, wgrad_b) = outputs
+    assert out_a.dtype == out_b.dtype == np.float16 and grad_a.dtype == np.float16 and wgrad_a.dtype == np.float32
+    np.testing.assert_allclose(out_a, out_b, rtol=1e-3)
+    np.testing.assert_allclose(wgrad_a, wgrad_b, rtol=1e-3)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_embedding_with_zero_width_rows_backpropagates(sparse):
+    for lib in (mt, torch):
+        layer = lib.nn.Embedding(4, 0, sparse=sparse)
+        layer(lib.tensor([1, 2])).sum().backward()
+        grad = layer.weight.grad
+        assert tuple((grad.to_dense() if sparse else grad).shape) == (4, 0)
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 5, 3), (2, 0, 3), (2, 3)])
+@pytest.mark.parametrize("bias", [False, True])
+def test_linear_records_torch_nodes_for_every_input_rank(shape, bias):
+    """Without a bias torch computes a 1-D or 3-D input as `input @ weight.t()` (SqueezeBackward4,
+    UnsafeViewBackward0); with one, as addmm and a view."""
+    a, b = build(lambda lib: lib.nn.Linear(3, 4, bias=bias))
+    run_both(a, b, np.random.default_rng(0).standard_normal(shape).astype(np.float32))
+
+
+def test_dropout_of_integers_and_module_list_extend_raise_as_torch():
+    same_error(lambda: mt.nn.Dropout(0.5)(mt.ones(3, dtype=mt.long)),
+               lambda: torch.nn.Dropout(0.5)(torch.ones(3, dtype=torch.long)))
+    same_error(lambda: mt.nn.ModuleList().extend(3), lambda: torch.nn.ModuleList().extend(3))

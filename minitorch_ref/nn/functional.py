@@ -64,6 +64,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
         if bias is not None:  # (no features: torch's addmm computes `1 * bias` in Long)
             raise RuntimeError("result type Long can't be cast to the desired output type Bool")
+    if bias is None and input._data.ndim != 2:  # torch computes this one as `input @ weight.t()`, with its nodes
+        return input @ weight.t()
     out = (linalg.Addmm if bias is not None else linalg.LinearNoBias).apply(x, weight, bias)
     return out if input._data.ndim == 2 else out.reshape(*input._data.shape[:-1], out_features)
 
@@ -109,6 +111,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
+    if input._data.dtype.kind != "f":  # (torch's noise is floating point, and cannot be written into integers)
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{_TYPE_WORD[input._data.dtype.name]}")
     keep = 1.0 - p
     if keep == 0.0:  # as torch: everything dropped, no random draw
         noise = np.zeros(input._data.shape, input._data.dtype)
@@ -164,7 +169,7 @@ class _EmbeddingOp(Function):
         (indices,) = ctx.saved_tensors
         shape, padding_idx = ctx.shape, ctx.padding_idx
         flat = indices.reshape(-1)
-        values = grad.reshape(-1, shape[1])
+        values = grad.reshape(len(flat), shape[1])  # (not -1: with zero-width rows it would be ambiguous)
         if padding_idx is not None:  # the padding row gets no gradient
             keep = flat != padding_idx
             flat, values = flat[keep], values[keep]
@@ -746,20 +751,29 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """x * sigmoid(x) (also called swish)."""
+    """x * sigmoid(x) (also called swish); `inplace` writes the result into `input`."""
     _float_activation(input, "silu")
+    if inplace:
+        _check_inplace(input)
+        return input._inplace(pointwise.Silu.apply(input))
     return pointwise.Silu.apply(input)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    """x for x > 0, negative_slope * x below."""
+    """x for x > 0, negative_slope * x below; `inplace` writes the result into `input`."""
     _float_activation(input, "leaky_relu")
+    if inplace:
+        _check_inplace(input)
+        return input._inplace(pointwise.LeakyReluInplace.apply(input, negative_slope))
     return pointwise.LeakyRelu.apply(input, negative_slope)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """x for x > 0, alpha * (exp(x) - 1) below."""
+    """x for x > 0, alpha * (exp(x) - 1) below; `inplace` writes the result into `input`."""
     _float_activation(input, "elu")
+    if inplace:
+        _check_inplace(input)
+        return input._inplace(pointwise.EluInplace.apply(input, alpha))
     return pointwise.Elu.apply(input, alpha)
 
 
@@ -950,7 +964,25 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     if input.ndim < n or tuple(input.shape[input.ndim - n:]) != shape_:
         raise RuntimeError(f"Given normalized_shape={list(shape_)}, expected input with shape [*, "
                            f"{', '.join(str(s) for s in shape_)}], but got input of size{list(input.shape)}")
+    _check_layer_norm_dtypes(input, weight, bias)
     return normalization.LayerNorm.apply(input, n, weight, bias, eps)
+
+
+def _check_layer_norm_dtypes(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> None:
+    """torch's CPU rule: the parameters share the input's dtype, except float32 parameters with a float16
+    input (computed in float32, returned in float16); no integer inputs."""
+    params = [p._data.dtype for p in (weight, bias) if p is not None]
+    kind = input._data.dtype
+    if params and params[0] != kind:  # (torch's "mixed type" path: the first parameter differs from the input)
+        if kind not in (np.float32, np.float16):
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        if any(p != np.float32 for p in params):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    elif any(p != kind for p in params):
+        other = next(p for p in params if p != kind)
+        raise RuntimeError(f"expected scalar type {_TYPE_WORD[kind.name]} but found {_TYPE_WORD[other.name]}")
+    elif kind.kind != "f":
+        raise NotImplementedError(f'"LayerNormKernelImpl" not implemented for \'{_TYPE_WORD[kind.name]}\'')
 
 
 __all__ += ["layer_norm"]

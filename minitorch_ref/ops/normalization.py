@@ -25,6 +25,9 @@ class LayerNorm(Function):
 
     @staticmethod
     def forward(ctx, a, n_dims, weight, bias, eps):
+        ctx.input_dtype = a.dtype  # (float16 input with float32 parameters: computed in float32, as torch)
+        if weight is not None and weight.dtype != a.dtype:
+            a = a.astype(weight.dtype)
         axes = tuple(range(a.ndim - n_dims, a.ndim))
         # (an empty batch has mean 0; a negative eps gives nan, as torch)
         mean = a.mean(axis=axes, keepdims=True) if a.size else np.zeros(a.shape[:a.ndim - n_dims] + (1,) * n_dims,
@@ -37,7 +40,8 @@ class LayerNorm(Function):
         ctx.save_for_backward(a, rstd, shift, weight)
         ctx.axes = axes
         out = x_hat if weight is None else x_hat * weight
-        return out if bias is None else out + bias
+        out = out if bias is None else out + bias
+        return out.astype(ctx.input_dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -49,6 +53,7 @@ class LayerNorm(Function):
         if ctx.needs_input_grad[0]:
             grad_input = rstd * (g - g.mean(axis=axes, keepdims=True)
                                  - x_hat * (g * x_hat).mean(axis=axes, keepdims=True)) if g.size else g
+            grad_input = grad_input.astype(ctx.input_dtype, copy=False)
         # weight and bias were broadcast over the batch dims: the engine sums these back
         grad_weight = grad * x_hat if ctx.needs_input_grad[2] else None
         grad_bias = grad if ctx.needs_input_grad[3] else None

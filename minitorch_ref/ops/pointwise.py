@@ -835,6 +835,12 @@ class LeakyRelu(Function):
         return np.where(a > 0, grad, grad * ctx.slope).astype(grad.dtype, copy=False), None
 
 
+class LeakyReluInplace(LeakyRelu):
+    """`leaky_relu_`: torch's in-place node works from the result, hence its other name (same gradient)."""
+
+    node_name = "LeakyReluBackward1"
+
+
 class Elu(Function):
     """x for x > 0, alpha * (exp(x) - 1) below."""
 
@@ -851,6 +857,12 @@ class Elu(Function):
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
         return np.where(a <= 0, grad * (out + ctx.alpha), grad).astype(grad.dtype, copy=False), None  # (nan: grad)
+
+
+class EluInplace(Elu):
+    """`elu_`: torch's in-place node works from the result, hence its other name (same gradient)."""
+
+    node_name = "EluBackward1"
 
 
 class Softplus(Function):

@@ -270,7 +270,8 @@ class Module:
     # ------------------------------------------------------------------ dtype / device
     def _apply_to_arrays(self, convert: Callable[[np.ndarray], np.ndarray]) -> "Module":
         """Convert every parameter (in place: the same Parameter objects, so an optimizer keeps working),
-        its gradient, and every buffer."""
+        its gradient, and every buffer. An array that `convert` returns unchanged (already of the dtype)
+        stays shared, as torch's `Tensor.to` returns the tensor itself."""
         for module in self.modules():
             for param in module._parameters.values():
                 if param is None:
@@ -280,7 +281,9 @@ class Module:
                     param.grad._data = convert(param.grad._data)
             for name, buf in module._buffers.items():
                 if buf is not None:
-                    module._buffers[name] = Tensor._make(convert(buf._data))
+                    converted = convert(buf._data)
+                    if converted is not buf._data:
+                        module._buffers[name] = Tensor._make(converted)
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> "Module":
@@ -294,7 +297,7 @@ class Module:
         return self._to_float(target.numpy_dtype)
 
     def _to_float(self, np_dtype: np.dtype) -> "Module":
-        return self._apply_to_arrays(lambda a: a.astype(np_dtype) if a.dtype.kind == "f" else a)
+        return self._apply_to_arrays(lambda a: a.astype(np_dtype, copy=False) if a.dtype.kind == "f" else a)
 
     def float(self) -> "Module":
         return self._to_float(np.dtype(np.float32))

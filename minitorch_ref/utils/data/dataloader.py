@@ -9,6 +9,7 @@ Everything runs in the main process (torch's `num_workers=0`).
 from __future__ import annotations
 
 import collections.abc
+import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -49,27 +50,44 @@ def default_collate(batch: list) -> Any:
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):
-        return {key: default_collate([sample[key] for sample in batch]) for key in elem}
+        return _same_mapping(elem, {key: default_collate([sample[key] for sample in batch]) for key in elem})
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple: keep its type
-        return type(elem)(*(default_collate(list(field)) for field in zip(*batch)))
+        return type(elem)(*(default_collate(field) for field in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if any(len(sample) != size for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(field)) for field in zip(*batch)]
+        # (each field is a tuple of the samples' values: a field of strings stays that tuple, as in torch)
+        return [default_collate(field) for field in zip(*batch)]
     raise TypeError(_COLLATE_ERROR.format(type(elem)))
 
 
+def _same_mapping(like: collections.abc.Mapping, values: dict) -> collections.abc.Mapping:
+    """`values` in a mapping of `like`'s type (an OrderedDict stays one), as torch: a copy of `like`
+    updated (a mutable mapping), or the type built from a dict; a plain dict if neither works."""
+    try:
+        if isinstance(like, collections.abc.MutableMapping):
+            clone = copy.copy(like)
+            clone.update(values)
+            return clone
+        return type(like)(values)
+    except TypeError:
+        return values
+
+
 def default_convert(data: Any) -> Any:
-    """Without batching (`batch_size=None`): turn NumPy arrays into tensors, recursively; keep the rest."""
+    """Without batching (`batch_size=None`): turn NumPy arrays into tensors, recursively; keep the rest.
+
+    As torch: a mapping keeps its type, a namedtuple too, a plain tuple becomes a list ("backwards
+    compatibility" in torch's source), a list stays a list."""
     if (isinstance(data, np.ndarray) and data.dtype.kind not in "USO") or isinstance(data, (np.number, np.bool_)):
         return as_tensor(data)
     if isinstance(data, collections.abc.Mapping):
-        return {key: default_convert(value) for key, value in data.items()}
+        return _same_mapping(data, {key: default_convert(data[key]) for key in data})
     if isinstance(data, tuple) and hasattr(data, "_fields"):
         return type(data)(*(default_convert(d) for d in data))
     if isinstance(data, (list, tuple)):
-        return type(data)(default_convert(d) for d in data)
+        return [default_convert(d) for d in data]
     return data
 
 
@@ -120,12 +138,12 @@ class DataLoader:
     def __iter__(self) -> Iterator[Any]:
         if isinstance(self.dataset, IterableDataset):
             self._draw_base_seed()
-            return self._iterate_stream()
+            return _Batches(self._iterate_stream(), self)
         order = iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
         self._draw_base_seed()
         if self.batch_sampler is None:
-            return (self.collate_fn(self.dataset[i]) for i in order)
-        return (self.collate_fn([self.dataset[i] for i in indices]) for indices in order)
+            return _Batches((self.collate_fn(self.dataset[i]) for i in order), self)
+        return _Batches((self.collate_fn([self.dataset[i] for i in indices]) for indices in order), self)
 
     def _draw_base_seed(self) -> None:
         """torch draws one int64 from `generator` (or the default generator) each time a loader is
@@ -152,3 +170,20 @@ class DataLoader:
                 return n
             return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
         return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+
+
+class _Batches:
+    """What iterating a DataLoader gives: its batches one at a time, and `len()` as the loader's (torch's
+    loader iterators have one too)."""
+
+    def __init__(self, batches: Iterator[Any], loader: DataLoader) -> None:
+        self._batches, self._loader = batches, loader
+
+    def __iter__(self) -> "_Batches":
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._batches)
+
+    def __len__(self) -> int:
+        return len(self._loader)

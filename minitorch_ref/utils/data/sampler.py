@@ -40,6 +40,8 @@ class RandomSampler(Sampler):
     def __init__(self, data_source: Sized, generator: Generator | None = None) -> None:
         self.data_source = data_source
         self.generator = generator
+        if len(data_source) <= 0:  # (torch checks num_samples, here the dataset's length)
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={len(data_source)}")
 
     def __iter__(self) -> Iterator[int]:  # a generator function: nothing is drawn before the first index
         generator = self.generator
