@@ -161,7 +161,10 @@ class Tensor(TensorBase):
 
     @data.setter
     def data(self, value: "Tensor") -> None:
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        array = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if self._requires_grad and array.dtype.kind != "f":
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
+        self._data = array
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, *, force: bool = False) -> np.ndarray:
@@ -265,6 +268,8 @@ class Tensor(TensorBase):
         return 0 if self._storage is None else self._storage.version
 
     def detach_(self) -> "Tensor":
+        if self._base is not None:
+            raise RuntimeError(_DETACH_VIEW_MESSAGE)
         self.grad_fn, self._requires_grad = None, False
         return self
 
@@ -295,6 +300,9 @@ class Tensor(TensorBase):
     # ------------------------------------------------------------------ autograd
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None:
         """Compute d(self)/d(leaf) for every leaf that requires grad, adding into `leaf.grad`."""
+        if create_graph:  # (the rules run on NumPy arrays: the backward pass itself is not recorded)
+            raise NotImplementedError("minitorch_ref does not record the backward pass: create_graph=True (higher-"
+                                      "order gradients) is not supported")
         if not self._requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
         if gradient is None:
@@ -1593,6 +1601,14 @@ def _check_assigned_grad(t: Tensor, grad: Any) -> None:
             "tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
             "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break "
             "downstream systems that assume they match.")
+
+
+_DETACH_VIEW_MESSAGE = (
+    "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, "
+    "and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+    "called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in "
+    "torch/optim/optimizer.py as the solution."
+)
 
 
 def typename(obj: Any) -> str:

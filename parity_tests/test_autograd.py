@@ -345,9 +345,121 @@ def test_custom_function_matches_torch():
             (x,) = ctx.saved_tensors
             return grad * 3 * x ** 2
 
-    x = mt.tensor([1.0, -2.0], requires_grad=True)
-    y = Cube.apply(x)
-    assert y.grad_fn.name() == "CubeBackward0"
+    class TorchCube(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 3 * x ** 2
+
+    x, tx = mt.tensor([1.0, -2.0], requires_grad=True), torch.tensor([1.0, -2.0], requires_grad=True)
+    y, ty = Cube.apply(x), TorchCube.apply(tx)
+    # torch names a custom Function's node `<Name>Backward` (its own ops' nodes end in Backward0, 1...)
+    assert y.grad_fn.name() == "CubeBackward" == type(ty.grad_fn).__name__.replace("TorchCube", "Cube")
     y.sum().backward()
-    assert x.grad.tolist() == [3.0, 12.0]
+    ty.sum().backward()
+    assert x.grad.tolist() == tx.grad.tolist() == [3.0, 12.0]
     assert mt.autograd.gradcheck(Cube.apply, (mt.tensor([0.3, -1.2], dtype=mt.float64, requires_grad=True),))
+
+
+# --------------------------------------------------------------------------- found by a differential probe
+@pytest.mark.parametrize("use", [
+    lambda lib, z: z * 2,
+    lambda lib, z: z / 2,
+    lambda lib, z: z * lib.ones(3),
+    lambda lib, z: z @ lib.ones(3, 2),
+    lambda lib, z: lib.nn.functional.linear(lib.ones(2, 3), z.reshape(1, 3)),
+    lambda lib, z: lib.ones(2, 3) @ z,
+])
+def test_an_input_whose_value_no_gradient_needs_may_change_in_place(use):
+    """torch saves an operand only for the other operand's gradient: after `w = z * 2`, changing z in
+    place is no error (z's value is not needed); a version check on it would be a spurious error."""
+    grads = []
+    for lib in (mt, torch):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        z = x * 1
+        w = use(lib, z)
+        z.add_(1)
+        w.sum().backward()
+        grads.append(x.grad.tolist())
+    assert grads[0] == grads[1]
+
+
+def test_a_retained_gradient_adds_up_over_backward_calls():
+    grads = []
+    for lib in (mt, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        (y * y).sum().backward(retain_graph=True)
+        (y * y).sum().backward()
+        grads.append(y.grad.tolist())
+    assert grads[0] == grads[1] == [8.0, 16.0]
+
+
+def test_grad_mode_decorators_with_and_without_parentheses():
+    def modes(lib):
+        @lib.no_grad
+        def a():
+            return lib.is_grad_enabled()
+
+        @lib.inference_mode
+        def b():
+            return lib.is_grad_enabled()
+
+        @lib.inference_mode(False)
+        def c():
+            return lib.is_grad_enabled()
+
+        @lib.enable_grad
+        def d():
+            return lib.is_grad_enabled()
+
+        with lib.no_grad():
+            inside = (a(), b(), c(), d())
+        return inside, a.__name__, lib.is_grad_enabled()
+
+    assert modes(mt) == modes(torch) == ((False, False, True, True), "a", True)
+
+
+def _custom(lib, gradients):
+    class Twice(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return gradients(lib, grad)
+
+    return Twice
+
+
+@pytest.mark.parametrize("gradients", [
+    lambda lib, grad: (grad, grad),  # one too many
+    lambda lib, grad: np.ones(2, np.float32) if lib is mt else lib.ones(2),  # a shape that is no broadcast of [3]
+])
+def test_a_custom_function_returning_wrong_gradients_raises_as_torch(gradients):
+    def run(lib):
+        x = lib.ones(3, requires_grad=True)
+        _custom(lib, gradients).apply(x).sum().backward()
+
+    _same_error(run)
+
+
+@pytest.mark.parametrize("act", [
+    lambda lib: setattr(lib.ones(3, requires_grad=True), "data", lib.ones(3, dtype=lib.long)),
+    lambda lib: lib.ones(4)[1:].detach_(),
+])
+def test_data_and_detach_errors_match_torch(act):
+    _same_error(act)
+
+
+def test_create_graph_is_refused_clearly():
+    x = mt.ones(2, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="create_graph=True"):
+        (x * x).sum().backward(create_graph=True)

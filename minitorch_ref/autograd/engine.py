@@ -19,11 +19,14 @@ import numpy as np
 from .function import Function
 
 
-def sum_to_shape(grad: Any, shape: tuple) -> Any:
+def sum_to_shape(grad: Any, shape: tuple, node: Function | None = None, index: int = 0) -> Any:
     """Undo broadcasting: sum `grad` over the dimensions that broadcasting added or stretched."""
     if type(grad) is not np.ndarray or grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
+    if extra < 0 or any(n != 1 and n != m for n, m in zip(shape, grad.shape[extra:])):  # (not a broadcast of shape)
+        raise RuntimeError(f"Function {node.name() if node else 'backward'} returned an invalid gradient at index "
+                           f"{index} - got {list(grad.shape)} but expected shape compatible with {list(shape)}")
     stretched = tuple(i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
     return grad.sum(axis=tuple(range(extra)) + stretched, keepdims=True).reshape(shape)
 
@@ -62,9 +65,9 @@ def backward(root: Function, grad: Any, retain_graph: bool = False) -> None:
             grad = pending.pop(node, None)
             if grad is None:  # no path from the output carried a gradient here
                 continue
-            for parent, g in zip(node.next_functions, node.run_backward(grad)):
+            for i, (parent, g) in enumerate(zip(node.next_functions, node.run_backward(grad))):
                 if parent is not None and g is not None:
-                    g = sum_to_shape(g, parent.output_shape)
+                    g = sum_to_shape(g, parent.output_shape, node, i)
                     pending[parent] = g if parent not in pending else pending[parent] + g
             if not retain_graph:
                 node.free_saved()

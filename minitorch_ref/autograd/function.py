@@ -24,7 +24,8 @@ API contract (how to write an op), as `torch.autograd.Function`:
 - `save_for_backward` takes arrays (or None, or a number in an array's place: `x * 2`);
   shapes, dims, flags and strings are attributes of `ctx` (`ctx.dim = dim`).
   `ctx.saved_tensors` checks, when read, that none of them was changed in place since.
-- torch's name for the node is the class attribute `node_name` (default `<ClassName>Backward0`).
+- torch's name for the node is the class attribute `node_name` (default `<ClassName>Backward0`
+  for minitorch_ref's ops, `<ClassName>Backward` for a custom Function, as torch names them).
   Where torch has several names for one rule, a small subclass sets another `node_name`
   (`class Transpose(Permute): node_name = "TransposeBackward0"`).
 - `forward` may return a tuple: the first array is the differentiable output, the others
@@ -90,10 +91,16 @@ class Function:
     # ------------------------------------------------------------------ used by the engine
     def run_backward(self, grad: Any) -> tuple:
         """This node's rule applied to `grad`: one gradient per forward argument, as a tuple."""
-        if self._retained is not None and self._retained() is not None:  # `retain_grad()` on the output
-            self._retained()._grad = self._retained()._make(np.array(grad, copy=True))
+        retained = self._retained() if self._retained is not None else None
+        if retained is not None:  # `retain_grad()` on the output: its .grad adds up, as a leaf's does
+            retained._grad = retained._make(np.array(grad, copy=True) if retained._grad is None
+                                            else retained._grad._data + grad)
         grads = type(self).backward(self, grad)
-        return grads if type(grads) is tuple else (grads,)
+        grads = grads if type(grads) is tuple else (grads,)
+        if len(grads) != len(self.next_functions):  # (a custom Function's backward must match its forward)
+            raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients (expected "
+                               f"{len(self.next_functions)}, got {len(grads)})")
+        return grads
 
     def free_saved(self) -> None:
         """Drop the saved arrays (after backward, unless retain_graph): a second backward then raises."""
@@ -101,7 +108,11 @@ class Function:
             self._saved = None
 
     def name(self) -> str:
-        return self.node_name or f"{type(self).__name__}Backward0"
+        """torch's name: its own ops' nodes end in `Backward0` (or 1, 2...), a custom Function's in `Backward`."""
+        if self.node_name:
+            return self.node_name
+        own = type(self).__module__.startswith(PACKAGE + ".")
+        return f"{type(self).__name__}Backward{'0' if own else ''}"
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"

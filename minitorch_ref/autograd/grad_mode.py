@@ -5,6 +5,7 @@ their result and record nothing (no graph, no saved arrays kept alive).
 """
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Any, Callable
 
@@ -32,26 +33,37 @@ class _GradMode:
     def __call__(self, func: Callable) -> Callable:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            with type(self)():
+            with copy.copy(self):  # (a copy per call: same mode, its own saved state, so calls may nest)
                 return func(*args, **kwargs)
 
         return wrapper
 
 
-class no_grad(_GradMode):
+class _BareDecorator(_GradMode):
+    """`@no_grad` works without parentheses too, as in torch: given the function, decorate it."""
+
+    def __new__(cls, func: Callable | None = None) -> Any:
+        return super().__new__(cls) if func is None else cls()(func)
+
+
+class no_grad(_BareDecorator):
     """Compute without recording the graph (evaluation, optimizer steps, weight init)."""
 
     mode = False
 
 
-class enable_grad(_GradMode):
+class enable_grad(_BareDecorator):
     """Record the graph again, e.g. inside a `no_grad` block."""
 
     mode = True
 
 
-class inference_mode(no_grad):
-    """Same as `no_grad` here (torch's extra view/version-counter savings have no NumPy equal)."""
+class inference_mode(_GradMode):
+    """Same as `no_grad` here (torch's extra view/version-counter savings have no NumPy equal);
+    `inference_mode(False)` records again; `@inference_mode` works without parentheses."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        return super().__new__(cls) if isinstance(mode, bool) else cls()(mode)
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = not mode

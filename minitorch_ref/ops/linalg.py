@@ -17,7 +17,9 @@ class Matmul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # (a is needed only for b's gradient and b for a's: each is saved only then, as torch)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
+        ctx.a_shape, ctx.b_shape = a.shape, b.shape
         ctx.node_name = ctx.NAMES.get((a.ndim, b.ndim)) or _batched_name(a.shape, b.shape)
         return np.matmul(a, b)
 
@@ -26,17 +28,17 @@ class Matmul(Function):
         a, b = ctx.saved_tensors
         # Redo what matmul did: a 1-D `a` is a row (1, k), a 1-D `b` a column (k, 1), and the
         # gradient gets those size-1 dims back. The engine then sums away broadcast batch dims.
-        a2 = a[None, :] if a.ndim == 1 else a
-        b2 = b[:, None] if b.ndim == 1 else b
-        batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
-        g = grad.reshape(batch + (a2.shape[-2], b2.shape[-1]))
+        a_shape = (1,) + ctx.a_shape if len(ctx.a_shape) == 1 else ctx.a_shape
+        b_shape = ctx.b_shape + (1,) if len(ctx.b_shape) == 1 else ctx.b_shape
+        batch = np.broadcast_shapes(a_shape[:-2], b_shape[:-2])
+        g = grad.reshape(batch + (a_shape[-2], b_shape[-1]))
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_a = np.matmul(g, np.swapaxes(b2, -1, -2))
-            grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
+            grad_a = np.matmul(g, np.swapaxes(b.reshape(b_shape), -1, -2))
+            grad_a = grad_a[..., 0, :] if len(ctx.a_shape) == 1 else grad_a
         if ctx.needs_input_grad[1]:
-            grad_b = np.matmul(np.swapaxes(a2, -1, -2), g)
-            grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
+            grad_b = np.matmul(np.swapaxes(a.reshape(a_shape), -1, -2), g)
+            grad_b = grad_b[..., 0] if len(ctx.b_shape) == 1 else grad_b
         return grad_a, grad_b
 
 
@@ -53,7 +55,8 @@ class Addmm(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias):
-        ctx.save_for_backward(x, weight)
+        # (x is needed only for the weight's gradient and the weight for x's: each saved only then, as torch)
+        ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, weight if ctx.needs_input_grad[0] else None)
         out = x @ weight.T
         if bias is not None:
             out += bias
@@ -82,13 +85,14 @@ class Bmm(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return np.matmul(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return np.matmul(grad, np.swapaxes(b, -1, -2)), np.matmul(np.swapaxes(a, -1, -2), grad)
+        return (np.matmul(grad, np.swapaxes(b, -1, -2)) if ctx.needs_input_grad[0] else None,
+                np.matmul(np.swapaxes(a, -1, -2), grad) if ctx.needs_input_grad[1] else None)
 
 
 class Mv(Bmm):
@@ -97,7 +101,8 @@ class Mv(Bmm):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return np.outer(grad, b), a.T @ grad
+        return (np.outer(grad, b) if ctx.needs_input_grad[0] else None,
+                a.T @ grad if ctx.needs_input_grad[1] else None)
 
 
 class AddmmFull(Function):

@@ -47,9 +47,12 @@ class Rsub(Function):
 
 
 class Mul(Function):
+    """d(a*b)/da = b, d(a*b)/db = a. As torch, each input is saved only if the *other* one wants a
+    gradient: `z * 2` keeps nothing of z, so changing z in place afterwards is no error."""
+
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return a * b
 
     @staticmethod
@@ -59,9 +62,11 @@ class Mul(Function):
 
 
 class Div(Function):
+    """d(a/b)/da = 1/b, d(a/b)/db = -a/b^2: `a` is saved only if b wants a gradient (as torch)."""
+
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         return a / b  # x/0 = inf, 0/0 = nan, silently, as torch (apply silences NumPy's warnings)
 
     @staticmethod
@@ -156,13 +161,13 @@ class RemainderTensor(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(*((a, b) if ctx.needs_input_grad[1] else (None, None)))  # (only b's gradient uses them)
         return _remainder(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return grad, -grad * np.floor_divide(a, b)
+        return grad, (-grad * np.floor_divide(a, b) if ctx.needs_input_grad[1] else None)
 
 
 def integer_power(base: np.ndarray, exponent):
