@@ -7,6 +7,8 @@ Errors must match in type and message.
 """
 from __future__ import annotations
 
+import inspect
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -28,23 +30,25 @@ def no_options(lib: Any) -> dict:
 
 
 def run_loss(name: str, arrays: list, grad_args: tuple = (0,), kw: Callable[[Any], dict] = no_options,
-             seed: int = 0) -> None:
-    """F.<name>(*arrays, **kw(lib)) on both libraries: loss, grad_fn name, gradients of `grad_args`."""
+             seed: int = 0, tolerance: Any = None) -> None:
+    """F.<name>(*arrays, **kw(lib)) on both libraries: loss, grad_fn name, gradients of `grad_args`.
+    Arrays become tensors; other positional values (None, a reduction name) are passed as they are.
+    `tolerance`: compare at this dtype's tolerance (default: each result's own dtype)."""
     tensors = {}
     for lib in (mt, torch):
-        args = [lib.from_numpy(np.array(a, copy=True)) for a in arrays]
+        args = [lib.from_numpy(np.array(a, copy=True)) if isinstance(a, np.ndarray) else a for a in arrays]
         for i in grad_args:
             args[i].requires_grad_()
         tensors[lib] = (args, getattr(lib.nn.functional, name)(*args, **kw(lib)))
     (args_a, out_a), (args_b, out_b) = tensors[mt], tensors[torch]
-    assert_close(out_a, out_b)
+    assert_close(out_a, out_b, tolerance)
     assert out_a.dtype.name == str(out_b.dtype).removeprefix("torch.")
     assert out_a.grad_fn.name() == type(out_b.grad_fn).__name__
-    upstream = np.random.default_rng(seed).standard_normal(out_b.shape).astype(arrays[0].dtype)
+    upstream = np.random.default_rng(seed).standard_normal(out_b.shape).astype(out_a._data.dtype)
     out_a.backward(mt.from_numpy(upstream.copy()))
     out_b.backward(torch.from_numpy(upstream.copy()))
     for i in grad_args:
-        assert_close(args_a[i].grad, args_b[i].grad)
+        assert_close(args_a[i].grad, args_b[i].grad, tolerance)
 
 
 def rand(shape: tuple, dtype: Any, seed: int, scale: float = 3.0) -> np.ndarray:
@@ -78,6 +82,25 @@ def test_mse_broadcast_warns_like_torch():
     with pytest.warns(UserWarning):
         same_error(lambda: mt.nn.functional.mse_loss(mt.ones(3, 4), mt.ones(3, 5)),
                    lambda: torch.nn.functional.mse_loss(torch.ones(3, 4), torch.ones(3, 5)))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss"])
+def test_weighted_regression_losses(name, reduction):
+    """torch 2.13's `weight=`: one weight per input element; 'mean' divides by the summed weights (huber: the
+    count). The weight gets a gradient."""
+    x, y, w = rand((3, 4), np.float64, 0), rand((3, 4), np.float64, 1), probs((3, 4), np.float64, 2, 2.0)
+    if name == "huber_loss":  # huber_loss(input, target, reduction, delta, weight)
+        run_loss(name, [x, y, reduction, 2.0, w], (0, 1, 4))
+    else:  # mse_loss(input, target, size_average, reduce, reduction, weight)
+        run_loss(name, [x, y, None, None, reduction, w], (0, 1, 5))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_smooth_l1_with_beta_zero_is_l1_loss(reduction):
+    """torch computes l1_loss for beta=0: its nodes, and gradient 0 where the difference is nan."""
+    x, y = np.array([1.0, np.nan, 2.0, 3.0]), np.array([1.0, 1.0, 1.0, 4.0])
+    run_loss("smooth_l1_loss", [x, y], (0, 1), lambda lib: dict(reduction=reduction, beta=0.0))
 
 
 # ---------------------------------------------------------------------- cross-entropy and NLL
@@ -151,6 +174,101 @@ def test_cross_entropy_extreme_logits_are_stable(dtype, smoothing):
     assert np.all(np.isfinite(out._data))
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name, smoothing", [("nll_loss", 0.0), ("cross_entropy", 0.0), ("cross_entropy", 0.1)])
+def test_class_weights_summing_to_zero(name, smoothing, reduction):
+    """'mean' divides by the summed weights of the targets, here 0: torch's gradient is then nan for those
+    rows (-w[t] * grad / 0), and exactly 0 for the ignored row; the loss nan."""
+    x, target = rand((3, 3), np.float64, 0), np.array([0, 1, -100])
+    kw = dict(label_smoothing=smoothing) if smoothing else {}
+    run_loss(name, [x, target, np.array([0.0, 0.0, 1.0])], (0,), lambda lib: dict(reduction=reduction, **kw))
+
+
+INF = np.inf
+LITERAL_CASES = {  # (logits, target, class weights, label smoothing): a -inf logit read as torch reads it
+    "probabilities: -inf logit, probability 0": ([[0.0, -INF, 1.0], [2.0, 1.0, -INF]],
+                                                 [[0.5, 0.0, 0.5], [0.3, 0.7, 0.0]], None, 0.0),
+    "probabilities, weighted": ([[0.0, -INF, 1.0], [2.0, 1.0, -INF]], [[0.5, 0.0, 0.5], [0.3, 0.7, 0.0]],
+                                [1.0, 0.0, 2.0], 0.0),
+    "probabilities, smoothed": ([[0.0, -INF, 1.0], [2.0, 1.0, -INF]], [[0.5, 0.0, 0.5], [0.3, 0.7, 0.0]],
+                                None, 0.1),
+    "indices: -inf elsewhere": ([[0.0, -INF, 1.0], [2.0, 1.0, -INF]], [0, 1], [1.0, 0.0, 2.0], 0.0),
+    "indices, smoothed: -inf meets weight 0": ([[0.0, -INF, 1.0], [2.0, 1.0, -INF]], [0, 1], [1.0, 0.0, 2.0], 0.1),
+    "indices, smoothed, unweighted": ([[0.0, -INF, 1.0], [2.0, 1.0, -INF]], [0, 1], None, 0.1),
+}
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("case", LITERAL_CASES)
+def test_cross_entropy_infinite_logits_read_literally(case, reduction):
+    """torch computes -(log_softmax(x) * target).sum() as written (-inf * 0 = nan), and label smoothing's
+    -(log_p * weight).sum() too; only the picked log-probability of a class index avoids the nan."""
+    x, target, weight, smoothing = LITERAL_CASES[case]
+    x, target = np.array(x), np.array(target)
+    arrays = [x, target] + ([np.array(weight)] if weight is not None else [])
+    grad_args = (0, 1) if target.dtype.kind == "f" else (0,)
+    run_loss("cross_entropy", arrays, grad_args, lambda lib: dict(reduction=reduction, label_smoothing=smoothing))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_probability_targets_give_the_class_weights_a_gradient(reduction, smoothing):
+    x, p, w = rand((4, 3), np.float64, 0), probs((4, 3), np.float64, 1), probs((3,), np.float64, 2, 2.0)
+    run_loss("cross_entropy", [x, p, w], (0, 1, 2), lambda lib: dict(reduction=reduction, label_smoothing=smoothing))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_probability_targets_take_the_weights_dtype(reduction):
+    """float32 logits with a float64 weight: a float64 loss, as in torch. (torch computes the log-softmax in
+    float32 first, minitorch_ref in float64: compared at float32's tolerance.)"""
+    x, p = rand((4, 3), np.float32, 0), probs((4, 3), np.float32, 1)
+    run_loss("cross_entropy", [x, p, probs((3,), np.float64, 2, 2.0)], (0, 1),
+             lambda lib: dict(reduction=reduction), tolerance=np.float32)
+
+
+@pytest.mark.parametrize("smoothing", [-0.5, -1e-9])
+@pytest.mark.parametrize("target", ["indices", "probabilities"])
+def test_negative_label_smoothing_counts_as_none(target, smoothing):
+    x = rand((3, 4), np.float64, 0)
+    y = np.array([0, 3, 1]) if target == "indices" else probs((3, 4), np.float64, 1)
+    run_loss("cross_entropy", [x, y], (0,), lambda lib: dict(label_smoothing=smoothing))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_probability_targets_of_an_empty_batch(weighted):
+    """'mean' of nothing: torch fills -(...).sum() with nan (node NegBackward0, not the division's)."""
+    arrays = [np.zeros((0, 4)), np.zeros((0, 4))] + ([np.ones(4)] if weighted else [])
+    run_loss("cross_entropy", arrays, (0,))
+
+
+ZERO_CLASS_CASES = {  # (function, logits shape, target, options): nothing to predict, as torch computes it
+    "every target ignored": ("cross_entropy", (3, 0), np.full(3, -100), {}),
+    "every target ignored, smoothed": ("cross_entropy", (3, 0), np.full(3, -100), dict(label_smoothing=0.1)),
+    "nll, every target ignored": ("nll_loss", (3, 0), np.full(3, -100), {}),
+    "empty batch": ("cross_entropy", (0, 0), np.zeros(0, dtype=np.int64), {}),
+    "probabilities, smoothed": ("cross_entropy", (3, 0), np.ones((3, 0)), dict(label_smoothing=0.1)),
+}
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("case", ZERO_CLASS_CASES)
+def test_zero_classes(case, reduction):
+    name, shape, target, options = ZERO_CLASS_CASES[case]
+    run_loss(name, [np.ones(shape), target], (0,), lambda lib: dict(reduction=reduction, **options))
+
+
+def test_weights_requiring_grad_under_no_grad():
+    """torch refuses class weights that require grad (errors below), but not while no gradient is recorded."""
+    x, target = rand((3, 4), np.float32, 0), np.array([0, 3, 1])
+    outs = []
+    for lib in (mt, torch):
+        with lib.no_grad():
+            weight = lib.from_numpy(np.linspace(0.5, 2.0, 4).astype(np.float32)).requires_grad_()
+            outs.append(lib.nn.functional.nll_loss(lib.from_numpy(x.copy()), lib.from_numpy(target.copy()),
+                                                   weight))
+    assert_close(*outs)
+
+
 def test_loss_modules_call_the_functions():
     x, target = rand((4, 3), np.float64, 0), np.array([0, 2, 1, 2])
     w = class_weights(3, np.float64)
@@ -213,6 +331,114 @@ def test_binary_cross_entropy_with_logits_extreme(dtype):
         pos_weight=lib.from_numpy(np.array([2.0], dtype=dtype))))
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_binary_cross_entropy_small_inputs_keep_precision(dtype):
+    """torch computes log(1 - x) as log1p(-x): exact for tiny x, where 1 - x rounds. (Weighted by 1/x, so that
+    each loss is about 1: the comparison's absolute tolerance would hide a wrong tiny one.)"""
+    x = np.array([1e-4, 1e-7, 1e-12], dtype=dtype)
+    run_loss("binary_cross_entropy", [x, np.zeros(3, dtype=dtype), 1 / x], (0, 1), lambda lib: dict(reduction="none"))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_target_gradient_at_0_and_1(reduction):
+    """torch's target gradient is -logit(x) * grad * weight, unclamped: inf at x = 0, -inf at x = 1 (nan with
+    weight 0)."""
+    x = np.array([0.0, 1.0, 0.0, 1.0, 0.5])
+    y, w = np.array([0.3, 0.7, 0.2, 0.9, 0.4]), np.array([1.0, 2.0, 0.0, 0.0, 2.0])
+    run_loss("binary_cross_entropy", [x, y, w], (0, 1), lambda lib: dict(reduction=reduction))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("pos", [False, True])
+def test_binary_cross_entropy_with_logits_infinite_logits(pos, reduction):
+    """torch's target gradient: -x, or log_sigmoid(-x) - pos_weight * log_sigmoid(x): inf at x = -inf."""
+    x, y = np.array([-INF, INF, 0.0, 3.0]), np.array([0.3, 0.7, 0.2, 1.0])
+    run_loss("binary_cross_entropy_with_logits", [x, y], (0, 1), lambda lib: dict(
+        reduction=reduction, pos_weight=lib.tensor([2.0], dtype=lib.float64) if pos else None))
+
+
+def test_binary_cross_entropy_with_logits_has_the_targets_dtype():
+    """torch computes the loss into `1 - target`: float64 logits with a float32 target give a float32 loss."""
+    x, y = rand((3, 4), np.float64, 0), probs((3, 4), np.float32, 1)
+    run_loss("binary_cross_entropy_with_logits", [x, y], (0, 1), tolerance=np.float32)
+    run_loss("binary_cross_entropy_with_logits", [y, x.clip(0, 1)], (0, 1), tolerance=np.float32)
+
+
+# ---------------------------------------------------------------------- arguments as torch spells them
+FUNCTIONS = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div", "nll_loss", "cross_entropy",
+             "binary_cross_entropy", "binary_cross_entropy_with_logits"]
+MODULES = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "NLLLoss", "CrossEntropyLoss", "BCELoss",
+           "BCEWithLogitsLoss"]
+
+
+def _parameters(fn: Callable) -> list:
+    return [(p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()]
+
+
+@pytest.mark.parametrize("name", FUNCTIONS + MODULES)
+def test_signatures_match_torch(name):
+    """Every argument of torch 2.13, in its order, with its default (so positional calls mean the same)."""
+    if name in MODULES:
+        assert _parameters(getattr(mt.nn, name).__init__) == _parameters(getattr(torch.nn, name).__init__)
+    else:
+        assert _parameters(getattr(mt.nn.functional, name)) == _parameters(getattr(torch.nn.functional, name))
+
+
+def _with_warnings(fn: Callable) -> tuple:
+    """fn()'s result and the messages of the warnings it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fn()
+    return result, [str(w.message) for w in caught]
+
+
+LEGACY_FLAGS = [(None, False), (False, None), (False, True), (True, False), (True, True), (True, None), (0, 1)]
+
+
+@pytest.mark.parametrize("flags", LEGACY_FLAGS)
+@pytest.mark.parametrize("name", [f for f in FUNCTIONS if f != "huber_loss"] + [m for m in MODULES if m != "HuberLoss"])
+def test_legacy_size_average_and_reduce(name, flags):
+    """The pre-1.0 flags still set the reduction (over `reduction=`), with torch's deprecation warning."""
+    size_average, reduce = flags
+    x, y = probs((3, 4), np.float64, 0), probs((3, 4), np.float64, 1)
+    if name in ("nll_loss", "cross_entropy", "NLLLoss", "CrossEntropyLoss"):
+        y = np.array([0, 3, 1])
+    results = {}
+    for lib in (mt, torch):
+        xs, ys = lib.from_numpy(x.copy()), lib.from_numpy(y.copy())
+        if name in MODULES:
+            module, messages = _with_warnings(lambda: getattr(lib.nn, name)(size_average=size_average, reduce=reduce,
+                                                                            reduction="sum"))
+            out = module(xs, ys)
+        else:
+            out, messages = _with_warnings(lambda: getattr(lib.nn.functional, name)(
+                xs, ys, size_average=size_average, reduce=reduce, reduction="sum"))
+        results[lib] = out, messages
+    assert_close(results[mt][0], results[torch][0])
+    assert results[mt][1] == results[torch][1]
+
+
+def test_positional_arguments_in_torchs_order():
+    x, target, w = rand((4, 3), np.float64, 0), np.array([0, 2, 1, 2]), np.array([0.5, 1.0, 2.0])
+    calls = [
+        lambda lib, xs, ts, ws: lib.nn.CrossEntropyLoss(ws, None, 1, None, "sum", 0.2)(xs, ts),
+        lambda lib, xs, ts, ws: lib.nn.functional.cross_entropy(xs, ts, ws, None, 1, None, "none", 0.2),
+        lambda lib, xs, ts, ws: lib.nn.NLLLoss(ws, None, 2, None, "none")(xs, ts),
+        lambda lib, xs, ts, ws: lib.nn.functional.nll_loss(xs, ts, ws, None, 2, None, "sum"),
+        lambda lib, xs, ts, ws: lib.nn.functional.kl_div(xs, xs.exp(), None, False, "batchmean"),  # (warns)
+        lambda lib, xs, ts, ws: lib.nn.BCEWithLogitsLoss(None, None, None, "none", ws)(xs, xs.sigmoid()),
+    ]
+    for call in calls:
+        outs = [_with_warnings(lambda: call(lib, *[lib.from_numpy(a.copy()) for a in (x, target, w)]))
+                for lib in (mt, torch)]
+        assert_close(outs[0][0], outs[1][0])
+        assert outs[0][1] == outs[1][1]
+
+
+def test_huber_loss_module_checks_delta():
+    same_error(lambda: mt.nn.HuberLoss(delta="1"), lambda: torch.nn.HuberLoss(delta="1"))
+
+
 # ---------------------------------------------------------------------- errors
 def _f(lib: Any, name: str, *args: Any, **kwargs: Any) -> Callable:
     """A call of lib.nn.functional.<name>, each argument built for `lib` if it is a builder."""
@@ -225,10 +451,11 @@ def _t(values: Any, dtype: str = "float32") -> Callable:
 
 
 LOGITS = lambda lib: lib.ones(3, 4)  # noqa: E731
+NAN = float("nan")
 ERRORS = {
     "target out of bounds": ("cross_entropy", LOGITS, _t([0, 1, 7], "int64")),
     "negative target": ("cross_entropy", LOGITS, _t([0, -3, 1], "int64")),
-    "negative target": ("cross_entropy", LOGITS, _t([0, 1, -2], "int64")),
+    "negative last target": ("cross_entropy", LOGITS, _t([0, 1, -2], "int64")),
     "nll target out of bounds": ("nll_loss", LOGITS, _t([4, 1, 0], "int64")),
     "batch mismatch": ("cross_entropy", LOGITS, _t([0, 1], "int64")),
     "2-D target batch mismatch": ("cross_entropy", LOGITS, _t([[0, 1, 2]], "int64")),
@@ -245,6 +472,77 @@ ERRORS = {
     "bce size": ("binary_cross_entropy", lambda lib: lib.full((3,), 0.5), lambda lib: lib.full((4,), 0.5)),
     "bce range": ("binary_cross_entropy", _t([1.5]), _t([1.0])),
     "bce logits size": ("binary_cross_entropy_with_logits", lambda lib: lib.ones(3), lambda lib: lib.ones(1)),
+    # binary cross-entropy: torch's kernel checks dtypes, then each element (input before target)
+    "bce nan input": ("binary_cross_entropy", _t([NAN, 0.5]), _t([0.0, 1.0])),
+    "bce target range": ("binary_cross_entropy", _t([0.2, 0.5]), _t([0.0, 1.5])),
+    "bce nan target": ("binary_cross_entropy", _t([0.2, 0.5]), _t([NAN, 1.0])),
+    "bce bad target first": ("binary_cross_entropy", _t([0.2, 1.5]), _t([2.0, 1.0])),
+    "bce target dtype": ("binary_cross_entropy", _t([0.2, 0.5]), _t([0.0, 1.0], "float64")),
+    "bce input dtype": ("binary_cross_entropy", _t([0.2, 0.5], "float64"), _t([0.0, 1.0])),
+    "bce integer input": ("binary_cross_entropy", _t([0, 1], "int64"), _t([0.0, 1.0])),
+    "bce integer target": ("binary_cross_entropy", _t([0.0, 1.0]), _t([0, 1], "int64")),
+    "bce integers": ("binary_cross_entropy", _t([0, 1], "int64"), _t([0, 1], "int64")),
+    "bce weight beyond the input": ("binary_cross_entropy", _t([0.2, 0.5]), _t([0.0, 1.0]),
+                                    dict(weight=lambda lib: lib.ones(3, 2))),
+    "bce weight of another size": ("binary_cross_entropy", _t([0.2, 0.5]), _t([0.0, 1.0]),
+                                   dict(weight=lambda lib: lib.ones(3))),
+    "bce weight requires grad": ("binary_cross_entropy", _t([0.2, 0.5]), _t([0.0, 1.0]),
+                                 dict(weight=lambda lib: lib.ones(2, requires_grad=True))),
+    "bce logits long target": ("binary_cross_entropy_with_logits", _t([0.2, 0.5]), _t([1, 0], "int64")),
+    "bce logits bool target": ("binary_cross_entropy_with_logits", _t([0.2, 0.5]), _t([True, False], "bool")),
+    "bce logits long input": ("binary_cross_entropy_with_logits", _t([1, 0], "int64"), _t([0.2, 0.5])),
+    "bce logits weight beyond the input": ("binary_cross_entropy_with_logits", _t([0.2, 0.5]), _t([0.0, 1.0]),
+                                           dict(weight=lambda lib: lib.ones(3, 2))),
+    "bce logits weight of another size": ("binary_cross_entropy_with_logits", _t([0.2, 0.5]), _t([0.0, 1.0]),
+                                          dict(weight=lambda lib: lib.ones(3))),
+    "bce logits pos_weight beyond the input": ("binary_cross_entropy_with_logits", _t([0.2, 0.5]), _t([0.0, 1.0]),
+                                               dict(pos_weight=lambda lib: lib.ones(3, 2), reduction="none")),
+    "bce logits pos_weight of another size": ("binary_cross_entropy_with_logits", _t([0.2, 0.5]), _t([0.0, 1.0]),
+                                              dict(pos_weight=lambda lib: lib.ones(3))),
+    "bce logits NumPy pos_weight": ("binary_cross_entropy_with_logits", _t([0.2, 0.5]), _t([0.0, 1.0]),
+                                    dict(pos_weight=np.float32(2.0))),
+    "bce logits weight requires grad": ("binary_cross_entropy_with_logits", _t([0.2, 0.5]), _t([1, 0], "int64"),
+                                        dict(weight=lambda lib: lib.ones(2, requires_grad=True))),
+    "bce logits pos_weight requires grad": ("binary_cross_entropy_with_logits", _t([0.2, 0.5]), _t([0.0, 1.0]),
+                                            dict(pos_weight=lambda lib: lib.ones(2, requires_grad=True))),
+    # class indices: torch's checks in its order (nll_loss_nd, autograd, nll_loss or nll_loss2d, the kernel)
+    "nll float64 weight": ("nll_loss", LOGITS, _t([0, 1, 2], "int64"), dict(weight=_t([1.0] * 4, "float64"))),
+    "weight dtype before target bounds": ("cross_entropy", LOGITS, _t([0, 9, 1], "int64"),
+                                          dict(weight=_t([1.0] * 4, "float64"))),
+    "smoothed, float64 weight": ("cross_entropy", LOGITS, _t([0, 1, 2], "int64"),
+                                 dict(weight=_t([1.0] * 4, "float64"), label_smoothing=0.1)),
+    "nll long input": ("nll_loss", lambda lib: lib.ones(3, 4, dtype=lib.int64), _t([0, 1, 2], "int64")),
+    "nll long N-D input": ("nll_loss", lambda lib: lib.ones(3, 4, 2, dtype=lib.int64),
+                           lambda lib: lib.zeros(3, 2, dtype=lib.int64)),
+    "cross_entropy long input": ("cross_entropy", lambda lib: lib.ones(3, 4, dtype=lib.int64), _t([0, 1, 2], "int64")),
+    "cross_entropy long N-D input": ("cross_entropy", lambda lib: lib.ones(3, 4, 2, dtype=lib.int64),
+                                     lambda lib: lib.zeros(3, 2, dtype=lib.int64)),
+    "nll weight requires grad": ("nll_loss", LOGITS, _t([0, 1, 2], "int64"),
+                                 dict(weight=lambda lib: lib.ones(4, requires_grad=True))),
+    "cross_entropy weight requires grad": ("cross_entropy", LOGITS, _t([0, 1, 2], "int64"), dict(
+        weight=lambda lib: lib.ones(4, requires_grad=True), label_smoothing=0.1)),
+    "N-D weight requires grad": ("cross_entropy", lambda lib: lib.ones(3, 4, 2),
+                                 lambda lib: lib.zeros(3, 2, dtype=lib.int64),
+                                 dict(weight=lambda lib: lib.ones(4, requires_grad=True))),
+    "float weight": ("nll_loss", LOGITS, _t([0, 1, 2], "int64"), dict(weight=2.0)),
+    "zero classes": ("cross_entropy", lambda lib: lib.ones(3, 0), _t([0, 1, 2], "int64")),
+    "nll zero classes": ("nll_loss", lambda lib: lib.ones(3, 0), _t([0, 1, 2], "int64")),
+    "0-d input, 0-d long target": ("cross_entropy", _t(1.0), _t(0, "int64")),
+    "long target of the input's shape": ("cross_entropy", LOGITS, lambda lib: lib.zeros(3, 4, dtype=lib.int64)),
+    "0-d input, 1-d target": ("cross_entropy", _t(1.0), _t([0], "int64")),
+    "1-D input, 1-D target of 2": ("nll_loss", lambda lib: lib.ones(4), _t([0, 1], "int64")),
+    "4-D weight size": ("nll_loss", lambda lib: lib.ones(2, 4, 2, 2), lambda lib: lib.zeros(2, 2, 2, dtype=lib.int64),
+                        dict(weight=lambda lib: lib.ones(3))),
+    "4-D target rank": ("nll_loss", lambda lib: lib.ones(2, 4, 2, 2), lambda lib: lib.zeros(2, 2, dtype=lib.int64)),
+    "4-D target shape": ("nll_loss", lambda lib: lib.ones(2, 4, 2, 2), lambda lib: lib.zeros(2, 2, 3, dtype=lib.int64)),
+    "smoothing 2.0 printed as 2": ("cross_entropy", LOGITS, _t([0, 1, 2], "int64"), dict(label_smoothing=2.0)),
+    "probabilities, weight size": ("cross_entropy", LOGITS, LOGITS, dict(weight=lambda lib: lib.ones(3))),
+    "probabilities, smoothing after weight": ("cross_entropy", LOGITS, LOGITS,
+                                              dict(weight=lambda lib: lib.ones(3), label_smoothing=2.0)),
+    # weight= of the regression losses (torch 2.13's Python)
+    "mse weight size": ("mse_loss", LOGITS, LOGITS, dict(weight=lambda lib: lib.ones(4))),
+    "l1 weighted reduction": ("l1_loss", LOGITS, LOGITS, dict(weight=LOGITS, reduction="avg")),
+    "huber weight size": ("huber_loss", LOGITS, LOGITS, dict(weight=lambda lib: lib.ones(3, 1))),
 }
 
 

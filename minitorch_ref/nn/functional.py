@@ -17,9 +17,9 @@ import numpy as np
 from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, torch_type_name
 from .._sparse import RowSparseGrad
-from .._tensor import Tensor, _cast, _check_broadcast, _check_inplace, _fold, _promote, _result_dtype
+from .._tensor import Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _fold, _result_dtype
 from ..autograd.function import Function
-from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..kernels import cross_entropy as cross_entropy_kernels
 from ..kernels import embedding_bag as embedding_bag_kernels
 from ..kernels import sparse_rows
@@ -118,8 +118,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if keep == 0.0:  # as torch: everything dropped, no random draw
         noise = np.zeros(input._data.shape, input._data.dtype)
     else:  # torch's CPU rule: noise = empty_like(input).bernoulli_(1 - p); noise.div_(1 - p)
-        noise = _random_source(None).bernoulli_scalar(input._data.size, keep)
-        noise = noise.reshape(input._data.shape).astype(input._data.dtype)
+        draws = _random_source(None).bernoulli_scalar(input._data.size, keep)
+        # empty_like keeps input's layout (a transposed input: a transposed noise), filled in memory order
+        noise = Tensor._make(np.empty_like(input._data))._in_memory_order(draws).astype(input._data.dtype)
         noise /= keep
     mask = Tensor._make(noise)
     return input.mul_(mask) if inplace else input * mask
@@ -348,9 +349,30 @@ def _bag_sizes(starts: np.ndarray, offsets: Tensor | None, num_tokens: int,
 
 
 # ====================================================================== losses
-def _check_reduction(reduction: str) -> None:
+def _check_reduction(reduction: str) -> str:
+    """torch's `_Reduction.get_enum`: 'none', 'mean' or 'sum' ('elementwise_mean' is an old name of 'mean')."""
+    if reduction == "elementwise_mean":
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.", stacklevel=3)
+        return "mean"
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    """The reduction, given torch's pre-1.0 flags as well (`_Reduction.legacy_get_string`).
+
+    Either flag, when given, overrides `reduction` (with a deprecation warning): reduce=False keeps
+    every loss ('none'), else size_average=False sums ('sum'), else 'mean'; a flag left None counts as True.
+    """
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = ("mean" if size_average else "sum") if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+                  stacklevel=3)
+    return reduction
 
 
 def _reduce(values: np.ndarray, reduction: str) -> np.ndarray:
@@ -390,11 +412,35 @@ def _warn_size(input: Tensor, target: Tensor) -> None:
                       "same size.", stacklevel=3)
 
 
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean (or sum, or none) of the squared differences."""
-    _check_reduction(reduction)
+def _check_weight_size(input: Tensor, weight: Tensor) -> None:
+    """The `weight=` of mse_loss, l1_loss and huber_loss: one weight per element of the input."""
+    if weight.size() != input.size():
+        raise ValueError("Weights and input must have the same size.")
+
+
+def _weighted_reduction(losses: Tensor, weight: Tensor, reduction: str, mean_by_weights: bool) -> Tensor:
+    """torch's Python rule for `weight=` in mse_loss, l1_loss and huber_loss: each loss times its weight, then
+    reduced; 'mean' divides by the summed weights (mse, l1) or, in huber_loss, by the count (`.mean()`)."""
+    weighted = losses * weight
+    if reduction == "none":
+        return weighted
+    if reduction == "sum":
+        return weighted.sum()
+    if reduction == "mean":
+        return weighted.sum() / weight.sum() if mean_by_weights else weighted.mean()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """Mean (or sum, or none) of the squared differences; `weight` (the input's shape) weights each one."""
     _warn_size(input, target)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_broadcast(input._data.shape, target._data.shape)
+    if weight is not None:
+        _check_weight_size(input, weight)
+        return _weighted_reduction((input - target) ** 2, weight, reduction, mean_by_weights=True)
+    reduction = _check_reduction(reduction)
     input, target = _loss_operands(input, target, "mse")
     return _MseLossOp.apply(input, target, reduction)
 
@@ -410,11 +456,21 @@ def _loss_operands(input: Tensor, target: Tensor, kernel: str) -> tuple[Tensor, 
     return _cast(input, common), _cast(target, common)
 
 
-def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean (or sum, or none) of the absolute differences; built from tensor ops, as torch does."""
-    _check_reduction(reduction)
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """Mean (or sum, or none) of the absolute differences; `weight` (the input's shape) weights each one."""
     _warn_size(input, target)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_broadcast(input._data.shape, target._data.shape)
+    if weight is not None:
+        _check_weight_size(input, weight)
+        return _weighted_reduction((input - target).abs(), weight, reduction, mean_by_weights=True)
+    return _l1_loss(input, target, _check_reduction(reduction))
+
+
+def _l1_loss(input: Tensor, target: Tensor, reduction: str) -> Tensor:
+    """torch's l1_loss is built from tensor ops (nodes AbsBackward0, then MeanBackward0 or SumBackward0), and so
+    is this one; its gradient is 0 where the difference is 0 (or nan)."""
     losses = (input - target).abs()
     return losses if reduction == "none" else (losses.mean() if reduction == "mean" else losses.sum())
 
@@ -423,7 +479,7 @@ def _class_rows(array: np.ndarray) -> np.ndarray:
     """(N, C, d1, ...) -> (N*d1*..., C); (C,) -> (1, C): one row of class scores per prediction."""
     if array.ndim > 2:
         array = np.moveaxis(array, 1, -1)
-    return array.reshape(-1, array.shape[-1])
+    return array.reshape(math.prod(array.shape[:-1]), array.shape[-1])  # (not -1: C may be 0)
 
 
 def _unrows(rows: np.ndarray, shape: tuple) -> np.ndarray:
@@ -434,96 +490,91 @@ def _unrows(rows: np.ndarray, shape: tuple) -> np.ndarray:
     return rows.reshape(shape)
 
 
-def _class_target_weights(target: np.ndarray, num_classes: int, weight: np.ndarray | None, ignore_index: int,
-                          label_smoothing: float, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
-    """Express an index-target loss as `-sum_c A[i, c] * log_p[i, c]`; returns A and the 'mean' divisor.
+def _log_softmax_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(log p, p) of each row of logits, stably: log p = x - max - log(sum(exp(x - max))), finite for logits
+    of 1e4. (`initial` only lets a row have no classes at all.)"""
+    shifted = x - x.max(axis=1, keepdims=True, initial=-np.inf)
+    exp = np.exp(shifted)
+    sum_exp = exp.sum(axis=1, keepdims=True)
+    return shifted - np.log(sum_exp), exp / sum_exp
 
-    Without smoothing, row i of A is weight[t_i] at column t_i (zero for ignored targets),
-    which is NLL. Label smoothing e moves e/C of the mass (times the class weights) onto
-    every class. 'mean' divides by the summed weights of the non-ignored targets.
-    """
+
+def _nll_targets(target: np.ndarray, num_classes: int, weight: np.ndarray | None, ignore_index: int,
+                 dtype: np.dtype) -> tuple:
+    """The predictions that count (target not ignore_index), their target classes and class weights; and
+    'mean''s divisor, those weights summed (without class weights: the number of predictions that count).
+    torch skips the others: their loss and gradient are exactly 0."""
     t = target.reshape(-1).astype(np.int64, copy=False)
     valid = t != ignore_index
     bad = valid & ((t < 0) | (t >= num_classes))
     if bad.any():
         raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
-    safe = np.where(valid, t, 0)
-    class_w = np.ones(num_classes, dtype=dtype) if weight is None else weight.astype(dtype, copy=False)
-    w_t = class_w[safe] * valid
-    a = np.zeros((len(t), num_classes), dtype=dtype)
-    a[np.arange(len(t)), safe] = w_t * (1 - label_smoothing)
-    if label_smoothing:
-        a += (label_smoothing / num_classes) * class_w * valid[:, None]
-    return a, w_t.sum()
+    rows = np.flatnonzero(valid)
+    classes = t[rows]
+    w = np.ones(len(rows), dtype) if weight is None else weight[classes]
+    return rows, classes, w, w.sum(dtype=dtype)
 
 
-def _weighted_neg_sum(a: np.ndarray, log_p: np.ndarray) -> np.ndarray:
-    """-sum_c a[i, c] * log_p[i, c], skipping a == 0 (so a -inf log-probability of a class that is not the
-    target does not turn the loss into nan)."""
-    terms = a * log_p
-    terms[a == 0] = 0
-    return -terms.sum(axis=1)
-
-
-def _finish_loss(ctx, per_row: np.ndarray, a: np.ndarray, divisor: Any, reduction: str, out_shape: tuple,
-                 probs: np.ndarray | None) -> np.ndarray:
-    """Reduce the per-prediction losses; remember what the backward needs."""
-    ctx.save_for_backward(a, probs)
-    ctx.divisor, ctx.reduction = divisor, reduction
+def _reduce_rows(losses: np.ndarray, reduction: str, divisor: Any, shape: tuple) -> np.ndarray:
+    """Per-prediction losses -> the loss: in the target's `shape` ('none'), their sum, or sum / divisor ('mean';
+    every target ignored: 0/0 = nan, as torch)."""
     if reduction == "none":
-        return per_row.reshape(out_shape)
-    total = per_row.sum()
+        return losses.reshape(shape)
+    total = losses.sum()
+    return np.asarray(total / divisor if reduction == "mean" else total, dtype=losses.dtype)
+
+
+def _row_grads(grad: np.ndarray, reduction: str, divisor: Any, rows: np.ndarray) -> np.ndarray:
+    """d loss / d (the loss of each prediction in `rows`): the incoming gradient per prediction ('none'), or the
+    one number, divided by the divisor for 'mean' (a divisor of 0, class weights summing to 0, gives inf or nan
+    as in torch)."""
     if reduction == "mean":
-        total = total / divisor  # everything ignored: 0/0 = nan, as torch
-    return np.asarray(total, dtype=per_row.dtype)
+        grad = grad / divisor
+    return grad.reshape(-1)[rows] if grad.ndim else np.broadcast_to(grad, rows.shape)
 
 
 def _row_scale(grad: np.ndarray, reduction: str, divisor: Any) -> np.ndarray:
-    """The loss gradient per prediction row, as a column to broadcast over classes."""
+    """The loss gradient per prediction row, as a column to broadcast over classes (the kernel zeroes the rows
+    of ignored targets itself)."""
     if reduction == "none":
         return grad.reshape(-1, 1)
-    if reduction == "mean":  # every target ignored: the loss is nan but, as in torch, the gradient is zero
-        grad = grad / divisor if divisor else np.zeros_like(grad)
+    if reduction == "mean":
+        grad = grad / divisor
     return np.asarray(grad, dtype=grad.dtype).reshape(1, 1)
 
 
 class _CrossEntropyOp(Function):
-    """log_softmax and the weighted pick in one node: loss_i = -sum_c A[i,c] log p[i,c].
+    """log_softmax and nll_loss in one node (torch records the two), for class-index targets.
 
-    Gradient with respect to the logits: p_i * sum_c A[i,c] - A[i]  (softmax minus target,
-    for one-hot targets). log p = x - max - log(sum(exp(x - max))): finite for logits of 1e4.
+    With log p = log_softmax(x) and w the class weights (or 1), prediction i with target t_i has
+        loss_i = -w[t_i] log p[i, t_i]
+    and with label smoothing e, over C classes (torch's formula):
+        loss_i = (1 - e) * (-w[t_i] log p[i, t_i]) + e / C * (-sum_c w[c] log p[i, c]).
+    Ignored targets count for nothing; 'mean' divides by the summed w[t_i] of the others.
+    Gradient: G = d loss / d log p, then d loss / d x = G - p * sum_c G (the log_softmax rule):
+    softmax - one_hot for plain class indices (kernels/cross_entropy.py).
     """
 
     @staticmethod
-    def forward(ctx, input, target, weight, ignore_index, reduction, label_smoothing, prob_target):
+    def forward(ctx, input, target, weight, ignore_index, reduction, smoothing):
         x = _class_rows(input)
-        num_classes = x.shape[1]
-        ctx.input_shape = input.shape
-        if not (prob_target or label_smoothing) and weight is None:  # plain class indices: no A matrix
-            ctx.node_name = _nll_node_name(input.ndim, reduction)
+        ctx.input_shape, ctx.reduction = input.shape, reduction
+        ctx.node_name = "AddBackward0" if smoothing else _nll_node_name(input.ndim, reduction)
+        if not smoothing and weight is None and x.shape[1]:  # plain class indices: the kernel
             return _picked_cross_entropy(ctx, x, target, ignore_index, reduction)
-        shifted = x - x.max(axis=1, keepdims=True)
-        exp = np.exp(shifted)
-        sum_exp = exp.sum(axis=1, keepdims=True)
-        log_p = shifted - np.log(sum_exp)
-        if prob_target:
-            a = _class_rows(target).astype(x.dtype, copy=False)
-            if label_smoothing:
-                a = a * (1 - label_smoothing) + label_smoothing / num_classes
-            if weight is not None:
-                a = a * weight.astype(x.dtype, copy=False)
-            divisor = x.shape[0]
-            out_shape = target.shape[:1] + target.shape[2:] if target.ndim > 1 else ()
-            ctx.node_name = "DivBackward1" if reduction == "mean" else "NegBackward0"
-            # d loss / d target[i, c] = -(1 - smoothing) * weight[c] * log p[i, c] (probabilities get a gradient)
-            ctx.target_grad = -(1 - label_smoothing) * log_p * (1 if weight is None else weight.astype(x.dtype))
-        else:
-            a, divisor = _class_target_weights(target, num_classes, weight, ignore_index, label_smoothing, x.dtype)
-            out_shape = target.shape
-            ctx.node_name = "AddBackward0" if label_smoothing else _nll_node_name(input.ndim, reduction)
-        ctx.input_shape = input.shape
-        per_row = _weighted_neg_sum(a, log_p)
-        return _finish_loss(ctx, per_row, a, divisor, reduction, out_shape, exp / sum_exp)
+        rows, classes, w, divisor = _nll_targets(target, x.shape[1], weight, ignore_index, x.dtype)
+        log_p, probs = _log_softmax_rows(x)
+        losses = np.zeros(len(x), x.dtype)
+        losses[rows] = -w * log_p[rows, classes]  # (only the target's log p: a -inf elsewhere is no nan)
+        ctx.save_for_backward(probs, rows, classes, w, weight)
+        ctx.divisor, ctx.smoothing = divisor, smoothing
+        if not smoothing:
+            return _reduce_rows(losses, reduction, divisor, target.shape)
+        ctx.share = np.float64(smoothing) / x.shape[1]  # e / C (no classes: inf, as torch's division)
+        smooth = np.zeros(len(x), x.dtype)  # (read literally: a -inf log p with class weight 0 gives nan, as torch)
+        smooth[rows] = -(log_p[rows] * (1 if weight is None else weight)).sum(axis=1)
+        nll, smooth = (_reduce_rows(v, reduction, divisor, target.shape) for v in (losses, smooth))
+        return np.asarray((1 - smoothing) * nll + ctx.share * smooth, dtype=x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -531,12 +582,15 @@ class _CrossEntropyOp(Function):
             probs, target, valid = ctx.saved_tensors
             g = cross_entropy_kernels.cross_entropy_grad(probs, target, valid,
                                                          _row_scale(grad, ctx.reduction, ctx.divisor))
-            return _unrows(g, ctx.input_shape), None, None, None, None, None, None
-        (a, probs), divisor, reduction = ctx.saved_tensors, ctx.divisor, ctx.reduction
-        scale = _row_scale(grad, reduction, divisor)
-        g = (probs * a.sum(axis=1, keepdims=True) - a) * scale
-        grad_target = _unrows(ctx.target_grad * scale, ctx.input_shape) if ctx.needs_input_grad[1] else None
-        return _unrows(g, ctx.input_shape), grad_target, None, None, None, None, None
+            return _unrows(g, ctx.input_shape), None, None, None, None, None
+        (probs, rows, classes, w, weight), smoothing = ctx.saved_tensors, ctx.smoothing
+        g_rows = _row_grads(grad, ctx.reduction, ctx.divisor, rows)
+        g = np.zeros_like(probs)  # d loss / d log p (rows of ignored targets stay exactly 0)
+        g[rows, classes] = -(1 - smoothing) * w * g_rows
+        if smoothing:
+            g[rows] -= ctx.share * (1 if weight is None else weight) * g_rows[:, None]
+        g -= probs * g.sum(axis=1, keepdims=True)
+        return _unrows(g, ctx.input_shape), None, None, None, None, None
 
     picked = False  # True when the loss came from `_picked_cross_entropy`
 
@@ -555,12 +609,7 @@ def _picked_cross_entropy(ctx, x: np.ndarray, target: np.ndarray, ignore_index: 
     ctx.save_for_backward(probs, t, valid)
     ctx.picked, ctx.reduction = True, reduction
     ctx.divisor = x.dtype.type(len(t) if valid is None else np.count_nonzero(valid))
-    if reduction == "none":
-        return per_row.reshape(target.shape)
-    total = per_row.sum()
-    if reduction == "mean":
-        total = total / ctx.divisor  # everything ignored: 0/0 = nan, as torch
-    return np.asarray(total, dtype=per_row.dtype)
+    return _reduce_rows(per_row, reduction, ctx.divisor, target.shape)
 
 
 def _nll_node_name(ndim: int, reduction: str) -> str:
@@ -571,163 +620,345 @@ def _nll_node_name(ndim: int, reduction: str) -> str:
 
 
 class _NllLossOp(Function):
-    """loss_i = -weight[t_i] * input[i, t_i]: `input` holds log-probabilities (e.g. from LogSoftmax)."""
+    """loss_i = -w[t_i] * input[i, t_i]: `input` holds log-probabilities (e.g. from LogSoftmax); w the class
+    weights (or 1). Ignored targets count for nothing; 'mean' divides by the summed w[t_i] of the others."""
 
     @staticmethod
     def forward(ctx, input, target, weight, ignore_index, reduction):
         ctx.node_name = _nll_node_name(input.ndim, reduction)
         x = _class_rows(input)
-        a, divisor = _class_target_weights(target, x.shape[1], weight, ignore_index, 0.0, x.dtype)
-        ctx.input_shape = input.shape
-        return _finish_loss(ctx, _weighted_neg_sum(a, x), a, divisor, reduction, target.shape, None)
+        rows, classes, w, divisor = _nll_targets(target, x.shape[1], weight, ignore_index, x.dtype)
+        losses = np.zeros(len(x), x.dtype)
+        losses[rows] = -w * x[rows, classes]
+        ctx.save_for_backward(rows, classes, w)
+        ctx.input_shape, ctx.rows_shape, ctx.reduction, ctx.divisor = input.shape, x.shape, reduction, divisor
+        return _reduce_rows(losses, reduction, divisor, target.shape)
 
     @staticmethod
     def backward(ctx, grad):
-        (a, _), divisor, reduction = ctx.saved_tensors, ctx.divisor, ctx.reduction
-        return _unrows(-a * _row_scale(grad, reduction, divisor), ctx.input_shape), None, None, None, None
+        rows, classes, w = ctx.saved_tensors
+        g = np.zeros(ctx.rows_shape, dtype=grad.dtype)  # (rows of ignored targets stay exactly 0)
+        g[rows, classes] = -w * _row_grads(grad, ctx.reduction, ctx.divisor, rows)
+        return _unrows(g, ctx.input_shape), None, None, None, None
 
 
-def _check_class_target(input: Tensor, target: Tensor, weight: Tensor | None) -> np.ndarray | None:
-    """torch's checks (and their order) for index targets; returns the weight array."""
+def _check_tensor_argument(function: str, name: str, position: int, value: Any) -> None:
+    """torch's argument parser: an optional tensor argument of a C++ function is a Tensor or None."""
+    if value is not None and not isinstance(value, Tensor):
+        kind = type(value)
+        type_name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not {type_name}")
+
+
+def _check_not_requiring_grad(function: str, name: str, value: Tensor | None) -> None:
+    """torch has no gradient for these weights and refuses, at the forward, one that requires grad."""
+    if value is not None and value.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"The function '{function}' is not differentiable with respect to argument '{name}'. "
+                           "This input cannot have requires_grad True.")
+
+
+def _check_floating(input: Tensor, kernel: str) -> None:
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_type_name(input._data.dtype)}'")
+
+
+def _log_softmax_kernel(input: Tensor) -> str:
+    """The name of torch's log_softmax kernel (in its error for integer logits): classes last, or not."""
+    return "log_softmax_lastdim_kernel_impl" if input.ndim <= 2 else "log_softmax_kernel_impl"
+
+
+def _check_class_target(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
+    """torch's checks of class-index targets, in its order: nll_loss_nd's, then those of nll_loss (1-D and
+    2-D input) or of nll_loss2d (N-D input; other than 4-D, reshaped to 4-D first)."""
     shape, target_shape = input._data.shape, target._data.shape
     if len(shape) < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {len(shape)})")
-    if len(shape) != 1 and target_shape and shape[0] != target_shape[0]:
-        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target batch_size ({target_shape[0]}).")
-    if len(shape) <= 2:
-        if len(target_shape) > 1:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    elif target_shape != shape[:1] + shape[2:]:
+    target_batch = target_shape[0] if target_shape else 0  # (torch reads a 0-d target's batch size as 0)
+    if len(shape) != 1 and shape[0] != target_batch:
+        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target batch_size ({target_batch}).")
+    spatial = len(shape) > 2
+    if spatial and len(shape) != 4 and target_shape[1:] != shape[2:]:
         raise RuntimeError(f"Expected target size {[shape[0], *shape[2:]]}, got {list(target_shape)}")
+    _check_not_requiring_grad("nll_loss2d_forward" if spatial else "nll_loss_forward", "weight", weight)
+    if len(shape) == 4 and len(target_shape) != 3:
+        raise RuntimeError("only batches of spatial targets supported (3D tensors) but got targets of dimension: "
+                           f"{len(target_shape)}")
+    if not spatial and len(target_shape) > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if target._data.dtype not in (np.int64, np.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_TYPE_WORD[target.dtype.name]}")
-    num_classes = shape[1] if len(shape) > 1 else shape[0]
-    if weight is not None and (weight.ndim != 1 or weight.shape[0] != num_classes):
-        raise RuntimeError(f"weight tensor should be defined either for all {num_classes} classes or no classes but "
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {torch_type_name(target._data.dtype)}")
+    if spatial:
+        if weight is not None and weight.numel() != shape[1]:
+            raise RuntimeError("weight tensor should be defined either for all or no classes")
+        if len(shape) == 4 and target_shape != shape[:1] + shape[2:]:
+            raise RuntimeError(f"size mismatch (got input: {list(shape)} , target: {list(target_shape)}")
+        return
+    if len(shape) == 1 and len(target_shape) == 1 and target_shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target_shape[0]}")
+    if weight is not None and (weight.ndim != 1 or weight.shape[0] != shape[-1]):
+        raise RuntimeError(f"weight tensor should be defined either for all {shape[-1]} classes or no classes but "
                            f"got weight tensor of shape: {list(weight.shape)}")
-    return None if weight is None else weight._data
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100,
-             reduction: str = "mean") -> Tensor:
+def _class_weights(input: Tensor, weight: Tensor | None) -> np.ndarray | None:
+    """torch's nll kernels read the class weights in the input's dtype exactly (N-D input: any shape of C)."""
+    if weight is None:
+        return None
+    if weight._data.dtype != input._data.dtype:
+        raise RuntimeError(f"expected scalar type {torch_type_name(input._data.dtype)} but found "
+                           f"{torch_type_name(weight._data.dtype)}")
+    return weight._data.reshape(-1)
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+             ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices, given log-probabilities (N, C) or (N, C, d1, ...)."""
-    _check_reduction(reduction)
-    w = _check_class_target(input, target, weight)
-    return _NllLossOp.apply(input, target._data, w, ignore_index, reduction)
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    _check_tensor_argument("nll_loss_nd", "weight", 3, weight)
+    _check_class_target(input, target, weight)
+    _check_floating(input, "nll_loss2d_forward_out_frame" if input.ndim > 2 else "nll_loss_out_frame")
+    return _NllLossOp.apply(input, target._data, _class_weights(input, weight), ignore_index, reduction)
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
-    """Cross-entropy from raw logits: class-index targets, or class probabilities of the input's shape."""
-    _check_reduction(reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    prob_target = target.is_floating_point() and target.shape == input.shape
-    if prob_target:
-        if ignore_index != -100:
-            raise RuntimeError("ignore_index is not supported for floating point target")
-        num_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
-        if weight is not None and (weight.ndim != 1 or weight.shape[0] != num_classes):
-            raise RuntimeError(f"weight tensor should be defined either for all {num_classes} classes or no classes "
-                               f"but got weight tensor of shape: {list(weight.shape)}")
-        input, target = _promote(input, target)
-        w = None if weight is None else weight._data  # classes are the last axis of the rows: broadcasts
-    else:
-        w = _check_class_target(input, target, weight)
-    # (probability targets are an input with a gradient, as in torch; class indices are not)
-    return _CrossEntropyOp.apply(input, target if prob_target else target._data, w, ignore_index, reduction,
-                                 label_smoothing, prob_target)
+def _check_label_smoothing(label_smoothing: float) -> None:
+    if label_smoothing > 1:  # (torch checks only a positive value, and prints it as C++ does: 2, not 2.0)
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
 
 
-def _check_bce_reduction_and_size(input: Tensor, target: Tensor, reduction: str, message: str) -> None:
-    _check_reduction(reduction)
-    if target.shape != input.shape:
-        raise ValueError(message)
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy from raw logits: class-index targets, or class probabilities (a target of the input's shape).
+    A negative `label_smoothing` counts as 0, as in torch."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    _check_tensor_argument("cross_entropy_loss", "weight", 3, weight)
+    smoothing = label_smoothing if label_smoothing > 0 else 0.0
+    if target.shape == input.shape:  # torch's rule: a target of the input's shape holds probabilities
+        return _probability_cross_entropy(input, target, weight, ignore_index, reduction, smoothing)
+    _check_label_smoothing(label_smoothing)
+    if input.ndim == 0:
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    _check_floating(input, _log_softmax_kernel(input))
+    _check_class_target(input, target, weight)
+    return _CrossEntropyOp.apply(input, target._data, _class_weights(input, weight), ignore_index, reduction,
+                                 smoothing)
+
+
+class _ProbabilityCrossEntropyOp(Function):
+    """Cross-entropy against class probabilities q (a target of the input's shape), read as torch computes it:
+
+        loss_i = -sum_c w[c] q[i, c] log p[i, c]      (label smoothing e first: q (1 - e) + e / C)
+
+    so a -inf logit meets its 0 probability as -inf * 0 = nan, as in torch. 'mean' divides by the number of
+    predictions. The target and the class weights get gradients too.
+    """
+
+    @staticmethod
+    def forward(ctx, input, target, weight, reduction, smoothing):
+        x, q = _class_rows(input), _class_rows(target)
+        if smoothing and x.shape[1]:  # (no classes: nothing to smooth)
+            q = q * (1 - smoothing) + smoothing / x.shape[1]
+        log_p, probs = _log_softmax_rows(x)
+        terms = log_p * q if weight is None else log_p * q * weight
+        ctx.save_for_backward(log_p, probs, q, weight)
+        ctx.input_shape, ctx.reduction, ctx.smoothing = input.shape, reduction, smoothing
+        # (torch's nodes: -(terms).sum() / N for 'mean', and for an empty input -(terms).sum() filled with nan)
+        ctx.node_name = "DivBackward1" if reduction == "mean" and x.size else "NegBackward0"
+        if reduction == "none":
+            return -terms.sum(axis=1).reshape(input.shape[:1] + input.shape[2:] if input.ndim > 1 else ())
+        total = -terms.sum()
+        if reduction == "mean":
+            total = total / x.shape[0] if x.size else np.nan
+        return np.asarray(total, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (log_p, probs, q, weight), smoothing = ctx.saved_tensors, ctx.smoothing
+        if ctx.reduction == "none":
+            scale = grad.reshape(-1, 1)
+        else:
+            scale = (grad / log_p.shape[0] if ctx.reduction == "mean" else grad).reshape(1, 1)
+        w = 1 if weight is None else weight
+        g = -q * w * scale  # d loss / d log p
+        grad_input = _unrows(g - probs * g.sum(axis=1, keepdims=True), ctx.input_shape)
+        grad_target = grad_weight = None
+        if ctx.needs_input_grad[1]:
+            grad_target = _unrows(-log_p * w * scale * (1 - smoothing), ctx.input_shape)
+        if ctx.needs_input_grad[2]:
+            grad_weight = -(log_p * q * scale).sum(axis=0)
+        return grad_input, grad_target, grad_weight, None, None
+
+
+def _probability_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int,
+                               reduction: str, smoothing: float) -> Tensor:
+    """torch's checks for probability targets, in its order; one dtype for input, target and weight (a float64
+    target or weight makes the loss float64, as in torch)."""
+    if target._data.dtype.kind != "f":
+        raise RuntimeError("Expected floating point type for target with class probabilities, got "
+                           f"{torch_type_name(target._data.dtype)}")
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    num_classes = input.shape[0 if input.ndim == 1 else 1]
+    if weight is not None and (weight.ndim != 1 or weight.shape[0] != num_classes):
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {num_classes} classes or "
+                           f"no classes but got weight tensor of shape: {list(weight.shape)}")
+    _check_floating(input, _log_softmax_kernel(input))
+    _check_label_smoothing(smoothing)
+    common = _fold([t._data.dtype for t in (input, target, weight) if t is not None])
+    input, target = _cast(input, common), _cast(target, common)
+    weight = None if weight is None else _cast(weight, common)
+    return _ProbabilityCrossEntropyOp.apply(input, target, weight, reduction, smoothing)
+
+
+def _broadcast_shapes(*shapes: tuple) -> tuple:
+    """`torch.broadcast_shapes`, with its message (which shows the common shape as filled so far)."""
+    common = [1] * max(len(s) for s in shapes)
+    for index, shape_ in enumerate(shapes):
+        for d in range(-1, -1 - len(shape_), -1):
+            if common[d] == 1:
+                common[d] = shape_[d]
+            elif shape_[d] != 1 and common[d] != shape_[d]:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {shape_[d]} at {d}! Mismatching "
+                                   f"argument at index {index} had {shape_!r}; but expected shape should be "
+                                   f"broadcastable to {common}")
+    return tuple(common)
 
 
 _BCE_EPSILON = float(np.float32(1e-12))  # torch's guard against 0/0 at x = 0 or 1 (a C float, hence the cast)
 
 
 class _BinaryCrossEntropyOp(Function):
-    """-w [t log x + (1-t) log(1-x)], each log clamped at -100 so x = 0 or 1 gives a finite loss (as torch)."""
+    """-w [t log x + (1-t) log(1-x)], each log clamped at -100 so x = 0 or 1 gives a finite loss (as torch);
+    log(1-x) as log1p(-x), exact for small x."""
 
     node_name = "BinaryCrossEntropyBackward0"
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction):
-        log_x = np.maximum(np.log(input), -100)
-        log_1mx = np.maximum(np.log(1 - input), -100)
-        losses = -(target * log_x + (1 - target) * log_1mx)
+        losses = (target - 1) * np.maximum(np.log1p(-input), -100) - target * np.maximum(np.log(input), -100)
         if weight is not None:
-            losses = losses * weight
-        ctx.save_for_backward(input, target, weight, log_x, log_1mx)
+            losses = (losses * weight).astype(input.dtype, copy=False)
+        ctx.save_for_backward(input, target, weight)
         ctx.reduction = reduction
-        return _reduce(losses.astype(input.dtype, copy=False), reduction)
+        return _reduce(losses, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        (x, t, weight, log_x, log_1mx), reduction = ctx.saved_tensors, ctx.reduction
+        (x, t, weight), reduction = ctx.saved_tensors, ctx.reduction
         g = _reduce_grad(grad, reduction, x.size)
-        if weight is not None:
-            g = g * weight
-        grad_x = g * (x - t) / np.maximum((1 - x) * x, _BCE_EPSILON)
-        grad_t = g * (log_1mx - log_x) if ctx.needs_input_grad[1] else None
+        w = 1 if weight is None else weight
+        grad_x = (g * (x - t) / np.maximum((1 - x) * x, _BCE_EPSILON) * w).astype(x.dtype, copy=False)
+        grad_t = None
+        if ctx.needs_input_grad[1]:  # torch's rule: -logit(x), unclamped (inf at x = 0, -inf at x = 1)
+            grad_t = (-np.log(x / (1 - x)) * g * w).astype(x.dtype, copy=False)
         return grad_x, grad_t, None, None
 
 
+def _check_bce_operands(input: Tensor, target: Tensor) -> None:
+    """torch's BCE kernel: input and target of one floating dtype, and every element in [0, 1] (nan is not),
+    checked element by element, each element's input before its target."""
+    x, t = input._data, target._data
+    if t.dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {torch_type_name(t.dtype)} but expected {torch_type_name(x.dtype)}")
+    _check_floating(input, "binary_cross_entropy")
+    bad_input, bad_target = ~((x >= 0) & (x <= 1)), ~((t >= 0) & (t <= 1))
+    first = np.flatnonzero(bad_input | bad_target)
+    if first.size:
+        which = "input" if bad_input.flat[first[0]] else "target"
+        raise RuntimeError(f"all elements of {which} should be between 0 and 1")
+
+
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average: bool | None = None, reduce: bool | None = None,
                          reduction: str = "mean") -> Tensor:
     """Binary cross-entropy of probabilities `input` (in [0, 1], e.g. after a sigmoid)."""
-    _check_bce_reduction_and_size(
-        input, target, reduction,
-        f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is deprecated. "
-        "Please ensure they have the same size.")
-    if ((input._data < 0) | (input._data > 1)).any():
-        raise RuntimeError("all elements of input should be between 0 and 1")
-    input, target = _promote(input, target)
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    if target.size() != input.size():
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) "
+                         "is deprecated. Please ensure they have the same size.")
+    if weight is not None:  # (torch's Python expands the weight to the broadcast shape first)
+        weight_shape = _broadcast_shapes(target.size(), weight.size())
+    _check_not_requiring_grad("binary_cross_entropy", "weight", weight)
+    _check_bce_operands(input, target)
+    if weight is not None and weight_shape != tuple(input.shape):
+        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape "
+                           f"{list(weight_shape)}")
     return _BinaryCrossEntropyOp.apply(input, target, None if weight is None else weight._data, reduction)
 
 
-class _BCEWithLogitsOp(Function):
-    """Sigmoid + binary cross-entropy in one stable formula:
+def _log_sigmoid(x: np.ndarray) -> np.ndarray:
+    """log(sigmoid(x)) = -softplus(-x) = -(log(1 + exp(-|x|)) + max(-x, 0)): no overflow for any x."""
+    return -(np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0))
 
-        loss = (1 - t) x + lw * softplus(-x),  lw = 1 + (pos_weight - 1) t,
-        softplus(-x) = log(1 + exp(-|x|)) + max(-x, 0)   (no overflow for any x).
+
+class _BCEWithLogitsOp(Function):
+    """Sigmoid + binary cross-entropy in one stable formula, as torch writes it:
+
+        loss = (1 - t) x - lw * log_sigmoid(x),  lw = 1 + (pos_weight - 1) t  (1 without pos_weight),
+
+    times the weight. The loss has the target's dtype (torch computes it into `1 - target`).
     """
 
     node_name = "BinaryCrossEntropyWithLogitsBackward0"
 
     @staticmethod
     def forward(ctx, x, t, weight, pos_weight, reduction):
-        softplus = np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)
-        lw = 1 if pos_weight is None else 1 + (pos_weight - 1) * t
-        losses = (1 - t) * x + lw * softplus
+        log_sig = _log_sigmoid(x)
+        if pos_weight is not None:
+            log_sig = log_sig * ((pos_weight - 1) * t + 1)
+        losses = (1 - t) * x - log_sig
         if weight is not None:
             losses = losses * weight
-        ctx.save_for_backward(x, t, weight, pos_weight, softplus)
-        ctx.lw, ctx.reduction = lw, reduction
-        return _reduce(losses.astype(x.dtype, copy=False), reduction)
+        ctx.save_for_backward(x, t, weight, pos_weight)
+        ctx.reduction = reduction
+        return _reduce(losses.astype(t.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        (x, t, weight, pos_weight, softplus), lw, reduction = ctx.saved_tensors, ctx.lw, ctx.reduction
-        g = _reduce_grad(grad, reduction, x.size)
-        if weight is not None:
-            g = g * weight
+        (x, t, weight, pos_weight), reduction = ctx.saved_tensors, ctx.reduction
+        g = _reduce_grad(grad, reduction, x.size) * (1 if weight is None else weight)
         e = np.exp(-np.abs(x))
         sig = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-        pw = 1 if pos_weight is None else pos_weight
-        grad_x = g * (lw * sig - pw * t)
-        grad_t = g * ((pw - 1) * softplus - x) if ctx.needs_input_grad[1] else None
-        return grad_x, grad_t, None, None, None
+        if pos_weight is None:
+            grad_x = g * (sig - t)
+        else:
+            pt = pos_weight * t
+            grad_x = g * ((pt + 1 - t) * sig - pt)
+        grad_t = None
+        if ctx.needs_input_grad[1]:  # torch's rule: -x, or log_sigmoid(-x) - pos_weight * log_sigmoid(x)
+            local = -x if pos_weight is None else _log_sigmoid(-x) - pos_weight * _log_sigmoid(x)
+            grad_t = (local * g).astype(t.dtype, copy=False)
+        return grad_x.astype(x.dtype, copy=False), grad_t, None, None, None
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average: bool | None = None, reduce: bool | None = None,
                                      reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
     """Binary cross-entropy of logits: stable for any logit; `pos_weight` scales the positive term."""
-    _check_bce_reduction_and_size(input, target, reduction,
-                                  f"Target size ({target.shape}) must be the same as input size ({input.shape})")
-    input, target = _promote(input, target)
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    if target.size() != input.size():
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    name = "binary_cross_entropy_with_logits"
+    _check_tensor_argument(name, "weight", 3, weight)
+    _check_tensor_argument(name, "pos_weight", 4, pos_weight)
+    _check_not_requiring_grad(name, "weight", weight)
+    _check_not_requiring_grad(name, "pos_weight", pos_weight)
+    # torch's order: log_sigmoid(input), then (pos_weight - 1) * target, then 1 - target, then loss * weight
+    _check_floating(input, "log_sigmoid_cpu")
+    if pos_weight is not None:
+        _check_broadcast(pos_weight._data.shape, target._data.shape)
+        _check_output_shape(input, pos_weight, target)
+    if target._data.dtype == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if target._data.dtype.kind != "f":
+        raise RuntimeError(f"result type {torch_type_name(input._data.dtype)} can't be cast to the desired output "
+                           f"type {torch_type_name(target._data.dtype)}")
+    if weight is not None:  # (torch multiplies the loss by it in place: it may not make the loss larger)
+        _check_broadcast(input._data.shape, weight._data.shape)
+        _check_output_shape(input, weight)
     return _BCEWithLogitsOp.apply(input, target, None if weight is None else weight._data,
                                   None if pos_weight is None else pos_weight._data, reduction)
 
@@ -832,7 +1063,7 @@ __all__ += ["gelu", "silu", "leaky_relu", "elu", "softplus", "one_hot", "normali
 
 
 class _SmoothL1LossOp(Function):
-    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta beyond (d = input - target)."""
+    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta beyond (d = input - target); beta > 0 (0 is l1_loss)."""
 
     node_name = "SmoothL1LossBackward0"
 
@@ -842,8 +1073,6 @@ class _SmoothL1LossOp(Function):
         ctx.save_for_backward(diff)
         ctx.reduction, ctx.beta = reduction, beta
         absolute = np.abs(diff)
-        if beta == 0:
-            return _reduce(absolute, reduction)
         return _reduce(np.where(absolute < beta, 0.5 * diff * diff / beta, absolute - 0.5 * beta).astype(
             diff.dtype), reduction)
 
@@ -851,7 +1080,7 @@ class _SmoothL1LossOp(Function):
     def backward(ctx, grad):
         (diff,) = ctx.saved_tensors
         beta = ctx.beta
-        local = np.sign(diff) if beta == 0 else np.where(np.abs(diff) < beta, diff / beta, np.sign(diff))
+        local = np.where(np.abs(diff) < beta, diff / beta, np.sign(diff))
         g = (local * _reduce_grad(grad, ctx.reduction, diff.size)).astype(diff.dtype)
         return g, -g, None, None
 
@@ -879,24 +1108,38 @@ class _HuberLossOp(Function):
         return g, -g, None, None, None
 
 
-def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """Squared error near zero, absolute error beyond `beta`: robust regression (Fast R-CNN's box loss)."""
-    _check_reduction(reduction)
+    _warn_size(input, target)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_broadcast(input._data.shape, target._data.shape)
+    reduction = _check_reduction(reduction)
+    if beta == 0:  # torch computes l1_loss then (its nodes; gradient 0 where the difference is 0 or nan)
+        return _l1_loss(input, target, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    _warn_size(input, target)
-    _check_broadcast(input._data.shape, target._data.shape)
     input, target = _loss_operands(input, target, "smooth_l1")
     return _SmoothL1LossOp.apply(input, target, reduction, beta)
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
-    """Squared error near zero, `delta` times the absolute error beyond `delta`."""
-    _check_reduction(reduction)
-    if delta <= 0:
-        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """Squared error near zero, `delta` times the absolute error beyond `delta`; `weight` (the input's shape)
+    weights each element ('mean' then divides by the count, as torch)."""
     _warn_size(input, target)
     _check_broadcast(input._data.shape, target._data.shape)
+    if weight is not None:
+        _check_weight_size(input, weight)
+        return _weighted_reduction(_huber_loss(input, target, "none", delta), weight, reduction,
+                                   mean_by_weights=False)
+    return _huber_loss(input, target, _check_reduction(reduction), delta)
+
+
+def _huber_loss(input: Tensor, target: Tensor, reduction: str, delta: float) -> Tensor:
+    """torch's huber_loss kernel: its checks, then the op."""
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
     common, out_dtype = _fold([input._data.dtype, target._data.dtype]), input._data.dtype
     if not np.can_cast(common, out_dtype, "same_kind"):  # (torch's result has the input's dtype)
         raise RuntimeError(f"result type {torch_type_name(common)} can't be cast to the desired output type "
@@ -926,23 +1169,30 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
-def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
-           log_target: bool = False) -> Tensor:
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
     """KL(target || exp(input)) per element: target * (log(target) - input) (0 where target is 0);
     `input` holds log-probabilities. reduction='batchmean' divides the sum by the batch size (the true KL)."""
-    if reduction not in ("none", "mean", "sum", "batchmean"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if size_average is not None or reduce is not None:  # (then, as torch, 'batchmean' still divides by the batch)
+        summary = _legacy_reduction(size_average, reduce, reduction)
+    else:
+        if reduction == "mean":
+            warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                          "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                          "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                          stacklevel=2)
+        summary = "sum" if reduction == "batchmean" else _check_reduction(reduction)
     if input._data.dtype.kind != "f" or target._data.dtype.kind != "f":
         raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         losses = target.exp() * (target - input)
     else:
         losses = pointwise.Xlogy.apply(target, target) - target * input  # (0 log 0 = 0)
-    if reduction == "none":
-        return losses
-    if reduction == "batchmean":
-        return losses.sum() / input.shape[0] if input.ndim else losses.sum()  # (torch: no division for 0-d)
-    return losses.mean() if reduction == "mean" else losses.sum()
+    if summary != "none":
+        losses = losses.mean() if summary == "mean" else losses.sum()
+    if reduction == "batchmean" and input.ndim:  # (torch: no division for 0-d)
+        losses = losses / input.shape[0]
+    return losses
 
 
 __all__ += ["cosine_similarity", "kl_div"]
