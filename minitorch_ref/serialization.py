@@ -13,7 +13,11 @@ A flat `{name: tensor}` dict (a model's `state_dict()`) is a plain safetensors f
 `safetensors.torch.load_file` reads directly, and a file written by
 `safetensors.torch.save_file` loads here. Anything else made of tensors, numbers, strings,
 None, dicts, lists and tuples (an optimizer's `state_dict()`, a training checkpoint) keeps
-its shape as a JSON description in the metadata, each tensor replaced by its name.
+its shape as a JSON description in the metadata, each tensor replaced by its name. There, as
+with torch.load, a Parameter loads as a Parameter, `requires_grad` is kept, and one tensor
+saved twice (`[t, t]`) loads as one object. Unlike torch, two *different* tensors that share
+memory (a tensor and a view of it) are saved as two copies and load unlinked: safetensors
+has no views (safetensors.torch refuses such tensors outright).
 
 Saving to a path is atomic, as `torch_impl`'s checkpoints are: the bytes go to a temporary
 file in the same folder, are flushed and `fsync`ed, and `os.replace` puts them in place, so a
@@ -40,6 +44,7 @@ import numpy as np
 
 from ._sparse import RowSparseGrad
 from ._tensor import Tensor
+from .nn.parameter import Parameter
 
 # safetensors dtype names <-> NumPy (always little-endian in the file).
 _DTYPES: dict[str, np.dtype] = {
@@ -128,12 +133,19 @@ def _process_alive(pid: int) -> bool:
 
 
 def _is_flat_state_dict(obj: Any) -> bool:
+    """A dict of plain tensors (a model's `state_dict()`): saved as a plain safetensors file. Parameters and
+    tensors that require grad go the structured way, which keeps what they are."""
     return isinstance(obj, dict) and len(obj) > 0 and "__metadata__" not in obj and all(
-        isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items())
+        isinstance(k, str) and type(v) is Tensor and not v.requires_grad for k, v in obj.items())
 
 
-def _encode(obj: Any, path: str, tensors: dict[str, np.ndarray]) -> Any:
-    """A JSON-able description of `obj`; each tensor's array goes into `tensors` under a unique name."""
+def _encode(obj: Any, path: str, tensors: dict[str, np.ndarray], seen: dict[int, Any] | None = None) -> Any:
+    """A JSON-able description of `obj`; each tensor's array goes into `tensors` under a unique name.
+
+    A tensor met twice is stored once and described twice by the same name (it loads as one
+    object, as torch.load gives); a Parameter and `requires_grad` are noted, and come back."""
+    seen = {} if seen is None else seen
+
     def add(array: np.ndarray) -> str:
         name, n = path or "tensor", 1
         while name in tensors or name == "__metadata__":  # that key is the header's own
@@ -142,7 +154,12 @@ def _encode(obj: Any, path: str, tensors: dict[str, np.ndarray]) -> Any:
         return name
 
     if isinstance(obj, Tensor):
-        return {"tensor": add(obj._data)}
+        if id(obj) not in seen:
+            node = {"parameter" if isinstance(obj, Parameter) else "tensor": add(obj._data)}
+            if obj.requires_grad:
+                node["requires_grad"] = True
+            seen[id(obj)] = node
+        return seen[id(obj)]
     if isinstance(obj, RowSparseGrad):
         return {"row_sparse": [add(obj.indices), add(obj.values)], "shape": list(obj.shape)}
     if obj is None or isinstance(obj, (bool, int, float, str)):
@@ -153,10 +170,11 @@ def _encode(obj: Any, path: str, tensors: dict[str, np.ndarray]) -> Any:
         for key in obj:
             if not (key is None or isinstance(key, (bool, int, float, str))):
                 raise TypeError(f"save: dict keys must be str, int, float, bool or None, got {type(key).__name__}")
-        return {"dict": [[key, _encode(value, f"{path}.{key}".lstrip("."), tensors)] for key, value in obj.items()]}
+        return {"dict": [[key, _encode(value, f"{path}.{key}".lstrip("."), tensors, seen)]
+                         for key, value in obj.items()]}
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
-        return {kind: [_encode(value, f"{path}.{i}".lstrip("."), tensors) for i, value in enumerate(obj)]}
+        return {kind: [_encode(value, f"{path}.{i}".lstrip("."), tensors, seen) for i, value in enumerate(obj)]}
     raise TypeError(
         f"save stores tensors, numbers, strings, None and dicts, lists or tuples of them (no pickle); got "
         f"{type(obj).__module__}.{type(obj).__qualname__}. To save a model, save its state_dict()."
@@ -278,23 +296,31 @@ def _guess(raw: bytes) -> str:
     return ""
 
 
-def _decode(node: Any, tensors: dict[str, np.ndarray], depth: int = 0) -> Any:
-    """The inverse of `_encode`; an unknown node raises (and nothing is ever evaluated)."""
+def _decode(node: Any, tensors: dict[str, np.ndarray], depth: int = 0, made: dict[str, Tensor] | None = None) -> Any:
+    """The inverse of `_encode`; an unknown node raises (and nothing is ever evaluated). `made`: the tensor
+    built for each name, so a tensor described twice is one object again."""
     if depth > _MAX_NESTING:
         raise ValueError(f"structure nested deeper than {_MAX_NESTING} levels")
     depth += 1
+    made = {} if made is None else made
     if node is None or isinstance(node, (bool, int, float, str)):
         return node
+    if isinstance(node, dict) and set(node) in ({"tensor"}, {"parameter"}, {"tensor", "requires_grad"},
+                                                {"parameter", "requires_grad"}):
+        name = node.get("tensor", node.get("parameter"))
+        if name not in made:
+            requires_grad = node.get("requires_grad", False) is True
+            made[name] = (Parameter(Tensor._make(tensors[name]), requires_grad) if "parameter" in node
+                          else Tensor._make(tensors[name], requires_grad))
+        return made[name]
     if isinstance(node, dict) and len(node) == 1:
         ((kind, value),) = node.items()
-        if kind == "tensor":
-            return Tensor._make(tensors[value])
         if kind == "dict":
-            return {key: _decode(item, tensors, depth) for key, item in value}
+            return {key: _decode(item, tensors, depth, made) for key, item in value}
         if kind == "list":
-            return [_decode(item, tensors, depth) for item in value]
+            return [_decode(item, tensors, depth, made) for item in value]
         if kind == "tuple":
-            return tuple(_decode(item, tensors, depth) for item in value)
+            return tuple(_decode(item, tensors, depth, made) for item in value)
     if isinstance(node, dict) and set(node) == {"row_sparse", "shape"}:
         indices, values = (tensors[name] for name in node["row_sparse"])
         shape = tuple(_exact_int(n) for n in node["shape"])

@@ -196,3 +196,31 @@ def test_cross_loading_a_model_both_ways(tmp_path):
     torch_model.load_state_dict(safetensors.torch.load_file(tmp_path / "from_mt.safetensors"))
     np.testing.assert_allclose(torch_model(torch.from_numpy(x)).detach().numpy(),
                                mt_model(mt.from_numpy(x)).detach().numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_parameters_requires_grad_and_a_tensor_saved_twice_load_as_torch_loads_them():
+    """What torch.load gives back: a Parameter stays one, requires_grad is kept, one tensor saved twice is
+    one object again. (Two different tensors sharing memory load unlinked here: safetensors has no views.)"""
+    def round_trip(lib):
+        t = lib.ones(3)
+        saved = {"twice": [t, t], "param": lib.nn.Parameter(lib.ones(2)), "grad": lib.ones(2, requires_grad=True),
+                 "frozen": lib.nn.Parameter(lib.ones(2), requires_grad=False)}
+        buffer = io.BytesIO()
+        lib.save(saved, buffer)
+        buffer.seek(0)
+        back = lib.load(buffer)
+        return (back["twice"][0] is back["twice"][1], type(back["param"]).__name__, back["param"].requires_grad,
+                type(back["grad"]).__name__, back["grad"].requires_grad, back["frozen"].requires_grad)
+
+    assert round_trip(mt) == round_trip(torch) == (True, "Parameter", True, "Tensor", True, False)
+
+
+def test_a_dict_of_parameters_keeps_them_and_a_state_dict_stays_a_plain_safetensors_file():
+    buffer = io.BytesIO()
+    mt.save({"w": mt.nn.Parameter(mt.ones(2))}, buffer)
+    buffer.seek(0)
+    assert isinstance(mt.load(buffer)["w"], mt.nn.Parameter)
+    state = mt.nn.Linear(2, 1).state_dict()
+    buffer = io.BytesIO()
+    mt.save(state, buffer)
+    assert set(safetensors.torch.load(buffer.getvalue())) == {"weight", "bias"}
