@@ -17,10 +17,9 @@ import numpy as np
 from . import _dtype as dt
 from ._generator import resolve as _random_source
 from ._printing import format_tensor
-from .autograd import engine
+from .autograd import differentiate
 from .autograd import grad_mode, inplace
-from .autograd.function import gradient_edge
-from .autograd.tensor_base import TensorBase
+from .autograd.tensor_base import RemovableHandle, TensorBase
 from .ops import linalg, pointwise, reduction, shape
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
@@ -50,7 +49,7 @@ class Tensor(TensorBase):
         else:
             array = np.empty(args, dtype=np.float32)
         self._data, self._requires_grad, self._grad, self.grad_fn = array, False, None, None
-        self._base = self._storage = self._accumulator = None
+        self._base = self._storage = self._accumulator = self._hooks = None
 
     @staticmethod
     def _make(array: Any, requires_grad: bool = False) -> "Tensor":
@@ -58,7 +57,7 @@ class Tensor(TensorBase):
         t = _new(Tensor)
         t._data = array if type(array) is np.ndarray else np.asarray(array)
         t._requires_grad = requires_grad
-        t._grad = t.grad_fn = t._base = t._storage = t._accumulator = None
+        t._grad = t.grad_fn = t._base = t._storage = t._accumulator = t._hooks = None
         return t
 
     # ------------------------------------------------------------------ attributes
@@ -153,6 +152,19 @@ class Tensor(TensorBase):
     @property
     def retains_grad(self) -> bool:
         return self.grad_fn is not None and self.grad_fn._retained is not None
+
+    def register_hook(self, hook: Any) -> RemovableHandle:
+        """Call `hook(grad)` each time the gradient with respect to this tensor is computed (before a
+        leaf adds it to `.grad`); a tensor it returns replaces the gradient. `handle.remove()` undoes it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._hooks is None:
+            self._hooks = {}
+        handle = RemovableHandle(self._hooks)
+        self._hooks[handle.id] = hook
+        if self.grad_fn is not None:  # (a leaf's AccumulateGrad node reads the leaf's hooks itself)
+            self.grad_fn._hooked = weakref.ref(self)
+        return handle
 
     @property
     def data(self) -> "Tensor":
@@ -298,25 +310,11 @@ class Tensor(TensorBase):
         return (_rebuild, (self._data, self._requires_grad))
 
     # ------------------------------------------------------------------ autograd
-    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None:
-        """Compute d(self)/d(leaf) for every leaf that requires grad, adding into `leaf.grad`."""
-        if create_graph:  # (the rules run on NumPy arrays: the backward pass itself is not recorded)
-            raise NotImplementedError("minitorch_ref does not record the backward pass: create_graph=True (higher-"
-                                      "order gradients) is not supported")
-        if not self._requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-        if gradient is None:
-            if self._data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            grad = np.ones(self._data.shape, self._data.dtype)  # (np.ones_like costs twice as much)
-        else:
-            grad = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient, dtype=self._data.dtype)
-            if grad.shape != self._data.shape:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[0] has a shape of {dt.Size(grad.shape)} and output[0] has a "
-                    f"shape of {dt.Size(self._data.shape)}."
-                )
-        engine.backward(gradient_edge(self), grad, retain_graph=builtins.bool(retain_graph))
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs: Any = None) -> None:
+        """Compute d(self)/d(leaf) for every leaf that requires grad, adding into `leaf.grad` (with
+        `inputs`: only into those tensors' `.grad`). See `autograd.differentiate`."""
+        differentiate.backward(self, gradient, retain_graph, create_graph, inputs)
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: Any) -> "Tensor":

@@ -463,3 +463,68 @@ def test_create_graph_is_refused_clearly():
     x = mt.ones(2, requires_grad=True)
     with pytest.raises(NotImplementedError, match="create_graph=True"):
         (x * x).sum().backward(create_graph=True)
+
+
+# --------------------------------------------------------------------------- autograd.grad, backward(inputs=), hooks
+def test_autograd_grad_returns_the_gradients_and_leaves_every_grad_alone():
+    def run(lib):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = a * 3
+        c = (b * b).sum()
+        ga, gb = lib.autograd.grad(c, [a, b], retain_graph=True)
+        unused = lib.tensor([1.0], requires_grad=True)
+        (none,) = lib.autograd.grad(c, [unused], allow_unused=True, retain_graph=True)
+        (zeros,) = lib.autograd.grad(c, unused, allow_unused=True, materialize_grads=True, retain_graph=True)
+        (weighted,) = lib.autograd.grad(b, a, grad_outputs=lib.tensor([1.0, -1.0]))
+        return ga.tolist(), gb.tolist(), a.grad, none, zeros.tolist(), weighted.tolist()
+
+    assert run(mt) == run(torch) == ([18.0, 36.0], [6.0, 12.0], None, None, [0.0], [3.0, -3.0])
+
+
+def test_backward_with_inputs_accumulates_only_into_those():
+    def run(lib):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        w = lib.tensor([0.5, 0.5], requires_grad=True)
+        b = a * w
+        c = (b * b).sum()
+        c.backward(inputs=[b], retain_graph=True)
+        first = (a.grad, w.grad, b.grad.tolist())
+        c.backward(inputs=a)
+        return first, a.grad.tolist(), w.grad
+
+    assert run(mt) == run(torch)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.autograd.grad((x * 2).sum(), lib.ones(2)),
+    lambda lib, x: lib.autograd.grad((x * 2).sum(), [x, lib.ones(1, requires_grad=True)]),
+    lambda lib, x: lib.autograd.grad(x * 2, x),
+    lambda lib, x: lib.autograd.grad(lib.ones(1), x),
+    lambda lib, x: lib.autograd.backward([(x * 2).sum(), lib.ones(1)]),
+    lambda lib, x: (x * 2).sum().backward(inputs=[]),
+    lambda lib, x: lib.autograd.grad((x * 2).sum(), []),
+    lambda lib, x: lib.ones(2).register_hook(lambda g: g),
+])
+def test_autograd_api_errors_match_torch(call):
+    _same_error(lambda lib: call(lib, lib.ones(2, requires_grad=True)))
+
+
+def test_hooks_see_and_replace_gradients_as_torch():
+    """A leaf's hook runs before the gradient is added to .grad; a non-leaf's before its node's rule, and
+    retain_grad keeps the hooked value; hooks run in order; `remove()` takes one away."""
+    def run(lib):
+        seen = []
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        leaf_hook = x.register_hook(lambda g: g * 10)
+        y = x * x
+        y.retain_grad()
+        y.register_hook(lambda g: seen.append(g.tolist()))
+        y.register_hook(lambda g: g + 1)
+        y.sum().backward()
+        first = (x.grad.tolist(), y.grad.tolist(), list(seen))
+        leaf_hook.remove()
+        x.grad = None
+        (x * x).sum().backward()
+        return first, x.grad.tolist()
+
+    assert run(mt) == run(torch) == (([40.0, 80.0], [2.0, 2.0], [[1.0, 1.0]]), [2.0, 4.0])

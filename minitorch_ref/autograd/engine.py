@@ -1,14 +1,16 @@
-"""Reverse-mode differentiation: the backward pass, from the output back to the leaves.
+"""Reverse-mode differentiation: the backward pass, from the outputs back to the leaves.
 
 1. Order the nodes so that every node comes after all the nodes that consume its output
    (`topological_order`: a depth-first search, iterative so that a 10,000-op chain is fine).
-2. Give the output's node its gradient (1 for a scalar loss). Visit the nodes in that order:
-   call the node's `backward` (its rule) with the gradient collected for it, sum each input's
+2. Give each output's node its gradient (1 for a scalar loss). Visit the nodes in that order:
+   pass the gradient collected for the node through the hooks of the tensor it made
+   (`register_hook`, `retain_grad`), call the node's `backward` (its rule), sum each input's
    gradient back to that input's shape (undoing broadcasting, in `sum_to_shape`), and add it
    to what that input's node has collected so far. A node is visited only after all its
    consumers have contributed, so `b = a + a; c = b + b` gives `a.grad == 4`.
 3. A leaf's node (`AccumulateGrad`) is visited like any other: its rule adds the total into
    `leaf.grad`. With `retain_graph=False` each node drops its saved arrays once it ran.
+   `autograd.grad` instead collects the totals at the nodes it asks for, and no `.grad` changes.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .function import Function
+from .function import AccumulateGrad, Function
 
 
 def sum_to_shape(grad: Any, shape: tuple, node: Function | None = None, index: int = 0) -> Any:
@@ -31,15 +33,15 @@ def sum_to_shape(grad: Any, shape: tuple, node: Function | None = None, index: i
     return grad.sum(axis=tuple(range(extra)) + stretched, keepdims=True).reshape(shape)
 
 
-def topological_order(root: Function) -> list:
-    """The nodes reachable from `root`, every consumer before the nodes it consumes.
+def topological_order(*roots: Function) -> list:
+    """The nodes reachable from the roots, every consumer before the nodes it consumes.
 
     A depth-first search lists a node once everything it consumes is listed, then reverses
     the list. (Recursively, marking a node on first sight is correct. With an explicit stack,
     mark it when it is expanded, not when pushed, or a node reached twice is listed too early.)
     """
     order, expanded = [], set()
-    stack = [(root, False)]
+    stack = [(root, False) for root in roots]
     while stack:
         node, inputs_listed = stack.pop()
         if inputs_listed:
@@ -54,20 +56,30 @@ def topological_order(root: Function) -> list:
     return order
 
 
-def backward(root: Function, grad: Any, retain_graph: bool = False) -> None:
-    """Propagate `grad` (d(something)/d(root's output)) through the graph to every leaf.
+def backward(roots: list, grads: list, retain_graph: bool = False, capture: set | None = None) -> dict:
+    """Propagate `grads` (d(something)/d(each root's output)) through the graph to every leaf.
 
-    inf and nan propagate silently, as in torch (NumPy would warn about inf - inf, 0 * inf...).
+    `capture` (for `autograd.grad`): nodes whose total gradient is returned, {node: gradient};
+    then no leaf's `.grad` changes. inf and nan propagate silently, as in torch.
     """
-    pending = {root: grad}  # node -> the gradient of its output collected so far
+    pending, captured = {}, {}  # node -> the gradient of its output collected so far
+    for root, grad in zip(roots, grads):
+        pending[root] = grad if root not in pending else pending[root] + grad
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for node in topological_order(root):
+        for node in topological_order(*roots):
             grad = pending.pop(node, None)
-            if grad is None:  # no path from the output carried a gradient here
+            if grad is None:  # no path from the outputs carried a gradient here
                 continue
+            grad = node.tensor_hooks(grad)
+            if capture is not None:
+                if node in capture:
+                    captured[node] = grad
+                if type(node) is AccumulateGrad:  # (autograd.grad: the leaves' .grad stay as they are)
+                    continue
             for i, (parent, g) in enumerate(zip(node.next_functions, node.run_backward(grad))):
                 if parent is not None and g is not None:
                     g = sum_to_shape(g, parent.output_shape, node, i)
                     pending[parent] = g if parent not in pending else pending[parent] + g
             if not retain_graph:
                 node.free_saved()
+    return captured

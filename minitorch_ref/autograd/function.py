@@ -43,7 +43,7 @@ import numpy as np
 
 from .._dtype import PACKAGE, torch_type_name
 from . import grad_mode
-from .tensor_base import Storage, TensorBase, mark_view
+from .tensor_base import Storage, TensorBase, mark_view, run_hooks
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -67,6 +67,7 @@ class Function:
     _saved: tuple | None = ()  # what save_for_backward kept (None once freed)
     _saved_versions: tuple = ()  # (index in _saved, storage, version then, producer node)
     _retained = None  # weak reference to an output that called `retain_grad()`
+    _hooked = None  # weak reference to an output that has hooks (`register_hook`)
 
     # ------------------------------------------------------------------ used by rules
     def save_for_backward(self, *arrays: Any) -> None:
@@ -89,12 +90,19 @@ class Function:
         return self._saved
 
     # ------------------------------------------------------------------ used by the engine
-    def run_backward(self, grad: Any) -> tuple:
-        """This node's rule applied to `grad`: one gradient per forward argument, as a tuple."""
+    def tensor_hooks(self, grad: Any) -> Any:
+        """The gradient of the tensor this node made, through that tensor's hooks (`register_hook`,
+        in order), then kept by `retain_grad()` (which so sees the hooked gradient, as in torch)."""
+        if self._hooked is not None and self._hooked() is not None:
+            grad = run_hooks(self._hooked(), grad)
         retained = self._retained() if self._retained is not None else None
         if retained is not None:  # `retain_grad()` on the output: its .grad adds up, as a leaf's does
             retained._grad = retained._make(np.array(grad, copy=True) if retained._grad is None
                                             else retained._grad._data + grad)
+        return grad
+
+    def run_backward(self, grad: Any) -> tuple:
+        """This node's rule applied to `grad`: one gradient per forward argument, as a tuple."""
         grads = type(self).backward(self, grad)
         grads = grads if type(grads) is tuple else (grads,)
         if len(grads) != len(self.next_functions):  # (a custom Function's backward must match its forward)
@@ -200,6 +208,10 @@ class AccumulateGrad(Function):
     def __init__(self, leaf: TensorBase) -> None:
         self.variable = leaf
         self.output_shape = leaf._data.shape
+
+    def tensor_hooks(self, grad: Any) -> Any:
+        """The leaf's hooks see (and may replace) its gradient before it is added to `.grad`."""
+        return run_hooks(self.variable, grad) if self.variable._hooks else grad
 
     @staticmethod
     def backward(ctx: "AccumulateGrad", grad: Any) -> tuple:

@@ -24,9 +24,11 @@ class TensorBase:
     whose memory this one views (None if it is not a view). _storage: the version counter
     shared with its views (None until needed). _accumulator: a weak reference to the leaf's
     `AccumulateGrad` node, so that every use of a leaf in one graph meets the same node.
+    _hooks: the functions `register_hook` added (None until one is), by handle id.
     """
 
-    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_base", "_storage", "_accumulator", "__weakref__")
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_base", "_storage", "_accumulator", "_hooks",
+                 "__weakref__")
 
     @staticmethod
     def _make(array: np.ndarray, requires_grad: bool = False) -> Any:
@@ -60,3 +62,37 @@ def mark_view(view: TensorBase, source: TensorBase) -> None:
         storage.views = weakref.WeakSet()
     storage.views.add(view)
     view._base, view._storage = base, storage
+
+
+class RemovableHandle:
+    """What `register_hook` returns (torch.utils.hooks.RemovableHandle): `remove()` takes the hook away."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict) -> None:
+        self._hooks = hooks
+        self.id = RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> "RemovableHandle":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.remove()
+
+
+def run_hooks(t: TensorBase, grad: Any) -> Any:
+    """`grad` passed through t's hooks in the order they were added; a hook that returns a tensor
+    replaces the gradient (it must keep its shape)."""
+    for hook in list(t._hooks.values()):
+        sparse = getattr(grad, "is_sparse", False)  # (a row-sparse gradient is passed as it is)
+        result = hook(grad if sparse else t._make(grad))
+        if result is not None:
+            value = result if getattr(result, "is_sparse", False) else result._data
+            if tuple(value.shape) != tuple(grad.shape):
+                raise RuntimeError(f"hook '{getattr(hook, '__name__', 'hook')}' has changed the size of value")
+            grad = value
+    return grad
