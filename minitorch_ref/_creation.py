@@ -13,8 +13,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import _dtype as dt
+from ._generator import _from_double, as_long
 from ._generator import resolve as _random_source
-from ._tensor import Tensor, _finish, _infer_array, _shape_args, _sized
+from ._tensor import Tensor, _checked_scalar, _finish, _infer_array, _readable, _shape_args, _sized
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -62,26 +63,41 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 
 def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
+    """A tensor of `size` filled with `fill_value`; its dtype, if not given, from the value: bool,
+    int64 for integers (NumPy's too), else float32."""
+    if isinstance(fill_value, Tensor):
+        if fill_value.ndim:
+            raise TypeError("full(): argument 'fill_value' (position 2) must be Number, not Tensor")
+        fill_value = fill_value.item()
     if dtype is None:
-        dtype = {builtins.bool: dt.bool_, builtins.int: dt.int64}.get(type(fill_value), dt.DEFAULT_FLOAT)
+        dtype = dt.bool_ if isinstance(fill_value, builtins.bool) else (
+            dt.int64 if isinstance(fill_value, (builtins.int, np.integer)) else dt.DEFAULT_FLOAT)
     shape, np_dtype = _sized((size,), dtype)
-    return _finish(np.full(shape, fill_value, np_dtype), None, device, requires_grad)
+    return _finish(np.full(shape, _fill_value(fill_value, np_dtype, _numel(shape)), np_dtype), None, device,
+                   requires_grad)
+
+
+def _fill_value(value: Any, np_dtype: np.dtype, numel: int) -> np.generic:
+    """A fill value in the tensor's dtype, with torch's overflow check (`_checked_scalar`: -1 wraps
+    around to 255 in uint8, NaN or 1e10 into int32 raise). Besides, as torch's `full`: a Python int
+    must fit in int64 or uint64 to be read at all; float16 is made from a float (two roundings); and
+    a single element is filled by another path, which for float16 skips the check (1e10 gives inf)."""
+    value = _readable(value.item() if isinstance(value, np.generic) else value)
+    if np_dtype != np.float16 or isinstance(value, builtins.bool):
+        return _checked_scalar(value, np_dtype)[()]
+    if numel != 1:
+        _checked_scalar(value, np_dtype)
+    return _from_double(np.float64(value), np_dtype)[()]
 
 
 def _numel(shape: tuple) -> int:
     return int(math.prod(shape))
 
 
-def _float_dtype(np_dtype: np.dtype, fn: str) -> None:
-    if np_dtype.kind != "f":
-        raise NotImplementedError(f"\"{fn}\" not implemented for '{dt.torch_type_name(np_dtype)}'")
-
-
 def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1): torch's numbers for the same seed (24 random bits for float32, 53 for float64)."""
     shape, np_dtype = _sized(size, dtype)
-    _float_dtype(np_dtype, "check_uniform_bounds")
     values = _random_source(generator).uniform(_numel(shape), np_dtype).reshape(shape)
     return _finish(values, None, device, requires_grad)
 
@@ -90,7 +106,6 @@ def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = No
           requires_grad: bool = False) -> Tensor:
     """Standard normal (mean 0, std 1), by torch's Box-Muller (see docs/random.md)."""
     shape, np_dtype = _sized(size, dtype)
-    _float_dtype(np_dtype, "normal_kernel_cpu")
     values = _random_source(generator).normal(_numel(shape), np_dtype).reshape(shape)
     return _finish(values, None, device, requires_grad)
 
@@ -100,19 +115,30 @@ def randint(low: int, high: int | None = None, size: Sequence = (), *, generator
     """Integers in [low, high); `randint(high, size)` as torch allows."""
     if high is None or isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, (size if high is None else high)
-    if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     shape, np_dtype = _sized((size,), dtype, dt.int64)
-    values = _random_source(generator).integers(_numel(shape), int(low), int(high), np_dtype).reshape(shape)
-    return _finish(values, None, device, requires_grad)
+    values = _random_source(generator).integers(_numel(shape), as_long(low), as_long(high), np_dtype)
+    return _finish(values.reshape(shape), None, device, requires_grad)
+
+
+# the largest n whose permutation a floating dtype holds exactly, as torch's message writes it
+_RANDPERM_LIMIT = {"float16": ((1 << 11) + 1, "2049", "Half"), "float32": ((1 << 24) + 1, "2^24+1", "Float"),
+                   "float64": ((1 << 53) + 1, "2^53+1", "Double")}
 
 
 def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    """A random order of 0 .. n-1 (torch's Fisher-Yates shuffle and draws)."""
-    if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
-    return _finish(_random_source(generator).randperm(int(n)), dtype, device, requires_grad)
+    """A random order of 0 .. n-1 (torch's Fisher-Yates shuffle and draws), after torch's checks:
+    n - 1 must fit the dtype (int8: n <= 128) and, for floats, every integer up to n must be exact."""
+    if not isinstance(n, (builtins.int, np.integer)):
+        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+    (n,), np_dtype = _sized((n,), dtype, dt.int64)
+    _fill_value(max(n - 1, 0), np_dtype, 1)  # torch makes a tensor of n - 1 in the dtype: it must fit
+    limit, limit_text, name = _RANDPERM_LIMIT.get(np_dtype.name, (n, "", ""))
+    if n > limit:
+        raise RuntimeError(f"n cannot be greater than {limit_text} for {name} type.")
+    if np_dtype == np.bool_:
+        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
+    return _finish(_random_source(generator).randperm(n), np_dtype, device, requires_grad)
 
 
 def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
@@ -127,7 +153,9 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
 
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
-    """[start, end) with `step`; int64 when all arguments are integers, else float32."""
+    """[start, end) with `step`; int64 when all arguments are integers (or integer 0-d tensors),
+    else float32."""
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if end is None:
         start, end = 0, start
     all_int = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
@@ -183,37 +211,54 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None, 
     return _finish(np.eye(*shape, dtype=np_dtype), None, device, requires_grad)
 
 
-def zeros_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return zeros(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+# ---------------------------------------------------------------- *_like: t's shape, dtype and layout
+def _like(t: Tensor, dtype: Any, device: Any) -> Tensor:
+    """An uninitialised tensor for `*_like(t)`. torch's default `memory_format=torch.preserve_format`
+    keeps t's layout: a transposed t gives a transposed result, a sliced or expanded one the same order
+    of dimensions, packed. NumPy's `order="K"` does the same. It matters for random fills, which
+    write their numbers in memory order: `rand_like(x.t())` is `rand(x.shape).t()`, not `rand(x.t().shape)`."""
+    np_dtype = t._data.dtype if dtype is None else dt.to_numpy_dtype(dtype)
+    return _finish(np.empty_like(t._data, np_dtype, order="K"), None, device, False)
 
 
-def ones_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return ones(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+def _filled_like(t: Tensor, dtype: Any, device: Any, requires_grad: bool, fill: Any) -> Tensor:
+    """`_like(t)` with `fill(tensor)` done in place (torch: `empty_like(t).fill_(...)`, `.uniform_()`...)."""
+    out = _like(t, dtype, device)
+    fill(out)
+    return _finish(out._data, None, None, requires_grad)
 
 
 def empty_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return empty(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+    return _filled_like(t, dtype, device, requires_grad, lambda out: None)
+
+
+def zeros_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(0))
+
+
+def ones_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(1))
 
 
 def full_like(t: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+    return _filled_like(t, dtype, device, requires_grad,
+                        lambda out: out._data.fill(_fill_value(fill_value, out._data.dtype, out._data.size)))
 
 
 def rand_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
               generator: Any = None) -> Tensor:
-    return rand(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad, generator=generator)
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out.uniform_(generator=generator))
 
 
 def randn_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
                generator: Any = None) -> Tensor:
-    return randn(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad, generator=generator)
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out.normal_(generator=generator))
 
 
 def randint_like(t: Tensor, low: int, high: int | None = None, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False, generator: Any = None) -> Tensor:
-    """`randint` with t's shape and dtype; `randint_like(t, high)` draws from [0, high)."""
+    """`randint` with t's shape, dtype and layout; `randint_like(t, high)` draws from [0, high)."""
     if high is None:
         low, high = 0, low
-    return randint(low, high, t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad,
-                   generator=generator)
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out.random_(low, high, generator=generator))

@@ -94,15 +94,18 @@ def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def fma64(a, b, c) -> np.ndarray:
     """float64 a*b + c rounded once (Boldo and Melquiond's emulation: exact product and sum, then
     the small parts added with round-to-odd, then one round-to-nearest). Finite values of moderate
-    size, as random numbers are."""
+    size, as random numbers are; where an infinity or NaN comes in (normal_(inf, 1)), a*b + c is
+    the FMA's result too (inf, -inf or NaN: nothing to round), where the emulation would give NaN."""
     a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
-    p = a * b
-    ah, al = _split(a)
-    bh, bl = _split(b)
-    p_err = ((ah * bh - p) + ah * bl + al * bh) + al * bl  # a*b == p + p_err exactly
-    s, s_err = _two_sum(c, p)
-    v, v_err = _two_sum(s_err, p_err)
-    return s + _round_to_odd(v, v_err)
+    with np.errstate(invalid="ignore", over="ignore"):  # (0 * inf, inf - inf: as the FMA, silently)
+        p = a * b
+        ah, al = _split(a)
+        bh, bl = _split(b)
+        p_err = ((ah * bh - p) + ah * bl + al * bh) + al * bl  # a*b == p + p_err exactly
+        s, s_err = _two_sum(c, p)
+        v, v_err = _two_sum(s_err, p_err)
+        out = s + _round_to_odd(v, v_err)
+    return out if np.isfinite(s).all() else np.where(np.isfinite(s), out, s)
 
 
 def _round_to_odd(v: np.ndarray, v_err: np.ndarray) -> np.ndarray:

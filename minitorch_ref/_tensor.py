@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import builtins
 import math
+import numbers
+import operator
 import warnings
 import weakref
 from typing import Any, Sequence
@@ -15,6 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import _dtype as dt
+from ._generator import as_long
 from ._generator import resolve as _random_source
 from ._printing import format_tensor
 from .autograd import differentiate
@@ -186,7 +189,9 @@ class Tensor(TensorBase):
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        return self._data if dtype is None else self._data.astype(dtype)
+        """What NumPy sees of the tensor (`np.asarray(t)`): its array, refused as `numpy()` refuses it."""
+        array = self.numpy() if dtype is None else self.numpy().astype(dtype, copy=False)
+        return array.copy() if copy else array
 
     def item(self):
         if self._data.size != 1:
@@ -197,10 +202,16 @@ class Tensor(TensorBase):
         return self._data.tolist()
 
     def __float__(self) -> float:
-        return builtins.float(self.item())
+        return builtins.float(self._one_element())
 
     def __int__(self) -> int:
-        return builtins.int(self.item())
+        return builtins.int(self._one_element())
+
+    def _one_element(self):
+        """The value of a one-element tensor, for float() and int() (a ValueError otherwise, as torch)."""
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.item()
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -209,7 +220,8 @@ class Tensor(TensorBase):
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            amount = "more than one value" if self._data.size else "no values"
+            raise RuntimeError(f"Boolean value of Tensor with {amount} is ambiguous")
         return builtins.bool(self._data)
 
     def __len__(self) -> int:
@@ -412,9 +424,14 @@ class Tensor(TensorBase):
         a, b = _promote(self, exponent)
         if a._data.dtype == np.bool_ and isinstance(b, Tensor):
             raise NotImplementedError('"pow" not implemented for \'Bool\'')
-        if isinstance(b, Tensor) or a._data.dtype.kind == "f" or b >= 0:
-            return (pointwise.PowTensor if isinstance(b, Tensor) else pointwise.Pow).apply(a, b)
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if isinstance(b, Tensor):
+            return pointwise.PowTensor.apply(a, b)
+        number = exponent.item() if isinstance(exponent, np.generic) else exponent  # (b is wrapped: -1 is 255 in uint8)
+        if a._data.dtype.kind != "f" and number < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if a._data.dtype.kind != "f" or a._data.dtype == np.float16:
+            _checked_scalar(number, a._data.dtype)  # torch converts the exponent into these dtypes, checked
+        return pointwise.Pow.apply(a, b)
 
     pow = __pow__
 
@@ -499,33 +516,61 @@ class Tensor(TensorBase):
     clip = clamp
 
     # ------------------------------------------------------------------ comparisons (no gradient)
-    def _compare(self, other: Any, ufunc) -> "Tensor":
+    def _compare(self, other: Any, ufunc, name: str, operator: bool = False) -> "Tensor":
+        """A comparison with a tensor, a number or a NumPy array. Anything else (a string, a list, None)
+        is a TypeError for the method; the operator returns NotImplemented, so that Python falls back as
+        it does for torch: `t == 'a'` is False, `t != None` True, `t < 'a'` a TypeError."""
+        if not isinstance(other, (Tensor, np.ndarray, numbers.Number)):
+            if operator:
+                return NotImplemented
+            raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(other).__name__}), "
+                            f"but expected one of:\n * (Tensor other)\n * (Number other)")
         a, b = _promote(self, other)
         return pointwise.NoGradient.apply(ufunc, a, b)
 
     def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        if other is None:
-            return False
-        return self._compare(other, np.equal)
+        return self._compare(other, np.equal, "eq", operator=True)
 
     def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        if other is None:
-            return True
-        return self._compare(other, np.not_equal)
+        return self._compare(other, np.not_equal, "ne", operator=True)
 
     def __lt__(self, other: Any) -> "Tensor":
-        return self._compare(other, np.less)
+        return self._compare(other, np.less, "lt", operator=True)
 
     def __le__(self, other: Any) -> "Tensor":
-        return self._compare(other, np.less_equal)
+        return self._compare(other, np.less_equal, "le", operator=True)
 
     def __gt__(self, other: Any) -> "Tensor":
-        return self._compare(other, np.greater)
+        return self._compare(other, np.greater, "gt", operator=True)
 
     def __ge__(self, other: Any) -> "Tensor":
-        return self._compare(other, np.greater_equal)
+        return self._compare(other, np.greater_equal, "ge", operator=True)
 
-    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+    def eq(self, other: Any) -> "Tensor":
+        return self._compare(other, np.equal, "eq")
+
+    def ne(self, other: Any) -> "Tensor":
+        return self._compare(other, np.not_equal, "ne")
+
+    def lt(self, other: Any) -> "Tensor":
+        return self._compare(other, np.less, "lt")
+
+    def le(self, other: Any) -> "Tensor":
+        return self._compare(other, np.less_equal, "le")
+
+    def gt(self, other: Any) -> "Tensor":
+        return self._compare(other, np.greater, "gt")
+
+    def ge(self, other: Any) -> "Tensor":
+        return self._compare(other, np.greater_equal, "ge")
+
+    def __contains__(self, element: Any) -> bool:
+        """`element in t`: whether `element == t` anywhere (a tensor element broadcasts against t,
+        so a row of t is found as in torch: `tensor([1, 2]) in tensor([[1, 2], [3, 4]])`)."""
+        if not isinstance(element, (Tensor, numbers.Number)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                               f"{type(element)}.")
+        return builtins.bool((element == self).any().item())
 
     def __and__(self, other: Any) -> "Tensor":
         return _bitwise(self, other, np.bitwise_and)
@@ -822,16 +867,23 @@ class Tensor(TensorBase):
             return pointwise.MaskedFillTensor.apply(cond, value, self)
         return pointwise.MaskedFill.apply(cond, _checked_scalar(value, self._data.dtype), self)
 
+    def where(self, condition: Any, other: Any) -> "Tensor":
+        """`where(condition, self, other)`."""
+        return where(condition, self, other)
+
     def __getitem__(self, key: Any) -> "Tensor":
-        np_key, op = _index_key(key, self._data.shape)
+        np_key, op, items = _index_key(key, self._data.shape)
+        _warn_uint8(items, stacklevel=2)
         return op.apply(self, np_key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        np_key, op = _index_key(key, self._data.shape)
+        value = _setitem_value(self, value)  # (torch reads the value first: `x[9] = None` is a TypeError)
+        if key is False:
+            return  # torch writes nothing (a False adds a dimension of size 0)
+        np_key, op, items = _index_key(key, self._data.shape)
         value_t = value if isinstance(value, Tensor) else None
-        if value_t is not None:
-            _check_setitem_shape(self, np_key, value_t, advanced=op is shape.Index)
-        if op is shape.Index and _views_before_advanced(key, self._data.shape):
+        _check_setitem(self, np_key, items, value, index_put=op is shape.Index and key is not True)
+        if op is shape.Index and _views_before_advanced(items, self._data.shape):
             op = shape.Slice  # torch first takes a view (int, None or partial slice), then index_put_ on it
         if op is not shape.Index:  # torch writes through a view of self: its error and node names say so
             _check_inplace(self, through_view=True)
@@ -907,13 +959,17 @@ class Tensor(TensorBase):
         return self._overwrite(value, shape.FillTensor if isinstance(value, Tensor) else shape.Fill)
 
     # ---- random fills: torch's numbers for the same seed (minitorch_ref/_generator.py)
+    def _memory_order(self) -> list:
+        """The dimensions from the outermost in memory to the innermost (by stride)."""
+        return sorted(range(self._data.ndim), key=lambda d: -abs(self._data.strides[d]))
+
     def _in_memory_order(self, values: np.ndarray) -> np.ndarray:
         """Place a flat run of random values as torch's kernels write them: in memory order (a transposed
         view is filled along its storage), which is the logical order for contiguous tensors."""
         data = self._data
         if data.flags.c_contiguous:
             return values.reshape(data.shape)
-        outer_first = sorted(range(data.ndim), key=lambda d: -abs(data.strides[d]))
+        outer_first = self._memory_order()
         out = np.empty(data.shape, values.dtype)
         out.transpose(outer_first)[...] = values.reshape([data.shape[d] for d in outer_first])
         return out
@@ -927,20 +983,23 @@ class Tensor(TensorBase):
                                                       contiguous=self._data.flags.c_contiguous)
         return self._overwrite(self._in_memory_order(values), shape.Normal)
 
-    def random_(self, low: int | None = None, high: int | None = None, *, generator: Any = None) -> "Tensor":
-        """Integers: [0, 2**mantissa] (floats) or [0, max] without bounds; [0, low) with one; [low, high)."""
+    def random_(self, low: int | None = None, high: Any = ..., *, generator: Any = None) -> "Tensor":
+        """Integers: [0, 2**mantissa] (floats) or [0, max] without bounds; random_(to): [0, to);
+        random_(from, to): [from, to); random_(from, None): from `from` to the dtype's largest value."""
         source, n = _random_source(generator), self._data.size
         if low is None:
             values = source.random_default(n, self._data.dtype)
         else:
-            low, high = (0, low) if high is None else (low, high)
-            values = source.integers(n, int(low), int(high), self._data.dtype)
+            low, high = (0, low) if high is ... else (low, high)  # (`...`: no second argument given)
+            values = source.integers(n, as_long(low), None if high is None else as_long(high), self._data.dtype)
         return self._overwrite(self._in_memory_order(values), shape.Random)
 
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> "Tensor":
         source = _random_source(generator)
-        if isinstance(p, Tensor):
-            values = source.bernoulli_tensor(np.broadcast_to(p._data, self._data.shape))
+        if isinstance(p, Tensor):  # in self's memory order too, each draw against its element's p
+            order = self._memory_order()
+            p_in_order = np.broadcast_to(p._data, self._data.shape).transpose(order)
+            values = source.bernoulli_tensor(p_in_order).transpose(np.argsort(order))
         else:
             values = self._in_memory_order(source.bernoulli_scalar(self._data.size, float(p)))
         return self._overwrite(values.astype(self._data.dtype), shape.Bernoulli)
@@ -968,10 +1027,11 @@ class Tensor(TensorBase):
             raise RuntimeError("cannot sample n_sample <= 0 samples")
         if not replacement and num_samples > weights.shape[-1]:
             raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-        if (weights < 0).any() or not np.isfinite(weights).all():
-            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-        if (weights.reshape(-1, weights.shape[-1]).sum(axis=1) <= 0).any():
-            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        if not replacement or num_samples == 1:  # (with replacement, the sampling loop checks each row)
+            if (weights < 0).any() or not np.isfinite(weights).all():
+                raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+            if (weights.reshape(-1, weights.shape[-1]).sum(axis=1) <= 0).any():
+                raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
         picks = _random_source(generator).multinomial(weights, builtins.int(num_samples), replacement)
         return Tensor._make(picks)
 
@@ -1710,23 +1770,144 @@ def _infer_array(data: Any, dtype: Any = None) -> np.ndarray:
         return data._data.copy()
     if isinstance(data, np.ndarray):
         return data.copy()
-    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
-        data = [x._data if isinstance(x, Tensor) else x for x in data]
+    if isinstance(data, (list, tuple)) and not _plain_numbers(data):
+        return _mixed_array(data, dtype)  # (NumPy values or tensors among the data: see there)
     try:
         array = np.array(data)
     except ValueError as e:
+        if isinstance(data, (list, tuple)):
+            return _mixed_array(data, dtype)  # (raises torch's error for ragged lists)
         raise ValueError(f"expected sequence of equal-length lists: {e}") from None
+    if array.dtype in (np.uint64, object) or (array.dtype == np.float64 and array.size and abs(array).max() >= 2**63):
+        array = _ints_beyond_int64(data, dtype, array)  # (NumPy's dtype then, for Python ints beyond int64)
     if array.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if array.dtype.kind in "US":
         raise TypeError("new(): invalid data type 'str'")
     if dtype is not None:
-        return array.astype(dt.to_numpy_dtype(dtype), copy=False)
+        return _checked_cast(array, dt.to_numpy_dtype(dtype))
     if array.dtype == np.float64 and not isinstance(data, np.floating):
         array = array.astype(dt.DEFAULT_FLOAT.numpy_dtype)
     elif array.dtype.kind in "iu" and not isinstance(data, np.generic) and array.dtype != np.uint8:
         array = array.astype(np.int64)
     return array
+
+
+def _ints_beyond_int64(data: Any, dtype: Any, array: np.ndarray) -> np.ndarray:
+    """torch reads Python ints as C++ int64s: one beyond that range raises, unless the tensor will be
+    floating point or bool (a float among the data, or such a dtype asked for): then it is read as a
+    double."""
+    big = has_float = False
+    pending = [data]
+    while pending:
+        x = pending.pop()
+        if isinstance(x, (list, tuple)):
+            pending.extend(x)
+        elif isinstance(x, (builtins.float, np.floating)):
+            has_float = True
+        elif isinstance(x, builtins.int) and not isinstance(x, builtins.bool):
+            big = big or not -(1 << 63) <= x < 1 << 63
+    if not big:
+        return array
+    if (not has_float) if dtype is None else dt.to_numpy_dtype(dtype).kind in "iu":
+        raise ValueError("Overflow when unpacking long long")
+    return np.array(data, np.float64)
+
+
+_PLAIN_NUMBERS = frozenset((builtins.int, builtins.float, builtins.bool, builtins.complex))
+
+
+def _plain_numbers(data: Any) -> bool:
+    """Whether nested lists/tuples hold Python numbers only (NumPy then infers what torch does, up to
+    float64 -> the default float)."""
+    kinds = set(map(type, data))
+    if kinds <= _PLAIN_NUMBERS:
+        return True
+    return kinds <= {list, tuple} and all(_plain_numbers(x) for x in data)
+
+
+def _is_sequence(obj: Any) -> bool:
+    return isinstance(obj, (list, tuple, range, np.ndarray))
+
+
+def _mixed_array(data: Any, dtype: Any) -> np.ndarray:
+    """`tensor(data)` for nested lists that hold NumPy scalars or arrays, or tensors (or that NumPy
+    cannot read), read as torch reads them (torch/csrc/utils/tensor_new.cpp):
+    - the shape follows the first element at each level, and a tensor is not a sequence there: it is
+      one number, so `[tensor([1.]), tensor([2.])]` has shape (2,), and a tensor of several elements
+      cannot be read at all;
+    - the dtype promotes over every leaf, each keeping its own dtype: `[np.float64(1.5)]` is float64,
+      `[tensor(1., dtype=float64), tensor(2.)]` too (a Python float is the default float)."""
+    sizes = []
+    level = data
+    while _is_sequence(level) or isinstance(level, str):
+        if isinstance(level, str):  # (torch descends into a string's characters until it gives up)
+            raise ValueError("too many dimensions 'str'")
+        sizes.append(len(level))  # (a 0-d NumPy array: TypeError "len() of unsized object", as torch)
+        if not len(level):
+            break
+        level = level[0]
+    np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else _inferred_dtype(data)
+    values = []
+    _gather(data, sizes, 0, values, np_dtype)
+    return _checked_cast(np.array(values).reshape(sizes), np_dtype)
+
+
+def _inferred_dtype(obj: Any) -> np.dtype:
+    """torch's infer_scalar_type: the promoted dtype of every leaf."""
+    if isinstance(obj, (np.ndarray, np.generic)):
+        return dt.from_numpy_dtype(obj.dtype).numpy_dtype
+    if isinstance(obj, Tensor):
+        return obj._data.dtype
+    if isinstance(obj, (builtins.bool, builtins.int, builtins.float)):
+        return dt.scalar_dtype(obj)
+    if isinstance(obj, str):
+        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(obj, (list, tuple, range)):
+        result = dt.DEFAULT_FLOAT.numpy_dtype if not obj else None
+        for item in obj:
+            item_dtype = _inferred_dtype(item)
+            result = item_dtype if result is None else dt.promote_types(result, item_dtype)
+        return result
+    raise RuntimeError(f"Could not infer dtype of {type(obj).__name__}")
+
+
+def _gather(obj: Any, sizes: list, level: int, values: list, np_dtype: np.dtype) -> None:
+    """Append the leaves of `obj` to `values` as Python numbers, checking the shape level by level."""
+    if level == len(sizes):
+        if isinstance(obj, Tensor):
+            if obj._data.size != 1:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+            obj = obj._data.item()
+        elif isinstance(obj, np.generic):
+            obj = obj.item()
+        elif _is_sequence(obj):
+            name = type(obj).__name__
+            raise TypeError(f"must be real number, not {name}" if np_dtype.kind == "f" else
+                            f"'{name}' object cannot be interpreted as an integer")
+        values.append(obj)
+        return
+    if not _is_sequence(obj):
+        raise TypeError("not a sequence")
+    if len(obj) != sizes[level]:
+        raise ValueError(f"expected sequence of length {sizes[level]} at dim {level} (got {len(obj)})")
+    for item in obj:
+        _gather(item, sizes, level + 1, values, np_dtype)
+
+
+def _checked_cast(array: np.ndarray, np_dtype: np.dtype) -> np.ndarray:
+    """`array` in `np_dtype`, refusing a value that an integer dtype cannot hold, as tensor() does
+    (c10's checked_convert: `tensor([200], dtype=int8)` raises; -1 into uint8 wraps to 255, but -1.0 fails)."""
+    if np_dtype.kind in "iu" and array.dtype.kind in "iuf" and array.size:
+        info = np.iinfo(np_dtype)
+        if array.dtype.kind == "f":
+            bad = ~np.isfinite(array) | (array < info.min) | (array > info.max)
+        else:
+            low = builtins.int(info.min) if np_dtype.kind == "i" else -builtins.int(info.max)
+            bad = (array < low) | (array > info.max)
+        if bad.any():
+            raise RuntimeError(f"value cannot be converted to type {np_dtype.name} without overflow")
+    return array.astype(np_dtype, copy=False)
 
 
 def _sized(size: Sequence, dtype: Any, default: Any = None):
@@ -1784,6 +1965,8 @@ def _promote(a: Tensor, b: Any, floating: bool = False):
             target = dt.DEFAULT_FLOAT.numpy_dtype
         _check_broadcast(a._data.shape, b._data.shape)
         return _cast(a, target), _cast(b, target)
+    if type(b) is builtins.int:
+        _readable(b)
     if a._data.dtype.kind == "f" and (type(b) is builtins.float or type(b) is builtins.int):
         return a, b  # the common case: a float tensor and a Python number keep the tensor's dtype
     if not isinstance(b, _Number):
@@ -2002,7 +2185,7 @@ def _checked_scalar(value: Any, np_dtype: np.dtype) -> np.ndarray:
         low = builtins.int(info.min) if np_dtype.kind == "i" else 0 if isinstance(value, builtins.float) else -info.max
         fits = math.isfinite(value) and low <= value <= builtins.int(info.max)
     else:
-        fits = not math.isfinite(value) or abs(value) <= np.finfo(np_dtype).max
+        fits = not math.isfinite(value) or abs(value) <= builtins.float(np.finfo(np_dtype).max)
     if not fits:
         raise RuntimeError(f"value cannot be converted to type {_C_TYPE[np_dtype.name]} without overflow")
     with np.errstate(over="ignore"):
@@ -2054,63 +2237,205 @@ def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:
     return pointwise.NoGradient.apply(lambda a: np.asarray(fn(a, axis=d, keepdims=keepdim)), t)
 
 
-def _index_key(key: Any, shape_: tuple):
-    """Translate a torch index into a NumPy one, checking bounds with torch's IndexError.
+_INDEX_DTYPE_ERROR = "tensors used as indices must be long, int, byte or bool tensors"
+_LIST_AS_TUPLE_WARNING = (
+    "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in pytorch 2.9; use "
+    "x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as tensor index, "
+    f"x[{dt.PACKAGE}.tensor(seq)], which will result either in an error or a different result")
+_UINT8_INDEX_WARNING = (f"indexing with dtype {dt.PACKAGE}.uint8 is now deprecated, please use a dtype "
+                        f"{dt.PACKAGE}.bool instead.")
 
-    Also returns the op, named as torch names the result's grad_fn: torch applies the index item
-    by item (select for an int, slice, unsqueeze for None; a full slice does nothing) and names
-    the last step, IndexBackward0 when any tensor/mask takes part, AliasBackward0 when no step did.
+
+def _index_items(key: Any) -> tuple:
+    """The key as a tuple of index items.
+
+    A list counts as several items (`x[[[0, 1], [1, 2]]]` is `x[[0, 1], [1, 2]]`) when it holds a
+    sequence, slice, `...`, None or tensor and has fewer than 32 entries: an old NumPy rule that torch
+    keeps (treatSequenceAsTuple). Any other list is one index: `x[[0, 1]]` picks two rows.
     """
-    items = key if isinstance(key, tuple) else (key,)
-    out = []
+    if isinstance(key, tuple):
+        return key
+    if isinstance(key, list) and len(key) < 32 and any(
+            item is None or item is Ellipsis or isinstance(item, (Tensor, slice, list, tuple, range, np.ndarray))
+            for item in key):
+        warnings.warn(_LIST_AS_TUPLE_WARNING, UserWarning, stacklevel=4)
+        return tuple(key)
+    return (key,)
+
+
+def _index_item(item: Any) -> Any:
+    """One index item in NumPy's terms: an int, a slice, None, `...` or an array.
+
+    As torch reads them: a 0-d integer tensor is an int; a 0-d bool or uint8 tensor, like True and
+    False, is a mask with no dimensions; a list or NumPy array becomes int64 indices (`[]` an empty
+    index, floats truncated) unless it holds bools (a mask) or uint8; other tensors must be int64,
+    int32, uint8 or bool. uint8 is a mask too, deprecated (it stays uint8 here: `_warn_uint8` warns
+    where torch does, and `__setitem__` refuses it where torch does).
+    """
+    if isinstance(item, Tensor):
+        array = item._data
+        if array.dtype.kind not in "biu":
+            raise IndexError(_INDEX_DTYPE_ERROR)
+        if array.ndim == 0:
+            return np.asarray(array != 0) if array.dtype in (np.bool_, np.uint8) else builtins.int(array)
+        if array.dtype not in (np.int64, np.int32, np.uint8, np.bool_):
+            raise IndexError(_INDEX_DTYPE_ERROR)
+    elif item is None or item is Ellipsis or isinstance(item, slice) or _is_int(item):
+        return item
+    elif isinstance(item, (builtins.bool, np.bool_)):
+        return np.asarray(item)
+    elif isinstance(item, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
+    elif not isinstance(item, (list, tuple, range, np.ndarray)):
+        if hasattr(type(item), "__index__"):
+            return operator.index(item)
+        raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                         f"indices (got {_type_name(item)})")
+    else:
+        array = np.asarray(item)
+        if array.dtype == object or array.dtype.kind not in "biuf":
+            raise IndexError(_INDEX_DTYPE_ERROR)
+        if array.dtype not in (np.bool_, np.uint8):
+            array = array.astype(np.int64)
+    return array
+
+
+def _is_mask(item: Any) -> bool:
+    return isinstance(item, np.ndarray) and item.dtype in (np.bool_, np.uint8)
+
+
+def _warn_uint8(items: tuple, stacklevel: int) -> None:
+    """torch's deprecation warning for a uint8 mask, given where it indexes (not where it fills)."""
+    if any(isinstance(item, np.ndarray) and item.dtype == np.uint8 for item in items):
+        warnings.warn(_UINT8_INDEX_WARNING, UserWarning, stacklevel=stacklevel + 1)
+
+
+def _specified_dims(items: tuple) -> int:
+    """How many dimensions the items index, as torch counts them to size `...`: a bool or uint8 tensor
+    its ndim; None, `...`, True and False none; anything else one (a list or NumPy array too, even of bools)."""
+    count = 0
+    for item in items:
+        if isinstance(item, Tensor) and item._data.dtype in (np.bool_, np.uint8):
+            count += item._data.ndim
+        elif not (item is None or item is Ellipsis or item is True or item is False):
+            count += 1
+    return count
+
+
+def _index_key(key: Any, shape_: tuple):
+    """Translate a torch index into a NumPy one, with torch's IndexErrors.
+
+    Returns (the NumPy key, the op, the items). The op is named as torch names the result's grad_fn:
+    torch applies the index item by item (select for an int, slice, unsqueeze for None; a full slice
+    does nothing) and names the last step, IndexBackward0 when any tensor/mask takes part,
+    AliasBackward0 when no step did. The items are the key's parts as `_index_item` reads them.
+
+    torch selects an int's element in the tensor as viewed by the items before it (`view` below, `at`
+    the position there; its message names the item's place in the key). It checks each mask against
+    the dimensions it covers in the final view, then that the index arrays broadcast (a mask counts as
+    its nonzero positions, True as one index, False as none), then their bounds: so do we.
+    """
+    if not shape_ and (_is_int(key) or isinstance(key, slice)):  # (torch's own words for these two on a 0-d tensor)
+        if isinstance(key, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        if key == 0:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+                             "C++ to convert a 0-dim tensor to a number")
+        raise IndexError(f"index {key} is out of bounds for dimension 0 with size 0")
+    raw = _index_items(key)
+    items = tuple(_index_item(item) for item in raw)
+    specified = _specified_dims(raw)
+    if specified > len(shape_):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape_)}")
+    out, masks, index_shapes, int_indices = [], [], [], []
     op = shape.Alias
     advanced = False
-    dim = 0
-    for item in items:
-        if isinstance(item, Tensor):
-            item = item._data
-            if item.dtype.kind not in "biu":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            if item.dtype.kind in "iu" and item.ndim == 0:
-                item = builtins.int(item)
-        if isinstance(item, (builtins.int, np.integer)) and not isinstance(item, (builtins.bool, np.bool_)):
-            if dim >= len(shape_):
+    dim = 0  # the dimension of the tensor the next item indexes
+    view, at = list(shape_), 0
+    for i, item in enumerate(items):
+        if _is_int(item):
+            if at >= len(view):
                 raise IndexError(f"too many indices for tensor of dimension {len(shape_)}")
-            size = shape_[dim]
+            size = view[at]
             if not -size <= item < size:
-                raise IndexError(f"index {item} is out of bounds for dimension {dim} with size {size}")
+                raise IndexError(f"index {item} is out of bounds for dimension {i} with size {size}")
             op = shape.Select
             dim += 1
+            del view[at]
         elif isinstance(item, slice):
             if item.step is not None and item.step <= 0:
-                raise ValueError("step must be greater than zero")
+                raise ValueError("slice step cannot be zero" if item.step == 0 else "step must be greater than zero")
             size = shape_[dim] if dim < len(shape_) else 0
             if item.start not in (None, 0) or item.step not in (None, 1) or (item.stop is not None and item.stop < size):
                 op = shape.Slice
+            if at < len(view):
+                view[at] = len(range(*item.indices(view[at])))
             dim += 1
+            at += 1
         elif item is None:
             op = shape.UnsqueezeIndex
+            view.insert(at, 1)
+            at += 1
         elif item is Ellipsis:
-            dim += len(shape_) - sum(1 for i in items if i is not None and i is not Ellipsis)
+            dim += len(shape_) - specified
+            at += len(shape_) - specified
         else:
             advanced = True
-            array = np.asarray(item)
-            if array.dtype == object or array.dtype.kind not in "biu":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            if array.dtype.kind in "iu" and array.size and dim < len(shape_):
-                size = shape_[dim]
-                if array.min() < -size or array.max() >= size:
-                    bad = array[(array < -size) | (array >= size)].flat[0]
-                    raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
-            dim += array.ndim if array.dtype.kind == "b" else 1
-            item = array
+            if item.ndim == 0:  # True or False: torch adds a dimension of size 1 and indexes that
+                view.insert(at, 1)
+                at += 1
+                index_shapes.append((builtins.int(item),))
+            elif _is_mask(item):
+                masks.append((item.shape, at))
+                dim += item.ndim
+                at += item.ndim
+                item = item.astype(np.bool_, copy=False)
+                index_shapes.extend([(builtins.int(np.count_nonzero(item)),)] * item.ndim)
+            else:
+                if at < len(view):
+                    int_indices.append((len(index_shapes), item, view[at]))
+                dim += 1
+                at += 1
+                index_shapes.append(item.shape)
         out.append(item)
-    if dim > len(shape_):
-        raise IndexError(f"too many indices for tensor of dimension {len(shape_)}")
-    np_key = tuple(out) if isinstance(key, tuple) else out[0]
+    for mask_shape, at in masks:
+        for j, n in enumerate(mask_shape):
+            if at + j >= len(view) or view[at + j] != n:
+                raise IndexError(f"The shape of the mask {list(mask_shape)} at index {j} does not match the shape of "
+                                 f"the indexed tensor {view} at index {at + j}")
+    if len(index_shapes) > 1:
+        try:
+            np.broadcast_shapes(*index_shapes)
+        except ValueError:
+            raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                             + ", ".join(str(list(s)) for s in index_shapes)) from None
+    if int_indices:
+        _check_index_bounds(int_indices, index_shapes)
+    np_key = tuple(out)
     if advanced:
         np_key = _torch_order(out) or np_key
-    return np_key, (shape.Index if advanced else op)
+    return np_key, (shape.Index if advanced else op), items
+
+
+def _check_index_bounds(int_indices: list, index_shapes: list) -> None:
+    """torch's error for an index out of range: at the first position (of the index arrays' broadcast
+    shape) where one is, the first such array there, named by its place among the index arrays
+    (`x[[0], [5]]`: "index 5 is out of bounds for dimension 1 with size 3")."""
+    bad = [(j, index, (index < -size) | (index >= size), size) for j, index, size in int_indices]
+    bad = [(j, index, outside, size) for j, index, outside, size in bad if outside.any()]
+    if not bad:
+        return
+    shape_ = np.broadcast_shapes(*index_shapes)
+    if math.prod(shape_):  # (else: the first array with an index out of range, and its first such index)
+        spread = [(j, np.broadcast_to(index, shape_).ravel(), np.broadcast_to(outside, shape_).ravel(), size)
+                  for j, index, outside, size in bad]
+        first = min(builtins.int(np.argmax(outside)) for _, _, outside, _ in spread)
+        bad = [(j, index[first:first + 1], outside[first:first + 1], size) for j, index, outside, size in spread
+               if outside[first]]
+    j, index, outside, size = bad[0]
+    if not size:
+        raise IndexError("index is out of bounds for dimension with size 0")
+    raise IndexError(f"index {index[outside][0]} is out of bounds for dimension {j} with size {size}")
 
 
 def _is_int(item: Any) -> bool:
@@ -2137,29 +2462,152 @@ def _torch_order(items: list):
     return shape.TwoStepKey(tuple(basic), tuple(advanced))
 
 
-def _views_before_advanced(key: Any, shape_: tuple) -> bool:
+def _views_before_advanced(items: tuple, shape_: tuple) -> bool:
     """Whether an advanced-index key also has a part that makes torch take a view first.
 
     torch applies ints, None and slices as views (a slice covering the whole dimension is
-    skipped), then the tensor indices; a write through such a view records `CopySlices`.
+    skipped; True and False add a dimension, a view too), then the tensor indices; a write
+    through such a view records `CopySlices`.
     """
-    items = key if isinstance(key, tuple) else (key,)
     dim = 0
     for item in items:
-        if item is None or isinstance(item, (builtins.int, np.integer)) and not isinstance(item, (builtins.bool, np.bool_)):
-            if item is not None:
-                dim += 1
+        if item is None or _is_int(item) or (isinstance(item, np.ndarray) and item.ndim == 0):
             return True
         if isinstance(item, slice):
             if dim < len(shape_) and range(*item.indices(shape_[dim])) != range(shape_[dim]):
                 return True
             dim += 1
         elif item is Ellipsis:
-            dim += len(shape_) - sum(1 for i in items if i is not None and i is not Ellipsis)
+            dim += len(shape_) - sum(i.ndim if _is_mask(i) else 1 for i in items if i is not None and i is not Ellipsis)
         else:
-            dim += np.ndim(item._data if isinstance(item, Tensor) else item) if np.asarray(
-                item._data if isinstance(item, Tensor) else item).dtype == np.bool_ else 1
+            dim += item.ndim if _is_mask(item) else 1
     return False
+
+
+def _index_put_view(a: np.ndarray, items: tuple) -> np.ndarray:
+    """The view of `a` that torch's index_put_ writes into: `a` after the ints, slices and None of the
+    key (and the new dimension of a True or False), a full slice where an index array stands."""
+    basic = []
+    for item in items:
+        if not isinstance(item, np.ndarray):
+            basic.append(item)
+        else:
+            basic.extend([None] if item.ndim == 0 else [slice(None)] * (item.ndim if _is_mask(item) else 1))
+    if not any(item is Ellipsis for item in basic):
+        basic.append(Ellipsis)  # (a view even when ints pick a single element)
+    return a[tuple(basic)]
+
+
+_OVERLAP_ERROR = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+                  "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _memory_overlap(a: np.ndarray, b: np.ndarray) -> str:
+    """How two arrays share memory, as torch's get_overlap_status sees it: "full" (the same elements in
+    the same layout), "partial", "none", or "unknown" where either is not dense (torch does not look then)."""
+    if a.size == 0 or b.size == 0:
+        return "none"
+    if not (_dense(a) and _dense(b)):
+        return "unknown"
+    a_begin, b_begin = a.__array_interface__["data"][0], b.__array_interface__["data"][0]
+    a_end, b_end = a_begin + a.nbytes, b_begin + b.nbytes
+    if (a_begin, a_end) == (b_begin, b_end):
+        same_layout = [s // a.itemsize for s in a.strides] == [s // b.itemsize for s in b.strides]
+        return "full" if same_layout else "partial"
+    return "partial" if a_begin < b_end and b_begin < a_end else "none"
+
+
+def _dense(a: np.ndarray) -> bool:
+    """torch's is_non_overlapping_and_dense: the elements fill a block of memory, each once, in some order."""
+    expected = a.itemsize
+    for stride, size in sorted((s, n) for s, n in zip(a.strides, a.shape) if n > 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _readable(number: Any) -> Any:
+    """`number`, if torch can read it: a Python int must fit in int64, or uint64."""
+    if type(number) is builtins.int and not -(1 << 63) <= number < 1 << 64:
+        raise OverflowError("int too big to convert" if number > 0 else "can't convert negative int to unsigned")
+    return number
+
+
+def _scalar_into(value: Any, np_dtype: np.dtype) -> np.ndarray:
+    """A number as torch converts it into a tensor's dtype to fill or pick from: checked for overflow
+    (see `_checked_scalar`), except into float16, where 70000 becomes inf."""
+    if np_dtype == np.float16:
+        with np.errstate(over="ignore"):
+            return np.asarray(value.item() if isinstance(value, np.generic) else value).astype(np.float16)
+    return _checked_scalar(value, np_dtype)
+
+
+def _type_name(value: Any) -> str:
+    """The name of value's type as torch's C++ messages print it (a NumPy type with its module)."""
+    kind = type(value)
+    return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+
+
+def _setitem_value(t: Tensor, value: Any) -> Any:
+    """`value` as `t[key] = value` takes it (torch's valueToTensor, before the key is read): a tensor as it
+    is; a Python number (or NumPy int, or NumPy float64, a float subclass) checked against t's dtype as
+    torch converts it; anything else, None, a list, a NumPy array, is refused."""
+    if isinstance(value, Tensor):
+        return value
+    if _is_int(value):
+        if not -2**63 <= value < 2**63:
+            raise ValueError("Overflow when unpacking long long")
+    elif isinstance(value, builtins.complex):
+        if value.imag:  # (float16 converts through double)
+            name = "double" if t._data.dtype == np.float16 else _C_TYPE[t._data.dtype.name]
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        value = value.real
+    elif not isinstance(value, (builtins.bool, builtins.float)):
+        tensor_type = f"{dt.PACKAGE}.{dt.torch_type_name(t._data.dtype)}Tensor"
+        raise TypeError(f"can't assign a {_type_name(value)} to a {tensor_type}")
+    return _scalar_into(value, t._data.dtype)
+
+
+def _check_setitem(t: Tensor, np_key: Any, items: tuple, value: Any, index_put: bool) -> None:
+    """torch's checks of `t[key] = value` that NumPy does not make, in torch's order.
+
+    A key with an index array makes torch call index_put_. That fills through masked_fill_ when the
+    value has one element and the index is a single mask (which masked_fill_ wants bool, not uint8);
+    otherwise it refuses a value that shares memory with the target, or has another dtype. A key of
+    ints and slices makes torch call copy_, which refuses a value that overlaps the target in part
+    (and fills a 0-d value in, unchecked).
+    """
+    arrays = [item for item in items if isinstance(item, np.ndarray)]
+    numel = value._data.size if isinstance(value, Tensor) else 1
+    if index_put and numel == 1 and len(arrays) == 1 and arrays[0].ndim and _is_mask(arrays[0]):
+        if arrays[0].dtype == np.uint8:
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+        return
+    if index_put:
+        _warn_uint8(items, stacklevel=3)
+    if not isinstance(value, Tensor):
+        return
+    source = shape.without_leading_ones(value._data)
+    if index_put:
+        if _memory_overlap(_index_put_view(t._data, items), source) in ("full", "partial"):
+            raise RuntimeError(_OVERLAP_ERROR)
+    elif value._data.ndim:
+        target = t._data[np_key] if any(k is Ellipsis for k in np_key) else t._data[np_key + (Ellipsis,)]
+        if target.shape != value._data.shape:
+            try:
+                source = np.broadcast_to(source, target.shape)
+            except ValueError:
+                source = None  # (the shape check below raises torch's error)
+        else:
+            source = value._data
+        if source is not None and _memory_overlap(target, source) == "partial":
+            raise RuntimeError(_OVERLAP_ERROR)
+    _check_setitem_shape(t, np_key, value, advanced=index_put)
+    if index_put and value._data.dtype != t._data.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{dt.torch_type_name(t._data.dtype)} for the destination and "
+                           f"{dt.torch_type_name(value._data.dtype)} for the source.")
 
 
 # ---------------------------------------------------------------------- functions used by methods
@@ -2231,18 +2679,29 @@ def _check_lerp_kernel(kernel: str, start: Tensor) -> None:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{dt.torch_type_name(start._data.dtype)}\'')
 
 
-def where(condition: Any, input: Any, other: Any) -> Tensor:
-    """Pick from `input` where `condition` is true, else from `other` (gradients flow to the picked ones)."""
+def where(condition: Any, input: Any = None, other: Any = None) -> Tensor:
+    """Pick from `input` where `condition` is true, else from `other` (gradients flow to the picked ones).
+
+    The dtype is torch's result type: two numbers give the default float if either is a float
+    (`where(c, 1.5, 0)` is float32), else int64 (or bool); a number beside a tensor takes the
+    tensor's dtype unless it is of a higher kind. The number is converted with torch's overflow
+    check (none for float16). `where(condition)` alone is `condition.nonzero(as_tuple=True)`.
+    """
+    if input is None and other is None:
+        return _as_tensor(condition).nonzero(as_tuple=True)
     cond = _as_tensor(condition)
     if cond._data.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{dt.torch_type_name(cond._data.dtype)}")
     if isinstance(input, Tensor):
         a, b = _promote(input, other)
+        b = b if isinstance(b, Tensor) else _scalar_into(other, a._data.dtype)
     elif isinstance(other, Tensor):
         b, a = _promote(other, input)
+        a = a if isinstance(a, Tensor) else _scalar_into(input, b._data.dtype)
     else:
-        a, b = _as_tensor(input), _as_tensor(other)
+        np_dtype = dt.promote_types(dt.scalar_dtype(_readable(input)), dt.scalar_dtype(_readable(other)))
+        a, b = _scalar_into(input, np_dtype), _scalar_into(other, np_dtype)
     _check_broadcast(cond._data.shape, np.broadcast_shapes(np.shape(a._data if isinstance(a, Tensor) else a),
                                                            np.shape(b._data if isinstance(b, Tensor) else b)))
     return pointwise.Where.apply(cond, a, b)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._dtype import PACKAGE, uint8
 from ._generator import DEFAULT_SEED, Engine, default_engine, resolve
 from ._tensor import Tensor
 
@@ -37,6 +38,11 @@ class Generator:
         return Tensor._make(self._engine.get_state())
 
     def set_state(self, new_state: Any) -> "Generator":
+        """Load a state from `get_state()` (or torch's `get_rng_state()`): a uint8 tensor of 5056 bytes."""
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a {PACKAGE}.ByteTensor, but got {type(new_state).__name__}")
+        if new_state.dtype != uint8:
+            raise TypeError(f"RNG state must be a {PACKAGE}.ByteTensor")
         self._engine.set_state(new_state)
         return self
 

@@ -3,12 +3,15 @@
 Every case seeds both backends, makes the same call on each, and checks that the values are
 equal bit for bit (same dtype, `np.array_equal`) and that both generators end in the same state
 (same 5056-byte `get_rng_state()`: the same number of draws, the same cached normal). Sizes
-straddle torch's thresholds (normal_ changes algorithm at 16 elements), for float32 and float64.
+straddle torch's thresholds (normal_ changes algorithm at 16 elements; integers take 64-bit draws
+from a range of 2**28), for float16, float32 and float64, in contiguous and other layouts. Bad
+arguments raise torch's exceptions, with torch's messages.
 """
 from __future__ import annotations
 
 import math
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -83,13 +86,14 @@ FLOAT_CASES = {
     "normal_ non-contiguous": lambda lib, n, d: lib.zeros(max(n, 1), 3, dtype=dt(lib, d)).t().normal_(1.0, 3.0),
     "uniform_ non-contiguous": lambda lib, n, d: lib.zeros(max(n, 1), 2, dtype=dt(lib, d)).t().uniform_(-1, 2),
     "exponential_": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).exponential_(2.5),
+    "exponential_(inf)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).exponential_(float("inf")),  # zeros
     "random_()": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).random_(),
     "random_(to)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).random_(100),
     "bernoulli(p tensor)": lambda lib, n, d: lib.bernoulli(lib.linspace(0, 1, n, dtype=dt(lib, d))),
 }
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("dtype", DTYPES + ["float16"])
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("case", list(FLOAT_CASES))
 def test_float_streams(case, size, dtype):
@@ -243,6 +247,16 @@ INT_CASES = {
     "randint": lambda lib, n: lib.randint(3, 17, (n,)),
     "randint(high)": lambda lib, n: lib.randint(10, (n, 2)),
     "randint, 64-bit range": lambda lib, n: lib.randint(-5, 2**40, (n,)),
+    "randint, range 2**28 (64-bit draws)": lambda lib, n: lib.randint(0, 2**28, (n,)),
+    "randint, range 2**28 - 1 (32-bit draws)": lambda lib, n: lib.randint(7, 7 + 2**28 - 1, (n,)),
+    "randint, range 2**32 - 1": lambda lib, n: lib.randint(-2**31, 2**31 - 1, (n,)),
+    "randint int32, range 3 * 2**29": lambda lib, n: lib.randint(-2**30, 2**29, (n,), dtype=lib.int32),
+    "randint_like, range 2**30": lambda lib, n: lib.randint_like(lib.zeros(n, dtype=lib.int64), 2**30),
+    "random_(from, to), range 3 * 2**30": lambda lib, n: lib.empty(n, dtype=lib.int64).random_(5, 5 + 3 * 2**30),
+    "random_(from, None) int16": lambda lib, n: lib.empty(n, dtype=lib.int16).random_(-7, None),
+    "random_(from, None) float64": lambda lib, n: lib.empty(n, dtype=lib.float64).random_(3, None),
+    "random_(-2**63, None)": lambda lib, n: lib.empty(n, dtype=lib.int64).random_(-2**63, None),
+    "random_(-2**63, None) float32": lambda lib, n: lib.empty(n, dtype=lib.float32).random_(-2**63, None),
     "randint int32": lambda lib, n: lib.randint(-7, 7, (n,), dtype=lib.int32),
     "randint_like": lambda lib, n: lib.randint_like(lib.zeros(n, dtype=lib.int64), 4, 9),
     "random_() int64": lambda lib, n: lib.empty(n, dtype=lib.int64).random_(),
@@ -285,6 +299,89 @@ def test_a_mixed_sequence_of_calls_stays_in_step():
                 lib.randn(1, dtype=lib.float64).float(), lib.randperm(12).float(), lib.empty(20).uniform_(-2, 2)]
     for seed in SEEDS:
         same_numbers(sequence, seed)
+
+
+@pytest.mark.parametrize("dtype, low, high", [
+    ("float16", 0.0, 1.0), ("float16", -1.0, 1.0), ("float16", 2046.0, 2048.0),
+    ("float32", 2.0**24 - 2, 2.0**24), ("float64", 2.0**53 - 2, 2.0**53)])
+def test_a_uniform_that_rounds_up_to_to_becomes_from(dtype, low, high):
+    """uniform_ promises [from, to): where `u * (to - from) + from` rounds up to `to` in the tensor's
+    dtype (about one float16 uniform in 4096 reaches 1.0; a quarter of these float32/float64 ones reach
+    2**24 or 2**53, where the spacing doubles), torch writes `from` instead."""
+    for seed in SEEDS[:2]:
+        same_numbers(lambda lib: lib.empty(100_000, dtype=dt(lib, dtype)).uniform_(low, high), seed)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.empty(30_000, dtype=lib.float16).exponential_(1.0),
+    lambda lib: lib.empty(30_000, dtype=lib.float16).exponential_(0.3),
+    lambda lib: lib.zeros(3000, 2, dtype=lib.float16).t().normal_(0.1, 1.7),  # the float64 path, one by one
+], ids=["exponential_", "exponential_(0.3)", "normal_ non-contiguous"])
+def test_float16_from_float64_rounds_through_float32(call):
+    """float16 values computed in float64 become a float32 first, then a float16 (C++ makes a
+    c10::Half from a float): two roundings, which differ from one for about one value in 5000."""
+    for seed in SEEDS[:2]:
+        same_numbers(call, seed)
+
+
+@pytest.mark.parametrize("dtype", DTYPES + ["float16"])
+@pytest.mark.parametrize("size", [1, 5, 15])
+@pytest.mark.parametrize("mean, std", [(float("inf"), 1.0), (-float("inf"), 2.0), (0.0, float("inf")),
+                                       (-1.0, float("inf")), (float("nan"), 1.0), (-0.0, 1.0)])
+def test_normal_with_infinite_mean_or_std_on_the_one_by_one_path(mean, std, size, dtype):
+    """Below 16 elements `z * std + mean` is one float64 FMA per number: an infinite mean or std
+    gives infinities (NaN only for z * inf with z = 0), as torch, not the NaN of an FMA emulation."""
+    same_numbers(lambda lib: lib.empty(size, dtype=dt(lib, dtype)).normal_(mean, std), 3)
+
+
+# tensors whose memory order is not their logical order (and a contiguous one); random fills write in memory order
+LAYOUTS = {
+    "transposed": lambda lib, d: lib.zeros(6, 5, dtype=dt(lib, d)).t(),
+    "transposed, 16 or more": lambda lib, d: lib.zeros(40, 7, dtype=dt(lib, d)).t(),
+    "permuted": lambda lib, d: lib.zeros(2, 3, 4, dtype=dt(lib, d)).permute(2, 0, 1),
+    "sliced": lambda lib, d: lib.zeros(5, 6, dtype=dt(lib, d))[:, ::2],
+    "transposed and sliced": lambda lib, d: lib.zeros(5, 6, dtype=dt(lib, d)).t()[:, ::2],
+    "expanded": lambda lib, d: lib.zeros(3, 1, dtype=dt(lib, d)).expand(3, 4),
+    "a dimension of size 1": lambda lib, d: lib.zeros(4, 3, dtype=dt(lib, d)).t().unsqueeze(1),
+    "contiguous": lambda lib, d: lib.zeros(4, 5, dtype=dt(lib, d)),
+}
+LIKE_CALLS = {
+    "rand_like": lambda lib, x: lib.rand_like(x),
+    "randn_like": lambda lib, x: [lib.randn_like(x), lib.randn(3)],  # (and the cached normal after it)
+    "randint_like": lambda lib, x: lib.randint_like(x, 3, 1000),
+    "bernoulli_(p tensor)": lambda lib, x: lib.empty_like(x).bernoulli_(lib.rand(x.shape)),
+    "dropout": lambda lib, x: lib.nn.functional.dropout(lib.ones_like(x), 0.5),
+}
+
+
+def strides(t) -> list:
+    """Element strides of the dimensions longer than 1 (those of length 1 never matter)."""
+    if isinstance(t, torch.Tensor):
+        return [s for s, n in zip(t.stride(), t.shape) if n > 1]
+    return [s // t._data.itemsize for s, n in zip(t._data.strides, t.shape) if n > 1]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+@pytest.mark.parametrize("case", list(LIKE_CALLS))
+def test_random_fills_of_other_layouts_run_in_memory_order(case, layout, dtype):
+    """torch's `*_like` keep the input's layout (memory_format=torch.preserve_format; dropout's noise
+    is `empty_like(input)`), and random fills write in memory order: `rand_like(x.t())` equals
+    `rand(x.shape).t()`. A non-contiguous randn_like takes the one-by-one path, whatever its size."""
+    if case == "dropout" and _torch_bernoulli_uses_mkl():
+        pytest.skip(MKL_BERNOULLI.kwargs["reason"])
+    for seed in SEEDS[:2]:
+        same_numbers(lambda lib: LIKE_CALLS[case](lib, LAYOUTS[layout](lib, dtype)), seed)
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+@pytest.mark.parametrize("like", ["empty_like", "zeros_like", "ones_like", "full_like", "rand_like", "randint_like"])
+def test_like_functions_keep_the_layout(like, layout):
+    args = {"full_like": (2.5,), "randint_like": (9,)}.get(like, ())
+    made = [getattr(lib, like)(LAYOUTS[layout](lib, "float32"), *args) for lib in (torch, mt)]
+    assert strides(made[1]) == strides(made[0])
+    if like in ("zeros_like", "ones_like", "full_like"):
+        assert_bit_identical(made[1], made[0])
 
 
 # --------------------------------------------------------------------------- seeding and state
@@ -489,16 +586,94 @@ def test_fused_multiply_adds_in_pieces_equal_one_pass():
         assert np.array_equal(got, fma.__wrapped__(a, b, c))
 
 
+def raised(call, lib) -> tuple:
+    """The exception `call(lib)` raises: its type and message (torch's names as minitorch_ref's)."""
+    with pytest.raises(Exception) as info:
+        call(lib)
+    return type(info.value), str(info.value).replace("torch.", "minitorch_ref.")
+
+
+BAD_CALLS = {
+    "uniform_ from > to": lambda lib: lib.empty(3).uniform_(2.5, 1),
+    "uniform_ to inf": lambda lib: lib.empty(3).uniform_(0, float("inf")),
+    "uniform_ from nan": lambda lib: lib.empty(3).uniform_(float("nan"), 1),
+    "uniform_ float16 beyond the dtype": lambda lib: lib.empty(3, dtype=lib.float16).uniform_(0, 70000),
+    "uniform_ float16 width beyond the dtype": lambda lib: lib.empty(3, dtype=lib.float16).uniform_(-6e4, 6e4),
+    "uniform_ float64 width beyond the dtype": lambda lib: lib.empty(3, dtype=lib.float64).uniform_(-1e308, 1e308),
+    "uniform_ int64": lambda lib: lib.empty(3, dtype=lib.int64).uniform_(),
+    "uniform_ bool, empty": lambda lib: lib.empty(0, dtype=lib.bool).uniform_(),
+    "rand int64": lambda lib: lib.rand(2, dtype=lib.int64),
+    "normal_ std < 0": lambda lib: lib.empty(3).normal_(0, -0.25),
+    "normal_ std nan": lambda lib: lib.empty(3).normal_(0, float("nan")),
+    "normal_ int64": lambda lib: lib.empty(3, dtype=lib.int64).normal_(),
+    "randn int32": lambda lib: lib.randn(20, dtype=lib.int32),
+    "exponential_ int32": lambda lib: lib.empty(3, dtype=lib.int32).exponential_(),
+    "exponential_ lambda nan": lambda lib: lib.empty(3).exponential_(float("nan")),
+    "exponential_ lambda < 0": lambda lib: lib.empty(3).exponential_(-1 / 3),
+    "bernoulli_ p > 1": lambda lib: lib.empty(3).bernoulli_(1.5),
+    "bernoulli_ p nan": lambda lib: lib.empty(3).bernoulli_(float("nan")),
+    "bernoulli, a nan probability": lambda lib: lib.bernoulli(lib.tensor([0.5, float("nan")])),
+    "bernoulli of int64 probabilities": lambda lib: lib.bernoulli(lib.zeros(3, dtype=lib.int64)),
+    "bernoulli_ with int64 probabilities": lambda lib: lib.empty(3).bernoulli_(lib.zeros(3, dtype=lib.int64)),
+    "randint empty range": lambda lib: lib.randint(5, 5, (2,)),
+    "randint int8 to 1000": lambda lib: lib.randint(0, 1000, (3,), dtype=lib.int8),
+    "randint bool to 3": lambda lib: lib.randint(0, 3, (3,), dtype=lib.bool),
+    "randint float16 to 100000": lambda lib: lib.randint(0, 100000, (3,), dtype=lib.float16),
+    "randint beyond int64": lambda lib: lib.randint(2**63, (2,)),
+    "random_ uint8 from -5": lambda lib: lib.empty(3, dtype=lib.uint8).random_(-5, 3),
+    "random_ int8 to 1000": lambda lib: lib.empty(3, dtype=lib.int8).random_(1000),
+    "random_ int8 from 200 to the top": lambda lib: lib.empty(3, dtype=lib.int8).random_(200, None),
+    "random_ float16 bounds that meet once rounded": lambda lib: lib.empty(3, dtype=lib.float16).random_(4098, 4100),
+    "random_ float16 from beyond 2**11 to the top": lambda lib: lib.empty(3, dtype=lib.float16).random_(65504, None),
+    "random_ int8 over all int64": lambda lib: lib.empty(3, dtype=lib.int8).random_(-2**63, None),
+    "randperm int8 129": lambda lib: lib.randperm(129, dtype=lib.int8),
+    "randperm uint8 300": lambda lib: lib.randperm(300, dtype=lib.uint8),
+    "randperm float16 3000": lambda lib: lib.randperm(3000, dtype=lib.float16),
+    "randperm float32 2**24 + 2": lambda lib: lib.randperm(2**24 + 2, dtype=lib.float32),
+    "randperm bool": lambda lib: lib.randperm(3, dtype=lib.bool),
+    "randperm(3.0)": lambda lib: lib.randperm(3.0),
+    "randperm(-1)": lambda lib: lib.randperm(-1),
+    "multinomial < 0, with replacement": lambda lib: lib.multinomial(lib.tensor([0.5, -0.1, 0.6]), 2, True),
+    "multinomial nan, with replacement": lambda lib: lib.multinomial(lib.tensor([0.5, float("nan")]), 2, True),
+    "multinomial inf, with replacement": lambda lib: lib.multinomial(lib.tensor([0.5, float("inf")]), 2, True),
+    "multinomial zeros, with replacement": lambda lib: lib.multinomial(lib.zeros(2, 3), 4, True),
+    "multinomial < 0, one sample": lambda lib: lib.multinomial(lib.tensor([0.5, -0.1, 0.6]), 1, True),
+    "dropout p nan": lambda lib: lib.nn.functional.dropout(lib.ones(3), float("nan"), training=False),
+    "set_rng_state of zeros": lambda lib: lib.set_rng_state(lib.zeros(5056, dtype=lib.uint8)),
+    "set_rng_state of float32": lambda lib: lib.set_rng_state(lib.zeros(5056)),
+    "set_rng_state of a list": lambda lib: lib.set_rng_state([0] * 5056),
+    "set_rng_state of the wrong size": lambda lib: lib.set_rng_state(lib.zeros(10, dtype=lib.uint8)),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CALLS))
+def test_bad_arguments_raise_torchs_error(case):
+    assert raised(BAD_CALLS[case], mt) == raised(BAD_CALLS[case], torch)
+
+
 @pytest.mark.parametrize("call", [
-    lambda lib: lib.empty(3).uniform_(2, 1),
-    lambda lib: lib.empty(3).normal_(0, -1),
-    lambda lib: lib.randint(5, 5, (2,)),
-    lambda lib: lib.empty(3).bernoulli_(1.5),
-    lambda lib: lib.rand(2, dtype=lib.int64),
-], ids=["uniform_ from > to", "normal_ std < 0", "randint empty range", "bernoulli_ p > 1", "rand int64"])
-def test_bad_arguments_raise_torchs_error(call):
-    with pytest.raises(RuntimeError) as expected:
-        call(torch)
-    with pytest.raises(RuntimeError) as got:
-        call(mt)
-    assert str(got.value) == str(expected.value)
+    lambda lib: lib.rand(3, generator=5),
+    lambda lib: lib.randint(0, 3, (3,), generator=5),
+    lambda lib: lib.empty(3).uniform_(generator=torch.Generator() if lib is mt else mt.Generator()),
+], ids=["rand", "randint", "uniform_ with the other library's generator"])
+def test_a_generator_that_is_not_one_raises_a_type_error(call):
+    """(torch's message lists every signature of the function: minitorch_ref's only says what is wrong)"""
+    assert raised(call, mt)[0] is raised(call, torch)[0] is TypeError
+
+
+@pytest.mark.parametrize("dtype, low, high", [("float32", 0, 2**25), ("float16", 0, 65504), ("float16", -2**12, 4),
+                                              ("float16", 4098, 4102), ("float64", -2**60, None)])
+def test_random_bounds_beyond_a_floats_whole_numbers_warn(dtype, low, high):
+    """Integers beyond 2**digits are not all floats: torch warns (and draws anyway, moving bounds that
+    round past each other inwards: 65503 is 65504 in float16)."""
+    def call(lib):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            values = lib.empty(50, dtype=dt(lib, dtype)).random_(low, high)
+        return values, [str(w.message).split(" (Triggered internally")[0] for w in caught]
+    torch.manual_seed(4)
+    expected, expected_warnings = call(torch)
+    mt.manual_seed(4)
+    got, got_warnings = call(mt)
+    assert_bit_identical(got, expected)
+    assert got_warnings == expected_warnings and got_warnings

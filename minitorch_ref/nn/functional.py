@@ -109,6 +109,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     unchanged and evaluation (no dropout) needs no rescaling. Identity when not training."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not 0.0 <= p <= 1.0:  # NaN: past Python's check, caught by torch's C++ one
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
     if input._data.dtype.kind != "f":  # (torch's noise is floating point, and cannot be written into integers)

@@ -46,6 +46,16 @@ class Rsub(Function):
         return -grad, None
 
 
+def by_number(fn, a, b):
+    """`fn(a, b)`; for a float16 array and a Python number, as torch's CPU kernels multiply and divide:
+    in float32 (their "opmath" type) with the number rounded to float32, then rounded once to float16.
+    NumPy would round the number to float16 first: `x * 70000` would be x * inf (nan where x is 0),
+    `x * 1e-8` would be x * 0. (torch adds and subtracts in float16, so Add and Sub need no such care.)"""
+    if a.dtype == np.float16 and not isinstance(b, np.ndarray):
+        return np.asarray(fn(a.astype(np.float32), np.float32(b))).astype(np.float16)
+    return fn(a, b)
+
+
 class Mul(Function):
     """d(a*b)/da = b, d(a*b)/db = a. As torch, each input is saved only if the *other* one wants a
     gradient: `z * 2` keeps nothing of z, so changing z in place afterwards is no error."""
@@ -53,12 +63,13 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
-        return a * b
+        return by_number(np.multiply, a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return (grad * b if ctx.needs_input_grad[0] else None), (grad * a if ctx.needs_input_grad[1] else None)
+        return (by_number(np.multiply, grad, b) if ctx.needs_input_grad[0] else None), (
+            grad * a if ctx.needs_input_grad[1] else None)
 
 
 class Div(Function):
@@ -67,12 +78,12 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
-        return a / b  # x/0 = inf, 0/0 = nan, silently, as torch (apply silences NumPy's warnings)
+        return by_number(np.true_divide, a, b)  # x/0 = inf, 0/0 = nan, silently, as torch (see Function.apply)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        grad_a = grad / b
+        grad_a = by_number(np.true_divide, grad, b)
         return grad_a, (-grad_a * a / b if ctx.needs_input_grad[1] else None)
 
 
@@ -116,7 +127,7 @@ class FloorDivide(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        return np.floor_divide(a, b)
+        return by_number(np.floor_divide, a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -622,6 +633,10 @@ class RoundDecimals(Function):
         return np.zeros_like(grad), None
 
 
+def _trunc_divide(a, b):
+    return np.trunc(np.true_divide(a, b))
+
+
 class DivRounding(Function):
     """`div(a, b, rounding_mode='trunc' | 'floor')`: the quotient rounded; its gradient is zero."""
 
@@ -634,7 +649,7 @@ class DivRounding(Function):
             if mode == "trunc":  # floor rounds negative quotients down: step back up where inexact
                 quotient = quotient + ((np.remainder(a, b) != 0) & ((a < 0) != (np.asarray(b) < 0)))
             return quotient.astype(np.result_type(a, b), copy=False)
-        return np.floor_divide(a, b) if mode == "floor" else np.trunc(a / b)
+        return by_number(np.floor_divide if mode == "floor" else _trunc_divide, a, b)
 
     @staticmethod
     def backward(ctx, grad):

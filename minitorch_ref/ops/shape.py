@@ -115,8 +115,14 @@ class TwoStepKey:
 
 
 def split_key(a: np.ndarray, key):
-    """(the array to index, the key to use on it): a NumPy view for a two-step key."""
-    return (a[key.basic], key.advanced) if isinstance(key, TwoStepKey) else (a, key)
+    """(the array to index, the key to use on it): a NumPy view for a two-step key.
+
+    The view stays an array even when the ints pick one element (`x[0, 1, True]`): NumPy would
+    return a scalar copy for `a[0, 1]`, but `a[0, 1, ...]` is a 0-d view."""
+    if not isinstance(key, TwoStepKey):
+        return a, key
+    basic = key.basic if any(k is Ellipsis for k in key.basic) else key.basic + (Ellipsis,)
+    return a[basic], key.advanced
 
 
 class Index(ViewFunction):
