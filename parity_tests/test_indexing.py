@@ -13,7 +13,7 @@ import pytest
 import torch
 
 import minitorch_ref as mt
-from parity_tests.test_semantics import _assert_same, _backward_grads, _outcome, _setitem
+from parity_tests.test_semantics import _backward_grads, _setitem, assert_matches_torch
 
 
 def _x(m):
@@ -331,15 +331,7 @@ DIFFERENT_MESSAGE = {"eq-method-string-error", "ge-method-list-error"}
 def test_matches_torch(case):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # (see test_index_warns_as_torch)
-        expected = _outcome(CASES[case], torch)
-        actual = _outcome(CASES[case], mt)
-    assert actual[0] == expected[0], f"torch: {expected}, minitorch_ref: {actual}"
-    if expected[0] == "raised":
-        assert actual[1] is expected[1], f"torch raises {expected[1].__name__}: {expected[2]}; we raise {actual[1:]}"
-        if case not in DIFFERENT_MESSAGE:
-            assert actual[2] == expected[2]
-    else:
-        _assert_same(expected[1], actual[1])
+        assert_matches_torch(CASES[case], same_message=case not in DIFFERENT_MESSAGE)
 
 
 INDEX_WARNINGS = {
