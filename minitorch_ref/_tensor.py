@@ -899,6 +899,33 @@ class Tensor(TensorBase):
             target[key_rest] = shape.without_leading_ones(value_t._data) if value_t is not None else value
             inplace.bump_version(self)
 
+    def index_put_(self, indices: Sequence, values: Any, accumulate: bool = False) -> "Tensor":
+        """`self[indices] = values` (`indices`: a tuple of index tensors, one per leading dim); with
+        `accumulate=True`, values at a repeated position add up (`x[i] += v` would keep only one)."""
+        if not accumulate:
+            self[tuple(indices)] = values
+            return self
+        values = values if isinstance(values, Tensor) else _as_tensor(values, self)
+        if values._data.dtype != self._data.dtype:
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                               f"{dt.torch_type_name(self._data.dtype)} for the destination and "
+                               f"{dt.torch_type_name(values._data.dtype)} for the source.")
+        _check_inplace(self)
+        key = []
+        for index in indices:  # (a bool mask stands for the positions where it is True)
+            array = index._data if isinstance(index, Tensor) else np.asarray(index)
+            key.extend(np.nonzero(array) if array.dtype == np.bool_ else [array.astype(np.int64, copy=False)])
+        return self._inplace(shape.IndexPutAccumulate.apply(self, tuple(key), values))
+
+    def index_put(self, indices: Sequence, values: Any, accumulate: bool = False) -> "Tensor":
+        """`index_put_` on a copy: `self` is unchanged."""
+        return self.clone().index_put_(indices, values, accumulate)
+
+    def masked_fill_(self, mask: "Tensor", value: Any) -> "Tensor":
+        """`masked_fill` written into `self` (the mask broadcasts to self's shape, not beyond)."""
+        _check_inplace(self)
+        return self._inplace(self.masked_fill(mask, value))
+
     # ------------------------------------------------------------------ in-place (see autograd/inplace.py)
     def _inplace(self, result: "Tensor") -> "Tensor":
         """Make `self` hold `result`: same Tensor object and memory, new value (and new grad_fn if recorded)."""

@@ -397,3 +397,31 @@ def test_float16_gradient_with_a_number_as_torch(op, number):
         return y.detach().numpy(), x.grad.numpy()
     for got, want in zip(run(mt), run(torch)):
         np.testing.assert_array_equal(got, want)
+
+
+def _index_put_accumulate(m):
+    x = m.zeros(5, requires_grad=True)
+    values = m.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    out = (x * 1).index_put((m.tensor([0, 0, 2]),), values, accumulate=True)  # position 0 twice: 1 + 2
+    out.backward(m.tensor([1.0, 2.0, 3.0, 4.0, 5.0]))
+    return out, x.grad, values.grad
+
+
+PUT_AND_FILL = {
+    "index_put-accumulate-and-gradients": _index_put_accumulate,
+    "index_put_-accumulate-two-indices": lambda m: m.zeros(2, 3).index_put_(
+        (m.tensor([1, 1]), m.tensor([0, 0])), m.tensor([1.0, 2.0]), accumulate=True),
+    "index_put_-accumulate-mask": lambda m: m.zeros(2, 3).index_put_((m.tensor([True, False]),), m.tensor(5.0),
+                                                                    accumulate=True),
+    "index_put_-list-of-indices": lambda m: m.zeros(5).index_put_([m.tensor([1])], m.tensor(1.0)),
+    "index_put_-accumulate-dtype-error": lambda m: m.zeros(5).index_put_(
+        (m.tensor([1]),), m.tensor([1.0], dtype=m.float64), accumulate=True),
+    "masked_fill_": lambda m: m.zeros(2, 3).masked_fill_(m.tensor([True, False, True]), 7.0),
+    "masked_fill_-broadcast-beyond-self-error": lambda m: m.zeros(3).masked_fill_(m.ones(2, 3, dtype=m.bool), 1.0),
+    "masked_fill_-leaf-error": lambda m: m.ones(2, requires_grad=True).masked_fill_(m.tensor([True, False]), 0.0),
+}
+
+
+@pytest.mark.parametrize("case", list(PUT_AND_FILL))
+def test_index_put_and_masked_fill_in_place_match_torch(case):
+    assert_matches_torch(PUT_AND_FILL[case])

@@ -203,6 +203,26 @@ class IndexPut(Function):
         return grad_a, None, grad_value
 
 
+class IndexPutAccumulate(Function):
+    """Out-of-place `index_put(indices, values, accumulate=True)`: values at a repeated position add up
+    (`np.add.at`: a plain `out[key] += values` would keep only one of them). Every position passes its
+    gradient on to `x`; each value gets the gradient of the position it went to."""
+
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, a, key, values):
+        out = a.copy()
+        np.add.at(out, key, values)
+        ctx.key = key
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_values = grad[ctx.key] if ctx.needs_input_grad[2] else None  # (summed back to values' shape)
+        return grad, None, grad_values
+
+
 # A write through a view of `x` (`x[1:] = v`) is recorded by torch as CopySlices; a write of the
 # whole tensor (`x[...] = v`) as a copy (a tensor value) or a fill (a number).
 class IndexPutCopySlices(IndexPut):
