@@ -1229,23 +1229,28 @@ class Tensor(TensorBase):
         return self._vector_norm(p, dim, keepdim, dtype)
 
     def _vector_norm(self, ord: Any = 2, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> "Tensor":
-        """(sum |x|^ord)^(1/ord) over `dim` (every element when None); ord=inf/-inf: max/min |x|, 0: count."""
-        x = self.to(dtype) if dtype is not None else self
-        if x._data.dtype.kind != "f":
+        """(sum |x|^ord)^(1/ord) over `dim` (every element when None); ord=inf/-inf: max/min |x|, 0: count.
+        `dtype` may widen the input (float32 -> float64), as torch, not narrow it."""
+        if self._data.dtype.kind != "f":
             raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                               f"{dt.torch_type_name(x._data.dtype)}")
+                               f"{dt.torch_type_name(self._data.dtype)}")
+        if dtype is not None and not np.can_cast(self._data.dtype, dt.to_numpy_dtype(dtype), "safe"):
+            raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({dt.torch_type_name(self._data.dtype)}) "
+                               "should be convertible without narrowing to the specified dtype "
+                               f"({dt.torch_type_name(dt.to_numpy_dtype(dtype))})")
+        x = self.to(dtype) if dtype is not None else self
         dims = _opt_dims(dim, x.ndim)
         dims = (dims,) if isinstance(dims, builtins.int) else (tuple(dims) if dims is not None else None)
         if dims == () and x.ndim:
             dims = None
         ord = builtins.float(ord)
-        if ord < 0 and x._data.size == 0:
+        if x._data.size == 0 and (ord < 0 or (ord == np.inf and dims is None)):  # (max and min have no identity)
             raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because the "
                                "operation does not have an identity")
         if dims is not None and x.ndim and ord == np.inf:
             for d in dims:
-                if x._data.shape[d] == 0:
-                    raise RuntimeError(f"linalg.vector_norm cannot compute the inf norm on the dimension {d} "
+                if x._data.shape[d] == 0:  # (torch's message has no space before "because")
+                    raise RuntimeError(f"linalg.vector_norm cannot compute the inf norm on the dimension {d}"
                                        "because this dimension is empty and the operation does not have an identity")
         return reduction.VectorNorm.apply(x, ord, dims if x.ndim or dims is None else (), keepdim)  # (0-d: () for a dim)
 

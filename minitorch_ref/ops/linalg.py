@@ -216,3 +216,27 @@ def _label_sizes(inputs: list, arrays: tuple) -> dict:
                 raise RuntimeError(f"einsum(): operands do not broadcast with remapped shapes (original->remapped)")
             sizes[c] = max(sizes.get(c, 1), n) if n != 0 and sizes.get(c, 1) != 0 else 0
     return sizes
+
+
+class SingularValueNorm(Function):
+    """The matrix norms of singular values, over the last two dims: ord=2 the largest, -2 the smallest,
+    'nuc' their sum. With A = U diag(s) V^T, d s_i / d A = u_i v_i^T (for distinct singular values), so
+    the gradient is U diag(w) V^T, w the weight of each singular value in the norm (one-hot, or ones)."""
+
+    node_name = "LinalgSvdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, ord):
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        weights = np.zeros_like(s)
+        if ord == "nuc":
+            weights[...] = 1
+        else:
+            weights[..., 0 if ord == 2 else -1] = 1  # (NumPy lists singular values largest first)
+        ctx.save_for_backward(u, vh, weights)
+        return (s * weights).sum(axis=-1).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        u, vh, weights = ctx.saved_tensors
+        return np.asarray(grad)[..., None, None] * ((u * weights[..., None, :]) @ vh), None
