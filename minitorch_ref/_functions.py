@@ -94,6 +94,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     target = _fold([t._data.dtype for t in tensors])  # (every tensor counts for the dtype, the skipped ones too)
+    given = tensors  # (Cat skips the legacy empty ones again, but gives them their empty gradient)
     tensors = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])  # legacy empty rule
     ref = tensors[0]
     for i, t in enumerate(tensors):
@@ -109,7 +110,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} but got size "
                     f"{t.shape[k]} for tensor number {i} in the list.")
-    return shape.Cat.apply(d, *[_cast(t, target) for t in tensors])
+    return shape.Cat.apply(d, *[_cast(t, target) for t in given])
 
 
 concat = concatenate = cat

@@ -34,6 +34,9 @@ _NON_LEAF_GRAD_WARNING = (
 )
 
 
+_NOT_GIVEN = object()  # a default that tells "not passed" from an explicit None (torch picks an overload by it)
+
+
 class Tensor(TensorBase):
     """An n-dimensional array that can record the operations applied to it.
 
@@ -361,10 +364,13 @@ class Tensor(TensorBase):
     def __truediv__(self, other: Any) -> "Tensor":
         return _binary(pointwise.Div, self, other, True)
 
-    def div(self, other: Any, *, rounding_mode: str | None = None) -> "Tensor":
-        """`a / b`; with `rounding_mode='trunc'` or `'floor'` the quotient rounded (integers stay integers)."""
-        if rounding_mode is None:
+    def div(self, other: Any, *, rounding_mode: Any = _NOT_GIVEN) -> "Tensor":
+        """`a / b`; with `rounding_mode='trunc'` or `'floor'` the quotient rounded (integers stay integers).
+        An explicit `rounding_mode=None` divides too, through torch's other overload (DivBackward2)."""
+        if rounding_mode is _NOT_GIVEN:
             return self / other
+        if rounding_mode is None:
+            return _binary(pointwise.DivWithMode, self, other, True)
         if rounding_mode not in ("trunc", "floor"):
             raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                                f"'{rounding_mode}'")
@@ -622,19 +628,22 @@ class Tensor(TensorBase):
         return self._data.shape == other._data.shape and builtins.bool(np.array_equal(self._data, other._data))
 
     def all(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        axis = _logical_dims(dim, self.ndim)
-        return pointwise.NoGradient.apply(lambda a: np.all(a, axis=axis, keepdims=keepdim), self)
+        return self._logical_reduce(np.all, dim, keepdim)
 
     def any(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return self._logical_reduce(np.any, dim, keepdim)
+
+    def _logical_reduce(self, fn, dim: Any, keepdim: bool) -> "Tensor":
+        """`all`/`any`: bool, except that a uint8 tensor answers in uint8 (a legacy torch keeps)."""
         axis = _logical_dims(dim, self.ndim)
-        return pointwise.NoGradient.apply(lambda a: np.any(a, axis=axis, keepdims=keepdim), self)
+        out_dtype = np.uint8 if self._data.dtype == np.uint8 else np.bool_
+        return pointwise.NoGradient.apply(lambda a: fn(a, axis=axis, keepdims=keepdim).astype(out_dtype), self)
 
     # ------------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
         if dim is None and dtype is None and self._data.dtype.kind == "f":  # the common case, kept short
             return reduction.Sum.apply(self, None, keepdim, None)
-        np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else (
-            np.int64 if self._data.dtype.kind in "biu" else None)
+        np_dtype = self._int_sum_dtype(dtype)
         dims = _opt_dims(dim, self.ndim)
         return (reduction.Sum if dims is None else reduction.SumDim).apply(self, dims, keepdim, np_dtype)
 
@@ -690,20 +699,19 @@ class Tensor(TensorBase):
     def softmax(self, dim: int, dtype: Any = None) -> "Tensor":
         d = _dim(dim, self.ndim)
         if _check_floating_kernel(self, dtype, d, "softmax"):
-            return self.clone()  # (torch: an empty integer tensor comes back as it is)
+            return (self if dtype is None else self.to(dtype)).clone()  # (torch: an empty integer result as it is)
         x = self.to(dtype) if dtype is not None else _floating(self)
         return reduction.Softmax.apply(x, d if self.ndim else None)
 
     def log_softmax(self, dim: int, dtype: Any = None) -> "Tensor":
         d = _dim(dim, self.ndim)
         if _check_floating_kernel(self, dtype, d, "log_softmax"):
-            return self.clone()  # (torch: an empty integer tensor comes back as it is)
+            return (self if dtype is None else self.to(dtype)).clone()  # (torch: an empty integer result as it is)
         x = self.to(dtype) if dtype is not None else _floating(self)
         return reduction.LogSoftmax.apply(x, d if self.ndim else None)
 
     def cumsum(self, dim: int, *, dtype: Any = None) -> "Tensor":
-        np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else (
-            np.int64 if self._data.dtype.kind in "biu" else None)
+        np_dtype = self._int_sum_dtype(dtype, "cumsum")
         return reduction.Cumsum.apply(self, _dim(dim, max(self.ndim, 1)), np_dtype)
 
     # ------------------------------------------------------------------ shape
@@ -753,6 +761,10 @@ class Tensor(TensorBase):
                 f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shp)})"
             )
         lead = len(sizes) - len(shp)
+        for i in reversed(range(lead)):  # (torch looks from the last dim: the innermost new -1 is reported)
+            if sizes[i] == -1:
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                                   f"dimension {i}")
         target = tuple(shp[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
         for i, n in enumerate(shp):
             if n != 1 and n != target[i + lead]:
@@ -804,6 +816,8 @@ class Tensor(TensorBase):
 
     @property
     def mT(self) -> "Tensor":
+        if self.ndim == 1:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
         return self.transpose(-2, -1)
 
     def gather(self, dim: int, index: "Tensor") -> "Tensor":
@@ -1110,12 +1124,14 @@ class Tensor(TensorBase):
     def sign(self) -> "Tensor":
         return pointwise.Sign.apply(self)
 
-    def round(self, decimals: int = 0) -> "Tensor":
-        if decimals:
-            if self._data.dtype.kind != "f":
-                raise NotImplementedError(f'"round_cpu" not implemented for \'{dt.torch_type_name(self._data.dtype)}\'')
-            return pointwise.RoundDecimals.apply(self, builtins.int(decimals))
-        return pointwise.Round.apply(self._no_bool("round_vml_cpu"))
+    def round(self, *, decimals: Any = None) -> "Tensor":
+        """Any `decimals=`, even 0, picks torch's other overload: no integer kernel, node RoundBackward1."""
+        if decimals is None:
+            return pointwise.Round.apply(self._no_bool("round_vml_cpu"))
+        if self._data.dtype.kind != "f":
+            kernel = "round_cpu" if decimals else "round_vml_cpu"
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{dt.torch_type_name(self._data.dtype)}\'')
+        return pointwise.RoundDecimals.apply(self, builtins.int(decimals))
 
     def atan2(self, other: "Tensor") -> "Tensor":
         if not isinstance(other, Tensor):
@@ -1168,10 +1184,19 @@ class Tensor(TensorBase):
         return self.to(dt.uint8)
 
     # (reductions)
-    def _int_sum_dtype(self, dtype: Any):
-        if dtype is not None:
-            return dt.to_numpy_dtype(dtype)
-        return np.dtype(np.int64) if self._data.dtype.kind in "biu" else None
+    def _int_sum_dtype(self, dtype: Any, running: str | None = None):
+        """The result dtype of sum/prod/cumsum/cumprod: `dtype`, else int64 for integer or bool input.
+
+        An integer `dtype` cannot carry a gradient: torch refuses it rather than drop the graph.
+        `running` ("cumsum", "cumprod") names the kernel, which has no bool version."""
+        if dtype is None:
+            return np.dtype(np.int64) if self._data.dtype.kind in "biu" else None
+        np_dtype = np.dtype(dt.to_numpy_dtype(dtype))
+        if running and np_dtype == np.bool_:
+            raise NotImplementedError(f'"{running}_out_cpu" not implemented for \'Bool\'')
+        if np_dtype.kind in "biu" and self.requires_grad and grad_mode.is_grad_enabled():
+            raise RuntimeError(f"Autograd not support dtype: {dt.torch_type_name(np_dtype)}")
+        return np_dtype
 
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
         np_dtype = self._int_sum_dtype(dtype)
@@ -1255,18 +1280,22 @@ class Tensor(TensorBase):
         return reduction.VectorNorm.apply(x, ord, dims if x.ndim or dims is None else (), keepdim)  # (0-d: () for a dim)
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> "Tensor":
-        np_dtype = self._int_sum_dtype(dtype)
+        np_dtype = self._int_sum_dtype(dtype, "cumprod")
         x = self.to(dt.from_numpy_dtype(np_dtype)) if np_dtype is not None and self._data.dtype.kind == "f" else self
         return reduction.Cumprod.apply(x, _dim(dim, max(self.ndim, 1)), np_dtype)
 
-    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
-        values, indices = reduction.Sort.apply(self, _dim(dim, self.ndim), descending, None)
+    def sort(self, dim: int = -1, descending: bool = False, stable: Any = None):
+        """Always stable here; a given `stable=` picks torch's other overload (SortBackward1)."""
+        op = reduction.Sort if stable is None else reduction.SortStable
+        values, indices = op.apply(self, _dim(dim, self.ndim), descending, None)
         return _MaxResult(values, indices, "sort")
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> "Tensor":
         return self.detach().sort(dim, descending)[1]
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+        if self._data.dtype == np.bool_:
+            raise RuntimeError("topk does not support bool dtypes on CPU")
         d = _dim(dim, self.ndim)
         size = self.shape[d] if self.ndim else 1
         if not 0 <= k <= size:
@@ -1351,7 +1380,7 @@ class Tensor(TensorBase):
         if dims is None:
             if len(shifts_t) != 1:
                 raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:0")
-            return shape.Roll.apply(self.flatten(), shifts_t[0], 0).view(self.shape)
+            return shape.Roll.apply(self, shifts_t[0], None)  # (np.roll with no axis rolls the flattened tensor)
         dims_t = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
         if len(shifts_t) != len(dims_t):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
@@ -1406,11 +1435,13 @@ class Tensor(TensorBase):
                 raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
                                    f"size at dimension {d}), but got split_sizes={list(split_size)}")
             bounds = np.cumsum([0, *split_size]).tolist()
+            op = shape.SplitWithSizesPiece
         else:
+            op = shape.SplitPiece
             if split_size < 0 or (split_size == 0 and size != 0):
                 raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
             bounds = list(range(0, size, split_size)) + [size] if split_size else [0, 0]
-        return tuple(self[(slice(None),) * d + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:]))
+        return tuple(op.apply(self, (slice(None),) * d + (slice(a, b),)) for a, b in zip(bounds[:-1], bounds[1:]))
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple:
         if chunks <= 0:
@@ -1422,7 +1453,7 @@ class Tensor(TensorBase):
 
     def unbind(self, dim: int = 0) -> tuple:
         d = _dim(dim, self.ndim)
-        return tuple(self[(slice(None),) * d + (i,)] for i in range(self.shape[d]))
+        return tuple(shape.UnbindPiece.apply(self, (slice(None),) * d + (i,)) for i in range(self.shape[d]))
 
     def movedim(self, source: Any, destination: Any) -> "Tensor":
         src = [source] if isinstance(source, builtins.int) else list(source)
@@ -1470,6 +1501,8 @@ class Tensor(TensorBase):
                dim: int | None = None):
         """The distinct values, sorted (torch sorts on the CPU whatever `sorted` says), or the distinct
         slices along `dim`; with the inverse (where each element went) and counts on request."""
+        if dim is not None and self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         d = None if dim is None else _dim(dim, self.ndim)
         if d is not None and self._data.size == 0 and self.ndim and self._data.shape[d] != 0:
             raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
@@ -1582,8 +1615,8 @@ class Tensor(TensorBase):
                                f"Got self.shape = {list(self.shape)} source.shape = {list(source.shape)}")
         idx = index._data.reshape(-1)
         if idx.size != oshape[d]:
-            raise IndexError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim) "
-                             f"({oshape[d]})")
+            raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+                               f"({oshape[d]}), for dim: {d}")
         if idx.size and (idx.min() < 0 or idx.max() >= sshape[d]):
             raise IndexError(f"index out of range in self")
         return shape.IndexAdd.apply(self, d, idx, source, alpha)
@@ -2064,13 +2097,14 @@ def _check_setitem_shape(t: Tensor, np_key: Any, value: Tensor, advanced: bool) 
 
 
 def _check_floating_kernel(t: Tensor, dtype: Any, dim: int, name: str) -> bool:
-    """softmax/log_softmax have no integer kernel in torch (unless a float `dtype=` is asked for);
-    True for an empty integer tensor, which torch returns unchanged."""
-    if dtype is None and t._data.dtype.kind in "biu":
+    """softmax/log_softmax have no integer kernel in torch, whether the input or `dtype=` is integer;
+    True for an empty result, which torch returns (in that dtype) without calling the kernel."""
+    target = np.dtype(dt.to_numpy_dtype(dtype)) if dtype is not None else t._data.dtype
+    if target.kind in "biu":
         if t._data.size == 0:
             return True
         kernel = "lastdim_kernel_impl" if dim == max(t.ndim, 1) - 1 else "kernel_impl"
-        raise NotImplementedError(f'"{name}_{kernel}" not implemented for \'{dt.torch_type_name(t._data.dtype)}\'')
+        raise NotImplementedError(f'"{name}_{kernel}" not implemented for \'{dt.torch_type_name(target)}\'')
     return False
 
 

@@ -348,6 +348,52 @@ CASES = {
     # nan_to_num's gradient is `grad * isfinite(x)`: a nan arriving at a non-finite x stays nan
     "nan_to_num-nan-grad-stays-nan": lambda m: _backward_grads(
         m, lambda m, x, g: m.nan_to_num(x, posinf=7.0) * g, [[NAN, 1.0, INF, -INF], [NAN, NAN, NAN, 2.0]]),
+    # var/std divide by max(0, N - correction): inf, or nan for 0 / 0; gradients as torch's var_backward
+    "var-correction-above-count": lambda m: _backward_grads(m, lambda m, x: m.var(x, correction=3), [[1.0, 2.0]]),
+    "var-correction-above-count-dim": lambda m: _backward_grads(m, lambda m, x: m.var(x, 0, correction=3), [[1.0, 2.0]]),
+    "std-correction-above-count": lambda m: (_backward_grads(m, lambda m, x: m.std(x, correction=2), [[5.0]]),
+                                             _backward_grads(m, lambda m, x: m.std(x, 1, correction=2),
+                                                             [[[1.0, 2.0], [3.0, 3.0]]])),
+    "var-of-empty": lambda m: (_backward_grads(m, lambda m, x: m.var(x), [[]]), m.var(m.zeros(2, 0), 1),
+                               m.std(m.zeros(0, 3), 0)),
+    "all-any-of-uint8-stay-uint8": lambda m: tuple(f(m.tensor([[1, 0], [2, 3]], dtype=m.uint8), *a) for f, a in (
+        (m.all, ()), (m.any, ()), (m.all, (0,)), (m.any, (1, True)))),
+    # float16 sums, running sums and softmax accumulate in float32, rounding once
+    "half-accumulates-in-float32": lambda m: (
+        m.cumsum(m.ones(4096), 0, dtype=m.float16)[-1], m.ones(3000, dtype=m.float16).cumsum(0)[-1],
+        m.ones(3000, dtype=m.float16).T.sum(), m.cumprod(m.full((40,), 1.01, dtype=m.float16), 0)[-1],
+        m.softmax(m.tensor([0.1, 0.2, 0.3, 2.0], dtype=m.float64), 0, dtype=m.float16),
+        m.log_softmax(m.tensor([[0.1, 0.2, 0.3, 9.0]], dtype=m.float16), 1)),
+    **{f"{op}-integer-dtype-with-grad-error": (lambda op: lambda m: getattr(_leaf(m), op)(
+        *(() if op in ("sum", "prod") else (0,)), dtype=m.int32))(op) for op in ("sum", "prod", "cumsum", "cumprod")},
+    "sum-long-dtype-with-grad-error": lambda m: m.sum(_leaf(m), 0, dtype=m.int64),
+    "cumsum-bool-dtype-error": lambda m: m.cumsum(_leaf(m), 0, dtype=m.bool),
+    "topk-bool-error": lambda m: m.topk(m.tensor([True, False]), 1),
+    "round-int-decimals-0-error": lambda m: m.round(m.tensor([1, 2]), decimals=0),
+    "softmax-integer-dtype-error": lambda m: m.softmax(m.ones(2), 0, dtype=m.int64),
+    "log_softmax-integer-dtype-error": lambda m: m.log_softmax(m.ones(2, 2), 0, dtype=m.int32),
+    "softmax-integer-dtype-empty": lambda m: m.softmax(m.ones(0), 0, dtype=m.int64),
+    "index_add-index-length-error": lambda m: m.index_add(m.zeros(3, 2), 0, m.tensor([0, 0]), m.zeros(3, 2)),
+    "expand-minus-one-in-new-dim-error": lambda m: m.ones(3, 1).expand(-1, 3, 1),
+    "mT-of-1d-error": lambda m: m.ones(3).mT,
+    "einsum-repeated-output-error": lambda m: m.einsum("ij->ii", m.ones(2, 2)),
+    "einsum-unknown-output-error": lambda m: m.einsum("ij->ik", m.ones(2, 2)),
+    "unique-dim-of-0d-error": lambda m: m.unique(m.tensor(1), dim=0),
+    "cat-legacy-empty-gets-empty-grad": lambda m: _backward_grads(
+        m, lambda m, a, e, b: m.cat([e, a, e, b]), [[[1.0, 2.0]], [], [[3.0, 4.0]]]),
+    "cat-only-legacy-empties": lambda m: _backward_grads(m, lambda m, e, f: m.cat([e, f]), [[], []]),
+    "cat-1d-with-legacy-empty": lambda m: _backward_grads(m, lambda m, a, e: m.cat([a, e]) * 2, [[1.0, 2.0], []]),
+    # grad_fn names follow the op (and the overload) that made the tensor
+    **{f"grad_fn-{name}": (lambda build: lambda m: _backward_grads(m, build, [[3.0, 1.0, 2.0, 4.0]]))(build)
+       for name, build in {
+           "chunk": lambda m, x: m.stack(m.chunk(x, 2)), "chunk-whole": lambda m, x: x.chunk(1)[0] * 1,
+           "split": lambda m, x: m.split(x, 3)[0] * 2, "split-whole": lambda m, x: x.split(4)[0] * 1,
+           "split-sizes": lambda m, x: m.split(x, [1, 3])[1] * 2, "unbind": lambda m, x: x.unbind()[2] * 3,
+           "sort-stable": lambda m, x: m.sort(x, stable=True)[0] * m.arange(4.0),
+           "roll-no-dims": lambda m, x: m.roll(x.view(2, 2), 1) * m.arange(4.0).view(2, 2),
+           "div-rounding-mode-none": lambda m, x: m.div(x, 2.0, rounding_mode=None),
+           "div-tensor-rounding-mode-none": lambda m, x: x.div(x.detach() + 1, rounding_mode=None),
+           "round-decimals-0": lambda m, x: m.round(x / 3, decimals=0)}.items()},
 }
 
 

@@ -163,6 +163,14 @@ def einsum_subscripts(equation: str, ndims: list) -> tuple:
     explicit = [t.replace("...", ellipsis[n_ellipsis - (n - len(t.replace("...", ""))):] if n_ellipsis else "")
                 for t, n in zip(inputs, ndims)]
     if arrow:
+        seen = ""
+        for c in rhs.replace("...", ""):  # (each output label once, and taken from some input)
+            if c in seen:
+                raise RuntimeError(f"einsum(): output subscript {c} appears more than once in the output")
+            if c not in lhs:
+                raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation for any input "
+                                   "operand")
+            seen += c
         out = rhs.replace("...", ellipsis)
     else:
         counts = {c: lhs.count(c) for c in set(lhs.replace("...", "").replace(",", ""))}

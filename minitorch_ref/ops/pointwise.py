@@ -87,6 +87,12 @@ class Div(Function):
         return grad_a, (-grad_a * a / b if ctx.needs_input_grad[1] else None)
 
 
+class DivWithMode(Div):
+    """`div(a, b, rounding_mode=None)`: plain division through torch's other overload (DivBackward2)."""
+
+    node_name = "DivBackward2"
+
+
 class Neg(Function):
     @staticmethod
     def forward(ctx, a):

@@ -9,6 +9,15 @@ import numpy as np
 
 from ..autograd.function import Function
 
+
+def _half_in_float32(fn, a, dtype=None, **kw):
+    """`fn(a, dtype=dtype, **kw)`, but a float16 result is accumulated in float32 and rounded once at the
+    end, as torch's kernels do (a float16 running sum stalls at 2048: 2048 + 1 rounds back to 2048)."""
+    if np.dtype(dtype or a.dtype) != np.float16:
+        return fn(a, dtype=dtype, **kw)
+    return np.asarray(fn(a.astype(np.float16), dtype=np.float32, **kw)).astype(np.float16)
+
+
 def _expand_back(grad, shape, dim, keepdim):
     """Re-insert the reduced dims (size 1), then repeat `grad` along them: sum in reverse."""
     if dim is not None and not keepdim:
@@ -22,7 +31,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim, dtype):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
-        return a.sum(axis=dim, dtype=dtype, keepdims=keepdim)
+        return _half_in_float32(np.sum, a, dtype, axis=dim, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -113,9 +122,10 @@ class MinDim(MaxDim):
 class Softmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
+        x = a.astype(np.float32) if a.dtype == np.float16 else a  # (torch computes float16 in float32)
         # (initial=-inf: the max of an empty slice, so that an empty tensor gives an empty result)
-        shifted = np.exp(a - a.max(axis=dim, keepdims=True, initial=-np.inf))
-        out = shifted / shifted.sum(axis=dim, keepdims=True)
+        shifted = np.exp(x - x.max(axis=dim, keepdims=True, initial=-np.inf))
+        out = (shifted / shifted.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -131,8 +141,15 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        shifted = a - a.max(axis=dim, keepdims=True, initial=-np.inf)
-        out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))  # (an empty slice: log 0, unused)
+        x = a.astype(np.float32) if a.dtype == np.float16 else a  # (torch computes float16 in float32)
+        shifted = x - x.max(axis=dim, keepdims=True, initial=-np.inf)
+        total = np.exp(shifted).sum(axis=dim, keepdims=True)
+        if a.dtype == np.float16 and dim == a.ndim - 1:  # torch's last-dim kernel stores the sum and its log
+            total = total.astype(np.float16).astype(np.float32)  # in float16 buffers
+        log_sum = np.log(total)  # (an empty slice: log 0, unused)
+        if a.dtype == np.float16 and dim == a.ndim - 1:
+            log_sum = log_sum.astype(np.float16).astype(np.float32)
+        out = (shifted - log_sum).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -145,7 +162,7 @@ class LogSoftmax(Function):
 
 def _running_sum(a: np.ndarray, axis: int, dtype=None) -> np.ndarray:
     """np.cumsum as torch's: its accumulator starts at +0, so a -0.0 never comes out (0 + -0 = +0)."""
-    out = np.cumsum(a, axis=axis, dtype=dtype)
+    out = _half_in_float32(np.cumsum, a, dtype, axis=axis)
     return np.add(out, 0, out=out) if out.dtype.kind == "f" else out
 
 
@@ -252,17 +269,26 @@ class Var(Function):
         if a.size:  # a constant slice deviates by exactly 0 (torch's Welford mean is exact there; NumPy's may not be)
             constant = np.max(a, axis=dim, keepdims=True) == np.min(a, axis=dim, keepdims=True)
             centered = np.where(constant, 0, centered).astype(a.dtype, copy=False)
-        out = _keep(np.asarray((centered * centered).sum(axis=dim, keepdims=True) / (count - correction)
-                               ).astype(a.dtype), dim, keepdim)
+        # torch divides by max(0, N - correction): no degrees of freedom left gives inf (or nan for 0 / 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = _keep(np.asarray((centered * centered).sum(axis=dim, keepdims=True) / max(0, count - correction)
+                                   ).astype(a.dtype), dim, keepdim)
         ctx.save_for_backward(centered)
         ctx.dim, ctx.keepdim, ctx.divisor = dim, keepdim, count - correction
+        ctx.full = dim is None or a.ndim == 0
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (centered,) = ctx.saved_tensors
         g = grad if ctx.keepdim or ctx.dim is None else np.expand_dims(grad, ctx.dim)
-        return (g * 2 * centered / ctx.divisor).astype(grad.dtype, copy=False), None, None, None
+        if ctx.full and ctx.divisor <= 0:
+            # torch's var_backward over everything: 2 / 0 is inf, times a zero deviation nan
+            return (g * np.where(centered == 0, np.nan, np.inf)).astype(grad.dtype, copy=False), None, None, None
+        # over a dim torch keeps the unclamped 2 / (N - correction), negative or inf as it comes
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g * (2 / ctx.divisor if ctx.divisor else np.inf) * centered).astype(grad.dtype, copy=False), \
+                None, None, None
 
 
 class Std(Var):
@@ -396,7 +422,7 @@ class Cumprod(Function):
 
     @staticmethod
     def forward(ctx, a, dim, dtype):
-        out = np.cumprod(a, axis=dim, dtype=dtype).reshape(a.shape)
+        out = _half_in_float32(np.cumprod, a, dtype, axis=dim).reshape(a.shape)
         ctx.save_for_backward(a, out)
         ctx.dim = dim
         return out
@@ -451,6 +477,12 @@ class Sort(Function):
         full = np.zeros(ctx.shape, grad.dtype)
         np.put_along_axis(full, ctx.indices, grad, axis=ctx.dim)
         return full, None, None, None
+
+
+class SortStable(Sort):
+    """`sort(..., stable=...)`: torch's other overload, hence another node name."""
+
+    node_name = "SortBackward1"
 
 
 class Topk(Sort):

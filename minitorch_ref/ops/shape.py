@@ -158,6 +158,19 @@ class Slice(Index):
     node_name = "SliceBackward0"
 
 
+# split/chunk/unbind: the same slices and selects, named after the op that took them, as torch's nodes are
+class SplitPiece(Slice):
+    node_name = "SplitBackward0"
+
+
+class SplitWithSizesPiece(Slice):
+    node_name = "SplitWithSizesBackward0"
+
+
+class UnbindPiece(Select):
+    node_name = "UnbindBackward0"
+
+
 class UnsqueezeIndex(Index):
     node_name = "UnsqueezeBackward0"
 
@@ -238,14 +251,20 @@ class IndexPutFill(IndexPut):
 
 
 class Cat(Function):
+    """Join along `dim`. A legacy empty input (shape (0,)) is skipped, as torch, yet still gets its
+    gradient: an empty one."""
+
     @staticmethod
     def forward(ctx, dim, *arrays):
-        ctx.dim, ctx.splits = dim, np.cumsum([a.shape[dim] for a in arrays])[:-1]
-        return np.concatenate(arrays, axis=dim)
+        ctx.legacy = [a.shape == (0,) for a in arrays]
+        kept = [a for a, legacy in zip(arrays, ctx.legacy) if not legacy] or arrays[:1]
+        ctx.dim, ctx.splits = dim, np.cumsum([a.shape[dim] for a in kept])[:-1]
+        return np.concatenate(kept, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
-        return (None, *np.split(grad, ctx.splits, axis=ctx.dim))
+        pieces = iter(np.split(grad, ctx.splits, axis=ctx.dim))
+        return (None, *(np.zeros(0, grad.dtype) if legacy else next(pieces) for legacy in ctx.legacy))
 
 
 class Stack(Function):
