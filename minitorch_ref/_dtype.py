@@ -150,6 +150,18 @@ class Size(tuple):
         result = tuple.__getitem__(self, item)
         return Size(result) if isinstance(item, slice) else result
 
+    # a Size joined with a tuple, or repeated, is a Size again (as torch.Size)
+    def __add__(self, other):
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
 
 class device:
     """Where a tensor lives. minitorch_ref computes with NumPy, so only `cpu` exists."""
@@ -177,9 +189,10 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other) -> bool:
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+        """Only a device equals a device (as torch: `x.device == 'cpu'` is False; compare `x.device.type`)."""
+        if not isinstance(other, device):
+            return NotImplemented
+        return (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self) -> int:
         return hash((self.type, self.index))

@@ -1660,8 +1660,9 @@ class Tensor(TensorBase):
             warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
                           "or sourceTensor.detach().clone().requires_grad_(True), rather than "
                           "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
-            data = data.detach().numpy().copy()
-        return _finish(_infer_array(data, dtype or self.dtype), None, device, requires_grad)
+            data = data.detach().numpy()
+        target = dt.to_numpy_dtype(dtype or self.dtype)  # (an array's own dtype does not count, as in torch)
+        return _finish(_infer_array(data, target).astype(target), None, device, requires_grad)
 
 
 def _reduce_dims(dim: Any, ndim: int) -> "tuple | None":
@@ -1692,9 +1693,13 @@ def _to_flags(args: tuple, kwargs: dict) -> tuple:
 def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":
     """The dtype asked for by `.to(...)` arguments (tensor or module), checking any device: CPU only."""
     target = kwargs.get("dtype")
+    if target is not None and not isinstance(target, dt.dtype):  # (`dtype=float`: a Python type, as torch reads it)
+        target = dt.from_numpy_dtype(dt.to_numpy_dtype(target))
     for a in list(args) + [kwargs.get("device")]:
         if isinstance(a, dt.dtype):
             target = a
+        elif a in (builtins.float, builtins.int, builtins.bool):  # `.to(float)`: float64, as torch
+            target = dt.from_numpy_dtype(dt.to_numpy_dtype(a))
         elif isinstance(a, Tensor):
             target = a.dtype
         elif a is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import math
 import pickle
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -603,3 +604,56 @@ def test_dropout_of_integers_and_module_list_extend_raise_as_torch():
     same_error(lambda: mt.nn.Dropout(0.5)(mt.ones(3, dtype=mt.long)),
                lambda: torch.nn.Dropout(0.5)(torch.ones(3, dtype=torch.long)))
     same_error(lambda: mt.nn.ModuleList().extend(3), lambda: torch.nn.ModuleList().extend(3))
+
+
+# ---------------------------------------------------------------------- module API found missing by a probe
+def test_forward_hooks_see_and_replace_inputs_and_outputs_as_torch():
+    def run(lib):
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.ReLU(), lib.nn.Linear(3, 1))
+        seen = []
+        handles = [model[0].register_forward_hook(lambda module, args, out: seen.append(tuple(out.shape))),
+                   model[2].register_forward_pre_hook(lambda module, args: (args[0] * 0,)),
+                   model[1].register_forward_hook(lambda module, args, out: out + 1)]
+        hooked = model(lib.ones(4, 2)).detach().numpy().copy()
+        for handle in handles:
+            handle.remove()
+        plain = model(lib.ones(4, 2)).detach().numpy().copy()
+        return hooked, plain, seen
+
+    (hooked_a, plain_a, seen_a), (hooked_b, plain_b, seen_b) = run(mt), run(torch)
+    assert_close(hooked_a, hooked_b)
+    assert_close(plain_a, plain_b)
+    assert seen_a == seen_b == [(4, 3)]
+
+
+def test_module_dict_get_submodule_and_dir_as_torch():
+    def run(lib):
+        lib.manual_seed(0)
+        d = lib.nn.ModuleDict({"a": lib.nn.Linear(1, 2), "b": lib.nn.ReLU()})
+        d["c"] = lib.nn.Tanh()
+        model = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.ReLU())
+        return (list(d), "a" in d, len(d), len(list(d.parameters())), repr(d), sorted(d.state_dict()),
+                repr(model.get_submodule("0")), tuple(model.get_parameter("0.weight").shape),
+                "0" in dir(model), "weight" in dir(model[0]), "forward" in dir(model))
+
+    assert run(mt) == run(torch)
+    for call in (lambda lib: lib.nn.Sequential(lib.nn.Linear(1, 1)).get_submodule("x"),
+                 lambda lib: lib.nn.Sequential(lib.nn.Linear(1, 1)).get_parameter("0.nope"),
+                 lambda lib: lib.nn.ModuleDict({"a": 1})):
+        same_error(lambda: call(mt), lambda: call(torch))
+
+
+def test_new_tensor_size_arithmetic_device_comparison_and_python_dtypes_as_torch():
+    def run(lib):
+        x, i = lib.tensor([1.0, 2.0]), lib.tensor([1, 2])
+        return [str(v).replace(lib.__name__ + ".", "") for v in (
+            x.new_tensor(np.array([1, 2])).dtype, i.new_tensor(np.array([1.5, 2.5])).tolist(),
+            x.new_tensor(np.array([1, 2]), dtype=lib.int32).dtype, x.new_tensor(lib.tensor([1, 2])).dtype,
+            lib.Size([2, 3]) + (4,), (1,) + lib.Size([2, 3]), lib.Size([2]) * 2, (lib.Size([2]) + (3,)).numel(),
+            lib.zeros(2).device == "cpu", lib.zeros(2).device == "cuda", lib.zeros(2).device == lib.device("cpu"),
+            lib.zeros(2).to(float).dtype, lib.zeros(2).to(int).dtype, lib.zeros(2).to(dtype=float).dtype)]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # (new_tensor of a tensor warns, in both)
+        assert run(mt) == run(torch)

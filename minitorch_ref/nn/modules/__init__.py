@@ -1,6 +1,6 @@
 """The layers, containers and losses of `minitorch_ref.nn`."""
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
-from .container import ModuleList, Sequential
+from .container import ModuleDict, ModuleList, Sequential
 from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Identity, Linear
@@ -11,7 +11,7 @@ from .sparse import Embedding, EmbeddingBag
 
 __all__ = [
     "Module", "Linear", "Identity", "Flatten", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Dropout",
-    "Embedding", "EmbeddingBag", "Sequential", "ModuleList", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss",
-    "BCELoss", "BCEWithLogitsLoss",
+    "Embedding", "EmbeddingBag", "Sequential", "ModuleList", "ModuleDict", "MSELoss", "L1Loss", "CrossEntropyLoss",
+    "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "SmoothL1Loss", "HuberLoss", "LayerNorm",  # (issue 12)
 ]

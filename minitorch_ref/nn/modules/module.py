@@ -22,6 +22,7 @@ from ... import _dtype as dt
 from ..._sparse import RowSparseGrad
 from ..._tensor import Tensor, to_args_dtype, typename
 from ...autograd.grad_mode import no_grad
+from ...autograd.tensor_base import RemovableHandle
 from ..parameter import Parameter
 
 _PKG = dt.PACKAGE
@@ -66,8 +67,45 @@ class Module:
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
+    # Hooks (`register_forward_pre_hook`, `register_forward_hook`): dicts made on the first registration.
+    _forward_pre_hooks: Any = ()
+    _forward_hooks: Any = ()
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._forward_pre_hooks or self._forward_hooks:
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
+
+    def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
+        """torch's order: each pre-hook(module, args) may replace the inputs, then forward, then each
+        hook(module, args, output) may replace the output."""
+        for hook in list(self._forward_pre_hooks.values()) if self._forward_pre_hooks else ():
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks.values()) if self._forward_hooks else ():
+            result = hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, args)` before each forward; a value it returns replaces the inputs."""
+        return self._add_hook("_forward_pre_hooks", hook)
+
+    def register_forward_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, args, output)` after each forward (to look at or replace activations)."""
+        return self._add_hook("_forward_hooks", hook)
+
+    def _add_hook(self, store: str, hook: Callable) -> RemovableHandle:
+        hooks = self.__dict__.get(store)
+        if hooks is None:
+            hooks = OrderedDict()
+            object.__setattr__(self, store, hooks)
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
 
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name: str, value: Any) -> None:
@@ -108,6 +146,36 @@ class Module:
             if store != keep:
                 self.__dict__[store].pop(name, None)
         self._non_persistent_buffers_set.discard(name)
+
+    def __dir__(self) -> list:
+        """Attributes, and the names of parameters, buffers and children, as torch lists them (not the
+        names that are not identifiers, such as a Sequential's "0")."""
+        names = set(object.__dir__(self))
+        for store in ("_parameters", "_buffers", "_modules"):
+            names.update(self.__dict__.get(store, ()))
+        return sorted(name for name in names if not name[0].isdigit())
+
+    def get_submodule(self, target: str) -> "Module":
+        """The module at a dotted path ("encoder.0"); "" is this module."""
+        module = self
+        for name in target.split(".") if target else ():
+            if not hasattr(module, name):
+                raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
+            module = getattr(module, name)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{name}` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at a dotted path ("encoder.0.weight")."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
+        param = getattr(module, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return param
 
     def __getattr__(self, name: str) -> Any:
         # only called when normal lookup fails: look in the three registries
