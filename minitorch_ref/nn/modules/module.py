@@ -41,6 +41,16 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
+def _named_attribute(module: Any, name: str, kind: type) -> Any:
+    """`module.<name>`, which must be a `kind` (Module or Parameter), with torch's errors."""
+    if not hasattr(module, name):
+        raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
+    value = getattr(module, name)
+    if not isinstance(value, kind):
+        raise AttributeError(f"`{name}` is not an nn.{kind.__name__}")
+    return value
+
+
 def _addindent(text: str, spaces: int) -> str:
     """Indent every line but the first (how nested modules are printed)."""
     lines = text.split("\n")
@@ -159,23 +169,13 @@ class Module:
         """The module at a dotted path ("encoder.0"); "" is this module."""
         module = self
         for name in target.split(".") if target else ():
-            if not hasattr(module, name):
-                raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
-            module = getattr(module, name)
-            if not isinstance(module, Module):
-                raise AttributeError(f"`{name}` is not an nn.Module")
+            module = _named_attribute(module, name, Module)
         return module
 
     def get_parameter(self, target: str) -> Parameter:
         """The parameter at a dotted path ("encoder.0.weight")."""
         module_path, _, name = target.rpartition(".")
-        module = self.get_submodule(module_path)
-        if not hasattr(module, name):
-            raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
-        param = getattr(module, name)
-        if not isinstance(param, Parameter):
-            raise AttributeError(f"`{name}` is not an nn.Parameter")
-        return param
+        return _named_attribute(self.get_submodule(module_path), name, Parameter)
 
     def __getattr__(self, name: str) -> Any:
         # only called when normal lookup fails: look in the three registries
