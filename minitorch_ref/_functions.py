@@ -320,3 +320,46 @@ def _einsum_operands_as_torch(inputs: list, out: str, operands: list) -> list:
 
 __all__ += ["median", "unique", "diag", "repeat_interleave", "scatter", "scatter_add", "index_add", "masked_select",
             "nonzero", "einsum"]
+
+
+# --- issue 12, third part ---
+_ISSUE12C_UNARY = ["tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan",
+                   "arcsinh", "arccosh", "arctanh", "log10", "exp2", "erfc", "frac", "deg2rad", "rad2deg", "sgn", "sinc",
+                   "trace"]
+_ISSUE12C = ["logit", "fmod", "hypot", "logaddexp", "logaddexp2", "copysign", "fmax", "fmin", "ldexp", "nansum",
+             "nanmean", "diagonal"]
+for _name in _ISSUE12C_UNARY:
+    globals()[_name] = _method(_name, unary=True)
+for _name in _ISSUE12C:
+    globals()[_name] = _method(_name)
+
+
+def var_mean(input: Tensor, *args: Any, **kwargs: Any) -> tuple:
+    """(var, mean) over the same dims, as `var` takes them (`correction=`); no Tensor method in torch."""
+    _require_tensor(input, "var_mean", "input", 1)
+    return input._var_mean(*args, **kwargs)
+
+
+def std_mean(input: Tensor, *args: Any, **kwargs: Any) -> tuple:
+    _require_tensor(input, "std_mean", "input", 1)
+    return input._std_mean(*args, **kwargs)
+
+
+def xlogy(input: Any, other: Any) -> Tensor:
+    """x * log(y), 0 where x is 0; either argument may be a number (not both)."""
+    if isinstance(input, Tensor):
+        return input.xlogy(other)
+    _require_tensor(other, "xlogy", "other", 2)
+    y, x = _promote(other, input, floating=True)
+    return pointwise.NumberXlogy.apply(y, x)
+
+
+def float_power(input: Any, exponent: Any) -> Tensor:
+    """`input ** exponent` in float64; the base may be a number."""
+    if isinstance(input, Tensor):
+        return input.float_power(exponent)
+    _require_tensor(exponent, "float_power", "exponent", 2)
+    return builtins.float(input) ** exponent.double()
+
+
+__all__ += _ISSUE12C_UNARY + _ISSUE12C + ["var_mean", "std_mean", "xlogy", "float_power"]

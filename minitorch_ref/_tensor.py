@@ -1183,6 +1183,162 @@ class Tensor(TensorBase):
     def byte(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.uint8)
 
+    # --- ops added for issue 12, third part ---
+    # (pointwise: integer inputs are computed in the default float dtype, as sin)
+    def tan(self) -> "Tensor":
+        return pointwise.Tan.apply(_floating(self))
+
+    def asin(self) -> "Tensor":
+        return pointwise.Asin.apply(_floating(self))
+
+    def acos(self) -> "Tensor":
+        return pointwise.Acos.apply(_floating(self))
+
+    def atan(self) -> "Tensor":
+        return pointwise.Atan.apply(_floating(self))
+
+    def sinh(self) -> "Tensor":
+        return pointwise.Sinh.apply(_floating(self))
+
+    def cosh(self) -> "Tensor":
+        return pointwise.Cosh.apply(_floating(self))
+
+    def asinh(self) -> "Tensor":
+        return pointwise.Asinh.apply(_floating(self))
+
+    def acosh(self) -> "Tensor":
+        return pointwise.Acosh.apply(_floating(self))
+
+    def atanh(self) -> "Tensor":
+        return pointwise.Atanh.apply(_floating(self))
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+    def log10(self) -> "Tensor":
+        return pointwise.Log10.apply(_floating(self))
+
+    def exp2(self) -> "Tensor":
+        return pointwise.Exp2.apply(_floating(self))
+
+    def erfc(self) -> "Tensor":
+        return pointwise.Erfc.apply(_floating(self))
+
+    def deg2rad(self) -> "Tensor":
+        return pointwise.Deg2rad.apply(_floating(self))
+
+    def rad2deg(self) -> "Tensor":
+        return pointwise.Rad2deg.apply(_floating(self))
+
+    def sinc(self) -> "Tensor":
+        return pointwise.Sinc.apply(_floating(self))
+
+    def frac(self) -> "Tensor":
+        if self._data.dtype.kind != "f":  # (no integer kernel: torch does not promote here)
+            raise NotImplementedError(f'"frac_cpu" not implemented for \'{dt.torch_type_name(self._data.dtype)}\'')
+        return pointwise.Frac.apply(self)
+
+    def sgn(self) -> "Tensor":
+        return pointwise.Sgn.apply(self)
+
+    def logit(self, eps: float | None = None) -> "Tensor":
+        return pointwise.Logit.apply(_floating(self), eps)
+
+    # (binary)
+    def _float_only(self, other: Any, name: str):
+        """hypot, logaddexp, logaddexp2: two tensors, floating point only (no integer kernels in torch)."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        a, b = _promote(self, other)
+        if a._data.dtype.kind != "f":
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{dt.torch_type_name(a._data.dtype)}\'')
+        return a, b
+
+    def fmod(self, other: Any) -> "Tensor":
+        a, b = _promote(self, other)
+        _check_integer_division(a, b, "fmod")
+        return (pointwise.FmodTensor if isinstance(b, Tensor) else pointwise.Fmod).apply(a, b)
+
+    def hypot(self, other: "Tensor") -> "Tensor":
+        return pointwise.Hypot.apply(*self._float_only(other, "hypot"))
+
+    def logaddexp(self, other: "Tensor") -> "Tensor":
+        return pointwise.Logaddexp.apply(*self._float_only(other, "logaddexp"))
+
+    def logaddexp2(self, other: "Tensor") -> "Tensor":
+        return pointwise.Logaddexp2.apply(*self._float_only(other, "logaddexp2"))
+
+    def xlogy(self, other: Any) -> "Tensor":
+        a, b = _promote(self, other, floating=True)
+        return (pointwise.Xlogy if isinstance(b, Tensor) else pointwise.XlogyOfNumber).apply(a, b)
+
+    def copysign(self, other: Any) -> "Tensor":
+        a, b = _promote(self, other, floating=True)
+        return (pointwise.Copysign if isinstance(b, Tensor) else pointwise.CopysignNumber).apply(a, b)
+
+    def float_power(self, exponent: Any) -> "Tensor":
+        """`pow` computed in float64, whatever the dtypes (torch's definition)."""
+        if isinstance(exponent, Tensor):
+            return self.double() ** exponent.double()
+        return self.double() ** builtins.float(exponent)
+
+    def _tensor_other(self, other: Any, name: str):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        return other
+
+    def fmax(self, other: "Tensor") -> "Tensor":
+        return pointwise.Fmax.apply(*_promote(self, self._tensor_other(other, "fmax")))
+
+    def fmin(self, other: "Tensor") -> "Tensor":
+        return pointwise.Fmin.apply(*_promote(self, self._tensor_other(other, "fmin")))
+
+    def ldexp(self, other: "Tensor") -> "Tensor":
+        other_t = self._tensor_other(other, "ldexp")
+        _check_broadcast(self._data.shape, other_t._data.shape)
+        if other_t._data.dtype == np.bool_ and self._data.dtype.kind == "f":  # (torch's exp2 of a bool exponent)
+            raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
+        a, b = _promote(self, other_t, floating=True)
+        return pointwise.Ldexp.apply(a, other_t if other_t._data.dtype.kind in "biu" else b)  # (see Ldexp)
+
+    # (reductions)
+    def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
+        return reduction.Nansum.apply(self, _opt_dims(dim, self.ndim), keepdim, self._int_sum_dtype(dtype))
+
+    def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
+        """nansum / the count of non-NaN elements (torch's composition: the node is a division)."""
+        if self._data.dtype.kind != "f":
+            raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
+                               f"{dt.torch_type_name(self._data.dtype)}")
+        return self.nansum(dim, keepdim, dtype=dtype) / self.isnan().logical_not().sum(dim, keepdim)
+
+    def _moments(self, name: str, var_op: Any, mean_op: Any, dim: Any, unbiased: Any, keepdim: bool,
+                 correction: Any) -> tuple:
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(f"{name} only support floating point and complex dtypes")
+        dims, keepdim, correction = self._var_args(name, dim, unbiased, keepdim, correction)
+        return var_op.apply(self, dims, keepdim, correction), mean_op.apply(self, dims, keepdim, None)
+
+    def _var_mean(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
+        return self._moments("var_mean", reduction.VarMean, reduction.MeanOfVarMean, dim, unbiased, keepdim,
+                             correction)
+
+    def _std_mean(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
+        return self._moments("std_mean", reduction.StdMean, reduction.MeanOfStdMean, dim, unbiased, keepdim,
+                             correction)
+
+    def trace(self) -> "Tensor":
+        if self._data.dtype == np.bool_:  # (torch checks the dtype first)
+            raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
+        return reduction.Trace.apply(self, self._int_sum_dtype(None))
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
+        d1, d2 = _dim(dim1, self.ndim), _dim(dim2, self.ndim)
+        if d1 == d2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        return reduction.DiagonalView.apply(self, builtins.int(offset), d1, d2)
+
     # (reductions)
     def _int_sum_dtype(self, dtype: Any, running: str | None = None):
         """The result dtype of sum/prod/cumsum/cumprod: `dtype`, else int64 for integer or bool input.

@@ -544,5 +544,92 @@ OPS += [
 ]
 
 
+# (issue 12, third part)
+_NUMBER_OTHER = lambda name: ErrorInput("number-other", lambda m: getattr(m, name)(m.ones(2), 2), TypeError,  # noqa: E731
+                                        same_message=False)  # (torch names position 2; Tensor.x, position 1)
+_INT_KERNEL = lambda name: ErrorInput("int", lambda m: getattr(m, name)(m.ones(2, dtype=m.int64),  # noqa: E731
+                                                                     m.ones(2, dtype=m.int64)), NotImplementedError)
+OPS += [
+    # pointwise, one input
+    OpInfo("tan", lambda m, x: m.tan(x), lambda d: _U(d, -1.5, 1.5), FI),
+    # (asin, acos, acosh, atanh, logit: gradcheck's smoothed points, |x| in [0.5, 2], leave the domain; ldexp with an
+    # integer exponent: torch's d/dx is 2^b in integers, 0 for b < 0, not the derivative)
+    OpInfo("asin", lambda m, x: m.asin(x), lambda d: _U(d, -0.99, 0.99), FI, **_NOGRADCHECK),
+    OpInfo("acos", lambda m, x: x.acos(), lambda d: _U(d, -0.99, 0.99), FI, **_NOGRADCHECK),
+    OpInfo("atan", lambda m, x: m.atan(x), lambda d: _U(d, special=True), FI),
+    OpInfo("arcsin-outside", lambda m, x: m.arcsin(x), lambda d: _U(d, special=True), F, **_NOGRADCHECK),
+    OpInfo("sinh", lambda m, x: x.sinh(), lambda d: _U(d), FI, rtol={"float64": 1e-14}),
+    OpInfo("cosh", lambda m, x: m.cosh(x), lambda d: _U(d), FI, rtol={"float64": 1e-14}),
+    OpInfo("asinh", lambda m, x: m.asinh(x), lambda d: _U(d, special=True), FI),
+    OpInfo("acosh", lambda m, x: x.acosh(), lambda d: _U(d, 1.01, 10), FI, **_NOGRADCHECK),
+    OpInfo("atanh", lambda m, x: m.atanh(x), lambda d: _U(d, -0.99, 0.99), FI, **_NOGRADCHECK),
+    OpInfo("log10", lambda m, x: m.log10(x), lambda d: _U(d, 0.01), FI),
+    OpInfo("exp2", lambda m, x: x.exp2(), lambda d: _U(d, special=True), FI, rtol={"float64": 1e-14}),
+    OpInfo("erfc", lambda m, x: m.erfc(x), lambda d: _U(d, special=True), FI, rtol={"float64": 1e-14}),
+    OpInfo("frac", lambda m, x: m.frac(x), lambda d: _U(d, special=True), F,
+           errors=[ErrorInput("int", lambda m: m.frac(m.ones(2, dtype=m.int64)), NotImplementedError)]),
+    OpInfo("deg2rad", lambda m, x: m.deg2rad(x), lambda d: _U(d, special=True), FI),
+    OpInfo("rad2deg", lambda m, x: x.rad2deg(), lambda d: _U(d, special=True), FI),
+    OpInfo("sgn", lambda m, x: m.sgn(x), lambda d: _U(d, special=True), FI, differentiable=False),
+    # (torch's gradient of sgn is a "ZeroTensor", which cannot become NumPy: checked added to x's own)
+    OpInfo("sgn-grad", lambda m, x: m.sgn(x) + x, lambda d: _U(d, special=True), F, **_NOGRADCHECK),
+    OpInfo("logit", lambda m, x: m.logit(x), lambda d: _U(d, 0.01, 0.99), FI, **_NOGRADCHECK),
+    # (no NaN inputs: torch's gradient at NaN with eps is NaN from its scalar kernel, 0 from its vector one)
+    OpInfo("logit-eps", lambda m, x: x.logit(eps=0.1), lambda d: _U(d, -0.5, 1.5), FI, **_NOGRADCHECK),
+    OpInfo("sinc", lambda m, x: m.sinc(x), lambda d: _U(d, special=True), FI),
+    OpInfo("sinc-at-0", lambda m, x: (x * 0).sinc(), lambda d: _U(d), F),
+    # pointwise, two inputs
+    OpInfo("fmod", lambda m, x, y: m.fmod(x, y), lambda d: S.binary(d, rhs_low=0.5), F,
+           errors=[ErrorInput("int-by-zero", lambda m: m.fmod(m.ones(2, dtype=m.int64), 0), RuntimeError)]),
+    OpInfo("fmod-int", lambda m, x, y: x.fmod(y.abs() + 1), lambda d: S.binary(d), (np.int64,)),
+    OpInfo("fmod-number", lambda m, x, number: x.fmod(number or 1.5), lambda d: S.with_scalar(d), FI),
+    OpInfo("hypot", lambda m, x, y: m.hypot(x, y), lambda d: S.binary(d, special=True), F,
+           errors=[_NUMBER_OTHER("hypot"), _INT_KERNEL("hypot")]),
+    OpInfo("xlogy", lambda m, x, y: m.xlogy(x, y), lambda d: S.binary(d, rhs_low=0.01), FI),
+    OpInfo("xlogy-special", lambda m, x, y: x.xlogy(y), lambda d: S.binary(d, special=True), F, **_NOGRADCHECK),
+    OpInfo("xlogy-number", lambda m, x: m.xlogy(x, 2.5), lambda d: _U(d, special=True), FI, **_NOGRADCHECK),
+    OpInfo("xlogy-number-x", lambda m, x: m.xlogy(1.5, x), lambda d: _U(d, 0.01), F),
+    OpInfo("logaddexp", lambda m, x, y: m.logaddexp(x, y), lambda d: S.binary(d, special=True), F,
+           rtol={"float64": 1e-14}, errors=[_NUMBER_OTHER("logaddexp"), _INT_KERNEL("logaddexp")]),
+    OpInfo("logaddexp2", lambda m, x, y: x.logaddexp2(y), lambda d: S.binary(d, special=True), F,
+           rtol={"float64": 1e-14}, errors=[_INT_KERNEL("logaddexp2")]),
+    OpInfo("copysign", lambda m, x, y: m.copysign(x, y), lambda d: S.binary(d, special=True), FI),
+    OpInfo("copysign-number", lambda m, x: x.copysign(-1.5), lambda d: _U(d, special=True), FI),
+    OpInfo("float_power", lambda m, x, y: m.float_power(x, y), lambda d: S.binary(d, low=0.1, high=3), FI),
+    OpInfo("float_power-number", lambda m, x: x.float_power(2.5), lambda d: _U(d, 0.1, 3), FI),
+    OpInfo("float_power-number-base", lambda m, x: m.float_power(1.5, x), lambda d: _U(d), FI),
+    OpInfo("fmax", lambda m, x, y: m.fmax(x, y), lambda d: S.binary(d, special=True), FI,
+           errors=[_NUMBER_OTHER("fmax")]),
+    OpInfo("fmin", lambda m, x, y: x.fmin(y), lambda d: S.binary(d, special=True), FI),
+    OpInfo("fmax-ties", lambda m, x: m.fmax(x, x.clone()), lambda d: _U(d, -2, 2), F, **_NOGRADCHECK),
+    OpInfo("ldexp", lambda m, x, y: m.ldexp(x, y), lambda d: S.binary(d, low=-5, high=5, other_dtype=np.int64), FI,
+           **_NOGRADCHECK, errors=[_NUMBER_OTHER("ldexp")]),
+    OpInfo("ldexp-float", lambda m, x, y: x.ldexp(y), lambda d: S.binary(d, low=-5, high=5), F),
+    # reductions
+    OpInfo("nansum", lambda m, x: m.nansum(x), lambda d: _U(d, special=True), FI + (np.bool_,),
+           rtol={"float64": 1e-13}),
+    OpInfo("nansum-dim", lambda m, x, dim, keepdim: x.nansum(dim, keepdim), lambda d: S.reduction(d, special=True), FI,
+           rtol={"float64": 1e-13}),
+    OpInfo("nanmean", lambda m, x: m.nanmean(x), lambda d: _U(d, special=True), F, rtol={"float64": 1e-13},
+           errors=[ErrorInput("int", lambda m: m.nanmean(m.ones(2, dtype=m.int64)), RuntimeError)]),
+    OpInfo("nanmean-dim", lambda m, x, dim, keepdim: x.nanmean(dim, keepdim), lambda d: S.reduction(d, special=True),
+           F, rtol={"float64": 1e-13}),
+    OpInfo("var_mean", lambda m, x, dim, keepdim: m.var_mean(x, dim, keepdim=keepdim),
+           lambda d: S.reduction(d, min_side=2, min_dims=1), F, rtol={"float64": 1e-12}),
+    OpInfo("var_mean-both-grads", lambda m, x, dim, keepdim: sum(m.var_mean(x, dim, keepdim=keepdim, correction=0)),
+           lambda d: S.reduction(d, min_side=2, min_dims=1), F, rtol={"float64": 1e-12}),
+    OpInfo("std_mean", lambda m, x, dim, keepdim: m.std_mean(x, dim, keepdim=keepdim),
+           lambda d: S.reduction(d, min_side=2, min_dims=1), F, rtol={"float64": 1e-12},
+           errors=[ErrorInput("int", lambda m: m.std_mean(m.ones(2, dtype=m.int64)), RuntimeError)]),
+    OpInfo("std_mean-both-grads", lambda m, x: sum(m.std_mean(x, correction=2)), lambda d: _U(d, min_dims=1).filter(
+        lambda s: s.args[0].values.size > 2), F, rtol={"float64": 1e-12}),
+    OpInfo("trace", lambda m, x: m.trace(x), lambda d: _U(d, min_dims=2, max_dims=2), FI,
+           errors=[ErrorInput("3-d", lambda m: m.trace(m.ones(2, 2, 2)), RuntimeError)]),
+    OpInfo("diagonal", lambda m, x: m.diagonal(x), lambda d: _U(d, min_dims=2), FI,
+           errors=[ErrorInput("same-dims", lambda m: m.ones(2, 2).diagonal(0, 1, 1), RuntimeError)]),
+    OpInfo("diagonal-offset", lambda m, x: x.diagonal(1, -1, 0), lambda d: _U(d, min_dims=2), FI),
+    OpInfo("diagonal-negative-offset", lambda m, x: m.diagonal(x, -1, 0, -1) * 2, lambda d: _U(d, min_dims=2), F),
+]
+
 OPS_BY_NAME = {op.name: op for op in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "op names must be unique"

@@ -587,7 +587,7 @@ class _Step(Function):
 
     @classmethod
     def forward(cls, ctx, a):
-        return cls.f(a) if a.dtype.kind in "fc" or cls is Sign else a.copy()  # ints are already whole
+        return cls.f(a) if a.dtype.kind in "fc" or issubclass(cls, Sign) else a.copy()  # ints are already whole
 
     @staticmethod
     def backward(ctx, grad):
@@ -613,6 +613,12 @@ class Sign(_Step):
     node_name = "SignBackward0"
     f = staticmethod(lambda a: a.copy() if a.dtype == np.bool_ else np.where(a != a, 0, np.sign(a)).astype(a.dtype))
     # (torch: sign(nan) = 0)
+
+
+class Sgn(Sign):
+    """`sgn(x)`: x / |x| for complex numbers; for real ones, sign(x) under its own node."""
+
+    node_name = "SgnBackward0"
 
 
 class Round(_Step):
@@ -668,7 +674,7 @@ def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 class Xlogy(Function):
-    """`xlogy(x, y)`: d/dx = log(y) (0 where x is 0), d/dy = x / y (torch's rules, nan at x = y = 0)."""
+    """`xlogy(x, y)`: d/dx = log(y) (0 where x is 0 and y <= 0), d/dy = x / y (torch's rules, nan at x = y = 0)."""
 
     node_name = "XlogyBackward0"
 
@@ -680,7 +686,11 @@ class Xlogy(Function):
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        return grad * _xlogy((x != 0).astype(grad.dtype), y), grad * x / y
+        return _grad_x_of_xlogy(grad, x, y), grad * x / y
+
+
+def _grad_x_of_xlogy(grad, x, y):
+    return np.where((x == 0) & (y <= 0), 0, _xlogy(grad, y)).astype(grad.dtype, copy=False)
 
 
 class Atan2(Function):
@@ -907,3 +917,343 @@ class Softplus(Function):
         (a,) = ctx.saved_tensors
         z = np.exp(a * ctx.beta)
         return np.where(a * ctx.beta > ctx.threshold, grad, grad * z / (z + 1)).astype(grad.dtype), None, None
+
+
+# --- trigonometric, hyperbolic and other unary ops (issue 12, third part) ----------------------
+class Tan(_Unary):
+    node_name = "TanBackward0"
+    f = staticmethod(np.tan)
+    df = staticmethod(lambda a, out: 1 + out * out)  # d tan = 1 + tan^2
+
+
+class Asin(_Unary):
+    node_name = "AsinBackward0"
+    f = staticmethod(np.arcsin)
+    df = staticmethod(lambda a, out: 1 / np.sqrt(1 - a * a))
+
+
+class Acos(_Unary):
+    node_name = "AcosBackward0"
+    f = staticmethod(np.arccos)
+    df = staticmethod(lambda a, out: -1 / np.sqrt(1 - a * a))
+
+
+class Atan(_Unary):
+    node_name = "AtanBackward0"
+    f = staticmethod(np.arctan)
+    df = staticmethod(lambda a, out: 1 / (a * a + 1))
+
+
+class Sinh(_Unary):
+    node_name = "SinhBackward0"
+    f = staticmethod(np.sinh)
+    df = staticmethod(lambda a, out: np.cosh(a))
+
+
+class Cosh(_Unary):
+    node_name = "CoshBackward0"
+    f = staticmethod(np.cosh)
+    df = staticmethod(lambda a, out: np.sinh(a))
+
+
+class Asinh(_Unary):
+    node_name = "AsinhBackward0"
+    f = staticmethod(np.arcsinh)
+    df = staticmethod(lambda a, out: 1 / np.sqrt(a * a + 1))
+
+
+class Acosh(_Unary):
+    node_name = "AcoshBackward0"
+    f = staticmethod(np.arccosh)
+    df = staticmethod(lambda a, out: 1 / np.sqrt(a * a - 1))
+
+
+class Atanh(_Unary):
+    node_name = "AtanhBackward0"
+    f = staticmethod(np.arctanh)
+    df = staticmethod(lambda a, out: 1 / (1 - a * a))
+
+
+class Log10(_Unary):
+    node_name = "Log10Backward0"
+    f = staticmethod(np.log10)
+    df = staticmethod(lambda a, out: 1 / (a * np.log(10.0)))
+
+
+class Exp2(_Unary):
+    node_name = "Exp2Backward0"
+    f = staticmethod(np.exp2)
+    df = staticmethod(lambda a, out: out * np.log(2.0))
+
+
+def _erfc(a: np.ndarray) -> np.ndarray:
+    """1 - erf(x), without the cancellation for large x: `math.erfc` element by element."""
+    return np.asarray(np.frompyfunc(math.erfc, 1, 1)(a)).astype(a.dtype) if a.size else a.copy()
+
+
+class Erfc(_Unary):
+    node_name = "ErfcBackward0"
+    f = staticmethod(_erfc)
+    df = staticmethod(lambda a, out: -2 / np.sqrt(np.pi) * np.exp(-a * a))
+
+
+class Frac(_Unary):
+    """x - trunc(x): the fractional part, with the sign of x; the gradient passes unchanged."""
+
+    node_name = "FracBackward0"
+    f = staticmethod(lambda a: a - np.trunc(a))
+    df = staticmethod(lambda a, out: 1)
+
+
+class Deg2rad(_Unary):
+    node_name = "Deg2RadBackward0"
+    f = staticmethod(lambda a: a * (np.pi / 180))
+    df = staticmethod(lambda a, out: np.pi / 180)
+
+
+class Rad2deg(_Unary):
+    node_name = "Rad2DegBackward0"
+    f = staticmethod(lambda a: a * (180 / np.pi))
+    df = staticmethod(lambda a, out: 180 / np.pi)
+
+
+def _sinc(a: np.ndarray) -> np.ndarray:
+    pi_a = a * np.pi
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(a == 0, 1, np.sin(pi_a) / pi_a)
+
+
+class Sinc(_Unary):
+    """sin(pi x) / (pi x), 1 at 0; d/dx = (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 at 0 (torch's rule)."""
+
+    node_name = "SincBackward0"
+    f = staticmethod(_sinc)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, _ = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pi_a, pi_a2 = a * np.pi, a * a * np.pi
+            # (torch zeroes the *product* at 0, so an infinite incoming gradient gives 0 there, not nan)
+            return np.where(pi_a2 == 0, 0, grad * (pi_a * np.cos(pi_a) - np.sin(pi_a)) / pi_a2).astype(grad.dtype)
+
+
+class Logit(Function):
+    """log(z / (1 - z)), z = x clamped to [eps, 1 - eps] when eps is given; d/dx = 1 / (x (1 - x)),
+    nan outside [0, 1] without eps, 0 outside [eps, 1 - eps] with it (torch's rule)."""
+
+    node_name = "LogitBackward0"
+
+    @staticmethod
+    def forward(ctx, a, eps):
+        ctx.save_for_backward(a)
+        ctx.eps = eps
+        z = a if eps is None else np.clip(a, eps, 1 - eps).astype(a.dtype, copy=False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(z / (1 - z)).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,), eps = ctx.saved_tensors, ctx.eps
+        lo, hi, outside = (0, 1, np.nan) if eps is None else (eps, 1 - eps, 0)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            inside = grad / (a * (1 - a))
+            if eps is None:  # torch's kernel: at exactly 0 or 1 (-0.0 too) the gradient is grad * inf
+                inside = np.where((a == 0) | (a == 1), grad * np.inf, inside)
+            out = np.where((a < lo) | (a > hi), outside, inside)
+        return out.astype(grad.dtype, copy=False), None
+
+
+# --- binary ops (issue 12, third part) ---------------------------------------------------------
+class Fmod(Function):
+    """`fmod(a, number)`: a - trunc(a / number) * number (the sign of a); the trunc is a step, so d/da = 1."""
+
+    node_name = "FmodBackward0"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        return by_number(np.fmod, a, number)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+class FmodTensor(Function):
+    """`fmod(a, b)` for two tensors: d/da = 1, d/db = -trunc(a / b)."""
+
+    node_name = "FmodBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(*((a, b) if ctx.needs_input_grad[1] else (None, None)))
+        return np.fmod(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad, (-grad * np.trunc(a / b) if ctx.needs_input_grad[1] else None)
+
+
+class Hypot(Function):
+    """sqrt(a^2 + b^2): d/da = a / out, d/db = b / out."""
+
+    node_name = "HypotBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.hypot(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        return grad * a / out, grad * b / out
+
+
+class XlogyOfNumber(Function):
+    """`xlogy(x, number)`: d/dx = log(number) (as Xlogy's)."""
+
+    node_name = "XlogyBackward2"
+
+    @staticmethod
+    def forward(ctx, x, number):
+        ctx.save_for_backward(x)
+        ctx.number = number
+        return _xlogy(x, np.asarray(number, x.dtype)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return _grad_x_of_xlogy(grad, x, np.asarray(ctx.number, grad.dtype)), None
+
+
+class NumberXlogy(Function):
+    """`xlogy(number, y)`: d/dy = number / y."""
+
+    node_name = "XlogyBackward1"
+
+    @staticmethod
+    def forward(ctx, y, number):
+        ctx.save_for_backward(y)
+        ctx.number = number
+        return _xlogy(np.asarray(number, y.dtype), y).astype(y.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * ctx.number / y, None
+
+
+def _logaddexp(a, b):
+    """torch's CPU formula: max + log1p(e^-|a - b|) (the same infinity twice gives itself)."""
+    m = np.maximum(a, b)
+    with np.errstate(invalid="ignore"):
+        out = m + np.log1p(np.exp(-np.abs(a - b)))
+    return np.where(np.isinf(a) & (a == b), a, out).astype(m.dtype, copy=False)
+
+
+def _logaddexp2(a, b):
+    """torch's CPU formula: max + log1p(2^-|a - b|) * (1 / ln 2), the constant in the tensors' dtype, so the
+    same rounding as torch (logaddexp2(-1, -1) comes out a hair below 0 in float32, as there)."""
+    m = np.maximum(a, b)
+    with np.errstate(invalid="ignore"):
+        out = m + np.log1p(np.exp2(-np.abs(a - b))) * m.dtype.type(1 / np.log(2.0))
+    return np.where(np.isinf(a) & (a == b), a, out).astype(m.dtype, copy=False)
+
+
+class Logaddexp(Function):
+    """log(e^a + e^b), computed without overflow; d/da = 1 / (1 + e^(b - a)), d/db = 1 / (1 + e^(a - b))."""
+
+    node_name = "LogaddexpBackward0"
+    f, base = staticmethod(_logaddexp), np.e
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return cls.f(a, b)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        a, b = ctx.saved_tensors
+        with np.errstate(over="ignore", invalid="ignore"):
+            return grad / (1 + np.power(cls.base, b - a)), grad / (1 + np.power(cls.base, a - b))
+
+
+class Logaddexp2(Logaddexp):
+    """log2(2^a + 2^b); d/da = 1 / (1 + 2^(b - a))."""
+
+    node_name = "Logaddexp2Backward0"
+    f, base = staticmethod(_logaddexp2), 2.0
+
+
+class Copysign(Function):
+    """|a| with the sign of b: d/da = out / a (+-1; 0 where a is 0), nothing flows to b (a step)."""
+
+    node_name = "CopysignBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.copysign(a, b)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return grad * np.where(a == 0, 0, out / a), np.zeros_like(grad)
+
+
+class CopysignNumber(Copysign):
+    node_name = "CopysignBackward1"
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Copysign.backward(ctx, grad)[0], None
+
+
+class Fmax(Function):
+    """Like maximum, but a NaN loses to a number. All the gradient goes to the one picked
+    (a on a tie, or when b is NaN): torch's rule, no halving as maximum's."""
+
+    node_name = "FmaxBackward0"
+    pick = staticmethod(np.fmax)
+    a_wins = staticmethod(lambda a, b: (a >= b) | np.isnan(b))
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return cls.pick(a, b)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        a, b = ctx.saved_tensors
+        a_wins = cls.a_wins(a, b)
+        return np.where(a_wins, grad, 0).astype(grad.dtype), np.where(a_wins, 0, grad).astype(grad.dtype)
+
+
+class Fmin(Fmax):
+    node_name = "FminBackward0"
+    pick = staticmethod(np.fmin)
+    a_wins = staticmethod(lambda a, b: (a <= b) | np.isnan(b))
+
+
+class Ldexp(Function):
+    """a * 2^b: d/da = 2^b, d/db = a * 2^b * ln 2. For an integer b torch's d/da takes 2^b in integers:
+    0 for b < 0 (its integer pow truncates), kept here."""
+
+    node_name = "LdexpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return (a * np.exp2(b.astype(a.dtype))).astype(a.dtype, copy=False)  # (2^b in a's dtype, as torch)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        scale = integer_power(np.int64(2), b) if b.dtype.kind in "biu" else np.exp2(b)
+        grad_b = grad * a * np.exp2(b.astype(a.dtype)) * np.log(2.0) if ctx.needs_input_grad[1] else None
+        return grad * scale, grad_b

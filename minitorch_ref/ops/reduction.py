@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, ViewFunction
 
 
 def _half_in_float32(fn, a, dtype=None, **kw):
@@ -582,3 +582,83 @@ def unique(a: np.ndarray, dim: int | None) -> tuple:
     counts = np.bincount(group)
     values = np.moveaxis(moved[order[new]], 0, dim)
     return values, inverse, counts
+
+
+# --- issue 12, third part -----------------------------------------------------------------------
+class Nansum(Function):
+    """A sum that skips NaNs (counts them as 0): the gradient reaches every other element."""
+
+    node_name = "NansumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim, dtype):
+        ctx.save_for_backward(a)
+        ctx.dim, ctx.keepdim = dim, keepdim
+        summed = np.where(np.isnan(a), 0, a).astype(a.dtype, copy=False) if a.dtype.kind == "f" else a
+        return _half_in_float32(np.sum, summed, dtype, axis=dim, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return _expand_back(grad, a.shape, ctx.dim, ctx.keepdim) * ~np.isnan(a), None, None, None  # (inf * 0: nan, as torch)
+
+
+class VarMean(Var):
+    """The variance output of `var_mean` (torch records one node for both outputs; here each output has
+    its own, under torch's name: the gradients add up the same)."""
+
+    node_name = "VarMeanBackward0"
+
+
+class MeanOfVarMean(Mean):
+    node_name = "VarMeanBackward0"
+
+
+class StdMean(Std):
+    node_name = "StdMeanBackward0"
+
+
+class MeanOfStdMean(Mean):
+    node_name = "StdMeanBackward0"
+
+
+class Trace(Function):
+    """The sum of the main diagonal of a matrix: the gradient goes back onto that diagonal."""
+
+    node_name = "TraceBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        ctx.input_shape = a.shape
+        return np.asarray(np.trace(a, dtype=dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        full = np.zeros(ctx.input_shape, grad.dtype)
+        np.fill_diagonal(full, grad)  # (a non-square matrix: the diagonal stops at the shorter side)
+        return full, None
+
+
+class DiagonalView(ViewFunction):
+    """`diagonal(offset, dim1, dim2)`: a view of the elements [i, i + offset] of dims dim1, dim2, which
+    moves to the last dim; the gradient is written back onto the same diagonal of zeros."""
+
+    node_name = "DiagonalBackward0"
+
+    @staticmethod
+    def forward(ctx, a, offset, dim1, dim2):
+        ctx.args, ctx.input_shape = (offset, dim1, dim2), a.shape
+        return _writable_diagonal(a, offset, dim1, dim2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        full = np.zeros(ctx.input_shape, grad.dtype)
+        _writable_diagonal(full, *ctx.args)[...] = grad
+        return full, None, None, None
+
+
+def _writable_diagonal(a: np.ndarray, offset: int, dim1: int, dim2: int) -> np.ndarray:
+    view = np.diagonal(a, offset, dim1, dim2)  # (NumPy's is read-only; torch's view can be written)
+    if a.flags.writeable:
+        view.flags.writeable = True
+    return view
