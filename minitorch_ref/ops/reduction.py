@@ -31,7 +31,9 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim, dtype):
         ctx.input_shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
-        return _half_in_float32(np.sum, a, dtype, axis=dim, keepdims=keepdim)
+        if np.float16 in (a.dtype, dtype):  # (float16 accumulates in float32, as torch)
+            return _half_in_float32(np.sum, a, dtype, axis=dim, keepdims=keepdim)
+        return a.sum(axis=dim, dtype=dtype, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
