@@ -201,6 +201,13 @@ class device:
 CPU = device("cpu")
 
 
+def cpp_type_name(np_dtype: np.dtype) -> str:
+    """The C++ name of the type, as torch's dtype and range checks print it: float, double, long int..."""
+    name = np.dtype(np_dtype).name
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}.get(name, name)
+
+
 def torch_type_name(np_dtype: np.dtype) -> str:
     """The legacy name torch uses in messages and `Tensor.type()`: Float, Double, Long..."""
     return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import _rng_math
-from ._dtype import PACKAGE, torch_type_name
+from ._dtype import PACKAGE, cpp_type_name, torch_type_name
 
 DEFAULT_SEED = 67280421310721  # torch's default_rng_seed_val
 _N = 624  # words of Mersenne Twister state
@@ -41,9 +41,6 @@ _STATE_BYTES = 5056  # sizeof(CPUGeneratorImplState): what torch.get_rng_state()
 _INT64_MIN = -(1 << 63)
 _FULL_RANGE = 1 << 64  # the span of `random_(-2**63, None)`: every int64
 _WIDE_RANGE = 1 << 28  # from this span on, integers come from 64-bit draws (torch: "approx 5% skew" of `%` above)
-# the C++ type names torch's range checks print (`caffe2::TypeMeta`); int64 bounds never fail
-_CPP_NAME = {"float16": "c10::Half", "float32": "float", "float64": "double", "uint8": "unsigned char",
-             "int8": "signed char", "int16": "short int", "int32": "int", "bool": "bool"}
 
 
 def _c_double(x: float) -> str:
@@ -362,7 +359,7 @@ def _check_uniform_bounds(low: float, high: float, np_dtype: np.dtype) -> None:
     largest = float(np.finfo(np_dtype).max)
     for name, value in (("from", low), ("to", high)):
         if not -largest <= value <= largest:
-            raise RuntimeError(f"{name} is out of bounds for {_CPP_NAME[np_dtype.name]}")
+            raise RuntimeError(f"{name} is out of bounds for {cpp_type_name(np_dtype)}")
     if low > high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_c_double(low)} > "
                            f"to={_c_double(high)}")
@@ -442,13 +439,13 @@ def _check_random_range(low: int, top: int, np_dtype: np.dtype) -> None:
     ends = (("from", low), ("to - 1", top))
     for name, value in ends:
         if not smallest <= value <= largest:
-            raise RuntimeError(f"{name} is out of bounds for {_CPP_NAME[np_dtype.name]}")
+            raise RuntimeError(f"{name} is out of bounds for {cpp_type_name(np_dtype)}")
     if np_dtype.kind == "f":
         digits = np.finfo(np_dtype).nmant + 1
         for name, value in ends:
             if abs(value) > 1 << digits:
                 warnings.warn(f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations "
-                              f"{_CPP_NAME[np_dtype.name]} can support discrete uniform distribution only within this "
+                              f"{cpp_type_name(np_dtype)} can support discrete uniform distribution only within this "
                               "range. This warning will become an error in version 1.7 release, please fix the code "
                               "in advance", UserWarning, stacklevel=5)
 

@@ -1863,8 +1863,6 @@ def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":
     return target
 
 
-_C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-                 "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
 def _check_assigned_grad(t: Tensor, grad: Any) -> None:
@@ -1880,7 +1878,7 @@ def _check_assigned_grad(t: Tensor, grad: Any) -> None:
                            f"'{list(t._data.shape)}'. Please ensure that the gradient and the tensor are the same size")
     if dtype != t._data.dtype:
         raise RuntimeError(
-            f"attempting to assign a gradient with dtype '{_C_TYPE_NAMES[dtype.name]}' to a tensor with grad_dtype "
+            f"attempting to assign a gradient with dtype '{dt.cpp_type_name(dtype)}' to a tensor with grad_dtype "
             f"'{dt.torch_type_name(t._data.dtype)}'. The gradient must match the tensor's grad_dtype (defaults to the "
             "tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
             "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break "
@@ -2896,8 +2894,7 @@ def _runs_a_kernel(a: Tensor, b: Tensor) -> bool:
 
 def _dtype_word(t: Tensor) -> str:
     """The C++ name of the dtype, as torch's checks print it."""
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}.get(t.dtype.name, t.dtype.name)
+    return dt.cpp_type_name(t._data.dtype)
 
 
 def _check_lerp_kernel(kernel: str, start: Tensor) -> None:

@@ -17,7 +17,8 @@ import numpy as np
 from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, torch_type_name
 from .._sparse import RowSparseGrad
-from .._tensor import Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _fold, _result_dtype
+from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _fold, _result_dtype,
+                       typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..kernels import cross_entropy as cross_entropy_kernels
@@ -647,9 +648,8 @@ class _NllLossOp(Function):
 def _check_tensor_argument(function: str, name: str, position: int, value: Any) -> None:
     """torch's argument parser: an optional tensor argument of a C++ function is a Tensor or None."""
     if value is not None and not isinstance(value, Tensor):
-        kind = type(value)
-        type_name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
-        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not {type_name}")
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not "
+                        f"{typename(value)}")
 
 
 def _check_not_requiring_grad(function: str, name: str, value: Tensor | None) -> None:
