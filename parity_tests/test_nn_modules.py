@@ -657,3 +657,18 @@ def test_new_tensor_size_arithmetic_device_comparison_and_python_dtypes_as_torch
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # (new_tensor of a tensor warns, in both)
         assert run(mt) == run(torch)
+
+
+@pytest.mark.parametrize("shapes_dtypes", [
+    ((2, 5, 3), "float32", (2, 3), "float64"), ((3,), "float32", (2, 3), "float64"),
+    ((2, 5, 3), "bool", (2, 3), "bool"), ((2, 5, 3), "float32", (2, 4), "float32"),
+])
+def test_linear_without_bias_on_other_ranks_checks_as_torch_matmul(shapes_dtypes):
+    """torch computes a 1-D or 3-D input without bias as `input @ weight.t()`: matmul's checks and messages."""
+    x_shape, x_dtype, w_shape, w_dtype = shapes_dtypes
+
+    def call(lib):
+        x, w = lib.ones(x_shape, dtype=getattr(lib, x_dtype)), lib.ones(w_shape, dtype=getattr(lib, w_dtype))
+        return lib.nn.functional.linear(x, w)
+
+    same_error(lambda: call(mt), lambda: call(torch))

@@ -48,15 +48,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
         out = input @ weight  # (matmul's checks: shapes, then dtypes, then its kernel's dtype)
         return out if bias is None else out + bias
-    if input._data.ndim == 2:
-        x = input
-    else:  # (the batch size spelled out, not -1: with no features -1 would be ambiguous)
-        x = input.reshape(math.prod(input._data.shape[:-1]), input._data.shape[-1])
-    rows, cols = x._data.shape
+    rows, cols = math.prod(input._data.shape[:-1]), input._data.shape[-1]  # (the leading dims as one batch dim)
     out_features, in_features = weight._data.shape
     if cols != in_features:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
                            f"{in_features}x{out_features})")
+    if bias is None and input._data.ndim != 2:  # torch computes this one as `input @ weight.t()`: its nodes, its checks
+        return input @ weight.t()
+    # (the batch size spelled out, not -1: with no features -1 would be ambiguous)
+    x = input if input._data.ndim == 2 else input.reshape(rows, cols)
     if x._data.dtype != weight._data.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_TYPE_WORD[x.dtype.name]} and "
                            f"{_TYPE_WORD[weight.dtype.name]}")
@@ -65,8 +65,6 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
         if bias is not None:  # (no features: torch's addmm computes `1 * bias` in Long)
             raise RuntimeError("result type Long can't be cast to the desired output type Bool")
-    if bias is None and input._data.ndim != 2:  # torch computes this one as `input @ weight.t()`, with its nodes
-        return input @ weight.t()
     out = (linalg.Addmm if bias is not None else linalg.LinearNoBias).apply(x, weight, bias)
     return out if input._data.ndim == 2 else out.reshape(*input._data.shape[:-1], out_features)
 
