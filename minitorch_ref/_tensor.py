@@ -1818,7 +1818,7 @@ class Tensor(TensorBase):
                           "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
             data = data.detach().numpy()
         target = dt.to_numpy_dtype(dtype or self.dtype)  # (an array's own dtype does not count, as in torch)
-        return _finish(_infer_array(data, target).astype(target), None, device, requires_grad)
+        return _finish(_infer_array(data, target).astype(target, copy=False), None, device, requires_grad)
 
 
 def _reduce_dims(dim: Any, ndim: int) -> "tuple | None":
