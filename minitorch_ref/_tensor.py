@@ -730,9 +730,9 @@ class Tensor(TensorBase):
         return self.reshape(other.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+        s, e = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)  # (a 0-d tensor counts as 1-d here, as torch)
         if self.ndim == 0:
             return self.reshape(1)
-        s, e = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
         if s > e:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         if s == e:
@@ -974,7 +974,7 @@ class Tensor(TensorBase):
 
     def relu_(self) -> "Tensor":
         _check_inplace(self)
-        return self._inplace(pointwise.Relu.apply(self))
+        return self._inplace(self.relu())
 
     def _overwrite(self, value: Any, op: Any) -> "Tensor":
         """fill_/zero_/copy_/uniform_/normal_: new values that do not depend on the old ones."""
@@ -1425,13 +1425,14 @@ class Tensor(TensorBase):
         if dims == () and x.ndim:
             dims = None
         ord = builtins.float(ord)
-        if x._data.size == 0 and (ord < 0 or (ord == np.inf and dims is None)):  # (max and min have no identity)
-            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because the "
-                               "operation does not have an identity")
-        if dims is not None and x.ndim and ord == np.inf:
-            for d in dims:
-                if x._data.shape[d] == 0:  # (torch's message has no space before "because")
-                    raise RuntimeError(f"linalg.vector_norm cannot compute the inf norm on the dimension {d}"
+        if x._data.size == 0 and (ord < 0 or ord == np.inf):  # (max and min have no identity)
+            given_dims = () if dim is None else (dim,) if isinstance(dim, builtins.int) else tuple(dim)
+            if not given_dims:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because "
+                                   "the operation does not have an identity")
+            for d, given in zip(dims, given_dims):
+                if x._data.shape[d] == 0:  # (torch's message: the dim as given, no space before "because")
+                    raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the dimension {given}"
                                        "because this dimension is empty and the operation does not have an identity")
         return reduction.VectorNorm.apply(x, ord, dims if x.ndim or dims is None else (), keepdim)  # (0-d: () for a dim)
 

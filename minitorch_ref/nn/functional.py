@@ -17,8 +17,8 @@ import numpy as np
 from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, torch_type_name
 from .._sparse import RowSparseGrad
-from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _fold, _result_dtype,
-                       typename)
+from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _checked_scalar, _fold,
+                       _result_dtype, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..kernels import cross_entropy as cross_entropy_kernels
@@ -71,8 +71,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     if inplace:
-        _check_inplace(input)
-        return input._inplace(pointwise.Relu.apply(input))
+        return input.relu_()
     return input.relu()
 
 
@@ -110,19 +109,23 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not 0.0 <= p <= 1.0:  # NaN: past Python's check, caught by torch's C++ one
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
+    if not training or p == 0.0 or input._data.size == 0:  # (as torch: the input itself, even with inplace)
         return input
+    if p == 1.0:  # as torch: everything dropped, times a 0-d zero (so any dtype), no random draw
+        zero = Tensor._make(np.zeros((), input._data.dtype))
+        return input.mul_(zero) if inplace else input * zero
     if input._data.dtype.kind != "f":  # (torch's noise is floating point, and cannot be written into integers)
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f"{_TYPE_WORD[input._data.dtype.name]}")
-    keep = 1.0 - p
-    if keep == 0.0:  # as torch: everything dropped, no random draw
-        noise = np.zeros(input._data.shape, input._data.dtype)
-    else:  # torch's CPU rule: noise = empty_like(input).bernoulli_(1 - p); noise.div_(1 - p)
-        draws = _random_source(None).bernoulli_scalar(input._data.size, keep)
-        # empty_like keeps input's layout (a transposed input: a transposed noise), filled in memory order
-        noise = Tensor._make(np.empty_like(input._data))._in_memory_order(draws).astype(input._data.dtype)
-        noise /= keep
+    keep = 1.0 - p  # torch's CPU rule: noise = empty_like(input).bernoulli_(1 - p); noise.div_(1 - p)
+    draws = _random_source(None).bernoulli_scalar(input._data.size, keep)
+    # empty_like keeps a dense input's layout (a transposed input: a transposed noise), filled in memory order;
+    # an expanded input (overlapping memory) gets a contiguous noise, as in torch
+    like = np.empty_like(input._data)
+    if like.strides != input._data.strides:
+        like = np.empty(input._data.shape, input._data.dtype)
+    noise = Tensor._make(like)._in_memory_order(draws).astype(input._data.dtype)
+    noise /= keep
     mask = Tensor._make(noise)
     return input.mul_(mask) if inplace else input * mask
 
@@ -1019,9 +1022,9 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     if tensor._data.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     values = tensor._data
+    if values.size == 0 and num_classes <= 0:  # (torch's check, for any num_classes up to 0)
+        raise RuntimeError("Can not infer total number of classes from empty tensor.")
     if num_classes == -1:
-        if values.size == 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
         num_classes = int(values.max()) + 1
     if values.size and values.min() < 0:
         raise RuntimeError("Class values must be non-negative.")
@@ -1038,25 +1041,27 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
 
 def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
     """Constant padding: `pad` = (left, right) of the last dim, then of the one before, ...; negative crops."""
-    if mode != "constant":
-        raise NotImplementedError(f"minitorch_ref pads in 'constant' mode only, not '{mode}'")
+    if mode not in ("constant", "reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     if len(pad) // 2 > input.ndim:
         raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
                            f"padding length {len(pad)} and input of dimension {input.ndim}")
+    if mode != "constant":
+        if value is not None and value != 0:
+            raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+        raise NotImplementedError(f"minitorch_ref pads in 'constant' mode only, not '{mode}'")
     widths = [(0, 0)] * input.ndim
     for i in range(len(pad) // 2):
-        d = input.ndim - 1 - i
-        left, right = int(pad[2 * i]), int(pad[2 * i + 1])
-        if input.shape[d] + left + right < 0:
-            raise RuntimeError(f"The input size {input.shape[d]}, plus negative padding {left} and {right} resulted "
-                               f"in a negative output size, which is invalid. Check dimension {d} of your input.")
-        widths[d] = (left, right)
+        widths[input.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
     for d, (left, right) in enumerate(widths):  # torch crops first (narrow), then pads: each crop must fit alone
         if input.shape[d] + min(left, 0) < 0 or input.shape[d] + min(left, 0) + min(right, 0) < 0:
             raise RuntimeError("narrow(): length must be non-negative.")
-    return shape.ConstantPad.apply(input, tuple(widths), 0 if value is None else value)
+    if all(w <= 0 for pair in widths for w in pair):  # only crops: torch never reads the value
+        return shape.ConstantPad.apply(input, tuple(widths), 0)
+    fill = _checked_scalar(0.0 if value is None else float(value), input._data.dtype)  # (torch's value is a double)
+    return shape.ConstantPad.apply(input, tuple(widths), fill)
 
 
 __all__ += ["gelu", "silu", "leaky_relu", "elu", "softplus", "one_hot", "normalize", "pad"]
@@ -1202,7 +1207,10 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
                eps: float = 1e-5) -> Tensor:
     """Standardise each sample over its last `len(normalized_shape)` dims (biased variance), then
     `* weight + bias`: the transformer's normalisation, independent of the batch."""
-    shape_ = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if isinstance(normalized_shape, int):  # (nn.LayerNorm takes an int; the function wants a sequence)
+        raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not int")
+    shape_ = tuple(normalized_shape)
+    _check_layer_norm_mixed_dtypes(input, weight, bias)  # (torch checks these before the shapes)
     n = len(shape_)
     if n == 0:
         raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
@@ -1218,9 +1226,9 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     return normalization.LayerNorm.apply(input, n, weight, bias, eps)
 
 
-def _check_layer_norm_dtypes(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> None:
-    """torch's CPU rule: the parameters share the input's dtype, except float32 parameters with a float16
-    input (computed in float32, returned in float16); no integer inputs."""
+def _check_layer_norm_mixed_dtypes(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> None:
+    """torch's CPU rule, part 1: parameters of another dtype than the input are float32, with a float16 (or
+    float32) input (computed in float32, returned in the input's dtype)."""
     params = [p._data.dtype for p in (weight, bias) if p is not None]
     kind = input._data.dtype
     if params and params[0] != kind:  # (torch's "mixed type" path: the first parameter differs from the input)
@@ -1228,7 +1236,16 @@ def _check_layer_norm_dtypes(input: Tensor, weight: Tensor | None, bias: Tensor 
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
         if any(p != np.float32 for p in params):
             raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
-    elif any(p != kind for p in params):
+
+
+def _check_layer_norm_dtypes(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> None:
+    """torch's CPU rule, part 2 (after the shape checks): otherwise, the parameters share the input's dtype,
+    and no integer inputs."""
+    params = [p._data.dtype for p in (weight, bias) if p is not None]
+    kind = input._data.dtype
+    if params and params[0] != kind:  # (the mixed case, checked in part 1)
+        return
+    if any(p != kind for p in params):
         other = next(p for p in params if p != kind)
         raise RuntimeError(f"expected scalar type {_TYPE_WORD[kind.name]} but found {_TYPE_WORD[other.name]}")
     elif kind.kind != "f":

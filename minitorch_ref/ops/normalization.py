@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
+from .pointwise import opmath
 
 
 def _fused_multiply_add(a, b, c):
@@ -25,9 +26,9 @@ class LayerNorm(Function):
 
     @staticmethod
     def forward(ctx, a, n_dims, weight, bias, eps):
-        ctx.input_dtype = a.dtype  # (float16 input with float32 parameters: computed in float32, as torch)
-        if weight is not None and weight.dtype != a.dtype:
-            a = a.astype(weight.dtype)
+        ctx.input_dtype = a.dtype  # (float16 input, with float16 or float32 parameters: computed in float32, as torch)
+        all_half = a.dtype == np.float16 and (weight is None or weight.dtype == np.float16)
+        a, weight, bias = (None if v is None else opmath(v) for v in (a, weight, bias))
         axes = tuple(range(a.ndim - n_dims, a.ndim))
         # (an empty batch has mean 0; a negative eps gives nan, as torch)
         mean = a.mean(axis=axes, keepdims=True) if a.size else np.zeros(a.shape[:a.ndim - n_dims] + (1,) * n_dims,
@@ -37,6 +38,9 @@ class LayerNorm(Function):
         rstd = (1 / np.sqrt(var + eps)).astype(a.dtype, copy=False)
         shift = -rstd * mean
         x_hat = a * rstd + shift  # (torch's kernel computes x * scale + shift)
+        if all_half:  # torch's backward then reads the mean and rstd it kept in float16
+            mean, rstd = (v.astype(np.float16).astype(np.float32) for v in (mean, rstd))
+            shift = -rstd * mean
         ctx.save_for_backward(a, rstd, shift, weight)
         ctx.axes = axes
         out = x_hat if weight is None else x_hat * weight
@@ -46,6 +50,7 @@ class LayerNorm(Function):
     @staticmethod
     def backward(ctx, grad):
         a, rstd, shift, weight = ctx.saved_tensors
+        grad = opmath(grad)
         x_hat = _fused_multiply_add(a, rstd, shift)  # (torch's backward kernel: fused, so float32 rounds alike)
         axes = ctx.axes
         g = grad * weight if weight is not None else grad

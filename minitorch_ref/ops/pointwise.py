@@ -46,6 +46,12 @@ class Rsub(Function):
         return -grad, None
 
 
+def opmath(a: np.ndarray) -> np.ndarray:
+    """torch's CPU kernels compute float16 in float32 (their "opmath" type) and round once at the end:
+    a formula computed in float16 would round at every step (and overflow: exp(12) is inf)."""
+    return a.astype(np.float32) if a.dtype == np.float16 else a
+
+
 def by_number(fn, a, b):
     """`fn(a, b)`; for a float16 array and a Python number, as torch's CPU kernels multiply and divide:
     in float32 (their "opmath" type) with the number rounded to float32, then rounded once to float16.
@@ -318,7 +324,7 @@ class Abs(Function):
 class Relu(Function):
     @staticmethod
     def forward(ctx, a):
-        out = np.maximum(0, a)  # (NumPy returns the second argument on a tie: relu(-0.0) is -0.0, as torch)
+        out = np.where(a < 0, 0, a)  # (-0.0 and nan pass unchanged, as torch)
         ctx.save_for_backward(out)
         return out
 
@@ -332,7 +338,7 @@ class Sigmoid(Function):
     @staticmethod
     def forward(ctx, a):
         # exp of a non-positive number never overflows: pick the stable form per element.
-        e = np.exp(-np.abs(a))
+        e = np.exp(-np.abs(opmath(a)))
         out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
@@ -340,7 +346,7 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * out * (1 - out)
+        return grad * (1 - out) * out  # (torch's order; float16 too is computed in float16 here)
 
 
 class Tanh(Function):
@@ -353,7 +359,8 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * (1 - out * out)
+        out = opmath(out)
+        return (opmath(grad) * (1 - out * out)).astype(grad.dtype, copy=False)
 
 
 class Clamp(Function):
@@ -518,14 +525,14 @@ class _Unary(Function):
 
     @classmethod
     def forward(cls, ctx, a):
-        out = np.asarray(cls.f(a)).astype(a.dtype, copy=False)  # (NumPy 2 lets float64 constants win)
+        out = np.asarray(cls.f(opmath(a))).astype(a.dtype, copy=False)  # (NumPy 2 lets float64 constants win)
         ctx.save_for_backward(a, out)
         return out
 
     @classmethod
     def backward(cls, ctx, grad):
         a, out = ctx.saved_tensors
-        return (grad * cls.df(a, out)).astype(grad.dtype, copy=False)
+        return (opmath(grad) * cls.df(opmath(a), opmath(out))).astype(grad.dtype, copy=False)
 
 
 class Sin(_Unary):
@@ -813,22 +820,22 @@ class ClampMaxTensor(Function):
 
 
 # activations of nn.functional (issue 12)
-def _gelu(a: np.ndarray) -> np.ndarray:
-    out = 0.5 * a * (1 + _erf(a / np.sqrt(2.0).astype(a.dtype)))
-    if a.dtype == np.float32 and a.size > 1 and a.flags.c_contiguous:
-        # torch's vectorized float32 kernel (2+ contiguous elements) gives nan at +inf; its scalar
-        # path (one element, or a strided input) gives inf, as the formula does
-        out = np.where(a == np.inf, np.nan, out)
-    return out
-
-
 class Gelu(_Unary):
     """x * Phi(x), Phi the standard normal CDF (approximate='none')."""
 
     node_name = "GeluBackward0"
-    f = staticmethod(_gelu)
+    f = staticmethod(lambda a: 0.5 * a * (1 + _erf(a / np.sqrt(2.0).astype(a.dtype))))
     df = staticmethod(lambda a, out: 0.5 * (1 + _erf(a / np.sqrt(2.0).astype(a.dtype)))
                       + a * np.exp(-0.5 * a * a) / np.sqrt(2 * np.pi))
+
+    @classmethod
+    def forward(cls, ctx, a):
+        out = super().forward(ctx, a)
+        if a.dtype == np.float32 and a.size > 1 and a.flags.c_contiguous:
+            # torch's vectorized float32 kernel (2+ contiguous elements) gives nan at +inf; its scalar
+            # path (one element, or a strided input) and its float16 kernel give inf, as the formula does
+            out[a == np.inf] = np.nan
+        return out
 
 
 _GELU_K = np.sqrt(2 / np.pi)
@@ -838,12 +845,14 @@ class GeluTanh(_Unary):
     """approximate='tanh': 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
 
     node_name = "GeluBackward0"
-    f = staticmethod(lambda a: 0.5 * a * (1 + np.tanh(_GELU_K * (a + 0.044715 * a ** 3))))
+    # (the constant in the input's dtype: a float64 one would make NumPy compute float32 in float64)
+    f = staticmethod(lambda a: 0.5 * a * (1 + np.tanh(a.dtype.type(_GELU_K) * (a + 0.044715 * (a * a * a)))))
 
     @staticmethod
     def df(a, out):
-        t = np.tanh(_GELU_K * (a + 0.044715 * a ** 3))
-        return 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * _GELU_K * (1 + 3 * 0.044715 * a * a)
+        k = a.dtype.type(_GELU_K)
+        t = np.tanh(k * (a + 0.044715 * (a * a * a)))
+        return 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * k * (1 + 3 * 0.044715 * a * a)
 
 
 class Silu(_Unary):
@@ -863,18 +872,29 @@ class LeakyRelu(Function):
     def forward(ctx, a, slope):
         ctx.save_for_backward(a)
         ctx.slope = slope
-        return np.where(a > 0, a, a * slope).astype(a.dtype, copy=False)
+        return np.where(a > 0, a, by_number(np.multiply, a, slope)).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        return np.where(a > 0, grad, grad * ctx.slope).astype(grad.dtype, copy=False), None
+        return np.where(a > 0, grad, by_number(np.multiply, grad, ctx.slope)).astype(grad.dtype, copy=False), None
 
 
 class LeakyReluInplace(LeakyRelu):
-    """`leaky_relu_`: torch's in-place node works from the result, hence its other name (same gradient)."""
+    """`leaky_relu_`: torch's in-place node works from the result, hence its other name (same gradient;
+    a negative slope flips the sign of the result, so torch refuses to differentiate it)."""
 
     node_name = "LeakyReluBackward1"
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.slope < 0:
+            raise RuntimeError(
+                "In-place leakyReLu backward calculation is triggered with a negative slope which is not supported. "
+                "This is caused by calling in-place forward function with a negative slope, please call out-of-place "
+                "version instead. File an issue at https://github.com/pytorch/pytorch if you do require supporting "
+                "in-place leakRelu backward calculation with negative slope")
+        return LeakyRelu.backward(ctx, grad)
 
 
 class Elu(Function):
@@ -884,21 +904,35 @@ class Elu(Function):
 
     @staticmethod
     def forward(ctx, a, alpha):
-        out = np.where(a > 0, a, alpha * np.expm1(a)).astype(a.dtype, copy=False)
+        x = opmath(a)
+        out = np.where(x < 0, alpha * np.expm1(x), x).astype(a.dtype, copy=False)  # (-0.0 stays, as torch)
         ctx.save_for_backward(a, out)
         ctx.alpha = alpha
         return out
 
     @staticmethod
-    def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        return np.where(a <= 0, grad * (out + ctx.alpha), grad).astype(grad.dtype, copy=False), None  # (nan: grad)
+    def backward(ctx, grad):  # alpha * exp(x), not out + alpha: that would cancel for very negative x
+        a, _ = ctx.saved_tensors
+        x, g = opmath(a), opmath(grad)
+        return np.where(x <= 0, g * ctx.alpha * np.exp(x), g).astype(grad.dtype, copy=False), None  # (nan: grad)
 
 
 class EluInplace(Elu):
-    """`elu_`: torch's in-place node works from the result, hence its other name (same gradient)."""
+    """`elu_`: the input is overwritten, so torch's in-place node works from the result, hence its other
+    name and gradient (out + alpha); a negative alpha flips the result's sign, so torch refuses it."""
 
     node_name = "EluBackward1"
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.alpha < 0:
+            raise RuntimeError(
+                "In-place elu backward calculation is triggered with a negative slope which is not supported. This "
+                "is caused by calling in-place forward function with a negative slope, please call out-of-place "
+                "version instead.")
+        _, out = ctx.saved_tensors
+        out, g = opmath(out), opmath(grad)
+        return np.where(out <= 0, g * (out + ctx.alpha), g).astype(grad.dtype, copy=False), None
 
 
 class Softplus(Function):
@@ -910,13 +944,15 @@ class Softplus(Function):
     def forward(ctx, a, beta, threshold):
         ctx.save_for_backward(a)
         ctx.beta, ctx.threshold = beta, threshold
-        return np.where(a * beta > threshold, a, np.log1p(np.exp(a * beta)) / beta).astype(a.dtype, copy=False)
+        x = opmath(a)
+        return np.where(x * beta > threshold, x, np.log1p(np.exp(x * beta)) / beta).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        z = np.exp(a * ctx.beta)
-        return np.where(a * ctx.beta > ctx.threshold, grad, grad * z / (z + 1)).astype(grad.dtype), None, None
+        x, g = opmath(a), opmath(grad)
+        z = np.exp(x * ctx.beta)
+        return np.where(x * ctx.beta > ctx.threshold, g, g * z / (z + 1)).astype(grad.dtype), None, None
 
 
 # --- trigonometric, hyperbolic and other unary ops (issue 12, third part) ----------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function, ViewFunction
+from .pointwise import opmath
 
 
 def _half_in_float32(fn, a, dtype=None, **kw):
@@ -135,7 +136,8 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return out * (grad - (grad * out).sum(axis=ctx.dim, keepdims=True)), None
+        o, g = opmath(out), opmath(grad)  # (float16: in float32, rounded once, as torch)
+        return (o * (g - (g * o).sum(axis=ctx.dim, keepdims=True))).astype(grad.dtype, copy=False), None
 
 
 class LogSoftmax(Function):
@@ -159,7 +161,8 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad - np.exp(out) * grad.sum(axis=ctx.dim, keepdims=True), None
+        o, g = opmath(out), opmath(grad)  # (float16: in float32, rounded once, as torch)
+        return (g - np.exp(o) * g.sum(axis=ctx.dim, keepdims=True)).astype(grad.dtype, copy=False), None
 
 
 def _running_sum(a: np.ndarray, axis: int, dtype=None) -> np.ndarray:
@@ -380,8 +383,8 @@ class VectorNorm(Function):
         else:
             full = np.sum(absolute ** ord, axis=dim, keepdims=True) ** (1.0 / ord)
         # one element per norm (reducing dims of size 1): |x| itself, as torch (no 1e-300 ** 2 = 0); torch
-        # does not take this path for a 0-d input with an explicit dim
-        if a.size and a.size == full.size and (a.ndim or dim is None):
+        # does not take this path for a 0-d input with an explicit dim, nor for the count (ord 0)
+        if ord != 0 and a.size and a.size == full.size and (a.ndim or dim is None):
             full = absolute.reshape(full.shape)
         full = full.astype(a.dtype, copy=False)
         ctx.save_for_backward(a, full)
@@ -394,9 +397,9 @@ class VectorNorm(Function):
         ord, dim = ctx.ord, ctx.dim
         g = grad if ctx.keepdim or dim is None else np.expand_dims(grad, dim)
         g = g.reshape(full.shape)
-        if ord == 0:
-            local = np.zeros_like(a)
-        elif ord in (np.inf, -np.inf):
+        if ord == 0:  # a count: torch gives no gradient at all (the input's .grad stays None)
+            return None, None, None, None
+        if ord in (np.inf, -np.inf):
             winners = np.abs(a) == full
             local = np.sign(a) * winners / winners.sum(axis=dim, keepdims=True)
         elif ord == 2:
