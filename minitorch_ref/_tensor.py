@@ -888,6 +888,8 @@ class Tensor(TensorBase):
     def __getitem__(self, key: Any) -> "Tensor":
         np_key, op, items = _index_key(key, self._data.shape)
         _warn_uint8(items, stacklevel=2)
+        if op is shape.Alias and isinstance(key, slice):  # torch slices for a lone `x[:]` (`x[:, :]` is an alias)
+            op = shape.Slice
         return op.apply(self, np_key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
@@ -897,17 +899,21 @@ class Tensor(TensorBase):
         np_key, op, items = _index_key(key, self._data.shape)
         value_t = value if isinstance(value, Tensor) else None
         _check_setitem(self, np_key, items, value, index_put=op is shape.Index and key is not True)
+        written = None if op is shape.Index else self._data[np_key + (() if Ellipsis in np_key else (Ellipsis,))]
         if op is shape.Index and _views_before_advanced(items, self._data.shape):
             op = shape.Slice  # torch first takes a view (int, None or partial slice), then index_put_ on it
-        if op is not shape.Index:  # torch writes through a view of self: its error and node names say so
-            _check_inplace(self, through_view=True)
+        if op is not shape.Index:  # torch writes through a view of self (or, for all of it, into self)
+            _check_inplace(self, through_view=op if op is not shape.Alias else None, written=written)
             put = shape.IndexPutCopySlices if op is not shape.Alias else (
-                shape.IndexPutCopy if value_t is not None else shape.IndexPutFill)
+                shape.IndexPutCopy if value_t is not None and value_t.ndim else shape.IndexPutFill)
         else:
             _check_inplace(self)
             put = shape.IndexPut
         if grad_mode._enabled and (self._requires_grad or (value_t is not None and value_t._requires_grad)):
-            inplace.commit(self, put.apply(self, np_key, value_t if value_t is not None else value))
+            target = self
+            if written is not None and inplace.overlaps(self._data):  # (`expand`ed: write into just the part, a view)
+                target, np_key = op.apply(self, np_key), (Ellipsis,)
+            inplace.commit(target, put.apply(target, np_key, value_t if value_t is not None else value))
         else:
             target, key_rest = shape.split_key(self._data, np_key)  # (a two-step key: its view part first)
             target[key_rest] = shape.without_leading_ones(value_t._data) if value_t is not None else value
@@ -1598,7 +1604,8 @@ class Tensor(TensorBase):
             if split_size < 0 or (split_size == 0 and size != 0):
                 raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
             bounds = list(range(0, size, split_size)) + [size] if split_size else [0, 0]
-        return tuple(op.apply(self, (slice(None),) * d + (slice(a, b),)) for a, b in zip(bounds[:-1], bounds[1:]))
+        return inplace.mark_pieces(tuple(op.apply(self, (slice(None),) * d + (slice(a, b),))
+                                         for a, b in zip(bounds[:-1], bounds[1:])))
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple:
         if chunks <= 0:
@@ -1610,7 +1617,8 @@ class Tensor(TensorBase):
 
     def unbind(self, dim: int = 0) -> tuple:
         d = _dim(dim, self.ndim)
-        return tuple(shape.UnbindPiece.apply(self, (slice(None),) * d + (i,)) for i in range(self.shape[d]))
+        return inplace.mark_pieces(tuple(shape.UnbindPiece.apply(self, (slice(None),) * d + (i,))
+                                         for i in range(self.shape[d])))
 
     def movedim(self, source: Any, destination: Any) -> "Tensor":
         src = [source] if isinstance(source, builtins.int) else list(source)

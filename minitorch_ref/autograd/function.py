@@ -65,9 +65,10 @@ class Function:
     output_shape: tuple = ()  # the shape of the tensor this node produced
     input_shapes: tuple = ()  # per forward argument: its shape if it was a tensor, else None (for pictures)
     _saved: tuple | None = ()  # what save_for_backward kept (None once freed)
-    _saved_versions: tuple = ()  # (index in _saved, storage, version then, producer node)
+    _saved_versions: tuple = ()  # (index in _saved, storage, version then, what names it: see raise_modified)
     _retained = None  # weak reference to an output that called `retain_grad()`
     _hooked = None  # weak reference to an output that has hooks (`register_hook`)
+    piece = None  # a view that split/chunk/unbind returned (or a view of one): its output number
 
     # ------------------------------------------------------------------ used by rules
     def save_for_backward(self, *arrays: Any) -> None:
@@ -84,9 +85,9 @@ class Function:
         """The saved arrays, after checking that none was freed or changed in place since it was saved."""
         if self._saved is None:
             raise RuntimeError(_FREED_MESSAGE)
-        for i, storage, version, producer in self._saved_versions:
+        for i, storage, version, owner in self._saved_versions:
             if storage.version != version:
-                raise_modified(self, self._saved[i], storage.version, version, producer)
+                raise_modified(self, self._saved[i], storage.version, version, owner)
         return self._saved
 
     # ------------------------------------------------------------------ used by the engine
@@ -189,9 +190,20 @@ class ViewFunction(Function):
     @classmethod
     def apply(cls, *args: Any) -> Any:
         result = super().apply(*args)
-        if np.may_share_memory(result._data, args[0]._data):
+        out, source = result._data, args[0]._data
+        if np.may_share_memory(out, source) or (out.size == 0 and _owner(out) is _owner(source)):  # (`x[:0]` too)
             mark_view(result, args[0])
+            made_from = args[0].grad_fn
+            if result.grad_fn is not None and made_from is not None and made_from.piece is not None:
+                result.grad_fn.piece = 0  # a view of a piece of split/unbind: torch forbids writing into it too
         return result
+
+
+def _owner(array: np.ndarray) -> np.ndarray:
+    """The array that owns the memory `array` views (NumPy's `.base` chain): the test for an empty view."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
 
 
 class AccumulateGrad(Function):
@@ -248,7 +260,7 @@ def _remember_versions(ctx: Function, args: tuple, out: Any, result: TensorBase)
     inputs = [a for a in args if isinstance(a, TensorBase)]
     for i, array in enumerate(saved):
         if array is out:  # the output (a 0-d result may have been a NumPy scalar: save the tensor's array)
-            owner, producer = result, _THIS_NODE
+            owner, named_by = result, _THIS_NODE
             saved[i] = result._data
         else:
             for owner in inputs:
@@ -256,23 +268,37 @@ def _remember_versions(ctx: Function, args: tuple, out: Any, result: TensorBase)
                     break
             else:
                 continue  # an array of the op's own (no tensor holds it: nothing can change it in place)
-            producer = owner.grad_fn
+            named_by = (owner.grad_fn, weakref.ref(owner))  # (its history now, and the tensor to ask later)
         storage = owner._storage
         if storage is None:
             storage = owner._storage = Storage()
-        records.append((i, storage, storage.version, producer))
+        records.append((i, storage, storage.version, named_by))
     ctx._saved, ctx._saved_versions = tuple(saved), tuple(records)
 
 
-def raise_modified(node: Function, saved: np.ndarray, now: int, then: int, producer: Any) -> None:
-    """torch's error for a tensor that `node` saved and that was changed in place since."""
+def raise_modified(node: Function, saved: np.ndarray, now: int, then: int, named_by: Any) -> None:
+    """torch's error for a tensor that `node` saved and that was changed in place since. It names the
+    node that made the tensor: `node` itself for its own output, else the input tensor's grad_fn as it
+    is now (after `y.add_(1)`, AddBackward0), or as it was when saved if that tensor is gone."""
     what = f"[{PACKAGE}.{torch_type_name(saved.dtype)}Tensor [{', '.join(map(str, saved.shape))}]]"
+    if named_by is _THIS_NODE:
+        producer = node
+    else:
+        producer, tensor = named_by[0], named_by[1]()
+        producer = tensor.grad_fn if tensor is not None else producer
     if producer is not None:
-        name = (node if producer is _THIS_NODE else producer).name()
-        what += f", which is output 0 of {name.split('Backward')[0]},"
+        what += f", which is output 0 of {message_name(producer.name())},"
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
         f"{what} is at version {now}; expected version {then} instead. Hint: the value "
         "was saved for backward and then changed in place; clone() it before changing it, or change "
         "it out of place."
     )
+
+
+def message_name(name: str) -> str:
+    """How torch's messages name a node: MulBackward0 as Mul, ClampBackward1 as Clamp1, and its
+    hand-written nodes by their C++ name."""
+    if name in ("CopySlices", "CopyBackwards"):
+        return f"torch::autograd::{name}"
+    return name.replace("Backward0", "").replace("Backward", "")

@@ -22,7 +22,7 @@ import numpy as np
 
 from .._dtype import torch_type_name
 from . import grad_mode
-from .function import Function
+from .function import Function, message_name
 from .tensor_base import Storage, TensorBase, bump_version, mark_view, storage_of  # noqa: F401 (re-exported)
 
 _NO_GRAD_VIEW_MESSAGE = (
@@ -34,22 +34,44 @@ _NO_GRAD_VIEW_MESSAGE = (
 
 
 # ---------------------------------------------------------------------- in-place ops
-def check_inplace(t, through_view: bool = False) -> None:
-    """torch's checks before writing into `t`: no leaf that requires grad (nor a view of one)
-    while grad mode is on, and no element written twice (an `expand`ed tensor)."""
+def check_inplace(t, through_view=None, written=None) -> None:
+    """torch's checks before writing into `t`: while grad mode is on, no leaf that requires grad (nor
+    a view of one) and no piece of split/chunk/unbind; and no element written twice (an `expand`ed
+    tensor). `through_view`, `written`: the view op and the part of `t`'s array that `t[key] = v`
+    writes through (`t[:, 0] = 1`)."""
     root = t if t._base is None else t._base
     if grad_mode._enabled and root._requires_grad:
+        piece = t.grad_fn.piece if t.grad_fn is not None else None
+        if piece is not None:
+            name = through_view.node_name if through_view is not None else t.grad_fn.name()
+            raise RuntimeError(
+                f"Output {0 if through_view is not None else piece} of {message_name(name)} is a view and is being "
+                "modified inplace. This view is the output of a function that returns multiple views. Such "
+                "functions do not allow the output views to be modified inplace. You should replace the inplace "
+                "operation by an out-of-place one.")
         if root.grad_fn is None:
-            what = "a view of a leaf Variable" if (root is not t or through_view) else "a leaf Variable"
+            what = "a view of a leaf Variable" if (root is not t or through_view is not None) else "a leaf Variable"
             raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
         if not t._requires_grad:  # a view of a graph tensor taken under no_grad
             raise RuntimeError(_NO_GRAD_VIEW_MESSAGE)
-    array = t._data
-    if array.size and any(stride == 0 and n > 1 for n, stride in zip(array.shape, array.strides)):
+    if overlaps(t._data if written is None else written):
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a single memory "
             "location. Please clone() the tensor before performing the operation."
         )
+
+
+def mark_pieces(pieces: tuple) -> tuple:
+    """The views split/chunk/unbind return: torch numbers them and refuses in-place changes of them."""
+    for i, piece in enumerate(pieces):
+        if piece.grad_fn is not None:
+            piece.grad_fn.piece = i
+    return pieces
+
+
+def overlaps(array: np.ndarray) -> bool:
+    """Whether two elements of `array` share memory (a stride of 0: an `expand`ed tensor)."""
+    return array.size > 0 and any(stride == 0 and n > 1 for n, stride in zip(array.shape, array.strides))
 
 
 def commit(t, result):
@@ -68,6 +90,7 @@ def commit(t, result):
     bump_version(t)
     if node is None:  # nothing recorded (no_grad, or no gradient wanted): the write is all there is
         return t
+    _output_is_now_in(node, result, t)
     root = t._base
     if root is None:
         t.grad_fn, t._requires_grad = node, True
@@ -93,6 +116,14 @@ def _keep_old_values(node, array: np.ndarray) -> None:
     if replaced:
         node._saved = tuple(s.copy() if i in replaced else s for i, s in enumerate(saved))
         node._saved_versions = tuple(r for r in node._saved_versions if r[0] not in replaced)
+
+
+def _output_is_now_in(node, result, t) -> None:
+    """The op may have saved its output (`relu_` saves it): that value now lives in `t`, so a later
+    write into `t` makes backward refuse, as in torch (`y.relu_(); y.add_(1)`)."""
+    storage = storage_of(t)
+    node._saved_versions = tuple((i, storage, storage.version, named_by) if was is result._storage else
+                                 (i, was, version, named_by) for i, was, version, named_by in node._saved_versions)
 
 
 def _refresh_views(root) -> None:
@@ -172,5 +203,5 @@ class AsStrided(Function):
     def backward(ctx, grad):
         (positions,) = ctx.saved_tensors
         grad_root = np.zeros(ctx.shape, dtype=grad.dtype)
-        grad_root.reshape(-1)[positions] = grad  # a view has no repeated element
+        np.add.at(grad_root.reshape(-1), positions, grad)  # (add: an `expand`ed view repeats elements)
         return grad_root, None

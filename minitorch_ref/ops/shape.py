@@ -39,7 +39,10 @@ class View(ViewFunction):
 class Expand(ViewFunction):
     @staticmethod
     def forward(ctx, a, shape):
-        return np.broadcast_to(a, shape)
+        out = np.broadcast_to(a, shape)  # (read-only: NumPy's way of saying that elements repeat)
+        # writeable as torch's: `e[:, 0] += 1` writes into `a`; a write that would hit an element twice
+        # (`e += 1`) is refused before it happens (inplace.check_inplace)
+        return np.lib.stride_tricks.as_strided(a, out.shape, out.strides, writeable=a.flags.writeable)
 
     @staticmethod
     def backward(ctx, grad):
