@@ -57,6 +57,14 @@ for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "sum", "mean",
               "gather", "index_select", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
               "allclose", "equal", "all", "any", "mm", "dot", "masked_fill"]:
     globals()[_name] = _method(_name)
+_tensor_pow = pow
+
+
+def pow(input: Any, exponent: Any) -> Tensor:
+    """`torch.pow(input, exponent)`, with torch's other overload: `torch.pow(2, t)` is `2 ** t`."""
+    if isinstance(exponent, Tensor) and not isinstance(input, Tensor):
+        return exponent.__rpow__(input)
+    return _tensor_pow(input, exponent)
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:

@@ -424,6 +424,8 @@ class Tensor(TensorBase):
     neg = __neg__
 
     def __pos__(self) -> "Tensor":
+        if self._data.dtype == np.bool_:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
         return self
 
     def __pow__(self, exponent: Any) -> "Tensor":
@@ -515,8 +517,8 @@ class Tensor(TensorBase):
         for bound in (low, high):
             if bound is not None:
                 x, _ = _promote(x, bound)  # an int tensor with a float bound becomes float32, as torch
-        if x._data.dtype.kind in "iu":  # (integer bounds wrap into the dtype, as torch's scalars do)
-            low, high = (_wrapped(b, x._data.dtype) if type(b) is builtins.int else b for b in (low, high))
+        kernel = "clamp" if low is not None and high is not None else "clamp_min" if high is None else "clamp_max"
+        low, high = _clamp_bounds(x, kernel, low, high)
         return pointwise.Clamp.apply(x, low, high)
 
     clip = clamp
@@ -526,7 +528,7 @@ class Tensor(TensorBase):
         """A comparison with a tensor, a number or a NumPy array. Anything else (a string, a list, None)
         is a TypeError for the method; the operator returns NotImplemented, so that Python falls back as
         it does for torch: `t == 'a'` is False, `t != None` True, `t < 'a'` a TypeError."""
-        if not isinstance(other, (Tensor, np.ndarray, numbers.Number)):
+        if not isinstance(other, (Tensor, np.ndarray, numbers.Number, np.bool_)):
             if operator:
                 return NotImplemented
             raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(other).__name__}), "
@@ -590,9 +592,15 @@ class Tensor(TensorBase):
     def __ror__(self, other: Any) -> "Tensor":  # (`True | mask`; without it Python finds `type.__ror__`)
         return _bitwise(self, other, np.bitwise_or)
 
+    def __rand__(self, other: Any) -> "Tensor":  # (`3 & t`)
+        return _bitwise(self, other, np.bitwise_and)
+
+    def __rxor__(self, other: Any) -> "Tensor":
+        return _bitwise(self, other, np.bitwise_xor)
+
     def __invert__(self) -> "Tensor":
         if self._data.dtype.kind == "f":
-            raise TypeError("bitwise_not_cpu not implemented for 'Float'")
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return pointwise.NoGradient.apply(np.invert, self)
 
     def logical_and(self, other: "Tensor") -> "Tensor":
@@ -878,6 +886,7 @@ class Tensor(TensorBase):
             if value.ndim:
                 raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                    f"{value.ndim} dimension(s).")
+            _checked_scalar(value.item(), self._data.dtype)  # (torch checks its value as it checks a number's)
             return pointwise.MaskedFillTensor.apply(cond, value, self)
         return pointwise.MaskedFill.apply(cond, _checked_scalar(value, self._data.dtype), self)
 
@@ -973,6 +982,35 @@ class Tensor(TensorBase):
     __imul__ = mul_
     __itruediv__ = div_
 
+    def _inplace_operator(self, op: Any, other: Any) -> "Tensor":
+        """`a //= b`, `a %= b`, `a **= b`, `a &= b`...: in place too (else Python would rebind `a` to `a // b`).
+        torch checks that the result dtype fits `a` before it computes (`bool_t &= 1.5`: not the kernel's error)."""
+        _check_inplace(self)
+        _check_output_shape(self, other)
+        result, target = _promote(self, other)[0]._data.dtype, self._data.dtype
+        if not inplace._can_cast(result, target):
+            raise RuntimeError(f"result type {dt.torch_type_name(result)} can't be cast to the desired output type "
+                               f"{dt.torch_type_name(target)}")
+        return self._inplace(op(self, other))
+
+    def __ifloordiv__(self, other: Any) -> "Tensor":
+        return self._inplace_operator(operator.floordiv, other)
+
+    def __imod__(self, other: Any) -> "Tensor":
+        return self._inplace_operator(operator.mod, other)
+
+    def __ipow__(self, other: Any) -> "Tensor":
+        return self._inplace_operator(operator.pow, other)
+
+    def __iand__(self, other: Any) -> "Tensor":
+        return self._inplace_operator(operator.and_, other)
+
+    def __ior__(self, other: Any) -> "Tensor":
+        return self._inplace_operator(operator.or_, other)
+
+    def __ixor__(self, other: Any) -> "Tensor":
+        return self._inplace_operator(operator.xor, other)
+
     def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
         _check_inplace(self)
         _check_output_shape(self, min, max)
@@ -1003,7 +1041,10 @@ class Tensor(TensorBase):
         if isinstance(value, Tensor) and value.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
                                "dimensions.")
-        return self._overwrite(value, shape.FillTensor if isinstance(value, Tensor) else shape.Fill)
+        if isinstance(value, Tensor):  # (a tensor's value is cast as it is: 300 wraps to 44 in uint8)
+            return self._overwrite(value, shape.FillTensor)
+        into = _scalar_into if self._data.size == 1 else _checked_scalar  # (torch's 1-element path: float16 inf)
+        return self._overwrite(into(value, self._data.dtype).item(), shape.Fill)  # (a number is checked)
 
     # ---- random fills: torch's numbers for the same seed (minitorch_ref/_generator.py)
     def _memory_order(self) -> list:
@@ -1181,6 +1222,7 @@ class Tensor(TensorBase):
         if isinstance(bound, np.generic):
             bound = bound.item()
         x, _ = _promote(self, bound)  # an int tensor with a float bound becomes float32, as torch
+        (bound,) = _clamp_bounds(x, "clamp_min" if op is pointwise.ClampMin else "clamp_max", bound)
         return op.apply(x, bound)
 
     def short(self, memory_format: Any = None) -> "Tensor":
@@ -1321,7 +1363,7 @@ class Tensor(TensorBase):
                  correction: Any) -> tuple:
         if self._data.dtype.kind != "f":
             raise RuntimeError(f"{name} only support floating point and complex dtypes")
-        dims, keepdim, correction = self._var_args(name, dim, unbiased, keepdim, correction)
+        dims, keepdim, correction = self._var_args(dim, unbiased, keepdim, correction)
         return var_op.apply(self, dims, keepdim, correction), mean_op.apply(self, dims, keepdim, None)
 
     def _var_mean(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
@@ -1350,11 +1392,12 @@ class Tensor(TensorBase):
         """The result dtype of sum/prod/cumsum/cumprod: `dtype`, else int64 for integer or bool input.
 
         An integer `dtype` cannot carry a gradient: torch refuses it rather than drop the graph.
-        `running` ("cumsum", "cumprod") names the kernel, which has no bool version."""
+        `running` ("cumsum", "cumprod") names the kernel, which has no bool version (torch copies a 0-d or
+        empty input without it)."""
         if dtype is None:
             return np.dtype(np.int64) if self._data.dtype.kind in "biu" else None
         np_dtype = np.dtype(dt.to_numpy_dtype(dtype))
-        if running and np_dtype == np.bool_:
+        if running and np_dtype == np.bool_ and self._data.ndim and self._data.size:
             raise NotImplementedError(f'"{running}_out_cpu" not implemented for \'Bool\'')
         if np_dtype.kind in "biu" and self.requires_grad and grad_mode.is_grad_enabled():
             raise RuntimeError(f"Autograd not support dtype: {dt.torch_type_name(np_dtype)}")
@@ -1367,12 +1410,11 @@ class Tensor(TensorBase):
             return reduction.Prod.apply(x, np_dtype)
         return reduction.ProdDim.apply(x, _dim(dim, self.ndim), keepdim, np_dtype)
 
-    def _var_args(self, name: str, dim: Any, unbiased: Any, keepdim: bool, correction: Any):
+    def _var_args(self, dim: Any, unbiased: Any, keepdim: bool, correction: Any):
         if isinstance(dim, builtins.bool):  # x.var(False): the legacy `unbiased` positional
             dim, unbiased = None, dim
         if self._data.dtype.kind != "f":
-            raise RuntimeError(f"{name}(): input dtype should be either floating point or complex dtypes. "
-                               f"Got {dt.torch_type_name(self._data.dtype)} instead.")
+            raise RuntimeError("std and var only support floating point and complex dtypes")
         if correction is None:
             correction = 1 if unbiased is None or unbiased else 0
         dims = _opt_dims(dim, self.ndim)
@@ -1383,11 +1425,11 @@ class Tensor(TensorBase):
         return dims, keepdim, correction
 
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
-        dims, keepdim, correction = self._var_args("var", dim, unbiased, keepdim, correction)
+        dims, keepdim, correction = self._var_args(dim, unbiased, keepdim, correction)
         return reduction.Var.apply(self, dims, keepdim, correction)
 
     def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
-        dims, keepdim, correction = self._var_args("std", dim, unbiased, keepdim, correction)
+        dims, keepdim, correction = self._var_args(dim, unbiased, keepdim, correction)
         return reduction.Std.apply(self, dims, keepdim, correction)
 
     def _amax(self, op: Any, name: str, dim: Any, keepdim: bool) -> "Tensor":
@@ -1457,12 +1499,12 @@ class Tensor(TensorBase):
         return self.detach().sort(dim, descending)[1]
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
-        if self._data.dtype == np.bool_:
-            raise RuntimeError("topk does not support bool dtypes on CPU")
         d = _dim(dim, self.ndim)
         size = self.shape[d] if self.ndim else 1
         if not 0 <= k <= size:
             raise RuntimeError("selected index k out of range")
+        if self._data.dtype == np.bool_:
+            raise RuntimeError("topk does not support bool dtypes on CPU")
         values, indices = reduction.Topk.apply(self, d, largest, builtins.int(k))
         return _MaxResult(values, indices, "topk")
 
@@ -2206,8 +2248,8 @@ def _promote(a: Tensor, b: Any, floating: bool = False):
         if isinstance(b, (np.ndarray, list, tuple)):
             return _promote(a, _as_tensor(b, like=a), floating)
         _unsupported_operand(b)
-    if isinstance(b, np.generic):
-        b = b.item()  # a NumPy scalar counts as a Python number (NumPy would let its dtype win)
+    if isinstance(b, np.generic):  # a NumPy scalar counts as a Python number (NumPy would let its dtype win),
+        b = builtins.float(b) if isinstance(b, np.bool_) else b.item()  # and torch reads a NumPy bool as a float
     da = a._data.dtype
     scalar = dt.scalar_dtype(b)
     target = dt.result_type(da if a._data.ndim else None, None if a._data.ndim else da, scalar)
@@ -2319,6 +2361,14 @@ def _tensor_or_none(value: Any) -> bool:
     return value is None or isinstance(value, Tensor)
 
 
+def _clamp_bounds(x: Tensor, kernel: str, *bounds: Any) -> list:
+    """clamp's number bounds as torch takes them into `x`'s (already promoted) dtype: there is no bool kernel,
+    and each bound must fit the dtype (`_checked_scalar`: uint8's clamp(300) raises, clamp(-1) wraps to 255)."""
+    if x._data.dtype == np.bool_:
+        raise NotImplementedError(f'"{kernel}_scalar_cpu" not implemented for \'Bool\'')
+    return [None if b is None else _checked_scalar(b, x._data.dtype).item() for b in bounds]
+
+
 def _clamp_tensor(x: Tensor, low: Tensor | None, high: Tensor | None) -> Tensor:
     """`clamp` with tensor bounds: all three broadcast together, and each bound gets a gradient."""
     bounds = [b for b in (low, high) if b is not None]
@@ -2387,7 +2437,7 @@ def _check_broadcast(sa: tuple, sb: tuple) -> None:
 
 
 def _check_not_bool_sub(a: Tensor, b: Any) -> None:
-    b_bool = isinstance(b, (builtins.bool, np.bool_)) or (isinstance(b, Tensor) and b._data.dtype == np.bool_)
+    b_bool = isinstance(b, builtins.bool) or (isinstance(b, Tensor) and b._data.dtype == np.bool_)  # (np.bool_: float)
     if a._data.dtype == np.bool_ and b_bool:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
@@ -2923,6 +2973,10 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Tensor:
     if input is None and other is None:
         return _as_tensor(condition).nonzero(as_tuple=True)
     cond = _as_tensor(condition)
+    if cond._data.dtype == np.uint8:  # (still accepted by torch 2.13, with a warning)
+        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
+                      "future version of PyTorch. Use a boolean condition instead.", UserWarning, stacklevel=2)
+        cond = cond.to(dt.bool_)
     if cond._data.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{dt.torch_type_name(cond._data.dtype)}")

@@ -205,6 +205,16 @@ def integer_power(base: np.ndarray, exponent):
     return np.where(negative, small, safe).astype(safe.dtype, copy=False)
 
 
+def elementwise_power(base, exponent: np.ndarray) -> np.ndarray:
+    """np.power, as C's pow for every element: with an exponent of 0.5 that is 0-d or broadcast, NumPy takes
+    the square root instead, (-inf) ** 0.5 = nan and (-0.0) ** 0.5 = -0.0, where torch's `** tensor` gives
+    inf and 0.0. So the exponent is spelled out in full."""
+    shape = np.broadcast_shapes(np.shape(base), exponent.shape)
+    if exponent.shape != shape or not shape:
+        exponent = np.array(np.broadcast_to(exponent, shape), ndmin=1)
+    return np.power(base, exponent).reshape(shape)
+
+
 class Pow(Function):
     """`tensor ** number`: d(b**e)/db = e * b**(e-1) (torch defines it as 0 where e == 0)."""
 
@@ -212,8 +222,8 @@ class Pow(Function):
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base)
         ctx.exponent = exponent
-        if exponent == -0.5 and base.dtype.kind == "f":  # torch's rsqrt: -0.0 ** -0.5 = -inf (NumPy: +inf)
-            return 1 / np.sqrt(base)
+        if exponent == -0.5 and base.dtype.kind == "f" and base.dtype != np.float16:  # torch's rsqrt: -0.0 ** -0.5
+            return 1 / np.sqrt(base)  # = -inf (NumPy: +inf; torch's float16 pow too)
         return np.power(base, exponent).astype(base.dtype, copy=False)  # (bool ** True stays bool)
 
     @staticmethod
@@ -229,7 +239,7 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, base, exponent):
-        out = integer_power(base, exponent) if base.dtype.kind in "biu" else np.power(base, exponent)
+        out = integer_power(base, exponent) if base.dtype.kind in "biu" else elementwise_power(base, exponent)
         ctx.save_for_backward(base, exponent, out)
         return out
 
@@ -257,7 +267,7 @@ class Rpow(Function):
     @staticmethod
     def forward(ctx, exponent, number):
         out = integer_power(np.asarray(number, exponent.dtype), exponent) if exponent.dtype.kind in "biu" else \
-            np.power(number, exponent)
+            elementwise_power(number, exponent)
         ctx.save_for_backward(exponent, out)
         ctx.number = number
         return out
@@ -724,9 +734,12 @@ class Lerp(Function):
     @staticmethod
     def forward(ctx, start, end, weight):
         ctx.save_for_backward(start, end, weight)
+        dtype = np.result_type(start, end)
+        if dtype == np.float16:  # torch computes float16 in float32 (a weight of 70000 is no inf there)
+            start, end, weight = (x.astype(np.float32) if isinstance(x, np.ndarray) else x for x in (start, end, weight))
         diff = end - start
         out = np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
-        return out.astype(np.result_type(start, end), copy=False)
+        return out.astype(dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -1208,6 +1221,8 @@ class Logaddexp(Function):
     @classmethod
     def forward(cls, ctx, a, b):
         ctx.save_for_backward(a, b)
+        if a.dtype == np.float16:  # torch computes float16 in float32, rounding once at the end
+            return cls.f(a.astype(np.float32), b.astype(np.float32)).astype(np.float16)
         return cls.f(a, b)
 
     @classmethod

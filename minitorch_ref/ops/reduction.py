@@ -19,6 +19,16 @@ def _half_in_float32(fn, a, dtype=None, **kw):
     return np.asarray(fn(a.astype(np.float16), dtype=np.float32, **kw)).astype(np.float16)
 
 
+def _accumulated(fn, a, dtype=None, **kw):
+    """`fn(a, dtype=dtype, **kw)` for the running kernels, cumsum and cumprod: torch's CPU kernels keep their
+    running value in a wider type and round each output once, float16 in float32, float32 in float64."""
+    out_dtype = np.dtype(dtype or a.dtype)
+    wide = {np.float16: np.float32, np.float32: np.float64}.get(out_dtype.type)
+    if wide is None:
+        return fn(a, dtype=dtype, **kw)
+    return np.asarray(fn(a.astype(out_dtype, copy=False), dtype=wide, **kw)).astype(out_dtype)
+
+
 def _expand_back(grad, shape, dim, keepdim):
     """Re-insert the reduced dims (size 1), then repeat `grad` along them: sum in reverse."""
     if dim is not None and not keepdim:
@@ -167,7 +177,7 @@ class LogSoftmax(Function):
 
 def _running_sum(a: np.ndarray, axis: int, dtype=None) -> np.ndarray:
     """np.cumsum as torch's: its accumulator starts at +0, so a -0.0 never comes out (0 + -0 = +0)."""
-    out = _half_in_float32(np.cumsum, a, dtype, axis=axis)
+    out = _accumulated(np.cumsum, a, dtype, axis=axis)
     return np.add(out, 0, out=out) if out.dtype.kind == "f" else out
 
 
@@ -427,7 +437,7 @@ class Cumprod(Function):
 
     @staticmethod
     def forward(ctx, a, dim, dtype):
-        out = _half_in_float32(np.cumprod, a, dtype, axis=dim).reshape(a.shape)
+        out = _accumulated(np.cumprod, a, dtype, axis=dim).reshape(a.shape)
         ctx.save_for_backward(a, out)
         ctx.dim = dim
         return out
@@ -464,9 +474,11 @@ class Sort(Function):
             ctx.dim, ctx.indices, ctx.shape = None, None, a.shape
             return a.copy(), np.zeros((), np.int64)
         keys = a.astype(np.int64) if a.dtype == np.bool_ else a
-        indices = np.argsort(-keys if descending else keys, axis=dim, kind="stable")
+        if descending:  # (~x reverses integers where -x would overflow: -(-128) in int8, any uint8)
+            keys = -keys if keys.dtype.kind == "f" else ~keys
+        indices = np.argsort(keys, axis=dim, kind="stable")
         if descending and keys.dtype.kind == "f":  # nan sorts first when descending, last ascending (torch)
-            indices = np.argsort(np.where(np.isnan(keys), -np.inf, -keys), axis=dim, kind="stable")
+            indices = np.argsort(np.where(np.isnan(keys), -np.inf, keys), axis=dim, kind="stable")
             nan_first = np.take_along_axis(np.isnan(keys), indices, axis=dim)
             order = np.argsort(~nan_first, axis=dim, kind="stable")
             indices = np.take_along_axis(indices, order, axis=dim)
