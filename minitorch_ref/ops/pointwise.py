@@ -334,7 +334,9 @@ class Abs(Function):
 class Relu(Function):
     @staticmethod
     def forward(ctx, a):
-        out = np.where(a < 0, 0, a)  # (-0.0 and nan pass unchanged, as torch)
+        # (NumPy returns the second argument on a tie, so -0.0 and nan pass unchanged, as in torch; but its
+        # float16 maximum returns the first: float16 goes through float32, as torch computes it)
+        out = np.maximum(0, opmath(a)).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
