@@ -250,7 +250,7 @@ class Tensor(TensorBase):
     def type(self, dtype: Any = None):
         if dtype is None:
             return f"{dt.PACKAGE}.{dt.torch_type_name(self._data.dtype)}Tensor"
-        if isinstance(dtype, str) and dtype.endswith("Tensor"):  # x.type("torch.LongTensor")
+        if isinstance(dtype, str):  # x.type("torch.LongTensor"); other strings are invalid
             names = {f"{dt.PACKAGE}.{dt.torch_type_name(d)}Tensor": d for d in _TYPE_NAMED_DTYPES}
             if dtype.replace("torch.", f"{dt.PACKAGE}.", 1) not in names:
                 raise ValueError(f"invalid type: '{dtype}'")

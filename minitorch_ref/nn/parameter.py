@@ -17,11 +17,14 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> "Parameter":
-        array = np.empty(0, dtype=np.float32) if data is None else (
-            data._data if isinstance(data, Tensor) else np.asarray(data))
+        # data.detach(), as torch: a list or an array raises "'list' object has no attribute 'detach'"
+        array = np.empty(0, dtype=np.float32) if data is None else data.detach()._data
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"_make_subclass(): argument 'require_grad' (position 3) must be bool, "
+                            f"not {type(requires_grad).__name__}")
         if requires_grad and array.dtype.kind != "f":
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        param = Tensor._make(array, bool(requires_grad))
+        param = Tensor._make(array, requires_grad)
         param.__class__ = cls  # (the same fields as a Tensor: only the class differs)
         return param
 
@@ -32,6 +35,10 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
     __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        # torch formats only a plain 0-dim Tensor as a number: f"{p}" is str(p), f"{p:.2f}" a TypeError
+        return object.__format__(self, spec)
 
     def __reduce__(self):
         # pickling and copy.deepcopy keep the class (Tensor.__reduce__ would give a plain Tensor)

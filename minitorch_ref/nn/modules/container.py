@@ -1,9 +1,10 @@
 """Containers: `Sequential` (layers applied in order) and `ModuleList` (a list whose modules get registered)."""
 from __future__ import annotations
 
+import itertools
 import operator
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .module import Module, _addindent
@@ -15,6 +16,20 @@ def _abs_index(idx: Any, size: int) -> int:
     if not -size <= idx < size:
         raise IndexError(f"index {idx} is out of range")
     return idx % size
+
+
+def _insert(modules: dict, index: int, module: Module) -> None:
+    """torch's insert: move the entries named str(index), ... one name up, then name `module` str(index)."""
+    for i in range(len(modules), index, -1):
+        modules[str(i)] = modules[str(i - 1)]
+    modules[str(index)] = module
+
+
+def _sequential(other: Any) -> "Sequential":
+    """The right operand of `seq + other` and `seq += other`, which torch accepts only as a Sequential."""
+    if not isinstance(other, Sequential):
+        raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+    return other
 
 
 class Sequential(Module):
@@ -55,6 +70,46 @@ class Sequential(Module):
         self.add_module(str(len(self)), module)
         return self
 
+    def extend(self, modules: Iterable[Module]) -> "Sequential":
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> "Sequential":
+        if not isinstance(module, Module):
+            raise AssertionError(f"module should be of type: {Module}")
+        if not -len(self) <= index <= len(self):
+            raise IndexError(f"Index out of range: {index}")
+        _insert(self._modules, index + len(self) if index < 0 else index, module)
+        return self
+
+    def pop(self, key: int | slice) -> Any:
+        module = self[key]
+        del self[key]
+        return module
+
+    def __add__(self, other: "Sequential") -> "Sequential":
+        return Sequential(*self, *_sequential(other))
+
+    def __iadd__(self, other: "Sequential") -> "Sequential":
+        return self.extend(_sequential(other))
+
+    def __mul__(self, n: int) -> "Sequential":
+        """`seq * 3`: the same layers (shared, not copied) three times."""
+        return Sequential(*list(self) * self._factor(n))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, n: int) -> "Sequential":
+        return self.extend(list(self) * (self._factor(n) - 1))
+
+    def _factor(self, n: Any) -> int:
+        if not isinstance(n, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(n)}")
+        if n <= 0:
+            raise ValueError(f"Non-positive multiplication factor {n} for {type(self)}")
+        return n
+
     def forward(self, input: Any) -> Any:
         for module in self:
             input = module(input)
@@ -91,6 +146,11 @@ class ModuleList(Module):
     def __iadd__(self, modules: Iterable[Module]) -> "ModuleList":
         return self.extend(modules)
 
+    def __add__(self, modules: Iterable[Module]) -> "ModuleList":
+        return ModuleList(itertools.chain(self, modules))
+
+    pop = Sequential.pop  # self[key], then del self[key]
+
     def append(self, module: Module) -> "ModuleList":
         self.add_module(str(len(self)), module)
         return self
@@ -103,10 +163,7 @@ class ModuleList(Module):
         return self
 
     def insert(self, index: int, module: Module) -> None:
-        modules = list(self._modules.values())
-        modules.insert(index, module)
-        self.__dict__["_modules"] = OrderedDict()
-        self.extend(modules)
+        _insert(self._modules, index, module)  # unchecked, as torch's (a negative index raises KeyError: '-1')
 
     def __repr__(self) -> str:
         """Runs of identical layers are compressed, as torch prints them: `(0-2): 3 x Linear(...)`."""
@@ -168,6 +225,14 @@ class ModuleDict(Module):
 
     def update(self, modules: Any) -> None:
         """Add (or replace) modules from a mapping or an iterable of (key, module) pairs, in order."""
-        pairs = modules.items() if hasattr(modules, "items") else modules
-        for key, module in pairs:
-            self[key] = module
+        if not isinstance(modules, Iterable):
+            raise TypeError(f"ModuleDict.update should be called with an iterable of key/value pairs, but got "
+                            f"{type(modules).__name__}")
+        if isinstance(modules, (Mapping, ModuleDict)):
+            modules = modules.items()
+        for j, pair in enumerate(modules):
+            if not isinstance(pair, Iterable):
+                raise TypeError(f"ModuleDict update sequence element #{j} should be Iterable; is{type(pair).__name__}")
+            if len(pair) != 2:
+                raise ValueError(f"ModuleDict update sequence element #{j} has length {len(pair)}; 2 is required")
+            self[pair[0]] = pair[1]

@@ -356,6 +356,8 @@ class Module:
 
     def to(self, *args: Any, **kwargs: Any) -> "Module":
         """`to(dtype)`, `to(device)`, `to(device, dtype)`: floating-point tensors change dtype; CPU only."""
+        if "copy" in kwargs:
+            raise RuntimeError(".to() does not accept copy argument")
         target = to_args_dtype(args, kwargs)
         if target is None:
             return self
@@ -375,6 +377,14 @@ class Module:
 
     def half(self) -> "Module":
         return self._to_float(np.dtype(np.float16))
+
+    def type(self, dst_type: Any) -> "Module":
+        """Convert every parameter, gradient and buffer, integer ones too, to `dst_type` (a dtype or
+        "torch.DoubleTensor")."""
+        target = Tensor._make(np.empty(0, np.float32)).type(dst_type).dtype
+        if not target.is_floating_point and any(p.requires_grad for p in self.parameters()):
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
+        return self._apply_to_arrays(lambda a: a.astype(target.numpy_dtype, copy=False))
 
     def cpu(self) -> "Module":
         return self
@@ -433,6 +443,8 @@ class Module:
                 missing.append(key)
                 continue
             value = state_dict[key]
+            if isinstance(value, Tensor) and param.shape == () and value.shape == (1,):
+                value = value[0]  # torch's compatibility with old checkpoints, which stored scalars as [x]
             if not isinstance(value, Tensor):
                 errors.append(f'While copying the parameter named "{key}", expected {_PKG}.Tensor or Tensor-like '
                               f"object from checkpoint but received {type(value)}")
