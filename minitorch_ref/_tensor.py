@@ -829,9 +829,9 @@ class Tensor(TensorBase):
         return self.transpose(-2, -1)
 
     def gather(self, dim: int, index: "Tensor") -> "Tensor":
+        d = _dim(dim, max(self.ndim, 1))  # (torch checks the dim first)
         if not (isinstance(index, Tensor) and index._data.size == 0):  # (an empty index of any dtype reads nothing)
             _check_index_dtype(index, "gather")
-        d = _dim(dim, max(self.ndim, 1))
         if index._data.size == 0:  # nothing to read: torch checks nothing more
             return shape.Gather.apply(self, d, index._data)
         if max(index.ndim, 1) != max(self.ndim, 1):  # (a 0-d tensor counts as one dim here, as in torch)
@@ -854,10 +854,10 @@ class Tensor(TensorBase):
         return shape.Gather.apply(self, d, index._data)
 
     def index_select(self, dim: int, index: "Tensor") -> "Tensor":
-        _check_index_dtype(index, "index_select")
-        d = _dim(dim, max(self.ndim, 1))
-        if index.ndim > 1:
+        d = _dim(dim, max(self.ndim, 1))  # (torch checks the dim, then the index's shape, then its dtype)
+        if isinstance(index, Tensor) and index.ndim > 1:
             raise IndexError("index_select(): Index is supposed to be a vector")
+        _check_index_dtype(index, "index_select")
         idx = index._data.reshape(-1)
         if self.ndim == 0:  # a 0-d tensor: the index must be one 0 (or -1); the result stays 0-d
             if idx.size != 1:
@@ -1434,10 +1434,11 @@ class Tensor(TensorBase):
 
     def _amax(self, op: Any, name: str, dim: Any, keepdim: bool) -> "Tensor":
         dims = _reduce_dims(dim, self.ndim)
-        for d in range(self.ndim) if dims is None else dims:
+        given = range(self.ndim) if dims is None else dim if isinstance(dim, (tuple, list)) else (dim,)
+        for d, shown in zip(range(self.ndim) if dims is None else dims, given):  # (torch names a dim as given: -1)
             if self._data.shape[d] == 0:  # (torch: IndexError for a named dim, RuntimeError for "all")
                 error = RuntimeError if dims is None else IndexError
-                raise error(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+                raise error(f"{name}(): Expected reduction dim {shown} to have non-zero size.")
         return op.apply(self, dims, keepdim)
 
     def amax(self, dim: Any = (), keepdim: bool = False) -> "Tensor":
@@ -1576,8 +1577,8 @@ class Tensor(TensorBase):
         dims = _shape_args(dims) if dims else tuple(kwargs.get("dims", ()))
         norm = tuple(_dim(d, self.ndim) for d in dims)
         if len(set(norm)) != len(norm):
-            raise RuntimeError(f"dims has duplicates, original flip dims size={len(dims)}, but unique flip dims "
-                               f"size={len(set(norm))}")
+            repeated = next(d for d in norm if norm.count(d) > 1)
+            raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
         return shape.Flip.apply(self, norm if self.ndim else ())
 
     def roll(self, shifts: Any, dims: Any = None) -> "Tensor":
@@ -1587,8 +1588,14 @@ class Tensor(TensorBase):
                 raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:0")
             return shape.Roll.apply(self, shifts_t[0], None)  # (np.roll with no axis rolls the flattened tensor)
         dims_t = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+        if not shifts_t:
+            raise RuntimeError("`shifts` required")
         if len(shifts_t) != len(dims_t):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
+        if self._data.size == 0:  # (torch copies an empty tensor before it reads the dims)
+            return shape.Roll.apply(self, 0, None)
+        if self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dims_t[0]} but tensor has no dimensions")
         return shape.Roll.apply(self, shifts_t, tuple(_dim(d, self.ndim) for d in dims_t))
 
     def tril(self, diagonal: int = 0) -> "Tensor":
@@ -1694,13 +1701,15 @@ class Tensor(TensorBase):
     # nonzero, new_*)
     def median(self, dim: Any = None, keepdim: bool = False):
         """The lower middle value (`median()`), or (values, indices) of each slice along `dim`."""
-        if self._data.dtype == np.bool_ and (dim is not None or self._data.size):  # (no bool kernel in torch)
-            raise NotImplementedError(f'"{"median_cpu" if dim is None else "median_out"}" not implemented for \'Bool\'')
         if dim is None:
+            if self._data.dtype == np.bool_ and self._data.size:  # (no bool kernel in torch)
+                raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
             return reduction.MedianAll.apply(self)
         d = _dim(dim, self.ndim)
         if self.ndim and self._data.shape[d] == 0:
             raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+        if self._data.dtype == np.bool_:
+            raise NotImplementedError('"median_out" not implemented for \'Bool\'')
         values, indices = reduction.MedianDim.apply(self, d, keepdim)
         return _MaxResult(values, indices, "median")
 
@@ -1713,6 +1722,8 @@ class Tensor(TensorBase):
         d = None if dim is None else _dim(dim, self.ndim)
         if d is not None and self._data.size == 0 and self.ndim and self._data.shape[d] != 0:
             raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        if d is not None and self._data.size == 0 and self._data.shape.count(0) > 1:
+            raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
         values, inverse, counts = (reduction.Unique if d is None else reduction.UniqueDim).apply(self, d)
         out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
         return out[0] if len(out) == 1 else out
@@ -1727,10 +1738,12 @@ class Tensor(TensorBase):
 
     def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None):
         """Each element (or slice along `dim`) repeated `repeats` times in place: [a, b] -> [a, a, b, b]."""
-        if repeats is None:  # torch.repeat_interleave(counts): the indices 0, 1, ... each repeated
-            return pointwise.NoGradient.apply(lambda c: np.repeat(np.arange(c.size, dtype=np.int64), c.reshape(-1)),
-                                              self)
+        if repeats is None:  # torch.repeat_interleave(counts): the indices 0, 1, ... each repeated (counts' dtype)
+            counts = _repeat_counts(self._data, output_size)
+            return pointwise.NoGradient.apply(lambda c: np.repeat(np.arange(c.size, dtype=c.dtype), counts), self)
         x = self.flatten() if dim is None else self
+        if isinstance(repeats, Tensor) and x.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         d = 0 if dim is None else _dim(dim, self.ndim)
         size = x._data.shape[d] if x.ndim else 1
         if isinstance(repeats, Tensor):
@@ -1740,63 +1753,65 @@ class Tensor(TensorBase):
             r = np.broadcast_to(r.reshape(-1), (size,)) if r.size == 1 else r
             if r.shape[0] != size:
                 raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
-                                   f"{r.shape[0]} and input.size({d}) = {size}")
-            if r.size and r.min() < 0:
-                raise RuntimeError("repeats can not be negative")
-            if output_size is not None and builtins.int(r.sum()) != output_size:
-                raise RuntimeError("allocated size does not match required size")
-            return shape.IndexSelect.apply(x, d, np.repeat(np.arange(size), r))  # (IndexSelectBackward0, as torch)
+                                   f"{r.shape[0]} and input.size({0 if dim is None else dim}) = {size}")
+            counts = _repeat_counts(r, output_size)
+            return shape.IndexSelect.apply(x, d, np.repeat(np.arange(size), counts))  # (IndexSelectBackward0)
         if repeats < 0:
             raise RuntimeError("Repeats must be non-negative")
+        if output_size is not None and output_size != size * repeats:
+            raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {size * repeats} but got "
+                               f"{output_size}")
         # an int: torch expands a new dim after `dim`, copies, and views it flat (CloneBackward0, ViewBackward0)
         stretched = x.unsqueeze(d + 1).expand(*x.shape[:d + 1], repeats, *x.shape[d + 1:]).contiguous()
         return stretched.view(*x.shape[:d], size * repeats, *x.shape[d + 1:])
 
-    def _scatter_checks(self, name: str, dim: Any, index: "Tensor", src: Any) -> int:
-        if not isinstance(index, Tensor) or index._data.dtype not in (np.int64, np.int32):
-            raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    def _scatter_checks(self, name: str, dim: Any, index: "Tensor", src: Any, reduce: str | None = None) -> int:
+        """torch's checks, in its order: the dim, the dtypes, the shapes (only for a non-empty index),
+        `reduce`, then the index's bounds."""
+        d = _dim(dim, self.ndim)
+        if not isinstance(index, Tensor) or (index._data.size and index._data.dtype not in (np.int64, np.int32)):
+            raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")  # (an empty index of any dtype)
         if isinstance(src, Tensor) and src._data.dtype != self._data.dtype:
             raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
-        d = _dim(dim, self.ndim)
-        if index._data.size == 0:
-            return d
-        if max(index.ndim, 1) != max(self.ndim, 1):
+        if index._data.size and max(index.ndim, 1) != max(self.ndim, 1):
             raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
-        if isinstance(src, Tensor) and max(index.ndim, 1) != max(src.ndim, 1):
+        if index._data.size and isinstance(src, Tensor) and max(index.ndim, 1) != max(src.ndim, 1):
             raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
         ishape, sshape = index._data.shape or (1,), self._data.shape or (1,)
         too_big = any(i > s for k, (i, s) in enumerate(zip(ishape, sshape)) if k != d) or (
             isinstance(src, Tensor) and any(i > s for i, s in zip(ishape, src._data.shape or (1,))))
-        if too_big:
+        if index._data.size and too_big:
             raise RuntimeError(f"Expected index {list(ishape)} to be no larger than self {list(sshape)} apart from "
                                f"dimension {d}" + (f" and to be no larger size than src {list(src._data.shape)}"
                                                    if isinstance(src, Tensor) else ""))
+        if reduce not in (None, "add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
         bad = (index._data < 0) | (index._data >= sshape[d])
         if bad.any():
             raise RuntimeError(f"index {index._data[bad].flat[0]} is out of bounds for dimension {d} with size "
                                f"{sshape[d]}")
         return d
 
+    def _scatter_args(self, index: "Tensor", src: Any) -> tuple:
+        """The index and src that the Scatter* ops get. An empty index writes nothing, but torch records its node
+        all the same: an empty index of self's rank. A number is converted (and range-checked) only when written."""
+        if index._data.size == 0:
+            return np.zeros((0,) * max(self.ndim, 1), np.int64), src if isinstance(src, Tensor) else np.asarray(0)
+        return index._data, src if isinstance(src, Tensor) else _checked_scalar(src, self._data.dtype)
+
     def scatter(self, dim: int, index: "Tensor", src: Any = None, value: Any = None, *, reduce: str | None = None):
         """A copy with `src` (a tensor, or a number `value`) written at out[index[i][j]][j] (dim 0)."""
         src = value if src is None else src
-        if reduce not in (None, "add", "multiply"):
-            raise RuntimeError("reduce argument must be either add or multiply.")
-        d = self._scatter_checks("scatter", dim, index, src)
-        if index._data.size == 0:
-            return self.clone()
+        d = self._scatter_checks("scatter", dim, index, src, reduce)
+        index, src = self._scatter_args(index, src)
         if reduce is not None:
-            return shape.ScatterReduce.apply(self, d, index._data, src, reduce)
-        if isinstance(src, Tensor):
-            return shape.Scatter.apply(self, d, index._data, src)
-        return shape.ScatterValue.apply(self, d, index._data, np.asarray(src, self._data.dtype))
+            return shape.ScatterReduce.apply(self, d, index, src, reduce)
+        return (shape.Scatter if isinstance(src, Tensor) else shape.ScatterValue).apply(self, d, index, src)
 
     def scatter_add(self, dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
         """A copy with `src` added at out[index[i][j]][j] (dim 0): repeated indices accumulate."""
         d = self._scatter_checks("scatter", dim, index, src)  # (torch's messages say scatter() for both)
-        if index._data.size == 0:
-            return self.clone()
-        return shape.ScatterAdd.apply(self, d, index._data, src)
+        return shape.ScatterAdd.apply(self, d, *self._scatter_args(index, src))
 
     def scatter_(self, dim: int, index: "Tensor", src: Any = None, value: Any = None, *, reduce: str | None = None):
         _check_inplace(self)
@@ -1808,24 +1823,40 @@ class Tensor(TensorBase):
 
     def index_add(self, dim: int, index: "Tensor", source: "Tensor", *, alpha: Any = 1) -> "Tensor":
         """A copy with slice i of `source` (times alpha) added to slice index[i] along `dim`."""
-        if not isinstance(index, Tensor) or index._data.dtype not in (np.int64, np.int32):
-            raise RuntimeError("index_add_(): Expected dtype int32/int64 for index")
+        d = _dim(dim, self.ndim)  # (torch's checks, in its order)
+        itype = dt.torch_type_name(index._data.dtype)
         if index.ndim > 1:
-            raise IndexError("index_add_(): Index is supposed to be a vector")
-        d = _dim(dim, self.ndim)
+            raise IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: {index.ndim} with type: "
+                             f"{itype} and size: {list(index.shape)}")
+        if index._data.dtype not in (np.int64, np.int32):
+            raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: {itype}")
         if source._data.dtype != self._data.dtype:
             raise RuntimeError(f"index_add_(): self ({dt.torch_type_name(self._data.dtype)}) and source "
                                f"({dt.torch_type_name(source._data.dtype)}) must have the same scalar type")
-        sshape, oshape = self._data.shape or (1,), source._data.shape or (1,)
-        if len(sshape) != len(oshape) or any(a != b for k, (a, b) in enumerate(zip(sshape, oshape)) if k != d):
+        if d != 0 and d >= source.ndim:
+            raise RuntimeError(f"index_add_(): Indexing dim {d} is out of bounds of the source tensor with dim "
+                               f"{source.ndim}")
+        idx, sources = index._data.reshape(-1), source._data.shape[d] if source.ndim else 1
+        if idx.size != sources:
+            raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+                               f"({sources}), for dim: {d}")
+        rest = [self._data.shape, source._data.shape]
+        if self.ndim and source.ndim:  # (the other dims must match; a 0-d tensor has none to leave out)
+            rest = [sizes[:d] + sizes[d + 1:] for sizes in rest]
+        if rest[0] != rest[1]:
             raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
                                f"Got self.shape = {list(self.shape)} source.shape = {list(source.shape)}")
-        idx = index._data.reshape(-1)
-        if idx.size != oshape[d]:
-            raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
-                               f"({oshape[d]}), for dim: {d}")
-        if idx.size and (idx.min() < 0 or idx.max() >= sshape[d]):
-            raise IndexError(f"index out of range in self")
+        size = self._data.shape[d] if self.ndim else 1
+        bad = idx[(idx < 0) | (idx >= size)]
+        # torch's kernel for 2+ dims: with an int64 index and alpha 1 (not True), scatter_add (its message); else a
+        # loop over the slices of self (none if it is empty: no index checked)
+        scatter_add = idx.dtype == np.int64 and alpha == 1 and alpha is not True
+        if bad.size and self.ndim > 1 and self._data.size and scatter_add:
+            raise RuntimeError(f"index {bad[0]} is out of bounds for dimension {d} with size {size}")
+        if bad.size and (self.ndim <= 1 or self._data.size):
+            raise IndexError("index out of range in self")
+        if idx.size:  # alpha in self's dtype, range-checked as torch converts it (0.5 is 0 for integers)
+            alpha = _checked_scalar(alpha, self._data.dtype)
         return shape.IndexAdd.apply(self, d, idx, source, alpha)
 
     def index_add_(self, dim: int, index: "Tensor", source: "Tensor", *, alpha: Any = 1) -> "Tensor":
@@ -1836,7 +1867,7 @@ class Tensor(TensorBase):
         """The elements where `mask` (broadcast with self) is True, as a 1-D tensor."""
         if not isinstance(mask, Tensor) or mask._data.dtype != np.bool_:
             raise RuntimeError("masked_select: expected BoolTensor for mask")
-        _check_broadcast(self._data.shape, mask._data.shape)
+        _check_broadcast(mask._data.shape, self._data.shape)  # (torch broadcasts the mask with self: a is the mask)
         return shape.MaskedSelect.apply(self, mask._data)
 
     def nonzero(self, *, as_tuple: bool = False):
@@ -2496,6 +2527,19 @@ def _nonzero_as_tuple(a: np.ndarray) -> tuple:
     return tuple(w.astype(np.int64) for w in np.nonzero(a.reshape(1) if a.ndim == 0 else a))
 
 
+def _repeat_counts(counts: np.ndarray, output_size: int | None) -> np.ndarray:
+    """A tensor of repeat counts, with the checks of torch's repeat_interleave kernel, in its order."""
+    if counts.dtype not in (np.int64, np.int32):
+        raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{dt.torch_type_name(counts.dtype)}'")
+    if counts.ndim != 1:
+        raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    if counts.size and counts.min() < 0:
+        raise RuntimeError("repeats can not be negative")
+    if output_size is not None and counts.size and builtins.int(counts.sum()) != output_size:
+        raise RuntimeError("allocated size does not match required size")
+    return counts
+
+
 def _check_index_dtype(index: Any, name: str) -> None:
     if not isinstance(index, Tensor):
         raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
@@ -2980,6 +3024,10 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Tensor:
     if cond._data.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{dt.torch_type_name(cond._data.dtype)}")
+    sizes = cond._data.shape
+    for x in (input, other):  # (torch broadcasts them in this order, and names the first mismatch it meets)
+        _check_broadcast(sizes, x._data.shape if isinstance(x, Tensor) else ())
+        sizes = np.broadcast_shapes(sizes, x._data.shape if isinstance(x, Tensor) else ())
     if isinstance(input, Tensor):
         a, b = _promote(input, other)
         b = b if isinstance(b, Tensor) else _scalar_into(other, a._data.dtype)
@@ -2989,6 +3037,4 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Tensor:
     else:
         np_dtype = dt.promote_types(dt.scalar_dtype(_readable(input)), dt.scalar_dtype(_readable(other)))
         a, b = _scalar_into(input, np_dtype), _scalar_into(other, np_dtype)
-    _check_broadcast(cond._data.shape, np.broadcast_shapes(np.shape(a._data if isinstance(a, Tensor) else a),
-                                                           np.shape(b._data if isinstance(b, Tensor) else b)))
     return pointwise.Where.apply(cond, a, b)

@@ -523,8 +523,9 @@ def scatter_key(index: np.ndarray, dim: int) -> tuple:
 
 
 def corner(a: np.ndarray, shape: tuple) -> tuple:
-    """The leading block of `a` of the given shape (torch lets `src` be larger than `index`)."""
-    return tuple(slice(0, n) for n in shape)
+    """The leading block of `a` of the given shape (torch lets `src` be larger than `index`). Only an empty
+    index may differ from `a` in rank (torch compares no shapes then): its block is empty too."""
+    return tuple(slice(0, n) for n in shape[:np.ndim(a)])
 
 
 class Scatter(Function):
@@ -538,7 +539,7 @@ class Scatter(Function):
         a1, index = np.atleast_1d(a), np.atleast_1d(index)
         ctx.key, ctx.corner, ctx.src_shape = scatter_key(index, dim), corner(src, index.shape), np.shape(src)
         out = a1.copy()
-        out[ctx.key] = np.atleast_1d(src)[ctx.corner] if np.ndim(src) else src
+        out[ctx.key] = np.atleast_1d(src)[ctx.corner].reshape(index.shape) if np.ndim(src) else src
         return out.reshape(a.shape)
 
     @staticmethod
@@ -548,7 +549,8 @@ class Scatter(Function):
         grad_src = None
         if ctx.needs_input_grad[3]:
             grad_src = np.zeros(ctx.src_shape, grad.dtype)
-            np.atleast_1d(grad_src)[ctx.corner] = np.atleast_1d(grad)[ctx.key]
+            block = np.atleast_1d(grad_src)[ctx.corner]
+            block[...] = np.atleast_1d(grad)[ctx.key].reshape(block.shape)
         return grad_a.reshape(grad.shape), None, None, grad_src
 
 
@@ -569,13 +571,14 @@ class ScatterAdd(Function):
         a1, index = np.atleast_1d(a), np.atleast_1d(index)
         ctx.key, ctx.corner, ctx.src_shape = scatter_key(index, dim), corner(src, index.shape), src.shape
         out = a1.copy()
-        np.add.at(out, ctx.key, np.atleast_1d(src)[ctx.corner])
+        np.add.at(out, ctx.key, np.atleast_1d(src)[ctx.corner].reshape(index.shape))
         return out.reshape(a.shape)
 
     @staticmethod
     def backward(ctx, grad):
         grad_src = np.zeros(ctx.src_shape, grad.dtype)
-        np.atleast_1d(grad_src)[ctx.corner] = np.atleast_1d(grad)[ctx.key]
+        block = np.atleast_1d(grad_src)[ctx.corner]
+        block[...] = np.atleast_1d(grad)[ctx.key].reshape(block.shape)
         return grad, None, None, grad_src
 
 
@@ -588,14 +591,14 @@ class ScatterReduce(Function):
     def forward(ctx, a, dim, index, src, reduce):
         a1, index = np.atleast_1d(a), np.atleast_1d(index)
         key = scatter_key(index, dim)
-        values = np.atleast_1d(src)[corner(src, index.shape)] if np.ndim(src) else src
+        values = np.atleast_1d(src)[corner(src, index.shape)].reshape(index.shape) if np.ndim(src) else src
         out = a1.copy()
         (np.add if reduce == "add" else np.multiply).at(out, key, values)
         return out.reshape(a.shape)
 
     @staticmethod
     def backward(ctx, grad):
-        raise RuntimeError("the derivative for 'scatter' with the reduce argument is not implemented")
+        raise RuntimeError("derivative for aten::scatter is not implemented")
 
 
 class IndexAdd(Function):
@@ -608,7 +611,8 @@ class IndexAdd(Function):
         ctx.save_for_backward(index)
         ctx.dim, ctx.alpha, ctx.source_shape = dim, alpha, source.shape
         out = np.atleast_1d(a).copy()
-        np.add.at(np.moveaxis(out, dim, 0), index, np.moveaxis(np.atleast_1d(source), dim, 0) * alpha)
+        if out.size:  # (an empty x: torch adds nothing and checks no index)
+            np.add.at(np.moveaxis(out, dim, 0), index, np.moveaxis(np.atleast_1d(source), dim, 0) * alpha)
         return out.reshape(a.shape)
 
     @staticmethod
