@@ -9,8 +9,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from . import _dtype as _dt
 from ._dtype import PACKAGE
-from ._tensor import Tensor, _as_tensor, _cast, _check_differentiable_result, _dim, _fold, _promote, _require_tensor
+from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff, _dim, _fold,
+                      _isclose, _promote, _require_tensor, _unflatten)
 from .ops import pointwise, shape
 
 __all__ = [
@@ -371,3 +373,127 @@ def float_power(input: Any, exponent: Any) -> Tensor:
 
 
 __all__ += _ISSUE12C_UNARY + _ISSUE12C + ["var_mean", "std_mean", "xlogy", "float_power"]
+
+
+# --- isclose, diff, bincount, unflatten, divisions, bitwise ops, dtype rules ---
+
+
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    """Element-wise |input - other| <= atol + rtol * |other|: a bool tensor (see `Tensor.isclose`)."""
+    _require_tensor(input, "isclose", "input", 1)
+    _require_tensor(other, "isclose", "other", 2)
+    return _isclose(input, other, rtol, atol, equal_nan)
+
+
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+    """`torch.diff(input, n=1, dim=-1, prepend=None, append=None)`: the n-th forward difference along dim."""
+    _require_tensor(input, "diff", "input", 1)
+    return _diff(input, n, dim, prepend, append)
+
+
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    _require_tensor(input, "bincount", "input", 1)
+    return _bincount(input, weights, minlength)
+
+
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    _require_tensor(input, "unflatten", "input", 1)
+    return _unflatten(input, dim, sizes)
+
+
+def _number_pair_error(name: str, input: Any, other: Any) -> TypeError:
+    """torch's parser error for two numbers (`torch.remainder(1, 2)`), naming the overload that came closest."""
+    a, b = type(input).__name__, type(other).__name__
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({a}, {b}), but expected one of:\n"
+                     " * (Tensor input, Tensor other, *, Tensor out = None)\n * (Number self, Tensor other)\n"
+                     f"      didn't match because some of the arguments have invalid types: (!{a}!, !{b}!)\n"
+                     " * (Tensor input, Number other, *, Tensor out = None)\n")
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """`input // other`; either may be a number (both: the first taken as a tensor, as torch does)."""
+    if isinstance(input, Tensor):
+        return input // other
+    if isinstance(other, Tensor):
+        return other.__rfloordiv__(input)
+    return _as_tensor(input) // other
+
+
+def true_divide(input: Any, other: Any) -> Tensor:
+    """`input / other` (torch's older name for `div`); either may be a number."""
+    if isinstance(input, Tensor):
+        return input / other
+    if isinstance(other, Tensor):
+        return other.__rtruediv__(input)
+    return _as_tensor(input) / other
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    """`input % other`, with the sign of `other`; the first may be a number."""
+    if isinstance(input, Tensor):
+        return input % other
+    if isinstance(other, Tensor):
+        return other.__rmod__(input)
+    raise _number_pair_error("remainder", input, other)
+
+
+def _bitwise_function(name: str, ufunc):
+    def fn(input: Any, other: Any) -> Tensor:
+        if isinstance(input, Tensor):
+            return _bitwise(input, other, ufunc)
+        if isinstance(other, Tensor):  # (`torch.bitwise_and(3, t)`: the same, the operands swapped)
+            return _bitwise(other, input, ufunc)
+        raise _number_pair_error(name, input, other)
+
+    fn.__name__, fn.__doc__ = name, f"`torch.{name}(input, other)`: bools and integers only; either may be a number."
+    return fn
+
+
+bitwise_and = _bitwise_function("bitwise_and", np.bitwise_and)
+bitwise_or = _bitwise_function("bitwise_or", np.bitwise_or)
+bitwise_xor = _bitwise_function("bitwise_xor", np.bitwise_xor)
+bitwise_not = _method("bitwise_not", unary=True)
+
+
+def _dtype_argument(value: Any, fn: str, name: str, position: int) -> np.dtype:
+    """A dtype argument as torch's parser takes it: a dtype, or Python's float, int or bool."""
+    if isinstance(value, _dt.dtype):
+        return value.numpy_dtype
+    if value in (builtins.float, builtins.int, builtins.bool):
+        return _dt.to_numpy_dtype(value)
+    raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be {PACKAGE}.dtype, not "
+                    f"{type(value).__name__}")
+
+
+def promote_types(type1: Any, type2: Any) -> Any:
+    """The dtype two dtypes promote to (the higher category wins: bool < integers < floating point)."""
+    a = _dtype_argument(type1, "promote_types", "type1", 1)
+    b = _dtype_argument(type2, "promote_types", "type2", 2)
+    return _dt.from_numpy_dtype(_dt.promote_types(a, b))
+
+
+def can_cast(from_: Any, to: Any) -> bool:
+    """Whether torch's casting rule allows it: no floating point to integers, nothing but bool to bool."""
+    a = _dtype_argument(from_, "can_cast", "from_", 1)
+    b = _dtype_argument(to, "can_cast", "to", 2)
+    return not ((a.kind == "f" and b.kind in "iu") or (a != np.bool_ and b == np.bool_))
+
+
+def result_type(tensor: Any, other: Any) -> Any:
+    """The dtype `tensor op other` computes in: dimensioned tensors first, then 0-d tensors, then numbers."""
+    groups: tuple = ([], [], [])
+    for value in (tensor, other):
+        if isinstance(value, Tensor):
+            groups[0 if value.ndim else 1].append(value._data.dtype)
+        elif isinstance(value, (builtins.bool, builtins.int, builtins.float, np.bool_, np.integer, np.floating)):
+            groups[2].append(_dt.scalar_dtype(value))
+        else:
+            names = ", ".join(type(v).__name__ if not isinstance(v, Tensor) else "Tensor" for v in (tensor, other))
+            raise TypeError(f"result_type() received an invalid combination of arguments - got ({names}), but "
+                            "expected one of:\n * (Tensor tensor, Tensor other)\n * (Number scalar, Tensor tensor)\n"
+                            " * (Tensor tensor, Number other)\n * (Number scalar1, Number scalar2)\n")
+    return _dt.from_numpy_dtype(_dt.result_type(*(_fold(g) for g in groups)))
+
+
+__all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_divide", "remainder", "bitwise_and",
+            "bitwise_or", "bitwise_xor", "bitwise_not", "promote_types", "can_cast", "result_type"]

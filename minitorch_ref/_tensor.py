@@ -632,6 +632,44 @@ class Tensor(TensorBase):
         _check_broadcast(self._data.shape, other._data.shape)
         return builtins.bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
+    # --- isclose, bitwise functions, true_divide, diff, unflatten, bincount ---
+    def isclose(self, other: "Tensor", rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> "Tensor":
+        """Element-wise |self - other| <= atol + rtol * |other| (equal values, infinities too, are close; nan
+        only with `equal_nan`), in torch's dtypes: integers and bools are compared in float32."""
+        _require_tensor(other, "isclose", "other", 1)
+        return _isclose(self, other, rtol, atol, equal_nan)
+
+    def true_divide(self, other: Any) -> "Tensor":
+        return self / other
+
+    def bitwise_and(self, other: Any) -> "Tensor":
+        return _bitwise(self, other, np.bitwise_and)
+
+    def bitwise_or(self, other: Any) -> "Tensor":
+        return _bitwise(self, other, np.bitwise_or)
+
+    def bitwise_xor(self, other: Any) -> "Tensor":
+        return _bitwise(self, other, np.bitwise_xor)
+
+    def bitwise_not(self) -> "Tensor":
+        if self._data.dtype.kind == "f":
+            raise NotImplementedError(f'"bitwise_not_cpu" not implemented for \'{dt.torch_type_name(self._data.dtype)}\'')
+        return pointwise.NoGradient.apply(np.invert, self)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> "Tensor":
+        """The n-th forward difference along dim (for bools, the xor of neighbours), after joining `prepend`
+        and `append` on that dim."""
+        return _diff(self, n, dim, prepend, append)
+
+    def unflatten(self, dim: Any, sizes: Any) -> "Tensor":
+        """dim split into `sizes` (one of them may be -1): a view, as `view` gives."""
+        return _unflatten(self, dim, sizes)
+
+    def bincount(self, weights: Any = None, minlength: int = 0) -> "Tensor":
+        """How often each value 0..max occurs in a 1-d non-negative integer tensor (at least `minlength` bins);
+        with `weights`, their sums instead (float32 for float32 weights, else float64)."""
+        return _bincount(self, weights, minlength)
+
     def equal(self, other: "Tensor") -> bool:
         return self._data.shape == other._data.shape and builtins.bool(np.array_equal(self._data, other._data))
 
@@ -2505,6 +2543,138 @@ def _checked_scalar(value: Any, np_dtype: np.dtype) -> np.ndarray:
         raise RuntimeError(f"value cannot be converted to type {_C_TYPE[np_dtype.name]} without overflow")
     with np.errstate(over="ignore"):
         return np.asarray(value).astype(np_dtype)
+
+
+def _cpp_number(value: Any) -> str:
+    """A number as C++'s `<<` prints a double in torch's messages (`-1`, `0.5`, `1e-10`)."""
+    return "%g" % value
+
+
+def _isclose(a: Tensor, b: Tensor, rtol: Any, atol: Any, equal_nan: bool) -> Tensor:
+    _check_same_dtype(a, b, "isclose")
+    if rtol < 0:
+        raise RuntimeError(f"rtol must be greater than or equal to zero, but got {_cpp_number(rtol)}")
+    if atol < 0:
+        raise RuntimeError(f"atol must be greater than or equal to zero, but got {_cpp_number(atol)}")
+    _check_broadcast(a._data.shape, b._data.shape)
+    return pointwise.NoGradient.apply(lambda x, y: _isclose_arrays(x, y, rtol, atol, equal_nan), a, b)
+
+
+def _isclose_arrays(x: np.ndarray, y: np.ndarray, rtol: Any, atol: Any, equal_nan: bool) -> np.ndarray:
+    """torch's formula step by step: `self == other`, then (unless both tolerances are 0) `atol + (rtol *
+    other).abs()` against `(self - other).abs()`, each step rounded to the tensor's dtype (float16 computed in
+    float32, the tolerances rounded to it); bools and integers are compared in float32 (the default dtype)."""
+    close = x == y
+    if equal_nan and x.dtype.kind == "f":
+        close = close | (np.isnan(x) & np.isnan(y))
+    if rtol == 0 and atol == 0:
+        return close
+    if x.dtype.kind != "f":  # (bools and integers: in the default float dtype, after the exact `==`)
+        x, y = x.astype(dt.DEFAULT_FLOAT.numpy_dtype), y.astype(dt.DEFAULT_FLOAT.numpy_dtype)
+    work, kind = (np.float32 if x.dtype == np.float16 else x.dtype.type), x.dtype
+    scaled = np.abs((work(rtol) * y.astype(work)).astype(kind))
+    allowed = (work(atol) + scaled.astype(work)).astype(kind)
+    actual = np.abs((x.astype(work) - y.astype(work)).astype(kind))
+    return close | (np.isfinite(actual) & (actual <= allowed))
+
+
+def _diff(x: Tensor, n: Any, dim: Any, prepend: Any, append: Any) -> Tensor:
+    """torch.diff: its argument and shape checks, then its loop: n narrowed differences (n capped at the size
+    of dim), or a copy for n=0. (torch also names the position of an argument given by position.)"""
+    for name, value in (("n", n), ("dim", dim)):
+        if not isinstance(value, (builtins.int, np.integer)) or isinstance(value, builtins.bool):
+            raise TypeError(f"diff(): argument '{name}' must be int, not {type(value).__name__}")
+    for name, value in (("prepend", prepend), ("append", append)):
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(f"diff(): argument '{name}' must be Tensor, not {type(value).__name__}")
+    if x.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    for other in (prepend, append):
+        if other is not None:
+            d = _dim(dim, x.ndim)
+            if other.ndim != x.ndim:
+                raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+            for i in range(other.ndim):
+                if i != d and other._data.shape[i] != x._data.shape[i]:
+                    raise RuntimeError(
+                        "diff expects the shape of tensor to prepend or append to match that of input except along "
+                        f"the differencing dimension; input.size({i}) = {x._data.shape[i]}, but got tensor.size({i}) = "
+                        f"{other._data.shape[i]}")
+    if n == 0:  # (torch: `zeros_like(self).copy_(self)`, a CopyBackwards node; prepend and append unused)
+        return x.new_zeros(x.shape).copy_(x)
+    d = _dim(dim, x.ndim)
+    if prepend is not None or append is not None:  # (their shapes are checked above: cat's rule is the dtype's)
+        joined = [t for t in (prepend, x, append) if t is not None]
+        target = _fold([t._data.dtype for t in joined])
+        x = shape.Cat.apply(d, *[_cast(t, target) for t in joined])
+    length = x._data.shape[d] - 1
+    result = x  # (a dim of size 0: the input itself, as torch returns it)
+    for _ in range(min(n, x._data.shape[d])):
+        after, before = result.narrow(d, 1, length), result.narrow(d, 0, length)
+        result = after.logical_xor(before) if x._data.dtype == np.bool_ else after - before
+        length -= 1
+    return result
+
+
+def _unflatten(x: Tensor, dim: Any, sizes: Any) -> Tensor:
+    """torch's unflatten: its argument checks, then infer_size's (its messages wrapped as unflatten wraps them)."""
+    if isinstance(sizes, Tensor) or not isinstance(sizes, (tuple, list)):
+        raise TypeError(f"unflatten(): argument 'sizes' (position 2) must be tuple of ints, not {type(sizes).__name__}")
+    for i, s in enumerate(sizes):
+        if not isinstance(s, (builtins.int, np.integer)) or isinstance(s, builtins.bool):
+            raise TypeError(f"unflatten(): argument 'sizes' failed to unpack the object at pos {i + 1} with error "
+                            f"\"type must be tuple of ints,but got {type(s).__name__}\"")
+    d = _dim(dim, x.ndim)
+    sizes = [builtins.int(s) for s in sizes]
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    unexpected = "unflatten got an unexpected error:\n"
+    if x.ndim == 0:
+        raise RuntimeError(f"{unexpected}Dimension specified as {dim} but tensor has no dimensions")
+    numel, known, inferred = x._data.shape[d], 1, None
+    for i, s in enumerate(sizes):
+        if s == -1:
+            if inferred is not None:
+                raise RuntimeError(f"{unexpected}only one dimension can be inferred")
+            inferred = i
+        elif s >= 0:
+            known *= s
+        else:
+            raise RuntimeError(f"{unexpected}invalid shape dimension {s} at index {i} of shape {sizes}")
+    if not (numel == known or (inferred is not None and known > 0 and numel % known == 0)):
+        raise RuntimeError(f"unflatten: Provided sizes {sizes} don't multiply up to the size of dim {d} ({numel}) in "
+                           "the input tensor")
+    if inferred is not None:
+        if known == 0:
+            raise RuntimeError(f"{unexpected}cannot reshape tensor of 0 elements into shape {sizes} because the "
+                               "unspecified dimension size -1 can be any value and is ambiguous")
+        sizes[inferred] = numel // known
+    shp = x._data.shape
+    return x.view(shp[:d] + tuple(sizes) + shp[d + 1:])
+
+
+def _bincount(x: Tensor, weights: Any, minlength: Any) -> Tensor:
+    """torch's bincount, checks in its order: an integer input, minlength, the empty case (int64 zeros, even
+    with weights), a 1-d non-negative input, weights of its length. Weights are summed in order (np.add.at),
+    in float32 for float32 weights, else in float64; a result from weights that require grad has torch's
+    node without a derivative."""
+    kind = x._data.dtype
+    if kind.kind not in "iu":
+        raise NotImplementedError(f'"bincount_cpu" not implemented for \'{dt.torch_type_name(kind)}\'')
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if x.ndim == 1 and x._data.size == 0:
+        return Tensor._make(np.zeros(minlength, dtype=np.int64))
+    if x.ndim != 1 or x._data.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is not None and (weights.ndim != 1 or weights._data.shape[0] != x._data.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    bins = max(builtins.int(x._data.max()) + 1, minlength)
+    if weights is None:
+        return Tensor._make(np.bincount(x._data, minlength=bins).astype(np.int64))
+    return pointwise.BincountWeights.apply(weights, x._data, bins)
 
 
 def _check_same_dtype(a: Tensor, b: Tensor, name: str) -> None:

@@ -631,5 +631,118 @@ OPS += [
     OpInfo("diagonal-negative-offset", lambda m, x: m.diagonal(x, -1, 0, -1) * 2, lambda d: _U(d, min_dims=2), F),
 ]
 
+# (added: common torch APIs minitorch_ref lacked; docs/ops.md lists them)
+_FN = lambda name: lambda m: getattr(m.nn.functional, name)  # noqa: E731
+_INT_ACTIVATION = lambda name, kernel: ErrorInput(  # noqa: E731
+    "int", lambda m: getattr(m.nn.functional, name)(m.ones(2, dtype=m.int64)), NotImplementedError)
+_BITWISE_FLOAT = lambda name: ErrorInput("float", lambda m: getattr(m, name)(m.ones(2), m.ones(2)),  # noqa: E731
+                                         NotImplementedError)
+_IB = (np.int64, np.bool_)
+
+
+def _bincount_weights(d):
+    """A 1-d int64 tensor of small non-negative values and weights of its length (float32, float64 or int64)."""
+    from hypothesis import strategies as st
+
+    return st.integers(0, 6).flatmap(lambda n: st.tuples(S.args(np.int64, (n,), 0, 6), S.args(d, (n,)))).map(
+        lambda xw: S.Sample(xw))
+
+
+OPS += [
+    # activations (no nan in the samples of relu6, hardtanh, hardswish, selu: at nan torch's scalar and vectorized
+    # backward kernels differ; see the fuzz test's exclusion list)
+    OpInfo("relu6", lambda m, x: m.nn.functional.relu6(x), lambda d: _U(d), FI,
+           errors=[ErrorInput("bool", lambda m: m.nn.functional.relu6(m.tensor([True])), RuntimeError),
+                   ErrorInput("number", lambda m: m.nn.functional.relu6(1.0), TypeError)]),
+    OpInfo("relu6-inplace", lambda m, x: m.nn.functional.relu6(x * 1, inplace=True), lambda d: _U(d), FI,
+           errors=[ErrorInput("leaf", lambda m: m.nn.functional.relu6(m.ones(2, requires_grad=True), inplace=True),
+                              RuntimeError)]),
+    OpInfo("hardtanh", lambda m, x: m.nn.functional.hardtanh(x, -2.5, 3.0), lambda d: _U(d), FI,
+           errors=[ErrorInput("min-above-max", lambda m: m.nn.functional.hardtanh(m.ones(2), 2.0, 1.0), ValueError),
+                   ErrorInput("uint8-negative", lambda m: m.nn.functional.hardtanh(m.ones(2, dtype=m.uint8)),
+                              RuntimeError)]),
+    OpInfo("hardtanh_", lambda m, x: m.nn.functional.hardtanh_(x * 1, -0.5, 2), lambda d: _U(d), FI),
+    OpInfo("logsigmoid", lambda m, x: m.nn.functional.logsigmoid(x), lambda d: _U(d, -40, 40, special=True), F,
+           rtol={"float64": 1e-14}, errors=[_INT_ACTIVATION("logsigmoid", "log_sigmoid_cpu"),
+                                            ErrorInput("number", lambda m: m.nn.functional.logsigmoid(1.0), TypeError)]),
+    OpInfo("hardswish", lambda m, x: m.nn.functional.hardswish(x), lambda d: _U(d, -5, 5), F,
+           errors=[_INT_ACTIVATION("hardswish", "hardswish_cpu")]),
+    OpInfo("hardswish-inplace", lambda m, x: m.nn.functional.hardswish(x * 1, inplace=True), lambda d: _U(d, -5, 5), F),
+    OpInfo("hardsigmoid", lambda m, x: m.nn.functional.hardsigmoid(x), lambda d: _U(d, -5, 5, special=True), F,
+           errors=[_INT_ACTIVATION("hardsigmoid", "hardsigmoid_cpu")]),
+    OpInfo("hardsigmoid-inplace", lambda m, x: m.nn.functional.hardsigmoid(x * 1, True), lambda d: _U(d, -5, 5), F),
+    OpInfo("mish", lambda m, x: m.nn.functional.mish(x), lambda d: _U(d, special=True), F, rtol={"float64": 1e-13},
+           errors=[_INT_ACTIVATION("mish", "mish_cpu")]),
+    OpInfo("mish-inplace", lambda m, x: m.nn.functional.mish(x * 1, inplace=True), lambda d: _U(d), F,
+           rtol={"float64": 1e-13}),
+    OpInfo("selu", lambda m, x: m.nn.functional.selu(x), lambda d: _U(d), F, rtol={"float64": 1e-14},
+           errors=[_INT_ACTIVATION("selu", "elu_cpu")]),
+    OpInfo("selu-inplace", lambda m, x: m.nn.functional.selu(x * 1, inplace=True), lambda d: _U(d), F,
+           rtol={"float64": 1e-14}),
+    # functions
+    OpInfo("isclose", lambda m, x, y: m.isclose(x, y, rtol=0.1, atol=0.5), lambda d: S.binary(d, special=True),
+           FI + (np.bool_,), differentiable=False,
+           errors=[ErrorInput("dtypes", lambda m: m.isclose(m.ones(2), m.ones(2, dtype=m.float64)), RuntimeError),
+                   ErrorInput("rtol", lambda m: m.isclose(m.ones(2), m.ones(2), rtol=-1), RuntimeError),
+                   ErrorInput("atol", lambda m: m.ones(2).isclose(m.ones(2), atol=-0.5), RuntimeError),
+                   ErrorInput("number-other", lambda m: m.isclose(m.ones(2), 1.0), TypeError),
+                   _broadcast_error(lambda m, x, y: m.isclose(x, y))]),
+    OpInfo("isclose-equal_nan", lambda m, x, y: x.isclose(y, equal_nan=True), lambda d: S.binary(d, special=True), F,
+           differentiable=False),
+    OpInfo("diff", lambda m, x: m.diff(x), lambda d: _U(d, min_dims=1), FI + (np.bool_,),
+           errors=[ErrorInput("0-d", lambda m: m.diff(m.tensor(1.0)), RuntimeError),
+                   ErrorInput("negative-n", lambda m: m.ones(3).diff(-1), RuntimeError),
+                   ErrorInput("float-n", lambda m: m.diff(m.ones(3), n=1.5), TypeError),
+                   ErrorInput("dim", lambda m: m.diff(m.ones(2, 3), dim=2), IndexError),
+                   ErrorInput("prepend-rank", lambda m: m.diff(m.ones(2, 3), prepend=m.ones(3)), RuntimeError),
+                   ErrorInput("prepend-shape", lambda m: m.diff(m.ones(2, 3), 1, -1, m.ones(3, 1)), RuntimeError),
+                   ErrorInput("append-number", lambda m: m.ones(3).diff(append=1.0), TypeError)]),
+    OpInfo("diff-n-dim", lambda m, x, dim: m.diff(x, 2, dim), lambda d: S.reduction(d, keepdim=False, min_dims=1),
+           FI + (np.bool_,)),
+    OpInfo("diff-n-0", lambda m, x: x.diff(0), lambda d: _U(d, min_dims=1), FI),
+    OpInfo("diff-prepend-append", lambda m, x: x.diff(n=2, dim=0, prepend=x[:1] * 2, append=x),
+           lambda d: _U(d, min_dims=1), FI),
+    OpInfo("unflatten", lambda m, x, dim: x.unflatten(dim, (1, -1)), lambda d: S.reduction(d, keepdim=False, min_dims=1),
+           FI, errors=[ErrorInput("sizes", lambda m: m.ones(2, 12).unflatten(1, (5, -1)), RuntimeError),
+                       ErrorInput("empty-sizes", lambda m: m.ones(2, 12).unflatten(1, ()), RuntimeError),
+                       ErrorInput("two-inferred", lambda m: m.ones(2, 12).unflatten(1, (-1, -1)), RuntimeError,
+                                  same_message=False),  # (torch's message carries its C++ stack)
+                       ErrorInput("int-sizes", lambda m: m.ones(2, 12).unflatten(1, 3), TypeError),
+                       ErrorInput("dim", lambda m: m.unflatten(m.ones(2, 12), 2, (3, 4)), IndexError)]),
+    OpInfo("unflatten-split", lambda m, x: m.unflatten(x, -1, (x.shape[-1], 1, 1)), lambda d: _U(d, min_dims=1), FI),
+    OpInfo("bincount", lambda m, x: m.bincount(x.abs() % 7, minlength=3), lambda d: _U(d, min_dims=1, max_dims=1),
+           (np.int64,), differentiable=False,
+           errors=[ErrorInput("negative", lambda m: m.bincount(m.tensor([-1, 2])), RuntimeError),
+                   ErrorInput("float", lambda m: m.bincount(m.tensor([1.0])), NotImplementedError),
+                   ErrorInput("bool", lambda m: m.tensor([True]).bincount(), NotImplementedError),
+                   ErrorInput("2-d", lambda m: m.bincount(m.tensor([[1, 2]])), RuntimeError),
+                   ErrorInput("minlength", lambda m: m.bincount(m.tensor([1]), minlength=-1), RuntimeError),
+                   ErrorInput("weights-length", lambda m: m.bincount(m.tensor([1, 2]), m.ones(3)), RuntimeError)]),
+    OpInfo("bincount-weights", lambda m, x, w: m.bincount(x, w), _bincount_weights, FI, differentiable=False),
+    OpInfo("floor_divide", lambda m, x, y: m.floor_divide(x, y), lambda d: S.binary(d, rhs_low=0.5), F,
+           differentiable=False),
+    OpInfo("floor_divide-int", lambda m, x, y: m.floor_divide(x, y.abs() + 1), lambda d: S.binary(d), (np.int64,),
+           differentiable=False),
+    OpInfo("floor_divide-number-first", lambda m, x: m.floor_divide(7, x.abs() + 1), lambda d: _U(d), FI,
+           differentiable=False),
+    OpInfo("true_divide", lambda m, x, y: m.true_divide(x, y), lambda d: S.binary(d, rhs_low=0.5), FI),
+    OpInfo("true_divide-method", lambda m, x: x.true_divide(3), lambda d: _U(d), FI),
+    OpInfo("remainder", lambda m, x, y: m.remainder(x, y), lambda d: S.binary(d, rhs_low=0.5), F, **_NOGRADCHECK),
+    OpInfo("remainder-int", lambda m, x, y: m.remainder(x, y.abs() + 1), lambda d: S.binary(d), (np.int64,)),
+    OpInfo("remainder-number-first", lambda m, x: m.remainder(5.5, x.abs() + 1), lambda d: _U(d), FI,
+           differentiable=False),
+    OpInfo("bitwise_and", lambda m, x, y: m.bitwise_and(x, y), lambda d: S.binary(d), _IB, differentiable=False,
+           errors=[_BITWISE_FLOAT("bitwise_and")]),
+    OpInfo("bitwise_or", lambda m, x, y: x.bitwise_or(y), lambda d: S.binary(d), _IB, differentiable=False,
+           errors=[_BITWISE_FLOAT("bitwise_or"), _broadcast_error(lambda m, x, y: m.bitwise_or(x, y))]),
+    OpInfo("bitwise_xor", lambda m, x, y: m.bitwise_xor(x, y), lambda d: S.binary(d), _IB, differentiable=False,
+           errors=[_BITWISE_FLOAT("bitwise_xor")]),
+    OpInfo("bitwise_xor-number", lambda m, x: m.bitwise_xor(x, 5), lambda d: _U(d), (np.int64,), differentiable=False),
+    OpInfo("bitwise_and-number-first", lambda m, x: m.bitwise_and(True, x), lambda d: _U(d), _IB,
+           differentiable=False),
+    OpInfo("bitwise_not", lambda m, x: m.bitwise_not(x), lambda d: _U(d), _IB, differentiable=False,
+           errors=[ErrorInput("float", lambda m: m.ones(2).bitwise_not(), NotImplementedError)]),
+]
+
 OPS_BY_NAME = {op.name: op for op in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "op names must be unique"

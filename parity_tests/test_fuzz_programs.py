@@ -60,7 +60,9 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 #  - elu of a tensor holding nan: torch's vectorized backward kernel gives nan there, its scalar one (tensors of
 #    fewer than 2 vectors, and the remainder past the last pair) passes the incoming gradient, and the split
 #    depends on the CPU's vector width; minitorch_ref gives the scalar kernel's answer (test_semantics.py);
-#    not drawn (`_known_gap`);
+#    not drawn (`_known_gap`); the same holds for selu (elu's kernel), for hardtanh and relu6 (the scalar
+#    kernel passes the gradient at nan, the vectorized one gives 0) and for hardswish (float64's vectorized
+#    kernel gives nan): `NAN_KERNEL_DEPENDENT`;
 #  - logit of a tensor holding -0.0: torch's scalar backward kernel special-cases x == 0 (grad * inf, so
 #    +inf), its vectorized one divides by x * (1 - x) (-inf for -0.0); which elements go which way depends on
 #    the CPU's vector width; minitorch_ref gives the scalar kernel's answer; not drawn (`_known_gap`);
@@ -176,7 +178,10 @@ def _api_ops(draw):
     ]
 
 
-INTEGER_DIVISIONS = ("//", "%", "table:div-floor", "table:div-trunc")
+# (elu's backward at nan, and the same split in relu6/hardtanh's, hardswish's and selu's (elu's kernel): see the list)
+NAN_KERNEL_DEPENDENT = ("table:elu", "table:relu6", "table:relu6-inplace", "table:hardtanh", "table:hardtanh_",
+                        "table:hardswish", "table:hardswish-inplace", "table:selu", "table:selu-inplace")
+INTEGER_DIVISIONS = ("//", "%", "table:div-floor", "table:div-trunc", "table:floor_divide", "table:remainder")
 INTEGER_CASTS = {"x.long()": 63, "x.to(int64)": 63, "x.int()": 31}  # step -> the integer type's magnitude bits
 
 
@@ -197,7 +202,7 @@ def _known_gap(name, args) -> bool:
     if name == "table:matmul":
         x, y = args
         return x.dtype != y.dtype and max(x.ndim, y.ndim) > 2
-    if name == "table:elu" and args[0].is_floating_point() and bool(torch.isnan(args[0].detach()).any()):
+    if name in NAN_KERNEL_DEPENDENT and args[0].is_floating_point() and bool(torch.isnan(args[0].detach()).any()):
         return True
     if name.startswith("table:logit") and args[0].is_floating_point():  # (-0.0: the kernel decides the sign)
         return bool(torch.signbit(args[0].detach()[args[0].detach() == 0]).any())

@@ -1253,3 +1253,85 @@ def _check_layer_norm_dtypes(input: Tensor, weight: Tensor | None, bias: Tensor 
 
 
 __all__ += ["layer_norm"]
+
+
+# ====================================================================== more activations
+def _float_only(input: Tensor, name: str, kernel: str) -> None:
+    """torch's errors: a tensor input (TypeError), and a floating one (its kernel has no integer version)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TYPE_WORD[input._data.dtype.name]}\'')
+
+
+def _apply_maybe_inplace(input: Tensor, op: Any, inplace: bool, *args: Any) -> Tensor:
+    if inplace:
+        _check_inplace(input)
+        return input._inplace(op.apply(input, *args))
+    return op.apply(input, *args)
+
+
+def _hardtanh(input: Tensor, min_val: Any, max_val: Any, inplace: bool, name: str) -> Tensor:
+    """torch's hardtanh: clamp(input, min_val, max_val), no bool kernel; integer tensors take the bounds
+    as integers (truncated), and uint8 refuses negative ones."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    kind = input._data.dtype
+    if kind == np.bool_:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if kind.kind in "iu":
+        min_val, max_val = int(min_val), int(max_val)
+        if kind == np.uint8 and (min_val < 0 or max_val < 0):
+            raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+    return _apply_maybe_inplace(input, pointwise.Hardtanh, inplace, min_val, max_val)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """clamp(x, min_val, max_val); the gradient passes strictly between the bounds."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _hardtanh(input, min_val, max_val, inplace, "hardtanh_" if inplace else "hardtanh")
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return _hardtanh(input, min_val, max_val, True, "hardtanh_")
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6): torch's hardtanh(x, 0, 6), whose node it records."""
+    return _hardtanh(input, 0.0, 6.0, inplace, "relu6_" if inplace else "relu6")
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(sigmoid(x)), computed without overflow."""
+    _float_only(input, "log_sigmoid", "log_sigmoid_cpu")
+    return pointwise.LogSigmoid.apply(input)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * relu6(x + 3) / 6."""
+    _float_only(input, "hardswish_" if inplace else "hardswish", "hardswish_cpu")
+    return _apply_maybe_inplace(input, pointwise.Hardswish, inplace)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6."""
+    _float_only(input, "hardsigmoid_" if inplace else "hardsigmoid", "hardsigmoid_cpu")
+    return _apply_maybe_inplace(input, pointwise.Hardsigmoid, inplace)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * tanh(softplus(x))."""
+    _float_only(input, "mish_" if inplace else "mish", "mish_cpu")
+    return _apply_maybe_inplace(input, pointwise.Mish, inplace)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale * elu(x, alpha) with torch's self-normalizing constants (alpha 1.6733, scale 1.0507)."""
+    _float_only(input, "selu_" if inplace else "selu", "elu_cpu")
+    if inplace:
+        return _apply_maybe_inplace(input, pointwise.SeluInplace, True)
+    return pointwise.Selu.apply(input)
+
+
+__all__ += ["hardtanh", "hardtanh_", "relu6", "logsigmoid", "hardswish", "hardsigmoid", "mish", "selu"]

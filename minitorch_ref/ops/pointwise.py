@@ -1310,3 +1310,160 @@ class Ldexp(Function):
         scale = integer_power(np.int64(2), b) if b.dtype.kind in "biu" else np.exp2(b)
         grad_b = grad * a * np.exp2(b.astype(a.dtype)) * np.log(2.0) if ctx.needs_input_grad[1] else None
         return grad * scale, grad_b
+
+
+# --- more activations: hardtanh (relu6), logsigmoid, hardswish, hardsigmoid, mish, selu ----------------
+# (each as torch's CPU kernel computes it; float16 in float32, rounded once. Where torch's scalar and
+# vectorized kernels differ, at nan, the scalar kernel's answer is given, as for elu.)
+class Hardtanh(Function):
+    """clamp(x, min, max); the gradient passes strictly inside (min, max) (relu6 is hardtanh(0, 6))."""
+
+    node_name = "HardtanhBackward0"
+
+    @staticmethod
+    def forward(ctx, a, low, high):
+        low, high = a.dtype.type(low), a.dtype.type(high)  # (torch's `min.to<scalar_t>()`)
+        ctx.save_for_backward(a)
+        ctx.low, ctx.high = low, high
+        out = np.where(a < low, low, a)  # (torch's std::max / std::min: nan stays nan, -0.0 stays -0.0)
+        return np.where(out > high, high, out).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return np.where((a <= ctx.low) | (a >= ctx.high), grad.dtype.type(0), grad), None, None
+
+
+class LogSigmoid(Function):
+    """log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), which overflows nowhere."""
+
+    node_name = "LogSigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        x = opmath(a)
+        return (np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):  # 1 - sigmoid(x), from exp(-|x|) on either side
+        (a,) = ctx.saved_tensors
+        x, g = opmath(a), opmath(grad)
+        z = np.exp(-np.abs(x))
+        return np.where(x < 0, g * (1 - z / (1 + z)), g * (z / (1 + z))).astype(grad.dtype, copy=False)
+
+
+class Hardswish(Function):
+    """x * relu6(x + 3) / 6: 0 up to -3, x beyond 3, x (x + 3) / 6 between."""
+
+    node_name = "HardswishBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        x = opmath(a)
+        return (x * np.minimum(np.maximum(x + 3, 0), 6) / 6).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        x, g = opmath(a), opmath(grad)
+        inside = np.where(x < 3, g * (x / 3 + 0.5), g)  # (at 3 and at nan: the incoming gradient)
+        return np.where(x <= -3, 0, inside).astype(grad.dtype, copy=False)
+
+
+class Hardsigmoid(Function):
+    """relu6(x + 3) / 6; the gradient 1/6 strictly inside (-3, 3), 0 elsewhere."""
+
+    node_name = "HardsigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        x = opmath(a)
+        return (np.minimum(np.maximum(x + 3, 0), 6) / 6).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):  # (torch's 1/6 is a float constant, in float64 too)
+        (a,) = ctx.saved_tensors
+        x, g = opmath(a), opmath(grad)
+        sixth = np.float32(1) / np.float32(6)
+        return np.where((x > -3) & (x < 3), g * g.dtype.type(sixth), 0).astype(grad.dtype, copy=False)
+
+
+class Mish(Function):
+    """x * tanh(softplus(x))."""
+
+    node_name = "MishBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        x = opmath(a)
+        return (x * np.tanh(np.log1p(np.exp(x)))).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        x, g = opmath(a), opmath(grad)
+        sigmoid = 1 / (1 + np.exp(-x))
+        t = np.tanh(np.log1p(np.exp(x)))
+        return (g * (t + x * sigmoid * (1 - t * t))).astype(grad.dtype, copy=False)
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _selu_coefficients(dtype: np.dtype):
+    """torch's elu kernel with alpha and scale: negcoef = alpha * scale and poscoef = scale, in opmath."""
+    t = np.float32 if dtype.itemsize <= 4 else np.float64
+    return t(SELU_ALPHA) * t(SELU_SCALE), t(SELU_SCALE)
+
+
+class Selu(Function):
+    """scale * x for x > 0, scale * alpha * (exp(x) - 1) below: torch's elu kernel, so its node is elu's."""
+
+    node_name = "EluBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        negcoef, poscoef = _selu_coefficients(a.dtype)
+        x = opmath(a)
+        out = np.where(x <= 0, np.expm1(x) * negcoef, x * poscoef).astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, _ = ctx.saved_tensors
+        negcoef, poscoef = _selu_coefficients(a.dtype)
+        x, g = opmath(a), opmath(grad)
+        return np.where(x <= 0, g * negcoef * np.exp(x), g * poscoef).astype(grad.dtype, copy=False)
+
+
+class SeluInplace(Selu):
+    """`selu_`: torch's in-place node works from the result (out + alpha * scale), hence elu's other name."""
+
+    node_name = "EluBackward1"
+
+    @staticmethod
+    def backward(ctx, grad):
+        _, out = ctx.saved_tensors
+        negcoef, poscoef = _selu_coefficients(out.dtype)
+        out, g = opmath(out), opmath(grad)
+        return np.where(out <= 0, g * (out + negcoef), g * poscoef).astype(grad.dtype, copy=False)
+
+
+class BincountWeights(FloorDivide):
+    """`bincount(weights=w)`: the sums of w per bin, in order (float32 for float32 weights, else float64).
+    torch defines no derivative: the node is there, and backward through it raises."""
+
+    aten_name = "bincount"
+
+    @staticmethod
+    def forward(ctx, weights, index, bins):
+        kind = np.float32 if weights.dtype == np.float32 else np.float64
+        out = np.zeros(bins, dtype=kind)
+        np.add.at(out, index, weights.astype(kind))
+        return out

@@ -1,5 +1,6 @@
 """The layers, containers and losses of `minitorch_ref.nn`."""
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .activation import SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, ReLU6
 from .container import ModuleDict, ModuleList, Sequential
 from .dropout import Dropout
 from .flatten import Flatten
@@ -15,3 +16,4 @@ __all__ = [
     "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "SmoothL1Loss", "HuberLoss", "LayerNorm",  # (issue 12)
 ]
+__all__ += ["ReLU6", "Hardtanh", "LogSigmoid", "Hardswish", "Hardsigmoid", "Mish", "SELU"]
