@@ -7,6 +7,7 @@ normalisation, Python numbers, and torch's error messages.
 from __future__ import annotations
 
 import builtins
+import copy
 import math
 import numbers
 import operator
@@ -124,6 +125,9 @@ class Tensor(TensorBase):
         self._requires_grad = builtins.bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if not isinstance(requires_grad, builtins.bool):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                            f"{type(requires_grad).__name__}")
         if requires_grad and self._data.dtype.kind != "f":  # (torch's wording differs from the setter's)
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
@@ -317,12 +321,26 @@ class Tensor(TensorBase):
     __str__ = __repr__
 
     def __format__(self, spec: str) -> str:
+        """A 0-d tensor formats as its number (`f"{loss:.4f}"`); any other only with no spec (its repr)."""
         if self._data.ndim == 0:
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        return object.__format__(self, spec)
 
     def __reduce__(self):
         return (_rebuild, (self._data, self._requires_grad))
+
+    def __deepcopy__(self, memo: dict) -> "Tensor":
+        """A leaf's copy, with a copy of its `.grad` (torch refuses to deepcopy a tensor made by an op)."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
+                "moment.  If you were attempting to deepcopy a module, this may be because of a "
+                "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001")
+        rebuild, args = self.__reduce__()
+        result = memo[id(self)] = rebuild(self._data.copy(), *args[1:])
+        if self._grad is not None:
+            result._grad = copy.deepcopy(self._grad, memo)
+        return result
 
     # ------------------------------------------------------------------ autograd
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,

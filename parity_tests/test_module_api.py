@@ -5,6 +5,7 @@ same exception type and message (see `assert_matches_torch`).
 """
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 
 import numpy as np
@@ -43,6 +44,15 @@ def _update(m, modules):
     d = m.nn.ModuleDict()
     d.update(modules)
     return _names(d)
+
+
+def _deepcopied_with_grad(m):
+    """A leaf's deepcopy has its own copy of the data and of `.grad`; one deepcopy keeps shared tensors shared."""
+    x = m.ones(2, requires_grad=True)
+    x.grad = m.full((2,), 3.0)
+    a, b = copy.deepcopy([x, x])
+    a.grad += 1
+    return a, a.grad, a is b, x.grad, np.shares_memory(a.detach().numpy(), x.detach().numpy())
 
 
 CASES = {
@@ -97,6 +107,14 @@ CASES = {
     "module-dict-update-triple": lambda m: _update(m, [("a", m.nn.ReLU(), 3)]),
     "module-dict-update-not-pair": lambda m: _update(m, [3]),
     "module-dict-update-string": lambda m: _update(m, "ab"),
+    # --- the tensor protocol under modules: requires_grad_, format, deepcopy
+    "requires-grad-int": lambda m: m.ones(2).requires_grad_(0),
+    "requires-grad-none": lambda m: m.ones(2).requires_grad_(None),
+    "format-1d-spec": lambda m: format(m.ones(2), ">10"),
+    "format-1d-empty-spec": lambda m: format(m.ones(2), ""),
+    "format-0d-spec": lambda m: format(m.tensor(1.5), ".2f"),
+    "deepcopy-non-leaf": lambda m: copy.deepcopy(m.ones(2, requires_grad=True) * 2),
+    "deepcopy-keeps-grad": _deepcopied_with_grad,
 }
 
 
