@@ -1255,6 +1255,63 @@ def _check_layer_norm_dtypes(input: Tensor, weight: Tensor | None, bias: Tensor 
 __all__ += ["layer_norm"]
 
 
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
+               bias: Tensor | None = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Standardise each channel (dim 1) over the batch and the other dims, then `* weight + bias`.
+    training=True: with the batch's statistics, and the running ones (if given) updated in place;
+    training=False: with the running statistics (nn.BatchNorm's eval mode)."""
+    if training:
+        size = input.size()
+        if size[0] * math.prod(size[2:]) == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
+    if training and eps <= 0.0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    elif eps < 0.0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    if not isinstance(input, Tensor):  # (torch's argument parser, in the order of torch.batch_norm's arguments)
+        raise TypeError(f"batch_norm(): argument 'input' (position 1) must be Tensor, not {typename(input)}")
+    for position, name, value in ((2, "weight", weight), (3, "bias", bias), (4, "running_mean", running_mean),
+                                  (5, "running_var", running_var)):
+        _check_tensor_argument("batch_norm", name, position, value)
+    if input.numel() == 0:  # (torch's shortcut, before any other check: a copy, scaled and shifted)
+        out = input.clone()
+        out = out if weight is None else out * weight[0]
+        return out if bias is None else out + bias[0]
+    channels = input.shape[1]
+    for name, value in (("running_mean", running_mean), ("running_var", running_var)):
+        if value is None and not training:
+            raise RuntimeError(f"{name} must be defined in evaluation mode")
+    for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                        ("bias", bias)):
+        if value is not None and value.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {value.numel()}")
+    _check_not_requiring_grad("native_batch_norm", "running_mean", running_mean)
+    _check_not_requiring_grad("native_batch_norm", "running_var", running_var)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("running_mean and running_var must either both be None or neither be None")
+    _check_batch_norm_dtypes(input, [p for p in (weight, bias, running_mean, running_var) if p is not None])
+    return normalization.BatchNorm.apply(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def _check_batch_norm_dtypes(input: Tensor, params: list) -> None:
+    """torch's CPU rules: a floating input; parameters and running stats of the input's dtype, or (the
+    "mixed" case, when the first one differs) all float32 with a float16 input."""
+    kind, dtypes = input._data.dtype, [p._data.dtype for p in params]
+    if kind.kind != "f":
+        raise NotImplementedError(f'"batch_norm" not implemented for \'{_TYPE_WORD[kind.name]}\'')
+    if dtypes and dtypes[0] != kind:
+        if any(d != np.float32 for d in dtypes):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        if kind != np.float16:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    elif any(d != kind for d in dtypes):
+        other = next(d for d in dtypes if d != kind)
+        raise RuntimeError(f"expected scalar type {_TYPE_WORD[kind.name]} but found {_TYPE_WORD[other.name]}")
+
+
+__all__ += ["batch_norm"]
+
+
 # ====================================================================== more activations
 def _float_only(input: Tensor, name: str, kernel: str) -> None:
     """torch's errors: a tensor input (TypeError), and a floating one (its kernel has no integer version)."""

@@ -63,3 +63,68 @@ class LayerNorm(Function):
         grad_weight = grad * x_hat if ctx.needs_input_grad[2] else None
         grad_bias = grad if ctx.needs_input_grad[3] else None
         return grad_input, None, grad_weight, grad_bias, None
+
+
+class BatchNorm(Function):
+    """`F.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps)` as one node
+    (NativeBatchNormBackward0, as in torch), per channel (dim 1) over the batch and every other dim.
+
+    Training: the batch's mean and biased variance normalise x, and the running stats (when given) move
+    towards the batch's mean and unbiased variance, in place (as torch's kernel does; no gradient flows
+    into them). Evaluation: the running stats normalise x, and the output is an affine map of it.
+    For x_hat = (x - mean) * rstd over N values per channel and g the upstream gradient, the input's
+    gradient is (w * rstd / N) * (N*g - sum(g) - x_hat * sum(g * x_hat)) in training, w * rstd * g in eval.
+    """
+
+    node_name = "NativeBatchNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, running_mean, running_var, weight, bias, training, momentum, eps):
+        x, w, b = (None if v is None else opmath(v) for v in (a, weight, bias))  # (float16: in float32)
+        axes = (0,) + tuple(range(2, a.ndim))  # every dim but the channels
+        per_channel = (-1,) + (1,) * (a.ndim - 2)  # a (C,) vector broadcast against (N, C, ...)
+        # the statistics' dtype: the parameters' (float32 for a float16 input with float32 ones), else the input's
+        stats = next((v.dtype for v in (weight, bias, running_mean, running_var) if v is not None), a.dtype)
+        if training:
+            n = a.size // a.shape[1]
+            # (sums in float64, torch's accumulation type on CPU, then rounded to the statistics' dtype)
+            mean = x.mean(axis=axes, dtype=np.float64).astype(stats)
+            centered = x - mean.reshape(per_channel)
+            var_sum = (centered * centered).sum(axis=axes, dtype=np.float64).astype(stats)
+            rstd = (1 / np.sqrt(var_sum / n + np.float64(eps))).astype(stats)
+            if running_mean is not None:  # an exponential moving average (momentum = 1/k: a cumulative one)
+                running_mean[...] = momentum * mean + (1 - momentum) * running_mean
+                running_var[...] = momentum * (var_sum / (n - 1)) + (1 - momentum) * running_var
+            mean, rstd = opmath(mean), opmath(rstd)
+        else:
+            mean = opmath(running_mean)
+            rstd = 1 / np.sqrt(opmath(running_var) + mean.dtype.type(eps))
+        ctx.save_for_backward(x, mean, rstd, w)
+        ctx.training, ctx.axes, ctx.per_channel, ctx.input_dtype = training, axes, per_channel, a.dtype
+        ctx.param_dtype = next((v.dtype for v in (weight, bias) if v is not None), None)
+        scale = rstd if w is None else rstd * w  # y = x * scale + shift (torch's kernel)
+        shift = -mean * scale if b is None else b - mean * scale
+        out = x * scale.reshape(per_channel).astype(x.dtype) + shift.reshape(per_channel).astype(x.dtype)
+        return out.astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, mean, rstd, w = ctx.saved_tensors
+        g, axes, per_channel = opmath(grad), ctx.axes, ctx.per_channel
+        x_hat = (x - mean.reshape(per_channel)) * rstd.reshape(per_channel)
+        w_rstd = rstd if w is None else w * rstd
+        grad_input = grad_weight = grad_bias = None
+        if ctx.needs_input_grad[0]:
+            if ctx.training:
+                n = x.size // x.shape[1]
+                sum_g = g.sum(axis=axes).reshape(per_channel)
+                sum_g_x_hat = (g * x_hat).sum(axis=axes).reshape(per_channel)
+                grad_input = (w_rstd / n).reshape(per_channel) * (n * g - sum_g - x_hat * sum_g_x_hat)
+            else:
+                grad_input = g * w_rstd.reshape(per_channel)
+            grad_input = grad_input.astype(ctx.input_dtype, copy=False)
+        if ctx.needs_input_grad[3]:
+            grad_weight = (g * x_hat).sum(axis=axes).astype(ctx.param_dtype, copy=False)
+        if ctx.needs_input_grad[4]:
+            grad_bias = g.sum(axis=axes).astype(ctx.param_dtype, copy=False)
+        return grad_input, None, None, grad_weight, grad_bias, None, None, None

@@ -1,11 +1,14 @@
-"""`LayerNorm`: normalise each sample over its last dims (transformers, RNNs), then scale and shift."""
+"""`LayerNorm`: normalise each sample over its last dims (transformers, RNNs), then scale and shift.
+`BatchNorm1d`/`BatchNorm2d`: normalise each channel over the batch, with running statistics for eval mode."""
 from __future__ import annotations
 
 from typing import Any
 
 from ... import _creation
+from ... import _dtype as dt
 from ..._tensor import Tensor
 from .. import functional as F
+from .. import init
 from ..parameter import Parameter
 from .module import Module
 
@@ -46,3 +49,102 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
                 f"bias={self.bias is not None}")
+
+
+class _BatchNorm(Module):
+    """`(x - mean) / sqrt(var + eps) * weight + bias` per channel (dim 1), the statistics taken over the
+    batch (and the positions of each channel: the length, or height and width).
+
+    train(): the batch's mean and biased variance; the running statistics (buffers, saved in the
+    state_dict) move towards the batch's mean and unbiased variance by `momentum`
+    (`momentum=None`: their plain average over all batches so far, counted in `num_batches_tracked`).
+    eval(): the running statistics instead, so that a prediction does not depend on the rest of the
+    batch. `affine=False`: no weight and bias; `track_running_stats=False`: no buffers, and the batch's
+    statistics in both modes.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__()
+        self.num_features = num_features
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        if affine:
+            self.weight = Parameter(_creation.empty(num_features, dtype=dtype, device=device))
+            if bias:
+                self.bias = Parameter(_creation.empty(num_features, dtype=dtype, device=device))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", _creation.zeros(num_features, dtype=dtype, device=device))
+            self.register_buffer("running_var", _creation.ones(num_features, dtype=dtype, device=device))
+            self.register_buffer("num_batches_tracked", _creation.tensor(0, dtype=dt.int64, device=device))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+        self.reset_parameters()
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean.zero_()
+            self.running_var.fill_(1)
+            self.num_batches_tracked.zero_()
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        raise NotImplementedError
+
+    def forward(self, input: Tensor) -> Tensor:
+        self._check_input_dim(input)
+        factor = 0.0 if self.momentum is None else self.momentum  # the weight of this batch's statistics
+        if self.training and self.track_running_stats and self.num_batches_tracked is not None:
+            self.num_batches_tracked.add_(1)
+            if self.momentum is None:  # a cumulative average: the k-th batch counts 1/k
+                factor = 1.0 / float(self.num_batches_tracked)
+        # the batch's statistics in training, and in eval when there are no running ones
+        use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)
+        update = not self.training or self.track_running_stats  # (buffers only passed to be read or updated)
+        return F.batch_norm(input, self.running_mean if update else None, self.running_var if update else None,
+                            self.weight, self.bias, use_batch_stats, factor, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+
+    def _load_own(self, state_dict: Any, prefix: str, missing: list, unexpected: list, errors: list) -> None:
+        """torch's rule for checkpoints older than the counter (torch's "version" 1, or no version recorded):
+        a missing num_batches_tracked keeps its current value."""
+        key = prefix + "num_batches_tracked"
+        version = getattr(state_dict, "_metadata", {}).get(prefix[:-1], {}).get("version")
+        if self.track_running_stats and key not in state_dict and (version is None or version < 2):
+            state_dict = {**state_dict, key: self.num_batches_tracked}
+        super()._load_own(state_dict, prefix, missing, unexpected, errors)
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) features or (N, C, L) sequences."""
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.dim() != 2 and input.dim() != 3:
+            raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W) images, per channel."""
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.dim() != 4:
+            raise ValueError(f"expected 4D input (got {input.dim()}D input)")
