@@ -24,7 +24,7 @@ from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..kernels import cross_entropy as cross_entropy_kernels
 from ..kernels import embedding_bag as embedding_bag_kernels
 from ..kernels import sparse_rows
-from ..ops import linalg, normalization, pointwise, shape
+from ..ops import conv, linalg, normalization, pointwise, shape
 
 __all__ = [
     "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "embedding", "embedding_bag",
@@ -1392,3 +1392,210 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 __all__ += ["hardtanh", "hardtanh_", "relu6", "logsigmoid", "hardswish", "hardsigmoid", "mish", "selu"]
+
+
+# ====================================================================== convolution and pooling (ops/conv.py)
+def _conv_param(value: Any, n: int) -> list:
+    """An int, or a sequence, as the list torch's argument parser makes of it (an int: n copies)."""
+    return [int(value)] * n if isinstance(value, int) else [int(v) for v in value]
+
+
+def _expand_conv_param(values: list, name: str, dims: int) -> list:
+    """torch's `expand_param_if_needed`: one value serves every spatial dim; otherwise one per dim."""
+    if len(values) == 1:
+        return values * dims
+    if len(values) != dims:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {dims} values to match the "
+                           f"convolution dimensions, but got {name}={values}")
+    return values
+
+
+def _conv(name: str, dims: int, input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any,
+          dilation: Any, groups: int) -> Tensor:
+    """conv1d (dims=1) and conv2d (dims=2): torch's checks, in torch's order, then `conv.Convolution`.
+    An unbatched input (C, *spatial) is convolved as a batch of one, as torch does (its node: squeeze)."""
+    if input.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got "
+                           f"input of size: {list(input.shape)}")
+    if input.ndim == dims + 1:
+        return _conv(name, dims, input.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
+    stride, dilation = _conv_param(stride, dims), _conv_param(dilation, dims)
+    w_shape, k = list(weight.shape), weight.ndim
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+        if padding == "valid":
+            padding = [0]
+        else:  # 'same': total padding dilation * (kernel - 1) per dim, the odd element after
+            if k != input.ndim:
+                raise RuntimeError(f"Expected {k}-dimensional input for {k}-dimensional weight{w_shape}, but got "
+                                   f"{input.ndim}-dimensional input of size {list(input.shape)} instead")
+            if any(s != 1 for s in stride):
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
+            dil = dilation * (k - 2) if len(dilation) == 1 else dilation
+            totals = [d * (size - 1) for d, size in zip(dil, w_shape[2:])]
+            pads = [(t // 2, t - t // 2) for t in totals]
+            if any(t % 2 for t in totals):
+                warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
+                              "zero-padded copy of the input be created", UserWarning, stacklevel=3)
+            return _convolution(input, weight, bias, stride, pads, dilation, groups)
+    return _convolution(input, weight, bias, stride, _conv_param(padding, dims), dilation, groups)
+
+
+def _convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: list, padding: list, dilation: list,
+                 groups: int) -> Tensor:
+    """torch's `_convolution` checks (`check_input_shape_forward`), then the op. `padding`: one int per
+    spatial dim (both sides), or a (before, after) pair per dim ('same')."""
+    w_shape, k = list(weight.shape), weight.ndim
+    if k < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    stride = _expand_conv_param(stride, "stride", k - 2)
+    pads = padding if isinstance(padding[0], tuple) else [(p, p) for p in _expand_conv_param(padding, "padding",
+                                                                                             k - 2)]
+    dilation = _expand_conv_param(dilation, "dilation", k - 2)
+    if any(p < 0 for pair in pads for p in pair):
+        raise RuntimeError("negative padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"dilation should be greater than zero, but got {dilation}")
+    if input.ndim != k:
+        raise RuntimeError(f"Expected {k}-dimensional input for {k}-dimensional weight {w_shape}, but got "
+                           f"{input.ndim}-dimensional input of size {list(input.shape)} instead")
+    if w_shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {w_shape} instead")
+    if w_shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size [{w_shape}] instead")
+    if input.shape[1] != w_shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {w_shape}, expected input{list(input.shape)} to "
+                           f"have {w_shape[1] * groups} channels, but got {input.shape[1]} channels instead")
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != w_shape[0]):
+        raise RuntimeError(f"Given weight of size {w_shape}, expected bias to be 1-dimensional with {w_shape[0]} "
+                           f"elements, but got bias of size {list(bias.shape)} instead")
+    padded = [s + before + after for s, (before, after) in zip(input.shape[2:], pads)]
+    kernel = [d * (size - 1) + 1 for d, size in zip(dilation, w_shape[2:])]  # (the dilated kernel's extent)
+    if any(p < kk for p, kk in zip(padded, kernel)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel "
+                           f"size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater than actual input "
+                           f"size")
+    if input._data.dtype != weight._data.dtype:
+        raise RuntimeError(f"expected scalar type {_TYPE_WORD[input.dtype.name]} but found "
+                           f"{_TYPE_WORD[weight.dtype.name]}")
+    if bias is not None and bias._data.dtype != input._data.dtype:
+        c_name = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int"}
+        raise RuntimeError(f"Input type ({c_name.get(input.dtype.name, input.dtype.name)}) and bias type "
+                           f"({c_name.get(bias.dtype.name, bias.dtype.name)}) should be the same")
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
+    return conv.Convolution.apply(input, weight, bias, tuple(stride), tuple(pads), tuple(dilation), groups)
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """1-D convolution (a cross-correlation, as in every deep-learning library) of input (N, C_in, L) with
+    weight (C_out, C_in / groups, k): out (N, C_out, L_out). `padding` may be an int, 'valid' or 'same'."""
+    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D convolution of input (N, C_in, H, W) with weight (C_out, C_in / groups, kH, kW): out (N, C_out,
+    H_out, W_out), H_out = (H + 2 * padding - dilation * (kH - 1) - 1) // stride + 1 (the same for W)."""
+    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def _pool_pair(value: Any, fn: str, what: str, default: Any = None) -> tuple:
+    """A pooling argument as (for H, for W): an int, or a tuple of one or two ints (None or (): `default`)."""
+    if default is not None and (value is None or (not isinstance(value, int) and len(value) == 0)):
+        return default
+    if isinstance(value, int):
+        return (value, value)
+    if len(value) not in (1, 2):
+        raise RuntimeError(f"{fn}: {what}")
+    return (int(value[0]), int(value[-1]))
+
+
+def _pool_output_size(input: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
+                      ceil_mode: bool) -> tuple:
+    """torch's `pooling_output_shape` and `pool2d_shape_check`: the output's (H, W), after torch's checks."""
+    out = []
+    for size, k, s, p, d in zip(input.shape[-2:], kernel, stride, padding, dilation):
+        if s == 0:
+            raise RuntimeError("stride should not be zero")
+        if p < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
+        if p > ((k - 1) * d + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation={d}")
+        o = (size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+        if ceil_mode and (o - 1) * s >= size + p:  # (the last window must start inside the input or left padding)
+            o -= 1
+        out.append(o)
+    if kernel[0] <= 0 or kernel[1] <= 0:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}")
+    if stride[0] <= 0 or stride[1] <= 0:
+        raise RuntimeError(f"stride should be greater than zero, but got dH: {stride[0]} dW: {stride[1]}")
+    if dilation[0] <= 0 or dilation[1] <= 0:
+        raise RuntimeError(f"dilation should be greater than zero, but got dilationH: {dilation[0]} "
+                           f"dilationW: {dilation[1]}")
+    shape_ = list(input.shape)
+    if not ((input.ndim == 3 and 0 not in shape_) or (input.ndim == 4 and 0 not in shape_[1:])):
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+                           f"got:{shape_}")
+    if padding[1] > kernel[1] // 2 or padding[0] > kernel[0] // 2:
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got padW = {padding[1]}, "
+                           f"padH = {padding[0]}, kW = {kernel[1]}, kH = {kernel[0]}")
+    if out[0] < 1 or out[1] < 1:
+        raise RuntimeError(f"Given input size: ({shape_[-3]}x{shape_[-2]}x{shape_[-1]}). Calculated output size: "
+                           f"({shape_[-3]}x{out[0]}x{out[1]}). Output size is too small")
+    return tuple(out)
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """The maximum of each kernel_size window (stride: kernel_size by default) of input (N, C, H, W) or
+    (C, H, W); padding counts as -inf. return_indices=True also returns where each maximum was (in H * W)."""
+    kernel = _pool_pair(kernel_size, "max_pool2d", "kernel_size must either be a single int, or a tuple of two ints")
+    stride = _pool_pair(stride, "max_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
+                        default=kernel)
+    padding = _pool_pair(padding, "max_pool2d", "padding must either be a single int, or a tuple of two ints")
+    dilation = _pool_pair(dilation, "max_pool2d", "dilation must be either a single int, or a tuple of two ints")
+    if input.ndim not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    out_size = _pool_output_size(input, kernel, stride, padding, dilation, ceil_mode)
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"max_pool2d\" not implemented for 'Bool'")
+    values, indices = conv.MaxPool2d.apply(input, kernel, stride, padding, dilation, out_size)
+    return (values, indices) if return_indices else values
+
+
+def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False, return_indices: bool = False) -> tuple:
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True)
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """The mean of each kernel_size window (stride: kernel_size by default) of input (N, C, H, W) or (C, H, W);
+    the zero padding counts in the divisor unless count_include_pad=False (or divisor_override is given)."""
+    kernel = _pool_pair(kernel_size, "avg_pool2d", "kernel_size must either be a single int, or a tuple of two ints")
+    stride = _pool_pair(stride, "avg_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
+                        default=kernel)
+    padding = _pool_pair(padding, "avg_pool2d", "padding must either be a single int, or a tuple of two ints")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    if input.ndim < 3:  # (torch reads the size of dim -3 first)
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.ndim, 1)}, "
+                         f"{max(input.ndim, 1) - 1}], but got -3)")
+    out_size = _pool_output_size(input, kernel, stride, padding, (1, 1), ceil_mode)
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"avg_pool2d\" not implemented for 'Bool'")
+    return conv.AvgPool2d.apply(input, kernel, stride, padding, out_size, ceil_mode, count_include_pad,
+                                divisor_override)
+
+
+__all__ += ["conv1d", "conv2d", "max_pool2d", "max_pool2d_with_indices", "avg_pool2d"]

@@ -2,12 +2,14 @@
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .activation import SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, ReLU6
 from .container import ModuleDict, ModuleList, Sequential
+from .conv import Conv1d, Conv2d
 from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .pooling import AvgPool2d, MaxPool2d
 from .sparse import Embedding, EmbeddingBag
 
 __all__ = [
@@ -18,3 +20,4 @@ __all__ = [
 ]
 __all__ += ["ReLU6", "Hardtanh", "LogSigmoid", "Hardswish", "Hardsigmoid", "Mish", "SELU"]
 __all__ += ["BatchNorm1d", "BatchNorm2d"]
+__all__ += ["Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d"]

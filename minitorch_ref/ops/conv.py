@@ -1,0 +1,246 @@
+"""Convolution and pooling, the textbook way: im2col.
+
+Every output position of a convolution looks at one window ("patch") of the input. NumPy can show
+all the windows at once as a *view* of the padded input (`windows`, no copy: only new strides), of
+shape (N, C, *out, *kernel). Then:
+
+- convolution = one matrix product of the patches with the weight (`np.tensordot` over the input
+  channels and the kernel positions: the copy it makes of the patches is the "im2col" matrix);
+- its backward: grad_weight = patches^T @ grad, grad_input = the patches' gradient (grad @ weight)
+  summed back into the input, window by window (`col2im`: overlapping windows add up);
+- max pooling = the argmax of each window, avg pooling = the mean of each window; their backward
+  puts the gradient back into the windows (at the argmax, or spread evenly) and uses `col2im` too.
+
+The functions work for any number of spatial dims (conv1d: 1, conv2d: 2). Input checks and
+torch's error messages are in nn/functional.py; the rules here assume valid arguments.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+
+
+# ====================================================================== helpers
+def pad_spatial(x: np.ndarray, pads: list, value: float = 0) -> np.ndarray:
+    """`x` (N, C, *spatial) with `pads[i] = (before, after)` values added around spatial dim i."""
+    if not any(before or after for before, after in pads):
+        return x
+    return np.pad(x, [(0, 0), (0, 0), *pads], constant_values=value)
+
+
+def windows(x: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple) -> np.ndarray:
+    """All the windows of `x` (N, C, *spatial) as a read-only view of shape (N, C, *out, *kernel).
+
+    Window o, kernel position k reads x[..., o * stride + k * dilation]: a step of `stride` elements
+    between windows and of `dilation` elements inside a window, which `as_strided` expresses with
+    strides alone (no data is copied).
+    """
+    n, c, *size = x.shape
+    out = [(s - d * (k - 1) - 1) // st + 1 for s, k, st, d in zip(size, kernel, stride, dilation)]
+    step = x.strides[2:]
+    strides = (*x.strides[:2], *[e * st for e, st in zip(step, stride)], *[e * d for e, d in zip(step, dilation)])
+    return np.lib.stride_tricks.as_strided(x, (n, c, *out, *kernel), strides, writeable=False)
+
+
+def col2im(cols: np.ndarray, padded_size: tuple, stride: tuple, dilation: tuple) -> np.ndarray:
+    """The reverse of `windows`: `cols` (N, C, *out, *kernel) summed into an array (N, C, *padded_size).
+
+    One slice per kernel position k: the values of all windows at k land on the input elements
+    k * dilation + o * stride, o = 0, 1, ... (every `stride`-th element), so each kernel position is
+    one strided slice, and overlapping windows add up.
+    """
+    d = len(padded_size)
+    out_size, kernel = cols.shape[2:2 + d], cols.shape[2 + d:]
+    x = np.zeros(cols.shape[:2] + tuple(padded_size), dtype=cols.dtype)
+    for k in np.ndindex(*kernel):
+        target = tuple(slice(ki * di, ki * di + (oi - 1) * si + 1, si)
+                       for ki, di, oi, si in zip(k, dilation, out_size, stride))
+        x[(..., *target)] += cols[(..., *k)]
+    return x
+
+
+def crop_spatial(x: np.ndarray, pads: list, size: tuple) -> np.ndarray:
+    """The part of a padded array (N, C, *padded) that is the original input (N, C, *size)."""
+    return x[(..., *[slice(before, before + s) for (before, _), s in zip(pads, size)])]
+
+
+def _compute_dtype(a: np.ndarray) -> np.dtype:
+    """float16 is computed in float32 (as torch's CPU kernels accumulate), everything else as is."""
+    return np.dtype(np.float32) if a.dtype == np.float16 else a.dtype
+
+
+# ====================================================================== convolution
+class Convolution(Function):
+    """`F.conv1d` / `F.conv2d`: out[n, o] = bias[o] + sum over c, k of weight[o, c, k] * x_pad[n, c, o*s + k*d].
+
+    `pads` holds (before, after) per spatial dim (asymmetric for padding='same' with an even kernel).
+    With `groups` > 1 the channels are split into `groups` independent convolutions.
+    """
+
+    node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, stride, pads, dilation, groups):
+        ctx.save_for_backward(x, weight)  # (as given: torch checks they are not changed in place before backward)
+        dtype = x.dtype
+        x, weight = x.astype(_compute_dtype(x), copy=False), weight.astype(_compute_dtype(weight), copy=False)
+        ctx.stride, ctx.pads, ctx.dilation, ctx.groups = stride, pads, dilation, groups
+        d = weight.ndim - 2  # number of spatial dims
+        kernel = weight.shape[2:]
+        patches = windows(pad_spatial(x, pads), kernel, stride, dilation)  # (N, C, *out, *kernel)
+        # Per group: contract the group's input channels and the kernel positions with the weight.
+        c_per_group, o_per_group = x.shape[1] // groups, weight.shape[0] // groups
+        contracted = [1, *range(2 + d, 2 + 2 * d)]  # (channel, *kernel) of the patches
+        outs = []
+        for g in range(groups):
+            p = patches[:, g * c_per_group:(g + 1) * c_per_group]
+            w = weight[g * o_per_group:(g + 1) * o_per_group]
+            outs.append(np.tensordot(p, w, axes=(contracted, [1, *range(2, 2 + d)])))  # (N, *out, O/G)
+        out = np.concatenate(outs, axis=-1) if groups > 1 else outs[0]
+        out = np.moveaxis(out, -1, 1)  # (N, O, *out)
+        if bias is not None:
+            out = out + bias.reshape(-1, *[1] * d)
+        return np.ascontiguousarray(out).astype(dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        x, weight = x.astype(_compute_dtype(x), copy=False), weight.astype(_compute_dtype(weight), copy=False)
+        stride, pads, dilation, groups = ctx.stride, ctx.pads, ctx.dilation, ctx.groups
+        out_dtype = grad.dtype
+        grad = grad.astype(x.dtype, copy=False)
+        d = weight.ndim - 2
+        kernel = weight.shape[2:]
+        c_per_group, o_per_group = x.shape[1] // groups, weight.shape[0] // groups
+        spatial = list(range(2, 2 + d))
+        grad_x = grad_w = grad_b = None
+        if ctx.needs_input_grad[0]:
+            # The patches' gradient: for each window, grad (over O) times the weight: (N, C, *out, *kernel).
+            cols = []
+            for g in range(groups):
+                gg = grad[:, g * o_per_group:(g + 1) * o_per_group]
+                w = weight[g * o_per_group:(g + 1) * o_per_group]
+                col = np.tensordot(gg, w, axes=([1], [0]))  # (N, *out, C/G, *kernel)
+                cols.append(np.moveaxis(col, 1 + d, 1))  # (N, C/G, *out, *kernel)
+            cols = np.concatenate(cols, axis=1) if groups > 1 else cols[0]
+            padded_size = tuple(s + before + after for s, (before, after) in zip(x.shape[2:], pads))
+            grad_x = crop_spatial(col2im(cols, padded_size, stride, dilation), pads, x.shape[2:])
+            grad_x = np.ascontiguousarray(grad_x).astype(out_dtype, copy=False)
+        if ctx.needs_input_grad[1]:
+            # Each weight meets every patch: the patches' sum weighted by grad (over N and the positions).
+            patches = windows(pad_spatial(x, pads), kernel, stride, dilation)
+            parts = []
+            for g in range(groups):
+                gg = grad[:, g * o_per_group:(g + 1) * o_per_group]
+                p = patches[:, g * c_per_group:(g + 1) * c_per_group]
+                parts.append(np.tensordot(gg, p, axes=([0, *spatial], [0, *spatial])))  # (O/G, C/G, *kernel)
+            grad_w = (np.concatenate(parts, axis=0) if groups > 1 else parts[0]).astype(out_dtype, copy=False)
+        if ctx.needs_input_grad[2]:
+            grad_b = grad.sum(axis=(0, *spatial)).astype(out_dtype, copy=False)
+        return grad_x, grad_w, grad_b, None, None, None, None
+
+
+# ====================================================================== pooling
+def _pool_pads(size: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, out: tuple) -> list:
+    """(before, after) per spatial dim: `padding` on both sides, plus what the last window of
+    ceil_mode reaches past that (it is clipped: it only sees the input and the padding)."""
+    pads = []
+    for s, k, st, p, d, o in zip(size, kernel, stride, padding, dilation, out):
+        needed = (o - 1) * st + d * (k - 1) + 1  # the padded length the `o` windows span
+        pads.append((p, max(p, needed - s - p)))
+    return pads
+
+
+class MaxPool2d(Function):
+    """`F.max_pool2d`: the maximum of each window; its gradient goes to that element (the first maximum,
+    in row-major order, on ties; a NaN is a maximum, the last one of the window when there are several,
+    as torch's kernel). Returns (values, indices into each input plane of H * W elements)."""
+
+    node_name = "MaxPool2DWithIndicesBackward0"
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, dilation, out_size):
+        ctx.unbatched = x.ndim == 3  # (C, H, W): pooled as a batch of one
+        given, x = x, (x[None] if ctx.unbatched else x)
+        pads = _pool_pads(x.shape[2:], kernel, stride, padding, dilation, out_size)
+        lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min  # (padding never wins)
+        win = windows(pad_spatial(x, pads, lowest), kernel, stride, dilation)
+        win = win.reshape(win.shape[:4] + (kernel[0] * kernel[1],))  # (N, C, oh, ow, kh * kw)
+        k = win.argmax(axis=-1)  # the first maximum (np.argmax also stops at the first NaN)
+        if x.dtype.kind == "f":  # several NaNs: torch's kernel keeps the last one
+            is_nan = np.isnan(win)
+            last_nan = is_nan.shape[-1] - 1 - is_nan[..., ::-1].argmax(axis=-1)
+            k = np.where(is_nan.any(axis=-1), last_nan, k)
+        # A window whose maximum is the lowest value (-inf) may have picked padding: torch picks the
+        # window's first element inside the input then.
+        inside = windows(pad_spatial(np.ones((1, 1, *x.shape[2:]), bool), pads, False), kernel, stride, dilation)
+        first_inside = inside.reshape(inside.shape[:4] + (kernel[0] * kernel[1],)).argmax(axis=-1)
+        k = np.where(np.take_along_axis(win, k[..., None], -1)[..., 0] == lowest, first_inside, k)
+        values = np.take_along_axis(win, k[..., None], -1)[..., 0]
+        # The index into the input plane: row * W + column of the chosen element.
+        kh, kw = np.divmod(k, kernel[1])
+        rows = np.arange(out_size[0])[:, None] * stride[0] - padding[0] + kh * dilation[0]
+        cols = np.arange(out_size[1])[None, :] * stride[1] - padding[1] + kw * dilation[1]
+        ctx.save_for_backward(given, k)  # (the input only to check, as torch, that it is not changed in place)
+        ctx.shape, ctx.pads, ctx.kernel, ctx.stride, ctx.dilation = x.shape, pads, kernel, stride, dilation
+        indices = (rows * x.shape[3] + cols).astype(np.int64)
+        return (values[0], indices[0]) if ctx.unbatched else (values, indices)
+
+    @staticmethod
+    def backward(ctx, grad):
+        _, k = ctx.saved_tensors
+        grad = grad[None] if ctx.unbatched else grad
+        # Each output's gradient into its window, at the chosen position; then the windows summed back.
+        cols = np.zeros(grad.shape + (int(np.prod(ctx.kernel)),), dtype=grad.dtype)
+        np.put_along_axis(cols, k[..., None], grad[..., None], axis=-1)
+        cols = cols.reshape(grad.shape + tuple(ctx.kernel))
+        padded_size = tuple(s + before + after for s, (before, after) in zip(ctx.shape[2:], ctx.pads))
+        grad_x = crop_spatial(col2im(cols, padded_size, ctx.stride, ctx.dilation), ctx.pads, ctx.shape[2:])
+        return np.ascontiguousarray(grad_x[0] if ctx.unbatched else grad_x), None, None, None, None, None
+
+
+class AvgPool2d(Function):
+    """`F.avg_pool2d`: the mean of each window. The divisor is the window's size, clipped to the padded
+    input (count_include_pad=True), or the number of input elements in it (False), or `divisor_override`."""
+
+    node_name = "AvgPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, out_size, ceil_mode, count_include_pad, divisor_override):
+        dilation = (1, 1)
+        ctx.unbatched = x.ndim == 3  # (C, H, W): pooled as a batch of one
+        given, x = x, (x[None] if ctx.unbatched else x)
+        pads = _pool_pads(x.shape[2:], kernel, stride, padding, dilation, out_size)
+        dtype = x.dtype
+        acc = x.astype(np.float32 if x.dtype == np.float16 else x.dtype, copy=False)
+        sums = windows(pad_spatial(acc, pads), kernel, stride, dilation).sum(axis=(-2, -1))
+        if divisor_override:
+            divisor = np.array(divisor_override)
+        else:
+            # Count the elements each window covers: ones over the padded input (or the input only).
+            h, w = x.shape[2:]
+            counted = np.zeros((1, 1, h + sum(pads[0]), w + sum(pads[1])), dtype=np.int64)
+            if count_include_pad:
+                counted[..., :h + 2 * padding[0], :w + 2 * padding[1]] = 1
+            else:
+                counted[..., padding[0]:padding[0] + h, padding[1]:padding[1] + w] = 1
+            divisor = windows(counted, kernel, stride, dilation).sum(axis=(-2, -1))[0, 0]
+        ctx.save_for_backward(given, divisor)  # (the input only to check, as torch, that it is not changed in place)
+        ctx.shape, ctx.pads, ctx.kernel, ctx.stride = x.shape, pads, kernel, stride
+        if dtype.kind in "iu":  # (integers: torch divides and truncates toward zero)
+            out = np.trunc(sums / divisor).astype(dtype)
+        else:
+            out = (sums / divisor).astype(dtype, copy=False)
+        return out[0] if ctx.unbatched else out
+
+    @staticmethod
+    def backward(ctx, grad):
+        _, divisor = ctx.saved_tensors
+        grad = grad[None] if ctx.unbatched else grad
+        # Each output's gradient, divided by its divisor, to every element of its window.
+        share = (grad / divisor).astype(grad.dtype, copy=False)
+        cols = np.broadcast_to(share[..., None, None], grad.shape + tuple(ctx.kernel))
+        padded_size = tuple(s + before + after for s, (before, after) in zip(ctx.shape[2:], ctx.pads))
+        grad_x = crop_spatial(col2im(cols, padded_size, ctx.stride, (1, 1)), ctx.pads, ctx.shape[2:])
+        return np.ascontiguousarray(grad_x[0] if ctx.unbatched else grad_x), *[None] * 7
