@@ -354,6 +354,8 @@ CASES = {
     "std-correction-above-count": lambda m: (_backward_grads(m, lambda m, x: m.std(x, correction=2), [[5.0]]),
                                              _backward_grads(m, lambda m, x: m.std(x, 1, correction=2),
                                                              [[[1.0, 2.0], [3.0, 3.0]]])),
+    "var-of-infinities": lambda m: (m.tensor([INF, INF, INF]).var(), m.tensor([[INF, INF], [1.0, 1.0]]).var(1),
+                                    m.tensor([-INF, -INF]).std(), m.tensor([INF, 1.0]).var()),  # (inf - inf: nan)
     "var-of-empty": lambda m: (_backward_grads(m, lambda m, x: m.var(x), [[]]), m.var(m.zeros(2, 0), 1),
                                m.std(m.zeros(0, 3), 0)),
     "all-any-of-uint8-stay-uint8": lambda m: tuple(f(m.tensor([[1, 0], [2, 3]], dtype=m.uint8), *a) for f, a in (

@@ -281,8 +281,9 @@ class Var(Function):
     def forward(ctx, a, dim, keepdim, correction):
         count = a.size if dim is None else int(np.prod([a.shape[d] for d in np.atleast_1d(dim)]))
         centered = a - a.mean(axis=dim, keepdims=True) if a.size else a
-        if a.size:  # a constant slice deviates by exactly 0 (torch's Welford mean is exact there; NumPy's may not be)
-            constant = np.max(a, axis=dim, keepdims=True) == np.min(a, axis=dim, keepdims=True)
+        if a.size:  # a constant slice deviates by exactly 0 (torch's Welford mean is exact there; NumPy's may not be),
+            top = np.max(a, axis=dim, keepdims=True)  # but not one of infinities: inf - inf is nan there too
+            constant = (top == np.min(a, axis=dim, keepdims=True)) & np.isfinite(top)
             centered = np.where(constant, 0, centered).astype(a.dtype, copy=False)
         # torch divides by max(0, N - correction): no degrees of freedom left gives inf (or nan for 0 / 0)
         with np.errstate(divide="ignore", invalid="ignore"):
