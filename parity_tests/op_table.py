@@ -744,5 +744,224 @@ OPS += [
            errors=[ErrorInput("float", lambda m: m.ones(2).bitwise_not(), NotImplementedError)]),
 ]
 
+# ---- convolution, pooling, batch norm (ops/conv.py, ops/normalization.py) ----------------------------
+def _int_or_tuple(draw, values: tuple):
+    """`values` (one per spatial dim) as torch accepts them: an int when they are equal (sometimes), else a tuple."""
+    from hypothesis import strategies as st
+
+    return values[0] if len(set(values)) == 1 and draw(st.booleans()) else tuple(values)
+
+
+def _conv_sample(d, dims: int, bias: bool = True, options: bool = False, same: bool = False):
+    """Input (N, C_in, *spatial) (or unbatched (C_in, *spatial) with `options`), weight (C_out, C_in / groups,
+    *kernel) and bias (C_out,) (or None), all valid: every spatial size at least the dilated kernel minus the
+    padding. `options`: stride, padding (ints, tuples or 'valid'), dilation and groups drawn; `same`: padding='same'
+    (stride 1, even kernels and dilations too)."""
+    from hypothesis import strategies as st
+
+    @st.composite
+    def build(draw):
+        groups = draw(st.integers(1, 2)) if options or same else 1
+        c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+        kernel = tuple(draw(st.integers(1, 4 if same else 3)) for _ in range(dims))
+        stride = tuple(draw(st.integers(1, 2)) for _ in range(dims)) if options else (1,) * dims
+        dilation = tuple(draw(st.integers(1, 2)) for _ in range(dims)) if options or same else (1,) * dims
+        padding = tuple(draw(st.integers(0, 2)) for _ in range(dims)) if options else (0,) * dims
+        spatial = tuple(draw(st.integers(max(1, dl * (k - 1) + 1 - 2 * p), dl * (k - 1) + 6 - 2 * p))
+                        for k, dl, p in zip(kernel, dilation, padding))
+        batch = () if options and draw(st.booleans()) else (draw(st.integers(1, 2)),)
+        x = draw(S.args(d, batch + (c_in,) + spatial, -3, 3))
+        w = draw(S.args(d, (c_out, c_in // groups) + kernel, -3, 3))
+        b = (draw(S.args(d, (c_out,), -3, 3)),) if bias and draw(st.booleans()) else ()  # (no bias: None)
+        if not (options or same):
+            return S.Sample((x, w) + b)
+        kwargs = {"stride": _int_or_tuple(draw, stride), "dilation": _int_or_tuple(draw, dilation), "groups": groups,
+                  "padding": "same" if same else ("valid" if not any(padding) and draw(st.booleans())
+                                                  else _int_or_tuple(draw, padding))}
+        return S.Sample((x, w) + b, kwargs)
+
+    return build()
+
+
+def _has_empty_window(s: S.Sample) -> bool:
+    """Whether max pooling with `s`'s options has a window of dilated steps that skip over every input element: its
+    value is the lowest one and its index points past the plane (as minitorch_ref's), and torch's backward adds the
+    window's gradient there, into the next plane or past the tensor (a write out of bounds: no reference)."""
+    kw = s.kwargs
+    size = s.args[0].values.shape[-2:]
+    kernel, padding, dilation = (v if isinstance(v, tuple) else (v, v) for v in
+                                 (kw["kernel_size"], kw["padding"], kw["dilation"]))
+    stride = kernel if kw["stride"] is None else kw["stride"] if isinstance(kw["stride"], tuple) else (kw["stride"],) * 2
+    for n, k, st_, p, dl in zip(size, kernel, stride, padding, dilation):
+        out = (n + 2 * p - dl * (k - 1) - 1 + (st_ - 1 if kw["ceil_mode"] else 0)) // st_ + 1
+        if kw["ceil_mode"] and (out - 1) * st_ >= n + p:
+            out -= 1
+        if any(not any(0 <= o * st_ - p + j * dl < n for j in range(k)) for o in range(out)):
+            return True
+    return False
+
+
+def _pool_sample(d, average: bool = False):
+    """Input (N, C, H, W) or (C, H, W) and valid pooling options: kernel 1-3, stride (None: the kernel), padding
+    at most half the kernel, dilation (max only), ceil_mode; count_include_pad and divisor_override (avg only);
+    H and W at least the dilated kernel minus twice the padding."""
+    from hypothesis import strategies as st
+
+    @st.composite
+    def build(draw):
+        kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+        dilation = (1, 1) if average else (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+        padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)
+        size = tuple(draw(st.integers(max(1, dl * (k - 1) + 1 - 2 * p), dl * (k - 1) + 5 - 2 * p))
+                     for k, dl, p in zip(kernel, dilation, padding))
+        batch = draw(st.sampled_from([(), (1,), (2,)]))
+        x = draw(S.args(d, batch + (draw(st.integers(1, 2)),) + size, special=not average))
+        stride = draw(st.none() | st.tuples(st.integers(1, 3), st.integers(1, 3)))
+        kwargs = {"kernel_size": _int_or_tuple(draw, kernel), "stride": stride if stride is None else
+                  _int_or_tuple(draw, stride), "padding": _int_or_tuple(draw, padding), "ceil_mode": draw(st.booleans())}
+        if average:
+            kwargs.update(count_include_pad=draw(st.booleans()), divisor_override=draw(st.none() | st.integers(1, 5)))
+        else:
+            kwargs["dilation"] = _int_or_tuple(draw, dilation)
+        return S.Sample((x,), kwargs)
+
+    return build() if average else build().filter(lambda s: not _has_empty_window(s))
+
+
+def _batch_norm_sample(d, affine_kwargs: bool = True):
+    """Input (N, C, *rest) of rank 2-4 with more than one value per channel, a weight and a bias of (C,) (`affine`
+    says which of them the call passes, the others None); momentum and eps drawn with `affine_kwargs`."""
+    from hypothesis import strategies as st
+
+    @st.composite
+    def build(draw):
+        shape = draw(S.shapes(min_dims=2, max_dims=4).filter(lambda s: s[0] * int(np.prod(s[2:])) > 1))
+        x = draw(S.args(d, shape).filter(lambda a: not _torch_misreads_as_channels_last(a)))
+        # (contiguous weights: torch 2.13's CPU batch_norm backward reads a strided weight as if it were
+        # contiguous, e.g. [2., 3., 4., 5.][::2] as [2., 3.], so its input gradient is wrong: not a reference)
+        w, b = (S.Arg(draw(S.arrays(d, shape[1:2], -2, 2))) for _ in range(2))
+        kwargs = {"affine": draw(st.sampled_from(["both", "weight", "bias", "none"]))}
+        if affine_kwargs:
+            kwargs.update(momentum=draw(st.sampled_from([0.1, 0.5, 1.0, 0.0])),
+                          eps=draw(st.sampled_from([1e-5, 1e-3, 0.5])))
+        return S.Sample((x, w, b), kwargs)
+
+    return build()
+
+
+def _torch_misreads_as_channels_last(a: S.Arg) -> bool:
+    """A transposed (N=1, C, H, W) input with H or W of 1: its strides, (1, 1, C, C * H), also pass torch's
+    channels_last check, and torch 2.13's CPU batch_norm backward then mixes the layouts up with the (contiguous)
+    upstream gradient: every gradient comes out wrong, the bias's (the gradient's sum per channel) included;
+    e.g. shape (1, 2, 1, 2): torch [0.766, -0.027], the sums [-0.006, 0.745]. A torch bug: not a reference."""
+    shape = a.values.shape
+    return a.layout == "transposed" and len(shape) == 4 and shape[0] == 1 and 1 in shape[2:] and shape[1] > 1
+
+
+def _running_stats(m, x):
+    """Running mean and variance (C,) of x's dtype, made inside the call (not leaves: they must not require grad)."""
+    c = x.shape[1]
+    return m.arange(c, dtype=x.dtype) * 0.5 - 0.25, m.arange(c, dtype=x.dtype) * 0.75 + 0.5
+
+
+def _affine(w, b, affine: str) -> tuple:
+    return (w if affine in ("both", "weight") else None), (b if affine in ("both", "bias") else None)
+
+
+def _batch_norm_training(m, x, w, b, affine, momentum, eps):
+    mean, var = _running_stats(m, x)
+    w, b = _affine(w, b, affine)
+    out = m.nn.functional.batch_norm(x, mean, var, w, b, training=True, momentum=momentum, eps=eps)
+    return out, mean, var  # (the running stats, updated in place, are compared too)
+
+
+def _batch_norm_eval(m, x, w, b, affine):
+    mean, var = _running_stats(m, x)
+    w, b = _affine(w, b, affine)
+    return m.nn.functional.batch_norm(x, mean, var, w, b, training=False)
+
+
+_CONV = lambda name: lambda m, x, w, *b, stride, padding, dilation, groups: getattr(m.nn.functional, name)(  # noqa: E731
+    x, w, *b, stride=stride, padding=padding, dilation=dilation, groups=groups)
+_F = lambda m: m.nn.functional  # noqa: E731
+OPS += [
+    # (x, y): entered in the fuzz test's random programs too
+    OpInfo("conv1d", lambda m, x, y: m.nn.functional.conv1d(x, y), lambda d: _conv_sample(d, 1, bias=False), FI,
+           errors=[ErrorInput("4-d", lambda m: _F(m).conv1d(m.ones(1, 2, 3, 3), m.ones(2, 2, 1)), RuntimeError),
+                   ErrorInput("stride-length", lambda m: _F(m).conv1d(m.ones(1, 2, 3), m.ones(2, 2, 1), stride=(1, 1)),
+                              RuntimeError)]),
+    OpInfo("conv1d-options", _CONV("conv1d"), lambda d: _conv_sample(d, 1, options=True), FI),
+    OpInfo("conv1d-same", _CONV("conv1d"), lambda d: _conv_sample(d, 1, same=True), F),
+    OpInfo("conv2d", lambda m, x, w, *b: m.nn.functional.conv2d(x, w, *b), lambda d: _conv_sample(d, 2), FI,
+           errors=[ErrorInput("channels", lambda m: _F(m).conv2d(m.ones(1, 3, 5, 5), m.ones(2, 4, 3, 3)), RuntimeError),
+                   ErrorInput("kernel-too-big", lambda m: _F(m).conv2d(m.ones(1, 1, 2, 2), m.ones(1, 1, 3, 3)),
+                              RuntimeError),
+                   ErrorInput("groups", lambda m: _F(m).conv2d(m.ones(1, 4, 3, 3), m.ones(3, 2, 1, 1), groups=2),
+                              RuntimeError),
+                   ErrorInput("bias-size", lambda m: _F(m).conv2d(m.ones(1, 1, 3, 3), m.ones(2, 1, 1, 1), m.ones(3)),
+                              RuntimeError),
+                   ErrorInput("same-strided", lambda m: _F(m).conv2d(m.ones(1, 1, 3, 3), m.ones(1, 1, 1, 1), stride=2,
+                                                                     padding="same"), RuntimeError),
+                   ErrorInput("padding-string", lambda m: _F(m).conv2d(m.ones(1, 1, 3, 3), m.ones(1, 1, 1, 1),
+                                                                       padding="full"), RuntimeError),
+                   ErrorInput("negative-padding", lambda m: _F(m).conv2d(m.ones(1, 1, 3, 3), m.ones(1, 1, 1, 1),
+                                                                         padding=-1), RuntimeError),
+                   ErrorInput("dtypes", lambda m: _F(m).conv2d(m.ones(1, 1, 3, 3), m.ones(1, 1, 1, 1, dtype=m.float64)),
+                              RuntimeError)]),
+    OpInfo("conv2d-no-bias", lambda m, x, y: m.nn.functional.conv2d(x, y, stride=(1, 2)),
+           lambda d: _conv_sample(d, 2, bias=False), FI),
+    OpInfo("conv2d-options", _CONV("conv2d"), lambda d: _conv_sample(d, 2, options=True), FI),
+    OpInfo("conv2d-same", _CONV("conv2d"), lambda d: _conv_sample(d, 2, same=True), F),
+    OpInfo("max_pool2d", lambda m, x, kernel_size, stride, padding, dilation, ceil_mode: m.nn.functional.max_pool2d(
+        x, kernel_size, stride, padding, dilation, ceil_mode), lambda d: _pool_sample(d), FI,
+           errors=[ErrorInput("2-d", lambda m: _F(m).max_pool2d(m.ones(3, 3), 2), RuntimeError),
+                   ErrorInput("padding", lambda m: _F(m).max_pool2d(m.ones(1, 1, 4, 4), 2, padding=2), RuntimeError),
+                   ErrorInput("too-small", lambda m: _F(m).max_pool2d(m.ones(1, 1, 2, 2), 3), RuntimeError),
+                   ErrorInput("kernel-length", lambda m: _F(m).max_pool2d(m.ones(1, 1, 4, 4), (2, 2, 2)),
+                              RuntimeError)]),
+    OpInfo("max_pool2d-indices", lambda m, x, kernel_size, stride, padding, dilation, ceil_mode:
+           m.nn.functional.max_pool2d(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True),
+           lambda d: _pool_sample(d), FI),
+    # (kernel 2, padding 1, dilation 2 over a side of 1: the window's two steps, -1 and 1, skip the input; no
+    # gradient: see `_has_empty_window`; not drawn by the fuzz test, see its list)
+    OpInfo("max_pool2d-empty-windows", lambda m, x: m.nn.functional.max_pool2d(x, 2, 1, 1, 2, return_indices=True),
+           lambda d: _U(d, special=True, min_dims=3, max_dims=4).filter(lambda s: min(s.args[0].values.shape[-2:]) == 1),
+           FI, differentiable=False),
+    OpInfo("max_pool2d-2", lambda m, x: m.nn.functional.max_pool2d(x, 2), lambda d: _U(d, min_dims=3, max_dims=4).filter(
+        lambda s: min(s.args[0].values.shape[-2:]) >= 2), FI),
+    OpInfo("avg_pool2d", lambda m, x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override:
+           m.nn.functional.avg_pool2d(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override),
+           lambda d: _pool_sample(d, average=True), FI,
+           errors=[ErrorInput("divisor-zero", lambda m: _F(m).avg_pool2d(m.ones(1, 1, 4, 4), 2, divisor_override=0),
+                              RuntimeError),
+                   ErrorInput("padding", lambda m: _F(m).avg_pool2d(m.ones(1, 1, 4, 4), 3, padding=2), RuntimeError),
+                   ErrorInput("bool", lambda m: _F(m).avg_pool2d(m.ones(1, 1, 4, 4, dtype=m.bool), 2),
+                              NotImplementedError)]),
+    OpInfo("avg_pool2d-ceil", lambda m, x: m.nn.functional.avg_pool2d(x, 2, ceil_mode=True, count_include_pad=False),
+           lambda d: _U(d, min_dims=3, max_dims=4), FI),
+    # (the returned running stats have no gradient: gradcheck would ask one of them)
+    OpInfo("batch_norm-training", _batch_norm_training, lambda d: _batch_norm_sample(d), F,
+           rtol={"float64": 1e-10, "float32": 1e-4}, **_NOGRADCHECK,
+           errors=[ErrorInput("one-value-per-channel", lambda m: _F(m).batch_norm(m.ones(1, 3), None, None,
+                                                                                  training=True), ValueError),
+                   ErrorInput("weight-size", lambda m: _F(m).batch_norm(m.ones(2, 3), None, None, m.ones(2),
+                                                                        training=True), RuntimeError),
+                   ErrorInput("int", lambda m: _F(m).batch_norm(m.ones(2, 3, dtype=m.int64), None, None,
+                                                                training=True), NotImplementedError),
+                   ErrorInput("eps", lambda m: _F(m).batch_norm(m.ones(2, 3), None, None, training=True, eps=0.0),
+                              ValueError)]),
+    OpInfo("batch_norm-eval", _batch_norm_eval, lambda d: _batch_norm_sample(d, affine_kwargs=False), F,
+           rtol={"float64": 1e-10, "float32": 1e-4},
+           errors=[ErrorInput("no-running-stats", lambda m: _F(m).batch_norm(m.ones(2, 3), None, None), RuntimeError),
+                   ErrorInput("running-mean-size", lambda m: _F(m).batch_norm(m.ones(2, 3), m.zeros(2), m.ones(2)),
+                              RuntimeError),
+                   ErrorInput("running-dtype", lambda m: _F(m).batch_norm(m.ones(2, 3), m.zeros(3, dtype=m.float64),
+                                                                          m.ones(3, dtype=m.float64)), RuntimeError)]),
+    OpInfo("batch_norm", lambda m, x: m.nn.functional.batch_norm(x, None, None, training=True),
+           lambda d: _U(d, min_dims=2).filter(lambda s: s.args[0].values.shape[0] * int(
+               np.prod(s.args[0].values.shape[2:])) > 1 and not _torch_misreads_as_channels_last(s.args[0])), F,
+           rtol={"float64": 1e-10, "float32": 1e-4}),
+]
+
 OPS_BY_NAME = {op.name: op for op in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "op names must be unique"

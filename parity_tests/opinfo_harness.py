@@ -204,9 +204,14 @@ class Outcome:
 # pow/__rpow__: a broadcast base's float32 gradient sums up to 50 terms of +-1e5 that cancel (grad * e * b^(e-1));
 # torch's and minitorch_ref's float32 sums differ by up to 4e-5 relative, both as far from the float64 sum
 # (e.g. torch 3158.51, minitorch_ref 3158.63, float64 3158.42).
+# nn.functional.conv2d: float32 outputs are sums of up to 36 products of magnitude ~10 (outputs up to ~350);
+# torch's CPU kernel (oneDNN / its own blocked GEMM, ISA-dependent) adds them in another order than NumPy's
+# tensordot: 3 of 90 thorough samples differ by up to 1.35e-5 absolute, torch 1.26e-5 and minitorch_ref
+# 1.17e-5 from the float64 result (default atol: 1e-5).
 TOLERANCES: dict[str, dict] = {
     "pow": {"float32": {"rtol": 1e-4, "atol": 1e-4}},
     "__rpow__": {"float32": {"rtol": 1e-4, "atol": 1e-4}},
+    "nn.functional.conv2d": {"float32": {"rtol": 1.3e-6, "atol": 1e-4}},
 }
 
 

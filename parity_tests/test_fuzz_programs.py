@@ -78,7 +78,16 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 #  - copysign with a NaN in the sign operand: the sign bit of a NaN that an invalid operation makes is the
 #    kernel's (torch's log(-1) and sqrt(-1) give +nan, NumPy's give x86's default NaN, -nan; IEEE 754 leaves
 #    it unspecified), and copysign is the one op in the table that reads it; not drawn (`_known_gap`; found
-#    by seed 156).
+#    by seed 156);
+#  - max_pool2d of a window whose dilated steps skip over every input element (the table's
+#    `max_pool2d-empty-windows`): torch's backward adds that window's gradient at an index past the input
+#    plane, into the next plane or past the tensor's memory (a write out of bounds: no reference); the
+#    forward (value and index) is compared by test_ops.py; not drawn (`_known_gap`);
+#  - the mean that var_mean / std_mean return, of a tensor holding an infinity: torch computes it with
+#    Welford's running update (mean += (x - mean) / k), where an infinity followed by any other element
+#    gives inf - inf = nan, and its chunked kernel for larger inputs merges partial means in another order
+#    (var_mean([inf, 1]) has mean nan, var_mean([1, inf]) inf); minitorch_ref returns the plain mean (inf);
+#    the variance itself (nan) is compared; not drawn (`_known_gap`; found by seed 214).
 # And torch's own failures in backward, which are not a reference to compare with (`_torch_fails_itself`):
 #  - torch fails its own INTERNAL ASSERT (a torch bug, "please report a bug to PyTorch");
 #  - clamp with two tensor bounds, when (input, one bound) broadcast to less than all three: torch's backward
@@ -216,6 +225,10 @@ def _known_gap(name, args) -> bool:
             return False
     if name == "table:copysign" and args[1].is_floating_point():  # (the sign of a NaN: see the list)
         return bool(torch.isnan(args[1].detach()).any())
+    if name.startswith(("table:var_mean", "table:std_mean")) and args[0].is_floating_point():  # (see the list)
+        return bool(torch.isinf(args[0].detach()).any())
+    if name == "table:max_pool2d-empty-windows":  # (an out-of-bounds write in torch's backward: see the list)
+        return True
     if name.startswith("table:median") and args[0].is_floating_point():
         zeros = args[0].detach()[args[0].detach() == 0]
         return bool(torch.signbit(zeros).any() and not torch.signbit(zeros).all())

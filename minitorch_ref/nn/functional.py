@@ -1414,6 +1414,8 @@ def _conv(name: str, dims: int, input: Tensor, weight: Tensor, bias: Tensor | No
           dilation: Any, groups: int) -> Tensor:
     """conv1d (dims=1) and conv2d (dims=2): torch's checks, in torch's order, then `conv.Convolution`.
     An unbatched input (C, *spatial) is convolved as a batch of one, as torch does (its node: squeeze)."""
+    if not isinstance(padding, str):  # (torch's conv1d/conv2d check this first; with padding='same' its kernel does)
+        _check_bias_dtype(input, bias)
     if input.ndim not in (dims + 1, dims + 2):
         raise RuntimeError(f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got "
                            f"input of size: {list(input.shape)}")
@@ -1434,10 +1436,13 @@ def _conv(name: str, dims: int, input: Tensor, weight: Tensor, bias: Tensor | No
                 raise RuntimeError("padding='same' is not supported for strided convolutions")
             dil = dilation * (k - 2) if len(dilation) == 1 else dilation
             totals = [d * (size - 1) for d, size in zip(dil, w_shape[2:])]
-            pads = [(t // 2, t - t // 2) for t in totals]
+            pads = [(int(t / 2), t - int(t / 2)) for t in totals]  # (C++'s division, toward zero)
             if any(t % 2 for t in totals):
                 warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
                               "zero-padded copy of the input be created", UserWarning, stacklevel=3)
+            if any(after < before for before, after in pads):  # (a kernel of size 0: torch crops the input's end)
+                input = pad(input, [v for before, after in reversed(pads) for v in (0, after - before)])
+                pads = [(before, before) for before, _ in pads]
             return _convolution(input, weight, bias, stride, pads, dilation, groups)
     return _convolution(input, weight, bias, stride, _conv_param(padding, dims), dilation, groups)
 
@@ -1482,16 +1487,56 @@ def _convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: lis
         raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel "
                            f"size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater than actual input "
                            f"size")
+    if input.shape[0] == 0 or input.shape[1] == 0:
+        out = [(s + before + after - kk) // st + 1 for s, (before, after), kk, st in zip(input.shape[2:], pads, kernel,
+                                                                                          stride)]
+        return _empty_convolution(input, weight, bias, out)
+    if input.numel() == 0:  # (torch reports the input's 2-D view for conv1d)
+        shape_ = list(input.shape) if k > 3 else [*input.shape[:2], 1, input.shape[2]]
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {shape_}")
+    if 0 in w_shape[2:]:  # (torch's 2-D kernels check this; conv1d's kernel is 1 x k there)
+        kh, kw = w_shape[2:] if k > 3 else (1, w_shape[2])
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {kh} kernel_width: {kw}")
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
     if input._data.dtype != weight._data.dtype:
         raise RuntimeError(f"expected scalar type {_TYPE_WORD[input.dtype.name]} but found "
                            f"{_TYPE_WORD[weight.dtype.name]}")
+    if bias is not None and bias._data.dtype != input._data.dtype:  # (padding='same' or 'valid' only)
+        # (torch's float32 kernel, oneDNN's, checks; its others cast the bias. Which kernel torch takes depends on
+        # its build and heuristics: on this CPU build, unbatched float32 inputs take one that casts)
+        if input._data.dtype == np.float32:
+            raise RuntimeError(f"Input type ({PACKAGE}.FloatTensor) and bias type ({PACKAGE}."
+                               f"{_TYPE_WORD[bias.dtype.name]}Tensor) should be the same or input "
+                               f"should be a MKLDNN tensor and bias is a dense tensor")
+        bias = bias.to(input.dtype)
+    return conv.Convolution.apply(input, weight, bias, tuple(stride), tuple(pads), tuple(dilation), groups)
+
+
+def _check_bias_dtype(input: Tensor, bias: Tensor | None) -> None:
     if bias is not None and bias._data.dtype != input._data.dtype:
         c_name = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int"}
         raise RuntimeError(f"Input type ({c_name.get(input.dtype.name, input.dtype.name)}) and bias type "
                            f"({c_name.get(bias.dtype.name, bias.dtype.name)}) should be the same")
-    if input._data.dtype == np.bool_:
-        raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
-    return conv.Convolution.apply(input, weight, bias, tuple(stride), tuple(pads), tuple(dilation), groups)
+
+
+def _empty_convolution(input: Tensor, weight: Tensor, bias: Tensor | None, out_spatial: list) -> Tensor:
+    """torch's path for an input without samples or without channels (its `ConvBackend::Empty`), op for op:
+    no channels: the (empty) input times the (empty) weight, so (N, 0, *out) (weight[0] is never read);
+    no samples: the input times the weight's first element, so torch's IndexError for an empty weight, and
+    (0, C_out, *out). Then `+= bias[0]`. Types promote as in those products (no dtype check on this path)."""
+    n = input.shape[0]
+    if input.shape[1] == 0:
+        out, channels = input.reshape(-1) * weight.reshape(-1), 0
+    else:
+        if weight.numel() == 0:
+            raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
+        out, channels = input * weight.reshape(-1)[0], weight.shape[0]
+    if bias is not None:
+        if bias.numel() == 0:
+            raise IndexError("index 0 is out of bounds for dimension 0 with size 0")
+        out = out.add_(bias[0])  # (in place: torch's "result type ... can't be cast" for a wider bias)
+    return out.reshape(n, channels, *out_spatial)
 
 
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,

@@ -172,11 +172,13 @@ class MaxPool2d(Function):
             is_nan = np.isnan(win)
             last_nan = is_nan.shape[-1] - 1 - is_nan[..., ::-1].argmax(axis=-1)
             k = np.where(is_nan.any(axis=-1), last_nan, k)
-        # A window whose maximum is the lowest value (-inf) may have picked padding: torch picks the
-        # window's first element inside the input then.
-        inside = windows(pad_spatial(np.ones((1, 1, *x.shape[2:]), bool), pads, False), kernel, stride, dilation)
-        first_inside = inside.reshape(inside.shape[:4] + (kernel[0] * kernel[1],)).argmax(axis=-1)
-        k = np.where(np.take_along_axis(win, k[..., None], -1)[..., 0] == lowest, first_inside, k)
+        # A window whose maximum is the lowest value (-inf) may have picked padding: torch's kernel keeps its
+        # starting element then, the first kernel row and column at or past 0 (in the input, or, for a window of
+        # dilated steps that skip over the whole input, past its end: an index outside the plane, as torch's).
+        first_h, first_w = ((np.maximum(padding[i] - np.arange(out_size[i]) * stride[i], 0) + dilation[i] - 1)
+                            // dilation[i] for i in (0, 1))
+        first = first_h[:, None] * kernel[1] + first_w[None, :]
+        k = np.where(np.take_along_axis(win, k[..., None], -1)[..., 0] == lowest, first, k)
         values = np.take_along_axis(win, k[..., None], -1)[..., 0]
         # The index into the input plane: row * W + column of the chosen element.
         kh, kw = np.divmod(k, kernel[1])
