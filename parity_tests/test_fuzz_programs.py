@@ -87,7 +87,11 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 #    Welford's running update (mean += (x - mean) / k), where an infinity followed by any other element
 #    gives inf - inf = nan, and its chunked kernel for larger inputs merges partial means in another order
 #    (var_mean([inf, 1]) has mean nan, var_mean([1, inf]) inf); minitorch_ref returns the plain mean (inf);
-#    the variance itself (nan) is compared; not drawn (`_known_gap`; found by seed 214).
+#    the variance itself (nan) is compared; not drawn (`_known_gap`; found by seed 214);
+#  - gelu of a float32 tensor holding values below -2.5: torch's vectorized kernel (2+ elements) approximates
+#    erf in the tail, 1.3e-4 relative off at -3 and 17% at -5 (-0.0040502 where the exact value, torch's scalar
+#    kernel and minitorch_ref give -0.0040497), which a later step (fmod) turns into any value; not drawn
+#    (`_known_gap`; found by seed 236).
 # And torch's own failures in backward, which are not a reference to compare with (`_torch_fails_itself`):
 #  - torch fails its own INTERNAL ASSERT (a torch bug, "please report a bug to PyTorch");
 #  - clamp with two tensor bounds, when (input, one bound) broadcast to less than all three: torch's backward
@@ -227,6 +231,8 @@ def _known_gap(name, args) -> bool:
         return bool(torch.isnan(args[1].detach()).any())
     if name.startswith(("table:var_mean", "table:std_mean")) and args[0].is_floating_point():  # (see the list)
         return bool(torch.isinf(args[0].detach()).any())
+    if name == "table:gelu" and args[0].dtype == torch.float32:  # (torch's vectorized erf tail: see the list)
+        return bool((args[0].detach() < -2.5).any())
     if name == "table:max_pool2d-empty-windows":  # (an out-of-bounds write in torch's backward: see the list)
         return True
     if name.startswith("table:median") and args[0].is_floating_point():
