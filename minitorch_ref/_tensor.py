@@ -2563,17 +2563,12 @@ def _checked_scalar(value: Any, np_dtype: np.dtype) -> np.ndarray:
         return np.asarray(value).astype(np_dtype)
 
 
-def _cpp_number(value: Any) -> str:
-    """A number as C++'s `<<` prints a double in torch's messages (`-1`, `0.5`, `1e-10`)."""
-    return "%g" % value
-
-
 def _isclose(a: Tensor, b: Tensor, rtol: Any, atol: Any, equal_nan: bool) -> Tensor:
     _check_same_dtype(a, b, "isclose")
     if rtol < 0:
-        raise RuntimeError(f"rtol must be greater than or equal to zero, but got {_cpp_number(rtol)}")
+        raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol:g}")
     if atol < 0:
-        raise RuntimeError(f"atol must be greater than or equal to zero, but got {_cpp_number(atol)}")
+        raise RuntimeError(f"atol must be greater than or equal to zero, but got {atol:g}")
     _check_broadcast(a._data.shape, b._data.shape)
     return pointwise.NoGradient.apply(lambda x, y: _isclose_arrays(x, y, rtol, atol, equal_nan), a, b)
 

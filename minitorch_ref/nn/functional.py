@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._generator import resolve as _random_source
-from .._dtype import PACKAGE, torch_type_name
+from .._dtype import PACKAGE, cpp_type_name, torch_type_name
 from .._sparse import RowSparseGrad
 from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _checked_scalar, _fold,
                        _result_dtype, typename)
@@ -30,9 +30,6 @@ __all__ = [
     "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "embedding", "embedding_bag",
     "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
 ]
-
-_TYPE_WORD = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-              "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
 # ====================================================================== layers
@@ -58,8 +55,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     # (the batch size spelled out, not -1: with no features -1 would be ambiguous)
     x = input if input._data.ndim == 2 else input.reshape(rows, cols)
     if x._data.dtype != weight._data.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_TYPE_WORD[x.dtype.name]} and "
-                           f"{_TYPE_WORD[weight.dtype.name]}")
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {torch_type_name(x.dtype.name)} and "
+                           f"{torch_type_name(weight.dtype.name)}")
     if x._data.dtype == np.bool_ and rows * out_features:  # (torch returns an empty result before its kernel)
         if cols:
             raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
@@ -116,7 +113,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input.mul_(zero) if inplace else input * zero
     if input._data.dtype.kind != "f":  # (torch's noise is floating point, and cannot be written into integers)
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
-                           f"{_TYPE_WORD[input._data.dtype.name]}")
+                           f"{torch_type_name(input._data.dtype.name)}")
     keep = 1.0 - p  # torch's CPU rule: noise = empty_like(input).bernoulli_(1 - p); noise.div_(1 - p)
     draws = _random_source(None).bernoulli_scalar(input._data.size, keep)
     # empty_like keeps a dense input's layout (a transposed input: a transposed noise), filled in memory order;
@@ -973,7 +970,7 @@ def _float_activation(input: Tensor, name: str) -> None:
     if input._data.dtype.kind != "f":
         kernel = {"gelu": "GeluKernelImpl", "silu": "silu_cpu", "elu": "elu_cpu", "softplus": "softplus_cpu",
                   "leaky_relu": "leaky_relu_cpu"}[name]
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TYPE_WORD[input._data.dtype.name]}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(input._data.dtype.name)}\'')
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -1247,9 +1244,9 @@ def _check_layer_norm_dtypes(input: Tensor, weight: Tensor | None, bias: Tensor 
         return
     if any(p != kind for p in params):
         other = next(p for p in params if p != kind)
-        raise RuntimeError(f"expected scalar type {_TYPE_WORD[kind.name]} but found {_TYPE_WORD[other.name]}")
+        raise RuntimeError(f"expected scalar type {torch_type_name(kind.name)} but found {torch_type_name(other.name)}")
     elif kind.kind != "f":
-        raise NotImplementedError(f'"LayerNormKernelImpl" not implemented for \'{_TYPE_WORD[kind.name]}\'')
+        raise NotImplementedError(f'"LayerNormKernelImpl" not implemented for \'{torch_type_name(kind.name)}\'')
 
 
 __all__ += ["layer_norm"]
@@ -1298,7 +1295,7 @@ def _check_batch_norm_dtypes(input: Tensor, params: list) -> None:
     "mixed" case, when the first one differs) all float32 with a float16 input."""
     kind, dtypes = input._data.dtype, [p._data.dtype for p in params]
     if kind.kind != "f":
-        raise NotImplementedError(f'"batch_norm" not implemented for \'{_TYPE_WORD[kind.name]}\'')
+        raise NotImplementedError(f'"batch_norm" not implemented for \'{torch_type_name(kind.name)}\'')
     if dtypes and dtypes[0] != kind:
         if any(d != np.float32 for d in dtypes):
             raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
@@ -1306,7 +1303,7 @@ def _check_batch_norm_dtypes(input: Tensor, params: list) -> None:
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
     elif any(d != kind for d in dtypes):
         other = next(d for d in dtypes if d != kind)
-        raise RuntimeError(f"expected scalar type {_TYPE_WORD[kind.name]} but found {_TYPE_WORD[other.name]}")
+        raise RuntimeError(f"expected scalar type {torch_type_name(kind.name)} but found {torch_type_name(other.name)}")
 
 
 __all__ += ["batch_norm"]
@@ -1318,7 +1315,7 @@ def _float_only(input: Tensor, name: str, kernel: str) -> None:
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     if input._data.dtype.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TYPE_WORD[input._data.dtype.name]}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(input._data.dtype.name)}\'')
 
 
 def _apply_maybe_inplace(input: Tensor, op: Any, inplace: bool, *args: Any) -> Tensor:
@@ -1500,14 +1497,14 @@ def _convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: lis
     if input._data.dtype == np.bool_:
         raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
     if input._data.dtype != weight._data.dtype:
-        raise RuntimeError(f"expected scalar type {_TYPE_WORD[input.dtype.name]} but found "
-                           f"{_TYPE_WORD[weight.dtype.name]}")
+        raise RuntimeError(f"expected scalar type {torch_type_name(input.dtype.name)} but found "
+                           f"{torch_type_name(weight.dtype.name)}")
     if bias is not None and bias._data.dtype != input._data.dtype:  # (padding='same' or 'valid' only)
         # (torch's float32 kernel, oneDNN's, checks; its others cast the bias. Which kernel torch takes depends on
         # its build and heuristics: on this CPU build, unbatched float32 inputs take one that casts)
         if input._data.dtype == np.float32:
             raise RuntimeError(f"Input type ({PACKAGE}.FloatTensor) and bias type ({PACKAGE}."
-                               f"{_TYPE_WORD[bias.dtype.name]}Tensor) should be the same or input "
+                               f"{torch_type_name(bias.dtype.name)}Tensor) should be the same or input "
                                f"should be a MKLDNN tensor and bias is a dense tensor")
         bias = bias.to(input.dtype)
     return conv.Convolution.apply(input, weight, bias, tuple(stride), tuple(pads), tuple(dilation), groups)
@@ -1515,9 +1512,8 @@ def _convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: lis
 
 def _check_bias_dtype(input: Tensor, bias: Tensor | None) -> None:
     if bias is not None and bias._data.dtype != input._data.dtype:
-        c_name = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int"}
-        raise RuntimeError(f"Input type ({c_name.get(input.dtype.name, input.dtype.name)}) and bias type "
-                           f"({c_name.get(bias.dtype.name, bias.dtype.name)}) should be the same")
+        raise RuntimeError(f"Input type ({cpp_type_name(input._data.dtype)}) and bias type "
+                           f"({cpp_type_name(bias._data.dtype)}) should be the same")
 
 
 def _empty_convolution(input: Tensor, weight: Tensor, bias: Tensor | None, out_spatial: list) -> Tensor:
