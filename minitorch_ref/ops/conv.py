@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
+from .pointwise import opmath  # (float16 computed in float32, as torch's CPU kernels accumulate)
 
 
 # ====================================================================== helpers
@@ -65,11 +66,6 @@ def crop_spatial(x: np.ndarray, pads: list, size: tuple) -> np.ndarray:
     return x[(..., *[slice(before, before + s) for (before, _), s in zip(pads, size)])]
 
 
-def _compute_dtype(a: np.ndarray) -> np.dtype:
-    """float16 is computed in float32 (as torch's CPU kernels accumulate), everything else as is."""
-    return np.dtype(np.float32) if a.dtype == np.float16 else a.dtype
-
-
 # ====================================================================== convolution
 class Convolution(Function):
     """`F.conv1d` / `F.conv2d`: out[n, o] = bias[o] + sum over c, k of weight[o, c, k] * x_pad[n, c, o*s + k*d].
@@ -84,7 +80,7 @@ class Convolution(Function):
     def forward(ctx, x, weight, bias, stride, pads, dilation, groups):
         ctx.save_for_backward(x, weight)  # (as given: torch checks they are not changed in place before backward)
         dtype = x.dtype
-        x, weight = x.astype(_compute_dtype(x), copy=False), weight.astype(_compute_dtype(weight), copy=False)
+        x, weight = opmath(x), opmath(weight)
         ctx.stride, ctx.pads, ctx.dilation, ctx.groups = stride, pads, dilation, groups
         d = weight.ndim - 2  # number of spatial dims
         kernel = weight.shape[2:]
@@ -106,7 +102,7 @@ class Convolution(Function):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        x, weight = x.astype(_compute_dtype(x), copy=False), weight.astype(_compute_dtype(weight), copy=False)
+        x, weight = opmath(x), opmath(weight)
         stride, pads, dilation, groups = ctx.stride, ctx.pads, ctx.dilation, ctx.groups
         out_dtype = grad.dtype
         grad = grad.astype(x.dtype, copy=False)
