@@ -130,6 +130,11 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join along a new dimension; all tensors must have the same shape."""
     if len(tensors) == 0:
         raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t in enumerate(tensors):  # (torch names a type from outside builtins with its module: numpy.ndarray)
+        if not isinstance(t, Tensor):
+            kind = type(t)
+            name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {name}")
     ref = tensors[0]
     for i, t in enumerate(tensors[1:], 1):
         if t.shape != ref.shape:
