@@ -19,29 +19,51 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, _lerp_, check_non_negative
+from .optimizer import Optimizer, _lerp_, check_fused, check_non_negative, check_tensor_lr
 
 
 class Adam(Optimizer):
-    """`Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, maximize=False)`."""
+    """`Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, foreach=None,
+    maximize=False, capturable=False, differentiable=False, fused=None, decoupled_weight_decay=False)`
+    (the flags: see `Optimizer`)."""
 
-    _checkpoint_defaults = {"amsgrad": False, "maximize": False, "decoupled_weight_decay": False}
+    _checkpoint_defaults = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                            "differentiable": False, "decoupled_weight_decay": False, "fused": None}
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
-                 decoupled_weight_decay: bool = False) -> None:
+                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *, foreach: bool | None = None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
+        if isinstance(lr, Tensor) and foreach and not capturable:
+            raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
+        check_tensor_lr(lr)
         check_non_negative({"learning rate": lr, "epsilon value": eps})
-        for i, beta in enumerate(betas):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        for i in range(2):  # (exactly two betas: a shorter sequence fails here with an IndexError, as in torch)
+            if not 0.0 <= betas[i] < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
         check_non_negative({"weight_decay value": weight_decay})
+        if not all(isinstance(beta, float) for beta in betas[:2]) and not all(isinstance(beta, Tensor)
+                                                                            for beta in betas[:2]):
+            raise ValueError("betas must be either both floats or both Tensors")  # (so `betas=(0, 0.9)` fails)
+        for i in range(2):
+            if isinstance(betas[i], Tensor) and foreach and not capturable:
+                raise ValueError(f"betas[{i}] as a Tensor is not supported for capturable=False and foreach=True")
+        # (a tuple even if given a list; a one-element tensor beta becomes 0-dimensional)
+        betas = tuple(beta.squeeze() if isinstance(beta, Tensor) and beta.ndim else beta for beta in betas)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                        maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)
+                        maximize=maximize, foreach=foreach, capturable=capturable, differentiable=differentiable,
+                        fused=fused, decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
+        check_fused(fused, foreach, differentiable)
+
+    def _capturable_devices(self, group: dict[str, Any]) -> list[str]:
+        """torch's `foreach` Adam does not list "xla" among them."""
+        devices = super()._capturable_devices(group)
+        return devices[:-1] if group["foreach"] else devices
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
-        beta1, beta2 = group["betas"]
+        lr, eps, weight_decay = float(group["lr"]), group["eps"], group["weight_decay"]
+        beta1, beta2 = (float(beta) for beta in group["betas"])  # (floats or one-element tensors)
         for p, grad in self._dense_grads(group, "Adam does not support sparse gradients, please consider "
                                                 "SparseAdam instead"):
             state = self.state[p]
@@ -79,9 +101,11 @@ class AdamW(Adam):
     """Adam with decoupled weight decay (`p *= 1 - lr * weight_decay`), default `weight_decay=1e-2`."""
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:

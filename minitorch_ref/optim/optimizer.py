@@ -37,6 +37,21 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
+def check_fused(fused: bool | None, foreach: bool | None, differentiable: bool) -> None:
+    """torch's checks of `fused=True` (SGD, Adam): it is a third implementation, exclusive of the two others."""
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
+def check_tensor_lr(lr: float | Tensor) -> None:
+    """A learning rate may be a one-element tensor (the steps read its value), as in torch."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+
+
 def check_non_negative(values: dict[str, float]) -> None:
     """torch's constructor checks (Adam, RMSprop): each value must be >= 0 (NaN fails too)."""
     for what, value in values.items():
@@ -45,7 +60,15 @@ def check_non_negative(values: dict[str, float]) -> None:
 
 
 class Optimizer:
-    """Base class: keeps `param_groups` and `state`; subclasses define `_update_group(group)`."""
+    """Base class: keeps `param_groups` and `state`; subclasses define `_update_group(group)`.
+
+    torch's implementation flags are accepted and kept in the groups (so that `param_groups`,
+    `state_dict()` and `repr` read as torch's), but there is one implementation here:
+    `foreach` and `fused` (torch's faster kernels for the same rule) change nothing;
+    `capturable` (CUDA graphs) raises as torch raises on the CPU; `differentiable` (a step
+    recorded by autograd) raises as torch does for leaf parameters, and is not implemented
+    for non-leaf ones.
+    """
 
     #: Options that a checkpoint of an older torch may lack, with the value torch gives them on loading.
     _checkpoint_defaults: dict[str, Any] = {}
@@ -68,11 +91,11 @@ class Optimizer:
             self.add_param_group(group)
 
     def __repr__(self) -> str:
-        lines = [f"{type(self).__name__} ("]
-        for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
-        return "\n".join(lines) + "\n)"
+        """torch's layout: the options of each group, sorted, with a blank line between groups."""
+        groups = ["\n".join([f"Parameter Group {i}"] + [f"    {key}: {group[key]}" for key in sorted(group)
+                                                          if key != "params"])
+                  for i, group in enumerate(self.param_groups)]
+        return f"{type(self).__name__} (\n" + "\n\n".join(groups) + "\n)"
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters with its own options (missing options take the defaults)."""
@@ -98,7 +121,7 @@ class Optimizer:
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError("optimizer can only optimize Tensors, but one of the params is " + typename(p))
-            if not (p.is_leaf or p.retains_grad):
+            if not self.defaults.get("differentiable") and not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
@@ -131,32 +154,62 @@ class Optimizer:
                     values = grad.values
                     p._grad = RowSparseGrad(np.empty(0, np.int64), np.empty((0,) + values.shape[1:], values.dtype),
                                             grad.shape, coalesced=True)
-                else:
-                    grad._data.fill(0)
+                else:  # as torch: out of any graph, then an in-place zero (which counts as a new version)
+                    if grad.grad_fn is not None:
+                        grad.detach_()
+                    else:
+                        grad.requires_grad_(False)
+                    grad.zero_()
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; `closure` (if given) recomputes the loss first."""
+        if type(self)._update_group is Optimizer._update_group:
+            raise NotImplementedError  # (as torch's base class: a subclass defines `step` or `_update_group`)
         self._opt_called = True  # (a scheduler warns if its step() comes before the optimizer's first)
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        self._update_groups()
+        return loss
+
+    @np.errstate(all="ignore")  # NaN or inf results (0/0 with eps=0...) are silent, as in torch
+    def _update_groups(self) -> None:
         for group in self.param_groups:
             self._update_group(group)
             for p in group["params"]:  # each update was an in-place write, as torch's are: count it
                 if p._grad is not None:
                     bump_version(p)
-        return loss
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        raise NotImplementedError(f"{type(self).__name__} does not define its update rule")
+        """The update rule of one group, in place (defined by each subclass)."""
+        raise NotImplementedError
 
     def _dense_grads(self, group: dict[str, Any], message: str) -> list[tuple[Tensor, np.ndarray]]:
         """(param, grad array) pairs of the group; a sparse gradient raises `message` before any update."""
         pairs = [(p, p._grad) for p in group["params"] if p._grad is not None]
         if any(isinstance(g, RowSparseGrad) for _, g in pairs):
             raise RuntimeError(message)
+        self._check_step_flags(group, [p for p, _ in pairs])
         return [(p, g._data) for p, g in pairs]
+
+    def _capturable_devices(self, group: dict[str, Any]) -> list[str]:
+        """Where torch can run a `capturable` step (not the CPU), as its error message lists them."""
+        return ["cuda", "xpu", "hpu", "privateuseone", "xla"]
+
+    def _check_step_flags(self, group: dict[str, Any], params: list[Tensor]) -> None:
+        """Refuse the steps that torch's flags ask for and this NumPy implementation cannot take."""
+        if not params:
+            return
+        if group.get("capturable"):
+            raise AssertionError("If capturable=True, params and state_steps must be on supported devices: "
+                                 f"{self._capturable_devices(group)}.")
+        first = next((p for p in params if p.requires_grad), None)
+        if group.get("differentiable") and first is not None:
+            if first.is_leaf:  # torch's in-place update of the parameter, recorded by autograd, fails
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            raise NotImplementedError("minitorch_ref's optimizers update parameters outside autograd: "
+                                      "differentiable=True is not implemented")
 
     # ------------------------------------------------------------------ saving and loading
     def state_dict(self) -> dict[str, Any]:
@@ -177,7 +230,12 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore options and state saved by `state_dict()` (of this class, over the same shapes)."""
+        """Restore options and state saved by `state_dict()` (of this class, over the same shapes).
+
+        As in torch, the state tensors are taken over, not copied (only cast to the dtype of a
+        floating-point parameter when it differs): the optimizer then updates the tensors of
+        `state_dict` in place. `copy.deepcopy(state_dict)` first to keep the dict unchanged.
+        """
         saved_groups = copy.deepcopy(state_dict["param_groups"])
         if len(self.param_groups) != len(saved_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -190,12 +248,14 @@ class Optimizer:
         for key, value in state_dict["state"].items():
             if key in params_by_index:
                 param = params_by_index[key]
-                state[param] = {name: _copy_state_value(param, name, v) for name, v in value.items()}
+                state[param] = {name: _cast_state_value(param, name, v) for name, v in value.items()}
             else:  # state that belongs to no parameter is kept as it is, as torch does
-                state[key] = copy.deepcopy(value)
+                state[key] = value
         new_groups = []
         for group, saved in zip(self.param_groups, saved_groups):
             saved["params"] = group["params"]
+            if "param_names" in group:  # the checkpoint's names win; without any, the current names stay
+                saved.setdefault("param_names", group["param_names"])
             for key, value in self._checkpoint_defaults.items():
                 saved.setdefault(key, value)
             new_groups.append(saved)
@@ -203,19 +263,19 @@ class Optimizer:
         self.param_groups = new_groups
 
 
-def _copy_state_value(param: Tensor, name: str, value: Any) -> Any:
-    """A private copy of one state entry; float buffers take the parameter's dtype (not the `step` count,
-    a float32 tensor, which older checkpoints saved as a number)."""
-    if name == "step" and isinstance(value, (int, float)):
-        return Tensor._make(np.array(float(value), dtype=np.float32))
+def _cast_state_value(param: Tensor, name: str, value: Any) -> Any:
+    """One loaded state entry, by torch's rule: tensors take the dtype of a floating-point parameter
+    (the same tensor when it already has it), except the `step` count, which older checkpoints saved
+    as a number (torch makes it a float32 tensor)."""
+    if name == "step":
+        return Tensor._make(np.array(float(value), dtype=np.float32)) if isinstance(value, (int, float)) else value
+    dtype = param._data.dtype
     if isinstance(value, RowSparseGrad):
-        return RowSparseGrad(value.indices.copy(), value.values.astype(param._data.dtype), value.shape,
-                             value.is_coalesced())
+        if dtype.kind != "f" or value.values.dtype == dtype:
+            return value
+        return RowSparseGrad(value.indices, value.values.astype(dtype), value.shape, value.is_coalesced())
     if isinstance(value, Tensor):
-        array = value._data
-        if name != "step" and array.dtype.kind == "f":
-            return Tensor._make(array.astype(param._data.dtype))
-        return Tensor._make(array.copy())
+        return value if dtype.kind != "f" or value._data.dtype == dtype else Tensor._make(value._data.astype(dtype))
     return copy.deepcopy(value)
 
 

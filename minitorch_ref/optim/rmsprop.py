@@ -18,26 +18,30 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, _lerp_, check_non_negative
+from .optimizer import Optimizer, _lerp_, check_non_negative, check_tensor_lr
 
 
 class RMSprop(Optimizer):
-    """`RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, *,
-    maximize=False)`."""
+    """`RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+    capturable=False, foreach=None, maximize=False, differentiable=False)`: all positional, as in torch
+    (the flags: see `Optimizer`)."""
 
-    _checkpoint_defaults = {"momentum": 0, "centered": False, "maximize": False}
+    _checkpoint_defaults = {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
+                            "differentiable": False, "capturable": False}
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, *,
-                 maximize: bool = False) -> None:
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
+                 foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
+        check_tensor_lr(lr)
         check_non_negative({"learning rate": lr, "epsilon value": eps, "momentum value": momentum,
                             "weight_decay value": weight_decay, "alpha value": alpha})
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
-                        weight_decay=weight_decay, maximize=maximize)
+                        weight_decay=weight_decay, capturable=capturable, foreach=foreach, maximize=maximize,
+                        differentiable=differentiable)
         super().__init__(params, defaults)
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
+        lr, alpha, eps = float(group["lr"]), group["alpha"], group["eps"]
         momentum, weight_decay = group["momentum"], group["weight_decay"]
         for p, grad in self._dense_grads(group, "RMSprop does not support sparse gradients"):
             state = self.state[p]

@@ -21,16 +21,20 @@ import numpy as np
 from .._sparse import RowSparseGrad
 from ..kernels import sparse_rows
 from .._tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_fused, check_tensor_lr
 
 
 class SGD(Optimizer):
-    """`SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False)`."""
+    """`SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False,
+    foreach=None, differentiable=False, fused=None)` (the flags: see `Optimizer`)."""
 
-    _checkpoint_defaults = {"nesterov": False, "maximize": False}
+    _checkpoint_defaults = {"nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
+                            "fused": False}
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
-                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False) -> None:
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
+        check_tensor_lr(lr)
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
@@ -40,10 +44,17 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                        nesterov=nesterov, maximize=maximize)
+                        nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
+                        fused=fused)
         super().__init__(params, defaults)
+        check_fused(fused, foreach, differentiable)
 
     def _update_group(self, group: dict[str, Any]) -> None:
+        if group["fused"] or group["differentiable"]:  # (torch's other implementations: see `Optimizer`)
+            with_grad = [p for p in group["params"] if p._grad is not None]
+            if group["fused"] and any(isinstance(p._grad, RowSparseGrad) for p in with_grad):
+                raise RuntimeError("`_fused_sgd` does not support sparse gradients")  # (its kernel is dense)
+            self._check_step_flags(group, with_grad)
         for p in group["params"]:
             grad = p._grad  # (params are leaves: the slot behind `grad`, without the property's checks)
             if grad is None:
@@ -54,7 +65,7 @@ class SGD(Optimizer):
                 self._dense_update(p, grad._data, group)
 
     def _dense_update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
+        lr, momentum, weight_decay = float(group["lr"]), group["momentum"], group["weight_decay"]
         if group["maximize"]:
             grad = -grad
         if weight_decay != 0:
@@ -100,4 +111,4 @@ class SGD(Optimizer):
                 rows, values = both.indices, both.values
             else:
                 rows, values = buf.indices, buf.values
-        sparse_rows.add_rows_(p._data, rows, values, -group["lr"])  # rows distinct: a plain fancy-index update
+        sparse_rows.add_rows_(p._data, rows, values, -float(group["lr"]))  # rows distinct: a plain fancy-index update
