@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from . import cuda
 from ._dtype import (
-    Size, bool_ as bool, device, dtype, float16, float32, float64, int8, int16, int32, int64, uint8,
+    Size, bool_ as bool, device, dtype, float16, float32, float64, int8, int16, int32, int64, layout, sparse_coo,
+    strided, uint8,
 )
 from ._dtype import float16 as half, float32 as float, float64 as double, int16 as short, int32 as int, int64 as long
 from ._tensor import Tensor, matmul, typename, where
@@ -27,8 +28,6 @@ from ._functions import *  # noqa: F401,F403  (torch.softmax, torch.cat, torch.m
 from ._functions import __all__ as _function_names
 from . import autograd, random  # noqa: E402
 
-sparse_coo = "sparse_coo"
-strided = "strided"
 # memory formats: accepted by .to()/.float()/... ; a NumPy-backed tensor here is always dense
 contiguous_format, preserve_format, channels_last = "contiguous_format", "preserve_format", "channels_last"
 __version__ = "0.1.0"

@@ -163,6 +163,23 @@ class Size(tuple):
     __rmul__ = __mul__
 
 
+class layout:
+    """How a tensor's elements are stored: `strided` (dense) or `sparse_coo`; prints like torch's."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"{PACKAGE}.{self.name}"
+
+    __str__ = __repr__
+
+
+strided, sparse_coo = layout("strided"), layout("sparse_coo")
+
+
 class device:
     """Where a tensor lives. minitorch_ref computes with NumPy, so only `cpu` exists."""
 

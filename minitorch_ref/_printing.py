@@ -3,6 +3,8 @@
 ``format_tensor(array, dtype_name=...)`` returns exactly what ``repr(torch_tensor)``
 returns for a CPU, strided, real-valued tensor holding the same values, with
 ``dtype=minitorch_ref.X`` where torch writes ``dtype=torch.X``.
+``format_sparse_coo(indices, values, shape, ...)`` does the same for a sparse COO tensor
+(the row-sparse gradient of ``Embedding``/``EmbeddingBag`` with ``sparse=True``).
 
 How torch prints (and so how this module prints), in brief:
 
@@ -202,21 +204,23 @@ def _tensor_str(a: np.ndarray, indent: int, floating: bool) -> str:
     return _tensor_str_with_formatter(a, indent, summarize, fmt)
 
 
-def _add_suffixes(tensor_str: str, suffixes: list[str], indent: int) -> str:
+def _add_suffixes(tensor_str: str, suffixes: list[str], indent: int, force_newline: bool = False) -> str:
     """Append ``, suffix`` items, breaking to a new indented line past ``linewidth``.
 
     torch measures the last line as ``len - rfind("\\n") + 1``, two more than its
     true length; kept so that wrapping happens at the same place. A
     suffix is measured as torch spells it ("dtype=torch.int32"), so that the breaks
     fall exactly where torch's do even though our package name is longer.
+    ``force_newline`` puts the first suffix on a new line whatever its length (sparse tensors).
     """
     parts = [tensor_str]
     last_line_len = len(tensor_str) - tensor_str.rfind("\n") + 1
     for suffix in suffixes:
         width = len(suffix.replace(f"={_PACKAGE}.", "=torch.", 1))
-        if last_line_len + width + 2 > PRINT_OPTS.linewidth:
+        if force_newline or last_line_len + width + 2 > PRINT_OPTS.linewidth:
             parts.append(",\n" + " " * indent + suffix)
             last_line_len = indent + width
+            force_newline = False
         else:
             parts.append(", " + suffix)
             last_line_len += width + 2
@@ -269,3 +273,32 @@ def format_tensor(array: np.ndarray, *, dtype_name: str, default_float_name: str
     elif requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)
+
+
+def format_sparse_coo(indices: np.ndarray, values: np.ndarray, shape: tuple, *, dtype_name: str,
+                      default_float_name: str = "float32") -> str:
+    """``repr`` of a sparse COO tensor, exactly as torch writes it (``_str_intern``'s sparse branch).
+
+    ``indices`` (sparse_dims x nnz) and ``values`` print one below the other, each as a bare
+    tensor (no suffixes of its own; ``size=`` only when empty); then come ``size=``, ``nnz=``,
+    ``dtype=`` (same rule as a dense tensor) and ``layout=``, the first always on a new line:
+
+        tensor(indices=tensor([[1, 2]]),
+               values=tensor([[1., 1.],
+                              [2., 2.]]),
+               size=(4, 2), nnz=2, layout=minitorch_ref.sparse_coo)
+    """
+    dtype_name = _DTYPE_ALIASES.get(dtype_name, dtype_name)
+    indent = len("tensor(")
+    parts = []
+    for name, array, floating in (("indices", indices, False), ("values", values, dtype_name in _FLOATING)):
+        prefix = f"{name}=tensor("
+        body = _tensor_str(array, indent + len(prefix), floating)
+        if array.size == 0:
+            body += f", size={tuple(array.shape)}"
+        parts.append(prefix + body + ")")
+    suffixes = [f"size={tuple(int(n) for n in shape)}", f"nnz={indices.shape[-1]}"]
+    if dtype_name not in (default_float_name, "int64", "bool"):
+        suffixes.append(f"dtype={_PACKAGE}.{dtype_name}")
+    suffixes.append(f"layout={_PACKAGE}.sparse_coo")
+    return _add_suffixes("tensor(" + (",\n" + " " * indent).join(parts), suffixes, indent, force_newline=True)

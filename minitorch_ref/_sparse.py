@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ._dtype import CPU, Size, from_numpy_dtype
+from ._dtype import CPU, Size, from_numpy_dtype, sparse_coo
+from ._printing import format_sparse_coo
 from ._tensor import Tensor
 from .kernels import sparse_rows
 
@@ -21,14 +22,14 @@ class RowSparseGrad:
     """A gradient for a 2-D weight that is zero except on `indices` (a sparse COO tensor, dim 0 sparse)."""
 
     is_sparse = True
-    layout = "sparse_coo"
+    layout = sparse_coo
     requires_grad = False
     grad_fn = None
 
     def __init__(self, indices: np.ndarray, values: np.ndarray, shape: tuple, coalesced: bool = False) -> None:
         self.indices = np.asarray(indices, dtype=np.int64)
         self.values = values
-        self.shape = tuple(shape)
+        self.shape = Size(shape)
         self._coalesced = coalesced
 
     @property
@@ -88,5 +89,4 @@ class RowSparseGrad:
     __radd__ = __add__
 
     def __repr__(self) -> str:
-        return (f"tensor(indices={Tensor._make(self.indices[None, :])!r},\n       values={Tensor._make(self.values)!r},\n"
-                f"       size={self.shape}, nnz={len(self.indices)}, layout=minitorch_ref.sparse_coo)")
+        return format_sparse_coo(self.indices[None, :], self.values, self.shape, dtype_name=self.dtype.name)

@@ -124,7 +124,11 @@ class Function:
         return f"{type(self).__name__}Backward{'0' if own else ''}"
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {id(self):#x}>"
+        """`<MulBackward0 object at 0x...>`; torch makes a custom Function's node a Python class
+        of `torch.autograd.function`, so its repr names that module."""
+        own = type(self).__module__.startswith(PACKAGE + ".")
+        module = "" if own else f"{PACKAGE}.autograd.function."
+        return f"<{module}{self.name()} object at {id(self):#x}>"
 
     # ------------------------------------------------------------------ the op
     @staticmethod

@@ -78,6 +78,11 @@ class set_grad_enabled(_GradMode):
         self.mode = bool(mode)
         _enabled = self.mode
 
+    def __repr__(self) -> str:  # as torch's: `torch.autograd.grad_mode.set_grad_enabled(mode=False)`
+        return f"{type(self).__module__}.{type(self).__qualname__}(mode={self.mode})"
+
+    __str__ = __repr__
+
     def __enter__(self) -> None:
         pass
 
