@@ -13,52 +13,82 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import _dtype as dt
-from ._generator import _from_double, as_long
+from ._generator import as_long
 from ._generator import resolve as _random_source
-from ._tensor import Tensor, _checked_scalar, _finish, _infer_array, _readable, _shape_args, _sized
+from ._tensor import Tensor, _checked_scalar, _fill_value, _finish, _infer_array, _shape_args, _sized, _type_name
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor that copies `data` (a number, nested lists, a NumPy array or a tensor)."""
     if isinstance(data, Tensor):
         warnings.warn(
-            "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
-            "sourceTensor.clone().detach().requires_grad_(True), rather than minitorch_ref.tensor(sourceTensor).",
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+            "sourceTensor.detach().clone().requires_grad_(True), rather than minitorch_ref.tensor(sourceTensor).",
             UserWarning, stacklevel=2,
         )
     return _finish(_infer_array(data, dtype), dtype, device, requires_grad)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
-    """Like `tensor`, but shares memory with a NumPy array or tensor when no conversion is needed."""
-    if isinstance(data, Tensor) and (dtype is None or dt.to_numpy_dtype(dtype) == data._data.dtype):
-        return data
+    """Like `tensor`, but shares memory with a NumPy array or tensor when no conversion is needed.
+    A tensor in another dtype is converted by `to`, so it stays in the graph."""
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
     if isinstance(data, np.ndarray):
-        return _finish(data, dtype, device, False)
+        return _finish(_shareable(data), dtype, device, False)
     return _finish(_infer_array(data, dtype), dtype, device, False)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with `array`: changing one changes the other."""
     if not isinstance(array, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+        raise TypeError(f"expected np.ndarray (got {_type_name(array)})")
     dt.from_numpy_dtype(array.dtype)  # torch's error for unsupported dtypes
-    return Tensor._make(array)
+    return Tensor._make(_shareable(array))
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    shape, np_dtype = _sized(size, dtype)
+def _shareable(array: np.ndarray) -> np.ndarray:
+    """`array`, if a tensor can share its memory as torch's can: no negative strides (a reversed view,
+    `a[::-1]`, raises: copy it first); a read-only array (a broadcast one) is taken with torch's warning."""
+    if any(s < 0 for s in array.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a copy "
+                         "of your array  with array.copy().) ")
+    if not array.flags.writeable:
+        warnings.warn("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
+                      "This means writing to this tensor will result in undefined behavior. You may want to copy the "
+                      "array to protect its data or make it writable before converting it to a tensor. This type of "
+                      "warning will be suppressed for the rest of this program.", UserWarning, stacklevel=3)
+    return array
+
+
+def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    shape, np_dtype = _sized(_size_args("zeros", sizes, size), dtype)
     return _finish(np.zeros(shape, np_dtype), None, device, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    shape, np_dtype = _sized(size, dtype)
+def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    shape, np_dtype = _sized(_size_args("ones", sizes, size), dtype)
     return _finish(np.ones(shape, np_dtype), None, device, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    shape, np_dtype = _sized(size, dtype)
+def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    shape, np_dtype = _sized(_size_args("empty", sizes, size), dtype)
     return _finish(np.empty(shape, np_dtype), None, device, requires_grad)
+
+
+def _size_args(name: str, sizes: tuple, size: Any) -> tuple:
+    """The size, given as `zeros(2, 3)`, `zeros((2, 3))` or `zeros(size=(2, 3))`: one way, and not none."""
+    if size is not None:
+        if sizes:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        return (size,)
+    if not sizes:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    return sizes
 
 
 def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = None,
@@ -77,35 +107,22 @@ def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = No
                    requires_grad)
 
 
-def _fill_value(value: Any, np_dtype: np.dtype, numel: int) -> np.generic:
-    """A fill value in the tensor's dtype, with torch's overflow check (`_checked_scalar`: -1 wraps
-    around to 255 in uint8, NaN or 1e10 into int32 raise). Besides, as torch's `full`: a Python int
-    must fit in int64 or uint64 to be read at all; float16 is made from a float (two roundings); and
-    a single element is filled by another path, which for float16 skips the check (1e10 gives inf)."""
-    value = _readable(value.item() if isinstance(value, np.generic) else value)
-    if np_dtype != np.float16 or isinstance(value, builtins.bool):
-        return _checked_scalar(value, np_dtype)[()]
-    if numel != 1:
-        _checked_scalar(value, np_dtype)
-    return _from_double(np.float64(value), np_dtype)[()]
-
-
 def _numel(shape: tuple) -> int:
     return int(math.prod(shape))
 
 
-def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
+def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1): torch's numbers for the same seed (24 random bits for float32, 53 for float64)."""
-    shape, np_dtype = _sized(size, dtype)
+    shape, np_dtype = _sized(_size_args("rand", sizes, size), dtype)
     values = _random_source(generator).uniform(_numel(shape), np_dtype).reshape(shape)
     return _finish(values, None, device, requires_grad)
 
 
-def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
+def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """Standard normal (mean 0, std 1), by torch's Box-Muller (see docs/random.md)."""
-    shape, np_dtype = _sized(size, dtype)
+    shape, np_dtype = _sized(_size_args("randn", sizes, size), dtype)
     values = _random_source(generator).normal(_numel(shape), np_dtype).reshape(shape)
     return _finish(values, None, device, requires_grad)
 
@@ -151,21 +168,23 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     return input.multinomial(num_samples, replacement, generator=generator)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
+def arange(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
-    """[start, end) with `step`; int64 when all arguments are integers (or integer 0-d tensors),
-    else float32."""
+    """[start, end) with `step` (`arange(5)`, `arange(end=5)`); int64 when all arguments are integers
+    (or integer 0-d tensors), else float32."""
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if end is None:
         start, end = 0, start
     all_int = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
     np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else (np.int64 if all_int else np.float32)
+    if np_dtype == np.bool_:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if not (math.isfinite(start) and math.isfinite(end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (end - start) / step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     n = math.ceil((end - start) / step)
     if np.dtype(np_dtype).kind in "iub":  # torch truncates the bounds and step to integers first...
         start, end, step = builtins.int(start), builtins.int(end), builtins.int(step)
@@ -182,7 +201,7 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
              requires_grad: bool = False) -> Tensor:
     """`steps` evenly spaced values from start to end, computed as torch's kernel does: the first half
     counted up from start, the second half down from end (so both ends are exact); in the output dtype
-    (integer outputs: from truncated ends, with a float64 step)."""
+    (integer outputs: a float64 step between the ends converted to the dtype)."""
     if not isinstance(steps, (builtins.int, np.integer)):
         raise TypeError(f"linspace() received an invalid combination of arguments - got (steps={type(steps).__name__})"
                         ", but expected (..., int steps, ...)")
@@ -194,10 +213,14 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
                            "dimension(s).")
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     np_dtype = np.dtype(dt.to_numpy_dtype(dtype) if dtype is not None else dt.DEFAULT_FLOAT.numpy_dtype)
-    integral = np_dtype.kind in "iub"
+    if steps <= 1:  # (torch fills in start, converted as `full` converts it; end is not read)
+        return full((steps,), start if steps else 0, dtype=np_dtype, device=device, requires_grad=requires_grad)
+    if np_dtype == np.bool_:
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
+    integral = np_dtype.kind in "iu"
     compute = np.dtype(np.float64) if integral else np_dtype
-    first = compute.type(builtins.int(start) if integral else start)
-    last = compute.type(builtins.int(end) if integral else end)
+    # the ends in the output dtype first, checked as torch converts them (-1 wraps to 255 in uint8, -1.5 fails)
+    first, last = (compute.type(_checked_scalar(v, np_dtype)) for v in (start, end))
     index = np.arange(steps).astype(compute)
     step = (last - first) / compute.type(max(steps - 1, 1))
     with np.errstate(invalid="ignore", over="ignore"):
@@ -206,7 +229,41 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
     return _finish(values.astype(np_dtype), None, device, requires_grad)
 
 
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """`steps` values from base**start to base**end, their exponents evenly spaced (as `linspace`:
+    the first half counted up from start, the second down from end, both first converted to the
+    dtype), computed in float64. (torch's kernel rounds a few values differently, by an ulp or so.)"""
+    if not isinstance(steps, (builtins.int, np.integer)):
+        raise TypeError(f"logspace() received an invalid combination of arguments - got (steps={type(steps).__name__})"
+                        ", but expected (..., int steps, ...)")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    np_dtype = np.dtype(dt.to_numpy_dtype(dtype) if dtype is not None else dt.DEFAULT_FLOAT.numpy_dtype)
+    if steps <= 1:  # (torch fills in base ** start, converted as `full` converts it)
+        with np.errstate(over="ignore"):
+            value = builtins.float(np.power(np.float64(base), np.float64(start))) if steps else 0
+        return full((steps,), value, dtype=np_dtype, device=device, requires_grad=requires_grad)
+    if np_dtype == np.bool_:
+        raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
+    first, last = (builtins.float(_checked_scalar(v, np_dtype)) for v in (start, end))  # (-1.5 into uint8 fails)
+    index = np.arange(steps, dtype=np.float64)
+    step = (last - first) / (steps - 1)
+    exponents = np.where(index < steps // 2, first + step * index, last - step * (steps - 1 - index))
+    with np.errstate(over="ignore", invalid="ignore"):  # (a value beyond the dtype wraps or overflows, silently)
+        values = np.power(np.float64(base), exponents).astype(np_dtype)
+    return _finish(values, None, device, requires_grad)
+
+
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """The n x m identity matrix (m = n if not given)."""
+    for name, value in (("n", n), ("m", m)):
+        if value is not None and not isinstance(value, (builtins.int, np.integer)):
+            raise TypeError(f"eye(): argument '{name}' (position {1 if name == 'n' else 2}) must be int, not "
+                            f"{type(value).__name__}")
+        if value is not None and value < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {value}")
     shape, np_dtype = _sized((n, n if m is None else m), dtype)
     return _finish(np.eye(*shape, dtype=np_dtype), None, device, requires_grad)
 
@@ -221,39 +278,42 @@ def _like(t: Tensor, dtype: Any, device: Any) -> Tensor:
     return _finish(np.empty_like(t._data, np_dtype, order="K"), None, device, False)
 
 
-def _filled_like(t: Tensor, dtype: Any, device: Any, requires_grad: bool, fill: Any) -> Tensor:
+def _filled_like(t: Tensor, dtype: Any, device: Any, requires_grad: bool, fill: Any, name: str) -> Tensor:
     """`_like(t)` with `fill(tensor)` done in place (torch: `empty_like(t).fill_(...)`, `.uniform_()`...)."""
+    if not isinstance(t, Tensor):  # (a list or an array has no layout to copy: torch refuses it)
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {_type_name(t)}")
     out = _like(t, dtype, device)
     fill(out)
     return _finish(out._data, None, None, requires_grad)
 
 
 def empty_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled_like(t, dtype, device, requires_grad, lambda out: None)
+    return _filled_like(t, dtype, device, requires_grad, lambda out: None, "empty_like")
 
 
 def zeros_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(0))
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(0), "zeros_like")
 
 
 def ones_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(1))
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(1), "ones_like")
 
 
 def full_like(t: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
     return _filled_like(t, dtype, device, requires_grad,
-                        lambda out: out._data.fill(_fill_value(fill_value, out._data.dtype, out._data.size)))
+                        lambda out: out._data.fill(_fill_value(fill_value, out._data.dtype, out._data.size)),
+                        "full_like")
 
 
 def rand_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
               generator: Any = None) -> Tensor:
-    return _filled_like(t, dtype, device, requires_grad, lambda out: out.uniform_(generator=generator))
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out.uniform_(generator=generator), "rand_like")
 
 
 def randn_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
                generator: Any = None) -> Tensor:
-    return _filled_like(t, dtype, device, requires_grad, lambda out: out.normal_(generator=generator))
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out.normal_(generator=generator), "randn_like")
 
 
 def randint_like(t: Tensor, low: int, high: int | None = None, *, dtype: Any = None, device: Any = None,
@@ -261,4 +321,5 @@ def randint_like(t: Tensor, low: int, high: int | None = None, *, dtype: Any = N
     """`randint` with t's shape, dtype and layout; `randint_like(t, high)` draws from [0, high)."""
     if high is None:
         low, high = 0, low
-    return _filled_like(t, dtype, device, requires_grad, lambda out: out.random_(low, high, generator=generator))
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out.random_(low, high, generator=generator),
+                        "randint_like")

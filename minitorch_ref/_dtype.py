@@ -18,6 +18,7 @@ class dtype:
     """A tensor element type, printed as `minitorch_ref.float32` (torch prints `torch.float32`)."""
 
     __slots__ = ("name", "numpy_dtype", "is_floating_point", "is_signed", "itemsize", "_category")
+    is_complex = False  # (no complex dtypes here)
 
     def __init__(self, name: str, numpy_dtype) -> None:
         self.name = name

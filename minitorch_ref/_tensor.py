@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import functools
 import math
 import numbers
 import operator
@@ -18,7 +19,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import _dtype as dt
-from ._generator import as_long
+from ._generator import _from_double, as_long
 from ._generator import resolve as _random_source
 from ._printing import format_tensor
 from .autograd import differentiate
@@ -38,6 +39,24 @@ _NON_LEAF_GRAD_WARNING = (
 _NOT_GIVEN = object()  # a default that tells "not passed" from an explicit None (torch picks an overload by it)
 
 
+class _NotAnOperand(TypeError):
+    """An operand that is no tensor, number or NumPy array (a list, None, a string): operators answer
+    NotImplemented to it, methods (`t.mul([1])`) raise this TypeError."""
+
+
+def _operator(method: Any) -> Any:
+    """A Python operator (`t + other`, `t & other`...) as torch's: NotImplemented for an operand that is
+    no tensor, number or array, so that Python raises its own TypeError ("unsupported operand type(s)
+    for +: 'Tensor' and 'list'") or uses the other operand's meaning (`[1, 2] * tensor(2)` repeats the list)."""
+    @functools.wraps(method)
+    def operator_method(self: Any, other: Any) -> Any:
+        try:
+            return method(self, other)
+        except _NotAnOperand:
+            return NotImplemented
+    return operator_method
+
+
 class Tensor(TensorBase):
     """An n-dimensional array that can record the operations applied to it.
 
@@ -50,11 +69,17 @@ class Tensor(TensorBase):
     __array_priority__ = 1000  # `ndarray + Tensor` calls Tensor.__radd__
 
     def __init__(self, *args: Any) -> None:
-        """Legacy constructor `Tensor(data)` / `Tensor(2, 3)`: always float32, as `torch.Tensor`."""
-        if len(args) == 1 and not isinstance(args[0], builtins.int):
-            array = np.array(args[0], dtype=np.float32)
+        """Legacy constructor, as `torch.Tensor`: `Tensor(data)` from a sequence or array, always float32;
+        `Tensor(2, 3)` or `Tensor(size)` uninitialised; `Tensor()` empty; `Tensor(t)` t's memory and dtype."""
+        data = args[0] if len(args) == 1 else None
+        if isinstance(data, Tensor):
+            array = data._data
+        elif data is not None and not isinstance(data, (builtins.int, np.integer, dt.Size)):
+            if not isinstance(data, (list, tuple, range, np.ndarray)):
+                raise TypeError(f"new(): data must be a sequence (got {_type_name(data)})")
+            array = _infer_array(data, dt.float32).astype(np.float32, copy=False)
         else:
-            array = np.empty(args, dtype=np.float32)
+            array = np.empty(_shape_args(args) if args else (0,), dtype=np.float32)
         self._data, self._requires_grad, self._grad, self.grad_fn = array, False, None, None
         self._base = self._storage = self._accumulator = self._hooks = None
 
@@ -73,9 +98,24 @@ class Tensor(TensorBase):
         return dt.Size(self._data.shape)
 
     def size(self, dim: int | None = None):
+        """The shape, or the length of one dim. (Unlike most methods, which let a 0-d tensor take
+        dim 0 or -1, `size(dim)` refuses any dim of a 0-d tensor, as torch does.)"""
         if dim is None:
             return dt.Size(self._data.shape)
+        if not isinstance(dim, (builtins.int, np.integer, Tensor)):
+            raise TypeError(f"size(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+        if self._data.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[_dim(dim, self._data.ndim)]
+
+    def stride(self, dim: int | None = None):
+        """How many elements to step in memory to move one index along each dim (NumPy counts bytes)."""
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[_dim(dim, self._data.ndim)]
+
+    def data_ptr(self) -> int:
+        """The address of the first element: equal for tensors that start at the same memory."""
+        return self._data.__array_interface__["data"][0]
 
     @property
     def dtype(self) -> dt.dtype:
@@ -89,6 +129,11 @@ class Tensor(TensorBase):
     def is_cuda(self) -> bool:
         return False
 
+    is_cpu = True
+
+    def get_device(self) -> int:
+        return -1  # (torch's answer for a CPU tensor)
+
     is_sparse = False
 
     @property
@@ -98,16 +143,35 @@ class Tensor(TensorBase):
     def dim(self) -> int:
         return self._data.ndim
 
+    ndimension = dim
+
     def numel(self) -> int:
         return self._data.size
 
     nelement = numel
 
+    def is_same_size(self, other: "Tensor") -> bool:
+        return self._data.shape == other._data.shape
+
     def element_size(self) -> int:
         return self._data.itemsize
 
+    @property
+    def itemsize(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.nbytes
+
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
+
+    def is_complex(self) -> bool:
+        return False  # (minitorch_ref has no complex dtypes)
+
+    def is_signed(self) -> bool:
+        return self._data.dtype.kind in "fi"
 
     @property
     def requires_grad(self) -> bool:
@@ -183,7 +247,9 @@ class Tensor(TensorBase):
 
     @data.setter
     def data(self, value: "Tensor") -> None:
-        array = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if not isinstance(value, Tensor):  # (torch takes no list or array here: `data = tensor(...)`)
+            raise TypeError(f"Variable data has to be a tensor, but got {_type_name(value)}")
+        array = value._data
         if self._requires_grad and array.dtype.kind != "f":
             raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
         self._data = array
@@ -231,15 +297,23 @@ class Tensor(TensorBase):
             raise RuntimeError(f"Boolean value of Tensor with {amount} is ambiguous")
         return builtins.bool(self._data)
 
+    is_nonzero = __bool__
+
     def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
 
     def __iter__(self):
+        """The rows, as torch gives them: `unbind(0)`, views of self (UnbindBackward0) that, when
+        recorded, may not be written in place (`for row in x: row.mul_(2)` raises, as in torch)."""
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        return iter(self.unbind(0))
+
+    def __reversed__(self) -> "Tensor":
+        """`reversed(t)`: a tensor, t flipped along dim 0 (a 0-d tensor as it is), not an iterator."""
+        return self if self._data.ndim == 0 else self.flip(0)
 
     def to(self, *args: Any, **kwargs: Any) -> "Tensor":
         """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other_tensor)`; returns self if nothing changes."""
@@ -251,15 +325,23 @@ class Tensor(TensorBase):
             return pointwise.ToCopy.apply(self.detach(), target.numpy_dtype)
         return pointwise.ToCopy.apply(self, target.numpy_dtype)
 
-    def type(self, dtype: Any = None):
+    def type(self, dtype: Any = None, non_blocking: bool = False):
+        """The type's name (`x.type()`), or x in a dtype: `x.type(torch.int64)`, `x.type("torch.LongTensor")`.
+        (A Python type such as `float` is refused here, though `to(float)` takes it.)"""
         if dtype is None:
             return f"{dt.PACKAGE}.{dt.torch_type_name(self._data.dtype)}Tensor"
+        if dtype in (builtins.float, builtins.int, builtins.bool):
+            raise ValueError(f"invalid type: '{dtype.__name__}'")
         if isinstance(dtype, str):  # x.type("torch.LongTensor"); other strings are invalid
             names = {f"{dt.PACKAGE}.{dt.torch_type_name(d)}Tensor": d for d in _TYPE_NAMED_DTYPES}
             if dtype.replace("torch.", f"{dt.PACKAGE}.", 1) not in names:
                 raise ValueError(f"invalid type: '{dtype}'")
             dtype = names[dtype.replace("torch.", f"{dt.PACKAGE}.", 1)]
         return self.to(dt.from_numpy_dtype(dt.to_numpy_dtype(dtype)))
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        """self in other's dtype (`self.to(other.dtype)`)."""
+        return self.to(other.dtype)
 
     def float(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.float32)
@@ -304,11 +386,14 @@ class Tensor(TensorBase):
         self.grad_fn, self._requires_grad = None, False
         return self
 
-    def clone(self) -> "Tensor":
-        return pointwise.Clone.apply(self)
+    def clone(self, *, memory_format: Any = None) -> "Tensor":
+        """A copy with its own memory, in the graph. It keeps self's layout (torch's default
+        `memory_format=torch.preserve_format`): a transposed tensor's clone is transposed too,
+        so not contiguous; `contiguous()` is the copy that is."""
+        return pointwise.Clone.apply(self, "K" if memory_format in (None, "preserve_format") else "C")
 
-    def contiguous(self) -> "Tensor":
-        return self if self._data.flags.c_contiguous else pointwise.Clone.apply(self)
+    def contiguous(self, memory_format: Any = None) -> "Tensor":
+        return self if self._data.flags.c_contiguous else pointwise.Clone.apply(self, "C")
 
     def is_contiguous(self) -> bool:
         return self._data.flags.c_contiguous
@@ -350,6 +435,8 @@ class Tensor(TensorBase):
         differentiate.backward(self, gradient, retain_graph, create_graph, inputs)
 
     # ------------------------------------------------------------------ arithmetic
+    # Operators are `@_operator`s: to a list, None or a string they answer NotImplemented (see there).
+    @_operator
     def __add__(self, other: Any) -> "Tensor":
         return _binary(pointwise.Add, self, other)
 
@@ -358,10 +445,12 @@ class Tensor(TensorBase):
     def add(self, other: Any, *, alpha: Any = 1) -> "Tensor":
         return self + (other if _is_one(alpha) else _scaled(self, other, alpha))
 
+    @_operator
     def __sub__(self, other: Any) -> "Tensor":
         _check_not_bool_sub(self, other)
         return _binary(pointwise.Sub, self, other)
 
+    @_operator
     def __rsub__(self, other: Any) -> "Tensor":
         _check_not_bool_sub(self, other)
         a, b = _promote(self, other)
@@ -373,12 +462,16 @@ class Tensor(TensorBase):
         _check_not_bool_sub(self, other)  # (before alpha scales a bool `other` into a number)
         return self - (other if _is_one(alpha) else _scaled(self, other, alpha))
 
+    @_operator
     def __mul__(self, other: Any) -> "Tensor":
         return _binary(pointwise.Mul, self, other)
 
     __rmul__ = __mul__
-    mul = __mul__
 
+    def mul(self, other: Any) -> "Tensor":
+        return _binary(pointwise.Mul, self, other)
+
+    @_operator
     def __truediv__(self, other: Any) -> "Tensor":
         return _binary(pointwise.Div, self, other, True)
 
@@ -398,32 +491,39 @@ class Tensor(TensorBase):
 
     divide = div
 
+    @_operator
     def __rtruediv__(self, other: Any) -> "Tensor":
         a, b = _promote(self, other, floating=True)
         if isinstance(b, Tensor):
             return pointwise.Div.apply(b, a)
         return pointwise.Reciprocal.apply(a) * b  # torch computes `number / x` the same way
 
-    def __floordiv__(self, other: Any) -> "Tensor":
+    def floor_divide(self, other: Any) -> "Tensor":
         a, b = _promote(self, other)
         _check_integer_division(a, b, "div_floor")
         return pointwise.FloorDivide.apply(a, b)
 
-    floor_divide = __floordiv__
+    @_operator
+    def __floordiv__(self, other: Any) -> "Tensor":
+        return self.floor_divide(other)
 
+    @_operator
     def __rfloordiv__(self, other: Any) -> "Tensor":
         a, b = _promote(self, other)
         return _as_tensor(b, like=a).to(a.dtype) // a
 
-    def __mod__(self, other: Any) -> "Tensor":
+    def remainder(self, other: Any) -> "Tensor":
         a, b = _promote(self, other)
         _check_integer_division(a, b, "remainder")
         if isinstance(b, Tensor):
             return pointwise.RemainderTensor.apply(a, b)
         return pointwise.Remainder.apply(a, b)
 
-    remainder = __mod__
+    @_operator
+    def __mod__(self, other: Any) -> "Tensor":
+        return self.remainder(other)
 
+    @_operator
     def __rmod__(self, other: Any) -> "Tensor":
         if isinstance(other, Tensor):  # x.__rmod__(y) is y % x
             return other.__mod__(self)
@@ -446,7 +546,7 @@ class Tensor(TensorBase):
             raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
         return self
 
-    def __pow__(self, exponent: Any) -> "Tensor":
+    def pow(self, exponent: Any) -> "Tensor":
         a, b = _promote(self, exponent)
         if a._data.dtype == np.bool_ and isinstance(b, Tensor):
             raise NotImplementedError('"pow" not implemented for \'Bool\'')
@@ -459,8 +559,11 @@ class Tensor(TensorBase):
             _checked_scalar(number, a._data.dtype)  # torch converts the exponent into these dtypes, checked
         return pointwise.Pow.apply(a, b)
 
-    pow = __pow__
+    @_operator
+    def __pow__(self, exponent: Any) -> "Tensor":
+        return self.pow(exponent)
 
+    @_operator
     def __rpow__(self, number: Any) -> "Tensor":
         if isinstance(number, Tensor):  # `tensor.__rpow__(base)` called directly: base ** tensor (PowBackward1)
             return number.pow(self)
@@ -469,13 +572,14 @@ class Tensor(TensorBase):
             raise NotImplementedError('"pow" not implemented for \'Bool\'')
         return pointwise.Rpow.apply(a, b)
 
-    def __matmul__(self, other: "Tensor") -> "Tensor":
+    def matmul(self, other: "Tensor") -> "Tensor":
         return matmul(self, other)
 
-    def __rmatmul__(self, other: Any) -> "Tensor":
-        return matmul(_as_tensor(other), self)
+    def __matmul__(self, other: Any) -> "Tensor":
+        return matmul(self, _as_tensor(other)) if isinstance(other, (Tensor, np.ndarray)) else NotImplemented
 
-    matmul = __matmul__
+    def __rmatmul__(self, other: Any) -> "Tensor":
+        return matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
     def mm(self, other: "Tensor") -> "Tensor":
         if self.ndim != 2 or other.ndim != 2:
@@ -598,21 +702,27 @@ class Tensor(TensorBase):
                                f"{type(element)}.")
         return builtins.bool((element == self).any().item())
 
+    @_operator
     def __and__(self, other: Any) -> "Tensor":
         return _bitwise(self, other, np.bitwise_and)
 
+    @_operator
     def __or__(self, other: Any) -> "Tensor":
         return _bitwise(self, other, np.bitwise_or)
 
+    @_operator
     def __xor__(self, other: Any) -> "Tensor":
         return _bitwise(self, other, np.bitwise_xor)
 
+    @_operator
     def __ror__(self, other: Any) -> "Tensor":  # (`True | mask`; without it Python finds `type.__ror__`)
         return _bitwise(self, other, np.bitwise_or)
 
+    @_operator
     def __rand__(self, other: Any) -> "Tensor":  # (`3 & t`)
         return _bitwise(self, other, np.bitwise_and)
 
+    @_operator
     def __rxor__(self, other: Any) -> "Tensor":
         return _bitwise(self, other, np.bitwise_xor)
 
@@ -880,9 +990,35 @@ class Tensor(TensorBase):
 
     @property
     def mT(self) -> "Tensor":
+        """The last two dims swapped (a batch of matrices transposed); a 0-d tensor as it is, with a warning."""
+        if self.ndim == 0:
+            warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
+                          UserWarning, stacklevel=2)
+            return self
         if self.ndim == 1:
             raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
         return self.transpose(-2, -1)
+
+    @property
+    def mH(self) -> "Tensor":
+        """The conjugate transpose of a batch of matrices: `mT`, as every dtype here is real."""
+        if self.ndim == 0:
+            warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+            return self
+        if self.ndim == 1:
+            raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        return self.transpose(-2, -1)
+
+    @property
+    def H(self) -> "Tensor":
+        """The conjugate transpose of a matrix (2-D only): its transpose, as every dtype here is real."""
+        if self.ndim == 0:
+            warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+            return self
+        if self.ndim != 2:
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor."
+                               + (" For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""))
+        return self.transpose(0, 1)
 
     def gather(self, dim: int, index: "Tensor") -> "Tensor":
         d = _dim(dim, max(self.ndim, 1))  # (torch checks the dim first)
@@ -1033,14 +1169,24 @@ class Tensor(TensorBase):
         return self._inplace(self / other)
 
     # `a += b` is in place, as in torch: `w -= lr * w.grad` (under no_grad) updates the weight itself.
-    __iadd__ = add_
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
+    # (To a list or None they answer NotImplemented, as the other operators: see `__add__`.)
+    def __iadd__(self, other: Any) -> "Tensor":
+        return self.add_(other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __isub__(self, other: Any) -> "Tensor":
+        return self.sub_(other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __imul__(self, other: Any) -> "Tensor":
+        return self.mul_(other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __itruediv__(self, other: Any) -> "Tensor":
+        return self.div_(other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def _inplace_operator(self, op: Any, other: Any) -> "Tensor":
         """`a //= b`, `a %= b`, `a **= b`, `a &= b`...: in place too (else Python would rebind `a` to `a // b`).
         torch checks that the result dtype fits `a` before it computes (`bool_t &= 1.5`: not the kernel's error)."""
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented
         _check_inplace(self)
         _check_output_shape(self, other)
         result, target = _promote(self, other)[0]._data.dtype, self._data.dtype
@@ -1931,8 +2077,11 @@ class Tensor(TensorBase):
         return pointwise.NoGradient.apply(_nonzero_as_tuple if as_tuple else _nonzero, self)
 
     def _new(self, fill: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool) -> "Tensor":
+        """`new_full` and co: `full(size, fill)` in self's dtype unless `dtype` is given (the fill value
+        checked as `full` checks it: -1 wraps around to 255 in uint8, NaN into an integer dtype raises)."""
         shape, np_dtype = _sized(size, dtype or self.dtype)
-        return _finish(np.full(shape, fill, np_dtype), None, device, requires_grad)
+        array = np.full(shape, _fill_value(fill, np_dtype, math.prod(shape)), np_dtype)
+        return _finish(array, None, device, requires_grad)
 
     def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
         """Zeros of `size`, with this tensor's dtype unless `dtype` is given."""
@@ -2129,9 +2278,13 @@ def _infer_array(data: Any, dtype: Any = None) -> np.ndarray:
     """NumPy array with torch's inferred dtype (Python floats -> float32), or straight in `dtype`
     when one is asked for (no detour through float32: `tensor([0.1], dtype=float64)` is exact)."""
     if isinstance(data, Tensor):
-        return data._data.copy()
+        return data._data.copy(order="K")  # (a copy keeps the layout: a transposed tensor's copy is transposed)
     if isinstance(data, np.ndarray):
-        return data.copy()
+        if any(s < 0 for s in data.strides):  # (as torch: a reversed view `a[::-1]` must be copied first)
+            raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                             "strides are not currently supported. (You can probably work around this by making a "
+                             "copy of your array  with array.copy().) ")
+        return data.copy(order="K")
     if isinstance(data, (list, tuple)) and not _plain_numbers(data):
         return _mixed_array(data, dtype)  # (NumPy values or tensors among the data: see there)
     try:
@@ -2210,6 +2363,10 @@ def _mixed_array(data: Any, dtype: Any) -> np.ndarray:
             break
         level = level[0]
     np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else _inferred_dtype(data)
+    if isinstance(data, list) and data and isinstance(data[0], np.ndarray):
+        warnings.warn("Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting "
+                      "the list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
+                      UserWarning, stacklevel=4)
     values = []
     _gather(data, sizes, 0, values, np_dtype)
     return _checked_cast(np.array(values).reshape(sizes), np_dtype)
@@ -2269,7 +2426,8 @@ def _checked_cast(array: np.ndarray, np_dtype: np.dtype) -> np.ndarray:
             bad = (array < low) | (array > info.max)
         if bad.any():
             raise RuntimeError(f"value cannot be converted to type {np_dtype.name} without overflow")
-    return array.astype(np_dtype, copy=False)
+    with np.errstate(over="ignore"):  # (a float too large for float16 becomes inf silently, as in torch)
+        return array.astype(np_dtype, copy=False)
 
 
 def _sized(size: Sequence, dtype: Any, default: Any = None):
@@ -2332,7 +2490,7 @@ def _promote(a: Tensor, b: Any, floating: bool = False):
     if a._data.dtype.kind == "f" and (type(b) is builtins.float or type(b) is builtins.int):
         return a, b  # the common case: a float tensor and a Python number keep the tensor's dtype
     if not isinstance(b, _Number):
-        if isinstance(b, (np.ndarray, list, tuple)):
+        if isinstance(b, np.ndarray):
             return _promote(a, _as_tensor(b, like=a), floating)
         _unsupported_operand(b)
     if isinstance(b, np.generic):  # a NumPy scalar counts as a Python number (NumPy would let its dtype win),
@@ -2473,8 +2631,11 @@ def _clamp_tensor(x: Tensor, low: Tensor | None, high: Tensor | None) -> Tensor:
 _TYPE_NAMED_DTYPES = (np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64, np.uint8, np.bool_)
 
 
+_OPERANDS = (Tensor, np.ndarray) + _Number  # what arithmetic takes besides a tensor
+
+
 def _unsupported_operand(b: Any) -> None:
-    raise TypeError(f"unsupported operand type for tensor arithmetic: '{type(b).__name__}'")
+    raise _NotAnOperand(f"unsupported operand type for tensor arithmetic: '{type(b).__name__}'")
 
 
 def _result_dtype(*tensors: Tensor) -> np.dtype:
@@ -2561,6 +2722,19 @@ def _checked_scalar(value: Any, np_dtype: np.dtype) -> np.ndarray:
         raise RuntimeError(f"value cannot be converted to type {_C_TYPE[np_dtype.name]} without overflow")
     with np.errstate(over="ignore"):
         return np.asarray(value).astype(np_dtype)
+
+
+def _fill_value(value: Any, np_dtype: np.dtype, numel: int) -> np.generic:
+    """A fill value in the tensor's dtype, with torch's overflow check (`_checked_scalar`: -1 wraps
+    around to 255 in uint8, NaN or 1e10 into int32 raise). Besides, as torch's `full`: a Python int
+    must fit in int64 or uint64 to be read at all; float16 is made from a float (two roundings); and
+    a single element is filled by another path, which for float16 skips the check (1e10 gives inf)."""
+    value = _readable(value.item() if isinstance(value, np.generic) else value)
+    if np_dtype != np.float16 or isinstance(value, builtins.bool):
+        return _checked_scalar(value, np_dtype)[()]
+    if numel != 1:
+        _checked_scalar(value, np_dtype)
+    return _from_double(np.float64(value), np_dtype)[()]
 
 
 def _isclose(a: Tensor, b: Tensor, rtol: Any, atol: Any, equal_nan: bool) -> Tensor:

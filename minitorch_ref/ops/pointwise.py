@@ -448,13 +448,15 @@ class ToCopy(Function):
 
 
 class Clone(Function):
+    """A copy: in `order` "K" keeping a's layout (`clone`), "C" row-major (`contiguous`)."""
+
     @staticmethod
-    def forward(ctx, a):
-        return a.copy()
+    def forward(ctx, a, order="K"):
+        return a.copy(order=order)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad
+        return grad, None
 
 
 class Where(Function):
