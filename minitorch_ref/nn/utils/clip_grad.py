@@ -1,7 +1,8 @@
 """Gradient clipping: keep one unlucky batch from throwing the weights far away.
 
 `clip_grad_norm_` scales all gradients together so that their joint norm is at most
-`max_norm`; `clip_grad_value_` clamps each coordinate. Both work on dense gradients and on
+`max_norm` (it is `get_total_norm` followed by `clip_grads_with_norm_`, as in torch >= 2.6);
+`clip_grad_value_` clamps each coordinate. Both work on dense gradients and on
 the row-sparse gradients of `EmbeddingBag(sparse=True)` (which torch >= 2.0 refuses in
 `clip_grad_norm_`, the error that broke the course's text-classification recipe).
 
@@ -12,41 +13,58 @@ after summing them (`coalesce()`); the norm of the raw entries would be wrong.
 from __future__ import annotations
 
 import math
+import types
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
 
+from ..._dtype import PACKAGE, cpp_type_name, torch_type_name
 from ..._sparse import RowSparseGrad
 from ..._tensor import Tensor
 
 
+def _opmath(np_dtype: np.dtype) -> type:
+    """The type torch computes in for a dtype: float16 goes through float32 (and is rounded at the end)."""
+    return np.float32 if np_dtype == np.float16 else np_dtype.type
+
+
 def _vector_norm(x: np.ndarray, ord: float) -> np.ndarray:
-    """`torch.linalg.vector_norm(x, ord)` of all the elements, as a 0-d array of x's dtype."""
-    if ord == 2:  # the common case: one dot product, no |x| copy
-        flat = x.ravel()
-        return np.asarray(np.sqrt(np.dot(flat, flat)), dtype=x.dtype)
-    a = np.abs(x.ravel())
-    if ord == math.inf:
-        norm = a.max(initial=0)
-    elif ord == -math.inf:
-        norm = a.min() if a.size else np.array(math.inf, x.dtype)
-    elif ord == 0:
-        norm = np.count_nonzero(a)
-    elif ord == 1:
-        norm = a.sum()
-    else:
-        norm = np.sum(a**ord) ** (1.0 / ord)
-    return np.asarray(norm, dtype=x.dtype)
+    """`torch.linalg.vector_norm(x, ord)` of all the elements, as a 0-d array of x's dtype.
+
+    A float16 norm is accumulated in float32 (a sum of squares overflows float16 quickly).
+    Overflow to inf is a valid result, so NumPy's overflow warnings are silenced, as torch has none.
+    """
+    work = x.astype(_opmath(x.dtype), copy=False)
+    with np.errstate(all="ignore"):
+        if ord == 2:  # the common case: one dot product, no |x| copy
+            flat = work.ravel()
+            norm = np.sqrt(np.dot(flat, flat))
+        else:
+            a = np.abs(work.ravel())
+            if ord == math.inf:
+                norm = a.max(initial=0)
+            elif ord == -math.inf:
+                norm = a.min() if a.size else math.inf
+            elif ord == 0:
+                norm = np.count_nonzero(a)
+            elif ord == 1:
+                norm = a.sum()
+            else:
+                norm = np.sum(a**ord) ** (1.0 / ord)
+        return np.asarray(norm, dtype=x.dtype)
 
 
-def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
+def _as_list(tensors: Tensor | Iterable[Tensor]) -> list[Tensor]:
+    return [tensors] if isinstance(tensors, Tensor) else list(tensors)
+
+
+def _grads(parameters: list[Tensor]) -> list[Tensor]:
     """The parameters that have a gradient; sparse gradients are coalesced (once) along the way.
 
     The coalesced form replaces `p.grad`: it is the same gradient, and the optimizer needs
     it coalesced anyway, so the rows are sorted and summed only once per step.
     """
-    if isinstance(parameters, Tensor):
-        parameters = [parameters]
     params = [p for p in parameters if p.grad is not None]
     for p in params:
         if isinstance(p.grad, RowSparseGrad):
@@ -54,25 +72,36 @@ def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     return params
 
 
-def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
-                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
-    """Scale all gradients in place so that their joint norm is at most `max_norm`; return that norm.
+def _array(grad: Tensor | RowSparseGrad) -> np.ndarray:
+    """The numbers of a gradient, in place: a sparse gradient's rows of values (coalesced first)."""
+    return grad.values if isinstance(grad, RowSparseGrad) else grad._data
 
-    As torch: the total norm is the norm of the per-gradient norms; every gradient is
-    multiplied by `min(max_norm / (total_norm + 1e-6), 1)`. `foreach` is accepted for
-    compatibility and changes nothing (NumPy has a single code path).
+
+def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                   foreach: bool | None = None) -> Tensor:
+    """The norm of all the tensors' elements together: the norm of their per-tensor norms (torch >= 2.6).
+
+    Its dtype is the promotion of the tensors' dtypes (float32 for no tensors at all). `foreach`
+    is accepted for compatibility and changes nothing (NumPy has a single code path).
     """
-    params = _grads(parameters)
-    max_norm, norm_type = float(max_norm), float(norm_type)
-    if not params:
+    tensors = _as_list(tensors)
+    norm_type = float(norm_type)
+    # A sparse gradient with no rows (no token in the batch) adds nothing, and is left out as
+    # `torch_impl.clip` leaves it out: an empty tensor has no infinity norm.
+    tensors = [t for t in tensors if not (isinstance(t, RowSparseGrad) and not len(t.indices))]
+    if not tensors:
         return Tensor._make(np.array(0.0, dtype=np.float32))
-    arrays = [p.grad.values if isinstance(p.grad, RowSparseGrad) else p.grad._data for p in params]
-    if math.isinf(norm_type) and any(not isinstance(p.grad, RowSparseGrad) and not p.grad._data.size for p in params):
-        # (torch's max and min have no identity: an empty gradient has no such norm)
+    arrays = [t.coalesce().values if isinstance(t, RowSparseGrad) else t._data for t in tensors]
+    for a in arrays:
+        if a.dtype.kind != "f":
+            raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                               f"{torch_type_name(a.dtype)}")
+    if (norm_type < 0 or norm_type == math.inf) and any(not a.size for a in arrays):
+        # The max, the min and the negative norms (1 / sum |x|^-p) have no value on no elements.
         raise RuntimeError("_foreach_norm cannot compute the infinity norm on an empty tensor because the operation "
                            "does not have an identity" if norm_type > 0 else
-                           "linalg.vector_norm cannot compute the -inf norm on an empty tensor because the operation "
-                           "does not have an identity")
+                           f"linalg.vector_norm cannot compute the {norm_type:g} norm on an empty tensor because the "
+                           "operation does not have an identity")
     total_norm = _vector_norm(np.stack([_vector_norm(a, norm_type) for a in arrays]), norm_type)
     if error_if_nonfinite and not np.isfinite(total_norm):
         raise RuntimeError(
@@ -80,11 +109,57 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
             "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
             "`error_if_nonfinite=False`"
         )
-    dtype = total_norm.dtype.type
-    clip_coef = np.minimum(dtype(max_norm) / (total_norm + dtype(1e-6)), dtype(1.0))
-    for a in arrays:
-        a *= clip_coef
     return Tensor._make(total_norm)
+
+
+def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, total_norm: Tensor,
+                          foreach: bool | None = None) -> None:
+    """Multiply every gradient in place by `min(max_norm / (total_norm + 1e-6), 1)` (torch >= 2.6).
+
+    The factor is computed as torch computes it, in `total_norm`'s dtype: `max_norm / t` is
+    `t.reciprocal() * max_norm` for a tensor `t` (two roundings, not one). Each gradient is
+    then multiplied in its own dtype (float16 through float32), as torch's `mul_` does.
+    """
+    grads = [p.grad for p in _grads(_as_list(parameters))]
+    max_norm = float(max_norm)
+    if not grads:
+        return
+    norm = total_norm._data
+    work = _opmath(norm.dtype)
+    with np.errstate(all="ignore"):  # (an inf or nan norm gives a nan factor, without a warning, as torch)
+        shifted = (norm.astype(work) + work(1e-6)).astype(norm.dtype)
+        inverse = (work(1) / shifted.astype(work)).astype(norm.dtype)
+        clip_coef = (inverse.astype(work) * work(max_norm)).astype(norm.dtype)
+        clip_coef_clamped = np.minimum(clip_coef, norm.dtype.type(1.0))
+        for g in grads:
+            a = _array(g)
+            np.multiply(a, clip_coef_clamped.astype(_opmath(a.dtype)), out=a, casting="unsafe")
+
+
+def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
+    """Scale all gradients in place so that their joint norm is at most `max_norm`; return that norm.
+
+    As torch: the total norm is the norm of the per-gradient norms (`get_total_norm`); every
+    gradient is multiplied by `min(max_norm / (total_norm + 1e-6), 1)` (`clip_grads_with_norm_`).
+    An empty generator (`model.parameters()` of a model without parameters) warns: nothing is clipped.
+    """
+    if isinstance(parameters, types.GeneratorType):
+        parameters = list(parameters)
+        if not parameters:
+            warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.", stacklevel=2)
+    parameters = _grads(_as_list(parameters))
+    total_norm = get_total_norm([p.grad for p in parameters], norm_type, error_if_nonfinite, foreach)
+    clip_grads_with_norm_(parameters, max_norm, total_norm, foreach)
+    return total_norm
+
+
+def clip_grad_norm(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
+                   error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
+    """The old name of `clip_grad_norm_`: still works, with a FutureWarning."""
+    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`."
+                  .replace("torch", PACKAGE), FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, foreach: bool | None = None) -> None:
@@ -94,6 +169,11 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, f
     real gradient of each row, not to the separate contributions of each token.
     """
     clip_value = float(clip_value)
-    for p in _grads(parameters):
-        a = p.grad.values if isinstance(p.grad, RowSparseGrad) else p.grad._data
-        np.clip(a, -clip_value, clip_value, out=a)
+    for p in _grads(_as_list(parameters)):
+        if isinstance(p.grad, RowSparseGrad):
+            np.clip(p.grad.values, -clip_value, clip_value, out=p.grad.values)
+        elif p.grad._data.dtype.kind != "f":  # (a float bound cannot be written into integers)
+            raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                               f"{cpp_type_name(p.grad._data.dtype)}")
+        else:
+            np.clip(p.grad._data, -clip_value, clip_value, out=p.grad._data)
