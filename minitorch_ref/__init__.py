@@ -23,6 +23,8 @@ from ._creation import (
 from ._creation import bernoulli, multinomial, randint_like
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
+from .autograd.grad_mode import is_inference_mode_enabled
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._functions import *  # noqa: F401,F403  (torch.softmax, torch.cat, torch.max, ...)
 from ._functions import __all__ as _function_names

@@ -11,6 +11,7 @@
 3. A leaf's node (`AccumulateGrad`) is visited like any other: its rule adds the total into
    `leaf.grad`. With `retain_graph=False` each node drops its saved arrays once it ran.
    `autograd.grad` instead collects the totals at the nodes it asks for, and no `.grad` changes.
+   Under `detect_anomaly()`, a node whose rule returned nan raises at once (anomaly_mode.py).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from . import anomaly_mode
 from .function import AccumulateGrad, Function
 
 
@@ -63,6 +65,7 @@ def backward(roots: list, grads: list, retain_graph: bool = False, capture: set 
     then no leaf's `.grad` changes. inf and nan propagate silently, as in torch.
     """
     pending, captured = {}, {}  # node -> the gradient of its output collected so far
+    check_nan = anomaly_mode._enabled and anomaly_mode._check_nan  # (detect_anomaly)
     for root, grad in zip(roots, grads):
         pending[root] = grad if root not in pending else pending[root] + grad
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -76,10 +79,20 @@ def backward(roots: list, grads: list, retain_graph: bool = False, capture: set 
                     captured[node] = grad
                 if type(node) is AccumulateGrad:  # (autograd.grad: the leaves' .grad stay as they are)
                     continue
-            for i, (parent, g) in enumerate(zip(node.next_functions, node.run_backward(grad))):
+            grads = node.run_backward(grad)
+            if check_nan:
+                _raise_if_nan(node, grads)
+            for i, (parent, g) in enumerate(zip(node.next_functions, grads)):
                 if parent is not None and g is not None:
                     g = sum_to_shape(g, parent.output_shape, node, i)
                     pending[parent] = g if parent not in pending else pending[parent] + g
             if not retain_graph:
                 node.free_saved()
     return captured
+
+
+def _raise_if_nan(node: Function, grads: tuple) -> None:
+    """Under `detect_anomaly()`: torch's error for a node whose backward returned nan."""
+    for i, g in enumerate(grads):
+        if type(g) is np.ndarray and g.dtype.kind == "f" and np.isnan(g).any():
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")

@@ -33,9 +33,13 @@ API contract (how to write an op), as `torch.autograd.Function`:
 - Gradients may come back in the broadcast shape: the engine sums them back to each
   input's shape in one place (`sum_to_shape` in engine.py), so rules never deal with it.
 - An op whose output may share its input's memory subclasses `ViewFunction`.
+
+A learner's Function (`minitorch_ref.autograd.Function`, in custom_function.py) subclasses
+this one and follows torch's contract instead: its forward and backward receive tensors.
 """
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import Any
 
@@ -133,11 +137,12 @@ class Function:
     # ------------------------------------------------------------------ the op
     @staticmethod
     def forward(ctx: "Function", *args: Any) -> Any:
-        raise NotImplementedError("a Function subclass must define forward(ctx, ...)")
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
     def backward(ctx: "Function", grad: np.ndarray) -> Any:
-        raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
@@ -164,6 +169,17 @@ class Function:
         if record and result._data.dtype.kind == "f":  # (integers and bools have no gradient, as in torch)
             _record(ctx, args, out, result)
         return (result, *others) if others is not None else result
+
+
+def once_differentiable(fn: Any) -> Any:
+    """torch's decorator for a backward that cannot itself be differentiated: minitorch_ref never
+    records the backward pass, so it only runs `fn` with grad mode off."""
+    @functools.wraps(fn)
+    def wrapper(ctx: Any, *args: Any) -> Any:
+        with grad_mode.no_grad():
+            return fn(ctx, *args)
+
+    return wrapper
 
 
 @np.errstate(divide="ignore", invalid="ignore", over="ignore")

@@ -10,6 +10,7 @@ import functools
 from typing import Any, Callable
 
 _enabled = True
+_inference = False  # inside inference_mode(): is_inference_mode_enabled()
 
 
 def is_grad_enabled() -> bool:
@@ -59,14 +60,30 @@ class enable_grad(_BareDecorator):
 
 
 class inference_mode(_GradMode):
-    """Same as `no_grad` here (torch's extra view/version-counter savings have no NumPy equal);
-    `inference_mode(False)` records again; `@inference_mode` works without parentheses."""
+    """Same as `no_grad` here (torch's extra view/version-counter savings have no NumPy equal),
+    but seen by `is_inference_mode_enabled()`; `inference_mode(False)` records again;
+    `@inference_mode` works without parentheses."""
 
     def __new__(cls, mode: Any = True) -> Any:
         return super().__new__(cls) if isinstance(mode, bool) else cls()(mode)
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = not mode
+
+    def __enter__(self) -> None:
+        global _inference
+        super().__enter__()
+        self._previous_inference, _inference = _inference, not self.mode
+
+    def __exit__(self, *exc: Any) -> None:
+        global _inference
+        super().__exit__(*exc)
+        _inference = self._previous_inference
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside `inference_mode()` (not inside `no_grad()`), as torch's."""
+    return _inference
 
 
 class set_grad_enabled(_GradMode):
