@@ -151,7 +151,7 @@ class Function(core.Function):
         """Each output's hooks (`register_hook`, `retain_grad`) see its gradient, in output order, when
         this node runs, as in torch (an `_OutputNode` keeps its output's hooks for this)."""
         if type(grad) is not _OutputGrads:
-            return core.Function.tensor_hooks(self, grad)
+            return super().tensor_hooks(grad)
         for k in sorted(grad):
             grad[k] = core.Function.tensor_hooks(self if k == 0 else self._output_nodes[k], grad[k])
         return grad
