@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from . import cuda
 from ._dtype import (
-    Size, bool_ as bool, device, dtype, float16, float32, float64, int8, int16, int32, int64, layout, sparse_coo,
-    strided, uint8,
+    Size, bool_ as bool, device, dtype, finfo, float16, float32, float64, iinfo, int8, int16, int32, int64, layout,
+    sparse_coo, strided, uint8,
 )
 from ._dtype import float16 as half, float32 as float, float64 as double, int16 as short, int32 as int, int64 as long
 from ._tensor import Tensor, matmul, typename, where

@@ -146,6 +146,8 @@ def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = 
              requires_grad: bool = False) -> Tensor:
     """A random order of 0 .. n-1 (torch's Fisher-Yates shuffle and draws), after torch's checks:
     n - 1 must fit the dtype (int8: n <= 128) and, for floats, every integer up to n must be exact."""
+    if isinstance(n, Tensor) and n._data.size == 1 and n._data.dtype.kind in "iu":
+        n = builtins.int(n._data.item())  # torch reads a one-element integer tensor as an int (`randperm(tensor(5))`)
     if not isinstance(n, (builtins.int, np.integer)):
         raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}")
     (n,), np_dtype = _sized((n,), dtype, dt.int64)

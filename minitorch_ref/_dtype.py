@@ -133,6 +133,63 @@ def result_type(dimensioned, zero_dim, scalars) -> np.dtype:
     return _combine(dimensioned, _combine(zero_dim, scalars))
 
 
+def _dtype_argument(function: str, type_) -> dtype:
+    if not isinstance(type_, dtype):
+        kind = builtins.type(type_)
+        name = f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+        raise TypeError(f"{function}(): argument 'type' (position 1) must be {PACKAGE}.dtype, not {name}")
+    return type_
+
+
+class finfo:
+    """The limits of a floating point dtype, as `torch.finfo` gives them (`finfo(float32).eps`).
+
+    `eps` is the gap between 1.0 and the next float, `tiny` (= `smallest_normal`) the smallest
+    positive normal number, `resolution` 10 ** -(decimal digits the type keeps). All are Python
+    numbers read from NumPy's `np.finfo`; `dtype` is the type's name, a str, as in torch.
+    """
+
+    def __init__(self, type: dtype = float32) -> None:  # (torch's argument is named `type`; default float32)
+        if not _dtype_argument("finfo", type).is_floating_point:
+            raise TypeError(f"{PACKAGE}.finfo() requires a floating point input type. Use {PACKAGE}.iinfo to handle "
+                            f"'{PACKAGE}.finfo'")
+        info = np.finfo(type.numpy_dtype)
+        self.bits, self.dtype = info.bits, type.name
+        self.eps, self.max, self.min = builtins.float(info.eps), builtins.float(info.max), builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -info.precision  # (a Python float: float(np.float32(1e-06)) is not 1e-06)
+
+    def __repr__(self) -> str:  # numbers as C++ streams print them (6 significant digits, like %g)
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+    def __eq__(self, other) -> builtins.bool:
+        return isinstance(other, finfo) and self.dtype == other.dtype
+
+    __hash__ = None  # (unhashable, as torch's)
+
+
+class iinfo:
+    """The limits of an integer dtype, as `torch.iinfo` gives them: `bits`, `min`, `max` (Python ints), `dtype`."""
+
+    def __init__(self, type: dtype) -> None:
+        if _dtype_argument("iinfo", type) is bool_:
+            raise TypeError(f"{PACKAGE}.bool is not supported by {PACKAGE}.iinfo")
+        if type.is_floating_point:
+            raise TypeError(f"{PACKAGE}.iinfo() requires an integer input type. Use {PACKAGE}.finfo to handle "
+                            f"'{PACKAGE}.iinfo'")
+        info = np.iinfo(type.numpy_dtype)
+        self.bits, self.min, self.max, self.dtype = info.bits, builtins.int(info.min), builtins.int(info.max), type.name
+
+    def __repr__(self) -> str:  # (printed as floats, like torch's: int32's max is 2.14748e+09)
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+    def __eq__(self, other) -> builtins.bool:
+        return isinstance(other, iinfo) and self.dtype == other.dtype
+
+    __hash__ = None
+
+
 class Size(tuple):
     """A shape: a tuple that prints like `minitorch_ref.Size([3, 4])`."""
 

@@ -21,7 +21,8 @@ __all__ = [
     "squeeze", "unsqueeze", "transpose", "permute", "t", "cat", "concat", "concatenate", "stack", "gather",
     "index_select", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_not", "logical_xor",
     "isnan", "isinf", "isfinite", "allclose", "equal", "all", "any", "mm", "dot", "numel", "clone", "detach",
-    "reciprocal", "masked_fill", "maximum", "minimum", "broadcast_to",
+    "reciprocal", "masked_fill", "maximum", "minimum", "broadcast_to", "is_complex", "is_floating_point", "is_nonzero",
+    "select", "take", "addcmul", "addcdiv", "dist",
 ]
 
 
@@ -51,13 +52,13 @@ def _method(name: str, unary: bool = False):
 
 
 _UNARY = ["neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "t", "logical_not", "isnan", "isinf",
-          "isfinite", "numel", "clone", "detach", "reciprocal"]
+          "isfinite", "numel", "clone", "detach", "reciprocal", "is_complex", "is_floating_point", "is_nonzero"]
 for _name in _UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "sum", "mean", "max", "min", "argmax", "argmin",
               "softmax", "log_softmax", "cumsum", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute",
               "gather", "index_select", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
-              "allclose", "equal", "all", "any", "mm", "dot", "masked_fill"]:
+              "allclose", "equal", "all", "any", "mm", "dot", "masked_fill", "select", "take"]:
     globals()[_name] = _method(_name)
 _tensor_pow = pow
 
@@ -67,6 +68,24 @@ def pow(input: Any, exponent: Any) -> Tensor:
     if isinstance(exponent, Tensor) and not isinstance(input, Tensor):
         return exponent.__rpow__(input)
     return _tensor_pow(input, exponent)
+
+
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """`input + value * tensor1 * tensor2` (one node, AddcmulBackward0)."""
+    _require_tensor(input, "addcmul", "input", 1)
+    return input._addc(pointwise.Addcmul, "addcmul", tensor1, tensor2, value, 2)
+
+
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """`input + value * tensor1 / tensor2` (one node, AddcdivBackward0)."""
+    _require_tensor(input, "addcdiv", "input", 1)
+    return input._addc(pointwise.Addcdiv, "addcdiv", tensor1, tensor2, value, 2)
+
+
+def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
+    """The p-norm of `input - other` (broadcast), one DistBackward0 node."""
+    _require_tensor(input, "dist", "input", 1)
+    return input._dist(other, p, 2)
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:

@@ -952,6 +952,8 @@ class Tensor(TensorBase):
         return self.expand(other.shape)
 
     def permute(self, *dims: Any) -> "Tensor":
+        if not dims:  # torch's argument parser: `permute()` names the missing argument (`permute(())` is a 0-d's)
+            raise TypeError('permute() missing 1 required positional arguments: "dims"')
         dims = tuple(_dim(d, self.ndim) for d in _shape_args(dims))
         if sorted(dims) != list(range(self.ndim)):
             raise RuntimeError(
@@ -1408,6 +1410,89 @@ class Tensor(TensorBase):
         _check_lerp_kernel("lerp_kernel_scalar", self)
         return pointwise.Lerp.apply(self, end, weight)
 
+    def addcmul(self, tensor1: "Tensor", tensor2: "Tensor", *, value: Any = 1) -> "Tensor":
+        """`self + value * tensor1 * tensor2`, the three tensors broadcast and promoted together."""
+        return self._addc(pointwise.Addcmul, "addcmul", tensor1, tensor2, value, 1)
+
+    def addcdiv(self, tensor1: "Tensor", tensor2: "Tensor", *, value: Any = 1) -> "Tensor":
+        """`self + value * tensor1 / tensor2`; two integer tensors are refused (torch once divided them as integers)."""
+        return self._addc(pointwise.Addcdiv, "addcdiv", tensor1, tensor2, value, 1)
+
+    def _addc(self, op: Any, name: str, tensor1: Any, tensor2: Any, value: Any, position: int) -> "Tensor":
+        """addcmul/addcdiv after torch's checks, in its order: arguments, (addcdiv) integer division, shapes, kernel.
+        `position` is tensor1's place in the call (1 for the method, 2 for `torch.addcmul(input, ...)`)."""
+        _require_tensor(tensor1, name, "tensor1", position)
+        _require_tensor(tensor2, name, "tensor2", position + 1)
+        if isinstance(value, Tensor):
+            value = value.item()
+        if not isinstance(value, _Number):
+            raise TypeError(f"{name}(): argument 'value' must be Number, not {_type_name(value)}")
+        if name == "addcdiv" and tensor1._data.dtype.kind in "iub" and tensor2._data.dtype.kind in "iub":
+            raise RuntimeError(
+                "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform "
+                "a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + "
+                f"value * {dt.PACKAGE}.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + "
+                "value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter "
+                "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+        shape_ = self._data.shape
+        for t in (tensor1, tensor2):  # (torch broadcasts the operands one after another, so "a" is the shape so far)
+            _check_broadcast(shape_, t._data.shape)
+            shape_ = np.broadcast_shapes(shape_, t._data.shape)
+        np_dtype = _result_dtype(self, tensor1, tensor2)
+        if np_dtype == np.bool_:
+            raise NotImplementedError(f"\"{name}_cpu_out\" not implemented for 'Bool'")
+        value = builtins.float(value) if np_dtype.kind == "f" else builtins.int(value)  # (as the kernel's scalar_t)
+        return op.apply(_cast(self, np_dtype), _cast(tensor1, np_dtype), _cast(tensor2, np_dtype), value)
+
+    def dist(self, other: "Tensor", p: Any = 2) -> "Tensor":
+        """The p-norm of `self - other` (broadcast): `(self - other).norm(p)` in one node."""
+        return self._dist(other, p, 1)
+
+    def _dist(self, other: Any, p: Any, position: int) -> "Tensor":
+        _require_tensor(other, "dist", "other", position)
+        if isinstance(p, Tensor):
+            p = p.item()
+        if not isinstance(p, _Number):
+            raise TypeError(f"dist(): argument 'p' (position {position + 1}) must be Number, not {_type_name(p)}")
+        if self._data.dtype == np.bool_ or other._data.dtype == np.bool_:
+            _check_not_bool_sub(self, other)  # (torch subtracts first: its error for bool tensors)
+        a, b = _promote(self, other)
+        if a._data.dtype.kind != "f":
+            raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                               f"{dt.torch_type_name(a._data.dtype)} instead.")
+        return reduction.Dist.apply(a, b, builtins.float(p))
+
+    def select(self, dim: int, index: int) -> "Tensor":
+        """The slice at `index` along `dim`, that dim removed: `x.select(1, 2)` is `x[:, 2]` (a view)."""
+        if isinstance(index, Tensor) and index._data.dtype.kind in "iu" and index._data.size == 1:
+            index = builtins.int(index.item())  # (torch reads a one-element integer tensor as an int)
+        if type(index) is builtins.bool or not isinstance(index, (builtins.int, np.integer)):
+            raise TypeError(f"select(): argument 'index' (position 2) must be int, not {_type_name(index)}")
+        if self.ndim == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor.")
+        d = _dim(dim, self.ndim)
+        size = self._data.shape[d]
+        if not -size <= index < size:
+            raise IndexError(f"select(): index {index} out of range for tensor of size {list(self._data.shape)} at "
+                             f"dimension {d}")
+        return shape.Select.apply(self, (slice(None),) * d + (builtins.int(index) % size,))
+
+    def take(self, index: "Tensor") -> "Tensor":
+        """Elements of `self` read as one flat (row-major) vector, at `index`; the result has index's shape."""
+        _require_tensor(index, "take", "index", 1)
+        if index._data.dtype != np.int64:
+            raise RuntimeError(f"take(): Expected a long tensor for index, but got "
+                               f"{dt.torch_type_name(index._data.dtype)}")
+        n = self._data.size
+        if index._data.size:
+            if n == 0:
+                raise IndexError("take(): tried to take from an empty tensor")
+            flat = index._data.reshape(-1)
+            bad = flat[(flat < -n) | (flat >= n)]
+            if bad.size:
+                raise IndexError(f"out of range: tried to access index {bad[0]} on a tensor of {n} elements.")
+        return shape.Take.apply(self, index._data)
+
     def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> "Tensor":
         return pointwise.NanToNum.apply(self, nan, posinf, neginf)
 
@@ -1741,8 +1826,8 @@ class Tensor(TensorBase):
             raise RuntimeError(f"size mismatch, got input ({self.shape[0]}), mat ({self.shape[0]}x{self.shape[1]}), "
                                f"vec ({vec.shape[0]})")
         if self._data.dtype != vec._data.dtype:
-            names = [dt.torch_type_name(d) for d in (_fold([self._data.dtype, vec._data.dtype]), self._data.dtype,
-                                                     vec._data.dtype)]
+            # (torch's addmv names its result first, made in vec's dtype: (vec, mat, vec))
+            names = [dt.torch_type_name(d) for d in (vec._data.dtype, self._data.dtype, vec._data.dtype)]
             raise RuntimeError(f"addmv input tensors must have the same dtype, but got {names[0]}, {names[1]}, "
                                f"and {names[2]}")
         if self._data.dtype == np.bool_ and _runs_a_kernel(self, vec):
@@ -1859,6 +1944,8 @@ class Tensor(TensorBase):
                                          for a, b in zip(bounds[:-1], bounds[1:])))
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        if self.ndim == 0:  # (torch checks this before `chunks`)
+            raise RuntimeError("chunk expects at least a 1-dimensional tensor")
         if chunks <= 0:
             raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
         size = self.shape[_dim(dim, self.ndim)]
@@ -2400,8 +2487,8 @@ def _gather(obj: Any, sizes: list, level: int, values: list, np_dtype: np.dtype)
             obj = obj._data.item()
         elif isinstance(obj, np.generic):
             obj = obj.item()
-        elif _is_sequence(obj):
-            name = type(obj).__name__
+        elif _is_sequence(obj) or not isinstance(obj, (builtins.int, builtins.float, builtins.complex)):
+            name = type(obj).__name__  # (a list too deep, or None or a str where a number belongs)
             raise TypeError(f"must be real number, not {name}" if np_dtype.kind == "f" else
                             f"'{name}' object cannot be interpreted as an integer")
         values.append(obj)
@@ -3326,14 +3413,25 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
             )
         _check_broadcast(sa[:-2], sb[:-2] if b.ndim > 1 else ())
     if a._data.dtype != b._data.dtype:
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(a)} != {_dtype_word(b)}"
-        )
+        raise RuntimeError(_matmul_dtype_message(a, b))
     if a._data.dtype == np.bool_ and _runs_a_kernel(a, b):  # torch has no bool kernel for any matrix product
         kernel = "dot" if a.ndim == b.ndim == 1 else (
             "addmv_impl_cpu" if b.ndim == 1 else "bmm" if b.ndim > 2 else "addmm_impl_cpu_")
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     return linalg.Matmul.apply(a, b)
+
+
+def _matmul_dtype_message(a: Tensor, b: Tensor) -> str:
+    """torch's error for two dtypes in matmul, from the kernel it dispatches to: dot (two vectors), addmv (a
+    vector on the right), bmm (a batched right operand), else mm."""
+    names = [dt.torch_type_name(t._data.dtype) for t in (a, b)]
+    if b.ndim >= 3:
+        return f"expected scalar type {names[0]} but found {names[1]}"
+    if b.ndim == 1 and a.ndim == 1:
+        return f"dot : expected both vectors to have same dtype, but found {names[0]} and {names[1]}"
+    if b.ndim == 1:
+        return f"addmv input tensors must have the same dtype, but got {names[1]}, {names[0]}, and {names[1]}"
+    return f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(a)} != {_dtype_word(b)}"
 
 
 def _check_differentiable_result(np_dtype: np.dtype, *inputs: Tensor) -> None:

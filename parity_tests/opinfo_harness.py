@@ -212,6 +212,9 @@ TOLERANCES: dict[str, dict] = {
     "pow": {"float32": {"rtol": 1e-4, "atol": 1e-4}},
     "__rpow__": {"float32": {"rtol": 1e-4, "atol": 1e-4}},
     "nn.functional.conv2d": {"float32": {"rtol": 1.3e-6, "atol": 1e-4}},
+    # a broadcast tensor2's gradient sums terms -g * t1 / t2**2 that cancel: torch's and NumPy's float32
+    # summation orders differ by ~7e-5 on a sum of ~12 (each as far from the float64 sum)
+    "addcdiv": {"float32": {"rtol": 1e-5, "atol": 1e-4}},
 }
 
 

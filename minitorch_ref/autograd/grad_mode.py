@@ -91,8 +91,12 @@ class set_grad_enabled(_GradMode):
 
     def __init__(self, mode: bool) -> None:
         global _enabled
+        if type(mode) is not bool:  # torch's C++ flag takes a bool only: `set_grad_enabled(0)` is a mistake
+            kind = type(mode)
+            name = f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {name}")
         self._previous = _enabled
-        self.mode = bool(mode)
+        self.mode = mode
         _enabled = self.mode
 
     def __repr__(self) -> str:  # as torch's: `torch.autograd.grad_mode.set_grad_enabled(mode=False)`

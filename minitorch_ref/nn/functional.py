@@ -54,9 +54,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         return input @ weight.t()
     # (the batch size spelled out, not -1: with no features -1 would be ambiguous)
     x = input if input._data.ndim == 2 else input.reshape(rows, cols)
-    if x._data.dtype != weight._data.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {torch_type_name(x.dtype.name)} and "
-                           f"{torch_type_name(weight.dtype.name)}")
+    if x._data.dtype != weight._data.dtype or (bias is not None and bias._data.dtype != weight._data.dtype):
+        raise RuntimeError(_linear_dtype_message(x, weight, bias))
     if x._data.dtype == np.bool_ and rows * out_features:  # (torch returns an empty result before its kernel)
         if cols:
             raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
@@ -64,6 +63,17 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             raise RuntimeError("result type Long can't be cast to the desired output type Bool")
     out = (linalg.Addmm if bias is not None else linalg.LinearNoBias).apply(x, weight, bias)
     return out if input._data.ndim == 2 else out.reshape(*input._data.shape[:-1], out_features)
+
+
+def _linear_dtype_message(x: Tensor, weight: Tensor, bias: Tensor | None) -> str:
+    """torch's error for mixed dtypes in `linear`: without a bias it is its `mm(x, weight.t())`'s, with one its
+    `addmm(bias, x, weight.t())`'s, which checks mat1 (x) against mat2 (the weight) before self (the bias)."""
+    if bias is None:
+        return (f"expected m1 and m2 to have the same dtype, but got: {cpp_type_name(x._data.dtype)} != "
+                f"{cpp_type_name(weight._data.dtype)}")
+    first, name = (x, "mat1") if x._data.dtype != weight._data.dtype else (bias, "self")
+    return (f"{name} and mat2 must have the same dtype, but got {torch_type_name(first._data.dtype)} and "
+            f"{torch_type_name(weight._data.dtype)}")
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:

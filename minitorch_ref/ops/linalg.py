@@ -181,12 +181,18 @@ def einsum_subscripts(equation: str, ndims: list) -> tuple:
 class Einsum(Function):
     """`einsum(equation, *operands)`: a sum of products over the labels. The gradient of an operand
     is the einsum of the upstream gradient with the other operands, onto that operand's labels
-    (spread over labels that only it has, and put back on the diagonal where a label repeats)."""
+    (spread over labels that only it has, and put back on the diagonal where a label repeats).
 
-    node_name = "EinsumBackward"
+    One node here; torch records the ops it decomposes the equation into and names the result after
+    the last: one operand ends with a `sum` over the labels the output drops (SumBackward1), or else a
+    `permute` (PermuteBackward0); several end with a `view` that drops the summed labels
+    (ViewBackward0), or else with the `mul` of the last pair (MulBackward0)."""
 
     @staticmethod
     def forward(ctx, inputs, out, *arrays):
+        summed = bool(set("".join(inputs)) - set(out))
+        ctx.node_name = (("SumBackward1" if summed else "PermuteBackward0") if len(inputs) == 1 else
+                         ("ViewBackward0" if summed else "MulBackward0"))
         ctx.inputs, ctx.out, ctx.shapes = inputs, out, [a.shape for a in arrays]
         ctx.save_for_backward(*arrays)
         sizes = _label_sizes(inputs, arrays)  # (size-1 dims broadcast, as torch's einsum allows)

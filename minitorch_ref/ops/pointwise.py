@@ -730,6 +730,36 @@ class Atan2(Function):
         return grad * b * recip, grad * -a * recip
 
 
+class Addcmul(Function):
+    """`input + value * tensor1 * tensor2` in one node (the optimizers' update step, `torch.addcmul`)."""
+
+    @staticmethod
+    def forward(ctx, a, t1, t2, value):
+        ctx.save_for_backward(t1, t2)
+        ctx.value = value
+        return np.asarray(a + value * t1 * t2)
+
+    @staticmethod
+    def backward(ctx, grad):  # (torch's formulas: grad * (t2 * value), grad * (t1 * value))
+        t1, t2 = ctx.saved_tensors
+        return grad, grad * (t2 * ctx.value), grad * (t1 * ctx.value), None
+
+
+class Addcdiv(Function):
+    """`input + value * tensor1 / tensor2` in one node (Adam's step divides by the root of a running mean)."""
+
+    @staticmethod
+    def forward(ctx, a, t1, t2, value):
+        ctx.save_for_backward(t1, t2)
+        ctx.value = value
+        return np.asarray(a + value * t1 / t2)
+
+    @staticmethod
+    def backward(ctx, grad):  # (torch's formulas: grad * (value / t2), -grad * (value * t1 / (t2 * t2)))
+        t1, t2 = ctx.saved_tensors
+        return grad, grad * (ctx.value / t2), -grad * (ctx.value * t1 / (t2 * t2)), None
+
+
 class Lerp(Function):
     """`start + weight * (end - start)`, computed from the nearer end as torch does (exact at weight 1)."""
 

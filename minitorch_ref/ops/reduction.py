@@ -411,12 +411,12 @@ class VectorNorm(Function):
         if ord == 0:  # a count: torch gives no gradient at all (the input's .grad stays None)
             return None, None, None, None
         if ord in (np.inf, -np.inf):
-            winners = np.abs(a) == full
-            local = np.sign(a) * winners / winners.sum(axis=dim, keepdims=True)
+            winners = (np.abs(a) == full) | (a != a)  # (torch's mask counts a nan as a winner; its sign is 0)
+            local = np.where(a != a, 0, np.sign(a)) * winners / winners.sum(axis=dim, keepdims=True)
         elif ord == 2:
             local = np.where(full == 0, 0, a / full)
         elif ord == 1:
-            local = np.sign(a)
+            local = np.where(a != a, 0, np.sign(a))  # (torch's sgn: sign(nan) = 0, so a nan gets no gradient)
         elif ord < 1:  # torch's norm_backward, term by term (so that 0 * inf gives nan where torch's does)
             local = np.where(a == 0, 0, np.sign(a) * np.abs(a) ** (ord - 1)) * full ** (1 - ord)
         else:  # x |x|^(p-2) * grad / ||x||^(p-1), and 0 where the norm is 0
@@ -680,3 +680,19 @@ def _writable_diagonal(a: np.ndarray, offset: int, dim1: int, dim2: int) -> np.n
     if a.flags.writeable:
         view.flags.writeable = True
     return view
+
+
+class Dist(VectorNorm):
+    """`dist(a, b, p)`: the p-norm of `a - b` (broadcast) over every element, in one DistBackward0 node;
+    b's gradient is minus a's (each summed back to its own shape by the engine)."""
+
+    node_name = "DistBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, p):
+        return VectorNorm.forward(ctx, a - b, p, None, False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = VectorNorm.backward(ctx, grad)[0]
+        return g, None if g is None else -g, None

@@ -625,6 +625,24 @@ class IndexAdd(Function):
         return grad, None, None, grad_source, None
 
 
+class Take(Function):
+    """`x.take(index)`: x read as one flat row-major vector, at `index` (negative counts from the end);
+    the result has the index's shape. Backward adds the gradient back at those places (repeats add up)."""
+
+    @staticmethod
+    def forward(ctx, a, index):
+        ctx.save_for_backward(index)
+        ctx.input_shape = a.shape
+        return np.asarray(np.take(a.reshape(-1), index))  # (np.asarray: a 0-d index gives a 0-d array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (index,) = ctx.saved_tensors
+        flat = np.zeros(int(np.prod(ctx.input_shape)), dtype=grad.dtype)
+        np.add.at(flat, index, grad)
+        return flat.reshape(ctx.input_shape), None
+
+
 class MaskedSelect(Function):
     """`x.masked_select(mask)`: the elements where the (broadcast) mask is True, as one row; the gradient
     goes back to those positions (and is summed back over broadcasting by the engine)."""
