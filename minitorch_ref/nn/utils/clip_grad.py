@@ -29,30 +29,27 @@ def _opmath(np_dtype: np.dtype) -> type:
     return np.float32 if np_dtype == np.float16 else np_dtype.type
 
 
+@np.errstate(all="ignore")  # (overflow to inf is a valid norm: no warning, as torch has none)
 def _vector_norm(x: np.ndarray, ord: float) -> np.ndarray:
     """`torch.linalg.vector_norm(x, ord)` of all the elements, as a 0-d array of x's dtype.
-
-    A float16 norm is accumulated in float32 (a sum of squares overflows float16 quickly).
-    Overflow to inf is a valid result, so NumPy's overflow warnings are silenced, as torch has none.
-    """
+    A float16 norm is accumulated in float32 (a sum of squares overflows float16 quickly)."""
     work = x.astype(_opmath(x.dtype), copy=False)
-    with np.errstate(all="ignore"):
-        if ord == 2:  # the common case: one dot product, no |x| copy
-            flat = work.ravel()
-            norm = np.sqrt(np.dot(flat, flat))
+    if ord == 2:  # the common case: one dot product, no |x| copy
+        flat = work.ravel()
+        norm = np.sqrt(np.dot(flat, flat))
+    else:
+        a = np.abs(work.ravel())
+        if ord == math.inf:
+            norm = a.max(initial=0)
+        elif ord == -math.inf:
+            norm = a.min() if a.size else math.inf
+        elif ord == 0:
+            norm = np.count_nonzero(a)
+        elif ord == 1:
+            norm = a.sum()
         else:
-            a = np.abs(work.ravel())
-            if ord == math.inf:
-                norm = a.max(initial=0)
-            elif ord == -math.inf:
-                norm = a.min() if a.size else math.inf
-            elif ord == 0:
-                norm = np.count_nonzero(a)
-            elif ord == 1:
-                norm = a.sum()
-            else:
-                norm = np.sum(a**ord) ** (1.0 / ord)
-        return np.asarray(norm, dtype=x.dtype)
+            norm = np.sum(a**ord) ** (1.0 / ord)
+    return np.asarray(norm, dtype=x.dtype)
 
 
 def _as_list(tensors: Tensor | Iterable[Tensor]) -> list[Tensor]:
@@ -114,26 +111,26 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0, e
 
 def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, total_norm: Tensor,
                           foreach: bool | None = None) -> None:
-    """Multiply every gradient in place by `min(max_norm / (total_norm + 1e-6), 1)` (torch >= 2.6).
+    """Multiply every gradient in place by `min(max_norm / (total_norm + 1e-6), 1)` (torch >= 2.6)."""
+    _scale([p.grad for p in _grads(_as_list(parameters))], _clip_factor(total_norm._data, float(max_norm)))
 
-    The factor is computed as torch computes it, in `total_norm`'s dtype: `max_norm / t` is
-    `t.reciprocal() * max_norm` for a tensor `t` (two roundings, not one). Each gradient is
-    then multiplied in its own dtype (float16 through float32), as torch's `mul_` does.
-    """
-    grads = [p.grad for p in _grads(_as_list(parameters))]
-    max_norm = float(max_norm)
-    if not grads:
-        return
-    norm = total_norm._data
-    work = _opmath(norm.dtype)
-    with np.errstate(all="ignore"):  # (an inf or nan norm gives a nan factor, without a warning, as torch)
-        shifted = (norm.astype(work) + work(1e-6)).astype(norm.dtype)
-        inverse = (work(1) / shifted.astype(work)).astype(norm.dtype)
-        clip_coef = (inverse.astype(work) * work(max_norm)).astype(norm.dtype)
-        clip_coef_clamped = np.minimum(clip_coef, norm.dtype.type(1.0))
-        for g in grads:
-            a = _array(g)
-            np.multiply(a, clip_coef_clamped.astype(_opmath(a.dtype)), out=a, casting="unsafe")
+
+@np.errstate(all="ignore")  # (an inf or nan norm gives a nan factor, a tiny float16 one inf: no warning, as in torch)
+def _clip_factor(norm: np.ndarray, max_norm: float) -> np.generic:
+    """`min(max_norm / (norm + 1e-6), 1)` as torch computes it, in the norm's dtype: `max_norm / t` for a
+    tensor `t` is `t.reciprocal() * max_norm`, two roundings, not one (float16: each step in float32)."""
+    dtype, work = norm.dtype.type, _opmath(norm.dtype)
+    shifted = dtype(work(norm) + work(1e-6))
+    coef = dtype(dtype(work(1) / work(shifted)) * work(max_norm))
+    return np.minimum(coef, dtype(1))
+
+
+def _scale(grads: list, factor: np.generic) -> None:
+    """Each gradient times `factor`, in place, in the gradient's own dtype (float16 through float32),
+    as torch's `mul_` does."""
+    for g in grads:
+        a = _array(g)
+        np.multiply(a, factor.astype(_opmath(a.dtype)), out=a, casting="unsafe")
 
 
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
@@ -141,16 +138,18 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
     """Scale all gradients in place so that their joint norm is at most `max_norm`; return that norm.
 
     As torch: the total norm is the norm of the per-gradient norms (`get_total_norm`); every
-    gradient is multiplied by `min(max_norm / (total_norm + 1e-6), 1)` (`clip_grads_with_norm_`).
-    An empty generator (`model.parameters()` of a model without parameters) warns: nothing is clipped.
+    gradient is multiplied by `min(max_norm / (total_norm + 1e-6), 1)` (what `clip_grads_with_norm_`
+    does). An empty generator (`model.parameters()` of a model without parameters) warns: nothing
+    is clipped.
     """
     if isinstance(parameters, types.GeneratorType):
         parameters = list(parameters)
         if not parameters:
             warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.", stacklevel=2)
-    parameters = _grads(_as_list(parameters))
-    total_norm = get_total_norm([p.grad for p in parameters], norm_type, error_if_nonfinite, foreach)
-    clip_grads_with_norm_(parameters, max_norm, total_norm, foreach)
+    grads = [p.grad for p in _grads(_as_list(parameters))]
+    total_norm = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
+    if grads:
+        _scale(grads, _clip_factor(total_norm._data, float(max_norm)))
     return total_norm
 
 
