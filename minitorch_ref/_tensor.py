@@ -993,23 +993,12 @@ class Tensor(TensorBase):
     @property
     def mT(self) -> "Tensor":
         """The last two dims swapped (a batch of matrices transposed); a 0-d tensor as it is, with a warning."""
-        if self.ndim == 0:
-            warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
-                          UserWarning, stacklevel=2)
-            return self
-        if self.ndim == 1:
-            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
-        return self.transpose(-2, -1)
+        return _batch_transpose(self, "mT", "This function is the identity in these cases.")
 
     @property
     def mH(self) -> "Tensor":
         """The conjugate transpose of a batch of matrices: `mT`, as every dtype here is real."""
-        if self.ndim == 0:
-            warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
-            return self
-        if self.ndim == 1:
-            raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. Got 1-D tensor.")
-        return self.transpose(-2, -1)
+        return _batch_transpose(self, "mH", "Consider using x.conj().")
 
     @property
     def H(self) -> "Tensor":
@@ -2719,6 +2708,17 @@ _TYPE_NAMED_DTYPES = (np.float16, np.float32, np.float64, np.int8, np.int16, np.
 
 
 _OPERANDS = (Tensor, np.ndarray) + _Number  # what arithmetic takes besides a tensor
+
+
+def _batch_transpose(t: Tensor, name: str, zero_d_advice: str) -> Tensor:
+    """`t.mT` / `t.mH`: the last two dims swapped, with torch's warning for a 0-d tensor (returned as it is)
+    and its error for a 1-d one."""
+    if t.ndim == 0:
+        warnings.warn(f"Tensor.{name} is deprecated on 0-D tensors. {zero_d_advice}", UserWarning, stacklevel=3)
+        return t
+    if t.ndim == 1:
+        raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return t.transpose(-2, -1)
 
 
 def _unsupported_operand(b: Any) -> None:

@@ -36,7 +36,7 @@ import numpy as np
 from .._dtype import PACKAGE
 from . import grad_mode
 from . import function as core
-from .function import _FREED_MESSAGE, _THIS_NODE, gradient_edge, raise_modified
+from .function import _THIS_NODE, gradient_edge
 from .tensor_base import TensorBase, bump_version, storage_of
 
 
@@ -107,16 +107,6 @@ class Function(core.Function):
                 raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
                                 f"{type(t).__name__}")
         self._saved = tensors
-
-    @property
-    def saved_tensors(self) -> tuple:
-        """The saved tensors, after torch's checks (freed by backward? changed in place since?)."""
-        if self._saved is None:
-            raise RuntimeError(_FREED_MESSAGE)
-        for i, storage, version, owner in self._saved_versions:
-            if storage.version != version:
-                raise_modified(self, self._saved[i]._data, storage.version, version, owner)
-        return self._saved
 
     def run_backward(self, grad: Any) -> tuple:
         """The learner's backward, on tensors with grad mode off, one gradient per output in (zeros or

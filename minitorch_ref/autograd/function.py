@@ -86,12 +86,14 @@ class Function:
 
     @property
     def saved_tensors(self) -> tuple:
-        """The saved arrays, after checking that none was freed or changed in place since it was saved."""
+        """The saved arrays (tensors, in a learner's Function), after checking that none was freed or
+        changed in place since it was saved."""
         if self._saved is None:
             raise RuntimeError(_FREED_MESSAGE)
         for i, storage, version, owner in self._saved_versions:
             if storage.version != version:
-                raise_modified(self, self._saved[i], storage.version, version, owner)
+                saved = self._saved[i]
+                raise_modified(self, getattr(saved, "_data", saved), storage.version, version, owner)
         return self._saved
 
     # ------------------------------------------------------------------ used by the engine
