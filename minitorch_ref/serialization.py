@@ -9,15 +9,21 @@ only ever *parsed*:
                  plus an optional "__metadata__": {str: str}
     the rest     the raw little-endian bytes of every tensor, back to back
 
-A flat `{name: tensor}` dict (a model's `state_dict()`) is a plain safetensors file that
-`safetensors.torch.load_file` reads directly, and a file written by
-`safetensors.torch.save_file` loads here. Anything else made of tensors, numbers, strings,
-None, dicts, lists and tuples (an optimizer's `state_dict()`, a training checkpoint) keeps
-its shape as a JSON description in the metadata, each tensor replaced by its name. There, as
-with torch.load, a Parameter loads as a Parameter, `requires_grad` is kept, and one tensor
-saved twice (`[t, t]`) loads as one object. Unlike torch, two *different* tensors that share
-memory (a tensor and a view of it) are saved as two copies and load unlinked: safetensors
-has no views (safetensors.torch refuses such tensors outright).
+A flat `{name: tensor}` dict is a bare safetensors file that `safetensors.torch.load_file`
+reads directly, and a file written by `safetensors.torch.save_file` loads here. Anything else
+made of tensors, numbers, strings, None, dicts, lists and tuples (a model's `state_dict()`,
+an OrderedDict; an optimizer's; a training checkpoint) keeps its shape as a JSON description
+in the metadata, each tensor replaced by its name (a state_dict's tensors keep their keys,
+so safetensors readers still find them). There, as with torch.load, a Parameter loads as a
+Parameter, `requires_grad` is kept, one tensor saved twice (`[t, t]`, tied weights) loads as
+one object, and the other values torch.load(weights_only=True) gives back load as
+themselves: OrderedDict, Counter, Size, dtype, device, complex, set, bytes and bytearray.
+Other objects (a module, a NumPy array, a function, a namedtuple or another subclass of those
+types, which would load back as its base type) raise TypeError at save, as torch.load refuses
+them. A tensor under two keys is stored once: a plain safetensors reader sees its first key
+only (`safetensors.torch.save_file` refuses shared tensors). Unlike torch, two *different*
+tensors that share memory (a tensor and a view of it) are saved as two copies and load
+unlinked: safetensors has no views (safetensors.torch refuses such tensors outright).
 
 Saving to a path is atomic, as `torch_impl`'s checkpoints are: the bytes go to a temporary
 file in the same folder, are flushed and `fsync`ed, and `os.replace` puts them in place, so a
@@ -37,11 +43,13 @@ import re
 import struct
 import sys
 import tempfile
+from collections import Counter, OrderedDict
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 
+from ._dtype import Size, _dtype_by_name, device, dtype
 from ._sparse import RowSparseGrad
 from ._tensor import Tensor
 from .nn.parameter import Parameter
@@ -59,6 +67,8 @@ _MAX_HEADER = 100_000_000  # safetensors' own limit: a larger "header" means a f
 
 _MAX_NDIM = 32  # NumPy allows 64 dimensions; no tensor of the course comes close
 _MAX_NESTING = 200  # depth of a saved nested structure (dicts in lists in dicts...)
+# The mappings torch.load(weights_only=True) gives back as themselves, by their kind in the structure.
+_MAPPINGS: dict[str, type] = {"dict": dict, "ordered_dict": OrderedDict, "counter": Counter}
 
 
 class SerializationError(RuntimeError, ValueError):
@@ -69,8 +79,11 @@ class SerializationError(RuntimeError, ValueError):
 
 
 # ---------------------------------------------------------------------------------- save
-def save(obj: Any, f: str | os.PathLike | BinaryIO) -> None:
-    """Write `obj` (a state dict, or nested dicts/lists/tuples of tensors and plain values) to `f`."""
+def save(obj: Any, f: str | os.PathLike | BinaryIO, pickle_protocol: int = 2,
+         _use_new_zipfile_serialization: bool = True) -> None:
+    """Write `obj` (a state dict, or nested dicts/lists/tuples of tensors and plain values) to `f`.
+
+    torch.save's pickle options are accepted, so code written for torch runs, and ignored: nothing is pickled."""
     tensors: dict[str, np.ndarray] = {}
     metadata = {"format": "pt"}  # what safetensors.torch writes: some readers insist on it
     if _is_flat_state_dict(obj):
@@ -79,9 +92,19 @@ def save(obj: Any, f: str | os.PathLike | BinaryIO) -> None:
         metadata[_STRUCTURE] = json.dumps(_encode(obj, "", tensors))
     data = _serialize(tensors, metadata)
     if isinstance(f, (str, os.PathLike)):
+        _check_target(Path(f))
         _atomic_write_bytes(Path(f), data)
     else:
         f.write(data)
+
+
+def _check_target(path: Path) -> None:
+    """torch.save's errors for a path it cannot write: RuntimeError for a missing parent folder (same
+    message) and for a folder, rather than an OSError that names our temporary file."""
+    if not path.parent.is_dir():
+        raise RuntimeError(f"Parent directory {path.parent} does not exist.")
+    if path.is_dir():
+        raise RuntimeError(f"cannot save to {path}: it is a directory")
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -133,10 +156,13 @@ def _process_alive(pid: int) -> bool:
 
 
 def _is_flat_state_dict(obj: Any) -> bool:
-    """A dict of plain tensors (a model's `state_dict()`): saved as a plain safetensors file. Parameters and
-    tensors that require grad go the structured way, which keeps what they are."""
-    return isinstance(obj, dict) and len(obj) > 0 and "__metadata__" not in obj and all(
-        isinstance(k, str) and type(v) is Tensor and not v.requires_grad for k, v in obj.items())
+    """A dict of plain tensors, each once: saved as a bare safetensors file. Everything else goes the
+    structured way, which keeps what torch.load keeps: Parameters, `requires_grad`, an `OrderedDict`
+    (a model's `state_dict()`: still a safetensors file, with its structure in the metadata) and one
+    tensor under two keys (tied weights) loading as one object."""
+    return type(obj) is dict and len(obj) > 0 and "__metadata__" not in obj and all(
+        isinstance(k, str) and type(v) is Tensor and not v.requires_grad for k, v in obj.items()) and len(
+        {id(v) for v in obj.values()}) == len(obj)
 
 
 def _encode(obj: Any, path: str, tensors: dict[str, np.ndarray], seen: dict[int, Any] | None = None) -> Any:
@@ -162,22 +188,40 @@ def _encode(obj: Any, path: str, tensors: dict[str, np.ndarray], seen: dict[int,
         return seen[id(obj)]
     if isinstance(obj, RowSparseGrad):
         return {"row_sparse": [add(obj.indices), add(obj.values)], "shape": list(obj.shape)}
-    if obj is None or isinstance(obj, (bool, int, float, str)):
+    # Types are matched exactly: a subclass (a namedtuple, an IntEnum, a defaultdict) would load back
+    # as its base type, so it is refused here, as torch.load(weights_only=True) refuses it.
+    if obj is None or type(obj) in (bool, int, float, str):
         return obj
-    if isinstance(obj, (np.number, np.bool_)):
+    if isinstance(obj, (np.number, np.bool_, np.str_)):
         return obj.item()
-    if isinstance(obj, dict):
+    # What torch.load(weights_only=True) also gives back, each under its own kind so it loads as itself.
+    if type(obj) is complex:
+        return {"complex": [obj.real, obj.imag]}
+    if isinstance(obj, dtype):
+        return {"dtype": obj.name}
+    if isinstance(obj, device):
+        return {"device": str(obj)}
+    if isinstance(obj, Size):
+        return {"size": list(obj)}
+    if type(obj) in (bytes, bytearray):
+        return {type(obj).__name__: obj.hex()}
+    if type(obj) in _MAPPINGS.values():
         for key in obj:
             if not (key is None or isinstance(key, (bool, int, float, str))):
                 raise TypeError(f"save: dict keys must be str, int, float, bool or None, got {type(key).__name__}")
-        return {"dict": [[key, _encode(value, f"{path}.{key}".lstrip("."), tensors, seen)]
-                         for key, value in obj.items()]}
-    if isinstance(obj, (list, tuple)):
-        kind = "list" if isinstance(obj, list) else "tuple"
+        kind = next(kind for kind, mapping in _MAPPINGS.items() if type(obj) is mapping)
+        return {kind: [[key, _encode(value, f"{path}.{key}".lstrip("."), tensors, seen)] for key, value in obj.items()]}
+    if type(obj) is set:  # (torch.load refuses a frozenset: so does save here)
+        return {"set": [_encode(value, path, tensors, seen) for value in obj]}
+    if type(obj) in (list, tuple):
+        kind = type(obj).__name__
         return {kind: [_encode(value, f"{path}.{i}".lstrip("."), tensors, seen) for i, value in enumerate(obj)]}
+    subclass = isinstance(obj, (int, float, str, bytes, dict, list, tuple, set))
     raise TypeError(
         f"save stores tensors, numbers, strings, None and dicts, lists or tuples of them (no pickle); got "
-        f"{type(obj).__module__}.{type(obj).__qualname__}. To save a model, save its state_dict()."
+        f"{type(obj).__module__}.{type(obj).__qualname__}"
+        f"{' (a subclass, which would load back as its base type)' if subclass else ''}. "
+        "To save a model, save its state_dict()."
     )
 
 
@@ -198,16 +242,19 @@ def _serialize(tensors: dict[str, np.ndarray], metadata: dict[str, str]) -> byte
 
 
 # ---------------------------------------------------------------------------------- load
-def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, *, weights_only: bool = True) -> Any:
+def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, *, weights_only: bool | None = None,
+         mmap: bool | None = None) -> Any:
     """Read what `save` wrote (or any safetensors file): a dict of tensors, or the saved nested object.
 
     Nothing in the file is ever executed: the header is JSON and the rest is raw numbers.
-    Everything loads on the CPU, the only device (`map_location` is accepted for
-    compatibility). A damaged or foreign file raises `SerializationError` naming the
+    `weights_only=None` is torch's default, meaning True; `mmap` is accepted and the file read at once. Everything loads on the CPU, the only
+    device: a `map_location` that sends the (CPU) tensors elsewhere raises torch's RuntimeError
+    on a machine without CUDA. A damaged or foreign file raises `SerializationError` naming the
     file and the problem.
     """
-    if not weights_only:
+    if weights_only is not None and not weights_only:
         raise ValueError("minitorch_ref.load never unpickles: only weights_only=True is supported")
+    _check_map_location(map_location)
     if isinstance(f, (str, os.PathLike)):
         where, raw = str(f), Path(f).read_bytes()
     else:
@@ -224,6 +271,20 @@ def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, *, weights_o
         raise SerializationError(f"{where}: damaged structure description (nested too deeply)") from None
     except (ValueError, KeyError, TypeError, IndexError) as error:
         raise SerializationError(f"{where}: damaged structure description ({str(error)[:200]})") from None
+
+
+def _check_map_location(map_location: Any) -> None:
+    """Where `map_location` sends tensors saved on the CPU must be the CPU. A callable is torch's
+    `fn(storage, location)`, which needs a storage this library does not have: it is not called."""
+    target = map_location.get("cpu", "cpu") if isinstance(map_location, dict) else map_location
+    if target is None or callable(target) and not isinstance(target, (str, device)):
+        return
+    if str(target).partition(":")[0] == "cuda":
+        raise RuntimeError(
+            "Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False. If you "
+            "are running on a CPU-only machine, please use torch.load with map_location=torch.device('cpu') to "
+            "map your storages to the CPU.")
+    device(target)  # any other device: RuntimeError, as for a tensor created there
 
 
 def _parse(raw: bytes, where: str) -> tuple[dict[str, np.ndarray], dict[str, str]]:
@@ -315,12 +376,24 @@ def _decode(node: Any, tensors: dict[str, np.ndarray], depth: int = 0, made: dic
         return made[name]
     if isinstance(node, dict) and len(node) == 1:
         ((kind, value),) = node.items()
-        if kind == "dict":
-            return {key: _decode(item, tensors, depth, made) for key, item in value}
+        if kind in _MAPPINGS:  # (a Counter from a dict: from pairs it would count the pairs)
+            return _MAPPINGS[kind](dict((key, _decode(item, tensors, depth, made)) for key, item in value))
+        if kind == "set":
+            return {_decode(item, tensors, depth, made) for item in value}
         if kind == "list":
             return [_decode(item, tensors, depth, made) for item in value]
         if kind == "tuple":
             return tuple(_decode(item, tensors, depth, made) for item in value)
+        if kind == "size":
+            return Size(_exact_int(n) for n in value)
+        if kind == "dtype":
+            return _dtype_by_name(value)
+        if kind == "device":
+            return device(value)
+        if kind == "complex":
+            return complex(*value)
+        if kind in ("bytes", "bytearray"):
+            return (bytes if kind == "bytes" else bytearray).fromhex(value)
     if isinstance(node, dict) and set(node) == {"row_sparse", "shape"}:
         indices, values = (tensors[name] for name in node["row_sparse"])
         shape = tuple(_exact_int(n) for n in node["shape"])
