@@ -20,7 +20,10 @@ from .kernels import sparse_rows
 
 
 class RowSparseGrad:
-    """A gradient for a 2-D weight that is zero except on `indices` (a sparse COO tensor, dim 0 sparse)."""
+    """A gradient for a 2-D weight that is zero except on some rows (a sparse COO tensor, dim 0 sparse).
+
+    `rows` holds the row numbers and `row_values` their values, one row each; torch's `indices()`
+    and `values()` give them as tensors (of a coalesced gradient: distinct rows, sorted)."""
 
     is_sparse = True
     layout = sparse_coo
@@ -28,14 +31,14 @@ class RowSparseGrad:
     grad_fn = None
 
     def __init__(self, indices: np.ndarray, values: np.ndarray, shape: tuple, coalesced: bool = False) -> None:
-        self.indices = np.asarray(indices, dtype=np.int64)
-        self.values = values
+        self.rows = np.asarray(indices, dtype=np.int64)
+        self.row_values = values
         self.shape = Size(shape)
         self._coalesced = coalesced
 
     @property
     def dtype(self):
-        return from_numpy_dtype(self.values.dtype)
+        return from_numpy_dtype(self.row_values.dtype)
 
     @property
     def device(self):
@@ -53,40 +56,52 @@ class RowSparseGrad:
         The kernel (sort once, sum each run of equal rows) is in kernels/sparse_rows.py."""
         if self._coalesced:
             return self
-        rows, values = sparse_rows.coalesce(self.indices, self.values)
+        rows, values = sparse_rows.coalesce(self.rows, self.row_values)
         return RowSparseGrad(rows, values, self.shape, coalesced=True)
 
     def to_dense_array(self) -> np.ndarray:
-        dense = np.zeros(self.shape, dtype=self.values.dtype)
+        dense = np.zeros(self.shape, dtype=self.row_values.dtype)
         summed = self.coalesce()
-        dense[summed.indices] = summed.values
+        dense[summed.rows] = summed.row_values
         return dense
 
     def to_dense(self):
         return Tensor._make(self.to_dense_array())
 
-    def _indices(self):
-        return Tensor._make(self.indices[None, :])
+    def indices(self) -> Tensor:
+        """The row numbers, shape (1, nnz), as torch's: only of a coalesced gradient (distinct sorted rows)."""
+        if not self._coalesced:
+            raise RuntimeError("Cannot get indices on an uncoalesced tensor, please call .coalesce() first")
+        return self._indices()
 
-    def _values(self):
-        return Tensor._make(self.values)
+    def values(self) -> Tensor:
+        """The rows' values, shape (nnz, D), as torch's: only of a coalesced gradient."""
+        if not self._coalesced:
+            raise RuntimeError("Cannot get values on an uncoalesced tensor, please call .coalesce() first")
+        return self._values()
+
+    def _indices(self) -> Tensor:
+        return Tensor._make(self.rows[None, :])
+
+    def _values(self) -> Tensor:
+        return Tensor._make(self.row_values)
 
     def _nnz(self) -> int:
-        return len(self.indices)
+        return len(self.rows)
 
     def mul_(self, factor: Any) -> "RowSparseGrad":
-        self.values *= factor.item() if hasattr(factor, "item") else factor
+        self.row_values *= factor.item() if hasattr(factor, "item") else factor
         return self
 
     def __add__(self, other: Any):
         if isinstance(other, RowSparseGrad):
-            return RowSparseGrad(np.concatenate([self.indices, other.indices]),
-                                 np.concatenate([self.values, other.values]), self.shape)
+            return RowSparseGrad(np.concatenate([self.rows, other.rows]),
+                                 np.concatenate([self.row_values, other.row_values]), self.shape)
         if isinstance(other, Tensor):  # (a learner's `grad + dense`: torch only adds sparse into dense)
             raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
         dense = np.array(other, copy=True)
         summed = self.coalesce()  # distinct rows: a plain fancy-index += is right
-        dense[summed.indices] += summed.values
+        dense[summed.rows] += summed.row_values
         return dense
 
     def __radd__(self, other: Any):
@@ -99,7 +114,7 @@ class RowSparseGrad:
 
     def _with_values(self, values: np.ndarray) -> "RowSparseGrad":
         """The same rows with new values (an elementwise op that keeps zeros zero)."""
-        return RowSparseGrad(self.indices, values, self.shape, coalesced=self._coalesced)
+        return RowSparseGrad(self.rows, values, self.shape, coalesced=self._coalesced)
 
     def sparse_dim(self) -> int:
         return 1  # (rows are sparse, each row is a dense vector)
@@ -127,23 +142,23 @@ class RowSparseGrad:
     is_cuda = False
 
     def is_floating_point(self) -> bool:
-        return self.values.dtype.kind == "f"
+        return self.row_values.dtype.kind == "f"
 
     def element_size(self) -> int:
-        return self.values.dtype.itemsize
+        return self.row_values.dtype.itemsize
 
     def get_device(self) -> int:
         return -1  # (CPU)
 
     def type(self) -> str:
-        return f"{PACKAGE}.sparse.{torch_type_name(self.values.dtype)}Tensor"
+        return f"{PACKAGE}.sparse.{torch_type_name(self.row_values.dtype)}Tensor"
 
     def clone(self) -> "RowSparseGrad":
-        return RowSparseGrad(self.indices.copy(), self.values.copy(), self.shape, coalesced=self._coalesced)
+        return RowSparseGrad(self.rows.copy(), self.row_values.copy(), self.shape, coalesced=self._coalesced)
 
     def detach(self) -> "RowSparseGrad":
         """A new object on the same arrays (a gradient has no graph to leave)."""
-        return self._with_values(self.values)
+        return self._with_values(self.row_values)
 
     @property
     def data(self) -> "RowSparseGrad":
@@ -153,9 +168,9 @@ class RowSparseGrad:
         """`to(dtype)` / `to("cpu")`: self when nothing changes, as torch."""
         args, kwargs, copy = _to_flags(args, kwargs)
         target = to_args_dtype(args, kwargs)
-        if target is None or target.numpy_dtype == self.values.dtype:
+        if target is None or target.numpy_dtype == self.row_values.dtype:
             return self.clone() if copy else self
-        return self._with_values(self.values.astype(target.numpy_dtype))
+        return self._with_values(self.row_values.astype(target.numpy_dtype))
 
     def cpu(self) -> "RowSparseGrad":
         return self
@@ -171,8 +186,8 @@ class RowSparseGrad:
 
     def zero_(self) -> "RowSparseGrad":
         """Drop every row (torch empties a sparse tensor rather than storing zeros)."""
-        self.indices = self.indices[:0]
-        self.values = self.values[:0]
+        self.rows = self.rows[:0]
+        self.row_values = self.row_values[:0]
         self._coalesced = True
         return self
 
@@ -180,7 +195,7 @@ class RowSparseGrad:
         """`grad * number`: scales the stored rows (zeros stay zeros)."""
         if isinstance(factor, (RowSparseGrad, np.ndarray, Tensor)) and not getattr(factor, "ndim", 1) == 0:
             return NotImplemented
-        return self._with_values(self.values * (factor.item() if hasattr(factor, "item") else factor))
+        return self._with_values(self.row_values * (factor.item() if hasattr(factor, "item") else factor))
 
     __rmul__ = __mul__
     mul = __mul__
@@ -188,12 +203,12 @@ class RowSparseGrad:
     def __truediv__(self, divisor: Any) -> "RowSparseGrad":
         if isinstance(divisor, (RowSparseGrad, np.ndarray, Tensor)) and not getattr(divisor, "ndim", 1) == 0:
             return NotImplemented
-        return self._with_values(self.values / (divisor.item() if hasattr(divisor, "item") else divisor))
+        return self._with_values(self.row_values / (divisor.item() if hasattr(divisor, "item") else divisor))
 
     div = __truediv__
 
     def div_(self, divisor: Any) -> "RowSparseGrad":
-        self.values /= divisor.item() if hasattr(divisor, "item") else divisor
+        self.row_values /= divisor.item() if hasattr(divisor, "item") else divisor
         return self
 
     def add(self, other: Any, *, alpha: Any = 1):
@@ -204,11 +219,11 @@ class RowSparseGrad:
         if not isinstance(other, RowSparseGrad):  # (dense into sparse would fill every row)
             raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
         summed = self + (other if alpha == 1 else other * alpha)
-        self.indices, self.values, self._coalesced = summed.indices, summed.values, False
+        self.rows, self.row_values, self._coalesced = summed.rows, summed.row_values, False
         return self
 
     def __neg__(self) -> "RowSparseGrad":
-        return self._with_values(-self.values)
+        return self._with_values(-self.row_values)
 
     neg = __neg__
 
@@ -225,18 +240,18 @@ class RowSparseGrad:
         return NotImplemented
 
     def abs(self) -> "RowSparseGrad":
-        return self._with_values(np.abs(self.values))
+        return self._with_values(np.abs(self.row_values))
 
     def sum(self) -> Tensor:
         """The sum of every entry: the stored values' (0-d, dense, as torch)."""
-        return Tensor._make(self.values.sum(dtype=self.values.dtype))
+        return Tensor._make(self.row_values.sum(dtype=self.row_values.dtype))
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         """A full norm of the gradient (repeated rows summed first, as torch); torch's sparse norm has no `dim`."""
         if dim is not None:
             raise RuntimeError("norm_sparse currently only supports full reductions, so 'dim' must either be empty "
                                "or contain all dimensions of the input")
-        return Tensor._make(self.coalesce().values).norm(p, dtype=dtype)
+        return Tensor._make(self.coalesce().row_values).norm(p, dtype=dtype)
 
     def numpy(self, *, force: bool = False):
         raise TypeError("can't convert Sparse layout tensor to numpy. Use Tensor.to_dense() first.")
@@ -250,4 +265,4 @@ class RowSparseGrad:
         raise RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
 
     def __repr__(self) -> str:
-        return format_sparse_coo(self.indices[None, :], self.values, self.shape, dtype_name=self.dtype.name)
+        return format_sparse_coo(self.rows[None, :], self.row_values, self.shape, dtype_name=self.dtype.name)

@@ -2231,7 +2231,7 @@ def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":
 def _check_assigned_grad(t: Tensor, grad: Any) -> None:
     """torch's checks on `t.grad = grad`: a tensor (or a row-sparse gradient) of t's shape and dtype."""
     if getattr(grad, "is_sparse", False):  # a RowSparseGrad (EmbeddingBag(sparse=True))
-        shape, dtype = tuple(grad.shape), grad.values.dtype
+        shape, dtype = tuple(grad.shape), grad.row_values.dtype
     elif isinstance(grad, Tensor):
         shape, dtype = grad._data.shape, grad._data.dtype
     else:

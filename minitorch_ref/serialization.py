@@ -187,7 +187,7 @@ def _encode(obj: Any, path: str, tensors: dict[str, np.ndarray], seen: dict[int,
             seen[id(obj)] = node
         return seen[id(obj)]
     if isinstance(obj, RowSparseGrad):
-        return {"row_sparse": [add(obj.indices), add(obj.values)], "shape": list(obj.shape)}
+        return {"row_sparse": [add(obj.rows), add(obj.row_values)], "shape": list(obj.shape)}
     # Types are matched exactly: a subclass (a namedtuple, an IntEnum, a defaultdict) would load back
     # as its base type, so it is refused here, as torch.load(weights_only=True) refuses it.
     if obj is None or type(obj) in (bool, int, float, str):

@@ -81,9 +81,9 @@ def test_bags_match_torch(dtype, case):
     wa, wb = run_case(a, b, case["ids"], case["offsets"], psw, case["seed"])
     if case["sparse"]:  # the same rows and values once repeats are summed (torch keeps them uncoalesced)
         ours, theirs = wa.coalesce(), wb.coalesce()
-        np.testing.assert_array_equal(ours.indices, theirs._indices()[0].numpy())
-        assert_close(ours.values, theirs._values())
-        assert len(ours.indices) == len(np.unique(ours.indices))
+        np.testing.assert_array_equal(ours.rows, theirs._indices()[0].numpy())
+        assert_close(ours.row_values, theirs._values())
+        assert len(ours.rows) == len(np.unique(ours.rows))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -151,8 +151,8 @@ def test_sparse_gradient_is_row_sparse_and_feeds_sgd():
     run_case(a, b, ids, offsets, None, 0)
     grad = a.weight.grad
     assert isinstance(grad, RowSparseGrad) and grad.shape == (10_000, 8)
-    assert grad.is_coalesced() and grad.values.shape == (4, 8)  # row 3 occurs twice: its entries are summed
-    np.testing.assert_array_equal(grad.indices, [3, 17, 42, 9999])
+    assert grad.is_coalesced() and grad.row_values.shape == (4, 8)  # row 3 occurs twice: its entries are summed
+    np.testing.assert_array_equal(grad.rows, [3, 17, 42, 9999])
     for lib, layer in ((mt, a), (torch, b)):
         lib.optim.SGD(layer.parameters(), lr=0.5).step()
     assert_close(a.weight, b.weight)

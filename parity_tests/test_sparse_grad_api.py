@@ -130,3 +130,16 @@ def test_zero_empties_the_gradient(kind):
     assert a._nnz() == b._nnz() == 0 and a.is_coalesced() == b.is_coalesced()
     assert tuple(a.shape) == tuple(b.shape)
     same_dense(a, b)
+
+
+@KINDS
+def test_indices_and_values_of_the_coalesced_gradient(kind):
+    """`grad.coalesce().indices()` / `.values()` as torch's (a (1, nnz) int64 tensor, the rows' values);
+    on an uncoalesced gradient (a sum of two) both raise torch's error."""
+    a, b = grads(kind)
+    ca, cb = a.coalesce(), b.coalesce()
+    assert ca.indices().tolist() == cb.indices().tolist()
+    assert str(ca.indices().dtype).split(".")[-1] == str(cb.indices().dtype).split(".")[-1]
+    assert_close(ca.values(), cb.values())
+    for method in ("indices", "values"):
+        same_error(lambda: getattr(a + a, method)(), lambda: getattr(b + b, method)())

@@ -151,7 +151,7 @@ class Optimizer:
                 if set_to_none:
                     p._grad = None
                 elif isinstance(grad, RowSparseGrad):  # a sparse zero has no rows at all
-                    values = grad.values
+                    values = grad.row_values
                     p._grad = RowSparseGrad(np.empty(0, np.int64), np.empty((0,) + values.shape[1:], values.dtype),
                                             grad.shape, coalesced=True)
                 else:  # as torch: out of any graph, then an in-place zero (which counts as a new version)
@@ -271,9 +271,9 @@ def _cast_state_value(param: Tensor, name: str, value: Any) -> Any:
         return Tensor._make(np.array(float(value), dtype=np.float32)) if isinstance(value, (int, float)) else value
     dtype = param._data.dtype
     if isinstance(value, RowSparseGrad):
-        if dtype.kind != "f" or value.values.dtype == dtype:
+        if dtype.kind != "f" or value.row_values.dtype == dtype:
             return value
-        return RowSparseGrad(value.indices, value.values.astype(dtype), value.shape, value.is_coalesced())
+        return RowSparseGrad(value.rows, value.row_values.astype(dtype), value.shape, value.is_coalesced())
     if isinstance(value, Tensor):
         return value if dtype.kind != "f" or value._data.dtype == dtype else Tensor._make(value._data.astype(dtype))
     return copy.deepcopy(value)

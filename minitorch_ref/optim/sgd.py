@@ -91,7 +91,7 @@ class SGD(Optimizer):
         if group["weight_decay"] != 0:
             raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
         grad = grad.coalesce()  # (free for EmbeddingBag's gradient: it is built coalesced)
-        rows, values = grad.indices, grad.values
+        rows, values = grad.rows, grad.row_values
         if group["maximize"]:
             values = -values
         momentum = group["momentum"]
@@ -101,14 +101,14 @@ class SGD(Optimizer):
             if buf is None:
                 buf = RowSparseGrad(rows, values.copy(), grad.shape, coalesced=True)
             else:
-                buf = RowSparseGrad(np.concatenate([buf.indices, rows]),
-                                    np.concatenate([momentum * buf.values, (1 - group["dampening"]) * values]),
+                buf = RowSparseGrad(np.concatenate([buf.rows, rows]),
+                                    np.concatenate([momentum * buf.row_values, (1 - group["dampening"]) * values]),
                                     grad.shape).coalesce()
             state["momentum_buffer"] = buf
             if group["nesterov"]:
-                both = RowSparseGrad(np.concatenate([rows, buf.indices]),
-                                     np.concatenate([values, momentum * buf.values]), grad.shape).coalesce()
-                rows, values = both.indices, both.values
+                both = RowSparseGrad(np.concatenate([rows, buf.rows]),
+                                     np.concatenate([values, momentum * buf.row_values]), grad.shape).coalesce()
+                rows, values = both.rows, both.row_values
             else:
-                rows, values = buf.indices, buf.values
+                rows, values = buf.rows, buf.row_values
         sparse_rows.add_rows_(p._data, rows, values, -float(group["lr"]))  # rows distinct: a plain fancy-index update

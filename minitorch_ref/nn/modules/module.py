@@ -330,7 +330,7 @@ class Module:
             if set_to_none:
                 p.grad = None
             elif isinstance(p.grad, RowSparseGrad):
-                p.grad = RowSparseGrad(p.grad.indices[:0], p.grad.values[:0], p.grad.shape)
+                p.grad = RowSparseGrad(p.grad.rows[:0], p.grad.row_values[:0], p.grad.shape)
             else:
                 p.grad.detach_()
                 p.grad._data[...] = 0

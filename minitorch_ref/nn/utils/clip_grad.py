@@ -71,7 +71,7 @@ def _grads(parameters: list[Tensor]) -> list[Tensor]:
 
 def _array(grad: Tensor | RowSparseGrad) -> np.ndarray:
     """The numbers of a gradient, in place: a sparse gradient's rows of values (coalesced first)."""
-    return grad.values if isinstance(grad, RowSparseGrad) else grad._data
+    return grad.row_values if isinstance(grad, RowSparseGrad) else grad._data
 
 
 def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0, error_if_nonfinite: bool = False,
@@ -85,10 +85,10 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0, e
     norm_type = float(norm_type)
     # A sparse gradient with no rows (no token in the batch) adds nothing, and is left out as
     # `torch_impl.clip` leaves it out: an empty tensor has no infinity norm.
-    tensors = [t for t in tensors if not (isinstance(t, RowSparseGrad) and not len(t.indices))]
+    tensors = [t for t in tensors if not (isinstance(t, RowSparseGrad) and not len(t.rows))]
     if not tensors:
         return Tensor._make(np.array(0.0, dtype=np.float32))
-    arrays = [t.coalesce().values if isinstance(t, RowSparseGrad) else t._data for t in tensors]
+    arrays = [t.coalesce().row_values if isinstance(t, RowSparseGrad) else t._data for t in tensors]
     for a in arrays:
         if a.dtype.kind != "f":
             raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
@@ -170,7 +170,7 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, f
     clip_value = float(clip_value)
     for p in _grads(_as_list(parameters)):
         if isinstance(p.grad, RowSparseGrad):
-            np.clip(p.grad.values, -clip_value, clip_value, out=p.grad.values)
+            np.clip(p.grad.row_values, -clip_value, clip_value, out=p.grad.row_values)
         elif p.grad._data.dtype.kind != "f":  # (a float bound cannot be written into integers)
             raise RuntimeError(f"result type Float can't be cast to the desired output type "
                                f"{cpp_type_name(p.grad._data.dtype)}")
