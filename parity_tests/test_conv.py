@@ -358,6 +358,10 @@ POOL_ERRORS = {
     "avg-divisor-zero": lambda m: m.nn.functional.avg_pool2d(m.ones(1, 3, 8, 8), 2, divisor_override=0),
     "max-bool": lambda m: m.nn.functional.max_pool2d(m.ones(1, 2, 4, 4, dtype=m.bool), 2),
     "avg-bool": lambda m: m.nn.functional.avg_pool2d(m.ones(1, 2, 4, 4, dtype=m.bool), 2),
+    # (torch's kernel takes floats and Long only; found by thorough fuzz seed 269)
+    "avg-int32": lambda m: m.nn.functional.avg_pool2d(m.ones(1, 2, 4, 4, dtype=m.int32), 2, ceil_mode=True),
+    "avg-uint8": lambda m: m.nn.functional.avg_pool2d(m.ones(2, 4, 4, dtype=m.uint8), 2),
+    "avg-int8": lambda m: m.nn.functional.avg_pool2d(m.ones(1, 2, 4, 4, dtype=m.int8), 2),
     "avg-padding-3-values": lambda m: m.nn.functional.avg_pool2d(m.ones(1, 3, 8, 8), 2, 2, (0, 0, 0)),
 }
 

@@ -329,3 +329,13 @@ MIXED.update({f"matmul-{i}d-{j}d": (lambda i, j: lambda m: m.ones(*_SHAPES[i], d
 @pytest.mark.parametrize("name", MIXED)
 def test_mixed_dtype_messages(name):
     _assert_same(MIXED[name])
+
+
+# --- found by thorough fuzz seed 269 at the session's end ----------------------------------------
+@pytest.mark.parametrize("dtypes", [("uint8", "int64"), ("int32", "uint8"), ("int64", "float32"), ("float32", "int64")])
+def test_huber_loss_casting_check_is_torchs(dtypes):
+    """huber_loss checks the input's dtype against the common one by torch's casting rule (Long into Byte is
+    allowed there: the kernel then refuses Long), not NumPy's 'same_kind' (which refused it first; the
+    other three pairs guard the rewritten check)."""
+    _assert_same(lambda m: m.nn.functional.huber_loss(m.zeros(3, dtype=getattr(m, dtypes[0])),
+                                                      m.ones(3, dtype=getattr(m, dtypes[1]))))

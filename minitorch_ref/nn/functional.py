@@ -21,6 +21,7 @@ from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_o
                        _result_dtype, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
+from ..autograd.inplace import _can_cast
 from ..kernels import cross_entropy as cross_entropy_kernels
 from ..kernels import embedding_bag as embedding_bag_kernels
 from ..kernels import sparse_rows
@@ -1153,7 +1154,7 @@ def _huber_loss(input: Tensor, target: Tensor, reduction: str, delta: float) -> 
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     common, out_dtype = _fold([input._data.dtype, target._data.dtype]), input._data.dtype
-    if not np.can_cast(common, out_dtype, "same_kind"):  # (torch's result has the input's dtype)
+    if not _can_cast(common, out_dtype):  # (torch's result has the input's dtype: its casting rule)
         raise RuntimeError(f"result type {torch_type_name(common)} can't be cast to the desired output type "
                            f"{torch_type_name(out_dtype)}")
     input, target = _loss_operands(input, target, "huber")
@@ -1643,8 +1644,8 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.ndim, 1)}, "
                          f"{max(input.ndim, 1) - 1}], but got -3)")
     out_size = _pool_output_size(input, kernel, stride, padding, (1, 1), ceil_mode)
-    if input._data.dtype == np.bool_:
-        raise NotImplementedError("\"avg_pool2d\" not implemented for 'Bool'")
+    if input._data.dtype.kind in "biu" and input._data.dtype != np.int64:  # (torch's kernel: floats and Long only)
+        raise NotImplementedError(f"\"avg_pool2d\" not implemented for '{torch_type_name(input._data.dtype)}'")
     return conv.AvgPool2d.apply(input, kernel, stride, padding, out_size, ceil_mode, count_include_pad,
                                 divisor_override)
 
