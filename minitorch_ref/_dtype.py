@@ -88,6 +88,12 @@ def category(np_dtype: np.dtype) -> int:
     return _BY_NUMPY[np_dtype]._category
 
 
+def can_cast(source: np.dtype, target: np.dtype) -> bool:
+    """torch's casting rule (`torch.can_cast`, and the check of in-place and out= results): anything may
+    go to a wider kind except floating point to integers, and nothing but bool goes to bool."""
+    return not ((source.kind == "f" and target.kind in "iu") or (source != np.bool_ and target == np.bool_))
+
+
 def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
     """torch.promote_types: within a category the wider type wins; across categories the higher category's type."""
     if a is b or a == b:

@@ -500,7 +500,7 @@ def can_cast(from_: Any, to: Any) -> bool:
     """Whether torch's casting rule allows it: no floating point to integers, nothing but bool to bool."""
     a = _dtype_argument(from_, "can_cast", "from_", 1)
     b = _dtype_argument(to, "can_cast", "to", 2)
-    return not ((a.kind == "f" and b.kind in "iu") or (a != np.bool_ and b == np.bool_))
+    return _dt.can_cast(a, b)
 
 
 def result_type(tensor: Any, other: Any) -> Any:

@@ -1181,7 +1181,7 @@ class Tensor(TensorBase):
         _check_inplace(self)
         _check_output_shape(self, other)
         result, target = _promote(self, other)[0]._data.dtype, self._data.dtype
-        if not inplace._can_cast(result, target):
+        if not dt.can_cast(result, target):
             raise RuntimeError(f"result type {dt.torch_type_name(result)} can't be cast to the desired output type "
                                f"{dt.torch_type_name(target)}")
         return self._inplace(op(self, other))

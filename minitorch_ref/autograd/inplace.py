@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._dtype import torch_type_name
+from .._dtype import can_cast, torch_type_name
 from . import grad_mode
 from .function import Function, message_name
 from .tensor_base import Storage, TensorBase, bump_version, mark_view, storage_of  # noqa: F401 (re-exported)
@@ -80,7 +80,7 @@ def commit(t, result):
     if value.shape != target.shape:
         raise RuntimeError(f"output with shape {list(target.shape)} doesn't match the broadcast shape "
                            f"{list(value.shape)}")
-    if value.dtype != target.dtype and not _can_cast(value.dtype, target.dtype):
+    if value.dtype != target.dtype and not can_cast(value.dtype, target.dtype):
         raise RuntimeError(f"result type {torch_type_name(value.dtype)} can't be cast to the desired output type "
                            f"{torch_type_name(target.dtype)}")
     node = result.grad_fn
@@ -100,12 +100,6 @@ def commit(t, result):
         root.grad_fn, root._requires_grad = new_root.grad_fn, True
     _refresh_views(root)
     return t
-
-
-def _can_cast(source: np.dtype, target: np.dtype) -> bool:
-    """torch's in-place casting rule: within a kind, or up the chain bool -> int -> float."""
-    order = "biuf"
-    return order.index(source.kind) <= order.index(target.kind) or (source.kind in "iu" and target.kind in "iu")
 
 
 def _keep_old_values(node, array: np.ndarray) -> None:

@@ -15,13 +15,12 @@ from typing import Any
 import numpy as np
 
 from .._generator import resolve as _random_source
-from .._dtype import PACKAGE, cpp_type_name, torch_type_name
+from .._dtype import PACKAGE, can_cast, cpp_type_name, torch_type_name
 from .._sparse import RowSparseGrad
 from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _checked_scalar, _fold,
                        _result_dtype, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
-from ..autograd.inplace import _can_cast
 from ..kernels import cross_entropy as cross_entropy_kernels
 from ..kernels import embedding_bag as embedding_bag_kernels
 from ..kernels import sparse_rows
@@ -1154,7 +1153,7 @@ def _huber_loss(input: Tensor, target: Tensor, reduction: str, delta: float) -> 
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     common, out_dtype = _fold([input._data.dtype, target._data.dtype]), input._data.dtype
-    if not _can_cast(common, out_dtype):  # (torch's result has the input's dtype: its casting rule)
+    if not can_cast(common, out_dtype):  # (torch's result has the input's dtype: its casting rule)
         raise RuntimeError(f"result type {torch_type_name(common)} can't be cast to the desired output type "
                            f"{torch_type_name(out_dtype)}")
     input, target = _loss_operands(input, target, "huber")
