@@ -14,10 +14,13 @@ from __future__ import annotations
 import math
 import types
 import warnings
+import weakref
 from bisect import bisect_right
 from collections import Counter
+from functools import wraps
 from typing import Any, Callable, Iterable
 
+from .._tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -30,7 +33,7 @@ class LRScheduler:
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
+                group.setdefault("initial_lr", _copied(group["lr"]))
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
@@ -40,8 +43,9 @@ class LRScheduler:
                         "checkpoint but haven't properly loaded the optimizer state\n2. You're using last_epoch >= 0 "
                         "for a fresh training run (not recommended)"
                     )
-        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs: list[float | Tensor] = _group_values(optimizer, "initial_lr")
         self.last_epoch = last_epoch
+        _record_optimizer_steps(optimizer)
         self._step_count = 0
         self._is_initial = True
         self._get_lr_called_within_step = False
@@ -56,8 +60,11 @@ class LRScheduler:
 
         `epoch` (deprecated in torch, still accepted) jumps to that epoch, using the schedule's
         closed form (`_get_closed_form_lr`) where it has one."""
-        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
-            warnings.warn(_STEP_ORDER_WARNING, UserWarning, stacklevel=2)
+        if self._step_count == 1:
+            if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
+                warnings.warn(_STEP_REPLACED_WARNING, UserWarning, stacklevel=2)
+            elif not getattr(self.optimizer, "_opt_called", False):
+                warnings.warn(_STEP_ORDER_WARNING, UserWarning, stacklevel=2)
         self._step_count += 1
         if epoch is not None:
             warnings.warn(_EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
@@ -71,9 +78,9 @@ class LRScheduler:
                 values = self._get_closed_form_lr() if hasattr(self, "_get_closed_form_lr") else self.get_lr()
         finally:
             self._get_lr_called_within_step = False
-        for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
-        self._last_lr: list[float] = [group["lr"] for group in self.optimizer.param_groups]
+        for group, lr in zip(self.optimizer.param_groups, values, strict=True):  # (a group added since: an error)
+            _set_group_value(group, "lr", lr)
+        self._last_lr: list[float | Tensor] = _group_values(self.optimizer, "lr")
 
     def get_last_lr(self) -> list[float]:
         """The learning rates set by the last `step()`, one per parameter group."""
@@ -99,7 +106,7 @@ class StepLR(LRScheduler):
         # Chainable form (as torch): scale the current lr, so another scheduler may change it too.
         _warn_get_lr_called_outside_step(self)
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
-            return [group["lr"] for group in self.optimizer.param_groups]
+            return _group_values(self.optimizer, "lr")
         return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
 
     def _get_closed_form_lr(self) -> list[float]:
@@ -120,7 +127,7 @@ class MultiStepLR(LRScheduler):
     def get_lr(self) -> list[float]:
         _warn_get_lr_called_outside_step(self)
         if self.last_epoch not in self.milestones:
-            return [group["lr"] for group in self.optimizer.param_groups]
+            return _group_values(self.optimizer, "lr")
         return [group["lr"] * self.gamma ** self.milestones[self.last_epoch] for group in self.optimizer.param_groups]
 
     def _get_closed_form_lr(self) -> list[float]:
@@ -139,7 +146,7 @@ class ExponentialLR(LRScheduler):
     def get_lr(self) -> list[float]:
         _warn_get_lr_called_outside_step(self)
         if self._is_initial:  # (resuming with last_epoch >= 0 must not decay one step ahead)
-            return [group["lr"] for group in self.optimizer.param_groups]
+            return _group_values(self.optimizer, "lr")
         return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
 
     def _get_closed_form_lr(self) -> list[float]:
@@ -173,13 +180,14 @@ class LambdaLR(LRScheduler):
         lr_lambdas = state_dict.pop("lr_lambdas")
         self.__dict__.update(state_dict)
         state_dict["lr_lambdas"] = lr_lambdas  # (leave the caller's dict as it was)
-        for fn, saved in zip(self.lr_lambdas, lr_lambdas):
+        for i, saved in enumerate(lr_lambdas):  # (more saved states than functions: an IndexError, as torch)
             if saved is not None:
-                fn.__dict__.update(saved)
+                self.lr_lambdas[i].__dict__.update(saved)
 
     def get_lr(self) -> list[float]:
         _warn_get_lr_called_outside_step(self)
-        return [base_lr * lmbda(self.last_epoch) for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs)]
+        return [base_lr * lmbda(self.last_epoch)
+                for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs, strict=True)]
 
 
 class LinearLR(LRScheduler):
@@ -203,7 +211,7 @@ class LinearLR(LRScheduler):
         if self.last_epoch == 0:
             return [group["lr"] * self.start_factor for group in self.optimizer.param_groups]
         if self._is_initial or self.last_epoch > self.total_iters:
-            return [group["lr"] for group in self.optimizer.param_groups]
+            return _group_values(self.optimizer, "lr")
         change = self.end_factor - self.start_factor
         return [group["lr"] * (1.0 + change / (self.total_iters * self.start_factor + (self.last_epoch - 1) * change))
                 for group in self.optimizer.param_groups]
@@ -228,14 +236,14 @@ class CosineAnnealingLR(LRScheduler):
         _warn_get_lr_called_outside_step(self)
         groups = self.optimizer.param_groups
         if self._is_initial:
-            return [group["lr"] for group in groups]
+            return _group_values(self.optimizer, "lr")
         if self._step_count == 1 and self.last_epoch > 0:
             return [self.eta_min
                     + (base_lr - self.eta_min) * (1 + math.cos((self.last_epoch) * math.pi / self.T_max)) / 2
-                    for base_lr in self.base_lrs]
+                    for base_lr, _ in zip(self.base_lrs, groups, strict=True)]
         if (self.last_epoch - 1 - self.T_max) % (2 * self.T_max) == 0:  # at the bottom: the ratio would be 0 / 0
             return [group["lr"] + (base_lr - self.eta_min) * (1 - math.cos(math.pi / self.T_max)) / 2
-                    for base_lr, group in zip(self.base_lrs, groups)]
+                    for base_lr, group in zip(self.base_lrs, groups, strict=True)]
         return [(1 + math.cos(math.pi * self.last_epoch / self.T_max))
                 / (1 + math.cos(math.pi * (self.last_epoch - 1) / self.T_max))
                 * (group["lr"] - self.eta_min) + self.eta_min
@@ -275,7 +283,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.cooldown = cooldown
         self.eps = eps
         self.last_epoch = 0
-        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+        self._last_lr = _group_values(optimizer, "lr")
         self._init_is_better(mode, threshold, threshold_mode)
         self._reset()
 
@@ -303,7 +311,7 @@ class ReduceLROnPlateau(LRScheduler):
             self._reduce_lr()
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        self._last_lr = _group_values(self.optimizer, "lr")
 
     def _reduce_lr(self) -> None:
         groups = self.optimizer.param_groups
@@ -319,7 +327,7 @@ class ReduceLROnPlateau(LRScheduler):
             old_lr = float(group["lr"])
             new_lr = max(old_lr * self.factor, min_lr)
             if old_lr - new_lr > self.eps:
-                group["lr"] = new_lr
+                _set_group_value(group, "lr", new_lr)
 
     @property
     def in_cooldown(self) -> bool:
@@ -349,6 +357,41 @@ class ReduceLROnPlateau(LRScheduler):
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
 
 
+def _copied(value: Any) -> Any:
+    return value.clone() if isinstance(value, Tensor) else value
+
+
+def _group_values(optimizer: Optimizer, key: str) -> list[Any]:
+    """Each group's `key`; a tensor (a tensor lr) is copied, so the list never changes with the group."""
+    return [_copied(group[key]) for group in optimizer.param_groups]
+
+
+def _set_group_value(group: dict[str, Any], key: str, value: Any) -> None:
+    """A tensor lr is overwritten in place (whoever holds it sees the new value), a number replaced, as torch."""
+    if isinstance(group[key], Tensor):
+        group[key].fill_(value.squeeze() if isinstance(value, Tensor) else value)
+    else:
+        group[key] = value
+
+
+def _record_optimizer_steps(optimizer: Optimizer) -> None:
+    """Wrap `optimizer.step` (once per optimizer) to note its first call, as torch: a scheduler's first
+    `step()` warns if it comes before (the schedule's first value would be skipped)."""
+    if hasattr(optimizer.step, "_wrapped_by_lr_sched"):
+        return
+    step = optimizer.step.__func__
+    optimizer_ref = weakref.ref(optimizer)  # (no reference cycle through the wrapper)
+
+    @wraps(step)
+    def noted_step(*args: Any, **kwargs: Any) -> Any:
+        wrapped_optimizer = optimizer_ref()
+        wrapped_optimizer._opt_called = True
+        return step(wrapped_optimizer, *args, **kwargs)
+
+    noted_step._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
+    optimizer.step = noted_step  # type: ignore[method-assign]
+
+
 def _warn_get_lr_called_outside_step(scheduler: LRScheduler) -> None:
     if not scheduler._get_lr_called_within_step:
         warnings.warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
@@ -359,6 +402,11 @@ _STEP_ORDER_WARNING = (
     "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call "
     "them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result in "
     "PyTorch skipping the first value of the learning rate schedule. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
+_STEP_REPLACED_WARNING = (
+    "Seems like `optimizer.step()` has been overridden after learning rate scheduler initialization. Please, make "
+    "sure to call `optimizer.step()` before `lr_scheduler.step()`. See more details at "
     "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
 )
 _EPOCH_DEPRECATION_WARNING = (

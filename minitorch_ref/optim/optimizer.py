@@ -97,6 +97,10 @@ class Optimizer:
                   for i, group in enumerate(self.param_groups)]
         return f"{type(self).__name__} (\n" + "\n\n".join(groups) + "\n)"
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a copy (or pickle) keeps, as torch: not the `step` a scheduler wrapped, which calls this optimizer."""
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
+
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters with its own options (missing options take the defaults)."""
         if not isinstance(param_group, dict):
@@ -165,7 +169,6 @@ class Optimizer:
         """Update every parameter that has a gradient; `closure` (if given) recomputes the loss first."""
         if type(self)._update_group is Optimizer._update_group:
             raise NotImplementedError  # (as torch's base class: a subclass defines `step` or `_update_group`)
-        self._opt_called = True  # (a scheduler warns if its step() comes before the optimizer's first)
         loss = None
         if closure is not None:
             with enable_grad():

@@ -1,0 +1,220 @@
+"""Learning-rate schedulers, differential probe: the edges that small programs found, each run on both libraries.
+
+What this proves, beyond `test_lr_schedulers.py` (every lr of long runs, state dicts, resuming, step(epoch)):
+- the warning about calling `scheduler.step()` before `optimizer.step()` comes exactly when torch's does: the
+  scheduler wraps `optimizer.step` to see its calls (an optimizer stepped before the scheduler existed does not
+  count; an optimizer with its own `step` does), and a `step` replaced afterwards gets torch's other warning;
+- a scheduler whose optimizer gained a param group since, or whose `get_lr()` returns too few values, raises
+  torch's error (an lr list shorter than the groups is never applied half-way);
+- LambdaLR's `load_state_dict` reads the saved states as torch does (more states than functions: an error);
+- a tensor lr (a one-element tensor in the group) is updated in place, as torch's: the optimizer and whoever
+  holds it see the new value, while `get_last_lr()`, `base_lrs` and `initial_lr` are copies.
+"""
+from __future__ import annotations
+
+import copy
+import warnings
+
+import pytest
+import torch
+
+import minitorch_ref as mt
+from parity_tests.test_semantics import assert_matches_torch
+
+
+def _optimizer(backend, groups=2, name="SGD"):
+    """`groups` param groups with lrs 0.1, 0.3, 0.05 (SGD with momentum, or Adam)."""
+    params = [backend.nn.Parameter(backend.ones(2)) for _ in range(groups)]
+    optimizer = getattr(backend.optim, name)([{"params": [p]} for p in params], lr=0.1)
+    for group, lr in zip(optimizer.param_groups, [0.1, 0.3, 0.05]):
+        group["lr"] = lr
+    return optimizer
+
+
+def _with_warnings(program, backend):
+    """(what `program(backend)` returns, [(category, message) of each warning])."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = program(backend)
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
+# --------------------------------------------------------------------------- the step-order warning
+def _stepped_before_the_scheduler(m):
+    optimizer = _optimizer(m)
+    optimizer.step()  # (before the scheduler wraps `step`: torch does not see it)
+    scheduler = m.optim.lr_scheduler.StepLR(optimizer, 2)
+    scheduler.step()
+    return scheduler.get_last_lr()
+
+
+def _step_replaced_after_the_scheduler(m):
+    optimizer = _optimizer(m)
+    scheduler = m.optim.lr_scheduler.ExponentialLR(optimizer, 0.5)
+    optimizer.step = lambda closure=None: None
+    optimizer.step()
+    scheduler.step()
+    return scheduler.get_last_lr()
+
+
+def _optimizer_with_its_own_step(m):
+    class Constant(m.optim.Optimizer):
+        def __init__(self, params):
+            super().__init__(params, {"lr": 0.1})
+
+        def step(self, closure=None):
+            return None
+
+    optimizer = Constant([m.nn.Parameter(m.ones(2))])
+    scheduler = m.optim.lr_scheduler.StepLR(optimizer, 1)
+    optimizer.step()
+    scheduler.step()
+    return scheduler.get_last_lr()
+
+
+def _deep_copied_scheduler(m):
+    """The copy's optimizer is a copy without the wrapped `step` (it would step the original)."""
+    optimizer = _optimizer(m)
+    scheduler = copy.deepcopy(m.optim.lr_scheduler.StepLR(optimizer, 1))
+    scheduler.optimizer.step()
+    scheduler.step()
+    return scheduler.get_last_lr(), [g["lr"] for g in optimizer.param_groups]
+
+
+def _scheduler_stepped_first(m):
+    optimizer = _optimizer(m)
+    scheduler = m.optim.lr_scheduler.StepLR(optimizer, 1)
+    scheduler.step()
+    optimizer.step()
+    scheduler.step()
+    return scheduler.get_last_lr()
+
+
+def _second_scheduler_after_a_step(m):
+    optimizer = _optimizer(m)
+    first = m.optim.lr_scheduler.StepLR(optimizer, 2)
+    optimizer.step()
+    second = m.optim.lr_scheduler.ExponentialLR(optimizer, 0.5)
+    second.step()
+    first.step()
+    return first.get_last_lr(), second.get_last_lr()
+
+
+STEP_ORDER = [_stepped_before_the_scheduler, _step_replaced_after_the_scheduler, _optimizer_with_its_own_step,
+              _deep_copied_scheduler, _scheduler_stepped_first, _second_scheduler_after_a_step]
+
+
+@pytest.mark.parametrize("program", STEP_ORDER, ids=lambda p: p.__name__.strip("_"))
+def test_the_step_order_warning_comes_when_torchs_does(program):
+    assert _with_warnings(program, mt) == _with_warnings(program, torch)
+
+
+def test_a_copied_optimizer_steps_its_own_parameters():
+    """A scheduler wraps `optimizer.step`; a deep copy of the optimizer must not keep that wrapper (it
+    calls the original optimizer), as torch's `__getstate__` keeps only defaults, state and groups."""
+    def program(m):
+        optimizer = _optimizer(m)
+        m.optim.lr_scheduler.StepLR(optimizer, 1)
+        twin = copy.deepcopy(optimizer)
+        for group in twin.param_groups:
+            group["params"][0].grad = m.ones(2)
+        twin.step()
+        return ([group["params"][0].detach().numpy().tolist() for group in optimizer.param_groups],
+                [group["params"][0].detach().numpy().tolist() for group in twin.param_groups], sorted(vars(twin)))
+
+    expected, got = program(torch), program(mt)
+    assert got[:2] == expected[:2]
+    assert {"defaults", "state", "param_groups"} <= set(got[2]) and "step" not in got[2]
+
+
+# --------------------------------------------------------------------------- as many lrs as groups
+def _group_added_then(make, epoch=None):
+    def program(m):
+        optimizer = _optimizer(m)
+        scheduler = make(m.optim.lr_scheduler, optimizer)
+        optimizer.add_param_group({"params": [m.nn.Parameter(m.ones(1))], "lr": 1.0})
+        optimizer.step()
+        for _ in range(5):
+            scheduler.step(epoch)
+        return scheduler.get_last_lr()
+    return program
+
+
+def _too_few_lrs(m):
+    class OneLr(m.optim.lr_scheduler.LRScheduler):
+        def get_lr(self):
+            return [0.5]
+
+    OneLr(_optimizer(m))
+
+
+GROUP_COUNT = {
+    "LambdaLR-step": _group_added_then(lambda s, o: s.LambdaLR(o, lambda epoch: 0.9 ** epoch)),
+    "CosineAnnealingLR-step": _group_added_then(lambda s, o: s.CosineAnnealingLR(o, 4)),
+    "StepLR-step(epoch)": _group_added_then(lambda s, o: s.StepLR(o, 1), epoch=3),
+    "MultiStepLR-step(epoch)": _group_added_then(lambda s, o: s.MultiStepLR(o, [2]), epoch=3),
+    "ExponentialLR-step(epoch)": _group_added_then(lambda s, o: s.ExponentialLR(o, 0.5), epoch=3),
+    "LinearLR-step(epoch)": _group_added_then(lambda s, o: s.LinearLR(o), epoch=3),
+    "LambdaLR-step(epoch)": _group_added_then(lambda s, o: s.LambdaLR(o, lambda epoch: 2.0), epoch=3),
+    "CosineAnnealingLR-step(epoch)": _group_added_then(lambda s, o: s.CosineAnnealingLR(o, 4), epoch=3),
+    "get_lr-returns-too-few": _too_few_lrs,
+}
+
+
+@pytest.mark.parametrize("case", list(GROUP_COUNT))
+def test_lrs_for_a_different_number_of_groups_raise_as_torch(case):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (step(epoch) is deprecated)
+        assert_matches_torch(GROUP_COUNT[case])
+
+
+class Scale:
+    """A callable object: LambdaLR saves its attributes."""
+
+    def __init__(self, factor):
+        self.factor = factor
+
+    def __call__(self, epoch):
+        return self.factor * 0.9 ** epoch
+
+
+def test_lambda_lr_loading_more_states_than_functions_raises_as_torch():
+    def program(m):
+        scheduler = m.optim.lr_scheduler.LambdaLR(_optimizer(m), [Scale(1.0), Scale(2.0)])
+        state = scheduler.state_dict()
+        state["lr_lambdas"].append({"factor": 3.0})
+        scheduler.load_state_dict(state)
+
+    assert_matches_torch(program)
+
+
+# --------------------------------------------------------------------------- a tensor lr
+TENSOR_LR = {
+    "StepLR": lambda s, o: s.StepLR(o, 1),
+    "MultiStepLR": lambda s, o: s.MultiStepLR(o, [1, 3]),
+    "ExponentialLR": lambda s, o: s.ExponentialLR(o, 0.5),
+    "LambdaLR": lambda s, o: s.LambdaLR(o, lambda epoch: 2.0 / (epoch + 1)),
+    "LinearLR": lambda s, o: s.LinearLR(o),
+    "CosineAnnealingLR": lambda s, o: s.CosineAnnealingLR(o, 4),
+    "ReduceLROnPlateau": lambda s, o: s.ReduceLROnPlateau(o, patience=0),
+}
+
+
+@pytest.mark.parametrize("case", list(TENSOR_LR))
+@pytest.mark.parametrize("shape", [(), (1,)])
+def test_a_tensor_lr_is_updated_in_place_and_copied_out_as_torch(case, shape):
+    def program(m):
+        lr = m.full(shape, 0.1)
+        optimizer = m.optim.Adam([m.nn.Parameter(m.ones(2))], lr=lr)
+        scheduler = TENSOR_LR[case](m.optim.lr_scheduler, optimizer)
+        group = optimizer.param_groups[0]
+        initial = group.get("initial_lr")
+        record = [initial is None or (initial is not lr and float(initial)), float(scheduler.get_last_lr()[0])]
+        for _ in range(5):
+            optimizer.step()
+            scheduler.step(1.0) if case == "ReduceLROnPlateau" else scheduler.step()
+            last = scheduler.get_last_lr()[0]
+            record.append((group["lr"] is lr, float(lr), type(last).__name__, last is lr, float(last)))
+        return record, str(lr.dtype).split(".")[-1]
+
+    assert program(mt) == program(torch)
