@@ -218,3 +218,103 @@ def test_a_tensor_lr_is_updated_in_place_and_copied_out_as_torch(case, shape):
         return record, str(lr.dtype).split(".")[-1]
 
     assert program(mt) == program(torch)
+
+
+# --------------------------------------------------------------------------- SequentialLR and ChainedScheduler
+COMPOSED = {
+    "warmup-then-cosine": lambda s, o: s.SequentialLR(
+        o, [s.LinearLR(o, 0.1, total_iters=5), s.CosineAnnealingLR(o, 20, 0.001)], milestones=[5]),
+    "three-phases": lambda s, o: s.SequentialLR(
+        o, [s.ExponentialLR(o, 0.9), s.StepLR(o, 3, 0.5), s.LambdaLR(o, lambda epoch: 1 / (epoch + 1))], [4, 11]),
+    "one-scheduler": lambda s, o: s.SequentialLR(o, [s.ExponentialLR(o, 0.9)], []),
+    "milestone-0": lambda s, o: s.SequentialLR(o, [s.ExponentialLR(o, 0.9), s.MultiStepLR(o, [2, 5])], [0]),
+    "repeated-milestone": lambda s, o: s.SequentialLR(o, [s.ExponentialLR(o, 0.9), s.LinearLR(o), s.StepLR(o, 2)],
+                                                      [3, 3]),
+    "resumed-last_epoch": lambda s, o: s.SequentialLR(o, [s.ExponentialLR(o, 0.9), s.StepLR(o, 2)], [4],
+                                                      last_epoch=2),
+    "chained": lambda s, o: s.ChainedScheduler([s.LinearLR(o, 0.5, total_iters=4), s.ExponentialLR(o, 0.95),
+                                                s.MultiStepLR(o, [7])]),
+    "chained-with-optimizer": lambda s, o: s.ChainedScheduler([s.StepLR(o, 3), s.CosineAnnealingLR(o, 9)], o),
+    "sequential-of-chained": lambda s, o: s.SequentialLR(
+        o, [s.ChainedScheduler([s.LinearLR(o, 0.5, total_iters=4), s.ExponentialLR(o, 0.95)]),
+            s.CosineAnnealingLR(o, 10)], [6]),
+    "sequential-of-sequential": lambda s, o: s.SequentialLR(
+        o, [s.SequentialLR(o, [s.LinearLR(o, 0.5, total_iters=2), s.ExponentialLR(o, 0.9)], [2]), s.StepLR(o, 2)],
+        [6]),
+    "chained-of-sequential": lambda s, o: s.ChainedScheduler(
+        [s.SequentialLR(o, [s.LinearLR(o), s.ExponentialLR(o, 0.9)], [3]), s.StepLR(o, 4)]),
+}
+
+
+def _composed_run(backend, case, resume_at=None):
+    """The course's loop for 25 epochs: every lr, last_epoch and the state dicts (inner ones nested)."""
+    optimizer = _optimizer(backend)
+    scheduler = COMPOSED[case](backend.optim.lr_scheduler, optimizer)
+    record = [scheduler.state_dict(), scheduler.get_last_lr()]
+    for epoch in range(25):
+        optimizer.step()
+        scheduler.step()
+        record.append((scheduler.get_last_lr(), [g["lr"] for g in optimizer.param_groups],
+                       getattr(scheduler, "last_epoch", None)))  # (a ChainedScheduler has none)
+        if epoch == resume_at:  # a new process: build both again, then load the checkpoints
+            saved_optimizer, saved_scheduler = optimizer.state_dict(), copy.deepcopy(scheduler.state_dict())
+            optimizer = _optimizer(backend)
+            scheduler = COMPOSED[case](backend.optim.lr_scheduler, optimizer)
+            optimizer.load_state_dict(saved_optimizer)
+            scheduler.load_state_dict(saved_scheduler)
+    return record, scheduler.state_dict()
+
+
+@pytest.mark.parametrize("case", list(COMPOSED))
+def test_sequential_and_chained_schedules_match_torch_exactly(case):
+    assert _with_warnings(lambda m: _composed_run(m, case), mt) == _with_warnings(
+        lambda m: _composed_run(m, case), torch)  # floats compared with ==, state dict keys in torch's order
+
+
+@pytest.mark.parametrize("case", ["warmup-then-cosine", "three-phases", "sequential-of-chained", "chained"])
+def test_sequential_and_chained_resume_from_state_dicts_as_torch(case):
+    def program(m):
+        return _composed_run(m, case, resume_at=8)
+
+    assert _with_warnings(program, mt) == _with_warnings(program, torch)
+
+
+def test_sequential_lr_warns_when_stepped_before_the_optimizer():
+    def program(m):
+        optimizer = _optimizer(m)
+        scheduler = COMPOSED["warmup-then-cosine"](m.optim.lr_scheduler, optimizer)
+        scheduler.step()
+        optimizer.step()
+        scheduler.step()
+        return scheduler.get_last_lr()
+
+    assert _with_warnings(program, mt) == _with_warnings(program, torch)
+
+
+def _other_optimizer(s, m):
+    optimizer = _optimizer(m)
+    return [s.StepLR(optimizer, 1), s.StepLR(_optimizer(m), 1)], optimizer
+
+
+COMPOSED_ERRORS = {
+    "SequentialLR-no-scheduler": lambda s, m: s.SequentialLR(_optimizer(m), [], []),
+    "SequentialLR-not-a-scheduler": lambda s, m: s.SequentialLR(_optimizer(m), [object()], []),
+    "SequentialLR-ReduceLROnPlateau": lambda s, m: s.SequentialLR(
+        o := _optimizer(m), [s.StepLR(o, 1), s.ReduceLROnPlateau(o)], [2]),
+    "SequentialLR-another-optimizer": lambda s, m: s.SequentialLR(_other_optimizer(s, m)[1],
+                                                                  _other_optimizer(s, m)[0], [2]),
+    "SequentialLR-too-many-milestones": lambda s, m: s.SequentialLR(
+        o := _optimizer(m), [s.StepLR(o, 1), s.StepLR(o, 1)], [2, 3]),
+    "SequentialLR-no-initial_lr": lambda s, m: s.SequentialLR(_optimizer(m), [s.StepLR(_optimizer(m), 1)], []),
+    "ChainedScheduler-no-scheduler": lambda s, m: s.ChainedScheduler([]),
+    "ChainedScheduler-not-a-scheduler": lambda s, m: s.ChainedScheduler([object()]),
+    "ChainedScheduler-ReduceLROnPlateau": lambda s, m: s.ChainedScheduler([s.ReduceLROnPlateau(_optimizer(m))]),
+    "ChainedScheduler-another-optimizer": lambda s, m: s.ChainedScheduler([s.StepLR(_optimizer(m), 1)],
+                                                                          _optimizer(m)),
+    "ChainedScheduler-step(epoch)": lambda s, m: s.ChainedScheduler([s.StepLR(_optimizer(m), 1)]).step(3),
+}
+
+
+@pytest.mark.parametrize("case", list(COMPOSED_ERRORS))
+def test_sequential_and_chained_argument_errors_match_torch(case):
+    assert_matches_torch(lambda m: COMPOSED_ERRORS[case](m.optim.lr_scheduler, m))

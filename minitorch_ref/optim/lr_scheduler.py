@@ -8,6 +8,7 @@ As in torch, most schedules are "chainable": `step()` rescales the *current* lr 
 (so two schedulers may act on one optimizer), and `step(epoch)` (deprecated) uses the closed
 form from `base_lrs`. The two agree only up to rounding; each class below computes exactly
 what torch computes, in the same order, so the lrs are equal to the last bit.
+`SequentialLR` runs schedulers one after the other, `ChainedScheduler` steps several at once.
 """
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ from .optimizer import Optimizer
 
 class LRScheduler:
     """Base class: remembers each group's starting lr (`initial_lr`) and applies `get_lr()` on `step()`."""
+
+    _is_initial = False  # (True during the constructor's step)
+    _get_lr_called_within_step = False  # (get_lr() called directly warns)
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
@@ -46,11 +50,16 @@ class LRScheduler:
         self.base_lrs: list[float | Tensor] = _group_values(optimizer, "initial_lr")
         self.last_epoch = last_epoch
         _record_optimizer_steps(optimizer)
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """Count steps from 0 and take the first one: last_epoch becomes 0 (or moves on by one when resuming)."""
         self._step_count = 0
         self._is_initial = True
-        self._get_lr_called_within_step = False
-        self.step()  # the initial step: last_epoch becomes 0 (or moves on by one when resuming)
-        self._is_initial = False
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
 
     def get_lr(self) -> list[float]:
         raise NotImplementedError
@@ -68,6 +77,10 @@ class LRScheduler:
         self._step_count += 1
         if epoch is not None:
             warnings.warn(_EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """Move to the next epoch (or to `epoch`) and write its lrs into the optimizer's groups."""
         self._get_lr_called_within_step = True
         try:
             if epoch is None:
@@ -252,6 +265,104 @@ class CosineAnnealingLR(LRScheduler):
     def _get_closed_form_lr(self) -> list[float]:
         return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
                 for base_lr in self.base_lrs]
+
+
+class _SchedulerOfSchedulers(LRScheduler):
+    """SequentialLR and ChainedScheduler: their state dict holds each inner scheduler's state dict."""
+
+    _schedulers: list[LRScheduler]
+
+    def _check_schedulers(self, optimizer: Optimizer, schedulers: list[LRScheduler], expected: str) -> None:
+        """torch's checks: at least one scheduler, all on `optimizer`, none a ReduceLROnPlateau (it needs a metric)."""
+        name = type(self).__name__
+        if len(schedulers) < 1:
+            raise ValueError(f"{name} expects {expected}, but got no scheduler.")
+        for i, scheduler in enumerate(schedulers):
+            if not hasattr(scheduler, "optimizer"):
+                raise TypeError(f"{name} at index {i} should have `optimizer` as its attribute.")
+            if isinstance(scheduler, ReduceLROnPlateau):
+                raise ValueError(
+                    f"{name} does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
+                    f"specified when calling `step`, but got one at index {i} in the given schedulers sequence.")
+            if optimizer != scheduler.optimizer:
+                raise ValueError(
+                    f"{name} expects all schedulers to belong to the same optimizer, but got scheduler "
+                    f"{type(scheduler).__name__} at index {i} has {scheduler.optimizer}, which is different from "
+                    f"{type(optimizer).__name__}.")
+
+    def state_dict(self) -> dict[str, Any]:
+        state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        schedulers = state_dict.pop("_schedulers")
+        self.__dict__.update(state_dict)
+        state_dict["_schedulers"] = schedulers  # (leave the caller's dict as it was)
+        for i, state in enumerate(schedulers):
+            self._schedulers[i].load_state_dict(state)
+
+
+class SequentialLR(_SchedulerOfSchedulers):
+    """One scheduler after the other: `schedulers[i]` runs from `milestones[i - 1]` on, restarted there from
+    its first epoch (a warm-up, then a decay: `SequentialLR(opt, [LinearLR(...), CosineAnnealingLR(...)], [5])`)."""
+
+    def __init__(self, optimizer: Optimizer, schedulers: list[LRScheduler], milestones: list[int],
+                 last_epoch: int = -1) -> None:
+        self._check_schedulers(optimizer, schedulers, "at least one scheduler")
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(
+                "Sequential Schedulers expects number of schedulers provided to be one more than the number of "
+                f"milestone points, but got number of schedulers {len(schedulers)} and the number of milestones to be "
+                f"equal to {len(milestones)}")
+        self._schedulers = schedulers
+        self._milestones = milestones
+        self.last_epoch = last_epoch + 1
+        self.optimizer = optimizer
+        # Each scheduler's constructor took a step: undo them, and start the first one again from initial_lr.
+        for group in optimizer.param_groups:
+            _set_group_value(group, "lr", group["initial_lr"])
+        self.recursive_undo()
+        first = self._schedulers[bisect_right(milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
+
+    def recursive_undo(self, sched: LRScheduler | None = None) -> None:
+        """Move back the epoch of every scheduler inside `sched` (this one by default; nested ones included)."""
+        scheduler = self if sched is None else sched
+        if hasattr(scheduler, "_schedulers"):
+            for inner in scheduler._schedulers:
+                self.recursive_undo(inner)
+        elif hasattr(scheduler, "last_epoch"):
+            scheduler.last_epoch -= 1
+
+    def step(self) -> None:  # type: ignore[override]
+        """Step the current scheduler; at a milestone, the next one starts at its epoch 0 (its closed form)."""
+        self.last_epoch += 1
+        i = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[i]
+        if i > 0 and self._milestones[i - 1] == self.last_epoch:
+            scheduler._update_lr(0)
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+
+class ChainedScheduler(_SchedulerOfSchedulers):
+    """Step every scheduler in turn: their changes of the lr compose (each rescales the current lr)."""
+
+    def __init__(self, schedulers: list[LRScheduler], optimizer: Optimizer | None = None) -> None:
+        if len(schedulers) >= 1:
+            optimizer = optimizer or schedulers[0].optimizer
+        self._check_schedulers(optimizer, schedulers, "at least one scheduler to be chained")
+        self._schedulers = schedulers
+        self.optimizer = optimizer
+        self._last_lr = _group_values(schedulers[-1].optimizer, "lr")
+
+    def step(self) -> None:  # type: ignore[override]
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = _group_values(self._schedulers[-1].optimizer, "lr")
 
 
 class ReduceLROnPlateau(LRScheduler):
