@@ -8,7 +8,10 @@ What this proves, beyond `test_lr_schedulers.py` (every lr of long runs, state d
   torch's error (an lr list shorter than the groups is never applied half-way);
 - LambdaLR's `load_state_dict` reads the saved states as torch does (more states than functions: an error);
 - a tensor lr (a one-element tensor in the group) is updated in place, as torch's: the optimizer and whoever
-  holds it see the new value, while `get_last_lr()`, `base_lrs` and `initial_lr` are copies.
+  holds it see the new value, while `get_last_lr()`, `base_lrs` and `initial_lr` are copies;
+- SequentialLR, ChainedScheduler (nested in each other too) and OneCycleLR (SGD's momentum or Adam's beta1
+  cycled with the lr) give torch's lrs to the last bit, torch's state dicts (keys in torch's order), resume
+  from them identically, and check their arguments with torch's exceptions and messages.
 """
 from __future__ import annotations
 
@@ -318,3 +321,112 @@ COMPOSED_ERRORS = {
 @pytest.mark.parametrize("case", list(COMPOSED_ERRORS))
 def test_sequential_and_chained_argument_errors_match_torch(case):
     assert_matches_torch(lambda m: COMPOSED_ERRORS[case](m.optim.lr_scheduler, m))
+
+
+# --------------------------------------------------------------------------- OneCycleLR
+ONE_CYCLE = {
+    "SGD": ("SGD", dict(max_lr=0.5, total_steps=40)),
+    "Adam-beta1": ("Adam", dict(max_lr=[0.5, 1.0], total_steps=33)),
+    "per-group-momentums": ("SGD", dict(max_lr=0.5, total_steps=30, base_momentum=(0.8, 0.7),
+                                        max_momentum=[0.99, 0.9])),
+    "epochs-and-steps_per_epoch": ("Adam", dict(max_lr=0.5, epochs=4, steps_per_epoch=10)),
+    "linear": ("SGD", dict(max_lr=0.5, total_steps=40, anneal_strategy="linear")),
+    "three-phase": ("Adam", dict(max_lr=0.5, total_steps=40, three_phase=True)),
+    "three-phase-linear": ("SGD", dict(max_lr=0.5, total_steps=41, three_phase=True, anneal_strategy="linear",
+                                       pct_start=0.25)),
+    "pct_start-0": ("SGD", dict(max_lr=0.5, total_steps=20, pct_start=0.0)),
+    "pct_start-0.95": ("SGD", dict(max_lr=0.5, total_steps=20, pct_start=0.95)),
+    "no-momentum-cycle": ("RMSprop", dict(max_lr=0.5, total_steps=20, cycle_momentum=False)),
+    "RMSprop-momentum": ("RMSprop", dict(max_lr=0.5, total_steps=20)),
+    "div-factors": ("SGD", dict(max_lr=0.5, total_steps=40, div_factor=3, final_div_factor=7.5)),
+    "one-step": ("SGD", dict(max_lr=0.5, total_steps=1)),
+}
+
+
+def _options(optimizer):
+    return [{key: value for key, value in group.items() if key != "params"} for group in optimizer.param_groups]
+
+
+def _one_cycle_run(backend, case, resume_at=None):
+    """Every step to total_steps: the lrs, each group's options (momentum or betas, bounds), the state dict."""
+    name, options = ONE_CYCLE[case]
+    optimizer = _optimizer(backend, name=name)
+    scheduler = backend.optim.lr_scheduler.OneCycleLR(optimizer, **options)
+    record = [scheduler.state_dict(), _options(optimizer)]
+    for step in range(options.get("total_steps") or options["epochs"] * options["steps_per_epoch"]):
+        optimizer.step()
+        scheduler.step()
+        record.append((scheduler.get_last_lr(), _options(optimizer), scheduler.last_epoch))
+        if step == resume_at:
+            saved_optimizer, saved_scheduler = optimizer.state_dict(), scheduler.state_dict()
+            optimizer = _optimizer(backend, name=name)
+            scheduler = backend.optim.lr_scheduler.OneCycleLR(optimizer, **options)
+            optimizer.load_state_dict(saved_optimizer)
+            scheduler.load_state_dict(saved_scheduler)
+    return record, scheduler.state_dict()
+
+
+@pytest.mark.parametrize("case", list(ONE_CYCLE))
+def test_one_cycle_lrs_and_momentums_match_torch_exactly(case):
+    assert _with_warnings(lambda m: _one_cycle_run(m, case), mt) == _with_warnings(
+        lambda m: _one_cycle_run(m, case), torch)
+
+
+@pytest.mark.parametrize("case", ["SGD", "Adam-beta1", "three-phase"])
+def test_one_cycle_resumes_from_state_dicts_as_torch(case):
+    def program(m):
+        return _one_cycle_run(m, case, resume_at=11)
+
+    assert _with_warnings(program, mt) == _with_warnings(program, torch)
+
+
+def _stepped_to_the_end(m, steps, **options):
+    optimizer = _optimizer(m)
+    scheduler = m.optim.lr_scheduler.OneCycleLR(optimizer, 0.5, total_steps=3, **options)
+    for _ in range(steps):
+        optimizer.step()
+        scheduler.step()
+    return scheduler.get_last_lr()
+
+
+def _without_momentum(m):
+    class Plain(m.optim.Optimizer):
+        def __init__(self, params):
+            super().__init__(params, {"lr": 0.1})
+
+        def step(self, closure=None):
+            return None
+
+    m.optim.lr_scheduler.OneCycleLR(Plain([m.nn.Parameter(m.ones(2))]), 0.5, 10)
+
+
+ONE_CYCLE_ERRORS = {
+    "no-total_steps": dict(max_lr=0.5),
+    "epochs-without-steps_per_epoch": dict(max_lr=0.5, epochs=3),
+    "total_steps-0": dict(max_lr=0.5, total_steps=0),
+    "total_steps-float": dict(max_lr=0.5, total_steps=10.0),
+    "total_steps-str": dict(max_lr=0.5, total_steps="10"),
+    "epochs-0": dict(max_lr=0.5, epochs=0, steps_per_epoch=3),
+    "epochs-float": dict(max_lr=0.5, epochs=2.0, steps_per_epoch=3),
+    "steps_per_epoch-0": dict(max_lr=0.5, epochs=2, steps_per_epoch=0),
+    "pct_start-int": dict(max_lr=0.5, total_steps=10, pct_start=0),
+    "pct_start-above-1": dict(max_lr=0.5, total_steps=10, pct_start=1.5),
+    "pct_start-None": dict(max_lr=0.5, total_steps=10, pct_start=None),
+    "anneal_strategy": dict(max_lr=0.5, total_steps=10, anneal_strategy="exp"),
+    "max_lr-count": dict(max_lr=[0.5], total_steps=10),
+    "base_momentum-count": dict(max_lr=0.5, total_steps=10, base_momentum=[0.8]),
+    "max_momentum-count": dict(max_lr=0.5, total_steps=10, max_momentum=(0.8, 0.9, 0.9)),
+    "div_factor-0": dict(max_lr=0.5, total_steps=10, div_factor=0),
+}
+
+
+@pytest.mark.parametrize("case", list(ONE_CYCLE_ERRORS) + ["not-an-optimizer", "past-total_steps",
+                                                           "pct_start-1-last-step", "optimizer-without-momentum"])
+def test_one_cycle_errors_match_torch(case):
+    programs = {"not-an-optimizer": lambda m: m.optim.lr_scheduler.OneCycleLR("sgd", 0.5, 10),
+                "past-total_steps": lambda m: _stepped_to_the_end(m, 5),
+                "pct_start-1-last-step": lambda m: _stepped_to_the_end(m, 3, pct_start=1.0),  # (a phase of 0 steps)
+                "optimizer-without-momentum": _without_momentum}
+    program = programs.get(case) or (lambda m: m.optim.lr_scheduler.OneCycleLR(_optimizer(m),
+                                                                              **ONE_CYCLE_ERRORS[case]))
+    assert_matches_torch(program)

@@ -9,6 +9,7 @@ As in torch, most schedules are "chainable": `step()` rescales the *current* lr 
 form from `base_lrs`. The two agree only up to rounding; each class below computes exactly
 what torch computes, in the same order, so the lrs are equal to the last bit.
 `SequentialLR` runs schedulers one after the other, `ChainedScheduler` steps several at once.
+`OneCycleLR` (stepped once per batch) computes each lr from the group's bounds instead.
 """
 from __future__ import annotations
 
@@ -267,6 +268,114 @@ class CosineAnnealingLR(LRScheduler):
                 for base_lr in self.base_lrs]
 
 
+class OneCycleLR(LRScheduler):
+    """The 1cycle policy, stepped once per batch: the lr rises from max_lr / div_factor to max_lr over the first
+    `pct_start` of `total_steps`, then anneals to max_lr / div_factor / final_div_factor (with `three_phase`, it
+    first comes back down to its start); the momentum (Adam's beta1) moves the other way, between its bounds."""
+
+    def __init__(self, optimizer: Optimizer, max_lr: float | list[float], total_steps: int | None = None,
+                 epochs: int | None = None, steps_per_epoch: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
+                 base_momentum: float | list[float] = 0.85, max_momentum: float | list[float] = 0.95,
+                 div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False,
+                 last_epoch: int = -1) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        self.optimizer = optimizer
+        self.total_steps = _one_cycle_total_steps(total_steps, epochs, steps_per_epoch)
+        self._schedule_phases = _one_cycle_phases(pct_start, self.total_steps, three_phase)
+        if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
+            raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
+        if anneal_strategy not in ["cos", "linear"]:
+            raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
+        self._anneal_func_type = anneal_strategy
+        max_lrs = _per_group("max_lr", optimizer, max_lr)
+        if last_epoch == -1:  # (resuming: the groups of the checkpoint have them)
+            for group, group_max_lr in zip(optimizer.param_groups, max_lrs):
+                group["initial_lr"] = group_max_lr / div_factor
+                group["max_lr"] = group_max_lr
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
+            self.use_beta1 = "betas" in optimizer.defaults
+            max_momentums = _per_group("max_momentum", optimizer, max_momentum)
+            base_momentums = _per_group("base_momentum", optimizer, base_momentum)
+            if last_epoch == -1:
+                for group, top, bottom in zip(optimizer.param_groups, max_momentums, base_momentums, strict=True):
+                    self._set_momentum(group, top)
+                    group["max_momentum"] = top
+                    group["base_momentum"] = bottom
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        # Not chainable: each lr is computed from the group's bounds (and the momentum is written here too).
+        _warn_get_lr_called_outside_step(self)
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(f"Tried to step {step} times. The specified number of total steps is {self.total_steps}")
+        lrs = []
+        for group in self.optimizer.param_groups:
+            phase, pct = self._phase_at(step)
+            lrs.append(self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
+            if self.cycle_momentum:
+                self._set_momentum(group, self._anneal(group[phase["start_momentum"]], group[phase["end_momentum"]],
+                                                       pct))
+        return lrs
+
+    def _phase_at(self, step: int) -> tuple[dict[str, Any], float]:
+        """The phase `step` is in, and how far into it (0 to 1) it is."""
+        start_step = 0.0
+        for phase in self._schedule_phases[:-1]:
+            if step <= phase["end_step"]:
+                return phase, (step - start_step) / (phase["end_step"] - start_step)
+            start_step = phase["end_step"]
+        last = self._schedule_phases[-1]  # (it takes every step after the others)
+        return last, (step - start_step) / (last["end_step"] - start_step)
+
+    def _anneal(self, start: float, end: float, pct: float) -> float:
+        """From `start` (pct 0) to `end` (pct 1): along half a cosine, or a straight line."""
+        if self._anneal_func_type == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    def _set_momentum(self, group: dict[str, Any], momentum: float) -> None:
+        if self.use_beta1:
+            group["betas"] = (momentum, *group["betas"][1:])
+        else:
+            group["momentum"] = momentum
+
+
+def _one_cycle_total_steps(total_steps: int | None, epochs: int | None, steps_per_epoch: int | None) -> int:
+    if total_steps is not None:
+        if total_steps <= 0 or not isinstance(total_steps, int):
+            raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
+        return total_steps
+    if epochs is not None and steps_per_epoch is not None:
+        if not isinstance(epochs, int) or epochs <= 0:
+            raise ValueError(f"Expected positive integer epochs, but got {epochs}")
+        if not isinstance(steps_per_epoch, int) or steps_per_epoch <= 0:
+            raise ValueError(f"Expected positive integer steps_per_epoch, but got {steps_per_epoch}")
+        return epochs * steps_per_epoch
+    raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
+
+
+def _one_cycle_phases(pct_start: float, total_steps: int, three_phase: bool) -> list[dict[str, Any]]:
+    """torch's phases (kept in the state dict): the step each one ends at, and the group keys of the values
+    that the lr and the momentum go from and to."""
+    def phase(end_step: float, lr_keys: tuple[str, str], momentum_keys: tuple[str, str]) -> dict[str, Any]:
+        return {"end_step": end_step, "start_lr": lr_keys[0], "end_lr": lr_keys[1],
+                "start_momentum": momentum_keys[0], "end_momentum": momentum_keys[1]}
+
+    warmup = phase(float(pct_start * total_steps) - 1, ("initial_lr", "max_lr"), ("max_momentum", "base_momentum"))
+    if not three_phase:
+        return [warmup, phase(total_steps - 1, ("max_lr", "min_lr"), ("base_momentum", "max_momentum"))]
+    return [warmup,
+            phase(float(2 * pct_start * total_steps) - 2, ("max_lr", "initial_lr"), ("base_momentum", "max_momentum")),
+            phase(total_steps - 1, ("initial_lr", "min_lr"), ("max_momentum", "max_momentum"))]
+
+
 class _SchedulerOfSchedulers(LRScheduler):
     """SequentialLR and ChainedScheduler: their state dict holds each inner scheduler's state dict."""
 
@@ -475,6 +584,17 @@ def _copied(value: Any) -> Any:
 def _group_values(optimizer: Optimizer, key: str) -> list[Any]:
     """Each group's `key`; a tensor (a tensor lr) is copied, so the list never changes with the group."""
     return [_copied(group[key]) for group in optimizer.param_groups]
+
+
+def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
+    """One value per param group: a list or tuple has one for each group, a single value is repeated."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != len(optimizer.param_groups):
+            raise ValueError(f"{name} must have the same length as optimizer.param_groups. {name} has {len(value)} "
+                             f"values, param_groups has {len(optimizer.param_groups)}.")
+    else:
+        value = [value] * len(optimizer.param_groups)
+    return [_copied(item) for item in value]
 
 
 def _set_group_value(group: dict[str, Any], key: str, value: Any) -> None:
