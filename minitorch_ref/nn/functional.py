@@ -18,7 +18,7 @@ from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, can_cast, cpp_type_name, torch_type_name
 from .._sparse import RowSparseGrad
 from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _checked_scalar, _fold,
-                       _result_dtype, typename)
+                       _is_int, _result_dtype, _type_name, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..kernels import cross_entropy as cross_entropy_kernels
@@ -1559,11 +1559,36 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
+def _check_pool_arguments(function: str, input: Any, int_lists: tuple, flags: tuple) -> None:
+    """torch's argument parser, before any other check, in the order of the arguments: a Tensor input,
+    int lists (`(name, value)`: an int or a sequence of ints; None for the optional stride) and bools. Positions are those of a positional call (a keyword argument's message has none in torch)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{function}(): argument 'input' (position 1) must be Tensor, not {_type_name(input)}")
+    for position, (name, value) in enumerate(int_lists, start=2):
+        if (value is None and name == "stride") or isinstance(value, Tensor):
+            continue
+        items = value if isinstance(value, (tuple, list)) else None
+        if items is None and not _is_int(value):
+            raise TypeError(f"{function}(): argument '{name}' (position {position}) must be tuple of ints, not "
+                            f"{_type_name(value)}")
+        bad = next((i for i, v in enumerate(items or ()) if not (_is_int(v) or isinstance(v, Tensor))), None)
+        if bad == 0:  # (torch checks the first element on its own, the others while unpacking)
+            raise TypeError(f"{function}(): argument '{name}' (position {position}) must be tuple of ints, but found "
+                            f"element of type {_type_name(items[0])} at pos 0")
+        if bad is not None:
+            raise TypeError(f"{function}(): argument '{name}' failed to unpack the object at pos {bad + 1} with error "
+                            f"\"type must be tuple of ints,but got {_type_name(items[bad])}\"")
+    for position, (name, value) in enumerate(flags, start=2 + len(int_lists)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{function}(): argument '{name}' (position {position}) must be bool, not "
+                            f"{_type_name(value)}")
+
+
 def _pool_pair(value: Any, fn: str, what: str, default: Any = None) -> tuple:
     """A pooling argument as (for H, for W): an int, or a tuple of one or two ints (None or (): `default`)."""
-    if default is not None and (value is None or (not isinstance(value, int) and len(value) == 0)):
+    if default is not None and (value is None or (not _is_int(value) and len(value) == 0)):
         return default
-    if isinstance(value, int):
+    if _is_int(value):
         return (value, value)
     if len(value) not in (1, 2):
         raise RuntimeError(f"{fn}: {what}")
@@ -1579,7 +1604,7 @@ def _pool_output_size(input: Tensor, kernel: tuple, stride: tuple, padding: tupl
             raise RuntimeError("stride should not be zero")
         if p < 0:
             raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
-        if p > ((k - 1) * d + 1) // 2:
+        if p > int(((k - 1) * d + 1) / 2):  # (C++'s division, toward zero: a negative kernel passes here)
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
                                f"kernel_size={k} and dilation={d}")
         o = (size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
@@ -1610,6 +1635,8 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """The maximum of each kernel_size window (stride: kernel_size by default) of input (N, C, H, W) or
     (C, H, W); padding counts as -inf. return_indices=True also returns where each maximum was (in H * W)."""
+    _check_pool_arguments("max_pool2d", input, (("kernel_size", kernel_size), ("stride", stride), ("padding", padding),
+                                                ("dilation", dilation)), (("ceil_mode", ceil_mode),))
     kernel = _pool_pair(kernel_size, "max_pool2d", "kernel_size must either be a single int, or a tuple of two ints")
     stride = _pool_pair(stride, "max_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
                         default=kernel)
@@ -1633,15 +1660,22 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """The mean of each kernel_size window (stride: kernel_size by default) of input (N, C, H, W) or (C, H, W);
     the zero padding counts in the divisor unless count_include_pad=False (or divisor_override is given)."""
+    _check_pool_arguments("avg_pool2d", input, (("kernel_size", kernel_size), ("stride", stride), ("padding", padding)),
+                          (("ceil_mode", ceil_mode), ("count_include_pad", count_include_pad)))
+    if divisor_override is not None and not (_is_int(divisor_override) or isinstance(divisor_override, Tensor)):
+        raise TypeError(f"avg_pool2d(): argument 'divisor_override' (position 7) must be int, not "
+                        f"{_type_name(divisor_override)}")
     kernel = _pool_pair(kernel_size, "avg_pool2d", "kernel_size must either be a single int, or a tuple of two ints")
     stride = _pool_pair(stride, "avg_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
                         default=kernel)
     padding = _pool_pair(padding, "avg_pool2d", "padding must either be a single int, or a tuple of two ints")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
-    if input.ndim < 3:  # (torch reads the size of dim -3 first)
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.ndim, 1)}, "
-                         f"{max(input.ndim, 1) - 1}], but got -3)")
+    if input.ndim == 0:  # (torch reads the size of dim -3 first)
+        raise IndexError("Dimension specified as -3 but tensor has no dimensions")
+    if input.ndim < 3:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-input.ndim}, "
+                         f"{input.ndim - 1}], but got -3)")
     out_size = _pool_output_size(input, kernel, stride, padding, (1, 1), ceil_mode)
     if input._data.dtype.kind in "biu" and input._data.dtype != np.int64:  # (torch's kernel: floats and Long only)
         raise NotImplementedError(f"\"avg_pool2d\" not implemented for '{torch_type_name(input._data.dtype)}'")
