@@ -7,6 +7,9 @@ What this proves, beyond `test_conv.py`, `test_batchnorm.py` and `test_nn_module
   exception types and messages (those of a positional call);
 - a negative kernel size reaches torch's "kernel size should be greater than zero" (the padding check
   divides as C++ does), and a 0-d input to `avg_pool2d` gets torch's IndexError;
+- `layer_norm` and `batch_norm` parse their arguments as torch (Tensor input and parameters, int sizes,
+  a bool `training`, numbers for `momentum` and `eps`: so `momentum=None`, nn.BatchNorm's cumulative
+  option, is torch's TypeError in the function), and a 1-d input to `batch_norm` fails with torch's errors;
 """
 from __future__ import annotations
 
@@ -64,3 +67,43 @@ def test_pooling_flags_and_divisor_are_parsed_as_torch(call):
 ])
 def test_pooling_shape_errors_as_torch(call):
     assert_matches_torch(call)
+
+
+# --------------------------------------------------------------------------- normalization's argument checks
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.nn.functional.layer_norm(None, [3]),
+    lambda lib, x: lib.nn.functional.layer_norm([[1.0, 2.0, 3.0]], [3]),
+    lambda lib, x: lib.nn.functional.layer_norm(x, np.int64(3)),
+    lambda lib, x: lib.nn.functional.layer_norm(x, (3.0,)),
+    lambda lib, x: lib.nn.functional.layer_norm(x, [4, "3"]),
+    lambda lib, x: lib.nn.functional.layer_norm(x, None),
+    lambda lib, x: lib.nn.functional.layer_norm(x, [3], [1.0, 1.0, 1.0]),
+    lambda lib, x: lib.nn.functional.layer_norm(x, [3], None, 0.0),
+    lambda lib, x: lib.nn.functional.layer_norm(x, [3], eps=None),
+    lambda lib, x: lib.nn.functional.layer_norm(x, [3], eps="1e-5"),
+    lambda lib, x: lib.nn.functional.layer_norm(x, (np.int64(3),), eps=np.float32(0.1)),
+    lambda lib, x: lib.nn.functional.batch_norm(x, lib.zeros(3), lib.ones(3), training=None),
+    lambda lib, x: lib.nn.functional.batch_norm(x, lib.zeros(3), lib.ones(3), training=1),
+    lambda lib, x: lib.nn.functional.batch_norm(x, lib.zeros(3), lib.ones(3), training=np.bool_(True)),
+    lambda lib, x: lib.nn.functional.batch_norm(x, lib.zeros(3), lib.ones(3), training=True, momentum=None),
+    lambda lib, x: lib.nn.functional.batch_norm(x, lib.zeros(3), lib.ones(3), training=True, momentum="0.1"),
+    lambda lib, x: lib.nn.functional.batch_norm(x, lib.zeros(3), lib.ones(3), momentum=None),
+    lambda lib, x: lib.nn.functional.batch_norm(x, lib.zeros(3), lib.ones(3), training=True, momentum=np.int64(1)),
+])
+def test_normalization_arguments_are_parsed_as_torch(call):
+    """A non-Tensor input or weight, a size that is not ints, a `training` that is not a bool, a `momentum` or
+    `eps` that is not a number (momentum=None is nn.BatchNorm's option, not F.batch_norm's): torch's TypeError."""
+    assert_matches_torch(lambda lib: call(lib, floats(lib, (4, 3))))
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("stats, weight", [(4, None), (None, None), (None, 1), (0, 0)])
+def test_batch_norm_of_a_1d_input_fails_as_torch(training, stats, weight):
+    """F.batch_norm of a 1-d input (the batch without a channel dim): torch finds 0 channels, so its messages
+    about the running statistics' or the weight's size, or its kernel's IndexError for dim 1."""
+    def normalize(lib):
+        running = (None, None) if stats is None else (lib.zeros(stats), lib.ones(stats))
+        return lib.nn.functional.batch_norm(floats(lib, (4,)), *running, None if weight is None else lib.ones(weight),
+                                            training=training)
+
+    assert_matches_torch(normalize)

@@ -17,8 +17,8 @@ import numpy as np
 from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, can_cast, cpp_type_name, torch_type_name
 from .._sparse import RowSparseGrad
-from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _checked_scalar, _fold,
-                       _is_int, _result_dtype, _type_name, typename)
+from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _checked_scalar, _dim,
+                       _fold, _is_int, _result_dtype, _type_name, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..kernels import cross_entropy as cross_entropy_kernels
@@ -653,11 +653,42 @@ class _NllLossOp(Function):
         return _unrows(g, ctx.input_shape), None, None, None, None
 
 
-def _check_tensor_argument(function: str, name: str, position: int, value: Any) -> None:
-    """torch's argument parser: an optional tensor argument of a C++ function is a Tensor or None."""
-    if value is not None and not isinstance(value, Tensor):
+def _check_tensor_argument(function: str, name: str, position: int, value: Any, optional: bool = True) -> None:
+    """torch's argument parser: a tensor argument of a C++ function is a Tensor (or None, if optional).
+    (Its positions, here and below, are those of a positional call: torch omits them for a keyword argument.)"""
+    if (value is not None or not optional) and not isinstance(value, Tensor):
         raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not "
                         f"{typename(value)}")
+
+
+def _check_int_list_argument(function: str, name: str, position: int, value: Any) -> None:
+    """torch's argument parser for an int list (a size): an int or a sequence of ints (NumPy ints and integer
+    tensors too). It checks a sequence's first element on its own, the others while unpacking."""
+    if isinstance(value, Tensor):
+        return
+    if not isinstance(value, (tuple, list)):
+        if not _is_int(value):
+            raise TypeError(f"{function}(): argument '{name}' (position {position}) must be tuple of ints, not "
+                            f"{_type_name(value)}")
+        return
+    bad = next((i for i, v in enumerate(value) if not (_is_int(v) or isinstance(v, Tensor))), None)
+    if bad == 0:
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be tuple of ints, but found "
+                        f"element of type {_type_name(value[0])} at pos 0")
+    if bad is not None:
+        raise TypeError(f"{function}(): argument '{name}' failed to unpack the object at pos {bad + 1} with error "
+                        f"\"type must be tuple of ints,but got {_type_name(value[bad])}\"")
+
+
+def _check_scalar_argument(function: str, name: str, position: int, value: Any, kind: str) -> None:
+    """torch's argument parser for a `kind` 'bool' (a Python bool only) or 'float' (any real number, or a tensor)."""
+    if kind == "bool":
+        accepted = isinstance(value, bool)
+    else:
+        accepted = isinstance(value, (int, float, np.number, np.bool_, Tensor))
+    if not accepted:
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be {kind}, not "
+                        f"{_type_name(value)}")
 
 
 def _check_not_requiring_grad(function: str, name: str, value: Tensor | None) -> None:
@@ -1214,8 +1245,14 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
                eps: float = 1e-5) -> Tensor:
     """Standardise each sample over its last `len(normalized_shape)` dims (biased variance), then
     `* weight + bias`: the transformer's normalisation, independent of the batch."""
-    if isinstance(normalized_shape, int):  # (nn.LayerNorm takes an int; the function wants a sequence)
-        raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not int")
+    _check_tensor_argument("layer_norm", "input", 1, input, optional=False)
+    if _is_int(normalized_shape):  # (nn.LayerNorm takes an int; the function wants a sequence)
+        raise TypeError(f"layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not "
+                        f"{_type_name(normalized_shape)}")
+    _check_int_list_argument("layer_norm", "normalized_shape", 2, normalized_shape)
+    _check_tensor_argument("layer_norm", "weight", 3, weight)
+    _check_tensor_argument("layer_norm", "bias", 4, bias)
+    _check_scalar_argument("layer_norm", "eps", 5, eps, "float")
     shape_ = tuple(normalized_shape)
     _check_layer_norm_mixed_dtypes(input, weight, bias)  # (torch checks these before the shapes)
     n = len(shape_)
@@ -1280,11 +1317,14 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     for position, name, value in ((2, "weight", weight), (3, "bias", bias), (4, "running_mean", running_mean),
                                   (5, "running_var", running_var)):
         _check_tensor_argument("batch_norm", name, position, value)
+    _check_scalar_argument("batch_norm", "training", 6, training, "bool")
+    _check_scalar_argument("batch_norm", "momentum", 7, momentum, "float")
+    _check_scalar_argument("batch_norm", "eps", 8, eps, "float")
     if input.numel() == 0:  # (torch's shortcut, before any other check: a copy, scaled and shifted)
         out = input.clone()
         out = out if weight is None else out * weight[0]
         return out if bias is None else out + bias[0]
-    channels = input.shape[1]
+    channels = input.shape[1] if input.ndim > 1 else 0  # (torch reads size 1 past a 1-d input's sizes: 0 here)
     for name, value in (("running_mean", running_mean), ("running_var", running_var)):
         if value is None and not training:
             raise RuntimeError(f"{name} must be defined in evaluation mode")
@@ -1297,6 +1337,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if (running_mean is None) != (running_var is None):
         raise ValueError("running_mean and running_var must either both be None or neither be None")
     _check_batch_norm_dtypes(input, [p for p in (weight, bias, running_mean, running_var) if p is not None])
+    if input.ndim < 2:
+        _dim(1, input.ndim)  # (torch's kernel then asks for the channels' size: its IndexError)
     return normalization.BatchNorm.apply(input, running_mean, running_var, weight, bias, training, momentum, eps)
 
 
@@ -1560,28 +1602,14 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
 
 
 def _check_pool_arguments(function: str, input: Any, int_lists: tuple, flags: tuple) -> None:
-    """torch's argument parser, before any other check, in the order of the arguments: a Tensor input,
-    int lists (`(name, value)`: an int or a sequence of ints; None for the optional stride) and bools. Positions are those of a positional call (a keyword argument's message has none in torch)."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{function}(): argument 'input' (position 1) must be Tensor, not {_type_name(input)}")
+    """torch's argument parser for a pooling function, in the order of its arguments: a Tensor input, int
+    lists (`(name, value)` pairs; the stride may be None) and bools."""
+    _check_tensor_argument(function, "input", 1, input, optional=False)
     for position, (name, value) in enumerate(int_lists, start=2):
-        if (value is None and name == "stride") or isinstance(value, Tensor):
-            continue
-        items = value if isinstance(value, (tuple, list)) else None
-        if items is None and not _is_int(value):
-            raise TypeError(f"{function}(): argument '{name}' (position {position}) must be tuple of ints, not "
-                            f"{_type_name(value)}")
-        bad = next((i for i, v in enumerate(items or ()) if not (_is_int(v) or isinstance(v, Tensor))), None)
-        if bad == 0:  # (torch checks the first element on its own, the others while unpacking)
-            raise TypeError(f"{function}(): argument '{name}' (position {position}) must be tuple of ints, but found "
-                            f"element of type {_type_name(items[0])} at pos 0")
-        if bad is not None:
-            raise TypeError(f"{function}(): argument '{name}' failed to unpack the object at pos {bad + 1} with error "
-                            f"\"type must be tuple of ints,but got {_type_name(items[bad])}\"")
+        if value is not None or name != "stride":
+            _check_int_list_argument(function, name, position, value)
     for position, (name, value) in enumerate(flags, start=2 + len(int_lists)):
-        if not isinstance(value, bool):
-            raise TypeError(f"{function}(): argument '{name}' (position {position}) must be bool, not "
-                            f"{_type_name(value)}")
+        _check_scalar_argument(function, name, position, value, "bool")
 
 
 def _pool_pair(value: Any, fn: str, what: str, default: Any = None) -> tuple:
@@ -1673,9 +1701,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         raise RuntimeError("divisor must be not zero")
     if input.ndim == 0:  # (torch reads the size of dim -3 first)
         raise IndexError("Dimension specified as -3 but tensor has no dimensions")
-    if input.ndim < 3:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-input.ndim}, "
-                         f"{input.ndim - 1}], but got -3)")
+    _dim(-3, input.ndim)
     out_size = _pool_output_size(input, kernel, stride, padding, (1, 1), ceil_mode)
     if input._data.dtype.kind in "biu" and input._data.dtype != np.int64:  # (torch's kernel: floats and Long only)
         raise NotImplementedError(f"\"avg_pool2d\" not implemented for '{torch_type_name(input._data.dtype)}'")
