@@ -10,6 +10,7 @@ What this proves, beyond `test_conv.py`, `test_batchnorm.py` and `test_nn_module
 - `layer_norm` and `batch_norm` parse their arguments as torch (Tensor input and parameters, int sizes,
   a bool `training`, numbers for `momentum` and `eps`: so `momentum=None`, nn.BatchNorm's cumulative
   option, is torch's TypeError in the function), and a 1-d input to `batch_norm` fails with torch's errors;
+- `nn.LayerNorm` takes any integral number (a NumPy int too) as one normalized dim;
 """
 from __future__ import annotations
 
@@ -107,3 +108,12 @@ def test_batch_norm_of_a_1d_input_fails_as_torch(training, stats, weight):
                                             training=training)
 
     assert_matches_torch(normalize)
+
+
+def test_layer_norm_module_takes_a_numpy_int_as_one_dim():
+    """nn.LayerNorm(np.int64(3)): torch's numbers.Integral check makes any integral number one dim."""
+    def layer(lib):
+        m = lib.nn.LayerNorm(np.int64(3))
+        return repr(m), m(floats(lib, (2, 3)))
+
+    assert_matches_torch(layer)

@@ -2,6 +2,7 @@
 `BatchNorm1d`/`BatchNorm2d`: normalise each channel over the batch, with running statistics for eval mode."""
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 from ... import _creation
@@ -23,7 +24,8 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
                  device: Any = None, dtype: Any = None) -> None:
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        # (any integral number, a NumPy int too, is one dim, as torch's numbers.Integral check)
+        shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) else tuple(normalized_shape)
         self.normalized_shape = shape
         self.eps = eps
         self.elementwise_affine = elementwise_affine
