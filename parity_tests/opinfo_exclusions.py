@@ -46,9 +46,6 @@ OP_EXCLUSIONS: list[Exclusion] = [
     Exclusion("bernoulli", RANDOM),
     Exclusion("multinomial", RANDOM),
     Exclusion("norm.nuc", "matrix norms (nuclear) are outside issue 12 (vector norms only)"),
-    *[Exclusion(f"nn.functional.pad.{mode}", "only constant padding is part of issue 12 (reflect, replicate and "
-                "circular modes raise NotImplementedError)") for mode in ("reflect", "replicate", "replicate_negative",
-                                                                        "circular")],
     Exclusion("half", "float16 is a storage type here: NumPy's float16 arithmetic rounds differently from torch's"),
 ]
 

@@ -11,6 +11,8 @@ What this proves, beyond `test_conv.py`, `test_batchnorm.py` and `test_nn_module
   a bool `training`, numbers for `momentum` and `eps`: so `momentum=None`, nn.BatchNorm's cumulative
   option, is torch's TypeError in the function), and a 1-d input to `batch_norm` fails with torch's errors;
 - `nn.LayerNorm` takes any integral number (a NumPy int too) as one normalized dim;
+- `F.pad` has torch's 'reflect', 'replicate' and 'circular' modes (values, node names, gradients, float16
+  gradient sums, errors), so `Conv1d` / `Conv2d` take every `padding_mode`.
 """
 from __future__ import annotations
 
@@ -117,3 +119,87 @@ def test_layer_norm_module_takes_a_numpy_int_as_one_dim():
         return repr(m), m(floats(lib, (2, 3)))
 
     assert_matches_torch(layer)
+
+
+# --------------------------------------------------------------------------- padding modes (F.pad, Conv's padding_mode)
+def pad_program(shape, pad, mode, dtype="float64", seed=0):
+    """F.pad of random values, then (floating point) the backward of a random upstream gradient: the output
+    (its node too) and the input's gradient."""
+    def run(lib):
+        x = floats(lib, shape, dtype, seed, requires_grad=True) if dtype.startswith("float") else \
+            lib.tensor((np.random.default_rng(seed).standard_normal(shape) * 3).astype(dtype))
+        y = lib.nn.functional.pad(x, pad, mode=mode)
+        if not x.requires_grad:
+            return y, y.grad_fn
+        y.backward(floats(lib, tuple(y.shape), dtype, seed + 1))
+        return y, x.grad
+
+    return run
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("shape, pad", [
+    ((3, 5), (2, 1)), ((2, 3, 5), (1, 3)), ((2, 3, 5), (-1, 2)), ((0, 3, 4), (1, 1)),
+    ((2, 4, 5), (1, 2, 3, 0)), ((1, 2, 4, 5), (3, 1, 0, 2)), ((1, 2, 4, 5), (-2, 1, 1, -1)),
+    ((2, 3, 4, 5), (1, 1, 2, 0, 1, 2)), ((1, 2, 3, 4, 5), (0, 2, 1, 1, 2, 1)), ((1, 2, 3, 4, 5), (-1, 1, 2, 0, 1, -2)),
+])
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64"])
+def test_pad_modes_copy_and_backward_as_torch(mode, shape, pad, dtype):
+    """reflect (mirrored, the edge once), replicate (the edge repeated), circular (wrapped): the last 1, 2 or 3
+    dims of an unbatched or batched input, crops included; torch's values, node and summed gradient."""
+    assert_matches_torch(pad_program(shape, pad, mode, dtype))
+
+
+def test_pad_modes_sum_float16_gradients_as_torch():
+    """Reflection and replication add an edge's gradients in float16, one at a time in the output's order, as
+    torch's kernel does (bit for bit)."""
+    for mode, shape, pad in [("reflect", (2, 3, 5, 4), (3, 2, 4, 1)), ("replicate", (4, 3, 2), (0, 3, 4, 2))]:
+        got = pad_program(shape, pad, mode, "float16", seed=3)(mt)[1].numpy()
+        expected = pad_program(shape, pad, mode, "float16", seed=3)(torch)[1].numpy()
+        np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("shape, pad, value", [
+    ((4,), (1, 1), None), ((1, 2, 3, 4), (1, 1), None), ((2, 3, 4), (1, 1, 1, 1, 1, 1), None),
+    ((2, 3, 4), (1, 1), 1.0), ((2, 3, 4), (4, 0), None), ((2, 3, 4), (5, 0), None), ((1, 2, 3, 4), (1, 1, 3, 3), None),
+    ((1, 1, 2, 3, 4), (1, 1, 1, 1, 5, 5), None), ((2, 3, 4), (-2, -2), None), ((2, 3, 4), (-3, -2), None),
+    ((1, 2, 3, 4), (-2, -2, -3, 0), None), ((1, 2, 3, 4), (-4, -2, -3, -3), None),
+    ((1, 1, 2, 3, 4), (-4, -2, -3, -3, -2, -1), None), ((1, 1, 2, 3, 4), (-3, -2, 1, 1, 1, 1), None),
+    ((2, 0, 4), (1, 1), None), ((2, 3, 0), (1, 1), None), ((1, 1, 0, 3, 4), (1, 1, 1, 1, 1, 1), None),
+])
+def test_pad_modes_check_as_torch(mode, shape, pad, value):
+    """torch's errors, in its order: which input ranks each padding length takes, no value, a reflection
+    narrower than the input, no wrapping around twice, an output too small, no empty dim but the batch."""
+    assert_matches_torch(lambda lib: lib.nn.functional.pad(lib.zeros(shape), pad, mode=mode, value=value))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_pad_modes_of_bool_as_torch(mode):
+    """torch has no reflection or replication kernel for bool (circular padding copies any dtype)."""
+    assert_matches_torch(lambda lib: lib.nn.functional.pad(lib.ones(2, 3, 4, dtype=lib.bool), (1, 2), mode=mode))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("dims, options", [
+    (1, dict(kernel_size=3, padding=2)), (1, dict(kernel_size=2, padding="same", groups=2)),
+    (2, dict(kernel_size=(3, 2), padding=(1, 2), stride=(2, 1))), (2, dict(kernel_size=3, padding="same", dilation=2)),
+    (2, dict(kernel_size=2, padding=1, bias=False)), (2, dict(kernel_size=3, padding="valid")),
+])
+@pytest.mark.parametrize("batched", [True, False])
+def test_conv_padding_modes_as_torch(mode, dims, options, batched):
+    """nn.Conv1d / nn.Conv2d with padding_mode 'reflect', 'replicate' or 'circular': F.pad of the input in that
+    mode, then the convolution; the same output and gradients of the input, weight and bias as torch."""
+    def run(lib):
+        lib.manual_seed(0)
+        conv = (lib.nn.Conv1d if dims == 1 else lib.nn.Conv2d)(2, 4, padding_mode=mode, dtype=lib.float64, **options)
+        x = floats(lib, ((3,) if batched else ()) + (2,) + (5,) * dims, "float64", seed=1, requires_grad=True)
+        y = conv(x)
+        y.backward(floats(lib, tuple(y.shape), "float64", seed=2))
+        return y, x.grad, conv.weight.grad, conv.bias.grad if conv.bias is not None else None
+
+    assert_matches_torch(run)
+
+
+def test_conv_reflect_padding_wider_than_the_input_fails_as_torch():
+    assert_matches_torch(lambda lib: lib.nn.Conv1d(3, 2, 2, padding=5, padding_mode="reflect")(lib.zeros(1, 3, 4)))

@@ -1078,7 +1078,8 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
 
 
 def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
-    """Constant padding: `pad` = (left, right) of the last dim, then of the one before, ...; negative crops."""
+    """`pad` = (left, right) of the last dim, then of the one before, ...; negative crops. 'constant' fills
+    with `value`; 'reflect', 'replicate' and 'circular' copy the input's elements (`_mode_pad`)."""
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if len(pad) % 2:
@@ -1089,7 +1090,7 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     if mode != "constant":
         if value is not None and value != 0:
             raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
-        raise NotImplementedError(f"minitorch_ref pads in 'constant' mode only, not '{mode}'")
+        return _mode_pad(input, [int(p) for p in pad], mode)
     widths = [(0, 0)] * input.ndim
     for i in range(len(pad) // 2):
         widths[input.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
@@ -1100,6 +1101,57 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         return shape.ConstantPad.apply(input, tuple(widths), 0)
     fill = _checked_scalar(0.0 if value is None else float(value), input._data.dtype)  # (torch's value is a double)
     return shape.ConstantPad.apply(input, tuple(widths), fill)
+
+
+def _mode_pad(input: Tensor, pad: list, mode: str) -> Tensor:
+    """torch's reflect, replicate and circular padding: of the last 1, 2 or 3 dims (`pad` of 2, 4 or 6), with
+    one or two dims before them (unbatched or batched); torch's checks in its order."""
+    k, ndim = len(pad) // 2, input.ndim
+    if len(pad) not in (2, 4, 6) or ndim not in (k + 1, k + 2):
+        raise NotImplementedError(f"Padding size {len(pad)} is not supported for {ndim}D input tensor.\n"
+                                  "Supported combinations for non-constant padding:\n"
+                                  "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+                                  "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+                                  "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    sizes = list(input.shape[ndim - k:])  # (the padded dims, outer to inner: D, H, W)
+    pairs = [(pad[2 * i], pad[2 * i + 1]) for i in reversed(range(k))]
+    out = [size + before + after for size, (before, after) in zip(sizes, pairs)]
+    if mode == "circular":
+        for size, (before, after), o in zip(sizes, pairs, out):
+            if before > size or after > size:
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            if o < 0:
+                raise RuntimeError("Negative padding value is resulting in an empty dimension")
+    else:
+        _check_mirror_pad(input, k, sizes, pairs, out, mode)
+        if input._data.dtype == np.bool_:
+            kernel = f"{'reflection' if mode == 'reflect' else 'replication'}_pad{k}d"
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    return shape.ModePad.apply(input, tuple(pairs), mode)
+
+
+def _check_mirror_pad(input: Tensor, k: int, sizes: list, pairs: list, out: list, mode: str) -> None:
+    """torch's checks of reflection and replication padding: no empty dim but the batch, a reflection
+    narrower than the input (innermost dim first), and an output that is not empty in every padded dim."""
+    shape_ = list(input.shape)
+    if 0 in (shape_[1:] if input.ndim == k + 2 else shape_):
+        raise RuntimeError(f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size and other "
+                           f"non-zero dimensions for input, but got: {shape_}")
+    if mode == "reflect":
+        for i, (size, (before, after)) in enumerate(reversed(list(zip(sizes, pairs)))):
+            if before >= size or after >= size:
+                raise RuntimeError(f"Argument #{4 + 2 * i}: Padding size should be less than the corresponding input "
+                                   f"dimension, but got: padding ({before}, {after}) at dimension {input.ndim - 1 - i} "
+                                   f"of input {shape_}")
+    if max(out) < 1:  # (torch's message, its spacing included)
+        names = "DHW"[3 - k:]
+        outer = " ".join(f"{n}: {s}" for n, s in zip(names[:-1], sizes[:-1]))
+        inner = f"W: {sizes[-1]}" + (" " if mode == "replicate" and k == 2 else "")
+        raise RuntimeError(f"input ({outer + ', ' if outer else ''}{inner}) is too small. Calculated output "
+                           + " ".join(f"{n}: {o}" for n, o in zip(names, out)))
+    if min(out) < 0:  # (another padded dim is not empty: torch then fails creating the output)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {next(o for o in out if o < 0)}: "
+                           f"{shape_[:input.ndim - k] + out}")
 
 
 __all__ += ["gelu", "silu", "leaky_relu", "elu", "softplus", "one_hot", "normalize", "pad"]

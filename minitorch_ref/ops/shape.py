@@ -480,6 +480,48 @@ class ConstantPad(Function):
         return full, None, None
 
 
+def _mode_pad_index(size: int, before: int, after: int, mode: str) -> np.ndarray:
+    """For each output position along one padded dim, the input position it copies (`before`/`after` < 0 crop).
+
+    reflect: mirrored at the edges, the edge itself not repeated; replicate: the edge repeated; circular:
+    wrapped around what is left after cropping (torch copies the cropped tensor's other end)."""
+    positions = np.arange(size + before + after) - before  # (in the input's coordinates)
+    if mode == "reflect":
+        positions = np.abs(positions)
+        return np.where(positions >= size, 2 * (size - 1) - positions, positions)
+    if mode == "replicate":
+        return np.clip(positions, 0, size - 1)
+    start, kept = max(-before, 0), size - max(-before, 0) - max(-after, 0)
+    if kept <= 0:  # (nothing left to wrap around: torch's output is memory it never wrote, any element will do)
+        return np.clip(positions, 0, size - 1)
+    return start + (positions - start) % kept
+
+
+class ModePad(Function):
+    """`F.pad(x, pad, mode)` for 'reflect', 'replicate' and 'circular': every output element is a copy of an
+    input element (`_mode_pad_index` per padded dim, combined into one flat index); the backward adds each
+    output's gradient to its source, in output order (float16 rounding at each addition, as torch's kernel).
+    `pairs`: (before, after) of the last len(pairs) dims, outer to inner."""
+
+    NAMES = {"reflect": "ReflectionPad{}DBackward0", "replicate": "ReplicationPad{}DBackward0"}
+
+    @staticmethod
+    def forward(ctx, a, pairs, mode):
+        # (torch's circular padding is a copy into slices of a new tensor: its node is CopySlices)
+        ctx.node_name = ModePad.NAMES[mode].format(len(pairs)) if mode in ModePad.NAMES else "CopySlices"
+        first = a.ndim - len(pairs)
+        per_dim = [np.arange(n) for n in a.shape[:first]]
+        per_dim += [_mode_pad_index(a.shape[first + i], before, after, mode) for i, (before, after) in enumerate(pairs)]
+        ctx.source, ctx.shape = np.ravel_multi_index(np.ix_(*per_dim), a.shape), a.shape
+        return a.reshape(-1)[ctx.source]
+
+    @staticmethod
+    def backward(ctx, grad):
+        summed = np.zeros(int(np.prod(ctx.shape)), grad.dtype)
+        np.add.at(summed, ctx.source.reshape(-1), grad.reshape(-1))
+        return summed.reshape(ctx.shape), None, None
+
+
 # --- issue 12: diag, scatter, index_add, masked_select ------------------------------------------
 class DiagEmbed(Function):
     """`diag(v, k)` of a vector: a square matrix with `v` on diagonal `k`; the gradient is that diagonal."""

@@ -83,7 +83,7 @@ class _ConvNd(Module):
                 init.uniform_(self.bias, -bound, bound)
 
     def _conv_forward(self, conv: Any, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
-        if self.padding_mode != "zeros":  # (F.pad says which modes minitorch_ref has: 'constant' only)
+        if self.padding_mode != "zeros":  # (F.pad in that mode, then no padding in the convolution)
             input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return conv(input, weight, bias, self.stride, 0, self.dilation, self.groups)
         return conv(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
