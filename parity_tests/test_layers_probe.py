@@ -12,7 +12,8 @@ What this proves, beyond `test_conv.py`, `test_batchnorm.py` and `test_nn_module
   option, is torch's TypeError in the function), and a 1-d input to `batch_norm` fails with torch's errors;
 - `nn.LayerNorm` takes any integral number (a NumPy int too) as one normalized dim;
 - `F.pad` has torch's 'reflect', 'replicate' and 'circular' modes (values, node names, gradients, float16
-  gradient sums, errors), so `Conv1d` / `Conv2d` take every `padding_mode`.
+  gradient sums, errors), so `Conv1d` / `Conv2d` take every `padding_mode`;
+- a convolution of an input without samples or channels is one ConvolutionBackward0 node, as in torch.
 """
 from __future__ import annotations
 
@@ -203,3 +204,24 @@ def test_conv_padding_modes_as_torch(mode, dims, options, batched):
 
 def test_conv_reflect_padding_wider_than_the_input_fails_as_torch():
     assert_matches_torch(lambda lib: lib.nn.Conv1d(3, 2, 2, padding=5, padding_mode="reflect")(lib.zeros(1, 3, 4)))
+
+
+# --------------------------------------------------------------------------- convolution of empty inputs
+@pytest.mark.parametrize("x_shape, w_shape", [((0, 3, 4, 4), (2, 3, 2, 2)), ((2, 0, 4, 4), (2, 0, 2, 2)),
+                                              ((0, 0, 4, 4), (2, 0, 2, 2))])
+@pytest.mark.parametrize("dtypes", [("float32", "float32", "float32"), ("float64", "float32", "float64"),
+                                    ("float32", "float64", "float32"), ("int64", "float32", "int64")])
+@pytest.mark.parametrize("bias", [True, False])
+def test_convolution_of_an_empty_input_is_one_node_as_torch(x_shape, w_shape, dtypes, bias):
+    """No samples or no channels: torch's output (shape, dtype: the input times one weight, mixed dtypes
+    too) from a ConvolutionBackward0 node, whose gradients of the input, weight and bias are zeros."""
+    def run(lib):
+        x_dtype, w_dtype, b_dtype = (getattr(lib, d) for d in dtypes)
+        x = lib.zeros(x_shape, dtype=x_dtype, requires_grad=x_dtype.is_floating_point)
+        w = lib.ones(w_shape, dtype=w_dtype, requires_grad=True)
+        b = lib.ones(w_shape[0], dtype=b_dtype, requires_grad=b_dtype.is_floating_point) if bias else None
+        y = lib.nn.functional.conv2d(x, w, b)
+        y.sum().backward()
+        return y, x.grad, w.grad, None if b is None else b.grad
+
+    assert_matches_torch(run)

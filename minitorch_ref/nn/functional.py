@@ -1624,19 +1624,21 @@ def _empty_convolution(input: Tensor, weight: Tensor, bias: Tensor | None, out_s
     """torch's path for an input without samples or without channels (its `ConvBackend::Empty`), op for op:
     no channels: the (empty) input times the (empty) weight, so (N, 0, *out) (weight[0] is never read);
     no samples: the input times the weight's first element, so torch's IndexError for an empty weight, and
-    (0, C_out, *out). Then `+= bias[0]`. Types promote as in those products (no dtype check on this path)."""
+    (0, C_out, *out). Then `+= bias[0]`. Types promote as in those products (no dtype check on this path).
+    The graph has one node, torch's (`conv.EmptyConvolution`): these ops only make the empty result."""
     n = input.shape[0]
-    if input.shape[1] == 0:
-        out, channels = input.reshape(-1) * weight.reshape(-1), 0
-    else:
-        if weight.numel() == 0:
-            raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
-        out, channels = input * weight.reshape(-1)[0], weight.shape[0]
-    if bias is not None:
-        if bias.numel() == 0:
-            raise IndexError("index 0 is out of bounds for dimension 0 with size 0")
-        out = out.add_(bias[0])  # (in place: torch's "result type ... can't be cast" for a wider bias)
-    return out.reshape(n, channels, *out_spatial)
+    with no_grad():
+        if input.shape[1] == 0:
+            out, channels = input.reshape(-1) * weight.reshape(-1), 0
+        else:
+            if weight.numel() == 0:
+                raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
+            out, channels = input * weight.reshape(-1)[0], weight.shape[0]
+        if bias is not None:
+            if bias.numel() == 0:
+                raise IndexError("index 0 is out of bounds for dimension 0 with size 0")
+            out = out.add_(bias[0])  # (in place: torch's "result type ... can't be cast" for a wider bias)
+    return conv.EmptyConvolution.apply(input, weight, bias, out.reshape(n, channels, *out_spatial)._data)
 
 
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,

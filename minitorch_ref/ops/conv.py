@@ -137,6 +137,24 @@ class Convolution(Function):
         return grad_x, grad_w, grad_b, None, None, None, None
 
 
+class EmptyConvolution(Function):
+    """A convolution of an input without samples or without channels: `out`, the empty result that
+    nn/functional.py's `_empty_convolution` made as torch does; nothing reaches the input, the weight or
+    the bias, so their gradients are zeros (torch's node for this path too: ConvolutionBackward0)."""
+
+    node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, out):
+        ctx.given = [(v.shape, v.dtype) for v in (x, weight, bias) if v is not None]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        zeros = [np.zeros(shape, dtype) for shape, dtype in ctx.given]
+        return *zeros, *[None] * (4 - len(zeros))
+
+
 # ====================================================================== pooling
 def _pool_pads(size: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, out: tuple) -> list:
     """(before, after) per spatial dim: `padding` on both sides, plus what the last window of
