@@ -10,6 +10,7 @@ What this proves, beyond `test_conv.py`, `test_batchnorm.py` and `test_nn_module
 - `layer_norm` and `batch_norm` parse their arguments as torch (Tensor input and parameters, int sizes,
   a bool `training`, numbers for `momentum` and `eps`: so `momentum=None`, nn.BatchNorm's cumulative
   option, is torch's TypeError in the function), and a 1-d input to `batch_norm` fails with torch's errors;
+- `F.dropout` parses its input and `training` as torch;
 - `nn.LayerNorm` takes any integral number (a NumPy int too) as one normalized dim;
 - `F.pad` has torch's 'reflect', 'replicate' and 'circular' modes (values, node names, gradients, float16
   gradient sums, errors), so `Conv1d` / `Conv2d` take every `padding_mode`;
@@ -225,3 +226,17 @@ def test_convolution_of_an_empty_input_is_one_node_as_torch(x_shape, w_shape, dt
         return y, x.grad, w.grad, None if b is None else b.grad
 
     assert_matches_torch(run)
+
+
+# --------------------------------------------------------------------------- dropout's argument checks
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.dropout([1.0, 2.0], 0.5),
+    lambda lib: lib.nn.functional.dropout([1.0, 2.0], 0.5, True, True),
+    lambda lib: lib.nn.functional.dropout(lib.ones(3, 4), 0.5, None),
+    lambda lib: lib.nn.functional.dropout(lib.ones(3, 4), 0.5, 1),
+    lambda lib: lib.nn.functional.dropout(lib.ones(3, 4), 0.5, np.bool_(True)),
+    lambda lib: lib.nn.functional.dropout(lib.ones(3, 4), 0.5, "no", True),
+])
+def test_dropout_arguments_are_parsed_as_torch(call):
+    """A non-Tensor input, a `training` that is not a bool: torch's TypeError (of dropout, or dropout_ in place)."""
+    assert_matches_torch(call)

@@ -114,6 +114,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     unchanged and evaluation (no dropout) needs no rescaling. Identity when not training."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    kernel = "dropout_" if inplace else "dropout"  # (torch's argument parser, after the Python check of p)
+    _check_tensor_argument(kernel, "input", 1, input, optional=False)
+    _check_scalar_argument(kernel, "train", 3, training, "bool")
     if not 0.0 <= p <= 1.0:  # NaN: past Python's check, caught by torch's C++ one
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0 or input._data.size == 0:  # (as torch: the input itself, even with inplace)
