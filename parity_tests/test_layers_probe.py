@@ -14,9 +14,14 @@ What this proves, beyond `test_conv.py`, `test_batchnorm.py` and `test_nn_module
 - `nn.LayerNorm` takes any integral number (a NumPy int too) as one normalized dim;
 - `F.pad` has torch's 'reflect', 'replicate' and 'circular' modes (values, node names, gradients, float16
   gradient sums, errors), so `Conv1d` / `Conv2d` take every `padding_mode`;
-- a convolution of an input without samples or channels is one ConvolutionBackward0 node, as in torch.
+- a convolution of an input without samples or channels is one ConvolutionBackward0 node, as in torch;
+- convolution checks in torch's order: a zero dilation after the shape checks (a negative one before them),
+  torch's dilated kernels' messages, 'same' padding's own checks first and its asymmetric padding applied to
+  the input first (so the sizes in torch's messages).
 """
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pytest
@@ -240,3 +245,37 @@ def test_convolution_of_an_empty_input_is_one_node_as_torch(x_shape, w_shape, dt
 def test_dropout_arguments_are_parsed_as_torch(call):
     """A non-Tensor input, a `training` that is not a bool: torch's TypeError (of dropout, or dropout_ in place)."""
     assert_matches_torch(call)
+
+
+# --------------------------------------------------------------------------- convolution's checks, in torch's order
+@pytest.mark.parametrize("x_shape, w_shape, options", [
+    ((1, 4, 5, 5), (2, 3, 2, 2), dict(dilation=0)),  # a zero dilation: the shape checks first
+    ((1, 3, 1, 1), (2, 3, 2, 2), dict(dilation=0)),
+    ((1, 3, 1, 1), (2, 3, 2, 2), dict(dilation=(1, 0))),
+    ((0, 3, 5, 5), (2, 3, 2, 2), dict(dilation=0)),  # (an empty batch: no kernel runs, no error)
+    ((1, 3, 4, 5), (2, 3, 2, 2), dict(dilation=0, padding="same")),
+    ((1, 3, 4), (2, 3, 2), dict(dilation=0)),
+    ((1, 3, 0, 5), (2, 3, 1, 1), dict(dilation=0, padding=1)),
+    ((1, 4, 5, 5), (2, 3, 2, 2), dict(dilation=-1)),  # a negative one: before them
+    ((1, 3, 5, 5), (2, 3, 2, 2), dict(dilation=(0, -1))),
+    ((1, 3, 4, 5), (2, 3, 0, 1), dict(dilation=2)),  # a dilated kernel of size 0: torch's dilated message
+    ((1, 3, 4), (2, 3, 0), dict(dilation=0)),
+    ((1, 3, 4, 5), (2, 3, 0, 1), dict()),
+    ((1, 4, 5, 5), (2, 3, 2, 2), dict(padding="same")),  # 'same' with an even kernel: the input padded first
+    ((1, 4, 5, 5), (2, 3, 2, 3), dict(padding="same")),
+    ((3, 5), (2, 3), dict(padding="same")),  # 'same': torch's checks of the weight and groups come first
+    ((1, 3, 5, 5), (2, 3, 3, 3), dict(padding="same", groups=0)),
+    ((1, 3, 5, 5), (2, 3, 3, 3), dict(padding="same", stride=(1, 1, 1))),
+    ((1, 3, 5), (2, 3, 3), dict(padding="same", dilation=(1, 1))),
+])
+def test_convolution_checks_in_torch_order(x_shape, w_shape, options):
+    def convolve(lib):
+        fn = lib.nn.functional.conv1d if len(w_shape) == 3 else lib.nn.functional.conv2d
+        x = lib.ones(x_shape, requires_grad=True)
+        y = fn(x, lib.ones(w_shape), **options)
+        y.sum().backward()
+        return y, x.grad
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ('same' with an even kernel: torch warns once per process)
+        assert_matches_torch(convolve)

@@ -1533,9 +1533,16 @@ def _conv(name: str, dims: int, input: Tensor, weight: Tensor, bias: Tensor | No
         if padding == "valid":
             padding = [0]
         else:  # 'same': total padding dilation * (kernel - 1) per dim, the odd element after
+            if k < 3:
+                raise RuntimeError("weight should have at least three dimensions")
+            if groups <= 0:
+                raise RuntimeError("non-positive groups is not supported")
             if k != input.ndim:
                 raise RuntimeError(f"Expected {k}-dimensional input for {k}-dimensional weight{w_shape}, but got "
                                    f"{input.ndim}-dimensional input of size {list(input.shape)} instead")
+            for name, values in (("stride", stride), ("dilation", dilation)):
+                if len(values) not in (1, k - 2):
+                    raise RuntimeError(f"{name} cannot broadcast to {k - 2} dimensions")
             if any(s != 1 for s in stride):
                 raise RuntimeError("padding='same' is not supported for strided convolutions")
             dil = dilation * (k - 2) if len(dilation) == 1 else dilation
@@ -1544,9 +1551,9 @@ def _conv(name: str, dims: int, input: Tensor, weight: Tensor, bias: Tensor | No
             if any(t % 2 for t in totals):
                 warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
                               "zero-padded copy of the input be created", UserWarning, stacklevel=3)
-            if any(after < before for before, after in pads):  # (a kernel of size 0: torch crops the input's end)
-                input = pad(input, [v for before, after in reversed(pads) for v in (0, after - before)])
-                pads = [(before, before) for before, _ in pads]
+            if any(after != before for before, after in pads):  # (torch pads the input by the difference first,
+                input = pad(input, [v for before, after in reversed(pads) for v in (0, after - before)])  # or crops
+                pads = [(before, before) for before, _ in pads]  # its end for a kernel of size 0; then symmetric)
             return _convolution(input, weight, bias, stride, pads, dilation, groups)
     return _convolution(input, weight, bias, stride, _conv_param(padding, dims), dilation, groups)
 
@@ -1568,8 +1575,8 @@ def _convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: lis
         raise RuntimeError("negative padding is not supported")
     if any(s <= 0 for s in stride):
         raise RuntimeError("non-positive stride is not supported")
-    if any(d <= 0 for d in dilation):
-        raise RuntimeError(f"dilation should be greater than zero, but got {dilation}")
+    if any(d < 0 for d in dilation):  # (a zero dilation is caught later, by torch's dilated kernels)
+        raise RuntimeError("dilation should be greater than zero")
     if input.ndim != k:
         raise RuntimeError(f"Expected {k}-dimensional input for {k}-dimensional weight {w_shape}, but got "
                            f"{input.ndim}-dimensional input of size {list(input.shape)} instead")
@@ -1598,9 +1605,15 @@ def _convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: lis
     if input.numel() == 0:  # (torch reports the input's 2-D view for conv1d)
         shape_ = list(input.shape) if k > 3 else [*input.shape[:2], 1, input.shape[2]]
         raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {shape_}")
-    if 0 in w_shape[2:]:  # (torch's 2-D kernels check this; conv1d's kernel is 1 x k there)
-        kh, kw = w_shape[2:] if k > 3 else (1, w_shape[2])
+    as_2d = (lambda values: list(values)) if k > 3 else (lambda values: [1, *values])  # (conv1d: 2-D, height 1)
+    dilated = any(d != 1 for d in dilation)  # (torch's dilated kernels check and word these two as below)
+    if 0 in w_shape[2:]:
+        if dilated:
+            raise RuntimeError(f"kernel size should be greater than zero, but got {as_2d(w_shape[2:])}")
+        kh, kw = as_2d(w_shape[2:])
         raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {kh} kernel_width: {kw}")
+    if 0 in dilation:
+        raise RuntimeError(f"dilation should be greater than zero, but got {as_2d(dilation)}")
     if input._data.dtype == np.bool_:
         raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
     if input._data.dtype != weight._data.dtype:
