@@ -10,6 +10,9 @@ What this proves, beyond `test_conv.py`, `test_batchnorm.py` and `test_nn_module
 - `layer_norm` and `batch_norm` parse their arguments as torch (Tensor input and parameters, int sizes,
   a bool `training`, numbers for `momentum` and `eps`: so `momentum=None`, nn.BatchNorm's cumulative
   option, is torch's TypeError in the function), and a 1-d input to `batch_norm` fails with torch's errors;
+- `batch_norm` checks its statistics and parameters in torch's order, takes a weight and bias of any shape
+  with one value per channel (and fails in the backward where torch's does), running statistics as vectors
+  only, and indexes the parameters of an empty input as torch's C++;
 - `F.dropout` parses its input and `training` as torch;
 - `nn.LayerNorm` takes any integral number (a NumPy int too) as one normalized dim;
 - `F.pad` has torch's 'reflect', 'replicate' and 'circular' modes (values, node names, gradients, float16
@@ -279,3 +282,37 @@ def test_convolution_checks_in_torch_order(x_shape, w_shape, options):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ('same' with an even kernel: torch warns once per process)
         assert_matches_torch(convolve)
+
+
+# --------------------------------------------------------------------------- batch_norm's parameters
+@pytest.mark.parametrize("training", [False, True])
+@pytest.mark.parametrize("shapes", [
+    ((3,), (3,), (3, 1), (3,)), ((3,), (3,), (1, 3), (1, 3)), ((3,), (3,), (3,), (3, 1)), ((3,), (3,), None, (1, 3)),
+    (None, None, (3, 1), (3, 1)), ((3, 1), (3,), (3,), (3,)), ((3,), (1, 3), None, None), ((), (), None, None),
+    ((), None, None, None), ((3,), (3,), (), ()), ((3,), (3,), (3,), (3,)),
+])
+def test_batch_norm_parameter_shapes_as_torch(training, shapes):
+    """torch checks each of running_mean, running_var, weight and bias in turn (defined in eval mode, one value
+    per channel); its kernels then read the running statistics as vectors, and so does its backward the weight;
+    a bias of another shape fails the engine's check of the gradient torch's node returns (its input 2)."""
+    def normalize(lib):
+        running_mean, running_var, weight, bias = [None if s is None else lib.ones(s, dtype=lib.float64) for s in shapes]
+        for p in (weight, bias):
+            if p is not None:
+                p.requires_grad_()
+        x = floats(lib, (2, 3, 4), "float64", requires_grad=True)
+        y = lib.nn.functional.batch_norm(x, running_mean, running_var, weight, bias, training=training)
+        y.pow(2).sum().backward()
+        return y, x.grad, running_mean, running_var
+
+    assert_matches_torch(normalize)
+
+
+@pytest.mark.parametrize("weight, bias", [((0,), None), ((), None), (None, (0,)), (None, ()), ((0, 1), None)])
+def test_batch_norm_of_an_empty_input_selects_as_torch(weight, bias):
+    """An empty input: torch's shortcut scales by weight[0] and shifts by bias[0], C++'s select (its IndexErrors)."""
+    def normalize(lib):
+        return lib.nn.functional.batch_norm(lib.ones(0, 3), None, None, None if weight is None else lib.ones(weight),
+                                            None if bias is None else lib.ones(bias), training=True)
+
+    assert_matches_torch(normalize)

@@ -1377,14 +1377,13 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     _check_scalar_argument("batch_norm", "eps", 8, eps, "float")
     if input.numel() == 0:  # (torch's shortcut, before any other check: a copy, scaled and shifted)
         out = input.clone()
-        out = out if weight is None else out * weight[0]
-        return out if bias is None else out + bias[0]
+        out = out if weight is None else out * weight.select(0, 0)  # (C++'s select: its IndexErrors)
+        return out if bias is None else out + bias.select(0, 0)
     channels = input.shape[1] if input.ndim > 1 else 0  # (torch reads size 1 past a 1-d input's sizes: 0 here)
-    for name, value in (("running_mean", running_mean), ("running_var", running_var)):
-        if value is None and not training:
-            raise RuntimeError(f"{name} must be defined in evaluation mode")
     for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
-                        ("bias", bias)):
+                        ("bias", bias)):  # (one after the other, as torch)
+        if value is None and not training and name.startswith("running"):
+            raise RuntimeError(f"{name} must be defined in evaluation mode")
         if value is not None and value.numel() != channels:
             raise RuntimeError(f"{name} should contain {channels} elements not {value.numel()}")
     _check_not_requiring_grad("native_batch_norm", "running_mean", running_mean)
@@ -1394,7 +1393,10 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     _check_batch_norm_dtypes(input, [p for p in (weight, bias, running_mean, running_var) if p is not None])
     if input.ndim < 2:
         _dim(1, input.ndim)  # (torch's kernel then asks for the channels' size: its IndexError)
-    return normalization.BatchNorm.apply(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    for stats in (running_mean, running_var):  # (torch's kernel reads them as vectors; weight and bias: any shape)
+        if stats is not None and stats.ndim != 1:
+            raise RuntimeError(f"TensorAccessor expected 1 dims but tensor has {stats.ndim}")
+    return normalization.BatchNorm.apply(input, weight, bias, running_mean, running_var, training, momentum, eps)
 
 
 def _check_batch_norm_dtypes(input: Tensor, params: list) -> None:

@@ -66,8 +66,9 @@ class LayerNorm(Function):
 
 
 class BatchNorm(Function):
-    """`F.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps)` as one node
-    (NativeBatchNormBackward0, as in torch), per channel (dim 1) over the batch and every other dim.
+    """`F.batch_norm` as one node, its arguments in the order of torch's `native_batch_norm(x, weight, bias,
+    running_mean, running_var, training, momentum, eps)` (so are its node's inputs: NativeBatchNormBackward0),
+    per channel (dim 1) over the batch and every other dim.
 
     Training: the batch's mean and biased variance normalise x, and the running stats (when given) move
     towards the batch's mean and unbiased variance, in place (as torch's kernel does; no gradient flows
@@ -79,8 +80,9 @@ class BatchNorm(Function):
     node_name = "NativeBatchNormBackward0"
 
     @staticmethod
-    def forward(ctx, a, running_mean, running_var, weight, bias, training, momentum, eps):
-        x, w, b = (None if v is None else opmath(v) for v in (a, weight, bias))  # (float16: in float32)
+    def forward(ctx, a, weight, bias, running_mean, running_var, training, momentum, eps):
+        x = opmath(a)  # (float16: in float32; weight and bias: one value per channel, of any shape, as in torch)
+        w, b = (None if v is None else opmath(v).reshape(-1) for v in (weight, bias))
         axes = (0,) + tuple(range(2, a.ndim))  # every dim but the channels
         per_channel = (-1,) + (1,) * (a.ndim - 2)  # a (C,) vector broadcast against (N, C, ...)
         # the statistics' dtype: the parameters' (float32 for a float16 input with float32 ones), else the input's
@@ -102,6 +104,7 @@ class BatchNorm(Function):
         ctx.save_for_backward(x, mean, rstd, w)
         ctx.training, ctx.axes, ctx.per_channel, ctx.input_dtype = training, axes, per_channel, a.dtype
         ctx.param_dtype = next((v.dtype for v in (weight, bias) if v is not None), None)
+        ctx.weight_dims = None if weight is None else weight.ndim
         scale = rstd if w is None else rstd * w  # y = x * scale + shift (torch's kernel)
         shift = -mean * scale if b is None else b - mean * scale
         out = x * scale.reshape(per_channel).astype(x.dtype) + shift.reshape(per_channel).astype(x.dtype)
@@ -109,6 +112,8 @@ class BatchNorm(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        if ctx.weight_dims not in (None, 1):  # (torch's backward kernel reads the weight as a vector)
+            raise RuntimeError(f"TensorAccessor expected 1 dims but tensor has {ctx.weight_dims}")
         x, mean, rstd, w = ctx.saved_tensors
         g, axes, per_channel = opmath(grad), ctx.axes, ctx.per_channel
         x_hat = (x - mean.reshape(per_channel)) * rstd.reshape(per_channel)
@@ -123,8 +128,8 @@ class BatchNorm(Function):
             else:
                 grad_input = g * w_rstd.reshape(per_channel)
             grad_input = grad_input.astype(ctx.input_dtype, copy=False)
-        if ctx.needs_input_grad[3]:
+        if ctx.needs_input_grad[1]:
             grad_weight = (g * x_hat).sum(axis=axes).astype(ctx.param_dtype, copy=False)
-        if ctx.needs_input_grad[4]:
+        if ctx.needs_input_grad[2]:  # (per channel: the engine checks it fits the bias's shape, as torch's)
             grad_bias = g.sum(axis=axes).astype(ctx.param_dtype, copy=False)
-        return grad_input, None, None, grad_weight, grad_bias, None, None, None
+        return grad_input, grad_weight, grad_bias, None, None, None, None, None
