@@ -14,6 +14,7 @@ What this proves, beyond `test_conv.py`, `test_batchnorm.py` and `test_nn_module
   with one value per channel (and fails in the backward where torch's does), running statistics as vectors
   only, and indexes the parameters of an empty input as torch's C++;
 - `F.dropout` parses its input and `training` as torch;
+- `Conv1d._conv_forward` / `Conv2d._conv_forward` have torch's signature (input, weight, bias);
 - `nn.LayerNorm` takes any integral number (a NumPy int too) as one normalized dim;
 - `F.pad` has torch's 'reflect', 'replicate' and 'circular' modes (values, node names, gradients, float16
   gradient sums, errors), so `Conv1d` / `Conv2d` take every `padding_mode`;
@@ -316,3 +317,20 @@ def test_batch_norm_of_an_empty_input_selects_as_torch(weight, bias):
                                             None if bias is None else lib.ones(bias), training=True)
 
     assert_matches_torch(normalize)
+
+
+# --------------------------------------------------------------------------- the modules' API
+@pytest.mark.parametrize("dims, mode", [(1, "zeros"), (2, "zeros"), (2, "reflect")])
+def test_conv_forward_hook_for_subclasses_as_torch(dims, mode):
+    """`_conv_forward(input, weight, bias)`: torch's signature, which subclasses call with a weight of their own
+    (weight standardisation, weight noise...)."""
+    def run(lib):
+        lib.manual_seed(0)
+        conv = (lib.nn.Conv1d if dims == 1 else lib.nn.Conv2d)(2, 3, 3, padding=1, padding_mode=mode,
+                                                                 dtype=lib.float64)
+        x = floats(lib, (1, 2) + (4,) * dims, "float64", requires_grad=True)
+        y = conv._conv_forward(x, conv.weight * 2, None)
+        y.sum().backward()
+        return y, x.grad, conv.weight.grad
+
+    assert_matches_torch(run)

@@ -82,7 +82,9 @@ class _ConvNd(Module):
                 bound = 1 / math.sqrt(fan_in)
                 init.uniform_(self.bias, -bound, bound)
 
-    def _conv_forward(self, conv: Any, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+    def _conv_forward(self, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+        """The convolution with these parameters (torch's signature: subclasses call it with their own weight)."""
+        conv = F.conv1d if len(self.kernel_size) == 1 else F.conv2d
         if self.padding_mode != "zeros":  # (F.pad in that mode, then no padding in the convolution)
             input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return conv(input, weight, bias, self.stride, 0, self.dilation, self.groups)
@@ -116,7 +118,7 @@ class Conv1d(_ConvNd):
                          False, (0,), groups, bias, padding_mode, device, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
-        return self._conv_forward(F.conv1d, input, self.weight, self.bias)
+        return self._conv_forward(input, self.weight, self.bias)
 
 
 class Conv2d(_ConvNd):
@@ -131,4 +133,4 @@ class Conv2d(_ConvNd):
                          False, (0, 0), groups, bias, padding_mode, device, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
-        return self._conv_forward(F.conv2d, input, self.weight, self.bias)
+        return self._conv_forward(input, self.weight, self.bias)
