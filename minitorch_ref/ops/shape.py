@@ -513,10 +513,13 @@ class ModePad(Function):
         per_dim = [np.arange(n) for n in a.shape[:first]]
         per_dim += [_mode_pad_index(a.shape[first + i], before, after, mode) for i, (before, after) in enumerate(pairs)]
         ctx.source, ctx.shape = np.ravel_multi_index(np.ix_(*per_dim), a.shape), a.shape
+        if mode != "circular":  # (torch's reflection and replication save their input: changed in place, the
+            ctx.save_for_backward(a)  # backward fails)
         return a.reshape(-1)[ctx.source]
 
     @staticmethod
     def backward(ctx, grad):
+        _ = ctx.saved_tensors  # (reading them checks their versions)
         summed = np.zeros(int(np.prod(ctx.shape)), grad.dtype)
         np.add.at(summed, ctx.source.reshape(-1), grad.reshape(-1))
         return summed.reshape(ctx.shape), None, None
