@@ -13,7 +13,8 @@ What this proves, beyond `test_conv.py`, `test_batchnorm.py` and `test_nn_module
 - `batch_norm` checks its statistics and parameters in torch's order, takes a weight and bias of any shape
   with one value per channel (and fails in the backward where torch's does), running statistics as vectors
   only, and indexes the parameters of an empty input as torch's C++;
-- `F.dropout` parses its input and `training` as torch;
+- `F.dropout` parses its input and `training` as torch; 0-d tensors are numbers to the parser (p, pooling
+  sizes), a 1-d one is no size;
 - `Conv1d._conv_forward` / `Conv2d._conv_forward` have torch's signature (input, weight, bias);
 - `nn.LayerNorm` takes any integral number (a NumPy int too) as one normalized dim;
 - `F.pad` has torch's 'reflect', 'replicate' and 'circular' modes (values, node names, gradients, float16
@@ -349,3 +350,16 @@ def test_pad_input_changed_in_place_as_torch(mode):
         return leaf.grad
 
     assert_matches_torch(run, same_message=False)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: (lib.manual_seed(0), lib.nn.functional.dropout(lib.ones(3, 4), lib.tensor(0.5)))[1],
+    lambda lib: lib.nn.functional.max_pool2d(floats(lib, (1, 1, 4, 4)), lib.tensor(2)),
+    lambda lib: lib.nn.functional.avg_pool2d(floats(lib, (1, 1, 4, 4)), 2, lib.tensor(1)),
+    lambda lib: lib.nn.functional.max_pool2d(floats(lib, (1, 1, 4, 4)), lib.tensor([2, 3])),
+    lambda lib: lib.nn.functional.layer_norm(floats(lib, (2, 3)), lib.tensor(3)),
+])
+def test_zero_dim_tensor_arguments_as_torch(call):
+    """A 0-d tensor is a number to torch's argument parser (a pooling size, dropout's p); a 1-d one is not a
+    size, nor is a 0-d one the sequence layer_norm wants."""
+    assert_matches_torch(call)

@@ -119,6 +119,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     _check_scalar_argument(kernel, "train", 3, training, "bool")
     if not 0.0 <= p <= 1.0:  # NaN: past Python's check, caught by torch's C++ one
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    p = float(p)  # (torch's parser reads a number, a 0-d tensor too, as a double)
     if not training or p == 0.0 or input._data.size == 0:  # (as torch: the input itself, even with inplace)
         return input
     if p == 1.0:  # as torch: everything dropped, times a 0-d zero (so any dtype), no random draw
@@ -665,9 +666,9 @@ def _check_tensor_argument(function: str, name: str, position: int, value: Any, 
 
 
 def _check_int_list_argument(function: str, name: str, position: int, value: Any) -> None:
-    """torch's argument parser for an int list (a size): an int or a sequence of ints (NumPy ints and integer
+    """torch's argument parser for an int list (a size): an int or a sequence of ints (NumPy ints and 0-d
     tensors too). It checks a sequence's first element on its own, the others while unpacking."""
-    if isinstance(value, Tensor):
+    if isinstance(value, Tensor) and value.ndim == 0:
         return
     if not isinstance(value, (tuple, list)):
         if not _is_int(value):
@@ -1301,7 +1302,8 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     """Standardise each sample over its last `len(normalized_shape)` dims (biased variance), then
     `* weight + bias`: the transformer's normalisation, independent of the batch."""
     _check_tensor_argument("layer_norm", "input", 1, input, optional=False)
-    if _is_int(normalized_shape):  # (nn.LayerNorm takes an int; the function wants a sequence)
+    if _is_int(normalized_shape) or (isinstance(normalized_shape, Tensor) and normalized_shape.ndim == 0):
+        # (nn.LayerNorm takes an int; the function wants a sequence: its size is not fixed, as a pooling's is)
         raise TypeError(f"layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not "
                         f"{_type_name(normalized_shape)}")
     _check_int_list_argument("layer_norm", "normalized_shape", 2, normalized_shape)
@@ -1686,10 +1688,10 @@ def _check_pool_arguments(function: str, input: Any, int_lists: tuple, flags: tu
 
 def _pool_pair(value: Any, fn: str, what: str, default: Any = None) -> tuple:
     """A pooling argument as (for H, for W): an int, or a tuple of one or two ints (None or (): `default`)."""
-    if default is not None and (value is None or (not _is_int(value) and len(value) == 0)):
+    if _is_int(value) or (isinstance(value, Tensor) and value.ndim == 0):  # (a 0-d tensor: torch's int too)
+        return (int(value), int(value))
+    if default is not None and (value is None or len(value) == 0):
         return default
-    if _is_int(value):
-        return (value, value)
     if len(value) not in (1, 2):
         raise RuntimeError(f"{fn}: {what}")
     return (int(value[0]), int(value[-1]))
