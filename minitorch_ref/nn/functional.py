@@ -17,8 +17,8 @@ import numpy as np
 from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, can_cast, cpp_type_name, torch_type_name
 from .._sparse import RowSparseGrad
-from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _checked_scalar, _dim,
-                       _fold, _is_int, _result_dtype, _type_name, typename)
+from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _checked_scalar, _fold,
+                       _is_int, _result_dtype, _type_name, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..kernels import cross_entropy as cross_entropy_kernels
@@ -1393,8 +1393,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if (running_mean is None) != (running_var is None):
         raise ValueError("running_mean and running_var must either both be None or neither be None")
     _check_batch_norm_dtypes(input, [p for p in (weight, bias, running_mean, running_var) if p is not None])
-    if input.ndim < 2:
-        _dim(1, input.ndim)  # (torch's kernel then asks for the channels' size: its IndexError)
+    input.size(1)  # (torch's kernel then asks for the channels' size: its IndexError for a 1-d input)
     for stats in (running_mean, running_var):  # (torch's kernel reads them as vectors; weight and bias: any shape)
         if stats is not None and stats.ndim != 1:
             raise RuntimeError(f"TensorAccessor expected 1 dims but tensor has {stats.ndim}")
@@ -1773,9 +1772,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     padding = _pool_pair(padding, "avg_pool2d", "padding must either be a single int, or a tuple of two ints")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
-    if input.ndim == 0:  # (torch reads the size of dim -3 first)
-        raise IndexError("Dimension specified as -3 but tensor has no dimensions")
-    _dim(-3, input.ndim)
+    input.size(-3)  # (torch reads the size of dim -3 first: its IndexError for fewer dims)
     out_size = _pool_output_size(input, kernel, stride, padding, (1, 1), ceil_mode)
     if input._data.dtype.kind in "biu" and input._data.dtype != np.int64:  # (torch's kernel: floats and Long only)
         raise NotImplementedError(f"\"avg_pool2d\" not implemented for '{torch_type_name(input._data.dtype)}'")
