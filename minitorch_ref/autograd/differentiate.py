@@ -4,46 +4,80 @@
   every leaf's `.grad`; with `inputs=`, only into those tensors' `.grad`.
 - `grad(outputs, inputs)`: return d(outputs)/d(inputs) and leave every `.grad` alone.
 
-Both seed the outputs' nodes with their gradients (1 for a scalar) and run one walk of the
-engine; `grad` asks the engine to collect the totals at the inputs' nodes instead.
+Both check their arguments in torch's order (the gradients given, then the outputs, then the
+inputs), seed the outputs' nodes with their gradients (1 for a scalar) and run one walk of the
+engine with grad mode off (hooks see `is_grad_enabled()` False, as in torch); `grad` asks the
+engine to collect the totals at the inputs' nodes instead.
 """
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from .._dtype import Size
+from .._dtype import PACKAGE, Size
 from . import engine
 from .function import AccumulateGrad, gradient_edge
+from .grad_mode import no_grad
 from .tensor_base import TensorBase
 
 
-def _as_list(tensors: Any) -> list:
-    return [tensors] if isinstance(tensors, TensorBase) else list(tensors)
+def _as_tuple(tensors: Any) -> tuple:
+    return (tensors,) if isinstance(tensors, TensorBase) else tuple(tensors)
 
 
-def _seeds(outputs: list, grad_outputs: Any) -> tuple[list, list]:
-    """The outputs' nodes and the gradients they start with: `grad_outputs`, or 1 for a scalar output."""
-    grads = [None] * len(outputs) if grad_outputs is None else _as_list(grad_outputs)
-    nodes, arrays = [], []
+def _inputs_tuple(inputs: Any, caller: str) -> tuple:
+    """`inputs` as torch reads it: a tensor, a sequence, or a dict (its values); never empty."""
+    if type(inputs) is dict:
+        inputs = tuple(inputs.values())
+    elif isinstance(inputs, Mapping):
+        raise TypeError(f"`inputs` argument to `{caller}()` must be a dict, not {type(inputs).__name__}. "
+                        "Other Mapping types are not supported.")
+    inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError(f"`inputs` argument to `{caller}()` cannot be empty.")
+    return inputs
+
+
+def _seeds(outputs: tuple, grad_outputs: Any) -> tuple[list, list]:
+    """The outputs' nodes and the gradients they start with: `grad_outputs`, or 1 for a scalar output.
+    First the gradients are checked against their outputs, then the outputs, as torch does."""
+    grads = (None,) * len(outputs) if grad_outputs is None else _as_tuple(grad_outputs)
+    arrays = []
     for i, (out, grad) in enumerate(zip(outputs, grads)):
+        if not isinstance(out, TensorBase):
+            raise AssertionError(f"Expected output to be a {PACKAGE}.Tensor")
+        if isinstance(grad, TensorBase):
+            if grad._data.shape != out._data.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {Size(grad._data.shape)} "
+                                   f"and output[{i}] has a shape of {Size(out._data.shape)}.")
+            arrays.append(grad._data)
+        elif grad is not None:
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(grad).__name__}")
+        elif out._requires_grad and out._data.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        else:
+            arrays.append(np.ones(out._data.shape, out._data.dtype))  # (np.ones_like costs twice as much)
+    if len(grads) < len(outputs):  # (extra gradients are ignored, as torch's zip ignores them)
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
+    for i, out in enumerate(outputs):
         if not out._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
-        if grad is None:
-            if out._data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            array = np.ones(out._data.shape, out._data.dtype)  # (np.ones_like costs twice as much)
-        else:
-            if not isinstance(grad, TensorBase):
-                raise TypeError(f"gradients can be either Tensors or None, but got {type(grad).__name__}")
-            array = grad._data
-            if array.shape != out._data.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {Size(array.shape)} and "
-                                   f"output[{i}] has a shape of {Size(out._data.shape)}.")
-        nodes.append(gradient_edge(out))
-        arrays.append(array)
-    return nodes, arrays
+    return [gradient_edge(out) for out in outputs], arrays
+
+
+def _check_inputs(inputs: tuple, accumulate: bool) -> None:
+    """torch's checks of `inputs`; `backward(inputs=...)` makes each one retain its gradient, as torch does
+    (a non-leaf input's `.grad` is filled through `retain_grad`, then and in later backward calls)."""
+    for t in inputs:
+        if not isinstance(t, TensorBase):
+            raise RuntimeError(f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}")
+        if accumulate:
+            t.retain_grad()
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
 
 
 def _refuse_create_graph(create_graph: bool) -> None:
@@ -52,42 +86,58 @@ def _refuse_create_graph(create_graph: bool) -> None:
                                   "order gradients) is not supported")
 
 
+def _run(nodes: list, arrays: list, retain_graph: bool | None, capture: set | None = None) -> dict:
+    """One walk of the engine, with grad mode off as in torch (`create_graph=False`)."""
+    with no_grad():
+        return engine.backward(nodes, arrays, retain_graph=bool(retain_graph), capture=capture)
+
+
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
-             inputs: Any = None) -> None:
+             grad_variables: Any = None, inputs: Any = None) -> None:
     """Add d(tensors)/d(leaf) into the `.grad` of every leaf that requires grad (with `inputs`: only of
-    those tensors, leaves or not)."""
+    those tensors, leaves or not). `grad_variables` is torch's deprecated name of `grad_tensors`."""
     _refuse_create_graph(create_graph)
-    nodes, arrays = _seeds(_as_list(tensors), grad_tensors)
+    if grad_variables is not None:
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.", FutureWarning, stacklevel=2)
+        if grad_tensors is not None:
+            raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both passed to "
+                               "`backward()`. Please only use `grad_tensors`.")
+        grad_tensors = grad_variables
+    inputs = None if inputs is None else _inputs_tuple(inputs, "backward")
+    nodes, arrays = _seeds(_as_tuple(tensors), grad_tensors)
     if inputs is None:
-        engine.backward(nodes, arrays, retain_graph=bool(retain_graph))
+        _run(nodes, arrays, retain_graph)
         return
-    inputs = _as_list(inputs)
-    if not inputs:
-        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
-    wanted = {id(t): gradient_edge(t) for t in inputs}
-    totals = engine.backward(nodes, arrays, retain_graph=bool(retain_graph), capture=set(wanted.values()))
-    for t in inputs:
-        total = totals.get(wanted.pop(id(t), None))
-        if total is not None:  # added into t.grad as a leaf's node adds (a non-leaf input's too, as torch)
+    _check_inputs(inputs, accumulate=True)
+    leaves = {id(t): gradient_edge(t) for t in inputs if t.grad_fn is None}
+    totals = _run(nodes, arrays, retain_graph, capture=set(leaves.values()))
+    for t in inputs:  # (a non-leaf input's .grad was filled by retain_grad during the walk)
+        total = totals.get(leaves.pop(id(t), None))
+        if total is not None:
             AccumulateGrad.backward(AccumulateGrad(t), total)
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
-         create_graph: bool = False, allow_unused: bool | None = None, is_grads_batched: bool = False,
-         materialize_grads: bool = False) -> tuple:
+         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
+         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple | dict:
     """d(outputs)/d(inputs), one tensor per input (None for an input the outputs do not use, with
-    `allow_unused=True`; zeros with `materialize_grads=True`). No `.grad` changes."""
+    `allow_unused=True`; zeros with `materialize_grads=True`); a dict if `inputs` is one. No `.grad` changes."""
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+                         "allow_unused=False.")
     _refuse_create_graph(create_graph)
     if is_grads_batched:
         raise NotImplementedError("minitorch_ref's autograd.grad does not support is_grads_batched=True")
-    inputs = _as_list(inputs)
-    if not inputs:
-        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
-    if any(not t._requires_grad for t in inputs):
-        raise RuntimeError("One of the differentiated Tensors does not require grad")
-    nodes, arrays = _seeds(_as_list(outputs), grad_outputs)
+    named = inputs if type(inputs) is dict else None
+    outputs, inputs = _as_tuple(outputs), _inputs_tuple(inputs, "grad")
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      f"gradient for other parts of the graph, please use {PACKAGE}.autograd.backward.",
+                      FutureWarning, stacklevel=2)
+    nodes, arrays = _seeds(outputs, grad_outputs)
+    _check_inputs(inputs, accumulate=False)
     wanted = [gradient_edge(t) for t in inputs]
-    totals = engine.backward(nodes, arrays, retain_graph=bool(retain_graph), capture=set(wanted))
+    totals = _run(nodes, arrays, retain_graph, capture=set(wanted))
     result = []
     for i, (t, node) in enumerate(zip(inputs, wanted)):
         total = totals.get(node)
@@ -100,4 +150,4 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
             result.append(total)
         else:  # (a copy: the engine may share one array between several gradients)
             result.append(t._make(np.array(total, dtype=t._data.dtype)))
-    return tuple(result)
+    return dict(zip(named, result)) if named is not None else tuple(result)
