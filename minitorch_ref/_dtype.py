@@ -8,6 +8,7 @@ the default float dtype (float32), where NumPy would give float64.
 from __future__ import annotations
 
 import builtins
+from typing import Any
 
 import numpy as np
 
@@ -139,11 +140,16 @@ def result_type(dimensioned, zero_dim, scalars) -> np.dtype:
     return _combine(dimensioned, _combine(zero_dim, scalars))
 
 
+def python_type_name(value: Any) -> str:
+    """The name of value's type as torch's C++ messages print it (a NumPy type with its module)."""
+    kind = builtins.type(value)
+    return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+
+
 def _dtype_argument(function: str, type_) -> dtype:
     if not isinstance(type_, dtype):
-        kind = builtins.type(type_)
-        name = f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
-        raise TypeError(f"{function}(): argument 'type' (position 1) must be {PACKAGE}.dtype, not {name}")
+        raise TypeError(f"{function}(): argument 'type' (position 1) must be {PACKAGE}.dtype, not "
+                        f"{python_type_name(type_)}")
     return type_
 
 

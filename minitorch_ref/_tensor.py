@@ -81,7 +81,7 @@ class Tensor(TensorBase):
         else:
             array = np.empty(_shape_args(args) if args else (0,), dtype=np.float32)
         self._data, self._requires_grad, self._grad, self.grad_fn = array, False, None, None
-        self._base = self._storage = self._accumulator = self._hooks = None
+        self._base = self._storage = self._accumulator = self._hooks = self._post_accumulate_grad_hooks = None
 
     @staticmethod
     def _make(array: Any, requires_grad: bool = False) -> "Tensor":
@@ -89,7 +89,7 @@ class Tensor(TensorBase):
         t = _new(Tensor)
         t._data = array if type(array) is np.ndarray else np.asarray(array)
         t._requires_grad = requires_grad
-        t._grad = t.grad_fn = t._base = t._storage = t._accumulator = t._hooks = None
+        t._grad = t.grad_fn = t._base = t._storage = t._accumulator = t._hooks = t._post_accumulate_grad_hooks = None
         return t
 
     # ------------------------------------------------------------------ attributes
@@ -179,22 +179,25 @@ class Tensor(TensorBase):
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        if self.grad_fn is not None and not value:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
-                "in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
-            )
+        """`t.requires_grad = True`: a bool only, and (either way) on a leaf only, as torch."""
+        if type(value) is not builtins.bool:
+            raise RuntimeError("requires_grad must be a bool")
+        if self.grad_fn is not None:
+            raise RuntimeError(_leaf_only_message(value))
         if value and self._data.dtype.kind != "f":
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
-        self._requires_grad = builtins.bool(value)
+        self._requires_grad = value
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """In place; a non-leaf (which requires grad already) may only be asked to keep requiring it."""
         if not isinstance(requires_grad, builtins.bool):
             raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
-                            f"{type(requires_grad).__name__}")
+                            f"{_type_name(requires_grad)}")
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError(_leaf_only_message(requires_grad))
         if requires_grad and self._data.dtype.kind != "f":  # (torch's wording differs from the setter's)
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        self.requires_grad = requires_grad
+        self._requires_grad = requires_grad or self.grad_fn is not None
         return self
 
     @property
@@ -238,6 +241,19 @@ class Tensor(TensorBase):
         self._hooks[handle.id] = hook
         if self.grad_fn is not None:  # (a leaf's AccumulateGrad node reads the leaf's hooks itself)
             self.grad_fn._hooked = weakref.ref(self)
+        return handle
+
+    def register_post_accumulate_grad_hook(self, hook: Any) -> RemovableHandle:
+        """Call `hook(self)` each time backward has added into this leaf's `.grad` (to update a
+        parameter as soon as its gradient is ready); the hook returns None. `handle.remove()` undoes it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_grad_hooks is None:
+            self._post_accumulate_grad_hooks = {}
+        handle = RemovableHandle(self._post_accumulate_grad_hooks)
+        self._post_accumulate_grad_hooks[handle.id] = hook
         return handle
 
     @property
@@ -3315,10 +3331,14 @@ def _scalar_into(value: Any, np_dtype: np.dtype) -> np.ndarray:
     return _checked_scalar(value, np_dtype)
 
 
-def _type_name(value: Any) -> str:
-    """The name of value's type as torch's C++ messages print it (a NumPy type with its module)."""
-    kind = type(value)
-    return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+_type_name = dt.python_type_name
+
+
+def _leaf_only_message(requires_grad: bool) -> str:
+    """torch's error for changing requires_grad of a tensor an op made (its advice only when switching off)."""
+    advice = (" If you want to use a computed variable in a subgraph that doesn't require differentiation use "
+              "var_no_grad = var.detach().")
+    return "you can only change requires_grad flags of leaf variables." + ("" if requires_grad else advice)
 
 
 def _setitem_value(t: Tensor, value: Any) -> Any:

@@ -125,3 +125,114 @@ def test_backward_runs_with_grad_mode_off(make_tensor):
         m.autograd.grad((t * 3).sum(), t)
         return tuple(seen), m.is_grad_enabled()
     assert_same_outcome(program)
+
+
+# --------------------------------------------------------------------------- hooks
+def _hooked_backward(m, hook, non_leaf=False):
+    """`hook` on x (or on h = x * 2), then a backward; returns x.grad."""
+    x = leaf(m)
+    t = x * 2 if non_leaf else x
+    t.register_hook(hook)
+    (t * t).sum().backward()
+    return x.grad
+
+
+class _DoubleHook:
+    """A callable without `__name__`: torch's message names it '<unknown>'."""
+
+    def __call__(self, grad):
+        return grad.double()
+
+
+HOOKS = {
+    "returns-double": lambda m: _hooked_backward(m, lambda g: g.double()),
+    "returns-double-non-leaf": lambda m: _hooked_backward(m, lambda g: g.double(), non_leaf=True),
+    "returns-long": lambda m: _hooked_backward(m, lambda g: g.long()),
+    "returns-double-of-another-size": lambda m: _hooked_backward(m, lambda g: g.sum().double()),
+    "callable-object-returns-double": lambda m: _hooked_backward(m, _DoubleHook()),
+    "returns-float": lambda m: _hooked_backward(m, lambda g: 3.0),
+    "returns-ndarray": lambda m: _hooked_backward(m, lambda g: np.ones(3, np.float32)),
+    "returns-another-size": lambda m: _hooked_backward(m, lambda g: g.sum()),  # (guard)
+    "returns-a-replacement": lambda m: _hooked_backward(m, lambda g: g * 10, non_leaf=True),  # (guard)
+}
+
+
+@pytest.mark.parametrize("case", list(HOOKS))
+def test_hook_results_checked_as_torch(case):
+    assert_same_outcome(HOOKS[case])
+
+
+def _post_accumulate(m, hook, backward=lambda x: (x * 2).sum().backward()):
+    """`hook` registered as x's post-accumulate-grad hook, then `backward(x)` twice; returns x.grad."""
+    x = leaf(m)
+    x.register_post_accumulate_grad_hook(hook)
+    backward(x)
+    backward(x)
+    return x.grad
+
+
+def _record(seen, m):
+    return lambda p: seen.append((p.grad.clone(), m.is_grad_enabled(), p.is_leaf))
+
+
+POST_ACCUMULATE = {
+    "sees-grad-after-each-backward": lambda m: (lambda seen: (_post_accumulate(m, _record(seen, m)), tuple(seen)))([]),
+    "must-return-none": lambda m: _post_accumulate(m, lambda p: p.grad * 5),
+    "may-reset-grad": lambda m: _post_accumulate(m, lambda p: setattr(p, "grad", None)),
+    "after-the-tensor-hook": lambda m: (lambda seen: (x := leaf(m), x.register_hook(lambda g: seen.append("hook")),
+                                                      x.register_post_accumulate_grad_hook(lambda p: seen.append("post")),
+                                                      (x * 2).sum().backward(), tuple(seen))[-1])([]),
+    "removed": lambda m: (lambda x: (x.register_post_accumulate_grad_hook(lambda p: 1 / 0).remove(),
+                                     (x * 2).sum().backward(), x.grad)[-1])(leaf(m)),
+    "not-by-autograd-grad": lambda m: _post_accumulate(m, lambda p: 1 / 0,
+                                                       lambda x: m.autograd.grad((x * 2).sum(), x)),
+    "by-backward-inputs": lambda m: (lambda seen: (_post_accumulate(
+        m, _record(seen, m), lambda x: (x * x).sum().backward(inputs=[x])), tuple(seen)))([]),
+    "returns-a-number": lambda m: _post_accumulate(m, lambda p: 3),
+    "optimizer-step-in-hook": lambda m: _step_in_hook(m),
+    "non-leaf": lambda m: (leaf(m) * 2).register_post_accumulate_grad_hook(lambda p: None),
+    "no-grad": lambda m: m.ones(3).register_post_accumulate_grad_hook(lambda p: None),
+}
+
+
+def _step_in_hook(m):
+    """The use torch documents: each parameter is updated as soon as its gradient is ready."""
+    p = m.nn.Parameter(m.ones(3))
+    optimizer = m.optim.SGD([p], lr=0.1)
+
+    def step(param):
+        optimizer.step()
+        optimizer.zero_grad()
+    p.register_post_accumulate_grad_hook(step)
+    (p * p).sum().backward()
+    return p.detach(), p.grad
+
+
+@pytest.mark.parametrize("case", list(POST_ACCUMULATE))
+def test_post_accumulate_grad_hook_as_torch(case):
+    assert_same_outcome(POST_ACCUMULATE[case])
+
+
+# --------------------------------------------------------------------------- requires_grad
+def _set_requires_grad(t, value):
+    t.requires_grad = value
+    return t.requires_grad, t.is_leaf
+
+
+REQUIRES_GRAD = {
+    "set-int": lambda m: _set_requires_grad(m.ones(2), 1),
+    "set-none": lambda m: _set_requires_grad(m.ones(2), None),
+    "set-numpy-bool": lambda m: _set_requires_grad(m.ones(2), np.True_),
+    "set-true-on-non-leaf": lambda m: _set_requires_grad(leaf(m) * 2, True),
+    "set-int-on-non-leaf": lambda m: _set_requires_grad(leaf(m) * 2, 0),
+    "set-false-on-non-leaf": lambda m: _set_requires_grad(leaf(m) * 2, False),  # (guard)
+    "set-true-on-integers": lambda m: _set_requires_grad(m.tensor([1]), True),  # (guard)
+    "method-numpy-bool": lambda m: m.ones(2).requires_grad_(np.True_),
+    "method-true-on-non-leaf": lambda m: (lambda h: (h.requires_grad_(True) is h, h.requires_grad))(leaf(m) * 2),
+    "method-false-on-non-leaf": lambda m: (leaf(m) * 2).requires_grad_(False),  # (guard)
+}
+
+
+@pytest.mark.parametrize("case", list(REQUIRES_GRAD))
+def test_requires_grad_changes_as_torch(case):
+    assert_same_outcome(REQUIRES_GRAD[case])

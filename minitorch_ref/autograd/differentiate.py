@@ -19,7 +19,7 @@ import numpy as np
 
 from .._dtype import PACKAGE, Size
 from . import engine
-from .function import AccumulateGrad, gradient_edge
+from .function import gradient_edge
 from .grad_mode import no_grad
 from .tensor_base import TensorBase
 
@@ -86,10 +86,15 @@ def _refuse_create_graph(create_graph: bool) -> None:
                                   "order gradients) is not supported")
 
 
-def _run(nodes: list, arrays: list, retain_graph: bool | None, capture: set | None = None) -> dict:
-    """One walk of the engine, with grad mode off as in torch (`create_graph=False`)."""
+def _run(nodes: list, arrays: list, retain_graph: bool | None, capture: set | None = None,
+         accumulate: bool = False) -> dict:
+    """One walk of the engine, with grad mode off as in torch (`create_graph=False`); with `accumulate`,
+    each captured node (a leaf's AccumulateGrad) then adds its total into its leaf's `.grad`."""
     with no_grad():
-        return engine.backward(nodes, arrays, retain_graph=bool(retain_graph), capture=capture)
+        totals = engine.backward(nodes, arrays, retain_graph=bool(retain_graph), capture=capture)
+        for node, total in totals.items() if accumulate else ():
+            node.run_backward(total)
+    return totals
 
 
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
@@ -109,12 +114,8 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
         _run(nodes, arrays, retain_graph)
         return
     _check_inputs(inputs, accumulate=True)
-    leaves = {id(t): gradient_edge(t) for t in inputs if t.grad_fn is None}
-    totals = _run(nodes, arrays, retain_graph, capture=set(leaves.values()))
-    for t in inputs:  # (a non-leaf input's .grad was filled by retain_grad during the walk)
-        total = totals.get(leaves.pop(id(t), None))
-        if total is not None:
-            AccumulateGrad.backward(AccumulateGrad(t), total)
+    leaves = {gradient_edge(t) for t in inputs if t.grad_fn is None}  # (a non-leaf's .grad: by retain_grad)
+    _run(nodes, arrays, retain_graph, capture=leaves, accumulate=True)
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,

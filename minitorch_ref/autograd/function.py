@@ -47,7 +47,7 @@ import numpy as np
 
 from .._dtype import PACKAGE, torch_type_name
 from . import grad_mode
-from .tensor_base import Storage, TensorBase, mark_view, run_hooks
+from .tensor_base import Storage, TensorBase, mark_view, run_hooks, run_post_accumulate_grad_hooks
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -258,6 +258,8 @@ class AccumulateGrad(Function):
             leaf._grad = leaf._make(current.to_dense_array() + grad)
         else:
             current._data += grad
+        if leaf._post_accumulate_grad_hooks:
+            run_post_accumulate_grad_hooks(leaf)
         return ()
 
 

@@ -9,6 +9,8 @@ import copy
 import functools
 from typing import Any, Callable
 
+from .._dtype import python_type_name
+
 _enabled = True
 _inference = False  # inside inference_mode(): is_inference_mode_enabled()
 
@@ -92,9 +94,8 @@ class set_grad_enabled(_GradMode):
     def __init__(self, mode: bool) -> None:
         global _enabled
         if type(mode) is not bool:  # torch's C++ flag takes a bool only: `set_grad_enabled(0)` is a mistake
-            kind = type(mode)
-            name = f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
-            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {name}")
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
+                            f"{python_type_name(mode)}")
         self._previous = _enabled
         self.mode = mode
         _enabled = self.mode

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .._dtype import PACKAGE, python_type_name, torch_type_name
+
 
 class TensorBase:
     """The fields of every tensor. `Tensor` (in _tensor.py) adds the math on top.
@@ -25,9 +27,11 @@ class TensorBase:
     shared with its views (None until needed). _accumulator: a weak reference to the leaf's
     `AccumulateGrad` node, so that every use of a leaf in one graph meets the same node.
     _hooks: the functions `register_hook` added (None until one is), by handle id.
+    _post_accumulate_grad_hooks: a leaf's `register_post_accumulate_grad_hook` functions, likewise.
     """
 
     __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_base", "_storage", "_accumulator", "_hooks",
+                 "_post_accumulate_grad_hooks",
                  "__weakref__")
 
     @staticmethod
@@ -84,15 +88,38 @@ class RemovableHandle:
         self.remove()
 
 
+def run_post_accumulate_grad_hooks(leaf: TensorBase) -> None:
+    """After `leaf.grad` was updated: each hook gets the leaf itself, and must return None (as torch)."""
+    for hook in list(leaf._post_accumulate_grad_hooks.values()):
+        result = hook(leaf)
+        if result is not None and not isinstance(result, TensorBase):
+            raise TypeError(f"expected Variable, but hook returned '{python_type_name(result)}'")
+        if result is not None:
+            raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+
+
 def run_hooks(t: TensorBase, grad: Any) -> Any:
     """`grad` passed through t's hooks in the order they were added; a hook that returns a tensor
-    replaces the gradient (it must keep its shape)."""
+    replaces the gradient (it must keep its dtype and shape, as torch checks)."""
     for hook in list(t._hooks.values()):
         sparse = getattr(grad, "is_sparse", False)  # (a row-sparse gradient is passed as it is)
         result = hook(grad if sparse else t._make(grad))
         if result is not None:
-            value = result if getattr(result, "is_sparse", False) else result._data
-            if tuple(value.shape) != tuple(grad.shape):
-                raise RuntimeError(f"hook '{getattr(hook, '__name__', 'hook')}' has changed the size of value")
-            grad = value
+            grad = _replacement(hook, grad, result)
     return grad
+
+
+def _replacement(hook: Any, grad: Any, result: Any) -> Any:
+    """The gradient a hook returned, checked as torch checks it: a tensor of the same dtype and shape."""
+    if getattr(result, "is_sparse", False):
+        return result
+    if not isinstance(result, TensorBase):
+        raise TypeError(f"expected Variable, but hook returned '{python_type_name(result)}'")
+    name = getattr(hook, "__name__", "<unknown>")
+    value = result._data
+    if type(grad) is np.ndarray and value.dtype != grad.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {PACKAGE}."
+                           f"{torch_type_name(grad.dtype)}Tensor got {PACKAGE}.{torch_type_name(value.dtype)}Tensor)")
+    if tuple(value.shape) != tuple(grad.shape):
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    return value
