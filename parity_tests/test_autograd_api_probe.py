@@ -236,3 +236,66 @@ REQUIRES_GRAD = {
 @pytest.mark.parametrize("case", list(REQUIRES_GRAD))
 def test_requires_grad_changes_as_torch(case):
     assert_same_outcome(REQUIRES_GRAD[case])
+
+
+# --------------------------------------------------------------------------- grad modes as decorators
+def _generator_states(m, decorator, outer):
+    """A generator decorated with `decorator`, consumed inside `outer`: what its body and the caller see."""
+    @decorator
+    def states(x):
+        for i in range(2):
+            received = yield ((x * i).requires_grad, m.is_grad_enabled(), m.is_inference_mode_enabled())
+            assert received is None
+        return "done"
+
+    x, seen = leaf(m), []
+    with outer(m):
+        for state in states(x):
+            seen.append((state, m.is_grad_enabled()))
+    return tuple(seen), m.is_grad_enabled()
+
+
+DECORATORS = {
+    "no_grad()": lambda m: m.no_grad(), "no_grad": lambda m: m.no_grad, "enable_grad()": lambda m: m.enable_grad(),
+    "set_grad_enabled(False)": lambda m: m.set_grad_enabled(False), "inference_mode()": lambda m: m.inference_mode(),
+    "inference_mode": lambda m: m.inference_mode, "inference_mode(False)": lambda m: m.inference_mode(False),
+}
+OUTER = {"in-grad-mode": lambda m: m.enable_grad(), "in-no_grad": lambda m: m.no_grad()}
+
+
+@pytest.mark.parametrize("outer", list(OUTER))
+@pytest.mark.parametrize("decorator", list(DECORATORS))
+def test_grad_mode_decorates_generators_as_torch(decorator, outer):
+    """The mode holds in the generator's body each time it resumes, and not in the loop that consumes it."""
+    assert_same_outcome(lambda m: _generator_states(m, DECORATORS[decorator](m), OUTER[outer]))
+
+
+def test_generator_close_and_throw_run_in_the_mode():
+    def program(m):
+        seen = []
+
+        @m.no_grad()
+        def body():
+            try:
+                yield 1
+            except ValueError:
+                seen.append(("throw", m.is_grad_enabled()))
+                yield 2
+            finally:
+                seen.append(("close", m.is_grad_enabled()))
+        gen = body()
+        first = next(gen)
+        second = gen.throw(ValueError("x"))
+        gen.close()
+        return first, second, tuple(seen), m.is_grad_enabled()
+    assert_same_outcome(program)
+
+
+def test_decorating_a_class_warns_as_torch():
+    def program(m):
+        @m.no_grad()
+        class Model:
+            def __init__(self):
+                self.enabled = m.is_grad_enabled()
+        return Model().enabled, m.is_grad_enabled()
+    assert_same_outcome(program)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
+import sys
+import warnings
 from typing import Any, Callable
 
 from .._dtype import python_type_name
@@ -33,13 +36,55 @@ class _GradMode:
         global _enabled
         _enabled = self._previous
 
+    def clone(self) -> "_GradMode":
+        """A fresh manager of the same mode (its own saved state), as torch's: one per decorated call."""
+        return copy.copy(self)
+
     def __call__(self, func: Callable) -> Callable:
+        """Decorate `func`: each call runs in this mode; a generator function's body runs in it each time
+        the generator resumes (not the caller's code between), as torch's decorator does."""
+        if inspect.isclass(func):
+            warnings.warn("Decorating classes is deprecated and will be disabled in future versions. You should "
+                          "only decorate functions or methods. To preserve the current behavior of class "
+                          "decoration, you can directly decorate the `__init__` method and nothing else.",
+                          FutureWarning, stacklevel=2)
+            func = functools.partial(func)
+        if inspect.isgeneratorfunction(func):
+            return _wrap_generator(self.clone, func)
+
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            with copy.copy(self):  # (a copy per call: same mode, its own saved state, so calls may nest)
+            with self.clone():
                 return func(*args, **kwargs)
 
         return wrapper
+
+
+def _wrap_generator(manager: Callable, func: Callable) -> Callable:
+    """A generator function whose generator runs `func`'s generator one step at a time inside `manager()`."""
+    @functools.wraps(func)
+    def generator(*args, **kwargs):
+        inner = func(*args, **kwargs)
+        try:
+            with manager():
+                response = inner.send(None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    with manager():
+                        inner.close()
+                    raise
+                except BaseException:
+                    with manager():
+                        response = inner.throw(*sys.exc_info())
+                else:
+                    with manager():
+                        response = inner.send(request)
+        except StopIteration as stop:
+            return stop.value
+
+    return generator
 
 
 class _BareDecorator(_GradMode):
@@ -108,14 +153,11 @@ class set_grad_enabled(_GradMode):
     def __enter__(self) -> None:
         pass
 
+    def clone(self) -> "set_grad_enabled":
+        return type(self)(self.mode)
+
     def __call__(self, func: Callable) -> Callable:
+        """As a decorator it changes nothing now: the mode holds only while `func` runs."""
         global _enabled
         _enabled = self._previous
-        mode = self.mode
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(mode):
-                return func(*args, **kwargs)
-
-        return wrapper
+        return super().__call__(func)
