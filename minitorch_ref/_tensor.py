@@ -24,7 +24,7 @@ from ._generator import resolve as _random_source
 from ._printing import format_tensor
 from .autograd import differentiate
 from .autograd import grad_mode, inplace
-from .autograd.tensor_base import RemovableHandle, TensorBase
+from .autograd.tensor_base import InferenceStorage, RemovableHandle, TensorBase
 from .ops import linalg, pointwise, reduction, shape
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
@@ -81,7 +81,8 @@ class Tensor(TensorBase):
         else:
             array = np.empty(_shape_args(args) if args else (0,), dtype=np.float32)
         self._data, self._requires_grad, self._grad, self.grad_fn = array, False, None, None
-        self._base = self._storage = self._accumulator = self._hooks = self._post_accumulate_grad_hooks = None
+        self._base = self._accumulator = self._hooks = self._post_accumulate_grad_hooks = None
+        self._storage = InferenceStorage() if grad_mode._inference else None
 
     @staticmethod
     def _make(array: Any, requires_grad: bool = False) -> "Tensor":
@@ -89,7 +90,8 @@ class Tensor(TensorBase):
         t = _new(Tensor)
         t._data = array if type(array) is np.ndarray else np.asarray(array)
         t._requires_grad = requires_grad
-        t._grad = t.grad_fn = t._base = t._storage = t._accumulator = t._hooks = t._post_accumulate_grad_hooks = None
+        t._grad = t.grad_fn = t._base = t._accumulator = t._hooks = t._post_accumulate_grad_hooks = None
+        t._storage = InferenceStorage() if grad_mode._inference else None  # (made in inference_mode: see there)
         return t
 
     # ------------------------------------------------------------------ attributes
@@ -186,6 +188,7 @@ class Tensor(TensorBase):
             raise RuntimeError(_leaf_only_message(value))
         if value and self._data.dtype.kind != "f":
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        _check_may_require_grad(self, value)
         self._requires_grad = value
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
@@ -197,6 +200,7 @@ class Tensor(TensorBase):
             raise RuntimeError(_leaf_only_message(requires_grad))
         if requires_grad and self._data.dtype.kind != "f":  # (torch's wording differs from the setter's)
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        _check_may_require_grad(self, requires_grad)
         self._requires_grad = requires_grad or self.grad_fn is not None
         return self
 
@@ -258,8 +262,12 @@ class Tensor(TensorBase):
 
     @property
     def data(self) -> "Tensor":
-        """The same memory, detached from the graph: `weight.data.uniform_(-0.5, 0.5)` edits the weight."""
-        return Tensor._make(self._data)
+        """The same memory, detached from the graph: `weight.data.uniform_(-0.5, 0.5)` edits the weight.
+        (Its own version counter, as torch's; an inference tensor's `.data` is one too.)"""
+        out = Tensor._make(self._data)
+        if self.is_inference():
+            out._storage = InferenceStorage()
+        return out
 
     @data.setter
     def data(self, value: "Tensor") -> None:
@@ -394,7 +402,13 @@ class Tensor(TensorBase):
     @property
     def _version(self) -> int:
         """How many in-place writes this tensor's memory has had (shared with its views)."""
+        if self.is_inference():
+            raise RuntimeError("Inference tensors do not track version counter.")
         return 0 if self._storage is None else self._storage.version
+
+    def is_inference(self) -> bool:
+        """Made inside `inference_mode()` (or a view of such a tensor): autograd may not use it later."""
+        return type(self._storage) is InferenceStorage
 
     def detach_(self) -> "Tensor":
         if self._base is not None:
@@ -3332,6 +3346,12 @@ def _scalar_into(value: Any, np_dtype: np.dtype) -> np.ndarray:
 
 
 _type_name = dt.python_type_name
+
+
+def _check_may_require_grad(t: Tensor, requires_grad: bool) -> None:
+    """torch's refusal to let an inference tensor require grad once out of `inference_mode()`."""
+    if requires_grad and t.is_inference() and not grad_mode._inference:
+        raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
 
 
 def _leaf_only_message(requires_grad: bool) -> str:

@@ -299,3 +299,74 @@ def test_decorating_a_class_warns_as_torch():
                 self.enabled = m.is_grad_enabled()
         return Model().enabled, m.is_grad_enabled()
     assert_same_outcome(program)
+
+
+# --------------------------------------------------------------------------- inference tensors
+def _made_in_inference_mode(m, make=lambda m: m.ones(2)):
+    with m.inference_mode():
+        return make(m)
+
+
+def _inference_facts(m, make):
+    """Which of the tensors `make` returns (made inside inference_mode) are inference tensors."""
+    with m.inference_mode():
+        made = make(m)
+        inside = m.is_inference_mode_enabled(), m.is_grad_enabled()
+    return tuple((t.is_inference(), m.is_inference(t), t.requires_grad) for t in made) + (inside,)
+
+
+def _inference_mode_false_inside(m):
+    with m.inference_mode():
+        with m.inference_mode(False):
+            t = m.ones(1)
+            inside = m.is_inference_mode_enabled(), m.is_grad_enabled()
+    return t.is_inference(), inside
+
+
+INFERENCE = {
+    "factories-and-ops": lambda m: _inference_facts(m, lambda m: (
+        m.ones(2), m.tensor([1.0]), m.Tensor([1.0]), m.ones(2, requires_grad=True), leaf(m) * 2)),
+    "views-of-inference-tensors": lambda m: (lambda t: _inference_facts(m, lambda m: (t[:1], t.detach(), t.data)))(
+        _made_in_inference_mode(m)),
+    "views-of-normal-tensors": lambda m: (lambda t: _inference_facts(m, lambda m: (t[:1], t.detach())))(m.ones(2)),
+    "inference_mode(False)-inside": lambda m: _inference_mode_false_inside(m),
+    "no_grad-makes-normal-tensors": lambda m: (lambda t: t.is_inference())(m.no_grad()(lambda: m.ones(2))()),
+    "later-uses-out-of-place": lambda m: (lambda t: (t * 2 + 1, (t * 2).is_inference(), t.clone().is_inference()))(
+        _made_in_inference_mode(m)),
+    "later-version": lambda m: _made_in_inference_mode(m)._version,
+    "later-requires_grad_": lambda m: _made_in_inference_mode(m).requires_grad_(),
+    "later-requires_grad-set": lambda m: _set_requires_grad(_made_in_inference_mode(m), True),
+    "later-requires_grad_-integers": lambda m: _made_in_inference_mode(m, lambda m: m.ones(2, dtype=m.int64))
+    .requires_grad_(),
+    "later-requires_grad_-false": lambda m: _made_in_inference_mode(m).requires_grad_(False).requires_grad,
+    "later-parameter": lambda m: m.nn.Parameter(_made_in_inference_mode(m)),
+    "parameter-inside": lambda m: _inference_facts(m, lambda m: (m.nn.Parameter(m.ones(2)),)),
+    "later-add_": lambda m: _made_in_inference_mode(m).add_(1),
+    "later-add_-under-no_grad": lambda m: m.no_grad()(lambda: _made_in_inference_mode(m).add_(1))(),
+    "later-setitem": lambda m: _made_in_inference_mode(m).__setitem__(0, 3.0),
+    "later-view-mul_": lambda m: _made_in_inference_mode(m)[:1].mul_(2),
+    "inplace-inside": lambda m: _made_in_inference_mode(m, lambda m: m.ones(2).add_(1)),
+    "saved-by-a-recorded-op": lambda m: (leaf(m, (1.0, 2.0)) * _made_in_inference_mode(m)).sum(),
+    "saved-by-linear": lambda m: m.nn.Linear(2, 1)(_made_in_inference_mode(m, lambda m: m.ones(3, 2))),
+    "not-saved-by-add": lambda m: (lambda w: ((w + _made_in_inference_mode(m)).exp().sum().backward(), w.grad))(
+        leaf(m, (1.0, 2.0))),
+    "a-clone-may-require-grad": lambda m: (lambda t: (t.requires_grad_(), (t * t).sum().backward(), t.grad))(
+        _made_in_inference_mode(m).clone()),
+    "evaluate-a-model": lambda m: (lambda lin: _inference_facts(m, lambda m: (lin(m.ones(3, 2)),)))(m.nn.Linear(2, 1)),
+}
+
+
+@pytest.mark.parametrize("case", list(INFERENCE))
+def test_inference_tensors_as_torch(case):
+    assert_same_outcome(INFERENCE[case])
+
+
+def test_inference_mode_optimizer_step_updates_a_normal_parameter():
+    def program(m):
+        p = m.nn.Parameter(m.ones(2))
+        optimizer = m.optim.SGD([p], lr=0.1)
+        (p * p).sum().backward()
+        with m.inference_mode():
+            optimizer.step()
+        return p.detach(), p.is_inference(), p._version
+    assert_same_outcome(program)

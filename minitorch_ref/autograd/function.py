@@ -47,13 +47,19 @@ import numpy as np
 
 from .._dtype import PACKAGE, torch_type_name
 from . import grad_mode
-from .tensor_base import Storage, TensorBase, mark_view, run_hooks, run_post_accumulate_grad_hooks
+from .tensor_base import InferenceStorage, Storage, TensorBase, mark_view, run_hooks, run_post_accumulate_grad_hooks
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
     "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
     "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
     "if you need to access saved tensors after calling backward."
+)
+
+_INFERENCE_SAVED_MESSAGE = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
+    "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use it "
+    f"in autograd, or use `{PACKAGE}.no_grad()` instead of `{PACKAGE}.inference_mode()`."
 )
 
 
@@ -296,6 +302,8 @@ def _remember_versions(ctx: Function, args: tuple, out: Any, result: TensorBase)
         storage = owner._storage
         if storage is None:
             storage = owner._storage = Storage()
+        elif type(storage) is InferenceStorage:
+            raise RuntimeError(_INFERENCE_SAVED_MESSAGE)
         records.append((i, storage, storage.version, named_by))
     ctx._saved, ctx._saved_versions = tuple(saved), tuple(records)
 

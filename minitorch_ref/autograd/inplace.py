@@ -23,7 +23,7 @@ import numpy as np
 from .._dtype import can_cast, torch_type_name
 from . import grad_mode
 from .function import Function, message_name
-from .tensor_base import Storage, TensorBase, bump_version, mark_view, storage_of  # noqa: F401 (re-exported)
+from .tensor_base import InferenceStorage, Storage, TensorBase, bump_version, mark_view, storage_of  # noqa: F401
 
 _NO_GRAD_VIEW_MESSAGE = (
     "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use "
@@ -39,6 +39,10 @@ def check_inplace(t, through_view=None, written=None) -> None:
     a view of one) and no piece of split/chunk/unbind; and no element written twice (an `expand`ed
     tensor). `through_view`, `written`: the view op and the part of `t`'s array that `t[key] = v`
     writes through (`t[:, 0] = 1`)."""
+    if type(t._storage) is InferenceStorage and not grad_mode._inference:
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a "
+            "normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.")
     root = t if t._base is None else t._base
     if grad_mode._enabled and root._requires_grad:
         piece = t.grad_fn.piece if t.grad_fn is not None else None

@@ -47,6 +47,11 @@ class Storage:
     views = None  # a WeakSet of the views, made when the first one is
 
 
+class InferenceStorage(Storage):
+    """The storage of a tensor made inside `inference_mode()`, shared with its views: it marks them as
+    torch's inference tensors (`is_inference()`), which autograd may not use later."""
+
+
 def storage_of(t: TensorBase) -> Storage:
     if t._storage is None:
         t._storage = Storage()

@@ -24,9 +24,11 @@ class Parameter(Tensor):
                             f"not {type(requires_grad).__name__}")
         if requires_grad and array.dtype.kind != "f":
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        param = Tensor._make(array, requires_grad)
+        param = Tensor._make(array)
         param.__class__ = cls  # (the same fields as a Tensor: only the class differs)
-        return param
+        if data is not None and data.is_inference():  # (an inference tensor's alias is one too)
+            param._storage = data._storage
+        return param.requires_grad_(requires_grad)  # (an inference tensor may not, outside inference_mode)
 
     def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
         pass  # everything happened in __new__ (Tensor.__init__ is the legacy constructor)
