@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 
 from .._dtype import PACKAGE, Size
-from . import engine
+from . import engine, grad_mode
 from .function import gradient_edge
-from .grad_mode import no_grad
 from .tensor_base import TensorBase
 
 
@@ -90,10 +89,13 @@ def _run(nodes: list, arrays: list, retain_graph: bool | None, capture: set | No
          accumulate: bool = False) -> dict:
     """One walk of the engine, with grad mode off as in torch (`create_graph=False`); with `accumulate`,
     each captured node (a leaf's AccumulateGrad) then adds its total into its leaf's `.grad`."""
-    with no_grad():
+    enabled, grad_mode._enabled = grad_mode._enabled, False  # (as `with no_grad()`, for a fifth of the cost)
+    try:
         totals = engine.backward(nodes, arrays, retain_graph=bool(retain_graph), capture=capture)
         for node, total in totals.items() if accumulate else ():
             node.run_backward(total)
+    finally:
+        grad_mode._enabled = enabled
     return totals
 
 
