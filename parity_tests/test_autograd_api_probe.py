@@ -370,3 +370,37 @@ def test_inference_mode_optimizer_step_updates_a_normal_parameter():
             optimizer.step()
         return p.detach(), p.is_inference(), p._version
     assert_same_outcome(program)
+
+
+# --------------------------------------------------------------------------- which nodes a pass runs
+def _after_a_backward(m, make, ask):
+    """t = make(x); a first backward frees t's graph; then `ask(t, x, seen)` (x's hook appends to seen)."""
+    x, seen = leaf(m), []
+    x.register_hook(lambda g: seen.append("x"))
+    t = make(x)
+    (t * t).sum().backward()
+    seen.clear()
+    return ask(t, x, seen), tuple(seen)
+
+
+ONLY_NEEDED_NODES = {
+    "grad-of-a-non-leaf-whose-graph-is-freed": lambda m: _after_a_backward(
+        m, lambda x: x.exp(), lambda t, x, seen: m.autograd.grad((t * 3).sum(), t)),
+    "grad-through-the-freed-graph": lambda m: _after_a_backward(
+        m, lambda x: x.exp(), lambda t, x, seen: m.autograd.grad((t * 3).sum(), x)),
+    "grad-runs-no-hook-below-its-inputs": lambda m: (lambda x, seen: (x.register_hook(lambda g: seen.append(1)), (
+        lambda t: m.autograd.grad((t * t).sum(), t))(x.exp()), tuple(seen))[1:])(leaf(m), []),
+    "grad-fills-no-retained-grad-below": lambda m: (lambda a: (a.retain_grad(), (lambda t: m.autograd.grad(
+        (t * t).sum(), t))(a.exp()), a.grad)[1:])(leaf(m) * 2),
+    "backward-inputs-runs-the-input's-node": lambda m: _after_a_backward(
+        m, lambda x: x.exp(), lambda t, x, seen: (t * 3).sum().backward(inputs=[t])),
+    "backward-inputs-no-hook-below": lambda m: (lambda x, seen: (x.register_hook(lambda g: seen.append(1)), (
+        lambda t: ((t * t).sum().backward(inputs=[t]), t.grad))(x * 2), tuple(seen))[1:])(leaf(m), []),
+}
+
+
+@pytest.mark.parametrize("case", list(ONLY_NEEDED_NODES))
+def test_grad_runs_only_the_nodes_it_needs_as_torch(case):
+    """autograd.grad runs the rules on a path to its inputs only: the graph below may be freed, and the
+    hooks and retained gradients there are not touched; backward(inputs=) runs its inputs' own nodes."""
+    assert_same_outcome(ONLY_NEEDED_NODES[case])

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import anomaly_mode
-from .function import AccumulateGrad, Function
+from .function import Function
 
 
 def sum_to_shape(grad: Any, shape: tuple, node: Function | None = None, index: int = 0) -> Any:
@@ -58,26 +58,34 @@ def topological_order(*roots: Function) -> list:
     return order
 
 
-def backward(roots: list, grads: list, retain_graph: bool = False, capture: set | None = None) -> dict:
+def backward(roots: list, grads: list, retain_graph: bool = False, capture: set | None = None,
+             run_captured: bool = False) -> dict:
     """Propagate `grads` (d(something)/d(each root's output)) through the graph to every leaf.
 
     `capture` (for `autograd.grad`): nodes whose total gradient is returned, {node: gradient};
-    then no leaf's `.grad` changes. inf and nan propagate silently, as in torch.
+    only the rules on a path to those nodes run (as torch: the rest of the graph may have been
+    freed), so no leaf's `.grad` changes; with `run_captured` (`backward(inputs=...)`) the captured
+    nodes' own rules run too, as torch's: a leaf's adds into its `.grad`. inf and nan propagate
+    silently, as in torch.
     """
     pending, captured = {}, {}  # node -> the gradient of its output collected so far
     check_nan = anomaly_mode._enabled and anomaly_mode._check_nan  # (detect_anomaly)
     for root, grad in zip(roots, grads):
         pending[root] = grad if root not in pending else pending[root] + grad
+    order = topological_order(*roots)
+    needed = None if capture is None else _leading_to(capture, order) | (capture if run_captured else set())
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for node in topological_order(*roots):
+        for node in order:
             grad = pending.pop(node, None)
             if grad is None:  # no path from the outputs carried a gradient here
                 continue
+            if needed is not None and node not in needed and node not in capture:
+                continue  # (a gradient nothing asked for: not even its hooks run, as in torch)
             grad = node.tensor_hooks(grad)
             if capture is not None:
                 if node in capture:
                     captured[node] = grad
-                if type(node) is AccumulateGrad:  # (autograd.grad: the leaves' .grad stay as they are)
+                if node not in needed:  # (nothing below is wanted)
                     continue
             grads = node.run_backward(grad)
             if check_nan:
@@ -89,6 +97,16 @@ def backward(roots: list, grads: list, retain_graph: bool = False, capture: set 
             if not retain_graph:
                 node.free_saved()
     return captured
+
+
+def _leading_to(capture: set, order: list) -> set:
+    """The nodes whose rule must run to reach a node of `capture`: those with an input on a path to one."""
+    reaches, needed = set(capture), set()
+    for node in reversed(order):  # (every node after the nodes it consumes)
+        if any(parent in reaches for parent in node.next_functions):
+            needed.add(node)
+            reaches.add(node)
+    return needed
 
 
 def _raise_if_nan(node: Function, grads: tuple) -> None:
