@@ -404,3 +404,24 @@ def test_grad_runs_only_the_nodes_it_needs_as_torch(case):
     """autograd.grad runs the rules on a path to its inputs only: the graph below may be freed, and the
     hooks and retained gradients there are not touched; backward(inputs=) runs its inputs' own nodes."""
     assert_same_outcome(ONLY_NEEDED_NODES[case])
+
+
+# --------------------------------------------------------------------------- gradcheck
+def _gradcheck(m, dtype="float64", **options):
+    return m.autograd.gradcheck(lambda x: (x * x).sum(), (leaf(m, dtype=getattr(m, dtype)),), **options)
+
+
+GRADCHECK = {
+    "float32-warning": lambda m: _gradcheck(m, "float32", eps=1e-3, atol=1e-2, rtol=1e-2),
+    "torch's-other-options": lambda m: _gradcheck(m, nondet_tol=0.0, check_undefined_grad=False,
+                                                  check_grad_dtypes=True, fast_mode=True, masked=None),
+    "fast_mode": lambda m: _gradcheck(m, fast_mode=True),
+    "no-check-at-all": lambda m: _gradcheck(m, check_backward_ad=False),
+    "batched-without-backward": lambda m: _gradcheck(m, check_backward_ad=False, check_batched_grad=True),
+    "batched-forward-without-forward": lambda m: _gradcheck(m, check_batched_forward_grad=True),
+}
+
+
+@pytest.mark.parametrize("case", list(GRADCHECK))
+def test_gradcheck_takes_torch_options(case):
+    assert_same_outcome(GRADCHECK[case])

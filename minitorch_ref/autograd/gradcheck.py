@@ -26,14 +26,21 @@ class GradcheckError(RuntimeError):
 
 
 def gradcheck(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              raise_exception: bool = True) -> bool:
+              raise_exception: bool = True, nondet_tol: float = 0.0, check_undefined_grad: bool = True,
+              check_grad_dtypes: bool = False, check_batched_grad: bool = False,
+              check_batched_forward_grad: bool = False, check_forward_ad: bool = False,
+              check_backward_ad: bool = True, fast_mode: bool = False, masked: bool | None = None) -> bool:
     """True when backward() agrees with finite differences for every (output, input) pair.
 
     `inputs` is a tensor or a tuple of arguments; only tensors with requires_grad=True are
     checked. The check is `|analytical - numerical| <= atol + rtol * |numerical|`, element-wise,
     with torch's defaults. On failure it raises `GradcheckError` showing both Jacobians (rows:
     input elements, columns: output elements), or returns False if `raise_exception=False`.
+    torch's other options are taken: `fast_mode` runs this same full check; nondeterminism,
+    undefined and wrong-dtype gradients need no check here (the backward pass is deterministic
+    and casts each gradient to its input's dtype); forward-mode and batched checks are refused.
     """
+    _check_options(check_forward_ad, check_backward_ad, check_batched_grad, check_batched_forward_grad)
     inputs = (inputs,) if isinstance(inputs, TensorBase) else tuple(inputs)
     checked = [i for i, x in enumerate(inputs) if isinstance(x, TensorBase) and x.requires_grad]
     if not checked:
@@ -43,7 +50,7 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: f
         if inputs[i].dtype.name != "float64":
             warnings.warn(
                 f"Input #{i} requires gradient and is not a double precision floating point or complex. This check "
-                "will likely fail if all the inputs are not of double precision floating point or complex.",
+                "will likely fail if all the inputs are not of double precision floating point or complex. ",
                 UserWarning, stacklevel=2)
     outputs = _outputs(fn, inputs)
     for k, out in enumerate(outputs):
@@ -57,6 +64,20 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: f
                     f"Jacobian mismatch for output {k} with respect to input {i},\n"
                     f"numerical:{inputs[i]._make(n)!r}\nanalytical:{inputs[i]._make(a)!r}\n")
     return True
+
+
+def _check_options(forward_ad: bool, backward_ad: bool, batched_grad: bool, batched_forward_grad: bool) -> None:
+    """torch's checks of the options, then a clear refusal of what needs forward-mode AD or vmap."""
+    if not (forward_ad or backward_ad):
+        raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
+    if batched_grad and not backward_ad:
+        raise AssertionError("Setting check_batched_grad=True requires check_backward_ad to be True")
+    if batched_forward_grad and not forward_ad:
+        raise AssertionError("Setting check_batched_forward_grad=True requires check_forward_ad to be True")
+    for name, wanted in [("check_forward_ad", forward_ad), ("check_batched_grad", batched_grad)]:
+        if wanted:
+            raise NotImplementedError(f"minitorch_ref's gradcheck does not support {name}=True (it has no "
+                                      "forward-mode AD and no vmap)")
 
 
 def _outputs(fn: Callable[..., Any], inputs: Sequence) -> list:
