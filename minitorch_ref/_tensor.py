@@ -219,6 +219,11 @@ class Tensor(TensorBase):
             _check_assigned_grad(self, value)
         self._grad = value
 
+    @grad.deleter
+    def grad(self) -> None:
+        """`del t.grad`: as `t.grad = None`."""
+        self._grad = None
+
     @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None

@@ -425,3 +425,33 @@ GRADCHECK = {
 @pytest.mark.parametrize("case", list(GRADCHECK))
 def test_gradcheck_takes_torch_options(case):
     assert_same_outcome(GRADCHECK[case])
+
+
+# --------------------------------------------------------------------------- .grad
+GRAD_ATTRIBUTE = {
+    "accumulating-is-an-in-place-write": lambda m: (lambda x: (
+        (x * 2).sum().backward(), (lambda g: ((x * 2).sum().backward(), g._version, g is x.grad))(x.grad))[1][1:])(
+        leaf(m)),
+    "del": lambda m: (lambda x: ((x * 2).sum().backward(), x.__delattr__("grad"), x.grad)[2])(leaf(m)),
+}
+
+
+@pytest.mark.parametrize("case", list(GRAD_ATTRIBUTE))
+def test_grad_attribute_as_torch(case):
+    assert_same_outcome(GRAD_ATTRIBUTE[case])
+
+
+def test_a_graph_that_saved_grad_sees_it_accumulate():
+    """`.grad` grows in place on a second backward: a graph that saved the old gradient refuses to use it."""
+    def program(m):
+        w = leaf(m)
+        (w * w).sum().backward()
+        uses_grad = (w * w.grad).sum()
+        (w * 3).sum().backward()
+        uses_grad.backward()
+    with pytest.raises(RuntimeError) as expected:
+        program(torch)
+    with pytest.raises(RuntimeError) as actual:
+        program(mt)
+    prefix = "one of the variables needed for gradient computation has been modified by an inplace operation: "
+    assert str(expected.value).startswith(prefix) and str(actual.value).startswith(prefix)

@@ -47,7 +47,8 @@ import numpy as np
 
 from .._dtype import PACKAGE, torch_type_name
 from . import grad_mode
-from .tensor_base import InferenceStorage, Storage, TensorBase, mark_view, run_hooks, run_post_accumulate_grad_hooks
+from .tensor_base import (InferenceStorage, Storage, TensorBase, bump_version, mark_view, run_hooks,
+                          run_post_accumulate_grad_hooks)
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -262,8 +263,9 @@ class AccumulateGrad(Function):
             leaf._grad = leaf._make(np.array(grad, dtype=leaf._data.dtype))
         elif getattr(current, "is_sparse", False):
             leaf._grad = leaf._make(current.to_dense_array() + grad)
-        else:
+        else:  # in place, as torch: one more version of .grad (a graph that saved it can tell)
             current._data += grad
+            bump_version(current)
         if leaf._post_accumulate_grad_hooks:
             run_post_accumulate_grad_hooks(leaf)
         return ()
