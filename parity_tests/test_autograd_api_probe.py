@@ -455,3 +455,16 @@ def test_a_graph_that_saved_grad_sees_it_accumulate():
         program(mt)
     prefix = "one of the variables needed for gradient computation has been modified by an inplace operation: "
     assert str(expected.value).startswith(prefix) and str(actual.value).startswith(prefix)
+
+
+@pytest.mark.parametrize("register", [
+    lambda m, x: x.register_hook(lambda g: g),
+    lambda m, x: x.register_post_accumulate_grad_hook(lambda p: None),
+    lambda m, x: m.nn.Linear(1, 1).register_forward_hook(lambda *args: None),
+], ids=["register_hook", "register_post_accumulate_grad_hook", "register_forward_hook"])
+def test_hooks_return_the_removable_handle_of_utils_hooks(register):
+    """`from torch.utils.hooks import RemovableHandle` names the type of every hook's handle."""
+    def program(m):
+        handle = register(m, leaf(m))
+        return isinstance(handle, m.utils.hooks.RemovableHandle), type(handle).__name__
+    assert_same_outcome(program)

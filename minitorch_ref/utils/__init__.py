@@ -1,4 +1,4 @@
-"""`utils`: data loading (`utils.data`)."""
-from . import data
+"""`utils`: data loading (`utils.data`), and the handle hooks return (`utils.hooks`)."""
+from . import data, hooks
 
-__all__ = ["data"]
+__all__ = ["data", "hooks"]
