@@ -16,6 +16,7 @@ What this proves, beyond `test_autograd.py` and `test_autograd_core.py` (the eng
 """
 from __future__ import annotations
 
+import re
 import types
 import warnings
 
@@ -27,6 +28,7 @@ import minitorch_ref as mt
 from parity_tests.test_semantics import _assert_same, _plain
 
 BACKENDS = (torch, mt)
+_TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")  # (where in torch's C++ a warning came from)
 
 
 def outcome(program, m):
@@ -37,7 +39,8 @@ def outcome(program, m):
             result = ("ok", _plain(program(m)))
         except Exception as error:  # noqa: BLE001 (the exception is the result being compared)
             result = ("raised", type(error), str(error).replace("torch.", "minitorch_ref."))
-    return result + ([(w.category, str(w.message).replace("torch.", "minitorch_ref.")) for w in caught],)
+    return result + ([(w.category, _TRIGGERED.sub("", str(w.message)).replace("torch.", "minitorch_ref."))
+                      for w in caught],)
 
 
 def assert_same_outcome(program):
@@ -468,3 +471,39 @@ def test_hooks_return_the_removable_handle_of_utils_hooks(register):
         handle = register(m, leaf(m))
         return isinstance(handle, m.utils.hooks.RemovableHandle), type(handle).__name__
     assert_same_outcome(program)
+
+
+# --------------------------------------------------------------------------- guards: what already matched torch
+def _non_leaf(m):
+    x = leaf(m)
+    return x, x * 2
+
+
+GUARDS = {
+    "non-leaf-grad-warns": lambda m: _non_leaf(m)[1].grad,
+    "non-leaf-grad-after-retain_grad": lambda m: (lambda x, h: (h.retain_grad(), (h * h).sum().backward(), h.grad,
+                                                                h.retains_grad)[2:])(*_non_leaf(m)),
+    "retain_grad-without-grad": lambda m: m.ones(2).retain_grad(),
+    "hook-without-grad": lambda m: m.ones(2).register_hook(lambda g: g),
+    "hook-order-with-retain_grad": lambda m: (lambda x, h: (h.retain_grad(), h.register_hook(lambda g: g * 10),
+                                                            (h * h).sum().backward(), h.grad, x.grad)[3:])(*_non_leaf(m)),
+    "requires_grad_-on-integers": lambda m: m.tensor([1, 2]).requires_grad_(),
+    "detach-and-detach_": lambda m: (lambda x, h: (x.detach().is_leaf, h.detach().requires_grad,
+                                                   h.detach_() is h, h.is_leaf, h.grad_fn))(*_non_leaf(m)),
+    "detach_-of-a-view": lambda m: leaf(m)[:2].detach_(),
+    "grad_fn-names": lambda m: (lambda x: tuple(t.grad_fn.name() for t in (x * 2, x + x, x.sum(), x[0], x.view(3))))(
+        leaf(m)),
+    "version-after-in-place": lambda m: (lambda x: (x.add_(1), x[0].mul_(2), x.zero_(), x._version)[-1])(m.ones(3)),
+    "backward-twice": lambda m: (lambda x: ((lambda y: (y.backward(), y.backward()))((x * x).sum())))(leaf(m)),
+    "backward-non-scalar": lambda m: (leaf(m) * 2).backward(),
+    "backward-without-grad": lambda m: m.tensor(1.0).backward(),
+    "backward-gradient-shape": lambda m: (leaf(m) * 2).backward(m.ones(2)),
+    "grad-create_graph": lambda m: m.autograd.grad(*reversed(square_sum(m)), create_graph=False),
+    "nested-modes": lambda m: (lambda seen: (m.no_grad()(lambda: (seen.append(m.is_grad_enabled()), m.enable_grad()(
+        lambda: seen.append(m.is_grad_enabled()))()))(), tuple(seen), m.is_grad_enabled())[1:])([]),
+}
+
+
+@pytest.mark.parametrize("case", list(GUARDS))
+def test_guards_as_torch(case):
+    assert_same_outcome(GUARDS[case])
