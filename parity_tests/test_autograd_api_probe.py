@@ -507,3 +507,31 @@ GUARDS = {
 @pytest.mark.parametrize("case", list(GUARDS))
 def test_guards_as_torch(case):
     assert_same_outcome(GUARDS[case])
+
+
+def _two_outputs(m):
+    """A learner's Function with two outputs (x * 2, x * 3) of one leaf x."""
+    class Two(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, grad_a, grad_b):
+            return grad_a * 2 + grad_b * 3
+    x = leaf(m)
+    return (x, *Two.apply(x))
+
+
+MULTI_OUTPUT_INPUTS = {
+    "grad-of-the-first-output": lambda m: (lambda x, a, b: m.autograd.grad((a * b).sum(), a))(*_two_outputs(m)),
+    "grad-of-both-outputs-and-x": lambda m: (lambda x, a, b: m.autograd.grad((a * b).sum(), [b, x, a]))(
+        *_two_outputs(m)),
+    "backward-inputs-the-second-output": lambda m: (lambda x, a, b: ((a * b).sum().backward(inputs=[b]), b.grad,
+                                                                     a.retains_grad, x.grad)[1:])(*_two_outputs(m)),
+}
+
+
+@pytest.mark.parametrize("case", list(MULTI_OUTPUT_INPUTS))
+def test_outputs_of_a_multi_output_function_as_inputs(case):
+    assert_same_outcome(MULTI_OUTPUT_INPUTS[case])

@@ -137,6 +137,9 @@ class Function(core.Function):
             arrays.append(None if g is None else g._data.astype(dtype, copy=False))  # (as torch: the input's dtype)
         return tuple(arrays)
 
+    def own_gradient(self, grad: Any) -> Any:
+        return grad.get(0) if type(grad) is _OutputGrads else grad  # (the first output's, of all outputs')
+
     def tensor_hooks(self, grad: Any) -> Any:
         """Each output's hooks (`register_hook`, `retain_grad`) see its gradient, in output order, when
         this node runs, as in torch (an `_OutputNode` keeps its output's hooks for this)."""
@@ -224,6 +227,12 @@ class _OutputNode:
 
     def tensor_hooks(self, grad: Any) -> Any:
         return grad  # (the shared node runs them, in output order)
+
+    def hooks_node(self) -> Function:
+        return self.node
+
+    def own_gradient(self, grad: Any) -> Any:
+        return grad
 
     def run_backward(self, grad: Any) -> tuple:
         return (_OutputGrads({self.k: grad}),)

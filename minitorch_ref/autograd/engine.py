@@ -73,7 +73,9 @@ def backward(roots: list, grads: list, retain_graph: bool = False, capture: set 
     for root, grad in zip(roots, grads):
         pending[root] = grad if root not in pending else pending[root] + grad
     order = topological_order(*roots)
-    needed = None if capture is None else _leading_to(capture, order) | (capture if run_captured else set())
+    needed = None if capture is None else _leading_to(capture, order)
+    if run_captured:  # (and the nodes that run the hooks of the captured nodes' tensors)
+        needed |= capture | {node.hooks_node() for node in capture}
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for node in order:
             grad = pending.pop(node, None)
@@ -84,7 +86,7 @@ def backward(roots: list, grads: list, retain_graph: bool = False, capture: set 
             grad = node.tensor_hooks(grad)
             if capture is not None:
                 if node in capture:
-                    captured[node] = grad
+                    captured[node] = node.own_gradient(grad)
                 if node not in needed:  # (nothing below is wanted)
                     continue
             grads = node.run_backward(grad)

@@ -115,6 +115,14 @@ class Function:
                                             else retained._grad._data + grad)
         return grad
 
+    def hooks_node(self) -> "Function":
+        """The node that runs the hooks of the tensor this node made: itself (see custom_function.py)."""
+        return self
+
+    def own_gradient(self, grad: Any) -> Any:
+        """Of what reached this node, the gradient of the tensor it made (`autograd.grad` returns it)."""
+        return grad
+
     def run_backward(self, grad: Any) -> tuple:
         """This node's rule applied to `grad`: one gradient per forward argument, as a tuple."""
         grads = type(self).backward(self, grad)
