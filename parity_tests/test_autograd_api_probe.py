@@ -535,3 +535,37 @@ MULTI_OUTPUT_INPUTS = {
 @pytest.mark.parametrize("case", list(MULTI_OUTPUT_INPUTS))
 def test_outputs_of_a_multi_output_function_as_inputs(case):
     assert_same_outcome(MULTI_OUTPUT_INPUTS[case])
+
+
+def _enter_exit(m, manager):
+    """The grad mode inside a manager, and its `prev` afterwards."""
+    with manager:
+        inside = m.is_grad_enabled()
+    return inside, manager.prev
+
+
+def _set_then_enter(m):
+    """A set_grad_enabled(False) manager entered after the mode was set back to True."""
+    manager = m.set_grad_enabled(False)
+    m.set_grad_enabled(True)
+    return _enter_exit(m, manager), m.is_grad_enabled()
+
+
+GRAD_MODE_OBJECTS = {
+    "inference_mode-mode": lambda m: (m.inference_mode().mode, m.inference_mode(False).mode,
+                                      m.inference_mode(False).clone().mode),
+    "prev": lambda m: (_enter_exit(m, m.no_grad()), _enter_exit(m, m.enable_grad()), m.is_grad_enabled()),
+    "set_grad_enabled-prev-and-mode": lambda m: (lambda s: (s.prev, s.mode, m.set_grad_enabled(True).prev))(
+        m.set_grad_enabled(False)),
+    "set_grad_enabled-enter-sets-its-mode-again": _set_then_enter,
+}
+
+
+@pytest.mark.parametrize("case", list(GRAD_MODE_OBJECTS))
+def test_grad_mode_objects_as_torch(case):
+    """The managers' attributes as torch names them: `mode` (inference_mode's own), `prev`."""
+    try:
+        assert_same_outcome(GRAD_MODE_OBJECTS[case])
+    finally:
+        torch.set_grad_enabled(True)
+        mt.set_grad_enabled(True)

@@ -23,18 +23,19 @@ def is_grad_enabled() -> bool:
 
 
 class _GradMode:
-    """Base of the context managers; each also works as a decorator, as in torch."""
+    """Base of the context managers; each also works as a decorator, as in torch.
+    `enables_grad`: the grad mode inside; `prev`: the one to restore (torch's name)."""
 
-    mode: bool
+    enables_grad: bool
 
     def __enter__(self) -> None:
         global _enabled
-        self._previous = _enabled
-        _enabled = self.mode
+        self.prev = _enabled
+        _enabled = self.enables_grad
 
     def __exit__(self, *exc: Any) -> None:
         global _enabled
-        _enabled = self._previous
+        _enabled = self.prev
 
     def clone(self) -> "_GradMode":
         """A fresh manager of the same mode (its own saved state), as torch's: one per decorated call."""
@@ -97,13 +98,13 @@ class _BareDecorator(_GradMode):
 class no_grad(_BareDecorator):
     """Compute without recording the graph (evaluation, optimizer steps, weight init)."""
 
-    mode = False
+    enables_grad = False
 
 
 class enable_grad(_BareDecorator):
     """Record the graph again, e.g. inside a `no_grad` block."""
 
-    mode = True
+    enables_grad = True
 
 
 class inference_mode(_GradMode):
@@ -115,12 +116,12 @@ class inference_mode(_GradMode):
         return super().__new__(cls) if isinstance(mode, bool) else cls()(mode)
 
     def __init__(self, mode: bool = True) -> None:
-        self.mode = not mode
+        self.mode, self.enables_grad = mode, not mode
 
     def __enter__(self) -> None:
         global _inference
         super().__enter__()
-        self._previous_inference, _inference = _inference, not self.mode
+        self._previous_inference, _inference = _inference, self.mode
 
     def __exit__(self, *exc: Any) -> None:
         global _inference
@@ -141,17 +142,18 @@ class set_grad_enabled(_GradMode):
         if type(mode) is not bool:  # torch's C++ flag takes a bool only: `set_grad_enabled(0)` is a mistake
             raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
                             f"{python_type_name(mode)}")
-        self._previous = _enabled
-        self.mode = mode
-        _enabled = self.mode
+        self.prev = _enabled
+        self.mode = self.enables_grad = mode
+        _enabled = mode
 
     def __repr__(self) -> str:  # as torch's: `torch.autograd.grad_mode.set_grad_enabled(mode=False)`
         return f"{type(self).__module__}.{type(self).__qualname__}(mode={self.mode})"
 
     __str__ = __repr__
 
-    def __enter__(self) -> None:
-        pass
+    def __enter__(self) -> None:  # (the mode again: the manager may be entered after another change)
+        global _enabled
+        _enabled = self.mode
 
     def clone(self) -> "set_grad_enabled":
         return type(self)(self.mode)
@@ -159,5 +161,5 @@ class set_grad_enabled(_GradMode):
     def __call__(self, func: Callable) -> Callable:
         """As a decorator it changes nothing now: the mode holds only while `func` runs."""
         global _enabled
-        _enabled = self._previous
+        _enabled = self.prev
         return super().__call__(func)
