@@ -1,7 +1,8 @@
-"""Switching graph recording on and off: `no_grad`, `enable_grad`, `set_grad_enabled`.
+"""Switching graph recording on and off: `no_grad`, `enable_grad`, `set_grad_enabled`, `inference_mode`.
 
 One module-level flag, read by `Function.apply` on every op: when it is off, ops compute
-their result and record nothing (no graph, no saved arrays kept alive).
+their result and record nothing (no graph, no saved arrays kept alive). A second one says
+that `inference_mode()` is on: `Tensor._make` then marks the tensors it makes.
 """
 from __future__ import annotations
 
@@ -108,9 +109,10 @@ class enable_grad(_BareDecorator):
 
 
 class inference_mode(_GradMode):
-    """Same as `no_grad` here (torch's extra view/version-counter savings have no NumPy equal),
-    but seen by `is_inference_mode_enabled()`; `inference_mode(False)` records again;
-    `@inference_mode` works without parentheses."""
+    """`no_grad`, and the tensors made inside are torch's inference tensors (`is_inference()`):
+    autograd may not use them afterwards (see `InferenceStorage`). Seen by
+    `is_inference_mode_enabled()`; `inference_mode(False)` records again; `@inference_mode` works
+    without parentheses. (torch's view/version-counter savings have no NumPy equal.)"""
 
     def __new__(cls, mode: Any = True) -> Any:
         return super().__new__(cls) if isinstance(mode, bool) else cls()(mode)
