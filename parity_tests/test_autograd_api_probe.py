@@ -355,6 +355,10 @@ INFERENCE = {
         leaf(m, (1.0, 2.0))),
     "a-clone-may-require-grad": lambda m: (lambda t: (t.requires_grad_(), (t * t).sum().backward(), t.grad))(
         _made_in_inference_mode(m).clone()),
+    "enable_grad-inside": lambda m: _inference_facts(m, lambda m: m.enable_grad()(lambda: (
+        leaf(m), leaf(m) * 2, m.ones(1)))()),
+    "set_grad_enabled-inside": lambda m: _inference_facts(m, lambda m: (lambda s: (leaf(m) * 2,))(
+        m.set_grad_enabled(True))),
     "evaluate-a-model": lambda m: (lambda lin: _inference_facts(m, lambda m: (lin(m.ones(3, 2)),)))(m.nn.Linear(2, 1)),
 }
 

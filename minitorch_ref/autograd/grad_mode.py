@@ -1,8 +1,9 @@
 """Switching graph recording on and off: `no_grad`, `enable_grad`, `set_grad_enabled`, `inference_mode`.
 
 One module-level flag, read by `Function.apply` on every op: when it is off, ops compute
-their result and record nothing (no graph, no saved arrays kept alive). A second one says
-that `inference_mode()` is on: `Tensor._make` then marks the tensors it makes.
+their result and record nothing (no graph, no saved arrays kept alive). It is the grad mode
+(`is_grad_enabled()`) outside `inference_mode()`, off inside it, even under `enable_grad()`,
+as in torch; `Tensor._make` marks the tensors made inside (inference tensors).
 """
 from __future__ import annotations
 
@@ -15,12 +16,18 @@ from typing import Any, Callable
 
 from .._dtype import python_type_name
 
-_enabled = True
+_enabled = True  # record the graph: the grad mode, and not in inference mode
+_grad_mode = True  # is_grad_enabled()
 _inference = False  # inside inference_mode(): is_inference_mode_enabled()
 
 
 def is_grad_enabled() -> bool:
-    return _enabled
+    return _grad_mode
+
+
+def _set(grad_mode: bool, inference: bool) -> None:
+    global _enabled, _grad_mode, _inference
+    _grad_mode, _inference, _enabled = grad_mode, inference, grad_mode and not inference
 
 
 class _GradMode:
@@ -30,13 +37,11 @@ class _GradMode:
     enables_grad: bool
 
     def __enter__(self) -> None:
-        global _enabled
-        self.prev = _enabled
-        _enabled = self.enables_grad
+        self.prev = _grad_mode
+        _set(self.enables_grad, _inference)
 
     def __exit__(self, *exc: Any) -> None:
-        global _enabled
-        _enabled = self.prev
+        _set(self.prev, _inference)
 
     def clone(self) -> "_GradMode":
         """A fresh manager of the same mode (its own saved state), as torch's: one per decorated call."""
@@ -121,14 +126,11 @@ class inference_mode(_GradMode):
         self.mode, self.enables_grad = mode, not mode
 
     def __enter__(self) -> None:
-        global _inference
-        super().__enter__()
-        self._previous_inference, _inference = _inference, self.mode
+        self.prev, self._previous_inference = _grad_mode, _inference
+        _set(self.enables_grad, self.mode)
 
     def __exit__(self, *exc: Any) -> None:
-        global _inference
-        super().__exit__(*exc)
-        _inference = self._previous_inference
+        _set(self.prev, self._previous_inference)
 
 
 def is_inference_mode_enabled() -> bool:
@@ -140,13 +142,12 @@ class set_grad_enabled(_GradMode):
     """`set_grad_enabled(False)` switches recording off at once, and restores it as a context manager."""
 
     def __init__(self, mode: bool) -> None:
-        global _enabled
         if type(mode) is not bool:  # torch's C++ flag takes a bool only: `set_grad_enabled(0)` is a mistake
             raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
                             f"{python_type_name(mode)}")
-        self.prev = _enabled
+        self.prev = _grad_mode
         self.mode = self.enables_grad = mode
-        _enabled = mode
+        _set(mode, _inference)
 
     def __repr__(self) -> str:  # as torch's: `torch.autograd.grad_mode.set_grad_enabled(mode=False)`
         return f"{type(self).__module__}.{type(self).__qualname__}(mode={self.mode})"
@@ -154,14 +155,12 @@ class set_grad_enabled(_GradMode):
     __str__ = __repr__
 
     def __enter__(self) -> None:  # (the mode again: the manager may be entered after another change)
-        global _enabled
-        _enabled = self.mode
+        _set(self.mode, _inference)
 
     def clone(self) -> "set_grad_enabled":
         return type(self)(self.mode)
 
     def __call__(self, func: Callable) -> Callable:
         """As a decorator it changes nothing now: the mode holds only while `func` runs."""
-        global _enabled
-        _enabled = self.prev
+        _set(self.prev, _inference)
         return super().__call__(func)
