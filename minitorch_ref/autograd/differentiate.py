@@ -42,28 +42,29 @@ def _inputs_tuple(inputs: Any, caller: str) -> tuple:
 
 def _seeds(outputs: tuple, grad_outputs: Any) -> tuple[list, list]:
     """The outputs' nodes and the gradients they start with: `grad_outputs`, or 1 for a scalar output.
-    First the gradients are checked against their outputs, then the outputs, as torch does."""
+    Every gradient is checked against its output before any output is checked, as torch does."""
     grads = (None,) * len(outputs) if grad_outputs is None else _as_tuple(grad_outputs)
-    arrays = []
+    arrays, no_grad_at = [], None  # (the first output that does not require grad)
     for i, (out, grad) in enumerate(zip(outputs, grads)):
         if not isinstance(out, TensorBase):
             raise AssertionError(f"Expected output to be a {PACKAGE}.Tensor")
-        if isinstance(grad, TensorBase):
-            if grad._data.shape != out._data.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {Size(grad._data.shape)} "
-                                   f"and output[{i}] has a shape of {Size(out._data.shape)}.")
-            arrays.append(grad._data)
-        elif grad is not None:
-            raise TypeError(f"gradients can be either Tensors or None, but got {type(grad).__name__}")
-        elif out._requires_grad and out._data.size != 1:
-            raise RuntimeError("grad can be implicitly created only for scalar outputs")
-        else:
+        if grad is None:
+            if out._requires_grad and out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
             arrays.append(np.ones(out._data.shape, out._data.dtype))  # (np.ones_like costs twice as much)
+        elif not isinstance(grad, TensorBase):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(grad).__name__}")
+        elif grad._data.shape != out._data.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {Size(grad._data.shape)} "
+                               f"and output[{i}] has a shape of {Size(out._data.shape)}.")
+        else:
+            arrays.append(grad._data)
+        if no_grad_at is None and not out._requires_grad:
+            no_grad_at = i
     if len(grads) < len(outputs):  # (extra gradients are ignored, as torch's zip ignores them)
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
-    for i, out in enumerate(outputs):
-        if not out._requires_grad:
-            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+    if no_grad_at is not None:
+        raise RuntimeError(f"element {no_grad_at} of tensors does not require grad and does not have a grad_fn")
     return [gradient_edge(out) for out in outputs], arrays
 
 
