@@ -467,7 +467,7 @@ class Tensor(TensorBase):
                  inputs: Any = None) -> None:
         """Compute d(self)/d(leaf) for every leaf that requires grad, adding into `leaf.grad` (with
         `inputs`: only into those tensors' `.grad`). See `autograd.differentiate`."""
-        differentiate.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        differentiate.backward(self, gradient, retain_graph, create_graph, None, inputs)
 
     # ------------------------------------------------------------------ arithmetic
     # Operators are `@_operator`s: to a list, None or a string they answer NotImplemented (see there).
