@@ -5,14 +5,21 @@ What this proves, beyond `test_autograd.py` and `test_autograd_core.py` (the eng
   `grad_variables`, deprecated, with torch's FutureWarning), accept a dict of inputs, and check their
   arguments in torch's order with torch's exceptions and messages (the count of gradients, a
   non-tensor input or output, `materialize_grads` with `allow_unused=False`, an integer input);
-- `backward(inputs=[non_leaf])` makes that tensor retain its gradient, as torch does;
+- `backward(inputs=[non_leaf])` makes that tensor retain its gradient, as torch does; `autograd.grad`
+  runs only the rules on a path to its inputs (the graph below may be freed, its hooks stay quiet),
+  also for the outputs of a learner's multi-output Function;
 - the backward pass runs with grad mode off: hooks see `is_grad_enabled()` False;
-- hooks that return a tensor of another dtype, or no tensor, fail as torch's do;
+- hooks that return a tensor of another dtype, or no tensor, fail as torch's do; their handles are
+  `utils.hooks.RemovableHandle`s;
 - `register_post_accumulate_grad_hook` runs after a leaf's `.grad` is updated, as torch's;
+- adding into an existing `.grad` is an in-place write (its `_version` grows); `del t.grad`;
 - the `requires_grad` setter takes a bool only, and refuses non-leaves as torch does;
 - `no_grad`, `enable_grad` and `inference_mode` decorate generator functions as torch does: the
-  mode holds while the generator runs, not while it is merely created;
-- inference tensors: `is_inference()`, and torch's errors when one is used with autograd later.
+  mode holds while the generator runs, not while it is merely created; their `mode` and `prev`;
+- inference tensors: `is_inference()`, torch's errors when one is used with autograd later, and no
+  recording inside `inference_mode()` even under `enable_grad()`;
+- `gradcheck` takes torch's options;
+- guards: what already matched torch in this API (errors of backward, retain_grad, detach...).
 """
 from __future__ import annotations
 
@@ -27,7 +34,6 @@ import torch
 import minitorch_ref as mt
 from parity_tests.test_semantics import _assert_same, _plain
 
-BACKENDS = (torch, mt)
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")  # (where in torch's C++ a warning came from)
 
 
@@ -174,6 +180,15 @@ def _post_accumulate(m, hook, backward=lambda x: (x * 2).sum().backward()):
     return x.grad
 
 
+def _hook_then_post_hook(m):
+    """The order: the tensor hook sees the gradient, then the post-accumulate hook the updated leaf."""
+    x, seen = leaf(m), []
+    x.register_post_accumulate_grad_hook(lambda p: seen.append("post"))
+    x.register_hook(lambda g: seen.append("hook"))
+    (x * 2).sum().backward()
+    return tuple(seen)
+
+
 def _record(seen, m):
     return lambda p: seen.append((p.grad.clone(), m.is_grad_enabled(), p.is_leaf))
 
@@ -182,9 +197,7 @@ POST_ACCUMULATE = {
     "sees-grad-after-each-backward": lambda m: (lambda seen: (_post_accumulate(m, _record(seen, m)), tuple(seen)))([]),
     "must-return-none": lambda m: _post_accumulate(m, lambda p: p.grad * 5),
     "may-reset-grad": lambda m: _post_accumulate(m, lambda p: setattr(p, "grad", None)),
-    "after-the-tensor-hook": lambda m: (lambda seen: (x := leaf(m), x.register_hook(lambda g: seen.append("hook")),
-                                                      x.register_post_accumulate_grad_hook(lambda p: seen.append("post")),
-                                                      (x * 2).sum().backward(), tuple(seen))[-1])([]),
+    "after-the-tensor-hook": lambda m: _hook_then_post_hook(m),
     "removed": lambda m: (lambda x: (x.register_post_accumulate_grad_hook(lambda p: 1 / 0).remove(),
                                      (x * 2).sum().backward(), x.grad)[-1])(leaf(m)),
     "not-by-autograd-grad": lambda m: _post_accumulate(m, lambda p: 1 / 0,
@@ -483,14 +496,22 @@ def _non_leaf(m):
     return x, x * 2
 
 
+def _retain_grad_then_hook(m):
+    """retain_grad() before a hook: the retained gradient is the hooked one, as in torch."""
+    x, h = _non_leaf(m)
+    h.retain_grad()
+    h.register_hook(lambda g: g * 10)
+    (h * h).sum().backward()
+    return h.grad, x.grad
+
+
 GUARDS = {
     "non-leaf-grad-warns": lambda m: _non_leaf(m)[1].grad,
     "non-leaf-grad-after-retain_grad": lambda m: (lambda x, h: (h.retain_grad(), (h * h).sum().backward(), h.grad,
                                                                 h.retains_grad)[2:])(*_non_leaf(m)),
     "retain_grad-without-grad": lambda m: m.ones(2).retain_grad(),
     "hook-without-grad": lambda m: m.ones(2).register_hook(lambda g: g),
-    "hook-order-with-retain_grad": lambda m: (lambda x, h: (h.retain_grad(), h.register_hook(lambda g: g * 10),
-                                                            (h * h).sum().backward(), h.grad, x.grad)[3:])(*_non_leaf(m)),
+    "hook-order-with-retain_grad": lambda m: _retain_grad_then_hook(m),
     "requires_grad_-on-integers": lambda m: m.tensor([1, 2]).requires_grad_(),
     "detach-and-detach_": lambda m: (lambda x, h: (x.detach().is_leaf, h.detach().requires_grad,
                                                    h.detach_() is h, h.is_leaf, h.grad_fn))(*_non_leaf(m)),
