@@ -88,13 +88,31 @@ def _refuse_create_graph(create_graph: bool) -> None:
 
 def _run(nodes: list, arrays: list, retain_graph: bool | None, capture: set | None = None,
          run_captured: bool = False) -> dict:
-    """One walk of the engine, with grad mode off as in torch (`create_graph=False`)."""
+    """One walk of the engine, with grad mode off as in torch (`create_graph=False`). With `capture`,
+    only the rules on a path to a captured node run (as torch's: the rest of the graph may have been
+    freed); with `run_captured` (`backward(inputs=)`) the captured nodes' own rules too (a leaf's adds
+    into its `.grad`), and those of the nodes that run their tensors' hooks."""
+    run = None
+    if capture is not None:
+        run = _leading_to(capture, engine.topological_order(*nodes))
+        if run_captured:
+            run |= capture | {node.hooks_node() for node in capture}
     previous = grad_mode._grad_mode, grad_mode._enabled
     grad_mode._grad_mode = grad_mode._enabled = False  # (as `with no_grad()`, for a fifth of the cost)
     try:
-        return engine.backward(nodes, arrays, bool(retain_graph), capture, run_captured)
+        return engine.backward(nodes, arrays, bool(retain_graph), capture or frozenset(), run)
     finally:
         grad_mode._grad_mode, grad_mode._enabled = previous
+
+
+def _leading_to(capture: set, order: list) -> set:
+    """The nodes whose rule must run to reach a node of `capture`: those with an input on a path to one."""
+    reaches, needed = set(capture), set()
+    for node in reversed(order):  # (every node after the nodes it consumes)
+        if any(parent in reaches for parent in node.next_functions):
+            needed.add(node)
+            reaches.add(node)
+    return needed
 
 
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None, create_graph: bool = False,

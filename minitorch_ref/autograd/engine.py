@@ -10,7 +10,8 @@
    consumers have contributed, so `b = a + a; c = b + b` gives `a.grad == 4`.
 3. A leaf's node (`AccumulateGrad`) is visited like any other: its rule adds the total into
    `leaf.grad`. With `retain_graph=False` each node drops its saved arrays once it ran.
-   `autograd.grad` instead collects the totals at the nodes it asks for, and no `.grad` changes.
+   `autograd.grad` instead collects the totals at the nodes it asks for and runs only the rules
+   on a path to them (differentiate.py), so no `.grad` changes.
    Under `detect_anomaly()`, a node whose rule returned nan raises at once (anomaly_mode.py).
 """
 from __future__ import annotations
@@ -58,37 +59,28 @@ def topological_order(*roots: Function) -> list:
     return order
 
 
-def backward(roots: list, grads: list, retain_graph: bool = False, capture: set | None = None,
-             run_captured: bool = False) -> dict:
+def backward(roots: list, grads: list, retain_graph: bool = False, capture: set | frozenset = frozenset(),
+             run: set | None = None) -> dict:
     """Propagate `grads` (d(something)/d(each root's output)) through the graph to every leaf.
 
-    `capture` (for `autograd.grad`): nodes whose total gradient is returned, {node: gradient};
-    only the rules on a path to those nodes run (as torch: the rest of the graph may have been
-    freed), so no leaf's `.grad` changes; with `run_captured` (`backward(inputs=...)`) the captured
-    nodes' own rules run too, as torch's: a leaf's adds into its `.grad`. inf and nan propagate
-    silently, as in torch.
+    `capture` (for `autograd.grad`, `backward(inputs=)`): nodes whose total gradient is returned,
+    {node: gradient}. `run`: the nodes whose rule runs (None: all); a node in neither is skipped,
+    hooks included, as torch skips what nothing asked for. inf and nan propagate silently.
     """
     pending, captured = {}, {}  # node -> the gradient of its output collected so far
     check_nan = anomaly_mode._enabled and anomaly_mode._check_nan  # (detect_anomaly)
     for root, grad in zip(roots, grads):
         pending[root] = grad if root not in pending else pending[root] + grad
-    order = topological_order(*roots)
-    needed = None if capture is None else _leading_to(capture, order)
-    if run_captured:  # (and the nodes that run the hooks of the captured nodes' tensors)
-        needed |= capture | {node.hooks_node() for node in capture}
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for node in order:
+        for node in topological_order(*roots):
             grad = pending.pop(node, None)
-            if grad is None:  # no path from the outputs carried a gradient here
-                continue
-            if needed is not None and node not in needed and node not in capture:
-                continue  # (a gradient nothing asked for: not even its hooks run, as in torch)
+            if grad is None or not (run is None or node in run or node in capture):
+                continue  # no path from the outputs carried a gradient here, or none was asked for
             grad = node.tensor_hooks(grad)
-            if capture is not None:
-                if node in capture:
-                    captured[node] = node.own_gradient(grad)
-                if node not in needed:  # (nothing below is wanted)
-                    continue
+            if node in capture:
+                captured[node] = node.own_gradient(grad)
+                if run is not None and node not in run:
+                    continue  # (`autograd.grad`: the leaves' .grad stay as they are)
             grads = node.run_backward(grad)
             if check_nan:
                 _raise_if_nan(node, grads)
@@ -99,16 +91,6 @@ def backward(roots: list, grads: list, retain_graph: bool = False, capture: set 
             if not retain_graph:
                 node.free_saved()
     return captured
-
-
-def _leading_to(capture: set, order: list) -> set:
-    """The nodes whose rule must run to reach a node of `capture`: those with an input on a path to one."""
-    reaches, needed = set(capture), set()
-    for node in reversed(order):  # (every node after the nodes it consumes)
-        if any(parent in reaches for parent in node.next_functions):
-            needed.add(node)
-            reaches.add(node)
-    return needed
 
 
 def _raise_if_nan(node: Function, grads: tuple) -> None:
