@@ -325,7 +325,8 @@ class Std(Var):
 
 
 class Amax(Function):
-    """Largest value over `dim` (all dims when empty): ties share the gradient evenly, as torch."""
+    """Largest value over `dim` (all dims when empty): ties share the gradient evenly, as torch. A slice
+    whose result is nan has no winner (nan != nan): torch's grad / 0 * 0 makes its whole gradient nan."""
 
     node_name = "AmaxBackward0"
     largest = True
@@ -341,8 +342,9 @@ class Amax(Function):
     def backward(ctx, grad):
         a, full = ctx.saved_tensors
         g = grad if ctx.keepdim or not a.ndim or ctx.dim is None else np.expand_dims(grad, ctx.dim)
-        winners = (a == full) | (np.isnan(a) & np.isnan(full))
-        return (g * winners / winners.sum(axis=ctx.dim, keepdims=True)).astype(grad.dtype), None, None
+        winners = a == full
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g / winners.sum(axis=ctx.dim, keepdims=True) * winners).astype(grad.dtype), None, None
 
 
 class Amin(Amax):
