@@ -105,6 +105,18 @@ def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
     return np.promote_types(a, b)
 
 
+def check_norm_dtype(fn: str, input_dtype: np.dtype, requested) -> None:
+    """torch's check of a norm's `dtype=`: a floating type the input's widens to, never a narrower one."""
+    if requested is None:
+        return
+    target = to_numpy_dtype(requested)
+    if target.kind != "f":
+        raise RuntimeError(f"{fn}: dtype should be floating point or complex, but got {torch_type_name(target)}")
+    if promote_types(input_dtype, target) != target:
+        raise RuntimeError(f"{fn}: the dtype of the input ({torch_type_name(input_dtype)}) should be convertible "
+                           f"without narrowing to the specified dtype ({torch_type_name(target)})")
+
+
 _SCALAR_DTYPE = {builtins.bool: np.dtype(np.bool_), builtins.int: np.dtype(np.int64)}
 
 

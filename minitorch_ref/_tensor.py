@@ -1775,10 +1775,7 @@ class Tensor(TensorBase):
         if self._data.dtype.kind != "f":
             raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                                f"{dt.torch_type_name(self._data.dtype)}")
-        if dtype is not None and not np.can_cast(self._data.dtype, dt.to_numpy_dtype(dtype), "safe"):
-            raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({dt.torch_type_name(self._data.dtype)}) "
-                               "should be convertible without narrowing to the specified dtype "
-                               f"({dt.torch_type_name(dt.to_numpy_dtype(dtype))})")
+        dt.check_norm_dtype("linalg.vector_norm", self._data.dtype, dtype)
         x = self.to(dtype) if dtype is not None else self
         dims = _opt_dims(dim, x.ndim)
         dims = (dims,) if isinstance(dims, builtins.int) else (tuple(dims) if dims is not None else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ._dtype import check_norm_dtype, float16, torch_type_name
 from .autograd.tensor_base import TensorBase
 from .ops.linalg import SingularValueNorm
 
@@ -12,24 +13,27 @@ def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
     """(sum |x|^ord)^(1/ord) over `dim` (every element when None); ord=inf/-inf: max/min |x|, 0: count."""
     if not isinstance(x, TensorBase):
         raise TypeError(f"linalg_vector_norm(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+    if isinstance(ord, str):  # (a string names a matrix norm: `matrix_norm`)
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str")
     return x._vector_norm(ord, dim, keepdim, dtype)
 
 
 def norm(x: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
     """`linalg.norm`: a vector norm, or a matrix norm (`matrix_norm`) when `dim` names two dims, or
-    when `ord` is given for a 2-D input; without `ord`, the 2-norm of every element in `dim`."""
+    when `ord` is given for a 2-D input (a string `ord` always names a matrix norm); without `ord`, the
+    2-norm of every element in `dim`."""
     if not isinstance(x, TensorBase):
         raise TypeError(f"linalg_norm(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
     dims = (dim,) if isinstance(dim, int) else dim
+    if dims is not None and len(dims) not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dims)}")
     if ord is None:
         return vector_norm(x, 2, dims, keepdim, dtype=dtype)
-    if dims is None:
-        if x.ndim not in (1, 2):
-            raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
-                               f"Got {x.ndim}D.")
-        dims = tuple(range(x.ndim))
-    if len(dims) == 2:
-        return matrix_norm(x, ord, dims, keepdim, dtype=dtype)
+    if dims is None and x.ndim not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
+                           f"Got {x.ndim}D.")
+    if isinstance(ord, str) or (dims is None and x.ndim == 2) or (dims is not None and len(dims) == 2):
+        return matrix_norm(x, ord, (-2, -1) if dims is None else dims, keepdim, dtype=dtype)
     return vector_norm(x, ord, dims, keepdim, dtype=dtype)
 
 
@@ -37,21 +41,37 @@ def matrix_norm(A: Any, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = F
     """Norms of the matrices in dims `dim` (rows, columns): 'fro' (the 2-norm of the elements), 1 / -1
     (the largest / smallest column sum of |A|), inf / -inf (row sums), 2 / -2 / 'nuc' (the largest /
     smallest singular value, their sum). Built from tensor ops, so the gradient comes with them."""
-    if A.ndim < 2:
-        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-    rows, cols = (d % A.ndim for d in dim)
+    if ord not in ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord:g} not supported." if isinstance(ord, (int, float))
+                           else f"linalg.matrix_norm: Order {ord} not supported.")
+    rows, cols = _matrix_norm_checks(A, ord, dim, dtype)
     if dtype is not None:
         A = A.to(dtype)
     if ord == "fro":
         return A._vector_norm(2, (rows, cols), keepdim)
-    if ord in (1, -1, math.inf, -math.inf):
-        summed, over = (rows, cols) if ord in (1, -1) else (cols, rows)  # (column sums for 1, row sums for inf)
-        sums = A.abs().sum(dim=summed, keepdim=True)
-        out = sums.amax(dim=over, keepdim=True) if ord > 0 else sums.amin(dim=over, keepdim=True)
-    elif ord in (2, -2, "nuc"):
+    if ord in (2, -2, "nuc"):
         out = SingularValueNorm.apply(A.movedim((rows, cols), (-2, -1)), ord)
-        out = out.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols))
-    else:
-        raise RuntimeError(f"linalg.matrix_norm: Order {ord:g} not supported." if isinstance(ord, (int, float))
-                           else f"linalg.matrix_norm: Order {ord} not supported.")
-    return out if keepdim else out.squeeze(max(rows, cols)).squeeze(min(rows, cols))
+        return out.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else out
+    # as torch: sum |A| over one dim, then max / min over the other (column sums for 1, row sums for inf)
+    summed, over = (rows, cols) if ord in (1, -1) else (cols, rows)
+    sums = A.abs().sum(dim=summed, keepdim=keepdim)
+    over = over - 1 if not keepdim and summed < over else over
+    return sums.amax(dim=over, keepdim=keepdim) if ord > 0 else sums.amin(dim=over, keepdim=keepdim)
+
+
+def _matrix_norm_checks(A: Any, ord: Any, dim: Any, dtype: Any) -> tuple:
+    """torch's checks of `matrix_norm`'s input, dims and dtype, in its order; the two dims, normalised."""
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    if not A.is_floating_point():
+        raise RuntimeError("linalg.matrix_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{torch_type_name(A.dtype.numpy_dtype)}")
+    if A.dtype == float16 and ord in (2, -2, "nuc"):  # (the SVD has no half kernel)
+        raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got Half")
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+    rows, cols = (d % A.ndim for d in dim)
+    if rows == cols:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({rows}, {cols})")
+    check_norm_dtype("linalg.matrix_norm", A.dtype.numpy_dtype, dtype)
+    return rows, cols
