@@ -1674,7 +1674,7 @@ class Tensor(TensorBase):
                  correction: Any) -> tuple:
         if self._data.dtype.kind != "f":
             raise RuntimeError(f"{name} only support floating point and complex dtypes")
-        dims, keepdim, correction = self._var_args(dim, unbiased, keepdim, correction)
+        dims, keepdim, correction = self._var_args(dim, unbiased, keepdim, correction, name, stacklevel=5)
         return var_op.apply(self, dims, keepdim, correction), mean_op.apply(self, dims, keepdim, None)
 
     def _var_mean(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
@@ -1721,7 +1721,9 @@ class Tensor(TensorBase):
             return reduction.Prod.apply(x, np_dtype)
         return reduction.ProdDim.apply(x, _dim(dim, self.ndim), keepdim, np_dtype)
 
-    def _var_args(self, dim: Any, unbiased: Any, keepdim: bool, correction: Any):
+    def _var_args(self, dim: Any, unbiased: Any, keepdim: bool, correction: Any, name: str, stacklevel: int = 3):
+        """(dims, keepdim, correction) from var's two signatures; torch's warning when no degree of freedom
+        is left (`stacklevel`: the caller's frame)."""
         if isinstance(dim, builtins.bool):  # x.var(False): the legacy `unbiased` positional
             dim, unbiased = None, dim
         if self._data.dtype.kind != "f":
@@ -1733,14 +1735,18 @@ class Tensor(TensorBase):
             dims = tuple(dims)
         if dims == () and self.ndim:  # dim=[] reduces over every dim, as torch
             dims = None
+        count = self._data.size if dims is None else math.prod(self._data.shape[d] for d in np.atleast_1d(dims))
+        if self._data.size == 0 or count <= correction:
+            warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                          "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=stacklevel)
         return dims, keepdim, correction
 
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
-        dims, keepdim, correction = self._var_args(dim, unbiased, keepdim, correction)
+        dims, keepdim, correction = self._var_args(dim, unbiased, keepdim, correction, "var")
         return reduction.Var.apply(self, dims, keepdim, correction)
 
     def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None):
-        dims, keepdim, correction = self._var_args(dim, unbiased, keepdim, correction)
+        dims, keepdim, correction = self._var_args(dim, unbiased, keepdim, correction, "std")
         return reduction.Std.apply(self, dims, keepdim, correction)
 
     def _amax(self, op: Any, name: str, dim: Any, keepdim: bool) -> "Tensor":

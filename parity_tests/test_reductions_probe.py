@@ -8,6 +8,10 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
 - matrix norms 1 / inf / -1 / -inf are torch's composition (sum |A| with keepdim, then amax / amin: the
   AmaxBackward0 node), and `linalg.norm`, `matrix_norm` and `vector_norm` check their input, dims, ord
   and `dtype=` as torch does, with its messages, in its order;
+- var / std / var_mean / std_mean warn as torch when no degree of freedom is left (N <= correction, or an
+  empty input), and not otherwise;
+- float16 variances, standard deviations and vector norms are computed in float32 and rounded once (std
+  after its square root), as torch's kernels: no float16 rounding on the way.
 """
 from __future__ import annotations
 
@@ -69,3 +73,49 @@ def test_matrix_norm_one_and_inf_are_torch_composition(build):
 ])
 def test_norm_checks_as_torch(call):
     assert_matches_torch(call)
+
+
+# --------------------------------------------------------------------------- var and std
+def _warnings(m, call):
+    """(the result of `call(m)`, the messages of the warnings it raised, without torch's C++ location)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = call(m)
+    return result, [str(w.message).split(" (Triggered internally")[0].replace("torch.", "minitorch_ref.")
+                    for w in caught]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.tensor(1.0).var(), lambda m: m.ones(1).std(), lambda m: m.ones(2).var(correction=2),
+    lambda m: m.ones(2).std(correction=2.5), lambda m: m.ones(2, 3).var(1, correction=3),
+    lambda m: m.zeros(0, 3).std(1), lambda m: m.zeros(3, 0).var(0), lambda m: m.zeros(0, 3).var(correction=0),
+    lambda m: m.var_mean(m.ones(1)), lambda m: m.std_mean(m.zeros(3, 0), 0),
+    lambda m: m.ones(1, requires_grad=True).var(),
+])
+def test_var_std_warn_when_no_degree_of_freedom_is_left(call):
+    result, caught = _warnings(mt, call)
+    expected, expected_caught = _warnings(torch, call)
+    assert caught == expected_caught and len(caught) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert_matches_torch(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.tensor(1.0).var(correction=0), lambda m: m.ones(2).var(correction=1.5),
+    lambda m: m.ones(1).var(correction=-1), lambda m: m.ones(2, 3).std((0, 1), correction=5),
+])
+def test_var_std_do_not_warn_with_degrees_of_freedom_left(call):
+    assert _warnings(mt, call)[1] == _warnings(torch, call)[1] == []
+
+
+HALF = [[7.4, -8.2, 8.9, 6.3], [0.4, -7.6, -0.8, 1.4], [6.8, -3.0, -3.2, -4.9]]  # (each result below rounded twice)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.var(), lambda m, x: x.std(), lambda m, x: x.std(1), lambda m, x: x.var(0, correction=0),
+    lambda m, x: m.var_mean(x, 1, keepdim=True), lambda m, x: m.std_mean(x, 0),
+    lambda m, x: m.linalg.vector_norm(x, 3, 0), lambda m, x: m.linalg.vector_norm(x), lambda m, x: x.norm(1.5, 1),
+])
+def test_float16_moments_and_norms_round_once(call):
+    assert_matches_torch(lambda m: call(m, m.tensor(HALF, dtype=m.float16)))

@@ -272,6 +272,16 @@ class ProdDim(Function):
         return (grad * others).astype(grad.dtype, copy=False), None, None, None
 
 
+def _deviations(a: np.ndarray, dim) -> np.ndarray:
+    """a - mean(a) over `dim`; a constant slice deviates by exactly 0 (torch's Welford mean is exact there,
+    NumPy's may not be), but not one of infinities: inf - inf is nan there too."""
+    if not a.size:
+        return a
+    top = np.max(a, axis=dim, keepdims=True)
+    constant = (top == np.min(a, axis=dim, keepdims=True)) & np.isfinite(top)
+    return np.where(constant, 0, a - a.mean(axis=dim, keepdims=True)).astype(a.dtype, copy=False)
+
+
 class Var(Function):
     """Sum of squared deviations from the mean over (N - correction): torch's `var`."""
 
@@ -279,20 +289,21 @@ class Var(Function):
 
     @staticmethod
     def forward(ctx, a, dim, keepdim, correction):
+        return Var.variance(ctx, a, dim, keepdim, correction).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def variance(ctx, a, dim, keepdim, correction):
+        """The variance, float16's still in float32 (torch rounds once, after std's square root)."""
         count = a.size if dim is None else int(np.prod([a.shape[d] for d in np.atleast_1d(dim)]))
-        centered = a - a.mean(axis=dim, keepdims=True) if a.size else a
-        if a.size:  # a constant slice deviates by exactly 0 (torch's Welford mean is exact there; NumPy's may not be),
-            top = np.max(a, axis=dim, keepdims=True)  # but not one of infinities: inf - inf is nan there too
-            constant = (top == np.min(a, axis=dim, keepdims=True)) & np.isfinite(top)
-            centered = np.where(constant, 0, centered).astype(a.dtype, copy=False)
-        # torch divides by max(0, N - correction): no degrees of freedom left gives inf (or nan for 0 / 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = _keep(np.asarray((centered * centered).sum(axis=dim, keepdims=True) / max(0, count - correction)
-                                   ).astype(a.dtype), dim, keepdim)
+        centered = _deviations(a, dim)
+        wide = _deviations(opmath(a), dim) if a.dtype == np.float16 else centered
         ctx.save_for_backward(centered)
         ctx.dim, ctx.keepdim, ctx.divisor = dim, keepdim, count - correction
         ctx.full = dim is None or a.ndim == 0
-        return out
+        # torch divides by max(0, N - correction): no degrees of freedom left gives inf (or nan for 0 / 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _keep(np.asarray((wide * wide).sum(axis=dim, keepdims=True) / max(0, count - correction)),
+                         dim, keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -314,7 +325,7 @@ class Std(Var):
 
     @staticmethod
     def forward(ctx, a, dim, keepdim, correction):
-        out = np.sqrt(Var.forward(ctx, a, dim, keepdim, correction))
+        out = np.sqrt(Var.variance(ctx, a, dim, keepdim, correction)).astype(a.dtype, copy=False)
         ctx.out = out
         return out
 
@@ -383,7 +394,7 @@ class VectorNorm(Function):
 
     @staticmethod
     def forward(ctx, a, ord, dim, keepdim):
-        absolute = np.abs(a)
+        absolute = np.abs(opmath(a))  # (float16: summed in float32, rounded once, as torch)
         if ord == np.inf:
             full = np.max(absolute, axis=dim, keepdims=True) if a.size else np.zeros_like(
                 np.sum(absolute, axis=dim, keepdims=True))
