@@ -2315,18 +2315,28 @@ _new = object.__new__
 
 
 class _MaxResult(tuple):
-    """`(values, indices)` with names, like torch.return_types.max."""
+    """`(values, indices)` with names, like torch.return_types.max: each `kind` (max, sort, topk...) is its
+    own class, `minitorch_ref.return_types.<kind>`, as torch's are."""
+
+    _kind = "max"
 
     def __new__(cls, values: Tensor, indices: Tensor, kind: str):
-        self = tuple.__new__(cls, (values, indices))
-        self._kind = kind
-        return self
+        return tuple.__new__(_return_type(kind), (values, indices))
 
     values = property(lambda self: self[0])
     indices = property(lambda self: self[1])
 
+    def __reduce__(self):  # (copy and pickle rebuild it from the pair and its kind)
+        return _MaxResult, (self[0], self[1], self._kind)
+
     def __repr__(self) -> str:
         return f"{dt.PACKAGE}.return_types.{self._kind}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+@functools.cache
+def _return_type(kind: str) -> type:
+    return type(kind, (_MaxResult,), {"__module__": f"{dt.PACKAGE}.return_types", "__qualname__": kind,
+                                      "_kind": kind, "__slots__": ()})
 
 
 # ---------------------------------------------------------------------- helpers

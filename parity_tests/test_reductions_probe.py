@@ -11,10 +11,14 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
 - var / std / var_mean / std_mean warn as torch when no degree of freedom is left (N <= correction, or an
   empty input), and not otherwise;
 - float16 variances, standard deviations and vector norms are computed in float32 and rounded once (std
-  after its square root), as torch's kernels: no float16 rounding on the way.
+  after its square root), as torch's kernels: no float16 rounding on the way;
+- max/min/sort/topk/median(dim) return torch's named tuples: a class per op (`return_types.max`...) with its
+  name, module and repr, that copy and pickle rebuild.
 """
 from __future__ import annotations
 
+import copy
+import pickle
 import warnings
 
 import pytest
@@ -119,3 +123,26 @@ HALF = [[7.4, -8.2, 8.9, 6.3], [0.4, -7.6, -0.8, 1.4], [6.8, -3.0, -3.2, -4.9]] 
 ])
 def test_float16_moments_and_norms_round_once(call):
     assert_matches_torch(lambda m: call(m, m.tensor(HALF, dtype=m.float16)))
+
+
+# --------------------------------------------------------------------------- named results
+RETURNS = {
+    "max": lambda m, x: x.max(0), "min": lambda m, x: m.min(x, 1, keepdim=True), "sort": lambda m, x: x.sort(),
+    "topk": lambda m, x: x.topk(1), "median": lambda m, x: m.median(x, 0),
+}
+
+
+def _type_seen(m, result):
+    """The type of a named result as the user sees it, its library's name written as minitorch_ref's."""
+    kind = type(result)
+    return kind.__name__, kind.__qualname__, kind.__module__.replace("torch.", "minitorch_ref."), \
+        repr(kind).replace("torch.", "minitorch_ref.")
+
+
+@pytest.mark.parametrize("op", list(RETURNS))
+def test_named_results_are_torch_return_types(op):
+    def seen(m):
+        result = RETURNS[op](m, m.tensor([[1.0, 2.0], [3.0, 0.0]]))
+        return (_type_seen(m, result), _type_seen(m, copy.copy(result)), _type_seen(m, pickle.loads(pickle.dumps(result))),
+                repr(result).replace("torch.", "minitorch_ref."), isinstance(result, tuple), tuple(result))
+    assert_matches_torch(seen)
