@@ -1764,6 +1764,19 @@ class Tensor(TensorBase):
     def amin(self, dim: Any = (), keepdim: bool = False) -> "Tensor":
         return self._amax(reduction.Amin, "amin", dim, keepdim)
 
+    def aminmax(self, *, dim: Any = None, keepdim: bool = False):
+        """(min, max) over every element, or along the int `dim`; each gradient as amin's and amax's."""
+        if isinstance(dim, builtins.bool) or not isinstance(dim, (type(None), builtins.int, np.integer)):
+            raise TypeError(f"aminmax(): argument 'dim' must be int, not {type(dim).__name__}")
+        if dim is None and self._data.size == 0:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                               "identity.")
+        dims = _reduce_dims(dim, self.ndim)
+        if dims is not None and self._data.shape[dims[0]] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {dims[0]} to have non-zero size.")
+        return _MaxResult(reduction.AminOfAminmax.apply(self, dims, keepdim),
+                          reduction.AmaxOfAminmax.apply(self, dims, keepdim), "aminmax")
+
     def logsumexp(self, dim: Any, keepdim: bool = False) -> "Tensor":
         dims = _reduce_dims(dim, self.ndim)
         return reduction.Logsumexp.apply(_floating(self), dims, keepdim)
@@ -2315,28 +2328,29 @@ _new = object.__new__
 
 
 class _MaxResult(tuple):
-    """`(values, indices)` with names, like torch.return_types.max: each `kind` (max, sort, topk...) is its
-    own class, `minitorch_ref.return_types.<kind>`, as torch's are."""
+    """A pair with names, like torch.return_types.max: each `kind` (max, sort, topk, aminmax...) is its own
+    class, `minitorch_ref.return_types.<kind>`, as torch's are; the fields are (values, indices), or aminmax's
+    (min, max)."""
 
-    _kind = "max"
+    _kind, _names = "max", ("values", "indices")
 
-    def __new__(cls, values: Tensor, indices: Tensor, kind: str):
-        return tuple.__new__(_return_type(kind), (values, indices))
-
-    values = property(lambda self: self[0])
-    indices = property(lambda self: self[1])
+    def __new__(cls, first: Tensor, second: Tensor, kind: str):
+        return tuple.__new__(_return_type(kind), (first, second))
 
     def __reduce__(self):  # (copy and pickle rebuild it from the pair and its kind)
         return _MaxResult, (self[0], self[1], self._kind)
 
     def __repr__(self) -> str:
-        return f"{dt.PACKAGE}.return_types.{self._kind}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+        first, second = self._names
+        return f"{dt.PACKAGE}.return_types.{self._kind}(\n{first}={self[0]!r},\n{second}={self[1]!r})"
 
 
 @functools.cache
 def _return_type(kind: str) -> type:
+    names = ("min", "max") if kind == "aminmax" else ("values", "indices")
+    fields = {name: property(operator.itemgetter(i)) for i, name in enumerate(names)}
     return type(kind, (_MaxResult,), {"__module__": f"{dt.PACKAGE}.return_types", "__qualname__": kind,
-                                      "_kind": kind, "__slots__": ()})
+                                      "_kind": kind, "_names": names, "__slots__": (), **fields})
 
 
 # ---------------------------------------------------------------------- helpers

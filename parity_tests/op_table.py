@@ -408,6 +408,8 @@ OPS += [
            errors=[ErrorInput("int", lambda m: m.tensor([1, 2]).std(), RuntimeError, same_message=False)]),
     OpInfo("amax", lambda m, x, dim, keepdim: m.amax(x, dim, keepdim), lambda d: S.reduction(d), FI),
     OpInfo("amin", lambda m, x, dim, keepdim: x.amin(dim, keepdim), lambda d: S.reduction(d), FI),
+    OpInfo("aminmax-both-grads", lambda m, x, dim, keepdim: sum(m.aminmax(x, dim=dim, keepdim=keepdim)),
+           lambda d: S.reduction(d), FI),
     OpInfo("logsumexp", lambda m, x, dim, keepdim: m.logsumexp(x, dim, keepdim), lambda d: S.reduction(d), F,
            rtol={"float64": 1e-13}),
     # (norm, normalize: near a tiny vector the gradient is x/||x|| of rounded values; torch's differs by ~1e-8)

@@ -13,7 +13,9 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
 - float16 variances, standard deviations and vector norms are computed in float32 and rounded once (std
   after its square root), as torch's kernels: no float16 rounding on the way;
 - max/min/sort/topk/median(dim) return torch's named tuples: a class per op (`return_types.max`...) with its
-  name, module and repr, that copy and pickle rebuild.
+  name, module and repr, that copy and pickle rebuild;
+- `aminmax` (it was missing): torch's (min, max) named result, gradients (AminmaxBackward0, ties shared)
+  and errors.
 """
 from __future__ import annotations
 
@@ -146,3 +148,33 @@ def test_named_results_are_torch_return_types(op):
         return (_type_seen(m, result), _type_seen(m, copy.copy(result)), _type_seen(m, pickle.loads(pickle.dumps(result))),
                 repr(result).replace("torch.", "minitorch_ref."), isinstance(result, tuple), tuple(result))
     assert_matches_torch(seen)
+
+
+# --------------------------------------------------------------------------- aminmax
+X = [[1.0, 5.0, 2.0], [4.0, 0.0, 4.0]]
+
+
+def _aminmax_gradient(m, **kwargs):
+    """aminmax of a leaf; 2 min + max backward: (result, repr, field names' values, the gradient)."""
+    x = m.tensor(X, requires_grad=True)
+    result = m.aminmax(x, **kwargs) if kwargs.pop("function", True) else x.aminmax(**kwargs)
+    (2 * result.min + result.max).sum().backward()
+    return tuple(result), repr(result).replace("torch.", "minitorch_ref."), (result.min, result.max), x.grad
+
+
+@pytest.mark.parametrize("kwargs", [{}, dict(keepdim=True), dict(dim=1), dict(dim=-2, keepdim=True),
+                                    dict(dim=0, function=False)])
+def test_aminmax_values_names_and_gradients(kwargs):
+    assert_matches_torch(lambda m: _aminmax_gradient(m, **kwargs))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.aminmax(m.zeros(0)), lambda m: tuple(m.aminmax(m.zeros(0, 3), dim=1)),
+    lambda m: m.aminmax(m.zeros(0, 3), dim=-2), lambda m: tuple(m.aminmax(m.tensor([True, False]))),
+    lambda m: tuple(m.aminmax(m.tensor(3))), lambda m: tuple(m.aminmax(m.tensor(3.0), dim=0, keepdim=True)),
+    lambda m: tuple(m.aminmax(m.tensor([1.0, NAN]))), lambda m: m.aminmax(m.ones(2, 3), dim=(0, 1)),
+    lambda m: m.aminmax(m.ones(2, 3), dim=True), lambda m: m.aminmax(m.ones(2, 3), dim=2),
+    lambda m: tuple(m.aminmax(m.tensor([[1, 2], [0, 7]], dtype=m.uint8), dim=0)),
+])
+def test_aminmax_edges(call):
+    assert_matches_torch(call)

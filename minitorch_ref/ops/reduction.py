@@ -363,6 +363,17 @@ class Amin(Amax):
     largest = False
 
 
+class AminOfAminmax(Amin):
+    """The min output of `aminmax` (torch records one node for both; here each has its own, under torch's
+    name: the gradients add up the same)."""
+
+    node_name = "AminmaxBackward0"
+
+
+class AmaxOfAminmax(Amax):
+    node_name = "AminmaxBackward0"
+
+
 class Logsumexp(Function):
     """log(sum(exp(x))) with the max taken out first: no overflow; the gradient is softmax(x)."""
 
