@@ -22,7 +22,7 @@ __all__ = [
     "index_select", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_not", "logical_xor",
     "isnan", "isinf", "isfinite", "allclose", "equal", "all", "any", "mm", "dot", "numel", "clone", "detach",
     "reciprocal", "masked_fill", "maximum", "minimum", "broadcast_to", "is_complex", "is_floating_point", "is_nonzero",
-    "is_inference", "select", "take", "addcmul", "addcdiv", "dist",
+    "is_inference", "select", "take", "addcmul", "addcdiv", "dist", "kthvalue",
 ]
 
 
@@ -87,6 +87,12 @@ def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
     """The p-norm of `input - other` (broadcast), one DistBackward0 node."""
     _require_tensor(input, "dist", "input", 1)
     return input._dist(other, p, 2)
+
+
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple:
+    """(values, indices): the k-th smallest value of each slice along `dim`."""
+    _require_tensor(input, "kthvalue", "input", 1)
+    return input._kthvalue(k, dim, keepdim, 2)
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
@@ -358,7 +364,7 @@ __all__ += ["median", "unique", "diag", "repeat_interleave", "scatter", "scatter
 
 
 # --- issue 12, third part ---
-_ISSUE12C_UNARY = ["tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan",
+_ISSUE12C_UNARY = ["msort", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan",
                    "arcsinh", "arccosh", "arctanh", "log10", "exp2", "erfc", "frac", "deg2rad", "rad2deg", "sgn", "sinc",
                    "trace"]
 _ISSUE12C = ["logit", "fmod", "hypot", "logaddexp", "logaddexp2", "copysign", "fmax", "fmin", "ldexp", "nansum",

@@ -2042,6 +2042,28 @@ class Tensor(TensorBase):
         values, indices = reduction.MedianDim.apply(self, d, keepdim)
         return _MaxResult(values, indices, "median")
 
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False):
+        """The k-th smallest value of each slice along `dim`, and its index."""
+        return self._kthvalue(k, dim, keepdim, 1)
+
+    def _kthvalue(self, k: Any, dim: Any, keepdim: bool, position: int):
+        if isinstance(k, builtins.bool) or not isinstance(k, (builtins.int, np.integer)):
+            raise TypeError(f"kthvalue(): argument 'k' (position {position}) must be int, not {_type_name(k)}")
+        d = _dim(dim, self.ndim)
+        size = self._data.shape[d] if self.ndim else 1
+        if self.ndim and size == 0:
+            raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
+        if not 1 <= k <= size:
+            raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+        if self._data.dtype == np.bool_:
+            raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
+        values, indices = reduction.Kthvalue.apply(self, d, keepdim, builtins.int(k))
+        return _MaxResult(values, indices, "kthvalue")
+
+    def msort(self) -> "Tensor":
+        """The values sorted along dim 0 (`sort(0).values`)."""
+        return self.sort(0)[0]
+
     def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
                dim: int | None = None):
         """The distinct values, sorted (torch sorts on the CPU whatever `sorted` says), or the distinct

@@ -424,6 +424,10 @@ OPS += [
     OpInfo("topk", lambda m, x, dim: m.topk(x, 1, dim), lambda d: S.reduction(d, keepdim=False).filter(
         lambda s: np.unique(s.args[0].values).size == s.args[0].values.size), F,
            errors=[ErrorInput("k", lambda m: m.ones(3).topk(4), RuntimeError)]),
+    OpInfo("kthvalue", lambda m, x, dim, keepdim: m.kthvalue(x, 1, dim, keepdim)[0], lambda d: S.reduction(d).filter(
+        lambda s: np.unique(s.args[0].values).size == s.args[0].values.size), FI,
+           errors=[ErrorInput("k", lambda m: m.ones(3).kthvalue(4), RuntimeError)]),
+    OpInfo("msort", lambda m, x: m.msort(x), lambda d: _U(d), F),
     OpInfo("count_nonzero", lambda m, x: m.count_nonzero(x), lambda d: _U(d, special=True), FI, differentiable=False),
     # (1e-9: with subnormal inputs such as 2e-313 the gradient, a sum of products divided by the input, keeps
     # only a few significant bits in both libraries, which round them in a different order: 5e-11 apart seen)

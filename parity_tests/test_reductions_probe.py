@@ -15,7 +15,9 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
 - max/min/sort/topk/median(dim) return torch's named tuples: a class per op (`return_types.max`...) with its
   name, module and repr, that copy and pickle rebuild;
 - `aminmax` (it was missing): torch's (min, max) named result, gradients (AminmaxBackward0, ties shared)
-  and errors.
+  and errors;
+- `kthvalue` and `msort` (missing): values, indices (distinct values: which tied index torch's quickselect
+  returns is unspecified), KthvalueBackward0 gradients, named result and torch's errors.
 """
 from __future__ import annotations
 
@@ -177,4 +179,36 @@ def test_aminmax_values_names_and_gradients(kwargs):
     lambda m: tuple(m.aminmax(m.tensor([[1, 2], [0, 7]], dtype=m.uint8), dim=0)),
 ])
 def test_aminmax_edges(call):
+    assert_matches_torch(call)
+
+
+# --------------------------------------------------------------------------- kthvalue and msort
+DISTINCT = [[3.0, 1.0, 4.0, 0.5, 2.0], [5.0, -1.0, 6.0, 0.0, 7.0]]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.kthvalue(1), lambda m, x: x.kthvalue(3), lambda m, x: m.kthvalue(x, 5, 1, True),
+    lambda m, x: x.kthvalue(2, 0), lambda m, x: m.kthvalue(x, 1, dim=-2, keepdim=True),
+])
+def test_kthvalue_values_indices_and_gradient(call):
+    def run(m):
+        x = m.tensor(DISTINCT, requires_grad=True)
+        result = call(m, x)
+        result.values.sum().backward()
+        return tuple(result), repr(result).replace("torch.", "minitorch_ref."), x.grad
+    assert_matches_torch(run)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.tensor([1.0, 2.0]).kthvalue(0), lambda m: m.tensor([1.0, 2.0]).kthvalue(3),
+    lambda m: tuple(m.tensor(1.0).kthvalue(1)), lambda m: m.tensor(1.0).kthvalue(2), lambda m: m.zeros(0).kthvalue(1),
+    lambda m: m.zeros(2, 0).kthvalue(1), lambda m: tuple(m.zeros(0, 2).kthvalue(1)),
+    lambda m: m.tensor([True]).kthvalue(1), lambda m: m.tensor([True]).kthvalue(2),
+    lambda m: tuple(m.tensor([3, 1]).kthvalue(1)), lambda m: m.tensor([1.0, 2.0]).kthvalue(1.0),
+    lambda m: m.kthvalue(m.tensor([1.0, 2.0]), 1.0), lambda m: m.tensor([1.0, 2.0]).kthvalue(1, 1),
+    lambda m: m.kthvalue([1, 2], 1),
+    lambda m: _gradient(m, lambda m, x: m.msort(x), [[3.0, 1.0], [0.0, 2.0]]),
+    lambda m: m.tensor([[3.0, 1.0], [0.0, 2.0]]).msort(), lambda m: m.msort(m.tensor(1.0)),
+])
+def test_kthvalue_and_msort_edges(call):
     assert_matches_torch(call)

@@ -580,6 +580,29 @@ class MedianDim(MaxDim):
         return values, indices.astype(np.int64, copy=False)
 
 
+class Kthvalue(MaxDim):
+    """`x.kthvalue(k, dim)` -> (values, indices): the k-th smallest of each slice (nan the largest), at its
+    place in a stable sort; the gradient goes to that index, as for `max(dim)`."""
+
+    node_name = "KthvalueBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim, k):
+        ctx.input_shape, ctx.dim = a.shape, dim
+        if a.ndim == 0:
+            return a.copy(), np.zeros((), dtype=np.int64)
+        indices = np.take(np.argsort(a, axis=dim, kind="stable"), [k - 1], axis=dim)
+        values = np.take_along_axis(a, indices, axis=dim)
+        ctx.save_for_backward(indices)
+        if not keepdim:
+            values, indices = values.squeeze(dim), indices.squeeze(dim)
+        return values, indices.astype(np.int64, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return MaxDim.backward(ctx, grad) + (None,)
+
+
 class Unique(Function):
     """`x.unique(...)`: the sorted distinct values, where each element went (inverse) and the counts.
 
