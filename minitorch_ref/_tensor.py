@@ -882,10 +882,7 @@ class Tensor(TensorBase):
                             f"(Tensor, {type(dim).__name__})")
         if dim is None:
             if self._data.size == 0:
-                raise RuntimeError(
-                    f"{'max' if largest else 'min'}(): Expected reduction dim to be specified for input.numel() == 0. "
-                    "Specify the reduction dim with the 'dim' argument."
-                )
+                raise _unnamed_dim_of_empty_error("max" if largest else "min")
             return (reduction.MaxAll if largest else reduction.MinAll).apply(self)
         d = _dim(dim, self.ndim)
         if self._data.ndim and self._data.shape[d] == 0:
@@ -1751,11 +1748,12 @@ class Tensor(TensorBase):
 
     def _amax(self, op: Any, name: str, dim: Any, keepdim: bool) -> "Tensor":
         dims = _reduce_dims(dim, self.ndim)
-        given = range(self.ndim) if dims is None else dim if isinstance(dim, (tuple, list)) else (dim,)
-        for d, shown in zip(range(self.ndim) if dims is None else dims, given):  # (torch names a dim as given: -1)
-            if self._data.shape[d] == 0:  # (torch: IndexError for a named dim, RuntimeError for "all")
-                error = RuntimeError if dims is None else IndexError
-                raise error(f"{name}(): Expected reduction dim {shown} to have non-zero size.")
+        if dims is None and self._data.size == 0:
+            raise _unnamed_dim_of_empty_error(name)
+        given = dim if isinstance(dim, (tuple, list)) else (dim,)
+        for d, shown in zip(dims or (), given):  # (torch names a dim as given: -1)
+            if self._data.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {shown} to have non-zero size.")
         return op.apply(self, dims, keepdim)
 
     def amax(self, dim: Any = (), keepdim: bool = False) -> "Tensor":
@@ -3076,6 +3074,12 @@ def _check_index_dtype(index: Any, name: str) -> None:
 
 
 _check_inplace = inplace.check_inplace  # (torch's leaf, view and overlap rules for in-place writes)
+
+
+def _unnamed_dim_of_empty_error(name: str) -> RuntimeError:
+    """max/min/amax/amin over every element of an empty tensor: torch asks for a dim."""
+    return RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                        "reduction dim with the 'dim' argument.")
 
 
 def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:

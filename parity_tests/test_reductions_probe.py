@@ -17,7 +17,8 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
 - `aminmax` (it was missing): torch's (min, max) named result, gradients (AminmaxBackward0, ties shared)
   and errors;
 - `kthvalue` and `msort` (missing): values, indices (distinct values: which tied index torch's quickselect
-  returns is unspecified), KthvalueBackward0 gradients, named result and torch's errors.
+  returns is unspecified), KthvalueBackward0 gradients, named result and torch's errors;
+- max/min/amax/amin over every element of an empty tensor ask for a dim, with torch's message.
 """
 from __future__ import annotations
 
@@ -211,4 +212,14 @@ def test_kthvalue_values_indices_and_gradient(call):
     lambda m: m.tensor([[3.0, 1.0], [0.0, 2.0]]).msort(), lambda m: m.msort(m.tensor(1.0)),
 ])
 def test_kthvalue_and_msort_edges(call):
+    assert_matches_torch(call)
+
+
+# --------------------------------------------------------------------------- errors
+@pytest.mark.parametrize("call", [
+    lambda m: m.zeros(2, 0).amax(), lambda m: m.zeros(2, 0).amax(()), lambda m: m.zeros(2, 0).amin([]),
+    lambda m: m.amin(m.zeros(0)),
+    lambda m: m.zeros(2, 0).amax((1, 0)), lambda m: m.zeros(2, 0).amax((-1,)), lambda m: m.zeros(2, 0).min(),
+])
+def test_reductions_of_an_empty_tensor_ask_for_a_dim(call):
     assert_matches_torch(call)
