@@ -266,7 +266,7 @@ def _method_out(name: str):
     return fn
 
 
-for _name in ["median", "diag", "scatter", "scatter_add", "index_add", "masked_select", "nonzero"]:
+for _name in ["median", "nanmedian", "diag", "scatter", "scatter_add", "index_add", "masked_select", "nonzero"]:
     globals()[_name] = _method_out(_name)
 unique = _method("unique")
 
@@ -359,7 +359,7 @@ def _einsum_operands_as_torch(inputs: list, out: str, operands: list) -> list:
     return [_cast(t, target) for t in operands]
 
 
-__all__ += ["median", "unique", "diag", "repeat_interleave", "scatter", "scatter_add", "index_add", "masked_select",
+__all__ += ["median", "nanmedian", "unique", "diag", "repeat_interleave", "scatter", "scatter_add", "index_add", "masked_select",
             "nonzero", "einsum"]
 
 

@@ -2028,17 +2028,25 @@ class Tensor(TensorBase):
     # nonzero, new_*)
     def median(self, dim: Any = None, keepdim: bool = False):
         """The lower middle value (`median()`), or (values, indices) of each slice along `dim`."""
+        return self._median(dim, keepdim, "median")
+
+    def nanmedian(self, dim: Any = None, keepdim: bool = False):
+        """`median` of the values that are not nan (nan where all are)."""
+        return self._median(dim, keepdim, "nanmedian")
+
+    def _median(self, dim: Any, keepdim: bool, name: str):
+        skip_nan = name == "nanmedian"  # (torch's messages say median for both)
         if dim is None:
             if self._data.dtype == np.bool_ and self._data.size:  # (no bool kernel in torch)
                 raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
-            return reduction.MedianAll.apply(self)
+            return (reduction.NanmedianAll if skip_nan else reduction.MedianAll).apply(self)
         d = _dim(dim, self.ndim)
         if self.ndim and self._data.shape[d] == 0:
             raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
         if self._data.dtype == np.bool_:
             raise NotImplementedError('"median_out" not implemented for \'Bool\'')
-        values, indices = reduction.MedianDim.apply(self, d, keepdim)
-        return _MaxResult(values, indices, "median")
+        values, indices = (reduction.NanmedianDim if skip_nan else reduction.MedianDim).apply(self, d, keepdim)
+        return _MaxResult(values, indices, name)
 
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False):
         """The k-th smallest value of each slice along `dim`, and its index."""

@@ -18,6 +18,9 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
   and errors;
 - `kthvalue` and `msort` (missing): values, indices (distinct values: which tied index torch's quickselect
   returns is unspecified), KthvalueBackward0 gradients, named result and torch's errors;
+- `nanmedian` (missing): the lower middle of the values that are not nan, whole or along a dim (nan where all
+  are), torch's gradients (shared among equal values for the whole; to the index along a dim), named
+  result and errors (worded as median's, as torch's are);
 - max/min/amax/amin over every element of an empty tensor ask for a dim, with torch's message.
 """
 from __future__ import annotations
@@ -222,4 +225,28 @@ def test_kthvalue_and_msort_edges(call):
     lambda m: m.zeros(2, 0).amax((1, 0)), lambda m: m.zeros(2, 0).amax((-1,)), lambda m: m.zeros(2, 0).min(),
 ])
 def test_reductions_of_an_empty_tensor_ask_for_a_dim(call):
+    assert_matches_torch(call)
+
+
+# --------------------------------------------------------------------------- nanmedian
+NANS = [[NAN, 1.0, 3.0, 2.0], [7.0, NAN, 0.0, 5.0], [NAN, NAN, NAN, NAN], [4.0, 3.0, 1.0, NAN]]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.nanmedian(), lambda m, x: m.nanmedian(x[3]), lambda m, x: m.nanmedian(x[2]),
+    lambda m, x: x[:2].nanmedian(), lambda m, x: tuple(x.nanmedian(1)), lambda m, x: tuple(m.nanmedian(x, 0, True)),
+    lambda m, x: tuple(x[0].nanmedian(-1)),
+])
+def test_nanmedian_values_indices_and_gradients(call):
+    assert_matches_torch(lambda m: _gradient(m, call, NANS))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.zeros(0).nanmedian(), lambda m: m.zeros(0, 2).nanmedian(0), lambda m: m.tensor([True]).nanmedian(),
+    lambda m: m.tensor([True]).nanmedian(0), lambda m: m.tensor([3, 1, 2, 4]).nanmedian(),
+    lambda m: tuple(m.tensor([3, 1, 2, 4]).nanmedian(0)), lambda m: tuple(m.tensor(2.0).nanmedian(0, True)),
+    lambda m: m.zeros(0, dtype=m.int32).nanmedian(), lambda m: m.nanmedian([1.0]),
+    lambda m: repr(m.tensor([1.0, 2.0]).nanmedian(0)).replace("torch.", "minitorch_ref."),
+])
+def test_nanmedian_edges(call):
     assert_matches_torch(call)

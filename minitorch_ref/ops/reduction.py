@@ -535,10 +535,13 @@ class MedianAll(Function):
     """`x.median()`: the lower of the two middle values (nan if any is nan); ties share the gradient, as in amax."""
 
     node_name = "MedianBackward0"
+    skips_nan = False
 
     @staticmethod
     def forward(ctx, a):
         flat = a.reshape(-1)
+        if ctx.skips_nan and a.dtype.kind == "f":
+            flat = flat[~np.isnan(flat)]  # (all nan: nan, the gradient shared by the nans)
         if flat.size == 0:  # torch fills in nan cast to the dtype: the lowest int64 or int32, 0 for smaller ones
             with np.errstate(invalid="ignore"):
                 out = np.asarray(np.nan).astype(a.dtype)
@@ -561,6 +564,7 @@ class MedianDim(MaxDim):
     one); the gradient goes to the returned index, as for `max(dim)`."""
 
     node_name = "MedianBackward1"
+    skips_nan = False
 
     @staticmethod
     def forward(ctx, a, dim, keepdim):
@@ -569,7 +573,10 @@ class MedianDim(MaxDim):
             return a.copy(), np.zeros((), dtype=np.int64)
         order = np.argsort(a, axis=dim, kind="stable")  # (nan sorts last)
         indices = np.take(order, [(a.shape[dim] - 1) // 2], axis=dim)
-        if a.dtype.kind == "f":  # a slice with a nan: its median is nan, at the first nan
+        if ctx.skips_nan:  # nanmedian: the lower middle of the values that are not nan
+            numbers = np.sum(~np.isnan(a), axis=dim, keepdims=True)
+            indices = np.take_along_axis(order, np.maximum(numbers - 1, 0) // 2, axis=dim)
+        elif a.dtype.kind == "f":  # a slice with a nan: its median is nan, at the first nan
             nan = np.isnan(a)
             has_nan = nan.any(axis=dim, keepdims=True)
             indices = np.where(has_nan, np.argmax(nan, axis=dim, keepdims=True), indices)
@@ -601,6 +608,18 @@ class Kthvalue(MaxDim):
     @staticmethod
     def backward(ctx, grad):
         return MaxDim.backward(ctx, grad) + (None,)
+
+
+class NanmedianAll(MedianAll):
+    """`x.nanmedian()`: the median of the values that are not nan."""
+
+    node_name = "NanmedianBackward0"
+    skips_nan = True
+
+
+class NanmedianDim(MedianDim):
+    node_name = "NanmedianBackward1"
+    skips_nan = True
 
 
 class Unique(Function):
