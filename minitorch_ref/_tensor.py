@@ -2034,6 +2034,15 @@ class Tensor(TensorBase):
         """`median` of the values that are not nan (nan where all are)."""
         return self._median(dim, keepdim, "nanmedian")
 
+    def mode(self, dim: int = -1, keepdim: bool = False):
+        """(values, indices): the most frequent value of each slice along `dim` (ties: the smallest), at its
+        last place."""
+        d = _dim(dim, self.ndim)
+        if self.ndim and self._data.shape[d] == 0:
+            raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+        values, indices = reduction.Mode.apply(self, d, keepdim)
+        return _MaxResult(values, indices, "mode")
+
     def _median(self, dim: Any, keepdim: bool, name: str):
         skip_nan = name == "nanmedian"  # (torch's messages say median for both)
         if dim is None:

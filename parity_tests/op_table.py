@@ -502,6 +502,7 @@ OPS += [
     OpInfo("median-dim", lambda m, x, dim, keepdim: x.median(dim, keepdim),
            lambda d: S.reduction(d).filter(_distinct), FI,
            errors=[ErrorInput("empty-dim", lambda m: m.ones(0, 3).median(0), IndexError)]),
+    OpInfo("mode", lambda m, x, dim, keepdim: m.mode(x, dim, keepdim), lambda d: S.reduction(d, low=-3, high=3), FI),
     OpInfo("nanmedian", lambda m, x: m.nanmedian(x), lambda d: _U(d, special=True).filter(_distinct), F),
     OpInfo("nanmedian-dim", lambda m, x, dim, keepdim: x.nanmedian(dim, keepdim),
            lambda d: S.reduction(d, special=True).filter(_distinct), F),

@@ -57,6 +57,9 @@ SAMPLE_EXCLUSIONS: list[Exclusion] = [
     Exclusion("kthvalue", "tied values: which of the tied indices torch's kthvalue (a quickselect) returns is "
               "unspecified (values agree; minitorch_ref keeps the one a stable sort puts at place k)",
               lambda s, d: s.input.numel() and s.input.unique().numel() < s.input.numel()),
+    Exclusion("mode", "more than 16 elements: torch's std::sort (an unstable introsort past 16) leaves which "
+              "place of the most frequent value is returned unspecified (values agree; minitorch_ref keeps the last, "
+              "as torch's insertion sort of short slices does)", lambda s, d: s.input.numel() > 16),
     *[Exclusion(name, "tied values without stable=True: torch's (unstable) sort orders ties unspecified; "
                 "minitorch_ref's sort is stable", lambda s, d: not s.kwargs.get("stable") and s.input.numel() and
                 s.input.unique().numel() < s.input.numel()) for name in ("sort", "argsort")],

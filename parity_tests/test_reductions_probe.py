@@ -21,6 +21,9 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
 - `nanmedian` (missing): the lower middle of the values that are not nan, whole or along a dim (nan where all
   are), torch's gradients (shared among equal values for the whole; to the index along a dim), named
   result and errors (worded as median's, as torch's are);
+- `mode` (missing): the most frequent value of each slice (ties: the smallest) at its last place, as torch's
+  CPU kernel (for slices without nan of at most 16 elements: beyond, torch's introsort leaves the place
+  unspecified; with nan, its std::sort's order is undefined), ModeBackward0 gradient, named result, errors;
 - max/min/amax/amin over every element of an empty tensor ask for a dim, with torch's message.
 """
 from __future__ import annotations
@@ -249,4 +252,28 @@ def test_nanmedian_values_indices_and_gradients(call):
     lambda m: repr(m.tensor([1.0, 2.0]).nanmedian(0)).replace("torch.", "minitorch_ref."),
 ])
 def test_nanmedian_edges(call):
+    assert_matches_torch(call)
+
+
+# --------------------------------------------------------------------------- mode
+MODES = [[1.0, 2.0, 2.0, 1.0, 3.0], [5.0, 3.0, 3.0, 5.0, 5.0], [4.0, 1.0, 2.0, 3.0, 0.0], [0.5, 0.5, 1.0, 1.0, 2.0]]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: tuple(x.mode()), lambda m, x: tuple(x.mode(0)), lambda m, x: tuple(m.mode(x, -2, True)),
+    lambda m, x: tuple(x[1].mode(keepdim=True)),
+])
+def test_mode_values_places_and_gradient(call):
+    assert_matches_torch(lambda m: _gradient(m, lambda m, x: call(m, x)[0] * 1, MODES) + (call(m, m.tensor(MODES)),))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: tuple(m.tensor([3.0, 1.0, 1.0, 3.0, 3.0, 1.0]).mode()), lambda m: tuple(m.tensor(2.0).mode()),
+    lambda m: tuple(m.tensor([True, False, True]).mode()), lambda m: tuple(m.tensor([7, 7, 1]).mode()),
+    lambda m: tuple(m.tensor([[7, 7, 1], [0, 2, 2]], dtype=m.uint8).mode(1)), lambda m: m.zeros(0).mode(),
+    lambda m: tuple(m.zeros(0, 3).mode()), lambda m: m.zeros(3, 0).mode(), lambda m: tuple(m.zeros(3, 0).mode(0)),
+    lambda m: m.tensor([1.0]).mode(1), lambda m: tuple(m.tensor(2.0).mode(0, True)), lambda m: m.mode([1.0]),
+    lambda m: repr(m.tensor([1.0, 1.0]).mode()).replace("torch.", "minitorch_ref."),
+])
+def test_mode_edges(call):
     assert_matches_torch(call)

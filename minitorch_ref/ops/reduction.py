@@ -610,6 +610,38 @@ class Kthvalue(MaxDim):
         return MaxDim.backward(ctx, grad) + (None,)
 
 
+class Mode(MaxDim):
+    """`x.mode(dim)` -> (values, indices): the most frequent value of each slice (ties: the smallest; a nan
+    equals nothing) at its last place, as torch; the gradient goes to that index, as for `max(dim)`."""
+
+    node_name = "ModeBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim):
+        ctx.input_shape, ctx.dim = a.shape, dim
+        if a.ndim == 0:
+            return a.copy(), np.zeros((), dtype=np.int64)
+        rows = np.moveaxis(a, dim, -1)
+        places = [_most_frequent(row) for row in rows.reshape(-1, rows.shape[-1])]
+        indices = np.expand_dims(np.array(places, dtype=np.int64).reshape(rows.shape[:-1]), dim)
+        values = np.take_along_axis(a, indices, axis=dim)
+        ctx.save_for_backward(indices)
+        if not keepdim:
+            values, indices = values.squeeze(dim), indices.squeeze(dim)
+        return values, indices
+
+
+def _most_frequent(row: np.ndarray) -> int:
+    """Where the most frequent value of a 1-d array last occurs: runs of equal values in sorted order, the
+    longest (the first, so the smallest value, among equally long ones)."""
+    order = np.argsort(row, kind="stable")
+    ordered = row[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    lengths = np.diff(np.append(starts, row.size))
+    longest = np.argmax(lengths)
+    return int(order[starts[longest]:starts[longest] + lengths[longest]].max())
+
+
 class NanmedianAll(MedianAll):
     """`x.nanmedian()`: the median of the values that are not nan."""
 
