@@ -49,6 +49,9 @@ def matrix_norm(A: Any, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = F
         A = A.to(dtype)
     if ord == "fro":
         return A._vector_norm(2, (rows, cols), keepdim)
+    if _nothing_to_compare(A, ord, rows, cols):  # (torch: the largest of no sums or singular values is 0,
+        shape = [1 if d in (rows, cols) else n for d, n in enumerate(A.shape)]  # outside the graph)
+        return A.new_zeros(shape if keepdim else [n for d, n in enumerate(A.shape) if d not in (rows, cols)])
     if ord in (2, -2, "nuc"):
         out = SingularValueNorm.apply(A.movedim((rows, cols), (-2, -1)), ord)
         return out.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else out
@@ -57,6 +60,18 @@ def matrix_norm(A: Any, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = F
     sums = A.abs().sum(dim=summed, keepdim=keepdim)
     over = over - 1 if not keepdim and summed < over else over
     return sums.amax(dim=over, keepdim=keepdim) if ord > 0 else sums.amin(dim=over, keepdim=keepdim)
+
+
+def _nothing_to_compare(A: Any, ord: Any, rows: int, cols: int) -> bool:
+    """Whether the max (or min) of this matrix norm runs over an empty dim: the column sums for 1, the
+    row sums for inf, the singular values (min(rows, cols) of them) for 2. No identity for the smallest:
+    -2 raises amin's error there (-1 and -inf raise it from amin itself)."""
+    if ord in ("fro", "nuc"):
+        return False
+    size = {1: A.shape[cols], math.inf: A.shape[rows]}.get(abs(ord), min(A.shape[rows], A.shape[cols]))
+    if size == 0 and ord == -2:
+        raise IndexError("amin(): Expected reduction dim -1 to have non-zero size.")
+    return size == 0 and ord > 0
 
 
 def _matrix_norm_checks(A: Any, ord: Any, dim: Any, dtype: Any) -> tuple:

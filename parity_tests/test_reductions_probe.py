@@ -7,7 +7,8 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
   everywhere, as torch's grad / count * mask does (count 0: nan != nan, so no element wins);
 - matrix norms 1 / inf / -1 / -inf are torch's composition (sum |A| with keepdim, then amax / amin: the
   AmaxBackward0 node), and `linalg.norm`, `matrix_norm` and `vector_norm` check their input, dims, ord
-  and `dtype=` as torch does, with its messages, in its order;
+  and `dtype=` as torch does, with its messages, in its order; a matrix norm whose max runs over an
+  empty dim (1, inf, 2) is 0 outside the graph, and -2's min raises amin's error, as torch's;
 - var / std / var_mean / std_mean warn as torch when no degree of freedom is left (N <= correction, or an
   empty input), and not otherwise;
 - float16 variances, standard deviations and vector norms are computed in float32 and rounded once (std
@@ -277,3 +278,12 @@ def test_mode_values_places_and_gradient(call):
 ])
 def test_mode_edges(call):
     assert_matches_torch(call)
+
+
+@pytest.mark.parametrize("shape, ord", [
+    ((3, 0), 1), ((0, 3), INF), ((2, 3, 0), 2), ((0, 0), 2), ((2, 0, 3), 1),
+    ((3, 0), -2), ((0, 3), -1), ((0, 3), 1), ((0, 2, 3), INF),
+])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_matrix_norm_of_empty_matrices(shape, ord, keepdim):
+    assert_matches_torch(lambda m: m.linalg.matrix_norm(m.zeros(shape, requires_grad=True), ord, keepdim=keepdim))
