@@ -1481,7 +1481,10 @@ class Tensor(TensorBase):
         if a._data.dtype.kind != "f":
             raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
                                f"{dt.torch_type_name(a._data.dtype)} instead.")
-        return reduction.Dist.apply(a, b, builtins.float(p))
+        p = builtins.float(p)
+        if (p < 0 or p == np.inf) and 0 in np.broadcast_shapes(a._data.shape, b._data.shape):
+            raise _no_identity_error(p)
+        return reduction.Dist.apply(a, b, p)
 
     def select(self, dim: int, index: int) -> "Tensor":
         """The slice at `index` along `dim`, that dim removed: `x.select(1, 2)` is `x[:, 2]` (a view)."""
@@ -1802,8 +1805,7 @@ class Tensor(TensorBase):
         if x._data.size == 0 and (ord < 0 or ord == np.inf):  # (max and min have no identity)
             given_dims = () if dim is None else (dim,) if isinstance(dim, builtins.int) else tuple(dim)
             if not given_dims:
-                raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because "
-                                   "the operation does not have an identity")
+                raise _no_identity_error(ord)
             for d, given in zip(dims, given_dims):
                 if x._data.shape[d] == 0:  # (torch's message: the dim as given, no space before "because")
                     raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the dimension {given}"
@@ -3091,6 +3093,12 @@ def _check_index_dtype(index: Any, name: str) -> None:
 
 
 _check_inplace = inplace.check_inplace  # (torch's leaf, view and overlap rules for in-place writes)
+
+
+def _no_identity_error(ord: float) -> RuntimeError:
+    """A norm over every element of an empty tensor, with a max or min in it (ord inf or negative)."""
+    return RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because the operation "
+                        "does not have an identity")
 
 
 def _unnamed_dim_of_empty_error(name: str) -> RuntimeError:

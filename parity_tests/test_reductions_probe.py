@@ -9,6 +9,8 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
   AmaxBackward0 node), and `linalg.norm`, `matrix_norm` and `vector_norm` check their input, dims, ord
   and `dtype=` as torch does, with its messages, in its order; a matrix norm whose max runs over an
   empty dim (1, inf, 2) is 0 outside the graph, and -2's min raises amin's error, as torch's;
+- `dist` of empty tensors with a negative or infinite p raises vector_norm's "no identity" error, and its
+  p = 0 backward raises torch's undefined-gradient error when the second tensor wants a gradient;
 - var / std / var_mean / std_mean warn as torch when no degree of freedom is left (N <= correction, or an
   empty input), and not otherwise;
 - float16 variances, standard deviations and vector norms are computed in float32 and rounded once (std
@@ -287,3 +289,20 @@ def test_mode_edges(call):
 @pytest.mark.parametrize("keepdim", [False, True])
 def test_matrix_norm_of_empty_matrices(shape, ord, keepdim):
     assert_matches_torch(lambda m: m.linalg.matrix_norm(m.zeros(shape, requires_grad=True), ord, keepdim=keepdim))
+
+
+def _dist_backward(m, p, second_requires_grad):
+    a = m.tensor([1.0, 2.0], requires_grad=True)
+    b = m.tensor([0.0, 3.0], requires_grad=second_requires_grad)
+    out = m.dist(a, b, p)
+    out.backward()
+    return out, a.grad, b.grad
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.dist(m.zeros(0), m.zeros(0), -1), lambda m: m.dist(m.zeros(2, 0), m.zeros(1), INF),
+    lambda m: m.dist(m.zeros(0, 1), m.zeros(0), -INF), lambda m: m.dist(m.zeros(0), m.zeros(1), 1),
+    lambda m: _dist_backward(m, 0, True), lambda m: _dist_backward(m, 0, False), lambda m: _dist_backward(m, 3, True),
+])
+def test_dist_edges(call):
+    assert_matches_torch(call)

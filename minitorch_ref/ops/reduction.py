@@ -793,4 +793,7 @@ class Dist(VectorNorm):
     @staticmethod
     def backward(ctx, grad):
         g = VectorNorm.backward(ctx, grad)[0]
+        if g is None and ctx.needs_input_grad[1]:  # (p = 0: torch negates its undefined gradient for b)
+            raise RuntimeError("Expected a proper Tensor but got None (or an undefined Tensor in C++) for argument "
+                               "#0 'self'")
         return g, None if g is None else -g, None
