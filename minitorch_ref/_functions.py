@@ -22,7 +22,7 @@ __all__ = [
     "index_select", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_not", "logical_xor",
     "isnan", "isinf", "isfinite", "allclose", "equal", "all", "any", "mm", "dot", "numel", "clone", "detach",
     "reciprocal", "masked_fill", "maximum", "minimum", "broadcast_to", "is_complex", "is_floating_point", "is_nonzero",
-    "is_inference", "select", "take", "addcmul", "addcdiv", "dist", "kthvalue",
+    "is_inference", "select", "take", "addcmul", "addcdiv", "dist", "kthvalue", "topk",
 ]
 
 
@@ -93,6 +93,12 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tup
     """(values, indices): the k-th smallest value of each slice along `dim`."""
     _require_tensor(input, "kthvalue", "input", 1)
     return input._kthvalue(k, dim, keepdim, 2)
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple:
+    """(values, indices): the k largest (or smallest) values of each slice along `dim`."""
+    _require_tensor(input, "topk", "input", 1)
+    return input._topk(k, dim, largest, 2)
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
@@ -173,7 +179,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 # --- functions added for issue 12 ---
 _ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix",
                   "sign"]
-_ISSUE12 = ["sort", "argsort", "topk", "count_nonzero", "bmm", "mv", "outer", "ger", "addmm", "flip", "roll", "tril", "triu", "tile",
+_ISSUE12 = ["sort", "argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "addmm", "flip", "roll", "tril", "triu", "tile",
             "narrow", "split", "chunk", "unbind", "movedim", "moveaxis", "prod", "var", "std", "amax", "amin", "aminmax", "mode", "logsumexp", "norm", "cumprod", "round", "atan2", "arctan2", "lerp", "nan_to_num", "clamp_min", "clamp_max", "divide"]
 for _name in _ISSUE12_UNARY:
     globals()[_name] = _method(_name, unary=True)

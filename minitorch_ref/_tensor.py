@@ -1488,10 +1488,7 @@ class Tensor(TensorBase):
 
     def select(self, dim: int, index: int) -> "Tensor":
         """The slice at `index` along `dim`, that dim removed: `x.select(1, 2)` is `x[:, 2]` (a view)."""
-        if isinstance(index, Tensor) and index._data.dtype.kind in "iu" and index._data.size == 1:
-            index = builtins.int(index.item())  # (torch reads a one-element integer tensor as an int)
-        if type(index) is builtins.bool or not isinstance(index, (builtins.int, np.integer)):
-            raise TypeError(f"select(): argument 'index' (position 2) must be int, not {_type_name(index)}")
+        index = _int_argument(index, "select", "index", 2)
         if self.ndim == 0:
             raise IndexError("select() cannot be applied to a 0-dim tensor.")
         d = _dim(dim, self.ndim)
@@ -1827,13 +1824,17 @@ class Tensor(TensorBase):
         return self.detach().sort(dim, descending)[1]
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+        return self._topk(k, dim, largest, 1)
+
+    def _topk(self, k: Any, dim: Any, largest: bool, position: int):
+        k = _int_argument(k, "topk", "k", position)
         d = _dim(dim, self.ndim)
         size = self.shape[d] if self.ndim else 1
         if not 0 <= k <= size:
             raise RuntimeError("selected index k out of range")
         if self._data.dtype == np.bool_:
             raise RuntimeError("topk does not support bool dtypes on CPU")
-        values, indices = reduction.Topk.apply(self, d, largest, builtins.int(k))
+        values, indices = reduction.Topk.apply(self, d, largest, k)
         return _MaxResult(values, indices, "topk")
 
     def count_nonzero(self, dim: Any = None) -> "Tensor":
@@ -2064,8 +2065,7 @@ class Tensor(TensorBase):
         return self._kthvalue(k, dim, keepdim, 1)
 
     def _kthvalue(self, k: Any, dim: Any, keepdim: bool, position: int):
-        if isinstance(k, builtins.bool) or not isinstance(k, (builtins.int, np.integer)):
-            raise TypeError(f"kthvalue(): argument 'k' (position {position}) must be int, not {_type_name(k)}")
+        k = _int_argument(k, "kthvalue", "k", position)
         d = _dim(dim, self.ndim)
         size = self._data.shape[d] if self.ndim else 1
         if self.ndim and size == 0:
@@ -2074,7 +2074,7 @@ class Tensor(TensorBase):
             raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
         if self._data.dtype == np.bool_:
             raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
-        values, indices = reduction.Kthvalue.apply(self, d, keepdim, builtins.int(k))
+        values, indices = reduction.Kthvalue.apply(self, d, keepdim, k)
         return _MaxResult(values, indices, "kthvalue")
 
     def msort(self) -> "Tensor":
@@ -3442,6 +3442,16 @@ def _leaf_only_message(requires_grad: bool) -> str:
     advice = (" If you want to use a computed variable in a subgraph that doesn't require differentiation use "
               "var_no_grad = var.detach().")
     return "you can only change requires_grad flags of leaf variables." + ("" if requires_grad else advice)
+
+
+def _int_argument(value: Any, fn: str, name: str, position: int) -> int:
+    """An int argument as torch's parser takes it: an int, a NumPy integer or a one-element integer tensor
+    (never a bool or a float), else its TypeError (worded for a positional argument)."""
+    if isinstance(value, Tensor) and value._data.dtype.kind in "iu" and value._data.size == 1:
+        return builtins.int(value.item())
+    if type(value) is builtins.bool or not isinstance(value, (builtins.int, np.integer)):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be int, not {_type_name(value)}")
+    return builtins.int(value)
 
 
 def _setitem_value(t: Tensor, value: Any) -> Any:

@@ -27,7 +27,9 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
 - `mode` (missing): the most frequent value of each slice (ties: the smallest) at its last place, as torch's
   CPU kernel (for slices without nan of at most 16 elements: beyond, torch's introsort leaves the place
   unspecified; with nan, its std::sort's order is undefined), ModeBackward0 gradient, named result, errors;
-- max/min/amax/amin over every element of an empty tensor ask for a dim, with torch's message.
+- max/min/amax/amin over every element of an empty tensor ask for a dim, with torch's message;
+- topk's and kthvalue's k is read as torch's parser reads an int (a one-element integer tensor too; a float
+  or a bool is its TypeError, with the argument's position in the method or the function).
 """
 from __future__ import annotations
 
@@ -305,4 +307,14 @@ def _dist_backward(m, p, second_requires_grad):
     lambda m: _dist_backward(m, 0, True), lambda m: _dist_backward(m, 0, False), lambda m: _dist_backward(m, 3, True),
 ])
 def test_dist_edges(call):
+    assert_matches_torch(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.tensor([1.0, 2.0]).topk(1.0), lambda m: m.topk(m.tensor([1.0, 2.0]), 1.0),
+    lambda m: m.tensor([1.0, 2.0]).topk(True), lambda m: m.tensor([1.0, 2.0]).topk(None),
+    lambda m: m.tensor([1.0, 2.0]).topk(m.tensor(1.0)), lambda m: tuple(m.tensor([1.0, 2.0]).topk(m.tensor(1))),
+    lambda m: tuple(m.kthvalue(m.tensor([1.0, 2.0]), m.tensor([2]))), lambda m: m.tensor([1.0, 2.0]).select(0, 1.0),
+])
+def test_k_is_read_as_torch_reads_an_int(call):
     assert_matches_torch(call)
