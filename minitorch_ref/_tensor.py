@@ -25,6 +25,7 @@ from ._printing import format_tensor
 from .autograd import differentiate
 from .autograd import grad_mode, inplace
 from .autograd.tensor_base import InferenceStorage, RemovableHandle, TensorBase
+from .linalg import matrix_norm
 from .ops import linalg, pointwise, reduction, shape
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
@@ -1780,11 +1781,14 @@ class Tensor(TensorBase):
         return reduction.Logsumexp.apply(_floating(self), dims, keepdim)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> "Tensor":
-        if p == "fro" or p is None:
-            p = 2
-        if isinstance(p, str):
-            raise RuntimeError(f"minitorch_ref.norm: p='{p}' (a matrix norm) is not supported; use a number")
-        return self._vector_norm(p, dim, keepdim, dtype)
+        """torch.norm: the p-norm of the elements in `dim`; a string p other than 'fro' over one or two dims
+        ('fro' over more than two) is a matrix norm, `linalg.matrix_norm` (which refuses what it cannot do)."""
+        dims = [dim] if isinstance(dim, builtins.int) else dim
+        if not isinstance(p, str):
+            return self._vector_norm(2.0 if p is None else p, dims, keepdim, dtype)
+        if p == "fro" and (dims is None or len(dims) <= 2):
+            return self._vector_norm(2, dims, keepdim, dtype)
+        return matrix_norm(self, p, list(range(self.ndim)) if dims is None else dims, keepdim, dtype=dtype)
 
     def _vector_norm(self, ord: Any = 2, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> "Tensor":
         """(sum |x|^ord)^(1/ord) over `dim` (every element when None); ord=inf/-inf: max/min |x|, 0: count.

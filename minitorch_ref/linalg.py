@@ -6,7 +6,7 @@ from typing import Any
 
 from ._dtype import check_norm_dtype, float16, torch_type_name
 from .autograd.tensor_base import TensorBase
-from .ops.linalg import SingularValueNorm
+from .ops.linalg import Svdvals
 
 
 def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
@@ -40,7 +40,7 @@ def norm(x: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dty
 def matrix_norm(A: Any, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *, dtype: Any = None) -> Any:
     """Norms of the matrices in dims `dim` (rows, columns): 'fro' (the 2-norm of the elements), 1 / -1
     (the largest / smallest column sum of |A|), inf / -inf (row sums), 2 / -2 / 'nuc' (the largest /
-    smallest singular value, their sum). Built from tensor ops, so the gradient comes with them."""
+    smallest singular value, their sum). Built from tensor ops as torch's, so the gradient comes with them."""
     if ord not in ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord:g} not supported." if isinstance(ord, (int, float))
                            else f"linalg.matrix_norm: Order {ord} not supported.")
@@ -52,9 +52,11 @@ def matrix_norm(A: Any, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = F
     if _nothing_to_compare(A, ord, rows, cols):  # (torch: the largest of no sums or singular values is 0,
         shape = [1 if d in (rows, cols) else n for d, n in enumerate(A.shape)]  # outside the graph)
         return A.new_zeros(shape if keepdim else [n for d, n in enumerate(A.shape) if d not in (rows, cols)])
-    if ord in (2, -2, "nuc"):
-        out = SingularValueNorm.apply(A.movedim((rows, cols), (-2, -1)), ord)
-        return out.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else out
+    if ord in (2, -2, "nuc"):  # (as torch: the largest, smallest or sum of the singular values, ties sharing)
+        values = Svdvals.apply(A.movedim((rows, cols), (-2, -1)))
+        out = values.sum(-1, keepdim) if ord == "nuc" else values.amax(-1, keepdim) if ord == 2 else \
+            values.amin(-1, keepdim)
+        return out.unsqueeze(-1).movedim((-2, -1), (rows, cols)) if keepdim else out
     # as torch: sum |A| over one dim, then max / min over the other (column sums for 1, row sums for inf)
     summed, over = (rows, cols) if ord in (1, -1) else (cols, rows)
     sums = A.abs().sum(dim=summed, keepdim=keepdim)

@@ -5,10 +5,13 @@ shapes, requires_grad, grad_fn names and gradients, or the same exception type a
 proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op table:
 - amax/amin (and the matrix norms built on them) give a slice whose result is nan a nan gradient
   everywhere, as torch's grad / count * mask does (count 0: nan != nan, so no element wins);
-- matrix norms 1 / inf / -1 / -inf are torch's composition (sum |A| with keepdim, then amax / amin: the
-  AmaxBackward0 node), and `linalg.norm`, `matrix_norm` and `vector_norm` check their input, dims, ord
+- matrix norms are torch's compositions: 1 / inf / -1 / -inf sum |A| with keepdim, then amax / amin; 2 / -2
+  / 'nuc' take the amax / amin / sum of the singular values (so tied singular values share the gradient, and
+  the nodes are torch's), and `linalg.norm`, `matrix_norm` and `vector_norm` check their input, dims, ord
   and `dtype=` as torch does, with its messages, in its order; a matrix norm whose max runs over an
   empty dim (1, inf, 2) is 0 outside the graph, and -2's min raises amin's error, as torch's;
+- `Tensor.norm` / `norm` read p as torch.norm does: a string p other than 'fro', or 'fro' over more than two
+  dims, is `linalg.matrix_norm` ('nuc' works, other strings and dim lists get its errors);
 - `dist` of empty tensors with a negative or infinite p raises vector_norm's "no identity" error, and its
   p = 0 backward raises torch's undefined-gradient error when the second tensor wants a gradient;
 - var / std / var_mean / std_mean warn as torch when no degree of freedom is left (N <= correction, or an
@@ -318,3 +321,18 @@ def test_dist_edges(call):
 ])
 def test_k_is_read_as_torch_reads_an_int(call):
     assert_matches_torch(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.norm("nuc"), lambda m, x: m.norm(x, "nuc", dim=(1, 0), keepdim=True), lambda m, x: x.norm("abc"),
+    lambda m, x: x.view(2, 3, 1).norm("fro", dim=(0, 1, 2)), lambda m, x: x.norm("nuc", 0), lambda m, x: x.norm(1, 0),
+    lambda m, x: x.norm("fro", (0, 1), True), lambda m, x: x.norm(None, -1), lambda m, x: x[0].norm("nuc"),
+])
+def test_norm_with_matrix_p_is_matrix_norm(call):
+    assert_matches_torch(lambda m: _gradient(m, call, [[1.0, -2.0, 3.0], [4.0, 0.5, -6.0]]))
+
+
+@pytest.mark.parametrize("values", [[[1.0, 0.0], [0.0, 1.0]], [[3.0, 0.0], [0.0, -3.0]], [[1.0, 2.0, 0.5], [-1.0, 0.0, 4.0]]])
+@pytest.mark.parametrize("ord, keepdim", [(2, False), (-2, False), ("nuc", False), (2, True), ("nuc", True)])
+def test_singular_value_norms_share_ties_as_torch(values, ord, keepdim):
+    assert_matches_torch(lambda m: _gradient(m, lambda m, x: m.linalg.matrix_norm(x, ord, keepdim=keepdim), values))

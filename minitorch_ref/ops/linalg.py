@@ -232,25 +232,20 @@ def _label_sizes(inputs: list, arrays: tuple) -> dict:
     return sizes
 
 
-class SingularValueNorm(Function):
-    """The matrix norms of singular values, over the last two dims: ord=2 the largest, -2 the smallest,
-    'nuc' their sum. With A = U diag(s) V^T, d s_i / d A = u_i v_i^T (for distinct singular values), so
-    the gradient is U diag(w) V^T, w the weight of each singular value in the norm (one-hot, or ones)."""
+class Svdvals(Function):
+    """The singular values of the matrices in the last two dims, largest first (`linalg.svdvals`; torch
+    names its node after the SVD). With A = U diag(s) V^T, d s_i / d A = u_i v_i^T: the gradient is
+    U diag(grad) V^T."""
 
     node_name = "LinalgSvdBackward0"
 
     @staticmethod
-    def forward(ctx, a, ord):
+    def forward(ctx, a):
         u, s, vh = np.linalg.svd(a, full_matrices=False)
-        weights = np.zeros_like(s)
-        if ord == "nuc":
-            weights[...] = 1
-        else:
-            weights[..., 0 if ord == 2 else -1] = 1  # (NumPy lists singular values largest first)
-        ctx.save_for_backward(u, vh, weights)
-        return (s * weights).sum(axis=-1).astype(a.dtype, copy=False)
+        ctx.save_for_backward(u, vh)
+        return s.astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        u, vh, weights = ctx.saved_tensors
-        return np.asarray(grad)[..., None, None] * ((u * weights[..., None, :]) @ vh), None
+        u, vh = ctx.saved_tensors
+        return (u * grad[..., None, :]) @ vh
