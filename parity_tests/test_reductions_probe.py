@@ -10,6 +10,9 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
   the nodes are torch's), and `linalg.norm`, `matrix_norm` and `vector_norm` check their input, dims, ord
   and `dtype=` as torch does, with its messages, in its order; a matrix norm whose max runs over an
   empty dim (1, inf, 2) is 0 outside the graph, and -2's min raises amin's error, as torch's;
+- float16 products multiply left to right, rounding each step, as torch's kernel; a product's gradient
+  with a zero takes its running products from cumprod's kernel (float16 in float32, float32 in float64),
+  as torch's prod_backward: both bit for bit;
 - `Tensor.norm` / `norm` read p as torch.norm does: a string p other than 'fro', or 'fro' over more than two
   dims, is `linalg.matrix_norm` ('nuc' works, other strings and dim lists get its errors);
 - `dist` of empty tensors with a negative or infinite p raises vector_norm's "no identity" error, and its
@@ -40,6 +43,7 @@ import copy
 import pickle
 import warnings
 
+import numpy as np
 import pytest
 import torch
 
@@ -336,3 +340,23 @@ def test_norm_with_matrix_p_is_matrix_norm(call):
 @pytest.mark.parametrize("ord, keepdim", [(2, False), (-2, False), ("nuc", False), (2, True), ("nuc", True)])
 def test_singular_value_norms_share_ties_as_torch(values, ord, keepdim):
     assert_matches_torch(lambda m: _gradient(m, lambda m, x: m.linalg.matrix_norm(x, ord, keepdim=keepdim), values))
+
+
+# --------------------------------------------------------------------------- products, bit for bit
+def _product_and_gradient(m, values, build):
+    x = m.tensor(values, requires_grad=True)
+    out = build(x)
+    out.backward(m.ones_like(out) * 1.3)
+    return out.detach().numpy(), x.grad.numpy()
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32"])
+@pytest.mark.parametrize("build", [lambda x: x.prod(), lambda x: x.prod(0), lambda x: x.prod(1, keepdim=True)])
+@pytest.mark.parametrize("zero", [False, True])
+def test_products_and_their_gradients_round_as_torch(dtype, build, zero):
+    values = (np.random.default_rng(3).standard_normal((6, 9)) * 1.7).astype(dtype)
+    if zero:
+        values[2, 4] = 0
+    expected, got = _product_and_gradient(torch, values, build), _product_and_gradient(mt, values, build)
+    for e, g in zip(expected, got):
+        np.testing.assert_array_equal(g, e)

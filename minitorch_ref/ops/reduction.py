@@ -208,13 +208,23 @@ def _keep(out: np.ndarray, dim, keepdim: bool) -> np.ndarray:
 
 
 def _exclusive_products(a: np.ndarray, axis: int) -> np.ndarray:
-    """For each element, the product of all the others along `axis` (no division: zeros are fine)."""
+    """For each element, the product of all the others along `axis` (no division: zeros are fine), from
+    torch's running products (cumprod's kernel: float16 kept in float32)."""
     ones = np.ones_like(np.take(a, [0], axis=axis))
-    left = np.cumprod(np.concatenate([ones, np.delete(a, -1, axis=axis)], axis=axis), axis=axis)
+    left = _accumulated(np.cumprod, np.concatenate([ones, np.delete(a, -1, axis=axis)], axis=axis), axis=axis)
     flipped = np.flip(a, axis)
-    right = np.flip(np.cumprod(np.concatenate([ones, np.delete(flipped, -1, axis=axis)], axis=axis), axis=axis),
-                    axis)
+    right = np.flip(_accumulated(np.cumprod, np.concatenate([ones, np.delete(flipped, -1, axis=axis)], axis=axis),
+                                 axis=axis), axis)
     return left * right
+
+
+def _product(a: np.ndarray, axis: int, keepdims: bool, dtype=None) -> np.ndarray:
+    """np.prod, except in float16: torch multiplies left to right, rounding each step to float16 (NumPy
+    multiplies in another order, which rounds differently)."""
+    if np.dtype(dtype or a.dtype) != np.float16 or a.shape[axis] == 0:
+        return np.prod(a, axis=axis, keepdims=keepdims, dtype=dtype)
+    last = np.take(np.multiply.accumulate(a.astype(np.float16, copy=False), axis=axis), [-1], axis=axis)
+    return last if keepdims else np.squeeze(last, axis)
 
 
 class Prod(Function):
@@ -227,7 +237,7 @@ class Prod(Function):
 
     @staticmethod
     def forward(ctx, a, dtype):
-        out = np.asarray(np.prod(a, dtype=dtype))
+        out = np.asarray(_product(a.reshape(-1), 0, False, dtype))
         ctx.save_for_backward(a, out)
         return out
 
@@ -251,7 +261,7 @@ class ProdDim(Function):
 
     @staticmethod
     def forward(ctx, a, dim, keepdim, dtype):
-        out = np.prod(a, axis=dim, keepdims=keepdim, dtype=dtype) if a.ndim else a.astype(dtype or a.dtype)
+        out = _product(a, dim, keepdim, dtype) if a.ndim else a.astype(dtype or a.dtype)
         ctx.save_for_backward(a, out)
         ctx.dim, ctx.keepdim = dim, keepdim
         return out
