@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function, ViewFunction
-from .pointwise import opmath
+from .pointwise import by_number, opmath
 
 
 def _half_in_float32(fn, a, dtype=None, **kw):
@@ -324,8 +324,8 @@ class Var(Function):
             return (g * np.where(centered == 0, np.nan, np.inf)).astype(grad.dtype, copy=False), None, None, None
         # over a dim torch keeps the unclamped 2 / (N - correction), negative or inf as it comes
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (g * (2 / ctx.divisor if ctx.divisor else np.inf) * centered).astype(grad.dtype, copy=False), \
-                None, None, None
+            scaled = by_number(np.multiply, g, 2 / ctx.divisor if ctx.divisor else np.inf)  # (float16: as torch's)
+            return (scaled * centered).astype(grad.dtype, copy=False), None, None, None
 
 
 class Std(Var):
@@ -396,7 +396,8 @@ class Logsumexp(Function):
         else:
             m = np.max(a, axis=dim, keepdims=True)
             m = np.where(np.isinf(m), 0, m)  # all -inf (or +inf) slices: no shift
-            full = m + np.log(np.sum(np.exp(a - m), axis=dim, keepdims=True))
+            full = m + np.log(_half_in_float32(np.sum, np.exp(a - m), axis=dim, keepdims=True))  # (float16: summed
+            # in float32, rounded once, as torch's sum; the other steps round to float16 as torch's do)
         ctx.save_for_backward(a, full)
         ctx.dim, ctx.keepdim = dim, keepdim
         return _keep(full.astype(a.dtype, copy=False), dim, keepdim) if a.ndim else full.reshape(())
@@ -451,8 +452,9 @@ class VectorNorm(Function):
             local = np.where(full == 0, 0, a / full)
         elif ord == 1:
             local = np.where(a != a, 0, np.sign(a))  # (torch's sgn: sign(nan) = 0, so a nan gets no gradient)
-        elif ord < 1:  # torch's norm_backward, term by term (so that 0 * inf gives nan where torch's does)
-            local = np.where(a == 0, 0, np.sign(a) * np.abs(a) ** (ord - 1)) * full ** (1 - ord)
+        elif ord < 1:  # torch's norm_backward, term by term and in its order (0 * inf gives nan where torch's does)
+            self_scaled = np.where(a == 0, 0, np.sign(a) * np.abs(a) ** (ord - 1)).astype(a.dtype, copy=False)
+            return (self_scaled * g * full ** (1 - ord)).astype(grad.dtype, copy=False), None, None, None
         else:  # x |x|^(p-2) * grad / ||x||^(p-1), and 0 where the norm is 0
             self_scaled = np.sign(a) * np.abs(a) ** (ord - 1) if ord < 2 else a * np.abs(a) ** (ord - 2)
             scale = np.where(full == 0, 0, g / full ** (ord - 1))
