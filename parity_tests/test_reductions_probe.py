@@ -14,7 +14,8 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
   with a zero takes its running products from cumprod's kernel (float16 in float32, float32 in float64),
   as torch's prod_backward: both bit for bit; so are float16 logsumexp (its sum in float32), the variance's
   gradient (2 / (N - correction) taken in float32, as torch's scalar) and the p < 1 norms' gradient
-  (torch's order of products);
+  (torch's order of products), and cumprod's gradient at a slice's first zero (its running products and sum
+  in float32, as torch's kernels);
 - `Tensor.norm` / `norm` read p as torch.norm does: a string p other than 'fro', or 'fro' over more than two
   dims, is `linalg.matrix_norm` ('nuc' works, other strings and dim lists get its errors);
 - `dist` of empty tensors with a negative or infinite p raises vector_norm's "no identity" error, and its
@@ -375,11 +376,14 @@ def _float16_value_and_gradient(m, values, upstream, build):
 @pytest.mark.parametrize("build", [
     lambda m, x: x.logsumexp(0), lambda m, x: x.var(1), lambda m, x: x.std(0), lambda m, x: x.var(),
     lambda m, x: sum(m.std_mean(x, 1)), lambda m, x: x.norm(0.5), lambda m, x: x.norm(-1, 1),
+    lambda m, x: x.cumprod(1), lambda m, x: x.cumprod(0),
 ])
 def test_float16_reductions_and_gradients_bit_for_bit(build):
     rng = np.random.default_rng(5)
-    for _ in range(20):  # (several draws: a rounding step differs on some values only)
+    for draw in range(20):  # (several draws: a rounding step differs on some values only)
         values = (rng.standard_normal((5, 8)) * 3).astype(np.float16)
+        if draw % 2:  # (a zero: cumprod's gradient takes its other path)
+            values[1, 3] = 0
         upstream = rng.standard_normal(64).astype(np.float16)
         expected = _float16_value_and_gradient(torch, values, upstream, build)
         got = _float16_value_and_gradient(mt, values, upstream, build)

@@ -492,8 +492,8 @@ class Cumprod(Function):
         first_zero = (zeros_so_far == 1) & (x == 0)
         if first_zero.any():
             between = (zeros_so_far == 1) & ~first_zero  # after the first zero, before the second
-            after = np.cumprod(np.where(between, x, 1), axis=-1)  # x_{z+1} ... x_j
-            total = np.sum(np.where(zeros_so_far == 1, g, 0) * after, axis=-1, keepdims=True)
+            after = _accumulated(np.cumprod, np.where(between, x, 1), axis=-1)  # x_{z+1} ... x_j (torch's kernels:
+            total = _half_in_float32(np.sum, np.where(zeros_so_far == 1, g, 0) * after, axis=-1, keepdims=True)  # float16 wide)
             prefix = np.concatenate([np.ones_like(out[..., :1]), out[..., :-1]], axis=-1)  # x_0 ... x_{z-1}
             grad_x = np.where(first_zero, total * prefix, grad_x)
         return np.moveaxis(grad_x.astype(grad.dtype, copy=False), -1, ctx.dim), None, None
