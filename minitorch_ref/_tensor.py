@@ -863,10 +863,7 @@ class Tensor(TensorBase):
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
                 f"Got: {dt.torch_type_name(self._data.dtype)}"
             )
-        np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else None
-        if np_dtype is not None and np.dtype(np_dtype).kind != "f":
-            raise RuntimeError("mean(): could not infer output dtype. Optional dtype must be either a floating point "
-                               f"or complex dtype. Got: {dt.torch_type_name(np_dtype)}")
+        np_dtype = None if dtype is None else _mean_dtype("mean", dtype)
         dims = _opt_dims(dim, self.ndim)
         return (reduction.Mean if dims is None else reduction.MeanDim).apply(self, dims, keepdim, np_dtype)
 
@@ -1666,6 +1663,8 @@ class Tensor(TensorBase):
         if self._data.dtype.kind != "f":
             raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
                                f"{dt.torch_type_name(self._data.dtype)}")
+        if dtype is not None:
+            _mean_dtype("nanmean", dtype)
         return self.nansum(dim, keepdim, dtype=dtype) / self.isnan().logical_not().sum(dim, keepdim)
 
     def _moments(self, name: str, var_op: Any, mean_op: Any, dim: Any, unbiased: Any, keepdim: bool,
@@ -3103,6 +3102,15 @@ def _no_identity_error(ord: float) -> RuntimeError:
     """A norm over every element of an empty tensor, with a max or min in it (ord inf or negative)."""
     return RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because the operation "
                         "does not have an identity")
+
+
+def _mean_dtype(name: str, dtype: Any) -> np.dtype:
+    """A mean's `dtype=`: a floating type (a mean of integers has no integer result), else torch's error."""
+    np_dtype = np.dtype(dt.to_numpy_dtype(dtype))
+    if np_dtype.kind != "f":
+        raise RuntimeError(f"{name}(): could not infer output dtype. Optional dtype must be either a floating point "
+                           f"or complex dtype. Got: {dt.torch_type_name(np_dtype)}")
+    return np_dtype
 
 
 def _unnamed_dim_of_empty_error(name: str) -> RuntimeError:

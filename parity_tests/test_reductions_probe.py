@@ -37,6 +37,7 @@ proves, beyond `test_ops.py`, `test_ops_more.py`, `test_linalg.py` and the op ta
   CPU kernel (for slices without nan of at most 16 elements: beyond, torch's introsort leaves the place
   unspecified; with nan, its std::sort's order is undefined), ModeBackward0 gradient, named result, errors;
 - max/min/amax/amin over every element of an empty tensor ask for a dim, with torch's message;
+- nanmean refuses a non-floating `dtype=` as mean does, with torch's message (it computed, or raised autograd's);
 - topk's and kthvalue's k is read as torch's parser reads an int (a one-element integer tensor too; a float
   or a bool is its TypeError, with the argument's position in the method or the function).
 """
@@ -389,3 +390,12 @@ def test_float16_reductions_and_gradients_bit_for_bit(build):
         got = _float16_value_and_gradient(mt, values, upstream, build)
         for e, g in zip(expected, got):
             np.testing.assert_array_equal(g, e)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.tensor([1.0, 2.0]).nanmean(dtype=m.int32), lambda m: m.tensor([[1.0, NAN]]).nanmean(0, dtype=m.bool),
+    lambda m: m.tensor([1.0, 2.0], requires_grad=True).nanmean(dtype=m.int64), lambda m: m.tensor([1, 2]).nanmean(dtype=m.int32),
+    lambda m: m.tensor([1.0, 2.0]).mean(dtype=m.uint8), lambda m: m.tensor([1.0, NAN]).nanmean(dtype=m.float64),
+])
+def test_mean_dtypes(call):
+    assert_matches_torch(call)
