@@ -124,6 +124,20 @@ def test_batch_norm_of_a_1d_input_fails_as_torch(training, stats, weight):
     assert_matches_torch(normalize)
 
 
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("dtype, stats_dtype", [("int64", "float32"), ("bool", "float32"), ("float32", "float64"),
+                                                ("float64", "float32"), ("float16", "float64")])
+def test_batch_norm_of_a_1d_input_checks_the_channels_and_dtypes_in_torch_order(training, dtype, stats_dtype):
+    """A 1-d input of a dtype batch_norm refuses (or with statistics of another dtype): in training torch's
+    kernel asks for dim 1 first (IndexError), in evaluation it checks the dtypes first. (Found by the fuzz test.)"""
+    def normalize(lib):
+        x = lib.ones(3, dtype=getattr(lib, dtype))
+        stats = lib.zeros(0, dtype=getattr(lib, stats_dtype)), lib.ones(0, dtype=getattr(lib, stats_dtype))
+        return lib.nn.functional.batch_norm(x, *stats, training=training)
+
+    assert_matches_torch(normalize)
+
+
 def test_layer_norm_module_takes_a_numpy_int_as_one_dim():
     """nn.LayerNorm(np.int64(3)): torch's numbers.Integral check makes any integral number one dim."""
     def layer(lib):

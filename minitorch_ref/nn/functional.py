@@ -1392,8 +1392,10 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     _check_not_requiring_grad("native_batch_norm", "running_var", running_var)
     if (running_mean is None) != (running_var is None):
         raise ValueError("running_mean and running_var must either both be None or neither be None")
+    if training:  # (torch's kernels ask for the channels' size, with its IndexError for a 1-d input: in
+        input.size(1)  # training before they check the dtypes, in evaluation after)
     _check_batch_norm_dtypes(input, [p for p in (weight, bias, running_mean, running_var) if p is not None])
-    input.size(1)  # (torch's kernel then asks for the channels' size: its IndexError for a 1-d input)
+    input.size(1)
     for stats in (running_mean, running_var):  # (torch's kernel reads them as vectors; weight and bias: any shape)
         if stats is not None and stats.ndim != 1:
             raise RuntimeError(f"TensorAccessor expected 1 dims but tensor has {stats.ndim}")
