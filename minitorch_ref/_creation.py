@@ -15,7 +15,8 @@ import numpy as np
 from . import _dtype as dt
 from ._generator import as_long
 from ._generator import resolve as _random_source
-from ._tensor import Tensor, _checked_scalar, _fill_value, _finish, _infer_array, _shape_args, _sized, _type_name
+from ._tensor import (Tensor, _checked_scalar, _fill_value, _finish, _infer_array, _int_list, _size_args, _sized,
+                      _type_name)
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -64,7 +65,10 @@ def _shareable(array: np.ndarray) -> np.ndarray:
 
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
-    shape, np_dtype = _sized(_size_args("zeros", sizes, size), dtype)
+    shape = _size_args("zeros", sizes, size)
+    if any(s < 0 for s in shape):  # (torch's zeros checks the size itself, before it allocates)
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
+    shape, np_dtype = _sized(shape, dtype)
     return _finish(np.zeros(shape, np_dtype), None, device, requires_grad)
 
 
@@ -80,17 +84,6 @@ def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
     return _finish(np.empty(shape, np_dtype), None, device, requires_grad)
 
 
-def _size_args(name: str, sizes: tuple, size: Any) -> tuple:
-    """The size, given as `zeros(2, 3)`, `zeros((2, 3))` or `zeros(size=(2, 3))`: one way, and not none."""
-    if size is not None:
-        if sizes:
-            raise TypeError(f"{name}() got multiple values for argument 'size'")
-        return (size,)
-    if not sizes:
-        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
-    return sizes
-
-
 def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of `size` filled with `fill_value`; its dtype, if not given, from the value: bool,
@@ -102,7 +95,7 @@ def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = No
     if dtype is None:
         dtype = dt.bool_ if isinstance(fill_value, builtins.bool) else (
             dt.int64 if isinstance(fill_value, (builtins.int, np.integer)) else dt.DEFAULT_FLOAT)
-    shape, np_dtype = _sized((size,), dtype)
+    shape, np_dtype = _sized(_int_list(size, "full"), dtype)
     return _finish(np.full(shape, _fill_value(fill_value, np_dtype, _numel(shape)), np_dtype), None, device,
                    requires_grad)
 
@@ -127,12 +120,16 @@ def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = Non
     return _finish(values, None, device, requires_grad)
 
 
-def randint(low: int, high: int | None = None, size: Sequence = (), *, generator: Any = None, dtype: Any = None,
+def randint(low: int, high: Any = None, size: Sequence | None = None, *, generator: Any = None, dtype: Any = None,
             device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Integers in [low, high); `randint(high, size)` as torch allows."""
-    if high is None or isinstance(high, (tuple, list)):  # randint(high, size)
-        low, high, size = 0, low, (size if high is None else high)
-    shape, np_dtype = _sized((size,), dtype, dt.int64)
+    """Integers in [low, high); `randint(high, size)` as torch allows. The size is required: with two
+    arguments the second is the size (`randint(5, 2)` is torch's TypeError, not a draw from [5, 2))."""
+    position = 3
+    if high is None:  # randint(high, size=...)
+        low, high, position = 0, low, 2
+    elif size is None:  # randint(high, size)
+        low, high, size, position = 0, low, high, 2
+    shape, np_dtype = _sized(_int_list(size, "randint", position=position), dtype, dt.int64)
     values = _random_source(generator).integers(_numel(shape), as_long(low), as_long(high), np_dtype)
     return _finish(values.reshape(shape), None, device, requires_grad)
 

@@ -12,7 +12,7 @@ import numpy as np
 from . import _dtype as _dt
 from ._dtype import PACKAGE
 from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff, _dim, _fold,
-                      _isclose, _promote, _require_tensor, _unflatten)
+                      _int_arg, _isclose, _promote, _require_tensor, _unflatten)
 from .ops import pointwise, shape
 
 __all__ = [
@@ -135,6 +135,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    dim = _int_arg(dim, "cat", "dim", 2)
     target = _fold([t._data.dtype for t in tensors])  # (every tensor counts for the dtype, the skipped ones too)
     given = tensors  # (Cat skips the legacy empty ones again, but gives them their empty gradient)
     tensors = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])  # legacy empty rule
@@ -167,6 +168,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             kind = type(t)
             name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {name}")
+    dim = _int_arg(dim, "stack", "dim", 2)
     ref = tensors[0]
     for i, t in enumerate(tensors[1:], 1):
         if t.shape != ref.shape:

@@ -80,7 +80,7 @@ class Tensor(TensorBase):
                 raise TypeError(f"new(): data must be a sequence (got {_type_name(data)})")
             array = _infer_array(data, dt.float32).astype(np.float32, copy=False)
         else:
-            array = np.empty(_shape_args(args) if args else (0,), dtype=np.float32)
+            array = np.empty(_shape_args(args, "new") if args else (0,), dtype=np.float32)
         self._data, self._requires_grad, self._grad, self.grad_fn = array, False, None, None
         self._base = self._accumulator = self._hooks = self._post_accumulate_grad_hooks = None
         self._storage = InferenceStorage() if grad_mode._inference else None
@@ -105,8 +105,7 @@ class Tensor(TensorBase):
         dim 0 or -1, `size(dim)` refuses any dim of a 0-d tensor, as torch does.)"""
         if dim is None:
             return dt.Size(self._data.shape)
-        if not isinstance(dim, (builtins.int, np.integer, Tensor)):
-            raise TypeError(f"size(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+        dim = _int_arg(dim, "size")
         if self._data.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[_dim(dim, self._data.ndim)]
@@ -901,14 +900,14 @@ class Tensor(TensorBase):
         return _arg_reduce(self, dim, keepdim, np.argmin)
 
     def softmax(self, dim: int, dtype: Any = None) -> "Tensor":
-        d = _dim(dim, self.ndim)
+        d = _dim(dim, self.ndim, "softmax")
         if _check_floating_kernel(self, dtype, d, "softmax"):
             return (self if dtype is None else self.to(dtype)).clone()  # (torch: an empty integer result as it is)
         x = self.to(dtype) if dtype is not None else _floating(self)
         return reduction.Softmax.apply(x, d if self.ndim else None)
 
     def log_softmax(self, dim: int, dtype: Any = None) -> "Tensor":
-        d = _dim(dim, self.ndim)
+        d = _dim(dim, self.ndim, "log_softmax")
         if _check_floating_kernel(self, dtype, d, "log_softmax"):
             return (self if dtype is None else self.to(dtype)).clone()  # (torch: an empty integer result as it is)
         x = self.to(dtype) if dtype is not None else _floating(self)
@@ -916,16 +915,16 @@ class Tensor(TensorBase):
 
     def cumsum(self, dim: int, *, dtype: Any = None) -> "Tensor":
         np_dtype = self._int_sum_dtype(dtype, "cumsum")
-        return reduction.Cumsum.apply(self, _dim(dim, max(self.ndim, 1)), np_dtype)
+        return reduction.Cumsum.apply(self, _dim(dim, max(self.ndim, 1), "cumsum"), np_dtype)
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape: Any) -> "Tensor":
-        return shape_op_view(self, _shape_args(shape))
+        return shape_op_view(self, _shape_args(shape, "reshape", "shape"))
 
     def view(self, *shape: Any) -> "Tensor":
         if len(shape) == 1 and isinstance(shape[0], dt.dtype):
             raise NotImplementedError("view(dtype) is not supported by minitorch_ref")
-        return shape_op_view(self, _shape_args(shape), "view")
+        return shape_op_view(self, _shape_args(shape, "view"), "view")
 
     def view_as(self, other: "Tensor") -> "Tensor":
         return self.view(other.shape)
@@ -934,7 +933,8 @@ class Tensor(TensorBase):
         return self.reshape(other.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
-        s, e = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)  # (a 0-d tensor counts as 1-d here, as torch)
+        # (a 0-d tensor counts as 1-d here, as torch)
+        s, e = _dim(start_dim, self.ndim, "flatten", "start_dim"), _dim(end_dim, self.ndim, "flatten", "end_dim", 2)
         if self.ndim == 0:
             return self.reshape(1)
         if s > e:
@@ -949,15 +949,18 @@ class Tensor(TensorBase):
         if dim is None:
             dims = tuple(i for i, n in enumerate(shp) if n == 1)
             return shape.Squeeze.apply(self, dims)
-        wanted = (dim,) if isinstance(dim, builtins.int) else tuple(dim)
-        dims = tuple(d for d in (_dim(w, max(self.ndim, 1)) for w in wanted) if self.ndim and shp[d] == 1)
-        return (shape.SqueezeDim if isinstance(dim, builtins.int) else shape.SqueezeDims).apply(self, dims)
+        wanted = [_dim(w, max(self.ndim, 1)) for w in (dim if isinstance(dim, (tuple, list)) else (dim,))]
+        for d in wanted:
+            if wanted.count(d) > 1:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        dims = tuple(d for d in wanted if self.ndim and shp[d] == 1)
+        return (shape.SqueezeDims if isinstance(dim, (tuple, list)) else shape.SqueezeDim).apply(self, dims)
 
     def unsqueeze(self, dim: int) -> "Tensor":
-        return shape.Unsqueeze.apply(self, _dim(dim, self.ndim + 1))
+        return shape.Unsqueeze.apply(self, _dim(dim, self.ndim + 1, "unsqueeze"))
 
     def expand(self, *sizes: Any) -> "Tensor":
-        sizes = _shape_args(sizes)
+        sizes = _shape_args(sizes, "expand")
         shp = self._data.shape
         if len(sizes) < len(shp):
             raise RuntimeError(
@@ -984,19 +987,21 @@ class Tensor(TensorBase):
     def permute(self, *dims: Any) -> "Tensor":
         if not dims:  # torch's argument parser: `permute()` names the missing argument (`permute(())` is a 0-d's)
             raise TypeError('permute() missing 1 required positional arguments: "dims"')
-        dims = tuple(_dim(d, self.ndim) for d in _shape_args(dims))
-        if sorted(dims) != list(range(self.ndim)):
+        dims = _shape_args(dims, "permute", "dims")
+        if len(dims) != self.ndim:  # (torch counts the dims before it reads them)
             raise RuntimeError(
                 f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
-                f"desired ordering of dimensions i.e. input.dim() = {self.ndim} is not equal to len(dims) = {len(dims)}"
-                if len(dims) != self.ndim else "permute(): duplicate dims are not allowed."
-            )
+                f"desired ordering of dimensions i.e. input.dim() = {self.ndim} is not equal to len(dims) = "
+                f"{len(dims)}")
+        dims = tuple(_dim(d, self.ndim) for d in dims)
+        if len(set(dims)) != self.ndim:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
         return shape.Permute.apply(self, dims)
 
     def transpose(self, dim0: int, dim1: int) -> "Tensor":
         n = max(self.ndim, 1)
         axes = list(range(self.ndim))
-        d0, d1 = _dim(dim0, n), _dim(dim1, n)
+        d0, d1 = _dim(dim0, n, "transpose", "dim0"), _dim(dim1, n, "transpose", "dim1", 2)
         if self.ndim == 0:
             return shape.Transpose.apply(self, ())
         axes[d0], axes[d1] = axes[d1], axes[d0]
@@ -1487,6 +1492,7 @@ class Tensor(TensorBase):
     def select(self, dim: int, index: int) -> "Tensor":
         """The slice at `index` along `dim`, that dim removed: `x.select(1, 2)` is `x[:, 2]` (a view)."""
         index = _int_argument(index, "select", "index", 2)
+        dim = _int_arg(dim, "select")
         if self.ndim == 0:
             raise IndexError("select() cannot be applied to a 0-dim tensor.")
         d = _dim(dim, self.ndim)
@@ -1747,6 +1753,7 @@ class Tensor(TensorBase):
         return reduction.Std.apply(self, dims, keepdim, correction)
 
     def _amax(self, op: Any, name: str, dim: Any, keepdim: bool) -> "Tensor":
+        dim = None if dim is None else _int_list_or_int(dim, name)  # (None: every dim, as torch allows here)
         dims = _reduce_dims(dim, self.ndim)
         if dims is None and self._data.size == 0:
             raise _unnamed_dim_of_empty_error(name)
@@ -1776,7 +1783,7 @@ class Tensor(TensorBase):
                           reduction.AmaxOfAminmax.apply(self, dims, keepdim), "aminmax")
 
     def logsumexp(self, dim: Any, keepdim: bool = False) -> "Tensor":
-        dims = _reduce_dims(dim, self.ndim)
+        dims = _reduce_dims(_int_list_or_int(dim, "logsumexp"), self.ndim)
         return reduction.Logsumexp.apply(_floating(self), dims, keepdim)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> "Tensor":
@@ -1905,7 +1912,7 @@ class Tensor(TensorBase):
 
     # (shape)
     def flip(self, *dims: Any, **kwargs: Any) -> "Tensor":
-        dims = _shape_args(dims) if dims else tuple(kwargs.get("dims", ()))
+        dims = _shape_args(dims, "flip", "dims") if dims else tuple(kwargs.get("dims", ()))
         norm = tuple(_dim(d, self.ndim) for d in dims)
         if len(set(norm)) != len(norm):
             repeated = next(d for d in norm if norm.count(d) > 1)
@@ -1918,7 +1925,8 @@ class Tensor(TensorBase):
             if len(shifts_t) != 1:
                 raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:0")
             return shape.Roll.apply(self, shifts_t[0], None)  # (np.roll with no axis rolls the flattened tensor)
-        dims_t = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+        dims = _int_list_or_int(dims, "roll", "dims", 2)
+        dims_t = dims if isinstance(dims, tuple) else (dims,)
         if not shifts_t:
             raise RuntimeError("`shifts` required")
         if len(shifts_t) != len(dims_t):
@@ -1940,19 +1948,24 @@ class Tensor(TensorBase):
         return shape.Triu.apply(self, builtins.int(diagonal))
 
     def repeat(self, *sizes: Any) -> "Tensor":
-        sizes = _shape_args(sizes)
+        sizes = _shape_args(sizes, "repeat", "repeats")
         if len(sizes) < self.ndim:
             raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
                                "tensor")
-        if any(n < 0 for n in sizes):
-            raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: {list(sizes)}")
+        target = [r * n for r, n in zip(sizes, (1,) * (len(sizes) - self.ndim) + self._data.shape)]
+        if any(n < 0 for n in target):  # (torch names the first negative size of the result)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {next(n for n in target if n < 0)}: "
+                               f"{target}")
         return shape.Repeat.apply(self, sizes)
 
     def tile(self, *dims: Any) -> "Tensor":
-        dims = _shape_args(dims)
+        dims = _shape_args(dims, "tile", "dims")
         return self.repeat((1,) * (self.ndim - len(dims)) + dims)
 
     def narrow(self, dim: int, start: Any, length: int) -> "Tensor":
+        dim, length = _int_arg(dim, None), _int_arg(length, None, "length")  # (torch reads them first)
+        if not isinstance(start, Tensor):
+            start = _int_arg(start, None, "start")
         if self.ndim == 0:
             raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
         if length < 0:
@@ -1992,7 +2005,7 @@ class Tensor(TensorBase):
             raise RuntimeError("chunk expects at least a 1-dimensional tensor")
         if chunks <= 0:
             raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
-        size = self.shape[_dim(dim, self.ndim)]
+        size = self.shape[_dim(dim, self.ndim, "chunk", "dim", 2)]
         if size == 0:  # torch: `chunks` empty pieces
             return self.split([0] * chunks, dim)
         return self.split(-(-size // chunks), dim)  # pieces of ceil(size / chunks); the last may be smaller
@@ -2003,8 +2016,12 @@ class Tensor(TensorBase):
                                          for i in range(self.shape[d])))
 
     def movedim(self, source: Any, destination: Any) -> "Tensor":
-        src = [source] if isinstance(source, builtins.int) else list(source)
-        dst = [destination] if isinstance(destination, builtins.int) else list(destination)
+        if isinstance(source, (tuple, list)) != isinstance(destination, (tuple, list)):  # (two ints or two tuples)
+            raise TypeError(f"movedim() received an invalid combination of arguments - got ({_type_name(source)}, "
+                            f"{_type_name(destination)}), but expected one of:\n * (int source, int destination)\n"
+                            " * (tuple of ints source, tuple of ints destination)\n")
+        src = list(source) if isinstance(source, (tuple, list)) else [source]
+        dst = list(destination) if isinstance(destination, (tuple, list)) else [destination]
         if len(src) != len(dst):
             raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
                                f"the same number of dims as destination ({dst} dims)")
@@ -2245,26 +2262,30 @@ class Tensor(TensorBase):
         """The indices of the nonzero elements: one row each (n, ndim), or one tensor per dim (`as_tuple`)."""
         return pointwise.NoGradient.apply(_nonzero_as_tuple if as_tuple else _nonzero, self)
 
-    def _new(self, fill: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool) -> "Tensor":
-        """`new_full` and co: `full(size, fill)` in self's dtype unless `dtype` is given (the fill value
+    def _new(self, fill: Any, shape: tuple, dtype: Any, device: Any, requires_grad: bool) -> "Tensor":
+        """`new_full` and co: `full(shape, fill)` in self's dtype unless `dtype` is given (the fill value
         checked as `full` checks it: -1 wraps around to 255 in uint8, NaN into an integer dtype raises)."""
-        shape, np_dtype = _sized(size, dtype or self.dtype)
+        shape, np_dtype = _sized(shape, dtype or self.dtype)
         array = np.full(shape, _fill_value(fill, np_dtype, math.prod(shape)), np_dtype)
         return _finish(array, None, device, requires_grad)
 
-    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
-        """Zeros of `size`, with this tensor's dtype unless `dtype` is given."""
-        return self._new(0, size, dtype, device, requires_grad)
+    def new_zeros(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> "Tensor":
+        """Zeros of the size (`new_zeros(2, 3)`, `new_zeros((2, 3))`, `new_zeros(size=(2, 3))`), with this
+        tensor's dtype unless `dtype` is given."""
+        return self._new(0, _size_args("new_zeros", sizes, size), dtype, device, requires_grad)
 
-    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
-        return self._new(1, size, dtype, device, requires_grad)
+    def new_ones(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> "Tensor":
+        return self._new(1, _size_args("new_ones", sizes, size), dtype, device, requires_grad)
 
-    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
-        return self._new(0, size, dtype, device, requires_grad)  # (torch leaves the values unset)
+    def new_empty(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> "Tensor":
+        return self._new(0, _size_args("new_empty", sizes, size), dtype, device, requires_grad)  # (values unset)
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> "Tensor":
-        return self._new(fill_value, (size,), dtype, device, requires_grad)
+        return self._new(fill_value, _int_list(size, "new_full"), dtype, device, requires_grad)
 
     def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
         """A new tensor of `data` (always a copy, never part of a graph) with this tensor's dtype by default."""
@@ -2396,11 +2417,15 @@ def _return_type(kind: str) -> type:
 
 
 # ---------------------------------------------------------------------- helpers
-def _dim(dim: Any, ndim: int) -> int:
-    """Normalise a possibly negative dim, with torch's IndexError when it is out of range."""
-    dim = builtins.int(dim)
+def _dim(dim: Any, ndim: int, function: str | None = None, argument: str = "dim", position: int = 1) -> int:
+    """Normalise a possibly negative dim, with torch's IndexError when it is out of range (and its
+    TypeError, naming `function`'s argument, when it is not an int)."""
+    if type(dim) is not builtins.int:
+        dim = _int_arg(dim, function, argument, position)
     n = max(ndim, 1)
     if not -n <= dim < n:
+        if not -_INT64_LIMIT <= dim < _INT64_LIMIT:
+            raise ValueError("Overflow when unpacking long long")
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
 
@@ -2432,10 +2457,101 @@ def _opt_dims(dim: Any, ndim: int):
     return () if ndim == 0 else d
 
 
-def _shape_args(shape: Sequence) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list, dt.Size)):
-        shape = shape[0]
-    return tuple(builtins.int(s) for s in shape)
+# ---------------------------------------------------------------- reading sizes and dims as torch's parser does
+# torch reads a size ("tuple of ints") from ints, NumPy ints and one-element integer tensors; its first
+# element picks the overload, so it must be a true int (not a bool), the others may be bools. A dim ("int")
+# is an int, a NumPy int or a 0-d integer tensor, never a bool. Floats, strings and None are TypeErrors.
+_INT64_LIMIT = 1 << 63
+_NOT_INTEGRAL = ("Expected scalar.isIntegral( false) to be true, but got false.  (Could this error message be "
+                 "improved?  If so, please report an enhancement request to PyTorch.)")
+
+
+def _shape_args(args: tuple, function: str, argument: str = "size") -> tuple:
+    """A size given as varargs, `f(2, 3)`, or as one argument, `f((2, 3))`, `f(Size)`, `f(2)`."""
+    if not args:
+        raise TypeError(f'{function}() missing 1 required positional arguments: "{argument}"')
+    if len(args) == 1 and _opens_int_list(args[0]):  # f(2)
+        return (_int_element(args[0], 0, function, argument),)
+    if len(args) == 1:  # f((2, 3)), or torch's error for f(2.0)
+        return _int_list(args[0], function, argument)
+    if not _opens_int_list(args[0]):
+        raise TypeError(f"{function}() takes 1 positional argument but {len(args)} were given")
+    return tuple(_int_element(v, i, function, argument) for i, v in enumerate(args))
+
+
+def _size_args(function: str, sizes: tuple, size: Any) -> tuple:
+    """The size of `zeros(2, 3)`, `zeros((2, 3))` or `zeros(size=(2, 3))`: one way, and not none."""
+    if size is not None:
+        if sizes:
+            raise TypeError(f"{function}() got multiple values for argument 'size'")
+        return _int_list(size, function, keyword=True)
+    return _shape_args(sizes, function)
+
+
+def _int_list(value: Any, function: str, argument: str = "size", position: int = 1, keyword: bool = False) -> tuple:
+    """A 'tuple of ints' given as one argument (a tuple, list or Size; `f(size=...)` when `keyword`)."""
+    where = "" if keyword else f" (position {position})"
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{function}(): argument '{argument}'{where} must be tuple of ints, not {_type_name(value)}")
+    if value and not _opens_int_list(value[0]):
+        found = f"not {_type_name(value)}" if keyword else f"but found element of type {_type_name(value[0])} at pos 0"
+        raise TypeError(f"{function}(): argument '{argument}'{where} must be tuple of ints, {found}")
+    return tuple(_int_element(v, i, function, argument) for i, v in enumerate(value))
+
+
+def _int_list_or_int(value: Any, function: str, argument: str = "dim", position: int = 1) -> Any:
+    """A 'tuple of ints' that may be one int (amax's dim, roll's dims): a tuple read by `_int_list`, or the int."""
+    return value if _opens_int_list(value) else _int_list(value, function, argument, position)
+
+
+def _opens_int_list(value: Any) -> bool:
+    """Whether `value` can open a 'tuple of ints' (torch's overload check on the first element)."""
+    if type(value) is builtins.int:
+        return True
+    if isinstance(value, Tensor):
+        return value._data.size == 1 and value._data.dtype.kind in "iub"
+    if isinstance(value, builtins.bool):
+        return False
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _int_element(value: Any, index: int, function: str, argument: str) -> int:
+    """Element `index` of a 'tuple of ints', read as torch unpacks it (a bool counts as 0 or 1)."""
+    if type(value) is builtins.int and -_INT64_LIMIT <= value < _INT64_LIMIT:
+        return value
+    if isinstance(value, Tensor) and value._data.size == 1 and value._data.dtype.kind in "iub":
+        if value._data.dtype.kind == "b":
+            raise RuntimeError(_NOT_INTEGRAL)
+        return builtins.int(value._data.item())
+    try:
+        number = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{function}(): argument '{argument}' failed to unpack the object at pos {index + 1} with "
+                        f"error \"type must be tuple of ints,but got {_type_name(value)}\"") from None
+    if not -_INT64_LIMIT <= number < _INT64_LIMIT:  # (torch's message goes on with a C++ stack trace)
+        raise TypeError(f"{function}(): argument '{argument}' failed to unpack the object at pos {index + 1} with "
+                        "error \"Overflow when unpacking long long")
+    return number
+
+
+def _int_arg(value: Any, function: str | None, argument: str = "dim", position: int = 1) -> int:
+    """An 'int' argument (a dim): an int, a NumPy int or a 0-d integer tensor, with torch's TypeError.
+    Without `function` (one with several overloads, a dim or a tuple of them) a one-element integer
+    tensor is taken too, as torch takes it in a 'tuple of ints'."""
+    if type(value) is builtins.int:
+        return value
+    if isinstance(value, Tensor) and (value.ndim == 0 and value._data.dtype.kind in "iu" if function else
+                                      value._data.size == 1 and value._data.dtype.kind in "iub"):
+        return builtins.int(value._data.item())
+    if isinstance(value, np.integer) or (isinstance(value, builtins.int) and not isinstance(value, builtins.bool)):
+        return builtins.int(value)
+    if function is None:  # (a function with several overloads: torch lists them all, we name the argument)
+        raise TypeError(f"argument '{argument}' must be int, not {_type_name(value)}")
+    raise TypeError(f"{function}(): argument '{argument}' (position {position}) must be int, not {_type_name(value)}")
 
 
 # ---------------------------------------------------------------- making tensors from data
@@ -2610,8 +2726,8 @@ def _checked_cast(array: np.ndarray, np_dtype: np.dtype) -> np.ndarray:
         return array.astype(np_dtype, copy=False)
 
 
-def _sized(size: Sequence, dtype: Any, default: Any = None):
-    shape = _shape_args(size)
+def _sized(shape: tuple, dtype: Any, default: Any = None):
+    """A read size (see `_shape_args`), checked not negative, and the NumPy dtype to make it in."""
     for s in shape:
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
@@ -2619,14 +2735,19 @@ def _sized(size: Sequence, dtype: Any, default: Any = None):
 
 
 def shape_op_view(t: Tensor, shape_: tuple, method: str = "reshape") -> Tensor:
+    """`t` viewed in `shape_`, one -1 inferred, after torch's checks (in its order, dim by dim)."""
     n = t._data.size
     known = 1
-    unknown = [i for i, s in enumerate(shape_) if s == -1]
-    for s in shape_:
-        if s != -1:
+    unknown = []
+    for i, s in enumerate(shape_):
+        if s == -1:
+            if unknown:
+                raise RuntimeError("only one dimension can be inferred")
+            unknown.append(i)
+        elif s < 0:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape_)}")
+        else:
             known *= s
-    if len(unknown) > 1:
-        raise RuntimeError("only one dimension can be inferred")
     if (unknown and (known == 0 or n % known)) or (not unknown and known != n):
         raise RuntimeError(f"shape '{list(shape_)}' is invalid for input of size {n}")
     return shape.View.apply(t, shape_, method)
@@ -2998,14 +3119,9 @@ def _diff(x: Tensor, n: Any, dim: Any, prepend: Any, append: Any) -> Tensor:
 
 def _unflatten(x: Tensor, dim: Any, sizes: Any) -> Tensor:
     """torch's unflatten: its argument checks, then infer_size's (its messages wrapped as unflatten wraps them)."""
-    if isinstance(sizes, Tensor) or not isinstance(sizes, (tuple, list)):
-        raise TypeError(f"unflatten(): argument 'sizes' (position 2) must be tuple of ints, not {type(sizes).__name__}")
-    for i, s in enumerate(sizes):
-        if not isinstance(s, (builtins.int, np.integer)) or isinstance(s, builtins.bool):
-            raise TypeError(f"unflatten(): argument 'sizes' failed to unpack the object at pos {i + 1} with error "
-                            f"\"type must be tuple of ints,but got {type(s).__name__}\"")
+    dim = _int_arg(dim, "unflatten")
+    sizes = list(_int_list(sizes, "unflatten", "sizes", 2))
     d = _dim(dim, x.ndim)
-    sizes = [builtins.int(s) for s in sizes]
     if not sizes:
         raise RuntimeError("unflatten: sizes must be non-empty")
     unexpected = "unflatten got an unexpected error:\n"
@@ -3120,6 +3236,7 @@ def _unnamed_dim_of_empty_error(name: str) -> RuntimeError:
 
 
 def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:
+    dim = dim if dim is None else _int_arg(dim, fn.__name__)
     if t._data.dtype == np.bool_:
         raise RuntimeError(f"{fn.__name__}(): does not support bool input")
     if dim is None:
