@@ -10,7 +10,9 @@ at test time (same result, or the same exception type and message):
   a TypeError "failed to unpack the object at pos 2" (a bool there counts as 0 or 1); `size=` takes
   a tuple only, and `full`, `new_full` and `randint` never take a bare int;
 - the same holds for `new_zeros/new_ones/new_empty` (which take `size=` too), `reshape`, `view`,
-  `expand`, `repeat`, `permute`, `tile`, `flip` and `unflatten`'s sizes;
+  `expand`, `repeat`, `permute`, `tile`, `flip`, `unflatten`'s sizes, and the module constructors
+  that make their parameters from sizes (`Linear`, `Embedding`, `EmbeddingBag`, `Conv1d/2d`,
+  `LayerNorm`, `BatchNorm1d`): their errors are those of torch's `empty(...)` call;
 - a dim is an int, a NumPy int or a 0-d integer tensor, never a bool, float, str or None: torch's
   TypeError for `flatten` (and `nn.Flatten`), `unsqueeze`, `transpose`, `size`, `select`, `softmax`,
   `cumsum`, `argmax`, `unflatten`, `chunk`, `cat`, `stack`, and "tuple of ints" for `amax`,
@@ -235,3 +237,42 @@ def test_dims_of_overloaded_functions_read_as_torch(method, value):
                                     "chunk(2, v)"])
 def test_a_dim_beyond_int64_is_a_value_error(method):
     assert_matches_torch(lambda m: _result(DIM_METHODS[method](m, _x(m), 2 ** 63)))
+
+
+# ------------------------------------------------------------------ module constructors
+MODULES = {
+    "Linear(v, 3)": lambda m, v: m.nn.Linear(v, 3), "Linear(3, v)": lambda m, v: m.nn.Linear(3, v),
+    "Embedding(v, 3)": lambda m, v: m.nn.Embedding(v, 3), "Embedding(3, v)": lambda m, v: m.nn.Embedding(3, v),
+    "EmbeddingBag(v, 3)": lambda m, v: m.nn.EmbeddingBag(v, 3),
+    "EmbeddingBag(3, v)": lambda m, v: m.nn.EmbeddingBag(3, v),
+    "Conv1d(v, 2, 3)": lambda m, v: m.nn.Conv1d(v, 2, 3), "Conv2d(v, 2, 3)": lambda m, v: m.nn.Conv2d(v, 2, 3),
+    "Conv2d(2, v, 3)": lambda m, v: m.nn.Conv2d(2, v, 3), "Conv2d(2, 2, v)": lambda m, v: m.nn.Conv2d(2, 2, v),
+    "LayerNorm(v)": lambda m, v: m.nn.LayerNorm(v), "LayerNorm((3, v))": lambda m, v: m.nn.LayerNorm((3, v)),
+    "LayerNorm((v, 3))": lambda m, v: m.nn.LayerNorm((v, 3)), "BatchNorm1d(v)": lambda m, v: m.nn.BatchNorm1d(v),
+}
+MODULE_VALUES = ["int", "bool", "float", "np-int", "np-float", "int-tensor-0d", "float-tensor-0d", "Size"]
+
+
+@pytest.mark.parametrize("value", MODULE_VALUES + ["neg"])
+@pytest.mark.parametrize("module", MODULES)
+def test_module_sizes_read_as_torch(module, value):
+    """The module's parameters are made by torch's `empty(...)`: the same shapes, or its error."""
+    if module.startswith("Conv2d(2, 2") and value in ("int-tensor-0d", "float-tensor-0d", "Size"):
+        pytest.skip("a tensor or Size as kernel_size goes through _pair: not a size question")
+
+    def program(m):
+        v = -2 if value == "neg" else VALUES[value](m)
+        if module.startswith("Conv") and value in ("str", "Size"):
+            pytest.skip("(torch's `in_channels % groups` fails first, on the str or tuple itself)")
+        return _shape(MODULES[module](m, v).weight)
+    assert_matches_torch(program)
+
+
+@pytest.mark.parametrize("shape", [(2.0,), (3, "2")], ids=["float", "str"])
+def test_layer_norm_without_parameters_makes_no_size(shape):
+    """elementwise_affine=False: torch calls no `empty`, so the shape is not read (until forward)."""
+    assert_matches_torch(lambda m: m.nn.LayerNorm(shape, elementwise_affine=False).normalized_shape)
+
+
+def test_layer_norm_parameters_start_at_one_and_zero():
+    assert_matches_torch(lambda m: tuple(p.detach() for p in m.nn.LayerNorm((2, 3)).parameters()))

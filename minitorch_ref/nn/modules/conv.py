@@ -66,7 +66,7 @@ class _ConvNd(Module):
                     self._reversed_padding_repeated_twice[2 * i + 1] = total_padding - total_padding // 2
         else:
             self._reversed_padding_repeated_twice = tuple(p for p in reversed(padding) for _ in range(2))
-        self.weight = Parameter(_creation.empty(out_channels, in_channels // groups, *kernel_size, dtype=dtype,
+        self.weight = Parameter(_creation.empty((out_channels, in_channels // groups, *kernel_size), dtype=dtype,
                                                 device=device))
         if bias:
             self.bias = Parameter(_creation.empty(out_channels, dtype=dtype, device=device))

@@ -29,15 +29,16 @@ class LayerNorm(Module):
         self.normalized_shape = shape
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(_creation.ones(shape, dtype=dtype, device=device))
+        if elementwise_affine:  # (made by `empty(normalized_shape)` as torch makes them: its errors for the shape)
+            self.weight = Parameter(_creation.empty(shape, dtype=dtype, device=device))
             if bias:
-                self.bias = Parameter(_creation.zeros(shape, dtype=dtype, device=device))
+                self.bias = Parameter(_creation.empty(shape, dtype=dtype, device=device))
             else:
                 self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
+        self.reset_parameters()
 
     def reset_parameters(self) -> None:
         if self.weight is not None:

@@ -30,7 +30,7 @@ class Embedding(Module):
         self.padding_idx = F._normalize_padding_idx(padding_idx, num_embeddings,
                                                     "Padding_idx must be within num_embeddings")
         self.sparse = sparse
-        self.weight = Parameter(_creation.empty(num_embeddings, embedding_dim, dtype=dtype, device=device))
+        self.weight = Parameter(_creation.empty((num_embeddings, embedding_dim), dtype=dtype, device=device))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -69,7 +69,7 @@ class EmbeddingBag(Module):
         self.mode = mode
         self.sparse = sparse
         self.include_last_offset = include_last_offset
-        self.weight = Parameter(_creation.empty(num_embeddings, embedding_dim, dtype=dtype, device=device))
+        self.weight = Parameter(_creation.empty((num_embeddings, embedding_dim), dtype=dtype, device=device))
         self.reset_parameters()
 
     reset_parameters = Embedding.reset_parameters  # N(0, 1), the padding row zeroed: as Embedding
