@@ -12,7 +12,7 @@ import numpy as np
 from . import _dtype as _dt
 from ._dtype import PACKAGE
 from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff, _dim, _fold,
-                      _int_arg, _isclose, _promote, _require_tensor, _unflatten)
+                      _int_arg, _int_list, _isclose, _promote, _require_tensor, _unflatten)
 from .ops import pointwise, shape
 
 __all__ = [
@@ -57,11 +57,44 @@ _UNARY = ["neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "t", "l
 for _name in _UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "sum", "mean", "max", "min", "argmax", "argmin",
-              "softmax", "log_softmax", "cumsum", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute",
-              "gather", "index_select", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
+              "softmax", "log_softmax", "cumsum", "squeeze", "gather", "index_select", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
               "allclose", "equal", "all", "any", "mm", "dot", "masked_fill", "select", "take"]:
     globals()[_name] = _method(_name)
 _tensor_pow = pow
+
+
+# The shape functions read their sizes and dims one position after the methods (input is position 1),
+# and take a size as one tuple only, as torch's: `torch.reshape(x, (2, 3))`, never `torch.reshape(x, 2, 3)`.
+def reshape(input: Tensor, shape: Sequence[int] | None = None) -> Tensor:
+    _require_tensor(input, "reshape", "input", 1)
+    return input.reshape(_int_list(_given(shape, "reshape", "shape"), "reshape", "shape", 2))
+
+
+def permute(input: Tensor, dims: Sequence[int] | None = None) -> Tensor:
+    _require_tensor(input, "permute", "input", 1)
+    return input.permute(_int_list(_given(dims, "permute", "dims"), "permute", "dims", 2))
+
+
+def _given(value: Any, function: str, argument: str) -> Any:
+    """`value`, or torch's parser error when it was not given (None)."""
+    if value is None:
+        raise TypeError(f'{function}() missing 1 required positional arguments: "{argument}"')
+    return value
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    _require_tensor(input, "flatten", "input", 1)
+    return input.flatten(_int_arg(start_dim, "flatten", "start_dim", 2), _int_arg(end_dim, "flatten", "end_dim", 3))
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    _require_tensor(input, "unsqueeze", "input", 1)
+    return input.unsqueeze(_int_arg(dim, "unsqueeze", "dim", 2))
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    _require_tensor(input, "transpose", "input", 1)
+    return input.transpose(_int_arg(dim0, "transpose", "dim0", 2), _int_arg(dim1, "transpose", "dim1", 3))
 
 
 def pow(input: Any, exponent: Any) -> Tensor:

@@ -19,6 +19,8 @@ at test time (same result, or the same exception type and message):
   `logsumexp`, `roll`; functions with several overloads (`sum`, `mean`, `squeeze`, `narrow`,
   `movedim`, `split`, `max`...) raise the same TypeError type (torch's message lists every overload)
   and take a one-element integer tensor as a dim as torch does;
+- the function forms (`torch.reshape(x, shape)`, `torch.flatten(x, 1)`, `permute`, `unsqueeze`,
+  `transpose`) count the input as position 1 and take a size as one tuple only, as torch's;
 - negative sizes give torch's errors (`zeros`' own message, the result's size for `repeat`, the
   index for `reshape`), a dim beyond int64 torch's ValueError, a size beyond it a TypeError, and
   `squeeze` refuses a repeated dim.
@@ -27,9 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
-import minitorch_ref as mt
 from parity_tests.test_semantics import assert_matches_torch
 
 # The values tried as a size or a dim, built in each library.
@@ -80,9 +80,11 @@ def test_creation_reads_the_size_as_torch(creator, form, value):
 
 @pytest.mark.parametrize("program", [
     lambda m: m.rand(2.0, 3), lambda m: _x(m).movedim((0,), 1), lambda m: _x(m).movedim(0, [1]),
-], ids=["rand(2.0,3)", "movedim(tuple,int)", "movedim(int,list)"])
+    lambda m: m.reshape(_x(m), 2, 12), lambda m: m.permute(_x(m), 2, 0, 1),
+], ids=["rand(2.0,3)", "movedim(tuple,int)", "movedim(int,list)", "torch.reshape-varargs", "torch.permute-varargs"])
 def test_overloaded_functions_refuse_as_torch(program):
-    """Functions with several overloads: torch's message lists them all, the TypeError is compared."""
+    """Functions with several overloads: torch's message lists them all, the TypeError is compared. (And the
+    function forms of reshape and permute given varargs: Python counts their optional size in its message.)"""
     assert_matches_torch(lambda m: _shape(program(m)), same_message=False)
 
 
@@ -237,6 +239,37 @@ def test_dims_of_overloaded_functions_read_as_torch(method, value):
                                     "chunk(2, v)"])
 def test_a_dim_beyond_int64_is_a_value_error(method):
     assert_matches_torch(lambda m: _result(DIM_METHODS[method](m, _x(m), 2 ** 63)))
+
+
+# ------------------------------------------------------------------ function forms: input is position 1
+FUNCTIONS = {
+    "reshape(x, (v, -1))": lambda m, x, v: m.reshape(x, (v, -1)),
+    "reshape(x, (-1, v))": lambda m, x, v: m.reshape(x, (-1, v)),
+    "reshape(x, v)": lambda m, x, v: m.reshape(x, v), "permute(x, (v, 0, 1))": lambda m, x, v: m.permute(x, (v, 0, 1)),
+    "permute(x, v)": lambda m, x, v: m.permute(x, v), "flatten(x, v)": lambda m, x, v: m.flatten(x, v),
+    "flatten(x, 0, v)": lambda m, x, v: m.flatten(x, 0, v), "unsqueeze(x, v)": lambda m, x, v: m.unsqueeze(x, v),
+    "transpose(x, v, 0)": lambda m, x, v: m.transpose(x, v, 0),
+    "transpose(x, 0, v)": lambda m, x, v: m.transpose(x, 0, v),
+}
+
+
+@pytest.mark.parametrize("value", DIM_VALUES)
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_function_forms_count_the_input_as_position_one(function, value):
+    assert_matches_torch(lambda m: _shape(FUNCTIONS[function](m, _x(m), VALUES[value](m))))
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: m.reshape(_x(m)), lambda m: m.reshape(_x(m), 24), lambda m: m.reshape(_x(m), [24]),
+    lambda m: m.reshape(_x(m), m.Size([24])), lambda m: m.reshape(_x(m), shape=(24,)), lambda m: m.reshape(2.0, (1,)),
+    lambda m: m.permute(_x(m)), lambda m: m.permute(_x(m), dims=[2, 0, 1]), lambda m: m.flatten([1.0]),
+    lambda m: m.flatten(_x(m), start_dim=1), lambda m: m.unsqueeze(_x(m), dim=1),
+    lambda m: m.transpose(_x(m), dim0=0, dim1=2),
+], ids=["reshape-no-shape", "reshape-int", "reshape-list", "reshape-Size", "reshape-keyword", "reshape-float-input",
+        "permute-no-dims", "permute-keyword", "flatten-list-input", "flatten-keyword", "unsqueeze-keyword",
+        "transpose-keywords"])
+def test_function_forms_edges(program):
+    assert_matches_torch(lambda m: _shape(program(m)))
 
 
 # ------------------------------------------------------------------ module constructors
