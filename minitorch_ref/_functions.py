@@ -57,8 +57,9 @@ _UNARY = ["neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "t", "l
 for _name in _UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "sum", "mean", "max", "min", "argmax", "argmin",
-              "softmax", "log_softmax", "cumsum", "squeeze", "gather", "index_select", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
-              "allclose", "equal", "all", "any", "mm", "dot", "masked_fill", "select", "take"]:
+              "softmax", "log_softmax", "cumsum", "squeeze", "gather", "index_select", "eq", "ne", "lt", "le", "gt",
+              "ge", "logical_and", "logical_or", "logical_xor", "allclose", "equal", "all", "any", "mm", "dot",
+              "masked_fill", "select", "take"]:
     globals()[_name] = _method(_name)
 _tensor_pow = pow
 
@@ -163,12 +164,12 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join along an existing dimension; torch's errors for empty lists and mismatched shapes."""
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"cat() received an invalid combination of arguments - got ({type(tensors).__name__}, ...)")
-    if len(tensors) == 0:
-        raise ValueError(f"{PACKAGE}.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
-    dim = _int_arg(dim, "cat", "dim", 2)
+    dim = _int_arg(dim, "cat", "dim", 2)  # (torch reads its arguments before it looks at them)
+    if len(tensors) == 0:
+        raise ValueError(f"{PACKAGE}.cat(): expected a non-empty list of Tensors")
     target = _fold([t._data.dtype for t in tensors])  # (every tensor counts for the dtype, the skipped ones too)
     given = tensors  # (Cat skips the legacy empty ones again, but gives them their empty gradient)
     tensors = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])  # legacy empty rule

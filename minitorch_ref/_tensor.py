@@ -1047,7 +1047,7 @@ class Tensor(TensorBase):
         return self.transpose(0, 1)
 
     def gather(self, dim: int, index: "Tensor") -> "Tensor":
-        d = _dim(dim, max(self.ndim, 1))  # (torch checks the dim first)
+        d = _dim(dim, max(self.ndim, 1), "gather")  # (torch checks the dim first)
         if not (isinstance(index, Tensor) and index._data.size == 0):  # (an empty index of any dtype reads nothing)
             _check_index_dtype(index, "gather")
         if index._data.size == 0:  # nothing to read: torch checks nothing more
@@ -1072,7 +1072,8 @@ class Tensor(TensorBase):
         return shape.Gather.apply(self, d, index._data)
 
     def index_select(self, dim: int, index: "Tensor") -> "Tensor":
-        d = _dim(dim, max(self.ndim, 1))  # (torch checks the dim, then the index's shape, then its dtype)
+        # (torch checks the dim, then the index's shape, then its dtype)
+        d = _dim(dim, max(self.ndim, 1), "index_select")
         if isinstance(index, Tensor) and index.ndim > 1:
             raise IndexError("index_select(): Index is supposed to be a vector")
         _check_index_dtype(index, "index_select")
@@ -1696,7 +1697,7 @@ class Tensor(TensorBase):
         return reduction.Trace.apply(self, self._int_sum_dtype(None))
 
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
-        d1, d2 = _dim(dim1, self.ndim), _dim(dim2, self.ndim)
+        d1, d2 = _dim(dim1, self.ndim, "diagonal", "dim1", 2), _dim(dim2, self.ndim, "diagonal", "dim2", 3)
         if d1 == d2:
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
         return reduction.DiagonalView.apply(self, builtins.int(offset), d1, d2)
@@ -1822,7 +1823,7 @@ class Tensor(TensorBase):
     def cumprod(self, dim: int, *, dtype: Any = None) -> "Tensor":
         np_dtype = self._int_sum_dtype(dtype, "cumprod")
         x = self.to(dt.from_numpy_dtype(np_dtype)) if np_dtype is not None and self._data.dtype.kind == "f" else self
-        return reduction.Cumprod.apply(x, _dim(dim, max(self.ndim, 1)), np_dtype)
+        return reduction.Cumprod.apply(x, _dim(dim, max(self.ndim, 1), "cumprod"), np_dtype)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: Any = None):
         """Always stable here; a given `stable=` picks torch's other overload (SortBackward1)."""
@@ -1838,7 +1839,7 @@ class Tensor(TensorBase):
 
     def _topk(self, k: Any, dim: Any, largest: bool, position: int):
         k = _int_argument(k, "topk", "k", position)
-        d = _dim(dim, self.ndim)
+        d = _dim(dim, self.ndim, "topk", "dim", position + 1)
         size = self.shape[d] if self.ndim else 1
         if not 0 <= k <= size:
             raise RuntimeError("selected index k out of range")
@@ -1912,7 +1913,8 @@ class Tensor(TensorBase):
 
     # (shape)
     def flip(self, *dims: Any, **kwargs: Any) -> "Tensor":
-        dims = _shape_args(dims, "flip", "dims") if dims else tuple(kwargs.get("dims", ()))
+        dims = _int_list(kwargs["dims"], "flip", "dims", keyword=True) if "dims" in kwargs else _shape_args(
+            dims, "flip", "dims")
         norm = tuple(_dim(d, self.ndim) for d in dims)
         if len(set(norm)) != len(norm):
             repeated = next(d for d in norm if norm.count(d) > 1)
@@ -1984,6 +1986,12 @@ class Tensor(TensorBase):
         return shape.Slice.apply(self, (slice(None),) * d + (slice(start, start + length),))  # (always a slice)
 
     def split(self, split_size: Any, dim: int = 0) -> tuple:
+        if isinstance(split_size, Tensor) and split_size._data.size == 1:  # (torch's Tensor.split: int(split_size))
+            split_size = builtins.int(split_size.item())
+        if isinstance(split_size, builtins.int):
+            split_size = _int_arg(split_size, None, "split_size")  # (an int, not a bool)
+        else:  # (torch hands anything else to split_with_sizes)
+            split_size = list(_int_list(split_size, "split_with_sizes", "split_sizes", 2))
         d = _dim(dim, self.ndim)
         size = self.shape[d]
         if isinstance(split_size, (list, tuple)):
@@ -2001,6 +2009,7 @@ class Tensor(TensorBase):
                                          for a, b in zip(bounds[:-1], bounds[1:])))
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        chunks = _int_arg(chunks, "chunk", "chunks")  # (its type first, its value after the tensor's dims)
         if self.ndim == 0:  # (torch checks this before `chunks`)
             raise RuntimeError("chunk expects at least a 1-dimensional tensor")
         if chunks <= 0:
@@ -2011,7 +2020,7 @@ class Tensor(TensorBase):
         return self.split(-(-size // chunks), dim)  # pieces of ceil(size / chunks); the last may be smaller
 
     def unbind(self, dim: int = 0) -> tuple:
-        d = _dim(dim, self.ndim)
+        d = _dim(dim, self.ndim, "unbind")
         return inplace.mark_pieces(tuple(shape.UnbindPiece.apply(self, (slice(None),) * d + (i,))
                                          for i in range(self.shape[d])))
 
@@ -2072,7 +2081,7 @@ class Tensor(TensorBase):
             if self._data.dtype == np.bool_ and self._data.size:  # (no bool kernel in torch)
                 raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
             return (reduction.NanmedianAll if skip_nan else reduction.MedianAll).apply(self)
-        d = _dim(dim, self.ndim)
+        d = _dim(dim, self.ndim, name)
         if self.ndim and self._data.shape[d] == 0:
             raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
         if self._data.dtype == np.bool_:
@@ -2748,6 +2757,9 @@ def shape_op_view(t: Tensor, shape_: tuple, method: str = "reshape") -> Tensor:
             raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape_)}")
         else:
             known *= s
+    if unknown and known == 0 == n:
+        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape_)} because the unspecified "
+                           "dimension size -1 can be any value and is ambiguous")
     if (unknown and (known == 0 or n % known)) or (not unknown and known != n):
         raise RuntimeError(f"shape '{list(shape_)}' is invalid for input of size {n}")
     return shape.View.apply(t, shape_, method)

@@ -15,8 +15,10 @@ at test time (same result, or the same exception type and message):
   `LayerNorm`, `BatchNorm1d`): their errors are those of torch's `empty(...)` call;
 - a dim is an int, a NumPy int or a 0-d integer tensor, never a bool, float, str or None: torch's
   TypeError for `flatten` (and `nn.Flatten`), `unsqueeze`, `transpose`, `size`, `select`, `softmax`,
-  `cumsum`, `argmax`, `unflatten`, `chunk`, `cat`, `stack`, and "tuple of ints" for `amax`,
-  `logsumexp`, `roll`; functions with several overloads (`sum`, `mean`, `squeeze`, `narrow`,
+  `cumsum`, `cumprod`, `argmax`, `unflatten`, `unbind`, `diagonal`, `gather`, `index_select`, `topk`,
+  `median`, `chunk` (its `chunks` too), `cat`, `stack`, and "tuple of ints" for `amax`, `logsumexp`,
+  `roll`, `flip` and `split`'s sizes (a one-element tensor is an int there, as torch's `Tensor.split`
+  converts it); functions with several overloads (`sum`, `mean`, `squeeze`, `narrow`,
   `movedim`, `split`, `max`...) raise the same TypeError type (torch's message lists every overload)
   and take a one-element integer tensor as a dim as torch does;
 - the function forms (`torch.reshape(x, shape)`, `torch.flatten(x, 1)`, `permute`, `unsqueeze`,
@@ -180,11 +182,16 @@ def test_view_with_a_bad_first_size_is_a_type_error(form, value):
     lambda m: _x(m)[:, :1].squeeze((-2, 1)), lambda m: _x(m).squeeze(np.int64(0)),
     lambda m: _x(m)[:, :1].squeeze(m.tensor(1)), lambda m: _x(m).amax(None), lambda m: _x(m).amin(dim=None),
     lambda m: _x(m).logsumexp(None), lambda m: _x(m).amax((1, -1)), lambda m: _x(m).roll((1, 1), (0, 2)),
-    lambda m: _x(m).permute([2, 3]), lambda m: _x(m).permute(0, 1, 1),
+    lambda m: _x(m).permute([2, 3]), lambda m: _x(m).permute(0, 1, 1), lambda m: _x(m).flip(),
+    lambda m: _x(m).flip(dims=(0, 2)), lambda m: _x(m).flip(dims=(0.0,)), lambda m: _x(m).flip(dims=0),
+    lambda m: m.cat([], 1.0), lambda m: m.cat([], 1), lambda m: m.ones(0, 3).reshape(0, -1),
+    lambda m: m.ones(0, 3).reshape(-1, 0), lambda m: m.ones(3).reshape(0, -1), lambda m: m.ones(1, 0).chunk(2.0),
 ], ids=["reshape(-2,-1)", "reshape(-1,-2)", "reshape(-2)", "view(4,-3)", "reshape(-1,-1,-2)", "reshape(-1,-1)",
         "repeat(-2,1,1)", "repeat(1,-1,1)", "repeat(-3)", "tile((-1,1))", "repeat-new-dim", "squeeze-repeated-dim",
         "squeeze(np-int)", "squeeze(int-tensor)", "amax(None)", "amin(dim=None)", "logsumexp(None)", "amax((1,-1))",
-        "roll-two-dims", "permute-too-few", "permute-repeated"])
+        "roll-two-dims", "permute-too-few", "permute-repeated", "flip()", "flip(dims=)",
+        "flip(dims=float)", "flip(dims=int)", "cat([],float)", "cat([])", "reshape-ambiguous", "reshape-ambiguous-2",
+        "reshape-0-of-3", "chunk(float)-of-empty"])
 def test_shape_edges(program):
     assert_matches_torch(lambda m: _shape(program(m)))
 
@@ -201,7 +208,13 @@ DIM_METHODS = {  # one signature: torch's message names the function, the argume
     "unflatten(v, (1, 3))": lambda m, x, v: x.unflatten(v, (1, 3)), "chunk(2, v)": lambda m, x, v: x.chunk(2, v),
     "cat(dim=v)": lambda m, x, v: m.cat([x, x], v), "stack(dim=v)": lambda m, x, v: m.stack([x, x], v),
     "amax(v)": lambda m, x, v: x.amax(v), "logsumexp(v)": lambda m, x, v: x.logsumexp(v),
-    "roll(1, v)": lambda m, x, v: x.roll(1, v),
+    "roll(1, v)": lambda m, x, v: x.roll(1, v), "unbind(v)": lambda m, x, v: x.unbind(v),
+    "diagonal(0, 0, v)": lambda m, x, v: x.diagonal(0, 0, v), "diagonal(0, v, 0)": lambda m, x, v: x.diagonal(0, v, 0),
+    "gather(v, index)": lambda m, x, v: x.gather(v, m.zeros(2, 3, 4, dtype=m.int64)),
+    "index_select(v, index)": lambda m, x, v: x.index_select(v, m.tensor([0])),
+    "cumprod(v)": lambda m, x, v: x.cumprod(v), "topk(1, v)": lambda m, x, v: x.topk(1, v),
+    "median(v)": lambda m, x, v: x.median(v), "chunk(v)": lambda m, x, v: x.chunk(v),
+    "split([1, v], 2)": lambda m, x, v: x.split([1, v], 2),
 }
 OVERLOADED_DIM_METHODS = {  # several signatures: torch lists them all, the type is compared
     "sum(v)": lambda m, x, v: x.sum(v), "mean(v)": lambda m, x, v: x.mean(v),
@@ -209,6 +222,7 @@ OVERLOADED_DIM_METHODS = {  # several signatures: torch lists them all, the type
     "sum((v, 1))": lambda m, x, v: x.sum((v, 1)), "narrow(v, 0, 1)": lambda m, x, v: x.narrow(v, 0, 1),
     "narrow(2, 0, v)": lambda m, x, v: x.narrow(2, 0, v), "movedim(v, 0)": lambda m, x, v: x.movedim(v, 0),
     "movedim((v, 0), (0, 1))": lambda m, x, v: x.movedim((v, 0), (0, 1)), "split(1, v)": lambda m, x, v: x.split(1, v),
+    "split(v)": lambda m, x, v: x.split(v),
     "std(dim=v)": lambda m, x, v: x.std(dim=v) if not isinstance(v, bool) else x.std(dim=(v,)),
 }
 DIM_VALUES = ["int", "bool", "float", "str", "np-int", "np-float", "np-bool", "int-tensor-0d", "int-tensor-1el",
