@@ -1492,7 +1492,7 @@ class Tensor(TensorBase):
 
     def select(self, dim: int, index: int) -> "Tensor":
         """The slice at `index` along `dim`, that dim removed: `x.select(1, 2)` is `x[:, 2]` (a view)."""
-        index = _int_argument(index, "select", "index", 2)
+        index = _int_arg(index, "select", "index", 2, sym_int=True)
         dim = _int_arg(dim, "select")
         if self.ndim == 0:
             raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -1838,7 +1838,7 @@ class Tensor(TensorBase):
         return self._topk(k, dim, largest, 1)
 
     def _topk(self, k: Any, dim: Any, largest: bool, position: int):
-        k = _int_argument(k, "topk", "k", position)
+        k = _int_arg(k, "topk", "k", position, sym_int=True)
         d = _dim(dim, self.ndim, "topk", "dim", position + 1)
         size = self.shape[d] if self.ndim else 1
         if not 0 <= k <= size:
@@ -2094,8 +2094,8 @@ class Tensor(TensorBase):
         return self._kthvalue(k, dim, keepdim, 1)
 
     def _kthvalue(self, k: Any, dim: Any, keepdim: bool, position: int):
-        k = _int_argument(k, "kthvalue", "k", position)
-        d = _dim(dim, self.ndim)
+        k = _int_arg(k, "kthvalue", "k", position, sym_int=True)
+        d = _dim(dim, self.ndim, "kthvalue", "dim", position + 1)
         size = self._data.shape[d] if self.ndim else 1
         if self.ndim and size == 0:
             raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
@@ -2547,15 +2547,18 @@ def _int_element(value: Any, index: int, function: str, argument: str) -> int:
     return number
 
 
-def _int_arg(value: Any, function: str | None, argument: str = "dim", position: int = 1) -> int:
+def _int_arg(value: Any, function: str | None, argument: str = "dim", position: int = 1,
+             sym_int: bool = False) -> int:
     """An 'int' argument (a dim): an int, a NumPy int or a 0-d integer tensor, with torch's TypeError.
-    Without `function` (one with several overloads, a dim or a tuple of them) a one-element integer
-    tensor is taken too, as torch takes it in a 'tuple of ints'."""
+    A 'SymInt' argument (`sym_int`: select's index, topk's and kthvalue's k) takes a one-element integer
+    tensor of any shape too; so does, without `function` (one with several overloads, a dim or a tuple
+    of them), a dim, as torch takes it in a 'tuple of ints'."""
     if type(value) is builtins.int:
         return value
-    if isinstance(value, Tensor) and (value.ndim == 0 and value._data.dtype.kind in "iu" if function else
-                                      value._data.size == 1 and value._data.dtype.kind in "iub"):
-        return builtins.int(value._data.item())
+    if isinstance(value, Tensor) and value._data.size == 1:
+        one_element = sym_int or function is None
+        if value._data.dtype.kind in ("iu" if function else "iub") and (one_element or value.ndim == 0):
+            return builtins.int(value._data.item())
     if isinstance(value, np.integer) or (isinstance(value, builtins.int) and not isinstance(value, builtins.bool)):
         return builtins.int(value)
     if function is None:  # (a function with several overloads: torch lists them all, we name the argument)
@@ -3583,16 +3586,6 @@ def _leaf_only_message(requires_grad: bool) -> str:
     advice = (" If you want to use a computed variable in a subgraph that doesn't require differentiation use "
               "var_no_grad = var.detach().")
     return "you can only change requires_grad flags of leaf variables." + ("" if requires_grad else advice)
-
-
-def _int_argument(value: Any, fn: str, name: str, position: int) -> int:
-    """An int argument as torch's parser takes it: an int, a NumPy integer or a one-element integer tensor
-    (never a bool or a float), else its TypeError (worded for a positional argument)."""
-    if isinstance(value, Tensor) and value._data.dtype.kind in "iu" and value._data.size == 1:
-        return builtins.int(value.item())
-    if type(value) is builtins.bool or not isinstance(value, (builtins.int, np.integer)):
-        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be int, not {_type_name(value)}")
-    return builtins.int(value)
 
 
 def _setitem_value(t: Tensor, value: Any) -> Any:
