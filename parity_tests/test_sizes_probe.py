@@ -323,3 +323,15 @@ def test_layer_norm_without_parameters_makes_no_size(shape):
 
 def test_layer_norm_parameters_start_at_one_and_zero():
     assert_matches_torch(lambda m: tuple(p.detach() for p in m.nn.LayerNorm((2, 3)).parameters()))
+
+
+@pytest.mark.parametrize("sizes", [(3, 1), [1, 3], (3, -1), (2, 2), (3.0, 1), (3, "1"), 3, "31", None],
+                         ids=["tuple", "list", "minus-one", "wrong-product", "float", "str", "int", "string", "None"])
+@pytest.mark.parametrize("dim", [1, -2, 3])
+def test_unflatten_module_as_torch(sizes, dim):
+    """nn.Unflatten(dim, sizes) (the probe found it missing): its own checks of `sizes` at construction, then
+    unflatten's in forward; the output shape and the printed module."""
+    def program(m):
+        layer = m.nn.Unflatten(dim, sizes)
+        return repr(layer), _shape(layer(_x(m)))
+    assert_matches_torch(program)

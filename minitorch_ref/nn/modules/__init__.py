@@ -4,7 +4,7 @@ from .activation import SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
 from .dropout import Dropout
-from .flatten import Flatten
+from .flatten import Flatten, Unflatten
 from .linear import Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
 from .module import Module
@@ -13,8 +13,8 @@ from .pooling import AvgPool2d, MaxPool2d
 from .sparse import Embedding, EmbeddingBag
 
 __all__ = [
-    "Module", "Linear", "Identity", "Flatten", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Dropout",
-    "Embedding", "EmbeddingBag", "Sequential", "ModuleList", "ModuleDict", "MSELoss", "L1Loss", "CrossEntropyLoss",
+    "Module", "Linear", "Identity", "Flatten", "Unflatten", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
+    "Dropout", "Embedding", "EmbeddingBag", "Sequential", "ModuleList", "ModuleDict", "MSELoss", "L1Loss", "CrossEntropyLoss",
     "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "SmoothL1Loss", "HuberLoss", "LayerNorm",  # (issue 12)
 ]
