@@ -138,6 +138,27 @@ def test_batch_norm_of_a_1d_input_checks_the_channels_and_dtypes_in_torch_order(
     assert_matches_torch(normalize)
 
 
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "strided-rows", "channels-last", "permuted"])
+@pytest.mark.parametrize("training, given", [(True, None), (True, "weight"), (True, "bias"), (True, "stats"),
+                                             (False, "stats")])
+def test_batch_norm_of_integers_fails_as_torch_in_every_layout(layout, training, given):
+    """An integer input: torch's kernel refuses its dtype, except in training with no parameters and no running
+    statistics, where a layout it cannot read directly (neither contiguous nor channels-last) has its batch
+    mean taken by mean() first, and mean()'s error comes out. (Found by the fuzz test: a movedim then batch_norm.)"""
+    def normalize(lib):
+        x = lib.ones(2, 3, 4, 2, dtype=lib.int64)
+        x = {"contiguous": x, "transposed": lib.movedim(x[:, :, 0], 0, -1), "strided-rows": x[::2, :, 0],
+             "channels-last": x.permute(0, 3, 1, 2), "permuted": x.permute(0, 1, 3, 2)}[layout]
+        channels = x.shape[1]
+        options = {"weight": dict(weight=lib.ones(channels)), "bias": dict(bias=lib.zeros(channels)),
+                   "stats": dict(running_mean=lib.zeros(channels), running_var=lib.ones(channels)), None: {}}[given]
+        options.setdefault("running_mean", None)
+        options.setdefault("running_var", None)
+        return lib.nn.functional.batch_norm(x, training=training, **options)
+
+    assert_matches_torch(normalize)
+
+
 def test_layer_norm_module_takes_a_numpy_int_as_one_dim():
     """nn.LayerNorm(np.int64(3)): torch's numbers.Integral check makes any integral number one dim."""
     def layer(lib):

@@ -1394,12 +1394,20 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         raise ValueError("running_mean and running_var must either both be None or neither be None")
     if training:  # (torch's kernels ask for the channels' size, with its IndexError for a 1-d input: in
         input.size(1)  # training before they check the dtypes, in evaluation after)
+        if (all(p is None for p in (weight, bias, running_mean)) and input._data.dtype.kind != "f"
+                and not _dense_batch_norm_layout(input._data)):  # (then torch takes the batch's mean with mean()
+            input.mean([d for d in range(input.ndim) if d != 1])  # first: its error for an integer input)
     _check_batch_norm_dtypes(input, [p for p in (weight, bias, running_mean, running_var) if p is not None])
     input.size(1)
     for stats in (running_mean, running_var):  # (torch's kernel reads them as vectors; weight and bias: any shape)
         if stats is not None and stats.ndim != 1:
             raise RuntimeError(f"TensorAccessor expected 1 dims but tensor has {stats.ndim}")
     return normalization.BatchNorm.apply(input, weight, bias, running_mean, running_var, training, momentum, eps)
+
+
+def _dense_batch_norm_layout(array: np.ndarray) -> bool:
+    """Contiguous, or channels-last for 4-d (N, C, H, W): the layouts torch's batch_norm kernels read directly."""
+    return array.flags.c_contiguous or (array.ndim == 4 and np.moveaxis(array, 1, -1).flags.c_contiguous)
 
 
 def _check_batch_norm_dtypes(input: Tensor, params: list) -> None:
