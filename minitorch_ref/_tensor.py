@@ -14,7 +14,7 @@ import numbers
 import operator
 import warnings
 import weakref
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
@@ -1114,8 +1114,11 @@ class Tensor(TensorBase):
         return where(condition, self, other)
 
     def __getitem__(self, key: Any) -> "Tensor":
-        np_key, op, items = _index_key(key, self._data.shape)
-        _warn_uint8(items, stacklevel=2)
+        np_key, op, checks = _index_key(key, self._data.shape)
+        if op is shape.Index:
+            _check_index_arrays(checks, stacklevel=2)
+            _check_index_bounds(checks)
+            return op.apply(self, np_key, _uint8_masks(checks))
         if op is shape.Alias and isinstance(key, slice):  # torch slices for a lone `x[:]` (`x[:, :]` is an alias)
             op = shape.Slice
         return op.apply(self, np_key)
@@ -1124,24 +1127,28 @@ class Tensor(TensorBase):
         value = _setitem_value(self, value)  # (torch reads the value first: `x[9] = None` is a TypeError)
         if key is False:
             return  # torch writes nothing (a False adds a dimension of size 0)
-        np_key, op, items = _index_key(key, self._data.shape)
+        np_key, op, checks = _index_key(key, self._data.shape)
         value_t = value if isinstance(value, Tensor) else None
-        _check_setitem(self, np_key, items, value, index_put=op is shape.Index and key is not True)
+        index_put = op is shape.Index and key is not True  # (else torch copies into a view: `x[True]` unsqueezes)
+        if value_t is not None and not index_put:
+            _check_setitem_shape(self, np_key, value_t, advanced=False)  # (torch expands the value before copy_)
         written = None if op is shape.Index else self._data[np_key + (() if Ellipsis in np_key else (Ellipsis,))]
-        if op is shape.Index and _views_before_advanced(items, self._data.shape):
+        if op is shape.Index and _views_before_advanced(checks.items, self._data.shape):
             op = shape.Slice  # torch first takes a view (int, None or partial slice), then index_put_ on it
         if op is not shape.Index:  # torch writes through a view of self (or, for all of it, into self)
             _check_inplace(self, through_view=op if op is not shape.Alias else None, written=written)
-            put = shape.IndexPutCopySlices if op is not shape.Alias else (
-                shape.IndexPutCopy if value_t is not None and value_t.ndim else shape.IndexPutFill)
+            put = shape.IndexPutCopySlices if op is not shape.Alias else (  # (copy_ when the shapes are equal)
+                shape.IndexPutCopy if (value_t is not None and value_t.ndim) or not self.ndim else shape.IndexPutFill)
         else:
             _check_inplace(self)
             put = shape.IndexPut
+        _check_setitem(self, np_key, checks, value, index_put)
         if grad_mode._enabled and (self._requires_grad or (value_t is not None and value_t._requires_grad)):
             target = self
             if written is not None and inplace.overlaps(self._data):  # (`expand`ed: write into just the part, a view)
                 target, np_key = op.apply(self, np_key), (Ellipsis,)
-            inplace.commit(target, put.apply(target, np_key, value_t if value_t is not None else value))
+            value = value_t if value_t is not None else value
+            inplace.commit(target, put.apply(target, np_key, value, _uint8_masks(checks)))
         else:
             target, key_rest = shape.split_key(self._data, np_key)  # (a two-step key: its view part first)
             target[key_rest] = shape.without_leading_ones(value_t._data) if value_t is not None else value
@@ -3267,12 +3274,11 @@ def _arg_reduce(t: Tensor, dim: Any, keepdim: bool, fn) -> Tensor:
 
 
 _INDEX_DTYPE_ERROR = "tensors used as indices must be long, int, byte or bool tensors"
+_INDEX_DTYPES = (np.int64, np.int32, np.uint8, np.bool_)
 _LIST_AS_TUPLE_WARNING = (
     "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in pytorch 2.9; use "
     "x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as tensor index, "
     f"x[{dt.PACKAGE}.tensor(seq)], which will result either in an error or a different result")
-_UINT8_INDEX_WARNING = (f"indexing with dtype {dt.PACKAGE}.uint8 is now deprecated, please use a dtype "
-                        f"{dt.PACKAGE}.bool instead.")
 
 
 def _index_items(key: Any) -> tuple:
@@ -3298,17 +3304,15 @@ def _index_item(item: Any) -> Any:
     As torch reads them: a 0-d integer tensor is an int; a 0-d bool or uint8 tensor, like True and
     False, is a mask with no dimensions; a list or NumPy array becomes int64 indices (`[]` an empty
     index, floats truncated) unless it holds bools (a mask) or uint8; other tensors must be int64,
-    int32, uint8 or bool. uint8 is a mask too, deprecated (it stays uint8 here: `_warn_uint8` warns
-    where torch does, and `__setitem__` refuses it where torch does).
+    int32, uint8 or bool (`_check_index_arrays` says so after the view steps, as torch). uint8 is a
+    mask too, deprecated (it stays uint8 here: `_check_index_arrays` warns where torch does, and
+    `__setitem__` refuses it where torch does).
     """
     if isinstance(item, Tensor):
         array = item._data
-        if array.dtype.kind not in "biu":
-            raise IndexError(_INDEX_DTYPE_ERROR)
-        if array.ndim == 0:
+        if array.ndim == 0 and array.dtype.kind in "biu":
             return np.asarray(array != 0) if array.dtype in (np.bool_, np.uint8) else builtins.int(array)
-        if array.dtype not in (np.int64, np.int32, np.uint8, np.bool_):
-            raise IndexError(_INDEX_DTYPE_ERROR)
+        # (another dtype is refused later, by `_check_index_arrays`, as torch checks it after the view steps)
     elif item is None or item is Ellipsis or isinstance(item, slice) or _is_int(item):
         return item
     elif isinstance(item, (builtins.bool, np.bool_)):
@@ -3333,12 +3337,6 @@ def _is_mask(item: Any) -> bool:
     return isinstance(item, np.ndarray) and item.dtype in (np.bool_, np.uint8)
 
 
-def _warn_uint8(items: tuple, stacklevel: int) -> None:
-    """torch's deprecation warning for a uint8 mask, given where it indexes (not where it fills)."""
-    if any(isinstance(item, np.ndarray) and item.dtype == np.uint8 for item in items):
-        warnings.warn(_UINT8_INDEX_WARNING, UserWarning, stacklevel=stacklevel + 1)
-
-
 def _specified_dims(items: tuple) -> int:
     """How many dimensions the items index, as torch counts them to size `...`: a bool or uint8 tensor
     its ndim; None, `...`, True and False none; anything else one (a list or NumPy array too, even of bools)."""
@@ -3351,37 +3349,52 @@ def _specified_dims(items: tuple) -> int:
     return count
 
 
+class _ArrayChecks(NamedTuple):
+    """What is left to check of a key's index arrays once `_index_key` has taken its view steps:
+    `_check_index_arrays`, then `_check_index_bounds` (torch makes these checks in index or
+    index_put_, after the view steps, and for a write after its in-place checks)."""
+
+    items: tuple  # the key's items, as `_index_item` reads them
+    view: list  # the shape after the view steps (ints, slices, None)
+    masks: list  # (the mask, where it starts in `view`)
+    index_shapes: list  # the shape of each index array (a mask counts as its nonzero positions)
+    int_indices: list  # (place among the index arrays, integer array, the size it indexes)
+    indexed: list  # the positions in `view` the index arrays index
+
+
 def _index_key(key: Any, shape_: tuple):
-    """Translate a torch index into a NumPy one, with torch's IndexErrors.
+    """Translate a torch index into a NumPy one, with torch's IndexErrors for its view steps.
 
-    Returns (the NumPy key, the op, the items). The op is named as torch names the result's grad_fn:
-    torch applies the index item by item (select for an int, slice, unsqueeze for None; a full slice
-    does nothing) and names the last step, IndexBackward0 when any tensor/mask takes part,
-    AliasBackward0 when no step did. The items are the key's parts as `_index_item` reads them.
+    Returns (the NumPy key, the op, an `_ArrayChecks`). The op is named as torch names the result's
+    grad_fn: torch applies the index item by item (select for an int, slice, unsqueeze for None; a
+    full slice does nothing) and names the last step, IndexBackward0 when any tensor/mask takes
+    part, AliasBackward0 when no step did.
 
-    torch selects an int's element in the tensor as viewed by the items before it (`view` below, `at`
-    the position there; its message names the item's place in the key). It checks each mask against
-    the dimensions it covers in the final view, then that the index arrays broadcast (a mask counts as
-    its nonzero positions, True as one index, False as none), then their bounds: so do we.
+    torch first counts the dimensions the key indexes, then reads the items in order, selecting an
+    int's element in the tensor as viewed by the items before it (`view` below, `at` the position
+    there; its message names the item's place in the key). The checks of the index arrays come
+    after all of that: see `_ArrayChecks`.
     """
     if not shape_ and (_is_int(key) or isinstance(key, slice)):  # (torch's own words for these two on a 0-d tensor)
         if isinstance(key, slice):
+            _check_slice_step(key)  # (torch reads the slice before it looks at the tensor)
             raise IndexError("slice() cannot be applied to a 0-dim tensor.")
         if key == 0:
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
                              "C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"index {key} is out of bounds for dimension 0 with size 0")
     raw = _index_items(key)
-    items = tuple(_index_item(item) for item in raw)
     specified = _specified_dims(raw)
     if specified > len(shape_):
         raise IndexError(f"too many indices for tensor of dimension {len(shape_)}")
-    out, masks, index_shapes, int_indices = [], [], [], []
+    out, items, masks, index_shapes, int_indices, indexed = [], [], [], [], [], []
     op = shape.Alias
     advanced = False
     dim = 0  # the dimension of the tensor the next item indexes
     view, at = list(shape_), 0
-    for i, item in enumerate(items):
+    for i, raw_item in enumerate(raw):
+        item = _index_item(raw_item)
+        items.append(item)
         if _is_int(item):
             if at >= len(view):
                 raise IndexError(f"too many indices for tensor of dimension {len(shape_)}")
@@ -3392,10 +3405,8 @@ def _index_key(key: Any, shape_: tuple):
             dim += 1
             del view[at]
         elif isinstance(item, slice):
-            if item.step is not None and item.step <= 0:
-                raise ValueError("slice step cannot be zero" if item.step == 0 else "step must be greater than zero")
-            size = shape_[dim] if dim < len(shape_) else 0
-            if item.start not in (None, 0) or item.step not in (None, 1) or (item.stop is not None and item.stop < size):
+            _check_slice_step(item)
+            if not _whole_slice(item, shape_[dim] if dim < len(shape_) else 0):
                 op = shape.Slice
             if at < len(view):
                 view[at] = len(range(*item.indices(view[at])))
@@ -3410,12 +3421,14 @@ def _index_key(key: Any, shape_: tuple):
             at += len(shape_) - specified
         else:
             advanced = True
-            if item.ndim == 0:  # True or False: torch adds a dimension of size 1 and indexes that
+            if item.ndim == 0 and item.dtype == np.bool_:  # True or False: torch adds a dimension of size 1
                 view.insert(at, 1)
+                indexed.append(at)
                 at += 1
                 index_shapes.append((builtins.int(item),))
             elif _is_mask(item):
-                masks.append((item.shape, at))
+                masks.append((item, at))
+                indexed.extend(range(at, at + item.ndim))
                 dim += item.ndim
                 at += item.ndim
                 item = item.astype(np.bool_, copy=False)
@@ -3423,48 +3436,113 @@ def _index_key(key: Any, shape_: tuple):
             else:
                 if at < len(view):
                     int_indices.append((len(index_shapes), item, view[at]))
+                indexed.append(at)
                 dim += 1
                 at += 1
                 index_shapes.append(item.shape)
         out.append(item)
-    for mask_shape, at in masks:
-        for j, n in enumerate(mask_shape):
-            if at + j >= len(view) or view[at + j] != n:
-                raise IndexError(f"The shape of the mask {list(mask_shape)} at index {j} does not match the shape of "
-                                 f"the indexed tensor {view} at index {at + j}")
-    if len(index_shapes) > 1:
-        try:
-            np.broadcast_shapes(*index_shapes)
-        except ValueError:
-            raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
-                             + ", ".join(str(list(s)) for s in index_shapes)) from None
+    checks = _ArrayChecks(tuple(items), view, masks, index_shapes, int_indices, indexed)
     if int_indices:
-        _check_index_bounds(int_indices, index_shapes)
+        out = _in_range_indices(out, checks)
     np_key = tuple(out)
     if advanced:
         np_key = _torch_order(out) or np_key
-    return np_key, (shape.Index if advanced else op), items
+    return np_key, (shape.Index if advanced else op), checks
 
 
-def _check_index_bounds(int_indices: list, index_shapes: list) -> None:
-    """torch's error for an index out of range: at the first position (of the index arrays' broadcast
-    shape) where one is, the first such array there, named by its place among the index arrays
-    (`x[[0], [5]]`: "index 5 is out of bounds for dimension 1 with size 3")."""
-    bad = [(j, index, (index < -size) | (index >= size), size) for j, index, size in int_indices]
-    bad = [(j, index, outside, size) for j, index, outside, size in bad if outside.any()]
+def _reads_nothing(checks: _ArrayChecks) -> bool:
+    """Whether the result has no elements, so that torch's kernel reads no index."""
+    shape_ = np.broadcast_shapes(*checks.index_shapes)
+    return not math.prod(shape_) * math.prod(n for k, n in enumerate(checks.view) if k not in checks.indexed)
+
+
+def _in_range_indices(out: list, checks: _ArrayChecks) -> list:
+    """The key's integer arrays with their indices out of range made harmless: NumPy checks every index
+    as soon as it reads a key, torch only the indices its kernel reads, after its other checks
+    (`_check_index_bounds` raises torch's error before anything reads the key; a result with no
+    elements reads none: `zeros(3, 0)[[5]]` is empty)."""
+    try:
+        shape_ = np.broadcast_shapes(*checks.index_shapes)
+    except ValueError:  # (`_check_index_arrays` raises torch's error)
+        return out
+    sizes = {id(index): size for _, index, size in checks.int_indices}
+    if not math.prod(shape_):  # (no index at all: arrays of the broadcast shape)
+        return [np.zeros(shape_, np.int64) if id(item) in sizes else item for item in out]
+    return [np.clip(item, -sizes[id(item)], max(sizes[id(item)] - 1, 0)) if id(item) in sizes else item
+            for item in out]
+
+
+def _check_slice_step(item: slice) -> None:
+    """torch's errors for a step of 0 (Python's own) or below 0 (torch slices forwards only)."""
+    if item.step is not None and item.step <= 0:
+        raise ValueError("slice step cannot be zero" if item.step == 0 else "step must be greater than zero")
+
+
+def _whole_slice(item: slice, size: int) -> bool:
+    """Whether torch skips the slice as a no-op: start 0, step 1 and a stop at or past the end, as
+    written (`x[-3:]` of 3 rows is a slice view all the same)."""
+    return item.start in (None, 0) and item.step in (None, 1) and (item.stop is None or item.stop >= size)
+
+
+def _check_index_arrays(checks: _ArrayChecks, stacklevel: int) -> None:
+    """torch's checks of the index arrays, in its order: their dtypes, each mask's shape (a uint8 mask
+    warned about first), that they broadcast (a mask counts as its nonzero positions, True as one
+    index, False as none), and that no index falls in a dimension of size 0."""
+    if any(isinstance(item, np.ndarray) and item.dtype not in _INDEX_DTYPES for item in checks.items):
+        raise IndexError(_INDEX_DTYPE_ERROR)
+    for mask, at in checks.masks:
+        if mask.dtype == np.uint8:
+            warnings.warn(shape.UINT8_INDEX_WARNING, UserWarning, stacklevel=stacklevel + 1)
+        _check_mask_shape(mask, at, checks.view)
+    try:
+        shape_ = np.broadcast_shapes(*checks.index_shapes)
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                         + ", ".join(str(list(s)) for s in checks.index_shapes)) from None
+    if math.prod(shape_) and any(checks.view[k] == 0 for k in checks.indexed):
+        raise IndexError("index is out of bounds for dimension with size 0")  # (no index fits there)
+
+
+def _check_mask_shape(mask: np.ndarray, at: int, view: list) -> None:
+    """A mask must have the shape of the dimensions it covers, from position `at` of `view`."""
+    for j, n in enumerate(mask.shape):
+        if at + j >= len(view) or view[at + j] != n:
+            raise IndexError(f"The shape of the mask {list(mask.shape)} at index {j} does not match the shape of "
+                             f"the indexed tensor {view} at index {at + j}")
+
+
+def _fills_through_masked_fill(checks: _ArrayChecks) -> bool:
+    """Whether torch's index_put_ of a one-element value calls masked_fill_: the key's only index array
+    is a mask (True or False is not one). It checks the shape of the first array if that is a mask,
+    before it looks at the others (and without the uint8 warning)."""
+    arrays = [item for item in checks.items if isinstance(item, np.ndarray)]
+    if not (arrays and _is_mask(arrays[0]) and arrays[0].ndim):
+        return False
+    _check_mask_shape(*checks.masks[0], checks.view)
+    return len(arrays) == 1
+
+
+def _uint8_masks(checks: _ArrayChecks) -> int:
+    """How many of the key's masks are uint8 (deprecated: torch warns about each where it indexes)."""
+    return sum(mask.dtype == np.uint8 for mask, _ in checks.masks)
+
+
+def _check_index_bounds(checks: _ArrayChecks) -> None:
+    """torch's error for an index out of range, which its kernel raises as it reads the indices: at the
+    first position (of the index arrays' broadcast shape) where one is, the first such array there,
+    named by its place among the index arrays (`x[[0], [5]]`: "index 5 is out of bounds for dimension
+    1 with size 3"). A result with no elements reads none: no error."""
+    if not checks.int_indices or _reads_nothing(checks):
+        return
+    shape_ = np.broadcast_shapes(*checks.index_shapes)
+    bad = [(j, index, (index < -size) | (index >= size), size) for j, index, size in checks.int_indices]
+    bad = [(j, np.broadcast_to(index, shape_).ravel(), np.broadcast_to(outside, shape_).ravel(), size)
+           for j, index, outside, size in bad if outside.any()]
     if not bad:
         return
-    shape_ = np.broadcast_shapes(*index_shapes)
-    if math.prod(shape_):  # (else: the first array with an index out of range, and its first such index)
-        spread = [(j, np.broadcast_to(index, shape_).ravel(), np.broadcast_to(outside, shape_).ravel(), size)
-                  for j, index, outside, size in bad]
-        first = min(builtins.int(np.argmax(outside)) for _, _, outside, _ in spread)
-        bad = [(j, index[first:first + 1], outside[first:first + 1], size) for j, index, outside, size in spread
-               if outside[first]]
-    j, index, outside, size = bad[0]
-    if not size:
-        raise IndexError("index is out of bounds for dimension with size 0")
-    raise IndexError(f"index {index[outside][0]} is out of bounds for dimension {j} with size {size}")
+    first = min(builtins.int(np.argmax(outside)) for _, _, outside, _ in bad)
+    j, index, outside, size = next(entry for entry in bad if entry[2][first])
+    raise IndexError(f"index {index[first]} is out of bounds for dimension {j} with size {size}")
 
 
 def _is_int(item: Any) -> bool:
@@ -3500,10 +3578,10 @@ def _views_before_advanced(items: tuple, shape_: tuple) -> bool:
     """
     dim = 0
     for item in items:
-        if item is None or _is_int(item) or (isinstance(item, np.ndarray) and item.ndim == 0):
+        if item is None or _is_int(item) or (isinstance(item, np.ndarray) and not item.ndim and item.dtype == np.bool_):
             return True
         if isinstance(item, slice):
-            if dim < len(shape_) and range(*item.indices(shape_[dim])) != range(shape_[dim]):
+            if dim < len(shape_) and not _whole_slice(item, shape_[dim]):
                 return True
             dim += 1
         elif item is Ellipsis:
@@ -3608,45 +3686,39 @@ def _setitem_value(t: Tensor, value: Any) -> Any:
     return _scalar_into(value, t._data.dtype)
 
 
-def _check_setitem(t: Tensor, np_key: Any, items: tuple, value: Any, index_put: bool) -> None:
-    """torch's checks of `t[key] = value` that NumPy does not make, in torch's order.
+def _check_setitem(t: Tensor, np_key: Any, checks: _ArrayChecks, value: Any, index_put: bool) -> None:
+    """torch's checks of `t[key] = value` that NumPy does not make, in torch's order (after the
+    in-place checks).
 
     A key with an index array makes torch call index_put_. That fills through masked_fill_ when the
     value has one element and the index is a single mask (which masked_fill_ wants bool, not uint8);
-    otherwise it refuses a value that shares memory with the target, or has another dtype. A key of
-    ints and slices makes torch call copy_, which refuses a value that overlaps the target in part
-    (and fills a 0-d value in, unchecked).
+    otherwise it refuses a value that shares memory with the target, checks the index arrays, then
+    the value's shape and dtype, then the indices' bounds. A key of ints and slices makes torch call
+    copy_, which refuses a value that overlaps the target in part (and fills a 0-d value in, unchecked).
     """
-    arrays = [item for item in items if isinstance(item, np.ndarray)]
     numel = value._data.size if isinstance(value, Tensor) else 1
-    if index_put and numel == 1 and len(arrays) == 1 and arrays[0].ndim and _is_mask(arrays[0]):
-        if arrays[0].dtype == np.uint8:
+    if index_put and numel == 1 and _fills_through_masked_fill(checks):
+        if checks.masks[0][0].dtype == np.uint8:
             raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
         return
     if index_put:
-        _warn_uint8(items, stacklevel=3)
-    if not isinstance(value, Tensor):
-        return
-    source = shape.without_leading_ones(value._data)
-    if index_put:
-        if _memory_overlap(_index_put_view(t._data, items), source) in ("full", "partial"):
+        if isinstance(value, Tensor) and _memory_overlap(
+                _index_put_view(t._data, checks.items), shape.without_leading_ones(value._data)) in ("full", "partial"):
             raise RuntimeError(_OVERLAP_ERROR)
-    elif value._data.ndim:
+        _check_index_arrays(checks, stacklevel=3)
+        if isinstance(value, Tensor):
+            _check_setitem_shape(t, np_key, value, advanced=True)
+            if value._data.dtype != t._data.dtype:
+                raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                                   f"{dt.torch_type_name(t._data.dtype)} for the destination and "
+                                   f"{dt.torch_type_name(value._data.dtype)} for the source.")
+        _check_index_bounds(checks)
+    elif isinstance(value, Tensor) and value._data.ndim:
         target = t._data[np_key] if any(k is Ellipsis for k in np_key) else t._data[np_key + (Ellipsis,)]
-        if target.shape != value._data.shape:
-            try:
-                source = np.broadcast_to(source, target.shape)
-            except ValueError:
-                source = None  # (the shape check below raises torch's error)
-        else:
-            source = value._data
-        if source is not None and _memory_overlap(target, source) == "partial":
+        source = value._data if target.shape == value._data.shape else np.broadcast_to(
+            shape.without_leading_ones(value._data), target.shape)
+        if _memory_overlap(target, source) == "partial":
             raise RuntimeError(_OVERLAP_ERROR)
-    _check_setitem_shape(t, np_key, value, advanced=index_put)
-    if index_put and value._data.dtype != t._data.dtype:
-        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                           f"{dt.torch_type_name(t._data.dtype)} for the destination and "
-                           f"{dt.torch_type_name(value._data.dtype)} for the source.")
 
 
 # ---------------------------------------------------------------------- functions used by methods

@@ -1,9 +1,14 @@
 """Ops that move elements around without changing them: the backward moves the gradient back."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from .. import _dtype as dt
+from ..autograd.engine import sum_to_shape
 from ..autograd.function import Function, ViewFunction
+from .pointwise import opmath
 
 
 _VIEW_ERROR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans across "
@@ -128,16 +133,28 @@ def split_key(a: np.ndarray, key):
     return a[basic], key.advanced
 
 
+UINT8_INDEX_WARNING = (f"indexing with dtype {dt.PACKAGE}.uint8 is now deprecated, please use a dtype "
+                       f"{dt.PACKAGE}.bool instead.")
+
+
+def warn_uint8_masks(count: int) -> None:
+    """torch's deprecation warning, once per uint8 mask, from each index or index_put that reads the key
+    (a backward that indexes with the key warns again)."""
+    for _ in range(count):
+        warnings.warn(UINT8_INDEX_WARNING, UserWarning, stacklevel=3)
+
+
 class Index(ViewFunction):
     """`x[key]` for ints, slices, None, Ellipsis, bool masks and integer arrays.
 
     Backward scatters the gradient into zeros with `np.add.at`, so repeated indices
-    (`x[[0, 0, 1]]`) add up, as torch's index backward does.
+    (`x[[0, 0, 1]]`) add up, as torch's index backward does. `uint8_masks`: how many of the
+    key's masks were uint8 (the backward warns about each, as torch's index_put does).
     """
 
     @staticmethod
-    def forward(ctx, a, key):
-        ctx.input_shape, ctx.key = a.shape, key
+    def forward(ctx, a, key, uint8_masks=0):
+        ctx.input_shape, ctx.key, ctx.uint8_masks = a.shape, key, uint8_masks
         target, k = split_key(a, key)
         out = target[k]  # ints, slices and None give a view of `a` (shared memory), as in torch
         if not isinstance(out, np.ndarray):  # one int per dimension: NumPy copies out a scalar; `...` keeps a 0-d view
@@ -146,9 +163,10 @@ class Index(ViewFunction):
 
     @staticmethod
     def backward(ctx, grad):
+        warn_uint8_masks(ctx.uint8_masks)
         full = np.zeros(ctx.input_shape, dtype=grad.dtype)
         np.add.at(*split_key(full, ctx.key), grad)
-        return full, None
+        return (full,) + (None,) * (len(ctx.needs_input_grad) - 1)  # (key, and uint8_masks if given)
 
 
 # torch names the node after the last step of the index: a tensor/mask (IndexBackward0), an int, a
@@ -193,30 +211,42 @@ def without_leading_ones(value):
 
 
 class IndexPut(Function):
-    """Out-of-place `x[key] = value`: the overwritten positions pass no gradient to `x`."""
+    """Out-of-place `x[key] = value`: the overwritten positions pass no gradient to `x`.
+    (`uint8_masks`: as for `Index`; each gradient's index_put or index warns.)"""
 
     @staticmethod
-    def forward(ctx, a, key, value):
+    def forward(ctx, a, key, value, uint8_masks=0):
         out = a.copy()
         target, k = split_key(out, key)
         target[k] = without_leading_ones(value)
-        ctx.key, ctx.value_shape = key, np.shape(value)
+        ctx.key, ctx.value_shape, ctx.value_dtype = key, np.shape(value), getattr(value, "dtype", None)
+        ctx.uint8_masks = uint8_masks
         return out
 
     @staticmethod
     def backward(ctx, grad):
         key, value_shape = ctx.key, ctx.value_shape
+        warn_uint8_masks(ctx.uint8_masks * (ctx.needs_input_grad[0] + ctx.needs_input_grad[2]))
         grad_a = np.array(grad)  # (a copy, and an array even for a 0-d gradient)
         target, k = split_key(grad_a, key)
         target[k] = 0
         grad_value = None
         if ctx.needs_input_grad[2]:
             source, k = split_key(grad, key)
-            grad_value = source[k]  # the engine sums it back to value's shape (value was broadcast)
+            grad_value = source[k]  # (the engine sums it back to value's shape: value was broadcast)
             missing = len(value_shape) - grad_value.ndim
             if missing > 0:  # NumPy also lets a value with extra leading 1s be assigned
                 grad_value = grad_value.reshape((1,) * missing + grad_value.shape)
-        return grad_a, None, grad_value
+            if len(value_shape):  # torch expands the value, then copies: its gradient is cast, then summed
+                grad_value = _cast_then_sum(grad_value, value_shape, ctx.value_dtype)
+        return grad_a, None, grad_value, None
+
+
+def _cast_then_sum(grad: np.ndarray, shape: tuple, dtype: np.dtype) -> np.ndarray:
+    """The gradient of a value that was expanded to `grad`'s shape then copied: copy_'s backward casts
+    it to the value's dtype, expand's backward sums it (float16 in float32, rounded once)."""
+    grad = grad.astype(dtype, copy=False)
+    return grad if grad.shape == shape else sum_to_shape(opmath(grad), shape).astype(dtype)
 
 
 class IndexPutAccumulate(Function):

@@ -1,0 +1,181 @@
+"""Indexing with gradients, a differential probe: the edges that random `t[key]` and `t[key] = value`
+programs found, each run on both libraries.
+
+What this proves, beyond `test_indexing.py` (how index values are read) and `test_views.py`:
+- torch's errors come in torch's order: it counts the indexed dimensions, takes the view steps (ints,
+  slices, None) item by item, and only then checks the index tensors (dtype, uint8 masks with their
+  warning, mask shapes, broadcasting, bounds); a write makes its in-place checks (leaf, view of a
+  leaf) before the index tensors' checks, and those before the value's shape, dtype and the bounds;
+- a result with no elements reads no index, so an index out of range there is no error (unless it
+  indexes a dimension of size 0 and the indices are not empty), for reads, writes and gradients;
+- a slice is a view step unless it reads from 0 to at least the end as written (`x[-3:]` is one);
+- a write of a whole 0-d tensor is a copy (CopyBackwards), and a broadcast value's gradient is cast to
+  its dtype before it is summed (float16), as torch's expand-then-copy;
+- a uint8 mask warns in every index or index_put that reads it, backward passes included, and a
+  one-element value written through a single mask (masked_fill_) checks the mask without warning.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch_ref as mt
+from parity_tests.test_nn_modules import torch_text
+from parity_tests.test_semantics import _assert_same, _outcome
+
+
+def _run(program, m):
+    """`program(m)`'s outcome (see test_semantics) and the messages of the warnings it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outcome = _outcome(program, m)
+    return outcome, [torch_text(str(w.message)).split(" (Triggered internally")[0] for w in caught]
+
+
+def assert_same_program(program) -> None:
+    """The same result (values, dtype, shape, requires_grad, grad_fn, gradients) or the same exception
+    type and message, and the same warnings, on both libraries."""
+    (expected, expected_warnings), (actual, actual_warnings) = _run(program, torch), _run(program, mt)
+    assert actual[0] == expected[0], f"torch: {expected}, minitorch_ref: {actual}"
+    if expected[0] == "raised":
+        assert actual[1:] == expected[1:]
+    else:
+        _assert_same(expected[1], actual[1])
+    assert actual_warnings == expected_warnings
+
+
+def _leaf(m, shape, dtype="float32"):
+    """A leaf that requires grad, with distinct values."""
+    n = int(np.prod(shape))
+    return m.tensor(np.linspace(-1.0, 2.0, n).reshape(shape).astype(dtype), requires_grad=True)
+
+
+def _upstream(m, tensor):
+    """A random gradient for `tensor`, the same in both libraries."""
+    values = np.random.default_rng(0).standard_normal(tuple(tensor.shape))
+    return m.tensor(values.astype(str(tensor.dtype).split(".")[-1]))
+
+
+def get(shape, key):
+    """`x[key(m)]` on a leaf, then backward with a random gradient: (result, x.grad)."""
+    def program(m):
+        x = _leaf(m, shape)
+        y = x[key(m)]
+        y.backward(_upstream(m, y))
+        return y, x.grad
+    return program
+
+
+def put(shape, key, value, leaf=False):
+    """`y[key(m)] = value(m)` on `y = x * 1` (or on the leaf x itself), then backward: (y, x.grad, value.grad)."""
+    def program(m):
+        x = _leaf(m, shape)
+        v = value(m)
+        y = x if leaf else x * 1
+        y[key(m)] = v
+        y.backward(_upstream(m, y))
+        return y, x.grad, v.grad if isinstance(v, m.Tensor) else None
+    return program
+
+
+def _u8(m, values):
+    return m.tensor(values, dtype=m.uint8)
+
+
+def _i16(m, values):
+    return m.tensor(values, dtype=m.int16)
+
+
+# --------------------------------------------------------------------------- the order of torch's errors
+@pytest.mark.parametrize("program", [
+    get((1,), lambda m: (_i16(m, [0]), slice(None), slice(None))),  # too many indices, before the dtype
+    get((), lambda m: (_i16(m, [1, 2]),)),
+    get((3,), lambda m: (_i16(m, [0]), 5)),  # the int's bounds (a view step), before the dtype
+    get((2, 3), lambda m: (m.tensor([0.0]), 7)),  # a float index tensor: refused after the view steps
+    get((2, 3), lambda m: (m.tensor(0.0), 7)),  # (a 0-d float one too, and it takes a dimension)
+    get((1, 3, 0), lambda m: (-2, slice(0, None), _i16(m, [[]]))),
+    get((3, 2), lambda m: (slice(1, None), _u8(m, [1, 1, 0]))),  # the uint8 warning, then the mask's shape
+    get((2, 3, 4), lambda m: ([0], _u8(m, []))),
+    get((2, 3), lambda m: (m.tensor([5, 0]), m.tensor([True, False, True]))),  # dtype, masks, broadcast, bounds
+    get((2, 3), lambda m: (m.tensor([[0, 1]]), m.tensor([7, 0, 0]))),
+    get((), lambda m: slice(None, None, 0)),  # a 0-d tensor: the slice's step is read first
+    get((), lambda m: slice(None, None, -1)),
+    put((2, 3), lambda m: (m.tensor([0, 1]), m.tensor([0, 1, 2])), lambda m: 1.0, leaf=True),  # leaf first
+    put((2, 3), lambda m: (_i16(m, [0]),), lambda m: 1.0, leaf=True),
+    put((2, 3), lambda m: (m.tensor([True]),), lambda m: 1.0, leaf=True),
+    put((2, 3), lambda m: ([1], None, [0, 2]), lambda m: m.tensor(1.0, dtype=m.float64), leaf=True),
+    put((2, 2), lambda m: (m.tensor([True]), slice(0, 1)), lambda m: m.ones(0), leaf=True),  # a view of a leaf
+    put((3, 2, 1), lambda m: (..., slice(2, None, 3), [0, -2], None), lambda m: m.tensor(1.0, dtype=m.float64)),
+    put((3, 2), lambda m: ([0, 1], [0, 1]), lambda m: m.ones(3, dtype=m.float64)),  # the value's shape, then dtype
+    put((3, 2), lambda m: ([0, 9],), lambda m: m.ones(2, dtype=m.float64)),  # its dtype, then the bounds
+    put((3, 2), lambda m: (_i16(m, [0]), 7), lambda m: 1.0),
+])
+def test_errors_come_in_torchs_order(program):
+    assert_same_program(program)
+
+
+# --------------------------------------------------------------------------- results with no elements
+@pytest.mark.parametrize("shape, key", [
+    ((3, 0), lambda m: [5]),
+    ((3, 0), lambda m: m.tensor([5])),
+    ((3, 2, 0), lambda m: ([5], [1])),
+    ((3, 4), lambda m: (m.zeros(0, dtype=m.long), [9])),
+    ((3, 4), lambda m: ([[]], [9])),
+    ((3, 0, 4), lambda m: ([9], slice(None), [1])),
+    ((3, 0, 4), lambda m: (slice(None), slice(None), [9])),
+    ((0, 4), lambda m: (slice(None), [9])),
+    ((3, 0), lambda m: (None, [5])),
+    ((2, 3, 0), lambda m: (0, [5])),
+    ((3, 0, 2, 0), lambda m: (m.tensor([[-1, 1, 3], [-2, 1, -2]]), slice(None))),
+    ((3, 0), lambda m: (slice(1, None), [5])),  # an indexed dimension of size 0, indices not empty: refused
+    ((3, 0), lambda m: ([1], [0])),
+])
+@pytest.mark.parametrize("write", [False, True])
+def test_an_empty_result_reads_no_index(shape, key, write):
+    assert_same_program(put(shape, key, lambda m: 1.5) if write else get(shape, key))
+
+
+# --------------------------------------------------------------------------- views and grad_fn of writes
+@pytest.mark.parametrize("program", [
+    put((3, 2), lambda m: (slice(-3, None), [0]), lambda m: 2.0),  # `-3:` is a slice view: CopySlices
+    put((3, 2), lambda m: (slice(-3, None), [0]), lambda m: 2.0, leaf=True),
+    put((3, 3, 0, 2), lambda m: (slice(None), [], slice(None, -1)), lambda m: 2.0, leaf=True),
+    put((3, 2), lambda m: (slice(0, 99), [0]), lambda m: 2.0, leaf=True),  # (to the end or past it: no view)
+    put((), lambda m: ..., lambda m: 2.0),  # a whole 0-d tensor: copy_
+    put((), lambda m: ..., lambda m: m.tensor(3.0, requires_grad=True)),
+    put((), lambda m: slice(None), lambda m: m.tensor(3, requires_grad=False)),
+    put((1, 2), lambda m: slice(None), lambda m: m.tensor(0.3, dtype=m.float16, requires_grad=True)),
+])
+def test_writes_take_torchs_steps(program):
+    assert_same_program(program)
+
+
+@pytest.mark.parametrize("key, value_shape", [
+    (lambda m: (None, slice(None)), (1, 1)),
+    (lambda m: (slice(None), slice(0, 2)), (1, 2, 1)),
+    (lambda m: 1, (3,)),
+    (lambda m: (slice(None), 1), (1, 3)),  # (summed along the first dimension: NumPy would round each step)
+])
+def test_a_broadcast_float16_value_gets_its_gradient_rounded_before_the_sum(key, value_shape):
+    """torch expands the value, then copies it: the gradient is cast to float16, then summed."""
+    def value(m):
+        return m.tensor(np.full(value_shape, 0.3), dtype=m.float16, requires_grad=True)
+    assert_same_program(put((5, 3, 3), key, value))
+
+
+# --------------------------------------------------------------------------- uint8 masks warn everywhere
+@pytest.mark.parametrize("program", [
+    get((3, 2), lambda m: _u8(m, [1, 0, 1])),
+    get((3, 2), lambda m: (_u8(m, [1, 0, 1]), _u8(m, [0, 1]))),
+    put((3, 2), lambda m: _u8(m, [1, 0, 1]), lambda m: m.ones(2, requires_grad=True)),
+    put((2, 3), lambda m: (_u8(m, [1, 1]), slice(3, None), True), lambda m: 2),
+    put((3, 2, 4, 1), lambda m: (None, _u8(m, [[2, 1, 2], [1, 3, 0], [0, 2, 1]]), m.tensor([[0, 0, -2]])),
+        lambda m: 2),  # a one-element value: the first mask is checked (no warning) before the index
+    put((3, 0, 3), lambda m: (_u8(m, [2]), slice(1, -1), [-1]), lambda m: 2.0),
+    put((2, 3), lambda m: (_u8(m, [1, 0]), [0]), lambda m: m.ones(1)),
+])
+def test_uint8_masks_warn_where_torch_reads_them(program):
+    assert_same_program(program)
