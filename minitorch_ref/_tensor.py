@@ -1156,21 +1156,24 @@ class Tensor(TensorBase):
 
     def index_put_(self, indices: Sequence, values: Any, accumulate: bool = False) -> "Tensor":
         """`self[indices] = values` (`indices`: a tuple of index tensors, one per leading dim); with
-        `accumulate=True`, values at a repeated position add up (`x[i] += v` would keep only one)."""
-        if not accumulate:
-            self[tuple(indices)] = values
-            return self
-        values = values if isinstance(values, Tensor) else _as_tensor(values, self)
-        if values._data.dtype != self._data.dtype:
-            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                               f"{dt.torch_type_name(self._data.dtype)} for the destination and "
-                               f"{dt.torch_type_name(values._data.dtype)} for the source.")
+        `accumulate=True`, values at a repeated position add up (`x[i] += v` would keep only one).
+
+        Unlike `x[key] = v`, every index is a tensor index (a 0-d one too) and `values` keeps its
+        leading 1s; torch's checks come in its order: the in-place checks, the number of indices,
+        (the masked_fill_ shortcut), overlap, the index tensors, the values' shape and dtype, bounds."""
+        arrays = _index_put_arrays(indices)
+        _require_tensor(values, "index_put_", "values", 2)
         _check_inplace(self)
-        key = []
-        for index in indices:  # (a bool mask stands for the positions where it is True)
-            array = index._data if isinstance(index, Tensor) else np.asarray(index)
-            key.extend(np.nonzero(array) if array.dtype == np.bool_ else [array.astype(np.int64, copy=False)])
-        return self._inplace(shape.IndexPutAccumulate.apply(self, tuple(key), values))
+        if len(arrays) > self.ndim:
+            raise IndexError(f"too many indices for tensor of dimension {self.ndim} (got {len(arrays)})")
+        np_key, _, checks = _index_key(tuple(arrays), self._data.shape)
+        if not accumulate and values._data.size == 1 and _fills_through_masked_fill(checks):
+            if checks.masks[0][0].dtype == np.uint8:  # (masked_fill_ takes the value as a number: any dtype)
+                raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+        else:
+            _check_index_put(self, np_key, checks, values, arrays)
+        put = shape.IndexPutAccumulate if accumulate else shape.IndexPut
+        return self._inplace(put.apply(self, np_key, values, _uint8_masks(checks)))
 
     def index_put(self, indices: Sequence, values: Any, accumulate: bool = False) -> "Tensor":
         """`index_put_` on a copy: `self` is unchanged."""
@@ -2849,13 +2852,14 @@ def _check_integer_division(a: Tensor, b: Any, kernel: str) -> None:
         raise RuntimeError("ZeroDivisionError")
 
 
-def _check_setitem_shape(t: Tensor, np_key: Any, value: Tensor, advanced: bool) -> None:
+def _check_setitem_shape(t: Tensor, np_key: Any, value: Tensor, advanced: bool, leading_ones: bool = True) -> None:
     """torch's errors for `t[key] = value` when value's shape does not fit (leading 1s of value
-    are dropped first): index_put's "shape mismatch" for an index with tensors, else copy_'s expand."""
+    are dropped first, unless `leading_ones` is False: index_put_ keeps them): index_put's "shape
+    mismatch" for an index with tensors, else copy_'s expand."""
     target, rest = shape.split_key(t._data, np_key)
     want = list(np.shape(target[rest]))
     have = list(value._data.shape)
-    while have and have[0] == 1:
+    while leading_ones and have and have[0] == 1:
         have.pop(0)
     fits = len(have) <= len(want) and all(h in (1, w) for h, w in zip(have[::-1], want[::-1]))
     if fits:
@@ -3468,8 +3472,8 @@ def _in_range_indices(out: list, checks: _ArrayChecks) -> list:
     sizes = {id(index): size for _, index, size in checks.int_indices}
     if not math.prod(shape_):  # (no index at all: arrays of the broadcast shape)
         return [np.zeros(shape_, np.int64) if id(item) in sizes else item for item in out]
-    return [np.clip(item, -sizes[id(item)], max(sizes[id(item)] - 1, 0)) if id(item) in sizes else item
-            for item in out]
+    return [np.asarray(np.clip(item, -sizes[id(item)], max(sizes[id(item)] - 1, 0))) if id(item) in sizes else item
+            for item in out]  # (asarray: a 0-d index of index_put_ stays an index array)
 
 
 def _check_slice_step(item: slice) -> None:
@@ -3520,6 +3524,34 @@ def _fills_through_masked_fill(checks: _ArrayChecks) -> bool:
         return False
     _check_mask_shape(*checks.masks[0], checks.view)
     return len(arrays) == 1
+
+
+def _check_index_put(t: Tensor, np_key: Any, checks: _ArrayChecks, values: Tensor, arrays: list) -> None:
+    """index_put_'s checks after the in-place ones, in torch's order: overlap, the index tensors, the
+    values' shape (leading 1s kept) and dtype, the bounds."""
+    if _memory_overlap(t._data, values._data) in ("full", "partial"):
+        raise RuntimeError(_OVERLAP_ERROR)
+    if any(array.dtype not in _INDEX_DTYPES for array in arrays):  # (`_index_key` read them as int64)
+        raise IndexError(_INDEX_DTYPE_ERROR)
+    _check_index_arrays(checks, stacklevel=3)
+    _check_setitem_shape(t, np_key, values, advanced=True, leading_ones=False)
+    if values._data.dtype != t._data.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{dt.torch_type_name(t._data.dtype)} for the destination and "
+                           f"{dt.torch_type_name(values._data.dtype)} for the source.")
+    _check_index_bounds(checks)
+
+
+def _index_put_arrays(indices: Any) -> list:
+    """index_put_'s `indices` as torch's parser takes them: a tuple or list of tensors only (each read
+    as an index tensor, a 0-d one too), as arrays for `_index_key`."""
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put_(): argument 'indices' (position 1) must be tuple of Tensors, not "
+                        f"{_type_name(indices)}")
+    for i, index in enumerate(indices):
+        if not isinstance(index, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {_type_name(index)}")
+    return [index._data for index in indices]
 
 
 def _uint8_masks(checks: _ArrayChecks) -> int:

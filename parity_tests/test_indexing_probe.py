@@ -179,3 +179,55 @@ def test_a_broadcast_float16_value_gets_its_gradient_rounded_before_the_sum(key,
 ])
 def test_uint8_masks_warn_where_torch_reads_them(program):
     assert_same_program(program)
+
+
+# --------------------------------------------------------------------------- index_put_
+def index_put(shape, indices, values, accumulate, leaf=False):
+    """`y.index_put_(indices(m), values(m), accumulate)` on `y = x * 1` (or the leaf x), then backward."""
+    def program(m):
+        x = _leaf(m, shape)
+        v = values(m)
+        y = x if leaf else x * 1
+        y.index_put_(indices(m), v, accumulate=accumulate)
+        y.backward(_upstream(m, y))
+        return y, x.grad, v.grad if isinstance(v, m.Tensor) else None
+    return program
+
+
+def _value(m, shape=(), dtype="float32"):
+    return m.tensor(np.full(shape, 0.5), dtype=getattr(m, dtype), requires_grad=True)
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+@pytest.mark.parametrize("indices, values, shape", [
+    (lambda m: (m.tensor([5]),), _value, (3,)),  # torch's message for an index out of range
+    (lambda m: (m.tensor([-4]),), _value, (3,)),
+    (lambda m: (m.tensor([1], dtype=m.int16),), _value, (3,)),
+    (lambda m: (m.tensor([1]), m.tensor([0])), _value, (3,)),  # "(got 2)"
+    (lambda m: (m.tensor([1, 2]),), lambda m: _value(m, (3,)), (3,)),
+    (lambda m: (m.tensor([1]),), lambda m: _value(m, (1, 1)), (3,)),  # values keep their leading 1s
+    (lambda m: (m.tensor(1),), lambda m: _value(m, (1,)), (3,)),  # a 0-d index is a tensor index: result []
+    (lambda m: (m.tensor(1),), _value, (2, 3)),
+    (lambda m: (m.tensor([5]),), _value, (3, 0)),  # an empty result reads no index
+    (lambda m: (m.tensor([1, 0, 1], dtype=m.uint8),), lambda m: _value(m, (2,)), (3,)),
+    (lambda m: (m.tensor([True, False, True]), m.tensor([1])), lambda m: _value(m, (2,)), (3, 2)),
+    (lambda m: (m.tensor([[0, 0], [2, 0]]),), lambda m: _value(m, (2,)), (3, 2)),
+    (lambda m: (m.tensor([1]),), lambda m: _value(m, (), "float64"), (3,)),
+    (lambda m: (m.tensor([True, False, True]),), lambda m: _value(m, (), "float64"), (3,)),  # masked_fill_: any dtype
+])
+def test_index_put_checks_and_writes_as_torch(indices, values, shape, accumulate):
+    assert_same_program(index_put(shape, indices, values, accumulate))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.index_put_(m.tensor([1]), m.tensor(1.0)),
+    lambda m, x: x.index_put_([[1]], m.tensor(1.0)),
+    lambda m, x: x.index_put_((None, m.tensor([1])), m.tensor(1.0), accumulate=True),
+    lambda m, x: x.index_put_((m.tensor([1]),), 1.0),
+    lambda m, x: x.index_put_((m.tensor([1]),), [1.0], accumulate=True),
+    lambda m, x: x.index_put_([m.tensor([1])], m.tensor(1.0)),  # (a list of tensors is taken)
+    lambda m, x: x.requires_grad_().index_put_((m.tensor([1]), m.tensor([0])), m.tensor(1.0)),  # leaf, then count
+    lambda m, x: x.requires_grad_().index_put_((m.tensor([7]),), m.tensor(1.0), accumulate=True),
+])
+def test_index_put_reads_its_arguments_as_torch(call):
+    assert_same_program(lambda m: call(m, m.zeros(3)))

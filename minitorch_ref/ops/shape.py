@@ -252,21 +252,25 @@ def _cast_then_sum(grad: np.ndarray, shape: tuple, dtype: np.dtype) -> np.ndarra
 class IndexPutAccumulate(Function):
     """Out-of-place `index_put(indices, values, accumulate=True)`: values at a repeated position add up
     (`np.add.at`: a plain `out[key] += values` would keep only one of them). Every position passes its
-    gradient on to `x`; each value gets the gradient of the position it went to."""
+    gradient on to `x`; each value gets the gradient of the position it went to (`uint8_masks`: as
+    for `Index`, that gradient's index warns)."""
 
     node_name = "IndexPutBackward0"
 
     @staticmethod
-    def forward(ctx, a, key, values):
+    def forward(ctx, a, key, values, uint8_masks=0):
         out = a.copy()
         np.add.at(out, key, values)
-        ctx.key = key
+        ctx.key, ctx.uint8_masks = key, uint8_masks
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        grad_values = grad[ctx.key] if ctx.needs_input_grad[2] else None  # (summed back to values' shape)
-        return grad, None, grad_values
+        grad_values = None
+        if ctx.needs_input_grad[2]:
+            warn_uint8_masks(ctx.uint8_masks)
+            grad_values = grad[ctx.key]  # (summed back to values' shape)
+        return grad, None, grad_values, None
 
 
 # A write through a view of `x` (`x[1:] = v`) is recorded by torch as CopySlices; a write of the
