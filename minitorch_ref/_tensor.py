@@ -1099,8 +1099,8 @@ class Tensor(TensorBase):
         cond = _as_tensor(mask)
         if cond._data.dtype != np.bool_:
             raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                               f"{dt.torch_type_name(cond._data.dtype).lower()}")
-        _check_broadcast(self._data.shape, cond._data.shape)
+                               f"{_TYPEMETA_NAME[cond._data.dtype.name]}")
+        _check_broadcast(cond._data.shape, self._data.shape)  # (torch expands the mask against self)
         if isinstance(value, Tensor):
             if value.ndim:
                 raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -1182,6 +1182,8 @@ class Tensor(TensorBase):
     def masked_fill_(self, mask: "Tensor", value: Any) -> "Tensor":
         """`masked_fill` written into `self` (the mask broadcasts to self's shape, not beyond)."""
         _check_inplace(self)
+        if isinstance(mask, Tensor) and mask._data.dtype == np.bool_:  # (in place, self comes first in the message)
+            _check_broadcast(self._data.shape, mask._data.shape)
         return self._inplace(self.masked_fill(mask, value))
 
     # ------------------------------------------------------------------ in-place (see autograd/inplace.py)
@@ -3039,6 +3041,9 @@ def _check_not_bool_sub(a: Tensor, b: Any) -> None:
 # c10's names of the types, as its overflow check prints them (torch's dtype checks print others: `_dtype_word`)
 _C_TYPE = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
            "float16": "c10::Half", "float32": "float", "float64": "double", "bool": "bool"}
+# ... and as a tensor's dtype() prints them in C++ (its TypeMeta: the compiler's names of the types)
+_TYPEMETA_NAME = {"uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
+                  "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double", "bool": "bool"}
 
 
 def _checked_scalar(value: Any, np_dtype: np.dtype) -> np.ndarray:

@@ -231,3 +231,22 @@ def test_index_put_checks_and_writes_as_torch(indices, values, shape, accumulate
 ])
 def test_index_put_reads_its_arguments_as_torch(call):
     assert_same_program(lambda m: call(m, m.zeros(3)))
+
+
+# --------------------------------------------------------------------------- masked_fill
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"])
+def test_masked_fill_names_a_mask_dtype_as_torch(dtype):
+    """torch prints the mask's C++ type ("unsigned char", "long int", "c10::Half")."""
+    assert_same_program(lambda m: m.zeros(3).masked_fill(m.ones(3, dtype=getattr(m, dtype)), 1.0))
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: m.zeros(2, 3).masked_fill(m.tensor([True, False]), 1.0),  # out of place: the mask is tensor a
+    lambda m: m.zeros(2, 3).masked_fill_(m.tensor([True, False]), 1.0),  # in place: self is
+    lambda m: m.zeros(3).masked_fill(m.ones(2, 2, dtype=m.bool), 1.0),
+    lambda m: m.zeros(3).masked_fill_(m.ones(2, 2, dtype=m.bool), 1.0),
+    lambda m: m.zeros(3).masked_fill_(m.ones(2, 3, dtype=m.bool), 1.0),
+    lambda m: m.zeros(3).masked_fill_(m.ones(2, 3, dtype=m.int64), 1.0),
+])
+def test_masked_fill_shape_errors_as_torch(program):
+    assert_same_program(program)
