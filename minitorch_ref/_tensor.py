@@ -1168,8 +1168,7 @@ class Tensor(TensorBase):
             raise IndexError(f"too many indices for tensor of dimension {self.ndim} (got {len(arrays)})")
         np_key, _, checks = _index_key(tuple(arrays), self._data.shape)
         if not accumulate and values._data.size == 1 and _fills_through_masked_fill(checks):
-            if checks.masks[0][0].dtype == np.uint8:  # (masked_fill_ takes the value as a number: any dtype)
-                raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+            _check_masked_fill_value(self, checks, values)
         else:
             _check_index_put(self, np_key, checks, values, arrays)
         put = shape.IndexPutAccumulate if accumulate else shape.IndexPut
@@ -3559,6 +3558,15 @@ def _index_put_arrays(indices: Any) -> list:
     return [index._data for index in indices]
 
 
+def _check_masked_fill_value(t: Tensor, checks: _ArrayChecks, value: Any) -> None:
+    """What masked_fill_ checks when index_put_ hands it a one-element value: a bool mask, and the
+    value as a number (any dtype, but one that fits in t's: -1.0 into uint8 overflows)."""
+    if checks.masks[0][0].dtype == np.uint8:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    if isinstance(value, Tensor):
+        _checked_scalar(value.item(), t._data.dtype)
+
+
 def _uint8_masks(checks: _ArrayChecks) -> int:
     """How many of the key's masks are uint8 (deprecated: torch warns about each where it indexes)."""
     return sum(mask.dtype == np.uint8 for mask, _ in checks.masks)
@@ -3735,8 +3743,7 @@ def _check_setitem(t: Tensor, np_key: Any, checks: _ArrayChecks, value: Any, ind
     """
     numel = value._data.size if isinstance(value, Tensor) else 1
     if index_put and numel == 1 and _fills_through_masked_fill(checks):
-        if checks.masks[0][0].dtype == np.uint8:
-            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+        _check_masked_fill_value(t, checks, value)
         return
     if index_put:
         if isinstance(value, Tensor) and _memory_overlap(

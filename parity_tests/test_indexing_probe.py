@@ -250,3 +250,19 @@ def test_masked_fill_names_a_mask_dtype_as_torch(dtype):
 ])
 def test_masked_fill_shape_errors_as_torch(program):
     assert_same_program(program)
+
+
+@pytest.mark.parametrize("write", [
+    lambda m, y: y.__setitem__(m.tensor([False, True, True]), m.tensor(-1.0)),  # masked_fill_ takes -1.0: overflow
+    lambda m, y: y.__setitem__((None, m.tensor([[True], [False], [True]])), m.tensor([-2.5], dtype=m.float16)),
+    lambda m, y: y.index_put_((m.tensor([True, False, True]),), m.tensor(-1.0)),
+    lambda m, y: y.__setitem__(m.tensor([False, True, True]), m.tensor(300.0)),
+    lambda m, y: y.__setitem__(m.tensor([False, True, True]), m.tensor(-1)),  # (an integer -1 wraps: 255)
+    lambda m, y: y.__setitem__(m.tensor([False, True, True]), m.tensor(2.7, dtype=m.float64)),
+])
+def test_a_one_element_value_through_a_mask_is_checked_as_masked_fill_checks_numbers(write):
+    def program(m):
+        y = m.zeros(3, 1, dtype=m.uint8)
+        write(m, y)
+        return y
+    assert_same_program(program)
