@@ -266,3 +266,15 @@ def test_a_one_element_value_through_a_mask_is_checked_as_masked_fill_checks_num
         write(m, y)
         return y
     assert_same_program(program)
+
+
+# --------------------------------------------------------------------------- views of views
+@pytest.mark.parametrize("key", [lambda m: ..., lambda m: 0, lambda m: (slice(1, None), None), lambda m: slice(None)])
+def test_an_index_of_an_expanded_empty_tensor_is_a_view_of_its_base(key):
+    """`expand` of an empty tensor is a view (its array has no elements to share): so is an index of it."""
+    def program(m):
+        x = m.zeros(1, 0, 2) * 1
+        y = x.expand(3, 0, 2)
+        r = y[key(m)]
+        return y._base is x, r._base is x, r._base is y, tuple(r.shape)
+    assert_same_program(program)

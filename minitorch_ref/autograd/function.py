@@ -237,8 +237,9 @@ class ViewFunction(Function):
 
 
 def _owner(array: np.ndarray) -> np.ndarray:
-    """The array that owns the memory `array` views (NumPy's `.base` chain): the test for an empty view."""
-    while isinstance(array.base, np.ndarray):
+    """The array that owns the memory `array` views (NumPy's `.base` chain, through the helper object
+    that `as_strided` puts in it: an `expand`ed array): the test for an empty view."""
+    while getattr(array, "base", None) is not None:
         array = array.base
     return array
 
