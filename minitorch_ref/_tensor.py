@@ -964,8 +964,9 @@ class Tensor(TensorBase):
         shp = self._data.shape
         if len(sizes) < len(shp):
             raise RuntimeError(
-                f"expand({self.type()}{{{list(shp)}}}, size={list(sizes)}): the number of sizes provided "
-                f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shp)})"
+                f"expand({_tensor_string(self._data.dtype)}{{{list(shp)}}}, size={list(sizes)}): the number of "
+                f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in the tensor "
+                f"({len(shp)})"
             )
         lead = len(sizes) - len(shp)
         for i in reversed(range(lead)):  # (torch looks from the last dim: the innermost new -1 is reported)
@@ -2853,6 +2854,12 @@ def _check_integer_division(a: Tensor, b: Any, kernel: str) -> None:
         raise RuntimeError("ZeroDivisionError")
 
 
+def _tensor_string(np_dtype: np.dtype) -> str:
+    """A CPU tensor as torch's C++ messages print it (its toString): the legacy type name, which bool
+    has none of there ("CPUBoolType")."""
+    return "CPUBoolType" if np_dtype == np.bool_ else f"{dt.PACKAGE}.{dt.torch_type_name(np_dtype)}Tensor"
+
+
 def _check_setitem_shape(t: Tensor, np_key: Any, value: Tensor, advanced: bool, leading_ones: bool = True) -> None:
     """torch's errors for `t[key] = value` when value's shape does not fit (leading 1s of value
     are dropped first, unless `leading_ones` is False: index_put_ keeps them): index_put's "shape
@@ -2869,7 +2876,7 @@ def _check_setitem_shape(t: Tensor, np_key: Any, value: Tensor, advanced: bool, 
         raise RuntimeError(f"shape mismatch: value tensor of shape {have} cannot be broadcast to indexing result of "
                            f"shape {want}")
     if len(have) > len(want):
-        raise RuntimeError(f"expand({dt.PACKAGE}.{dt.torch_type_name(value._data.dtype)}Tensor{{{have}}}, "
+        raise RuntimeError(f"expand({_tensor_string(value._data.dtype)}{{{have}}}, "
                            f"size={want}): the number of sizes provided ({len(want)}) must be greater or equal to the "
                            f"number of dimensions in the tensor ({len(have)})")
     for i in range(1, len(have) + 1):

@@ -278,3 +278,15 @@ def test_an_index_of_an_expanded_empty_tensor_is_a_view_of_its_base(key):
         r = y[key(m)]
         return y._base is x, r._base is x, r._base is y, tuple(r.shape)
     assert_same_program(program)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "float32"])
+@pytest.mark.parametrize("write", [True, False])
+def test_a_value_with_too_many_dimensions_is_named_as_torch_prints_it(dtype, write):
+    """copy_'s expand error prints the value's type: "CPUBoolType" for bool (it has no legacy name)."""
+    def program(m):
+        value = m.ones(2, 1, 1, dtype=getattr(m, dtype))
+        if write:
+            m.zeros(2)[None] = value
+        return value.expand(1, 2)
+    assert_same_program(program)
