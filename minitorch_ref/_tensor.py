@@ -1131,20 +1131,23 @@ class Tensor(TensorBase):
         np_key, op, checks = _index_key(key, self._data.shape)
         value_t = value if isinstance(value, Tensor) else None
         index_put = op is shape.Index and key is not True  # (else torch copies into a view: `x[True]` unsqueezes)
+        recording = grad_mode._enabled and (self._requires_grad or (value_t is not None and value_t._requires_grad))
+        expanded_ok = index_put and not recording  # (an `expand`ed self: see `_warn_expanded`)
         if value_t is not None and not index_put:
             _check_setitem_shape(self, np_key, value_t, advanced=False)  # (torch expands the value before copy_)
         written = None if op is shape.Index else self._data[np_key + (() if Ellipsis in np_key else (Ellipsis,))]
         if op is shape.Index and _views_before_advanced(checks.items, self._data.shape):
             op = shape.Slice  # torch first takes a view (int, None or partial slice), then index_put_ on it
         if op is not shape.Index:  # torch writes through a view of self (or, for all of it, into self)
-            _check_inplace(self, through_view=op if op is not shape.Alias else None, written=written)
+            _check_inplace(self, through_view=op if op is not shape.Alias else None, written=written,
+                           expanded_ok=expanded_ok)
             put = shape.IndexPutCopySlices if op is not shape.Alias else (  # (copy_ when the shapes are equal)
                 shape.IndexPutCopy if (value_t is not None and value_t.ndim) or not self.ndim else shape.IndexPutFill)
         else:
-            _check_inplace(self)
+            _check_inplace(self, expanded_ok=expanded_ok)
             put = shape.IndexPut
         _check_setitem(self, np_key, checks, value, index_put)
-        if grad_mode._enabled and (self._requires_grad or (value_t is not None and value_t._requires_grad)):
+        if recording:
             target = self
             if written is not None and inplace.overlaps(self._data):  # (`expand`ed: write into just the part, a view)
                 target, np_key = op.apply(self, np_key), (Ellipsis,)
@@ -1164,16 +1167,25 @@ class Tensor(TensorBase):
         (the masked_fill_ shortcut), overlap, the index tensors, the values' shape and dtype, bounds."""
         arrays = _index_put_arrays(indices)
         _require_tensor(values, "index_put_", "values", 2)
-        _check_inplace(self)
+        recording = grad_mode._enabled and (self._requires_grad or values._requires_grad)
+        _check_inplace(self, expanded_ok=not recording)
         if len(arrays) > self.ndim:
             raise IndexError(f"too many indices for tensor of dimension {self.ndim} (got {len(arrays)})")
         np_key, _, checks = _index_key(tuple(arrays), self._data.shape)
+        _warn_expanded(self._data, "index_put_", stacklevel=2)
         if not accumulate and values._data.size == 1 and _fills_through_masked_fill(checks):
-            _check_masked_fill_value(self, checks, values)
+            _check_masked_fill_value(self, checks, values, self._data, stacklevel=3)
         else:
             _check_index_put(self, np_key, checks, values, arrays)
-        put = shape.IndexPutAccumulate if accumulate else shape.IndexPut
-        return self._inplace(put.apply(self, np_key, values, _uint8_masks(checks)))
+        if recording:
+            put = shape.IndexPutAccumulate if accumulate else shape.IndexPut
+            return self._inplace(put.apply(self, np_key, values, _uint8_masks(checks)))
+        if accumulate:  # (written into self's memory, as torch: an `expand`ed self adds every value in)
+            np.add.at(self._data, np_key, values._data)
+        else:
+            self._data[np_key] = values._data
+        inplace.bump_version(self)
+        return self
 
     def index_put(self, indices: Sequence, values: Any, accumulate: bool = False) -> "Tensor":
         """`index_put_` on a copy: `self` is unchanged."""
@@ -1181,10 +1193,17 @@ class Tensor(TensorBase):
 
     def masked_fill_(self, mask: "Tensor", value: Any) -> "Tensor":
         """`masked_fill` written into `self` (the mask broadcasts to self's shape, not beyond)."""
-        _check_inplace(self)
+        recording = grad_mode._enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
+        _check_inplace(self, expanded_ok=not recording)
         if isinstance(mask, Tensor) and mask._data.dtype == np.bool_:  # (in place, self comes first in the message)
             _check_broadcast(self._data.shape, mask._data.shape)
-        return self._inplace(self.masked_fill(mask, value))
+        result = self.masked_fill(mask, value)
+        if recording or not inplace.overlaps(self._data):
+            return self._inplace(result)
+        _warn_expanded(self._data, "masked_fill_", stacklevel=2)  # (the masked positions only: others share memory)
+        np.copyto(self._data, result._data, where=np.broadcast_to(mask._data, self._data.shape))
+        inplace.bump_version(self)
+        return self
 
     # ------------------------------------------------------------------ in-place (see autograd/inplace.py)
     def _inplace(self, result: "Tensor") -> "Tensor":
@@ -3565,11 +3584,24 @@ def _index_put_arrays(indices: Any) -> list:
     return [index._data for index in indices]
 
 
-def _check_masked_fill_value(t: Tensor, checks: _ArrayChecks, value: Any) -> None:
-    """What masked_fill_ checks when index_put_ hands it a one-element value: a bool mask, and the
-    value as a number (any dtype, but one that fits in t's: -1.0 into uint8 overflows)."""
+def _warn_expanded(written: np.ndarray, op: str, stacklevel: int) -> None:
+    """torch's index_put_ and masked_fill_ write into an `expand`ed tensor (some elements share memory),
+    where other in-place ops refuse: deprecated, with this warning."""
+    if inplace.overlaps(written):
+        example = "tensor[indices] = tensor" if op == "index_put_" else "tensor[mask] = scalar"
+        warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor before performing "
+                      f"this operation. This also applies to advanced indexing e.g. {example}", UserWarning,
+                      stacklevel=stacklevel + 1)
+
+
+def _check_masked_fill_value(t: Tensor, checks: _ArrayChecks, value: Any, written: np.ndarray,
+                             stacklevel: int) -> None:
+    """What masked_fill_ checks when index_put_ hands it a one-element value (to write into `written`):
+    a bool mask, (an `expand`ed target: a warning), and the value as a number (any dtype, but one that
+    fits in t's: -1.0 into uint8 overflows)."""
     if checks.masks[0][0].dtype == np.uint8:
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    _warn_expanded(written, "masked_fill_", stacklevel)
     if isinstance(value, Tensor):
         _checked_scalar(value.item(), t._data.dtype)
 
@@ -3749,8 +3781,10 @@ def _check_setitem(t: Tensor, np_key: Any, checks: _ArrayChecks, value: Any, ind
     copy_, which refuses a value that overlaps the target in part (and fills a 0-d value in, unchecked).
     """
     numel = value._data.size if isinstance(value, Tensor) else 1
+    if index_put:
+        _warn_expanded(_index_put_view(t._data, checks.items), "index_put_", stacklevel=3)
     if index_put and numel == 1 and _fills_through_masked_fill(checks):
-        _check_masked_fill_value(t, checks, value)
+        _check_masked_fill_value(t, checks, value, _index_put_view(t._data, checks.items), stacklevel=4)
         return
     if index_put:
         if isinstance(value, Tensor) and _memory_overlap(

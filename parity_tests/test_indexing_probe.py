@@ -290,3 +290,25 @@ def test_a_value_with_too_many_dimensions_is_named_as_torch_prints_it(dtype, wri
             m.zeros(2)[None] = value
         return value.expand(1, 2)
     assert_same_program(program)
+
+
+# --------------------------------------------------------------------------- writes into an expanded tensor
+@pytest.mark.parametrize("write", [
+    lambda m, e: e.index_put_((m.tensor([0]),), m.tensor(1.0)),
+    lambda m, e: e.index_put_((m.tensor([0, 1]), m.tensor([0, 0])), m.tensor([1.0, 2.0]), accumulate=True),
+    lambda m, e: e.__setitem__([1], m.tensor([[1.0, 2.0, 3.0]])),
+    lambda m, e: e.__setitem__((slice(None), [0]), 1.0),
+    lambda m, e: e.__setitem__(m.tensor([True, False]), 1.0),  # index_put_ hands it to masked_fill_: both warn
+    lambda m, e: e.__setitem__(m.tensor([True, False]), m.ones(3)),
+    lambda m, e: e.__setitem__(m.tensor([1, 0], dtype=m.uint8), 1.0),  # (masked_fill_ refuses uint8 first)
+    lambda m, e: e.masked_fill_(m.tensor([[True, False, False], [False, False, False]]), 1.0),
+    lambda m, e: e.__setitem__((0, [1]), 1.0),  # index_put_ on the row, a view without repeats: no warning
+    lambda m, e: e.__setitem__(0, 1.0),  # copy_ refuses
+])
+def test_index_put_and_masked_fill_write_into_an_expanded_tensor_with_torchs_warning(write):
+    """torch deprecates these writes (elements share memory) but makes them, where other in-place ops refuse."""
+    def program(m):
+        e = m.zeros(1, 3).expand(2, 3)
+        write(m, e)
+        return e
+    assert_same_program(program)

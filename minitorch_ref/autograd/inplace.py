@@ -34,11 +34,12 @@ _NO_GRAD_VIEW_MESSAGE = (
 
 
 # ---------------------------------------------------------------------- in-place ops
-def check_inplace(t, through_view=None, written=None) -> None:
+def check_inplace(t, through_view=None, written=None, expanded_ok=False) -> None:
     """torch's checks before writing into `t`: while grad mode is on, no leaf that requires grad (nor
     a view of one) and no piece of split/chunk/unbind; and no element written twice (an `expand`ed
-    tensor). `through_view`, `written`: the view op and the part of `t`'s array that `t[key] = v`
-    writes through (`t[:, 0] = 1`)."""
+    tensor), unless `expanded_ok` (index_put_ and masked_fill_ write there, with a warning).
+    `through_view`, `written`: the view op and the part of `t`'s array that `t[key] = v` writes
+    through (`t[:, 0] = 1`)."""
     if type(t._storage) is InferenceStorage and not grad_mode._inference:
         raise RuntimeError(
             "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a "
@@ -58,7 +59,7 @@ def check_inplace(t, through_view=None, written=None) -> None:
             raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
         if not t._requires_grad:  # a view of a graph tensor taken under no_grad
             raise RuntimeError(_NO_GRAD_VIEW_MESSAGE)
-    if overlaps(t._data if written is None else written):
+    if not expanded_ok and overlaps(t._data if written is None else written):
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a single memory "
             "location. Please clone() the tensor before performing the operation."
