@@ -1165,7 +1165,7 @@ class Tensor(TensorBase):
         Unlike `x[key] = v`, every index is a tensor index (a 0-d one too) and `values` keeps its
         leading 1s; torch's checks come in its order: the in-place checks, the number of indices,
         (the masked_fill_ shortcut), overlap, the index tensors, the values' shape and dtype, bounds."""
-        arrays = _index_put_arrays(indices)
+        arrays = _index_put_arrays(indices, "index_put_")
         _require_tensor(values, "index_put_", "values", 2)
         recording = grad_mode._enabled and (self._requires_grad or values._requires_grad)
         _check_inplace(self, expanded_ok=not recording)
@@ -1188,7 +1188,9 @@ class Tensor(TensorBase):
         return self
 
     def index_put(self, indices: Sequence, values: Any, accumulate: bool = False) -> "Tensor":
-        """`index_put_` on a copy: `self` is unchanged."""
+        """`index_put_` on a copy: `self` is unchanged (its arguments checked under its own name)."""
+        _index_put_arrays(indices, "index_put")
+        _require_tensor(values, "index_put", "values", 2)
         return self.clone().index_put_(indices, values, accumulate)
 
     def masked_fill_(self, mask: "Tensor", value: Any) -> "Tensor":
@@ -3572,11 +3574,11 @@ def _check_index_put(t: Tensor, np_key: Any, checks: _ArrayChecks, values: Tenso
     _check_index_bounds(checks)
 
 
-def _index_put_arrays(indices: Any) -> list:
+def _index_put_arrays(indices: Any, name: str) -> list:
     """index_put_'s `indices` as torch's parser takes them: a tuple or list of tensors only (each read
     as an index tensor, a 0-d one too), as arrays for `_index_key`."""
     if not isinstance(indices, (tuple, list)):
-        raise TypeError(f"index_put_(): argument 'indices' (position 1) must be tuple of Tensors, not "
+        raise TypeError(f"{name}(): argument 'indices' (position 1) must be tuple of Tensors, not "
                         f"{_type_name(indices)}")
     for i, index in enumerate(indices):
         if not isinstance(index, Tensor):

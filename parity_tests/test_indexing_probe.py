@@ -233,6 +233,15 @@ def test_index_put_reads_its_arguments_as_torch(call):
     assert_same_program(lambda m: call(m, m.zeros(3)))
 
 
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.index_put(m.tensor([1]), m.tensor(1.0)),
+    lambda m, x: x.index_put((m.tensor([1]),), 1.0),  # (the out-of-place form names itself)
+    lambda m, x: x.requires_grad_().index_put((m.tensor([1]),), m.tensor(1.0), accumulate=True),
+])
+def test_index_put_out_of_place_as_torch(call):
+    assert_same_program(lambda m: call(m, m.zeros(3)))
+
+
 # --------------------------------------------------------------------------- masked_fill
 @pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"])
 def test_masked_fill_names_a_mask_dtype_as_torch(dtype):
