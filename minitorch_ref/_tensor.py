@@ -3396,6 +3396,7 @@ class _ArrayChecks(NamedTuple):
     index_shapes: list  # the shape of each index array (a mask counts as its nonzero positions)
     int_indices: list  # (place among the index arrays, integer array, the size it indexes)
     indexed: list  # the positions in `view` the index arrays index
+    out_of_range: bool  # whether an integer array holds an index out of range
 
 
 def _index_key(key: Any, shape_: tuple):
@@ -3477,8 +3478,9 @@ def _index_key(key: Any, shape_: tuple):
                 at += 1
                 index_shapes.append(item.shape)
         out.append(item)
-    checks = _ArrayChecks(tuple(items), view, masks, index_shapes, int_indices, indexed)
-    if int_indices:
+    out_of_range = any(index.size and (index.min() < -size or index.max() >= size) for _, index, size in int_indices)
+    checks = _ArrayChecks(tuple(items), view, masks, index_shapes, int_indices, indexed, out_of_range)
+    if out_of_range:
         out = _in_range_indices(out, checks)
     np_key = tuple(out)
     if advanced:
@@ -3535,7 +3537,7 @@ def _check_index_arrays(checks: _ArrayChecks, stacklevel: int) -> None:
     except ValueError:
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
                          + ", ".join(str(list(s)) for s in checks.index_shapes)) from None
-    if math.prod(shape_) and any(checks.view[k] == 0 for k in checks.indexed):
+    if checks.out_of_range and math.prod(shape_) and any(checks.view[k] == 0 for k in checks.indexed):
         raise IndexError("index is out of bounds for dimension with size 0")  # (no index fits there)
 
 
@@ -3618,7 +3620,7 @@ def _check_index_bounds(checks: _ArrayChecks) -> None:
     first position (of the index arrays' broadcast shape) where one is, the first such array there,
     named by its place among the index arrays (`x[[0], [5]]`: "index 5 is out of bounds for dimension
     1 with size 3"). A result with no elements reads none: no error."""
-    if not checks.int_indices or _reads_nothing(checks):
+    if not checks.out_of_range or _reads_nothing(checks):
         return
     shape_ = np.broadcast_shapes(*checks.index_shapes)
     bad = [(j, index, (index < -size) | (index >= size), size) for j, index, size in checks.int_indices]
