@@ -12,7 +12,16 @@ What this proves, beyond `test_indexing.py` (how index values are read) and `tes
 - a write of a whole 0-d tensor is a copy (CopyBackwards), and a broadcast value's gradient is cast to
   its dtype before it is summed (float16), as torch's expand-then-copy;
 - a uint8 mask warns in every index or index_put that reads it, backward passes included, and a
-  one-element value written through a single mask (masked_fill_) checks the mask without warning.
+  one-element value written through a single mask (masked_fill_) checks the mask without warning,
+  and the value as masked_fill_ checks a number (overflow), whatever its dtype;
+- index_put_ (and index_put) reads its arguments as torch's parser does, takes every index as a
+  tensor index, keeps the values' leading 1s, and checks as torch with accumulate=True too;
+- masked_fill names the mask's dtype and the shapes in torch's words; expand's error names a bool
+  tensor "CPUBoolType"; an expanded empty tensor is a view; index_put_ and masked_fill_ write into an
+  expanded tensor with torch's deprecation warning.
+
+Every case compares values, dtypes, shapes, requires_grad, grad_fn names, gradients (a random upstream
+gradient), warnings, and exception types and messages, against torch at test time.
 """
 from __future__ import annotations
 
