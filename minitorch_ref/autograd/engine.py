@@ -9,9 +9,8 @@
    to what that input's node has collected so far. A node is visited only after all its
    consumers have contributed, so `b = a + a; c = b + b` gives `a.grad == 4`.
 3. A leaf's node (`AccumulateGrad`) is visited like any other: its rule adds the total into
-   `leaf.grad`. With `retain_graph=False` each node drops its saved arrays once it ran.
-   `autograd.grad` instead collects the totals at the nodes it asks for and runs only the rules
-   on a path to them (differentiate.py), so no `.grad` changes.
+   `leaf.grad`. With `retain_graph=False` each node drops its saved arrays once it ran. `autograd.grad`
+   collects the totals at the nodes it asks for, running only the rules on a path to them (differentiate.py).
    Under `detect_anomaly()`, a node whose rule returned nan raises at once (anomaly_mode.py).
 """
 from __future__ import annotations
@@ -32,8 +31,9 @@ def sum_to_shape(grad: Any, shape: tuple, node: Function | None = None, index: i
     if extra < 0 or any(n != 1 and n != m for n, m in zip(shape, grad.shape[extra:])):  # (not a broadcast of shape)
         raise RuntimeError(f"Function {node.name() if node else 'backward'} returned an invalid gradient at index "
                            f"{index} - got {list(grad.shape)} but expected shape compatible with {list(shape)}")
-    stretched = tuple(i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
-    return grad.sum(axis=tuple(range(extra)) + stretched, keepdims=True).reshape(shape)
+    dims = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
+    wide = np.float32 if grad.dtype == np.float16 else None  # (float16 is summed in float32, as torch)
+    return grad.sum(axis=dims, keepdims=True, dtype=wide).astype(grad.dtype, copy=False).reshape(shape)
 
 
 def topological_order(*roots: Function) -> list:
