@@ -16,6 +16,8 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import warnings
+
 import numpy as np
 
 from ... import _dtype as dt
@@ -42,7 +44,7 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
 
 
 def _named_attribute(module: Any, name: str, kind: type) -> Any:
-    """`module.<name>`, which must be a `kind` (Module or Parameter), with torch's errors."""
+    """`module.<name>`, which must be a `kind` (Module, Parameter; `object`: anything), with torch's errors."""
     if not hasattr(module, name):
         raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
     value = getattr(module, name)
@@ -64,6 +66,7 @@ class Module:
     """Base class for layers and models: subclass it, build layers in `__init__`, compute in `forward`."""
 
     training: bool
+    _version: int = 1  # saved in state_dict()._metadata; a layer whose saved state changed counts up
 
     def __init__(self) -> None:
         # object.__setattr__: our own __setattr__ needs these dicts to exist first
@@ -176,6 +179,15 @@ class Module:
         """The parameter at a dotted path ("encoder.0.weight")."""
         module_path, _, name = target.rpartition(".")
         return _named_attribute(self.get_submodule(module_path), name, Parameter)
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at a dotted path ("bn.running_mean"), persistent or not."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        buffer = _named_attribute(module, name, object)
+        if name not in module._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return buffer
 
     def __getattr__(self, name: str) -> Any:
         # only called when normal lookup fails: look in the three registries
@@ -394,11 +406,22 @@ class Module:
         return self
 
     # ------------------------------------------------------------------ saving and loading
-    def state_dict(self, *, destination: dict | None = None, prefix: str = "",
+    def state_dict(self, *args: Any, destination: dict | None = None, prefix: str = "",
                    keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
-        """Parameters and persistent buffers by path ("fc.weight"); detached tensors sharing memory."""
+        """Parameters and persistent buffers by path ("fc.weight"); detached tensors sharing memory.
+        Its `_metadata` maps each module's path to its `_version` (how `load_state_dict` reads old files)."""
+        if args:
+            warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                          "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                          " for details.", FutureWarning, stacklevel=2)
+            destination = args[0] if destination is None else destination
+            prefix = args[1] if len(args) > 1 and prefix == "" else prefix
+            keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
         if destination is None:
             destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = {"version": self._version}
         for name, param in self._parameters.items():
             if param is not None:
                 destination[prefix + name] = param if keep_vars else param.detach()

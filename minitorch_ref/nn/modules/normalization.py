@@ -66,6 +66,8 @@ class _BatchNorm(Module):
     statistics in both modes.
     """
 
+    _version = 2  # version 2 saves num_batches_tracked (see _load_own)
+
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
                  bias: bool = True) -> None:
