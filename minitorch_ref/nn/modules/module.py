@@ -433,8 +433,10 @@ class Module:
                 module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
         return destination
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> _IncompatibleKeys:
-        """Copy values into the existing parameters, with torch's checks and error text.
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> _IncompatibleKeys:
+        """Copy values into the existing parameters, with torch's checks and error text
+        (`assign=True`: take the checkpoint's tensors themselves, their dtype too).
 
         Missing and unexpected keys are always collected; with `strict=True` they are errors.
         A shape mismatch is always an error. All problems are reported together.
@@ -443,7 +445,7 @@ class Module:
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
         for prefix, module in _with_prefixes(self):
-            module._load_own(state_dict, prefix, missing, unexpected, errors)
+            module._load_own(state_dict, prefix, missing, unexpected, errors, assign)
         if strict:
             if unexpected:
                 errors.insert(0, f"Unexpected key(s) in state_dict: {', '.join(_quoted(unexpected))}. ")
@@ -455,7 +457,7 @@ class Module:
         return _IncompatibleKeys(missing, unexpected)
 
     def _load_own(self, state_dict: Mapping[str, Any], prefix: str, missing: list, unexpected: list,
-                  errors: list) -> None:
+                  errors: list, assign: bool = False) -> None:
         """Load this module's own parameters and buffers (not its children's)."""
         local = {k: v for k, v in self._parameters.items() if v is not None}
         local.update({k: v for k, v in self._buffers.items()
@@ -474,6 +476,12 @@ class Module:
             elif value.shape != param.shape:
                 errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
                               f"the shape in current model is {param.shape}.")
+            elif assign:  # a parameter stays one, and keeps its requires_grad
+                if isinstance(param, Parameter) and isinstance(value, Parameter):
+                    value.requires_grad_(param.requires_grad)
+                elif isinstance(param, Parameter):
+                    value = Parameter(value, requires_grad=param.requires_grad)
+                setattr(self, name, value)
             else:
                 with no_grad():
                     param.copy_(value)

@@ -129,14 +129,15 @@ class _BatchNorm(Module):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
                 f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
-    def _load_own(self, state_dict: Any, prefix: str, missing: list, unexpected: list, errors: list) -> None:
+    def _load_own(self, state_dict: Any, prefix: str, missing: list, unexpected: list, errors: list,
+                  assign: bool = False) -> None:
         """torch's rule for checkpoints older than the counter (torch's "version" 1, or no version recorded):
         a missing num_batches_tracked keeps its current value."""
         key = prefix + "num_batches_tracked"
         version = getattr(state_dict, "_metadata", {}).get(prefix[:-1], {}).get("version")
         if self.track_running_stats and key not in state_dict and (version is None or version < 2):
             state_dict = {**state_dict, key: self.num_batches_tracked}
-        super()._load_own(state_dict, prefix, missing, unexpected, errors)
+        super()._load_own(state_dict, prefix, missing, unexpected, errors, assign)
 
 
 class BatchNorm1d(_BatchNorm):
