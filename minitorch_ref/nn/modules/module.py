@@ -80,9 +80,12 @@ class Module:
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
-    # Hooks (`register_forward_pre_hook`, `register_forward_hook`): dicts made on the first registration.
+    # Hooks (`register_forward_pre_hook`, `register_forward_hook`): dicts made on the first registration,
+    # with the ids of the hooks registered `with_kwargs=True` or `always_call=True`.
     _forward_pre_hooks: Any = ()
     _forward_hooks: Any = ()
+    _hooks_with_kwargs: Any = frozenset()
+    _hooks_always_called: Any = frozenset()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._forward_pre_hooks or self._forward_hooks:
@@ -90,35 +93,84 @@ class Module:
         return self.forward(*args, **kwargs)
 
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
-        """torch's order: each pre-hook(module, args) may replace the inputs, then forward, then each
-        hook(module, args, output) may replace the output."""
-        for hook in list(self._forward_pre_hooks.values()) if self._forward_pre_hooks else ():
+        """torch's order: each pre-hook may replace the inputs, then forward, then each hook may replace
+        the output. If anything raises, the `always_call` hooks not yet run still run (their own errors
+        become warnings) before the error goes on."""
+        output, called = None, set()
+        try:
+            for hook_id, hook in list(self._forward_pre_hooks.items()) if self._forward_pre_hooks else ():
+                args, kwargs = self._run_pre_hook(hook_id, hook, args, kwargs)
+            output = self.forward(*args, **kwargs)
+            for hook_id, hook in list(self._forward_hooks.items()) if self._forward_hooks else ():
+                if hook_id in self._hooks_always_called:
+                    called.add(hook_id)
+                output = self._run_hook(hook_id, hook, args, kwargs, output)
+            return output
+        except Exception:
+            for hook_id, hook in list(self._forward_hooks.items()) if self._forward_hooks else ():
+                if hook_id in self._hooks_always_called and hook_id not in called:
+                    try:
+                        output = self._run_hook(hook_id, hook, args, kwargs, output)
+                    except Exception as error:  # noqa: BLE001 (forward's error is the one raised)
+                        warnings.warn("module forward hook with ``always_call=True`` raised an exception that was "
+                                      f"silenced as another error was raised in forward: {error}", stacklevel=2)
+            raise
+
+    def _run_pre_hook(self, hook_id: int, hook: Callable, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        """`hook(module, args)` may return new args; `with_kwargs`: `hook(module, args, kwargs)` new (args, kwargs)."""
+        if hook_id not in self._hooks_with_kwargs:
             result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        output = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()) if self._forward_hooks else ():
+            return (args if result is None else result if isinstance(result, tuple) else (result,)), kwargs
+        result = hook(self, args, kwargs)
+        if result is None:
+            return args, kwargs
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                               f"but got {result}.")
+        return result
+
+    def _run_hook(self, hook_id: int, hook: Callable, args: tuple, kwargs: dict, output: Any) -> Any:
+        """`hook(module, args, output)` (`with_kwargs`: `hook(module, args, kwargs, output)`) may replace output."""
+        if hook_id in self._hooks_with_kwargs:
+            result = hook(self, args, kwargs, output)
+        else:
             result = hook(self, args, output)
-            if result is not None:
-                output = result
-        return output
+        return output if result is None else result
 
-    def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
-        """Call `hook(module, args)` before each forward; a value it returns replaces the inputs."""
-        return self._add_hook("_forward_pre_hooks", hook)
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """Call `hook(module, args)` before each forward; a value it returns replaces the inputs.
+        `with_kwargs=True`: `hook(module, args, kwargs)`, returning None or (new_args, new_kwargs)."""
+        return self._add_hook("_forward_pre_hooks", hook, prepend, with_kwargs)
 
-    def register_forward_hook(self, hook: Callable) -> RemovableHandle:
-        """Call `hook(module, args, output)` after each forward (to look at or replace activations)."""
-        return self._add_hook("_forward_hooks", hook)
+    def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """Call `hook(module, args, output)` after each forward (to look at or replace activations).
+        `with_kwargs=True`: `hook(module, args, kwargs, output)`; `always_call=True`: also when forward raises."""
+        handle = self._add_hook("_forward_hooks", hook, prepend, with_kwargs)
+        if always_call:
+            self._add_hook_flag("_hooks_always_called", handle.id)
+        return handle
 
-    def _add_hook(self, store: str, hook: Callable) -> RemovableHandle:
+    def _add_hook(self, store: str, hook: Callable, prepend: bool = False,
+                  with_kwargs: bool = False) -> RemovableHandle:
+        """Register `hook` last (`prepend`: first) in the dict `store`, made on the first registration."""
         hooks = self.__dict__.get(store)
         if hooks is None:
             hooks = OrderedDict()
             object.__setattr__(self, store, hooks)
         handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        if with_kwargs:
+            self._add_hook_flag("_hooks_with_kwargs", handle.id)
         return handle
+
+    def _add_hook_flag(self, flag: str, hook_id: int) -> None:
+        if flag not in self.__dict__:
+            object.__setattr__(self, flag, set())
+        self.__dict__[flag].add(hook_id)
 
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name: str, value: Any) -> None:
