@@ -12,11 +12,10 @@ for layers that behave differently (Dropout), and `repr` for `print(model)`.
 """
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
-
-import warnings
 
 import numpy as np
 
