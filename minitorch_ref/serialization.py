@@ -210,7 +210,10 @@ def _encode(obj: Any, path: str, tensors: dict[str, np.ndarray], seen: dict[int,
             if not (key is None or isinstance(key, (bool, int, float, str))):
                 raise TypeError(f"save: dict keys must be str, int, float, bool or None, got {type(key).__name__}")
         kind = next(kind for kind, mapping in _MAPPINGS.items() if type(obj) is mapping)
-        return {kind: [[key, _encode(value, f"{path}.{key}".lstrip("."), tensors, seen)] for key, value in obj.items()]}
+        node = {kind: [[key, _encode(value, f"{path}.{key}".lstrip("."), tensors, seen)] for key, value in obj.items()]}
+        if kind == "ordered_dict" and isinstance(getattr(obj, "_metadata", None), dict):  # (a state dict's module
+            node["module_versions"] = _encode(obj._metadata, "", tensors, seen)  # versions: torch's pickle keeps them)
+        return node
     if type(obj) is set:  # (torch.load refuses a frozenset: so does save here)
         return {"set": [_encode(value, path, tensors, seen) for value in obj]}
     if type(obj) in (list, tuple):
@@ -374,6 +377,10 @@ def _decode(node: Any, tensors: dict[str, np.ndarray], depth: int = 0, made: dic
             made[name] = (Parameter(Tensor._make(tensors[name]), requires_grad) if "parameter" in node
                           else Tensor._make(tensors[name], requires_grad))
         return made[name]
+    if isinstance(node, dict) and set(node) == {"ordered_dict", "module_versions"}:
+        state = _decode({"ordered_dict": node["ordered_dict"]}, tensors, depth, made)
+        state._metadata = _decode(node["module_versions"], tensors, depth, made)
+        return state
     if isinstance(node, dict) and len(node) == 1:
         ((kind, value),) = node.items()
         if kind in _MAPPINGS:  # (a Counter from a dict: from pairs it would count the pairs)

@@ -52,6 +52,23 @@ def test_ordered_dicts_and_a_models_state_dict_load_as_ordered_dicts():
     assert type(got["minitorch_ref"]) is collections.OrderedDict
 
 
+@pytest.mark.parametrize("nested", [False, True])
+def test_a_state_dicts_module_versions_survive_save_and_load(nested):
+    """`state_dict()._metadata` (each module's version: BatchNorm's 2 says its checkpoint has
+    num_batches_tracked) comes back from a file as from torch's, also inside a checkpoint dict; so a reloaded
+    BatchNorm state dict without the counter is a missing key (torch), not an old checkpoint filled in."""
+    def versions_and_strict_load(lib):
+        model = lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.BatchNorm1d(2))
+        state = model.state_dict()
+        back = round_trip(lib, {"model": state} if nested else state)
+        back = back["model"] if nested else back
+        versions = dict(getattr(back, "_metadata", {}))
+        del back["1.num_batches_tracked"]
+        return versions, model.load_state_dict(back, strict=False).missing_keys
+
+    assert versions_and_strict_load(mt) == versions_and_strict_load(torch)
+
+
 def test_one_tensor_under_two_keys_of_a_state_dict_loads_as_one_tensor():
     """Tied weights (an embedding shared with the output layer) appear twice in a state_dict."""
     def same_object(lib):
