@@ -15,12 +15,13 @@ from typing import Any
 import numpy as np
 
 from .._generator import resolve as _random_source
-from .._dtype import PACKAGE, can_cast, cpp_type_name, torch_type_name
+from .._dtype import PACKAGE, can_cast, cpp_type_name, promote_types, torch_type_name
 from .._sparse import RowSparseGrad
 from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _checked_scalar, _fold,
                        _is_int, _result_dtype, _type_name, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
+from ..autograd.inplace import bump_version
 from ..kernels import cross_entropy as cross_entropy_kernels
 from ..kernels import embedding_bag as embedding_bag_kernels
 from ..kernels import sparse_rows
@@ -142,11 +143,15 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 
 # ====================================================================== embeddings
-def _check_indices(indices: Tensor, name: str, fn: str) -> np.ndarray:
-    """Integer indices only (Long or Int), with torch's message."""
-    if indices._data.dtype not in (np.int64, np.int32):
+def _check_indices(indices: Tensor, name: str, fn: str, promoted: np.dtype | None = None) -> np.ndarray:
+    """Integer indices only (Long or Int), with torch's message. `promoted`: the type checked instead
+    (embedding_bag checks indices and offsets once promoted to a common type, so Byte ids with Long
+    offsets pass)."""
+    promoted = indices._data.dtype if promoted is None else promoted
+    if promoted not in (np.int64, np.int32):
         raise RuntimeError(f"Expected tensor for argument #1 '{name}' to have one of the following scalar types: "
-                           f"Long, Int; but got {indices.type()} instead (while checking arguments for {fn})")
+                           f"Long, Int; but got {PACKAGE}.{torch_type_name(promoted)}Tensor instead (while "
+                           f"checking arguments for {fn})")
     return indices._data.astype(np.int64, copy=False)
 
 
@@ -157,6 +162,22 @@ def _normalize_padding_idx(padding_idx: int | None, num_embeddings: int, message
     if not -num_embeddings <= padding_idx < num_embeddings:
         raise AssertionError(message)
     return padding_idx % num_embeddings
+
+
+def _renorm_rows_(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """torch's `embedding_renorm_`, before the lookup: each row read whose `norm_type`-norm exceeds
+    `max_norm` is scaled in place to norm `max_norm` (outside autograd, but the weight's version moves).
+    It runs before the lookup's own checks: an id out of range fails here first, with torch's `select()` error."""
+    rows = np.unique(indices)
+    num_rows = weight.shape[0]
+    outside = rows[(rows < -num_rows) | (rows >= num_rows)]  # (a negative id in range selects from the end)
+    if len(outside):
+        raise IndexError(f"select(): index {outside[0]} out of range for tensor of size {list(weight.shape)} "
+                         "at dimension 0")
+    norms = np.linalg.norm(weight._data[rows].astype(np.float64), ord=norm_type, axis=1)
+    too_long = norms > max_norm
+    weight._data[rows[too_long]] *= (max_norm / (norms[too_long] + 1e-7)).astype(weight._data.dtype)[:, None]
+    bump_version(weight)
 
 
 def _rows_summed(indices: np.ndarray, values: np.ndarray, num_rows: int) -> np.ndarray:
@@ -175,15 +196,17 @@ class _EmbeddingOp(Function):
     node_name = "EmbeddingBackward0"
 
     @staticmethod
-    def forward(ctx, weight, indices, padding_idx, sparse):
+    def forward(ctx, weight, indices, padding_idx, sparse, scale_grad_by_freq=False):
         ctx.save_for_backward(indices)
-        ctx.shape, ctx.padding_idx, ctx.sparse = weight.shape, padding_idx, sparse
+        ctx.shape, ctx.padding_idx, ctx.sparse, ctx.by_freq = weight.shape, padding_idx, sparse, scale_grad_by_freq
         return weight[indices]
 
     @staticmethod
     def backward(ctx, grad):
         (indices,) = ctx.saved_tensors
         shape, padding_idx = ctx.shape, ctx.padding_idx
+        if ctx.by_freq and ctx.sparse:
+            raise RuntimeError("embedding_backward: scale_grad_by_freq not supported with sparse gradients")
         flat = indices.reshape(-1)
         values = grad.reshape(len(flat), shape[1])  # (not -1: with zero-width rows it would be ambiguous)
         if padding_idx is not None:  # the padding row gets no gradient
@@ -191,20 +214,25 @@ class _EmbeddingOp(Function):
             flat, values = flat[keep], values[keep]
         else:
             values = values.copy()  # a RowSparseGrad owns its values (clipping scales them in place)
+        if ctx.by_freq:  # each token's gradient divided by how often its id occurs in the batch
+            values = values / np.bincount(flat, minlength=shape[0])[flat].astype(values.dtype)[:, None]
         g = RowSparseGrad(flat, values, shape) if ctx.sparse else _rows_summed(flat, values, shape[0])
-        return g, None, None, None
+        return g, None, None, None, None
 
 
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
               norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
-    """Look up rows of `weight`: output shape is input.shape + (embedding_dim,)."""
-    if max_norm is not None or scale_grad_by_freq:
-        raise NotImplementedError("minitorch_ref's embedding does not implement max_norm or scale_grad_by_freq")
+    """Look up rows of `weight`: output shape is input.shape + (embedding_dim,).
+
+    `max_norm` first rescales, in place, the rows read whose norm exceeds it; `scale_grad_by_freq`
+    divides each token's gradient by the number of times its id occurs in `input`."""
     indices = _check_indices(input, "indices", "embedding")
     padding_idx = _normalize_padding_idx(padding_idx, weight.shape[0], "Padding_idx must be within num_embeddings")
+    if max_norm is not None:
+        _renorm_rows_(weight, indices, max_norm, norm_type)
     if indices.size and (indices.min() < 0 or indices.max() >= weight.shape[0]):
         raise IndexError("index out of range in self")
-    return _EmbeddingOp.apply(weight, indices, padding_idx, sparse)
+    return _EmbeddingOp.apply(weight, indices, padding_idx, sparse, scale_grad_by_freq)
 
 
 class _EmbeddingBagOp(Function):
@@ -279,8 +307,6 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     `include_last_offset=True` a final entry marks the end). 2-D input is a batch of
     equal-length bags. Empty bags give zeros.
     """
-    if max_norm is not None or scale_grad_by_freq:
-        raise NotImplementedError("minitorch_ref's embedding_bag does not implement max_norm or scale_grad_by_freq")
     if per_sample_weights is not None and input.shape != per_sample_weights.shape:
         raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it "
                          f"must have the same shape as the input ({input.shape})")
@@ -307,17 +333,26 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.ndim}")
     if mode not in _MODES:
         raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max" and scale_grad_by_freq:
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
     if mode == "max" and sparse:
         raise ValueError("max mode does not support sparse weights")
+    if scale_grad_by_freq:  # (torch's CPU kernel divides by the count of another id: see the probe's report)
+        raise NotImplementedError("minitorch_ref's embedding_bag does not implement scale_grad_by_freq")
     if per_sample_weights is not None and mode != "sum":
         raise NotImplementedError(
             "embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' "
             f"(got mode='{mode}'). Please open a feature request on GitHub.")
 
-    indices = _check_indices(input, "indices", "embedding_bag").reshape(-1)
+    promoted = input._data.dtype if starts is not None else promote_types(input._data.dtype, offsets._data.dtype)
+    indices = _check_indices(input, "indices", "embedding_bag", promoted).reshape(-1)
+    if max_norm is not None:  # every token's row, those past the last bag and padding tokens included
+        _renorm_rows_(weight, indices, max_norm, norm_type)
     if starts is None:
-        starts = _check_indices(offsets, "indices", "embedding_bag")
+        starts = _check_indices(offsets, "indices", "embedding_bag", promoted)
         if include_last_offset:
+            if not len(starts):
+                raise RuntimeError("include_last_offset: number of offset should be at least 1")
             starts = starts[:-1]
     if per_sample_weights is not None and per_sample_weights._data.dtype != weight._data.dtype:
         raise RuntimeError(
@@ -337,7 +372,10 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
             raise RuntimeError(f"Index {first_bad} of input takes value {value} which is not in the valid range "
                                f"[0, {num_rows})")
         raise RuntimeError(f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {value}")
-    padding_idx = _normalize_padding_idx(padding_idx, num_rows, "padding_idx must be within num_embeddings")
+    if padding_idx is not None and not -num_rows <= padding_idx < num_rows:
+        raise RuntimeError(f"padding_idx must be within the number of embeddings, -{num_rows} through "
+                           f"{num_rows - 1}, but got {padding_idx}")
+    padding_idx = _normalize_padding_idx(padding_idx, num_rows, "")
     wanted = (weight.requires_grad, per_sample_weights is not None and per_sample_weights.requires_grad)
     return _EmbeddingBagOp.apply(weight, indices, counts, mode, per_sample_weights, padding_idx, sparse, wanted)
 
