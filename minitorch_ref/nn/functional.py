@@ -18,7 +18,7 @@ from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, can_cast, cpp_type_name, promote_types, torch_type_name
 from .._sparse import RowSparseGrad
 from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _checked_scalar, _fold,
-                       _is_int, _result_dtype, _type_name, typename)
+                       _is_int, _result_dtype, _tensor_string, _type_name, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..autograd.inplace import bump_version
@@ -150,8 +150,8 @@ def _check_indices(indices: Tensor, name: str, fn: str, promoted: np.dtype | Non
     promoted = indices._data.dtype if promoted is None else promoted
     if promoted not in (np.int64, np.int32):
         raise RuntimeError(f"Expected tensor for argument #1 '{name}' to have one of the following scalar types: "
-                           f"Long, Int; but got {PACKAGE}.{torch_type_name(promoted)}Tensor instead (while "
-                           f"checking arguments for {fn})")
+                           f"Long, Int; but got {_tensor_string(promoted)} instead (while checking arguments for "
+                           f"{fn})")
     return indices._data.astype(np.int64, copy=False)
 
 
@@ -226,8 +226,10 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
 
     `max_norm` first rescales, in place, the rows read whose norm exceeds it; `scale_grad_by_freq`
     divides each token's gradient by the number of times its id occurs in `input`."""
-    indices = _check_indices(input, "indices", "embedding")
     padding_idx = _normalize_padding_idx(padding_idx, weight.shape[0], "Padding_idx must be within num_embeddings")
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    indices = _check_indices(input, "indices", "embedding")
     if max_norm is not None:
         _renorm_rows_(weight, indices, max_norm, norm_type)
     if indices.size and (indices.min() < 0 or indices.max() >= weight.shape[0]):
@@ -307,6 +309,11 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     `include_last_offset=True` a final entry marks the end). 2-D input is a batch of
     equal-length bags. Empty bags give zeros.
     """
+    if weight._data.dtype == np.int64 and input._data.dtype.kind == "f":  # the arguments' order before torch 1.0
+        warnings.warn("Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, "
+                      "input, ...)` is deprecated, and should now be `embedding_bag(input, weight, ...)`.",
+                      stacklevel=2)
+        weight, input = input, weight
     if per_sample_weights is not None and input.shape != per_sample_weights.shape:
         raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it "
                          f"must have the same shape as the input ({input.shape})")
@@ -326,7 +333,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     elif input.ndim == 1:
         if offsets is None:
             raise ValueError("offsets has to be a 1D Tensor but got None")
-        if offsets.ndim != 1:
+        if offsets.dim() != 1:
             raise ValueError("offsets has to be a 1D Tensor")
         starts = None
     else:
@@ -350,10 +357,14 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         _renorm_rows_(weight, indices, max_norm, norm_type)
     if starts is None:
         starts = _check_indices(offsets, "indices", "embedding_bag", promoted)
-        if include_last_offset:
-            if not len(starts):
-                raise RuntimeError("include_last_offset: number of offset should be at least 1")
-            starts = starts[:-1]
+    if weight._data.dtype.kind != "f":
+        raise RuntimeError("Expected tensor for argument #1 'weight' to have one of the following scalar types: Half, "
+                           f"BFloat16, Float, Double; but got {_tensor_string(weight._data.dtype)} instead (while "
+                           "checking arguments for embedding_bag)")
+    if include_last_offset:  # (False for 2-D input)
+        if not len(starts):
+            raise RuntimeError("include_last_offset: number of offset should be at least 1")
+        starts = starts[:-1]
     if per_sample_weights is not None and per_sample_weights._data.dtype != weight._data.dtype:
         raise RuntimeError(
             "Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
