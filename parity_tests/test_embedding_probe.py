@@ -1,4 +1,4 @@
-"""Embedding and EmbeddingBag, differential probe: the options beyond `test_embedding_bag.py`, each run on both libraries.
+"""Embedding and EmbeddingBag, differential probe: options beyond `test_embedding_bag.py`, run on both libraries.
 
 What this proves:
 - `max_norm` / `norm_type` (F.embedding, F.embedding_bag and both modules): before the lookup, every row
@@ -9,9 +9,9 @@ What this proves:
 - `scale_grad_by_freq` of `Embedding` divides each token's gradient by its id's count (padding excluded);
   with `sparse=True` the backward raises torch's error; EmbeddingBag's "max" mode refuses it with torch's
   ValueError;
-- F.embedding checks padding_idx, then a 2-D weight, then the ids' type, as torch; F.embedding_bag refuses
-  a non-float table with torch's message and takes the pre-1.0 argument order (weight, input) with
-  torch's deprecation warning;
+- F.embedding checks that its arguments are tensors, then padding_idx, then a 2-D weight, then the ids'
+  type, as torch; F.embedding_bag refuses a non-float table with torch's message and takes the pre-1.0
+  argument order (weight, input) with torch's deprecation warning;
 - `F.embedding_bag` checks indices and offsets once promoted to a common type (Byte, Char, Short or Bool
   ids pass with Long offsets; the others raise torch's message), refuses an empty `offsets` with
   `include_last_offset=True` and a padding_idx out of range with torch's RuntimeError;
@@ -170,11 +170,13 @@ def test_embedding_bag_checks_indices_and_offsets_once_promoted(ids, offsets):
     lambda lib: lib.nn.functional.embedding_bag(lib.tensor([1]), lib.ones(3, 2, dtype=lib.int32), lib.tensor([0]),
                                                 mode="sum", per_sample_weights=lib.tensor([1])),
     lambda lib: lib.nn.functional.embedding_bag(lib.tensor([1]), lib.ones(3, 2), [0]),
+    lambda lib: lib.nn.Embedding(3, 2)([1, 2]),
+    lambda lib: lib.nn.functional.embedding(lib.tensor([1]), [[1.0]]),
 ], ids=["bag-padding-too-big", "bag-padding-too-negative", "include-last-offset-no-offsets", "bag-pretrained-1d",
         "pretrained-3d", "weight-shape", "bag-weight-shape", "max-norm-id-too-big", "max-norm-id-too-negative",
         "bag-max-norm-ids-out-of-range", "bag-max-norm-id-after-the-last-bag", "weight-1d", "weight-3d-before-ids",
         "padding-before-weight", "bool-ids", "bag-long-weight-before-offsets", "bag-bool-weight",
-        "bag-int-weight-before-per-sample-weights", "bag-offsets-list"])
+        "bag-int-weight-before-per-sample-weights", "bag-offsets-list", "list-ids", "list-weight"])
 def test_errors_match_torch(call):
     same_error(lambda: call(mt), lambda: call(torch))
 

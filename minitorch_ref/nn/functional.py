@@ -226,6 +226,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
 
     `max_norm` first rescales, in place, the rows read whose norm exceeds it; `scale_grad_by_freq`
     divides each token's gradient by the number of times its id occurs in `input`."""
+    _check_tensor_argument("embedding", "weight", 1, weight, optional=False)  # (torch's order: weight, indices)
+    _check_tensor_argument("embedding", "indices", 2, input, optional=False)
     padding_idx = _normalize_padding_idx(padding_idx, weight.shape[0], "Padding_idx must be within num_embeddings")
     if weight.ndim != 2:
         raise RuntimeError("'weight' must be 2-D")
