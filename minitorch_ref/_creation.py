@@ -15,8 +15,8 @@ import numpy as np
 from . import _dtype as dt
 from ._generator import as_long
 from ._generator import resolve as _random_source
-from ._tensor import (Tensor, _checked_scalar, _fill_value, _finish, _infer_array, _int_list, _size_args, _sized,
-                      _type_name)
+from ._tensor import (Tensor, _checked_numpy_array, _checked_scalar, _fill_value, _finish, _infer_array, _int_list,
+                      _size_args, _sized, _type_name)
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -44,17 +44,13 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with `array`: changing one changes the other."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {_type_name(array)})")
-    dt.from_numpy_dtype(array.dtype)  # torch's error for unsupported dtypes
     return Tensor._make(_shareable(array))
 
 
 def _shareable(array: np.ndarray) -> np.ndarray:
-    """`array`, if a tensor can share its memory as torch's can: no negative strides (a reversed view,
-    `a[::-1]`, raises: copy it first); a read-only array (a broadcast one) is taken with torch's warning."""
-    if any(s < 0 for s in array.strides):
-        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
-                         "strides are not currently supported. (You can probably work around this by making a copy "
-                         "of your array  with array.copy().) ")
+    """`array`, if a tensor can share its memory as torch's can (see `_checked_numpy_array`); a read-only
+    array (a broadcast one) is taken with torch's warning."""
+    _checked_numpy_array(array)
     if not array.flags.writeable:
         warnings.warn("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
                       "This means writing to this tensor will result in undefined behavior. You may want to copy the "

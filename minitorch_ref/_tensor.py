@@ -2606,7 +2606,8 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
     if device is not None:
         dt.device(device)  # only the CPU exists: a clear error otherwise
     if dtype is not None:
-        array = array.astype(dt.to_numpy_dtype(dtype), copy=False)
+        with np.errstate(invalid="ignore"):  # (NaN into an integer dtype: silent, as in torch)
+            array = array.astype(dt.to_numpy_dtype(dtype), copy=False)
     t = Tensor._make(array)
     if requires_grad:
         if array.dtype.kind != "f":
@@ -2620,14 +2621,11 @@ def _infer_array(data: Any, dtype: Any = None) -> np.ndarray:
     when one is asked for (no detour through float32: `tensor([0.1], dtype=float64)` is exact)."""
     if isinstance(data, Tensor):
         return data._data.copy(order="K")  # (a copy keeps the layout: a transposed tensor's copy is transposed)
-    if isinstance(data, np.ndarray):
-        if any(s < 0 for s in data.strides):  # (as torch: a reversed view `a[::-1]` must be copied first)
-            raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
-                             "strides are not currently supported. (You can probably work around this by making a "
-                             "copy of your array  with array.copy().) ")
-        return data.copy(order="K")
-    if isinstance(data, (list, tuple)) and not _plain_numbers(data):
-        return _mixed_array(data, dtype)  # (NumPy values or tensors among the data: see there)
+    if isinstance(data, np.ndarray):  # (a copy keeps a transposed layout; a broadcast one is packed, as torch)
+        return _checked_numpy_array(data).copy(order="C" if 0 in data.strides else "K")
+    if (isinstance(data, (list, tuple)) and not _plain_numbers(data)) or (
+            dtype is not None and (data is None or isinstance(data, np.generic))):
+        return _mixed_array(data, dtype)  # (NumPy values or tensors among the data, or checks of a dtype: see there)
     try:
         array = np.array(data)
     except ValueError as e:
@@ -2639,13 +2637,32 @@ def _infer_array(data: Any, dtype: Any = None) -> np.ndarray:
     if array.dtype == object:
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if array.dtype.kind in "US":
-        raise TypeError("new(): invalid data type 'str'")
+        leaf = data if isinstance(data, (str, bytes, np.generic)) else ("" if array.dtype.kind == "U" else b"")
+        raise TypeError(f"new(): invalid data type '{dt.python_type_name(leaf)}'")
     if dtype is not None:
         return _checked_cast(array, dt.to_numpy_dtype(dtype))
     if array.dtype == np.float64 and not isinstance(data, np.floating):
         array = array.astype(dt.DEFAULT_FLOAT.numpy_dtype)
     elif array.dtype.kind in "iu" and not isinstance(data, np.generic) and array.dtype != np.uint8:
         array = array.astype(np.int64)
+    return array
+
+
+def _checked_numpy_array(array: np.ndarray) -> np.ndarray:
+    """`array`, after torch's checks of a NumPy array it reads (tensor, as_tensor, from_numpy), in
+    torch's order: a dtype it has, strides in whole elements and none negative (a reversed view
+    `a[::-1]` must be copied first), the machine's byte order."""
+    dt.from_numpy_dtype(array.dtype.newbyteorder("="))
+    if any(s % array.itemsize for s in array.strides):
+        raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the numpy array "
+                         "to reallocate the memory.")
+    if any(s < 0 for s in array.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a "
+                         "copy of your array  with array.copy().) ")
+    if not array.dtype.isnative:
+        raise ValueError("given numpy array has byte order different from the native byte order. Conversion "
+                         "between byte orders is currently not supported.")
     return array
 
 
@@ -2709,7 +2726,8 @@ def _mixed_array(data: Any, dtype: Any) -> np.ndarray:
                       "the list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
                       UserWarning, stacklevel=4)
     values = []
-    _gather(data, sizes, 0, values, np_dtype)
+    if math.prod(sizes):  # (torch reads no element of an empty shape: `[[], [1]]` is a 2 x 0 tensor)
+        _gather(data, sizes, 0, values, np_dtype)
     return _checked_cast(np.array(values).reshape(sizes), np_dtype)
 
 
@@ -2721,8 +2739,8 @@ def _inferred_dtype(obj: Any) -> np.dtype:
         return obj._data.dtype
     if isinstance(obj, (builtins.bool, builtins.int, builtins.float)):
         return dt.scalar_dtype(obj)
-    if isinstance(obj, str):
-        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(obj, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(obj).__name__}'")
     if isinstance(obj, (list, tuple, range)):
         result = dt.DEFAULT_FLOAT.numpy_dtype if not obj else None
         for item in obj:
@@ -2740,7 +2758,7 @@ def _gather(obj: Any, sizes: list, level: int, values: list, np_dtype: np.dtype)
                 raise ValueError("only one element tensors can be converted to Python scalars")
             obj = obj._data.item()
         elif isinstance(obj, np.generic):
-            obj = obj.item()
+            obj = _numpy_scalar_value(obj, np_dtype)
         elif _is_sequence(obj) or not isinstance(obj, (builtins.int, builtins.float, builtins.complex)):
             name = type(obj).__name__  # (a list too deep, or None or a str where a number belongs)
             raise TypeError(f"must be real number, not {name}" if np_dtype.kind == "f" else
@@ -2753,6 +2771,15 @@ def _gather(obj: Any, sizes: list, level: int, values: list, np_dtype: np.dtype)
         raise ValueError(f"expected sequence of length {sizes[level]} at dim {level} (got {len(obj)})")
     for item in obj:
         _gather(item, sizes, level + 1, values, np_dtype)
+
+
+def _numpy_scalar_value(value: np.generic, np_dtype: np.dtype) -> Any:
+    """A NumPy scalar as a Python number, read as torch reads it for `np_dtype`: an integer or bool
+    dtype takes only what Python reads as an integer (np.float64, a float, is one; np.float32 is not)."""
+    integral_only = np_dtype.kind in "iu" or (np_dtype.kind == "b" and not isinstance(value, np.bool_))
+    if integral_only and not isinstance(value, (np.integer, builtins.float)):
+        raise TypeError(f"'{dt.python_type_name(value)}' object cannot be interpreted as an integer")
+    return value.item()
 
 
 def _checked_cast(array: np.ndarray, np_dtype: np.dtype) -> np.ndarray:

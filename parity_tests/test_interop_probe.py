@@ -1,0 +1,122 @@
+"""Data in and out of tensors, a differential probe: each case a small program run on torch and minitorch_ref.
+
+What this proves, beyond `test_creation.py` and `test_tensor_protocol.py`:
+- a NumPy array goes through torch's checks when `tensor`, `as_tensor` or `from_numpy` reads it, in torch's
+  order and with its errors: a dtype torch has (an object, str or datetime array raises at once, not later),
+  strides in whole elements, none negative, the machine's byte order (a big-endian array raises, also with
+  `dtype=`); a copy of a broadcast array is packed, as torch's;
+- NumPy scalars meet `dtype=` as torch reads them: an integer or bool dtype takes only what Python reads as
+  an integer (np.float32 and np.float16 raise torch's TypeError, np.float64, a Python float, does not;
+  np.bool_ goes only to bool or floats); None with a dtype raises torch's TypeError;
+- nested lists with an empty first row are an empty tensor (`[[], [1]]` is 2 x 0, no element is read);
+  bytes and NumPy strings are refused with torch's message;
+- `tensor(nan_array, dtype=int64)` converts silently, as torch.
+
+Each program compares values, dtype, shape and requires_grad, or the exception type and message
+(`assert_matches_torch`), except where noted.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch_ref as mt
+from parity_tests.test_semantics import assert_matches_torch
+
+
+def _strided(strides):
+    """A float32 array of 2 over a 16-byte buffer with the given byte strides."""
+    return np.ndarray((2,), np.float32, buffer=bytearray(16), strides=strides)
+
+
+# --------------------------------------------------------------------------- NumPy arrays read by a tensor
+MAKERS = {
+    "tensor": lambda m, a: m.tensor(a),
+    "tensor-dtype": lambda m, a: m.tensor(a, dtype=m.float64),
+    "as_tensor": lambda m, a: m.as_tensor(a),
+    "as_tensor-dtype": lambda m, a: m.as_tensor(a, dtype=m.int64),
+    "from_numpy": lambda m, a: m.from_numpy(a),
+}
+
+ARRAYS = {
+    "big-endian": lambda: np.arange(6, dtype=">f4").reshape(2, 3),
+    "big-endian-transposed": lambda: np.arange(6, dtype=">i8").reshape(2, 3).T,
+    "big-endian-reversed": lambda: np.arange(6, dtype=">f4")[::-1],  # (the stride error comes first)
+    "strides-not-whole-elements": lambda: _strided((6,)),
+}
+
+
+@pytest.mark.parametrize("maker", list(MAKERS))
+@pytest.mark.parametrize("array", list(ARRAYS))
+def test_numpy_arrays_are_checked_as_torch_checks_them(maker, array):
+    """Byte order and strides: torch's ValueError, whatever the function that reads the array."""
+    assert_matches_torch(lambda m: MAKERS[maker](m, ARRAYS[array]()))
+
+
+UNSUPPORTED = {
+    "object": lambda: np.array([1, 2], dtype=object),
+    "str": lambda: np.array(["1", "2"]),
+    "datetime": lambda: np.array(["2020-01-01"], dtype="datetime64[D]"),
+    "object-reversed": lambda: np.array([1, 2, 3], dtype=object)[::-1],  # (the dtype error comes first)
+}
+
+
+@pytest.mark.parametrize("maker", list(MAKERS))
+@pytest.mark.parametrize("array", list(UNSUPPORTED))
+def test_arrays_of_dtypes_torch_lacks_raise_at_once(maker, array):
+    """torch's TypeError, naming the array's NumPy type as torch does (`numpy.object_`, `numpy.str_`). The
+    list of supported types that follows is ours (no complex or uint16/32/64 dtypes here)."""
+    def error(m):
+        with pytest.raises(TypeError) as caught:
+            MAKERS[maker](m, UNSUPPORTED[array]())
+        return str(caught.value).split(" The only supported types are:")[0]
+
+    assert error(mt) == error(torch)
+
+
+def test_a_broadcast_array_is_copied_packed():
+    """tensor() copies a transposed array keeping its layout, a broadcast one (zero strides) packed."""
+    broadcast = np.broadcast_to(np.arange(3.0), (2, 3))
+    assert mt.tensor(broadcast).stride() == torch.tensor(broadcast).stride()
+    assert mt.tensor(broadcast.T).stride() == torch.tensor(broadcast.T).stride()
+    assert_matches_torch(lambda m: m.tensor(broadcast))
+
+
+def test_nan_array_into_an_integer_dtype_is_silent():
+    """torch converts NaN and inf of an array to an integer dtype without a word (its values: the C cast's)."""
+    values = np.array([np.nan, np.inf, 1.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = mt.tensor(values, dtype=mt.int64)
+        expected = torch.tensor(values, dtype=torch.int64)
+    assert got.tolist() == expected.tolist()
+
+
+# --------------------------------------------------------------------------- NumPy scalars and None with dtype=
+SCALARS = {"float32": np.float32(1.5), "float16": np.float16(2.5), "float64": np.float64(1.5), "bool": np.True_,
+           "None": None}
+
+
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "bool", "float32"])
+@pytest.mark.parametrize("scalar", list(SCALARS))
+@pytest.mark.parametrize("wrap", ["bare", "nested"])
+def test_numpy_scalars_with_a_dtype(scalar, dtype, wrap):
+    """An integer or bool dtype takes only what Python reads as an integer: np.float32 raises "'numpy.float32'
+    object cannot be interpreted as an integer", np.float64 (a float) is truncated; None raises torch's error."""
+    value = SCALARS[scalar]
+    data = {"bare": value, "nested": [[1], [value]]}[wrap]
+    assert_matches_torch(lambda m: m.tensor(data, dtype=getattr(m, dtype)))
+
+
+# --------------------------------------------------------------------------- nested lists and strings
+@pytest.mark.parametrize("data", [
+    [[], [1]], [[], [1, 2], []], [[[]], [[1]]], [[], 1], ([], (2.5,)),
+    b"ab", [b"ab"], np.str_("a"), np.bytes_(b"a"), "ab", ["a"],
+], ids=repr)
+def test_empty_first_rows_and_strings(data):
+    """An empty first row fixes an empty shape (torch reads no element then); bytes and NumPy strings are
+    refused naming their type."""
+    assert_matches_torch(lambda m: m.tensor(data))
