@@ -39,6 +39,11 @@ def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
 
 
+def is_storage(obj) -> bool:
+    """False: a tensor here keeps its values in a NumPy array, there are no storage objects (torch's Storage)."""
+    return False
+
+
 def get_default_dtype() -> dtype:
     return float32
 

@@ -1293,7 +1293,10 @@ class Tensor(TensorBase):
                                    f"{list(full)}")
         return self._inplace(op.apply(self, value))
 
-    def copy_(self, src: "Tensor") -> "Tensor":
+    def copy_(self, src: "Tensor", non_blocking: bool = False) -> "Tensor":
+        """src's values, broadcast and cast to self's dtype (a tensor or a number: a list or an array is refused)."""
+        if not isinstance(src, (Tensor, *_Number)):
+            raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {_type_name(src)}")
         return self._overwrite(src if isinstance(src, Tensor) else np.asarray(src), shape.Copy)
 
     def zero_(self) -> "Tensor":
@@ -1576,6 +1579,9 @@ class Tensor(TensorBase):
 
     def byte(self, memory_format: Any = None) -> "Tensor":
         return self.to(dt.uint8)
+
+    def char(self, memory_format: Any = None) -> "Tensor":
+        return self.to(dt.int8)
 
     # --- ops added for issue 12, third part ---
     # (pointwise: integer inputs are computed in the default float dtype, as sin)

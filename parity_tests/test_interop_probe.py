@@ -10,7 +10,9 @@ What this proves, beyond `test_creation.py` and `test_tensor_protocol.py`:
   np.bool_ goes only to bool or floats); None with a dtype raises torch's TypeError;
 - nested lists with an empty first row are an empty tensor (`[[], [1]]` is 2 x 0, no element is read);
   bytes and NumPy strings are refused with torch's message;
-- `tensor(nan_array, dtype=int64)` converts silently, as torch.
+- `tensor(nan_array, dtype=int64)` converts silently, as torch;
+- `copy_` takes a tensor or a number (not a list or an array: torch's TypeError) and `non_blocking`;
+  `char()` converts to int8; `is_storage` exists (always False here: there are no storages).
 
 Each program compares values, dtype, shape and requires_grad, or the exception type and message
 (`assert_matches_torch`), except where noted.
@@ -120,3 +122,30 @@ def test_empty_first_rows_and_strings(data):
     """An empty first row fixes an empty shape (torch reads no element then); bytes and NumPy strings are
     refused naming their type."""
     assert_matches_torch(lambda m: m.tensor(data))
+
+
+# --------------------------------------------------------------------------- copy_, char, is_storage
+COPY_CASES = {
+    "list": lambda m: m.zeros(2).copy_([1.0, 2.0]),
+    "array": lambda m: m.zeros(2).copy_(np.array([1.0, 2.0])),
+    "tuple": lambda m: m.zeros(2).copy_((1.0, 2.0)),
+    "none": lambda m: m.zeros(2).copy_(None),
+    "non_blocking": lambda m: m.zeros(2, dtype=m.int64).copy_(m.tensor([1.7, -2.5]), non_blocking=True),
+    "non_blocking-positional": lambda m: m.zeros(2).copy_(m.tensor([True, False]), True),
+    "number": lambda m: m.zeros(2, dtype=m.int32).copy_(2.7),
+    "numpy-number": lambda m: m.zeros(2).copy_(np.float32(2.5)),
+}
+
+
+@pytest.mark.parametrize("case", list(COPY_CASES))
+def test_copy_takes_a_tensor_or_a_number(case):
+    assert_matches_torch(COPY_CASES[case])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int64", "uint8", "bool"])
+def test_char_converts_to_int8(dtype):
+    assert_matches_torch(lambda m: m.tensor([1.5, 2.0, 0.0], dtype=getattr(m, dtype)).char())
+
+
+def test_is_storage_of_non_storages():
+    assert_matches_torch(lambda m: (m.is_storage(m.zeros(2)), m.is_storage(np.zeros(2)), m.is_storage(None)))
