@@ -9,7 +9,7 @@ Only NumPy and the standard library are imported here, never torch.
 """
 from __future__ import annotations
 
-from . import cuda
+from . import _dtype, cuda
 from ._dtype import (
     Size, bool_ as bool, device, dtype, finfo, float16, float32, float64, iinfo, int8, int16, int32, int64, layout,
     sparse_coo, strided, uint8,
@@ -45,7 +45,18 @@ def is_storage(obj) -> bool:
 
 
 def get_default_dtype() -> dtype:
-    return float32
+    """The dtype of tensors made from Python floats (`tensor(1.0)`, `zeros(2)`, `arange(0.5)`...): float32 unless
+    `set_default_dtype` changed it."""
+    return _dtype.DEFAULT_FLOAT
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Make `d` (a floating point dtype) the default of every function that reads `get_default_dtype()`."""
+    if not isinstance(d, dtype):
+        raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
+    if not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    _dtype.DEFAULT_FLOAT = d
 
 
 def compile(model, **kwargs):

@@ -171,7 +171,8 @@ def arange(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None,
     if end is None:
         start, end = 0, start
     all_int = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
-    np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else (np.int64 if all_int else np.float32)
+    np_dtype = dt.to_numpy_dtype(dtype) if dtype is not None else (np.int64 if all_int else
+                                                                   dt.DEFAULT_FLOAT.numpy_dtype)
     if np_dtype == np.bool_:
         raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     if step == 0:

@@ -52,7 +52,7 @@ _BY_NUMPY = {d.numpy_dtype: d for d in ALL_DTYPES}
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_NAME.update(half=float16, float=float32, double=float64, short=int16, int=int32, long=int64)
 _PY_TYPES = {builtins.float: float64, builtins.int: int64, builtins.bool: bool_}
-DEFAULT_FLOAT = float32
+DEFAULT_FLOAT = float32  # (changed by `set_default_dtype`: read it as `_dtype.DEFAULT_FLOAT`, at the time of use)
 
 
 def _dtype_by_name(name: str) -> dtype:

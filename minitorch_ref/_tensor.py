@@ -70,17 +70,18 @@ class Tensor(TensorBase):
     __array_priority__ = 1000  # `ndarray + Tensor` calls Tensor.__radd__
 
     def __init__(self, *args: Any) -> None:
-        """Legacy constructor, as `torch.Tensor`: `Tensor(data)` from a sequence or array, always float32;
-        `Tensor(2, 3)` or `Tensor(size)` uninitialised; `Tensor()` empty; `Tensor(t)` t's memory and dtype."""
+        """Legacy constructor, as `torch.Tensor`: `Tensor(data)` from a sequence or array, always in the default
+        dtype (float32 unless `set_default_dtype` changed it); `Tensor(2, 3)` or `Tensor(size)` uninitialised;
+        `Tensor()` empty; `Tensor(t)` t's memory and dtype."""
         data = args[0] if len(args) == 1 else None
         if isinstance(data, Tensor):
             array = data._data
         elif data is not None and not isinstance(data, (builtins.int, np.integer, dt.Size)):
             if not isinstance(data, (list, tuple, range, np.ndarray)):
                 raise TypeError(f"new(): data must be a sequence (got {_type_name(data)})")
-            array = _infer_array(data, dt.float32).astype(np.float32, copy=False)
+            array = _infer_array(data, dt.DEFAULT_FLOAT).astype(dt.DEFAULT_FLOAT.numpy_dtype, copy=False)
         else:
-            array = np.empty(_shape_args(args, "new") if args else (0,), dtype=np.float32)
+            array = np.empty(_shape_args(args, "new") if args else (0,), dtype=dt.DEFAULT_FLOAT.numpy_dtype)
         self._data, self._requires_grad, self._grad, self.grad_fn = array, False, None, None
         self._base = self._accumulator = self._hooks = self._post_accumulate_grad_hooks = None
         self._storage = InferenceStorage() if grad_mode._inference else None
@@ -435,8 +436,8 @@ class Tensor(TensorBase):
 
     def __repr__(self) -> str:
         name = self.grad_fn.name() if self.grad_fn is not None else None
-        return format_tensor(self._data, dtype_name=self.dtype.name, requires_grad=self._requires_grad,
-                             grad_fn_name=name)
+        return format_tensor(self._data, dtype_name=self.dtype.name, default_float_name=dt.DEFAULT_FLOAT.name,
+                             requires_grad=self._requires_grad, grad_fn_name=name)
 
     __str__ = __repr__
 
@@ -2648,7 +2649,8 @@ def _infer_array(data: Any, dtype: Any = None) -> np.ndarray:
     if dtype is not None:
         return _checked_cast(array, dt.to_numpy_dtype(dtype))
     if array.dtype == np.float64 and not isinstance(data, np.floating):
-        array = array.astype(dt.DEFAULT_FLOAT.numpy_dtype)
+        with np.errstate(over="ignore"):  # (1e5 in a float16 default is inf, silently, as in torch)
+            array = array.astype(dt.DEFAULT_FLOAT.numpy_dtype)
     elif array.dtype.kind in "iu" and not isinstance(data, np.generic) and array.dtype != np.uint8:
         array = array.astype(np.int64)
     return array
@@ -2841,7 +2843,8 @@ def _as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
         return Tensor._make(value)
     array = np.asarray(value)
     if array.dtype == np.float64 and not isinstance(value, np.floating):
-        array = array.astype(like._data.dtype if like is not None and like.is_floating_point() else np.float32)
+        array = array.astype(like._data.dtype if like is not None and like.is_floating_point() else
+                             dt.DEFAULT_FLOAT.numpy_dtype)
     return Tensor._make(array)
 
 

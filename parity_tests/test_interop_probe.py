@@ -12,7 +12,10 @@ What this proves, beyond `test_creation.py` and `test_tensor_protocol.py`:
   bytes and NumPy strings are refused with torch's message;
 - `tensor(nan_array, dtype=int64)` converts silently, as torch;
 - `copy_` takes a tensor or a number (not a list or an array: torch's TypeError) and `non_blocking`;
-  `char()` converts to int8; `is_storage` exists (always False here: there are no storages).
+  `char()` converts to int8; `is_storage` exists (always False here: there are no storages);
+- `set_default_dtype` (floating dtypes only, torch's TypeErrors otherwise) changes what Python floats become
+  in `tensor`, `arange`, the factories, the legacy `Tensor(...)`, `Parameter()`, promotion with integer
+  tensors, and which dtype a repr leaves out, as in torch.
 
 Each program compares values, dtype, shape and requires_grad, or the exception type and message
 (`assert_matches_torch`), except where noted.
@@ -149,3 +152,50 @@ def test_char_converts_to_int8(dtype):
 
 def test_is_storage_of_non_storages():
     assert_matches_torch(lambda m: (m.is_storage(m.zeros(2)), m.is_storage(np.zeros(2)), m.is_storage(None)))
+
+
+# --------------------------------------------------------------------------- set_default_dtype
+def _with_default(m, default, program):
+    """`program(m)` with `default` as m's default dtype, restored after (whatever happens)."""
+    m.set_default_dtype(getattr(m, default))
+    try:
+        return program(m)
+    finally:
+        m.set_default_dtype(m.float32)
+
+
+DEFAULT_PROGRAMS = {
+    "get": lambda m: m.get_default_dtype(),
+    "tensor": lambda m: (m.tensor(1.5), m.tensor([1, 2.5]), m.tensor([[1e5]]), m.tensor(1), m.tensor([]),
+                         m.tensor(np.float32(1.5))),
+    "arange": lambda m: (m.arange(0.0, 2.0), m.arange(3), m.arange(0, 1, 0.25)),
+    "factories": lambda m: (m.zeros(2), m.ones(1, 2), m.full((2,), 1.5), m.full((1,), 2), m.linspace(0, 1, 3),
+                            m.eye(2), m.empty(0)),
+    "legacy-constructor": lambda m: (m.Tensor([1, 2]), m.Tensor(0).type(), m.Tensor().dtype),
+    "promotion": lambda m: (m.tensor([1, 2]) * 1.5, m.tensor([3]) / 2, m.tensor([1]).sin(), m.tensor(True) + 0.5),
+    "parameter": lambda m: (m.nn.Parameter().dtype, m.nn.Linear(2, 3).weight.dtype),
+    "repr": lambda m: (repr(m.tensor([1.5, 2.0])), repr(m.tensor([1.5], dtype=m.float32)), repr(m.arange(2) / 2)),
+}
+
+
+@pytest.mark.parametrize("default", ["float64", "float16"])
+@pytest.mark.parametrize("program", list(DEFAULT_PROGRAMS))
+def test_set_default_dtype_changes_what_python_floats_become(default, program):
+    """tensor(1.0), arange over floats, zeros, the legacy `Tensor(...)`, an integer tensor meeting a float
+    and the printed dtype all follow `set_default_dtype`, as in torch."""
+    def plain(r):  # (dtypes and text with the library's name read as ours)
+        if isinstance(r, (torch.dtype, mt.dtype)):
+            r = str(r)
+        return r.replace("torch.", "minitorch_ref.") if isinstance(r, str) else r
+
+    def run(m):
+        result = _with_default(m, default, DEFAULT_PROGRAMS[program])
+        return tuple(map(plain, result)) if isinstance(result, tuple) else plain(result)
+    assert_matches_torch(run)
+
+
+@pytest.mark.parametrize("bad", ["int64", "bool", "a string", "None", "float"])
+def test_set_default_dtype_takes_floating_dtypes_only(bad):
+    value = {"a string": "float64", "None": None, "float": float}
+    assert_matches_torch(lambda m: _with_default(m, "float32", lambda m: m.set_default_dtype(
+        value[bad] if bad in value else getattr(m, bad))))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtype as dt
 from .._tensor import Tensor
 
 
@@ -18,7 +19,7 @@ class Parameter(Tensor):
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> "Parameter":
         # data.detach(), as torch: a list or an array raises "'list' object has no attribute 'detach'"
-        array = np.empty(0, dtype=np.float32) if data is None else data.detach()._data
+        array = np.empty(0, dtype=dt.DEFAULT_FLOAT.numpy_dtype) if data is None else data.detach()._data
         if not isinstance(requires_grad, bool):
             raise TypeError(f"_make_subclass(): argument 'require_grad' (position 3) must be bool, "
                             f"not {type(requires_grad).__name__}")
