@@ -39,12 +39,12 @@ def _method(name: str, unary: bool = False):
         def fn(input: Tensor):
             if isinstance(input, Tensor):
                 return method(input)
-            raise TypeError(message.format(type(input).__name__))
+            raise TypeError(message.format(_dt.python_type_name(input)))
     else:
         def fn(input: Tensor, *args: Any, **kwargs: Any):
             if isinstance(input, Tensor):
                 return method(input, *args, **kwargs)
-            raise TypeError(message.format(type(input).__name__))
+            raise TypeError(message.format(_dt.python_type_name(input)))
 
     fn.__name__ = name
     fn.__doc__ = f"`torch.{name}(input, ...)` = `input.{name}(...)`."

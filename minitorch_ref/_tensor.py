@@ -286,8 +286,9 @@ class Tensor(TensorBase):
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        """The underlying array (shared memory, like torch)."""
-        if self._requires_grad and not force:
+        """The underlying array (shared memory, like torch); refused for a tensor that requires grad while
+        the graph is recorded (under `no_grad` nothing could reach the graph through the array)."""
+        if self._requires_grad and not force and grad_mode._enabled:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self._data
 
@@ -1298,6 +1299,8 @@ class Tensor(TensorBase):
         """src's values, broadcast and cast to self's dtype (a tensor or a number: a list or an array is refused)."""
         if not isinstance(src, (Tensor, *_Number)):
             raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {_type_name(src)}")
+        if isinstance(src, Tensor) and _memory_overlap(self._data, src._data) == "partial":  # (`t[1:].copy_(t[:-1])`)
+            raise RuntimeError(_OVERLAP_ERROR)
         return self._overwrite(src if isinstance(src, Tensor) else np.asarray(src), shape.Copy)
 
     def zero_(self) -> "Tensor":

@@ -11,7 +11,10 @@ What this proves, beyond `test_creation.py` and `test_tensor_protocol.py`:
 - nested lists with an empty first row are an empty tensor (`[[], [1]]` is 2 x 0, no element is read);
   bytes and NumPy strings are refused with torch's message;
 - `tensor(nan_array, dtype=int64)` converts silently, as torch;
-- `copy_` takes a tensor or a number (not a list or an array: torch's TypeError) and `non_blocking`;
+- `copy_` takes a tensor or a number (not a list or an array: torch's TypeError) and `non_blocking`, and
+  refuses a source that partly overlaps the destination in memory (`t[1:].copy_(t[:-1])`), as torch;
+- `numpy()` (and `np.asarray`) of a tensor that requires grad is refused only while grad mode is on;
+  `torch.numel(array)`-like errors name NumPy types with their module;
   `char()` converts to int8; `is_storage` exists (always False here: there are no storages);
 - `set_default_dtype` (floating dtypes only, torch's TypeErrors otherwise) changes what Python floats become
   in `tensor`, `arange`, the factories, the legacy `Tensor(...)`, `Parameter()`, promotion with integer
@@ -137,12 +140,39 @@ COPY_CASES = {
     "non_blocking-positional": lambda m: m.zeros(2).copy_(m.tensor([True, False]), True),
     "number": lambda m: m.zeros(2, dtype=m.int32).copy_(2.7),
     "numpy-number": lambda m: m.zeros(2).copy_(np.float32(2.5)),
+    "overlap-shifted": lambda m: (lambda t: t[1:].copy_(t[:-1]))(m.arange(4.0)),
+    "overlap-one-element": lambda m: (lambda t: t.copy_(t[0]))(m.arange(4.0)),
+    "overlap-transposed": lambda m: (lambda t: t.copy_(t.t()))(m.arange(4.0).reshape(2, 2)),
+    "overlap-none": lambda m: (lambda t: (t[:2].copy_(t[2:]), t))(m.arange(4.0)),
+    "overlap-full": lambda m: (lambda t: t.copy_(t.view(2, 2).view(4)))(m.arange(4.0)),
 }
 
 
 @pytest.mark.parametrize("case", list(COPY_CASES))
 def test_copy_takes_a_tensor_or_a_number(case):
     assert_matches_torch(COPY_CASES[case])
+
+
+def _numpy_in(mode):
+    """`numpy()` and `np.asarray` of a tensor that requires grad, and of a result of it, inside `mode`."""
+    def program(m):
+        x = m.ones(2, requires_grad=True)
+        with getattr(m, mode)():
+            return x.numpy().tolist(), np.asarray(x * 2).tolist()
+    return program
+
+
+@pytest.mark.parametrize("mode", ["no_grad", "inference_mode", "enable_grad"])
+def test_numpy_of_a_tensor_that_requires_grad_while_no_graph_is_recorded(mode):
+    """torch refuses `numpy()` of a tensor that requires grad only while grad mode is on."""
+    assert_matches_torch(_numpy_in(mode))
+
+
+@pytest.mark.parametrize("function", ["numel", "exp", "clone"])
+@pytest.mark.parametrize("value", [np.zeros(2), np.float32(1.0), [1.0]], ids=["array", "numpy-scalar", "list"])
+def test_tensor_functions_name_numpy_types_as_torch(function, value):
+    """`torch.numel(array)`: torch's TypeError names the type with its module (`numpy.ndarray`)."""
+    assert_matches_torch(lambda m: getattr(m, function)(value))
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float16", "int64", "uint8", "bool"])
