@@ -2761,12 +2761,18 @@ def _inferred_dtype(obj: Any) -> np.dtype:
     raise RuntimeError(f"Could not infer dtype of {type(obj).__name__}")
 
 
+_SCALAR_OF_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                           "Consider using tensor.detach() first.")
+
+
 def _gather(obj: Any, sizes: list, level: int, values: list, np_dtype: np.dtype) -> None:
     """Append the leaves of `obj` to `values` as Python numbers, checking the shape level by level."""
     if level == len(sizes):
         if isinstance(obj, Tensor):
             if obj._data.size != 1:
                 raise ValueError("only one element tensors can be converted to Python scalars")
+            if obj._requires_grad and grad_mode._enabled:  # (its value is read: the graph stops there)
+                warnings.warn(_SCALAR_OF_GRAD_WARNING, UserWarning, stacklevel=2)
             obj = obj._data.item()
         elif isinstance(obj, np.generic):
             obj = _numpy_scalar_value(obj, np_dtype)

@@ -16,6 +16,7 @@ What this proves, beyond `test_creation.py` and `test_tensor_protocol.py`:
 - `numpy()` (and `np.asarray`) of a tensor that requires grad is refused only while grad mode is on;
   `torch.numel(array)`-like errors name NumPy types with their module;
   `char()` converts to int8; `is_storage` exists (always False here: there are no storages);
+- `tensor([x])` with x requiring grad warns as torch (compared in fresh processes: torch warns once);
 - `set_default_dtype` (floating dtypes only, torch's TypeErrors otherwise) changes what Python floats become
   in `tensor`, `arange`, the factories, the legacy `Tensor(...)`, `Parameter()`, promotion with integer
   tensors, and which dtype a repr leaves out, as in torch.
@@ -25,6 +26,9 @@ Each program compares values, dtype, shape and requires_grad, or the exception t
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -33,6 +37,7 @@ import torch
 
 import minitorch_ref as mt
 from parity_tests.test_semantics import assert_matches_torch
+from parity_tests.test_tensor_protocol import _text
 
 
 def _strided(strides):
@@ -229,3 +234,36 @@ def test_set_default_dtype_takes_floating_dtypes_only(bad):
     value = {"a string": "float64", "None": None, "float": float}
     assert_matches_torch(lambda m: _with_default(m, "float32", lambda m: m.set_default_dtype(
         value[bad] if bad in value else getattr(m, bad))))
+
+
+# --------------------------------------------------------------------------- warnings torch gives once per process
+ONCE = {  # (in this order: torch's warning comes once a process, so the one program that warns comes last)
+    "tensor([x.detach()])": "m.tensor([x.detach()])",
+    "tensor([x]) in no_grad": "(lambda g: (g.__enter__(), m.tensor([x]), g.__exit__(None, None, None)))(m.no_grad())",
+    "tensor([[x * 2.0, 1.0]], dtype)": "m.tensor([[x * 2.0, 1.0]], dtype=m.float64)",
+}
+_ONCE_SCRIPT = """
+import json, sys, warnings
+import {lib} as m
+out = {{}}
+for name, program in json.loads(sys.argv[1]).items():
+    x = m.tensor(1.5, requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        eval(program)
+    out[name] = [(w.category.__name__, str(w.message)) for w in caught]
+print(json.dumps(out))
+"""
+
+
+def _first_warnings(lib: str) -> dict:
+    """Each program's warnings, run the first time in a fresh process of `lib` (torch warns once a process)."""
+    done = subprocess.run([sys.executable, "-c", _ONCE_SCRIPT.format(lib=lib), json.dumps(ONCE)],
+                          capture_output=True, text=True, check=True)
+    return {name: sorted((kind, _text(message)) for kind, message in caught)
+            for name, caught in json.loads(done.stdout).items()}
+
+
+def test_a_tensor_that_requires_grad_read_as_a_number_warns():
+    """`tensor([x])` with x requiring grad (outside no_grad): torch's UserWarning that the value leaves the graph."""
+    assert _first_warnings("minitorch_ref") == _first_warnings("torch")
