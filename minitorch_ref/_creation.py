@@ -40,6 +40,46 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     return _finish(_infer_array(data, dtype), dtype, device, False)
 
 
+def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
+            requires_grad: bool | None = None) -> Tensor:
+    """`obj` as a tensor, sharing the memory of a tensor or NumPy array when no conversion is needed;
+    `copy=True` always copies (a tensor's copy stays in the graph), `copy=False` never does (it raises).
+    Without `requires_grad` a tensor keeps its own (torch warns when it is True); with it, the result
+    (`obj` itself, when shared) is set to it, as torch does."""
+    if device is not None:
+        dt.device(device)
+    if not isinstance(obj, (Tensor, np.ndarray)):
+        if copy is False:
+            raise (RuntimeError("can't alias NumPy scalars. Either remove copy=False or transform it in a ndarray. ")
+                   if isinstance(obj, np.generic) else ValueError("can't alias arbitrary sequence into a tensor."))
+        return _set_requires_grad(tensor(obj, dtype=dtype), builtins.bool(requires_grad))
+    if requires_grad is None and isinstance(obj, Tensor):
+        requires_grad = obj.requires_grad
+        if requires_grad:
+            warnings.warn(f"{dt.PACKAGE}.asarray: unspecified requires_grad now defaults to obj.requires_grad instead "
+                          "of False. Pass requires_grad=False explicitly to get the old behavior and silence this "
+                          "warning.", UserWarning, stacklevel=2)
+    t = obj if isinstance(obj, Tensor) else Tensor._make(_shareable(obj))
+    target = t._data.dtype if dtype is None else dt.to_numpy_dtype(dtype)
+    if copy is False and target != t._data.dtype:
+        raise ValueError(f"can't alias tensor with dtype '{dt.torch_type_name(t._data.dtype)}' into dtype "
+                         f"'{dt.torch_type_name(target)}'.")
+    if target != t._data.dtype:
+        t = t.to(dt.from_numpy_dtype(target))
+    elif copy:
+        t = t.clone()
+    return _set_requires_grad(t, builtins.bool(requires_grad))
+
+
+def _set_requires_grad(t: Tensor, requires_grad: bool) -> Tensor:
+    """asarray's last step: a leaf is changed in place, a result in the graph is detached to stop requiring grad."""
+    if requires_grad == t.requires_grad:
+        return t
+    if requires_grad and t._data.dtype.kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return t.detach() if t.grad_fn is not None else t.requires_grad_(requires_grad)
+
+
 def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with `array`: changing one changes the other."""
     if not isinstance(array, np.ndarray):

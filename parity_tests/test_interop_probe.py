@@ -16,6 +16,8 @@ What this proves, beyond `test_creation.py` and `test_tensor_protocol.py`:
 - `numpy()` (and `np.asarray`) of a tensor that requires grad is refused only while grad mode is on;
   `torch.numel(array)`-like errors name NumPy types with their module;
   `char()` converts to int8; `is_storage` exists (always False here: there are no storages);
+- `asarray` as torch's: memory shared unless a conversion or `copy=True` needs a copy, `copy=False`'s
+  errors, and `requires_grad` (unset: a tensor's own, with torch's warning; set: a leaf changed in place);
 - `tensor([x])` with x requiring grad warns as torch (compared in fresh processes: torch warns once);
 - `set_default_dtype` (floating dtypes only, torch's TypeErrors otherwise) changes what Python floats become
   in `tensor`, `arange`, the factories, the legacy `Tensor(...)`, `Parameter()`, promotion with integer
@@ -135,6 +137,72 @@ def test_empty_first_rows_and_strings(data):
     assert_matches_torch(lambda m: m.tensor(data))
 
 
+# --------------------------------------------------------------------------- asarray
+def _asarray_of(source, **options):
+    """asarray(source(m), **options): the result, whether it is the source itself, whether it shares its
+    memory, and the source's requires_grad after (torch changes it in place when the result is the source)."""
+    def program(m):
+        obj = source(m)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (the warning torch gives once a process: see the end of the file)
+            result = m.asarray(obj, **{k: getattr(m, v) if k == "dtype" else v for k, v in options.items()})
+        pointer = obj.data_ptr() if isinstance(obj, (torch.Tensor, mt.Tensor)) else obj.ctypes.data
+        return result, result is obj, result.data_ptr() == pointer, getattr(obj, "requires_grad", None)
+    return program
+
+
+LEAF = lambda m: m.tensor([1.0, 2.0], requires_grad=True)  # noqa: E731
+PLAIN = lambda m: m.tensor([1.0, 2.0])  # noqa: E731
+INTS = lambda m: m.tensor([1, 2])  # noqa: E731
+NON_LEAF = lambda m: m.tensor([1.0, 2.0], requires_grad=True) * 2  # noqa: E731
+ARRAY = lambda m: np.arange(3.0)  # noqa: E731
+ASARRAY_CASES = {
+    "leaf": _asarray_of(LEAF),
+    "leaf-requires_grad-False": _asarray_of(LEAF, requires_grad=False),
+    "leaf-float64": _asarray_of(LEAF, dtype="float64"),
+    "leaf-copy": _asarray_of(LEAF, copy=True),
+    "leaf-copy-requires_grad-False": _asarray_of(LEAF, copy=True, requires_grad=False),
+    "leaf-copy-False": _asarray_of(LEAF, copy=False),
+    "leaf-same-dtype": _asarray_of(LEAF, dtype="float32"),
+    "non-leaf": _asarray_of(NON_LEAF),
+    "non-leaf-requires_grad-False": _asarray_of(NON_LEAF, requires_grad=False),
+    "plain-requires_grad": _asarray_of(PLAIN, requires_grad=True),
+    "ints": _asarray_of(INTS),
+    "ints-requires_grad": _asarray_of(INTS, requires_grad=True),
+    "ints-float32-requires_grad": _asarray_of(INTS, dtype="float32", requires_grad=True),
+    "ints-float32-copy-False": _asarray_of(INTS, dtype="float32", copy=False),
+    "ints-bool-copy-False": _asarray_of(INTS, dtype="bool", copy=False),
+    "array": _asarray_of(ARRAY),
+    "array-float32": _asarray_of(ARRAY, dtype="float32"),
+    "array-copy": _asarray_of(ARRAY, copy=True),
+    "array-float16-copy-False": _asarray_of(ARRAY, dtype="float16", copy=False),
+    "array-requires_grad": _asarray_of(ARRAY, requires_grad=True),
+    "array-reversed": _asarray_of(lambda m: np.arange(3.0)[::-1]),
+}
+SEQUENCE_CASES = {
+    "list": lambda m: m.asarray([1, 2.5]),
+    "list-dtype": lambda m: m.asarray([1, 2], dtype=m.float64),
+    "list-copy": lambda m: m.asarray([1, 2.5], copy=True),
+    "list-copy-False": lambda m: m.asarray([1, 2.5], copy=False),
+    "list-requires_grad": lambda m: m.asarray([1.0, 2.0], requires_grad=True),
+    "list-ints-requires_grad": lambda m: m.asarray([1, 2], requires_grad=True),
+    "ragged": lambda m: m.asarray([[1], [2, 3]]),
+    "numbers": lambda m: (m.asarray(3), m.asarray(3.5), m.asarray(True)),
+    "numpy-scalar": lambda m: m.asarray(np.float32(2.0)),
+    "numpy-scalar-copy-False": lambda m: m.asarray(np.float32(2.0), copy=False),
+    "none": lambda m: m.asarray(None),
+    "device": lambda m: m.asarray([1], device="cpu"),
+}
+
+
+@pytest.mark.parametrize("case", list(ASARRAY_CASES) + list(SEQUENCE_CASES))
+def test_asarray(case):
+    """torch.asarray: shares a tensor's or an array's memory unless a dtype or `copy=True` needs a copy (in
+    the graph, for a tensor); `copy=False` raises when it cannot share; `requires_grad` unset keeps a tensor's,
+    set changes a leaf in place and detaches a result in the graph."""
+    assert_matches_torch({**ASARRAY_CASES, **SEQUENCE_CASES}[case])
+
+
 # --------------------------------------------------------------------------- copy_, char, is_storage
 COPY_CASES = {
     "list": lambda m: m.zeros(2).copy_([1.0, 2.0]),
@@ -241,6 +309,8 @@ ONCE = {  # (in this order: torch's warning comes once a process, so the one pro
     "tensor([x.detach()])": "m.tensor([x.detach()])",
     "tensor([x]) in no_grad": "(lambda g: (g.__enter__(), m.tensor([x]), g.__exit__(None, None, None)))(m.no_grad())",
     "tensor([[x * 2.0, 1.0]], dtype)": "m.tensor([[x * 2.0, 1.0]], dtype=m.float64)",
+    "asarray(x, requires_grad=False)": "m.asarray(x, requires_grad=False)",
+    "asarray(x)": "m.asarray(x)",  # (a warning of its own, also once a process)
 }
 _ONCE_SCRIPT = """
 import json, sys, warnings
