@@ -19,8 +19,9 @@ from ._tensor import (Tensor, _checked_numpy_array, _checked_scalar, _fill_value
                       _size_args, _sized, _type_name)
 
 
-def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor that copies `data` (a number, nested lists, a NumPy array or a tensor)."""
+    _check_arguments("tensor", dtype, requires_grad)
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
@@ -30,14 +31,24 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     return _finish(_infer_array(data, dtype), dtype, device, requires_grad)
 
 
-def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+def as_tensor(data: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
     """Like `tensor`, but shares memory with a NumPy array or tensor when no conversion is needed.
     A tensor in another dtype is converted by `to`, so it stays in the graph."""
+    _check_arguments("as_tensor", dtype, False)
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, np.ndarray):
         return _finish(_shareable(data), dtype, device, False)
     return _finish(_infer_array(data, dtype), dtype, device, False)
+
+
+def _check_arguments(function: str, dtype: Any, requires_grad: Any) -> None:
+    """torch's type checks of `dtype` (a dtype, or the Python type `float`, `int` or `bool`) and `requires_grad`."""
+    if dtype is not None and not isinstance(dtype, dt.dtype) and dtype not in (builtins.float, builtins.int,
+                                                                                builtins.bool):
+        raise TypeError(f"{function}(): argument 'dtype' must be {dt.PACKAGE}.dtype, not {_type_name(dtype)}")
+    if not isinstance(requires_grad, builtins.bool):
+        raise TypeError(f"{function}(): argument 'requires_grad' must be bool, not {_type_name(requires_grad)}")
 
 
 def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,

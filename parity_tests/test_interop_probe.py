@@ -19,6 +19,8 @@ What this proves, beyond `test_creation.py` and `test_tensor_protocol.py`:
 - `asarray` as torch's: memory shared unless a conversion or `copy=True` needs a copy, `copy=False`'s
   errors, and `requires_grad` (unset: a tensor's own, with torch's warning; set: a leaf changed in place);
 - `tensor([x])` with x requiring grad warns as torch (compared in fresh processes: torch warns once);
+- `tensor` and `as_tensor` take `dtype` (a dtype or float/int/bool) and `device` as keywords only, and a bool
+  `requires_grad`, with torch's TypeErrors otherwise;
 - `set_default_dtype` (floating dtypes only, torch's TypeErrors otherwise) changes what Python floats become
   in `tensor`, `arange`, the factories, the legacy `Tensor(...)`, `Parameter()`, promotion with integer
   tensors, and which dtype a repr leaves out, as in torch.
@@ -337,3 +339,24 @@ def _first_warnings(lib: str) -> dict:
 def test_a_tensor_that_requires_grad_read_as_a_number_warns():
     """`tensor([x])` with x requiring grad (outside no_grad): torch's UserWarning that the value leaves the graph."""
     assert _first_warnings("minitorch_ref") == _first_warnings("torch")
+
+
+# --------------------------------------------------------------------------- the arguments of tensor and as_tensor
+@pytest.mark.parametrize("function", ["tensor", "as_tensor"])
+@pytest.mark.parametrize("dtype", ["a string", "an int", "a NumPy type", "float", "int", "bool"])
+def test_dtype_must_be_a_dtype(function, dtype):
+    """A dtype or the Python types float, int and bool; a string or a NumPy type: torch's TypeError."""
+    value = {"a string": "float32", "an int": 1, "a NumPy type": np.float32, "float": float, "int": int,
+             "bool": bool}[dtype]
+    assert_matches_torch(lambda m: getattr(m, function)([1.5, 0.0], dtype=value))
+
+
+@pytest.mark.parametrize("value", [1, None, np.True_, True], ids=repr)
+def test_requires_grad_must_be_a_bool(value):
+    assert_matches_torch(lambda m: m.tensor([1.0], requires_grad=value))
+
+
+@pytest.mark.parametrize("function", ["tensor", "as_tensor"])
+def test_dtype_is_keyword_only(function):
+    """`tensor(data, float64)` is torch's TypeError: the dtype and device are keyword arguments."""
+    assert_matches_torch(lambda m: getattr(m, function)([1.0], m.float64))
