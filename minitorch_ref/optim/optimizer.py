@@ -72,6 +72,8 @@ class Optimizer:
 
     #: Options that a checkpoint of an older torch may lack, with the value torch gives them on loading.
     _checkpoint_defaults: dict[str, Any] = {}
+    #: Whether a loaded `step` count that is a number becomes a float32 tensor (torch's `__setstate__`s).
+    _step_is_tensor = True
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = defaults
@@ -251,7 +253,8 @@ class Optimizer:
         for key, value in state_dict["state"].items():
             if key in params_by_index:
                 param = params_by_index[key]
-                state[param] = {name: _cast_state_value(param, name, v) for name, v in value.items()}
+                state[param] = {name: _cast_state_value(param, name, v, self._step_is_tensor)
+                                for name, v in value.items()}
             else:  # state that belongs to no parameter is kept as it is, as torch does
                 state[key] = value
         new_groups = []
@@ -266,12 +269,14 @@ class Optimizer:
         self.param_groups = new_groups
 
 
-def _cast_state_value(param: Tensor, name: str, value: Any) -> Any:
+def _cast_state_value(param: Tensor, name: str, value: Any, step_is_tensor: bool = True) -> Any:
     """One loaded state entry, by torch's rule: tensors take the dtype of a floating-point parameter
     (the same tensor when it already has it), except the `step` count, which older checkpoints saved
-    as a number (torch makes it a float32 tensor)."""
+    as a number (torch makes it a float32 tensor, except SparseAdam's: `step_is_tensor=False`)."""
     if name == "step":
-        return Tensor._make(np.array(float(value), dtype=np.float32)) if isinstance(value, (int, float)) else value
+        if step_is_tensor and isinstance(value, (int, float)):
+            return Tensor._make(np.array(float(value), dtype=np.float32))
+        return value
     dtype = param._data.dtype
     if isinstance(value, RowSparseGrad):
         if dtype.kind != "f" or value.row_values.dtype == dtype:
