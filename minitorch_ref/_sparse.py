@@ -29,6 +29,7 @@ class RowSparseGrad:
     layout = sparse_coo
     requires_grad = False
     grad_fn = None
+    grad = _grad = None  # (a gradient has none of its own: an optimizer given one as a parameter skips it)
 
     def __init__(self, indices: np.ndarray, values: np.ndarray, shape: tuple, coalesced: bool = False) -> None:
         self.rows = np.asarray(indices, dtype=np.int64)

@@ -270,9 +270,28 @@ def test_exported_like_torch():
     lambda b, p: b.optim.Adagrad(p, fused=True, foreach=True),
     lambda b, p: b.optim.Adagrad(p, fused=True, differentiable=True),
     lambda b, p: b.optim.Adagrad(p[0]),
+    lambda b, p: b.optim.SparseAdam([p[0], a_sparse_grad(b)]),
+    lambda b, p: b.optim.SparseAdam([{"params": p[:1]}, {"params": [p[1], a_sparse_grad(b)]}]),
+    lambda b, p: b.optim.Adagrad([a_sparse_grad(b)]),
 ], ids=lambda make: None)
 def test_constructor_errors(make):
     same_error(lambda: make(mt, weights(mt)), lambda: make(torch, weights(torch)))
+
+
+def a_sparse_grad(backend):
+    """A sparse gradient, which torch (whose sparse tensors are Tensors) lets one pass as a parameter."""
+    return sparse_grad(backend, np.array([1, 2]), np.ones((2, DIM), np.float32))
+
+
+def test_optimizers_accept_a_sparse_tensor_as_parameter():
+    """Adam and SGD take it (it has no gradient: a step skips it), as torch's do."""
+    def go(backend):
+        optimizers = [backend.optim.Adam([a_sparse_grad(backend)]), backend.optim.SGD([a_sparse_grad(backend)])]
+        for optimizer in optimizers:
+            optimizer.step()
+            optimizer.zero_grad()
+        return [optimizer.state_dict() for optimizer in optimizers]
+    assert go(mt) == go(torch)
 
 
 def test_fused_adagrad_refuses_a_sparse_gradient():
@@ -281,7 +300,7 @@ def test_fused_adagrad_refuses_a_sparse_gradient():
         params = weights(backend)
         optimizer = backend.optim.Adagrad(params, fused=True)
         params[1].grad = backend.ones(4)
-        params[0].grad = sparse_grad(backend, np.array([1, 2]), np.ones((2, DIM), np.float32))
+        params[0].grad = a_sparse_grad(backend)
         with pytest.raises(RuntimeError) as error:
             optimizer.step()
         return params, optimizer, str(error.value)

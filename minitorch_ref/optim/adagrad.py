@@ -47,6 +47,8 @@ class Adagrad(Optimizer):
 
     def _init_state(self, p: Tensor) -> None:
         """`step` 0 and `sum` filled with the constructor's `initial_accumulator_value` (not the group's)."""
+        if p.is_sparse:  # (a sparse gradient given as a parameter: torch's `full_like` refuses it)
+            raise RuntimeError("memory format option is only supported by strided tensors")
         state = self.state[p]
         state["step"] = Tensor._make(np.array(0.0, dtype=np.float32))
         state["sum"] = Tensor._make(np.full_like(p._data, self.defaults["initial_accumulator_value"]))

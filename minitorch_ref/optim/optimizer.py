@@ -125,7 +125,7 @@ class Optimizer:
         if names:
             param_group["param_names"] = names
         for p in params:
-            if not isinstance(p, Tensor):
+            if not isinstance(p, (Tensor, RowSparseGrad)):  # (torch's sparse gradients are Tensors too)
                 raise TypeError("optimizer can only optimize Tensors, but one of the params is " + typename(p))
             if not self.defaults.get("differentiable") and not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")

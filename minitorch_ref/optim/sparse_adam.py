@@ -42,6 +42,10 @@ class SparseAdam(Optimizer):
             if not 0.0 <= betas[i] < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, maximize=maximize))
+        sparse = [[i, j] for i, group in enumerate(self.param_groups) for j, p in enumerate(group["params"])
+                  if p.is_sparse]
+        if sparse:
+            raise ValueError(f"Sparse params at indices {sparse}: SparseAdam requires dense parameter tensors")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         """As torch: count the steps (refusing a dense gradient on the way), then update each parameter."""
