@@ -193,9 +193,32 @@ def test_embedding_bag_training_matches_torch(recipe):
                 optimizer.step()
         return [p.detach().numpy() for p in (*bag.parameters(), *linear.parameters())]
 
+    initial = bag_m.weight.detach().numpy().copy()
     for a, b in zip(train(mt, bag_m, linear_m), train(torch, bag_t, linear_t), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-    assert not np.array_equal(bag_m.weight.detach().numpy()[30:], bag_m.weight.detach().numpy()[:20])
+    np.testing.assert_array_equal(bag_m.weight.detach().numpy()[30:], initial[30:])  # (ids < 30: rows untouched)
+    assert not np.array_equal(bag_m.weight.detach().numpy()[:30], initial[:30])
+
+
+@pytest.mark.parametrize("layer", ["Embedding", "EmbeddingBag"])
+@pytest.mark.parametrize("name", ["SparseAdam", "Adagrad"])
+def test_padding_idx_rows_move_as_in_torch(layer, name):
+    """With padding_idx, the padding row gets no gradient; whether the optimizer then touches it (and its
+    state) must be torch's: the same table and state after 6 steps."""
+    def make(lib):
+        return getattr(lib.nn, layer)(10, 3, sparse=True, padding_idx=0)
+    runs = {}
+    for lib, model in zip((mt, torch), build(make)):
+        optimizer = getattr(lib.optim, name)(model.parameters(), lr=0.1)
+        rng = np.random.default_rng(0)
+        for _ in range(6):
+            ids = lib.from_numpy(rng.integers(0, 4, size=8))
+            out = model(ids) if layer == "Embedding" else model(ids, lib.from_numpy(np.array([0, 4])))
+            optimizer.zero_grad()
+            (out ** 2).sum().backward()
+            optimizer.step()
+        runs[lib] = [model.weight], optimizer
+    assert_same_run(runs[mt], runs[torch])
 
 
 # --------------------------------------------------------------------------- state_dict
