@@ -634,6 +634,9 @@ class _CrossEntropyOp(Function):
         losses[rows] = -w * log_p[rows, classes]  # (only the target's log p: a -inf elsewhere is no nan)
         ctx.save_for_backward(probs, rows, classes, w, weight)
         ctx.divisor, ctx.smoothing = divisor, smoothing
+        if smoothing and weight is not None and reduction == "mean" and target.dtype == np.uint8 and len(rows):
+            # (torch's 'mean' divisor: weight.gather(0, the targets that count), of int32/int64 indices only)
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
         if not smoothing:
             return _reduce_rows(losses, reduction, divisor, target.shape)
         ctx.share = np.float64(smoothing) / x.shape[1]  # e / C (no classes: inf, as torch's division)
@@ -796,6 +799,13 @@ def _check_class_target(input: Tensor, target: Tensor, weight: Tensor | None) ->
                            f"got weight tensor of shape: {list(weight.shape)}")
 
 
+def _check_spatial_target_long(input: Tensor, target: Tensor) -> None:
+    """torch's nll_loss2d (N-D input) reads its targets as int64 only: a uint8 target, which nll_loss (1-D and
+    2-D input) accepts, fails there (after the input's dtype check)."""
+    if input.ndim > 2 and target._data.dtype == np.uint8:
+        raise RuntimeError("expected scalar type Long but found Byte")
+
+
 def _class_weights(input: Tensor, weight: Tensor | None) -> np.ndarray | None:
     """torch's nll kernels read the class weights in the input's dtype exactly (N-D input: any shape of C)."""
     if weight is None:
@@ -813,6 +823,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     _check_tensor_argument("nll_loss_nd", "weight", 3, weight)
     _check_class_target(input, target, weight)
     _check_floating(input, "nll_loss2d_forward_out_frame" if input.ndim > 2 else "nll_loss_out_frame")
+    _check_spatial_target_long(input, target)
     return _NllLossOp.apply(input, target._data, _class_weights(input, weight), ignore_index, reduction)
 
 
@@ -836,6 +847,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     _check_floating(input, _log_softmax_kernel(input))
     _check_class_target(input, target, weight)
+    _check_spatial_target_long(input, target)
     return _CrossEntropyOp.apply(input, target._data, _class_weights(input, weight), ignore_index, reduction,
                                  smoothing)
 

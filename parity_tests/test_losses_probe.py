@@ -1,0 +1,91 @@
+"""Losses, second differential probe: the edges that random programs found, each run on both libraries.
+
+What this proves, beyond `test_losses.py` (values, gradients, reductions and options):
+- a uint8 class-index target, which torch's nll_loss (1-D and 2-D input) accepts, is refused for N-D input
+  (torch's nll_loss2d reads int64 targets only) with torch's error, by `nll_loss`, `cross_entropy` and their
+  modules, with and without class weights and label smoothing; the input's dtype error still comes first;
+- cross_entropy with label smoothing, class weights and 'mean' refuses a uint8 target with torch's error
+  (its divisor gathers the weights with the targets), unless every target is ignored, and the other
+  reductions accept it, with torch's values and gradients;
+- out-of-range targets are still reported before that refusal, as torch does.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch_ref as mt
+from parity_tests.test_nn_modules import assert_close, same_error
+
+
+def class_case(lib: Any, shape: tuple, target: np.ndarray, weighted: bool, dtype: Any = np.float32) -> tuple:
+    """Logits of `shape` (the same random values), the target and, if `weighted`, class weights, as `lib` tensors."""
+    rng = np.random.default_rng(0)
+    x = lib.from_numpy(rng.standard_normal(shape).astype(dtype))
+    weight = lib.from_numpy(rng.uniform(0.2, 2.0, shape[1] if len(shape) > 1 else shape[0]).astype(dtype))
+    return x, lib.from_numpy(target.copy()), weight if weighted else None
+
+
+SPATIAL = [((3, 4, 2), (3, 2)), ((3, 4, 2, 3), (3, 2, 3)), ((2, 4, 1, 2, 2), (2, 1, 2, 2))]
+
+
+PLAIN_OPTIONS = [{}, {"ignore_index": 1, "reduction": "none"}]
+CALLS = ([(name, options) for name in ["cross_entropy", "nll_loss", "CrossEntropyLoss", "NLLLoss"]
+          for options in PLAIN_OPTIONS]
+         + [(name, {"label_smoothing": 0.1}) for name in ["cross_entropy", "CrossEntropyLoss"]])
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("name, options", CALLS)
+@pytest.mark.parametrize("shape, target_shape", SPATIAL)
+def test_uint8_targets_of_nd_inputs_are_refused(shape, target_shape, name, options, weighted):
+    target = np.random.default_rng(1).integers(0, 4, target_shape).astype(np.uint8)
+
+    def call(lib):
+        x, t, w = class_case(lib, shape, target, weighted)
+        if name[0].isupper():
+            return getattr(lib.nn, name)(weight=w, **options)(x, t)
+        return getattr(lib.nn.functional, name)(x, t, weight=w, **options)
+    same_error(lambda: call(mt), lambda: call(torch))
+
+
+def test_nll_loss_checks_the_inputs_dtype_before_the_targets():
+    def call(lib):
+        return lib.nn.functional.nll_loss(lib.zeros(3, 4, 2, dtype=lib.int64), lib.zeros(3, 2, dtype=lib.uint8))
+    same_error(lambda: call(mt), lambda: call(torch))
+
+
+def run_smoothed(lib: Any, shape: tuple, target: np.ndarray, reduction: str, ignore_index: int) -> tuple:
+    x, t, w = class_case(lib, shape, target, weighted=True, dtype=np.float64)
+    x.requires_grad_()
+    out = lib.nn.functional.cross_entropy(x, t, weight=w, reduction=reduction, label_smoothing=0.2,
+                                          ignore_index=ignore_index)
+    out.backward(lib.ones_like(out))
+    return out, x.grad
+
+
+@pytest.mark.parametrize("shape", [(4,), (3, 4)])
+def test_smoothed_weighted_mean_refuses_uint8_targets(shape):
+    target = np.array(2 if len(shape) == 1 else [0, 3, 2], dtype=np.uint8)
+    same_error(lambda: run_smoothed(mt, shape, target, "mean", -100),
+               lambda: run_smoothed(torch, shape, target, "mean", -100))
+
+
+@pytest.mark.parametrize("shape", [(4,), (3, 4)])
+def test_smoothed_weighted_mean_reports_out_of_range_targets_first(shape):
+    target = np.array(7 if len(shape) == 1 else [0, 7, 2], dtype=np.uint8)
+    same_error(lambda: run_smoothed(mt, shape, target, "mean", -100),
+               lambda: run_smoothed(torch, shape, target, "mean", -100))
+
+
+@pytest.mark.parametrize("reduction, ignore_index", [("none", -100), ("sum", -100), ("sum", 3), ("mean", 0)])
+def test_smoothed_weighted_uint8_targets_elsewhere(reduction, ignore_index):
+    """The other reductions take uint8 targets, and so does 'mean' when every target is ignored (nan)."""
+    target = np.array([0, 3, 0] if ignore_index != 0 else [0, 0, 0], dtype=np.uint8)
+    (out_a, grad_a), (out_b, grad_b) = (run_smoothed(lib, (3, 4), target, reduction, ignore_index)
+                                        for lib in (mt, torch))
+    np.testing.assert_allclose(out_a.detach().numpy(), out_b.detach().numpy(), rtol=1e-12, atol=1e-12)
+    assert_close(grad_a, grad_b)
