@@ -89,3 +89,36 @@ def test_smoothed_weighted_uint8_targets_elsewhere(reduction, ignore_index):
                                         for lib in (mt, torch))
     np.testing.assert_allclose(out_a.detach().numpy(), out_b.detach().numpy(), rtol=1e-12, atol=1e-12)
     assert_close(grad_a, grad_b)
+
+
+def one_prediction(lib: Any, name: str, options: dict, target: list) -> tuple:
+    """F.<name> of 4 logits (requiring grad) against `target`, a list: [1] is a target of shape (1,)."""
+    x = lib.from_numpy(np.random.default_rng(2).standard_normal(4)).requires_grad_()
+    return getattr(lib.nn.functional, name)(x, lib.tensor(target), **options)
+
+
+ONE_PREDICTION = [("nll_loss", {}), ("nll_loss", {"ignore_index": 1}), ("cross_entropy", {}),
+                  ("cross_entropy", {"weight": "w"})]
+
+
+def with_weight(lib: Any, options: dict) -> dict:
+    return {k: (lib.tensor([1.0, 2.0, 0.5, 1.5], dtype=lib.float64) if v == "w" else v) for k, v in options.items()}
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("name, options", ONE_PREDICTION)
+def test_a_1d_inputs_target_of_shape_1_gives_a_0d_loss_that_cannot_backpropagate(name, options, reduction):
+    outs = [one_prediction(lib, name, {**with_weight(lib, options), "reduction": reduction}, [1]) for lib in (mt, torch)]
+    assert_close(outs[0], outs[1])
+    assert outs[0].grad_fn.name() == type(outs[1].grad_fn).__name__
+    same_error(outs[0].backward, outs[1].backward)
+
+
+@pytest.mark.parametrize("target", [[1], [7]])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_label_smoothing_refuses_a_1d_inputs_target_of_shape_1(reduction, weighted, target):
+    """torch adds the smoothing term, of shape (1,), into the 0-d loss (an out-of-range target is reported first)."""
+    options = {"label_smoothing": 0.1, "reduction": reduction, **({"weight": "w"} if weighted else {})}
+    same_error(lambda: one_prediction(mt, "cross_entropy", with_weight(mt, options), target),
+               lambda: one_prediction(torch, "cross_entropy", with_weight(torch, options), target))

@@ -623,6 +623,7 @@ class _CrossEntropyOp(Function):
 
     @staticmethod
     def forward(ctx, input, target, weight, ignore_index, reduction, smoothing):
+        target = _one_prediction_target(ctx, input, target)
         x = _class_rows(input)
         ctx.input_shape, ctx.reduction = input.shape, reduction
         ctx.node_name = "AddBackward0" if smoothing else _nll_node_name(input.ndim, reduction)
@@ -637,6 +638,8 @@ class _CrossEntropyOp(Function):
         if smoothing and weight is not None and reduction == "mean" and target.dtype == np.uint8 and len(rows):
             # (torch's 'mean' divisor: weight.gather(0, the targets that count), of int32/int64 indices only)
             raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+        if smoothing and ctx.vector_target:  # (torch adds the (1,)-shaped smoothing term into the 0-d loss)
+            raise RuntimeError("output with shape [] doesn't match the broadcast shape [1]")
         if not smoothing:
             return _reduce_rows(losses, reduction, divisor, target.shape)
         ctx.share = np.float64(smoothing) / x.shape[1]  # e / C (no classes: inf, as torch's division)
@@ -647,6 +650,8 @@ class _CrossEntropyOp(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        if ctx.vector_target:
+            _refuse_vector_target(ctx.input_shape)
         if ctx.picked:
             probs, target, valid = ctx.saved_tensors
             g = cross_entropy_kernels.cross_entropy_grad(probs, target, valid,
@@ -662,6 +667,20 @@ class _CrossEntropyOp(Function):
         return _unrows(g, ctx.input_shape), None, None, None, None, None
 
     picked = False  # True when the loss came from `_picked_cross_entropy`
+    vector_target = False  # True for a 1-D input's target of shape (1,) (`_one_prediction_target`)
+
+
+def _one_prediction_target(ctx, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """torch reads a 1-D input's target of shape (1,) as its one class (a 0-d loss, even for 'none'), but its
+    nll_loss backward then refuses the shapes (`_refuse_vector_target`)."""
+    if input.ndim == 1 and target.ndim == 1:
+        ctx.vector_target = True
+        return target.reshape(())
+    return target
+
+
+def _refuse_vector_target(input_shape: tuple) -> None:
+    raise RuntimeError(f"size mismatch (got input: {list(input_shape)}, target: [1])")
 
 
 def _picked_cross_entropy(ctx, x: np.ndarray, target: np.ndarray, ignore_index: int, reduction: str) -> np.ndarray:
@@ -694,6 +713,7 @@ class _NllLossOp(Function):
 
     @staticmethod
     def forward(ctx, input, target, weight, ignore_index, reduction):
+        target = _one_prediction_target(ctx, input, target)
         ctx.node_name = _nll_node_name(input.ndim, reduction)
         x = _class_rows(input)
         rows, classes, w, divisor = _nll_targets(target, x.shape[1], weight, ignore_index, x.dtype)
@@ -705,10 +725,14 @@ class _NllLossOp(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        if ctx.vector_target:
+            _refuse_vector_target(ctx.input_shape)
         rows, classes, w = ctx.saved_tensors
         g = np.zeros(ctx.rows_shape, dtype=grad.dtype)  # (rows of ignored targets stay exactly 0)
         g[rows, classes] = -w * _row_grads(grad, ctx.reduction, ctx.divisor, rows)
         return _unrows(g, ctx.input_shape), None, None, None, None
+
+    vector_target = False  # True for a 1-D input's target of shape (1,) (`_one_prediction_target`)
 
 
 def _check_tensor_argument(function: str, name: str, position: int, value: Any, optional: bool = True) -> None:
