@@ -122,3 +122,41 @@ def test_label_smoothing_refuses_a_1d_inputs_target_of_shape_1(reduction, weight
     options = {"label_smoothing": 0.1, "reduction": reduction, **({"weight": "w"} if weighted else {})}
     same_error(lambda: one_prediction(mt, "cross_entropy", with_weight(mt, options), target),
                lambda: one_prediction(torch, "cross_entropy", with_weight(torch, options), target))
+
+
+HUBER_DTYPES = [("float32", "float64"), ("float64", "float32"), ("float16", "float32"), ("float32", "int64"),
+                ("float32", "bool")]
+
+
+def huber(lib: Any, dtypes: tuple, grads: tuple, target_shape: tuple, weighted: bool) -> Any:
+    rng = np.random.default_rng(3)
+    x = lib.from_numpy(rng.standard_normal(3).astype(dtypes[0])).requires_grad_(grads[0])
+    t = lib.from_numpy(np.asarray(rng.standard_normal(target_shape) * 2).astype(dtypes[1]))
+    t.requires_grad_(grads[1])
+    weight = lib.ones(3, dtype=getattr(lib, dtypes[0])) if weighted else None
+    return x, t, lib.nn.functional.huber_loss(x, t, reduction="none", delta=0.7, weight=weight)
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("target_shape", [(3,), ()])
+@pytest.mark.parametrize("grads", [(True, False), (False, True), (True, True)])
+@pytest.mark.parametrize("dtypes", HUBER_DTYPES)
+def test_huber_loss_of_two_dtypes_has_a_forward_but_no_backward(dtypes, grads, target_shape, weighted):
+    """torch's huber_loss forward takes input and target of two dtypes (the loss has the input's), its backward
+    kernel refuses them: for the input's gradient against the input's dtype, for the target's alone the target's."""
+    if dtypes[1] in ("int64", "bool") and grads[1]:
+        grads = (True, False)
+    (x_a, t_a, out_a), (x_b, t_b, out_b) = (huber(lib, dtypes, grads, target_shape, weighted) for lib in (mt, torch))
+    assert_close(out_a, out_b, np.float32 if dtypes[0] == "float16" else None)
+    assert out_a.dtype.name == str(out_b.dtype).removeprefix("torch.")
+    same_error(lambda: out_a.sum().backward(), lambda: out_b.sum().backward())
+
+
+def test_huber_loss_of_one_dtype_still_backpropagates():
+    (x_a, t_a, out_a), (x_b, t_b, out_b) = (huber(lib, ("float32", "float32"), (True, True), (3,), False)
+                                            for lib in (mt, torch))
+    out_a.sum().backward()
+    out_b.sum().backward()
+    assert_close(x_a.grad, x_b.grad)
+    assert_close(t_a.grad, t_b.grad)

@@ -1277,21 +1277,30 @@ class _HuberLossOp(Function):
     node_name = "HuberLossBackward0"
 
     @staticmethod
-    def forward(ctx, input, target, reduction, delta, out_dtype):
+    def forward(ctx, input, target, reduction, delta, out_dtype, target_dtype):
         diff = input - target
         ctx.save_for_backward(diff)
-        ctx.reduction, ctx.delta = reduction, delta
+        ctx.reduction, ctx.delta, ctx.dtypes = reduction, delta, (out_dtype, target_dtype)
         absolute = np.abs(diff)
         return _reduce(np.where(absolute <= delta, 0.5 * diff * diff, delta * (absolute - 0.5 * delta)).astype(
             out_dtype), reduction)
 
     @staticmethod
     def backward(ctx, grad):
+        _check_huber_backward_dtypes(*ctx.dtypes, ctx.needs_input_grad[0])
         (diff,) = ctx.saved_tensors
         delta = ctx.delta
         local = np.where(np.abs(diff) <= delta, diff, delta * np.sign(diff))
         g = (local * _reduce_grad(grad, ctx.reduction, diff.size)).astype(diff.dtype)
-        return g, -g, None, None, None
+        return g, -g, None, None, None, None
+
+
+def _check_huber_backward_dtypes(input_dtype: np.dtype, target_dtype: np.dtype, input_grad: bool) -> None:
+    """torch's huber_loss backward kernel takes one dtype: input and target of two dtypes (the forward accepts
+    them) fail there, against the input's dtype (or, for the target's gradient alone, the target's)."""
+    if input_dtype != target_dtype:
+        found, expected = (target_dtype, input_dtype) if input_grad else (input_dtype, target_dtype)
+        raise RuntimeError(f"Found dtype {torch_type_name(found)} but expected {torch_type_name(expected)}")
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
@@ -1326,12 +1335,13 @@ def _huber_loss(input: Tensor, target: Tensor, reduction: str, delta: float) -> 
     """torch's huber_loss kernel: its checks, then the op."""
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    common, out_dtype = _fold([input._data.dtype, target._data.dtype]), input._data.dtype
+    out_dtype, target_dtype = input._data.dtype, target._data.dtype
+    common = _fold([out_dtype, target_dtype])
     if not can_cast(common, out_dtype):  # (torch's result has the input's dtype: its casting rule)
         raise RuntimeError(f"result type {torch_type_name(common)} can't be cast to the desired output type "
                            f"{torch_type_name(out_dtype)}")
     input, target = _loss_operands(input, target, "huber")
-    return _HuberLossOp.apply(input, target, reduction, delta, out_dtype)
+    return _HuberLossOp.apply(input, target, reduction, delta, out_dtype, target_dtype)
 
 
 __all__ += ["smooth_l1_loss", "huber_loss"]
