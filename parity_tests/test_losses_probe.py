@@ -160,3 +160,39 @@ def test_huber_loss_of_one_dtype_still_backpropagates():
     out_b.sum().backward()
     assert_close(x_a.grad, x_b.grad)
     assert_close(t_a.grad, t_b.grad)
+
+
+BROADCAST_CASES = [  # (name, options, input shape and dtype, target shape and dtype)
+    ("l1_loss", {}, ((), "float64"), ((3,), "float32")),
+    ("l1_loss", {}, ((3, 4), "float16"), ((), "float32")),
+    ("l1_loss", {"weight": True}, ((3,), "float32"), ((), "float64")),
+    ("mse_loss", {"weight": True}, ((3,), "float32"), ((), "float64")),
+    ("mse_loss", {"weight": True}, ((3,), "float16"), ((), "float32")),
+    ("smooth_l1_loss", {"beta": 0.0}, ((3,), "float32"), ((), "float64")),
+    ("smooth_l1_loss", {"beta": 0.0}, ((), "float64"), ((2, 3), "float32")),
+]
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("name, options, input_spec, target_spec", BROADCAST_CASES)
+def test_a_0d_side_counts_with_its_dtype_after_broadcasting(name, options, input_spec, target_spec, reduction):
+    """torch's Python losses start with broadcast_tensors(input, target): a 0-d side is no longer 0-d, so its
+    dtype takes part in the promotion (l1_loss of a 0-d float64 and a float32 vector is float64)."""
+    rng = np.random.default_rng(4)
+    arrays = [np.asarray(rng.standard_normal(shape) * 2).astype(dtype) for shape, dtype in (input_spec, target_spec)]
+    weight = rng.uniform(0.5, 2.0, input_spec[0]).astype(input_spec[1])
+    results = []
+    for lib in (mt, torch):
+        x, t = (lib.from_numpy(a.copy()).requires_grad_() for a in arrays)
+        kw = dict(options, reduction=reduction)
+        if kw.get("weight"):
+            kw["weight"] = lib.from_numpy(weight.copy())
+        out = getattr(lib.nn.functional, name)(x, t, **kw)
+        out.sum().backward()
+        results.append((out, x.grad, t.grad))
+    (out_a, gx_a, gt_a), (out_b, gx_b, gt_b) = results
+    assert out_a.dtype.name == str(out_b.dtype).removeprefix("torch.")
+    assert_close(out_a, out_b, np.float32 if "float16" in (input_spec[1], target_spec[1]) else None)
+    assert_close(gx_a, gx_b, np.float32 if input_spec[1] == "float16" else None)
+    assert_close(gt_a, gt_b, np.float32 if target_spec[1] == "float16" else None)

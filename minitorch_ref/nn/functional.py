@@ -505,10 +505,20 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, re
     _check_broadcast(input._data.shape, target._data.shape)
     if weight is not None:
         _check_weight_size(input, weight)
+        input, target = _broadcast_operands(input, target)
         return _weighted_reduction((input - target) ** 2, weight, reduction, mean_by_weights=True)
     reduction = _check_reduction(reduction)
     input, target = _loss_operands(input, target, "mse")
     return _MseLossOp.apply(input, target, reduction)
+
+
+def _broadcast_operands(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
+    """`torch.broadcast_tensors(input, target)`, with which torch's Python losses start: a 0-d side, expanded,
+    then counts with its full dtype in the arithmetic (l1_loss of a 0-d float64 and a float32 vector: float64)."""
+    if input._data.shape == target._data.shape:
+        return input, target
+    shape = np.broadcast_shapes(input._data.shape, target._data.shape)
+    return input.expand(shape), target.expand(shape)
 
 
 def _loss_operands(input: Tensor, target: Tensor, kernel: str) -> tuple[Tensor, Tensor]:
@@ -528,6 +538,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, red
     _warn_size(input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_broadcast(input._data.shape, target._data.shape)
+    input, target = _broadcast_operands(input, target)
     if weight is not None:
         _check_weight_size(input, weight)
         return _weighted_reduction((input - target).abs(), weight, reduction, mean_by_weights=True)
@@ -1311,7 +1322,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     _check_broadcast(input._data.shape, target._data.shape)
     reduction = _check_reduction(reduction)
     if beta == 0:  # torch computes l1_loss then (its nodes; gradient 0 where the difference is 0 or nan)
-        return _l1_loss(input, target, reduction)
+        return _l1_loss(*_broadcast_operands(input, target), reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     input, target = _loss_operands(input, target, "smooth_l1")
