@@ -7,7 +7,14 @@ What this proves, beyond `test_losses.py` (values, gradients, reductions and opt
 - cross_entropy with label smoothing, class weights and 'mean' refuses a uint8 target with torch's error
   (its divisor gathers the weights with the targets), unless every target is ignored, and the other
   reductions accept it, with torch's values and gradients;
-- out-of-range targets are still reported before that refusal, as torch does.
+- out-of-range targets are still reported before that refusal, as torch does;
+- a 1-D input's class target of shape (1,) gives torch's 0-d loss (also for 'none') whose backward fails with
+  torch's size mismatch, and label smoothing refuses it at the forward;
+- huber_loss of input and target of two dtypes has torch's forward and backward error (against the input's
+  dtype, or the target's for its gradient alone), and one dtype still backpropagates;
+- l1_loss, smooth_l1_loss (beta 0) and the weighted mse_loss and l1_loss broadcast first, as torch's
+  broadcast_tensors does: a 0-d side's dtype then counts in the result's (values and gradients too);
+- binary_cross_entropy_with_logits of float64 logits and a float32 target divides 'mean''s gradient in float64.
 """
 from __future__ import annotations
 
@@ -196,3 +203,24 @@ def test_a_0d_side_counts_with_its_dtype_after_broadcasting(name, options, input
     assert_close(out_a, out_b, np.float32 if "float16" in (input_spec[1], target_spec[1]) else None)
     assert_close(gx_a, gx_b, np.float32 if input_spec[1] == "float16" else None)
     assert_close(gt_a, gt_b, np.float32 if target_spec[1] == "float16" else None)
+
+
+@pytest.mark.parametrize("pos_weight", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_bce_with_logits_of_float64_logits_and_a_float32_target_divides_in_float64(reduction, weighted, pos_weight):
+    """The loss is float32 (the target's dtype), its upstream gradient too; torch divides the float64 gradient
+    by the count ('mean') after multiplying, not the float32 upstream gradient first."""
+    rng = np.random.default_rng(5)
+    x, t = rng.standard_normal((3, 4)), rng.uniform(0, 1, (3, 4)).astype(np.float32)
+    w, p = rng.uniform(0.5, 2.0, (3, 4)), rng.uniform(0.5, 2.0, 4)
+    grads = []
+    for lib in (mt, torch):
+        xt, tt = lib.from_numpy(x.copy()).requires_grad_(), lib.from_numpy(t.copy()).requires_grad_()
+        out = lib.nn.functional.binary_cross_entropy_with_logits(
+            xt, tt, weight=lib.from_numpy(w.copy()) if weighted else None,
+            pos_weight=lib.from_numpy(p.copy()) if pos_weight else None, reduction=reduction)
+        out.backward(lib.tensor(0.3))
+        grads.append((xt.grad, tt.grad))
+    assert_close(grads[0][0], grads[1][0])
+    assert_close(grads[0][1], grads[1][1])

@@ -1061,7 +1061,8 @@ class _BCEWithLogitsOp(Function):
     @staticmethod
     def backward(ctx, grad):
         (x, t, weight, pos_weight), reduction = ctx.saved_tensors, ctx.reduction
-        g = _reduce_grad(grad, reduction, x.size) * (1 if weight is None else weight)
+        # ('mean' divides last, as torch does: float64 logits with a float32 target divide in float64)
+        g = grad if weight is None else grad * weight
         e = np.exp(-np.abs(x))
         sig = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
         if pos_weight is None:
@@ -1072,8 +1073,8 @@ class _BCEWithLogitsOp(Function):
         grad_t = None
         if ctx.needs_input_grad[1]:  # torch's rule: -x, or log_sigmoid(-x) - pos_weight * log_sigmoid(x)
             local = -x if pos_weight is None else _log_sigmoid(-x) - pos_weight * _log_sigmoid(x)
-            grad_t = (local * g).astype(t.dtype, copy=False)
-        return grad_x.astype(x.dtype, copy=False), grad_t, None, None, None
+            grad_t = _reduce_grad(local * g, reduction, x.size).astype(t.dtype, copy=False)
+        return _reduce_grad(grad_x, reduction, x.size).astype(x.dtype, copy=False), grad_t, None, None, None
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
