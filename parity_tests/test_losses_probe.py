@@ -14,10 +14,12 @@ What this proves, beyond `test_losses.py` (values, gradients, reductions and opt
   dtype, or the target's for its gradient alone), and one dtype still backpropagates;
 - l1_loss, smooth_l1_loss (beta 0) and the weighted mse_loss and l1_loss broadcast first, as torch's
   broadcast_tensors does: a 0-d side's dtype then counts in the result's (values and gradients too);
-- binary_cross_entropy_with_logits of float64 logits and a float32 target divides 'mean''s gradient in float64.
+- binary_cross_entropy_with_logits of float64 logits and a float32 target divides 'mean''s gradient in float64;
+- nn.KLDivLoss exists, with torch's arguments, options, repr, losses and gradients.
 """
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -224,3 +226,31 @@ def test_bce_with_logits_of_float64_logits_and_a_float32_target_divides_in_float
         grads.append((xt.grad, tt.grad))
     assert_close(grads[0][0], grads[1][0])
     assert_close(grads[0][1], grads[1][1])
+
+
+KL_OPTIONS = [{}, {"reduction": "batchmean"}, {"reduction": "sum", "log_target": True}, {"reduction": "none"},
+              {"size_average": False}, {"reduce": False}]
+
+
+@pytest.mark.filterwarnings("ignore:reduction. 'mean'", "ignore:size_average and reduce")
+@pytest.mark.parametrize("options", KL_OPTIONS)
+def test_kl_div_loss_module(options):
+    """nn.KLDivLoss, as torch's: its options and repr, the loss and gradients of F.kl_div."""
+    rng = np.random.default_rng(6)
+    x, t = np.log(rng.dirichlet(np.ones(4), 3)), rng.dirichlet(np.ones(4), 3)
+    results = []
+    for lib in (mt, torch):
+        module = lib.nn.KLDivLoss(**options)
+        xt, tt = lib.from_numpy(x.copy()).requires_grad_(), lib.from_numpy(t.copy()).requires_grad_()
+        out = module(xt, tt)
+        out.sum().backward()
+        results.append((repr(module), module.reduction, module.log_target, out, xt.grad, tt.grad))
+    assert results[0][:3] == results[1][:3]
+    for a, b in zip(results[0][3:], results[1][3:]):
+        assert_close(a, b)
+
+
+def test_kl_div_loss_module_takes_torchs_arguments():
+    def parameters(lib):
+        return [(p.name, p.default, p.kind) for p in inspect.signature(lib.nn.KLDivLoss).parameters.values()]
+    assert parameters(mt) == parameters(torch)

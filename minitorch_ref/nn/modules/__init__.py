@@ -6,7 +6,8 @@ from .conv import Conv1d, Conv2d
 from .dropout import Dropout
 from .flatten import Flatten, Unflatten
 from .linear import Identity, Linear
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
+                   SmoothL1Loss)
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .pooling import AvgPool2d, MaxPool2d
@@ -21,3 +22,4 @@ __all__ = [
 __all__ += ["ReLU6", "Hardtanh", "LogSigmoid", "Hardswish", "Hardsigmoid", "Mish", "SELU"]
 __all__ += ["BatchNorm1d", "BatchNorm2d"]
 __all__ += ["Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d"]
+__all__ += ["KLDivLoss"]
