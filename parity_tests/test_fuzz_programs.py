@@ -91,7 +91,9 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 #  - gelu of a float32 tensor holding values below -2.5: torch's vectorized kernel (2+ elements) approximates
 #    erf in the tail, 1.3e-4 relative off at -3 and 17% at -5 (-0.0040502 where the exact value, torch's scalar
 #    kernel and minitorch_ref give -0.0040497), which a later step (fmod) turns into any value; not drawn
-#    (`_known_gap`; found by seed 236).
+#    (`_known_gap`; found by seed 236); erf itself, float32, is 1 ulp off in about 0.6% of its inputs, and
+#    between |x| = 3.9 and 3.93 that turns the correctly rounded +-1.0 into +-0.99999994, which a later exact
+#    step (`== 1`) sees; erf of float32 values beyond 3.8 is not drawn (`_known_gap`; found by seed 330).
 # And torch's own failures in backward, which are not a reference to compare with (`_torch_fails_itself`):
 #  - torch fails its own INTERNAL ASSERT (a torch bug, "please report a bug to PyTorch");
 #  - clamp with two tensor bounds, when (input, one bound) broadcast to less than all three: torch's backward
@@ -233,6 +235,8 @@ def _known_gap(name, args) -> bool:
         return bool(torch.isinf(args[0].detach()).any())
     if name == "table:gelu" and args[0].dtype == torch.float32:  # (torch's vectorized erf tail: see the list)
         return bool((args[0].detach() < -2.5).any())
+    if name == "table:erf" and args[0].dtype == torch.float32:  # (the same erf, where it rounds to +-1: the list)
+        return bool((args[0].detach().abs() > 3.8).any())
     if name == "table:max_pool2d-empty-windows":  # (an out-of-bounds write in torch's backward: see the list)
         return True
     if name.startswith("table:median") and args[0].is_floating_point():
