@@ -1226,9 +1226,6 @@ class Tensor(TensorBase):
         _check_inplace(self)
         return self._inplace(self * other)
 
-    def div_(self, other: Any) -> "Tensor":
-        _check_inplace(self)
-        return self._inplace(self / other)
 
     # `a += b` is in place, as in torch: `w -= lr * w.grad` (under no_grad) updates the weight itself.
     # (To a list or None they answer NotImplemented, as the other operators: see `__add__`.)
@@ -1251,10 +1248,7 @@ class Tensor(TensorBase):
             return NotImplemented
         _check_inplace(self)
         _check_output_shape(self, other)
-        result, target = _promote(self, other)[0]._data.dtype, self._data.dtype
-        if not dt.can_cast(result, target):
-            raise RuntimeError(f"result type {dt.torch_type_name(result)} can't be cast to the desired output type "
-                               f"{dt.torch_type_name(target)}")
+        _check_result_fits(self, other)
         return self._inplace(op(self, other))
 
     def __ifloordiv__(self, other: Any) -> "Tensor":
@@ -1278,7 +1272,10 @@ class Tensor(TensorBase):
     def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
         _check_inplace(self)
         _check_output_shape(self, min, max)
+        _check_bounds_fit(self, min, max)
         return self._inplace(self.clamp(min, max))
+
+    clip_ = clamp_
 
     def relu_(self) -> "Tensor":
         _check_inplace(self)
@@ -3315,6 +3312,97 @@ def _check_index_dtype(index: Any, name: str) -> None:
 
 
 _check_inplace = inplace.check_inplace  # (torch's leaf, view and overlap rules for in-place writes)
+
+
+def _check_result_fits(t: Tensor, other: Any) -> None:
+    """torch checks that a binary op's result dtype fits `t` before it computes (`bool_t &= 1.5`,
+    `int_t.bitwise_and_(1.5)`: the cast error, not the kernel's)."""
+    result, target = _promote(t, other)[0]._data.dtype, t._data.dtype
+    if not dt.can_cast(result, target):
+        raise RuntimeError(f"result type {dt.torch_type_name(result)} can't be cast to the desired output type "
+                           f"{dt.torch_type_name(target)}")
+
+
+def _check_tensor_result_fits(t: Tensor, other: Any) -> None:
+    """hypot_: the same check, for a tensor `other` (a number is hypot's TypeError, which comes first)."""
+    if isinstance(other, Tensor):
+        _check_result_fits(t, other)
+
+
+def _check_bounds_fit(t: Tensor, *bounds: Any) -> None:
+    """clamp_ with a number bound (`int_t.clamp_(2.5)`): torch's cast error names the C++ type (long int)."""
+    for bound in bounds:
+        if isinstance(bound, numbers.Number):
+            result = _promote(t, bound)[0]._data.dtype
+            if not dt.can_cast(result, t._data.dtype):
+                raise RuntimeError(f"result type {dt.torch_type_name(result)} can't be cast to the desired output "
+                                   f"type {dt.cpp_type_name(t._data.dtype)}")
+
+
+def _inplace_twin(name: str, check: Any = None, differentiable: bool = True) -> Any:
+    """`x.name_(...)`: torch's in-place twin of the pointwise method `x.name(...)`, which it computes
+    out of place and writes into `x` (one rule for all: the result may not grow nor change x's dtype).
+    `check(x, *args)`: torch's dtype check that runs before the kernel; `differentiable=False` (the
+    logical ops): torch lets them write into a leaf that requires grad, whose history they leave."""
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        _check_inplace(self, differentiable=differentiable)
+        _check_output_shape(self, *args, *kwargs.values())
+        if check is not None:
+            check(self, *args, **kwargs)
+        try:
+            result = getattr(self, name)(*args, **kwargs)
+        except TypeError as error:  # (the argument errors name the in-place method)
+            raise TypeError(str(error).replace(f"{name}(", f"{name}_(", 1)) from None
+        return self._inplace(result)
+
+    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__doc__ = f"`{name}` written into `self` (same tensor, same dtype)."
+    return method
+
+
+for _name in ["div", "pow", "neg", "abs", "sqrt", "rsqrt", "exp", "exp2", "log", "log2", "log10", "log1p", "expm1",
+              "sin", "cos", "tan", "asin", "acos", "atan", "arctan", "sinh", "cosh", "tanh", "sigmoid", "erf", "logit",
+              "sinc", "square", "floor", "ceil", "round", "trunc", "fix", "frac",
+              "sign", "sgn", "reciprocal", "lerp", "addcmul", "addcdiv", "fmod", "remainder", "copysign", "xlogy",
+              "true_divide", "floor_divide", "nan_to_num", "deg2rad", "rad2deg", "bitwise_not", "atan2"]:
+    setattr(Tensor, f"{_name}_", _inplace_twin(_name))
+Tensor.hypot_ = _inplace_twin("hypot", check=_check_tensor_result_fits)
+for _name in ["bitwise_and", "bitwise_or", "bitwise_xor"]:
+    setattr(Tensor, f"{_name}_", _inplace_twin(_name, check=_check_result_fits))
+for _name in ["clamp_min", "clamp_max"]:
+    setattr(Tensor, f"{_name}_", _inplace_twin(_name, check=_check_bounds_fit))
+for _name in ["logical_not", "logical_and", "logical_or", "logical_xor"]:
+    setattr(Tensor, f"{_name}_", _inplace_twin(_name, differentiable=False))
+_float_power_into = _inplace_twin("float_power")
+
+
+def _float_power_(self: Tensor, exponent: Any) -> Tensor:
+    """`float_power` written into `self`, which torch wants float64 already (the result's dtype)."""
+    if self._data.dtype != np.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {dt.torch_type_name(self._data.dtype)} but "
+                           "the operation's result requires dtype Double")
+    return _float_power_into(self, exponent)
+
+
+def _comparison_twin(name: str) -> Any:
+    """`y.eq_(x)`...: the comparison written into `y` as 0 or 1 in y's dtype. torch records a node
+    (EqBackward0 after a number, EqBackward1 after a tensor) that gives zero gradients: `y`'s new
+    value does not depend on its old one."""
+    def method(self: Tensor, other: Any) -> Tensor:
+        _check_inplace(self)
+        _check_output_shape(self, other)
+        flags = getattr(self, name)(other)._data
+        node_name = f"{name.capitalize()}Backward{int(isinstance(other, Tensor))}"
+        return self._inplace(pointwise.Compared.apply(self, other, flags, node_name))
+
+    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__doc__ = f"`{name}` written into `self` as 0 or 1 (same tensor, same dtype)."
+    return method
+
+
+Tensor.float_power_ = _float_power_
+for _name in ["eq", "ne", "lt", "le", "gt", "ge"]:
+    setattr(Tensor, f"{_name}_", _comparison_twin(_name))
 
 
 def _no_identity_error(ord: float) -> RuntimeError:

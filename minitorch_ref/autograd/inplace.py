@@ -34,10 +34,11 @@ _NO_GRAD_VIEW_MESSAGE = (
 
 
 # ---------------------------------------------------------------------- in-place ops
-def check_inplace(t, through_view=None, written=None, expanded_ok=False) -> None:
+def check_inplace(t, through_view=None, written=None, expanded_ok=False, differentiable=True) -> None:
     """torch's checks before writing into `t`: while grad mode is on, no leaf that requires grad (nor
     a view of one) and no piece of split/chunk/unbind; and no element written twice (an `expand`ed
     tensor), unless `expanded_ok` (index_put_ and masked_fill_ write there, with a warning).
+    `differentiable=False`: an op without gradient (logical_not_), which torch lets write into a leaf.
     `through_view`, `written`: the view op and the part of `t`'s array that `t[key] = v` writes
     through (`t[:, 0] = 1`)."""
     if type(t._storage) is InferenceStorage and not grad_mode._inference:
@@ -45,7 +46,7 @@ def check_inplace(t, through_view=None, written=None, expanded_ok=False) -> None
             "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a "
             "normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.")
     root = t if t._base is None else t._base
-    if grad_mode._enabled and root._requires_grad:
+    if differentiable and grad_mode._enabled and root._requires_grad:
         piece = t.grad_fn.piece if t.grad_fn is not None else None
         if piece is not None:
             name = through_view.node_name if through_view is not None else t.grad_fn.name()

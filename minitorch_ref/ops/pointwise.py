@@ -131,6 +131,20 @@ class NoGradient(Function):
         return compute(*arrays)
 
 
+class Compared(Function):
+    """A comparison's 0/1 `flags` written into `a` in a's dtype (`y.eq_(x)`): torch records it with
+    zero gradients for `a` and `b`, under the node name it is given."""
+
+    @staticmethod
+    def forward(ctx, a, b, flags, node_name):
+        ctx.node_name = node_name
+        return flags.astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad), np.zeros_like(grad), None, None
+
+
 class FloorDivide(Function):
     """`a // b`. torch defines no derivative: the node is there, and backward through it raises."""
 
