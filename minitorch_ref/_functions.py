@@ -265,7 +265,7 @@ __all__ += ["hstack", "vstack", "meshgrid"]
 # --- issue 12, second part: the function forms (with `out=` where torch has it) ---
 import warnings  # noqa: E402
 
-from ._dtype import torch_type_name  # noqa: E402
+from ._dtype import cpp_type_name, torch_type_name  # noqa: E402
 from ._tensor import _MaxResult  # noqa: E402
 from .autograd import grad_mode, inplace  # noqa: E402
 from .ops import linalg  # noqa: E402
@@ -274,6 +274,7 @@ from .ops import linalg  # noqa: E402
 def _write_out(out: Any, result: Any, name: str) -> Any:
     """`out=`: the result written into the given tensor(s) (resized if its shape differs, as torch does)."""
     if isinstance(result, _MaxResult):  # (values, indices) into a pair of tensors
+        _check_median_out(out, result)
         return _MaxResult(_write_out(out[0], result[0], name), _write_out(out[1], result[1], name), result._kind)
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
@@ -281,7 +282,7 @@ def _write_out(out: Any, result: Any, name: str) -> Any:
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
     if out._data.dtype != result._data.dtype:
-        raise RuntimeError(f"Expected out tensor to have dtype {result.dtype}, but got {out.dtype} instead")
+        raise RuntimeError(_out_dtype_message(name, out, result))
     if out._data.shape != result._data.shape:
         if out._data.size:
             warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
@@ -296,11 +297,35 @@ def _write_out(out: Any, result: Any, name: str) -> Any:
     return out
 
 
+def _out_dtype_message(name: str, out: Tensor, result: Tensor) -> str:
+    """torch's error for an `out` of the wrong dtype: each function words it its own way."""
+    if name == "masked_select":
+        return "masked_select(): self and result must have the same scalar type"
+    if name == "nonzero":
+        return f"nonzero: Expected out tensor to have scalar type Long but got scalar type{torch_type_name(out._data.dtype)}"
+    return (f"Expected out tensor to have dtype {cpp_type_name(result._data.dtype)}, but got "
+            f"{cpp_type_name(out._data.dtype)} instead")
+
+
+def _check_median_out(out: Any, result: Any) -> None:
+    """median(x, dim, out=(values, indices)) (nanmedian too): torch checks the indices' dtype first."""
+    values, indices = out
+    checked = " (while checking arguments for median)"
+    if isinstance(indices, Tensor) and indices._data.dtype != np.int64:
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have scalar type Long; but got "
+                           f"{indices.type()} instead{checked}")
+    if isinstance(values, Tensor) and values._data.dtype != result[0]._data.dtype:
+        raise RuntimeError(f"Expected tensor for 'values' to have the same type as tensor for argument #2 'self'; "
+                           f"but type {values.type()} does not equal {result[0].type()}{checked}")
+
+
 def _method_out(name: str):
     """`torch.name(input, ..., out=None)`: the tensor method, its result written into `out` if given."""
     method = _method(name)
 
     def fn(input: Tensor, *args: Any, out: Any = None, **kwargs: Any):
+        if out is not None and name in ("median", "nanmedian") and not args and "dim" not in kwargs:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')  # (the out= overload's)
         result = method(input, *args, **kwargs)
         return result if out is None else _write_out(out, result, name)
 

@@ -1,4 +1,4 @@
-"""In-place method variants (`x.exp_()`, `x.lerp_(...)`, `x.eq_(...)`...): a differential probe.
+"""In-place method variants (`x.exp_()`, `x.lerp_(...)`, `x.eq_(...)`...) and `out=`: a differential probe.
 
 What this proves, beyond `test_inplace.py` (add_/mul_/clamp_/relu_, views, version counters):
 - every pointwise in-place twin torch has for a method minitorch_ref has (exp_, sqrt_, lerp_, addcmul_,
@@ -9,12 +9,16 @@ What this proves, beyond `test_inplace.py` (add_/mul_/clamp_/relu_, views, versi
   ops, which torch lets through), a result that would grow or change the dtype (the cast checked before
   the kernel for bitwise ops; clamp's C++ type names; float_power_ wanting float64), a value saved for
   backward; argument errors name the in-place method (`hypot_()`);
-- a comparison written in place (`y.eq_(x)`) records torch's EqBackward0/1, whose gradients are zero.
+- a comparison written in place (`y.eq_(x)`) records torch's EqBackward0/1, whose gradients are zero;
+- `out=`: median without `dim` is refused as by torch, and a wrong out dtype gets each function's message.
 """
 from __future__ import annotations
 
 import pytest
+import torch
 
+import minitorch_ref as mt
+from parity_tests.test_nn_modules import same_error
 from parity_tests.test_semantics import assert_matches_torch
 
 UNARY = ["neg", "abs", "sqrt", "rsqrt", "exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sin", "cos", "tan",
@@ -219,4 +223,36 @@ def test_zero_dim_empty_and_no_grad(op):
             getattr(w, op)(*args)
         return w, w.is_leaf, w._version
     assert_matches_torch(under_no_grad)
+
+
+
+# --------------------------------------------------------------------------- out=
+def test_median_out_needs_dim():
+    same_error(lambda: mt.median(mt.ones(3), out=mt.zeros(())), lambda: torch.median(torch.ones(3), out=torch.zeros(())))
+
+
+def _x(m):
+    return m.tensor([[1.0, 0.0], [2.0, 3.0]])
+
+
+@pytest.mark.parametrize("name, call", [
+    ("diag", lambda m, o: m.diag(_x(m), out=o)),
+    ("scatter", lambda m, o: m.scatter(_x(m), 0, m.tensor([[0, 1], [1, 0]]), _x(m), out=o)),
+    ("scatter_add", lambda m, o: m.scatter_add(_x(m), 0, m.tensor([[0, 1], [1, 0]]), _x(m), out=o)),
+    ("index_add", lambda m, o: m.index_add(_x(m), 0, m.tensor([1, 0]), _x(m), out=o)),
+    ("masked_select", lambda m, o: m.masked_select(_x(m), _x(m) > 0, out=o)),
+    ("nonzero", lambda m, o: m.nonzero(_x(m), out=o)),
+])
+@pytest.mark.parametrize("dtype", ["float16", "float64", "int32"])
+def test_out_of_wrong_dtype(name, call, dtype):
+    assert_matches_torch(lambda m: call(m, m.zeros(0, dtype=getattr(m, dtype))))
+
+
+@pytest.mark.parametrize("name", ["median", "nanmedian"])
+@pytest.mark.parametrize("dtypes", [("float16", "int64"), ("float32", "int32"), ("float32", "int64")])
+def test_median_out_of_wrong_dtype(name, dtypes):
+    def program(m):
+        out = tuple(m.zeros(2, dtype=getattr(m, d)) for d in dtypes)
+        return tuple(getattr(m, name)(_x(m), 0, out=out))
+    assert_matches_torch(program)
 
