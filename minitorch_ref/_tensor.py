@@ -3353,6 +3353,8 @@ def _inplace_twin(name: str, check: Any = None, differentiable: bool = True) -> 
             result = getattr(self, name)(*args, **kwargs)
         except TypeError as error:  # (the argument errors name the in-place method)
             raise TypeError(str(error).replace(f"{name}(", f"{name}_(", 1)) from None
+        if result.grad_fn is not None and getattr(result.grad_fn, "aten_name", None):  # (floor_divide_: no derivative)
+            result.grad_fn.aten_name = f"{name}_"
         return self._inplace(result)
 
     method.__name__ = method.__qualname__ = f"{name}_"

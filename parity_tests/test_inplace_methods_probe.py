@@ -89,6 +89,12 @@ def test_twins_with_arguments(op, args):
     assert_matches_torch(lambda m: through_graph(m, op, *args(m), view=True, **kwargs))
 
 
+@pytest.mark.parametrize("view", [False, True])
+def test_floor_divide_in_place_has_no_derivative(view):
+    """torch records the write, and backward names the in-place op it has no derivative for."""
+    assert_matches_torch(lambda m: through_graph(m, "floor_divide_", 2.0, view=view))
+
+
 def test_div_rounding_mode_into_integers():
     assert_matches_torch(lambda m: written(m, "div_", m.tensor([2, -2, 3]), dtype="int64", rounding_mode="trunc"))
     assert_matches_torch(lambda m: written(m, "div_", 2, dtype="int64"))  # (true division: a Float result)
