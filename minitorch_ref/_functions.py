@@ -277,7 +277,7 @@ def _write_out(out: Any, result: Any, name: str) -> Any:
         _check_median_out(out, result)
         return _MaxResult(_write_out(out[0], result[0], name), _write_out(out[1], result[1], name), result._kind)
     if not isinstance(out, Tensor):
-        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     if grad_mode.is_grad_enabled() and (out._requires_grad or result._requires_grad):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")

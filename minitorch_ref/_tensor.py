@@ -1249,7 +1249,7 @@ class Tensor(TensorBase):
         _check_inplace(self)
         _check_output_shape(self, other)
         _check_result_fits(self, other)
-        return self._inplace(op(self, other))
+        return self._inplace(_named_in_place(op(self, other)))
 
     def __ifloordiv__(self, other: Any) -> "Tensor":
         return self._inplace_operator(operator.floordiv, other)
@@ -3323,6 +3323,14 @@ def _check_result_fits(t: Tensor, other: Any) -> None:
                            f"{dt.torch_type_name(target)}")
 
 
+def _named_in_place(result: Tensor) -> Tensor:
+    """An op without derivative (floor_divide) written in place: backward's error names the in-place op."""
+    aten_name = getattr(result.grad_fn, "aten_name", None)
+    if aten_name is not None and not aten_name.endswith("_"):
+        result.grad_fn.aten_name = f"{aten_name}_"
+    return result
+
+
 def _check_tensor_result_fits(t: Tensor, other: Any) -> None:
     """hypot_: the same check, for a tensor `other` (a number is hypot's TypeError, which comes first)."""
     if isinstance(other, Tensor):
@@ -3353,9 +3361,7 @@ def _inplace_twin(name: str, check: Any = None, differentiable: bool = True) -> 
             result = getattr(self, name)(*args, **kwargs)
         except TypeError as error:  # (the argument errors name the in-place method)
             raise TypeError(str(error).replace(f"{name}(", f"{name}_(", 1)) from None
-        if result.grad_fn is not None and getattr(result.grad_fn, "aten_name", None):  # (floor_divide_: no derivative)
-            result.grad_fn.aten_name = f"{name}_"
-        return self._inplace(result)
+        return self._inplace(_named_in_place(result))
 
     method.__name__ = method.__qualname__ = f"{name}_"
     method.__doc__ = f"`{name}` written into `self` (same tensor, same dtype)."

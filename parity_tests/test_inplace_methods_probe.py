@@ -93,6 +93,7 @@ def test_twins_with_arguments(op, args):
 def test_floor_divide_in_place_has_no_derivative(view):
     """torch records the write, and backward names the in-place op it has no derivative for."""
     assert_matches_torch(lambda m: through_graph(m, "floor_divide_", 2.0, view=view))
+    assert_matches_torch(lambda m: through_graph(m, "__ifloordiv__", 2.0, view=view))
 
 
 def test_div_rounding_mode_into_integers():
@@ -262,3 +263,10 @@ def test_median_out_of_wrong_dtype(name, dtypes):
         return tuple(getattr(m, name)(_x(m), 0, out=out))
     assert_matches_torch(program)
 
+
+
+@pytest.mark.parametrize("name", ["diag", "masked_select", "index_add"])
+def test_out_that_is_not_a_tensor(name):
+    args = {"diag": lambda m: (), "masked_select": lambda m: (m.ones(2) > 0,),
+            "index_add": lambda m: (0, m.tensor([0]), m.ones(1))}[name]
+    assert_matches_torch(lambda m: getattr(m, name)(m.ones(2), *args(m), out=[1]))
