@@ -317,46 +317,39 @@ def test_optimizers_accept_a_sparse_tensor_as_parameter():
     assert go(mt) == go(torch)
 
 
-def test_fused_adagrad_refuses_a_sparse_gradient():
-    """torch's fused kernel is dense: a step with a sparse gradient raises before changing anything."""
+def assert_step_refused_as_torch(make_optimizer, set_grads):
+    """A step torch refuses: the same message, and the parameters and optimizer state as torch leaves them."""
     def go(backend):
         params = weights(backend)
-        optimizer = backend.optim.Adagrad(params, fused=True)
-        params[1].grad = backend.ones(4)
-        params[0].grad = a_sparse_grad(backend)
+        optimizer = make_optimizer(backend, params)
+        set_grads(backend, params)
         with pytest.raises(RuntimeError) as error:
             optimizer.step()
         return params, optimizer, str(error.value)
     (pm, om, message_m), (pt, ot, message_t) = go(mt), go(torch)
     assert message_m == message_t
     assert_same_run((pm, om), (pt, ot))
+
+
+def test_fused_adagrad_refuses_a_sparse_gradient():
+    """torch's fused kernel is dense: a step with a sparse gradient raises before changing anything."""
+    def grads(backend, params):
+        params[1].grad = backend.ones(4)
+        params[0].grad = a_sparse_grad(backend)
+    assert_step_refused_as_torch(lambda backend, params: backend.optim.Adagrad(params, fused=True), grads)
 
 
 def test_sparse_adam_refuses_a_dense_gradient_before_updating():
     """The whole group is checked (and its steps counted) before any row moves, as torch does."""
-    def go(backend):
-        params = weights(backend)
-        optimizer = backend.optim.SparseAdam(params)
+    def grads(backend, params):
         params[0].grad = sparse_grad(backend, np.array([1, 2]), np.ones((2, DIM), np.float32))
         params[1].grad = backend.ones(4)
-        with pytest.raises(RuntimeError) as error:
-            optimizer.step()
-        return params, optimizer, str(error.value)
-    (pm, om, message_m), (pt, ot, message_t) = go(mt), go(torch)
-    assert message_m == message_t
-    assert_same_run((pm, om), (pt, ot))
+    assert_step_refused_as_torch(lambda backend, params: backend.optim.SparseAdam(params), grads)
 
 
 def test_adagrad_refuses_weight_decay_with_a_sparse_gradient():
     """torch's error, raised after the step count of that parameter went up (its state shows it)."""
-    def go(backend):
-        params = weights(backend)
-        optimizer = backend.optim.Adagrad(params, weight_decay=0.1)
+    def grads(backend, params):
         params[1].grad = backend.ones(4)
         params[0].grad = sparse_grad(backend, np.array([1, 2]), np.ones((2, DIM), np.float32))
-        with pytest.raises(RuntimeError) as error:
-            optimizer.step()
-        return params, optimizer, str(error.value)
-    (pm, om, message_m), (pt, ot, message_t) = go(mt), go(torch)
-    assert message_m == message_t
-    assert_same_run((pm, om), (pt, ot))
+    assert_step_refused_as_torch(lambda backend, params: backend.optim.Adagrad(params, weight_decay=0.1), grads)
