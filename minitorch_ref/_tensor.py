@@ -3400,8 +3400,7 @@ def _comparison_twin(name: str) -> Any:
         _check_inplace(self)
         _check_output_shape(self, other)
         flags = getattr(self, name)(other)._data
-        node_name = f"{name.capitalize()}Backward{int(isinstance(other, Tensor))}"
-        return self._inplace(pointwise.Compared.apply(self, other, flags, node_name))
+        return self._inplace(pointwise.COMPARED_IN_PLACE[name].apply(self, other, flags))
 
     method.__name__ = method.__qualname__ = f"{name}_"
     method.__doc__ = f"`{name}` written into `self` as 0 or 1 (same tensor, same dtype)."

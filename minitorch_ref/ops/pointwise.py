@@ -133,16 +133,22 @@ class NoGradient(Function):
 
 class Compared(Function):
     """A comparison's 0/1 `flags` written into `a` in a's dtype (`y.eq_(x)`): torch records it with
-    zero gradients for `a` and `b`, under the node name it is given."""
+    zero gradients for `a` and `b`, as EqBackward0 after a number and EqBackward1 after a tensor."""
+
+    comparison = ""  # "Eq", "Ne"...: one subclass per comparison (COMPARED_IN_PLACE)
 
     @staticmethod
-    def forward(ctx, a, b, flags, node_name):
-        ctx.node_name = node_name
+    def forward(ctx, a, b, flags):
+        ctx.node_name = f"{ctx.comparison}Backward{int(isinstance(b, np.ndarray))}"
         return flags.astype(a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        return np.zeros_like(grad), np.zeros_like(grad), None, None
+        return np.zeros_like(grad), np.zeros_like(grad), None
+
+
+COMPARED_IN_PLACE = {name: type(f"{name.capitalize()}Compared", (Compared,), {"comparison": name.capitalize()})
+                     for name in ("eq", "ne", "lt", "le", "gt", "ge")}
 
 
 class FloorDivide(Function):
