@@ -63,7 +63,7 @@ def bag_forward(weight: np.ndarray, indices: np.ndarray, counts: np.ndarray, mod
         return sum_equal_runs(weight, indices.reshape(len(counts), length),
                               None if psw is None else psw.reshape(len(counts), length),
                               1 / length if mode == "mean" else 1.0), None
-    starts = np.cumsum(counts) - counts
+    starts = counts.cumsum() - counts
     if mode == "max":
         out, where = max_runs(weight, indices, starts, counts)
         return out, np.where(where >= 0, indices[np.maximum(where, 0)] if len(indices) else -1, -1)
@@ -77,7 +77,7 @@ def bag_weight_grad(indices: np.ndarray, counts: np.ndarray, per_bag: np.ndarray
                     psw: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(rows, values), coalesced: values[i] = sum over tokens k with id rows[i] of psw[k] * per_bag[bag of k]."""
     order, rows, starts, lengths = sorted_runs(indices)
-    bag_of_token = np.repeat(np.arange(len(counts)), counts)
+    bag_of_token = np.arange(len(counts)).repeat(counts)
     return rows, sum_runs(per_bag, bag_of_token[order], starts, lengths, None if psw is None else psw[order])
 
 

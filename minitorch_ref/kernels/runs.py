@@ -81,7 +81,7 @@ def _groups(lengths: np.ndarray):
         return
     exponent = np.frexp(np.maximum(lengths, 1) - 1)[1]  # length 1 -> 0, 2 -> 1, 3..4 -> 2, 5..8 -> 3...
     exponent = np.where(lengths > 0, exponent + 1, 0).astype(np.uint8)
-    order = np.argsort(exponent, kind="stable")
+    order = exponent.argsort(kind="stable")
     runs_in = np.bincount(exponent).tolist()
     entries_in = np.bincount(exponent, weights=lengths).tolist()
     ends = np.cumsum(runs_in).tolist()
@@ -135,8 +135,8 @@ _scratch = threading.local()
 def _gather_block(table: np.ndarray, refs: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
     """`_gather` into the reused scratch buffer: valid only until the next call in this thread.
     (`mode="clip"` lets `np.take` write into it directly; the ids are valid rows: the callers check.)"""
-    ids = positions if refs is None else np.take(refs, positions)
-    return np.take(table, ids, axis=0, mode="clip", out=_scratch_block(ids.shape + table.shape[1:], table.dtype))
+    ids = positions if refs is None else refs.take(positions)
+    return table.take(ids, axis=0, mode="clip", out=_scratch_block(ids.shape + table.shape[1:], table.dtype))
 
 
 def _scratch_block(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
@@ -167,7 +167,7 @@ def sum_equal_runs(table: np.ndarray, refs: np.ndarray, weights: np.ndarray | No
         w = np.full((1, 1, length), scale, dtype=table.dtype)
     for i in range(0, n, step):
         ids = refs[i:i + step]
-        block = np.take(table, ids, axis=0, mode="clip", out=_scratch_block(ids.shape + (dim,), table.dtype))
+        block = table.take(ids, axis=0, mode="clip", out=_scratch_block(ids.shape + (dim,), table.dtype))
         if weights is not None:
             w = (weights[i:i + step] * scale).astype(table.dtype, copy=False)[:, None, :]
         np.matmul(w, block, out=out[i:i + step])  # one (1 x L) @ (L x D) product per run (BLAS)
@@ -177,7 +177,7 @@ def sum_equal_runs(table: np.ndarray, refs: np.ndarray, weights: np.ndarray | No
 def _gather(table: np.ndarray, refs: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
     """`table[refs[positions]]` (`table[positions]` if refs is None). `np.take` is about twice as fast as
     the same fancy index on rows."""
-    return np.take(table, positions if refs is None else np.take(refs, positions), axis=0)
+    return table.take(positions if refs is None else refs.take(positions), axis=0)
 
 
 #: A (runs x table rows) count matrix pays while it has at most this many cells per entry summed.
@@ -186,8 +186,8 @@ COUNT_CELLS_PER_ENTRY = 16
 
 def _entries(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The positions of every entry of the runs, run after run."""
-    before = np.cumsum(lengths) - lengths
-    return np.arange(int(lengths.sum())) + np.repeat(starts - before, lengths)
+    before = lengths.cumsum() - lengths
+    return np.arange(int(lengths.sum())) + (starts - before).repeat(lengths)
 
 
 def _sum_by_counts(table: np.ndarray, refs: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
@@ -195,8 +195,8 @@ def _sum_by_counts(table: np.ndarray, refs: np.ndarray, starts: np.ndarray, leng
     """The runs' sums as one product `C @ table`, `C[s, r]` = the weights (or the count) of run s's entries
     with `refs[k] == r` (one `np.bincount`)."""
     positions = _entries(starts, lengths)
-    run_of_entry = np.repeat(np.arange(len(starts)), lengths)
-    cells = np.bincount(run_of_entry * len(table) + np.take(refs, positions),
+    run_of_entry = np.arange(len(starts)).repeat(lengths)
+    cells = np.bincount(run_of_entry * len(table) + refs.take(positions),
                         weights=None if weights is None else weights[positions], minlength=len(starts) * len(table))
     return cells.reshape(len(starts), len(table)).astype(table.dtype) @ table
 
@@ -232,7 +232,7 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
     if longest <= 1:
         return out
     several = np.flatnonzero(lengths > 1)
-    several_lengths = np.take(lengths, several)
+    several_lengths = lengths.take(several)
     if refs is not None and len(several) * len(table) <= COUNT_CELLS_PER_ENTRY * int(several_lengths.sum()):
         out[several] = _sum_by_counts(table, refs, starts[several], several_lengths, weights)
         return out
@@ -265,8 +265,8 @@ def _sum_blocks(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, 
     steps = np.arange(width)
     if equal:  # no padding: the runs' entries are one (runs, width) block of ids, as `sum_equal_runs` takes
         positions = starts[:, None] + steps
-        return sum_equal_runs(table, positions if refs is None else np.take(refs, positions),
-                              None if weights is None else np.take(weights, positions))
+        return sum_equal_runs(table, positions if refs is None else refs.take(positions),
+                              None if weights is None else weights.take(positions))
     n, dim = len(starts), table.shape[1]
     out = np.empty((n, dim), dtype=table.dtype)
     step = max(1, SCRATCH_ELEMENTS // max(1, width * dim))
@@ -291,9 +291,9 @@ def _add_by_rounds(out: np.ndarray, table: np.ndarray, refs: np.ndarray | None, 
     With the runs sorted longest first (`argsort_ids`, a linear-time sort) those runs are a prefix, so
     each round is one gather and one in-place add on a slice: no padding and no block, at most
     SHORT_RUN - 1 rounds. The sums are then written to their rows of `out` at once (`put_rows`)."""
-    run_lengths = np.take(lengths, runs)
-    order = np.take(runs, argsort_ids(run_lengths.max() - run_lengths))
-    first, length = np.take(starts, order), np.take(lengths, order)
+    run_lengths = lengths.take(runs)
+    order = runs.take(argsort_ids(run_lengths.max() - run_lengths))
+    first, length = starts.take(order), lengths.take(order)
     longer = np.searchsorted(-length, -np.arange(int(length[0])), side="left")  # longer[j]: runs with > j entries
     acc = _sum_single(table, refs, first, weights)
     for j in range(1, int(length[0])):
@@ -319,7 +319,7 @@ def put_rows(table: np.ndarray, rows: np.ndarray, block: np.ndarray, items: np.n
     if items is None:
         table[rows] = block
     else:
-        np.put(items, rows, np.ascontiguousarray(block, dtype=table.dtype).reshape(len(rows), -1).view(items.dtype),
+        items.put(rows, np.ascontiguousarray(block, dtype=table.dtype).reshape(len(rows), -1).view(items.dtype),
                mode="clip")
 
 
@@ -357,12 +357,12 @@ def argsort_ids(ids: np.ndarray) -> np.ndarray:
     64-bit integers is O(n log n). Sorting by the low 16 bits, then (stably) by the next 16
     bits... orders the ids completely: two passes cover any vocabulary below 4 billion.
     """
-    order = np.argsort(ids.astype(np.uint16), kind="stable")  # the low 16 bits (astype wraps)
+    order = ids.astype(np.uint16).argsort(kind="stable")  # the low 16 bits (astype wraps)
     bound = int(ids.max()) + 1 if len(ids) else 0
     shift = 16
     while bound > (1 << shift):
-        digit = (np.take(ids, order) >> shift).astype(np.uint16)
-        order = np.take(order, np.argsort(digit, kind="stable"))
+        digit = (ids.take(order) >> shift).astype(np.uint16)
+        order = order.take(digit.argsort(kind="stable"))
         shift += 16
     return order
 
@@ -374,10 +374,10 @@ def sorted_runs(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     positions of `distinct[s]` in `ids`. The one sort a coalesce needs (`argsort_ids`).
     """
     order = argsort_ids(ids)
-    ranked = np.take(ids, order)
+    ranked = ids.take(order)
     first = np.empty(len(ids) + 1, dtype=bool)  # first[k]: a run starts at k (k = len(ids): the end)
     first[0] = first[-1] = True
     np.not_equal(ranked[1:], ranked[:-1], out=first[1:-1])
     bounds = np.flatnonzero(first)
     starts = bounds[:-1]
-    return order, np.take(ranked, starts), starts, bounds[1:] - starts
+    return order, ranked.take(starts), starts, bounds[1:] - starts

@@ -58,6 +58,6 @@ def add_rows_(table: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha: fl
     scaled = np.empty_like(block)
     for i in range(0, len(rows), step):  # (the course's update, ~2k rows x 64, is one slice)
         r = rows[i:i + step]
-        gathered = np.take(table, r, axis=0, mode="clip", out=block[:len(r)])  # (clip: lets take write into `out`)
+        gathered = table.take(r, axis=0, mode="clip", out=block[:len(r)])  # (clip: lets take write into `out`)
         gathered += np.multiply(values[i:i + step], alpha, out=scaled[:len(r)])
         put_rows(table, r, gathered, items)
