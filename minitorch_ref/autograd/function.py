@@ -165,25 +165,29 @@ class Function:
     def apply(cls, *args: Any) -> Any:
         """Run the op on tensors (and plain values); record it in the graph when a gradient is wanted."""
         ctx = cls()
-        arrays, wants, first, others = [], [], None, None  # per argument: what forward gets, wants a gradient?
+        arrays, wants, shapes, first = [], [], [], None  # per argument: what forward gets, wants a gradient?
         for a in args:
             if isinstance(a, TensorBase):
                 arrays.append(a._data)
                 wants.append(a._requires_grad)
+                shapes.append(a._data.shape)
                 if first is None:
                     first = a
             else:
                 arrays.append(a)
                 wants.append(False)
+                shapes.append(None)
         record = grad_mode._enabled and True in wants
         ctx.needs_input_grad = tuple(wants) if record else (False,) * len(args)
         out = _silently(cls.forward, ctx, arrays)
+        others = None
         if type(out) is tuple:  # the first output is differentiable, the others are not (max's indices)
             result, *others = [first._make(o) for o in out]
             out = out[0]
         else:
             result = first._make(out)
         if record and result._data.dtype.kind == "f":  # (integers and bools have no gradient, as in torch)
+            ctx.input_shapes = tuple(shapes)  # (for pictures: None where the argument is not a tensor)
             _record(ctx, args, out, result)
         return (result, *others) if others is not None else result
 
@@ -212,7 +216,6 @@ def _record(ctx: Function, args: tuple, out: Any, result: TensorBase) -> None:
     result._requires_grad, result.grad_fn = True, ctx
     ctx.next_functions = tuple([gradient_edge(a) if wanted else None for a, wanted in zip(args, ctx.needs_input_grad)])
     ctx.output_shape = result._data.shape
-    ctx.input_shapes = tuple([a._data.shape if isinstance(a, TensorBase) else None for a in args])  # (for pictures)
     if ctx._saved:
         _remember_versions(ctx, args, out, result)
 
@@ -298,16 +301,15 @@ _THIS_NODE = object()  # in a saved-version record: "the array is this node's ow
 def _remember_versions(ctx: Function, args: tuple, out: Any, result: TensorBase) -> None:
     """Note the version of every input or output tensor that `ctx` saved, to check it when read."""
     records, saved = [], list(ctx._saved)
-    inputs = [a for a in args if isinstance(a, TensorBase)]
     for i, array in enumerate(saved):
+        if array is None:
+            continue
         if array is out:  # the output (a 0-d result may have been a NumPy scalar: save the tensor's array)
             owner, named_by = result, _THIS_NODE
             saved[i] = result._data
         else:
-            for owner in inputs:
-                if owner._data is array:
-                    break
-            else:
+            owner = _input_holding(array, args)
+            if owner is None:
                 continue  # an array of the op's own (no tensor holds it: nothing can change it in place)
             named_by = (owner.grad_fn, weakref.ref(owner))  # (its history now, and the tensor to ask later)
         storage = owner._storage
@@ -317,6 +319,14 @@ def _remember_versions(ctx: Function, args: tuple, out: Any, result: TensorBase)
             raise RuntimeError(_INFERENCE_SAVED_MESSAGE)
         records.append((i, storage, storage.version, named_by))
     ctx._saved, ctx._saved_versions = tuple(saved), tuple(records)
+
+
+def _input_holding(array: Any, args: tuple) -> TensorBase | None:
+    """The input tensor whose array `array` is, if any."""
+    for a in args:
+        if isinstance(a, TensorBase) and a._data is array:
+            return a
+    return None
 
 
 def raise_modified(node: Function, saved: np.ndarray, now: int, then: int, named_by: Any) -> None:
