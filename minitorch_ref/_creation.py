@@ -142,7 +142,7 @@ def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = No
     if dtype is None:
         dtype = dt.bool_ if isinstance(fill_value, builtins.bool) else (
             dt.int64 if isinstance(fill_value, (builtins.int, np.integer)) else dt.DEFAULT_FLOAT)
-    shape, np_dtype = _sized(_int_list(size, "full"), dtype)
+    shape, np_dtype = _sized(_int_list(size, "full", sym_int=True), dtype)
     return _finish(np.full(shape, _fill_value(fill_value, np_dtype, _numel(shape)), np_dtype), None, device,
                    requires_grad)
 
@@ -176,7 +176,7 @@ def randint(low: int, high: Any = None, size: Sequence | None = None, *, generat
         low, high, position = 0, low, 2
     elif size is None:  # randint(high, size)
         low, high, size, position = 0, low, high, 2
-    shape, np_dtype = _sized(_int_list(size, "randint", position=position), dtype, dt.int64)
+    shape, np_dtype = _sized(_int_list(size, "randint", position=position, sym_int=True), dtype, dt.int64)
     values = _random_source(generator).integers(_numel(shape), as_long(low), as_long(high), np_dtype)
     return _finish(values.reshape(shape), None, device, requires_grad)
 

@@ -68,7 +68,7 @@ _tensor_pow = pow
 # and take a size as one tuple only, as torch's: `torch.reshape(x, (2, 3))`, never `torch.reshape(x, 2, 3)`.
 def reshape(input: Tensor, shape: Sequence[int] | None = None) -> Tensor:
     _require_tensor(input, "reshape", "input", 1)
-    return input.reshape(_int_list(_given(shape, "reshape", "shape"), "reshape", "shape", 2))
+    return input.reshape(_int_list(_given(shape, "reshape", "shape"), "reshape", "shape", 2, sym_int=True))
 
 
 def permute(input: Tensor, dims: Sequence[int] | None = None) -> Tensor:

@@ -81,7 +81,8 @@ class Tensor(TensorBase):
                 raise TypeError(f"new(): data must be a sequence (got {_type_name(data)})")
             array = _infer_array(data, dt.DEFAULT_FLOAT).astype(dt.DEFAULT_FLOAT.numpy_dtype, copy=False)
         else:
-            array = np.empty(_shape_args(args, "new") if args else (0,), dtype=dt.DEFAULT_FLOAT.numpy_dtype)
+            shape_ = _shape_args(args, "new", sym_int=True) if args else (0,)
+            array = np.empty(shape_, dtype=dt.DEFAULT_FLOAT.numpy_dtype)
         self._data, self._requires_grad, self._grad, self.grad_fn = array, False, None, None
         self._base = self._accumulator = self._hooks = self._post_accumulate_grad_hooks = None
         self._storage = InferenceStorage() if grad_mode._inference else None
@@ -921,12 +922,12 @@ class Tensor(TensorBase):
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape: Any) -> "Tensor":
-        return shape_op_view(self, _shape_args(shape, "reshape", "shape"))
+        return shape_op_view(self, _shape_args(shape, "reshape", "shape", sym_int=True))
 
     def view(self, *shape: Any) -> "Tensor":
         if len(shape) == 1 and isinstance(shape[0], dt.dtype):
             raise NotImplementedError("view(dtype) is not supported by minitorch_ref")
-        return shape_op_view(self, _shape_args(shape, "view"), "view")
+        return shape_op_view(self, _shape_args(shape, "view", sym_int=True), "view")
 
     def view_as(self, other: "Tensor") -> "Tensor":
         return self.view(other.shape)
@@ -962,7 +963,7 @@ class Tensor(TensorBase):
         return shape.Unsqueeze.apply(self, _dim(dim, self.ndim + 1, "unsqueeze"))
 
     def expand(self, *sizes: Any) -> "Tensor":
-        sizes = _shape_args(sizes, "expand")
+        sizes = _shape_args(sizes, "expand", sym_int=True)
         shp = self._data.shape
         if len(sizes) < len(shp):
             raise RuntimeError(
@@ -1990,7 +1991,7 @@ class Tensor(TensorBase):
         return shape.Triu.apply(self, builtins.int(diagonal))
 
     def repeat(self, *sizes: Any) -> "Tensor":
-        sizes = _shape_args(sizes, "repeat", "repeats")
+        sizes = _shape_args(sizes, "repeat", "repeats", sym_int=True)
         if len(sizes) < self.ndim:
             raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
                                "tensor")
@@ -2001,7 +2002,7 @@ class Tensor(TensorBase):
         return shape.Repeat.apply(self, sizes)
 
     def tile(self, *dims: Any) -> "Tensor":
-        dims = _shape_args(dims, "tile", "dims")
+        dims = _shape_args(dims, "tile", "dims", sym_int=True)
         return self.repeat((1,) * (self.ndim - len(dims)) + dims)
 
     def narrow(self, dim: int, start: Any, length: int) -> "Tensor":
@@ -2031,7 +2032,7 @@ class Tensor(TensorBase):
         if isinstance(split_size, builtins.int):
             split_size = _int_arg(split_size, None, "split_size")  # (an int, not a bool)
         else:  # (torch hands anything else to split_with_sizes)
-            split_size = list(_int_list(split_size, "split_with_sizes", "split_sizes", 2))
+            split_size = list(_int_list(split_size, "split_with_sizes", "split_sizes", 2, sym_int=True))
         d = _dim(dim, self.ndim)
         size = self.shape[d]
         if isinstance(split_size, (list, tuple)):
@@ -2334,7 +2335,7 @@ class Tensor(TensorBase):
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> "Tensor":
-        return self._new(fill_value, _int_list(size, "new_full"), dtype, device, requires_grad)
+        return self._new(fill_value, _int_list(size, "new_full", sym_int=True), dtype, device, requires_grad)
 
     def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
         """A new tensor of `data` (always a copy, never part of a graph) with this tensor's dtype by default."""
@@ -2510,22 +2511,25 @@ def _opt_dims(dim: Any, ndim: int):
 # torch reads a size ("tuple of ints") from ints, NumPy ints and one-element integer tensors; its first
 # element picks the overload, so it must be a true int (not a bool), the others may be bools. A dim ("int")
 # is an int, a NumPy int or a 0-d integer tensor, never a bool. Floats, strings and None are TypeErrors.
+# torch has two readers of a tuple of ints, told apart in its signatures: `int[]` (dims, a pooling's sizes)
+# and `SymInt[]` (`sym_int`: the sizes of new tensors, views, layer_norm's normalized_shape), which refuses
+# a bool tensor inside the tuple. An `int[N]`/`SymInt[N]` (amax's dim, a pooling's sizes) may also be one int.
 _INT64_LIMIT = 1 << 63
 _NOT_INTEGRAL = ("Expected scalar.isIntegral( false) to be true, but got false.  (Could this error message be "
                  "improved?  If so, please report an enhancement request to PyTorch.)")
 
 
-def _shape_args(args: tuple, function: str, argument: str = "size") -> tuple:
+def _shape_args(args: tuple, function: str, argument: str = "size", sym_int: bool = False) -> tuple:
     """A size given as varargs, `f(2, 3)`, or as one argument, `f((2, 3))`, `f(Size)`, `f(2)`."""
     if not args:
         raise TypeError(f'{function}() missing 1 required positional arguments: "{argument}"')
     if len(args) == 1 and _opens_int_list(args[0]):  # f(2)
-        return (_int_element(args[0], 0, function, argument),)
+        return (_int_element(args[0], 0, function, argument, sym_int),)
     if len(args) == 1:  # f((2, 3)), or torch's error for f(2.0)
-        return _int_list(args[0], function, argument)
+        return _int_list(args[0], function, argument, sym_int=sym_int)
     if not _opens_int_list(args[0]):
         raise TypeError(f"{function}() takes 1 positional argument but {len(args)} were given")
-    return tuple(_int_element(v, i, function, argument) for i, v in enumerate(args))
+    return tuple(_int_element(v, i, function, argument, sym_int) for i, v in enumerate(args))
 
 
 def _size_args(function: str, sizes: tuple, size: Any) -> tuple:
@@ -2533,11 +2537,12 @@ def _size_args(function: str, sizes: tuple, size: Any) -> tuple:
     if size is not None:
         if sizes:
             raise TypeError(f"{function}() got multiple values for argument 'size'")
-        return _int_list(size, function, keyword=True)
-    return _shape_args(sizes, function)
+        return _int_list(size, function, keyword=True, sym_int=True)
+    return _shape_args(sizes, function, sym_int=True)
 
 
-def _int_list(value: Any, function: str, argument: str = "size", position: int = 1, keyword: bool = False) -> tuple:
+def _int_list(value: Any, function: str, argument: str = "size", position: int = 1, keyword: bool = False,
+              sym_int: bool = False) -> tuple:
     """A 'tuple of ints' given as one argument (a tuple, list or Size; `f(size=...)` when `keyword`)."""
     where = "" if keyword else f" (position {position})"
     if not isinstance(value, (tuple, list)):
@@ -2545,12 +2550,16 @@ def _int_list(value: Any, function: str, argument: str = "size", position: int =
     if value and not _opens_int_list(value[0]):
         found = f"not {_type_name(value)}" if keyword else f"but found element of type {_type_name(value[0])} at pos 0"
         raise TypeError(f"{function}(): argument '{argument}'{where} must be tuple of ints, {found}")
-    return tuple(_int_element(v, i, function, argument) for i, v in enumerate(value))
+    return tuple(_int_element(v, i, function, argument, sym_int) for i, v in enumerate(value))
 
 
-def _int_list_or_int(value: Any, function: str, argument: str = "dim", position: int = 1) -> Any:
-    """A 'tuple of ints' that may be one int (amax's dim, roll's dims): a tuple read by `_int_list`, or the int."""
-    return value if _opens_int_list(value) else _int_list(value, function, argument, position)
+def _int_list_or_int(value: Any, function: str, argument: str = "dim", position: int = 1,
+                     sym_int: bool = False) -> Any:
+    """An 'int[N]' (amax's dim, roll's dims, a pooling's kernel_size): a tuple read by `_int_list`, or one int
+    (an int, a NumPy int or a one-element integer tensor, a bool one too: torch reads it apart from a tuple's)."""
+    if _opens_int_list(value):
+        return _int_arg(value, None)
+    return _int_list(value, function, argument, position, sym_int=sym_int)
 
 
 def _opens_int_list(value: Any) -> bool:
@@ -2568,12 +2577,13 @@ def _opens_int_list(value: Any) -> bool:
     return True
 
 
-def _int_element(value: Any, index: int, function: str, argument: str) -> int:
-    """Element `index` of a 'tuple of ints', read as torch unpacks it (a bool counts as 0 or 1)."""
+def _int_element(value: Any, index: int, function: str, argument: str, sym_int: bool = False) -> int:
+    """Element `index` of a 'tuple of ints', read as torch unpacks it (a bool counts as 0 or 1, and so does
+    a bool tensor, except in a `sym_int` tuple)."""
     if type(value) is builtins.int and -_INT64_LIMIT <= value < _INT64_LIMIT:
         return value
     if isinstance(value, Tensor) and value._data.size == 1 and value._data.dtype.kind in "iub":
-        if value._data.dtype.kind == "b":
+        if sym_int and value._data.dtype.kind == "b":
             raise RuntimeError(_NOT_INTEGRAL)
         return builtins.int(value._data.item())
     try:
@@ -3220,7 +3230,7 @@ def _diff(x: Tensor, n: Any, dim: Any, prepend: Any, append: Any) -> Tensor:
 def _unflatten(x: Tensor, dim: Any, sizes: Any) -> Tensor:
     """torch's unflatten: its argument checks, then infer_size's (its messages wrapped as unflatten wraps them)."""
     dim = _int_arg(dim, "unflatten")
-    sizes = list(_int_list(sizes, "unflatten", "sizes", 2))
+    sizes = list(_int_list(sizes, "unflatten", "sizes", 2, sym_int=True))
     d = _dim(dim, x.ndim)
     if not sizes:
         raise RuntimeError("unflatten: sizes must be non-empty")

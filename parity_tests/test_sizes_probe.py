@@ -25,7 +25,9 @@ at test time (same result, or the same exception type and message):
   `transpose`) count the input as position 1 and take a size as one tuple only, as torch's;
 - negative sizes give torch's errors (`zeros`' own message, the result's size for `repeat`, the
   index for `reshape`), a dim beyond int64 torch's ValueError, a size beyond it a TypeError, and
-  `squeeze` refuses a repeated dim.
+  `squeeze` refuses a repeated dim;
+- a bool tensor inside a tuple counts as 0 or 1 where torch's signature says `int[]` (`permute`, `flip`,
+  `amax`, `logsumexp`, `roll`'s dims), and is its "isIntegral" RuntimeError where it says `SymInt[]` (sizes).
 """
 from __future__ import annotations
 
@@ -153,7 +155,7 @@ SHAPE_METHODS = {
 }
 
 
-@pytest.mark.parametrize("value", [v for v in SIZE_VALUES if v != "bool-tensor"])
+@pytest.mark.parametrize("value", SIZE_VALUES)
 @pytest.mark.parametrize("method", SHAPE_METHODS)
 def test_shape_methods_read_the_size_as_torch(method, value):
     if method == "reshape(v)" and value == "tuple":
@@ -194,6 +196,19 @@ def test_view_with_a_bad_first_size_is_a_type_error(form, value):
         "reshape-0-of-3", "chunk(float)-of-empty"])
 def test_shape_edges(program):
     assert_matches_torch(lambda m: _shape(program(m)))
+
+
+@pytest.mark.parametrize("program", [
+    lambda m, b: _x(m).amax((0, b)), lambda m, b: _x(m).amin((b,)), lambda m, b: _x(m).logsumexp((0, b)),
+    lambda m, b: _x(m).roll((1,), (b,)), lambda m, b: _x(m).flip(dims=(b,)), lambda m, b: m.permute(_x(m), (b, 0, 2)),
+    lambda m, b: m.reshape(_x(m), (b, -1)), lambda m, b: _x(m).split([3, b], 2), lambda m, b: m.full((2, b), 1.0),
+    lambda m, b: _x(m).new_full((b,), 1), lambda m, b: m.zeros(size=(2, b)), lambda m, b: m.randint(5, (2, b)),
+], ids=["amax", "amin", "logsumexp", "roll-dims", "flip(dims=)", "torch.permute", "torch.reshape", "split",
+        "full", "new_full", "zeros(size=)", "randint"])
+def test_a_bool_tensor_in_a_tuple_of_ints(program):
+    """torch's two readers of a tuple of ints differ here: `int[]` (dims) takes it as 0 or 1, `SymInt[]` (sizes)
+    refuses it."""
+    assert_matches_torch(lambda m: _result(program(m, m.tensor(True))))
 
 
 # ------------------------------------------------------------------ dims
