@@ -2544,22 +2544,31 @@ def _size_args(function: str, sizes: tuple, size: Any) -> tuple:
 def _int_list(value: Any, function: str, argument: str = "size", position: int = 1, keyword: bool = False,
               sym_int: bool = False) -> tuple:
     """A 'tuple of ints' given as one argument (a tuple, list or Size; `f(size=...)` when `keyword`)."""
+    _check_int_list(value, function, argument, position, keyword)
+    return tuple(_int_element(v, i, function, argument, sym_int) for i, v in enumerate(value))
+
+
+def _check_int_list(value: Any, function: str, argument: str, position: int = 1, keyword: bool = False) -> None:
+    """torch's first look at a 'tuple of ints', when it matches every argument's type: a tuple or list that
+    opens with an int. (It reads the other elements after that, when every argument has passed.)"""
     where = "" if keyword else f" (position {position})"
     if not isinstance(value, (tuple, list)):
         raise TypeError(f"{function}(): argument '{argument}'{where} must be tuple of ints, not {_type_name(value)}")
     if value and not _opens_int_list(value[0]):
         found = f"not {_type_name(value)}" if keyword else f"but found element of type {_type_name(value[0])} at pos 0"
         raise TypeError(f"{function}(): argument '{argument}'{where} must be tuple of ints, {found}")
-    return tuple(_int_element(v, i, function, argument, sym_int) for i, v in enumerate(value))
 
 
 def _int_list_or_int(value: Any, function: str, argument: str = "dim", position: int = 1,
                      sym_int: bool = False) -> Any:
     """An 'int[N]' (amax's dim, roll's dims, a pooling's kernel_size): a tuple read by `_int_list`, or one int
     (an int, a NumPy int or a one-element integer tensor, a bool one too: torch reads it apart from a tuple's)."""
-    if _opens_int_list(value):
-        return _int_arg(value, None)
-    return _int_list(value, function, argument, position, sym_int=sym_int)
+    if not _opens_int_list(value):
+        return _int_list(value, function, argument, position, sym_int=sym_int)
+    number = _int_arg(value, None)
+    if not -_INT64_LIMIT <= number < _INT64_LIMIT:
+        raise ValueError("Overflow when unpacking long long")
+    return number
 
 
 def _opens_int_list(value: Any) -> bool:

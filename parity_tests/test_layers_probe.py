@@ -13,8 +13,11 @@ What this proves, beyond `test_conv.py`, `test_batchnorm.py` and `test_nn_module
 - `batch_norm` checks its statistics and parameters in torch's order, takes a weight and bias of any shape
   with one value per channel (and fails in the backward where torch's does), running statistics as vectors
   only, and indexes the parameters of an empty input as torch's C++;
+- a pooling size is torch's `int[2]` (one int, a one-element integer tensor of any shape too, or a tuple whose
+  items may be bool tensors), `layer_norm`'s normalized_shape its `SymInt[]` (a tuple only, a bool tensor in it
+  the "isIntegral" error): every argument's type is checked before a size's later items are read;
 - `F.dropout` parses its input and `training` as torch; 0-d tensors are numbers to the parser (p, pooling
-  sizes), a 1-d one is no size;
+  sizes), a two-element one is no size;
 - `Conv1d._conv_forward` / `Conv2d._conv_forward` have torch's signature (input, weight, bias);
 - `nn.LayerNorm` takes any integral number (a NumPy int too) as one normalized dim;
 - `F.pad` has torch's 'reflect', 'replicate' and 'circular' modes (values, node names, gradients, float16
@@ -82,6 +85,49 @@ def test_pooling_flags_and_divisor_are_parsed_as_torch(call):
 ])
 def test_pooling_shape_errors_as_torch(call):
     assert_matches_torch(call)
+
+
+# The values tried inside a size (a pooling's int[2], layer_norm's SymInt[]), built in each library.
+SIZE_ITEMS = {
+    "bool-tensor": lambda lib: lib.tensor(True), "int-tensor-1d": lambda lib: lib.tensor([2]),
+    "int-tensor-2d": lambda lib: lib.tensor([[2]]), "uint8-tensor": lambda lib: lib.tensor(2, dtype=lib.uint8),
+    "float-tensor": lambda lib: lib.tensor(2.0), "int-tensor-2el": lambda lib: lib.tensor([2, 2]),
+    "bool": lambda lib: True, "np-int": lambda lib: np.int64(2), "beyond-int64": lambda lib: 2 ** 63,
+    "np-beyond-int64": lambda lib: np.uint64(2 ** 63),
+}
+
+
+@pytest.mark.parametrize("item", SIZE_ITEMS)
+@pytest.mark.parametrize("form", ["v", "(v,)", "(2, v)"])
+@pytest.mark.parametrize("fn, position", [("max_pool2d", 1), ("avg_pool2d", 2)])
+def test_pooling_sizes_are_read_as_torch_int_lists(fn, position, form, item):
+    """A pooling size is torch's int[2]: one int (any one-element integer tensor, a bool one too) or a tuple whose
+    later items may be bools, and a bool tensor anywhere counts as 0 or 1 (torch's SymInt[] refuses it there);
+    a float tensor or a longer one is a TypeError, an int beyond int64 torch's overflow error."""
+    def pool(lib):
+        v = SIZE_ITEMS[item](lib)
+        args = [2, 2, 0]
+        args[position - 1] = {"v": v, "(v,)": (v,), "(2, v)": (2, v)}[form]
+        return getattr(lib.nn.functional, fn)(floats(lib, (1, 2, 5, 5)), *args)
+
+    assert_matches_torch(pool, same_message=not item.endswith("beyond-int64") or form == "v")
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.nn.functional.max_pool2d(x, (2, None), 2, 0, 1, "yes"),
+    lambda lib, x: lib.nn.functional.max_pool2d(x, (2, None), 1.0),
+    lambda lib, x: lib.nn.functional.max_pool2d(x, (2, None), (1, None)),
+    lambda lib, x: lib.nn.functional.max_pool2d(x, (2, 2, 2), (1, None)),
+    lambda lib, x: lib.nn.functional.max_pool2d(x, (2, 2), 2, (0, "0"), (1, None)),
+    lambda lib, x: lib.nn.functional.avg_pool2d(x, (2, None), 2, 0, False, True, 2.0),
+    lambda lib, x: lib.nn.MaxPool2d((lib.tensor(True), lib.tensor(2)))(x),
+    lambda lib, x: lib.nn.AvgPool2d(lib.tensor([2]))(x),
+], ids=["ceil_mode-before-items", "stride-type-before-items", "last-size-read-first", "items-before-lengths",
+        "dilation-read-before-padding", "divisor-before-items", "MaxPool2d-bool-tensor", "AvgPool2d-1d-tensor"])
+def test_pooling_arguments_are_checked_then_read_in_torch_order(call):
+    """torch's parser checks every argument's type (a size by its first item) before it reads a size's other
+    items, and reads the sizes last first; their lengths are the pooling's own check, after."""
+    assert_matches_torch(lambda lib: call(lib, floats(lib, (1, 2, 4, 4))))
 
 
 # --------------------------------------------------------------------------- normalization's argument checks
@@ -157,6 +203,29 @@ def test_batch_norm_of_integers_fails_as_torch_in_every_layout(layout, training,
         return lib.nn.functional.batch_norm(x, training=training, **options)
 
     assert_matches_torch(normalize)
+
+
+@pytest.mark.parametrize("item", SIZE_ITEMS)
+@pytest.mark.parametrize("form", ["v", "(v,)", "(3, v)"])
+def test_layer_norm_reads_normalized_shape_as_torch_sym_int_list(form, item):
+    """normalized_shape is torch's SymInt[]: a tuple only (never one int), its items ints, NumPy ints or one-element
+    integer tensors (a later one may be a bool) read as ints, a bool tensor among them its "isIntegral" error."""
+    def normalize(lib):
+        v = SIZE_ITEMS[item](lib)
+        shape = {"v": v, "(v,)": (v,), "(3, v)": (3, v)}[form]
+        return lib.nn.functional.layer_norm(floats(lib, (2, 3, 2)), shape)
+
+    assert_matches_torch(normalize, same_message=not item.endswith("beyond-int64"))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.nn.functional.layer_norm(x, (3, None), "weight"),
+    lambda lib, x: lib.nn.functional.layer_norm(x, (3, lib.tensor(True)), eps=None),
+    lambda lib, x: lib.nn.LayerNorm((3, lib.tensor(True)), elementwise_affine=False)(x),
+    lambda lib, x: lib.nn.LayerNorm((lib.tensor(3),), elementwise_affine=False)(x),
+], ids=["weight-before-items", "eps-before-items", "module-bool-tensor", "module-int-tensor"])
+def test_layer_norm_arguments_are_checked_then_read_in_torch_order(call):
+    assert_matches_torch(lambda lib: call(lib, floats(lib, (4, 3))))
 
 
 def test_layer_norm_module_takes_a_numpy_int_as_one_dim():
@@ -395,6 +464,6 @@ def test_pad_input_changed_in_place_as_torch(mode):
     lambda lib: lib.nn.functional.layer_norm(floats(lib, (2, 3)), lib.tensor(3)),
 ])
 def test_zero_dim_tensor_arguments_as_torch(call):
-    """A 0-d tensor is a number to torch's argument parser (a pooling size, dropout's p); a 1-d one is not a
-    size, nor is a 0-d one the sequence layer_norm wants."""
+    """A 0-d tensor is a number to torch's argument parser (a pooling size, dropout's p); a two-element one is
+    not a size, nor is a 0-d one the sequence layer_norm wants."""
     assert_matches_torch(call)

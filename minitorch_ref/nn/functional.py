@@ -17,8 +17,9 @@ import numpy as np
 from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, can_cast, cpp_type_name, promote_types, torch_type_name
 from .._sparse import RowSparseGrad
-from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_output_shape, _checked_scalar, _fold,
-                       _is_int, _result_dtype, _tensor_string, _type_name, typename)
+from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_int_list, _check_output_shape,
+                       _checked_scalar, _fold, _int_list, _int_list_or_int, _is_int, _opens_int_list, _result_dtype,
+                       _tensor_string, _type_name, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..autograd.inplace import bump_version
@@ -754,25 +755,6 @@ def _check_tensor_argument(function: str, name: str, position: int, value: Any, 
                         f"{typename(value)}")
 
 
-def _check_int_list_argument(function: str, name: str, position: int, value: Any) -> None:
-    """torch's argument parser for an int list (a size): an int or a sequence of ints (NumPy ints and 0-d
-    tensors too). It checks a sequence's first element on its own, the others while unpacking."""
-    if isinstance(value, Tensor) and value.ndim == 0:
-        return
-    if not isinstance(value, (tuple, list)):
-        if not _is_int(value):
-            raise TypeError(f"{function}(): argument '{name}' (position {position}) must be tuple of ints, not "
-                            f"{_type_name(value)}")
-        return
-    bad = next((i for i, v in enumerate(value) if not (_is_int(v) or isinstance(v, Tensor))), None)
-    if bad == 0:
-        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be tuple of ints, but found "
-                        f"element of type {_type_name(value[0])} at pos 0")
-    if bad is not None:
-        raise TypeError(f"{function}(): argument '{name}' failed to unpack the object at pos {bad + 1} with error "
-                        f"\"type must be tuple of ints,but got {_type_name(value[bad])}\"")
-
-
 def _check_scalar_argument(function: str, name: str, position: int, value: Any, kind: str) -> None:
     """torch's argument parser for a `kind` 'bool' (a Python bool only) or 'float' (any real number, or a tensor)."""
     if kind == "bool":
@@ -1411,15 +1393,12 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     """Standardise each sample over its last `len(normalized_shape)` dims (biased variance), then
     `* weight + bias`: the transformer's normalisation, independent of the batch."""
     _check_tensor_argument("layer_norm", "input", 1, input, optional=False)
-    if _is_int(normalized_shape) or (isinstance(normalized_shape, Tensor) and normalized_shape.ndim == 0):
-        # (nn.LayerNorm takes an int; the function wants a sequence: its size is not fixed, as a pooling's is)
-        raise TypeError(f"layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not "
-                        f"{_type_name(normalized_shape)}")
-    _check_int_list_argument("layer_norm", "normalized_shape", 2, normalized_shape)
+    # (a SymInt[], not one int as a pooling's int[2] may be: nn.LayerNorm takes an int, the function a sequence)
+    _check_int_list(normalized_shape, "layer_norm", "normalized_shape", 2)
     _check_tensor_argument("layer_norm", "weight", 3, weight)
     _check_tensor_argument("layer_norm", "bias", 4, bias)
     _check_scalar_argument("layer_norm", "eps", 5, eps, "float")
-    shape_ = tuple(normalized_shape)
+    shape_ = _int_list(normalized_shape, "layer_norm", "normalized_shape", 2, sym_int=True)
     _check_layer_norm_mixed_dtypes(input, weight, bias)  # (torch checks these before the shapes)
     n = len(shape_)
     if n == 0:
@@ -1793,26 +1772,35 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
-def _check_pool_arguments(function: str, input: Any, int_lists: tuple, flags: tuple) -> None:
-    """torch's argument parser for a pooling function, in the order of its arguments: a Tensor input, int
-    lists (`(name, value)` pairs; the stride may be None) and bools."""
+def _check_pool_arguments(function: str, input: Any, sizes: tuple, flags: tuple) -> None:
+    """torch's argument parser for a pooling function, first look: each argument's type, in order (a Tensor
+    input; int[2] sizes as `(name, value)` pairs, one int or a tuple opening with one, the stride may be None;
+    bools). `_read_pool_sizes` then reads the sizes."""
     _check_tensor_argument(function, "input", 1, input, optional=False)
-    for position, (name, value) in enumerate(int_lists, start=2):
-        if value is not None or name != "stride":
-            _check_int_list_argument(function, name, position, value)
-    for position, (name, value) in enumerate(flags, start=2 + len(int_lists)):
+    for position, (name, value) in enumerate(sizes, start=2):
+        if not (_opens_int_list(value) or (value is None and name == "stride")):
+            _check_int_list(value, function, name, position)
+    for position, (name, value) in enumerate(flags, start=2 + len(sizes)):
         _check_scalar_argument(function, name, position, value, "bool")
 
 
+def _read_pool_sizes(function: str, sizes: tuple) -> list:
+    """The sizes of `_check_pool_arguments`, each one int or a tuple of ints (a bool tensor inside counts, as in
+    torch's int[] and not its SymInt[]), read last first as torch's C++ evaluates them."""
+    read = [None if value is None else _int_list_or_int(value, function, name, position, sym_int=False)
+            for position, (name, value) in reversed(list(enumerate(sizes, start=2)))]
+    return read[::-1]
+
+
 def _pool_pair(value: Any, fn: str, what: str, default: Any = None) -> tuple:
-    """A pooling argument as (for H, for W): an int, or a tuple of one or two ints (None or (): `default`)."""
-    if _is_int(value) or (isinstance(value, Tensor) and value.ndim == 0):  # (a 0-d tensor: torch's int too)
-        return (int(value), int(value))
-    if default is not None and (value is None or len(value) == 0):
+    """A read pooling size as (for H, for W): one int, or a tuple of one or two ints (None or (): `default`)."""
+    if isinstance(value, int):
+        return (value, value)
+    if default is not None and not value:
         return default
     if len(value) not in (1, 2):
         raise RuntimeError(f"{fn}: {what}")
-    return (int(value[0]), int(value[-1]))
+    return (value[0], value[-1])
 
 
 def _pool_output_size(input: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
@@ -1855,8 +1843,9 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """The maximum of each kernel_size window (stride: kernel_size by default) of input (N, C, H, W) or
     (C, H, W); padding counts as -inf. return_indices=True also returns where each maximum was (in H * W)."""
-    _check_pool_arguments("max_pool2d", input, (("kernel_size", kernel_size), ("stride", stride), ("padding", padding),
-                                                ("dilation", dilation)), (("ceil_mode", ceil_mode),))
+    sizes = (("kernel_size", kernel_size), ("stride", stride), ("padding", padding), ("dilation", dilation))
+    _check_pool_arguments("max_pool2d", input, sizes, (("ceil_mode", ceil_mode),))
+    kernel_size, stride, padding, dilation = _read_pool_sizes("max_pool2d", sizes)
     kernel = _pool_pair(kernel_size, "max_pool2d", "kernel_size must either be a single int, or a tuple of two ints")
     stride = _pool_pair(stride, "max_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
                         default=kernel)
@@ -1880,11 +1869,13 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """The mean of each kernel_size window (stride: kernel_size by default) of input (N, C, H, W) or (C, H, W);
     the zero padding counts in the divisor unless count_include_pad=False (or divisor_override is given)."""
-    _check_pool_arguments("avg_pool2d", input, (("kernel_size", kernel_size), ("stride", stride), ("padding", padding)),
-                          (("ceil_mode", ceil_mode), ("count_include_pad", count_include_pad)))
+    sizes = (("kernel_size", kernel_size), ("stride", stride), ("padding", padding))
+    flags = (("ceil_mode", ceil_mode), ("count_include_pad", count_include_pad))
+    _check_pool_arguments("avg_pool2d", input, sizes, flags)
     if divisor_override is not None and not (_is_int(divisor_override) or isinstance(divisor_override, Tensor)):
         raise TypeError(f"avg_pool2d(): argument 'divisor_override' (position 7) must be int, not "
                         f"{_type_name(divisor_override)}")
+    kernel_size, stride, padding = _read_pool_sizes("avg_pool2d", sizes)
     kernel = _pool_pair(kernel_size, "avg_pool2d", "kernel_size must either be a single int, or a tuple of two ints")
     stride = _pool_pair(stride, "avg_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
                         default=kernel)
