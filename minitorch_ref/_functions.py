@@ -11,8 +11,9 @@ import numpy as np
 
 from . import _dtype as _dt
 from ._dtype import PACKAGE
-from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff, _dim, _fold,
-                      _int_arg, _int_list, _isclose, _promote, _require_tensor, _unflatten)
+from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff,
+                      _dim, _fold, _int_arg, _int_list, _IntListArgument, _isclose, _promote, _read_int_lists,
+                      _require_tensor, _unflatten)
 from .ops import pointwise, shape
 
 __all__ = [
@@ -81,6 +82,22 @@ def _given(value: Any, function: str, argument: str) -> Any:
     if value is None:
         raise TypeError(f'{function}() missing 1 required positional arguments: "{argument}"')
     return value
+
+
+def _method_reading_int_lists(name: str, arguments: tuple = ()) -> Any:
+    """`torch.name(input, ...)`: the tensor method, its 'tuple of ints' `arguments` (those the method reads,
+    by default) read first as the function's, from position 2: torch names their positions so."""
+    method = getattr(Tensor, name)
+    arguments = arguments or method.int_list_arguments
+
+    def fn(input: Tensor, *args: Any, **kwargs: Any):
+        _require_tensor(input, name, "input", 1)
+        args, kwargs = _read_int_lists(name, arguments, args, kwargs, first_position=2)
+        return method(input, *args, **kwargs)
+
+    fn.__name__ = name
+    fn.__doc__ = f"`torch.{name}(input, ...)` = `input.{name}(...)`."
+    return fn
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -221,6 +238,9 @@ for _name in _ISSUE12_UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in _ISSUE12:
     globals()[_name] = _method(_name)
+for _name in ["amax", "amin", "logsumexp", "roll"]:  # (in place of the plain forms: torch counts the input here)
+    globals()[_name] = _method_reading_int_lists(_name)
+flip = _method_reading_int_lists("flip", (_IntListArgument("dims"),))  # (`int[]`: the function takes no bare int)
 __all__ += _ISSUE12_UNARY + _ISSUE12
 
 

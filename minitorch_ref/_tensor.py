@@ -40,6 +40,29 @@ _NON_LEAF_GRAD_WARNING = (
 _NOT_GIVEN = object()  # a default that tells "not passed" from an explicit None (torch picks an overload by it)
 
 
+class _IntListArgument(NamedTuple):
+    """A 'tuple of ints' argument that `_reads_int_lists` reads: torch's `int[]`, `int[N]` when `one_int`
+    (one int stands for the tuple), `SymInt[...]` when `sym_int`; None means the default when `none_default`."""
+    name: str
+    one_int: bool = False
+    sym_int: bool = False
+    none_default: bool = False
+
+
+def _reads_int_lists(*arguments: _IntListArgument) -> Any:
+    """A method whose leading arguments are 'tuples of ints', read as torch's parser reads them before the
+    method runs (`_read_int_lists`): the method gets ints and tuples of ints. The function form
+    (`torch.roll(x, ...)`) reads the same `arguments`, counting the input as position 1."""
+    def decorate(method: Any) -> Any:
+        @functools.wraps(method)
+        def reading(self: "Tensor", *args: Any, **kwargs: Any) -> Any:
+            args, kwargs = _read_int_lists(method.__name__, arguments, args, kwargs, first_position=1)
+            return method(self, *args, **kwargs)
+        reading.int_list_arguments = arguments
+        return reading
+    return decorate
+
+
 class _NotAnOperand(TypeError):
     """An operand that is no tensor, number or NumPy array (a list, None, a string): operators answer
     NotImplemented to it, methods (`t.mul([1])`) raise this TypeError."""
@@ -1795,8 +1818,7 @@ class Tensor(TensorBase):
         return reduction.Std.apply(self, dims, keepdim, correction)
 
     def _amax(self, op: Any, name: str, dim: Any, keepdim: bool) -> "Tensor":
-        dim = None if dim is None else _int_list_or_int(dim, name)  # (None: every dim, as torch allows here)
-        dims = _reduce_dims(dim, self.ndim)
+        dims = _reduce_dims(dim, self.ndim)  # (dim as read: an int, a tuple of ints, or None for every dim)
         if dims is None and self._data.size == 0:
             raise _unnamed_dim_of_empty_error(name)
         given = dim if isinstance(dim, (tuple, list)) else (dim,)
@@ -1805,9 +1827,11 @@ class Tensor(TensorBase):
                 raise IndexError(f"{name}(): Expected reduction dim {shown} to have non-zero size.")
         return op.apply(self, dims, keepdim)
 
+    @_reads_int_lists(_IntListArgument("dim", one_int=True, none_default=True))
     def amax(self, dim: Any = (), keepdim: bool = False) -> "Tensor":
         return self._amax(reduction.Amax, "amax", dim, keepdim)
 
+    @_reads_int_lists(_IntListArgument("dim", one_int=True, none_default=True))
     def amin(self, dim: Any = (), keepdim: bool = False) -> "Tensor":
         return self._amax(reduction.Amin, "amin", dim, keepdim)
 
@@ -1824,8 +1848,9 @@ class Tensor(TensorBase):
         return _MaxResult(reduction.AminOfAminmax.apply(self, dims, keepdim),
                           reduction.AmaxOfAminmax.apply(self, dims, keepdim), "aminmax")
 
+    @_reads_int_lists(_IntListArgument("dim", one_int=True))
     def logsumexp(self, dim: Any, keepdim: bool = False) -> "Tensor":
-        dims = _reduce_dims(_int_list_or_int(dim, "logsumexp"), self.ndim)
+        dims = _reduce_dims(dim, self.ndim)
         return reduction.Logsumexp.apply(_floating(self), dims, keepdim)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> "Tensor":
@@ -1962,23 +1987,22 @@ class Tensor(TensorBase):
             raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
         return shape.Flip.apply(self, norm if self.ndim else ())
 
+    @_reads_int_lists(_IntListArgument("shifts", one_int=True, sym_int=True),
+                      _IntListArgument("dims", one_int=True, none_default=True))
     def roll(self, shifts: Any, dims: Any = None) -> "Tensor":
-        shifts_t = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
-        if dims is None:
-            if len(shifts_t) != 1:
-                raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:0")
-            return shape.Roll.apply(self, shifts_t[0], None)  # (np.roll with no axis rolls the flattened tensor)
-        dims = _int_list_or_int(dims, "roll", "dims", 2)
-        dims_t = dims if isinstance(dims, tuple) else (dims,)
-        if not shifts_t:
+        shifts = shifts if isinstance(shifts, tuple) else (shifts,)
+        dims = () if dims is None else dims if isinstance(dims, tuple) else (dims,)
+        if not shifts:
             raise RuntimeError("`shifts` required")
-        if len(shifts_t) != len(dims_t):
-            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
+        if not dims and len(shifts) == 1:  # (np.roll with no axis rolls the flattened tensor)
+            return shape.Roll.apply(self, shifts[0], None)
+        if len(shifts) != len(dims):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
         if self._data.size == 0:  # (torch copies an empty tensor before it reads the dims)
             return shape.Roll.apply(self, 0, None)
         if self.ndim == 0:
-            raise IndexError(f"Dimension specified as {dims_t[0]} but tensor has no dimensions")
-        return shape.Roll.apply(self, shifts_t, tuple(_dim(d, self.ndim) for d in dims_t))
+            raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
+        return shape.Roll.apply(self, shifts, tuple(_dim(d, self.ndim) for d in dims))
 
     def tril(self, diagonal: int = 0) -> "Tensor":
         if self.ndim < 2:
@@ -2513,7 +2537,8 @@ def _opt_dims(dim: Any, ndim: int):
 # is an int, a NumPy int or a 0-d integer tensor, never a bool. Floats, strings and None are TypeErrors.
 # torch has two readers of a tuple of ints, told apart in its signatures: `int[]` (dims, a pooling's sizes)
 # and `SymInt[]` (`sym_int`: the sizes of new tensors, views, layer_norm's normalized_shape), which refuses
-# a bool tensor inside the tuple. An `int[N]`/`SymInt[N]` (amax's dim, a pooling's sizes) may also be one int.
+# a bool tensor inside the tuple. An `int[N]`/`SymInt[N]` (amax's dim, a pooling's sizes, roll's shifts) may
+# also be one int. `_reads_int_lists` reads a method's such arguments (and its function form's) before it runs.
 _INT64_LIMIT = 1 << 63
 _NOT_INTEGRAL = ("Expected scalar.isIntegral( false) to be true, but got false.  (Could this error message be "
                  "improved?  If so, please report an enhancement request to PyTorch.)")
@@ -2559,16 +2584,37 @@ def _check_int_list(value: Any, function: str, argument: str, position: int = 1,
         raise TypeError(f"{function}(): argument '{argument}'{where} must be tuple of ints, {found}")
 
 
-def _int_list_or_int(value: Any, function: str, argument: str = "dim", position: int = 1,
+def _int_list_or_int(value: Any, function: str, argument: str = "dim", position: int = 1, keyword: bool = False,
                      sym_int: bool = False) -> Any:
     """An 'int[N]' (amax's dim, roll's dims, a pooling's kernel_size): a tuple read by `_int_list`, or one int
     (an int, a NumPy int or a one-element integer tensor, a bool one too: torch reads it apart from a tuple's)."""
     if not _opens_int_list(value):
-        return _int_list(value, function, argument, position, sym_int=sym_int)
+        return _int_list(value, function, argument, position, keyword, sym_int)
     number = _int_arg(value, None)
     if not -_INT64_LIMIT <= number < _INT64_LIMIT:
         raise ValueError("Overflow when unpacking long long")
     return number
+
+
+def _read_int_lists(function: str, arguments: tuple, args: tuple, kwargs: dict, first_position: int) -> tuple:
+    """`args` and `kwargs` with the `arguments` (`_IntListArgument`s, the leading parameters) read as torch's
+    parser does: first each one's type (an argument given by keyword is named without its position), then
+    their items, the last argument first (the order in which torch's C++ evaluates them)."""
+    args, kwargs, given = list(args), dict(kwargs), []
+    for index, argument in enumerate(arguments):
+        if index < len(args):
+            given.append((argument, args, index, first_position + index, False))
+        elif argument.name in kwargs:
+            given.append((argument, kwargs, argument.name, first_position, True))
+    for argument, place, key, position, keyword in given:
+        value = place[key]
+        if not (argument.one_int and _opens_int_list(value)) and not (value is None and argument.none_default):
+            _check_int_list(value, function, argument.name, position, keyword)
+    for argument, place, key, position, keyword in reversed(given):
+        if place[key] is not None:
+            read = _int_list_or_int if argument.one_int else _int_list
+            place[key] = read(place[key], function, argument.name, position, keyword, sym_int=argument.sym_int)
+    return tuple(args), kwargs
 
 
 def _opens_int_list(value: Any) -> bool:

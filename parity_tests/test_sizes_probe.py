@@ -27,7 +27,11 @@ at test time (same result, or the same exception type and message):
   index for `reshape`), a dim beyond int64 torch's ValueError, a size beyond it a TypeError, and
   `squeeze` refuses a repeated dim;
 - a bool tensor inside a tuple counts as 0 or 1 where torch's signature says `int[]` (`permute`, `flip`,
-  `amax`, `logsumexp`, `roll`'s dims), and is its "isIntegral" RuntimeError where it says `SymInt[]` (sizes).
+  `amax`, `logsumexp`, `roll`'s dims), and is its "isIntegral" RuntimeError where it says `SymInt[]` (sizes,
+  `roll`'s shifts);
+- `roll`'s shifts and dims, `amax/amin`'s and `logsumexp`'s dim and `flip`'s dims are read so in the method and
+  the function form (`torch.flip(x, 1)` refused: `int[]` takes no bare int), positional (named with the position,
+  the input counting as 1 in a function) or by keyword (named without).
 """
 from __future__ import annotations
 
@@ -209,6 +213,64 @@ def test_a_bool_tensor_in_a_tuple_of_ints(program):
     """torch's two readers of a tuple of ints differ here: `int[]` (dims) takes it as 0 or 1, `SymInt[]` (sizes)
     refuses it."""
     assert_matches_torch(lambda m: _result(program(m, m.tensor(True))))
+
+
+# ------------------------------------------------------------------ 'tuple of ints' arguments: method and function
+INT_LIST_FORMS = {  # torch names a positional argument with its position (the input is 1 in a function), a keyword one
+    # without; roll's shifts is a SymInt[1], its dims and amax's dim int[1] (one int allowed), flip's dims int[]
+    "x.roll(v)": lambda m, x, v: x.roll(v), "x.roll(v, 0)": lambda m, x, v: x.roll(v, 0),
+    "x.roll((v,), (0,))": lambda m, x, v: x.roll((v,), (0,)),
+    "x.roll((1, v), (0, 1))": lambda m, x, v: x.roll((1, v), (0, 1)),
+    "x.roll(shifts=v, dims=0)": lambda m, x, v: x.roll(shifts=v, dims=0),
+    "x.roll(1, dims=v)": lambda m, x, v: x.roll(1, dims=v), "torch.roll(x, v, 0)": lambda m, x, v: m.roll(x, v, 0),
+    "torch.roll(x, shifts=(v,))": lambda m, x, v: m.roll(x, shifts=(v,)),
+    "torch.roll(x, 1, v)": lambda m, x, v: m.roll(x, 1, v),
+    "torch.roll(x, 1, dims=v)": lambda m, x, v: m.roll(x, 1, dims=v),
+    "arange(5.0).roll(v)": lambda m, x, v: m.arange(5.0).roll(v),
+    "torch.amax(x, v)": lambda m, x, v: m.amax(x, v), "torch.amin(x, dim=v)": lambda m, x, v: m.amin(x, dim=v),
+    "torch.amax(x, (0, v))": lambda m, x, v: m.amax(x, (0, v)), "x.amax(dim=v)": lambda m, x, v: x.amax(dim=v),
+    "x.amin(dim=(v,))": lambda m, x, v: x.amin(dim=(v,)),
+    "torch.logsumexp(x, v)": lambda m, x, v: m.logsumexp(x, v),
+    "torch.logsumexp(x, (v,))": lambda m, x, v: m.logsumexp(x, (v,)),
+    "x.logsumexp(dim=v)": lambda m, x, v: x.logsumexp(dim=v),
+    "torch.flip(x, v)": lambda m, x, v: m.flip(x, v), "torch.flip(x, (0, v))": lambda m, x, v: m.flip(x, (0, v)),
+    "torch.flip(x, dims=(v,))": lambda m, x, v: m.flip(x, dims=(v,)), "x.flip(dims=v)": lambda m, x, v: x.flip(dims=v),
+}
+INT_LIST_VALUES = ["int", "bool", "float", "str", "None", "np-int", "np-bool", "int-tensor-0d", "int-tensor-1el",
+                   "float-tensor-0d", "int-tensor-2el", "bool-tensor", "list"]
+
+
+@pytest.mark.parametrize("value", INT_LIST_VALUES)
+@pytest.mark.parametrize("form", INT_LIST_FORMS)
+def test_tuple_of_ints_arguments_read_as_torch(form, value):
+    assert_matches_torch(lambda m: _result(INT_LIST_FORMS[form](m, _x(m), VALUES[value](m))))
+
+
+@pytest.mark.parametrize("form", ["x.roll(v)", "x.roll(v, 0)", "x.roll((v,), (0,))", "torch.roll(x, 1, v)",
+                                  "torch.amax(x, (0, v))", "torch.flip(x, (0, v))"])
+def test_tuple_of_ints_arguments_beyond_int64(form):
+    """(in a tuple, torch's message goes on with a C++ stack trace: only the type is compared)"""
+    assert_matches_torch(lambda m: _result(INT_LIST_FORMS[form](m, _x(m), 2 ** 63)), same_message=False)
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: _x(m).roll(()), lambda m: _x(m).roll((), 0), lambda m: _x(m).roll(1, ()),
+    lambda m: _x(m).roll((1,), ()), lambda m: _x(m).roll((1, 2), ()), lambda m: _x(m).roll((1, 2)),
+    lambda m: _x(m).roll((1, 2), (0, 1)), lambda m: _x(m).roll((1, 2.0), (0, 1.5)),
+    lambda m: _x(m).roll((1.0, 2), (0, 1.5)), lambda m: _x(m).roll((1, 2.0), 0.5),
+    lambda m: _x(m).roll(dims=(0, 1.5), shifts=(1, 2.0)), lambda m: m.roll(_x(m), 1.0, dims=0),
+    lambda m: m.roll(_x(m), (1, 2.0), (0, m.tensor(True))), lambda m: m.ones(0, 3).roll(1.0),
+    lambda m: m.ones(0, 3).roll((1, 2), 0), lambda m: m.tensor(2.0).roll(m.tensor([1])),
+    lambda m: m.flip(_x(m), dims=1),
+    lambda m: m.flip(_x(m)), lambda m: m.amax(_x(m), None), lambda m: m.amin(_x(m), dim=None),
+    lambda m: m.logsumexp(_x(m), None), lambda m: m.amax(1.0, 0),
+], ids=["roll(())", "roll((),0)", "roll(1,())", "roll((1,),())", "roll((1,2),())", "roll((1,2))", "roll-two-dims",
+        "roll-both-bad", "roll-shifts-bad-first", "roll-dims-not-a-tuple", "roll-keywords-both-bad",
+        "torch.roll-float-shift", "torch.roll-bad-shift-bool-tensor-dim", "empty-roll(float)", "empty-roll-misaligned",
+        "0d-roll(1-el-tensor)", "torch.flip(dims=int)",
+        "torch.flip(x)", "torch.amax(x,None)", "torch.amin(dim=None)", "torch.logsumexp(x,None)", "torch.amax(float)"])
+def test_tuple_of_ints_edges(program):
+    assert_matches_torch(lambda m: _result(program(m)))
 
 
 # ------------------------------------------------------------------ dims
