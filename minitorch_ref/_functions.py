@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _dtype as _dt
 from ._dtype import PACKAGE
-from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff,
+from ._tensor import (_NOT_GIVEN, Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff,
                       _dim, _fold, _int_arg, _int_list, _IntListArgument, _isclose, _promote, _read_int_lists,
                       _require_tensor, _unflatten)
 from .ops import pointwise, shape
@@ -67,19 +67,19 @@ _tensor_pow = pow
 
 # The shape functions read their sizes and dims one position after the methods (input is position 1),
 # and take a size as one tuple only, as torch's: `torch.reshape(x, (2, 3))`, never `torch.reshape(x, 2, 3)`.
-def reshape(input: Tensor, shape: Sequence[int] | None = None) -> Tensor:
+def reshape(input: Tensor, shape: Sequence[int] = _NOT_GIVEN) -> Tensor:
     _require_tensor(input, "reshape", "input", 1)
     return input.reshape(_int_list(_given(shape, "reshape", "shape"), "reshape", "shape", 2, sym_int=True))
 
 
-def permute(input: Tensor, dims: Sequence[int] | None = None) -> Tensor:
+def permute(input: Tensor, dims: Sequence[int] = _NOT_GIVEN) -> Tensor:
     _require_tensor(input, "permute", "input", 1)
     return input.permute(_int_list(_given(dims, "permute", "dims"), "permute", "dims", 2))
 
 
 def _given(value: Any, function: str, argument: str) -> Any:
-    """`value`, or torch's parser error when it was not given (None)."""
-    if value is None:
+    """`value`, or torch's parser error when it was not given (None is given: torch refuses it as the size)."""
+    if value is _NOT_GIVEN:
         raise TypeError(f'{function}() missing 1 required positional arguments: "{argument}"')
     return value
 

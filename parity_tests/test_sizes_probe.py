@@ -31,7 +31,8 @@ at test time (same result, or the same exception type and message):
   `roll`'s shifts);
 - `roll`'s shifts and dims, `amax/amin`'s and `logsumexp`'s dim and `flip`'s dims are read so in the method and
   the function form (`torch.flip(x, 1)` refused: `int[]` takes no bare int), positional (named with the position,
-  the input counting as 1 in a function) or by keyword (named without).
+  the input counting as 1 in a function) or by keyword (named without); `torch.permute(x, None)` and
+  `torch.reshape(x, None)` are the "tuple of ints" TypeError, not a missing argument.
 """
 from __future__ import annotations
 
@@ -261,13 +262,13 @@ def test_tuple_of_ints_arguments_beyond_int64(form):
     lambda m: _x(m).roll(dims=(0, 1.5), shifts=(1, 2.0)), lambda m: m.roll(_x(m), 1.0, dims=0),
     lambda m: m.roll(_x(m), (1, 2.0), (0, m.tensor(True))), lambda m: m.ones(0, 3).roll(1.0),
     lambda m: m.ones(0, 3).roll((1, 2), 0), lambda m: m.tensor(2.0).roll(m.tensor([1])),
-    lambda m: m.flip(_x(m), dims=1),
+    lambda m: m.permute(_x(m), None), lambda m: m.reshape(_x(m), None), lambda m: m.flip(_x(m), dims=1),
     lambda m: m.flip(_x(m)), lambda m: m.amax(_x(m), None), lambda m: m.amin(_x(m), dim=None),
     lambda m: m.logsumexp(_x(m), None), lambda m: m.amax(1.0, 0),
 ], ids=["roll(())", "roll((),0)", "roll(1,())", "roll((1,),())", "roll((1,2),())", "roll((1,2))", "roll-two-dims",
         "roll-both-bad", "roll-shifts-bad-first", "roll-dims-not-a-tuple", "roll-keywords-both-bad",
         "torch.roll-float-shift", "torch.roll-bad-shift-bool-tensor-dim", "empty-roll(float)", "empty-roll-misaligned",
-        "0d-roll(1-el-tensor)", "torch.flip(dims=int)",
+        "0d-roll(1-el-tensor)", "torch.permute(x,None)", "torch.reshape(x,None)", "torch.flip(dims=int)",
         "torch.flip(x)", "torch.amax(x,None)", "torch.amin(dim=None)", "torch.logsumexp(x,None)", "torch.amax(float)"])
 def test_tuple_of_ints_edges(program):
     assert_matches_torch(lambda m: _result(program(m)))
