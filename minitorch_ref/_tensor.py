@@ -863,14 +863,14 @@ class Tensor(TensorBase):
         return self._data.shape == other._data.shape and builtins.bool(np.array_equal(self._data, other._data))
 
     def all(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return self._logical_reduce(np.all, dim, keepdim)
+        return self._logical_reduce(np.all, "all", dim, keepdim)
 
     def any(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return self._logical_reduce(np.any, dim, keepdim)
+        return self._logical_reduce(np.any, "any", dim, keepdim)
 
-    def _logical_reduce(self, fn, dim: Any, keepdim: bool) -> "Tensor":
+    def _logical_reduce(self, fn, name: str, dim: Any, keepdim: bool) -> "Tensor":
         """`all`/`any`: bool, except that a uint8 tensor answers in uint8 (a legacy torch keeps)."""
-        axis = _logical_dims(dim, self.ndim)
+        axis = _logical_dims(dim, self.ndim, name)
         out_dtype = np.uint8 if self._data.dtype == np.uint8 else np.bool_
         return pointwise.NoGradient.apply(lambda a: fn(a, axis=axis, keepdims=keepdim).astype(out_dtype), self)
 
@@ -879,7 +879,7 @@ class Tensor(TensorBase):
         if dim is None and dtype is None and self._data.dtype.kind == "f":  # the common case, kept short
             return reduction.Sum.apply(self, None, keepdim, None)
         np_dtype = self._int_sum_dtype(dtype)
-        dims = _opt_dims(dim, self.ndim)
+        dims = _opt_dims(dim, self.ndim, "sum")
         return (reduction.Sum if dims is None else reduction.SumDim).apply(self, dims, keepdim, np_dtype)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
@@ -889,7 +889,7 @@ class Tensor(TensorBase):
                 f"Got: {dt.torch_type_name(self._data.dtype)}"
             )
         np_dtype = None if dtype is None else _mean_dtype("mean", dtype)
-        dims = _opt_dims(dim, self.ndim)
+        dims = _opt_dims(dim, self.ndim, "mean")
         return (reduction.Mean if dims is None else reduction.MeanDim).apply(self, dims, keepdim, np_dtype)
 
     def _max_or_min(self, dim: Any, keepdim: bool, largest: bool, other: Any = None):
@@ -1727,7 +1727,7 @@ class Tensor(TensorBase):
 
     # (reductions)
     def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
-        return reduction.Nansum.apply(self, _opt_dims(dim, self.ndim), keepdim, self._int_sum_dtype(dtype))
+        return reduction.Nansum.apply(self, _opt_dims(dim, self.ndim, "nansum"), keepdim, self._int_sum_dtype(dtype))
 
     def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
         """nansum / the count of non-NaN elements (torch's composition: the node is a division)."""
@@ -1798,7 +1798,7 @@ class Tensor(TensorBase):
             raise RuntimeError("std and var only support floating point and complex dtypes")
         if correction is None:
             correction = 1 if unbiased is None or unbiased else 0
-        dims = _opt_dims(dim, self.ndim)
+        dims = _opt_dims(dim, self.ndim, name)
         if isinstance(dims, list):
             dims = tuple(dims)
         if dims == () and self.ndim:  # dim=[] reduces over every dim, as torch
@@ -1818,7 +1818,7 @@ class Tensor(TensorBase):
         return reduction.Std.apply(self, dims, keepdim, correction)
 
     def _amax(self, op: Any, name: str, dim: Any, keepdim: bool) -> "Tensor":
-        dims = _reduce_dims(dim, self.ndim)  # (dim as read: an int, a tuple of ints, or None for every dim)
+        dims = _reduce_dims(dim, self.ndim, name)  # (dim as read: an int, a tuple of ints, or None for every dim)
         if dims is None and self._data.size == 0:
             raise _unnamed_dim_of_empty_error(name)
         given = dim if isinstance(dim, (tuple, list)) else (dim,)
@@ -1842,7 +1842,7 @@ class Tensor(TensorBase):
         if dim is None and self._data.size == 0:
             raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                                "identity.")
-        dims = _reduce_dims(dim, self.ndim)
+        dims = _reduce_dims(dim, self.ndim, "aminmax")
         if dims is not None and self._data.shape[dims[0]] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {dims[0]} to have non-zero size.")
         return _MaxResult(reduction.AminOfAminmax.apply(self, dims, keepdim),
@@ -1850,7 +1850,7 @@ class Tensor(TensorBase):
 
     @_reads_int_lists(_IntListArgument("dim", one_int=True))
     def logsumexp(self, dim: Any, keepdim: bool = False) -> "Tensor":
-        dims = _reduce_dims(dim, self.ndim)
+        dims = _reduce_dims(dim, self.ndim, "logsumexp")
         return reduction.Logsumexp.apply(_floating(self), dims, keepdim)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> "Tensor":
@@ -1871,7 +1871,7 @@ class Tensor(TensorBase):
                                f"{dt.torch_type_name(self._data.dtype)}")
         dt.check_norm_dtype("linalg.vector_norm", self._data.dtype, dtype)
         x = self.to(dtype) if dtype is not None else self
-        dims = _opt_dims(dim, x.ndim)
+        dims = _opt_dims(dim, x.ndim, "linalg_vector_norm")
         dims = (dims,) if isinstance(dims, builtins.int) else (tuple(dims) if dims is not None else None)
         if dims == () and x.ndim:
             dims = None
@@ -1915,7 +1915,7 @@ class Tensor(TensorBase):
         return _MaxResult(values, indices, "topk")
 
     def count_nonzero(self, dim: Any = None) -> "Tensor":
-        dims = _reduce_dims(dim, self.ndim)
+        dims = _reduce_dims(dim, self.ndim, "count_nonzero")
         return pointwise.NoGradient.apply(lambda a: np.asarray(np.count_nonzero(a, axis=dims), dtype=np.int64), self)
 
 
@@ -2372,13 +2372,13 @@ class Tensor(TensorBase):
         return _finish(_infer_array(data, target).astype(target, copy=False), None, device, requires_grad)
 
 
-def _reduce_dims(dim: Any, ndim: int) -> "tuple | None":
+def _reduce_dims(dim: Any, ndim: int, function: str) -> "tuple | None":
     """A reduction's `dim` as a tuple of normalised dims, or None for all (None, () or [] mean all)."""
     if dim is None or ndim == 0 or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         if ndim == 0 and isinstance(dim, (builtins.int, tuple, list)) and dim != () and dim != []:
-            _opt_dims(dim, 0)  # (range check: a 0-d tensor accepts dim 0 and -1)
+            _opt_dims(dim, 0, function)  # (range check: a 0-d tensor accepts dim 0 and -1)
         return None
-    dims = _opt_dims(dim, ndim)
+    dims = _opt_dims(dim, ndim, function)
     dims = (dims,) if isinstance(dims, builtins.int) else tuple(dims)
     for d in dims:
         if dims.count(d) > 1:
@@ -2504,10 +2504,10 @@ def _dim(dim: Any, ndim: int, function: str | None = None, argument: str = "dim"
     return dim % n
 
 
-def _logical_dims(dim: Any, ndim: int):
+def _logical_dims(dim: Any, ndim: int, function: str):
     """all/any's `dim`: None (every dim), an int, or a list of dims; an empty list reduces nothing."""
     if isinstance(dim, (tuple, list)):
-        return () if len(dim) == 0 else _opt_dims(dim, ndim)
+        return () if len(dim) == 0 else _opt_dims(dim, ndim, function)
     return _opt_dim(dim, ndim)
 
 
@@ -2515,14 +2515,15 @@ def _opt_dim(dim: Any, ndim: int):
     return None if dim is None else _dim(dim, ndim)
 
 
-def _opt_dims(dim: Any, ndim: int):
-    """None (all), an int, or a tuple of ints, normalised; a 0-d tensor reduces over 'dim 0' as torch allows."""
+def _opt_dims(dim: Any, ndim: int, function: str):
+    """None (all), an int, or a tuple of ints (read as `function`'s `int[1]?`), normalised; a 0-d tensor
+    reduces over 'dim 0' as torch allows."""
     if dim is None:
         return None
     if isinstance(dim, (tuple, list)):
         if len(dim) == 0:  # torch reads `dim=()` as every dim
             return tuple(range(ndim))
-        dims = [_dim(d, ndim) for d in dim]
+        dims = [_dim(d, ndim) for d in _int_list(dim, function, "dim")]
         for d in dims:
             if dims.count(d) > 1:
                 raise RuntimeError(f"dim {d} appears multiple times in the list of dims")

@@ -274,6 +274,25 @@ def test_tuple_of_ints_edges(program):
     assert_matches_torch(lambda m: _result(program(m)))
 
 
+REDUCTION_DIM_TUPLES = {  # torch's `int[1]? dim` of functions with several overloads: a tuple opening with an int
+    # picks this one, its later items are read by the shared reader (a bool counts as 0 or 1, a float is "failed to
+    # unpack the object at pos 2", naming the function)
+    "sum((0, v))": lambda m, x, v: x.sum((0, v)), "sum(dim=[0, v])": lambda m, x, v: x.sum(dim=[0, v]),
+    "torch.sum(x, (0, v))": lambda m, x, v: m.sum(x, (0, v)), "mean((0, v))": lambda m, x, v: x.mean((0, v)),
+    "nansum((0, v))": lambda m, x, v: x.nansum((0, v)), "std((0, v))": lambda m, x, v: x.std((0, v)),
+    "var(dim=(0, v))": lambda m, x, v: x.var(dim=(0, v)),
+    "count_nonzero((0, v))": lambda m, x, v: x.count_nonzero((0, v)), "all((0, v))": lambda m, x, v: x.all((0, v)),
+    "any((0, v))": lambda m, x, v: x.any((0, v)), "norm(dim=(0, v))": lambda m, x, v: x.norm(dim=(0, v)),
+}
+
+
+@pytest.mark.parametrize("value", INT_LIST_VALUES + ["beyond-int64"])
+@pytest.mark.parametrize("form", REDUCTION_DIM_TUPLES)
+def test_reduction_dim_tuples_read_as_torch(form, value):
+    assert_matches_torch(lambda m: _result(REDUCTION_DIM_TUPLES[form](m, _x(m), VALUES[value](m))),
+                         same_message=value != "beyond-int64")  # (torch's message goes on with a C++ stack trace)
+
+
 # ------------------------------------------------------------------ dims
 DIM_METHODS = {  # one signature: torch's message names the function, the argument and its position
     "flatten(v)": lambda m, x, v: x.flatten(v), "flatten(0, v)": lambda m, x, v: x.flatten(0, v),
