@@ -975,7 +975,8 @@ class Tensor(TensorBase):
         if dim is None:
             dims = tuple(i for i, n in enumerate(shp) if n == 1)
             return shape.Squeeze.apply(self, dims)
-        wanted = [_dim(w, max(self.ndim, 1)) for w in (dim if isinstance(dim, (tuple, list)) else (dim,))]
+        given = _int_list(dim, "squeeze", "dim") if isinstance(dim, (tuple, list)) else (dim,)
+        wanted = [_dim(w, max(self.ndim, 1)) for w in given]
         for d in wanted:
             if wanted.count(d) > 1:
                 raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
@@ -2094,8 +2095,12 @@ class Tensor(TensorBase):
             raise TypeError(f"movedim() received an invalid combination of arguments - got ({_type_name(source)}, "
                             f"{_type_name(destination)}), but expected one of:\n * (int source, int destination)\n"
                             " * (tuple of ints source, tuple of ints destination)\n")
-        src = list(source) if isinstance(source, (tuple, list)) else [source]
-        dst = list(destination) if isinstance(destination, (tuple, list)) else [destination]
+        if isinstance(source, (tuple, list)):  # (torch looks at both types, then reads destination's items first)
+            _check_int_list(source, "movedim", "source")
+            dst = list(_int_list(destination, "movedim", "destination", 2))
+            src = list(_int_list(source, "movedim", "source"))
+        else:
+            src, dst = [source], [destination]
         if len(src) != len(dst):
             raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
                                f"the same number of dims as destination ({dst} dims)")

@@ -293,6 +293,26 @@ def test_reduction_dim_tuples_read_as_torch(form, value):
                          same_message=value != "beyond-int64")  # (torch's message goes on with a C++ stack trace)
 
 
+SHAPE_DIM_TUPLES = {  # squeeze's `int[] dim` and movedim's `int[] source, int[] destination` (their other
+    # overloads take ints): read alike, movedim's destination before its source, as torch's C++
+    "squeeze((0, v))": lambda m, x, v: x[:1].squeeze((0, v)),
+    "squeeze(dim=[1, v])": lambda m, x, v: x.squeeze(dim=[1, v]),
+    "torch.squeeze(x, (0, v))": lambda m, x, v: m.squeeze(x, (0, v)),
+    "movedim((0, v), (2, 0))": lambda m, x, v: x.movedim((0, v), (2, 0)),
+    "movedim((0, 1), (2, v))": lambda m, x, v: x.movedim((0, 1), (2, v)),
+    "movedim((0, v), (2, v))": lambda m, x, v: x.movedim((0, v), (2, v)),
+    "torch.movedim(x, (0, v), (1, 0))": lambda m, x, v: m.movedim(x, (0, v), (1, 0)),
+    "movedim(source=(0, v), destination=(1, 0))": lambda m, x, v: x.movedim(source=(0, v), destination=(1, 0)),
+}
+
+
+@pytest.mark.parametrize("value", INT_LIST_VALUES + ["beyond-int64"])
+@pytest.mark.parametrize("form", SHAPE_DIM_TUPLES)
+def test_shape_dim_tuples_read_as_torch(form, value):
+    assert_matches_torch(lambda m: _result(SHAPE_DIM_TUPLES[form](m, _x(m), VALUES[value](m))),
+                         same_message=value != "beyond-int64")  # (torch's message goes on with a C++ stack trace)
+
+
 # ------------------------------------------------------------------ dims
 DIM_METHODS = {  # one signature: torch's message names the function, the argument and its position
     "flatten(v)": lambda m, x, v: x.flatten(v), "flatten(0, v)": lambda m, x, v: x.flatten(0, v),
