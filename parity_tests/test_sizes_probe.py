@@ -313,6 +313,35 @@ def test_shape_dim_tuples_read_as_torch(form, value):
                          same_message=value != "beyond-int64")  # (torch's message goes on with a C++ stack trace)
 
 
+PAD_FORMS = {  # F.pad's `SymInt[] pad` (torch's Python wrapper passes every argument by position)
+    "pad(x, v)": lambda m, x, v: m.nn.functional.pad(x, v),
+    "pad(x, (v, 1))": lambda m, x, v: m.nn.functional.pad(x, (v, 1)),
+    "pad(x, pad=[1, v])": lambda m, x, v: m.nn.functional.pad(x, pad=[1, v]),
+    "pad(x, (1, v), 'reflect')": lambda m, x, v: m.nn.functional.pad(x, (1, v), "reflect"),
+    "pad(x, (v, 1), 'replicate')": lambda m, x, v: m.nn.functional.pad(x, (v, 1), "replicate"),
+    "pad(x, (1, 1, 0, v))": lambda m, x, v: m.nn.functional.pad(x, (1, 1, 0, v)),
+}
+
+
+@pytest.mark.parametrize("value", INT_LIST_VALUES + ["beyond-int64"])
+@pytest.mark.parametrize("form", PAD_FORMS)
+def test_pad_reads_its_sizes_as_torch(form, value):
+    assert_matches_torch(lambda m: _result(PAD_FORMS[form](m, _x(m), VALUES[value](m))),
+                         same_message=value != "beyond-int64")  # (torch's message goes on with a C++ stack trace)
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: m.nn.functional.pad(_x(m), (1, 1), mode=1), lambda m: m.nn.functional.pad(_x(m), (1, 1.0), mode=1),
+    lambda m: m.nn.functional.pad(_x(m), (1, 1), value="a"), lambda m: m.nn.functional.pad(1.0, (1, 1)),
+    lambda m: m.nn.functional.pad(_x(m), (1, 1, 1.0)), lambda m: m.nn.functional.pad(_x(m), (1, 1), value=True),
+    lambda m: m.nn.functional.pad(_x(m), [-1, np.int64(2), m.tensor(1), m.tensor([0])]),
+    lambda m: m.nn.functional.pad(_x(m), (1, np.int64(2)), "circular"),
+], ids=["mode=int", "bad-pad-and-mode", "value=str", "float-input", "odd-length-bad-item", "value=True",
+        "mixed-items", "circular-np-int"])
+def test_pad_edges(program):
+    assert_matches_torch(lambda m: _result(program(m)))
+
+
 # ------------------------------------------------------------------ dims
 DIM_METHODS = {  # one signature: torch's message names the function, the argument and its position
     "flatten(v)": lambda m, x, v: x.flatten(v), "flatten(0, v)": lambda m, x, v: x.flatten(0, v),

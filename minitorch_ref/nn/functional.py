@@ -1164,7 +1164,15 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
 
 def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
     """`pad` = (left, right) of the last dim, then of the one before, ...; negative crops. 'constant' fills
-    with `value`; 'reflect', 'replicate' and 'circular' copy the input's elements (`_mode_pad`)."""
+    with `value`; 'reflect', 'replicate' and 'circular' copy the input's elements (`_mode_pad`). Its
+    arguments are read as torch's parser reads `pad(Tensor input, SymInt[] pad, str mode, float? value)`."""
+    _check_tensor_argument("pad", "input", 1, input, optional=False)
+    _check_int_list(pad, "pad", "pad", 2)
+    if not isinstance(mode, str):
+        raise TypeError(f"pad(): argument 'mode' (position 3) must be str, not {_type_name(mode)}")
+    if value is not None:
+        _check_scalar_argument("pad", "value", 4, value, "float")
+    pad = _int_list(pad, "pad", "pad", 2, sym_int=True)
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if len(pad) % 2:
@@ -1175,10 +1183,10 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     if mode != "constant":
         if value is not None and value != 0:
             raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
-        return _mode_pad(input, [int(p) for p in pad], mode)
+        return _mode_pad(input, list(pad), mode)
     widths = [(0, 0)] * input.ndim
     for i in range(len(pad) // 2):
-        widths[input.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+        widths[input.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
     for d, (left, right) in enumerate(widths):  # torch crops first (narrow), then pads: each crop must fit alone
         if input.shape[d] + min(left, 0) < 0 or input.shape[d] + min(left, 0) + min(right, 0) < 0:
             raise RuntimeError("narrow(): length must be non-negative.")
