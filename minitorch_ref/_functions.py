@@ -11,8 +11,8 @@ import numpy as np
 
 from . import _dtype as _dt
 from ._dtype import PACKAGE
-from ._tensor import (_NOT_GIVEN, Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff,
-                      _dim, _fold, _int_arg, _int_list, _IntListArgument, _isclose, _promote, _read_int_lists,
+from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff,
+                      _dim, _fold, _int_arg, _IntListArgument, _isclose, _promote, _read_int_lists,
                       _require_tensor, _unflatten)
 from .ops import pointwise, shape
 
@@ -67,23 +67,6 @@ _tensor_pow = pow
 
 # The shape functions read their sizes and dims one position after the methods (input is position 1),
 # and take a size as one tuple only, as torch's: `torch.reshape(x, (2, 3))`, never `torch.reshape(x, 2, 3)`.
-def reshape(input: Tensor, shape: Sequence[int] = _NOT_GIVEN) -> Tensor:
-    _require_tensor(input, "reshape", "input", 1)
-    return input.reshape(_int_list(_given(shape, "reshape", "shape"), "reshape", "shape", 2, sym_int=True))
-
-
-def permute(input: Tensor, dims: Sequence[int] = _NOT_GIVEN) -> Tensor:
-    _require_tensor(input, "permute", "input", 1)
-    return input.permute(_int_list(_given(dims, "permute", "dims"), "permute", "dims", 2))
-
-
-def _given(value: Any, function: str, argument: str) -> Any:
-    """`value`, or torch's parser error when it was not given (None is given: torch refuses it as the size)."""
-    if value is _NOT_GIVEN:
-        raise TypeError(f'{function}() missing 1 required positional arguments: "{argument}"')
-    return value
-
-
 def _method_reading_int_lists(name: str, arguments: tuple = ()) -> Any:
     """`torch.name(input, ...)`: the tensor method, its 'tuple of ints' `arguments` (those the method reads,
     by default) read first as the function's, from position 2: torch names their positions so."""
@@ -98,6 +81,10 @@ def _method_reading_int_lists(name: str, arguments: tuple = ()) -> Any:
     fn.__name__ = name
     fn.__doc__ = f"`torch.{name}(input, ...)` = `input.{name}(...)`."
     return fn
+
+
+reshape = _method_reading_int_lists("reshape", (_IntListArgument("shape", sym_int=True),))
+permute = _method_reading_int_lists("permute", (_IntListArgument("dims"),))
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -241,6 +228,7 @@ for _name in _ISSUE12:
 for _name in ["amax", "amin", "logsumexp", "roll"]:  # (in place of the plain forms: torch counts the input here)
     globals()[_name] = _method_reading_int_lists(_name)
 flip = _method_reading_int_lists("flip", (_IntListArgument("dims"),))  # (`int[]`: the function takes no bare int)
+tile = _method_reading_int_lists("tile", (_IntListArgument("dims", sym_int=True),))
 __all__ += _ISSUE12_UNARY + _ISSUE12
 
 

@@ -944,13 +944,13 @@ class Tensor(TensorBase):
         return reduction.Cumsum.apply(self, _dim(dim, max(self.ndim, 1), "cumsum"), np_dtype)
 
     # ------------------------------------------------------------------ shape
-    def reshape(self, *shape: Any) -> "Tensor":
-        return shape_op_view(self, _shape_args(shape, "reshape", "shape", sym_int=True))
+    def reshape(self, *shape: Any, **keyword: Any) -> "Tensor":
+        return shape_op_view(self, _shape_args(shape, "reshape", "shape", sym_int=True, keyword=keyword))
 
-    def view(self, *shape: Any) -> "Tensor":
+    def view(self, *shape: Any, **keyword: Any) -> "Tensor":
         if len(shape) == 1 and isinstance(shape[0], dt.dtype):
             raise NotImplementedError("view(dtype) is not supported by minitorch_ref")
-        return shape_op_view(self, _shape_args(shape, "view", sym_int=True), "view")
+        return shape_op_view(self, _shape_args(shape, "view", sym_int=True, keyword=keyword), "view")
 
     def view_as(self, other: "Tensor") -> "Tensor":
         return self.view(other.shape)
@@ -986,8 +986,8 @@ class Tensor(TensorBase):
     def unsqueeze(self, dim: int) -> "Tensor":
         return shape.Unsqueeze.apply(self, _dim(dim, self.ndim + 1, "unsqueeze"))
 
-    def expand(self, *sizes: Any) -> "Tensor":
-        sizes = _shape_args(sizes, "expand", sym_int=True)
+    def expand(self, *sizes: Any, **keyword: Any) -> "Tensor":
+        sizes = _shape_args(sizes, "expand", sym_int=True, keyword=keyword)
         shp = self._data.shape
         if len(sizes) < len(shp):
             raise RuntimeError(
@@ -1012,10 +1012,8 @@ class Tensor(TensorBase):
     def expand_as(self, other: "Tensor") -> "Tensor":
         return self.expand(other.shape)
 
-    def permute(self, *dims: Any) -> "Tensor":
-        if not dims:  # torch's argument parser: `permute()` names the missing argument (`permute(())` is a 0-d's)
-            raise TypeError('permute() missing 1 required positional arguments: "dims"')
-        dims = _shape_args(dims, "permute", "dims")
+    def permute(self, *dims: Any, **keyword: Any) -> "Tensor":
+        dims = _shape_args(dims, "permute", "dims", keyword=keyword)
         if len(dims) != self.ndim:  # (torch counts the dims before it reads them)
             raise RuntimeError(
                 f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
@@ -1979,9 +1977,8 @@ class Tensor(TensorBase):
         return linalg.AddmmFull.apply(self, mat1, mat2, beta, alpha)
 
     # (shape)
-    def flip(self, *dims: Any, **kwargs: Any) -> "Tensor":
-        dims = _int_list(kwargs["dims"], "flip", "dims", keyword=True) if "dims" in kwargs else _shape_args(
-            dims, "flip", "dims")
+    def flip(self, *dims: Any, **keyword: Any) -> "Tensor":
+        dims = _shape_args(dims, "flip", "dims", keyword=keyword)
         norm = tuple(_dim(d, self.ndim) for d in dims)
         if len(set(norm)) != len(norm):
             repeated = next(d for d in norm if norm.count(d) > 1)
@@ -2015,8 +2012,8 @@ class Tensor(TensorBase):
             raise RuntimeError("triu: input tensor must have at least 2 dimensions")
         return shape.Triu.apply(self, builtins.int(diagonal))
 
-    def repeat(self, *sizes: Any) -> "Tensor":
-        sizes = _shape_args(sizes, "repeat", "repeats", sym_int=True)
+    def repeat(self, *sizes: Any, **keyword: Any) -> "Tensor":
+        sizes = _shape_args(sizes, "repeat", "repeats", sym_int=True, keyword=keyword)
         if len(sizes) < self.ndim:
             raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
                                "tensor")
@@ -2026,8 +2023,8 @@ class Tensor(TensorBase):
                                f"{target}")
         return shape.Repeat.apply(self, sizes)
 
-    def tile(self, *dims: Any) -> "Tensor":
-        dims = _shape_args(dims, "tile", "dims", sym_int=True)
+    def tile(self, *dims: Any, **keyword: Any) -> "Tensor":
+        dims = _shape_args(dims, "tile", "dims", sym_int=True, keyword=keyword)
         return self.repeat((1,) * (self.ndim - len(dims)) + dims)
 
     def narrow(self, dim: int, start: Any, length: int) -> "Tensor":
@@ -2550,8 +2547,12 @@ _NOT_INTEGRAL = ("Expected scalar.isIntegral( false) to be true, but got false. 
                  "improved?  If so, please report an enhancement request to PyTorch.)")
 
 
-def _shape_args(args: tuple, function: str, argument: str = "size", sym_int: bool = False) -> tuple:
-    """A size given as varargs, `f(2, 3)`, or as one argument, `f((2, 3))`, `f(Size)`, `f(2)`."""
+def _shape_args(args: tuple, function: str, argument: str = "size", sym_int: bool = False,
+                keyword: dict | None = None) -> tuple:
+    """A size given as varargs, `f(2, 3)`, or as one argument, `f((2, 3))`, `f(Size)`, `f(2)`, or by keyword
+    (`keyword`: the call's keyword arguments), `f(size=(2, 3))`, with torch's parser errors."""
+    if keyword:
+        return _keyword_int_list(args, keyword, function, argument, sym_int)
     if not args:
         raise TypeError(f'{function}() missing 1 required positional arguments: "{argument}"')
     if len(args) == 1 and _opens_int_list(args[0]):  # f(2)
@@ -2561,6 +2562,18 @@ def _shape_args(args: tuple, function: str, argument: str = "size", sym_int: boo
     if not _opens_int_list(args[0]):
         raise TypeError(f"{function}() takes 1 positional argument but {len(args)} were given")
     return tuple(_int_element(v, i, function, argument, sym_int) for i, v in enumerate(args))
+
+
+def _keyword_int_list(args: tuple, keyword: dict, function: str, argument: str, sym_int: bool) -> tuple:
+    """The size of `f(size=(2, 3))`, checked as torch's parser: given once, and no other keyword."""
+    if args and argument in keyword:
+        raise TypeError(f"{function}() got multiple values for argument '{argument}'")
+    if not args and argument not in keyword:
+        raise TypeError(f'{function}() missing 1 required positional arguments: "{argument}"')
+    unexpected = next((name for name in keyword if name != argument), None)
+    if unexpected is not None:
+        raise TypeError(f"{function}() got an unexpected keyword argument '{unexpected}'")
+    return _int_list(keyword[argument], function, argument, keyword=True, sym_int=sym_int)
 
 
 def _size_args(function: str, sizes: tuple, size: Any) -> tuple:

@@ -32,7 +32,10 @@ at test time (same result, or the same exception type and message):
 - `roll`'s shifts and dims, `amax/amin`'s and `logsumexp`'s dim and `flip`'s dims are read so in the method and
   the function form (`torch.flip(x, 1)` refused: `int[]` takes no bare int), positional (named with the position,
   the input counting as 1 in a function) or by keyword (named without); `torch.permute(x, None)` and
-  `torch.reshape(x, None)` are the "tuple of ints" TypeError, not a missing argument.
+  `torch.reshape(x, None)` are the "tuple of ints" TypeError, not a missing argument;
+- the same shared reader reads the tuples of dims of the reductions (`sum`, `mean`, `std`...), `squeeze` and
+  `movedim`, `F.pad`'s pad, and a shape method's size given by keyword (`x.reshape(shape=...)`, `permute(dims=)`,
+  `view(size=)`, `expand(size=)`, `repeat(repeats=)`, `tile(dims=)`, `flip(dims=)`) with torch's parser errors.
 """
 from __future__ import annotations
 
@@ -339,6 +342,45 @@ def test_pad_reads_its_sizes_as_torch(form, value):
 ], ids=["mode=int", "bad-pad-and-mode", "value=str", "float-input", "odd-length-bad-item", "value=True",
         "mixed-items", "circular-np-int"])
 def test_pad_edges(program):
+    assert_matches_torch(lambda m: _result(program(m)))
+
+
+KEYWORD_SIZES = {  # a shape method's size by keyword (a tuple only, named without a position), and its functions
+    "reshape(shape=v)": lambda m, x, v: x.reshape(shape=v), "view(size=v)": lambda m, x, v: x.view(size=v),
+    "expand(size=v)": lambda m, x, v: x[:, :1].expand(size=v),
+    "repeat(repeats=v)": lambda m, x, v: x.repeat(repeats=v),
+    "tile(dims=v)": lambda m, x, v: x.tile(dims=v), "permute(dims=v)": lambda m, x, v: x.permute(dims=v),
+    "flip(dims=v)": lambda m, x, v: x.flip(dims=v),
+    "torch.reshape(x, shape=v)": lambda m, x, v: m.reshape(x, shape=v),
+    "torch.permute(x, dims=v)": lambda m, x, v: m.permute(x, dims=v), "torch.tile(x, v)": lambda m, x, v: m.tile(x, v),
+    "torch.tile(x, dims=v)": lambda m, x, v: m.tile(x, dims=v),
+}
+KEYWORD_SIZE_VALUES = {
+    "fits": lambda m: {"reshape": (4, 6), "view": (-1,), "expand": (2, 3, 4), "repeat": (1, 2, 1), "tile": (2, 1),
+                       "permute": (2, 0, 1), "flip": (0, 2)},
+    "int": lambda m: 2, "None": lambda m: None, "float-first": lambda m: (1.0, 2), "float-later": lambda m: (2, 1.0),
+    "bool-tensor-later": lambda m: (2, m.tensor(True)), "Size": lambda m: m.Size([3, 2, 4]),
+}
+
+
+@pytest.mark.parametrize("value", KEYWORD_SIZE_VALUES)
+@pytest.mark.parametrize("form", KEYWORD_SIZES)
+def test_sizes_given_by_keyword(form, value):
+    def program(m):
+        v = KEYWORD_SIZE_VALUES[value](m)
+        if value == "fits":
+            v = v[form.split("(")[0].replace("torch.", "")]
+        return _result(KEYWORD_SIZES[form](m, _x(m), v))
+    assert_matches_torch(program, same_message=not form.startswith("view"))  # (view's dtype overload: torch lists both)
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: _x(m).reshape(2, shape=(12,)), lambda m: _x(m).reshape(shape=(24,), foo=1),
+    lambda m: _x(m).reshape(foo=1), lambda m: _x(m).permute(0, 1, 2, dims=(0, 1, 2)), lambda m: _x(m).flip(foo=1),
+    lambda m: _x(m).expand(size=None), lambda m: _x(m).flip(0, dims=(1,)), lambda m: m.reshape(_x(m), (24,), foo=1),
+], ids=["reshape-twice", "reshape-unexpected", "reshape-only-unexpected", "permute-twice", "flip-only-unexpected",
+        "expand(size=None)", "flip-twice", "torch.reshape-unexpected"])
+def test_sizes_given_by_keyword_edges(program):
     assert_matches_torch(lambda m: _result(program(m)))
 
 
