@@ -2617,23 +2617,40 @@ def _int_list_or_int(value: Any, function: str, argument: str = "dim", position:
 
 def _read_int_lists(function: str, arguments: tuple, args: tuple, kwargs: dict, first_position: int) -> tuple:
     """`args` and `kwargs` with the `arguments` (`_IntListArgument`s, the leading parameters) read as torch's
-    parser does: first each one's type (an argument given by keyword is named without its position), then
-    their items, the last argument first (the order in which torch's C++ evaluates them)."""
-    args, kwargs, given = list(args), dict(kwargs), []
-    for index, argument in enumerate(arguments):
-        if index < len(args):
-            given.append((argument, args, index, first_position + index, False))
-        elif argument.name in kwargs:
-            given.append((argument, kwargs, argument.name, first_position, True))
-    for argument, place, key, position, keyword in given:
-        value = place[key]
-        if not (argument.one_int and _opens_int_list(value)) and not (value is None and argument.none_default):
-            _check_int_list(value, function, argument.name, position, keyword)
-    for argument, place, key, position, keyword in reversed(given):
-        if place[key] is not None:
-            read = _int_list_or_int if argument.one_int else _int_list
-            place[key] = read(place[key], function, argument.name, position, keyword, sym_int=argument.sym_int)
+    parser does: first each one's type, then their items (`_GivenIntLists`)."""
+    args, kwargs = list(args), dict(kwargs)
+    given = _GivenIntLists(arguments, args, kwargs, first_position)
+    given.check_types(function)
+    given.read_items(function)
     return tuple(args), kwargs
+
+
+class _GivenIntLists(list):
+    """The `arguments` that a call gives, by position in `args` or by keyword in `kwargs`, read in torch's
+    parser's two steps (a caller may check other arguments' types between them, as pooling's flags):
+    `check_types`, each argument in order by its first item (one given by keyword is named without its
+    position), then `read_items`, last argument first (the order in which torch's C++ evaluates them),
+    writing what it read back into `args` and `kwargs`."""
+
+    def __init__(self, arguments: tuple, args: list, kwargs: dict, first_position: int) -> None:
+        super().__init__()
+        for index, argument in enumerate(arguments):
+            if index < len(args):
+                self.append((argument, args, index, first_position + index, False))
+            elif argument.name in kwargs:
+                self.append((argument, kwargs, argument.name, first_position, True))
+
+    def check_types(self, function: str) -> None:
+        for argument, place, key, position, keyword in self:
+            value = place[key]
+            if not (argument.one_int and _opens_int_list(value)) and not (value is None and argument.none_default):
+                _check_int_list(value, function, argument.name, position, keyword)
+
+    def read_items(self, function: str) -> None:
+        for argument, place, key, position, keyword in reversed(self):
+            if place[key] is not None:
+                read = _int_list_or_int if argument.one_int else _int_list
+                place[key] = read(place[key], function, argument.name, position, keyword, sym_int=argument.sym_int)
 
 
 def _opens_int_list(value: Any) -> bool:

@@ -18,7 +18,7 @@ from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, can_cast, cpp_type_name, promote_types, torch_type_name
 from .._sparse import RowSparseGrad
 from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_int_list, _check_output_shape,
-                       _checked_scalar, _fold, _int_list, _int_list_or_int, _is_int, _opens_int_list, _result_dtype,
+                       _checked_scalar, _fold, _GivenIntLists, _int_list, _IntListArgument, _is_int, _result_dtype,
                        _tensor_string, _type_name, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
@@ -1780,24 +1780,20 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
-def _check_pool_arguments(function: str, input: Any, sizes: tuple, flags: tuple) -> None:
+_POOL_SIZES = (_IntListArgument("kernel_size", one_int=True), _IntListArgument("stride", one_int=True, none_default=True),
+               _IntListArgument("padding", one_int=True), _IntListArgument("dilation", one_int=True))  # (int[2]s)
+
+
+def _check_pool_arguments(function: str, input: Any, sizes: list, flags: tuple) -> _GivenIntLists:
     """torch's argument parser for a pooling function, first look: each argument's type, in order (a Tensor
-    input; int[2] sizes as `(name, value)` pairs, one int or a tuple opening with one, the stride may be None;
-    bools). `_read_pool_sizes` then reads the sizes."""
+    input; the sizes, `_POOL_SIZES` in order, each one int or a tuple opening with one; the `(name, value)`
+    bools). What it returns reads the sizes' items into `sizes` when asked (`read_items`), after any other check."""
     _check_tensor_argument(function, "input", 1, input, optional=False)
-    for position, (name, value) in enumerate(sizes, start=2):
-        if not (_opens_int_list(value) or (value is None and name == "stride")):
-            _check_int_list(value, function, name, position)
+    given = _GivenIntLists(_POOL_SIZES[:len(sizes)], sizes, {}, first_position=2)
+    given.check_types(function)
     for position, (name, value) in enumerate(flags, start=2 + len(sizes)):
         _check_scalar_argument(function, name, position, value, "bool")
-
-
-def _read_pool_sizes(function: str, sizes: tuple) -> list:
-    """The sizes of `_check_pool_arguments`, each one int or a tuple of ints (a bool tensor inside counts, as in
-    torch's int[] and not its SymInt[]), read last first as torch's C++ evaluates them."""
-    read = [None if value is None else _int_list_or_int(value, function, name, position, sym_int=False)
-            for position, (name, value) in reversed(list(enumerate(sizes, start=2)))]
-    return read[::-1]
+    return given
 
 
 def _pool_pair(value: Any, fn: str, what: str, default: Any = None) -> tuple:
@@ -1851,9 +1847,9 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """The maximum of each kernel_size window (stride: kernel_size by default) of input (N, C, H, W) or
     (C, H, W); padding counts as -inf. return_indices=True also returns where each maximum was (in H * W)."""
-    sizes = (("kernel_size", kernel_size), ("stride", stride), ("padding", padding), ("dilation", dilation))
-    _check_pool_arguments("max_pool2d", input, sizes, (("ceil_mode", ceil_mode),))
-    kernel_size, stride, padding, dilation = _read_pool_sizes("max_pool2d", sizes)
+    sizes = [kernel_size, stride, padding, dilation]
+    _check_pool_arguments("max_pool2d", input, sizes, (("ceil_mode", ceil_mode),)).read_items("max_pool2d")
+    kernel_size, stride, padding, dilation = sizes  # (as read: ints and tuples of ints)
     kernel = _pool_pair(kernel_size, "max_pool2d", "kernel_size must either be a single int, or a tuple of two ints")
     stride = _pool_pair(stride, "max_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
                         default=kernel)
@@ -1877,13 +1873,14 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """The mean of each kernel_size window (stride: kernel_size by default) of input (N, C, H, W) or (C, H, W);
     the zero padding counts in the divisor unless count_include_pad=False (or divisor_override is given)."""
-    sizes = (("kernel_size", kernel_size), ("stride", stride), ("padding", padding))
+    sizes = [kernel_size, stride, padding]
     flags = (("ceil_mode", ceil_mode), ("count_include_pad", count_include_pad))
-    _check_pool_arguments("avg_pool2d", input, sizes, flags)
+    reader = _check_pool_arguments("avg_pool2d", input, sizes, flags)
     if divisor_override is not None and not (_is_int(divisor_override) or isinstance(divisor_override, Tensor)):
         raise TypeError(f"avg_pool2d(): argument 'divisor_override' (position 7) must be int, not "
                         f"{_type_name(divisor_override)}")
-    kernel_size, stride, padding = _read_pool_sizes("avg_pool2d", sizes)
+    reader.read_items("avg_pool2d")
+    kernel_size, stride, padding = sizes  # (as read: ints and tuples of ints)
     kernel = _pool_pair(kernel_size, "avg_pool2d", "kernel_size must either be a single int, or a tuple of two ints")
     stride = _pool_pair(stride, "avg_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
                         default=kernel)
