@@ -39,15 +39,49 @@ def cross_entropy_rows(x: np.ndarray, target: np.ndarray, valid: np.ndarray | No
 
     loss_i = -log_p[i, t_i] = log(sum(exp(shifted_i))) - shifted[i, t_i]: the same float
     (a negated difference is exact), without the (rows x classes) log_p."""
-    shifted = x - x.max(axis=1, keepdims=True)
+    shifted = x - row_max(x)
     exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)
+    total = row_sum(exp)
     picked = shifted[np.arange(len(target)), target if valid is None else np.where(valid, target, 0)]
     losses = np.log(total[:, 0]) - picked
     if valid is not None:
         losses = np.where(valid, losses, 0)
     exp /= total  # the softmax, in place
     return losses.astype(x.dtype, copy=False), exp
+
+
+#: With at most this many classes and at least this many rows, a row's max and sum go a column at a time.
+FEW_CLASSES, MANY_ROWS = 7, 128
+
+
+def _by_columns(x: np.ndarray) -> bool:
+    return 0 < x.shape[1] <= FEW_CLASSES and len(x) >= MANY_ROWS
+
+
+def row_max(x: np.ndarray) -> np.ndarray:
+    """`x.max(axis=1, keepdims=True)`, the same floats. NumPy reduces a short last axis row by row (about
+    35 ns a row for the course's 4 classes: 9 us for 256 documents, 140 us for 4,096, where torch's whole
+    loss takes 17 us); the maximum of whole columns, one after the other, is one vectorised pass per class
+    (2 us and 8 us). The same comparisons in the same order: infinities and -0.0 alike (and NaN, whose sign
+    neither NumPy nor torch fixes). Below MANY_ROWS rows NumPy's own is as fast."""
+    if not _by_columns(x):
+        return x.max(axis=1, keepdims=True)
+    out = x[:, 0].copy()
+    for c in range(1, x.shape[1]):
+        np.maximum(out, x[:, c], out=out)
+    return out[:, None]
+
+
+def row_sum(x: np.ndarray) -> np.ndarray:
+    """`x.sum(axis=1, keepdims=True)`, the same floats, as `row_max`: below 8 terms NumPy adds a row's terms
+    to 0 one after the other (pairwise summation starts at 8), which is what adding whole columns in order
+    does. (float16 rows are summed in float32 by NumPy: left to it.)"""
+    if not _by_columns(x) or x.dtype not in (np.float32, np.float64):
+        return x.sum(axis=1, keepdims=True)
+    out = x[:, 0] + x.dtype.type(0)  # (0 + x: -0.0 becomes 0.0, as in NumPy's sum)
+    for c in range(1, x.shape[1]):
+        out += x[:, c]
+    return out[:, None]
 
 
 def cross_entropy_grad(p: np.ndarray, target: np.ndarray, valid: np.ndarray | None, scale: np.ndarray) -> np.ndarray:
