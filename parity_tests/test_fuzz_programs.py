@@ -93,7 +93,12 @@ FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1.5, math.nan, m
 #    kernel and minitorch_ref give -0.0040497), which a later step (fmod) turns into any value; not drawn
 #    (`_known_gap`; found by seed 236); erf itself, float32, is 1 ulp off in about 0.6% of its inputs, and
 #    between |x| = 3.9 and 3.93 that turns the correctly rounded +-1.0 into +-0.99999994, which a later exact
-#    step (`== 1`) sees; erf of float32 values beyond 3.8 is not drawn (`_known_gap`; found by seed 330).
+#    step (`== 1`) sees; erf of float32 values beyond 3.8 is not drawn (`_known_gap`; found by seed 330);
+#  - batch_norm where an element equals its channel's mean (a channel of equal values, say): the exact result
+#    is 0; torch's contiguous CPU kernel computes `x * alpha + beta` (alpha = invstd, beta = -mean * alpha) with
+#    a fused multiply-add and leaves the rounding of beta (-3.05e-5 for a channel of -3s, -0.0044 for one of
+#    -1234.5), its strided kernel gives 0 as minitorch_ref does; a later log2 turns the residual into nan where
+#    0 gives -inf; not drawn (`_known_gap`; found by seed 356).
 # And torch's own failures in backward, which are not a reference to compare with (`_torch_fails_itself`):
 #  - torch fails its own INTERNAL ASSERT (a torch bug, "please report a bug to PyTorch");
 #  - clamp with two tensor bounds, when (input, one bound) broadcast to less than all three: torch's backward
@@ -239,6 +244,9 @@ def _known_gap(name, args) -> bool:
         return bool((args[0].detach().abs() > 3.8).any())
     if name == "table:max_pool2d-empty-windows":  # (an out-of-bounds write in torch's backward: see the list)
         return True
+    if name == "table:batch_norm" and args[0].is_floating_point() and args[0].ndim >= 2:  # (see the list)
+        x = args[0].detach().double()
+        return bool((x == x.mean(dim=[0, *range(2, x.ndim)], keepdim=True)).any())
     if name.startswith("table:median") and args[0].is_floating_point():
         zeros = args[0].detach()[args[0].detach() == 0]
         return bool(torch.signbit(zeros).any() and not torch.signbit(zeros).all())
