@@ -18,7 +18,7 @@ from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, can_cast, cpp_type_name, promote_types, torch_type_name
 from .._sparse import RowSparseGrad
 from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_int_list, _check_output_shape,
-                       _checked_scalar, _fold, _GivenIntLists, _int_list, _IntListArgument, _is_int, _result_dtype,
+                       _checked_scalar, _dim, _fold, _GivenIntLists, _int_list, _IntListArgument, _is_int, _result_dtype,
                        _tensor_string, _type_name, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
@@ -1604,7 +1604,92 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return pointwise.Selu.apply(input)
 
 
-__all__ += ["hardtanh", "hardtanh_", "relu6", "logsigmoid", "hardswish", "hardsigmoid", "mish", "selu"]
+def relu_(input: Tensor) -> Tensor:
+    return relu(input, inplace=True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return elu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, inplace=True)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)): an elu whose slope at 0 is 1 for any alpha."""
+    _float_only(input, "celu_" if inplace else "celu", "elu_cpu")
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _apply_maybe_inplace(input, pointwise.CeluInplace if inplace else pointwise.Celu, inplace, alpha)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, inplace=True)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """`value` where input <= threshold, the input elsewhere (integers too, not bool, as torch)."""
+    return _threshold(input, threshold, value, inplace)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    return _threshold(input, threshold, value, True)
+
+
+def _threshold(input: Tensor, threshold: Any, value: Any, inplace: bool) -> Tensor:
+    """torch's parser (a tensor, then two numbers), its refusal of bool, then the op."""
+    name = "threshold_" if inplace else "threshold"
+    _check_tensor_argument(name, "input", 1, input, optional=False)
+    for position, (argument, number) in enumerate((("threshold", threshold), ("value", value)), start=2):
+        if not isinstance(number, (int, float, np.number)):
+            raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Number, not "
+                            f"{_type_name(number)}")
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    # (both numbers in the input's dtype, with torch's overflow check: an integer input truncates them)
+    threshold, value = (_checked_scalar(number, input._data.dtype) for number in (threshold, value))
+    op = pointwise.ThresholdInplace if inplace else pointwise.Threshold
+    return _apply_maybe_inplace(input, op, inplace, threshold, value)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|), written with tensor ops as torch writes it (so an integer input gives floats)."""
+    return input / (input.abs() + 1)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a * sigmoid(b), where a and b are the two halves of the input along `dim` (a gated linear unit)."""
+    if input.dim() == 0:  # (torch's Python check, before its parser's)
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    _float_only(input, "glu", "glu_cpu")
+    dim = _dim(dim, input.ndim, "glu", position=2)
+    if input._data.shape[dim] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {input._data.shape[dim]}")
+    return pointwise.Glu.apply(input, dim)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """softmax(-x): the smallest values get the largest probabilities."""
+    if dim is None:
+        dim = _softmax_dim("softmin", input.ndim, _stacklevel)
+    return (-input).softmax(dim, dtype=dtype)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """||x1 - x2 + eps||_p over the last dim (broadcast), as torch's C++ composes it."""
+    _check_tensor_argument("pairwise_distance", "x1", 1, x1, optional=False)
+    _check_tensor_argument("pairwise_distance", "x2", 2, x2, optional=False)
+    return (x1 - x2 + eps).norm(p, max(x1.ndim, x2.ndim) - 1, keepdim)
+
+
+__all__ += ["hardtanh", "hardtanh_", "relu6", "logsigmoid", "hardswish", "hardsigmoid", "mish", "selu", "relu_",
+            "elu_", "leaky_relu_", "selu_", "celu", "celu_", "threshold", "threshold_", "softsign", "glu", "softmin",
+            "pairwise_distance"]
 
 
 # ====================================================================== convolution and pooling (ops/conv.py)

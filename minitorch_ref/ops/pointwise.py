@@ -1002,6 +1002,86 @@ class EluInplace(Elu):
         return np.where(out <= 0, g * (out + ctx.alpha), g).astype(grad.dtype, copy=False), None
 
 
+class Celu(Function):
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)): torch's elu kernel with an input scale of 1 / alpha
+    (a double, rounded to the input's opmath type, as its kernel reads it)."""
+
+    node_name = "CeluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, alpha):
+        x = opmath(a)
+        ctx.alpha, ctx.input_scale = alpha, x.dtype.type(1.0 / alpha)
+        out = np.where(x <= 0, np.expm1(x * ctx.input_scale) * x.dtype.type(alpha), x).astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, _ = ctx.saved_tensors
+        x, g = opmath(a), opmath(grad)
+        slope = g * ctx.input_scale * x.dtype.type(ctx.alpha) * np.exp(x * ctx.input_scale)
+        return np.where(x <= 0, slope, g).astype(grad.dtype, copy=False), None
+
+
+class CeluInplace(Celu):
+    """`celu_`: the gradient from the result (input_scale * (out + alpha)), as `EluInplace`, which refuses a
+    negative alpha with the same message."""
+
+    node_name = "CeluBackward1"
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.alpha < 0:
+            return EluInplace.backward(ctx, grad)
+        _, out = ctx.saved_tensors
+        out, g = opmath(out), opmath(grad)
+        slope = g * ctx.input_scale * (out + out.dtype.type(ctx.alpha))
+        return np.where(out <= 0, slope, g).astype(grad.dtype, copy=False), None
+
+
+class Threshold(Function):
+    """`value` where x <= threshold, x elsewhere (both 0-d arrays of the input's dtype); the gradient passes
+    where x > threshold."""
+
+    node_name = "ThresholdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, threshold, value):
+        below = a <= threshold
+        ctx.passes = ~below  # (a mask, not the input: `threshold_` overwrites it, torch's gradient does not change)
+        return np.where(below, value, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.where(ctx.passes, grad, grad.dtype.type(0)), None, None
+
+
+class ThresholdInplace(Threshold):
+    node_name = "ThresholdBackward1"
+
+
+class Glu(Function):
+    """a * sigmoid(b), a and b the two halves of the input along `dim`."""
+
+    node_name = "GluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        a, b = np.split(opmath(x), 2, axis=dim)
+        gate = 1 / (1 + np.exp(-b))
+        ctx.save_for_backward(a, gate)
+        ctx.dim = dim
+        return (a * gate).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, gate = ctx.saved_tensors
+        g = opmath(grad)
+        both = np.concatenate([g * gate, g * a * gate * (1 - gate)], axis=ctx.dim)
+        return both.astype(grad.dtype, copy=False), None
+
+
 class Softplus(Function):
     """log(1 + exp(beta x)) / beta; x itself where beta x > threshold (no overflow)."""
 

@@ -1,8 +1,10 @@
 """The layers, containers and losses of `minitorch_ref.nn`."""
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .activation import SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, ReLU6
+from .activation import CELU, GLU, Softmax2d, Softmin, Softsign, Threshold
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
+from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout
 from .flatten import Flatten, Unflatten
 from .linear import Identity, Linear
@@ -23,3 +25,4 @@ __all__ += ["ReLU6", "Hardtanh", "LogSigmoid", "Hardswish", "Hardsigmoid", "Mish
 __all__ += ["BatchNorm1d", "BatchNorm2d"]
 __all__ += ["Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d"]
 __all__ += ["KLDivLoss"]
+__all__ += ["CELU", "Threshold", "Softsign", "GLU", "Softmin", "Softmax2d", "CosineSimilarity", "PairwiseDistance"]

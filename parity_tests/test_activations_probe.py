@@ -1,0 +1,183 @@
+"""Activations, the softmax family and the nn.functional / nn.utils helpers: a differential probe's findings.
+
+Each case is one small program run on torch and on minitorch_ref (`assert_matches_torch`: the same values,
+dtypes, shapes, requires_grad, grad_fn names and gradients, or the same exception type and message), or a
+comparison of the warnings both give. What this proves:
+- the functions and layers torch has and the course's text did not (celu, threshold, softsign, glu, softmin,
+  pairwise_distance, the `relu_`-style in-place spellings; CELU, Threshold, Softsign, GLU, Softmin, Softmax2d,
+  CosineSimilarity, PairwiseDistance) compute torch's values, gradients and nodes, refuse what torch refuses,
+  and print as torch's;
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch_ref as mt
+from parity_tests.test_semantics import assert_matches_torch
+
+X = [[-3.0, -1.0, -0.0, 0.0, 0.5, 2.0], [25.0, -25.0, 1e-3, 7.0, -7.0, 3.0]]
+
+
+def grads_of(build, dtype="float32", values=X):
+    """A program: `build(m, x)` on a leaf x of `values`, then sum().backward(): (result, x.grad)."""
+    def program(m):
+        x = m.tensor(values, dtype=getattr(m, dtype), requires_grad=True)
+        y = build(m, x)
+        y.sum().backward()
+        return y, x.grad
+    return program
+
+
+def in_place(build):
+    """A program: `build(m, z)` on z = x * 1 (so in place is allowed): (result, x.grad, whether z came back)."""
+    def program(m):
+        x = m.tensor(X, requires_grad=True)
+        z = x * 1
+        y = build(m, z)
+        y.sum().backward()
+        return y, x.grad, y is z
+    return program
+
+
+def warnings_of(program, m):
+    """The (category, message) of each warning `program(m)` gives, "torch." read as "minitorch_ref."."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        program(m)
+    return [(w.category, str(w.message).replace("torch.", "minitorch_ref.")) for w in caught]
+
+
+# --------------------------------------------------------------------------- functions torch has
+NEW_FUNCTIONS = {
+    "celu": lambda m, x: m.nn.functional.celu(x, 0.7),
+    "celu-default": lambda m, x: m.nn.functional.celu(x),
+    "threshold": lambda m, x: m.nn.functional.threshold(x, 0.5, -1.0),
+    "softsign": lambda m, x: m.nn.functional.softsign(x),
+    "glu": lambda m, x: m.nn.functional.glu(x),
+    "glu-dim0": lambda m, x: m.nn.functional.glu(x, 0),
+    "softmin": lambda m, x: m.nn.functional.softmin(x, 1),
+    "softmin-dtype": lambda m, x: m.nn.functional.softmin(x, 0, dtype=m.float64),
+    "pairwise_distance": lambda m, x: m.nn.functional.pairwise_distance(x, x.flip(0)).detach() + 0,
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(NEW_FUNCTIONS))
+def test_new_functions_values_and_gradients(name, dtype):
+    assert_matches_torch(grads_of(NEW_FUNCTIONS[name], dtype))
+
+
+@pytest.mark.parametrize("p, keepdim", [(2, False), (1, True), (float("inf"), False), (3, True)])
+@pytest.mark.parametrize("shapes", [((2, 3), (2, 3)), ((2, 3), (3,)), ((3,), (3,)), ((2, 1, 3), (4, 3)), ((0, 3), (0, 3))])
+def test_pairwise_distance(shapes, p, keepdim):
+    """||x1 - x2 + eps||_p over the last dim of the broadcast; (torch's node is NormBackward1, ours is the
+    vector norm's: the values and gradients are compared)."""
+    def program(m):
+        a = (m.arange(float(np.prod(shapes[0]))).reshape(shapes[0]) - 1).requires_grad_()
+        b = (m.arange(float(np.prod(shapes[1]))).reshape(shapes[1]) * 0.5 + 2).requires_grad_()
+        y = m.nn.functional.pairwise_distance(a, b, p, 1e-6, keepdim)
+        y.sum().backward()
+        return y.detach(), a.grad, b.grad
+    assert_matches_torch(program)
+
+
+NEW_IN_PLACE = {
+    "relu_": lambda m, x: m.nn.functional.relu_(x),
+    "elu_": lambda m, x: m.nn.functional.elu_(x, 0.5),
+    "leaky_relu_": lambda m, x: m.nn.functional.leaky_relu_(x, 0.2),
+    "selu_": lambda m, x: m.nn.functional.selu_(x),
+    "celu_": lambda m, x: m.nn.functional.celu_(x, 0.5),
+    "celu-inplace": lambda m, x: m.nn.functional.celu(x, 2.0, inplace=True),
+    "threshold_": lambda m, x: m.nn.functional.threshold_(x, 0.5, 2.0),
+    "threshold-inplace": lambda m, x: m.nn.functional.threshold(x, 1.0, 0.0, inplace=True),
+}
+
+
+@pytest.mark.parametrize("name", list(NEW_IN_PLACE))
+def test_new_in_place_functions(name):
+    """The result is the input, with torch's in-place node and its gradient (threshold_'s from the input)."""
+    assert_matches_torch(in_place(NEW_IN_PLACE[name]))
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: m.nn.functional.celu(m.ones(2), 0.0),
+    lambda m: m.nn.functional.celu(m.tensor([1, 2]), 1.0),
+    lambda m: m.nn.functional.celu([1.0], 1.0),
+    lambda m: (lambda x: m.nn.functional.celu(x * 1, -0.5, inplace=True).sum().backward())(m.ones(2, requires_grad=True)),
+    lambda m: m.nn.functional.celu_(m.ones(2, requires_grad=True)),
+    lambda m: m.nn.functional.threshold(m.tensor([-2, -1, 0, 1, 2]), -1.5, 7),
+    lambda m: m.nn.functional.threshold(m.tensor([0, 1, 2], dtype=m.uint8), 1.5, 7),
+    lambda m: m.nn.functional.threshold(m.tensor([0, 1, 2], dtype=m.uint8), 0.5, -1.0),
+    lambda m: m.nn.functional.threshold(m.tensor([-2.0, -1.0, 0.0], dtype=m.float16), -1.5, 7.3),
+    lambda m: m.nn.functional.threshold(m.tensor([True]), 0, 1),
+    lambda m: m.nn.functional.threshold(m.ones(2), "a", 1),
+    lambda m: m.nn.functional.threshold(m.ones(2), 1, None),
+    lambda m: m.nn.functional.threshold_(m.ones(2), 1, [1]),
+    lambda m: m.nn.functional.threshold(m.ones(2, requires_grad=True), 1, 1, True),
+    lambda m: m.nn.functional.softsign(m.tensor([1, -2])),
+    lambda m: m.nn.functional.glu(m.ones(3)),
+    lambda m: m.nn.functional.glu(m.tensor(1.0)),
+    lambda m: m.nn.functional.glu(m.ones(2, dtype=m.int64)),
+    lambda m: m.nn.functional.glu(m.ones(2, 3), 3),
+    lambda m: m.nn.functional.glu(m.ones(4, 3), dim=0.5),
+    lambda m: m.nn.functional.glu(m.arange(8.0).reshape(2, 4), -2),
+    lambda m: m.nn.functional.softmin(m.tensor([[1, 0], [0, 1]]), 1),
+    lambda m: m.nn.functional.softmin(m.tensor([True]), 0),
+    lambda m: m.nn.functional.softmin(m.ones(2, 3), 2),
+    lambda m: m.nn.functional.pairwise_distance(m.ones(2, 3), [1.0, 2.0, 3.0]),
+    lambda m: m.nn.functional.pairwise_distance(m.ones(2, 3), m.ones(4, 3)),
+    lambda m: m.nn.functional.pairwise_distance(m.ones(2, 3, dtype=m.int64), m.ones(2, 3, dtype=m.int64)),
+    lambda m: m.nn.functional.relu_(m.ones(2, requires_grad=True)),
+    lambda m: m.nn.functional.selu_(m.tensor([1, 2])),
+])
+def test_new_functions_edges(program):
+    assert_matches_torch(program)
+
+
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_softmin_implicit_dim_warns_as_torch(dim):
+    program = (lambda m: m.nn.functional.softmin(m.ones(2, 3))) if dim is None else (
+        lambda m: m.nn.functional.softmin(m.ones(2, 3), dim))
+    assert warnings_of(program, mt) == warnings_of(program, torch)
+    assert_matches_torch(program)
+
+
+# --------------------------------------------------------------------------- layers torch has
+NEW_LAYERS = [("CELU", (0.5,)), ("CELU", (2.0, True)), ("Threshold", (0.1, 20)), ("Threshold", (0.1, 20.0, True)),
+              ("Softsign", ()), ("GLU", ()), ("GLU", (0,)), ("Softmin", (1,)), ("Softmin", (-1,))]
+
+
+@pytest.mark.parametrize("name, args", NEW_LAYERS)
+def test_new_layers_repr_and_forward(name, args):
+    def program(m):
+        layer = getattr(m.nn, name)(*args)
+        x = m.tensor(X, requires_grad=True)
+        z = x * 1
+        out = layer(z)
+        out.sum().backward()
+        return repr(layer), out, x.grad, out is z
+    assert_matches_torch(program)
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: repr(m.nn.Softmin()),
+    lambda m: m.nn.Softmin()(m.ones(3)),
+    lambda m: (repr(m.nn.Softmax2d()), m.nn.Softmax2d()(m.arange(12.0).reshape(3, 2, 2))),
+    lambda m: m.nn.Softmax2d()(m.arange(24.0).reshape(2, 3, 2, 2)),
+    lambda m: m.nn.Softmax2d()(m.ones(2, 3)),
+    lambda m: (repr(m.nn.CosineSimilarity()), m.nn.CosineSimilarity(0, 0.5)(m.ones(2, 3), m.ones(2, 3)),
+               vars(m.nn.CosineSimilarity(0, 0.5))["dim"], vars(m.nn.CosineSimilarity(0, 0.5))["eps"]),
+    lambda m: (repr(m.nn.PairwiseDistance()), m.nn.PairwiseDistance(1, 1e-3, True)(m.ones(2, 3), m.zeros(2, 3)),
+               [vars(m.nn.PairwiseDistance(1, 1e-3, True))[k] for k in ("norm", "eps", "keepdim")]),
+])
+def test_new_layers_edges(program):
+    assert_matches_torch(program)
+
+
+def test_hardtanh_deprecated_keyword_warns_with_torch_text():
+    program = lambda m: m.nn.Hardtanh(min_value=-3.0, max_value=2.0)  # noqa: E731
+    assert warnings_of(program, mt) == warnings_of(program, torch)
