@@ -3052,7 +3052,11 @@ def _check_setitem_shape(t: Tensor, np_key: Any, value: Tensor, advanced: bool, 
 
 def _check_floating_kernel(t: Tensor, dtype: Any, dim: int, name: str) -> bool:
     """softmax/log_softmax have no integer kernel in torch, whether the input or `dtype=` is integer;
-    True for an empty result, which torch returns (in that dtype) without calling the kernel."""
+    True for an empty result, which torch returns (in that dtype) without calling the kernel. `dtype`: torch's
+    parser takes a dtype or Python's float, int or bool."""
+    if dtype is not None and not isinstance(dtype, dt.dtype) and dtype not in (builtins.float, builtins.int,
+                                                                                builtins.bool):
+        raise TypeError(f"{name}(): argument 'dtype' must be {dt.PACKAGE}.dtype, not {_type_name(dtype)}")
     target = np.dtype(dt.to_numpy_dtype(dtype)) if dtype is not None else t._data.dtype
     if target.kind in "biu":
         if t._data.size == 0:

@@ -181,3 +181,45 @@ def test_new_layers_edges(program):
 def test_hardtanh_deprecated_keyword_warns_with_torch_text():
     program = lambda m: m.nn.Hardtanh(min_value=-3.0, max_value=2.0)  # noqa: E731
     assert warnings_of(program, mt) == warnings_of(program, torch)
+
+
+# --------------------------------------------------------------------------- arguments read as torch's parser
+@pytest.mark.parametrize("program", [
+    lambda m: m.nn.functional.relu([1.0, -1.0]),
+    lambda m: m.nn.functional.relu((1.0,), inplace=True),
+    lambda m: m.nn.ReLU()([1.0]),
+    lambda m: m.nn.functional.one_hot([0, 1], 3),
+    lambda m: m.nn.functional.one_hot(m.tensor([0, 1]), 3.0),
+    lambda m: m.nn.functional.one_hot(m.tensor([0, 1]), True),
+    lambda m: m.nn.functional.one_hot(m.tensor([0, 1]), None),
+    lambda m: m.nn.functional.one_hot(m.tensor([0, 1]), "3"),
+    lambda m: m.nn.functional.one_hot(m.tensor([0, 1]), np.int64(3)),
+    lambda m: m.nn.functional.one_hot(m.tensor([0, 1]), m.tensor(3)),
+    lambda m: m.nn.functional.cosine_similarity([[1.0, 2.0]], m.ones(1, 2)),
+    lambda m: m.nn.functional.cosine_similarity(m.ones(1, 2), [[1.0, 2.0]]),
+    lambda m: m.nn.functional.cosine_similarity(m.ones(1, 2), 2.0),
+    lambda m: m.nn.functional.cosine_similarity(m.ones(2, 2), m.ones(2, 2), 1.0),
+    lambda m: m.nn.functional.cosine_similarity(m.ones(2, 2), m.ones(2, 2), None),
+    lambda m: m.nn.functional.cosine_similarity(m.ones(2, 2), m.ones(2, 2), True),
+    lambda m: m.nn.functional.cosine_similarity(m.ones(2, 2), m.ones(2, 2), np.int64(0)),
+    lambda m: m.nn.functional.cosine_similarity(m.ones(2, 2), m.ones(2, 2), 1, None),
+    lambda m: m.nn.functional.cosine_similarity(m.ones(2, 2), m.ones(2, 2), 1, "a"),
+    lambda m: m.nn.functional.softmax(m.ones(2, 2), 1, dtype="float"),
+    lambda m: m.nn.functional.log_softmax(m.ones(2, 2), 1, dtype=1),
+    lambda m: m.nn.functional.softmin(m.ones(2, 2), 1, dtype="float64"),
+    lambda m: m.softmax(m.ones(2, 2), 1, dtype="float"),
+    lambda m: m.ones(2, 2).log_softmax(1, dtype=m.float64),
+    lambda m: m.ones(2, 2).softmax(0, dtype=float),
+])
+def test_arguments_checked_as_torch(program):
+    assert_matches_torch(program)
+
+
+@pytest.mark.parametrize("out_shape", [(2, 2), (0,)])
+def test_normalize_writes_out(out_shape):
+    """`out=` receives the result (torch's `div(..., out=out)`), resized from empty without a warning."""
+    def program(m):
+        out = m.zeros(out_shape)
+        result = m.nn.functional.normalize(m.tensor([[1.0, 2.0], [3.0, 4.0]]), out=out)
+        return result is out, out
+    assert_matches_torch(program)

@@ -14,12 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from .._functions import _write_out
 from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, can_cast, cpp_type_name, promote_types, torch_type_name
 from .._sparse import RowSparseGrad
 from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_int_list, _check_output_shape,
-                       _checked_scalar, _dim, _fold, _GivenIntLists, _int_list, _IntListArgument, _is_int, _result_dtype,
-                       _tensor_string, _type_name, typename)
+                       _checked_scalar, _dim, _fold, _GivenIntLists, _int_arg, _int_list, _IntListArgument, _is_int,
+                       _result_dtype, _tensor_string, _type_name, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..autograd.inplace import bump_version
@@ -79,9 +80,11 @@ def _linear_dtype_message(x: Tensor, weight: Tensor, bias: Tensor | None) -> str
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    if inplace:
-        return input.relu_()
-    return input.relu()
+    try:  # (free unless it raises: relu is on the course's hot path)
+        return input.relu_() if inplace else input.relu()
+    except AttributeError:  # not a tensor: torch's parser's TypeError
+        _check_tensor_argument("relu_" if inplace else "relu", "input", 1, input, optional=False)
+        raise
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -1142,6 +1145,8 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """Class indices (int64) -> rows of 0/1 (int64), one more dim of size num_classes."""
+    _check_tensor_argument("one_hot", "input", 1, tensor, optional=False)
+    num_classes = _int_arg(num_classes, "one_hot", "num_classes", 2)
     if tensor._data.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     values = tensor._data
@@ -1159,7 +1164,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
     """input / max(||input||_p over dim, eps): rows (by default) scaled to unit norm."""
     norm = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
-    return input / norm
+    return input / norm if out is None else _write_out(out, input / norm, "div")
 
 
 def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
@@ -1351,6 +1356,10 @@ __all__ += ["smooth_l1_loss", "huber_loss"]
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along `dim` (broadcast): each side normalised first."""
+    _check_tensor_argument("cosine_similarity", "x1", 1, x1, optional=False)
+    _check_tensor_argument("cosine_similarity", "x2", 2, x2, optional=False)
+    dim = _int_arg(dim, "cosine_similarity", "dim", 3)
+    _check_scalar_argument("cosine_similarity", "eps", 4, eps, "float")
     _check_broadcast(x1._data.shape, x2._data.shape)
     common = _result_dtype(x1, x2)
     if common.kind != "f":
