@@ -223,3 +223,50 @@ def test_normalize_writes_out(out_shape):
         result = m.nn.functional.normalize(m.tensor([[1.0, 2.0], [3.0, 4.0]]), out=out)
         return result is out, out
     assert_matches_torch(program)
+
+
+# --------------------------------------------------------------------------- nn.utils gradient clipping
+def _parameters(m, grads=(None, None)):
+    """Two parameters (3x2 and 4) with the same random gradients in both libraries, or gradients filled with
+    `grads` values; `False` leaves a parameter without gradient."""
+    rng = np.random.default_rng(0)
+    params = [m.nn.Parameter(m.tensor(rng.standard_normal(shape).astype(np.float32))) for shape in [(3, 2), (4,)]]
+    for p, fill in zip(params, grads):
+        values = rng.standard_normal(tuple(p.shape)).astype(np.float32)
+        if fill is not False:
+            p.grad = m.tensor(values if fill is None else np.full(tuple(p.shape), fill, np.float32))
+    return params
+
+
+@pytest.mark.parametrize("norm_type", [2, 1, float("inf")])
+@pytest.mark.parametrize("grads", [(float("inf"), 1.0), (-float("inf"), 0.0), (float("nan"), 1.0)])
+def test_clip_grad_norm_of_non_finite_gradients_is_silent(grads, norm_type):
+    """An infinite gradient times the factor 0 is nan: torch warns nothing (NumPy would)."""
+    def program(m):
+        params = _parameters(m, grads)
+        return m.nn.utils.clip_grad_norm_(params, 1.0, norm_type), [p.grad for p in params]
+    assert warnings_of(program, mt) == warnings_of(program, torch) == []
+    assert_matches_torch(program)
+
+
+def test_clip_grads_with_norm_of_non_finite_norm_is_silent():
+    def program(m):
+        params = _parameters(m, (float("inf"), 1.0))
+        m.nn.utils.clip_grads_with_norm_(params, 1.0, m.tensor(float("inf")))
+        return [p.grad for p in params]
+    assert warnings_of(program, mt) == warnings_of(program, torch) == []
+    assert_matches_torch(program)
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: m.nn.utils.clip_grad_value_([], 1.0),
+    lambda m: m.nn.utils.clip_grad_value_((p for p in []), 1.0, foreach=False),
+    lambda m: m.nn.utils.clip_grad_value_(_parameters(m, (False, False)), 0.1),
+    lambda m: m.nn.utils.clip_grad_value_(_parameters(m, (False, False))[0], 0.1, foreach=True),
+    lambda m: (lambda params: (m.nn.utils.clip_grad_value_(params, 0.1), [p.grad for p in params]))(
+        _parameters(m, (False, None))),
+    lambda m: m.nn.utils.clip_grad_value_([], "a"),
+])
+def test_clip_grad_value_without_gradients_raises_as_torch(program):
+    """torch groups the gradients by device first, which refuses an empty list."""
+    assert_matches_torch(program)

@@ -112,7 +112,7 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0, e
 def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, total_norm: Tensor,
                           foreach: bool | None = None) -> None:
     """Multiply every gradient in place by `min(max_norm / (total_norm + 1e-6), 1)` (torch >= 2.6)."""
-    _scale([p.grad for p in _grads(_as_list(parameters))], _clip_factor(total_norm._data, float(max_norm)))
+    _scale_to_norm([p.grad for p in _grads(_as_list(parameters))], total_norm._data, max_norm)
 
 
 @np.errstate(all="ignore")  # (an inf or nan norm gives a nan factor, a tiny float16 one inf: no warning, as in torch)
@@ -123,6 +123,17 @@ def _clip_factor(norm: np.ndarray, max_norm: float) -> np.generic:
     shifted = dtype(work(norm) + work(1e-6))
     coef = dtype(dtype(work(1) / work(shifted)) * work(max_norm))
     return np.minimum(coef, dtype(1))
+
+
+def _scale_to_norm(grads: list, total_norm: np.ndarray, max_norm: float) -> None:
+    """Each gradient times the clip factor of `total_norm`. A norm that is not finite comes from infinite or
+    nan gradients, whose products with the factor (0 or nan) are nan: silently, as in torch."""
+    factor = _clip_factor(total_norm, float(max_norm))
+    if math.isfinite(total_norm):
+        _scale(grads, factor)
+    else:
+        with np.errstate(invalid="ignore"):
+            _scale(grads, factor)
 
 
 def _scale(grads: list, factor: np.generic) -> None:
@@ -149,7 +160,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
     grads = [p.grad for p in _grads(_as_list(parameters))]
     total_norm = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
     if grads:
-        _scale(grads, _clip_factor(total_norm._data, float(max_norm)))
+        _scale_to_norm(grads, total_norm._data, max_norm)
     return total_norm
 
 
@@ -168,7 +179,11 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, f
     real gradient of each row, not to the separate contributions of each token.
     """
     clip_value = float(clip_value)
-    for p in _grads(_as_list(parameters)):
+    params = _grads(_as_list(parameters))
+    if not params:  # (torch's grouping of the gradients by device refuses an empty list)
+        raise RuntimeError("Expected !nested_tensorlist[0].empty() to be true, but got false.  (Could this error "
+                           "message be improved?  If so, please report an enhancement request to PyTorch.)")
+    for p in params:
         if isinstance(p.grad, RowSparseGrad):
             np.clip(p.grad.row_values, -clip_value, clip_value, out=p.grad.row_values)
         elif p.grad._data.dtype.kind != "f":  # (a float bound cannot be written into integers)
