@@ -270,3 +270,81 @@ def test_clip_grads_with_norm_of_non_finite_norm_is_silent():
 def test_clip_grad_value_without_gradients_raises_as_torch(program):
     """torch groups the gradients by device first, which refuses an empty list."""
     assert_matches_torch(program)
+
+
+# --------------------------------------------------------------------------- the dropout family
+DROPOUTS = ["alpha_dropout", "feature_alpha_dropout", "dropout1d", "dropout2d", "dropout3d"]
+
+
+@pytest.mark.parametrize("inplace", [False, True])
+@pytest.mark.parametrize("training", [False, True])
+@pytest.mark.parametrize("p", [-0.1, 1.1, float("nan"), 0.0, 1.0, True])
+@pytest.mark.parametrize("name", DROPOUTS)
+def test_dropout_family_arguments(name, p, training, inplace):
+    """p outside [0, 1] (NaN: torch's C++ check), no dropout (training=False or p=0: the input itself, or
+    for an unbatched dropout1d/3d input a view of it), p=1 (zeros, no draw)."""
+    def program(m):
+        x = m.ones(2, 3, 4, requires_grad=True)
+        z = x * 1
+        y = getattr(m.nn.functional, name)(z, p, training, inplace)
+        y.sum().backward()
+        return y if not inplace or name != "dropout3d" else y.detach(), x.grad, y is z
+    assert_matches_torch(program)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(4, 3, 5), (2, 3, 4, 5), (2, 6)])
+@pytest.mark.parametrize("name", ["dropout", *DROPOUTS])
+def test_dropout_family_draws_as_torch(name, shape, dtype):
+    """Seeded, the same draws as torch (per element, or per channel for the feature dropouts), scaled as its
+    `_dropout_impl` (alpha: noise * a plus its offset), with its gradient."""
+    def program(m):
+        m.manual_seed(3)
+        x = m.arange(float(np.prod(shape)), dtype=getattr(m, dtype)).reshape(shape).requires_grad_()
+        y = getattr(m.nn.functional, name)(x, 0.4, True)
+        y.sum().backward()
+        return y, x.grad
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (dropout2d's and dropout3d's warnings are tested below)
+        assert_matches_torch(program)
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: m.nn.functional.feature_alpha_dropout(m.ones(4), 0.5, True),
+    lambda m: m.nn.functional.feature_alpha_dropout(m.ones(4), 0.5, False),
+    lambda m: m.nn.functional.alpha_dropout(m.ones(4, dtype=m.int64), 0.5, True),
+    lambda m: m.nn.functional.alpha_dropout(m.ones(4, dtype=m.int64), 1.0, True),
+    lambda m: m.nn.functional.alpha_dropout(m.ones(4), 0.5, "yes"),
+    lambda m: m.nn.functional.alpha_dropout([1.0], 0.5, True),
+    lambda m: m.nn.functional.alpha_dropout(m.ones(3, requires_grad=True), 0.5, True, True),
+    lambda m: m.nn.functional.dropout2d(m.ones(4, 2, 2, 2), 0.5, 1),
+    lambda m: m.nn.functional.dropout1d([1.0], 0.5),
+    lambda m: m.nn.functional.dropout1d(m.ones(3), 0.5),
+    lambda m: m.nn.functional.dropout1d(m.ones(3, 2, 2, 2), 0.5),
+    lambda m: m.nn.functional.dropout1d(m.ones(3, 2), 0.5, False),
+    lambda m: (m.manual_seed(0), m.nn.functional.dropout3d(m.ones(3), 0.5))[1],
+    lambda m: (m.manual_seed(0), m.nn.functional.alpha_dropout(m.ones(4, 5, dtype=m.float16), 0.5, True))[1],
+    lambda m: (m.manual_seed(0), m.nn.functional.dropout3d(m.ones(2, 3, 2, 2), 0.5, True, True))[1],
+])
+def test_dropout_family_edges(program):
+    assert_matches_torch(program)
+
+
+@pytest.mark.parametrize("name, shape", [("dropout2d", (3, 2)), ("dropout2d", (2, 3, 4)), ("dropout2d", (1, 2, 3, 4, 5)),
+                                         ("dropout2d", (1, 2, 3, 4)), ("dropout3d", (3, 2)), ("dropout3d", (2, 2, 2, 2)),
+                                         ("dropout3d", (1, 2, 3, 4, 5, 6))])
+def test_dropout2d_and_3d_warn_as_torch(name, shape):
+    program = lambda m: getattr(m.nn.functional, name)(m.ones(shape), 0.0)  # noqa: E731
+    assert warnings_of(program, mt) == warnings_of(program, torch)
+
+
+@pytest.mark.parametrize("name", ["AlphaDropout", "FeatureAlphaDropout", "Dropout1d", "Dropout2d", "Dropout3d"])
+@pytest.mark.parametrize("args", [(), (0.3,), (0.3, True), (1.5,), (-1,)])
+def test_dropout_layers(name, args):
+    """torch's reprs and checks of p; in training the same draws as torch, in eval mode the input itself."""
+    def program(m):
+        m.manual_seed(1)
+        layer = getattr(m.nn, name)(*args)
+        x = m.ones(4, 3, 2, 2)
+        return repr(layer), layer(x), layer.eval()(x) is x, layer.p, layer.inplace
+    assert_matches_torch(program)

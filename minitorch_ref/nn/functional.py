@@ -30,7 +30,8 @@ from ..kernels import sparse_rows
 from ..ops import conv, linalg, normalization, pointwise, shape
 
 __all__ = [
-    "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "embedding", "embedding_bag",
+    "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "alpha_dropout", "feature_alpha_dropout",
+    "dropout1d", "dropout2d", "dropout3d", "embedding", "embedding_bag",
     "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
 ]
 
@@ -117,10 +118,91 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability p and scale the survivors by 1/(1-p), so the expected value is
     unchanged and evaluation (no dropout) needs no rescaling. Identity when not training."""
+    _check_dropout_probability(p)
+    return _dropout("dropout_" if inplace else "dropout", input, p, training, inplace)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """Dropout for SELU networks: dropped elements take SELU's negative saturation value, and an affine map
+    keeps the mean and variance of the activations."""
+    _check_dropout_probability(p)
+    return _dropout("alpha_dropout_" if inplace else "alpha_dropout", input, p, training, inplace, alpha=True)
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """`alpha_dropout` of whole channels: one draw per (sample, channel)."""
+    _check_dropout_probability(p)
+    return _dropout("feature_alpha_dropout_" if inplace else "feature_alpha_dropout", input, p, training, inplace,
+                    feature=True, alpha=True)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of a (N, C, L) or (C, L) input."""
+    _check_dropout_probability(p)
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. Note that "
+                           "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
+                           "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    return _feature_dropout(input, p, training, inplace, batched=input.dim() == 3)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of a (N, C, H, W) input (a 3-D input is read as (N, C, L), as torch does)."""
+    _check_dropout_probability(p)
+    _warn_feature_dropout_dims("dropout2d", input.dim(), 2)
+    if input.dim() == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                      "This behavior will change in a future release to interpret the input as one without a batch "
+                      "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please "
+                      "switch to using dropout1d instead.", stacklevel=2)
+    return _feature_dropout(input, p, training, inplace, batched=True)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of a (N, C, D, H, W) or (C, D, H, W) input."""
+    _check_dropout_probability(p)
+    _warn_feature_dropout_dims("dropout3d", input.dim(), 3)
+    return _feature_dropout(input, p, training, inplace, batched=input.dim() == 5)
+
+
+def _check_dropout_probability(p: Any) -> None:
+    """torch's Python check (a NaN passes it, for the C++ check to refuse)."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    kernel = "dropout_" if inplace else "dropout"  # (torch's argument parser, after the Python check of p)
-    _check_tensor_argument(kernel, "input", 1, input, optional=False)
+
+
+def _warn_feature_dropout_dims(name: str, ndim: int, spatial: int) -> None:
+    if ndim not in (spatial + 1, spatial + 2):
+        warnings.warn(f"{name}: Received a {ndim}-D input to {name}, which is deprecated and will result in an "
+                      "error in a future release. To retain the behavior and silence this warning, please use "
+                      f"dropout instead. Note that {name} exists to provide channel-wise dropout on inputs with "
+                      f"{spatial} spatial dimensions, a channel dimension, and an optional batch dimension (i.e. "
+                      f"{spatial + 1}D or {spatial + 2}D inputs).", stacklevel=3)
+
+
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, batched: bool) -> Tensor:
+    """torch's feature_dropout on the input, given a batch dim of 1 first if it has none (a view then, even
+    without dropout; in place, the input itself: torch unsqueezes and squeezes it in place)."""
+    name = "feature_dropout_" if inplace else "feature_dropout"
+    if batched:
+        return _dropout(name, input, p, training, inplace, feature=True)
+    batch = input.unsqueeze(0)
+    out = _dropout(name, batch, p, training, False, feature=True)
+    if not inplace:
+        return out.squeeze(0)
+    if out is batch:
+        return input
+    _check_inplace(input)
+    return input._inplace(out.squeeze(0))
+
+
+def _dropout(kernel: str, input: Tensor, p: float, training: bool, inplace: bool, feature: bool = False,
+             alpha: bool = False) -> Tensor:
+    """torch's `_dropout_impl`: the noise is 1 with probability 1 - p (one draw per element, or per channel
+    with `feature`), divided by 1 - p; `alpha`: noise * a and an offset b that give dropped elements SELU's
+    saturation value while keeping the mean and variance."""
+    _check_tensor_argument(kernel, "input", 1, input, optional=False)  # (torch's argument parser)
     _check_scalar_argument(kernel, "train", 3, training, "bool")
     if not 0.0 <= p <= 1.0:  # NaN: past Python's check, caught by torch's C++ one
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -130,20 +212,37 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if p == 1.0:  # as torch: everything dropped, times a 0-d zero (so any dtype), no random draw
         zero = Tensor._make(np.zeros((), input._data.dtype))
         return input.mul_(zero) if inplace else input * zero
+    if feature and input.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     if input._data.dtype.kind != "f":  # (torch's noise is floating point, and cannot be written into integers)
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f"{torch_type_name(input._data.dtype.name)}")
     keep = 1.0 - p  # torch's CPU rule: noise = empty_like(input).bernoulli_(1 - p); noise.div_(1 - p)
-    draws = _random_source(None).bernoulli_scalar(input._data.size, keep)
-    # empty_like keeps a dense input's layout (a transposed input: a transposed noise), filled in memory order;
-    # an expanded input (overlapping memory) gets a contiguous noise, as in torch
-    like = np.empty_like(input._data)
-    if like.strides != input._data.strides:
-        like = np.empty(input._data.shape, input._data.dtype)
-    noise = Tensor._make(like)._in_memory_order(draws).astype(input._data.dtype)
-    noise /= keep
-    mask = Tensor._make(noise)
-    return input.mul_(mask) if inplace else input * mask
+    noise = _dropout_noise(input, keep, feature)
+    if not alpha:
+        noise /= keep
+        mask = Tensor._make(noise)
+        return input.mul_(mask) if inplace else input * mask
+    selu_alpha = 1.7580993408473766  # (torch's constant: SELU's scale * alpha)
+    a = 1.0 / math.sqrt((selu_alpha * selu_alpha * p + 1) * keep)
+    dtype = noise.dtype.type
+    offset = Tensor._make((noise - 1) * dtype(selu_alpha * a) + dtype(selu_alpha * a * p))
+    mask = Tensor._make(noise * dtype(a))
+    return input.mul_(mask).add_(offset) if inplace else (input * mask).add_(offset)
+
+
+def _dropout_noise(input: Tensor, keep: float, feature: bool) -> np.ndarray:
+    """The 0/1 draws (1 with probability `keep`) in the input's dtype: torch's empty_like(input), which keeps a
+    dense input's layout (a transposed input: a transposed noise; an expanded one gets a contiguous noise),
+    filled in memory order; with `feature`, a contiguous (N, C, 1, ...) noise."""
+    if feature:
+        like = np.empty(input._data.shape[:2] + (1,) * (input.ndim - 2), input._data.dtype)
+    else:
+        like = np.empty_like(input._data)
+        if like.strides != input._data.strides:
+            like = np.empty(input._data.shape, input._data.dtype)
+    draws = _random_source(None).bernoulli_scalar(like.size, keep)
+    return Tensor._make(like)._in_memory_order(draws).astype(input._data.dtype)
 
 
 # ====================================================================== embeddings

@@ -5,7 +5,7 @@ from .activation import CELU, GLU, Softmax2d, Softmin, Softsign, Threshold
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
 from .distance import CosineSimilarity, PairwiseDistance
-from .dropout import Dropout
+from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .flatten import Flatten, Unflatten
 from .linear import Identity, Linear
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
@@ -26,3 +26,4 @@ __all__ += ["BatchNorm1d", "BatchNorm2d"]
 __all__ += ["Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d"]
 __all__ += ["KLDivLoss"]
 __all__ += ["CELU", "Threshold", "Softsign", "GLU", "Softmin", "Softmax2d", "CosineSimilarity", "PairwiseDistance"]
+__all__ += ["Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
