@@ -348,3 +348,19 @@ def test_dropout_layers(name, args):
         x = m.ones(4, 3, 2, 2)
         return repr(layer), layer(x), layer.eval()(x) is x, layer.p, layer.inplace
     assert_matches_torch(program)
+
+
+# --------------------------------------------------------------------------- the softmax family in float16
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+@pytest.mark.parametrize("shape, dim", [((5, 7, 3), 1), ((4, 6), 0), ((40, 3), 0), ((4, 6), 1), ((2, 3, 4), 0)])
+def test_float16_softmax_along_any_dim(name, shape, dim):
+    """torch's float16 kernel along a dim other than the last stores the exponentials in float16 before
+    dividing them by their float32 sum: its results, to the bit, and its gradients."""
+    values = (np.random.default_rng(sum(shape) + dim).standard_normal(shape) * 3).astype(np.float16)
+
+    def program(m):
+        x = m.tensor(values, requires_grad=True)
+        y = getattr(m.nn.functional, name)(x, dim)
+        (y * m.arange(float(y.numel())).reshape(shape).to(m.float16)).sum().backward()
+        return y, x.grad
+    assert_matches_torch(program)

@@ -138,7 +138,10 @@ class Softmax(Function):
         x = a.astype(np.float32) if a.dtype == np.float16 else a  # (torch computes float16 in float32)
         # (initial=-inf: the max of an empty slice, so that an empty tensor gives an empty result)
         shifted = np.exp(x - x.max(axis=dim, keepdims=True, initial=-np.inf))
-        out = (shifted / shifted.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False)
+        total = shifted.sum(axis=dim, keepdims=True)
+        if a.dtype == np.float16 and dim is not None and dim != a.ndim - 1:  # torch's kernel for another dim
+            shifted = shifted.astype(np.float16).astype(np.float32)  # stores them in the float16 output first
+        out = (shifted / total).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
