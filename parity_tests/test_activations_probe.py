@@ -210,6 +210,22 @@ def test_hardtanh_deprecated_keyword_warns_with_torch_text():
     lambda m: m.softmax(m.ones(2, 2), 1, dtype="float"),
     lambda m: m.ones(2, 2).log_softmax(1, dtype=m.float64),
     lambda m: m.ones(2, 2).softmax(0, dtype=float),
+    lambda m: m.nn.functional.leaky_relu(m.ones(2), "a"),
+    lambda m: m.nn.functional.leaky_relu(m.ones(2), None, True),
+    lambda m: m.nn.functional.leaky_relu(m.tensor([-1.0, 2.0]), m.tensor(0.3)),
+    lambda m: m.nn.functional.elu(m.ones(2), "a"),
+    lambda m: m.nn.functional.elu_(m.ones(2), None),
+    lambda m: m.nn.functional.celu(m.ones(2), "a"),
+    lambda m: m.nn.functional.softplus(m.ones(2), "a"),
+    lambda m: m.nn.functional.softplus(m.ones(2), 1, None),
+    lambda m: m.nn.functional.softplus(m.tensor([-1.0, 30.0]), np.float32(2), 10),
+    lambda m: m.nn.functional.gelu(m.ones(2), approximate=None),
+    lambda m: m.nn.functional.gelu(m.ones(2), approximate=1),
+    lambda m: m.nn.functional.gelu(m.ones(2), approximate="bad"),
+    lambda m: m.nn.functional.threshold(m.tensor([1.0, 2.0]), m.tensor(1.5), m.tensor(0.0)),
+    lambda m: m.nn.functional.pairwise_distance(m.ones(2), m.ones(2), 2, "a"),
+    lambda m: m.nn.functional.pairwise_distance(m.ones(2), m.ones(2), "fro"),
+    lambda m: m.nn.functional.pairwise_distance(m.ones(2), m.ones(2), 2, 1e-6, 1),
 ])
 def test_arguments_checked_as_torch(program):
     assert_matches_torch(program)

@@ -858,7 +858,8 @@ def _check_tensor_argument(function: str, name: str, position: int, value: Any, 
 
 
 def _check_scalar_argument(function: str, name: str, position: int, value: Any, kind: str) -> None:
-    """torch's argument parser for a `kind` 'bool' (a Python bool only) or 'float' (any real number, or a tensor)."""
+    """torch's argument parser for a `kind` 'bool' (a Python bool only) or 'float' or 'Number' (any real number,
+    or a tensor)."""
     if kind == "bool":
         accepted = isinstance(value, bool)
     else:
@@ -1204,6 +1205,8 @@ def _float_activation(input: Tensor, name: str) -> None:
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) (Phi: the standard normal CDF); approximate='tanh' uses tanh's approximation of it."""
     _float_activation(input, "gelu")
+    if not isinstance(approximate, str):  # (a keyword-only argument: torch names no position)
+        raise TypeError(f"gelu(): argument 'approximate' must be str, not {_type_name(approximate)}")
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh.")
     return (pointwise.GeluTanh if approximate == "tanh" else pointwise.Gelu).apply(input)
@@ -1220,6 +1223,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x below; `inplace` writes the result into `input`."""
+    _check_scalar_argument("leaky_relu_" if inplace else "leaky_relu", "negative_slope", 2, negative_slope, "Number")
     _float_activation(input, "leaky_relu")
     if inplace:
         _check_inplace(input)
@@ -1229,6 +1233,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha * (exp(x) - 1) below; `inplace` writes the result into `input`."""
+    _check_scalar_argument("elu_" if inplace else "elu", "alpha", 2, alpha, "Number")
     _float_activation(input, "elu")
     if inplace:
         _check_inplace(input)
@@ -1238,6 +1243,8 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta: a smooth relu (x itself where beta x > threshold)."""
+    _check_scalar_argument("softplus", "beta", 2, beta, "Number")
+    _check_scalar_argument("softplus", "threshold", 3, threshold, "Number")
     _float_activation(input, "softplus")
     return pointwise.Softplus.apply(input, beta, threshold)
 
@@ -1730,6 +1737,7 @@ def selu_(input: Tensor) -> Tensor:
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)): an elu whose slope at 0 is 1 for any alpha."""
+    _check_scalar_argument("celu_" if inplace else "celu", "alpha", 2, alpha, "Number")
     _float_only(input, "celu_" if inplace else "celu", "elu_cpu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
@@ -1753,10 +1761,8 @@ def _threshold(input: Tensor, threshold: Any, value: Any, inplace: bool) -> Tens
     """torch's parser (a tensor, then two numbers), its refusal of bool, then the op."""
     name = "threshold_" if inplace else "threshold"
     _check_tensor_argument(name, "input", 1, input, optional=False)
-    for position, (argument, number) in enumerate((("threshold", threshold), ("value", value)), start=2):
-        if not isinstance(number, (int, float, np.number)):
-            raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Number, not "
-                            f"{_type_name(number)}")
+    _check_scalar_argument(name, "threshold", 2, threshold, "Number")
+    _check_scalar_argument(name, "value", 3, value, "Number")
     if input._data.dtype == np.bool_:
         raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
     # (both numbers in the input's dtype, with torch's overflow check: an integer input truncates them)
@@ -1792,6 +1798,9 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     """||x1 - x2 + eps||_p over the last dim (broadcast), as torch's C++ composes it."""
     _check_tensor_argument("pairwise_distance", "x1", 1, x1, optional=False)
     _check_tensor_argument("pairwise_distance", "x2", 2, x2, optional=False)
+    _check_scalar_argument("pairwise_distance", "p", 3, p, "float")
+    _check_scalar_argument("pairwise_distance", "eps", 4, eps, "float")
+    _check_scalar_argument("pairwise_distance", "keepdim", 5, keepdim, "bool")
     return (x1 - x2 + eps).norm(p, max(x1.ndim, x2.ndim) - 1, keepdim)
 
 
