@@ -7,6 +7,11 @@ comparison of the warnings both give. What this proves:
   pairwise_distance, the `relu_`-style in-place spellings; CELU, Threshold, Softsign, GLU, Softmin, Softmax2d,
   CosineSimilarity, PairwiseDistance) compute torch's values, gradients and nodes, refuse what torch refuses,
   and print as torch's;
+- the arguments are read as torch's parser reads them (a non-tensor input, a float num_classes or dim, a str
+  dtype or number: torch's TypeError), and F.normalize writes `out=`;
+- gradient clipping is silent on infinite gradients and refuses, as torch, to clip values without gradients;
+- the dropout family (alpha, feature-alpha, 1d/2d/3d) checks p and its inputs, warns and draws as torch;
+- float16 softmax along a dim other than the last rounds as torch's kernel.
 """
 from __future__ import annotations
 
