@@ -404,12 +404,12 @@ class Clamp(Function):
     def forward(ctx, a, low, high):
         ctx.save_for_backward(a)
         ctx.low, ctx.high = low, high
-        out = a
+        out = opmath(a)  # (float16 in float32: NumPy's float16 ties go the other way, see Relu)
         if low is not None:  # (bound first: on a tie NumPy returns the second argument, x, as torch does)
             out = np.maximum(low, out)
         if high is not None:
             out = np.minimum(high, out)
-        return out.astype(a.dtype, copy=False) if out is not a else out.copy()
+        return out.astype(a.dtype, copy=False) if out is not a else out.copy()  # (a float16 `a`: a copy already)
 
     @staticmethod
     def backward(ctx, grad):
@@ -432,8 +432,8 @@ class ClampTensor(Function):
     @staticmethod
     def forward(ctx, a, low, high):
         ctx.save_for_backward(a, low, high)
-        out = a if low is None else np.maximum(low, a)  # (on a tie, x: see Clamp)
-        return out if high is None else np.minimum(high, out)
+        out = opmath(a) if low is None else np.maximum(opmath(low), opmath(a))  # (on a tie, x: see Clamp)
+        return (out if high is None else np.minimum(opmath(high), out)).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -526,7 +526,8 @@ class Maximum(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.maximum(b, a) if ctx.largest else np.minimum(b, a)  # (on a tie torch returns a: NumPy, its 2nd)
+        pick = np.maximum if ctx.largest else np.minimum  # (on a tie torch returns a: NumPy, its 2nd; but float16's
+        return pick(opmath(b), opmath(a)).astype(a.dtype, copy=False)  # its 1st: see Relu)
 
     @staticmethod
     def backward(ctx, grad):
@@ -1404,13 +1405,12 @@ class Fmax(Function):
     (a on a tie, or when b is NaN): torch's rule, no halving as maximum's."""
 
     node_name = "FmaxBackward0"
-    pick = staticmethod(np.fmax)
     a_wins = staticmethod(lambda a, b: (a >= b) | np.isnan(b))
 
     @classmethod
     def forward(cls, ctx, a, b):
         ctx.save_for_backward(a, b)
-        return cls.pick(a, b)
+        return np.where(cls.a_wins(a, b), a, b)  # (a on a tie: fmax(0.0, -0.0) is 0.0, np.fmax's -0.0)
 
     @classmethod
     def backward(cls, ctx, grad):
@@ -1421,7 +1421,6 @@ class Fmax(Function):
 
 class Fmin(Fmax):
     node_name = "FminBackward0"
-    pick = staticmethod(np.fmin)
     a_wins = staticmethod(lambda a, b: (a <= b) | np.isnan(b))
 
 
