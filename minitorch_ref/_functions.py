@@ -13,7 +13,7 @@ from . import _dtype as _dt
 from ._dtype import PACKAGE
 from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff,
                       _dim, _fold, _int_arg, _IntListArgument, _isclose, _promote, _read_int_lists,
-                      _require_tensor, _unflatten)
+                      _require_tensor, _shift, _unflatten)
 from .ops import pointwise, shape
 
 __all__ = [
@@ -59,10 +59,30 @@ for _name in _UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "sum", "mean", "max", "min", "argmax", "argmin",
               "softmax", "log_softmax", "cumsum", "squeeze", "gather", "index_select", "eq", "ne", "lt", "le", "gt",
-              "ge", "logical_and", "logical_or", "logical_xor", "allclose", "equal", "all", "any", "mm", "dot",
+              "ge", "allclose", "equal", "all", "any", "mm", "dot",
               "masked_fill", "select", "take"]:
     globals()[_name] = _method(_name)
 _tensor_pow = pow
+
+
+def _function_of_two_tensors(name: str):
+    """`torch.name(input, other)` where both must be tensors: the function's own positions in the TypeError
+    (`torch.maximum(x, 2)`: 'other' is position 2, as the method's is position 1)."""
+    method = getattr(Tensor, name)
+
+    def fn(input: Tensor, other: Tensor) -> Tensor:
+        _require_tensor(input, name, "input", 1)
+        _require_tensor(other, name, "other", 2)
+        return method(input, other)
+
+    fn.__name__ = name
+    fn.__doc__ = f"`torch.{name}(input, other)` = `input.{name}(other)`: two tensors."
+    return fn
+
+
+for _name in ["maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or", "logical_xor", "atan2", "arctan2",
+              "hypot", "logaddexp", "logaddexp2"]:
+    globals()[_name] = _function_of_two_tensors(_name)
 
 
 # The shape functions read their sizes and dims one position after the methods (input is position 1),
@@ -139,22 +159,6 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     return input._topk(k, dim, largest, 2)
 
 
-def maximum(input: Tensor, other: Tensor) -> Tensor:
-    """Element-wise larger of two tensors (broadcast); a tie sends half the gradient to each."""
-    _require_tensor(input, "maximum", "input", 1)
-    _require_tensor(other, "maximum", "other", 2)
-    a, b = _promote(input, other)
-    return pointwise.Maximum.apply(a, b)
-
-
-def minimum(input: Tensor, other: Tensor) -> Tensor:
-    """Element-wise smaller of two tensors (broadcast); a tie sends half the gradient to each."""
-    _require_tensor(input, "minimum", "input", 1)
-    _require_tensor(other, "minimum", "other", 2)
-    a, b = _promote(input, other)
-    return pointwise.Minimum.apply(a, b)
-
-
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
     return input.expand(size)
 
@@ -220,7 +224,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 _ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix",
                   "sign"]
 _ISSUE12 = ["sort", "argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "addmm", "flip", "roll", "tril", "triu", "tile",
-            "narrow", "split", "chunk", "unbind", "movedim", "moveaxis", "prod", "var", "std", "amax", "amin", "aminmax", "mode", "logsumexp", "norm", "cumprod", "round", "atan2", "arctan2", "lerp", "nan_to_num", "clamp_min", "clamp_max", "divide"]
+            "narrow", "split", "chunk", "unbind", "movedim", "moveaxis", "prod", "var", "std", "amax", "amin", "aminmax", "mode", "logsumexp", "norm", "cumprod", "round", "lerp", "nan_to_num", "clamp_min", "clamp_max", "divide"]
 for _name in _ISSUE12_UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in _ISSUE12:
@@ -442,8 +446,7 @@ __all__ += ["median", "nanmedian", "unique", "diag", "repeat_interleave", "scatt
 _ISSUE12C_UNARY = ["msort", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan",
                    "arcsinh", "arccosh", "arctanh", "log10", "exp2", "erfc", "frac", "deg2rad", "rad2deg", "sgn", "sinc",
                    "trace"]
-_ISSUE12C = ["logit", "fmod", "hypot", "logaddexp", "logaddexp2", "copysign", "fmax", "fmin", "ldexp", "nansum",
-             "nanmean", "diagonal"]
+_ISSUE12C = ["logit", "fmod", "copysign", "ldexp", "nansum", "nanmean", "diagonal"]
 for _name in _ISSUE12C_UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in _ISSUE12C:
@@ -478,7 +481,8 @@ def float_power(input: Any, exponent: Any) -> Tensor:
     return builtins.float(input) ** exponent.double()
 
 
-__all__ += _ISSUE12C_UNARY + _ISSUE12C + ["var_mean", "std_mean", "xlogy", "float_power"]
+__all__ += _ISSUE12C_UNARY + _ISSUE12C + ["var_mean", "std_mean", "xlogy", "float_power", "hypot", "logaddexp",
+                                          "logaddexp2", "fmax", "fmin", "atan2", "arctan2"]
 
 
 # --- isclose, diff, bincount, unflatten, divisions, bitwise ops, dtype rules ---
@@ -558,7 +562,24 @@ def _bitwise_function(name: str, ufunc):
 bitwise_and = _bitwise_function("bitwise_and", np.bitwise_and)
 bitwise_or = _bitwise_function("bitwise_or", np.bitwise_or)
 bitwise_xor = _bitwise_function("bitwise_xor", np.bitwise_xor)
+
+
+def _shift_function(name: str, ufunc):
+    def fn(input: Any, other: Any) -> Tensor:
+        if isinstance(input, Tensor):
+            return _shift(input, other, ufunc)
+        if isinstance(other, Tensor):  # (`torch.bitwise_left_shift(1, t)` is `1 << t`)
+            return _shift(other, input, ufunc, reflected=True)
+        raise _number_pair_error(name, input, other)
+
+    fn.__name__, fn.__doc__ = name, f"`torch.{name}(input, other)`: integers only; either may be a number."
+    return fn
+
+
+bitwise_left_shift = _shift_function("bitwise_left_shift", np.left_shift)
+bitwise_right_shift = _shift_function("bitwise_right_shift", np.right_shift)
 bitwise_not = _method("bitwise_not", unary=True)
+signbit = _method("signbit", unary=True)
 
 
 def _dtype_argument(value: Any, fn: str, name: str, position: int) -> np.dtype:
@@ -602,4 +623,4 @@ def result_type(tensor: Any, other: Any) -> Any:
 
 
 __all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_divide", "remainder", "bitwise_and",
-            "bitwise_or", "bitwise_xor", "bitwise_not", "promote_types", "can_cast", "result_type"]
+            "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not", "signbit", "promote_types", "can_cast", "result_type"]

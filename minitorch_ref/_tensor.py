@@ -840,6 +840,28 @@ class Tensor(TensorBase):
     def bitwise_xor(self, other: Any) -> "Tensor":
         return _bitwise(self, other, np.bitwise_xor)
 
+    def bitwise_left_shift(self, other: Any) -> "Tensor":
+        return _shift(self, other, np.left_shift)
+
+    def bitwise_right_shift(self, other: Any) -> "Tensor":
+        return _shift(self, other, np.right_shift)
+
+    @_operator
+    def __lshift__(self, other: Any) -> "Tensor":
+        return _shift(self, other, np.left_shift)
+
+    @_operator
+    def __rshift__(self, other: Any) -> "Tensor":
+        return _shift(self, other, np.right_shift)
+
+    @_operator
+    def __rlshift__(self, other: Any) -> "Tensor":  # (`1 << t`)
+        return _shift(self, other, np.left_shift, reflected=True)
+
+    @_operator
+    def __rrshift__(self, other: Any) -> "Tensor":
+        return _shift(self, other, np.right_shift, reflected=True)
+
     def bitwise_not(self) -> "Tensor":
         if self._data.dtype.kind == "f":
             raise NotImplementedError(f'"bitwise_not_cpu" not implemented for \'{dt.torch_type_name(self._data.dtype)}\'')
@@ -1292,6 +1314,12 @@ class Tensor(TensorBase):
     def __ixor__(self, other: Any) -> "Tensor":
         return self._inplace_operator(operator.xor, other)
 
+    def __ilshift__(self, other: Any) -> "Tensor":
+        return self._inplace_operator(operator.lshift, other)
+
+    def __irshift__(self, other: Any) -> "Tensor":
+        return self._inplace_operator(operator.rshift, other)
+
     def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
         _check_inplace(self)
         _check_output_shape(self, min, max)
@@ -1470,16 +1498,14 @@ class Tensor(TensorBase):
         return pointwise.RoundDecimals.apply(self, builtins.int(decimals))
 
     def atan2(self, other: "Tensor") -> "Tensor":
-        if not isinstance(other, Tensor):
-            raise TypeError(f"atan2(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
-        a, b = _promote(self, other, floating=True)
-        return pointwise.Atan2.apply(a, b)
+        return _atan2(self, other, "atan2")
 
-    arctan2 = atan2
+    def arctan2(self, other: "Tensor") -> "Tensor":
+        return _atan2(self, other, "arctan2")  # (its errors name it)
 
     def lerp(self, end: "Tensor", weight: Any) -> "Tensor":
         if not isinstance(end, Tensor):
-            raise TypeError(f"lerp(): argument 'end' (position 1) must be Tensor, not {type(end).__name__}")
+            raise TypeError(f"lerp(): argument 'end' (position 1) must be Tensor, not {dt.python_type_name(end)}")
         if self._data.dtype != end._data.dtype:
             raise RuntimeError(f"expected dtype {_dtype_word(self)} for `end` but got dtype {_dtype_word(end)}")
         if isinstance(weight, Tensor):
@@ -1670,8 +1696,7 @@ class Tensor(TensorBase):
     # (binary)
     def _float_only(self, other: Any, name: str):
         """hypot, logaddexp, logaddexp2: two tensors, floating point only (no integer kernels in torch)."""
-        if not isinstance(other, Tensor):
-            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        _require_tensor(other, name, "other", 1)
         a, b = _promote(self, other)
         if a._data.dtype.kind != "f":
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'{dt.torch_type_name(a._data.dtype)}\'')
@@ -1706,8 +1731,7 @@ class Tensor(TensorBase):
         return self.double() ** builtins.float(exponent)
 
     def _tensor_other(self, other: Any, name: str):
-        if not isinstance(other, Tensor):
-            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        _require_tensor(other, name, "other", 1)
         return other
 
     def fmax(self, other: "Tensor") -> "Tensor":
@@ -1715,6 +1739,18 @@ class Tensor(TensorBase):
 
     def fmin(self, other: "Tensor") -> "Tensor":
         return pointwise.Fmin.apply(*_promote(self, self._tensor_other(other, "fmin")))
+
+    def maximum(self, other: "Tensor") -> "Tensor":
+        """Element-wise larger of two tensors (broadcast); a tie sends half the gradient to each."""
+        return pointwise.Maximum.apply(*_promote(self, self._tensor_other(other, "maximum")))
+
+    def minimum(self, other: "Tensor") -> "Tensor":
+        """Element-wise smaller of two tensors (broadcast); a tie sends half the gradient to each."""
+        return pointwise.Minimum.apply(*_promote(self, self._tensor_other(other, "minimum")))
+
+    def signbit(self) -> "Tensor":
+        """True where the sign bit is set: -0.0 and a negative NaN too (no gradient)."""
+        return pointwise.NoGradient.apply(np.signbit, self)
 
     def ldexp(self, other: "Tensor") -> "Tensor":
         other_t = self._tensor_other(other, "ldexp")
@@ -3092,10 +3128,29 @@ def _bitwise(a: Tensor, b: Any, ufunc) -> Tensor:
     return pointwise.NoGradient.apply(ufunc, a, b)
 
 
+def _atan2(a: Tensor, other: Any, name: str) -> Tensor:
+    _require_tensor(other, name, "other", 1)
+    a, b = _promote(a, other, floating=True)
+    return pointwise.Atan2.apply(a, b)
+
+
+def _shift(a: Tensor, b: Any, ufunc, reflected: bool = False) -> Tensor:
+    """`<<` and `>>` (`b << a` when `reflected`): integers only. NumPy's shifts give torch's answers where C's
+    are undefined: 0 for a left shift by the width or more (or by a negative count), the sign for a right one."""
+    a, b = _promote(a, b)
+    if a._data.dtype.kind in "fb":
+        kernel = "lshift" if ufunc is np.left_shift else "rshift"
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'{dt.torch_type_name(a._data.dtype)}\'')
+    if reflected:
+        return pointwise.NoGradient.apply(lambda x, y: ufunc(y, x), a, b)
+    return pointwise.NoGradient.apply(ufunc, a, b)
+
+
 def _require_tensor(value: Any, fn: str, name: str, position: int) -> None:
     """torch's TypeError for a Python number where only a tensor is accepted (`torch.maximum(x, 2)`)."""
     if not isinstance(value, Tensor):
-        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not "
+                        f"{dt.python_type_name(value)}")
 
 
 def _broadcastable(t: Tensor, other: Any) -> Tensor:
@@ -3480,7 +3535,7 @@ for _name in ["div", "pow", "neg", "abs", "sqrt", "rsqrt", "exp", "exp2", "log",
               "true_divide", "floor_divide", "nan_to_num", "deg2rad", "rad2deg", "bitwise_not", "atan2"]:
     setattr(Tensor, f"{_name}_", _inplace_twin(_name))
 Tensor.hypot_ = _inplace_twin("hypot", check=_check_tensor_result_fits)
-for _name in ["bitwise_and", "bitwise_or", "bitwise_xor"]:
+for _name in ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"]:
     setattr(Tensor, f"{_name}_", _inplace_twin(_name, check=_check_result_fits))
 for _name in ["clamp_min", "clamp_max"]:
     setattr(Tensor, f"{_name}_", _inplace_twin(_name, check=_check_bounds_fit))

@@ -1,0 +1,197 @@
+"""Pointwise math, comparisons and type promotion, second differential probe: the edges that random programs
+found, each run on both libraries.
+
+What this proves, beyond `test_ops.py`, `test_dtypes.py` and `test_semantics.py`:
+- the shifts (`<<`, `>>`, their reflected and in-place forms, `bitwise_left_shift`/`bitwise_right_shift` as
+  functions and methods) give torch's values and dtypes, and its errors for floats and bools;
+- `fmin`/`fmax`, `maximum`/`minimum` and `clamp` keep torch's answer on a tie of signed zeros (the first
+  argument, float16 too), and `Tensor.maximum`/`minimum`/`signbit` exist as torch's;
+- the functions that take two tensors only name their arguments at the function's positions, and print a
+  NumPy scalar's type with its module, as torch's parser does.
+
+Each case is one small program run on torch and on minitorch_ref: the same values (signed zeros and NaN
+included), dtype, shape, requires_grad and grad_fn, the same warnings, or the same exception type and message.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch_ref as mt
+
+BACKENDS = (torch, mt)
+
+
+def _plain(value):
+    """A result in a form both libraries share: tensors as (dtype, shape, array, requires_grad, grad_fn)."""
+    if isinstance(value, (torch.Tensor, mt.Tensor)):
+        grad_fn = None if value.grad_fn is None else value.grad_fn.name()
+        return ("tensor", str(value.dtype).split(".")[-1], tuple(value.shape), value.detach().numpy().copy(),
+                value.requires_grad, grad_fn)
+    if isinstance(value, (tuple, list)):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, (torch.dtype, mt.dtype)):
+        return ("dtype", str(value).split(".")[-1])
+    return value
+
+
+def _outcome(program, backend):
+    """(result or exception, warnings) of `program(backend)`; torch's module name read as ours."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = ("ok", _plain(program(backend)))
+        except Exception as error:  # noqa: BLE001 (the exception is the result being compared)
+            result = ("raised", type(error), str(error).replace("torch.", "minitorch_ref."))
+    return result, [str(w.message).replace("torch.", "minitorch_ref.") for w in caught]
+
+
+def _assert_same_value(expected, actual, where="result"):
+    if isinstance(expected, tuple) and expected and expected[0] == "tensor":
+        assert actual[0] == "tensor", f"{where}: torch gives a tensor, minitorch_ref {actual!r}"
+        (_, e_dtype, e_shape, e_values, *e_meta), (_, a_dtype, a_shape, a_values, *a_meta) = expected, actual
+        assert (a_dtype, a_shape, a_meta) == (e_dtype, e_shape, e_meta), f"{where}: {actual!r} != torch's {expected!r}"
+        np.testing.assert_array_equal(a_values, e_values, err_msg=where)  # (NaN equals NaN here)
+        if e_values.dtype.kind == "f":  # and the signs of zeros
+            np.testing.assert_array_equal(np.signbit(a_values), np.signbit(e_values), err_msg=f"{where}: signs")
+    elif isinstance(expected, tuple):
+        assert isinstance(actual, tuple) and len(actual) == len(expected), f"{where}: {actual!r} != {expected!r}"
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            _assert_same_value(e, a, f"{where}[{i}]")
+    else:
+        assert actual == expected, f"{where}: {actual!r} != torch's {expected!r}"
+
+
+def assert_same(program):
+    """`program(m)` on torch and minitorch_ref: the same result and warnings, or the same exception and message."""
+    (expected, expected_warnings), (actual, actual_warnings) = (_outcome(program, m) for m in BACKENDS)
+    assert actual[0] == expected[0], f"torch: {expected}, minitorch_ref: {actual}"
+    if expected[0] == "raised":
+        assert actual[1:] == expected[1:], f"torch raises {expected[1:]}, minitorch_ref {actual[1:]}"
+    else:
+        _assert_same_value(expected[1], actual[1])
+    assert actual_warnings == expected_warnings
+
+
+INTEGERS = ("uint8", "int8", "int16", "int32", "int64")
+VALUES = {"bool": [True, False, True, False], "uint8": [1, 255, 100, 7], "int8": [-3, 1, 127, -128],
+          "int16": [-5, 2, 300, -7], "int32": [-5, 3, 2 ** 31 - 1, 7], "int64": [-5, 2, 2 ** 62, -9],
+          "float16": [-1.5, 0.0, float("nan"), -0.0], "float32": [-2.5, -0.0, float("inf"), 3.0],
+          "float64": [1.5, -0.0, float("-inf"), float("nan")]}
+COUNTS = {"uint8": [0, 1, 7, 8], "int8": [0, -1, 7, 9], "int16": [15, 16, 3, -2], "int32": [31, 32, 1, -40],
+          "int64": [63, 64, 65, -1]}  # (shift counts: in range, the width and beyond, negative)
+
+
+def values(m, dtype, zero_d=False, counts=False):
+    data = (COUNTS if counts and dtype in COUNTS else VALUES)[dtype]
+    return m.tensor(data[1] if zero_d else data, dtype=getattr(m, dtype))
+
+
+# --------------------------------------------------------------------------- shifts
+SHIFTS = {"<<": lambda m, a, b: a << b, ">>": lambda m, a, b: a >> b,
+          "left_shift": lambda m, a, b: m.bitwise_left_shift(a, b),
+          "right_shift": lambda m, a, b: m.bitwise_right_shift(a, b),
+          "left_shift-method": lambda m, a, b: a.bitwise_left_shift(b)}
+SHIFT_DTYPES = INTEGERS + ("bool", "float32")
+
+
+@pytest.mark.parametrize("op", list(SHIFTS))
+@pytest.mark.parametrize("left", SHIFT_DTYPES)
+@pytest.mark.parametrize("right", SHIFT_DTYPES)
+def test_shift_of_two_tensors(op, left, right):
+    assert_same(lambda m: SHIFTS[op](m, values(m, left), values(m, right, counts=True)))
+
+
+@pytest.mark.parametrize("op", list(SHIFTS))
+@pytest.mark.parametrize("dtype", SHIFT_DTYPES)
+@pytest.mark.parametrize("number", [3, 0, 9, 2 ** 40 + 2, -1, True, 2.5, np.int64(3), np.True_])
+def test_shift_by_number(op, dtype, number):
+    assert_same(lambda m: SHIFTS[op](m, values(m, dtype), number))
+    assert_same(lambda m: SHIFTS[op](m, values(m, dtype, zero_d=True), number))
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: 1 << values(m, "int16", counts=True), lambda m: -256 >> values(m, "int64", counts=True),
+    lambda m: m.bitwise_left_shift(3, values(m, "int8", counts=True)), lambda m: m.bitwise_right_shift(2, 3),
+    lambda m: 2.5 << values(m, "int32"), lambda m: values(m, "int8", zero_d=True) << values(m, "int64", counts=True),
+    lambda m: m.tensor([[1], [2]], dtype=m.int32) << m.tensor([1, 2, 3], dtype=m.int32),
+    lambda m: m.zeros(0, 3, dtype=m.int64) >> m.tensor([1, 2, 3]),
+])
+def test_shift_reflected_broadcast(program):
+    assert_same(program)
+
+
+@pytest.mark.parametrize("op", ["<<=", ">>=", "left_shift_", "right_shift_"])
+@pytest.mark.parametrize("dtype", SHIFT_DTYPES)
+@pytest.mark.parametrize("other", ["int64", "uint8", "bool", "float32", 3, 2.5, np.int64(2)])
+def test_shift_in_place(op, dtype, other):
+    def program(m):
+        x = values(m, dtype)
+        y = values(m, other, zero_d=True, counts=True) if isinstance(other, str) else other
+        if op == "<<=":
+            x <<= y
+        elif op == ">>=":
+            x >>= y
+        else:
+            x = getattr(x, f"bitwise_{op}")(y)
+        return x
+    assert_same(program)
+
+
+# --------------------------------------------------------------------------- ties of signed zeros
+ZEROS = {"pos-neg": ([0.0, 0.0], [-0.0, -0.0]), "neg-pos": ([-0.0, -0.0], [0.0, 0.0]),
+         "nan": ([float("nan"), 1.0], [1.0, float("nan")])}
+
+
+@pytest.mark.parametrize("name", ["fmin", "fmax", "maximum", "minimum"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("pair", list(ZEROS))
+def test_extremum_of_signed_zeros_keeps_the_first(name, dtype, pair):
+    a, b = ZEROS[pair]
+    assert_same(lambda m: getattr(m, name)(m.tensor(a, dtype=getattr(m, dtype)), m.tensor(b, dtype=getattr(m, dtype))))
+
+
+@pytest.mark.parametrize("name", ["fmin", "fmax", "maximum", "minimum"])
+@pytest.mark.parametrize("other", ["bool", "int8", "float32"])
+def test_extremum_of_mixed_dtypes(name, other):
+    assert_same(lambda m: getattr(m, name)(values(m, other), values(m, "float16")))
+    assert_same(lambda m: getattr(m, name)(values(m, "float32"), values(m, other, zero_d=True)))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32"])
+@pytest.mark.parametrize("program", [
+    lambda m, x: x.clamp(0, 2), lambda m, x: x.clip(min=0.0), lambda m, x: x.clamp(max=-0.0),
+    lambda m, x: x.clone().clamp_(m.tensor(-0.0)), lambda m, x: m.clamp(x, m.zeros(4, dtype=x.dtype)),
+    lambda m, x: x.clamp(m.tensor(0.0), m.tensor(1.0)),
+])
+def test_clamp_keeps_signed_zero(dtype, program):
+    assert_same(lambda m: program(m, m.tensor([-0.0, 0.0, -1.5, float("nan")], dtype=getattr(m, dtype))))
+
+
+# --------------------------------------------------------------------------- methods torch has
+@pytest.mark.parametrize("program", [
+    lambda m: values(m, "float32").maximum(values(m, "int64")), lambda m: values(m, "int8").minimum(values(m, "bool")),
+    lambda m: m.tensor([1.0, -2.0], requires_grad=True).maximum(m.tensor(-2.0)),
+    lambda m: values(m, "float32").maximum(2), lambda m: values(m, "float32").minimum(np.float64(1.5)),
+    *[(lambda d: lambda m: values(m, d).signbit())(d) for d in VALUES],
+    *[(lambda d: lambda m: m.signbit(values(m, d, zero_d=True)))(d) for d in VALUES],
+    lambda m: m.signbit(m.tensor([-0.0, float("nan")], requires_grad=True)), lambda m: m.signbit(2.0),
+])
+def test_methods_torch_has(program):
+    assert_same(program)
+
+
+# --------------------------------------------------------------------------- argument errors
+TWO_TENSOR_FUNCTIONS = ["maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or", "logical_xor", "atan2",
+                        "arctan2", "hypot", "logaddexp", "logaddexp2"]
+
+
+@pytest.mark.parametrize("name", TWO_TENSOR_FUNCTIONS)
+@pytest.mark.parametrize("number", [2, 1.5, True, np.float64(1.5), np.int64(3), np.True_])
+def test_two_tensor_function_names_its_arguments(name, number):
+    assert_same(lambda m: getattr(m, name)(values(m, "float32"), number))
+    assert_same(lambda m: getattr(m, name)(number, values(m, "float32")))
+    assert_same(lambda m: getattr(values(m, "float32"), name)(number))
