@@ -121,16 +121,15 @@ _SCALAR_DTYPE = {builtins.bool: np.dtype(np.bool_), builtins.int: np.dtype(np.in
 
 
 def scalar_dtype(value) -> np.dtype:
-    """The dtype a Python number takes when it meets tensors (floats use the default float dtype)."""
+    """The dtype a Python number takes when it meets tensors (floats use the default float dtype; so does
+    a NumPy bool, which torch reads as a float: `torch.result_type(mask, np.True_)` is float32)."""
     t = type(value)
     if t in _SCALAR_DTYPE:
         return _SCALAR_DTYPE[t]
-    if isinstance(value, (builtins.float, np.floating)):
+    if isinstance(value, (builtins.float, np.floating, np.bool_)):
         return DEFAULT_FLOAT.numpy_dtype
     if isinstance(value, np.integer):
         return np.dtype(np.int64)
-    if isinstance(value, np.bool_):
-        return np.dtype(np.bool_)
     raise TypeError(f"unsupported operand type: {t.__name__}")
 
 

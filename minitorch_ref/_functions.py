@@ -13,7 +13,7 @@ from . import _dtype as _dt
 from ._dtype import PACKAGE
 from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff,
                       _dim, _fold, _int_arg, _IntListArgument, _isclose, _promote, _read_int_lists,
-                      _require_tensor, _shift, _unflatten)
+                      _require_tensor, _shift, _unflatten, _check_not_bool_sub)
 from .ops import pointwise, shape
 
 __all__ = [
@@ -57,12 +57,12 @@ _UNARY = ["neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "t", "l
           "is_inference"]
 for _name in _UNARY:
     globals()[_name] = _method(_name, unary=True)
-for _name in ["add", "sub", "mul", "div", "pow", "clamp", "clip", "sum", "mean", "max", "min", "argmax", "argmin",
-              "softmax", "log_softmax", "cumsum", "squeeze", "gather", "index_select", "eq", "ne", "lt", "le", "gt",
-              "ge", "allclose", "equal", "all", "any", "mm", "dot",
+for _name in ["pow", "clamp", "clip", "sum", "mean", "max", "min", "argmax", "argmin",
+              "softmax", "log_softmax", "cumsum", "squeeze", "gather", "index_select", "allclose", "equal", "all", "any", "mm", "dot",
               "masked_fill", "select", "take"]:
     globals()[_name] = _method(_name)
 _tensor_pow = pow
+_MISSING = object()  # (an argument not given: torch's parser checks the others' types first)
 
 
 def _function_of_two_tensors(name: str):
@@ -70,8 +70,10 @@ def _function_of_two_tensors(name: str):
     (`torch.maximum(x, 2)`: 'other' is position 2, as the method's is position 1)."""
     method = getattr(Tensor, name)
 
-    def fn(input: Tensor, other: Tensor) -> Tensor:
+    def fn(input: Tensor, other: Tensor = _MISSING) -> Tensor:
         _require_tensor(input, name, "input", 1)
+        if other is _MISSING:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "other"')
         _require_tensor(other, name, "other", 2)
         return method(input, other)
 
@@ -80,6 +82,63 @@ def _function_of_two_tensors(name: str):
     return fn
 
 
+def _function_taking_a_number_first(name: str):
+    """`torch.add/sub/mul/div(input, other)`: the input may be a number too. torch wraps it in a 0-d tensor
+    that promotes as a number (`torch.sub(2, t)` is `2 - t` in t's dtype, recorded as SubBackward0)."""
+    method = getattr(Tensor, name)
+
+    def fn(input: Any, *args: Any, **kwargs: Any) -> Tensor:
+        if not isinstance(input, Tensor):  # (true division promotes integers to floating point first)
+            floating = name in ("div", "divide") and kwargs.get("rounding_mode") is None
+            input = _wrapped_number(name, input, args[0] if args else kwargs.get("other"), floating)
+        return method(input, *args, **kwargs)
+
+    fn.__name__ = name
+    fn.__doc__ = f"`torch.{name}(input, other)` = `input.{name}(other)`; the input may be a number."
+    return fn
+
+
+def _wrapped_number(name: str, number: Any, other: Any, floating: bool) -> Tensor:
+    """`number` as the 0-d tensor torch makes of it: in the dtype it takes beside `other`."""
+    if not isinstance(number, _NUMBERS):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {_dt.python_type_name(number)}")
+    if not isinstance(other, Tensor):  # (two numbers: the first as a tensor of its own)
+        if not isinstance(other, _NUMBERS):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                            f"{_dt.python_type_name(other)}")
+        return _as_tensor(float(number) if isinstance(number, np.bool_) else
+                          number.item() if isinstance(number, np.generic) else number)
+    if name == "sub":
+        _check_not_bool_sub(other, number)  # (before the number takes other's dtype: `torch.sub(2, mask)`)
+    promoted, number = _promote(other, number, floating)
+    with np.errstate(over="ignore"):  # (silent, as torch: 2 ** 40 in float16 is inf)
+        return Tensor._make(np.asarray(number, dtype=promoted._data.dtype))
+
+
+def _function_of_a_tensor_first(name: str):
+    """`torch.eq(input, other)`...: the input must be a tensor, the other a tensor or a number; anything
+    else is torch's parser error listing its two overloads."""
+    method = getattr(Tensor, name)
+
+    def fn(input: Tensor, other: Any = _MISSING) -> Tensor:
+        if not isinstance(input, Tensor) or not isinstance(other, (Tensor,) + _NUMBERS):
+            given = (input,) if other is _MISSING else (input, other)
+            names = ", ".join("Tensor" if isinstance(v, Tensor) else _dt.python_type_name(v) for v in given)
+            raise TypeError(f"{name}() received an invalid combination of arguments - got ({names}), but expected "
+                            "one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                            " * (Tensor input, Number other, *, Tensor out = None)\n")
+        return method(input, other)
+
+    fn.__name__ = name
+    fn.__doc__ = f"`torch.{name}(input, other)` = `input.{name}(other)`: other a tensor or a number."
+    return fn
+
+
+_NUMBERS = (builtins.bool, builtins.int, builtins.float, np.bool_, np.number)
+for _name in ["add", "sub", "mul", "div", "divide"]:
+    globals()[_name] = _function_taking_a_number_first(_name)
+for _name in ["eq", "ne", "lt", "le", "gt", "ge", "fmod", "copysign"]:
+    globals()[_name] = _function_of_a_tensor_first(_name)
 for _name in ["maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or", "logical_xor", "atan2", "arctan2",
               "hypot", "logaddexp", "logaddexp2"]:
     globals()[_name] = _function_of_two_tensors(_name)
@@ -224,7 +283,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 _ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix",
                   "sign"]
 _ISSUE12 = ["sort", "argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "addmm", "flip", "roll", "tril", "triu", "tile",
-            "narrow", "split", "chunk", "unbind", "movedim", "moveaxis", "prod", "var", "std", "amax", "amin", "aminmax", "mode", "logsumexp", "norm", "cumprod", "round", "lerp", "nan_to_num", "clamp_min", "clamp_max", "divide"]
+            "narrow", "split", "chunk", "unbind", "movedim", "moveaxis", "prod", "var", "std", "amax", "amin", "aminmax", "mode", "logsumexp", "norm", "cumprod", "round", "lerp", "nan_to_num", "clamp_min", "clamp_max"]
 for _name in _ISSUE12_UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in _ISSUE12:
@@ -446,7 +505,7 @@ __all__ += ["median", "nanmedian", "unique", "diag", "repeat_interleave", "scatt
 _ISSUE12C_UNARY = ["msort", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan",
                    "arcsinh", "arccosh", "arctanh", "log10", "exp2", "erfc", "frac", "deg2rad", "rad2deg", "sgn", "sinc",
                    "trace"]
-_ISSUE12C = ["logit", "fmod", "copysign", "ldexp", "nansum", "nanmean", "diagonal"]
+_ISSUE12C = ["logit", "ldexp", "nansum", "nanmean", "diagonal"]
 for _name in _ISSUE12C_UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in _ISSUE12C:
@@ -482,7 +541,8 @@ def float_power(input: Any, exponent: Any) -> Tensor:
 
 
 __all__ += _ISSUE12C_UNARY + _ISSUE12C + ["var_mean", "std_mean", "xlogy", "float_power", "hypot", "logaddexp",
-                                          "logaddexp2", "fmax", "fmin", "atan2", "arctan2"]
+                                          "logaddexp2", "fmax", "fmin", "atan2", "arctan2", "fmod",
+                                          "copysign", "divide"]
 
 
 # --- isclose, diff, bincount, unflatten, divisions, bitwise ops, dtype rules ---

@@ -1303,6 +1303,8 @@ class Tensor(TensorBase):
         return self._inplace_operator(operator.mod, other)
 
     def __ipow__(self, other: Any) -> "Tensor":
+        if self._data.dtype.kind in "biu" and isinstance(other, (builtins.int, np.integer)) and other < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")  # (before the dtype check)
         return self._inplace_operator(operator.pow, other)
 
     def __iand__(self, other: Any) -> "Tensor":
@@ -3117,7 +3119,8 @@ def _scaled(a: Tensor, other: Any, alpha: Any) -> Any:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     if isinstance(other, Tensor):
         return _cast(other * alpha, dtype)
-    return (dtype.type(other) * alpha).astype(dtype).item()  # a Python number of the result's kind
+    with np.errstate(over="ignore"):  # (wrapping around or overflowing to inf silently, as torch)
+        return (dtype.type(other) * alpha).astype(dtype).item()  # a Python number of the result's kind
 
 
 def _bitwise(a: Tensor, b: Any, ufunc) -> Tensor:
@@ -3433,10 +3436,7 @@ def _bincount(x: Tensor, weights: Any, minlength: Any) -> Tensor:
 
 def _check_same_dtype(a: Tensor, b: Tensor, name: str) -> None:
     if a._data.dtype != b._data.dtype:
-        raise RuntimeError(
-            f"{a.dtype.name.capitalize()} did not match {b.dtype.name.capitalize()}".replace("Float32", "Float")
-            .replace("Float64", "Double").replace("Int64", "Long")
-        )
+        raise RuntimeError(f"{dt.torch_type_name(a._data.dtype)} did not match {dt.torch_type_name(b._data.dtype)}")
 
 
 def _nonzero(a: np.ndarray) -> np.ndarray:
@@ -3500,7 +3500,7 @@ def _check_tensor_result_fits(t: Tensor, other: Any) -> None:
 def _check_bounds_fit(t: Tensor, *bounds: Any) -> None:
     """clamp_ with a number bound (`int_t.clamp_(2.5)`): torch's cast error names the C++ type (long int)."""
     for bound in bounds:
-        if isinstance(bound, numbers.Number):
+        if isinstance(bound, _Number):  # (a NumPy bool too: torch reads it as a float)
             result = _promote(t, bound)[0]._data.dtype
             if not dt.can_cast(result, t._data.dtype):
                 raise RuntimeError(f"result type {dt.torch_type_name(result)} can't be cast to the desired output "

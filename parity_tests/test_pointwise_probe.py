@@ -195,3 +195,105 @@ def test_two_tensor_function_names_its_arguments(name, number):
     assert_same(lambda m: getattr(m, name)(values(m, "float32"), number))
     assert_same(lambda m: getattr(m, name)(number, values(m, "float32")))
     assert_same(lambda m: getattr(values(m, "float32"), name)(number))
+
+
+# --------------------------------------------------------------------------- a number as the first argument
+NUMBERS = [True, 2, -3, 2.5, -0.0, 2 ** 40, np.float64(1.5), np.int64(3), np.True_]
+NUMBER_FIRST = {"add": lambda m, n, x: m.add(n, x), "add-alpha": lambda m, n, x: m.add(n, x, alpha=2),
+                "sub": lambda m, n, x: m.sub(n, x), "sub-alpha": lambda m, n, x: m.sub(n, x, alpha=2),
+                "mul": lambda m, n, x: m.mul(n, x), "div": lambda m, n, x: m.div(n, x),
+                "divide": lambda m, n, x: m.divide(n, x), "div-floor": lambda m, n, x: m.div(n, x, rounding_mode="floor"),
+                "div-trunc": lambda m, n, x: m.div(n, x, rounding_mode="trunc"),
+                "div-none": lambda m, n, x: m.div(n, x, rounding_mode=None)}
+
+
+@pytest.mark.parametrize("op", list(NUMBER_FIRST))
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int64", "float16", "float32", "float64"])
+@pytest.mark.parametrize("number", NUMBERS)
+def test_number_first(op, dtype, number):
+    assert_same(lambda m: NUMBER_FIRST[op](m, number, values(m, dtype)))
+    assert_same(lambda m: NUMBER_FIRST[op](m, number, values(m, dtype, zero_d=True)))
+
+
+@pytest.mark.parametrize("op", list(NUMBER_FIRST))
+@pytest.mark.parametrize("program", [
+    lambda m, f: f(m, 2.0, m.tensor([1.0, -2.0], requires_grad=True)),
+    lambda m, f: f(m, 3, m.tensor([[1.5], [4.0]], dtype=m.float64, requires_grad=True)).sum(),
+    lambda m, f: f(m, 2, 3), lambda m, f: f(m, 2.5, True), lambda m, f: f(m, np.float64(7.0), 2),
+])
+def test_number_first_grad_and_two_numbers(op, program):
+    assert_same(lambda m: program(m, NUMBER_FIRST[op]))
+
+
+# (not with a rounding_mode, nor as divide: there torch's parser error lists all its overloads)
+@pytest.mark.parametrize("op", ["add", "add-alpha", "sub", "sub-alpha", "mul", "div"])
+@pytest.mark.parametrize("args", [("a", "x"), (2, [1.0]), (None, "x"), (2, None)])
+def test_number_first_errors(op, args):
+    assert_same(lambda m: NUMBER_FIRST[op](m, *(values(m, "float32") if a == "x" else a for a in args)))
+
+
+def test_number_first_gradient():
+    def program(m):
+        x = m.tensor([1.0, -2.0, 4.0], requires_grad=True)
+        (m.sub(2, x, alpha=3) * m.div(1, x) + m.mul(2, x) * m.add(1, x, alpha=2)).sum().backward()
+        return x.grad
+    assert_same(program)
+
+
+@pytest.mark.parametrize("name", ["eq", "ne", "lt", "le", "gt", "ge", "fmod", "copysign"])
+@pytest.mark.parametrize("args", [(2, "x"), (np.float64(1.5), "x"), (2, 3), ("a", "x"), ("x", "a"), ("x", None),
+                                  ("x", [1.0]), (None, "x"), ("x", 2), ("x", np.True_)])
+def test_tensor_first_function_errors(name, args):
+    assert_same(lambda m: getattr(m, name)(*(values(m, "float32") if a == "x" else a for a in args)))
+
+
+# --------------------------------------------------------------------------- promotion and checks
+@pytest.mark.parametrize("left", ["bool", "uint8", "int8", "int16", "int32", "float16", "float64"])
+@pytest.mark.parametrize("right", ["bool", "uint8", "int8", "int32", "int64", "float16", "float32"])
+def test_isclose_dtype_mismatch_names(left, right):
+    assert_same(lambda m: m.isclose(values(m, left), values(m, right)))
+    assert_same(lambda m: values(m, left).allclose(values(m, right)))
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: m.result_type(values(m, "bool"), np.True_), lambda m: m.result_type(np.True_, values(m, "uint8")),
+    lambda m: m.result_type(values(m, "int8", zero_d=True), np.True_), lambda m: m.result_type(np.True_, np.True_),
+    lambda m: m.result_type(True, np.True_), lambda m: m.result_type(values(m, "float16"), np.True_),
+    lambda m: values(m, "bool") + np.True_, lambda m: m.where(values(m, "bool"), np.True_, np.True_),
+])
+def test_numpy_bool_promotes_as_a_float(program):
+    assert_same(program)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int64", "float16", "float32"])
+@pytest.mark.parametrize("number", [-3, 200, 2 ** 40, 70000.0])
+@pytest.mark.parametrize("op", ["add", "sub"])
+def test_alpha_overflow_is_silent(dtype, number, op):
+    if dtype not in ("float16", "float32") and isinstance(number, float):
+        number = 7
+    assert_same(lambda m: getattr(values(m, dtype), op)(number, alpha=3))
+    assert_same(lambda m: getattr(values(m, dtype).clone(), f"{op}_")(number, alpha=3))
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int32", "int64"])
+@pytest.mark.parametrize("program", [
+    lambda m, x: x.clamp_(min=np.True_), lambda m, x: x.clamp_(max=np.True_), lambda m, x: x.clamp_(np.float64(0.5)),
+])
+def test_clamp_in_place_numpy_bound_message(dtype, program):
+    assert_same(lambda m: program(m, values(m, dtype)))
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int64", "float64"])  # (float32's pow differs in the last bit)
+@pytest.mark.parametrize("exponent", [-3, np.int64(-1), -2.0, 2])
+def test_power_in_place_negative_integer_exponent(dtype, exponent):
+    def program(m):
+        x = values(m, dtype)
+        x **= exponent
+        return x
+    assert_same(program)
+
+
+@pytest.mark.parametrize("name", ["maximum", "logical_and", "hypot", "eq", "fmod"])
+@pytest.mark.parametrize("first", ["x", [1.0], 2])
+def test_function_with_one_argument(name, first):
+    assert_same(lambda m: getattr(m, name)(values(m, "float32") if first == "x" else first))
