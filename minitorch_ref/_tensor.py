@@ -817,9 +817,8 @@ class Tensor(TensorBase):
         return pointwise.NoGradient.apply(np.isfinite, self)
 
     def allclose(self, other: "Tensor", rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
-        _check_same_dtype(self, other, "allclose")
-        _check_broadcast(self._data.shape, other._data.shape)
-        return builtins.bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+        """Whether `isclose` holds everywhere (torch's definition: its checks, its formula and dtypes)."""
+        return builtins.bool(_isclose(self, other, rtol, atol, equal_nan)._data.all())
 
     # --- isclose, bitwise functions, true_divide, diff, unflatten, bincount ---
     def isclose(self, other: "Tensor", rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> "Tensor":

@@ -297,3 +297,21 @@ def test_power_in_place_negative_integer_exponent(dtype, exponent):
 @pytest.mark.parametrize("first", ["x", [1.0], 2])
 def test_function_with_one_argument(name, first):
     assert_same(lambda m: getattr(m, name)(values(m, "float32") if first == "x" else first))
+
+
+# --------------------------------------------------------------------------- allclose, gradients
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int64", "float16", "float32"])
+@pytest.mark.parametrize("options", [dict(rtol=-1), dict(atol=-0.5), dict(rtol=0, atol=0), dict(equal_nan=True),
+                                     dict(rtol=1e-3)])
+def test_allclose_is_isclose_everywhere(dtype, options):
+    assert_same(lambda m: m.allclose(values(m, dtype), values(m, dtype), **options))
+    assert_same(lambda m: values(m, dtype).allclose(values(m, dtype) * 1.0004, **options))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_gradient_of_square_root_power_at_signed_zeros(dtype):
+    def program(m):
+        x = m.tensor([0.0, -0.0, 4.0, float("nan")], dtype=getattr(m, dtype), requires_grad=True)
+        (x ** 0.5).sum().backward()
+        return x.grad
+    assert_same(program)

@@ -274,8 +274,9 @@ class PowTensor(Function):
 
 
 def _grad_base(grad, base, exponent):
-    # (torch computes b ** -0.5 as rsqrt(b): -inf at -0.0, where NumPy's power gives +inf)
-    power = 1 / np.sqrt(base) if np.isscalar(exponent) and exponent == 0.5 else np.power(base, exponent - 1)
+    # (torch computes b ** -0.5 as rsqrt(b): -inf at -0.0, where NumPy's power gives +inf; not in float16)
+    rsqrt = np.isscalar(exponent) and exponent == 0.5 and base.dtype != np.float16
+    power = 1 / np.sqrt(base) if rsqrt else np.power(base, exponent - 1)
     return np.where(exponent == 0, 0.0, grad * (exponent * power))  # (torch's order: float32 rounds alike)
 
 
