@@ -13,7 +13,8 @@ from . import _dtype as _dt
 from ._dtype import PACKAGE
 from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff,
                       _dim, _fold, _int_arg, _IntListArgument, _isclose, _promote, _read_int_lists,
-                      _require_tensor, _shift, _unflatten, _check_not_bool_sub)
+                      _require_tensor, _shift, _unflatten, _check_not_bool_sub,
+                      _check_clamp_bounds_match)
 from .ops import pointwise, shape
 
 __all__ = [
@@ -57,12 +58,27 @@ _UNARY = ["neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "t", "l
           "is_inference"]
 for _name in _UNARY:
     globals()[_name] = _method(_name, unary=True)
-for _name in ["pow", "clamp", "clip", "sum", "mean", "max", "min", "argmax", "argmin",
+for _name in ["pow", "sum", "mean", "max", "min", "argmax", "argmin",
               "softmax", "log_softmax", "cumsum", "squeeze", "gather", "index_select", "allclose", "equal", "all", "any", "mm", "dot",
               "masked_fill", "select", "take"]:
     globals()[_name] = _method(_name)
 _tensor_pow = pow
 _MISSING = object()  # (an argument not given: torch's parser checks the others' types first)
+
+
+def _clamp_function(name: str):
+    method = getattr(Tensor, name)
+
+    def fn(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+        _require_tensor(input, name, "input", 1)
+        _check_clamp_bounds_match(name, min, max, function=True)
+        return method(input, min, max)
+
+    fn.__name__, fn.__doc__ = name, f"`torch.{name}(input, min, max)` = `input.{name}(min, max)`."
+    return fn
+
+
+clamp, clip = _clamp_function("clamp"), _clamp_function("clip")
 
 
 def _function_of_two_tensors(name: str):
@@ -640,6 +656,10 @@ bitwise_left_shift = _shift_function("bitwise_left_shift", np.left_shift)
 bitwise_right_shift = _shift_function("bitwise_right_shift", np.right_shift)
 bitwise_not = _method("bitwise_not", unary=True)
 signbit = _method("signbit", unary=True)
+positive = _method("positive", unary=True)
+isreal = _method("isreal", unary=True)
+isposinf = _method("isposinf", unary=True)
+isneginf = _method("isneginf", unary=True)
 
 
 def _dtype_argument(value: Any, fn: str, name: str, position: int) -> np.dtype:
@@ -683,4 +703,5 @@ def result_type(tensor: Any, other: Any) -> Any:
 
 
 __all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_divide", "remainder", "bitwise_and",
-            "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not", "signbit", "promote_types", "can_cast", "result_type"]
+            "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not", "signbit", "positive", "isreal",
+            "isposinf", "isneginf", "promote_types", "can_cast", "result_type"]

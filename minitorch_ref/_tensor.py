@@ -571,7 +571,8 @@ class Tensor(TensorBase):
     @_operator
     def __rfloordiv__(self, other: Any) -> "Tensor":
         a, b = _promote(self, other)
-        return _as_tensor(b, like=a).to(a.dtype) // a
+        with np.errstate(over="ignore"):  # (1e40 // float32_t: inf, silently)
+            return _as_tensor(b, like=a).to(a.dtype) // a
 
     def remainder(self, other: Any) -> "Tensor":
         a, b = _promote(self, other)
@@ -606,6 +607,18 @@ class Tensor(TensorBase):
         if self._data.dtype == np.bool_:
             raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
         return self
+
+    positive = __pos__
+
+    def isreal(self) -> "Tensor":
+        """True everywhere: no complex dtypes here."""
+        return pointwise.NoGradient.apply(lambda a: np.ones(a.shape, dtype=bool), self)
+
+    def isposinf(self) -> "Tensor":
+        return pointwise.NoGradient.apply(np.isposinf, self)
+
+    def isneginf(self) -> "Tensor":
+        return pointwise.NoGradient.apply(np.isneginf, self)
 
     def pow(self, exponent: Any) -> "Tensor":
         a, b = _promote(self, exponent)
@@ -686,13 +699,8 @@ class Tensor(TensorBase):
         if min is None and max is None:
             raise RuntimeError(f"{dt.PACKAGE}.clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
-            if not (_tensor_or_none(min) and _tensor_or_none(max)):  # torch: a 0-d tensor passes as a number
-                bound = min if isinstance(min, Tensor) else max
-                if bound.ndim or bound.requires_grad:
-                    raise TypeError("clamp() received an invalid combination of arguments - got (Tensor, "
-                                    f"{type(max if bound is min else min).__name__}), but expected "
-                                    "(Tensor min = None, Tensor max = None) or (Number min = None, Number max = None)")
-            else:
+            _check_clamp_bounds_match("clamp", min, max)
+            if _tensor_or_none(min) and _tensor_or_none(max):
                 return _clamp_tensor(self, min, max)
         low = min.item() if isinstance(min, Tensor) else min
         high = max.item() if isinstance(max, Tensor) else max
@@ -1322,6 +1330,7 @@ class Tensor(TensorBase):
         return self._inplace_operator(operator.rshift, other)
 
     def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
+        _check_clamp_bounds_match("clamp_", min, max)
         _check_inplace(self)
         _check_output_shape(self, min, max)
         _check_bounds_fit(self, min, max)
@@ -1537,6 +1546,7 @@ class Tensor(TensorBase):
         _require_tensor(tensor2, name, "tensor2", position + 1)
         if isinstance(value, Tensor):
             value = value.item()
+        _readable(value)
         if not isinstance(value, _Number):
             raise TypeError(f"{name}(): argument 'value' must be Number, not {_type_name(value)}")
         if name == "addcdiv" and tensor1._data.dtype.kind in "iub" and tensor2._data.dtype.kind in "iub":
@@ -3174,6 +3184,26 @@ def _clamp_bounds(x: Tensor, kernel: str, *bounds: Any) -> list:
     return [None if b is None else _checked_scalar(b, x._data.dtype).item() for b in bounds]
 
 
+def _check_clamp_bounds_match(name: str, low: Any, high: Any, function: bool = False) -> None:
+    """torch's parser error for a tensor bound beside a number (a 0-d tensor without grad passes as a number):
+    clamp has one overload of tensors and one of numbers. The function form lists them with `input`."""
+    bound = low if isinstance(low, Tensor) else high
+    if not isinstance(bound, Tensor) or (_tensor_or_none(low) and _tensor_or_none(high)):
+        return
+    if bound.ndim == 0 and not bound.requires_grad:
+        return
+    names = ", ".join("Tensor" if isinstance(b, Tensor) else dt.python_type_name(b) for b in (low, high))
+    if function:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {names}), but expected "
+                        "one of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+                        " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n")
+    marked = ", ".join(f"!{n}!" for n in names.split(", "))
+    raise TypeError(f"{name}() received an invalid combination of arguments - got ({names}), but expected one of:\n"
+                    f" * (Tensor min = None, Tensor max = None)\n      didn't match because some of the arguments have "
+                    f"invalid types: ({marked})\n * (Number min = None, Number max = None)\n      didn't match because "
+                    f"some of the arguments have invalid types: ({marked})\n")
+
+
 def _clamp_tensor(x: Tensor, low: Tensor | None, high: Tensor | None) -> Tensor:
     """`clamp` with tensor bounds: all three broadcast together, and each bound gets a gradient."""
     bounds = [b for b in (low, high) if b is not None]
@@ -3497,13 +3527,15 @@ def _check_tensor_result_fits(t: Tensor, other: Any) -> None:
 
 
 def _check_bounds_fit(t: Tensor, *bounds: Any) -> None:
-    """clamp_ with a number bound (`int_t.clamp_(2.5)`): torch's cast error names the C++ type (long int)."""
+    """clamp_ with number bounds (`int_t.clamp_(2.5)`): the result type of the tensor and all its number bounds
+    must fit it; torch's cast error names the C++ type (long int)."""
+    result = t
     for bound in bounds:
         if isinstance(bound, _Number):  # (a NumPy bool too: torch reads it as a float)
-            result = _promote(t, bound)[0]._data.dtype
-            if not dt.can_cast(result, t._data.dtype):
-                raise RuntimeError(f"result type {dt.torch_type_name(result)} can't be cast to the desired output "
-                                   f"type {dt.cpp_type_name(t._data.dtype)}")
+            result = _promote(result, bound)[0]
+    if not dt.can_cast(result._data.dtype, t._data.dtype):
+        raise RuntimeError(f"result type {dt.torch_type_name(result._data.dtype)} can't be cast to the desired output "
+                           f"type {dt.cpp_type_name(t._data.dtype)}")
 
 
 def _inplace_twin(name: str, check: Any = None, differentiable: bool = True) -> Any:

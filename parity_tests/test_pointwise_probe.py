@@ -315,3 +315,61 @@ def test_gradient_of_square_root_power_at_signed_zeros(dtype):
         (x ** 0.5).sum().backward()
         return x.grad
     assert_same(program)
+
+
+# --------------------------------------------------------------------------- clamp's arguments
+@pytest.mark.parametrize("form", ["method", "in-place", "function", "clip"])
+@pytest.mark.parametrize("bounds", [("T", 2), (0, "T"), ("T", 2.5), (np.float64(0.5), "T"), ("T", "T"), ("T0g", 1),
+                                    ("T0", 1), (None, "T")])
+def test_clamp_tensor_beside_number(form, bounds):
+    def program(m):
+        def bound(b):
+            if not isinstance(b, str):
+                return b
+            return m.ones(4) if b == "T" else m.tensor(0.5, requires_grad=b == "T0g")
+        low, high = map(bound, bounds)
+        x = values(m, "float32")
+        if form == "method":
+            return x.clamp(low, high)
+        if form == "in-place":
+            return x.clamp_(low, high)
+        return (m.clamp if form == "function" else m.clip)(x, low, high)
+    assert_same(program)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int64", "float16"])
+@pytest.mark.parametrize("bounds", [(np.int64(2), np.float64(3.5)), (1, 2.5), (0.5, 3), (True, 2), (0, 1)])
+def test_clamp_in_place_checks_all_bounds_together(dtype, bounds):
+    assert_same(lambda m: values(m, dtype).clamp_(*bounds))
+
+
+# --------------------------------------------------------------------------- more of torch's pointwise functions
+@pytest.mark.parametrize("name", ["positive", "isreal", "isposinf", "isneginf"])
+@pytest.mark.parametrize("dtype", list(VALUES))
+def test_sign_and_kind_predicates(name, dtype):
+    assert_same(lambda m: getattr(m, name)(values(m, dtype)))
+    assert_same(lambda m: getattr(values(m, dtype, zero_d=True), name)())
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: m.isposinf(m.tensor([float("inf"), -float("inf"), 1.0], requires_grad=True)),
+    lambda m: m.positive(m.tensor([1.0, 2.0], requires_grad=True)), lambda m: m.isreal(2), lambda m: m.isneginf(2.0),
+])
+def test_predicates_edges(program):
+    assert_same(program)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "float16", "float32"])
+@pytest.mark.parametrize("number", [1e40, -1e40, 70000.0])
+def test_number_floor_divided_silently(dtype, number):
+    assert_same(lambda m: number // values(m, dtype))
+
+
+@pytest.mark.parametrize("name", ["addcmul", "addcdiv", "addcmul_"])
+@pytest.mark.parametrize("value", [2 ** 70, -2 ** 64, 2 ** 63])
+def test_addc_value_beyond_int64(name, value):
+    def program(m):
+        x = values(m, "float32")
+        return getattr(x if name.endswith("_") else m, name)(*([] if name.endswith("_") else [x]),
+                                                             values(m, "float32"), values(m, "float32"), value=value)
+    assert_same(program)
