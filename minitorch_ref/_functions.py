@@ -14,7 +14,7 @@ from ._dtype import PACKAGE
 from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff,
                       _dim, _fold, _int_arg, _IntListArgument, _isclose, _promote, _read_int_lists,
                       _require_tensor, _shift, _unflatten, _check_not_bool_sub,
-                      _check_clamp_bounds_match)
+                      _check_clamp_bounds_match, _invalid_arguments, _readable)
 from .ops import pointwise, shape
 
 __all__ = [
@@ -138,11 +138,9 @@ def _function_of_a_tensor_first(name: str):
 
     def fn(input: Tensor, other: Any = _MISSING) -> Tensor:
         if not isinstance(input, Tensor) or not isinstance(other, (Tensor,) + _NUMBERS):
-            given = (input,) if other is _MISSING else (input, other)
-            names = ", ".join("Tensor" if isinstance(v, Tensor) else _dt.python_type_name(v) for v in given)
-            raise TypeError(f"{name}() received an invalid combination of arguments - got ({names}), but expected "
-                            "one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n"
-                            " * (Tensor input, Number other, *, Tensor out = None)\n")
+            raise _invalid_arguments(name, (input,) if other is _MISSING else (input, other),
+                                     ("Tensor input, Tensor other, *, Tensor out = None",
+                                      "Tensor input, Number other, *, Tensor out = None"))
         return method(input, other)
 
     fn.__name__ = name
@@ -151,12 +149,21 @@ def _function_of_a_tensor_first(name: str):
 
 
 _NUMBERS = (builtins.bool, builtins.int, builtins.float, np.bool_, np.number)
+
+
+def lerp(input: Tensor, end: Tensor, weight: Any = _MISSING) -> Tensor:
+    """`input + weight * (end - input)`: input and end tensors, weight a tensor or a number."""
+    if not (isinstance(input, Tensor) and isinstance(end, Tensor) and isinstance(weight, (Tensor,) + _NUMBERS)):
+        raise _invalid_arguments("lerp", (input, end) if weight is _MISSING else (input, end, weight),
+                                 ("Tensor input, Tensor end, Tensor weight, *, Tensor out = None",
+                                  "Tensor input, Tensor end, Number weight, *, Tensor out = None"))
+    return input.lerp(end, weight)
 for _name in ["add", "sub", "mul", "div", "divide"]:
     globals()[_name] = _function_taking_a_number_first(_name)
 for _name in ["eq", "ne", "lt", "le", "gt", "ge", "fmod", "copysign"]:
     globals()[_name] = _function_of_a_tensor_first(_name)
 for _name in ["maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or", "logical_xor", "atan2", "arctan2",
-              "hypot", "logaddexp", "logaddexp2"]:
+              "hypot", "logaddexp", "logaddexp2", "ldexp"]:
     globals()[_name] = _function_of_two_tensors(_name)
 
 
@@ -299,7 +306,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 _ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix",
                   "sign"]
 _ISSUE12 = ["sort", "argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "addmm", "flip", "roll", "tril", "triu", "tile",
-            "narrow", "split", "chunk", "unbind", "movedim", "moveaxis", "prod", "var", "std", "amax", "amin", "aminmax", "mode", "logsumexp", "norm", "cumprod", "round", "lerp", "nan_to_num", "clamp_min", "clamp_max"]
+            "narrow", "split", "chunk", "unbind", "movedim", "moveaxis", "prod", "var", "std", "amax", "amin", "aminmax", "mode", "logsumexp", "norm", "cumprod", "round", "nan_to_num", "clamp_min", "clamp_max"]
 for _name in _ISSUE12_UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in _ISSUE12:
@@ -521,7 +528,7 @@ __all__ += ["median", "nanmedian", "unique", "diag", "repeat_interleave", "scatt
 _ISSUE12C_UNARY = ["msort", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan",
                    "arcsinh", "arccosh", "arctanh", "log10", "exp2", "erfc", "frac", "deg2rad", "rad2deg", "sgn", "sinc",
                    "trace"]
-_ISSUE12C = ["logit", "ldexp", "nansum", "nanmean", "diagonal"]
+_ISSUE12C = ["logit", "nansum", "nanmean", "diagonal"]
 for _name in _ISSUE12C_UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in _ISSUE12C:
@@ -558,7 +565,7 @@ def float_power(input: Any, exponent: Any) -> Tensor:
 
 __all__ += _ISSUE12C_UNARY + _ISSUE12C + ["var_mean", "std_mean", "xlogy", "float_power", "hypot", "logaddexp",
                                           "logaddexp2", "fmax", "fmin", "atan2", "arctan2", "fmod",
-                                          "copysign", "divide"]
+                                          "copysign", "divide", "lerp", "ldexp"]
 
 
 # --- isclose, diff, bincount, unflatten, divisions, bitwise ops, dtype rules ---
@@ -693,7 +700,7 @@ def result_type(tensor: Any, other: Any) -> Any:
         if isinstance(value, Tensor):
             groups[0 if value.ndim else 1].append(value._data.dtype)
         elif isinstance(value, (builtins.bool, builtins.int, builtins.float, np.bool_, np.integer, np.floating)):
-            groups[2].append(_dt.scalar_dtype(value))
+            groups[2].append(_dt.scalar_dtype(_readable(value)))
         else:
             names = ", ".join(type(v).__name__ if not isinstance(v, Tensor) else "Tensor" for v in (tensor, other))
             raise TypeError(f"result_type() received an invalid combination of arguments - got ({names}), but "

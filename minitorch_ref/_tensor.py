@@ -1513,9 +1513,11 @@ class Tensor(TensorBase):
     def arctan2(self, other: "Tensor") -> "Tensor":
         return _atan2(self, other, "arctan2")  # (its errors name it)
 
-    def lerp(self, end: "Tensor", weight: Any) -> "Tensor":
-        if not isinstance(end, Tensor):
-            raise TypeError(f"lerp(): argument 'end' (position 1) must be Tensor, not {dt.python_type_name(end)}")
+    def lerp(self, end: "Tensor", weight: Any = _NOT_GIVEN) -> "Tensor":
+        if not isinstance(end, Tensor) or not isinstance(weight, (Tensor,) + _Number):
+            given = (end,) if weight is _NOT_GIVEN else (end, weight)
+            raise _invalid_arguments("lerp", given, ("Tensor end, Tensor weight", "Tensor end, Number weight"),
+                                     None if weight is _NOT_GIVEN else ((Tensor, Tensor), (Tensor, _Number)))
         if self._data.dtype != end._data.dtype:
             raise RuntimeError(f"expected dtype {_dtype_word(self)} for `end` but got dtype {_dtype_word(end)}")
         if isinstance(weight, Tensor):
@@ -3192,16 +3194,31 @@ def _check_clamp_bounds_match(name: str, low: Any, high: Any, function: bool = F
         return
     if bound.ndim == 0 and not bound.requires_grad:
         return
-    names = ", ".join("Tensor" if isinstance(b, Tensor) else dt.python_type_name(b) for b in (low, high))
     if function:
-        raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {names}), but expected "
-                        "one of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
-                        " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n")
-    marked = ", ".join(f"!{n}!" for n in names.split(", "))
-    raise TypeError(f"{name}() received an invalid combination of arguments - got ({names}), but expected one of:\n"
-                    f" * (Tensor min = None, Tensor max = None)\n      didn't match because some of the arguments have "
-                    f"invalid types: ({marked})\n * (Number min = None, Number max = None)\n      didn't match because "
-                    f"some of the arguments have invalid types: ({marked})\n")
+        raise _invalid_arguments(name, (bound, low, high), ("Tensor input, Tensor min = None, Tensor max = None, *, "
+                                                            "Tensor out = None", "Tensor input, Number min = None, "
+                                                            "Number max = None, *, Tensor out = None"))
+    raise _invalid_arguments(name, (low, high), ("Tensor min = None, Tensor max = None",
+                                                 "Number min = None, Number max = None"), accepts=((), ()))
+
+
+def _invalid_arguments(name: str, given: tuple, overloads: tuple, accepts: tuple | None = None) -> TypeError:
+    """torch's parser error when none of a function's overloads takes the arguments: their types, then each
+    overload. With `accepts` (per overload, the types each argument may have; () for none, as torch's clamp
+    says) each overload is followed by the arguments, the ones it does not take marked."""
+    types = [_argument_type(v) for v in given]
+    text = f"{name}() received an invalid combination of arguments - got ({', '.join(types)}), but expected one of:\n"
+    for i, overload in enumerate(overloads):
+        text += f" * ({overload})\n"
+        if accepts is not None:
+            kinds = accepts[i] or (() for _ in given)
+            marked = [t if kind and isinstance(v, kind) else f"!{t}!" for v, t, kind in zip(given, types, kinds)]
+            text += f"      didn't match because some of the arguments have invalid types: ({', '.join(marked)})\n"
+    return TypeError(text)
+
+
+def _argument_type(value: Any) -> str:
+    return "Tensor" if isinstance(value, Tensor) else dt.python_type_name(value)
 
 
 def _clamp_tensor(x: Tensor, low: Tensor | None, high: Tensor | None) -> Tensor:

@@ -373,3 +373,29 @@ def test_addc_value_beyond_int64(name, value):
         return getattr(x if name.endswith("_") else m, name)(*([] if name.endswith("_") else [x]),
                                                              values(m, "float32"), values(m, "float32"), value=value)
     assert_same(program)
+
+
+# --------------------------------------------------------------------------- lerp's and ldexp's arguments
+@pytest.mark.parametrize("args", [(2, "x", 0.5), ("x", 2, "x"), ("x", "x", "a"), ("x", "x", None), ("x", "x"),
+                                  (2.5, "x"), ("x", "x", np.float64(0.25)), ("x", "x", "x")])
+@pytest.mark.parametrize("form", ["function", "method", "in-place"])
+def test_lerp_arguments(args, form):
+    def program(m):
+        given = [values(m, "float32") if a == "x" else a for a in args]
+        if form == "function":
+            return m.lerp(*given)
+        return getattr(given[0], "lerp" if form == "method" else "lerp_")(*given[1:]) if isinstance(given[0], m.Tensor) \
+            else m.lerp(*given)
+    assert_same(program)
+
+
+@pytest.mark.parametrize("other", [2, 1.5, np.int64(2), [1]])
+def test_ldexp_function_names_other_at_position_2(other):
+    assert_same(lambda m: m.ldexp(values(m, "float32"), other))
+    assert_same(lambda m: values(m, "float32").ldexp(other))
+
+
+@pytest.mark.parametrize("number", [2 ** 64, 2 ** 70, -2 ** 64, 2 ** 63 - 1])
+@pytest.mark.parametrize("other", ["x0", 2.5, "x"])
+def test_result_type_of_an_unreadable_int(number, other):
+    assert_same(lambda m: m.result_type(number, values(m, "int8", zero_d=other == "x0") if other != 2.5 else other))
