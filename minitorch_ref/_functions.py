@@ -59,7 +59,7 @@ _UNARY = ["neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "t", "l
 for _name in _UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in ["pow", "sum", "mean", "max", "min", "argmax", "argmin",
-              "softmax", "log_softmax", "cumsum", "squeeze", "gather", "index_select", "allclose", "equal", "all", "any", "mm", "dot",
+              "softmax", "log_softmax", "cumsum", "squeeze", "gather", "index_select", "allclose", "all", "any", "mm", "dot",
               "masked_fill", "select", "take"]:
     globals()[_name] = _method(_name)
 _tensor_pow = pow
@@ -163,7 +163,7 @@ for _name in ["add", "sub", "mul", "div", "divide"]:
 for _name in ["eq", "ne", "lt", "le", "gt", "ge", "fmod", "copysign"]:
     globals()[_name] = _function_of_a_tensor_first(_name)
 for _name in ["maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or", "logical_xor", "atan2", "arctan2",
-              "hypot", "logaddexp", "logaddexp2", "ldexp"]:
+              "hypot", "logaddexp", "logaddexp2", "ldexp", "equal"]:
     globals()[_name] = _function_of_two_tensors(_name)
 
 

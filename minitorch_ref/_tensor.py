@@ -504,7 +504,7 @@ class Tensor(TensorBase):
     __radd__ = __add__
 
     def add(self, other: Any, *, alpha: Any = 1) -> "Tensor":
-        return self + (other if _is_one(alpha) else _scaled(self, other, alpha))
+        return self + (other if _is_one(alpha) else _scaled(self, other, alpha, "add"))
 
     @_operator
     def __sub__(self, other: Any) -> "Tensor":
@@ -521,7 +521,7 @@ class Tensor(TensorBase):
 
     def sub(self, other: Any, *, alpha: Any = 1) -> "Tensor":
         _check_not_bool_sub(self, other)  # (before alpha scales a bool `other` into a number)
-        return self - (other if _is_one(alpha) else _scaled(self, other, alpha))
+        return self - (other if _is_one(alpha) else _scaled(self, other, alpha, "sub"))
 
     @_operator
     def __mul__(self, other: Any) -> "Tensor":
@@ -889,6 +889,7 @@ class Tensor(TensorBase):
         return _bincount(self, weights, minlength)
 
     def equal(self, other: "Tensor") -> bool:
+        _require_tensor(other, "equal", "other", 1)
         return self._data.shape == other._data.shape and builtins.bool(np.array_equal(self._data, other._data))
 
     def all(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
@@ -1268,11 +1269,12 @@ class Tensor(TensorBase):
 
     def add_(self, other: Any, *, alpha: Any = 1) -> "Tensor":
         _check_inplace(self)
-        return self._inplace(self.add(other, alpha=alpha))
+        return self._inplace(self + (other if _is_one(alpha) else _scaled(self, other, alpha, "add_")))
 
     def sub_(self, other: Any, *, alpha: Any = 1) -> "Tensor":
         _check_inplace(self)
-        return self._inplace(self.sub(other, alpha=alpha))
+        _check_not_bool_sub(self, other)
+        return self._inplace(self - (other if _is_one(alpha) else _scaled(self, other, alpha, "sub_")))
 
     def mul_(self, other: Any) -> "Tensor":
         _check_inplace(self)
@@ -3119,9 +3121,13 @@ def _is_one(alpha: Any) -> bool:
     return type(alpha) is builtins.int and alpha == 1
 
 
-def _scaled(a: Tensor, other: Any, alpha: Any) -> Any:
+def _scaled(a: Tensor, other: Any, alpha: Any, name: str) -> Any:
     """`other * alpha` for add/sub's `alpha=`, computed in the result dtype of `a` and `other` (alpha takes
     no part in it: bools stay bools), after torch's checks of alpha's type against that dtype."""
+    if isinstance(alpha, Tensor) and alpha.ndim == 0:  # (read as its number, as torch's parser does)
+        alpha = alpha.item()
+    if not isinstance(alpha, _Number):
+        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {dt.python_type_name(alpha)}")
     a, other = _promote(a, other)
     dtype = a._data.dtype
     if isinstance(alpha, (builtins.bool, np.bool_)) and dtype != np.bool_:

@@ -399,3 +399,19 @@ def test_ldexp_function_names_other_at_position_2(other):
 @pytest.mark.parametrize("other", ["x0", 2.5, "x"])
 def test_result_type_of_an_unreadable_int(number, other):
     assert_same(lambda m: m.result_type(number, values(m, "int8", zero_d=other == "x0") if other != 2.5 else other))
+
+
+# --------------------------------------------------------------------------- alpha's type, equal's other
+@pytest.mark.parametrize("op", ["add", "sub", "add_", "sub_"])
+@pytest.mark.parametrize("alpha", ["a", None, [1], "T0", "T2", np.float64(0.5), 2])
+def test_alpha_must_be_a_number(op, alpha):
+    def program(m):
+        a = {"T0": m.tensor(2.0), "T2": m.ones(2)}.get(alpha, alpha) if isinstance(alpha, str) else alpha
+        return getattr(values(m, "float32"), op)(values(m, "float32"), alpha=a)
+    assert_same(program)
+
+
+@pytest.mark.parametrize("other", [1, 2.5, None, [1.0]])
+def test_equal_wants_a_tensor(other):
+    assert_same(lambda m: m.equal(values(m, "float32"), other))
+    assert_same(lambda m: values(m, "float32").equal(other))
