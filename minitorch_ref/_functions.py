@@ -124,7 +124,7 @@ def _wrapped_number(name: str, number: Any, other: Any, floating: bool) -> Tenso
                             f"{_dt.python_type_name(other)}")
         return _as_tensor(float(number) if isinstance(number, np.bool_) else
                           number.item() if isinstance(number, np.generic) else number)
-    if name == "sub":
+    if name in ("sub", "subtract"):
         _check_not_bool_sub(other, number)  # (before the number takes other's dtype: `torch.sub(2, mask)`)
     promoted, number = _promote(other, number, floating)
     with np.errstate(over="ignore"):  # (silent, as torch: 2 ** 40 in float16 is inf)
@@ -158,9 +158,10 @@ def lerp(input: Tensor, end: Tensor, weight: Any = _MISSING) -> Tensor:
                                  ("Tensor input, Tensor end, Tensor weight, *, Tensor out = None",
                                   "Tensor input, Tensor end, Number weight, *, Tensor out = None"))
     return input.lerp(end, weight)
-for _name in ["add", "sub", "mul", "div", "divide"]:
+for _name in ["add", "sub", "mul", "div", "divide", "subtract", "multiply"]:
     globals()[_name] = _function_taking_a_number_first(_name)
-for _name in ["eq", "ne", "lt", "le", "gt", "ge", "fmod", "copysign"]:
+for _name in ["eq", "ne", "lt", "le", "gt", "ge", "fmod", "copysign", "not_equal", "less", "less_equal", "greater",
+              "greater_equal"]:
     globals()[_name] = _function_of_a_tensor_first(_name)
 for _name in ["maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or", "logical_xor", "atan2", "arctan2",
               "hypot", "logaddexp", "logaddexp2", "ldexp", "equal"]:
@@ -663,6 +664,8 @@ bitwise_left_shift = _shift_function("bitwise_left_shift", np.left_shift)
 bitwise_right_shift = _shift_function("bitwise_right_shift", np.right_shift)
 bitwise_not = _method("bitwise_not", unary=True)
 signbit = _method("signbit", unary=True)
+negative = _method("negative", unary=True)
+absolute = _method("absolute", unary=True)
 positive = _method("positive", unary=True)
 isreal = _method("isreal", unary=True)
 isposinf = _method("isposinf", unary=True)
@@ -710,5 +713,6 @@ def result_type(tensor: Any, other: Any) -> Any:
 
 
 __all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_divide", "remainder", "bitwise_and",
-            "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not", "signbit", "positive", "isreal",
+            "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not", "signbit", "positive", "isreal", "negative", "absolute",
+            "subtract", "multiply", "not_equal", "less", "less_equal", "greater", "greater_equal",
             "isposinf", "isneginf", "promote_types", "can_cast", "result_type"]

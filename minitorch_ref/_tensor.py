@@ -551,6 +551,7 @@ class Tensor(TensorBase):
         return pointwise.DivRounding.apply(a, b, rounding_mode)
 
     divide = div
+    subtract = sub
 
     @_operator
     def __rtruediv__(self, other: Any) -> "Tensor":
@@ -601,7 +602,7 @@ class Tensor(TensorBase):
             )
         return pointwise.Neg.apply(self)
 
-    neg = __neg__
+    neg = negative = __neg__
 
     def __pos__(self) -> "Tensor":
         if self._data.dtype == np.bool_:
@@ -722,8 +723,7 @@ class Tensor(TensorBase):
         if not isinstance(other, (Tensor, np.ndarray, numbers.Number, np.bool_)):
             if operator:
                 return NotImplemented
-            raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(other).__name__}), "
-                            f"but expected one of:\n * (Tensor other)\n * (Number other)")
+            raise _invalid_arguments(name, (other,), ("Tensor other", "Number other"), ((Tensor,), (_Number,)))
         a, b = _promote(self, other)
         return pointwise.NoGradient.apply(ufunc, a, b)
 
@@ -762,6 +762,22 @@ class Tensor(TensorBase):
 
     def ge(self, other: Any) -> "Tensor":
         return self._compare(other, np.greater_equal, "ge")
+
+    # torch's longer names of the comparisons (their errors name them so)
+    def not_equal(self, other: Any) -> "Tensor":
+        return self._compare(other, np.not_equal, "not_equal")
+
+    def less(self, other: Any) -> "Tensor":
+        return self._compare(other, np.less, "less")
+
+    def less_equal(self, other: Any) -> "Tensor":
+        return self._compare(other, np.less_equal, "less_equal")
+
+    def greater(self, other: Any) -> "Tensor":
+        return self._compare(other, np.greater, "greater")
+
+    def greater_equal(self, other: Any) -> "Tensor":
+        return self._compare(other, np.greater_equal, "greater_equal")
 
     def __contains__(self, element: Any) -> bool:
         """`element in t`: whether `element == t` anywhere (a tensor element broadcasts against t,
@@ -3218,13 +3234,24 @@ def _invalid_arguments(name: str, given: tuple, overloads: tuple, accepts: tuple
         text += f" * ({overload})\n"
         if accepts is not None:
             kinds = accepts[i] or (() for _ in given)
-            marked = [t if kind and isinstance(v, kind) else f"!{t}!" for v, t, kind in zip(given, types, kinds)]
+            marked = [t if kind and isinstance(v, kind) else f"!{_marked_type(v)}!" for v, t, kind in
+                      zip(given, types, kinds)]
             text += f"      didn't match because some of the arguments have invalid types: ({', '.join(marked)})\n"
     return TypeError(text)
 
 
 def _argument_type(value: Any) -> str:
     return "Tensor" if isinstance(value, Tensor) else dt.python_type_name(value)
+
+
+def _marked_type(value: Any) -> str:
+    """A mismatched argument's type as torch marks it: a list or tuple with its items' types, written as
+    Python writes the sequence (`list of [int, float]`, `tuple of (int,)`)."""
+    if type(value) is list:
+        return f"list of [{', '.join(map(_argument_type, value))}]"
+    if type(value) is tuple:
+        return f"tuple of ({', '.join(map(_argument_type, value))}{',' if len(value) == 1 else ''})"
+    return _argument_type(value)
 
 
 def _clamp_tensor(x: Tensor, low: Tensor | None, high: Tensor | None) -> Tensor:
@@ -3624,6 +3651,9 @@ def _comparison_twin(name: str) -> Any:
 Tensor.float_power_ = _float_power_
 for _name in ["eq", "ne", "lt", "le", "gt", "ge"]:
     setattr(Tensor, f"{_name}_", _comparison_twin(_name))
+# torch's other names of the same ops
+Tensor.absolute, Tensor.multiply = Tensor.abs, Tensor.mul
+Tensor.absolute_, Tensor.negative_, Tensor.subtract_, Tensor.multiply_ = Tensor.abs_, Tensor.neg_, Tensor.sub_, Tensor.mul_
 
 
 def _no_identity_error(ord: float) -> RuntimeError:

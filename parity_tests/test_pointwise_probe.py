@@ -415,3 +415,40 @@ def test_alpha_must_be_a_number(op, alpha):
 def test_equal_wants_a_tensor(other):
     assert_same(lambda m: m.equal(values(m, "float32"), other))
     assert_same(lambda m: values(m, "float32").equal(other))
+
+
+# --------------------------------------------------------------------------- torch's other names
+ALIASES = {"subtract": lambda m, x, y: m.subtract(x, y, alpha=2), "multiply": lambda m, x, y: m.multiply(x, y),
+           "subtract-number": lambda m, x, y: m.subtract(2, x), "multiply-number": lambda m, x, y: m.multiply(3, y),
+           "negative": lambda m, x, y: m.negative(x), "absolute": lambda m, x, y: m.absolute(x),
+           "not_equal": lambda m, x, y: m.not_equal(x, y), "less": lambda m, x, y: m.less(x, 1.5),
+           "less_equal": lambda m, x, y: m.less_equal(x, y), "greater": lambda m, x, y: m.greater(x, y),
+           "greater_equal": lambda m, x, y: m.greater_equal(x, 0),
+           "method-subtract": lambda m, x, y: x.subtract(y), "method-multiply": lambda m, x, y: x.multiply(y),
+           "method-negative": lambda m, x, y: x.negative(), "method-absolute": lambda m, x, y: x.absolute(),
+           "method-greater": lambda m, x, y: x.greater(y), "method-less_equal": lambda m, x, y: x.less_equal(1),
+           "in-place": lambda m, x, y: (x.clone().subtract_(y), x.clone().multiply_(y), x.clone().negative_(),
+                                        x.clone().absolute_()),
+           "greater-error": lambda m, x, y: x.greater("a"), "less-number-first": lambda m, x, y: m.less(2, x),
+           "negative-bool": lambda m, x, y: m.negative(x > 0), "absolute-int": lambda m, x, y: m.absolute(2)}
+
+
+@pytest.mark.parametrize("name", list(ALIASES))
+@pytest.mark.parametrize("grad", [False, True])
+def test_other_names(name, grad):
+    def program(m):
+        x = m.tensor([1.5, -2.0, 0.0, 3.0], requires_grad=grad)
+        y = m.tensor([1.5, 2.0, -1.0, 4.0])
+        return ALIASES[name](m, x * 1, y)
+    assert_same(program)
+
+
+@pytest.mark.parametrize("name", ["eq", "ne", "lt", "le", "gt", "ge", "greater", "not_equal"])
+@pytest.mark.parametrize("other", ["a", None, [1], [1.0, 2.0], ()])
+def test_comparison_method_argument_errors(name, other):
+    assert_same(lambda m: getattr(values(m, "float32"), name)(other))
+
+
+@pytest.mark.parametrize("other", [(1,), (1, 2.0), [], [1, "a"], [[1]], ((1,),)])
+def test_comparison_marks_sequences_with_their_items(other):
+    assert_same(lambda m: values(m, "float32").eq(other))
