@@ -15,7 +15,7 @@ from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_dif
                       _dim, _fold, _int_arg, _IntListArgument, _isclose, _promote, _read_int_lists,
                       _require_tensor, _shift, _unflatten, _check_not_bool_sub,
                       _check_clamp_bounds_match, _invalid_arguments, _readable)
-from .ops import pointwise, shape
+from .ops import pointwise, reduction, shape
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "clamp", "clip",
@@ -716,3 +716,79 @@ __all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_di
             "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not", "signbit", "positive", "isreal", "negative", "absolute",
             "subtract", "multiply", "not_equal", "less", "less_equal", "greater", "greater_equal",
             "isposinf", "isneginf", "promote_types", "can_cast", "result_type"]
+
+
+# --- sorting, searching and running ops (the sorting probe) ---
+_SORTING = ["cummax", "cummin", "logcumsumexp", "unique_consecutive", "diag_embed"]
+for _name in _SORTING:
+    globals()[_name] = _method(_name)
+
+
+def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
+    """Counts of `input`'s values in `bins` equal bins over [min, max] (the data's range when both are 0)."""
+    _require_tensor(input, "histc", "input", 1)
+    return input._histc(bins, min, max, 2)
+
+
+
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,
+                 side: str | None = None, sorter: Tensor | None = None) -> Tensor:
+    """For each value of `input`, the index at which it would go into `sorted_sequence` (along its last dim)
+    to keep it sorted: the first such place, or the last with `right=True` / `side='right'`. No gradient."""
+    _require_tensor(sorted_sequence, "searchsorted", "sorted_sequence", 1)
+    values = input if isinstance(input, Tensor) else _as_tensor(input)
+    right = _search_side(right, side)
+    _check_search(sorted_sequence, values, isinstance(input, Tensor), sorter)
+    if sorted_sequence._data.dtype == np.bool_:
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
+    index_dtype = np.int32 if out_int32 else np.int64
+    order = None if sorter is None else sorter._data
+    return pointwise.NoGradient.apply(
+        lambda b, v: reduction.searchsorted(b, v, right, order).astype(index_dtype), sorted_sequence, values)
+
+
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
+    """The bucket of each value of `input` between the sorted 1-D `boundaries` (searchsorted's index)."""
+    _require_tensor(boundaries, "bucketize", "boundaries", 2)
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def _search_side(right: bool, side: str | None) -> bool:
+    """searchsorted's `side` ('left', 'right') and `right`, which must not say opposite things."""
+    if side is None:
+        return right
+    if side not in ("left", "right"):
+        raise RuntimeError(f"{PACKAGE}.searchsorted(): side can only be 'left' or 'right' but got {side}")
+    if right and side == "left":
+        raise RuntimeError(f"{PACKAGE}.searchsorted(): side and right can't be set to opposites, got side of left "
+                           "while right was True")
+    return side == "right"
+
+
+def _check_search(boundaries: Tensor, values: Tensor, values_a_tensor: bool, sorter: Tensor | None) -> None:
+    """torch's checks of searchsorted's arguments, with its messages (`torch.` named as this package)."""
+    prefix = f"{PACKAGE}.searchsorted():"
+    if sorter is not None:
+        if sorter._data.dtype != np.int64:
+            raise RuntimeError(f"{prefix} sorter must be a tensor of long dtype but got dtype "
+                               f"{_dt.torch_type_name(sorter._data.dtype)}")
+        if sorter.shape != boundaries.shape:
+            raise RuntimeError(f"{prefix} boundary and sorter must have the same size, but got boundary tensor "
+                               f"{list(boundaries.shape)}and got sorter tensor {list(sorter.shape)}")
+    if boundaries.ndim == 0:
+        raise RuntimeError(f"{prefix} boundaries tensor should have positive dimension, but got 0 dimension")
+    if not values_a_tensor and boundaries.ndim != 1:
+        raise RuntimeError(f"{prefix} input value can be a scalar only when boundaries tensor dimension is 1, but we "
+                           f"got boundaries tensor dim({boundaries.ndim}) and input value's dim(0) numel(1)")
+    if boundaries.ndim > 1 and (values.ndim != boundaries.ndim or values.shape[:-1] != boundaries.shape[:-1]):
+        raise RuntimeError(f"{prefix} boundaries tensor should be 1 dimension or the first N-1 dimensions of "
+                           f"boundaries tensor and input value tensor must match, but we got boundaries tensor "
+                           f"{list(boundaries.shape)} and input value tensor {list(values.shape)}")
+    size = boundaries.shape[-1]
+    if sorter is not None and sorter._data.size and not 0 <= sorter._data.min() <= sorter._data.max() < size:
+        raise RuntimeError(f"{prefix} sorter index out of range")
+
+
+__all__ += _SORTING + ["histc", "searchsorted", "bucketize"]

@@ -2240,6 +2240,53 @@ class Tensor(TensorBase):
         values, indices = reduction.Kthvalue.apply(self, d, keepdim, k)
         return _MaxResult(values, indices, "kthvalue")
 
+    def cummax(self, dim: int):
+        """(values, indices) of the running max along `dim` (ties and nan: the newest, as torch)."""
+        return self._running_extreme(dim, reduction.Cummax, "cummax")
+
+    def cummin(self, dim: int):
+        return self._running_extreme(dim, reduction.Cummin, "cummin")
+
+    def _running_extreme(self, dim: Any, op: type, name: str):
+        values, indices = op.apply(self, _dim(dim, self.ndim, name))
+        return _MaxResult(values, indices, name)
+
+    def logcumsumexp(self, dim: int) -> "Tensor":
+        """log(cumsum(exp(x))) along `dim`, computed without overflow; floating input only (torch's kernel)."""
+        d = _dim(dim, self.ndim, "logcumsumexp")
+        if self._data.dtype.kind != "f":
+            raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
+                                      f"'{dt.torch_type_name(self._data.dtype)}'")
+        return reduction.Logcumsumexp.apply(self, d)
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None):
+        """One value (or slice along `dim`) per run of equal neighbours, with the inverse and counts on request."""
+        values, inverse, counts = reduction.UniqueConsecutive.apply(self, self._unique_dim(dim))
+        out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
+        return out[0] if len(out) == 1 else out
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> "Tensor":
+        """Each vector along the last dim put on diagonal `offset` of a matrix spanning `dim1`, `dim2`."""
+        d1, d2 = _dim(dim1, self.ndim + 1, "diag_embed", "dim1", 2), _dim(dim2, self.ndim + 1, "diag_embed", "dim2", 3)
+        if d1 == d2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        return shape.DiagEmbed.apply(self, _int_arg(offset, "diag_embed", "offset"), d1, d2)
+
+    def histc(self, bins: int = 100, min: Any = 0, max: Any = 0) -> "Tensor":
+        """Counts in `bins` equal bins over [min, max] (min = max = 0: the data's range); no gradient.
+        As torch's kernel: bin (x - min) * bins / (max - min) in the input's dtype, max in the last bin,
+        values outside the range and nan left out."""
+        return self._histc(bins, min, max, 1)
+
+    def _histc(self, bins: Any, min: Any, max: Any, position: int) -> "Tensor":
+        bins = _int_arg(bins, "histc", "bins", position)
+        if self._data.dtype.kind != "f":
+            raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{dt.torch_type_name(self._data.dtype)}'")
+        if bins <= 0:
+            raise RuntimeError(f"{dt.PACKAGE}.histogram(): bins must be > 0, but got {bins} for dimension 0")
+        low, high = _histc_range(self._data, builtins.float(min), builtins.float(max))
+        return pointwise.NoGradient.apply(lambda a: _histc_counts(a, bins, low, high), self.detach())
+
     def msort(self) -> "Tensor":
         """The values sorted along dim 0 (`sort(0).values`)."""
         return self.sort(0)[0]
@@ -2248,6 +2295,13 @@ class Tensor(TensorBase):
                dim: int | None = None):
         """The distinct values, sorted (torch sorts on the CPU whatever `sorted` says), or the distinct
         slices along `dim`; with the inverse (where each element went) and counts on request."""
+        d = self._unique_dim(dim)
+        values, inverse, counts = (reduction.Unique if d is None else reduction.UniqueDim).apply(self, d)
+        out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
+        return out[0] if len(out) == 1 else out
+
+    def _unique_dim(self, dim: int | None) -> int | None:
+        """unique's (and unique_consecutive's) `dim`, normalised, with torch's checks of an empty input."""
         if dim is not None and self.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         d = None if dim is None else _dim(dim, self.ndim)
@@ -2255,14 +2309,12 @@ class Tensor(TensorBase):
             raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
         if d is not None and self._data.size == 0 and self._data.shape.count(0) > 1:
             raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
-        values, inverse, counts = (reduction.Unique if d is None else reduction.UniqueDim).apply(self, d)
-        out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
-        return out[0] if len(out) == 1 else out
+        return d
 
     def diag(self, diagonal: int = 0) -> "Tensor":
         """A vector -> the square matrix with it on diagonal `diagonal`; a matrix -> that diagonal."""
         if self.ndim == 1:
-            return shape.DiagEmbed.apply(self, builtins.int(diagonal))
+            return shape.DiagEmbed.apply(self, builtins.int(diagonal), 0, 1)
         if self.ndim == 2:
             return shape.Diagonal.apply(self, builtins.int(diagonal))
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
@@ -2531,6 +2583,28 @@ def _rebuild(array: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 _new = object.__new__
+
+
+def _histc_range(a: np.ndarray, low: float, high: float) -> tuple:
+    """histc's [min, max]: the data's range when both are 0, widened by 1 each way when it is one point."""
+    if low > high:
+        raise RuntimeError(f"{dt.PACKAGE}.histc: max must be larger than min")
+    if low == high == 0 and a.size:  # (a nan in the data makes the range nan: torch refuses it below)
+        low, high = builtins.float(a.min()), builtins.float(a.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise RuntimeError(f"{dt.PACKAGE}.histc: range of [{low:g}, {high:g}] is not finite")
+    return low, high
+
+
+def _histc_counts(a: np.ndarray, bins: int, low: float, high: float) -> np.ndarray:
+    """The counts, in a's dtype, with torch's bin arithmetic in a's dtype (float16 stays float16)."""
+    low_, high_ = a.dtype.type(low), a.dtype.type(high)
+    x = a.reshape(-1)
+    x = x[(x >= low_) & (x <= high_)]  # (nan fails both)
+    place = ((x - low_) * a.dtype.type(bins) / (high_ - low_)).astype(np.int64)
+    return np.bincount(np.minimum(place, bins - 1), minlength=bins).astype(a.dtype)
 
 
 class _MaxResult(tuple):

@@ -812,3 +812,116 @@ class Dist(VectorNorm):
             raise RuntimeError("Expected a proper Tensor but got None (or an undefined Tensor in C++) for argument "
                                "#0 'self'")
         return g, None if g is None else -g, None
+
+
+# --- sorting, searching and running ops (the sorting probe) ---------------------------------------
+def _along_last(a: np.ndarray, dim: int) -> np.ndarray:
+    """`a` with `dim` moved last (a 0-d array as one element), for the running kernels."""
+    return np.moveaxis(a.reshape(a.shape or (1,)), dim, -1)
+
+
+def _back_from_last(a: np.ndarray, dim: int, shape: tuple) -> np.ndarray:
+    return np.moveaxis(a, -1, dim).reshape(shape)
+
+
+class Cummax(Function):
+    """(values, indices) of the running max along `dim`. As torch's kernel: a tie moves the index to the
+    newer element (>=), and a nan wins and stays (every later nan takes its place). The gradient goes to
+    the element each running value came from."""
+
+    node_name = "CummaxBackward0"
+    largest = True
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        x = _along_last(a, dim)
+        values, indices = x.copy(), np.zeros(x.shape, np.int64)
+        for i in range(1, x.shape[-1]):
+            new, best = x[..., i], values[..., i - 1]
+            wins = (new >= best if ctx.largest else new <= best) | (new != new)  # (new != new: a nan)
+            values[..., i] = np.where(wins, new, best)
+            indices[..., i] = np.where(wins, i, indices[..., i - 1])
+        ctx.dim, ctx.shape, ctx.indices = dim, a.shape, indices
+        return _back_from_last(values, dim, a.shape), _back_from_last(indices, dim, a.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = _along_last(grad, ctx.dim)
+        full = np.zeros(g.shape, g.dtype)
+        rows = np.indices(g.shape, sparse=True)[:-1]
+        np.add.at(full, (*rows, ctx.indices), g)  # (torch's scatter_add: a tied winner sums what it fed)
+        return _back_from_last(full, ctx.dim, ctx.shape), None
+
+
+class Cummin(Cummax):
+    node_name = "CumminBackward0"
+    largest = False
+
+
+def _reversed_logcumsumexp(a: np.ndarray) -> np.ndarray:
+    return np.flip(_accumulated(np.logaddexp.accumulate, np.flip(a, -1), axis=-1), -1)
+
+
+class Logcumsumexp(Function):
+    """log(cumsum(exp(x))) along `dim`, without overflow (np.logaddexp), accumulated wide as torch's kernel.
+    The gradient sum_{j>=i} grad_j exp(x_i - out_j) is taken in log space, positive and negative parts
+    apart, as torch's."""
+
+    node_name = "LogcumsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        out = _back_from_last(_accumulated(np.logaddexp.accumulate, _along_last(a, dim), axis=-1), dim, a.shape)
+        ctx.save_for_backward(a, out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = (_along_last(v, ctx.dim) for v in ctx.saved_tensors)
+        g = _along_last(grad, ctx.dim)
+        lowest = np.finfo(g.dtype).min
+        with np.errstate(divide="ignore"):
+            log_abs = np.log(np.abs(g))
+        parts = [np.exp(_reversed_logcumsumexp(np.where(sign, log_abs, lowest) - out) + a) for sign in (g > 0, g < 0)]
+        return _back_from_last(parts[0] - parts[1], ctx.dim, grad.shape), None
+
+
+class UniqueConsecutive(Unique):
+    """`unique_consecutive`: one value (or slice along `dim`) per run of equal neighbours; no derivative."""
+
+    node_name = "UniqueConsecutiveBackward0"
+    aten_name = "unique_consecutive"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        moved = a.reshape(-1) if dim is None else np.moveaxis(a, dim, 0)
+        rows = moved.reshape(len(moved), moved[:1].size)  # (one row per value, or per slice along dim)
+        starts = np.ones(len(rows), dtype=bool)
+        starts[1:] = (rows[1:] != rows[:-1]).any(axis=1)  # (nan != nan: each nan starts a run, as torch)
+        inverse = np.cumsum(starts) - 1
+        counts = np.diff(np.append(np.flatnonzero(starts), len(rows)))
+        values = moved[starts] if dim is None else np.moveaxis(moved[starts], 0, dim)
+        return values, inverse.reshape(a.shape if dim is None else -1), counts.astype(np.int64)
+
+
+def searchsorted(boundaries: np.ndarray, values: np.ndarray, right: bool, sorter: np.ndarray | None) -> np.ndarray:
+    """torch's binary search, step for step, for every value at once: boundaries (rows, n) with values
+    (rows, m), or boundaries (n,) with values of any shape. Left, the search moves past a boundary b
+    unless `b >= v`; right, unless `b > v`. A comparison with nan is false, so unsorted or nan
+    boundaries give torch's answers (np.searchsorted sorts nan last and would differ)."""
+    rows = boundaries.reshape(int(np.prod(boundaries.shape[:-1])), boundaries.shape[-1])
+    flat = values.reshape(-1, values.shape[-1]) if boundaries.ndim > 1 else values.reshape(1, -1)
+    order = None if sorter is None else sorter.reshape(rows.shape)
+    lo, hi = np.zeros(flat.shape, np.int64), np.full(flat.shape, rows.shape[1], np.int64)
+    while (lo < hi).any():
+        searching = lo < hi
+        mid = lo + ((hi - lo) >> 1)
+        place = np.minimum(mid, rows.shape[1] - 1)
+        if order is not None:
+            place = np.take_along_axis(np.broadcast_to(order, (flat.shape[0], rows.shape[1])), place, axis=1)
+        boundary = np.take_along_axis(np.broadcast_to(rows, (flat.shape[0], rows.shape[1])), place, axis=1)
+        go_right = ~(boundary > flat) if right else ~(boundary >= flat)
+        lo = np.where(searching & go_right, mid + 1, lo)
+        hi = np.where(searching & ~go_right, mid, hi)
+    return lo.reshape(values.shape)

@@ -561,18 +561,23 @@ class ModePad(Function):
 
 # --- issue 12: diag, scatter, index_add, masked_select ------------------------------------------
 class DiagEmbed(Function):
-    """`diag(v, k)` of a vector: a square matrix with `v` on diagonal `k`; the gradient is that diagonal."""
+    """`diag_embed(v, k, dim1, dim2)` (and `diag(v, k)` of a vector): each last-dim vector of `v` on diagonal `k`
+    of a square matrix spanning dims `dim1`, `dim2` of the result; the gradient is that diagonal."""
 
     node_name = "DiagEmbedBackward0"
 
     @staticmethod
-    def forward(ctx, a, k):
-        ctx.k = k
-        return np.diag(a, k)
+    def forward(ctx, a, k, dim1, dim2):
+        ctx.k, ctx.dims = k, (dim1, dim2)
+        n = a.shape[-1] + abs(k)
+        out = np.zeros(a.shape[:-1] + (n, n), a.dtype)
+        rows = np.arange(a.shape[-1]) + max(-k, 0)
+        out[..., rows, rows + k] = a
+        return np.moveaxis(out, (-2, -1), (dim1, dim2))
 
     @staticmethod
     def backward(ctx, grad):
-        return np.diagonal(grad, ctx.k).copy(), None
+        return np.diagonal(grad, ctx.k, *ctx.dims).copy(), None, None, None
 
 
 class Diagonal(Function):
