@@ -236,10 +236,12 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tup
     return input._kthvalue(k, dim, keepdim, 2)
 
 
-def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple:
-    """(values, indices): the k largest (or smallest) values of each slice along `dim`."""
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *,
+         out: Any = None) -> tuple:
+    """(values, indices): the k largest (or smallest) values of each slice along `dim` (written into `out`)."""
     _require_tensor(input, "topk", "input", 1)
-    return input._topk(k, dim, largest, 2)
+    result = input._topk(k, dim, largest, 2)
+    return result if out is None else _write_out(out, result, "topk")
 
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
@@ -722,6 +724,7 @@ __all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_di
 _SORTING = ["cummax", "cummin", "logcumsumexp", "unique_consecutive", "diag_embed"]
 for _name in _SORTING:
     globals()[_name] = _method(_name)
+sort = _method_out("sort")  # (in place of the plain form: torch takes out= too)
 
 
 def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
@@ -729,6 +732,23 @@ def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
     _require_tensor(input, "histc", "input", 1)
     return input._histc(bins, min, max, 2)
 
+
+def _running_with_out(name: str):
+    """`torch.cumsum` / `torch.cumprod`: with `out=` and no `dtype`, torch computes in out's dtype."""
+    method = getattr(Tensor, name)
+
+    def fn(input: Tensor, dim: int, *, dtype: Any = None, out: Any = None) -> Tensor:
+        _require_tensor(input, name, "input", 1)
+        if dtype is None and isinstance(out, Tensor):
+            dtype = out.dtype
+        result = method(input, dim, dtype=dtype)
+        return result if out is None else _write_out(out, result, name)
+
+    fn.__name__, fn.__doc__ = name, method.__doc__
+    return fn
+
+
+cumsum, cumprod = _running_with_out("cumsum"), _running_with_out("cumprod")
 
 
 def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,

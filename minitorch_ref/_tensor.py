@@ -1957,13 +1957,13 @@ class Tensor(TensorBase):
         x = self.to(dt.from_numpy_dtype(np_dtype)) if np_dtype is not None and self._data.dtype.kind == "f" else self
         return reduction.Cumprod.apply(x, _dim(dim, max(self.ndim, 1), "cumprod"), np_dtype)
 
-    def sort(self, dim: int = -1, descending: bool = False, stable: Any = None):
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: Any = None):
         """Always stable here; a given `stable=` picks torch's other overload (SortBackward1)."""
         op = reduction.Sort if stable is None else reduction.SortStable
         values, indices = op.apply(self, _dim(dim, self.ndim), descending, None)
         return _MaxResult(values, indices, "sort")
 
-    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> "Tensor":
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> "Tensor":
         return self.detach().sort(dim, descending)[1]
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
@@ -2070,14 +2070,16 @@ class Tensor(TensorBase):
         return shape.Roll.apply(self, shifts, tuple(_dim(d, self.ndim) for d in dims))
 
     def tril(self, diagonal: int = 0) -> "Tensor":
+        diagonal = _int_arg(diagonal, "tril", "diagonal")
         if self.ndim < 2:
             raise RuntimeError("tril: input tensor must have at least 2 dimensions")
-        return shape.Tril.apply(self, builtins.int(diagonal))
+        return shape.Tril.apply(self, diagonal)
 
     def triu(self, diagonal: int = 0) -> "Tensor":
+        diagonal = _int_arg(diagonal, "triu", "diagonal")
         if self.ndim < 2:
             raise RuntimeError("triu: input tensor must have at least 2 dimensions")
-        return shape.Triu.apply(self, builtins.int(diagonal))
+        return shape.Triu.apply(self, diagonal)
 
     def repeat(self, *sizes: Any, **keyword: Any) -> "Tensor":
         sizes = _shape_args(sizes, "repeat", "repeats", sym_int=True, keyword=keyword)

@@ -15,7 +15,10 @@ proves, beyond `test_reductions_probe.py`, `test_ops.py` and the op table:
   boundaries, and torch's checks and messages;
 - `diag_embed` (missing; `diag` of a vector now shares its kernel): offsets, dims, DiagEmbedBackward0 and errors;
 - `histc` (missing): torch's bins (max in the last one, outside values and nan left out), the data's range
-  when min = max = 0, a single point widened by 1, no gradient, and torch's errors.
+  when min = max = 0, a single point widened by 1, no gradient, and torch's errors;
+- `tril` / `triu` read `diagonal` as an int (a float is torch's TypeError; it was truncated);
+- `sort` / `argsort` take `stable` by keyword only (a third positional argument is a TypeError);
+- `torch.sort`, `torch.topk`, `torch.cumsum` and `torch.cumprod` take `out=` (a pair for sort and topk).
 """
 from __future__ import annotations
 
@@ -35,6 +38,13 @@ def _gradient(m, build, values, weights=None):
     first = out[0] if isinstance(out, tuple) else out
     (first * m.arange(1.0, first.numel() + 1).reshape(first.shape)).sum().backward()
     return out, x.grad
+
+
+def _out(m, call, *outs):
+    """`call(m, out)` with `out` the given empty tensors (one, or a pair): (its result, the out tensors)."""
+    made = [m.empty(0, dtype=getattr(m, dtype)) for dtype in outs]
+    out = made[0] if len(made) == 1 else tuple(made)
+    return call(m, out), tuple(made)
 
 
 # --------------------------------------------------------------------------- cummax / cummin
@@ -168,6 +178,14 @@ def test_diag_embed(call):
     assert_matches_torch(call)
 
 
+@pytest.mark.parametrize("call", [
+    lambda m: m.ones(2, 3).tril(1.5),
+    lambda m: m.ones(2, 3).triu(-1.0),
+])
+def test_tril_triu_read_diagonal_as_an_int(call):
+    assert_matches_torch(call)
+
+
 # --------------------------------------------------------------------------- histc
 @pytest.mark.parametrize("call", [
     lambda m: m.histc(m.tensor([1.0, 2.0, 1.0, 4.0]), bins=4, min=0, max=3),
@@ -185,6 +203,30 @@ def test_diag_embed(call):
     lambda m: m.tensor([1.0, 2.0]).histc(3.5),
 ])
 def test_histc(call):
+    assert_matches_torch(call)
+
+
+# --------------------------------------------------------------------------- sort, argsort, out=
+@pytest.mark.parametrize("call", [
+    lambda m: m.ones(2).sort(0, False, True),
+    lambda m: m.ones(2).argsort(0, False, True),
+])
+def test_sort_takes_stable_by_keyword_only(call):
+    """torch's parser words this TypeError oddly ('takes from 1 to 0 positional arguments'): same type."""
+    assert_matches_torch(call, same_message=False)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: _out(m, lambda m, out: m.sort(m.tensor([2.0, 1.0, 3.0]), out=out), "float32", "int64"),
+    lambda m: _out(m, lambda m, out: m.sort(m.tensor([[2, 1], [0, 3]]), 0, True, out=out), "int64", "int64"),
+    lambda m: _out(m, lambda m, out: m.topk(m.tensor([2.0, 1.0, 3.0]), 2, out=out), "float32", "int64"),
+    lambda m: _out(m, lambda m, out: m.cumsum(m.tensor([1.0, 2.0]), 0, out=out), "float32"),
+    lambda m: _out(m, lambda m, out: m.cumprod(m.tensor([1, 2, 3]), 0, out=out), "int64"),
+    lambda m: _out(m, lambda m, out: m.cumsum(m.tensor([1, 2]), 0, out=out), "float32"),  # (out's dtype)
+    lambda m: _out(m, lambda m, out: m.cumprod(m.tensor([1.5, 2.0]), 0, out=out), "int32"),
+    lambda m: _out(m, lambda m, out: m.cumsum(m.tensor([1.5, 2.0]), 0, dtype=m.float64, out=out), "float64"),
+])
+def test_sort_topk_cumsum_cumprod_write_out(call):
     assert_matches_torch(call)
 
 
