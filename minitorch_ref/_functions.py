@@ -724,13 +724,15 @@ __all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_di
 _SORTING = ["cummax", "cummin", "logcumsumexp", "unique_consecutive", "diag_embed"]
 for _name in _SORTING:
     globals()[_name] = _method(_name)
-sort = _method_out("sort")  # (in place of the plain form: torch takes out= too)
+for _name in ["sort", "cummax", "cummin", "logcumsumexp"]:  # (in place of the plain forms: torch takes out= too)
+    globals()[_name] = _method_out(_name)
 
 
-def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
+def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0, *, out: Any = None) -> Tensor:
     """Counts of `input`'s values in `bins` equal bins over [min, max] (the data's range when both are 0)."""
     _require_tensor(input, "histc", "input", 1)
-    return input._histc(bins, min, max, 2)
+    result = input._histc(bins, min, max, 2)
+    return result if out is None else _write_out(out, result, "histc")
 
 
 def _running_with_out(name: str):
@@ -752,7 +754,7 @@ cumsum, cumprod = _running_with_out("cumsum"), _running_with_out("cumprod")
 
 
 def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,
-                 side: str | None = None, sorter: Tensor | None = None) -> Tensor:
+                 side: str | None = None, sorter: Tensor | None = None, out: Any = None) -> Tensor:
     """For each value of `input`, the index at which it would go into `sorted_sequence` (along its last dim)
     to keep it sorted: the first such place, or the last with `right=True` / `side='right'`. No gradient."""
     _require_tensor(sorted_sequence, "searchsorted", "sorted_sequence", 1)
@@ -763,16 +765,18 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
         raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     index_dtype = np.int32 if out_int32 else np.int64
     order = None if sorter is None else sorter._data
-    return pointwise.NoGradient.apply(
+    result = pointwise.NoGradient.apply(
         lambda b, v: reduction.searchsorted(b, v, right, order).astype(index_dtype), sorted_sequence, values)
+    return result if out is None else _write_out(out, result, "searchsorted")
 
 
-def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False,
+              out: Any = None) -> Tensor:
     """The bucket of each value of `input` between the sorted 1-D `boundaries` (searchsorted's index)."""
     _require_tensor(boundaries, "bucketize", "boundaries", 2)
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
-    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)
 
 
 def _search_side(right: bool, side: str | None) -> bool:

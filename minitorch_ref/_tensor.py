@@ -1830,7 +1830,7 @@ class Tensor(TensorBase):
         d1, d2 = _dim(dim1, self.ndim, "diagonal", "dim1", 2), _dim(dim2, self.ndim, "diagonal", "dim2", 3)
         if d1 == d2:
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-        return reduction.DiagonalView.apply(self, builtins.int(offset), d1, d2)
+        return reduction.DiagonalView.apply(self, _int_arg(offset, "diagonal", "offset", 2), d1, d2)
 
     # (reductions)
     def _int_sum_dtype(self, dtype: Any, running: str | None = None):
@@ -1957,9 +1957,9 @@ class Tensor(TensorBase):
         x = self.to(dt.from_numpy_dtype(np_dtype)) if np_dtype is not None and self._data.dtype.kind == "f" else self
         return reduction.Cumprod.apply(x, _dim(dim, max(self.ndim, 1), "cumprod"), np_dtype)
 
-    def sort(self, dim: int = -1, descending: bool = False, *, stable: Any = None):
-        """Always stable here; a given `stable=` picks torch's other overload (SortBackward1)."""
-        op = reduction.Sort if stable is None else reduction.SortStable
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: Any = _NOT_GIVEN):
+        """Always stable here; a given `stable=` (None too) picks torch's other overload (SortBackward1)."""
+        op = reduction.Sort if stable is _NOT_GIVEN else reduction.SortStable
         values, indices = op.apply(self, _dim(dim, self.ndim), descending, None)
         return _MaxResult(values, indices, "sort")
 
@@ -2316,9 +2316,9 @@ class Tensor(TensorBase):
     def diag(self, diagonal: int = 0) -> "Tensor":
         """A vector -> the square matrix with it on diagonal `diagonal`; a matrix -> that diagonal."""
         if self.ndim == 1:
-            return shape.DiagEmbed.apply(self, builtins.int(diagonal), 0, 1)
+            return shape.DiagEmbed.apply(self, _int_arg(diagonal, "diag", "diagonal"), 0, 1)
         if self.ndim == 2:
-            return shape.Diagonal.apply(self, builtins.int(diagonal))
+            return shape.Diagonal.apply(self, _int_arg(diagonal, "diag", "diagonal"))
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
 
     def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None):

@@ -17,8 +17,12 @@ proves, beyond `test_reductions_probe.py`, `test_ops.py` and the op table:
 - `histc` (missing): torch's bins (max in the last one, outside values and nan left out), the data's range
   when min = max = 0, a single point widened by 1, no gradient, and torch's errors;
 - `tril` / `triu` read `diagonal` as an int (a float is torch's TypeError; it was truncated);
-- `sort` / `argsort` take `stable` by keyword only (a third positional argument is a TypeError);
-- `torch.sort`, `torch.topk`, `torch.cumsum` and `torch.cumprod` take `out=` (a pair for sort and topk).
+- `sort` / `argsort` take `stable` by keyword only (a third positional argument is a TypeError), and an
+  explicit `stable=None` picks torch's stable overload too (SortBackward1);
+- `diag` and `diagonal` read their offset as an int (a float was truncated);
+- `torch.sort`, `topk`, `cumsum`, `cumprod`, `cummax`, `cummin`, `logcumsumexp`, `histc`, `searchsorted` and
+  `bucketize` take `out=` (a pair for sort, topk, cummax and cummin; cumsum and cumprod computed in out's
+  dtype when no `dtype=` is given, as torch's).
 """
 from __future__ import annotations
 
@@ -181,8 +185,11 @@ def test_diag_embed(call):
 @pytest.mark.parametrize("call", [
     lambda m: m.ones(2, 3).tril(1.5),
     lambda m: m.ones(2, 3).triu(-1.0),
+    lambda m: m.ones(2).diag(1.5),
+    lambda m: m.ones(2, 2).diag(1.0),
+    lambda m: m.diagonal(m.ones(2, 2), 1.5),
 ])
-def test_tril_triu_read_diagonal_as_an_int(call):
+def test_tril_triu_diag_diagonal_read_the_offset_as_an_int(call):
     assert_matches_torch(call)
 
 
@@ -216,6 +223,10 @@ def test_sort_takes_stable_by_keyword_only(call):
     assert_matches_torch(call, same_message=False)
 
 
+def test_sort_with_stable_none_is_the_stable_overload():
+    assert_matches_torch(lambda m: m.sort(m.tensor([2.0, 1.0], requires_grad=True), stable=None, descending=True))
+
+
 @pytest.mark.parametrize("call", [
     lambda m: _out(m, lambda m, out: m.sort(m.tensor([2.0, 1.0, 3.0]), out=out), "float32", "int64"),
     lambda m: _out(m, lambda m, out: m.sort(m.tensor([[2, 1], [0, 3]]), 0, True, out=out), "int64", "int64"),
@@ -225,6 +236,13 @@ def test_sort_takes_stable_by_keyword_only(call):
     lambda m: _out(m, lambda m, out: m.cumsum(m.tensor([1, 2]), 0, out=out), "float32"),  # (out's dtype)
     lambda m: _out(m, lambda m, out: m.cumprod(m.tensor([1.5, 2.0]), 0, out=out), "int32"),
     lambda m: _out(m, lambda m, out: m.cumsum(m.tensor([1.5, 2.0]), 0, dtype=m.float64, out=out), "float64"),
+    lambda m: _out(m, lambda m, out: m.cummax(m.tensor([1.5, 2.0, 0.0]), 0, out=out), "float32", "int64"),
+    lambda m: _out(m, lambda m, out: m.cummin(m.tensor([1, 0, 2]), 0, out=out), "int64", "int64"),
+    lambda m: _out(m, lambda m, out: m.logcumsumexp(m.tensor([1.5, 2.0]), 0, out=out), "float32"),
+    lambda m: _out(m, lambda m, out: m.histc(m.tensor([1.5, 0.5]), 2, out=out), "float32"),
+    lambda m: _out(m, lambda m, out: m.searchsorted(m.tensor([1.0, 2.0]), m.tensor([1.5]), out=out), "int64"),
+    lambda m: _out(m, lambda m, out: m.bucketize(m.tensor([[1.5]]), m.tensor([1.0, 2.0]), out_int32=True, out=out),
+                   "int32"),
 ])
 def test_sort_topk_cumsum_cumprod_write_out(call):
     assert_matches_torch(call)
