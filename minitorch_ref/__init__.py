@@ -18,7 +18,7 @@ from ._dtype import float16 as half, float32 as float, float64 as double, int16 
 from ._tensor import Tensor, matmul, typename, where
 from ._creation import (
     arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace, ones, ones_like,
-    rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
+    rand, rand_like, randint, randn, randn_like, randperm, tensor, tril_indices, triu_indices, zeros, zeros_like,
 )
 from ._creation import bernoulli, multinomial, randint_like
 from ._printing import get_printoptions, printoptions, set_printoptions

@@ -15,8 +15,8 @@ import numpy as np
 from . import _dtype as dt
 from ._generator import as_long
 from ._generator import resolve as _random_source
-from ._tensor import (Tensor, _checked_numpy_array, _checked_scalar, _fill_value, _finish, _infer_array, _int_list,
-                      _size_args, _sized, _type_name)
+from ._tensor import (Tensor, _checked_numpy_array, _checked_scalar, _fill_value, _finish, _infer_array, _int_arg,
+                      _int_list, _size_args, _sized, _type_name)
 
 
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -313,6 +313,28 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None, 
             raise RuntimeError(f"{name} must be greater or equal to 0, got {value}")
     shape, np_dtype = _sized((n, n if m is None else m), dtype)
     return _finish(np.eye(*shape, dtype=np_dtype), None, device, requires_grad)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """The (2, N) coordinates, row by row, of the lower triangle of a row x col matrix (on and below
+    diagonal `offset`): `m[tuple(tril_indices(...))]` picks what `m.tril(offset)` keeps."""
+    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype, device)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """The (2, N) coordinates of the upper triangle (on and above diagonal `offset`), row by row."""
+    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype, device)
+
+
+def _triangle_indices(name: str, indices: Any, row: Any, col: Any, offset: Any, dtype: Any, device: Any) -> Tensor:
+    row, col, offset = _int_arg(row, name, "row", 1), _int_arg(col, name, "col", 2), _int_arg(offset, name, "offset", 3)
+    np_dtype = np.dtype(np.int64) if dtype is None else dt.to_numpy_dtype(dtype)
+    if np_dtype not in (np.int32, np.int64):  # (torch's kernel: int and long only)
+        raise NotImplementedError(f"\"{name}\" not implemented for '{dt.torch_type_name(np_dtype)}'")
+    for argument, value in (("row", row), ("col", col)):
+        if value < 0:
+            raise RuntimeError(f"{argument} must be non-negative, got{value}")
+    return _finish(np.stack(indices(row, offset, col)).astype(np_dtype).reshape(2, -1), None, device, False)
 
 
 # ---------------------------------------------------------------- *_like: t's shape, dtype and layout

@@ -721,7 +721,7 @@ __all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_di
 
 
 # --- sorting, searching and running ops (the sorting probe) ---
-_SORTING = ["cummax", "cummin", "logcumsumexp", "unique_consecutive", "diag_embed"]
+_SORTING = ["cummax", "cummin", "logcumsumexp", "unique_consecutive", "diag_embed", "fliplr", "flipud"]
 for _name in _SORTING:
     globals()[_name] = _method(_name)
 for _name in ["sort", "cummax", "cummin", "logcumsumexp"]:  # (in place of the plain forms: torch takes out= too)
@@ -815,4 +815,24 @@ def _check_search(boundaries: Tensor, values: Tensor, values_a_tensor: bool, sor
         raise RuntimeError(f"{prefix} sorter index out of range")
 
 
-__all__ += _SORTING + ["histc", "searchsorted", "bucketize"]
+_ISIN_OVERLOADS = "".join(  # (torch's parser lists them when neither argument is a tensor)
+    f"\n * ({first}, *, bool assume_unique = False, bool invert = False, Tensor out = None)"
+    for first in ["Tensor elements, Tensor test_elements", "Number element, Tensor test_elements",
+                  "Tensor elements, Number test_element"])
+
+
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False,
+         out: Any = None) -> Tensor:
+    """Whether each element of `elements` is (`invert`: is not) among `test_elements`; either may be a number.
+    `assume_unique` is only a speed hint in torch: the answer is the same."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError(f"isin() received an invalid combination of arguments - got ({type(elements).__name__}, "
+                        f"{type(test_elements).__name__}), but expected one of:{_ISIN_OVERLOADS}\n")
+    elements, test_elements = (v if isinstance(v, Tensor) else _as_tensor(v) for v in (elements, test_elements))
+    if np.bool_ in (elements._data.dtype, test_elements._data.dtype):
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    result = pointwise.NoGradient.apply(lambda e, t: np.isin(e, t, invert=invert), elements, test_elements)
+    return result if out is None else _write_out(out, result, "isin")
+
+
+__all__ += _SORTING + ["histc", "searchsorted", "bucketize", "isin"]

@@ -2069,6 +2069,18 @@ class Tensor(TensorBase):
             raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
         return shape.Roll.apply(self, shifts, tuple(_dim(d, self.ndim) for d in dims))
 
+    def fliplr(self) -> "Tensor":
+        """Left and right swapped: `flip(1)`."""
+        if self.ndim < 2:
+            raise RuntimeError("Input must be >= 2-d.")
+        return self.flip(1)
+
+    def flipud(self) -> "Tensor":
+        """Up and down swapped: `flip(0)`."""
+        if self.ndim < 1:
+            raise RuntimeError("Input must be >= 1-d.")
+        return self.flip(0)
+
     def tril(self, diagonal: int = 0) -> "Tensor":
         diagonal = _int_arg(diagonal, "tril", "diagonal")
         if self.ndim < 2:

@@ -16,6 +16,9 @@ proves, beyond `test_reductions_probe.py`, `test_ops.py` and the op table:
 - `diag_embed` (missing; `diag` of a vector now shares its kernel): offsets, dims, DiagEmbedBackward0 and errors;
 - `histc` (missing): torch's bins (max in the last one, outside values and nan left out), the data's range
   when min = max = 0, a single point widened by 1, no gradient, and torch's errors;
+- `isin` (missing): numbers on either side, `invert=`, nan in nothing, `out=`, no gradient, torch's errors;
+- `tril_indices` / `triu_indices` (missing): row by row, any offset, int32 or int64 only, torch's errors;
+- `fliplr` / `flipud` (missing): flips of dim 1 / dim 0 (FlipBackward0), torch's errors below 2-d / 1-d;
 - `tril` / `triu` read `diagonal` as an int (a float is torch's TypeError; it was truncated);
 - `sort` / `argsort` take `stable` by keyword only (a third positional argument is a TypeError), and an
   explicit `stable=None` picks torch's stable overload too (SortBackward1);
@@ -256,4 +259,54 @@ def test_sort_topk_cumsum_cumprod_write_out(call):
     lambda m: m.unique(m.zeros(0, 0), dim=0),
 ])
 def test_guard_diag_of_a_vector_and_unique_checks(call):
+    assert_matches_torch(call)
+
+
+# --------------------------------------------------------------------------- isin, tril/triu_indices, fliplr/flipud
+@pytest.mark.parametrize("call", [
+    lambda m: m.isin(m.tensor([1, 2, 3]), m.tensor([2, 5])),
+    lambda m: m.isin(m.tensor([[1, 2], [3, 4]]), m.tensor([2, 5]), invert=True),
+    lambda m: m.isin(m.tensor([1.0, NAN]), m.tensor([NAN, 1.0])),  # nan is in nothing
+    lambda m: m.isin(2, m.tensor([2])),
+    lambda m: m.isin(m.tensor([2, 3]), 2),
+    lambda m: m.isin(m.tensor([1, 2]), m.tensor([2.0])),
+    lambda m: m.isin(m.tensor([1.0, 2.0], requires_grad=True), m.tensor([2.0])),
+    lambda m: m.isin(m.tensor([[1, 2]]), m.tensor([[2]]), assume_unique=True),
+    lambda m: m.isin(m.ones(2), m.zeros(0)),
+    lambda m: _out(m, lambda m, out: m.isin(m.tensor([1, 2]), m.tensor([2]), out=out), "bool"),
+    lambda m: m.isin(m.tensor([1, 2]), m.tensor([True])),
+    lambda m: m.isin(2, 2),
+])
+def test_isin(call):
+    assert_matches_torch(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.tril_indices(3, 4, 1),
+    lambda m: m.tril_indices(3, 3, -1),
+    lambda m: m.tril_indices(0, 3),
+    lambda m: m.triu_indices(3, 3),
+    lambda m: m.triu_indices(2, 4, 10),
+    lambda m: m.triu_indices(2, 4, -10),
+    lambda m: m.tril_indices(3, 3, dtype=m.int32),
+    lambda m: m.tril_indices(3, 3, dtype=m.float32),
+    lambda m: m.triu_indices(3, 3, dtype=m.uint8),
+    lambda m: m.tril_indices(-1, 3),
+    lambda m: m.triu_indices(3, -2),
+    lambda m: m.tril_indices(3, 3, 1.5),
+])
+def test_tril_triu_indices(call):
+    assert_matches_torch(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.fliplr(m.arange(6).reshape(2, 3)),
+    lambda m: m.arange(6.0).reshape(2, 3).flipud(),
+    lambda m: m.fliplr(m.zeros(0, 2)),
+    lambda m: _gradient(m, lambda m, x: m.flipud(x), [1.0, 2.0, 3.0]),
+    lambda m: _gradient(m, lambda m, x: x.fliplr(), [[1.0, 2.0], [3.0, 4.0]]),
+    lambda m: m.fliplr(m.arange(4)),
+    lambda m: m.flipud(m.tensor(1.0)),
+])
+def test_fliplr_flipud(call):
     assert_matches_torch(call)
