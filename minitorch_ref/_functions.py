@@ -721,7 +721,7 @@ __all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_di
 
 
 # --- sorting, searching and running ops (the sorting probe) ---
-_SORTING = ["cummax", "cummin", "logcumsumexp", "unique_consecutive", "diag_embed", "fliplr", "flipud"]
+_SORTING = ["cummax", "cummin", "logcumsumexp", "unique_consecutive", "diag_embed", "fliplr", "flipud", "rot90"]
 for _name in _SORTING:
     globals()[_name] = _method(_name)
 for _name in ["sort", "cummax", "cummin", "logcumsumexp"]:  # (in place of the plain forms: torch takes out= too)

@@ -2081,6 +2081,18 @@ class Tensor(TensorBase):
             raise RuntimeError("Input must be >= 1-d.")
         return self.flip(0)
 
+    def rot90(self, k: int = 1, dims: Sequence = (0, 1)) -> "Tensor":
+        """Turned k quarter turns in the plane of `dims`, from the first dim towards the second."""
+        k, dims = _int_arg(k, "rot90", "k"), tuple(dims)
+        if len(dims) != 2:
+            raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+        if self.ndim < 2:
+            raise RuntimeError(f"expected total dims >= 2, but got total dims = {self.ndim}")
+        axes = tuple(_dim(d, self.ndim) for d in dims)
+        if axes[0] == axes[1]:
+            raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
+        return shape.Rot90.apply(self, k % 4, axes)
+
     def tril(self, diagonal: int = 0) -> "Tensor":
         diagonal = _int_arg(diagonal, "tril", "diagonal")
         if self.ndim < 2:

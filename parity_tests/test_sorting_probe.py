@@ -19,6 +19,7 @@ proves, beyond `test_reductions_probe.py`, `test_ops.py` and the op table:
 - `isin` (missing): numbers on either side, `invert=`, nan in nothing, `out=`, no gradient, torch's errors;
 - `tril_indices` / `triu_indices` (missing): row by row, any offset, int32 or int64 only, torch's errors;
 - `fliplr` / `flipud` (missing): flips of dim 1 / dim 0 (FlipBackward0), torch's errors below 2-d / 1-d;
+- `rot90` (missing): any k (negative, 0, beyond 4), any pair of dims, Rot90Backward0 and torch's checks;
 - `tril` / `triu` read `diagonal` as an int (a float is torch's TypeError; it was truncated);
 - `sort` / `argsort` take `stable` by keyword only (a third positional argument is a TypeError), and an
   explicit `stable=None` picks torch's stable overload too (SortBackward1);
@@ -309,4 +310,21 @@ def test_tril_triu_indices(call):
     lambda m: m.flipud(m.tensor(1.0)),
 ])
 def test_fliplr_flipud(call):
+    assert_matches_torch(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.rot90(m.arange(6).reshape(2, 3)),
+    lambda m: m.arange(6.0).reshape(2, 3).rot90(-7, [1, 0]),
+    lambda m: m.rot90(m.arange(24).reshape(2, 3, 4), 2, (2, 0)),
+    lambda m: m.rot90(m.zeros(0, 3), 3),
+    lambda m: _gradient(m, lambda m, x: m.rot90(x, 1, [0, 1]), [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    lambda m: _gradient(m, lambda m, x: x.rot90(0), [[1.0, 2.0], [3.0, 4.0]]),
+    lambda m: m.rot90(m.ones(2), 1, [0]),
+    lambda m: m.rot90(m.ones(2), 1, [0, 0]),
+    lambda m: m.rot90(m.ones(2, 2), 1, [0, -2]),
+    lambda m: m.rot90(m.ones(2, 2), 1, [0, 2]),
+    lambda m: m.rot90(m.ones(2, 2), 1, [0, 1, 2]),
+])
+def test_rot90(call):
     assert_matches_torch(call)

@@ -441,6 +441,22 @@ class Flip(Function):
         return (np.flip(grad, ctx.dims) if ctx.dims else grad), None
 
 
+class Rot90(Function):
+    """`rot90(k, dims)`: k quarter turns from dims[0] towards dims[1] (NumPy's rot90 turns the same way);
+    the gradient turns back."""
+
+    node_name = "Rot90Backward0"
+
+    @staticmethod
+    def forward(ctx, a, k, dims):
+        ctx.k, ctx.dims = k, dims
+        return np.rot90(a, k, dims).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.rot90(grad, -ctx.k, ctx.dims).copy(), None, None
+
+
 class Roll(Function):
     node_name = "RollBackward0"
 
