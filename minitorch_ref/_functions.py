@@ -721,10 +721,11 @@ __all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_di
 
 
 # --- sorting, searching and running ops (the sorting probe) ---
-_SORTING = ["cummax", "cummin", "logcumsumexp", "unique_consecutive", "diag_embed", "fliplr", "flipud", "rot90"]
+_SORTING = ["unique_consecutive", "diag_embed", "fliplr", "flipud", "rot90"]
+_SORTING_WITH_OUT = ["cummax", "cummin", "logcumsumexp"]
 for _name in _SORTING:
     globals()[_name] = _method(_name)
-for _name in ["sort", "cummax", "cummin", "logcumsumexp"]:  # (in place of the plain forms: torch takes out= too)
+for _name in ["sort"] + _SORTING_WITH_OUT:  # (sort: in place of its plain form, torch takes out= too)
     globals()[_name] = _method_out(_name)
 
 
@@ -835,4 +836,4 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
     return result if out is None else _write_out(out, result, "isin")
 
 
-__all__ += _SORTING + ["histc", "searchsorted", "bucketize", "isin"]
+__all__ += _SORTING + _SORTING_WITH_OUT + ["histc", "searchsorted", "bucketize", "isin"]
