@@ -136,8 +136,10 @@ class Tensor(TensorBase):
         return self._data.shape[_dim(dim, self._data.ndim)]
 
     def stride(self, dim: int | None = None):
-        """How many elements to step in memory to move one index along each dim (NumPy counts bytes)."""
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        """How many elements to step in memory to move one index along each dim (NumPy counts bytes).
+        An empty tensor has no memory to step through (NumPy says 0): torch's contiguous strides, as it reports."""
+        strides = (tuple(s // self._data.itemsize for s in self._data.strides) if self._data.size else
+                   _empty_strides(self._data.shape))
         return strides if dim is None else strides[_dim(dim, self._data.ndim)]
 
     def data_ptr(self) -> int:
@@ -2531,6 +2533,15 @@ def _reduce_dims(dim: Any, ndim: int, function: str) -> "tuple | None":
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     return dims
+
+
+def _empty_strides(shape: tuple) -> tuple:
+    """torch's contiguous strides, a dim of size 0 counted as 1 (`zeros(2, 0, 3).stride()` is (3, 3, 1))."""
+    strides, step = [], 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= max(size, 1)
+    return tuple(reversed(strides))
 
 
 def _to_flags(args: tuple, kwargs: dict) -> tuple:
