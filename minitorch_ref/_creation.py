@@ -15,8 +15,8 @@ import numpy as np
 from . import _dtype as dt
 from ._generator import as_long
 from ._generator import resolve as _random_source
-from ._tensor import (Tensor, _checked_numpy_array, _checked_scalar, _fill_value, _finish, _infer_array, _int_arg,
-                      _int_list, _size_args, _sized, _type_name)
+from ._tensor import (_INT64_LIMIT, Tensor, _Number, _checked_numpy_array, _checked_scalar, _fill_value, _finish,
+                      _infer_array, _int_arg, _int_list, _invalid_arguments, _size_args, _sized, _type_name)
 
 
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -135,16 +135,22 @@ def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = No
          requires_grad: bool = False) -> Tensor:
     """A tensor of `size` filled with `fill_value`; its dtype, if not given, from the value: bool,
     int64 for integers (NumPy's too), else float32."""
-    if isinstance(fill_value, Tensor):
-        if fill_value.ndim:
-            raise TypeError("full(): argument 'fill_value' (position 2) must be Number, not Tensor")
-        fill_value = fill_value.item()
+    fill_value = _fill_number(fill_value, "full")
     if dtype is None:
         dtype = dt.bool_ if isinstance(fill_value, builtins.bool) else (
             dt.int64 if isinstance(fill_value, (builtins.int, np.integer)) else dt.DEFAULT_FLOAT)
     shape, np_dtype = _sized(_int_list(size, "full", sym_int=True), dtype)
     return _finish(np.full(shape, _fill_value(fill_value, np_dtype, _numel(shape)), np_dtype), None, device,
                    requires_grad)
+
+
+def _fill_number(value: Any, function: str) -> Any:
+    """torch's parser: a fill value is a Number, or a 0-d tensor read as its number."""
+    if isinstance(value, Tensor) and value.ndim == 0:
+        return value.item()
+    if not isinstance(value, _Number):
+        raise TypeError(f"{function}(): argument 'fill_value' (position 2) must be Number, not {_type_name(value)}")
+    return value
 
 
 def _numel(shape: tuple) -> int:
@@ -214,10 +220,14 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     return input.multinomial(num_samples, replacement, generator=generator)
 
 
-def arange(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
+_DEFAULT_STEP = 1
+
+
+def arange(start: Any = 0, end: Any = None, step: Any = _DEFAULT_STEP, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
     """[start, end) with `step` (`arange(5)`, `arange(end=5)`); int64 when all arguments are integers
     (or integer 0-d tensors), else float32."""
+    _check_arange_numbers(start, end, step)
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if end is None:
         start, end = 0, start
@@ -240,8 +250,35 @@ def arange(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None,
                 raise ValueError("step must be nonzero")
             span = end - start + step - (1 if step > 0 else -1)
             n = abs(span) // abs(step) * (1 if (span >= 0) == (step > 0) else -1)
+    _check_arange_size(n, np.dtype(np_dtype))
     array = (start + step * np.arange(n, dtype=np.float64)) if not all_int else np.arange(start, end, step)
     return _finish(array.astype(np_dtype), None, device, requires_grad)
+
+
+_FACTORY_OPTIONS = (f"{dt.PACKAGE}.dtype dtype = None, {dt.PACKAGE}.layout layout = None, {dt.PACKAGE}.device device "
+                   "= None, bool pin_memory = False, bool requires_grad = False")
+_ARANGE_OVERLOADS = (f"Number end, *, Tensor out = None, {_FACTORY_OPTIONS}",
+                     f"Number start, Number end, *, {_FACTORY_OPTIONS}",
+                     f"Number start, Number end, Number step = 1, *, Tensor out = None, {_FACTORY_OPTIONS}")
+
+
+def _check_arange_numbers(start: Any, end: Any, step: Any) -> None:
+    """torch's parser: each bound and the step a Number (a 0-d tensor is one, `tensor([3])` is not)."""
+    # (the step is left out of torch's list when not given; an explicit step of 1 is the same object, left out too)
+    given = (start,) if end is None else (start, end) if step is _DEFAULT_STEP else (start, end, step)
+    if all(isinstance(v, _Number) or isinstance(v, Tensor) and v.ndim == 0 for v in given):
+        return
+    if len(given) == 1:
+        raise TypeError(f"arange(): argument 'end' (position 1) must be Number, not {_type_name(start)}")
+    raise _invalid_arguments("arange", given, _ARANGE_OVERLOADS)
+
+
+def _check_arange_size(n: int, np_dtype: np.dtype) -> None:
+    """torch's checks of the length before it allocates: it must fit int64, and so must its bytes."""
+    if n > _INT64_LIMIT:
+        raise RuntimeError("invalid size, possible overflow?")
+    if n * np_dtype.itemsize >= _INT64_LIMIT:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes=[{n}]")
 
 
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
@@ -303,12 +340,19 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     return _finish(values, None, device, requires_grad)
 
 
+_EYE_OVERLOADS = tuple(f"{ints}, *, Tensor out = None, {_FACTORY_OPTIONS}" for ints in ("int n", "int n, int m"))
+
+
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """The n x m identity matrix (m = n if not given)."""
+    """The n x m identity matrix (m = n if not given); n and m may be one-element integer tensors, as in torch."""
+    if m is None:
+        n = _int_arg(n, "eye", "n", 1, sym_int=True)
+    else:
+        try:
+            n, m = _int_arg(n, "eye", "n", 1, sym_int=True), _int_arg(m, "eye", "m", 2, sym_int=True)
+        except TypeError:
+            raise _invalid_arguments("eye", (n, m), _EYE_OVERLOADS) from None
     for name, value in (("n", n), ("m", m)):
-        if value is not None and not isinstance(value, (builtins.int, np.integer)):
-            raise TypeError(f"eye(): argument '{name}' (position {1 if name == 'n' else 2}) must be int, not "
-                            f"{type(value).__name__}")
         if value is not None and value < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {value}")
     shape, np_dtype = _sized((n, n if m is None else m), dtype)
@@ -370,6 +414,7 @@ def ones_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad
 
 def full_like(t: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
+    fill_value = _fill_number(fill_value, "full_like")
     return _filled_like(t, dtype, device, requires_grad,
                         lambda out: out._data.fill(_fill_value(fill_value, out._data.dtype, out._data.size)),
                         "full_like")

@@ -1,0 +1,95 @@
+"""Tensor creation and conversion, differential probe: factories and conversions run on both libraries.
+
+What this proves, beyond `test_creation.py` and `test_interop_probe.py`:
+- an empty tensor reports torch's contiguous strides (a dim of size 0 counted as 1), not NumPy's zeros;
+- `arange` takes only Numbers (0-d tensors included) with torch's parser errors, and refuses a length
+  that overflows int64 (or whose bytes do) with torch's messages, before it allocates;
+- `full` and `full_like` refuse a fill value that is not a Number (a string, None, a list, a 1-d tensor)
+  with torch's message;
+- `eye` takes one-element integer tensors for n and m, and refuses other types with torch's messages.
+Each case is one program `fn(m)` run with `m = torch` and `m = minitorch_ref` (`assert_matches_torch`:
+the same values, dtypes, shapes and `requires_grad`, or the same exception type and message).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from parity_tests.test_semantics import assert_matches_torch
+
+STRIDES = {
+    "zeros(2, 0, 3)": lambda m: m.zeros(2, 0, 3).stride(),
+    "empty(0)": lambda m: m.empty(0).stride(),
+    "eye(0)": lambda m: m.eye(0).stride(),
+    "arange(3, 3)": lambda m: m.arange(3, 3).stride(),
+    "linspace steps 0": lambda m: m.linspace(0, 1, 0).stride(),
+    "ones(3, 0) dim 0": lambda m: m.ones(3, 0).stride(0),
+    "zeros_like(zeros(0, 4))": lambda m: m.zeros_like(m.zeros(0, 4)).stride(),
+}
+
+
+@pytest.mark.parametrize("case", list(STRIDES))
+def test_empty_tensors_report_torch_strides(case):
+    assert_matches_torch(STRIDES[case])
+
+
+ARANGE = {
+    "a string end": lambda m: m.arange("a"),
+    "None end": lambda m: m.arange(None),
+    "a 1-d tensor end": lambda m: m.arange(m.tensor([3])),
+    "a 2-element tensor end": lambda m: m.arange(m.tensor([3, 4])),
+    "(int, str)": lambda m: m.arange(0, "a"),
+    "(int, int, str)": lambda m: m.arange(0, 3, "a"),
+    "(int, int, None)": lambda m: m.arange(0, 3, None),
+    "(str, int)": lambda m: m.arange("a", 3),
+    "(int, 1-d tensor)": lambda m: m.arange(0, m.tensor([3])),
+    "(int, int, 1-d tensor)": lambda m: m.arange(0, 3, m.tensor([1])),
+    "0-d tensors are Numbers": lambda m: m.arange(m.tensor(1), m.tensor(7.0), m.tensor(2)),
+    "numpy scalars are Numbers": lambda m: m.arange(np.int32(1), np.float64(4.5)),
+    "a float length beyond int64": lambda m: m.arange(1e19),
+    "a float range beyond int64": lambda m: m.arange(0.0, 1e30, 0.5),
+    "a negative float range beyond int64": lambda m: m.arange(1e30, 0, -1.0),
+    "int64 bytes overflow": lambda m: m.arange(2 ** 62),
+    "float16 bytes overflow": lambda m: m.arange(0, 2 ** 62, dtype=m.float16),
+}
+
+
+@pytest.mark.parametrize("case", list(ARANGE))
+def test_arange_arguments_and_lengths(case):
+    assert_matches_torch(ARANGE[case])
+
+
+FULL = {
+    **{f"full({v!r})": (lambda m, v=v: m.full((2,), v)) for v in ("a", None, [1], (1,))},
+    **{f"full_like({v!r})": (lambda m, v=v: m.full_like(m.zeros(2), v)) for v in ("a", None, [1], (1,))},
+    "full(1-d tensor)": lambda m: m.full((2,), m.tensor([3.0])),
+    "full(numpy array)": lambda m: m.full((2,), np.zeros(1)),
+    "full: the fill value checked before the dtype": lambda m: m.full((2,), "a", dtype="x"),
+    "full(0-d bool tensor)": lambda m: m.full((2,), m.tensor(True)),
+    "full_like(0-d tensor)": lambda m: m.full_like(m.zeros(2, dtype=m.int64), m.tensor(3)),
+}
+
+
+@pytest.mark.parametrize("case", list(FULL))
+def test_full_fill_value_must_be_a_number(case):
+    assert_matches_torch(FULL[case])
+
+
+EYE = {
+    "eye(1-element tensor)": lambda m: m.eye(m.tensor([3])),
+    "eye(1x1 tensor)": lambda m: m.eye(m.tensor([[2]])),
+    "eye(n, 1-element tensor)": lambda m: m.eye(2, m.tensor([3])),
+    "eye(0-d int tensor, 0-d int tensor)": lambda m: m.eye(m.tensor(2), m.tensor(4)),
+    "eye(2-element tensor)": lambda m: m.eye(m.tensor([2, 3])),
+    "eye(0-d float tensor)": lambda m: m.eye(m.tensor(2.0)),
+    "eye(2, 2.0)": lambda m: m.eye(2, 2.0),
+    "eye(2, 'a')": lambda m: m.eye(2, "a"),
+    "eye('a', 2)": lambda m: m.eye("a", 2),
+    "eye(2.0)": lambda m: m.eye(2.0),
+    "eye(numpy ints)": lambda m: m.eye(np.int64(2), np.int32(3)),
+}
+
+
+@pytest.mark.parametrize("case", list(EYE))
+def test_eye_sizes(case):
+    assert_matches_torch(EYE[case])
