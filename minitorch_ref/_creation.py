@@ -51,6 +51,12 @@ def _check_arguments(function: str, dtype: Any, requires_grad: Any) -> None:
         raise TypeError(f"{function}(): argument 'requires_grad' must be bool, not {_type_name(requires_grad)}")
 
 
+def _check_factory_arguments(function: str, dtype: Any, requires_grad: Any) -> None:
+    """`_check_arguments` for a factory (`zeros`, `full`, `*_like`), which, unlike `tensor`, reads
+    `requires_grad=None` as False."""
+    _check_arguments(function, dtype, False if requires_grad is None else requires_grad)
+
+
 def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
             requires_grad: bool | None = None) -> Tensor:
     """`obj` as a tensor, sharing the memory of a tensor or NumPy array when no conversion is needed;
@@ -113,6 +119,7 @@ def _shareable(array: np.ndarray) -> np.ndarray:
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     shape = _size_args("zeros", sizes, size)
+    _check_factory_arguments("zeros", dtype, requires_grad)
     if any(s < 0 for s in shape):  # (torch's zeros checks the size itself, before it allocates)
         raise RuntimeError("zeros: Dimension size must be non-negative.")
     shape, np_dtype = _sized(shape, dtype)
@@ -121,13 +128,17 @@ def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
 
 def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
-    shape, np_dtype = _sized(_size_args("ones", sizes, size), dtype)
+    shape = _size_args("ones", sizes, size)
+    _check_factory_arguments("ones", dtype, requires_grad)
+    shape, np_dtype = _sized(shape, dtype)
     return _finish(np.ones(shape, np_dtype), None, device, requires_grad)
 
 
 def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
-    shape, np_dtype = _sized(_size_args("empty", sizes, size), dtype)
+    shape = _size_args("empty", sizes, size)
+    _check_factory_arguments("empty", dtype, requires_grad)
+    shape, np_dtype = _sized(shape, dtype)
     return _finish(np.empty(shape, np_dtype), None, device, requires_grad)
 
 
@@ -135,11 +146,13 @@ def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = No
          requires_grad: bool = False) -> Tensor:
     """A tensor of `size` filled with `fill_value`; its dtype, if not given, from the value: bool,
     int64 for integers (NumPy's too), else float32."""
+    shape = _int_list(size, "full", sym_int=True)
     fill_value = _fill_number(fill_value, "full")
+    _check_factory_arguments("full", dtype, requires_grad)
     if dtype is None:
         dtype = dt.bool_ if isinstance(fill_value, builtins.bool) else (
             dt.int64 if isinstance(fill_value, (builtins.int, np.integer)) else dt.DEFAULT_FLOAT)
-    shape, np_dtype = _sized(_int_list(size, "full", sym_int=True), dtype)
+    shape, np_dtype = _sized(shape, dtype)
     return _finish(np.full(shape, _fill_value(fill_value, np_dtype, _numel(shape)), np_dtype), None, device,
                    requires_grad)
 
@@ -298,7 +311,8 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     np_dtype = np.dtype(dt.to_numpy_dtype(dtype) if dtype is not None else dt.DEFAULT_FLOAT.numpy_dtype)
     if steps <= 1:  # (torch fills in start, converted as `full` converts it; end is not read)
-        return full((steps,), start if steps else 0, dtype=np_dtype, device=device, requires_grad=requires_grad)
+        return full((steps,), start if steps else 0, dtype=dt.from_numpy_dtype(np_dtype), device=device,
+                    requires_grad=requires_grad)
     if np_dtype == np.bool_:
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     integral = np_dtype.kind in "iu"
@@ -328,7 +342,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     if steps <= 1:  # (torch fills in base ** start, converted as `full` converts it)
         with np.errstate(over="ignore"):
             value = builtins.float(np.power(np.float64(base), np.float64(start))) if steps else 0
-        return full((steps,), value, dtype=np_dtype, device=device, requires_grad=requires_grad)
+        return full((steps,), value, dtype=dt.from_numpy_dtype(np_dtype), device=device, requires_grad=requires_grad)
     if np_dtype == np.bool_:
         raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
     first, last = (builtins.float(_checked_scalar(v, np_dtype)) for v in (start, end))  # (-1.5 into uint8 fails)
@@ -395,6 +409,7 @@ def _filled_like(t: Tensor, dtype: Any, device: Any, requires_grad: bool, fill: 
     """`_like(t)` with `fill(tensor)` done in place (torch: `empty_like(t).fill_(...)`, `.uniform_()`...)."""
     if not isinstance(t, Tensor):  # (a list or an array has no layout to copy: torch refuses it)
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {_type_name(t)}")
+    _check_factory_arguments(name, dtype, requires_grad)
     out = _like(t, dtype, device)
     fill(out)
     return _finish(out._data, None, None, requires_grad)
@@ -414,9 +429,8 @@ def ones_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad
 
 def full_like(t: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
-    fill_value = _fill_number(fill_value, "full_like")
-    return _filled_like(t, dtype, device, requires_grad,
-                        lambda out: out._data.fill(_fill_value(fill_value, out._data.dtype, out._data.size)),
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(
+                        _fill_value(_fill_number(fill_value, "full_like"), out._data.dtype, out._data.size)),
                         "full_like")
 
 

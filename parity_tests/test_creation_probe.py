@@ -93,3 +93,38 @@ EYE = {
 @pytest.mark.parametrize("case", list(EYE))
 def test_eye_sizes(case):
     assert_matches_torch(EYE[case])
+
+
+FACTORIES = {
+    "zeros": lambda m, **k: m.zeros(2, **k),
+    "ones": lambda m, **k: m.ones(2, **k),
+    "empty": lambda m, **k: m.empty(2, **k).shape,
+    "full": lambda m, **k: m.full((2,), 1.0, **k),
+    "zeros_like": lambda m, **k: m.zeros_like(m.zeros(2), **k),
+    "ones_like": lambda m, **k: m.ones_like(m.zeros(2), **k),
+    "empty_like": lambda m, **k: m.empty_like(m.zeros(2), **k).shape,
+    "full_like": lambda m, **k: m.full_like(m.zeros(2), 1, **k),
+}
+OPTIONS = {"dtype='float32'": dict(dtype="float32"), "requires_grad=1": dict(requires_grad=1),
+           "requires_grad=None": dict(requires_grad=None), "dtype=int, requires_grad=None": dict(dtype=int,
+                                                                                              requires_grad=None)}
+
+
+@pytest.mark.parametrize("options", list(OPTIONS))
+@pytest.mark.parametrize("factory", list(FACTORIES))
+def test_factories_check_dtype_and_requires_grad_types(factory, options):
+    """A dtype must be a dtype (or float/int/bool), requires_grad a bool or None (read as False)."""
+    assert_matches_torch(lambda m: FACTORIES[factory](m, **OPTIONS[options]))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m: m.zeros("a", dtype="x"),  # the size is read first
+    lambda m: m.zeros(size=(2,), dtype="x"),
+    lambda m: m.zeros(-1, dtype="x"),  # the dtype before the negative size
+    lambda m: m.full("a", "b", dtype="x"),
+    lambda m: m.full((-1,), 1, dtype="x"),
+    lambda m: m.full((2,), 1, dtype="x", requires_grad=1),
+    lambda m: m.zeros_like([1], dtype="x"),  # the input first
+])
+def test_factory_checks_in_torch_order(fn):
+    assert_matches_torch(fn)
