@@ -15,8 +15,9 @@ import numpy as np
 from . import _dtype as dt
 from ._generator import as_long
 from ._generator import resolve as _random_source
+from .ops.pointwise import laid_out
 from ._tensor import (_INT64_LIMIT, Tensor, _Number, _checked_numpy_array, _checked_scalar, _fill_value, _finish,
-                      _infer_array, _int_arg, _int_list, _invalid_arguments, _size_args, _sized, _type_name)
+                      _infer_array, _int_arg, _int_list, _invalid_arguments, _memory_format, _size_args, _sized, _type_name)
 
 
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -134,12 +135,18 @@ def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
     return _finish(np.ones(shape, np_dtype), None, device, requires_grad)
 
 
-def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+          memory_format: Any = None) -> Tensor:
+    """Uninitialised memory, row-major or (`memory_format=channels_last`) with the channels last."""
     shape = _size_args("empty", sizes, size)
     _check_factory_arguments("empty", dtype, requires_grad)
     shape, np_dtype = _sized(shape, dtype)
-    return _finish(np.empty(shape, np_dtype), None, device, requires_grad)
+    memory_format = "contiguous_format" if memory_format is None else _memory_format(memory_format, "empty")
+    if memory_format == "preserve_format":  # (there is no tensor to take a layout from)
+        raise RuntimeError("unsupported memory format Preserve")
+    array = np.empty(shape, np_dtype)
+    return _finish(array if memory_format == "contiguous_format" else laid_out(array, memory_format), None, device,
+                   requires_grad)
 
 
 def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = None,
@@ -396,58 +403,67 @@ def _triangle_indices(name: str, indices: Any, row: Any, col: Any, offset: Any, 
 
 
 # ---------------------------------------------------------------- *_like: t's shape, dtype and layout
-def _like(t: Tensor, dtype: Any, device: Any) -> Tensor:
+def _like(t: Tensor, dtype: Any, device: Any, memory_format: str) -> Tensor:
     """An uninitialised tensor for `*_like(t)`. torch's default `memory_format=torch.preserve_format`
     keeps t's layout: a transposed t gives a transposed result, a sliced or expanded one the same order
     of dimensions, packed. NumPy's `order="K"` does the same. It matters for random fills, which
-    write their numbers in memory order: `rand_like(x.t())` is `rand(x.shape).t()`, not `rand(x.t().shape)`."""
+    write their numbers in memory order: `rand_like(x.t())` is `rand(x.shape).t()`, not `rand(x.t().shape)`.
+    `memory_format=` asks for another layout (`contiguous_format`, `channels_last`) instead."""
     np_dtype = t._data.dtype if dtype is None else dt.to_numpy_dtype(dtype)
-    return _finish(np.empty_like(t._data, np_dtype, order="K"), None, device, False)
+    array = np.empty_like(t._data, np_dtype, order="K")
+    return _finish(array if memory_format == "preserve_format" else laid_out(array, memory_format), None, device,
+                   False)
 
 
-def _filled_like(t: Tensor, dtype: Any, device: Any, requires_grad: bool, fill: Any, name: str) -> Tensor:
+def _filled_like(t: Tensor, dtype: Any, device: Any, requires_grad: bool, fill: Any, name: str,
+                 memory_format: Any) -> Tensor:
     """`_like(t)` with `fill(tensor)` done in place (torch: `empty_like(t).fill_(...)`, `.uniform_()`...)."""
     if not isinstance(t, Tensor):  # (a list or an array has no layout to copy: torch refuses it)
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {_type_name(t)}")
     _check_factory_arguments(name, dtype, requires_grad)
-    out = _like(t, dtype, device)
+    out = _like(t, dtype, device, _memory_format(memory_format, name))
     fill(out)
     return _finish(out._data, None, None, requires_grad)
 
 
-def empty_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled_like(t, dtype, device, requires_grad, lambda out: None, "empty_like")
+def empty_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+               memory_format: Any = None) -> Tensor:
+    return _filled_like(t, dtype, device, requires_grad, lambda out: None, "empty_like", memory_format)
 
 
-def zeros_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(0), "zeros_like")
+def zeros_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+               memory_format: Any = None) -> Tensor:
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(0), "zeros_like", memory_format)
 
 
-def ones_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(1), "ones_like")
+def ones_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+              memory_format: Any = None) -> Tensor:
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(1), "ones_like", memory_format)
 
 
-def full_like(t: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor:
+def full_like(t: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+              memory_format: Any = None) -> Tensor:
     return _filled_like(t, dtype, device, requires_grad, lambda out: out._data.fill(
                         _fill_value(_fill_number(fill_value, "full_like"), out._data.dtype, out._data.size)),
-                        "full_like")
+                        "full_like", memory_format)
 
 
 def rand_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-              generator: Any = None) -> Tensor:
-    return _filled_like(t, dtype, device, requires_grad, lambda out: out.uniform_(generator=generator), "rand_like")
+              generator: Any = None, memory_format: Any = None) -> Tensor:
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out.uniform_(generator=generator), "rand_like",
+                        memory_format)
 
 
 def randn_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-               generator: Any = None) -> Tensor:
-    return _filled_like(t, dtype, device, requires_grad, lambda out: out.normal_(generator=generator), "randn_like")
+               generator: Any = None, memory_format: Any = None) -> Tensor:
+    return _filled_like(t, dtype, device, requires_grad, lambda out: out.normal_(generator=generator), "randn_like",
+                        memory_format)
 
 
 def randint_like(t: Tensor, low: int, high: int | None = None, *, dtype: Any = None, device: Any = None,
-                 requires_grad: bool = False, generator: Any = None) -> Tensor:
+                 requires_grad: bool = False, generator: Any = None, memory_format: Any = None) -> Tensor:
     """`randint` with t's shape, dtype and layout; `randint_like(t, high)` draws from [0, high)."""
     if high is None:
         low, high = 0, low
     return _filled_like(t, dtype, device, requires_grad, lambda out: out.random_(low, high, generator=generator),
-                        "randint_like")
+                        "randint_like", memory_format)

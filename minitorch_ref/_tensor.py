@@ -375,12 +375,14 @@ class Tensor(TensorBase):
     def to(self, *args: Any, **kwargs: Any) -> "Tensor":
         """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other_tensor)`; returns self if nothing changes."""
         args, kwargs, copy = _to_flags(args, kwargs)
+        memory_format = _memory_format(kwargs.pop("memory_format", None), "to")
         target = to_args_dtype(args, kwargs)
         if target is None or target.numpy_dtype == self._data.dtype:
-            return pointwise.ToCopy.apply(self, self._data.dtype) if copy else self
+            keep = not copy and memory_format in ("preserve_format", _suggested_format(self._data))
+            return self if keep else pointwise.ToCopy.apply(self, self._data.dtype, memory_format)
         if target.numpy_dtype.kind not in "fc":  # integers and bools have no gradient: the result leaves the graph
-            return pointwise.ToCopy.apply(self.detach(), target.numpy_dtype)
-        return pointwise.ToCopy.apply(self, target.numpy_dtype)
+            return pointwise.ToCopy.apply(self.detach(), target.numpy_dtype, memory_format)
+        return pointwise.ToCopy.apply(self, target.numpy_dtype, memory_format)
 
     def type(self, dtype: Any = None, non_blocking: bool = False):
         """The type's name (`x.type()`), or x in a dtype: `x.type(torch.int64)`, `x.type("torch.LongTensor")`.
@@ -401,22 +403,22 @@ class Tensor(TensorBase):
         return self.to(other.dtype)
 
     def float(self, memory_format: Any = None) -> "Tensor":
-        return self.to(dt.float32)
+        return self.to(dt.float32, memory_format=memory_format)
 
     def double(self, memory_format: Any = None) -> "Tensor":
-        return self.to(dt.float64)
+        return self.to(dt.float64, memory_format=memory_format)
 
     def half(self, memory_format: Any = None) -> "Tensor":
-        return self.to(dt.float16)
+        return self.to(dt.float16, memory_format=memory_format)
 
     def long(self, memory_format: Any = None) -> "Tensor":
-        return self.to(dt.int64)
+        return self.to(dt.int64, memory_format=memory_format)
 
     def int(self, memory_format: Any = None) -> "Tensor":
-        return self.to(dt.int32)
+        return self.to(dt.int32, memory_format=memory_format)
 
     def bool(self, memory_format: Any = None) -> "Tensor":
-        return self.to(dt.bool_)
+        return self.to(dt.bool_, memory_format=memory_format)
 
     def cpu(self) -> "Tensor":
         return self
@@ -453,10 +455,12 @@ class Tensor(TensorBase):
         """A copy with its own memory, in the graph. It keeps self's layout (torch's default
         `memory_format=torch.preserve_format`): a transposed tensor's clone is transposed too,
         so not contiguous; `contiguous()` is the copy that is."""
-        return pointwise.Clone.apply(self, "K" if memory_format in (None, "preserve_format") else "C")
+        return pointwise.Clone.apply(self, _memory_format(memory_format, "clone"))
 
-    def contiguous(self, memory_format: Any = None) -> "Tensor":
-        return self if self._data.flags.c_contiguous else pointwise.Clone.apply(self, "C")
+    def contiguous(self, memory_format: Any = "contiguous_format") -> "Tensor":
+        """self if laid out in `memory_format` already, else a copy that is (torch's default: row-major)."""
+        memory_format = _memory_format(memory_format, "contiguous")
+        return self if _in_memory_format(self._data, memory_format) else pointwise.Clone.apply(self, memory_format)
 
     def is_contiguous(self) -> bool:
         return self._data.flags.c_contiguous
@@ -1658,13 +1662,13 @@ class Tensor(TensorBase):
         return op.apply(x, bound)
 
     def short(self, memory_format: Any = None) -> "Tensor":
-        return self.to(dt.int16)
+        return self.to(dt.int16, memory_format=memory_format)
 
     def byte(self, memory_format: Any = None) -> "Tensor":
-        return self.to(dt.uint8)
+        return self.to(dt.uint8, memory_format=memory_format)
 
     def char(self, memory_format: Any = None) -> "Tensor":
-        return self.to(dt.int8)
+        return self.to(dt.int8, memory_format=memory_format)
 
     # --- ops added for issue 12, third part ---
     # (pointwise: integer inputs are computed in the default float dtype, as sin)
@@ -2551,8 +2555,34 @@ def _to_flags(args: tuple, kwargs: dict) -> tuple:
     flags = [a for a in args if isinstance(a, builtins.bool)]  # (non_blocking, copy)
     copy = kwargs.get("copy", flags[1] if len(flags) == 2 else False)
     args = tuple(a for a in args if not isinstance(a, builtins.bool))
-    kwargs = {k: v for k, v in kwargs.items() if k not in ("non_blocking", "copy", "memory_format")}
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("non_blocking", "copy")}
     return args, kwargs, builtins.bool(copy)
+
+
+def _memory_format(memory_format: Any, function: str) -> str:
+    """A `memory_format=` argument checked (minitorch_ref's formats are their names); None is preserve_format."""
+    if memory_format is None:
+        return "preserve_format"
+    if memory_format not in ("preserve_format", "contiguous_format", "channels_last"):
+        raise TypeError(f"{function}(): argument 'memory_format' must be {dt.PACKAGE}.memory_format, not "
+                        f"{_type_name(memory_format)}")
+    return memory_format
+
+
+def _suggested_format(array: np.ndarray) -> str:
+    """The memory format torch reads from a layout (`suggest_memory_format`): channels_last for a 4-d tensor
+    stored so, else contiguous_format (a transposed matrix too: `to` then keeps it as it is)."""
+    channels_last = not array.flags.c_contiguous and _in_memory_format(array, "channels_last")
+    return "channels_last" if channels_last else "contiguous_format"
+
+
+def _in_memory_format(array: np.ndarray, memory_format: str) -> bool:
+    """Whether `array` is laid out in `memory_format` already (any layout is preserved)."""
+    if memory_format == "contiguous_format":
+        return array.flags.c_contiguous
+    if memory_format == "channels_last":
+        return array.ndim == 4 and array.transpose(0, 2, 3, 1).flags.c_contiguous
+    return True
 
 
 def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":
@@ -3418,7 +3448,7 @@ def _fold(dtypes: list):
 def _cast(t: Tensor, np_dtype: np.dtype) -> Tensor:
     if t._data.dtype == np_dtype:
         return t
-    return pointwise.ToCopy.apply(t, np_dtype)
+    return pointwise.ToCopy.apply(t, np_dtype, "preserve_format")
 
 
 def _check_output_shape(t: Tensor, *others: Any) -> None:

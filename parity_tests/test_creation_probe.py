@@ -128,3 +128,77 @@ def test_factories_check_dtype_and_requires_grad_types(factory, options):
 ])
 def test_factory_checks_in_torch_order(fn):
     assert_matches_torch(fn)
+
+
+def _matrix(m):
+    return m.tensor([[1.5, -2.0, 3.0], [3.0, 4.25, 5.0]])
+
+
+def _images(m):
+    return m.arange(120.0).reshape(2, 3, 4, 5)
+
+
+MEMORY_FORMATS = {
+    "clone channels_last": lambda m: _images(m).clone(memory_format=m.channels_last).stride(),
+    "clone channels_last of a 2-d tensor": lambda m: _matrix(m).clone(memory_format=m.channels_last),
+    "clone: a format that is none": lambda m: _matrix(m).clone(memory_format="a"),
+    "contiguous channels_last": lambda m: _images(m).contiguous(memory_format=m.channels_last).stride(),
+    "contiguous channels_last, values": lambda m: _images(m).contiguous(memory_format=m.channels_last),
+    "contiguous channels_last is not contiguous": lambda m: _images(m).contiguous(
+        memory_format=m.channels_last).is_contiguous(),
+    "contiguous channels_last of a 2-d tensor": lambda m: _matrix(m).contiguous(memory_format=m.channels_last),
+    "channels_last with dims of size 1": lambda m: m.zeros(2, 1, 3, 3).contiguous(memory_format=m.channels_last)
+    .stride(),
+    "channels_last with H = W = 1": lambda m: m.zeros(2, 3, 1, 1).to(memory_format=m.channels_last).stride(),
+    "to(channels_last)": lambda m: _images(m).to(memory_format=m.channels_last).stride(),
+    "to(channels_last) of a 2-d tensor": lambda m: _matrix(m).to(m.float64, memory_format=m.channels_last),
+    "to(channels_last) of channels_last is itself": lambda m: (lambda x: x.to(memory_format=m.channels_last) is x)(
+        _images(m).contiguous(memory_format=m.channels_last)),
+    "channels_last to(contiguous_format)": lambda m: _images(m).contiguous(memory_format=m.channels_last).to(
+        memory_format=m.contiguous_format).stride(),
+    "channels_last float(contiguous_format)": lambda m: _images(m).contiguous(memory_format=m.channels_last).float(
+        memory_format=m.contiguous_format).stride(),
+    "to(float64, contiguous_format) of a transpose": lambda m: _matrix(m).t().to(
+        m.float64, memory_format=m.contiguous_format).stride(),
+    "double(contiguous_format) of a transpose": lambda m: _matrix(m).t().double(
+        memory_format=m.contiguous_format).stride(),
+    "half(contiguous_format) of a transpose, values": lambda m: _matrix(m).t().half(
+        memory_format=m.contiguous_format),
+    "to(float64, contiguous_format) in the graph": lambda m: _matrix(m).requires_grad_().t().to(
+        m.float64, memory_format=m.contiguous_format),
+    "to(contiguous_format) of a transpose keeps it (same dtype)": lambda m: _matrix(m).t().to(
+        memory_format=m.contiguous_format).stride(),
+    "empty channels_last": lambda m: m.empty(2, 3, 4, 5, memory_format=m.channels_last).stride(),
+    "empty channels_last of 2 dims": lambda m: m.empty(2, 3, memory_format=m.channels_last),
+    "empty preserve_format": lambda m: m.empty(2, 3, memory_format=m.preserve_format),
+    "empty contiguous_format": lambda m: m.empty(2, 3, memory_format=m.contiguous_format).stride(),
+    "zeros_like channels_last": lambda m: m.zeros_like(_images(m), memory_format=m.channels_last).stride(),
+    "zeros_like channels_last of 2 dims": lambda m: m.zeros_like(_matrix(m), memory_format=m.channels_last),
+    "zeros_like contiguous_format": lambda m: m.zeros_like(_matrix(m).t(), memory_format=m.contiguous_format)
+    .stride(),
+    "zeros_like preserve_format": lambda m: m.zeros_like(_matrix(m).t(), memory_format=m.preserve_format).stride(),
+    "ones_like contiguous_format, values": lambda m: m.ones_like(_matrix(m).t(), memory_format=m.contiguous_format),
+    "full_like contiguous_format": lambda m: m.full_like(_matrix(m).t(), 2, memory_format=m.contiguous_format)
+    .stride(),
+    "empty_like contiguous_format": lambda m: m.empty_like(_matrix(m).t(), memory_format=m.contiguous_format)
+    .stride(),
+    "rand_like contiguous_format": lambda m: m.rand_like(_matrix(m).t(), memory_format=m.contiguous_format)
+    .stride(),
+    "zeros_like: a format that is none": lambda m: m.zeros_like(_matrix(m), memory_format="x"),
+}
+
+
+@pytest.mark.parametrize("case", list(MEMORY_FORMATS))
+def test_memory_formats(case):
+    """`memory_format=` (contiguous_format, preserve_format, channels_last) where torch takes it: the
+    strides torch gives, its values, and its errors (channels_last needs 4 dims)."""
+    assert_matches_torch(MEMORY_FORMATS[case])
+
+
+def test_channels_last_clone_passes_the_gradient_back():
+    def grad(m):
+        x = _images(m).requires_grad_()
+        (x.clone(memory_format=m.channels_last) * m.arange(120.0).reshape(2, 3, 4, 5)).sum().backward()
+        return x.grad
+
+    assert_matches_torch(grad)

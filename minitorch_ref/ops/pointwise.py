@@ -455,25 +455,38 @@ class ClampTensor(Function):
         return grad_a, grad_low, grad_high
 
 
+def laid_out(array: np.ndarray, memory_format: str = "preserve_format") -> np.ndarray:
+    """A copy of `array` in torch's memory format: "preserve_format" keeps its layout (NumPy's order "K"),
+    "contiguous_format" is row-major, "channels_last" (4-d only) stores each pixel's channels together (NHWC)."""
+    if memory_format == "channels_last":
+        if array.ndim != 4:
+            raise RuntimeError("required rank 4 tensor to use channels_last format")
+        nhwc = np.empty(array.shape[:1] + array.shape[2:] + array.shape[1:2], array.dtype)  # (fresh strides, even
+        nhwc[...] = array.transpose(0, 2, 3, 1)                                            # for dims of size 1)
+        return nhwc.transpose(0, 3, 1, 2)
+    return array.copy(order="C" if memory_format == "contiguous_format" else "K")
+
+
 class ToCopy(Function):
-    """A dtype conversion (`x.double()`); the gradient is converted back."""
+    """A dtype conversion (`x.double()`), in a memory format; the gradient is converted back."""
 
     @staticmethod
-    def forward(ctx, a, dtype):
+    def forward(ctx, a, dtype, memory_format):
         ctx.input_dtype = a.dtype
-        return a.astype(dtype)
+        converted = a.astype(dtype)
+        return converted if memory_format == "preserve_format" else laid_out(converted, memory_format)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.astype(ctx.input_dtype), None
+        return grad.astype(ctx.input_dtype), None, None
 
 
 class Clone(Function):
-    """A copy: in `order` "K" keeping a's layout (`clone`), "C" row-major (`contiguous`)."""
+    """A copy in a memory format (see `laid_out`): a's own layout (`clone`), row-major (`contiguous`)..."""
 
     @staticmethod
-    def forward(ctx, a, order="K"):
-        return a.copy(order=order)
+    def forward(ctx, a, memory_format="preserve_format"):
+        return laid_out(a, memory_format)
 
     @staticmethod
     def backward(ctx, grad):
