@@ -8,6 +8,7 @@ the default float dtype (float32), where NumPy would give float64.
 from __future__ import annotations
 
 import builtins
+import re
 from typing import Any
 
 import numpy as np
@@ -263,6 +264,22 @@ class layout:
 strided, sparse_coo = layout("strided"), layout("sparse_coo")
 
 
+# the device types torch knows, in its order: another name (`CPU`, `xyz`) is an error, not a device elsewhere
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla",
+                 "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
+
+def _check_device_string(text: str) -> None:
+    """torch's parse of a device string, "type" or "type:index", with its errors."""
+    if not text:
+        raise RuntimeError("Device string must not be empty")
+    if not re.fullmatch(r"[a-zA-Z_]+(:([1-9][0-9]*|0))?", text):
+        raise RuntimeError(f"Invalid device string: '{text}'")
+    name = text.partition(":")[0]
+    if name not in _DEVICE_TYPES:
+        raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device string: {name}")
+
+
 class device:
     """Where a tensor lives. minitorch_ref computes with NumPy, so only `cpu` exists."""
 
@@ -272,6 +289,8 @@ class device:
         if isinstance(type, device):
             type, index = type.type, type.index
         name = str(type)
+        if isinstance(type, str):
+            _check_device_string(type)
         if ":" in name:
             name, _, idx = name.partition(":")
             index = int(idx)

@@ -6,7 +6,12 @@ What this proves, beyond `test_creation.py` and `test_interop_probe.py`:
   that overflows int64 (or whose bytes do) with torch's messages, before it allocates;
 - `full` and `full_like` refuse a fill value that is not a Number (a string, None, a list, a 1-d tensor)
   with torch's message;
-- `eye` takes one-element integer tensors for n and m, and refuses other types with torch's messages.
+- `eye` takes one-element integer tensors for n and m, and refuses other types with torch's messages;
+- `zeros`, `ones`, `empty`, `full` and the `*_like` check the types of `dtype` and `requires_grad` as torch;
+- `memory_format=` (clone, contiguous, to, float()..., empty, *_like) lays tensors out as torch does, with
+  its strides for channels_last;
+- a device string torch cannot parse (`'cpu:x'`, `'CPU'`, `'float64'` given to `to`) raises torch's error
+  (a device type torch knows but minitorch_ref lacks, `'cuda'`, keeps minitorch_ref's CPU-only message).
 Each case is one program `fn(m)` run with `m = torch` and `m = minitorch_ref` (`assert_matches_torch`:
 the same values, dtypes, shapes and `requires_grad`, or the same exception type and message).
 """
@@ -202,3 +207,12 @@ def test_channels_last_clone_passes_the_gradient_back():
         return x.grad
 
     assert_matches_torch(grad)
+
+
+@pytest.mark.parametrize("device", ["cpu:x", "cpu:01", "CPU", "xyz:1", "float64", "", "cpu:", ":0", "cpu:-1", "cpu_",
+                                    "cpu:0", "cpu:1"])
+@pytest.mark.parametrize("where", ["device", "to", "zeros"])
+def test_device_strings_parsed_as_torch(where, device):
+    calls = {"device": lambda m: str(m.device(device)), "to": lambda m: m.ones(2).to(device),
+             "zeros": lambda m: m.zeros(2, device=device)}
+    assert_matches_torch(calls[where])
