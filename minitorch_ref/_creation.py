@@ -15,9 +15,10 @@ import numpy as np
 from . import _dtype as dt
 from ._generator import as_long
 from ._generator import resolve as _random_source
-from .ops.pointwise import laid_out
 from ._tensor import (_INT64_LIMIT, Tensor, _Number, _checked_numpy_array, _checked_scalar, _fill_value, _finish,
-                      _infer_array, _int_arg, _int_list, _invalid_arguments, _memory_format, _size_args, _sized, _type_name)
+                      _infer_array, _int_arg, _int_list, _invalid_arguments, _memory_format, _size_args, _sized,
+                      _type_name)
+from .ops.pointwise import laid_out
 
 
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
