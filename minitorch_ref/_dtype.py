@@ -155,8 +155,8 @@ def result_type(dimensioned, zero_dim, scalars) -> np.dtype:
 def python_type_name(value: Any) -> str:
     """The name of value's type as torch's C++ messages print it (a NumPy type with its module)."""
     kind = builtins.type(value)
-    if kind is Size:  # (torch.Size is a C type named with its module)
-        return f"{PACKAGE}.Size"
+    if kind in (Size, dtype, device):  # (torch's C types, named with their module)
+        return f"{PACKAGE}.{kind.__name__}"
     return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
 
 

@@ -374,6 +374,10 @@ class Tensor(TensorBase):
 
     def to(self, *args: Any, **kwargs: Any) -> "Tensor":
         """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other_tensor)`; returns self if nothing changes."""
+        _check_to_arguments(args, kwargs)
+        if "tensor" in kwargs:  # (`to(tensor=other)`: torch's third overload by name)
+            kwargs = dict(kwargs)
+            args = (kwargs.pop("tensor"), *args)
         args, kwargs, copy = _to_flags(args, kwargs)
         memory_format = _memory_format(kwargs.pop("memory_format", None), "to")
         target = to_args_dtype(args, kwargs)
@@ -2559,11 +2563,35 @@ def _to_flags(args: tuple, kwargs: dict) -> tuple:
     return args, kwargs, builtins.bool(copy)
 
 
+_TO_OPTIONS = f"bool non_blocking = False, bool copy = False, *, {dt.PACKAGE}.memory_format memory_format = None"
+_TO_OVERLOADS = (f"{dt.PACKAGE}.device device = None, {dt.PACKAGE}.dtype dtype = None, {_TO_OPTIONS}",
+                 f"{dt.PACKAGE}.dtype dtype, {_TO_OPTIONS}", f"Tensor tensor, {_TO_OPTIONS}")
+_TO_KEYWORDS = ("device", "dtype", "non_blocking", "copy", "memory_format", "tensor")
+
+
+def _check_to_arguments(args: tuple, kwargs: dict) -> None:
+    """The clearest of torch's parser errors for `.to(...)`: an unknown keyword, two dtypes, a container,
+    a memory format that is none."""
+    dtypes = [a for a in args if isinstance(a, dt.dtype)]
+    containers = [a for a in args if isinstance(a, (list, tuple, dict))]
+    memory_format = kwargs.get("memory_format")
+    known_format = memory_format is None or isinstance(memory_format, str) and memory_format in _MEMORY_FORMATS
+    if len(dtypes) < 2 and not containers and known_format and all(k in _TO_KEYWORDS for k in kwargs):
+        return
+    given = [_argument_type(a) for a in args] + [f"{k}={_argument_type(v)}" for k, v in sorted(kwargs.items())]
+    got = ", ".join(given) if args else "".join(f"{g}, " for g in given)  # (torch writes keywords alone so)
+    raise TypeError(f"to() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                    + "".join(f" * ({overload})\n" for overload in _TO_OVERLOADS))
+
+
+_MEMORY_FORMATS = ("preserve_format", "contiguous_format", "channels_last")  # (minitorch_ref's are their names)
+
+
 def _memory_format(memory_format: Any, function: str) -> str:
     """A `memory_format=` argument checked (minitorch_ref's formats are their names); None is preserve_format."""
     if memory_format is None:
         return "preserve_format"
-    if memory_format not in ("preserve_format", "contiguous_format", "channels_last"):
+    if memory_format not in _MEMORY_FORMATS:
         raise TypeError(f"{function}(): argument 'memory_format' must be {dt.PACKAGE}.memory_format, not "
                         f"{_type_name(memory_format)}")
     return memory_format

@@ -216,3 +216,19 @@ def test_device_strings_parsed_as_torch(where, device):
     calls = {"device": lambda m: str(m.device(device)), "to": lambda m: m.ones(2).to(device),
              "zeros": lambda m: m.zeros(2, device=device)}
     assert_matches_torch(calls[where])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m: m.ones(2).to(m.int32, m.float64),
+    lambda m: m.ones(2).to(foo=1),
+    lambda m: m.ones(2).to(m.float64, foo=2),
+    lambda m: m.ones(2).to(b=1, a=2),
+    lambda m: m.ones(2).to([1]),
+    lambda m: m.ones(2).to((1,)),
+    lambda m: m.ones(2).to(m.int64, memory_format="x"),
+    lambda m: m.ones(2).to(tensor=m.zeros(1, dtype=m.int64)),
+    lambda m: m.ones(2).to(device="cpu", dtype=m.float64, non_blocking=False, copy=True),
+])
+def test_to_arguments(fn):
+    """`to`'s three overloads: torch's parser error for what none of them takes; `to(tensor=other)` works."""
+    assert_matches_torch(fn)
