@@ -302,14 +302,20 @@ def _check_arange_size(n: int, np_dtype: np.dtype) -> None:
         raise RuntimeError(f"Storage size calculation overflowed with sizes=[{n}]")
 
 
+_LINSPACE_OVERLOADS = tuple(f"{ends}, int steps, *, Tensor out = None, {_FACTORY_OPTIONS}" for ends in
+                            ("Tensor start, Tensor end", "Number start, Tensor end", "Tensor start, Number end",
+                             "Number start, Number end"))
+_LOGSPACE_OVERLOADS = tuple(overload.replace("int steps,", "int steps, float base = 10.0,")
+                            for overload in _LINSPACE_OVERLOADS)
+
+
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """`steps` evenly spaced values from start to end, computed as torch's kernel does: the first half
     counted up from start, the second half down from end (so both ends are exact); in the output dtype
     (integer outputs: a float64 step between the ends converted to the dtype)."""
     if not isinstance(steps, (builtins.int, np.integer)):
-        raise TypeError(f"linspace() received an invalid combination of arguments - got (steps={type(steps).__name__})"
-                        ", but expected (..., int steps, ...)")
+        raise _invalid_arguments("linspace", (start, end, steps), _LINSPACE_OVERLOADS)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     if any(isinstance(v, Tensor) and v.ndim for v in (start, end)):
@@ -341,8 +347,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     the first half counted up from start, the second down from end, both first converted to the
     dtype), computed in float64. (torch's kernel rounds a few values differently, by an ulp or so.)"""
     if not isinstance(steps, (builtins.int, np.integer)):
-        raise TypeError(f"logspace() received an invalid combination of arguments - got (steps={type(steps).__name__})"
-                        ", but expected (..., int steps, ...)")
+        raise _invalid_arguments("logspace", (start, end, steps), _LOGSPACE_OVERLOADS)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))

@@ -393,6 +393,8 @@ class Tensor(TensorBase):
         (A Python type such as `float` is refused here, though `to(float)` takes it.)"""
         if dtype is None:
             return f"{dt.PACKAGE}.{dt.torch_type_name(self._data.dtype)}Tensor"
+        if not isinstance(dtype, (str, dt.dtype, builtins.type)):
+            raise TypeError("dtype must be a type, str, or dtype object")
         if dtype in (builtins.float, builtins.int, builtins.bool):
             raise ValueError(f"invalid type: '{dtype.__name__}'")
         if isinstance(dtype, str):  # x.type("torch.LongTensor"); other strings are invalid

@@ -232,3 +232,20 @@ def test_device_strings_parsed_as_torch(where, device):
 def test_to_arguments(fn):
     """`to`'s three overloads: torch's parser error for what none of them takes; `to(tensor=other)` works."""
     assert_matches_torch(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m: m.linspace(0, 1, 3.0),
+    lambda m: m.linspace(0, 1, "a"),
+    lambda m: m.linspace(0, 1, None),
+    lambda m: m.linspace(m.tensor(0.0), 1, 3.0),
+    lambda m: m.logspace(0, 1, 3.0),
+    lambda m: m.logspace(0, m.tensor(2.0), None),
+    lambda m: m.ones(2).type(3),
+    lambda m: m.ones(2).type(m.ones(2)),
+    lambda m: m.ones(2).type([1]),
+])
+def test_parser_errors_of_linspace_logspace_and_type(fn):
+    """steps must be an int (torch lists linspace's and logspace's four overloads); `type()` takes a type,
+    a string or a dtype."""
+    assert_matches_torch(fn)
