@@ -141,7 +141,8 @@ def einsum_subscripts(equation: str, ndims: list) -> tuple:
         raise RuntimeError("einsum(): more operands were provided than specified in the equation"
                          if len(ndims) > len(inputs) else
                          "einsum(): fewer operands were provided than specified in the equation")
-    for term in inputs + [rhs]:
+    for k, term in enumerate(inputs + [rhs]):
+        _check_dots(term, "output" if k == len(inputs) else f"operand {k}")
         bad = [c for c in term.replace("...", "") if c not in _LETTERS]
         if bad:
             raise RuntimeError(f"einsum(): invalid subscript given at index {equation.index(bad[0])} in the equation "
@@ -176,6 +177,21 @@ def einsum_subscripts(equation: str, ndims: list) -> tuple:
         counts = {c: lhs.count(c) for c in set(lhs.replace("...", "").replace(",", ""))}
         out = ellipsis + "".join(sorted(c for c, n in counts.items() if n == 1))
     return explicit, out
+
+
+def _check_dots(term: str, where: str) -> None:
+    """torch's error for a '.' outside the one `...` a term may have, found as torch scans the term."""
+    i, seen = 0, False
+    while i < len(term):
+        if term.startswith("...", i) and not seen:
+            seen, i = True, i + 3
+            continue
+        if term[i] == ".":
+            output = where == "output"
+            raise RuntimeError(f"einsum(): found '.' for {where} " + (
+                ("but an ellipsis (...) was already found" if output else "for which an ellipsis was already found")
+                if seen else "that is not part of any ellipsis" + (" (...)" if output else "")))
+        i += 1
 
 
 class Einsum(Function):
