@@ -660,6 +660,7 @@ class Tensor(TensorBase):
         return pointwise.Rpow.apply(a, b)
 
     def matmul(self, other: "Tensor") -> "Tensor":
+        _require_tensor(other, "matmul", "other", 1)
         return matmul(self, other)
 
     def __matmul__(self, other: Any) -> "Tensor":
@@ -670,7 +671,7 @@ class Tensor(TensorBase):
 
     def mm(self, other: "Tensor") -> "Tensor":
         if self.ndim != 2 or other.ndim != 2:
-            raise RuntimeError("self must be a matrix")
+            raise RuntimeError("self must be a matrix" if self.ndim != 2 else "mat2 must be a matrix")
         return matmul(self, other)
 
     def dot(self, other: "Tensor") -> "Tensor":
@@ -2045,14 +2046,15 @@ class Tensor(TensorBase):
         if mat1.shape[1] != mat2.shape[0]:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and "
                                f"{mat2.shape[0]}x{mat2.shape[1]})")
-        _check_broadcast(self._data.shape, (mat1.shape[0], mat2.shape[1]))
-        if np.broadcast_shapes(self._data.shape, (mat1.shape[0], mat2.shape[1])) != (mat1.shape[0], mat2.shape[1]):
-            raise RuntimeError(f"The expanded size of the tensor ({mat2.shape[1]}) must match the existing size "
-                               f"({self.shape[-1]}) at non-singleton dimension 1")
+        product = (mat1.shape[0], mat2.shape[1])
+        if self.ndim > 2 or builtins.any(n not in (1, m) for n, m in zip(self.shape[::-1], product[::-1])):
+            self.expand(product)  # (raises torch's error: the input is expanded to the product's shape)
         for first, name in ((mat1, "mat1"), (self, "self")):
             if first._data.dtype != mat2._data.dtype:
                 names = [dt.torch_type_name(t._data.dtype) for t in (first, mat2)]
                 raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {names[0]} and {names[1]}")
+        if mat2._data.dtype.kind in "iu":  # (an integer product takes integer factors: torch truncates them)
+            beta, alpha = int(beta), int(alpha)
         return linalg.AddmmFull.apply(self, mat1, mat2, beta, alpha)
 
     # (shape)
@@ -4368,7 +4370,8 @@ def _check_setitem(t: Tensor, np_key: Any, checks: _ArrayChecks, value: Any, ind
 # ---------------------------------------------------------------------- functions used by methods
 def matmul(a: Tensor, b: Tensor) -> Tensor:
     """torch.matmul with torch's shape errors."""
-    a, b = _as_tensor(a), _as_tensor(b)
+    _require_tensor(a, "matmul", "input", 1)
+    _require_tensor(b, "matmul", "other", 2)
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
     sa, sb = a._data.shape, b._data.shape
@@ -4395,9 +4398,10 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
                 f"{k_a}] but got: [{np.prod(sb[:-2] or (1,), dtype=np.int64)}, {k_b}]."
             )
         _check_broadcast(sa[:-2], sb[:-2] if b.ndim > 1 else ())
-    if a._data.dtype != b._data.dtype:
+    bool_kernel = a._data.dtype == np.bool_ and _runs_a_kernel(a, b)  # torch has no bool kernel for any product
+    if a._data.dtype != b._data.dtype and not (bool_kernel and b.ndim >= 3):  # (bmm picks its kernel, then checks)
         raise RuntimeError(_matmul_dtype_message(a, b))
-    if a._data.dtype == np.bool_ and _runs_a_kernel(a, b):  # torch has no bool kernel for any matrix product
+    if bool_kernel:
         kernel = "dot" if a.ndim == b.ndim == 1 else (
             "addmv_impl_cpu" if b.ndim == 1 else "bmm" if b.ndim > 2 else "addmm_impl_cpu_")
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')

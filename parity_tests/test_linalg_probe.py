@@ -1,0 +1,68 @@
+"""Matrix products and linear algebra, differential probe: the edges a probe of both libraries found.
+
+What this proves, beyond `test_linalg.py`:
+- `mm` names the operand that is not a matrix, `matmul` refuses numbers and arrays with torch's TypeError,
+  and a bool batch on the left of a batched matmul raises bmm's "not implemented for 'Bool'" first;
+- `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
+  to integers for an integer product, as torch;
+- `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
+Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
+grad_fn names and gradients, or the same exception type and message.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from parity_tests.test_semantics import assert_matches_torch
+
+
+def rand(m, *shape, dtype="float64", requires_grad=False, seed=0):
+    """The same random tensor in both libraries (small integers for integer dtypes)."""
+    values = np.random.default_rng(seed + sum(shape)).standard_normal(shape)
+    values = (values * 3).round() if dtype.startswith("int") else values > 0 if dtype == "bool" else values
+    return m.tensor(values.astype(dtype), requires_grad=requires_grad)
+
+
+def with_grads(build, *shapes):
+    """A program: `build(m, *leaves)` on float64 leaves, then backward of a random upstream gradient;
+    returns the output and the leaves' gradients."""
+    def program(m):
+        leaves = [rand(m, *shape, requires_grad=True, seed=i) for i, shape in enumerate(shapes)]
+        out = build(m, *leaves)
+        out.backward(m.tensor(np.random.default_rng(9).standard_normal(tuple(out.shape))))
+        return out, *[leaf.grad for leaf in leaves]
+    return program
+
+
+CASES = {
+    # mm names the operand that is not a matrix
+    "mm-vector-mat2": lambda m: m.mm(rand(m, 2, 3), rand(m, 3)),
+    "mm-method-vector-mat2": lambda m: rand(m, 2, 3).mm(rand(m, 4)),
+    # matmul takes tensors only
+    "matmul-number-other": lambda m: m.matmul(rand(m, 3), 2.0),
+    "matmul-number-input": lambda m: m.matmul(2.0, rand(m, 3)),
+    "matmul-array-input": lambda m: m.matmul(np.ones(3), rand(m, 3)),
+    "matmul-method-number": lambda m: rand(m, 3).matmul(2.0),
+    # a bool batch on the left: bmm's kernel is chosen (and missing) before the dtypes are compared
+    "matmul-bool-batch-float": lambda m: m.matmul(rand(m, 2, 2, 3, dtype="bool"), rand(m, 2, 3, 4, dtype="float32")),
+    # addmm: the input is expanded to the product's shape
+    "addmm-input-rows": lambda m: m.addmm(rand(m, 3, 4), rand(m, 2, 3), rand(m, 3, 4)),
+    "addmm-input-vector": lambda m: m.addmm(rand(m, 2), rand(m, 2, 3), rand(m, 3, 4), beta=0.5, alpha=2),
+    "addmm-input-3d": lambda m: m.addmm(rand(m, 1, 2, 4), rand(m, 2, 3), rand(m, 3, 4)),
+    "addmm-input-broadcasts": with_grads(lambda m, c, a, b: m.addmm(c, a, b, beta=0.5, alpha=2), (1, 4), (2, 3), (3, 4)),
+    # addmm: integer products take integer factors (truncated)
+    **{f"addmm-int-beta{beta}-alpha{alpha}": (lambda beta, alpha: lambda m: m.addmm(
+        rand(m, 2, 4, dtype="int64"), rand(m, 2, 3, dtype="int64"), rand(m, 3, 4, dtype="int64"),
+        beta=beta, alpha=alpha))(beta, alpha)
+       for beta, alpha in [(0.5, 1), (1.7, 1), (-0.5, 1), (1, 2.7), (2.5, 2.5), (2, 3)]},
+    # einsum: a '.' outside the one ellipsis of a term
+    **{f"einsum-stray-dot-{equation}": (lambda equation: lambda m: m.einsum(
+        equation, *[rand(m, 2, 3)] * (equation.count(",") + 1)))(equation)
+       for equation in ["..i", "i.j", "i..j", "i....", "ij->..", "ij->.", "...ij->....", "ij,.ji", "ij,ji.."]},
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_matches_torch(case):
+    assert_matches_torch(CASES[case])
