@@ -4388,16 +4388,16 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
                 raise RuntimeError(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({sb[0]})")
             left = f"{sa[0]}x{sa[1]}" if a.ndim == 2 else f"1x{sa[0]}"
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({left} and {sb[0]}x{sb[1]})")
-    else:
-        k_a = sa[-1]
-        k_b = sb[-2] if b.ndim > 1 else sb[0]
-        if k_a != k_b:
-            batch = sa[:-2] if a.ndim > 2 else sb[:-2]
-            raise RuntimeError(
-                f"Expected size for first two dimensions of batch2 tensor to be: [{np.prod(batch, dtype=np.int64)}, "
-                f"{k_a}] but got: [{np.prod(sb[:-2] or (1,), dtype=np.int64)}, {k_b}]."
-            )
+    elif _matmul_folds(a, b):
+        _check_folded_matmul(sa, sb)
+    else:  # (a bmm of the two batches broadcast to one)
         _check_broadcast(sa[:-2], sb[:-2] if b.ndim > 1 else ())
+        k_a, k_b = sa[-1], sb[-2] if b.ndim > 1 else sb[0]
+        if k_a != k_b:
+            n = np.prod(np.broadcast_shapes(sa[:-2], sb[:-2] if b.ndim > 1 else ()), dtype=np.int64)
+            raise RuntimeError(
+                f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {k_a}] but got: [{n}, {k_b}]."
+            )
     bool_kernel = a._data.dtype == np.bool_ and _runs_a_kernel(a, b)  # torch has no bool kernel for any product
     if a._data.dtype != b._data.dtype and not (bool_kernel and b.ndim >= 3):  # (bmm picks its kernel, then checks)
         raise RuntimeError(_matmul_dtype_message(a, b))
@@ -4406,6 +4406,34 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
             "addmv_impl_cpu" if b.ndim == 1 else "bmm" if b.ndim > 2 else "addmm_impl_cpu_")
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     return linalg.Matmul.apply(a, b)
+
+
+def _matmul_folds(a: Tensor, b: Tensor) -> bool:
+    """Whether torch's matmul folds the batched operand (`b` transposed when it is the larger) into one
+    matrix and calls mm or mv instead of bmm: always when the other operand requires grad (a smaller
+    backward), never for a 2-D `a`, else when the fold is a view (an empty tensor, or contiguous rows)."""
+    a_larger = a.ndim >= b.ndim
+    big, small = (a, b) if a_larger else (b.mT, a)
+    if big.ndim < 3 or small.ndim > 2:
+        return False
+    if small._requires_grad:
+        return True
+    if a.ndim == 2:
+        return False
+    shape, strides = big.shape, big.stride()
+    return big.numel() == 0 or builtins.all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big.ndim - 2))
+
+
+def _check_folded_matmul(sa: tuple, sb: tuple) -> None:
+    """torch's mm or mv error for a folded matmul: the larger operand as rows of its last dim (`b` transposed,
+    times `a` transposed, when `b` is the larger)."""
+    big, small = (sa, sb) if len(sa) >= len(sb) else (sb[:-2] + (sb[-1], sb[-2]), sa[::-1])
+    rows = int(np.prod(big[:-1], dtype=np.int64))
+    if big[-1] == small[0]:
+        return
+    if len(small) == 1:
+        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{big[-1]}), vec ({small[0]})")
+    raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{big[-1]} and {small[0]}x{small[1]})")
 
 
 def _matmul_dtype_message(a: Tensor, b: Tensor) -> str:

@@ -1,6 +1,8 @@
 """Matrix products and linear algebra, differential probe: the edges a probe of both libraries found.
 
 What this proves, beyond `test_linalg.py`:
+- `matmul`'s shape errors are those of the product torch reduces it to (mm or mv of the batched operand folded
+  into rows, as torch decides from requires_grad and strides, else bmm of the broadcast batch);
 - `mm` names the operand that is not a matrix, `matmul` refuses numbers and arrays with torch's TypeError,
   and a bool batch on the left of a batched matmul raises bmm's "not implemented for 'Bool'" first;
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
@@ -44,6 +46,17 @@ CASES = {
     "matmul-number-input": lambda m: m.matmul(2.0, rand(m, 3)),
     "matmul-array-input": lambda m: m.matmul(np.ones(3), rand(m, 3)),
     "matmul-method-number": lambda m: rand(m, 3).matmul(2.0),
+    # matmul's shape errors come from the product torch reduces it to: the batched operand folded into
+    # rows for mm / mv (when the other requires grad, or the fold is a view), else a bmm of the broadcast batch
+    **{f"matmul-mismatch-{sa}x{sb}-grad{grad}": (lambda sa, sb, grad: lambda m: m.matmul(
+        rand(m, *sa, requires_grad=grad == "a"), rand(m, *sb, requires_grad=grad == "b")))(sa, sb, grad)
+       for sa, sb, grad in [((2, 3, 4), (3,), ""), ((2, 3, 4), (3, 4), ""), ((5, 2, 3, 4), (3, 2), "b"),
+                            ((3,), (2, 2, 3), "a"), ((3,), (2, 2, 3), ""), ((3,), (2, 0, 3), ""),
+                            ((2, 3), (2, 2, 3), "a"), ((2, 3), (2, 2, 3), ""), ((4,), (5, 1, 3, 4), "a"),
+                            ((2, 3, 4), (5, 1, 3, 4), ""), ((2, 2, 3), (2, 3), "b"), ((2, 3, 4), (4, 3, 0), ""),
+                            ((2, 3, 4), (1, 4, 2), "")]},
+    "matmul-mismatch-not-contiguous": lambda m: m.matmul(rand(m, 2, 3, 4).transpose(0, 1), rand(m, 5)),
+    "matmul-mismatch-transposed-rows": lambda m: m.matmul(rand(m, 2, 3, 4).transpose(1, 2), rand(m, 5)),
     # a bool batch on the left: bmm's kernel is chosen (and missing) before the dtypes are compared
     "matmul-bool-batch-float": lambda m: m.matmul(rand(m, 2, 2, 3, dtype="bool"), rand(m, 2, 3, 4, dtype="float32")),
     # addmm: the input is expanded to the product's shape
