@@ -1,12 +1,15 @@
-"""`minitorch_ref.linalg`: vector norms (the rule is `Tensor._vector_norm`) and matrix norms (`matrix_norm`)."""
+"""`minitorch_ref.linalg`: vector norms (the rule is `Tensor._vector_norm`), matrix norms (`matrix_norm`),
+determinants (`det`) and inverses (`inv`)."""
 from __future__ import annotations
 
 import math
 from typing import Any
 
+import numpy as np
+
 from ._dtype import check_norm_dtype, float16, torch_type_name
 from .autograd.tensor_base import TensorBase
-from .ops.linalg import Svdvals
+from .ops.linalg import Det, Inv, Svdvals
 
 
 def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
@@ -76,13 +79,51 @@ def _nothing_to_compare(A: Any, ord: Any, rows: int, cols: int) -> bool:
     return size == 0 and ord > 0
 
 
+def det(A: Any) -> Any:
+    """The determinants of the square matrices in the last two dims (1 for a 0x0 matrix)."""
+    _check_square_matrices("linalg.det", A)
+    if A.dtype == float16:  # (the LU factorisation has no half kernel)
+        raise NotImplementedError("\"lu_cpu\" not implemented for 'Half'")
+    return Det.apply(A)
+
+
+def inv(A: Any) -> Any:
+    """The inverses of the square matrices in the last two dims; a singular one raises `LinAlgError`."""
+    _check_square_matrices("linalg.inv", A)
+    if A.dtype == float16:
+        raise RuntimeError("linalg.inv: Low precision dtypes not supported. Got Half")
+    try:
+        return Inv.apply(A)
+    except np.linalg.LinAlgError:
+        raise LinAlgError("linalg.inv: The input matrix is singular, the inversion could not be completed.") from None
+
+
+class LinAlgError(RuntimeError):
+    """A matrix that the operation cannot handle (a singular matrix to invert), as torch.linalg.LinAlgError."""
+
+
+def _check_matrices(name: str, A: Any) -> None:
+    """torch's first checks of a linalg input: batches of matrices, of a floating point dtype."""
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if not A.is_floating_point():
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{torch_type_name(A.dtype.numpy_dtype)}")
+
+
+def _check_square_matrices(name: str, A: Any) -> None:
+    """torch's checks of `det` and `inv`: a tensor of square matrices (checked before the dtype)."""
+    if not isinstance(A, TensorBase):
+        raise TypeError(f"{name.replace('.', '_')}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
+    if A.ndim >= 2 and A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
+                           f"{A.shape[-1]} matrices")
+    _check_matrices(name, A)
+
+
 def _matrix_norm_checks(A: Any, ord: Any, dim: Any, dtype: Any) -> tuple:
     """torch's checks of `matrix_norm`'s input, dims and dtype, in its order; the two dims, normalised."""
-    if A.ndim < 2:
-        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-    if not A.is_floating_point():
-        raise RuntimeError("linalg.matrix_norm: Expected a floating point or complex tensor as input. Got "
-                           f"{torch_type_name(A.dtype.numpy_dtype)}")
+    _check_matrices("linalg.matrix_norm", A)
     if A.dtype == float16 and ord in (2, -2, "nuc"):  # (the SVD has no half kernel)
         raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got Half")
     if len(dim) != 2:

@@ -7,6 +7,7 @@ What this proves, beyond `test_linalg.py`:
   and a bool batch on the left of a batched matmul raises bmm's "not implemented for 'Bool'" first;
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
   to integers for an integer product, as torch;
+- `linalg.det` and `linalg.inv` (new) give torch's values, gradients, grad_fn names and input errors;
 - `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
 Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
 grad_fn names and gradients, or the same exception type and message.
@@ -58,7 +59,8 @@ CASES = {
     "matmul-mismatch-not-contiguous": lambda m: m.matmul(rand(m, 2, 3, 4).transpose(0, 1), rand(m, 5)),
     "matmul-mismatch-transposed-rows": lambda m: m.matmul(rand(m, 2, 3, 4).transpose(1, 2), rand(m, 5)),
     # a bool batch on the left: bmm's kernel is chosen (and missing) before the dtypes are compared
-    "matmul-bool-batch-float": lambda m: m.matmul(rand(m, 2, 2, 3, dtype="bool"), rand(m, 2, 3, 4, dtype="float32")),
+    "matmul-bool-batch-float": lambda m: m.matmul(rand(m, 2, 2, 3, dtype="bool"),
+                                                  rand(m, 2, 3, 4, dtype="float32")),
     # addmm: the input is expanded to the product's shape
     "addmm-input-rows": lambda m: m.addmm(rand(m, 3, 4), rand(m, 2, 3), rand(m, 3, 4)),
     "addmm-input-vector": lambda m: m.addmm(rand(m, 2), rand(m, 2, 3), rand(m, 3, 4), beta=0.5, alpha=2),
@@ -73,6 +75,15 @@ CASES = {
     **{f"einsum-stray-dot-{equation}": (lambda equation: lambda m: m.einsum(
         equation, *[rand(m, 2, 3)] * (equation.count(",") + 1)))(equation)
        for equation in ["..i", "i.j", "i..j", "i....", "ij->..", "ij->.", "...ij->....", "ij,.ji", "ij,ji.."]},
+    # linalg.det and linalg.inv: values, gradients (det's also for a rank-deficient matrix) and torch's checks
+    **{f"{name}-{shape}": (lambda name, shape: with_grads(lambda m, a: getattr(m.linalg, name)(a), shape))(name, shape)
+       for name in ["det", "inv"] for shape in [(3, 3), (2, 4, 4), (1, 1), (0, 0), (2, 0, 0)]},
+    **{f"{name}-{shape}-{dtype}": (lambda name, shape, dtype: lambda m: getattr(m.linalg, name)(
+        rand(m, *shape, dtype=dtype)))(name, shape, dtype)
+       for name in ["det", "inv"] for shape, dtype in [((3, 3), "float32"), ((2, 3), "int64"), ((3,), "float32"),
+                                                       ((3, 3), "int64"), ((2, 2), "bool"), ((3, 3), "float16")]},
+    "det-of-ones-grad": lambda m: with_grads(lambda m, a: m.linalg.det(a * 0 + 1), (3, 3))(m),
+    "det-not-a-tensor": lambda m: m.linalg.det([[1.0]]),
 }
 
 

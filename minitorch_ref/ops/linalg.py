@@ -265,3 +265,42 @@ class Svdvals(Function):
     def backward(ctx, grad):
         u, vh = ctx.saved_tensors
         return (u * grad[..., None, :]) @ vh
+
+
+class Det(Function):
+    """Determinants of the matrices in the last two dims. d det(A) / dA is the cofactor matrix,
+    computed from the SVD A = U diag(s) V^T as det(U) det(V) U diag(prod of the other s) V^T, which
+    holds for singular matrices too (where det(A) A^-T does not exist)."""
+
+    node_name = "LinalgDetBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.asarray(np.linalg.det(a)).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        u, s, vh = np.linalg.svd(a)
+        others = np.prod(np.where(np.eye(a.shape[-1], dtype=bool), 1, s[..., None, :]), axis=-1)
+        sign = np.linalg.det(u) * np.linalg.det(vh)
+        return ((grad * sign)[..., None, None] * (u * others[..., None, :]) @ vh).astype(a.dtype, copy=False)
+
+
+class Inv(Function):
+    """Inverses of the matrices in the last two dims; d(A^-1) = -A^-1 dA A^-1, so grad_A = -A^-T grad A^-T."""
+
+    node_name = "LinalgInvExBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        inverse = np.linalg.inv(a).astype(a.dtype, copy=False)
+        ctx.save_for_backward(inverse)
+        return inverse
+
+    @staticmethod
+    def backward(ctx, grad):
+        (inverse,) = ctx.saved_tensors
+        transposed = np.swapaxes(inverse, -1, -2)
+        return -transposed @ grad @ transposed
