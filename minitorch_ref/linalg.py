@@ -1,5 +1,5 @@
 """`minitorch_ref.linalg`: vector norms (the rule is `Tensor._vector_norm`), matrix norms (`matrix_norm`),
-determinants (`det`) and inverses (`inv`)."""
+determinants (`det`), inverses (`inv`), singular values (`svdvals`) and `matmul`."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ._dtype import check_norm_dtype, float16, torch_type_name
+from ._dtype import check_norm_dtype, float16, python_type_name, torch_type_name
 from .autograd.tensor_base import TensorBase
 from .ops.linalg import Det, Inv, Svdvals
 
@@ -96,6 +96,23 @@ def inv(A: Any) -> Any:
         return Inv.apply(A)
     except np.linalg.LinAlgError:
         raise LinAlgError("linalg.inv: The input matrix is singular, the inversion could not be completed.") from None
+
+
+def svdvals(A: Any) -> Any:
+    """The singular values of the matrices in the last two dims, largest first."""
+    _check_matrices("linalg.svd", A)
+    if A.dtype == float16:
+        raise NotImplementedError("\"linalg_svd_cpu\" not implemented for 'Half'")
+    return Svdvals.apply(A)
+
+
+def matmul(input: Any, other: Any) -> Any:
+    """`torch.linalg.matmul`: `matmul` under the name of its namespace."""
+    for value, name, position in ((input, "input", 1), (other, "other", 2)):
+        if not isinstance(value, TensorBase):
+            raise TypeError(f"linalg_matmul(): argument '{name}' (position {position}) must be Tensor, not "
+                            f"{python_type_name(value)}")
+    return input @ other
 
 
 class LinAlgError(RuntimeError):

@@ -7,7 +7,7 @@ What this proves, beyond `test_linalg.py`:
   and a bool batch on the left of a batched matmul raises bmm's "not implemented for 'Bool'" first;
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
   to integers for an integer product, as torch;
-- `linalg.det` and `linalg.inv` (new) give torch's values, gradients, grad_fn names and input errors;
+- `linalg.det`, `linalg.inv`, `linalg.svdvals` and `linalg.matmul` (new) give torch's values, gradients, grad_fn names and input errors;
 - `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
 Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
 grad_fn names and gradients, or the same exception type and message.
@@ -84,6 +84,15 @@ CASES = {
                                                        ((3, 3), "int64"), ((2, 2), "bool"), ((3, 3), "float16")]},
     "det-of-ones-grad": lambda m: with_grads(lambda m, a: m.linalg.det(a * 0 + 1), (3, 3))(m),
     "det-not-a-tensor": lambda m: m.linalg.det([[1.0]]),
+    # linalg.svdvals (the op existed, the name did not) and linalg.matmul
+    **{f"svdvals-{shape}": (lambda shape: with_grads(lambda m, a: m.linalg.svdvals(a), shape))(shape)
+       for shape in [(3, 3), (2, 3, 2), (1, 4), (0, 2)]},
+    **{f"svdvals-{shape}-{dtype}": (lambda shape, dtype: lambda m: m.linalg.svdvals(rand(m, *shape, dtype=dtype)))(
+        shape, dtype) for shape, dtype in [((3,), "float32"), ((3, 2), "int64"), ((3, 2), "float16")]},
+    **{f"linalg-matmul-{sa}x{sb}": (lambda sa, sb: with_grads(lambda m, a, b: m.linalg.matmul(a, b), sa, sb))(sa, sb)
+       for sa, sb in [((3,), (3,)), ((2, 3), (3,)), ((2, 2, 3), (3, 4))]},
+    "linalg-matmul-number": lambda m: m.linalg.matmul(rand(m, 3), 2.0),
+    "linalg-matmul-array-input": lambda m: m.linalg.matmul(np.ones(3), rand(m, 3)),
 }
 
 
