@@ -2000,11 +2000,7 @@ class Tensor(TensorBase):
 
     # (matrices)
     def bmm(self, mat2: "Tensor") -> "Tensor":
-        if self.ndim != 3 or mat2.ndim != 3:
-            raise RuntimeError(f"batch1 must be a 3D tensor" if self.ndim != 3 else "batch2 must be a 3D tensor")
-        if self.shape[0] != mat2.shape[0] or self.shape[2] != mat2.shape[1]:
-            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                               f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+        _check_batches(self, mat2)
         if _runs_a_kernel(self, mat2):  # (else torch returns an empty or zero result at once, in mat2's dtype)
             if self._data.dtype == np.bool_:  # (the kernel is chosen by the first operand's dtype, then checks)
                 raise NotImplementedError('"bmm" not implemented for \'Bool\'')
@@ -2056,6 +2052,24 @@ class Tensor(TensorBase):
         if mat2._data.dtype.kind in "iu":  # (an integer product takes integer factors: torch truncates them)
             beta, alpha = int(beta), int(alpha)
         return linalg.AddmmFull.apply(self, mat1, mat2, beta, alpha)
+
+    def baddbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
+        """`beta * self + alpha * (batch1 @ batch2)`, self broadcast to the batched product's shape."""
+        product = (batch1.size(0), batch1.size(1), batch2.size(2))  # (torch expands self first)
+        if self.ndim > 3 or builtins.any(n not in (1, m) for n, m in zip(self.shape[::-1], product[::-1])):
+            self.expand(product)  # (raises torch's error)
+        _check_batches(batch1, batch2)
+        if self._data.dtype != batch1._data.dtype:
+            raise RuntimeError(f"Input dtypes must be the same, got: input {_dtype_word(self)}, batch1: "
+                               f"{_dtype_word(batch1)}, batch2: {_dtype_word(batch2)}")
+        if batch1._data.dtype != batch2._data.dtype:
+            raise RuntimeError(f"expected scalar type {dt.torch_type_name(batch1._data.dtype)} but found "
+                               f"{dt.torch_type_name(batch2._data.dtype)}")
+        if self._data.dtype == np.bool_:
+            raise NotImplementedError('"baddbmm" not implemented for \'Bool\'')
+        if self._data.dtype.kind in "iu":  # (integer factors, as addmm)
+            beta, alpha = int(beta), int(alpha)
+        return linalg.Baddbmm.apply(self, batch1, batch2, beta, alpha)
 
     # (shape)
     def flip(self, *dims: Any, **keyword: Any) -> "Tensor":
@@ -4447,6 +4461,15 @@ def _matmul_dtype_message(a: Tensor, b: Tensor) -> str:
     if b.ndim == 1:
         return f"addmv input tensors must have the same dtype, but got {names[1]}, {names[0]}, and {names[1]}"
     return f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(a)} != {_dtype_word(b)}"
+
+
+def _check_batches(batch1: Tensor, batch2: Tensor) -> None:
+    """torch's checks of bmm's operands: two 3-D tensors, the same batch, matching inner sizes."""
+    if batch1.ndim != 3 or batch2.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor" if batch1.ndim != 3 else "batch2 must be a 3D tensor")
+    if batch1.shape[0] != batch2.shape[0] or batch1.shape[2] != batch2.shape[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{batch1.shape[0]}, {batch1.shape[2]}] but got: [{batch2.shape[0]}, {batch2.shape[1]}].")
 
 
 def _check_differentiable_result(np_dtype: np.dtype, *inputs: Tensor) -> None:

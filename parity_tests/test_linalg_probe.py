@@ -7,7 +7,8 @@ What this proves, beyond `test_linalg.py`:
   and a bool batch on the left of a batched matmul raises bmm's "not implemented for 'Bool'" first;
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
   to integers for an integer product, as torch;
-- `linalg.det`, `linalg.inv`, `linalg.svdvals` and `linalg.matmul` (new) give torch's values, gradients, grad_fn names and input errors;
+- `linalg.det`, `linalg.inv`, `linalg.svdvals`, `linalg.matmul` and `baddbmm`
+  (new) give torch's values, gradients, grad_fn names and input errors;
 - `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
 Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
 grad_fn names and gradients, or the same exception type and message.
@@ -93,6 +94,24 @@ CASES = {
        for sa, sb in [((3,), (3,)), ((2, 3), (3,)), ((2, 2, 3), (3, 4))]},
     "linalg-matmul-number": lambda m: m.linalg.matmul(rand(m, 3), 2.0),
     "linalg-matmul-array-input": lambda m: m.linalg.matmul(np.ones(3), rand(m, 3)),
+    # baddbmm (new): values, gradients through a broadcast input, beta=0 ignoring NaN, torch's checks in its order
+    **{f"baddbmm-{shape}-beta{beta}-alpha{alpha}": (lambda shape, beta, alpha: with_grads(
+        lambda m, c, a, b: m.baddbmm(c, a, b, beta=beta, alpha=alpha), shape, (2, 3, 5), (2, 5, 4)))(shape, beta, alpha)
+       for shape, beta, alpha in [((2, 3, 4), 1, 1), ((4,), 0.5, 2), ((1, 3, 1), 0, 1), ((), 2, 0.5)]},
+    "baddbmm-nan-input-beta0": lambda m: m.baddbmm(m.full((3, 4), float("nan")), rand(m, 2, 3, 5), rand(m, 2, 5, 4),
+                                                   beta=0),
+    "baddbmm-method": lambda m: rand(m, 2, 3, 4).baddbmm(rand(m, 2, 3, 5), rand(m, 2, 5, 4), beta=2, alpha=3),
+    "baddbmm-int-factors": lambda m: m.baddbmm(rand(m, 3, 4, dtype="int64"), rand(m, 2, 3, 5, dtype="int64"),
+                                               rand(m, 2, 5, 4, dtype="int64"), beta=0.5, alpha=2.5),
+    "baddbmm-empty-sum": lambda m: m.baddbmm(rand(m, 2, 3, 4), rand(m, 2, 3, 0), rand(m, 2, 0, 4), beta=2),
+    **{f"baddbmm-error-{shapes}": (lambda shapes: lambda m: m.baddbmm(*[rand(m, *shape) for shape in shapes]))(shapes)
+       for shapes in [((3, 4), (2, 3, 5), (3, 5, 4)), ((3, 4), (2, 3, 5), (2, 6, 4)), ((3, 4), (3, 5), (2, 5, 4)),
+                      ((4,), (3, 5), (2, 5, 4)), ((3, 4), (2, 3, 5), (5, 4)), ((5, 4), (2, 3, 5), (2, 5, 4)),
+                      ((2, 1, 3, 4), (2, 3, 5), (2, 5, 4))]},
+    **{f"baddbmm-dtypes-{dtypes}": (lambda dtypes: lambda m: m.baddbmm(
+        *[rand(m, *shape, dtype=dtype) for shape, dtype in zip([(3, 4), (2, 3, 5), (2, 5, 4)], dtypes)]))(dtypes)
+       for dtypes in [("float64", "float32", "float32"), ("float32", "float64", "float32"),
+                      ("float32", "float32", "float64"), ("bool", "bool", "bool")]},
 }
 
 

@@ -106,7 +106,7 @@ class Mv(Bmm):
 
 
 class AddmmFull(Function):
-    """`beta * input + alpha * (m1 @ m2)`: torch.addmm."""
+    """`beta * input + alpha * (m1 @ m2)`: torch.addmm (and, with batches of matrices, baddbmm)."""
 
     node_name = "AddmmBackward0"
 
@@ -124,7 +124,11 @@ class AddmmFull(Function):
     def backward(ctx, grad):
         m1, m2 = ctx.saved_tensors
         g = grad * ctx.alpha if ctx.alpha != 1 else grad
-        return grad * ctx.beta, g @ m2.T, m1.T @ g, None, None
+        return grad * ctx.beta, g @ np.swapaxes(m2, -1, -2), np.swapaxes(m1, -1, -2) @ g, None, None
+
+
+class Baddbmm(AddmmFull):
+    node_name = "BaddbmmBackward0"
 
 
 # --- issue 12: einsum ---------------------------------------------------------------------------
