@@ -679,6 +679,13 @@ class Tensor(TensorBase):
             raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
         return matmul(self, other)
 
+    def vdot(self, other: "Tensor") -> "Tensor":
+        """`dot` with the first vector conjugated: for real tensors the same, recorded as torch's vdot."""
+        if self.ndim != 1 or other.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+        _check_matmul(self, other)
+        return linalg.Vdot.apply(self, other)
+
     def reciprocal(self) -> "Tensor":
         return pointwise.Reciprocal.apply(_floating(self))
 
@@ -4386,6 +4393,12 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     """torch.matmul with torch's shape errors."""
     _require_tensor(a, "matmul", "input", 1)
     _require_tensor(b, "matmul", "other", 2)
+    _check_matmul(a, b)
+    return linalg.Matmul.apply(a, b)
+
+
+def _check_matmul(a: Tensor, b: Tensor) -> None:
+    """torch's errors for the shapes and dtypes of a matrix product, from the kernel matmul reduces it to."""
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
     sa, sb = a._data.shape, b._data.shape
@@ -4419,7 +4432,6 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         kernel = "dot" if a.ndim == b.ndim == 1 else (
             "addmv_impl_cpu" if b.ndim == 1 else "bmm" if b.ndim > 2 else "addmm_impl_cpu_")
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
-    return linalg.Matmul.apply(a, b)
 
 
 def _matmul_folds(a: Tensor, b: Tensor) -> bool:

@@ -7,7 +7,7 @@ What this proves, beyond `test_linalg.py`:
   and a bool batch on the left of a batched matmul raises bmm's "not implemented for 'Bool'" first;
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
   to integers for an integer product, as torch;
-- `linalg.det`, `linalg.inv`, `linalg.svdvals`, `linalg.matmul` and `baddbmm`
+- `linalg.det`, `linalg.inv`, `linalg.svdvals`, `linalg.matmul`, `baddbmm` and `vdot`
   (new) give torch's values, gradients, grad_fn names and input errors;
 - `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
 Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
@@ -112,6 +112,14 @@ CASES = {
         *[rand(m, *shape, dtype=dtype) for shape, dtype in zip([(3, 4), (2, 3, 5), (2, 5, 4)], dtypes)]))(dtypes)
        for dtypes in [("float64", "float32", "float32"), ("float32", "float64", "float32"),
                       ("float32", "float32", "float64"), ("bool", "bool", "bool")]},
+    # vdot (new): dot's checks and values, VdotBackward0
+    "vdot-grads": with_grads(lambda m, a, b: m.vdot(a, b), (3,), (3,)),
+    "vdot-method": lambda m: rand(m, 4).vdot(rand(m, 4, seed=1)),
+    **{f"vdot-{sa}x{sb}-{dtypes}": (lambda sa, sb, dtypes: lambda m: m.vdot(
+        rand(m, *sa, dtype=dtypes[0]), rand(m, *sb, dtype=dtypes[1])))(sa, sb, dtypes)
+       for sa, sb, dtypes in [((3,), (4,), ("float32",) * 2), ((3, 1), (3,), ("float32",) * 2),
+                              ((3,), (3,), ("float32", "float64")), ((3,), (3,), ("int64",) * 2),
+                              ((3,), (3,), ("bool",) * 2), ((0,), (0,), ("float32",) * 2)]},
 }
 
 

@@ -42,6 +42,12 @@ class Matmul(Function):
         return grad_a, grad_b
 
 
+class Vdot(Matmul):
+    """torch.vdot of two real vectors: their dot product, under vdot's node name."""
+
+    NAMES = {(1, 1): "VdotBackward0"}
+
+
 def _batched_name(sa: tuple, sb: tuple) -> str:
     """torch computes a 2-D `a` times a batch `b` as (b^T @ a^T)^T and copies the result to make it
     contiguous (CloneBackward0) unless it already is: one row, one column, or empty."""
