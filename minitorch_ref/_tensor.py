@@ -4415,6 +4415,8 @@ def _check_matmul(a: Tensor, b: Tensor) -> None:
                 raise RuntimeError(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({sb[0]})")
             left = f"{sa[0]}x{sa[1]}" if a.ndim == 2 else f"1x{sa[0]}"
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({left} and {sb[0]}x{sb[1]})")
+    elif (one := linalg.batch_of_one_as_matrix(sa, sb, a._requires_grad, b._requires_grad)) is not None:
+        _check_folded_matmul(sa[1:] if one == 0 else sa, sb[1:] if one == 1 else sb)  # (then folded: it requires grad)
     elif _matmul_folds(a, b):
         _check_folded_matmul(sa, sb)
     else:  # (a bmm of the two batches broadcast to one)

@@ -2,7 +2,8 @@
 
 What this proves, beyond `test_linalg.py`:
 - `matmul`'s shape errors are those of the product torch reduces it to (mm or mv of the batched operand folded
-  into rows, as torch decides from requires_grad and strides, else bmm of the broadcast batch);
+  into rows, as torch decides from requires_grad and strides, else bmm of the broadcast batch), and so
+  are its grad_fn names (a 3-D batch of one that requires grad is multiplied as a matrix);
 - `mm` names the operand that is not a matrix, `matmul` refuses numbers and arrays with torch's TypeError,
   and a bool batch on the left of a batched matmul raises bmm's "not implemented for 'Bool'" first;
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
@@ -39,6 +40,13 @@ def with_grads(build, *shapes):
     return program
 
 
+def backward_of(m, a, b):
+    """`a @ b`, then backward of ones: the output (its grad_fn) and both gradients."""
+    out = a @ b
+    out.backward(m.ones(*out.shape, dtype=out.dtype))
+    return out, a.grad, b.grad
+
+
 CASES = {
     # mm names the operand that is not a matrix
     "mm-vector-mat2": lambda m: m.mm(rand(m, 2, 3), rand(m, 3)),
@@ -57,6 +65,17 @@ CASES = {
                             ((2, 3), (2, 2, 3), "a"), ((2, 3), (2, 2, 3), ""), ((4,), (5, 1, 3, 4), "a"),
                             ((2, 3, 4), (5, 1, 3, 4), ""), ((2, 2, 3), (2, 3), "b"), ((2, 3, 4), (4, 3, 0), ""),
                             ((2, 3, 4), (1, 4, 2), "")]},
+    # a 3-D operand with a batch of one that requires grad, beside a real batch, is multiplied as a matrix;
+    # a 2-D `a` is folded (Transpose/Clone) only when it requires grad, else bmm (UnsafeView)
+    **{f"matmul-grad-{sa}x{sb}-requires{grad}": (lambda sa, sb, grad: lambda m: backward_of(
+        m, rand(m, *sa, requires_grad="a" in grad), rand(m, *sb, requires_grad="b" in grad, seed=1)))(sa, sb, grad)
+       for sa, sb, grad in [((1, 4, 2), (2, 2, 3), "a"), ((1, 4, 2), (2, 2, 3), "ab"), ((1, 4, 2), (2, 2, 3), "b"),
+                            ((2, 2, 3), (1, 3, 2), "b"), ((1, 3), (1, 3, 4), "b"), ((2, 3), (2, 3, 4), "b"),
+                            ((1, 3, 2), (0, 2, 4), "a"), ((2, 3), (0, 3, 4), "a")]},
+    **{f"matmul-mismatch-{sa}x{sb}-requires{grad}": (lambda sa, sb, grad: lambda m: m.matmul(
+        rand(m, *sa, requires_grad="a" in grad), rand(m, *sb, requires_grad="b" in grad)))(sa, sb, grad)
+       for sa, sb, grad in [((2, 2, 3), (1, 4, 2), "b"), ((2, 2, 3), (1, 4, 2), "a"), ((1, 4, 2), (2, 3, 3), "a"),
+                            ((2, 3, 4), (1, 5, 6), "ab")]},
     "matmul-mismatch-not-contiguous": lambda m: m.matmul(rand(m, 2, 3, 4).transpose(0, 1), rand(m, 5)),
     "matmul-mismatch-transposed-rows": lambda m: m.matmul(rand(m, 2, 3, 4).transpose(1, 2), rand(m, 5)),
     # a bool batch on the left: bmm's kernel is chosen (and missing) before the dtypes are compared

@@ -20,7 +20,7 @@ class Matmul(Function):
         # (a is needed only for b's gradient and b for a's: each is saved only then, as torch)
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         ctx.a_shape, ctx.b_shape = a.shape, b.shape
-        ctx.node_name = ctx.NAMES.get((a.ndim, b.ndim)) or _batched_name(a.shape, b.shape)
+        ctx.node_name = ctx.NAMES.get((a.ndim, b.ndim)) or _batched_name(a.shape, b.shape, ctx.needs_input_grad)
         return np.matmul(a, b)
 
     @staticmethod
@@ -48,12 +48,26 @@ class Vdot(Matmul):
     NAMES = {(1, 1): "VdotBackward0"}
 
 
-def _batched_name(sa: tuple, sb: tuple) -> str:
-    """torch computes a 2-D `a` times a batch `b` as (b^T @ a^T)^T and copies the result to make it
-    contiguous (CloneBackward0) unless it already is: one row, one column, or empty."""
-    if len(sa) != 2:
+def _batched_name(sa: tuple, sb: tuple, needs_grad: tuple) -> str:
+    """torch computes a 2-D `a` that requires grad times a batch `b` as (b^T @ a^T)^T and copies the
+    result to make it contiguous (CloneBackward0) unless it already is: one row, one column, or empty.
+    Otherwise it runs a bmm and views the result (UnsafeViewBackward0)."""
+    if batch_of_one_as_matrix(sa, sb, needs_grad[0], needs_grad[1]) == 0:
+        sa = sa[1:]
+    if len(sa) != 2 or not needs_grad[0]:
         return "UnsafeViewBackward0"
-    return "TransposeBackward0" if sa[0] <= 1 or sb[-1] <= 1 else "CloneBackward0"
+    return "TransposeBackward0" if sa[0] <= 1 or sb[-1] <= 1 or 0 in sb[:-2] else "CloneBackward0"
+
+
+def batch_of_one_as_matrix(sa: tuple, sb: tuple, a_requires_grad: bool, b_requires_grad: bool) -> int | None:
+    """Which 3-D operand torch's matmul multiplies as a plain matrix (0: a, 1: b; None: neither): one whose
+    batch is a single matrix and requires grad, beside a real batch, so that its gradient is one mm."""
+    if len(sa) == len(sb) == 3:
+        if sa[0] == 1 and sb[0] != 1 and a_requires_grad:
+            return 0
+        if sb[0] == 1 and sa[0] != 1 and b_requires_grad:
+            return 1
+    return None
 
 
 class Addmm(Function):
