@@ -27,6 +27,7 @@ from .autograd import grad_mode, inplace
 from .autograd.tensor_base import InferenceStorage, RemovableHandle, TensorBase
 from .linalg import matrix_norm
 from .ops import linalg, pointwise, reduction, shape
+from .ops.shape import check_broadcast as _check_broadcast
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 _NON_LEAF_GRAD_WARNING = (
@@ -3514,19 +3515,6 @@ def _check_output_shape(t: Tensor, *others: Any) -> None:
         return  # (the op itself raises torch's error for shapes that do not broadcast)
     if full != t._data.shape:
         raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape {list(full)}")
-
-
-def _check_broadcast(sa: tuple, sb: tuple) -> None:
-    """torch's message for shapes that cannot broadcast (NumPy's would not name the dimension)."""
-    if sa == sb:
-        return
-    for i in range(1, min(len(sa), len(sb)) + 1):
-        x, y = sa[-i], sb[-i]
-        if x != y and x != 1 and y != 1:
-            dim = max(len(sa), len(sb)) - i
-            raise RuntimeError(
-                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {dim}"
-            )
 
 
 def _check_not_bool_sub(a: Tensor, b: Any) -> None:

@@ -1,5 +1,5 @@
 """`minitorch_ref.linalg`: vector norms (the rule is `Tensor._vector_norm`), matrix norms (`matrix_norm`),
-determinants (`det`), inverses (`inv`), singular values (`svdvals`) and `matmul`."""
+determinants (`det`), inverses (`inv`), linear systems (`solve`), singular values (`svdvals`), `matmul`."""
 from __future__ import annotations
 
 import math
@@ -9,7 +9,8 @@ import numpy as np
 
 from ._dtype import check_norm_dtype, float16, python_type_name, torch_type_name
 from .autograd.tensor_base import TensorBase
-from .ops.linalg import Det, Inv, Svdvals
+from .ops.linalg import Det, Inv, Solve, Svdvals
+from .ops.shape import check_broadcast
 
 
 def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
@@ -115,6 +116,39 @@ def matmul(input: Any, other: Any) -> Any:
     return input @ other
 
 
+def solve(A: Any, B: Any, *, left: bool = True) -> Any:
+    """X with A X = B (or X A = B when not `left`) for the square matrices A. B is a batch of vectors when
+    it is 1-D or has A's shape less the last dim (as NumPy's rule), else of matrices; batches broadcast."""
+    for value, name, position in ((A, "A", 1), (B, "B", 2)):
+        if not isinstance(value, TensorBase):
+            raise TypeError(f"linalg_solve(): argument '{name}' (position {position}) must be Tensor, not "
+                            f"{python_type_name(value)}")
+    _check_floating("linalg.solve", A)  # (torch's first check here)
+    if A.dtype != B.dtype:
+        a_type, b_type = (torch_type_name(t.dtype.numpy_dtype) for t in (A, B))
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type {a_type} and "
+                           f"B of type {b_type} instead")
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    b_shape = tuple(B.shape) + (1,) if vector else tuple(B.shape)
+    _check_square_matrices("linalg.solve", A)
+    if len(b_shape) < 2:
+        raise RuntimeError("linalg.solve: The input tensor B must have at least 2 dimensions.")
+    if A.shape[-2 if left else -1] != b_shape[-2 if left else -1]:
+        equation = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation {equation} "
+                           f"({A.shape[-2]}x{A.shape[-1]} and {b_shape[-2]}x{b_shape[-1]})")
+    if vector and not left:
+        raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not supported for left=False. "
+                           "In this case linalg.solve is equivalent to B / A.squeeze(-1)")
+    if A.dtype == float16:
+        raise NotImplementedError("\"lu_cpu\" not implemented for 'Half'")
+    check_broadcast(b_shape[:-2], tuple(A.shape[:-2]))
+    try:
+        return Solve.apply(A, B, vector, left)
+    except np.linalg.LinAlgError:
+        raise LinAlgError(f"{__name__}.solve: The solver failed because the input matrix is singular.") from None
+
+
 class LinAlgError(RuntimeError):
     """A matrix that the operation cannot handle (a singular matrix to invert), as torch.linalg.LinAlgError."""
 
@@ -123,13 +157,17 @@ def _check_matrices(name: str, A: Any) -> None:
     """torch's first checks of a linalg input: batches of matrices, of a floating point dtype."""
     if A.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    _check_floating(name, A)
+
+
+def _check_floating(name: str, A: Any) -> None:
     if not A.is_floating_point():
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
                            f"{torch_type_name(A.dtype.numpy_dtype)}")
 
 
 def _check_square_matrices(name: str, A: Any) -> None:
-    """torch's checks of `det` and `inv`: a tensor of square matrices (checked before the dtype)."""
+    """torch's checks of `det`, `inv` and `solve`: a tensor of square matrices (checked before the dtype)."""
     if not isinstance(A, TensorBase):
         raise TypeError(f"{name.replace('.', '_')}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
     if A.ndim >= 2 and A.shape[-1] != A.shape[-2]:

@@ -8,7 +8,7 @@ What this proves, beyond `test_linalg.py`:
   and a bool batch on the left of a batched matmul raises bmm's "not implemented for 'Bool'" first;
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
   to integers for an integer product, as torch;
-- `linalg.det`, `linalg.inv`, `linalg.svdvals`, `linalg.matmul`, `baddbmm` and `vdot`
+- `linalg.det`, `linalg.inv`, `linalg.solve`, `linalg.svdvals`, `linalg.matmul`, `baddbmm` and `vdot`
   (new) give torch's values, gradients, grad_fn names and input errors;
 - `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
 Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
@@ -85,7 +85,8 @@ CASES = {
     "addmm-input-rows": lambda m: m.addmm(rand(m, 3, 4), rand(m, 2, 3), rand(m, 3, 4)),
     "addmm-input-vector": lambda m: m.addmm(rand(m, 2), rand(m, 2, 3), rand(m, 3, 4), beta=0.5, alpha=2),
     "addmm-input-3d": lambda m: m.addmm(rand(m, 1, 2, 4), rand(m, 2, 3), rand(m, 3, 4)),
-    "addmm-input-broadcasts": with_grads(lambda m, c, a, b: m.addmm(c, a, b, beta=0.5, alpha=2), (1, 4), (2, 3), (3, 4)),
+    "addmm-input-broadcasts": with_grads(lambda m, c, a, b: m.addmm(c, a, b, beta=0.5, alpha=2),
+                                         (1, 4), (2, 3), (3, 4)),
     # addmm: integer products take integer factors (truncated)
     **{f"addmm-int-beta{beta}-alpha{alpha}": (lambda beta, alpha: lambda m: m.addmm(
         rand(m, 2, 4, dtype="int64"), rand(m, 2, 3, dtype="int64"), rand(m, 3, 4, dtype="int64"),
@@ -139,6 +140,22 @@ CASES = {
        for sa, sb, dtypes in [((3,), (4,), ("float32",) * 2), ((3, 1), (3,), ("float32",) * 2),
                               ((3,), (3,), ("float32", "float64")), ((3,), (3,), ("int64",) * 2),
                               ((3,), (3,), ("bool",) * 2), ((0,), (0,), ("float32",) * 2)]},
+    # linalg.solve (new): vector or matrix right-hand sides, broadcast batches, left=False, torch's checks in order
+    **{f"solve-{sa}-{sb}-left{left}": (lambda sa, sb, left: with_grads(
+        lambda m, a, b: m.linalg.solve(a, b, left=left), sa, sb))(sa, sb, left)
+       for sa, sb, left in [((3, 3), (3,), True), ((3, 3), (3, 2), True), ((2, 3, 3), (2, 3), True),
+                            ((2, 3, 3), (3,), True), ((2, 3, 3), (4, 2, 3, 1), True), ((2, 1, 3, 3), (4, 3, 2), True),
+                            ((2, 3, 3), (3, 3), False), ((3, 3), (2, 3), False), ((0, 0), (0,), True)]},
+    **{f"solve-error-{sa}-{sb}-left{left}-{dtypes}": (lambda sa, sb, left, dtypes: lambda m: m.linalg.solve(
+        rand(m, *sa, dtype=dtypes[0]), rand(m, *sb, dtype=dtypes[1]), left=left))(sa, sb, left, dtypes)
+       for sa, sb, left, dtypes in [
+           ((2, 3, 3), (4, 2, 3), True, ("float64",) * 2), ((2, 3, 3), (5, 3, 1), True, ("float64",) * 2),
+           ((3, 3), (2, 3), True, ("float64",) * 2), ((2, 3), (2,), True, ("float64",) * 2),
+           ((3,), (3,), True, ("float64",) * 2), ((3, 3), (), True, ("float64",) * 2),
+           ((2, 3, 3), (3, 2), False, ("float64",) * 2), ((1, 1), (1,), False, ("float64",) * 2),
+           ((3, 3), (3,), True, ("float64", "float32")), ((3,), (3,), True, ("int64",) * 2),
+           ((3, 3), (3,), True, ("int64", "float32")), ((3, 3), (3,), True, ("float16",) * 2)]},
+    "solve-number": lambda m: m.linalg.solve(m.ones(3, 3), 2.0),
 }
 
 

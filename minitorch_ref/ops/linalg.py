@@ -328,3 +328,35 @@ class Inv(Function):
         (inverse,) = ctx.saved_tensors
         transposed = np.swapaxes(inverse, -1, -2)
         return -transposed @ grad @ transposed
+
+
+class Solve(Function):
+    """X with A X = B (`left`) or X A = B, for square A and B a batch of matrices (or, `vector`, of
+    vectors: columns). With g the gradient of X: for A X = B, B's is A^-T g and A's is -(B's) X^T;
+    for X A = B, B's is g A^-T and A's is -X^T (B's)."""
+
+    node_name = "LinalgSolveExBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, vector, left):
+        b = b[..., None] if vector else b
+        x = np.linalg.solve(a, b) if left else _mT(np.linalg.solve(_mT(a), _mT(b)))
+        ctx.save_for_backward(a, x)
+        ctx.vector, ctx.left = vector, left
+        return (x[..., 0] if vector else x).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, x = ctx.saved_tensors
+        g = grad[..., None] if ctx.vector else grad
+        if ctx.left:
+            grad_b = np.linalg.solve(_mT(a), g)
+            grad_a = -grad_b @ _mT(x)
+        else:
+            grad_b = _mT(np.linalg.solve(a, _mT(g)))
+            grad_a = -_mT(x) @ grad_b
+        return grad_a, grad_b[..., 0] if ctx.vector else grad_b, None, None
+
+
+def _mT(a: np.ndarray) -> np.ndarray:
+    return np.swapaxes(a, -1, -2)

@@ -15,6 +15,19 @@ _VIEW_ERROR = ("view size is not compatible with input tensor's size and stride 
                "two contiguous subspaces). Use .reshape(...) instead.")
 
 
+def check_broadcast(sa: tuple, sb: tuple) -> None:
+    """torch's message for shapes that cannot broadcast (NumPy's would not name the dimension)."""
+    if sa == sb:
+        return
+    for i in range(1, min(len(sa), len(sb)) + 1):
+        x, y = sa[-i], sb[-i]
+        if x != y and x != 1 and y != 1:
+            dim = max(len(sa), len(sb)) - i
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {dim}"
+            )
+
+
 class View(ViewFunction):
     """reshape / view / flatten: the gradient is reshaped back to the input's shape.
 
