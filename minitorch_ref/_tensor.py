@@ -25,7 +25,7 @@ from ._printing import format_tensor
 from .autograd import differentiate
 from .autograd import grad_mode, inplace
 from .autograd.tensor_base import InferenceStorage, RemovableHandle, TensorBase
-from .linalg import matrix_norm
+from .linalg import det as _det, inv as _inv, matrix_norm
 from .ops import linalg, pointwise, reduction, shape
 from .ops.shape import check_broadcast as _check_broadcast
 
@@ -2060,6 +2060,14 @@ class Tensor(TensorBase):
         if mat2._data.dtype.kind in "iu":  # (an integer product takes integer factors: torch truncates them)
             beta, alpha = int(beta), int(alpha)
         return linalg.AddmmFull.apply(self, mat1, mat2, beta, alpha)
+
+    def det(self) -> "Tensor":
+        """`linalg.det(self)`."""
+        return _det(self)
+
+    def inverse(self) -> "Tensor":
+        """`linalg.inv(self)`."""
+        return _inv(self)
 
     def baddbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
         """`beta * self + alpha * (batch1 @ batch2)`, self broadcast to the batched product's shape."""

@@ -8,8 +8,8 @@ What this proves, beyond `test_linalg.py`:
   and a bool batch on the left of a batched matmul raises bmm's "not implemented for 'Bool'" first;
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
   to integers for an integer product, as torch;
-- `linalg.det`, `linalg.inv`, `linalg.solve`, `linalg.svdvals`, `linalg.matmul`, `baddbmm` and `vdot`
-  (new) give torch's values, gradients, grad_fn names and input errors;
+- `linalg.det` (and `det`), `linalg.inv` (and `inverse`), `linalg.solve`, `linalg.svdvals`, `linalg.matmul`,
+  `baddbmm` and `vdot` (new) give torch's values, gradients, grad_fn names and input errors;
 - `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
 Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
 grad_fn names and gradients, or the same exception type and message.
@@ -103,6 +103,15 @@ CASES = {
         rand(m, *shape, dtype=dtype)))(name, shape, dtype)
        for name in ["det", "inv"] for shape, dtype in [((3, 3), "float32"), ((2, 3), "int64"), ((3,), "float32"),
                                                        ((3, 3), "int64"), ((2, 2), "bool"), ((3, 3), "float16")]},
+    # torch.det / torch.inverse and the methods: linalg's, under their names
+    "det-function": with_grads(lambda m, a: m.det(a), (2, 3, 3)),
+    "det-method": with_grads(lambda m, a: a.det(), (3, 3)),
+    "inverse-function": with_grads(lambda m, a: m.inverse(a), (2, 3, 3)),
+    "inverse-method": with_grads(lambda m, a: a.inverse(), (3, 3)),
+    "det-function-not-square": lambda m: m.det(rand(m, 2, 3)),
+    "inverse-method-int": lambda m: rand(m, 2, 2, dtype="int64").inverse(),
+    "det-function-list": lambda m: m.det([[1.0]]),
+    "inverse-function-list": lambda m: m.inverse([[1.0]]),
     "det-of-ones-grad": lambda m: with_grads(lambda m, a: m.linalg.det(a * 0 + 1), (3, 3))(m),
     "det-not-a-tensor": lambda m: m.linalg.det([[1.0]]),
     # linalg.svdvals (the op existed, the name did not) and linalg.matmul
