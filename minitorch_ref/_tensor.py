@@ -2061,6 +2061,34 @@ class Tensor(TensorBase):
             beta, alpha = int(beta), int(alpha)
         return linalg.AddmmFull.apply(self, mat1, mat2, beta, alpha)
 
+    def cross(self, other: "Tensor", dim: int | None = None) -> "Tensor":
+        """`linalg.cross` along `dim`; without it (deprecated) along the first dim of size 3."""
+        _require_tensor(other, "cross", "other", 1)
+        if dim is None:
+            dim = next((d for d, n in enumerate(self.shape) if n == 3), None)
+            if dim is None:
+                raise RuntimeError("no dimension of size 3 in input")
+            _warn_once("cross-default-dim", f"Using {dt.PACKAGE}.cross without specifying the dim arg is deprecated.\n"
+                       f"Please either pass the dim explicitly or simply use {dt.PACKAGE}.linalg.cross.\nThe default "
+                       "value of dim will change to agree with that of linalg.cross in a future release.")
+        return self._linalg_cross(other, dim)
+
+    def _linalg_cross(self, other: "Tensor", dim: int) -> "Tensor":
+        """The rule of `linalg.cross`: torch's checks in its order, then the product."""
+        if self.ndim != other.ndim:
+            raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+        length, axis = self.size(dim), _dim(dim, self.ndim)  # (size: torch's IndexError for a 0-d tensor)
+        if length != 3 or other.shape[axis] != 3:
+            raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {length} and "
+                               f"{other.shape[axis]}")
+        _check_broadcast(self._data.shape, other._data.shape)
+        if self._data.dtype != other._data.dtype:
+            raise RuntimeError(f"expected scalar type {dt.torch_type_name(self._data.dtype)} but found "
+                               f"{dt.torch_type_name(other._data.dtype)}")
+        if self._data.dtype == np.bool_:
+            raise NotImplementedError('"cross" not implemented for \'Bool\'')
+        return linalg.Cross.apply(self, other, axis)
+
     def det(self) -> "Tensor":
         """`linalg.det(self)`."""
         return _det(self)
@@ -4471,6 +4499,16 @@ def _matmul_dtype_message(a: Tensor, b: Tensor) -> str:
     if b.ndim == 1:
         return f"addmv input tensors must have the same dtype, but got {names[1]}, {names[0]}, and {names[1]}"
     return f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(a)} != {_dtype_word(b)}"
+
+
+_WARNED: set = set()
+
+
+def _warn_once(key: str, message: str) -> None:
+    """A UserWarning given once per process, as torch's TORCH_WARN_ONCE."""
+    if key not in _WARNED:
+        _WARNED.add(key)
+        warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def _check_batches(batch1: Tensor, batch2: Tensor) -> None:

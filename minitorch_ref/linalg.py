@@ -1,5 +1,5 @@
 """`minitorch_ref.linalg`: vector norms (the rule is `Tensor._vector_norm`), matrix norms (`matrix_norm`),
-determinants (`det`), inverses (`inv`), linear systems (`solve`), singular values (`svdvals`), `matmul`."""
+determinants (`det`), inverses (`inv`), linear systems (`solve`), singular values (`svdvals`), `cross`, `matmul`."""
 from __future__ import annotations
 
 import math
@@ -147,6 +147,15 @@ def solve(A: Any, B: Any, *, left: bool = True) -> Any:
         return Solve.apply(A, B, vector, left)
     except np.linalg.LinAlgError:
         raise LinAlgError(f"{__name__}.solve: The solver failed because the input matrix is singular.") from None
+
+
+def cross(input: Any, other: Any, *, dim: int = -1) -> Any:
+    """The cross product of the 3-vectors along `dim` (the rule is `Tensor._linalg_cross`)."""
+    for value, name, position in ((input, "input", 1), (other, "other", 2)):
+        if not isinstance(value, TensorBase):
+            raise TypeError(f"linalg_cross(): argument '{name}' (position {position}) must be Tensor, not "
+                            f"{python_type_name(value)}")
+    return input._linalg_cross(other, dim)
 
 
 class LinAlgError(RuntimeError):

@@ -8,8 +8,9 @@ What this proves, beyond `test_linalg.py`:
   and a bool batch on the left of a batched matmul raises bmm's "not implemented for 'Bool'" first;
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
   to integers for an integer product, as torch;
-- `linalg.det` (and `det`), `linalg.inv` (and `inverse`), `linalg.solve`, `linalg.svdvals`, `linalg.matmul`,
-  `baddbmm` and `vdot` (new) give torch's values, gradients, grad_fn names and input errors;
+- `linalg.det` (and `det`), `linalg.inv` (and `inverse`), `linalg.solve`, `linalg.cross` (and `cross`),
+  `linalg.svdvals`, `linalg.matmul`, `baddbmm` and `vdot` (new) give torch's values, gradients, grad_fn names
+  and input errors;
 - `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
 Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
 grad_fn names and gradients, or the same exception type and message.
@@ -165,6 +166,23 @@ CASES = {
            ((3, 3), (3,), True, ("float64", "float32")), ((3,), (3,), True, ("int64",) * 2),
            ((3, 3), (3,), True, ("int64", "float32")), ((3, 3), (3,), True, ("float16",) * 2)]},
     "solve-number": lambda m: m.linalg.solve(m.ones(3, 3), 2.0),
+    # linalg.cross and cross (new): broadcasting, dim, the default dim of cross, torch's checks in its order
+    **{f"cross-{sa}x{sb}-dim{dim}": (lambda sa, sb, dim: with_grads(
+        lambda m, a, b: m.linalg.cross(a, b, dim=dim), sa, sb))(sa, sb, dim)
+       for sa, sb, dim in [((3,), (3,), -1), ((2, 3), (1, 3), -1), ((3, 4), (3, 1), 0), ((0, 3), (0, 3), 1)]},
+    "cross-function-dim": with_grads(lambda m, a, b: m.cross(a, b, dim=1), (3, 3), (3, 3)),
+    "cross-method-dim": with_grads(lambda m, a, b: a.cross(b, 0), (3, 4), (3, 4)),
+    "cross-function-default-dim": lambda m: m.cross(rand(m, 4, 3), rand(m, 4, 3, seed=1)),
+    "cross-function-no-dim-of-3": lambda m: m.cross(rand(m, 2, 2), rand(m, 2, 2)),
+    **{f"cross-error-{sa}x{sb}-dim{dim}-{dtypes}": (lambda sa, sb, dim, dtypes: lambda m: m.linalg.cross(
+        rand(m, *sa, dtype=dtypes[0]), rand(m, *sb, dtype=dtypes[1]), dim=dim))(sa, sb, dim, dtypes)
+       for sa, sb, dim, dtypes in [
+           ((2, 3), (3,), -1, ("float64",) * 2), ((2, 2), (2, 2), -1, ("float64",) * 2),
+           ((3, 2), (3, 2), 2, ("float64",) * 2), ((3, 2), (3, 3), 0, ("float64",) * 2),
+           ((3, 2), (2, 3), 0, ("float64",) * 2), ((), (), -1, ("float64",) * 2),
+           ((3,), (3,), -1, ("float32", "float64")), ((3,), (3,), -1, ("int64",) * 2),
+           ((3,), (3,), -1, ("bool",) * 2)]},
+    "cross-number": lambda m: m.linalg.cross(rand(m, 3), 2.0),
 }
 
 

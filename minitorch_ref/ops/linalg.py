@@ -360,3 +360,22 @@ class Solve(Function):
 
 def _mT(a: np.ndarray) -> np.ndarray:
     return np.swapaxes(a, -1, -2)
+
+
+class Cross(Function):
+    """The cross product of 3-vectors along `dim` (operands broadcast). <g, da x b> = <b x g, da> and
+    <g, a x db> = <g x a, db>: the gradients are b x g and g x a."""
+
+    node_name = "LinalgCrossBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, dim):
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
+        ctx.dim = dim
+        return np.cross(a, b, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return (np.cross(b, grad, axis=ctx.dim) if ctx.needs_input_grad[0] else None,
+                np.cross(grad, a, axis=ctx.dim) if ctx.needs_input_grad[1] else None, None)
