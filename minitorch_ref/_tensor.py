@@ -2097,6 +2097,24 @@ class Tensor(TensorBase):
         """`linalg.inv(self)`."""
         return _inv(self)
 
+    def addmv(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
+        """`beta * self + alpha * (mat @ vec)`, self broadcast to the product's length."""
+        if self.ndim > 1 or mat.ndim != 2 or vec.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, {mat.ndim}, {vec.ndim}")
+        length = self.shape[0] if self.ndim else 1
+        if mat.shape[1] != vec.shape[0] or length not in (1, mat.shape[0]):
+            raise RuntimeError(f"size mismatch, got input ({length}), mat ({mat.shape[0]}x{mat.shape[1]}), "
+                               f"vec ({vec.shape[0]})")
+        if not self._data.dtype == mat._data.dtype == vec._data.dtype:
+            names = [dt.torch_type_name(t._data.dtype) for t in (self, mat, vec)]
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {names[0]}, {names[1]}, "
+                               f"and {names[2]}")
+        if self._data.dtype == np.bool_:
+            raise NotImplementedError('"addmv_impl_cpu" not implemented for \'Bool\'')
+        if self._data.dtype.kind in "iu":  # (integer factors, as addmm)
+            beta, alpha = int(beta), int(alpha)
+        return linalg.Addmv.apply(self, mat, vec, beta, alpha)
+
     def baddbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
         """`beta * self + alpha * (batch1 @ batch2)`, self broadcast to the batched product's shape."""
         product = (batch1.size(0), batch1.size(1), batch2.size(2))  # (torch expands self first)

@@ -9,7 +9,7 @@ What this proves, beyond `test_linalg.py`:
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
   to integers for an integer product, as torch;
 - `linalg.det` (and `det`), `linalg.inv` (and `inverse`), `linalg.solve`, `linalg.cross` (and `cross`),
-  `linalg.svdvals`, `linalg.matmul`, `baddbmm` and `vdot` (new) give torch's values, gradients, grad_fn names
+  `linalg.svdvals`, `linalg.matmul`, `addmv`, `baddbmm` and `vdot` (new) give torch's values, gradients, grad_fn names
   and input errors;
 - `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
 Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
@@ -183,6 +183,23 @@ CASES = {
            ((3,), (3,), -1, ("float32", "float64")), ((3,), (3,), -1, ("int64",) * 2),
            ((3,), (3,), -1, ("bool",) * 2)]},
     "cross-number": lambda m: m.linalg.cross(rand(m, 3), 2.0),
+    # addmv (new): values, gradients through a broadcast input, beta=0 ignoring NaN, torch's checks in its order
+    **{f"addmv-{shape}-beta{beta}-alpha{alpha}": (lambda shape, beta, alpha: with_grads(
+        lambda m, c, a, b: m.addmv(c, a, b, beta=beta, alpha=alpha), shape, (2, 3), (3,)))(shape, beta, alpha)
+       for shape, beta, alpha in [((2,), 1, 1), ((1,), 0.5, 2), ((), 0, 1)]},
+    "addmv-nan-input-beta0": lambda m: m.addmv(m.full((2,), float("nan")), rand(m, 2, 3), rand(m, 3), beta=0),
+    "addmv-method": lambda m: rand(m, 2).addmv(rand(m, 2, 3), rand(m, 3), beta=2, alpha=3),
+    "addmv-int-factors": lambda m: m.addmv(rand(m, 2, dtype="int64"), rand(m, 2, 3, dtype="int64"),
+                                           rand(m, 3, dtype="int64"), beta=0.5, alpha=2.5),
+    **{f"addmv-error-{shapes}-{dtypes}": (lambda shapes, dtypes: lambda m: m.addmv(
+        *[rand(m, *shape, dtype=dtype) for shape, dtype in zip(shapes, dtypes)]))(shapes, dtypes)
+       for shapes, dtypes in [(((3,), (2, 3), (3,)), ("float64",) * 3), (((2, 2), (2, 3), (3,)), ("float64",) * 3),
+                              (((2,), (2, 3), (4,)), ("float64",) * 3), (((2,), (3,), (3,)), ("float64",) * 3),
+                              (((2,), (2, 3), (3, 1)), ("float64",) * 3),
+                              (((2,), (2, 3), (3,)), ("float32", "float64", "float64")),
+                              (((2,), (2, 3), (3,)), ("float64", "float32", "float64")),
+                              (((2,), (2, 3), (3,)), ("float64", "float64", "float32")),
+                              (((2,), (2, 3), (3,)), ("bool",) * 3)]},
 }
 
 

@@ -151,6 +151,18 @@ class Baddbmm(AddmmFull):
     node_name = "BaddbmmBackward0"
 
 
+class Addmv(AddmmFull):
+    """`beta * input + alpha * (mat @ vec)`: torch.addmv."""
+
+    node_name = "AddmvBackward0"
+
+    @staticmethod
+    def backward(ctx, grad):
+        mat, vec = ctx.saved_tensors
+        g = grad * ctx.alpha if ctx.alpha != 1 else grad
+        return grad * ctx.beta, np.outer(g, vec), mat.T @ g, None, None
+
+
 # --- issue 12: einsum ---------------------------------------------------------------------------
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
