@@ -2115,6 +2115,29 @@ class Tensor(TensorBase):
             beta, alpha = int(beta), int(alpha)
         return linalg.Addmv.apply(self, mat, vec, beta, alpha)
 
+    def addbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
+        """`beta * self + alpha * (the sum over the batch of batch1[i] @ batch2[i])`, self broadcast."""
+        product = (batch1.size(1), batch2.size(2))  # (torch expands self first)
+        if self.ndim > 2 or builtins.any(n not in (1, m) for n, m in zip(self.shape[::-1], product[::-1])):
+            self.expand(product)  # (raises torch's error)
+        if batch1.ndim != 3 or batch2.ndim != 3:
+            raise RuntimeError("batch1 must be a 3D tensor" if batch1.ndim != 3 else "batch2 must be a 3D tensor")
+        if batch1.shape[0] != batch2.shape[0]:
+            raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {batch1.shape[0]} and "
+                               f"{batch2.shape[0]}")
+        if batch1.shape[2] != batch2.shape[1]:
+            raise RuntimeError(f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x{batch1.shape[2]} and "
+                               f"{batch2.shape[1]}x{batch2.shape[2]})")
+        for first, name in ((self, "self"), (batch1, "mat1")):
+            if first._data.dtype != batch2._data.dtype:
+                names = [dt.torch_type_name(t._data.dtype) for t in (first, batch2)]
+                raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {names[0]} and {names[1]}")
+        if self._data.dtype == np.bool_:
+            raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
+        if self._data.dtype.kind in "iu":  # (integer factors, as addmm)
+            beta, alpha = int(beta), int(alpha)
+        return linalg.Addbmm.apply(self, batch1, batch2, beta, alpha)
+
     def baddbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
         """`beta * self + alpha * (batch1 @ batch2)`, self broadcast to the batched product's shape."""
         product = (batch1.size(0), batch1.size(1), batch2.size(2))  # (torch expands self first)

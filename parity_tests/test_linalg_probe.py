@@ -9,7 +9,7 @@ What this proves, beyond `test_linalg.py`:
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
   to integers for an integer product, as torch;
 - `linalg.det` (and `det`), `linalg.inv` (and `inverse`), `linalg.solve`, `linalg.cross` (and `cross`),
-  `linalg.svdvals`, `linalg.matmul`, `addmv`, `baddbmm` and `vdot` (new) give torch's values, gradients, grad_fn names
+  `linalg.svdvals`, `linalg.matmul`, `addmv`, `addbmm`, `baddbmm` and `vdot` (new) give torch's values, gradients, grad_fn names
   and input errors;
 - `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
 Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
@@ -200,6 +200,28 @@ CASES = {
                               (((2,), (2, 3), (3,)), ("float64", "float32", "float64")),
                               (((2,), (2, 3), (3,)), ("float64", "float64", "float32")),
                               (((2,), (2, 3), (3,)), ("bool",) * 3)]},
+    # addbmm (new): the sum of the batch's products, gradients, beta=0 ignoring NaN, torch's checks in its order
+    **{f"addbmm-{shape}-beta{beta}-alpha{alpha}": (lambda shape, beta, alpha: with_grads(
+        lambda m, c, a, b: m.addbmm(c, a, b, beta=beta, alpha=alpha), shape, (2, 3, 5), (2, 5, 4)))(shape, beta, alpha)
+       for shape, beta, alpha in [((3, 4), 1, 1), ((4,), 0.5, 2), ((1, 1), 0, 1), ((), 2, 0.5)]},
+    "addbmm-nan-input-beta0": lambda m: m.addbmm(m.full((3, 4), float("nan")), rand(m, 2, 3, 5), rand(m, 2, 5, 4),
+                                                 beta=0),
+    "addbmm-empty-batch": lambda m: m.addbmm(rand(m, 3, 4), rand(m, 0, 3, 5), rand(m, 0, 5, 4), beta=2),
+    "addbmm-method": lambda m: rand(m, 3, 4).addbmm(rand(m, 2, 3, 5), rand(m, 2, 5, 4), beta=2, alpha=3),
+    "addbmm-int-factors": lambda m: m.addbmm(rand(m, 3, 4, dtype="int64"), rand(m, 2, 3, 5, dtype="int64"),
+                                             rand(m, 2, 5, 4, dtype="int64"), beta=0.5, alpha=2.5),
+    **{f"addbmm-error-{shapes}-{dtypes}": (lambda shapes, dtypes: lambda m: m.addbmm(
+        *[rand(m, *shape, dtype=dtype) for shape, dtype in zip(shapes, dtypes)]))(shapes, dtypes)
+       for shapes, dtypes in [(((2, 3, 4), (2, 3, 5), (2, 5, 4)), ("float64",) * 3),
+                              (((5, 4), (2, 3, 5), (2, 5, 4)), ("float64",) * 3),
+                              (((4,), (3, 5), (2, 5, 4)), ("float64",) * 3),
+                              (((3, 4), (2, 3, 5), (5, 4)), ("float64",) * 3),
+                              (((3, 4), (2, 3, 5), (3, 5, 4)), ("float64",) * 3),
+                              (((3, 4), (2, 3, 5), (2, 6, 4)), ("float64",) * 3),
+                              (((3, 4), (2, 3, 5), (2, 5, 4)), ("float32", "float64", "float64")),
+                              (((3, 4), (2, 3, 5), (2, 5, 4)), ("float64", "float32", "float64")),
+                              (((3, 4), (2, 3, 5), (2, 5, 4)), ("float64", "float64", "float32")),
+                              (((3, 4), (2, 3, 5), (2, 5, 4)), ("bool",) * 3)]},
 }
 
 

@@ -134,7 +134,7 @@ class AddmmFull(Function):
     def forward(ctx, bias, m1, m2, beta, alpha):
         ctx.save_for_backward(m1, m2)
         ctx.beta, ctx.alpha = beta, alpha
-        product = m1 @ m2
+        product = ctx.product(m1, m2)
         out = product * alpha if alpha != 1 else product
         if beta != 0:
             out = out + (bias * beta if beta != 1 else bias)
@@ -147,8 +147,24 @@ class AddmmFull(Function):
         return grad * ctx.beta, g @ np.swapaxes(m2, -1, -2), np.swapaxes(m1, -1, -2) @ g, None, None
 
 
+    @staticmethod
+    def product(m1, m2):
+        return m1 @ m2
+
+
 class Baddbmm(AddmmFull):
     node_name = "BaddbmmBackward0"
+
+
+class Addbmm(AddmmFull):
+    """`beta * input + alpha * (the sum of batch1[i] @ batch2[i])`: torch.addbmm. Each batch's matrices
+    get the gradient of the one sum."""
+
+    node_name = "AddbmmBackward0"
+
+    @staticmethod
+    def product(batch1, batch2):
+        return np.matmul(batch1, batch2).sum(0)
 
 
 class Addmv(AddmmFull):
