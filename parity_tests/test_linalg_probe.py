@@ -9,8 +9,8 @@ What this proves, beyond `test_linalg.py`:
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
   to integers for an integer product, as torch;
 - `linalg.det` (and `det`), `linalg.inv` (and `inverse`), `linalg.solve`, `linalg.cross` (and `cross`),
-  `linalg.svdvals`, `linalg.matmul`, `addmv`, `addbmm`, `baddbmm` and `vdot` (new) give torch's values, gradients, grad_fn names
-  and input errors;
+  `linalg.svdvals`, `linalg.matmul`, `addmv`, `addbmm`, `baddbmm` and `vdot` (new) give torch's values,
+  gradients, grad_fn names and input errors;
 - `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
 Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
 grad_fn names and gradients, or the same exception type and message.
