@@ -449,10 +449,14 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     """Sums of products named by letters: `einsum('bij,bjk->bik', a, b)` is a batched matmul,
     `einsum('ii', m)` a trace, `einsum('i,j->ij', u, v)` an outer product; `...` stands for the
     remaining (broadcast) dims. Operands may also be given as one list."""
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+    while len(operands) == 1 and isinstance(operands[0], (list, tuple)):  # (as torch: a list is unpacked, again)
         operands = tuple(operands[0])
     if not operands:
-        raise RuntimeError("einsum(): must provide at least one operand")
+        raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
+                         "operand and its subscripts list")
+    for i, operand in enumerate(operands):
+        if not isinstance(operand, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {_dt.python_type_name(operand)}")
     inputs, out = linalg.einsum_subscripts(equation, [t.ndim for t in operands])
     _check_einsum_sizes(equation, inputs, operands)
     dtypes = {t._data.dtype for t in operands}

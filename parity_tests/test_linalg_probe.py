@@ -11,7 +11,8 @@ What this proves, beyond `test_linalg.py`:
 - `linalg.det` (and `det`), `linalg.inv` (and `inverse`), `linalg.solve`, `linalg.cross` (and `cross`),
   `linalg.svdvals`, `linalg.matmul`, `addmv`, `addbmm`, `baddbmm` and `vdot` (new) give torch's values,
   gradients, grad_fn names and input errors;
-- `einsum` rejects a '.' outside the one ellipsis a term may have with torch's messages.
+- `einsum` rejects a '.' outside the one ellipsis a term may have, an invalid subscript (at its index in the
+  equation), a missing operand or one that is not a tensor with torch's exceptions and messages.
 Each case is one program run on both libraries (`assert_matches_torch`): the same values, dtypes, shapes,
 grad_fn names and gradients, or the same exception type and message.
 """
@@ -222,6 +223,16 @@ CASES = {
                               (((3, 4), (2, 3, 5), (2, 5, 4)), ("float64", "float32", "float64")),
                               (((3, 4), (2, 3, 5), (2, 5, 4)), ("float64", "float64", "float32")),
                               (((3, 4), (2, 3, 5), (2, 5, 4)), ("bool",) * 3)]},
+    # einsum: the index of an invalid subscript in the whole equation (spaces counted), each operand's term
+    # checked before the output's, operands unpacked from (nested) lists and checked to be tensors
+    **{f"einsum-invalid-{equation}": (lambda equation: lambda m: m.einsum(
+        equation, *[rand(m, 2, 2)] * (equation.count(",") + 1)))(equation)
+       for equation in ["i j->i->j", "ij,j!k", "i , j->ij?", "ij->i j%", "i->i->i"]},
+    "einsum-nested-list": lambda m: m.einsum("ij,jk", [[rand(m, 2, 2), rand(m, 2, 2, seed=1)]]),
+    "einsum-list-of-a-number": lambda m: m.einsum("ij,jk", [rand(m, 2, 2), 2]),
+    "einsum-second-operand-a-list": lambda m: m.einsum("ij", rand(m, 2, 2), [1.0]),
+    "einsum-no-operand": lambda m: m.einsum("i"),
+    "einsum-empty-list": lambda m: m.einsum("ij", []),
 }
 
 

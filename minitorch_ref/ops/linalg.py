@@ -186,23 +186,16 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 def einsum_subscripts(equation: str, ndims: list) -> tuple:
     """(one subscript string per operand, the output's) with `...` written out as letters and the
     implicit output (`'ij,jk'`) made explicit: the ellipsis dims, then the labels used once, sorted."""
-    equation = equation.replace(" ", "")
+    original, equation = equation, equation.replace(" ", "")
     lhs, arrow, rhs = equation.partition("->")
     inputs = lhs.split(",")
     if len(inputs) != len(ndims):
         raise RuntimeError("einsum(): more operands were provided than specified in the equation"
                          if len(ndims) > len(inputs) else
                          "einsum(): fewer operands were provided than specified in the equation")
-    for k, term in enumerate(inputs + [rhs]):
-        _check_dots(term, "output" if k == len(inputs) else f"operand {k}")
-        bad = [c for c in term.replace("...", "") if c not in _LETTERS]
-        if bad:
-            raise RuntimeError(f"einsum(): invalid subscript given at index {equation.index(bad[0])} in the equation "
-                               f"string, subscripts must be in [a-zA-Z]")
-    used = set(c for c in equation if c in _LETTERS)
-    spare = [c for c in _LETTERS if c not in used]
     n_ellipsis = 0
-    for k, (term, n) in enumerate(zip(inputs, ndims)):
+    for k, (term, n) in enumerate(zip(inputs, ndims)):  # (torch checks each operand's term, then the output's)
+        _check_subscripts(term, f"operand {k}", original)
         labels = len(term.replace("...", ""))
         if "..." in term:
             n_ellipsis = max(n_ellipsis, n - labels)
@@ -212,6 +205,8 @@ def einsum_subscripts(equation: str, ndims: list) -> tuple:
         elif labels != n:
             raise RuntimeError(f"einsum(): the number of subscripts in the equation ({labels}) does not match the "
                                f"number of dimensions ({n}) for operand {k} and no ellipsis was given")
+    _check_subscripts(rhs, "output", original)
+    spare = [c for c in _LETTERS if c not in equation]
     ellipsis = "".join(spare[:n_ellipsis])
     explicit = [t.replace("...", ellipsis[n_ellipsis - (n - len(t.replace("...", ""))):] if n_ellipsis else "")
                 for t, n in zip(inputs, ndims)]
@@ -229,6 +224,17 @@ def einsum_subscripts(equation: str, ndims: list) -> tuple:
         counts = {c: lhs.count(c) for c in set(lhs.replace("...", "").replace(",", ""))}
         out = ellipsis + "".join(sorted(c for c, n in counts.items() if n == 1))
     return explicit, out
+
+
+def _check_subscripts(term: str, where: str, equation: str) -> None:
+    """torch's errors for a term with a stray '.' or a subscript that is not a letter (its index in the
+    whole equation: the first character that is none of letter, space, comma, dot, or the arrow)."""
+    _check_dots(term, where)
+    if any(c not in _LETTERS for c in term.replace("...", "")):
+        arrow = equation.find("->")
+        index = next(i for i, c in enumerate(equation) if c not in _LETTERS + " ,." and i not in (arrow, arrow + 1))
+        raise RuntimeError(f"einsum(): invalid subscript given at index {index} in the equation string, subscripts "
+                           "must be in [a-zA-Z]")
 
 
 def _check_dots(term: str, where: str) -> None:
