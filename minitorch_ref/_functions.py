@@ -308,7 +308,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 # --- functions added for issue 12 ---
 _ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix",
                   "sign"]
-_ISSUE12 = ["sort", "argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "vdot", "addmm", "addmv", "addbmm", "baddbmm", "det", "inverse", "cross", "flip", "roll", "tril", "triu", "tile",
+_ISSUE12 = ["sort", "argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "vdot", "addmm", "addmv", "addbmm", "baddbmm", "det", "inverse", "cross", "kron", "flip", "roll", "tril", "triu", "tile",
             "narrow", "split", "chunk", "unbind", "movedim", "moveaxis", "prod", "var", "std", "amax", "amin", "aminmax", "mode", "logsumexp", "norm", "cumprod", "round", "nan_to_num", "clamp_min", "clamp_max"]
 for _name in _ISSUE12_UNARY:
     globals()[_name] = _method(_name, unary=True)

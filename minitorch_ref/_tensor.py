@@ -2089,6 +2089,12 @@ class Tensor(TensorBase):
             raise NotImplementedError('"cross" not implemented for \'Bool\'')
         return linalg.Cross.apply(self, other, axis)
 
+    def kron(self, other: "Tensor") -> "Tensor":
+        """The Kronecker product: each element of self times the whole of other, in torch's result dtype."""
+        _require_tensor(other, "kron", "other", 1)
+        dtype = _result_dtype(self, other)
+        return linalg.Kron.apply(_cast(self, dtype), _cast(other, dtype))
+
     def det(self) -> "Tensor":
         """`linalg.det(self)`."""
         return _det(self)

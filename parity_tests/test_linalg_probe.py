@@ -9,7 +9,7 @@ What this proves, beyond `test_linalg.py`:
 - `addmm` expands its input to the product's shape with `expand`'s error, and truncates `beta` and `alpha`
   to integers for an integer product, as torch;
 - `linalg.det` (and `det`), `linalg.inv` (and `inverse`), `linalg.solve`, `linalg.cross` (and `cross`),
-  `linalg.svdvals`, `linalg.matmul`, `addmv`, `addbmm`, `baddbmm` and `vdot` (new) give torch's values,
+  `linalg.svdvals`, `linalg.matmul`, `addmv`, `addbmm`, `baddbmm`, `vdot` and `kron` (new) give torch's values,
   gradients, grad_fn names and input errors;
 - `einsum` rejects a '.' outside the one ellipsis a term may have, an invalid subscript (at its index in the
   equation), a missing operand or one that is not a tensor with torch's exceptions and messages.
@@ -233,6 +233,15 @@ CASES = {
     "einsum-second-operand-a-list": lambda m: m.einsum("ij", rand(m, 2, 2), [1.0]),
     "einsum-no-operand": lambda m: m.einsum("i"),
     "einsum-empty-list": lambda m: m.einsum("ij", []),
+    # kron (new): dims padded with leading 1s, gradients, torch's result dtype
+    **{f"kron-{sa}x{sb}": (lambda sa, sb: with_grads(lambda m, a, b: m.kron(a, b), sa, sb))(sa, sb)
+       for sa, sb in [((2, 3), (2, 2)), ((3,), (2, 2)), ((2, 1, 3), (2, 2)), ((2,), (1, 2, 1, 3)), ((0, 3), (2, 2)),
+                      ((), ())]},
+    "kron-method": lambda m: rand(m, 2, 3).kron(rand(m, 3, seed=1)),
+    **{f"kron-{dtypes}": (lambda dtypes: lambda m: m.kron(rand(m, 2, 3, dtype=dtypes[0]),
+                                                           rand(m, 2, 2, dtype=dtypes[1])))(dtypes)
+       for dtypes in [("int64", "float32"), ("bool", "bool"), ("float16", "float64"), ("int32", "int64")]},
+    "kron-number": lambda m: rand(m, 2).kron(2.0),
 }
 
 

@@ -413,3 +413,32 @@ class Cross(Function):
         a, b = ctx.saved_tensors
         return (np.cross(b, grad, axis=ctx.dim) if ctx.needs_input_grad[0] else None,
                 np.cross(grad, a, axis=ctx.dim) if ctx.needs_input_grad[1] else None, None)
+
+
+class Kron(Function):
+    """The Kronecker product, dim by dim (the operand with fewer dims padded with leading 1s):
+    out[i * m + k] = a[i] * b[k]. Seen as (a0, b0, a1, b1, ...), the gradient gives a's by summing it
+    times b over b's dims, and b's times a over a's. One node, named after torch's last op (a view)."""
+
+    node_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        n = max(a.ndim, b.ndim)
+        a, b = a.reshape((1,) * (n - a.ndim) + a.shape), b.reshape((1,) * (n - b.ndim) + b.shape)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
+        ctx.shapes = a.shape, b.shape
+        return np.kron(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        n = len(sa)
+        g = grad.reshape([size for pair in zip(sa, sb) for size in pair])
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = (g * b.reshape([size for m in sb for size in (1, m)])).sum(tuple(range(1, 2 * n, 2)))
+        if ctx.needs_input_grad[1]:
+            grad_b = (g * a.reshape([size for m in sa for size in (m, 1)])).sum(tuple(range(0, 2 * n, 2)))
+        return grad_a, grad_b  # (the engine drops the padding dims)
