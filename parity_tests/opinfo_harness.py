@@ -215,6 +215,11 @@ TOLERANCES: dict[str, dict] = {
     # a broadcast tensor2's gradient sums terms -g * t1 / t2**2 that cancel: torch's and NumPy's float32
     # summation orders differ by ~7e-5 on a sum of ~12 (each as far from the float64 sum)
     "addcdiv": {"float32": {"rtol": 1e-5, "atol": 1e-4}},
+    # addbmm: float32 outputs sum 25 products of magnitude up to ~80 (outputs up to ~400); torch's kernel (one
+    # addmm per batch element when the inputs require grad) and NumPy's one matmul round differently: 2 of the
+    # 6 CI samples differ by up to 6.1e-5 absolute, torch up to 5.5e-5 and minitorch_ref up to 2.6e-5 from the
+    # float64 result
+    "addbmm": {"float32": {"rtol": 1.3e-6, "atol": 1e-4}},
 }
 
 

@@ -157,14 +157,16 @@ class Baddbmm(AddmmFull):
 
 
 class Addbmm(AddmmFull):
-    """`beta * input + alpha * (the sum of batch1[i] @ batch2[i])`: torch.addbmm. Each batch's matrices
-    get the gradient of the one sum."""
+    """`beta * input + alpha * (the sum of batch1[i] @ batch2[i])`: torch.addbmm. Each pair of matrices
+    gets the gradient of the one sum."""
 
     node_name = "AddbmmBackward0"
 
     @staticmethod
     def product(batch1, batch2):
-        return np.matmul(batch1, batch2).sum(0)
+        # one matrix product over the batch and the inner dim together: torch's float32 sums, within rounding
+        b, n, k = batch1.shape
+        return np.swapaxes(batch1, 0, 1).reshape(n, b * k) @ batch2.reshape(b * k, batch2.shape[2])
 
 
 class Addmv(AddmmFull):
