@@ -4486,18 +4486,17 @@ def _check_matmul(a: Tensor, b: Tensor) -> None:
                 raise RuntimeError(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({sb[0]})")
             left = f"{sa[0]}x{sa[1]}" if a.ndim == 2 else f"1x{sa[0]}"
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({left} and {sb[0]}x{sb[1]})")
+    elif sa[-1] == (sb[-2] if b.ndim > 1 else sb[0]):  # (the common case: only the batches to check)
+        _check_broadcast(sa[:-2], sb[:-2] if b.ndim > 1 else ())
     elif (one := linalg.batch_of_one_as_matrix(sa, sb, a._requires_grad, b._requires_grad)) is not None:
         _check_folded_matmul(sa[1:] if one == 0 else sa, sb[1:] if one == 1 else sb)  # (then folded: it requires grad)
     elif _matmul_folds(a, b):
         _check_folded_matmul(sa, sb)
     else:  # (a bmm of the two batches broadcast to one)
         _check_broadcast(sa[:-2], sb[:-2] if b.ndim > 1 else ())
-        k_a, k_b = sa[-1], sb[-2] if b.ndim > 1 else sb[0]
-        if k_a != k_b:
-            n = np.prod(np.broadcast_shapes(sa[:-2], sb[:-2] if b.ndim > 1 else ()), dtype=np.int64)
-            raise RuntimeError(
-                f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {k_a}] but got: [{n}, {k_b}]."
-            )
+        n = np.prod(np.broadcast_shapes(sa[:-2], sb[:-2] if b.ndim > 1 else ()), dtype=np.int64)
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {sa[-1]}] but got: "
+                           f"[{n}, {sb[-2] if b.ndim > 1 else sb[0]}].")
     bool_kernel = a._data.dtype == np.bool_ and _runs_a_kernel(a, b)  # torch has no bool kernel for any product
     if a._data.dtype != b._data.dtype and not (bool_kernel and b.ndim >= 3):  # (bmm picks its kernel, then checks)
         raise RuntimeError(_matmul_dtype_message(a, b))
