@@ -59,7 +59,7 @@ _UNARY = ["neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "t", "l
 for _name in _UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in ["pow", "sum", "mean", "max", "min", "argmax", "argmin",
-              "softmax", "log_softmax", "cumsum", "squeeze", "gather", "index_select", "allclose", "all", "any", "mm", "dot",
+              "softmax", "log_softmax", "squeeze", "gather", "index_select", "allclose", "all", "any", "mm", "dot",
               "masked_fill", "select", "take"]:
     globals()[_name] = _method(_name)
 _tensor_pow = pow
@@ -158,6 +158,8 @@ def lerp(input: Tensor, end: Tensor, weight: Any = _MISSING) -> Tensor:
                                  ("Tensor input, Tensor end, Tensor weight, *, Tensor out = None",
                                   "Tensor input, Tensor end, Number weight, *, Tensor out = None"))
     return input.lerp(end, weight)
+
+
 for _name in ["add", "sub", "mul", "div", "divide", "subtract", "multiply"]:
     globals()[_name] = _function_taking_a_number_first(_name)
 for _name in ["eq", "ne", "lt", "le", "gt", "ge", "fmod", "copysign", "not_equal", "less", "less_equal", "greater",
@@ -308,17 +310,20 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 # --- functions added for issue 12 ---
 _ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix",
                   "sign"]
-_ISSUE12 = ["sort", "argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "vdot", "addmm", "addmv", "addbmm", "baddbmm", "det", "inverse", "cross", "kron", "flip", "roll", "tril", "triu", "tile",
-            "narrow", "split", "chunk", "unbind", "movedim", "moveaxis", "prod", "var", "std", "amax", "amin", "aminmax", "mode", "logsumexp", "norm", "cumprod", "round", "nan_to_num", "clamp_min", "clamp_max"]
+_ISSUE12 = ["argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "vdot", "addmm", "addmv", "addbmm", "baddbmm",
+            "det", "inverse", "cross", "kron", "tril", "triu", "narrow", "split", "chunk", "unbind", "movedim",
+            "moveaxis", "prod", "var", "std", "aminmax", "mode", "norm", "round", "nan_to_num", "clamp_min",
+            "clamp_max"]
+_READING_INT_LISTS = ["amax", "amin", "logsumexp", "roll"]  # (torch counts the input as position 1 here)
 for _name in _ISSUE12_UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in _ISSUE12:
     globals()[_name] = _method(_name)
-for _name in ["amax", "amin", "logsumexp", "roll"]:  # (in place of the plain forms: torch counts the input here)
+for _name in _READING_INT_LISTS:
     globals()[_name] = _method_reading_int_lists(_name)
 flip = _method_reading_int_lists("flip", (_IntListArgument("dims"),))  # (`int[]`: the function takes no bare int)
 tile = _method_reading_int_lists("tile", (_IntListArgument("dims", sym_int=True),))
-__all__ += _ISSUE12_UNARY + _ISSUE12
+__all__ += _ISSUE12_UNARY + _ISSUE12 + _READING_INT_LISTS + ["flip", "tile", "sort", "cumprod"]  # (the last two below)
 
 
 def hstack(tensors: Sequence[Tensor]) -> Tensor:
