@@ -11,10 +11,10 @@ import numpy as np
 
 from . import _dtype as _dt
 from ._dtype import PACKAGE
-from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_differentiable_result, _diff,
-                      _dim, _fold, _int_arg, _IntListArgument, _isclose, _promote, _read_int_lists,
-                      _require_tensor, _shift, _unflatten, _check_not_bool_sub,
-                      _check_clamp_bounds_match, _invalid_arguments, _readable)
+from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_clamp_bounds_match,
+                      _check_differentiable_result, _check_not_bool_sub, _diff, _dim, _fold, _int_arg,
+                      _IntListArgument, _invalid_arguments, _isclose, _promote, _read_int_lists, _readable,
+                      _require_tensor, _shift, _unflatten)
 from .ops import pointwise, reduction, shape
 
 __all__ = [
@@ -404,7 +404,8 @@ def _out_dtype_message(name: str, out: Tensor, result: Tensor) -> str:
     if name == "masked_select":
         return "masked_select(): self and result must have the same scalar type"
     if name == "nonzero":
-        return f"nonzero: Expected out tensor to have scalar type Long but got scalar type{torch_type_name(out._data.dtype)}"
+        return ("nonzero: Expected out tensor to have scalar type Long but got scalar type"
+                f"{torch_type_name(out._data.dtype)}")
     return (f"Expected out tensor to have dtype {cpp_type_name(result._data.dtype)}, but got "
             f"{cpp_type_name(out._data.dtype)} instead")
 
@@ -532,14 +533,14 @@ def _einsum_operands_as_torch(inputs: list, out: str, operands: list) -> list:
     return [_cast(t, target) for t in operands]
 
 
-__all__ += ["median", "nanmedian", "unique", "diag", "repeat_interleave", "scatter", "scatter_add", "index_add", "masked_select",
-            "nonzero", "einsum"]
+__all__ += ["median", "nanmedian", "unique", "diag", "repeat_interleave", "scatter", "scatter_add", "index_add",
+            "masked_select", "nonzero", "einsum"]
 
 
 # --- issue 12, third part ---
-_ISSUE12C_UNARY = ["msort", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan",
-                   "arcsinh", "arccosh", "arctanh", "log10", "exp2", "erfc", "frac", "deg2rad", "rad2deg", "sgn", "sinc",
-                   "trace"]
+_ISSUE12C_UNARY = ["msort", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin",
+                   "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "log10", "exp2", "erfc", "frac", "deg2rad",
+                   "rad2deg", "sgn", "sinc", "trace"]
 _ISSUE12C = ["logit", "nansum", "nanmean", "diagonal"]
 for _name in _ISSUE12C_UNARY:
     globals()[_name] = _method(_name, unary=True)
@@ -724,7 +725,8 @@ def result_type(tensor: Any, other: Any) -> Any:
 
 
 __all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_divide", "remainder", "bitwise_and",
-            "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not", "signbit", "positive", "isreal", "negative", "absolute",
+            "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not", "signbit",
+            "positive", "isreal", "negative", "absolute",
             "subtract", "multiply", "not_equal", "less", "less_equal", "greater", "greater_equal",
             "isposinf", "isneginf", "promote_types", "can_cast", "result_type"]
 

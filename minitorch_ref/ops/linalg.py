@@ -146,7 +146,6 @@ class AddmmFull(Function):
         g = grad * ctx.alpha if ctx.alpha != 1 else grad
         return grad * ctx.beta, g @ np.swapaxes(m2, -1, -2), np.swapaxes(m1, -1, -2) @ g, None, None
 
-
     @staticmethod
     def product(m1, m2):
         return m1 @ m2
@@ -303,7 +302,7 @@ def _label_sizes(inputs: list, arrays: tuple) -> dict:
     for term, a in zip(inputs, arrays):
         for c, n in zip(term, a.shape):
             if sizes.get(c, 1) not in (1, n) and n != 1:
-                raise RuntimeError(f"einsum(): operands do not broadcast with remapped shapes (original->remapped)")
+                raise RuntimeError("einsum(): operands do not broadcast with remapped shapes (original->remapped)")
             sizes[c] = max(sizes.get(c, 1), n) if n != 0 and sizes.get(c, 1) != 0 else 0
     return sizes
 
