@@ -141,7 +141,8 @@ def test_max_runs_equals_its_loop(case):
 
 def test_long_runs_are_cut_into_blocks(monkeypatch):
     """A run far longer than the block budget, beside short ones: still the loop's sums."""
-    monkeypatch.setattr(runs, "BLOCK_ELEMENTS", 64)
+    monkeypatch.setattr(runs, "SCRATCH_ELEMENTS", 64)
+    monkeypatch.setattr(runs, "_scratch", threading.local())
     rng = np.random.default_rng(1)
     counts = np.array([1, 700, 0, 3, 33, 2, 1, 129])
     table = rng.standard_normal((50, 5))

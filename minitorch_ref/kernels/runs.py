@@ -111,16 +111,9 @@ def _positions(starts: np.ndarray, lengths: np.ndarray, width: int) -> tuple[np.
     return positions, pad
 
 
-#: Largest temporary block, in elements. A fresh multi-megabyte array costs page faults on first touch
-#: (here about as much as the arithmetic on it), while blocks of a few hundred kB are recycled by the
-#: allocator and stay in cache: big groups are done in slices of at most this many elements (2 MB of
-#: float32: the course's batch, 64 documents padded to ~75 tokens x 64, is one slice).
-BLOCK_ELEMENTS = 1 << 19
-
-
 def _slices(runs: np.ndarray, width: int, dim: int):
-    """`runs` cut into consecutive pieces whose (n, width, dim) blocks stay within BLOCK_ELEMENTS."""
-    step = max(1, BLOCK_ELEMENTS // max(1, width * dim))
+    """`runs` cut into consecutive pieces whose (n, width, dim) blocks fit the scratch buffer (SCRATCH_ELEMENTS)."""
+    step = max(1, SCRATCH_ELEMENTS // max(1, width * dim))
     for i in range(0, len(runs), step):
         yield runs[i:i + step]
 
@@ -247,7 +240,7 @@ def sum_runs(table: np.ndarray, refs: np.ndarray | None, starts: np.ndarray, len
             continue
         for runs in _slices(group, width, dim):
             positions, pad = _positions(starts[runs], lengths[runs], width)
-            block = _gather(table, refs, positions)  # (n, width, D)
+            block = _gather_block(table, refs, positions)  # (n, width, D), in the reused buffer
             if weights is None:
                 w = np.ones(positions.shape, dtype=table.dtype)
             else:
@@ -341,7 +334,7 @@ def max_runs(table: np.ndarray, refs: np.ndarray, starts: np.ndarray,
     for group, width in _groups(lengths):
         for runs in _slices(group, width, dim):
             positions, pad = _positions(starts[runs], lengths[runs], width)
-            block = _gather(table, refs, positions)
+            block = _gather_block(table, refs, positions)
             if pad is not None:
                 block[pad] = -np.inf
             best = block.argmax(axis=1)  # (n, D): the first maximum, as torch picks
