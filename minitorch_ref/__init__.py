@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from . import _dtype, cuda
 from ._dtype import (
-    Size, bool_ as bool, device, dtype, finfo, float16, float32, float64, iinfo, int8, int16, int32, int64, layout,
-    sparse_coo, strided, uint8,
+    Size, bool_ as bool, channels_last, contiguous_format, device, dtype, finfo, float16, float32, float64, iinfo,
+    int8, int16, int32, int64, layout, memory_format, preserve_format, sparse_coo, strided, uint8,
 )
 from ._dtype import float16 as half, float32 as float, float64 as double, int16 as short, int32 as int, int64 as long
 from ._tensor import Tensor, matmul, typename, where
@@ -30,8 +30,6 @@ from ._functions import *  # noqa: F401,F403  (torch.softmax, torch.cat, torch.m
 from ._functions import __all__ as _function_names
 from . import autograd, random  # noqa: E402
 
-# memory formats: accepted by .to()/.float()/... ; a NumPy-backed tensor here is always dense
-contiguous_format, preserve_format, channels_last = "contiguous_format", "preserve_format", "channels_last"
 __version__ = "0.1.0"
 
 

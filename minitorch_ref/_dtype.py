@@ -320,6 +320,26 @@ class device:
 CPU = device("cpu")
 
 
+class memory_format:
+    """How a tensor's elements are laid out in memory, as torch's `torch.channels_last`: one object per
+    format (compared by identity); ops read its `name`."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"{PACKAGE}.{self.name}"
+
+    def __reduce__(self) -> str:  # (pickling keeps the one object per format)
+        return self.name
+
+
+contiguous_format, preserve_format, channels_last = (memory_format(name) for name in (
+    "contiguous_format", "preserve_format", "channels_last"))
+
+
 def cpp_type_name(np_dtype: np.dtype) -> str:
     """The C++ name of the type, as torch's dtype and range checks print it: float, double, long int..."""
     name = np.dtype(np_dtype).name

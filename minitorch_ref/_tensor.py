@@ -464,13 +464,17 @@ class Tensor(TensorBase):
         so not contiguous; `contiguous()` is the copy that is."""
         return pointwise.Clone.apply(self, _memory_format(memory_format, "clone"))
 
-    def contiguous(self, memory_format: Any = "contiguous_format") -> "Tensor":
+    def contiguous(self, memory_format: Any = dt.contiguous_format) -> "Tensor":
         """self if laid out in `memory_format` already, else a copy that is (torch's default: row-major)."""
-        memory_format = _memory_format(memory_format, "contiguous")
+        memory_format = _memory_format(memory_format, "contiguous", none_allowed=False)
         return self if _in_memory_format(self._data, memory_format) else pointwise.Clone.apply(self, memory_format)
 
-    def is_contiguous(self) -> bool:
-        return self._data.flags.c_contiguous
+    def is_contiguous(self, *, memory_format: Any = dt.contiguous_format) -> bool:
+        """Whether the tensor is laid out in `memory_format`: row-major (the default, and what torch reads
+        preserve_format as), or channels_last (4-d only)."""
+        memory_format = _memory_format(memory_format, "is_contiguous", none_allowed=False)
+        return _in_memory_format(self._data, "contiguous_format" if memory_format == "preserve_format" else
+                                 memory_format)
 
     def __repr__(self) -> str:
         name = self.grad_fn.name() if self.grad_fn is not None else None
@@ -2684,7 +2688,7 @@ def _check_to_arguments(args: tuple, kwargs: dict) -> None:
     dtypes = [a for a in args if isinstance(a, dt.dtype)]
     containers = [a for a in args if isinstance(a, (list, tuple, dict))]
     memory_format = kwargs.get("memory_format")
-    known_format = memory_format is None or isinstance(memory_format, str) and memory_format in _MEMORY_FORMATS
+    known_format = memory_format is None or isinstance(memory_format, dt.memory_format)
     if len(dtypes) < 2 and not containers and known_format and all(k in _TO_KEYWORDS for k in kwargs):
         return
     given = [_argument_type(a) for a in args] + [f"{k}={_argument_type(v)}" for k, v in sorted(kwargs.items())]
@@ -2693,17 +2697,16 @@ def _check_to_arguments(args: tuple, kwargs: dict) -> None:
                     + "".join(f" * ({overload})\n" for overload in _TO_OVERLOADS))
 
 
-_MEMORY_FORMATS = ("preserve_format", "contiguous_format", "channels_last")  # (minitorch_ref's are their names)
-
-
-def _memory_format(memory_format: Any, function: str) -> str:
-    """A `memory_format=` argument checked (minitorch_ref's formats are their names); None is preserve_format."""
-    if memory_format is None:
+def _memory_format(memory_format: Any, function: str, none_allowed: bool = True) -> str:
+    """The name of a `memory_format=` argument (`channels_last`...: what the ops read); None is
+    preserve_format where torch's argument is optional (`to`, `clone`), a TypeError where it is not
+    (`contiguous`), as is a format's name given as a string."""
+    if memory_format is None and none_allowed:
         return "preserve_format"
-    if memory_format not in _MEMORY_FORMATS:
+    if not isinstance(memory_format, dt.memory_format):
         raise TypeError(f"{function}(): argument 'memory_format' must be {dt.PACKAGE}.memory_format, not "
                         f"{_type_name(memory_format)}")
-    return memory_format
+    return memory_format.name
 
 
 def _suggested_format(array: np.ndarray) -> str:
@@ -2718,7 +2721,23 @@ def _in_memory_format(array: np.ndarray, memory_format: str) -> bool:
     if memory_format == "contiguous_format":
         return array.flags.c_contiguous
     if memory_format == "channels_last":
-        return array.ndim == 4 and array.transpose(0, 2, 3, 1).flags.c_contiguous
+        return _channels_last_strides(array.shape, [step // array.itemsize for step in array.strides])
+    return True
+
+
+def _channels_last_strides(shape: tuple, strides: list) -> bool:
+    """torch's channels_last test (`compute_channels_last_contiguous_2d`): 4 dims whose strides, read
+    in the order C, W, H, N and skipping dims of size 1, are a row-major (N, H, W, C) array's. NumPy
+    keeps no strides for an empty array (all 0): an empty tensor is never channels_last here, where
+    torch's is when it was made so."""
+    if len(shape) != 4:
+        return False
+    expected = 1
+    for d in (1, 3, 2, 0):
+        if shape[d] != 1:
+            if strides[d] != expected:
+                return False
+            expected *= shape[d]
     return True
 
 

@@ -190,6 +190,31 @@ MEMORY_FORMATS = {
     "rand_like contiguous_format": lambda m: m.rand_like(_matrix(m).t(), memory_format=m.contiguous_format)
     .stride(),
     "zeros_like: a format that is none": lambda m: m.zeros_like(_matrix(m), memory_format="x"),
+    "contiguous(memory_format=None)": lambda m: _images(m).contiguous(memory_format=None),
+    "is_contiguous(channels_last) of channels_last": lambda m: _images(m).contiguous(
+        memory_format=m.channels_last).is_contiguous(memory_format=m.channels_last),
+    "is_contiguous(channels_last) of a row-major tensor": lambda m: _images(m).is_contiguous(
+        memory_format=m.channels_last),
+    "is_contiguous(contiguous_format)": lambda m: [t.is_contiguous(memory_format=m.contiguous_format) for t in (
+        _images(m), _images(m).contiguous(memory_format=m.channels_last), _matrix(m).t())],
+    "is_contiguous(preserve_format) reads as contiguous_format": lambda m: [
+        t.is_contiguous(memory_format=m.preserve_format) for t in (
+            _images(m), _images(m).contiguous(memory_format=m.channels_last), _matrix(m).t())],
+    "is_contiguous(channels_last), both with H = W = 1": lambda m: [
+        t.is_contiguous(memory_format=m.channels_last) for t in (m.zeros(2, 3, 1, 1), m.zeros(1, 3, 1, 1))],
+    "is_contiguous(channels_last) with C = 1": lambda m: m.zeros(2, 1, 3, 3).is_contiguous(
+        memory_format=m.channels_last),
+    "is_contiguous(channels_last) of a permuted NHWC tensor": lambda m: [
+        t.is_contiguous(memory_format=m.channels_last) for t in (
+            m.zeros(2, 4, 5, 3).permute(0, 3, 1, 2), m.zeros(2, 4, 5, 3).permute(0, 3, 1, 2)[:1],
+            m.zeros(2, 4, 5, 3).permute(0, 3, 1, 2)[:, :, ::2], m.zeros(1, 3, 1, 1).expand(2, 3, 4, 5))],
+    "is_contiguous(channels_last) of 2 or 5 dims": lambda m: [m.zeros(2, 3).is_contiguous(
+        memory_format=m.channels_last), m.zeros(2, 3, 4, 5, 6).is_contiguous(memory_format=m.channels_last)],
+    "is_contiguous(channels_last) of a row-major empty tensor": lambda m: m.zeros(0, 3, 4, 5).is_contiguous(
+        memory_format=m.channels_last),
+    "is_contiguous(memory_format=None)": lambda m: _images(m).is_contiguous(memory_format=None),
+    "is_contiguous: a format that is a string": lambda m: _images(m).is_contiguous(memory_format="channels_last"),
+    "is_contiguous: a format that is a dtype": lambda m: _images(m).is_contiguous(memory_format=m.float32),
 }
 
 
