@@ -83,8 +83,8 @@ GRAPH_FREED_NOTE = (
     "must die by reference counting alone)."
 )
 #: Rounds of fresh child processes for the epoch's peak memory (each round runs both backends side by side): a
-#: process's RSS peak moves with the heap's layout when the epoch starts (3.1 to 6.6 MB for one code across
-#: runs, tracemalloc's peak unchanged), so the figure is the median of the rounds, with their spread.
+#: process's RSS peak counts what the C heap keeps, which moves between processes (torch's: 3.3 to 4.9 MB
+#: for one code), so the figure is the median of the rounds, with their spread.
 MEMORY_ROUNDS = 5
 
 
