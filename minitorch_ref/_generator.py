@@ -182,10 +182,20 @@ class Engine:
     def uniform(self, n: int, np_dtype: Any, low: float = 0.0, high: float = 1.0) -> np.ndarray:
         """`uniform_(low, high)`: `u * (high - low) + low`, rounded once (torch's compiled FMA), in float32
         for float16 too. A value that rounds up to `high` in the tensor's dtype becomes `low`, which keeps
-        the range [low, high): float16's 11 bits round about one uniform in 4096 up to 1.0."""
+        the range [low, high): float16's 11 bits round about one uniform in 4096 up to 1.0.
+        Large tensors go in chunks (the same draws, in order): initialising an embedding table then
+        needs the result and one chunk's temporaries, not three arrays of the table's size."""
         np_dtype = np.dtype(np_dtype)
         low, high = float(low), float(high)
         _check_uniform_bounds(low, high, np_dtype)
+        if n <= _CHUNK:
+            return self._uniform_chunk(n, np_dtype, low, high)
+        out = np.empty(n, np_dtype)
+        for start in range(0, n, _CHUNK):
+            out[start:start + _CHUNK] = self._uniform_chunk(min(_CHUNK, n - start), np_dtype, low, high)
+        return out
+
+    def _uniform_chunk(self, n: int, np_dtype: np.dtype, low: float, high: float) -> np.ndarray:
         u = self.uniform01(n, np_dtype)
         if low == 0.0 and high == 1.0:
             values = u.astype(np_dtype, copy=False)

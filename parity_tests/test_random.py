@@ -110,6 +110,8 @@ LARGE_NORMAL_CASES = {
     "normal_(-3, 1)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(-3.0, 1.0),
     "normal_(0, 0.02)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(0.0, 0.02),
     "normal_(-0.5, 3)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).normal_(-0.5, 3.0),
+    "uniform_(-0.5, 0.5)": lambda lib, n, d: lib.empty(n, dtype=dt(lib, d)).uniform_(-0.5, 0.5),  # (in chunks)
+    "rand": lambda lib, n, d: lib.rand(n, dtype=dt(lib, d)),
 }
 
 
@@ -119,6 +121,19 @@ LARGE_NORMAL_CASES = {
 def test_large_normal_streams(case, size, dtype):
     for seed in SEEDS[1:3]:
         same_numbers(lambda lib: LARGE_NORMAL_CASES[case](lib, size, dtype), seed)
+
+
+def test_a_large_uniform_fill_needs_about_its_own_size_in_temporaries():
+    """uniform_ on a large table (the course's embedding init) draws in chunks: the temporaries stay
+    near one copy of the table (three copies, before), and the numbers are torch's (above)."""
+    import tracemalloc
+
+    table = mt.empty(2_000_000)  # (8 MB: one chunk's temporaries, about 1 MB, are small beside it)
+    tracemalloc.start()
+    table.uniform_(-0.5, 0.5)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1.3 * table._data.nbytes, f"peak {peak / table._data.nbytes:.2f}x the table"
 
 
 @pytest.mark.parametrize("mean, std", [(float("inf"), 2.0), (3.0, float("inf")), (float("nan"), 0.5), (2.0, 0.0),
