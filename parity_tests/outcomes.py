@@ -1,34 +1,103 @@
-"""Run one scenario on both libraries and reduce what happened to something comparable.
+"""Run one program on both libraries and compare what happened: the one place parity tests do it.
 
-A scenario is a function of the library (`mt` or `torch`). Its outcome is ("ok", summary of
-the result) or (exception type name, message): parity tests compare the two outcomes, so a
-scenario agrees when both return the same values, shapes and dtypes, or both raise the same
-exception with the same message.
+A program is a function of the library (`torch` or `minitorch_ref`). Its outcome is ("ok", its result
+as plain values) or ("raised", exception type, message), and, where recorded, the warnings it gave.
+Two outcomes agree when the values, dtypes, shapes, requires_grad and grad_fn names agree (NaN
+equal to NaN), or both raise the same exception type with the same message, and they warn alike.
+Messages are compared with torch's module name read as ours.
 """
 from __future__ import annotations
 
 import re
+import warnings as _warnings
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import torch
 
 import minitorch_ref as mt
 
+LIBRARIES = (torch, mt)  # (torch first: its outcome is the one expected)
+_TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")  # (where in torch's C++ a warning came from)
+_HINT = re.compile(r" Hint: .*")  # (torch's hints name tools we lack)
 
-def summary(value: Any) -> Any:
-    """Nested lists of numbers, shapes and dtype names in place of tensors."""
+
+def torch_text(text: str) -> str:
+    """torch's module name read as ours, so that messages naming it compare equal."""
+    return text.replace("torch.", "minitorch_ref.")
+
+
+def plain(value: Any) -> Any:
+    """A library-free picture of a result: tensors become (values, dtype, shape, requires_grad, grad_fn)."""
     if isinstance(value, (torch.Tensor, mt.Tensor)):
-        return ("tensor", value.detach().tolist(), list(value.shape), str(value.dtype).split(".")[-1])
-    if isinstance(value, (list, tuple)):
-        return [summary(v) for v in value]
+        node = value.grad_fn  # (named by its type in torch: its name() can carry a C++ namespace)
+        node = None if node is None else type(node).__name__ if isinstance(value, torch.Tensor) else node.name()
+        return ("tensor", value.detach().numpy().copy(), str(value.dtype).split(".")[-1], tuple(value.shape),
+                value.requires_grad, node)
+    if isinstance(value, (tuple, list)):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, (torch.dtype, mt.dtype)):
+        return ("dtype", str(value).split(".")[-1])
     return value
 
 
-def outcome(scenario: Callable[[Any], Any], lib: Any) -> tuple[str, Any]:
-    """("ok", summary) or (exception type, message with torch's name and its tool hints taken out)."""
+def outcome(program: Callable[[Any], Any], lib: Any, *, warnings: bool = False,
+            drop_hints: bool = False) -> tuple[tuple, list | None]:
+    """(("ok", plain result) or ("raised", type, message), [(category, message)] or None if not recorded).
+
+    `drop_hints` takes torch's " Hint: ..." out of a message; a warning loses torch's "(Triggered
+    internally at ...)", the place in its C++ sources.
+    """
+    if not warnings:
+        return _result(program, lib, drop_hints), None
+    with _warnings.catch_warnings(record=True) as caught:
+        _warnings.simplefilter("always")
+        result = _result(program, lib, drop_hints)
+    return result, [(w.category, _TRIGGERED.sub("", torch_text(str(w.message)))) for w in caught]
+
+
+def _result(program: Callable[[Any], Any], lib: Any, drop_hints: bool) -> tuple:
     try:
-        return "ok", summary(scenario(lib))
-    except Exception as error:  # noqa: BLE001 - the exception itself is what is compared
-        message = str(error).replace("torch.", "minitorch_ref.")
-        return type(error).__name__, re.sub(r" Hint: .*", "", message)  # (torch's hints name tools we lack)
+        return "ok", plain(program(lib))
+    except Exception as error:  # noqa: BLE001 (the exception is the result being compared)
+        message = torch_text(str(error))
+        return "raised", type(error), _HINT.sub("", message) if drop_hints else message
+
+def assert_same_value(expected: Any, actual: Any, where: str = "result", *, exact: bool = False) -> None:
+    """Plain results alike: tensors' values to float rounding, or `exact`ly (signs of zeros too)."""
+    if isinstance(expected, tuple) and expected and expected[0] == "tensor":
+        assert isinstance(actual, tuple) and actual[:1] == ("tensor",), f"{where}: torch gives a tensor, not {actual!r}"
+        (_, e_values, *e_meta), (_, a_values, *a_meta) = expected, actual
+        assert a_meta == e_meta, f"{where}: (dtype, shape, requires_grad, grad_fn) {a_meta} != torch's {e_meta}"
+        if not exact:
+            np.testing.assert_allclose(a_values, e_values, rtol=1e-6, atol=1e-7, equal_nan=True, err_msg=where)
+            return
+        np.testing.assert_array_equal(a_values, e_values, err_msg=where)  # (NaN equals NaN here)
+        if e_values.dtype.kind in "fc":
+            np.testing.assert_array_equal(np.signbit(a_values), np.signbit(e_values), err_msg=f"{where}: signs")
+    elif isinstance(expected, tuple):
+        assert isinstance(actual, tuple) and len(actual) == len(expected), f"{where}: {actual!r} != {expected!r}"
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            assert_same_value(e, a, f"{where}[{i}]", exact=exact)
+    else:
+        assert actual == expected, f"{where}: {actual!r} != torch's {expected!r}"
+
+
+def assert_same_outcome(expected: tuple, actual: tuple, *, exact: bool = False, same_message: bool = True) -> None:
+    """Two outcomes of `outcome` alike: the same result or exception, and the same warnings."""
+    (e_result, e_warnings), (a_result, a_warnings) = expected, actual
+    assert a_result[0] == e_result[0], f"torch: {e_result}, minitorch_ref: {a_result}"
+    if e_result[0] == "raised":
+        assert a_result[1] is e_result[1], f"torch raises {e_result[1].__name__}: {e_result[2]}; we {a_result[1:]}"
+        assert a_result[2] == e_result[2] or not same_message, f"torch says {e_result[2]!r}, we {a_result[2]!r}"
+    else:
+        assert_same_value(e_result[1], a_result[1], exact=exact)
+    assert a_warnings == e_warnings, f"torch warns {e_warnings}, minitorch_ref {a_warnings}"
+
+
+def assert_matches_torch(program: Callable[[Any], Any], same_message: bool = True, *, warnings: bool = False,
+                         exact: bool = False, drop_hints: bool = False) -> None:
+    """`program(m)` on both libraries: the same result, or the same exception type (and message)."""
+    expected, actual = (outcome(program, lib, warnings=warnings, drop_hints=drop_hints) for lib in LIBRARIES)
+    assert_same_outcome(expected, actual, exact=exact, same_message=same_message)

@@ -23,42 +23,18 @@ What this proves, beyond `test_autograd.py` and `test_autograd_core.py` (the eng
 """
 from __future__ import annotations
 
-import re
 import types
-import warnings
+from functools import partial
 
 import numpy as np
 import pytest
 import torch
 
 import minitorch_ref as mt
-from parity_tests.test_semantics import _assert_same, _plain
+from parity_tests.outcomes import assert_matches_torch
 
-_TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")  # (where in torch's C++ a warning came from)
-
-
-def outcome(program, m):
-    """What `program(m)` gives: ("ok", its result as plain values, warnings) or ("raised", type, message)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = ("ok", _plain(program(m)))
-        except Exception as error:  # noqa: BLE001 (the exception is the result being compared)
-            result = ("raised", type(error), str(error).replace("torch.", "minitorch_ref."))
-    return result + ([(w.category, _TRIGGERED.sub("", str(w.message)).replace("torch.", "minitorch_ref."))
-                      for w in caught],)
-
-
-def assert_same_outcome(program):
-    """Both libraries give the same values (dtypes, shapes, requires_grad, grad_fn names) and warnings,
-    or raise the same exception type with the same message."""
-    expected, actual = outcome(program, torch), outcome(program, mt)
-    assert actual[0] == expected[0], f"torch: {expected}, minitorch_ref: {actual}"
-    if expected[0] == "raised":
-        assert actual[1:] == expected[1:]
-    else:
-        _assert_same(expected[1], actual[1])
-        assert actual[2] == expected[2]
+# the same result and warnings, or the same exception and message
+assert_same = partial(assert_matches_torch, warnings=True)
 
 
 def leaf(m, values=(1.0, 2.0, 3.0), **kw):
@@ -108,7 +84,7 @@ GRAD_AND_BACKWARD = {
 
 @pytest.mark.parametrize("case", list(GRAD_AND_BACKWARD))
 def test_grad_and_backward_arguments_as_torch(case):
-    assert_same_outcome(GRAD_AND_BACKWARD[case])
+    assert_same(GRAD_AND_BACKWARD[case])
 
 
 def test_backward_inputs_non_leaf_retains_its_grad():
@@ -121,7 +97,7 @@ def test_backward_inputs_non_leaf_retains_its_grad():
         y.backward(inputs=[h, x], retain_graph=True)
         y.backward(inputs=[h])
         return h.retains_grad, h.grad, x.grad
-    assert_same_outcome(program)
+    assert_same(program)
 
 
 @pytest.mark.parametrize("make_tensor", [leaf, lambda m: leaf(m) + 1], ids=["leaf", "non-leaf"])
@@ -133,7 +109,7 @@ def test_backward_runs_with_grad_mode_off(make_tensor):
         (t * t).sum().backward()
         m.autograd.grad((t * 3).sum(), t)
         return tuple(seen), m.is_grad_enabled()
-    assert_same_outcome(program)
+    assert_same(program)
 
 
 # --------------------------------------------------------------------------- hooks
@@ -168,7 +144,7 @@ HOOKS = {
 
 @pytest.mark.parametrize("case", list(HOOKS))
 def test_hook_results_checked_as_torch(case):
-    assert_same_outcome(HOOKS[case])
+    assert_same(HOOKS[case])
 
 
 def _post_accumulate(m, hook, backward=lambda x: (x * 2).sum().backward()):
@@ -226,7 +202,7 @@ def _step_in_hook(m):
 
 @pytest.mark.parametrize("case", list(POST_ACCUMULATE))
 def test_post_accumulate_grad_hook_as_torch(case):
-    assert_same_outcome(POST_ACCUMULATE[case])
+    assert_same(POST_ACCUMULATE[case])
 
 
 # --------------------------------------------------------------------------- requires_grad
@@ -251,7 +227,7 @@ REQUIRES_GRAD = {
 
 @pytest.mark.parametrize("case", list(REQUIRES_GRAD))
 def test_requires_grad_changes_as_torch(case):
-    assert_same_outcome(REQUIRES_GRAD[case])
+    assert_same(REQUIRES_GRAD[case])
 
 
 # --------------------------------------------------------------------------- grad modes as decorators
@@ -283,7 +259,7 @@ OUTER = {"in-grad-mode": lambda m: m.enable_grad(), "in-no_grad": lambda m: m.no
 @pytest.mark.parametrize("decorator", list(DECORATORS))
 def test_grad_mode_decorates_generators_as_torch(decorator, outer):
     """The mode holds in the generator's body each time it resumes, and not in the loop that consumes it."""
-    assert_same_outcome(lambda m: _generator_states(m, DECORATORS[decorator](m), OUTER[outer]))
+    assert_same(lambda m: _generator_states(m, DECORATORS[decorator](m), OUTER[outer]))
 
 
 def test_generator_close_and_throw_run_in_the_mode():
@@ -304,7 +280,7 @@ def test_generator_close_and_throw_run_in_the_mode():
         second = gen.throw(ValueError("x"))
         gen.close()
         return first, second, tuple(seen), m.is_grad_enabled()
-    assert_same_outcome(program)
+    assert_same(program)
 
 
 def test_decorating_a_class_warns_as_torch():
@@ -314,7 +290,7 @@ def test_decorating_a_class_warns_as_torch():
             def __init__(self):
                 self.enabled = m.is_grad_enabled()
         return Model().enabled, m.is_grad_enabled()
-    assert_same_outcome(program)
+    assert_same(program)
 
 
 # --------------------------------------------------------------------------- inference tensors
@@ -378,7 +354,7 @@ INFERENCE = {
 
 @pytest.mark.parametrize("case", list(INFERENCE))
 def test_inference_tensors_as_torch(case):
-    assert_same_outcome(INFERENCE[case])
+    assert_same(INFERENCE[case])
 
 
 def test_inference_mode_optimizer_step_updates_a_normal_parameter():
@@ -389,7 +365,7 @@ def test_inference_mode_optimizer_step_updates_a_normal_parameter():
         with m.inference_mode():
             optimizer.step()
         return p.detach(), p.is_inference(), p._version
-    assert_same_outcome(program)
+    assert_same(program)
 
 
 # --------------------------------------------------------------------------- which nodes a pass runs
@@ -423,7 +399,7 @@ ONLY_NEEDED_NODES = {
 def test_grad_runs_only_the_nodes_it_needs_as_torch(case):
     """autograd.grad runs the rules on a path to its inputs only: the graph below may be freed, and the
     hooks and retained gradients there are not touched; backward(inputs=) runs its inputs' own nodes."""
-    assert_same_outcome(ONLY_NEEDED_NODES[case])
+    assert_same(ONLY_NEEDED_NODES[case])
 
 
 # --------------------------------------------------------------------------- gradcheck
@@ -444,7 +420,7 @@ GRADCHECK = {
 
 @pytest.mark.parametrize("case", list(GRADCHECK))
 def test_gradcheck_takes_torch_options(case):
-    assert_same_outcome(GRADCHECK[case])
+    assert_same(GRADCHECK[case])
 
 
 # --------------------------------------------------------------------------- .grad
@@ -458,7 +434,7 @@ GRAD_ATTRIBUTE = {
 
 @pytest.mark.parametrize("case", list(GRAD_ATTRIBUTE))
 def test_grad_attribute_as_torch(case):
-    assert_same_outcome(GRAD_ATTRIBUTE[case])
+    assert_same(GRAD_ATTRIBUTE[case])
 
 
 def test_a_graph_that_saved_grad_sees_it_accumulate():
@@ -487,7 +463,7 @@ def test_hooks_return_the_removable_handle_of_utils_hooks(register):
     def program(m):
         handle = register(m, leaf(m))
         return isinstance(handle, m.utils.hooks.RemovableHandle), type(handle).__name__
-    assert_same_outcome(program)
+    assert_same(program)
 
 
 # --------------------------------------------------------------------------- guards: what already matched torch
@@ -531,7 +507,7 @@ GUARDS = {
 
 @pytest.mark.parametrize("case", list(GUARDS))
 def test_guards_as_torch(case):
-    assert_same_outcome(GUARDS[case])
+    assert_same(GUARDS[case])
 
 
 def _two_outputs(m):
@@ -559,7 +535,7 @@ MULTI_OUTPUT_INPUTS = {
 
 @pytest.mark.parametrize("case", list(MULTI_OUTPUT_INPUTS))
 def test_outputs_of_a_multi_output_function_as_inputs(case):
-    assert_same_outcome(MULTI_OUTPUT_INPUTS[case])
+    assert_same(MULTI_OUTPUT_INPUTS[case])
 
 
 def _enter_exit(m, manager):
@@ -590,7 +566,7 @@ GRAD_MODE_OBJECTS = {
 def test_grad_mode_objects_as_torch(case):
     """The managers' attributes as torch names them: `mode` (inference_mode's own), `prev`."""
     try:
-        assert_same_outcome(GRAD_MODE_OBJECTS[case])
+        assert_same(GRAD_MODE_OBJECTS[case])
     finally:
         torch.set_grad_enabled(True)
         mt.set_grad_enabled(True)

@@ -25,35 +25,16 @@ gradient), warnings, and exception types and messages, against torch at test tim
 """
 from __future__ import annotations
 
-import warnings
+from functools import partial
 
 import numpy as np
 import pytest
-import torch
 
-import minitorch_ref as mt
-from parity_tests.test_nn_modules import torch_text
-from parity_tests.test_semantics import _assert_same, _outcome
+from parity_tests.outcomes import assert_matches_torch
 
-
-def _run(program, m):
-    """`program(m)`'s outcome (see test_semantics) and the messages of the warnings it gave."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        outcome = _outcome(program, m)
-    return outcome, [torch_text(str(w.message)).split(" (Triggered internally")[0] for w in caught]
-
-
-def assert_same_program(program) -> None:
-    """The same result (values, dtype, shape, requires_grad, grad_fn, gradients) or the same exception
-    type and message, and the same warnings, on both libraries."""
-    (expected, expected_warnings), (actual, actual_warnings) = _run(program, torch), _run(program, mt)
-    assert actual[0] == expected[0], f"torch: {expected}, minitorch_ref: {actual}"
-    if expected[0] == "raised":
-        assert actual[1:] == expected[1:]
-    else:
-        _assert_same(expected[1], actual[1])
-    assert actual_warnings == expected_warnings
+# the same result (values, dtype, shape, requires_grad, grad_fn, gradients) and warnings, or the same
+# exception type and message
+assert_same_program = partial(assert_matches_torch, warnings=True)
 
 
 def _leaf(m, shape, dtype="float32"):

@@ -14,66 +14,15 @@ included), dtype, shape, requires_grad and grad_fn, the same warnings, or the sa
 """
 from __future__ import annotations
 
-import warnings
+from functools import partial
 
 import numpy as np
 import pytest
-import torch
 
-import minitorch_ref as mt
+from parity_tests.outcomes import assert_matches_torch
 
-BACKENDS = (torch, mt)
-
-
-def _plain(value):
-    """A result in a form both libraries share: tensors as (dtype, shape, array, requires_grad, grad_fn)."""
-    if isinstance(value, (torch.Tensor, mt.Tensor)):
-        grad_fn = None if value.grad_fn is None else value.grad_fn.name()
-        return ("tensor", str(value.dtype).split(".")[-1], tuple(value.shape), value.detach().numpy().copy(),
-                value.requires_grad, grad_fn)
-    if isinstance(value, (tuple, list)):
-        return tuple(_plain(v) for v in value)
-    if isinstance(value, (torch.dtype, mt.dtype)):
-        return ("dtype", str(value).split(".")[-1])
-    return value
-
-
-def _outcome(program, backend):
-    """(result or exception, warnings) of `program(backend)`; torch's module name read as ours."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = ("ok", _plain(program(backend)))
-        except Exception as error:  # noqa: BLE001 (the exception is the result being compared)
-            result = ("raised", type(error), str(error).replace("torch.", "minitorch_ref."))
-    return result, [str(w.message).replace("torch.", "minitorch_ref.") for w in caught]
-
-
-def _assert_same_value(expected, actual, where="result"):
-    if isinstance(expected, tuple) and expected and expected[0] == "tensor":
-        assert actual[0] == "tensor", f"{where}: torch gives a tensor, minitorch_ref {actual!r}"
-        (_, e_dtype, e_shape, e_values, *e_meta), (_, a_dtype, a_shape, a_values, *a_meta) = expected, actual
-        assert (a_dtype, a_shape, a_meta) == (e_dtype, e_shape, e_meta), f"{where}: {actual!r} != torch's {expected!r}"
-        np.testing.assert_array_equal(a_values, e_values, err_msg=where)  # (NaN equals NaN here)
-        if e_values.dtype.kind == "f":  # and the signs of zeros
-            np.testing.assert_array_equal(np.signbit(a_values), np.signbit(e_values), err_msg=f"{where}: signs")
-    elif isinstance(expected, tuple):
-        assert isinstance(actual, tuple) and len(actual) == len(expected), f"{where}: {actual!r} != {expected!r}"
-        for i, (e, a) in enumerate(zip(expected, actual)):
-            _assert_same_value(e, a, f"{where}[{i}]")
-    else:
-        assert actual == expected, f"{where}: {actual!r} != torch's {expected!r}"
-
-
-def assert_same(program):
-    """`program(m)` on torch and minitorch_ref: the same result and warnings, or the same exception and message."""
-    (expected, expected_warnings), (actual, actual_warnings) = (_outcome(program, m) for m in BACKENDS)
-    assert actual[0] == expected[0], f"torch: {expected}, minitorch_ref: {actual}"
-    if expected[0] == "raised":
-        assert actual[1:] == expected[1:], f"torch raises {expected[1:]}, minitorch_ref {actual[1:]}"
-    else:
-        _assert_same_value(expected[1], actual[1])
-    assert actual_warnings == expected_warnings
+# the same result (values exactly, signs of zeros too) and warnings, or the same exception and message
+assert_same = partial(assert_matches_torch, warnings=True, exact=True)
 
 
 INTEGERS = ("uint8", "int8", "int16", "int32", "int64")
