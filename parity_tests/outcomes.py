@@ -35,7 +35,11 @@ def plain(value: Any) -> Any:
         node = None if node is None else type(node).__name__ if isinstance(value, torch.Tensor) else node.name()
         return ("tensor", value.detach().numpy().copy(), str(value.dtype).split(".")[-1], tuple(value.shape),
                 value.requires_grad, node)
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, dict):
+        return {key: plain(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, tuple):
         return tuple(plain(v) for v in value)
     if isinstance(value, (torch.dtype, mt.dtype)):
         return ("dtype", str(value).split(".")[-1])
@@ -64,8 +68,10 @@ def _result(program: Callable[[Any], Any], lib: Any, drop_hints: bool) -> tuple:
         message = torch_text(str(error))
         return "raised", type(error), _HINT.sub("", message) if drop_hints else message
 
+
 def assert_same_value(expected: Any, actual: Any, where: str = "result", *, exact: bool = False) -> None:
-    """Plain results alike: tensors' values to float rounding, or `exact`ly (signs of zeros too)."""
+    """Plain results alike: tensors' values to float rounding, or `exact`ly (signs of zeros too);
+    lists, tuples and dicts (keys in order) item by item."""
     if isinstance(expected, tuple) and expected and expected[0] == "tensor":
         assert isinstance(actual, tuple) and actual[:1] == ("tensor",), f"{where}: torch gives a tensor, not {actual!r}"
         (_, e_values, *e_meta), (_, a_values, *a_meta) = expected, actual
@@ -76,10 +82,14 @@ def assert_same_value(expected: Any, actual: Any, where: str = "result", *, exac
         np.testing.assert_array_equal(a_values, e_values, err_msg=where)  # (NaN equals NaN here)
         if e_values.dtype.kind in "fc":
             np.testing.assert_array_equal(np.signbit(a_values), np.signbit(e_values), err_msg=f"{where}: signs")
-    elif isinstance(expected, tuple):
-        assert isinstance(actual, tuple) and len(actual) == len(expected), f"{where}: {actual!r} != {expected!r}"
+    elif isinstance(expected, (tuple, list)):
+        assert type(actual) is type(expected) and len(actual) == len(expected), f"{where}: {actual!r} != {expected!r}"
         for i, (e, a) in enumerate(zip(expected, actual)):
             assert_same_value(e, a, f"{where}[{i}]", exact=exact)
+    elif isinstance(expected, dict):
+        assert isinstance(actual, dict) and list(actual) == list(expected), f"{where}: keys {actual} != {expected}"
+        for key, e in expected.items():
+            assert_same_value(e, actual[key], f"{where}[{key!r}]", exact=exact)
     else:
         assert actual == expected, f"{where}: {actual!r} != torch's {expected!r}"
 

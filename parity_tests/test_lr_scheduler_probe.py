@@ -16,6 +16,7 @@ What this proves, beyond `test_lr_schedulers.py` (every lr of long runs, state d
 from __future__ import annotations
 
 import copy
+from functools import partial
 import warnings
 
 import pytest
@@ -34,15 +35,10 @@ def _optimizer(backend, groups=2, name="SGD"):
     return optimizer
 
 
-def _with_warnings(program, backend):
-    """(what `program(backend)` returns, [(category, message) of each warning])."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = program(backend)
-    return result, [(w.category, str(w.message)) for w in caught]
+# the same result (floats compared with ==, dict keys in torch's order) and warnings
+assert_same = partial(assert_matches_torch, warnings=True, exact=True)
 
 
-# --------------------------------------------------------------------------- the step-order warning
 def _stepped_before_the_scheduler(m):
     optimizer = _optimizer(m)
     optimizer.step()  # (before the scheduler wraps `step`: torch does not see it)
@@ -109,7 +105,7 @@ STEP_ORDER = [_stepped_before_the_scheduler, _step_replaced_after_the_scheduler,
 
 @pytest.mark.parametrize("program", STEP_ORDER, ids=lambda p: p.__name__.strip("_"))
 def test_the_step_order_warning_comes_when_torchs_does(program):
-    assert _with_warnings(program, mt) == _with_warnings(program, torch)
+    assert_same(program)
 
 
 def test_a_copied_optimizer_steps_its_own_parameters():
@@ -270,8 +266,7 @@ def _composed_run(backend, case, resume_at=None):
 
 @pytest.mark.parametrize("case", list(COMPOSED))
 def test_sequential_and_chained_schedules_match_torch_exactly(case):
-    assert _with_warnings(lambda m: _composed_run(m, case), mt) == _with_warnings(
-        lambda m: _composed_run(m, case), torch)  # floats compared with ==, state dict keys in torch's order
+    assert_same(lambda m: _composed_run(m, case))
 
 
 @pytest.mark.parametrize("case", ["warmup-then-cosine", "three-phases", "sequential-of-chained", "chained"])
@@ -279,7 +274,7 @@ def test_sequential_and_chained_resume_from_state_dicts_as_torch(case):
     def program(m):
         return _composed_run(m, case, resume_at=8)
 
-    assert _with_warnings(program, mt) == _with_warnings(program, torch)
+    assert_same(program)
 
 
 def test_sequential_lr_warns_when_stepped_before_the_optimizer():
@@ -291,7 +286,7 @@ def test_sequential_lr_warns_when_stepped_before_the_optimizer():
         scheduler.step()
         return scheduler.get_last_lr()
 
-    assert _with_warnings(program, mt) == _with_warnings(program, torch)
+    assert_same(program)
 
 
 def _other_optimizer(s, m):
@@ -368,8 +363,7 @@ def _one_cycle_run(backend, case, resume_at=None):
 
 @pytest.mark.parametrize("case", list(ONE_CYCLE))
 def test_one_cycle_lrs_and_momentums_match_torch_exactly(case):
-    assert _with_warnings(lambda m: _one_cycle_run(m, case), mt) == _with_warnings(
-        lambda m: _one_cycle_run(m, case), torch)
+    assert_same(lambda m: _one_cycle_run(m, case))
 
 
 @pytest.mark.parametrize("case", ["SGD", "Adam-beta1", "three-phase"])
@@ -377,7 +371,7 @@ def test_one_cycle_resumes_from_state_dicts_as_torch(case):
     def program(m):
         return _one_cycle_run(m, case, resume_at=11)
 
-    assert _with_warnings(program, mt) == _with_warnings(program, torch)
+    assert_same(program)
 
 
 def _stepped_to_the_end(m, steps, **options):

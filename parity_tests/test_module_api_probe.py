@@ -20,7 +20,6 @@ Each case is a small program `fn(m)` run with `m = torch` and `m = minitorch_ref
 """
 from __future__ import annotations
 
-import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -69,16 +68,6 @@ def _loaded(m, state, module=None, **kwargs):
     """load_state_dict's result: its repr and its two lists."""
     result = (module or _net(m)).load_state_dict(state, **kwargs)
     return repr(result), result.missing_keys, result.unexpected_keys
-
-
-def _with_warnings(fn):
-    """`fn`'s result and the warnings it gave (category, message)."""
-    def run(m):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            result = fn(m)
-        return result, [(w.category.__name__, str(w.message).replace("torch.", "minitorch_ref.")) for w in caught]
-    return run
 
 
 def _batchnorm_without_counter(m, version):
@@ -181,10 +170,9 @@ CASES = {
         destination=type("D", (OrderedDict,), {"_metadata": OrderedDict()})())),
     "state-dict-destination-without-metadata": lambda m: hasattr(
         m.nn.Linear(1, 1).state_dict(destination=OrderedDict()), "_metadata"),
-    "state-dict-positional": _with_warnings(lambda m: list(_net(m).state_dict(None, "p.", True))),
-    "state-dict-positional-and-keyword": _with_warnings(
-        lambda m: list(m.nn.Linear(1, 1).state_dict(OrderedDict(), "p.", prefix="q."))),
-    "state-dict-too-many-positional": _with_warnings(lambda m: list(m.nn.Linear(1, 1).state_dict(None, "", False, 4))),
+    "state-dict-positional": lambda m: list(_net(m).state_dict(None, "p.", True)),
+    "state-dict-positional-and-keyword": lambda m: list(m.nn.Linear(1, 1).state_dict(OrderedDict(), "p.", prefix="q.")),
+    "state-dict-too-many-positional": lambda m: list(m.nn.Linear(1, 1).state_dict(None, "", False, 4)),
     "batchnorm-v2-checkpoint-without-counter": lambda m: _batchnorm_without_counter(m, 2),
     "batchnorm-own-checkpoint-without-counter": _batchnorm_own_checkpoint_without_counter,
     # guards: state_dict's contents, loading an older BatchNorm
@@ -227,11 +215,11 @@ CASES = {
     "always-called-on-success": lambda m: _hook_log(m, _always_called),
     "always-called-when-forward-fails": lambda m: _hook_log(m, _always_called, fail=True),
     "always-called-after-a-failing-hook": lambda m: _hook_log(m, _always_called_after_a_failing_hook),
-    "always-called-hook-fails-too": _with_warnings(lambda m: _hook_log(m, _always_called_that_fails, fail=True)),
+    "always-called-hook-fails-too": lambda m: _hook_log(m, _always_called_that_fails, fail=True),
     "hook-with-kwargs-removed": lambda m: _hook_log(m, _removed_with_kwargs),
 }
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_module_api_matches_torch(case):
-    assert_matches_torch(CASES[case])
+    assert_matches_torch(CASES[case], warnings=True)
