@@ -3,12 +3,16 @@
 A program is a function of the library (`torch` or `minitorch_ref`). Its outcome is ("ok", its result
 as plain values) or ("raised", exception type, message), and, where recorded, the warnings it gave.
 Two outcomes agree when the values, dtypes, shapes, requires_grad and grad_fn names agree (NaN
-equal to NaN), or both raise the same exception type with the same message, and they warn alike.
-Messages are compared with torch's module name read as ours.
+equal to NaN; Python numbers, lists, tuples and dicts of the same type), or both raise the same
+exception type with the same message, and they warn alike. Messages are compared with torch's
+module name read as ours.
 """
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import warnings as _warnings
 from collections.abc import Callable
 from typing import Any
@@ -28,42 +32,45 @@ def torch_text(text: str) -> str:
     return text.replace("torch.", "minitorch_ref.")
 
 
-def plain(value: Any) -> Any:
-    """A library-free picture of a result: tensors become (values, dtype, shape, requires_grad, grad_fn)."""
+def plain(value: Any, contiguity: bool = False) -> Any:
+    """A library-free picture of a result: tensors become (values, dtype, shape, requires_grad, grad_fn),
+    and whether they are contiguous where `contiguity` is asked for (a layout, not a value)."""
     if isinstance(value, (torch.Tensor, mt.Tensor)):
         node = value.grad_fn  # (named by its type in torch: its name() can carry a C++ namespace)
         node = None if node is None else type(node).__name__ if isinstance(value, torch.Tensor) else node.name()
         return ("tensor", value.detach().numpy().copy(), str(value.dtype).split(".")[-1], tuple(value.shape),
-                value.requires_grad, node)
+                value.requires_grad, node) + ((value.is_contiguous(),) if contiguity else ())
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.copy(), str(value.dtype), value.shape)
     if isinstance(value, dict):
-        return {key: plain(v) for key, v in value.items()}
+        return {key: plain(v, contiguity) for key, v in value.items()}
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [plain(v, contiguity) for v in value]
     if isinstance(value, tuple):
-        return tuple(plain(v) for v in value)
+        return tuple(plain(v, contiguity) for v in value)
     if isinstance(value, (torch.dtype, mt.dtype)):
         return ("dtype", str(value).split(".")[-1])
     return value
 
 
-def outcome(program: Callable[[Any], Any], lib: Any, *, warnings: bool = False,
-            drop_hints: bool = False) -> tuple[tuple, list | None]:
+def outcome(program: Callable[[Any], Any], lib: Any, *, warnings: bool = False, drop_hints: bool = False,
+            contiguity: bool = False) -> tuple[tuple, list | None]:
     """(("ok", plain result) or ("raised", type, message), [(category, message)] or None if not recorded).
 
     `drop_hints` takes torch's " Hint: ..." out of a message; a warning loses torch's "(Triggered
     internally at ...)", the place in its C++ sources.
     """
     if not warnings:
-        return _result(program, lib, drop_hints), None
+        return _result(program, lib, drop_hints, contiguity), None
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always")
-        result = _result(program, lib, drop_hints)
+        result = _result(program, lib, drop_hints, contiguity)
     return result, [(w.category, _TRIGGERED.sub("", torch_text(str(w.message)))) for w in caught]
 
 
-def _result(program: Callable[[Any], Any], lib: Any, drop_hints: bool) -> tuple:
+def _result(program: Callable[[Any], Any], lib: Any, drop_hints: bool, contiguity: bool) -> tuple:
     try:
-        return "ok", plain(program(lib))
+        return "ok", plain(program(lib), contiguity)
     except Exception as error:  # noqa: BLE001 (the exception is the result being compared)
         message = torch_text(str(error))
         return "raised", type(error), _HINT.sub("", message) if drop_hints else message
@@ -72,10 +79,10 @@ def _result(program: Callable[[Any], Any], lib: Any, drop_hints: bool) -> tuple:
 def assert_same_value(expected: Any, actual: Any, where: str = "result", *, exact: bool = False) -> None:
     """Plain results alike: tensors' values to float rounding, or `exact`ly (signs of zeros too);
     lists, tuples and dicts (keys in order) item by item."""
-    if isinstance(expected, tuple) and expected and expected[0] == "tensor":
-        assert isinstance(actual, tuple) and actual[:1] == ("tensor",), f"{where}: torch gives a tensor, not {actual!r}"
+    if isinstance(expected, tuple) and expected[:1] in (("tensor",), ("ndarray",)):
+        assert isinstance(actual, tuple) and actual[:1] == expected[:1], f"{where}: {actual!r} for {expected[0]}"
         (_, e_values, *e_meta), (_, a_values, *a_meta) = expected, actual
-        assert a_meta == e_meta, f"{where}: (dtype, shape, requires_grad, grad_fn) {a_meta} != torch's {e_meta}"
+        assert a_meta == e_meta, f"{where}: (dtype, shape, requires_grad, grad_fn...) {a_meta} != torch's {e_meta}"
         if not exact:
             np.testing.assert_allclose(a_values, e_values, rtol=1e-6, atol=1e-7, equal_nan=True, err_msg=where)
             return
@@ -91,7 +98,7 @@ def assert_same_value(expected: Any, actual: Any, where: str = "result", *, exac
         for key, e in expected.items():
             assert_same_value(e, actual[key], f"{where}[{key!r}]", exact=exact)
     else:
-        assert actual == expected, f"{where}: {actual!r} != torch's {expected!r}"
+        assert type(actual) is type(expected) and actual == expected, f"{where}: {actual!r} != torch's {expected!r}"
 
 
 def assert_same_outcome(expected: tuple, actual: tuple, *, exact: bool = False, same_message: bool = True) -> None:
@@ -107,7 +114,34 @@ def assert_same_outcome(expected: tuple, actual: tuple, *, exact: bool = False, 
 
 
 def assert_matches_torch(program: Callable[[Any], Any], same_message: bool = True, *, warnings: bool = False,
-                         exact: bool = False, drop_hints: bool = False) -> None:
+                         exact: bool = False, drop_hints: bool = False, contiguity: bool = False) -> None:
     """`program(m)` on both libraries: the same result, or the same exception type (and message)."""
-    expected, actual = (outcome(program, lib, warnings=warnings, drop_hints=drop_hints) for lib in LIBRARIES)
+    expected, actual = (outcome(program, lib, warnings=warnings, drop_hints=drop_hints, contiguity=contiguity)
+                        for lib in LIBRARIES)
     assert_same_outcome(expected, actual, exact=exact, same_message=same_message)
+
+
+_FRESH_PROCESS = """
+import json, sys, warnings
+import numpy as np
+import {lib} as m
+out = {{}}
+for name, program in json.loads(sys.argv[1]).items():
+    x = m.tensor(1.5, requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        eval(program)
+    out[name] = [(w.category.__name__, str(w.message)) for w in caught]
+print(json.dumps(out))
+"""
+
+
+def fresh_process_warnings(lib: str, programs: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """Each program's warnings (sorted), run in turn in a new process: torch gives some only once a process.
+
+    A program is an expression of `m` (the library named `lib`), `np` and `x` (a leaf, 1.5, made just before).
+    """
+    done = subprocess.run([sys.executable, "-c", _FRESH_PROCESS.format(lib=lib), json.dumps(programs)],
+                          capture_output=True, text=True, check=True)
+    return {name: sorted((kind, _TRIGGERED.sub("", torch_text(message))) for kind, message in caught)
+            for name, caught in json.loads(done.stdout).items()}

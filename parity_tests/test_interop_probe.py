@@ -30,9 +30,6 @@ Each program compares values, dtype, shape and requires_grad, or the exception t
 """
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -40,8 +37,8 @@ import pytest
 import torch
 
 import minitorch_ref as mt
+from parity_tests.outcomes import fresh_process_warnings, torch_text
 from parity_tests.test_semantics import assert_matches_torch
-from parity_tests.test_tensor_protocol import _text
 
 
 def _strided(strides):
@@ -288,14 +285,12 @@ DEFAULT_PROGRAMS = {
 def test_set_default_dtype_changes_what_python_floats_become(default, program):
     """tensor(1.0), arange over floats, zeros, the legacy `Tensor(...)`, an integer tensor meeting a float
     and the printed dtype all follow `set_default_dtype`, as in torch."""
-    def plain(r):  # (dtypes and text with the library's name read as ours)
-        if isinstance(r, (torch.dtype, mt.dtype)):
-            r = str(r)
-        return r.replace("torch.", "minitorch_ref.") if isinstance(r, str) else r
+    def ours(r):  # (text with the library's name read as ours)
+        return torch_text(r) if isinstance(r, str) else r
 
     def run(m):
         result = _with_default(m, default, DEFAULT_PROGRAMS[program])
-        return tuple(map(plain, result)) if isinstance(result, tuple) else plain(result)
+        return tuple(map(ours, result)) if isinstance(result, tuple) else ours(result)
     assert_matches_torch(run)
 
 
@@ -314,31 +309,9 @@ ONCE = {  # (in this order: torch's warning comes once a process, so the one pro
     "asarray(x, requires_grad=False)": "m.asarray(x, requires_grad=False)",
     "asarray(x)": "m.asarray(x)",  # (a warning of its own, also once a process)
 }
-_ONCE_SCRIPT = """
-import json, sys, warnings
-import {lib} as m
-out = {{}}
-for name, program in json.loads(sys.argv[1]).items():
-    x = m.tensor(1.5, requires_grad=True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        eval(program)
-    out[name] = [(w.category.__name__, str(w.message)) for w in caught]
-print(json.dumps(out))
-"""
-
-
-def _first_warnings(lib: str) -> dict:
-    """Each program's warnings, run the first time in a fresh process of `lib` (torch warns once a process)."""
-    done = subprocess.run([sys.executable, "-c", _ONCE_SCRIPT.format(lib=lib), json.dumps(ONCE)],
-                          capture_output=True, text=True, check=True)
-    return {name: sorted((kind, _text(message)) for kind, message in caught)
-            for name, caught in json.loads(done.stdout).items()}
-
-
 def test_a_tensor_that_requires_grad_read_as_a_number_warns():
     """`tensor([x])` with x requiring grad (outside no_grad): torch's UserWarning that the value leaves the graph."""
-    assert _first_warnings("minitorch_ref") == _first_warnings("torch")
+    assert fresh_process_warnings("minitorch_ref", ONCE) == fresh_process_warnings("torch", ONCE)
 
 
 # --------------------------------------------------------------------------- the arguments of tensor and as_tensor

@@ -13,56 +13,20 @@ torch gives some warnings only once per process; those are compared in a fresh t
 """
 from __future__ import annotations
 
-import json
 import operator
-import re
-import subprocess
-import sys
 import warnings
+from functools import partial
 
 import numpy as np
 import pytest
 import torch
 
 import minitorch_ref as mt
+from parity_tests.outcomes import assert_matches_torch, assert_same_outcome, fresh_process_warnings, outcome
 
-_TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")
-
-
-def _text(message: str) -> str:
-    """A message with torch's name read as ours and torch's C++ location dropped."""
-    return _TRIGGERED.sub("", str(message)).replace("torch.", "minitorch_ref.").replace("torch", "minitorch_ref")
-
-
-def _plain(value):
-    """A library-free picture of a result."""
-    if isinstance(value, (torch.Tensor, mt.Tensor)):
-        return ("tensor", value.detach().numpy().tolist(), str(value.dtype).split(".")[-1], tuple(value.shape),
-                value.requires_grad, value.is_contiguous())
-    if isinstance(value, (torch.dtype, mt.dtype)):
-        return ("dtype", str(value).split(".")[-1])
-    if isinstance(value, (list, tuple)):
-        return type(value).__name__, tuple(_plain(v) for v in value)
-    if isinstance(value, np.ndarray):
-        return "nd", str(value.dtype), value.shape, value.tolist()
-    if isinstance(value, str):
-        return _text(value)
-    return type(value).__name__, value
-
-
-def _outcome(fn, lib):
-    """(result or exception, warnings) of `fn(lib)`."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = ("ok", _plain(fn(lib)))
-        except Exception as error:  # noqa: BLE001 (the exception is the result being compared)
-            result = ("raised", type(error).__name__, _text(error))
-    return result, sorted({(w.category.__name__, _text(w.message)) for w in caught})
-
-
-def _assert_same(fn):
-    assert _outcome(fn, mt) == _outcome(fn, torch)
+# the same values exactly (signs of zeros too), dtype, shape, requires_grad, grad_fn and contiguity, and the same
+# warnings; or the same exception and message
+_assert_same = partial(assert_matches_torch, warnings=True, exact=True, contiguity=True)
 
 
 def _ignoring_warnings(fn):
@@ -244,14 +208,13 @@ def test_logspace_and_linspace_match_torch(args, dtype):
     """Same dtype and shape (or the same error); values equal up to the last bit or so (torch's kernels
     round some differently)."""
     for name, n_args in (("logspace", 4), ("linspace", 3)):
-        run = [_outcome(lambda m: getattr(m, name)(*args[:n_args], dtype=getattr(m, dtype)).numpy(), lib)
-               for lib in (mt, torch)]
-        (ours, _), (theirs, _) = run
-        if theirs[0] == "raised" or ours[0] == "raised":
-            assert ours == theirs, name
+        theirs, ours = (outcome(lambda m: getattr(m, name)(*args[:n_args], dtype=getattr(m, dtype)).numpy(), lib)
+                        for lib in (torch, mt))
+        if theirs[0][0] == "raised" or ours[0][0] == "raised":
+            assert_same_outcome(theirs, ours)
             continue
-        assert ours[1][:3] == theirs[1][:3], name  # ("nd", dtype, shape)
-        values, expected = np.array(ours[1][3]), np.array(theirs[1][3])
+        (_, expected, *e_meta), (_, values, *meta) = theirs[0][1], ours[0][1]
+        assert meta == e_meta, name  # (dtype, shape)
         if dtype.startswith("float"):
             np.testing.assert_allclose(values, expected, rtol=2e-3 if dtype == "float16" else 1e-6, err_msg=name)
         else:
@@ -311,27 +274,6 @@ ONCE = {
     "from_numpy(read-only)": "m.from_numpy(np.broadcast_to(np.ones(1), (2,)))",
     "tensor(list of arrays)": "m.tensor([np.ones(2), np.ones(2)])",
 }
-_ONCE_SCRIPT = """
-import json, sys, warnings
-import numpy as np
-import {lib} as m
-out = {{}}
-for name, program in json.loads(sys.argv[1]).items():
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        eval(program)
-    out[name] = [(w.category.__name__, str(w.message)) for w in caught]
-print(json.dumps(out))
-"""
-
-
-def _fresh_process_warnings(lib: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", _ONCE_SCRIPT.format(lib=lib), json.dumps(ONCE)], capture_output=True,
-                          text=True, check=True)
-    return {name: sorted((kind, _text(message)) for kind, message in caught)
-            for name, caught in json.loads(done.stdout).items()}
-
-
 def test_warnings_torch_gives_once():
     """The first time in a process, each of these programs warns as torch's does."""
-    assert _fresh_process_warnings("minitorch_ref") == _fresh_process_warnings("torch")
+    assert fresh_process_warnings("minitorch_ref", ONCE) == fresh_process_warnings("torch", ONCE)
