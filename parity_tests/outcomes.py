@@ -24,7 +24,7 @@ import minitorch_ref as mt
 
 LIBRARIES = (torch, mt)  # (torch first: its outcome is the one expected)
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")  # (where in torch's C++ a warning came from)
-_HINT = re.compile(r" Hint: .*")  # (torch's hints name tools we lack)
+_HINT = re.compile(r" Hint: .*")
 
 
 def torch_text(text: str) -> str:
@@ -53,31 +53,40 @@ def plain(value: Any, contiguity: bool = False) -> Any:
     return value
 
 
-def outcome(program: Callable[[Any], Any], lib: Any, *, warnings: bool = False, drop_hints: bool = False,
-            contiguity: bool = False) -> tuple[tuple, list | None]:
-    """(("ok", plain result) or ("raised", type, message), [(category, message)] or None if not recorded).
+def result_and_grad(m: Any, build: Callable[[Any, Any], Any], values: Any, dtype: str = "float32") -> tuple:
+    """(`build(m, x)`, x.grad) after its sum's backward, x a leaf of `values`: a program's usual end."""
+    x = m.tensor(values, dtype=getattr(m, dtype), requires_grad=True)
+    out = build(m, x)
+    out.sum().backward()
+    return out, x.grad
 
-    `drop_hints` takes torch's " Hint: ..." out of a message; a warning loses torch's "(Triggered
-    internally at ...)", the place in its C++ sources.
-    """
-    if not warnings:
-        return _result(program, lib, drop_hints, contiguity), None
+
+def with_warnings(program: Callable[[Any], Any], lib: Any) -> tuple[Any, list[tuple[type, str]]]:
+    """(`program(lib)`, the (category, message) of every warning it gave), torch's "(Triggered internally
+    at ...)", a place in its C++ sources, taken out."""
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always")
-        result = _result(program, lib, drop_hints, contiguity)
+        result = program(lib)
     return result, [(w.category, _TRIGGERED.sub("", torch_text(str(w.message)))) for w in caught]
 
 
-def _result(program: Callable[[Any], Any], lib: Any, drop_hints: bool, contiguity: bool) -> tuple:
-    try:
-        return "ok", plain(program(lib), contiguity)
-    except Exception as error:  # noqa: BLE001 (the exception is the result being compared)
-        message = torch_text(str(error))
-        return "raised", type(error), _HINT.sub("", message) if drop_hints else message
+def outcome(program: Callable[[Any], Any], lib: Any, *, warnings: bool = False, drop_hints: bool = False,
+            contiguity: bool = False) -> tuple[tuple, list | None]:
+    """(("ok", plain result) or ("raised", type, message), the warnings or None if not recorded).
+
+    `drop_hints` takes torch's " Hint: ..." (naming tools we lack) out of a message.
+    """
+    def result(lib: Any) -> tuple:
+        try:
+            return "ok", plain(program(lib), contiguity)
+        except Exception as error:  # noqa: BLE001 (the exception is the result being compared)
+            message = torch_text(str(error))
+            return "raised", type(error), _HINT.sub("", message) if drop_hints else message
+    return with_warnings(result, lib) if warnings else (result(lib), None)
 
 
 def assert_same_value(expected: Any, actual: Any, where: str = "result", *, exact: bool = False) -> None:
-    """Plain results alike: tensors' values to float rounding, or `exact`ly (signs of zeros too);
+    """Plain results alike: tensors' values to float rounding, or `exact`ly (the same bits: signs of zeros too);
     lists, tuples and dicts (keys in order) item by item."""
     if isinstance(expected, tuple) and expected[:1] in (("tensor",), ("ndarray",)):
         assert isinstance(actual, tuple) and actual[:1] == expected[:1], f"{where}: {actual!r} for {expected[0]}"
@@ -87,8 +96,7 @@ def assert_same_value(expected: Any, actual: Any, where: str = "result", *, exac
             np.testing.assert_allclose(a_values, e_values, rtol=1e-6, atol=1e-7, equal_nan=True, err_msg=where)
             return
         np.testing.assert_array_equal(a_values, e_values, err_msg=where)  # (NaN equals NaN here)
-        if e_values.dtype.kind in "fc":
-            np.testing.assert_array_equal(np.signbit(a_values), np.signbit(e_values), err_msg=f"{where}: signs")
+        assert a_values.tobytes() == e_values.tobytes(), f"{where}: the same values, other bits (signs of zeros?)"
     elif isinstance(expected, (tuple, list)):
         assert type(actual) is type(expected) and len(actual) == len(expected), f"{where}: {actual!r} != {expected!r}"
         for i, (e, a) in enumerate(zip(expected, actual)):

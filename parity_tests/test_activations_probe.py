@@ -22,19 +22,10 @@ import pytest
 import torch
 
 import minitorch_ref as mt
+from parity_tests.outcomes import result_and_grad, with_warnings
 from parity_tests.test_semantics import assert_matches_torch
 
 X = [[-3.0, -1.0, -0.0, 0.0, 0.5, 2.0], [25.0, -25.0, 1e-3, 7.0, -7.0, 3.0]]
-
-
-def grads_of(build, dtype="float32", values=X):
-    """A program: `build(m, x)` on a leaf x of `values`, then sum().backward(): (result, x.grad)."""
-    def program(m):
-        x = m.tensor(values, dtype=getattr(m, dtype), requires_grad=True)
-        y = build(m, x)
-        y.sum().backward()
-        return y, x.grad
-    return program
 
 
 def in_place(build):
@@ -46,14 +37,6 @@ def in_place(build):
         y.sum().backward()
         return y, x.grad, y is z
     return program
-
-
-def warnings_of(program, m):
-    """The (category, message) of each warning `program(m)` gives, "torch." read as "minitorch_ref."."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        program(m)
-    return [(w.category, str(w.message).replace("torch.", "minitorch_ref.")) for w in caught]
 
 
 # --------------------------------------------------------------------------- functions torch has
@@ -73,7 +56,7 @@ NEW_FUNCTIONS = {
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name", list(NEW_FUNCTIONS))
 def test_new_functions_values_and_gradients(name, dtype):
-    assert_matches_torch(grads_of(NEW_FUNCTIONS[name], dtype))
+    assert_matches_torch(lambda m: result_and_grad(m, NEW_FUNCTIONS[name], X, dtype))
 
 
 @pytest.mark.parametrize("p, keepdim", [(2, False), (1, True), (float("inf"), False), (3, True)])
@@ -147,7 +130,7 @@ def test_new_functions_edges(program):
 def test_softmin_implicit_dim_warns_as_torch(dim):
     program = (lambda m: m.nn.functional.softmin(m.ones(2, 3))) if dim is None else (
         lambda m: m.nn.functional.softmin(m.ones(2, 3), dim))
-    assert warnings_of(program, mt) == warnings_of(program, torch)
+    assert with_warnings(program, mt)[1] == with_warnings(program, torch)[1]
     assert_matches_torch(program)
 
 
@@ -185,7 +168,7 @@ def test_new_layers_edges(program):
 
 def test_hardtanh_deprecated_keyword_warns_with_torch_text():
     program = lambda m: m.nn.Hardtanh(min_value=-3.0, max_value=2.0)  # noqa: E731
-    assert warnings_of(program, mt) == warnings_of(program, torch)
+    assert with_warnings(program, mt)[1] == with_warnings(program, torch)[1]
 
 
 # --------------------------------------------------------------------------- arguments read as torch's parser
@@ -266,7 +249,7 @@ def test_clip_grad_norm_of_non_finite_gradients_is_silent(grads, norm_type):
     def program(m):
         params = _parameters(m, grads)
         return m.nn.utils.clip_grad_norm_(params, 1.0, norm_type), [p.grad for p in params]
-    assert warnings_of(program, mt) == warnings_of(program, torch) == []
+    assert with_warnings(program, mt)[1] == with_warnings(program, torch)[1] == []
     assert_matches_torch(program)
 
 
@@ -275,7 +258,7 @@ def test_clip_grads_with_norm_of_non_finite_norm_is_silent():
         params = _parameters(m, (float("inf"), 1.0))
         m.nn.utils.clip_grads_with_norm_(params, 1.0, m.tensor(float("inf")))
         return [p.grad for p in params]
-    assert warnings_of(program, mt) == warnings_of(program, torch) == []
+    assert with_warnings(program, mt)[1] == with_warnings(program, torch)[1] == []
     assert_matches_torch(program)
 
 
@@ -356,7 +339,7 @@ def test_dropout_family_edges(program):
                                          ("dropout3d", (1, 2, 3, 4, 5, 6))])
 def test_dropout2d_and_3d_warn_as_torch(name, shape):
     program = lambda m: getattr(m.nn.functional, name)(m.ones(shape), 0.0)  # noqa: E731
-    assert warnings_of(program, mt) == warnings_of(program, torch)
+    assert with_warnings(program, mt)[1] == with_warnings(program, torch)[1]
 
 
 @pytest.mark.parametrize("name", ["AlphaDropout", "FeatureAlphaDropout", "Dropout1d", "Dropout2d", "Dropout3d"])

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
-import minitorch_ref as mt
+from parity_tests.outcomes import assert_matches_torch
 
 INF = float("inf")
 
@@ -88,24 +87,7 @@ CASES = {
 }
 
 
-def _exact(value):
-    if isinstance(value, (torch.Tensor, mt.Tensor)):
-        array = value.detach().numpy()
-        return str(value.dtype).split(".")[-1], array.shape, array.tobytes()
-    if isinstance(value, (tuple, list)):
-        return tuple(_exact(v) for v in value)
-    return value
-
-
-def _outcome(fn, m):
-    try:
-        return "ok", _exact(fn(m))
-    except Exception as error:  # noqa: BLE001 (the exception is the result being compared)
-        return "raised", type(error).__name__, str(error).replace("torch.", "minitorch_ref.")
-
-
 @pytest.mark.filterwarnings("ignore:where received a uint8 condition")
 @pytest.mark.parametrize("case", list(CASES))
 def test_dtype_semantics_match_torch(case):
-    expected, actual = _outcome(CASES[case], torch), _outcome(CASES[case], mt)
-    assert actual == expected, f"torch: {expected}\nminitorch_ref: {actual}"
+    assert_matches_torch(CASES[case], exact=True)  # (the same bits)

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import pytest
 
+from parity_tests.outcomes import result_and_grad
 from parity_tests.test_semantics import assert_matches_torch
 
 NAN = float("nan")
 
 
 def _grad_of_self(build):
-    """`build(m, x)` with x = [[1, 2, 3], [4, 5, 6]] (requires grad), then sum().backward(): (out, x.grad)."""
-    def fn(m):
-        x = m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
-        out = build(m, x)
-        out.sum().backward()
-        return out, x.grad
-    return fn
+    """A program: (`build(m, x)`, x.grad) after its sum's backward, x = [[1, 2, 3], [4, 5, 6]]."""
+    return lambda m: result_and_grad(m, build, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 
 
 def _backward(build):

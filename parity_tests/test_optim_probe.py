@@ -13,13 +13,13 @@ What this proves, beyond `test_optim.py` (trajectories, state_dict round trips):
 """
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pytest
 import torch
 
 import minitorch_ref as mt
+from parity_tests.outcomes import with_warnings
 from parity_tests.test_nn_modules import same_error
 
 BACKENDS = (torch, mt)
@@ -194,10 +194,8 @@ def test_a_step_to_nan_or_inf_is_silent_as_in_torch(name, options, grad):
         p = backend.nn.Parameter(backend.ones(3))
         optimizer = getattr(backend.optim, name)([p], **options)
         p.grad = backend.tensor(grad)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            optimizer.step()
-        return p.detach().numpy(), [str(w.message) for w in caught]
+        _, caught = with_warnings(lambda _: optimizer.step(), backend)
+        return p.detach().numpy(), caught
 
     (expected, expected_warnings), (got, got_warnings) = run(torch), run(mt)
     assert got_warnings == expected_warnings == []

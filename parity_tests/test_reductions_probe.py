@@ -52,17 +52,10 @@ import pytest
 import torch
 
 import minitorch_ref as mt
+from parity_tests.outcomes import result_and_grad, with_warnings
 from parity_tests.test_semantics import assert_matches_torch
 
 NAN, INF = float("nan"), float("inf")
-
-
-def _gradient(m, build, values):
-    """(build(m, x), x.grad) after `build(...).sum().backward()` from a float32 leaf `x` of `values`."""
-    x = m.tensor(values, requires_grad=True)
-    out = build(m, x)
-    out.sum().backward()
-    return out, x.grad
 
 
 # --------------------------------------------------------------------------- gradients
@@ -71,7 +64,7 @@ def _gradient(m, build, values):
     lambda m, x: x.amin((0, 1)), lambda m, x: m.linalg.matrix_norm(x, -INF),
 ])
 def test_amax_amin_gradient_of_a_nan_slice_is_nan(build):
-    assert_matches_torch(lambda m: _gradient(m, build, [[NAN, 1.0, 2.0], [INF, 1.0, 1.0]]))
+    assert_matches_torch(lambda m: result_and_grad(m, build, [[NAN, 1.0, 2.0], [INF, 1.0, 1.0]]))
 
 
 # --------------------------------------------------------------------------- norms
@@ -81,7 +74,7 @@ def test_amax_amin_gradient_of_a_nan_slice_is_nan(build):
     lambda m, x: m.linalg.matrix_norm(x.view(2, 3, 1), INF, dim=(1, 0), keepdim=True),
 ])
 def test_matrix_norm_one_and_inf_are_torch_composition(build):
-    assert_matches_torch(lambda m: _gradient(m, build, [[1.0, -2.0, 3.0], [4.0, 0.5, -6.0]]))
+    assert_matches_torch(lambda m: result_and_grad(m, build, [[1.0, -2.0, 3.0], [4.0, 0.5, -6.0]]))
 
 
 @pytest.mark.parametrize("call", [
@@ -107,15 +100,6 @@ def test_norm_checks_as_torch(call):
 
 
 # --------------------------------------------------------------------------- var and std
-def _warnings(m, call):
-    """(the result of `call(m)`, the messages of the warnings it raised, without torch's C++ location)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = call(m)
-    return result, [str(w.message).split(" (Triggered internally")[0].replace("torch.", "minitorch_ref.")
-                    for w in caught]
-
-
 @pytest.mark.parametrize("call", [
     lambda m: m.tensor(1.0).var(), lambda m: m.ones(1).std(), lambda m: m.ones(2).var(correction=2),
     lambda m: m.ones(2).std(correction=2.5), lambda m: m.ones(2, 3).var(1, correction=3),
@@ -124,8 +108,8 @@ def _warnings(m, call):
     lambda m: m.ones(1, requires_grad=True).var(),
 ])
 def test_var_std_warn_when_no_degree_of_freedom_is_left(call):
-    result, caught = _warnings(mt, call)
-    expected, expected_caught = _warnings(torch, call)
+    result, caught = with_warnings(call, mt)
+    expected, expected_caught = with_warnings(call, torch)
     assert caught == expected_caught and len(caught) == 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -137,7 +121,7 @@ def test_var_std_warn_when_no_degree_of_freedom_is_left(call):
     lambda m: m.ones(1).var(correction=-1), lambda m: m.ones(2, 3).std((0, 1), correction=5),
 ])
 def test_var_std_do_not_warn_with_degrees_of_freedom_left(call):
-    assert _warnings(mt, call)[1] == _warnings(torch, call)[1] == []
+    assert with_warnings(call, mt)[1] == with_warnings(call, torch)[1] == []
 
 
 HALF = [[7.4, -8.2, 8.9, 6.3], [0.4, -7.6, -0.8, 1.4], [6.8, -3.0, -3.2, -4.9]]  # (each result below rounded twice)
@@ -230,7 +214,7 @@ def test_kthvalue_values_indices_and_gradient(call):
     lambda m: tuple(m.tensor([3, 1]).kthvalue(1)), lambda m: m.tensor([1.0, 2.0]).kthvalue(1.0),
     lambda m: m.kthvalue(m.tensor([1.0, 2.0]), 1.0), lambda m: m.tensor([1.0, 2.0]).kthvalue(1, 1),
     lambda m: m.kthvalue([1, 2], 1),
-    lambda m: _gradient(m, lambda m, x: m.msort(x), [[3.0, 1.0], [0.0, 2.0]]),
+    lambda m: result_and_grad(m, lambda m, x: m.msort(x), [[3.0, 1.0], [0.0, 2.0]]),
     lambda m: m.tensor([[3.0, 1.0], [0.0, 2.0]]).msort(), lambda m: m.msort(m.tensor(1.0)),
 ])
 def test_kthvalue_and_msort_edges(call):
@@ -257,7 +241,7 @@ NANS = [[NAN, 1.0, 3.0, 2.0], [7.0, NAN, 0.0, 5.0], [NAN, NAN, NAN, NAN], [4.0, 
     lambda m, x: tuple(x[0].nanmedian(-1)),
 ])
 def test_nanmedian_values_indices_and_gradients(call):
-    assert_matches_torch(lambda m: _gradient(m, call, NANS))
+    assert_matches_torch(lambda m: result_and_grad(m, call, NANS))
 
 
 @pytest.mark.parametrize("call", [
@@ -280,7 +264,8 @@ MODES = [[1.0, 2.0, 2.0, 1.0, 3.0], [5.0, 3.0, 3.0, 5.0, 5.0], [4.0, 1.0, 2.0, 3
     lambda m, x: tuple(x[1].mode(keepdim=True)),
 ])
 def test_mode_values_places_and_gradient(call):
-    assert_matches_torch(lambda m: _gradient(m, lambda m, x: call(m, x)[0] * 1, MODES) + (call(m, m.tensor(MODES)),))
+    assert_matches_torch(
+        lambda m: result_and_grad(m, lambda m, x: call(m, x)[0] * 1, MODES) + (call(m, m.tensor(MODES)),))
 
 
 @pytest.mark.parametrize("call", [
@@ -337,13 +322,14 @@ def test_k_is_read_as_torch_reads_an_int(call):
     lambda m, x: x.norm("fro", (0, 1), True), lambda m, x: x.norm(None, -1), lambda m, x: x[0].norm("nuc"),
 ])
 def test_norm_with_matrix_p_is_matrix_norm(call):
-    assert_matches_torch(lambda m: _gradient(m, call, [[1.0, -2.0, 3.0], [4.0, 0.5, -6.0]]))
+    assert_matches_torch(lambda m: result_and_grad(m, call, [[1.0, -2.0, 3.0], [4.0, 0.5, -6.0]]))
 
 
 @pytest.mark.parametrize("values", [[[1.0, 0.0], [0.0, 1.0]], [[3.0, 0.0], [0.0, -3.0]], [[1.0, 2.0, 0.5], [-1.0, 0.0, 4.0]]])
 @pytest.mark.parametrize("ord, keepdim", [(2, False), (-2, False), ("nuc", False), (2, True), ("nuc", True)])
 def test_singular_value_norms_share_ties_as_torch(values, ord, keepdim):
-    assert_matches_torch(lambda m: _gradient(m, lambda m, x: m.linalg.matrix_norm(x, ord, keepdim=keepdim), values))
+    assert_matches_torch(
+        lambda m: result_and_grad(m, lambda m, x: m.linalg.matrix_norm(x, ord, keepdim=keepdim), values))
 
 
 # --------------------------------------------------------------------------- products, bit for bit
