@@ -25,6 +25,7 @@ import minitorch_ref as mt
 LIBRARIES = (torch, mt)  # (torch first: its outcome is the one expected)
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")  # (where in torch's C++ a warning came from)
 _HINT = re.compile(r" Hint: .*")
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")  # (an object's address differs from run to run)
 
 
 def torch_text(text: str) -> str:
@@ -32,9 +33,17 @@ def torch_text(text: str) -> str:
     return text.replace("torch.", "minitorch_ref.")
 
 
-def plain(value: Any, contiguity: bool = False) -> Any:
-    """A library-free picture of a result: tensors become (values, dtype, shape, requires_grad, grad_fn),
-    and whether they are contiguous where `contiguity` is asked for (a layout, not a value)."""
+def _message(text: str) -> str:
+    """A message as compared: torch's name read as ours, objects' addresses and torch's C++ places left out."""
+    return _TRIGGERED.sub("", _ADDRESS.sub("", torch_text(text)))
+
+
+def plain(value: Any, contiguity: bool = False, container_names: bool = False) -> Any:
+    """A library-free picture of a result: tensors become (values, dtype, shape, requires_grad, grad_fn).
+
+    Asked for: whether tensors are `contiguous` (a layout, not a value), and the `container_names` of
+    subclasses of dict, list and tuple (off by default: torch's `sort(out=)` gives a `sort_out`, ours a `sort`).
+    """
     if isinstance(value, (torch.Tensor, mt.Tensor)):
         node = value.grad_fn  # (named by its type in torch: its name() can carry a C++ namespace)
         node = None if node is None else type(node).__name__ if isinstance(value, torch.Tensor) else node.name()
@@ -42,12 +51,8 @@ def plain(value: Any, contiguity: bool = False) -> Any:
                 value.requires_grad, node) + ((value.is_contiguous(),) if contiguity else ())
     if isinstance(value, np.ndarray):
         return ("ndarray", value.copy(), str(value.dtype), value.shape)
-    if isinstance(value, dict):
-        return {key: plain(v, contiguity) for key, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v, contiguity) for v in value]
-    if isinstance(value, tuple):
-        return tuple(plain(v, contiguity) for v in value)
+    if isinstance(value, (dict, list, tuple)):
+        return _container(value, contiguity, container_names)
     if isinstance(value, (torch.dtype, mt.dtype)):
         return ("dtype", str(value).split(".")[-1])
     return value
@@ -61,26 +66,36 @@ def result_and_grad(m: Any, build: Callable[[Any, Any], Any], values: Any, dtype
     return out, x.grad
 
 
+def _container(value: dict | list | tuple, contiguity: bool, names: bool) -> Any:
+    """A dict, list or tuple of plain items; with `names`, a subclass as ("container", its name, items)."""
+    if isinstance(value, dict):
+        items, base = {key: plain(v, contiguity, names) for key, v in value.items()}, dict
+    else:
+        base = list if isinstance(value, list) else tuple
+        items = base(plain(v, contiguity, names) for v in value)
+    return ("container", type(value).__name__, items) if names and type(value) is not base else items
+
+
 def with_warnings(program: Callable[[Any], Any], lib: Any) -> tuple[Any, list[tuple[type, str]]]:
     """(`program(lib)`, the (category, message) of every warning it gave), torch's "(Triggered internally
     at ...)", a place in its C++ sources, taken out."""
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always")
         result = program(lib)
-    return result, [(w.category, _TRIGGERED.sub("", torch_text(str(w.message)))) for w in caught]
+    return result, [(w.category, _message(str(w.message))) for w in caught]
 
 
 def outcome(program: Callable[[Any], Any], lib: Any, *, warnings: bool = False, drop_hints: bool = False,
-            contiguity: bool = False) -> tuple[tuple, list | None]:
+            contiguity: bool = False, container_names: bool = False) -> tuple[tuple, list | None]:
     """(("ok", plain result) or ("raised", type, message), the warnings or None if not recorded).
 
     `drop_hints` takes torch's " Hint: ..." (naming tools we lack) out of a message.
     """
     def result(lib: Any) -> tuple:
         try:
-            return "ok", plain(program(lib), contiguity)
+            return "ok", plain(program(lib), contiguity, container_names)
         except Exception as error:  # noqa: BLE001 (the exception is the result being compared)
-            message = torch_text(str(error))
+            message = _message(str(error))
             return "raised", type(error), _HINT.sub("", message) if drop_hints else message
     return with_warnings(result, lib) if warnings else (result(lib), None)
 
@@ -122,10 +137,11 @@ def assert_same_outcome(expected: tuple, actual: tuple, *, exact: bool = False, 
 
 
 def assert_matches_torch(program: Callable[[Any], Any], same_message: bool = True, *, warnings: bool = False,
-                         exact: bool = False, drop_hints: bool = False, contiguity: bool = False) -> None:
+                         exact: bool = False, drop_hints: bool = False, contiguity: bool = False,
+                         container_names: bool = False) -> None:
     """`program(m)` on both libraries: the same result, or the same exception type (and message)."""
-    expected, actual = (outcome(program, lib, warnings=warnings, drop_hints=drop_hints, contiguity=contiguity)
-                        for lib in LIBRARIES)
+    expected, actual = (outcome(program, lib, warnings=warnings, drop_hints=drop_hints, contiguity=contiguity,
+                                container_names=container_names) for lib in LIBRARIES)
     assert_same_outcome(expected, actual, exact=exact, same_message=same_message)
 
 
@@ -151,5 +167,5 @@ def fresh_process_warnings(lib: str, programs: dict[str, str]) -> dict[str, list
     """
     done = subprocess.run([sys.executable, "-c", _FRESH_PROCESS.format(lib=lib), json.dumps(programs)],
                           capture_output=True, text=True, check=True)
-    return {name: sorted((kind, _TRIGGERED.sub("", torch_text(message))) for kind, message in caught)
+    return {name: sorted((kind, _message(message)) for kind, message in caught)
             for name, caught in json.loads(done.stdout).items()}

@@ -10,9 +10,6 @@ DataLoader's full signature (worker and memory options accepted with torch's che
 """
 from __future__ import annotations
 
-import re
-import warnings
-
 import numpy as np
 import pytest
 import torch
@@ -20,37 +17,15 @@ from torch.utils import data as tdata
 
 import minitorch_ref as mt
 from minitorch_ref.utils import data as mdata
+from parity_tests.outcomes import assert_matches_torch
 
-LIBS = [(torch, tdata), (mt, mdata)]
-
-
-def plain(x):
-    """A result from either library as nested Python values, tensors as (dtype, shape, values)."""
-    if isinstance(x, (torch.Tensor, mt.Tensor)):
-        return "tensor", str(x.dtype).split(".")[-1], tuple(x.shape), x.tolist()
-    if isinstance(x, dict):
-        return type(x).__name__, {k: plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return type(x).__name__, [plain(v) for v in x]
-    return type(x).__name__, x
-
-
-def outcome(program, lib, data):
-    """What `program(lib, data)` gives: its plain result or its exception, with the warnings it raised."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = ("returned", plain(program(lib, data)))
-        except Exception as error:  # noqa: BLE001 - the exception is the outcome compared
-            message = re.sub(r" at 0x[0-9a-f]+", "", str(error)).replace("minitorch_ref", "torch")
-            result = ("raised", type(error).__name__, message)
-    messages = sorted({re.sub(r" at 0x[0-9a-f]+", "", str(w.message)) for w in caught})
-    return result, messages
+DATA = {torch: tdata, mt: mdata}
 
 
 def assert_same(program):
-    expected, got = (outcome(program, lib, data) for lib, data in LIBS)
-    assert got == expected
+    """`program(lib, data)` on both: the same values (dtypes, shapes, the types of containers and numbers) and
+    warnings, or the same exception and message."""
+    assert_matches_torch(lambda m: program(m, DATA[m]), warnings=True, exact=True, container_names=True)
 
 
 # --------------------------------------------------------------------------- samplers
