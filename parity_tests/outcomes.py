@@ -100,31 +100,33 @@ def outcome(program: Callable[[Any], Any], lib: Any, *, warnings: bool = False, 
     return with_warnings(result, lib) if warnings else (result(lib), None)
 
 
-def assert_same_value(expected: Any, actual: Any, where: str = "result", *, exact: bool = False) -> None:
-    """Plain results alike: tensors' values to float rounding, or `exact`ly (the same bits: signs of zeros too);
-    lists, tuples and dicts (keys in order) item by item."""
+def assert_same_value(expected: Any, actual: Any, where: str = "result", *, exact: bool = False,
+                      tolerance: tuple[float, float] = (1e-6, 1e-7)) -> None:
+    """Plain results alike: tensors' values to the (rtol, atol) `tolerance`, or `exact`ly (the same bits: signs
+    of zeros too); lists, tuples and dicts (keys in order) item by item."""
     if isinstance(expected, tuple) and expected[:1] in (("tensor",), ("ndarray",)):
         assert isinstance(actual, tuple) and actual[:1] == expected[:1], f"{where}: {actual!r} for {expected[0]}"
         (_, e_values, *e_meta), (_, a_values, *a_meta) = expected, actual
         assert a_meta == e_meta, f"{where}: (dtype, shape, requires_grad, grad_fn...) {a_meta} != torch's {e_meta}"
         if not exact:
-            np.testing.assert_allclose(a_values, e_values, rtol=1e-6, atol=1e-7, equal_nan=True, err_msg=where)
+            np.testing.assert_allclose(a_values, e_values, *tolerance, equal_nan=True, err_msg=where)
             return
         np.testing.assert_array_equal(a_values, e_values, err_msg=where)  # (NaN equals NaN here)
         assert a_values.tobytes() == e_values.tobytes(), f"{where}: the same values, other bits (signs of zeros?)"
     elif isinstance(expected, (tuple, list)):
         assert type(actual) is type(expected) and len(actual) == len(expected), f"{where}: {actual!r} != {expected!r}"
         for i, (e, a) in enumerate(zip(expected, actual)):
-            assert_same_value(e, a, f"{where}[{i}]", exact=exact)
+            assert_same_value(e, a, f"{where}[{i}]", exact=exact, tolerance=tolerance)
     elif isinstance(expected, dict):
         assert isinstance(actual, dict) and list(actual) == list(expected), f"{where}: keys {actual} != {expected}"
         for key, e in expected.items():
-            assert_same_value(e, actual[key], f"{where}[{key!r}]", exact=exact)
+            assert_same_value(e, actual[key], f"{where}[{key!r}]", exact=exact, tolerance=tolerance)
     else:
         assert type(actual) is type(expected) and actual == expected, f"{where}: {actual!r} != torch's {expected!r}"
 
 
-def assert_same_outcome(expected: tuple, actual: tuple, *, exact: bool = False, same_message: bool = True) -> None:
+def assert_same_outcome(expected: tuple, actual: tuple, *, exact: bool = False, same_message: bool = True,
+                        tolerance: tuple[float, float] = (1e-6, 1e-7)) -> None:
     """Two outcomes of `outcome` alike: the same result or exception, and the same warnings."""
     (e_result, e_warnings), (a_result, a_warnings) = expected, actual
     assert a_result[0] == e_result[0], f"torch: {e_result}, minitorch_ref: {a_result}"
@@ -132,17 +134,17 @@ def assert_same_outcome(expected: tuple, actual: tuple, *, exact: bool = False, 
         assert a_result[1] is e_result[1], f"torch raises {e_result[1].__name__}: {e_result[2]}; we {a_result[1:]}"
         assert a_result[2] == e_result[2] or not same_message, f"torch says {e_result[2]!r}, we {a_result[2]!r}"
     else:
-        assert_same_value(e_result[1], a_result[1], exact=exact)
+        assert_same_value(e_result[1], a_result[1], exact=exact, tolerance=tolerance)
     assert a_warnings == e_warnings, f"torch warns {e_warnings}, minitorch_ref {a_warnings}"
 
 
 def assert_matches_torch(program: Callable[[Any], Any], same_message: bool = True, *, warnings: bool = False,
-                         exact: bool = False, drop_hints: bool = False, contiguity: bool = False,
-                         container_names: bool = False) -> None:
+                         exact: bool = False, tolerance: tuple[float, float] = (1e-6, 1e-7), drop_hints: bool = False,
+                         contiguity: bool = False, container_names: bool = False) -> None:
     """`program(m)` on both libraries: the same result, or the same exception type (and message)."""
     expected, actual = (outcome(program, lib, warnings=warnings, drop_hints=drop_hints, contiguity=contiguity,
                                 container_names=container_names) for lib in LIBRARIES)
-    assert_same_outcome(expected, actual, exact=exact, same_message=same_message)
+    assert_same_outcome(expected, actual, exact=exact, same_message=same_message, tolerance=tolerance)
 
 
 _FRESH_PROCESS = """

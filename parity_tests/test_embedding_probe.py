@@ -22,11 +22,14 @@ What this proves:
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 import torch
 
 import minitorch_ref as mt
+from parity_tests.outcomes import assert_matches_torch
 from parity_tests.test_nn_modules import assert_close, same_error
 
 TABLE = np.arange(15, dtype=np.float32).reshape(5, 3) / 7 - 1  # rows of norms from 0.25 to 2.1
@@ -36,16 +39,9 @@ def table(lib, dtype="float32", requires_grad=True):
     return lib.tensor(TABLE.astype(dtype), requires_grad=requires_grad)
 
 
-def run_both(program):
-    """`program(lib)` on both libraries; each returns a tuple of tensors / values, compared one by one."""
-    expected, got = program(torch), program(mt)
-    assert len(got) == len(expected)
-    for g, e in zip(got, expected):
-        if isinstance(e, torch.Tensor):
-            assert str(g.dtype).split(".")[-1] == str(e.dtype).split(".")[-1]
-            assert_close(g, e)
-        else:
-            assert g == e
+# `program(lib)` on both: the same dtypes, shapes and warnings, values within float32's tolerance (of assert_close:
+# the tables are float32)
+run_both = partial(assert_matches_torch, warnings=True, tolerance=(1e-5, 1e-5))
 
 
 def lookup_and_backward(fn):

@@ -12,7 +12,6 @@ float16 norms accumulated in float32, and the functions of torch >= 2.6 (`get_to
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -20,51 +19,21 @@ import torch
 
 import minitorch_ref as mt
 import torch_impl.clip
+from parity_tests.outcomes import assert_same_outcome, assert_same_value, outcome, plain
 
 SEED = 3
 
 
-def as_numpy(value) -> np.ndarray:
-    return value.detach().numpy() if hasattr(value, "detach") else np.asarray(value)
-
-
-def bits(value) -> tuple:
-    """dtype, shape and bytes: equal bits means equal values, signed zeros and NaNs included."""
-    a = as_numpy(value)
-    return str(a.dtype), a.shape, a.tobytes()
-
-
-def run(lib, program):
-    """`program(lib)` after `manual_seed(SEED)`: (result or (exception type, message), warnings, next draws)."""
-    lib.manual_seed(SEED)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = program(lib)
-        except Exception as error:  # noqa: BLE001 (the exception is what is compared)
-            result = (type(error), str(error).replace("minitorch_ref", "torch"))
-    messages = [(w.category, str(w.message).replace("minitorch_ref", "torch")) for w in caught]
-    return result, messages, bits(lib.rand(3, dtype=lib.float64))
-
-
 def same_run(program, exact: bool = True) -> None:
-    """Same outcome on both: equal bits (or values to rounding), same warnings, same generator state."""
-    (got, got_warnings, got_next), (expected, expected_warnings, expected_next) = run(mt, program), run(torch, program)
-    assert got_warnings == expected_warnings
-    assert got_next == expected_next, "the generators end in different states"
-    if isinstance(expected, tuple) and expected and isinstance(expected[0], type):
-        assert got == expected
-        return
-    got, expected = (got, expected) if isinstance(expected, list) else ([got], [expected])
-    assert len(got) == len(expected)
-    for a, b in zip(got, expected):
-        if not hasattr(b, "dtype"):
-            assert type(a) is type(b) and a == b
-        elif exact:
-            assert bits(a) == bits(b)
-        else:
-            assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1] and tuple(a.shape) == tuple(b.shape)
-            np.testing.assert_allclose(as_numpy(a), as_numpy(b), rtol=1e-5, atol=1e-6)
+    """`program(lib)` after `manual_seed(SEED)` on both: the same bits (or values to rounding), warnings or
+    exception, and the generators in the same state after it (the next draws alike)."""
+    runs = []
+    for lib in (torch, mt):
+        lib.manual_seed(SEED)
+        runs.append((outcome(program, lib, warnings=True), plain(lib.rand(3, dtype=lib.float64))))
+    (expected, expected_next), (got, got_next) = runs
+    assert_same_value(expected_next, got_next, "the next draws", exact=True)
+    assert_same_outcome(expected, got, exact=exact, tolerance=(1e-5, 1e-6))
 
 
 DTYPES = ["float32", "float64", "float16"]
@@ -275,4 +244,4 @@ def test_sparse_gradient_without_rows_matches_torch_impl(dtype, norm_type):
         emb(lib.tensor([], dtype=lib.int64), lib.tensor([0, 0])).sum().backward()
         return clip_grad_norm_(emb.parameters(), 0.1, norm_type)
     got, expected = clip(mt, mt.nn.utils.clip_grad_norm_), clip(torch, torch_impl.clip.clip_grad_norm_)
-    assert bits(got) == bits(expected)
+    assert_same_value(plain(expected), plain(got), exact=True)
