@@ -13,6 +13,7 @@ import pytest
 import torch
 
 import minitorch_ref as mt
+from parity_tests.outcomes import with_warnings
 from parity_tests.test_semantics import _backward_grads, _setitem, assert_matches_torch
 
 
@@ -351,13 +352,7 @@ INDEX_WARNINGS = {
 def test_index_warns_as_torch(case):
     """torch warns that uint8 masks are deprecated where it indexes with one (not for a 0-d uint8), and
     that a list read as a tuple of indices will be read as one index in a later version."""
-    def messages(m):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            INDEX_WARNINGS[case](m)
-        return [(w.category, str(w.message).split(" (Triggered internally")[0].replace("torch.", "minitorch_ref."))
-                for w in caught]
-    assert messages(mt) == messages(torch)
+    assert with_warnings(INDEX_WARNINGS[case], mt)[1] == with_warnings(INDEX_WARNINGS[case], torch)[1]
 
 
 HALF_OPS = {

@@ -8,7 +8,6 @@ Errors must match in type and message.
 from __future__ import annotations
 
 import inspect
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minitorch_ref as mt
+from parity_tests.outcomes import with_warnings
 from parity_tests.test_nn_modules import assert_close, same_error
 
 REDUCTIONS = ["mean", "sum", "none"]
@@ -384,14 +384,6 @@ def test_signatures_match_torch(name):
         assert _parameters(getattr(mt.nn.functional, name)) == _parameters(getattr(torch.nn.functional, name))
 
 
-def _with_warnings(fn: Callable) -> tuple:
-    """fn()'s result and the messages of the warnings it gave."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = fn()
-    return result, [str(w.message) for w in caught]
-
-
 LEGACY_FLAGS = [(None, False), (False, None), (False, True), (True, False), (True, True), (True, None), (0, 1)]
 
 
@@ -407,12 +399,12 @@ def test_legacy_size_average_and_reduce(name, flags):
     for lib in (mt, torch):
         xs, ys = lib.from_numpy(x.copy()), lib.from_numpy(y.copy())
         if name in MODULES:
-            module, messages = _with_warnings(lambda: getattr(lib.nn, name)(size_average=size_average, reduce=reduce,
-                                                                            reduction="sum"))
+            module, messages = with_warnings(lambda lib: getattr(lib.nn, name)(
+                size_average=size_average, reduce=reduce, reduction="sum"), lib)
             out = module(xs, ys)
         else:
-            out, messages = _with_warnings(lambda: getattr(lib.nn.functional, name)(
-                xs, ys, size_average=size_average, reduce=reduce, reduction="sum"))
+            out, messages = with_warnings(lambda lib: getattr(lib.nn.functional, name)(
+                xs, ys, size_average=size_average, reduce=reduce, reduction="sum"), lib)
         results[lib] = out, messages
     assert_close(results[mt][0], results[torch][0])
     assert results[mt][1] == results[torch][1]
@@ -429,7 +421,7 @@ def test_positional_arguments_in_torchs_order():
         lambda lib, xs, ts, ws: lib.nn.BCEWithLogitsLoss(None, None, None, "none", ws)(xs, xs.sigmoid()),
     ]
     for call in calls:
-        outs = [_with_warnings(lambda: call(lib, *[lib.from_numpy(a.copy()) for a in (x, target, w)]))
+        outs = [with_warnings(lambda lib: call(lib, *[lib.from_numpy(a.copy()) for a in (x, target, w)]), lib)
                 for lib in (mt, torch)]
         assert_close(outs[0][0], outs[1][0])
         assert outs[0][1] == outs[1][1]
