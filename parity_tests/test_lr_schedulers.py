@@ -8,12 +8,12 @@ torch's order, values), and a run resumed mid-way from the optimizer's and sched
 from __future__ import annotations
 
 import math
-import warnings
 
 import pytest
 import torch
 
 import minitorch_ref as mt
+from parity_tests.outcomes import with_warnings
 from parity_tests.test_semantics import assert_matches_torch
 
 
@@ -104,18 +104,16 @@ def test_step_with_an_epoch_uses_the_closed_form_and_warns_as_torch(case):
     def schedule(backend):
         optimizer = _optimizer(backend)
         scheduler = CASES[case][0](backend.optim.lr_scheduler, optimizer)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            scheduler.step()  # before any optimizer.step(): torch warns about the order
-            optimizer.step()
-            lrs = []
-            for epoch in (3, 7, 12, 30, 13):  # deprecated, still accepted
-                scheduler.step(epoch)
-                lrs.append(scheduler.get_last_lr())
-            scheduler.get_lr()  # called directly: torch points to get_last_lr()
-        return lrs, scheduler.last_epoch, [(w.category, str(w.message)) for w in caught]
+        scheduler.step()  # before any optimizer.step(): torch warns about the order
+        optimizer.step()
+        lrs = []
+        for epoch in (3, 7, 12, 30, 13):  # deprecated, still accepted
+            scheduler.step(epoch)
+            lrs.append(scheduler.get_last_lr())
+        scheduler.get_lr()  # called directly: torch points to get_last_lr()
+        return lrs, scheduler.last_epoch
 
-    assert schedule(mt) == schedule(torch)
+    assert with_warnings(schedule, mt) == with_warnings(schedule, torch)
 
 
 @pytest.mark.parametrize("case", ["ExponentialLR", "MultiStepLR", "LambdaLR", "CosineAnnealingLR", "LinearLR"])
@@ -157,13 +155,11 @@ def test_lambda_lr_state_dict_keeps_callable_objects_state():
 def test_reduce_lr_on_plateau_epoch_argument_warns_as_torch():
     def schedule(backend):
         scheduler = backend.optim.lr_scheduler.ReduceLROnPlateau(_optimizer(backend), patience=0)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            scheduler.step(1.0, epoch=5)
-            scheduler.step(2.0)
-        return scheduler.last_epoch, scheduler.get_last_lr(), scheduler.in_cooldown, [str(w.message) for w in caught]
+        scheduler.step(1.0, epoch=5)
+        scheduler.step(2.0)
+        return scheduler.last_epoch, scheduler.get_last_lr(), scheduler.in_cooldown
 
-    assert schedule(mt) == schedule(torch)
+    assert with_warnings(schedule, mt) == with_warnings(schedule, torch)
 
 
 def _not_an_optimizer(name):

@@ -13,6 +13,7 @@ import pytest
 import torch
 
 import minitorch_ref as mt
+from parity_tests.outcomes import with_warnings
 
 
 def _np(t) -> np.ndarray:
@@ -79,15 +80,10 @@ def test_out_writes_resizes_and_checks_dtype() -> None:
         selected = lib.masked_select(x, x > 0, out=lib.zeros(2))  # (non-empty: resized with a warning)
         return out, values, indices, med.values, selected
 
-    with warnings.catch_warnings(record=True) as t_warn:
-        warnings.simplefilter("always")
-        t = run(torch)
-    with warnings.catch_warnings(record=True) as m_warn:
-        warnings.simplefilter("always")
-        m = run(mt)
+    (t, t_warn), (m, m_warn) = with_warnings(run, torch), with_warnings(run, mt)
     for a, b in zip(m, t):
         _same(a, b)
-    assert [w.category for w in m_warn] == [w.category for w in t_warn] == [UserWarning]
+    assert [category for category, _ in m_warn] == [category for category, _ in t_warn] == [UserWarning]
     for lib in (torch, mt):
         with pytest.raises(RuntimeError):
             lib.diag(lib.ones(3), out=lib.empty(0, dtype=lib.int64))
@@ -184,11 +180,9 @@ def test_median_unique_nonzero_forms_and_printing() -> None:
 def test_new_tensor_family() -> None:
     def run(lib):
         x = lib.ones(2, dtype=lib.float64)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            copied = x.new_tensor(x * 3)
+        copied, caught = with_warnings(lambda _: x.new_tensor(x * 3), lib)
         return (x.new_zeros(2, 3), x.new_ones((1,)), x.new_full([2], 7), x.new_tensor([1, 2]), x.new_empty(0),
-                x.new_zeros(2, dtype=lib.int64, requires_grad=False), copied, [w.category for w in caught])
+                x.new_zeros(2, dtype=lib.int64, requires_grad=False), copied, [category for category, _ in caught])
 
     t, m = _both(run)
     for a, b in zip(m[:-1], t[:-1]):
