@@ -5,7 +5,10 @@ as plain values) or ("raised", exception type, message), and, where recorded, th
 Two outcomes agree when the values, dtypes, shapes, requires_grad and grad_fn names agree (NaN
 equal to NaN; Python numbers, lists, tuples and dicts of the same type), or both raise the same
 exception type with the same message, and they warn alike. Messages are compared with torch's
-module name read as ours.
+module name read as ours, without objects' addresses or torch's places in its C++ sources.
+
+What a test compares beyond that, or differently, it asks for by name: `exact` (the same bits),
+`tolerance`, `warnings`, `same_message=False`, `drop_hints`, `contiguity`, `container_names`.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import torch
 import minitorch_ref as mt
 
 LIBRARIES = (torch, mt)  # (torch first: its outcome is the one expected)
+TOLERANCE = (1e-6, 1e-7)  # (rtol, atol) of values not compared `exact`ly
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")  # (where in torch's C++ a warning came from)
 _HINT = re.compile(r" Hint: .*")
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")  # (an object's address differs from run to run)
@@ -58,14 +62,6 @@ def plain(value: Any, contiguity: bool = False, container_names: bool = False) -
     return value
 
 
-def result_and_grad(m: Any, build: Callable[[Any, Any], Any], values: Any, dtype: str = "float32") -> tuple:
-    """(`build(m, x)`, x.grad) after its sum's backward, x a leaf of `values`: a program's usual end."""
-    x = m.tensor(values, dtype=getattr(m, dtype), requires_grad=True)
-    out = build(m, x)
-    out.sum().backward()
-    return out, x.grad
-
-
 def _container(value: dict | list | tuple, contiguity: bool, names: bool) -> Any:
     """A dict, list or tuple of plain items; with `names`, a subclass as ("container", its name, items)."""
     if isinstance(value, dict):
@@ -77,8 +73,7 @@ def _container(value: dict | list | tuple, contiguity: bool, names: bool) -> Any
 
 
 def with_warnings(program: Callable[[Any], Any], lib: Any) -> tuple[Any, list[tuple[type, str]]]:
-    """(`program(lib)`, the (category, message) of every warning it gave), torch's "(Triggered internally
-    at ...)", a place in its C++ sources, taken out."""
+    """(`program(lib)`, the (category, message) of every warning it gave, each message as compared)."""
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always")
         result = program(lib)
@@ -101,7 +96,7 @@ def outcome(program: Callable[[Any], Any], lib: Any, *, warnings: bool = False, 
 
 
 def assert_same_value(expected: Any, actual: Any, where: str = "result", *, exact: bool = False,
-                      tolerance: tuple[float, float] = (1e-6, 1e-7)) -> None:
+                      tolerance: tuple[float, float] = TOLERANCE) -> None:
     """Plain results alike: tensors' values to the (rtol, atol) `tolerance`, or `exact`ly (the same bits: signs
     of zeros too); lists, tuples and dicts (keys in order) item by item."""
     if isinstance(expected, tuple) and expected[:1] in (("tensor",), ("ndarray",)):
@@ -126,7 +121,7 @@ def assert_same_value(expected: Any, actual: Any, where: str = "result", *, exac
 
 
 def assert_same_outcome(expected: tuple, actual: tuple, *, exact: bool = False, same_message: bool = True,
-                        tolerance: tuple[float, float] = (1e-6, 1e-7)) -> None:
+                        tolerance: tuple[float, float] = TOLERANCE) -> None:
     """Two outcomes of `outcome` alike: the same result or exception, and the same warnings."""
     (e_result, e_warnings), (a_result, a_warnings) = expected, actual
     assert a_result[0] == e_result[0], f"torch: {e_result}, minitorch_ref: {a_result}"
@@ -139,12 +134,20 @@ def assert_same_outcome(expected: tuple, actual: tuple, *, exact: bool = False, 
 
 
 def assert_matches_torch(program: Callable[[Any], Any], same_message: bool = True, *, warnings: bool = False,
-                         exact: bool = False, tolerance: tuple[float, float] = (1e-6, 1e-7), drop_hints: bool = False,
+                         exact: bool = False, tolerance: tuple[float, float] = TOLERANCE, drop_hints: bool = False,
                          contiguity: bool = False, container_names: bool = False) -> None:
     """`program(m)` on both libraries: the same result, or the same exception type (and message)."""
     expected, actual = (outcome(program, lib, warnings=warnings, drop_hints=drop_hints, contiguity=contiguity,
                                 container_names=container_names) for lib in LIBRARIES)
     assert_same_outcome(expected, actual, exact=exact, same_message=same_message, tolerance=tolerance)
+
+
+def result_and_grad(m: Any, build: Callable[[Any, Any], Any], values: Any, dtype: str = "float32") -> tuple:
+    """(`build(m, x)`, x.grad) after its sum's backward, x a leaf of `values`: a program's usual end."""
+    x = m.tensor(values, dtype=getattr(m, dtype), requires_grad=True)
+    out = build(m, x)
+    out.sum().backward()
+    return out, x.grad
 
 
 _FRESH_PROCESS = """
