@@ -2,7 +2,8 @@
 
 Handy to look at all the weights at once (their norm, a histogram) or to hand them to an
 optimizer written for vectors. Every tensor lives on the CPU here, so torch's check that all
-parameters share one device has nothing to refuse.
+parameters share one device has nothing to refuse: it only reads each parameter's `device` first
+(what anything but a tensor fails on, as in torch).
 """
 from __future__ import annotations
 
@@ -16,7 +17,13 @@ from ..._tensor import Tensor
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """The parameters flattened and concatenated, in order (a new tensor, differentiable as `cat`)."""
-    return cat([param.view(-1) for param in parameters])
+    return cat([_checked(param).view(-1) for param in parameters])
+
+
+def _checked(param: Tensor) -> Tensor:
+    """`param`, after torch's device check: all on the CPU here, so only its reading of `param.device.type`."""
+    param.device.type  # noqa: B018 (read for its AttributeError)
+    return param
 
 
 def _typename(obj: Any) -> str:
@@ -32,6 +39,6 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
         raise TypeError(f"expected {PACKAGE}.Tensor, but got: {_typename(vec)}")
     pointer = 0
     for param in parameters:
-        num_param = param.numel()
+        num_param = _checked(param).numel()
         param.data = vec[pointer:pointer + num_param].view_as(param).data
         pointer += num_param
