@@ -12,6 +12,7 @@ after summing them (`coalesce()`); the norm of the raw entries would be wrong.
 """
 from __future__ import annotations
 
+import functools
 import math
 import types
 import warnings
@@ -19,9 +20,12 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..._dtype import PACKAGE, cpp_type_name, torch_type_name
+from ... import _dtype as dt
+from ..._dtype import PACKAGE, cpp_type_name, python_type_name, torch_type_name
 from ..._sparse import RowSparseGrad
-from ..._tensor import Tensor
+from ..._tensor import Tensor, _checked_scalar
+from ...autograd.grad_mode import no_grad
+from ...autograd.inplace import bump_version, check_inplace
 
 
 def _opmath(np_dtype: np.dtype) -> type:
@@ -88,6 +92,7 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0, e
     tensors = [t for t in tensors if not (isinstance(t, RowSparseGrad) and not len(t.rows))]
     if not tensors:
         return Tensor._make(np.array(0.0, dtype=np.float32))
+    _check_defined(tensors)
     arrays = [t.coalesce().row_values if isinstance(t, RowSparseGrad) else t._data for t in tensors]
     for a in arrays:
         if a.dtype.kind != "f":
@@ -96,7 +101,7 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0, e
     if (norm_type < 0 or norm_type == math.inf) and any(not a.size for a in arrays):
         # The max, the min and the negative norms (1 / sum |x|^-p) have no value on no elements.
         raise RuntimeError("_foreach_norm cannot compute the infinity norm on an empty tensor because the operation "
-                           "does not have an identity" if norm_type > 0 else
+                           "does not have an identity" if norm_type > 0 and foreach is not False else
                            f"linalg.vector_norm cannot compute the {norm_type:g} norm on an empty tensor because the "
                            "operation does not have an identity")
     total_norm = _vector_norm(np.stack([_vector_norm(a, norm_type) for a in arrays]), norm_type)
@@ -109,10 +114,41 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0, e
     return Tensor._make(total_norm)
 
 
+def _check_defined(tensors: list) -> None:
+    """torch reads the first tensor's device (an AttributeError for anything else), then refuses a None."""
+    tensors[0].device  # noqa: B018 (read for its AttributeError)
+    for i, t in enumerate(tensors):
+        if t is None:
+            raise RuntimeError("Tensors of the first list of nested Tensor lists are supposed to be defined but the "
+                               f"{i}-th Tensor is not.")
+
+
 def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, total_norm: Tensor,
                           foreach: bool | None = None) -> None:
-    """Multiply every gradient in place by `min(max_norm / (total_norm + 1e-6), 1)` (torch >= 2.6)."""
-    _scale_to_norm([p.grad for p in _grads(_as_list(parameters))], total_norm._data, max_norm)
+    """Multiply every gradient in place by `min(max_norm / (total_norm + 1e-6), 1)` (torch >= 2.6).
+
+    `total_norm` must be a tensor (torch clamps the factor with `torch.clamp`); an integer one is a norm of
+    the default float dtype (`+ 1e-6` promotes it); it is 0-d unless `foreach=False`, whose `mul_` broadcasts it.
+    """
+    grads = [p.grad for p in _grads(_as_list(parameters))]
+    max_norm = float(max_norm)
+    if grads:
+        _scale_to_norm(grads, _norm_array(total_norm, max_norm, foreach), max_norm)
+
+
+def _norm_array(total_norm: Tensor, max_norm: float, foreach: bool | None) -> np.ndarray:
+    """The numbers of a given total norm, checked as torch's `clamp` and `_foreach_mul_` check them."""
+    if not isinstance(total_norm, Tensor):
+        coef = max_norm / (total_norm + 1e-6)  # (Python's own TypeError for what cannot be added to a float)
+        raise TypeError(
+            f"clamp() received an invalid combination of arguments - got ({python_type_name(coef)}, max=float), but "
+            "expected one of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+            " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n")
+    norm = total_norm._data
+    if norm.ndim and foreach is not False:
+        raise RuntimeError(f"scalar tensor expected to be 0 dim but it has {norm.ndim} dimensions and {norm.size} "
+                           "elements.")
+    return norm if norm.dtype.kind == "f" else norm.astype(dt.DEFAULT_FLOAT.numpy_dtype)
 
 
 @np.errstate(all="ignore")  # (an inf or nan norm gives a nan factor, a tiny float16 one inf: no warning, as in torch)
@@ -129,19 +165,39 @@ def _scale_to_norm(grads: list, total_norm: np.ndarray, max_norm: float) -> None
     """Each gradient times the clip factor of `total_norm`. A norm that is not finite comes from infinite or
     nan gradients, whose products with the factor (0 or nan) are nan: silently, as in torch."""
     factor = _clip_factor(total_norm, float(max_norm))
-    if math.isfinite(total_norm):
+    if np.isfinite(total_norm).all():
         _scale(grads, factor)
     else:
         with np.errstate(invalid="ignore"):
             _scale(grads, factor)
 
 
-def _scale(grads: list, factor: np.generic) -> None:
+def _scale(grads: list, factor: np.generic | np.ndarray) -> None:
     """Each gradient times `factor`, in place, in the gradient's own dtype (float16 through float32),
-    as torch's `mul_` does."""
+    as torch's `mul_` does (a factor of several elements, given to `foreach=False`: by `mul_` itself)."""
+    if np.ndim(factor):
+        with no_grad():
+            for g in grads:
+                g.mul_(Tensor._make(factor))
+        return
     for g in grads:
+        _check_written(g)
         a = _array(g)
         np.multiply(a, factor.astype(_opmath(a.dtype)), out=a, casting="unsafe")
+        _bump(g)
+
+
+def _check_written(grad: Tensor | RowSparseGrad) -> None:
+    """torch's checks before an in-place write into a dense gradient (an `expand`ed one is refused)."""
+    if isinstance(grad, Tensor):
+        check_inplace(grad, differentiable=False)
+
+
+def _bump(grad: Tensor | RowSparseGrad, times: int = 1) -> None:
+    """A dense gradient's version counts the in-place writes, as torch's `mul_` and `clamp_` count them."""
+    if isinstance(grad, Tensor):
+        for _ in range(times):
+            bump_version(grad)
 
 
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
@@ -190,4 +246,14 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, f
             raise RuntimeError(f"result type Float can't be cast to the desired output type "
                                f"{cpp_type_name(p.grad._data.dtype)}")
         else:
+            _check_written(p.grad)
+            _check_bound(clip_value, p.grad._data.dtype)
             np.clip(p.grad._data, -clip_value, clip_value, out=p.grad._data)
+            _bump(p.grad, 1 if foreach is False else 2)  # (foreach: clamp_min_ then clamp_max_; else one clamp_)
+
+
+@functools.lru_cache(maxsize=64)
+def _check_bound(clip_value: float, dtype: np.dtype) -> None:
+    """torch refuses a bound the gradient's dtype cannot hold (its overflow check); remembered, as the
+    same bound is checked at every step, for every gradient."""
+    _checked_scalar(clip_value, dtype)
