@@ -255,8 +255,10 @@ def _same_dtype(tensors: Sequence[Tensor]) -> list:
     return [_cast(t, target) for t in tensors]
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    """Join along an existing dimension; torch's errors for empty lists and mismatched shapes."""
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None, out: Tensor | None = None) -> Tensor:
+    """Join along an existing dimension (`axis`: NumPy's name for it); torch's errors for empty lists and
+    mismatched shapes."""
+    dim = dim if axis is None else axis
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"cat() received an invalid combination of arguments - got ({type(tensors).__name__}, ...)")
     for i, t in enumerate(tensors):
@@ -282,13 +284,14 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} but got size "
                     f"{t.shape[k]} for tensor number {i} in the list.")
-    return shape.Cat.apply(d, *[_cast(t, target) for t in given])
+    result = shape.Cat.apply(d, *[_cast(t, target) for t in given])
+    return result if out is None else _write_cast_out(out, result, "cat")
 
 
 concat = concatenate = cat
 
 
-def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     """Join along a new dimension; all tensors must have the same shape."""
     if len(tensors) == 0:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -304,14 +307,15 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got {list(ref.shape)} at entry 0 and "
                 f"{list(t.shape)} at entry {i}")
-    return shape.Stack.apply(_dim(dim, ref.ndim + 1), *_same_dtype(tensors))
+    result = shape.Stack.apply(_dim(dim, ref.ndim + 1), *_same_dtype(tensors))
+    return result if out is None else _write_cast_out(out, result, "stack")
 
 
 # --- functions added for issue 12 ---
 _ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix",
                   "sign"]
 _ISSUE12 = ["argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "vdot", "addmm", "addmv", "addbmm", "baddbmm",
-            "det", "inverse", "cross", "kron", "tril", "triu", "narrow", "split", "chunk", "unbind", "movedim",
+            "det", "inverse", "cross", "kron", "tril", "triu", "narrow", "chunk", "unbind", "movedim",
             "moveaxis", "prod", "var", "std", "aminmax", "mode", "norm", "round", "nan_to_num", "clamp_min",
             "clamp_max"]
 _READING_INT_LISTS = ["amax", "amin", "logsumexp", "roll"]  # (torch counts the input as position 1 here)
@@ -326,19 +330,19 @@ tile = _method_reading_int_lists("tile", (_IntListArgument("dims", sym_int=True)
 __all__ += _ISSUE12_UNARY + _ISSUE12 + _READING_INT_LISTS + ["flip", "tile", "sort", "cumprod"]  # (the last two below)
 
 
-def hstack(tensors: Sequence[Tensor]) -> Tensor:
+def hstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
     """Join along dim 1 (dim 0 for 1-D tensors)."""
     if not tensors:
         raise RuntimeError("hstack expects a non-empty TensorList")
     tensors = [t.reshape(1) if t.ndim == 0 else t for t in tensors]
-    return cat(tensors, dim=0 if tensors and tensors[0].ndim == 1 else 1)
+    return cat(tensors, dim=0 if tensors and tensors[0].ndim == 1 else 1, out=out)
 
 
-def vstack(tensors: Sequence[Tensor]) -> Tensor:
+def vstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
     """Join along dim 0, 0-d and 1-D tensors first made rows."""
     if not tensors:
         raise RuntimeError("vstack expects a non-empty TensorList")
-    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], dim=0)
+    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], dim=0, out=out)
 
 
 def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
@@ -361,7 +365,63 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
     return tuple(grids)
 
 
-__all__ += ["hstack", "vstack", "meshgrid"]
+row_stack = vstack
+
+
+def dstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    """Join along dim 2, each tensor first made at least 3-D (`atleast_3d`)."""
+    if not tensors:
+        raise RuntimeError("dstack expects a non-empty TensorList")
+    return cat(atleast_3d(list(tensors)), dim=2, out=out)
+
+
+def column_stack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    """`hstack` with 0-d and 1-D tensors first made columns."""
+    if not tensors:
+        raise RuntimeError("column_stack expects a non-empty TensorList")
+    return hstack([t.reshape(t.numel(), 1) if t.ndim <= 1 else t for t in tensors], out=out)
+
+
+def _at_least(name: str, ndim: int, *tensors: Any) -> Any:
+    """atleast_{ndim}d: one tensor (or a tuple of them, given several or a list) with at least `ndim` dims,
+    as torch makes them: a 0-d one reshaped, others unsqueezed (views either way)."""
+    given = tensors[0] if len(tensors) == 1 else tensors
+    if isinstance(given, (list, tuple)):
+        return tuple(_at_least(name, ndim, t) for t in given)
+    if not isinstance(given, Tensor):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({_dt.python_type_name(given)})"
+                        f", but expected one of:\n * (Tensor input)\n * (tuple of Tensors tensors)\n")
+    if given.ndim == 0:
+        return given.reshape((1,) * ndim)
+    if given.ndim == 1 and ndim == 3:
+        return given.unsqueeze(0).unsqueeze(-1)
+    if given.ndim == 1 and ndim == 2:
+        return given.unsqueeze(0)
+    return given.unsqueeze(-1) if given.ndim == 2 and ndim == 3 else given
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    return _at_least("atleast_1d", 1, *tensors)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    return _at_least("atleast_2d", 2, *tensors)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    return _at_least("atleast_3d", 3, *tensors)
+
+
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    """`tensor.split(...)` under torch.split's argument names."""
+    return tensor.split(split_size_or_sections, dim)
+
+
+_SPLITTING = ["split_with_sizes", "tensor_split", "hsplit", "vsplit", "dsplit", "swapaxes", "swapdims"]
+for _name in _SPLITTING:
+    globals()[_name] = _method(_name)
+__all__ += ["hstack", "vstack", "meshgrid", "row_stack", "dstack", "column_stack", "atleast_1d", "atleast_2d",
+            "atleast_3d", "split"] + _SPLITTING
 
 
 # --- issue 12, second part: the function forms (with `out=` where torch has it) ---
@@ -397,6 +457,17 @@ def _write_out(out: Any, result: Any, name: str) -> Any:
         out._data[...] = result._data
     inplace.bump_version(out)
     return out
+
+
+def _write_cast_out(out: Any, result: Tensor, name: str) -> Tensor:
+    """`out=` of cat and stack: the result cast to out's dtype where torch's casting rule allows (the refusal
+    names cat, which torch's stack calls)."""
+    if isinstance(out, Tensor) and out._data.dtype != result._data.dtype and not result._requires_grad:
+        if not _dt.can_cast(result._data.dtype, out._data.dtype):
+            raise TypeError(f"{PACKAGE}.cat(): input types can't be cast to the desired output type "
+                            f"{torch_type_name(out._data.dtype)}")
+        result = result.to(out.dtype)
+    return _write_out(out, result, name)
 
 
 def _out_dtype_message(name: str, out: Tensor, result: Tensor) -> str:

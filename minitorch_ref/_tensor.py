@@ -1104,7 +1104,7 @@ class Tensor(TensorBase):
         axes[d0], axes[d1] = axes[d1], axes[d0]
         return shape.Transpose.apply(self, tuple(axes))
 
-    swapaxes = transpose
+    swapaxes = swapdims = transpose
 
     def t(self) -> "Tensor":
         if self.ndim > 2:
@@ -2265,27 +2265,94 @@ class Tensor(TensorBase):
         return shape.Slice.apply(self, (slice(None),) * d + (slice(start, start + length),))  # (always a slice)
 
     def split(self, split_size: Any, dim: int = 0) -> tuple:
+        """Pieces of `split_size` along `dim` (the last may be smaller); a list of sizes goes to
+        `split_with_sizes`, as torch's Tensor.split hands it."""
         if isinstance(split_size, Tensor) and split_size._data.size == 1:  # (torch's Tensor.split: int(split_size))
             split_size = builtins.int(split_size.item())
-        if isinstance(split_size, builtins.int):
-            split_size = _int_arg(split_size, None, "split_size")  # (an int, not a bool)
-        else:  # (torch hands anything else to split_with_sizes)
-            split_size = list(_int_list(split_size, "split_with_sizes", "split_sizes", 2, sym_int=True))
-        d = _dim(dim, self.ndim)
+        if not isinstance(split_size, builtins.int):
+            return self._split_with_sizes(list(_int_list(split_size, "split_with_sizes", "split_sizes", 2,
+                                                         sym_int=True)), dim)
+        split_size = _int_arg(split_size, None, "split_size")  # (an int, not a bool)
+        d = self._split_dim(dim)
         size = self.shape[d]
-        if isinstance(split_size, (list, tuple)):
-            if sum(split_size) != size:
-                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
-                                   f"size at dimension {d}), but got split_sizes={list(split_size)}")
-            bounds = np.cumsum([0, *split_size]).tolist()
-            op = shape.SplitWithSizesPiece
-        else:
-            op = shape.SplitPiece
-            if split_size < 0 or (split_size == 0 and size != 0):
-                raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
-            bounds = list(range(0, size, split_size)) + [size] if split_size else [0, 0]
-        return inplace.mark_pieces(tuple(op.apply(self, (slice(None),) * d + (slice(a, b),))
-                                         for a, b in zip(bounds[:-1], bounds[1:])))
+        if split_size < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
+        if split_size == 0 and size != 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+        bounds = list(range(0, size, split_size)) + [size] if split_size else [0, 0]
+        return inplace.mark_pieces(self._slices(shape.SplitPiece, d, bounds))
+
+    def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
+        """Pieces of the given sizes along `dim`; they must add up to its size."""
+        return self._split_with_sizes(list(_int_list(split_sizes, "split_with_sizes", "split_sizes", sym_int=True)),
+                                      dim)
+
+    def _split_with_sizes(self, split_sizes: list, dim: Any) -> tuple:
+        d = self._split_dim(dim)
+        size = self.shape[d]
+        if any(n < 0 for n in split_sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                               f"split_sizes={split_sizes}")
+        if sum(split_sizes) != size:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                               f"size at dimension {d}), but got split_sizes={split_sizes}")
+        bounds = np.cumsum([0, *split_sizes]).tolist()
+        return inplace.mark_pieces(self._slices(shape.SplitWithSizesPiece, d, bounds))
+
+    def _split_dim(self, dim: Any) -> int:
+        """split's dim, normalised: a 0-d tensor has nothing to split (torch says so before reading dim)."""
+        if self.ndim == 0:
+            raise RuntimeError("split expects at least a 1-dimensional tensor")
+        return _dim(dim, self.ndim)
+
+    def _slices(self, op: type, d: int, bounds: list) -> tuple:
+        """The views `op` takes of self between consecutive `bounds` along dim `d` (a bound of None: the end)."""
+        return tuple(op.apply(self, (slice(None),) * d + (slice(a, b),)) for a, b in zip(bounds[:-1], bounds[1:]))
+
+    def tensor_split(self, indices_or_sections: Any = None, dim: int = 0, *, sections: Any = None,
+                     indices: Any = None) -> tuple:
+        """Split into `sections` near-equal pieces (the first ones one longer), or at `indices` (read as slice
+        bounds: negative from the end, clipped, an empty piece where they go backwards). Plain views, unlike
+        split's pieces: torch lets them be changed in place."""
+        given = next((a for a in (indices_or_sections, sections, indices) if a is not None), None)
+        if isinstance(given, Tensor):
+            given = _tensor_split_argument(given)
+        if self.ndim == 0:
+            raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+        d = _dim(dim, self.ndim)
+        if isinstance(given, (list, tuple)):
+            bounds = [0, *_int_list(given, "tensor_split", "indices"), None]
+            return self._slices(shape.Slice, d, bounds)
+        given = _int_arg(given, "tensor_split", "sections")
+        if given <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {given}")
+        small, longer = divmod(self.shape[d], given)
+        sizes = [small + 1] * longer + [small] * (given - longer)
+        return self._slices(shape.Slice, d, np.cumsum([0, *sizes]).tolist())
+
+    def hsplit(self, indices_or_sections: Any) -> tuple:
+        """tensor_split along dim 1 (dim 0 of a 1-D tensor); a number of sections must divide it evenly."""
+        return self._split_along("hsplit", 1, 0 if self.ndim == 1 else 1, indices_or_sections)
+
+    def vsplit(self, indices_or_sections: Any) -> tuple:
+        """tensor_split along dim 0 of a tensor of at least 2 dims."""
+        return self._split_along("vsplit", 2, 0, indices_or_sections)
+
+    def dsplit(self, indices_or_sections: Any) -> tuple:
+        """tensor_split along dim 2 of a tensor of at least 3 dims."""
+        return self._split_along("dsplit", 3, 2, indices_or_sections)
+
+    def _split_along(self, name: str, min_dims: int, dim: int, indices_or_sections: Any) -> tuple:
+        """h/v/dsplit: torch's checks (its module named in the messages), then tensor_split."""
+        if self.ndim < min_dims:
+            raise RuntimeError(f"{dt.PACKAGE}.{name} requires a tensor with at least {min_dims} dimension, but got "
+                               f"a tensor with {self.ndim} dimensions!")
+        if not isinstance(indices_or_sections, (list, tuple)):
+            sections, size = _int_arg(indices_or_sections, name, "sections"), self.shape[dim]
+            if sections == 0 or size % sections:
+                raise RuntimeError(f"{dt.PACKAGE}.{name} attempted to split along dimension {dim}, but the size of "
+                                   f"the dimension {size} is not divisible by the split_size {sections}!")
+        return self.tensor_split(indices_or_sections, dim)
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple:
         chunks = _int_arg(chunks, "chunk", "chunks")  # (its type first, its value after the tensor's dims)
@@ -2300,6 +2367,8 @@ class Tensor(TensorBase):
 
     def unbind(self, dim: int = 0) -> tuple:
         d = _dim(dim, self.ndim, "unbind")
+        if self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return inplace.mark_pieces(tuple(shape.UnbindPiece.apply(self, (slice(None),) * d + (i,))
                                          for i in range(self.shape[d])))
 
@@ -2857,6 +2926,18 @@ def _return_type(kind: str) -> type:
 
 
 # ---------------------------------------------------------------------- helpers
+def _tensor_split_argument(given: "Tensor") -> Any:
+    """tensor_split's tensor argument read as torch does: a 0-d int64 tensor is a number of sections, a 1-D one
+    the indices."""
+    if given._data.dtype != np.int64:
+        raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                           f"{dt.torch_type_name(given._data.dtype)}")
+    if given.ndim > 1:
+        raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                           f"one-dimensional tensor, but got a tensor with {given.ndim} dims")
+    return given._data.tolist()
+
+
 def _dim(dim: Any, ndim: int, function: str | None = None, argument: str = "dim", position: int = 1) -> int:
     """Normalise a possibly negative dim, with torch's IndexError when it is out of range (and its
     TypeError, naming `function`'s argument, when it is not an int)."""

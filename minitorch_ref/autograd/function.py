@@ -271,8 +271,9 @@ class AccumulateGrad(Function):
         leaf, current = ctx.variable, ctx.variable._grad
         if getattr(grad, "is_sparse", False):  # a row-sparse gradient (EmbeddingBag(sparse=True))
             leaf._grad = grad if current is None else current + grad
-        elif current is None:  # a copy: `grad` may be shared with another leaf or the caller
-            leaf._grad = leaf._make(np.array(grad, dtype=leaf._data.dtype))
+        elif current is None:  # a copy (`grad` may be shared with another leaf or the caller), laid out as
+            leaf._grad = leaf._make(np.empty_like(leaf._data))  # the leaf, as torch's (not as a permuted `grad`)
+            leaf._grad._data[...] = grad
         elif getattr(current, "is_sparse", False):
             leaf._grad = leaf._make(current.to_dense_array() + grad)
         else:  # in place, as torch: one more version of .grad (a graph that saved it can tell)

@@ -1,0 +1,225 @@
+"""Views, shape and joining ops, second differential probe: the edges it found, each run on both libraries.
+
+What this proves, beyond `test_views.py` (writes through views, saved tensors changed in place):
+- split, split_with_sizes, tensor_split (a number of sections, indices, or a tensor of either) and
+  hsplit / vsplit / dsplit give torch's pieces (values, shapes, strides, grad_fn names, gradients, views of
+  the input), and torch's errors for 0-d tensors, zero or negative sizes and bad tensor arguments;
+- torch.split takes torch's keyword names; torch.swapaxes / swapdims and Tensor.swapdims exist;
+- dstack, column_stack, row_stack and atleast_1d/2d/3d build what torch builds (views where torch's are);
+- cat (and concatenate's `axis`), stack and the *stack functions take `out=`: cast to out's dtype where
+  torch's casting rule allows it, torch's errors where it does not or where autograd is on;
+- a leaf's first `.grad` is laid out as the leaf (contiguous), even when it came back through a transpose;
+- expand's strides, Tensor.unfold (a strided view of windows) and view(dtype) (the same bytes read as
+  another dtype) are torch's.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from parity_tests.outcomes import assert_matches_torch
+
+
+def _x(m, *shape, grad=True, dtype="float32"):
+    """0, 1, 2... in `shape` (a leaf that requires grad unless `grad=False`)."""
+    t = m.arange(float(math.prod(shape)), dtype=getattr(m, dtype)).reshape(shape)
+    return t.requires_grad_() if grad else t
+
+
+def _layout(base, t):
+    """`t` and how it lies in memory: strides, contiguity, whether it is a view, whether it starts where
+    `base` does. An empty tensor's strides and address are left out (ours are contiguous ones, not a view's)."""
+    if not t.numel():
+        return t, t._base is not None
+    return t, t.stride(), t.is_contiguous(), t._base is not None, t.data_ptr() == base.data_ptr()
+
+
+def _pieces(op, *shape):
+    """`op(m, x)`'s pieces, each with its layout, then x's gradient from a weighted sum of them."""
+    def program(m):
+        x = _x(m, *shape)
+        pieces = op(m, x)
+        laid = [_layout(x, p) for p in pieces]
+        sum((p * (m.arange(float(p.numel())).reshape(p.shape) + 1)).sum() for p in pieces).backward()
+        return laid, x.grad
+    return program
+
+
+def _result(op, *shape, grad=True):
+    """`op(m, x)` with its layout, and x's gradient (when x requires grad and the result carries it)."""
+    def program(m):
+        x = _x(m, *shape, grad=grad)
+        out = op(m, x)
+        if grad and out.requires_grad:
+            (out * (m.arange(float(out.numel())).reshape(out.shape) + 1)).sum().backward()
+        return _layout(x, out), x.grad
+    return program
+
+
+# --------------------------------------------------------------------------- split and its relatives
+SPLITS = {
+    "split_zero_of_a_nonempty_dim": lambda m, x: x.split(0, 1),
+    "split_of_0d": lambda m, x: x.reshape(-1)[0].split(1),
+    "split_list_of_0d": lambda m, x: x.reshape(-1)[0].split([1]),
+    "split_negative_size_in_list": lambda m, x: x.split([-1, 8], 1),
+    "split_negative_and_wrong_sum": lambda m, x: x.split([-1, 9], 1),
+    "unbind_0d": lambda m, x: x.reshape(-1)[0].unbind(),
+    "unbind_0d_dim_out_of_range": lambda m, x: x.reshape(-1)[0].unbind(3),
+    "torch_split_keywords": lambda m, x: m.split(x, split_size_or_sections=2, dim=1),
+    "torch_split_list": lambda m, x: m.split(x, [3, 4], 1),
+    "split_with_sizes": lambda m, x: x.split_with_sizes([2, 5], 1),
+    "split_with_sizes_keyword": lambda m, x: x.split_with_sizes(split_sizes=(1, 2), dim=0),
+    "split_with_sizes_wrong_sum": lambda m, x: x.split_with_sizes([2, 4], 1),
+    "split_with_sizes_int": lambda m, x: x.split_with_sizes(2, 1),
+    "torch_split_with_sizes": lambda m, x: m.split_with_sizes(x, [2, 5], -1),
+    "tensor_split_sections": lambda m, x: x.tensor_split(3, 1),
+    "tensor_split_more_sections_than_elements": lambda m, x: x.tensor_split(9, 1),
+    "tensor_split_zero_sections": lambda m, x: x.tensor_split(0, 1),
+    "tensor_split_indices": lambda m, x: x.tensor_split([1, 4], 1),
+    "tensor_split_indices_backwards_negative_past_end": lambda m, x: x.tensor_split([5, 2, -1, 10], 1),
+    "tensor_split_tensor_sections": lambda m, x: x.tensor_split(m.tensor(2), 1),
+    "tensor_split_tensor_indices": lambda m, x: x.tensor_split(m.tensor([1, 4]), 1),
+    "tensor_split_float_tensor": lambda m, x: x.tensor_split(m.tensor([1.0]), 1),
+    "tensor_split_2d_tensor": lambda m, x: x.tensor_split(m.tensor([[1]]), 1),
+    "tensor_split_of_0d": lambda m, x: x.reshape(-1)[0].tensor_split(1, 3),
+    "tensor_split_keywords": lambda m, x: x.tensor_split(indices=[1], dim=1),
+    "torch_tensor_split": lambda m, x: m.tensor_split(x, 2),
+    "hsplit": lambda m, x: x.hsplit(7),
+    "hsplit_indices": lambda m, x: m.hsplit(x, [2]),
+    "hsplit_not_divisible": lambda m, x: x.hsplit(2),
+    "hsplit_zero": lambda m, x: x.hsplit(0),
+    "hsplit_1d": lambda m, x: x.reshape(-1).hsplit(3),
+    "hsplit_0d": lambda m, x: x.reshape(-1)[0].hsplit(1),
+    "vsplit": lambda m, x: m.vsplit(x, 3),
+    "vsplit_indices": lambda m, x: x.vsplit([1]),
+    "vsplit_1d": lambda m, x: x.reshape(-1).vsplit(3),
+    "vsplit_negative": lambda m, x: x.vsplit(-1),
+    "dsplit": lambda m, x: x.reshape(3, 7, 1).expand(3, 7, 4).dsplit(2),
+    "dsplit_2d": lambda m, x: m.dsplit(x, 2),
+}
+
+
+@pytest.mark.parametrize("name", SPLITS)
+def test_split_family_gives_torchs_pieces_and_errors(name):
+    """Each piece: values, strides, a view of x or not, grad_fn name; x's gradient; or torch's exception."""
+    assert_matches_torch(_pieces(SPLITS[name], 3, 7), exact=True, contiguity=True)
+
+
+def test_tensor_split_pieces_may_be_changed_in_place():
+    """tensor_split's pieces are plain slices (torch refuses in-place changes of split's, not of these)."""
+    def program(m):
+        x = _x(m, 3, 4)
+        y = x * 1
+        first, _ = y.tensor_split(2, 1)
+        first.mul_(2)
+        y.sum().backward()
+        return y, x.grad
+    assert_matches_torch(program, exact=True)
+
+
+# --------------------------------------------------------------------------- joining
+def _joined(op, *shapes, dtypes=("float32", "float32")):
+    """`op(m, a, b)` on two leaves (`a` requires grad when floating), its layout and a's gradient."""
+    def program(m):
+        a, b = (_x(m, *s, grad=d.startswith("float"), dtype=d) for s, d in zip(shapes, dtypes))
+        out = op(m, a, b)
+        if isinstance(out, tuple):
+            return tuple(_layout(a, t) for t in out)
+        if out.requires_grad:
+            (out * (m.arange(float(out.numel())).reshape(out.shape) + 1)).sum().backward()
+        return _layout(a, out), a.grad
+    return program
+
+
+JOINS = {
+    "dstack": (lambda m, a, b: m.dstack([a, b]), (2, 3), (2, 3)),
+    "dstack_1d": (lambda m, a, b: m.dstack((a, b)), (3,), (3,)),
+    "dstack_empty": (lambda m, a, b: m.dstack([]), (1,), (1,)),
+    "column_stack": (lambda m, a, b: m.column_stack([a, b]), (3,), (3, 2)),
+    "column_stack_0d": (lambda m, a, b: m.column_stack([a.reshape(()), b.reshape(())]), (1,), (1,)),
+    "column_stack_empty": (lambda m, a, b: m.column_stack([]), (1,), (1,)),
+    "row_stack": (lambda m, a, b: m.row_stack([a, b]), (3,), (2, 3)),
+    "concatenate_axis": (lambda m, a, b: m.concatenate([a, b], axis=1), (2, 3), (2, 2)),
+    "cat_axis": (lambda m, a, b: m.cat((a, b), axis=-1), (2, 3), (2, 2)),
+    "atleast_1d_of_0d": (lambda m, a, b: m.atleast_1d(a.reshape(())), (1,), (1,)),
+    "atleast_2d_of_1d": (lambda m, a, b: m.atleast_2d(a), (3,), (1,)),
+    "atleast_3d_of_1d": (lambda m, a, b: m.atleast_3d(a), (3,), (1,)),
+    "atleast_3d_of_2d": (lambda m, a, b: m.atleast_3d(a), (2, 3), (1,)),
+    "atleast_3d_of_0d": (lambda m, a, b: m.atleast_3d(a.reshape(())), (1,), (1,)),
+    "atleast_2d_of_3d": (lambda m, a, b: m.atleast_2d(a), (2, 1, 3), (1,)),
+    "atleast_2d_of_two": (lambda m, a, b: m.atleast_2d(a.reshape(()), b), (1,), (3,)),
+    "atleast_1d_of_a_list": (lambda m, a, b: m.atleast_1d([a, b.reshape(())]), (2,), (1,)),
+    "atleast_1d_of_none": (lambda m, a, b: m.atleast_1d(), (1,), (1,)),
+    "swapdims": (lambda m, a, b: a.swapdims(0, -1), (2, 3, 4), (1,)),
+    "torch_swapaxes": (lambda m, a, b: m.swapaxes(a, 0, 2), (2, 3, 4), (1,)),
+    "torch_swapdims": (lambda m, a, b: m.swapdims(a, 1, 0), (2, 3, 4), (1,)),
+}
+
+
+@pytest.mark.parametrize("name", JOINS)
+def test_joining_and_reshaping_functions_match_torch(name):
+    op, *shapes = JOINS[name]
+    assert_matches_torch(_joined(op, *shapes), exact=True, contiguity=True)
+
+
+def _into_out(op, out_shape=(0,), out_dtype="float32", dtypes=("float32", "float32"), detach=True):
+    """`op(m, [a, b], out)` into a new `out`: (whether it returned out, out), with the warnings."""
+    def program(m):
+        a, b = (_x(m, 2, 3, grad=d.startswith("float"), dtype=d) for d in dtypes)
+        a = a.detach() if detach else a
+        out = m.ones(out_shape, dtype=getattr(m, out_dtype))
+        got = op(m, [a, b], out)
+        return got is out, out
+    return program
+
+
+OUTS = {
+    "cat": (lambda m, ts, out: m.cat(ts, 1, out=out), {}),
+    "cat_resized_with_a_warning": (lambda m, ts, out: m.cat(ts, out=out), dict(out_shape=(2, 2))),
+    "cat_cast_to_out": (lambda m, ts, out: m.cat(ts, out=out), dict(out_dtype="float64")),
+    "cat_int_to_float16": (lambda m, ts, out: m.cat(ts, out=out), dict(out_dtype="float16",
+                                                                       dtypes=("float32", "int64"))),
+    "cat_float_to_int_refused": (lambda m, ts, out: m.cat(ts, out=out), dict(out_dtype="int64")),
+    "cat_int_to_bool_refused": (lambda m, ts, out: m.cat(ts, out=out), dict(out_dtype="bool",
+                                                                            dtypes=("int64", "int64"))),
+    "cat_with_grad_refused": (lambda m, ts, out: m.cat(ts, out=out), dict(detach=False)),
+    "concat": (lambda m, ts, out: m.concat(ts, dim=-1, out=out), {}),
+    "stack": (lambda m, ts, out: m.stack(ts, 2, out=out), {}),
+    "stack_cast_to_out": (lambda m, ts, out: m.stack(ts, out=out), dict(out_dtype="float64")),
+    "stack_float_to_int_refused": (lambda m, ts, out: m.stack(ts, out=out), dict(out_dtype="int64")),
+    "stack_with_grad_refused": (lambda m, ts, out: m.stack(ts, out=out), dict(detach=False)),
+    "hstack": (lambda m, ts, out: m.hstack(ts, out=out), {}),
+    "vstack": (lambda m, ts, out: m.vstack(ts, out=out), dict(out_dtype="float64")),
+    "row_stack_with_grad_refused": (lambda m, ts, out: m.row_stack(ts, out=out), dict(detach=False)),
+    "dstack": (lambda m, ts, out: m.dstack(ts, out=out), {}),
+    "column_stack": (lambda m, ts, out: m.column_stack(ts, out=out), dict(out_dtype="int64")),
+}
+
+
+@pytest.mark.parametrize("name", OUTS)
+def test_joining_into_out_casts_resizes_and_refuses_as_torch(name):
+    op, options = OUTS[name]
+    assert_matches_torch(_into_out(op, **options), exact=True, warnings=True)
+
+
+# --------------------------------------------------------------------------- gradients' layout
+LAYOUTS = {
+    "t": lambda m, x: x.t(),
+    "permute": lambda m, x: x.unsqueeze(0).permute(2, 0, 1),
+    "mT": lambda m, x: x.mT,
+    "movedim": lambda m, x: x.movedim(0, 1),
+    "transpose_then_flatten": lambda m, x: x.transpose(0, 1).flatten(),
+    "transpose_then_contiguous": lambda m, x: x.t().contiguous(),
+}
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_a_leafs_first_grad_is_laid_out_as_the_leaf(name):
+    """torch's AccumulateGrad gives .grad the leaf's strides, whatever layout the gradient came back in."""
+    def program(m):
+        x = _x(m, 3, 4)
+        out = LAYOUTS[name](m, x)
+        (out * m.arange(float(out.numel())).reshape(out.shape)).sum().backward()  # (a gradient in out's layout)
+        return x.grad, x.grad.stride()
+    assert_matches_torch(program, exact=True, contiguity=True)
