@@ -223,3 +223,19 @@ def test_a_leafs_first_grad_is_laid_out_as_the_leaf(name):
         (out * m.arange(float(out.numel())).reshape(out.shape)).sum().backward()  # (a gradient in out's layout)
         return x.grad, x.grad.stride()
     assert_matches_torch(program, exact=True, contiguity=True)
+
+
+# --------------------------------------------------------------------------- expand's strides
+@pytest.mark.parametrize("shape, target", [
+    ((3, 4), (1, 3, 4)), ((3, 4), (2, 1, 3, 4)), ((3, 1), (1, 3, 5)), ((2, 1), (1, 2, 1)), ((1,), (1, 1)),
+    ((), (1, 1)), ((), (3, 1)),
+])
+def test_expand_gives_torchs_strides(shape, target):
+    """A new leading dim of size 1 steps over the dims inside it (so `expand(1, *x.shape)` stays contiguous
+    and can be viewed as one row); an expanded 0-d tensor has every stride 0."""
+    assert_matches_torch(_result(lambda m, x: x.reshape(shape).expand(target), max(math.prod(shape), 1)),
+                         exact=True, contiguity=True)
+
+
+def test_an_expanded_tensor_with_a_new_dim_of_one_views_as_a_row():
+    assert_matches_torch(_result(lambda m, x: x.expand(1, 3, 4).view(12), 3, 4), exact=True, contiguity=True)

@@ -54,13 +54,26 @@ class View(ViewFunction):
         return grad.reshape(ctx.input_shape), None, None
 
 
+def expanded_strides(a: np.ndarray, shape: tuple) -> tuple:
+    """torch's strides (in bytes) of `a` expanded to `shape`: 0 along each stretched dim; a new dim of size 1
+    steps over the dims inside it (NumPy's broadcast_to would give it 0: `expand(1, n)` stays contiguous),
+    except that every stride of an expanded 0-d tensor is 0."""
+    lead = len(shape) - a.ndim
+    strides, inner = [], a.itemsize if a.ndim else 0  # (inner: the size times the stride of the dim inside)
+    for i in reversed(range(len(shape))):
+        size, stride = (a.shape[i - lead], a.strides[i - lead]) if i >= lead else (1, inner)
+        stride = stride if size == shape[i] else 0
+        strides.append(stride)
+        inner = shape[i] * stride
+    return tuple(reversed(strides))
+
+
 class Expand(ViewFunction):
     @staticmethod
     def forward(ctx, a, shape):
-        out = np.broadcast_to(a, shape)  # (read-only: NumPy's way of saying that elements repeat)
         # writeable as torch's: `e[:, 0] += 1` writes into `a`; a write that would hit an element twice
         # (`e += 1`) is refused before it happens (inplace.check_inplace)
-        return np.lib.stride_tricks.as_strided(a, out.shape, out.strides, writeable=a.flags.writeable)
+        return np.lib.stride_tricks.as_strided(a, shape, expanded_strides(a, shape), writeable=a.flags.writeable)
 
     @staticmethod
     def backward(ctx, grad):
