@@ -2264,6 +2264,20 @@ class Tensor(TensorBase):
             raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
         return shape.Slice.apply(self, (slice(None),) * d + (slice(start, start + length),))  # (always a slice)
 
+    def unfold(self, dimension: int, size: int, step: int) -> "Tensor":
+        """The windows of `size` elements, `step` apart along `dimension`, as a new last dim (a view)."""
+        dimension = _int_arg(dimension, "unfold", "dimension")
+        size, step = _int_arg(size, "unfold", "size", 2), _int_arg(step, "unfold", "step", 3)
+        d = _dim(dimension, self.ndim)
+        longest = self.shape[d] if self.ndim else 1
+        if size > longest:
+            raise RuntimeError(f"maximum size for tensor at dimension {d} is {longest} but size is {size}")
+        if size < 0:
+            raise RuntimeError(f"size is {size} but must be >= 0")
+        if step <= 0:
+            raise RuntimeError(f"step is {step} but must be > 0")
+        return shape.Unfold.apply(self, d, size, step)
+
     def split(self, split_size: Any, dim: int = 0) -> tuple:
         """Pieces of `split_size` along `dim` (the last may be smaller); a list of sizes goes to
         `split_with_sizes`, as torch's Tensor.split hands it."""

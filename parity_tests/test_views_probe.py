@@ -239,3 +239,41 @@ def test_expand_gives_torchs_strides(shape, target):
 
 def test_an_expanded_tensor_with_a_new_dim_of_one_views_as_a_row():
     assert_matches_torch(_result(lambda m, x: x.expand(1, 3, 4).view(12), 3, 4), exact=True, contiguity=True)
+
+
+# --------------------------------------------------------------------------- Tensor.unfold
+UNFOLDS = {
+    "windows": (lambda m, x: x.unfold(1, 2, 1), (2, 5)),
+    "steps_apart": (lambda m, x: x.unfold(1, 2, 2), (2, 5)),
+    "gaps_between_windows": (lambda m, x: x.unfold(0, 2, 3), (8, 2)),
+    "first_dim_of_3d": (lambda m, x: x.unfold(0, 2, 1), (3, 2, 2)),
+    "negative_dim": (lambda m, x: x.unfold(-1, 3, 1), (2, 5)),
+    "of_a_transpose": (lambda m, x: x.t().unfold(0, 2, 1), (2, 5)),
+    "twice": (lambda m, x: x.unfold(1, 3, 1).unfold(0, 2, 1), (3, 5)),
+    "keywords": (lambda m, x: x.unfold(dimension=1, size=2, step=1), (2, 5)),
+    "of_0d": (lambda m, x: x.reshape(()).unfold(0, 1, 1), (1,)),
+    "of_0d_big_step": (lambda m, x: x.reshape(()).unfold(-1, 1, 3), (1,)),
+    "of_0d_too_big": (lambda m, x: x.reshape(()).unfold(0, 2, 1), (1,)),
+    "too_big": (lambda m, x: x.unfold(1, 6, 1), (2, 5)),
+    "negative_size": (lambda m, x: x.unfold(1, -1, 1), (2, 5)),
+    "zero_step": (lambda m, x: x.unfold(1, 2, 0), (2, 5)),
+    "dim_out_of_range": (lambda m, x: x.unfold(2, 1, 1), (2, 5)),
+    "float_dim": (lambda m, x: x.unfold(1.0, 2, 1), (2, 5)),
+    "bool_size": (lambda m, x: x.unfold(1, True, 1), (2, 5)),
+}
+
+
+@pytest.mark.parametrize("name", UNFOLDS)
+def test_tensor_unfold_is_torchs_strided_view_of_windows(name):
+    """Values, shape, strides, a view of x (UnfoldBackward0), x's gradient (overlapping windows add up);
+    or torch's error."""
+    op, shape = UNFOLDS[name]
+    assert_matches_torch(_result(op, *shape), exact=True, contiguity=True)
+
+
+def test_a_write_into_an_unfolded_view_reaches_the_tensor():
+    def program(m):
+        x = _x(m, 2, 5, grad=False)
+        x.unfold(1, 2, 2)[:, :, 0].fill_(-1)
+        return x
+    assert_matches_torch(program, exact=True)

@@ -80,6 +80,36 @@ class Expand(ViewFunction):
         return grad, None  # expand is broadcasting: the engine sums the stretched dimensions back
 
 
+class Unfold(ViewFunction):
+    """`x.unfold(dim, size, step)`: the windows of `size` elements, `step` apart along `dim`, as a new last dim.
+    A strided view (windows overlap when step < size); the backward adds each window's gradient back.
+    A 0-d tensor is one window of its one element (or none)."""
+
+    node_name = "UnfoldBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, size, step):
+        ctx.input_shape, ctx.dim, ctx.size, ctx.step = a.shape, dim, size, step
+        if a.ndim == 0:
+            return np.lib.stride_tricks.as_strided(a, (size,), (a.itemsize,), writeable=a.flags.writeable)
+        count = (a.shape[dim] - size) // step + 1
+        shape = a.shape[:dim] + (count,) + a.shape[dim + 1:] + (size,)
+        strides = a.strides[:dim] + (a.strides[dim] * step,) + a.strides[dim + 1:] + (a.strides[dim],)
+        return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=a.flags.writeable)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not ctx.input_shape:
+            return grad.sum().astype(grad.dtype), None, None, None
+        full = np.zeros(ctx.input_shape, grad.dtype)
+        along = np.moveaxis(full, ctx.dim, -1)  # (a view of full: the unfolded dim last)
+        windows = np.moveaxis(grad, ctx.dim, -2)  # (..., window, element of the window)
+        last = ctx.step * (windows.shape[-2] - 1) + 1
+        for k in range(ctx.size):  # (element k of every window, added back where it came from)
+            along[..., k:k + last:ctx.step] += windows[..., k]
+        return full, None, None, None
+
+
 class Permute(ViewFunction):
     """permute / .T: the gradient is permuted back with the inverse permutation."""
 
