@@ -1019,9 +1019,19 @@ class Tensor(TensorBase):
         return shape_op_view(self, _shape_args(shape, "reshape", "shape", sym_int=True, keyword=keyword))
 
     def view(self, *shape: Any, **keyword: Any) -> "Tensor":
-        if len(shape) == 1 and isinstance(shape[0], dt.dtype):
-            raise NotImplementedError("view(dtype) is not supported by minitorch_ref")
+        if len(shape) == 1 and isinstance(shape[0], dt.dtype) or not shape and list(keyword) == ["dtype"]:
+            return self._view_as_dtype(shape[0] if shape else keyword["dtype"])
         return shape_op_view(self, _shape_args(shape, "view", sym_int=True, keyword=keyword), "view")
+
+    def _view_as_dtype(self, dtype: dt.dtype) -> "Tensor":
+        """`view(dtype)`: self's bytes read as `dtype`, in self's memory. The last dim shrinks or grows by the
+        ratio of the element sizes; torch gives no gradient through it, so it is outside the graph (as detach)."""
+        target = dt.to_numpy_dtype(dtype)
+        if target.itemsize != self._data.itemsize:
+            _check_view_as_dtype(self, target)
+        out = self.detach()
+        out._data = self._data.view(target)
+        return out
 
     def view_as(self, other: "Tensor") -> "Tensor":
         return self.view(other.shape)
@@ -2940,6 +2950,33 @@ def _return_type(kind: str) -> type:
 
 
 # ---------------------------------------------------------------------- helpers
+def _check_view_as_dtype(t: "Tensor", target: np.dtype) -> None:
+    """torch's conditions, in its order, for reading a tensor's bytes as elements of another size: a last dim
+    of stride 1 and, for larger elements, a last dim, a start and other strides that whole new elements fit."""
+    names = f"{dt.torch_type_name(t._data.dtype)} as {dt.torch_type_name(target)} (different element sizes)"
+    if t.ndim == 0:
+        raise RuntimeError(f"self.dim() cannot be 0 to view {names}")
+    ratio = target.itemsize // t._data.itemsize
+    if ratio > 1 and t.shape[-1] % ratio:
+        raise RuntimeError(f"self.size(-1) must be divisible by {ratio} to view {names}, but got {t.shape[-1]}")
+    offset = _storage_offset(t._data)
+    if ratio > 1 and offset % ratio:
+        raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} to view {names}, but got {offset}")
+    if t.stride(-1) != 1:
+        raise RuntimeError(f"self.stride(-1) must be 1 to view {names}, but got {t.stride(-1)}")
+    for i, stride in enumerate(t.stride()[:-1] if ratio > 1 else ()):
+        if stride % ratio:
+            raise RuntimeError(f"self.stride({i}) must be divisible by {ratio} to view {names}, but got {stride}")
+
+
+def _storage_offset(a: np.ndarray) -> int:
+    """How many elements into its memory `a` starts: from the array that owns that memory."""
+    owner = a
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    return (a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]) // a.itemsize
+
+
 def _tensor_split_argument(given: "Tensor") -> Any:
     """tensor_split's tensor argument read as torch does: a 0-d int64 tensor is a number of sections, a 1-D one
     the indices."""

@@ -277,3 +277,55 @@ def test_a_write_into_an_unfolded_view_reaches_the_tensor():
         x.unfold(1, 2, 2)[:, :, 0].fill_(-1)
         return x
     assert_matches_torch(program, exact=True)
+
+
+# --------------------------------------------------------------------------- view(dtype)
+VIEW_DTYPES = {
+    "same_size": lambda m, x: x.view(m.int32),
+    "same_dtype": lambda m, x: x.view(m.float32),
+    "keyword": lambda m, x: x.view(dtype=m.int32),
+    "smaller_elements": lambda m, x: x.view(m.float16),
+    "bytes": lambda m, x: x.view(m.uint8),
+    "bools": lambda m, x: (x * 0).view(m.bool),
+    "larger_elements": lambda m, x: x.view(m.float64),
+    "int64_as_float64": lambda m, x: x.long().view(m.float64),
+    "float16_as_int16": lambda m, x: x.half().view(m.int16),
+    "of_a_transpose_same_size": lambda m, x: x.t().view(m.int32),
+    "of_a_slice": lambda m, x: x[1:, :2].view(m.float64),
+    "of_a_flat_slice": lambda m, x: x.reshape(-1)[2:6].view(m.float64),
+    "of_0d_same_size": lambda m, x: x[0, 0].view(m.int32),
+    "of_0d_other_size": lambda m, x: x[0, 0].view(m.float16),
+    "odd_last_dim": lambda m, x: x[:, 1:].view(m.float64),
+    "odd_start": lambda m, x: x[:, 1:3].view(m.float64),
+    "odd_start_of_a_transpose": lambda m, x: x.t()[1:].view(m.float64),
+    "last_stride_not_1": lambda m, x: x.t().view(m.float64),
+    "last_stride_not_1_smaller": lambda m, x: x[:, ::2].view(m.float16),
+    "odd_stride": lambda m, x: x.reshape(-1)[:15].reshape(5, 3)[:, :2].view(m.float64),
+    "expanded": lambda m, x: x[:1].expand(3, 4).view(m.float64),
+}
+
+
+@pytest.mark.parametrize("name", VIEW_DTYPES)
+def test_view_dtype_reads_the_same_bytes_as_torch(name):
+    """The bytes read as another dtype, in x's memory (strides, not a `_base` view, outside the graph even
+    when x requires grad); or torch's error, with its conditions checked in its order."""
+    assert_matches_torch(_result(VIEW_DTYPES[name], 4, 4), exact=True, contiguity=True)
+
+
+def test_a_write_through_view_dtype_changes_the_tensor_and_its_version():
+    def program(m):
+        x = _x(m, 2, 2, grad=False)
+        as_ints = x.view(m.int32)
+        as_ints[0, 0] = 1065353216  # (the bits of 1.0)
+        return x, x._version, as_ints._version
+    assert_matches_torch(program, exact=True)
+
+
+def test_a_write_through_view_dtype_is_caught_by_backward():
+    def program(m):
+        x = _x(m, 2, 2)
+        y = x * 2
+        s = y.sin()
+        y.view(m.int32).add_(1)
+        s.sum().backward()
+    assert_matches_torch(program, drop_hints=True)
