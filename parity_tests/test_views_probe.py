@@ -329,3 +329,91 @@ def test_a_write_through_view_dtype_is_caught_by_backward():
         y.view(m.int32).add_(1)
         s.sum().backward()
     assert_matches_torch(program, drop_hints=True)
+
+
+# --------------------------------------------------------------------------- in-place writes into views
+def _view_leaf(m):
+    """A leaf that requires grad and is itself a view (of the arange it was reshaped from)."""
+    return m.arange(12.0).reshape(3, 4).requires_grad_()
+
+
+def _view_made_leaf(m):
+    """A leaf made from a slice of a tensor that needs no gradient."""
+    return m.zeros(3, 4)[1:].requires_grad_()
+
+
+def _no_grad_view_of_leaf(m):
+    leaf = m.ones(3, 4, requires_grad=True)
+    with m.no_grad():
+        return leaf[1:]
+
+
+WRITES = {
+    "view_leaf_itself": lambda m: _view_leaf(m).add_(1),
+    "slice_of_a_view_leaf": lambda m: _view_leaf(m)[1:].add_(1),
+    "transpose_of_a_view_leaf": lambda m: _view_leaf(m).t().mul_(2),
+    "setitem_of_a_view_leaf": lambda m: _view_leaf(m).__setitem__(0, 1.0),
+    "setitem_into_a_slice_of_a_view_leaf": lambda m: _view_leaf(m)[1:].__setitem__(0, 1.0),
+    "split_piece_of_a_view_leaf": lambda m: _view_leaf(m).split(2)[0].mul_(2),
+    "unbind_piece_of_a_view_leaf": lambda m: _view_leaf(m).unbind()[0].mul_(2),
+    "leaf_made_from_a_slice": lambda m: _view_made_leaf(m).add_(1),
+    "view_of_a_leaf_taken_under_no_grad": lambda m: _no_grad_view_of_leaf(m).add_(1),
+}
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_in_place_writes_into_leaves_that_are_views_are_refused_as_by_torch(name):
+    """A leaf that requires grad is refused an in-place write even when it is itself a view (its `_base`
+    needs no gradient), with torch's message; a view taken under no_grad gets torch's no_grad message first."""
+    assert_matches_torch(WRITES[name])
+
+
+def _untracked_write(view, write):
+    """x * 1, a view of it, a write into `write(y, v)` that records nothing; then the view's node and
+    the gradient through it."""
+    def program(m):
+        x = _x(m, 4, 4)
+        y = x * 1
+        v = view(y)
+        write(m, y, v)
+        (v * (m.arange(float(v.numel())).reshape(v.shape) + 1)).sum().backward()
+        return y, v, x.grad
+    return program
+
+
+def _under_no_grad(target):
+    def write(m, y, v):
+        with m.no_grad():
+            target(y, v).mul_(2)
+    return write
+
+
+UNTRACKED = {
+    "slice_written_under_no_grad": (lambda y: y[:2], _under_no_grad(lambda y, v: v)),
+    "transpose_written_under_no_grad": (lambda y: y.t(), _under_no_grad(lambda y, v: v)),
+    "view_written_under_no_grad": (lambda y: y.view(16), _under_no_grad(lambda y, v: v)),
+    "diagonal_written_under_no_grad": (lambda y: y.diagonal(), _under_no_grad(lambda y, v: v)),
+    "tensor_split_piece_written_under_no_grad": (lambda y: y.tensor_split(2)[0], _under_no_grad(lambda y, v: v)),
+    "base_written_under_no_grad": (lambda y: y[1:, 1:], _under_no_grad(lambda y, v: y)),
+    "other_view_written_under_no_grad": (lambda y: y[1:], _under_no_grad(lambda y, v: y[:, 0])),
+    "base_written_through_detach": (lambda y: y[1:], lambda m, y, v: y.detach().mul_(2)),
+}
+
+
+@pytest.mark.parametrize("name", UNTRACKED)
+def test_views_of_memory_written_without_a_record_get_torchs_as_strided_node(name):
+    """torch regenerates the node of each view whose memory changed by a write that recorded nothing:
+    AsStridedBackward0 (of the root as it is), the same gradient."""
+    assert_matches_torch(_untracked_write(*UNTRACKED[name]), exact=True)
+
+
+def test_views_of_a_leaf_written_under_no_grad_get_torchs_as_strided_node():
+    """An optimizer-like update of a leaf that has live views."""
+    def program(m):
+        leaf = m.ones(3, 4, requires_grad=True)
+        row, transposed = leaf[0], leaf.t()
+        with m.no_grad():
+            leaf.add_(1)
+        (row * 2).sum().backward()
+        return row, transposed, leaf.grad
+    assert_matches_torch(program, exact=True)

@@ -45,8 +45,8 @@ def check_inplace(t, through_view=None, written=None, expanded_ok=False, differe
         raise RuntimeError(
             "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a "
             "normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.")
-    root = t if t._base is None else t._base
-    if differentiable and grad_mode._enabled and root._requires_grad:
+    root = t if t._base is None else t._base  # (a leaf that requires grad may itself be a view: `t` requires grad)
+    if differentiable and grad_mode._enabled and (root._requires_grad or t._requires_grad):
         piece = t.grad_fn.piece if t.grad_fn is not None else None
         if piece is not None:
             name = through_view.node_name if through_view is not None else t.grad_fn.name()
@@ -55,11 +55,11 @@ def check_inplace(t, through_view=None, written=None, expanded_ok=False, differe
                 "modified inplace. This view is the output of a function that returns multiple views. Such "
                 "functions do not allow the output views to be modified inplace. You should replace the inplace "
                 "operation by an out-of-place one.")
+        if not t._requires_grad:  # a view of a graph tensor (or of a leaf) taken under no_grad: torch asks first
+            raise RuntimeError(_NO_GRAD_VIEW_MESSAGE)
         if root.grad_fn is None:
             what = "a view of a leaf Variable" if (root is not t or through_view is not None) else "a leaf Variable"
             raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
-        if not t._requires_grad:  # a view of a graph tensor taken under no_grad
-            raise RuntimeError(_NO_GRAD_VIEW_MESSAGE)
     if not expanded_ok and overlaps(t._data if written is None else written):
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a single memory "
@@ -94,7 +94,8 @@ def commit(t, result):
         _keep_old_values(node, target)
     target[...] = value
     bump_version(t)
-    if node is None:  # nothing recorded (no_grad, or no gradient wanted): the write is all there is
+    if node is None:  # nothing recorded (no_grad, or no gradient wanted): the write is all there is,
+        _views_see_untracked_write(t)  # but for the views' nodes
         return t
     _output_is_now_in(node, result, t)
     root = t._base
@@ -135,6 +136,20 @@ def _refresh_views(root) -> None:
     for view in list(storage.views):
         view.grad_fn = AsStrided.apply(root, locate(view._data)).grad_fn
         view._requires_grad = True
+
+
+def _views_see_untracked_write(t) -> None:
+    """After a write that recorded nothing (under no_grad, or through a detached alias) into memory that
+    tensors of the graph view, torch gives each such view an `AsStridedBackward0` node of its root as it is
+    (the same gradient, by another name). (A piece of split/chunk/unbind keeps its node: torch's refuses to be
+    read then, which ours cannot do.)"""
+    if t._storage is None or not t._storage.views:
+        return
+    for view in list(t._storage.views):
+        root = view._base
+        if view.grad_fn is not None and root._requires_grad and getattr(view.grad_fn, "piece", None) is None:
+            with grad_mode.enable_grad():
+                view.grad_fn = AsStrided.apply(root, positions_in(root._data, view._data)).grad_fn
 
 
 def positions_in(base: np.ndarray, view: np.ndarray) -> np.ndarray:
