@@ -417,7 +417,8 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     return tensor.split(split_size_or_sections, dim)
 
 
-_SPLITTING = ["split_with_sizes", "tensor_split", "hsplit", "vsplit", "dsplit", "swapaxes", "swapdims"]
+_SPLITTING = ["split_with_sizes", "tensor_split", "hsplit", "vsplit", "dsplit", "swapaxes", "swapdims", "adjoint",
+              "ravel"]
 for _name in _SPLITTING:
     globals()[_name] = _method(_name)
 __all__ += ["hstack", "vstack", "meshgrid", "row_stack", "dstack", "column_stack", "atleast_1d", "atleast_2d",

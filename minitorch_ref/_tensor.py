@@ -1137,6 +1137,17 @@ class Tensor(TensorBase):
         """The last two dims swapped (a batch of matrices transposed); a 0-d tensor as it is, with a warning."""
         return _batch_transpose(self, "mT", "This function is the identity in these cases.")
 
+    def adjoint(self) -> "Tensor":
+        """`mH` as a method (its 0-d warning names it so)."""
+        if self.ndim == 0:
+            warnings.warn("adjoint() is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+            return self
+        return _batch_transpose(self, "adjoint()", "")
+
+    def ravel(self) -> "Tensor":
+        """One row: a view of self, or of a contiguous copy (torch's `contiguous().view(-1)`)."""
+        return self.contiguous().view(-1)
+
     @property
     def mH(self) -> "Tensor":
         """The conjugate transpose of a batch of matrices: `mT`, as every dtype here is real."""
@@ -2412,8 +2423,8 @@ class Tensor(TensorBase):
                                f"the same number of dims as destination ({dst} dims)")
         n = self.ndim
         src, dst = [_dim(s, max(n, 1)) for s in src], [_dim(d, max(n, 1)) for d in dst]
-        if n == 0:  # a 0-d tensor: dim 0 (or -1) names the tensor itself, as in torch
-            return self.view(())
+        if n == 0:  # a 0-d tensor: dim 0 (or -1) names the tensor itself, as in torch (an alias of it)
+            return shape.Alias.apply(self, Ellipsis)
         if len(set(src)) != len(src):
             raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
         if len(set(dst)) != len(dst):

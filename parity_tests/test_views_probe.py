@@ -417,3 +417,34 @@ def test_views_of_a_leaf_written_under_no_grad_get_torchs_as_strided_node():
         (row * 2).sum().backward()
         return row, transposed, leaf.grad
     assert_matches_torch(program, exact=True)
+
+
+# --------------------------------------------------------------------------- ravel, adjoint, rot90, movedim of 0-d
+SHAPED = {
+    "ravel": (lambda m, x: x.ravel(), (2, 3)),
+    "ravel_of_a_transpose": (lambda m, x: x.t().ravel(), (2, 3)),
+    "ravel_of_a_slice": (lambda m, x: x[:, :2].ravel(), (2, 3)),
+    "torch_ravel": (lambda m, x: m.ravel(x[0, 0]), (2, 3)),
+    "adjoint": (lambda m, x: x.adjoint(), (2, 3)),
+    "torch_adjoint_of_a_batch": (lambda m, x: m.adjoint(x), (2, 3, 1)),
+    "adjoint_of_1d": (lambda m, x: x.adjoint(), (3,)),
+    "rot90_once": (lambda m, x: x.rot90(), (2, 3)),
+    "rot90_twice": (lambda m, x: x.rot90(2), (2, 3)),
+    "rot90_three_times": (lambda m, x: m.rot90(x, 3), (2, 3)),
+    "rot90_other_dims": (lambda m, x: x.rot90(1, (2, 0)), (1, 2, 3)),
+    "rot90_negative": (lambda m, x: x.rot90(-1, (0, 1)), (2, 3)),
+    "movedim_of_0d": (lambda m, x: x.reshape(()).movedim(0, -1), (1,)),
+    "moveaxis_of_0d_tuples": (lambda m, x: x.reshape(()).moveaxis((0,), (0,)), (1,)),
+}
+
+
+@pytest.mark.parametrize("name", SHAPED)
+def test_shape_functions_match_torch(name):
+    """ravel is a view of self or of a contiguous copy; adjoint is mH as a method and function; rot90's result
+    is laid out as torch's (an odd number of turns: transposed); movedim of a 0-d tensor is an alias."""
+    op, shape = SHAPED[name]
+    assert_matches_torch(_result(op, *shape), exact=True, contiguity=True)
+
+
+def test_adjoint_of_0d_warns_as_torch():
+    assert_matches_torch(lambda m: m.tensor(1.5).adjoint(), exact=True, warnings=True)

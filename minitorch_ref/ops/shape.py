@@ -499,14 +499,15 @@ class Flip(Function):
 
 class Rot90(Function):
     """`rot90(k, dims)`: k quarter turns from dims[0] towards dims[1] (NumPy's rot90 turns the same way);
-    the gradient turns back."""
+    the gradient turns back. Laid out as torch's: an odd number of turns is a flipped copy, transposed."""
 
     node_name = "Rot90Backward0"
 
     @staticmethod
     def forward(ctx, a, k, dims):
         ctx.k, ctx.dims = k, dims
-        return np.rot90(a, k, dims).copy()
+        turned = np.rot90(a, k, dims)
+        return turned.swapaxes(*dims).copy().swapaxes(*dims) if k % 2 else turned.copy()
 
     @staticmethod
     def backward(ctx, grad):
