@@ -1021,7 +1021,15 @@ class Tensor(TensorBase):
     def view(self, *shape: Any, **keyword: Any) -> "Tensor":
         if len(shape) == 1 and isinstance(shape[0], dt.dtype) or not shape and list(keyword) == ["dtype"]:
             return self._view_as_dtype(shape[0] if shape else keyword["dtype"])
-        return shape_op_view(self, _shape_args(shape, "view", sym_int=True, keyword=keyword), "view")
+        try:
+            size = _shape_args(shape, "view", sym_int=True, keyword=keyword)
+        except TypeError:
+            if keyword or not shape or _opens_int_list(shape[0]) or _opens_int_list_argument(shape):
+                raise
+            # (neither overload takes it: torch names both, marking a single argument that each refused)
+            raise _invalid_arguments("view", shape, (f"{dt.PACKAGE}.dtype dtype", "tuple of ints size"),
+                                     ((), ()) if len(shape) == 1 else None) from None
+        return shape_op_view(self, size, "view")
 
     def _view_as_dtype(self, dtype: dt.dtype) -> "Tensor":
         """`view(dtype)`: self's bytes read as `dtype`, in self's memory. The last dim shrinks or grows by the
@@ -2986,6 +2994,11 @@ def _storage_offset(a: np.ndarray) -> int:
     while isinstance(owner.base, np.ndarray):
         owner = owner.base
     return (a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]) // a.itemsize
+
+
+def _opens_int_list_argument(args: tuple) -> bool:
+    """Whether `args` is one tuple or list that opens with an int: torch's parser took it as a size."""
+    return len(args) == 1 and isinstance(args[0], (tuple, list)) and bool(args[0]) and _opens_int_list(args[0][0])
 
 
 def _tensor_split_argument(given: "Tensor") -> Any:

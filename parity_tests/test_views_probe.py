@@ -448,3 +448,32 @@ def test_shape_functions_match_torch(name):
 
 def test_adjoint_of_0d_warns_as_torch():
     assert_matches_torch(lambda m: m.tensor(1.5).adjoint(), exact=True, warnings=True)
+
+
+# --------------------------------------------------------------------------- view's argument errors
+VIEW_ARGUMENTS = {
+    "float_then_int": (2.0, 6),
+    "bool_then_int": (True, 12),
+    "dtype_then_int": ("float32", 2),
+    "tuple_of_a_float": ((2.0, 6),),
+    "list_of_a_float": ([2.0, 6],),
+    "none": (None,),
+    "str": ("a",),
+    "int_then_float": (2, 6.0),  # (torch's other message: the size overload took it)
+    "tuple_of_int_then_float": ((2, 6.0),),
+}
+
+
+@pytest.mark.parametrize("name", VIEW_ARGUMENTS)
+def test_view_refuses_arguments_as_torchs_parser_does(name):
+    """Arguments that neither `view(dtype)` nor `view(*size)` takes: torch's TypeError listing both."""
+    args = VIEW_ARGUMENTS[name]
+
+    def program(m):
+        given = [getattr(m, a) if a == "float32" else a for a in args]
+        return _x(m, 2, 6).view(*given)
+    assert_matches_torch(program)
+
+
+def test_view_of_a_tensor_argument_is_refused_as_by_torch():
+    assert_matches_torch(lambda m: _x(m, 2, 6).view(m.tensor([2, 6])))
