@@ -1145,6 +1145,40 @@ class Tensor(TensorBase):
         """The last two dims swapped (a batch of matrices transposed); a 0-d tensor as it is, with a warning."""
         return _batch_transpose(self, "mT", "This function is the identity in these cases.")
 
+    def t_(self) -> "Tensor":
+        def transposed() -> "Tensor":
+            if self.ndim > 2:
+                raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+            return self.t()
+        return self._reshape_in_place(transposed, "TBackward1")
+
+    def transpose_(self, dim0: int, dim1: int) -> "Tensor":
+        return self._reshape_in_place(lambda: self.transpose(dim0, dim1), "TransposeBackward1")
+
+    swapaxes_ = swapdims_ = transpose_
+
+    def squeeze_(self, dim: Any = None) -> "Tensor":
+        number = 3 if dim is None else 5 if isinstance(dim, (tuple, list)) else 4
+        return self._reshape_in_place(lambda: self.squeeze(dim), f"SqueezeBackward{number}")
+
+    def unsqueeze_(self, dim: int) -> "Tensor":
+        return self._reshape_in_place(lambda: self.unsqueeze(dim), "UnsqueezeBackward1")
+
+    def _reshape_in_place(self, take_view: Any, node_name: str) -> "Tensor":
+        """t_, transpose_, squeeze_, unsqueeze_: self becomes its view `take_view()` (taken once torch's in-place
+        checks passed), in the same memory: only its shape and strides change. A tensor of the graph takes the
+        view's node, by the in-place op's name; its other views, reading memory whose version changed, get an
+        AsStrided node (inplace.commit's rules)."""
+        inplace.check_inplace(self)
+        view = take_view()
+        self._data = view._data
+        inplace.bump_version(self)
+        if view.grad_fn is not None:
+            view.grad_fn.node_name = node_name
+            self.grad_fn, self._requires_grad = view.grad_fn, True
+            inplace.refresh_views(self if self._base is None else self._base, keep=(self, view))
+        return self
+
     def adjoint(self) -> "Tensor":
         """`mH` as a method (its 0-d warning names it so)."""
         if self.ndim == 0:

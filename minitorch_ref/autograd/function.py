@@ -333,13 +333,14 @@ def _input_holding(array: Any, args: tuple) -> TensorBase | None:
 def raise_modified(node: Function, saved: np.ndarray, now: int, then: int, named_by: Any) -> None:
     """torch's error for a tensor that `node` saved and that was changed in place since. It names the
     node that made the tensor: `node` itself for its own output, else the input tensor's grad_fn as it
-    is now (after `y.add_(1)`, AddBackward0), or as it was when saved if that tensor is gone."""
-    what = f"[{PACKAGE}.{torch_type_name(saved.dtype)}Tensor [{', '.join(map(str, saved.shape))}]]"
+    is now (after `y.add_(1)`, AddBackward0), or as it was when saved if that tensor is gone; and its shape
+    as it is now (after `y.t_()`, transposed)."""
     if named_by is _THIS_NODE:
         producer = node
     else:
         producer, tensor = named_by[0], named_by[1]()
-        producer = tensor.grad_fn if tensor is not None else producer
+        producer, saved = (tensor.grad_fn, tensor._data) if tensor is not None else (producer, saved)
+    what = f"[{PACKAGE}.{torch_type_name(saved.dtype)}Tensor [{', '.join(map(str, saved.shape))}]]"
     if producer is not None:
         what += f", which is output 0 of {message_name(producer.name())},"
     raise RuntimeError(

@@ -105,7 +105,7 @@ def commit(t, result):
     else:
         new_root = CopySlices.apply(root, result, positions_in(root._data, target))
         root.grad_fn, root._requires_grad = new_root.grad_fn, True
-    _refresh_views(root)
+    refresh_views(root)
     return t
 
 
@@ -127,15 +127,17 @@ def _output_is_now_in(node, result, t) -> None:
                                  (i, was, version, named_by) for i, was, version, named_by in node._saved_versions)
 
 
-def _refresh_views(root) -> None:
-    """Every live view of `root` now reads part of the new `root`: give it a node that says so."""
+def refresh_views(root, keep: tuple = ()) -> None:
+    """Every live view of `root` (but those in `keep`) now reads part of the new `root`: give it a node that
+    says so."""
     storage = root._storage
     if storage.views is None:
         return
     locate = Positions(root._data)  # (sorted once for all the views)
     for view in list(storage.views):
-        view.grad_fn = AsStrided.apply(root, locate(view._data)).grad_fn
-        view._requires_grad = True
+        if not any(view is kept for kept in keep):
+            view.grad_fn = AsStrided.apply(root, locate(view._data)).grad_fn
+            view._requires_grad = True
 
 
 def _views_see_untracked_write(t) -> None:
