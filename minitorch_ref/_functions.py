@@ -260,7 +260,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None, out
     mismatched shapes."""
     dim = dim if axis is None else axis
     if not isinstance(tensors, (list, tuple)):
-        raise TypeError(f"cat() received an invalid combination of arguments - got ({type(tensors).__name__}, ...)")
+        raise TypeError(f"cat(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{_dt.python_type_name(tensors)}")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")

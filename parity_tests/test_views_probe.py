@@ -568,3 +568,45 @@ def test_reshaping_in_place_matches_torch(name, setting):
     """The tensor itself changes shape and strides (same memory, one more version); a graph tensor's node is
     the in-place op's (TBackward1, SqueezeBackward4...); a leaf is refused before the op's own checks."""
     assert_matches_torch(setting(RESHAPED_IN_PLACE[name]), exact=True, drop_hints=True)
+
+
+# --------------------------------------------------------------------------- cat's and stack's layout
+def _t(m):
+    """A transposed (column-major) 3x2 matrix."""
+    return _x(m, 2, 3).t()
+
+
+def _nhwc(m):
+    return _x(m, 2, 3, 2, 2).contiguous(memory_format=m.channels_last)
+
+
+LAYOUT_OF_JOINS = {
+    "cat_of_transposes": lambda m: m.cat([_t(m), _t(m)], 1),
+    "cat_of_transposes_dim0": lambda m: m.cat([_t(m), _t(m)]),
+    "cat_of_one_transpose": lambda m: m.cat([_t(m)]),
+    "stack_of_transposes": lambda m: m.stack([_t(m), _t(m)]),
+    "stack_of_permuted_3d": lambda m: m.stack([_x(m, 2, 3, 4).permute(0, 2, 1)] * 2, 1),
+    "hstack_of_transposes": lambda m: m.hstack([_t(m), _t(m)]),
+    "cat_of_channels_last": lambda m: m.cat([_nhwc(m), _nhwc(m)], 1),
+    "cat_of_channels_last_and_contiguous": lambda m: m.cat([_nhwc(m), _nhwc(m).contiguous()], 3),
+    "stack_of_channels_last": lambda m: m.stack([_nhwc(m), _nhwc(m)]),
+    "stack_of_channels_last_and_contiguous": lambda m: m.stack([_nhwc(m), _nhwc(m).contiguous()]),
+}
+
+
+@pytest.mark.parametrize("name", LAYOUT_OF_JOINS)
+def test_cat_and_stack_are_row_major_unless_every_input_is_channels_last(name):
+    """torch's rule for the result's layout (NumPy's concatenate would follow a transposed input's); the
+    gradient of a transposed input is laid out as the leaf."""
+    def program(m):
+        out = LAYOUT_OF_JOINS[name](m)
+        return out, out.stride()
+    assert_matches_torch(program, exact=True, contiguity=True)
+
+
+@pytest.mark.parametrize("given", ["tensor", "int", "none", "generator"])
+def test_cat_of_something_other_than_a_sequence_is_refused_as_by_torch(given):
+    def program(m):
+        value = {"tensor": m.ones(2), "int": 3, "none": None, "generator": (t for t in [m.ones(1)])}[given]
+        return m.cat(value)
+    assert_matches_torch(program)

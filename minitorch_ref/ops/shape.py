@@ -343,16 +343,23 @@ class IndexPutFill(IndexPut):
     node_name = "FillBackward3"
 
 
+def _channels_last(a: np.ndarray) -> bool:
+    """Whether torch would suggest channels_last for `a`: 4-D, laid out NHWC and not row-major."""
+    return a.ndim == 4 and not a.flags.c_contiguous and a.transpose(0, 2, 3, 1).flags.c_contiguous
+
+
 class Cat(Function):
     """Join along `dim`. A legacy empty input (shape (0,)) is skipped, as torch, yet still gets its
-    gradient: an empty one."""
+    gradient: an empty one. The result is row-major unless every input is channels_last (torch's rule;
+    NumPy would follow the inputs' layout, a transposed one too)."""
 
     @staticmethod
     def forward(ctx, dim, *arrays):
         ctx.legacy = [a.shape == (0,) for a in arrays]
         kept = [a for a, legacy in zip(arrays, ctx.legacy) if not legacy] or arrays[:1]
         ctx.dim, ctx.splits = dim, np.cumsum([a.shape[dim] for a in kept])[:-1]
-        return np.concatenate(kept, axis=dim)
+        out = np.concatenate(kept, axis=dim)
+        return out if all(_channels_last(a) for a in kept) else np.ascontiguousarray(out)
 
     @staticmethod
     def backward(ctx, grad):
@@ -364,7 +371,8 @@ class Stack(Function):
     @staticmethod
     def forward(ctx, dim, *arrays):
         ctx.dim = dim
-        return np.stack(arrays, axis=dim)
+        out = np.stack(arrays, axis=dim)  # (row-major unless every input is channels_last, as Cat)
+        return out if all(_channels_last(a) for a in arrays) else np.ascontiguousarray(out)
 
     @staticmethod
     def backward(ctx, grad):
