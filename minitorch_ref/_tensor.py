@@ -138,9 +138,11 @@ class Tensor(TensorBase):
 
     def stride(self, dim: int | None = None):
         """How many elements to step in memory to move one index along each dim (NumPy counts bytes).
-        An empty tensor has no memory to step through (NumPy says 0): torch's contiguous strides, as it reports."""
-        strides = (tuple(s // self._data.itemsize for s in self._data.strides) if self._data.size else
-                   _empty_strides(self._data.shape))
+        A new empty array has no memory to step through (NumPy says 0 for every dim): torch's contiguous
+        strides, as it reports; an empty view (`x[:, :0]`) keeps the strides it was taken with, as torch's."""
+        data = self._data
+        strides = (tuple(s // data.itemsize for s in data.strides) if data.size or any(data.strides) else
+                   _empty_strides(data.shape))
         return strides if dim is None else strides[_dim(dim, self._data.ndim)]
 
     def data_ptr(self) -> int:

@@ -10,7 +10,13 @@ What this proves, beyond `test_views.py` (writes through views, saved tensors ch
   torch's casting rule allows it, torch's errors where it does not or where autograd is on;
 - a leaf's first `.grad` is laid out as the leaf (contiguous), even when it came back through a transpose;
 - expand's strides, Tensor.unfold (a strided view of windows) and view(dtype) (the same bytes read as
-  another dtype) are torch's.
+  another dtype) are torch's, and so are view's errors for arguments neither of its overloads takes;
+- in-place writes: a leaf that is itself a view is refused as torch refuses it; views of memory written
+  without a record (no_grad, a detached alias) get torch's AsStridedBackward0 node;
+- ravel, adjoint, rot90's layout, movedim of a 0-d tensor, and the in-place reshapes (t_, transpose_,
+  squeeze_, unsqueeze_...) match torch, their nodes and versions included;
+- cat and stack give a row-major result unless every input is channels_last, as torch's;
+- an empty view reports the strides it was taken with, a new empty tensor contiguous ones.
 """
 from __future__ import annotations
 
@@ -29,10 +35,8 @@ def _x(m, *shape, grad=True, dtype="float32"):
 
 def _layout(base, t):
     """`t` and how it lies in memory: strides, contiguity, whether it is a view, whether it starts where
-    `base` does. An empty tensor's strides and address are left out (ours are contiguous ones, not a view's)."""
-    if not t.numel():
-        return t, t._base is not None
-    return t, t.stride(), t.is_contiguous(), t._base is not None, t.data_ptr() == base.data_ptr()
+    `base` does (None when empty: nothing to point at)."""
+    return t, t.stride(), t.is_contiguous(), t._base is not None, t.data_ptr() == base.data_ptr() if t.numel() else None
 
 
 def _pieces(op, *shape):
@@ -610,3 +614,25 @@ def test_cat_of_something_other_than_a_sequence_is_refused_as_by_torch(given):
         value = {"tensor": m.ones(2), "int": 3, "none": None, "generator": (t for t in [m.ones(1)])}[given]
         return m.cat(value)
     assert_matches_torch(program)
+
+
+# --------------------------------------------------------------------------- strides of empty tensors
+EMPTIES = {
+    "empty_slice": (lambda m, x: x[:, 2:2], (3, 4)),
+    "empty_rows": (lambda m, x: x[3:], (3, 4)),
+    "narrow_to_nothing": (lambda m, x: x.narrow(1, 4, 0), (3, 4)),
+    "split_with_a_zero_size": (lambda m, x: x.split([0, 4, 0], 1)[2], (3, 4)),
+    "expand_to_zero": (lambda m, x: x.expand(0, 4), (1, 4)),
+    "unfold_windows_of_nothing": (lambda m, x: x.unfold(1, 0, 1), (2, 5)),
+    "diagonal_past_the_corner": (lambda m, x: x.diagonal(5), (3, 4)),
+    "new_empty_tensor": (lambda m, x: m.zeros(2, 0, 3), (1,)),
+    "reshaped_empty": (lambda m, x: m.zeros(0, 6).reshape(3, 0, 2), (1,)),
+    "view_dtype_of_an_empty_slice": (lambda m, x: x[:, :0].view(m.float64), (4, 4)),
+}
+
+
+@pytest.mark.parametrize("name", EMPTIES)
+def test_empty_tensors_report_torchs_strides(name):
+    """An empty view keeps the strides it was taken with; a new empty tensor has contiguous ones."""
+    op, shape = EMPTIES[name]
+    assert_matches_torch(_result(op, *shape, grad=False), exact=True, contiguity=True)
