@@ -145,6 +145,10 @@ class Tensor(TensorBase):
                    _empty_strides(data.shape))
         return strides if dim is None else strides[_dim(dim, self._data.ndim)]
 
+    def storage_offset(self) -> int:
+        """How many elements into the memory it shares with its base the tensor starts (0 for a new tensor)."""
+        return _storage_offset(self._data)
+
     def data_ptr(self) -> int:
         """The address of the first element: equal for tensors that start at the same memory."""
         return self._data.__array_interface__["data"][0]
@@ -3025,10 +3029,14 @@ def _check_view_as_dtype(t: "Tensor", target: np.dtype) -> None:
 
 
 def _storage_offset(a: np.ndarray) -> int:
-    """How many elements into its memory `a` starts: from the array that owns that memory."""
+    """How many elements into its memory `a` starts: from the array that owns that memory (through the
+    wrapper that NumPy's as_strided puts between a strided view and its array)."""
     owner = a
-    while isinstance(owner.base, np.ndarray):
-        owner = owner.base
+    while True:
+        base = owner.base if isinstance(owner.base, np.ndarray) else getattr(owner.base, "base", None)
+        if not isinstance(base, np.ndarray):
+            break
+        owner = base
     return (a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]) // a.itemsize
 
 

@@ -636,3 +636,40 @@ def test_empty_tensors_report_torchs_strides(name):
     """An empty view keeps the strides it was taken with; a new empty tensor has contiguous ones."""
     op, shape = EMPTIES[name]
     assert_matches_torch(_result(op, *shape, grad=False), exact=True, contiguity=True)
+
+
+# --------------------------------------------------------------------------- storage_offset
+OFFSETS = {
+    "new": lambda m, x: x,
+    "slice": lambda m, x: x[1:, 2:],
+    "select": lambda m, x: x[2],
+    "slice_of_a_transpose": lambda m, x: x.t()[1:],
+    "narrow": lambda m, x: x.narrow(1, 1, 2),
+    "diagonal": lambda m, x: x.diagonal(1),
+    "unfold": lambda m, x: x[1:].unfold(1, 2, 1),
+    "expand": lambda m, x: x[1:2].expand(3, 4),
+    "split_piece": lambda m, x: x.split(2)[1],
+    "unbind_piece": lambda m, x: x.unbind(1)[3],
+    "tensor_split_piece": lambda m, x: x.tensor_split(3, 1)[2],
+    "reshape_that_views": lambda m, x: x[1:].reshape(8),
+    "reshape_that_copies": lambda m, x: x[:, 1:].flatten(),
+    "view_dtype": lambda m, x: x[1:].view(m.float16),
+    "detach": lambda m, x: x[1:].detach(),
+    "clone": lambda m, x: x[1:].clone(),
+    "sum": lambda m, x: x.sum(0),
+    "cat": lambda m, x: m.cat([x[1:], x]),
+    "stack_row": lambda m, x: m.stack([x, x])[1],
+}
+
+
+@pytest.mark.parametrize("name", OFFSETS)
+def test_storage_offset_counts_elements_into_the_shared_memory_as_torch(name):
+    def program(m):
+        out = OFFSETS[name](m, m.arange(12.0).reshape(3, 4))
+        return out.storage_offset(), out.shape
+    assert_matches_torch(program)
+
+
+def test_view_dtype_of_an_unfolded_view_checks_its_start_as_torch():
+    """The start of a strided view (unfold, expand) is read through NumPy's as_strided wrapper."""
+    assert_matches_torch(_result(lambda m, x: x.reshape(-1)[1:].unfold(0, 4, 2).view(m.float64), 16, grad=False))
