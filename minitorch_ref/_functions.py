@@ -419,7 +419,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
 
 
 _SPLITTING = ["split_with_sizes", "tensor_split", "hsplit", "vsplit", "dsplit", "swapaxes", "swapdims", "adjoint",
-              "ravel"]
+              "ravel", "as_strided"]
 for _name in _SPLITTING:
     globals()[_name] = _method(_name)
 __all__ += ["hstack", "vstack", "meshgrid", "row_stack", "dstack", "column_stack", "atleast_1d", "atleast_2d",

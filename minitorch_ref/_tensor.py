@@ -24,6 +24,7 @@ from ._generator import resolve as _random_source
 from ._printing import format_tensor
 from .autograd import differentiate
 from .autograd import grad_mode, inplace
+from .autograd.function import memory_owner
 from .autograd.tensor_base import InferenceStorage, RemovableHandle, TensorBase
 from .linalg import det as _det, inv as _inv, matrix_norm
 from .ops import linalg, pointwise, reduction, shape
@@ -1150,6 +1151,27 @@ class Tensor(TensorBase):
     def mT(self) -> "Tensor":
         """The last two dims swapped (a batch of matrices transposed); a 0-d tensor as it is, with a warning."""
         return _batch_transpose(self, "mT", "This function is the identity in these cases.")
+
+    def as_strided(self, size: Any, stride: Any, storage_offset: int | None = None) -> "Tensor":
+        """A view of the memory self shares with its base, read with `stride` from element `storage_offset`
+        (self's own start by default), as torch checks it: within that memory, no negative stride."""
+        size, stride = _int_list(size, "as_strided", "size", sym_int=True), _int_list(stride, "as_strided", "stride", 2)
+        offset = self.storage_offset() if storage_offset is None else _int_arg(storage_offset, "as_strided",
+                                                                                 "storage_offset", 3)
+        if len(size) != len(stride):
+            raise RuntimeError("mismatch in length of strides and shape")
+        if any(n < 0 for n in stride):
+            raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: "
+                               f"{list(stride)}")
+        if offset < 0:
+            raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+        needed = 0 if 0 in size else offset + 1 + sum((n - 1) * step for n, step in zip(size, stride))
+        available = memory_owner(self._data).nbytes
+        if needed * self._data.itemsize > available:
+            raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
+                               f"itemsize {self._data.itemsize} requiring a storage size of "
+                               f"{needed * self._data.itemsize} are out of bounds for storage of size {available}")
+        return shape.StridedView.apply(self, size, stride, offset)
 
     def t_(self) -> "Tensor":
         def transposed() -> "Tensor":
@@ -3029,14 +3051,8 @@ def _check_view_as_dtype(t: "Tensor", target: np.dtype) -> None:
 
 
 def _storage_offset(a: np.ndarray) -> int:
-    """How many elements into its memory `a` starts: from the array that owns that memory (through the
-    wrapper that NumPy's as_strided puts between a strided view and its array)."""
-    owner = a
-    while True:
-        base = owner.base if isinstance(owner.base, np.ndarray) else getattr(owner.base, "base", None)
-        if not isinstance(base, np.ndarray):
-            break
-        owner = base
+    """How many elements into its memory `a` starts: from the array that owns that memory."""
+    owner = memory_owner(a)
     return (a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]) // a.itemsize
 
 

@@ -673,3 +673,46 @@ def test_storage_offset_counts_elements_into_the_shared_memory_as_torch(name):
 def test_view_dtype_of_an_unfolded_view_checks_its_start_as_torch():
     """The start of a strided view (unfold, expand) is read through NumPy's as_strided wrapper."""
     assert_matches_torch(_result(lambda m, x: x.reshape(-1)[1:].unfold(0, 4, 2).view(m.float64), 16, grad=False))
+
+
+# --------------------------------------------------------------------------- as_strided
+AS_STRIDED = {
+    "overlapping_windows": ((2, 2), (1, 2), None),
+    "every_third_from_1": ((2,), (3,), 1),
+    "from_a_later_start": ((3, 3), (1, 2), 2),
+    "repeating_a_row": ((2, 2), (0, 1), None),
+    "empty_with_a_big_stride": ((0, 5), (1, 100), None),
+    "0d": ((), (), 5),
+    "the_last_element": ((1,), (1,), 11),
+    "empty_at_the_end": ((0,), (1,), 12),
+    "lengths_differ": ((2, 2), (1,), None),
+    "negative_stride": ((2, 2), (-1, 1), None),
+    "negative_offset": ((2, 2), (1, 2), -1),
+    "past_the_memory": ((2, 2), (4, 20), None),
+    "past_the_memory_from_an_offset": ((2, 2), (4, 2), 9),
+    "float_size": ((2.0,), (1,), None),
+    "float_offset": ((2,), (1,), 1.0),
+}
+
+
+@pytest.mark.parametrize("name", AS_STRIDED)
+@pytest.mark.parametrize("of", ["leaf", "slice_of_a_product"])
+def test_as_strided_reads_the_shared_memory_as_torch(name, of):
+    """Values, strides, storage offset, AsStridedBackward0; the gradient reaches the elements of x that the
+    view reads (those outside x, before a slice's start, get none); or torch's error."""
+    size, stride, offset = AS_STRIDED[name]
+
+    def op(m, x):
+        source = x if of == "leaf" else (x * 1)[1:]
+        out = source.as_strided(size, stride) if offset is None else source.as_strided(size, stride, offset)
+        return out
+    assert_matches_torch(_result(op, 3, 4), exact=True, contiguity=True)
+
+
+def test_torch_as_strided_with_keywords_and_a_write_through_it():
+    def program(m):
+        x = _x(m, 3, 4, grad=False)
+        view = m.as_strided(x, size=(2,), stride=(5,), storage_offset=1)
+        view.fill_(-1)
+        return x, view.storage_offset()
+    assert_matches_torch(program, exact=True)

@@ -231,7 +231,7 @@ class ViewFunction(Function):
     def apply(cls, *args: Any) -> Any:
         result = super().apply(*args)
         out, source = result._data, args[0]._data
-        if np.may_share_memory(out, source) or (out.size == 0 and _owner(out) is _owner(source)):  # (`x[:0]` too)
+        if np.may_share_memory(out, source) or (out.size == 0 and memory_owner(out) is memory_owner(source)):
             mark_view(result, args[0])
             made_from = args[0].grad_fn
             if result.grad_fn is not None and made_from is not None and made_from.piece is not None:
@@ -239,12 +239,16 @@ class ViewFunction(Function):
         return result
 
 
-def _owner(array: np.ndarray) -> np.ndarray:
+def memory_owner(array: np.ndarray) -> np.ndarray:
     """The array that owns the memory `array` views (NumPy's `.base` chain, through the helper object
-    that `as_strided` puts in it: an `expand`ed array): the test for an empty view."""
+    that `as_strided` puts in it: an `expand`ed array): the test for an empty view (`x[:0]`), and where
+    storage offsets count from."""
+    owner = array
     while getattr(array, "base", None) is not None:
         array = array.base
-    return array
+        if isinstance(array, np.ndarray):
+            owner = array
+    return owner
 
 
 class AccumulateGrad(Function):

@@ -174,6 +174,13 @@ class Positions:
     def __call__(self, view: np.ndarray) -> np.ndarray:
         return self.order[np.searchsorted(self.sorted_addresses, _addresses(view))]
 
+    def within(self, view: np.ndarray) -> tuple:
+        """(each element's flat index in `base`, whether it lies in `base` at all) for a `view` of any part of
+        the memory `base` shares (as_strided may read beyond `base`)."""
+        addresses = _addresses(view)
+        at = np.minimum(np.searchsorted(self.sorted_addresses, addresses), len(self.order) - 1)
+        return self.order[at], self.sorted_addresses[at] == addresses
+
 
 def _addresses(array: np.ndarray) -> np.ndarray:
     """The byte address of every element of `array`, in its logical (C) order."""

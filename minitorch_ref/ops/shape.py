@@ -7,7 +7,8 @@ import numpy as np
 
 from .. import _dtype as dt
 from ..autograd.engine import sum_to_shape
-from ..autograd.function import Function, ViewFunction
+from ..autograd.function import Function, ViewFunction, memory_owner
+from ..autograd.inplace import Positions
 from .pointwise import opmath
 
 
@@ -108,6 +109,30 @@ class Unfold(ViewFunction):
         for k in range(ctx.size):  # (element k of every window, added back where it came from)
             along[..., k:k + last:ctx.step] += windows[..., k]
         return full, None, None, None
+
+
+class StridedView(ViewFunction):
+    """`x.as_strided(size, stride, offset)`: the memory x shares with its base, read from element `offset` with
+    any strides (in elements). The backward adds each element's gradient to x's element at the same place in
+    memory; places outside x get nothing, as in torch."""
+
+    node_name = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, a, size, stride, offset):
+        memory = memory_owner(a).ravel(order="K").view(a.dtype)  # (every element the memory holds, in order)
+        out = np.lib.stride_tricks.as_strided(memory[offset:], size, [n * a.itemsize for n in stride],
+                                              writeable=a.flags.writeable)
+        ctx.shape = a.shape
+        ctx.index, ctx.inside = Positions(a).within(out) if a.size and out.size else (None, None)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        full = np.zeros(int(np.prod(ctx.shape)), grad.dtype)
+        if ctx.index is not None:
+            np.add.at(full, ctx.index[ctx.inside], grad[ctx.inside])
+        return full.reshape(ctx.shape), None, None, None
 
 
 class Permute(ViewFunction):
