@@ -716,3 +716,12 @@ def test_torch_as_strided_with_keywords_and_a_write_through_it():
         view.fill_(-1)
         return x, view.storage_offset()
     assert_matches_torch(program, exact=True)
+
+
+def test_a_transposed_leafs_first_grad_is_transposed_too():
+    """A leaf that is not row-major (a detached transpose) gets its .grad in its own layout, as torch's."""
+    def program(m):
+        leaf = m.arange(12.0).reshape(3, 4).t().detach().requires_grad_()
+        (leaf * m.arange(12.0).reshape(4, 3)).sum().backward()
+        return leaf.grad, leaf.grad.stride()
+    assert_matches_torch(program, exact=True, contiguity=True)

@@ -276,8 +276,7 @@ class AccumulateGrad(Function):
         if getattr(grad, "is_sparse", False):  # a row-sparse gradient (EmbeddingBag(sparse=True))
             leaf._grad = grad if current is None else current + grad
         elif current is None:  # a copy (`grad` may be shared with another leaf or the caller), laid out as
-            leaf._grad = leaf._make(np.empty_like(leaf._data))  # the leaf, as torch's (not as a permuted `grad`)
-            leaf._grad._data[...] = grad
+            leaf._grad = leaf._make(_laid_out_as(leaf._data, grad))  # the leaf, as torch's
         elif getattr(current, "is_sparse", False):
             leaf._grad = leaf._make(current.to_dense_array() + grad)
         else:  # in place, as torch: one more version of .grad (a graph that saved it can tell)
@@ -286,6 +285,15 @@ class AccumulateGrad(Function):
         if leaf._post_accumulate_grad_hooks:
             run_post_accumulate_grad_hooks(leaf)
         return ()
+
+
+def _laid_out_as(data: np.ndarray, grad: Any) -> np.ndarray:
+    """A copy of `grad` in `data`'s dtype and layout (not in a permuted `grad`'s); row-major the quick way."""
+    if data.flags.c_contiguous:
+        return np.array(grad, dtype=data.dtype, order="C")
+    copy = np.empty_like(data)
+    copy[...] = grad
+    return copy
 
 
 def gradient_edge(t: TensorBase) -> Function:
