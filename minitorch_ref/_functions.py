@@ -390,8 +390,7 @@ def _at_least(name: str, ndim: int, *tensors: Any) -> Any:
     if isinstance(given, (list, tuple)):
         return tuple(_at_least(name, ndim, t) for t in given)
     if not isinstance(given, Tensor):
-        raise TypeError(f"{name}() received an invalid combination of arguments - got ({_dt.python_type_name(given)})"
-                        f", but expected one of:\n * (Tensor input)\n * (tuple of Tensors tensors)\n")
+        raise _invalid_arguments(name, (given,), ("Tensor input", "tuple of Tensors tensors"), ((), ()))
     if given.ndim == 0:
         return given.reshape((1,) * ndim)
     if given.ndim == 1 and ndim == 3:

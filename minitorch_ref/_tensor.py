@@ -1129,7 +1129,11 @@ class Tensor(TensorBase):
         axes[d0], axes[d1] = axes[d1], axes[d0]
         return shape.Transpose.apply(self, tuple(axes))
 
-    swapaxes = swapdims = transpose
+    def swapaxes(self, axis0: int, axis1: int) -> "Tensor":
+        return self.transpose(axis0, axis1)
+
+    def swapdims(self, dim0: int, dim1: int) -> "Tensor":
+        return self.transpose(dim0, dim1)
 
     def t(self) -> "Tensor":
         if self.ndim > 2:
@@ -1183,7 +1187,11 @@ class Tensor(TensorBase):
     def transpose_(self, dim0: int, dim1: int) -> "Tensor":
         return self._reshape_in_place(lambda: self.transpose(dim0, dim1), "TransposeBackward1")
 
-    swapaxes_ = swapdims_ = transpose_
+    def swapaxes_(self, axis0: int, axis1: int) -> "Tensor":
+        return self.transpose_(axis0, axis1)
+
+    def swapdims_(self, dim0: int, dim1: int) -> "Tensor":
+        return self.transpose_(dim0, dim1)
 
     def squeeze_(self, dim: Any = None) -> "Tensor":
         number = 3 if dim is None else 5 if isinstance(dim, (tuple, list)) else 4

@@ -725,3 +725,24 @@ def test_a_transposed_leafs_first_grad_is_transposed_too():
         (leaf * m.arange(12.0).reshape(4, 3)).sum().backward()
         return leaf.grad, leaf.grad.stride()
     assert_matches_torch(program, exact=True, contiguity=True)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.swapaxes(axis0=0, axis1=1),
+    lambda m, x: x.swapdims(dim0=1, dim1=0),
+    lambda m, x: m.swapaxes(x, axis0=0, axis1=1),
+    lambda m, x: m.swapdims(x, dim0=0, dim1=1),
+    lambda m, x: (x * 1).swapaxes_(axis0=0, axis1=1),
+    lambda m, x: (x * 1).swapdims_(dim0=1, dim1=0),
+])
+def test_swapaxes_and_swapdims_take_their_keywords(call):
+    assert_matches_torch(_result(call, 2, 3), exact=True, contiguity=True)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.atleast_1d(3),
+    lambda m: m.atleast_2d(None),
+    lambda m: m.atleast_3d("a"),
+])
+def test_atleast_of_a_non_tensor_is_refused_as_by_torch(call):
+    assert_matches_torch(call)
