@@ -417,6 +417,48 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     return tensor.split(split_size_or_sections, dim)
 
 
+def _copy_of_view(name: str, view: Any = None, node_name: str | None = None) -> Any:
+    """`torch.<name>(input, ...)`: a view op's result(s) copied out (`shape.CopyOfView`), each node named after
+    the view's (`node_name` where torch names it otherwise). `view(input, ...)`: the view op (by default the
+    method that `name` copies)."""
+    view = view or getattr(Tensor, name[:-len("_copy")])
+
+    def copy(input: Tensor, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{_dt.python_type_name(input)}")
+        result = view(input, *args, **kwargs)
+        copies = tuple(_copy_out(t, node_name) for t in (result if isinstance(result, tuple) else (result,)))
+        return copies if isinstance(result, tuple) else copies[0]
+    copy.__name__ = name
+    return copy
+
+
+def _copy_out(view: Tensor, node_name: str | None) -> Tensor:
+    name = node_name or (f"{view.grad_fn.name()}_copy" if view.grad_fn is not None else None)
+    return shape.CopyOfView.apply(view, name)
+
+
+def _view_or_reshape(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """view_copy's view: of a dtype as `view`, of a size as `reshape` (a copy is made anyway: any layout will do)."""
+    dtype_given = len(args) == 1 and isinstance(args[0], _dt.dtype) or "dtype" in kwargs
+    return input.view(*args, **kwargs) if dtype_given else input.reshape(*args, **kwargs)
+
+
+def _split_by_size(input: Tensor, split_size: Any, dim: int = 0) -> tuple:
+    """split_copy's split: of an int only (torch's split_copy takes no list of sizes)."""
+    return input.split(_int_arg(split_size, "split_copy", "split_size", 2), dim)
+
+
+_COPIES = ["as_strided_copy", "diagonal_copy", "expand_copy", "permute_copy", "select_copy", "split_with_sizes_copy",
+           "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy"]
+for _name in _COPIES:
+    globals()[_name] = _copy_of_view(_name)
+view_copy = _copy_of_view("view_copy", _view_or_reshape, "ViewBackward0_copy")
+split_copy = _copy_of_view("split_copy", _split_by_size)
+narrow_copy = _copy_of_view("narrow_copy", node_name="NarrowCopyBackward0")
+__all__ += _COPIES + ["view_copy", "split_copy", "narrow_copy"]
+
 _SPLITTING = ["split_with_sizes", "tensor_split", "hsplit", "vsplit", "dsplit", "swapaxes", "swapdims", "adjoint",
               "ravel", "as_strided"]
 for _name in _SPLITTING:

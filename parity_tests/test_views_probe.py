@@ -746,3 +746,53 @@ def test_swapaxes_and_swapdims_take_their_keywords(call):
 ])
 def test_atleast_of_a_non_tensor_is_refused_as_by_torch(call):
     assert_matches_torch(call)
+
+
+# --------------------------------------------------------------------------- the *_copy functions
+COPIES = {
+    "expand_copy": lambda m, x: m.expand_copy(x, (2, 2, 3)),
+    "view_copy": lambda m, x: m.view_copy(x, (3, 2)),
+    "view_copy_of_a_transpose": lambda m, x: m.view_copy(x.t(), (6,)),
+    "view_copy_of_a_dtype": lambda m, x: m.view_copy(x.detach(), m.int32),
+    "t_copy": lambda m, x: m.t_copy(x),
+    "transpose_copy": lambda m, x: m.transpose_copy(x, 0, 1),
+    "permute_copy": lambda m, x: m.permute_copy(x, (1, 0)),
+    "select_copy": lambda m, x: m.select_copy(x, 0, 1),
+    "select_copy_out_of_range": lambda m, x: m.select_copy(x, 0, 5),
+    "diagonal_copy": lambda m, x: m.diagonal_copy(x, offset=1, dim1=1, dim2=0),
+    "squeeze_copy": lambda m, x: m.squeeze_copy(x.unsqueeze(0)),
+    "squeeze_copy_dim": lambda m, x: m.squeeze_copy(x.unsqueeze(0), 0),
+    "unsqueeze_copy": lambda m, x: m.unsqueeze_copy(x, 0),
+    "narrow_copy": lambda m, x: m.narrow_copy(x, 1, 0, 2),
+    "unfold_copy": lambda m, x: m.unfold_copy(x, 1, 2, 1),
+    "as_strided_copy": lambda m, x: m.as_strided_copy(x, (2,), (2,), 1),
+    "of_a_number": lambda m, x: m.t_copy(3),
+}
+
+
+@pytest.mark.parametrize("name", COPIES)
+def test_copy_functions_give_a_new_row_major_tensor_as_torch(name):
+    """The view op's values in memory of their own (row-major, not a view), the node named <view's>_copy
+    (narrow_copy's NarrowCopyBackward0), the gradient through it."""
+    assert_matches_torch(_result(COPIES[name], 2, 3), exact=True, contiguity=True)
+
+
+SPLIT_COPIES = {
+    "split_copy": lambda m, x: m.split_copy(x, 1),
+    "split_copy_of_a_list": lambda m, x: m.split_copy(x, [1, 2], 1),
+    "split_with_sizes_copy": lambda m, x: m.split_with_sizes_copy(x, [1, 2], 1),
+    "unbind_copy": lambda m, x: m.unbind_copy(x, 1),
+}
+
+
+@pytest.mark.parametrize("name", SPLIT_COPIES)
+def test_split_copies_are_new_tensors_that_may_be_changed_in_place(name):
+    """Each piece copied out (SplitBackward0_copy...): not a view, so an in-place change of one is allowed."""
+    def program(m):
+        x = _x(m, 2, 3)
+        pieces = SPLIT_COPIES[name](m, x * 1)
+        laid = [_layout(x, p) for p in pieces]
+        pieces[0].mul_(2)
+        sum((p * (m.arange(float(p.numel())).reshape(p.shape) + 1)).sum() for p in pieces).backward()
+        return laid, pieces[0].grad_fn.name(), x.grad
+    assert_matches_torch(program, exact=True, contiguity=True)

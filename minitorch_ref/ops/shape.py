@@ -135,6 +135,20 @@ class StridedView(ViewFunction):
         return full.reshape(ctx.shape), None, None, None
 
 
+class CopyOfView(Function):
+    """`view_copy`, `t_copy`, `split_copy`... : a view op's result copied out, row-major, into its own memory.
+    The gradient passes back unchanged to the view's node; the node is named after it (ViewBackward0_copy)."""
+
+    @staticmethod
+    def forward(ctx, view, node_name):
+        ctx.node_name = node_name
+        return np.array(view, order="C")
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
 class Permute(ViewFunction):
     """permute / .T: the gradient is permuted back with the inverse permutation."""
 
