@@ -450,13 +450,26 @@ def _split_by_size(input: Tensor, split_size: Any, dim: int = 0) -> tuple:
     return input.split(_int_arg(split_size, "split_copy", "split_size", 2), dim)
 
 
+def _narrow_as_copy(input: Tensor, dim: Any, start: Any, length: Any) -> Tensor:
+    """narrow_copy's narrow: torch's own kernel words a dim past the last and a negative length its way."""
+    dim, length = _int_arg(dim, "narrow_copy", "dim", 2), _int_arg(length, "narrow_copy", "length", 4)
+    if input.ndim and dim >= input.ndim:
+        raise RuntimeError("Expected dim < static_cast<int64_t>(self_sizes.size()) to be true, but got false.  (Could "
+                           "this error message be improved?  If so, please report an enhancement request to PyTorch.)")
+    if input.ndim and length < 0:
+        size, first = input.shape[_dim(dim, input.ndim)], builtins.int(start)
+        raise RuntimeError(f"start ({first + size if first < 0 else first}) + length ({length}) exceeds dimension "
+                           f"size ({size}).")
+    return input.narrow(dim, start, length)
+
+
 _COPIES = ["as_strided_copy", "diagonal_copy", "expand_copy", "permute_copy", "select_copy", "split_with_sizes_copy",
            "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy"]
 for _name in _COPIES:
     globals()[_name] = _copy_of_view(_name)
 view_copy = _copy_of_view("view_copy", _view_or_reshape, "ViewBackward0_copy")
 split_copy = _copy_of_view("split_copy", _split_by_size)
-narrow_copy = _copy_of_view("narrow_copy", node_name="NarrowCopyBackward0")
+narrow_copy = _copy_of_view("narrow_copy", _narrow_as_copy, "NarrowCopyBackward0")
 __all__ += _COPIES + ["view_copy", "split_copy", "narrow_copy"]
 
 _SPLITTING = ["split_with_sizes", "tensor_split", "hsplit", "vsplit", "dsplit", "swapaxes", "swapdims", "adjoint",

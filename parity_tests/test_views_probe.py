@@ -796,3 +796,10 @@ def test_split_copies_are_new_tensors_that_may_be_changed_in_place(name):
         sum((p * (m.arange(float(p.numel())).reshape(p.shape) + 1)).sum() for p in pieces).backward()
         return laid, pieces[0].grad_fn.name(), x.grad
     assert_matches_torch(program, exact=True, contiguity=True)
+
+
+@pytest.mark.parametrize("args", [(3, 0, 0), (-4, 0, 0), (-1, 0, 2), (0, 9, 2), (0, 0, -1), (0, -3, -1), (1, 6, 0),
+                                  (1.0, 0, 1)])
+def test_narrow_copy_checks_its_arguments_in_its_own_words(args):
+    """torch's narrow_copy kernel refuses a dim past the last and a negative length otherwise than narrow."""
+    assert_matches_torch(lambda m: m.narrow_copy(m.ones(10, 5, 20), *args).shape)
