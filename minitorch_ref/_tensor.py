@@ -4141,15 +4141,18 @@ def _float_power_(self: Tensor, exponent: Any) -> Tensor:
     return _float_power_into(self, exponent)
 
 
-def _comparison_twin(name: str) -> Any:
+def _comparison_twin(name: str, kernel: str = "") -> Any:
     """`y.eq_(x)`...: the comparison written into `y` as 0 or 1 in y's dtype. torch records a node
     (EqBackward0 after a number, EqBackward1 after a tensor) that gives zero gradients: `y`'s new
-    value does not depend on its old one."""
+    value does not depend on its old one. A long name (`greater_`) records its `kernel`'s node (gt)."""
     def method(self: Tensor, other: Any) -> Tensor:
         _check_inplace(self)
         _check_output_shape(self, other)
-        flags = getattr(self, name)(other)._data
-        return self._inplace(pointwise.COMPARED_IN_PLACE[name].apply(self, other, flags))
+        try:
+            flags = getattr(self, name)(other)._data
+        except TypeError as error:  # (the argument errors name the in-place method)
+            raise TypeError(str(error).replace(f"{name}(", f"{name}_(", 1)) from None
+        return self._inplace(pointwise.COMPARED_IN_PLACE[kernel or name].apply(self, other, flags))
 
     method.__name__ = method.__qualname__ = f"{name}_"
     method.__doc__ = f"`{name}` written into `self` as 0 or 1 (same tensor, same dtype)."
@@ -4159,6 +4162,9 @@ def _comparison_twin(name: str) -> Any:
 Tensor.float_power_ = _float_power_
 for _name in ["eq", "ne", "lt", "le", "gt", "ge"]:
     setattr(Tensor, f"{_name}_", _comparison_twin(_name))
+for _name, _kernel in [("not_equal", "ne"), ("less", "lt"), ("less_equal", "le"), ("greater", "gt"),
+                       ("greater_equal", "ge")]:
+    setattr(Tensor, f"{_name}_", _comparison_twin(_name, _kernel))
 # torch's other names of the same ops
 Tensor.absolute, Tensor.multiply = Tensor.abs, Tensor.mul
 Tensor.absolute_, Tensor.negative_, Tensor.subtract_, Tensor.multiply_ = Tensor.abs_, Tensor.neg_, Tensor.sub_, Tensor.mul_
@@ -4836,6 +4842,11 @@ def _check_lerp_kernel(kernel: str, start: Tensor) -> None:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{dt.torch_type_name(start._data.dtype)}\'')
 
 
+_WHERE_OVERLOADS = ("Tensor condition", "Tensor condition, Tensor input, Tensor other, *, Tensor out = None",
+                    "Tensor condition, Number self, Tensor other", "Tensor condition, Tensor input, Number other",
+                    "Tensor condition, Number self, Number other")
+
+
 def where(condition: Any, input: Any = None, other: Any = None) -> Tensor:
     """Pick from `input` where `condition` is true, else from `other` (gradients flow to the picked ones).
 
@@ -4846,10 +4857,12 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Tensor:
     """
     if input is None and other is None:
         return _as_tensor(condition).nonzero(as_tuple=True)
+    if input is None or other is None:  # (torch has no overload for a condition and one value)
+        raise _invalid_arguments("where", tuple(v for v in (condition, input, other) if v is not None), _WHERE_OVERLOADS)
     cond = _as_tensor(condition)
-    if cond._data.dtype == np.uint8:  # (still accepted by torch 2.13, with a warning)
-        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
-                      "future version of PyTorch. Use a boolean condition instead.", UserWarning, stacklevel=2)
+    if cond._data.dtype == np.uint8:  # (still accepted by torch 2.13, with a warning once a process)
+        _warn_once("where-uint8", "where received a uint8 condition tensor. This behavior is deprecated and will be "
+                   "removed in a future version of PyTorch. Use a boolean condition instead.")
         cond = cond.to(dt.bool_)
     if cond._data.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
