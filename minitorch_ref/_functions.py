@@ -492,7 +492,8 @@ from .ops import linalg  # noqa: E402
 def _write_out(out: Any, result: Any, name: str) -> Any:
     """`out=`: the result written into the given tensor(s) (resized if its shape differs, as torch does)."""
     if isinstance(result, _MaxResult):  # (values, indices) into a pair of tensors
-        _check_median_out(out, result)
+        if name in ("median", "nanmedian"):
+            _check_median_out(out, result)
         return _MaxResult(_write_out(out[0], result[0], name), _write_out(out[1], result[1], name), result._kind)
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
@@ -975,3 +976,50 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
 
 
 __all__ += _SORTING + _SORTING_WITH_OUT + ["histc", "searchsorted", "bucketize", "isin"]
+
+
+# --- comparison, logical and masking ops (the masks probe) ---
+def _write_result_type_out(out: Any, result: Tensor, name: str, differentiable: bool = True) -> Any:
+    """`out=` of a pointwise op: the result cast into out's dtype where torch's casting rule allows (a bool
+    result into any dtype); an op without gradient (a comparison) takes an `out` that requires grad."""
+    if isinstance(out, Tensor) and out._data.dtype != result._data.dtype:
+        if not _dt.can_cast(result._data.dtype, out._data.dtype):
+            raise RuntimeError(f"result type {torch_type_name(result._data.dtype)} can't be cast to the desired "
+                               f"output type {torch_type_name(out._data.dtype)}")
+        result = result.to(out.dtype)
+    if differentiable:
+        return _write_out(out, result, name)
+    with grad_mode.no_grad():
+        return _write_out(out, result, name)
+
+
+def _write_bool_out(out: Any, result: Tensor, name: str) -> Any:
+    """`out=` of any/all: torch writes into a bool or uint8 tensor only (either, whatever the input's dtype)."""
+    if isinstance(out, Tensor):
+        if out._data.dtype not in (np.bool_, np.uint8):
+            raise RuntimeError(f"{name} only supports bool tensor for result, got: {torch_type_name(out._data.dtype)}")
+        result = result.to(out.dtype)
+    with grad_mode.no_grad():
+        return _write_out(out, result, name)
+
+
+def _with_out(function: Any, name: str, write: Any = _write_result_type_out, **options: Any) -> Any:
+    """`function` taking torch's keyword `out=`, its result written there by `write`."""
+    def fn(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        return result if out is None else write(out, result, name, **options)
+
+    fn.__name__, fn.__doc__ = name, function.__doc__
+    return fn
+
+
+_NO_GRADIENT_WITH_OUT = ["eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater",
+                         "greater_equal", "logical_and", "logical_or", "logical_xor", "logical_not"]
+for _name in _NO_GRADIENT_WITH_OUT:
+    globals()[_name] = _with_out(globals()[_name], _name, differentiable=False)
+for _name in ["maximum", "minimum", "fmax", "fmin"]:
+    globals()[_name] = _with_out(globals()[_name], _name)
+for _name in ["any", "all"]:
+    globals()[_name] = _with_out(globals()[_name], _name, _write_bool_out)
+for _name in ["max", "min"]:  # (with a dim: out=(values, indices))
+    globals()[_name] = _method_out(_name)
