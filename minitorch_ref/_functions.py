@@ -1023,3 +1023,6 @@ for _name in ["any", "all"]:
     globals()[_name] = _with_out(globals()[_name], _name, _write_bool_out)
 for _name in ["max", "min"]:  # (with a dim: out=(values, indices))
     globals()[_name] = _method_out(_name)
+argwhere = _method("argwhere", unary=True)
+masked_scatter = _method("masked_scatter")
+__all__ += ["argwhere", "masked_scatter"]

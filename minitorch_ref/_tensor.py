@@ -2788,6 +2788,38 @@ class Tensor(TensorBase):
         """The indices of the nonzero elements: one row each (n, ndim), or one tensor per dim (`as_tuple`)."""
         return pointwise.NoGradient.apply(_nonzero_as_tuple if as_tuple else _nonzero, self)
 
+    def argwhere(self) -> "Tensor":
+        """torch's other name of `nonzero()`: one row of indices per nonzero element."""
+        return self.nonzero()
+
+    def masked_scatter(self, mask: "Tensor", source: "Tensor") -> "Tensor":
+        """Self with the positions where `mask` (broadcast with self) is True filled, in row-major order, from
+        the first elements of `source` (of self's dtype); torch's checks in its order."""
+        _require_tensor(mask, "masked_scatter", "mask", 1)
+        _require_tensor(source, "masked_scatter", "source", 2)
+        if source._data.dtype != self._data.dtype:
+            raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                               f"{dt.torch_type_name(self._data.dtype)} and {dt.torch_type_name(source._data.dtype)}")
+        if mask._data.dtype == np.uint8:  # (torch's deprecation warning comes before its refusal)
+            warnings.warn(f"masked_scatter_ received a mask with dtype {dt.PACKAGE}.uint8, this behavior is now "
+                          f"deprecated,please use a mask with dtype {dt.PACKAGE}.bool instead.", UserWarning,
+                          stacklevel=2)
+        if mask._data.dtype != np.bool_:
+            raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+                               f"{dt.torch_type_name(mask._data.dtype)}")
+        _check_broadcast(mask._data.shape, self._data.shape)  # (torch expands the mask against self)
+        full = np.broadcast_shapes(mask._data.shape, self._data.shape)
+        if np.count_nonzero(np.broadcast_to(mask._data, full)) > source._data.size:
+            raise RuntimeError("Number of elements of source < number of ones in mask")
+        return shape.MaskedScatter.apply(self, mask._data, source)
+
+    def masked_scatter_(self, mask: "Tensor", source: "Tensor") -> "Tensor":
+        """`masked_scatter` written into `self`: the mask expands to self's shape (expand's error if it cannot)."""
+        _check_inplace(self)
+        if isinstance(mask, Tensor):
+            mask = mask.expand(*self._data.shape)
+        return self._inplace(self.masked_scatter(mask, source))
+
     def _new(self, fill: Any, shape: tuple, dtype: Any, device: Any, requires_grad: bool) -> "Tensor":
         """`new_full` and co: `full(shape, fill)` in self's dtype unless `dtype` is given (the fill value
         checked as `full` checks it: -1 wraps around to 255 in uint8, NaN into an integer dtype raises)."""

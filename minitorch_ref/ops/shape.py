@@ -864,3 +864,26 @@ class MaskedSelect(Function):
         full = np.zeros(ctx.mask.shape, grad.dtype)
         full[ctx.mask] = grad
         return full, None
+
+
+class MaskedScatter(Function):
+    """`x.masked_scatter(mask, source)`: x (broadcast with the mask) with its masked positions, in row-major
+    order, taken from source's first elements; the gradient goes to x where the mask is False, and to
+    those first elements of source (the rest of source was not read: zero)."""
+
+    node_name = "MaskedScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, a, mask, source):
+        shape = np.broadcast_shapes(a.shape, mask.shape)
+        ctx.mask, ctx.source_shape = np.broadcast_to(mask, shape), source.shape
+        out = np.array(np.broadcast_to(a, shape))
+        out[ctx.mask] = source.reshape(-1)[:np.count_nonzero(ctx.mask)]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        picked = grad[ctx.mask]
+        grad_source = np.zeros(int(np.prod(ctx.source_shape)), grad.dtype)
+        grad_source[:picked.size] = picked
+        return np.where(ctx.mask, grad.dtype.type(0), grad), None, grad_source.reshape(ctx.source_shape)

@@ -1,0 +1,237 @@
+"""Comparison, logical, masking and selection ops, differential probe: the corners where minitorch_ref differed
+from torch 2.13.
+
+Each case is one small program run on both libraries (`assert_matches_torch`: the same values, dtypes, shapes,
+requires_grad, grad_fn names, gradients and warnings, or the same exception type and message). What this proves,
+beyond `test_pointwise_probe.py`, `test_indexing_probe.py`, `test_reductions_probe.py` and `test_sorting_probe.py`:
+- the function forms of the comparisons (`eq` ... `greater_equal`), of `logical_and/or/xor/not`, `any`/`all`,
+  `maximum`/`minimum`/`fmax`/`fmin` and `max`/`min` take torch's `out=`: a comparison's or logical op's bool
+  result cast into an out of any dtype (and into one that requires grad: they have no gradient), any/all's only
+  into bool or uint8, the others' where torch's casting rule allows, max/min's (values, indices) with torch's
+  dtype errors, a wrongly sized out resized with torch's warning;
+- the long names' in-place forms (`greater_`, `less_equal_`, `not_equal_`...) exist and record the short
+  name's node (GtBackward0...), and every in-place comparison names itself (`eq_()`) in its argument errors;
+- `where` warns about a uint8 condition once a process (torch's TORCH_WARN_ONCE), and a condition with one
+  value is torch's parser error listing where's overloads;
+- `argwhere` (missing) is `nonzero`; `masked_scatter` and `masked_scatter_` (missing): row-major filling from
+  source, broadcasting (out of place) or expand's error (in place), MaskedScatterBackward0 gradients to self
+  and source, torch's checks in its order (dtypes, mask dtype with the uint8 deprecation warning, shapes,
+  the count of source's elements).
+"""
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+
+from parity_tests.outcomes import assert_matches_torch, fresh_process_warnings
+
+# the same result (values exactly) and warnings, or the same exception and message
+assert_same = partial(assert_matches_torch, warnings=True, exact=True)
+
+
+def written(m, function, out, *args, **kwargs):
+    """`function(*args, out=out)`: what it returned and what `out` holds after."""
+    return getattr(m, function)(*args, **kwargs, out=out), out
+
+
+def leaf(m, values, dtype="float32"):
+    return m.tensor(values, dtype=getattr(m, dtype), requires_grad=True)
+
+
+# --------------------------------------------------------------------------- out= of comparisons and logical ops
+COMPARISONS = ["eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater", "greater_equal"]
+
+
+@pytest.mark.parametrize("out_dtype", ["bool", "float32", "int8", "float64"])
+@pytest.mark.parametrize("name", COMPARISONS)
+def test_comparison_functions_write_their_result_into_out_of_any_dtype(name, out_dtype):
+    """The bool result cast into out's dtype, with a number or a broadcast tensor as the other operand."""
+    assert_same(lambda m: written(m, name, m.zeros(2, dtype=getattr(m, out_dtype)), m.tensor([1.0, 2.0]), 1.5))
+    assert_same(lambda m: written(m, name, m.zeros(2, 2, dtype=getattr(m, out_dtype)), m.tensor([1, 2]),
+                                  m.tensor([[2.0], [1.0]])))
+
+
+@pytest.mark.parametrize("size", [3, 0])
+@pytest.mark.parametrize("name", ["eq", "less_equal", "greater"])
+def test_comparison_functions_resize_a_wrongly_sized_bool_out(name, size):
+    """Resized, with torch's deprecation warning when it had elements."""
+    assert_same(lambda m: written(m, name, m.zeros(size, dtype=m.bool), m.tensor([1.0, 2.0]), 1.5))
+
+
+@pytest.mark.parametrize("name", ["eq", "greater", "logical_and"])
+def test_ops_without_gradient_write_into_an_out_that_requires_grad(name):
+    """No gradient to refuse: the input's and out's requires_grad do not matter (out keeps its flag)."""
+    assert_same(lambda m: written(m, name, m.zeros(2, requires_grad=True), leaf(m, [1.0, 2.0]), m.tensor(1.0)))
+
+
+@pytest.mark.parametrize("out_dtype", ["bool", "float32", "int64", "uint8"])
+@pytest.mark.parametrize("name", ["logical_and", "logical_or", "logical_xor"])
+def test_logical_functions_write_into_out(name, out_dtype):
+    assert_same(lambda m: written(m, name, m.empty(2, dtype=getattr(m, out_dtype)), m.tensor([1.0, 0.0]),
+                                  m.tensor([3, 0])))
+
+
+@pytest.mark.parametrize("out_dtype", ["bool", "float32", "int32"])
+def test_logical_not_writes_into_out(out_dtype):
+    assert_same(lambda m: written(m, "logical_not", m.empty(3, dtype=getattr(m, out_dtype)),
+                                  m.tensor([1.0, 0.0, float("nan")])))
+
+
+@pytest.mark.parametrize("out_dtype", ["bool", "uint8", "float32", "int64"])
+@pytest.mark.parametrize("input_dtype", ["float32", "uint8"])
+@pytest.mark.parametrize("name", ["any", "all"])
+def test_any_all_write_only_into_a_bool_or_uint8_out(name, input_dtype, out_dtype):
+    x = [[1, 0, 2], [3, 4, 0]]
+    assert_same(lambda m: written(m, name, m.empty(3, dtype=getattr(m, out_dtype)), m.tensor(x, dtype=getattr(
+        m, input_dtype)), 0))
+    assert_same(lambda m: written(m, name, m.empty((), dtype=getattr(m, out_dtype)), m.tensor(x, dtype=getattr(
+        m, input_dtype))))
+
+
+@pytest.mark.parametrize("out", [("float32", False), ("float64", False), ("int64", False), ("float32", True)])
+@pytest.mark.parametrize("name", ["maximum", "minimum", "fmax", "fmin"])
+def test_maximum_minimum_write_into_out_by_torch_casting_rule(name, out):
+    """float32 into float64 is allowed, into int64 not; an input that requires grad refuses out=."""
+    out_dtype, requires_grad = out
+    assert_same(lambda m: written(m, name, m.empty(3, dtype=getattr(m, out_dtype)),
+                                  m.tensor([1.0, float("nan"), 3.0], requires_grad=requires_grad),
+                                  m.tensor([2.0, 0.0, float("nan")])))
+
+
+@pytest.mark.parametrize("outs", [("float32", "int64", 2), ("float32", "int64", 0), ("float64", "int64", 2),
+                                  ("float32", "int32", 2)])
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_min_over_a_dim_write_values_and_indices_into_out(name, outs):
+    values, indices, size = outs
+
+    def program(m):
+        out = (m.empty(size, dtype=getattr(m, values)), m.empty(size, dtype=getattr(m, indices)))
+        result = getattr(m, name)(m.tensor([[1.0, 3.0], [4.0, 4.0]]), 1, out=out)
+        return tuple(result), result.values, result.indices, out
+    assert_same(program)
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_min_of_all_elements_write_into_out(name):
+    assert_same(lambda m: written(m, name, m.empty(()), m.tensor([[1.0, 3.0], [4.0, 2.0]])))
+
+
+# --------------------------------------------------------------------------- in-place comparisons
+@pytest.mark.parametrize("other", ["number", "tensor"])
+@pytest.mark.parametrize("name", ["not_equal", "less", "less_equal", "greater", "greater_equal"])
+def test_long_named_in_place_comparisons_record_the_short_names_node(name, other):
+    def program(m):
+        x = leaf(m, [1.0, 2.0, 3.0])
+        y = x * 1
+        getattr(y, f"{name}_")(2.0 if other == "number" else m.tensor([2.0, 2.0, 1.0]))
+        y.sum().backward()
+        return y, x.grad, getattr(m.tensor([1, 5]), f"{name}_")(2.5)
+    assert_same(program)
+
+
+@pytest.mark.parametrize("name", ["eq", "ge", "not_equal", "greater"])
+def test_in_place_comparisons_name_themselves_in_argument_errors(name):
+    assert_same(lambda m: getattr(m.tensor([1.0]), f"{name}_")("a"))
+
+
+# --------------------------------------------------------------------------- where
+ONCE = {  # (torch warns about a uint8 condition once a process: later calls are silent)
+    "first": "m.where(m.tensor([1, 0], dtype=m.uint8), 1.0, 2.0)",
+    "second": "m.where(m.tensor([0, 1], dtype=m.uint8), x, 0.0)",
+}
+
+
+def test_where_warns_about_a_uint8_condition_once_a_process():
+    assert fresh_process_warnings("minitorch_ref", ONCE) == fresh_process_warnings("torch", ONCE)
+
+
+@pytest.mark.parametrize("value", ["tensor", "number"])
+def test_where_with_a_condition_and_one_value_is_torchs_parser_error(value):
+    assert_same(lambda m: m.where(m.tensor([True, False]), m.tensor([1.0, 2.0]) if value == "tensor" else 1.0))
+
+
+# --------------------------------------------------------------------------- argwhere
+@pytest.mark.parametrize("values", [[[1.0, 0.0, 3.0], [0.0, 0.0, 2.0]], [0.0, float("nan"), -0.0], 3.0, 0.0,
+                                    [[[]]], [True, False]])
+def test_argwhere_is_nonzero(values):
+    assert_same(lambda m: (m.argwhere(m.tensor(values)), m.tensor(values).argwhere()))
+
+
+def test_argwhere_of_a_number_is_torchs_type_error():
+    assert_same(lambda m: m.argwhere(3))
+
+
+# --------------------------------------------------------------------------- masked_scatter
+X = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+SOURCE = [[9.0, 8.0], [7.0, 6.0]]
+
+
+@pytest.mark.parametrize("mask, source", [
+    ([True, False, True], SOURCE),  # (broadcast over rows; source read row-major)
+    ([[True], [False]], [9.0, 8.0, 7.0, 6.0]),
+    ([False, False, False], []),  # (nothing read: an empty source will do)
+    ([[[True, False, True]]], [1.0, 2.0, 3.0, 4.0, 5.0]),  # (the mask broadcasts self out of place)
+    ([True, True, True], [1.0, 2.0]),  # (fewer source elements than ones)
+    ([True, False], SOURCE),  # (shapes that do not broadcast)
+])
+@pytest.mark.parametrize("in_place", [False, True])
+def test_masked_scatter_values_and_shapes(mask, source, in_place):
+    def program(m):
+        x = m.tensor(X)
+        if in_place:
+            return x.masked_scatter_(m.tensor(mask), m.tensor(source)), x
+        return x.masked_scatter(m.tensor(mask), m.tensor(source)), m.masked_scatter(x, m.tensor(mask), m.tensor(source))
+    assert_same(program)
+
+
+@pytest.mark.parametrize("mask_dtype", ["uint8", "int64", "float32"])
+def test_masked_scatter_takes_only_bool_masks(mask_dtype):
+    """A uint8 mask: torch's deprecation warning, then its refusal."""
+    assert_same(lambda m: m.tensor(X).masked_scatter(m.tensor([1, 0, 1], dtype=getattr(m, mask_dtype)),
+                                                     m.tensor(SOURCE)))
+
+
+@pytest.mark.parametrize("source_dtype", ["int64", "float64"])
+def test_masked_scatter_checks_the_source_dtype_first(source_dtype):
+    assert_same(lambda m: m.tensor(X).masked_scatter(m.tensor([1, 0, 1], dtype=m.uint8),
+                                                     m.tensor(SOURCE, dtype=getattr(m, source_dtype))))
+
+
+def test_masked_scatter_of_ints_and_a_0d_tensor():
+    assert_same(lambda m: (m.tensor([1, 2]).masked_scatter(m.tensor([True, False]), m.tensor([9])),
+                           m.tensor(1.0).masked_scatter(m.tensor(True), m.tensor([5.0]))))
+
+
+def test_masked_scatter_of_a_non_tensor_source_is_torchs_type_error():
+    assert_same(lambda m: m.tensor(X).masked_scatter(m.tensor([True, False, True]), 1.0))
+
+
+@pytest.mark.parametrize("mask", [[[True], [False]], [True, False, True], [[False, True, True], [True, True, False]]])
+def test_masked_scatter_gradients_go_to_the_unmasked_self_and_the_read_source(mask):
+    def program(m):
+        x, source = leaf(m, X), leaf(m, [[1.0, 2.0, 3.0, 4.0, 5.0]])
+        out = x.masked_scatter(m.tensor(mask), source)
+        (out * m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
+        return out, x.grad, source.grad
+    assert_same(program)
+
+
+def test_masked_scatter_gradient_sums_over_a_broadcast_self():
+    def program(m):
+        x, source = leaf(m, [1.0, 2.0]), leaf(m, [5.0, 6.0, 7.0])
+        out = x.masked_scatter(m.tensor([[True, False], [False, False], [True, True]]), source)
+        (out * m.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).sum().backward()
+        return out, x.grad, source.grad
+    assert_same(program)
+
+
+def test_masked_scatter_in_place_records_its_node_and_refuses_a_leaf():
+    def program(m):
+        x, source = leaf(m, X), leaf(m, [1.0, 2.0, 3.0, 4.0, 5.0])
+        y = x * 1
+        y.masked_scatter_(m.tensor([True, False, True]), source)
+        y.sum().backward()
+        return y, x.grad, source.grad
+    assert_same(program)
+    assert_same(lambda m: leaf(m, [1.0, 2.0]).masked_scatter_(m.tensor([True, False]), m.tensor([3.0])))
