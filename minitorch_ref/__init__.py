@@ -15,7 +15,7 @@ from ._dtype import (
     int8, int16, int32, int64, layout, memory_format, preserve_format, sparse_coo, strided, uint8,
 )
 from ._dtype import float16 as half, float32 as float, float64 as double, int16 as short, int32 as int, int64 as long
-from ._tensor import Tensor, matmul, typename, where
+from ._tensor import Tensor, matmul, typename
 from ._creation import (
     arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace, ones, ones_like,
     rand, rand_like, randint, randn, randn_like, randperm, tensor, tril_indices, triu_indices, zeros, zeros_like,

@@ -484,7 +484,7 @@ __all__ += ["hstack", "vstack", "meshgrid", "row_stack", "dstack", "column_stack
 import warnings  # noqa: E402
 
 from ._dtype import cpp_type_name, torch_type_name  # noqa: E402
-from ._tensor import _MaxResult  # noqa: E402
+from ._tensor import _MaxResult, where as _where  # noqa: E402
 from .autograd import grad_mode, inplace  # noqa: E402
 from .ops import linalg  # noqa: E402
 
@@ -1023,6 +1023,21 @@ for _name in ["any", "all"]:
     globals()[_name] = _with_out(globals()[_name], _name, _write_bool_out)
 for _name in ["max", "min"]:  # (with a dim: out=(values, indices))
     globals()[_name] = _method_out(_name)
+
+
+def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:
+    """`torch.where`; with `out=`, torch's out overload: two tensor values, and out of the result's dtype."""
+    if out is None:
+        return _where(condition, input, other)
+    _require_tensor(input, "where", "input", 2)
+    _require_tensor(other, "where", "other", 3)
+    result = _where(condition, input, other)
+    if isinstance(out, Tensor) and out._data.dtype != result._data.dtype:
+        raise RuntimeError(f"Expected out type to be {torch_type_name(result._data.dtype)} but got "
+                           f"{torch_type_name(out._data.dtype)}")
+    return _write_out(out, result, "where")
+
+
 argwhere = _method("argwhere", unary=True)
 masked_scatter = _method("masked_scatter")
-__all__ += ["argwhere", "masked_scatter"]
+__all__ += ["where", "argwhere", "masked_scatter"]

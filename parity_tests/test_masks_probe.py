@@ -11,8 +11,9 @@ beyond `test_pointwise_probe.py`, `test_indexing_probe.py`, `test_reductions_pro
   dtype errors, a wrongly sized out resized with torch's warning;
 - the long names' in-place forms (`greater_`, `less_equal_`, `not_equal_`...) exist and record the short
   name's node (GtBackward0...), and every in-place comparison names itself (`eq_()`) in its argument errors;
-- `where` warns about a uint8 condition once a process (torch's TORCH_WARN_ONCE), and a condition with one
-  value is torch's parser error listing where's overloads;
+- `where` warns about a uint8 condition once a process (torch's TORCH_WARN_ONCE), a condition with one value
+  is torch's parser error listing where's overloads, and `out=` is torch's out overload (two tensor values, out
+  of the result's dtype, resized with torch's warning, refused when a value requires grad);
 - `argwhere` (missing) is `nonzero`; `masked_scatter` and `masked_scatter_` (missing): row-major filling from
   source, broadcasting (out of place) or expand's error (in place), MaskedScatterBackward0 gradients to self
   and source, torch's checks in its order (dtypes, mask dtype with the uint8 deprecation warning, shapes,
@@ -149,6 +150,32 @@ def test_where_warns_about_a_uint8_condition_once_a_process():
 @pytest.mark.parametrize("value", ["tensor", "number"])
 def test_where_with_a_condition_and_one_value_is_torchs_parser_error(value):
     assert_same(lambda m: m.where(m.tensor([True, False]), m.tensor([1.0, 2.0]) if value == "tensor" else 1.0))
+
+
+@pytest.mark.parametrize("values, out", [
+    (("tensor", "tensor"), ("float32", 2)),
+    (("tensor", "tensor"), ("int64", 2)),  # (out must have the result's dtype)
+    (("tensor", "float64"), ("float32", 2)),
+    (("tensor", "int64"), ("float32", 2)),  # (an int64 0-d tensor promotes as a number)
+    (("tensor", "tensor"), ("float32", 3)),  # (resized, with torch's warning)
+    (("tensor", "tensor"), ("float32", 0)),
+    (("tensor", "number"), ("float32", 2)),  # (the out overload takes tensors only)
+    (("number", "number"), ("float32", 2)),
+    (("grad", "tensor"), ("float32", 2)),
+])
+def test_where_writes_into_out_as_torchs_out_overload(values, out):
+    def value(m, kind, number):
+        if kind == "number":
+            return number
+        if kind == "int64":
+            return m.tensor(number)
+        dtype = m.float64 if kind == "float64" else m.float32
+        return m.tensor([number, number + 1.0], dtype=dtype, requires_grad=kind == "grad")
+
+    assert_same(lambda m: written(m, "where", m.empty(out[1], dtype=getattr(m, out[0])), m.tensor([True, False]),
+                                  value(m, values[0], 1), value(m, values[1], 3)))
+    assert_same(lambda m: written(m, "where", m.empty(2, 2), m.tensor([True, False]), m.tensor([[1.0], [2.0]]),
+                                  m.tensor([3.0, 4.0])))
 
 
 # --------------------------------------------------------------------------- argwhere
