@@ -48,7 +48,7 @@ def _method(name: str, unary: bool = False):
                 return method(input, *args, **kwargs)
             raise TypeError(message.format(_dt.python_type_name(input)))
 
-    fn.__name__ = name
+    fn.__name__ = fn.__qualname__ = name  # (Python's own argument errors name the function as torch's do)
     fn.__doc__ = f"`torch.{name}(input, ...)` = `input.{name}(...)`."
     return fn
 
@@ -86,7 +86,9 @@ def _function_of_two_tensors(name: str):
     (`torch.maximum(x, 2)`: 'other' is position 2, as the method's is position 1)."""
     method = getattr(Tensor, name)
 
-    def fn(input: Tensor, other: Tensor = _MISSING) -> Tensor:
+    def fn(input: Tensor, other: Tensor = _MISSING, *extra: Any) -> Tensor:
+        if extra:
+            raise TypeError(f"{name}() takes 2 positional arguments but {2 + len(extra)} were given")
         _require_tensor(input, name, "input", 1)
         if other is _MISSING:
             raise TypeError(f'{name}() missing 1 required positional arguments: "other"')
@@ -136,9 +138,9 @@ def _function_of_a_tensor_first(name: str):
     else is torch's parser error listing its two overloads."""
     method = getattr(Tensor, name)
 
-    def fn(input: Tensor, other: Any = _MISSING) -> Tensor:
-        if not isinstance(input, Tensor) or not isinstance(other, (Tensor,) + _NUMBERS):
-            raise _invalid_arguments(name, (input,) if other is _MISSING else (input, other),
+    def fn(input: Tensor, other: Any = _MISSING, *extra: Any) -> Tensor:
+        if extra or not isinstance(input, Tensor) or not isinstance(other, (Tensor,) + _NUMBERS):
+            raise _invalid_arguments(name, (input,) if other is _MISSING else (input, other, *extra),
                                      ("Tensor input, Tensor other, *, Tensor out = None",
                                       "Tensor input, Number other, *, Tensor out = None"))
         return method(input, other)
@@ -557,6 +559,8 @@ def _method_out(name: str):
     def fn(input: Tensor, *args: Any, out: Any = None, **kwargs: Any):
         if out is not None and name in ("median", "nanmedian") and not args and "dim" not in kwargs:
             raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')  # (the out= overload's)
+        if out is not None and name == "nonzero" and kwargs.get("as_tuple"):
+            raise RuntimeError("nonzero does not support the out kwarg when as_tuple is True")
         result = method(input, *args, **kwargs)
         return result if out is None else _write_out(out, result, name)
 
@@ -1009,7 +1013,7 @@ def _with_out(function: Any, name: str, write: Any = _write_result_type_out, **o
         result = function(*args, **kwargs)
         return result if out is None else write(out, result, name, **options)
 
-    fn.__name__, fn.__doc__ = name, function.__doc__
+    fn.__name__, fn.__qualname__, fn.__doc__ = name, name, function.__doc__
     return fn
 
 
@@ -1021,8 +1025,38 @@ for _name in ["maximum", "minimum", "fmax", "fmin"]:
     globals()[_name] = _with_out(globals()[_name], _name)
 for _name in ["any", "all"]:
     globals()[_name] = _with_out(globals()[_name], _name, _write_bool_out)
-for _name in ["max", "min"]:  # (with a dim: out=(values, indices))
+def _write_same_dtype_out(out: Any, result: Tensor, name: str) -> Any:
+    """`out=` of clamp and sign: torch wants out in the result's dtype exactly."""
+    if isinstance(out, Tensor) and out._data.dtype != result._data.dtype:
+        raise RuntimeError(f"Found dtype {torch_type_name(out._data.dtype)} but expected "
+                           f"{torch_type_name(result._data.dtype)}")
+    return _write_out(out, result, "clamp" if name == "clip" else name)  # (torch's clip is its clamp)
+
+
+def _write_flags_out(out: Any, result: Tensor, name: str) -> Any:
+    """`out=` of signbit, isposinf and isneginf: a bool tensor only."""
+    if isinstance(out, Tensor) and out._data.dtype != np.bool_:
+        raise RuntimeError(f"{name} does not support non-boolean outputs.")
+    with grad_mode.no_grad():
+        return _write_out(out, result, name)
+
+
+for _name in ["clamp", "clip", "sign", "sgn"]:
+    globals()[_name] = _with_out(globals()[_name], _name, _write_same_dtype_out)
+for _name in ["signbit", "isposinf", "isneginf"]:
+    globals()[_name] = _with_out(globals()[_name], _name, _write_flags_out)
+for _name in ["max", "min", "argmax", "argmin"]:  # (max/min with a dim: out=(values, indices))
     globals()[_name] = _method_out(_name)
+
+
+def masked_select(input: Tensor, mask: Tensor, *, out: Any = None) -> Tensor:
+    """`torch.masked_select`: both arguments tensors (torch's TypeError at their positions), `out=` written."""
+    _require_tensor(input, "masked_select", "input", 1)
+    _require_tensor(mask, "masked_select", "mask", 2)
+    result = input.masked_select(mask)
+    return result if out is None else _write_out(out, result, "masked_select")
+
+
 
 
 def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:

@@ -751,8 +751,9 @@ class Tensor(TensorBase):
     def _compare(self, other: Any, ufunc, name: str, operator: bool = False) -> "Tensor":
         """A comparison with a tensor, a number or a NumPy array. Anything else (a string, a list, None)
         is a TypeError for the method; the operator returns NotImplemented, so that Python falls back as
-        it does for torch: `t == 'a'` is False, `t != None` True, `t < 'a'` a TypeError."""
-        if not isinstance(other, (Tensor, np.ndarray, numbers.Number, np.bool_)):
+        it does for torch: `t == 'a'` is False, `t != None` True, `t < 'a'` a TypeError. A NumPy array is
+        an operand of the operators only (torch's methods refuse it)."""
+        if not isinstance(other, (Tensor, numbers.Number, np.bool_)) and not (operator and isinstance(other, np.ndarray)):
             if operator:
                 return NotImplemented
             raise _invalid_arguments(name, (other,), ("Tensor other", "Number other"), ((Tensor,), (_Number,)))
@@ -2779,7 +2780,8 @@ class Tensor(TensorBase):
 
     def masked_select(self, mask: "Tensor") -> "Tensor":
         """The elements where `mask` (broadcast with self) is True, as a 1-D tensor."""
-        if not isinstance(mask, Tensor) or mask._data.dtype != np.bool_:
+        _require_tensor(mask, "masked_select", "mask", 1)
+        if mask._data.dtype != np.bool_:
             raise RuntimeError("masked_select: expected BoolTensor for mask")
         _check_broadcast(mask._data.shape, self._data.shape)  # (torch broadcasts the mask with self: a is the mask)
         return shape.MaskedSelect.apply(self, mask._data)

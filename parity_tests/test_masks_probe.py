@@ -8,7 +8,11 @@ beyond `test_pointwise_probe.py`, `test_indexing_probe.py`, `test_reductions_pro
   `maximum`/`minimum`/`fmax`/`fmin` and `max`/`min` take torch's `out=`: a comparison's or logical op's bool
   result cast into an out of any dtype (and into one that requires grad: they have no gradient), any/all's only
   into bool or uint8, the others' where torch's casting rule allows, max/min's (values, indices) with torch's
-  dtype errors, a wrongly sized out resized with torch's warning;
+  dtype errors, a wrongly sized out resized with torch's warning; so do `clamp`/`clip`/`sign`/`sgn` (out of the
+  result's dtype only), `signbit`/`isposinf`/`isneginf` (a bool out only) and `argmax`/`argmin` (int64), and
+  `nonzero` refuses `out=` with `as_tuple=True`;
+- the two-operand functions refuse a third positional argument with torch's words, the comparison methods
+  refuse a NumPy array, and `masked_select` of a non-tensor mask is torch's TypeError;
 - the long names' in-place forms (`greater_`, `less_equal_`, `not_equal_`...) exist and record the short
   name's node (GtBackward0...), and every in-place comparison names itself (`eq_()`) in its argument errors;
 - `where` warns about a uint8 condition once a process (torch's TORCH_WARN_ONCE), a condition with one value
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import pytest
 
 from parity_tests.outcomes import assert_matches_torch, fresh_process_warnings
@@ -116,6 +121,58 @@ def test_max_min_over_a_dim_write_values_and_indices_into_out(name, outs):
 @pytest.mark.parametrize("name", ["max", "min"])
 def test_max_min_of_all_elements_write_into_out(name):
     assert_same(lambda m: written(m, name, m.empty(()), m.tensor([[1.0, 3.0], [4.0, 2.0]])))
+
+
+@pytest.mark.parametrize("out", [("float32", False), ("float64", False), ("int64", False), ("float32", True)])
+@pytest.mark.parametrize("name, args", [("clamp", (0, 1)), ("clip", (None, 0.5)), ("sign", ()), ("sgn", ())])
+def test_clamp_and_sign_write_into_an_out_of_the_results_dtype_only(name, args, out):
+    out_dtype, requires_grad = out
+    assert_same(lambda m: written(m, name, m.empty(3, dtype=getattr(m, out_dtype)),
+                                  m.tensor([-1.0, 0.25, 2.0], requires_grad=requires_grad), *args))
+
+
+@pytest.mark.parametrize("out_dtype", ["bool", "float32", "uint8"])
+@pytest.mark.parametrize("name", ["signbit", "isposinf", "isneginf"])
+def test_signbit_isposinf_isneginf_write_into_a_bool_out_only(name, out_dtype):
+    values = [-1.0, float("inf"), float("-inf"), -0.0]
+    assert_same(lambda m: written(m, name, m.empty(4, dtype=getattr(m, out_dtype)), m.tensor(values)))
+    assert_same(lambda m: written(m, name, m.empty(4, dtype=m.bool), m.tensor(values, requires_grad=True)))
+
+
+@pytest.mark.parametrize("out", [("int64", ()), ("int64", (3,)), ("int32", ()), ("float32", ())])
+@pytest.mark.parametrize("args", [(), (0,), (0, True)])
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+def test_argmax_argmin_write_into_an_int64_out(name, args, out):
+    assert_same(lambda m: written(m, name, m.empty(out[1], dtype=getattr(m, out[0])), m.tensor([1.0, 3.0, 3.0]),
+                                  *args))
+
+
+@pytest.mark.parametrize("as_tuple", [True, False])
+def test_nonzero_refuses_out_with_as_tuple(as_tuple):
+    assert_same(lambda m: written(m, "nonzero", m.empty(0, dtype=m.int64), m.tensor([1.0, 0.0]), as_tuple=as_tuple))
+
+
+def test_isnan_has_no_out():
+    """Python's own error names the function, as torch's does."""
+    assert_same(lambda m: written(m, "isnan", m.empty(2, dtype=m.bool), m.tensor([1.0, 0.0])))
+
+
+# --------------------------------------------------------------------------- arguments
+@pytest.mark.parametrize("name", ["eq", "lt", "greater_equal", "logical_and", "logical_xor", "maximum", "fmin",
+                                  "equal"])
+def test_two_operand_functions_refuse_a_third_positional_argument(name):
+    """torch's parser error (comparisons: their overloads) or Python's count of positional arguments."""
+    assert_same(lambda m: getattr(m, name)(m.tensor([1.0, 2.0]), m.tensor([1.0, 2.0]), m.tensor([1.0, 2.0])))
+
+
+@pytest.mark.parametrize("name", ["eq", "lt", "ge", "greater"])
+def test_comparison_methods_refuse_a_numpy_array(name):
+    assert_same(lambda m: getattr(m.tensor([1.0, 2.0]), name)(np.array([1.0, 3.0])))
+
+
+def test_masked_select_of_a_non_tensor_mask_is_torchs_type_error():
+    assert_same(lambda m: m.tensor([1.0, 2.0]).masked_select([True, False]))
+    assert_same(lambda m: m.masked_select(m.tensor([1.0, 2.0]), [True, False]))
 
 
 # --------------------------------------------------------------------------- in-place comparisons
