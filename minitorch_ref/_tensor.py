@@ -751,9 +751,10 @@ class Tensor(TensorBase):
     def _compare(self, other: Any, ufunc, name: str, operator: bool = False) -> "Tensor":
         """A comparison with a tensor, a number or a NumPy array. Anything else (a string, a list, None)
         is a TypeError for the method; the operator returns NotImplemented, so that Python falls back as
-        it does for torch: `t == 'a'` is False, `t != None` True, `t < 'a'` a TypeError. A NumPy array is
-        an operand of the operators only (torch's methods refuse it)."""
-        if not isinstance(other, (Tensor, numbers.Number, np.bool_)) and not (operator and isinstance(other, np.ndarray)):
+        it does for torch: `t == 'a'` is False, `t != None` True, `t < 'a'` a TypeError. A NumPy array is an
+        operand of `==` only, as in torch (`t != array` is True, `t < array` a TypeError, `t.eq(array)` too)."""
+        if not isinstance(other, (Tensor, numbers.Number, np.bool_)) and not (
+                operator and name == "eq" and isinstance(other, np.ndarray)):
             if operator:
                 return NotImplemented
             raise _invalid_arguments(name, (other,), ("Tensor other", "Number other"), ((Tensor,), (_Number,)))
@@ -4892,7 +4893,8 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Tensor:
     if input is None and other is None:
         return _as_tensor(condition).nonzero(as_tuple=True)
     if input is None or other is None:  # (torch has no overload for a condition and one value)
-        raise _invalid_arguments("where", tuple(v for v in (condition, input, other) if v is not None), _WHERE_OVERLOADS)
+        given = tuple(v for v in (condition, input, other) if v is not None)
+        raise _invalid_arguments("where", given, _WHERE_OVERLOADS)
     cond = _as_tensor(condition)
     if cond._data.dtype == np.uint8:  # (still accepted by torch 2.13, with a warning once a process)
         _warn_once("where-uint8", "where received a uint8 condition tensor. This behavior is deprecated and will be "

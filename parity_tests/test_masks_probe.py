@@ -12,7 +12,8 @@ beyond `test_pointwise_probe.py`, `test_indexing_probe.py`, `test_reductions_pro
   result's dtype only), `signbit`/`isposinf`/`isneginf` (a bool out only) and `argmax`/`argmin` (int64), and
   `nonzero` refuses `out=` with `as_tuple=True`;
 - the two-operand functions refuse a third positional argument with torch's words, the comparison methods
-  refuse a NumPy array, and `masked_select` of a non-tensor mask is torch's TypeError;
+  refuse a NumPy array (of the operators, only `==` takes one, as torch's), and `masked_select` of a
+  non-tensor mask is torch's TypeError;
 - the long names' in-place forms (`greater_`, `less_equal_`, `not_equal_`...) exist and record the short
   name's node (GtBackward0...), and every in-place comparison names itself (`eq_()`) in its argument errors;
 - `where` warns about a uint8 condition once a process (torch's TORCH_WARN_ONCE), a condition with one value
@@ -168,6 +169,16 @@ def test_two_operand_functions_refuse_a_third_positional_argument(name):
 @pytest.mark.parametrize("name", ["eq", "lt", "ge", "greater"])
 def test_comparison_methods_refuse_a_numpy_array(name):
     assert_same(lambda m: getattr(m.tensor([1.0, 2.0]), name)(np.array([1.0, 3.0])))
+
+
+@pytest.mark.parametrize("compare", [
+    lambda t, a: t == a, lambda t, a: a == t,  # (element-wise: a tensor)
+    lambda t, a: t != a,  # (torch's != declines an array: Python's fallback, True)
+    lambda t, a: t < a, lambda t, a: t >= a, lambda t, a: a < t, lambda t, a: a > t,  # (Python's TypeError)
+])
+@pytest.mark.parametrize("array", [[1.0, 3.0], 1.5])
+def test_comparison_operators_with_a_numpy_array_as_torchs(compare, array):
+    assert_same(lambda m: compare(m.tensor([1.0, 2.0]), np.array(array)))
 
 
 def test_masked_select_of_a_non_tensor_mask_is_torchs_type_error():
