@@ -15,9 +15,9 @@ import numpy as np
 from . import _dtype as dt
 from ._generator import as_long
 from ._generator import resolve as _random_source
-from ._tensor import (_INT64_LIMIT, Tensor, _Number, _checked_numpy_array, _checked_scalar, _fill_value, _finish,
-                      _infer_array, _int_arg, _int_list, _invalid_arguments, _memory_format, _size_args, _sized,
-                      _type_name)
+from ._tensor import (_INT64_LIMIT, Tensor, _Number, _check_arguments, _check_factory_arguments, _checked_numpy_array,
+                      _checked_scalar, _fill_value, _finish, _infer_array, _int_arg, _int_list, _invalid_arguments,
+                      _memory_format, _size_args, _sized, _type_name)
 from .ops.pointwise import laid_out
 
 
@@ -42,21 +42,6 @@ def as_tensor(data: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, np.ndarray):
         return _finish(_shareable(data), dtype, device, False)
     return _finish(_infer_array(data, dtype), dtype, device, False)
-
-
-def _check_arguments(function: str, dtype: Any, requires_grad: Any) -> None:
-    """torch's type checks of `dtype` (a dtype, or the Python type `float`, `int` or `bool`) and `requires_grad`."""
-    if dtype is not None and not isinstance(dtype, dt.dtype) and dtype not in (builtins.float, builtins.int,
-                                                                                builtins.bool):
-        raise TypeError(f"{function}(): argument 'dtype' must be {dt.PACKAGE}.dtype, not {_type_name(dtype)}")
-    if not isinstance(requires_grad, builtins.bool):
-        raise TypeError(f"{function}(): argument 'requires_grad' must be bool, not {_type_name(requires_grad)}")
-
-
-def _check_factory_arguments(function: str, dtype: Any, requires_grad: Any) -> None:
-    """`_check_arguments` for a factory (`zeros`, `full`, `*_like`), which, unlike `tensor`, reads
-    `requires_grad=None` as False."""
-    _check_arguments(function, dtype, False if requires_grad is None else requires_grad)
 
 
 def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,

@@ -414,6 +414,8 @@ class Tensor(TensorBase):
 
     def type_as(self, other: "Tensor") -> "Tensor":
         """self in other's dtype (`self.to(other.dtype)`)."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"type_as(): argument 'other' (position 1) must be Tensor, not {_type_name(other)}")
         return self.to(other.dtype)
 
     def float(self, memory_format: Any = None) -> "Tensor":
@@ -2823,9 +2825,11 @@ class Tensor(TensorBase):
             mask = mask.expand(*self._data.shape)
         return self._inplace(self.masked_scatter(mask, source))
 
-    def _new(self, fill: Any, shape: tuple, dtype: Any, device: Any, requires_grad: bool) -> "Tensor":
+    def _new(self, fill: Any, shape: tuple, dtype: Any, device: Any, requires_grad: bool, function: str) -> "Tensor":
         """`new_full` and co: `full(shape, fill)` in self's dtype unless `dtype` is given (the fill value
         checked as `full` checks it: -1 wraps around to 255 in uint8, NaN into an integer dtype raises)."""
+        _check_factory_arguments(function, dtype, requires_grad)
+        requires_grad = builtins.bool(requires_grad)  # (None reads as False, as in the factories)
         shape, np_dtype = _sized(shape, dtype or self.dtype)
         array = np.full(shape, _fill_value(fill, np_dtype, math.prod(shape)), np_dtype)
         return _finish(array, None, device, requires_grad)
@@ -2834,22 +2838,25 @@ class Tensor(TensorBase):
                   requires_grad: bool = False) -> "Tensor":
         """Zeros of the size (`new_zeros(2, 3)`, `new_zeros((2, 3))`, `new_zeros(size=(2, 3))`), with this
         tensor's dtype unless `dtype` is given."""
-        return self._new(0, _size_args("new_zeros", sizes, size), dtype, device, requires_grad)
+        return self._new(0, _size_args("new_zeros", sizes, size), dtype, device, requires_grad, "new_zeros")
 
     def new_ones(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> "Tensor":
-        return self._new(1, _size_args("new_ones", sizes, size), dtype, device, requires_grad)
+        return self._new(1, _size_args("new_ones", sizes, size), dtype, device, requires_grad, "new_ones")
 
     def new_empty(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> "Tensor":
-        return self._new(0, _size_args("new_empty", sizes, size), dtype, device, requires_grad)  # (values unset)
+        return self._new(0, _size_args("new_empty", sizes, size), dtype, device, requires_grad,
+                         "new_empty")  # (values unset)
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> "Tensor":
-        return self._new(fill_value, _int_list(size, "new_full", sym_int=True), dtype, device, requires_grad)
+        return self._new(fill_value, _int_list(size, "new_full", sym_int=True), dtype, device, requires_grad,
+                         "new_full")
 
     def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
         """A new tensor of `data` (always a copy, never part of a graph) with this tensor's dtype by default."""
+        _check_arguments("new_tensor", dtype, requires_grad)
         if isinstance(data, Tensor):
             warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
                           "or sourceTensor.detach().clone().requires_grad_(True), rather than "
@@ -3333,6 +3340,21 @@ def _int_arg(value: Any, function: str | None, argument: str = "dim", position: 
 # ---------------------------------------------------------------- making tensors from data
 # The building blocks of minitorch_ref's creation functions (_creation.py) and of Tensor.new_*:
 # they live here, beside Tensor, so that both can use them without an import cycle.
+def _check_arguments(function: str, dtype: Any, requires_grad: Any) -> None:
+    """torch's type checks of `dtype` (a dtype, or the Python type `float`, `int` or `bool`) and `requires_grad`."""
+    if dtype is not None and not isinstance(dtype, dt.dtype) and dtype not in (builtins.float, builtins.int,
+                                                                                builtins.bool):
+        raise TypeError(f"{function}(): argument 'dtype' must be {dt.PACKAGE}.dtype, not {_type_name(dtype)}")
+    if not isinstance(requires_grad, builtins.bool):
+        raise TypeError(f"{function}(): argument 'requires_grad' must be bool, not {_type_name(requires_grad)}")
+
+
+def _check_factory_arguments(function: str, dtype: Any, requires_grad: Any) -> None:
+    """`_check_arguments` for a factory (`zeros`, `full`, `*_like`), which, unlike `tensor`, reads
+    `requires_grad=None` as False."""
+    _check_arguments(function, dtype, False if requires_grad is None else requires_grad)
+
+
 def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
     if device is not None:
         dt.device(device)  # only the CPU exists: a clear error otherwise
