@@ -8,6 +8,7 @@ the default float dtype (float32), where NumPy would give float64.
 from __future__ import annotations
 
 import builtins
+import operator
 import re
 from typing import Any
 
@@ -217,7 +218,15 @@ class iinfo:
 
 
 class Size(tuple):
-    """A shape: a tuple that prints like `minitorch_ref.Size([3, 4])`."""
+    """A shape: a tuple that prints like `minitorch_ref.Size([3, 4])`.
+
+    Made from an iterable of ints, as torch's: a NumPy integer is kept, a bool, a one-element integer
+    tensor or another object with `__index__` becomes an int; anything else is a TypeError. (A tensor's
+    own shape, already ints, is made with `tuple.__new__` and skips the check.)
+    """
+
+    def __new__(cls, sizes: Any = ()) -> "Size":
+        return tuple.__new__(cls, [_size_item(item, i) for i, item in enumerate(sizes)])
 
     def __repr__(self) -> str:
         return f"{PACKAGE}.Size([{', '.join(map(str, self))}])"
@@ -232,19 +241,32 @@ class Size(tuple):
 
     def __getitem__(self, item):
         result = tuple.__getitem__(self, item)
-        return Size(result) if isinstance(item, slice) else result
+        return tuple.__new__(Size, result) if isinstance(item, slice) else result
 
-    # a Size joined with a tuple, or repeated, is a Size again (as torch.Size)
+    # a Size joined with a tuple, or repeated, is a Size again (as torch.Size); a list is not a tuple
     def __add__(self, other):
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {python_type_name(other)}) to {PACKAGE}.Size")
         return Size(tuple.__add__(self, other))
 
     def __radd__(self, other):
-        return Size(tuple(other) + tuple(self))
+        return Size(tuple(other) + tuple(self)) if isinstance(other, tuple) else NotImplemented
 
     def __mul__(self, n):
-        return Size(tuple.__mul__(self, n))
+        return tuple.__new__(Size, tuple.__mul__(self, n))
 
     __rmul__ = __mul__
+
+
+def _size_item(item: Any, position: int) -> Any:
+    """One length of a `Size`: an int (a NumPy integer kept as it is), read with `__index__` if need be."""
+    if type(item) is int or isinstance(item, np.integer):
+        return item
+    try:
+        return operator.index(item)
+    except TypeError:
+        raise TypeError(f"{PACKAGE}.Size() takes an iterable of 'int' (item {position} is "
+                        f"'{python_type_name(item)}')") from None
 
 
 class layout:

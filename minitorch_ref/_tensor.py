@@ -125,13 +125,13 @@ class Tensor(TensorBase):
     # ------------------------------------------------------------------ attributes
     @property
     def shape(self) -> dt.Size:
-        return dt.Size(self._data.shape)
+        return tuple.__new__(dt.Size, self._data.shape)  # (ints already: no check)
 
     def size(self, dim: int | None = None):
         """The shape, or the length of one dim. (Unlike most methods, which let a 0-d tensor take
         dim 0 or -1, `size(dim)` refuses any dim of a 0-d tensor, as torch does.)"""
         if dim is None:
-            return dt.Size(self._data.shape)
+            return tuple.__new__(dt.Size, self._data.shape)  # (ints already: no check)
         dim = _int_arg(dim, "size")
         if self._data.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
