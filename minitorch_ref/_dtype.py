@@ -38,6 +38,12 @@ class dtype:
     def __reduce__(self):
         return (_dtype_by_name, (self.name,))
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set once, in `__init__` (`_category` last): a dtype's attributes are read-only after, as torch's."""
+        if hasattr(self, "_category"):
+            raise AttributeError(f"attribute '{name}' of '{PACKAGE}.dtype' objects is not writable")
+        object.__setattr__(self, name, value)
+
 
 float16 = dtype("float16", np.float16)
 float32 = dtype("float32", np.float32)

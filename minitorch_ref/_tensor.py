@@ -2991,7 +2991,9 @@ def _check_assigned_grad(t: Tensor, grad: Any) -> None:
     elif isinstance(grad, Tensor):
         shape, dtype = grad._data.shape, grad._data.dtype
     else:
-        raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(grad).__name__}")
+        raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {_type_name(grad)}")
+    if grad is t:
+        raise RuntimeError("can't assign Variable as its own grad")
     if shape != t._data.shape:
         raise RuntimeError(f"attempting to assign a gradient of size '{list(shape)}' to a tensor of size "
                            f"'{list(t._data.shape)}'. Please ensure that the gradient and the tensor are the same size")
