@@ -340,7 +340,12 @@ class Tensor(TensorBase):
         return self._data.tolist()
 
     def __float__(self) -> float:
-        return builtins.float(self._one_element())
+        """The number; like torch, it warns when the tensor requires grad (its value leaves the graph),
+        though `item()` and `int()` do not."""
+        value = self._one_element()
+        if self._requires_grad and grad_mode._enabled:
+            warnings.warn(_SCALAR_OF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return builtins.float(value)
 
     def __int__(self) -> int:
         return builtins.int(self._one_element())
