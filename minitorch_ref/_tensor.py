@@ -331,6 +331,11 @@ class Tensor(TensorBase):
         array = self.numpy() if dtype is None else self.numpy().astype(dtype, copy=False)
         return array.copy() if copy else array
 
+    def __array_wrap__(self, array: np.ndarray) -> "Tensor":  # (torch's one-argument form: NumPy 2 warns of it)
+        """A NumPy function's result on tensors (`np.exp(t)`) as a tensor sharing its array, as torch gives it;
+        a bool result becomes uint8 there (a workaround torch kept)."""
+        return Tensor._make(array.astype(np.uint8) if array.dtype == np.bool_ else array)
+
     def item(self):
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
