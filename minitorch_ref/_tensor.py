@@ -171,7 +171,8 @@ class Tensor(TensorBase):
     def get_device(self) -> int:
         return -1  # (torch's answer for a CPU tensor)
 
-    is_sparse = False
+    is_sparse = is_quantized = is_meta = False
+    layout = dt.strided  # (dense, always: a row-sparse gradient is another class)
 
     @property
     def ndim(self) -> int:
