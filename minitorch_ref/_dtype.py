@@ -17,10 +17,21 @@ import numpy as np
 PACKAGE = "minitorch_ref"
 
 
-class dtype:
+class _ReadOnly:
+    """Attributes set in `__init__` only (which ends with `_set_up = True`), read-only after, as on torch's C types."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_set_up", False):
+            raise AttributeError(f"attribute '{name}' of '{PACKAGE}.{type(self).__name__}' objects is not writable")
+        object.__setattr__(self, name, value)
+
+
+class dtype(_ReadOnly):
     """A tensor element type, printed as `minitorch_ref.float32` (torch prints `torch.float32`)."""
 
-    __slots__ = ("name", "numpy_dtype", "is_floating_point", "is_signed", "itemsize", "_category")
+    __slots__ = ("name", "numpy_dtype", "is_floating_point", "is_signed", "itemsize", "_category", "_set_up")
     is_complex = False  # (no complex dtypes here)
 
     def __init__(self, name: str, numpy_dtype) -> None:
@@ -31,18 +42,13 @@ class dtype:
         self.is_signed = kind in "fi"
         self.itemsize = self.numpy_dtype.itemsize
         self._category = {"b": 0, "u": 1, "i": 1, "f": 2}[kind]
+        self._set_up = True
 
     def __repr__(self) -> str:
         return f"{PACKAGE}.{self.name}"
 
     def __reduce__(self):
         return (_dtype_by_name, (self.name,))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        """Set once, in `__init__` (`_category` last): a dtype's attributes are read-only after, as torch's."""
-        if hasattr(self, "_category"):
-            raise AttributeError(f"attribute '{name}' of '{PACKAGE}.dtype' objects is not writable")
-        object.__setattr__(self, name, value)
 
 
 float16 = dtype("float16", np.float16)
@@ -168,13 +174,16 @@ def python_type_name(value: Any) -> str:
 
 
 def _dtype_argument(function: str, type_) -> dtype:
+    """A dtype, or the Python type `float`, `int` or `bool` read as one (float64, int64, bool), as torch reads them."""
+    if type_ in _PY_TYPES:
+        return _PY_TYPES[type_]
     if not isinstance(type_, dtype):
         raise TypeError(f"{function}(): argument 'type' (position 1) must be {PACKAGE}.dtype, not "
                         f"{python_type_name(type_)}")
     return type_
 
 
-class finfo:
+class finfo(_ReadOnly):
     """The limits of a floating point dtype, as `torch.finfo` gives them (`finfo(float32).eps`).
 
     `eps` is the gap between 1.0 and the next float, `tiny` (= `smallest_normal`) the smallest
@@ -183,7 +192,8 @@ class finfo:
     """
 
     def __init__(self, type: dtype = float32) -> None:  # (torch's argument is named `type`; default float32)
-        if not _dtype_argument("finfo", type).is_floating_point:
+        type = _dtype_argument("finfo", type)
+        if not type.is_floating_point:
             raise TypeError(f"{PACKAGE}.finfo() requires a floating point input type. Use {PACKAGE}.iinfo to handle "
                             f"'{PACKAGE}.finfo'")
         info = np.finfo(type.numpy_dtype)
@@ -191,6 +201,7 @@ class finfo:
         self.eps, self.max, self.min = builtins.float(info.eps), builtins.float(info.max), builtins.float(info.min)
         self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
         self.resolution = 10.0 ** -info.precision  # (a Python float: float(np.float32(1e-06)) is not 1e-06)
+        self._set_up = True
 
     def __repr__(self) -> str:  # numbers as C++ streams print them (6 significant digits, like %g)
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
@@ -202,17 +213,19 @@ class finfo:
     __hash__ = None  # (unhashable, as torch's)
 
 
-class iinfo:
+class iinfo(_ReadOnly):
     """The limits of an integer dtype, as `torch.iinfo` gives them: `bits`, `min`, `max` (Python ints), `dtype`."""
 
     def __init__(self, type: dtype) -> None:
-        if _dtype_argument("iinfo", type) is bool_:
+        type = _dtype_argument("iinfo", type)
+        if type is bool_:
             raise TypeError(f"{PACKAGE}.bool is not supported by {PACKAGE}.iinfo")
         if type.is_floating_point:
             raise TypeError(f"{PACKAGE}.iinfo() requires an integer input type. Use {PACKAGE}.finfo to handle "
                             f"'{PACKAGE}.iinfo'")
         info = np.iinfo(type.numpy_dtype)
         self.bits, self.min, self.max, self.dtype = info.bits, builtins.int(info.min), builtins.int(info.max), type.name
+        self._set_up = True
 
     def __repr__(self) -> str:  # (printed as floats, like torch's: int32's max is 2.14748e+09)
         return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
