@@ -16,8 +16,8 @@ from . import _dtype as dt
 from ._generator import as_long
 from ._generator import resolve as _random_source
 from ._tensor import (_INT64_LIMIT, Tensor, _Number, _check_arguments, _check_factory_arguments, _checked_numpy_array,
-                      _checked_scalar, _fill_value, _finish, _infer_array, _int_arg, _int_list, _invalid_arguments,
-                      _memory_format, _size_args, _sized, _type_name)
+                      _checked_scalar, _fill_number, _fill_value, _finish, _infer_array, _int_arg, _int_list,
+                      _invalid_arguments, _memory_format, _size_args, _sized, _type_name)
 from .ops.pointwise import laid_out
 
 
@@ -148,15 +148,6 @@ def full(size: Sequence, fill_value: Any, *, dtype: Any = None, device: Any = No
     shape, np_dtype = _sized(shape, dtype)
     return _finish(np.full(shape, _fill_value(fill_value, np_dtype, _numel(shape)), np_dtype), None, device,
                    requires_grad)
-
-
-def _fill_number(value: Any, function: str) -> Any:
-    """torch's parser: a fill value is a Number, or a 0-d tensor read as its number."""
-    if isinstance(value, Tensor) and value.ndim == 0:
-        return value.item()
-    if not isinstance(value, _Number):
-        raise TypeError(f"{function}(): argument 'fill_value' (position 2) must be Number, not {_type_name(value)}")
-    return value
 
 
 def _numel(shape: tuple) -> int:

@@ -319,10 +319,16 @@ class Tensor(TensorBase):
             raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
         self._data = array
 
+    @data.deleter
+    def data(self) -> None:
+        raise RuntimeError("Deleting tensor data is not allowed. Delete tensor instead!")
+
     # ------------------------------------------------------------------ conversion
     def numpy(self, *, force: bool = False) -> np.ndarray:
         """The underlying array (shared memory, like torch); refused for a tensor that requires grad while
         the graph is recorded (under `no_grad` nothing could reach the graph through the array)."""
+        if type(force) is not builtins.bool:
+            raise TypeError(f"numpy(): argument 'force' must be bool, not {_type_name(force)}")
         if self._requires_grad and not force and grad_mode._enabled:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self._data
@@ -2862,8 +2868,8 @@ class Tensor(TensorBase):
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> "Tensor":
-        return self._new(fill_value, _int_list(size, "new_full", sym_int=True), dtype, device, requires_grad,
-                         "new_full")
+        return self._new(_fill_number(fill_value, "new_full"), _int_list(size, "new_full", sym_int=True), dtype,
+                         device, requires_grad, "new_full")
 
     def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
         """A new tensor of `data` (always a copy, never part of a graph) with this tensor's dtype by default."""
@@ -3366,6 +3372,15 @@ def _check_factory_arguments(function: str, dtype: Any, requires_grad: Any) -> N
     """`_check_arguments` for a factory (`zeros`, `full`, `*_like`), which, unlike `tensor`, reads
     `requires_grad=None` as False."""
     _check_arguments(function, dtype, False if requires_grad is None else requires_grad)
+
+
+def _fill_number(value: Any, function: str) -> Any:
+    """torch's parser: a fill value is a Number, or a 0-d tensor read as its number."""
+    if isinstance(value, Tensor) and value.ndim == 0:
+        return value.item()
+    if not isinstance(value, _Number):
+        raise TypeError(f"{function}(): argument 'fill_value' (position 2) must be Number, not {_type_name(value)}")
+    return value
 
 
 def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Tensor:

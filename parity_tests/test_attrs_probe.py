@@ -6,8 +6,11 @@ What this proves, beyond `test_tensor_protocol.py`, `test_tensor_api.py` and `te
   `type_as` takes a tensor only;
 - `Size(...)` takes an iterable of ints as torch's: a NumPy integer kept, a bool or a one-element integer
   tensor read as an int, anything else a TypeError naming the item; `Size + list` is refused;
-- `t.grad = ...` names a NumPy array's type as torch does, and refuses the tensor itself;
-- a dtype's attributes are read-only;
+- `new_full`'s fill value is a Number (or a 0-d tensor), with torch's TypeError otherwise;
+- `t.grad = ...` names a NumPy array's type as torch does, and refuses the tensor itself; `del t.data` and
+  `numpy(force=<not a bool>)` raise torch's errors;
+- the attributes of a dtype, a `finfo` and an `iinfo` are read-only; `finfo`/`iinfo` take the Python types
+  `float`, `int`, `bool` as torch does (float64, int64, bool);
 - `float(t)` (and so `complex(t)`, `"%f" % t`) warns when t requires grad and a graph is recorded, as torch
   does, once a process (compared in fresh processes); `int(t)` and `item()` do not;
 - a NumPy ufunc on a tensor (`np.exp(t)`) gives a tensor sharing its result, bool results as uint8, with
@@ -44,6 +47,9 @@ NEW = {
     "new_tensor(requires_grad=None)": lambda m: _vector(m).new_tensor([1.0], requires_grad=None),
     "new_tensor(requires_grad=1)": lambda m: _vector(m).new_tensor([1.0], requires_grad=1),
     "new_tensor(dtype=str)": lambda m: _vector(m).new_tensor([1.0], dtype="float64"),
+    "new_full(fill_value=str)": lambda m: _vector(m).new_full((2,), "a"),
+    "new_full(fill_value=None)": lambda m: _vector(m).new_full((2,), None),
+    "new_full(fill_value=1-d tensor)": lambda m: _vector(m).new_full((2,), m.tensor([1.0])),
     "type_as(float)": lambda m: _vector(m).type_as(1.0),
     "type_as(ndarray)": lambda m: _vector(m).type_as(np.zeros(1)),
     "type_as(list)": lambda m: _vector(m).type_as([1]),
@@ -128,6 +134,40 @@ def test_grad_setter_errors(case):
 @pytest.mark.parametrize("attribute", ["is_signed", "is_floating_point", "itemsize", "is_complex"])
 def test_dtype_attributes_are_read_only(attribute):
     assert_matches_torch(lambda m: (setattr(m.float32, attribute, False), m.float32.is_signed))
+
+
+@pytest.mark.parametrize("info, attribute", [("finfo", "eps"), ("finfo", "bits"), ("finfo", "dtype"), ("iinfo", "max"),
+                                             ("iinfo", "bits")])
+def test_finfo_and_iinfo_fields_are_read_only(info, attribute):
+    assert_matches_torch(lambda m: (lambda i: (setattr(i, attribute, 1), getattr(i, attribute)))(
+        getattr(m, info)(m.float32 if info == "finfo" else m.int32)))
+
+
+INFO_OF_PYTHON_TYPES = {  # (read as float64, int64 and bool, as torch reads them)
+    "finfo(float)": lambda m: (lambda i: (i.bits, i.eps, i.max, i.dtype))(m.finfo(float)),
+    "iinfo(int)": lambda m: (lambda i: (i.bits, i.min, i.max, i.dtype))(m.iinfo(int)),
+    "finfo(int)": lambda m: m.finfo(int),
+    "finfo(bool)": lambda m: m.finfo(bool),
+    "iinfo(bool)": lambda m: m.iinfo(bool),
+    "iinfo(float)": lambda m: m.iinfo(float),
+}
+
+
+@pytest.mark.parametrize("case", list(INFO_OF_PYTHON_TYPES))
+def test_finfo_and_iinfo_of_python_types(case):
+    _assert_same(INFO_OF_PYTHON_TYPES[case])
+
+
+CONVERSIONS = {
+    "numpy(force=1)": lambda m: _vector(m).numpy(force=1),
+    "numpy(force=None)": lambda m: _vector(m, requires_grad=True).numpy(force=None),
+    "del t.data": lambda m: delattr(_vector(m), "data"),
+}
+
+
+@pytest.mark.parametrize("case", list(CONVERSIONS))
+def test_conversion_argument_errors(case):
+    _assert_same(CONVERSIONS[case])
 
 
 # --------------------------------------------------------------------------- float() of a tensor that requires grad
