@@ -125,13 +125,13 @@ class Tensor(TensorBase):
     # ------------------------------------------------------------------ attributes
     @property
     def shape(self) -> dt.Size:
-        return tuple.__new__(dt.Size, self._data.shape)  # (ints already: no check)
+        return _as_size(dt.Size, self._data.shape)
 
     def size(self, dim: int | None = None):
         """The shape, or the length of one dim. (Unlike most methods, which let a 0-d tensor take
         dim 0 or -1, `size(dim)` refuses any dim of a 0-d tensor, as torch does.)"""
         if dim is None:
-            return tuple.__new__(dt.Size, self._data.shape)  # (ints already: no check)
+            return _as_size(dt.Size, self._data.shape)
         dim = _int_arg(dim, "size")
         if self._data.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
@@ -4722,6 +4722,7 @@ def _scalar_into(value: Any, np_dtype: np.dtype) -> np.ndarray:
 
 
 _type_name = dt.python_type_name
+_as_size = tuple.__new__  # (a tensor's shape as a Size without Size's check of its items: they are ints already)
 
 
 def _check_may_require_grad(t: Tensor, requires_grad: bool) -> None:
