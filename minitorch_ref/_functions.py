@@ -24,7 +24,7 @@ __all__ = [
     "index_select", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_not", "logical_xor",
     "isnan", "isinf", "isfinite", "allclose", "equal", "all", "any", "mm", "dot", "numel", "clone", "detach",
     "reciprocal", "masked_fill", "maximum", "minimum", "broadcast_to", "is_complex", "is_floating_point", "is_nonzero",
-    "is_inference", "select", "take", "addcmul", "addcdiv", "dist", "kthvalue", "topk",
+    "is_signed", "is_inference", "select", "take", "addcmul", "addcdiv", "dist", "kthvalue", "topk",
 ]
 
 
@@ -55,7 +55,7 @@ def _method(name: str, unary: bool = False):
 
 _UNARY = ["neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "t", "logical_not", "isnan", "isinf",
           "isfinite", "numel", "clone", "detach", "reciprocal", "is_complex", "is_floating_point", "is_nonzero",
-          "is_inference"]
+          "is_signed", "is_inference"]
 for _name in _UNARY:
     globals()[_name] = _method(_name, unary=True)
 for _name in ["pow", "sum", "mean", "max", "min", "argmax", "argmin",

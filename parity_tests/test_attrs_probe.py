@@ -15,7 +15,7 @@ What this proves, beyond `test_tensor_protocol.py`, `test_tensor_api.py` and `te
   does, once a process (compared in fresh processes); `int(t)` and `item()` do not;
 - a NumPy ufunc on a tensor (`np.exp(t)`) gives a tensor sharing its result, bool results as uint8, with
   NumPy 2's warning about the one-argument `__array_wrap__` (torch's form);
-- `layout`, `is_quantized`, `is_meta` are there.
+- `layout`, `is_quantized`, `is_meta` and the function `is_signed(t)` are there.
 """
 from __future__ import annotations
 
@@ -156,6 +156,19 @@ INFO_OF_PYTHON_TYPES = {  # (read as float64, int64 and bool, as torch reads the
 @pytest.mark.parametrize("case", list(INFO_OF_PYTHON_TYPES))
 def test_finfo_and_iinfo_of_python_types(case):
     _assert_same(INFO_OF_PYTHON_TYPES[case])
+
+
+IS_SIGNED = {  # (the function torch has beside the method)
+    "dtypes": lambda m: [m.is_signed(m.ones(1, dtype=d))
+                         for d in (m.float16, m.float32, m.int8, m.int64, m.uint8, m.bool)],
+    "list": lambda m: m.is_signed([1]),
+    "ndarray": lambda m: m.is_signed(np.ones(1)),
+}
+
+
+@pytest.mark.parametrize("case", list(IS_SIGNED))
+def test_is_signed_function(case):
+    _assert_same(IS_SIGNED[case])
 
 
 CONVERSIONS = {
