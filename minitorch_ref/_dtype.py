@@ -272,7 +272,9 @@ class Size(tuple):
         return Size(tuple(other) + tuple(self)) if isinstance(other, tuple) else NotImplemented
 
     def __mul__(self, n):
-        return tuple.__new__(Size, tuple.__mul__(self, n))
+        if not hasattr(builtins.type(n), "__index__"):  # (Python's words for a tuple, with torch's type name)
+            raise TypeError(f"can't multiply sequence by non-int of type '{python_type_name(n)}'")
+        return tuple.__new__(Size, tuple.__mul__(self, operator.index(n)))
 
     __rmul__ = __mul__
 

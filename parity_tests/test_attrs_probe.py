@@ -98,10 +98,15 @@ def test_size_takes_an_iterable_of_ints(case):
 SIZE_OPERATIONS = {
     "Size + list": lambda m: m.Size([2]) + [3],
     "Size + None": lambda m: m.Size([2]) + None,
+    "Size * float": lambda m: m.Size([2]) * 1.5,
+    "float * Size": lambda m: 1.5 * m.Size([2]),
+    "Size * str": lambda m: m.Size([2]) * "a",
+    "Size * None": lambda m: m.Size([2]) * None,
 }
 SIZE_GUARDS = {  # (what stays a Size, and what is still accepted)
     "Size + tuple": lambda m: (lambda s: (s, type(s).__name__))(m.Size([2]) + (3,)),
     "tuple + Size": lambda m: (lambda s: (s, type(s).__name__))((3,) + m.Size([2])),
+    "Size * tensor": lambda m: (lambda s: (s, type(s).__name__))(m.Size([2]) * m.tensor(2)),
     "Size * 2, slice": lambda m: [type(s).__name__ for s in (m.Size([2]) * 2, 2 * m.Size([2]), m.Size([2, 3])[1:])],
     "shape": lambda m: (lambda s: (s, type(s).__name__, [type(n).__name__ for n in s]))(m.ones(2, 3).shape),
 }
