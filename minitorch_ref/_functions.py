@@ -53,16 +53,15 @@ def _method(name: str, unary: bool = False):
     return fn
 
 
-_UNARY = ["neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "t", "logical_not", "isnan", "isinf",
+_UNARY = ["neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "t", "isnan", "isinf",
           "isfinite", "numel", "clone", "detach", "reciprocal", "is_complex", "is_floating_point", "is_nonzero",
           "is_signed", "is_inference"]
 for _name in _UNARY:
     globals()[_name] = _method(_name, unary=True)
-for _name in ["pow", "sum", "mean", "max", "min", "argmax", "argmin",
-              "softmax", "log_softmax", "squeeze", "gather", "index_select", "allclose", "all", "any", "mm", "dot",
-              "masked_fill", "select", "take"]:
+for _name in ["sum", "mean", "softmax", "log_softmax", "squeeze", "gather", "index_select", "allclose", "mm",
+              "dot", "masked_fill", "select", "take"]:
     globals()[_name] = _method(_name)
-_tensor_pow = pow
+_tensor_pow = _method("pow")  # (`pow` itself, further down, also takes a number first)
 _MISSING = object()  # (an argument not given: torch's parser checks the others' types first)
 
 
@@ -78,7 +77,6 @@ def _clamp_function(name: str):
     return fn
 
 
-clamp, clip = _clamp_function("clamp"), _clamp_function("clip")
 
 
 def _function_of_two_tensors(name: str):
@@ -164,12 +162,11 @@ def lerp(input: Tensor, end: Tensor, weight: Any = _MISSING) -> Tensor:
 
 for _name in ["add", "sub", "mul", "div", "divide", "subtract", "multiply"]:
     globals()[_name] = _function_taking_a_number_first(_name)
-for _name in ["eq", "ne", "lt", "le", "gt", "ge", "fmod", "copysign", "not_equal", "less", "less_equal", "greater",
-              "greater_equal"]:
+for _name in ["fmod", "copysign"]:
     globals()[_name] = _function_of_a_tensor_first(_name)
-for _name in ["maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or", "logical_xor", "atan2", "arctan2",
-              "hypot", "logaddexp", "logaddexp2", "ldexp", "equal"]:
+for _name in ["atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "ldexp", "equal"]:
     globals()[_name] = _function_of_two_tensors(_name)
+# (comparisons, maximum/minimum, logical ops, clamp, max/min/argmax/argmin and sign take `out=`: made below)
 
 
 # The shape functions read their sizes and dims one position after the methods (input is position 1),
@@ -315,8 +312,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None)
 
 
 # --- functions added for issue 12 ---
-_ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix",
-                  "sign"]
+_ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix"]
 _ISSUE12 = ["argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "vdot", "addmm", "addmv", "addbmm", "baddbmm",
             "det", "inverse", "cross", "kron", "tril", "triu", "narrow", "chunk", "unbind", "movedim",
             "moveaxis", "prod", "var", "std", "aminmax", "mode", "norm", "round", "nan_to_num", "clamp_min",
@@ -568,7 +564,7 @@ def _method_out(name: str):
     return fn
 
 
-for _name in ["median", "nanmedian", "diag", "scatter", "scatter_add", "index_add", "masked_select", "nonzero"]:
+for _name in ["median", "nanmedian", "diag", "scatter", "scatter_add", "index_add", "nonzero"]:
     globals()[_name] = _method_out(_name)
 unique = _method("unique")
 
@@ -672,7 +668,7 @@ __all__ += ["median", "nanmedian", "unique", "diag", "repeat_interleave", "scatt
 # --- issue 12, third part ---
 _ISSUE12C_UNARY = ["msort", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin",
                    "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "log10", "exp2", "erfc", "frac", "deg2rad",
-                   "rad2deg", "sgn", "sinc", "trace"]
+                   "rad2deg", "sinc", "trace"]
 _ISSUE12C = ["logit", "nansum", "nanmean", "diagonal"]
 for _name in _ISSUE12C_UNARY:
     globals()[_name] = _method(_name, unary=True)
@@ -807,13 +803,10 @@ def _shift_function(name: str, ufunc):
 bitwise_left_shift = _shift_function("bitwise_left_shift", np.left_shift)
 bitwise_right_shift = _shift_function("bitwise_right_shift", np.right_shift)
 bitwise_not = _method("bitwise_not", unary=True)
-signbit = _method("signbit", unary=True)
 negative = _method("negative", unary=True)
 absolute = _method("absolute", unary=True)
 positive = _method("positive", unary=True)
 isreal = _method("isreal", unary=True)
-isposinf = _method("isposinf", unary=True)
-isneginf = _method("isneginf", unary=True)
 
 
 def _dtype_argument(value: Any, fn: str, name: str, position: int) -> np.dtype:
@@ -1017,14 +1010,6 @@ def _with_out(function: Any, name: str, write: Any = _write_result_type_out, **o
     return fn
 
 
-_NO_GRADIENT_WITH_OUT = ["eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater",
-                         "greater_equal", "logical_and", "logical_or", "logical_xor", "logical_not"]
-for _name in _NO_GRADIENT_WITH_OUT:
-    globals()[_name] = _with_out(globals()[_name], _name, differentiable=False)
-for _name in ["maximum", "minimum", "fmax", "fmin"]:
-    globals()[_name] = _with_out(globals()[_name], _name)
-for _name in ["any", "all"]:
-    globals()[_name] = _with_out(globals()[_name], _name, _write_bool_out)
 def _write_same_dtype_out(out: Any, result: Tensor, name: str) -> Any:
     """`out=` of clamp and sign: torch wants out in the result's dtype exactly."""
     if isinstance(out, Tensor) and out._data.dtype != result._data.dtype:
@@ -1041,10 +1026,21 @@ def _write_flags_out(out: Any, result: Tensor, name: str) -> Any:
         return _write_out(out, result, name)
 
 
-for _name in ["clamp", "clip", "sign", "sgn"]:
-    globals()[_name] = _with_out(globals()[_name], _name, _write_same_dtype_out)
+for _name in ["eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater", "greater_equal"]:
+    globals()[_name] = _with_out(_function_of_a_tensor_first(_name), _name, differentiable=False)
+for _name in ["logical_and", "logical_or", "logical_xor"]:
+    globals()[_name] = _with_out(_function_of_two_tensors(_name), _name, differentiable=False)
+logical_not = _with_out(_method("logical_not", unary=True), "logical_not", differentiable=False)
+for _name in ["maximum", "minimum", "fmax", "fmin"]:
+    globals()[_name] = _with_out(_function_of_two_tensors(_name), _name)
+for _name in ["any", "all"]:
+    globals()[_name] = _with_out(_method(_name), _name, _write_bool_out)
+for _name in ["clamp", "clip"]:
+    globals()[_name] = _with_out(_clamp_function(_name), _name, _write_same_dtype_out)
+for _name in ["sign", "sgn"]:
+    globals()[_name] = _with_out(_method(_name, unary=True), _name, _write_same_dtype_out)
 for _name in ["signbit", "isposinf", "isneginf"]:
-    globals()[_name] = _with_out(globals()[_name], _name, _write_flags_out)
+    globals()[_name] = _with_out(_method(_name, unary=True), _name, _write_flags_out)
 for _name in ["max", "min", "argmax", "argmin"]:  # (max/min with a dim: out=(values, indices))
     globals()[_name] = _method_out(_name)
 
@@ -1055,8 +1051,6 @@ def masked_select(input: Tensor, mask: Tensor, *, out: Any = None) -> Tensor:
     _require_tensor(mask, "masked_select", "mask", 2)
     result = input.masked_select(mask)
     return result if out is None else _write_out(out, result, "masked_select")
-
-
 
 
 def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:
@@ -1074,4 +1068,4 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
 
 argwhere = _method("argwhere", unary=True)
 masked_scatter = _method("masked_scatter")
-__all__ += ["where", "argwhere", "masked_scatter"]
+__all__ += ["where", "argwhere", "masked_scatter", "sign", "sgn"]
