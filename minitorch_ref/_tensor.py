@@ -1728,7 +1728,10 @@ class Tensor(TensorBase):
         np_dtype = _result_dtype(self, tensor1, tensor2)
         if np_dtype == np.bool_:
             raise NotImplementedError(f"\"{name}_cpu_out\" not implemented for 'Bool'")
-        value = builtins.float(value) if np_dtype.kind == "f" else builtins.int(value)  # (as the kernel's scalar_t)
+        # value as the kernel holds it (its scalar_t; float for float16), with torch's overflow check: -1 wraps
+        # to 255 in uint8, -0.5 or 300 into uint8 and 1e39 into float32 raise
+        held = _checked_scalar(value, np.dtype(np.float32) if np_dtype == np.float16 else np_dtype)[()]
+        value = builtins.float(held) if np_dtype.kind == "f" else held
         return op.apply(_cast(self, np_dtype), _cast(tensor1, np_dtype), _cast(tensor2, np_dtype), value)
 
     def dist(self, other: "Tensor", p: Any = 2) -> "Tensor":

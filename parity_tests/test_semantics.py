@@ -201,6 +201,20 @@ CASES = {
                                                          1 / (-2.0 % m.tensor([1.0, -1.0, 2.0]))),
     "atan2-grad-at-origin": lambda m: _backward_grads(
         m, lambda m, y, x: m.atan2(y, x), [[0.0, -0.0, 0.0, 1.0, INF], [0.0, 0.0, -0.0, INF, 2.0]]),
+    # addcmul's value as its kernel holds it, checked as c10's checked_convert (thorough fuzz seed 393)
+    "addcmul-uint8-value-minus-one-wraps": lambda m: m.addcmul(m.zeros(2, dtype=m.uint8), m.ones(2, dtype=m.uint8),
+                                                              m.full((2,), 3, dtype=m.uint8), value=-1),
+    "addcmul-uint8-negative-float-value-error": lambda m: m.zeros(2, dtype=m.uint8).addcmul(
+        m.ones(2, dtype=m.uint8), m.ones(2, dtype=m.uint8), value=-0.5),
+    "addcmul-uint8-value-300-error": lambda m: m.zeros(2, dtype=m.uint8).addcmul(
+        m.ones(2, dtype=m.uint8), m.ones(2, dtype=m.uint8), value=300.0),
+    "addcmul-bool-and-uint8-value-error": lambda m: m.addcmul(m.tensor(False), m.tensor(False),
+                                                             m.tensor(0, dtype=m.uint8), value=-0.5),
+    "addcmul-int8-value-truncated": lambda m: m.full((2,), 5, dtype=m.int8).addcmul(
+        m.ones(2, dtype=m.int8), m.ones(2, dtype=m.int8), value=-2.5),
+    "addcmul-float32-value-beyond-range-error": lambda m: m.zeros(2).addcmul(m.ones(2), m.ones(2), value=1e39),
+    "addcmul-float16-value-held-as-float": lambda m: m.zeros(2, dtype=m.float16).addcmul(
+        m.ones(2, dtype=m.float16), m.ones(2, dtype=m.float16), value=1e39),
     "lerp-long-error": lambda m: m.lerp(m.tensor([1, 2]), m.tensor([3, 4]), 0.3),
     "lerp-bool-error": lambda m: m.tensor([True]).lerp(m.tensor([False]), 0.5),
     "lerp-shape-error-before-kernel": lambda m: m.tensor([1, 2]).lerp(m.tensor([1, 2, 3]), 0.5),
