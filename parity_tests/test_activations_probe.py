@@ -292,8 +292,25 @@ def test_dropout_family_arguments(name, p, training, inplace):
         z = x * 1
         y = getattr(m.nn.functional, name)(z, p, training, inplace)
         y.sum().backward()
-        return y if not inplace or name != "dropout3d" else y.detach(), x.grad, y is z
+        return y, x.grad, y is z
     assert_matches_torch(program)
+
+
+@pytest.mark.parametrize("training, p", [(True, 0.5), (False, 0.5), (True, 0.0), (True, 1.0)])
+@pytest.mark.parametrize("name, shape", [("dropout1d", (3, 4)), ("dropout3d", (3, 2, 4, 5))])
+def test_unbatched_feature_dropout_in_place_unsqueezes_and_squeezes_the_input(name, shape, training, p):
+    """An unbatched input to dropout1d/3d in place: torch's `input.unsqueeze_(0)`, the dropout in place,
+    `squeeze_(0)`: the input itself comes back, with those nodes (SqueezeBackward4) and versions."""
+    def program(m):
+        m.manual_seed(0)
+        x = m.ones(shape, requires_grad=True)
+        z = x * 2
+        y = getattr(m.nn.functional, name)(z, p, training, True)
+        y.sum().backward()
+        return y, y is z, z._version, x.grad
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (dropout3d's warning for 4 dims: tested below)
+        assert_matches_torch(program)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

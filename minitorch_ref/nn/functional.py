@@ -183,18 +183,14 @@ def _warn_feature_dropout_dims(name: str, ndim: int, spatial: int) -> None:
 
 def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, batched: bool) -> Tensor:
     """torch's feature_dropout on the input, given a batch dim of 1 first if it has none (a view then, even
-    without dropout; in place, the input itself: torch unsqueezes and squeezes it in place)."""
+    without dropout; in place, the input itself, unsqueezed and squeezed in place as torch does)."""
     name = "feature_dropout_" if inplace else "feature_dropout"
     if batched:
         return _dropout(name, input, p, training, inplace, feature=True)
-    batch = input.unsqueeze(0)
-    out = _dropout(name, batch, p, training, False, feature=True)
-    if not inplace:
-        return out.squeeze(0)
-    if out is batch:
-        return input
-    _check_inplace(input)
-    return input._inplace(out.squeeze(0))
+    if inplace:
+        _dropout(name, input.unsqueeze_(0), p, training, True, feature=True)
+        return input.squeeze_(0)
+    return _dropout(name, input.unsqueeze(0), p, training, False, feature=True).squeeze(0)
 
 
 def _dropout(kernel: str, input: Tensor, p: float, training: bool, inplace: bool, feature: bool = False,
