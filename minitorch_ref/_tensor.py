@@ -407,7 +407,7 @@ class Tensor(TensorBase):
         memory_format = _memory_format(kwargs.pop("memory_format", None), "to")
         target = to_args_dtype(args, kwargs)
         if target is None or target.numpy_dtype == self._data.dtype:
-            keep = not copy and memory_format in ("preserve_format", _suggested_format(self._data))
+            keep = not copy and memory_format in ("preserve_format", pointwise.suggested_format(self._data))
             return self if keep else pointwise.ToCopy.apply(self, self._data.dtype, memory_format)
         if target.numpy_dtype.kind not in "fc":  # integers and bools have no gradient: the result leaves the graph
             return pointwise.ToCopy.apply(self.detach(), target.numpy_dtype, memory_format)
@@ -493,13 +493,13 @@ class Tensor(TensorBase):
     def contiguous(self, memory_format: Any = dt.contiguous_format) -> "Tensor":
         """self if laid out in `memory_format` already, else a copy that is (torch's default: row-major)."""
         memory_format = _memory_format(memory_format, "contiguous", none_allowed=False)
-        return self if _in_memory_format(self._data, memory_format) else pointwise.Clone.apply(self, memory_format)
+        return self if pointwise.in_memory_format(self._data, memory_format) else pointwise.Clone.apply(self, memory_format)
 
     def is_contiguous(self, *, memory_format: Any = dt.contiguous_format) -> bool:
         """Whether the tensor is laid out in `memory_format`: row-major (the default, and what torch reads
         preserve_format as), or channels_last (4-d only)."""
         memory_format = _memory_format(memory_format, "is_contiguous", none_allowed=False)
-        return _in_memory_format(self._data, "contiguous_format" if memory_format == "preserve_format" else
+        return pointwise.in_memory_format(self._data, "contiguous_format" if memory_format == "preserve_format" else
                                  memory_format)
 
     def __repr__(self) -> str:
@@ -2951,38 +2951,6 @@ def _memory_format(memory_format: Any, function: str, none_allowed: bool = True)
         raise TypeError(f"{function}(): argument 'memory_format' must be {dt.PACKAGE}.memory_format, not "
                         f"{_type_name(memory_format)}")
     return memory_format.name
-
-
-def _suggested_format(array: np.ndarray) -> str:
-    """The memory format torch reads from a layout (`suggest_memory_format`): channels_last for a 4-d tensor
-    stored so, else contiguous_format (a transposed matrix too: `to` then keeps it as it is)."""
-    channels_last = not array.flags.c_contiguous and _in_memory_format(array, "channels_last")
-    return "channels_last" if channels_last else "contiguous_format"
-
-
-def _in_memory_format(array: np.ndarray, memory_format: str) -> bool:
-    """Whether `array` is laid out in `memory_format` already (any layout is preserved)."""
-    if memory_format == "contiguous_format":
-        return array.flags.c_contiguous
-    if memory_format == "channels_last":
-        return _channels_last_strides(array.shape, [step // array.itemsize for step in array.strides])
-    return True
-
-
-def _channels_last_strides(shape: tuple, strides: list) -> bool:
-    """torch's channels_last test (`compute_channels_last_contiguous_2d`): 4 dims whose strides, read
-    in the order C, W, H, N and skipping dims of size 1, are a row-major (N, H, W, C) array's. NumPy
-    keeps no strides for an empty array (all 0): an empty tensor is never channels_last here, where
-    torch's is when it was made so."""
-    if len(shape) != 4:
-        return False
-    expected = 1
-    for d in (1, 3, 2, 0):
-        if shape[d] != 1:
-            if strides[d] != expected:
-                return False
-            expected *= shape[d]
-    return True
 
 
 def to_args_dtype(args: tuple, kwargs: dict) -> "dt.dtype | None":

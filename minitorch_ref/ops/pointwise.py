@@ -455,6 +455,37 @@ class ClampTensor(Function):
         return grad_a, grad_low, grad_high
 
 
+def is_channels_last(array: np.ndarray) -> bool:
+    """torch's channels_last test (`compute_channels_last_contiguous_2d`): 4 dims whose strides, read
+    in the order C, W, H, N and skipping dims of size 1, are a row-major (N, H, W, C) array's. NumPy
+    keeps no strides for an empty array (all 0): an empty tensor is never channels_last here, where
+    torch's is when it was made so."""
+    if array.ndim != 4:
+        return False
+    expected = 1
+    for d in (1, 3, 2, 0):
+        if array.shape[d] != 1:
+            if array.strides[d] != expected * array.itemsize:
+                return False
+            expected *= array.shape[d]
+    return True
+
+
+def in_memory_format(array: np.ndarray, memory_format: str) -> bool:
+    """Whether `array` is laid out in `memory_format` already (any layout is preserved)."""
+    if memory_format == "contiguous_format":
+        return array.flags.c_contiguous
+    if memory_format == "channels_last":
+        return is_channels_last(array)
+    return True
+
+
+def suggested_format(array: np.ndarray) -> str:
+    """The memory format torch reads from a layout (`suggest_memory_format`): channels_last for a 4-d tensor
+    stored so, else contiguous_format (a transposed matrix too: `to` then keeps it as it is)."""
+    return "channels_last" if not array.flags.c_contiguous and is_channels_last(array) else "contiguous_format"
+
+
 def laid_out(array: np.ndarray, memory_format: str = "preserve_format") -> np.ndarray:
     """A copy of `array` in torch's memory format: "preserve_format" keeps its layout (NumPy's order "K"),
     "contiguous_format" is row-major, "channels_last" (4-d only) stores each pixel's channels together (NHWC)."""

@@ -9,7 +9,7 @@ from .. import _dtype as dt
 from ..autograd.engine import sum_to_shape
 from ..autograd.function import Function, ViewFunction, memory_owner
 from ..autograd.inplace import Positions
-from .pointwise import opmath
+from .pointwise import opmath, suggested_format
 
 
 _VIEW_ERROR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans across "
@@ -382,11 +382,6 @@ class IndexPutFill(IndexPut):
     node_name = "FillBackward3"
 
 
-def _channels_last(a: np.ndarray) -> bool:
-    """Whether torch would suggest channels_last for `a`: 4-D, laid out NHWC and not row-major."""
-    return a.ndim == 4 and not a.flags.c_contiguous and a.transpose(0, 2, 3, 1).flags.c_contiguous
-
-
 class Cat(Function):
     """Join along `dim`. A legacy empty input (shape (0,)) is skipped, as torch, yet still gets its
     gradient: an empty one. The result is row-major unless every input is channels_last (torch's rule;
@@ -398,7 +393,7 @@ class Cat(Function):
         kept = [a for a, legacy in zip(arrays, ctx.legacy) if not legacy] or arrays[:1]
         ctx.dim, ctx.splits = dim, np.cumsum([a.shape[dim] for a in kept])[:-1]
         out = np.concatenate(kept, axis=dim)
-        return out if all(_channels_last(a) for a in kept) else np.ascontiguousarray(out)
+        return out if all(suggested_format(a) == "channels_last" for a in kept) else np.ascontiguousarray(out)
 
     @staticmethod
     def backward(ctx, grad):
@@ -411,7 +406,7 @@ class Stack(Function):
     def forward(ctx, dim, *arrays):
         ctx.dim = dim
         out = np.stack(arrays, axis=dim)  # (row-major unless every input is channels_last, as Cat)
-        return out if all(_channels_last(a) for a in arrays) else np.ascontiguousarray(out)
+        return out if all(suggested_format(a) == "channels_last" for a in arrays) else np.ascontiguousarray(out)
 
     @staticmethod
     def backward(ctx, grad):
