@@ -514,14 +514,22 @@ def _write_out(out: Any, result: Any, name: str) -> Any:
     return out
 
 
-def _write_cast_out(out: Any, result: Tensor, name: str) -> Tensor:
-    """`out=` of cat and stack: the result cast to out's dtype where torch's casting rule allows (the refusal
-    names cat, which torch's stack calls)."""
-    if isinstance(out, Tensor) and out._data.dtype != result._data.dtype and not result._requires_grad:
+def _cast_for_out(out: Any, result: Tensor, refusal: Any) -> Tensor:
+    """`result` in the dtype of the tensor `out` where torch's casting rule allows it, else `refusal()` is
+    raised (each function words it its own way)."""
+    if isinstance(out, Tensor) and out._data.dtype != result._data.dtype:
         if not _dt.can_cast(result._data.dtype, out._data.dtype):
-            raise TypeError(f"{PACKAGE}.cat(): input types can't be cast to the desired output type "
-                            f"{torch_type_name(out._data.dtype)}")
+            raise refusal()
         result = result.to(out.dtype)
+    return result
+
+
+def _write_cast_out(out: Any, result: Tensor, name: str) -> Tensor:
+    """`out=` of cat and stack: the result cast to out's dtype (not a result that requires grad: `_write_out`
+    refuses it) where torch's casting rule allows (the refusal names cat, which torch's stack calls)."""
+    if not result._requires_grad:
+        result = _cast_for_out(out, result, lambda: TypeError(
+            f"{PACKAGE}.cat(): input types can't be cast to the desired output type {torch_type_name(out._data.dtype)}"))
     return _write_out(out, result, name)
 
 
@@ -979,11 +987,9 @@ __all__ += _SORTING + _SORTING_WITH_OUT + ["histc", "searchsorted", "bucketize",
 def _write_result_type_out(out: Any, result: Tensor, name: str, differentiable: bool = True) -> Any:
     """`out=` of a pointwise op: the result cast into out's dtype where torch's casting rule allows (a bool
     result into any dtype); an op without gradient (a comparison) takes an `out` that requires grad."""
-    if isinstance(out, Tensor) and out._data.dtype != result._data.dtype:
-        if not _dt.can_cast(result._data.dtype, out._data.dtype):
-            raise RuntimeError(f"result type {torch_type_name(result._data.dtype)} can't be cast to the desired "
-                               f"output type {torch_type_name(out._data.dtype)}")
-        result = result.to(out.dtype)
+    result = _cast_for_out(out, result, lambda: RuntimeError(
+        f"result type {torch_type_name(result._data.dtype)} can't be cast to the desired output type "
+        f"{torch_type_name(out._data.dtype)}"))
     if differentiable:
         return _write_out(out, result, name)
     with grad_mode.no_grad():
