@@ -2,7 +2,7 @@
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .activation import SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, ReLU6
 from .activation import CELU, GLU, Softmax2d, Softmin, Softsign, Threshold
-from .container import ModuleDict, ModuleList, Sequential
+from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv1d, Conv2d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
@@ -27,3 +27,4 @@ __all__ += ["Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d"]
 __all__ += ["KLDivLoss"]
 __all__ += ["CELU", "Threshold", "Softsign", "GLU", "Softmin", "Softmax2d", "CosineSimilarity", "PairwiseDistance"]
 __all__ += ["Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
+__all__ += ["ParameterList", "ParameterDict"]

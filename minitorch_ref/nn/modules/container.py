@@ -1,12 +1,15 @@
-"""Containers: `Sequential` (layers applied in order) and `ModuleList` (a list whose modules get registered)."""
+"""Containers: `Sequential` (layers applied in order), `ModuleList`/`ModuleDict` (a list/dict whose modules get
+registered) and `ParameterList`/`ParameterDict` (a list/dict whose tensors get registered as parameters)."""
 from __future__ import annotations
 
 import itertools
 import operator
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from ..._tensor import Tensor, typename
+from ..parameter import Parameter
 from .module import Module, _addindent
 
 
@@ -228,11 +231,204 @@ class ModuleDict(Module):
         if not isinstance(modules, Iterable):
             raise TypeError(f"ModuleDict.update should be called with an iterable of key/value pairs, but got "
                             f"{type(modules).__name__}")
-        if isinstance(modules, (Mapping, ModuleDict)):
-            modules = modules.items()
-        for j, pair in enumerate(modules):
-            if not isinstance(pair, Iterable):
-                raise TypeError(f"ModuleDict update sequence element #{j} should be Iterable; is{type(pair).__name__}")
-            if len(pair) != 2:
-                raise ValueError(f"ModuleDict update sequence element #{j} has length {len(pair)}; 2 is required")
-            self[pair[0]] = pair[1]
+        pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else _pairs(modules, "ModuleDict")
+        for key, module in pairs:
+            self[key] = module
+
+
+def _pairs(items: Iterable, container: str) -> Iterator[tuple[Any, Any]]:
+    """The (key, value) pairs of `update(items)`, each checked when reached, with torch's errors."""
+    for j, pair in enumerate(items):
+        if not isinstance(pair, Iterable):
+            raise TypeError(f"{container} update sequence element #{j} should be Iterable; is{type(pair).__name__}")
+        if len(pair) != 2:
+            raise ValueError(f"{container} update sequence element #{j} has length {len(pair)}; 2 is required")
+        yield pair[0], pair[1]
+
+
+def _entry_line(key: Any, value: Any, tensor_type: Callable[[Tensor], Any]) -> str:
+    """One line of a ParameterList/ParameterDict repr: `(key): Parameter containing: [<type> of size 3x4]`
+    (`tensor_type`: the dtype for the list, the tensor's typename for the dict, as torch prints them)."""
+    if not isinstance(value, Tensor):
+        return f"  ({key}): Object of type: {type(value).__name__}"
+    kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+    size = "x".join(str(n) for n in value.shape)
+    return f"  ({key}): {kind} containing: [{tensor_type(value)} of size {size}]"
+
+
+def _as_parameter(value: Any) -> Any:
+    """A tensor put into a ParameterList/ParameterDict becomes a Parameter (other values are kept as they are)."""
+    return Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else value
+
+
+class ParameterList(Module):
+    """A Python list whose tensors are registered as parameters (named "0", "1", ...); it holds other values too.
+
+    Entries are attributes named by their index, so a Parameter lands in `_parameters`, a Module in `_modules`
+    and anything else in the instance's `__dict__`, as torch's does; a plain tensor is made a Parameter.
+    """
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self.extend(values)
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        if isinstance(idx, slice):
+            part = type(self)()  # (then appended to, as torch's: a subclass's own append runs)
+            for i in range(*idx.indices(len(self))):
+                part.append(self[i])
+            return part
+        return getattr(self, str(_abs_index(idx, len(self))))
+
+    def __setitem__(self, idx: int, value: Any) -> None:
+        """Every entry is added here: the one place a tensor is made a Parameter."""
+        setattr(self, str(_abs_index(idx, len(self))), _as_parameter(value))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self[i] for i in range(len(self)))
+
+    def __iadd__(self, values: Iterable[Any]) -> "ParameterList":
+        return self.extend(values)
+
+    def append(self, value: Any) -> "ParameterList":
+        self._size += 1  # (first, as torch: a value that cannot be a Parameter leaves the list one longer)
+        self[self._size - 1] = value
+        return self
+
+    def extend(self, values: Iterable[Any]) -> "ParameterList":
+        if not isinstance(values, Iterable) or isinstance(values, Tensor):  # (never a tensor's rows)
+            raise TypeError(f"ParameterList.extend should be called with an iterable, but got {type(values).__name__}")
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(_entry_line(i, value, lambda t: t.dtype) for i, value in enumerate(self))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ParameterList should not be called.")
+
+
+class ParameterDict(Module):
+    """An ordered dict whose tensors are registered as parameters under their keys; it holds other values too.
+
+    As torch's: entries are attributes named by their key (so keys are strings), a plain tensor is made a
+    Parameter, and a plain `dict` given to the constructor or `update` is added in sorted key order.
+    """
+
+    def __init__(self, parameters: Any = None) -> None:
+        super().__init__()
+        self._keys: dict[str, None] = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    @staticmethod
+    def _checked(key: Any) -> str:
+        if not isinstance(key, str):
+            raise TypeError("Index given to ParameterDict cannot be used as a key as it is not a string (type is "
+                            f"'{type(key).__name__}'). Open an issue on github if you need non-string keys.")
+        return key
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, self._checked(key))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        """Every entry is added here: the one place a tensor is made a Parameter."""
+        self._keys[key] = None  # (before the check, as torch: a bad key is listed all the same)
+        setattr(self, self._checked(key), _as_parameter(value))
+
+    def __delitem__(self, key: str) -> None:
+        del self._keys[key]
+        delattr(self, self._checked(key))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __reversed__(self) -> Iterator[str]:
+        return reversed(self._keys)
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._keys
+
+    def copy(self) -> "ParameterDict":
+        """A new ParameterDict holding the same values (not copies of them), in the same order."""
+        return ParameterDict(OrderedDict((k, self[k]) for k in self._keys))
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def clear(self) -> None:
+        for key in list(self._keys):
+            del self[key]
+
+    def pop(self, key: str) -> Any:
+        value = self[key]
+        del self[key]
+        return value
+
+    def popitem(self) -> tuple[str, Any]:
+        """The last (key, value) added, removed."""
+        key, _ = self._keys.popitem()  # (empty: the dict's KeyError, as torch's)
+        self._keys[key] = None
+        return key, self.pop(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def fromkeys(self, keys: Iterable[str], default: Any = None) -> "ParameterDict":
+        """A new ParameterDict with `default` under each key (a method of the instance, as torch's)."""
+        return ParameterDict((k, default) for k in keys)
+
+    def keys(self):
+        return self._keys.keys()
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        return ((k, self[k]) for k in self._keys)
+
+    def values(self) -> Iterator[Any]:
+        return (self[k] for k in self._keys)
+
+    def update(self, parameters: Any) -> None:
+        """Add (or replace) entries from a mapping or an iterable of (key, value) pairs: in their order, but a
+        plain dict's in sorted key order (torch's rule, from before dicts were ordered)."""
+        if not isinstance(parameters, Iterable):
+            raise TypeError(f"ParametersDict.update should be called with an iterable of key/value pairs, but got "
+                            f"{type(parameters).__name__}")
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs = parameters.items()
+        elif isinstance(parameters, Mapping):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = _pairs(parameters, "ParameterDict")
+        for key, value in pairs:
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return "\n".join(_entry_line(key, value, typename) for key, value in self.items())
+
+    def __call__(self, input: Any) -> Any:
+        raise RuntimeError("ParameterDict should not be called.")
+
+    def __or__(self, other: "ParameterDict") -> "ParameterDict":
+        merged = self.copy()
+        merged.update(other)
+        return merged
+
+    def __ror__(self, other: "ParameterDict") -> "ParameterDict":
+        merged = other.copy()
+        merged.update(self)
+        return merged
+
+    def __ior__(self, other: "ParameterDict") -> "ParameterDict":
+        self.update(other)
+        return self
