@@ -7,6 +7,6 @@
 from . import functional, init, utils
 from .modules import *  # noqa: F401,F403
 from .modules import __all__ as _module_names
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 
-__all__ = ["Parameter", "functional", "init", "utils", *_module_names]
+__all__ = ["Parameter", "Buffer", "functional", "init", "utils", *_module_names]

@@ -5,6 +5,7 @@ A module keeps three ordered dicts, filled by plain attribute assignment:
     self.fc = nn.Linear(4, 2)            # -> self._modules["fc"]
     self.w = nn.Parameter(torch.ones(3)) # -> self._parameters["w"]
     self.register_buffer("mask", t)      # -> self._buffers["mask"] (state, not learned)
+    self.mask = nn.Buffer(t)             # the same
 
 Everything else is a walk over that tree: `parameters()` for the optimizer,
 `state_dict()` for saving (keys are the attribute paths, "fc.weight"), `train()/eval()`
@@ -24,7 +25,7 @@ from ..._sparse import RowSparseGrad
 from ..._tensor import Tensor, to_args_dtype, typename
 from ...autograd.grad_mode import no_grad
 from ...autograd.tensor_base import RemovableHandle
-from ..parameter import Parameter
+from ..parameter import Buffer, Parameter
 
 _PKG = dt.PACKAGE
 
@@ -195,11 +196,12 @@ class Module:
                 raise TypeError(f"cannot assign '{typename(value)}' as child module '{name}' "
                                 f"({_PKG}.nn.Module or None expected)")
             d["_modules"][name] = None
-        elif d.get("_buffers") is not None and name in d["_buffers"]:
+        elif isinstance(value, Buffer) or (d.get("_buffers") is not None and name in d["_buffers"]):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{typename(value)}' as buffer '{name}' "
-                                f"({_PKG}.Tensor or None expected)")
-            d["_buffers"][name] = value
+                                f"({_PKG}.nn.Buffer, {_PKG}.Tensor or None expected)")
+            persistent = value.persistent if isinstance(value, Buffer) else name not in self._non_persistent_buffers_set
+            self.register_buffer(name, value, persistent)
         else:
             object.__setattr__(self, name, value)
 
