@@ -401,22 +401,21 @@ class Module:
                 p.grad._data[...] = 0
 
     # ------------------------------------------------------------------ dtype / device
-    def _apply_to_arrays(self, convert: Callable[[np.ndarray], np.ndarray]) -> "Module":
-        """Convert every parameter (in place: the same Parameter objects, so an optimizer keeps working),
-        its gradient, and every buffer. An array that `convert` returns unchanged (already of the dtype)
-        stays shared, as torch's `Tensor.to` returns the tensor itself."""
+    def _apply_dtype(self, new_dtype: Callable[[np.dtype], np.dtype]) -> "Module":
+        """Give every parameter (in place: the same Parameter objects, so an optimizer keeps working), its
+        gradient, and every buffer the dtype `new_dtype(its dtype)`. A tensor already of that dtype stays as
+        it is, as torch's `Tensor.to` returns the tensor itself; a buffer is converted by `Tensor.to`, so one
+        that requires grad records it (ToCopyBackward0), as torch's."""
         for module in self.modules():
             for param in module._parameters.values():
                 if param is None:
                     continue
-                param._data = convert(param._data)
+                param._data = param._data.astype(new_dtype(param._data.dtype), copy=False)
                 if isinstance(param.grad, Tensor):
-                    param.grad._data = convert(param.grad._data)
+                    param.grad._data = param.grad._data.astype(new_dtype(param.grad._data.dtype), copy=False)
             for name, buf in module._buffers.items():
-                if buf is not None:
-                    converted = convert(buf._data)
-                    if converted is not buf._data:
-                        module._buffers[name] = Tensor._make(converted)
+                if buf is not None and new_dtype(buf._data.dtype) != buf._data.dtype:
+                    module._buffers[name] = buf.to(dt.from_numpy_dtype(new_dtype(buf._data.dtype)))
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> "Module":
@@ -432,7 +431,7 @@ class Module:
         return self._to_float(target.numpy_dtype)
 
     def _to_float(self, np_dtype: np.dtype) -> "Module":
-        return self._apply_to_arrays(lambda a: a.astype(np_dtype, copy=False) if a.dtype.kind == "f" else a)
+        return self._apply_dtype(lambda dtype: np_dtype if dtype.kind == "f" else dtype)
 
     def float(self) -> "Module":
         return self._to_float(np.dtype(np.float32))
@@ -449,7 +448,7 @@ class Module:
         target = Tensor._make(np.empty(0, np.float32)).type(dst_type).dtype
         if not target.is_floating_point and any(p.requires_grad for p in self.parameters()):
             raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
-        return self._apply_to_arrays(lambda a: a.astype(target.numpy_dtype, copy=False))
+        return self._apply_dtype(lambda dtype: target.numpy_dtype)
 
     def cpu(self) -> "Module":
         return self
