@@ -362,18 +362,21 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None, 
     return _finish(np.eye(*shape, dtype=np_dtype), None, device, requires_grad)
 
 
-def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
     """The (2, N) coordinates, row by row, of the lower triangle of a row x col matrix (on and below
     diagonal `offset`): `m[tuple(tril_indices(...))]` picks what `m.tril(offset)` keeps."""
-    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype, device)
+    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype, device, requires_grad)
 
 
-def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
     """The (2, N) coordinates of the upper triangle (on and above diagonal `offset`), row by row."""
-    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype, device)
+    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype, device, requires_grad)
 
 
-def _triangle_indices(name: str, indices: Any, row: Any, col: Any, offset: Any, dtype: Any, device: Any) -> Tensor:
+def _triangle_indices(name: str, indices: Any, row: Any, col: Any, offset: Any, dtype: Any, device: Any,
+                      requires_grad: bool) -> Tensor:
     row, col, offset = _int_arg(row, name, "row", 1), _int_arg(col, name, "col", 2), _int_arg(offset, name, "offset", 3)
     np_dtype = np.dtype(np.int64) if dtype is None else dt.to_numpy_dtype(dtype)
     if np_dtype not in (np.int32, np.int64):  # (torch's kernel: int and long only)
@@ -381,7 +384,7 @@ def _triangle_indices(name: str, indices: Any, row: Any, col: Any, offset: Any, 
     for argument, value in (("row", row), ("col", col)):
         if value < 0:
             raise RuntimeError(f"{argument} must be non-negative, got{value}")
-    return _finish(np.stack(indices(row, offset, col)).astype(np_dtype).reshape(2, -1), None, device, False)
+    return _finish(np.stack(indices(row, offset, col)).astype(np_dtype).reshape(2, -1), None, device, requires_grad)
 
 
 # ---------------------------------------------------------------- *_like: t's shape, dtype and layout

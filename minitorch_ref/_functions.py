@@ -314,7 +314,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None)
 # --- functions added for issue 12 ---
 _ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix"]
 _ISSUE12 = ["argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "vdot", "addmm", "addmv", "addbmm", "baddbmm",
-            "det", "inverse", "cross", "kron", "tril", "triu", "narrow", "chunk", "unbind", "movedim",
+            "det", "inverse", "cross", "tril", "triu", "narrow", "chunk", "unbind", "movedim",
             "moveaxis", "prod", "var", "std", "aminmax", "mode", "norm", "round", "nan_to_num", "clamp_min",
             "clamp_max"]
 _READING_INT_LISTS = ["amax", "amin", "logsumexp", "roll"]  # (torch counts the input as position 1 here)
@@ -727,15 +727,32 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
     return _isclose(input, other, rtol, atol, equal_nan)
 
 
-def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None, *,
+         out: Any = None) -> Tensor:
     """`torch.diff(input, n=1, dim=-1, prepend=None, append=None)`: the n-th forward difference along dim."""
     _require_tensor(input, "diff", "input", 1)
-    return _diff(input, n, dim, prepend, append)
+    result = _diff(input, n, dim, prepend, append)
+    return result if out is None else _write_out(out, result, "diff")
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     _require_tensor(input, "bincount", "input", 1)
-    return _bincount(input, weights, minlength)
+    if weights is not None:
+        _require_tensor(weights, "bincount", "weights", 2)
+    return _bincount(input, weights, _int_arg(minlength, "bincount", "minlength", 3))
+
+
+def kron(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
+    """The Kronecker product (see `Tensor.kron`), written into `out` if given."""
+    _require_tensor(input, "kron", "input", 1)
+    _require_tensor(other, "kron", "other", 2)
+    result = input.kron(other)
+    return result if out is None else _write_out(out, result, "kron")
+
+
+def rot90(input: Tensor, k: int = 1, dims: Sequence = (0, 1)) -> Tensor:
+    _require_tensor(input, "rot90", "input", 1)
+    return input.rot90(_int_arg(k, "rot90", "k", 2), dims)
 
 
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
@@ -857,15 +874,15 @@ def result_type(tensor: Any, other: Any) -> Any:
     return _dt.from_numpy_dtype(_dt.result_type(*(_fold(g) for g in groups)))
 
 
-__all__ += ["isclose", "diff", "bincount", "unflatten", "floor_divide", "true_divide", "remainder", "bitwise_and",
-            "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not", "signbit",
-            "positive", "isreal", "negative", "absolute",
+__all__ += ["isclose", "diff", "bincount", "kron", "rot90", "unflatten", "floor_divide", "true_divide", "remainder",
+            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not",
+            "signbit", "positive", "isreal", "negative", "absolute",
             "subtract", "multiply", "not_equal", "less", "less_equal", "greater", "greater_equal",
             "isposinf", "isneginf", "promote_types", "can_cast", "result_type"]
 
 
 # --- sorting, searching and running ops (the sorting probe) ---
-_SORTING = ["unique_consecutive", "diag_embed", "fliplr", "flipud", "rot90"]
+_SORTING = ["unique_consecutive", "diag_embed", "fliplr", "flipud"]
 _SORTING_WITH_OUT = ["cummax", "cummin", "logcumsumexp"]
 for _name in _SORTING:
     globals()[_name] = _method(_name)
@@ -874,7 +891,7 @@ for _name in ["sort"] + _SORTING_WITH_OUT:  # (sort: in place of its plain form,
 
 
 def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0, *, out: Any = None) -> Tensor:
-    """Counts of `input`'s values in `bins` equal bins over [min, max] (the data's range when both are 0)."""
+    """Counts of `input`'s values in `bins` equal bins over [min, max] (the data's range when they are equal)."""
     _require_tensor(input, "histc", "input", 1)
     result = input._histc(bins, min, max, 2)
     return result if out is None else _write_out(out, result, "histc")
@@ -905,10 +922,14 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     _require_tensor(sorted_sequence, "searchsorted", "sorted_sequence", 1)
     values = input if isinstance(input, Tensor) else _as_tensor(input)
     right = _search_side(right, side)
-    _check_search(sorted_sequence, values, isinstance(input, Tensor), sorter)
+    _check_search(sorted_sequence, values, sorter)
     if sorted_sequence._data.dtype == np.bool_:
         raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     index_dtype = np.int32 if out_int32 else np.int64
+    if isinstance(out, Tensor) and out._data.dtype != index_dtype:
+        raise RuntimeError(f"{PACKAGE}.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or "
+                           "Long(int64) depending on whether out_int32 flag is True, but we got output tensor's dtype "
+                           f"{torch_type_name(out._data.dtype)} and out_int32 flag is {out_int32}")
     order = None if sorter is None else sorter._data
     result = pointwise.NoGradient.apply(
         lambda b, v: reduction.searchsorted(b, v, right, order).astype(index_dtype), sorted_sequence, values)
@@ -918,7 +939,10 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
 def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False,
               out: Any = None) -> Tensor:
     """The bucket of each value of `input` between the sorted 1-D `boundaries` (searchsorted's index)."""
-    _require_tensor(boundaries, "bucketize", "boundaries", 2)
+    if not isinstance(input, (Tensor,) + _NUMBERS) or not isinstance(boundaries, Tensor):
+        raise _invalid_arguments("bucketize", (input, boundaries), (
+            "Tensor input, Tensor boundaries, *, bool out_int32 = False, bool right = False, Tensor out = None",
+            "Number self, Tensor boundaries, *, bool out_int32 = False, bool right = False"))
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)
@@ -936,7 +960,7 @@ def _search_side(right: bool, side: str | None) -> bool:
     return side == "right"
 
 
-def _check_search(boundaries: Tensor, values: Tensor, values_a_tensor: bool, sorter: Tensor | None) -> None:
+def _check_search(boundaries: Tensor, values: Tensor, sorter: Tensor | None) -> None:
     """torch's checks of searchsorted's arguments, with its messages (`torch.` named as this package)."""
     prefix = f"{PACKAGE}.searchsorted():"
     if sorter is not None:
@@ -948,7 +972,7 @@ def _check_search(boundaries: Tensor, values: Tensor, values_a_tensor: bool, sor
                                f"{list(boundaries.shape)}and got sorter tensor {list(sorter.shape)}")
     if boundaries.ndim == 0:
         raise RuntimeError(f"{prefix} boundaries tensor should have positive dimension, but got 0 dimension")
-    if not values_a_tensor and boundaries.ndim != 1:
+    if values.ndim == 0 and boundaries.ndim != 1:  # (a number, or a 0-d tensor)
         raise RuntimeError(f"{prefix} input value can be a scalar only when boundaries tensor dimension is 1, but we "
                            f"got boundaries tensor dim({boundaries.ndim}) and input value's dim(0) numel(1)")
     if boundaries.ndim > 1 and (values.ndim != boundaries.ndim or values.shape[:-1] != boundaries.shape[:-1]):

@@ -2628,7 +2628,7 @@ class Tensor(TensorBase):
         return shape.DiagEmbed.apply(self, _int_arg(offset, "diag_embed", "offset"), d1, d2)
 
     def histc(self, bins: int = 100, min: Any = 0, max: Any = 0) -> "Tensor":
-        """Counts in `bins` equal bins over [min, max] (min = max = 0: the data's range); no gradient.
+        """Counts in `bins` equal bins over [min, max] (min = max: the data's range); no gradient.
         As torch's kernel: bin (x - min) * bins / (max - min) in the input's dtype, max in the last bin,
         values outside the range and nan left out."""
         return self._histc(bins, min, max, 1)
@@ -3023,10 +3023,10 @@ _new = object.__new__
 
 
 def _histc_range(a: np.ndarray, low: float, high: float) -> tuple:
-    """histc's [min, max]: the data's range when both are 0, widened by 1 each way when it is one point."""
+    """histc's [min, max]: the data's range when they are equal, widened by 1 each way when it is one point."""
     if low > high:
         raise RuntimeError(f"{dt.PACKAGE}.histc: max must be larger than min")
-    if low == high == 0 and a.size:  # (a nan in the data makes the range nan: torch refuses it below)
+    if low == high and a.size:  # (a nan in the data makes the range nan: torch refuses it below)
         low, high = builtins.float(a.min()), builtins.float(a.max())
     if low == high:
         low, high = low - 1, high + 1
