@@ -346,15 +346,20 @@ def raise_modified(node: Function, saved: np.ndarray, now: int, then: int, named
     """torch's error for a tensor that `node` saved and that was changed in place since. It names the
     node that made the tensor: `node` itself for its own output, else the input tensor's grad_fn as it
     is now (after `y.add_(1)`, AddBackward0), or as it was when saved if that tensor is gone; and its shape
-    as it is now (after `y.t_()`, transposed)."""
+    as it is now (after `y.t_()`, transposed). A view that is gone was changed through its base or another
+    view: torch, which keeps it, names the AsStrided node such a view gets (see inplace.refresh_views)."""
     if named_by is _THIS_NODE:
         producer = node
     else:
         producer, tensor = named_by[0], named_by[1]()
         producer, saved = (tensor.grad_fn, tensor._data) if tensor is not None else (producer, saved)
+    name = None if producer is None else producer.name()
+    if named_by is not _THIS_NODE and named_by[1]() is None and isinstance(producer, ViewFunction) \
+            and producer.piece is None:
+        name = "AsStridedBackward0"
     what = f"[{PACKAGE}.{torch_type_name(saved.dtype)}Tensor [{', '.join(map(str, saved.shape))}]]"
-    if producer is not None:
-        what += f", which is output 0 of {message_name(producer.name())},"
+    if name is not None:
+        what += f", which is output 0 of {message_name(name)},"
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
         f"{what} is at version {now}; expected version {then} instead. Hint: the value "
