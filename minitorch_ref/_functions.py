@@ -12,9 +12,9 @@ import numpy as np
 from . import _dtype as _dt
 from ._dtype import PACKAGE
 from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_clamp_bounds_match,
-                      _check_differentiable_result, _check_not_bool_sub, _diff, _dim, _fold, _int_arg,
-                      _IntListArgument, _invalid_arguments, _isclose, _promote, _read_int_lists, _readable,
-                      _require_tensor, _shift, _unflatten)
+                      _check_differentiable_result, _check_not_bool_sub, _diagonal_scatter, _diff, _dim, _fold,
+                      _int_arg, _IntListArgument, _invalid_arguments, _isclose, _promote, _read_int_lists, _readable,
+                      _require_tensor, _result_dtype, _select_scatter, _shift, _slice_scatter, _unflatten)
 from .ops import pointwise, reduction, shape
 
 __all__ = [
@@ -348,6 +348,10 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
     """Coordinate grids of 1-D tensors (`indexing='xy'` swaps the first two axes, as NumPy)."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    if len({t._data.dtype for t in tensors}) > 1:
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")
     for t in tensors:
@@ -1099,3 +1103,154 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
 argwhere = _method("argwhere", unary=True)
 masked_scatter = _method("masked_scatter")
 __all__ += ["where", "argwhere", "masked_scatter", "sign", "sgn"]
+
+
+# --- functions torch has that were missing (the missing-functions probe) ---
+def take_along_dim(input: Tensor, indices: Tensor, dim: Any = None, *, out: Any = None) -> Tensor:
+    """`input.take_along_dim(indices, dim)`: the values at `indices` along `dim` (see the method)."""
+    _require_tensor(input, "take_along_dim", "input", 1)
+    result = input._take_along_dim(indices, dim, 2)
+    return result if out is None else _write_out(out, result, "take_along_dim")
+
+
+def _scatter_function(name: str, scatter: Any):
+    """`torch.<name>(input, src, ...)`: the method's `scatter`, src and the ints after it one position later."""
+    def fn(input: Tensor, src: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        _require_tensor(input, name, "input", 1)
+        return scatter(input, src, *args, **kwargs, position=2)
+
+    fn.__name__, fn.__doc__ = name, getattr(Tensor, name).__doc__
+    return fn
+
+
+select_scatter = _scatter_function("select_scatter", _select_scatter)
+slice_scatter = _scatter_function("slice_scatter", _slice_scatter)
+diagonal_scatter = _scatter_function("diagonal_scatter", _diagonal_scatter)
+as_strided_ = _method("as_strided_")
+alias_copy = _copy_of_view("alias_copy", lambda t: shape.Alias.apply(t, Ellipsis))
+
+
+def detach_copy(input: Tensor) -> Tensor:
+    """A row-major copy that torch records as not differentiable (backward through it raises)."""
+    _require_tensor(input, "detach_copy", "input", 1)
+    return pointwise.DetachCopy.apply(input)
+
+
+def _require_tensors(tensors: Sequence) -> None:
+    """torch's TypeError for an element of a tensor list that is not a tensor."""
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {_dt.python_type_name(t)}")
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """Every choice of one element from each 1-D tensor, as rows in lexicographic order (torch's meshgrid,
+    flattened and stacked); one tensor is returned itself."""
+    _require_tensors(tensors)
+    for t in tensors:
+        if t.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([grid.flatten() for grid in meshgrid(*tensors, indexing="ij")], 1)
+
+
+def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """The r-element combinations of a 1-D tensor's elements (an element repeated too: `with_replacement`), as
+    rows in lexicographic order of positions: torch's meshgrid of r copies, masked where the positions rise."""
+    _require_tensor(input, "combinations", "input", 1)
+    r = _int_arg(r, "combinations", "r", 2)
+    if input.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return Tensor._make(np.empty(0, input._data.dtype))
+    positions = np.indices((input.shape[0],) * r)
+    rising = (np.less_equal if with_replacement else np.less)(positions[:-1], positions[1:])
+    mask = Tensor._make(np.all(rising, axis=0))
+    return stack([grid.masked_select(mask) for grid in meshgrid(*[input] * r, indexing="ij")], 1)
+
+
+def block_diag(*tensors: Tensor) -> Tensor:
+    """The tensors (matrices; a 1-D one as a row, a 0-d one as 1x1) down the diagonal of a zero matrix, in
+    their result dtype."""
+    _require_tensors(tensors)
+    if not tensors:
+        return Tensor._make(np.empty((1, 0), _dt.DEFAULT_FLOAT.numpy_dtype))
+    for i, t in enumerate(tensors):
+        if t.ndim > 2:
+            raise RuntimeError(f"{PACKAGE}.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{t.ndim} dimensions")
+    dtype = _result_dtype(*tensors)
+    return shape.BlockDiag.apply(*[_cast(t, dtype) for t in tensors])
+
+
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = _CDIST_MODES[0]) -> Tensor:
+    """The p-norm distance of each row of x1 (..., P, M) to each row of x2 (..., R, M): (..., P, R), the batch
+    dims broadcast. For p = 2 and more than 25 rows (or `compute_mode='use_mm_for_euclid_dist'`), torch's
+    faster formula through one matrix product, a little less exact (`EuclideanDist`)."""
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    _require_tensor(x1, "cdist", "x1", 1)
+    _require_tensor(x2, "cdist", "x2", 2)
+    if not isinstance(p, _NUMBERS) or isinstance(p, (builtins.bool, np.bool_)):
+        raise TypeError(f"cdist(): argument 'p' (position 3) must be float, not {_dt.python_type_name(p)}")
+    _check_cdist(x1, x2, p)
+    rows = x1.shape[-2], x2.shape[-2]
+    by_product = compute_mode == _CDIST_MODES[1] or compute_mode == _CDIST_MODES[0] and builtins.max(rows) > 25
+    mixed = x1._data.dtype != x2._data.dtype
+    if p == 2 and by_product and x1.numel() and x2.numel():
+        if mixed:  # (the error of torch's matrix product)
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cpp_type_name(x1._data.dtype)} "
+                               f"!= {cpp_type_name(x2._data.dtype)}")
+        batch = np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
+        return reduction.EuclideanDist.apply(x1, x2).view(batch + rows)
+    if x1._data.dtype == np.float16:
+        raise NotImplementedError("\"cdist\" not implemented for 'Half'")
+    if mixed:
+        raise RuntimeError(f"expected scalar type {torch_type_name(x1._data.dtype)} but found "
+                           f"{torch_type_name(x2._data.dtype)}")
+    return reduction.Cdist.apply(x1, x2, builtins.float(p))
+
+
+def _check_cdist(x1: Tensor, x2: Tensor, p: float) -> None:
+    """torch's checks of cdist's arguments, in its order."""
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t._data.dtype.kind != "f":
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{torch_type_name(t._data.dtype)}")
+    if not p >= 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    shape.check_broadcast(x1.shape[:-2], x2.shape[:-2])
+
+
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
+    """The powers x^0 ... x^(N-1) of a 1-D tensor as columns, the highest first unless `increasing`; in int64
+    for integers and bools. As torch builds it: ones, x into all but the first column, their running
+    product written back there (one CopySlices node), then flipped."""
+    _require_tensor(x, "vander", "x", 1)
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else _int_arg(N, "vander", "N", 2)
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    result = Tensor._make(np.empty((x.shape[0], n), _dt.promote_types(x._data.dtype, np.dtype(np.int64))))
+    if n > 0:
+        result.fill_(1)
+    if n > 1:
+        result[:, 1:].copy_(x.unsqueeze(1))
+        result[:, 1:].copy_(result[:, 1:].cumprod(1))
+    return result if increasing else result.flip(1)
+
+
+__all__ += ["take_along_dim", "select_scatter", "slice_scatter", "diagonal_scatter", "as_strided_", "alias_copy",
+            "detach_copy", "cartesian_prod", "combinations", "block_diag", "cdist", "vander"]

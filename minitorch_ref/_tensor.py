@@ -1784,6 +1784,81 @@ class Tensor(TensorBase):
                 raise IndexError(f"out of range: tried to access index {bad[0]} on a tensor of {n} elements.")
         return shape.Take.apply(self, index._data)
 
+    def take_along_dim(self, indices: "Tensor", dim: Any = None) -> "Tensor":
+        """The values at `indices` along `dim` (a negative one counts from the end), self and indices broadcast
+        to each other in the other dims (a `gather` of the pair); without a dim, both read as flat rows
+        (`view(-1)`, as torch: no copy, and no negative index)."""
+        return self._take_along_dim(indices, dim, 1)
+
+    def _take_along_dim(self, indices: "Tensor", dim: Any, position: int) -> "Tensor":
+        _require_tensor(indices, "take_along_dim", "indices", position)
+        if dim is None:
+            return self.view(-1).gather(0, indices.view(-1))
+        dim, prefix = _int_arg(dim, "take_along_dim", "dim", position + 1), f"{dt.PACKAGE}.take_along_dim():"
+        if self.ndim != indices.ndim:
+            raise RuntimeError(f"{prefix} input and indices should have the same number of dimensions, but got "
+                               f"{self.ndim} dimensions for input, and {indices.ndim} dimensions for indices")
+        if indices._data.dtype != np.int64:
+            raise RuntimeError(f"{prefix} dtype of indices should be Long but got "
+                               f"{dt.torch_type_name(indices._data.dtype)}")
+        d = _dim(dim, self.ndim)
+        indices.size(dim)  # (torch reads it before broadcasting: a 0-d pair has no dim to take along)
+        index_shape = _broadcast_except(self._data.shape, indices, d)
+        counted = np.where(indices._data < 0, indices._data + self._data.shape[d], indices._data)  # (from the end)
+        return self.expand(_broadcast_except(indices._data.shape, self, d)).gather(
+            d, Tensor._make(counted).expand(index_shape))
+
+    def select_scatter(self, src: "Tensor", dim: int, index: Any) -> "Tensor":
+        """A copy of self with `src` written into `self.select(dim, index)`."""
+        return _select_scatter(self, src, dim, index, position=1)
+
+    def slice_scatter(self, src: "Tensor", dim: int = 0, start: Any = None, end: Any = None, step: Any = 1):
+        """A copy of self with `src` written into the slice start:end:step of dim."""
+        return _slice_scatter(self, src, dim, start, end, step, position=1)
+
+    def diagonal_scatter(self, src: "Tensor", offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
+        """A copy of self with `src` written into `self.diagonal(offset, dim1, dim2)`."""
+        return _diagonal_scatter(self, src, offset, dim1, dim2, position=1)
+
+    def resize_(self, *sizes: Any, memory_format: Any = None, **keyword: Any) -> "Tensor":
+        """Self given the shape `sizes`, row-major (or channels_last), in its memory from its storage offset on:
+        the elements that fit keep their values (the first ones in memory order); a larger size takes a larger
+        memory, its new elements uninitialised (as torch's). The same shape changes nothing, unless a
+        memory_format is asked for. A tensor that requires grad cannot be resized."""
+        size = _shape_args(sizes, "resize_", sym_int=True, keyword=keyword)
+        if self._requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        if builtins.any(n < 0 for n in size):
+            raise RuntimeError("numel: integer multiplication overflow")
+        if memory_format is dt.preserve_format:
+            raise RuntimeError("Unsupported memory formatPreserve")
+        if memory_format is dt.channels_last and len(size) != 4:
+            raise RuntimeError("required rank 4 tensor to use channels_last format")
+        resized = size != self._data.shape
+        if not resized and memory_format is None:
+            return self
+        memory = memory_owner(self._data).reshape(-1, order="A").view(self._data.dtype)
+        offset, count = self.storage_offset(), builtins.int(np.prod(size))
+        if offset + count > memory.size:
+            grown = np.empty(offset + count, self._data.dtype)
+            grown[:memory.size] = memory
+            memory = grown
+        memory = memory[offset:offset + count]
+        self._data = (memory.reshape(size) if memory_format is not dt.channels_last else
+                      memory.reshape(size[0], size[2], size[3], size[1]).transpose(0, 3, 1, 2))
+        if resized:
+            inplace.bump_version(self)
+        return self
+
+    def resize_as_(self, the_template: "Tensor", memory_format: Any = None) -> "Tensor":
+        """`resize_` to the shape of `the_template`."""
+        _require_tensor(the_template, "resize_as_", "the_template", 1)
+        return self.resize_(the_template.shape, memory_format=memory_format)
+
+    def as_strided_(self, size: Any, stride: Any, storage_offset: int | None = None) -> "Tensor":
+        """Self becomes its view `as_strided(size, stride, storage_offset)`, in place."""
+        return self._reshape_in_place(lambda: self.as_strided(size, stride, storage_offset), "AsStridedBackward1")
+
     def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> "Tensor":
         return pointwise.NanToNum.apply(self, nan, posinf, neginf)
 
@@ -3981,6 +4056,54 @@ def _isclose_arrays(x: np.ndarray, y: np.ndarray, rtol: Any, atol: Any, equal_na
     allowed = (work(atol) + scaled.astype(work)).astype(kind)
     actual = np.abs((x.astype(work) - y.astype(work)).astype(kind))
     return close | (np.isfinite(actual) & (actual <= allowed))
+
+
+def _broadcast_except(shape_: tuple, other: Tensor, d: int) -> tuple:
+    """take_along_dim's shapes: `shape_` with its dim d made other's, broadcast with other's (torch's error)."""
+    wanted = shape_[:d] + (other._data.shape[d],) + shape_[d + 1:]
+    _check_broadcast(wanted, other._data.shape)
+    return np.broadcast_shapes(wanted, other._data.shape)
+
+
+def _scatter_arguments(name: str, src: Any, position: int, **ints: Any) -> list:
+    """The arguments of select_scatter, slice_scatter or diagonal_scatter after src (at `position`), read as
+    torch's parser does: src a tensor, then each int (None stays None: slice_scatter's start and end)."""
+    _require_tensor(src, name, "src", position)
+    return [None if value is None else _int_arg(value, name, argument, position + i, sym_int=True)
+            for i, (argument, value) in enumerate(ints.items(), 1)]
+
+
+def _select_scatter(x: Tensor, src: Any, dim: Any, index: Any, *, position: int) -> Tensor:
+    dim, index = _scatter_arguments("select_scatter", src, position, dim=dim, index=index)
+    return _scatter_into(x, src, shape.SelectScatter, lambda t: t.select(dim, index))
+
+
+def _slice_scatter(x: Tensor, src: Any, dim: Any = 0, start: Any = None, end: Any = None, step: Any = 1, *,
+                   position: int) -> Tensor:
+    dim, start, end, step = _scatter_arguments("slice_scatter", src, position, dim=dim, start=start, end=end, step=step)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+
+    def sliced(t: Tensor) -> Tensor:
+        if t.ndim == 0:
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        return t[(slice(None),) * _dim(dim, t.ndim) + (slice(start, end, step),)]
+    return _scatter_into(x, src, shape.SliceScatter, sliced)
+
+
+def _diagonal_scatter(x: Tensor, src: Any, offset: Any = 0, dim1: Any = 0, dim2: Any = 1, *, position: int) -> Tensor:
+    offset, dim1, dim2 = _scatter_arguments("diagonal_scatter", src, position, offset=offset, dim1=dim1, dim2=dim2)
+    return _scatter_into(x, src, shape.DiagonalScatter, lambda t: t.diagonal(offset, dim1, dim2))
+
+
+def _scatter_into(x: Tensor, src: Tensor, op: type, view: Any) -> Tensor:
+    """A scatter into x's `view`: the view op's checks, then src's size; src is cast to x's dtype, and `op`
+    takes the same view of its arrays."""
+    taken = view(x.detach())
+    if src._data.shape != taken._data.shape:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(taken.shape)}")
+    return op.apply(x, _cast(src, x._data.dtype), lambda a: view(Tensor._make(a))._data)
 
 
 def _diff(x: Tensor, n: Any, dim: Any, prepend: Any, append: Any) -> Tensor:

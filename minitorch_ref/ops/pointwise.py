@@ -1643,3 +1643,14 @@ class BincountWeights(FloorDivide):
         out = np.zeros(bins, dtype=kind)
         np.add.at(out, index, weights.astype(kind))
         return out
+
+
+class DetachCopy(FloorDivide):
+    """`detach_copy(x)`: a row-major copy. torch records it as not differentiable (a node whose backward
+    raises) rather than detached: the result of an input that requires grad requires grad too."""
+
+    aten_name = "detach_copy"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.array(a, order="C")

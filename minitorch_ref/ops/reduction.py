@@ -814,6 +814,50 @@ class Dist(VectorNorm):
         return g, None if g is None else -g, None
 
 
+
+class Cdist(Function):
+    """`cdist(x1, x2, p)`: the p-norm of each row of x1 minus each row of x2 (batch dims broadcast), as
+    VectorNorm computes it. torch's backward, term by term: sign(d) |d|^(p-1) / dist^(p-1), 0 where d or
+    dist is 0; for p = inf, sign(d) where |d| is the max (every tie); for p = 0 (a count), zero."""
+
+    node_name = "CdistBackward0"
+
+    @staticmethod
+    def forward(ctx, x1, x2, p):
+        return VectorNorm.forward(ctx, x1[..., :, None, :] - x2[..., None, :, :], p, -1, False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        diff, dist = ctx.saved_tensors
+        p = ctx.ord
+        if p == np.inf:
+            local = np.sign(diff) * (np.abs(diff) == dist)
+        else:
+            local = np.where((diff == 0) | (dist == 0), 0, np.sign(diff) * np.abs(diff) ** (p - 1) / dist ** (p - 1))
+        terms = (local * grad[..., None]).astype(grad.dtype, copy=False) if p else np.zeros_like(diff)
+        return terms.sum(-2), -terms.sum(-3), None
+
+
+class EuclideanDist(Function):
+    """cdist's p = 2 for many rows (torch's `_euclidean_dist`): sqrt(-2 x1.x2 + |x1|^2 + |x2|^2) as one matrix
+    product of padded rows, clamped at 1e-30 before the root; its backward is torch's formula."""
+
+    @staticmethod
+    def forward(ctx, x1, x2):
+        norms1, norms2 = (x1 * x1).sum(-1, keepdims=True), (x2 * x2).sum(-1, keepdims=True)
+        rows1 = np.concatenate([-2 * x1, norms1, np.ones_like(norms1)], -1)
+        rows2 = np.concatenate([x2, np.ones_like(norms2), norms2], -1)
+        out = np.sqrt(np.maximum(rows1 @ np.swapaxes(rows2, -1, -2), x1.dtype.type(1e-30)))
+        ctx.save_for_backward(x1, x2, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x1, x2, out = ctx.saved_tensors
+        ratio = np.where(out == 0, 0, grad / out)
+        return (x1 * ratio.sum(-1)[..., None] - ratio @ x2,
+                x2 * ratio.sum(-2)[..., None] - np.swapaxes(ratio, -1, -2) @ x1)
+
 # --- sorting, searching and running ops (the sorting probe) ---------------------------------------
 def _along_last(a: np.ndarray, dim: int) -> np.ndarray:
     """`a` with `dim` moved last (a 0-d array as one element), for the running kernels."""

@@ -9,7 +9,7 @@ from .. import _dtype as dt
 from ..autograd.engine import sum_to_shape
 from ..autograd.function import Function, ViewFunction, memory_owner
 from ..autograd.inplace import Positions
-from .pointwise import opmath, suggested_format
+from .pointwise import laid_out, opmath, suggested_format
 
 
 _VIEW_ERROR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans across "
@@ -882,3 +882,70 @@ class MaskedScatter(Function):
         grad_source = np.zeros(int(np.prod(ctx.source_shape)), grad.dtype)
         grad_source[:picked.size] = picked
         return np.where(ctx.mask, grad.dtype.type(0), grad), None, grad_source.reshape(ctx.source_shape)
+
+
+class ScatterIntoView(Function):
+    """`select_scatter`, `slice_scatter`, `diagonal_scatter`: a copy of `a` (in a's layout, as torch's clone)
+    with `src` written into its view `view_of(out)` (a select, a slice, a diagonal). The gradient: the
+    output's, zero on that view, for `a`; the view's for `src`."""
+
+    @staticmethod
+    def forward(ctx, a, src, view_of):
+        ctx.view_of = view_of
+        out = laid_out(a)
+        view_of(out)[...] = src
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_a = grad.copy()
+        ctx.view_of(grad_a)[...] = 0
+        return grad_a, ctx.view_of(grad).copy(), None
+
+
+class SelectScatter(ScatterIntoView):
+    node_name = "SelectScatterBackward0"
+
+
+class SliceScatter(ScatterIntoView):
+    node_name = "SliceScatterBackward0"
+
+
+class DiagonalScatter(ScatterIntoView):
+    node_name = "DiagonalScatterBackward0"
+
+
+def as_matrix_shape(shape: tuple) -> tuple:
+    """block_diag's shape of a block: a 0-d tensor is 1x1, a 1-d one a row."""
+    return (1,) * (2 - len(shape)) + tuple(shape)
+
+
+def block_corners(shapes: list) -> np.ndarray:
+    """Where each block starts in block_diag's output: after the rows and columns of the blocks before it."""
+    return np.cumsum([(0, 0)] + [as_matrix_shape(shape) for shape in shapes], axis=0)[:-1]
+
+
+class BlockDiag(Function):
+    """`block_diag(*blocks)`: the blocks (matrices, rows, numbers) down the diagonal of a zero matrix; each
+    block's gradient is its part of the output's. torch's backward skips an empty 1-d block, which the forward
+    gave a row of its own: the blocks after it read their gradient from one row higher, as there."""
+
+    @staticmethod
+    def forward(ctx, *blocks):
+        ctx.shapes = [a.shape for a in blocks]
+        sizes = [as_matrix_shape(a.shape) for a in blocks]
+        out = np.zeros(tuple(np.sum(sizes, axis=0)), blocks[0].dtype)
+        for (row, col), (rows, cols), a in zip(block_corners(ctx.shapes), sizes, blocks):
+            out[row:row + rows, col:col + cols] = a.reshape(rows, cols)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        corners, grads = iter(block_corners([s for s in ctx.shapes if s != (0,)])), []
+        for shape in ctx.shapes:
+            if shape == (0,):
+                grads.append(np.zeros(0, grad.dtype))
+                continue
+            (row, col), (rows, cols) = next(corners), as_matrix_shape(shape)
+            grads.append(grad[row:row + rows, col:col + cols].reshape(shape))
+        return tuple(grads)
