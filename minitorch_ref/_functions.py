@@ -1236,7 +1236,8 @@ def _check_cdist(x1: Tensor, x2: Tensor, p: float) -> None:
 def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     """The powers x^0 ... x^(N-1) of a 1-D tensor as columns, the highest first unless `increasing`; in int64
     for integers and bools. As torch builds it: ones, x into all but the first column, their running
-    product written back there (one CopySlices node), then flipped."""
+    product written back there (one CopySlices node), then flipped. So, as torch's, its backward fails for
+    more than one column: the running product saved a view of the result that it then overwrote."""
     _require_tensor(x, "vander", "x", 1)
     if x.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")

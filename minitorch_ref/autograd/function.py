@@ -348,15 +348,12 @@ def raise_modified(node: Function, saved: np.ndarray, now: int, then: int, named
     is now (after `y.add_(1)`, AddBackward0), or as it was when saved if that tensor is gone; and its shape
     as it is now (after `y.t_()`, transposed). A view that is gone was changed through its base or another
     view: torch, which keeps it, names the AsStrided node such a view gets (see inplace.refresh_views)."""
-    if named_by is _THIS_NODE:
-        producer = node
-    else:
+    producer, gone_view = node, False
+    if named_by is not _THIS_NODE:
         producer, tensor = named_by[0], named_by[1]()
         producer, saved = (tensor.grad_fn, tensor._data) if tensor is not None else (producer, saved)
-    name = None if producer is None else producer.name()
-    if named_by is not _THIS_NODE and named_by[1]() is None and isinstance(producer, ViewFunction) \
-            and producer.piece is None:
-        name = "AsStridedBackward0"
+        gone_view = tensor is None and isinstance(producer, ViewFunction) and producer.piece is None
+    name = "AsStridedBackward0" if gone_view else None if producer is None else producer.name()
     what = f"[{PACKAGE}.{torch_type_name(saved.dtype)}Tensor [{', '.join(map(str, saved.shape))}]]"
     if name is not None:
         what += f", which is output 0 of {message_name(name)},"

@@ -814,7 +814,6 @@ class Dist(VectorNorm):
         return g, None if g is None else -g, None
 
 
-
 class Cdist(Function):
     """`cdist(x1, x2, p)`: the p-norm of each row of x1 minus each row of x2 (batch dims broadcast), as
     VectorNorm computes it. torch's backward, term by term: sign(d) |d|^(p-1) / dist^(p-1), 0 where d or
@@ -857,6 +856,7 @@ class EuclideanDist(Function):
         ratio = np.where(out == 0, 0, grad / out)
         return (x1 * ratio.sum(-1)[..., None] - ratio @ x2,
                 x2 * ratio.sum(-2)[..., None] - np.swapaxes(ratio, -1, -2) @ x1)
+
 
 # --- sorting, searching and running ops (the sorting probe) ---------------------------------------
 def _along_last(a: np.ndarray, dim: int) -> np.ndarray:
