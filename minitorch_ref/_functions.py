@@ -5,6 +5,8 @@ Most are the tensor method called on the first argument; a few (cat, stack) buil
 from __future__ import annotations
 
 import builtins
+import contextlib
+import re
 from typing import Any, Sequence
 
 import numpy as np
@@ -53,12 +55,12 @@ def _method(name: str, unary: bool = False):
     return fn
 
 
-_UNARY = ["neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "t", "isnan", "isinf",
-          "isfinite", "numel", "clone", "detach", "reciprocal", "is_complex", "is_floating_point", "is_nonzero",
+_UNARY = ["relu", "t", "isnan", "isinf",
+          "isfinite", "numel", "clone", "detach", "is_complex", "is_floating_point", "is_nonzero",
           "is_signed", "is_inference"]
 for _name in _UNARY:
     globals()[_name] = _method(_name, unary=True)
-for _name in ["sum", "mean", "softmax", "log_softmax", "squeeze", "gather", "index_select", "allclose", "mm",
+for _name in ["softmax", "log_softmax", "squeeze", "gather", "index_select", "allclose",
               "dot", "masked_fill", "select", "take"]:
     globals()[_name] = _method(_name)
 _tensor_pow = _method("pow")  # (`pow` itself, further down, also takes a number first)
@@ -139,8 +141,7 @@ def _function_of_a_tensor_first(name: str):
     def fn(input: Tensor, other: Any = _MISSING, *extra: Any) -> Tensor:
         if extra or not isinstance(input, Tensor) or not isinstance(other, (Tensor,) + _NUMBERS):
             raise _invalid_arguments(name, (input,) if other is _MISSING else (input, other, *extra),
-                                     ("Tensor input, Tensor other, *, Tensor out = None",
-                                      "Tensor input, Number other, *, Tensor out = None"))
+                                     _TENSOR_OR_NUMBER_OTHER)
         return method(input, other)
 
     fn.__name__ = name
@@ -149,22 +150,33 @@ def _function_of_a_tensor_first(name: str):
 
 
 _NUMBERS = (builtins.bool, builtins.int, builtins.float, np.bool_, np.number)
+_TENSOR_OR_NUMBER_OTHER = ("Tensor input, Tensor other, *, Tensor out = None",
+                           "Tensor input, Number other, *, Tensor out = None")
 
 
-def lerp(input: Tensor, end: Tensor, weight: Any = _MISSING) -> Tensor:
-    """`input + weight * (end - input)`: input and end tensors, weight a tensor or a number."""
-    if not (isinstance(input, Tensor) and isinstance(end, Tensor) and isinstance(weight, (Tensor,) + _NUMBERS)):
-        raise _invalid_arguments("lerp", (input, end) if weight is _MISSING else (input, end, weight),
-                                 ("Tensor input, Tensor end, Tensor weight, *, Tensor out = None",
-                                  "Tensor input, Tensor end, Number weight, *, Tensor out = None"))
-    return input.lerp(end, weight)
+def lerp(input: Tensor, end: Tensor, weight: Any = _MISSING, *, out: Any = None) -> Tensor:
+    """`input + weight * (end - input)`: input and end tensors, weight a tensor or a number. Into `out`: of the
+    result's dtype with a tensor weight, of one it casts into with a number (or a 0-d tensor)."""
+    if not (isinstance(input, Tensor) and isinstance(end, Tensor) and isinstance(weight, (Tensor,) + _NUMBERS)
+            and (out is None or isinstance(out, Tensor))):
+        given = (input, end) if weight is _MISSING else (input, end, weight)
+        raise _invalid_arguments("lerp", given, _LERP_OVERLOADS, keywords=None if out is None else {"out": out})
+    if out is None:
+        return input.lerp(end, weight)
+    by_number = not isinstance(weight, Tensor) or weight.ndim == 0  # (torch's parser takes a 0-d weight as a number)
+    write = _write_arithmetic_out if by_number else _write_same_dtype_out
+    return _with_out(Tensor.lerp, "lerp", write)(input, end, weight, out=out)
 
 
-for _name in ["add", "sub", "mul", "div", "divide", "subtract", "multiply"]:
+_LERP_OVERLOADS = ("Tensor input, Tensor end, Tensor weight, *, Tensor out = None",
+                   "Tensor input, Tensor end, Number weight, *, Tensor out = None")
+
+
+for _name in ["divide", "subtract", "multiply"]:
     globals()[_name] = _function_taking_a_number_first(_name)
-for _name in ["fmod", "copysign"]:
+for _name in ["copysign"]:
     globals()[_name] = _function_of_a_tensor_first(_name)
-for _name in ["atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "ldexp", "equal"]:
+for _name in ["arctan2", "logaddexp2", "ldexp", "equal"]:
     globals()[_name] = _function_of_two_tensors(_name)
 # (comparisons, maximum/minimum, logical ops, clamp, max/min/argmax/argmin and sign take `out=`: made below)
 
@@ -206,20 +218,41 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     return input.transpose(_int_arg(dim0, "transpose", "dim0", 2), _int_arg(dim1, "transpose", "dim1", 3))
 
 
-def pow(input: Any, exponent: Any) -> Tensor:
-    """`torch.pow(input, exponent)`, with torch's other overload: `torch.pow(2, t)` is `2 ** t`."""
+def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
+    """`torch.pow(input, exponent)`, with torch's other overload: `torch.pow(2, t)` is `2 ** t`. `out=` as an
+    arithmetic op's (that overload resizes out first, once)."""
+    if out is None:
+        return _pow(input, exponent)
+    write = _write_arithmetic_out if isinstance(input, Tensor) else _write_resized_then_cast
+    return _with_out(_pow, "pow", write, overloads=_POW_OVERLOADS)(input, exponent, out=out)
+
+
+def _write_resized_then_cast(out: Tensor, result: Tensor, name: str) -> Tensor:
+    """`out=` of `pow(number, tensor)`: torch resizes out (one warning) before its casting rule may refuse."""
+    if out._data.shape != result._data.shape:
+        _warn_if_resized(out, result)
+        out._data = np.zeros(result._data.shape, out._data.dtype)
+    return _write_result_type_out(out, result, name)
+
+
+def _pow(input: Any, exponent: Any) -> Tensor:
     if isinstance(exponent, Tensor) and not isinstance(input, Tensor):
         return exponent.__rpow__(input)
     return _tensor_pow(input, exponent)
 
 
-def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+_POW_OVERLOADS = ("Tensor input, Tensor exponent, *, Tensor out = None",
+                  "Number self, Tensor exponent, *, Tensor out = None",
+                  "Tensor input, Number exponent, *, Tensor out = None")
+
+
+def _addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """`input + value * tensor1 * tensor2` (one node, AddcmulBackward0)."""
     _require_tensor(input, "addcmul", "input", 1)
     return input._addc(pointwise.Addcmul, "addcmul", tensor1, tensor2, value, 2)
 
 
-def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+def _addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """`input + value * tensor1 / tensor2` (one node, AddcdivBackward0)."""
     _require_tensor(input, "addcdiv", "input", 1)
     return input._addc(pointwise.Addcdiv, "addcdiv", tensor1, tensor2, value, 2)
@@ -312,10 +345,10 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None)
 
 
 # --- functions added for issue 12 ---
-_ISSUE12_UNARY = ["sin", "cos", "rsqrt", "log1p", "log2", "expm1", "erf", "square", "floor", "ceil", "trunc", "fix"]
-_ISSUE12 = ["argsort", "count_nonzero", "bmm", "mv", "outer", "ger", "vdot", "addmm", "addmv", "addbmm", "baddbmm",
+_ISSUE12_UNARY = ["fix"]
+_ISSUE12 = ["argsort", "count_nonzero", "mv", "outer", "ger", "vdot", "addmv", "addbmm", "baddbmm",
             "det", "inverse", "cross", "tril", "triu", "narrow", "chunk", "unbind", "movedim",
-            "moveaxis", "prod", "var", "std", "aminmax", "mode", "norm", "round", "nan_to_num", "clamp_min",
+            "moveaxis", "var", "std", "aminmax", "mode", "norm", "nan_to_num", "clamp_min",
             "clamp_max"]
 _READING_INT_LISTS = ["amax", "amin", "logsumexp", "roll"]  # (torch counts the input as position 1 here)
 for _name in _ISSUE12_UNARY:
@@ -486,7 +519,8 @@ __all__ += ["hstack", "vstack", "meshgrid", "row_stack", "dstack", "column_stack
 import warnings  # noqa: E402
 
 from ._dtype import cpp_type_name, torch_type_name  # noqa: E402
-from ._tensor import _MaxResult, where as _where  # noqa: E402
+from ._tensor import (_OVERLAP_ERROR, _MaxResult, _memory_overlap, matmul as _matmul,  # noqa: E402
+                      where as _where)
 from .autograd import grad_mode, inplace  # noqa: E402
 from .ops import linalg  # noqa: E402
 
@@ -500,22 +534,37 @@ def _write_out(out: Any, result: Any, name: str) -> Any:
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     if grad_mode.is_grad_enabled() and (out._requires_grad or result._requires_grad):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
-                           "but one of the arguments requires grad.")
+        raise RuntimeError(_out_autograd_message(name))
     if out._data.dtype != result._data.dtype:
         raise RuntimeError(_out_dtype_message(name, out, result))
     if out._data.shape != result._data.shape:
-        if out._data.size:
-            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
-                          f"which does not match the required output shape {list(result.shape)}. This behavior is "
-                          "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
-                          "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
-                          "elements with t.resize_(0).", UserWarning, stacklevel=3)
+        _warn_if_resized(out, result)
         out._data = result._data.copy()
     else:
         out._data[...] = result._data
     inplace.bump_version(out)
     return out
+
+
+def _warn_if_resized(out: Tensor, result: Tensor) -> None:
+    """torch's deprecation warning for an out of another shape that has elements (an empty one is silently resized)."""
+    if out._data.size and out._data.shape != result._data.shape:
+        warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                      f"which does not match the required output shape {list(result.shape)}. This behavior is "
+                      "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
+                      "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                      "elements with t.resize_(0).", UserWarning, stacklevel=4)
+
+
+def _out_autograd_message(name: str) -> str:
+    """torch's refusal of out= by autograd, which names the op an alias or a function stands for."""
+    return (f"{_OPS_NAMED.get(name, name)}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad.")
+
+
+_OPS_NAMED = {"square": "pow", "true_divide": "div", "divide": "div", "subtract": "sub", "multiply": "mul",
+              "negative": "neg", "absolute": "abs", "fix": "trunc", "arctan2": "atan2", "clip": "clamp",
+              "floor_divide": "aten::floor_divide"}  # (the last: no derivative)
 
 
 def _cast_for_out(out: Any, result: Tensor, refusal: Any) -> Tensor:
@@ -678,8 +727,8 @@ __all__ += ["median", "nanmedian", "unique", "diag", "repeat_interleave", "scatt
 
 
 # --- issue 12, third part ---
-_ISSUE12C_UNARY = ["msort", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin",
-                   "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "log10", "exp2", "erfc", "frac", "deg2rad",
+_ISSUE12C_UNARY = ["msort", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin",
+                   "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "exp2", "deg2rad",
                    "rad2deg", "sinc", "trace"]
 _ISSUE12C = ["logit", "nansum", "nanmean", "diagonal"]
 for _name in _ISSUE12C_UNARY:
@@ -768,12 +817,16 @@ def _number_pair_error(name: str, input: Any, other: Any) -> TypeError:
     """torch's parser error for two numbers (`torch.remainder(1, 2)`), naming the overload that came closest."""
     a, b = type(input).__name__, type(other).__name__
     return TypeError(f"{name}() received an invalid combination of arguments - got ({a}, {b}), but expected one of:\n"
-                     " * (Tensor input, Tensor other, *, Tensor out = None)\n * (Number self, Tensor other)\n"
+                     f" * ({_REMAINDER_OVERLOADS[0]})\n * ({_REMAINDER_OVERLOADS[1]})\n"
                      f"      didn't match because some of the arguments have invalid types: (!{a}!, !{b}!)\n"
-                     " * (Tensor input, Number other, *, Tensor out = None)\n")
+                     f" * ({_REMAINDER_OVERLOADS[2]})\n")
 
 
-def floor_divide(input: Any, other: Any) -> Tensor:
+_REMAINDER_OVERLOADS = ("Tensor input, Tensor other, *, Tensor out = None", "Number self, Tensor other",
+                        "Tensor input, Number other, *, Tensor out = None")
+
+
+def _floor_divide(input: Any, other: Any) -> Tensor:
     """`input // other`; either may be a number (both: the first taken as a tensor, as torch does)."""
     if isinstance(input, Tensor):
         return input // other
@@ -782,7 +835,7 @@ def floor_divide(input: Any, other: Any) -> Tensor:
     return _as_tensor(input) // other
 
 
-def true_divide(input: Any, other: Any) -> Tensor:
+def _true_divide(input: Any, other: Any) -> Tensor:
     """`input / other` (torch's older name for `div`); either may be a number."""
     if isinstance(input, Tensor):
         return input / other
@@ -791,7 +844,7 @@ def true_divide(input: Any, other: Any) -> Tensor:
     return _as_tensor(input) / other
 
 
-def remainder(input: Any, other: Any) -> Tensor:
+def _remainder(input: Any, other: Any) -> Tensor:
     """`input % other`, with the sign of `other`; the first may be a number."""
     if isinstance(input, Tensor):
         return input % other
@@ -907,10 +960,10 @@ def _running_with_out(name: str):
 
     def fn(input: Tensor, dim: int, *, dtype: Any = None, out: Any = None) -> Tensor:
         _require_tensor(input, name, "input", 1)
-        if dtype is None and isinstance(out, Tensor):
-            dtype = out.dtype
-        result = method(input, dim, dtype=dtype)
-        return result if out is None else _write_out(out, result, name)
+        if out is None:
+            return method(input, dim, dtype=dtype)
+        _check_out_first(name, out, (input,), (input,))
+        return _write_out(out, method(input, dim, dtype=out.dtype if dtype is None else dtype), name)
 
     fn.__name__, fn.__doc__ = name, method.__doc__
     return fn
@@ -1012,16 +1065,25 @@ __all__ += _SORTING + _SORTING_WITH_OUT + ["histc", "searchsorted", "bucketize",
 
 
 # --- comparison, logical and masking ops (the masks probe) ---
-def _write_result_type_out(out: Any, result: Tensor, name: str, differentiable: bool = True) -> Any:
-    """`out=` of a pointwise op: the result cast into out's dtype where torch's casting rule allows (a bool
-    result into any dtype); an op without gradient (a comparison) takes an `out` that requires grad."""
-    result = _cast_for_out(out, result, lambda: RuntimeError(
+def _write_result_type_out(out: Any, result: Tensor, name: str) -> Any:
+    """`out=` of a comparison or logical op: the result cast into out's dtype where torch's casting rule allows
+    (a bool result into any dtype)."""
+    return _write_out(out, _result_type_cast(out, result), name)
+
+
+def _write_arithmetic_out(out: Any, result: Tensor, name: str) -> Any:
+    """`out=` of an arithmetic op: cast as a comparison's, but a result cast into an out of another shape warns
+    twice, as torch's (it resizes out, then again as it copies the result, computed apart, into it)."""
+    cast = _result_type_cast(out, result)
+    if cast is not result:
+        _warn_if_resized(out, result)
+    return _write_out(out, cast, name)
+
+
+def _result_type_cast(out: Any, result: Tensor) -> Tensor:
+    return _cast_for_out(out, result, lambda: RuntimeError(
         f"result type {torch_type_name(result._data.dtype)} can't be cast to the desired output type "
         f"{torch_type_name(out._data.dtype)}"))
-    if differentiable:
-        return _write_out(out, result, name)
-    with grad_mode.no_grad():
-        return _write_out(out, result, name)
 
 
 def _write_bool_out(out: Any, result: Tensor, name: str) -> Any:
@@ -1030,22 +1092,95 @@ def _write_bool_out(out: Any, result: Tensor, name: str) -> Any:
         if out._data.dtype not in (np.bool_, np.uint8):
             raise RuntimeError(f"{name} only supports bool tensor for result, got: {torch_type_name(out._data.dtype)}")
         result = result.to(out.dtype)
-    with grad_mode.no_grad():
-        return _write_out(out, result, name)
+    return _write_out(out, result, name)
 
 
-def _with_out(function: Any, name: str, write: Any = _write_result_type_out, **options: Any) -> Any:
-    """`function` taking torch's keyword `out=`, its result written there by `write`."""
+def _with_out(function: Any, name: str, write: Any = _write_result_type_out, *, differentiable: bool = True,
+              derivative: bool = True, pointwise: bool = True, overloads: tuple = ()) -> Any:
+    """`function` taking torch's keyword `out=`, its result written there by `write`, after the checks torch
+    makes before the op runs (`_check_out_first`). An op without gradient (a comparison) takes an `out` or
+    inputs that require grad; one recorded without a `derivative` (floor_divide) takes inputs that do: out then
+    takes its node, as if written in place. A function of several `overloads` (without keywords) refuses an out
+    that is not a tensor with torch's parser error listing them."""
     def fn(*args: Any, out: Any = None, **kwargs: Any) -> Any:
-        result = function(*args, **kwargs)
-        return result if out is None else write(out, result, name, **options)
+        if out is None:
+            return function(*args, **kwargs)
+        if name in _NUMBERS_TAKEN_AS_OUT and isinstance(out, _NUMBERS):  # (torch's parser wraps it: the result
+            out = Tensor._make(np.asarray(out))  # is written into that new 0-d tensor, resized, and returned)
+        if overloads and not kwargs and not (isinstance(out, Tensor) and _overload_takes_out(name, args)):
+            raise _invalid_arguments(name, args, overloads, keywords={"out": out})
+        inputs = (*args, *kwargs.values())
+        differentiated = inputs if derivative else (out,)  # (without derivative: only out may not require grad)
+        try:
+            _check_out_first(name, out, differentiated if differentiable else (), inputs if pointwise else ())
+        except RuntimeError:
+            _raise_argument_errors(function, args, kwargs)  # (torch's parser checks their types before)
+            raise
+        result = _result_or_refusal(function, args, kwargs, out, write, name, pointwise)
+        if result._requires_grad:  # (an op without derivative, the others refused it)
+            write(out, result.detach(), name)
+            return inplace.commit(out, result)
+        if differentiable:
+            return write(out, result, name)
+        with grad_mode.no_grad():
+            return write(out, result, name)
 
     fn.__name__, fn.__qualname__, fn.__doc__ = name, name, function.__doc__
     return fn
 
 
+_NUMBERS_TAKEN_AS_OUT = {"add", "sub", "mul", "div", "true_divide", "floor_divide"}
+
+
+def _raise_argument_errors(function: Any, args: tuple, kwargs: dict) -> None:
+    """The TypeError `function` raises for its arguments' types, if any (run without grad: only that is wanted)."""
+    with grad_mode.no_grad(), contextlib.suppress(RuntimeError, ValueError, IndexError):
+        function(*args, **kwargs)
+
+
+def _overload_takes_out(name: str, args: tuple) -> bool:
+    """Whether the overload the arguments pick takes `out=`: remainder's of a number first does not."""
+    return name != "remainder" or not args or isinstance(args[0], Tensor)
+
+
+def _check_out_first(name: str, out: Any, differentiated: tuple = (), read: tuple = ()) -> None:
+    """torch's checks of `out=` before the op runs: its parser's (a tensor), its autograd layer's (with grad
+    mode on, neither out nor an input of a `differentiated` op may require grad), and a pointwise op's
+    (out shares no memory in part with an input it `read`s: it would overwrite what it has yet to read)."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {_dt.python_type_name(out)}")
+    if differentiated and grad_mode.is_grad_enabled() and builtins.any(
+            isinstance(t, Tensor) and t._requires_grad for t in (out, *differentiated)):
+        raise RuntimeError(_out_autograd_message(name))
+    for t in read:
+        if isinstance(t, Tensor) and _memory_overlap(out._data, t._data) == "partial":
+            raise RuntimeError(_OVERLAP_ERROR)
+
+
+_KERNEL_REFUSAL = re.compile(r"not implemented for '(\w+)'$")
+_DTYPES_BY_TORCH_NAME = {torch_type_name(d.numpy_dtype): d.numpy_dtype for d in _dt.ALL_DTYPES}
+
+
+def _result_or_refusal(function: Any, args: tuple, kwargs: dict, out: Tensor, write: Any, name: str,
+                       pointwise: bool) -> Tensor:
+    """`function(*args, **kwargs)`. Where its kernel refuses a dtype, torch has already taken out as for a result
+    of that dtype: refused it (its dtype error comes first) or, a pointwise op's, resized it (with its warning)."""
+    try:
+        return function(*args, **kwargs)
+    except NotImplementedError as refusal:
+        dtype = _KERNEL_REFUSAL.search(str(refusal))
+        if dtype is None:
+            raise
+        shapes = [t._data.shape for t in (*args, *kwargs.values()) if isinstance(t, Tensor)]
+        taken = out if pointwise else Tensor._make(np.empty(0, out._data.dtype))  # (shape unknown: a scratch out)
+        with grad_mode.no_grad():
+            write(taken, Tensor._make(np.zeros(np.broadcast_shapes(*shapes) if pointwise else 0,
+                                               _DTYPES_BY_TORCH_NAME[dtype.group(1)])), name)
+        raise
+
+
 def _write_same_dtype_out(out: Any, result: Tensor, name: str) -> Any:
-    """`out=` of clamp and sign: torch wants out in the result's dtype exactly."""
+    """`out=` of clamp, sign, abs, floor...: torch wants out in the result's dtype exactly."""
     if isinstance(out, Tensor) and out._data.dtype != result._data.dtype:
         raise RuntimeError(f"Found dtype {torch_type_name(out._data.dtype)} but expected "
                            f"{torch_type_name(result._data.dtype)}")
@@ -1056,8 +1191,7 @@ def _write_flags_out(out: Any, result: Tensor, name: str) -> Any:
     """`out=` of signbit, isposinf and isneginf: a bool tensor only."""
     if isinstance(out, Tensor) and out._data.dtype != np.bool_:
         raise RuntimeError(f"{name} does not support non-boolean outputs.")
-    with grad_mode.no_grad():
-        return _write_out(out, result, name)
+    return _write_out(out, result, name)
 
 
 for _name in ["eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater", "greater_equal"]:
@@ -1066,15 +1200,15 @@ for _name in ["logical_and", "logical_or", "logical_xor"]:
     globals()[_name] = _with_out(_function_of_two_tensors(_name), _name, differentiable=False)
 logical_not = _with_out(_method("logical_not", unary=True), "logical_not", differentiable=False)
 for _name in ["maximum", "minimum", "fmax", "fmin"]:
-    globals()[_name] = _with_out(_function_of_two_tensors(_name), _name)
+    globals()[_name] = _with_out(_function_of_two_tensors(_name), _name, _write_arithmetic_out)
 for _name in ["any", "all"]:
-    globals()[_name] = _with_out(_method(_name), _name, _write_bool_out)
+    globals()[_name] = _with_out(_method(_name), _name, _write_bool_out, differentiable=False, pointwise=False)
 for _name in ["clamp", "clip"]:
     globals()[_name] = _with_out(_clamp_function(_name), _name, _write_same_dtype_out)
 for _name in ["sign", "sgn"]:
     globals()[_name] = _with_out(_method(_name, unary=True), _name, _write_same_dtype_out)
 for _name in ["signbit", "isposinf", "isneginf"]:
-    globals()[_name] = _with_out(_method(_name, unary=True), _name, _write_flags_out)
+    globals()[_name] = _with_out(_method(_name, unary=True), _name, _write_flags_out, differentiable=False)
 for _name in ["max", "min", "argmax", "argmin"]:  # (max/min with a dim: out=(values, indices))
     globals()[_name] = _method_out(_name)
 
@@ -1255,3 +1389,104 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
 
 __all__ += ["take_along_dim", "select_scatter", "slice_scatter", "diagonal_scatter", "as_strided_", "alias_copy",
             "detach_copy", "cartesian_prod", "combinations", "block_diag", "cdist", "vander"]
+
+
+# --- out= of the arithmetic and math functions, and the family's missing ones (the out-arith probe) ---
+def _unary_with_out(function: Any, name: str, write: Any) -> Any:
+    """`_with_out` for a one-argument function, called without packing its arguments when there is no out
+    (`torch.sigmoid(x)` may be called once per layer and step)."""
+    with_out = _with_out(function, name, write)
+
+    def fn(input: Tensor, *, out: Any = None) -> Tensor:
+        return function(input) if out is None else with_out(input, out=out)
+
+    fn.__name__, fn.__qualname__, fn.__doc__ = name, name, function.__doc__
+    return fn
+
+
+# torch's rules for the dtype of `out`: most pointwise ops cast their result where its casting rule allows
+# (`_write_arithmetic_out`), the ones whose kernels keep the input's dtype want exactly that dtype
+# (`_write_same_dtype_out`), the matrix products too, in other words (`_write_out`).
+_CASTING_OUT = ["add", "sub", "mul", "div", "true_divide", "remainder", "fmod", "hypot", "atan2", "logaddexp",
+                "addcmul", "addcdiv"]
+_CASTING_OUT_UNARY = ["exp", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "tanh",
+                      "sigmoid", "reciprocal", "square", "erf", "erfc"]
+_SAME_DTYPE_OUT_UNARY = ["neg", "abs", "floor", "ceil", "trunc", "frac"]
+_OUT_OVERLOADS = {  # (torch's parser lists them for an out that is not a tensor)
+    "remainder": _REMAINDER_OVERLOADS, "fmod": _TENSOR_OR_NUMBER_OTHER,
+    "div": ("Tensor input, Tensor other, *, Tensor out = None",
+            "Tensor input, Tensor other, *, str rounding_mode, Tensor out = None",
+            "Tensor input, Number other, *, str rounding_mode"),
+    "round": ("Tensor input, *, Tensor out = None", "Tensor input, *, int decimals, Tensor out = None"),
+    "mm": ("Tensor input, Tensor mat2, *, Tensor out = None",
+           f"Tensor input, Tensor mat2, {PACKAGE}.dtype out_dtype, *, Tensor out = None"),
+    "addmm": tuple(f"Tensor input, Tensor mat1, Tensor mat2, {dtype}*, Number beta = 1, Number alpha = 1, "
+                   "Tensor out = None" for dtype in ("", f"{PACKAGE}.dtype out_dtype, ")),
+}
+_OUT_OVERLOADS["bmm"] = _OUT_OVERLOADS["mm"]
+
+# (each made here, once: the plain function by the maker its family uses, wrapped for out=)
+_PLAIN = {name: _function_taking_a_number_first(name) for name in ["add", "sub", "mul", "div"]}
+_PLAIN.update({"true_divide": _true_divide, "remainder": _remainder, "fmod": _function_of_a_tensor_first("fmod"),
+               "addcmul": _addcmul, "addcdiv": _addcdiv})
+_PLAIN.update({name: _function_of_two_tensors(name) for name in ["hypot", "atan2", "logaddexp"]})
+for _name in _CASTING_OUT:
+    globals()[_name] = _with_out(_PLAIN[_name], _name, _write_arithmetic_out, overloads=_OUT_OVERLOADS.get(_name, ()))
+for _name in _CASTING_OUT_UNARY:
+    globals()[_name] = _unary_with_out(_method(_name, unary=True), _name, _write_arithmetic_out)
+for _name in _SAME_DTYPE_OUT_UNARY:
+    globals()[_name] = _unary_with_out(_method(_name, unary=True), _name, _write_same_dtype_out)
+round = _with_out(_method("round"), "round", _write_same_dtype_out, overloads=_OUT_OVERLOADS["round"])
+# (floor_divide has no derivative in torch; its result, cast into out, is resized once: one warning)
+floor_divide = _with_out(_floor_divide, "floor_divide", _write_result_type_out, derivative=False)
+matmul = _with_out(_matmul, "matmul", _write_out, pointwise=False)
+for _name in ["mm", "bmm", "addmm"]:
+    globals()[_name] = _with_out(_method(_name), _name, _write_out, pointwise=False, overloads=_OUT_OVERLOADS[_name])
+__all__ += _CASTING_OUT + _CASTING_OUT_UNARY + _SAME_DTYPE_OUT_UNARY + ["round", "floor_divide", "mm", "bmm", "addmm"]
+
+
+def _reduction_with_out(name: str, overloads: tuple):
+    """`torch.sum/prod/mean(input, dim, ...)`: with `out=` (only with a dim, but for mean) and no `dtype`, torch
+    reduces in out's dtype (mean: a floating point input's, into a floating point out); with a `dtype`, out
+    must have it."""
+    plain = _method(name)
+
+    def fn(input: Tensor, *args: Any, out: Any = None, **kwargs: Any) -> Tensor:
+        if out is None:
+            return plain(input, *args, **kwargs)
+        if not (args or "dim" in kwargs or name == "mean") or (name == "mean" and not isinstance(out, Tensor)):
+            # (sum's and prod's overload without a dim takes no out; mean's parser lists its overloads)
+            raise _invalid_arguments(name, (input, *args), overloads, keywords={"out": out})
+        _check_out_first(name, out, (input,))
+        if kwargs.get("dtype") is None and _reduces_in_dtype_of(name, input, out):
+            kwargs["dtype"] = out.dtype
+        result = plain(input, *args, **kwargs)
+        return _write_mean_out(out, result) if name == "mean" else _write_out(out, result, name)
+
+    fn.__name__, fn.__doc__ = name, getattr(Tensor, name).__doc__
+    return fn
+
+
+def _reduces_in_dtype_of(name: str, input: Any, out: Tensor) -> bool:
+    """Whether torch reduces in out's dtype: sum and prod always, mean a floating point input into a floating
+    point out (it sums into out, then divides it in place)."""
+    floating = isinstance(input, Tensor) and input._data.dtype.kind == "f" and out._data.dtype.kind == "f"
+    return name != "mean" or floating
+
+
+def _write_mean_out(out: Tensor, result: Tensor) -> Tensor:
+    """mean's out of another kind than floating point: torch's in-place division of its sum there refuses."""
+    if out._data.dtype.kind != "f" and result._data.dtype.kind == "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{torch_type_name(out._data.dtype)}")
+    return _write_out(out, result, "mean")
+
+
+_DTYPE_ONLY = f"Tensor input, *, {PACKAGE}.dtype dtype = None"
+sum = _reduction_with_out("sum", (_DTYPE_ONLY, f"Tensor input, tuple of ints dim, bool keepdim = False, *, "
+                                                f"{PACKAGE}.dtype dtype = None, Tensor out = None"))
+prod = _reduction_with_out("prod", (_DTYPE_ONLY, f"Tensor input, int dim, bool keepdim = False, *, {PACKAGE}.dtype "
+                                                 "dtype = None, Tensor out = None"))
+mean = _reduction_with_out("mean", (f"{_DTYPE_ONLY}, Tensor out = None", f"Tensor input, tuple of ints dim, bool "
+                                    f"keepdim = False, *, {PACKAGE}.dtype dtype = None, Tensor out = None"))
+__all__ += ["matmul", "sum", "prod", "mean"]

@@ -2259,6 +2259,8 @@ class Tensor(TensorBase):
             if first._data.dtype != mat2._data.dtype:
                 names = [dt.torch_type_name(t._data.dtype) for t in (first, mat2)]
                 raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {names[0]} and {names[1]}")
+        if mat2._data.dtype == np.bool_:
+            raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
         if mat2._data.dtype.kind in "iu":  # (an integer product takes integer factors: torch truncates them)
             beta, alpha = int(beta), int(alpha)
         return linalg.AddmmFull.apply(self, mat1, mat2, beta, alpha)
@@ -3876,11 +3878,13 @@ def _check_clamp_bounds_match(name: str, low: Any, high: Any, function: bool = F
                                                  "Number min = None, Number max = None"), accepts=((), ()))
 
 
-def _invalid_arguments(name: str, given: tuple, overloads: tuple, accepts: tuple | None = None) -> TypeError:
-    """torch's parser error when none of a function's overloads takes the arguments: their types, then each
-    overload. With `accepts` (per overload, the types each argument may have; () for none, as torch's clamp
-    says) each overload is followed by the arguments, the ones it does not take marked."""
-    types = [_argument_type(v) for v in given]
+def _invalid_arguments(name: str, given: tuple, overloads: tuple, accepts: tuple | None = None,
+                       keywords: dict | None = None) -> TypeError:
+    """torch's parser error when none of a function's overloads takes the arguments: their types (then the
+    `keywords` given, as `out=Tensor`), then each overload. With `accepts` (per overload, the types each argument
+    may have; () for none, as torch's clamp says) each overload is followed by the arguments, the ones it does
+    not take marked."""
+    types = [_argument_type(v) for v in given] + [f"{k}={_argument_type(v)}" for k, v in (keywords or {}).items()]
     text = f"{name}() received an invalid combination of arguments - got ({', '.join(types)}), but expected one of:\n"
     for i, overload in enumerate(overloads):
         text += f" * ({overload})\n"
