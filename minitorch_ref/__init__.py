@@ -72,7 +72,7 @@ def __getattr__(name: str):
     # nn, optim, utils and friends are imported on first use to keep `import minitorch_ref` fast.
     import importlib
 
-    if name in {"nn", "optim", "utils", "models", "graph", "serialization", "linalg"}:
+    if name in {"nn", "optim", "utils", "models", "graph", "serialization", "linalg", "special"}:
         return importlib.import_module(f".{name}", __name__)
     if name in {"save", "load"}:
         return getattr(importlib.import_module(".serialization", __name__), name)

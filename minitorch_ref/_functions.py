@@ -15,8 +15,9 @@ from . import _dtype as _dt
 from ._dtype import PACKAGE
 from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_clamp_bounds_match,
                       _check_differentiable_result, _check_not_bool_sub, _diagonal_scatter, _diff, _dim, _fold,
-                      _int_arg, _IntListArgument, _invalid_arguments, _isclose, _promote, _read_int_lists, _readable,
-                      _require_tensor, _result_dtype, _select_scatter, _shift, _slice_scatter, _unflatten)
+                      _int_arg, _IntListArgument, _invalid_arguments, _is_one, _isclose, _promote, _read_int_lists,
+                      _readable, _require_tensor, _result_dtype, _scaled, _select_scatter, _shift, _slice_scatter,
+                      _unflatten)
 from .ops import pointwise, reduction, shape
 
 __all__ = [
@@ -519,8 +520,8 @@ __all__ += ["hstack", "vstack", "meshgrid", "row_stack", "dstack", "column_stack
 import warnings  # noqa: E402
 
 from ._dtype import cpp_type_name, torch_type_name  # noqa: E402
-from ._tensor import (_OVERLAP_ERROR, _MaxResult, _memory_overlap, matmul as _matmul,  # noqa: E402
-                      where as _where)
+from ._tensor import (_HEAVISIDE_DTYPES_DIFFER, _OVERLAP_ERROR, _MaxResult, _memory_overlap,  # noqa: E402
+                      matmul as _matmul, where as _where)
 from .autograd import grad_mode, inplace  # noqa: E402
 from .ops import linalg  # noqa: E402
 
@@ -564,7 +565,7 @@ def _out_autograd_message(name: str) -> str:
 
 _OPS_NAMED = {"square": "pow", "true_divide": "div", "divide": "div", "subtract": "sub", "multiply": "mul",
               "negative": "neg", "absolute": "abs", "fix": "trunc", "arctan2": "atan2", "clip": "clamp",
-              "floor_divide": "aten::floor_divide"}  # (the last: no derivative)
+              "floor_divide": "aten::floor_divide", "heaviside": "aten::heaviside"}  # (the last: no derivative)
 
 
 def _cast_for_out(out: Any, result: Tensor, refusal: Any) -> Tensor:
@@ -1392,6 +1393,36 @@ __all__ += ["take_along_dim", "select_scatter", "slice_scatter", "diagonal_scatt
 
 
 # --- out= of the arithmetic and math functions, and the family's missing ones (the out-arith probe) ---
+def rsub(input: Tensor, other: Any = _MISSING, *extra: Any, alpha: Any = 1) -> Tensor:
+    """`other - alpha * input` (sub with its operands swapped): one RsubBackward0 node with a tensor `other`,
+    RsubBackward1 with a number."""
+    if extra or not isinstance(input, Tensor) or not isinstance(other, (Tensor,) + _NUMBERS):
+        given = (input,) if other is _MISSING else (input, other, *extra)
+        raise _invalid_arguments("rsub", given, _RSUB_OVERLOADS, (None, (Tensor, _NUMBERS, ())) if extra else None)
+    _check_not_bool_sub(input, other)
+    if isinstance(other, Tensor):  # (torch broadcasts other with input: its error names them in that order)
+        other, scaled = _promote(other, input if _is_one(alpha) else _scaled(other, input, alpha, "rsub"))
+        return pointwise.RsubTensor.apply(scaled, other)
+    input, other = _promote(input, other)
+    return (input if _is_one(alpha) else _scaled(input, input, alpha, "rsub")).__rsub__(other)
+
+
+_RSUB_OVERLOADS = ("Tensor input, Tensor other, *, Number alpha = 1", "Tensor input, Number other, Number alpha = 1")
+
+
+def heaviside(input: Tensor, values: Tensor, *, out: Any = None) -> Tensor:
+    """`input.heaviside(values)`: two tensors; `out` of their dtype only (torch checks the three dtypes alike,
+    before their shapes). torch records no derivative."""
+    def checked(input: Tensor, values: Tensor) -> Tensor:
+        _require_tensor(input, "heaviside", "input", 1)
+        _require_tensor(values, "heaviside", "values", 2)
+        if isinstance(out, Tensor) and out._data.dtype != input._data.dtype:
+            raise RuntimeError(_HEAVISIDE_DTYPES_DIFFER)
+        return input.heaviside(values)
+    return checked(input, values) if out is None else _with_out(checked, "heaviside", _write_out, derivative=False)(
+        input, values, out=out)
+
+
 def _unary_with_out(function: Any, name: str, write: Any) -> Any:
     """`_with_out` for a one-argument function, called without packing its arguments when there is no out
     (`torch.sigmoid(x)` may be called once per layer and step)."""
@@ -1410,7 +1441,7 @@ def _unary_with_out(function: Any, name: str, write: Any) -> Any:
 _CASTING_OUT = ["add", "sub", "mul", "div", "true_divide", "remainder", "fmod", "hypot", "atan2", "logaddexp",
                 "addcmul", "addcdiv"]
 _CASTING_OUT_UNARY = ["exp", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "tanh",
-                      "sigmoid", "reciprocal", "square", "erf", "erfc"]
+                      "sigmoid", "reciprocal", "square", "erf", "erfc", "erfinv"]
 _SAME_DTYPE_OUT_UNARY = ["neg", "abs", "floor", "ceil", "trunc", "frac"]
 _OUT_OVERLOADS = {  # (torch's parser lists them for an out that is not a tensor)
     "remainder": _REMAINDER_OVERLOADS, "fmod": _TENSOR_OR_NUMBER_OTHER,
@@ -1489,4 +1520,4 @@ prod = _reduction_with_out("prod", (_DTYPE_ONLY, f"Tensor input, int dim, bool k
                                                  "dtype = None, Tensor out = None"))
 mean = _reduction_with_out("mean", (f"{_DTYPE_ONLY}, Tensor out = None", f"Tensor input, tuple of ints dim, bool "
                                     f"keepdim = False, *, {PACKAGE}.dtype dtype = None, Tensor out = None"))
-__all__ += ["matmul", "sum", "prod", "mean"]
+__all__ += ["rsub", "heaviside", "matmul", "sum", "prod", "mean"]

@@ -1927,6 +1927,18 @@ class Tensor(TensorBase):
     def erfc(self) -> "Tensor":
         return pointwise.Erfc.apply(_floating(self))
 
+    def erfinv(self) -> "Tensor":
+        """The inverse of erf on (-1, 1): ±inf at ±1, NaN beyond."""
+        return pointwise.Erfinv.apply(_floating(self))
+
+    def heaviside(self, values: "Tensor") -> "Tensor":
+        """The step function: 0 below zero, 1 above, `values` (broadcast, of self's dtype) at zero."""
+        _require_tensor(values, "heaviside", "values", 1)
+        if self._data.dtype != values._data.dtype:
+            raise RuntimeError(_HEAVISIDE_DTYPES_DIFFER)
+        _check_broadcast(self._data.shape, values._data.shape)
+        return pointwise.Heaviside.apply(self, values)
+
     def deg2rad(self) -> "Tensor":
         return pointwise.Deg2rad.apply(_floating(self))
 
@@ -3882,13 +3894,13 @@ def _invalid_arguments(name: str, given: tuple, overloads: tuple, accepts: tuple
                        keywords: dict | None = None) -> TypeError:
     """torch's parser error when none of a function's overloads takes the arguments: their types (then the
     `keywords` given, as `out=Tensor`), then each overload. With `accepts` (per overload, the types each argument
-    may have; () for none, as torch's clamp says) each overload is followed by the arguments, the ones it does
-    not take marked."""
+    may have; () for none, as torch's clamp says; None: torch says nothing) each overload is followed by the
+    arguments, the ones it does not take marked."""
     types = [_argument_type(v) for v in given] + [f"{k}={_argument_type(v)}" for k, v in (keywords or {}).items()]
     text = f"{name}() received an invalid combination of arguments - got ({', '.join(types)}), but expected one of:\n"
     for i, overload in enumerate(overloads):
         text += f" * ({overload})\n"
-        if accepts is not None:
+        if accepts is not None and accepts[i] is not None:
             kinds = accepts[i] or (() for _ in given)
             marked = [t if kind and isinstance(v, kind) else f"!{_marked_type(v)}!" for v, t, kind in
                       zip(given, types, kinds)]
@@ -4304,7 +4316,8 @@ for _name in ["div", "pow", "neg", "abs", "sqrt", "rsqrt", "exp", "exp2", "log",
               "sin", "cos", "tan", "asin", "acos", "atan", "arctan", "sinh", "cosh", "tanh", "sigmoid", "erf", "logit",
               "sinc", "square", "floor", "ceil", "round", "trunc", "fix", "frac",
               "sign", "sgn", "reciprocal", "lerp", "addcmul", "addcdiv", "fmod", "remainder", "copysign", "xlogy",
-              "true_divide", "floor_divide", "nan_to_num", "deg2rad", "rad2deg", "bitwise_not", "atan2"]:
+              "true_divide", "floor_divide", "nan_to_num", "deg2rad", "rad2deg", "bitwise_not", "atan2", "erfinv",
+              "heaviside"]:
     setattr(Tensor, f"{_name}_", _inplace_twin(_name))
 Tensor.hypot_ = _inplace_twin("hypot", check=_check_tensor_result_fits)
 for _name in ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"]:
@@ -4774,6 +4787,7 @@ def _index_put_view(a: np.ndarray, items: tuple) -> np.ndarray:
     return a[tuple(basic)]
 
 
+_HEAVISIDE_DTYPES_DIFFER = "heaviside is not yet implemented for tensors with different dtypes."
 _OVERLAP_ERROR = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
                   "single memory location. Please clone() the tensor before performing the operation.")
 

@@ -1,5 +1,5 @@
 """`out=` of the arithmetic and math functions, differential probe: the corners where minitorch_ref differed from
-torch 2.13.
+torch 2.13, and the functions of that family it lacked (rsub, heaviside, erfinv).
 
 Each case is one small program run on both libraries (`assert_matches_torch`: the same values, dtypes, shapes,
 requires_grad, grad_fn names and warnings, or the same exception type and message); a program that writes into
@@ -12,11 +12,13 @@ requires_grad, grad_fn names and warnings, or the same exception type and messag
 - an empty out is resized silently, one of another shape with torch's warning, twice where the result is cast
   (torch resizes twice), and before a kernel that refuses the dtype raises (after out's dtype error);
 - out= refuses autograd (out or an input requiring grad, with grad mode on) before the op runs, except for ops
-  torch records without derivative (floor_divide: out takes its node); an out sharing memory in part
+  torch records without derivative (floor_divide, heaviside: out takes their node); an out sharing memory in part
   with an input of a pointwise op is refused; out that is the input, or a view, is written in place;
 - an out that is not a tensor is torch's parser error: its TypeError, listing the overloads where torch does; a
   number given as add/sub/mul/div's out is a new 0-d tensor, as torch's parser makes it;
-- `addmm` refuses bools as torch does.
+- `rsub` (both overloads, alpha, torch's errors), `heaviside` (function, method, in place, out=), `erfinv`
+  (function, method, in place, `torch.special.erfinv`, out=: values to float32/float64 precision, ±inf at ±1,
+  NaN beyond, gradient sqrt(pi)/2 * exp(erfinv(x)^2)); `addmm` refuses bools as torch does.
 """
 from __future__ import annotations
 
@@ -52,13 +54,13 @@ def arguments(m, name, dtype="float32", shape=(2, 3)):
     x, y = sample(m, dtype, shape), sample(m, dtype, shape, seed=1)
     return {"lerp": (x, y, 0.5), "addcmul": (x, y, y), "addcdiv": (x, y, y), "matmul": (x, y.mT),
             "mm": (x, y.mT), "bmm": (x.unsqueeze(0), y.mT.unsqueeze(0)), "addmm": (x[:, :2], x, y.mT),
-            "maximum": (x, y)}.get(name, (x, y) if name in BINARY else (x,))
+            "heaviside": (x, y), "maximum": (x, y)}.get(name, (x, y) if name in BINARY else (x,))
 
 
 BINARY = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "fmod", "pow", "hypot", "atan2",
           "logaddexp"]
 CASTING = BINARY + ["exp", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "tanh",
-                    "sigmoid", "reciprocal", "square", "erf", "erfc", "lerp", "addcmul", "addcdiv"]
+                    "sigmoid", "reciprocal", "square", "erf", "erfc", "erfinv", "lerp", "addcmul", "addcdiv"]
 SAME_DTYPE = ["neg", "abs", "floor", "ceil", "round", "trunc", "frac"]
 PRODUCTS = ["matmul", "mm", "bmm", "addmm"]
 DTYPE_PAIRS = [("float32", "float32"), ("float32", "float64"), ("float32", "int64"), ("float64", "float16"),
@@ -166,11 +168,11 @@ def test_an_out_of_another_shape_is_resized_with_torchs_warning(name, size, out_
 
 
 @pytest.mark.parametrize("shapes", [((), ()), ((0, 3), (0, 3)), ((), (2, 1)), ((3, 1), (1, 4))], ids=str)
-@pytest.mark.parametrize("name", ["add", "hypot", "exp", "round"])
+@pytest.mark.parametrize("name", ["add", "hypot", "exp", "round", "heaviside", "erfinv"])
 def test_zero_dim_empty_and_broadcast_inputs(name, shapes):
     def program(m):
         x, y = sample(m, shape=shapes[0]), sample(m, shape=shapes[1], seed=1)
-        return into(m, name, m.zeros(4), *((x, y) if name in ("add", "hypot") else (x * 0.3,)))
+        return into(m, name, m.zeros(4), *((x, y) if name in ("add", "hypot", "heaviside") else (x * 0.3,)))
     assert_same(program)
 
 
@@ -205,11 +207,11 @@ def test_out_refuses_autograd_before_the_op_runs(name, case):
     assert_same(program)
 
 
-@pytest.mark.parametrize("name", ["floor_divide"])
+@pytest.mark.parametrize("name", ["floor_divide", "heaviside"])
 @pytest.mark.parametrize("case", ["input", "out"])
 def test_ops_without_derivative_give_out_their_node(name, case):
-    """torch records floor_divide without a derivative: an input that requires grad is taken (out gets the
-    NotImplemented node, as in place), an out that requires grad is refused (named aten::...)."""
+    """torch records floor_divide and heaviside without a derivative: an input that requires grad is taken (out
+    gets the NotImplemented node, as in place), an out that requires grad is refused (named aten::...)."""
     def program(m):
         x, y = sample(m), sample(m, seed=1)
         out = m.zeros(2, 3, requires_grad=case == "out")
@@ -217,7 +219,7 @@ def test_ops_without_derivative_give_out_their_node(name, case):
     assert_same(program)
 
 
-@pytest.mark.parametrize("name", ["add", "exp", "neg", "addcdiv"])
+@pytest.mark.parametrize("name", ["add", "exp", "neg", "heaviside", "addcdiv"])
 def test_out_sharing_memory_with_an_input(name):
     """The input itself, or a view of it: written in place; in part: torch's overlap error."""
     def itself(m):
@@ -239,7 +241,7 @@ def test_out_sharing_memory_with_an_input(name):
 @pytest.mark.parametrize("out", [3, 2.5, True, "list"])
 @pytest.mark.parametrize("name", ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "fmod",
                                   "pow", "exp", "round", "lerp", "mm", "bmm", "addmm", "matmul", "atan2", "sum",
-                                  "mean", "cumsum"])
+                                  "mean", "cumsum", "heaviside", "erfinv"])
 def test_an_out_that_is_not_a_tensor(name, out):
     """torch's parser: its TypeError (listing the overloads where it does), or for add, sub, mul and the divisions
     a number taken as a new 0-d tensor (the result goes there, cast and resized, and is returned)."""
@@ -253,12 +255,13 @@ def test_an_out_that_is_not_a_tensor(name, out):
 @pytest.mark.parametrize("program", [
     lambda m: into(m, "hypot", m.zeros(0), sample(m).requires_grad_(), 2),
     lambda m: into(m, "atan2", m.zeros(0, requires_grad=True), sample(m), 2.5),
+    lambda m: into(m, "heaviside", m.zeros(0, dtype=m.int64), sample(m), sample(m, shape=(2,))),
     lambda m: into(m, "lerp", m.zeros(0, dtype=m.uint8), sample(m, "float64"), sample(m, "float64"),
                    sample(m, "float64", ())),
     lambda m: into(m, "lerp", m.zeros(0), sample(m, "float64"), sample(m, "float64"), sample(m, "float64", ())),
     lambda m: into(m, "pow", m.zeros((), dtype=m.int64), 2, sample(m, "float64")),
     lambda m: into(m, "pow", m.zeros(5, dtype=m.bool), 2, sample(m, "bool")),
-], ids=["argument-types-before-autograd", "argument-types-before-autograd-of-out",
+], ids=["argument-types-before-autograd", "argument-types-before-autograd-of-out", "heaviside-dtypes-before-shapes",
         "lerp-0-d-weight-is-a-number", "lerp-0-d-weight-casts", "pow-of-a-number-resizes-before-casting",
         "pow-of-a-number-resizes-bools"])
 def test_order_of_torchs_checks(program):
@@ -275,3 +278,118 @@ def test_maximum_warns_twice_when_its_result_is_cast_into_a_resized_out():
 
 def test_addmm_refuses_bools():
     assert_same(lambda m: m.addmm(*arguments(m, "addmm", "bool")))
+
+
+# --------------------------------------------------------------------------- rsub
+@pytest.mark.parametrize("program", [
+    lambda m: m.rsub(sample(m).requires_grad_(), sample(m, seed=1)),
+    lambda m: m.rsub(sample(m), sample(m, seed=1).requires_grad_(), alpha=3),
+    lambda m: m.rsub(sample(m).requires_grad_(), 2),
+    lambda m: m.rsub(sample(m).requires_grad_(), 2, alpha=0.5),
+    lambda m: m.rsub(sample(m, "int64"), 2.5),
+    lambda m: m.rsub(sample(m, "int64"), 2.5, alpha=1.5),
+    lambda m: m.rsub(sample(m, "int64"), 2, alpha=1.5),
+    lambda m: m.rsub(sample(m, "int64"), sample(m)),
+    lambda m: m.rsub(sample(m, "float16"), 0.1, alpha=3),
+    lambda m: m.rsub(sample(m, "uint8"), 300),
+    lambda m: m.rsub(sample(m, shape=()), sample(m, "float64", (2,))),
+    lambda m: m.rsub(sample(m, shape=(3,)), sample(m, shape=(2, 1))),
+    lambda m: m.rsub(sample(m, shape=(3,)), sample(m, shape=(2,))),
+    lambda m: m.rsub(sample(m, "bool"), sample(m, "bool")),
+    lambda m: m.rsub(sample(m, "bool"), 1),
+    lambda m: m.rsub(sample(m, "int64"), True),
+    lambda m: m.rsub(sample(m), sample(m), 3),
+    lambda m: m.rsub(2, sample(m)),
+    lambda m: m.rsub(sample(m), None),
+    lambda m: m.rsub(sample(m)),
+], ids=["tensors", "alpha", "number", "number-alpha", "int-float", "int-float-alpha", "int-float-alpha-refused",
+        "mixed", "float16", "uint8-wraps", "0-d", "broadcast", "shape-error", "bools", "bool-number",
+        "bool-number-other", "three-positional", "number-first", "none", "one-argument"])
+def test_rsub(program):
+    """`other - alpha * input` (RsubBackward0 after a tensor, RsubBackward1 after a number), torch's errors."""
+    assert_same(program)
+
+
+@pytest.mark.parametrize("other", ["tensor", "number"])
+@pytest.mark.parametrize("alpha", [1, 3, 0.5])
+def test_rsub_gradients(alpha, other):
+    def program(m):
+        x, y = sample(m).requires_grad_(), sample(m, seed=1).requires_grad_()
+        result = m.rsub(x, y if other == "tensor" else 2.5, alpha=alpha)
+        result.sum().backward()
+        return result, x.grad, y.grad
+    assert_same(program)
+
+
+# --------------------------------------------------------------------------- heaviside
+@pytest.mark.parametrize("program", [
+    lambda m: m.heaviside(m.tensor([-1.0, 0.0, 2.0, float("nan"), -0.0]), m.tensor(0.5)),
+    lambda m: m.heaviside(m.tensor([-1, 0, 2]), m.tensor([7, 8, 9])),
+    lambda m: m.heaviside(m.tensor([0, 3], dtype=m.uint8), m.tensor([7], dtype=m.uint8)),
+    lambda m: m.heaviside(m.tensor([True, False]), m.tensor([False])),
+    lambda m: m.heaviside(m.tensor([-1.0, 0.0], dtype=m.float16), m.tensor([0.5], dtype=m.float16)),
+    lambda m: m.heaviside(m.tensor([[-1.0], [0.0]]), m.tensor([0.5, 2.0])),
+    lambda m: m.heaviside(m.zeros(0, 2), m.tensor(0.5)),
+    lambda m: m.heaviside(m.tensor([-1.0, 0.0, 1.0]), m.tensor([0.5, 2.0])),
+    lambda m: m.heaviside(m.tensor([-1.0, 0.0]), m.tensor(0.5, dtype=m.float64)),
+    lambda m: m.heaviside(m.tensor([-1.0, 0.0]), 0.5),
+    lambda m: m.heaviside(0.5, m.tensor([-1.0, 0.0])),
+    lambda m: m.tensor([-1.0, 0.0]).heaviside(0.5),
+    lambda m: m.heaviside(m.tensor([-1.0, 0.0], requires_grad=True), m.tensor(0.5)),
+    lambda m: m.heaviside(m.tensor([-1.0, 0.0]), m.tensor(0.5, requires_grad=True)),
+    lambda m: m.heaviside(m.tensor([-1.0, 0.0], requires_grad=True), m.tensor(0.5)).sum().backward(),
+    lambda m: (lambda x: (x.heaviside_(m.tensor(0.5)), x))(m.tensor([-1.0, 0.0, 3.0])),
+    lambda m: m.tensor([-1.0]).heaviside_(m.tensor([0.5, 1.0])),
+    lambda m: m.tensor([-1.0]).heaviside_(m.tensor([1])),
+    lambda m: into(m, "heaviside", m.empty(0, dtype=m.float64), m.tensor([-1.0, 0.0]), m.tensor([0.5])),
+], ids=["nan-and-zeros", "int64", "uint8", "bool", "float16", "broadcast", "empty", "shape-error", "dtypes-differ",
+        "number-values", "number-input", "method-number", "input-requires-grad", "values-require-grad",
+        "backward-refused", "in-place", "in-place-grows", "in-place-dtype", "out-of-another-dtype"])
+def test_heaviside(program):
+    assert_same(program)
+
+
+# --------------------------------------------------------------------------- erfinv
+EDGES = [-1.0, -0.999, -0.5, 0.0, -0.0, 1e-8, 0.3, 0.9999, 1.0, 1.5, -3.0, float("nan")]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int64", "bool", "uint8"])
+@pytest.mark.parametrize("form", ["function", "method", "special", "in-place", "out"])
+def test_erfinv_values(form, dtype):
+    """The inverse of erf (integers and bools in float32), ±inf at ±1, NaN beyond, to the dtype's precision."""
+    def program(m):
+        x = m.tensor(EDGES + np.linspace(-1, 1, 201).tolist()).to(getattr(m, dtype))
+        if form == "in-place":
+            return x.erfinv_()
+        if form == "out":
+            return into(m, "erfinv", m.empty(0, dtype=m.float64), x)
+        return {"function": m.erfinv, "method": m.Tensor.erfinv, "special": m.special.erfinv}[form](x)
+    assert_same(program, tolerance=(1e-12, 1e-15) if dtype == "float64" else (1e-6, 1e-7))
+
+
+def test_erfinv_near_one_in_float64():
+    """Where erf's difference would cancel (1 - 1e-16 ... 1 - 1e-1)."""
+    assert_same(lambda m: m.erfinv(1 - m.logspace(-16, -1, 60, dtype=m.float64)), tolerance=(1e-9, 0))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_erfinv_gradient(dtype):
+    """sqrt(pi)/2 * exp(erfinv(x)^2), ErfinvBackward0; inf at ±1, NaN beyond."""
+    def program(m):
+        x = m.tensor([-1.0, -0.9, -0.3, 0.0, 0.5, 0.99, 1.0, 1.5], dtype=getattr(m, dtype), requires_grad=True)
+        y = m.erfinv(x)
+        y.sum().backward()
+        return y, x.grad
+    assert_same(program)
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: m.erfinv(0.5),
+    lambda m: m.special.erfinv(0.5),
+    lambda m: m.special.erfinv(m.tensor([0.5]), out=3),
+    lambda m: m.tensor([0, 1]).erfinv_(),
+    lambda m: m.erfinv(m.tensor(0.25, requires_grad=True)),
+    lambda m: into(m, "erfinv", m.zeros(2), m.tensor([0.25, 0.5], requires_grad=True)),
+], ids=["number", "special-number", "special-out-number", "in-place-int", "0-d", "out-requires-grad"])
+def test_erfinv_errors_and_corners(program):
+    assert_same(program)

@@ -46,6 +46,16 @@ class Rsub(Function):
         return -grad, None
 
 
+class RsubTensor(Rsub):
+    """`rsub(a, b)` = `b - a` of two tensors (Rsub's forward, `b` a tensor)."""
+
+    node_name = "RsubBackward0"
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad, grad
+
+
 def opmath(a: np.ndarray) -> np.ndarray:
     """torch's CPU kernels compute float16 in float32 (their "opmath" type) and round once at the end:
     a formula computed in float16 would round at every step (and overflow: exp(12) is inf)."""
@@ -151,19 +161,36 @@ COMPARED_IN_PLACE = {name: type(f"{name.capitalize()}Compared", (Compared,), {"c
                      for name in ("eq", "ne", "lt", "le", "gt", "ge")}
 
 
-class FloorDivide(Function):
-    """`a // b`. torch defines no derivative: the node is there, and backward through it raises."""
+class _WithoutDerivative(Function):
+    """An op torch defines no derivative for: the node is there, and backward through it raises."""
 
     node_name = "NotImplemented"
+    aten_name = ""
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError(f"derivative for aten::{ctx.aten_name} is not implemented")
+
+
+class FloorDivide(_WithoutDerivative):
+    """`a // b`."""
+
     aten_name = "floor_divide"
 
     @staticmethod
     def forward(ctx, a, b):
         return by_number(np.floor_divide, a, b)
 
+
+class Heaviside(_WithoutDerivative):
+    """`heaviside(x, values)`: 0 where x < 0, `values` where x == 0, 1 where x > 0 (and NaN: torch's kernel
+    gives 0, it is neither 0 nor above)."""
+
+    aten_name = "heaviside"
+
     @staticmethod
-    def backward(ctx, grad):
-        raise RuntimeError(f"derivative for aten::{ctx.aten_name} is not implemented")
+    def forward(ctx, a, values):
+        return np.where(a == 0, values, a > 0).astype(a.dtype)
 
 
 def _remainder(a, b):
@@ -655,6 +682,40 @@ class Erf(_Unary):
     node_name = "ErfBackward0"
     f = staticmethod(_erf)
     df = staticmethod(lambda a, out: 2 / np.sqrt(np.pi) * np.exp(-a * a))
+
+
+# Giles' polynomials ("Approximating the erfinv function", 2010), highest power first, for w = -log(1 - x^2)
+_GILES_CENTRAL = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+                  -0.00417768164, 0.246640727, 1.50140941]  # (of w - 2.5, for w < 5)
+_GILES_TAIL = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+               0.00943887047, 1.00167406, 2.83297682]  # (of sqrt(w) - 3)
+
+
+def _erfinv(a: np.ndarray) -> np.ndarray:
+    """NumPy has no inverse of erf: Giles' approximation (1e-7 close), then Newton steps in float64 on `_erf`,
+    past 0.5 on the log of `_erfc` (1 - |a| is exact there, where erf's difference would cancel, and the log
+    keeps Newton fast where erfc falls steeply); odd in a. erfinv(±1) = ±inf, NaN beyond."""
+    y = np.abs(a.astype(np.float64))
+    inside = y < 1
+    t = y[inside]
+    w = -np.log((1 - t) * (1 + t))
+    x = t * np.where(w < 5, np.polyval(_GILES_CENTRAL, w - 2.5), np.polyval(_GILES_TAIL, np.sqrt(w) - 3))
+    tail = t >= 0.5
+    for _ in range(3):
+        slope = 2 / np.sqrt(np.pi) * np.exp(-x * x)  # (erf's derivative)
+        step = (_erf(x) - t) / slope
+        rest = _erfc(x[tail])
+        step[tail] = np.log((1 - t[tail]) / rest) * rest / slope[tail]
+        x = x - step
+    result = np.where(y == 1, np.inf, np.nan)
+    result[inside] = x
+    return np.copysign(result, a.astype(np.float64))
+
+
+class Erfinv(_Unary):
+    node_name = "ErfinvBackward0"
+    f = staticmethod(_erfinv)
+    df = staticmethod(lambda a, out: np.sqrt(np.pi) / 2 * np.exp(out * out))
 
 
 class Square(_Unary):
