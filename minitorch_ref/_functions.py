@@ -247,18 +247,6 @@ _POW_OVERLOADS = ("Tensor input, Tensor exponent, *, Tensor out = None",
                   "Tensor input, Number exponent, *, Tensor out = None")
 
 
-def _addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-    """`input + value * tensor1 * tensor2` (one node, AddcmulBackward0)."""
-    _require_tensor(input, "addcmul", "input", 1)
-    return input._addc(pointwise.Addcmul, "addcmul", tensor1, tensor2, value, 2)
-
-
-def _addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-    """`input + value * tensor1 / tensor2` (one node, AddcdivBackward0)."""
-    _require_tensor(input, "addcdiv", "input", 1)
-    return input._addc(pointwise.Addcdiv, "addcdiv", tensor1, tensor2, value, 2)
-
-
 def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
     """The p-norm of `input - other` (broadcast), one DistBackward0 node."""
     _require_tensor(input, "dist", "input", 1)
@@ -825,33 +813,6 @@ def _number_pair_error(name: str, input: Any, other: Any) -> TypeError:
 
 _REMAINDER_OVERLOADS = ("Tensor input, Tensor other, *, Tensor out = None", "Number self, Tensor other",
                         "Tensor input, Number other, *, Tensor out = None")
-
-
-def _floor_divide(input: Any, other: Any) -> Tensor:
-    """`input // other`; either may be a number (both: the first taken as a tensor, as torch does)."""
-    if isinstance(input, Tensor):
-        return input // other
-    if isinstance(other, Tensor):
-        return other.__rfloordiv__(input)
-    return _as_tensor(input) // other
-
-
-def _true_divide(input: Any, other: Any) -> Tensor:
-    """`input / other` (torch's older name for `div`); either may be a number."""
-    if isinstance(input, Tensor):
-        return input / other
-    if isinstance(other, Tensor):
-        return other.__rtruediv__(input)
-    return _as_tensor(input) / other
-
-
-def _remainder(input: Any, other: Any) -> Tensor:
-    """`input % other`, with the sign of `other`; the first may be a number."""
-    if isinstance(input, Tensor):
-        return input % other
-    if isinstance(other, Tensor):
-        return other.__rmod__(input)
-    raise _number_pair_error("remainder", input, other)
 
 
 def _bitwise_function(name: str, ufunc):
@@ -1456,20 +1417,68 @@ _OUT_OVERLOADS = {  # (torch's parser lists them for an out that is not a tensor
 }
 _OUT_OVERLOADS["bmm"] = _OUT_OVERLOADS["mm"]
 
+def _taking_out(write: Any, **options: Any) -> Any:
+    """Decorator: the function, under its own name, with torch's `out=` (`_with_out`)."""
+    return lambda function: _with_out(function, function.__name__, write, **options)
+
+
+@_taking_out(_write_arithmetic_out)
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """`input + value * tensor1 * tensor2` (one node, AddcmulBackward0)."""
+    _require_tensor(input, "addcmul", "input", 1)
+    return input._addc(pointwise.Addcmul, "addcmul", tensor1, tensor2, value, 2)
+
+
+@_taking_out(_write_arithmetic_out)
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """`input + value * tensor1 / tensor2` (one node, AddcdivBackward0)."""
+    _require_tensor(input, "addcdiv", "input", 1)
+    return input._addc(pointwise.Addcdiv, "addcdiv", tensor1, tensor2, value, 2)
+
+
+# (floor_divide has no derivative in torch; its result, cast into out, is resized once: one warning)
+@_taking_out(_write_result_type_out, derivative=False)
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """`input // other`; either may be a number (both: the first taken as a tensor, as torch does)."""
+    if isinstance(input, Tensor):
+        return input // other
+    if isinstance(other, Tensor):
+        return other.__rfloordiv__(input)
+    return _as_tensor(input) // other
+
+
+@_taking_out(_write_arithmetic_out)
+def true_divide(input: Any, other: Any) -> Tensor:
+    """`input / other` (torch's older name for `div`); either may be a number."""
+    if isinstance(input, Tensor):
+        return input / other
+    if isinstance(other, Tensor):
+        return other.__rtruediv__(input)
+    return _as_tensor(input) / other
+
+
+@_taking_out(_write_arithmetic_out, overloads=_REMAINDER_OVERLOADS)
+def remainder(input: Any, other: Any) -> Tensor:
+    """`input % other`, with the sign of `other`; the first may be a number."""
+    if isinstance(input, Tensor):
+        return input % other
+    if isinstance(other, Tensor):
+        return other.__rmod__(input)
+    raise _number_pair_error("remainder", input, other)
+
+
 # (each made here, once: the plain function by the maker its family uses, wrapped for out=)
-_PLAIN = {name: _function_taking_a_number_first(name) for name in ["add", "sub", "mul", "div"]}
-_PLAIN.update({"true_divide": _true_divide, "remainder": _remainder, "fmod": _function_of_a_tensor_first("fmod"),
-               "addcmul": _addcmul, "addcdiv": _addcdiv})
-_PLAIN.update({name: _function_of_two_tensors(name) for name in ["hypot", "atan2", "logaddexp"]})
-for _name in _CASTING_OUT:
-    globals()[_name] = _with_out(_PLAIN[_name], _name, _write_arithmetic_out, overloads=_OUT_OVERLOADS.get(_name, ()))
+for _name in ["add", "sub", "mul", "div"]:
+    globals()[_name] = _with_out(_function_taking_a_number_first(_name), _name, _write_arithmetic_out,
+                                 overloads=_OUT_OVERLOADS.get(_name, ()))
+fmod = _with_out(_function_of_a_tensor_first("fmod"), "fmod", _write_arithmetic_out, overloads=_OUT_OVERLOADS["fmod"])
+for _name in ["hypot", "atan2", "logaddexp"]:
+    globals()[_name] = _with_out(_function_of_two_tensors(_name), _name, _write_arithmetic_out)
 for _name in _CASTING_OUT_UNARY:
     globals()[_name] = _unary_with_out(_method(_name, unary=True), _name, _write_arithmetic_out)
 for _name in _SAME_DTYPE_OUT_UNARY:
     globals()[_name] = _unary_with_out(_method(_name, unary=True), _name, _write_same_dtype_out)
 round = _with_out(_method("round"), "round", _write_same_dtype_out, overloads=_OUT_OVERLOADS["round"])
-# (floor_divide has no derivative in torch; its result, cast into out, is resized once: one warning)
-floor_divide = _with_out(_floor_divide, "floor_divide", _write_result_type_out, derivative=False)
 matmul = _with_out(_matmul, "matmul", _write_out, pointwise=False)
 for _name in ["mm", "bmm", "addmm"]:
     globals()[_name] = _with_out(_method(_name), _name, _write_out, pointwise=False, overloads=_OUT_OVERLOADS[_name])
