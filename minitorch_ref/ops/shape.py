@@ -414,6 +414,27 @@ class Stack(Function):
         return (None, *(np.take(grad, i, axis=dim) for i in range(grad.shape[dim])))
 
 
+class PackPaddedSequence(Function):
+    """The real steps of a padded (L, N, *) batch (N, L, * with batch_first), sorted longest first, step after
+    step: the rows of step t are its first batch_sizes[t] sequences. Returns (data, batch_sizes)."""
+
+    @staticmethod
+    def forward(ctx, input, lengths, batch_first):
+        padded = input.swapaxes(0, 1) if batch_first else input
+        ctx.padded_shape, ctx.batch_first = padded.shape, batch_first
+        ctx.batch_sizes = (lengths[None, :] > np.arange(lengths[0])[:, None]).sum(1)
+        rows = [padded[t, :size] for t, size in enumerate(ctx.batch_sizes[:len(padded)])]
+        return np.concatenate(rows).reshape(-1, *padded.shape[2:]), ctx.batch_sizes.astype(lengths.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        padded = np.zeros(ctx.padded_shape, grad.dtype)
+        offsets = np.cumsum([0, *ctx.batch_sizes])
+        for t, size in enumerate(ctx.batch_sizes[:len(padded)]):
+            padded[t, :size] = grad[offsets[t]:offsets[t + 1]]
+        return padded.swapaxes(0, 1) if ctx.batch_first else padded, None, None
+
+
 class Gather(Function):
     @staticmethod
     def forward(ctx, a, dim, index):

@@ -24,6 +24,7 @@ from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .module import Module
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
@@ -87,13 +88,69 @@ def _run_direction(step: Callable, input: Tensor, hidden: Any, weights: tuple, r
     outputs = []
     for input_gates in (reversed(steps) if reverse else steps):
         hidden = step(input_gates, hidden, w_hh, b_hh, w_hr)
-        outputs.append(hidden[0] if isinstance(hidden, tuple) else hidden)  # (an LSTM outputs h, not c)
+        outputs.append(_output(hidden))
     if not outputs:
         raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
     return stack(outputs[::-1] if reverse else outputs, 0), hidden
 
 
+def _run_packed_direction(step: Callable, data: Tensor, batch_sizes: list[int], hidden: Any, weights: tuple,
+                          reverse: bool) -> tuple:
+    """`_run_direction` over a packed sequence (see nn.utils.rnn): the batch shrinks as sequences end, so a
+    sequence's last hidden state is the one of its own last step. (its outputs packed alike, last hiddens)."""
+    w_ih, w_hh, b_ih, b_hh, w_hr = weights
+    projected = F.linear(data, w_ih, b_ih)
+    starts = [sum(batch_sizes[:t]) for t in range(len(batch_sizes))]
+    outputs = []
+    if not reverse:  # the rows of sequences that have ended are set aside
+        ended = []
+        for start, size in zip(starts, batch_sizes):
+            if size < _rows_of(hidden):
+                ended.append(_rows(hidden, size, _rows_of(hidden)))
+                hidden = _rows(hidden, 0, size)
+            hidden = step(projected.narrow(0, start, size), hidden, w_hh, b_hh, w_hr)
+            outputs.append(_output(hidden))
+        return cat(outputs, 0), _join([hidden, *ended[::-1]])
+    initial, hidden = hidden, _rows(hidden, 0, batch_sizes[-1])  # from the end: sequences join as they start
+    for start, size in zip(starts[::-1], batch_sizes[::-1]):
+        if size > _rows_of(hidden):
+            hidden = _join([hidden, _rows(initial, _rows_of(hidden), size)])
+        hidden = step(projected.narrow(0, start, size), hidden, w_hh, b_hh, w_hr)
+        outputs.append(_output(hidden))
+    return cat(outputs[::-1], 0), hidden
+
+
+def _output(hidden: Any) -> Tensor:
+    """What a step outputs: its hidden state (an LSTM's h, not its cell state c)."""
+    return hidden[0] if isinstance(hidden, tuple) else hidden
+
+
+def _rows_of(hidden: Any) -> int:
+    return _output(hidden).size(0)
+
+
+def _rows(hidden: Any, start: int, end: int) -> Any:
+    """Rows start:end of a hidden state (of both h and c for an LSTM)."""
+    if isinstance(hidden, tuple):
+        return tuple(h.narrow(0, start, end - start) for h in hidden)
+    return hidden.narrow(0, start, end - start)
+
+
+def _join(hiddens: list) -> Any:
+    """Hidden states' rows one after the other (h with h and c with c for an LSTM)."""
+    if isinstance(hiddens[0], tuple):
+        return tuple(cat(list(parts), 0) for parts in zip(*hiddens))
+    return cat(hiddens, 0)
+
+
 # ====================================================================== the layers
+def _mini_batch(layer: "RNNBase", input: Tensor, batch_sizes: Tensor | None) -> int:
+    """The batch size N: a packed sequence's first batch size, or the input's batch dim."""
+    if batch_sizes is not None:
+        return int(batch_sizes[0])
+    return input.size(0) if layer.batch_first else input.size(1)
+
+
 class RNNBase(Module):
     """What RNN, LSTM and GRU share: the checks, the parameters (w_ih, w_hh, b_ih, b_hh[, w_hr] per layer
     and direction), their initialisation, running the steps and the repr. `mode`: RNN_TANH, RNN_RELU,
@@ -207,7 +264,7 @@ class RNNBase(Module):
                                f"Expected {self.input_size}, got {input.size(-1)}")
 
     def get_expected_hidden_size(self, input: Tensor, batch_sizes: Tensor | None) -> tuple[int, int, int]:
-        mini_batch = input.size(0) if self.batch_first else input.size(1)
+        mini_batch = _mini_batch(self, input, batch_sizes)
         size = self.proj_size if self.proj_size > 0 else self.hidden_size
         return (self.num_layers * (2 if self.bidirectional else 1), mini_batch, size)
 
@@ -221,29 +278,36 @@ class RNNBase(Module):
         self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
 
     def permute_hidden(self, hx: Any, permutation: Tensor | None) -> Any:
-        return hx
+        """The hidden state's batch in the order `permutation` (a packed batch's sorted or unsorted indices)."""
+        if permutation is None:
+            return hx
+        if isinstance(hx, tuple):  # (an LSTM's (h, c))
+            return tuple(h.index_select(1, permutation) for h in hx)
+        return hx.index_select(1, permutation)
 
-    def _zeros(self, input: Tensor, size: int) -> Tensor:
+    def _zeros(self, input: Tensor, batch_sizes: Tensor | None, size: int) -> Tensor:
         """A zero initial state (num_layers * directions, N, size), of the input's dtype."""
         directions = 2 if self.bidirectional else 1
-        batch = input.size(0) if self.batch_first else input.size(1)
+        batch = _mini_batch(self, input, batch_sizes)
         return _creation.zeros(self.num_layers * directions, batch, size, dtype=input.dtype)
 
     # ------------------------------------------------------------------ the computation
-    def _run_layers(self, input: Tensor, hiddens: list) -> tuple[Tensor, list]:
-        """`input` (L, N, H_in) through every layer: (the last layer's outputs, each layer and direction's last
-        hidden state). `hiddens`: the initial ones, in that order (layer 0 forward, layer 0 backward, ...)."""
+    def _run_layers(self, input: Tensor, hiddens: list, batch_sizes: Tensor | None = None) -> tuple[Tensor, list]:
+        """`input` (L, N, H_in), or a packed sequence's data and batch_sizes, through every layer: (the last
+        layer's outputs, each layer and direction's last hidden state). `hiddens`: the initial ones, in that
+        order (layer 0 forward, layer 0 backward, layer 1 forward...)."""
         step, directions = _STEPS[self.mode], 2 if self.bidirectional else 1
         weights = [self._step_weights(names) for names in self._all_weights]
         finals = []
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(directions):
-                k = layer * directions + direction
-                output, hidden = _run_direction(step, input, hiddens[k], weights[k], reverse=direction == 1)
+                k, reverse = layer * directions + direction, direction == 1
+                output, hidden = _run_direction(step, input, hiddens[k], weights[k], reverse) if batch_sizes is None \
+                    else _run_packed_direction(step, input, batch_sizes.tolist(), hiddens[k], weights[k], reverse)
                 outputs.append(output)
                 finals.append(hidden)
-            input = outputs[0] if directions == 1 else cat(outputs, outputs[0].dim() - 1)
+            input = outputs[0] if directions == 1 else cat(outputs, -1)
             if self.dropout != 0 and self.training and layer < self.num_layers - 1:
                 input = F.dropout(input, self.dropout, True)
         return input, finals
@@ -253,8 +317,16 @@ class RNNBase(Module):
         by_kind = {name.split("_l")[0]: getattr(self, name) for name in names}
         return tuple(by_kind.get(kind) for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr"))
 
-    def _forward_one_hidden(self, input: Tensor, hx: Tensor | None) -> tuple[Tensor, Tensor]:
+    def _forward_one_hidden(self, input: Tensor | PackedSequence, hx: Tensor | None) -> tuple[Any, Tensor]:
         """RNN's and GRU's forward: a hidden state h only."""
+        if isinstance(input, PackedSequence):
+            data, batch_sizes, sorted_indices, unsorted_indices = input
+            hx = self._zeros(data, batch_sizes, self.hidden_size) if hx is None else \
+                self.permute_hidden(hx, sorted_indices)
+            self.check_forward_args(data, hx, batch_sizes)
+            output, finals = self._run_layers(data, list(hx.unbind(0)), batch_sizes)
+            return (PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices),
+                    self.permute_hidden(stack(finals, 0), unsorted_indices))
         self._check_rank(input)
         batched, batch_dim = input.dim() == 3, 0 if self.batch_first else 1
         if not batched:
@@ -265,7 +337,7 @@ class RNNBase(Module):
                 hx = hx.unsqueeze(1)
         elif hx is not None and hx.dim() != 3:
             raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {hx.dim()}-D tensor")
-        hx = self._zeros(input, self.hidden_size) if hx is None else hx
+        hx = self._zeros(input, None, self.hidden_size) if hx is None else hx
         self.check_forward_args(input, hx, None)
         output, finals = self._run_layers(input.transpose(0, 1) if self.batch_first else input, list(hx.unbind(0)))
         if self.batch_first:
@@ -338,8 +410,23 @@ class LSTM(RNNBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", *args, **kwargs)
 
+    def _zero_states(self, input: Tensor, batch_sizes: Tensor | None) -> tuple[Tensor, Tensor]:
+        """Zero (h0, c0): h0 of proj_size features when the layer projects, c0 of hidden_size."""
+        return (self._zeros(input, batch_sizes, self.proj_size if self.proj_size > 0 else self.hidden_size),
+                self._zeros(input, batch_sizes, self.hidden_size))
+
+    def _run_lstm(self, input: Tensor, hx: Any, batch_sizes: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor]:
+        """(output, h_n, c_n) from (h0, c0), torch's `_VF.lstm`."""
+        if len(hx) != 2:
+            raise RuntimeError("lstm expects two hidden states")
+        projects = hx[0].size(2) != hx[1].size(2)  # (torch reads whether the layer projects from h0 and c0)
+        if len(self._flat_weights) % ((4 if self.bias else 2) + projects) != 0:
+            raise RuntimeError("got an incorrect number of RNN parameters")
+        output, finals = self._run_layers(input, list(zip(hx[0].unbind(0), hx[1].unbind(0))), batch_sizes)
+        return output, stack([h for h, _ in finals], 0), stack([c for _, c in finals], 0)
+
     def get_expected_cell_size(self, input: Tensor, batch_sizes: Tensor | None) -> tuple[int, int, int]:
-        mini_batch = input.size(0) if self.batch_first else input.size(1)
+        mini_batch = _mini_batch(self, input, batch_sizes)
         return (self.num_layers * (2 if self.bidirectional else 1), mini_batch, self.hidden_size)
 
     def check_forward_args(self, input: Tensor, hidden: tuple[Tensor, Tensor],  # type: ignore[override]
@@ -350,14 +437,20 @@ class LSTM(RNNBase):
         self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
                                "Expected hidden[1] size {}, got {}")
 
-    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+    def forward(self, input: Tensor | PackedSequence,
+                hx: tuple[Tensor, Tensor] | None = None) -> tuple[Any, tuple[Tensor, Tensor]]:
+        if isinstance(input, PackedSequence):  # (torch checks none of the sizes in Python then)
+            data, batch_sizes, sorted_indices, unsorted_indices = input
+            hx = self._zero_states(data, batch_sizes) if hx is None else self.permute_hidden(hx, sorted_indices)
+            output, h_n, c_n = self._run_lstm(data, hx, batch_sizes)
+            return (PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices),
+                    self.permute_hidden((h_n, c_n), unsorted_indices))
         self._check_rank(input)
         batched, batch_dim = input.dim() == 3, 0 if self.batch_first else 1
         if not batched:
             input = input.unsqueeze(batch_dim)
         if hx is None:
-            hx = (self._zeros(input, self.proj_size if self.proj_size > 0 else self.hidden_size),
-                  self._zeros(input, self.hidden_size))
+            hx = self._zero_states(input, None)
         else:
             expected = 3 if batched else 2
             if hx[0].dim() != expected or hx[1].dim() != expected:
@@ -366,13 +459,9 @@ class LSTM(RNNBase):
             if not batched:
                 hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
         self.check_forward_args(input, hx, None)
-        if len(hx) != 2:
-            raise RuntimeError("lstm expects two hidden states")
-        output, finals = self._run_layers(input.transpose(0, 1) if self.batch_first else input,
-                                          list(zip(hx[0].unbind(0), hx[1].unbind(0))))
+        output, h_n, c_n = self._run_lstm(input.transpose(0, 1) if self.batch_first else input, hx)
         if self.batch_first:
             output = output.transpose(0, 1)
-        h_n, c_n = stack([h for h, _ in finals], 0), stack([c for _, c in finals], 0)
         if not batched:
             return output.squeeze(batch_dim), (h_n.squeeze(1), c_n.squeeze(1))
         return output, (h_n, c_n)
