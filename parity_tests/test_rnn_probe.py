@@ -12,13 +12,20 @@ What this proves (minitorch_ref had no recurrent layer before this probe):
   dropout between layers in training mode takes torch's random draws;
 - torch's errors for wrong ranks, input sizes, dtypes, hidden-state shapes and an empty sequence;
 - the cells (`RNNCell` tanh/relu, `LSTMCell`, `GRUCell`) step by step, batched and unbatched, with torch's
-  values, gradients and size checks ("input has inconsistent input_size", "hidden0 has inconsistent ...").
+  values, gradients and size checks ("input has inconsistent input_size", "hidden0 has inconsistent ...");
+- `nn.utils.rnn` (also new): `pad_sequence` (batch_first, padding_value, padding_side, its argument parser's
+  TypeErrors), `pack_padded_sequence` (sorted or not; its `PackPaddedSequenceBackward0` node), `pad_packed_sequence`
+  (total_length), `pack_sequence`, `unpack_sequence`, `unpad_sequence`, `invert_permutation`, `PackedSequence`
+  (a named tuple; `to`, `double`...), with torch's errors; packed batches through the three layers give each
+  sequence's own last hidden state, in the batch's order, and torch's outputs and gradients.
 
 Left on purpose (torch's CPU backend, oneDNN, which minitorch_ref has no reason to copy): a float32 LSTM runs
 there through oneDNN, so its output's grad_fn is `MkldnnRnnLayerBackward0` (here the `StackBackward0` of the
 plain path, which torch takes for float64), a float64 h0 with a float32 LSTM fails inside oneDNN ("get_mkldnn_
-dtype: unsupported data type"; here the linear's dtype error), and torch warns once a process "LSTM with
-projections is not supported with oneDNN". The cases below compare float32 LSTM outputs without grad_fn.
+dtype: unsupported data type"; here the linear's dtype error), a packed float32 LSTM batch whose sequences
+all have one length goes through oneDNN too (grad_fn `ViewBackward0` there, `CatBackward0` here), and torch
+warns once a process "LSTM with projections is not supported with oneDNN". The cases below compare float32
+LSTM outputs without grad_fn.
 """
 from __future__ import annotations
 
@@ -27,10 +34,9 @@ import random
 
 import numpy as np
 import pytest
-import torch
 
 import minitorch_ref as mt
-from parity_tests.outcomes import assert_matches_torch
+from parity_tests.outcomes import assert_matches_torch, torch_text
 
 FLOAT32, FLOAT64 = (1e-5, 1e-6), (1e-10, 1e-12)
 
@@ -400,3 +406,131 @@ def test_no_grad_gives_results_without_graph():
 def test_minitorch_has_the_recurrent_layers_in_nn():
     for name in ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]:
         assert name in mt.nn.__all__ and issubclass(getattr(mt.nn, name), mt.nn.Module)
+
+
+# --------------------------------------------------------------------------- nn.utils.rnn and packed sequences
+def _packed_cases(count, seed=2):
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(count):
+        kind = rng.choice(["RNN", "RNN_relu", "LSTM", "GRU"])
+        sort = rng.random() < 0.3
+        lengths = [rng.randint(1, 4) for _ in range(rng.randint(2, 4))]
+        cases.append(dict(kind=kind, lengths=sorted(lengths, reverse=True) if sort else lengths, sort=sort,
+                          layers=rng.randint(1, 2), bidirectional=rng.random() < 0.5,
+                          dtype=rng.choice(["float32", "float64"]), h0=rng.random() < 0.5,
+                          proj=1 if kind == "LSTM" and rng.random() < 0.3 else 0, dropout=rng.choice([0.0, 0.4]),
+                          how=rng.choice(["pack_sequence", "pack_padded_sequence", "batch_first"]),
+                          seed=rng.randint(0, 999)))
+    return cases
+
+
+def _run_packed(m, kind, lengths, sort, layers, bidirectional, dtype, h0, proj, dropout, how, seed):
+    """Sequences packed, through a layer (after manual_seed), padded back, backward: everything to compare."""
+    m.manual_seed(seed)
+    rnn = m.nn.utils.rnn
+    sequences = [_t(m, n, 2, seed=seed + i, dtype=dtype, requires_grad=True) for i, n in enumerate(lengths)]
+    if how == "pack_sequence":
+        packed = rnn.pack_sequence(sequences, enforce_sorted=sort)
+    else:
+        first = how == "batch_first"
+        packed = rnn.pack_padded_sequence(rnn.pad_sequence(sequences, batch_first=first),
+                                          m.tensor(lengths) if first else lengths, first, enforce_sorted=sort)
+    options = dict(num_layers=layers, bidirectional=bidirectional, dropout=dropout, dtype=getattr(m, dtype))
+    layer = _layer(m, kind, 2, 3, proj_size=proj, **options) if proj else _layer(m, kind, 2, 3, **options)
+    hx = None
+    if h0:
+        hx = _t(m, (2 if bidirectional else 1) * layers, len(lengths), proj or 3, seed=seed + 9, dtype=dtype,
+                requires_grad=True)
+        hx = (hx, _t(m, *hx.shape[:2], 3, seed=seed + 8, dtype=dtype, requires_grad=True)) if kind == "LSTM" else hx
+    output, h_n = layer(packed) if hx is None else layer(packed, hx)
+    padded, padded_lengths = rnn.pad_packed_sequence(output, batch_first=seed % 2 == 0, padding_value=-1.0)
+    _backward((h_n, padded))
+    return (tuple(packed), type(output).__name__, tuple(_without_onednn_node(m, kind, dtype, output)), h_n, padded,
+            padded_lengths, rnn.unpack_sequence(output), [s.grad for s in sequences],
+            None if hx is None else [h.grad for h in _tensors(hx)], [(n, p.grad) for n, p in layer.named_parameters()])
+
+
+@pytest.mark.parametrize("case", _packed_cases(40), ids=lambda c: "-".join(f"{v}" for v in c.values()))
+def test_packed_sequences_through_the_layers(case):
+    """Packed batches (sorted or not) through every layer: the packed output, each sequence's own last hidden
+    state (in the batch's order), the padded output, and all the gradients, as torch's."""
+    tolerance = FLOAT32 if case["dtype"] == "float32" else FLOAT64
+    assert_matches_torch(lambda m: _run_packed(m, **case), tolerance=tolerance)
+
+
+UTILS = {
+    "pad": "r.pad_sequence([T(3, 2), T(1, 2), T(2, 2)])",
+    "pad batch_first left": "r.pad_sequence([T(3, 2), T(1, 2)], batch_first=True, padding_side='left', "
+                            "padding_value=7)",
+    "pad left": "r.pad_sequence([T(3), T(1)], padding_side='left')", "pad 1-D": "r.pad_sequence([T(3), T(5)])",
+    "pad 3-D": "r.pad_sequence([T(3, 2, 2), T(1, 2, 2)], True)",
+    "pad int": "r.pad_sequence([m.arange(3), m.arange(5)], -1)",
+    "pad int value": "r.pad_sequence([m.arange(3), m.arange(5)], padding_value=-1)",
+    "pad dtypes": "r.pad_sequence([T(3), T(2).double()])", "pad empty one": "r.pad_sequence([T(0, 2), T(2, 2)])",
+    "pad a tensor": "r.pad_sequence(T(3, 2, 2))", "pad a generator": "r.pad_sequence(t for t in [T(2), T(3)])",
+    "pad nothing": "r.pad_sequence([])", "pad an int": "r.pad_sequence(5)",
+    "pad side": "r.pad_sequence([T(2)], padding_side='up')",
+    "pad 0-D": "r.pad_sequence([m.tensor(1.)])", "pad 0-D second": "r.pad_sequence([T(2), m.tensor(1.)])",
+    "pad trailing dims": "r.pad_sequence([T(3, 2), T(2, 3)])",
+    "pad float value into ints": "r.pad_sequence([m.arange(2), m.arange(3)], padding_value=1.7)",
+    "pad bool value": "r.pad_sequence([T(2), T(1)], padding_value=True)",
+    "pad tensor value": "r.pad_sequence([T(2), T(1)], padding_value=m.tensor(2.5))",
+    "pad value None": "r.pad_sequence([T(2)], padding_value=None)",
+    "pad value str": "r.pad_sequence([T(2)], False, 'a')",
+    "pad side int": "r.pad_sequence([T(2)], padding_side=1)", "pad batch_first None": "r.pad_sequence([T(2)], None)",
+    "pad an int in the list": "r.pad_sequence([T(2), 1])", "pad an array": "r.pad_sequence([T(2).detach().numpy()])",
+    "pad an int first": "r.pad_sequence([1], 1)", "pad None": "r.pad_sequence([None])",
+    "pack unsorted": "r.pack_sequence([T(1, 2), T(3, 2)])",
+    "pack a zero length": "r.pack_padded_sequence(T(3, 2), [3, 0])",
+    "pack lengths count": "r.pack_padded_sequence(T(3, 2), [3])",
+    "pack empty": "r.pack_padded_sequence(T(0, 2), [0, 0])",
+    "pack float lengths": "tuple(r.pack_padded_sequence(T(3, 2), m.tensor([3., 1.])))",
+    "pack 2-D lengths": "r.pack_padded_sequence(T(3, 2), m.tensor([[3, 1]]))",
+    "pack 1-D": "r.pack_padded_sequence(T(3), [3])", "pack 1-D batch_first": "r.pack_padded_sequence(T(3), [3], True)",
+    "pack lengths past the end": "tuple(r.pack_padded_sequence(T(3, 2), [4, 1]))",
+    "pack ties": "tuple(r.pack_padded_sequence(T(2, 4), [1, 2, 1, 2], enforce_sorted=False))",
+    "pack batch_first": "tuple(r.pack_padded_sequence(T(2, 3, 2), [3, 1], batch_first=True))",
+    "pack tuple lengths": "tuple(r.pack_padded_sequence(T(3, 2), (3, 2)))",
+    "unpad": "r.unpad_sequence(r.pad_sequence([T(3, 2), T(1, 2)]), m.tensor([3, 1]))",
+    "unpad batch_first": "r.unpad_sequence(r.pad_sequence([T(3, 2), T(1, 2)], True), m.tensor([3, 1]), True)",
+    "unpad transposes in place": "(lambda p: (r.unpad_sequence(p, m.tensor([3, 1])), p.shape))"
+                                 "(r.pad_sequence([T(3, 2).detach(), T(1, 2).detach()]))",
+    "total_length": "r.pad_packed_sequence(r.pack_sequence([T(3, 2), T(1, 2)]), total_length=5)",
+    "total_length short": "r.pad_packed_sequence(r.pack_sequence([T(3, 2), T(1, 2)]), total_length=2)",
+    "pad_packed unsorted": "r.pad_packed_sequence(r.pack_sequence([T(1, 2), T(3, 2), T(2, 2)], False), True, -2)",
+    "invert_permutation": "r.invert_permutation(m.tensor([2, 0, 1]))", "invert None": "r.invert_permutation(None)",
+    "PackedSequence": "tuple(r.PackedSequence(T(3), m.tensor([2, 1])))",
+    "PackedSequence of a pair": "tuple(r.PackedSequence((T(3), m.tensor([2, 1]))))",
+    "PackedSequence without sizes": "r.PackedSequence(T(3))",
+    "PackedSequence sorted": "tuple(r.PackedSequence(T(3), m.tensor([2, 1]), m.tensor([1, 0])))",
+    "PackedSequence double": "tuple(r.pack_sequence([T(3, 2), T(1, 2)]).double())",
+    "PackedSequence to itself": "(lambda p: p.to(m.float32) is p)(r.pack_sequence([T(3, 2)]))",
+    "PackedSequence fields": "r.PackedSequence._fields, isinstance(r.pack_sequence([T(3, 2)]), tuple)",
+    "PackedSequence repr": "torch_text(repr(r.pack_sequence([T(2, 1).detach()])))",
+    "GRU packed, h0 batch": "m.nn.GRU(2, 3)(r.pack_sequence([T(3, 2), T(1, 2)], enforce_sorted=False), "
+                            "m.zeros(1, 2, 4))",
+    "GRU packed, h0 size": "m.nn.GRU(2, 3)(r.pack_sequence([T(3, 2), T(1, 2)]), m.zeros(1, 3, 3))",
+    "GRU packed 3-D data": "m.nn.GRU(2, 3)(r.PackedSequence(T(3, 2, 2), m.tensor([2, 1])))",
+    "RNN packed input size": "m.nn.RNN(3, 3)(r.pack_sequence([T(3, 2)]))",
+    "RNN packed dtype": "m.nn.RNN(2, 3)(r.pack_sequence([T(3, 2).double()]))",
+    "LSTM packed input size": "m.nn.LSTM(3, 3, dtype=m.float64)(r.pack_sequence([T(3, 2).double()]))",
+    "LSTM packed h0 and c0 sizes": "m.nn.LSTM(2, 3, dtype=m.float64)(r.pack_sequence([T(3, 2).double()]), "
+                                   "(m.zeros(1, 1, 4).double(), m.zeros(1, 1, 3).double()))",
+    "LSTM packed three states": "m.nn.LSTM(2, 3, dtype=m.float64)(r.pack_sequence([T(3, 2).double()]), "
+                                "(m.zeros(1, 1, 3).double(),) * 3)",
+}
+
+
+@pytest.mark.parametrize("name", UTILS)
+def test_pad_pack_and_unpack(name):
+    """pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence, unpack_sequence, unpad_sequence,
+    PackedSequence and invert_permutation: torch's results (grad_fn too) and torch's errors."""
+    def program(m):
+        seeds = iter(range(100))
+
+        def T(*shape):  # (a new random tensor that requires grad, from the next seed)
+            return _t(m, *shape, seed=next(seeds), requires_grad=True)
+        r = m.nn.utils.rnn
+        return eval(UTILS[name])
+    assert_matches_torch(program)
