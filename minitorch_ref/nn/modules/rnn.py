@@ -75,6 +75,11 @@ _STEPS = {"RNN_TANH": rnn_tanh_step, "RNN_RELU": rnn_relu_step, "LSTM": lstm_ste
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
+def _gate_size(mode: str, hidden_size: int) -> int:
+    """The rows of W_ih and W_hh: hidden_size per gate (torch keeps an RNN's as given: a bool is refused then)."""
+    return hidden_size if _GATES[mode] == 1 else _GATES[mode] * hidden_size
+
+
 def _check_cell_rank(cell: str, what: str, tensor: Tensor) -> None:
     """A cell's input and hidden states are (N, features) or unbatched (features)."""
     if tensor.dim() not in (1, 2):
@@ -176,7 +181,7 @@ class RNNBase(Module):
         self._all_weights: list[list[str]] = []
         for layer in range(num_layers):
             for direction in range(2 if bidirectional else 1):
-                self._add_layer_parameters(layer, direction, _GATES[mode] * hidden_size, device, dtype)
+                self._add_layer_parameters(layer, direction, _gate_size(mode, hidden_size), device, dtype)
         self.reset_parameters()
 
     @staticmethod

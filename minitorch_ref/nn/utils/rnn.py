@@ -66,6 +66,18 @@ class PackedSequence(_PackedSequenceFields):
     def int(self) -> "PackedSequence":
         return self.to(dtype=dt.int32)
 
+    def short(self) -> "PackedSequence":
+        return self.to(dtype=dt.int16)
+
+    def char(self) -> "PackedSequence":
+        return self.to(dtype=dt.int8)
+
+    def byte(self) -> "PackedSequence":
+        return self.to(dtype=dt.uint8)
+
+    def is_pinned(self) -> bool:
+        return False  # (no pinned memory off the GPU)
+
     @property
     def is_cuda(self) -> bool:
         return self.data.is_cuda
@@ -122,7 +134,7 @@ def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool 
     that is not batch_first in place)."""
     if not batch_first:
         padded_sequences.transpose_(0, 1)
-    steps = _creation.arange(padded_sequences.shape[1])
+    steps = _creation.arange(padded_sequences.shape[1], device=lengths.device)
     return [sequence[steps < length] for sequence, length in zip(padded_sequences, lengths, strict=True)]
 
 
@@ -173,6 +185,8 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
                              f"but got total_length={total_length} and max sequence length being {max_seq_length}")
         max_seq_length = total_length
     batch_sizes = sequence.batch_sizes.tolist()
+    if not batch_sizes:
+        raise RuntimeError("batch_sizes can not be empty")
     data = sequence.data
     padded = _creation.full((max_seq_length, batch_sizes[0], *data.shape[1:]), padding_value, dtype=data.dtype)
     offset = 0
