@@ -156,7 +156,10 @@ CONSTRUCTIONS = [
     "{c}(2, 3, bias=1)", "{c}(2, 3, batch_first=1)", "{c}(2, 3, dropout=-0.1)", "{c}(2, 3, dropout=1.5)",
     "{c}(2, 3, dropout=True)", "{c}(2, 3, dropout='a')", "{c}(2, 3, proj_size=-1)", "{c}(2, 3, proj_size=3)",
     "{c}(2, 3, 1, 'relu')", "{c}(2, 3, nonlinearity='relu')", "{c}(2, 3, nonlinearity='sigmoid')",
-    "{c}(2, 3, foo=1)", "{c}(2)",
+    "{c}(2, 3, foo=1)", "{c}(2)", "{c}(2, True)", "{c}(2, 3, 1, True, False, 0.0, True, 2)",
+    "{c}(2, 3, 1, 'tanh', True, False, 0.0, False, None, m.float64)", "{c}(np.int64(2), 3)",
+    "{c}(2, 3, 2, dropout=np.float64(0.5))", "{c}(2, 3, 2, dropout=m.tensor(0.5))", "{c}(2, 3, -1)",
+    "{c}(2, 3, proj_size=1.5)",
 ]
 
 
@@ -505,6 +508,20 @@ UTILS = {
     "PackedSequence without sizes": "r.PackedSequence(T(3))",
     "PackedSequence sorted": "tuple(r.PackedSequence(T(3), m.tensor([2, 1]), m.tensor([1, 0])))",
     "PackedSequence double": "tuple(r.pack_sequence([T(3, 2), T(1, 2)]).double())",
+    "PackedSequence short, char, byte, long, int": "[tuple(getattr(r.pack_sequence([T(3, 2), T(1, 2)]), kind)()) "
+                                                   "for kind in ('short', 'char', 'byte', 'long', 'int', 'half')]",
+    "PackedSequence is_pinned, is_cuda, cpu": "(lambda p: (p.is_pinned(), p.is_cuda, p.cpu() is p))"
+                                              "(r.pack_sequence([T(3, 2)]))",
+    "PackedSequence _replace, index": "(lambda p: (type(p._replace(sorted_indices=None)).__name__, p[1]))"
+                                      "(r.pack_sequence([T(3, 2), T(1, 2)]))",
+    "pad_packed no batch sizes": "r.pad_packed_sequence(r.PackedSequence(T(0, 2), m.zeros(0, dtype=m.int64)))",
+    "pad_packed ints": "r.pad_packed_sequence(r.pack_sequence([m.arange(3), m.arange(2)]), padding_value=-1)",
+    "pack bools": "tuple(r.pack_sequence([m.ones(3, dtype=m.bool), m.zeros(1, dtype=m.bool)]))",
+    "unpad list lengths": "r.unpad_sequence(T(3, 2), [3, 1])",
+    "unpad too many lengths": "r.unpad_sequence(T(3, 2), m.tensor([3, 1, 1]))",
+    "pack transposed input": "tuple(r.pack_padded_sequence(T(2, 3, 2).transpose(0, 1), [3, 2]))",
+    "pack an empty list": "r.pack_sequence([])",
+    "pack 0-D lengths": "r.pack_padded_sequence(T(3, 1), m.tensor(3))",
     "PackedSequence to itself": "(lambda p: p.to(m.float32) is p)(r.pack_sequence([T(3, 2)]))",
     "PackedSequence fields": "r.PackedSequence._fields, isinstance(r.pack_sequence([T(3, 2)]), tuple)",
     "PackedSequence repr": "torch_text(repr(r.pack_sequence([T(2, 1).detach()])))",
