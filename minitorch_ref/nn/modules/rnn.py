@@ -13,6 +13,7 @@ order as torch does, so `manual_seed(s)` gives torch's weights.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import warnings
@@ -105,7 +106,7 @@ def _run_packed_direction(step: Callable, data: Tensor, batch_sizes: list[int], 
     sequence's last hidden state is the one of its own last step. (its outputs packed alike, last hiddens)."""
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     projected = F.linear(data, w_ih, b_ih)
-    starts = [sum(batch_sizes[:t]) for t in range(len(batch_sizes))]
+    starts = [0, *itertools.accumulate(batch_sizes)][:-1]  # where each step's rows begin in `data`
     outputs = []
     if not reverse:  # the rows of sequences that have ended are set aside
         ended = []
@@ -131,6 +132,7 @@ def _output(hidden: Any) -> Tensor:
 
 
 def _rows_of(hidden: Any) -> int:
+    """How many sequences a hidden state holds."""
     return _output(hidden).size(0)
 
 
@@ -149,13 +151,6 @@ def _join(hiddens: list) -> Any:
 
 
 # ====================================================================== the layers
-def _mini_batch(layer: "RNNBase", input: Tensor, batch_sizes: Tensor | None) -> int:
-    """The batch size N: a packed sequence's first batch size, or the input's batch dim."""
-    if batch_sizes is not None:
-        return int(batch_sizes[0])
-    return input.size(0) if layer.batch_first else input.size(1)
-
-
 class RNNBase(Module):
     """What RNN, LSTM and GRU share: the checks, the parameters (w_ih, w_hh, b_ih, b_hh[, w_hr] per layer
     and direction), their initialisation, running the steps and the repr. `mode`: RNN_TANH, RNN_RELU,
@@ -268,8 +263,14 @@ class RNNBase(Module):
             raise RuntimeError("input.size(-1) must be equal to input_size. "
                                f"Expected {self.input_size}, got {input.size(-1)}")
 
+    def _mini_batch(self, input: Tensor, batch_sizes: Tensor | None) -> int:
+        """The batch size N: a packed sequence's first batch size, or the input's batch dim."""
+        if batch_sizes is not None:
+            return int(batch_sizes[0])
+        return input.size(0) if self.batch_first else input.size(1)
+
     def get_expected_hidden_size(self, input: Tensor, batch_sizes: Tensor | None) -> tuple[int, int, int]:
-        mini_batch = _mini_batch(self, input, batch_sizes)
+        mini_batch = self._mini_batch(input, batch_sizes)
         size = self.proj_size if self.proj_size > 0 else self.hidden_size
         return (self.num_layers * (2 if self.bidirectional else 1), mini_batch, size)
 
@@ -293,7 +294,7 @@ class RNNBase(Module):
     def _zeros(self, input: Tensor, batch_sizes: Tensor | None, size: int) -> Tensor:
         """A zero initial state (num_layers * directions, N, size), of the input's dtype."""
         directions = 2 if self.bidirectional else 1
-        batch = _mini_batch(self, input, batch_sizes)
+        batch = self._mini_batch(input, batch_sizes)
         return _creation.zeros(self.num_layers * directions, batch, size, dtype=input.dtype)
 
     # ------------------------------------------------------------------ the computation
@@ -387,7 +388,7 @@ class RNN(RNNBase):
             raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.")
         super().__init__("RNN_TANH" if self.nonlinearity == "tanh" else "RNN_RELU", *args, **kwargs)
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    def forward(self, input: Tensor | PackedSequence, hx: Tensor | None = None) -> tuple[Any, Tensor]:
         return self._forward_one_hidden(input, hx)
 
 
@@ -400,7 +401,7 @@ class GRU(RNNBase):
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         super().__init__("GRU", *args, **kwargs)
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    def forward(self, input: Tensor | PackedSequence, hx: Tensor | None = None) -> tuple[Any, Tensor]:
         return self._forward_one_hidden(input, hx)
 
 
@@ -431,7 +432,7 @@ class LSTM(RNNBase):
         return output, stack([h for h, _ in finals], 0), stack([c for _, c in finals], 0)
 
     def get_expected_cell_size(self, input: Tensor, batch_sizes: Tensor | None) -> tuple[int, int, int]:
-        mini_batch = _mini_batch(self, input, batch_sizes)
+        mini_batch = self._mini_batch(input, batch_sizes)
         return (self.num_layers * (2 if self.bidirectional else 1), mini_batch, self.hidden_size)
 
     def check_forward_args(self, input: Tensor, hidden: tuple[Tensor, Tensor],  # type: ignore[override]
