@@ -33,6 +33,7 @@ EXAMPLES = sorted(path.stem for path in (REPO_ROOT / "examples").glob("[0-9][0-9
 ARGS = {
     "06_entrenamiento": ["--epocas", "50"],
     "09_clasificacion_texto": ["--filas", "1500", "--filas-prueba", "400", "--epocas", "3"],
+    "12_texto_recurrente": ["--filas", "400", "--filas-prueba", "100", "--epocas", "2"],
 }
 
 
@@ -52,8 +53,17 @@ def normalized(output: str) -> str:
 
 
 def test_every_chapter_has_an_example():
-    assert len(EXAMPLES) == 11, EXAMPLES
-    assert EXAMPLES[0] == "01_hola_mundo" and EXAMPLES[-1] == "11_torch_compile"
+    assert len(EXAMPLES) == 12, EXAMPLES
+    assert EXAMPLES[0] == "01_hola_mundo" and EXAMPLES[-2:] == ["11_torch_compile", "12_texto_recurrente"]
+
+
+def test_recurrent_example_with_an_lstm():
+    """`--capa lstm`: the same recipe with an LSTM (its (h_n, c_n) state) prints the same on both backends."""
+    args = ["--capa", "lstm", "--filas", "300", "--filas-prueba", "100", "--epocas", "1"]
+    outputs = {backend: run_example("12_texto_recurrente", backend, *args) for backend in BACKENDS}
+    assert "(rnn): LSTM(32, 32, batch_first=True)" in outputs["numpy"]
+    assert "Precisión en prueba (LSTM)" in outputs["numpy"]
+    assert normalized(outputs["numpy"]) == normalized(outputs["torch"])
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
