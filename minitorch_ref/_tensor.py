@@ -4222,10 +4222,11 @@ def _check_same_dtype(a: Tensor, b: Tensor, name: str) -> None:
 
 
 def _nonzero(a: np.ndarray) -> np.ndarray:
-    """The (n, ndim) indices of the nonzero elements (a 0-d tensor: one row with no columns if nonzero)."""
+    """The (n, ndim) indices of the nonzero elements (a 0-d tensor: one row with no columns if nonzero),
+    laid out as torch's: column by column (strides (1, n)), the transpose of one row per dim."""
     if a.ndim == 0:
-        return np.zeros((builtins.int(a != 0), 0), np.int64)
-    return np.stack(np.nonzero(a), axis=1).astype(np.int64).reshape(-1, a.ndim)
+        return np.zeros((builtins.int(a != 0), 0), np.int64, order="F")
+    return np.stack(np.nonzero(a)).astype(np.int64).T
 
 
 def _nonzero_as_tuple(a: np.ndarray) -> tuple:

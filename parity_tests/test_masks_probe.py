@@ -253,6 +253,20 @@ def test_argwhere_is_nonzero(values):
     assert_same(lambda m: (m.argwhere(m.tensor(values)), m.tensor(values).argwhere()))
 
 
+@pytest.mark.parametrize("values", [[[1.0, 0.0, 3.0], [0.0, 0.0, 2.0]], [0.0, 1.0, 2.0], [[[1.0, 1.0]]], [[1.0]], 3.0])
+def test_nonzero_is_laid_out_column_by_column_as_torchs(values):
+    """torch's nonzero writes its (n, ndim) result column by column (strides (1, n)); results computed from it
+    keep that layout, and which kernel path torch takes can depend on it (the fuzz seed 427 program below)."""
+    assert_same(lambda m: [(t.stride(), t.is_contiguous(), m.atanh(t).stride())
+                           for t in (m.nonzero(m.tensor(values)), m.argwhere(m.tensor(values)))])
+
+
+def test_gelu_of_a_result_of_nonzero_takes_torchs_strided_path():
+    """atanh of nonzero's indices (inf, inf / inf, nan), then gelu: torch's strided path keeps gelu(inf) = inf,
+    where its contiguous float32 kernel gives nan."""
+    assert_same(lambda m: m.nn.functional.gelu(m.atanh(m.nonzero(m.tensor([[0.0, 0.0, 0.0], [0.0, 1.0, 1.0]])))))
+
+
 def test_argwhere_of_a_number_is_torchs_type_error():
     assert_same(lambda m: m.argwhere(3))
 
