@@ -1569,13 +1569,23 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     training=True: with the batch's statistics, and the running ones (if given) updated in place;
     training=False: with the running statistics (nn.BatchNorm's eval mode)."""
     if training:
-        size = input.size()
-        if size[0] * math.prod(size[2:]) == 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
+        _verify_batch_size(input.size())
     if training and eps <= 0.0:
         raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
     elif eps < 0.0:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    return _batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def _verify_batch_size(size: Any) -> None:
+    """torch's `_verify_batch_size`: statistics over one value per channel are no statistics."""
+    if size[0] * math.prod(size[2:]) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
+
+
+def _batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None,
+                bias: Tensor | None, training: bool, momentum: float, eps: float) -> Tensor:
+    """torch's `torch.batch_norm` (what F.batch_norm calls after its own checks, and instance_norm too)."""
     if not isinstance(input, Tensor):  # (torch's argument parser, in the order of torch.batch_norm's arguments)
         raise TypeError(f"batch_norm(): argument 'input' (position 1) must be Tensor, not {typename(input)}")
     for position, name, value in ((2, "weight", weight), (3, "bias", bias), (4, "running_mean", running_mean),
@@ -1620,9 +1630,15 @@ def _dense_batch_norm_layout(array: np.ndarray) -> bool:
 def _check_batch_norm_dtypes(input: Tensor, params: list) -> None:
     """torch's CPU rules: a floating input; parameters and running stats of the input's dtype, or (the
     "mixed" case, when the first one differs) all float32 with a float16 input."""
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"batch_norm" not implemented for \'{torch_type_name(input._data.dtype.name)}\'')
+    _check_mixed_dtypes(input, params)
+
+
+def _check_mixed_dtypes(input: Tensor, params: list) -> None:
+    """torch's CPU rule for normalisation parameters: of the input's dtype, or (the "mixed" case, when the first
+    one differs) all float32 with a float16 input."""
     kind, dtypes = input._data.dtype, [p._data.dtype for p in params]
-    if kind.kind != "f":
-        raise NotImplementedError(f'"batch_norm" not implemented for \'{torch_type_name(kind.name)}\'')
     if dtypes and dtypes[0] != kind:
         if any(d != np.float32 for d in dtypes):
             raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
@@ -1634,6 +1650,59 @@ def _check_batch_norm_dtypes(input: Tensor, params: list) -> None:
 
 
 __all__ += ["batch_norm"]
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """Each sample's channels (dim 1) split into num_groups groups, each standardised over its channels and
+    positions, then `* weight + bias` per channel: batch-independent (any batch size, train or eval)."""
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
+    _verify_batch_size([input.size(0) * input.size(1) // num_groups, num_groups] + list(input.size()[2:]))
+    _check_tensor_argument("group_norm", "input", 1, input, optional=False)
+    num_groups = _int_arg(num_groups, "group_norm", "num_groups", 2)
+    _check_tensor_argument("group_norm", "weight", 3, weight)
+    _check_tensor_argument("group_norm", "bias", 4, bias)
+    _check_scalar_argument("group_norm", "eps", 5, eps, "float")
+    channels = input.shape[1]
+    if num_groups <= 0:
+        raise RuntimeError(f"Expected num groups to be greater than 0, got {num_groups}")
+    if channels % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {list(input.shape)} and num_groups={num_groups}")
+    for name, value in (("weight", weight), ("bias", bias)):
+        if value is not None and (value.ndim != 1 or value.numel() != channels):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
+                               f"but got {name} of shape {list(value.shape)} and input of shape {list(input.shape)}")
+    _check_mixed_dtypes(input, [p for p in (weight, bias) if p is not None])
+    _check_floating(input, "GroupNormKernelImpl")
+    return normalization.GroupNorm.apply(input, weight, bias, num_groups, float(eps))
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
+                  weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Each channel of each sample standardised over its positions, then `* weight + bias` per channel. As
+    torch: a batch norm of the input seen as one sample of N * C channels (the parameters and running
+    statistics repeated N times); the running statistics then get the mean over the samples of theirs."""
+    if use_input_stats:
+        size = input.size()
+        if math.prod(size[2:]) == 1:
+            raise ValueError(f"Expected more than 1 spatial element when training, got input size {size}")
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false")
+    n, c = input.size(0), input.size(1)
+    weight_, bias_, mean_, var_ = (None if v is None else v.repeat(n) for v in (weight, bias, running_mean,
+                                                                                running_var))
+    out = _batch_norm(input.contiguous().view(1, n * c, *input.shape[2:]), mean_, var_, weight_, bias_,
+                      use_input_stats, momentum, eps)
+    for stats, repeated in ((running_mean, mean_), (running_var, var_)):
+        if stats is not None:
+            stats.copy_(repeated.view(n, c).mean(0))
+    return out.view(input.shape)
+
+
+__all__ += ["group_norm", "instance_norm"]
 
 
 # ====================================================================== more activations
@@ -2017,10 +2086,7 @@ def _pool_output_size(input: Tensor, kernel: tuple, stride: tuple, padding: tupl
         if p > int(((k - 1) * d + 1) / 2):  # (C++'s division, toward zero: a negative kernel passes here)
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
                                f"kernel_size={k} and dilation={d}")
-        o = (size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
-        if ceil_mode and (o - 1) * s >= size + p:  # (the last window must start inside the input or left padding)
-            o -= 1
-        out.append(o)
+        out.append(_pooled_length(size, k, s, p, d, ceil_mode))
     if kernel[0] <= 0 or kernel[1] <= 0:
         raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}")
     if stride[0] <= 0 or stride[1] <= 0:
@@ -2041,6 +2107,13 @@ def _pool_output_size(input: Tensor, kernel: tuple, stride: tuple, padding: tupl
     return tuple(out)
 
 
+def _pooled_length(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    """torch's `pooling_output_shape`: how many windows fit along a dim (ceil_mode: one more partial window, if
+    it starts inside the input or its left padding)."""
+    o = (size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+    return o - 1 if ceil_mode and (o - 1) * s >= size + p else o
+
+
 def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """The maximum of each kernel_size window (stride: kernel_size by default) of input (N, C, H, W) or
@@ -2053,13 +2126,19 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                         default=kernel)
     padding = _pool_pair(padding, "max_pool2d", "padding must either be a single int, or a tuple of two ints")
     dilation = _pool_pair(dilation, "max_pool2d", "dilation must be either a single int, or a tuple of two ints")
+    values, indices = _max_pool2d(input, kernel, stride, padding, dilation, ceil_mode)
+    return (values, indices) if return_indices else values
+
+
+def _max_pool2d(input: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
+                ceil_mode: bool) -> tuple:
+    """torch's `max_pool2d_with_indices` kernel, the sizes read: its checks, then (values, indices)."""
     if input.ndim not in (3, 4):
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
     out_size = _pool_output_size(input, kernel, stride, padding, dilation, ceil_mode)
     if input._data.dtype == np.bool_:
         raise NotImplementedError("\"max_pool2d\" not implemented for 'Bool'")
-    values, indices = conv.MaxPool2d.apply(input, kernel, stride, padding, dilation, out_size)
-    return (values, indices) if return_indices else values
+    return conv.MaxPool2d.apply(input, kernel, stride, padding, dilation, out_size)
 
 
 def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
@@ -2083,6 +2162,12 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     stride = _pool_pair(stride, "avg_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
                         default=kernel)
     padding = _pool_pair(padding, "avg_pool2d", "padding must either be a single int, or a tuple of two ints")
+    return _avg_pool2d(input, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+def _avg_pool2d(input: Tensor, kernel: tuple, stride: tuple, padding: tuple, ceil_mode: bool,
+                count_include_pad: bool, divisor_override: int | None = None) -> Tensor:
+    """torch's `avg_pool2d` kernel, the sizes read: its checks, then the op."""
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     input.size(-3)  # (torch reads the size of dim -3 first: its IndexError for fewer dims)
@@ -2094,3 +2179,222 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
 
 __all__ += ["conv1d", "conv2d", "max_pool2d", "max_pool2d_with_indices", "avg_pool2d"]
+
+
+# ---------------------------------------------------------------- 1-d pooling: a 2-d pooling of height 1, as torch
+def _check_dim_range(input: Tensor, low: int, high: int, function: str) -> None:
+    """torch's `checkDimRange`: an input of `low` to `high` dims."""
+    if not low <= input.ndim <= high:
+        raise RuntimeError(f"Expected {low} to {high} dimensions, but got {input.ndim}-dimensional tensor for "
+                           f"argument #1 'self' (while checking arguments for {function})")
+
+
+def _int_tuple(value: Any) -> tuple:
+    """A read size argument as a tuple: None -> (), one int -> (int,)."""
+    return () if value is None else (value,) if isinstance(value, int) else tuple(value)
+
+
+def _one_int(values: tuple, function: str, name: str) -> int:
+    """torch's `check1d`: a 1-d pooling's size is one int."""
+    if len(values) != 1:
+        raise RuntimeError(f"{function}() argument '{name}' should contain one int (got {len(values)})")
+    return values[0]
+
+
+def _read_pool1d(function: str, input: Any, sizes: list, flags: tuple) -> list:
+    """torch's argument parser for a 1-d pooling: the sizes as tuples (an omitted stride: the kernel's)."""
+    _check_pool_arguments(function, input, sizes, flags).read_items(function)
+    sizes = [_int_tuple(value) for value in sizes]
+    return [sizes[0], sizes[1] or sizes[0], *sizes[2:]]
+
+
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """The maximum of each kernel_size window of input (N, C, L) or (C, L); padding counts as -inf.
+    return_indices=True also returns where each maximum was (in L)."""
+    if return_indices:
+        return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    kernel, stride, padding, dilation = _read_pool1d("max_pool1d", input, [kernel_size, stride, padding, dilation],
+                                                     (("ceil_mode", ceil_mode),))
+    _check_max_pool1d(input, kernel, stride, padding, dilation, ceil_mode)
+    if input._data.dtype.kind != "f":  # (torch's kernel without indices, for inputs needing no gradient)
+        raise NotImplementedError(f"\"max_pool1d_impl\" not implemented for '{torch_type_name(input._data.dtype)}'")
+    return _max_pool1d(input, kernel[0], stride[0], padding[0], dilation[0], ceil_mode)[0]
+
+
+def _check_max_pool1d(input: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
+                      ceil_mode: bool) -> None:
+    """torch's `check_max_pool1d`, in its order."""
+    shape_ = list(input.shape)
+    if not ((input.ndim == 2 and 0 not in shape_) or (input.ndim == 3 and 0 not in shape_[1:])):
+        raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
+                           f"input, but got:{shape_}")
+    for name, values, accepted in (("kernel_size", kernel, "an int, list of ints or tuple of ints"),
+                                   ("stride", stride, "None, an int, list of ints, or tuple of ints"),
+                                   ("padding", padding, "an int, list of ints, or tuple of ints"),
+                                   ("dilation", dilation, "an int, list of ints or tuple of ints")):
+        if len(values) != 1:
+            raise RuntimeError(f"max_pool1d() {name} must be {accepted} of size 1 but got size {len(values)}")
+    (k,), (s,), (p,), (d,) = kernel, stride, padding, dilation
+    if k <= 0:
+        raise RuntimeError(f"max_pool1d() kernel_size must be greater than zero, but got {k}")
+    if s <= 0:
+        raise RuntimeError(f"max_pool1d() stride must be greater than zero, but got {s}")
+    if p < 0:
+        raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {p}")
+    if p > k // 2:
+        raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={p} and "
+                           f"kernel_size={k}")
+    if d <= 0:
+        raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
+    out = _pooled_length(shape_[-1], k, s, p, d, ceil_mode)
+    if out <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
+
+
+def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False, return_indices: bool = False) -> tuple:
+    sizes = _read_pool1d("max_pool1d_with_indices", input, [kernel_size, stride, padding, dilation],
+                         (("ceil_mode", ceil_mode),))
+    _check_dim_range(input, 2, 3, "max_pool1d")
+    kernel, stride, padding, dilation = (_one_int(values, "max_pool1d", name) for values, name in
+                                         zip(sizes, ("kernel_size", "stride", "padding", "dilation")))
+    return _max_pool1d(input, kernel, stride, padding, dilation, ceil_mode)
+
+
+def _max_pool1d(input: Tensor, kernel: int, stride: int, padding: int, dilation: int, ceil_mode: bool) -> tuple:
+    """(values, indices) of a 2-d max pool over the input seen with a height of 1 (torch's way)."""
+    values, indices = _max_pool2d(input.unsqueeze(-2), (1, kernel), (1, stride), (0, padding), (1, dilation),
+                                  ceil_mode)
+    return values.squeeze(-2), indices.squeeze(-2)
+
+
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """The mean of each kernel_size window of input (N, C, L) or (C, L): a 2-d one of height 1, as torch."""
+    kernel, stride, padding = _read_pool1d("avg_pool1d", input, [kernel_size, stride, padding],
+                                           (("ceil_mode", ceil_mode), ("count_include_pad", count_include_pad)))
+    _check_dim_range(input, 2, 3, "avg_pool1d")
+    kernel, stride, padding = (_one_int(values, "avg_pool1d", name) for values, name in
+                               zip((kernel, stride, padding), ("kernel_size", "stride", "padding")))
+    return _avg_pool2d(input.unsqueeze(-2), (1, kernel), (1, stride), (0, padding), ceil_mode,
+                       count_include_pad).squeeze(-2)
+
+
+__all__ += ["max_pool1d", "max_pool1d_with_indices", "avg_pool1d"]
+
+
+# ---------------------------------------------------------------- adaptive pooling: output_size windows
+def _list_with_default(output_size: Any, defaults: list) -> Any:
+    """torch's `_list_with_default`: None in `output_size` keeps the input's size of that dim."""
+    if isinstance(output_size, int):
+        return output_size
+    if len(defaults) <= len(output_size):
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
+    return [d if v is None else v for v, d in zip(output_size, defaults[-len(output_size):])]
+
+
+def _read_output_size(function: str, input: Any, output_size: Any, flags: tuple = ()) -> tuple:
+    """torch's argument parser for an adaptive pooling's output_size (an int[2] or int[1]), as a tuple."""
+    sizes = [output_size]
+    given = _GivenIntLists((_IntListArgument("output_size", one_int=True),), sizes, {}, first_position=2)
+    _check_tensor_argument(function, "input", 1, input, optional=False)
+    given.check_types(function)
+    for position, (name, value) in enumerate(flags, start=3):
+        _check_scalar_argument(function, name, position, value, "bool")
+    given.read_items(function)
+    return sizes[0]
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """The mean of each of output_size (H_out, W_out) windows that tile input (N, C, H, W) or (C, H, W); None in
+    output_size keeps that size. Window i along a dim of size n covers [floor(i n / out), ceil((i + 1) n / out))."""
+    output_size = _read_output_size("adaptive_avg_pool2d", input, _list_with_default(output_size, input.size()))
+    return _adaptive_avg_pool2d(input, _pair_of(output_size))
+
+
+def _pair_of(size: Any) -> tuple:
+    """A read int[2] argument as a tuple: one int for both dims, else as given."""
+    return (size, size) if isinstance(size, int) else tuple(size)
+
+
+def _adaptive_avg_pool2d(input: Tensor, output_size: tuple) -> Tensor:
+    """torch's `adaptive_avg_pool2d`, output_size read: its checks, then the op (a 1 x 1 output: a mean)."""
+    if len(output_size) != 2:
+        raise RuntimeError("adaptive_avg_pool2d: output_size must be 2")
+    if min(output_size) < 0:
+        raise RuntimeError("adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but "
+                           f"received {{{output_size[0]}, {output_size[1]}}}")
+    if output_size == (1, 1):
+        return input.mean((-1, -2), keepdim=True)
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(input.shape)}")
+    for d in (input.ndim - 2, input.ndim - 1):
+        if input.shape[d] == 0:
+            raise RuntimeError("adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch "
+                               f"dimensions, but input has sizes {list(input.shape)} with dimension {d} being empty")
+    if input.numel() and 0 not in output_size:  # (torch's kernel is not reached for an empty result)
+        _check_floating(input, "adaptive_avg_pool2d")
+    return conv.AdaptiveAvgPool2d.apply(input, output_size)
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
+    """The mean of each of output_size windows that tile input (N, C, L) or (C, L) (a 2-d one of height 1)."""
+    output_size = _read_output_size("adaptive_avg_pool1d", input, output_size)
+    _check_dim_range(input, 2, 3, "adaptive_avg_pool1d")
+    size = _one_int(_int_tuple(output_size), "adaptive_avg_pool1d", "output_size")
+    return _adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """The maximum of each of output_size (H_out, W_out) windows that tile input (N, C, H, W) or (C, H, W) (the
+    windows of `adaptive_avg_pool2d`); return_indices=True also returns where each maximum was (in H * W)."""
+    output = adaptive_max_pool2d_with_indices(input, output_size)
+    return output if return_indices else output[0]
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
+    output_size = _read_output_size("adaptive_max_pool2d", input, _list_with_default(output_size, input.size()))
+    return _adaptive_max_pool2d(input, _pair_of(output_size))
+
+
+def _check_nonempty_planes(input: Tensor, function: str) -> None:
+    """torch's check of an adaptive max pooling's input: only the batch (dim 0) may be empty."""
+    for d in range(1, input.ndim):
+        if input.shape[d] == 0:
+            raise RuntimeError(f"{function}(): Expected input to have non-zero size for non-batch dimensions, but "
+                               f"input has sizes {list(input.shape)} with dimension {d} being empty")
+
+
+def _adaptive_max_pool2d(input: Tensor, output_size: tuple) -> tuple:
+    """torch's `adaptive_max_pool2d` kernel, output_size read: its checks, then the op."""
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
+    _check_nonempty_planes(input, "adaptive_max_pool2d")
+    if len(output_size) != 2:
+        raise RuntimeError("adaptive_max_pool2d(): internal error: output_size.size() must be 2")
+    if min(output_size) < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(output_size)}: "
+                           f"{list(input.shape[:-2]) + list(output_size)}")
+    _check_floating(input, "adaptive_max_pool2d")
+    return conv.AdaptiveMaxPool2d.apply(input, output_size)
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """The maximum of each of output_size windows that tile input (N, C, L) or (C, L) (a 2-d one of height 1);
+    return_indices=True also returns where each maximum was."""
+    output = adaptive_max_pool1d_with_indices(input, output_size)
+    return output if return_indices else output[0]
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
+    output_size = _read_output_size("adaptive_max_pool1d", input, output_size)
+    _check_dim_range(input, 2, 3, "adaptive_max_pool1d")
+    size = _one_int(_int_tuple(output_size), "adaptive_max_pool1d", "output_size")
+    _check_nonempty_planes(input, "adaptive_max_pool1d")
+    values, indices = _adaptive_max_pool2d(input.unsqueeze(-2), (1, size))
+    return values.squeeze(-2), indices.squeeze(-2)
+
+
+__all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices",
+            "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices"]

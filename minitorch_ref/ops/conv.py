@@ -166,6 +166,17 @@ def _pool_pads(size: tuple, kernel: tuple, stride: tuple, padding: tuple, dilati
     return pads
 
 
+def _max_position(win: np.ndarray) -> np.ndarray:
+    """Where the maximum of each window (the last axis) is, as torch's kernels pick it: the first maximum
+    (np.argmax also stops at the first NaN); with several NaNs, the last one."""
+    k = win.argmax(axis=-1)
+    if win.dtype.kind == "f":
+        is_nan = np.isnan(win)
+        last_nan = is_nan.shape[-1] - 1 - is_nan[..., ::-1].argmax(axis=-1)
+        k = np.where(is_nan.any(axis=-1), last_nan, k)
+    return k
+
+
 class MaxPool2d(Function):
     """`F.max_pool2d`: the maximum of each window; its gradient goes to that element (the first maximum,
     in row-major order, on ties; a NaN is a maximum, the last one of the window when there are several,
@@ -181,11 +192,7 @@ class MaxPool2d(Function):
         lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min  # (padding never wins)
         win = windows(pad_spatial(x, pads, lowest), kernel, stride, dilation)
         win = win.reshape(win.shape[:4] + (kernel[0] * kernel[1],))  # (N, C, oh, ow, kh * kw)
-        k = win.argmax(axis=-1)  # the first maximum (np.argmax also stops at the first NaN)
-        if x.dtype.kind == "f":  # several NaNs: torch's kernel keeps the last one
-            is_nan = np.isnan(win)
-            last_nan = is_nan.shape[-1] - 1 - is_nan[..., ::-1].argmax(axis=-1)
-            k = np.where(is_nan.any(axis=-1), last_nan, k)
+        k = _max_position(win)
         # A window whose maximum is the lowest value (-inf) may have picked padding: torch's kernel keeps its
         # starting element then, the first kernel row and column at or past 0 (in the input, or, for a window of
         # dilated steps that skip over the whole input, past its end: an index outside the plane, as torch's).
@@ -260,3 +267,68 @@ class AvgPool2d(Function):
         padded_size = tuple(s + before + after for s, (before, after) in zip(ctx.shape[2:], ctx.pads))
         grad_x = crop_spatial(col2im(cols, padded_size, ctx.stride, (1, 1)), ctx.pads, ctx.shape[2:])
         return np.ascontiguousarray(grad_x[0] if ctx.unbatched else grad_x), *[None] * 7
+
+
+# ====================================================================== adaptive pooling
+def adaptive_windows(size: int, out: int) -> list:
+    """torch's windows of an adaptive pooling along a dim of `size`: window i covers
+    [floor(i * size / out), ceil((i + 1) * size / out)); they tile the dim, overlapping when they must."""
+    return [slice(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+
+
+class AdaptiveAvgPool2d(Function):
+    """`F.adaptive_avg_pool2d`: the mean of each window (`adaptive_windows` along H and W) of x (..., H, W);
+    its backward spreads each output's gradient evenly over its window."""
+
+    node_name = "AdaptiveAvgPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, out_size):
+        ctx.shape, ctx.out_size = x.shape, out_size
+        acc = opmath(x)  # (float16 summed in float32, as torch's kernel)
+        out = np.empty(x.shape[:-2] + tuple(out_size), acc.dtype)
+        for i, rows in enumerate(adaptive_windows(x.shape[-2], out_size[0])):
+            for j, cols in enumerate(adaptive_windows(x.shape[-1], out_size[1])):
+                out[..., i, j] = acc[..., rows, cols].sum(axis=(-2, -1)) / (rows.stop - rows.start) / (
+                    cols.stop - cols.start)
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = np.zeros(ctx.shape, opmath(grad).dtype)
+        for i, rows in enumerate(adaptive_windows(ctx.shape[-2], ctx.out_size[0])):
+            for j, cols in enumerate(adaptive_windows(ctx.shape[-1], ctx.out_size[1])):
+                count = (rows.stop - rows.start) * (cols.stop - cols.start)
+                grad_x[..., rows, cols] += (grad[..., i, j] / count)[..., None, None]
+        return grad_x.astype(grad.dtype, copy=False), None
+
+
+class AdaptiveMaxPool2d(Function):
+    """`F.adaptive_max_pool2d`: the maximum of each window (`adaptive_windows`) of x (..., H, W), and its index
+    in the H * W plane (ties and NaNs as `_max_position`); the backward adds each output's gradient there."""
+
+    node_name = "AdaptiveMaxPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, out_size):
+        height, width = x.shape[-2:]
+        values = np.empty(x.shape[:-2] + tuple(out_size), x.dtype)
+        indices = np.empty(values.shape, np.int64)
+        for i, rows in enumerate(adaptive_windows(height, out_size[0])):
+            for j, cols in enumerate(adaptive_windows(width, out_size[1])):
+                size = (rows.stop - rows.start) * (cols.stop - cols.start)
+                window = x[..., rows, cols].reshape(x.shape[:-2] + (size,))  # (each window's elements in a row)
+                k = _max_position(window)
+                values[..., i, j] = np.take_along_axis(window, k[..., None], -1)[..., 0]
+                row, col = np.divmod(k, cols.stop - cols.start)
+                indices[..., i, j] = (rows.start + row) * width + cols.start + col
+        ctx.save_for_backward(x, indices)  # (the input only to check, as torch, that it is not changed in place)
+        return values, indices
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, indices = ctx.saved_tensors
+        planes = int(np.prod(x.shape[:-2]))
+        grad_x = np.zeros((planes, x.shape[-2] * x.shape[-1]), grad.dtype)
+        np.add.at(grad_x, (np.arange(planes)[:, None], indices.reshape(planes, -1)), grad.reshape(planes, -1))
+        return grad_x.reshape(x.shape), None

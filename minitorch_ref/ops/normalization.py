@@ -133,3 +133,46 @@ class BatchNorm(Function):
         if ctx.needs_input_grad[2]:  # (per channel: the engine checks it fits the bias's shape, as torch's)
             grad_bias = g.sum(axis=axes).astype(ctx.param_dtype, copy=False)
         return grad_input, grad_weight, grad_bias, None, None, None, None, None
+
+
+class GroupNorm(Function):
+    """`F.group_norm(x, groups, weight, bias, eps)` as one node (NativeGroupNormBackward0, as in torch): the
+    channels of each sample split into `groups`, each group standardised over its channels and positions,
+    then `* weight + bias` per channel. The input's gradient is the layer norm's, per group."""
+
+    node_name = "NativeGroupNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, weight, bias, groups, eps):
+        ctx.input_dtype, ctx.param_dtype = a.dtype, (a.dtype if weight is None else weight.dtype)
+        x = opmath(a).reshape(a.shape[0], groups, -1)  # (N, G, the group's channels and positions)
+        mean = x.mean(axis=-1, keepdims=True) if x.size else np.zeros(x.shape[:2] + (1,), x.dtype)
+        centered = x - mean
+        var = (centered * centered).mean(axis=-1, keepdims=True) if x.size else mean
+        rstd = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+        x_hat = (centered * rstd).reshape(a.shape)
+        per_channel = (-1,) + (1,) * (a.ndim - 2)  # a (C,) vector broadcast against (N, C, ...)
+        w, b = (None if v is None else opmath(v).reshape(per_channel) for v in (weight, bias))
+        ctx.save_for_backward(x_hat, rstd, w)
+        ctx.groups, ctx.per_channel = groups, per_channel
+        out = x_hat if w is None else x_hat * w
+        out = out if b is None else out + b
+        return out.astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x_hat, rstd, w = ctx.saved_tensors
+        g = opmath(grad)
+        axes = (0, *range(2, g.ndim))  # every dim but the channels
+        grad_input = grad_weight = grad_bias = None
+        if ctx.needs_input_grad[0]:
+            gw = (g if w is None else g * w).reshape(g.shape[0], ctx.groups, -1)
+            xg = x_hat.reshape(gw.shape)
+            grad_input = (rstd * (gw - gw.mean(axis=-1, keepdims=True) - xg * (gw * xg).mean(axis=-1, keepdims=True))
+                          if gw.size else gw)
+            grad_input = grad_input.reshape(g.shape).astype(ctx.input_dtype, copy=False)
+        if ctx.needs_input_grad[1]:
+            grad_weight = (g * x_hat).sum(axis=axes).astype(ctx.param_dtype, copy=False)
+        if ctx.needs_input_grad[2]:
+            grad_bias = g.sum(axis=axes).astype(ctx.param_dtype, copy=False)
+        return grad_input, grad_weight, grad_bias, None, None

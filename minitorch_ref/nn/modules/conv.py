@@ -8,6 +8,7 @@ U(-1/sqrt(fan_in), 1/sqrt(fan_in)), with fan_in = in_channels / groups * kernel 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from ... import _creation
@@ -19,8 +20,8 @@ from .module import Module
 
 
 def _ntuple(value: Any, n: int) -> tuple:
-    """An int as n copies (kernel_size=3 -> (3, 3)); a sequence as a tuple."""
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
+    """torch's `_pair` and its kin: an int as n copies (kernel_size=3 -> (3, 3)); anything iterable as a tuple."""
+    return tuple(value) if isinstance(value, Iterable) else (value,) * n
 
 
 class _ConvNd(Module):

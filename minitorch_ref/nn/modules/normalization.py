@@ -1,8 +1,10 @@
 """`LayerNorm`: normalise each sample over its last dims (transformers, RNNs), then scale and shift.
-`BatchNorm1d`/`BatchNorm2d`: normalise each channel over the batch, with running statistics for eval mode."""
+`BatchNorm1d`/`BatchNorm2d`: normalise each channel over the batch, with running statistics for eval mode.
+`GroupNorm`: each sample's groups of channels; `InstanceNorm1d`/`InstanceNorm2d`: each sample's channels."""
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 from ... import _creation
@@ -154,3 +156,91 @@ class BatchNorm2d(_BatchNorm):
     def _check_input_dim(self, input: Tensor) -> None:
         if input.dim() != 4:
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
+
+
+class GroupNorm(Module):
+    """`(x - mean) / sqrt(var + eps) * weight + bias`, the statistics of each group of num_channels / num_groups
+    channels of each sample: independent of the batch (CNNs trained on small batches). weight starts at 1 and
+    bias at 0, one per channel; `affine=False` has neither, `bias=False` only the weight."""
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+                 device: Any = None, dtype: Any = None, *, bias: bool = True) -> None:
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
+        self.num_groups = num_groups
+        self.num_channels = num_channels
+        self.eps = eps
+        self.affine = affine
+        if affine:
+            self.weight = Parameter(_creation.empty(num_channels, dtype=dtype, device=device))
+            if bias:
+                self.bias = Parameter(_creation.empty(num_channels, dtype=dtype, device=device))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
+
+
+class _InstanceNorm(_BatchNorm):
+    """`(x - mean) / sqrt(var + eps) * weight + bias`, the statistics of each channel of each sample (over its
+    positions). Unlike batch norm, no weight and bias (`affine=False`) and no running statistics
+    (`track_running_stats=False`) by default; with them, eval() uses the running statistics."""
+
+    no_batch_dims = 0  # (the dims of an unbatched input)
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = False,
+                 track_running_stats: bool = False, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        dims = (self.no_batch_dims, self.no_batch_dims + 1)
+        if input.dim() not in dims:
+            raise ValueError(f"expected {dims[0]}D or {dims[1]}D input (got {input.dim()}D input)")
+
+    def forward(self, input: Tensor) -> Tensor:
+        self._check_input_dim(input)
+        feature_dim = input.dim() - self.no_batch_dims
+        if input.size(feature_dim) != self.num_features:
+            if self.affine:
+                raise ValueError(f"expected input's size at dim={feature_dim} to match num_features "
+                                 f"({self.num_features}), but got: {input.size(feature_dim)}.")
+            warnings.warn(f"input's size at dim={feature_dim} does not match num_features. You can silence this "
+                          "warning by not passing in num_features, which is not used because affine=False",
+                          stacklevel=2)
+        if input.dim() == self.no_batch_dims:  # (normalised as a batch of one)
+            return self._apply_instance_norm(input.unsqueeze(0)).squeeze(0)
+        return self._apply_instance_norm(input)
+
+    def _apply_instance_norm(self, input: Tensor) -> Tensor:
+        return F.instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
+                               self.training or not self.track_running_stats,
+                               self.momentum if self.momentum is not None else 0.0, self.eps)
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of sequences (N, C, L) or (C, L), per channel of each sample."""
+
+    no_batch_dims = 2
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of images (N, C, H, W) or (C, H, W), per channel of each sample."""
+
+    no_batch_dims = 3
