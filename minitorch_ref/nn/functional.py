@@ -1672,8 +1672,9 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
                            f"shape {list(input.shape)} and num_groups={num_groups}")
     for name, value in (("weight", weight), ("bias", bias)):
         if value is not None and (value.ndim != 1 or value.numel() != channels):
+            shown = [0] if weight is None else list(weight.shape)  # (torch's message shows the weight's shape)
             raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
-                               f"but got {name} of shape {list(value.shape)} and input of shape {list(input.shape)}")
+                               f"but got {name} of shape {shown} and input of shape {list(input.shape)}")
     _check_mixed_dtypes(input, [p for p in (weight, bias) if p is not None])
     _check_floating(input, "GroupNormKernelImpl")
     return normalization.GroupNorm.apply(input, weight, bias, num_groups, float(eps))

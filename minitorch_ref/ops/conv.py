@@ -276,6 +276,14 @@ def adaptive_windows(size: int, out: int) -> list:
     return [slice(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
 
 
+def _check_grad_output(grad: np.ndarray, function: str) -> None:
+    """torch's check in an adaptive pooling's backward: only the batch (dim 0) of the gradient may be empty."""
+    for d in range(1, grad.ndim):
+        if grad.shape[d] == 0:
+            raise RuntimeError(f"{function}(): Expected grad_output to have non-zero size for non-batch dimensions, "
+                               f"but grad_output has sizes {list(grad.shape)} with dimension {d} being empty")
+
+
 class AdaptiveAvgPool2d(Function):
     """`F.adaptive_avg_pool2d`: the mean of each window (`adaptive_windows` along H and W) of x (..., H, W);
     its backward spreads each output's gradient evenly over its window."""
@@ -284,6 +292,7 @@ class AdaptiveAvgPool2d(Function):
 
     @staticmethod
     def forward(ctx, x, out_size):
+        ctx.save_for_backward(x)  # (only to check, as torch, that it is not changed in place)
         ctx.shape, ctx.out_size = x.shape, out_size
         acc = opmath(x)  # (float16 summed in float32, as torch's kernel)
         out = np.empty(x.shape[:-2] + tuple(out_size), acc.dtype)
@@ -295,6 +304,8 @@ class AdaptiveAvgPool2d(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        _ = ctx.saved_tensors  # (reading them checks their versions)
+        _check_grad_output(grad, "adaptive_avg_pool2d_backward")
         grad_x = np.zeros(ctx.shape, opmath(grad).dtype)
         for i, rows in enumerate(adaptive_windows(ctx.shape[-2], ctx.out_size[0])):
             for j, cols in enumerate(adaptive_windows(ctx.shape[-1], ctx.out_size[1])):
@@ -328,7 +339,8 @@ class AdaptiveMaxPool2d(Function):
     @staticmethod
     def backward(ctx, grad):
         x, indices = ctx.saved_tensors
-        planes = int(np.prod(x.shape[:-2]))
+        _check_grad_output(grad, "adaptive_max_pool2d_backward")
+        planes, outputs = int(np.prod(x.shape[:-2])), grad.shape[-2] * grad.shape[-1]
         grad_x = np.zeros((planes, x.shape[-2] * x.shape[-1]), grad.dtype)
-        np.add.at(grad_x, (np.arange(planes)[:, None], indices.reshape(planes, -1)), grad.reshape(planes, -1))
+        np.add.at(grad_x, (np.arange(planes)[:, None], indices.reshape(planes, outputs)), grad.reshape(planes, outputs))
         return grad_x.reshape(x.shape), None

@@ -19,6 +19,22 @@ def _fused_multiply_add(a, b, c):
     return a * b + c
 
 
+def _mean_and_var(x: np.ndarray, axes: tuple) -> tuple:
+    """The mean and the biased variance over `axes` (kept as dims of 1); zeros for an empty input, as torch."""
+    if not x.size:
+        zeros = np.zeros([1 if d in axes else n for d, n in enumerate(x.shape)], x.dtype)
+        return zeros, zeros
+    mean = x.mean(axis=axes, keepdims=True)
+    centered = x - mean
+    return mean, (centered * centered).mean(axis=axes, keepdims=True)
+
+
+def _scale_and_shift(x_hat: np.ndarray, weight: np.ndarray | None, bias: np.ndarray | None) -> np.ndarray:
+    """x_hat * weight + bias, with each of them only if given."""
+    out = x_hat if weight is None else x_hat * weight
+    return out if bias is None else out + bias
+
+
 class LayerNorm(Function):
     """`F.layer_norm(x, shape, weight, bias, eps)` as one node (NativeLayerNormBackward0, as in torch)."""
 
@@ -30,11 +46,7 @@ class LayerNorm(Function):
         all_half = a.dtype == np.float16 and (weight is None or weight.dtype == np.float16)
         a, weight, bias = (None if v is None else opmath(v) for v in (a, weight, bias))
         axes = tuple(range(a.ndim - n_dims, a.ndim))
-        # (an empty batch has mean 0; a negative eps gives nan, as torch)
-        mean = a.mean(axis=axes, keepdims=True) if a.size else np.zeros(a.shape[:a.ndim - n_dims] + (1,) * n_dims,
-                                                                       a.dtype)
-        centered = a - mean
-        var = (centered * centered).mean(axis=axes, keepdims=True) if a.size else mean
+        mean, var = _mean_and_var(a, axes)  # (a negative eps gives nan, as torch)
         rstd = (1 / np.sqrt(var + eps)).astype(a.dtype, copy=False)
         shift = -rstd * mean
         x_hat = a * rstd + shift  # (torch's kernel computes x * scale + shift)
@@ -43,9 +55,7 @@ class LayerNorm(Function):
             shift = -rstd * mean
         ctx.save_for_backward(a, rstd, shift, weight)
         ctx.axes = axes
-        out = x_hat if weight is None else x_hat * weight
-        out = out if bias is None else out + bias
-        return out.astype(ctx.input_dtype, copy=False)
+        return _scale_and_shift(x_hat, weight, bias).astype(ctx.input_dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -145,28 +155,24 @@ class GroupNorm(Function):
     @staticmethod
     def forward(ctx, a, weight, bias, groups, eps):
         ctx.input_dtype, ctx.param_dtype = a.dtype, (a.dtype if weight is None else weight.dtype)
-        x = opmath(a).reshape(a.shape[0], groups, -1)  # (N, G, the group's channels and positions)
-        mean = x.mean(axis=-1, keepdims=True) if x.size else np.zeros(x.shape[:2] + (1,), x.dtype)
-        centered = x - mean
-        var = (centered * centered).mean(axis=-1, keepdims=True) if x.size else mean
+        ctx.group_shape = (a.shape[0], groups, a.size // max(a.shape[0] * groups, 1))
+        x = opmath(a).reshape(ctx.group_shape)  # (N, G, the group's channels and positions)
+        mean, var = _mean_and_var(x, (2,))
         rstd = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
-        x_hat = (centered * rstd).reshape(a.shape)
+        x_hat = ((x - mean) * rstd).reshape(a.shape)
         per_channel = (-1,) + (1,) * (a.ndim - 2)  # a (C,) vector broadcast against (N, C, ...)
         w, b = (None if v is None else opmath(v).reshape(per_channel) for v in (weight, bias))
-        ctx.save_for_backward(x_hat, rstd, w)
-        ctx.groups, ctx.per_channel = groups, per_channel
-        out = x_hat if w is None else x_hat * w
-        out = out if b is None else out + b
-        return out.astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, x_hat, rstd, w)  # (the input only to check, as torch, that it is not changed in place)
+        return _scale_and_shift(x_hat, w, b).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        x_hat, rstd, w = ctx.saved_tensors
+        _, x_hat, rstd, w = ctx.saved_tensors
         g = opmath(grad)
         axes = (0, *range(2, g.ndim))  # every dim but the channels
         grad_input = grad_weight = grad_bias = None
         if ctx.needs_input_grad[0]:
-            gw = (g if w is None else g * w).reshape(g.shape[0], ctx.groups, -1)
+            gw = (g if w is None else g * w).reshape(ctx.group_shape)
             xg = x_hat.reshape(gw.shape)
             grad_input = (rstd * (gw - gw.mean(axis=-1, keepdims=True) - xg * (gw * xg).mean(axis=-1, keepdims=True))
                           if gw.size else gw)

@@ -16,6 +16,16 @@ from ..parameter import Parameter
 from .module import Module
 
 
+def _affine_parameters(module: Module, shape: Any, affine: bool, bias: bool, dtype: Any, device: Any) -> None:
+    """A normalisation's weight and bias of `shape` (left uninitialised: `reset_parameters` fills them), or None
+    for those it lacks (`affine=False`: both; `bias=False`: the bias)."""
+    weight = Parameter(_creation.empty(shape, dtype=dtype, device=device)) if affine else None
+    module.register_parameter("weight", weight)
+    with_bias = affine and bias
+    module.register_parameter("bias", Parameter(_creation.empty(shape, dtype=dtype, device=device)) if with_bias
+                              else None)
+
+
 class LayerNorm(Module):
     """`(x - mean) / sqrt(var + eps) * weight + bias` over the last `len(normalized_shape)` dims.
 
@@ -31,15 +41,8 @@ class LayerNorm(Module):
         self.normalized_shape = shape
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:  # (made by `empty(normalized_shape)` as torch makes them: its errors for the shape)
-            self.weight = Parameter(_creation.empty(shape, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(_creation.empty(shape, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        # (made by `empty(normalized_shape)` as torch makes them: its errors for the shape)
+        _affine_parameters(self, shape, elementwise_affine, bias, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -79,15 +82,7 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(_creation.empty(num_features, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(_creation.empty(num_features, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_features, affine, bias, dtype, device)
         if track_running_stats:
             self.register_buffer("running_mean", _creation.zeros(num_features, dtype=dtype, device=device))
             self.register_buffer("running_var", _creation.ones(num_features, dtype=dtype, device=device))
@@ -172,15 +167,7 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(_creation.empty(num_channels, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(_creation.empty(num_channels, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_channels, affine, bias, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -227,6 +214,23 @@ class _InstanceNorm(_BatchNorm):
         if input.dim() == self.no_batch_dims:  # (normalised as a batch of one)
             return self._apply_instance_norm(input.unsqueeze(0)).squeeze(0)
         return self._apply_instance_norm(input)
+
+    def _load_own(self, state_dict: Any, prefix: str, missing: list, unexpected: list, errors: list,
+                  assign: bool = False) -> None:
+        """torch's rule for checkpoints without a version (before 0.4.0, instance norms kept running statistics
+        by default): their running statistics are reported, and dropped, when this layer tracks none."""
+        version = getattr(state_dict, "_metadata", {}).get(prefix[:-1], {}).get("version")
+        stale = [prefix + name for name in ("running_mean", "running_var") if prefix + name in state_dict]
+        if version is None and not self.track_running_stats and stale:
+            klass, names = type(self).__name__, " and ".join(f'"{key}"' for key in stale)
+            errors.append(f"Unexpected running stats buffer(s) {names} for {klass} "
+                          f"with track_running_stats=False. If state_dict is a checkpoint saved before 0.4.0, this "
+                          f"may be expected because {klass} does not track running stats by default since 0.4.0. "
+                          f"Please remove these keys from state_dict. If the running stats are actually needed, "
+                          f"instead set track_running_stats=True in {klass} to enable them. See the documentation "
+                          f"of {klass} for details.")
+            state_dict = {key: value for key, value in state_dict.items() if key not in stale}
+        super()._load_own(state_dict, prefix, missing, unexpected, errors, assign)
 
     def _apply_instance_norm(self, input: Tensor) -> Tensor:
         return F.instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias,

@@ -1,6 +1,6 @@
 """Padding layers: `F.pad` with a fixed `padding` ((left, right) of the last dim, then (top, bottom) of the
-one before), by mode: zeros or a constant value, a reflection, a replication of the edge, or a wrap
-around (circular)."""
+one before; one int for every side), by mode: zeros or a constant value, a reflection, a replication of
+the edge, or a wrap around (circular). The 1d layers pad the last dim, the 2d ones the last two."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,12 +11,27 @@ from .conv import _ntuple
 from .module import Module
 
 
-class _ConstantPad(Module):
+class _Pad(Module):
+    """Pads with copies of the input's elements (`mode`: 'reflect', 'replicate' or 'circular') on `sides` sides."""
+
+    mode, sides = "", 0
+
+    def __init__(self, padding: Any) -> None:
+        super().__init__()
+        self.padding = _ntuple(padding, self.sides)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.pad(input, self.padding, self.mode)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
+
+
+class _ConstantPad(_Pad):
     """Pads with `value`."""
 
-    def __init__(self, padding: Any, value: float, sides: int) -> None:
-        super().__init__()
-        self.padding = _ntuple(padding, sides)
+    def __init__(self, padding: Any, value: float) -> None:
+        super().__init__(padding)
         self.value = value
 
     def forward(self, input: Tensor) -> Tensor:
@@ -27,17 +42,15 @@ class _ConstantPad(Module):
 
 
 class ConstantPad1d(_ConstantPad):
-    """Pads the last dim with `value`: padding = (left, right), or one int for both."""
+    """Pads the last dim with `value`: padding = (left, right)."""
 
-    def __init__(self, padding: Any, value: float) -> None:
-        super().__init__(padding, value, 2)
+    sides = 2
 
 
 class ConstantPad2d(_ConstantPad):
-    """Pads the last two dims with `value`: padding = (left, right, top, bottom), or one int for all."""
+    """Pads the last two dims with `value`: padding = (left, right, top, bottom)."""
 
-    def __init__(self, padding: Any, value: float) -> None:
-        super().__init__(padding, value, 4)
+    sides = 4
 
 
 class ZeroPad1d(ConstantPad1d):
@@ -46,8 +59,7 @@ class ZeroPad1d(ConstantPad1d):
     def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)
 
-    def extra_repr(self) -> str:
-        return f"{self.padding}"
+    extra_repr = _Pad.extra_repr
 
 
 class ZeroPad2d(ConstantPad2d):
@@ -56,87 +68,52 @@ class ZeroPad2d(ConstantPad2d):
     def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)
 
-    def extra_repr(self) -> str:
-        return f"{self.padding}"
+    extra_repr = _Pad.extra_repr
 
 
-class _ModePad(Module):
-    """Pads with copies of the input's elements (`mode`: 'reflect', 'replicate' or 'circular')."""
-
-    mode = ""
-
-    def __init__(self, padding: Any, sides: int) -> None:
-        super().__init__()
-        self.padding = _ntuple(padding, sides)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.pad(input, self.padding, self.mode)
-
-    def extra_repr(self) -> str:
-        return f"{self.padding}"
-
-
-class ReflectionPad1d(_ModePad):
+class ReflectionPad1d(_Pad):
     """Pads the last dim with its mirror image, the edge not repeated ([1, 2, 3] by 2: [3, 2, 1, 2, 3, 2, 1])."""
 
-    mode = "reflect"
-
-    def __init__(self, padding: Any) -> None:
-        super().__init__(padding, 2)
+    mode, sides = "reflect", 2
 
 
-class ReflectionPad2d(_ModePad):
+class ReflectionPad2d(_Pad):
     """Pads the last two dims with their mirror image, the edges not repeated."""
 
-    mode = "reflect"
-
-    def __init__(self, padding: Any) -> None:
-        super().__init__(padding, 4)
+    mode, sides = "reflect", 4
 
 
-class ReplicationPad1d(_ModePad):
+class ReplicationPad1d(_Pad):
     """Pads the last dim with copies of its edge elements ([1, 2, 3] by 2: [1, 1, 1, 2, 3, 3, 3])."""
 
-    mode = "replicate"
-
-    def __init__(self, padding: Any) -> None:
-        super().__init__(padding, 2)
+    mode, sides = "replicate", 2
 
 
-class ReplicationPad2d(_ModePad):
+class ReplicationPad2d(_Pad):
     """Pads the last two dims with copies of their edge elements."""
 
-    mode = "replicate"
-
-    def __init__(self, padding: Any) -> None:
-        super().__init__(padding, 4)
+    mode, sides = "replicate", 4
 
 
-class _CircularPad(_ModePad):
+class _CircularPad(_Pad):
     """Pads by wrapping around ([1, 2, 3] by 2: [2, 3, 1, 2, 3, 1, 2]); checks the input's dims first, as torch."""
 
     mode = "circular"
-    dims = (0, 0)  # (the dims of an unbatched input, of a batched one)
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.dim() not in self.dims:
-            raise ValueError(f"expected {self.dims[0]}D or {self.dims[1]}D input (got {input.dim()}D input)")
+        dims = (self.sides // 2 + 1, self.sides // 2 + 2)  # (unbatched, batched)
+        if input.dim() not in dims:
+            raise ValueError(f"expected {dims[0]}D or {dims[1]}D input (got {input.dim()}D input)")
         return super().forward(input)
 
 
 class CircularPad1d(_CircularPad):
     """Pads the last dim by wrapping around: (C, L) or (N, C, L)."""
 
-    dims = (2, 3)
-
-    def __init__(self, padding: Any) -> None:
-        super().__init__(padding, 2)
+    sides = 2
 
 
 class CircularPad2d(_CircularPad):
     """Pads the last two dims by wrapping around: (C, H, W) or (N, C, H, W)."""
 
-    dims = (3, 4)
-
-    def __init__(self, padding: Any) -> None:
-        super().__init__(padding, 4)
+    sides = 4

@@ -11,9 +11,8 @@ from .conv import _ntuple
 from .module import Module
 
 
-class MaxPool1d(Module):
-    """The maximum of each kernel_size window of a sequence (N, C, L) or (C, L), moved by stride (default:
-    kernel_size). return_indices=True also returns where each maximum was."""
+class _MaxPool(Module):
+    """What the max poolings share: their sizes, kept as given, and the repr."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                  return_indices: bool = False, ceil_mode: bool = False) -> None:
@@ -25,13 +24,18 @@ class MaxPool1d(Module):
         self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
-    def forward(self, input: Tensor) -> Any:
-        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
-
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool1d(_MaxPool):
+    """The maximum of each kernel_size window of a sequence (N, C, L) or (C, L), moved by stride (default:
+    kernel_size). return_indices=True also returns where each maximum was."""
+
+    def forward(self, input: Tensor) -> Any:
+        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
 class AvgPool1d(Module):
@@ -55,27 +59,14 @@ class AvgPool1d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class MaxPool2d(Module):
-    """The maximum of each kernel_size window, moved by stride (default: kernel_size, windows side by side).
-    return_indices=True also returns where each maximum was (for `MaxUnpool2d` in torch)."""
-
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-                 return_indices: bool = False, ceil_mode: bool = False) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if (stride is not None) else kernel_size
-        self.padding = padding
-        self.dilation = dilation
-        self.return_indices = return_indices
-        self.ceil_mode = ceil_mode
+class MaxPool2d(_MaxPool):
+    """The maximum of each kernel_size window of an image (N, C, H, W) or (C, H, W), moved by stride (default:
+    kernel_size, windows side by side). return_indices=True also returns where each maximum was (for
+    `MaxUnpool2d` in torch)."""
 
     def forward(self, input: Tensor) -> Any:
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
-
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
 
 class AvgPool2d(Module):
@@ -126,6 +117,8 @@ class AdaptiveAvgPool2d(_AdaptivePool):
 
 
 class _AdaptiveMaxPool(_AdaptivePool):
+    """An adaptive pooling that can also return where each maximum was."""
+
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         super().__init__(output_size)
         self.return_indices = return_indices
