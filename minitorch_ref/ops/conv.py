@@ -298,20 +298,22 @@ class AdaptiveAvgPool2d(Function):
         out = np.empty(x.shape[:-2] + tuple(out_size), acc.dtype)
         for i, rows in enumerate(adaptive_windows(x.shape[-2], out_size[0])):
             for j, cols in enumerate(adaptive_windows(x.shape[-1], out_size[1])):
-                out[..., i, j] = acc[..., rows, cols].sum(axis=(-2, -1)) / (rows.stop - rows.start) / (
-                    cols.stop - cols.start)
+                height, width = rows.stop - rows.start, cols.stop - cols.start
+                window = acc[..., rows, cols].reshape(x.shape[:-2] + (height * width,))
+                total = window.cumsum(axis=-1)[..., -1]  # (added in order, as torch's loop: np.sum adds in pairs)
+                out[..., i, j] = total / height / width
         return out.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         _ = ctx.saved_tensors  # (reading them checks their versions)
         _check_grad_output(grad, "adaptive_avg_pool2d_backward")
-        grad_x = np.zeros(ctx.shape, opmath(grad).dtype)
+        grad_x = np.zeros(ctx.shape, grad.dtype)  # (in the gradient's dtype, rounded at each step, as torch's kernel)
         for i, rows in enumerate(adaptive_windows(ctx.shape[-2], ctx.out_size[0])):
             for j, cols in enumerate(adaptive_windows(ctx.shape[-1], ctx.out_size[1])):
-                count = (rows.stop - rows.start) * (cols.stop - cols.start)
-                grad_x[..., rows, cols] += (grad[..., i, j] / count)[..., None, None]
-        return grad_x.astype(grad.dtype, copy=False), None
+                share = grad[..., i, j] / (rows.stop - rows.start) / (cols.stop - cols.start)
+                grad_x[..., rows, cols] += share[..., None, None]
+        return grad_x, None
 
 
 class AdaptiveMaxPool2d(Function):
