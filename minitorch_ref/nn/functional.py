@@ -2255,6 +2255,7 @@ def _check_max_pool1d(input: Tensor, kernel: tuple, stride: tuple, padding: tupl
 
 def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                             ceil_mode: bool = False, return_indices: bool = False) -> tuple:
+    """`max_pool1d` with return_indices=True: torch's checks of its own, then those of the 2-d pooling."""
     sizes = _read_pool1d("max_pool1d_with_indices", input, [kernel_size, stride, padding, dilation],
                          (("ceil_mode", ceil_mode),))
     _check_dim_range(input, 2, 3, "max_pool1d")
@@ -2295,14 +2296,12 @@ def _list_with_default(output_size: Any, defaults: list) -> Any:
     return [d if v is None else v for v, d in zip(output_size, defaults[-len(output_size):])]
 
 
-def _read_output_size(function: str, input: Any, output_size: Any, flags: tuple = ()) -> tuple:
-    """torch's argument parser for an adaptive pooling's output_size (an int[2] or int[1]), as a tuple."""
+def _read_output_size(function: str, input: Any, output_size: Any) -> Any:
+    """torch's argument parser for an adaptive pooling's output_size (an int[2] or int[1]): an int or a tuple."""
     sizes = [output_size]
     given = _GivenIntLists((_IntListArgument("output_size", one_int=True),), sizes, {}, first_position=2)
     _check_tensor_argument(function, "input", 1, input, optional=False)
     given.check_types(function)
-    for position, (name, value) in enumerate(flags, start=3):
-        _check_scalar_argument(function, name, position, value, "bool")
     given.read_items(function)
     return sizes[0]
 
@@ -2355,6 +2354,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
 
 
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
+    """(values, indices) of `adaptive_max_pool2d`."""
     output_size = _read_output_size("adaptive_max_pool2d", input, _list_with_default(output_size, input.size()))
     return _adaptive_max_pool2d(input, _pair_of(output_size))
 
@@ -2389,6 +2389,7 @@ def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = 
 
 
 def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
+    """(values, indices) of `adaptive_max_pool1d`: torch's checks of its own, then those of the 2-d pooling."""
     output_size = _read_output_size("adaptive_max_pool1d", input, output_size)
     _check_dim_range(input, 2, 3, "adaptive_max_pool1d")
     size = _one_int(_int_tuple(output_size), "adaptive_max_pool1d", "output_size")

@@ -335,7 +335,7 @@ class AdaptiveMaxPool2d(Function):
                 values[..., i, j] = np.take_along_axis(window, k[..., None], -1)[..., 0]
                 row, col = np.divmod(k, cols.stop - cols.start)
                 indices[..., i, j] = (rows.start + row) * width + cols.start + col
-        ctx.save_for_backward(x, indices)  # (the input only to check, as torch, that it is not changed in place)
+        ctx.save_for_backward(x, indices)  # (reading the input checks, as torch, that it is not changed in place)
         return values, indices
 
     @staticmethod
