@@ -14,6 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import _creation
+from .. import _dtype as dt
+from .. import _functions
 from .._functions import _write_out
 from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, can_cast, cpp_type_name, promote_types, torch_type_name
@@ -853,16 +856,16 @@ def _check_tensor_argument(function: str, name: str, position: int, value: Any, 
                         f"{typename(value)}")
 
 
-def _check_scalar_argument(function: str, name: str, position: int, value: Any, kind: str) -> None:
+def _check_scalar_argument(function: str, name: str, position: int | None, value: Any, kind: str) -> None:
     """torch's argument parser for a `kind` 'bool' (a Python bool only) or 'float' or 'Number' (any real number,
-    or a tensor)."""
+    or a tensor). A keyword-only argument has no `position` (None)."""
     if kind == "bool":
         accepted = isinstance(value, bool)
     else:
         accepted = isinstance(value, (int, float, np.number, np.bool_, Tensor))
     if not accepted:
-        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be {kind}, not "
-                        f"{_type_name(value)}")
+        where = "" if position is None else f" (position {position})"
+        raise TypeError(f"{function}(): argument '{name}'{where} must be {kind}, not {_type_name(value)}")
 
 
 def _check_not_requiring_grad(function: str, name: str, value: Tensor | None) -> None:
@@ -2400,3 +2403,352 @@ def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_ind
 
 __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices",
             "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices"]
+
+
+# ====================================================================== attention (nn/modules/transformer.py)
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False, *, scale: float | None = None,
+                                 enable_gqa: bool = False) -> Tensor:
+    """softmax(query @ key^T * scale + mask) @ value: each query's output is an average of the values, weighted
+    by how well the query matches each key. Shapes (..., L, E), (..., S, E), (..., S, Ev) -> (..., L, Ev).
+
+    torch's math reference: `scale` defaults to 1/sqrt(E) and is applied as sqrt(scale) to both query and key;
+    a bool `attn_mask` is True where attending is allowed (added as 0 or -inf), a float one is added;
+    `is_causal` lets position i see positions <= i; a row that can see nothing gives 0 (not NaN);
+    float16 is computed in float32."""
+    _check_attention_arguments(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+    _read_mask_like_cpu_kernel_choice(query, key, value, attn_mask, dropout_p, enable_gqa)
+    dtype = query.dtype
+    if dtype == dt.float16:  # (torch keeps the intermediates of half inputs in float32)
+        query, key, value = query.float(), key.float(), value.float()
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+                               "is_causal=True")
+        attn_mask = _creation.ones(query.shape[-2], key.shape[-2], dtype=dt.bool_).tril()
+    key, value = _grouped_query_heads(query, key, value, enable_gqa)
+    if scale is None:
+        scale = 1 / math.sqrt(query.shape[-1]) if query.shape[-1] else math.inf
+    root = math.sqrt(abs(scale))  # (the sign goes to the query)
+    scores = (query * math.copysign(root, scale)).matmul(key.transpose(-2, -1) * root)
+    if attn_mask is not None:
+        scores = scores.add_(_attention_bias(attn_mask, dtype))  # (in place, as torch: the mask cannot grow it)
+    weights = _safe_softmax(scores)
+    if dropout_p > 0.0:
+        weights = _dropout("dropout", weights, dropout_p, True, False)
+    return weights.matmul(value).to(dtype)
+
+
+def _check_attention_arguments(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None,
+                               dropout_p: float, is_causal: bool, scale: Any, enable_gqa: bool) -> None:
+    """torch's argument parser, then its `validate_sdpa_input`."""
+    for position, (name, tensor) in enumerate([("query", query), ("key", key), ("value", value)], 1):
+        _check_tensor_argument("scaled_dot_product_attention", name, position, tensor, optional=False)
+    _check_tensor_argument("scaled_dot_product_attention", "attn_mask", 4, attn_mask)
+    _check_scalar_argument("scaled_dot_product_attention", "dropout_p", 5, dropout_p, "float")
+    _check_scalar_argument("scaled_dot_product_attention", "is_causal", 6, is_causal, "bool")
+    if scale is not None:
+        _check_scalar_argument("scaled_dot_product_attention", "scale", None, scale, "float")
+    _check_scalar_argument("scaled_dot_product_attention", "enable_gqa", None, enable_gqa, "bool")
+    names = [cpp_type_name(t._data.dtype) for t in (query, key, value)]
+    if len(set(names)) > 1:
+        raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got query.dtype: {names[0]} "
+                           f"key.dtype: {names[1]} and value.dtype: {names[2]} instead.")
+    if min(query.ndim, key.ndim, value.ndim) < 2:
+        raise RuntimeError(f"Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: "
+                           f"{query.ndim} key.dim: {key.ndim} and value.dim: {value.ndim} instead.")
+    if attn_mask is not None and attn_mask.dtype not in (dt.bool_, dt.float32, query.dtype):
+        raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+                           f"attn_mask.dtype: {cpp_type_name(attn_mask._data.dtype)} and  query.dtype: {names[0]} "
+                           "instead.")
+
+
+def _read_mask_like_cpu_kernel_choice(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None,
+                                      dropout_p: float, enable_gqa: bool) -> None:
+    """torch first asks whether its fused CPU kernel fits, reading the mask's size(-2) once q, k and v qualify
+    (4-D, non-empty, one batch size, heads that match or group, no dropout, a mask without grad): a mask of
+    fewer than 2 dims raises there, where the math below would broadcast it."""
+    tensors = (query, key, value)
+    if attn_mask is None or attn_mask.requires_grad or dropout_p > 0.0:
+        return
+    if any(t.ndim != 4 or t._data.size == 0 for t in tensors) or len({t.shape[0] for t in tensors}) > 1:
+        return
+    q_heads, k_heads, v_heads = (t.shape[1] for t in tensors)
+    if k_heads == v_heads and (q_heads == k_heads or enable_gqa and q_heads % k_heads == 0):
+        attn_mask.size(-2)
+
+
+def _grouped_query_heads(query: Tensor, key: Tensor, value: Tensor, enable_gqa: bool) -> tuple[Tensor, Tensor]:
+    """Grouped-query attention: each key/value head serves a group of query heads (dim -3), so it is repeated."""
+    if not enable_gqa:
+        return key, value
+    q_heads, k_heads, v_heads = query.size(-3), key.size(-3), value.size(-3)
+    if q_heads == k_heads and q_heads == v_heads:
+        return key, value
+    if k_heads == 0 or v_heads == 0 or q_heads % k_heads or q_heads % v_heads:
+        raise RuntimeError("Number of heads in key and value must divide the number of heads in ")
+    return (key.repeat_interleave(q_heads // k_heads, -3), value.repeat_interleave(q_heads // v_heads, -3))
+
+
+def _attention_bias(attn_mask: Tensor, dtype: Any) -> Tensor:
+    """What is added to the scores: a float mask as it is, a bool one as 0 where allowed and -inf elsewhere."""
+    if attn_mask.dtype != dt.bool_:
+        return attn_mask
+    return _blocked_as_bias(attn_mask.logical_not(), dtype)
+
+
+def _blocked_as_bias(blocked: Tensor, dtype: Any) -> Tensor:
+    """-inf where `blocked` (bool) is True and 0 elsewhere, in `dtype`: added to the scores, it zeroes the weights
+    of the blocked positions after the softmax."""
+    return _creation.zeros_like(blocked, dtype=dtype).masked_fill(blocked, -math.inf)
+
+
+def _safe_softmax(scores: Tensor) -> Tensor:
+    """softmax over the last dim, with 0 (not NaN) for a row whose scores are all -inf (it may attend nothing)."""
+    blind = (scores == -math.inf).all(-1, keepdim=True)
+    return scores.masked_fill(blind, 0.0).softmax(-1).masked_fill(blind, 0.0)
+
+
+def multi_head_attention_forward(query: Tensor, key: Tensor, value: Tensor, embed_dim_to_check: int, num_heads: int,
+                                 in_proj_weight: Tensor | None, in_proj_bias: Tensor | None, bias_k: Tensor | None,
+                                 bias_v: Tensor | None, add_zero_attn: bool, dropout_p: float,
+                                 out_proj_weight: Tensor, out_proj_bias: Tensor | None, training: bool = True,
+                                 key_padding_mask: Tensor | None = None, need_weights: bool = True,
+                                 attn_mask: Tensor | None = None, use_separate_proj_weight: bool = False,
+                                 q_proj_weight: Tensor | None = None, k_proj_weight: Tensor | None = None,
+                                 v_proj_weight: Tensor | None = None, static_k: Tensor | None = None,
+                                 static_v: Tensor | None = None, average_attn_weights: bool = True,
+                                 is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
+    """`nn.MultiheadAttention`'s computation on (L, N, E) query and (S, N, E) key and value (or unbatched (L, E)):
+    project query, key and value, split the embedding into `num_heads` heads of E/num_heads, run scaled
+    dot-product attention in each head independently, concatenate the heads and project the result.
+
+    Returns (output, attention weights, averaged over the heads unless `average_attn_weights=False`, or None
+    without `need_weights`). Masks: True (or -inf) where a query may NOT attend; torch's steps and checks."""
+    is_batched = _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
+    if not is_batched:  # (computed as a batch of one)
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    tgt_len, bsz, embed_dim = query.shape
+    src_len = key.shape[0]
+    key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", _none_or_dtype(attn_mask), "attn_mask",
+                                       query.dtype)
+    if is_causal and attn_mask is None:
+        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
+                           "method `generate_square_subsequent_mask` to create this mask.")
+    if is_causal and key_padding_mask is None and not need_weights:
+        attn_mask = None  # (the hint alone is passed to scaled_dot_product_attention)
+    else:
+        attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, check_other=False)
+        if key_padding_mask is not None:
+            is_causal = False  # (the merged mask is no longer causal)
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}")
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+    q, k, v = _mha_in_projection(query, key, value, in_proj_weight, in_proj_bias, use_separate_proj_weight,
+                                 q_proj_weight, k_proj_weight, v_proj_weight)
+    if attn_mask is not None:
+        attn_mask = _mha_attn_mask_3d(attn_mask, bsz * num_heads, tgt_len, src_len)
+    if bias_k is not None and bias_v is not None:  # one more key and value, learned, for every sequence
+        if static_k is not None:
+            raise AssertionError("bias cannot be added to static key.")
+        if static_v is not None:
+            raise AssertionError("bias cannot be added to static value.")
+        k = _functions.cat([k, bias_k.repeat(1, bsz, 1)])
+        v = _functions.cat([v, bias_v.repeat(1, bsz, 1)])
+        attn_mask = None if attn_mask is None else pad(attn_mask, (0, 1))
+        key_padding_mask = None if key_padding_mask is None else pad(key_padding_mask, (0, 1))
+    elif bias_k is not None:
+        raise AssertionError("bias_k is set but bias_v is None")
+    elif bias_v is not None:
+        raise AssertionError("bias_v is set but bias_k is None")
+    # heads become batch entries: (L, N, E) -> (N * heads, L, head_dim)
+    q = q.view(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    k = _mha_heads(k, static_k, "static_k", bsz * num_heads, head_dim)
+    v = _mha_heads(v, static_v, "static_v", bsz * num_heads, head_dim)
+    if add_zero_attn:  # one more all-zero key and value
+        k = _functions.cat([k, _creation.zeros((bsz * num_heads, 1, head_dim), dtype=k.dtype)], dim=1)
+        v = _functions.cat([v, _creation.zeros((bsz * num_heads, 1, head_dim), dtype=v.dtype)], dim=1)
+        attn_mask = None if attn_mask is None else pad(attn_mask, (0, 1))
+        key_padding_mask = None if key_padding_mask is None else pad(key_padding_mask, (0, 1))
+    src_len = k.size(1)
+    if key_padding_mask is not None:  # merged into the attention mask, per sequence and head
+        _check_key_padding_mask(key_padding_mask, src_len, bsz)
+        key_padding_mask = (key_padding_mask.view(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1)
+                            .reshape(bsz * num_heads, 1, src_len))
+        attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask
+    if not training:
+        dropout_p = 0.0
+    if need_weights:
+        return _mha_with_weights(q, k, v, attn_mask, dropout_p, is_causal, out_proj_weight, out_proj_bias,
+                                 (tgt_len, bsz, num_heads, embed_dim), average_attn_weights, is_batched)
+    if attn_mask is not None:  # (N * heads, L or 1, S) -> (N, heads, L or 1, S), or (1, 1, L, S)
+        attn_mask = attn_mask.unsqueeze(0) if attn_mask.size(0) == 1 else attn_mask.view(bsz, num_heads, -1, src_len)
+    q = q.view(bsz, num_heads, tgt_len, head_dim)
+    k, v = (t.view(bsz, num_heads, src_len, head_dim) for t in (k, v))
+    attn_output = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
+    attn_output = attn_output.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
+    attn_output = linear(attn_output, out_proj_weight, out_proj_bias)
+    attn_output = attn_output.view(tgt_len, bsz, attn_output.size(1))
+    return (attn_output if is_batched else attn_output.squeeze(1)), None
+
+
+def _mha_with_weights(q: Tensor, k: Tensor, v: Tensor, attn_mask: Tensor | None, dropout_p: float, is_causal: bool,
+                      out_proj_weight: Tensor, out_proj_bias: Tensor | None, sizes: tuple, average: bool,
+                      is_batched: bool) -> tuple[Tensor, Tensor]:
+    """The attention written out, to return its weights: softmax(q k^T / sqrt(head_dim) + mask) v (a fully
+    masked row gives NaN here, as in torch)."""
+    tgt_len, bsz, num_heads, embed_dim = sizes
+    q_scaled = q * math.sqrt(1.0 / float(q.shape[-1]))
+    if is_causal and attn_mask is None:
+        raise AssertionError("FIXME: is_causal not implemented for need_weights")
+    if attn_mask is not None:
+        weights = attn_mask.baddbmm(q_scaled, k.transpose(-2, -1))
+    else:
+        weights = q_scaled.bmm(k.transpose(-2, -1))
+    weights = softmax(weights, dim=-1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, p=dropout_p)
+    attn_output = weights.bmm(v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+    attn_output = linear(attn_output, out_proj_weight, out_proj_bias)
+    attn_output = attn_output.view(tgt_len, bsz, attn_output.size(1))
+    weights = weights.view(bsz, num_heads, tgt_len, k.size(1))
+    if average:
+        weights = weights.mean(dim=1)
+    if not is_batched:
+        return attn_output.squeeze(1), weights.squeeze(0)
+    return attn_output, weights
+
+
+def _mha_shape_check(query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None,
+                     attn_mask: Tensor | None, num_heads: int) -> bool:
+    """Whether the input is batched (3-D query) or not (2-D), with torch's checks of the other shapes."""
+    if query.dim() not in (2, 3):
+        raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but received {query.dim()}-D query "
+                             "tensor")
+    batched = query.dim() == 3
+    kind = "batched (3-D)" if batched else "unbatched (2-D)"
+    if key.dim() != query.dim() or value.dim() != query.dim():
+        raise AssertionError(f"For {kind} `query`, expected `key` and `value` to be {query.dim()}-D but found "
+                             f"{key.dim()}-D and {value.dim()}-D tensors respectively")
+    if key_padding_mask is not None and key_padding_mask.dim() != query.dim() - 1:
+        raise AssertionError(f"For {kind} `query`, expected `key_padding_mask` to be `None` or {query.dim() - 1}-D "
+                             f"but found {key_padding_mask.dim()}-D tensor instead")
+    if attn_mask is not None and attn_mask.dim() not in (2, 3):
+        raise AssertionError(f"For {kind} `query`, expected `attn_mask` to be `None`, 2-D or 3-D but found "
+                             f"{attn_mask.dim()}-D tensor instead")
+    expected = (num_heads, query.shape[0], key.shape[0])
+    if not batched and attn_mask is not None and attn_mask.dim() == 3 and attn_mask.shape != expected:
+        raise AssertionError(f"Expected `attn_mask` shape to be {expected} but got {attn_mask.shape}")
+    return batched
+
+
+def _canonical_mask(mask: Tensor | None, mask_name: str, other_type: Any, other_name: str, target_type: Any,
+                    check_other: bool = True) -> Tensor | None:
+    """A mask as what is added to the scores: a float mask as it is, a bool one as -inf where True."""
+    if mask is None:
+        return None
+    if mask.dtype != dt.bool_ and not mask.is_floating_point():
+        raise AssertionError(f"only bool and floating types of {mask_name} are supported")
+    if check_other and other_type is not None and mask.dtype != other_type:
+        warnings.warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type for both "
+                      "instead.", stacklevel=3)
+    return mask if mask.is_floating_point() else _blocked_as_bias(mask, target_type)
+
+
+def _none_or_dtype(input: Tensor | None) -> Any:
+    if input is None:
+        return None
+    if isinstance(input, Tensor):
+        return input.dtype
+    raise RuntimeError(f"input to _none_or_dtype() must be None or {PACKAGE}.Tensor")
+
+
+def _mha_in_projection(query: Tensor, key: Tensor, value: Tensor, in_proj_weight: Tensor | None,
+                       in_proj_bias: Tensor | None, separate: bool, q_proj_weight: Tensor | None,
+                       k_proj_weight: Tensor | None, v_proj_weight: Tensor | None) -> tuple[Tensor, Tensor, Tensor]:
+    """query @ W_q^T + b_q, key @ W_k^T + b_k, value @ W_v^T + b_v: from the packed (3E, E) `in_proj_weight`,
+    or from three separate weights (when key and value have other sizes than the query)."""
+    if not separate:
+        if key.shape != value.shape:
+            raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
+        if in_proj_weight is None:
+            raise AssertionError("use_separate_proj_weight is False but in_proj_weight is None")
+        if key is value:
+            return _packed_in_projection(query, key, in_proj_weight, in_proj_bias)
+        weights = in_proj_weight.chunk(3)
+    else:
+        if key.shape[:2] != value.shape[:2]:
+            raise AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match value's "
+                                 f"{value.shape[:2]}")
+        for name, weight in (("q", q_proj_weight), ("k", k_proj_weight), ("v", v_proj_weight)):
+            if weight is None:
+                raise AssertionError(f"use_separate_proj_weight is True but {name}_proj_weight is None")
+        weights = _mha_checked_weights(query, key, value, (q_proj_weight, k_proj_weight, v_proj_weight), in_proj_bias)
+    biases = (None,) * 3 if in_proj_bias is None else in_proj_bias.chunk(3)
+    return tuple(linear(x, w, b) for x, w, b in zip((query, key, value), weights, biases))
+
+
+def _packed_in_projection(query: Tensor, key: Tensor, weight: Tensor, bias: Tensor | None
+                          ) -> tuple[Tensor, Tensor, Tensor]:
+    """torch's shortcuts when key is value: self-attention (query too) in one product with the whole (3E, E)
+    weight, else the query with its E rows and key and value together with the other 2E."""
+    e = query.size(-1)
+    if query is key:
+        packed = linear(query, weight, bias).unflatten(-1, (3, e)).movedim(-2, 0).contiguous()
+        return packed[0], packed[1], packed[2]
+    w_q, w_kv = weight.split([e, e * 2])
+    b_q, b_kv = (None, None) if bias is None else bias.split([e, e * 2])
+    kv = linear(key, w_kv, b_kv).unflatten(-1, (2, e)).movedim(-2, 0).contiguous()
+    return linear(query, w_q, b_q), kv[0], kv[1]
+
+
+def _mha_checked_weights(query: Tensor, key: Tensor, value: Tensor, weights: tuple, in_proj_bias: Tensor | None
+                         ) -> tuple:
+    """torch's shape checks of separate projection weights (E, E), (E, kdim), (E, vdim) and their biases."""
+    e_q = query.size(-1)
+    biases = (None,) * 3 if in_proj_bias is None else in_proj_bias.chunk(3)
+    for name, x, weight in zip(("query", "key", "value"), (query, key, value), weights):
+        if weight.shape != (e_q, x.size(-1)):
+            raise AssertionError(f"expecting {name} weights shape of {(e_q, x.size(-1))}, but got {weight.shape}")
+    for name, bias in zip(("query", "key", "value"), biases):
+        if bias is not None and bias.shape != (e_q,):
+            raise AssertionError(f"expecting {name} bias shape of {(e_q,)}, but got {bias.shape}")
+    return weights
+
+
+def _mha_attn_mask_3d(attn_mask: Tensor, batch_heads: int, tgt_len: int, src_len: int) -> Tensor:
+    """A 2-D (L, S) mask as (1, L, S); a 3-D one must be (N * heads, L, S)."""
+    if attn_mask.dim() == 2:
+        if attn_mask.shape != (tgt_len, src_len):
+            raise RuntimeError(f"The shape of the 2D attn_mask is {attn_mask.shape}, but should be "
+                               f"{(tgt_len, src_len)}.")
+        return attn_mask.unsqueeze(0)
+    if attn_mask.dim() == 3:
+        if attn_mask.shape != (batch_heads, tgt_len, src_len):
+            raise RuntimeError(f"The shape of the 3D attn_mask is {attn_mask.shape}, but should be "
+                               f"{(batch_heads, tgt_len, src_len)}.")
+        return attn_mask
+    raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
+
+
+def _mha_heads(x: Tensor, static: Tensor | None, name: str, batch_heads: int, head_dim: int) -> Tensor:
+    """(S, N, E) -> (N * heads, S, head_dim), or the given `static` keys (values) of that shape."""
+    if static is None:
+        return x.view(x.shape[0], batch_heads, head_dim).transpose(0, 1)
+    if static.size(0) != batch_heads:
+        raise AssertionError(f"expecting {name}.size(0) of {batch_heads}, but got {static.size(0)}")
+    if static.size(2) != head_dim:
+        raise AssertionError(f"expecting {name}.size(2) of {head_dim}, but got {static.size(2)}")
+    return static
+
+
+def _check_key_padding_mask(key_padding_mask: Tensor, src_len: int, bsz: int) -> None:
+    if key_padding_mask.shape[0] != bsz:
+        raise AssertionError(f"Expected key_padded_mask.shape[0] to be {bsz}, but got {key_padding_mask.shape[0]}")
+    if key_padding_mask.shape[1] != src_len:
+        raise AssertionError(f"Expected key_padded_mask.shape[1] to be {src_len}, but got "
+                             f"{key_padding_mask.shape[1]}")
