@@ -180,8 +180,18 @@ def _record_custom(ctx: Function, args: tuple, outputs: tuple, results: list) ->
             r._requires_grad, r.grad_fn = True, ctx if k == 0 else _OutputNode(ctx, k, r._data.shape)
             if k:
                 ctx._output_nodes = {**ctx._output_nodes, k: r.grad_fn}
+            if r is not o:  # an input returned as it is: a view that torch forbids writing into (inplace.py)
+                _mark_returned_input(r.grad_fn, k, sum(isinstance(t, TensorBase) for t in outputs))
     if ctx._saved:
         _remember_saved_tensors(ctx, results)
+
+
+def _mark_returned_input(node: Any, k: int, n_tensors: int) -> None:
+    """torch's two kinds of such views: a piece of several tensor outputs (as split's), or the one output."""
+    if n_tensors > 1:
+        node.piece = k
+    else:
+        node.returned_input = True
 
 
 def _remember_saved_tensors(ctx: Function, results: list) -> None:
@@ -215,6 +225,7 @@ class _OutputNode:
     outputs; here this small node, named as that node, passes the gradient on to it, labelled `k`."""
 
     _retained = _hooked = piece = None
+    returned_input = False
 
     def __init__(self, node: Function, k: int, shape: tuple) -> None:
         self.node, self.k, self.output_shape = node, k, shape

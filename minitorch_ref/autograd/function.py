@@ -80,6 +80,7 @@ class Function:
     _retained = None  # weak reference to an output that called `retain_grad()`
     _hooked = None  # weak reference to an output that has hooks (`register_hook`)
     piece = None  # a view that split/chunk/unbind returned (or a view of one): its output number
+    returned_input = False  # a learner's Function's one output that is an input returned as it is (a view)
 
     # ------------------------------------------------------------------ used by rules
     def save_for_backward(self, *arrays: Any) -> None:
@@ -234,8 +235,11 @@ class ViewFunction(Function):
         if np.may_share_memory(out, source) or (out.size == 0 and memory_owner(out) is memory_owner(source)):
             mark_view(result, args[0])
             made_from = args[0].grad_fn
-            if result.grad_fn is not None and made_from is not None and made_from.piece is not None:
-                result.grad_fn.piece = 0  # a view of a piece of split/unbind: torch forbids writing into it too
+            if result.grad_fn is not None and made_from is not None:
+                if made_from.piece is not None:
+                    result.grad_fn.piece = 0  # a view of a piece of split/unbind: torch forbids writing into it too
+                elif made_from.returned_input:  # (likewise a view of a custom Function's view of its input)
+                    result.grad_fn.returned_input = True
         return result
 
 
@@ -370,4 +374,5 @@ def message_name(name: str) -> str:
     hand-written nodes by their C++ name."""
     if name in ("CopySlices", "CopyBackwards"):
         return f"torch::autograd::{name}"
-    return name.replace("Backward0", "").replace("Backward", "")
+    head, backward, number = name.rpartition("Backward")  # (only the last: BackwardHookFunctionBackward)
+    return head + (number if number != "0" else "") if backward else name

@@ -55,6 +55,13 @@ def check_inplace(t, through_view=None, written=None, expanded_ok=False, differe
                 "modified inplace. This view is the output of a function that returns multiple views. Such "
                 "functions do not allow the output views to be modified inplace. You should replace the inplace "
                 "operation by an out-of-place one.")
+        if t.grad_fn is not None and t.grad_fn.returned_input:
+            raise RuntimeError(
+                f"Output 0 of {message_name(t.grad_fn.name())} is a view and is being modified inplace. This view "
+                "was created inside a custom Function (or because an input was returned as-is) and the autograd "
+                "logic to handle view+inplace would override the custom backward associated with the custom "
+                "Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning "
+                "the output of the custom Function.")
         if not t._requires_grad:  # a view of a graph tensor (or of a leaf) taken under no_grad: torch asks first
             raise RuntimeError(_NO_GRAD_VIEW_MESSAGE)
         if root.grad_fn is None:
