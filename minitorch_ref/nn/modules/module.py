@@ -16,6 +16,7 @@ from __future__ import annotations
 import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -25,9 +26,14 @@ from ..._sparse import RowSparseGrad
 from ..._tensor import Tensor, to_args_dtype, typename
 from ...autograd.grad_mode import no_grad
 from ...autograd.tensor_base import RemovableHandle
+from ...utils.hooks import BackwardHook, setup_legacy_hooks
 from ..parameter import Buffer, Parameter
 
 _PKG = dt.PACKAGE
+# The backward hooks of every module (`register_module_full_backward_hook`...); None: no kind chosen yet.
+_global_backward_hooks: OrderedDict = OrderedDict()
+_global_backward_pre_hooks: OrderedDict = OrderedDict()
+_global_is_full_backward_hook: bool | None = None
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -80,15 +86,21 @@ class Module:
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
-    # Hooks (`register_forward_pre_hook`, `register_forward_hook`): dicts made on the first registration,
-    # with the ids of the hooks registered `with_kwargs=True` or `always_call=True`.
+    # Hooks (`register_forward_pre_hook`, `register_forward_hook`, `register_full_backward_hook`...): dicts
+    # made on the first registration, with the ids of the hooks registered `with_kwargs=True` or `always_call=True`.
+    # `_hooked` turns True on the first registration (on Module itself for a global hook): until then a call
+    # goes straight to forward, at the cost of one attribute read.
+    _hooked = False
     _forward_pre_hooks: Any = ()
     _forward_hooks: Any = ()
+    _backward_pre_hooks: Any = MappingProxyType({})  # (empty: read as dicts when called with hooks)
+    _backward_hooks: Any = MappingProxyType({})
+    _is_full_backward_hook: bool | None = None  # (full or legacy hooks, never both: None until one is registered)
     _hooks_with_kwargs: Any = frozenset()
     _hooks_always_called: Any = frozenset()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._forward_pre_hooks or self._forward_hooks:
+        if self._hooked:
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
@@ -98,13 +110,25 @@ class Module:
         become warnings) before the error goes on."""
         output, called = None, set()
         try:
+            full_hooks, legacy_hooks = self._get_backward_hooks()
+            pre_hooks = [*_global_backward_pre_hooks.values(), *self._backward_pre_hooks.values()]
             for hook_id, hook in list(self._forward_pre_hooks.items()) if self._forward_pre_hooks else ():
                 args, kwargs = self._run_pre_hook(hook_id, hook, args, kwargs)
+            backward_hook = BackwardHook(self, full_hooks, pre_hooks) if full_hooks or pre_hooks else None
+            if backward_hook is not None:
+                args = backward_hook.setup_input_hook(args)
             output = self.forward(*args, **kwargs)
             for hook_id, hook in list(self._forward_hooks.items()) if self._forward_hooks else ():
                 if hook_id in self._hooks_always_called:
                     called.add(hook_id)
                 output = self._run_hook(hook_id, hook, args, kwargs, output)
+            if backward_hook is not None:
+                if not isinstance(output, (Tensor, tuple)):
+                    warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of "
+                                  f"Tensors but received {type(output)}", stacklevel=2)
+                output = backward_hook.setup_output_hook(output)
+            if legacy_hooks:
+                setup_legacy_hooks(self, legacy_hooks, args, output)
             return output
         except Exception:
             for hook_id, hook in list(self._forward_hooks.items()) if self._forward_hooks else ():
@@ -152,6 +176,38 @@ class Module:
             self._add_hook_flag("_hooks_always_called", handle.id)
         return handle
 
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """Call `hook(module, grad_input, grad_output)` once the gradients of the module's inputs are known;
+        a tuple it returns replaces grad_input (see utils/hooks.py for how)."""
+        self._choose_backward_hook_kind(full=True)
+        return self._add_hook("_backward_hooks", hook, prepend)
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """Call `hook(module, grad_output)` once the gradients of the module's outputs are known; a tuple it
+        returns replaces grad_output."""
+        return self._add_hook("_backward_pre_hooks", hook, prepend)
+
+    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
+        """Deprecated (torch's first kind): `hook(module, grad_input, grad_output)` on the node that made the
+        output, so grad_input are that node's gradients, not always the module's inputs'."""
+        self._choose_backward_hook_kind(full=False)
+        return self._add_hook("_backward_hooks", hook)
+
+    def _choose_backward_hook_kind(self, full: bool) -> None:
+        if self._is_full_backward_hook is (not full):
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks on a single Module. "
+                               "Please use only one of them.")
+        object.__setattr__(self, "_is_full_backward_hook", full)
+
+    def _get_backward_hooks(self) -> tuple[list, list]:
+        """(full backward hooks, legacy ones): the global ones first, then this module's."""
+        full, legacy = [], []
+        for is_full, hooks in ((_global_is_full_backward_hook, _global_backward_hooks),
+                               (self._is_full_backward_hook, self._backward_hooks)):
+            if is_full is not None:
+                (full if is_full else legacy).extend(hooks.values())
+        return full, legacy
+
     def _add_hook(self, store: str, hook: Callable, prepend: bool = False,
                   with_kwargs: bool = False) -> RemovableHandle:
         """Register `hook` last (`prepend`: first) in the dict `store`, made on the first registration."""
@@ -159,6 +215,7 @@ class Module:
         if hooks is None:
             hooks = OrderedDict()
             object.__setattr__(self, store, hooks)
+            object.__setattr__(self, "_hooked", True)
         handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
         if prepend:
@@ -563,6 +620,36 @@ class Module:
             else:
                 text += "\n  " + "\n  ".join(lines) + "\n"
         return text + ")"
+
+
+def register_module_full_backward_hook(hook: Callable) -> RemovableHandle:
+    """`module.register_full_backward_hook(hook)` for every module, run before the module's own."""
+    return _register_global_backward_hook(hook, full=True)
+
+
+def register_module_backward_hook(hook: Callable) -> RemovableHandle:
+    """The deprecated `module.register_backward_hook(hook)` for every module."""
+    return _register_global_backward_hook(hook, full=False)
+
+
+def register_module_full_backward_pre_hook(hook: Callable) -> RemovableHandle:
+    """`module.register_full_backward_pre_hook(hook)` for every module, run before the module's own."""
+    Module._hooked = True  # (every module now calls through its hooks: see Module.__call__)
+    handle = RemovableHandle(_global_backward_pre_hooks)
+    _global_backward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def _register_global_backward_hook(hook: Callable, full: bool) -> RemovableHandle:
+    global _global_is_full_backward_hook
+    if _global_is_full_backward_hook is (not full):
+        raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a global Module hook. "
+                           "Please use only one of them.")
+    _global_is_full_backward_hook = full
+    Module._hooked = True
+    handle = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[handle.id] = hook
+    return handle
 
 
 def _quoted(keys: list) -> list:
