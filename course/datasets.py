@@ -40,6 +40,14 @@ CLASS_NAMES: dict[str, list[str]] = {
     "synthetic": ["World", "Sports", "Business", "Sci/Tech"],
 }
 
+#: Four new headlines, one per AG_NEWS class (Sports, Business, Sci/Tech, World): what the examples predict.
+SAMPLE_HEADLINES = [
+    "The striker scored twice as the team won the championship final",
+    "Shares fell after the bank reported lower quarterly profit",
+    "Scientists launch a new satellite to study the planet",
+    "The president met the foreign minister for peace talks",
+]
+
 # torchtext's own download locations and published checksums.
 AG_NEWS_URLS = {
     "train": "https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv/train.csv",

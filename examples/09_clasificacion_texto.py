@@ -12,7 +12,7 @@ import numpy as np
 
 from course.backend import parse_command_line
 from course.batching import EncodedCorpus, build_vocab_and_encode, collate_batch
-from course.datasets import AG_NEWS, CLASS_NAMES, SyntheticNews
+from course.datasets import AG_NEWS, CLASS_NAMES, SAMPLE_HEADLINES, SyntheticNews
 from course.text import get_tokenizer
 from course.workflows import (
     evaluate,
@@ -20,12 +20,7 @@ from course.workflows import (
     train_text_classifier,
 )
 
-TITULARES = [
-    "The striker scored twice as the team won the championship final",
-    "Shares fell after the bank reported lower quarterly profit",
-    "Scientists launch a new satellite to study the planet",
-    "The president met the foreign minister for peace talks",
-]
+TITULARES = SAMPLE_HEADLINES  # (course/datasets.py: uno por clase)
 
 
 def add_arguments(parser) -> None:
