@@ -34,6 +34,16 @@ _PKG = dt.PACKAGE
 _global_backward_hooks: OrderedDict = OrderedDict()
 _global_backward_pre_hooks: OrderedDict = OrderedDict()
 _global_is_full_backward_hook: bool | None = None
+# The forward hooks of every module (`register_module_forward_hook`...), run before each module's own, with
+# the ids of those registered `with_kwargs=True` or `always_call=True`.
+_global_forward_pre_hooks: OrderedDict = OrderedDict()
+_global_forward_hooks: OrderedDict = OrderedDict()
+_global_forward_hooks_with_kwargs: set = set()
+_global_forward_hooks_always_called: set = set()
+# `hook(module, name, value)` for every parameter, buffer and submodule registered: may return a replacement.
+_global_parameter_registration_hooks: OrderedDict = OrderedDict()
+_global_buffer_registration_hooks: OrderedDict = OrderedDict()
+_global_module_registration_hooks: OrderedDict = OrderedDict()
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -105,21 +115,21 @@ class Module:
         return self.forward(*args, **kwargs)
 
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
-        """torch's order: each pre-hook may replace the inputs, then forward, then each hook may replace
-        the output. If anything raises, the `always_call` hooks not yet run still run (their own errors
-        become warnings) before the error goes on."""
+        """torch's order: each pre-hook (the global ones first) may replace the inputs, then forward, then each
+        hook (the global ones first) may replace the output. If anything raises, the `always_call` hooks not
+        yet run still run (their own errors become warnings) before the error goes on."""
         output, called = None, set()
         try:
             full_hooks, legacy_hooks = self._get_backward_hooks()
             pre_hooks = [*_global_backward_pre_hooks.values(), *self._backward_pre_hooks.values()]
-            for hook_id, hook in list(self._forward_pre_hooks.items()) if self._forward_pre_hooks else ():
+            for hook_id, hook in _with_global(_global_forward_pre_hooks, self._forward_pre_hooks):
                 args, kwargs = self._run_pre_hook(hook_id, hook, args, kwargs)
             backward_hook = BackwardHook(self, full_hooks, pre_hooks) if full_hooks or pre_hooks else None
             if backward_hook is not None:
                 args = backward_hook.setup_input_hook(args)
             output = self.forward(*args, **kwargs)
-            for hook_id, hook in list(self._forward_hooks.items()) if self._forward_hooks else ():
-                if hook_id in self._hooks_always_called:
+            for hook_id, hook in _with_global(_global_forward_hooks, self._forward_hooks):
+                if hook_id in self._hooks_always_called or hook_id in _global_forward_hooks_always_called:
                     called.add(hook_id)
                 output = self._run_hook(hook_id, hook, args, kwargs, output)
             if backward_hook is not None:
@@ -131,6 +141,15 @@ class Module:
                 setup_legacy_hooks(self, legacy_hooks, args, output)
             return output
         except Exception:
+            for hook_id, hook in list(_global_forward_hooks.items()):
+                if hook_id in _global_forward_hooks_always_called and hook_id not in called:
+                    try:  # (torch calls them without kwargs here, even those registered `with_kwargs`)
+                        result = hook(self, args, output)
+                        output = output if result is None else result
+                    except Exception as error:  # noqa: BLE001 (forward's error is the one raised)
+                        warnings.warn("global module forward hook with ``always_call=True`` raised an exception "
+                                      f"that was silenced as another error was raised in forward: {error}",
+                                      stacklevel=2)
             for hook_id, hook in list(self._forward_hooks.items()) if self._forward_hooks else ():
                 if hook_id in self._hooks_always_called and hook_id not in called:
                     try:
@@ -155,7 +174,7 @@ class Module:
 
     def _run_hook(self, hook_id: int, hook: Callable, args: tuple, kwargs: dict, output: Any) -> Any:
         """`hook(module, args, output)` (`with_kwargs`: `hook(module, args, kwargs, output)`) may replace output."""
-        if hook_id in self._hooks_with_kwargs:
+        if hook_id in self._hooks_with_kwargs or hook_id in _global_forward_hooks_with_kwargs:
             result = hook(self, args, kwargs, output)
         else:
             result = hook(self, args, output)
@@ -247,12 +266,12 @@ class Module:
             if d.get("_modules") is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self._forget(name, keep="_modules")
-            d["_modules"][name] = value
+            d["_modules"][name] = _registered(_global_module_registration_hooks, self, name, value)
         elif d.get("_modules") is not None and name in d["_modules"]:
             if value is not None:
                 raise TypeError(f"cannot assign '{typename(value)}' as child module '{name}' "
                                 f"({_PKG}.nn.Module or None expected)")
-            d["_modules"][name] = None
+            d["_modules"][name] = _registered(_global_module_registration_hooks, self, name, None)
         elif isinstance(value, Buffer) or (d.get("_buffers") is not None and name in d["_buffers"]):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{typename(value)}' as buffer '{name}' "
@@ -337,6 +356,8 @@ class Module:
             raise ValueError(
                 f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be created explicitly. "
                 f"To express '{name}' as a function of another Tensor, compute the value in the forward() method.")
+        if param is not None:
+            param = _registered(_global_parameter_registration_hooks, self, name, param)
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
@@ -345,7 +366,7 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{typename(tensor)}' object to buffer '{name}' "
                             f"({_PKG} Tensor or None required)")
-        self._buffers[name] = tensor
+        self._buffers[name] = _registered(_global_buffer_registration_hooks, self, name, tensor)
         if persistent:
             self._non_persistent_buffers_set.discard(name)
         else:
@@ -356,7 +377,7 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{typename(module)} is not a Module subclass")
         self._check_name(name, "module", "_modules")
-        self._modules[name] = module
+        self._modules[name] = _registered(_global_module_registration_hooks, self, name, module)
 
     register_module = add_module
 
@@ -622,6 +643,61 @@ class Module:
         return text + ")"
 
 
+def _with_global(global_hooks: OrderedDict, own_hooks: Any) -> list:
+    """The (id, hook) pairs to run: the global ones, then the module's own (a copy: a hook may remove one)."""
+    return [*global_hooks.items(), *(own_hooks.items() if own_hooks else ())]
+
+
+def _registered(hooks: OrderedDict, module: Module, name: str, value: Any) -> Any:
+    """`value` once each global registration hook has seen it: a hook may return a replacement."""
+    for hook in list(hooks.values()):
+        output = hook(module, name, value)
+        if output is not None:
+            value = output
+    return value
+
+
+def register_module_forward_pre_hook(hook: Callable) -> RemovableHandle:
+    """`module.register_forward_pre_hook(hook)` for every module, run before the module's own."""
+    return _register_global_hook(_global_forward_pre_hooks, hook)
+
+
+def register_module_forward_hook(hook: Callable, *, with_kwargs: bool = False,
+                                 always_call: bool = False) -> RemovableHandle:
+    """`module.register_forward_hook(hook, with_kwargs=..., always_call=...)` for every module, run before the
+    module's own."""
+    handle = _register_global_hook(_global_forward_hooks, hook)
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs.add(handle.id)
+    if always_call:
+        _global_forward_hooks_always_called.add(handle.id)
+    return handle
+
+
+def register_module_parameter_registration_hook(hook: Callable) -> RemovableHandle:
+    """Call `hook(module, name, param)` whenever a module registers a parameter (not None); a value it returns
+    is registered instead."""
+    handle = RemovableHandle(_global_parameter_registration_hooks)
+    _global_parameter_registration_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_buffer_registration_hook(hook: Callable) -> RemovableHandle:
+    """Call `hook(module, name, buffer)` whenever a module registers a buffer (None too); a value it returns is
+    registered instead."""
+    handle = RemovableHandle(_global_buffer_registration_hooks)
+    _global_buffer_registration_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_module_registration_hook(hook: Callable) -> RemovableHandle:
+    """Call `hook(module, name, submodule)` whenever a module registers a submodule (None too); a value it
+    returns is registered instead."""
+    handle = RemovableHandle(_global_module_registration_hooks)
+    _global_module_registration_hooks[handle.id] = hook
+    return handle
+
+
 def register_module_full_backward_hook(hook: Callable) -> RemovableHandle:
     """`module.register_full_backward_hook(hook)` for every module, run before the module's own."""
     return _register_global_backward_hook(hook, full=True)
@@ -634,9 +710,14 @@ def register_module_backward_hook(hook: Callable) -> RemovableHandle:
 
 def register_module_full_backward_pre_hook(hook: Callable) -> RemovableHandle:
     """`module.register_full_backward_pre_hook(hook)` for every module, run before the module's own."""
-    Module._hooked = True  # (every module now calls through its hooks: see Module.__call__)
-    handle = RemovableHandle(_global_backward_pre_hooks)
-    _global_backward_pre_hooks[handle.id] = hook
+    return _register_global_hook(_global_backward_pre_hooks, hook)
+
+
+def _register_global_hook(hooks: OrderedDict, hook: Callable) -> RemovableHandle:
+    """Add `hook` to the global dict `hooks`; every module now calls through its hooks (see Module.__call__)."""
+    Module._hooked = True
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
     return handle
 
 
@@ -646,10 +727,7 @@ def _register_global_backward_hook(hook: Callable, full: bool) -> RemovableHandl
         raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a global Module hook. "
                            "Please use only one of them.")
     _global_is_full_backward_hook = full
-    Module._hooked = True
-    handle = RemovableHandle(_global_backward_hooks)
-    _global_backward_hooks[handle.id] = hook
-    return handle
+    return _register_global_hook(_global_backward_hooks, hook)
 
 
 def _quoted(keys: list) -> list:
