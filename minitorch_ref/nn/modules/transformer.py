@@ -1,5 +1,6 @@
-"""Attention layers: `MultiheadAttention` and the Transformer encoder (`TransformerEncoderLayer`, a stack of them
-in `TransformerEncoder`), built from `F.linear`, `F.scaled_dot_product_attention`, dropout and `LayerNorm`.
+"""Attention layers: `MultiheadAttention`, the Transformer encoder (`TransformerEncoderLayer`, a stack of them
+in `TransformerEncoder`), its decoder (`TransformerDecoderLayer`, `TransformerDecoder`) and the two together
+(`Transformer`), built from `F.linear`, `F.scaled_dot_product_attention`, dropout and `LayerNorm`.
 
 Attention is softmax(Q K^T / sqrt(d) + mask) V (see `F.scaled_dot_product_attention`): every position takes a
 weighted average of the values of the positions it attends to, the weights saying how well its query matches
@@ -174,10 +175,12 @@ def _sequence_first(query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, 
     return query.transpose(1, 0), key.transpose(1, 0), value.transpose(1, 0)
 
 
-class TransformerEncoderLayer(Module):
-    """Self-attention then a feed-forward network (linear2(dropout(activation(linear1(x))))), each added to its
-    input (a residual connection) and normalised: `norm1(x + attention(x))`, `norm2(x + feedforward(x))`, or,
-    with `norm_first`, `x + attention(norm1(x))` and `x + feedforward(norm2(x))`."""
+class _TransformerLayer(Module):
+    """What the encoder's and the decoder's layers share, built in torch's order (its order of draws too): the
+    attentions named in `_attentions`, the feed-forward network (`linear1`, `dropout`, `linear2`), then one
+    LayerNorm and one dropout per block (each attention and the feed-forward: `norm1`..., `dropout1`...)."""
+
+    _attentions: tuple[str, ...] = ()
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
                  activation: str | Callable[[Tensor], Tensor] = F.relu, layer_norm_eps: float = 1e-5,
@@ -185,18 +188,33 @@ class TransformerEncoderLayer(Module):
                  dtype: Any = None) -> None:
         factory = {"device": device, "dtype": dtype}
         super().__init__()
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
-                                            **factory)
+        for name in self._attentions:
+            self.add_module(name, MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                                     batch_first=batch_first, **factory))
         self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **factory)
         self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **factory)
         self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        if isinstance(activation, str):
-            activation = _get_activation_fn(activation)
+        blocks = range(1, len(self._attentions) + 2)
+        for block in blocks:
+            self.add_module(f"norm{block}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory))
+        for block in blocks:
+            self.add_module(f"dropout{block}", Dropout(dropout))
+        self._set_activation(_get_activation_fn(activation) if isinstance(activation, str) else activation)
+
+    def _set_activation(self, activation: Callable[[Tensor], Tensor]) -> None:
+        self.activation = activation
+
+
+class TransformerEncoderLayer(_TransformerLayer):
+    """Self-attention then a feed-forward network (linear2(dropout(activation(linear1(x))))), each added to its
+    input (a residual connection) and normalised: `norm1(x + attention(x))`, `norm2(x + feedforward(x))`, or,
+    with `norm_first`, `x + attention(norm1(x))` and `x + feedforward(norm2(x))`."""
+
+    _attentions = ("self_attn",)
+
+    def _set_activation(self, activation: Callable[[Tensor], Tensor]) -> None:
+        """The activation, and which one torch's fused kernel may compute (1 relu, 2 gelu, 0 neither)."""
         if activation is F.relu or isinstance(activation, ReLU):
             self.activation_relu_or_gelu = 1
         elif activation is F.gelu or isinstance(activation, GELU):
@@ -214,12 +232,19 @@ class TransformerEncoderLayer(Module):
         if fused:  # (torch's kernel merges the masks first, with their errors, and blocks at any nonzero entry)
             self.self_attn.merge_masks(src_mask, src_key_padding_mask, src)
             src_mask, src_key_padding_mask = (_blocking(mask, src.dtype) for mask in (src_mask, src_key_padding_mask))
+        norm1, norm2 = self._part("norm1", fused), self._part("norm2", fused)
         x = src
         if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal=is_causal, fused=fused)
-            return x + self._ff_block(self.norm2(x), fused)
-        x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal=is_causal, fused=fused))
-        return self.norm2(x + self._ff_block(x, fused))
+            x = x + self._sa_block(norm1(x), src_mask, src_key_padding_mask, is_causal=is_causal, fused=fused)
+            return x + self._ff_block(norm2(x), fused)
+        x = norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal=is_causal, fused=fused))
+        return norm2(x + self._ff_block(x, fused))
+
+    def _part(self, name: str, fused: bool) -> Callable:
+        """The submodule `name`, or in torch's fused kernel its `forward` alone: the kernel does not call the
+        submodules, so the hooks every module has (`register_module_forward_hook`) do not see them."""
+        module = self._modules[name]
+        return module.forward if fused else module
 
     def _fused_path_applies(self, src: Tensor) -> bool:
         """Whether torch runs the layer as its fused inference kernel (a batch_first batch in eval mode, nothing
@@ -241,14 +266,14 @@ class TransformerEncoderLayer(Module):
 
     def _sa_block(self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
                   is_causal: bool = False, fused: bool = False) -> Tensor:
-        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=fused,
-                           is_causal=is_causal)[0]
-        return self.dropout1(x)
+        x = self._part("self_attn", fused)(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                                           need_weights=fused, is_causal=is_causal)[0]
+        return self._part("dropout1", fused)(x)
 
     def _ff_block(self, x: Tensor, fused: bool = False) -> Tensor:
         activation = (F.relu if self.activation_relu_or_gelu == 1 else F.gelu) if fused else self.activation
-        x = self.linear2(self.dropout(activation(self.linear1(x))))
-        return self.dropout2(x)
+        linear1, dropout, linear2 = (self._part(name, fused) for name in ("linear1", "dropout", "linear2"))
+        return self._part("dropout2", fused)(linear2(dropout(activation(linear1(x)))))
 
 
 class TransformerEncoder(Module):
@@ -278,8 +303,7 @@ class TransformerEncoder(Module):
         src_key_padding_mask = F._canonical_mask(src_key_padding_mask, "src_key_padding_mask",
                                                  F._none_or_dtype(mask), "mask", src.dtype)
         mask = F._canonical_mask(mask, "mask", None, "", src.dtype, check_other=False)
-        batch_first = self.layers[0].self_attn.batch_first
-        seq_len = src.size(0) if src.dim() == 2 else src.size(1 if batch_first else 0)
+        seq_len = _sequence_length(src, self.layers[0].self_attn.batch_first)
         is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
         padded = self._nested_padding(src, mask, src_key_padding_mask)
         if padded is not None:
@@ -316,6 +340,131 @@ class TransformerEncoder(Module):
         if not bool(lengths.any()):  # (torch's error comes when padding back, after the layers: none raise here)
             raise RuntimeError("to_padded_tensor: at least one constituent tensor should have non-zero numel")
         return _creation.arange(key_padding_mask.size(1)) >= lengths
+
+
+class TransformerDecoderLayer(_TransformerLayer):
+    """Self-attention over the target, attention from the target to `memory` (the encoder's output: cross-
+    attention), then a feed-forward network, each added to its input and normalised: `norm1(x + self_attn(x))`,
+    `norm2(x + cross_attn(x, memory))`, `norm3(x + feedforward(x))`, or, with `norm_first`, each block applied
+    to the normalised input (`x + self_attn(norm1(x))`...)."""
+
+    _attentions = ("self_attn", "multihead_attn")
+
+    def __setstate__(self, state: dict) -> None:
+        """torch's: a state without `activation` (a Module activation is kept among the submodules) gets F.relu,
+        which then shadows that submodule; so a copy (TransformerDecoder's layers, a loaded pickle) of a layer
+        whose activation is a Module applies relu."""
+        state.setdefault("activation", F.relu)
+        self.__dict__.update(state)
+
+    def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Tensor | None = None, memory_mask: Tensor | None = None,
+                tgt_key_padding_mask: Tensor | None = None, memory_key_padding_mask: Tensor | None = None,
+                tgt_is_causal: bool = False, memory_is_causal: bool = False) -> Tensor:
+        x = tgt
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
+            x = x + self._mha_block(self.norm2(x), memory, memory_mask, memory_key_padding_mask, memory_is_causal)
+            return x + self._ff_block(self.norm3(x))
+        x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
+        x = self.norm2(x + self._mha_block(x, memory, memory_mask, memory_key_padding_mask, memory_is_causal))
+        return self.norm3(x + self._ff_block(x))
+
+    def _sa_block(self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
+                  is_causal: bool = False) -> Tensor:
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, is_causal=is_causal,
+                           need_weights=False)[0]
+        return self.dropout1(x)
+
+    def _mha_block(self, x: Tensor, mem: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
+                   is_causal: bool = False) -> Tensor:
+        x = self.multihead_attn(x, mem, mem, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                                is_causal=is_causal, need_weights=False)[0]
+        return self.dropout2(x)
+
+    def _ff_block(self, x: Tensor) -> Tensor:
+        return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+
+class TransformerDecoder(Module):
+    """`num_layers` copies of `decoder_layer` (deep copies: all start with the same weights), each attending to
+    the same `memory`, then the optional `norm`."""
+
+    def __init__(self, decoder_layer: TransformerDecoderLayer, num_layers: int, norm: Module | None = None) -> None:
+        super().__init__()
+        self.layers = ModuleList([copy.deepcopy(decoder_layer) for _ in range(num_layers)])
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Tensor | None = None, memory_mask: Tensor | None = None,
+                tgt_key_padding_mask: Tensor | None = None, memory_key_padding_mask: Tensor | None = None,
+                tgt_is_causal: bool | None = None, memory_is_causal: bool = False) -> Tensor:
+        """`tgt_is_causal=None`: True when `tgt_mask` is the causal mask of the target's length."""
+        tgt_is_causal = _detect_is_causal_mask(tgt_mask, tgt_is_causal,
+                                               _sequence_length(tgt, self.layers[0].self_attn.batch_first))
+        output = tgt
+        for layer in self.layers:
+            output = layer(output, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                           tgt_key_padding_mask=tgt_key_padding_mask,
+                           memory_key_padding_mask=memory_key_padding_mask, tgt_is_causal=tgt_is_causal,
+                           memory_is_causal=memory_is_causal)
+        return output if self.norm is None else self.norm(output)
+
+
+class Transformer(Module):
+    """The encoder-decoder of "Attention Is All You Need": `encoder` (a TransformerEncoder ending in a LayerNorm)
+    reads `src` into a memory that every layer of `decoder` (a TransformerDecoder, ending in a LayerNorm) attends
+    to while reading `tgt`. `custom_encoder` / `custom_decoder` replace either. Every weight matrix (any parameter
+    of 2 dims or more) is then drawn again by `xavier_uniform_`, in `parameters()` order, as torch does."""
+
+    def __init__(self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6, num_decoder_layers: int = 6,
+                 dim_feedforward: int = 2048, dropout: float = 0.1,
+                 activation: str | Callable[[Tensor], Tensor] = F.relu, custom_encoder: Any | None = None,
+                 custom_decoder: Any | None = None, layer_norm_eps: float = 1e-5, batch_first: bool = False,
+                 norm_first: bool = False, bias: bool = True, device: Any = None, dtype: Any = None) -> None:
+        factory = {"device": device, "dtype": dtype}
+        super().__init__()
+        layer_args = (d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first,
+                      bias)
+        if custom_encoder is not None:
+            self.encoder = custom_encoder
+        else:
+            self.encoder = TransformerEncoder(TransformerEncoderLayer(*layer_args, **factory), num_encoder_layers,
+                                              LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory))
+        if custom_decoder is not None:
+            self.decoder = custom_decoder
+        else:
+            self.decoder = TransformerDecoder(TransformerDecoderLayer(*layer_args, **factory), num_decoder_layers,
+                                              LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory))
+        self._reset_parameters()
+        self.d_model = d_model
+        self.nhead = nhead
+        self.batch_first = batch_first
+
+    def forward(self, src: Tensor, tgt: Tensor, src_mask: Tensor | None = None, tgt_mask: Tensor | None = None,
+                memory_mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
+                tgt_key_padding_mask: Tensor | None = None, memory_key_padding_mask: Tensor | None = None,
+                src_is_causal: bool | None = None, tgt_is_causal: bool | None = None,
+                memory_is_causal: bool = False) -> Tensor:
+        is_batched = src.dim() == 3
+        if is_batched and src.size(0 if self.batch_first else 1) != tgt.size(0 if self.batch_first else 1):
+            raise RuntimeError("the batch number of src and tgt must be equal")
+        if src.size(-1) != self.d_model or tgt.size(-1) != self.d_model:
+            raise RuntimeError("the feature number of src and tgt must be equal to d_model")
+        memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask, is_causal=src_is_causal)
+        return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                            tgt_key_padding_mask=tgt_key_padding_mask,
+                            memory_key_padding_mask=memory_key_padding_mask, tgt_is_causal=tgt_is_causal,
+                            memory_is_causal=memory_is_causal)
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = None) -> Tensor:
+        """The causal mask of a sequence of `sz` (see `_generate_square_subsequent_mask`)."""
+        return _generate_square_subsequent_mask(sz, dtype=dtype, device=device)
+
+    def _reset_parameters(self) -> None:
+        for p in self.parameters():
+            if p.dim() > 1:
+                init.xavier_uniform_(p)
 
 
 def _kept_positions(src: Tensor, key_padding_mask: Tensor) -> Tensor:
@@ -360,6 +509,11 @@ def _get_activation_fn(activation: str) -> Callable[[Tensor], Tensor]:
 def _generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = None) -> Tensor:
     """The causal mask: -inf above the diagonal (position i may not see j > i), 0 elsewhere."""
     return _creation.full((sz, sz), float("-inf"), dtype=dtype, device=device).triu(diagonal=1)
+
+
+def _sequence_length(x: Tensor, batch_first: bool) -> int:
+    """The length of the sequences in `x`: (S, E) unbatched, (S, N, E), or (N, S, E) `batch_first`."""
+    return x.size(0) if x.dim() == 2 else x.size(1 if batch_first else 0)
 
 
 def _detect_is_causal_mask(mask: Tensor | None, is_causal: bool | None = None, size: int | None = None) -> bool:
