@@ -23,7 +23,6 @@ import copy
 
 import numpy as np
 import pytest
-import torch
 
 from parity_tests.outcomes import assert_matches_torch
 from parity_tests.test_attention_probe import TOLERANCES, arrays, backward, leaves, mask_of
