@@ -1510,6 +1510,359 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
 __all__ += ["cosine_similarity", "kl_div"]
 
 
+# ====================================================================== margin, embedding and likelihood losses
+def _apply_loss_reduction(losses: Tensor, reduction: str) -> Tensor:
+    """torch's `apply_loss_reduction`, with which its C++ composite losses end: the mean, the sum, or the losses."""
+    return losses.mean() if reduction == "mean" else losses.sum() if reduction == "sum" else losses
+
+
+def _parse_loss_arguments(function: str, *arguments: tuple[str, Any, str]) -> None:
+    """torch's argument parser for a C++ loss: each (name, value, kind), in the order of their positions, is a
+    tensor ('Tensor', or 'Tensor?' for an optional one) or a scalar of `_check_scalar_argument`'s kinds."""
+    for position, (name, value, kind) in enumerate(arguments, 1):
+        if kind.startswith("Tensor"):
+            _check_tensor_argument(function, name, position, value, optional=kind == "Tensor?")
+        else:
+            _check_scalar_argument(function, name, position, value, kind)
+
+
+def _scalar_minus(value: float, tensor: Tensor) -> Tensor:
+    """torch's C++ `value - tensor`: the value filled in the tensor's dtype (an integer input stays integer),
+    then the tensor subtracted in place (node SubBackward0)."""
+    return _creation.full_like(tensor, value).sub_(tensor)
+
+
+def _check_python_reduction(reduction: str, message: str) -> None:
+    """The reduction check of torch's Python losses (no 'elementwise_mean' there): `message` follows the name."""
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + message)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
+    """max(0, -target * (input1 - input2) + margin): target 1 wants input1 ranked higher, -1 input2."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError("margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
+    _parse_loss_arguments("margin_ranking_loss", ("input1", input1, "Tensor"), ("input2", input2, "Tensor"),
+                          ("target", target, "Tensor"), ("margin", margin, "float"))
+    return _apply_loss_reduction((-target * (input1 - input2) + float(margin)).clamp_min_(0), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """input where target is 1, max(0, margin - input) where it is -1 (input: a distance), as torch composes it."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    _parse_loss_arguments("hinge_embedding_loss", ("input", input, "Tensor"), ("target", target, "Tensor"),
+                          ("margin", margin, "float"))
+    zeros = _creation.zeros_like(input)
+    margin_clamp = _scalar_minus(float(margin), input).clamp_min_(0)
+    losses = margin_clamp.where(target != 1, zeros) + input.where(target != -1, zeros)
+    return _apply_loss_reduction(losses, reduction)
+
+
+_COSINE_EPSILON = 1e-12  # (added to each squared norm by torch: no 0/0 for a zero vector)
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                          size_average: bool | None = None, reduce: bool | None = None,
+                          reduction: str = "mean") -> Tensor:
+    """1 - cos(input1, input2) where target is 1, max(0, cos - margin) where it is -1 (rows of 2-D inputs)."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    _parse_loss_arguments("cosine_embedding_loss", ("input1", input1, "Tensor"), ("input2", input2, "Tensor"),
+                          ("target", target, "Tensor"), ("margin", margin, "float"))
+    dim = target.dim()
+    if dim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input1.dim() != dim + 1 or input2.dim() != dim + 1:
+        raise RuntimeError(f"{dim}D target tensor expects {dim + 1}D input tensors, but found inputs with sizes "
+                           f"{list(input1.shape)} and {list(input2.shape)}.")
+    squared_norm1, squared_norm2 = ((x * x).sum(dim) + _COSINE_EPSILON for x in (input1, input2))
+    cos = (input1 * input2).sum(dim) / (squared_norm1 * squared_norm2).sqrt_()
+    zeros = _creation.zeros_like(cos)
+    dissimilar = (cos - float(margin)).clamp_min_(0)
+    losses = _scalar_minus(1, cos).where(target == 1, zeros) + dissimilar.where(target == -1, zeros)
+    return _apply_loss_reduction(losses, reduction)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: bool = False, size_average: bool | None = None,
+                        reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)), d the p-norm distance (`pairwise_distance`)."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    _parse_loss_arguments("triplet_margin_loss", ("anchor", anchor, "Tensor"), ("positive", positive, "Tensor"),
+                          ("negative", negative, "Tensor"), ("margin", margin, "float"), ("p", p, "float"),
+                          ("eps", eps, "float"), ("swap", swap, "bool"))
+    return _triplet_loss(anchor, positive, negative, lambda x1, x2: pairwise_distance(x1, x2, p, eps), float(margin),
+                         swap, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function: Any = None, margin: float = 1.0, swap: bool = False,
+                                      reduction: str = "mean") -> Tensor:
+    """The triplet loss with any `distance_function` (default `pairwise_distance`)."""
+    _check_python_reduction(reduction, " is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    distance = pairwise_distance if distance_function is None else distance_function
+    return _triplet_loss(anchor, positive, negative, distance, margin, swap, reduction)
+
+
+def _triplet_loss(anchor: Tensor, positive: Tensor, negative: Tensor, distance: Any, margin: float, swap: bool,
+                  reduction: str) -> Tensor:
+    """Both triplet losses once checked; `swap` takes the smaller of d(anchor, negative) and d(positive, negative)."""
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError("The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and negative "
+                           f"{negative.ndim}D inputs")
+    dist_pos, dist_neg = distance(anchor, positive), distance(anchor, negative)
+    if swap:
+        dist_neg = dist_neg.minimum(distance(positive, negative))
+    return _apply_loss_reduction((margin + dist_pos - dist_neg).clamp_min(0), reduction)
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """exp(input) - target * input (input = log rate), or input - target * log(input + eps); `full` adds
+    Stirling's approximation of log(target!) where target > 1."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_python_reduction(reduction, " is not a valid value for reduction")
+    _parse_loss_arguments("poisson_nll_loss", ("input", input, "Tensor"), ("target", target, "Tensor"),
+                          ("log_input", log_input, "bool"), ("full", full, "bool"), ("eps", eps, "float"))
+    losses = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        losses += stirling.masked_fill(target <= 1, 0)
+    return _apply_loss_reduction(losses, reduction)
+
+
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
+    """0.5 (log(var) + (input - target)^2 / var), var clamped at `eps` (the clamp hidden from autograd);
+    `var` has the input's shape, or one dimension fewer or of size 1 (one variance shared), or is a float."""
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * _creation.ones_like(input)
+    elif _functions.any(var < 0):
+        raise ValueError("var has negative entry/entries")
+    var = _gaussian_variance_shape(input, var)
+    _check_python_reduction(reduction, " is not valid")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    losses = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        losses += 0.5 * math.log(2 * math.pi)
+    return _apply_loss_reduction(losses, reduction)
+
+
+def _gaussian_variance_shape(input: Tensor, var: Tensor) -> Tensor:
+    """`var` as torch reads its shape: the input's, the input's without its last dim (unsqueezed), or the
+    input's with one dimension different (torch only counts how far off the sizes are: it takes size 1)."""
+    if var.size() == input.size():
+        return var
+    if input.size()[:-1] == var.size():
+        return var.unsqueeze(-1)
+    if input.ndim == var.ndim and sum(y for x, y in zip(input.size(), var.size()) if x != y) == 1:
+        return var
+    raise ValueError("var is of incorrect size")
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                size_average: bool | None = None, reduce: bool | None = None,
+                                reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy of each class's logit (`target` 0 or 1 per class), averaged over the classes."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    losses = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        losses = losses * weight
+    class_dim = input.dim() - 1
+    losses = losses.sum(dim=class_dim) / input.size(class_dim)  # (one loss per sample)
+    _check_python_reduction(reduction, " is not valid")
+    return _apply_loss_reduction(losses, reduction)
+
+
+class _SoftMarginLossOp(Function):
+    """log(1 + exp(-target * input)), as torch computes it (not in a stable form: exp can overflow to inf)."""
+
+    node_name = "SoftMarginLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction):
+        ctx.save_for_backward(input, target)
+        ctx.reduction = reduction
+        return _reduce(np.log1p(np.exp((-input * target).astype(input.dtype))), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x, t), reduction = ctx.saved_tensors, ctx.reduction
+        z = np.exp(-t * x)
+        return (-t * z / (1 + z) * _reduce_grad(grad, reduction, x.size)).astype(x.dtype), None, None
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """Logistic loss of targets 1 or -1: log(1 + exp(-target * input))."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    _parse_loss_arguments("soft_margin_loss", ("input", input, "Tensor"), ("target", target, "Tensor"))
+    _check_not_requiring_grad("soft_margin_loss", "target", target)
+    _check_broadcast(input._data.shape, target._data.shape)
+    common = _fold([input._data.dtype, target._data.dtype])
+    if not can_cast(common, input._data.dtype):  # (torch multiplies the target into the input's dtype in place)
+        raise RuntimeError(f"result type {torch_type_name(common)} can't be cast to the desired output type "
+                           f"{torch_type_name(input._data.dtype)}")
+    shape_ = np.broadcast_shapes(input._data.shape, target._data.shape)
+    if shape_ != input._data.shape:
+        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(shape_)}")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{torch_type_name(input._data.dtype)}")
+    return _SoftMarginLossOp.apply(input, np.broadcast_to(target._data, shape_), reduction)
+
+
+class _MultiMarginLossOp(Function):
+    """Per sample: sum over the classes i != y of w[y] max(0, margin - x[y] + x[i])^p, divided by the classes."""
+
+    node_name = "MultiMarginLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, p, margin, weight, reduction, scalar_output):
+        rows, classes = input.reshape(-1, 1 if input.ndim == 0 else input.shape[-1]), target.reshape(-1)
+        z = margin - rows[np.arange(len(rows)), classes][:, None] + rows
+        active = (z > 0) & (np.arange(rows.shape[1]) != classes[:, None])  # (the target's own class never counts)
+        scale = 1 if weight is None else weight[classes][:, None]
+        ctx.save_for_backward(z, active, classes)
+        ctx.shape, ctx.p, ctx.scale, ctx.reduction = input.shape, p, scale, reduction
+        losses = (np.where(active, z if p == 1 else z * z, 0) * scale).sum(1) / rows.shape[1]
+        return _reduce_samples(losses, reduction, scalar_output).astype(input.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        z, active, classes = ctx.saved_tensors
+        count = z.size if ctx.reduction == "mean" else z.shape[1]
+        local = np.where(active, 1 if ctx.p == 1 else 2 * z, 0) * ctx.scale / count
+        local[np.arange(len(z)), classes] = -local.sum(1)
+        per_row = grad.reshape(-1, 1) if grad.ndim == 1 else grad
+        return (local * per_row).astype(z.dtype).reshape(ctx.shape), None, None, None, None, None, None
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
+                      size_average: bool | None = None, reduce: bool | None = None,
+                      reduction: str = "mean") -> Tensor:
+    """Multi-class hinge loss: every other class's score should stay `margin` below the target class's."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    if p != 1 and p != 2:
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    _parse_loss_arguments("multi_margin_loss", ("input", input, "Tensor"), ("target", target, "Tensor"),
+                          ("p", p, "Number"), ("margin", margin, "Number"), ("weight", weight, "Tensor?"))
+    _check_not_requiring_grad("multi_margin_loss", "weight", weight)
+    samples, classes = _margin_loss_frames(input)
+    if target.dim() > 1 or target.numel() != samples:
+        raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
+                           f"samples (batch size). Expected target size [{samples}], but got {list(target.shape)}. "
+                           f"Input has shape {list(input.shape)}.")
+    if weight is not None and weight.numel() != classes:
+        raise RuntimeError(f"inconsistent weight size, expected {classes} but got {list(weight.shape)}")
+    scalar_output = reduction != "none" or target.dim() == 0
+    if input.numel():
+        _check_margin_kernel_dtypes(input, target, "multi_margin_loss_cpu_kernel", weight)
+        if ((target._data < 0) | (target._data >= classes)).any():
+            raise RuntimeError("target out of range")
+    return _MultiMarginLossOp.apply(input, target._data, p, float(margin), None if weight is None else weight._data,
+                                    reduction, scalar_output)
+
+
+def _reduce_samples(losses: np.ndarray, reduction: str, scalar_output: bool) -> np.ndarray:
+    """A margin loss's per-sample losses reduced; unreduced, an unbatched sample's is 0-d (as torch's)."""
+    if reduction == "none":
+        return losses.reshape(()) if scalar_output else losses
+    return _reduce(losses, reduction) if losses.size else np.zeros(())  # (torch leaves an empty one unwritten)
+
+
+def _margin_loss_frames(input: Tensor) -> tuple[int, int]:
+    """(samples, classes) of a margin loss's input: (N, C), (C,) or 0-d (one class); C may not be 0."""
+    shape_ = input._data.shape
+    if not (len(shape_) == 2 and shape_[1] or len(shape_) == 1 and shape_[0] or not shape_):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(shape_)}")
+    return (shape_[0], shape_[1]) if len(shape_) == 2 else (1, shape_[0] if shape_ else 1)
+
+
+def _check_margin_kernel_dtypes(input: Tensor, target: Tensor, kernel: str, weight: Tensor | None = None) -> None:
+    """torch's margin kernels: a float32 or float64 input, int64 targets and a weight of the input's dtype."""
+    if input._data.dtype not in (np.float32, np.float64):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_type_name(input._data.dtype)}'")
+    for tensor, expected in ((target, np.dtype(np.int64)), (weight, input._data.dtype)):
+        if tensor is not None and tensor._data.dtype != expected:
+            raise RuntimeError(f"expected scalar type {torch_type_name(expected)} but found "
+                               f"{torch_type_name(tensor._data.dtype)}")
+
+
+class _MultilabelMarginLossOp(Function):
+    """Per sample: sum over its target classes j (those before the first -1) and the other classes i of
+    max(0, 1 - x[j] + x[i]), divided by the classes."""
+
+    node_name = "MultilabelMarginLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction, scalar_output):
+        rows = input.reshape(-1, 1 if input.ndim == 0 else input.shape[-1])
+        labels = target.reshape(rows.shape)
+        listed = np.cumprod(labels >= 0, axis=1).astype(bool)  # (the labels before the first negative one)
+        labels = np.where(listed, labels, 0)
+        is_target = np.zeros(rows.shape, bool)
+        is_target[np.nonzero(listed)[0], labels[listed]] = True
+        z = 1 - np.take_along_axis(rows, labels, 1)[:, :, None] + rows[:, None, :]  # (sample, label, class)
+        active = listed[:, :, None] & ~is_target[:, None, :] & (z > 0)
+        ctx.save_for_backward(active, labels)
+        ctx.shape, ctx.reduction = input.shape, reduction
+        losses = np.where(active, z, 0).sum((1, 2)) / rows.shape[1]
+        return _reduce_samples(losses, reduction, scalar_output).astype(input.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        active, labels = ctx.saved_tensors
+        count = active.shape[0] * active.shape[2] if ctx.reduction == "mean" else active.shape[2]
+        local = active.sum(1) / count
+        np.add.at(local, (np.arange(len(labels))[:, None], labels), -active.sum(2) / count)
+        per_row = grad.reshape(-1, 1) if grad.ndim == 1 else grad
+        return (local * per_row).astype(grad.dtype).reshape(ctx.shape), None, None, None
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                           reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """Multi-label hinge loss: each target class's score should be 1 above every non-target class's;
+    `target` lists a sample's classes first, then -1 (the rest is ignored)."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    _parse_loss_arguments("multilabel_margin_loss", ("input", input, "Tensor"), ("target", target, "Tensor"))
+    samples, classes = _margin_loss_frames(input)
+    consistent = (target.dim() <= 1 and target.numel() == classes if input.dim() <= 1
+                  else tuple(target.shape) == (samples, classes))
+    if not consistent:
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
+    if input.numel():
+        _check_margin_kernel_dtypes(input, target, "multilabel_margin_loss_forward_out_frame")
+        if target._data.min() < -1 or target._data.max() >= classes:
+            raise RuntimeError("argument #2 'target' is out of range")
+    scalar_output = reduction != "none" or target.dim() <= 1
+    return _MultilabelMarginLossOp.apply(input, target._data, reduction, scalar_output)
+
+
+__all__ += ["margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss", "triplet_margin_loss",
+            "triplet_margin_with_distance_loss", "poisson_nll_loss", "gaussian_nll_loss",
+            "multilabel_soft_margin_loss", "soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss"]
+
+
 def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
     """Standardise each sample over its last `len(normalized_shape)` dims (biased variance), then
