@@ -406,3 +406,87 @@ def test_losses_under_no_grad_accept_targets_and_weights_that_require_grad():
             return [lib.nn.functional.soft_margin_loss(x, target.requires_grad_()),
                     lib.nn.functional.multi_margin_loss(x, lib.tensor([0, 1, 2]), weight=weight.requires_grad_())]
     assert_matches_torch(program)
+
+
+# --------------------------------------------------------------------------- CTC
+LOG_PROBS = np.random.default_rng(1).standard_normal((5, 2, 4)).astype(np.float32)
+PADDED = np.array([[1, 2], [3, 3]])
+
+
+def ctc_program(log_probs: np.ndarray = LOG_PROBS, targets: np.ndarray = PADDED, input_lengths: Any = (5, 4),
+                target_lengths: Any = (2, 1), lengths: str = "tuple", module: bool = False, **options: Any) -> Any:
+    """ctc_loss (or CTCLoss) of log_softmax(logits) and `targets`, the lengths as tuples or tensors (of `lengths`'s
+    dtype), then backward: the loss and the logits' gradient (float logits only)."""
+    def program(lib: Any) -> list:
+        logits = lib.from_numpy(np.array(log_probs).copy())
+        floating = logits.dtype.is_floating_point
+        x = logits.requires_grad_().log_softmax(-1) if floating else logits
+        def lengths_of(values: Any) -> Any:
+            return tuple(values) if lengths == "tuple" else lib.tensor(list(values), dtype=getattr(lib, lengths))
+        args = (x, lib.from_numpy(np.array(targets).copy()), lengths_of(input_lengths), lengths_of(target_lengths))
+        out = lib.nn.CTCLoss(**options)(*args) if module else lib.nn.functional.ctc_loss(*args, **options)
+        if not out.requires_grad:
+            return [out]
+        upstream = np.linspace(0.5, 1.5, max(out.numel(), 1)).reshape(tuple(out.shape))
+        out.backward(lib.from_numpy(upstream).to(out.dtype))
+        return [out, logits.grad]
+    return program
+
+
+CTC_CASES = {
+    **{f"{r}-{zero}": dict(reduction=r, zero_infinity=zero) for r in ["mean", "sum", "none"] for zero in [False, True]},
+    **{f"blank-{b}": dict(blank=b, reduction="none") for b in [1, 3, 4, -1]},  # (a target may equal the blank)
+    "elementwise_mean": dict(reduction="elementwise_mean"), "other-reduction": dict(reduction="other"),
+    "int32-targets": dict(targets=PADDED.astype(np.int32)), "float-targets": dict(targets=PADDED + 0.7),
+    "concatenated": dict(targets=np.array([1, 2, 3])), "concatenated-size": dict(targets=np.array([1, 2, 3, 3])),
+    "wider-targets": dict(targets=np.array([[1, 2, 0, 0], [3, 3, 0, 0]]), reduction="none"),
+    "narrower-targets": dict(target_lengths=(3, 1)), "targets-3d": dict(targets=PADDED[None]),
+    "targets-0d": dict(targets=np.array(1)), "input-too-long": dict(input_lengths=(6, 4)),
+    "input-negative": dict(input_lengths=(5, -1)), "target-negative": dict(target_lengths=(2, -1)),
+    "lengths-size": dict(input_lengths=(5,)), "target-lengths-size": dict(target_lengths=(2, 1, 1)),
+    "tensor-lengths": dict(lengths="int64"), "int32-lengths": dict(lengths="int32"),
+    "float-lengths": dict(lengths="float32"),
+    "float64": dict(log_probs=LOG_PROBS.astype(np.float64)), "float16": dict(log_probs=LOG_PROBS.astype(np.float16)),
+    "int-log-probs": dict(log_probs=LOG_PROBS.astype(np.int64)), "2d-batched-lengths": dict(log_probs=LOG_PROBS[0]),
+    "1d-log-probs": dict(log_probs=LOG_PROBS[0, 0], targets=np.array([1]), input_lengths=(1,), target_lengths=(1,)),
+    "unbatched": dict(log_probs=LOG_PROBS[:, 0], targets=PADDED[0], input_lengths=(5,), target_lengths=(2,)),
+    "unbatched-none": dict(log_probs=LOG_PROBS[:, 0], targets=PADDED[0], input_lengths=(5,), target_lengths=(2,),
+                           reduction="none"),
+    "impossible": dict(input_lengths=(1, 4), reduction="none"),
+    "impossible-zeroed": dict(input_lengths=(1, 4), reduction="none", zero_infinity=True),
+    "impossible-mean-zeroed": dict(input_lengths=(1, 4), zero_infinity=True),
+    "repeats-need-a-blank": dict(targets=np.array([[1, 1], [3, 3]]), input_lengths=(2, 4), reduction="none"),
+    "no-input": dict(input_lengths=(0, 4), target_lengths=(0, 1), reduction="none"),
+    "no-targets": dict(target_lengths=(0, 0)), "empty-targets": dict(targets=np.zeros((2, 0), np.int64),
+                                                                       target_lengths=(0, 0), reduction="none"),
+    "module": dict(module=True), "module-options": dict(module=True, reduction="none", blank=3, zero_infinity=True),
+}
+
+
+@pytest.mark.parametrize("options", CTC_CASES.values(), ids=CTC_CASES.keys())
+def test_ctc_loss_matches_torch(options):
+    assert_matches_torch(ctc_program(**options), warnings=True, tolerance=(1e-5, 1e-6))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_ctc_loss_of_random_alignments_matches_torch(seed):
+    """Random lengths, blanks, padded or concatenated targets (their labels may repeat or be the blank)."""
+    rng = np.random.default_rng(seed)
+    steps, batch, classes = int(rng.integers(1, 7)), int(rng.integers(1, 4)), int(rng.integers(2, 6))
+    target_lengths = [int(n) for n in rng.integers(0, 4, batch)]
+    concatenated = bool(seed % 2)
+    shape = (sum(target_lengths),) if concatenated else (batch, max(target_lengths) + int(rng.integers(0, 2)))
+    assert_matches_torch(ctc_program(
+        rng.standard_normal((steps, batch, classes)).astype(np.float64 if seed % 3 else np.float32),
+        rng.integers(0, classes, shape), [int(n) for n in rng.integers(0, steps + 1, batch)], target_lengths,
+        blank=int(rng.integers(0, classes)), reduction=["mean", "sum", "none"][seed % 3], zero_infinity=seed % 4 < 2),
+        tolerance=(1e-5, 1e-6))
+
+
+def test_ctc_module_is_torchs():
+    def summary(lib):
+        module = lib.nn.CTCLoss(blank=2, zero_infinity=True)
+        return [repr(module), module.blank, module.zero_infinity, module.reduction,
+                parameters(lib.nn.CTCLoss.__init__), parameters(lib.nn.CTCLoss.forward),
+                parameters(lib.nn.functional.ctc_loss)]
+    assert_matches_torch(summary)

@@ -1863,6 +1863,163 @@ __all__ += ["margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_los
             "multilabel_soft_margin_loss", "soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss"]
 
 
+class _CtcLossOp(Function):
+    """Connectionist temporal classification: -log of the summed probability of every alignment of each target
+    (blanks between and around its labels, labels repeated) with its input, by torch's forward recursion over
+    log-alphas (Graves et al. 2006, eq. 6-8), in the input's dtype; the gradient from the log-betas (eq. 16)."""
+
+    node_name = "CtcLossBackward0"
+
+    @staticmethod
+    def forward(ctx, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
+        labels = [_ctc_extended_labels(targets, target_lengths, b, blank) for b in range(len(input_lengths))]
+        alphas = [_ctc_log_alphas(log_probs[:length, b], extended)
+                  for b, (length, extended) in enumerate(zip(input_lengths, labels))]
+        losses = np.array([-_ctc_log_likelihood(alpha) for alpha in alphas], dtype=log_probs.dtype)
+        ctx.save_for_backward(log_probs, losses)
+        ctx.labels, ctx.alphas, ctx.input_lengths, ctx.zero_infinity = labels, alphas, input_lengths, zero_infinity
+        return losses
+
+    @staticmethod
+    def backward(ctx, grad):
+        log_probs, losses = ctx.saved_tensors
+        g = np.zeros_like(log_probs)
+        for b, (length, extended, alpha) in enumerate(zip(ctx.input_lengths, ctx.labels, ctx.alphas)):
+            if ctx.zero_infinity and losses[b] == np.inf:
+                continue
+            lp = log_probs[:length, b]
+            per_label = _ctc_alpha_beta_per_label(lp, alpha, extended)
+            with np.errstate(invalid="ignore", over="ignore"):
+                g[:length, b] = (np.exp(lp) - np.exp(per_label + losses[b] - lp)) * grad[b]
+        return g, None, None, None, None, None
+
+
+def _ctc_alpha_beta_per_label(lp: np.ndarray, alpha: np.ndarray, extended: np.ndarray) -> np.ndarray:
+    """log of the summed alpha_t(s) beta_t(s) over the positions s of each label (eq. 16's sum), beta by the
+    alphas' recursion backwards in time."""
+    alpha_beta = alpha + _ctc_log_alphas(lp[::-1], extended[::-1])[::-1, ::-1]
+    per_label = np.full(lp.shape, -np.inf, dtype=lp.dtype)
+    for s, label in enumerate(extended):
+        per_label[:, label] = np.logaddexp(per_label[:, label], alpha_beta[:, s])
+    if len(lp):  # (torch sets, not sums, the last step's two terms: a target label equal to the blank keeps only
+        per_label[-1] = -np.inf  # its own there)
+        per_label[-1, extended[-1]] = alpha_beta[-1, -1]
+        if len(extended) > 1:
+            per_label[-1, extended[-2]] = alpha_beta[-1, -2]
+    return per_label
+
+
+def _ctc_extended_labels(targets: np.ndarray, target_lengths: list, b: int, blank: int) -> np.ndarray:
+    """Sample b's target with a blank before, between and after its labels: l' of length 2 |l| + 1."""
+    if targets.ndim == 1:  # (the targets of all samples, one after the other)
+        start = sum(target_lengths[:b])
+        target = targets[start:start + target_lengths[b]]
+    else:
+        target = targets[b, :target_lengths[b]]
+    extended = np.full(2 * len(target) + 1, blank, dtype=np.int64)
+    extended[1::2] = target
+    return extended
+
+
+def _ctc_log_alphas(lp: np.ndarray, extended: np.ndarray) -> np.ndarray:
+    """log alpha_t(s): each step, from s, s - 1 and (across a blank between two different labels) s - 2."""
+    alpha = np.full((len(lp), len(extended)), -np.inf, dtype=lp.dtype)
+    if not len(lp):
+        return alpha
+    alpha[0, :2] = lp[0, extended[:2]]
+    skip = np.zeros(len(extended), bool)
+    skip[2:] = extended[2:] != extended[:-2]
+    for t in range(1, len(lp)):
+        stay, step, jump = alpha[t - 1], np.full_like(alpha[t - 1], -np.inf), np.full_like(alpha[t - 1], -np.inf)
+        step[1:] = alpha[t - 1, :-1]
+        jump[2:] = np.where(skip[2:], alpha[t - 1, :-2], -np.inf)
+        alpha[t] = _log_sum_exp3(stay, step, jump) + lp[t, extended]
+    return alpha
+
+
+def _log_sum_exp3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """log(e^a + e^b + e^c), as torch's CTC kernel: shifted by the largest (0 when all are -inf)."""
+    largest = np.maximum(np.maximum(a, b), c)
+    largest = np.where(largest == -np.inf, 0, largest)
+    return np.log(np.exp(a - largest) + np.exp(b - largest) + np.exp(c - largest)) + largest
+
+
+def _ctc_log_likelihood(alpha: np.ndarray) -> float:
+    """log of the probability of ending on the last label or the blank after it (no steps: 1 if no labels)."""
+    if not len(alpha):
+        return 0.0 if alpha.shape[1] == 1 else -np.inf
+    last = alpha[-1, -2:] if alpha.shape[1] > 1 else np.append(alpha[-1, -1:], -np.inf)
+    largest = last.max() if last.max() != -np.inf else 0
+    return float(np.log(np.exp(last - largest).sum()) + largest)
+
+
+def _ctc_lengths(lengths: Any, name: str) -> list:
+    """The lengths as a list of ints: a tuple of ints, or an integral tensor."""
+    if isinstance(lengths, Tensor):
+        if lengths._data.dtype.kind not in "iu":
+            raise RuntimeError(f"{name} must be integral")
+        return [int(n) for n in lengths._data.reshape(-1)]
+    return [int(n) for n in lengths]
+
+
+def _check_ctc_arguments(log_probs: Tensor, targets: Tensor, input_lengths: list, target_lengths: list,
+                         blank: int) -> None:
+    """torch's checks of `ctc_loss_allocate_outputs`, in its order (log_probs here batched: (T, N, C))."""
+    where = "(while checking arguments for ctc_loss_allocate_outputs)"
+    if log_probs.ndim != 3:
+        raise RuntimeError(f"Expected 3-dimensional tensor, but got {log_probs.ndim}-dimensional tensor for argument "
+                           f"#1 'log_probs' {where}")
+    _check_dim_range(targets, 1, 2, "ctc_loss_allocate_outputs", "#2 'targets'")
+    steps, batch, classes = log_probs.shape
+    if not 0 <= blank < classes:
+        raise RuntimeError("blank must be in label range")
+    for name, lengths in (("input_lengths", input_lengths), ("target_lengths", target_lengths)):
+        if len(lengths) != batch:
+            raise RuntimeError(f"{name} must be of size batch_size")
+    for length in target_lengths:
+        if length < 0:
+            raise RuntimeError(f"Expected target_lengths to have value at least 0, but got value {length} {where}")
+    expected = sum(target_lengths) if targets.ndim == 1 else batch
+    if targets.shape[0] != expected:
+        raise RuntimeError(f"Expected tensor to have size {expected} at dimension 0, but got size {targets.shape[0]} "
+                           f"for argument #2 'targets' {where}")
+    if targets.ndim == 2 and targets.shape[1] < max(target_lengths, default=0):
+        raise RuntimeError(f"Expected tensor to have size at least {max(target_lengths)} at dimension 1, but got "
+                           f"size {targets.shape[1]} for argument #2 'targets' {where}")
+    for length in input_lengths:
+        if length < 0:
+            raise RuntimeError(f"Expected input_lengths to have value at least 0, but got value {length} {where}")
+        if length > steps:
+            raise RuntimeError(f"Expected input_lengths to have value at most {steps}, but got value {length} {where}")
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """CTC loss of log-probabilities (T, N, C) or (T, C) and unaligned targets (N, S) or all concatenated;
+    'mean' divides each loss by its target's length first; `zero_infinity` zeroes impossible alignments."""
+    reduction = _check_reduction(reduction)
+    input_lengths, target_lengths = _ctc_lengths(input_lengths, "input_lengths"), _ctc_lengths(target_lengths,
+                                                                                               "target_lengths")
+    batched = log_probs.ndim == 3
+    log_probs = log_probs if batched else log_probs.unsqueeze(1)
+    if log_probs._data.dtype not in (np.float32, np.float64):
+        raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{torch_type_name(log_probs._data.dtype)}'")
+    _check_ctc_arguments(log_probs, targets, input_lengths, target_lengths, blank)
+    losses = _CtcLossOp.apply(log_probs, targets._data.astype(np.int64), input_lengths, target_lengths, blank,
+                              zero_infinity)
+    if zero_infinity:
+        losses = losses.where(losses != math.inf, _creation.zeros((), dtype=losses.dtype))
+    if reduction == "mean":
+        lengths = _creation.tensor(target_lengths, dtype=losses.dtype).clamp_min(1)
+        return (losses / lengths).mean()
+    if reduction == "sum":
+        return losses.sum()
+    return losses if batched else losses.squeeze(0)
+
+
+__all__ += ["ctc_loss"]
+
+
 def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
     """Standardise each sample over its last `len(normalized_shape)` dims (biased variance), then
@@ -2539,11 +2696,11 @@ __all__ += ["conv1d", "conv2d", "max_pool2d", "max_pool2d_with_indices", "avg_po
 
 
 # ---------------------------------------------------------------- 1-d pooling: a 2-d pooling of height 1, as torch
-def _check_dim_range(input: Tensor, low: int, high: int, function: str) -> None:
+def _check_dim_range(input: Tensor, low: int, high: int, function: str, argument: str = "#1 'self'") -> None:
     """torch's `checkDimRange`: an input of `low` to `high` dims."""
     if not low <= input.ndim <= high:
         raise RuntimeError(f"Expected {low} to {high} dimensions, but got {input.ndim}-dimensional tensor for "
-                           f"argument #1 'self' (while checking arguments for {function})")
+                           f"argument {argument} (while checking arguments for {function})")
 
 
 def _int_tuple(value: Any) -> tuple:
