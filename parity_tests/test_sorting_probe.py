@@ -328,3 +328,16 @@ def test_fliplr_flipud(call):
 ])
 def test_rot90(call):
     assert_matches_torch(call)
+
+
+# --------------------------------------------------------------------------- cumsum of a 0-d tensor
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_cumsum_of_a_zero_dim_negative_zero_keeps_its_sign(dtype):
+    """torch copies a 0-d tensor's value (its accumulator, which starts at +0, is not used): -0.0 stays -0.0, and
+    log2 of it gives a gradient of -inf (the thorough fuzz, seed 462); along a real dim -0.0 becomes +0.0."""
+    def program(m):
+        x = m.tensor(-0.0, dtype=getattr(m, dtype), requires_grad=True)
+        y = x.cumsum(0)
+        y.log2().backward()
+        return y, x.grad, m.tensor([-0.0], dtype=getattr(m, dtype)).cumsum(0), m.tensor(-0.0).cumsum(0, dtype=m.float64)
+    assert_matches_torch(program, exact=True)

@@ -179,9 +179,10 @@ class LogSoftmax(Function):
 
 
 def _running_sum(a: np.ndarray, axis: int, dtype=None) -> np.ndarray:
-    """np.cumsum as torch's: its accumulator starts at +0, so a -0.0 never comes out (0 + -0 = +0)."""
+    """np.cumsum as torch's: its accumulator starts at +0, so a -0.0 never comes out (0 + -0 = +0), except from
+    a 0-d tensor, which torch copies (in the result's dtype) without accumulating."""
     out = _accumulated(np.cumsum, a, dtype, axis=axis)
-    return np.add(out, 0, out=out) if out.dtype.kind == "f" else out
+    return np.add(out, 0, out=out) if out.dtype.kind == "f" and a.ndim else out
 
 
 def _reversed_running_sum(a: np.ndarray, axis: int) -> np.ndarray:
