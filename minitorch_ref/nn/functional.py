@@ -650,8 +650,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, red
 def _l1_loss(input: Tensor, target: Tensor, reduction: str) -> Tensor:
     """torch's l1_loss is built from tensor ops (nodes AbsBackward0, then MeanBackward0 or SumBackward0), and so
     is this one; its gradient is 0 where the difference is 0 (or nan)."""
-    losses = (input - target).abs()
-    return losses if reduction == "none" else (losses.mean() if reduction == "mean" else losses.sum())
+    return _apply_loss_reduction((input - target).abs(), reduction)
 
 
 def _class_rows(array: np.ndarray) -> np.ndarray:
@@ -1500,8 +1499,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
         losses = target.exp() * (target - input)
     else:
         losses = pointwise.Xlogy.apply(target, target) - target * input  # (0 log 0 = 0)
-    if summary != "none":
-        losses = losses.mean() if summary == "mean" else losses.sum()
+    losses = _apply_loss_reduction(losses, summary)
     if reduction == "batchmean" and input.ndim:  # (torch: no division for 0-d)
         losses = losses / input.shape[0]
     return losses
