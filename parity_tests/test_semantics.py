@@ -538,3 +538,26 @@ def test_nan_and_inf_arise_silently_as_in_torch(case):
     actual, caught = outcome(fn, mt, warnings=True)
     assert_same_outcome(outcome(fn, torch), (actual, None))
     assert caught == [], "minitorch_ref warned where torch did not"
+
+
+# ---------------------------------------------------------------------- answers that depend on torch's kernel build
+@pytest.mark.skipif(bool(__import__("os").environ.get("ATEN_CPU_CAPABILITY")),
+                    reason="ATEN_CPU_CAPABILITY set: torch reports the build asked for, even one the CPU cannot run")
+def test_the_kernel_build_read_is_the_one_torch_runs():
+    """minitorch_ref's reading of which of torch's kernel builds runs here (see minitorch_ref/_cpu.py) is
+    torch's own, so that the answers modelled on it (gelu at +inf) agree on every machine."""
+    from minitorch_ref import _cpu
+
+    assert _cpu.TORCH_AVX512_KERNELS == torch.backends.cpu.get_cpu_capability().startswith("AVX512")
+
+
+@pytest.mark.parametrize("avx512, expected", [(True, [np.nan, 0.8413447, np.inf]), (False, [np.inf, 0.8413447, np.inf])])
+def test_gelu_at_inf_follows_the_kernel_build(monkeypatch, avx512, expected):
+    """float32 GELU at +inf: nan from torch's AVX-512 kernel (2+ contiguous elements), inf from its AVX2 and
+    scalar kernels; one element (torch's scalar path) is inf with either build."""
+    from minitorch_ref.ops import pointwise
+
+    monkeypatch.setattr(pointwise, "TORCH_AVX512_KERNELS", avx512)
+    out = mt.nn.functional.gelu(mt.tensor([np.inf, 1.0]))
+    np.testing.assert_array_equal(out.numpy(), np.array(expected[:2], dtype=np.float32))
+    assert mt.nn.functional.gelu(mt.tensor([np.inf])).item() == expected[2]

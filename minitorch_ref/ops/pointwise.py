@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from .._cpu import TORCH_AVX512_KERNELS
 from ..autograd.function import Function
 
 
@@ -1005,9 +1006,10 @@ class Gelu(_Unary):
     @classmethod
     def forward(cls, ctx, a):
         out = super().forward(ctx, a)
-        if a.dtype == np.float32 and a.size > 1 and a.flags.c_contiguous:
-            # torch's vectorized float32 kernel (2+ contiguous elements) gives nan at +inf; its scalar
-            # path (one element, or a strided input) and its float16 kernel give inf, as the formula does
+        if TORCH_AVX512_KERNELS and a.dtype == np.float32 and a.size > 1 and a.flags.c_contiguous:
+            # torch's AVX-512 float32 kernel (2+ contiguous elements) gives nan at +inf; its scalar path
+            # (one element, or a strided input), its AVX2 kernel and its float16 kernel give inf, as the
+            # formula does (see _cpu.py)
             out[a == np.inf] = np.nan
         return out
 
