@@ -11,10 +11,13 @@ shape (N, C, *out, *kernel). Then:
 - max pooling = the argmax of each window, avg pooling = the mean of each window; their backward
   puts the gradient back into the windows (at the argmax, or spread evenly) and uses `col2im` too.
 
-The functions work for any number of spatial dims (conv1d: 1, conv2d: 2). Input checks and
+The functions work for any number of spatial dims (conv1d: 1, conv2d: 2, conv3d: 3; the pooling rules
+too, each named after torch's node by a small subclass: `MaxPool3d(MaxPool)`). Input checks and
 torch's error messages are in nn/functional.py; the rules here assume valid arguments.
 """
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
@@ -177,37 +180,45 @@ def _max_position(win: np.ndarray) -> np.ndarray:
     return k
 
 
-class MaxPool2d(Function):
-    """`F.max_pool2d`: the maximum of each window; its gradient goes to that element (the first maximum,
-    in row-major order, on ties; a NaN is a maximum, the last one of the window when there are several,
-    as torch's kernel). Returns (values, indices into each input plane of H * W elements)."""
-
-    node_name = "MaxPool2DWithIndicesBackward0"
+class MaxPool(Function):
+    """`F.max_pool2d` / `F.max_pool3d` (one rule for any number of spatial dims, `len(kernel)`): the maximum
+    of each window; its gradient goes to that element (the first maximum, in row-major order, on ties; a NaN
+    is a maximum, the last one of the window when there are several, as torch's kernel). Returns (values,
+    indices into each input plane of H * W, or D * H * W, elements)."""
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, out_size):
-        ctx.unbatched = x.ndim == 3  # (C, H, W): pooled as a batch of one
+        d = len(kernel)
+        ctx.unbatched = x.ndim == d + 1  # (C, *spatial): pooled as a batch of one
         given, x = x, (x[None] if ctx.unbatched else x)
         pads = _pool_pads(x.shape[2:], kernel, stride, padding, dilation, out_size)
         lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min  # (padding never wins)
         win = windows(pad_spatial(x, pads, lowest), kernel, stride, dilation)
-        win = win.reshape(win.shape[:4] + (kernel[0] * kernel[1],))  # (N, C, oh, ow, kh * kw)
+        win = win.reshape(win.shape[:2 + d] + (int(np.prod(kernel)),))  # (N, C, *out, kernel positions)
         k = _max_position(win)
         # A window whose maximum is the lowest value (-inf) may have picked padding: torch's kernel keeps its
-        # starting element then, the first kernel row and column at or past 0 (in the input, or, for a window of
-        # dilated steps that skip over the whole input, past its end: an index outside the plane, as torch's).
-        first_h, first_w = ((np.maximum(padding[i] - np.arange(out_size[i]) * stride[i], 0) + dilation[i] - 1)
-                            // dilation[i] for i in (0, 1))
-        first = first_h[:, None] * kernel[1] + first_w[None, :]
+        # starting element then, the first kernel position along each dim at or past 0 (in the input, or, for a
+        # window of dilated steps that skip over the whole input, past its end: an index outside the plane, as
+        # torch's).
+        first = 0
+        for i in range(d):
+            start = (np.maximum(padding[i] - np.arange(out_size[i]) * stride[i], 0) + dilation[i] - 1) // dilation[i]
+            first = first * kernel[i] + _along(start, i, d)
         k = np.where(np.take_along_axis(win, k[..., None], -1)[..., 0] == lowest, first, k)
         values = np.take_along_axis(win, k[..., None], -1)[..., 0]
-        # The index into the input plane: row * W + column of the chosen element.
-        kh, kw = np.divmod(k, kernel[1])
-        rows = np.arange(out_size[0])[:, None] * stride[0] - padding[0] + kh * dilation[0]
-        cols = np.arange(out_size[1])[None, :] * stride[1] - padding[1] + kw * dilation[1]
+        # The index into the input plane: (row * W + column) of the chosen element, for any number of dims.
+        positions, rest = [], k
+        for i in range(d - 1, 0, -1):
+            rest, position = np.divmod(rest, kernel[i])
+            positions.insert(0, position)
+        positions.insert(0, rest)
+        indices = 0
+        for i in range(d):
+            coordinate = _along(np.arange(out_size[i]) * stride[i] - padding[i], i, d) + positions[i] * dilation[i]
+            indices = indices * x.shape[2 + i] + coordinate
         ctx.save_for_backward(given, k)  # (the input only to check, as torch, that it is not changed in place)
         ctx.shape, ctx.pads, ctx.kernel, ctx.stride, ctx.dilation = x.shape, pads, kernel, stride, dilation
-        indices = (rows * x.shape[3] + cols).astype(np.int64)
+        indices = np.asarray(indices).astype(np.int64)
         return (values[0], indices[0]) if ctx.unbatched else (values, indices)
 
     @staticmethod
@@ -223,32 +234,46 @@ class MaxPool2d(Function):
         return np.ascontiguousarray(grad_x[0] if ctx.unbatched else grad_x), None, None, None, None, None
 
 
-class AvgPool2d(Function):
-    """`F.avg_pool2d`: the mean of each window. The divisor is the window's size, clipped to the padded
-    input (count_include_pad=True), or the number of input elements in it (False), or `divisor_override`."""
+def _along(values: np.ndarray, i: int, d: int) -> np.ndarray:
+    """A vector of values for output positions along spatial dim `i` of `d`, shaped to broadcast over them."""
+    return values.reshape([-1 if j == i else 1 for j in range(d)])
 
-    node_name = "AvgPool2DBackward0"
+
+class MaxPool2d(MaxPool):
+    node_name = "MaxPool2DWithIndicesBackward0"
+
+
+class MaxPool3d(MaxPool):
+    node_name = "MaxPool3DWithIndicesBackward0"
+
+
+class AvgPool(Function):
+    """`F.avg_pool2d` / `F.avg_pool3d` (any number of spatial dims): the mean of each window. The divisor is
+    the window's size, clipped to the padded input (count_include_pad=True), or the number of input elements
+    in it (False), or `divisor_override`."""
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, out_size, ceil_mode, count_include_pad, divisor_override):
-        dilation = (1, 1)
-        ctx.unbatched = x.ndim == 3  # (C, H, W): pooled as a batch of one
+        d = len(kernel)
+        dilation = (1,) * d
+        ctx.unbatched = x.ndim == d + 1  # (C, *spatial): pooled as a batch of one
         given, x = x, (x[None] if ctx.unbatched else x)
         pads = _pool_pads(x.shape[2:], kernel, stride, padding, dilation, out_size)
         dtype = x.dtype
         acc = x.astype(np.float32 if x.dtype == np.float16 else x.dtype, copy=False)
-        sums = windows(pad_spatial(acc, pads), kernel, stride, dilation).sum(axis=(-2, -1))
+        window_axes = tuple(range(-d, 0))
+        sums = windows(pad_spatial(acc, pads), kernel, stride, dilation).sum(axis=window_axes)
         if divisor_override:
             divisor = np.array(divisor_override)
         else:
             # Count the elements each window covers: ones over the padded input (or the input only).
-            h, w = x.shape[2:]
-            counted = np.zeros((1, 1, h + sum(pads[0]), w + sum(pads[1])), dtype=np.int64)
+            size = x.shape[2:]
+            counted = np.zeros((1, 1, *[s + before + after for s, (before, after) in zip(size, pads)]), np.int64)
             if count_include_pad:
-                counted[..., :h + 2 * padding[0], :w + 2 * padding[1]] = 1
+                counted[(..., *[slice(0, s + 2 * p) for s, p in zip(size, padding)])] = 1
             else:
-                counted[..., padding[0]:padding[0] + h, padding[1]:padding[1] + w] = 1
-            divisor = windows(counted, kernel, stride, dilation).sum(axis=(-2, -1))[0, 0]
+                counted[(..., *[slice(p, p + s) for s, p in zip(size, padding)])] = 1
+            divisor = windows(counted, kernel, stride, dilation).sum(axis=window_axes)[0, 0]
         ctx.save_for_backward(given, divisor)  # (the input only to check, as torch, that it is not changed in place)
         ctx.shape, ctx.pads, ctx.kernel, ctx.stride = x.shape, pads, kernel, stride
         if dtype.kind in "iu":  # (integers: torch divides and truncates toward zero)
@@ -260,13 +285,22 @@ class AvgPool2d(Function):
     @staticmethod
     def backward(ctx, grad):
         _, divisor = ctx.saved_tensors
+        d = len(ctx.kernel)
         grad = grad[None] if ctx.unbatched else grad
         # Each output's gradient, divided by its divisor, to every element of its window.
         share = (grad / divisor).astype(grad.dtype, copy=False)
-        cols = np.broadcast_to(share[..., None, None], grad.shape + tuple(ctx.kernel))
+        cols = np.broadcast_to(share[(..., *[None] * d)], grad.shape + tuple(ctx.kernel))
         padded_size = tuple(s + before + after for s, (before, after) in zip(ctx.shape[2:], ctx.pads))
-        grad_x = crop_spatial(col2im(cols, padded_size, ctx.stride, (1, 1)), ctx.pads, ctx.shape[2:])
+        grad_x = crop_spatial(col2im(cols, padded_size, ctx.stride, (1,) * d), ctx.pads, ctx.shape[2:])
         return np.ascontiguousarray(grad_x[0] if ctx.unbatched else grad_x), *[None] * 7
+
+
+class AvgPool2d(AvgPool):
+    node_name = "AvgPool2DBackward0"
+
+
+class AvgPool3d(AvgPool):
+    node_name = "AvgPool3DBackward0"
 
 
 # ====================================================================== adaptive pooling
@@ -284,65 +318,94 @@ def _check_grad_output(grad: np.ndarray, function: str) -> None:
                                f"but grad_output has sizes {list(grad.shape)} with dimension {d} being empty")
 
 
-class AdaptiveAvgPool2d(Function):
-    """`F.adaptive_avg_pool2d`: the mean of each window (`adaptive_windows` along H and W) of x (..., H, W);
-    its backward spreads each output's gradient evenly over its window."""
+def _adaptive_cells(size: tuple, out_size: tuple):
+    """Each output position of an adaptive pooling over spatial sizes `size`, with its window (a slice per dim)."""
+    per_dim = [list(enumerate(adaptive_windows(s, o))) for s, o in zip(size, out_size)]
+    for cell in itertools.product(*per_dim):
+        yield tuple(i for i, _ in cell), tuple(window for _, window in cell)
 
-    node_name = "AdaptiveAvgPool2DBackward0"
+
+class AdaptiveAvgPool(Function):
+    """`F.adaptive_avg_pool2d` / `3d`: the mean of each window (`adaptive_windows` along each of the last
+    `len(out_size)` dims); its backward spreads each output's gradient evenly over its window."""
 
     @staticmethod
     def forward(ctx, x, out_size):
+        d = len(out_size)
         ctx.save_for_backward(x)  # (only to check, as torch, that it is not changed in place)
         ctx.shape, ctx.out_size = x.shape, out_size
         acc = opmath(x)  # (float16 summed in float32, as torch's kernel)
-        out = np.empty(x.shape[:-2] + tuple(out_size), acc.dtype)
-        for i, rows in enumerate(adaptive_windows(x.shape[-2], out_size[0])):
-            for j, cols in enumerate(adaptive_windows(x.shape[-1], out_size[1])):
-                height, width = rows.stop - rows.start, cols.stop - cols.start
-                window = acc[..., rows, cols].reshape(x.shape[:-2] + (height * width,))
-                total = window.cumsum(axis=-1)[..., -1]  # (added in order, as torch's loop: np.sum adds in pairs)
-                out[..., i, j] = total / height / width
+        out = np.empty(x.shape[:-d] + tuple(out_size), acc.dtype)
+        for position, cell in _adaptive_cells(x.shape[-d:], out_size):
+            lengths = [window.stop - window.start for window in cell]
+            window = acc[(..., *cell)].reshape(x.shape[:-d] + (int(np.prod(lengths)),))
+            total = window.cumsum(axis=-1)[..., -1]  # (added in order, as torch's loop: np.sum adds in pairs)
+            for length in lengths:  # (divided by each length in turn, as torch's kernel)
+                total = total / length
+            out[(..., *position)] = total
         return out.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         _ = ctx.saved_tensors  # (reading them checks their versions)
-        _check_grad_output(grad, "adaptive_avg_pool2d_backward")
+        d = len(ctx.out_size)
+        _check_grad_output(grad, f"adaptive_avg_pool{d}d_backward")
         grad_x = np.zeros(ctx.shape, grad.dtype)  # (in the gradient's dtype, rounded at each step, as torch's kernel)
-        for i, rows in enumerate(adaptive_windows(ctx.shape[-2], ctx.out_size[0])):
-            for j, cols in enumerate(adaptive_windows(ctx.shape[-1], ctx.out_size[1])):
-                share = grad[..., i, j] / (rows.stop - rows.start) / (cols.stop - cols.start)
-                grad_x[..., rows, cols] += share[..., None, None]
+        for position, cell in _adaptive_cells(ctx.shape[-d:], ctx.out_size):
+            share = grad[(..., *position)]
+            for window in cell:
+                share = share / (window.stop - window.start)
+            grad_x[(..., *cell)] += share[(..., *[None] * d)]
         return grad_x, None
 
 
-class AdaptiveMaxPool2d(Function):
-    """`F.adaptive_max_pool2d`: the maximum of each window (`adaptive_windows`) of x (..., H, W), and its index
-    in the H * W plane (ties and NaNs as `_max_position`); the backward adds each output's gradient there."""
+class AdaptiveAvgPool2d(AdaptiveAvgPool):
+    node_name = "AdaptiveAvgPool2DBackward0"
 
-    node_name = "AdaptiveMaxPool2DBackward0"
+
+class AdaptiveAvgPool3d(AdaptiveAvgPool):
+    node_name = "AdaptiveAvgPool3DBackward0"
+
+
+class AdaptiveMaxPool(Function):
+    """`F.adaptive_max_pool2d` / `3d`: the maximum of each window (`adaptive_windows`) of the last
+    `len(out_size)` dims, and its index in that plane (ties and NaNs as `_max_position`); the backward adds each
+    output's gradient there."""
 
     @staticmethod
     def forward(ctx, x, out_size):
-        height, width = x.shape[-2:]
-        values = np.empty(x.shape[:-2] + tuple(out_size), x.dtype)
+        d = len(out_size)
+        size = x.shape[-d:]
+        values = np.empty(x.shape[:-d] + tuple(out_size), x.dtype)
         indices = np.empty(values.shape, np.int64)
-        for i, rows in enumerate(adaptive_windows(height, out_size[0])):
-            for j, cols in enumerate(adaptive_windows(width, out_size[1])):
-                size = (rows.stop - rows.start) * (cols.stop - cols.start)
-                window = x[..., rows, cols].reshape(x.shape[:-2] + (size,))  # (each window's elements in a row)
-                k = _max_position(window)
-                values[..., i, j] = np.take_along_axis(window, k[..., None], -1)[..., 0]
-                row, col = np.divmod(k, cols.stop - cols.start)
-                indices[..., i, j] = (rows.start + row) * width + cols.start + col
+        for position, cell in _adaptive_cells(size, out_size):
+            lengths = [window.stop - window.start for window in cell]
+            window = x[(..., *cell)].reshape(x.shape[:-d] + (int(np.prod(lengths)),))  # (its elements in a row)
+            k = _max_position(window)
+            values[(..., *position)] = np.take_along_axis(window, k[..., None], -1)[..., 0]
+            offsets = np.unravel_index(k, lengths)  # (where in the window, per dim)
+            index = 0
+            for window_, offset, s in zip(cell, offsets, size):
+                index = index * s + window_.start + offset
+            indices[(..., *position)] = index
         ctx.save_for_backward(x, indices)  # (reading the input checks, as torch, that it is not changed in place)
+        ctx.dims = d
         return values, indices
 
     @staticmethod
     def backward(ctx, grad):
         x, indices = ctx.saved_tensors
-        _check_grad_output(grad, "adaptive_max_pool2d_backward")
-        planes, outputs = int(np.prod(x.shape[:-2])), grad.shape[-2] * grad.shape[-1]
-        grad_x = np.zeros((planes, x.shape[-2] * x.shape[-1]), grad.dtype)
+        d = ctx.dims
+        _check_grad_output(grad, f"adaptive_max_pool{d}d_backward")
+        planes, outputs = int(np.prod(x.shape[:-d])), int(np.prod(grad.shape[-d:]))
+        grad_x = np.zeros((planes, int(np.prod(x.shape[-d:]))), grad.dtype)
         np.add.at(grad_x, (np.arange(planes)[:, None], indices.reshape(planes, outputs)), grad.reshape(planes, outputs))
         return grad_x.reshape(x.shape), None
+
+
+class AdaptiveMaxPool2d(AdaptiveMaxPool):
+    node_name = "AdaptiveMaxPool2DBackward0"
+
+
+class AdaptiveMaxPool3d(AdaptiveMaxPool):
+    node_name = "AdaptiveMaxPool3DBackward0"
