@@ -212,6 +212,10 @@ TOLERANCES: dict[str, dict] = {
     "pow": {"float32": {"rtol": 1e-4, "atol": 1e-4}},
     "__rpow__": {"float32": {"rtol": 1e-4, "atol": 1e-4}},
     "nn.functional.conv2d": {"float32": {"rtol": 1.3e-6, "atol": 1e-4}},
+    # nn.functional.conv3d: a weight's float32 gradient sums up to 1320 products (a 10 x 11 x 12 input, gradients up
+    # to ~365); torch's and NumPy's orders differ by up to 1.5e-4 absolute, torch up to 1.1e-4 and minitorch_ref up
+    # to 1.4e-4 from the float64 result
+    "nn.functional.conv3d": {"float32": {"rtol": 1.3e-6, "atol": 2e-4}},
     # a broadcast tensor2's gradient sums terms -g * t1 / t2**2 that cancel: torch's and NumPy's float32
     # summation orders differ by ~7e-5 on a sum of ~12 (each as far from the float64 sum)
     "addcdiv": {"float32": {"rtol": 1e-5, "atol": 1e-4}},

@@ -2498,12 +2498,16 @@ def _convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: lis
     if 0 in w_shape[2:]:
         if dilated:
             raise RuntimeError(f"kernel size should be greater than zero, but got {as_2d(w_shape[2:])}")
+        if k == 5:  # (torch's 3-d kernel words it so)
+            raise RuntimeError(f"kernel size should be greater than zero, but got: {' x '.join(map(str, w_shape[2:]))}"
+                               f" (TxHxW)")
         kh, kw = as_2d(w_shape[2:])
         raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {kh} kernel_width: {kw}")
     if 0 in dilation:
         raise RuntimeError(f"dilation should be greater than zero, but got {as_2d(dilation)}")
     if input._data.dtype == np.bool_:
-        raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
+        kernel_name = "compute_columns3d" if k == 5 else "slow_conv2d_cpu"
+        raise NotImplementedError(f"\"{kernel_name}\" not implemented for 'Bool'")
     if input._data.dtype != weight._data.dtype:
         raise RuntimeError(f"expected scalar type {torch_type_name(input.dtype.name)} but found "
                            f"{torch_type_name(weight.dtype.name)}")
@@ -2559,6 +2563,13 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """3-D convolution of input (N, C_in, D, H, W) with weight (C_out, C_in / groups, kD, kH, kW): out (N, C_out,
+    D_out, H_out, W_out), each size as conv2d's (videos, volumes such as medical scans)."""
+    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
 _POOL_SIZES = (_IntListArgument("kernel_size", one_int=True), _IntListArgument("stride", one_int=True, none_default=True),
                _IntListArgument("padding", one_int=True), _IntListArgument("dilation", one_int=True))  # (int[2]s)
 
@@ -2575,22 +2586,24 @@ def _check_pool_arguments(function: str, input: Any, sizes: list, flags: tuple) 
     return given
 
 
-def _pool_pair(value: Any, fn: str, what: str, default: Any = None) -> tuple:
-    """A read pooling size as (for H, for W): one int, or a tuple of one or two ints (None or (): `default`)."""
+def _pool_sizes(value: Any, dims: int, fn: str, what: str, default: Any = None) -> tuple:
+    """A read pooling size as one int per spatial dim ((H, W) or (D, H, W)): one int, or a tuple of one or `dims`
+    ints (None or (): `default`)."""
     if isinstance(value, int):
-        return (value, value)
+        return (value,) * dims
     if default is not None and not value:
         return default
-    if len(value) not in (1, 2):
+    if len(value) not in (1, dims):
         raise RuntimeError(f"{fn}: {what}")
-    return (value[0], value[-1])
+    return tuple(value) * dims if len(value) == 1 else tuple(value)
 
 
 def _pool_output_size(input: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
-                      ceil_mode: bool) -> tuple:
-    """torch's `pooling_output_shape` and `pool2d_shape_check`: the output's (H, W), after torch's checks."""
+                      ceil_mode: bool, function: str = "", check_input_size: bool = False) -> tuple:
+    """torch's `pooling_output_shape` and `pool2d_shape_check` (or `pool3d_shape_check`, which names `function`
+    and, for avg_pool3d, `check_input_size`): the output's (H, W) or (D, H, W), after torch's checks."""
     out = []
-    for size, k, s, p, d in zip(input.shape[-2:], kernel, stride, padding, dilation):
+    for size, k, s, p, d in zip(input.shape[-len(kernel):], kernel, stride, padding, dilation):
         if s == 0:
             raise RuntimeError("stride should not be zero")
         if p < 0:
@@ -2599,6 +2612,9 @@ def _pool_output_size(input: Tensor, kernel: tuple, stride: tuple, padding: tupl
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
                                f"kernel_size={k} and dilation={d}")
         out.append(_pooled_length(size, k, s, p, d, ceil_mode))
+    if len(kernel) == 3:
+        _pool3d_shape_check(input, kernel, stride, padding, dilation, out, function, check_input_size)
+        return tuple(out)
     if kernel[0] <= 0 or kernel[1] <= 0:
         raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}")
     if stride[0] <= 0 or stride[1] <= 0:
@@ -2619,6 +2635,36 @@ def _pool_output_size(input: Tensor, kernel: tuple, stride: tuple, padding: tupl
     return tuple(out)
 
 
+def _pool3d_shape_check(input: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, out: list,
+                        function: str, check_input_size: bool) -> None:
+    """torch's `pool3d_shape_check`, in its order (T, H, W: the three spatial dims)."""
+    (kt, kh, kw), (dt, dh, dw), (pt, ph, pw), (lt, lh, lw) = kernel, stride, padding, dilation
+    if min(kernel) <= 0:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kT: {kt} kH: {kh} kW: {kw}")
+    if min(stride) <= 0:
+        raise RuntimeError(f"stride should be greater than zero, but got dT: {dt} dH: {dh} dW: {dw}")
+    if min(dilation) <= 0:
+        raise RuntimeError(f"dilation should be greater than zero, but got dilationT: {lt} dilationH: {lh} "
+                           f"dilationW: {lw}")
+    shape_ = list(input.shape)
+    if input.ndim not in (4, 5):
+        raise RuntimeError(f"{function}: Expected 4D or 5D tensor for input, but got: {shape_}")
+    for i, size in enumerate(shape_):
+        if size <= 0 and not (input.ndim == 5 and i == 0):  # (only the batch may be empty)
+            raise RuntimeError(f"{function}: Expected input's non-batch dimensions to have positive length, but "
+                               f"input has a shape of {shape_} and non-batch dimension {size} has length zero!")
+    it, ih, iw = shape_[-3:]
+    if check_input_size and (it < kt or ih < kh or iw < kw):
+        raise RuntimeError(f"input image (T: {it} H: {ih} W: {iw}) smaller than kernel size (kT: {kt} kH: {kh} "
+                           f"kW: {kw})")
+    if kt // 2 < pt or kw // 2 < pw or kh // 2 < ph:
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got kT: {kt} kW: {kw} "
+                           f"kH: {kh} padT: {pt} padW: {pw} padH: {ph}")
+    if min(out) < 1:
+        raise RuntimeError(f"Given input size: ({shape_[-4]}x{it}x{ih}x{iw}). Calculated output size: "
+                           f"({shape_[-4]}x{out[0]}x{out[1]}x{out[2]}). Output size is too small")
+
+
 def _pooled_length(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
     """torch's `pooling_output_shape`: how many windows fit along a dim (ceil_mode: one more partial window, if
     it starts inside the input or its left padding)."""
@@ -2630,27 +2676,39 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """The maximum of each kernel_size window (stride: kernel_size by default) of input (N, C, H, W) or
     (C, H, W); padding counts as -inf. return_indices=True also returns where each maximum was (in H * W)."""
+    return _max_pool_nd(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def _max_pool_nd(dims: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                 ceil_mode: bool, return_indices: bool) -> Any:
+    """max_pool2d (dims=2) and max_pool3d (dims=3): torch's argument parser and size checks, then `_max_pool`."""
+    function, count = f"max_pool{dims}d", {2: "two", 3: "three"}[dims]
     sizes = [kernel_size, stride, padding, dilation]
-    _check_pool_arguments("max_pool2d", input, sizes, (("ceil_mode", ceil_mode),)).read_items("max_pool2d")
+    _check_pool_arguments(function, input, sizes, (("ceil_mode", ceil_mode),)).read_items(function)
     kernel_size, stride, padding, dilation = sizes  # (as read: ints and tuples of ints)
-    kernel = _pool_pair(kernel_size, "max_pool2d", "kernel_size must either be a single int, or a tuple of two ints")
-    stride = _pool_pair(stride, "max_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
-                        default=kernel)
-    padding = _pool_pair(padding, "max_pool2d", "padding must either be a single int, or a tuple of two ints")
-    dilation = _pool_pair(dilation, "max_pool2d", "dilation must be either a single int, or a tuple of two ints")
-    values, indices = _max_pool2d(input, kernel, stride, padding, dilation, ceil_mode)
+    kernel = _pool_sizes(kernel_size, dims, function, f"kernel_size must either be a single int, or a tuple of "
+                                                      f"{count} ints")
+    stride = _pool_sizes(stride, dims, function, f"stride must either be omitted, a single int, or a tuple of "
+                                                 f"{count} ints", default=kernel)
+    padding = _pool_sizes(padding, dims, function, f"padding must either be a single int, or a tuple of {count} ints")
+    dilation = _pool_sizes(dilation, dims, function, f"dilation must be either a single int, or a tuple of {count} "
+                                                     f"ints")
+    values, indices = _max_pool(input, kernel, stride, padding, dilation, ceil_mode)
     return (values, indices) if return_indices else values
 
 
-def _max_pool2d(input: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
-                ceil_mode: bool) -> tuple:
-    """torch's `max_pool2d_with_indices` kernel, the sizes read: its checks, then (values, indices)."""
-    if input.ndim not in (3, 4):
-        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
-    out_size = _pool_output_size(input, kernel, stride, padding, dilation, ceil_mode)
+def _max_pool(input: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, ceil_mode: bool) -> tuple:
+    """torch's `max_pool2d_with_indices` / `max_pool3d_with_indices` kernel (by `len(kernel)`), the sizes read:
+    its checks, then (values, indices)."""
+    dims = len(kernel)
+    if input.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(f"non-empty {dims + 1}D or {dims + 2}D (batch mode) tensor expected for input")
+    out_size = _pool_output_size(input, kernel, stride, padding, dilation, ceil_mode,
+                                 "max_pool3d_with_indices_out_cpu_template()")
     if input._data.dtype == np.bool_:
-        raise NotImplementedError("\"max_pool2d\" not implemented for 'Bool'")
-    return conv.MaxPool2d.apply(input, kernel, stride, padding, dilation, out_size)
+        raise NotImplementedError(f"\"max_pool{dims}d\" not implemented for 'Bool'")
+    op = conv.MaxPool2d if dims == 2 else conv.MaxPool3d
+    return op.apply(input, kernel, stride, padding, dilation, out_size)
 
 
 def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
@@ -2670,10 +2728,11 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                         f"{_type_name(divisor_override)}")
     reader.read_items("avg_pool2d")
     kernel_size, stride, padding = sizes  # (as read: ints and tuples of ints)
-    kernel = _pool_pair(kernel_size, "avg_pool2d", "kernel_size must either be a single int, or a tuple of two ints")
-    stride = _pool_pair(stride, "avg_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
+    kernel = _pool_sizes(kernel_size, 2, "avg_pool2d",
+                         "kernel_size must either be a single int, or a tuple of two ints")
+    stride = _pool_sizes(stride, 2, "avg_pool2d", "stride must either be omitted, a single int, or a tuple of two ints",
                         default=kernel)
-    padding = _pool_pair(padding, "avg_pool2d", "padding must either be a single int, or a tuple of two ints")
+    padding = _pool_sizes(padding, 2, "avg_pool2d", "padding must either be a single int, or a tuple of two ints")
     return _avg_pool2d(input, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
@@ -2690,7 +2749,49 @@ def _avg_pool2d(input: Tensor, kernel: tuple, stride: tuple, padding: tuple, cei
                                 divisor_override)
 
 
-__all__ += ["conv1d", "conv2d", "max_pool2d", "max_pool2d_with_indices", "avg_pool2d"]
+def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """The maximum of each kernel_size window (stride: kernel_size by default) of input (N, C, D, H, W) or
+    (C, D, H, W); padding counts as -inf. return_indices=True also returns where each maximum was (in D * H * W)."""
+    return _max_pool_nd(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool3d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False, return_indices: bool = False) -> tuple:
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True)
+
+
+def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """The mean of each kernel_size window (stride: kernel_size by default) of input (N, C, D, H, W) or
+    (C, D, H, W); the zero padding counts in the divisor unless count_include_pad=False (or divisor_override)."""
+    sizes = [kernel_size, stride, padding]
+    flags = (("ceil_mode", ceil_mode), ("count_include_pad", count_include_pad))
+    reader = _check_pool_arguments("avg_pool3d", input, sizes, flags)
+    if divisor_override is not None and not (_is_int(divisor_override) or isinstance(divisor_override, Tensor)):
+        raise TypeError(f"avg_pool3d(): argument 'divisor_override' (position 7) must be int, not "
+                        f"{_type_name(divisor_override)}")
+    reader.read_items("avg_pool3d")
+    kernel_size, stride, padding = sizes  # (as read: ints and tuples of ints)
+    kernel = _pool_sizes(kernel_size, 3, "avg_pool3d", "kernel_size must be a single int, or a tuple of three ints")
+    stride = _pool_sizes(stride, 3, "avg_pool3d", "stride must be omitted, a single int, or a tuple of three ints",
+                         default=kernel)
+    padding = _pool_sizes(padding, 3, "avg_pool3d", "padding must be a single int, or a tuple of three ints")
+    if input.ndim not in (4, 5):
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    out_size = _pool_output_size(input, kernel, stride, padding, (1, 1, 1), ceil_mode, "avg_pool3d()",
+                                 check_input_size=True)
+    if input._data.dtype not in (np.float32, np.float64, np.int64):  # (torch's kernel: float, double and Long)
+        raise NotImplementedError(f"\"avg_pool3d_out_frame\" not implemented for "
+                                  f"'{torch_type_name(input._data.dtype)}'")
+    return conv.AvgPool3d.apply(input, kernel, stride, padding, out_size, ceil_mode, count_include_pad,
+                                divisor_override)
+
+
+__all__ += ["conv1d", "conv2d", "conv3d", "max_pool2d", "max_pool2d_with_indices", "avg_pool2d", "max_pool3d",
+            "max_pool3d_with_indices", "avg_pool3d"]
 
 
 # ---------------------------------------------------------------- 1-d pooling: a 2-d pooling of height 1, as torch
@@ -2777,7 +2878,7 @@ def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
 
 def _max_pool1d(input: Tensor, kernel: int, stride: int, padding: int, dilation: int, ceil_mode: bool) -> tuple:
     """(values, indices) of a 2-d max pool over the input seen with a height of 1 (torch's way)."""
-    values, indices = _max_pool2d(input.unsqueeze(-2), (1, kernel), (1, stride), (0, padding), (1, dilation),
+    values, indices = _max_pool(input.unsqueeze(-2), (1, kernel), (1, stride), (0, padding), (1, dilation),
                                   ceil_mode)
     return values.squeeze(-2), indices.squeeze(-2)
 
@@ -2821,12 +2922,12 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """The mean of each of output_size (H_out, W_out) windows that tile input (N, C, H, W) or (C, H, W); None in
     output_size keeps that size. Window i along a dim of size n covers [floor(i n / out), ceil((i + 1) n / out))."""
     output_size = _read_output_size("adaptive_avg_pool2d", input, _list_with_default(output_size, input.size()))
-    return _adaptive_avg_pool2d(input, _pair_of(output_size))
+    return _adaptive_avg_pool2d(input, _sizes_of(output_size, 2))
 
 
-def _pair_of(size: Any) -> tuple:
-    """A read int[2] argument as a tuple: one int for both dims, else as given."""
-    return (size, size) if isinstance(size, int) else tuple(size)
+def _sizes_of(size: Any, dims: int) -> tuple:
+    """A read int[2] or int[3] argument as a tuple: one int for every dim, else as given."""
+    return (size,) * dims if isinstance(size, int) else tuple(size)
 
 
 def _adaptive_avg_pool2d(input: Tensor, output_size: tuple) -> Tensor:
@@ -2867,7 +2968,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
     """(values, indices) of `adaptive_max_pool2d`."""
     output_size = _read_output_size("adaptive_max_pool2d", input, _list_with_default(output_size, input.size()))
-    return _adaptive_max_pool2d(input, _pair_of(output_size))
+    return _adaptive_max_pool(2, input, _sizes_of(output_size, 2))
 
 
 def _check_nonempty_planes(input: Tensor, function: str) -> None:
@@ -2878,18 +2979,19 @@ def _check_nonempty_planes(input: Tensor, function: str) -> None:
                                f"input has sizes {list(input.shape)} with dimension {d} being empty")
 
 
-def _adaptive_max_pool2d(input: Tensor, output_size: tuple) -> tuple:
-    """torch's `adaptive_max_pool2d` kernel, output_size read: its checks, then the op."""
-    if input.ndim not in (3, 4):
-        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
-    _check_nonempty_planes(input, "adaptive_max_pool2d")
-    if len(output_size) != 2:
-        raise RuntimeError("adaptive_max_pool2d(): internal error: output_size.size() must be 2")
+def _adaptive_max_pool(dims: int, input: Tensor, output_size: tuple) -> tuple:
+    """torch's `adaptive_max_pool2d` / `adaptive_max_pool3d` kernel, output_size read: its checks, then the op."""
+    name = f"adaptive_max_pool{dims}d"
+    if input.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(f"{name}(): Expected {dims + 1}D or {dims + 2}D tensor, but got: {list(input.shape)}")
+    _check_nonempty_planes(input, name)
+    if len(output_size) != dims:
+        raise RuntimeError(f"{name}(): internal error: output_size.size() must be {dims}")
     if min(output_size) < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(output_size)}: "
-                           f"{list(input.shape[:-2]) + list(output_size)}")
-    _check_floating(input, "adaptive_max_pool2d")
-    return conv.AdaptiveMaxPool2d.apply(input, output_size)
+                           f"{list(input.shape[:-dims]) + list(output_size)}")
+    _check_floating(input, name if dims == 2 else f"{name}_cpu")
+    return (conv.AdaptiveMaxPool2d if dims == 2 else conv.AdaptiveMaxPool3d).apply(input, output_size)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
@@ -2905,12 +3007,112 @@ def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_ind
     _check_dim_range(input, 2, 3, "adaptive_max_pool1d")
     size = _one_int(_int_tuple(output_size), "adaptive_max_pool1d", "output_size")
     _check_nonempty_planes(input, "adaptive_max_pool1d")
-    values, indices = _adaptive_max_pool2d(input.unsqueeze(-2), (1, size))
+    values, indices = _adaptive_max_pool(2, input.unsqueeze(-2), (1, size))
     return values.squeeze(-2), indices.squeeze(-2)
 
 
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """The mean of each of output_size (D_out, H_out, W_out) windows that tile input (N, C, D, H, W) or (C, D, H, W)
+    (the windows of `adaptive_avg_pool2d` along each dim); None in output_size keeps that size."""
+    output_size = _read_output_size("adaptive_avg_pool3d", input, _list_with_default(output_size, input.size()))
+    output_size = _sizes_of(output_size, 3)
+    if len(output_size) != 3:
+        raise RuntimeError("adaptive_avg_pool3d: output_size must be 3")
+    if min(output_size) < 0:
+        raise RuntimeError("adaptive_avg_pool3d: elements of output_size must be greater than or equal to 0 but "
+                           f"received {{{output_size[0]}, {output_size[1]},{output_size[2]}}}")
+    if output_size == (1, 1, 1):
+        return input.mean((-1, -2, -3), keepdim=True)
+    for d in range(1, input.ndim):
+        if input.shape[d] == 0:
+            raise RuntimeError("adaptive_avg_pool3d(): Expected input to have non-zero size for non-batch "
+                               f"dimensions, but input has sizes {list(input.shape)} with dimension {d} being empty")
+    if input.ndim not in (4, 5):
+        raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got {list(input.shape)}")
+    if input.numel() and 0 not in output_size:  # (torch's kernel is not reached for an empty result)
+        _check_floating(input, "adaptive_avg_pool3d_cpu")
+    return conv.AdaptiveAvgPool3d.apply(input, output_size)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """The maximum of each of output_size (D_out, H_out, W_out) windows that tile input (N, C, D, H, W) or
+    (C, D, H, W); return_indices=True also returns where each maximum was (in D * H * W)."""
+    output = adaptive_max_pool3d_with_indices(input, output_size)
+    return output if return_indices else output[0]
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
+    """(values, indices) of `adaptive_max_pool3d`."""
+    output_size = _read_output_size("adaptive_max_pool3d", input, _list_with_default(output_size, input.size()))
+    return _adaptive_max_pool(3, input, _sizes_of(output_size, 3))
+
+
 __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices",
-            "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices"]
+            "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices", "adaptive_avg_pool3d", "adaptive_max_pool3d",
+            "adaptive_max_pool3d_with_indices"]
+
+
+# ====================================================================== bilinear
+class _TrilinearOp(Function):
+    """torch's `_trilinear` as `bilinear` calls it: out[n, o] = sum over i, j of x1[n, i] * weight[o, i, j] * x2[n, j]
+    (x1 (N, in1), x2 (N, in2), weight (out, in1, in2)). Each input's gradient is the same sum without it."""
+
+    node_name = "TrilinearBackward0"
+
+    @staticmethod
+    def forward(ctx, x1, weight, x2):
+        ctx.save_for_backward(x1, weight, x2)
+        dtype = x1.dtype
+        out = np.einsum("ni,oij,nj->no", pointwise.opmath(x1), pointwise.opmath(weight), pointwise.opmath(x2))
+        return np.ascontiguousarray(out.astype(dtype, copy=False))  # (einsum may lay its result out transposed)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x1, weight, x2 = ctx.saved_tensors
+        dtype = grad.dtype
+        x1, weight, x2, grad = (pointwise.opmath(a) for a in (x1, weight, x2, grad))
+        grads = [np.einsum("no,oij,nj->ni", grad, weight, x2) if ctx.needs_input_grad[0] else None,
+                 np.einsum("no,ni,nj->oij", grad, x1, x2) if ctx.needs_input_grad[1] else None,
+                 np.einsum("no,ni,oij->nj", grad, x1, weight) if ctx.needs_input_grad[2] else None]
+        return tuple(None if g is None else g.astype(dtype, copy=False) for g in grads)
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x1^T A x2 + b for each output feature: out[..., o] = sum over i, j of input1[..., i] weight[o, i, j]
+    input2[..., j] + bias[o] (how two inputs interact, e.g. a question and an answer). As torch: the inputs seen
+    as (N, in) matrices, torch's `_trilinear` (TrilinearBackward0), the batch shape put back, the bias added."""
+    for position, name, value in ((1, "input1", input1), (2, "input2", input2), (3, "weight", weight)):
+        _check_tensor_argument("bilinear", name, position, value, optional=False)
+    _check_tensor_argument("bilinear", "bias", 4, bias)
+    tensors = [("input1", input1), ("input2", input2), ("weight", weight)] + ([("bias", bias)] if bias is not None
+                                                                             else [])
+    if len({t._data.dtype for _, t in tensors}) > 1:
+        raise RuntimeError("All tensors must have the same dtype, got " +
+                           ", ".join(f"{name}: {cpp_type_name(t._data.dtype)}" for name, t in tensors))
+    if input1.dim() != input2.dim():
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}")
+    for i in range(input1.dim() - 1):
+        if input1.size(i) != input2.size(i):
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: got {input1.size(i)} "
+                               f"and {input2.size(i)}")
+    if input1.size(input1.dim() - 1) != weight.size(1):
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got {input1.size(input1.dim() - 1)} "
+                           f"but expected {weight.size(1)}")
+    if input2.size(input2.dim() - 1) != weight.size(2):
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got {input2.size(input2.dim() - 1)} "
+                           f"but expected {weight.size(2)}")
+    if bias is not None and bias.size(0) != weight.size(0):
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got {bias.size(0)} but expected "
+                           f"{weight.size(0)}")
+    if input1._data.dtype == np.bool_:  # (torch's _trilinear multiplies with bmm)
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+    output_size = [*input1.shape[:-1], weight.size(0)]
+    output = _TrilinearOp.apply(input1.reshape(-1, input1.size(-1)), weight,
+                                input2.reshape(-1, input2.size(-1))).reshape(output_size)
+    return output if bias is None else output + bias
+
+
+__all__ += ["bilinear"]
 
 
 # ====================================================================== attention (nn/modules/transformer.py)

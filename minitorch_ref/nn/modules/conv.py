@@ -1,4 +1,5 @@
-"""`Conv1d` and `Conv2d`: learned filters slid over a sequence or an image (the computation: ops/conv.py).
+"""`Conv1d`, `Conv2d` and `Conv3d`: learned filters slid over a sequence, an image or a volume (the
+computation: ops/conv.py).
 
 A filter of shape (in_channels / groups, *kernel_size) is one output channel; the weight stacks
 out_channels of them: (out_channels, in_channels / groups, *kernel_size). Initialised as `nn.Linear`
@@ -25,7 +26,7 @@ def _ntuple(value: Any, n: int) -> tuple:
 
 
 class _ConvNd(Module):
-    """What Conv1d and Conv2d share: the checks, the parameters, their initialisation and the repr."""
+    """What Conv1d, Conv2d and Conv3d share: the checks, the parameters, their initialisation and the repr."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: tuple, stride: tuple, padding: Any,
                  dilation: tuple, transposed: bool, output_padding: tuple, groups: int, bias: bool,
@@ -85,7 +86,7 @@ class _ConvNd(Module):
 
     def _conv_forward(self, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
         """The convolution with these parameters (torch's signature: subclasses call it with their own weight)."""
-        conv = F.conv1d if len(self.kernel_size) == 1 else F.conv2d
+        conv = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[len(self.kernel_size)]
         if self.padding_mode != "zeros":  # (F.pad in that mode, then no padding in the convolution)
             input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return conv(input, weight, bias, self.stride, 0, self.dilation, self.groups)
@@ -132,6 +133,21 @@ class Conv2d(_ConvNd):
         super().__init__(in_channels, out_channels, _ntuple(kernel_size, 2), _ntuple(stride, 2),
                          padding if isinstance(padding, str) else _ntuple(padding, 2), _ntuple(dilation, 2),
                          False, (0, 0), groups, bias, padding_mode, device, dtype)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self._conv_forward(input, self.weight, self.bias)
+
+
+class Conv3d(_ConvNd):
+    """Input (N, in_channels, D, H, W) or (in_channels, D, H, W) -> (N, out_channels, D_out, H_out, W_out):
+    filters slid over a volume (a video's frames, a scan's slices); each output size as Conv2d's."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, _ntuple(kernel_size, 3), _ntuple(stride, 3),
+                         padding if isinstance(padding, str) else _ntuple(padding, 3), _ntuple(dilation, 3),
+                         False, (0, 0, 0), groups, bias, padding_mode, device, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(input, self.weight, self.bias)

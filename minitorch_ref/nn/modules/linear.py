@@ -1,4 +1,4 @@
-"""`Linear` (y = x W^T + b) and `Identity`."""
+"""`Linear` (y = x W^T + b), `Bilinear` (y = x1^T A x2 + b) and `Identity`."""
 from __future__ import annotations
 
 import math
@@ -58,3 +58,40 @@ class Linear(Module):
 class NonDynamicallyQuantizableLinear(Linear):
     """`Linear` under another name: `MultiheadAttention.out_proj`'s class in torch (which keeps its quantization
     tools off it), so that the two print and pickle alike."""
+
+
+class Bilinear(Module):
+    """`y[..., o] = input1 @ weight[o] @ input2 + bias[o]`, weight of shape (out_features, in1_features,
+    in2_features): one bilinear form per output feature, scoring how two inputs go together.
+
+    Initialised as torch does: weight and bias ~ U(-1/sqrt(in1_features), 1/sqrt(in1_features)).
+    """
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        self.in1_features = in1_features
+        self.in2_features = in2_features
+        self.out_features = out_features
+        self.weight = Parameter(_creation.empty((out_features, in1_features, in2_features), dtype=dtype,
+                                                device=device))
+        if bias:
+            self.bias = Parameter(_creation.empty(out_features, dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.in1_features <= 0:
+            raise ValueError(f"in1_features must be > 0, but got (in1_features={self.in1_features})")
+        bound = 1 / math.sqrt(self.weight.size(1))
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

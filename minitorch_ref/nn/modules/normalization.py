@@ -153,6 +153,14 @@ class BatchNorm2d(_BatchNorm):
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of volumes (N, C, D, H, W): each channel over the batch and its D * H * W positions."""
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.dim() != 5:
+            raise ValueError(f"expected 5D input (got {input.dim()}D input)")
+
+
 class GroupNorm(Module):
     """`(x - mean) / sqrt(var + eps) * weight + bias`, the statistics of each group of num_channels / num_groups
     channels of each sample: independent of the batch (CNNs trained on small batches). weight starts at 1 and
@@ -248,3 +256,9 @@ class InstanceNorm2d(_InstanceNorm):
     """Instance normalisation of images (N, C, H, W) or (C, H, W), per channel of each sample."""
 
     no_batch_dims = 3
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of volumes (N, C, D, H, W) or (C, D, H, W), per channel of each sample."""
+
+    no_batch_dims = 4

@@ -1,6 +1,6 @@
-"""Pooling layers: the maximum or the mean of each window (no parameters; ops/conv.py). `MaxPool1d`,
-`MaxPool2d`, `AvgPool1d`, `AvgPool2d` slide a window of kernel_size; the adaptive ones cut the input into
-output_size windows (None keeps that dim's size), whatever its size."""
+"""Pooling layers: the maximum or the mean of each window (no parameters; ops/conv.py). `MaxPool1d`/`2d`/`3d`
+and `AvgPool1d`/`2d`/`3d` slide a window of kernel_size; the adaptive ones cut the input into output_size
+windows (None keeps that dim's size), whatever its size."""
 from __future__ import annotations
 
 from typing import Any
@@ -69,6 +69,15 @@ class MaxPool2d(_MaxPool):
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
+class MaxPool3d(_MaxPool):
+    """The maximum of each kernel_size window of a volume (N, C, D, H, W) or (C, D, H, W), moved by stride
+    (default: kernel_size). return_indices=True also returns where each maximum was (in D * H * W)."""
+
+    def forward(self, input: Tensor) -> Any:
+        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
 class AvgPool2d(Module):
     """The mean of each kernel_size window, moved by stride (default: kernel_size)."""
 
@@ -88,6 +97,15 @@ class AvgPool2d(Module):
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool3d(AvgPool2d):
+    """The mean of each kernel_size window of a volume (N, C, D, H, W) or (C, D, H, W), moved by stride (default:
+    kernel_size); the same attributes as AvgPool2d."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
 
 
 class _AdaptivePool(Module):
@@ -136,3 +154,19 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPool):
 
     def forward(self, input: Tensor) -> Any:
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+
+class AdaptiveAvgPool3d(_AdaptivePool):
+    """The mean of each of output_size (D_out, H_out, W_out) windows that tile a volume (N, C, D, H, W) or
+    (C, D, H, W)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.adaptive_avg_pool3d(input, self.output_size)
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPool):
+    """The maximum of each of output_size (D_out, H_out, W_out) windows that tile a volume (N, C, D, H, W) or
+    (C, D, H, W)."""
+
+    def forward(self, input: Tensor) -> Any:
+        return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
