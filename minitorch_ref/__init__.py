@@ -76,4 +76,6 @@ def __getattr__(name: str):
         return importlib.import_module(f".{name}", __name__)
     if name in {"save", "load"}:
         return getattr(importlib.import_module(".serialization", __name__), name)
+    if name in {"rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell"}:  # (the recurrent cells' one step)
+        return getattr(importlib.import_module(".nn.modules.rnn", __name__), name)
     raise AttributeError(f"module 'minitorch_ref' has no attribute '{name}'")

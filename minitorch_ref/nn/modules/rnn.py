@@ -28,7 +28,8 @@ from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
 from .module import Module
 
-__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "rnn_tanh_cell",
+           "rnn_relu_cell", "lstm_cell", "gru_cell"]
 
 
 # ====================================================================== one step of each kind
@@ -70,6 +71,49 @@ def gru_step(input_gates: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None,
     z = (h_z + x_z).sigmoid()
     n = (x_n + h_n * r).tanh()
     return (h - n) * z + n
+
+
+# ====================================================================== one step on its own: torch.lstm_cell...
+def _cell(step: Callable, input: Tensor, hidden: Any, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+          b_hh: Tensor | None) -> Any:
+    """torch's checks of a cell's sizes (input (N, H_in), each hidden state (N, H)), then `step` on the input's
+    projection x W_ih^T + b_ih."""
+    hiddens = hidden if isinstance(hidden, tuple) else (hidden,)
+    if input.size(1) != w_ih.size(1):
+        raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} expected {w_ih.size(1)}")
+    for label, h in enumerate(hiddens):
+        if input.size(0) != h.size(0):
+            raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden{label} batch size {h.size(0)}")
+        if h.size(1) != w_hh.size(1):
+            raise RuntimeError(f"hidden{label} has inconsistent hidden_size: got {h.size(1)}, expected "
+                               f"{w_hh.size(1)}")
+    return step(F.linear(input, w_ih, b_ih), hidden, w_hh, b_hh)
+
+
+def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
+                  b_hh: Tensor | None = None) -> Tensor:
+    """`torch.rnn_tanh_cell`: one step of an Elman RNN (`rnn_tanh_step`) with the weights given; RNNCell's step."""
+    return _cell(rnn_tanh_step, input, hx, w_ih, w_hh, b_ih, b_hh)
+
+
+def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
+                  b_hh: Tensor | None = None) -> Tensor:
+    """`torch.rnn_relu_cell`: one step of an Elman RNN with ReLU (`rnn_relu_step`)."""
+    return _cell(rnn_relu_step, input, hx, w_ih, w_hh, b_ih, b_hh)
+
+
+def lstm_cell(input: Tensor, hx: Any, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
+              b_hh: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    """`torch.lstm_cell`: one LSTM step (`lstm_step`), hx = (h, c); returns (h', c'). LSTMCell's step."""
+    if len(hx) != 2:
+        raise RuntimeError("lstm_cell expects two hidden states")
+    return _cell(lstm_step, input, tuple(hx), w_ih, w_hh, b_ih, b_hh)
+
+
+def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
+             b_hh: Tensor | None = None) -> Tensor:
+    """`torch.gru_cell`: one GRU step (`gru_step`); GRUCell's step."""
+    return _cell(gru_step, input, hx, w_ih, w_hh, b_ih, b_hh)
 
 
 _STEPS = {"RNN_TANH": rnn_tanh_step, "RNN_RELU": rnn_relu_step, "LSTM": lstm_step, "GRU": gru_step}
@@ -508,20 +552,9 @@ class RNNCellBase(Module):
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
-    def _step(self, step: Callable, input: Tensor, hidden: Any) -> Any:
-        """torch's checks of the sizes, then `step` on the input's projection."""
-        hiddens = hidden if isinstance(hidden, tuple) else (hidden,)
-        if input.size(1) != self.weight_ih.size(1):
-            raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} "
-                               f"expected {self.weight_ih.size(1)}")
-        for label, h in enumerate(hiddens):
-            if input.size(0) != h.size(0):
-                raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden{label} batch size "
-                                   f"{h.size(0)}")
-            if h.size(1) != self.weight_hh.size(1):
-                raise RuntimeError(f"hidden{label} has inconsistent hidden_size: got {h.size(1)}, "
-                                   f"expected {self.weight_hh.size(1)}")
-        return step(F.linear(input, self.weight_ih, self.bias_ih), hidden, self.weight_hh, self.bias_hh)
+    def _weights(self) -> tuple:
+        """(weight_ih, weight_hh, bias_ih, bias_hh): the last arguments of torch's cell functions."""
+        return self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
 
     def _batched(self, cell: str, input: Tensor, hx: Tensor | None) -> tuple[Tensor, Tensor, bool]:
         """RNNCell's and GRUCell's checks of the ranks, then (input, hidden state, whether batched): unbatched
@@ -550,7 +583,7 @@ class RNNCell(RNNCellBase):
         input, hx, batched = self._batched("RNNCell", input, hx)
         if self.nonlinearity not in ("tanh", "relu"):
             raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
-        h = self._step(rnn_tanh_step if self.nonlinearity == "tanh" else rnn_relu_step, input, hx)
+        h = (rnn_tanh_cell if self.nonlinearity == "tanh" else rnn_relu_cell)(input, hx, *self._weights())
         return h if batched else h.squeeze(0)
 
 
@@ -573,9 +606,7 @@ class LSTMCell(RNNCellBase):
             hx = (zeros, zeros)
         elif not batched:
             hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
-        if len(hx) != 2:
-            raise RuntimeError("lstm_cell expects two hidden states")
-        h, c = self._step(lstm_step, input, tuple(hx))
+        h, c = lstm_cell(input, hx, *self._weights())
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
@@ -588,5 +619,5 @@ class GRUCell(RNNCellBase):
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         input, hx, batched = self._batched("GRUCell", input, hx)
-        h = self._step(gru_step, input, hx)
+        h = gru_cell(input, hx, *self._weights())
         return h if batched else h.squeeze(0)
