@@ -236,6 +236,9 @@ POOL3D_ERRORS = {
     "max kernel str": lambda m: F(m).max_pool3d(m.ones(1, 2, 4, 4, 4), "a"),
     "max ceil_mode int": lambda m: F(m).max_pool3d(m.ones(1, 2, 4, 4, 4), 2, 2, 0, 1, 1),
     "max indices, two strides": lambda m: F(m).max_pool3d(m.ones(1, 2, 4, 4, 4), 2, (2, 2), return_indices=True),
+    "max indices, kernel str": lambda m: F(m).max_pool3d(m.ones(1, 2, 4, 4, 4), "a", return_indices=True),
+    "max indices, ceil_mode int": lambda m: F(m).max_pool3d(m.ones(1, 2, 4, 4, 4), 2, 2, 0, 1, 1, True),
+    "max 2-d indices, kernel str": lambda m: F(m).max_pool2d(m.ones(1, 2, 4, 4), "a", return_indices=True),
     "avg kernel 0": lambda m: F(m).avg_pool3d(m.ones(1, 2, 4, 4, 4), 0),
     "avg negative kernel": lambda m: F(m).avg_pool3d(m.ones(1, 2, 4, 4, 4), -1),
     "avg stride 0": lambda m: F(m).avg_pool3d(m.ones(1, 2, 4, 4, 4), 2, 0),
@@ -536,6 +539,15 @@ CELL_ERRORS = {
     "gru_cell hidden size": lambda m: m.gru_cell(m.ones(3, 4), m.ones(3, 5), m.ones(18, 4), m.ones(18, 6)),
     "rnn_tanh_cell 1-d input": lambda m: m.rnn_tanh_cell(m.ones(4), m.ones(6), m.ones(6, 4), m.ones(6, 6)),
     "rnn_relu_cell hidden size": lambda m: m.rnn_relu_cell(m.ones(3, 4), m.ones(3, 5), m.ones(6, 4), m.ones(6, 6)),
+    "lstm_cell hx a tensor": lambda m: m.lstm_cell(m.ones(3, 4), m.ones(3, 6), m.ones(24, 4), m.ones(24, 6)),
+    "lstm_cell hx None": lambda m: m.lstm_cell(m.ones(3, 4), None, m.ones(24, 4), m.ones(24, 6)),
+    "lstm_cell hx holding an int": lambda m: m.lstm_cell(m.ones(3, 4), [m.ones(3, 6), 1], m.ones(24, 4),
+                                                         m.ones(24, 6)),
+    "lstm_cell one state, weight str": lambda m: m.lstm_cell(m.ones(3, 4), (m.ones(3, 6),), "w", m.ones(24, 6)),
+    "gru_cell hx a tuple": lambda m: m.gru_cell(m.ones(3, 4), (m.ones(3, 6),), m.ones(18, 4), m.ones(18, 6)),
+    "rnn_tanh_cell input a list": lambda m: m.rnn_tanh_cell([1.0], m.ones(3, 6), m.ones(6, 4), m.ones(6, 6)),
+    "rnn_relu_cell bias str": lambda m: m.rnn_relu_cell(m.ones(3, 4), m.ones(3, 6), m.ones(6, 4), m.ones(6, 6), "b"),
+    "LSTMCell hx a tensor": lambda m: m.nn.LSTMCell(4, 6)(m.ones(3, 4), m.ones(2, 3, 6)),
 }
 
 

@@ -2683,8 +2683,9 @@ def _max_pool_nd(dims: int, input: Tensor, kernel_size: Any, stride: Any, paddin
                  ceil_mode: bool, return_indices: bool) -> Any:
     """max_pool2d (dims=2) and max_pool3d (dims=3): torch's argument parser and size checks, then `_max_pool`."""
     function, count = f"max_pool{dims}d", {2: "two", 3: "three"}[dims]
+    parsed_by = f"{function}_with_indices" if return_indices else function  # (the function torch's parser names)
     sizes = [kernel_size, stride, padding, dilation]
-    _check_pool_arguments(function, input, sizes, (("ceil_mode", ceil_mode),)).read_items(function)
+    _check_pool_arguments(parsed_by, input, sizes, (("ceil_mode", ceil_mode),)).read_items(parsed_by)
     kernel_size, stride, padding, dilation = sizes  # (as read: ints and tuples of ints)
     kernel = _pool_sizes(kernel_size, dims, function, f"kernel_size must either be a single int, or a tuple of "
                                                       f"{count} ints")

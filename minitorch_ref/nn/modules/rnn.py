@@ -74,10 +74,27 @@ def gru_step(input_gates: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None,
 
 
 # ====================================================================== one step on its own: torch.lstm_cell...
-def _cell(step: Callable, input: Tensor, hidden: Any, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+def _cell(name: str, step: Callable, input: Tensor, hidden: Any, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
           b_hh: Tensor | None) -> Any:
-    """torch's checks of a cell's sizes (input (N, H_in), each hidden state (N, H)), then `step` on the input's
-    projection x W_ih^T + b_ih."""
+    """torch's checks of the arguments of the cell function `name` (their types, in its parser's order, then the
+    sizes: input (N, H_in), each hidden state (N, H)), then `step` on the input's projection x W_ih^T + b_ih."""
+    F._check_tensor_argument(name, "input", 1, input, optional=False)
+    if step is lstm_step:  # (a tuple of tensors)
+        if not isinstance(hidden, (tuple, list)):
+            raise TypeError(f"lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not "
+                            f"{type(hidden).__name__}")
+        for i, h in enumerate(hidden):
+            if not isinstance(h, Tensor):
+                raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type(h).__name__}")
+        hidden = tuple(hidden)
+    else:
+        F._check_tensor_argument(name, "hx", 2, hidden, optional=False)
+    for position, label, value in ((3, "w_ih", w_ih), (4, "w_hh", w_hh)):
+        F._check_tensor_argument(name, label, position, value, optional=False)
+    for position, label, value in ((5, "b_ih", b_ih), (6, "b_hh", b_hh)):
+        F._check_tensor_argument(name, label, position, value)
+    if step is lstm_step and len(hidden) != 2:
+        raise RuntimeError("lstm_cell expects two hidden states")
     hiddens = hidden if isinstance(hidden, tuple) else (hidden,)
     if input.size(1) != w_ih.size(1):
         raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} expected {w_ih.size(1)}")
@@ -93,27 +110,25 @@ def _cell(step: Callable, input: Tensor, hidden: Any, w_ih: Tensor, w_hh: Tensor
 def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
                   b_hh: Tensor | None = None) -> Tensor:
     """`torch.rnn_tanh_cell`: one step of an Elman RNN (`rnn_tanh_step`) with the weights given; RNNCell's step."""
-    return _cell(rnn_tanh_step, input, hx, w_ih, w_hh, b_ih, b_hh)
+    return _cell("rnn_tanh_cell", rnn_tanh_step, input, hx, w_ih, w_hh, b_ih, b_hh)
 
 
 def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
                   b_hh: Tensor | None = None) -> Tensor:
     """`torch.rnn_relu_cell`: one step of an Elman RNN with ReLU (`rnn_relu_step`)."""
-    return _cell(rnn_relu_step, input, hx, w_ih, w_hh, b_ih, b_hh)
+    return _cell("rnn_relu_cell", rnn_relu_step, input, hx, w_ih, w_hh, b_ih, b_hh)
 
 
 def lstm_cell(input: Tensor, hx: Any, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
               b_hh: Tensor | None = None) -> tuple[Tensor, Tensor]:
     """`torch.lstm_cell`: one LSTM step (`lstm_step`), hx = (h, c); returns (h', c'). LSTMCell's step."""
-    if len(hx) != 2:
-        raise RuntimeError("lstm_cell expects two hidden states")
-    return _cell(lstm_step, input, tuple(hx), w_ih, w_hh, b_ih, b_hh)
+    return _cell("lstm_cell", lstm_step, input, hx, w_ih, w_hh, b_ih, b_hh)
 
 
 def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
              b_hh: Tensor | None = None) -> Tensor:
     """`torch.gru_cell`: one GRU step (`gru_step`); GRUCell's step."""
-    return _cell(gru_step, input, hx, w_ih, w_hh, b_ih, b_hh)
+    return _cell("gru_cell", gru_step, input, hx, w_ih, w_hh, b_ih, b_hh)
 
 
 _STEPS = {"RNN_TANH": rnn_tanh_step, "RNN_RELU": rnn_relu_step, "LSTM": lstm_step, "GRU": gru_step}
