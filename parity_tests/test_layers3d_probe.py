@@ -169,7 +169,8 @@ CONV3D_ERRORS = {
 
 @pytest.mark.parametrize("case", CONV3D)
 def test_conv3d_matches_torch(case):
-    assert_matches_torch(CONV3D[case], tolerance=HALF if "16" in case else TOLERANCE, warnings=True)
+    # (warnings not compared: torch warns about an even kernel with padding='same' once per process)
+    assert_matches_torch(CONV3D[case], tolerance=HALF if "16" in case else TOLERANCE)
 
 
 @pytest.mark.parametrize("case", CONV3D_ERRORS)
