@@ -2570,6 +2570,127 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
 
 
+def _conv_transpose(name: str, dims: int, input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
+                    padding: Any, output_padding: Any, groups: int, dilation: Any) -> Tensor:
+    """conv_transpose1d (dims=1) and conv_transpose2d (dims=2): torch's checks, in torch's order (those of
+    `_convolution` with transposed=True, then its slow kernel's), then `conv.ConvolutionTranspose`."""
+    if isinstance(padding, str):  # (torch's transposed convolutions have no 'same' or 'valid')
+        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    if input.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got "
+                           f"input of size: {list(input.shape)}")
+    if input.ndim == dims + 1:
+        return _conv_transpose(name, dims, input.unsqueeze(0), weight, bias, stride, padding, output_padding,
+                               groups, dilation).squeeze(0)
+    w_shape, k = list(weight.shape), weight.ndim
+    if k < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    stride, padding, output_padding, dilation = (_expand_conv_param(_conv_param(values, dims), name_, k - 2)
+                                                 for values, name_ in ((stride, "stride"), (padding, "padding"),
+                                                                       (output_padding, "output_padding"),
+                                                                       (dilation, "dilation")))
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    if input.ndim != k:
+        raise RuntimeError(f"Expected {k}-dimensional input for {k}-dimensional weight {w_shape}, but got "
+                           f"{input.ndim}-dimensional input of size {list(input.shape)} instead")
+    if w_shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {w_shape} instead")
+    if w_shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size [{w_shape}] instead")
+    if input.shape[1] != w_shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {w_shape}, expected input{list(input.shape)} to "
+                           f"have {w_shape[0]} channels, but got {input.shape[1]} channels instead")
+    out_channels = w_shape[1] * groups
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_channels):
+        raise RuntimeError(f"Given transposed=1, weight of size {w_shape}, expected bias to be 1-dimensional with "
+                           f"{out_channels} elements, but got bias of size {list(bias.shape)} instead")
+    out = [(s - 1) * st - 2 * p + d * (kk - 1) + op + 1
+           for s, st, p, d, kk, op in zip(input.shape[2:], stride, padding, dilation, w_shape[2:], output_padding)]
+    as_2d = (lambda values: list(values)) if k > 3 else (lambda values: [1, *values])  # (1-d: 2-d, height 1)
+    if input.shape[0] == 0:  # (torch's path for an empty batch: no kernel check, only the result's shape)
+        if any(o < 0 for o in out):
+            shape_ = [0, out_channels, *as_2d(out)]
+            bad = next(i for i, o in enumerate(shape_) if o < 0)
+            raise RuntimeError(f"invalid shape dimension {shape_[bad]} at index {bad} of shape {shape_}")
+        with no_grad():
+            empty = (input.reshape(-1)[:0] * weight.reshape(-1)[:0]).reshape(0, out_channels, *out)
+        return conv.EmptyConvolution.apply(input, weight, bias, empty._data)
+    if input.numel() == 0:
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: "
+                           f"{list(input.shape) if k > 3 else [*input.shape[:2], 1, input.shape[2]]}")
+    kernel_hw, dilation_hw = as_2d(w_shape[2:]), as_2d(dilation)
+    if 0 in w_shape[2:]:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {kernel_hw[0]} "
+                           f"kernel_width: {kernel_hw[1]}")
+    if 0 in dilation:
+        raise RuntimeError(f"dilation should be greater than zero, but got dilation_height: {dilation_hw[0]}, "
+                           f"dilation_width: {dilation_hw[1]}")
+    if any(op >= st and op >= d for op, st, d in zip(output_padding, stride, dilation)):
+        (oph, opw), (sh, sw) = as_2d(output_padding) if k > 3 else [0, *output_padding], as_2d(stride)
+        raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got "
+                           f"output_padding_height: {oph} output_padding_width: {opw} stride_height: {sh} "
+                           f"stride_width: {sw} dilation_height: {dilation_hw[0]} dilation_width: {dilation_hw[1]}")
+    if any(o < 1 for o in out):
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, as_2d(input.shape[2:])))}). "
+                           f"Calculated output size per channel: ({' x '.join(map(str, as_2d(out)))}). Output "
+                           f"size is too small")
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"slow_conv_transpose2d_out_cpu\" not implemented for 'Bool'")
+    bias = _checked_transpose_operands(input, weight, bias)
+    return conv.ConvolutionTranspose.apply(input, weight, bias, tuple(stride), tuple((p, p) for p in padding),
+                                           tuple(dilation), groups, tuple(out))
+
+
+def _checked_transpose_operands(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor | None:
+    """torch's dtype checks of a transposed convolution: float32 takes oneDNN's kernel, which wants the weight
+    and the bias of the input's type; the others want the weight's and cast the bias (where it may be cast)."""
+    for what, other in (("weight", weight), ("bias", bias)):
+        if input._data.dtype == np.float32 and other is not None and other._data.dtype != np.float32:
+            raise RuntimeError(f"Input type ({PACKAGE}.FloatTensor) and {what} type ({PACKAGE}."
+                               f"{torch_type_name(other._data.dtype)}Tensor) should be the same or input should be "
+                               f"a MKLDNN tensor and {what} is a dense tensor")
+    if input._data.dtype != weight._data.dtype:
+        raise RuntimeError(f"expected scalar type {torch_type_name(input._data.dtype)} but found "
+                           f"{torch_type_name(weight._data.dtype)}")
+    if bias is None or bias._data.dtype == input._data.dtype:
+        return bias
+    if not can_cast(bias._data.dtype, input._data.dtype):
+        raise RuntimeError(f"result type {torch_type_name(bias._data.dtype)} can't be cast to the desired output "
+                           f"type {torch_type_name(input._data.dtype)}")
+    return bias.to(input.dtype)
+
+
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """1-D transposed convolution ("deconvolution": the gradient of conv1d with respect to its input) of input
+    (N, C_in, L) with weight (C_in, C_out / groups, k): out (N, C_out, L_out),
+    L_out = (L - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1. Upsamples a sequence."""
+    return _conv_transpose("conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups,
+                           dilation)
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """2-D transposed convolution of input (N, C_in, H, W) with weight (C_in, C_out / groups, kH, kW): the
+    gradient of conv2d with respect to its input, used to upsample feature maps (decoders, GANs, U-Nets)."""
+    return _conv_transpose("conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups,
+                           dilation)
+
+
+__all__ += ["conv_transpose1d", "conv_transpose2d"]
+
+
 _POOL_SIZES = (_IntListArgument("kernel_size", one_int=True), _IntListArgument("stride", one_int=True, none_default=True),
                _IntListArgument("padding", one_int=True), _IntListArgument("dilation", one_int=True))  # (int[2]s)
 

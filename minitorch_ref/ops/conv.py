@@ -70,6 +70,74 @@ def crop_spatial(x: np.ndarray, pads: list, size: tuple) -> np.ndarray:
 
 
 # ====================================================================== convolution
+def convolve(x: np.ndarray, weight: np.ndarray, stride: tuple, pads: tuple, dilation: tuple,
+             groups: int) -> np.ndarray:
+    """out[n, o] = sum over c, k of weight[o, c, k] * x_pad[n, c, o*s + k*d] (no bias): x (N, C, *size) with
+    weight (O, C / groups, *kernel) -> (N, O, *out), computed (and returned) in float32 for float16."""
+    x, weight = opmath(x), opmath(weight)
+    d = weight.ndim - 2  # number of spatial dims
+    patches = windows(pad_spatial(x, pads), weight.shape[2:], stride, dilation)  # (N, C, *out, *kernel)
+    # Per group: contract the group's input channels and the kernel positions with the weight.
+    c_per_group, o_per_group = x.shape[1] // groups, weight.shape[0] // groups
+    contracted = [1, *range(2 + d, 2 + 2 * d)]  # (channel, *kernel) of the patches
+    outs = []
+    for g in range(groups):
+        p = patches[:, g * c_per_group:(g + 1) * c_per_group]
+        w = weight[g * o_per_group:(g + 1) * o_per_group]
+        outs.append(np.tensordot(p, w, axes=(contracted, [1, *range(2, 2 + d)])))  # (N, *out, O/G)
+    out = np.concatenate(outs, axis=-1) if groups > 1 else outs[0]
+    return np.moveaxis(out, -1, 1)  # (N, O, *out)
+
+
+def convolve_input_grad(grad: np.ndarray, weight: np.ndarray, size: tuple, stride: tuple, pads: tuple,
+                        dilation: tuple, groups: int) -> np.ndarray:
+    """d(loss)/d(x) of `convolve` for an x of spatial `size`, from grad (N, O, *out): each window's gradient
+    (grad over O times the weight) summed back into x (`col2im`), in float32 for float16. It is also the
+    transposed convolution of `grad` (its forward)."""
+    grad, weight = opmath(grad), opmath(weight)
+    d = weight.ndim - 2
+    o_per_group = weight.shape[0] // groups
+    cols = []
+    for g in range(groups):
+        gg = grad[:, g * o_per_group:(g + 1) * o_per_group]
+        w = weight[g * o_per_group:(g + 1) * o_per_group]
+        col = np.tensordot(gg, w, axes=([1], [0]))  # (N, *out, C/G, *kernel)
+        cols.append(np.moveaxis(col, 1 + d, 1))  # (N, C/G, *out, *kernel)
+    cols = np.concatenate(cols, axis=1) if groups > 1 else cols[0]
+    padded_size = tuple(s + before + after for s, (before, after) in zip(size, pads))
+    return crop_spatial(col2im(cols, padded_size, stride, dilation), pads, size)
+
+
+def convolve_weight_grad(x: np.ndarray, grad: np.ndarray, kernel: tuple, stride: tuple, pads: tuple,
+                         dilation: tuple, groups: int) -> np.ndarray:
+    """d(loss)/d(weight) of `convolve`, (O, C / groups, *kernel), in grad's dtype: each weight meets every
+    patch of x, so the patches summed, weighted by grad (over N and the output positions)."""
+    out_dtype = grad.dtype
+    x, grad = opmath(x), opmath(grad)
+    spatial = list(range(2, 2 + len(kernel)))
+    c_per_group, o_per_group = x.shape[1] // groups, grad.shape[1] // groups
+    patches = windows(pad_spatial(x, pads), kernel, stride, dilation)
+    parts = []
+    for g in range(groups):
+        gg = grad[:, g * o_per_group:(g + 1) * o_per_group]
+        p = patches[:, g * c_per_group:(g + 1) * c_per_group]
+        parts.append(np.tensordot(gg, p, axes=([0, *spatial], [0, *spatial])))  # (O/G, C/G, *kernel)
+    return (np.concatenate(parts, axis=0) if groups > 1 else parts[0]).astype(out_dtype, copy=False)
+
+
+def _finish(out: np.ndarray, bias: np.ndarray | None, dtype: np.dtype) -> np.ndarray:
+    """A convolution's result (N, O, *spatial), computed in float32 for float16: bias[o] added to channel o,
+    then rounded once to `dtype`."""
+    if bias is not None:
+        out = out + opmath(bias).reshape(-1, *[1] * (out.ndim - 2))
+    return np.ascontiguousarray(out).astype(dtype, copy=False)
+
+
+def _bias_grad(grad: np.ndarray) -> np.ndarray:
+    """d(loss)/d(bias): grad summed over the samples and the positions."""
+    return opmath(grad).sum(axis=(0, *range(2, grad.ndim))).astype(grad.dtype, copy=False)
+
+
 class Convolution(Function):
     """`F.conv1d` / `F.conv2d`: out[n, o] = bias[o] + sum over c, k of weight[o, c, k] * x_pad[n, c, o*s + k*d].
 
@@ -82,62 +150,50 @@ class Convolution(Function):
     @staticmethod
     def forward(ctx, x, weight, bias, stride, pads, dilation, groups):
         ctx.save_for_backward(x, weight)  # (as given: torch checks they are not changed in place before backward)
-        dtype = x.dtype
-        x, weight = opmath(x), opmath(weight)
         ctx.stride, ctx.pads, ctx.dilation, ctx.groups = stride, pads, dilation, groups
-        d = weight.ndim - 2  # number of spatial dims
-        kernel = weight.shape[2:]
-        patches = windows(pad_spatial(x, pads), kernel, stride, dilation)  # (N, C, *out, *kernel)
-        # Per group: contract the group's input channels and the kernel positions with the weight.
-        c_per_group, o_per_group = x.shape[1] // groups, weight.shape[0] // groups
-        contracted = [1, *range(2 + d, 2 + 2 * d)]  # (channel, *kernel) of the patches
-        outs = []
-        for g in range(groups):
-            p = patches[:, g * c_per_group:(g + 1) * c_per_group]
-            w = weight[g * o_per_group:(g + 1) * o_per_group]
-            outs.append(np.tensordot(p, w, axes=(contracted, [1, *range(2, 2 + d)])))  # (N, *out, O/G)
-        out = np.concatenate(outs, axis=-1) if groups > 1 else outs[0]
-        out = np.moveaxis(out, -1, 1)  # (N, O, *out)
-        if bias is not None:
-            out = out + bias.reshape(-1, *[1] * d)
-        return np.ascontiguousarray(out).astype(dtype, copy=False)
+        return _finish(convolve(x, weight, stride, pads, dilation, groups), bias, x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        x, weight = opmath(x), opmath(weight)
-        stride, pads, dilation, groups = ctx.stride, ctx.pads, ctx.dilation, ctx.groups
-        out_dtype = grad.dtype
-        grad = grad.astype(x.dtype, copy=False)
-        d = weight.ndim - 2
-        kernel = weight.shape[2:]
-        c_per_group, o_per_group = x.shape[1] // groups, weight.shape[0] // groups
-        spatial = list(range(2, 2 + d))
+        args = ctx.stride, ctx.pads, ctx.dilation, ctx.groups
         grad_x = grad_w = grad_b = None
         if ctx.needs_input_grad[0]:
-            # The patches' gradient: for each window, grad (over O) times the weight: (N, C, *out, *kernel).
-            cols = []
-            for g in range(groups):
-                gg = grad[:, g * o_per_group:(g + 1) * o_per_group]
-                w = weight[g * o_per_group:(g + 1) * o_per_group]
-                col = np.tensordot(gg, w, axes=([1], [0]))  # (N, *out, C/G, *kernel)
-                cols.append(np.moveaxis(col, 1 + d, 1))  # (N, C/G, *out, *kernel)
-            cols = np.concatenate(cols, axis=1) if groups > 1 else cols[0]
-            padded_size = tuple(s + before + after for s, (before, after) in zip(x.shape[2:], pads))
-            grad_x = crop_spatial(col2im(cols, padded_size, stride, dilation), pads, x.shape[2:])
-            grad_x = np.ascontiguousarray(grad_x).astype(out_dtype, copy=False)
+            grad_x = _finish(convolve_input_grad(grad, weight, x.shape[2:], *args), None, grad.dtype)
         if ctx.needs_input_grad[1]:
-            # Each weight meets every patch: the patches' sum weighted by grad (over N and the positions).
-            patches = windows(pad_spatial(x, pads), kernel, stride, dilation)
-            parts = []
-            for g in range(groups):
-                gg = grad[:, g * o_per_group:(g + 1) * o_per_group]
-                p = patches[:, g * c_per_group:(g + 1) * c_per_group]
-                parts.append(np.tensordot(gg, p, axes=([0, *spatial], [0, *spatial])))  # (O/G, C/G, *kernel)
-            grad_w = (np.concatenate(parts, axis=0) if groups > 1 else parts[0]).astype(out_dtype, copy=False)
+            grad_w = convolve_weight_grad(x, grad, weight.shape[2:], *args)
         if ctx.needs_input_grad[2]:
-            grad_b = grad.sum(axis=(0, *spatial)).astype(out_dtype, copy=False)
+            grad_b = _bias_grad(grad)
         return grad_x, grad_w, grad_b, None, None, None, None
+
+
+class ConvolutionTranspose(Function):
+    """`F.conv_transpose1d` / `F.conv_transpose2d`: the gradient of a convolution with respect to its input,
+    used as a layer. x (N, C_in, *size) is read as the gradient of a convolution's output and the weight
+    (C_in, C_out / groups, *kernel) as that convolution's; the result (N, C_out, *out_size) is the gradient of
+    its input, out_size = (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1.
+    So its backward is that convolution's forward (for x) and its weight gradient (roles swapped)."""
+
+    node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, stride, pads, dilation, groups, out_size):
+        ctx.save_for_backward(x, weight)
+        ctx.stride, ctx.pads, ctx.dilation, ctx.groups = stride, pads, dilation, groups
+        return _finish(convolve_input_grad(x, weight, out_size, stride, pads, dilation, groups), bias, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        args = ctx.stride, ctx.pads, ctx.dilation, ctx.groups
+        grad_x = grad_w = grad_b = None
+        if ctx.needs_input_grad[0]:  # (output_padding's last positions are in no window: `windows` skips them)
+            grad_x = _finish(convolve(grad, weight, *args), None, grad.dtype)
+        if ctx.needs_input_grad[1]:
+            grad_w = convolve_weight_grad(grad, x, weight.shape[2:], *args)
+        if ctx.needs_input_grad[2]:
+            grad_b = _bias_grad(grad)
+        return grad_x, grad_w, grad_b, None, None, None, None, None
 
 
 class EmptyConvolution(Function):
