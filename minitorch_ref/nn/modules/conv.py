@@ -1,5 +1,5 @@
-"""`Conv1d`, `Conv2d` and `Conv3d`: learned filters slid over a sequence, an image or a volume (the
-computation: ops/conv.py).
+"""`Conv1d`, `Conv2d`, `Conv3d` and the transposes `ConvTranspose1d`, `ConvTranspose2d`: learned filters
+slid over a sequence, an image or a volume (the computation: ops/conv.py).
 
 A filter of shape (in_channels / groups, *kernel_size) is one output channel; the weight stacks
 out_channels of them: (out_channels, in_channels / groups, *kernel_size). Initialised as `nn.Linear`
@@ -68,8 +68,9 @@ class _ConvNd(Module):
                     self._reversed_padding_repeated_twice[2 * i + 1] = total_padding - total_padding // 2
         else:
             self._reversed_padding_repeated_twice = tuple(p for p in reversed(padding) for _ in range(2))
-        self.weight = Parameter(_creation.empty((out_channels, in_channels // groups, *kernel_size), dtype=dtype,
-                                                device=device))
+        # A transposed convolution's weight is that of the convolution it is the gradient of: in and out swapped.
+        shape = (in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups)
+        self.weight = Parameter(_creation.empty((*shape, *kernel_size), dtype=dtype, device=device))
         if bias:
             self.bias = Parameter(_creation.empty(out_channels, dtype=dtype, device=device))
         else:
@@ -151,3 +152,75 @@ class Conv3d(_ConvNd):
 
     def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(input, self.weight, self.bias)
+
+
+class _ConvTransposeNd(_ConvNd):
+    """What ConvTranspose1d and ConvTranspose2d share: zero padding only, and the output_padding that
+    `output_size=` asks for (a strided transposed convolution has `stride` possible output sizes)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: tuple, stride: tuple, padding: tuple,
+                 dilation: tuple, transposed: bool, output_padding: tuple, groups: int, bias: bool,
+                 padding_mode: str, device: Any = None, dtype: Any = None) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {self.__class__.__name__}')
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, transposed,
+                         output_padding, groups, bias, padding_mode, device, dtype)
+
+    def _output_padding(self, input: Tensor, output_size: Any, stride: Any, padding: Any, kernel_size: Any,
+                        num_spatial_dims: int, dilation: Any = None) -> list:
+        """The output_padding giving `output_size` (its spatial sizes, or the whole shape), or the module's own."""
+        if output_size is None:
+            return list(_ntuple(self.output_padding, 1))
+        num_non_spatial_dims = 2 if input.dim() == num_spatial_dims + 2 else 1
+        if len(output_size) == num_non_spatial_dims + num_spatial_dims:
+            output_size = output_size[num_non_spatial_dims:]
+        if len(output_size) != num_spatial_dims:
+            raise ValueError(f"ConvTranspose{num_spatial_dims}D: for {input.dim()}D input, output_size must have "
+                             f"{num_spatial_dims} or {num_non_spatial_dims + num_spatial_dims} elements (got "
+                             f"{len(output_size)})")
+        min_sizes = [(input.size(d + num_non_spatial_dims) - 1) * stride[d] - 2 * padding[d]
+                     + (dilation[d] if dilation is not None else 1) * (kernel_size[d] - 1) + 1
+                     for d in range(num_spatial_dims)]
+        max_sizes = [size + stride[d] - 1 for d, size in enumerate(min_sizes)]
+        for size, low, high in zip(output_size, min_sizes, max_sizes):
+            if size < low or size > high:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from "
+                                 f"{min_sizes} to {max_sizes} (for an input of {input.size()[2:]})")
+        return [output_size[d] - min_sizes[d] for d in range(num_spatial_dims)]
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """Input (N, in_channels, L) or (in_channels, L) -> (N, out_channels, L_out), L_out = (L - 1) * stride
+    - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1: a learned upsampling of a sequence."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, _ntuple(kernel_size, 1), _ntuple(stride, 1),
+                         _ntuple(padding, 1), _ntuple(dilation, 1), True, _ntuple(output_padding, 1), groups, bias,
+                         padding_mode, device, dtype)
+
+    def forward(self, input: Tensor, output_size: list | None = None) -> Tensor:
+        output_padding = self._output_padding(input, output_size, self.stride, self.padding, self.kernel_size, 1,
+                                              self.dilation)
+        return F.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
+                                  self.groups, self.dilation)
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """Input (N, in_channels, H, W) or (in_channels, H, W) -> (N, out_channels, H_out, W_out): a learned
+    upsampling of feature maps (decoders, GANs). `forward(input, output_size=...)` picks among the sizes a
+    stride allows."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, _ntuple(kernel_size, 2), _ntuple(stride, 2),
+                         _ntuple(padding, 2), _ntuple(dilation, 2), True, _ntuple(output_padding, 2), groups, bias,
+                         padding_mode, device, dtype)
+
+    def forward(self, input: Tensor, output_size: list | None = None) -> Tensor:
+        output_padding = self._output_padding(input, output_size, self.stride, self.padding, self.kernel_size, 2,
+                                              self.dilation)
+        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
+                                  self.groups, self.dilation)
