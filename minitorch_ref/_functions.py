@@ -1530,3 +1530,45 @@ prod = _reduction_with_out("prod", (_DTYPE_ONLY, f"Tensor input, int dim, bool k
 mean = _reduction_with_out("mean", (f"{_DTYPE_ONLY}, Tensor out = None", f"Tensor input, tuple of ints dim, bool "
                                     f"keepdim = False, *, {PACKAGE}.dtype dtype = None, Tensor out = None"))
 __all__ += ["rsub", "heaviside", "matmul", "sum", "prod", "mean"]
+
+
+# ---------------------------------------------------------------- pixel shuffle (sub-pixel upsampling)
+from .ops import spatial  # noqa: E402
+
+
+def _rearrange_pixels(name: str, input: Any, factor: Any) -> tuple:
+    """torch's checks of pixel_shuffle and pixel_unshuffle (the factor, then the input's dims); the factor."""
+    _require_tensor(input, name, "input", 1)
+    r = _int_arg(factor, name, "upscale_factor" if name == "pixel_shuffle" else "downscale_factor", 2)
+    what = "upscale_factor" if name == "pixel_shuffle" else "downscale_factor"
+    if input.ndim < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input with {input.ndim} "
+                           f"dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"{name} expects a positive {what}, but got {r}")
+    return r
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """(*, C * r * r, H, W) -> (*, C, H * r, W * r), r = upscale_factor: each group of r * r channels becomes an
+    r x r block of pixels (the "sub-pixel convolution" upsampling of super-resolution networks)."""
+    r = _rearrange_pixels("pixel_shuffle", input, upscale_factor)
+    channels = input.shape[-3]
+    if channels % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={channels} is not divisible by {r * r}")
+    return spatial.PixelShuffle.apply(input, r)
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """The inverse of `pixel_shuffle`: (*, C, H * r, W * r) -> (*, C * r * r, H, W), each r x r block of pixels
+    into r * r channels."""
+    r = _rearrange_pixels("pixel_unshuffle", input, downscale_factor)
+    for what, dim in (("height", -2), ("width", -1)):
+        if input.shape[dim] % r:
+            raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by downscale_factor, but "
+                               f"input.size({dim})={input.shape[dim]} is not divisible by {r}")
+    return spatial.PixelUnshuffle.apply(input, r)
+
+
+__all__ += ["pixel_shuffle", "pixel_unshuffle"]

@@ -30,7 +30,7 @@ from ..autograd.inplace import bump_version
 from ..kernels import cross_entropy as cross_entropy_kernels
 from ..kernels import embedding_bag as embedding_bag_kernels
 from ..kernels import sparse_rows
-from ..ops import conv, linalg, normalization, pointwise, shape
+from ..ops import conv, linalg, normalization, pointwise, shape, spatial
 
 __all__ = [
     "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "alpha_dropout", "feature_alpha_dropout",
@@ -2689,6 +2689,255 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
 
 
 __all__ += ["conv_transpose1d", "conv_transpose2d"]
+
+
+# ---------------------------------------------------------------- rearranging and resampling images (ops/spatial.py)
+pixel_shuffle = _functions.pixel_shuffle  # (torch's F.pixel_shuffle is torch.pixel_shuffle itself)
+pixel_unshuffle = _functions.pixel_unshuffle
+
+
+def _pair_argument(function: str, name: str, position: int, value: Any) -> list:
+    """A 'tuple of ints' argument of im2col / col2im as F.unfold / F.fold pass it (`_pair`: an int twice), read
+    by torch's parser, then its check that it holds 2 ints."""
+    values = [value, value] if _is_int(value) else value
+    _check_int_list(values, function, name, position)
+    values = [_int_arg(v, function, name, position) for v in values]
+    if len(values) != 2:
+        raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(values)}")
+    return values
+
+
+_BLOCK_SIZE_CHECKS = {  # (torch's im2col / col2im size checks: the sizes, what each must be, torch's message)
+    "kernel": (lambda v: v > 0, "kernel size should be greater than zero, but got kernel_height: {} kernel_width: {}"),
+    "stride": (lambda v: v > 0, "stride should be greater than zero, but got stride_height: {} stride_width: {}"),
+    "dilation": (lambda v: v > 0, "dilation should be greater than zero, but got dilation_height: {} "
+                                  "dilation_width: {}"),
+    "padding": (lambda v: v >= 0, "padding should be non-negative, but got pad_height: {} pad_width: {}"),
+}
+
+
+def _check_block_sizes(sizes: dict) -> None:
+    """torch's checks of im2col's or col2im's sizes, `sizes` in the order that function checks them."""
+    for what, values in sizes.items():
+        ok, message = _BLOCK_SIZE_CHECKS[what]
+        if not (ok(values[0]) and ok(values[1])):
+            raise RuntimeError(message.format(*values))
+
+
+def _sliding_blocks(size: tuple, kernel: list, dilation: list, padding: list, stride: list) -> list:
+    """How many blocks fit along each of the two dims (as a convolution's output size)."""
+    return [(s + 2 * p - (d * (k - 1) + 1)) // st + 1 for s, k, d, p, st in zip(size, kernel, dilation, padding,
+                                                                                  stride)]
+
+
+def _check_block_dtype(input: Tensor, kernel: str) -> None:
+    """im2col's and col2im's kernels: floating point types and bool."""
+    if input._data.dtype.kind in "iu":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_type_name(input._data.dtype)}'")
+
+
+def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
+    """im2col: every kernel_size block of input (N, C, H, W) or (C, H, W) as a column of C * kH * kW values:
+    (N, C * kH * kW, L), L blocks in row-major order. A convolution is then `weight.view(O, -1) @ unfold(x)`."""
+    _check_tensor_argument("im2col", "input", 1, input, optional=False)
+    kernel, dilation, padding, stride = (_pair_argument("im2col", name, position, value) for name, position, value in
+                                         (("kernel_size", 2, kernel_size), ("dilation", 3, dilation),
+                                          ("padding", 4, padding), ("stride", 5, stride)))
+    _check_block_sizes({"kernel": kernel, "dilation": dilation, "padding": padding, "stride": stride})
+    valid = input.size(1) != 0 and input.size(2) != 0  # (read first, as torch: an IndexError for fewer dims)
+    if not ((input.ndim == 3 and input.shape[0] != 0 and valid) or (input.ndim == 4 and valid and input.shape[3])):
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                           f"dimensions for input, but got: {list(input.shape)}")
+    height, width = input.shape[-2:]
+    blocks = _sliding_blocks((height, width), kernel, dilation, padding, stride)
+    if blocks[0] < 1 or blocks[1] < 1:
+        raise RuntimeError(f"Given input with spatial size ({height}, {width}), kernel_size=({kernel[0]}, "
+                           f"{kernel[1]}), dilation=({dilation[0]}, {dilation[1]}), padding=({padding[0]}, "
+                           f"{padding[1]}), calculated shape of the array of sliding blocks as ({blocks[0]}, "
+                           f"{blocks[1]}), but its components must be at least one.")
+    _check_block_dtype(input, "im2col_out_cpu")
+    return spatial.Im2Col.apply(input, tuple(kernel), tuple(dilation), tuple(padding), tuple(stride))
+
+
+def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+         stride: Any = 1) -> Tensor:
+    """col2im, the reverse of `unfold`: columns (N, C * kH * kW, L) or (C * kH * kW, L) added into an image
+    (N, C, *output_size) at their blocks' places (where blocks overlap, their values add up)."""
+    _check_tensor_argument("col2im", "input", 1, input, optional=False)
+    size, kernel, dilation, padding, stride = (
+        _pair_argument("col2im", name, position, value) for name, position, value in
+        (("output_size", 2, output_size), ("kernel_size", 3, kernel_size), ("dilation", 4, dilation),
+         ("padding", 5, padding), ("stride", 6, stride)))
+    _check_block_sizes({"kernel": kernel, "stride": stride, "dilation": dilation, "padding": padding})
+    shape_ = list(input.shape)
+    if not ((input.ndim == 2 and 0 not in shape_) or (input.ndim == 3 and 0 not in shape_[1:])):
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+                           f"dimensions for input, but got: {shape_}")
+    planes, length = shape_[-2:]
+    if planes % (kernel[0] * kernel[1]):
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
+                           f"got input.size(1)={planes} and kernel_size=({kernel[0]}, {kernel[1]}).")
+    blocks = _sliding_blocks(size, kernel, dilation, padding, stride)
+    given = (f"Given output_size=({size[0]}, {size[1]}), kernel_size=({kernel[0]}, {kernel[1]}), dilation=("
+             f"{dilation[0]}, {dilation[1]}), padding=({padding[0]}, {padding[1]}), ")
+    if length != blocks[0] * blocks[1]:
+        raise RuntimeError(f"{given}stride=({stride[0]}, {stride[1]}), expected size of input's dimension 2 to match "
+                           f"the calculated number of sliding blocks {blocks[0]} * {blocks[1]} = "
+                           f"{blocks[0] * blocks[1]}, but got input.size(2)={length}.")
+    if blocks[0] < 1 or blocks[1] < 1:
+        raise RuntimeError(f"{given}calculated shape of the array of sliding blocks as ({blocks[0]}, {blocks[1]}), "
+                           f"which is too small (non-positive)")
+    if size[0] < 1 or size[1] < 1:
+        raise RuntimeError(f"Expected output spatial size to be positive, but got: output_size=({size[0]}, "
+                           f"{size[1]}).")
+    _check_block_dtype(input, "col2im_out_cpu")
+    return spatial.Col2Im.apply(input, tuple(size), tuple(kernel), tuple(dilation), tuple(padding), tuple(stride))
+
+
+_INTERPOLATE_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
+_LINEAR_MODES = {"linear": 3, "bilinear": 4, "trilinear": 5}  # (each mode's number of input dims)
+
+
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """Resizes input (N, C, *spatial) to `size`, or by `scale_factor`, along its 1 to 3 spatial dims.
+
+    'nearest' and 'nearest-exact' copy the nearest input pixel ('nearest' as OpenCV's old rule: floor(o * in /
+    out); 'nearest-exact' rounds the pixel centres); 'linear' (3-D input), 'bilinear' (4-D) and 'trilinear' (5-D)
+    weight the two neighbours along each dim, `align_corners=True` lining up the corner pixels' centres; 'area'
+    is an adaptive average pooling. torch's argument logic, step for step (its Python function)."""
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
+                             "bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    dim = input.dim() - 2  # the number of spatial dims
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        scale_factors = None
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input "
+                                 f"with spatial dimensions of {list(input.shape[2:])} and output size of {size}. "
+                                 f"Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                                 f"(o1, o2, ...,oK) format.")
+            if not all(_is_int(v) or (isinstance(v, Tensor) and v._data.dtype.kind in "iu" and v.ndim == 0)
+                       for v in size):
+                raise TypeError(f"expected size to be one of int or Tuple[int] or Tuple[int, int] or Tuple[int, int, "
+                                f"int], but got size with types {[type(v) for v in size]}")
+            output_size = [int(v) for v in size]
+        else:
+            output_size = [size] * dim
+    elif scale_factor is not None:
+        output_size = None
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got "
+                                 f"input with spatial dimensions of {list(input.shape[2:])} and scale_factor of shape "
+                                 f"{scale_factor}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                                 f"scale_factor in (s1, s2, ...,sK) format.")
+            scale_factors = [float(v) for v in scale_factor]
+        else:
+            scale_factors = [float(scale_factor)] * dim
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if mode == "area" and output_size is None:
+        recompute_scale_factor = True
+    if recompute_scale_factor:  # (the sizes from the factors, then the kernel computes its scales from the sizes)
+        output_size = [int(input.size(i + 2) * scale_factors[i]) for i in range(dim)]
+        scale_factors = None
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
+                         "tensor as input")
+    if mode in ("nearest", "nearest-exact") and input.ndim in (3, 4, 5):
+        return _upsample(input, output_size, scale_factors, mode, None)
+    if mode == "area" and input.ndim in (3, 4):
+        pool = adaptive_avg_pool1d if input.ndim == 3 else adaptive_avg_pool2d
+        return pool(input, output_size)
+    if mode in _LINEAR_MODES and input.ndim == _LINEAR_MODES[mode]:
+        if antialias:
+            raise NotImplementedError("interpolate(antialias=True) is not implemented in minitorch_ref")
+        return _upsample(input, output_size, scale_factors, mode, align_corners)
+    if mode in ("bicubic", "lanczos") and input.ndim == 4 or mode == "area" and input.ndim == 5:
+        raise NotImplementedError(f"interpolate(mode='{mode}') of a {input.ndim}-D input is not implemented in "
+                                  f"minitorch_ref")
+    if mode in _LINEAR_MODES and input.ndim in (3, 4, 5):  # (a linear mode given another number of dims)
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_LINEAR_MODES[mode]}D input")
+    raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for the "
+                              f"modes: {_INTERPOLATE_MODES} (got {mode})")
+
+
+_UPSAMPLE_NODES = {"nearest": "UpsampleNearest{}DBackward0", "nearest-exact": "UpsampleNearestExact{}DBackward0",
+                   "linear": "UpsampleLinear1DBackward0", "bilinear": "UpsampleBilinear2DBackward0",
+                   "trilinear": "UpsampleTrilinear3DBackward0"}
+
+
+def _upsample(input: Tensor, output_size: list | None, scale_factors: list | None, mode: str,
+              align_corners: bool | None) -> Tensor:
+    """torch's upsample kernels (`upsample_nearest2d`, `upsample_bilinear2d`...): the output size, their checks,
+    then `spatial.Interpolate` with each spatial dim's taps."""
+    dims = input.ndim - 2
+    in_sizes = list(input.shape[2:])
+    if output_size is None:  # (C++: int64(input size * factor), in double)
+        output_size = []
+        for s, f in zip(in_sizes, scale_factors):
+            if not math.isfinite(s * f):
+                raise RuntimeError("value cannot be converted to type int64_t without overflow")
+            output_size.append(int(s * f))
+    names = ("W",) if dims == 1 else ("H", "W") if dims == 2 else ("D", "H", "W")
+    if min(in_sizes) <= 0 or min(output_size) <= 0:
+        given = ", ".join(f"{n}: {s}" for n, s in zip(names, in_sizes))
+        wanted = ", ".join(f"{n}: {s}" for n, s in zip(names, output_size))
+        joint = " and output" if dims == 1 else " output"
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({given}){joint} "
+                           f"({wanted})")
+    if input.numel() == 0 and input.shape[0] != 0:
+        raise RuntimeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes "
+                           f"{list(input.shape)}")
+    dtype = input._data.dtype
+    nearest = mode.startswith("nearest")
+    if not (dtype.kind == "f" or (dtype == np.uint8 and (nearest or mode == "bilinear"))):
+        kernel = ("upsample_nearest2d_channels_last" if nearest else "upsample_bilinear2d_channels_last"
+                  ) if dims == 2 else f"compute_indices_weights_{'nearest' if nearest else 'linear'}"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_type_name(dtype)}'")
+    scales = scale_factors or [None] * dims
+    if nearest:
+        taps = tuple((spatial.nearest_taps(s, o, f, mode == "nearest-exact"),)
+                     for s, o, f in zip(in_sizes, output_size, scales))
+    else:
+        taps = tuple(spatial.linear_taps(s, o, align_corners, f, dtype)
+                     for s, o, f in zip(in_sizes, output_size, scales))
+    return spatial.Interpolate.apply(input, taps, _UPSAMPLE_NODES[mode].format(dims))
+
+
+def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
+    """Deprecated spelling of `interpolate` (torch warns so)."""
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    """Deprecated: `interpolate(mode='nearest')` (torch warns so)."""
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    """Deprecated: `interpolate(mode='bilinear', align_corners=True)` (torch warns so)."""
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+__all__ += ["pixel_shuffle", "pixel_unshuffle", "unfold", "fold", "interpolate", "upsample", "upsample_nearest",
+            "upsample_bilinear"]
 
 
 _POOL_SIZES = (_IntListArgument("kernel_size", one_int=True), _IntListArgument("stride", one_int=True, none_default=True),
