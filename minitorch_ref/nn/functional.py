@@ -2699,7 +2699,7 @@ pixel_unshuffle = _functions.pixel_unshuffle
 def _pair_argument(function: str, name: str, position: int, value: Any) -> list:
     """A 'tuple of ints' argument of im2col / col2im as F.unfold / F.fold pass it (`_pair`: an int twice), read
     by torch's parser, then its check that it holds 2 ints."""
-    values = [value, value] if _is_int(value) else value
+    values = value if isinstance(value, (tuple, list)) else [value, value]
     _check_int_list(values, function, name, position)
     values = [_int_arg(v, function, name, position) for v in values]
     if len(values) != 2:

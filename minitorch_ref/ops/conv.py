@@ -185,12 +185,17 @@ class ConvolutionTranspose(Function):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        args = ctx.stride, ctx.pads, ctx.dilation, ctx.groups
+        # The convolution of the padded gradient, cut to the span its x's windows cover: past it (output_padding)
+        # are output positions that only the bias reached.
+        spans = [(s - 1) * st + d * (k - 1) + 1 for s, st, d, k in zip(x.shape[2:], ctx.stride, ctx.dilation,
+                                                                      weight.shape[2:])]
+        windowed = pad_spatial(grad, ctx.pads)[(..., *[slice(0, n) for n in spans])]
+        args = ctx.stride, ((0, 0),) * len(spans), ctx.dilation, ctx.groups
         grad_x = grad_w = grad_b = None
-        if ctx.needs_input_grad[0]:  # (output_padding's last positions are in no window: `windows` skips them)
-            grad_x = _finish(convolve(grad, weight, *args), None, grad.dtype)
+        if ctx.needs_input_grad[0]:
+            grad_x = _finish(convolve(windowed, weight, *args), None, grad.dtype)
         if ctx.needs_input_grad[1]:
-            grad_w = convolve_weight_grad(grad, x, weight.shape[2:], *args)
+            grad_w = convolve_weight_grad(windowed, x, weight.shape[2:], *args)
         if ctx.needs_input_grad[2]:
             grad_b = _bias_grad(grad)
         return grad_x, grad_w, grad_b, None, None, None, None, None

@@ -31,7 +31,10 @@ def shuffle_pixels(x: np.ndarray, r: int) -> np.ndarray:
 
 
 def unshuffle_pixels(x: np.ndarray, r: int) -> np.ndarray:
-    """The inverse of `shuffle_pixels`: (*, C, H * r, W * r) -> (*, C * r * r, H, W)."""
+    """The inverse of `shuffle_pixels`: (*, C, H * r, W * r) -> (*, C * r * r, H, W). (An empty x comes back as it
+    is, shape included, as torch's kernel returns it.)"""
+    if x.size == 0:
+        return x.copy()
     *batch, c, hr, wr = x.shape
     blocks = x.reshape(*batch, c, hr // r, r, wr // r, r)
     k = len(batch)
@@ -62,6 +65,10 @@ class PixelUnshuffle(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        if grad.shape[-3] % (ctx.r * ctx.r):  # (an empty input's gradient, kept in its shape by the forward)
+            raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square "
+                               f"of upscale_factor, but input.size(-3)={grad.shape[-3]} is not divisible by "
+                               f"{ctx.r * ctx.r}")
         return shuffle_pixels(grad, ctx.r), None
 
 
