@@ -6,7 +6,7 @@ What this proves (torch 2.13 is the reference, compared at test time):
   weight and bias (stride, padding, output_padding, groups, dilation, unbatched and empty-batch inputs, float64,
   float16, int64), one ConvolutionBackward0 node, torch's checks and messages in torch's order, and the
   modules' weight shape, seeded initialisation, repr, state_dict and `output_size=` (with its errors);
-- `F.interpolate` in modes 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear' and 'area' picks
+- `F.interpolate` in modes 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic' and 'area' picks
   torch's source pixels and weights (torch's float32 index arithmetic: scale factors given or recomputed,
   `align_corners`, shrinking and growing, uint8 nearest), with torch's nodes (UpsampleNearest2DBackward0,
   UpsampleBilinear2DBackward0...), gradients, Python-side errors and kernel errors; `nn.Upsample`,
@@ -269,6 +269,11 @@ INTERPOLATE = {
     "trilinear": graded(interp(size=(3, 5, 2), mode="trilinear"), (1, 2, 2, 3, 4)),
     "trilinear align_corners": graded(interp(scale_factor=2, mode="trilinear", align_corners=True),
                                       (1, 2, 2, 3, 2)),
+    "bicubic": graded(interp(size=(7, 4), mode="bicubic"), (2, 3, 4, 5)),
+    "bicubic x2": graded(interp(scale_factor=2, mode="bicubic"), (1, 2, 3, 4)),
+    "bicubic shrink, scale": graded(interp(scale_factor=(0.6, 1.7), mode="bicubic"), (1, 2, 6, 4)),
+    "bicubic align_corners": graded(interp(size=(5, 9), mode="bicubic", align_corners=True), (1, 2, 3, 4)),
+    "bicubic float64": graded(interp(size=(5, 6), mode="bicubic"), (1, 2, 3, 4), dtype="float64"),
     "area 1d": graded(interp(size=3, mode="area"), (2, 3, 7)),
     "area 2d by scale": graded(interp(scale_factor=0.5, mode="area"), (2, 3, 6, 4)),
     "uint8 nearest": lambda m: F(m).interpolate(m.arange(24, dtype=m.uint8).reshape(1, 2, 3, 4), size=(5, 7)),
@@ -313,6 +318,9 @@ INTERPOLATE_ERRORS = {
                                                         mode="nearest-exact"),
     "int32 bilinear": lambda m: F(m).interpolate(m.ones(1, 1, 3, 3, dtype=m.int32), size=2, mode="bilinear"),
     "uint8 linear": lambda m: F(m).interpolate(m.ones(1, 1, 3, dtype=m.uint8), size=2, mode="linear"),
+    "int64 bicubic": lambda m: F(m).interpolate(m.ones(1, 1, 3, 3, dtype=m.int64), size=2, mode="bicubic"),
+    "bicubic of a 3-d input": lambda m: F(m).interpolate(m.ones(1, 1, 3), size=3, mode="bicubic"),
+    "antialias with a 3-d input": lambda m: F(m).interpolate(m.ones(1, 1, 3), size=2, mode="linear", antialias=True),
 }
 
 

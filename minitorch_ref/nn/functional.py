@@ -2805,8 +2805,8 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
 
     'nearest' and 'nearest-exact' copy the nearest input pixel ('nearest' as OpenCV's old rule: floor(o * in /
     out); 'nearest-exact' rounds the pixel centres); 'linear' (3-D input), 'bilinear' (4-D) and 'trilinear' (5-D)
-    weight the two neighbours along each dim, `align_corners=True` lining up the corner pixels' centres; 'area'
-    is an adaptive average pooling. torch's argument logic, step for step (its Python function)."""
+    weight the two neighbours along each dim, 'bicubic' (4-D) four, `align_corners=True` lining up the corner
+    pixels' centres; 'area' is an adaptive average pooling. torch's argument logic, step for step (its Python function)."""
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
@@ -2863,7 +2863,11 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
         if antialias:
             raise NotImplementedError("interpolate(antialias=True) is not implemented in minitorch_ref")
         return _upsample(input, output_size, scale_factors, mode, align_corners)
-    if mode in ("bicubic", "lanczos") and input.ndim == 4 or mode == "area" and input.ndim == 5:
+    if mode == "bicubic" and input.ndim == 4:
+        if antialias:
+            raise NotImplementedError("interpolate(antialias=True) is not implemented in minitorch_ref")
+        return _upsample(input, output_size, scale_factors, mode, align_corners)
+    if mode == "lanczos" and input.ndim == 4 or mode == "area" and input.ndim == 5:
         raise NotImplementedError(f"interpolate(mode='{mode}') of a {input.ndim}-D input is not implemented in "
                                   f"minitorch_ref")
     if mode in _LINEAR_MODES and input.ndim in (3, 4, 5):  # (a linear mode given another number of dims)
@@ -2874,7 +2878,7 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
 
 _UPSAMPLE_NODES = {"nearest": "UpsampleNearest{}DBackward0", "nearest-exact": "UpsampleNearestExact{}DBackward0",
                    "linear": "UpsampleLinear1DBackward0", "bilinear": "UpsampleBilinear2DBackward0",
-                   "trilinear": "UpsampleTrilinear3DBackward0"}
+                   "trilinear": "UpsampleTrilinear3DBackward0", "bicubic": "UpsampleBicubic2DBackward0"}
 
 
 def _upsample(input: Tensor, output_size: list | None, scale_factors: list | None, mode: str,
@@ -2901,17 +2905,18 @@ def _upsample(input: Tensor, output_size: list | None, scale_factors: list | Non
                            f"{list(input.shape)}")
     dtype = input._data.dtype
     nearest = mode.startswith("nearest")
-    if not (dtype.kind == "f" or (dtype == np.uint8 and (nearest or mode == "bilinear"))):
+    if not (dtype.kind == "f" or (dtype == np.uint8 and mode in ("nearest", "nearest-exact", "bilinear", "bicubic"))):
         kernel = ("upsample_nearest2d_channels_last" if nearest else "upsample_bilinear2d_channels_last"
                   ) if dims == 2 else f"compute_indices_weights_{'nearest' if nearest else 'linear'}"
+        kernel = "compute_indices_weights_cubic" if mode == "bicubic" else kernel
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_type_name(dtype)}'")
     scales = scale_factors or [None] * dims
     if nearest:
-        taps = tuple((spatial.nearest_taps(s, o, f, mode == "nearest-exact"),)
+        taps = tuple(spatial.nearest_taps(s, o, f, mode == "nearest-exact")
                      for s, o, f in zip(in_sizes, output_size, scales))
     else:
-        taps = tuple(spatial.linear_taps(s, o, align_corners, f, dtype)
-                     for s, o, f in zip(in_sizes, output_size, scales))
+        rule = spatial.cubic_taps if mode == "bicubic" else spatial.linear_taps
+        taps = tuple(rule(s, o, align_corners, f, dtype) for s, o, f in zip(in_sizes, output_size, scales))
     return spatial.Interpolate.apply(input, taps, _UPSAMPLE_NODES[mode].format(dims))
 
 

@@ -6,8 +6,9 @@
   as a column; `F.fold` sums columns back into an image (`col2im`, overlapping blocks add up). Each is the
   other's backward.
 - `F.interpolate` resamples each spatial dim on its own (separably). Each output position reads one input
-  position (nearest) or two, weighted (linear); `taps` below lists them per dim, computed as torch's kernels
-  compute them (same float precision), and the backward adds the gradient back at the same positions.
+  position (nearest) or two, weighted (linear), or four (bicubic); `taps` below lists them per dim, computed as torch's kernels
+  compute them (same float precision), and the backward adds the gradient back at the same positions;
+  'bicubic' reads four positions per dim.
 
 The argument checks and torch's messages are in nn/functional.py; the rules here assume valid arguments.
 """
@@ -138,66 +139,94 @@ def _scale(in_size: int, out_size: int, scale: float | None, dtype: type) -> np.
 
 def nearest_taps(in_size: int, out_size: int, scale: float | None, exact: bool) -> np.ndarray:
     """The input index each output index reads, as torch's `nearest_idx` ('nearest': floor(dst * scale), with
-    its shortcuts for out = in and out = 2 in) or `nearest_exact_idx` (floor((dst + 0.5) * scale)), in float32."""
+    its shortcuts for out = in and out = 2 in) or `nearest_exact_idx` (floor((dst + 0.5) * scale)), in float32.
+    As taps: ([indices], None), one tap without a weight."""
     dst = np.arange(out_size)
     if not exact and out_size == in_size:
-        return dst
+        return [dst], None
     if not exact and out_size == 2 * in_size:
-        return dst >> 1
+        return [dst >> 1], None
     s = _scale(in_size, out_size, scale, np.float32)
     if exact:  # ((dst + 0.5) is a double in torch's C++, the product too; floorf rounds it to a float first)
         src = ((dst + 0.5) * np.float64(s)).astype(np.float32)
     else:
         src = dst.astype(np.float32) * s
-    return np.minimum(np.floor(src).astype(np.int64), in_size - 1)
+    return [np.minimum(np.floor(src).astype(np.int64), in_size - 1)], None
 
 
 def linear_taps(in_size: int, out_size: int, align_corners: bool, scale: float | None,
                 dtype: np.dtype) -> tuple:
-    """(i0, i1, w0, w1): output index o is w0[o] * x[i0[o]] + w1[o] * x[i1[o]], as torch's
+    """([i0, i1], [w0, w1]): output index o is w0[o] * x[i0[o]] + w1[o] * x[i1[o]], as torch's
     `compute_source_index_and_lambda` (in float32 for float16 and float32 inputs, in float64 for float64)."""
     acc = np.float64 if dtype == np.float64 else np.float32
     dst = np.arange(out_size)
     if out_size == in_size:
-        return dst, dst, np.ones(out_size, acc), np.zeros(out_size, acc)
+        return [dst, dst], [np.ones(out_size, acc), np.zeros(out_size, acc)]
+    i0, w1 = _source_index_and_lambda(in_size, out_size, align_corners, scale, acc, cubic=False)
+    i1 = i0 + (i0 < in_size - 1)
+    return [i0, i1], [(acc(1) - w1).astype(acc), w1]
+
+
+def cubic_taps(in_size: int, out_size: int, align_corners: bool, scale: float | None, dtype: np.dtype) -> tuple:
+    """([i-1, i, i+1, i+2], their 4 weights) of torch's bicubic kernel (Keys' cubic convolution, A = -0.75),
+    the indices clamped to the input (its border pixels repeat)."""
+    acc = np.float64 if dtype == np.float64 else np.float32
+    i, t = _source_index_and_lambda(in_size, out_size, align_corners, scale, acc, cubic=True)
+    a = acc(-0.75)
+
+    def near(x):  # (|x| <= 1)
+        return ((a + 2) * x - (a + 3)) * x * x + acc(1)
+
+    def far(x):  # (1 < |x| < 2)
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    weights = [far(t + acc(1)), near(t), near(acc(1) - t), far(acc(1) - t + acc(1))]
+    return [np.clip(i - 1 + j, 0, in_size - 1) for j in range(4)], [w.astype(acc) for w in weights]
+
+
+def _source_index_and_lambda(in_size: int, out_size: int, align_corners: bool, scale: float | None, acc: type,
+                             cubic: bool) -> tuple:
+    """(i, t): output index o sits at input position i[o] + t[o] (t in [0, 1]), as torch's
+    `area_pixel_compute_source_index` and `guard_index_and_lambda` (for linear modes a position below 0 is 0)."""
+    dst = np.arange(out_size).astype(acc)
     if align_corners:
         ratio = acc(in_size - 1) / acc(out_size - 1) if out_size > 1 else acc(0)
-        src = ratio * dst.astype(acc)
+        src = ratio * dst
     else:
         ratio = _scale(in_size, out_size, scale, acc)
-        src = np.maximum(ratio * (dst.astype(acc) + acc(0.5)) - acc(0.5), acc(0))
-    i0 = np.minimum(np.floor(src).astype(np.int64), in_size - 1)
-    w1 = np.clip(src - i0.astype(acc), acc(0), acc(1)).astype(acc)
-    i1 = i0 + (i0 < in_size - 1)
-    return i0, i1, (acc(1) - w1).astype(acc), w1
+        src = ratio * (dst + acc(0.5)) - acc(0.5)
+        src = src if cubic else np.maximum(src, acc(0))
+    i = np.minimum(np.floor(src).astype(np.int64), in_size - 1)
+    return i, np.clip(src - i.astype(acc), acc(0), acc(1)).astype(acc)
 
 
 def _along(x: np.ndarray, axis: int, taps: tuple) -> np.ndarray:
-    """One spatial dim resampled: x's `axis` read at each tap's indices, weighted and added (nearest: one tap)."""
-    if len(taps) == 1:
-        return np.take(x, taps[0], axis=axis)
-    i0, i1, w0, w1 = taps
+    """One spatial dim resampled: x's `axis` read at each tap's indices, weighted and added in order
+    (nearest: one tap, no weight)."""
+    indices, weights = taps
+    if weights is None:
+        return np.take(x, indices[0], axis=axis)
     shape = [1] * x.ndim
     shape[axis] = -1
-    return np.take(x, i0, axis=axis) * w0.reshape(shape) + np.take(x, i1, axis=axis) * w1.reshape(shape)
+    out = np.take(x, indices[0], axis=axis) * weights[0].reshape(shape)
+    for index, weight in zip(indices[1:], weights[1:]):
+        out += np.take(x, index, axis=axis) * weight.reshape(shape)
+    return out
 
 
 def _along_backward(grad: np.ndarray, axis: int, size: int, taps: tuple) -> np.ndarray:
     """`_along`'s backward: each output's gradient added (weighted) back at the indices it read."""
+    indices, weights = taps
     moved = np.moveaxis(grad, axis, 0)
     out = np.zeros((size,) + moved.shape[1:], grad.dtype)
-    if len(taps) == 1:
-        np.add.at(out, taps[0], moved)
-    else:
-        i0, i1, w0, w1 = taps
-        shape = (-1,) + (1,) * (moved.ndim - 1)
-        np.add.at(out, i0, moved * w0.reshape(shape))
-        np.add.at(out, i1, moved * w1.reshape(shape))
+    shape = (-1,) + (1,) * (moved.ndim - 1)
+    for k, index in enumerate(indices):
+        np.add.at(out, index, moved if weights is None else moved * weights[k].reshape(shape))
     return np.moveaxis(out, 0, axis)
 
 
 class Interpolate(Function):
-    """`F.interpolate` ('nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear'): x (N, C, *size)
+    """`F.interpolate` ('nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic'): x (N, C, *size)
     resampled dim by dim, the last dim first (as torch's kernel nests its loops: for bilinear,
     h0 * (w0 * x00 + w1 * x01) + h1 * (w0 * x10 + w1 * x11)). `taps` holds one entry per spatial dim;
     `node_name` is torch's node for the mode and the number of dims (UpsampleBilinear2DBackward0...)."""
@@ -205,9 +234,11 @@ class Interpolate(Function):
     @staticmethod
     def forward(ctx, x, taps, node_name):
         ctx.node_name, ctx.taps, ctx.shape = node_name, taps, x.shape
-        out = opmath(x) if len(taps[0]) > 1 else x  # (linear: computed in float32 for float16)
+        out = x if taps[0][1] is None else opmath(x)  # (weighted modes: computed in float32 for float16)
         for axis in range(x.ndim - 1, 1, -1):
             out = _along(out, axis, taps[axis - 2])
+        if x.dtype == np.uint8 and taps[0][1] is not None:  # (weighted uint8 pixels: rounded to the nearest)
+            out = np.clip(np.floor(out + 0.5), 0, 255)
         return np.ascontiguousarray(out).astype(x.dtype, copy=False)
 
     @staticmethod
