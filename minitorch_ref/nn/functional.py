@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -22,8 +23,8 @@ from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, can_cast, cpp_type_name, promote_types, torch_type_name
 from .._sparse import RowSparseGrad
 from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_int_list, _check_output_shape,
-                       _checked_scalar, _dim, _fold, _GivenIntLists, _int_arg, _int_list, _IntListArgument, _is_int,
-                       _result_dtype, _tensor_string, _type_name, typename)
+                       _checked_scalar, _dim, _fold, _GivenIntLists, _int_arg, _int_list, _IntListArgument, _invalid_arguments,
+                       _is_int, _result_dtype, _tensor_string, _type_name, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..autograd.inplace import bump_version
@@ -2574,8 +2575,13 @@ def _conv_transpose(name: str, dims: int, input: Tensor, weight: Tensor, bias: T
                     padding: Any, output_padding: Any, groups: int, dilation: Any) -> Tensor:
     """conv_transpose1d (dims=1) and conv_transpose2d (dims=2): torch's checks, in torch's order (those of
     `_convolution` with transposed=True, then its slow kernel's), then `conv.ConvolutionTranspose`."""
-    if isinstance(padding, str):  # (torch's transposed convolutions have no 'same' or 'valid')
-        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    for position, (argument, value) in enumerate((("input", input), ("weight", weight), ("bias", bias)), start=1):
+        _check_tensor_argument(name, argument, position, value, optional=argument == "bias")
+    stride, padding, output_padding = (_int_list_argument(name, argument, position, value, dims) for position,
+                                       (argument, value) in enumerate((("stride", stride), ("padding", padding),
+                                                                       ("output_padding", output_padding)), start=4))
+    groups = _int_arg(groups, name, "groups", 7)  # (no 'same' or 'valid' padding: a str is not a tuple of ints)
+    dilation = _int_list_argument(name, "dilation", 8, dilation, dims)
     if input.ndim not in (dims + 1, dims + 2):
         raise RuntimeError(f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got "
                            f"input of size: {list(input.shape)}")
@@ -2587,10 +2593,10 @@ def _conv_transpose(name: str, dims: int, input: Tensor, weight: Tensor, bias: T
         raise RuntimeError("weight should have at least three dimensions")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
-    stride, padding, output_padding, dilation = (_expand_conv_param(_conv_param(values, dims), name_, k - 2)
-                                                 for values, name_ in ((stride, "stride"), (padding, "padding"),
-                                                                       (output_padding, "output_padding"),
-                                                                       (dilation, "dilation")))
+    stride, padding, output_padding, dilation = (_expand_conv_param(values, argument, k - 2)
+                                                 for values, argument in ((stride, "stride"), (padding, "padding"),
+                                                                          (output_padding, "output_padding"),
+                                                                          (dilation, "dilation")))
     if any(p < 0 for p in padding):
         raise RuntimeError("negative padding is not supported")
     if any(p < 0 for p in output_padding):
@@ -2696,12 +2702,17 @@ pixel_shuffle = _functions.pixel_shuffle  # (torch's F.pixel_shuffle is torch.pi
 pixel_unshuffle = _functions.pixel_unshuffle
 
 
+def _int_list_argument(function: str, name: str, position: int, value: Any, n: int) -> list:
+    """A 'tuple of ints' argument as torch's argument parser reads it: one int (for all n dims), or a tuple or list
+    of ints (of any length: the function checks it), with the parser's TypeError for anything else."""
+    return list(_int_list([value] * n if _is_int(value) else value, function, name, position))
+
+
 def _pair_argument(function: str, name: str, position: int, value: Any) -> list:
-    """A 'tuple of ints' argument of im2col / col2im as F.unfold / F.fold pass it (`_pair`: an int twice), read
-    by torch's parser, then its check that it holds 2 ints."""
-    values = value if isinstance(value, (tuple, list)) else [value, value]
-    _check_int_list(values, function, name, position)
-    values = [_int_arg(v, function, name, position) for v in values]
+    """A size argument of im2col / col2im as F.unfold / F.fold pass it (torch's `_pair`: anything iterable as a
+    tuple, anything else twice), read by torch's parser, then its check that it holds 2 ints."""
+    values = _int_list_argument(function, name, position, tuple(value) if isinstance(value, Iterable) else
+                                (value, value), 2)
     if len(values) != 2:
         raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(values)}")
     return values
@@ -2806,7 +2817,8 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     'nearest' and 'nearest-exact' copy the nearest input pixel ('nearest' as OpenCV's old rule: floor(o * in /
     out); 'nearest-exact' rounds the pixel centres); 'linear' (3-D input), 'bilinear' (4-D) and 'trilinear' (5-D)
     weight the two neighbours along each dim, 'bicubic' (4-D) four, `align_corners=True` lining up the corner
-    pixels' centres; 'area' is an adaptive average pooling. torch's argument logic, step for step (its Python function)."""
+    pixels' centres; 'area' is an adaptive average pooling. torch's argument logic, step for step (its Python
+    function)."""
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
@@ -2839,9 +2851,9 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
                                  f"input with spatial dimensions of {list(input.shape[2:])} and scale_factor of shape "
                                  f"{scale_factor}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
                                  f"scale_factor in (s1, s2, ...,sK) format.")
-            scale_factors = [float(v) for v in scale_factor]
+            scale_factors = scale_factor
         else:
-            scale_factors = [float(scale_factor)] * dim
+            scale_factors = [scale_factor for _ in range(dim)]
     else:
         raise ValueError("either size or scale_factor should be defined")
     if recompute_scale_factor and size is not None:
@@ -2881,11 +2893,37 @@ _UPSAMPLE_NODES = {"nearest": "UpsampleNearest{}DBackward0", "nearest-exact": "U
                    "trilinear": "UpsampleTrilinear3DBackward0", "bicubic": "UpsampleBicubic2DBackward0"}
 
 
+def _check_upsample_arguments(input: Tensor, output_size: Any, scale_factors: Any, mode: str,
+                              align_corners: bool | None) -> None:
+    """torch's argument parser for its upsample kernels: sizes must be ints and factors numbers, or it lists the
+    kernel's two overloads (the sizes and factors as lists; or a factor per dim, as `scales_h`...)."""
+    sizes_ok = output_size is None or all(_is_int(v) for v in output_size)
+    factors_ok = scale_factors is None or all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                              for v in scale_factors)
+    if sizes_ok and factors_ok:
+        return
+    dims = input.ndim - 2
+    kernel = {"nearest": f"upsample_nearest{dims}d", "nearest-exact": f"_upsample_nearest_exact{dims}d",
+              "linear": "upsample_linear1d", "bilinear": "upsample_bilinear2d", "trilinear": "upsample_trilinear3d",
+              "bicubic": "upsample_bicubic2d"}[mode]
+    scales = ["scales"] if dims == 1 else ["scales_h", "scales_w"] if dims == 2 else ["scales_d", "scales_h",
+                                                                                    "scales_w"]
+    flag = "" if align_corners is None else ", bool align_corners"
+    overloads = (f"Tensor input, tuple of ints output_size{flag}, tuple of floats scale_factors",
+                 f"Tensor input, tuple of ints output_size{flag}, "
+                 f"{', '.join(f'float {s} = None' for s in scales)}, *, Tensor out = None")
+    given = (input, output_size) + (() if align_corners is None else (align_corners,)) + (scale_factors,)
+    accepts = (Tensor, ()) + (() if align_corners is None else (bool,)) + ((),)
+    raise _invalid_arguments(kernel, given, overloads, (accepts, None))
+
+
 def _upsample(input: Tensor, output_size: list | None, scale_factors: list | None, mode: str,
               align_corners: bool | None) -> Tensor:
     """torch's upsample kernels (`upsample_nearest2d`, `upsample_bilinear2d`...): the output size, their checks,
     then `spatial.Interpolate` with each spatial dim's taps."""
     dims = input.ndim - 2
+    _check_upsample_arguments(input, output_size, scale_factors, mode, align_corners)
+    scale_factors = None if scale_factors is None else [float(f) for f in scale_factors]
     in_sizes = list(input.shape[2:])
     if output_size is None:  # (C++: int64(input size * factor), in double)
         output_size = []

@@ -6,9 +6,9 @@
   as a column; `F.fold` sums columns back into an image (`col2im`, overlapping blocks add up). Each is the
   other's backward.
 - `F.interpolate` resamples each spatial dim on its own (separably). Each output position reads one input
-  position (nearest) or two, weighted (linear), or four (bicubic); `taps` below lists them per dim, computed as torch's kernels
-  compute them (same float precision), and the backward adds the gradient back at the same positions;
-  'bicubic' reads four positions per dim.
+  position (nearest) or two, weighted (linear), or four (bicubic); `taps` below lists them per dim, computed
+  as torch's kernels compute them (same float precision), and the backward adds the gradient back at the same
+  positions.
 
 The argument checks and torch's messages are in nn/functional.py; the rules here assume valid arguments.
 """
@@ -97,7 +97,8 @@ def _col2im(cols: np.ndarray, size: tuple, kernel: tuple, dilation: tuple, paddi
 
 
 class Im2Col(Function):
-    """`F.unfold` of x (N, C, H, W) or (C, H, W): the blocks as columns; its backward sums the columns' gradients back (col2im)."""
+    """`F.unfold` of x (N, C, H, W) or (C, H, W): the blocks as columns; its backward sums the columns'
+    gradients back (col2im)."""
 
     @staticmethod
     def forward(ctx, x, kernel, dilation, padding, stride):
@@ -114,7 +115,8 @@ class Im2Col(Function):
 
 
 class Col2Im(Function):
-    """`F.fold` of columns (N, C * kH * kW, L) or (C * kH * kW, L): columns summed into an image; its backward reads each column's gradient back out (im2col)."""
+    """`F.fold` of columns (N, C * kH * kW, L) or (C * kH * kW, L): columns summed into an image; its backward
+    reads each column's gradient back out (im2col)."""
 
     @staticmethod
     def forward(ctx, cols, size, kernel, dilation, padding, stride):

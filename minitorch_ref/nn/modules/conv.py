@@ -1,5 +1,6 @@
-"""`Conv1d`, `Conv2d`, `Conv3d` and the transposes `ConvTranspose1d`, `ConvTranspose2d`: learned filters
-slid over a sequence, an image or a volume (the computation: ops/conv.py).
+"""`Conv1d`, `Conv2d` and `Conv3d`: learned filters slid over a sequence, an image or a volume (the
+computation: ops/conv.py); `ConvTranspose1d` and `ConvTranspose2d`: their transposes, which upsample (the
+gradient of a convolution as a layer).
 
 A filter of shape (in_channels / groups, *kernel_size) is one output channel; the weight stacks
 out_channels of them: (out_channels, in_channels / groups, *kernel_size). Initialised as `nn.Linear`
