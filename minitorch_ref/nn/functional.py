@@ -23,8 +23,8 @@ from .._generator import resolve as _random_source
 from .._dtype import PACKAGE, can_cast, cpp_type_name, promote_types, torch_type_name
 from .._sparse import RowSparseGrad
 from .._tensor import (Tensor, _cast, _check_broadcast, _check_inplace, _check_int_list, _check_output_shape,
-                       _checked_scalar, _dim, _fold, _GivenIntLists, _int_arg, _int_list, _IntListArgument, _invalid_arguments,
-                       _is_int, _result_dtype, _tensor_string, _type_name, typename)
+                       _checked_scalar, _dim, _fold, _GivenIntLists, _int_arg, _int_list, _IntListArgument,
+                       _invalid_arguments, _is_int, _result_dtype, _tensor_string, _type_name, typename)
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..autograd.inplace import bump_version
@@ -2643,7 +2643,7 @@ def _conv_transpose(name: str, dims: int, input: Tensor, weight: Tensor, bias: T
         raise RuntimeError(f"dilation should be greater than zero, but got dilation_height: {dilation_hw[0]}, "
                            f"dilation_width: {dilation_hw[1]}")
     if any(op >= st and op >= d for op, st, d in zip(output_padding, stride, dilation)):
-        (oph, opw), (sh, sw) = as_2d(output_padding) if k > 3 else [0, *output_padding], as_2d(stride)
+        (oph, opw), (sh, sw) = (output_padding if k > 3 else [0, *output_padding]), as_2d(stride)
         raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got "
                            f"output_padding_height: {oph} output_padding_width: {opw} stride_height: {sh} "
                            f"stride_width: {sw} dilation_height: {dilation_hw[0]} dilation_width: {dilation_hw[1]}")
@@ -2807,6 +2807,7 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
 
 _INTERPOLATE_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 _LINEAR_MODES = {"linear": 3, "bilinear": 4, "trilinear": 5}  # (each mode's number of input dims)
+_WEIGHTED_MODES = {**_LINEAR_MODES, "bicubic": 4}
 
 
 def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
@@ -2871,11 +2872,7 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     if mode == "area" and input.ndim in (3, 4):
         pool = adaptive_avg_pool1d if input.ndim == 3 else adaptive_avg_pool2d
         return pool(input, output_size)
-    if mode in _LINEAR_MODES and input.ndim == _LINEAR_MODES[mode]:
-        if antialias:
-            raise NotImplementedError("interpolate(antialias=True) is not implemented in minitorch_ref")
-        return _upsample(input, output_size, scale_factors, mode, align_corners)
-    if mode == "bicubic" and input.ndim == 4:
+    if mode in _WEIGHTED_MODES and input.ndim == _WEIGHTED_MODES[mode]:
         if antialias:
             raise NotImplementedError("interpolate(antialias=True) is not implemented in minitorch_ref")
         return _upsample(input, output_size, scale_factors, mode, align_corners)

@@ -8,6 +8,8 @@ shape (N, C, *out, *kernel). Then:
   channels and the kernel positions: the copy it makes of the patches is the "im2col" matrix);
 - its backward: grad_weight = patches^T @ grad, grad_input = the patches' gradient (grad @ weight)
   summed back into the input, window by window (`col2im`: overlapping windows add up);
+- a transposed convolution (conv_transpose1d/2d) is that input gradient used as a forward: its own backward
+  is then the convolution itself (for its input) and the convolution's weight gradient, roles swapped;
 - max pooling = the argmax of each window, avg pooling = the mean of each window; their backward
   puts the gradient back into the windows (at the argmax, or spread evenly) and uses `col2im` too.
 
