@@ -53,8 +53,6 @@ OP_EXCLUSIONS: list[Exclusion] = [
 
 # Single samples.
 SAMPLE_EXCLUSIONS: list[Exclusion] = [
-    Exclusion("nn.functional.interpolate.area", "5-D 'area' is adaptive_avg_pool3d, which minitorch_ref lacks "
-              "(3-D and 4-D inputs are replayed)", lambda s, dtype: s.input.ndim == 5),
     Exclusion("topk", "tied values: which of the tied indices torch's topk returns is unspecified (values agree; "
               "minitorch_ref keeps the first, as a stable sort)",
               lambda s, d: s.input.numel() and s.input.unique().numel() < s.input.numel()),

@@ -283,6 +283,7 @@ INTERPOLATE = {
     "bicubic float64": graded(interp(size=(5, 6), mode="bicubic"), (1, 2, 3, 4), dtype="float64"),
     "area 1d": graded(interp(size=3, mode="area"), (2, 3, 7)),
     "area 2d by scale": graded(interp(scale_factor=0.5, mode="area"), (2, 3, 6, 4)),
+    "area 3d": graded(interp(size=(2, 3, 2), mode="area"), (1, 2, 5, 6, 3)),
     "uint8 nearest": lambda m: F(m).interpolate(m.arange(24, dtype=m.uint8).reshape(1, 2, 3, 4), size=(5, 7)),
     "F.upsample warns": graded(lambda m, x: F(m).upsample(x, scale_factor=2), (1, 2, 3)),
     "F.upsample_nearest warns": graded(lambda m, x: F(m).upsample_nearest(x, size=(3, 4)), (1, 2, 2, 3)),

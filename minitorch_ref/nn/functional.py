@@ -2869,14 +2869,14 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
                          "tensor as input")
     if mode in ("nearest", "nearest-exact") and input.ndim in (3, 4, 5):
         return _upsample(input, output_size, scale_factors, mode, None)
-    if mode == "area" and input.ndim in (3, 4):
-        pool = adaptive_avg_pool1d if input.ndim == 3 else adaptive_avg_pool2d
+    if mode == "area" and input.ndim in (3, 4, 5):
+        pool = {3: adaptive_avg_pool1d, 4: adaptive_avg_pool2d, 5: adaptive_avg_pool3d}[input.ndim]
         return pool(input, output_size)
     if mode in _WEIGHTED_MODES and input.ndim == _WEIGHTED_MODES[mode]:
         if antialias:
             raise NotImplementedError("interpolate(antialias=True) is not implemented in minitorch_ref")
         return _upsample(input, output_size, scale_factors, mode, align_corners)
-    if mode == "lanczos" and input.ndim == 4 or mode == "area" and input.ndim == 5:
+    if mode == "lanczos" and input.ndim == 4:
         raise NotImplementedError(f"interpolate(mode='{mode}') of a {input.ndim}-D input is not implemented in "
                                   f"minitorch_ref")
     if mode in _LINEAR_MODES and input.ndim in (3, 4, 5):  # (a linear mode given another number of dims)
