@@ -105,13 +105,29 @@ def load_average() -> list[float] | None:
     return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
 
 
+def cpu_model() -> str:
+    """The processor's name as the OS gives it ("AMD EPYC 7B12"); Linux's /proc/cpuinfo, else `platform`.
+
+    Ratios against torch move from one machine to the next (its kernels differ with the vector
+    instructions a CPU has), so every report names the processor it ran on."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            fields = dict(line.split(":", 1) for line in cpuinfo if ":" in line)
+    except OSError:
+        return platform.processor() or platform.machine()
+    name = fields.get("model name\t", "").strip() or platform.machine()
+    family, model = fields.get("cpu family\t", "").strip(), fields.get("model\t\t", "").strip()
+    return f"{name} (family {family}, model {model})" if family and model else name
+
+
 def machine_info() -> dict[str, Any]:
-    """Machine, Python, NumPy and (if importable) torch versions, recorded with every result."""
+    """Machine, processor, Python, NumPy and (if importable) torch versions and the CPU kernels torch runs
+    (AVX2, AVX512...), recorded with every result."""
     import numpy as np
 
     info: dict[str, Any] = {
         "machine": platform.machine(),
-        "processor": platform.processor() or platform.machine(),
+        "processor": cpu_model(),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "numpy": np.__version__,
@@ -123,6 +139,7 @@ def machine_info() -> dict[str, Any]:
         import torch
 
         info["torch"] = torch.__version__
+        info["torch_cpu_kernels"] = torch.backends.cpu.get_cpu_capability()
         info["cuda"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
     except ImportError:
         info["torch"] = None

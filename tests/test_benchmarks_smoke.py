@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -47,6 +48,9 @@ def test_every_script_ran_and_the_summary_lists_it(quick_run):
         assert name in markdown
     on_disk = json.loads((out_dir / "summary.json").read_text())
     assert on_disk["machine"]["numpy"] and on_disk["machine"]["torch"]
+    import torch  # (the processor and torch's kernel build: ratios move with them from machine to machine)
+    assert on_disk["machine"]["torch_cpu_kernels"] == torch.backends.cpu.get_cpu_capability()
+    assert on_disk["machine"]["processor"] not in ("", on_disk["machine"]["machine"]) or not Path("/proc/cpuinfo").exists()
     load_average = on_disk["machine"]["load_average"]  # how busy the machine was, for the reader
     assert len(load_average) == 3 and all(x >= 0 for x in load_average)
     assert all(e["load_1min"] >= 0 for e in on_disk["scripts"] if e["status"] != "skipped")
