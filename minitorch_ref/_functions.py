@@ -1572,3 +1572,57 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
 
 
 __all__ += ["pixel_shuffle", "pixel_unshuffle"]
+
+
+# --- linear algebra beyond matmul (`linalg.py` has the factorisations) -------------------------------------
+from ._tensor import _tensordot, _warn_once  # noqa: E402
+from .linalg import _multi_dot  # noqa: E402
+
+_LINALG_METHODS = ["inner", "addr", "slogdet", "logdet", "matrix_power", "cholesky"]
+for _name in _LINALG_METHODS:
+    globals()[_name] = _method(_name)
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
+    """Sums of products over pairs of dims: `dims` = n (a's last n with b's first n), a pair of lists
+    (a's dims, b's dims), or a tensor holding either (see `_tensor._tensordot` for how it is computed)."""
+    if not isinstance(dims, (tuple, list, Tensor, int)) or isinstance(dims, bool):
+        raise RuntimeError("tensordot expects dims to be int or tuple[list[int], list[int]] or list[list[int]] "
+                           f"containing two lists, but got dims={dims}")
+    if isinstance(dims, Tensor):
+        dims = dims.tolist() if dims.numel() > 1 else int(dims.item())
+        if isinstance(dims, int) and dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > builtins.min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        dims = (list(range(-dims, 0)), list(range(dims)))
+    for position, d in ((3, dims[0]), (4, dims[1])):
+        if not isinstance(d, (tuple, list)):
+            name = "dims_self" if position == 3 else "dims_other"
+            raise TypeError(f"tensordot(): argument '{name}' (position {position}) must be tuple of ints, not "
+                            f"{_dt.python_type_name(d)}")
+    dims_a, dims_b = (list(d) for d in dims)
+    result = _tensordot(a, b, dims_a, dims_b)
+    return result if out is None else _write_out(out, result, "tensordot")
+
+
+def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
+    """The product of the matrices (deprecated for `linalg.multi_dot`, which it calls), with torch's warning."""
+    _warn_once("chain_matmul", f"{PACKAGE}.chain_matmul is deprecated and will be removed in a future PyTorch "
+               f"release. Use {PACKAGE}.linalg.multi_dot instead, which accepts a list of two or more tensors rather "
+               "than multiple parameters.")
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    for matrix in matrices:
+        if matrix.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {matrix.ndim}, expected 2 instead.")
+    result = _multi_dot(list(matrices))
+    return result if out is None else _write_out(out, result, "chain_matmul")
+
+
+__all__ += _LINALG_METHODS + ["tensordot", "chain_matmul"]

@@ -26,7 +26,8 @@ from .autograd import differentiate
 from .autograd import grad_mode, inplace
 from .autograd.function import memory_owner
 from .autograd.tensor_base import InferenceStorage, RemovableHandle, TensorBase
-from .linalg import det as _det, inv as _inv, matrix_norm
+from .linalg import _deprecated_cholesky, _logdet, _named, _slogdet, det as _det, inv as _inv, matrix_norm
+from .linalg import matrix_power as _matrix_power
 from .ops import linalg, pointwise, reduction, shape
 from .ops.shape import check_broadcast as _check_broadcast
 
@@ -1118,7 +1119,7 @@ class Tensor(TensorBase):
                 raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
                                    f"dimension {i}")
         target = tuple(shp[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
-        for i, n in enumerate(shp):
+        for i, n in reversed(list(enumerate(shp))):  # (torch reports the last dim that does not fit)
             if n != 1 and n != target[i + lead]:
                 raise RuntimeError(
                     f"The expanded size of the tensor ({target[i + lead]}) must match the existing size ({n}) at "
@@ -2319,6 +2320,50 @@ class Tensor(TensorBase):
         """`linalg.inv(self)`."""
         return _inv(self)
 
+    def slogdet(self) -> tuple:
+        """`linalg.slogdet(self)`, as torch's `slogdet` named tuple."""
+        return _named("slogdet", *_slogdet(self, "linalg.slogdet"))
+
+    def logdet(self) -> "Tensor":
+        """log det(self): log |det| where the determinant is positive, nan where it is negative."""
+        return _logdet(self)
+
+    def matrix_power(self, n: int) -> "Tensor":
+        """`linalg.matrix_power(self, n)`."""
+        return _matrix_power(self, n)
+
+    def cholesky(self, upper: bool = False) -> "Tensor":
+        """The deprecated `cholesky` (`linalg.cholesky`, with its own node name and warning)."""
+        return _deprecated_cholesky(self, upper)
+
+    def inner(self, other: "Tensor") -> "Tensor":
+        """The dot products of self's and other's vectors along their last dims, for every pair: a
+        `tensordot` over the last dims (or the product, when one of them is a number), as torch."""
+        _require_tensor(other, "inner", "other", 1)
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if self.shape[-1] != other.shape[-1]:
+            raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                               f"{list(self.shape)} and {list(other.shape)}")
+        return _tensordot(self, other, [-1], [-1])
+
+    def addr(self, vec1: "Tensor", vec2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
+        """`beta * self + alpha * outer(vec1, vec2)`, self broadcast to the outer product's shape, in the
+        dtype the three promote to (a bool result: `beta and self or alpha and vec1 vec2`)."""
+        for vec, name in ((vec1, "vec1"), (vec2, "vec2")):
+            if vec.ndim != 1:
+                raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {vec.ndim}-D")
+        bias = self.expand(vec1.shape[0], vec2.shape[0])  # (torch's expand error for another shape)
+        dtype = _result_dtype(self, vec1, vec2)
+        for value, name in ((beta, "beta"), (alpha, "alpha")):
+            if isinstance(value, bool) and dtype != np.bool_:
+                raise RuntimeError(f"Boolean {name} only supported for Boolean results.")
+            if dtype.kind in "biu" and not isinstance(value, (int, np.integer)):
+                raise RuntimeError(f"For integral input tensors, argument {name} must not be a floating point number.")
+        if dtype == np.bool_:
+            beta, alpha = bool(beta), bool(alpha)
+        return linalg.Addr.apply(_cast(bias, dtype), _cast(vec1, dtype), _cast(vec2, dtype), beta, alpha)
+
     def addmv(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
         """`beta * self + alpha * (mat @ vec)`, self broadcast to the product's length."""
         if self.ndim > 1 or mat.ndim != 2 or vec.ndim != 1:
@@ -3134,26 +3179,32 @@ def _histc_counts(a: np.ndarray, bins: int, low: float, high: float) -> np.ndarr
 
 
 class _MaxResult(tuple):
-    """A pair with names, like torch.return_types.max: each `kind` (max, sort, topk, aminmax...) is its own
-    class, `minitorch_ref.return_types.<kind>`, as torch's are; the fields are (values, indices), or aminmax's
-    (min, max)."""
+    """A tuple with names, like torch.return_types.max: each `kind` (max, sort, topk, aminmax, linalg_qr...) is
+    its own class, `minitorch_ref.return_types.<kind>`, as torch's are; the fields are (values, indices), or the
+    names `_FIELDS` gives the kind (aminmax's (min, max), linalg_qr's (Q, R)...)."""
 
     _kind, _names = "max", ("values", "indices")
 
-    def __new__(cls, first: Tensor, second: Tensor, kind: str):
-        return tuple.__new__(_return_type(kind), (first, second))
+    def __new__(cls, *items_then_kind: Any):
+        *items, kind = items_then_kind
+        return tuple.__new__(_return_type(kind), items)
 
-    def __reduce__(self):  # (copy and pickle rebuild it from the pair and its kind)
-        return _MaxResult, (self[0], self[1], self._kind)
+    def __reduce__(self):  # (copy and pickle rebuild it from the items and its kind)
+        return _MaxResult, (*self, self._kind)
 
     def __repr__(self) -> str:
-        first, second = self._names
-        return f"{dt.PACKAGE}.return_types.{self._kind}(\n{first}={self[0]!r},\n{second}={self[1]!r})"
+        fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._names, self))
+        return f"{dt.PACKAGE}.return_types.{self._kind}(\n{fields})"
+
+
+_FIELDS = {"aminmax": ("min", "max"), "linalg_qr": ("Q", "R"), "linalg_eigh": ("eigenvalues", "eigenvectors"),
+           "linalg_slogdet": ("sign", "logabsdet"), "slogdet": ("sign", "logabsdet"),
+           "linalg_lstsq": ("solution", "residuals", "rank", "singular_values")}
 
 
 @functools.cache
 def _return_type(kind: str) -> type:
-    names = ("min", "max") if kind == "aminmax" else ("values", "indices")
+    names = _FIELDS.get(kind, ("values", "indices"))
     fields = {name: property(operator.itemgetter(i)) for i, name in enumerate(names)}
     return type(kind, (_MaxResult,), {"__module__": f"{dt.PACKAGE}.return_types", "__qualname__": kind,
                                       "_kind": kind, "_names": names, "__slots__": (), **fields})
@@ -3963,6 +4014,49 @@ def _result_dtype(*tensors: Tensor) -> np.dtype:
     dims = [t._data.dtype for t in tensors if t._data.ndim]
     zeros = [t._data.dtype for t in tensors if not t._data.ndim]
     return dt.result_type(_fold(dims), _fold(zeros), None)
+
+
+def _tensordot(a: Tensor, b: Tensor, dims_a: Sequence[int], dims_b: Sequence[int]) -> Tensor:
+    """torch's tensordot over the dims pairs (dims_a[i], dims_b[i]): a dim of size 1 facing a longer one is
+    summed first (broadcast), then both operands are permuted (kept dims, then the contracted ones) and
+    reshaped into matrices, multiplied with one `mm`, and the result reshaped to the kept dims."""
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError("both dimension lists should have same length")
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    contracted = 1
+    ta, tb = a, b
+    for da, db in zip(dims_a, dims_b):
+        sa, sb = a.size(da), b.size(db)
+        if sb == 1:
+            ta = ta.sum(da, True, dtype=ta.dtype)
+        elif sa == 1:
+            tb = tb.sum(db, True, dtype=tb.dtype)
+        elif sa != sb:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {sa} in dim {da} and second "
+                               f"has size {sb} in dim {db}")
+        else:
+            contracted *= sa
+    fixed_a, fixed_b = _dims_once(dims_a, a.ndim), _dims_once(dims_b, b.ndim)
+    kept_a = [d for d in range(a.ndim) if d not in fixed_a]
+    kept_b = [d for d in range(b.ndim) if d not in fixed_b]
+    sizes = [ta.shape[d] for d in kept_a] + [tb.shape[d] for d in kept_b]
+    left = ta.permute(kept_a + list(dims_a)).reshape(math.prod(ta.shape[d] for d in kept_a), contracted)
+    right = tb.permute(list(dims_b) + kept_b).reshape(contracted, math.prod(tb.shape[d] for d in kept_b))
+    if left._data.dtype == np.bool_ and left.shape[0] == 1 and right.shape[1] == 1:
+        raise NotImplementedError("\"dot\" not implemented for 'Bool'")  # (torch's mm of a row by a column: a dot)
+    return left.mm(right).reshape(sizes)
+
+
+def _dims_once(dims: Sequence[int], ndim: int) -> set:
+    """The dims, wrapped to 0..ndim-1, refusing one given twice (torch's dim_list_to_bitset)."""
+    seen = set()
+    for d in dims:
+        d = _dim(d, ndim)
+        if d in seen:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        seen.add(d)
+    return seen
 
 
 def _fold(dtypes: list):

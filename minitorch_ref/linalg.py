@@ -1,5 +1,7 @@
 """`minitorch_ref.linalg`: vector norms (the rule is `Tensor._vector_norm`), matrix norms (`matrix_norm`),
-determinants (`det`), inverses (`inv`), linear systems (`solve`), singular values (`svdvals`), `cross`, `matmul`."""
+determinants (`det`, `slogdet`), inverses (`inv`, `pinv`), linear systems (`solve`, `lstsq`), singular values
+(`svdvals`), factorisations (`qr`, `cholesky`, `eigh`, `eigvalsh`), `matrix_power`, `matrix_rank`, products
+(`cross`, `matmul`, `multi_dot`, `vecdot`)."""
 from __future__ import annotations
 
 import math
@@ -7,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from ._dtype import check_norm_dtype, float16, python_type_name, torch_type_name
+from ._dtype import PACKAGE as _PACKAGE, check_norm_dtype, cpp_type_name, float16, python_type_name, torch_type_name
 from .autograd.tensor_base import TensorBase
-from .ops.linalg import Det, Inv, Solve, Svdvals
+from .ops.linalg import Cholesky, DeprecatedCholesky, cholesky_factor, Det, Eigh, Inv, Lstsq, Pinv, Qr, Slogdet, Solve, Svdvals
 from .ops.shape import check_broadcast
 
 
@@ -162,11 +164,13 @@ class LinAlgError(RuntimeError):
     """A matrix that the operation cannot handle (a singular matrix to invert), as torch.linalg.LinAlgError."""
 
 
-def _check_matrices(name: str, A: Any) -> None:
-    """torch's first checks of a linalg input: batches of matrices, of a floating point dtype."""
+def _check_matrices(name: str, A: Any, floating: bool = True) -> None:
+    """torch's first checks of a linalg input: batches of matrices, of a floating point dtype (unless the
+    dtype is left to the kernel: `floating=False`)."""
     if A.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
-    _check_floating(name, A)
+    if floating:
+        _check_floating(name, A)
 
 
 def _check_floating(name: str, A: Any) -> None:
@@ -175,14 +179,20 @@ def _check_floating(name: str, A: Any) -> None:
                            f"{torch_type_name(A.dtype.numpy_dtype)}")
 
 
-def _check_square_matrices(name: str, A: Any) -> None:
-    """torch's checks of `det`, `inv` and `solve`: a tensor of square matrices (checked before the dtype)."""
-    if not isinstance(A, TensorBase):
-        raise TypeError(f"{name.replace('.', '_')}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
+def _check_square_matrices(name: str, A: Any, floating: bool = True) -> None:
+    """torch's checks of `det`, `inv`, `solve`...: a tensor of square matrices (checked before the dtype)."""
+    _check_tensor(name, A)
     if A.ndim >= 2 and A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
                            f"{A.shape[-1]} matrices")
-    _check_matrices(name, A)
+    _check_matrices(name, A, floating)
+
+
+def _check_tensor(name: str, A: Any, argument: str = "A", position: int = 1) -> None:
+    """torch's TypeError for an argument that is not a tensor."""
+    if not isinstance(A, TensorBase):
+        raise TypeError(f"{name.replace('.', '_')}(): argument '{argument}' (position {position}) must be Tensor, not "
+                        f"{python_type_name(A)}")
 
 
 def _matrix_norm_checks(A: Any, ord: Any, dim: Any, dtype: Any) -> tuple:
@@ -197,3 +207,370 @@ def _matrix_norm_checks(A: Any, ord: Any, dim: Any, dtype: Any) -> tuple:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({rows}, {cols})")
     check_norm_dtype("linalg.matrix_norm", A.dtype.numpy_dtype, dtype)
     return rows, cols
+
+
+# --- factorisations and what is built on them --------------------------------------------------------------
+def _named(kind: str, *items: Any) -> Any:
+    """torch's named tuple `return_types.<kind>` of `items`."""
+    from ._tensor import _MaxResult
+
+    return _MaxResult(*items, kind)
+
+
+def _outputs(function: Any, A: Any, factors: tuple, option: Any = None) -> tuple:
+    """One tensor per factor, each recorded under the factorisation's node (see `ops.linalg._OutputOf`)."""
+    return tuple(function.apply(A, factors, i, option) for i in range(len(factors)))
+
+
+def qr(A: Any, mode: str = "reduced") -> Any:
+    """A = Q R with orthonormal columns in Q and R upper triangular: `mode` 'reduced' (Q m x k, R k x n, k the
+    smaller size), 'complete' (Q m x m) or 'r' (R only; Q is an empty tensor). Householder reflections, as
+    torch's LAPACK, so the signs of Q's columns and R's rows are torch's."""
+    _check_tensor("linalg.qr", A)
+    _check_matrices("linalg.qr", A)
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or "
+                           "'complete'")
+    if A.dtype == float16:
+        raise NotImplementedError("\"geqrf_cpu\" not implemented for 'Half'")
+    a = A.detach().numpy()
+    if mode == "r":
+        factors = (np.zeros(0, a.dtype), np.linalg.qr(a, mode="r").astype(a.dtype, copy=False))
+    else:
+        factors = tuple(f.astype(a.dtype, copy=False) for f in np.linalg.qr(a, mode=mode))
+    return _named("linalg_qr", *_outputs(Qr, A, factors, mode))
+
+
+def cholesky(A: Any, *, upper: bool = False) -> Any:
+    """L, lower triangular with a positive diagonal, with A = L L^T (read from A's lower triangle); with
+    `upper`, U = L^T from A's upper triangle. A matrix that is not positive-definite raises `LinAlgError`."""
+    _check_square_matrices("linalg.cholesky", A)
+    return _cholesky(A, upper, "linalg.cholesky", Cholesky)
+
+
+def _cholesky(A: Any, upper: bool, name: str, function: Any) -> Any:
+    """The factorisation behind `linalg.cholesky` and the deprecated `cholesky` (checked by the caller)."""
+    if A.dtype == float16:
+        raise NotImplementedError("\"cholesky_cpu\" not implemented for 'Half'")
+    try:
+        return function.apply(A, upper)
+    except np.linalg.LinAlgError:
+        raise LinAlgError(f"{name}: {_not_positive_definite(A.detach().numpy(), upper)}") from None
+
+
+def _not_positive_definite(a: np.ndarray, upper: bool) -> str:
+    """torch's message for the first matrix of the batch that has no Cholesky factor: the order of its first
+    leading minor that is not positive-definite (where LAPACK's factorisation stops), found by factorising
+    the leading k x k blocks in turn."""
+    batch = a.shape[:-2]
+    for number, index in enumerate(np.ndindex(*batch)):
+        matrix = a[index].T if upper else a[index]  # (the upper triangle, read as a lower one)
+        for k in range(1, matrix.shape[-1] + 1):
+            try:
+                cholesky_factor(matrix[:k, :k], False)
+            except np.linalg.LinAlgError:
+                prefix = f"(Batch element {number}): " if batch else ""
+                return (f"{prefix}The factorization could not be completed because the input is not "
+                        f"positive-definite (the leading minor of order {k} is not positive-definite).")
+    return "The factorization could not be completed because the input is not positive-definite."
+
+
+def eigh(A: Any, UPLO: str = "L") -> Any:
+    """The eigenvalues (ascending) and orthonormal eigenvectors (columns) of the symmetric matrices A, read
+    from the lower triangle (`UPLO='U'`: the upper). Each eigenvector is unique only up to its sign: LAPACK
+    chooses it (torch's may choose another where its LAPACK differs)."""
+    values, vectors = _eigh("linalg.eigh", A, UPLO)
+    return _named("linalg_eigh", *_outputs(Eigh, A, (values, vectors)))
+
+
+def eigvalsh(A: Any, UPLO: str = "L") -> Any:
+    """The eigenvalues of the symmetric matrices A, ascending (`eigh`'s first output; its node keeps the
+    eigenvectors for the gradient, V diag(g) V^T)."""
+    values, vectors = _eigh("linalg.eigvalsh", A, UPLO)
+    return Eigh.apply(A, (values, vectors), 0, None)
+
+
+def _eigh(name: str, A: Any, UPLO: str) -> tuple:
+    """torch's checks of `eigh` and `eigvalsh` (both name `linalg.eigh` past the argument), then NumPy's eigh."""
+    _check_tensor(name, A)
+    _check_square_matrices("linalg.eigh", A, floating=False)
+    if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    if not A.is_floating_point() or A.dtype == float16:
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{torch_type_name(A.dtype.numpy_dtype)}'")
+    a = A.detach().numpy()
+    values, vectors = np.linalg.eigh(a, UPLO=UPLO.upper())
+    return values.astype(a.dtype, copy=False), vectors.astype(a.dtype, copy=False)
+
+
+def _kept(values: np.ndarray, atol: Any, rtol: Any, size: int, hermitian: bool) -> np.ndarray:
+    """Which singular values (or |eigenvalues|, `hermitian`) count, as torch's `pinv` and `matrix_rank`:
+    those above max(atol, rtol * the largest); without rtol, rtol is eps * max(m, n), or 0 where atol > 0."""
+    magnitudes = np.abs(values)
+    atol = 0.0 if atol is None else _tolerance_array(atol)
+    if rtol is None:
+        rtol = np.where(np.asarray(atol) > 0, 0.0, np.finfo(values.dtype).eps * size)
+    else:
+        rtol = _tolerance_array(rtol)
+    largest = magnitudes.max(-1, keepdims=True, initial=0.0)
+    threshold = np.maximum(np.asarray(atol)[..., None], np.asarray(rtol)[..., None] * largest)
+    return magnitudes > threshold
+
+
+def _tolerance_array(value: Any) -> np.ndarray:
+    """A tolerance given as a number or a tensor (one per matrix of the batch), as an array."""
+    return value.detach().numpy() if isinstance(value, TensorBase) else np.asarray(float(value))
+
+
+def pinv(A: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Any:
+    """The Moore-Penrose pseudo-inverse: V diag(1/s) U^T from the SVD A = U diag(s) V^T, keeping the singular
+    values above max(atol, rtol * the largest) (`hermitian`: from the eigendecomposition of a symmetric A).
+    The gradient is Golub and Pereyra's (`ops.linalg.pinv_backward`)."""
+    _check_tensor("linalg.pinv", A, "input")
+    if A.ndim < 2 or not A.is_floating_point() or A.dtype == float16:
+        shape = ", ".join(map(str, A.shape))
+        raise RuntimeError(f"linalg.pinv({torch_type_name(A.dtype.numpy_dtype)}{{[{shape}]}}): expected a tensor with "
+                           "2 or more dimensions of float, double, cfloat or cdouble types")
+    if hermitian:
+        _check_square_matrices("linalg.eigh", A)
+    a = A.detach().numpy()
+    m, n = a.shape[-2:]
+    if hermitian:
+        values, vectors = np.linalg.eigh(a)
+        inverse = np.where(_kept(values, atol, rtol, n, True), 1 / np.where(values == 0, 1, values), 0)
+        result = (vectors * inverse[..., None, :]) @ np.swapaxes(vectors, -1, -2)
+    elif a.size == 0:
+        result = np.zeros(a.shape[:-2] + (n, m), a.dtype)
+    else:
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        inverse = np.where(_kept(s, atol, rtol, max(m, n), False), 1 / np.where(s == 0, 1, s), 0)
+        result = np.swapaxes(vh, -1, -2) @ (inverse[..., :, None] * np.swapaxes(u, -1, -2))
+    return Pinv.apply(A, result.astype(a.dtype, copy=False))
+
+
+def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, atol: Any = None, rtol: Any = None) -> Any:
+    """The number of singular values (|eigenvalues| when `hermitian`) above max(atol, rtol * the largest), as
+    int64; `tol` (positional, older form) is an atol with rtol 0."""
+    _check_tensor("linalg.matrix_rank", A, "input")
+    if A.ndim < 2:
+        raise RuntimeError(f"{_PACKAGE}.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
+    if hermitian:
+        _check_square_matrices("linalg.eigh", A, floating=False)
+    if not A.is_floating_point() or A.dtype == float16:
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    a = A.detach().numpy()
+    m, n = a.shape[-2:]
+    if a.size == 0:
+        values = np.zeros(a.shape[:-2] + (0,), a.dtype)
+    else:
+        values = np.linalg.eigvalsh(a) if hermitian else np.linalg.svd(a, compute_uv=False)
+    return _tensor(np.asarray(_kept(values, atol, rtol, max(m, n), hermitian).sum(-1), np.int64))
+
+
+def lstsq(A: Any, B: Any, rcond: Any = None, *, driver: str | None = None) -> Any:
+    """The least-squares solution X of A X = B (the minimum-norm one where A is rank-deficient), with torch's
+    outputs (solution, residuals, rank, singular_values). As torch's CPU default driver 'gelsy': rank counts
+    the singular values above rcond * the largest (rcond: eps * max(m, n) by default), and the residuals and
+    singular values are empty; 'gelsd' and 'gelss' also give the singular values, every driver but 'gelsy' the
+    squared residuals of a tall, full-rank A, and 'gels' no rank."""
+    _check_tensor("linalg.lstsq", A, "self")
+    _check_tensor("linalg.lstsq", B, "b", 2)
+    name = f"{_PACKAGE}.linalg.lstsq"
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
+    if B.ndim < 1:
+        raise RuntimeError(f"{name}: other must have at least 1 dimension.")
+    if A.dtype != B.dtype:
+        raise RuntimeError(f"{name}: Expected input and other to have the same dtype, but got input's dtype "
+                           f"{torch_type_name(A.dtype.numpy_dtype)} and other's dtype {torch_type_name(B.dtype.numpy_dtype)}")
+    if not 0 <= A.ndim - B.ndim <= 1:
+        raise RuntimeError(f"{name}: input.dim() must be greater or equal to other.dim() and (input.dim() - other.dim()) "
+                           "<= 1")
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    b_shape = tuple(B.shape) + (1,) if vector else tuple(B.shape)
+    if A.shape[-2] != b_shape[-2]:
+        raise RuntimeError(f"{name}: input.size(-2) should match other.size({-1 if vector else -2})")
+    if driver not in (None, "gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError(f"{name}: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+    if not A.is_floating_point() or A.dtype == float16:
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    check_broadcast(tuple(A.shape[:-2]), b_shape[:-2])
+    if B.ndim == A.ndim - 1 and not vector:  # (torch matches such a B's leading dims with A's batch)
+        check_broadcast(tuple(A.shape[:-2]), tuple(B.shape[:-1]))
+    a, b = A.detach().numpy(), B.detach().numpy()
+    b = b[..., None] if vector else b
+    m, n = a.shape[-2:]
+    driver = driver or "gelsy"
+    limit = np.finfo(a.dtype).eps * max(m, n) if rcond is None or rcond < 0 else rcond
+    if a.size == 0:
+        values = np.zeros(a.shape[:-2] + (0,), a.dtype)
+        solution = np.zeros(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (n, b.shape[-1]), a.dtype)
+    else:  # (the minimum-norm solution: V diag(1/s) U^T B over the singular values kept)
+        u, values, vh = np.linalg.svd(a, full_matrices=False)
+        inverse = np.where(_kept(values, 0.0, limit, max(m, n), False), 1 / np.where(values == 0, 1, values), 0)
+        solution = np.swapaxes(vh, -1, -2) @ (inverse[..., :, None] * (np.swapaxes(u, -1, -2) @ b))
+    rank = _kept(values, 0.0, limit, max(m, n), False).sum(-1)
+    solution = solution.astype(a.dtype, copy=False)
+    if m > n and driver != "gelsy" and (driver == "gels" or bool(np.all(rank == n))):
+        residuals = ((a @ solution - b) ** 2).sum(-2).astype(a.dtype, copy=False)
+        residuals = residuals[..., 0] if vector else residuals
+    else:
+        residuals = np.zeros(0, a.dtype)
+    solution = solution[..., 0] if vector else solution
+    return _named("linalg_lstsq", Lstsq.apply(A, B, solution, vector), Lstsq.apply(A, B, residuals, vector),
+                  _tensor(np.zeros(0, np.int64) if driver == "gels" else np.asarray(rank, np.int64)),
+                  _tensor(values.astype(a.dtype, copy=False) if driver in ("gelsd", "gelss") else np.zeros(0, a.dtype)))
+
+
+def _tensor(array: np.ndarray) -> Any:
+    """A tensor of `array`, outside the graph (a rank, singular values)."""
+    from ._tensor import Tensor  # (deferred: _tensor imports this module)
+
+    return Tensor._make(array)
+
+
+def slogdet(A: Any) -> Any:
+    """(sign, log |det A|) of the square matrices A: the determinant without its overflow (sign 0 and -inf
+    for a singular matrix). The gradient of log |det A| is A^-T."""
+    return _named("linalg_slogdet", *_slogdet(A, "linalg.slogdet"))
+
+
+def _slogdet(A: Any, name: str) -> tuple:
+    """The two outputs of `slogdet`, after torch's checks under `name`."""
+    _check_square_matrices(name, A)
+    if A.dtype == float16:
+        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half")
+    a = A.detach().numpy()
+    sign, logabsdet = np.linalg.slogdet(a)
+    factors = (np.asarray(sign, a.dtype), np.asarray(logabsdet, a.dtype))
+    return tuple(Slogdet.apply(A, factors, i) for i in range(2))
+
+
+def matrix_power(A: Any, n: int) -> Any:
+    """A multiplied by itself n times (n < 0: of its inverse; n = 0: the identity), by repeated squaring in
+    torch's order, so that the graph is torch's: n = 1 a copy, n = -1 `inv`, 2 and 3 products in turn,
+    larger n the binary decomposition of n."""
+    _check_tensor("linalg.matrix_power", A)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {python_type_name(n)}")
+    _check_square_matrices("linalg.matrix_power", A, floating=False)
+    if n == 0:  # (torch: a copy that joins the graph, overwritten with the identity)
+        return A.clone().copy_(_tensor(np.eye(A.shape[-1], dtype=A.dtype.numpy_dtype)))
+    if n == 1:
+        return A.clone()
+    if n == -1:
+        return inv(A)
+    a = inv(A) if n < 0 else A
+    n = abs(n)
+    if n == 2:
+        return a @ a
+    if n == 3:
+        return (a @ a) @ a
+    power, result = None, None
+    while n > 0:  # (from the lowest bit: power is a^(2^k); the bits that are 1 multiply it into result)
+        n, bit = divmod(n, 2)
+        power = a if power is None else power @ power
+        if bit:
+            result = power if result is None else result @ power
+    return result
+
+
+def multi_dot(tensors: Any) -> Any:
+    """The product of a chain of matrices (the first may be a row vector, the last a column vector), in the
+    order that needs the fewest scalar multiplications (the textbook dynamic programme over split points)."""
+    if isinstance(tensors, TensorBase) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"linalg_multi_dot(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{python_type_name(tensors)}")
+    return _multi_dot(list(tensors))
+
+
+def _multi_dot(tensors: list) -> Any:
+    """torch's checks and chain of `mm`s for `multi_dot` (and `chain_matmul`), then the result viewed to drop
+    the dims of 1-D ends."""
+    count = len(tensors)
+    if count < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {count}")
+    first, last = tensors[0], tensors[-1]
+    if first.ndim not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the first tensor must be 1D or 2D but got {first.ndim}D")
+    if last.ndim not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the last tensor must be 1D or 2D but got {last.ndim}D")
+    shape = ([first.shape[0]] if first.ndim == 2 else []) + ([last.shape[1]] if last.ndim == 2 else [])
+    matrices = [first.unsqueeze(0) if first.ndim == 1 else first] + list(tensors[1:-1]) + \
+        [last.unsqueeze(-1) if last.ndim == 1 else last]
+    for i in range(1, count - 1):
+        if tensors[i].ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {tensors[i].ndim}D")
+    for i in range(1, count):
+        if matrices[i].dtype != matrices[0].dtype:
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                               f"{cpp_type_name(matrices[0].dtype.numpy_dtype)} and tensor {i} "
+                               f"{cpp_type_name(matrices[i].dtype.numpy_dtype)}")
+        if matrices[i - 1].shape[-1] != matrices[i].shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i - 1} and {i} with shapes {list(tensors[i - 1].shape)} and "
+                               f"{list(tensors[i].shape)} cannot be multiplied")
+    sizes = [matrices[0].shape[0]] + [t.shape[1] for t in matrices]
+    return _chain(matrices, _split_points(sizes), 0, count - 1).view(shape)
+
+
+def _split_points(sizes: list) -> dict:
+    """For each sub-chain (i, j) of the matrices (matrix k is sizes[k] x sizes[k + 1]), where to split it so
+    that its product costs the fewest multiplications: cost(i, j) = min over k of cost(i, k) + cost(k + 1, j)
+    + sizes[i] sizes[k + 1] sizes[j + 1]."""
+    count = len(sizes) - 1
+    cost, split = {(i, i): 0 for i in range(count)}, {}
+    for length in range(2, count + 1):
+        for i in range(count - length + 1):
+            j = i + length - 1
+            options = [(cost[i, k] + cost[k + 1, j] + sizes[i] * sizes[k + 1] * sizes[j + 1], k) for k in range(i, j)]
+            cost[i, j], split[i, j] = min(options)
+    return split
+
+
+def _chain(matrices: list, split: dict, i: int, j: int) -> Any:
+    """The product of matrices i..j, split as `split` says."""
+    if i == j:
+        return matrices[i]
+    k = split[i, j]
+    return _chain(matrices, split, i, k).mm(_chain(matrices, split, k + 1, j))
+
+
+def vecdot(x: Any, y: Any, *, dim: int = -1) -> Any:
+    """The dot products of the vectors along `dim` (x and y broadcast): (x * y).sum(dim), or `vdot` for two
+    vectors, as torch computes them."""
+    _check_tensor("linalg.vecdot", x, "x")
+    _check_tensor("linalg.vecdot", y, "y", 2)
+    _check_floating("linalg.vecdot", x)
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+                           f"{torch_type_name(x.dtype.numpy_dtype)} and y of type {torch_type_name(y.dtype.numpy_dtype)} "
+                           "instead")
+    if x.ndim == 1 and y.ndim == 1 and dim in (0, -1):
+        return x.vdot(y)
+    return (x * y).sum(dim)
+
+
+
+def _logdet(A: Any) -> Any:
+    """`logdet`: log |det A| from `slogdet`, nan where the determinant is negative (torch's `where`, so the
+    gradient is slogdet's where the determinant is positive)."""
+    sign, logabsdet = _slogdet(A, "logdet")
+    return logabsdet.where(sign != -1, math.nan)
+
+
+def _deprecated_cholesky(A: Any, upper: bool) -> Any:
+    """`cholesky` (deprecated for `linalg.cholesky`): the same factor, with torch's warning (once a process),
+    its own name in messages and node, and no dtype check before the kernel."""
+    from ._tensor import _warn_once
+
+    _warn_once("cholesky", f"{_PACKAGE}.cholesky is deprecated in favor of {_PACKAGE}.linalg.cholesky and will be "
+               f"removed in a future PyTorch release.\nL = {_PACKAGE}.cholesky(A)\nshould be replaced with\nL = "
+               f"{_PACKAGE}.linalg.cholesky(A)\nand\nU = {_PACKAGE}.cholesky(A, upper=True)\nshould be replaced with\n"
+               f"U = {_PACKAGE}.linalg.cholesky(A).mH\nThis transform will produce equivalent results for all valid "
+               "(symmetric positive definite) inputs.")
+    _check_square_matrices("cholesky", A, floating=False)
+    if not A.is_floating_point():
+        raise NotImplementedError(f"\"cholesky_cpu\" not implemented for '{torch_type_name(A.dtype.numpy_dtype)}'")
+    return _cholesky(A, upper, "cholesky", DeprecatedCholesky)

@@ -443,3 +443,236 @@ class Kron(Function):
         if ctx.needs_input_grad[1]:
             grad_b = (g * a.reshape([size for m in sa for size in (m, 1)])).sum(tuple(range(0, 2 * n, 2)))
         return grad_a, grad_b  # (the engine drops the padding dims)
+
+
+# --- linear algebra beyond matmul: factorisations and their gradients -------------------------------------
+# A factorisation has several outputs (Q and R, eigenvalues and eigenvectors...) and torch records one node
+# for all of them. Here the factors are computed once, outside the graph, and each output is its own node
+# (`Function.apply` records one differentiable output per node), under torch's one name. Each node's rule
+# is torch's with the gradient of its own output in place and None for the others: the rules are linear
+# in the output gradients, so the gradients of all outputs add up to what torch's single node gives.
+class _OutputOf(Function):
+    """`apply(a, factors, index, option)`: output `index` of the factorisation `factors` of `a`, recorded
+    under `node_name`. A subclass gives `rule(grads, factors, option)`: the gradient of `a` from one gradient
+    per output (None for an output that got none)."""
+
+    @staticmethod
+    def forward(ctx, a, factors, index, option):
+        ctx.save_for_backward(*factors)
+        ctx.index, ctx.count, ctx.option = index, len(factors), option
+        return factors[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        grads = [None] * ctx.count
+        grads[ctx.index] = grad
+        return ctx.rule(grads, ctx.saved_tensors, ctx.option), None, None, None
+
+
+def solve_triangular(t: np.ndarray, b: np.ndarray, upper: bool) -> np.ndarray:
+    """X with T X = B for triangular T (batches broadcast), by substitution, row by row: from the last row
+    up for an upper T, from the first down for a lower one. A zero on T's diagonal gives inf and nan, as
+    LAPACK's triangular solve does (torch's rank-deficient QR gradient), where `np.linalg.solve` raises."""
+    n = t.shape[-1]
+    x = np.zeros(np.broadcast_shapes(t.shape[:-2], b.shape[:-2]) + b.shape[-2:], np.result_type(t, b))
+    for i in (reversed(range(n)) if upper else range(n)):
+        done = slice(i + 1, n) if upper else slice(0, i)
+        x[..., i, :] = (b[..., i, :] - np.einsum("...j,...jk->...k", t[..., i, done], x[..., done, :])) / \
+            t[..., i, i, None]
+    return x
+
+
+class Qr(_OutputOf):
+    """A = Q R (`linalg.qr`). With gQ, gR the outputs' gradients and M = gR R^T - Q^T gQ (torch's rule):
+    for m >= n, gA = (gQ + Q copyltu(M)) R^-T, where copyltu(M) is triu(M) mirrored to the lower triangle
+    (the diagonal once); for m < n (Q square, A = Q [U | V]), gA = [Q tril(M^T - M) U^-T | 0] + Q gR. `mode='r'`
+    has no Q to differentiate with, and 'complete' of a tall matrix leaves Q's last columns undetermined:
+    torch's errors, at the backward."""
+
+    node_name = "LinalgQrBackward0"
+
+    @staticmethod
+    def rule(grads, factors, mode):
+        q, r = factors
+        if mode == "r":
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please "
+                               "use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+        g_q, g_r = grads
+        m, n = q.shape[-2], r.shape[-1]
+        if mode == "complete" and m > n:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+        m_ = 0
+        if g_r is not None:
+            m_ = g_r @ _mT(r)
+        if g_q is not None:
+            m_ = m_ - _mT(q) @ g_q
+        if m >= n:
+            upper = np.triu(m_)
+            sym = upper + _mT(np.triu(m_, 1))  # (the diagonal once: torch's syminvadj of triu(M))
+            g_a = q @ sym + (g_q if g_q is not None else 0)
+            return _mT(solve_triangular(r, _mT(g_a), upper=True))  # (g_a R^-T)
+        g_a = _mT(solve_triangular(r[..., :m], _mT(q @ np.tril(_mT(m_) - m_)), upper=True))
+        g_a = np.concatenate([g_a, np.zeros(g_a.shape[:-1] + (n - m,), g_a.dtype)], -1)
+        return g_a + (q @ g_r if g_r is not None else 0)
+
+
+class Cholesky(Function):
+    """L with A = L L^T, lower triangular (`upper`: U = L^T, from A's upper triangle). torch's rule (Murray,
+    2016): gA = L^-T Phi L^-1, with Phi the symmetric matrix whose lower triangle is tril(L^T gL) / 2
+    (so the gradient is symmetric, read from one triangle)."""
+
+    node_name = "LinalgCholeskyExBackward0"
+
+    @staticmethod
+    def forward(ctx, a, upper):
+        factor = cholesky_factor(a, upper)
+        ctx.save_for_backward(factor)
+        ctx.upper = upper
+        return factor
+
+    @staticmethod
+    def backward(ctx, grad):
+        (factor,) = ctx.saved_tensors
+        low, g = (_mT(factor), _mT(grad)) if ctx.upper else (factor, grad)
+        x = np.tril(_mT(low) @ g)
+        phi = 0.5 * (x + _mT(np.tril(x, -1)))
+        left = solve_triangular(_mT(low), phi, upper=True)  # (L^-T Phi)
+        return _mT(solve_triangular(_mT(low), _mT(left), upper=True)), None  # (... L^-1: its transpose solves L^T)
+
+
+def cholesky_factor(a: np.ndarray, upper: bool) -> np.ndarray:
+    """NumPy's Cholesky factor, raising `LinAlgError` for a NaN too: LAPACK stops at a NaN pivot as at a
+    negative one (torch raises), where NumPy returns a factor of NaN."""
+    factor = np.linalg.cholesky(a, upper=upper)
+    if np.isnan(factor).any():
+        raise np.linalg.LinAlgError("Matrix is not positive definite")
+    return factor
+
+
+class DeprecatedCholesky(Cholesky):
+    """`torch.cholesky` (deprecated): the same rule under its own node name."""
+
+    node_name = "CholeskyBackward0"
+
+
+class Eigh(_OutputOf):
+    """A = V diag(L) V^T for symmetric A (`linalg.eigh`). torch's rule: gA = V (diag(gL) + skew(V^T gV) / E) V^T,
+    with skew(X) = (X - X^T) / 2 and E_ij = L_j - L_i off the diagonal: the textbook
+    V (diag(gL) + F o sym-part) V^T written so that it is symmetric. Repeated eigenvalues divide by zero
+    (inf, nan), as in torch: the eigenvectors are not unique there."""
+
+    node_name = "LinalgEighBackward0"
+
+    @staticmethod
+    def rule(grads, factors, option):
+        values, vectors = factors
+        g_values, g_vectors = grads
+        inner = np.zeros(vectors.shape, vectors.dtype)
+        if g_vectors is not None:
+            x = _mT(vectors) @ g_vectors
+            gaps = values[..., None, :] - values[..., :, None]
+            gaps = gaps + np.eye(values.shape[-1], dtype=values.dtype)  # (ones on the diagonal, where skew is 0)
+            inner = (x - _mT(x)) * 0.5 / gaps
+        if g_values is not None:
+            inner = inner + g_values[..., None, :] * np.eye(values.shape[-1], dtype=values.dtype)
+        return vectors @ inner @ _mT(vectors)
+
+
+class Slogdet(Function):
+    """(sign, log |det A|) (`linalg.slogdet`). Only log |det A| has a gradient: g A^-T (the sign is
+    piecewise constant). A singular A has none (torch's LU solve gives inf and nan there): nan here."""
+
+    node_name = "LinalgSlogdetBackward0"
+
+    @staticmethod
+    def forward(ctx, a, factors, index):
+        ctx.save_for_backward(a)
+        ctx.index = index
+        return factors[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        if ctx.index == 0:  # (the sign is piecewise constant: torch sends nothing, so a leaf's grad stays None)
+            return None, None, None
+        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+        try:
+            inverse_t = np.linalg.solve(_mT(a), eye)
+        except np.linalg.LinAlgError:
+            inverse_t = np.full(a.shape, np.nan, a.dtype)
+        return grad[..., None, None] * inverse_t, None, None
+
+
+def pinv_backward(grad: np.ndarray, pinv: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """The gradient of A+ (Golub and Pereyra, 1973): with P = A+,
+    gA = -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A)."""
+    p_t, g_t = _mT(pinv), _mT(grad)
+    m, n = a.shape[-2], a.shape[-1]
+    left = np.eye(m, dtype=a.dtype) - a @ pinv
+    right = np.eye(n, dtype=a.dtype) - pinv @ a
+    return -p_t @ grad @ p_t + left @ g_t @ pinv @ p_t + p_t @ pinv @ g_t @ right
+
+
+class Pinv(Function):
+    """The pseudo-inverse, computed by the caller (`linalg.pinv`: from the SVD, or the eigendecomposition
+    when `hermitian`); the rule is `pinv_backward`."""
+
+    node_name = "LinalgPinvBackward0"
+
+    @staticmethod
+    def forward(ctx, a, pinv):
+        ctx.save_for_backward(a, pinv)
+        return pinv
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, pinv = ctx.saved_tensors
+        return pinv_backward(grad, pinv, a), None
+
+
+class Lstsq(Function):
+    """One output (the solution X, or the residuals) of `linalg.lstsq(A, B)`. As torch, X = A+ B for the
+    gradient: gA is A+'s gradient for g X B^T and gB = (A+)^T g. The residuals (empty with torch's CPU
+    driver 'gelsy') send nothing."""
+
+    node_name = "LinalgLstsqBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, out, vector):
+        ctx.save_for_backward(a, b)
+        ctx.vector, ctx.empty = vector, out.size == 0 and out.ndim == 1
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        if ctx.empty:  # (the residuals: an empty output sends no gradient)
+            return None, None, None, None
+        g, b = (grad[..., None], b[..., None]) if ctx.vector else (grad, b)
+        pinv = np.linalg.pinv(a)
+        grad_a = pinv_backward(g @ _mT(b), pinv, a) if ctx.needs_input_grad[0] else None
+        grad_b = _mT(pinv) @ g if ctx.needs_input_grad[1] else None
+        if grad_b is not None and ctx.vector:
+            grad_b = grad_b[..., 0]
+        return grad_a, grad_b, None, None
+
+
+class Addr(Function):
+    """`beta * input + alpha * outer(vec1, vec2)` in one node (torch.addr; the operands share one dtype)."""
+
+    @staticmethod
+    def forward(ctx, bias, vec1, vec2, beta, alpha):
+        ctx.save_for_backward(vec1 if ctx.needs_input_grad[2] else None, vec2 if ctx.needs_input_grad[1] else None)
+        ctx.beta, ctx.alpha = beta, alpha
+        out = np.multiply.outer(vec1, vec2)
+        out = out * alpha if alpha != 1 else out
+        if beta != 0:  # (beta = 0 ignores the input, nan and inf included)
+            out = out + (bias * beta if beta != 1 else bias)
+        return out.astype(vec1.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        vec1, vec2 = ctx.saved_tensors
+        g = grad * ctx.alpha if ctx.alpha != 1 else grad
+        return (grad * ctx.beta, g @ vec2 if vec2 is not None else None, vec1 @ g if vec1 is not None else None,
+                None, None)
