@@ -414,12 +414,11 @@ def lstsq(A: Any, B: Any, rcond: Any = None, *, driver: str | None = None) -> An
     rank = _kept(values, 0.0, limit, max(m, n), False).sum(-1)
     solution = solution.astype(a.dtype, copy=False)
     if m > n and driver != "gelsy" and (driver == "gels" or bool(np.all(rank == n))):
-        residuals = ((a @ solution - b) ** 2).sum(-2).astype(a.dtype, copy=False)
-        residuals = residuals[..., 0] if vector else residuals
+        residuals = ((a @ solution - b) ** 2).sum(-2).astype(a.dtype, copy=False)  # (a vector's keeps its 1)
     else:
         residuals = np.zeros(0, a.dtype)
-    solution = solution[..., 0] if vector else solution
-    return _named("linalg_lstsq", Lstsq.apply(A, B, solution, vector), Lstsq.apply(A, B, residuals, vector),
+    x, solution = solution, solution[..., 0] if vector else solution
+    return _named("linalg_lstsq", Lstsq.apply(A, B, solution, vector, None), Lstsq.apply(A, B, residuals, vector, x),
                   _tensor(np.zeros(0, np.int64) if driver == "gels" else np.asarray(rank, np.int64)),
                   _tensor(values.astype(a.dtype, copy=False) if driver in ("gelsd", "gelss") else np.zeros(0, a.dtype)))
 

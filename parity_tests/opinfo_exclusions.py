@@ -53,6 +53,9 @@ OP_EXCLUSIONS: list[Exclusion] = [
 
 # Single samples.
 SAMPLE_EXCLUSIONS: list[Exclusion] = [
+    Exclusion("linalg.eigh", "eigenvectors are unique only up to sign, which NumPy's LAPACK and torch's may choose "
+              "differently: eigenvalues, sign-fixed eigenvectors and sign-invariant gradients are compared in "
+              "test_linalg2_probe.py", lambda s, d: True),
     Exclusion("topk", "tied values: which of the tied indices torch's topk returns is unspecified (values agree; "
               "minitorch_ref keeps the first, as a stable sort)",
               lambda s, d: s.input.numel() and s.input.unique().numel() < s.input.numel()),

@@ -331,15 +331,16 @@ def test_pinv_and_matrix_rank_errors_match_torch(case):
 
 
 # ---------------------------------------------------------------------------------------------- lstsq
-def least_squares(a_shape: tuple, b_shape: tuple, dtype: str = "float64", grads: str = "AB", **options: Any) -> Callable:
+def least_squares(a_shape: tuple, b_shape: tuple, dtype: str = "float64", grads: str = "AB", output: str = "solution",
+                  **options: Any) -> Callable:
     """A program: `linalg.lstsq(A, B, **options)` on random A and B (the leaves named in `grads` require grad),
-    the weighted backward of the solution; the named tuple's fields and both gradients."""
+    the weighted backward of `output`; the named tuple's fields and both gradients."""
     def program(m: Any) -> Any:
         A = matrix(m, a_shape, dtype=dtype, requires_grad="A" in grads)
         B = matrix(m, b_shape, dtype=dtype, seed=1, requires_grad="B" in grads)
         out = linalg(m).lstsq(A, B, **options)
-        if out.solution.requires_grad:
-            weighted(m, out.solution).backward()
+        if getattr(out, output).requires_grad:
+            weighted(m, getattr(out, output)).backward()
         return type(out).__name__, tuple(out), out.solution, A.grad, B.grad
     return program
 
@@ -363,6 +364,9 @@ LSTSQ = {
     "gelss wide": least_squares((2, 4), (2, 1), driver="gelss"),
     "gels": least_squares((5, 3), (5, 2), driver="gels"),
     "gelsy": least_squares((5, 3), (5, 2), driver="gelsy"),
+    "residuals' gradient, gels": least_squares((5, 3), (5, 2), output="residuals", driver="gels"),
+    "residuals' gradient, gelsd, vector": least_squares((2, 5, 3), (2, 5), output="residuals", driver="gelsd"),
+    "empty residuals' gradient": least_squares((5, 3), (5, 2), output="residuals"),
     "rank-deficient": lambda m: linalg(m).lstsq(m.tensor(DEFICIENT), m.tensor([[1.0], [2.0], [3.0], [4.0]])),
     "rank-deficient gelsd": lambda m: linalg(m).lstsq(m.tensor(DEFICIENT), m.tensor([[1.0], [2.0], [3.0], [4.0]]),
                                                       driver="gelsd"),

@@ -631,30 +631,38 @@ class Pinv(Function):
 
 
 class Lstsq(Function):
-    """One output (the solution X, or the residuals) of `linalg.lstsq(A, B)`. As torch, X = A+ B for the
-    gradient: gA is A+'s gradient for g X B^T and gB = (A+)^T g. The residuals (empty with torch's CPU
-    driver 'gelsy') send nothing."""
+    """One output of `linalg.lstsq(A, B)`: the solution X (`residuals` None) or the squared residuals, given
+    with X. As torch, X = A+ B for the gradient: gA is A+'s gradient for g B^T and gB = (A+)^T g. The residuals
+    |A X - B|^2 (summed over rows) are differentiated with X held fixed (Danskin's theorem: X minimises
+    them): gA = 2 (A X - B) g X^T and gB = -2 (A X - B) g. Empty residuals (torch's CPU driver 'gelsy')
+    send nothing."""
 
     node_name = "LinalgLstsqBackward0"
 
     @staticmethod
-    def forward(ctx, a, b, out, vector):
-        ctx.save_for_backward(a, b)
-        ctx.vector, ctx.empty = vector, out.size == 0 and out.ndim == 1
+    def forward(ctx, a, b, out, vector, solution):
+        ctx.save_for_backward(a, b, solution)
+        ctx.vector, ctx.residuals = vector, solution is not None
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        if ctx.empty:  # (the residuals: an empty output sends no gradient)
-            return None, None, None, None
-        g, b = (grad[..., None], b[..., None]) if ctx.vector else (grad, b)
-        pinv = np.linalg.pinv(a)
-        grad_a = pinv_backward(g @ _mT(b), pinv, a) if ctx.needs_input_grad[0] else None
-        grad_b = _mT(pinv) @ g if ctx.needs_input_grad[1] else None
+        a, b, x = ctx.saved_tensors
+        if ctx.residuals and grad.size == 0:
+            return None, None, None, None, None
+        b = b[..., None] if ctx.vector else b
+        g = grad[..., None] if ctx.vector and not ctx.residuals else grad  # (a vector's residuals keep their 1)
+        if ctx.residuals:
+            scaled = 2 * (a @ x - b) * g[..., None, :]  # (one weight per right-hand side: a column)
+            grad_a = scaled @ _mT(x) if ctx.needs_input_grad[0] else None
+            grad_b = -scaled if ctx.needs_input_grad[1] else None
+        else:
+            pinv = np.linalg.pinv(a)
+            grad_a = pinv_backward(g @ _mT(b), pinv, a) if ctx.needs_input_grad[0] else None
+            grad_b = _mT(pinv) @ g if ctx.needs_input_grad[1] else None
         if grad_b is not None and ctx.vector:
             grad_b = grad_b[..., 0]
-        return grad_a, grad_b, None, None
+        return grad_a, grad_b, None, None, None
 
 
 class Addr(Function):
