@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ._dtype import PACKAGE as _PACKAGE, check_norm_dtype, cpp_type_name, float16, python_type_name, torch_type_name
+from .autograd.function import watch_saved
 from .autograd.tensor_base import TensorBase
 from .ops.linalg import Cholesky, DeprecatedCholesky, cholesky_factor, Det, Eigh, Inv, Lstsq, Pinv, Qr, Slogdet, Solve, Svdvals
 from .ops.shape import check_broadcast
@@ -218,8 +219,15 @@ def _named(kind: str, *items: Any) -> Any:
 
 
 def _outputs(function: Any, A: Any, factors: tuple, option: Any = None) -> tuple:
-    """One tensor per factor, each recorded under the factorisation's node (see `ops.linalg._OutputOf`)."""
-    return tuple(function.apply(A, factors, i, option) for i in range(len(factors)))
+    """One tensor per factor, each recorded under the factorisation's node (see `ops.linalg._OutputOf`); a
+    node refuses its backward once another output, which it saved, was changed in place (as torch's one node)."""
+    outputs = tuple(function.apply(A, factors, i, option) for i in range(len(factors)))
+    for output in outputs:
+        if output.grad_fn is not None:
+            for other in outputs:
+                if other is not output:
+                    watch_saved(output.grad_fn, other)
+    return outputs
 
 
 def qr(A: Any, mode: str = "reduced") -> Any:

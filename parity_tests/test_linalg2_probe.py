@@ -593,3 +593,27 @@ IN_PLACE = {
 @pytest.mark.parametrize("case", IN_PLACE)
 def test_inputs_changed_in_place_as_torch(case):
     assert_matches_torch(changed_before_backward(IN_PLACE[case]), drop_hints=True)
+
+
+def sibling_changed(factorise: Callable[[Any, Any], Any], changed: int, kind: str = "spd") -> Callable:
+    """A program: output `changed` of `factorise(m, A)` changed in place, then the backward of another output:
+    torch's one node saved both, and refuses."""
+    def program(m: Any) -> Any:
+        out = factorise(m, matrix(m, (3, 3), kind))
+        out[changed].mul_(2)
+        out[1 - changed].sum().backward()
+    return program
+
+
+SIBLINGS = {
+    "qr, Q changed": sibling_changed(lambda m, A: linalg(m).qr(A), 0),
+    "qr, R changed": sibling_changed(lambda m, A: linalg(m).qr(A), 1),
+    "eigh, eigenvalues changed": sibling_changed(lambda m, A: linalg(m).eigh(A), 0),
+}
+
+
+@pytest.mark.parametrize("case", SIBLINGS)
+def test_outputs_changed_in_place_fail_the_others_backward_as_torch(case):
+    """(torch names the factorisation's output, "output 1 of LinalgQr"; minitorch_ref, whose outputs are nodes of
+    their own, the op that changed it: only the exception type is compared)"""
+    assert_matches_torch(SIBLINGS[case], same_message=False)

@@ -338,6 +338,19 @@ def _remember_versions(ctx: Function, args: tuple, out: Any, result: TensorBase)
     ctx._saved, ctx._saved_versions = tuple(saved), tuple(records)
 
 
+def watch_saved(ctx: Function, tensor: TensorBase) -> None:
+    """Check also, when `ctx`'s saved arrays are read, that `tensor` was not changed in place since: for an
+    array `ctx` saved that is neither an input nor its own output (the other outputs of a factorisation,
+    each its own node: see `ops.linalg._OutputOf`)."""
+    for i, array in enumerate(ctx._saved or ()):
+        if array is tensor._data:
+            storage = tensor._storage
+            if storage is None:
+                storage = tensor._storage = Storage()
+            named_by = (tensor.grad_fn, weakref.ref(tensor))
+            ctx._saved_versions += ((i, storage, storage.version, named_by),)
+
+
 def _input_holding(array: Any, args: tuple) -> TensorBase | None:
     """The input tensor whose array `array` is, if any."""
     for a in args:
