@@ -1578,9 +1578,23 @@ __all__ += ["pixel_shuffle", "pixel_unshuffle"]
 from ._tensor import _tensordot, _warn_once  # noqa: E402
 from .linalg import _multi_dot  # noqa: E402
 
-_LINALG_METHODS = ["inner", "addr", "slogdet", "logdet", "matrix_power", "cholesky"]
+_LINALG_METHODS = ["slogdet", "logdet", "matrix_power", "cholesky"]
 for _name in _LINALG_METHODS:
     globals()[_name] = _method(_name)
+
+
+def inner(input: Tensor, other: Tensor) -> Tensor:
+    """The dot products of the last dims' vectors (see `Tensor.inner`)."""
+    _require_tensor(input, "inner", "input", 1)
+    _require_tensor(other, "inner", "other", 2)
+    return input.inner(other)
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """`beta * input + alpha * outer(vec1, vec2)` (see `Tensor.addr`)."""
+    for value, name, position in ((input, "input", 1), (vec1, "vec1", 2), (vec2, "vec2", 3)):
+        _require_tensor(value, "addr", name, position)
+    return input.addr(vec1, vec2, beta=beta, alpha=alpha)
 
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
@@ -1596,7 +1610,7 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        if dims > builtins.min(a.ndim, b.ndim):
+        if dims > builtins.min(a.dim(), b.dim()):
             raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
         dims = (list(range(-dims, 0)), list(range(dims)))
     for position, d in ((3, dims[0]), (4, dims[1])):
@@ -1625,4 +1639,4 @@ def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
     return result if out is None else _write_out(out, result, "chain_matmul")
 
 
-__all__ += _LINALG_METHODS + ["tensordot", "chain_matmul"]
+__all__ += _LINALG_METHODS + ["inner", "addr", "tensordot", "chain_matmul"]

@@ -2350,6 +2350,8 @@ class Tensor(TensorBase):
     def addr(self, vec1: "Tensor", vec2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
         """`beta * self + alpha * outer(vec1, vec2)`, self broadcast to the outer product's shape, in the
         dtype the three promote to (a bool result: `beta and self or alpha and vec1 vec2`)."""
+        _require_tensor(vec1, "addr", "vec1", 1)
+        _require_tensor(vec2, "addr", "vec2", 2)
         for vec, name in ((vec1, "vec1"), (vec2, "vec2")):
             if vec.ndim != 1:
                 raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {vec.ndim}-D")

@@ -252,6 +252,7 @@ def qr(A: Any, mode: str = "reduced") -> Any:
 def cholesky(A: Any, *, upper: bool = False) -> Any:
     """L, lower triangular with a positive diagonal, with A = L L^T (read from A's lower triangle); with
     `upper`, U = L^T from A's upper triangle. A matrix that is not positive-definite raises `LinAlgError`."""
+    _check_tensor("linalg.cholesky", A, "input")
     _check_square_matrices("linalg.cholesky", A)
     return _cholesky(A, upper, "linalg.cholesky", Cholesky)
 
@@ -300,7 +301,7 @@ def eigvalsh(A: Any, UPLO: str = "L") -> Any:
 
 def _eigh(name: str, A: Any, UPLO: str) -> tuple:
     """torch's checks of `eigh` and `eigvalsh` (both name `linalg.eigh` past the argument), then NumPy's eigh."""
-    _check_tensor(name, A)
+    _check_tensor(name, A, "input")
     _check_square_matrices("linalg.eigh", A, floating=False)
     if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
@@ -311,7 +312,7 @@ def _eigh(name: str, A: Any, UPLO: str) -> tuple:
     return values.astype(a.dtype, copy=False), vectors.astype(a.dtype, copy=False)
 
 
-def _kept(values: np.ndarray, atol: Any, rtol: Any, size: int, hermitian: bool) -> np.ndarray:
+def _kept(values: np.ndarray, atol: Any, rtol: Any, size: int) -> np.ndarray:
     """Which singular values (or |eigenvalues|, `hermitian`) count, as torch's `pinv` and `matrix_rank`:
     those above max(atol, rtol * the largest); without rtol, rtol is eps * max(m, n), or 0 where atol > 0."""
     magnitudes = np.abs(values)
@@ -330,11 +331,26 @@ def _tolerance_array(value: Any) -> np.ndarray:
     return value.detach().numpy() if isinstance(value, TensorBase) else np.asarray(float(value))
 
 
-def pinv(A: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Any:
+def _tolerance_overloads(name: str, A: Any, positional: str) -> None:
+    """torch's TypeError for an input that is not a tensor, listing the overloads of `pinv` and `matrix_rank`
+    (tolerances as keywords, or one `positional` tolerance)."""
+    if not isinstance(A, TensorBase):
+        overloads = "".join(f"\n * (Tensor input, {form})" for form in (
+            "*, Tensor atol = None, Tensor rtol = None, bool hermitian = False, Tensor out = None",
+            "*, float atol = None, float rtol = None, bool hermitian = False, Tensor out = None",
+            f"Tensor {positional}, bool hermitian = False, *, Tensor out = None",
+            f"float {positional}, bool hermitian = False, *, Tensor out = None"))
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(A).__name__}), but "
+                        f"expected one of:{overloads}\n")
+
+
+def pinv(A: Any, rcond: Any = None, hermitian: bool = False, *, atol: Any = None, rtol: Any = None) -> Any:
     """The Moore-Penrose pseudo-inverse: V diag(1/s) U^T from the SVD A = U diag(s) V^T, keeping the singular
-    values above max(atol, rtol * the largest) (`hermitian`: from the eigendecomposition of a symmetric A).
-    The gradient is Golub and Pereyra's (`ops.linalg.pinv_backward`)."""
-    _check_tensor("linalg.pinv", A, "input")
+    values above max(atol, rtol * the largest) (`hermitian`: from the eigendecomposition of a symmetric A;
+    `rcond`, positional, older form: rtol). The gradient is Golub and Pereyra's (`ops.linalg.pinv_backward`)."""
+    _tolerance_overloads("linalg_pinv", A, "rcond")
+    if rcond is not None:
+        rtol = rcond
     if A.ndim < 2 or not A.is_floating_point() or A.dtype == float16:
         shape = ", ".join(map(str, A.shape))
         raise RuntimeError(f"linalg.pinv({torch_type_name(A.dtype.numpy_dtype)}{{[{shape}]}}): expected a tensor with "
@@ -345,13 +361,13 @@ def pinv(A: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False)
     m, n = a.shape[-2:]
     if hermitian:
         values, vectors = np.linalg.eigh(a)
-        inverse = np.where(_kept(values, atol, rtol, n, True), 1 / np.where(values == 0, 1, values), 0)
+        inverse = np.where(_kept(values, atol, rtol, n), 1 / np.where(values == 0, 1, values), 0)
         result = (vectors * inverse[..., None, :]) @ np.swapaxes(vectors, -1, -2)
     elif a.size == 0:
         result = np.zeros(a.shape[:-2] + (n, m), a.dtype)
     else:
         u, s, vh = np.linalg.svd(a, full_matrices=False)
-        inverse = np.where(_kept(s, atol, rtol, max(m, n), False), 1 / np.where(s == 0, 1, s), 0)
+        inverse = np.where(_kept(s, atol, rtol, max(m, n)), 1 / np.where(s == 0, 1, s), 0)
         result = np.swapaxes(vh, -1, -2) @ (inverse[..., :, None] * np.swapaxes(u, -1, -2))
     return Pinv.apply(A, result.astype(a.dtype, copy=False))
 
@@ -359,7 +375,7 @@ def pinv(A: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False)
 def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, atol: Any = None, rtol: Any = None) -> Any:
     """The number of singular values (|eigenvalues| when `hermitian`) above max(atol, rtol * the largest), as
     int64; `tol` (positional, older form) is an atol with rtol 0."""
-    _check_tensor("linalg.matrix_rank", A, "input")
+    _tolerance_overloads("linalg_matrix_rank", A, "tol")
     if A.ndim < 2:
         raise RuntimeError(f"{_PACKAGE}.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
     if hermitian:
@@ -374,7 +390,7 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, atol: Any =
         values = np.zeros(a.shape[:-2] + (0,), a.dtype)
     else:
         values = np.linalg.eigvalsh(a) if hermitian else np.linalg.svd(a, compute_uv=False)
-    return _tensor(np.asarray(_kept(values, atol, rtol, max(m, n), hermitian).sum(-1), np.int64))
+    return _tensor(np.asarray(_kept(values, atol, rtol, max(m, n)).sum(-1), np.int64))
 
 
 def lstsq(A: Any, B: Any, rcond: Any = None, *, driver: str | None = None) -> Any:
@@ -383,7 +399,7 @@ def lstsq(A: Any, B: Any, rcond: Any = None, *, driver: str | None = None) -> An
     the singular values above rcond * the largest (rcond: eps * max(m, n) by default), and the residuals and
     singular values are empty; 'gelsd' and 'gelss' also give the singular values, every driver but 'gelsy' the
     squared residuals of a tall, full-rank A, and 'gels' no rank."""
-    _check_tensor("linalg.lstsq", A, "self")
+    _check_tensor("linalg.lstsq", A, "input")
     _check_tensor("linalg.lstsq", B, "b", 2)
     name = f"{_PACKAGE}.linalg.lstsq"
     if A.ndim < 2:
@@ -417,9 +433,9 @@ def lstsq(A: Any, B: Any, rcond: Any = None, *, driver: str | None = None) -> An
         solution = np.zeros(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (n, b.shape[-1]), a.dtype)
     else:  # (the minimum-norm solution: V diag(1/s) U^T B over the singular values kept)
         u, values, vh = np.linalg.svd(a, full_matrices=False)
-        inverse = np.where(_kept(values, 0.0, limit, max(m, n), False), 1 / np.where(values == 0, 1, values), 0)
+        inverse = np.where(_kept(values, 0.0, limit, max(m, n)), 1 / np.where(values == 0, 1, values), 0)
         solution = np.swapaxes(vh, -1, -2) @ (inverse[..., :, None] * (np.swapaxes(u, -1, -2) @ b))
-    rank = _kept(values, 0.0, limit, max(m, n), False).sum(-1)
+    rank = _kept(values, 0.0, limit, max(m, n)).sum(-1)
     solution = solution.astype(a.dtype, copy=False)
     if m > n and driver != "gelsy" and (driver == "gels" or bool(np.all(rank == n))):
         residuals = ((a @ solution - b) ** 2).sum(-2).astype(a.dtype, copy=False)  # (a vector's keeps its 1)
@@ -459,7 +475,7 @@ def matrix_power(A: Any, n: int) -> Any:
     """A multiplied by itself n times (n < 0: of its inverse; n = 0: the identity), by repeated squaring in
     torch's order, so that the graph is torch's: n = 1 a copy, n = -1 `inv`, 2 and 3 products in turn,
     larger n the binary decomposition of n."""
-    _check_tensor("linalg.matrix_power", A)
+    _check_tensor("linalg.matrix_power", A, "input")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {python_type_name(n)}")
     _check_square_matrices("linalg.matrix_power", A, floating=False)
@@ -496,6 +512,9 @@ def multi_dot(tensors: Any) -> Any:
 def _multi_dot(tensors: list) -> Any:
     """torch's checks and chain of `mm`s for `multi_dot` (and `chain_matmul`), then the result viewed to drop
     the dims of 1-D ends."""
+    for i, t in enumerate(tensors):
+        if not isinstance(t, TensorBase):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {python_type_name(t)}")
     count = len(tensors)
     if count < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {count}")

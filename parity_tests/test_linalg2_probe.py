@@ -568,6 +568,40 @@ def test_product_errors_match_torch(case):
     assert_matches_torch(PRODUCT_ERRORS[case])
 
 
+# ---------------------------------------------------------------------------------------------- arguments
+NOT_TENSORS = {
+    "qr": lambda m: linalg(m).qr([[1.0]]),
+    "cholesky": lambda m: linalg(m).cholesky([[1.0]]),
+    "eigh": lambda m: linalg(m).eigh([[1.0]]),
+    "eigvalsh": lambda m: linalg(m).eigvalsh([[1.0]]),
+    "pinv": lambda m: linalg(m).pinv([[1.0]]),
+    "matrix_rank": lambda m: linalg(m).matrix_rank([[1.0]]),
+    "lstsq A": lambda m: linalg(m).lstsq([[1.0]], m.ones(1, 1)),
+    "lstsq B": lambda m: linalg(m).lstsq(m.ones(1, 1), [[1.0]]),
+    "slogdet": lambda m: linalg(m).slogdet([[1.0]]),
+    "matrix_power": lambda m: linalg(m).matrix_power([[1.0]], 2),
+    "matrix_power bool n": lambda m: linalg(m).matrix_power(m.eye(2), True),
+    "multi_dot element": lambda m: linalg(m).multi_dot([m.ones(1, 1), [[1.0]]]),
+    "vecdot x": lambda m: linalg(m).vecdot([1.0], m.ones(1)),
+    "vecdot y": lambda m: linalg(m).vecdot(m.ones(1), [1.0]),
+    "inner": lambda m: m.inner(m.ones(1), [1.0]),
+    "Tensor.inner": lambda m: m.ones(1).inner([1.0]),
+    "addr vec1": lambda m: m.addr(m.ones(1, 1), [1.0], m.ones(1)),
+    "addr vec2": lambda m: m.addr(m.ones(1, 1), m.ones(1), [1.0]),
+    "Tensor.addr vec2": lambda m: m.ones(1, 1).addr(m.ones(1), [1.0]),
+    "tensordot": lambda m: m.tensordot(m.ones(1), [1.0], 1),
+    "slogdet function": lambda m: m.slogdet([[1.0]]),
+    "logdet": lambda m: m.logdet([[1.0]]),
+    "pinv positional rcond": lambda m: linalg(m).pinv(m.tensor(SMALL), 1e-9),
+    "pinv positional rcond, hermitian": lambda m: linalg(m).pinv(m.tensor(SMALL), 1e-9, True),
+}
+
+
+@pytest.mark.parametrize("case", NOT_TENSORS)
+def test_arguments_are_read_as_torch(case):
+    assert_matches_torch(NOT_TENSORS[case])
+
+
 # ---------------------------------------------------------------------------------------------- saved inputs
 def changed_before_backward(build: Callable[[Any, Any], Any], kind: str = "spd") -> Callable:
     """A program: `build(m, A)` (its first output), then A changed in place, then the backward: torch refuses

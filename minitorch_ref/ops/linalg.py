@@ -1,4 +1,6 @@
-"""Matrix products. For `out = a @ b`: grad_a = grad @ b^T and grad_b = a^T @ grad."""
+"""Matrix products (for `out = a @ b`: grad_a = grad @ b^T and grad_b = a^T @ grad), and the rules of the
+linear algebra built on them: determinants, inverses, solves, factorisations (QR, Cholesky, eigh), pseudo-inverses
+and least squares."""
 from __future__ import annotations
 
 import numpy as np
@@ -501,17 +503,16 @@ class Qr(_OutputOf):
         m, n = q.shape[-2], r.shape[-1]
         if mode == "complete" and m > n:
             raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
-        m_ = 0
+        coupling = 0  # (M)
         if g_r is not None:
-            m_ = g_r @ _mT(r)
+            coupling = g_r @ _mT(r)
         if g_q is not None:
-            m_ = m_ - _mT(q) @ g_q
+            coupling = coupling - _mT(q) @ g_q
         if m >= n:
-            upper = np.triu(m_)
-            sym = upper + _mT(np.triu(m_, 1))  # (the diagonal once: torch's syminvadj of triu(M))
+            sym = np.triu(coupling) + _mT(np.triu(coupling, 1))  # (the diagonal once: torch's syminvadj of triu(M))
             g_a = q @ sym + (g_q if g_q is not None else 0)
             return _mT(solve_triangular(r, _mT(g_a), upper=True))  # (g_a R^-T)
-        g_a = _mT(solve_triangular(r[..., :m], _mT(q @ np.tril(_mT(m_) - m_)), upper=True))
+        g_a = _mT(solve_triangular(r[..., :m], _mT(q @ np.tril(_mT(coupling) - coupling)), upper=True))
         g_a = np.concatenate([g_a, np.zeros(g_a.shape[:-1] + (n - m,), g_a.dtype)], -1)
         return g_a + (q @ g_r if g_r is not None else 0)
 
