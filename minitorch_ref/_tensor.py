@@ -26,8 +26,8 @@ from .autograd import differentiate
 from .autograd import grad_mode, inplace
 from .autograd.function import memory_owner
 from .autograd.tensor_base import InferenceStorage, RemovableHandle, TensorBase
-from .linalg import _deprecated_cholesky, _logdet, _named, _slogdet, det as _det, inv as _inv, matrix_norm
-from .linalg import matrix_power as _matrix_power
+from .linalg import _deprecated_cholesky, _deprecated_qr, _logdet, _named, _slogdet, det as _det, inv as _inv, matrix_norm
+from .linalg import matrix_power as _matrix_power, pinv as _pinv
 from .ops import linalg, pointwise, reduction, shape
 from .ops.shape import check_broadcast as _check_broadcast
 
@@ -2332,6 +2332,14 @@ class Tensor(TensorBase):
         """`linalg.matrix_power(self, n)`."""
         return _matrix_power(self, n)
 
+    def qr(self, some: bool = True) -> tuple:
+        """The deprecated `qr`: `linalg.qr(self, 'reduced' if some else 'complete')`, with torch's warning."""
+        return _deprecated_qr(self, some)
+
+    def pinverse(self, rcond: float = 1e-15) -> "Tensor":
+        """`linalg.pinv(self, rcond)`: singular values below rcond times the largest count as zero."""
+        return _pinv(self, rcond)
+
     def cholesky(self, upper: bool = False) -> "Tensor":
         """The deprecated `cholesky` (`linalg.cholesky`, with its own node name and warning)."""
         return _deprecated_cholesky(self, upper)
@@ -3199,7 +3207,7 @@ class _MaxResult(tuple):
         return f"{dt.PACKAGE}.return_types.{self._kind}(\n{fields})"
 
 
-_FIELDS = {"aminmax": ("min", "max"), "linalg_qr": ("Q", "R"), "linalg_eigh": ("eigenvalues", "eigenvectors"),
+_FIELDS = {"aminmax": ("min", "max"), "linalg_qr": ("Q", "R"), "qr": ("Q", "R"), "linalg_eigh": ("eigenvalues", "eigenvectors"),
            "linalg_slogdet": ("sign", "logabsdet"), "slogdet": ("sign", "logabsdet"),
            "linalg_lstsq": ("solution", "residuals", "rank", "singular_values")}
 

@@ -249,6 +249,18 @@ def qr(A: Any, mode: str = "reduced") -> Any:
     return _named("linalg_qr", *_outputs(Qr, A, factors, mode))
 
 
+def _deprecated_qr(A: Any, some: bool) -> Any:
+    """`qr` (deprecated for `linalg.qr`): 'reduced' when `some`, else 'complete', with torch's warning (once
+    a process), as torch's `qr` named tuple."""
+    from ._tensor import _warn_once
+
+    _warn_once("qr", f"{_PACKAGE}.qr is deprecated in favor of {_PACKAGE}.linalg.qr and will be removed in a future "
+               "PyTorch release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
+               f"Q, R = {_PACKAGE}.qr(A, some)\nshould be replaced with\nQ, R = {_PACKAGE}.linalg.qr(A, 'reduced' if "
+               "some else 'complete')")
+    return _named("qr", *qr(A, "reduced" if some else "complete"))
+
+
 def cholesky(A: Any, *, upper: bool = False) -> Any:
     """L, lower triangular with a positive diagonal, with A = L L^T (read from A's lower triangle); with
     `upper`, U = L^T from A's upper triangle. A matrix that is not positive-definite raises `LinAlgError`."""

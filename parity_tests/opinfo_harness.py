@@ -62,7 +62,7 @@ FAMILIES: dict[str, list[str]] = {
         "unique", "count_nonzero",
     ],
     "matrices": ["matmul", "mm", "dot", "bmm", "mv", "outer", "addmm", "einsum", "__rmatmul__", "addr", "inner",
-                 "tensordot", "logdet", "cholesky", "linalg.qr", "linalg.cholesky", "linalg.eigh", "linalg.eigvalsh",
+                 "tensordot", "logdet", "cholesky", "qr", "pinverse", "linalg.qr", "linalg.cholesky", "linalg.eigh", "linalg.eigvalsh",
                  "linalg.pinv", "linalg.lstsq", "linalg.slogdet", "linalg.matrix_power", "linalg.matrix_rank",
                  "linalg.multi_dot", "linalg.vecdot"],
     "nn.functional": [

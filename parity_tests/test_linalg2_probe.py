@@ -3,7 +3,8 @@
 What this proves (torch 2.13 is the reference, compared at test time):
 - `linalg.qr` ('reduced', 'complete', 'r') gives torch's Q and R (the same Householder signs), batched, tall,
   wide and empty, with LinalgQrBackward0 on both outputs, torch's gradient for m >= n and m < n (inf and nan
-  where R is singular) and torch's errors, those of 'r' and of a tall 'complete' raised at the backward;
+  where R is singular) and torch's errors, those of 'r' and of a tall 'complete' raised at the backward; the
+  deprecated `qr(some=)` (with its once-a-process warning) and `pinverse(rcond)` are those functions;
 - `linalg.cholesky` (`upper=`, read from that triangle) and the deprecated `cholesky` (CholeskyBackward0, its
   once-a-process warning) give torch's factor and symmetric gradient; a matrix that is not positive-definite
   raises `linalg.LinAlgError` (a RuntimeError) with torch's message, the failing leading minor and batch
@@ -20,7 +21,9 @@ What this proves (torch 2.13 is the reference, compared at test time):
   and `matrix_power` (torch's graph for n = 0, 1, -1, 2, 3 and by squaring), `linalg.multi_dot` and
   `chain_matmul` (the cheapest order, ViewBackward0), `linalg.vecdot` (VdotBackward0 for two vectors), `inner`,
   `addr` (promotion, bool results, beta = 0 ignoring the input) and `tensordot` (int, list and tensor dims,
-  size-1 dims summed) agree with torch in values, dtypes, shapes, gradients and errors.
+  size-1 dims summed) agree with torch in values, dtypes, shapes, gradients and errors;
+- arguments that are not tensors raise torch's TypeErrors, and an input (or another output of the same
+  factorisation) changed in place before the backward is refused where torch refuses.
 """
 from __future__ import annotations
 
@@ -112,6 +115,8 @@ QR = {
     "non-contiguous": graded(lambda m, A: linalg(m).qr(A.mT), (3, 5)),
     # (where R is singular torch's gradient is inf and nan, in a pattern that rounding decides: only that
     # nothing is finite is compared)
+    "deprecated qr": graded(lambda m, A: (lambda out: (type(out).__name__, out.Q, out.R))(m.qr(A)), (4, 3)),
+    "deprecated qr, some=False, method": graded(lambda m, A: tuple(A.qr(some=False)), (2, 3)),
     "rank-deficient gradient": lambda m: (lambda A: (lambda q, r: ((q.sum() + r.sum()).backward(),
                                                                  A.grad.isfinite().any()))(*linalg(m).qr(A)))(
         m.tensor([[1.0, 1.0], [1.0, 1.0], [0.0, 0.0]], requires_grad=True)),
@@ -204,7 +209,7 @@ def test_linalg_errors_are_torchs_linalg_error(case):
 
 
 def test_deprecated_functions_warn_once_as_torch():
-    programs = {"cholesky": "(m.cholesky(m.eye(2)), m.cholesky(m.eye(2)))",
+    programs = {"cholesky": "(m.cholesky(m.eye(2)), m.cholesky(m.eye(2)))", "qr": "(m.qr(m.eye(2)), m.eye(2).qr())",
                 "chain_matmul": "(m.chain_matmul(m.eye(2), m.eye(2)), m.chain_matmul(m.eye(2)))"}
     assert fresh_process_warnings("minitorch_ref", programs) == fresh_process_warnings("torch", programs)
 
@@ -291,6 +296,8 @@ PINV = {
     "empty": graded(lambda m, A: linalg(m).pinv(A), (0, 3)),
     "empty hermitian": graded(lambda m, A: linalg(m).pinv(A, hermitian=True), (0, 0)),
     "non-contiguous": graded(lambda m, A: linalg(m).pinv(A.mT), (3, 5)),
+    "pinverse": graded(lambda m, A: m.pinverse(A), (4, 3)),
+    "pinverse rcond, method": given(SMALL, lambda m, A: A.pinverse(1e-9)),
     "rank": lambda m: linalg(m).matrix_rank(matrix(m, (4, 3))),
     "rank deficient": lambda m: linalg(m).matrix_rank(m.tensor(DEFICIENT)),
     "rank default tolerance": lambda m: linalg(m).matrix_rank(m.tensor(SMALL)),
@@ -312,6 +319,7 @@ PINV_ERRORS = {
     "float16": lambda m: linalg(m).pinv(m.ones(3, 3, dtype=m.float16)),
     "hermitian not square": lambda m: linalg(m).pinv(m.ones(2, 3), hermitian=True),
     "hermitian int64": lambda m: linalg(m).pinv(m.ones(3, 3, dtype=m.int64), hermitian=True),
+    "pinverse int64": lambda m: m.pinverse(m.ones(3, dtype=m.int64)),
     "rank 1-d": lambda m: linalg(m).matrix_rank(m.ones(3)),
     "rank int64": lambda m: linalg(m).matrix_rank(m.ones(3, 3, dtype=m.int64)),
     "rank float16": lambda m: linalg(m).matrix_rank(m.ones(3, 3, dtype=m.float16)),
@@ -571,6 +579,7 @@ def test_product_errors_match_torch(case):
 # ---------------------------------------------------------------------------------------------- arguments
 NOT_TENSORS = {
     "qr": lambda m: linalg(m).qr([[1.0]]),
+    "deprecated qr": lambda m: m.qr(m.ones(3)),
     "cholesky": lambda m: linalg(m).cholesky([[1.0]]),
     "eigh": lambda m: linalg(m).eigh([[1.0]]),
     "eigvalsh": lambda m: linalg(m).eigvalsh([[1.0]]),
