@@ -508,7 +508,8 @@ __all__ += ["hstack", "vstack", "meshgrid", "row_stack", "dstack", "column_stack
 import warnings  # noqa: E402
 
 from ._dtype import cpp_type_name, torch_type_name  # noqa: E402
-from ._tensor import (_HEAVISIDE_DTYPES_DIFFER, _OVERLAP_ERROR, _MaxResult, _memory_overlap,  # noqa: E402
+from ._return_types import _MaxResult  # noqa: E402
+from ._tensor import (_HEAVISIDE_DTYPES_DIFFER, _OVERLAP_ERROR, _memory_overlap,  # noqa: E402
                       matmul as _matmul, where as _where)
 from .autograd import grad_mode, inplace  # noqa: E402
 from .ops import linalg  # noqa: E402

@@ -26,8 +26,9 @@ from .autograd import differentiate
 from .autograd import grad_mode, inplace
 from .autograd.function import memory_owner
 from .autograd.tensor_base import InferenceStorage, RemovableHandle, TensorBase
-from .linalg import _deprecated_cholesky, _deprecated_qr, _logdet, _named, _slogdet, det as _det, inv as _inv, matrix_norm
-from .linalg import matrix_power as _matrix_power, pinv as _pinv
+from ._return_types import _MaxResult
+from .linalg import _cholesky_of, _logdet, _slogdet, det as _det, inv as _inv, matrix_norm
+from .linalg import matrix_power as _matrix_power, pinv as _pinv, qr as _qr
 from .ops import linalg, pointwise, reduction, shape
 from .ops.shape import check_broadcast as _check_broadcast
 
@@ -2322,7 +2323,7 @@ class Tensor(TensorBase):
 
     def slogdet(self) -> tuple:
         """`linalg.slogdet(self)`, as torch's `slogdet` named tuple."""
-        return _named("slogdet", *_slogdet(self, "linalg.slogdet"))
+        return _MaxResult(*_slogdet(self, "linalg.slogdet"), "slogdet")
 
     def logdet(self) -> "Tensor":
         """log det(self): log |det| where the determinant is positive, nan where it is negative."""
@@ -2333,16 +2334,29 @@ class Tensor(TensorBase):
         return _matrix_power(self, n)
 
     def qr(self, some: bool = True) -> tuple:
-        """The deprecated `qr`: `linalg.qr(self, 'reduced' if some else 'complete')`, with torch's warning."""
-        return _deprecated_qr(self, some)
+        """The deprecated `qr`: `linalg.qr(self, 'reduced' if some else 'complete')`, with torch's warning (once a
+        process), as torch's `qr` named tuple."""
+        p = dt.PACKAGE
+        _warn_once("qr", f"{p}.qr is deprecated in favor of {p}.linalg.qr and will be removed in a future PyTorch "
+                   "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
+                   f"Q, R = {p}.qr(A, some)\nshould be replaced with\n"
+                   f"Q, R = {p}.linalg.qr(A, 'reduced' if some else 'complete')")
+        return _MaxResult(*_qr(self, "reduced" if some else "complete"), "qr")
 
     def pinverse(self, rcond: float = 1e-15) -> "Tensor":
         """`linalg.pinv(self, rcond)`: singular values below rcond times the largest count as zero."""
         return _pinv(self, rcond)
 
     def cholesky(self, upper: bool = False) -> "Tensor":
-        """The deprecated `cholesky` (`linalg.cholesky`, with its own node name and warning)."""
-        return _deprecated_cholesky(self, upper)
+        """The deprecated `cholesky`: `linalg.cholesky`'s factor, with torch's warning (once a process) and its
+        own name in messages and node."""
+        p = dt.PACKAGE
+        _warn_once("cholesky", f"{p}.cholesky is deprecated in favor of {p}.linalg.cholesky and will be removed in a "
+                   f"future PyTorch release.\nL = {p}.cholesky(A)\nshould be replaced with\n"
+                   f"L = {p}.linalg.cholesky(A)\nand\nU = {p}.cholesky(A, upper=True)\nshould be replaced with\n"
+                   f"U = {p}.linalg.cholesky(A).mH\nThis transform will produce equivalent results for all valid "
+                   "(symmetric positive definite) inputs.")
+        return _cholesky_of(self, upper, deprecated=True)
 
     def inner(self, other: "Tensor") -> "Tensor":
         """The dot products of self's and other's vectors along their last dims, for every pair: a
@@ -3186,38 +3200,6 @@ def _histc_counts(a: np.ndarray, bins: int, low: float, high: float) -> np.ndarr
     x = x[(x >= low_) & (x <= high_)]  # (nan fails both)
     place = ((x - low_) * a.dtype.type(bins) / (high_ - low_)).astype(np.int64)
     return np.bincount(np.minimum(place, bins - 1), minlength=bins).astype(a.dtype)
-
-
-class _MaxResult(tuple):
-    """A tuple with names, like torch.return_types.max: each `kind` (max, sort, topk, aminmax, linalg_qr...) is
-    its own class, `minitorch_ref.return_types.<kind>`, as torch's are; the fields are (values, indices), or the
-    names `_FIELDS` gives the kind (aminmax's (min, max), linalg_qr's (Q, R)...)."""
-
-    _kind, _names = "max", ("values", "indices")
-
-    def __new__(cls, *items_then_kind: Any):
-        *items, kind = items_then_kind
-        return tuple.__new__(_return_type(kind), items)
-
-    def __reduce__(self):  # (copy and pickle rebuild it from the items and its kind)
-        return _MaxResult, (*self, self._kind)
-
-    def __repr__(self) -> str:
-        fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._names, self))
-        return f"{dt.PACKAGE}.return_types.{self._kind}(\n{fields})"
-
-
-_FIELDS = {"aminmax": ("min", "max"), "linalg_qr": ("Q", "R"), "qr": ("Q", "R"), "linalg_eigh": ("eigenvalues", "eigenvectors"),
-           "linalg_slogdet": ("sign", "logabsdet"), "slogdet": ("sign", "logabsdet"),
-           "linalg_lstsq": ("solution", "residuals", "rank", "singular_values")}
-
-
-@functools.cache
-def _return_type(kind: str) -> type:
-    names = _FIELDS.get(kind, ("values", "indices"))
-    fields = {name: property(operator.itemgetter(i)) for i, name in enumerate(names)}
-    return type(kind, (_MaxResult,), {"__module__": f"{dt.PACKAGE}.return_types", "__qualname__": kind,
-                                      "_kind": kind, "_names": names, "__slots__": (), **fields})
 
 
 # ---------------------------------------------------------------------- helpers

@@ -10,9 +10,11 @@ from typing import Any
 import numpy as np
 
 from ._dtype import PACKAGE as _PACKAGE, check_norm_dtype, cpp_type_name, float16, python_type_name, torch_type_name
+from ._return_types import _MaxResult
 from .autograd.function import watch_saved
 from .autograd.tensor_base import TensorBase
-from .ops.linalg import Cholesky, DeprecatedCholesky, cholesky_factor, Det, Eigh, Inv, Lstsq, Pinv, Qr, Slogdet, Solve, Svdvals
+from .ops.linalg import (Cholesky, DeprecatedCholesky, Det, Eigh, Inv, Lstsq, Pinv, Qr, Slogdet, Solve, Svdvals,
+                         cholesky_factor)
 from .ops.shape import check_broadcast
 
 
@@ -211,13 +213,6 @@ def _matrix_norm_checks(A: Any, ord: Any, dim: Any, dtype: Any) -> tuple:
 
 
 # --- factorisations and what is built on them --------------------------------------------------------------
-def _named(kind: str, *items: Any) -> Any:
-    """torch's named tuple `return_types.<kind>` of `items`."""
-    from ._tensor import _MaxResult
-
-    return _MaxResult(*items, kind)
-
-
 def _outputs(function: Any, A: Any, factors: tuple, option: Any = None) -> tuple:
     """One tensor per factor, each recorded under the factorisation's node (see `ops.linalg._OutputOf`); a
     node refuses its backward once another output, which it saved, was changed in place (as torch's one node)."""
@@ -246,31 +241,23 @@ def qr(A: Any, mode: str = "reduced") -> Any:
         factors = (np.zeros(0, a.dtype), np.linalg.qr(a, mode="r").astype(a.dtype, copy=False))
     else:
         factors = tuple(f.astype(a.dtype, copy=False) for f in np.linalg.qr(a, mode=mode))
-    return _named("linalg_qr", *_outputs(Qr, A, factors, mode))
-
-
-def _deprecated_qr(A: Any, some: bool) -> Any:
-    """`qr` (deprecated for `linalg.qr`): 'reduced' when `some`, else 'complete', with torch's warning (once
-    a process), as torch's `qr` named tuple."""
-    from ._tensor import _warn_once
-
-    _warn_once("qr", f"{_PACKAGE}.qr is deprecated in favor of {_PACKAGE}.linalg.qr and will be removed in a future "
-               "PyTorch release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
-               f"Q, R = {_PACKAGE}.qr(A, some)\nshould be replaced with\nQ, R = {_PACKAGE}.linalg.qr(A, 'reduced' if "
-               "some else 'complete')")
-    return _named("qr", *qr(A, "reduced" if some else "complete"))
+    return _MaxResult(*_outputs(Qr, A, factors, mode), "linalg_qr")
 
 
 def cholesky(A: Any, *, upper: bool = False) -> Any:
     """L, lower triangular with a positive diagonal, with A = L L^T (read from A's lower triangle); with
     `upper`, U = L^T from A's upper triangle. A matrix that is not positive-definite raises `LinAlgError`."""
     _check_tensor("linalg.cholesky", A, "input")
-    _check_square_matrices("linalg.cholesky", A)
-    return _cholesky(A, upper, "linalg.cholesky", Cholesky)
+    return _cholesky_of(A, upper)
 
 
-def _cholesky(A: Any, upper: bool, name: str, function: Any) -> Any:
-    """The factorisation behind `linalg.cholesky` and the deprecated `cholesky` (checked by the caller)."""
+def _cholesky_of(A: Any, upper: bool, deprecated: bool = False) -> Any:
+    """`linalg.cholesky`, or the `deprecated` `cholesky` (its own name in messages and node, and no dtype
+    check before the kernel)."""
+    name, function = ("cholesky", DeprecatedCholesky) if deprecated else ("linalg.cholesky", Cholesky)
+    _check_square_matrices(name, A, floating=not deprecated)
+    if not A.is_floating_point():
+        raise NotImplementedError(f"\"cholesky_cpu\" not implemented for '{torch_type_name(A.dtype.numpy_dtype)}'")
     if A.dtype == float16:
         raise NotImplementedError("\"cholesky_cpu\" not implemented for 'Half'")
     try:
@@ -301,7 +288,7 @@ def eigh(A: Any, UPLO: str = "L") -> Any:
     from the lower triangle (`UPLO='U'`: the upper). Each eigenvector is unique only up to its sign: LAPACK
     chooses it (torch's may choose another where its LAPACK differs)."""
     values, vectors = _eigh("linalg.eigh", A, UPLO)
-    return _named("linalg_eigh", *_outputs(Eigh, A, (values, vectors)))
+    return _MaxResult(*_outputs(Eigh, A, (values, vectors)), "linalg_eigh")
 
 
 def eigvalsh(A: Any, UPLO: str = "L") -> Any:
@@ -402,7 +389,7 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, atol: Any =
         values = np.zeros(a.shape[:-2] + (0,), a.dtype)
     else:
         values = np.linalg.eigvalsh(a) if hermitian else np.linalg.svd(a, compute_uv=False)
-    return _tensor(np.asarray(_kept(values, atol, rtol, max(m, n)).sum(-1), np.int64))
+    return A._make(np.asarray(_kept(values, atol, rtol, max(m, n)).sum(-1), np.int64))
 
 
 def lstsq(A: Any, B: Any, rcond: Any = None, *, driver: str | None = None) -> Any:
@@ -420,10 +407,11 @@ def lstsq(A: Any, B: Any, rcond: Any = None, *, driver: str | None = None) -> An
         raise RuntimeError(f"{name}: other must have at least 1 dimension.")
     if A.dtype != B.dtype:
         raise RuntimeError(f"{name}: Expected input and other to have the same dtype, but got input's dtype "
-                           f"{torch_type_name(A.dtype.numpy_dtype)} and other's dtype {torch_type_name(B.dtype.numpy_dtype)}")
+                           f"{torch_type_name(A.dtype.numpy_dtype)} and other's dtype "
+                           f"{torch_type_name(B.dtype.numpy_dtype)}")
     if not 0 <= A.ndim - B.ndim <= 1:
-        raise RuntimeError(f"{name}: input.dim() must be greater or equal to other.dim() and (input.dim() - other.dim()) "
-                           "<= 1")
+        raise RuntimeError(f"{name}: input.dim() must be greater or equal to other.dim() and "
+                           "(input.dim() - other.dim()) <= 1")
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
     b_shape = tuple(B.shape) + (1,) if vector else tuple(B.shape)
     if A.shape[-2] != b_shape[-2]:
@@ -454,22 +442,16 @@ def lstsq(A: Any, B: Any, rcond: Any = None, *, driver: str | None = None) -> An
     else:
         residuals = np.zeros(0, a.dtype)
     x, solution = solution, solution[..., 0] if vector else solution
-    return _named("linalg_lstsq", Lstsq.apply(A, B, solution, vector, None), Lstsq.apply(A, B, residuals, vector, x),
-                  _tensor(np.zeros(0, np.int64) if driver == "gels" else np.asarray(rank, np.int64)),
-                  _tensor(values.astype(a.dtype, copy=False) if driver in ("gelsd", "gelss") else np.zeros(0, a.dtype)))
-
-
-def _tensor(array: np.ndarray) -> Any:
-    """A tensor of `array`, outside the graph (a rank, singular values)."""
-    from ._tensor import Tensor  # (deferred: _tensor imports this module)
-
-    return Tensor._make(array)
+    return _MaxResult(Lstsq.apply(A, B, solution, vector, None), Lstsq.apply(A, B, residuals, vector, x),
+                  A._make(np.zeros(0, np.int64) if driver == "gels" else np.asarray(rank, np.int64)),
+                  A._make(values.astype(a.dtype, copy=False) if driver in ("gelsd", "gelss") else np.zeros(0, a.dtype)),
+                  "linalg_lstsq")
 
 
 def slogdet(A: Any) -> Any:
     """(sign, log |det A|) of the square matrices A: the determinant without its overflow (sign 0 and -inf
     for a singular matrix). The gradient of log |det A| is A^-T."""
-    return _named("linalg_slogdet", *_slogdet(A, "linalg.slogdet"))
+    return _MaxResult(*_slogdet(A, "linalg.slogdet"), "linalg_slogdet")
 
 
 def _slogdet(A: Any, name: str) -> tuple:
@@ -492,7 +474,7 @@ def matrix_power(A: Any, n: int) -> Any:
         raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {python_type_name(n)}")
     _check_square_matrices("linalg.matrix_power", A, floating=False)
     if n == 0:  # (torch: a copy that joins the graph, overwritten with the identity)
-        return A.clone().copy_(_tensor(np.eye(A.shape[-1], dtype=A.dtype.numpy_dtype)))
+        return A.clone().copy_(A._make(np.eye(A.shape[-1], dtype=A.dtype.numpy_dtype)))
     if n == 1:
         return A.clone()
     if n == -1:
@@ -583,8 +565,8 @@ def vecdot(x: Any, y: Any, *, dim: int = -1) -> Any:
     _check_floating("linalg.vecdot", x)
     if x.dtype != y.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
-                           f"{torch_type_name(x.dtype.numpy_dtype)} and y of type {torch_type_name(y.dtype.numpy_dtype)} "
-                           "instead")
+                           f"{torch_type_name(x.dtype.numpy_dtype)} and y of type "
+                           f"{torch_type_name(y.dtype.numpy_dtype)} instead")
     if x.ndim == 1 and y.ndim == 1 and dim in (0, -1):
         return x.vdot(y)
     return (x * y).sum(dim)
@@ -596,19 +578,3 @@ def _logdet(A: Any) -> Any:
     gradient is slogdet's where the determinant is positive)."""
     sign, logabsdet = _slogdet(A, "logdet")
     return logabsdet.where(sign != -1, math.nan)
-
-
-def _deprecated_cholesky(A: Any, upper: bool) -> Any:
-    """`cholesky` (deprecated for `linalg.cholesky`): the same factor, with torch's warning (once a process),
-    its own name in messages and node, and no dtype check before the kernel."""
-    from ._tensor import _warn_once
-
-    _warn_once("cholesky", f"{_PACKAGE}.cholesky is deprecated in favor of {_PACKAGE}.linalg.cholesky and will be "
-               f"removed in a future PyTorch release.\nL = {_PACKAGE}.cholesky(A)\nshould be replaced with\nL = "
-               f"{_PACKAGE}.linalg.cholesky(A)\nand\nU = {_PACKAGE}.cholesky(A, upper=True)\nshould be replaced with\n"
-               f"U = {_PACKAGE}.linalg.cholesky(A).mH\nThis transform will produce equivalent results for all valid "
-               "(symmetric positive definite) inputs.")
-    _check_square_matrices("cholesky", A, floating=False)
-    if not A.is_floating_point():
-        raise NotImplementedError(f"\"cholesky_cpu\" not implemented for '{torch_type_name(A.dtype.numpy_dtype)}'")
-    return _cholesky(A, upper, "cholesky", DeprecatedCholesky)

@@ -62,9 +62,9 @@ FAMILIES: dict[str, list[str]] = {
         "unique", "count_nonzero",
     ],
     "matrices": ["matmul", "mm", "dot", "bmm", "mv", "outer", "addmm", "einsum", "__rmatmul__", "addr", "inner",
-                 "tensordot", "logdet", "cholesky", "qr", "pinverse", "linalg.qr", "linalg.cholesky", "linalg.eigh", "linalg.eigvalsh",
-                 "linalg.pinv", "linalg.lstsq", "linalg.slogdet", "linalg.matrix_power", "linalg.matrix_rank",
-                 "linalg.multi_dot", "linalg.vecdot"],
+                 "tensordot", "logdet", "cholesky", "qr", "pinverse", "linalg.qr", "linalg.cholesky", "linalg.eigh",
+                 "linalg.eigvalsh", "linalg.pinv", "linalg.lstsq", "linalg.slogdet", "linalg.matrix_power",
+                 "linalg.matrix_rank", "linalg.multi_dot", "linalg.vecdot"],
     "nn.functional": [
         "nn.functional.relu", "nn.functional.linear", "nn.functional.dropout", "nn.functional.embedding",
         "nn.functional.embedding_bag", "nn.functional.cross_entropy", "nn.functional.nll_loss",
