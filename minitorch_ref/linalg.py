@@ -343,6 +343,15 @@ def _tolerance_overloads(name: str, A: Any, positional: str) -> None:
                         f"expected one of:{overloads}\n")
 
 
+def _svd(a: np.ndarray) -> tuple:
+    """The thin SVD (U, s, V^T) of the matrices `a`; a matrix with inf or nan raises torch's `LinAlgError`."""
+    try:
+        return np.linalg.svd(a, full_matrices=False)
+    except np.linalg.LinAlgError:
+        raise LinAlgError("linalg.svd: The algorithm failed to converge because the input matrix contained "
+                          "non-finite values.") from None
+
+
 def pinv(A: Any, rcond: Any = None, hermitian: bool = False, *, atol: Any = None, rtol: Any = None) -> Any:
     """The Moore-Penrose pseudo-inverse: V diag(1/s) U^T from the SVD A = U diag(s) V^T, keeping the singular
     values above max(atol, rtol * the largest) (`hermitian`: from the eigendecomposition of a symmetric A;
@@ -365,7 +374,7 @@ def pinv(A: Any, rcond: Any = None, hermitian: bool = False, *, atol: Any = None
     elif a.size == 0:
         result = np.zeros(a.shape[:-2] + (n, m), a.dtype)
     else:
-        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        u, s, vh = _svd(a)
         inverse = np.where(_kept(s, atol, rtol, max(m, n)), 1 / np.where(s == 0, 1, s), 0)
         result = np.swapaxes(vh, -1, -2) @ (inverse[..., :, None] * np.swapaxes(u, -1, -2))
     return Pinv.apply(A, result.astype(a.dtype, copy=False))
@@ -388,7 +397,7 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, atol: Any =
     if a.size == 0:
         values = np.zeros(a.shape[:-2] + (0,), a.dtype)
     else:
-        values = np.linalg.eigvalsh(a) if hermitian else np.linalg.svd(a, compute_uv=False)
+        values = np.linalg.eigvalsh(a) if hermitian else _svd(a)[1]
     return A._make(np.asarray(_kept(values, atol, rtol, max(m, n)).sum(-1), np.int64))
 
 
@@ -432,7 +441,7 @@ def lstsq(A: Any, B: Any, rcond: Any = None, *, driver: str | None = None) -> An
         values = np.zeros(a.shape[:-2] + (0,), a.dtype)
         solution = np.zeros(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (n, b.shape[-1]), a.dtype)
     else:  # (the minimum-norm solution: V diag(1/s) U^T B over the singular values kept)
-        u, values, vh = np.linalg.svd(a, full_matrices=False)
+        u, values, vh = _svd(a)
         inverse = np.where(_kept(values, 0.0, limit, max(m, n)), 1 / np.where(values == 0, 1, values), 0)
         solution = np.swapaxes(vh, -1, -2) @ (inverse[..., :, None] * (np.swapaxes(u, -1, -2) @ b))
     rank = _kept(values, 0.0, limit, max(m, n)).sum(-1)
@@ -460,7 +469,9 @@ def _slogdet(A: Any, name: str) -> tuple:
     if A.dtype == float16:
         raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half")
     a = A.detach().numpy()
-    sign, logabsdet = np.linalg.slogdet(a)
+    with np.errstate(all="ignore"):
+        sign, logabsdet = np.linalg.slogdet(a)
+    sign = np.where(np.isnan(logabsdet), 0, sign)  # (torch: no sign for a NaN determinant)
     factors = (np.asarray(sign, a.dtype), np.asarray(logabsdet, a.dtype))
     return tuple(Slogdet.apply(A, factors, i) for i in range(2))
 

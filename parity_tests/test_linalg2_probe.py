@@ -182,6 +182,8 @@ NOT_POSITIVE_DEFINITE = {
     "deprecated": lambda m: m.cholesky(m.tensor(NOT_POSITIVE)),
     "deprecated batched": lambda m: m.cholesky(m.stack([m.eye(2), m.tensor(NOT_POSITIVE)])),
     "matrix_power of a singular matrix": lambda m: linalg(m).matrix_power(m.ones(2, 2), -2),
+    "pinv of nan": lambda m: linalg(m).pinv(m.full((2, 2), float("nan"))),
+    "matrix_rank of nan": lambda m: linalg(m).matrix_rank(m.full((2, 2), float("nan"))),
 }
 
 
@@ -198,7 +200,7 @@ def test_cholesky_errors_match_torch(case):
 @pytest.mark.parametrize("case", NOT_POSITIVE_DEFINITE)
 def test_linalg_errors_are_torchs_linalg_error(case):
     """torch raises its `linalg.LinAlgError` (a RuntimeError); minitorch_ref raises its own, with torch's message
-    (for a singular matrix, torch names the LU pivot: compared where NumPy can tell it, not here)."""
+    (for a singular matrix, torch names the LU pivot, which NumPy does not tell: not compared)."""
     raised = []
     for lib in (torch, mt):
         with pytest.raises(lib.linalg.LinAlgError) as error:
@@ -419,6 +421,7 @@ DETERMINANTS = {
     "slogdet named": lambda m: (lambda out: (type(out).__name__, out.sign, out.logabsdet))(linalg(m).slogdet(
         m.tensor(NEGATIVE))),
     "slogdet singular": lambda m: linalg(m).slogdet(m.zeros(3, 3)),
+    "slogdet nan": lambda m: linalg(m).slogdet(m.tensor([[1.0, float("nan")], [2.0, 3.0]])),
     "slogdet float32": graded(lambda m, A: linalg(m).slogdet(A), (4, 4), dtype="float32"),
     "slogdet empty": graded(lambda m, A: linalg(m).slogdet(A), (0, 0)),
     "slogdet of the sign only": graded(lambda m, A: linalg(m).slogdet(A), (3, 3), loss=lambda m, out: out[0] * 3),
