@@ -18,7 +18,7 @@ from ._tensor import (Tensor, _as_tensor, _bincount, _bitwise, _cast, _check_cla
                       _int_arg, _IntListArgument, _invalid_arguments, _is_one, _isclose, _promote, _read_int_lists,
                       _readable, _require_tensor, _result_dtype, _scaled, _select_scatter, _shift, _slice_scatter,
                       _unflatten)
-from .ops import pointwise, reduction, shape
+from .ops import normalization, pointwise, reduction, shape
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "clamp", "clip",
@@ -1641,3 +1641,28 @@ def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
 
 
 __all__ += _LINALG_METHODS + ["inner", "addr", "tensordot", "chain_matmul"]
+
+
+# --------------------------------------------------------------------------- weight normalisation
+def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
+    """The `pow`-norm of each slice of `v` along `dim`, kept as a tensor with dims of 1 elsewhere (`dim=-1`: the
+    norm of all of `v`): weight normalisation's magnitude g. Composed as torch composes it (so its nodes)."""
+    if dim == -1:
+        return v.norm(pow)
+    if dim == 0:
+        return v.contiguous().view(v.size(0), -1).norm(pow, 1).view([v.size(0)] + [1] * (v.dim() - 1))
+    if dim == v.dim() - 1:
+        return v.contiguous().view(-1, v.size(dim)).norm(pow, 0).view([1] * (v.dim() - 1) + [v.size(dim)])
+    return norm_except_dim(v.transpose(0, dim), pow, 0).transpose(0, dim)
+
+
+def _weight_norm(v: Tensor, g: Tensor, dim: int = 0) -> Tensor:
+    """`v * (g / norm_except_dim(v, 2, dim))`: v's direction with the length g. For `dim` 0 or the last dim (not
+    float16) one node, as torch's fused kernel; otherwise composed, as torch composes it."""
+    v, g = v.contiguous(), g.contiguous()
+    if _dt.float16 not in (v.dtype, g.dtype) and dim in (0, v.dim() - 1):
+        return normalization.WeightNorm.apply(v, g, dim)
+    return v * (g / norm_except_dim(v, 2, dim))
+
+
+__all__ += ["norm_except_dim", "_weight_norm"]

@@ -685,3 +685,49 @@ class Addr(Function):
         g = grad * ctx.alpha if ctx.alpha != 1 else grad
         return (grad * ctx.beta, g @ vec2 if vec2 is not None else None, vec1 @ g if vec1 is not None else None,
                 None, None)
+
+
+# Higham's (2005) degree-13 Pade approximant of exp: numerator coefficients, and the norm up to which it is
+# accurate to float64's precision (larger matrices are scaled down by 2^s first, and the result squared s times).
+_PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0, 129060195264000.0,
+           10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0, 40840800.0, 960960.0, 16380.0, 182.0, 1.0)
+_PADE13_THETA = 5.371920351148152
+
+
+def _expm(a: np.ndarray) -> np.ndarray:
+    """exp of each (square) matrix of `a`, in float64: scaling and squaring with the Pade(13) approximant."""
+    a = a.astype(np.float64)
+    norm = np.abs(a).sum(axis=-2).max() if a.size else 0.0  # the largest 1-norm in the batch
+    s = max(0, int(np.ceil(np.log2(norm / _PADE13_THETA)))) if norm > 0 else 0
+    a = a / 2.0 ** s
+    b, eye = _PADE13, np.eye(a.shape[-1])
+    a2 = a @ a
+    a4 = a2 @ a2
+    a6 = a4 @ a2
+    u = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
+    v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
+    result = np.linalg.solve(v - u, v + u)
+    for _ in range(s):
+        result = result @ result
+    return result
+
+
+class MatrixExp(Function):
+    """`matrix_exp(A)`: exp(A) = I + A + A^2/2! + ... of each square matrix. Its gradient is the adjoint of the
+    Frechet derivative, read off the upper right block of exp([[A^T, g], [0, A^T]]) (Mathias, 1996)."""
+
+    node_name = "LinalgMatrixExpBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _expm(a).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        n = a.shape[-1]
+        block = np.zeros(a.shape[:-2] + (2 * n, 2 * n))
+        block[..., :n, :n] = block[..., n:, n:] = _mT(a)
+        block[..., :n, n:] = grad
+        return _expm(block)[..., :n, n:].astype(a.dtype, copy=False)

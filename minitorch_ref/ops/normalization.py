@@ -182,3 +182,34 @@ class GroupNorm(Function):
         if ctx.needs_input_grad[2]:
             grad_bias = g.sum(axis=axes).astype(ctx.param_dtype, copy=False)
         return grad_input, grad_weight, grad_bias, None, None
+
+
+class WeightNorm(Function):
+    """`torch._weight_norm(v, g, dim)` for `dim` 0 or the last dim, as one node (WeightNormInterfaceBackward0, as
+    torch's fused kernel): w = v * g / ||v||, the norm taken over every dim but `dim`, so that each slice along
+    `dim` has length g. The gradient of v is (g / ||v||) (grad - v (grad . v) / ||v||^2): the part of grad along v
+    is removed, since w does not change when v only grows."""
+
+    node_name = "WeightNormInterfaceBackward0"
+
+    @staticmethod
+    def forward(ctx, v, g, dim):
+        axes = tuple(d for d in range(v.ndim) if d != dim)
+        x = opmath(v)
+        norm = np.sqrt((x * x).sum(axis=axes, keepdims=True))
+        gain = opmath(g).reshape(norm.shape)
+        ctx.axes, ctx.g_shape, ctx.g_dtype = axes, g.shape, g.dtype
+        ctx.save_for_backward(v, gain, norm)
+        return (x * (gain / norm)).astype(v.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        v, gain, norm = ctx.saved_tensors
+        x, g = opmath(v), opmath(grad)
+        along = (g * x).sum(axis=ctx.axes, keepdims=True)  # grad . v, per slice
+        grad_v = grad_g = None
+        if ctx.needs_input_grad[0]:
+            grad_v = ((gain / norm) * (g - x * (along / (norm * norm)))).astype(v.dtype, copy=False)
+        if ctx.needs_input_grad[1]:
+            grad_g = (along / norm).reshape(ctx.g_shape).astype(ctx.g_dtype, copy=False)
+        return grad_v, grad_g, None
