@@ -1647,8 +1647,11 @@ __all__ += _LINALG_METHODS + ["inner", "addr", "tensordot", "chain_matmul"]
 def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
     """The `pow`-norm of each slice of `v` along `dim`, kept as a tensor with dims of 1 elsewhere (`dim=-1`: the
     norm of all of `v`): weight normalisation's magnitude g. Composed as torch composes it (so its nodes)."""
+    if not v.is_floating_point():
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                           f"{_dt.torch_type_name(v._data.dtype)} instead.")
     if dim == -1:
-        return v.norm(pow)
+        return reduction.Norm.apply(v, float(pow), None, False)
     if dim == 0:
         return v.contiguous().view(v.size(0), -1).norm(pow, 1).view([v.size(0)] + [1] * (v.dim() - 1))
     if dim == v.dim() - 1:
@@ -1657,10 +1660,10 @@ def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
 
 
 def _weight_norm(v: Tensor, g: Tensor, dim: int = 0) -> Tensor:
-    """`v * (g / norm_except_dim(v, 2, dim))`: v's direction with the length g. For `dim` 0 or the last dim (not
-    float16) one node, as torch's fused kernel; otherwise composed, as torch composes it."""
+    """`v * (g / norm_except_dim(v, 2, dim))`: v's direction with the length g. For `dim` 0 or the last dim,
+    one node, as torch's fused kernel; otherwise composed, as torch composes it."""
     v, g = v.contiguous(), g.contiguous()
-    if _dt.float16 not in (v.dtype, g.dtype) and dim in (0, v.dim() - 1):
+    if dim in (0, v.dim() - 1):
         return normalization.WeightNorm.apply(v, g, dim)
     return v * (g / norm_except_dim(v, 2, dim))
 

@@ -466,6 +466,12 @@ class VectorNorm(Function):
         return (g * local).astype(grad.dtype, copy=False), None, None, None
 
 
+class Norm(VectorNorm):
+    """`at::norm(x, p)` of every element, as torch's C++ code calls it (inside `norm_except_dim`): NormBackward0."""
+
+    node_name = "NormBackward0"
+
+
 class Cumprod(Function):
     """Running product; input i's gradient sums, over the outputs j >= i it feeds, grad_j * out_j / x_i.
 

@@ -13,6 +13,7 @@ for layers that behave differently (Dropout), and `repr` for `print(model)`.
 """
 from __future__ import annotations
 
+import functools
 import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
@@ -108,6 +109,7 @@ class Module:
     _is_full_backward_hook: bool | None = None  # (full or legacy hooks, never both: None until one is registered)
     _hooks_with_kwargs: Any = frozenset()
     _hooks_always_called: Any = frozenset()
+    _load_state_dict_pre_hooks: Any = MappingProxyType({})  # (a dict, made on the first registration)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._hooked:
@@ -211,6 +213,21 @@ class Module:
         output, so grad_input are that node's gradients, not always the module's inputs'."""
         self._choose_backward_hook_kind(full=False)
         return self._add_hook("_backward_hooks", hook)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs)` before this module's own tensors are loaded: it may rename keys (an older checkpoint's)."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def _register_load_state_dict_pre_hook(self, hook: Callable, with_module: bool = False) -> RemovableHandle:
+        """The same hook without the module argument unless `with_module` (torch's private form)."""
+        hooks = self.__dict__.get("_load_state_dict_pre_hooks")
+        if hooks is None:
+            hooks = OrderedDict()
+            object.__setattr__(self, "_load_state_dict_pre_hooks", hooks)
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = functools.partial(hook, self) if with_module else hook
+        return handle
 
     def _choose_backward_hook_kind(self, full: bool) -> None:
         if self._is_full_backward_hook is (not full):
@@ -574,8 +591,28 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
-        for prefix, module in _with_prefixes(self):
-            module._load_own(state_dict, prefix, missing, unexpected, errors, assign)
+        metadata = getattr(state_dict, "_metadata", None)
+        state_dict = OrderedDict(state_dict)  # (pre-hooks may change it: the caller's stays as it was)
+        if metadata is not None:
+            state_dict._metadata = metadata
+
+        def load(module: Module, local_state_dict: dict, prefix: str = "") -> None:
+            """As torch: the module's pre-hooks (strict passed as True), its own tensors, then each child with
+            the keys under its prefix (a copy: what a child's hook changes, its parent does not see)."""
+            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
+            for hook in list(module._load_state_dict_pre_hooks.values()):
+                hook(local_state_dict, prefix, local_metadata, True, missing, unexpected, errors)
+            module._load_own(local_state_dict, prefix, missing, unexpected, errors, assign)
+            for name, child in module._modules.items():
+                if child is not None:
+                    child_prefix = prefix + name + "."
+                    child_state_dict = OrderedDict((k, v) for k, v in local_state_dict.items()
+                                                   if k.startswith(child_prefix))
+                    if metadata is not None:  # (read by BatchNorm's _load_own)
+                        child_state_dict._metadata = metadata
+                    load(child, child_state_dict, child_prefix)
+
+        load(self, state_dict)
         if strict:
             if unexpected:
                 errors.insert(0, f"Unexpected key(s) in state_dict: {', '.join(_quoted(unexpected))}. ")
@@ -733,10 +770,3 @@ def _register_global_backward_hook(hook: Callable, full: bool) -> RemovableHandl
 def _quoted(keys: list) -> list:
     return [f'"{k}"' for k in keys]
 
-
-def _with_prefixes(module: Module, prefix: str = "") -> Iterator[tuple[str, Module]]:
-    """Every (prefix, module) pair, shared modules included each time they appear (as torch's load)."""
-    yield prefix, module
-    for name, child in module._modules.items():
-        if child is not None:
-            yield from _with_prefixes(child, prefix + name + ".")

@@ -13,7 +13,7 @@ import numpy as np
 
 from ... import _functions as functions
 from ..._creation import eye, randn, zeros_like
-from ..._dtype import finfo
+from ..._dtype import finfo, float16
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ...linalg import solve
@@ -35,6 +35,8 @@ def _is_orthogonal(Q: Tensor) -> bool:
 
 def _make_orthogonal(A: Tensor) -> Tensor:
     """The Q of A = QR with R's diagonal made positive (torch: geqrf, householder_product, times sgn(diag R))."""
+    if A.dtype == float16:  # torch's QR (LAPACK geqrf) has no half-precision kernel
+        raise NotImplementedError("\"geqrf_cpu\" not implemented for 'Half'")
     q, r = np.linalg.qr(A._data)
     signs = np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
     return Tensor._make((q * signs).astype(A._data.dtype, copy=False))
@@ -45,6 +47,10 @@ def _householder_product(A: Tensor, tau: Tensor) -> Tensor:
     the i-th column of A below the diagonal with a 1 on it. Written with differentiable ops, so its gradient
     comes from theirs."""
     n, k = A.size(-2), A.size(-1)
+    if A.dtype == float16:  # (LAPACK's orgqr, which torch calls, has no half-precision kernel)
+        raise NotImplementedError("\"orgqr_cpu\" not implemented for 'Half'")
+    if k == 0:
+        return A * 0  # (no columns: still a node of A, as torch's)
     V = A.tril(-1) + eye(n, k, dtype=A.dtype)
     Q = eye(n, dtype=A.dtype).expand(*A.shape[:-2], n, n)
     for i in range(k):
@@ -107,15 +113,24 @@ class _Orthogonal(Module):
                              f"Got a tensor of shape {Q.shape}.")
         Q_init = Q
         n, k = Q.size(-2), Q.size(-1)
-        if n < k:
+        transposed = n < k
+        if transposed:
             Q = Q.mT
             n, k = k, n
         if not hasattr(self, "base"):
             if self.orthogonal_map in (_OrthMaps.cayley, _OrthMaps.matrix_exp):
                 raise NotImplementedError("It is not possible to assign to the matrix exponential or the Cayley "
                                           "parametrizations when use_trivialization=False.")
-            raise NotImplementedError("minitorch_ref: orthogonal(orthogonal_map='householder', "
-                                      "use_trivialization=False) needs torch.geqrf, which is not provided")
+            # the reflectors of Q = QR (LAPACK's geqrf, as torch.geqrf), with R's diagonal's signs in its place,
+            # so that the householder map gives Q back
+            h, tau = np.linalg.qr(Q._data, mode="raw")
+            A = np.swapaxes(h, -1, -2).copy()
+            diagonal = np.diagonal(A, axis1=-2, axis2=-1)
+            signs = np.where(tau == 0.0, -np.sign(diagonal), np.sign(diagonal))
+            idx = np.arange(k)
+            A[..., idx, idx] = signs
+            A = Tensor._make(A.astype(Q._data.dtype, copy=False))
+            return A.mT if transposed else A
         if n == k:
             Q = Q.clone() if _is_orthogonal(Q) else _make_orthogonal(Q)
         else:  # completed to a square matrix by random columns, as torch (the same draws after the same seed)
@@ -166,6 +181,16 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
     """Reparametrize `module.<name>` as g * v / ||v||, norms over every dim but `dim` (None: over all); g and
     v are `module.parametrizations.<name>.original0` and `original1`."""
     parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+
+    def _weight_norm_compat_hook(state_dict: dict, prefix: str, local_metadata: dict, strict: bool,
+                                 missing_keys: list, unexpected_keys: list, error_msgs: list) -> None:
+        """A checkpoint of the deprecated `nn.utils.weight_norm` (`<name>_g`, `<name>_v`) loads into this one."""
+        g_key, v_key = f"{prefix}{name}_g", f"{prefix}{name}_v"
+        if g_key in state_dict and v_key in state_dict:
+            state_dict[f"{prefix}parametrizations.{name}.original0"] = state_dict.pop(g_key)
+            state_dict[f"{prefix}parametrizations.{name}.original1"] = state_dict.pop(v_key)
+
+    module._register_load_state_dict_pre_hook(_weight_norm_compat_hook)
     return module
 
 

@@ -39,7 +39,7 @@ class WeightNorm:
     @staticmethod
     def apply(module: Module, name: str, dim: int | None) -> "WeightNorm":
         warnings.warn(f"`{PACKAGE}.nn.utils.weight_norm` is deprecated in favor of "
-                      f"`{PACKAGE}.nn.utils.parametrizations.weight_norm`.", FutureWarning, stacklevel=3)
+                      f"`{PACKAGE}.nn.utils.parametrizations.weight_norm`.", FutureWarning, stacklevel=2)
         for hook in _forward_pre_hooks(module).values():
             if isinstance(hook, WeightNorm) and hook.name == name:
                 raise RuntimeError(f"Cannot register two weight_norm hooks on the same parameter {name}")
