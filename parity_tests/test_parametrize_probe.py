@@ -552,6 +552,29 @@ def test_old_spectral_norm_computes_trains_and_is_removed(training):
     assert_matches_torch(program, warnings=True)
 
 
+def _metadata(state_dict: Any) -> dict:
+    return {key: dict(value) for key, value in state_dict._metadata.items()}
+
+
+def test_old_spectral_norm_versions_its_state_dict_and_loads_older_checkpoints():
+    """Its state_dict hook writes {"spectral_norm": {"weight.version": 1}}; a checkpoint without it, holding
+    `weight` but not `weight_v`, loads with v solved for (pinverse); removal takes both hooks away."""
+    def program(m):
+        layer = m.nn.utils.spectral_norm(linear(m, 4, 3))
+        layer(m.ones(1, 4, dtype=m.float64))
+        saved = layer.state_dict()
+        versions = _metadata(saved)
+        older = {key: value for key, value in saved.items() if key != "weight_v"}
+        older["weight"] = layer.weight.detach()
+        fresh = m.nn.utils.spectral_norm(linear(m, 4, 3, seed=1))
+        result = fresh.load_state_dict(older)
+        incomplete = m.nn.utils.spectral_norm(linear(m, 4, 3, seed=2)).load_state_dict(
+            {"weight_orig": saved["weight_orig"], "bias": saved["bias"]}, strict=False)
+        m.nn.utils.remove_spectral_norm(fresh)
+        return versions, str(result), fresh.weight, str(incomplete), _metadata(fresh.state_dict())
+    assert_matches_torch(program, tolerance=EXACT_ENOUGH)
+
+
 @pytest.mark.parametrize("program", [
     lambda m: m.nn.utils.weight_norm(m.nn.utils.weight_norm(linear(m))),
     lambda m: m.nn.utils.remove_weight_norm(linear(m)),

@@ -109,7 +109,8 @@ class Module:
     _is_full_backward_hook: bool | None = None  # (full or legacy hooks, never both: None until one is registered)
     _hooks_with_kwargs: Any = frozenset()
     _hooks_always_called: Any = frozenset()
-    _load_state_dict_pre_hooks: Any = MappingProxyType({})  # (a dict, made on the first registration)
+    _load_state_dict_pre_hooks: Any = MappingProxyType({})  # (dicts, made on the first registration)
+    _state_dict_hooks: Any = MappingProxyType({})
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._hooked:
@@ -221,12 +222,22 @@ class Module:
 
     def _register_load_state_dict_pre_hook(self, hook: Callable, with_module: bool = False) -> RemovableHandle:
         """The same hook without the module argument unless `with_module` (torch's private form)."""
-        hooks = self.__dict__.get("_load_state_dict_pre_hooks")
+        return self._add_state_hook("_load_state_dict_pre_hooks", functools.partial(hook, self) if with_module
+                                    else hook)
+
+    def _register_state_dict_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, state_dict, prefix, local_metadata)` once `state_dict()` has this module's tensors
+        (its children's too); a value it returns replaces the state_dict (torch's private form)."""
+        return self._add_state_hook("_state_dict_hooks", hook)
+
+    def _add_state_hook(self, store: str, hook: Callable) -> RemovableHandle:
+        """Register `hook` in the dict `store`, made on the first registration (a module call is not hooked)."""
+        hooks = self.__dict__.get(store)
         if hooks is None:
             hooks = OrderedDict()
-            object.__setattr__(self, "_load_state_dict_pre_hooks", hooks)
+            object.__setattr__(self, store, hooks)
         handle = RemovableHandle(hooks)
-        hooks[handle.id] = functools.partial(hook, self) if with_module else hook
+        hooks[handle.id] = hook
         return handle
 
     def _choose_backward_hook_kind(self, full: bool) -> None:
@@ -567,8 +578,9 @@ class Module:
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
+        local_metadata = {"version": self._version}
         if hasattr(destination, "_metadata"):
-            destination._metadata[prefix[:-1]] = {"version": self._version}
+            destination._metadata[prefix[:-1]] = local_metadata
         for name, param in self._parameters.items():
             if param is not None:
                 destination[prefix + name] = param if keep_vars else param.detach()
@@ -578,6 +590,9 @@ class Module:
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+        for hook in list(self._state_dict_hooks.values()):
+            result = hook(self, destination, prefix, local_metadata)
+            destination = destination if result is None else result
         return destination
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,

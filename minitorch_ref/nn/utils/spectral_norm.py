@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+import numpy as np
+
 from ... import _functions as functions
+from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from .. import functional as F
 from ..modules.module import Module
@@ -16,7 +19,8 @@ from ..parameter import Parameter
 from .parametrizations import _TRANSPOSED_CONVOLUTIONS
 from .weight_norm import _forward_pre_hooks
 
-__all__ = ["SpectralNorm", "spectral_norm", "remove_spectral_norm"]
+__all__ = ["SpectralNorm", "SpectralNormLoadStateDictPreHook", "SpectralNormStateDictHook", "spectral_norm",
+           "remove_spectral_norm"]
 
 T_module = TypeVar("T_module", bound=Module)
 
@@ -94,7 +98,65 @@ class SpectralNorm:
         module.register_buffer(fn.name + "_u", u)
         module.register_buffer(fn.name + "_v", v)
         module.register_forward_pre_hook(fn)
+        module._register_state_dict_hook(SpectralNormStateDictHook(fn))
+        module._register_load_state_dict_pre_hook(SpectralNormLoadStateDictPreHook(fn))
         return fn
+
+    def _solve_v_and_rescale(self, weight_mat: Tensor, u: Tensor, target_sigma: Tensor) -> Tensor:
+        """A v with u^T W v = target_sigma: v = (W^T W)^+ W^T u, rescaled (for checkpoints saved without v)."""
+        w = weight_mat._data
+        v = (np.linalg.pinv(w.T @ w) @ w.T @ u._data[:, None])[:, 0]
+        v = Tensor._make(v.astype(w.dtype, copy=False))
+        return v.mul_(target_sigma / functions.dot(u, functions.mv(weight_mat, v)))
+
+
+class SpectralNormLoadStateDictPreHook:
+    """Loads checkpoints of torch's first spectral_norm (before version 1), which saved `weight` and `weight_u`
+    but no `weight_v`: v is solved for from them."""
+
+    def __init__(self, fn: SpectralNorm) -> None:
+        self.fn = fn
+
+    def __call__(self, state_dict: dict, prefix: str, local_metadata: dict, strict: bool, missing_keys: list,
+                 unexpected_keys: list, error_msgs: list) -> None:
+        fn = self.fn
+        version = local_metadata.get("spectral_norm", {}).get(fn.name + ".version", None)
+        if version is None or version < 1:
+            weight_key = prefix + fn.name
+            if (version is None and all(weight_key + s in state_dict for s in ("_orig", "_u", "_v"))
+                    and weight_key not in state_dict):
+                return  # (saved by a version that kept no metadata, but complete)
+            has_missing_keys = False
+            for suffix in ("_orig", "", "_u"):
+                key = weight_key + suffix
+                if key not in state_dict:
+                    has_missing_keys = True
+                    if strict:
+                        missing_keys.append(key)
+            if has_missing_keys:
+                return
+            with no_grad():
+                weight_orig = state_dict[weight_key + "_orig"]
+                weight = state_dict.pop(weight_key)
+                sigma = (weight_orig / weight).mean()
+                weight_mat = fn.reshape_weight_to_matrix(weight_orig)
+                u = state_dict[weight_key + "_u"]
+                state_dict[weight_key + "_v"] = fn._solve_v_and_rescale(weight_mat, u, sigma)
+
+
+class SpectralNormStateDictHook:
+    """Writes the spectral_norm's version into the state_dict's metadata, for the load hook above."""
+
+    def __init__(self, fn: SpectralNorm) -> None:
+        self.fn = fn
+
+    def __call__(self, module: Module, state_dict: dict, prefix: str, local_metadata: dict) -> None:
+        if "spectral_norm" not in local_metadata:
+            local_metadata["spectral_norm"] = {}
+        key = self.fn.name + ".version"
+        if key in local_metadata["spectral_norm"]:
+            raise RuntimeError(f"Unexpected key in metadata['spectral_norm']: {key}")
+        local_metadata["spectral_norm"][key] = self.fn._version
 
 
 def spectral_norm(module: T_module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
@@ -113,5 +175,14 @@ def remove_spectral_norm(module: T_module, name: str = "weight") -> T_module:
         if isinstance(hook, SpectralNorm) and hook.name == name:
             hook.remove(module)
             del hooks[k]
-            return module
-    raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+            break
+    else:
+        raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+    for store, kind in (("_state_dict_hooks", SpectralNormStateDictHook),
+                        ("_load_state_dict_pre_hooks", SpectralNormLoadStateDictPreHook)):
+        hooks = module.__dict__.get(store, {})
+        for k, hook in hooks.items():
+            if isinstance(hook, kind) and hook.fn.name == name:
+                del hooks[k]
+                break
+    return module
