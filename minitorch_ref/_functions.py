@@ -336,7 +336,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None)
 # --- functions added for issue 12 ---
 _ISSUE12_UNARY = ["fix"]
 _ISSUE12 = ["argsort", "count_nonzero", "mv", "outer", "ger", "vdot", "addmv", "addbmm", "baddbmm",
-            "det", "inverse", "cross", "tril", "triu", "narrow", "chunk", "unbind", "movedim",
+            "det", "inverse", "matrix_exp", "cross", "tril", "triu", "narrow", "chunk", "unbind", "movedim",
             "moveaxis", "var", "std", "aminmax", "mode", "norm", "nan_to_num", "clamp_min",
             "clamp_max"]
 _READING_INT_LISTS = ["amax", "amin", "logsumexp", "roll"]  # (torch counts the input as position 1 here)

@@ -27,7 +27,7 @@ from .autograd import grad_mode, inplace
 from .autograd.function import memory_owner
 from .autograd.tensor_base import InferenceStorage, RemovableHandle, TensorBase
 from ._return_types import _MaxResult
-from .linalg import _cholesky_of, _logdet, _slogdet, det as _det, inv as _inv, matrix_norm
+from .linalg import _cholesky_of, _logdet, _slogdet, det as _det, inv as _inv, matrix_exp as _matrix_exp, matrix_norm
 from .linalg import matrix_power as _matrix_power, pinv as _pinv, qr as _qr
 from .ops import linalg, pointwise, reduction, shape
 from .ops.shape import check_broadcast as _check_broadcast
@@ -2387,6 +2387,10 @@ class Tensor(TensorBase):
         if dtype == np.bool_:
             beta, alpha = bool(beta), bool(alpha)
         return linalg.Addr.apply(_cast(bias, dtype), _cast(vec1, dtype), _cast(vec2, dtype), beta, alpha)
+
+    def matrix_exp(self) -> "Tensor":
+        """`linalg.matrix_exp(self)`."""
+        return _matrix_exp(self)
 
     def addmv(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
         """`beta * self + alpha * (mat @ vec)`, self broadcast to the product's length."""

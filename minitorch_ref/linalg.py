@@ -1,7 +1,7 @@
 """`minitorch_ref.linalg`: vector norms (the rule is `Tensor._vector_norm`), matrix norms (`matrix_norm`),
 determinants (`det`, `slogdet`), inverses (`inv`, `pinv`), linear systems (`solve`, `lstsq`), singular values
-(`svdvals`), factorisations (`qr`, `cholesky`, `eigh`, `eigvalsh`), `matrix_power`, `matrix_rank`, products
-(`cross`, `matmul`, `multi_dot`, `vecdot`)."""
+(`svdvals`), factorisations (`qr`, `cholesky`, `eigh`, `eigvalsh`), `matrix_power`, `matrix_rank`, the matrix
+exponential (`matrix_exp`), products (`cross`, `matmul`, `multi_dot`, `vecdot`)."""
 from __future__ import annotations
 
 import math
@@ -13,8 +13,8 @@ from ._dtype import PACKAGE as _PACKAGE, check_norm_dtype, cpp_type_name, float1
 from ._return_types import _MaxResult
 from .autograd.function import watch_saved
 from .autograd.tensor_base import TensorBase
-from .ops.linalg import (Cholesky, DeprecatedCholesky, Det, Eigh, Inv, Lstsq, Pinv, Qr, Slogdet, Solve, Svdvals,
-                         cholesky_factor)
+from .ops.linalg import (Cholesky, DeprecatedCholesky, Det, Eigh, Inv, Lstsq, MatrixExp, Pinv, Qr, Slogdet, Solve,
+                         Svdvals, cholesky_factor)
 from .ops.shape import check_broadcast
 
 
@@ -102,6 +102,12 @@ def inv(A: Any) -> Any:
         return Inv.apply(A)
     except np.linalg.LinAlgError:
         raise LinAlgError("linalg.inv: The input matrix is singular, the inversion could not be completed.") from None
+
+
+def matrix_exp(A: Any) -> Any:
+    """exp(A) of each square matrix in the last two dims: orthogonal for a skew-symmetric A (rotations)."""
+    _check_square_matrices("linalg.matrix_exp", A)
+    return MatrixExp.apply(A)
 
 
 def svdvals(A: Any) -> Any:

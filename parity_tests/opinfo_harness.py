@@ -241,6 +241,11 @@ TOLERANCES: dict[str, dict] = {
     # linalg.multi_dot: a chain of five float32 products of magnitude up to ~10 (torch's own float32 result is
     # up to 1.7e-3 from its float64 one); the gradients' products are taken in another order than torch's
     "linalg.multi_dot": {"float32": {"rtol": 1e-5, "atol": 1e-4}},
+    # matrix_exp: float32 exponentials of batched 5x5 matrices with entries up to ~9 (results up to ~9.3e4, some
+    # small ones from cancellation, gradients up to ~1e5); torch's float32 kernel is up to 7e-4 absolute (0.2% on a
+    # small entry) from the float64 result and its gradient up to 4e-5 relative; minitorch_ref computes in float64
+    # and rounds once (within 6e-8 relative)
+    "matrix_exp": {"float32": {"rtol": 1e-4, "atol": 3e-2}},
 }
 
 

@@ -527,6 +527,34 @@ def test_orthogonal_refuses_as_torch(program):
     assert_matches_torch(program)
 
 
+@pytest.mark.parametrize("values, dtype", [
+    (np.arange(9.0).reshape(3, 3) / 9, "float64"), (np.arange(9.0).reshape(3, 3) / 9, "float32"),
+    (np.arange(8.0).reshape(2, 2, 2) - 4, "float64"), ([[30.0, -1.0], [2.0, -25.0]], "float64"),
+    (np.zeros((0, 0)), "float32"), (np.zeros((2, 0, 0)), "float64"), ([[0.5]], "float16"),
+])
+def test_matrix_exp(values, dtype):
+    """The map of `orthogonal` (torch.matrix_exp, linalg.matrix_exp, Tensor.matrix_exp): values, gradients
+    (large norms: scaled and squared), empty and batched matrices."""
+    def program(m):
+        A = m.tensor(values, dtype=getattr(m, dtype), requires_grad=dtype != "float16")
+        out = m.matrix_exp(A)
+        if A.requires_grad:
+            (out * m.arange(out.numel(), dtype=out.dtype).reshape(out.shape).cos()).sum().backward()
+        return out, A.grad, m.linalg.matrix_exp(A.detach()), A.detach().matrix_exp()
+    assert_matches_torch(program, tolerance=(1e-3, 1e-3) if dtype == "float16" else FLOAT32)
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: m.matrix_exp(m.ones(3)),
+    lambda m: m.matrix_exp(m.ones(2, 3)),
+    lambda m: m.matrix_exp(m.ones(2, 2, dtype=m.int64)),
+    lambda m: m.linalg.matrix_exp(m.ones(2, 3, dtype=m.bool)),
+    lambda m: m.matrix_exp([[1.0]]),
+])
+def test_matrix_exp_refuses_as_torch(program):
+    assert_matches_torch(program)
+
+
 # --------------------------------------------------------------------------- the deprecated hook-based forms
 def test_old_weight_norm_warns_computes_and_is_removed():
     def program(m):

@@ -16,8 +16,7 @@ from ..._creation import eye, randn, zeros_like
 from ..._dtype import finfo, float16
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
-from ...linalg import solve
-from ...ops.linalg import MatrixExp
+from ...linalg import matrix_exp, solve
 from .. import functional as F
 from ..modules.conv import ConvTranspose1d, ConvTranspose2d
 from ..modules.module import Module
@@ -89,7 +88,7 @@ class _Orthogonal(Module):
                 X = functions.cat([X, X.new_zeros(n, n - k).expand(*X.shape[:-2], -1, -1)], dim=-1)
             A = X - X.mH  # skew-symmetric
             if self.orthogonal_map == _OrthMaps.matrix_exp:
-                Q = MatrixExp.apply(A)
+                Q = matrix_exp(A)
             else:  # Cayley: (I - A/2)^-1 (I + A/2)
                 Id = eye(n, dtype=A.dtype)
                 Q = solve(functions.add(Id, A, alpha=-0.5), functions.add(Id, A, alpha=0.5))
