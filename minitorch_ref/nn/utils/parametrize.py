@@ -214,7 +214,8 @@ def _check_like(X: Tensor, Y: Tensor, head: str, label: str, tensor_name: str) -
     for attr in ("dtype", "shape"):
         if getattr(X, attr) != getattr(Y, attr):
             raise ValueError(f"{head.format(attr)}, unless the `unsafe` flag is enabled.\n"
-                             f"module.{tensor_name}.{attr}: {getattr(Y, attr)}\n{label.format(attr)}: {getattr(X, attr)}")
+                             f"module.{tensor_name}.{attr}: {getattr(Y, attr)}\n"
+                             f"{label.format(attr)}: {getattr(X, attr)}")
 
 
 def register_parametrization(module: Module, tensor_name: str, parametrization: Module, *,
