@@ -1647,6 +1647,8 @@ __all__ += _LINALG_METHODS + ["inner", "addr", "tensordot", "chain_matmul"]
 def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
     """The `pow`-norm of each slice of `v` along `dim`, kept as a tensor with dims of 1 elsewhere (`dim=-1`: the
     norm of all of `v`): weight normalisation's magnitude g. Composed as torch composes it (so its nodes)."""
+    _require_tensor(v, "norm_except_dim", "v", 1)
+    pow, dim = _int_arg(pow, "norm_except_dim", "pow", 2), _int_arg(dim, "norm_except_dim", "dim", 3)
     if not v.is_floating_point():
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
                            f"{_dt.torch_type_name(v._data.dtype)} instead.")
@@ -1662,8 +1664,14 @@ def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
 def _weight_norm(v: Tensor, g: Tensor, dim: int = 0) -> Tensor:
     """`v * (g / norm_except_dim(v, 2, dim))`: v's direction with the length g. For `dim` 0 or the last dim,
     one node, as torch's fused kernel; otherwise composed, as torch composes it."""
+    _require_tensor(v, "_weight_norm", "v", 1)
+    _require_tensor(g, "_weight_norm", "g", 2)
     v, g = v.contiguous(), g.contiguous()
     if dim in (0, v.dim() - 1):
+        v.size(dim)  # (a 0-d v: torch's fused kernel's IndexError)
+        if v.dtype != g.dtype:
+            raise RuntimeError(f"expected scalar type {_dt.torch_type_name(v._data.dtype)} but found "
+                               f"{_dt.torch_type_name(g._data.dtype)}")
         return normalization.WeightNorm.apply(v, g, dim)
     return v * (g / norm_except_dim(v, 2, dim))
 

@@ -327,6 +327,48 @@ def test_transfer_to_a_module_without_the_tensor():
     assert_matches_torch(program)
 
 
+def _with_tensor(m: Any, value: Any, buffer: bool = False) -> Any:
+    """A bare module holding `value` as its parameter (or buffer) `w`."""
+    module = m.nn.Module()
+    if buffer:
+        module.register_buffer("w", value)
+    else:
+        module.w = m.nn.Parameter(value)
+    return module
+
+
+@pytest.mark.parametrize("program", [
+    lambda m: P(m).ParametrizationList([], m.ones(2)),
+    lambda m: copy.copy(registered(m, "Double")),
+    lambda m: (lambda layer: (layer.float() is layer, layer.weight, dict(layer.state_dict())))(
+        registered(m, "Symmetric")),
+    lambda m: (lambda layer: (layer.half() is layer, layer.weight))(PS(m).weight_norm(linear(m))),
+    lambda m: registered(m, "Double").nothing,
+    lambda m: sorted(name for name in dir(registered(m, "Double")) if "weight" in name or "param" in name),
+    lambda m: [name for name, _ in m.nn.Sequential(PS(m).orthogonal(linear(m, 2, 2))).named_parameters()],
+    lambda m: [name for name, _ in PS(m).orthogonal(linear(m, 2, 2)).named_modules()],
+    lambda m: PS(m).orthogonal(linear(m, 2, 2)).get_parameter("weight"),
+    lambda m: PS(m).orthogonal(linear(m, 2, 2)).get_parameter("parametrizations.weight.original"),
+    lambda m: PS(m).weight_norm(linear(m).requires_grad_(False)).weight,
+    lambda m: (lambda layer: (layer.load_state_dict(PS(m).weight_norm(linear(m, seed=1)).state_dict()),
+                              layer.weight))(PS(m).weight_norm(linear(m))),
+    lambda m: PS(m).spectral_norm(PS(m).spectral_norm(linear(m))).weight,
+    lambda m: PS(m).spectral_norm(linear(m, dtype="float16")).weight,
+    lambda m: PS(m).weight_norm(linear(m, dtype="float16")).weight,
+    lambda m: PS(m).spectral_norm(linear(m, 0, 2)).weight,
+    lambda m: PS(m).weight_norm(linear(m, 0, 2)).weight,
+    lambda m: PS(m).weight_norm(_with_tensor(m, m.tensor(3.0)), "w").w,
+    lambda m: PS(m).spectral_norm(_with_tensor(m, m.tensor(3.0)), "w").w,
+    lambda m: PS(m).weight_norm(_with_tensor(m, m.ones(3, 3, dtype=m.int64), buffer=True), "w").w,
+    lambda m: PS(m).spectral_norm(_with_tensor(m, m.ones(3, 3, dtype=m.int64), buffer=True), "w").w,
+    lambda m: PS(m).orthogonal(_with_tensor(m, m.ones(3, 3, dtype=m.int64), buffer=True), "w").w,
+])
+def test_parametrized_modules_edges(program):
+    """Modules' API on a parametrized module, and each parametrization on unusual tensors (empty, 0-d, float16,
+    integer buffers)."""
+    assert_matches_torch(program, tolerance=(1e-3, 1e-3))
+
+
 # --------------------------------------------------------------------------- training through a parametrization
 def _sgd(m: Any, layer: Any, steps: int = 3, **options: Any) -> tuple:
     """`steps` SGD steps on the parametrized layer's parameters (a squared loss); the weights seen after each."""
@@ -413,6 +455,17 @@ def test_norm_except_dim_and_weight_norm(dim, dtype):
     lambda m: m.norm_except_dim(m.ones(2, 3, 4, dtype=m.int64), 2, 1),
     lambda m: m.norm_except_dim(m.ones(0, 3, requires_grad=True), 2, -1),
     lambda m: m._weight_norm(m.ones(2, 3), m.ones(2, 1), 4),
+    lambda m: m._weight_norm(m.ones(2, 3), m.ones(2), 0),  # (g with v.size(dim) elements, of any shape)
+    lambda m: m._weight_norm(m.ones(2, 3), m.ones(2, 1, dtype=m.float64), 0),
+    lambda m: m._weight_norm(m.ones(2, 3, 4), m.ones(1, 3, 1, dtype=m.float64), 1),  # (composed: promoted)
+    lambda m: m._weight_norm(m.tensor(2.0), m.tensor(3.0), 0),
+    lambda m: m._weight_norm(m.tensor(2.0), m.tensor(3.0), -1),
+    lambda m: m._weight_norm(m.tensor(2.0), m.tensor(3.0), 1),
+    lambda m: m._weight_norm(m.ones(2, 3), [1.0], 0),
+    lambda m: m._weight_norm(1.0, m.ones(2), 0),
+    lambda m: m.norm_except_dim(m.ones(2, 3), 2.5, 0),
+    lambda m: m.norm_except_dim([1.0], 2, 0),
+    lambda m: m.norm_except_dim(m.tensor(2.0), 2, -1),
     lambda m: PS(m).weight_norm(linear(m), dim=2),
     lambda m: PS(m).weight_norm(linear(m), name="nothing"),
 ])
