@@ -2462,19 +2462,7 @@ def _convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: lis
     dilation = _expand_conv_param(dilation, "dilation", k - 2)
     if any(p < 0 for pair in pads for p in pair):
         raise RuntimeError("negative padding is not supported")
-    if any(s <= 0 for s in stride):
-        raise RuntimeError("non-positive stride is not supported")
-    if any(d < 0 for d in dilation):  # (a zero dilation is caught later, by torch's dilated kernels)
-        raise RuntimeError("dilation should be greater than zero")
-    if input.ndim != k:
-        raise RuntimeError(f"Expected {k}-dimensional input for {k}-dimensional weight {w_shape}, but got "
-                           f"{input.ndim}-dimensional input of size {list(input.shape)} instead")
-    if w_shape[0] < groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
-                           f"weight of size {w_shape} instead")
-    if w_shape[0] % groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
-                           f"got weight of size [{w_shape}] instead")
+    _check_stride_dilation_groups(input, w_shape, stride, dilation, groups)
     if input.shape[1] != w_shape[1] * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {w_shape}, expected input{list(input.shape)} to "
                            f"have {w_shape[1] * groups} channels, but got {input.shape[1]} channels instead")
@@ -2571,6 +2559,24 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
 
 
+def _check_stride_dilation_groups(input: Tensor, w_shape: list, stride: list, dilation: list, groups: int) -> None:
+    """The checks torch's `_convolution` makes of a plain and a transposed convolution alike, in its order."""
+    k = len(w_shape)
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d < 0 for d in dilation):  # (a zero dilation is caught later, by torch's dilated kernels)
+        raise RuntimeError("dilation should be greater than zero")
+    if input.ndim != k:
+        raise RuntimeError(f"Expected {k}-dimensional input for {k}-dimensional weight {w_shape}, but got "
+                           f"{input.ndim}-dimensional input of size {list(input.shape)} instead")
+    if w_shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {w_shape} instead")
+    if w_shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size [{w_shape}] instead")
+
+
 def _conv_transpose(name: str, dims: int, input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
                     padding: Any, output_padding: Any, groups: int, dilation: Any) -> Tensor:
     """conv_transpose1d (dims=1) and conv_transpose2d (dims=2): torch's checks, in torch's order (those of
@@ -2601,19 +2607,7 @@ def _conv_transpose(name: str, dims: int, input: Tensor, weight: Tensor, bias: T
         raise RuntimeError("negative padding is not supported")
     if any(p < 0 for p in output_padding):
         raise RuntimeError("negative output_padding is not supported")
-    if any(s <= 0 for s in stride):
-        raise RuntimeError("non-positive stride is not supported")
-    if any(d < 0 for d in dilation):
-        raise RuntimeError("dilation should be greater than zero")
-    if input.ndim != k:
-        raise RuntimeError(f"Expected {k}-dimensional input for {k}-dimensional weight {w_shape}, but got "
-                           f"{input.ndim}-dimensional input of size {list(input.shape)} instead")
-    if w_shape[0] < groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
-                           f"weight of size {w_shape} instead")
-    if w_shape[0] % groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
-                           f"got weight of size [{w_shape}] instead")
+    _check_stride_dilation_groups(input, w_shape, stride, dilation, groups)
     if input.shape[1] != w_shape[0]:
         raise RuntimeError(f"Given transposed=1, weight of size {w_shape}, expected input{list(input.shape)} to "
                            f"have {w_shape[0]} channels, but got {input.shape[1]} channels instead")
