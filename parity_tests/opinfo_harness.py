@@ -220,6 +220,9 @@ TOLERANCES: dict[str, dict] = {
     # to ~365); torch's and NumPy's orders differ by up to 1.5e-4 absolute, torch up to 1.1e-4 and minitorch_ref up
     # to 1.4e-4 from the float64 result
     "nn.functional.conv3d": {"float32": {"rtol": 1.3e-6, "atol": 2e-4}},
+    # nn.functional.conv_transpose3d: float32 input and bias gradients of magnitude up to ~160 summed in another order
+    # than torch's: up to 5.3e-5 apart, torch up to 5.5e-5 and minitorch_ref up to 5.7e-5 from the float64 result
+    "nn.functional.conv_transpose3d": {"float32": {"rtol": 1.3e-6, "atol": 1e-4}},
     # a broadcast tensor2's gradient sums terms -g * t1 / t2**2 that cancel: torch's and NumPy's float32
     # summation orders differ by ~7e-5 on a sum of ~12 (each as far from the float64 sum)
     "addcdiv": {"float32": {"rtol": 1e-5, "atol": 1e-4}},

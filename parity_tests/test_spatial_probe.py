@@ -2,9 +2,10 @@
 run on both libraries.
 
 What this proves (torch 2.13 is the reference, compared at test time):
-- `F.conv_transpose1d/2d` and `nn.ConvTranspose1d/2d` give torch's values, dtypes and gradients of the input,
-  weight and bias (stride, padding, output_padding, groups, dilation, unbatched and empty-batch inputs, float64,
-  float16, int64), one ConvolutionBackward0 node, torch's checks and messages in torch's order, and the
+- `F.conv_transpose1d/2d/3d` and `nn.ConvTranspose1d/2d/3d` give torch's values, dtypes and gradients of the
+  input, weight and bias (stride, padding, output_padding, groups, dilation, unbatched and empty-batch inputs,
+  float64, float16, int64), one ConvolutionBackward0 node, torch's checks and messages in torch's order (the 3-d
+  kernel's own order and words, and its dtype rule: no cast of the bias), and the
   modules' weight shape, seeded initialisation, repr, state_dict and `output_size=` (with its errors);
 - `F.interpolate` in modes 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic' and 'area' picks
   torch's source pixels and weights (torch's float32 index arithmetic: scale factors given or recomputed,
@@ -68,6 +69,10 @@ def ct2(**kw: Any) -> Callable:
     return lambda m, x, w, b=None: F(m).conv_transpose2d(x, w, b, **kw)
 
 
+def ct3(**kw: Any) -> Callable:
+    return lambda m, x, w, b=None: F(m).conv_transpose3d(x, w, b, **kw)
+
+
 CONV_TRANSPOSE = {
     "1d plain": graded(ct1(), (2, 4, 5), (4, 3, 3), (3,)),
     "1d stride, padding, output_padding": graded(ct1(stride=2, padding=1, output_padding=1), (2, 4, 5), (4, 3, 3),
@@ -94,6 +99,14 @@ CONV_TRANSPOSE = {
                                       (2, 4, 5, 4), (4, 2, 3, 3)),
     "float64 input, float32 bias (cast)": lambda m: F(m).conv_transpose1d(
         m.ones(1, 2, 3, dtype=m.float64), m.ones(2, 1, 2, dtype=m.float64), m.tensor([0.5])),
+    "3d plain": graded(ct3(), (2, 4, 3, 4, 3), (4, 3, 2, 3, 2), (3,)),
+    "3d every argument": graded(ct3(stride=(2, 1, 2), padding=(1, 0, 0), output_padding=(1, 0, 1), groups=2,
+                                    dilation=(1, 2, 1)), (1, 4, 3, 4, 3), (4, 2, 3, 2, 2), (4,)),
+    "3d unbatched": graded(ct3(stride=2), (2, 3, 3, 2), (2, 3, 2, 2, 2), (3,)),
+    "3d float64": graded(ct3(stride=2, padding=1, output_padding=1), (1, 2, 3, 3, 3), (2, 2, 3, 3, 3), (2,),
+                         dtype="float64"),
+    "3d int64": graded(ct3(stride=2), (1, 2, 3, 3, 3), (2, 2, 2, 2, 2), (2,), dtype="int64"),
+    "3d empty batch": graded(ct3(stride=2), (0, 2, 3, 3, 3), (2, 2, 2, 2, 2), (2,)),
 }
 
 CONV_TRANSPOSE_HALF = {
@@ -153,6 +166,21 @@ CONV_TRANSPOSE_ERRORS = {
     "int64 input, float32 bias": lambda m: F(m).conv_transpose1d(m.ones(2, 4, 5).long(), m.ones(4, 3, 3).long(),
                                                                  m.ones(3)),
     "float16 input, float32 weight": lambda m: F(m).conv_transpose1d(m.ones(2, 4, 5).half(), m.ones(4, 3, 3)),
+    "3d dilation 0 (checked before the kernel)": ones_ct(3, x=(1, 2, 3, 3, 3), w=(2, 3, 0, 2, 2), dilation=0),
+    "3d output_padding (checked before the kernel)": ones_ct(3, x=(1, 2, 3, 3, 3), w=(2, 3, 0, 2, 2),
+                                                             output_padding=2),
+    "3d kernel 0 (checked before the output size)": ones_ct(3, x=(1, 2, 3, 3, 3), w=(2, 3, 0, 2, 2), padding=4),
+    "3d output too small": ones_ct(3, x=(1, 2, 3, 3, 3), w=(2, 3, 2, 2, 2), padding=3),
+    "3d output too small, float32": ones_ct(3, x=(1, 2, 3, 3, 3), w=(2, 3, 2, 2, 2), dtype="float32", padding=3),
+    "3d bool": ones_ct(3, x=(1, 2, 3, 3, 3), w=(2, 3, 2, 2, 2), dtype="bool"),
+    "3d empty channels": ones_ct(3, x=(1, 2, 0, 3, 3), w=(2, 3, 2, 2, 2)),
+    "3d 3-d input": ones_ct(3, x=(3, 3, 3), w=(2, 3, 2, 2, 2)),
+    "3d float32 input, float64 weight": lambda m: F(m).conv_transpose3d(m.ones(1, 2, 3, 3, 3),
+                                                                        m.ones(2, 3, 2, 2, 2).double()),
+    "3d float64 input, float32 bias (no cast)": lambda m: F(m).conv_transpose3d(
+        m.ones(1, 2, 3, 3, 3).double(), m.ones(2, 3, 2, 2, 2).double(), m.ones(3)),
+    "3d int64 input, float64 bias": lambda m: F(m).conv_transpose3d(
+        m.ones(1, 2, 3, 3, 3).long(), m.ones(2, 3, 2, 2, 2).long(), m.ones(3).double()),
 }
 
 
@@ -205,6 +233,11 @@ CONV_TRANSPOSE_MODULES = {
                              for layer in (m.nn.ConvTranspose1d(4, 6, 3, output_padding=1, groups=2),
                                            m.nn.ConvTranspose2d(4, 6, (1, 2), output_padding=(0, 1)))],
     "padding as a str (torch's tuple of its letters)": lambda m: repr(m.nn.ConvTranspose1d(4, 6, 3, padding="same")),
+    "ConvTranspose3d": seeded_module(lambda m: m.nn.ConvTranspose3d(2, 4, (2, 3, 2), stride=2, padding=(1, 0, 0),
+                                                                    output_padding=(1, 0, 1), groups=2),
+                                     (1, 2, 3, 3, 3)),
+    "ConvTranspose3d output_size": seeded_module(lambda m: m.nn.ConvTranspose3d(2, 3, 3, stride=2, bias=False),
+                                                 (2, 3, 3, 3), output_size=[8, 7, 8]),
 }
 
 CONV_TRANSPOSE_MODULE_ERRORS = {
@@ -217,6 +250,9 @@ CONV_TRANSPOSE_MODULE_ERRORS = {
         m.ones(1, 4, 5, 5), output_size=[8, 10]),
     "output_size of one size": lambda m: m.nn.ConvTranspose2d(4, 6, 3)(m.ones(1, 4, 5, 5), output_size=[7]),
     "output_size an int": lambda m: m.nn.ConvTranspose1d(4, 6, 3)(m.ones(1, 4, 5), output_size=7),
+    "ConvTranspose3d padding_mode": lambda m: m.nn.ConvTranspose3d(2, 4, 3, padding_mode="circular"),
+    "ConvTranspose3d output_size of two sizes": lambda m: m.nn.ConvTranspose3d(2, 4, 3)(m.ones(1, 2, 3, 3, 3),
+                                                                                      output_size=[5, 5]),
 }
 
 

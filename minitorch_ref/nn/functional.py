@@ -2579,7 +2579,7 @@ def _check_stride_dilation_groups(input: Tensor, w_shape: list, stride: list, di
 
 def _conv_transpose(name: str, dims: int, input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
                     padding: Any, output_padding: Any, groups: int, dilation: Any) -> Tensor:
-    """conv_transpose1d (dims=1) and conv_transpose2d (dims=2): torch's checks, in torch's order (those of
+    """conv_transpose1d, 2d and 3d (dims=1, 2, 3): torch's checks, in torch's order (those of
     `_convolution` with transposed=True, then its slow kernel's), then `conv.ConvolutionTranspose`."""
     for position, (argument, value) in enumerate((("input", input), ("weight", weight), ("bias", bias)), start=1):
         _check_tensor_argument(name, argument, position, value, optional=argument == "bias")
@@ -2629,32 +2629,69 @@ def _conv_transpose(name: str, dims: int, input: Tensor, weight: Tensor, bias: T
     if input.numel() == 0:
         raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: "
                            f"{list(input.shape) if k > 3 else [*input.shape[:2], 1, input.shape[2]]}")
-    kernel_hw, dilation_hw = as_2d(w_shape[2:]), as_2d(dilation)
-    if 0 in w_shape[2:]:
-        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {kernel_hw[0]} "
-                           f"kernel_width: {kernel_hw[1]}")
-    if 0 in dilation:
-        raise RuntimeError(f"dilation should be greater than zero, but got dilation_height: {dilation_hw[0]}, "
-                           f"dilation_width: {dilation_hw[1]}")
-    if any(op >= st and op >= d for op, st, d in zip(output_padding, stride, dilation)):
-        (oph, opw), (sh, sw) = (output_padding if k > 3 else [0, *output_padding]), as_2d(stride)
-        raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got "
-                           f"output_padding_height: {oph} output_padding_width: {opw} stride_height: {sh} "
-                           f"stride_width: {sw} dilation_height: {dilation_hw[0]} dilation_width: {dilation_hw[1]}")
-    if any(o < 1 for o in out):
-        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, as_2d(input.shape[2:])))}). "
-                           f"Calculated output size per channel: ({' x '.join(map(str, as_2d(out)))}). Output "
-                           f"size is too small")
+    if k == 5:  # (torch's 3-d kernel checks in its own order and words)
+        _check_transpose3d_sizes(input, w_shape, stride, output_padding, dilation, out)
+    else:
+        _check_transpose2d_sizes(input, w_shape, stride, output_padding, dilation, out)
     if input._data.dtype == np.bool_:
-        raise NotImplementedError("\"slow_conv_transpose2d_out_cpu\" not implemented for 'Bool'")
-    bias = _checked_transpose_operands(input, weight, bias)
+        raise NotImplementedError(f"\"slow_conv_transpose{3 if k == 5 else 2}d_out_cpu\" not implemented for 'Bool'")
+    bias = _checked_transpose_operands(input, weight, bias, cast_bias=k < 5)
     return conv.ConvolutionTranspose.apply(input, weight, bias, tuple(stride), tuple((p, p) for p in padding),
                                            tuple(dilation), groups, tuple(out))
 
 
-def _checked_transpose_operands(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor | None:
-    """torch's dtype checks of a transposed convolution: float32 takes oneDNN's kernel, which wants the weight
-    and the bias of the input's type; the others want the weight's and cast the bias (where it may be cast)."""
+def _check_transpose2d_sizes(input: Tensor, w_shape: list, stride: list, output_padding: list, dilation: list,
+                             out: list) -> None:
+    """torch's `slow_conv_transpose2d_shape_check` (a 1-d convolution seen as 2-d, of height 1), in its order:
+    kernel, dilation, output padding, output size."""
+    as_2d = (lambda values: list(values)) if len(w_shape) > 3 else (lambda values: [1, *values])
+    (kh, kw), (dh, dw), (sh, sw) = as_2d(w_shape[2:]), as_2d(dilation), as_2d(stride)
+    if 0 in w_shape[2:]:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {kh} kernel_width: {kw}")
+    if 0 in dilation:
+        raise RuntimeError(f"dilation should be greater than zero, but got dilation_height: {dh}, dilation_width: {dw}")
+    if any(op >= st and op >= d for op, st, d in zip(output_padding, stride, dilation)):
+        oph, opw = output_padding if len(w_shape) > 3 else [0, *output_padding]
+        raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got "
+                           f"output_padding_height: {oph} output_padding_width: {opw} stride_height: {sh} "
+                           f"stride_width: {sw} dilation_height: {dh} dilation_width: {dw}")
+    if any(o < 1 for o in out):
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, as_2d(input.shape[2:])))}). "
+                           f"Calculated output size per channel: ({' x '.join(map(str, as_2d(out)))}). Output "
+                           f"size is too small")
+
+
+def _check_transpose3d_sizes(input: Tensor, w_shape: list, stride: list, output_padding: list, dilation: list,
+                             out: list) -> None:
+    """torch's `slow_conv_transpose3d_shape_check`, in its order: dilation, output padding, kernel, output size."""
+    dims = ("depth", "height", "width")
+    if 0 in dilation:
+        raise RuntimeError("dilation should be greater than zero, but got "
+                           + ", ".join(f"dilation_{d}: {v}" for d, v in zip(dims, dilation)))
+    if any(op >= st and op >= d for op, st, d in zip(output_padding, stride, dilation)):
+        raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                           + " ".join(f"{what}_{d}: {v}" for what, values in (("output_padding", output_padding),
+                                                                             ("stride", stride),
+                                                                             ("dilation", dilation))
+                                      for d, v in zip(dims, values)))
+    if 0 in w_shape[2:]:
+        raise RuntimeError("non-empty 5D (n_output_plane x n_input_plane x kernel_depth x kernel_height x "
+                           f"kernel_width) tensor expected for weight, but got: {w_shape}")
+    if any(o < 1 for o in out):
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, input.shape[2:]))}). Calculated "
+                           f"output size per channel: ({' x '.join(map(str, out))}). Output size is too small")
+
+
+def _checked_transpose_operands(input: Tensor, weight: Tensor, bias: Tensor | None, cast_bias: bool) -> Tensor | None:
+    """torch's dtype checks of a transposed convolution. 1-d and 2-d (`cast_bias`): float32 takes oneDNN's kernel,
+    which wants the weight and the bias of the input's type; the others want the weight's and cast the bias (where
+    it may be cast). 3-d: the weight and the bias of the input's type, whatever it is."""
+    if not cast_bias:
+        for other in (weight, bias):
+            if other is not None and other._data.dtype != input._data.dtype:
+                raise RuntimeError(f"expected scalar type {torch_type_name(input._data.dtype)} but found "
+                                   f"{torch_type_name(other._data.dtype)}")
+        return bias
     for what, other in (("weight", weight), ("bias", bias)):
         if input._data.dtype == np.float32 and other is not None and other._data.dtype != np.float32:
             raise RuntimeError(f"Input type ({PACKAGE}.FloatTensor) and {what} type ({PACKAGE}."
@@ -2688,7 +2725,15 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
                            dilation)
 
 
-__all__ += ["conv_transpose1d", "conv_transpose2d"]
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """3-D transposed convolution of input (N, C_in, D, H, W) with weight (C_in, C_out / groups, kD, kH, kW): the
+    gradient of conv3d with respect to its input, each output size as conv_transpose2d's (upsampling volumes)."""
+    return _conv_transpose("conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding, groups,
+                           dilation)
+
+
+__all__ += ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
 
 # ---------------------------------------------------------------- rearranging and resampling images (ops/spatial.py)

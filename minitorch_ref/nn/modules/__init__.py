@@ -3,7 +3,7 @@ from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, S
 from .activation import SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, ReLU6
 from .activation import CELU, GLU, Softmax2d, Softmin, Softsign, Threshold
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .flatten import Flatten, Unflatten
@@ -51,6 +51,6 @@ __all__ += ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder
 __all__ += ["TransformerDecoderLayer", "TransformerDecoder", "Transformer"]
 __all__ += ["Conv3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "BatchNorm3d",
             "InstanceNorm3d", "Bilinear"]
-__all__ += ["ConvTranspose1d", "ConvTranspose2d"]
+__all__ += ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 __all__ += ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "Fold", "Unfold", "PixelShuffle",
             "PixelUnshuffle"]

@@ -1,6 +1,6 @@
 """`Conv1d`, `Conv2d` and `Conv3d`: learned filters slid over a sequence, an image or a volume (the
-computation: ops/conv.py); `ConvTranspose1d` and `ConvTranspose2d`: their transposes, which upsample (the
-gradient of a convolution as a layer).
+computation: ops/conv.py); `ConvTranspose1d`, `ConvTranspose2d` and `ConvTranspose3d`: their transposes, which
+upsample (the gradient of a convolution as a layer).
 
 A filter of shape (in_channels / groups, *kernel_size) is one output channel; the weight stacks
 out_channels of them: (out_channels, in_channels / groups, *kernel_size). Initialised as `nn.Linear`
@@ -156,7 +156,7 @@ class Conv3d(_ConvNd):
 
 
 class _ConvTransposeNd(_ConvNd):
-    """What ConvTranspose1d and ConvTranspose2d share: zero padding only, and the output_padding that
+    """What ConvTranspose1d, 2d and 3d share: zero padding only, and the output_padding that
     `output_size=` asks for (a strided transposed convolution has `stride` possible output sizes)."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: tuple, stride: tuple, padding: tuple,
@@ -224,4 +224,22 @@ class ConvTranspose2d(_ConvTransposeNd):
         output_padding = self._output_padding(input, output_size, self.stride, self.padding, self.kernel_size, 2,
                                               self.dilation)
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
+                                  self.groups, self.dilation)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """Input (N, in_channels, D, H, W) or (in_channels, D, H, W) -> (N, out_channels, D_out, H_out, W_out): a learned
+    upsampling of volumes, each size as ConvTranspose2d's."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, _ntuple(kernel_size, 3), _ntuple(stride, 3),
+                         _ntuple(padding, 3), _ntuple(dilation, 3), True, _ntuple(output_padding, 3), groups, bias,
+                         padding_mode, device, dtype)
+
+    def forward(self, input: Tensor, output_size: list | None = None) -> Tensor:
+        output_padding = self._output_padding(input, output_size, self.stride, self.padding, self.kernel_size, 3,
+                                              self.dilation)
+        return F.conv_transpose3d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
                                   self.groups, self.dilation)

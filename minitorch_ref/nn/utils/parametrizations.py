@@ -18,7 +18,7 @@ from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ...linalg import matrix_exp, solve
 from .. import functional as F
-from ..modules.conv import ConvTranspose1d, ConvTranspose2d
+from ..modules.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from ..modules.module import Module
 from . import parametrize
 
@@ -258,4 +258,4 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     return module
 
 
-_TRANSPOSED_CONVOLUTIONS = (ConvTranspose1d, ConvTranspose2d)
+_TRANSPOSED_CONVOLUTIONS = (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)
