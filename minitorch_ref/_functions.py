@@ -676,13 +676,6 @@ def _check_einsum_sizes(equation: str, inputs: list, operands: Sequence[Tensor])
                 seen[label] = n
 
 
-def _summed_in_operand(label: str, k: int, inputs: list, sizes: list) -> bool:
-    """Whether torch sums summed label `label` within operand k before contracting: when no other operand
-    has it, or the others have it with size 1 only (and operand k does not)."""
-    elsewhere = [sizes[j][label] for j, term in enumerate(inputs) if j != k and label in term]
-    return not elsewhere or (sizes[k][label] != 1 and builtins.all(n == 1 for n in elsewhere))
-
-
 def _einsum_operands_as_torch(inputs: list, out: str, operands: list) -> list:
     """Operands of mixed dtypes (or bool, or small integers) as torch's einsum treats them. It first sums the
     labels that only one operand has, in that operand's dtype (a sum of bools or integers counts in int64);
@@ -692,7 +685,7 @@ def _einsum_operands_as_torch(inputs: list, out: str, operands: list) -> list:
     summed = set("".join(inputs)) - set(out)
     sizes = [dict(zip(term, t._data.shape)) for term, t in zip(inputs, operands)]
     for k, term in enumerate(inputs):
-        alone = [label for label in term if label in summed and _summed_in_operand(label, k, inputs, sizes)]
+        alone = [label for label in term if label in summed and linalg.summed_in_operand(label, k, inputs, sizes)]
         if alone and operands[k]._data.dtype.kind in "biu":
             operands[k] = _cast(operands[k], np.dtype(np.int64))
         once = tuple(d for d, label in enumerate(term) if label in alone and term.count(label) == 1)  # (not a diagonal)

@@ -238,6 +238,12 @@ CASES = {
     "gelu-float32-inf-vectorized": lambda m: m.nn.functional.gelu(m.tensor([INF, -INF, 1.0])),
     "gelu-float32-inf-one-element": lambda m: m.nn.functional.gelu(m.tensor([INF])),
     "gelu-float64-inf": lambda m: m.nn.functional.gelu(m.tensor([INF, -INF], dtype=m.float64)),
+    # einsum sums a label that one operand has only with size 1 out of the other first: inf * (0 + inf), not
+    # inf * 0 + inf * inf (fuzz seed 515)
+    "einsum-broadcast-label-summed-first": lambda m: _backward_grads(
+        m, lambda m, x: m.einsum("bij,bjk->bik", m.transpose(x, 0, -1), x), [[[[0.0, 0.0], [0.0, INF]]]]),
+    "einsum-label-of-one-operand-summed-first": lambda m: m.einsum(
+        "ij,jk->i", m.tensor([[INF, 1.0]]), m.tensor([[0.0, INF], [1.0, 1.0]])),
     "mse-long-error": lambda m: m.nn.functional.mse_loss(m.tensor([1, 2]), m.tensor([1, 3])),
     "smooth_l1-bool-error": lambda m: m.nn.functional.smooth_l1_loss(m.tensor([True]), m.tensor([False])),
     "smooth_l1-0d-double-input-promotes": lambda m: m.nn.functional.smooth_l1_loss(

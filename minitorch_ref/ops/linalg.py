@@ -272,6 +272,7 @@ class Einsum(Function):
                          ("ViewBackward0" if summed else "MulBackward0"))
         ctx.inputs, ctx.out, ctx.shapes = inputs, out, [a.shape for a in arrays]
         ctx.save_for_backward(*arrays)
+        arrays = [_sum_labels_alone(a, k, inputs, out, arrays) for k, a in enumerate(arrays)]
         sizes = _label_sizes(inputs, arrays)  # (size-1 dims broadcast, as torch's einsum allows)
         arrays = [np.broadcast_to(a, [sizes[c] for c in term]) for a, term in zip(arrays, inputs)]
         return np.asarray(np.einsum(f"{','.join(inputs)}->{out}", *arrays, optimize=len(arrays) > 2))
@@ -297,6 +298,24 @@ class Einsum(Function):
             full[tuple(axes[labels.index(c)] for c in term)] = g
             grads.append(full)  # (the engine sums broadcast size-1 dims back)
         return (None, None, *grads)
+
+
+def summed_in_operand(label: str, k: int, inputs: list, sizes: list) -> bool:
+    """Whether torch sums summed label `label` within operand k before contracting: when no other operand
+    has it, or the others have it with size 1 only (and operand k does not)."""
+    elsewhere = [sizes[j][label] for j, term in enumerate(inputs) if j != k and label in term]
+    return not elsewhere or (sizes[k][label] != 1 and all(n == 1 for n in elsewhere))
+
+
+def _sum_labels_alone(a: np.ndarray, k: int, inputs: list, out: str, arrays: tuple) -> np.ndarray:
+    """Operand k with the summed labels that only it has (`summed_in_operand`) summed first, kept as dims of 1,
+    as torch's einsum does before it multiplies: `inf * (0 + inf)` is inf, where multiplying first gives
+    `inf * 0 + inf * inf`, nan. (A repeated label, a diagonal, is left to the einsum.)"""
+    term = inputs[k]
+    sizes = [dict(zip(t, b.shape)) for t, b in zip(inputs, arrays)]
+    dims = tuple(d for d, label in enumerate(term) if label not in out and term.count(label) == 1
+                 and summed_in_operand(label, k, inputs, sizes))
+    return a.sum(axis=dims, keepdims=True, dtype=a.dtype) if dims else a
 
 
 def _label_sizes(inputs: list, arrays: tuple) -> dict:
