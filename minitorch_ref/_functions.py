@@ -1572,7 +1572,8 @@ __all__ += ["pixel_shuffle", "pixel_unshuffle"]
 from ._tensor import _tensordot, _warn_once  # noqa: E402
 from .linalg import _multi_dot  # noqa: E402
 
-_LINALG_METHODS = ["slogdet", "logdet", "matrix_power", "cholesky", "qr", "pinverse"]
+_LINALG_METHODS = ["slogdet", "logdet", "matrix_power", "cholesky", "qr", "pinverse", "svd", "triangular_solve",
+                   "matrix_exp", "cholesky_solve", "cholesky_inverse"]
 for _name in _LINALG_METHODS:
     globals()[_name] = _method(_name)
 

@@ -29,7 +29,9 @@ class _MaxResult(tuple):
 
 _FIELDS = {"aminmax": ("min", "max"), "linalg_qr": ("Q", "R"), "qr": ("Q", "R"), "linalg_eigh": ("eigenvalues", "eigenvectors"),
            "linalg_slogdet": ("sign", "logabsdet"), "slogdet": ("sign", "logabsdet"),
-           "linalg_lstsq": ("solution", "residuals", "rank", "singular_values")}
+           "linalg_lstsq": ("solution", "residuals", "rank", "singular_values"),
+           "linalg_svd": ("U", "S", "Vh"), "svd": ("U", "S", "V"), "linalg_cholesky_ex": ("L", "info"),
+           "linalg_inv_ex": ("inverse", "info"), "triangular_solve": ("solution", "cloned_coefficient")}
 
 
 @functools.cache

@@ -27,8 +27,9 @@ from .autograd import grad_mode, inplace
 from .autograd.function import memory_owner
 from .autograd.tensor_base import InferenceStorage, RemovableHandle, TensorBase
 from ._return_types import _MaxResult
-from .linalg import _cholesky_of, _logdet, _slogdet, det as _det, inv as _inv, matrix_exp as _matrix_exp, matrix_norm
-from .linalg import matrix_power as _matrix_power, pinv as _pinv, qr as _qr
+from .linalg import _cholesky_of, _logdet, _slogdet, det as _det, inv as _inv, matrix_norm
+from .linalg import matrix_power as _matrix_power, pinv as _pinv, qr as _qr, _cholesky_inverse, _cholesky_solve
+from .linalg import _svd_outputs, _triangular_solve, matrix_exp as _matrix_exp, svdvals as _svdvals
 from .ops import linalg, pointwise, reduction, shape
 from .ops.shape import check_broadcast as _check_broadcast
 
@@ -2358,6 +2359,45 @@ class Tensor(TensorBase):
                    "(symmetric positive definite) inputs.")
         return _cholesky_of(self, upper, deprecated=True)
 
+    def svd(self, some: bool = True, compute_uv: bool = True) -> tuple:
+        """The older `svd`: (U, S, V) with V = Vh^T of `linalg.svd(self, full_matrices=not some)`; without
+        `compute_uv`, only S (its gradient is `svdvals`') and zero matrices for U (m x m) and V (n x n)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"linalg.svd: input should have at least 2 dimensions, but has {self.ndim} dimensions "
+                               "instead")
+        if not compute_uv:
+            m, n = self.shape[-2:]
+            values = _svdvals(self)
+            batch = tuple(self.shape[:-2])
+            return _MaxResult(self.new_zeros(batch + (m, m)), values, self.new_zeros(batch + (n, n)), "svd")
+        u, s, vh = _svd_outputs(self, not some)
+        return _MaxResult(u, s, vh.mT, "svd")
+
+    def triangular_solve(self, A: "Tensor", upper: bool = True, transpose: bool = False,
+                         unitriangular: bool = False) -> tuple:
+        """The deprecated `triangular_solve`: (X with op(A) X = self, a copy of A), op the transpose when
+        `transpose`, with torch's warning (once a process)."""
+        _require_tensor(A, "triangular_solve", "A", 1)
+        p = dt.PACKAGE
+        _warn_once("triangular_solve", f"{p}.triangular_solve is deprecated in favor of {p}.linalg.solve_triangular"
+                   f"and will be removed in a future PyTorch release.\n{p}.linalg.solve_triangular has its arguments "
+                   f"reversed and does not return a copy of one of the inputs.\nX = {p}.triangular_solve(B, A)."
+                   f"solution\nshould be replaced with\nX = {p}.linalg.solve_triangular(A, B).")
+        return _MaxResult(*_triangular_solve(self, A, upper, transpose, unitriangular), "triangular_solve")
+
+    def matrix_exp(self) -> "Tensor":
+        """`linalg.matrix_exp(self)`."""
+        return _matrix_exp(self)
+
+    def cholesky_solve(self, input2: "Tensor", upper: bool = False) -> "Tensor":
+        """X with A X = self, for A given by its Cholesky factor `input2` (L, or U when `upper`)."""
+        _require_tensor(input2, "cholesky_solve", "input2", 1)
+        return _cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper: bool = False) -> "Tensor":
+        """A^-1 for A given by its Cholesky factor self (L, or U when `upper`)."""
+        return _cholesky_inverse(self, upper)
+
     def inner(self, other: "Tensor") -> "Tensor":
         """The dot products of self's and other's vectors along their last dims, for every pair: a
         `tensordot` over the last dims (or the product, when one of them is a number), as torch."""
@@ -2387,10 +2427,6 @@ class Tensor(TensorBase):
         if dtype == np.bool_:
             beta, alpha = bool(beta), bool(alpha)
         return linalg.Addr.apply(_cast(bias, dtype), _cast(vec1, dtype), _cast(vec2, dtype), beta, alpha)
-
-    def matrix_exp(self) -> "Tensor":
-        """`linalg.matrix_exp(self)`."""
-        return _matrix_exp(self)
 
     def addmv(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
         """`beta * self + alpha * (mat @ vec)`, self broadcast to the product's length."""

@@ -1,7 +1,8 @@
 """`minitorch_ref.linalg`: vector norms (the rule is `Tensor._vector_norm`), matrix norms (`matrix_norm`),
 determinants (`det`, `slogdet`), inverses (`inv`, `pinv`), linear systems (`solve`, `lstsq`), singular values
-(`svdvals`), factorisations (`qr`, `cholesky`, `eigh`, `eigvalsh`), `matrix_power`, `matrix_rank`, the matrix
-exponential (`matrix_exp`), products (`cross`, `matmul`, `multi_dot`, `vecdot`)."""
+(`svdvals`, `svd`), factorisations (`qr`, `cholesky`, `cholesky_ex`, `eigh`, `eigvalsh`), triangular systems
+(`solve_triangular`), `inv_ex`, `matrix_exp`, `matrix_power`, `matrix_rank`, products (`cross`, `matmul`,
+`multi_dot`, `vecdot`)."""
 from __future__ import annotations
 
 import math
@@ -13,8 +14,9 @@ from ._dtype import PACKAGE as _PACKAGE, check_norm_dtype, cpp_type_name, float1
 from ._return_types import _MaxResult
 from .autograd.function import watch_saved
 from .autograd.tensor_base import TensorBase
-from .ops.linalg import (Cholesky, DeprecatedCholesky, Det, Eigh, Inv, Lstsq, MatrixExp, Pinv, Qr, Slogdet, Solve,
-                         Svdvals, cholesky_factor)
+from .ops.linalg import (Cholesky, CholeskyInverse, CholeskySolve, DeprecatedCholesky, Det, Eigh, Inv, Lstsq,
+                         MatrixExp, Pinv, Qr, Slogdet, Solve, SolveTriangular, Svd, Svdvals, TriangularSolve,
+                         cholesky_factor, cholesky_partial, lu_factor, lu_solve_identity, triangular_solution)
 from .ops.shape import check_broadcast
 
 
@@ -106,6 +108,7 @@ def inv(A: Any) -> Any:
 
 def matrix_exp(A: Any) -> Any:
     """exp(A) of each square matrix in the last two dims: orthogonal for a skew-symmetric A (rotations)."""
+    _check_tensor("linalg.matrix_exp", A, "input")
     _check_square_matrices("linalg.matrix_exp", A)
     return MatrixExp.apply(A)
 
@@ -274,19 +277,55 @@ def _cholesky_of(A: Any, upper: bool, deprecated: bool = False) -> Any:
 
 def _not_positive_definite(a: np.ndarray, upper: bool) -> str:
     """torch's message for the first matrix of the batch that has no Cholesky factor: the order of its first
-    leading minor that is not positive-definite (where LAPACK's factorisation stops), found by factorising
-    the leading k x k blocks in turn."""
+    leading minor that is not positive-definite (where LAPACK's factorisation stops: `cholesky_partial`)."""
     batch = a.shape[:-2]
     for number, index in enumerate(np.ndindex(*batch)):
-        matrix = a[index].T if upper else a[index]  # (the upper triangle, read as a lower one)
-        for k in range(1, matrix.shape[-1] + 1):
-            try:
-                cholesky_factor(matrix[:k, :k], False)
-            except np.linalg.LinAlgError:
-                prefix = f"(Batch element {number}): " if batch else ""
-                return (f"{prefix}The factorization could not be completed because the input is not "
-                        f"positive-definite (the leading minor of order {k} is not positive-definite).")
+        order = cholesky_partial(a[index].T if upper else a[index])[1]  # (the upper triangle, read as a lower one)
+        if order:
+            prefix = f"(Batch element {number}): " if batch else ""
+            return (f"{prefix}The factorization could not be completed because the input is not "
+                    f"positive-definite (the leading minor of order {order} is not positive-definite).")
     return "The factorization could not be completed because the input is not positive-definite."
+
+
+def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> Any:
+    """`cholesky` without the error: (L, info), info (int32, one per matrix) the order of the leading minor that
+    is not positive-definite (0 when none), and L there LAPACK's factor as far as it got. `check_errors`
+    raises `LinAlgError` as `cholesky` does."""
+    _check_tensor("linalg.cholesky_ex", A, "input")
+    _check_square_matrices("linalg.cholesky", A)
+    if A.dtype == float16:
+        raise NotImplementedError("\"cholesky_cpu\" not implemented for 'Half'")
+    a = A.detach().numpy()
+    factor, info = np.zeros_like(a), np.zeros(a.shape[:-2], np.int32)
+    for index in np.ndindex(*a.shape[:-2]):
+        try:
+            factor[index] = cholesky_factor(a[index], upper)
+        except np.linalg.LinAlgError:
+            partial, info[index] = cholesky_partial(a[index].T if upper else a[index])
+            factor[index] = partial.T if upper else partial
+    if check_errors and info.any():
+        raise LinAlgError(f"linalg.cholesky_ex: {_not_positive_definite(a, upper)}")
+    return _MaxResult(Cholesky.apply(A, upper, factor), A._make(info), "linalg_cholesky_ex")
+
+
+def inv_ex(A: Any, *, check_errors: bool = False) -> Any:
+    """`inv` without the error: (inverse, info), info (int32, one per matrix) the order of the first zero pivot
+    of the LU factorisation (0 when none), and the inverse there LAPACK's inf and nan. `check_errors` raises
+    `LinAlgError`, naming that pivot."""
+    _check_tensor("linalg.inv_ex", A)
+    _check_square_matrices("linalg.inv", A)
+    if A.dtype == float16:
+        raise RuntimeError("linalg.inv: Low precision dtypes not supported. Got Half")
+    a = A.detach().numpy()
+    lu, pivots, info = lu_factor(a)
+    if check_errors and info.any():
+        number = int(np.flatnonzero(info)[0])
+        prefix = f"(Batch element {number}): " if info.ndim else ""
+        raise LinAlgError(f"linalg.inv_ex: {prefix}The diagonal element {info.reshape(-1)[number]} is zero, the "
+                          "inversion could not be completed because the input matrix is singular.")
+    inverse = Inv.apply(A, lu_solve_identity(lu, pivots) if info.any() else None)
+    return _MaxResult(inverse, A._make(info), "linalg_inv_ex")
 
 
 def eigh(A: Any, UPLO: str = "L") -> Any:
@@ -595,3 +634,111 @@ def _logdet(A: Any) -> Any:
     gradient is slogdet's where the determinant is positive)."""
     sign, logabsdet = _slogdet(A, "logdet")
     return logabsdet.where(sign != -1, math.nan)
+
+
+def svd(A: Any, full_matrices: bool = True) -> Any:
+    """A = U diag(S) Vh: orthonormal columns in U, singular values S (largest first), orthonormal rows in Vh;
+    `full_matrices`: U m x m and Vh n x n, else k = min(m, n) of each. Each pair of singular vectors is unique
+    only up to a common sign: LAPACK chooses it (torch's may choose another). The rule is `ops.linalg.svd_backward`."""
+    _check_tensor("linalg.svd", A)
+    return _MaxResult(*_svd_outputs(A, full_matrices), "linalg_svd")
+
+
+def _svd_outputs(A: Any, full_matrices: bool) -> tuple:
+    """torch's checks of `linalg.svd` (after the argument's), then U, S and Vh, one node each (see `_outputs`)."""
+    _check_matrices("linalg.svd", A)
+    if A.dtype == float16:
+        raise NotImplementedError("\"linalg_svd_cpu\" not implemented for 'Half'")
+    a = A.detach().numpy()
+    if a.size == 0:
+        factors = np.linalg.svd(a, full_matrices=full_matrices)
+    else:
+        try:
+            factors = np.linalg.svd(a, full_matrices=full_matrices)
+        except np.linalg.LinAlgError:
+            factors = _svd(a)  # (raises torch's error)
+    return _outputs(Svd, A, tuple(f.astype(a.dtype, copy=False) for f in factors), full_matrices)
+
+
+def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True, unitriangular: bool = False) -> Any:
+    """X with A X = B (`left`) or X A = B for triangular A: only A's `upper` (or lower) triangle is read, its
+    diagonal taken to be ones when `unitriangular`. Batches broadcast; a zero on A's diagonal gives inf and nan."""
+    _check_tensor("linalg.solve_triangular", A, "input")
+    _check_tensor("linalg.solve_triangular", B, "B", 2)
+    name = "linalg.solve_triangular"
+    _check_square_matrices(name, A, floating=False)
+    if B.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    if A.shape[-1 if left else -2] != B.shape[-2 if left else -1]:
+        equation = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {equation} "
+                           f"({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+    for t in (A, B):
+        if not t.is_floating_point() or t.dtype == float16:
+            raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for "
+                                      f"'{torch_type_name(t.dtype.numpy_dtype)}'")
+    check_broadcast(tuple(A.shape[:-2]), tuple(B.shape[:-2]))
+    return SolveTriangular.apply(A, B, upper, left, unitriangular)
+
+
+def _triangular_solve(b: Any, A: Any, upper: bool, transpose: bool, unitriangular: bool) -> Any:
+    """The deprecated `triangular_solve(b, A)`: (solution of op(A) X = b, a copy of A), its checks in torch's order."""
+    if b.ndim < 2:
+        raise RuntimeError(f"{_PACKAGE}.triangular_solve: Expected b to have at least 2 dimensions, but it has "
+                           f"{b.ndim} dimensions instead")
+    if A.ndim < 2:
+        raise RuntimeError(f"{_PACKAGE}.triangular_solve: Expected A to have at least 2 dimensions, but it has "
+                           f"{A.ndim} dimensions instead")
+    if b.dtype != A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{torch_type_name(b.dtype.numpy_dtype)} and A of type "
+                           f"{torch_type_name(A.dtype.numpy_dtype)} instead.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} "
+                           "matrices")
+    if A.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is {A.shape[-2]} by "
+                           f"{A.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
+    if not A.is_floating_point() or A.dtype == float16:
+        raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for "
+                                  f"'{torch_type_name(A.dtype.numpy_dtype)}'")
+    check_broadcast(tuple(b.shape[:-2]), tuple(A.shape[:-2]))
+    a = A.detach().numpy()
+    x = triangular_solution(np.swapaxes(a, -1, -2) if transpose else a, b.detach().numpy(), upper != transpose,
+                            True, unitriangular).astype(a.dtype, copy=False)
+    batch = np.broadcast_shapes(a.shape[:-2], tuple(b.shape[:-2]))
+    copy = np.broadcast_to(a, batch + a.shape[-2:]).copy()
+    options = (upper, transpose, unitriangular)
+    return tuple(TriangularSolve.apply(b, A, (x, copy), i, options) for i in range(2))
+
+
+def _cholesky_solve(B: Any, L: Any, upper: bool) -> Any:
+    """`cholesky_solve(B, L)`: X with A X = B for A = L L^T (U^T U when `upper`), checks in torch's order."""
+    if B.ndim < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {B.ndim} dimensions instead")
+    if L.ndim < 2:
+        raise RuntimeError(f"u should have at least 2 dimensions, but has {L.ndim} dimensions instead")
+    if B.dtype != L.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{torch_type_name(B.dtype.numpy_dtype)} and A of type "
+                           f"{torch_type_name(L.dtype.numpy_dtype)} instead.")
+    if L.shape[-1] != L.shape[-2]:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {L.shape[-2]} by {L.shape[-1]} "
+                           "matrices")
+    if L.shape[-1] != B.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is {L.shape[-2]} by "
+                           f"{L.shape[-1]} but each b matrix is {B.shape[-2]} by {B.shape[-1]}")
+    if not L.is_floating_point() or L.dtype == float16:
+        raise NotImplementedError(f"\"cholesky_solve_cpu\" not implemented for "
+                                  f"'{torch_type_name(L.dtype.numpy_dtype)}'")
+    check_broadcast(tuple(B.shape[:-2]), tuple(L.shape[:-2]))
+    return CholeskySolve.apply(B, L, upper)
+
+
+def _cholesky_inverse(L: Any, upper: bool) -> Any:
+    """`cholesky_inverse(L)`: A^-1 for A = L L^T (U^T U when `upper`)."""
+    _check_square_matrices("cholesky_inverse", L, floating=False)
+    if not L.is_floating_point() or L.dtype == float16:
+        raise NotImplementedError(f"\"cholesky_inverse_out_cpu\" not implemented for "
+                                  f"'{torch_type_name(L.dtype.numpy_dtype)}'")
+    return CholeskyInverse.apply(L, upper)

@@ -330,21 +330,54 @@ def _label_sizes(inputs: list, arrays: tuple) -> dict:
 
 class Svdvals(Function):
     """The singular values of the matrices in the last two dims, largest first (`linalg.svdvals`; torch
-    names its node after the SVD). With A = U diag(s) V^T, d s_i / d A = u_i v_i^T: the gradient is
-    U diag(grad) V^T."""
+    names its node after the SVD). The rule is `svd_backward` with only the values' gradient:
+    d s_i / d A = u_i v_i^T, so the gradient is U diag(grad) V^T."""
 
     node_name = "LinalgSvdBackward0"
 
     @staticmethod
     def forward(ctx, a):
         u, s, vh = np.linalg.svd(a, full_matrices=False)
-        ctx.save_for_backward(u, vh)
+        ctx.save_for_backward(u, s, vh)
         return s.astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        u, vh = ctx.saved_tensors
-        return (u * grad[..., None, :]) @ vh
+        u, s, vh = ctx.saved_tensors
+        return svd_backward(None, grad, None, u, s, vh)
+
+
+def svd_backward(g_u, g_s, g_vh, u, s, vh):
+    """torch's gradient of the thin SVD A = U diag(S) Vh (k = min(m, n) singular values), from the outputs'
+    gradients (None where an output got none). With E_ij = S_j^2 - S_i^2 and skew(X) = X - X^T, the k x k core
+    is (skew(U^T gU) S_j + S_i skew(Vh gVh^T)) / E + diag(gS); a tall A adds (I - U U^T) gU S^-1 to U core
+    (a wide one the mirror term for V), and gA = U core Vh. Repeated singular values divide by zero (inf,
+    nan), as in torch: the singular vectors are not unique there."""
+    if g_u is None and g_vh is None:
+        return (u * g_s[..., None, :]) @ vh  # (svdvals: U diag(gS) Vh)
+    m, n = u.shape[-2], vh.shape[-1]
+    column, row = s[..., :, None], s[..., None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        squares = s * s
+        gaps = squares[..., None, :] - squares[..., :, None]
+        gaps[..., np.arange(s.shape[-1]), np.arange(s.shape[-1])] = 1  # (any non-zero: skew's diagonal is 0)
+        u_part = _mT(u) @ g_u - _mT(g_u) @ u if g_u is not None else None
+        v_part = vh @ _mT(g_vh) - g_vh @ _mT(vh) if g_vh is not None else None
+        if u_part is not None and v_part is not None:
+            core = (u_part * row + column * v_part) / gaps
+        elif u_part is not None:
+            core = (u_part / gaps) * row
+        else:
+            core = column * (v_part / gaps)
+        if g_s is not None:
+            core = core + g_s[..., None, :] * np.eye(s.shape[-1], dtype=s.dtype)
+        if m > n and g_u is not None:
+            g_u_scaled = g_u / row
+            return (u @ core + g_u_scaled - u @ (_mT(u) @ g_u_scaled)) @ vh
+        if m < n and g_vh is not None:
+            scaled_g_vh = g_vh / column
+            return u @ (core @ vh + scaled_g_vh - (scaled_g_vh @ _mT(vh)) @ vh)
+        return u @ (core @ vh)
 
 
 class Det(Function):
@@ -374,8 +407,9 @@ class Inv(Function):
     node_name = "LinalgInvExBackward0"
 
     @staticmethod
-    def forward(ctx, a):
-        inverse = np.linalg.inv(a).astype(a.dtype, copy=False)
+    def forward(ctx, a, inverse=None):
+        if inverse is None:  # (`inv_ex` of a singular matrix gives LAPACK's inf and nan, computed by the caller)
+            inverse = np.linalg.inv(a).astype(a.dtype, copy=False)
         ctx.save_for_backward(inverse)
         return inverse
 
@@ -383,7 +417,7 @@ class Inv(Function):
     def backward(ctx, grad):
         (inverse,) = ctx.saved_tensors
         transposed = np.swapaxes(inverse, -1, -2)
-        return -transposed @ grad @ transposed
+        return -transposed @ grad @ transposed, None
 
 
 class Solve(Function):
@@ -544,8 +578,9 @@ class Cholesky(Function):
     node_name = "LinalgCholeskyExBackward0"
 
     @staticmethod
-    def forward(ctx, a, upper):
-        factor = cholesky_factor(a, upper)
+    def forward(ctx, a, upper, factor=None):
+        if factor is None:  # (`cholesky_ex` of a matrix that is not positive-definite: the caller's partial factor)
+            factor = cholesky_factor(a, upper)
         ctx.save_for_backward(factor)
         ctx.upper = upper
         return factor
@@ -557,7 +592,7 @@ class Cholesky(Function):
         x = np.tril(_mT(low) @ g)
         phi = 0.5 * (x + _mT(np.tril(x, -1)))
         left = solve_triangular(_mT(low), phi, upper=True)  # (L^-T Phi)
-        return _mT(solve_triangular(_mT(low), _mT(left), upper=True)), None  # (... L^-1: its transpose solves L^T)
+        return _mT(solve_triangular(_mT(low), _mT(left), upper=True)), None, None  # (... L^-1: its transpose solves L^T)
 
 
 def cholesky_factor(a: np.ndarray, upper: bool) -> np.ndarray:
@@ -569,10 +604,195 @@ def cholesky_factor(a: np.ndarray, upper: bool) -> np.ndarray:
     return factor
 
 
+def cholesky_partial(a: np.ndarray) -> tuple:
+    """LAPACK's unblocked Cholesky (potf2) of one matrix, read from its lower triangle, column by column:
+    (the factor, 0), or where a pivot is not positive (or NaN), (the factor as far as it got, with that pivot
+    on the diagonal and the columns after it as given, the pivot's order), as torch's `cholesky_ex` returns it."""
+    factor = np.tril(a).copy()
+    for j in range(a.shape[-1]):
+        pivot = factor[j, j] - factor[j, :j] @ factor[j, :j]
+        if not pivot > 0:
+            factor[j, j] = pivot
+            return factor, j + 1
+        factor[j, j] = np.sqrt(pivot)
+        factor[j + 1:, j] = (factor[j + 1:, j] - factor[j + 1:, :j] @ factor[j, :j]) / factor[j, j]
+    return factor, 0
+
+
+def lu_factor(a: np.ndarray) -> tuple:
+    """LU with partial pivoting as LAPACK's getrf: P A = L U, at each column the row with the largest |entry|
+    (the first of ties) swapped up. (LU packed in one matrix, L's unit diagonal left out; the pivots, 1-based,
+    int32, as LAPACK's; info: the first zero pivot's order, 0 when none), the matrix dims last."""
+    lu = np.array(a, copy=True)
+    m, n = lu.shape[-2:]
+    flat = lu.reshape(-1, m, n)
+    pivots = np.zeros((flat.shape[0], min(m, n)), np.int32)
+    info = np.zeros(flat.shape[0], np.int32)
+    for j in range(min(m, n)):
+        rows = j + np.argmax(np.abs(flat[:, j:, j]), axis=-1)
+        pivots[:, j] = rows + 1
+        for b, row in enumerate(rows):
+            flat[b, [j, row]] = flat[b, [row, j]]
+        pivot = flat[:, j, j]
+        zero = pivot == 0
+        info = np.where((info == 0) & zero, j + 1, info)
+        with np.errstate(all="ignore"):  # (a zero pivot leaves its column as it is, as LAPACK)
+            flat[:, j + 1:, j] = np.where(zero[:, None], flat[:, j + 1:, j], flat[:, j + 1:, j] / pivot[:, None])
+            flat[:, j + 1:, j + 1:] -= flat[:, j + 1:, j, None] * flat[:, j, None, j + 1:]
+    batch = lu.shape[:-2]
+    return flat.reshape(lu.shape), pivots.reshape(batch + (min(m, n),)), info.reshape(batch)
+
+
+def lu_solve_identity(lu: np.ndarray, pivots: np.ndarray) -> np.ndarray:
+    """A^-1 from `lu_factor`'s output, as LAPACK's getrs solves A X = I: the rows of I swapped as the pivots
+    say, then L (unit diagonal) and U by substitution (inf and nan where U has a zero on its diagonal)."""
+    n = lu.shape[-1]
+    eye = np.broadcast_to(np.eye(n, dtype=lu.dtype), lu.shape).copy().reshape(-1, n, n)
+    for b, row_pivots in enumerate(pivots.reshape(-1, n)):
+        for j, row in enumerate(row_pivots - 1):
+            eye[b, [j, row]] = eye[b, [row, j]]
+    unit_lower = np.tril(lu, -1) + np.eye(n, dtype=lu.dtype)
+    with np.errstate(all="ignore"):
+        y = solve_triangular(unit_lower, eye.reshape(lu.shape), upper=False)
+        return solve_triangular(lu, y, upper=True)
+
+
+def triangular_solution(a: np.ndarray, b: np.ndarray, upper: bool, left: bool, unitriangular: bool) -> np.ndarray:
+    """X with A X = B (`left`) or X A = B for triangular A (only its `upper` or lower triangle is read; with
+    `unitriangular`, its diagonal is taken to be ones)."""
+    if unitriangular:
+        a = a.copy()
+        a[..., np.arange(a.shape[-1]), np.arange(a.shape[-1])] = 1
+    with np.errstate(all="ignore"):
+        if left:
+            return solve_triangular(a, b, upper)
+        return _mT(solve_triangular(_mT(a), _mT(b), not upper))
+
+
+def _triangle(g: np.ndarray, upper: bool, unitriangular: bool) -> np.ndarray:
+    """The part of A's gradient that A's values reach: its triangle (without the diagonal when `unitriangular`)."""
+    return np.triu(g, int(unitriangular)) if upper else np.tril(g, -int(unitriangular))
+
+
+class SolveTriangular(Function):
+    """X with A X = B or X A = B for triangular A (`linalg.solve_triangular`). As `Solve`'s rule, read on the
+    triangle: for A X = B, B's gradient solves A^T gB = g and A's is the triangle of -gB X^T (for X A = B,
+    gB A^T = g and -X^T gB)."""
+
+    node_name = "LinalgSolveTriangularBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, upper, left, unitriangular):
+        x = triangular_solution(a, b, upper, left, unitriangular)
+        ctx.save_for_backward(a, x)
+        ctx.options = upper, left, unitriangular
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, x = ctx.saved_tensors
+        upper, left, unitriangular = ctx.options
+        g_b = triangular_solution(_mT(a), grad, not upper, left, unitriangular)
+        g_a = None
+        if ctx.needs_input_grad[0]:
+            g_a = _triangle(-g_b @ _mT(x) if left else -_mT(x) @ g_b, upper, unitriangular).astype(a.dtype)
+        return g_a, g_b if ctx.needs_input_grad[1] else None, None, None, None
+
+
+class TriangularSolve(Function):
+    """One output of the deprecated `triangular_solve(b, A)`: the solution X of op(A) X = b (op: transpose
+    when `transpose`), index 0, or the copy of A, index 1, each under torch's one node name. The solution's
+    rule is `SolveTriangular`'s; the copy passes its gradient to A whole."""
+
+    node_name = "TriangularSolveBackward0"
+
+    @staticmethod
+    def forward(ctx, b, a, outputs, index, options):
+        ctx.save_for_backward(a, outputs[0])
+        ctx.index, ctx.options = index, options
+        return outputs[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, x = ctx.saved_tensors
+        if ctx.index == 1:
+            return None, grad, None, None, None
+        upper, transpose, unitriangular = ctx.options
+        g_b = triangular_solution(a if transpose else _mT(a), grad, upper == transpose, True, unitriangular)
+        g_a = _triangle(-x @ _mT(g_b) if transpose else -g_b @ _mT(x), upper, unitriangular)
+        return g_b, g_a, None, None, None
+
+
+def cholesky_solution(b: np.ndarray, factor: np.ndarray, upper: bool) -> np.ndarray:
+    """X with A X = B where A = L L^T (`factor` L, or U = L^T when `upper`; only that triangle is read): two
+    triangular solves, L Y = B then L^T X = Y."""
+    low = _mT(factor) if upper else factor
+    return solve_triangular(_mT(low), solve_triangular(low, b, upper=False), upper=True)
+
+
+class CholeskySolve(Function):
+    """X = A^-1 B from A's Cholesky factor (`cholesky_solve`). torch's rule: gB = A^-1 g, and with
+    C = gB X^T + X gB^T, gL = -C L (-U C for an upper factor)."""
+
+    @staticmethod
+    def forward(ctx, b, factor, upper):
+        x = cholesky_solution(b, factor, upper)
+        ctx.save_for_backward(factor, x)
+        ctx.upper = upper
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        factor, x = ctx.saved_tensors
+        g_b = cholesky_solution(grad, factor, ctx.upper)
+        g_factor = None
+        if ctx.needs_input_grad[1]:
+            common = g_b @ _mT(x)
+            common = common + _mT(common)
+            g_factor = -factor @ common if ctx.upper else -common @ factor
+        return g_b if ctx.needs_input_grad[0] else None, g_factor, None
+
+
+class CholeskyInverse(Function):
+    """A^-1 from A's Cholesky factor (`cholesky_inverse`). torch's rule: with C = A^-1 (g + g^T) A^-1,
+    gL = -C L (-U C for an upper factor)."""
+
+    @staticmethod
+    def forward(ctx, factor, upper):
+        eye = np.broadcast_to(np.eye(factor.shape[-1], dtype=factor.dtype), factor.shape)
+        inverse = cholesky_solution(eye, factor, upper)
+        ctx.save_for_backward(factor, inverse)
+        ctx.upper = upper
+        return inverse
+
+    @staticmethod
+    def backward(ctx, grad):
+        factor, inverse = ctx.saved_tensors
+        common = inverse @ ((grad + _mT(grad)) @ inverse)
+        return (-factor @ common if ctx.upper else -common @ factor), None
+
+
 class DeprecatedCholesky(Cholesky):
     """`torch.cholesky` (deprecated): the same rule under its own node name."""
 
     node_name = "CholeskyBackward0"
+
+
+class Svd(_OutputOf):
+    """A = U diag(S) Vh (`linalg.svd`, `svd`); the rule is `svd_backward`, on the first min(m, n) columns of
+    U and rows of Vh when `full_matrices` (the others do not reach A: torch narrows them away too)."""
+
+    node_name = "LinalgSvdBackward0"
+
+    @staticmethod
+    def rule(grads, factors, full_matrices):
+        (u, s, vh), (g_u, g_s, g_vh) = factors, grads
+        if full_matrices:
+            k = s.shape[-1]
+            u, vh = u[..., :k], vh[..., :k, :]
+            g_u = None if g_u is None else g_u[..., :k]
+            g_vh = None if g_vh is None else g_vh[..., :k, :]
+        return svd_backward(g_u, g_s, g_vh, u, s, vh)
 
 
 class Eigh(_OutputOf):
