@@ -1572,8 +1572,8 @@ __all__ += ["pixel_shuffle", "pixel_unshuffle"]
 from ._tensor import _tensordot, _warn_once  # noqa: E402
 from .linalg import _multi_dot  # noqa: E402
 
-_LINALG_METHODS = ["slogdet", "logdet", "matrix_power", "cholesky", "qr", "pinverse", "svd", "triangular_solve",
-                   "matrix_exp", "cholesky_solve", "cholesky_inverse"]
+_LINALG_METHODS = ["slogdet", "logdet", "matrix_power", "cholesky", "qr", "pinverse", "svd", "matrix_exp",
+                   "cholesky_inverse"]
 for _name in _LINALG_METHODS:
     globals()[_name] = _method(_name)
 
@@ -1634,7 +1634,22 @@ def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
     return result if out is None else _write_out(out, result, "chain_matmul")
 
 
-__all__ += _LINALG_METHODS + ["inner", "addr", "tensordot", "chain_matmul"]
+def triangular_solve(input: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
+                     unitriangular: bool = False) -> tuple:
+    """The deprecated solve of op(A) X = input for triangular A (see `Tensor.triangular_solve`)."""
+    _require_tensor(input, "triangular_solve", "input", 1)
+    _require_tensor(A, "triangular_solve", "A", 2)
+    return input.triangular_solve(A, upper, transpose, unitriangular)
+
+
+def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor:
+    """X with A X = input, A given by its Cholesky factor `input2` (see `Tensor.cholesky_solve`)."""
+    _require_tensor(input, "cholesky_solve", "input", 1)
+    _require_tensor(input2, "cholesky_solve", "input2", 2)
+    return input.cholesky_solve(input2, upper)
+
+
+__all__ += _LINALG_METHODS + ["inner", "addr", "tensordot", "chain_matmul", "triangular_solve", "cholesky_solve"]
 
 
 # --------------------------------------------------------------------------- weight normalisation

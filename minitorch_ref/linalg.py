@@ -101,7 +101,7 @@ def inv(A: Any) -> Any:
     if A.dtype == float16:
         raise RuntimeError("linalg.inv: Low precision dtypes not supported. Got Half")
     try:
-        return Inv.apply(A)
+        return Inv.apply(A, None)
     except np.linalg.LinAlgError:
         raise LinAlgError("linalg.inv: The input matrix is singular, the inversion could not be completed.") from None
 
@@ -270,7 +270,7 @@ def _cholesky_of(A: Any, upper: bool, deprecated: bool = False) -> Any:
     if A.dtype == float16:
         raise NotImplementedError("\"cholesky_cpu\" not implemented for 'Half'")
     try:
-        return function.apply(A, upper)
+        return function.apply(A, upper, None)
     except np.linalg.LinAlgError:
         raise LinAlgError(f"{name}: {_not_positive_definite(A.detach().numpy(), upper)}") from None
 
@@ -660,9 +660,13 @@ def _svd_outputs(A: Any, full_matrices: bool) -> tuple:
     return _outputs(Svd, A, tuple(f.astype(a.dtype, copy=False) for f in factors), full_matrices)
 
 
-def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True, unitriangular: bool = False) -> Any:
+def solve_triangular(A: Any, B: Any, *, upper: bool | None = None, left: bool = True,
+                     unitriangular: bool = False) -> Any:
     """X with A X = B (`left`) or X A = B for triangular A: only A's `upper` (or lower) triangle is read, its
-    diagonal taken to be ones when `unitriangular`. Batches broadcast; a zero on A's diagonal gives inf and nan."""
+    diagonal taken to be ones when `unitriangular`. Batches broadcast; B is read in A's dtype; a zero on A's
+    diagonal gives inf and nan. `upper` is required (torch's TypeError without it)."""
+    if upper is None:
+        raise TypeError('linalg_solve_triangular() missing 1 required positional arguments: "upper"')
     _check_tensor("linalg.solve_triangular", A, "input")
     _check_tensor("linalg.solve_triangular", B, "B", 2)
     name = "linalg.solve_triangular"
@@ -677,7 +681,7 @@ def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True, unitrian
         if not t.is_floating_point() or t.dtype == float16:
             raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for "
                                       f"'{torch_type_name(t.dtype.numpy_dtype)}'")
-    check_broadcast(tuple(A.shape[:-2]), tuple(B.shape[:-2]))
+    check_broadcast(tuple(B.shape[:-2]), tuple(A.shape[:-2]))
     return SolveTriangular.apply(A, B, upper, left, unitriangular)
 
 

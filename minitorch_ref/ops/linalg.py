@@ -407,7 +407,7 @@ class Inv(Function):
     node_name = "LinalgInvExBackward0"
 
     @staticmethod
-    def forward(ctx, a, inverse=None):
+    def forward(ctx, a, inverse):
         if inverse is None:  # (`inv_ex` of a singular matrix gives LAPACK's inf and nan, computed by the caller)
             inverse = np.linalg.inv(a).astype(a.dtype, copy=False)
         ctx.save_for_backward(inverse)
@@ -578,7 +578,7 @@ class Cholesky(Function):
     node_name = "LinalgCholeskyExBackward0"
 
     @staticmethod
-    def forward(ctx, a, upper, factor=None):
+    def forward(ctx, a, upper, factor):
         if factor is None:  # (`cholesky_ex` of a matrix that is not positive-definite: the caller's partial factor)
             factor = cholesky_factor(a, upper)
         ctx.save_for_backward(factor)
@@ -683,9 +683,9 @@ class SolveTriangular(Function):
 
     @staticmethod
     def forward(ctx, a, b, upper, left, unitriangular):
-        x = triangular_solution(a, b, upper, left, unitriangular)
+        x = triangular_solution(a, b.astype(a.dtype, copy=False), upper, left, unitriangular)  # (A's dtype, as torch)
         ctx.save_for_backward(a, x)
-        ctx.options = upper, left, unitriangular
+        ctx.options, ctx.b_dtype = (upper, left, unitriangular), b.dtype
         return x
 
     @staticmethod
@@ -696,7 +696,7 @@ class SolveTriangular(Function):
         g_a = None
         if ctx.needs_input_grad[0]:
             g_a = _triangle(-g_b @ _mT(x) if left else -_mT(x) @ g_b, upper, unitriangular).astype(a.dtype)
-        return g_a, g_b if ctx.needs_input_grad[1] else None, None, None, None
+        return g_a, g_b.astype(ctx.b_dtype, copy=False) if ctx.needs_input_grad[1] else None, None, None, None
 
 
 class TriangularSolve(Function):
