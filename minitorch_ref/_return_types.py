@@ -31,7 +31,9 @@ _FIELDS = {"aminmax": ("min", "max"), "linalg_qr": ("Q", "R"), "qr": ("Q", "R"),
            "linalg_slogdet": ("sign", "logabsdet"), "slogdet": ("sign", "logabsdet"),
            "linalg_lstsq": ("solution", "residuals", "rank", "singular_values"),
            "linalg_svd": ("U", "S", "Vh"), "svd": ("U", "S", "V"), "linalg_cholesky_ex": ("L", "info"),
-           "linalg_inv_ex": ("inverse", "info"), "triangular_solve": ("solution", "cloned_coefficient")}
+           "linalg_inv_ex": ("inverse", "info"), "triangular_solve": ("solution", "cloned_coefficient"),
+           "linalg_lu": ("P", "L", "U"), "linalg_lu_factor": ("LU", "pivots"),
+           "linalg_lu_factor_ex": ("LU", "pivots", "info")}
 
 
 @functools.cache

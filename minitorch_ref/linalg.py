@@ -1,7 +1,7 @@
 """`minitorch_ref.linalg`: vector norms (the rule is `Tensor._vector_norm`), matrix norms (`matrix_norm`),
 determinants (`det`, `slogdet`), inverses (`inv`, `pinv`), linear systems (`solve`, `lstsq`), singular values
 (`svdvals`, `svd`), factorisations (`qr`, `cholesky`, `cholesky_ex`, `eigh`, `eigvalsh`), triangular systems
-(`solve_triangular`), `inv_ex`, `matrix_exp`, `matrix_power`, `matrix_rank`, products (`cross`, `matmul`,
+(`solve_triangular`), LU (`lu_factor`, `lu_factor_ex`, `lu`, `lu_solve`), `inv_ex`, `matrix_exp`, `matrix_power`, `matrix_rank`, products (`cross`, `matmul`,
 `multi_dot`, `vecdot`)."""
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from ._return_types import _MaxResult
 from .autograd.function import watch_saved
 from .autograd.tensor_base import TensorBase
 from .ops.linalg import (Cholesky, CholeskyInverse, CholeskySolve, DeprecatedCholesky, Det, Eigh, Inv, Lstsq,
-                         MatrixExp, Pinv, Qr, Slogdet, Solve, SolveTriangular, Svd, Svdvals, TriangularSolve,
-                         cholesky_factor, cholesky_partial, lu_factor, lu_solve_identity, triangular_solution)
+                         Lu, LuFactor, LuSolve, MatrixExp, Pinv, Qr, Slogdet, Solve, SolveTriangular, Svd, Svdvals, TriangularSolve,
+                         cholesky_factor, cholesky_partial, lu_factor as _lu_factor, lu_solution, lu_unpack,
+                         triangular_solution)
 from .ops.shape import check_broadcast
 
 
@@ -222,10 +223,11 @@ def _matrix_norm_checks(A: Any, ord: Any, dim: Any, dtype: Any) -> tuple:
 
 
 # --- factorisations and what is built on them --------------------------------------------------------------
-def _outputs(function: Any, A: Any, factors: tuple, option: Any = None) -> tuple:
-    """One tensor per factor, each recorded under the factorisation's node (see `ops.linalg._OutputOf`); a
-    node refuses its backward once another output, which it saved, was changed in place (as torch's one node)."""
-    outputs = tuple(function.apply(A, factors, i, option) for i in range(len(factors)))
+def _outputs(function: Any, A: Any, factors: tuple, option: Any = None, count: int | None = None) -> tuple:
+    """One tensor per factor (the first `count` of them), each recorded under the factorisation's node (see
+    `ops.linalg._OutputOf`); a node refuses its backward once another output, which it saved, was changed in
+    place (as torch's one node)."""
+    outputs = tuple(function.apply(A, factors, i, option) for i in range(len(factors) if count is None else count))
     for output in outputs:
         if output.grad_fn is not None:
             for other in outputs:
@@ -318,13 +320,14 @@ def inv_ex(A: Any, *, check_errors: bool = False) -> Any:
     if A.dtype == float16:
         raise RuntimeError("linalg.inv: Low precision dtypes not supported. Got Half")
     a = A.detach().numpy()
-    lu, pivots, info = lu_factor(a)
+    lu, pivots, info = _lu_factor(a)
     if check_errors and info.any():
         number = int(np.flatnonzero(info)[0])
         prefix = f"(Batch element {number}): " if info.ndim else ""
         raise LinAlgError(f"linalg.inv_ex: {prefix}The diagonal element {info.reshape(-1)[number]} is zero, the "
                           "inversion could not be completed because the input matrix is singular.")
-    inverse = Inv.apply(A, lu_solve_identity(lu, pivots) if info.any() else None)
+    eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+    inverse = Inv.apply(A, lu_solution(lu, pivots, eye) if info.any() else None)
     return _MaxResult(inverse, A._make(info), "linalg_inv_ex")
 
 
@@ -746,3 +749,85 @@ def _cholesky_inverse(L: Any, upper: bool) -> Any:
         raise NotImplementedError(f"\"cholesky_inverse_out_cpu\" not implemented for "
                                   f"'{torch_type_name(L.dtype.numpy_dtype)}'")
     return CholeskyInverse.apply(L, upper)
+
+
+def lu_factor(A: Any, *, pivot: bool = True) -> Any:
+    """(LU, pivots): A = P L U with partial pivoting as LAPACK's getrf (`ops.linalg.lu_factor`), L (below the
+    diagonal, its ones left out) and U packed in one matrix, the pivots 1-based int32; a zero pivot raises
+    torch's RuntimeError (`lu_factor_ex` returns it as info)."""
+    _check_tensor("linalg.lu_factor", A)
+    return _MaxResult(*_lu_factor_outputs(A, pivot, "lu_factor", True)[:2], "linalg_lu_factor")
+
+
+def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> Any:
+    """`lu_factor` without the error: (LU, pivots, info), info (int32, one per matrix) the order of the first
+    zero pivot (0 when none); `check_errors` raises as `lu_factor`."""
+    _check_tensor("linalg.lu_factor_ex", A)
+    return _MaxResult(*_lu_factor_outputs(A, pivot, "lu_factor_ex", check_errors), "linalg_lu_factor_ex")
+
+
+def _lu_factor_outputs(A: Any, pivot: bool, name: str, check_errors: bool) -> tuple:
+    """(LU, pivots, info) as tensors, LU under LinalgLuFactorExBackward0; with `check_errors`, the first zero
+    pivot raises torch's message under `name`."""
+    lu, pivots, info = _lu_factors(A, pivot, "lu_factor")
+    if check_errors and info.any():
+        number = int(np.flatnonzero(info)[0])
+        prefix = f"(Batch element {number}): " if info.ndim else ""
+        order = info.reshape(-1)[number]
+        raise RuntimeError(f"{_PACKAGE}.linalg.{name}: {prefix}U[{order},{order}] is zero and using it on lu_solve "
+                           "would result in a division by zero. If you still want to perform the factorization, "
+                           "consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
+    return LuFactor.apply(A, lu, pivots), A._make(pivots), A._make(info)
+
+
+def _lu_factors(A: Any, pivot: bool, name: str) -> tuple:
+    """torch's checks of `lu_factor` and `lu` (`name` in the dims' message), then LAPACK's getrf."""
+    if A.ndim < 2:
+        prefix = f"{_PACKAGE}." if name == "lu_factor" else "linalg."
+        raise RuntimeError(f"{prefix}{name}: Expected tensor with 2 or more dimensions. Got size: "
+                           f"[{', '.join(map(str, A.shape))}] instead")
+    if not pivot:
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+    if not A.is_floating_point() or A.dtype == float16:
+        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{torch_type_name(A.dtype.numpy_dtype)}'")
+    return _lu_factor(A.detach().numpy())
+
+
+def lu(A: Any, *, pivot: bool = True) -> Any:
+    """(P, L, U) with A = P L U: P a permutation (the rows LAPACK's partial pivoting swapped), L m x k lower with
+    ones on its diagonal, U k x n upper (k = min(m, n)). A zero pivot does not raise. The rule is
+    `ops.linalg.lu_backward`."""
+    _check_tensor("linalg.lu", A)
+    lu_packed, pivots, _ = _lu_factors(A, pivot, "lu")
+    p, lower, upper = lu_unpack(lu_packed, pivots)
+    return _MaxResult(A._make(p), *_outputs(Lu, A, (lower, upper, p), count=2), "linalg_lu")
+
+
+def lu_solve(LU: Any, pivots: Any, B: Any, *, left: bool = True, adjoint: bool = False) -> Any:
+    """X with A X = B from A = P L U packed by `lu_factor` (`left=False`: X A = B; `adjoint`: A^T in place of
+    A). Batches broadcast."""
+    for value, name, position in ((LU, "LU", 1), (pivots, "pivots", 2), (B, "B", 3)):
+        _check_tensor("linalg.lu_solve", value, name, position)
+    name = f"{_PACKAGE}.linalg.lu_solve"
+    _check_square_matrices(name, LU)
+    if B.ndim < 2:
+        raise RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
+    if LU.shape[-1 if left else -2] != B.shape[-2 if left else -1]:
+        equation = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation {equation} "
+                           f"({LU.shape[-2]}x{LU.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+    if LU.dtype != B.dtype:
+        raise RuntimeError(f"linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of type "
+                           f"{torch_type_name(LU.dtype.numpy_dtype)} and B of type "
+                           f"{torch_type_name(B.dtype.numpy_dtype)} instead")
+    if pivots.dtype.numpy_dtype != np.int32:
+        raise RuntimeError(f"linalg.lu_solve: pivots should be a Tensor of scalar type {_PACKAGE}.int32")
+    if pivots.ndim == 0 or pivots.shape[-1] != LU.shape[-1]:
+        raise RuntimeError("linalg.lu_solve: Number of pivots per batch should be same as the dimension of the matrix")
+    if tuple(pivots.shape) != tuple(LU.shape[:-1]):
+        raise RuntimeError(f"linalg.lu_solve: Expected LU.shape[:-1] and pivots.shape to be the same, but got pivots "
+                           f"with shape [{', '.join(map(str, pivots.shape))}] instead")
+    if LU.dtype == float16:
+        raise NotImplementedError("\"lu_solve_cpu\" not implemented for 'Half'")
+    check_broadcast(tuple(B.shape[:-2]), tuple(LU.shape[:-2]))
+    return LuSolve.apply(LU, pivots, B, left, adjoint)

@@ -17,6 +17,10 @@ What this proves (torch 2.13 is the reference, compared at test time):
   which use the whole factor given);
 - `linalg.matrix_exp` (and `matrix_exp`, `Tensor.matrix_exp`) gives torch's values and its gradient (the
   exponential of the block matrix [[A^T, g], [0, A^T]]), batched and for large norms;
+- `linalg.lu_factor`/`lu_factor_ex` (LAPACK's partial pivoting: the same rows chosen, 1-based int32 pivots),
+  `linalg.lu` (P, L, U for square, tall and wide A) and `linalg.lu_solve` (`left`, `adjoint`, batches) give torch's
+  values, named tuples, nodes (LinalgLuFactorExBackward0, LinalgLuBackward0, LinalgLuSolveBackward0) and
+  gradients; a zero pivot raises torch's RuntimeError from `lu_factor` (`U[k,k] is zero`, batch element named);
 - `linalg.cholesky_ex` and `linalg.inv_ex` give (L, info) and (inverse, info) as torch: int32 info per matrix,
   LAPACK's partial factor of a matrix that is not positive-definite, the inf and nan of a singular inverse
   with the order of the first zero LU pivot, and with `check_errors` torch's `LinAlgError` message;
@@ -387,3 +391,85 @@ def test_linalg_errors_are_torchs_linalg_error(case):
         assert isinstance(error.value, RuntimeError)
         raised.append(torch_text(str(error.value)))
     assert raised[1] == raised[0]
+
+
+# ---------------------------------------------------------------------------------------------- LU
+def factored_solve(left: bool = True, adjoint: bool = False, a_shape: tuple = (3, 3), b_shape: tuple = (3, 2),
+                   dtype: str = "float64") -> Callable:
+    """A program: lu_solve from lu_factor of a random A (the gradient reaches A through both), with B a leaf."""
+    return solved(lambda m, A, B: linalg(m).lu_solve(*linalg(m).lu_factor(A), B, left=left, adjoint=adjoint),
+                  a_shape, b_shape, dtypes=(dtype, dtype))
+
+
+LU = {
+    "lu_factor": graded(lambda m, A: tuple(linalg(m).lu_factor(A)), (4, 4)),
+    "lu_factor tall": graded(lambda m, A: tuple(linalg(m).lu_factor(A)), (5, 3)),
+    "lu_factor wide": graded(lambda m, A: tuple(linalg(m).lu_factor(A)), (3, 5)),
+    "lu_factor batched, float32": graded(lambda m, A: tuple(linalg(m).lu_factor(A)), (2, 4, 4), dtype="float32"),
+    "lu_factor non-contiguous": graded(lambda m, A: tuple(linalg(m).lu_factor(A.mT)), (4, 4)),
+    "lu_factor names": lambda m: (lambda out: (type(out).__name__, out.LU, out.pivots))(
+        linalg(m).lu_factor(matrix(m, (3, 3)))),
+    "lu_factor empty": lambda m: tuple(linalg(m).lu_factor(m.zeros(0, 3))),
+    "lu_factor pivots a zero column's first row": lambda m: tuple(linalg(m).lu_factor_ex(
+        m.tensor([[0.0, 1.0, 2.0], [0.0, 3.0, 1.0], [0.0, 2.0, 5.0]]))),
+    "lu_factor_ex": graded(lambda m, A: tuple(linalg(m).lu_factor_ex(A)), (2, 3, 3)),
+    "lu_factor_ex of singular matrices": lambda m: (lambda out: (type(out).__name__, *out))(linalg(m).lu_factor_ex(
+        m.stack([m.eye(2), m.zeros(2, 2), m.tensor(SINGULAR)]))),
+    "lu": graded(lambda m, A: tuple(linalg(m).lu(A)), (4, 4)),
+    "lu tall": graded(lambda m, A: tuple(linalg(m).lu(A)), (2, 5, 3)),
+    "lu wide": graded(lambda m, A: tuple(linalg(m).lu(A)), (2, 3, 5)),
+    "lu tall, L only": graded(lambda m, A: linalg(m).lu(A).L, (5, 3)),
+    "lu wide, U only": graded(lambda m, A: linalg(m).lu(A).U, (3, 5)),
+    "lu float32": graded(lambda m, A: tuple(linalg(m).lu(A)), (4, 4), dtype="float32"),
+    "lu names": lambda m: (lambda out: (type(out).__name__, out.P, out.L, out.U))(linalg(m).lu(matrix(m, (3, 2)))),
+    "lu empty": lambda m: tuple(linalg(m).lu(m.zeros(3, 0))),
+    "lu of a singular matrix": lambda m: tuple(linalg(m).lu(m.tensor(SINGULAR))),
+    "lu_solve": factored_solve(),
+    "lu_solve adjoint": factored_solve(adjoint=True),
+    "lu_solve right": factored_solve(left=False, b_shape=(2, 3)),
+    "lu_solve right, adjoint": factored_solve(left=False, adjoint=True, b_shape=(2, 3)),
+    "lu_solve batched B": factored_solve(b_shape=(2, 3, 2)),
+    "lu_solve batched A": factored_solve(a_shape=(2, 3, 3), b_shape=(3, 1)),
+    "lu_solve float32": factored_solve(dtype="float32"),
+}
+
+LU_ERRORS = {
+    "lu_factor 1-d": lambda m: linalg(m).lu_factor(m.ones(3)),
+    "lu_factor int64": lambda m: linalg(m).lu_factor(m.ones(3, 3, dtype=m.int64)),
+    "lu_factor float16": lambda m: linalg(m).lu_factor(m.ones(3, 3, dtype=m.float16)),
+    "lu_factor without pivoting": lambda m: linalg(m).lu_factor(m.eye(3), pivot=False),
+    "lu_factor list": lambda m: linalg(m).lu_factor([[1.0]]),
+    "lu_factor_ex 1-d": lambda m: linalg(m).lu_factor_ex(m.ones(3)),
+    "lu_factor_ex list": lambda m: linalg(m).lu_factor_ex([[1.0]]),
+    "lu_factor of zeros": lambda m: linalg(m).lu_factor(m.zeros(2, 2)),
+    "lu_factor second pivot": lambda m: linalg(m).lu_factor(m.tensor(SINGULAR)),
+    "lu_factor of a wide zero matrix": lambda m: linalg(m).lu_factor(m.zeros(2, 3)),
+    "lu_factor batched": lambda m: linalg(m).lu_factor(m.stack([m.eye(2), m.zeros(2, 2)])),
+    "lu_factor_ex check_errors": lambda m: linalg(m).lu_factor_ex(m.tensor(SINGULAR), check_errors=True),
+    "lu 1-d": lambda m: linalg(m).lu(m.ones(3)),
+    "lu int64": lambda m: linalg(m).lu(m.ones(3, 3, dtype=m.int64)),
+    "lu without pivoting": lambda m: linalg(m).lu(m.eye(3), pivot=False),
+    "lu list": lambda m: linalg(m).lu([[1.0]]),
+    "lu_solve 1-d LU": lambda m: linalg(m).lu_solve(m.ones(3), m.ones(3, dtype=m.int32), m.ones(3, 2)),
+    "lu_solve LU not square": lambda m: linalg(m).lu_solve(m.ones(3, 2), m.ones(3, dtype=m.int32), m.ones(3, 2)),
+    "lu_solve 1-d B": lambda m: linalg(m).lu_solve(*linalg(m).lu_factor(m.eye(3)), m.ones(3)),
+    "lu_solve shapes": lambda m: linalg(m).lu_solve(*linalg(m).lu_factor(m.eye(3)), m.ones(2, 3)),
+    "lu_solve shapes, right": lambda m: linalg(m).lu_solve(*linalg(m).lu_factor(m.eye(3)), m.ones(3, 2), left=False),
+    "lu_solve pivots int64": lambda m: linalg(m).lu_solve(m.eye(3), m.ones(3, dtype=m.int64), m.ones(3, 2)),
+    "lu_solve dtypes": lambda m: linalg(m).lu_solve(*linalg(m).lu_factor(m.eye(3)), m.ones(3, 2, dtype=m.float64)),
+    "lu_solve pivots count": lambda m: linalg(m).lu_solve(m.eye(3), m.ones(2, dtype=m.int32), m.ones(3, 2)),
+    "lu_solve pivots batch": lambda m: linalg(m).lu_solve(m.eye(3), m.ones(2, 3, dtype=m.int32), m.ones(3, 2)),
+    "lu_solve int64": lambda m: linalg(m).lu_solve(m.eye(3, dtype=m.int64), m.ones(3, dtype=m.int32),
+                                                   m.ones(3, 2, dtype=m.int64)),
+    "lu_solve list": lambda m: linalg(m).lu_solve(*linalg(m).lu_factor(m.eye(3)), [[1.0]]),
+}
+
+
+@pytest.mark.parametrize("case", LU)
+def test_lu_matches_torch(case):
+    assert_matches_torch(LU[case], tolerance=tolerance(case))
+
+
+@pytest.mark.parametrize("case", LU_ERRORS)
+def test_lu_errors_match_torch(case):
+    assert_matches_torch(LU_ERRORS[case])

@@ -3,6 +3,8 @@ linear algebra built on them: determinants, inverses, solves, factorisations (QR
 and least squares."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..autograd.function import Function
@@ -625,7 +627,7 @@ def lu_factor(a: np.ndarray) -> tuple:
     int32, as LAPACK's; info: the first zero pivot's order, 0 when none), the matrix dims last."""
     lu = np.array(a, copy=True)
     m, n = lu.shape[-2:]
-    flat = lu.reshape(-1, m, n)
+    flat = lu.reshape((math.prod(lu.shape[:-2]), m, n))  # (the batch in one dim, even for empty matrices)
     pivots = np.zeros((flat.shape[0], min(m, n)), np.int32)
     info = np.zeros(flat.shape[0], np.int32)
     for j in range(min(m, n)):
@@ -643,18 +645,129 @@ def lu_factor(a: np.ndarray) -> tuple:
     return flat.reshape(lu.shape), pivots.reshape(batch + (min(m, n),)), info.reshape(batch)
 
 
-def lu_solve_identity(lu: np.ndarray, pivots: np.ndarray) -> np.ndarray:
-    """A^-1 from `lu_factor`'s output, as LAPACK's getrs solves A X = I: the rows of I swapped as the pivots
-    say, then L (unit diagonal) and U by substitution (inf and nan where U has a zero on its diagonal)."""
-    n = lu.shape[-1]
-    eye = np.broadcast_to(np.eye(n, dtype=lu.dtype), lu.shape).copy().reshape(-1, n, n)
-    for b, row_pivots in enumerate(pivots.reshape(-1, n)):
-        for j, row in enumerate(row_pivots - 1):
-            eye[b, [j, row]] = eye[b, [row, j]]
-    unit_lower = np.tril(lu, -1) + np.eye(n, dtype=lu.dtype)
+def permutation_matrix(pivots: np.ndarray, m: int, dtype: np.dtype) -> np.ndarray:
+    """P with A = P L U from LAPACK's pivots (row i swapped with row pivots[i], 1-based, in turn): the rows of A
+    in the order the swaps leave them are P^T A."""
+    batch = pivots.shape[:-1]
+    order = np.broadcast_to(np.arange(m), batch + (m,)).copy().reshape((math.prod(batch), m))
+    for b, row_pivots in enumerate(pivots.reshape((math.prod(batch), pivots.shape[-1]))):
+        for i, row in enumerate(row_pivots - 1):
+            order[b, [i, row]] = order[b, [row, i]]
+    return _mT(np.eye(m, dtype=dtype)[order]).reshape(batch + (m, m))
+
+
+def lu_unpack(lu: np.ndarray, pivots: np.ndarray) -> tuple:
+    """(P, L, U) from `lu_factor`'s packed LU: L m x k with ones on its diagonal, U k x n (k = min(m, n))."""
+    m, n = lu.shape[-2:]
+    k = min(m, n)
+    lower = np.tril(lu[..., :, :k], -1) + np.eye(m, k, dtype=lu.dtype)
+    return permutation_matrix(pivots, m, lu.dtype), lower, np.triu(lu[..., :k, :])
+
+
+def lu_solution(lu: np.ndarray, pivots: np.ndarray, b: np.ndarray, adjoint: bool = False) -> np.ndarray:
+    """X with A X = B (`adjoint`: A^T X = B) from A = P L U packed by `lu_factor`, as LAPACK's getrs: P^T, then L
+    and U by substitution (inf and nan where U has a zero on its diagonal)."""
+    p, lower, upper = lu_unpack(lu, pivots)
     with np.errstate(all="ignore"):
-        y = solve_triangular(unit_lower, eye.reshape(lu.shape), upper=False)
-        return solve_triangular(lu, y, upper=True)
+        if not adjoint:
+            return solve_triangular(upper, solve_triangular(lower, _mT(p) @ b, upper=False), upper=True)
+        return p @ solve_triangular(_mT(lower), solve_triangular(_mT(upper), b, upper=False), upper=True)
+
+
+class LuFactor(Function):
+    """The packed LU of `linalg.lu_factor` (computed by the caller). torch's rule: the gradient of L's strict
+    lower triangle and of U's upper triangle, through `lu_backward`."""
+
+    node_name = "LinalgLuFactorExBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lu, pivots):
+        ctx.save_for_backward(lu, pivots)
+        return lu
+
+    @staticmethod
+    def backward(ctx, grad):
+        lu, pivots = ctx.saved_tensors
+        p, lower, upper = lu_unpack(lu, pivots)
+        k = upper.shape[-2]
+        return lu_backward(np.tril(grad[..., :, :k], -1), np.triu(grad[..., :k, :]), p, lower, upper), None, None
+
+
+def lu_backward(g_l, g_u, p, lower, upper):
+    """torch's gradient of A = P L U (L unit lower m x k, U upper k x n), from the gradients of L and U (None
+    where none came). Square: gA = P L^-T (tril(L^T gL, -1) + triu(gU U^T)) U^-T; a wide A adds U's last
+    columns' gradient (P L^-T gU2), a tall one L's last rows' (P gL2 U^-T)."""
+    m, n = lower.shape[-2], upper.shape[-1]
+    k = min(m, n)
+    with np.errstate(all="ignore"):
+        if m == n:
+            core = np.zeros(p.shape, p.dtype)
+            if g_l is not None:
+                core = core + np.tril(_mT(lower) @ g_l, -1)
+            if g_u is not None:
+                core = core + np.triu(g_u @ _mT(upper))
+            core = triangular_solution(_mT(upper), core, False, False, False)
+            return p @ triangular_solution(_mT(lower), core, True, True, True)
+        if m < n:  # (wide: U = [U1 | U2], U1 k x k)
+            core = np.zeros((*p.shape[:-2], k, k), p.dtype)
+            if g_l is not None:
+                core = core + _mT(lower) @ g_l
+            if g_u is not None:
+                core = core - np.triu(g_u) @ _mT(upper)
+            core = triangular_solution(_mT(upper[..., :k]), np.tril(core, -1), False, False, False)
+            if g_u is not None:
+                core = np.concatenate([core + np.triu(g_u[..., :k]), g_u[..., k:]], -1)
+            core = triangular_solution(_mT(lower), core, True, True, True)
+            if g_u is None:
+                core = np.concatenate([core, np.zeros(core.shape[:-1] + (n - k,), core.dtype)], -1)
+            return p @ core
+        core = np.zeros((*p.shape[:-2], k, k), p.dtype)  # (tall: L = [L1; L2], L1 k x k)
+        if g_u is not None:
+            core = core + g_u @ _mT(upper)
+        if g_l is not None:
+            g_l = np.tril(g_l, -1)  # (L's diagonal and upper triangle are constants)
+            core = core - _mT(lower) @ g_l
+        core = triangular_solution(_mT(lower[..., :k, :]), np.triu(core), True, True, True)
+        if g_l is not None:
+            core = np.concatenate([core + np.tril(g_l[..., :k, :], -1), g_l[..., k:, :]], -2)
+        core = triangular_solution(_mT(upper), core, False, False, False)
+        if g_l is None:
+            core = np.concatenate([core, np.zeros(core.shape[:-2] + (m - k, k), core.dtype)], -2)
+        return p @ core
+
+
+class LuSolve(Function):
+    """X with op(A) X = B (`left`) or X op(A) = B, op the transpose when `adjoint`, from A = P L U packed by
+    `lu_factor` (`linalg.lu_solve`). B's gradient solves with the other op; A's, as `Solve`'s (-gB X^T for
+    op(A) X = B), reaches L's strict lower triangle as tril(P^T gA U^T, -1) and U's upper as triu(L^T P^T gA)."""
+
+    node_name = "LinalgLuSolveBackward0"
+
+    @staticmethod
+    def forward(ctx, lu, pivots, b, left, adjoint):
+        x = lu_solve_sided(lu, pivots, b, left, adjoint)
+        ctx.save_for_backward(lu, pivots, x)
+        ctx.options = left, adjoint
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        lu, pivots, x = ctx.saved_tensors
+        left, adjoint = ctx.options
+        g_b = lu_solve_sided(lu, pivots, grad, left, not adjoint)
+        g_lu = None
+        if ctx.needs_input_grad[0]:
+            g_op = -g_b @ _mT(x) if left else -_mT(x) @ g_b
+            g_a = _mT(g_op) if adjoint else g_op
+            p, lower, upper = lu_unpack(lu, pivots)
+            g_a = _mT(p) @ g_a
+            g_lu = np.tril(g_a @ _mT(upper), -1) + np.triu(_mT(lower) @ g_a)
+        return g_lu, None, g_b if ctx.needs_input_grad[2] else None, None, None
+
+
+def lu_solve_sided(lu: np.ndarray, pivots: np.ndarray, b: np.ndarray, left: bool, adjoint: bool) -> np.ndarray:
+    """`lu_solution` for op(A) X = B, or (not `left`) X op(A) = B, which is op(A)^T X^T = B^T."""
+    return lu_solution(lu, pivots, b, adjoint) if left else _mT(lu_solution(lu, pivots, _mT(b), not adjoint))
 
 
 def triangular_solution(a: np.ndarray, b: np.ndarray, upper: bool, left: bool, unitriangular: bool) -> np.ndarray:
@@ -793,6 +906,17 @@ class Svd(_OutputOf):
             g_u = None if g_u is None else g_u[..., :k]
             g_vh = None if g_vh is None else g_vh[..., :k, :]
         return svd_backward(g_u, g_s, g_vh, u, s, vh)
+
+
+class Lu(_OutputOf):
+    """L and U of A = P L U (`linalg.lu`; factors (L, U, P), P outside the graph); the rule is `lu_backward`."""
+
+    node_name = "LinalgLuBackward0"
+
+    @staticmethod
+    def rule(grads, factors, option):
+        lower, upper, p = factors
+        return lu_backward(grads[0], grads[1], p, lower, upper)
 
 
 class Eigh(_OutputOf):
