@@ -68,6 +68,10 @@ def compile(model, **kwargs):
     return model
 
 
+_FUNCTIONAL_AT_TOP = {"conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+                      "avg_pool1d", "adaptive_avg_pool1d", "bilinear"}
+
+
 def __getattr__(name: str):
     # nn, optim, utils and friends are imported on first use to keep `import minitorch_ref` fast.
     import importlib
@@ -78,4 +82,6 @@ def __getattr__(name: str):
         return getattr(importlib.import_module(".serialization", __name__), name)
     if name in {"rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell"}:  # (the recurrent cells' one step)
         return getattr(importlib.import_module(".nn.modules.rnn", __name__), name)
+    if name in _FUNCTIONAL_AT_TOP:  # (torch.conv2d is torch.nn.functional.conv2d: the same object here too)
+        return getattr(importlib.import_module(".nn.functional", __name__), name)
     raise AttributeError(f"module 'minitorch_ref' has no attribute '{name}'")

@@ -3502,6 +3502,143 @@ __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d",
             "adaptive_max_pool3d_with_indices"]
 
 
+# ---------------------------------------------------------------- max unpooling and power-average (Lp) pooling
+def _ntuple(value: Any, n: int) -> tuple:
+    """torch's `_single`, `_pair` and `_triple`: an int as n copies (kernel_size=3 -> (3, 3)); anything iterable
+    as a tuple."""
+    return tuple(value) if isinstance(value, Iterable) else (value,) * n
+
+
+def _unpool_output_size(input: Tensor, kernel_size: tuple, stride: tuple, padding: tuple, output_size: Any) -> Any:
+    """torch's `_unpool_output_size`: the spatial size an unpooling restores (what max pooling with these sizes
+    would have shrunk), or output_size (the spatial sizes, or all sizes), checked to be one that pooling maps to
+    the input's size."""
+    default_size = [(input.size()[-len(kernel_size) + d] - 1) * stride[d] + kernel_size[d] - 2 * padding[d]
+                    for d in range(len(kernel_size))]
+    if output_size is None:
+        return default_size
+    if len(output_size) == len(kernel_size) + 2:
+        output_size = output_size[2:]
+    if len(output_size) != len(kernel_size):
+        raise ValueError(f"output_size should be a sequence containing {len(kernel_size)} or {len(kernel_size) + 2} "
+                         f"elements, but it has a length of '{len(output_size)}'")
+    for d in range(len(kernel_size)):
+        min_size, max_size = default_size[d] - stride[d], default_size[d] + stride[d]
+        if not min_size < output_size[d] < max_size:
+            raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between {min_size} and '
+                             f'{max_size})')
+    return output_size
+
+
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Any = None) -> Tensor:
+    """A partial inverse of `max_pool1d`: each value of input (N, C, L) or (C, L) put back at its index (from
+    return_indices=True), zeros elsewhere. As torch: a 2-d unpooling of the input seen with a width of 1."""
+    kernel_size = _ntuple(kernel_size, 1)
+    stride = kernel_size if stride is None else _ntuple(stride, 1)
+    output_size = _unpool_output_size(input, kernel_size, stride, _ntuple(padding, 1), output_size)
+    output_size = output_size + ([1] if isinstance(output_size, list) else (1,))
+    return _max_unpool(input.unsqueeze(-1), indices.unsqueeze(-1), output_size).squeeze(-1)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Any = None) -> Tensor:
+    """A partial inverse of `max_pool2d`: each value of input (N, C, H, W) or (C, H, W) put back at its index
+    (into H_out * W_out, from return_indices=True), zeros elsewhere; output_size picks among the sizes that pool
+    to the input's."""
+    kernel_size = _ntuple(kernel_size, 2)
+    stride = kernel_size if stride is None else _ntuple(stride, 2)
+    output_size = _unpool_output_size(input, kernel_size, stride, _ntuple(padding, 2), output_size)
+    return _max_unpool(input, indices, output_size)
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Any = None) -> Tensor:
+    """A partial inverse of `max_pool3d`: each value of input (N, C, D, H, W) or (C, D, H, W) put back at its
+    index (into D_out * H_out * W_out), zeros elsewhere."""
+    kernel_size = _ntuple(kernel_size, 3)
+    stride = kernel_size if stride is None else _ntuple(stride, 3)
+    padding = _ntuple(padding, 3)
+    output_size = _unpool_output_size(input, kernel_size, stride, padding, output_size)
+    return _max_unpool(input, indices, output_size, stride)
+
+
+def _max_unpool(input: Tensor, indices: Tensor, output_size: Any, stride: tuple | None = None) -> Tensor:
+    """torch's `max_unpool2d` (or, given the stride, `max_unpool3d`) kernel, the sizes read: its checks in its
+    order, then the op."""
+    dims = 2 if stride is None else 3
+    function = f"max_unpool{dims}d"
+    _check_tensor_argument(function, "input", 1, input, optional=False)
+    _check_tensor_argument(function, "indices", 2, indices, optional=False)
+    output_size = tuple(_int_list(output_size, function, "output_size", 3))
+    if indices.dtype != dt.int64:
+        raise RuntimeError("elements in indices should be type int64" +
+                           (f" but got: {torch_type_name(indices._data.dtype)}" if dims == 2 else ""))
+    if input.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(f"Input to max_unpooling{dims}d should be a {dims + 1}d or {dims + 2}d Tensor, but got a "
+                           f"tensor with {input.ndim} dimensions.")
+    if dims == 2 and input.shape != indices.shape:
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor ({list(input.shape)}) "
+                           f"but got indices tensor with shape: {list(indices.shape)}")
+    for d in range(1, input.ndim):
+        if input.shape[d] == 0:
+            raise RuntimeError(f"max_unpooling{dims}d_forward_out_cpu(): Expected input to have non-zero size for "
+                               f"non-batch dimensions, but got {list(input.shape)} with dimension {d} being empty.")
+    if stride is not None and min(stride) <= 0:
+        raise RuntimeError(f"strides should be greater than zero, but got stride: {list(stride)}")
+    if input.numel() == 0:
+        return conv.MaxUnpool2d.apply(input, indices, output_size) if dims == 2 else \
+            conv.MaxUnpool3d.apply(input, indices, output_size)
+    _check_floating(input, function)
+    plane = int(np.prod(output_size))
+    bad = (indices._data < 0) | (indices._data >= plane)
+    if bad.any():
+        raise RuntimeError(f"Found an invalid max index: {indices._data[bad].flat[-1]} (output volumes are of size "
+                           f"{'x'.join(str(s) for s in output_size)})")
+    op = conv.MaxUnpool2d if dims == 2 else conv.MaxUnpool3d
+    return op.apply(input, indices, output_size)
+
+
+def _lp_pool(pool: Any, input: Tensor, norm_type: float, kernel_size: Any, stride: Any, ceil_mode: bool,
+             window: int) -> Tensor:
+    """torch's Lp pooling, built as it is from other ops: (the mean of x ** p over each window, times the
+    window's size `window`) ** (1 / p), the sign and relu keeping a negative mean out of the root; p = inf is a
+    max pooling of |x| (p = -inf: its min)."""
+    if isinstance(norm_type, (int, float)):
+        if norm_type == float("inf"):
+            return pool[1](input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+        if norm_type == -float("inf"):
+            return -pool[1](-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    if stride is not None:
+        out = pool[0](input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    else:
+        out = pool[0](input.pow(norm_type), kernel_size, padding=0, ceil_mode=ceil_mode)
+    return (_functions.sign(out) * relu(_functions.abs(out))).mul(window).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input: Tensor, norm_type: float, kernel_size: int, stride: Any = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm of each kernel_size window of input (N, C, L) or (C, L): (sum of x ** p) ** (1 / p)."""
+    return _lp_pool((avg_pool1d, max_pool1d), input, norm_type, kernel_size, stride, ceil_mode, kernel_size)
+
+
+def lp_pool2d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm of each kernel_size window of input (N, C, H, W) or (C, H, W): (sum of x ** p) ** (1 / p)."""
+    kw, kh = _ntuple(kernel_size, 2)
+    return _lp_pool((avg_pool2d, max_pool2d), input, norm_type, kernel_size, stride, ceil_mode, kw * kh)
+
+
+def lp_pool3d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm of each kernel_size window of input (N, C, D, H, W) or (C, D, H, W)."""
+    kd, kw, kh = _ntuple(kernel_size, 3)
+    return _lp_pool((avg_pool3d, max_pool3d), input, norm_type, kernel_size, stride, ceil_mode, kd * kw * kh)
+
+
+__all__ += ["max_unpool1d", "max_unpool2d", "max_unpool3d", "lp_pool1d", "lp_pool2d", "lp_pool3d"]
+
+
 # ====================================================================== bilinear
 class _TrilinearOp(Function):
     """torch's `_trilinear` as `bilinear` calls it: out[n, o] = sum over i, j of x1[n, i] * weight[o, i, j] * x2[n, j]

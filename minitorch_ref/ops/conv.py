@@ -472,3 +472,37 @@ class AdaptiveMaxPool2d(AdaptiveMaxPool):
 
 class AdaptiveMaxPool3d(AdaptiveMaxPool):
     node_name = "AdaptiveMaxPool3DBackward0"
+
+
+# ====================================================================== max unpooling
+class MaxUnpool(Function):
+    """`F.max_unpool2d` / `F.max_unpool3d` (any number of spatial dims, `len(out_size)`): a partial inverse of
+    max pooling. Each input value goes to its index in a zero output plane of `out_size` (indices as max_pool's
+    return_indices gives them: into each plane of H * W, or D * H * W, elements); the gradient of each input
+    value is the output gradient read back at its index (torch's `max_pool_double_backward`)."""
+
+    @staticmethod
+    def forward(ctx, x, indices, out_size):
+        d = len(out_size)
+        lead = x.shape[:-d]  # (C,) or (N, C)
+        flat_x = x.reshape(lead + (int(np.prod(x.shape[-d:])),))  # (sizes spelled out: a batch may be empty)
+        flat_i = indices.reshape(flat_x.shape)
+        out = np.zeros(lead + (int(np.prod(out_size)),), dtype=x.dtype)
+        np.put_along_axis(out, flat_i, flat_x, axis=-1)
+        ctx.save_for_backward(flat_i)
+        ctx.in_shape, ctx.out_plane = x.shape, out.shape[-1]
+        return out.reshape(lead + tuple(out_size))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (flat_i,) = ctx.saved_tensors
+        flat_grad = grad.reshape(flat_i.shape[:-1] + (ctx.out_plane,))
+        return np.take_along_axis(flat_grad, flat_i, axis=-1).reshape(ctx.in_shape), None, None
+
+
+class MaxUnpool2d(MaxUnpool):
+    node_name = "MaxUnpool2DBackward0"
+
+
+class MaxUnpool3d(MaxUnpool):
+    node_name = "MaxUnpool3DBackward0"

@@ -10,20 +10,17 @@ U(-1/sqrt(fan_in), 1/sqrt(fan_in)), with fan_in = in_channels / groups * kernel 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import Any
 
 from ... import _creation
 from ..._tensor import Tensor
 from .. import functional as F
+from ..functional import _ntuple
 from .. import init
 from ..parameter import Parameter
 from .module import Module
 
 
-def _ntuple(value: Any, n: int) -> tuple:
-    """torch's `_pair` and its kin: an int as n copies (kernel_size=3 -> (3, 3)); anything iterable as a tuple."""
-    return tuple(value) if isinstance(value, Iterable) else (value,) * n
 
 
 class _ConvNd(Module):

@@ -1,6 +1,6 @@
 """Padding layers: `F.pad` with a fixed `padding` ((left, right) of the last dim, then (top, bottom) of the
 one before; one int for every side), by mode: zeros or a constant value, a reflection, a replication of
-the edge, or a wrap around (circular). The 1d layers pad the last dim, the 2d ones the last two."""
+the edge, or a wrap around (circular). The 1d layers pad the last dim, the 2d ones the last two, the 3d ones the last three."""
 from __future__ import annotations
 
 from typing import Any
@@ -117,3 +117,36 @@ class CircularPad2d(_CircularPad):
     """Pads the last two dims by wrapping around: (C, H, W) or (N, C, H, W)."""
 
     sides = 4
+
+
+class ConstantPad3d(_ConstantPad):
+    """Pads the last three dims with `value`: padding = (left, right, top, bottom, front, back)."""
+
+    sides = 6
+
+
+class ZeroPad3d(ConstantPad3d):
+    """Pads the last three dims with zeros."""
+
+    def __init__(self, padding: Any) -> None:
+        super().__init__(padding, 0.0)
+
+    extra_repr = _Pad.extra_repr
+
+
+class ReflectionPad3d(_Pad):
+    """Pads the last three dims with their mirror image, the edges not repeated."""
+
+    mode, sides = "reflect", 6
+
+
+class ReplicationPad3d(_Pad):
+    """Pads the last three dims with copies of their edge elements."""
+
+    mode, sides = "replicate", 6
+
+
+class CircularPad3d(_CircularPad):
+    """Pads the last three dims by wrapping around: (C, D, H, W) or (N, C, D, H, W)."""
+
+    sides = 6

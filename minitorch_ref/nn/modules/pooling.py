@@ -170,3 +170,83 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPool):
 
     def forward(self, input: Tensor) -> Any:
         return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
+
+
+class _MaxUnpool(Module):
+    """What the max unpoolings share: their sizes as tuples of `dims` ints, forward and the repr."""
+
+    dims = 0
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+        super().__init__()
+        self.kernel_size = _ntuple(kernel_size, self.dims)
+        self.stride = _ntuple(stride if (stride is not None) else kernel_size, self.dims)
+        self.padding = _ntuple(padding, self.dims)
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Any = None) -> Tensor:
+        unpool = {1: F.max_unpool1d, 2: F.max_unpool2d, 3: F.max_unpool3d}[self.dims]
+        return unpool(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(_MaxUnpool):
+    """A partial inverse of MaxPool1d: each value put back where its maximum was (the pooling's indices), zeros
+    elsewhere."""
+
+    dims = 1
+
+
+class MaxUnpool2d(_MaxUnpool):
+    """A partial inverse of MaxPool2d: each value put back where its maximum was, zeros elsewhere (several input
+    sizes pool to the same size: output_size picks one)."""
+
+    dims = 2
+
+
+class MaxUnpool3d(_MaxUnpool):
+    """A partial inverse of MaxPool3d: each value put back where its maximum was, zeros elsewhere."""
+
+    dims = 3
+
+
+class _LPPool(Module):
+    """What the power-average poolings share: their arguments, kept as given, forward (norm_type as a float, as
+    torch's) and the repr."""
+
+    dims = 0
+
+    def __init__(self, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.norm_type = norm_type
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input: Tensor) -> Tensor:
+        pool = {1: F.lp_pool1d, 2: F.lp_pool2d, 3: F.lp_pool3d}[self.dims]
+        return pool(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
+
+    def extra_repr(self) -> str:
+        return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"ceil_mode={self.ceil_mode}")
+
+
+class LPPool1d(_LPPool):
+    """The p-norm of each kernel_size window of a sequence: (sum of x ** p) ** (1 / p) (p = 1: the sum; p = inf:
+    the maximum of |x|)."""
+
+    dims = 1
+
+
+class LPPool2d(_LPPool):
+    """The p-norm of each kernel_size window of an image (N, C, H, W) or (C, H, W)."""
+
+    dims = 2
+
+
+class LPPool3d(_LPPool):
+    """The p-norm of each kernel_size window of a volume (N, C, D, H, W) or (C, D, H, W)."""
+
+    dims = 3
