@@ -80,6 +80,8 @@ UNPOOL = {
     "2d float64": unpooled(2, (2, 2, 4, 4), {"kernel_size": 2}, {"kernel_size": 2}, "float64"),
     "2d float16": unpooled(2, (2, 2, 4, 4), {"kernel_size": 2}, {"kernel_size": 2}, "float16"),
     "2d empty batch": unpooled(2, (0, 2, 4, 4), {"kernel_size": 2}, {"kernel_size": 2}),
+    "3d empty batch, int64": lambda m: F(m).max_unpool3d(m.ones(0, 2, 2, 2, 2, dtype=m.int64),
+                                                         m.zeros(0, 2, 2, 2, 2, dtype=m.int64), 2),
     "3d": unpooled(3, (2, 2, 4, 4, 6), {"kernel_size": 2}, {"kernel_size": 2}),
     "3d unbatched, stride": unpooled(3, (2, 5, 4, 5), {"kernel_size": 2, "stride": 1},
                                      {"kernel_size": 2, "stride": 1}),
@@ -123,6 +125,8 @@ UNPOOL_ERRORS = {
     "3d index too large": lambda m: F(m).max_unpool3d(_V(m)[None], _I(m)[None] + 100, 2),
     "3d indices float": lambda m: F(m).max_unpool3d(_V(m)[None], _I(m)[None].float(), 2),
     "3d no channels": lambda m: F(m).max_unpool3d(_V(m)[None][:, :0], _I(m)[None][:, :0], 2),
+    "3d indices of another shape": lambda m: F(m).max_unpool3d(m.ones(1, 2, 2, 2, 2), _I(m)[None], 2),
+    "3d no channels, stride 0": lambda m: F(m).max_unpool3d(_V(m)[None][:, :0], _I(m)[None][:, :0], 2, 0),
     "3d stride 0": lambda m: F(m).max_unpool3d(_V(m)[None], _I(m)[None], 2, 0),
     "3d bool": lambda m: F(m).max_unpool3d(_V(m)[None].bool(), _I(m)[None], 2),
 }

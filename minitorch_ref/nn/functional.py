@@ -3577,7 +3577,7 @@ def _max_unpool(input: Tensor, indices: Tensor, output_size: Any, stride: tuple 
     if input.ndim not in (dims + 1, dims + 2):
         raise RuntimeError(f"Input to max_unpooling{dims}d should be a {dims + 1}d or {dims + 2}d Tensor, but got a "
                            f"tensor with {input.ndim} dimensions.")
-    if dims == 2 and input.shape != indices.shape:
+    if input.shape != indices.shape:
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor ({list(input.shape)}) "
                            f"but got indices tensor with shape: {list(indices.shape)}")
     for d in range(1, input.ndim):
