@@ -1686,3 +1686,75 @@ def _weight_norm(v: Tensor, g: Tensor, dim: int = 0) -> Tensor:
 
 
 __all__ += ["norm_except_dim", "_weight_norm"]
+
+
+# ---------------------------------------------------------------- torch's top-level pooling and normalisation
+# torch has these at top level as its native ops: nn.functional's functions with other signatures (no
+# return_indices; the norms' arguments in another order, all of batch_norm's required). Each calls nn.functional's
+# (imported when called: nn.functional imports this module).
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = (), padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False) -> Tensor:
+    """`torch.max_pool1d`: `nn.functional.max_pool1d` without return_indices."""
+    from .nn import functional as F
+    return F.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = (), padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False) -> tuple:
+    """`torch.max_pool1d_with_indices`: (values, indices) of `nn.functional.max_pool1d`."""
+    from .nn import functional as F
+    return F.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = (), padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False) -> Tensor:
+    """`torch.max_pool2d`: `nn.functional.max_pool2d` without return_indices."""
+    from .nn import functional as F
+    return F.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = (), padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False) -> Tensor:
+    """`torch.max_pool3d`: `nn.functional.max_pool3d` without return_indices."""
+    from .nn import functional as F
+    return F.max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Any) -> tuple:
+    """`torch.adaptive_max_pool1d`: always (values, indices)."""
+    from .nn import functional as F
+    return F.adaptive_max_pool1d_with_indices(input, output_size)
+
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5, cudnn_enable: bool = True) -> Tensor:
+    """`torch.layer_norm`: `nn.functional.layer_norm` (cudnn_enable is accepted and ignored: no cuDNN here)."""
+    from .nn import functional as F
+    return F.layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5, cudnn_enabled: bool = True) -> Tensor:
+    """`torch.group_norm`: `nn.functional.group_norm` (cudnn_enabled is ignored)."""
+    from .nn import functional as F
+    return F.group_norm(input, num_groups, weight, bias, eps)
+
+
+def batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None, running_mean: Tensor | None,
+               running_var: Tensor | None, training: bool, momentum: float, eps: float,
+               cudnn_enabled: bool) -> Tensor:
+    """`torch.batch_norm`: `nn.functional.batch_norm` with every argument given, weight and bias first."""
+    from .nn import functional as F
+    return F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def instance_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None, running_mean: Tensor | None,
+                  running_var: Tensor | None, use_input_stats: bool, momentum: float, eps: float,
+                  cudnn_enabled: bool) -> Tensor:
+    """`torch.instance_norm`: `nn.functional.instance_norm` with every argument given, weight and bias first."""
+    from .nn import functional as F
+    return F.instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+
+
+__all__ += ["max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "adaptive_max_pool1d",
+            "layer_norm", "group_norm", "batch_norm", "instance_norm"]

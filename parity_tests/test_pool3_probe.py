@@ -11,7 +11,9 @@ What this proves (torch 2.13 is the reference, compared at test time):
 - `nn.ZeroPad3d`, `ConstantPad3d`, `ReflectionPad3d`, `ReplicationPad3d`, `CircularPad3d` keep torch's attributes
   and repr and pad as torch (values, gradients, errors);
 - the top-level `conv1d/2d/3d`, `conv_transpose1d/2d/3d`, `avg_pool1d`, `adaptive_avg_pool1d` and `bilinear`
-  are nn.functional's functions, as torch's.
+  are nn.functional's functions, as torch's; `max_pool1d/2d/3d`, `max_pool1d_with_indices`, `adaptive_max_pool1d`,
+  `layer_norm`, `group_norm`, `batch_norm` and `instance_norm` are torch's native forms (no return_indices, the
+  norms' arguments in torch's order), with torch's values, gradients, nodes and signature errors.
 """
 from __future__ import annotations
 
@@ -201,6 +203,30 @@ TOP_LEVEL_CALLS = {
     "avg_pool1d": graded(lambda m, x: m.avg_pool1d(x, 3, 2, 1), (2, 3, 8)),
     "adaptive_avg_pool1d": graded(lambda m, x: m.adaptive_avg_pool1d(x, 3), (2, 3, 8)),
     "bilinear": graded(lambda m, x: m.bilinear(x, x, m.ones(2, 4, 4)), (3, 4)),
+    "max_pool1d": graded(lambda m, x: m.max_pool1d(x, 3, 2, 1), (2, 3, 8)),
+    "max_pool1d default stride": graded(lambda m, x: m.max_pool1d(x, 2), (3, 8)),
+    "max_pool1d_with_indices": graded(lambda m, x: m.max_pool1d_with_indices(x, 2, 1)[0], (2, 3, 8)),
+    "max_pool2d": graded(lambda m, x: m.max_pool2d(x, 2, (), 1, 1, True), (2, 3, 5, 5)),
+    "max_pool3d": graded(lambda m, x: m.max_pool3d(x, 2, 1), (1, 2, 3, 4, 4)),
+    "adaptive_max_pool1d": graded(lambda m, x: m.adaptive_max_pool1d(x, 3)[0] * 1, (2, 3, 8)),
+    "adaptive_max_pool1d indices": lambda m: m.adaptive_max_pool1d(m.arange(16.0).reshape(2, 8), 3),
+    "layer_norm": graded(lambda m, x: m.layer_norm(x, [8], m.ones(8) * 2, m.ones(8), 1e-3, False), (2, 3, 8)),
+    "group_norm": graded(lambda m, x: m.group_norm(x, 3, None, None, 1e-5, True), (2, 6, 4)),
+    "batch_norm training": graded(lambda m, x: m.batch_norm(x, m.ones(3), m.zeros(3), None, None, True, 0.1,
+                                                            1e-5, False), (4, 3, 5)),
+    "batch_norm eval, running stats": lambda m: m.batch_norm(m.arange(12.0).reshape(2, 3, 2), None, None,
+                                                             m.ones(3), m.ones(3) * 4, False, 0.1, 1e-5, False),
+    "instance_norm": graded(lambda m, x: m.instance_norm(x, None, None, None, None, True, 0.1, 1e-5, False),
+                            (2, 3, 5)),
+}
+
+TOP_LEVEL_ERRORS = {
+    "max_pool2d return_indices": lambda m: m.max_pool2d(m.ones(1, 2, 4, 4), 2, return_indices=True),
+    "max_pool1d_with_indices return_indices": lambda m: m.max_pool1d_with_indices(m.ones(1, 2, 4), 2,
+                                                                                   return_indices=True),
+    "adaptive_max_pool1d three arguments": lambda m: m.adaptive_max_pool1d(m.ones(1, 2, 4), 2, True),
+    "group_norm seven arguments": lambda m: m.group_norm(m.ones(2, 6, 4), 3, None, None, 1e-5, True, 1),
+    "max_pool3d kernel 0": lambda m: m.max_pool3d(m.ones(1, 2, 4, 4, 4), 0),
 }
 
 
@@ -243,3 +269,8 @@ def test_top_level_functional(name: str) -> None:
 @pytest.mark.parametrize("name", list(TOP_LEVEL_CALLS))
 def test_top_level_calls(name: str) -> None:
     assert_matches_torch(TOP_LEVEL_CALLS[name], tolerance=(1e-5, 1e-6))
+
+
+@pytest.mark.parametrize("name", list(TOP_LEVEL_ERRORS))
+def test_top_level_errors(name: str) -> None:
+    assert_matches_torch(TOP_LEVEL_ERRORS[name])
