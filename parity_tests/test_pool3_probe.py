@@ -64,6 +64,19 @@ def unpooled(dims: int, shape: tuple, pool: dict, unpool: dict, dtype: str = "fl
     return program
 
 
+def graph(m: Any, build: Callable[[Any, Any], Any], shape: tuple) -> Callable:
+    """A program: the names of the nodes of `build(m, x)`'s graph, depth first (torch's graph, node by node; the
+    inputs without a node, which torch and minitorch_ref list differently, left out)."""
+    def names(node: Any) -> list:
+        if m.__name__ == "torch":  # (its next_functions are (node, output number) pairs, ours nodes)
+            name, children = type(node).__name__, [child for child, _ in node.next_functions]
+        else:
+            name, children = node.name(), list(node.next_functions)
+        return [name, [names(child) for child in children if child is not None]]
+    x = m.tensor(np.random.default_rng(0).standard_normal(shape), dtype=m.float32, requires_grad=True)
+    return names(build(m, x).grad_fn)
+
+
 # ---------------------------------------------------------------------------------------- max unpooling
 UNPOOL = {
     "1d": unpooled(1, (2, 3, 8), {"kernel_size": 2}, {"kernel_size": 2}),
@@ -95,6 +108,8 @@ UNPOOL = {
                                         {"kernel_size": 2, "output_size": (5, 5)}, module=True),
     "MaxUnpool3d stride": unpooled(3, (1, 2, 5, 4, 5), {"kernel_size": 2, "stride": 1},
                                    {"kernel_size": 2, "stride": 1}, module=True),
+    "graph 1d": lambda m: graph(m, lambda m, x: F(m).max_unpool1d(*F(m).max_pool1d(x, 2, return_indices=True), 2),
+                                (1, 2, 6)),
     "non-contiguous input": lambda m: F(m).max_unpool2d(
         *F(m).max_pool2d(m.arange(32.0).reshape(1, 2, 4, 4).transpose(2, 3), 2, return_indices=True), 2),
     "repeated index": lambda m: F(m).max_unpool1d(m.tensor([[[2.0, 2.0]]], requires_grad=True),
@@ -154,6 +169,10 @@ LP = {
     "LPPool2d": graded(lambda m, x: m.nn.LPPool2d(1, 2)(x), (2, 3, 4, 4)),
     "LPPool3d": graded(lambda m, x: m.nn.LPPool3d(2.5, (2, 2, 1), ceil_mode=True)(x), (1, 2, 3, 4, 5),
                        positive=True),
+    "graph": lambda m: graph(m, lambda m, x: F(m).lp_pool2d(x, 2, 2), (1, 2, 4, 4)),
+    "graph 1d, stride": lambda m: graph(m, lambda m, x: F(m).lp_pool1d(x, 3, 2, 1), (1, 2, 6)),
+    "graph p=-inf": lambda m: graph(m, lambda m, x: F(m).lp_pool3d(x, -INF, 2), (1, 1, 2, 2, 2)),
+    "graph of the module": lambda m: graph(m, lambda m, x: m.nn.LPPool2d(1, 2)(x), (1, 2, 4, 4)),
     "module attributes": lambda m: [(repr(layer), layer.norm_type, layer.kernel_size, layer.stride, layer.ceil_mode)
                                     for layer in (m.nn.LPPool1d(2, 3), m.nn.LPPool2d(1.5, (2, 3), 1, True),
                                                   m.nn.LPPool3d(INF, 2))],
