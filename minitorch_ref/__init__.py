@@ -68,8 +68,10 @@ def compile(model, **kwargs):
     return model
 
 
-_FUNCTIONAL_AT_TOP = {"conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
-                      "avg_pool1d", "adaptive_avg_pool1d", "bilinear"}
+_FUNCTIONAL_FORMS = {"conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+                     "avg_pool1d", "adaptive_avg_pool1d", "bilinear", "max_pool1d", "max_pool1d_with_indices",
+                     "max_pool2d", "max_pool3d", "adaptive_max_pool1d", "layer_norm", "group_norm", "batch_norm",
+                     "instance_norm"}  # (_functional_forms.__all__, listed here so that it loads only when asked)
 
 
 def __getattr__(name: str):
@@ -82,6 +84,6 @@ def __getattr__(name: str):
         return getattr(importlib.import_module(".serialization", __name__), name)
     if name in {"rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell"}:  # (the recurrent cells' one step)
         return getattr(importlib.import_module(".nn.modules.rnn", __name__), name)
-    if name in _FUNCTIONAL_AT_TOP:  # (torch.conv2d is torch.nn.functional.conv2d: the same object here too)
-        return getattr(importlib.import_module(".nn.functional", __name__), name)
+    if name in _FUNCTIONAL_FORMS:  # (torch.conv2d, torch.max_pool2d, torch.layer_norm...)
+        return getattr(importlib.import_module("._functional_forms", __name__), name)
     raise AttributeError(f"module 'minitorch_ref' has no attribute '{name}'")
