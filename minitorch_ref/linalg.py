@@ -696,20 +696,7 @@ def _triangular_solve(b: Any, A: Any, upper: bool, transpose: bool, unitriangula
     if A.ndim < 2:
         raise RuntimeError(f"{_PACKAGE}.triangular_solve: Expected A to have at least 2 dimensions, but it has "
                            f"{A.ndim} dimensions instead")
-    if b.dtype != A.dtype:
-        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
-                           f"{torch_type_name(b.dtype.numpy_dtype)} and A of type "
-                           f"{torch_type_name(A.dtype.numpy_dtype)} instead.")
-    if A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} "
-                           "matrices")
-    if A.shape[-1] != b.shape[-2]:
-        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is {A.shape[-2]} by "
-                           f"{A.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
-    if not A.is_floating_point() or A.dtype == float16:
-        raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for "
-                                  f"'{torch_type_name(A.dtype.numpy_dtype)}'")
-    check_broadcast(tuple(b.shape[:-2]), tuple(A.shape[:-2]))
+    _check_linear_solve(b, A, "triangular_solve")
     a = A.detach().numpy()
     x = triangular_solution(np.swapaxes(a, -1, -2) if transpose else a, b.detach().numpy(), upper != transpose,
                             True, unitriangular).astype(a.dtype, copy=False)
@@ -719,26 +706,31 @@ def _triangular_solve(b: Any, A: Any, upper: bool, transpose: bool, unitriangula
     return tuple(TriangularSolve.apply(b, A, (x, copy), i, options) for i in range(2))
 
 
+def _check_linear_solve(b: Any, A: Any, name: str) -> None:
+    """torch's `linearSolveCheckInputs` and kernel check, shared by triangular_solve and cholesky_solve: one
+    dtype, square A, A's size matching b's rows, a float kernel, broadcastable batches."""
+    if b.dtype != A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{torch_type_name(b.dtype.numpy_dtype)} and A of type "
+                           f"{torch_type_name(A.dtype.numpy_dtype)} instead.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} "
+                           "matrices")
+    if A.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is {A.shape[-2]} by "
+                           f"{A.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
+    if not A.is_floating_point() or A.dtype == float16:
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{torch_type_name(A.dtype.numpy_dtype)}'")
+    check_broadcast(tuple(b.shape[:-2]), tuple(A.shape[:-2]))
+
+
 def _cholesky_solve(B: Any, L: Any, upper: bool) -> Any:
     """`cholesky_solve(B, L)`: X with A X = B for A = L L^T (U^T U when `upper`), checks in torch's order."""
     if B.ndim < 2:
         raise RuntimeError(f"b should have at least 2 dimensions, but has {B.ndim} dimensions instead")
     if L.ndim < 2:
         raise RuntimeError(f"u should have at least 2 dimensions, but has {L.ndim} dimensions instead")
-    if B.dtype != L.dtype:
-        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
-                           f"{torch_type_name(B.dtype.numpy_dtype)} and A of type "
-                           f"{torch_type_name(L.dtype.numpy_dtype)} instead.")
-    if L.shape[-1] != L.shape[-2]:
-        raise RuntimeError(f"A must be batches of square matrices, but they are {L.shape[-2]} by {L.shape[-1]} "
-                           "matrices")
-    if L.shape[-1] != B.shape[-2]:
-        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is {L.shape[-2]} by "
-                           f"{L.shape[-1]} but each b matrix is {B.shape[-2]} by {B.shape[-1]}")
-    if not L.is_floating_point() or L.dtype == float16:
-        raise NotImplementedError(f"\"cholesky_solve_cpu\" not implemented for "
-                                  f"'{torch_type_name(L.dtype.numpy_dtype)}'")
-    check_broadcast(tuple(B.shape[:-2]), tuple(L.shape[:-2]))
+    _check_linear_solve(B, L, "cholesky_solve")
     return CholeskySolve.apply(B, L, upper)
 
 
